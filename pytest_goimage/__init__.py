@@ -1,0 +1,1 @@
+"""pytest-goimage: container image acceptance tests for Go services."""

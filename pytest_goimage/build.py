@@ -1,0 +1,181 @@
+"""BuildKit builds through the Engine API (`POST /build?version=2`), with progress and a full log.
+
+The Engine API is used rather than the docker CLI because it needs no buildx plugin, honours
+DOCKER_HOST for every call, and reports BuildKit's own step graph, which the failure
+diagnostics read.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import requests
+
+from .buildkit_trace import TraceDecodeError, Vertex, decode_status
+from .context import context_tar
+from .errors import EngineError
+
+ProgressCallback = Callable[[str], None]
+_DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    dockerfile: Path
+    context: Path
+    tag: str
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class BuildTrace:
+    """What BuildKit reported: steps in order, their output, and the final error."""
+
+    vertexes: dict[str, Vertex] = field(default_factory=dict)
+    logs: dict[str, list[bytes]] = field(default_factory=dict)
+    error: str = ""
+    image_id: str = ""
+
+    def ordered_steps(self) -> list[Vertex]:
+        return list(self.vertexes.values())
+
+    def output(self, digest: str) -> str:
+        return b"".join(self.logs.get(digest, [])).decode("utf-8", "replace")
+
+    def failed_step(self) -> Vertex | None:
+        """The step whose own error ended the build (not the ones cancelled because of it)."""
+        failed = [v for v in self.vertexes.values() if v.error]
+        real = [v for v in failed if "context canceled" not in v.error]
+        candidates = real or failed
+        return candidates[-1] if candidates else None
+
+    def plain_log(self) -> str:
+        """The build as `docker build --progress=plain` would print it."""
+        out: list[str] = []
+        for number, vertex in enumerate(self.vertexes.values(), start=1):
+            out.append(f"#{number} {vertex.name}")
+            if vertex.cached:
+                out.append(f"#{number} CACHED")
+            for line in self.output(vertex.digest).splitlines():
+                out.append(f"#{number} {line}")
+            if vertex.error:
+                out.append(f"#{number} ERROR: {vertex.error}")
+            elif vertex.completed and vertex.started and not vertex.cached:
+                out.append(f"#{number} DONE {vertex.completed - vertex.started:.1f}s")
+            out.append("")
+        if self.error:
+            out.append(f"ERROR: {self.error}")
+        return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    image_id: str
+    tag: str
+    seconds: float
+    steps: int
+    cached_steps: int
+    log: str
+
+
+def build_image(
+    client: Any,
+    request: BuildRequest,
+    progress: ProgressCallback | None = None,
+) -> tuple[BuildResult | None, BuildTrace]:
+    """Build with BuildKit; returns (None, trace) when the build failed."""
+    started = time.monotonic()
+    tar, dockerfile_name = context_tar(request.context, request.dockerfile)
+    params: dict[str, Any] = {
+        "t": request.tag,
+        "dockerfile": dockerfile_name,
+        "version": "2",  # BuildKit; "1" is the legacy builder, which rejects RUN --mount
+        "rm": 1,
+        "forcerm": 1,
+        "buildargs": json.dumps(dict(request.build_args)),
+        "labels": json.dumps(dict(request.labels)),
+    }
+    if request.target:
+        params["target"] = request.target
+    trace = BuildTrace()
+    api = client.api
+    try:
+        # docker-py's build() has no `version` parameter, so post to the endpoint directly.
+        response = api._post(
+            api._url("/build"),
+            params=params,
+            data=tar,
+            headers={"Content-Type": "application/x-tar"},
+            stream=True,
+            timeout=None,
+        )
+        api._raise_for_status(response)
+        for chunk in api._stream_helper(response, decode=True):
+            _consume(chunk, trace, progress)
+    except docker.errors.APIError as exc:
+        trace.error = str(exc.explanation or exc)
+    except (requests.RequestException, OSError) as exc:
+        raise EngineError(f"The Docker engine stopped answering during the build: {exc}") from None
+    finally:
+        tar.close()
+    if trace.error or not trace.image_id:
+        trace.error = trace.error or "the engine reported no image id"
+        return None, trace
+    # Dockerfile steps that do work ("[build 3/6] RUN ..."); base images (FROM) are resolved,
+    # never cached, and BuildKit's own context transfer and export are not steps.
+    steps = [
+        v
+        for v in trace.vertexes.values()
+        if _DOCKERFILE_STEP.match(v.name)
+        and " FROM " not in v.name.split("] ", 1)[0] + "] "
+        and not v.name.split("] ", 1)[-1].startswith("FROM ")
+    ]
+    return (
+        BuildResult(
+            image_id=trace.image_id,
+            tag=request.tag,
+            seconds=time.monotonic() - started,
+            steps=len(steps),
+            cached_steps=sum(1 for v in steps if v.cached),
+            log=trace.plain_log(),
+        ),
+        trace,
+    )
+
+
+def _consume(chunk: dict[str, Any], trace: BuildTrace, progress: ProgressCallback | None) -> None:
+    if chunk.get("id") == "moby.buildkit.trace" and "aux" in chunk:
+        try:
+            status = decode_status(base64.b64decode(chunk["aux"]))
+        except (TraceDecodeError, ValueError):
+            return  # progress is best effort; the final result is reported separately
+        for vertex in status.vertexes:
+            known = trace.vertexes.get(vertex.digest)
+            if known is None:
+                trace.vertexes[vertex.digest] = vertex
+            else:
+                known.name = vertex.name or known.name
+                known.cached = known.cached or vertex.cached
+                known.started = vertex.started or known.started
+                known.completed = vertex.completed or known.completed
+                known.error = vertex.error or known.error
+                vertex = known
+            if progress and vertex.started and not vertex.completed:
+                progress(vertex.name)
+        for log in status.logs:
+            trace.logs.setdefault(log.vertex, []).append(log.data)
+    elif chunk.get("id") == "moby.image.id" and isinstance(chunk.get("aux"), dict):
+        trace.image_id = str(chunk["aux"].get("ID", ""))
+    elif "error" in chunk or "errorDetail" in chunk:
+        detail = chunk.get("errorDetail") or {}
+        trace.error = str(detail.get("message") or chunk.get("error") or "build failed")

@@ -1,0 +1,278 @@
+"""`[tool.goimage]` in the rootdir's pyproject.toml -> typed, validated settings."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .discover import discover_dockerfiles
+from .errors import ConfigError
+from .units import parse_duration, parse_ratio, parse_size
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+DEFAULT_SIZE_BUDGET = "64MB"
+DEFAULT_STARTUP_TIMEOUT = "30s"
+
+# Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
+_IMAGE_KEYS = frozenset(
+    {
+        "context",
+        "build_args",
+        "target",
+        "size_budget",
+        "size_tolerance",
+        "baseline",
+        "binary",
+        "bucket",
+        "health_path",
+        "port",
+        "startup_timeout",
+        "minio_image",
+        "env",
+    }
+)
+_TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"}
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    """Everything needed to build, inspect and run one Dockerfile."""
+
+    dockerfile: str  # as configured, relative to the project
+    dockerfile_path: Path
+    context: str
+    context_path: Path
+    build_args: Mapping[str, str]
+    target: str | None
+    size_budget: int
+    size_tolerance: float
+    baseline: Path
+    binary: str | None
+    bucket: str | None
+    health_path: str
+    port: int | None
+    startup_timeout: float
+    minio_image: str | None
+    env: Mapping[str, str]
+
+    @property
+    def id(self) -> str:
+        """The parametrize id and node-id prefix of this image."""
+        return self.dockerfile
+
+
+@dataclass(frozen=True)
+class GoImageConfig:
+    """The parsed `[tool.goimage]` table."""
+
+    rootdir: Path
+    source: Path  # the pyproject.toml it came from
+    project: Path
+    images: tuple[ImageConfig, ...] = field(default_factory=tuple)
+
+    def image(self, dockerfile: str) -> ImageConfig:
+        """The configured image built from `dockerfile` (as configured)."""
+        for image in self.images:
+            if image.dockerfile == dockerfile:
+                return image
+        raise KeyError(dockerfile)
+
+
+def load_config(rootdir: Path) -> GoImageConfig | None:
+    """Read `[tool.goimage]` from `rootdir/pyproject.toml`; None when there is no such table."""
+    source = rootdir / "pyproject.toml"
+    if not source.is_file():
+        return None
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc}); fix the file and rerun.") from None
+    tool = data.get("tool", {})
+    table = tool.get("goimage") if isinstance(tool, dict) else None
+    if table is None:
+        return None
+    return parse_config(table, rootdir=rootdir, source=source)
+
+
+def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig:
+    """Validate a `[tool.goimage]` table; every problem names the key and the file."""
+    where = "[tool.goimage]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [tool.goimage] must be a table.")
+    _reject_unknown(table, _TOP_KEYS, where, source)
+
+    project_rel = _typed(table, "project", str, ".", where, source)
+    project = (rootdir / project_rel).resolve()
+    if not project.is_dir():
+        raise ConfigError(
+            f"{source}: [tool.goimage] project = {project_rel!r} is not a directory below "
+            f"{rootdir}; set it to the folder that holds go.mod."
+        )
+    if not (project / "go.mod").is_file():
+        raise ConfigError(
+            f"{source}: no go.mod in the Go module root {project} ([tool.goimage] project = "
+            f"{project_rel!r}); point `project` at the folder that holds go.mod."
+        )
+
+    overrides_raw = table.get("image", [])
+    if not isinstance(overrides_raw, list) or not all(isinstance(o, dict) for o in overrides_raw):
+        raise ConfigError(
+            f"{source}: [tool.goimage] image must be an array of tables ([[tool.goimage.image]])."
+        )
+    overrides: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(overrides_raw):
+        entry_where = f"[[tool.goimage.image]] #{index + 1}"
+        _reject_unknown(entry, _IMAGE_KEYS | {"dockerfile"}, entry_where, source)
+        dockerfile = entry.get("dockerfile")
+        if not isinstance(dockerfile, str) or not dockerfile:
+            raise ConfigError(
+                f"{source}: {entry_where} needs a `dockerfile` key (a path relative to the project)."
+            )
+        overrides[_normalise(dockerfile)] = entry
+
+    if "dockerfiles" in table:
+        listed = table["dockerfiles"]
+        if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
+            raise ConfigError(
+                f"{source}: {where} key `dockerfiles` must be a list of paths, got {listed!r}."
+            )
+        dockerfiles = [_normalise(d) for d in listed]
+    else:
+        dockerfiles = discover_dockerfiles(project)
+    dockerfiles += [d for d in overrides if d not in dockerfiles]
+    if not dockerfiles:
+        raise ConfigError(
+            f"{source}: no Dockerfile found below {project}; list them in [tool.goimage] "
+            "dockerfiles = [...]."
+        )
+
+    images = tuple(
+        _image(
+            dockerfile,
+            {**table, **overrides.get(dockerfile, {})},
+            where if dockerfile not in overrides else f"{where} image {dockerfile!r}",
+            rootdir=rootdir,
+            project=project,
+            source=source,
+        )
+        for dockerfile in dockerfiles
+    )
+    return GoImageConfig(rootdir=rootdir, source=source, project=project, images=images)
+
+
+def _image(
+    dockerfile: str,
+    values: Mapping[str, Any],
+    where: str,
+    *,
+    rootdir: Path,
+    project: Path,
+    source: Path,
+) -> ImageConfig:
+    path = project / dockerfile
+    if not path.is_file():
+        raise ConfigError(
+            f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "
+            "in [tool.goimage] or remove it."
+        )
+    context = _normalise(_typed(values, "context", str, ".", where, source))
+    context_path = (project / context).resolve()
+    if not context_path.is_dir():
+        raise ConfigError(
+            f"{source}: {where} context = {context!r} is not a directory (looked for "
+            f"{context_path})."
+        )
+    target = _typed(values, "target", str, None, where, source)
+    port = _typed(values, "port", int, None, where, source)
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError(f"{source}: {where} port = {port} is not a TCP port (1-65535).")
+    health_path = _typed(values, "health_path", str, "/health", where, source)
+    if not health_path.startswith("/"):
+        raise ConfigError(f"{source}: {where} health_path = {health_path!r} must start with '/'.")
+    return ImageConfig(
+        dockerfile=dockerfile,
+        dockerfile_path=path,
+        context=context,
+        context_path=context_path,
+        build_args=_string_table(values, "build_args", where, source),
+        target=target,
+        size_budget=_parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),
+        size_tolerance=_parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
+        baseline=rootdir / _typed(values, "baseline", str, ".goimage-baseline.json", where, source),
+        binary=_typed(values, "binary", str, None, where, source),
+        bucket=_typed(values, "bucket", str, None, where, source),
+        health_path=health_path,
+        port=port,
+        startup_timeout=_parsed(
+            values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
+        ),
+        minio_image=_typed(values, "minio_image", str, None, where, source),
+        env=_string_table(values, "env", where, source),
+    )
+
+
+def _normalise(path: str) -> str:
+    return Path(path).as_posix().removeprefix("./") or "."
+
+
+def _reject_unknown(
+    table: Mapping[str, Any], allowed: frozenset[str], where: str, src: Path
+) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{src}: unknown key {unknown[0]!r} in {where}; known keys are "
+            f"{', '.join(sorted(allowed))}."
+        )
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer"}
+
+
+def _typed(
+    values: Mapping[str, Any], key: str, kind: type[Any], default: Any, where: str, src: Path
+) -> Any:
+    value = values.get(key, default)
+    if value is default:
+        return value
+    # bool is an int subclass; `port = true` must not pass as port 1.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"{src}: {where} key {key!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}, "
+            f"got {value!r} ({type(value).__name__})."
+        )
+    return value
+
+
+def _parsed(
+    values: Mapping[str, Any],
+    key: str,
+    parse: Callable[[object], Any],
+    default: object,
+    where: str,
+    src: Path,
+) -> Any:
+    value = values.get(key, default)
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{src}: {where} key {key!r}: {exc}.") from None
+
+
+def _string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:
+    table = values.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{src}: {where} key {key!r} must be a table of strings, got {table!r}.")
+    result: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
+        result[str(name)] = str(value)
+    return result

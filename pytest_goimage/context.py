@@ -1,0 +1,55 @@
+"""The build context as the engine receives it: a tar of the context dir minus `.dockerignore`."""
+
+from __future__ import annotations
+
+import os
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from docker.utils.build import exclude_paths
+
+# Name under which a Dockerfile that lives outside its context travels in the tar.
+OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
+
+
+def dockerignore_patterns(context: Path) -> list[str]:
+    """The context's `.dockerignore` patterns (comments and blank lines dropped)."""
+    path = context / ".dockerignore"
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:
+    """The Dockerfile's path inside the context, or None when it lies outside it."""
+    try:
+        return dockerfile.resolve().relative_to(context.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def context_files(context: Path, dockerfile_name: str | None) -> list[str]:
+    """Paths (relative, sorted) that the context sends, `.dockerignore` applied."""
+    # exclude_paths always keeps the Dockerfile, as the docker CLI does.
+    return sorted(
+        exclude_paths(str(context), dockerignore_patterns(context), dockerfile=dockerfile_name)
+    )
+
+
+def context_tar(context: Path, dockerfile: Path) -> tuple[IO[bytes], str]:
+    """A seekable tar of the context and the Dockerfile's name inside it."""
+    name = dockerfile_name_in_context(dockerfile, context)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+    # GNU format: the engine's BuildKit path misreads PAX headers (Python's default) as text.
+    with tarfile.open(fileobj=spool, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for rel in context_files(context, name or OUTSIDE_DOCKERFILE):
+            full = os.path.join(context, rel)
+            tar.add(full, arcname=rel, recursive=False)
+        if name is None:
+            name = OUTSIDE_DOCKERFILE
+            tar.add(str(dockerfile), arcname=name, recursive=False)
+    spool.seek(0)
+    return spool, name

@@ -1,0 +1,265 @@
+"""Turn a failed BuildKit build into the message a user needs: where, what ran, and why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BuildTrace
+from .buildkit_trace import Vertex
+from .context import context_files, dockerfile_name_in_context
+from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
+
+MAX_LINES = 12
+
+_GO_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]+\.go):\d+(?::\d+)?: .+)$")
+_GO_TOOL_ERROR = re.compile(
+    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
+)
+_NOT_IN_STD = re.compile(r"package (\S+) is not in std")
+_NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
+_GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
+_STEP_NAME = re.compile(
+    r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<text>.*)$", re.S
+)
+_PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
+_MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    message: str
+    cause: str  # short tag for reports and tests: go-compile, go-missing-package, ...
+
+
+def diagnose(
+    trace: BuildTrace,
+    *,
+    dockerfile: Path,
+    dockerfile_label: str,
+    context: Path,
+    context_label: str,
+    log_path: Path | None,
+    ignored_hint: str = "",
+) -> Diagnosis:
+    """Explain a failed build in one paragraph plus the lines that matter."""
+    try:
+        parsed = parse_dockerfile(dockerfile.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        parsed = parse_dockerfile("")
+    step = trace.failed_step()
+    error = (step.error if step else "") or trace.error
+    output = trace.output(step.digest) if step else ""
+    instruction = _instruction_for(step, parsed) if step else None
+    where = f"{dockerfile_label}:{instruction.line}" if instruction else dockerfile_label
+    log_note = f" Full build log: {log_path}." if log_path else ""
+    ctx_note = f"build context {context_label!r} ({context})"
+
+    parse_error = _PARSE_ERROR.search(trace.error)
+    if parse_error:
+        return Diagnosis(
+            f"{dockerfile_label}:{parse_error.group(1)}: Dockerfile syntax error: "
+            f"{parse_error.group(2).strip()}. Fix the instruction on that line.{log_note}",
+            "dockerfile-syntax",
+        )
+    target = re.search(r"target stage (\S+) could not be found", trace.error)
+    if target:
+        stages = ", ".join(s.name or f"stage-{s.index}" for s in parsed.stages) or "none"
+        return Diagnosis(
+            f"{dockerfile_label}: build target {target.group(1)} is not a stage of this "
+            f"Dockerfile (stages: {stages}); fix `target` in [tool.goimage].{log_note}",
+            "unknown-target",
+        )
+    missing = _MISSING_SOURCE.search(trace.error)
+    if missing and ("cache key" in trace.error or "failed to walk" in trace.error or not step):
+        return Diagnosis(
+            _missing_source(
+                missing.group(1), parsed, dockerfile, dockerfile_label, context, ctx_note, log_note
+            ),
+            "copy-outside-context",
+        )
+
+    base = _base_image_error(trace.error, parsed)
+    if base:
+        return Diagnosis(f"{dockerfile_label}:{base[0]}: {base[1]}{log_note}", "base-image")
+    go_lines = _go_lines(output)
+    step_name = _step_text(step) if step else "(no step)"
+    head = f"{where}: the build failed in step `{_shorten(step_name)}`"
+    too_old = _GO_TOO_OLD.search(output)
+    if too_old:
+        base_line = _builder_line(parsed, instruction)
+        return Diagnosis(
+            f"{head}: the builder image runs Go {too_old.group(2)} but go.mod requires Go >= "
+            f"{too_old.group(1)}. Use a builder image with Go {too_old.group(1)} or newer"
+            f"{f' (FROM at {dockerfile_label}:{base_line})' if base_line else ''}, or lower "
+            f"go.mod's go/toolchain line.\n{_block(go_lines)}{log_note}",
+            "go-too-old",
+        )
+    package = _NOT_IN_STD.search(output) or _NO_MODULE.search(output)
+    if package:
+        return Diagnosis(
+            f"{head}: Go package {package.group(1)} is imported but its source is not in the "
+            f"{ctx_note}. {_package_hint(package.group(1), context)}{ignored_hint}\n"
+            f"{_block(go_lines)}{log_note}",
+            "go-missing-package",
+        )
+    if re.search(r"checksum mismatch|SECURITY ERROR|missing go\.sum entry", output):
+        return Diagnosis(
+            f"{head}: go.sum does not match the downloaded modules (go mod verify / checksum "
+            f"mismatch). Run `go mod tidy` and commit go.sum, and check GOPROXY/GOSUMDB.\n"
+            f"{_block(go_lines)}{log_note}",
+            "go-sum",
+        )
+    if any(_GO_ERROR.match(line) for line in go_lines):
+        return Diagnosis(
+            f"{head}: Go compile errors:\n{_block(go_lines)}\nFix them (`go build ./...` shows "
+            f"the same locally).{log_note}",
+            "go-compile",
+        )
+    tail = go_lines or [line for line in output.splitlines() if line.strip()][-MAX_LINES:]
+    reason = error or trace.error or "unknown error"
+    return Diagnosis(
+        f"{head}: {_shorten(reason, 300)}\n{_block(tail) if tail else '(the step printed nothing)'}"
+        f"{log_note}",
+        "step-failed",
+    )
+
+
+def _step_text(step: Vertex) -> str:
+    match = _STEP_NAME.match(step.name)
+    return match.group("text") if match else step.name
+
+
+def _instruction_for(step: Vertex, parsed: Dockerfile) -> Instruction | None:
+    """Map a BuildKit step name ("[build 5/6] RUN go build ...") to its Dockerfile line."""
+    match = _STEP_NAME.match(step.name)
+    if not match:
+        return None
+    wanted = normalise_command(match.group("text"))
+    stage = parsed.stage(match.group("stage")) if match.group("stage") else None
+    pool = stage.instructions if stage else list(parsed.instructions)
+    for instruction in pool:
+        if normalise_command(instruction.text) == wanted:
+            return instruction
+    for instruction in pool:
+        if wanted.startswith(normalise_command(instruction.text)[:40]):
+            return instruction
+    return None
+
+
+def _builder_line(parsed: Dockerfile, instruction: Instruction | None) -> int | None:
+    if instruction is None:
+        return None
+    for stage in reversed(parsed.stages):
+        if stage.line <= instruction.line:
+            return stage.line
+    return None
+
+
+def _go_lines(output: str) -> list[str]:
+    lines: list[str] = []
+    for raw in output.splitlines():
+        match = _GO_ERROR.match(raw) or _GO_TOOL_ERROR.match(raw)
+        if match and match.group(1) not in lines:
+            lines.append(match.group(1))
+    return lines[:MAX_LINES]
+
+
+def _block(lines: list[str]) -> str:
+    return "\n".join(f"    {line}" for line in lines[:MAX_LINES])
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _package_hint(package: str, context: Path) -> str:
+    """Say whether the package's directory exists on disk but is excluded from the context."""
+    parts = package.split("/")
+    for start in range(len(parts)):
+        candidate = context.joinpath(*parts[start:])
+        if candidate.is_dir():
+            rel = candidate.relative_to(context).as_posix()
+            sent = context_files(context, None)
+            if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
+                return (
+                    f"{rel}/ exists here but .dockerignore keeps its .go files out of the context."
+                )
+            return (
+                f"{rel}/ exists in your working tree; if the build runs on a clean checkout, a "
+                ".gitignore rule may keep it out of git (the `tracked` check names it)."
+            )
+    return (
+        "Its directory is not in the context: commit it, or build from the directory that holds "
+        "go.mod (`context` in [tool.goimage])."
+    )
+
+
+def _missing_source(
+    missing: str,
+    parsed: Dockerfile,
+    dockerfile: Path,
+    dockerfile_label: str,
+    context: Path,
+    ctx_note: str,
+    log_note: str,
+) -> str:
+    name = missing.lstrip("/")
+    culprit = next(
+        (
+            i
+            for i in parsed.instructions
+            if any(s.strip("./") == name.strip("./") for s in i.sources())
+        ),
+        None,
+    )
+    outside = [
+        f"{i.keyword} {s} (line {i.line})"
+        for i in parsed.instructions
+        for s in i.sources()
+        if s.startswith("../") or s.startswith("/")
+    ]
+    where = f"{dockerfile_label}:{culprit.line}" if culprit else dockerfile_label
+    hint = ""
+    # The commonest cause: the file exists, one level up, in the folder meant as the context.
+    for ancestor in list(context.parents)[:3]:
+        if (ancestor / name).exists():
+            return (
+                f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}, but "
+                f"{ancestor / name} exists: this Dockerfile expects {ancestor} as its build "
+                f"context. Set `context` in [tool.goimage] to that folder (relative to the "
+                f"project).{log_note}"
+            )
+    in_context = dockerfile_name_in_context(dockerfile, context)
+    if outside:
+        hint = " Paths that reach outside the context: " + "; ".join(outside) + "."
+    elif in_context and "/" in in_context:
+        hint = (
+            f" The Dockerfile sits in {Path(in_context).parent.as_posix()}/ of the context, but "
+            "COPY paths are relative to the context root."
+        )
+    return (
+        f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}.{hint} Build from the "
+        f"directory these paths are relative to (`context` in [tool.goimage]), or fix the path."
+        f"{log_note}"
+    )
+
+
+def _base_image_error(error: str, parsed: Dockerfile) -> tuple[int, str] | None:
+    if not re.search(
+        r"pull access denied|failed to resolve source metadata|repository does not exist|"
+        r"failed to do request|no such host|manifest unknown|: not found$",
+        error,
+    ):
+        return None
+    for stage in parsed.stages:
+        if (stage.base and stage.base in error) or f"library/{stage.base}" in error:
+            return stage.line, (
+                f"base image {stage.base} is not on the engine and could not be pulled "
+                f"({_shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
+                "README), or fix the FROM line."
+            )
+    line = parsed.stages[0].line if parsed.stages else 1
+    return line, f"a base image could not be resolved: {_shorten(error, 300)}"

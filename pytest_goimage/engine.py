@@ -1,0 +1,84 @@
+"""The Docker engine connection and the labels that mark what this plugin creates."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from typing import Any
+
+import docker
+import docker.errors
+import requests
+
+from .errors import EngineError
+
+LABEL_PREFIX = "io.github.pytest-goimage"
+LABEL_RUN = f"{LABEL_PREFIX}.run"  # the pytest run (shared by its xdist workers)
+LABEL_OWNER = f"{LABEL_PREFIX}.owner"  # the process that created it: "<run>-<worker>"
+LABEL_CREATED = f"{LABEL_PREFIX}.created"
+LABEL_ROLE = f"{LABEL_PREFIX}.role"
+
+
+def new_run_id() -> str:
+    """A short id shared by everything one pytest run creates (xdist workers share it)."""
+    return uuid.uuid4().hex[:12]
+
+
+def resource_labels(owner: str, role: str) -> dict[str, str]:
+    """Labels for a container, network or volume: which process of which run made it, and when."""
+    return {
+        LABEL_RUN: owner.split("-", 1)[0],
+        LABEL_OWNER: owner,
+        LABEL_ROLE: role,
+        LABEL_CREATED: str(int(time.time())),
+    }
+
+
+def engine_address() -> str:
+    """Where the engine is expected, as a user would configure it."""
+    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock (the default)"
+
+
+def connect() -> Any:
+    """A docker-py client that has answered a ping; honours DOCKER_HOST and DOCKER_TLS_VERIFY."""
+    try:
+        client = docker.from_env(timeout=300)
+        client.ping()
+    except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
+        raise EngineError(
+            f"Cannot reach the Docker engine at {engine_address()}: {_short(exc)}. Start Docker "
+            "(in this repository `make docker` starts one), or point DOCKER_HOST at a running "
+            "engine, then rerun."
+        ) from None
+    return client
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def remove_owned_resources(client: Any, owner: str) -> list[str]:
+    """Remove every container, network and volume `owner` created; returns what went."""
+    removed: list[str] = []
+    selector = {"label": f"{LABEL_OWNER}={owner}"}
+    for container in client.containers.list(all=True, filters=selector):
+        try:
+            container.remove(force=True, v=True)
+            removed.append(f"container {container.name}")
+        except docker.errors.NotFound:
+            pass
+    for network in client.networks.list(filters=selector):
+        try:
+            network.remove()
+            removed.append(f"network {network.name}")
+        except docker.errors.NotFound:
+            pass
+    for volume in client.volumes.list(filters=selector):
+        try:
+            volume.remove(force=True)
+            removed.append(f"volume {volume.name}")
+        except docker.errors.NotFound:
+            pass
+    return removed

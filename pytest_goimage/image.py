@@ -1,0 +1,172 @@
+"""The built image as tests see it: config, layers, and files read without running it."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Any
+
+import docker.errors
+
+from .engine import resource_labels
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One history entry: the instruction that made it and the bytes it added."""
+
+    size: int
+    created_by: str
+    empty: bool
+
+    @property
+    def instruction(self) -> str:
+        """`RUN go build ...` rather than BuildKit's `RUN /bin/sh -c go build ... # buildkit`."""
+        text = self.created_by.removesuffix(" # buildkit").strip()
+        if "#(nop) " in text:  # legacy builder metadata steps
+            return text.split("#(nop) ", 1)[1].strip()
+        if "/bin/sh -c " in text:  # drops `|2 A=b C=d` build-arg prefixes too
+            return "RUN " + text.split("/bin/sh -c ", 1)[1].strip()
+        return text
+
+
+@dataclass
+class ImageConfigView:
+    """The runtime config baked into the image."""
+
+    user: str
+    env: dict[str, str]
+    entrypoint: list[str]
+    cmd: list[str]
+    exposed_ports: list[str]
+    labels: dict[str, str]
+    healthcheck: dict[str, Any] | None
+    working_dir: str
+
+
+@dataclass
+class BuiltImage:
+    """A built image. Files are read through a created (never started) container."""
+
+    dockerfile: str
+    tag: str
+    id: str
+    size: int
+    config: ImageConfigView
+    layers: list[Layer]
+    architecture: str
+    os: str
+    build_seconds: float
+    cached_steps: int
+    steps: int
+    log_path: str
+    _client: Any = field(repr=False, default=None)
+    _run_id: str = field(repr=False, default="")
+
+    @cached_property
+    def command(self) -> list[str]:
+        """What the container runs: ENTRYPOINT + CMD."""
+        return self.config.entrypoint + self.config.cmd
+
+    def read_file(self, path: str) -> bytes:
+        """The bytes of a file in the image (symlinks followed), without starting anything."""
+        data = self.read_files([path])
+        return data[path]
+
+    def read_files(self, paths: list[str]) -> dict[str, bytes]:
+        """Several files through one created container. Raises FileNotFoundError naming the path."""
+        container = self._client.containers.create(
+            self.id,
+            command=["/goimage-never-started"],
+            entrypoint=[],
+            labels=resource_labels(self._run_id, "reader"),
+        )
+        try:
+            return {path: self._read_one(container, path, depth=0) for path in paths}
+        finally:
+            container.remove(force=True)
+
+    def _read_one(self, container: Any, path: str, depth: int) -> bytes:
+        try:
+            stream, _ = container.get_archive(path)
+        except docker.errors.NotFound:
+            raise FileNotFoundError(f"{path} does not exist in image {self.tag}") from None
+        buffer = io.BytesIO(b"".join(stream))
+        with tarfile.open(fileobj=buffer) as tar:
+            member = tar.next()
+            if member is None:
+                raise FileNotFoundError(f"{path} is empty in image {self.tag}")
+            if member.issym() and depth < 8:
+                target = PurePosixPath(path).parent / member.linkname
+                return self._read_one(container, str(target), depth + 1)
+            if member.isdir():
+                raise IsADirectoryError(f"{path} is a directory in image {self.tag}")
+            extracted = tar.extractfile(member)
+            if extracted is None:
+                raise FileNotFoundError(f"{path} is not a regular file in image {self.tag}")
+            return extracted.read()
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.read_file(path)
+        except (FileNotFoundError, IsADirectoryError):
+            return False
+        return True
+
+
+def load_image(
+    client: Any,
+    image_id: str,
+    *,
+    dockerfile: str,
+    tag: str,
+    build_seconds: float,
+    steps: int,
+    cached_steps: int,
+    log_path: str,
+    run_id: str,
+) -> BuiltImage:
+    """Inspect a built image into the model."""
+    attrs = client.api.inspect_image(image_id)
+    cfg = attrs.get("Config") or {}
+    history = client.api.history(image_id)
+    layers = [
+        Layer(
+            size=int(entry.get("Size", 0)),
+            created_by=str(entry.get("CreatedBy", "")),
+            empty=int(entry.get("Size", 0)) == 0,
+        )
+        for entry in reversed(history)  # oldest first, as the Dockerfile reads
+    ]
+    env = {}
+    for item in cfg.get("Env") or []:
+        key, _, value = item.partition("=")
+        env[key] = value
+    return BuiltImage(
+        dockerfile=dockerfile,
+        tag=tag,
+        id=attrs["Id"],
+        size=int(attrs.get("Size", 0)),
+        config=ImageConfigView(
+            user=cfg.get("User") or "",
+            env=env,
+            entrypoint=list(cfg.get("Entrypoint") or []),
+            cmd=list(cfg.get("Cmd") or []),
+            exposed_ports=sorted((cfg.get("ExposedPorts") or {}).keys()),
+            labels=dict(cfg.get("Labels") or {}),
+            healthcheck=cfg.get("Healthcheck"),
+            working_dir=cfg.get("WorkingDir") or "",
+        ),
+        layers=layers,
+        architecture=attrs.get("Architecture", ""),
+        os=attrs.get("Os", ""),
+        build_seconds=build_seconds,
+        cached_steps=cached_steps,
+        steps=steps,
+        log_path=log_path,
+        _client=client,
+        _run_id=run_id,
+    )

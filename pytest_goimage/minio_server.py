@@ -1,0 +1,146 @@
+"""A running MinIO server: random credentials, a 127.0.0.1-only port, ready when it says so."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import requests
+from minio import Minio
+
+from .engine import resource_labels
+from .errors import MinioError
+from .poll import wait_until
+
+MINIO_PORT = "9000/tcp"
+NETWORK_ALIAS = "minio"
+
+
+@dataclass
+class MinioServer:
+    """One MinIO container. Use `start()`, then `client`, `url`, `internal_url`; `stop()` removes it."""
+
+    image: str
+    run_id: str
+    network: str | None = None
+    access_key: str = field(default_factory=lambda: "goimage" + secrets.token_hex(6))
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    container: Any = field(default=None, repr=False)
+    host_port: int = 0
+    ready_seconds: float = 0.0
+
+    def start(self, docker_client: Any, timeout: float = 30.0) -> MinioServer:
+        kwargs: dict[str, Any] = {}
+        if self.network:
+            # Containers on the private network reach MinIO as http://minio:9000.
+            kwargs["network"] = self.network
+            kwargs["networking_config"] = {
+                self.network: docker_client.api.create_endpoint_config(aliases=[NETWORK_ALIAS])
+            }
+        self.container = docker_client.containers.create(
+            self.image,
+            environment={
+                "MINIO_ROOT_USER": self.access_key,
+                "MINIO_ROOT_PASSWORD": self.secret_key,
+            },
+            ports={MINIO_PORT: ("127.0.0.1", None)},
+            labels=resource_labels(self.run_id, "minio"),
+            name=f"goimage-minio-{self.run_id}-{secrets.token_hex(3)}",
+            **kwargs,
+        )
+        self.container.start()
+        self.container.reload()
+        bindings = self.container.attrs["NetworkSettings"]["Ports"].get(MINIO_PORT) or []
+        if not bindings:
+            self.stop()
+            raise MinioError(f"MinIO container from {self.image} published no port for 9000/tcp.")
+        self.host_port = int(bindings[0]["HostPort"])
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        started = time.monotonic()
+        session = requests.Session()
+
+        def live() -> bool:
+            try:
+                return session.get(f"{self.url}/minio/health/live", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        def exited() -> bool:
+            self.container.reload()
+            return bool(self.container.status in ("exited", "dead"))
+
+        if not wait_until(live, timeout, give_up=exited):
+            logs = self.logs(tail=20)
+            state = self.container.attrs.get("State", {})
+            self.stop()
+            why = (
+                f"exited with code {state.get('ExitCode')}"
+                if state.get("Status") in ("exited", "dead")
+                else f"did not answer /minio/health/live within {timeout:.0f}s"
+            )
+            raise MinioError(
+                f"MinIO from image {self.image} {why}. Last log lines:\n{logs or '    (none)'}"
+            )
+        self.ready_seconds = time.monotonic() - started
+
+    @property
+    def endpoint(self) -> str:
+        """host:port as the host reaches it."""
+        return f"127.0.0.1:{self.host_port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.endpoint}"
+
+    @property
+    def internal_host(self) -> str:
+        """The host name containers on the same network use."""
+        return NETWORK_ALIAS if self.network else "host.docker.internal"
+
+    @property
+    def internal_endpoint(self) -> str:
+        return f"{self.internal_host}:9000"
+
+    @property
+    def internal_url(self) -> str:
+        return f"http://{self.internal_endpoint}"
+
+    @property
+    def client(self) -> Minio:
+        """A minio client talking to this server from the host."""
+        return Minio(self.endpoint, self.access_key, self.secret_key, secure=False)
+
+    def logs(self, tail: int = 20) -> str:
+        if self.container is None:
+            return ""
+        try:
+            raw = self.container.logs(tail=tail)
+        except docker.errors.APIError:
+            return ""
+        text: str = raw.decode("utf-8", "replace")
+        return "\n".join(f"    {line}" for line in text.splitlines())
+
+    def stop(self) -> None:
+        if self.container is None:
+            return
+        with contextlib.suppress(docker.errors.NotFound):
+            self.container.remove(force=True, v=True)
+        self.container = None
+
+    def placeholders(self) -> dict[str, str]:
+        """Values for `{minio.*}` in `[tool.goimage.env]`, as a container on the network sees them."""
+        return {
+            "minio.url": self.internal_url,
+            "minio.endpoint": self.internal_endpoint,
+            "minio.host": self.internal_host,
+            "minio.port": "9000",
+            "minio.access_key": self.access_key,
+            "minio.secret_key": self.secret_key,
+        }

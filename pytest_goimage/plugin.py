@@ -1,0 +1,304 @@
+"""pytest hooks and fixtures: wire configuration, checks and the session together."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .checks import CHECKS, Check
+from .checks.base import CheckFailed, CheckSkipped
+from .config import GoImageConfig, ImageConfig, load_config
+from .engine import LABEL_RUN, new_run_id
+from .errors import ConfigError, GoImageError
+from .image import BuiltImage
+from .minio_server import MinioServer
+from .session import GoImageSession, built_tags, remove_built_images
+
+CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
+CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
+SESSION_KEY = pytest.StashKey[GoImageSession | None]()
+
+pytest.register_assert_rewrite("pytest_goimage.assertions")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("goimage", "container image acceptance tests for Go services")
+    group.addoption(
+        "--goimage",
+        action="store_true",
+        help="collect the built-in checks for every image configured in [tool.goimage]",
+    )
+    group.addoption("--goimage-report", metavar="PATH", help="write the JSON report to PATH")
+    group.addoption(
+        "--goimage-update-baseline",
+        action="store_true",
+        help="write the measured image sizes into the baseline file",
+    )
+    group.addoption(
+        "--goimage-keep",
+        action="store_true",
+        help="leave containers, networks and images in place for debugging",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SESSION_KEY] = None
+    config.stash[CONFIG_ERROR_KEY] = None
+    try:
+        config.stash[CONFIG_KEY] = load_config(config.rootpath)
+    except ConfigError as exc:
+        config.stash[CONFIG_KEY] = None
+        config.stash[CONFIG_ERROR_KEY] = exc
+        if config.getoption("goimage"):
+            raise pytest.UsageError(str(exc)) from None
+        return
+    if config.getoption("goimage") and config.stash[CONFIG_KEY] is None:
+        raise pytest.UsageError(
+            f"--goimage: no [tool.goimage] table in {config.rootpath / 'pyproject.toml'}. Add one "
+            "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
+        )
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(), "goimage-xdist")
+
+
+class _XdistHooks:
+    """Hand the controller's run id and shared directory to every worker."""
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        run_id, shared = _run_identity(node.config)
+        node.workerinput["goimage_run_id"] = run_id
+        node.workerinput["goimage_shared_dir"] = str(shared)
+
+
+_IDENTITY_KEY = pytest.StashKey[tuple[str, Path]]()
+
+
+def _run_identity(config: pytest.Config) -> tuple[str, Path]:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and "goimage_run_id" in workerinput:
+        return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])
+    if _IDENTITY_KEY not in config.stash:
+        run_id = new_run_id()
+        base = Path(tempfile.gettempdir()) / "pytest-goimage"
+        base.mkdir(parents=True, exist_ok=True)
+        config.stash[_IDENTITY_KEY] = (
+            run_id,
+            Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base)),
+        )
+    return config.stash[_IDENTITY_KEY]
+
+
+def goimage_session(config: pytest.Config) -> GoImageSession:
+    """The run's GoImageSession, created on first use (no engine is contacted before)."""
+    existing = config.stash.get(SESSION_KEY, None)
+    if existing is not None:
+        return existing
+    error = config.stash.get(CONFIG_ERROR_KEY, None)
+    if error is not None:
+        pytest.fail(str(error), pytrace=False)
+    goconfig = config.stash.get(CONFIG_KEY, None)
+    if goconfig is None:
+        pytest.fail(
+            f"pytest-goimage: no [tool.goimage] table in {config.rootpath / 'pyproject.toml'}; "
+            "the goimage fixtures need one.",
+            pytrace=False,
+        )
+    run_id, shared = _run_identity(config)
+    workerinput = getattr(config, "workerinput", None)
+    worker = workerinput.get("workerid", "main") if workerinput else "main"
+    session = GoImageSession(
+        config=goconfig,
+        run_id=run_id,
+        owner=f"{run_id}-{worker}",
+        shared_dir=shared,
+        progress=_ProgressPrinter(config),
+        keep=bool(config.getoption("goimage_keep")),
+    )
+    config.stash[SESSION_KEY] = session
+    return session
+
+
+class _ProgressPrinter:
+    """Build progress through pytest's terminal writer: milestones by default, steps with -v."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def __call__(self, label: str, message: str, step: bool) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        verbosity = self.config.get_verbosity()
+        if reporter is None or verbosity < 0 or (step and verbosity < 1):
+            return
+        if hasattr(self.config, "workerinput"):
+            return  # xdist workers have no terminal; the controller prints the summary
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        # Checks run with output captured; progress must reach the terminal while they run.
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            reporter.ensure_newline()
+            reporter.write_line(f"goimage {label}: {message}", cyan=not step)
+
+
+# -- collection -----------------------------------------------------------------------------
+
+
+class GoImageFile(pytest.File):
+    """The Dockerfile as a collector: its built-in checks are the items."""
+
+    image: ImageConfig
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for check in CHECKS:
+            yield GoImageCheckItem.from_parent(self, name=check.name, check=check, image=self.image)
+
+
+class GoImageCheckItem(pytest.Item):
+    """One built-in check of one image (`Dockerfile.prod::static`)."""
+
+    def __init__(self, *, check: Check, image: ImageConfig, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.image = image
+        self.user_properties.append(("goimage_dockerfile", image.dockerfile))
+        self.user_properties.append(("goimage_check", check.name))
+
+    def runtest(self) -> None:
+        session = goimage_session(self.config)
+        try:
+            self.check.run(session, self.image)
+        except CheckSkipped as exc:
+            pytest.skip(str(exc))
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        if isinstance(excinfo.value, (GoImageError, CheckFailed)):
+            return f"[goimage {self.check.name}] {excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        # The domain must be the node id's tail: pytest turns dots in it into "::".
+        return self.path, None, self.check.name
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """With --goimage, put the built-in checks first (before -k and -m deselect)."""
+    goconfig = config.stash.get(CONFIG_KEY, None)
+    if not config.getoption("goimage") or goconfig is None:
+        return
+    per_image: list[list[pytest.Item]] = []
+    for image in goconfig.images:
+        collector = GoImageFile.from_parent(session, path=image.dockerfile_path)
+        collector.image = image
+        # Go through the collect-report hooks so "collected N items" and xdist count them.
+        report = collector.ihook.pytest_make_collect_report(collector=collector)
+        collector.ihook.pytest_collectreport(report=report)
+        per_image.append([node for node in report.result if isinstance(node, pytest.Item)])
+    # Docker-free checks of every image first, then each image's Docker checks together.
+    ordered: list[pytest.Item] = []
+    for group in per_image:
+        ordered += [
+            i for i in group if isinstance(i, GoImageCheckItem) and not i.check.needs_docker
+        ]
+    for group in per_image:
+        ordered += [i for i in group if isinstance(i, GoImageCheckItem) and i.check.needs_docker]
+    items[:0] = ordered
+
+
+# -- fixtures -------------------------------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "goimage" not in metafunc.fixturenames:
+        return
+    error = metafunc.config.stash.get(CONFIG_ERROR_KEY, None)
+    if error is not None:
+        raise pytest.UsageError(str(error))
+    goconfig = metafunc.config.stash.get(CONFIG_KEY, None)
+    images = list(goconfig.images) if goconfig else []
+    metafunc.parametrize(
+        "goimage", images, ids=[i.dockerfile for i in images], indirect=True, scope="session"
+    )
+
+
+@pytest.fixture(scope="session")
+def goimage_config(pytestconfig: pytest.Config) -> GoImageConfig:
+    """The parsed `[tool.goimage]` configuration."""
+    return goimage_session(pytestconfig).config
+
+
+@pytest.fixture(scope="session")
+def goimage(request: pytest.FixtureRequest) -> BuiltImage:
+    """A built image (parametrized over the configured images), built once per run."""
+    image: ImageConfig = request.param
+    try:
+        return goimage_session(request.config).built(image)
+    except GoImageError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterator[MinioServer]:
+    """A fresh MinIO for the image under test, on that image's private network."""
+    session = goimage_session(request.config)
+    image = session.config.image(goimage.dockerfile)
+    try:
+        server = session.minio(image)
+    except GoImageError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    session.release_minio(image)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    goconfig = config.stash.get(CONFIG_KEY, None)
+    if goconfig is None:
+        return None
+    names = ", ".join(image.dockerfile for image in goconfig.images)
+    engine = os.environ.get("DOCKER_HOST", "default socket")
+    _, shared = _run_identity(config)
+    return [
+        f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine}",
+        f"goimage: build logs in {shared}",
+    ]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(SESSION_KEY, None)
+    keep = bool(config.getoption("goimage_keep", False))
+    if session is not None:
+        session.close()
+    if hasattr(config, "workerinput") or _IDENTITY_KEY not in config.stash:
+        return  # workers leave the shared images to the controller, which outlives them
+    run_id, shared = config.stash[_IDENTITY_KEY]
+    if keep:
+        _print_keep_instructions(config, run_id, shared)
+    else:
+        remove_built_images(shared)
+
+
+def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    label = f"label={LABEL_RUN}={run_id}"
+    lines = [
+        "goimage: --goimage-keep left this run's containers, networks and images in place.",
+        "Remove them with:",
+        f"  docker rm -f $(docker ps -aq --filter {label})",
+        f"  docker network rm $(docker network ls -q --filter {label})",
+    ]
+    tags = built_tags(shared)
+    if tags:
+        lines.append(f"  docker rmi {' '.join(tags)}")
+    if reporter is not None:
+        reporter.write_line("")
+        for line in lines:
+            reporter.write_line(line)

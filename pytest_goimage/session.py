@@ -1,0 +1,249 @@
+"""Per-run state shared by the built-in checks and the fixtures: one build per image, one engine.
+
+Under pytest-xdist every worker has its own GoImageSession, but all share `shared_dir`: a
+file lock per image makes the first worker build while the others wait and reuse its result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+
+from .build import BuildRequest, build_image
+from .config import GoImageConfig, ImageConfig
+from .diagnose import diagnose
+from .engine import LABEL_PREFIX, connect, remove_owned_resources, resource_labels
+from .errors import BuildFailed, EngineError, GoImageError
+from .image import BuiltImage, load_image
+from .minio_image import ensure_minio_image, file_lock
+from .minio_server import MinioServer
+
+Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "image"
+
+
+def image_tag(config: GoImageConfig, image: ImageConfig) -> str:
+    """A stable tag per project and Dockerfile, so reruns replace rather than pile up."""
+    key = json.dumps(
+        [str(image.dockerfile_path), str(image.context_path), dict(image.build_args), image.target]
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+    return f"goimage/{slug(config.project.name)}-{slug(image.dockerfile)}:{digest}"
+
+
+@dataclass
+class GoImageSession:
+    config: GoImageConfig
+    run_id: str  # shared by all xdist workers of one run
+    owner: str  # this process; labels resources so a worker only removes its own
+    shared_dir: Path
+    progress: Progress = lambda label, message, step: None
+    keep: bool = False
+    _client: Any = None
+    _engine_error: EngineError | None = None
+    _built: dict[str, BuiltImage] = field(default_factory=dict)
+    _failed: dict[str, GoImageError] = field(default_factory=dict)
+    _minio_image: str | None = None
+    _minios: dict[str, MinioServer] = field(default_factory=dict)
+    _networks: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def client(self) -> Any:
+        """The engine client; an unreachable engine is reported once, the same way every time."""
+        if self._engine_error is not None:
+            raise self._engine_error
+        if self._client is None:
+            try:
+                self._client = connect()
+            except EngineError as exc:
+                self._engine_error = exc
+                raise
+        return self._client
+
+    def log_path(self, image: ImageConfig) -> Path:
+        return self.shared_dir / f"{slug(image.dockerfile)}.build.log"
+
+    # -- builds ---------------------------------------------------------------------------
+
+    def built(self, image: ImageConfig) -> BuiltImage:
+        """The image built from `image`, building it at most once per run across workers."""
+        if image.dockerfile in self._built:
+            return self._built[image.dockerfile]
+        if image.dockerfile in self._failed:
+            raise self._failed[image.dockerfile]
+        client = self.client
+        record = self.shared_dir / f"{slug(image.dockerfile)}.build.json"
+        with file_lock(self.shared_dir / f"{slug(image.dockerfile)}.build.lock"):
+            if record.exists():
+                outcome = json.loads(record.read_text())
+            else:
+                outcome = self._build(client, image)
+                tmp = record.with_suffix(".tmp")
+                tmp.write_text(json.dumps(outcome))
+                os.replace(tmp, record)
+        if "error" in outcome:
+            error = BuildFailed(outcome["error"])
+            self._failed[image.dockerfile] = error
+            raise error
+        built = load_image(
+            client,
+            outcome["image_id"],
+            dockerfile=image.dockerfile,
+            tag=outcome["tag"],
+            build_seconds=outcome["seconds"],
+            steps=outcome["steps"],
+            cached_steps=outcome["cached_steps"],
+            log_path=outcome["log_path"],
+            run_id=self.owner,
+        )
+        self._built[image.dockerfile] = built
+        return built
+
+    def _build(self, client: Any, image: ImageConfig) -> dict[str, Any]:
+        tag = image_tag(self.config, image)
+        previous = _image_id(client, tag)
+        self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
+        result, trace = build_image(
+            client,
+            BuildRequest(
+                dockerfile=image.dockerfile_path,
+                context=image.context_path,
+                tag=tag,
+                build_args=image.build_args,
+                target=image.target,
+                labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile},
+            ),
+            progress=lambda step: self.progress(image.dockerfile, step, True),
+        )
+        log_path = self.log_path(image)
+        log_path.write_text(trace.plain_log(), encoding="utf-8")
+        with open(self.shared_dir / "builds.log", "a", encoding="utf-8") as ledger:
+            ledger.write(
+                f"{image.dockerfile}\t{self.owner}\t{result.image_id if result else '-'}\n"
+            )
+        if result is None:
+            diagnosis = diagnose(
+                trace,
+                dockerfile=image.dockerfile_path,
+                dockerfile_label=image.dockerfile,
+                context=image.context_path,
+                context_label=image.context,
+                log_path=log_path,
+            )
+            self.progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
+            return {"error": diagnosis.message, "cause": diagnosis.cause}
+        if previous and previous != result.image_id:
+            _remove_if_dangling(client, previous)
+        self.progress(
+            image.dockerfile,
+            f"built in {result.seconds:.1f}s ({result.cached_steps}/{result.steps} steps cached)",
+            False,
+        )
+        return {
+            "image_id": result.image_id,
+            "tag": tag,
+            "seconds": round(result.seconds, 3),
+            "steps": result.steps,
+            "cached_steps": result.cached_steps,
+            "log_path": str(log_path),
+        }
+
+    # -- MinIO ----------------------------------------------------------------------------
+
+    def minio(self, image: ImageConfig) -> MinioServer:
+        """A fresh MinIO for `image`, on a private network that only this image's containers join."""
+        if image.dockerfile in self._minios:
+            return self._minios[image.dockerfile]
+        client = self.client
+        if self._minio_image is None or image.minio_image:
+            self._minio_image = ensure_minio_image(
+                client, image.minio_image, lambda message: self.progress("minio", message, False)
+            )
+        network = client.networks.create(
+            f"goimage-{self.owner}-{slug(image.dockerfile)}",
+            labels=resource_labels(self.owner, "network"),
+        )
+        self._networks[image.dockerfile] = network
+        server = MinioServer(image=self._minio_image, run_id=self.owner, network=network.name)
+        try:
+            server.start(client)
+        except GoImageError:
+            self.release_minio(image)
+            raise
+        self._minios[image.dockerfile] = server
+        return server
+
+    def release_minio(self, image: ImageConfig) -> None:
+        server = self._minios.pop(image.dockerfile, None)
+        if server is not None and not self.keep:
+            server.stop()
+        network = self._networks.pop(image.dockerfile, None)
+        if network is not None and not self.keep:
+            # If it is still in use, the run-end sweep removes it by label.
+            with contextlib.suppress(docker.errors.APIError):
+                network.remove()
+
+    # -- the end --------------------------------------------------------------------------
+
+    def close(self) -> list[str]:
+        """Remove everything this process started (unless --goimage-keep)."""
+        if self._client is None or self.keep:
+            return []
+        for dockerfile in list(self._minios):
+            self.release_minio(self.config.image(dockerfile))
+        try:
+            return remove_owned_resources(self._client, self.owner)
+        except (docker.errors.DockerException, OSError):
+            return []
+
+
+def _image_id(client: Any, tag: str) -> str | None:
+    try:
+        return str(client.images.get(tag).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _remove_if_dangling(client: Any, image_id: str) -> None:
+    """A rebuild moves the tag; drop the old image so reruns do not pile up untagged images."""
+    try:
+        if not client.images.get(image_id).tags:
+            client.images.remove(image_id, noprune=False)
+    except docker.errors.APIError:
+        pass  # still used by a container or another tag: leave it
+
+
+def built_tags(shared_dir: Path) -> list[str]:
+    """Tags of the images this run built (all workers), from the shared build records."""
+    tags = []
+    for record in sorted(shared_dir.glob("*.build.json")):
+        outcome = json.loads(record.read_text())
+        if "tag" in outcome:
+            tags.append(str(outcome["tag"]))
+    return tags
+
+
+def remove_built_images(shared_dir: Path) -> None:
+    """Untag and remove what this run built; BuildKit's cache keeps the next build fast."""
+    tags = built_tags(shared_dir)
+    if not tags:
+        return
+    try:
+        client = connect()
+    except EngineError:
+        return
+    for tag in tags:
+        with contextlib.suppress(docker.errors.APIError):
+            client.images.remove(tag, noprune=False)

@@ -1,0 +1,93 @@
+"""Parse and format the sizes, durations and ratios users write in `[tool.goimage]`."""
+
+from __future__ import annotations
+
+import re
+
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "k": 1024,
+    "kib": 1024,
+    "m": 1024**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gib": 1024**3,
+}
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_DURATION_PART_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_size(value: object) -> int:
+    """`"40MB"`, `"1.5GiB"` or an integer of bytes -> bytes. Raises ValueError with the reason."""
+    if isinstance(value, bool):
+        raise ValueError('expected a size such as "40MB" or an integer of bytes, got a boolean')
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"a size cannot be negative ({value})")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f'expected a size such as "40MB", got {type(value).__name__}')
+    match = _SIZE_RE.match(value)
+    unit = match.group(2).lower() if match else None
+    if not match or unit not in _SIZE_UNITS:
+        raise ValueError(
+            f'cannot read {value!r} as a size; write e.g. "40MB", "512KiB", "1.5GiB" or bytes'
+        )
+    return int(float(match.group(1)) * _SIZE_UNITS[unit])
+
+
+def parse_duration(value: object) -> float:
+    """`"30s"`, `"500ms"`, `"1m30s"` or a number of seconds -> seconds."""
+    if isinstance(value, bool):
+        raise ValueError('expected a duration such as "30s", got a boolean')
+    if isinstance(value, (int, float)):
+        if value <= 0:
+            raise ValueError(f"a duration must be positive, got {value}")
+        return float(value)
+    if not isinstance(value, str):
+        raise ValueError(f'expected a duration such as "30s", got {type(value).__name__}')
+    text = value.strip().lower()
+    total, pos = 0.0, 0
+    for part in _DURATION_PART_RE.finditer(text):
+        if part.start() != pos:
+            break
+        total += float(part.group(1)) * _DURATION_UNITS[part.group(2)]
+        pos = part.end()
+    if not text or pos != len(text) or total <= 0:
+        raise ValueError(
+            f'cannot read {value!r} as a duration; write e.g. "30s", "500ms", "2m" or "1m30s"'
+        )
+    return total
+
+
+def parse_ratio(value: object) -> float:
+    """`"10%"` or a fraction such as `0.1` -> 0.1."""
+    if isinstance(value, bool):
+        raise ValueError('expected a percentage such as "10%", got a boolean')
+    if isinstance(value, (int, float)):
+        ratio = float(value)
+    elif isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            ratio = float(value.strip()[:-1]) / 100
+        except ValueError:
+            raise ValueError(f'cannot read {value!r} as a percentage; write e.g. "10%"') from None
+    else:
+        raise ValueError(f'cannot read {value!r} as a percentage; write e.g. "10%"')
+    if ratio < 0:
+        raise ValueError(f"a tolerance cannot be negative ({value!r})")
+    return ratio
+
+
+def format_size(size: int) -> str:
+    """Bytes -> the decimal unit people read on registries ("12.3 MB")."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")

@@ -1,0 +1,55 @@
+"""Fixtures for the plugin's tests: copies of the example project, clean-engine assertions."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from pytest_goimage.engine import LABEL_PREFIX
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
+# Skipped when copying: the example's own tests and local caches are not build inputs.
+_IGNORE = shutil.ignore_patterns("tests", ".pytest_cache", "__pycache__", "pyproject.toml")
+
+
+@pytest.fixture
+def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
+    """Copy the example project into the pytester dir with a `[tool.goimage]` of your own."""
+
+    def make(goimage_toml: str, *, conftest: str = "") -> Path:
+        root = pytester.path
+        shutil.copytree(EXAMPLE, root, ignore=_IGNORE, dirs_exist_ok=True)
+        (root / "pyproject.toml").write_text(textwrap.dedent(goimage_toml))
+        if conftest:
+            (root / "conftest.py").write_text(textwrap.dedent(conftest))
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> docker.DockerClient:
+    return docker.from_env()
+
+
+def plugin_resources(client: docker.DockerClient) -> list[str]:
+    """Every container, network and volume any pytest-goimage run created that still exists."""
+    selector = {"label": f"{LABEL_PREFIX}.run"}
+    found = [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
+    found += [f"network {n.name}" for n in client.networks.list(filters=selector)]
+    found += [f"volume {v.name}" for v in client.volumes.list(filters=selector)]
+    return found
+
+
+@pytest.fixture
+def no_leaks(docker_client: docker.DockerClient) -> Iterator[None]:
+    """Fail the test if the plugin left containers, networks or volumes behind."""
+    before = set(plugin_resources(docker_client))
+    yield
+    left = sorted(set(plugin_resources(docker_client)) - before)
+    assert left == [], f"pytest-goimage left resources behind: {left}"

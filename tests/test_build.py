@@ -1,0 +1,151 @@
+"""`pytest --goimage` builds real images with BuildKit; broken variants fail with their cause."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import pytest
+
+BACKEND_ONLY = """
+[tool.goimage]
+dockerfiles = ["backend/Dockerfile"]
+"""
+
+
+def shared_dir(result: pytest.RunResult) -> Path:
+    """The run's build-record folder, as the report header names it."""
+    match = re.search(r"goimage: build logs in (\S+)", result.stdout.str())
+    assert match, result.stdout.str()
+    return Path(match.group(1))
+
+
+def test_example_builds_every_dockerfile_once_under_xdist(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """All three Dockerfiles build (RUN --mount=type=cache included), each exactly once."""
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"]
+        """,
+        conftest="""
+        def test_fixture_sees_the_built_image(goimage):
+            assert goimage.id.startswith("sha256:")
+            assert goimage.config.exposed_ports == ["8080/tcp"]
+            assert goimage.size > 1_000_000
+            assert any("go build" in layer.instruction for layer in goimage.layers) or goimage.layers
+        """,
+    )
+    # The fixture test lives in conftest-free file so both workers need the images too.
+    pytester.makepyfile(
+        test_images="""
+        def test_images(goimage):
+            assert goimage.tag.startswith("goimage/")
+            assert goimage.read_file(goimage.command[0])[:4] == b"\\x7fELF"
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-n", "2", "-p", "xdist")
+    result.assert_outcomes(passed=6)
+    builds = (shared_dir(result) / "builds.log").read_text().splitlines()
+    dockerfiles = sorted(line.split("\t")[0] for line in builds)
+    assert dockerfiles == ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"], builds
+    # Images are removed at the end (BuildKit's cache keeps reruns fast) ...
+    ids = [line.split("\t")[2] for line in builds]
+    for image_id in ids:
+        with pytest.raises(docker.errors.ImageNotFound):
+            docker_client.images.get(image_id)
+
+
+def test_rerun_reuses_the_build_cache(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    example_copy(BACKEND_ONLY)
+    pytester.runpytest_subprocess("--goimage").assert_outcomes(passed=1)
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=1)
+    # Every Dockerfile step comes from BuildKit's cache.
+    match = re.search(r"built in [\d.]+s \((\d+)/(\d+) steps cached\)", result.stdout.str())
+    assert match, result.stdout.str()
+    assert match.group(1) == match.group(2), result.stdout.str()
+
+
+def _fail_message(result: pytest.RunResult) -> str:
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "Traceback" not in out
+    return out
+
+
+def test_go_syntax_error_names_file_line_and_step(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    root = example_copy(BACKEND_ONLY)
+    config_go = root / "backend/pkg/config/config.go"
+    config_go.write_text(config_go.read_text() + "\nfunc broken( {\n")
+    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    assert "[goimage build] backend/Dockerfile:13: the build failed in step `RUN" in out
+    assert re.search(r"backend/pkg/config/config\.go:\d+:\d+: syntax error", out), out
+    assert "Go compile errors" in out
+    assert "Full build log: " in out
+
+
+def test_missing_package_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """The seed story: main.go imports a package that never reached the build context."""
+    root = example_copy(BACKEND_ONLY)
+    shutil.rmtree(root / "backend/pkg/storage")
+    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    assert (
+        "Go package github.com/example/bookmark-sync/backend/pkg/storage is imported but its "
+        "source is not in the build context '.'" in out
+    ), out
+    assert "backend/cmd/api/main.go" in out or "backend/pkg/api" in out
+
+
+def test_go_older_than_go_mod_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(BACKEND_ONLY)
+    go_mod = root / "go.mod"
+    text = re.sub(r"(?m)^go .*$", "go 1.27.0", go_mod.read_text())
+    go_mod.write_text(re.sub(r"(?m)^toolchain .*$", "toolchain go1.27.3", text))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    assert "the builder image runs Go 1.26.8 but go.mod requires Go >= 1.27.0" in out, out
+    assert "FROM at backend/Dockerfile:4" in out
+
+
+def test_wrong_context_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(
+        """
+        [tool.goimage]
+        [[tool.goimage.image]]
+        dockerfile = "backend/Dockerfile"
+        context = "backend"
+        """
+    )
+    (root / "Dockerfile").unlink()
+    (root / "Dockerfile.prod").unlink()
+    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    # BuildKit resolves COPY sources in parallel: whichever it misses first is named.
+    assert re.search(r"backend/Dockerfile:(8|12): COPY/ADD source '(go\.mod|go\.sum|backend)'", out)
+    assert "is not in the build context 'backend'" in out
+    assert f"this Dockerfile expects {root} as its build context" in out
+
+
+def test_dependent_items_run_only_after_build(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """Node ids are <dockerfile>::<check> and -k selects them."""
+    example_copy(BACKEND_ONLY)
+    result = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["backend/Dockerfile::build"])

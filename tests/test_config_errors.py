@@ -1,0 +1,167 @@
+"""Bad `[tool.goimage]` configuration: a usage error naming the key and the file, no traceback."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+GO_MOD = "module example.com/svc\n\ngo 1.26.0\n"
+DOCKERFILE = 'FROM scratch\nCOPY main /main\nENTRYPOINT ["/main"]\n'
+
+
+def project(pytester: pytest.Pytester, goimage: str, *, go_mod: bool = True) -> None:
+    pytester.makefile(".toml", pyproject=textwrap.dedent(goimage))
+    if go_mod:
+        pytester.path.joinpath("go.mod").write_text(GO_MOD)
+    pytester.path.joinpath("Dockerfile").write_text(DOCKERFILE)
+
+
+def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {lines[0]}", *lines[1:]])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            "[tool.goimage]\nsize_budgte = '40MB'\n",
+            "*pyproject.toml: unknown key 'size_budgte' in [[]tool.goimage[]]*",
+        ),
+        (
+            "[tool.goimage]\nport = 'http'\n",
+            "*pyproject.toml*key 'port' must be an integer, got 'http' (str)*",
+        ),
+        (
+            "[tool.goimage]\nport = true\n",
+            "*key 'port' must be an integer, got True (bool)*",
+        ),
+        (
+            "[tool.goimage]\nsize_budget = '40 parsecs'\n",
+            "*pyproject.toml*key 'size_budget': cannot read '40 parsecs' as a size*",
+        ),
+        (
+            "[tool.goimage]\nstartup_timeout = 'soon'\n",
+            "*pyproject.toml*key 'startup_timeout': cannot read 'soon' as a duration*",
+        ),
+        (
+            "[tool.goimage]\nsize_tolerance = 'ten'\n",
+            "*key 'size_tolerance': cannot read 'ten' as a percentage*",
+        ),
+        (
+            "[tool.goimage]\ndockerfiles = ['Dockerfile', 'deploy/Dockerfile.missing']\n",
+            "*pyproject.toml: Dockerfile 'deploy/Dockerfile.missing' does not exist*",
+        ),
+        (
+            "[tool.goimage]\n[[tool.goimage.image]]\ntarget = 'prod'\n",
+            "*[[][[]tool.goimage.image[]][]] #1 needs a `dockerfile` key*",
+        ),
+        (
+            "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nhealth = '/x'\n",
+            "*unknown key 'health' in [[][[]tool.goimage.image[]][]] #1*",
+        ),
+        (
+            "[tool.goimage]\ncontext = 'nowhere'\n",
+            "*context = 'nowhere' is not a directory*",
+        ),
+        (
+            "[tool.goimage]\nenv = { PORT = [1, 2] }\n",
+            "*key env.PORT must be a string, got [[]1, 2[]]*",
+        ),
+        (
+            "[tool.goimage\n",
+            "*pyproject.toml: Expected *",  # pytest reads pyproject.toml first and says where
+        ),
+    ],
+    ids=[
+        "unknown-key",
+        "wrong-type",
+        "bool-for-int",
+        "bad-size",
+        "bad-duration",
+        "bad-tolerance",
+        "missing-dockerfile",
+        "override-without-dockerfile",
+        "override-unknown-key",
+        "missing-context",
+        "env-not-string",
+        "bad-toml",
+    ],
+)
+def test_bad_configuration_is_a_usage_error(
+    pytester: pytest.Pytester, toml: str, expected: str
+) -> None:
+    project(pytester, toml)
+    usage_error(pytester, expected)
+
+
+def test_missing_go_mod(pytester: pytest.Pytester) -> None:
+    project(pytester, "[tool.goimage]\n", go_mod=False)
+    usage_error(pytester, "*pyproject.toml: no go.mod in the Go module root*point `project` at*")
+
+
+def test_project_not_a_directory(pytester: pytest.Pytester) -> None:
+    project(pytester, "[tool.goimage]\nproject = 'services/api'\n")
+    usage_error(pytester, "*project = 'services/api' is not a directory*")
+
+
+def test_goimage_without_table(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", pyproject="[tool.other]\nx = 1\n")
+    usage_error(pytester, "*--goimage: no [[]tool.goimage[]] table in *pyproject.toml*")
+
+
+def test_bad_config_does_not_break_runs_without_goimage(pytester: pytest.Pytester) -> None:
+    """A team's unit tests keep running while [tool.goimage] is being fixed."""
+    project(pytester, "[tool.goimage]\nsize_budget = 'huge'\n")
+    pytester.makepyfile(test_unit="def test_ok():\n    assert 1 + 1 == 2\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_bad_config_fails_fixture_users_with_the_message(pytester: pytest.Pytester) -> None:
+    project(pytester, "[tool.goimage]\nsize_budget = 'huge'\n")
+    pytester.makepyfile(test_cfg="def test_cfg(goimage_config):\n    assert goimage_config\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*key 'size_budget': cannot read 'huge' as a size*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
+    """Discovered Dockerfiles, skipped folders, and per-image overrides reach the fixture."""
+    project(
+        pytester,
+        """
+        [tool.goimage]
+        size_budget = "40MB"
+        [[tool.goimage.image]]
+        dockerfile = "deploy/api.Dockerfile"
+        size_budget = "1.5GiB"
+        startup_timeout = "1m30s"
+        """,
+    )
+    for path in (
+        "deploy/api.Dockerfile",
+        "Dockerfile.prod",
+        "vendor/x/Dockerfile",
+        "testdata/Dockerfile",
+        "docs/Dockerfile.md",
+    ):
+        target = pytester.path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(DOCKERFILE)
+    pytester.makepyfile(
+        test_cfg="""
+        def test_cfg(goimage_config):
+            images = {i.dockerfile: i for i in goimage_config.images}
+            assert list(images) == ["Dockerfile", "Dockerfile.prod", "deploy/api.Dockerfile"]
+            assert images["Dockerfile"].size_budget == 40_000_000
+            assert images["deploy/api.Dockerfile"].size_budget == int(1.5 * 2**30)
+            assert images["deploy/api.Dockerfile"].startup_timeout == 90.0
+            assert images["Dockerfile"].startup_timeout == 30.0
+            assert images["Dockerfile"].health_path == "/health"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -1,0 +1,879 @@
+"""Unit tests of pytest_goimage.versions on realistic go.mod, Dockerfile and workflow text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_goimage.errors import GoImageError
+from pytest_goimage.versions import (
+    SOURCE_DOCKERFILE,
+    SOURCE_GO,
+    SOURCE_SETUP_GO,
+    SOURCE_SETUP_GO_FILE,
+    SOURCE_TOOLCHAIN,
+    GoModError,
+    GoVersion,
+    Pin,
+    WorkflowError,
+    dockerfile_pins,
+    format_misalignment,
+    format_unpinned,
+    gomod_pins,
+    misaligned,
+    parse_go_version,
+    read_dockerfile,
+    read_gomod,
+    read_workflows,
+    required_pin,
+    required_version,
+    unpinned,
+    workflow_pins,
+)
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "example_project"
+
+GOMOD_TOOLCHAIN = """\
+module github.com/example/bookmark-sync
+
+go 1.24.0
+
+toolchain go1.24.5
+
+require (
+\tgithub.com/google/uuid v1.6.0
+\tgithub.com/minio/minio-go/v7 v7.0.80 // indirect
+)
+"""
+
+
+def v(text: str) -> GoVersion:
+    return GoVersion.parse(text)
+
+
+def only(pins: list[Pin]) -> Pin:
+    assert len(pins) == 1, pins
+    return pins[0]
+
+
+# GoVersion ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("1.26", "1.26", 2),
+        ("1.26.8", "1.26.8", 3),
+        ("go1.26.8", "1.26.8", 3),
+        ("1.26rc1", "1.26rc1", 2),
+        ("1.21.0", "1.21.0", 3),
+        ("go1.9beta2", "1.9beta2", 2),
+        (" 1.24 ", "1.24", 2),
+        ("1", "1", 1),
+    ],
+)
+def test_parse_keeps_precision(text: str, expected: str, precision: int) -> None:
+    version = GoVersion.parse(text)
+    assert str(version) == expected
+    assert version.precision == precision
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "go", "1.", "1.26.", "1.26.8.1", "v1.26", "1.26-alpine", "1.2x", "\u0661.\u0662\u0666"],
+)
+def test_parse_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="not a Go version"):
+        GoVersion.parse(text)
+    assert parse_go_version(text) is None
+
+
+def test_order_follows_go_releases() -> None:
+    ordered = ["1.9.7", "1.21beta1", "1.21rc1", "1.21rc2", "1.21", "1.21.0", "1.21.1", "1.22"]
+    versions = [v(t) for t in ordered]
+    assert sorted(reversed(versions)) == versions
+    assert v("1.10") > v("1.9.7")  # numeric, not lexical
+    assert v("1.26.8") == v("go1.26.8")
+    assert v("1.26") != v("1.26.0")  # precision is kept, and breaks the tie in ordering
+    assert max(v("1.24.0"), v("1.24.5")) == v("1.24.5")
+
+
+@pytest.mark.parametrize(
+    ("pin", "required", "ok"),
+    [
+        ("1.26", "1.26.8", True),  # floats to the newest 1.26.x
+        ("1.25", "1.26.8", False),
+        ("1.26.7", "1.26.8", False),
+        ("1.26.8", "1.26.8", True),
+        ("1.26.9", "1.26.8", True),
+        ("1.27", "1.26.8", True),  # newer minor: builds
+        ("1.27.0", "1.26.8", True),
+        ("2", "1.26.8", True),
+        ("1", "1.26.8", True),  # `golang:1` floats to the newest 1.x
+        ("1.24", "1.24.5", True),
+        ("1.23", "1.24.5", False),
+        ("1.26rc1", "1.26.0", False),  # a release candidate predates the release
+        ("1.26rc2", "1.26rc1", True),
+        ("1.26", "1.26rc1", True),
+        ("1.21.0", "1.21", True),  # go.mod `go 1.21` means 1.21.0
+        ("1.21rc1", "1.21", False),  # stricter than Go, by choice (see GoVersion docstring)
+        ("1.20.14", "1.21", False),
+    ],
+)
+def test_satisfies_at_own_precision(pin: str, required: str, ok: bool) -> None:
+    assert v(pin).satisfies(v(required)) is ok
+
+
+# go.mod ---------------------------------------------------------------------------------------
+
+
+def test_gomod_go_and_toolchain_with_lines() -> None:
+    go, toolchain = gomod_pins(GOMOD_TOOLCHAIN, "go.mod")
+    assert (go.file, go.line, go.source, go.raw, go.version) == (
+        "go.mod",
+        3,
+        SOURCE_GO,
+        "1.24.0",
+        v("1.24.0"),
+    )
+    assert (toolchain.line, toolchain.source, toolchain.raw, toolchain.version) == (
+        5,
+        SOURCE_TOOLCHAIN,
+        "go1.24.5",
+        v("1.24.5"),
+    )
+    assert required_version([go, toolchain]) == v("1.24.5")
+
+
+def test_gomod_crlf_bom_comments_and_blocks() -> None:
+    text = (
+        "\ufeff// Module comment\r\n"
+        'module "example.com/odd//path" // quoted path with a slash pair\r\n'
+        "\r\n"
+        "go 1.25 // language version\r\n"
+        "require (\r\n"
+        "\tgo v1.0.0 // a module literally named go must not count\r\n"
+        ")\r\n"
+        "toolchain go1.25.3+auto // suffix from GOTOOLCHAIN=auto\r\n"
+    )
+    go, toolchain = gomod_pins(text, "sub/go.mod")
+    assert (go.line, go.version) == (4, v("1.25"))
+    assert (toolchain.line, toolchain.raw, toolchain.version) == (8, "go1.25.3+auto", v("1.25.3"))
+    assert required_version([go, toolchain]) == v("1.25.3")
+
+
+def test_gomod_toolchain_default_is_not_a_requirement() -> None:
+    go, toolchain = gomod_pins("module m\n\ngo 1.26.0\ntoolchain default\n", "go.mod")
+    assert toolchain.version is None and "default" in toolchain.note
+    assert not toolchain.unpinned
+    assert required_pin([go, toolchain]) is go
+
+
+def test_gomod_go_higher_than_toolchain_requires_go() -> None:
+    pins = gomod_pins("module m\ngo 1.26.2\ntoolchain go1.26.0\n", "go.mod")
+    assert required_version(pins) == v("1.26.2")
+    assert required_pin(pins).source == SOURCE_GO
+
+
+def test_gomod_only_go_line_two_components() -> None:
+    assert required_version(gomod_pins("module m\ngo 1.21\n", "go.mod")) == v("1.21")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("module m\n\nrequire example.com/x v1.0.0\n", r"^app/go\.mod: no `go` line"),
+        ("", r"^app/go\.mod: no `go` line"),
+        ("module m\ngo 1.x\n", r"^app/go\.mod:2: `go 1\.x` is not a Go version"),
+        ("module m\ngo go1.22.0\n", r"^app/go\.mod:2: `go go1\.22\.0`"),
+        ("module m\ngo 1\n", r"^app/go\.mod:2: `go 1`"),
+        ("module m\ngo\n", r"^app/go\.mod:2: expected `go <version>`"),
+        ("module m\ngo 1.22 1.23\n", r"^app/go\.mod:2: expected `go <version>`"),
+        ("module m\ngo 1.22\ngo 1.23\n", r"^app/go\.mod:3: repeated `go` line \(first at line 2\)"),
+        ("module m\ngo 1.22\ntoolchain 1.22.3\n", r"^app/go\.mod:3: `toolchain 1\.22\.3`"),
+        ("module m\nrequire (\ngo 1.22\n)\n", r"no `go` line"),  # inside a block: not the go line
+    ],
+)
+def test_gomod_malformed(text: str, message: str) -> None:
+    with pytest.raises(GoModError, match=message):
+        gomod_pins(text, "app/go.mod")
+
+
+def test_gomod_error_is_a_goimage_error() -> None:
+    assert issubclass(GoModError, GoImageError)
+    assert issubclass(WorkflowError, GoImageError)
+
+
+# Dockerfile -----------------------------------------------------------------------------------
+
+BUILDER_123 = """\
+# syntax=docker/dockerfile:1.7
+FROM golang:1.23-alpine AS builder
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api
+
+FROM gcr.io/distroless/static-debian12
+COPY --from=builder /out/api /api
+"""
+
+
+def test_builder_older_than_toolchain_is_misaligned() -> None:
+    """The story: go.mod asks for toolchain go1.24.5, the builder image is still on 1.23."""
+    pins = gomod_pins(GOMOD_TOOLCHAIN, "go.mod") + dockerfile_pins(
+        BUILDER_123, "Dockerfile.prod", {}
+    )
+    required = required_version(pins)
+    bad = misaligned(pins, required)
+    assert [(p.file, p.line, p.raw) for p in bad] == [("Dockerfile.prod", 2, "golang:1.23-alpine")]
+    assert format_misalignment(bad, pins) == (
+        "Dockerfile.prod:2: golang:1.23-alpine names Go 1.23, go.mod requires 1.24.5 "
+        "(go.mod:5 toolchain go1.24.5) — use golang:1.24.5-alpine or newer"
+    )
+
+
+def test_builder_on_floating_minor_is_aligned() -> None:
+    text = BUILDER_123.replace("1.23-alpine", "1.24-alpine")
+    pins = gomod_pins(GOMOD_TOOLCHAIN, "go.mod") + dockerfile_pins(text, "Dockerfile", {})
+    assert misaligned(pins, required_version(pins)) == []
+
+
+HIDDEN_BEHIND_ARG = """\
+# Production image
+ARG GO_VERSION=1.23
+ARG ALPINE_VERSION=3.22
+
+FROM golang:${GO_VERSION}-alpine${ALPINE_VERSION} AS build
+RUN go build -o /out/api ./cmd/api
+
+FROM alpine:${ALPINE_VERSION}
+COPY --from=build /out/api /api
+"""
+
+
+def test_version_hidden_behind_arg_default() -> None:
+    pin = only(dockerfile_pins(HIDDEN_BEHIND_ARG, "Dockerfile.prod", {}))
+    assert (pin.line, pin.raw, pin.resolved) == (
+        5,
+        "golang:${GO_VERSION}-alpine${ALPINE_VERSION}",
+        "golang:1.23-alpine3.22",
+    )
+    assert pin.version == v("1.23")
+    assert "GO_VERSION=1.23 from ARG default, line 2" in pin.note
+    pins = [*gomod_pins(GOMOD_TOOLCHAIN, "go.mod"), pin]
+    message = format_misalignment(misaligned(pins, required_version(pins)), pins)
+    assert message.startswith("Dockerfile.prod:5: golang:${GO_VERSION}-alpine${ALPINE_VERSION}")
+    assert message.endswith("— use golang:1.24.5-alpine3.22 or newer")
+
+
+def test_build_args_override_arg_default() -> None:
+    pin = only(dockerfile_pins(HIDDEN_BEHIND_ARG, "Dockerfile.prod", {"GO_VERSION": "1.24"}))
+    assert pin.version == v("1.24")
+    assert "GO_VERSION=1.24 from build_args" in pin.note
+    pins = [*gomod_pins(GOMOD_TOOLCHAIN, "go.mod"), pin]
+    assert misaligned(pins, required_version(pins)) == []
+
+
+def test_build_args_fill_an_arg_without_default() -> None:
+    text = "ARG GO_VERSION\nFROM golang:$GO_VERSION\n"
+    assert only(dockerfile_pins(text, "D", {"GO_VERSION": "1.26.8"})).version == v("1.26.8")
+
+
+def test_unresolvable_variable_is_an_unpinned_pin() -> None:
+    text = "ARG GO_VERSION\nFROM golang:${GO_VERSION}-bookworm AS build\n"
+    pin = only(dockerfile_pins(text, "Dockerfile", {}))
+    assert (pin.line, pin.version, pin.unpinned) == (2, None, True)
+    assert "cannot resolve GO_VERSION" in pin.note
+
+
+def test_build_arg_not_declared_before_from_is_ignored_as_docker_does() -> None:
+    text = "FROM golang:${GO_VERSION}\nARG GO_VERSION=1.26\n"
+    pin = only(dockerfile_pins(text, "Dockerfile", {"GO_VERSION": "1.26"}))
+    assert pin.version is None and "GO_VERSION" in pin.note
+
+
+def test_default_word_and_nested_args() -> None:
+    text = (
+        'ARG GO_MINOR="1.26"\n'
+        "ARG BUILDER=golang:${GO_MINOR}\n"
+        "FROM ${BUILDER}-alpine AS one\n"
+        "FROM golang:${MISSING:-1.25.3} AS two\n"
+        "FROM golang:${GO_MINOR:+1.27} AS three\n"
+        "FROM golang:${GO_MINOR#1} AS four\n"
+    )
+    pins = dockerfile_pins(text, "D", {})
+    assert [(p.line, p.version) for p in pins] == [
+        (3, v("1.26")),
+        (4, v("1.25.3")),
+        (5, v("1.27")),
+        (6, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reference", "version"),
+    [
+        ("golang:1.26.8-alpine", "1.26.8"),
+        ("golang:1.26-bookworm", "1.26"),
+        ("golang:1.26rc1", "1.26rc1"),
+        ("golang:1.26rc1-alpine", "1.26rc1"),
+        ("golang:1.26.8-alpine3.22", "1.26.8"),
+        ("golang:1-alpine", "1"),
+        ("docker.io/library/golang:1.26", "1.26"),
+        ("mirror.gcr.io/golang:1.26", "1.26"),
+        ("registry.local:5000/golang:1.26.1", "1.26.1"),
+        ("public.ecr.aws/docker/library/golang:1.26.8-bookworm", "1.26.8"),
+        ("golang:1.26.8@sha256:" + "a" * 64, "1.26.8"),
+        ("GOLANG:1.26", "1.26"),
+    ],
+)
+def test_golang_references(reference: str, version: str) -> None:
+    pin = only(dockerfile_pins(f"FROM {reference} AS build\n", "Dockerfile", {}))
+    assert pin.version == v(version)
+    assert pin.source == SOURCE_DOCKERFILE and not pin.unpinned
+
+
+@pytest.mark.parametrize(
+    ("reference", "note"),
+    [
+        ("golang@sha256:" + "b" * 64, "digest only"),
+        ("golang", "untagged"),
+        ("docker.io/library/golang", "untagged"),
+        ("golang:latest", "names no Go version"),
+        ("golang:alpine", "names no Go version"),
+        ("golang:1.26.8.1", "cannot read a Go version from tag '1.26.8.1'"),
+    ],
+)
+def test_unpinned_references(reference: str, note: str) -> None:
+    pin = only(dockerfile_pins(f"FROM {reference}\n", "Dockerfile", {}))
+    assert pin.version is None and pin.unpinned and note in pin.note
+    pins = [*gomod_pins(GOMOD_TOOLCHAIN, "go.mod"), pin]
+    assert misaligned(pins, required_version(pins)) == []  # a warning, not a failure
+    assert unpinned(pins) == [pin]
+    assert format_unpinned([pin]).startswith(f"Dockerfile:1: {reference} is not pinned: ")
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["alpine:3.22", "scratch", "gcr.io/distroless/static", "golangci/golangci-lint:v1.61", "gol"],
+)
+def test_other_images_are_not_pins(reference: str) -> None:
+    assert dockerfile_pins(f"FROM {reference}\n", "Dockerfile", {}) == []
+
+
+def test_stages_continuations_comments_flags_lowercase() -> None:
+    text = """\
+# syntax=docker/dockerfile:1
+# A comment before the first instruction
+
+from --platform=$BUILDPLATFORM \\
+    # a comment inside a continuation is dropped
+    golang:1.26.8-alpine \\
+    as builder
+FROM builder AS tested
+RUN go test ./...
+FROM --platform=linux/amd64 golang:1.26-alpine AS golang
+FROM golang
+FROM scratch
+"""
+    pins = dockerfile_pins(text, "Dockerfile", {})
+    # `FROM golang` names the stage called golang, not the image.
+    assert [(p.line, p.raw, p.version) for p in pins] == [
+        (4, "golang:1.26.8-alpine", v("1.26.8")),
+        (10, "golang:1.26-alpine", v("1.26")),
+    ]
+
+
+def test_escape_directive_backtick() -> None:
+    text = (
+        "# escape=`\r\n"
+        "\r\n"
+        "ARG GO_VERSION=1.22 `\r\n"
+        "    OTHER=C:\\tools\r\n"
+        "FROM golang:${GO_VERSION}-windowsservercore-ltsc2022 `\r\n"
+        "    AS build\r\n"
+    )
+    pin = only(dockerfile_pins(text, "Dockerfile.windows", {}))
+    assert (pin.line, pin.version) == (5, v("1.22"))
+
+
+def test_escape_directive_only_counts_at_the_top() -> None:
+    text = "FROM alpine\n# escape=`\nFROM golang:1.26 `\n"
+    # Not a directive any more: the backtick is part of the line, not a continuation.
+    assert [p.line for p in dockerfile_pins(text, "D", {})] == [3]
+
+
+def test_heredoc_bodies_are_not_instructions() -> None:
+    text = """\
+FROM golang:1.26.8 AS build
+COPY <<-EOF /src/Dockerfile.generated
+\tFROM golang:1.10
+\tEOF
+RUN <<SCRIPT
+FROM golang:1.11
+SCRIPT
+FROM golang:1.26.8-alpine AS second
+"""
+    assert [p.line for p in dockerfile_pins(text, "D", {})] == [1, 8]
+
+
+def test_global_args_only_before_first_from() -> None:
+    text = "ARG GO_VERSION=1.26\nFROM alpine\nARG GO_VERSION=1.20\nFROM golang:${GO_VERSION}\n"
+    assert only(dockerfile_pins(text, "D", {})).version == v("1.26")
+
+
+def test_escaped_dollar_is_literal() -> None:
+    pin = only(dockerfile_pins("ARG V=1.26\nFROM golang:\\$V\n", "D", {}))
+    assert pin.version is None  # `golang:$V` literally: not a Go version
+
+
+# Workflows ------------------------------------------------------------------------------------
+
+CI_MATRIX = """\
+name: ci
+on: [push, pull_request]
+
+env:
+  GO_VERSION: '1.24.5'
+
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        go: [ '1.23', '1.24' ]
+        os: [ubuntu-latest]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ matrix.go }}
+      - run: go test ./...
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.GO_VERSION }}
+"""
+
+
+def test_workflow_matrix_expands_to_every_value() -> None:
+    pins = workflow_pins(CI_MATRIX, ".github/workflows/ci.yml")
+    assert [(p.line, p.raw, p.version) for p in pins] == [
+        (12, "1.23", v("1.23")),
+        (12, "1.24", v("1.24")),
+        (5, "1.24.5", v("1.24.5")),
+    ]
+    assert "matrix.go at line 12" in pins[0].note and "setup-go at line 18" in pins[0].note
+    assert "env.GO_VERSION at line 5" in pins[2].note
+    all_pins = gomod_pins(GOMOD_TOOLCHAIN, "go.mod") + pins
+    bad = misaligned(all_pins, required_version(all_pins))
+    assert [(p.file, p.line, p.raw) for p in bad] == [(".github/workflows/ci.yml", 12, "1.23")]
+    assert format_misalignment(bad, all_pins).startswith(
+        ".github/workflows/ci.yml:12: go-version 1.23 names Go 1.23 ("
+    )
+    assert format_misalignment(bad, all_pins).endswith(
+        "go.mod requires 1.24.5 (go.mod:5 toolchain go1.24.5) — use go-version '1.24.5' or newer"
+    )
+
+
+def test_matrix_block_list_and_include_have_their_own_lines() -> None:
+    text = """\
+jobs:
+  test:
+    strategy:
+      matrix:
+        go-version:
+          - 1.22
+          - "1.23"
+        include:
+          - go-version: 1.24.x
+    steps:
+      - uses: actions/setup-go@v5
+        with: {go-version: "${{ matrix.go-version }}"}
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.resolved, p.version) for p in pins] == [
+        (6, "1.22", v("1.22")),
+        (7, "1.23", v("1.23")),
+        (9, "1.24.x", v("1.24")),
+    ]
+
+
+def test_float_trap_uses_the_written_scalar() -> None:
+    text = """\
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v4
+        with:
+          go-version: 1.20
+"""
+    pin = only(workflow_pins(text, "w.yml"))
+    assert (pin.line, pin.raw, pin.version) == (7, "1.20", v("1.20"))  # not 1.2
+
+
+def test_env_resolution_prefers_step_then_job_then_workflow() -> None:
+    text = """\
+env:
+  GO: '1.21'
+  ONLY_TOP: '1.22'
+jobs:
+  a:
+    env:
+      GO: '1.23'
+    steps:
+      - uses: actions/setup-go@v5
+        env:
+          GO: '1.24'
+        with:
+          go-version: ${{ env.GO }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{env.GO}}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.ONLY_TOP }}
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.version) for p in pins] == [(11, v("1.24")), (7, v("1.23")), (3, v("1.22"))]
+
+
+def test_job_env_from_matrix_chains() -> None:
+    text = """\
+jobs:
+  a:
+    strategy:
+      matrix:
+        go: ['1.25', '1.26']
+    env:
+      GO_VERSION: ${{ matrix.go }}
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.GO_VERSION }}.x
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.resolved, p.version) for p in pins] == [
+        (5, "1.25.x", v("1.25")),
+        (5, "1.26.x", v("1.26")),
+    ]
+
+
+def test_unresolvable_expressions_are_unpinned() -> None:
+    text = """\
+jobs:
+  a:
+    strategy:
+      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ matrix.go }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ vars.GO_VERSION }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.NOT_SET }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: stable
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.version, p.unpinned) for p in pins] == [
+        (8, None, True),
+        (11, None, True),
+        (14, None, True),
+        (17, None, True),
+    ]
+    assert "matrix is an expression" in pins[0].note
+    assert "vars.GO_VERSION" in pins[1].note
+    assert "env.NOT_SET is not set" in pins[2].note
+    assert "floats" in pins[3].note
+
+
+def test_go_version_file() -> None:
+    text = """\
+jobs:
+  a:
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: go.mod
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: backend/go.mod
+          cache-dependency-path: backend/go.sum
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: .go-version
+      - uses: actions/setup-go@v5
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.source, p.raw, p.version, p.unpinned) for p in pins] == [
+        (6, SOURCE_SETUP_GO_FILE, "go.mod", None, False),
+        (9, SOURCE_SETUP_GO_FILE, "backend/go.mod", None, False),
+        (13, SOURCE_SETUP_GO_FILE, ".go-version", None, True),
+        (14, SOURCE_SETUP_GO, "actions/setup-go@v5", None, True),
+    ]
+    assert "aligned by construction" in pins[0].note
+    assert "not checked" in pins[2].note
+
+
+@pytest.mark.parametrize(
+    ("spec", "version"),
+    [
+        ("'1.24.x'", "1.24"),
+        ("'~1.24.3'", "1.24"),
+        ("'^1.22'", "1"),
+        ("'>=1.22.0'", "1"),
+        ("'1.x'", "1"),
+        ("'1.21.0-rc.1'", "1.21rc1"),
+        ("'go1.24.5'", "1.24.5"),
+        ("1.24.5", "1.24.5"),
+        ("'v1.24.5'", "1.24.5"),
+    ],
+)
+def test_setup_go_version_specs(spec: str, version: str) -> None:
+    text = f"jobs:\n  a:\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: {spec}\n"
+    assert only(workflow_pins(text, "w.yml")).version == v(version)
+
+
+def test_only_setup_go_steps_and_odd_shapes_are_skipped() -> None:
+    text = """\
+on:
+  push:
+jobs:
+  weird: 42
+  no-steps:
+    runs-on: ubuntu-latest
+  steps-not-list:
+    steps: {uses: actions/setup-go@v5}
+  reusable:
+    uses: ./.github/workflows/go.yml
+  real:
+    steps:
+      - run: echo hi
+      - "a string step"
+      - uses: actions/setup-gopher@v1
+        with:
+          go-version: '1.1'
+      - uses: actions/setup-go@v5
+        with: "not a mapping"
+      - uses: ACTIONS/SETUP-GO@0a12ed9d6a96ab950c8f026ed9f722fe0da7ef32
+        with:
+          go-version: [1.22, 1.23]
+"""
+    pins = workflow_pins(text, "w.yml")
+    assert [(p.line, p.version, p.unpinned) for p in pins] == [(18, None, True), (22, None, True)]
+
+
+def test_yaml_anchors_and_merge_keys() -> None:
+    text = """\
+x-setup: &setup
+  go-version: '1.26.8'
+jobs:
+  a:
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          <<: *setup
+          cache: false
+"""
+    pin = only(workflow_pins(text, "w.yml"))
+    assert (pin.line, pin.version) == (2, v("1.26.8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("jobs:\n  a:\n    steps: [\n", r"^\.github/workflows/bad\.yml:4: not valid YAML"),
+        ("jobs:\n\tbuild: {}\n", r"^\.github/workflows/bad\.yml:2: not valid YAML"),
+        ("- just\n- a list\n", r"^\.github/workflows/bad\.yml:1: a workflow must be a mapping"),
+        ("a: 1\n---\nb: 2\n", r"^\.github/workflows/bad\.yml:2: not valid YAML"),
+        ("key: *undefined\n", r"^\.github/workflows/bad\.yml:1: not valid YAML"),
+    ],
+)
+def test_malformed_workflow(text: str, message: str) -> None:
+    with pytest.raises(WorkflowError, match=message):
+        workflow_pins(text, ".github/workflows/bad.yml")
+
+
+def test_empty_workflow_has_no_pins() -> None:
+    assert workflow_pins("", "w.yml") == []
+    assert workflow_pins("# only a comment\n", "w.yml") == []
+
+
+# Requirement, alignment, formatting -----------------------------------------------------------
+
+
+def test_required_version_needs_gomod_pins() -> None:
+    with pytest.raises(GoModError, match=r"no go\.mod"):
+        required_version([])
+
+
+def test_newer_pins_are_fine_older_fail() -> None:
+    required = v("1.26.8")
+    pins = [
+        Pin("Dockerfile", 1, SOURCE_DOCKERFILE, f"golang:{t}", v(t))
+        for t in ("1.26", "1.27", "1.26.9", "2.0", "1.26.7", "1.25")
+    ]
+    assert [p.raw for p in misaligned(pins, required)] == ["golang:1.26.7", "golang:1.25"]
+
+
+def test_gomod_pins_are_never_misaligned() -> None:
+    pins = gomod_pins(GOMOD_TOOLCHAIN, "go.mod")  # go 1.24.0 < toolchain 1.24.5 is normal
+    assert misaligned(pins, required_version(pins)) == []
+
+
+def test_format_cites_go_line_when_no_toolchain() -> None:
+    pins = [
+        *gomod_pins("module m\n\ngo 1.26.2\n", "go.mod"),
+        Pin("bin", 0, "binary", "go1.25.1", v("1.25.1")),
+    ]
+    assert format_misalignment(misaligned(pins, required_version(pins)), pins) == (
+        "bin:0: the binary (built with go1.25.1) names Go 1.25.1, go.mod requires 1.26.2 "
+        "(go.mod:3 go 1.26.2) — rebuild with Go 1.26.2 or newer"
+    )
+
+
+# Readers --------------------------------------------------------------------------------------
+
+
+def test_readers(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text(GOMOD_TOOLCHAIN, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(BUILDER_123, encoding="utf-8")
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(CI_MATRIX, encoding="utf-8")
+    (workflows / "notes.md").write_text("go-version: 1.1\n", encoding="utf-8")
+    pins = (
+        read_gomod(tmp_path / "go.mod", "go.mod")
+        + read_dockerfile(tmp_path / "Dockerfile", {}, "Dockerfile")
+        + read_workflows(tmp_path)
+    )
+    bad = misaligned(pins, required_version(pins))
+    assert [f"{p.file}:{p.line}" for p in bad] == ["Dockerfile:2", ".github/workflows/ci.yml:12"]
+    with pytest.raises(GoModError, match="cannot read"):
+        read_gomod(tmp_path / "missing" / "go.mod")
+    (tmp_path / "latin1.mod").write_bytes(b"go 1.26 // caf\xe9\n")
+    with pytest.raises(GoModError, match=r"latin1\.mod: cannot read"):
+        read_gomod(tmp_path / "latin1.mod")
+    assert read_workflows(tmp_path / "missing") == []
+
+
+@pytest.mark.skipif(
+    not (EXAMPLE / "go.mod").is_file() or not list(EXAMPLE.glob("Dockerfile*")),
+    reason="example project not written yet",
+)
+def test_example_project_pins_are_aligned() -> None:
+    pins = read_gomod(EXAMPLE / "go.mod", "go.mod")
+    for dockerfile in sorted(EXAMPLE.glob("Dockerfile*")):
+        pins += read_dockerfile(dockerfile, {}, dockerfile.name)
+    pins += read_workflows(EXAMPLE)
+    assert any(p.source == SOURCE_DOCKERFILE for p in pins)
+    bad = misaligned(pins, required_version(pins))
+    assert bad == [], format_misalignment(bad, pins)
+    assert unpinned(pins) == [], format_unpinned(unpinned(pins))
+
+
+# Fuzz -----------------------------------------------------------------------------------------
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_CLEAN = ["", "1.26", "1.26.8", "'1.23'", "go1.26.8", "1.20", "${{ matrix.go }}", "${{ env.GO }}"]
+_CLEAN += ["[1.20, '1.21']", "actions/setup-go@v5", "golang", "builder", "default", "1.26-alpine"]
+_PIECES = [*_CLEAN, "(", ")", "//", "rc1", "-alpine", "${GO}", "$GO", "${GO:-1.2}", "`", "\\"]
+_PIECES += ["latest", "@sha256:ab", "docker.io/library/", "'", '"', "{", "}", "[", "]", ":"]
+_PIECES += ["&a", "*a", "${{", "}}", "#", " ", "\t", "\n", "\r\n"]
+_HOLE = st.one_of(
+    st.sampled_from(_CLEAN),
+    st.lists(st.sampled_from(_PIECES), max_size=4).map("".join),
+    st.text(max_size=6),
+)
+
+_DOCKERFILE = """\
+# {}
+ARG GO={} {}
+FROM {}golang:{}{} AS {}
+RUN {}
+from --platform={} golang:${{GO}}{}
+FROM {}
+"""
+
+_GOMOD = """\
+module {}
+go 1.26{}
+toolchain go1.26.8{}
+require ({}
+\tgo v1.0.0 {}
+){}
+"""
+
+_WORKFLOW = """\
+env:
+  GO: {}
+jobs:
+  test:
+    strategy:
+      matrix:
+        go: {}
+    env: {}
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: {}
+      - uses: {}
+        with: {}
+"""
+
+
+def _filled(template: str) -> st.SearchStrategy[str]:
+    """The template with random holes, sometimes cut or with a random insertion: near-valid text."""
+    holes = template.count("{}")
+    text = st.tuples(*[_HOLE] * holes).map(lambda values: template.format(*values))
+
+    def mutate(args: tuple[str, int, str]) -> str:
+        body, cut, insert = args
+        cut %= len(body) + 1
+        return body[:cut] + insert + body[cut:]
+
+    return st.one_of(text, st.tuples(text, st.integers(0, 10_000), st.text(max_size=5)).map(mutate))
+
+
+@FUZZ
+@given(_filled(_GOMOD))
+def test_fuzz_gomod(text: str) -> None:
+    try:
+        pins = gomod_pins(text, "go.mod")
+    except GoModError as exc:
+        assert str(exc).startswith("go.mod")
+        return
+    assert required_version(pins).precision >= 2
+
+
+@FUZZ
+@given(_filled(_DOCKERFILE), st.dictionaries(st.sampled_from(["GO", "X"]), _HOLE))
+def test_fuzz_dockerfile(text: str, build_args: dict[str, str]) -> None:
+    for pin in dockerfile_pins(text, "Dockerfile", build_args):
+        assert pin.line >= 1
+        assert (pin.version is None) == pin.unpinned
+
+
+@FUZZ
+@given(_filled(_WORKFLOW))
+def test_fuzz_workflow(text: str) -> None:
+    try:
+        pins = workflow_pins(text, "w.yml")
+    except WorkflowError as exc:
+        assert str(exc).startswith("w.yml")
+        return
+    for pin in pins:
+        assert pin.line >= 1
+        assert pin.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE)
