@@ -12,6 +12,34 @@ from typing import Any
 import docker.errors
 
 from .engine import resource_labels
+from .errors import GoImageError
+from .goinfo import BuildInfo, ElfFacts, inspect_elf
+
+
+class BinaryError(GoImageError):
+    """The Go binary cannot be found or read in the image."""
+
+
+@dataclass(frozen=True)
+class GoBinary:
+    """The service binary read out of the image: ELF facts and Go build info."""
+
+    path: str
+    size: int
+    facts: ElfFacts
+
+    @property
+    def build_info(self) -> BuildInfo | None:
+        return self.facts.build_info
+
+    @property
+    def go_version(self) -> str | None:
+        """`go1.26.8`, or None for a binary without Go build info."""
+        return self.facts.build_info.go_version if self.facts.build_info else None
+
+    @property
+    def static(self) -> bool:
+        return self.facts.static
 
 
 @dataclass(frozen=True)
@@ -63,8 +91,58 @@ class BuiltImage:
     cached_steps: int
     steps: int
     log_path: str
+    configured_binary: str | None = None
     _client: Any = field(repr=False, default=None)
     _run_id: str = field(repr=False, default="")
+
+    @cached_property
+    def binary_path(self) -> str:
+        """`binary` from the configuration, else the first word of ENTRYPOINT, else of CMD."""
+        if self.configured_binary:
+            return self.configured_binary
+        words = self.config.entrypoint or self.config.cmd
+        if words[:2] in (["/bin/sh", "-c"], ["sh", "-c"]) and len(words) > 2:
+            words = words[2].split()  # shell form: `ENTRYPOINT /app/main --flag`
+        if not words:
+            raise BinaryError(
+                f"{self.dockerfile}: image {self.tag} has neither ENTRYPOINT nor CMD, so the Go "
+                "binary is unknown; set `binary` in [tool.goimage]."
+            )
+        first = words[0]
+        if first.startswith("/"):
+            return first
+        if "/" in first:  # relative to WORKDIR
+            return str(PurePosixPath(self.config.working_dir or "/") / first)
+        for directory in self.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin").split(":"):
+            candidate = str(PurePosixPath(directory or "/") / first)
+            if self.exists(candidate):
+                return candidate
+        raise BinaryError(
+            f"{self.dockerfile}: {first!r} (from ENTRYPOINT/CMD) is not on the image's PATH in "
+            f"{self.tag}; set `binary` in [tool.goimage] to its absolute path."
+        )
+
+    @cached_property
+    def binary(self) -> GoBinary:
+        """The Go binary's ELF facts and build info, read without running the image."""
+        path = self.binary_path
+        try:
+            data = self.read_file(path)
+        except FileNotFoundError:
+            raise BinaryError(
+                f"{self.dockerfile}: the binary {path} does not exist in {self.tag}; fix "
+                "ENTRYPOINT/CMD or set `binary` in [tool.goimage]."
+            ) from None
+        except IsADirectoryError:
+            raise BinaryError(f"{self.dockerfile}: {path} is a directory in {self.tag}.") from None
+        try:
+            facts = inspect_elf(data)
+        except GoImageError as exc:
+            raise BinaryError(
+                f"{self.dockerfile}: {path} in {self.tag} is not a readable ELF executable "
+                f"({exc}); a script or wrapper runs there? Set `binary` to the Go binary's path."
+            ) from None
+        return GoBinary(path=path, size=len(data), facts=facts)
 
     @cached_property
     def command(self) -> list[str]:
@@ -128,6 +206,7 @@ def load_image(
     cached_steps: int,
     log_path: str,
     run_id: str,
+    binary: str | None = None,
 ) -> BuiltImage:
     """Inspect a built image into the model."""
     attrs = client.api.inspect_image(image_id)
@@ -167,6 +246,7 @@ def load_image(
         cached_steps=cached_steps,
         steps=steps,
         log_path=log_path,
+        configured_binary=binary,
         _client=client,
         _run_id=run_id,
     )

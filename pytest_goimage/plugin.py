@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,24 +121,52 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         shared_dir=shared,
         progress=_ProgressPrinter(config),
         keep=bool(config.getoption("goimage_keep")),
+        update_baseline=bool(config.getoption("goimage_update_baseline")),
     )
     config.stash[SESSION_KEY] = session
     return session
 
 
 class _ProgressPrinter:
-    """Build progress through pytest's terminal writer: milestones by default, steps with -v."""
+    """Build progress through pytest's terminal writer.
+
+    With -v every step is shown. By default a build is announced only once it has run for
+    QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows nothing.
+    """
+
+    QUIET_AFTER = 2.0
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.pending: dict[str, tuple[float, str]] = {}  # label -> (start, held message)
 
     def __call__(self, label: str, message: str, step: bool) -> None:
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         verbosity = self.config.get_verbosity()
-        if reporter is None or verbosity < 0 or (step and verbosity < 1):
-            return
-        if hasattr(self.config, "workerinput"):
+        if verbosity < 0 or hasattr(self.config, "workerinput"):
             return  # xdist workers have no terminal; the controller prints the summary
+        if verbosity >= 1:
+            if step or label not in self.pending:
+                self._write(label, message, step)
+            return
+        now = time.monotonic()
+        if message.startswith("building "):
+            self.pending[label] = (now, message)
+            return
+        held = self.pending.get(label)
+        if held is None:
+            self._write(label, message, step)  # MinIO and other long jobs always show
+        elif held[1] and now - held[0] >= self.QUIET_AFTER:
+            self._write(label, held[1], False)
+            self.pending[label] = (held[0], "")
+        if not step and held is not None:
+            if not held[1] or now - held[0] >= self.QUIET_AFTER:
+                self._write(label, message, False)
+            del self.pending[label]
+
+    def _write(self, label: str, message: str, step: bool) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
         capture = self.config.pluginmanager.get_plugin("capturemanager")
         # Checks run with output captured; progress must reach the terminal while they run.
         with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():

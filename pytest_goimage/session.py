@@ -51,6 +51,7 @@ class GoImageSession:
     shared_dir: Path
     progress: Progress = lambda label, message, step: None
     keep: bool = False
+    update_baseline: bool = False
     _client: Any = None
     _engine_error: EngineError | None = None
     _built: dict[str, BuiltImage] = field(default_factory=dict)
@@ -71,6 +72,10 @@ class GoImageSession:
                 self._engine_error = exc
                 raise
         return self._client
+
+    def peek_built(self, image: ImageConfig) -> BuiltImage | None:
+        """The image if this process already has it; never builds."""
+        return self._built.get(image.dockerfile)
 
     def log_path(self, image: ImageConfig) -> Path:
         return self.shared_dir / f"{slug(image.dockerfile)}.build.log"
@@ -107,6 +112,7 @@ class GoImageSession:
             cached_steps=outcome["cached_steps"],
             log_path=outcome["log_path"],
             run_id=self.owner,
+            binary=image.binary,
         )
         self._built[image.dockerfile] = built
         return built

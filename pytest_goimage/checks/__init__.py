@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..session import GoImageSession
-from . import build
+from . import build, go_version, size, static
 
 CheckFunction = Callable[[GoImageSession, ImageConfig], None]
 
@@ -21,7 +21,12 @@ class Check:
 
 
 # Checks that need no Docker come first so a misconfiguration shows before minutes of building.
-CHECKS: tuple[Check, ...] = (Check("build", build.run, True, "the image builds with BuildKit"),)
+CHECKS: tuple[Check, ...] = (
+    Check("go-version", go_version.run, False, "Go version pins agree with go.mod"),
+    Check("build", build.run, True, "the image builds with BuildKit"),
+    Check("static", static.run, True, "the Go binary is static, built with CGO_ENABLED=0"),
+    Check("size", size.run, True, "the image fits its size budget and baseline"),
+)
 
 
 def check_names() -> list[str]:

@@ -1,8 +1,11 @@
-"""What a check raises: failed (with the user's message) or skipped (with the reason)."""
+"""What a check raises, and the shared step every image check starts with."""
 
 from __future__ import annotations
 
-from ..errors import GoImageError
+from ..config import ImageConfig
+from ..errors import BuildFailed, GoImageError
+from ..image import BuiltImage
+from ..session import GoImageSession
 
 
 class CheckFailed(GoImageError):
@@ -11,3 +14,15 @@ class CheckFailed(GoImageError):
 
 class CheckSkipped(Exception):
     """The check does not apply here; the message says why."""
+
+
+def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:
+    """The built image, or a skip that names the failed build (never a silent pass)."""
+    try:
+        return session.built(image)
+    except BuildFailed as exc:
+        first = str(exc).splitlines()[0]
+        raise CheckSkipped(
+            f"{image.dockerfile} did not build, so this check cannot run (see "
+            f"{image.dockerfile}::build): {first}"
+        ) from None

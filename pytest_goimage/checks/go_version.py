@@ -1,0 +1,75 @@
+"""`go-version`: go.mod, the Dockerfile's golang builder, CI workflows and the binary agree."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from ..config import ImageConfig
+from ..errors import GoImageError
+from ..session import GoImageSession
+from ..versions import (
+    SOURCE_BINARY,
+    Pin,
+    format_misalignment,
+    format_unpinned,
+    misaligned,
+    parse_go_version,
+    read_dockerfile,
+    read_gomod,
+    read_workflows,
+    required_version,
+    unpinned,
+)
+from .base import CheckFailed
+
+
+class UnpinnedGoVersionWarning(UserWarning):
+    """A Go version pin that floats (`latest`, a digest, an unresolvable ARG)."""
+
+
+def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
+    """Every Go version pin that bears on `image`, named relative to the rootdir."""
+    config = session.config
+    root = config.rootdir
+    pins = read_gomod(config.project / "go.mod", _relative(config.project / "go.mod", root))
+    pins += read_dockerfile(
+        image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
+    )
+    pins += read_workflows(root, relative_to=root)
+    if config.project != root:
+        pins += read_workflows(config.project, relative_to=root)
+    built = session.peek_built(image)
+    if built is not None:
+        # The binary's own version is only known after a build; never build just for this.
+        try:
+            go_version = built.binary.go_version
+        except GoImageError:  # the static check reports an unreadable binary
+            go_version = None
+        version = parse_go_version(go_version) if go_version else None
+        if version is not None:
+            pins.append(
+                Pin(built.binary_path, 0, SOURCE_BINARY, str(go_version), version, resolved="")
+            )
+    return pins
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    pins = collect_pins(session, image)
+    required = required_version(pins)
+    floating = unpinned(pins)
+    if floating:
+        warnings.warn(UnpinnedGoVersionWarning(format_unpinned(floating)), stacklevel=1)
+    bad = misaligned(pins, required)
+    if bad:
+        raise CheckFailed(
+            f"{image.dockerfile}: {len(bad)} Go version pin(s) are older than go.mod requires "
+            f"(Go {required}):\n{format_misalignment(bad, pins)}"
+        )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,116 @@
+"""`size`: the image fits its budget and has not grown past the baseline's tolerance."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+
+from ..config import ImageConfig
+from ..image import BuiltImage
+from ..layers import layer_files, wasted
+from ..minio_image import cache_dir, file_lock
+from ..session import GoImageSession
+from ..units import format_size
+from .base import CheckFailed, require_image
+
+TOP_LAYERS = 3
+
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    """The baseline file's `images` table (dockerfile -> {"size_bytes": N}); {} when absent."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        images = data["images"]
+        if not isinstance(images, dict):
+            raise TypeError("images is not a table")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CheckFailed(
+            f"{path}: not a pytest-goimage baseline ({exc}); delete it and rerun with "
+            "--goimage-update-baseline."
+        ) from None
+    return images
+
+
+def update_baseline(path: Path, dockerfile: str, size: int) -> None:
+    """Record `size` for `dockerfile`, merging with other images (safe under xdist)."""
+    # The lock lives in the user cache, not next to the baseline, so no stray file lands in git.
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    with file_lock(cache_dir() / f"baseline-{digest}.lock"):
+        images = read_baseline(path)
+        images[dockerfile] = {"size_bytes": size}
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(
+            json.dumps(
+                {"schema": "pytest-goimage-baseline/v1", "images": images}, indent=2, sort_keys=True
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        os.replace(tmp, path)
+
+
+def baseline_size(image: ImageConfig) -> int | None:
+    entry = read_baseline(image.baseline).get(image.dockerfile)
+    if isinstance(entry, dict) and isinstance(entry.get("size_bytes"), int):
+        return int(entry["size_bytes"])
+    return None
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    built = require_image(session, image)
+    if session.update_baseline:
+        update_baseline(image.baseline, image.dockerfile, built.size)
+    baseline = baseline_size(image)
+    problems: list[str] = []
+    if built.size > image.size_budget:
+        problems.append(
+            f"{format_size(built.size)} is over the size_budget of {format_size(image.size_budget)}"
+        )
+    if baseline is not None and not session.update_baseline:
+        limit = baseline * (1 + image.size_tolerance)
+        if built.size > limit:
+            growth = (built.size - baseline) / baseline * 100 if baseline else float("inf")
+            problems.append(
+                f"{format_size(built.size)} grew {growth:+.1f}% over the baseline "
+                f"{format_size(baseline)} in {image.baseline.name} (tolerance "
+                f"{image.size_tolerance * 100:.0f}%)"
+            )
+    if problems:
+        raise CheckFailed(
+            f"{image.dockerfile}: image {built.tag} is too big: {'; '.join(problems)}.\n"
+            f"{explain_size(session, built)}\nShrink the image, raise size_budget, or accept the "
+            "new size with --goimage-update-baseline."
+        )
+
+
+def explain_size(session: GoImageSession, built: BuiltImage) -> str:
+    """The largest layers with the instruction that made each, and wasted bytes."""
+    lines = ["Largest layers:"]
+    for layer in sorted(built.layers, key=lambda layer: -layer.size)[:TOP_LAYERS]:
+        lines.append(f"    {format_size(layer.size):>9}  {layer.instruction[:110]}")
+    try:
+        files = layer_files(io.BytesIO(b"".join(session.client.api.get_image(built.id))))
+    except (docker.errors.APIError, tarfile.TarError, OSError, ValueError) as exc:
+        # The explanation is a bonus; the verdict stands without it.
+        lines.append(f"(wasted space not computed: {exc})")
+        return "\n".join(lines)
+    waste = wasted(files)
+    total = sum(w.size for w in waste)
+    if total:
+        lines.append(
+            f"Wasted: {format_size(total)} in files that later layers delete or overwrite:"
+        )
+        for item in waste[:TOP_LAYERS]:
+            lines.append(f"    {format_size(item.size):>9}  /{item.path} ({item.reason})")
+    else:
+        lines.append("Wasted: 0 B (no file is deleted or overwritten by a later layer)")
+    return "\n".join(lines)

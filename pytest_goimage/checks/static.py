@@ -1,0 +1,43 @@
+"""`static`: the Go binary in the image is statically linked and built with CGO_ENABLED=0."""
+
+from __future__ import annotations
+
+from ..config import ImageConfig
+from ..session import GoImageSession
+from .base import CheckFailed, require_image
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    built = require_image(session, image)
+    binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
+    facts = binary.facts
+    info = facts.build_info
+    problems: list[str] = []
+    if facts.interpreter:
+        problems.append(f"it asks for the ELF interpreter {facts.interpreter}")
+    if facts.needed:
+        problems.append(f"it needs shared libraries {', '.join(facts.needed)}")
+    if info is not None and info.cgo_enabled:
+        problems.append("it was built with CGO_ENABLED=1")
+    if info is not None:
+        goarch, goos = info.setting("GOARCH"), info.setting("GOOS")
+        if goarch and built.architecture and goarch != built.architecture:
+            problems.append(f"it is a {goarch} binary in a {built.architecture} image")
+        if goos and built.os and goos != built.os:
+            problems.append(f"it targets GOOS={goos} in a {built.os} image")
+    if not problems:
+        return
+    settings = (
+        ", ".join(
+            f"{k}={v}"
+            for k, v in info.settings
+            if k in ("CGO_ENABLED", "GOOS", "GOARCH", "-ldflags", "-tags", "-buildmode")
+        )
+        if info is not None
+        else "no Go build info in the binary"
+    )
+    raise CheckFailed(
+        f"{image.dockerfile}: {binary.path} in {built.tag} is not a static Go binary: "
+        f"{'; '.join(problems)}. Build settings: {settings or 'none recorded'}. Build it with "
+        "CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships the libraries."
+    )

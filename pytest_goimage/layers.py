@@ -1,0 +1,83 @@
+"""What each layer of an image holds, and the bytes wasted on files later layers remove or replace.
+
+"Wasted" follows dive's meaning: a file that a later layer deletes (a whiteout) or overwrites
+still ships in the earlier layer.
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+
+@dataclass(frozen=True)
+class Waste:
+    path: str
+    size: int
+    layer: int  # index of the layer that ships the bytes
+    reason: str  # "deleted in layer N" or "overwritten in layer N"
+
+
+def layer_files(image_tar: IO[bytes]) -> list[dict[str, int]]:
+    """Per layer (oldest first): path -> size, with whiteouts as `.wh.` entries of size -1."""
+    with tarfile.open(fileobj=image_tar, mode="r|") as outer:
+        layers: dict[str, dict[str, int]] = {}
+        manifest: list[dict[str, Any]] = []
+        for member in outer:
+            handle = outer.extractfile(member) if member.isfile() else None
+            if handle is None:
+                continue
+            if member.name == "manifest.json":
+                manifest = json.loads(handle.read())
+            elif member.name.endswith(("layer.tar", ".tar")) or "/blobs/" in member.name:
+                try:
+                    layers[member.name] = _files_of(handle)
+                except tarfile.TarError:
+                    continue  # a config blob or other non-layer file in OCI layouts
+    order = manifest[0].get("Layers", []) if manifest else []
+    return [layers.get(name, {}) for name in order]
+
+
+def _files_of(handle: IO[bytes]) -> dict[str, int]:
+    files: dict[str, int] = {}
+    with tarfile.open(fileobj=handle, mode="r|") as inner:
+        for member in inner:
+            name = member.name.removeprefix("./")
+            base = name.rsplit("/", 1)[-1]
+            if base.startswith(".wh."):
+                files[name] = -1
+            elif member.isfile():
+                files[name] = member.size
+    return files
+
+
+def wasted(layers: list[dict[str, int]]) -> list[Waste]:
+    """Files shipped in one layer and deleted or overwritten by a later one, largest first."""
+    found: list[Waste] = []
+    for index, files in enumerate(layers):
+        for path, size in files.items():
+            if size <= 0:
+                continue
+            for later_index in range(index + 1, len(layers)):
+                later = layers[later_index]
+                if path in later and later[path] >= 0:
+                    found.append(Waste(path, size, index, f"overwritten in layer {later_index}"))
+                    break
+                if _whiteout_hits(path, later):
+                    found.append(Waste(path, size, index, f"deleted in layer {later_index}"))
+                    break
+    return sorted(found, key=lambda w: -w.size)
+
+
+def _whiteout_hits(path: str, later: dict[str, int]) -> bool:
+    """True when `later` deletes `path` or one of its parent directories, or makes one opaque."""
+    parts = path.split("/")
+    for depth in range(len(parts)):
+        prefix = "".join(f"{part}/" for part in parts[:depth])
+        if depth and later.get(f"{prefix}.wh..wh..opq") == -1:
+            return True
+        if later.get(f"{prefix}.wh.{parts[depth]}") == -1:
+            return True
+    return False

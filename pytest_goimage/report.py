@@ -1,0 +1,436 @@
+"""The run's results as data: the JSON report, the terminal summary, Markdown and JUnit properties.
+
+Pure functions over records the plugin fills in; no Docker and no pytest hooks here. The JSON
+shape is a public contract (SPEC "JSON report"): change it only by adding fields.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .units import format_size
+
+SCHEMA_ID = "pytest-goimage/v1"
+SCHEMA_RESOURCE = "report.schema.json"
+
+PASSED = "passed"
+FAILED = "failed"
+SKIPPED = "skipped"
+ERROR = "error"
+CHECK_OUTCOMES = (PASSED, FAILED, SKIPPED, ERROR)
+_BAD = frozenset({FAILED, ERROR})
+
+
+@dataclass
+class CheckRecord:
+    """One built-in check's result for one image."""
+
+    outcome: str  # passed | failed | skipped | error
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class ImageRecord:
+    """Everything the report says about one configured Dockerfile."""
+
+    dockerfile: str  # as configured, relative to `project`
+    context: str
+    tag: str | None = None
+    image_id: str | None = None
+    size_bytes: int | None = None
+    build_seconds: float | None = None
+    build_cached: bool | None = None  # every build step came from the cache
+    go_version: str | None = None
+    static: bool | None = None
+    size_budget: int = 0
+    baseline_bytes: int | None = None
+    # Keyed by check name in the order the checks ran (go-version, tracked, build, ...).
+    checks: dict[str, CheckRecord] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """True when any check failed or errored; skips alone do not fail an image."""
+        return any(check.outcome in _BAD for check in self.checks.values())
+
+
+# --- JSON report ---------------------------------------------------------------------------
+
+
+def _seconds(value: float) -> float:
+    # NaN/inf would make json.dumps emit invalid JSON; a clock quirk must not break the report.
+    if not math.isfinite(value) or value < 0:
+        return 0.0
+    return round(value, 3)
+
+
+def _image_dict(image: ImageRecord) -> dict[str, Any]:
+    build_seconds = None if image.build_seconds is None else _seconds(image.build_seconds)
+    return {
+        # The SPEC keys first, in the SPEC's order, so the file reads like the documentation.
+        "dockerfile": image.dockerfile,
+        "context": image.context,
+        "tag": image.tag,
+        "image_id": image.image_id,
+        "size_bytes": image.size_bytes,
+        "build_seconds": build_seconds,
+        "go_version": image.go_version,
+        "checks": {
+            name: {
+                "outcome": check.outcome,
+                "message": check.message,
+                "seconds": _seconds(check.seconds),
+            }
+            for name, check in image.checks.items()
+        },
+        # Additive fields beyond the SPEC.
+        "outcome": FAILED if image.failed else PASSED,
+        "build_cached": image.build_cached,
+        "static": image.static,
+        "size_budget_bytes": image.size_budget,
+        "baseline_bytes": image.baseline_bytes,
+    }
+
+
+def build_report(images: list[ImageRecord], *, interrupted: bool = False) -> dict[str, Any]:
+    """The `--goimage-report` document: `failed` when any check failed or errored, or when
+    the run was interrupted (then also `"interrupted": true`)."""
+    for image in images:
+        for name, check in image.checks.items():
+            if check.outcome not in CHECK_OUTCOMES:
+                raise ValueError(
+                    f"{image.dockerfile}::{name}: outcome {check.outcome!r} is not one of "
+                    f"{', '.join(CHECK_OUTCOMES)}"
+                )
+    failed = interrupted or any(image.failed for image in images)
+    report: dict[str, Any] = {
+        "schema": SCHEMA_ID,
+        "outcome": FAILED if failed else PASSED,
+    }
+    if interrupted:
+        report["interrupted"] = True
+    report["images"] = [_image_dict(image) for image in images]
+    return report
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write `report` as UTF-8 JSON so that readers only ever see a complete file."""
+    text = json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Same directory, so os.replace is a rename within one filesystem; os.open with 0o666
+    # lets the umask give the file the mode a plain open() would have.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable; directories cannot be opened this way on Windows.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_schema() -> dict[str, Any]:
+    """The report's JSON Schema (draft 2020-12), as shipped inside the package."""
+    text = resources.files("pytest_goimage").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+# --- shared cell formatting ----------------------------------------------------------------
+
+BAR_SLOTS = 10
+
+
+def _format_seconds(seconds: float) -> str:
+    if seconds >= 100:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes}m{rest:02d}s"
+    return f"{seconds:.1f}s"
+
+
+def _build_cell(image: ImageRecord) -> str:
+    text = "-" if image.build_seconds is None else _format_seconds(image.build_seconds)
+    if image.build_cached:
+        text = "cached" if image.build_seconds is None else f"{text} cached"
+    return text
+
+
+def _over_budget(image: ImageRecord) -> bool:
+    return image.size_bytes is not None and image.size_bytes > image.size_budget
+
+
+def _size_cell(image: ImageRecord, sep: str = "/") -> str:
+    size = "-" if image.size_bytes is None else format_size(image.size_bytes)
+    return f"{size}{sep}{format_size(image.size_budget)}"
+
+
+def _baseline_change(image: ImageRecord) -> str:
+    if image.size_bytes is None or not image.baseline_bytes:
+        return "-"
+    change = (image.size_bytes - image.baseline_bytes) / image.baseline_bytes * 100
+    return f"{change:+.1f}%"
+
+
+def _budget_bar(image: ImageRecord) -> str:
+    """`[#####-----]` for half the budget; full and flagged with `!` when over it."""
+    if image.size_bytes is None:
+        return "[" + " " * BAR_SLOTS + "]"
+    if _over_budget(image):
+        return "[" + "#" * BAR_SLOTS + "]!"
+    share = image.size_bytes / image.size_budget if image.size_budget > 0 else 0.0
+    filled = min(BAR_SLOTS, round(BAR_SLOTS * share))
+    return "[" + "#" * filled + "-" * (BAR_SLOTS - filled) + "]"
+
+
+def _static_cell(image: ImageRecord) -> str:
+    return {True: "yes", False: "no", None: "-"}[image.static]
+
+
+def _first_line(message: str) -> str:
+    lines = message.strip().splitlines()
+    return lines[0].strip() if lines else "(no message)"
+
+
+def _counts_title(images: list[ImageRecord]) -> str:
+    failed = sum(1 for image in images if image.failed)
+    noun = "image" if len(images) == 1 else "images"
+    return f"{len(images)} {noun}, {len(images) - failed} passed, {failed} failed"
+
+
+# --- terminal summary ----------------------------------------------------------------------
+
+_GREEN, _RED, _YELLOW, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
+_CHECK_WORD = {PASSED: "ok", FAILED: "FAIL", SKIPPED: "skip", ERROR: "ERR"}
+_CHECK_COLOR = {PASSED: _GREEN, FAILED: _RED, SKIPPED: _YELLOW, ERROR: _RED}
+_DOCKERFILE_MIN = 12
+_GAP = "  "
+
+# A line is a list of segments (text, ANSI code or None); widths are counted on the text
+# alone, so escape codes never take part in the layout.
+_Segment = tuple[str, str | None]
+
+
+def _middle_ellipsis(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    # The file name says most about which image this is, so the tail keeps it when it can.
+    room = width - 1
+    base = text.rsplit("/", 1)[-1]
+    tail = max(room - room // 2, min(len(base), room - min(8, room // 3)))
+    head = room - tail
+    return text[:head] + "…" + text[len(text) - tail :]
+
+
+def _render(segments: list[_Segment], width: int, color: bool) -> str:
+    """Join segments, cutting at `width` visible characters (a last resort for tiny widths)."""
+    total = sum(len(text) for text, _ in segments)
+    room = width if total <= width else max(width - 1, 0)
+    parts: list[str] = []
+    for text, code in segments:
+        if room <= 0:
+            break
+        text = text[:room]
+        room -= len(text)
+        parts.append(f"{code}{text}{_RESET}" if color and code and text else text)
+    if total > width and width > 0:
+        parts.append("…")
+    return "".join(parts).rstrip(" ")
+
+
+def _cell(text: str, width: int, code: str | None, *, right: bool = False) -> list[_Segment]:
+    pad = " " * max(width - len(text), 0)
+    return [(pad, None), (text, code)] if right else [(text, code), (pad, None)]
+
+
+def summary_lines(images: list[ImageRecord], *, width: int = 100, color: bool = False) -> list[str]:
+    """The end-of-run table: a title, a header, then per image a row and its checks.
+
+    Each line fits `width` visible characters. Without `color` the text is plain ASCII apart
+    from the `…` that shortens long Dockerfile paths.
+    """
+    title = f"goimage summary: {_counts_title(images)}"
+    if not images:
+        return [_render([(title, None)], width, False)]
+
+    status = [("FAIL", _RED) if image.failed else ("PASS", _GREEN) for image in images]
+
+    def size_code(image: ImageRecord) -> str | None:
+        size = image.checks.get("size")
+        bad = _over_budget(image) or (size is not None and size.outcome in _BAD)
+        return _RED if bad else None
+
+    def check_code(image: ImageRecord, name: str) -> str | None:
+        check = image.checks.get(name)
+        return _RED if check is not None and check.outcome in _BAD else None
+
+    def static_code(image: ImageRecord) -> str | None:
+        return {True: _GREEN, False: _RED, None: None}[image.static]
+
+    def bar_code(image: ImageRecord) -> str | None:
+        return None if image.size_bytes is None else size_code(image) or _GREEN
+
+    def base_code(image: ImageRecord) -> str | None:
+        return None if _baseline_change(image) == "-" else size_code(image)
+
+    # (header, cells, right-aligned); the Dockerfile column takes whatever width is left.
+    columns: list[tuple[str, list[tuple[str, str | None]], bool]] = [
+        ("build", [(_build_cell(i), None) for i in images], True),
+        ("size/budget", [(_size_cell(i), size_code(i)) for i in images], True),
+        ("used", [(_budget_bar(i), bar_code(i)) for i in images], False),
+        ("vs base", [(_baseline_change(i), base_code(i)) for i in images], True),
+        ("go", [(i.go_version or "-", check_code(i, "go-version")) for i in images], False),
+        ("static", [(_static_cell(i), static_code(i)) for i in images], False),
+    ]
+    status_width = 4
+    natural = max(len("dockerfile"), *(len(image.dockerfile) for image in images))
+
+    def layout() -> tuple[list[int], int]:
+        widths = [max(len(head), *(len(text) for text, _ in cells)) for head, cells, _ in columns]
+        fixed = status_width + sum(w + len(_GAP) for w in widths) + len(_GAP)
+        return widths, min(natural, max(width - fixed, _DOCKERFILE_MIN))
+
+    widths, df_width = layout()
+    if status_width + len(_GAP) + df_width + sum(w + len(_GAP) for w in widths) > width:
+        # The bar repeats what size/budget says in digits, so it is the first thing to go.
+        columns = [column for column in columns if column[0] != "used"]
+        widths, df_width = layout()
+
+    header: list[_Segment] = [(" " * status_width, None), (_GAP, None)]
+    header += _cell("dockerfile", df_width, None)
+    for (head, _, right), col_width in zip(columns, widths, strict=True):
+        header += [(_GAP, None), *_cell(head, col_width, None, right=right)]
+    lines = [_render([(title, None)], width, False), _render(header, width, False)]
+
+    indent = status_width + len(_GAP)
+    for row, image in enumerate(images):
+        segments: list[_Segment] = [status[row], (_GAP, None)]
+        segments += _cell(_middle_ellipsis(image.dockerfile, df_width), df_width, None)
+        for (_, cells, right), col_width in zip(columns, widths, strict=True):
+            text, code = cells[row]
+            segments += [(_GAP, None), *_cell(text, col_width, code, right=right)]
+        lines.append(_render(segments, width, color))
+        lines += _check_lines(image, indent, width, color)
+    return lines
+
+
+def _check_lines(image: ImageRecord, indent: int, width: int, color: bool) -> list[str]:
+    """`name:ok  name:FAIL ...` under the Dockerfile column, wrapped to `width`."""
+    lines: list[str] = []
+    current: list[_Segment] = []
+    used = indent
+    for name, check in image.checks.items():
+        token = f"{name}:{_CHECK_WORD.get(check.outcome, check.outcome)}"
+        need = len(token) + (len(_GAP) if current else 0)
+        if current and used + need > width:
+            lines.append(_render([(" " * indent, None), *current], width, color))
+            current, used = [], indent
+            need = len(token)
+        if current:
+            current.append((_GAP, None))
+        current.append((token, _CHECK_COLOR.get(check.outcome)))
+        used += need
+    if current:
+        lines.append(_render([(" " * indent, None), *current], width, color))
+    return lines
+
+
+# --- Markdown (GitHub step summary) --------------------------------------------------------
+
+_EMOJI = {PASSED: "✅", FAILED: "❌", SKIPPED: "⏭️", ERROR: "⚠️"}
+
+
+def _md_code(text: str) -> str:
+    """An inline code span that survives backticks and table pipes inside `text`."""
+    text = text.replace("|", "\\|")
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_summary(images: list[ImageRecord]) -> str:
+    """The summary table as GitHub-flavoured Markdown, failures listed below it."""
+    out = ["### pytest-goimage", "", f"**{_counts_title(images)}**", ""]
+    if images:
+        out += [
+            "| | Dockerfile | Build | Size / budget | vs baseline | Go | Static | Checks |",
+            "| --- | --- | ---: | ---: | ---: | --- | --- | --- |",
+        ]
+    failures: list[str] = []
+    for image in images:
+        mark = _EMOJI[FAILED] if image.failed else _EMOJI[PASSED]
+        size = _size_cell(image, " / ")
+        if image.size_bytes is not None and image.size_budget > 0:
+            share = round(image.size_bytes / image.size_budget * 100)
+            size += f" ({share}%{', over budget' if _over_budget(image) else ''})"
+        checks = " ".join(
+            f"{_EMOJI.get(check.outcome, '❔')} {name}" for name, check in image.checks.items()
+        )
+        cells = [
+            mark,
+            _md_code(image.dockerfile),
+            _build_cell(image),
+            size,
+            _baseline_change(image),
+            image.go_version or "-",
+            _static_cell(image),
+            checks or "-",
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+        for name, check in image.checks.items():
+            if check.outcome in _BAD:
+                failures.append(
+                    f"- {_EMOJI[check.outcome]} {_md_code(image.dockerfile)} **{name}** "
+                    f"({check.outcome}): {_md_code(_first_line(check.message))}"
+                )
+    if failures:
+        out += ["", "**Failures**", "", *failures]
+    return "\n".join(out) + "\n"
+
+
+# --- JUnit ---------------------------------------------------------------------------------
+
+
+def junit_properties(image: ImageRecord) -> list[tuple[str, str]]:
+    """`record_property`-style pairs for the image's test cases; unknown values are left out."""
+    props = [("image", image.tag or image.dockerfile)]
+    if image.size_bytes is not None:
+        props.append(("size_bytes", str(image.size_bytes)))
+    if image.go_version:
+        props.append(("go_version", image.go_version))
+    if image.build_seconds is not None:
+        props.append(("build_seconds", str(_seconds(image.build_seconds))))
+    return props

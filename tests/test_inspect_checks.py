@@ -1,0 +1,217 @@
+"""`go-version`, `static` and `size` on real images; each broken variant fails only its check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+BACKEND_ONLY = """
+[tool.goimage]
+dockerfiles = ["backend/Dockerfile"]
+"""
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, str]:
+    """node id -> PASSED/FAILED/SKIPPED from a -rA run's short summary and -v lines."""
+    found: dict[str, str] = {}
+    for line in result.stdout.lines:
+        match = re.match(r"^(\S+::[\w-]+) (PASSED|FAILED|SKIPPED|ERROR)", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def test_example_passes_every_inspection(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"]
+        size_budget = "40MB"
+        """
+    )
+    pytester.makepyfile(
+        test_binary="""
+        def test_binary_facts(goimage):
+            binary = goimage.binary
+            assert binary.static and binary.facts.interpreter is None
+            assert binary.go_version == "go1.26.8"
+            assert binary.build_info.cgo_enabled is False
+            assert binary.build_info.path == "github.com/example/bookmark-sync/backend/cmd/api"
+            deps = {m.path: m.version for m in binary.build_info.deps}
+            assert deps["github.com/minio/minio-go/v7"] == "v7.4.1"
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=15)
+    # Docker-free checks run before any build.
+    lines = [line for line in result.stdout.lines if "::" in line and "PASSED" in line]
+    assert all("go-version" in line for line in lines[:3]), lines
+
+
+def test_builder_older_than_toolchain(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """The seed story, today's versions: go.mod's toolchain is newer than the builder tag."""
+    root = example_copy(BACKEND_ONLY)
+    dockerfile = root / "backend/Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("golang:1.26.8-alpine", "golang:1.25-alpine")
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1, deselected=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*backend/Dockerfile: 1 Go version pin(s) are older than go.mod requires (Go 1.26.8):",
+            "backend/Dockerfile:4: golang:1.25-alpine names Go 1.25, go.mod requires 1.26.8 "
+            "(go.mod:5 toolchain go1.26.8) — use golang:1.26.8-alpine or newer",
+        ]
+    )
+
+
+def test_old_go_hidden_behind_arg_and_in_ci(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile.prod"]
+        """
+    )
+    prod = root / "Dockerfile.prod"
+    prod.write_text(prod.read_text().replace("ARG GO_VERSION=1.26.8", "ARG GO_VERSION=1.25.3"))
+    ci = root / ".github/workflows/ci.yml"
+    ci.write_text(ci.read_text().replace("'1.26.8'", "'1.24'"))
+    result = pytester.runpytest_subprocess("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1, deselected=3)
+    out = result.stdout.str()
+    assert "2 Go version pin(s) are older than go.mod requires (Go 1.26.8)" in out
+    assert re.search(
+        r"Dockerfile\.prod:\d+: golang:\$\{GO_VERSION\}-alpine names Go 1\.25\.3", out
+    ), out
+    assert re.search(r"\.github/workflows/ci\.yml:\d+: go-version '?1\.24'? names Go 1\.24", out), (
+        out
+    )
+
+
+def test_build_args_fix_the_pin(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile.prod"]
+        build_args = { GO_VERSION = "1.26.8" }
+        """
+    )
+    prod = root / "Dockerfile.prod"
+    prod.write_text(prod.read_text().replace("ARG GO_VERSION=1.26.8", "ARG GO_VERSION=1.25.3"))
+    pytester.runpytest_subprocess("--goimage", "-k", "go-version").assert_outcomes(
+        passed=1, deselected=3
+    )
+
+
+@pytest.fixture(scope="module")
+def dynamic_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Go binary linked against glibc: cgo on, as a builder with gcc produces silently."""
+    src = tmp_path_factory.mktemp("dyn")
+    (src / "go.mod").write_text("module example.com/dyn\n\ngo 1.26\n")
+    (src / "main.go").write_text(
+        'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() { fmt.Println(net.IPv4len) }\n'
+    )
+    env = {**os.environ, "CGO_ENABLED": "1", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=src, env=env, check=True)
+    return src / "app"
+
+
+def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester, dynamic_binary: Path) -> None:
+    (pytester.path / "go.mod").write_text("module example.com/dyn\n\ngo 1.26\n")
+    (pytester.path / "app").write_bytes(dynamic_binary.read_bytes())
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /usr/local/bin/app\nENTRYPOINT ["/usr/local/bin/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    assert outcomes(result)["Dockerfile::static"] == "FAILED"
+    out = result.stdout.str()
+    assert "/usr/local/bin/app in goimage/" in out
+    assert (
+        "is not a static Go binary: it asks for the ELF interpreter /lib64/ld-linux-x86-64.so.2"
+        in out
+    )
+    assert "it needs shared libraries libc.so.6" in out
+    assert "it was built with CGO_ENABLED=1" in out
+    assert "Build settings: -buildmode=exe, CGO_ENABLED=1, GOARCH=amd64, GOOS=linux" in out
+
+
+STRAY_FILE = """
+FROM alpine:3.22 AS base
+RUN mkdir -p /var/cache && dd if=/dev/urandom of=/var/cache/blob bs=1M count=12 2>/dev/null
+RUN rm /var/cache/blob
+COPY app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+
+
+def _static_app(root: Path) -> None:
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+
+
+def test_stray_large_file_over_budget(pytester: pytest.Pytester) -> None:
+    _static_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(textwrap.dedent(STRAY_FILE))
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "8MB"\n')
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    assert outcomes(result)["Dockerfile::size"] == "FAILED"
+    out = result.stdout.str()
+    assert re.search(
+        r"Dockerfile: image goimage/\S+ is too big: [\d.]+ MB is over the size_budget of 8\.0 MB",
+        out,
+    ), out
+    assert re.search(r"12\.6 MB\s+RUN mkdir -p /var/cache && dd if=/dev/urandom", out), out
+    assert "Wasted: 12.6 MB in files that later layers delete or overwrite:" in out
+    assert "/var/cache/blob (deleted in layer" in out
+
+
+def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:
+    _static_app(pytester.path)
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_tolerance = "10%"\n')
+    pytester.runpytest_subprocess("--goimage", "--goimage-update-baseline").assert_outcomes(
+        passed=4
+    )
+    baseline = json.loads((pytester.path / ".goimage-baseline.json").read_text())
+    size = baseline["images"]["Dockerfile"]["size_bytes"]
+    assert 2_000_000 < size < 10_000_000
+    # Unchanged: within tolerance.
+    pytester.runpytest_subprocess("--goimage").assert_outcomes(passed=4)
+    # A change that doubles the image.
+    (pytester.path / "assets.bin").write_bytes(os.urandom(size))
+    dockerfile.write_text(
+        dockerfile.read_text().replace(
+            "COPY app /app", "COPY app /app\nCOPY assets.bin /srv/assets.bin"
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    out = result.stdout.str()
+    assert outcomes(result)["Dockerfile::size"] == "FAILED"
+    assert re.search(
+        r"grew \+\d+\.\d% over the baseline [\d.]+ MB in \.goimage-baseline\.json \(tolerance 10%\)",
+        out,
+    ), out
+    assert re.search(r"COPY assets\.bin /srv/assets\.bin", out), out
