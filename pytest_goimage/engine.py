@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import time
 import uuid
 from typing import Any
@@ -18,6 +20,10 @@ LABEL_RUN = f"{LABEL_PREFIX}.run"  # the pytest run (shared by its xdist workers
 LABEL_OWNER = f"{LABEL_PREFIX}.owner"  # the process that created it: "<run>-<worker>"
 LABEL_CREATED = f"{LABEL_PREFIX}.created"
 LABEL_ROLE = f"{LABEL_PREFIX}.role"
+LABEL_PID = f"{LABEL_PREFIX}.pid"  # the creating process, to tell a killed run from a live one
+LABEL_HOST = f"{LABEL_PREFIX}.host"
+LABEL_PROJECT = f"{LABEL_PREFIX}.project"  # the Go module root under test
+STALE_AFTER_SECONDS = 60
 
 
 def new_run_id() -> str:
@@ -25,14 +31,62 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def resource_labels(owner: str, role: str) -> dict[str, str]:
+def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
     """Labels for a container, network or volume: which process of which run made it, and when."""
     return {
+        LABEL_PROJECT: project,
         LABEL_RUN: owner.split("-", 1)[0],
         LABEL_OWNER: owner,
         LABEL_ROLE: role,
         LABEL_CREATED: str(int(time.time())),
+        LABEL_PID: str(os.getpid()),
+        LABEL_HOST: socket.gethostname(),
     }
+
+
+def _creator_gone(labels: dict[str, str]) -> bool:
+    """True when the process that labelled a resource has died (on this host) a while ago."""
+    try:
+        created = int(labels.get(LABEL_CREATED, "0"))
+        pid = int(labels.get(LABEL_PID, "0"))
+    except ValueError:
+        return False
+    if (
+        time.time() - created < STALE_AFTER_SECONDS
+        or labels.get(LABEL_HOST) != socket.gethostname()
+    ):
+        return False  # too young to judge, or made on another machine sharing the engine
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by someone else
+    return False
+
+
+def remove_stale_resources(client: Any) -> list[str]:
+    """Remove what runs that were killed outright left behind; never a live run's resources."""
+    removed: list[str] = []
+    selector = {"label": LABEL_RUN}
+    for container in client.containers.list(all=True, filters=selector):
+        if _creator_gone(container.labels):
+            with contextlib.suppress(docker.errors.APIError):
+                container.remove(force=True, v=True)
+                removed.append(f"container {container.name}")
+    for network in client.networks.list(filters=selector):
+        if _creator_gone(network.attrs.get("Labels") or {}):
+            with contextlib.suppress(docker.errors.APIError):
+                network.remove()
+                removed.append(f"network {network.name}")
+    for volume in client.volumes.list(filters=selector):
+        if _creator_gone(volume.attrs.get("Labels") or {}):
+            with contextlib.suppress(docker.errors.APIError):
+                volume.remove(force=True)
+                removed.append(f"volume {volume.name}")
+    return removed
 
 
 def engine_address() -> str:

@@ -94,6 +94,7 @@ class BuiltImage:
     configured_binary: str | None = None
     _client: Any = field(repr=False, default=None)
     _run_id: str = field(repr=False, default="")
+    _project: str = field(repr=False, default="")
 
     @cached_property
     def binary_path(self) -> str:
@@ -160,7 +161,7 @@ class BuiltImage:
             self.id,
             command=["/goimage-never-started"],
             entrypoint=[],
-            labels=resource_labels(self._run_id, "reader"),
+            labels=resource_labels(self._run_id, "reader", self._project),
         )
         try:
             return {path: self._read_one(container, path, depth=0) for path in paths}
@@ -207,6 +208,7 @@ def load_image(
     log_path: str,
     run_id: str,
     binary: str | None = None,
+    project: str = "",
 ) -> BuiltImage:
     """Inspect a built image into the model."""
     attrs = client.api.inspect_image(image_id)
@@ -249,4 +251,5 @@ def load_image(
         configured_binary=binary,
         _client=client,
         _run_id=run_id,
+        _project=project,
     )

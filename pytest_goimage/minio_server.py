@@ -27,6 +27,7 @@ class MinioServer:
     image: str
     run_id: str
     network: str | None = None
+    project: str = ""
     access_key: str = field(default_factory=lambda: "goimage" + secrets.token_hex(6))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     container: Any = field(default=None, repr=False)
@@ -48,19 +49,28 @@ class MinioServer:
                 "MINIO_ROOT_PASSWORD": self.secret_key,
             },
             ports={MINIO_PORT: ("127.0.0.1", None)},
-            labels=resource_labels(self.run_id, "minio"),
+            labels=resource_labels(self.run_id, "minio", self.project),
             name=f"goimage-minio-{self.run_id}-{secrets.token_hex(3)}",
             **kwargs,
         )
         self.container.start()
+        self._read_port()
+        self._wait_ready(timeout)
+        return self
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Restart the server (data kept); the host port may change and is read again."""
+        self.container.restart(timeout=5)
+        self._read_port()
+        self._wait_ready(timeout)
+
+    def _read_port(self) -> None:
         self.container.reload()
         bindings = self.container.attrs["NetworkSettings"]["Ports"].get(MINIO_PORT) or []
         if not bindings:
             self.stop()
             raise MinioError(f"MinIO container from {self.image} published no port for 9000/tcp.")
         self.host_port = int(bindings[0]["HostPort"])
-        self._wait_ready(timeout)
-        return self
 
     def _wait_ready(self, timeout: float) -> None:
         started = time.monotonic()

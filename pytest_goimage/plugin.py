@@ -19,7 +19,7 @@ from .engine import LABEL_RUN, new_run_id
 from .errors import ConfigError, GoImageError
 from .image import BuiltImage
 from .minio_server import MinioServer
-from .session import GoImageSession, built_tags, remove_built_images
+from .session import GoImageSession, RunningService, built_tags, remove_built_images
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
 CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
@@ -286,6 +286,29 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
         pytest.fail(str(exc), pytrace=False)
     yield server
     session.release_minio(image)
+
+
+@pytest.fixture(scope="session")
+def goimage_service(
+    request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
+) -> Iterator[RunningService]:
+    """The image running beside `goimage_minio`, healthy (health_path answered 2xx)."""
+    session = goimage_session(request.config)
+    image = session.config.image(goimage.dockerfile)
+    try:
+        running = session.service(image)
+    except GoImageError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
+    if not healthy:
+        why = running.container.exit_summary() if running.container.exited() else probe.describe()
+        pytest.fail(
+            f"{image.dockerfile}: the service never became healthy (GET {image.health_path}): "
+            f"{why}.\n{running.container.last_logs()}",
+            pytrace=False,
+        )
+    yield running
+    session.release_service(image)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

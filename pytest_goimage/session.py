@@ -21,11 +21,18 @@ import docker.errors
 from .build import BuildRequest, build_image
 from .config import GoImageConfig, ImageConfig
 from .diagnose import diagnose
-from .engine import LABEL_PREFIX, connect, remove_owned_resources, resource_labels
+from .engine import (
+    LABEL_PREFIX,
+    connect,
+    remove_owned_resources,
+    remove_stale_resources,
+    resource_labels,
+)
 from .errors import BuildFailed, EngineError, GoImageError
 from .image import BuiltImage, load_image
 from .minio_image import ensure_minio_image, file_lock
 from .minio_server import MinioServer
+from .service import ServiceContainer, ServiceError, container_port, expand_env
 
 Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
 
@@ -44,6 +51,48 @@ def image_tag(config: GoImageConfig, image: ImageConfig) -> str:
 
 
 @dataclass
+class RunningService:
+    """A started service with the MinIO beside it and what MinIO held before the start."""
+
+    image: ImageConfig
+    built: BuiltImage
+    minio: MinioServer
+    container: ServiceContainer
+    buckets_before: list[str]
+
+    @property
+    def url(self) -> str:
+        """The API's base URL as the host reaches it (http://127.0.0.1:<port>)."""
+        return self.container.url
+
+    @property
+    def base_url(self) -> str:
+        return self.container.url
+
+    def logs(self) -> str:
+        """Everything the service has logged so far (stdout and stderr)."""
+        return self.container.logs()
+
+    @property
+    def docker_container(self) -> Any:
+        """The docker-py Container, for exec, stop, stats and the like."""
+        return self.container.container
+
+    @property
+    def host(self) -> Any:
+        """A testinfra host inside the container; only for images that have a shell."""
+        if not self.built.exists("/bin/sh"):
+            raise ServiceError(
+                f"{self.image.dockerfile}: image {self.built.tag} has no /bin/sh (a scratch or "
+                "distroless image), so testinfra cannot run commands in it; inspect files with "
+                "goimage.read_file() instead."
+            )
+        import testinfra  # imported late: only tests that use it pay for it
+
+        return testinfra.get_host(f"docker://{self.container.container.id}")
+
+
+@dataclass
 class GoImageSession:
     config: GoImageConfig
     run_id: str  # shared by all xdist workers of one run
@@ -59,6 +108,7 @@ class GoImageSession:
     _minio_image: str | None = None
     _minios: dict[str, MinioServer] = field(default_factory=dict)
     _networks: dict[str, Any] = field(default_factory=dict)
+    _services: dict[str, RunningService] = field(default_factory=dict)
 
     @property
     def client(self) -> Any:
@@ -71,6 +121,9 @@ class GoImageSession:
             except EngineError as exc:
                 self._engine_error = exc
                 raise
+            swept = remove_stale_resources(self._client)
+            if swept:
+                self.progress("cleanup", f"removed {len(swept)} left by killed runs", False)
         return self._client
 
     def peek_built(self, image: ImageConfig) -> BuiltImage | None:
@@ -113,6 +166,7 @@ class GoImageSession:
             log_path=outcome["log_path"],
             run_id=self.owner,
             binary=image.binary,
+            project=str(self.config.project),
         )
         self._built[image.dockerfile] = built
         return built
@@ -179,10 +233,15 @@ class GoImageSession:
             )
         network = client.networks.create(
             f"goimage-{self.owner}-{slug(image.dockerfile)}",
-            labels=resource_labels(self.owner, "network"),
+            labels=resource_labels(self.owner, "network", str(self.config.project)),
         )
         self._networks[image.dockerfile] = network
-        server = MinioServer(image=self._minio_image, run_id=self.owner, network=network.name)
+        server = MinioServer(
+            image=self._minio_image,
+            run_id=self.owner,
+            network=network.name,
+            project=str(self.config.project),
+        )
         try:
             server.start(client)
         except GoImageError:
@@ -201,12 +260,55 @@ class GoImageSession:
             with contextlib.suppress(docker.errors.APIError):
                 network.remove()
 
+    # -- the service ---------------------------------------------------------------------
+
+    def service(self, image: ImageConfig) -> RunningService:
+        """The image running beside its own fresh MinIO (started once per image and process)."""
+        running = self._services.get(image.dockerfile)
+        if running is not None:
+            return running
+        built = self.built(image)
+        port = container_port(built.config.exposed_ports, image.port, image.dockerfile)
+        minio = self.minio(image)
+        env = expand_env(dict(image.env), minio, image.bucket)
+        # The bucket check must prove the service made the bucket, so record what was there.
+        before = sorted(b.name for b in minio.client.list_buckets())
+        assert minio.network is not None
+        container = ServiceContainer(
+            image_ref=built.id,
+            image_label=f"{image.dockerfile} ({built.tag})",
+            owner=self.owner,
+            network=minio.network,
+            env=env,
+            port=port,
+            project=str(self.config.project),
+        )
+        try:
+            container.start(self.client)
+        except GoImageError:
+            self.release_minio(image)
+            raise
+        running = RunningService(
+            image=image, built=built, minio=minio, container=container, buckets_before=before
+        )
+        self._services[image.dockerfile] = running
+        self.progress(image.dockerfile, f"service started at {container.url}", True)
+        return running
+
+    def release_service(self, image: ImageConfig) -> None:
+        running = self._services.pop(image.dockerfile, None)
+        if running is not None and not self.keep:
+            running.container.stop()
+        self.release_minio(image)
+
     # -- the end --------------------------------------------------------------------------
 
     def close(self) -> list[str]:
         """Remove everything this process started (unless --goimage-keep)."""
         if self._client is None or self.keep:
             return []
+        for dockerfile in list(self._services):
+            self.release_service(self.config.image(dockerfile))
         for dockerfile in list(self._minios):
             self.release_minio(self.config.image(dockerfile))
         try:

@@ -24,6 +24,10 @@ def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
     def make(goimage_toml: str, *, conftest: str = "") -> Path:
         root = pytester.path
         shutil.copytree(EXAMPLE, root, ignore=_IGNORE, dirs_exist_ok=True)
+        # runpytest_subprocess writes stdout, stderr and its basetemp into this folder; keep
+        # them out of the build context so every copy shares one BuildKit cache.
+        with (root / ".dockerignore").open("a") as ignore:
+            ignore.write("\n# pytester's own files\nstdout\nstderr\nrunpytest-*\n")
         (root / "pyproject.toml").write_text(textwrap.dedent(goimage_toml))
         if conftest:
             (root / "conftest.py").write_text(textwrap.dedent(conftest))
@@ -37,9 +41,10 @@ def docker_client() -> docker.DockerClient:
     return docker.from_env()
 
 
-def plugin_resources(client: docker.DockerClient) -> list[str]:
-    """Every container, network and volume any pytest-goimage run created that still exists."""
-    selector = {"label": f"{LABEL_PREFIX}.run"}
+def plugin_resources(client: docker.DockerClient, project: Path | None = None) -> list[str]:
+    """Containers, networks and volumes pytest-goimage runs created (for `project`) that exist."""
+    label = f"{LABEL_PREFIX}.project={project}" if project else f"{LABEL_PREFIX}.run"
+    selector = {"label": label}
     found = [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
     found += [f"network {n.name}" for n in client.networks.list(filters=selector)]
     found += [f"volume {v.name}" for v in client.volumes.list(filters=selector)]
@@ -47,9 +52,8 @@ def plugin_resources(client: docker.DockerClient) -> list[str]:
 
 
 @pytest.fixture
-def no_leaks(docker_client: docker.DockerClient) -> Iterator[None]:
-    """Fail the test if the plugin left containers, networks or volumes behind."""
-    before = set(plugin_resources(docker_client))
+def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> Iterator[None]:
+    """Fail the test if the runs in its pytester project left anything behind."""
     yield
-    left = sorted(set(plugin_resources(docker_client)) - before)
+    left = plugin_resources(docker_client, pytester.path)
     assert left == [], f"pytest-goimage left resources behind: {left}"

@@ -35,24 +35,27 @@ def test_example_builds_every_dockerfile_once_under_xdist(
         [tool.goimage]
         dockerfiles = ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"]
         """,
-        conftest="""
-        def test_fixture_sees_the_built_image(goimage):
+    )
+    pytester.makepyfile(
+        test_model="""
+        def test_model(goimage):
             assert goimage.id.startswith("sha256:")
             assert goimage.config.exposed_ports == ["8080/tcp"]
             assert goimage.size > 1_000_000
-            assert any("go build" in layer.instruction for layer in goimage.layers) or goimage.layers
+            instructions = [layer.instruction for layer in goimage.layers]
+            assert any(i.startswith("COPY") and "/out/" in i or "/src/main" in i for i in instructions), instructions
+            assert sum(layer.size for layer in goimage.layers) == goimage.size
         """,
-    )
-    # The fixture test lives in conftest-free file so both workers need the images too.
-    pytester.makepyfile(
         test_images="""
         def test_images(goimage):
             assert goimage.tag.startswith("goimage/")
             assert goimage.read_file(goimage.command[0])[:4] == b"\\x7fELF"
-        """
+        """,
     )
-    result = pytester.runpytest_subprocess("--goimage", "-n", "2", "-p", "xdist")
-    result.assert_outcomes(passed=6)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-n", "2", "-p", "xdist", "-k", "build or images or model"
+    )
+    result.assert_outcomes(passed=9)  # xdist does not report deselected items
     builds = (shared_dir(result) / "builds.log").read_text().splitlines()
     dockerfiles = sorted(line.split("\t")[0] for line in builds)
     assert dockerfiles == ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"], builds
@@ -67,9 +70,11 @@ def test_rerun_reuses_the_build_cache(
     example_copy: Callable[..., Path], pytester: pytest.Pytester
 ) -> None:
     example_copy(BACKEND_ONLY)
-    pytester.runpytest_subprocess("--goimage").assert_outcomes(passed=1)
-    result = pytester.runpytest_subprocess("--goimage", "-v")
-    result.assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(
+        passed=1, deselected=5
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "build")
+    result.assert_outcomes(passed=1, deselected=5)
     # Every Dockerfile step comes from BuildKit's cache.
     match = re.search(r"built in [\d.]+s \((\d+)/(\d+) steps cached\)", result.stdout.str())
     assert match, result.stdout.str()
@@ -77,7 +82,7 @@ def test_rerun_reuses_the_build_cache(
 
 
 def _fail_message(result: pytest.RunResult) -> str:
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=1, deselected=5)
     out = result.stdout.str()
     assert "Traceback" not in out
     return out
@@ -89,7 +94,7 @@ def test_go_syntax_error_names_file_line_and_step(
     root = example_copy(BACKEND_ONLY)
     config_go = root / "backend/pkg/config/config.go"
     config_go.write_text(config_go.read_text() + "\nfunc broken( {\n")
-    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
     assert "[goimage build] backend/Dockerfile:13: the build failed in step `RUN" in out
     assert re.search(r"backend/pkg/config/config\.go:\d+:\d+: syntax error", out), out
     assert "Go compile errors" in out
@@ -102,7 +107,7 @@ def test_missing_package_is_named(
     """The seed story: main.go imports a package that never reached the build context."""
     root = example_copy(BACKEND_ONLY)
     shutil.rmtree(root / "backend/pkg/storage")
-    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
     assert (
         "Go package github.com/example/bookmark-sync/backend/pkg/storage is imported but its "
         "source is not in the build context '.'" in out
@@ -117,7 +122,7 @@ def test_go_older_than_go_mod_is_named(
     go_mod = root / "go.mod"
     text = re.sub(r"(?m)^go .*$", "go 1.27.0", go_mod.read_text())
     go_mod.write_text(re.sub(r"(?m)^toolchain .*$", "toolchain go1.27.3", text))
-    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
     assert "the builder image runs Go 1.26.8 but go.mod requires Go >= 1.27.0" in out, out
     assert "FROM at backend/Dockerfile:4" in out
 
@@ -135,17 +140,26 @@ def test_wrong_context_is_named(
     )
     (root / "Dockerfile").unlink()
     (root / "Dockerfile.prod").unlink()
-    out = _fail_message(pytester.runpytest_subprocess("--goimage"))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
     # BuildKit resolves COPY sources in parallel: whichever it misses first is named.
     assert re.search(r"backend/Dockerfile:(8|12): COPY/ADD source '(go\.mod|go\.sum|backend)'", out)
     assert "is not in the build context 'backend'" in out
     assert f"this Dockerfile expects {root} as its build context" in out
 
 
-def test_dependent_items_run_only_after_build(
+def test_node_ids_are_dockerfile_and_check(
     example_copy: Callable[..., Path], pytester: pytest.Pytester
 ) -> None:
     """Node ids are <dockerfile>::<check> and -k selects them."""
     example_copy(BACKEND_ONLY)
     result = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q")
-    result.stdout.fnmatch_lines(["backend/Dockerfile::build"])
+    result.stdout.fnmatch_lines(
+        [
+            "backend/Dockerfile::go-version",
+            "backend/Dockerfile::build",
+            "backend/Dockerfile::static",
+            "backend/Dockerfile::size",
+            "backend/Dockerfile::bucket",
+            "backend/Dockerfile::health",
+        ]
+    )

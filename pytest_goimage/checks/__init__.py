@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..session import GoImageSession
-from . import build, go_version, size, static
+from . import bucket, build, go_version, health, size, static
 
 CheckFunction = Callable[[GoImageSession, ImageConfig], None]
 
@@ -26,6 +26,8 @@ CHECKS: tuple[Check, ...] = (
     Check("build", build.run, True, "the image builds with BuildKit"),
     Check("static", static.run, True, "the Go binary is static, built with CGO_ENABLED=0"),
     Check("size", size.run, True, "the image fits its size budget and baseline"),
+    Check("bucket", bucket.run, True, "the service creates its bucket at startup"),
+    Check("health", health.run, True, "the health endpoint answers 2xx"),
 )
 
 

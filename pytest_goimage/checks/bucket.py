@@ -1,0 +1,47 @@
+"""`bucket`: started beside an empty MinIO, the service creates its bucket in time."""
+
+from __future__ import annotations
+
+import time
+
+from ..config import ImageConfig
+from ..poll import backoff
+from ..session import GoImageSession
+from .base import CheckFailed, CheckSkipped, require_image
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    if not image.bucket:
+        raise CheckSkipped(
+            f"{image.dockerfile}: no `bucket` configured in [tool.goimage], so there is no bucket "
+            "the service must create; set `bucket` to enable this check."
+        )
+    require_image(session, image)
+    running = session.service(image)
+    if image.bucket in running.buckets_before:
+        raise CheckFailed(
+            f"{image.dockerfile}: bucket {image.bucket!r} existed before the service started, "
+            "so this run cannot prove the service creates it."
+        )
+    client = running.minio.client
+    started = time.monotonic()
+    remaining = max(0.0, image.startup_timeout - (started - running.container.started_at))
+    exited = False
+    for _ in backoff(remaining):
+        if client.bucket_exists(image.bucket):
+            return
+        if running.container.exited():
+            exited = True
+            break
+    buckets = sorted(b.name for b in client.list_buckets())
+    why = (
+        running.container.exit_summary()
+        if exited
+        else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
+    )
+    raise CheckFailed(
+        f"{image.dockerfile}: the service did not create bucket {image.bucket!r}: {why}. "
+        f"Buckets in its MinIO: {', '.join(buckets) or 'none'}. Check the storage settings "
+        f"in [tool.goimage.env] and the bucket-creation code at startup.\n"
+        f"{running.container.last_logs()}"
+    )

@@ -1,0 +1,29 @@
+"""`health`: GET health_path on the API port answers 2xx within startup_timeout."""
+
+from __future__ import annotations
+
+import time
+
+from ..config import ImageConfig
+from ..session import GoImageSession
+from .base import CheckFailed, require_image
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    require_image(session, image)
+    running = session.service(image)
+    container = running.container
+    spent = time.monotonic() - container.started_at
+    healthy, probe = container.poll_health(
+        image.health_path, max(0.0, image.startup_timeout - spent)
+    )
+    if healthy:
+        return
+    if container.exited():
+        why = container.exit_summary()
+    else:
+        why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
+    raise CheckFailed(
+        f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
+        f"({container.url}{image.health_path}) never answered 2xx: {why}.\n{container.last_logs()}"
+    )

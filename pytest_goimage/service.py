@@ -1,0 +1,192 @@
+"""The image under test running beside its MinIO: environment, port, readiness and logs."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import requests
+
+from .engine import resource_labels
+from .errors import GoImageError
+from .minio_server import MinioServer
+from .poll import backoff
+
+_PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
+
+
+class ServiceError(GoImageError):
+    """The service container could not be started or configured."""
+
+
+def expand_env(env: dict[str, str], minio: MinioServer, bucket: str | None) -> dict[str, str]:
+    """Fill `{minio.*}` and `{bucket}` placeholders; an unknown one is a clear error."""
+    values = minio.placeholders()
+    if bucket is not None:
+        values["bucket"] = bucket
+    result: dict[str, str] = {}
+    for name, template in env.items():
+
+        def fill(match: re.Match[str], name: str = name) -> str:
+            key = match.group(1)
+            if key not in values:
+                known = ", ".join("{" + k + "}" for k in sorted(values))
+                raise ServiceError(
+                    f"[tool.goimage.env] {name} uses {{{key}}}, which is not defined "
+                    f"(known: {known}); `{{bucket}}` needs `bucket` to be set."
+                )
+            return values[key]
+
+        result[name] = _PLACEHOLDER.sub(fill, template)
+    return result
+
+
+def container_port(exposed: list[str], configured: int | None, image_label: str) -> str:
+    """The API port as "8080/tcp": configured, else the single EXPOSEd port."""
+    if configured is not None:
+        return f"{configured}/tcp"
+    tcp = [p for p in exposed if p.endswith("/tcp")]
+    if len(tcp) == 1:
+        return tcp[0]
+    what = "no port" if not tcp else f"several ports ({', '.join(tcp)})"
+    raise ServiceError(
+        f"{image_label}: the image EXPOSEs {what}, so the API port is unknown; set `port` in "
+        "[tool.goimage] (or for this image in [[tool.goimage.image]])."
+    )
+
+
+@dataclass
+class HealthProbe:
+    """The last answer (or failure) of the health endpoint."""
+
+    status: int | None = None
+    body: str = ""
+    error: str = ""
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.status is not None:
+            body = " ".join(self.body.split())[:300] or "(empty body)"
+            return f"the last answer was HTTP {self.status}: {body}"
+        return f"no answer: {self.error or 'not polled'}"
+
+
+@dataclass
+class ServiceContainer:
+    """One running service container. `url` is its API as the host reaches it."""
+
+    image_ref: str
+    image_label: str
+    owner: str
+    network: str
+    env: dict[str, str]
+    port: str
+    project: str = ""
+    container: Any = field(default=None, repr=False)
+    host_port: int = 0
+    started_at: float = 0.0
+
+    def start(self, client: Any) -> ServiceContainer:
+        try:
+            self.container = client.containers.create(
+                self.image_ref,
+                environment=self.env,
+                network=self.network,
+                ports={self.port: ("127.0.0.1", None)},
+                labels=resource_labels(self.owner, "service", self.project),
+                name=f"goimage-svc-{self.owner}-{secrets.token_hex(3)}",
+            )
+            self.container.start()
+        except docker.errors.APIError as exc:
+            raise ServiceError(
+                f"{self.image_label}: the engine refused to start the service container: "
+                f"{exc.explanation or exc}"
+            ) from None
+        self.started_at = time.monotonic()
+        self.container.reload()
+        bindings = (self.container.attrs["NetworkSettings"]["Ports"] or {}).get(self.port) or []
+        if bindings:
+            self.host_port = int(bindings[0]["HostPort"])
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.host_port}"
+
+    def state(self) -> dict[str, Any]:
+        """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            return {"Status": "removed"}
+        return dict(self.container.attrs.get("State") or {})
+
+    def exited(self) -> bool:
+        return self.state().get("Status") in ("exited", "dead", "removed")
+
+    def exit_summary(self) -> str:
+        """ "exited with code 1", with OOM called out, plus the last log lines."""
+        state = self.state()
+        text = f"the container exited with code {state.get('ExitCode')}"
+        if state.get("OOMKilled"):
+            text += " (killed by the kernel: out of memory)"
+        if state.get("Error"):
+            text += f" ({state['Error']})"
+        return text
+
+    def logs(self, tail: int | str = "all") -> str:
+        try:
+            raw: bytes = self.container.logs(tail=tail)
+        except docker.errors.APIError:
+            return ""
+        return raw.decode("utf-8", "replace")
+
+    def last_logs(self, lines: int = 15) -> str:
+        text = self.logs(tail=lines).rstrip()
+        body = "\n".join(f"    {line}" for line in text.splitlines())
+        return f"Last log lines of the service:\n{body}" if body else "The service logged nothing."
+
+    def poll_health(self, path: str, timeout: float) -> tuple[bool, HealthProbe]:
+        """GET `path` with a short backoff until 2xx, the container exits, or `timeout` passes."""
+        probe = HealthProbe()
+        if not self.host_port:
+            probe.error = f"port {self.port} is not published"
+            return False, probe
+        session = requests.Session()
+        started = time.monotonic()
+        for _ in backoff(timeout):
+            try:
+                response = session.get(self.url + path, timeout=2)
+                probe.status, probe.body, probe.error = response.status_code, response.text, ""
+                if 200 <= response.status_code < 300:
+                    probe.seconds = time.monotonic() - started
+                    return True, probe
+            except requests.RequestException as exc:
+                probe.status, probe.error = None, _short(exc)
+            if self.exited():
+                break
+        probe.seconds = time.monotonic() - started
+        return False, probe
+
+    def stop(self, timeout: int = 5) -> None:
+        if self.container is None:
+            return
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            self.container.remove(force=True, v=True)
+        self.container = None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused (nothing listens on the port yet)"
+    if "Connection reset" in text or "RemoteDisconnected" in text:
+        return "connection reset (a port is published but nothing in the container listens on it)"
+    if "timed out" in text.lower():
+        return "timed out"
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,221 @@
+"""`bucket` and `health` beside a real MinIO; the fixtures; nothing is left behind."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.conftest import plugin_resources
+
+ENV = """
+[tool.goimage.env]
+STORAGE_ENDPOINT = "{minio.endpoint}"
+STORAGE_ACCESS_KEY = "{minio.access_key}"
+STORAGE_SECRET_KEY = "{minio.secret_key}"
+STORAGE_BUCKET = "{bucket}"
+STORAGE_STARTUP_TIMEOUT = "5s"
+"""
+
+
+def service_config(dockerfile: str = "backend/Dockerfile", extra: str = "", env: str = ENV) -> str:
+    return f"""
+[tool.goimage]
+dockerfiles = ["{dockerfile}"]
+bucket = "bookmarks"
+startup_timeout = "10s"
+{extra}
+{env}
+"""
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in result.stdout.lines:
+        match = re.match(r"^(\S+::[\w-]+) (PASSED|FAILED|SKIPPED|ERROR)", line)
+        if match:
+            found[match.group(1).split("::", 1)[1]] = match.group(2)
+    return found
+
+
+def variant_dockerfile(root: Path) -> str:
+    """backend/Dockerfile without `-a`, so a one-file change recompiles one package, not all."""
+    source = (root / "backend/Dockerfile").read_text()
+    (root / "Dockerfile.variant").write_text(source.replace(" -a -installsuffix cgo", ""))
+    return "Dockerfile.variant"
+
+
+def test_goimage_minio_fixture(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A fresh MinIO: empty, random credentials, published on 127.0.0.1 only, removed after."""
+    example_copy(service_config())
+    pytester.makepyfile(
+        test_minio="""
+        import requests
+
+        def test_minio(goimage_minio):
+            assert goimage_minio.client.list_buckets() == []
+            assert goimage_minio.access_key != "minioadmin"
+            assert len(goimage_minio.secret_key) >= 24
+            assert goimage_minio.url.startswith("http://127.0.0.1:")
+            assert goimage_minio.internal_url == "http://minio:9000"
+            ports = goimage_minio.container.attrs["HostConfig"]["PortBindings"]["9000/tcp"]
+            assert [p["HostIp"] for p in ports] == ["127.0.0.1"]
+            live = requests.get(goimage_minio.url + "/minio/health/live", timeout=2)
+            assert live.status_code == 200
+            goimage_minio.client.make_bucket("scratch-bucket")
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_service_fixture_and_checks_pass(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(service_config())
+    pytester.makepyfile(
+        test_service="""
+        import requests
+
+        def test_service(goimage_service):
+            assert requests.get(goimage_service.url + "/health", timeout=2).json() == {"status": "ok"}
+            assert 'bucket "bookmarks" ready' in goimage_service.logs()
+            assert goimage_service.host.file("/usr/local/bin/bookmark-api").exists
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result.assert_outcomes(passed=7)
+
+
+def test_service_that_never_creates_its_bucket(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Configuration drift: the service creates (and health-checks) another bucket."""
+    example_copy(service_config(env=ENV.replace('"{bucket}"', '"bookmarks-v2"')))
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    assert outcomes(result) == {
+        "go-version": "PASSED",
+        "build": "PASSED",
+        "static": "PASSED",
+        "size": "PASSED",
+        "bucket": "FAILED",
+        "health": "PASSED",
+    }
+    out = result.stdout.str()
+    assert (
+        "backend/Dockerfile: the service did not create bucket 'bookmarks': it did not appear "
+        "within startup_timeout (10s). Buckets in its MinIO: bookmarks-v2." in out
+    ), out
+    assert "Last log lines of the service:" in out
+    assert 'bucket "bookmarks-v2" ready' in out
+
+
+def test_health_answering_503(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    root = example_copy("")
+    api_go = root / "backend/pkg/api/api.go"
+    api_go.write_text(
+        api_go.read_text().replace(
+            'writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})',
+            'writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})',
+        )
+    )
+    (root / "pyproject.toml").write_text(
+        service_config(variant_dockerfile(root), extra='startup_timeout = "3s"').replace(
+            'startup_timeout = "10s"\n', ""
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v")
+    assert outcomes(result)["health"] == "FAILED"
+    assert outcomes(result)["bucket"] == "PASSED"
+    out = result.stdout.str()
+    assert re.search(
+        r"GET /health on container port 8080/tcp \(http://127\.0\.0\.1:\d+/health\) never answered "
+        r"2xx: within startup_timeout \(3s\) the last answer was HTTP 503: \{\"status\":\"draining\"\}",
+        out,
+    ), out
+
+
+def test_service_that_exits_at_startup(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A configuration mistake: the service exits at once; health says so without waiting."""
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["backend/Dockerfile"]
+        startup_timeout = "60s"
+        [tool.goimage.env]
+        STORAGE_ACCESS_KEY = "{minio.access_key}"
+        """
+    )
+    started = time.monotonic()
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health or bucket")
+    took = time.monotonic() - started
+    assert outcomes(result) == {"bucket": "SKIPPED", "health": "FAILED"}
+    out = result.stdout.str()
+    assert "the container exited with code 2" in out
+    assert "configuration error: STORAGE_ENDPOINT is required but not set" in out
+    assert took < 40, f"an exited container must stop the wait at once ({took:.0f}s)"
+
+
+def test_service_not_listening_on_the_exposed_port(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(service_config(env=ENV + 'PORT = "9091"\n'))
+    (pytester.path / "pyproject.toml").write_text(
+        (pytester.path / "pyproject.toml")
+        .read_text()
+        .replace('startup_timeout = "10s"', 'startup_timeout = "3s"')
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health or bucket")
+    assert outcomes(result) == {"bucket": "PASSED", "health": "FAILED"}
+    out = result.stdout.str()
+    assert "never answered 2xx: within startup_timeout (3s) no answer: connection reset" in out, out
+    assert "listening on :9091" in out
+
+
+def test_sigint_leaves_nothing_behind(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """Ctrl-C while the service and MinIO run: the interrupted run still removes them."""
+    example_copy(service_config())
+    pytester.makepyfile(
+        test_slow="""
+        import time
+
+        def test_slow(goimage_service):
+            print("SERVICE-UP", flush=True)
+            time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "test_slow.py"],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "SERVICE-UP" in line:
+            break
+    assert any("SERVICE-UP" in line for line in seen), "".join(seen)
+    assert len(plugin_resources(docker_client, pytester.path)) == 3  # MinIO, service, network
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert "KeyboardInterrupt" in out
