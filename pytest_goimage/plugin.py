@@ -14,11 +14,14 @@ import pytest
 
 from .checks import CHECKS, Check
 from .checks.base import CheckFailed, CheckSkipped
+from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
 from .engine import LABEL_RUN, new_run_id
 from .errors import ConfigError, GoImageError
 from .image import BuiltImage
 from .minio_server import MinioServer
+from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
+from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
 from .session import GoImageSession, RunningService, built_tags, remove_built_images
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
@@ -66,6 +69,9 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(), "goimage-xdist")
+    goconfig = config.stash[CONFIG_KEY]
+    if goconfig is not None and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_ResultsReporter(config, goconfig), "goimage-results")
 
 
 class _XdistHooks:
@@ -154,7 +160,8 @@ class _ProgressPrinter:
             return
         held = self.pending.get(label)
         if held is None:
-            self._write(label, message, step)  # MinIO and other long jobs always show
+            if not step:
+                self._write(label, message, step)  # MinIO builds and other long jobs
         elif held[1] and now - held[0] >= self.QUIET_AFTER:
             self._write(label, held[1], False)
             self.pending[label] = (held[0], "")
@@ -194,8 +201,8 @@ class GoImageCheckItem(pytest.Item):
         super().__init__(**kwargs)
         self.check = check
         self.image = image
-        self.user_properties.append(("goimage_dockerfile", image.dockerfile))
-        self.user_properties.append(("goimage_check", check.name))
+        self.user_properties.append((PROP_DOCKERFILE, image.dockerfile))
+        self.user_properties.append((PROP_CHECK, check.name))
 
     def runtest(self) -> None:
         session = goimage_session(self.config)
@@ -203,6 +210,8 @@ class GoImageCheckItem(pytest.Item):
             self.check.run(session, self.image)
         except CheckSkipped as exc:
             pytest.skip(str(exc))
+        finally:
+            self.user_properties.extend(session.image_facts(self.image))
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -322,6 +331,54 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine}",
         f"goimage: build logs in {shared}",
     ]
+
+
+# -- results: JSON report, terminal summary, CI step summary --------------------------------
+
+
+class _ResultsReporter:
+    """Registered on the controller only: records every check's report and writes the results."""
+
+    def __init__(self, config: pytest.Config, goconfig: GoImageConfig) -> None:
+        self.config = config
+        self.results = RunResults(goconfig)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.results.record(report)
+
+    def records(self) -> list[ImageRecord]:
+        records = self.results.records()
+        for record in records:
+            with contextlib.suppress(GoImageError):
+                record.baseline_bytes = baseline_size(self.results.config.image(record.dockerfile))
+        return records
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.results.images:
+            return
+        records = self.records()
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        path = self.config.getoption("goimage_report")
+        if path:
+            write_report(Path(path), build_report(records, interrupted=interrupted))
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if step_summary:
+            with open(step_summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown_summary(records) + "\n")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.results.images or self.config.get_verbosity() < -1:
+            return
+        writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
+        terminalreporter.write_sep("=", "goimage summary")
+        lines = summary_lines(
+            self.records(), width=min(writer.fullwidth, 120), color=writer.hasmarkup
+        )
+        for line in lines:
+            terminalreporter.write_line(line)
+        path = self.config.getoption("goimage_report")
+        if path:
+            terminalreporter.write_line(f"goimage: JSON report written to {path}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -130,6 +130,27 @@ class GoImageSession:
         """The image if this process already has it; never builds."""
         return self._built.get(image.dockerfile)
 
+    def image_facts(self, image: ImageConfig) -> list[tuple[str, object]]:
+        """What is known about the built image, as (name, value) report properties."""
+        built = self._built.get(image.dockerfile)
+        if built is None:
+            return []
+        facts: list[tuple[str, object]] = [
+            ("image", built.tag),
+            ("image_id", built.id),
+            ("size_bytes", built.size),
+            ("build_seconds", round(built.build_seconds, 3)),
+            ("build_cached", built.steps > 0 and built.cached_steps == built.steps),
+        ]
+        try:
+            binary = built.binary
+        except GoImageError:
+            return facts  # the static check names the unreadable binary
+        if binary.go_version:
+            facts.append(("go_version", binary.go_version))
+        facts.append(("static", binary.static))
+        return facts
+
     def log_path(self, image: ImageConfig) -> Path:
         return self.shared_dir / f"{slug(image.dockerfile)}.build.log"
 

@@ -1,0 +1,129 @@
+"""The release gate: JSON report (schema-valid), terminal summary, JUnit properties, step summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pytest_goimage.report import load_schema
+
+NOT_RUNTIME = "not bucket and not health"
+
+
+@pytest.fixture
+def tiny_project(pytester: pytest.Pytester) -> Path:
+    """A static Go binary in a small image: quick to build, real in every part."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / "Dockerfile.big").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nCOPY app /app.copy\nENTRYPOINT ["/app"]\n'
+    )
+    return root
+
+
+def _run(pytester: pytest.Pytester, toml: str, *args: str) -> tuple[pytest.RunResult, dict]:
+    (pytester.path / "pyproject.toml").write_text(toml)
+    report_path = pytester.path / "out" / "goimage.json"
+    summary = pytester.path / "step-summary.md"
+    summary.write_text("earlier step\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+        result = pytester.runpytest_subprocess(
+            "--goimage",
+            "-k",
+            NOT_RUNTIME,
+            f"--goimage-report={report_path}",
+            f"--junitxml={pytester.path / 'junit.xml'}",
+            *args,
+        )
+    report = json.loads(report_path.read_text())
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+    return result, report
+
+
+def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
+    result, report = _run(
+        pytester, '[tool.goimage]\ndockerfiles = ["Dockerfile"]\nsize_budget = "20MB"\n'
+    )
+    result.assert_outcomes(passed=4, deselected=2)
+    assert report["schema"] == "pytest-goimage/v1"
+    assert report["outcome"] == "passed"
+    (image,) = report["images"]
+    assert image["dockerfile"] == "Dockerfile" and image["context"] == "."
+    assert image["image_id"].startswith("sha256:") and image["tag"].startswith("goimage/")
+    assert 2_000_000 < image["size_bytes"] < 20_000_000
+    assert image["go_version"] == "go1.26.8"
+    assert image["build_seconds"] >= 0
+    assert list(image["checks"]) == ["go-version", "build", "static", "size"]
+    assert {c["outcome"] for c in image["checks"].values()} == {"passed"}
+    result.stdout.fnmatch_lines(
+        [
+            "*= goimage summary =*",
+            "goimage summary: 1 image*, 1 passed, 0 failed",
+            "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
+            "*go-version:ok  build:ok  static:ok  size:ok",
+        ]
+    )
+    assert all(len(line) <= 120 for line in result.stdout.lines)
+
+
+def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> None:
+    result, report = _run(
+        pytester,
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.big"]\n'
+        '[[tool.goimage.image]]\ndockerfile = "Dockerfile.big"\nsize_budget = "3MB"\n',
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert report["outcome"] == "failed"
+    small, big = report["images"]
+    assert small["checks"]["size"]["outcome"] == "passed"
+    assert big["checks"]["size"]["outcome"] == "failed"
+    assert "is over the size_budget of 3.0 MB" in big["checks"]["size"]["message"]
+    result.stdout.fnmatch_lines(
+        ["goimage summary: 2 images, 1 passed, 1 failed", "*FAIL  Dockerfile.big*", "*size:FAIL*"]
+    )
+
+    # JUnit: every built-in item carries the image facts as properties.
+    tree = ET.parse(pytester.path / "junit.xml")
+    case = next(
+        c
+        for c in tree.iter("testcase")
+        if c.get("name") == "size"
+        and any(p.get("value") == "Dockerfile.big" for p in c.iter("property"))
+    )
+    props = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert props["image"] == big["tag"]
+    assert props["size_bytes"] == str(big["size_bytes"])
+    assert props["go_version"] == "go1.26.8"
+    assert float(props["build_seconds"]) >= 0
+
+    # GitHub step summary: appended after what earlier steps wrote.
+    markdown = (pytester.path / "step-summary.md").read_text()
+    assert markdown.startswith("earlier step\n")
+    assert "### pytest-goimage" in markdown
+    assert "Dockerfile.big" in markdown and "over the size_budget" in markdown
+
+
+def test_dependent_checks_skip_naming_the_failed_build(
+    pytester: pytest.Pytester, tiny_project: Path
+) -> None:
+    (tiny_project / "Dockerfile").write_text("FROM alpine:3.22\nCOPY missing.bin /x\n")
+    _, report = _run(pytester, '[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+    checks = report["images"][0]["checks"]
+    assert checks["build"]["outcome"] == "failed"
+    assert checks["static"]["outcome"] == "skipped"
+    assert (
+        "Dockerfile did not build, so this check cannot run (see Dockerfile::build)"
+        in (checks["static"]["message"])
+    )
+    assert report["outcome"] == "failed"
