@@ -10,6 +10,7 @@ from .build import BuildTrace
 from .buildkit_trace import Vertex
 from .context import context_files, dockerfile_name_in_context
 from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
+from .tracking import ignore_rule_for
 
 MAX_LINES = 12
 
@@ -41,7 +42,6 @@ def diagnose(
     context: Path,
     context_label: str,
     log_path: Path | None,
-    ignored_hint: str = "",
 ) -> Diagnosis:
     """Explain a failed build in one paragraph plus the lines that matter."""
     try:
@@ -100,7 +100,7 @@ def diagnose(
     if package:
         return Diagnosis(
             f"{head}: Go package {package.group(1)} is imported but its source is not in the "
-            f"{ctx_note}. {_package_hint(package.group(1), context)}{ignored_hint}\n"
+            f"{ctx_note}. {_package_hint(package.group(1), context)}\n"
             f"{_block(go_lines)}{log_note}",
             "go-missing-package",
         )
@@ -175,26 +175,45 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _package_dir(package: str, context: Path) -> Path | None:
+    """Where `package` lives on disk, from the `module` line of the go.mod at or above context."""
+    for folder in (context, *context.parents):
+        go_mod = folder / "go.mod"
+        if go_mod.is_file():
+            text = go_mod.read_text(encoding="utf-8", errors="replace")
+            module = re.search(r"(?m)^module\s+(\S+)", text)
+            if module and package.startswith(module.group(1) + "/"):
+                return folder / package[len(module.group(1)) + 1 :]
+            return None
+    return None
+
+
 def _package_hint(package: str, context: Path) -> str:
-    """Say whether the package's directory exists on disk but is excluded from the context."""
-    parts = package.split("/")
-    for start in range(len(parts)):
-        candidate = context.joinpath(*parts[start:])
-        if candidate.is_dir():
-            rel = candidate.relative_to(context).as_posix()
-            sent = context_files(context, None)
-            if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
-                return (
-                    f"{rel}/ exists here but .dockerignore keeps its .go files out of the context."
-                )
-            return (
-                f"{rel}/ exists in your working tree; if the build runs on a clean checkout, a "
-                ".gitignore rule may keep it out of git (the `tracked` check names it)."
-            )
-    return (
-        "Its directory is not in the context: commit it, or build from the directory that holds "
-        "go.mod (`context` in [tool.goimage])."
-    )
+    """Why the package's source is missing: a git ignore rule, .dockerignore, or never added."""
+    directory = _package_dir(package, context)
+    if directory is None:
+        return (
+            "Its directory is not in the context: commit it, or build from the directory that "
+            "holds go.mod (`context` in [tool.goimage])."
+        )
+    try:
+        rel = directory.relative_to(context).as_posix()
+    except ValueError:
+        return f"{directory} is outside the build context; build from the module root."
+    # A file path below the directory lets directory-only patterns (`storage/`) match.
+    rule = ignore_rule_for(directory / "x.go") if directory.parent.exists() else None
+    if rule:
+        return (
+            f"A git ignore rule hides {rel}/ ({rule}), so a clean checkout (CI) does not have "
+            "it even where your working tree does. Anchor the rule (e.g. `/storage/` for "
+            "runtime data) and commit the package."
+        )
+    if directory.is_dir():
+        sent = context_files(context, None)
+        if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
+            return f"{rel}/ exists here but .dockerignore keeps its .go files out of the context."
+        return f"{rel}/ exists in your working tree; check that it is committed."
+    return f"{rel}/ does not exist in the build context: restore or commit it."
 
 
 def _missing_source(

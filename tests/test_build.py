@@ -71,10 +71,10 @@ def test_rerun_reuses_the_build_cache(
 ) -> None:
     example_copy(BACKEND_ONLY)
     pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(
-        passed=1, deselected=5
+        passed=1, deselected=6
     )
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "build")
-    result.assert_outcomes(passed=1, deselected=5)
+    result.assert_outcomes(passed=1, deselected=6)
     # Every Dockerfile step comes from BuildKit's cache.
     match = re.search(r"built in [\d.]+s \((\d+)/(\d+) steps cached\)", result.stdout.str())
     assert match, result.stdout.str()
@@ -82,7 +82,7 @@ def test_rerun_reuses_the_build_cache(
 
 
 def _fail_message(result: pytest.RunResult) -> str:
-    result.assert_outcomes(failed=1, deselected=5)
+    result.assert_outcomes(failed=1, deselected=6)
     out = result.stdout.str()
     assert "Traceback" not in out
     return out

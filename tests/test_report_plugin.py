@@ -55,7 +55,7 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     result, report = _run(
         pytester, '[tool.goimage]\ndockerfiles = ["Dockerfile"]\nsize_budget = "20MB"\n'
     )
-    result.assert_outcomes(passed=4, deselected=2)
+    result.assert_outcomes(passed=4, skipped=1, deselected=2)
     assert report["schema"] == "pytest-goimage/v1"
     assert report["outcome"] == "passed"
     (image,) = report["images"]
@@ -64,14 +64,16 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     assert 2_000_000 < image["size_bytes"] < 20_000_000
     assert image["go_version"] == "go1.26.8"
     assert image["build_seconds"] >= 0
-    assert list(image["checks"]) == ["go-version", "build", "static", "size"]
-    assert {c["outcome"] for c in image["checks"].values()} == {"passed"}
+    assert list(image["checks"]) == ["go-version", "tracked", "build", "static", "size"]
+    assert {n: c["outcome"] for n, c in image["checks"].items()}["size"] == "passed"
+    assert image["checks"]["tracked"]["outcome"] == "skipped"  # not a git repository
+    assert {c["outcome"] for n, c in image["checks"].items() if n != "tracked"} == {"passed"}
     result.stdout.fnmatch_lines(
         [
             "*= goimage summary =*",
             "goimage summary: 1 image*, 1 passed, 0 failed",
             "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
-            "*go-version:ok  build:ok  static:ok  size:ok",
+            "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok",
         ]
     )
     assert all(len(line) <= 120 for line in result.stdout.lines)

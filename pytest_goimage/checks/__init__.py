@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..session import GoImageSession
-from . import bucket, build, go_version, health, size, static
+from . import bucket, build, go_version, health, size, static, tracked
 
 CheckFunction = Callable[[GoImageSession, ImageConfig], None]
 
@@ -23,6 +23,7 @@ class Check:
 # Checks that need no Docker come first so a misconfiguration shows before minutes of building.
 CHECKS: tuple[Check, ...] = (
     Check("go-version", go_version.run, False, "Go version pins agree with go.mod"),
+    Check("tracked", tracked.run, False, "every Go build input is tracked by git"),
     Check("build", build.run, True, "the image builds with BuildKit"),
     Check("static", static.run, True, "the Go binary is static, built with CGO_ENABLED=0"),
     Check("size", size.run, True, "the image fits its size budget and baseline"),

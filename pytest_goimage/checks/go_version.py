@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
-from ..config import ImageConfig
+from ..config import GoImageConfig, ImageConfig
 from ..errors import GoImageError
 from ..session import GoImageSession
 from ..versions import (
@@ -28,17 +29,23 @@ class UnpinnedGoVersionWarning(UserWarning):
     """A Go version pin that floats (`latest`, a digest, an unresolvable ARG)."""
 
 
-def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
-    """Every Go version pin that bears on `image`, named relative to the rootdir."""
-    config = session.config
+def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
+    """go.mod, the images' Dockerfiles and every workflow's pins, named relative to the rootdir."""
     root = config.rootdir
     pins = read_gomod(config.project / "go.mod", _relative(config.project / "go.mod", root))
-    pins += read_dockerfile(
-        image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
-    )
+    for image in images:
+        pins += read_dockerfile(
+            image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
+        )
     pins += read_workflows(root, relative_to=root)
     if config.project != root:
         pins += read_workflows(config.project, relative_to=root)
+    return pins
+
+
+def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
+    """Every Go version pin that bears on `image`, the built binary's included once known."""
+    pins = config_pins(session.config, [image])
     built = session.peek_built(image)
     if built is not None:
         # The binary's own version is only known after a build; never build just for this.

@@ -1,0 +1,42 @@
+"""Assertion helpers for custom tests. pytest rewrites this module, so a failing helper reads
+like a failing `assert`, with the values that made it fail."""
+
+from __future__ import annotations
+
+from .checks.go_version import config_pins
+from .config import GoImageConfig
+from .image import BuiltImage
+from .units import format_size, parse_size
+from .versions import format_misalignment, misaligned, required_version
+
+
+def assert_static(image: BuiltImage) -> None:
+    """The image's Go binary has no ELF interpreter, no shared libraries and CGO_ENABLED=0."""
+    binary = image.binary
+    facts = binary.facts
+    assert facts.interpreter is None, (
+        f"{binary.path} in {image.tag} asks for the ELF interpreter {facts.interpreter}"
+    )
+    assert not facts.needed, f"{binary.path} in {image.tag} needs {', '.join(facts.needed)}"
+    info = facts.build_info
+    assert info is None or info.cgo_enabled is not True, (
+        f"{binary.path} in {image.tag} was built with CGO_ENABLED=1"
+    )
+
+
+def assert_size_within(image: BuiltImage, budget: int | str) -> None:
+    """The image is at most `budget` ("40MB", "1.5GiB" or bytes)."""
+    limit = parse_size(budget)
+    largest = sorted(image.layers, key=lambda layer: -layer.size)[:3]
+    layers = "; ".join(f"{format_size(layer.size)} {layer.instruction[:80]}" for layer in largest)
+    assert image.size <= limit, (
+        f"{image.tag} is {format_size(image.size)}, over {format_size(limit)}; largest layers: "
+        f"{layers}"
+    )
+
+
+def assert_go_versions_aligned(config: GoImageConfig) -> None:
+    """go.mod, every configured Dockerfile's golang tag and every setup-go step agree."""
+    pins = config_pins(config, config.images)
+    bad = misaligned(pins, required_version(pins))
+    assert not bad, format_misalignment(bad, pins)

@@ -1,0 +1,109 @@
+"""Which Go build inputs of a build context git does not track, and the rule that hides each.
+
+A clean CI checkout only has tracked files, so an ignored Go package builds on a laptop and
+fails in CI ("package .../storage is not in std"). This finds that before any build.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .context import context_files
+
+
+@dataclass(frozen=True)
+class UntrackedInput:
+    path: str  # relative to the repository root
+    rule: str | None  # "backend/.gitignore:3: storage/" when ignored, None when just untracked
+
+    def describe(self) -> str:
+        if self.rule:
+            return f"{self.path} is ignored by git ({self.rule})"
+        return f"{self.path} is not tracked by git (never added)"
+
+
+class NotARepository(Exception):
+    """The project is not in a git work tree, or git is not installed."""
+
+
+def is_build_input(path: str) -> bool:
+    """Go sources, module files and anything vendored: what `go build` reads."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.endswith(".go")
+        or name in ("go.mod", "go.sum", "go.work", "go.work.sum")
+        or path.startswith("vendor/")
+        or "/vendor/" in path
+    )
+
+
+def repository_root(path: Path) -> Path:
+    git = shutil.which("git")
+    if git is None:
+        raise NotARepository("git is not installed")
+    result = subprocess.run(
+        [git, "-C", str(path), "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise NotARepository(f"{path} is not inside a git repository")
+    return Path(result.stdout.strip()).resolve()
+
+
+def untracked_inputs(context: Path, dockerfile_name: str | None) -> list[UntrackedInput]:
+    """Go build inputs the context sends (after .dockerignore) that git does not track."""
+    root = repository_root(context)
+    sent = [p for p in context_files(context, dockerfile_name) if is_build_input(p)]
+    if not sent:
+        return []
+    prefix = context.resolve().relative_to(root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    candidates = [prefix + p for p in sent if (context / p).is_file()]
+    tracked = set(_git_lines(root, ["ls-files", "-z", "--", prefix or "."]))
+    missing = [p for p in candidates if p not in tracked]
+    if not missing:
+        return []
+    rules = _ignore_rules(root, missing)
+    return [UntrackedInput(path, rules.get(path)) for path in missing]
+
+
+def ignore_rule_for(path: Path) -> str | None:
+    """The ignore rule hiding `path` (a file or directory), as `file:line: pattern`."""
+    existing = next((p for p in (path, *path.parents) if p.is_dir()), None)
+    if existing is None:
+        return None
+    try:
+        # The path may not exist at all (a clean checkout without the ignored package).
+        root = repository_root(existing)
+    except NotARepository:
+        return None
+    rel = path.resolve().relative_to(root).as_posix()
+    return _ignore_rules(root, [rel]).get(rel)
+
+
+def _git_lines(root: Path, args: list[str]) -> list[str]:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    return [item.decode("utf-8", "replace") for item in result.stdout.split(b"\0") if item]
+
+
+def _ignore_rules(root: Path, paths: list[str]) -> dict[str, str]:
+    """`git check-ignore -v` for many paths at once: path -> "source:line: pattern"."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "-v", "-z", "--no-index", "--stdin"],
+        input=b"\0".join(p.encode() for p in paths) + b"\0",
+        capture_output=True,
+        check=False,
+    )
+    fields = [f.decode("utf-8", "replace") for f in result.stdout.split(b"\0")]
+    rules: dict[str, str] = {}
+    # -z -v output: source, line, pattern, path, repeated.
+    for index in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[index : index + 4]
+        if source and not pattern.startswith("!"):
+            rules[path] = f"{source}:{line}: {pattern}"
+    return rules

@@ -1,0 +1,53 @@
+"""The assertion helpers fail like an `assert`, naming what is wrong."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+
+@pytest.fixture
+def tiny(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26.0\n\ntoolchain go1.26.8\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    (root / "Dockerfile").write_text(
+        'FROM golang:1.25-alpine AS unused\nFROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+
+
+def test_helpers(pytester: pytest.Pytester, tiny: None) -> None:
+    pytester.makepyfile(
+        test_helpers="""
+        from pytest_goimage.assertions import (
+            assert_go_versions_aligned, assert_size_within, assert_static,
+        )
+
+        def test_static(goimage):
+            assert_static(goimage)
+
+        def test_size_ok(goimage):
+            assert_size_within(goimage, "64MB")
+
+        def test_size_too_small_budget(goimage):
+            assert_size_within(goimage, "1MB")
+
+        def test_versions(goimage_config):
+            assert_go_versions_aligned(goimage_config)
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: goimage/*:* is * MB, over 1.0 MB; largest layers: *",
+            "*Dockerfile:1: golang:1.25-alpine names Go 1.25, go.mod requires 1.26.8 *",
+        ]
+    )
+    # Rewritten by pytest: the failing comparison is shown with its values.
+    result.stdout.fnmatch_lines(["*assert * <= 1000000*"])

@@ -1,0 +1,114 @@
+"""`tracked`, and the seed story: a .gitignore rule for runtime data hid a Go package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TOML = """
+[tool.goimage]
+dockerfiles = ["backend/Dockerfile"]
+"""
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def repo_with_gitignore(root: Path, rules: str) -> int:
+    """Commit the project with `rules` appended to .gitignore; returns the line of the last rule."""
+    gitignore = root / ".gitignore"
+    text = gitignore.read_text() + rules
+    gitignore.write_text(text)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "initial")
+    return len(text.splitlines())
+
+
+def test_example_is_fully_tracked(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    repo_with_gitignore(example_copy(TOML), "")
+    pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1, deselected=6)
+
+
+def test_ignored_go_package_is_named_with_its_rule(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(TOML)
+    line = repo_with_gitignore(root, "\n# runtime data\nstorage/\n")
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1, deselected=6)
+    out = result.stdout.str()
+    assert "Go build input(s) in build context '.' are not tracked by git" in out
+    assert f"backend/pkg/storage/client.go is ignored by git (.gitignore:{line}: storage/)" in out
+    assert "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data)" in out
+
+
+def test_never_added_file_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    root = example_copy(TOML)
+    repo_with_gitignore(root, "")
+    (root / "backend/pkg/api/extra.go").write_text("package api\n")
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1, deselected=6)
+    result.stdout.fnmatch_lines(["*backend/pkg/api/extra.go is not tracked by git (never added)*"])
+
+
+def test_dockerignored_files_do_not_count(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """Files .dockerignore keeps out of the context are not build inputs."""
+    root = example_copy(TOML)
+    repo_with_gitignore(root, "")
+    (root / "tools").mkdir()
+    (root / "tools" / "gen.go").write_text("package tools\n")
+    with (root / ".dockerignore").open("a") as ignore:
+        ignore.write("tools/\n")
+    pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1, deselected=6)
+
+
+def test_outside_git_it_is_skipped(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    example_copy(TOML)
+    result = pytester.runpytest("--goimage", "-k", "tracked", "-rs")
+    result.assert_outcomes(skipped=1, deselected=6)
+    result.stdout.fnmatch_lines(["*is not inside a git repository, so there is no clean checkout*"])
+
+
+def test_clean_checkout_build_points_at_the_ignore_rule(
+    example_copy: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The laptop builds; CI's clean clone fails with 'is not in std' and the rule is named."""
+    laptop = example_copy(TOML)
+    line = repo_with_gitignore(laptop, "\n# runtime data\nstorage/\n")
+    ci = tmp_path_factory.mktemp("ci") / "checkout"
+    subprocess.run(["git", "clone", "-q", str(laptop), str(ci)], check=True)
+    assert not (ci / "backend/pkg/storage").exists()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--goimage", "-k", "build", "-p", "no:cacheprovider"],
+        cwd=ci,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 1, out
+    assert (
+        "Go package github.com/example/bookmark-sync/backend/pkg/storage is imported but its "
+        "source is not in the build context '.'" in out
+    ), out
+    assert f"A git ignore rule hides backend/pkg/storage/ (.gitignore:{line}: storage/)" in out, out
+    assert "Traceback" not in out
