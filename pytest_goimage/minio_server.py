@@ -83,12 +83,15 @@ class MinioServer:
                 return False
 
         def exited() -> bool:
-            self.container.reload()
+            try:
+                self.container.reload()
+            except docker.errors.NotFound:
+                return True  # removed from outside (docker rm -f): stop waiting
             return bool(self.container.status in ("exited", "dead"))
 
         if not wait_until(live, timeout, give_up=exited):
             logs = self.logs(tail=20)
-            state = self.container.attrs.get("State", {})
+            state = self.container.attrs.get("State", {}) if self.container else {}
             self.stop()
             why = (
                 f"exited with code {state.get('ExitCode')}"

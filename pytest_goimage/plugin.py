@@ -17,7 +17,7 @@ from .checks.base import CheckFailed, CheckSkipped
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
 from .engine import LABEL_RUN, new_run_id
-from .errors import ConfigError, GoImageError
+from .errors import ConfigError, EngineError, GoImageError
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
@@ -210,6 +210,12 @@ class GoImageCheckItem(pytest.Item):
             self.check.run(session, self.image)
         except CheckSkipped as exc:
             pytest.skip(str(exc))
+        except EngineError:
+            # One clear failure per run; the other Docker checks say where to look.
+            if session.engine_error_reported:
+                pytest.skip("the Docker engine is unreachable (see the first failed check)")
+            session.engine_error_reported = True
+            raise
         finally:
             self.user_properties.extend(session.image_facts(self.image))
 

@@ -7,7 +7,6 @@ file lock per image makes the first worker build while the others wait and reuse
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -41,13 +40,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "image"
 
 
-def image_tag(config: GoImageConfig, image: ImageConfig) -> str:
-    """A stable tag per project and Dockerfile, so reruns replace rather than pile up."""
-    key = json.dumps(
-        [str(image.dockerfile_path), str(image.context_path), dict(image.build_args), image.target]
-    )
-    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
-    return f"goimage/{slug(config.project.name)}-{slug(image.dockerfile)}:{digest}"
+def image_tag(config: GoImageConfig, image: ImageConfig, run_id: str) -> str:
+    """`goimage/<project>-<dockerfile>:<run>`: concurrent runs never share (or remove) a tag."""
+    return f"goimage/{slug(config.project.name)}-{slug(image.dockerfile)}:{run_id}"
 
 
 @dataclass
@@ -101,6 +96,7 @@ class GoImageSession:
     progress: Progress = lambda label, message, step: None
     keep: bool = False
     update_baseline: bool = False
+    engine_error_reported: bool = False
     _client: Any = None
     _engine_error: EngineError | None = None
     _built: dict[str, BuiltImage] = field(default_factory=dict)
@@ -193,8 +189,7 @@ class GoImageSession:
         return built
 
     def _build(self, client: Any, image: ImageConfig) -> dict[str, Any]:
-        tag = image_tag(self.config, image)
-        previous = _image_id(client, tag)
+        tag = image_tag(self.config, image, self.run_id)
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
         result, trace = build_image(
             client,
@@ -225,8 +220,6 @@ class GoImageSession:
             )
             self.progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
             return {"error": diagnosis.message, "cause": diagnosis.cause}
-        if previous and previous != result.image_id:
-            _remove_if_dangling(client, previous)
         self.progress(
             image.dockerfile,
             f"built in {result.seconds:.1f}s ({result.cached_steps}/{result.steps} steps cached)",
@@ -336,22 +329,6 @@ class GoImageSession:
             return remove_owned_resources(self._client, self.owner)
         except (docker.errors.DockerException, OSError):
             return []
-
-
-def _image_id(client: Any, tag: str) -> str | None:
-    try:
-        return str(client.images.get(tag).id)
-    except docker.errors.ImageNotFound:
-        return None
-
-
-def _remove_if_dangling(client: Any, image_id: str) -> None:
-    """A rebuild moves the tag; drop the old image so reruns do not pile up untagged images."""
-    try:
-        if not client.images.get(image_id).tags:
-            client.images.remove(image_id, noprune=False)
-    except docker.errors.APIError:
-        pass  # still used by a container or another tag: leave it
 
 
 def built_tags(shared_dir: Path) -> list[str]:
