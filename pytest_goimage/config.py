@@ -36,6 +36,8 @@ _IMAGE_KEYS = frozenset(
         "startup_timeout",
         "minio_image",
         "env",
+        "secrets",
+        "require_non_root",
     }
 )
 _TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"}
@@ -61,6 +63,8 @@ class ImageConfig:
     startup_timeout: float
     minio_image: str | None
     env: Mapping[str, str]
+    secrets: bool = True
+    require_non_root: bool = False
 
     @property
     def id(self) -> str:
@@ -215,6 +219,8 @@ def _image(
         ),
         minio_image=_typed(values, "minio_image", str, None, where, source),
         env=_string_table(values, "env", where, source),
+        secrets=_typed(values, "secrets", bool, True, where, source),
+        require_non_root=_typed(values, "require_non_root", bool, False, where, source),
     )
 
 
@@ -233,7 +239,7 @@ def _reject_unknown(
         )
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer"}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
 
 
 def _typed(

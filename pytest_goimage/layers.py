@@ -81,3 +81,22 @@ def _whiteout_hits(path: str, later: dict[str, int]) -> bool:
         if later.get(f"{prefix}.wh.{parts[depth]}") == -1:
             return True
     return False
+
+
+def final_files(layers: list[dict[str, int]]) -> dict[str, int]:
+    """The files of the image as a container sees them: whiteouts applied, path -> size."""
+    present: dict[str, int] = {}
+    for files in layers:
+        for path, size in files.items():
+            if size >= 0:
+                continue
+            parent, _, base = path.rpartition("/")
+            prefix = f"{parent}/" if parent else ""
+            hidden = prefix if base == ".wh..wh..opq" else prefix + base[len(".wh.") :]
+            for existing in [p for p in present if p == hidden or p.startswith(hidden + "/")]:
+                present.pop(existing)
+            if base == ".wh..wh..opq":
+                for existing in [p for p in present if p.startswith(prefix)]:
+                    present.pop(existing)
+        present.update({path: size for path, size in files.items() if size >= 0})
+    return present

@@ -31,6 +31,7 @@ from .errors import BuildFailed, EngineError, GoImageError
 from .image import BuiltImage, load_image
 from .minio_image import ensure_minio_image, file_lock
 from .minio_server import MinioServer
+from .secrets_scan import secret_redactor
 from .service import ServiceContainer, ServiceError, container_port, expand_env
 
 Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
@@ -190,6 +191,8 @@ class GoImageSession:
 
     def _build(self, client: Any, image: ImageConfig) -> dict[str, Any]:
         tag = image_tag(self.config, image, self.run_id)
+        # BuildKit shows ARG values inside step names; secret-looking ones never reach a log.
+        redact = secret_redactor(image.build_args)
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
         result, trace = build_image(
             client,
@@ -201,10 +204,10 @@ class GoImageSession:
                 target=image.target,
                 labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile},
             ),
-            progress=lambda step: self.progress(image.dockerfile, step, True),
+            progress=lambda step: self.progress(image.dockerfile, redact(step), True),
         )
         log_path = self.log_path(image)
-        log_path.write_text(trace.plain_log(), encoding="utf-8")
+        log_path.write_text(redact(trace.plain_log()), encoding="utf-8")
         with open(self.shared_dir / "builds.log", "a", encoding="utf-8") as ledger:
             ledger.write(
                 f"{image.dockerfile}\t{self.owner}\t{result.image_id if result else '-'}\n"
@@ -219,7 +222,7 @@ class GoImageSession:
                 log_path=log_path,
             )
             self.progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
-            return {"error": diagnosis.message, "cause": diagnosis.cause}
+            return {"error": redact(diagnosis.message), "cause": diagnosis.cause}
         self.progress(
             image.dockerfile,
             f"built in {result.seconds:.1f}s ({result.cached_steps}/{result.steps} steps cached)",

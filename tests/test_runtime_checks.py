@@ -92,7 +92,7 @@ def test_service_fixture_and_checks_pass(
         """
     )
     result = pytester.runpytest_subprocess("--goimage", "-v")
-    result.assert_outcomes(passed=7, skipped=1)
+    result.assert_outcomes(passed=8, skipped=2)  # tracked: no git; user: not required
 
 
 def test_service_that_never_creates_its_bucket(
@@ -107,6 +107,8 @@ def test_service_that_never_creates_its_bucket(
         "build": "PASSED",
         "static": "PASSED",
         "size": "PASSED",
+        "secrets": "PASSED",
+        "user": "SKIPPED",
         "bucket": "FAILED",
         "health": "PASSED",
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..session import GoImageSession
-from . import bucket, build, go_version, health, size, static, tracked
+from . import bucket, build, go_version, health, secrets, size, static, tracked, user
 
 CheckFunction = Callable[[GoImageSession, ImageConfig], None]
 
@@ -27,6 +27,8 @@ CHECKS: tuple[Check, ...] = (
     Check("build", build.run, True, "the image builds with BuildKit"),
     Check("static", static.run, True, "the Go binary is static, built with CGO_ENABLED=0"),
     Check("size", size.run, True, "the image fits its size budget and baseline"),
+    Check("secrets", secrets.run, True, "no secret-looking values in ENV, history or files"),
+    Check("user", user.run, True, "the image runs as non-root (with require_non_root)"),
     Check("bucket", bucket.run, True, "the service creates its bucket at startup"),
     Check("health", health.run, True, "the health endpoint answers 2xx"),
 )

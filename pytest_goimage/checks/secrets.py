@@ -1,0 +1,42 @@
+"""`secrets`: no secret-looking values in the image's ENV, build-argument history or files."""
+
+from __future__ import annotations
+
+import io
+
+from ..config import ImageConfig
+from ..layers import final_files, layer_files
+from ..secrets_scan import (
+    MAX_FILE_BYTES,
+    Finding,
+    candidate_files,
+    env_findings,
+    file_finding,
+    history_findings,
+)
+from ..session import GoImageSession
+from .base import CheckFailed, CheckSkipped, require_image
+
+
+def run(session: GoImageSession, image: ImageConfig) -> None:
+    if not image.secrets:
+        raise CheckSkipped(f"{image.dockerfile}: secrets = false in [tool.goimage].")
+    built = require_image(session, image)
+    findings: list[Finding] = env_findings(built.config.env)
+    findings += history_findings(layer.created_by for layer in built.layers)
+    layers = layer_files(io.BytesIO(b"".join(session.client.api.get_image(built.id))))
+    present = final_files(layers)
+    names = [p for p in candidate_files(present) if present[p] <= MAX_FILE_BYTES]
+    if names:
+        contents = built.read_files(["/" + name for name in names])
+        for name in names:
+            finding = file_finding(name, contents["/" + name])
+            if finding:
+                findings.append(finding)
+    if findings:
+        listed = "\n".join(f"    {f.describe()}" for f in findings)
+        raise CheckFailed(
+            f"{image.dockerfile}: image {built.tag} ships {len(findings)} secret-looking "
+            f"value(s); anyone who can pull it can read them. Pass secrets at run time (env, "
+            f"mounted files) or with `RUN --mount=type=secret`, and rebuild:\n{listed}"
+        )

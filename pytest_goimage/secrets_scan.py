@@ -1,0 +1,110 @@
+"""Secret-looking values an image ships: ENV, build arguments in its history, key files.
+
+Values are never printed in full: a finding shows the first characters and the length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+_SECRET_NAME = re.compile(
+    r"(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)", re.I
+)
+# Names that look secret but hold references, not secrets.
+_HARMLESS_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME)$", re.I)
+_HISTORY_ARGS = re.compile(r"^(?:RUN )?\|\d+ (.*?) /bin/sh -c ")
+_KEY_FILE_NAMES = re.compile(
+    r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
+    r"\.git-credentials|credentials|[^/]+\.(pem|key|p12|pfx))$"
+)
+PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----")
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # "ENV", "build argument", "file"
+    name: str
+    detail: str
+
+    def describe(self) -> str:
+        return f"{self.where} {self.name}: {self.detail}"
+
+
+def mask(value: str) -> str:
+    """`ab…` plus the length: enough to recognise a value, never enough to use it."""
+    return f"{value[:2]}… ({len(value)} characters)" if len(value) > 4 else "(short value)"
+
+
+def _looks_secret(name: str, value: str) -> bool:
+    return bool(
+        value
+        and _SECRET_NAME.search(name)
+        and not _HARMLESS_NAME.search(name)
+        and not value.startswith(("/", "$", "{"))
+    )
+
+
+def secret_redactor(values: Mapping[str, str]) -> Callable[[str], str]:
+    """A function that replaces the secret-looking `values` (by name) with `***`."""
+    secrets = sorted(
+        (value for name, value in values.items() if _looks_secret(name, value) and len(value) > 3),
+        key=len,
+        reverse=True,
+    )
+
+    def redact(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    return redact
+
+
+def env_findings(env: Mapping[str, str]) -> list[Finding]:
+    return [
+        Finding("ENV", name, f"value {mask(value)} is baked into the image config")
+        for name, value in sorted(env.items())
+        if _looks_secret(name, value)
+    ]
+
+
+def history_findings(created_by: Iterable[str]) -> list[Finding]:
+    """Build arguments recorded in RUN steps (`|2 TOKEN=abc N=1 /bin/sh -c ...`)."""
+    found: dict[str, Finding] = {}
+    for line in created_by:
+        match = _HISTORY_ARGS.match(line)
+        if not match:
+            continue
+        for pair in match.group(1).split():
+            name, _, value = pair.partition("=")
+            if _looks_secret(name, value) and name not in found:
+                found[name] = Finding(
+                    "build argument",
+                    name,
+                    f"value {mask(value)} is recorded in the image history "
+                    "(`docker history` shows it); use a BuildKit secret mount instead",
+                )
+    return list(found.values())
+
+
+def candidate_files(paths: Iterable[str]) -> list[str]:
+    """Files whose names suggest keys or credentials, to be read and checked."""
+    return sorted({p for p in paths if _KEY_FILE_NAMES.search(p) and "/etc/ssl/" not in f"/{p}"})
+
+
+def file_finding(path: str, data: bytes) -> Finding | None:
+    name = path.rsplit("/", 1)[-1]
+    if PRIVATE_KEY_MARKER.search(data[:MAX_FILE_BYTES]):
+        return Finding("file", f"/{path}", "holds a private key")
+    if name.startswith(".env") and re.search(
+        rb"(?im)^\s*[A-Z_]*(SECRET|PASSWORD|TOKEN|KEY)\w*\s*=\s*\S", data
+    ):
+        return Finding("file", f"/{path}", "is a .env file with secret-looking values")
+    if name in (".netrc", ".git-credentials", ".pypirc", "credentials") and data.strip():
+        return Finding("file", f"/{path}", "holds credentials")
+    if name == ".npmrc" and b"_authToken" in data:
+        return Finding("file", f"/{path}", "holds an npm auth token")
+    return None
