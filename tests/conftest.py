@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,3 +59,16 @@ def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> I
     yield
     left = plugin_resources(docker_client, pytester.path)
     assert left == [], f"pytest-goimage left resources behind: {left}"
+
+
+def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
+    """Build a tiny Go program (`app`) in `root`: static unless `cgo`, which links libc."""
+    (root / "go.mod").write_text(f"module example.com/tiny\n\n{go_line}\n")
+    if cgo:  # net with cgo on resolves names through libc: a dynamic binary
+        source = 'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() { fmt.Println(net.IPv4len) }\n'
+    else:
+        source = "package main\n\nfunc main() {}\n"
+    (root / "main.go").write_text(source)
+    env = {**os.environ, "CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    return root / "app"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
+
+from tests.conftest import go_app
 
 
 @pytest.fixture
 def tiny(pytester: pytest.Pytester) -> None:
     root = pytester.path
-    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26.0\n\ntoolchain go1.26.8\n")
-    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
-    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    go_app(root, go_line="go 1.26.0\n\ntoolchain go1.26.8")
     (root / "Dockerfile").write_text(
         'FROM golang:1.25-alpine AS unused\nFROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import go_app
 
 # These tests are about inspection; bucket and health have their own tests.
 NOT_RUNTIME = "go-version or tracked or build or static or size"
@@ -120,22 +121,9 @@ def test_build_args_fix_the_pin(
     pytester.runpytest_subprocess("--goimage", "-k", "go-version").assert_outcomes(passed=1)
 
 
-@pytest.fixture(scope="module")
-def dynamic_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester) -> None:
     """A Go binary linked against glibc: cgo on, as a builder with gcc produces silently."""
-    src = tmp_path_factory.mktemp("dyn")
-    (src / "go.mod").write_text("module example.com/dyn\n\ngo 1.26\n")
-    (src / "main.go").write_text(
-        'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() { fmt.Println(net.IPv4len) }\n'
-    )
-    env = {**os.environ, "CGO_ENABLED": "1", "GOFLAGS": "-buildvcs=false"}
-    subprocess.run(["go", "build", "-o", "app", "."], cwd=src, env=env, check=True)
-    return src / "app"
-
-
-def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester, dynamic_binary: Path) -> None:
-    (pytester.path / "go.mod").write_text("module example.com/dyn\n\ngo 1.26\n")
-    (pytester.path / "app").write_bytes(dynamic_binary.read_bytes())
+    go_app(pytester.path, cgo=True)
     (pytester.path / "Dockerfile").write_text(
         'FROM alpine:3.22\nCOPY app /usr/local/bin/app\nENTRYPOINT ["/usr/local/bin/app"]\n'
     )
@@ -163,15 +151,8 @@ ENTRYPOINT ["/usr/local/bin/app"]
 """
 
 
-def _static_app(root: Path) -> None:
-    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
-    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
-    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
-
-
 def test_stray_large_file_over_budget(pytester: pytest.Pytester) -> None:
-    _static_app(pytester.path)
+    go_app(pytester.path)
     (pytester.path / "Dockerfile").write_text(textwrap.dedent(STRAY_FILE))
     (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "8MB"\n')
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", NOT_RUNTIME)
@@ -188,7 +169,7 @@ def test_stray_large_file_over_budget(pytester: pytest.Pytester) -> None:
 
 
 def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:
-    _static_app(pytester.path)
+    go_app(pytester.path)
     dockerfile = pytester.path / "Dockerfile"
     dockerfile.write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
     (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_tolerance = "10%"\n')

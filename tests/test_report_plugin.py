@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import jsonschema
 import pytest
 
 from pytest_goimage.report import load_schema
+from tests.conftest import go_app
 
 NOT_RUNTIME = "go-version or tracked or build or static or size"
 
@@ -20,10 +19,7 @@ NOT_RUNTIME = "go-version or tracked or build or static or size"
 def tiny_project(pytester: pytest.Pytester) -> Path:
     """A static Go binary in a small image: quick to build, real in every part."""
     root = pytester.path
-    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
-    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
-    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    go_app(root)
     (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
     (root / "Dockerfile.big").write_text(
         'FROM alpine:3.22\nCOPY app /app\nCOPY app /app.copy\nENTRYPOINT ["/app"]\n'

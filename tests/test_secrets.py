@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pytest_goimage.secrets_scan import env_findings, file_finding, history_findings, mask
+from tests.conftest import go_app
 
 SECRET = "s3cr3t-Value-9f8e7d6c"
 FAKE_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -56,10 +55,7 @@ def test_files() -> None:
 @pytest.fixture
 def leaky(pytester: pytest.Pytester) -> Path:
     root = pytester.path
-    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
-    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
-    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    go_app(root)
     (root / "id_rsa").write_bytes(FAKE_KEY)
     (root / "dot.env").write_text(f"DB_PASSWORD={SECRET}\n")
     (root / "Dockerfile").write_text(
