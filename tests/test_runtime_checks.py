@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -222,3 +224,71 @@ def test_sigint_leaves_nothing_behind(
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert "KeyboardInterrupt" in out
+
+
+def test_next_run_removes_what_a_killed_run_left(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
+) -> None:
+    """SIGKILL gives no chance to clean up; the next run sweeps by label, creator pid and age."""
+    example_copy(service_config())
+    pytester.makepyfile(
+        test_slow="""
+        import time
+
+        def test_slow(goimage_service):
+            print("SERVICE-UP", flush=True)
+            time.sleep(120)
+        """
+    )
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "test_slow.py"],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert victim.stdout is not None
+    for line in victim.stdout:
+        if "SERVICE-UP" in line:
+            break
+    victim.kill()
+    victim.wait()
+    left = plugin_resources(docker_client, pytester.path)
+    assert len(left) == 3, left  # MinIO, service and network outlived the killed run
+
+    other_project = subprocess.run(  # a live run's resources must survive the sweep
+        [
+            "docker",
+            "network",
+            "create",
+            "--label",
+            "io.github.pytest-goimage.run=live",
+            "--label",
+            f"io.github.pytest-goimage.pid={os.getpid()}",
+            "--label",
+            "io.github.pytest-goimage.created=0",
+            "--label",
+            f"io.github.pytest-goimage.host={socket.gethostname()}",
+            "goimage-live-probe",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    try:
+        monkeypatch.setenv("GOIMAGE_STALE_AFTER", "0")
+        result = pytester.runpytest_subprocess("--goimage", "-k", "go-version or build", "-v")
+        result.assert_outcomes(passed=2)
+        result.stdout.fnmatch_lines(["*goimage cleanup: removed 3 left by killed runs*"])
+        assert plugin_resources(docker_client, pytester.path) == []
+        assert docker_client.networks.get("goimage-live-probe")
+    finally:
+        subprocess.run(
+            ["docker", "network", "rm", other_project.stdout.strip()],
+            check=False,
+            capture_output=True,
+        )
