@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import docker
 import pytest
+
+from tests.conftest import go_app
 
 
 def test_engine_unreachable_is_one_clear_error(
@@ -22,3 +30,58 @@ def test_engine_unreachable_is_one_clear_error(
     assert "point DOCKER_HOST at a running engine" in out
     assert "the Docker engine is unreachable (see the first failed check)" in out
     assert "Traceback" not in out
+
+
+def test_ctrl_c_during_build_leaves_no_tag(
+    pytester: pytest.Pytester, docker_client: docker.DockerClient, no_leaks: None
+) -> None:
+    """Interrupting a build cancels it: no half-built tag, and the next run is clean."""
+    go_app(pytester.path)
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text(
+        'FROM alpine:3.22\nCOPY app /app\nRUN sleep 30 && echo slow\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--goimage",
+            "-v",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "build",
+        ],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "RUN sleep 30" in line:
+            break
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out = "".join(seen) + proc.communicate(timeout=60)[0]
+    assert time.monotonic() - started < 20, "the interrupt waited for the build"
+    assert "KeyboardInterrupt" in out, out
+    tag = re.search(r"building (goimage/\S+)", out)
+    assert tag, out
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(tag.group(1))
+    # BuildKit cancelled the step instead of finishing it unseen (its RUN runs on this host).
+    deadline = time.monotonic() + 10
+    while (
+        subprocess.run(["pgrep", "-f", "sleep 30 && echo slow"], capture_output=True).returncode
+        == 0
+    ):
+        assert time.monotonic() < deadline, "the interrupted RUN step is still running"
+        time.sleep(0.1)
+
+    dockerfile.write_text(dockerfile.read_text().replace("sleep 30", "sleep 0"))
+    pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(passed=1)
