@@ -535,7 +535,7 @@ def profile_warm(all_checks: bool) -> dict[str, Any]:
     prof = PROFILE_DIR / "warm.prof"
     cmd = plugin_cmd(all_checks)
     subprocess.run(
-        [cmd[0], "-m", "cProfile", "-o", str(prof), *cmd[2:]],
+        [cmd[0], "-m", "cProfile", "-o", str(prof), *cmd[1:]],
         cwd=EXAMPLE,
         check=True,
         capture_output=True,
@@ -647,7 +647,11 @@ def main() -> int:
         if "latency" in phases:
             report["latency"] = phase_latency(args.rounds, tags)
         if args.profile:
-            report["profile"] = profile_warm(args.all_checks)
+            try:
+                report["profile"] = profile_warm(args.all_checks)
+            except (subprocess.CalledProcessError, OSError) as exc:
+                report["profile"] = {"error": str(exc)}
+                log(f"profiling failed: {exc}")
     finally:
         remove_images(tags)
         remove_bench_resources()

@@ -181,6 +181,11 @@ def _image(
     source: Path,
 ) -> ImageConfig:
     path = project / dockerfile
+    if path.is_dir():
+        raise ConfigError(
+            f"{source}: Dockerfile {dockerfile!r} is a directory ({path}); name the Dockerfile "
+            "inside it in [tool.goimage]."
+        )
     if not path.is_file():
         raise ConfigError(
             f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "

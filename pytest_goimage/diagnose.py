@@ -274,11 +274,28 @@ def _base_image_error(error: str, parsed: Dockerfile) -> tuple[int, str] | None:
     ):
         return None
     for stage in parsed.stages:
-        if (stage.base and stage.base in error) or f"library/{stage.base}" in error:
+        if stage.base and _mentions_image(error, stage.base):
             return stage.line, (
                 f"base image {stage.base} is not on the engine and could not be pulled "
                 f"({_shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
                 "README), or fix the FROM line."
             )
     line = parsed.stages[0].line if parsed.stages else 1
-    return line, f"a base image could not be resolved: {_shorten(error, 300)}"
+    return line, (
+        f"a base image could not be resolved: {_shorten(error, 300)}. Pull or load it, or fix "
+        "the FROM line."
+    )
+
+
+def _mentions_image(error: str, reference: str) -> bool:
+    """True when a registry error names `reference` (`host/repo:tag` or `library/name:tag`)."""
+    last = reference.rsplit("/", 1)[-1]
+    name, tag = (
+        (reference.rsplit(":", 1)[0], last.rsplit(":", 1)[1]) if ":" in last else (reference, "")
+    )
+    short = name.rsplit("/", 1)[-1]
+    return (
+        reference in error
+        or f"library/{reference}" in error
+        or (bool(tag) and f"{short}/manifests/{tag}" in error)
+    )

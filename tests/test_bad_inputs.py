@@ -1,0 +1,183 @@
+"""A corpus of malformed inputs: each gives a clear message naming the problem, never a traceback.
+
+(Configuration errors have their own corpus in test_config_errors.py.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.conftest import go_app
+
+RUN_ENTRY = 'COPY app /app\nENTRYPOINT ["/app"]\n'
+
+
+@dataclass
+class Case:
+    id: str
+    files: dict[str, str | bytes]
+    expected: list[str]  # fnmatch patterns, in order
+    toml: str = "[tool.goimage]\n"
+    select: str = "go-version or build or static or size"
+    binary: bool = True
+    extra_args: list[str] = field(default_factory=list)
+
+
+CASES = [
+    Case(
+        "dockerfile-syntax",
+        {"Dockerfile": "FROM alpine:3.22\nCOPY onlyone\n"},
+        ["*Dockerfile:2: Dockerfile syntax error: *COPY requires at least two arguments*"],
+    ),
+    Case(
+        "unknown-instruction",
+        {"Dockerfile": "FROM alpine:3.22\nRUNN echo hi\n"},
+        ["*Dockerfile:2: Dockerfile syntax error: unknown instruction: RUNN*"],
+    ),
+    Case("empty-dockerfile", {"Dockerfile": ""}, ["*[[]goimage build[]] Dockerfile*empty*"]),
+    Case(
+        "garbage-dockerfile",
+        {"Dockerfile": bytes(range(256)) * 4},
+        ["*[[]goimage build[]] Dockerfile*"],
+    ),
+    Case(
+        "dockerfile-is-a-directory",
+        {"Dockerfile.d/x": "x"},
+        ["*Dockerfile 'Dockerfile.d' is a directory*"],
+        toml='[tool.goimage]\ndockerfiles = ["Dockerfile.d"]\n',
+    ),
+    Case(
+        "go-mod-malformed",
+        {"go.mod": "module example.com/x\n\ngo one.two\n", "Dockerfile": "FROM alpine:3.22\n"},
+        ["*[[]goimage go-version[]] go.mod:3: `go one.two` is not a Go version*"],
+        binary=False,
+    ),
+    Case(
+        "go-mod-without-go-line",
+        {"go.mod": "module example.com/x\n", "Dockerfile": "FROM alpine:3.22\n"},
+        ["*[[]goimage go-version[]] go.mod*no `go` line*"],
+        binary=False,
+    ),
+    Case(
+        "workflow-malformed",
+        {
+            ".github/workflows/ci.yml": "jobs: [\n  - x: {\n",
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+        },
+        ["*[[]goimage go-version[]] .github/workflows/ci.yml*"],
+    ),
+    Case(
+        "workflow-odd-shape",
+        {
+            ".github/workflows/ci.yml": "jobs: 3\non: push\n",
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+        },
+        ["*passed*"],
+    ),
+    Case(
+        "entrypoint-is-a-script",
+        {
+            "run.sh": "#!/bin/sh\nexec /app\n",
+            "Dockerfile": 'FROM alpine:3.22\nCOPY app /app\nCOPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n',
+        },
+        [
+            "*[[]goimage static[]] Dockerfile: /run.sh in goimage/* is not a readable ELF executable*"
+        ],
+    ),
+    Case(
+        "truncated-elf",
+        {
+            "Dockerfile": 'FROM alpine:3.22\nCOPY app /app\nRUN head -c 3000 /app > /cut && chmod +x /cut\nENTRYPOINT ["/cut"]\n'
+        },
+        ["*[[]goimage static[]] Dockerfile: /cut in goimage/* is not a readable ELF executable*"],
+    ),
+    Case(
+        "no-entrypoint",
+        {"Dockerfile": "FROM scratch\nCOPY app /app\n"},
+        [
+            "*[[]goimage static[]] Dockerfile: image goimage/* has neither ENTRYPOINT nor CMD*set `binary`*"
+        ],
+    ),
+    Case(
+        "entrypoint-missing",
+        {"Dockerfile": 'FROM alpine:3.22\nENTRYPOINT ["/nowhere/app"]\n'},
+        ["*[[]goimage static[]] Dockerfile: the binary /nowhere/app does not exist in goimage/*"],
+    ),
+    Case(
+        "non-go-static-binary",
+        {"Dockerfile": 'FROM alpine:3.22\nENTRYPOINT ["/bin/busybox"]\n'},
+        ["*passed*"],
+    ),
+    Case(
+        "unknown-target",
+        {"Dockerfile": "FROM alpine:3.22 AS base\n" + RUN_ENTRY},
+        ["*build target prod is not a stage of this Dockerfile (stages: base)*"],
+        toml='[tool.goimage]\ntarget = "prod"\n',
+    ),
+    Case(
+        "unknown-base-image",
+        {"Dockerfile": "FROM nosuch.example/base:1.0\n" + RUN_ENTRY},
+        [
+            "*Dockerfile:1: base image nosuch.example/base:1.0 is not on the engine and could not be pulled*"
+        ],
+    ),
+    Case(
+        "copy-outside-context",
+        {"Dockerfile": "FROM alpine:3.22\nCOPY ../secrets.txt /s\n" + RUN_ENTRY},
+        [
+            "*Dockerfile:2: COPY/ADD source*Paths that reach outside the context: COPY ../secrets.txt (line 2)*"
+        ],
+    ),
+    Case(
+        "unknown-env-placeholder",
+        {"Dockerfile": "FROM alpine:3.22\nEXPOSE 8080\n" + RUN_ENTRY},
+        ["*[[]tool.goimage.env[]] DSN uses {minio.nope}, which is not defined*"],
+        toml='[tool.goimage]\n[tool.goimage.env]\nDSN = "{minio.nope}"\n',
+        select="health",
+    ),
+    Case(
+        "no-exposed-port",
+        {"Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY},
+        ["*the image EXPOSEs no port, so the API port is unknown; set `port`*"],
+        select="health",
+    ),
+    Case(
+        "corrupt-baseline",
+        {"Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY, ".goimage-baseline.json": "{not json"},
+        ["*.goimage-baseline.json: not a pytest-goimage baseline*"],
+        select="size",
+    ),
+    Case(
+        "build-arg-unknown-image",
+        {"Dockerfile": "ARG BASE=alpine:3.22\nFROM ${BASE}\n" + RUN_ENTRY},
+        ["*Dockerfile:2: base image ${BASE} is not on the engine*|*base image*could not be*"],
+        toml='[tool.goimage]\nbuild_args = { BASE = "alpine:0.0-missing" }\n',
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(pytester: pytest.Pytester, case: Case) -> None:
+    if case.binary:
+        go_app(pytester.path)
+    elif "go.mod" not in case.files:
+        (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    for name, content in case.files.items():
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    (pytester.path / "pyproject.toml").write_text(case.toml)
+    result = pytester.runpytest_subprocess("--goimage", "-k", case.select, *case.extra_args)
+    out = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in out, out
+    assert "INTERNALERROR" not in out, out
+    for pattern in case.expected:
+        alternatives = pattern.split("|")
+        assert any(
+            any(__import__("fnmatch").fnmatch(line, alt) for line in out.splitlines())
+            for alt in alternatives
+        ), f"{pattern!r} not in:\n{out}"
