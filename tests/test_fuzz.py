@@ -1,0 +1,142 @@
+"""Parsers never crash on arbitrary input: only their documented errors or a result."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tarfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_goimage.buildkit_trace import TraceDecodeError, decode_status
+from pytest_goimage.config import parse_config
+from pytest_goimage.dockerfile import parse_dockerfile
+from pytest_goimage.errors import ConfigError
+from pytest_goimage.layers import final_files, layer_files, wasted
+from pytest_goimage.secrets_scan import env_findings, file_finding, history_findings
+from pytest_goimage.units import parse_duration, parse_ratio, parse_size
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_instruction = st.sampled_from(
+    ["FROM", "RUN", "COPY", "ADD", "ARG", "ENV", "EXPOSE", "ENTRYPOINT", "USER", "from", "#", "\\"]
+)
+_dockerfile_text = st.lists(
+    st.tuples(_instruction, st.text(max_size=40)).map(lambda t: f"{t[0]} {t[1]}"), max_size=20
+).map("\n".join)
+
+
+@FUZZ
+@given(st.one_of(_dockerfile_text, st.text(max_size=400)))
+def test_dockerfile_parser(text: str) -> None:
+    parsed = parse_dockerfile(text)
+    for instruction in parsed.instructions:
+        assert instruction.line >= 1
+        instruction.sources()  # must not raise on odd COPY forms
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_buildkit_trace_decoder(data: bytes) -> None:
+    with contextlib.suppress(TraceDecodeError):
+        decode_status(data)
+
+
+_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12)
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_keys = st.sampled_from(
+    [
+        "project",
+        "dockerfiles",
+        "context",
+        "build_args",
+        "target",
+        "size_budget",
+        "size_tolerance",
+        "baseline",
+        "binary",
+        "bucket",
+        "health_path",
+        "port",
+        "startup_timeout",
+        "minio_image",
+        "env",
+        "image",
+        "secrets",
+        "require_non_root",
+        "bogus",
+    ]
+)
+
+
+@FUZZ
+@given(st.dictionaries(_keys, _values, max_size=6))
+def test_config_parser(table: dict[str, object]) -> None:
+    root = Path(__file__).resolve().parents[1] / "example_project"
+    try:
+        parse_config(table, rootdir=root, source=root / "pyproject.toml")
+    except ConfigError as exc:
+        assert str(exc)
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans()))
+def test_units(value: object) -> None:
+    for parse in (parse_size, parse_duration, parse_ratio):
+        try:
+            parse(value)
+        except ValueError as exc:
+            assert str(exc)
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+_paths = st.lists(
+    st.sampled_from(["a", "b", "dir", ".wh.a", ".wh..wh..opq", "x.pem"]), min_size=1, max_size=3
+).map("/".join)
+
+
+@FUZZ
+@given(st.lists(st.dictionaries(_paths, st.binary(max_size=8), max_size=5), max_size=4))
+def test_layers(layer_contents: list[dict[str, bytes]]) -> None:
+    """A saved image made of arbitrary layers (whiteouts included) is read without crashing."""
+    import json
+
+    names = [f"{i}/layer.tar" for i in range(len(layer_contents))]
+    outer = {name: _tar(files) for name, files in zip(names, layer_contents, strict=True)}
+    outer["manifest.json"] = json.dumps([{"Layers": names}]).encode()
+    layers = layer_files(io.BytesIO(_tar(outer)))
+    assert len(layers) == len(layer_contents)
+    final_files(layers)
+    for waste in wasted(layers):
+        assert waste.size > 0
+
+
+@FUZZ
+@given(
+    st.dictionaries(st.text(max_size=20), st.text(max_size=30), max_size=5),
+    st.lists(st.text(max_size=80), max_size=5),
+    st.text(max_size=30),
+    st.binary(max_size=200),
+)
+def test_secret_scanners(env: dict[str, str], history: list[str], name: str, data: bytes) -> None:
+    for finding in env_findings(env) + history_findings(history):
+        assert finding.describe()
+    file_finding(name or "x", data)
