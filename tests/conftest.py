@@ -69,6 +69,12 @@ def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
     else:
         source = "package main\n\nfunc main() {}\n"
     (root / "main.go").write_text(source)
-    env = {**os.environ, "CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-buildvcs=false"}
+    # GOTOOLCHAIN=local: build with this machine's Go even where go.mod asks for a newer one.
+    env = {
+        **os.environ,
+        "CGO_ENABLED": "1" if cgo else "0",
+        "GOFLAGS": "-buildvcs=false",
+        "GOTOOLCHAIN": "local",
+    }
     subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
     return root / "app"

@@ -199,3 +199,21 @@ def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:
         out,
     ), out
     assert re.search(r"COPY assets\.bin /srv/assets\.bin", out), out
+
+
+def test_binary_built_with_older_go_than_toolchain(pytester: pytest.Pytester) -> None:
+    """The tag floats (golang:1.26), go.mod's toolchain says 1.27.3: only the binary tells."""
+    go_app(pytester.path, go_line="go 1.26.0\n\ntoolchain go1.27.3")
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]goimage static[]] Dockerfile: /app in goimage/* was built with go1.26.8, but "
+            "go.mod requires Go 1.27.3 (go.mod:5 toolchain go1.27.3): the builder's Go is older "
+            "than its tag suggests. Rebuild with a builder that has Go 1.27.3 or newer."
+        ]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -38,6 +39,12 @@ startup_timeout = "10s"
 """
 
 
+def shared_dir(result: pytest.RunResult) -> Path:
+    match = re.search(r"goimage: build logs in (\S+)", result.stdout.str())
+    assert match, result.stdout.str()
+    return Path(match.group(1))
+
+
 def outcomes(result: pytest.RunResult) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in result.stdout.lines:
@@ -69,8 +76,11 @@ def test_goimage_minio_fixture(
             assert len(goimage_minio.secret_key) >= 24
             assert goimage_minio.url.startswith("http://127.0.0.1:")
             assert goimage_minio.internal_url == "http://minio:9000"
-            ports = goimage_minio.container.attrs["HostConfig"]["PortBindings"]["9000/tcp"]
+            host_config = goimage_minio.container.attrs["HostConfig"]
+            ports = host_config["PortBindings"]["9000/tcp"]
             assert [p["HostIp"] for p in ports] == ["127.0.0.1"]
+            assert host_config["Privileged"] is False
+            assert not host_config.get("Binds")  # no docker.sock, no host paths
             live = requests.get(goimage_minio.url + "/minio/health/live", timeout=2)
             assert live.status_code == 200
             goimage_minio.client.make_bucket("scratch-bucket")
@@ -91,10 +101,23 @@ def test_service_fixture_and_checks_pass(
             assert requests.get(goimage_service.url + "/health", timeout=2).json() == {"status": "ok"}
             assert 'bucket "bookmarks" ready' in goimage_service.logs()
             assert goimage_service.host.file("/usr/local/bin/bookmark-api").exists
+            host_config = goimage_service.docker_container.attrs["HostConfig"]
+            assert host_config["Privileged"] is False and not host_config.get("Binds")
+            ports = host_config["PortBindings"]["8080/tcp"]
+            assert [p["HostIp"] for p in ports] == ["127.0.0.1"]
+            # The MinIO secret reaches the service, but never the run's output or logs.
+            with open("secret.txt", "w") as handle:
+                handle.write(goimage_service.minio.secret_key)
         """
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "--goimage-report=report.json")
     result.assert_outcomes(passed=8, skipped=2)  # tracked: no git; user: not required
+    logs = "".join(p.read_text() for p in shared_dir(result).glob("*.log"))
+    report = (pytester.path / "report.json").read_text()
+    secret = (pytester.path / "secret.txt").read_text()
+    assert len(secret) >= 24
+    for text in (result.stdout.str(), logs, report):
+        assert secret not in text
 
 
 def test_service_that_never_creates_its_bucket(
@@ -195,8 +218,9 @@ def test_sigint_leaves_nothing_behind(
     docker_client: docker.DockerClient,
     no_leaks: None,
 ) -> None:
-    """Ctrl-C while the service and MinIO run: the interrupted run still removes them."""
-    example_copy(service_config())
+    """Ctrl-C while the service and MinIO run: the interrupted run still removes them, and its
+    JSON report says it was interrupted (a gate must not read a half run as a pass)."""
+    root = example_copy(service_config())
     pytester.makepyfile(
         test_slow="""
         import time
@@ -207,7 +231,18 @@ def test_sigint_leaves_nothing_behind(
         """
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "test_slow.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-s",
+            "-p",
+            "no:cacheprovider",
+            "--goimage",
+            "-k",
+            "build or slow",
+            "--goimage-report=report.json",
+        ],
         cwd=pytester.path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -224,6 +259,9 @@ def test_sigint_leaves_nothing_behind(
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert "KeyboardInterrupt" in out
+    report = json.loads((root / "report.json").read_text())
+    assert report["interrupted"] is True and report["outcome"] == "failed"
+    assert report["images"][0]["checks"]["build"]["outcome"] == "passed", report
 
 
 def test_next_run_removes_what_a_killed_run_left(

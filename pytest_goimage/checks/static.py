@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from ..config import ImageConfig
+from ..errors import GoImageError
 from ..session import GoImageSession
+from ..versions import SOURCE_TOOLCHAIN, parse_go_version, required_pin, required_version
 from .base import CheckFailed, require_image
+from .go_version import config_pins
 
 
 def run(session: GoImageSession, image: ImageConfig) -> None:
@@ -25,8 +28,11 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             problems.append(f"it is a {goarch} binary in a {built.architecture} image")
         if goos and built.os and goos != built.os:
             problems.append(f"it targets GOOS={goos} in a {built.os} image")
-    if not problems:
+    outdated = _older_than_go_mod(session, image, binary.go_version)
+    if not problems and not outdated:
         return
+    if not problems:
+        raise CheckFailed(f"{image.dockerfile}: {binary.path} in {built.tag} {outdated}")
     settings = (
         ", ".join(
             f"{k}={v}"
@@ -40,4 +46,26 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         f"{image.dockerfile}: {binary.path} in {built.tag} is not a static Go binary: "
         f"{'; '.join(problems)}. Build settings: {settings or 'none recorded'}. Build it with "
         "CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships the libraries."
+        + (f" Also, it {outdated}" if outdated else "")
+    )
+
+
+def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: str | None) -> str:
+    """The binary's own Go version against go.mod's: a floating builder tag shows up only here."""
+    version = parse_go_version(go_version) if go_version else None
+    if version is None:
+        return ""
+    try:
+        pins = config_pins(session.config, [])
+        required = required_version(pins)
+    except GoImageError:
+        return ""  # the go-version check reports an unreadable go.mod
+    if version.satisfies(required):
+        return ""
+    source = required_pin(pins)
+    line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
+    return (
+        f"was built with {go_version}, but go.mod requires Go {required} "
+        f"({source.file}:{source.line} {line} {source.raw}): the builder's Go is older than its "
+        f"tag suggests. Rebuild with a builder that has Go {required} or newer."
     )
