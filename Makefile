@@ -28,6 +28,6 @@ test: bootstrap lint
 	$(VENV)/bin/pytest -n 2 -v
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pytest_goimage tests
-	$(VENV)/bin/ruff format --check pytest_goimage tests
+	$(VENV)/bin/ruff check pytest_goimage tests bench
+	$(VENV)/bin/ruff format --check pytest_goimage tests bench
 	$(VENV)/bin/mypy

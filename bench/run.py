@@ -333,7 +333,7 @@ def remove_images(tags: dict[str, str]) -> None:
 def plugin_inspect(client: Any, tag: str, dockerfile: str) -> dict[str, Any]:
     """Everything dive reports plus the static/Go facts, through the plugin's own modules."""
     from pytest_goimage.image import load_image
-    from pytest_goimage.layers import layer_files, wasted
+    from pytest_goimage.layers import wasted
 
     built = load_image(
         client,
@@ -348,8 +348,8 @@ def plugin_inspect(client: Any, tag: str, dockerfile: str) -> dict[str, Any]:
         project=str(EXAMPLE),
     )
     binary = built.binary
-    files = layer_files(io.BytesIO(b"".join(client.api.get_image(built.id))))
-    waste = wasted(files)
+    # The plugin's own path: local overlay2 layers when readable, else the image export.
+    waste = wasted(built.layer_files())
     return {
         "size": built.size,
         "layers": len(built.layers),

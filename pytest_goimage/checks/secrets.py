@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 from ..config import ImageConfig
-from ..layers import final_files, layer_files
+from ..layers import final_files
 from ..secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
@@ -24,8 +22,7 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     built = require_image(session, image)
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
-    layers = layer_files(io.BytesIO(b"".join(session.client.api.get_image(built.id))))
-    present = final_files(layers)
+    present = final_files(built.layer_files())
     names = [p for p in candidate_files(present) if present[p] <= MAX_FILE_BYTES]
     if names:
         contents = built.read_files(["/" + name for name in names])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import tarfile
@@ -14,7 +13,7 @@ import docker.errors
 
 from ..config import ImageConfig
 from ..image import BuiltImage
-from ..layers import layer_files, wasted
+from ..layers import wasted
 from ..minio_image import cache_dir, file_lock
 from ..session import GoImageSession
 from ..units import format_size
@@ -98,7 +97,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
     for layer in sorted(built.layers, key=lambda layer: -layer.size)[:TOP_LAYERS]:
         lines.append(f"    {format_size(layer.size):>9}  {layer.instruction[:110]}")
     try:
-        files = layer_files(io.BytesIO(b"".join(session.client.api.get_image(built.id))))
+        files = built.layer_files()
     except (docker.errors.APIError, tarfile.TarError, OSError, ValueError) as exc:
         # The explanation is a bonus; the verdict stands without it.
         lines.append(f"(wasted space not computed: {exc})")
