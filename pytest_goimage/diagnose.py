@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,4 +299,37 @@ def _mentions_image(error: str, reference: str) -> bool:
         reference in error
         or f"library/{reference}" in error
         or (bool(tag) and f"{short}/manifests/{tag}" in error)
+    )
+
+
+_PROXY_ARGS = ("HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY")
+# Build arguments every builder knows without an ARG line.
+PREDEFINED_ARGS = frozenset(
+    {
+        *_PROXY_ARGS,
+        *(name.lower() for name in _PROXY_ARGS),
+        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
+        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "SOURCE_DATE_EPOCH"),
+    }
+)
+
+
+def undeclared_build_args(dockerfile: Path, build_args: Mapping[str, str]) -> list[str]:
+    """Configured build arguments that no ARG line declares (BuildKit would ignore them)."""
+    if not build_args:
+        return []
+    try:
+        parsed = parse_dockerfile(dockerfile.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return []
+    declared = {
+        word.split("=", 1)[0]  # `ARG A B=1` declares A and B
+        for instruction in parsed.instructions
+        if instruction.keyword == "ARG"
+        for word in instruction.words()
+    }
+    return sorted(
+        name
+        for name in build_args
+        if name not in declared and name not in PREDEFINED_ARGS and not name.startswith("BUILDKIT_")
     )

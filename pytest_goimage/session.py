@@ -19,7 +19,7 @@ import docker.errors
 
 from .build import BuildRequest, build_image
 from .config import GoImageConfig, ImageConfig
-from .diagnose import diagnose
+from .diagnose import diagnose, undeclared_build_args
 from .engine import (
     LABEL_PREFIX,
     connect,
@@ -193,6 +193,16 @@ class GoImageSession:
         tag = image_tag(self.config, image, self.run_id)
         # BuildKit shows ARG values inside step names; secret-looking ones never reach a log.
         redact = secret_redactor(image.build_args)
+        unused = undeclared_build_args(image.dockerfile_path, image.build_args)
+        if unused:
+            # BuildKit silently ignores them: a typo would build something else than meant.
+            return {
+                "error": f"{image.dockerfile}: build_args {', '.join(unused)} "
+                f"{'is' if len(unused) == 1 else 'are'} not declared by any ARG in the "
+                f"Dockerfile, so BuildKit would ignore {'it' if len(unused) == 1 else 'them'}. "
+                "Fix the name in [tool.goimage] build_args, or add the ARG.",
+                "cause": "unknown-build-arg",
+            }
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
         result, trace = build_image(
             client,

@@ -161,3 +161,40 @@ def test_node_ids_are_dockerfile_and_check(
             "backend/Dockerfile::health",
         ]
     )
+
+
+def test_go_sum_mismatch_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """A tampered go.sum: `go mod download && go mod verify` fails on the checksum."""
+    root = example_copy(BACKEND_ONLY)
+    go_sum = root / "go.sum"
+    go_sum.write_text(
+        re.sub(
+            r"(github.com/minio/minio-go/v7 v7.4.1 h1:)\S+",
+            r"\1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            go_sum.read_text(),
+        )
+    )
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
+    assert "backend/Dockerfile:9: the build failed in step `RUN" in out, out
+    assert "go.sum does not match the downloaded modules" in out
+    assert "github.com/minio/minio-go/v7@v7.4.1: checksum mismatch" in out
+
+
+def test_unknown_build_arg_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """BuildKit ignores a build argument no ARG declares; a typo must not pass silently."""
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile.prod"]
+        build_args = { GO_VERISON = "1.26.8" }
+        """
+    )
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
+    assert (
+        "Dockerfile.prod: build_args GO_VERISON is not declared by any ARG in the Dockerfile, "
+        "so BuildKit would ignore it." in out
+    ), out
