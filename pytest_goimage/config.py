@@ -38,6 +38,7 @@ _IMAGE_KEYS = frozenset(
         "env",
         "secrets",
         "require_non_root",
+        "builder",
     }
 )
 _TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"}
@@ -65,6 +66,7 @@ class ImageConfig:
     env: Mapping[str, str]
     secrets: bool = True
     require_non_root: bool = False
+    builder: str | None = None  # a buildx builder; GOIMAGE_BUILDER overrides it
 
     @property
     def id(self) -> str:
@@ -226,6 +228,7 @@ def _image(
         env=_string_table(values, "env", where, source),
         secrets=_typed(values, "secrets", bool, True, where, source),
         require_non_root=_typed(values, "require_non_root", bool, False, where, source),
+        builder=_typed(values, "builder", str, None, where, source),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import docker.errors
 
 from .build import BuildRequest, build_image
+from .buildx import build_with_buildx, chosen_builder
 from .config import GoImageConfig, ImageConfig
 from .diagnose import diagnose, undeclared_build_args
 from .engine import (
@@ -204,18 +205,23 @@ class GoImageSession:
                 "cause": "unknown-build-arg",
             }
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
-        result, trace = build_image(
-            client,
-            BuildRequest(
-                dockerfile=image.dockerfile_path,
-                context=image.context_path,
-                tag=tag,
-                build_args=image.build_args,
-                target=image.target,
-                labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile},
-            ),
-            progress=lambda step: self.progress(image.dockerfile, redact(step), True),
+        request = BuildRequest(
+            dockerfile=image.dockerfile_path,
+            context=image.context_path,
+            tag=tag,
+            build_args=image.build_args,
+            target=image.target,
+            labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile},
         )
+        builder = chosen_builder() or image.builder
+        step_progress = lambda step: self.progress(image.dockerfile, redact(step), True)  # noqa: E731
+        if builder:
+            try:
+                result, trace = build_with_buildx(builder, request, step_progress)
+            except EngineError as exc:
+                return {"error": f"{image.dockerfile}: {exc}", "cause": "no-buildx"}
+        else:
+            result, trace = build_image(client, request, progress=step_progress)
         log_path = self.log_path(image)
         log_path.write_text(redact(trace.plain_log()), encoding="utf-8")
         with open(self.shared_dir / "builds.log", "a", encoding="utf-8") as ledger:
