@@ -89,16 +89,17 @@ def parse_dockerfile(text: str) -> Dockerfile:
         stripped = raw.strip()
         if not pending and (not stripped or stripped.startswith("#")):
             continue
-        if pending and stripped.startswith("#"):
-            continue  # comments inside a continued instruction are dropped, as Docker does
+        if pending and (not stripped or stripped.startswith("#")):
+            continue  # blank lines and comments inside a continued instruction are dropped
         if not pending:
             start = number
         if stripped.endswith(escape):
             pending.append(stripped[: -len(escape)])
             continue
         pending.append(stripped)
-        here = re.search(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?", stripped)
-        if here and stripped.split(None, 1)[0].upper() in ("RUN", "COPY", "ADD"):
+        joined = " ".join(p for p in pending if p)
+        here = re.search(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?", joined)
+        if here and joined.split(None, 1)[0].upper() in ("RUN", "COPY", "ADD"):
             heredoc = here.group(1)
             continue
         instructions.append(_instruction(start, " ".join(p for p in pending if p)))

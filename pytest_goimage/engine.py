@@ -23,6 +23,15 @@ LABEL_ROLE = f"{LABEL_PREFIX}.role"
 LABEL_PID = f"{LABEL_PREFIX}.pid"  # the creating process, to tell a killed run from a live one
 LABEL_HOST = f"{LABEL_PREFIX}.host"
 LABEL_PROJECT = f"{LABEL_PREFIX}.project"  # the Go module root under test
+LABEL_KEEP = f"{LABEL_PREFIX}.keep"  # made by a --goimage-keep run: no later run sweeps it
+_KEEP = {"on": False}
+
+
+def keep_resources() -> None:
+    """This process runs with --goimage-keep: label what it creates so sweeps leave it alone."""
+    _KEEP["on"] = True
+
+
 # A killed run's resources are swept only once they are this old (GOIMAGE_STALE_AFTER overrides):
 # it guards against creators in another PID namespace that merely look dead from here.
 STALE_AFTER_SECONDS = 60
@@ -35,7 +44,7 @@ def new_run_id() -> str:
 
 def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
     """Labels for a container, network or volume: which process of which run made it, and when."""
-    return {
+    labels = {
         LABEL_PROJECT: project,
         LABEL_RUN: owner.split("-", 1)[0],
         LABEL_OWNER: owner,
@@ -44,10 +53,15 @@ def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
         LABEL_PID: str(os.getpid()),
         LABEL_HOST: socket.gethostname(),
     }
+    if _KEEP["on"]:
+        labels[LABEL_KEEP] = "1"
+    return labels
 
 
 def _creator_gone(labels: dict[str, str]) -> bool:
     """True when the process that labelled a resource has died (on this host) a while ago."""
+    if labels.get(LABEL_KEEP):
+        return False  # kept on purpose for debugging; the user removes it
     try:
         created = int(labels.get(LABEL_CREATED, "0"))
         pid = int(labels.get(LABEL_PID, "0"))

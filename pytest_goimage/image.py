@@ -198,7 +198,7 @@ class BuiltImage:
         try:
             return {path: self._read_one(container, path, depth=0) for path in paths}
         finally:
-            container.remove(force=True)
+            container.remove(force=True, v=True)  # v: anonymous VOLUMEs of the image too
 
     def _read_one(self, container: Any, path: str, depth: int) -> bytes:
         try:

@@ -31,18 +31,25 @@ def layer_files(image_tar: IO[bytes]) -> list[dict[str, int]]:
                 continue
             if member.name == "manifest.json":
                 manifest = json.loads(handle.read())
-            elif member.name.endswith(("layer.tar", ".tar")) or "/blobs/" in member.name:
+            elif member.name.endswith(".tar") or member.name.startswith("blobs/"):
+                # Docker < 25 names layers <id>/layer.tar; 25+ writes an OCI layout
+                # (blobs/sha256/<hex>), possibly gzip-compressed.
                 try:
                     layers[member.name] = _files_of(handle)
-                except tarfile.TarError:
-                    continue  # a config blob or other non-layer file in OCI layouts
+                except (tarfile.TarError, EOFError, OSError):
+                    continue  # the image config and other non-layer blobs
     order = manifest[0].get("Layers", []) if manifest else []
-    return [layers.get(name, {}) for name in order]
+    missing = [name for name in order if name not in layers]
+    if not manifest or missing:
+        raise tarfile.TarError(
+            f"the image export has no readable layer for {', '.join(missing) or 'its manifest'}"
+        )
+    return [layers[name] for name in order]
 
 
 def _files_of(handle: IO[bytes]) -> dict[str, int]:
     files: dict[str, int] = {}
-    with tarfile.open(fileobj=handle, mode="r|") as inner:
+    with tarfile.open(fileobj=handle, mode="r|*") as inner:
         for member in inner:
             name = member.name.removeprefix("./")
             base = name.rsplit("/", 1)[-1]

@@ -17,11 +17,12 @@ from .checks.base import CheckFailed, CheckSkipped
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
 from .engine import LABEL_RUN, new_run_id
-from .errors import ConfigError, EngineError, GoImageError
+from .errors import OUTSIDE_ERRORS, ConfigError, EngineError, GoImageError, describe_outside_error
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
+from .service import ServiceError
 from .session import GoImageSession, RunningService, built_tags, remove_built_images
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
@@ -216,8 +217,15 @@ class GoImageCheckItem(pytest.Item):
                 pytest.skip("the Docker engine is unreachable (see the first failed check)")
             session.engine_error_reported = True
             raise
+        except OUTSIDE_ERRORS as exc:
+            # The engine, MinIO or the network failed under us: say so in one paragraph.
+            raise CheckFailed(
+                f"{self.image.dockerfile}: the {self.check.name} check could not finish: "
+                f"{describe_outside_error(exc)}"
+            ) from None
         finally:
-            self.user_properties.extend(session.image_facts(self.image))
+            with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+                self.user_properties.extend(session.image_facts(self.image))
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -241,7 +249,11 @@ def pytest_collection_modifyitems(
         return
     per_image: list[list[pytest.Item]] = []
     for image in goconfig.images:
-        collector = GoImageFile.from_parent(session, path=image.dockerfile_path)
+        # Node ids are `<dockerfile>::<check>` with the Dockerfile as configured (relative to
+        # `project`), whatever the rootdir.
+        collector = GoImageFile.from_parent(
+            session, path=image.dockerfile_path, nodeid=image.dockerfile
+        )
         collector.image = image
         # Go through the collect-report hooks so "collected N items" and xdist count them.
         report = collector.ihook.pytest_make_collect_report(collector=collector)
@@ -280,14 +292,24 @@ def goimage_config(pytestconfig: pytest.Config) -> GoImageConfig:
     return goimage_session(pytestconfig).config
 
 
+# What a fixture turns into a one-paragraph failure instead of a traceback.
+FIXTURE_ERRORS: tuple[type[BaseException], ...] = (GoImageError, *OUTSIDE_ERRORS)
+
+
+def _fixture_failure(fixture: str, image: ImageConfig, exc: BaseException) -> str:
+    if isinstance(exc, GoImageError):
+        return str(exc)
+    return f"{image.dockerfile}: {fixture} could not be set up: {describe_outside_error(exc)}"
+
+
 @pytest.fixture(scope="session")
 def goimage(request: pytest.FixtureRequest) -> BuiltImage:
     """A built image (parametrized over the configured images), built once per run."""
     image: ImageConfig = request.param
     try:
         return goimage_session(request.config).built(image)
-    except GoImageError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    except FIXTURE_ERRORS as exc:
+        pytest.fail(_fixture_failure("goimage", image, exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -297,8 +319,9 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
     image = session.config.image(goimage.dockerfile)
     try:
         server = session.minio(image)
-    except GoImageError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    except FIXTURE_ERRORS as exc:
+        session.release_minio(image)
+        pytest.fail(_fixture_failure("goimage_minio", image, exc), pytrace=False)
     yield server
     session.release_minio(image)
 
@@ -312,16 +335,19 @@ def goimage_service(
     image = session.config.image(goimage.dockerfile)
     try:
         running = session.service(image)
-    except GoImageError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
-    if not healthy:
-        why = running.container.exit_summary() if running.container.exited() else probe.describe()
-        pytest.fail(
-            f"{image.dockerfile}: the service never became healthy (GET {image.health_path}): "
-            f"{why}.\n{running.container.last_logs()}",
-            pytrace=False,
-        )
+        healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
+        if not healthy:
+            why = (
+                running.container.exit_summary() if running.container.exited() else probe.describe()
+            )
+            raise ServiceError(
+                f"{image.dockerfile}: the service never became healthy (GET "
+                f"{image.health_path}): {why}.\n{running.container.last_logs()}"
+            )
+    except FIXTURE_ERRORS as exc:
+        # Nothing a failed set-up started may outlive it.
+        session.release_service(image)
+        pytest.fail(_fixture_failure("goimage_service", image, exc), pytrace=False)
     yield running
     session.release_service(image)
 
@@ -365,12 +391,21 @@ class _ResultsReporter:
         records = self.records()
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         path = self.config.getoption("goimage_report")
-        if path:
-            write_report(Path(path), build_report(records, interrupted=interrupted))
-        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if step_summary:
-            with open(step_summary, "a", encoding="utf-8") as handle:
-                handle.write(markdown_summary(records) + "\n")
+        try:
+            if path:
+                write_report(Path(path), build_report(records, interrupted=interrupted))
+            step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if step_summary:
+                with open(step_summary, "a", encoding="utf-8") as handle:
+                    handle.write(markdown_summary(records) + "\n")
+        except OSError as exc:
+            # A gate reading a missing report fails closed; say why instead of crashing.
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(
+                    f"goimage: cannot write {exc.filename}: {exc.strerror}", red=True
+                )
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.results.images or self.config.get_verbosity() < -1:
@@ -407,7 +442,7 @@ def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -
     lines = [
         "goimage: --goimage-keep left this run's containers, networks and images in place.",
         "Remove them with:",
-        f"  docker rm -f $(docker ps -aq --filter {label})",
+        f"  docker rm -fv $(docker ps -aq --filter {label})",
         f"  docker network rm $(docker network ls -q --filter {label})",
     ]
     tags = built_tags(shared)

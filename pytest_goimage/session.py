@@ -7,6 +7,7 @@ file lock per image makes the first worker build while the others wait and reuse
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from .diagnose import diagnose, undeclared_build_args
 from .engine import (
     LABEL_PREFIX,
     connect,
+    keep_resources,
     remove_owned_resources,
     remove_stale_resources,
     resource_labels,
@@ -42,9 +44,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "image"
 
 
+def image_key(dockerfile: str) -> str:
+    """A file- and tag-safe name per Dockerfile; the hash keeps `api.Dockerfile` and
+    `api/Dockerfile` (or `Dockerfile.Prod` and `Dockerfile.prod`) apart."""
+    return f"{slug(dockerfile)}-{hashlib.sha256(dockerfile.encode()).hexdigest()[:6]}"
+
+
 def image_tag(config: GoImageConfig, image: ImageConfig, run_id: str) -> str:
     """`goimage/<project>-<dockerfile>:<run>`: concurrent runs never share (or remove) a tag."""
-    return f"goimage/{slug(config.project.name)}-{slug(image.dockerfile)}:{run_id}"
+    return f"goimage/{slug(config.project.name)}-{image_key(image.dockerfile)}:{run_id}"
 
 
 @dataclass
@@ -108,6 +116,10 @@ class GoImageSession:
     _networks: dict[str, Any] = field(default_factory=dict)
     _services: dict[str, RunningService] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.keep:
+            keep_resources()
+
     @property
     def client(self) -> Any:
         """The engine client; an unreachable engine is reported once, the same way every time."""
@@ -150,7 +162,7 @@ class GoImageSession:
         return facts
 
     def log_path(self, image: ImageConfig) -> Path:
-        return self.shared_dir / f"{slug(image.dockerfile)}.build.log"
+        return self.shared_dir / f"{image_key(image.dockerfile)}.build.log"
 
     # -- builds ---------------------------------------------------------------------------
 
@@ -161,8 +173,8 @@ class GoImageSession:
         if image.dockerfile in self._failed:
             raise self._failed[image.dockerfile]
         client = self.client
-        record = self.shared_dir / f"{slug(image.dockerfile)}.build.json"
-        with file_lock(self.shared_dir / f"{slug(image.dockerfile)}.build.lock"):
+        record = self.shared_dir / f"{image_key(image.dockerfile)}.build.json"
+        with file_lock(self.shared_dir / f"{image_key(image.dockerfile)}.build.lock"):
             if record.exists():
                 outcome = json.loads(record.read_text())
             else:
@@ -265,7 +277,7 @@ class GoImageSession:
                 client, image.minio_image, lambda message: self.progress("minio", message, False)
             )
         network = client.networks.create(
-            f"goimage-{self.owner}-{slug(image.dockerfile)}",
+            f"goimage-{self.owner}-{image_key(image.dockerfile)}",
             labels=resource_labels(self.owner, "network", str(self.config.project)),
         )
         self._networks[image.dockerfile] = network

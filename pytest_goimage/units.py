@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _SIZE_UNITS = {
@@ -46,8 +47,8 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError('expected a duration such as "30s", got a boolean')
     if isinstance(value, (int, float)):
-        if value <= 0:
-            raise ValueError(f"a duration must be positive, got {value}")
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"a duration must be a positive number of seconds, got {value}")
         return float(value)
     if not isinstance(value, str):
         raise ValueError(f'expected a duration such as "30s", got {type(value).__name__}')
@@ -78,8 +79,8 @@ def parse_ratio(value: object) -> float:
             raise ValueError(f'cannot read {value!r} as a percentage; write e.g. "10%"') from None
     else:
         raise ValueError(f'cannot read {value!r} as a percentage; write e.g. "10%"')
-    if ratio < 0:
-        raise ValueError(f"a tolerance cannot be negative ({value!r})")
+    if not math.isfinite(ratio) or ratio < 0:
+        raise ValueError(f"a tolerance must be a finite, non-negative number ({value!r})")
     return ratio
 
 

@@ -113,17 +113,41 @@ _paths = st.lists(
 ).map("/".join)
 
 
-@FUZZ
-@given(st.lists(st.dictionaries(_paths, st.binary(max_size=8), max_size=5), max_size=4))
-def test_layers(layer_contents: list[dict[str, bytes]]) -> None:
-    """A saved image made of arbitrary layers (whiteouts included) is read without crashing."""
+def _saved_image(layer_contents: list[dict[str, bytes]], oci: bool) -> bytes:
+    """`docker save` output: <id>/layer.tar (Docker < 25) or gzip blobs/sha256/<hex> (25+)."""
+    import gzip
+    import hashlib
     import json
 
-    names = [f"{i}/layer.tar" for i in range(len(layer_contents))]
-    outer = {name: _tar(files) for name, files in zip(names, layer_contents, strict=True)}
+    outer: dict[str, bytes] = {}
+    names = []
+    for index, files in enumerate(layer_contents):
+        blob = _tar(files)
+        if oci:
+            blob = gzip.compress(blob)
+            name = f"blobs/sha256/{hashlib.sha256(blob + bytes([index])).hexdigest()}"
+        else:
+            name = f"{index}/layer.tar"
+        outer[name] = blob
+        names.append(name)
+    if oci:
+        outer["blobs/sha256/" + "c" * 64] = b'{"config": "not a tar"}'
     outer["manifest.json"] = json.dumps([{"Layers": names}]).encode()
-    layers = layer_files(io.BytesIO(_tar(outer)))
+    return _tar(outer)
+
+
+@FUZZ
+@given(
+    st.lists(st.dictionaries(_paths, st.binary(max_size=8), max_size=5), max_size=4),
+    st.booleans(),
+)
+def test_layers(layer_contents: list[dict[str, bytes]], oci: bool) -> None:
+    """A saved image made of arbitrary layers (whiteouts included) is read without crashing,
+    in both export layouts, and every layer's files are seen."""
+    layers = layer_files(io.BytesIO(_saved_image(layer_contents, oci)))
     assert len(layers) == len(layer_contents)
+    for listed, files in zip(layers, layer_contents, strict=True):
+        assert set(listed) == set(files)
     final_files(layers)
     for waste in wasted(layers):
         assert waste.size > 0

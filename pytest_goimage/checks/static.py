@@ -20,7 +20,14 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         problems.append(f"it asks for the ELF interpreter {facts.interpreter}")
     if facts.needed:
         problems.append(f"it needs shared libraries {', '.join(facts.needed)}")
-    if info is not None and info.cgo_enabled:
+    if info is None:
+        problems.append(
+            "it carries no Go build info, so CGO_ENABLED=0 cannot be confirmed (is it the Go "
+            "binary? set `binary` to its path)"
+        )
+    elif info.cgo_enabled is None:
+        problems.append("its Go build info does not record CGO_ENABLED")
+    elif info.cgo_enabled:
         problems.append("it was built with CGO_ENABLED=1")
     if info is not None:
         goarch, goos = info.setting("GOARCH"), info.setting("GOOS")

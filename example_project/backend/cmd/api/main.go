@@ -90,7 +90,7 @@ func run(logger *log.Logger) int {
 	}
 	stop() // a second signal now kills the process the default way
 
-	logger.Printf("shutting down (waiting up to %s for in-flight requests) [bench plugin-gibenchb89d7e17-0]", shutdownTimeout)
+	logger.Printf("shutting down (waiting up to %s for in-flight requests)", shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
