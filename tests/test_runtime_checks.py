@@ -330,3 +330,30 @@ def test_next_run_removes_what_a_killed_run_left(
             check=False,
             capture_output=True,
         )
+
+
+def test_keep_leaves_resources_and_says_how_to_remove_them(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
+) -> None:
+    example_copy(service_config())
+    result = pytester.runpytest_subprocess("--goimage", "--goimage-keep", "-k", "health")
+    result.assert_outcomes(passed=1)
+    kept = plugin_resources(docker_client, pytester.path)
+    assert sorted(k.split()[0] for k in kept) == ["container", "container", "network"], kept
+    out = result.stdout.str()
+    assert "--goimage-keep left this run's containers, networks and images in place" in out
+    commands = [line.strip() for line in out.splitlines() if line.strip().startswith("docker ")]
+    assert any(c.startswith("docker rmi goimage/") for c in commands), commands
+    # A later run's sweep leaves kept resources alone, however old.
+    monkeypatch.setenv("GOIMAGE_STALE_AFTER", "0")
+    pytester.runpytest_subprocess("--goimage", "-k", "go-version or build").assert_outcomes(
+        passed=2
+    )
+    assert len(plugin_resources(docker_client, pytester.path)) == 3
+    for command in commands:  # the printed commands remove everything
+        subprocess.run(command, shell=True, check=True, capture_output=True)
+    assert plugin_resources(docker_client, pytester.path) == []
