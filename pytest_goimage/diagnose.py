@@ -54,7 +54,7 @@ def diagnose(
     output = trace.output(step.digest) if step else ""
     instruction = _instruction_for(step, parsed) if step else None
     where = f"{dockerfile_label}:{instruction.line}" if instruction else dockerfile_label
-    log_note = f" Full build log: {log_path}." if log_path else ""
+    log_note = f"\nFull build log: {log_path}" if log_path else ""
     ctx_note = f"build context {context_label!r} ({context})"
 
     parse_error = _PARSE_ERROR.search(trace.error)
