@@ -131,25 +131,24 @@ def build_image(
     if trace.error or not trace.image_id:
         trace.error = trace.error or "the engine reported no image id"
         return None, trace
-    # Dockerfile steps that do work ("[build 3/6] RUN ..."); base images (FROM) are resolved,
-    # never cached, and BuildKit's own context transfer and export are not steps.
+    return finished(trace, request, started), trace
+
+
+def finished(trace: BuildTrace, request: BuildRequest, started: float) -> BuildResult:
+    """The result of a successful build, counting Dockerfile steps that do work: base images
+    (FROM) are resolved, never cached, and BuildKit's context transfer and export are no steps."""
     steps = [
         v
         for v in trace.vertexes.values()
-        if _DOCKERFILE_STEP.match(v.name)
-        and " FROM " not in v.name.split("] ", 1)[0] + "] "
-        and not v.name.split("] ", 1)[-1].startswith("FROM ")
+        if _DOCKERFILE_STEP.match(v.name) and not v.name.split("] ", 1)[1].startswith("FROM ")
     ]
-    return (
-        BuildResult(
-            image_id=trace.image_id,
-            tag=request.tag,
-            seconds=time.monotonic() - started,
-            steps=len(steps),
-            cached_steps=sum(1 for v in steps if v.cached),
-            log=trace.plain_log(),
-        ),
-        trace,
+    return BuildResult(
+        image_id=trace.image_id,
+        tag=request.tag,
+        seconds=time.monotonic() - started,
+        steps=len(steps),
+        cached_steps=sum(1 for v in steps if v.cached),
+        log=trace.plain_log(),
     )
 
 

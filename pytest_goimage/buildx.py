@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildRequest, BuildResult, BuildTrace
+from .build import BuildRequest, BuildResult, BuildTrace, finished
 from .buildkit_trace import Vertex
 from .errors import EngineError
 
@@ -125,17 +125,4 @@ def build_with_buildx(
         trace.error = trace.error or f"docker buildx build exited with {code}"
         return None, trace
     trace.image_id = image_id
-    steps = [
-        v for v in trace.vertexes.values() if re.match(r"^\[[^\]]*\d+/\d+\] (?!FROM )", v.name)
-    ]
-    return (
-        BuildResult(
-            image_id=image_id,
-            tag=request.tag,
-            seconds=time.monotonic() - started,
-            steps=len(steps),
-            cached_steps=sum(1 for v in steps if v.cached),
-            log=trace.plain_log(),
-        ),
-        trace,
-    )
+    return finished(trace, request, started), trace
