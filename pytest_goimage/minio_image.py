@@ -7,14 +7,12 @@ runs in a `FROM scratch` image).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ import docker.errors
 from .build import BuildRequest, build_image
 from .engine import LABEL_PREFIX
 from .errors import MinioError
+from .locks import cache_dir, file_lock
 
 # Resolved from `go list -m github.com/minio/minio@latest` on 2026-11-24 (its go.mod needs Go 1.24).
 MINIO_MODULE = "github.com/minio/minio"
@@ -42,23 +41,6 @@ CMD ["server", "/data", "--address", ":9000", "--quiet"]
 """
 
 Progress = Callable[[str], None]
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pytest-goimage"
-
-
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock shared by xdist workers and concurrent runs on this machine."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def image_present(client: Any, name: str) -> bool:

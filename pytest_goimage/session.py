@@ -32,7 +32,8 @@ from .engine import (
 )
 from .errors import BuildFailed, EngineError, GoImageError
 from .image import BuiltImage, load_image
-from .minio_image import ensure_minio_image, file_lock
+from .locks import file_lock
+from .minio_image import ensure_minio_image
 from .minio_server import MinioServer
 from .secrets_scan import secret_redactor
 from .service import ServiceContainer, ServiceError, container_port, expand_env

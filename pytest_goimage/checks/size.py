@@ -14,7 +14,7 @@ import docker.errors
 from ..config import ImageConfig
 from ..image import BuiltImage
 from ..layers import wasted
-from ..minio_image import cache_dir, file_lock
+from ..locks import cache_dir, file_lock
 from ..session import GoImageSession
 from ..units import format_size
 from .base import CheckFailed, require_image
