@@ -6,6 +6,7 @@ controller and writes into JUnit XML as properties, so one mechanism serves both
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,16 +16,17 @@ from .report import CheckRecord, ImageRecord
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
-FACT_KEYS = (
-    "image",
-    "image_id",
-    "size_bytes",
-    "go_version",
-    "build_seconds",
-    "build_cached",
-    "static",
-    "baseline_bytes",
-)
+# Report property -> (ImageRecord field, conversion); the properties also become JUnit's.
+FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
+    "image": ("tag", str),
+    "image_id": ("image_id", str),
+    "size_bytes": ("size_bytes", int),
+    "go_version": ("go_version", str),
+    "build_seconds": ("build_seconds", float),
+    "build_cached": ("build_cached", bool),
+    "static": ("static", bool),
+    "baseline_bytes": ("baseline_bytes", int),
+}
 
 
 class RunResults:
@@ -69,22 +71,9 @@ class RunResults:
 
 
 def _apply_facts(image: ImageRecord, props: dict[str, Any]) -> None:
-    if "image" in props:
-        image.tag = str(props["image"])
-    if "image_id" in props:
-        image.image_id = str(props["image_id"])
-    if "size_bytes" in props:
-        image.size_bytes = int(props["size_bytes"])
-    if "go_version" in props:
-        image.go_version = str(props["go_version"])
-    if "build_seconds" in props:
-        image.build_seconds = float(props["build_seconds"])
-    if "build_cached" in props:
-        image.build_cached = bool(props["build_cached"])
-    if "static" in props:
-        image.static = bool(props["static"])
-    if "baseline_bytes" in props:
-        image.baseline_bytes = int(props["baseline_bytes"])
+    for name, (attribute, convert) in FACTS.items():
+        if name in props:
+            setattr(image, attribute, convert(props[name]))
 
 
 def _outcome(report: pytest.TestReport) -> str:
