@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,3 +79,24 @@ def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
     }
     subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
     return root / "app"
+
+
+def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `pytest -p no:cacheprovider *args` in `cwd` and read its output until `marker`,
+    so a test can interrupt or kill it at that point. Returns the process and what it printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if marker in line:
+            break
+    printed = "".join(seen)
+    assert marker in printed, printed
+    return proc, printed

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import go_app
+from tests.conftest import go_app, run_pytest_until
 
 
 def test_engine_unreachable_is_one_clear_error(
@@ -42,32 +41,12 @@ def test_ctrl_c_during_build_leaves_no_tag(
         'FROM alpine:3.22\nCOPY app /app\nRUN sleep 30 && echo slow\nENTRYPOINT ["/app"]\n'
     )
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--goimage",
-            "-v",
-            "-p",
-            "no:cacheprovider",
-            "-k",
-            "build",
-        ],
-        cwd=pytester.path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    proc, printed = run_pytest_until(
+        pytester.path, "RUN sleep 30", "--goimage", "-v", "-k", "build"
     )
-    assert proc.stdout is not None
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if "RUN sleep 30" in line:
-            break
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    out = "".join(seen) + proc.communicate(timeout=60)[0]
+    out = printed + proc.communicate(timeout=60)[0]
     assert time.monotonic() - started < 20, "the interrupt waited for the build"
     assert "KeyboardInterrupt" in out, out
     tag = re.search(r"building (goimage/\S+)", out)

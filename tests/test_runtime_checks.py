@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import plugin_resources
+from tests.conftest import plugin_resources, run_pytest_until
 
 ENV = """
 [tool.goimage.env]
@@ -230,31 +229,15 @@ def test_sigint_leaves_nothing_behind(
             time.sleep(60)
         """
     )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-s",
-            "-p",
-            "no:cacheprovider",
-            "--goimage",
-            "-k",
-            "build or slow",
-            "--goimage-report=report.json",
-        ],
-        cwd=pytester.path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    proc, _ = run_pytest_until(
+        pytester.path,
+        "SERVICE-UP",
+        "-s",
+        "--goimage",
+        "-k",
+        "build or slow",
+        "--goimage-report=report.json",
     )
-    assert proc.stdout is not None
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if "SERVICE-UP" in line:
-            break
-    assert any("SERVICE-UP" in line for line in seen), "".join(seen)
     assert len(plugin_resources(docker_client, pytester.path)) == 3  # MinIO, service, network
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
@@ -282,17 +265,7 @@ def test_next_run_removes_what_a_killed_run_left(
             time.sleep(120)
         """
     )
-    victim = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "test_slow.py"],
-        cwd=pytester.path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert victim.stdout is not None
-    for line in victim.stdout:
-        if "SERVICE-UP" in line:
-            break
+    victim, _ = run_pytest_until(pytester.path, "SERVICE-UP", "-s", "test_slow.py")
     victim.kill()
     victim.wait()
     left = plugin_resources(docker_client, pytester.path)
