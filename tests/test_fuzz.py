@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.buildkit_trace import TraceDecodeError, decode_status
-from pytest_goimage.config import parse_config
+from pytest_goimage.config import _IMAGE_KEYS, _TOP_KEYS, parse_config
 from pytest_goimage.dockerfile import parse_dockerfile
 from pytest_goimage.errors import ConfigError
 from pytest_goimage.layers import final_files, layer_files, wasted
@@ -53,29 +53,8 @@ _values = st.recursive(
     ),
     max_leaves=8,
 )
-_keys = st.sampled_from(
-    [
-        "project",
-        "dockerfiles",
-        "context",
-        "build_args",
-        "target",
-        "size_budget",
-        "size_tolerance",
-        "baseline",
-        "binary",
-        "bucket",
-        "health_path",
-        "port",
-        "startup_timeout",
-        "minio_image",
-        "env",
-        "image",
-        "secrets",
-        "require_non_root",
-        "bogus",
-    ]
-)
+# Every key the configuration knows, plus one it does not.
+_keys = st.sampled_from(sorted(_TOP_KEYS | _IMAGE_KEYS | {"bogus"}))
 
 
 @FUZZ
