@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from .engine import LABEL_RUN, new_run_id
 from .errors import OUTSIDE_ERRORS, ConfigError, EngineError, GoImageError, describe_outside_error
 from .image import BuiltImage
 from .minio_server import MinioServer
+from .progress import ProgressPrinter, ProgressTail, WorkerProgress
 from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
 from .service import ServiceError
@@ -76,13 +76,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class _XdistHooks:
-    """Hand the controller's run id and shared directory to every worker."""
+    """Hand the controller's run id and shared directory to every worker; show their progress."""
+
+    def __init__(self) -> None:
+        self.tail: ProgressTail | None = None
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         run_id, shared = _run_identity(node.config)
         node.workerinput["goimage_run_id"] = run_id
         node.workerinput["goimage_shared_dir"] = str(shared)
+        if self.tail is None:
+            self.tail = ProgressTail(shared, ProgressPrinter(node.config))
+            self.tail.start()
+
+    def pytest_sessionfinish(self) -> None:
+        if self.tail is not None:
+            self.tail.stop()
 
 
 _IDENTITY_KEY = pytest.StashKey[tuple[str, Path]]()
@@ -126,60 +136,12 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         run_id=run_id,
         owner=f"{run_id}-{worker}",
         shared_dir=shared,
-        progress=_ProgressPrinter(config),
+        progress=WorkerProgress(shared, worker) if workerinput else ProgressPrinter(config),
         keep=bool(config.getoption("goimage_keep")),
         update_baseline=bool(config.getoption("goimage_update_baseline")),
     )
     config.stash[SESSION_KEY] = session
     return session
-
-
-class _ProgressPrinter:
-    """Build progress through pytest's terminal writer.
-
-    With -v every step is shown. By default a build is announced only once it has run for
-    QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows nothing.
-    """
-
-    QUIET_AFTER = 2.0
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.pending: dict[str, tuple[float, str]] = {}  # label -> (start, held message)
-
-    def __call__(self, label: str, message: str, step: bool) -> None:
-        verbosity = self.config.get_verbosity()
-        if verbosity < 0 or hasattr(self.config, "workerinput"):
-            return  # xdist workers have no terminal; the controller prints the summary
-        if verbosity >= 1:
-            if step or label not in self.pending:
-                self._write(label, message, step)
-            return
-        now = time.monotonic()
-        if message.startswith("building "):
-            self.pending[label] = (now, message)
-            return
-        held = self.pending.get(label)
-        if held is None:
-            if not step:
-                self._write(label, message, step)  # MinIO builds and other long jobs
-        elif held[1] and now - held[0] >= self.QUIET_AFTER:
-            self._write(label, held[1], False)
-            self.pending[label] = (held[0], "")
-        if not step and held is not None:
-            if not held[1] or now - held[0] >= self.QUIET_AFTER:
-                self._write(label, message, False)
-            del self.pending[label]
-
-    def _write(self, label: str, message: str, step: bool) -> None:
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is None:
-            return
-        capture = self.config.pluginmanager.get_plugin("capturemanager")
-        # Checks run with output captured; progress must reach the terminal while they run.
-        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-            reporter.ensure_newline()
-            reporter.write_line(f"goimage {label}: {message}", cyan=not step)
 
 
 # -- collection -----------------------------------------------------------------------------

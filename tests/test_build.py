@@ -53,9 +53,18 @@ def test_example_builds_every_dockerfile_once_under_xdist(
         """,
     )
     result = pytester.runpytest_subprocess(
-        "--goimage", "-n", "2", "-p", "xdist", "-k", "build or images or model"
+        "--goimage", "-n", "2", "-p", "xdist", "-v", "-k", "build or images or model"
     )
     result.assert_outcomes(passed=9)  # xdist does not report deselected items
+    # Workers have no terminal: the controller prints their progress, naming the worker.
+    for dockerfile in ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile"):
+        result.stdout.fnmatch_lines(
+            [
+                f"goimage {dockerfile} [[]gw?[]]: building goimage/*",
+                f"goimage {dockerfile} [[]gw?[]]: *",  # a step
+                f"goimage {dockerfile} [[]gw?[]]: built in *s (*steps cached)",
+            ]
+        )
     builds = (shared_dir(result) / "builds.log").read_text().splitlines()
     dockerfiles = sorted(line.split("\t")[0] for line in builds)
     assert dockerfiles == ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"], builds

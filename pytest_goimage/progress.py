@@ -1,0 +1,132 @@
+"""Build progress on the terminal, also when xdist workers (which have none) do the building."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+PROGRESS_FILE = "progress.jsonl"
+
+
+class ProgressPrinter:
+    """Build progress through pytest's terminal writer.
+
+    With -v every step is shown. By default a build is announced only once it has run for
+    QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows nothing.
+    """
+
+    QUIET_AFTER = 2.0
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.pending: dict[str, tuple[float, str]] = {}  # label -> (start, held message)
+        self.lock = threading.Lock()  # the controller's tail thread prints too
+
+    def __call__(self, label: str, message: str, step: bool) -> None:
+        verbosity = self.config.get_verbosity()
+        if verbosity < 0:
+            return
+        with self.lock:
+            if verbosity >= 1:
+                if step or label not in self.pending:
+                    self._write(label, message, step)
+                return
+            self._quiet(label, message, step)
+
+    def _quiet(self, label: str, message: str, step: bool) -> None:
+        now = time.monotonic()
+        if message.startswith("building "):
+            self.pending[label] = (now, message)
+            return
+        held = self.pending.get(label)
+        if held is None:
+            if not step:
+                self._write(label, message, step)  # MinIO builds and other long jobs
+        elif held[1] and now - held[0] >= self.QUIET_AFTER:
+            self._write(label, held[1], False)
+            self.pending[label] = (held[0], "")
+        if not step and held is not None:
+            if not held[1] or now - held[0] >= self.QUIET_AFTER:
+                self._write(label, message, False)
+            del self.pending[label]
+
+    def _write(self, label: str, message: str, step: bool) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        # Checks run with output captured; progress must reach the terminal while they run.
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            reporter.ensure_newline()
+            reporter.write_line(f"goimage {label}: {message}", cyan=not step)
+
+
+class WorkerProgress:
+    """On an xdist worker: append each event to a file in the run's shared directory.
+
+    Workers have no terminal (xdist captures their output); the controller tails the file.
+    Each event is one short line written with O_APPEND, so lines from two workers never mix.
+    """
+
+    def __init__(self, shared_dir: Path, worker: str) -> None:
+        self.path = shared_dir / PROGRESS_FILE
+        self.worker = worker
+
+    def __call__(self, label: str, message: str, step: bool) -> None:
+        event = {"label": label, "message": message, "step": step, "worker": self.worker}
+        # Progress is a courtesy: never fail a check because it could not be written.
+        with contextlib.suppress(OSError), open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(event) + "\n")
+
+
+class ProgressTail:
+    """On the xdist controller: print what workers append, while the tests run.
+
+    xdist's controller loop offers no periodic hook, so a daemon thread polls the file.
+    """
+
+    INTERVAL = 0.2
+
+    def __init__(self, shared_dir: Path, printer: ProgressPrinter) -> None:
+        self.path = shared_dir / PROGRESS_FILE
+        self.printer = printer
+        self.offset = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="goimage-progress", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop polling and print what is still unread."""
+        if self.thread.is_alive():
+            self.stopping.set()
+            self.thread.join(timeout=5)
+        self.drain()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.INTERVAL):
+            self.drain()
+
+    def drain(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        except OSError:
+            return  # nothing written yet
+        complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
+        self.offset += len(complete)
+        for line in complete.decode("utf-8", "replace").splitlines():
+            try:
+                event = json.loads(line)
+                label, message = str(event["label"]), str(event["message"])
+                step, worker = bool(event["step"]), str(event["worker"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            self.printer(f"{label} [{worker}]", message, step)
