@@ -3,14 +3,47 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pytest_goimage.buildx import parse_plain_progress
 from pytest_goimage.diagnose import diagnose
+
+BUILDX_MODULE = "github.com/docker/buildx/cmd/buildx@v0.19.3"
+
+
+@pytest.fixture(scope="session")
+def buildx_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DOCKER_CONFIG whose cli-plugins holds a real buildx, built from source when needed.
+
+    No registry or package here ships buildx, but Go's module proxy does. The binary is cached
+    across runs; the user's own ~/.docker is never touched.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pytest-goimage"
+    binary = cache / "buildx-v0.19.3" / "docker-buildx"
+    if not binary.exists():
+        go = shutil.which("go")
+        if go is None:
+            pytest.skip("buildx is not installed and there is no Go to build it")
+        built = subprocess.run(
+            [go, "install", BUILDX_MODULE],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "GOBIN": str(binary.parent / "bin"), "GOFLAGS": "-mod=mod"},
+        )
+        if built.returncode != 0:
+            pytest.skip(f"could not build buildx from source: {built.stderr[-500:]}")
+        (binary.parent / "bin" / "buildx").rename(binary)
+    config = tmp_path_factory.mktemp("docker-config")
+    (config / "cli-plugins").mkdir()
+    (config / "cli-plugins" / "docker-buildx").symlink_to(binary)
+    return config
 
 
 def _buildkit_cli() -> str:
@@ -82,3 +115,29 @@ def test_builder_without_buildx_says_what_to_install(
             "has the buildx plugin" in out
         ), out
         assert "unset GOIMAGE_BUILDER to build through the engine API" in out
+
+
+def test_build_through_a_buildx_builder(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    buildx_config: Path,
+    no_leaks: None,
+) -> None:
+    """A real `docker buildx build --load` on the engine's builder: the image is inspected like
+    any other, and a failure is diagnosed from buildx's plain progress."""
+    root = example_copy('[tool.goimage]\ndockerfiles = ["backend/Dockerfile"]\n')
+    monkeypatch.setenv("DOCKER_CONFIG", str(buildx_config))
+    monkeypatch.setenv("GOIMAGE_BUILDER", "default")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "build or static")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["goimage backend/Dockerfile: built in *s (*steps cached)"])
+
+    config_go = root / "backend/pkg/config/config.go"
+    config_go.write_text(config_go.read_text() + "\nfunc broken( {\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "backend/Dockerfile:13: the build failed in step `RUN" in out, out
+    assert re.search(r"backend/pkg/config/config\.go:\d+:\d+: syntax error", out), out
+    assert "Traceback" not in out
