@@ -39,6 +39,7 @@ _IMAGE_KEYS = frozenset(
         "secrets",
         "require_non_root",
         "builder",
+        "memory_limit",
     }
 )
 _TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"}
@@ -67,6 +68,7 @@ class ImageConfig:
     secrets: bool = True
     require_non_root: bool = False
     builder: str | None = None  # a buildx builder; GOIMAGE_BUILDER overrides it
+    memory_limit: int | None = None  # the service container's memory (and swap) limit
 
     @property
     def id(self) -> str:
@@ -229,6 +231,11 @@ def _image(
         secrets=_typed(values, "secrets", bool, True, where, source),
         require_non_root=_typed(values, "require_non_root", bool, False, where, source),
         builder=_typed(values, "builder", str, None, where, source),
+        memory_limit=(
+            _parsed(values, "memory_limit", parse_size, None, where, source)
+            if "memory_limit" in values
+            else None
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from .engine import resource_labels
 from .errors import GoImageError
 from .minio_server import MinioServer
 from .poll import backoff
+from .units import format_size
 
 _PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
 
@@ -87,6 +88,7 @@ class ServiceContainer:
     env: dict[str, str]
     port: str
     project: str = ""
+    memory_limit: int | None = None
     container: Any = field(default=None, repr=False)
     host_port: int = 0
     started_at: float = 0.0
@@ -100,6 +102,9 @@ class ServiceContainer:
                 ports={self.port: ("127.0.0.1", None)},
                 labels=resource_labels(self.owner, "service", self.project),
                 name=f"goimage-svc-{self.owner}-{secrets.token_hex(3)}",
+                # Swap equal to the limit: the service gets no more than production gives it.
+                mem_limit=self.memory_limit,
+                memswap_limit=self.memory_limit,
             )
             self.container.start()
         except docker.errors.APIError as exc:
@@ -134,7 +139,12 @@ class ServiceContainer:
         state = self.state()
         text = f"the container exited with code {state.get('ExitCode')}"
         if state.get("OOMKilled"):
-            text += " (killed by the kernel: out of memory)"
+            limit = (
+                f"its memory_limit of {format_size(self.memory_limit)}"
+                if self.memory_limit
+                else "the memory it could get"
+            )
+            text += f" (killed by the kernel: out of memory; it needed more than {limit})"
         if state.get("Error"):
             text += f" ({state['Error']})"
         return text

@@ -328,6 +328,7 @@ class GoImageSession:
             env=env,
             port=port,
             project=str(self.config.project),
+            memory_limit=image.memory_limit,
         )
         try:
             container.start(self.client)

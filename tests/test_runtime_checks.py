@@ -195,6 +195,38 @@ def test_service_that_exits_at_startup(
     assert took < 40, f"an exited container must stop the wait at once ({took:.0f}s)"
 
 
+def test_service_killed_for_memory_is_reported_as_oom(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A startup cache that outgrows the production memory limit: the kernel's OOM kill is named."""
+    root = example_copy(service_config(extra='memory_limit = "24MB"'))
+    main_go = root / "backend/cmd/api/main.go"
+    main_go.write_text(
+        main_go.read_text().replace(
+            "func run(logger *log.Logger) int {\n",
+            "func run(logger *log.Logger) int {\n"
+            "\twarm := [][]byte{}\n"
+            "\tfor i := 0; i < 96; i++ {\n"
+            "\t\tb := make([]byte, 1<<20)\n"
+            "\t\tfor j := range b {\n\t\t\tb[j] = 1\n\t\t}\n"
+            "\t\twarm = append(warm, b)\n"
+            "\t}\n"
+            '\tlogger.Printf("warmed %d MiB", len(warm))\n',
+        )
+    )
+    dockerfile = variant_dockerfile(root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("backend/Dockerfile", dockerfile))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health or bucket")
+    assert outcomes(result) == {"bucket": "FAILED", "health": "FAILED"}, result.stdout.str()
+    out = result.stdout.str()
+    assert (
+        "the container exited with code 137 (killed by the kernel: out of memory; it needed "
+        "more than its memory_limit of 24.0 MB)" in out
+    ), out
+    assert "Traceback" not in out
+
+
 def test_service_not_listening_on_the_exposed_port(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
