@@ -21,7 +21,7 @@ import requests
 
 from .buildkit_trace import TraceDecodeError, Vertex, decode_status
 from .context import context_tar
-from .errors import EngineError
+from .engine import engine_lost
 
 ProgressCallback = Callable[[str], None]
 _DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")
@@ -125,7 +125,7 @@ def build_image(
     except docker.errors.APIError as exc:
         trace.error = str(exc.explanation or exc)
     except (requests.RequestException, OSError) as exc:
-        raise EngineError(f"The Docker engine stopped answering during the build: {exc}") from None
+        raise engine_lost(exc, "the build") from None
     finally:
         tar.close()
     if trace.error or not trace.image_id:

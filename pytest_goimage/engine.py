@@ -111,6 +111,15 @@ def engine_address() -> str:
     return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock (the default)"
 
 
+def engine_lost(exc: BaseException, during: str) -> EngineError:
+    """The engine answered before and stopped answering `during` something."""
+    return EngineError(
+        f"The Docker engine at {engine_address()} stopped answering during {during} "
+        f"({short_reason(exc)}). Check that it still runs (`docker info`, and the daemon's "
+        "log), then rerun; the next run removes what this one could not."
+    )
+
+
 def connect() -> Any:
     """A docker-py client that has answered a ping; honours DOCKER_HOST and DOCKER_TLS_VERIFY."""
     try:
@@ -118,14 +127,15 @@ def connect() -> Any:
         client.ping()
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
         raise EngineError(
-            f"Cannot reach the Docker engine at {engine_address()}: {_short(exc)}. Start Docker "
+            f"Cannot reach the Docker engine at {engine_address()}: {short_reason(exc)}. Start Docker "
             "(in this repository `make docker` starts one), or point DOCKER_HOST at a running "
             "engine, then rerun."
         ) from None
     return client
 
 
-def _short(exc: BaseException) -> str:
+def short_reason(exc: BaseException) -> str:
+    """The first line of an exception, for a one-paragraph message."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
 

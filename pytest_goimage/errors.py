@@ -37,6 +37,10 @@ OUTSIDE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
 )
 
+# Removing what the plugin started is best effort: the engine may be gone (requests' errors are
+# OSErrors). Whatever stays carries the run's labels and the next run sweeps it.
+CLEANUP_ERRORS: tuple[type[BaseException], ...] = (docker.errors.DockerException, OSError)
+
 
 def describe_outside_error(exc: BaseException) -> str:
     """One line about what failed around the check, and where to look."""

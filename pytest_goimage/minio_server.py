@@ -13,7 +13,7 @@ import requests
 from minio import Minio
 
 from .engine import resource_labels
-from .errors import MinioError
+from .errors import CLEANUP_ERRORS, MinioError
 from .poll import wait_until
 
 MINIO_PORT = "9000/tcp"
@@ -143,7 +143,7 @@ class MinioServer:
     def stop(self) -> None:
         if self.container is None:
             return
-        with contextlib.suppress(docker.errors.NotFound):
+        with contextlib.suppress(*CLEANUP_ERRORS):
             self.container.remove(force=True, v=True)
         self.container = None
 

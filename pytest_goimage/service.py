@@ -13,7 +13,7 @@ import docker.errors
 import requests
 
 from .engine import resource_labels
-from .errors import GoImageError
+from .errors import CLEANUP_ERRORS, GoImageError
 from .minio_server import MinioServer
 from .poll import backoff
 from .units import format_size
@@ -186,7 +186,7 @@ class ServiceContainer:
     def stop(self, timeout: int = 5) -> None:
         if self.container is None:
             return
-        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+        with contextlib.suppress(*CLEANUP_ERRORS):
             self.container.remove(force=True, v=True)
         self.container = None
 

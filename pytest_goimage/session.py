@@ -30,7 +30,7 @@ from .engine import (
     remove_stale_resources,
     resource_labels,
 )
-from .errors import BuildFailed, EngineError, GoImageError
+from .errors import CLEANUP_ERRORS, BuildFailed, EngineError, GoImageError
 from .image import BuiltImage, load_image
 from .locks import file_lock
 from .minio_image import ensure_minio_image
@@ -179,7 +179,12 @@ class GoImageSession:
             if record.exists():
                 outcome = json.loads(record.read_text())
             else:
-                outcome = self._build(client, image)
+                try:
+                    outcome = self._build(client, image)
+                except EngineError as exc:
+                    # Every later call would fail the same way: report it once, then skip.
+                    self._engine_error = EngineError(f"{image.dockerfile}: {exc}")
+                    raise self._engine_error from None
                 tmp = record.with_suffix(".tmp")
                 tmp.write_text(json.dumps(outcome))
                 os.replace(tmp, record)
@@ -303,7 +308,7 @@ class GoImageSession:
         network = self._networks.pop(image.dockerfile, None)
         if network is not None and not self.keep:
             # If it is still in use, the run-end sweep removes it by label.
-            with contextlib.suppress(docker.errors.APIError):
+            with contextlib.suppress(*CLEANUP_ERRORS):
                 network.remove()
 
     # -- the service ---------------------------------------------------------------------
@@ -360,7 +365,7 @@ class GoImageSession:
             self.release_minio(self.config.image(dockerfile))
         try:
             return remove_owned_resources(self._client, self.owner)
-        except (docker.errors.DockerException, OSError):
+        except CLEANUP_ERRORS:
             return []
 
 
@@ -384,5 +389,9 @@ def remove_built_images(shared_dir: Path) -> None:
     except EngineError:
         return
     for tag in tags:
-        with contextlib.suppress(docker.errors.APIError):
+        try:
             client.images.remove(tag, noprune=False)
+        except docker.errors.APIError:
+            continue  # already gone, or in use by another run's container
+        except CLEANUP_ERRORS:
+            return  # the engine went away: the rest would fail the same way

@@ -12,7 +12,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import go_app, run_pytest_until
+from tests.conftest import go_app, plugin_resources, run_pytest_until
+from tests.engine_proxy import EngineProxy
 
 
 def test_engine_unreachable_is_one_clear_error(
@@ -64,3 +65,54 @@ def test_ctrl_c_during_build_leaves_no_tag(
 
     dockerfile.write_text(dockerfile.read_text().replace("sleep 30", "sleep 0"))
     pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(passed=1)
+
+
+def test_engine_dying_mid_run_is_one_clear_error(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine goes away after the build, while the service runs: the next check says so
+    once, the rest skip pointing at it, and the next run removes what could not be removed."""
+    root = example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["backend/Dockerfile", "Dockerfile.prod"]
+        bucket = "bookmarks"
+        [tool.goimage.env]
+        STORAGE_ENDPOINT = "{minio.endpoint}"
+        STORAGE_ACCESS_KEY = "{minio.access_key}"
+        STORAGE_SECRET_KEY = "{minio.secret_key}"
+        STORAGE_BUCKET = "{bucket}"
+        """
+    )
+    proxy = EngineProxy(tmp_path_factory.mktemp("engine") / "docker.sock")
+    with monkeypatch.context() as env:
+        env.setenv("DOCKER_HOST", proxy.docker_host)
+        # The engine goes away once the first image has run beside its MinIO.
+        proc, printed = run_pytest_until(
+            root, "backend/Dockerfile::health PASSED", "--goimage", "-v", "-rs"
+        )
+    proxy.cut()
+    out = printed + proc.communicate(timeout=120)[0]
+    assert proc.returncode == 1, out
+    assert "Traceback" not in out, out
+    assert re.search(r"Dockerfile.prod::build FAILED", out), out
+    # Whether the cut finds the build's request in flight or not yet sent, one message says it.
+    reason = re.findall(
+        rf"Dockerfile.prod: (?:The Docker engine at {re.escape(proxy.docker_host)} stopped "
+        r"answering during the build|Cannot reach the Docker engine at "
+        rf"{re.escape(proxy.docker_host)})",
+        out,
+    )
+    assert len(reason) == 1, out
+    assert out.count("goimage Dockerfile.prod: building") <= 1, out
+    assert "the Docker engine is unreachable (see the first failed check)" in out
+    # The engine never saw the run end, so its MinIO and service outlived it; the next run
+    # (or any other run on this engine: the tests run in parallel) sweeps them.
+    monkeypatch.setenv("GOIMAGE_STALE_AFTER", "0")  # judge the just-ended run at once
+    result = pytester.runpytest_subprocess("--goimage", "-k", "go-version or build")
+    result.assert_outcomes(passed=4)
+    assert plugin_resources(docker_client, root) == []
