@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import go_app, plugin_resources, run_pytest_until
 from tests.engine_proxy import EngineProxy
+from tests.test_runtime_checks import service_config
 
 
 def test_engine_unreachable_is_one_clear_error(
@@ -76,18 +77,8 @@ def test_engine_dying_mid_run_is_one_clear_error(
 ) -> None:
     """The engine goes away after the build, while the service runs: the next check says so
     once, the rest skip pointing at it, and the next run removes what could not be removed."""
-    root = example_copy(
-        """
-        [tool.goimage]
-        dockerfiles = ["backend/Dockerfile", "Dockerfile.prod"]
-        bucket = "bookmarks"
-        [tool.goimage.env]
-        STORAGE_ENDPOINT = "{minio.endpoint}"
-        STORAGE_ACCESS_KEY = "{minio.access_key}"
-        STORAGE_SECRET_KEY = "{minio.secret_key}"
-        STORAGE_BUCKET = "{bucket}"
-        """
-    )
+    two_images = '["backend/Dockerfile", "Dockerfile.prod"]'
+    root = example_copy(service_config().replace('["backend/Dockerfile"]', two_images))
     proxy = EngineProxy(tmp_path_factory.mktemp("engine") / "docker.sock")
     with monkeypatch.context() as env:
         env.setenv("DOCKER_HOST", proxy.docker_host)

@@ -327,7 +327,9 @@ def test_next_run_removes_what_a_killed_run_left(
         result = pytester.runpytest_subprocess("--goimage", "-k", "go-version or build", "-v")
         result.assert_outcomes(passed=2)
         # At least the victim's 3; tests running in parallel may have left more to sweep.
-        swept = re.search(r"goimage cleanup: removed (\d+) left by killed runs", result.stdout.str())
+        swept = re.search(
+            r"goimage cleanup: removed (\d+) left by killed runs", result.stdout.str()
+        )
         assert swept and int(swept.group(1)) >= 3, result.stdout.str()
         assert plugin_resources(docker_client, pytester.path) == []
         assert docker_client.networks.get("goimage-live-probe")
