@@ -25,6 +25,8 @@ _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<text>.*)$", re.S
 )
+# ENOSPC as Go, coreutils and BuildKit spell it.
+DISK_FULL = re.compile(r"no space left on device", re.IGNORECASE)
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
 
@@ -87,6 +89,15 @@ def diagnose(
     go_lines = _go_lines(output)
     step_name = _step_text(step) if step else "(no step)"
     head = f"{where}: the build failed in step `{_shorten(step_name)}`"
+    full = [line for line in (output + "\n" + trace.error).splitlines() if DISK_FULL.search(line)]
+    if full:
+        return Diagnosis(
+            f"{head}: a disk filled up (no space left on device): the engine's storage or a "
+            "file system the step writes to. Free space (`docker system df` shows what uses it; "
+            "`docker builder prune` drops the build cache), then rerun.\n"
+            f"{_block(full[-MAX_LINES:])}{log_note}",
+            "disk-full",
+        )
     too_old = _GO_TOO_OLD.search(output)
     if too_old:
         base_line = _builder_line(parsed, instruction)

@@ -140,6 +140,26 @@ class MinioServer:
         text: str = raw.decode("utf-8", "replace")
         return "\n".join(f"    {line}" for line in text.splitlines())
 
+    def stopped_note(self) -> str:
+        """A sentence when this MinIO died under the service, else "": a failure may follow from it."""
+        if self.container is None:
+            return ""
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            return " Its MinIO was removed from outside during the run."
+        state = self.container.attrs.get("State") or {}
+        if state.get("Running"):
+            return ""
+        oom = ", killed for lack of memory" if state.get("OOMKilled") else ""
+        tail = self.logs(5)
+        logs = f" MinIO's last log lines:\n{tail}" if tail else ""
+        return (
+            f" Its MinIO ({self.container.name}) stopped during the run (exited with code "
+            f"{state.get('ExitCode')}{oom}), so this failure may follow from that, not from "
+            f"the service.{logs}"
+        )
+
     def stop(self) -> None:
         if self.container is None:
             return

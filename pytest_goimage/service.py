@@ -12,6 +12,7 @@ from typing import Any
 import docker.errors
 import requests
 
+from .diagnose import DISK_FULL
 from .engine import resource_labels
 from .errors import CLEANUP_ERRORS, GoImageError
 from .minio_server import MinioServer
@@ -147,6 +148,8 @@ class ServiceContainer:
             text += f" (killed by the kernel: out of memory; it needed more than {limit})"
         if state.get("Error"):
             text += f" ({state['Error']})"
+        if DISK_FULL.search(self.logs(tail=20)):
+            text += " after a write failed because a disk is full (no space left on device)"
         return text
 
     def logs(self, tail: int | str = "all") -> str:

@@ -107,3 +107,21 @@ def test_engine_dying_mid_run_is_one_clear_error(
     result = pytester.runpytest_subprocess("--goimage", "-k", "go-version or build")
     result.assert_outcomes(passed=4)
     assert plugin_resources(docker_client, root) == []
+
+
+def test_disk_full_during_a_build_is_named(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """A step whose write hits ENOSPC (/dev/full is the kernel's always-full device)."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nRUN dd if=/dev/zero of=/dev/full bs=1k count=4\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert (
+        "Dockerfile:3: the build failed in step `RUN dd if=/dev/zero of=/dev/full bs=1k count=4`: a disk "
+        "filled up (no space left on device)" in out
+    ), out
+    assert "docker system df" in out
+    assert "Traceback" not in out

@@ -227,6 +227,65 @@ def test_service_killed_for_memory_is_reported_as_oom(
     assert "Traceback" not in out
 
 
+def test_service_exiting_on_a_full_disk_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The service cannot save its state at startup: ENOSPC (from /dev/full) is called out."""
+    root = example_copy(service_config())
+    main_go = root / "backend/cmd/api/main.go"
+    main_go.write_text(
+        main_go.read_text().replace(
+            "func run(logger *log.Logger) int {\n",
+            "func run(logger *log.Logger) int {\n"
+            '\tif err := os.WriteFile("/dev/full", []byte("state"), 0o600); err != nil {\n'
+            '\t\tlogger.Printf("saving state: %v", err)\n'
+            "\t\treturn 1\n"
+            "\t}\n",
+        )
+    )
+    dockerfile = variant_dockerfile(root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("backend/Dockerfile", dockerfile))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result) == {"health": "FAILED"}, result.stdout.str()
+    out = result.stdout.str()
+    assert (
+        "the container exited with code 1 after a write failed because a disk is full (no "
+        "space left on device)" in out
+    ), out
+    assert "saving state: write /dev/full: no space left on device" in out
+
+
+def test_minio_dying_under_the_service_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """MinIO crashes after the bucket check: health fails (the service answers 503 without its
+    storage) and the message says MinIO stopped, so nobody debugs the service first."""
+    example_copy(
+        service_config(extra='startup_timeout = "3s"').replace('startup_timeout = "10s"', ""),
+        conftest="""
+        import subprocess
+
+        def pytest_runtest_setup(item):
+            if item.name == "health":  # MinIO "crashes": SIGKILL, exit code 137
+                subprocess.run(
+                    "docker kill $(docker ps -q --filter label=io.github.pytest-goimage.role=minio"
+                    f" --filter label=io.github.pytest-goimage.project={item.config.rootpath})",
+                    shell=True, check=True, capture_output=True,
+                )
+        """,
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health or bucket")
+    assert outcomes(result) == {"bucket": "PASSED", "health": "FAILED"}, result.stdout.str()
+    out = result.stdout.str()
+    assert "never answered 2xx: within startup_timeout (3s) the last answer was HTTP 503" in out
+    assert re.search(
+        r"Its MinIO \(goimage-minio-\S+\) stopped during the run \(exited with code 137\), so "
+        r"this failure may follow from that, not from the service",
+        out,
+    ), out
+
+
 def test_service_not_listening_on_the_exposed_port(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:

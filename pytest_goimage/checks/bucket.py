@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
+from ..engine import short_reason
+from ..errors import OUTSIDE_ERRORS
 from ..poll import backoff
 from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
@@ -27,13 +29,21 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     started = time.monotonic()
     remaining = max(0.0, image.startup_timeout - (started - running.container.started_at))
     exited = False
-    for _ in backoff(remaining):
-        if client.bucket_exists(image.bucket):
-            return
-        if running.container.exited():
-            exited = True
-            break
-    buckets = sorted(b.name for b in client.list_buckets())
+    try:
+        for _ in backoff(remaining):
+            if client.bucket_exists(image.bucket):
+                return
+            if running.container.exited():
+                exited = True
+                break
+        buckets = sorted(b.name for b in client.list_buckets())
+    except OUTSIDE_ERRORS as exc:
+        note = running.minio.stopped_note()
+        if not note:
+            raise  # MinIO runs but did not answer: the plugin reports it as an outside failure
+        raise CheckFailed(
+            f"{image.dockerfile}: the bucket check could not ask MinIO ({short_reason(exc)}).{note}"
+        ) from None
     why = (
         running.container.exit_summary()
         if exited

@@ -25,5 +25,6 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
     raise CheckFailed(
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
-        f"({container.url}{image.health_path}) never answered 2xx: {why}.\n{container.last_logs()}"
+        f"({container.url}{image.health_path}) never answered 2xx: {why}."
+        f"{running.minio.stopped_note()}\n{container.last_logs()}"
     )
