@@ -60,6 +60,18 @@ def variant_dockerfile(root: Path) -> str:
     return "Dockerfile.variant"
 
 
+def run_at_startup(root: Path, go_code: str) -> None:
+    """Insert Go statements at the top of the service's run(), and test the faster-building
+    variant Dockerfile (see variant_dockerfile) instead of backend/Dockerfile."""
+    main_go = root / "backend/cmd/api/main.go"
+    head = "func run(logger *log.Logger) int {\n"
+    main_go.write_text(main_go.read_text().replace(head, head + go_code))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("backend/Dockerfile", variant_dockerfile(root))
+    )
+
+
 def test_goimage_minio_fixture(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
@@ -200,23 +212,16 @@ def test_service_killed_for_memory_is_reported_as_oom(
 ) -> None:
     """A startup cache that outgrows the production memory limit: the kernel's OOM kill is named."""
     root = example_copy(service_config(extra='memory_limit = "24MB"'))
-    main_go = root / "backend/cmd/api/main.go"
-    main_go.write_text(
-        main_go.read_text().replace(
-            "func run(logger *log.Logger) int {\n",
-            "func run(logger *log.Logger) int {\n"
-            "\twarm := [][]byte{}\n"
-            "\tfor i := 0; i < 96; i++ {\n"
-            "\t\tb := make([]byte, 1<<20)\n"
-            "\t\tfor j := range b {\n\t\t\tb[j] = 1\n\t\t}\n"
-            "\t\twarm = append(warm, b)\n"
-            "\t}\n"
-            '\tlogger.Printf("warmed %d MiB", len(warm))\n',
-        )
+    run_at_startup(
+        root,
+        "\twarm := [][]byte{}\n"
+        "\tfor i := 0; i < 96; i++ {\n"
+        "\t\tb := make([]byte, 1<<20)\n"
+        "\t\tfor j := range b {\n\t\t\tb[j] = 1\n\t\t}\n"
+        "\t\twarm = append(warm, b)\n"
+        "\t}\n"
+        '\tlogger.Printf("warmed %d MiB", len(warm))\n',
     )
-    dockerfile = variant_dockerfile(root)
-    pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("backend/Dockerfile", dockerfile))
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health or bucket")
     assert outcomes(result) == {"bucket": "FAILED", "health": "FAILED"}, result.stdout.str()
     out = result.stdout.str()
@@ -232,20 +237,13 @@ def test_service_exiting_on_a_full_disk_is_named(
 ) -> None:
     """The service cannot save its state at startup: ENOSPC (from /dev/full) is called out."""
     root = example_copy(service_config())
-    main_go = root / "backend/cmd/api/main.go"
-    main_go.write_text(
-        main_go.read_text().replace(
-            "func run(logger *log.Logger) int {\n",
-            "func run(logger *log.Logger) int {\n"
-            '\tif err := os.WriteFile("/dev/full", []byte("state"), 0o600); err != nil {\n'
-            '\t\tlogger.Printf("saving state: %v", err)\n'
-            "\t\treturn 1\n"
-            "\t}\n",
-        )
+    run_at_startup(
+        root,
+        '\tif err := os.WriteFile("/dev/full", []byte("state"), 0o600); err != nil {\n'
+        '\t\tlogger.Printf("saving state: %v", err)\n'
+        "\t\treturn 1\n"
+        "\t}\n",
     )
-    dockerfile = variant_dockerfile(root)
-    pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("backend/Dockerfile", dockerfile))
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
     assert outcomes(result) == {"health": "FAILED"}, result.stdout.str()
     out = result.stdout.str()
