@@ -68,9 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--goimage: no [tool.goimage] table in {config.rootpath / 'pyproject.toml'}. Add one "
             "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
         )
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistHooks(), "goimage-xdist")
     goconfig = config.stash[CONFIG_KEY]
+    if goconfig is not None and config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(), "goimage-xdist")
     if goconfig is not None and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_ResultsReporter(config, goconfig), "goimage-results")
 
