@@ -23,7 +23,13 @@ from .progress import ProgressPrinter, ProgressTail, WorkerProgress
 from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
 from .service import ServiceError
-from .session import GoImageSession, RunningService, built_tags, remove_built_images
+from .session import (
+    GoImageSession,
+    RunningService,
+    built_tags,
+    prune_run_dirs,
+    remove_built_images,
+)
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
 CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
@@ -106,6 +112,7 @@ def _run_identity(config: pytest.Config) -> tuple[str, Path]:
         run_id = new_run_id()
         base = Path(tempfile.gettempdir()) / "pytest-goimage"
         base.mkdir(parents=True, exist_ok=True)
+        prune_run_dirs(base)
         config.stash[_IDENTITY_KEY] = (
             run_id,
             Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base)),

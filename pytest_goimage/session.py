@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,6 +369,25 @@ class GoImageSession:
             return remove_owned_resources(self._client, self.owner)
         except CLEANUP_ERRORS:
             return []
+
+
+def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 86400.0) -> list[Path]:
+    """Remove old runs' folders (build logs and records) from `base`.
+
+    Failure messages point at build logs there, so the newest `keep` folders and any younger
+    than `min_age` seconds (a run still going, or one whose log is being read) stay.
+    """
+    folders = sorted(
+        (p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    now = time.time()
+    removed = []
+    for folder in folders[keep:]:
+        with contextlib.suppress(OSError):
+            if now - folder.stat().st_mtime >= min_age:
+                shutil.rmtree(folder)
+                removed.append(folder)
+    return removed
 
 
 def built_tags(shared_dir: Path) -> list[str]:

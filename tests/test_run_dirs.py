@@ -1,0 +1,52 @@
+"""Old runs' folders (build logs, build records) do not pile up in the temp directory."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.session import prune_run_dirs
+
+
+def _run_dir(base: Path, name: str, age_seconds: float) -> Path:
+    folder = base / name
+    folder.mkdir()
+    (folder / "backend-dockerfile-fed51f.build.log").write_text("#1 [internal] load\n")
+    stamp = time.time() - age_seconds
+    os.utime(folder, (stamp, stamp))
+    return folder
+
+
+def test_old_folders_beyond_the_newest_go(tmp_path: Path) -> None:
+    old = [_run_dir(tmp_path, f"old{i:02}", 3 * 86400 + i) for i in range(40)]
+    young = [_run_dir(tmp_path, f"young{i}", 60) for i in range(5)]
+    removed = prune_run_dirs(tmp_path, keep=30)
+    # 45 folders, the newest 30 stay: the 5 young ones and the 25 least old.
+    assert sorted(removed) == sorted(old[25:])
+    assert all(folder.exists() for folder in young + old[:25])
+
+
+def test_young_folders_stay_even_beyond_keep(tmp_path: Path) -> None:
+    """A run still going (or a log being read) is never pulled away, however many runs ran."""
+    folders = [_run_dir(tmp_path, f"run{i:02}", 3600 + i) for i in range(40)]
+    assert prune_run_dirs(tmp_path, keep=30) == []
+    assert all(folder.exists() for folder in folders)
+
+
+def test_plugin_prunes_at_the_start_of_a_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = pytester.path / "tmp"
+    (base / "pytest-goimage").mkdir(parents=True)
+    old = [_run_dir(base / "pytest-goimage", f"old{i:02}", 7 * 86400) for i in range(35)]
+    monkeypatch.setenv("TMPDIR", str(base))
+    (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    pytester.runpytest_subprocess("--goimage", "-k", "go-version").assert_outcomes(passed=1)
+    left = sorted(p.name for p in (base / "pytest-goimage").iterdir())
+    assert len(left) == 31, left  # the 30 newest earlier runs, and this run's
+    assert sum(1 for folder in old if folder.exists()) == 30
