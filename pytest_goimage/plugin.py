@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +319,25 @@ def goimage_service(
         pytest.fail(_fixture_failure("goimage_service", image, exc), pytrace=False)
     yield running
     session.release_service(image)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """Under a failed test that used `goimage_service`: is the service still up, and its logs."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if not report.failed or call.when != "call":
+        return
+    running = getattr(item, "funcargs", {}).get("goimage_service")
+    if not isinstance(running, RunningService):
+        return
+    try:
+        text = running.diagnosis()
+    except FIXTURE_ERRORS as exc:
+        text = _fixture_failure("goimage_service", running.image, exc)
+    report.sections.append((f"goimage service {running.image.dockerfile}", text))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -81,6 +81,24 @@ class RunningService:
         """Everything the service has logged so far (stdout and stderr)."""
         return self.container.logs()
 
+    def diagnosis(self, lines: int = 30) -> str:
+        """Whether the service still runs, whether its MinIO does, and its last log lines.
+
+        Shown under a failed test that used the service: a test that sees "connection
+        refused" usually failed because the service died, and this says so.
+        """
+        container = self.container
+        if container.container is None:
+            return f"{self.image.dockerfile}: the service container was already removed."
+        if container.exited():
+            state = f"{container.exit_summary()} during the tests"
+        else:
+            state = f"the container is running at {container.url}"
+        return (
+            f"{self.image.dockerfile} ({self.built.tag}): {state}.{self.minio.stopped_note()}\n"
+            f"{container.last_logs(lines)}"
+        )
+
     @property
     def docker_container(self) -> Any:
         """The docker-py Container, for exec, stop, stats and the like."""

@@ -254,6 +254,45 @@ def test_service_exiting_on_a_full_disk_is_named(
     assert "saving state: write /dev/full: no space left on device" in out
 
 
+def test_a_failed_custom_test_shows_that_the_service_died_and_its_logs(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The service turns healthy, then a background goroutine panics. The user's test only
+    sees "connection refused"; the report under it says the container exited, and why."""
+    root = example_copy(service_config())
+    run_at_startup(
+        root,
+        "\tgo func() {\n"
+        "\t\ttime.Sleep(1500 * time.Millisecond)\n"
+        '\t\tpanic("sync loop: assignment to entry in nil map")\n'
+        "\t}()\n",
+    )
+    pytester.makepyfile(
+        test_stays_up="""
+        import time
+        import requests
+
+        def test_fails_while_it_runs(goimage_service):
+            assert goimage_service.url == "nowhere"
+
+        def test_stays_up(goimage_service):
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                requests.get(goimage_service.url + "/health", timeout=2).raise_for_status()
+                time.sleep(0.1)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "test_stays_up.py")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert "goimage service Dockerfile.variant" in out, out
+    assert "the container exited with code 2 during the tests" in out, out
+    assert "panic: sync loop: assignment to entry in nil map" in out, out
+    # The first test failed while the service still ran: its section says so.
+    assert re.search(r"Dockerfile.variant \(\S+\): the container is running at http://127", out)
+    assert out.count("goimage service Dockerfile.variant") == 2, out
+
+
 def test_minio_dying_under_the_service_is_named(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
