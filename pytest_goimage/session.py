@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,9 +328,7 @@ class GoImageSession:
             server.stop()
         network = self._networks.pop(image.dockerfile, None)
         if network is not None and not self.keep:
-            # If it is still in use, the run-end sweep removes it by label.
-            with contextlib.suppress(*CLEANUP_ERRORS):
-                network.remove()
+            _remove_network(network)
 
     # -- the service ---------------------------------------------------------------------
 
@@ -379,14 +378,26 @@ class GoImageSession:
         """Remove everything this process started (unless --goimage-keep)."""
         if self._client is None or self.keep:
             return []
-        for dockerfile in list(self._services):
-            self.release_service(self.config.image(dockerfile))
-        for dockerfile in list(self._minios):
-            self.release_minio(self.config.image(dockerfile))
+        stops: list[Callable[[], None]] = [r.container.stop for r in self._services.values()]
+        stops += [server.stop for server in self._minios.values()]
+        networks = list(self._networks.values())
+        self._services, self._minios, self._networks = {}, {}, {}
+        # Each removal waits for the engine (kill and reap a process, tear down a bridge);
+        # they are independent, so they overlap instead of adding up. Networks go last:
+        # the engine refuses to remove one that a container still uses.
+        with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
+            list(pool.map(lambda stop: stop(), stops))
+            list(pool.map(_remove_network, networks))
         try:
             return remove_owned_resources(self._client, self.owner)
         except CLEANUP_ERRORS:
             return []
+
+
+def _remove_network(network: Any) -> None:
+    # If it is still in use, the run-end sweep removes it by label.
+    with contextlib.suppress(*CLEANUP_ERRORS):
+        network.remove()
 
 
 def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 86400.0) -> list[Path]:
