@@ -61,6 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_KEY] = None
     config.stash[CONFIG_ERROR_KEY] = None
+    if not hasattr(config, "workerinput"):
+        _remove_stale_report(config)
     try:
         config.stash[CONFIG_KEY] = load_config(config.rootpath)
     except ConfigError as exc:
@@ -374,16 +376,18 @@ class _ResultsReporter:
         return records
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.results.images:
+        path = self.config.getoption("goimage_report")
+        if not self.results.images and not path:
             return
         records = self.records()
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
-        path = self.config.getoption("goimage_report")
         try:
             if path:
+                # With no check run (no --goimage, all deselected) the report says failed:
+                # a gate must not pass images nobody checked.
                 write_report(Path(path), build_report(records, interrupted=interrupted))
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-            if step_summary:
+            if step_summary and records:
                 with open(step_summary, "a", encoding="utf-8") as handle:
                     handle.write(markdown_summary(records) + "\n")
         except OSError as exc:
@@ -396,6 +400,13 @@ class _ResultsReporter:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        path = self.config.getoption("goimage_report")
+        if not self.results.images and path:
+            terminalreporter.write_line(
+                f"goimage: no built-in check ran, so the JSON report {path} says failed: run "
+                "with --goimage, and keep -k/-m from deselecting every check.",
+                yellow=True,
+            )
         if not self.results.images or self.config.get_verbosity() < -1:
             return
         writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
@@ -405,9 +416,23 @@ class _ResultsReporter:
         )
         for line in lines:
             terminalreporter.write_line(line)
-        path = self.config.getoption("goimage_report")
         if path:
             terminalreporter.write_line(f"goimage: JSON report written to {path}")
+
+
+def _remove_stale_report(config: pytest.Config) -> None:
+    """A gate must never read the verdict of an earlier run: whatever stops this run before
+    it writes its own report (a usage error, a crash) leaves no report, so the gate fails."""
+    path = config.getoption("goimage_report", None)
+    if not path:
+        return
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--goimage-report={path}: cannot replace the earlier report there "
+            f"({exc.strerror}); choose a path this user can write."
+        ) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

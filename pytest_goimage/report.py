@@ -101,8 +101,8 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
 
 
 def build_report(images: list[ImageRecord], *, interrupted: bool = False) -> dict[str, Any]:
-    """The `--goimage-report` document: `failed` when any check failed or errored, or when
-    the run was interrupted (then also `"interrupted": true`)."""
+    """The `--goimage-report` document: `failed` when any check failed or errored, when no
+    image was checked, or when the run was interrupted (then also `"interrupted": true`)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -110,7 +110,7 @@ def build_report(images: list[ImageRecord], *, interrupted: bool = False) -> dic
                     f"{image.dockerfile}::{name}: outcome {check.outcome!r} is not one of "
                     f"{', '.join(CHECK_OUTCOMES)}"
                 )
-    failed = interrupted or any(image.failed for image in images)
+    failed = interrupted or not images or any(image.failed for image in images)
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "outcome": FAILED if failed else PASSED,

@@ -197,11 +197,13 @@ def test_top_level_outcome(
     assert errors(validator, report) == []
 
 
-def test_no_images_is_a_valid_passing_report(validator: Draft202012Validator) -> None:
+def test_no_images_checked_fails_the_gate(validator: Draft202012Validator) -> None:
     report = build_report([])
-    assert report["outcome"] == "passed"
+    assert report["outcome"] == "failed"
     assert report["images"] == []
     assert errors(validator, report) == []
+    # The schema refuses a report that passes without having checked anything.
+    assert errors(validator, {**report, "outcome": "passed"}) != []
 
 
 def test_unknown_check_outcome_is_refused() -> None:

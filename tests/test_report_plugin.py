@@ -112,6 +112,38 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert "Dockerfile.big" in markdown and "over the size_budget" in markdown
 
 
+def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: Path) -> None:
+    """A gate reads the file this run wrote or finds none: never an earlier run's verdict."""
+    report_path = pytester.path / "goimage.json"
+    stale = '{"schema": "pytest-goimage/v1", "outcome": "passed", "images": []}'
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+
+    # Every check deselected: a report that says failed, and a line saying why.
+    report_path.write_text(stale)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-k", "nothing-matches", f"--goimage-report={report_path}"
+    )
+    report = json.loads(report_path.read_text())
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+    assert (report["outcome"], report["images"]) == ("failed", [])
+    result.stdout.fnmatch_lines(["goimage: no built-in check ran, so the JSON report * says failed*"])
+
+    # A collection error in the user's tests: the run fails before any check, and says so.
+    report_path.write_text(stale)
+    pytester.makepyfile(test_broken="import no_such_module_here\n")
+    result = pytester.runpytest_subprocess("--goimage", f"--goimage-report={report_path}")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert json.loads(report_path.read_text())["outcome"] == "failed"
+
+    # A usage error stops pytest before the session: no report at all, so the gate fails.
+    report_path.write_text(stale)
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nsize_budget = \"huge\"\n")
+    result = pytester.runpytest_subprocess("--goimage", f"--goimage-report={report_path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "size_budget" in result.stderr.str()
+    assert not report_path.exists()
+
+
 def test_dependent_checks_skip_naming_the_failed_build(
     pytester: pytest.Pytester, tiny_project: Path
 ) -> None:
