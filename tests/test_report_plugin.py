@@ -126,7 +126,9 @@ def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: 
     report = json.loads(report_path.read_text())
     jsonschema.Draft202012Validator(load_schema()).validate(report)
     assert (report["outcome"], report["images"]) == ("failed", [])
-    result.stdout.fnmatch_lines(["goimage: no built-in check ran, so the JSON report * says failed*"])
+    result.stdout.fnmatch_lines(
+        ["goimage: no built-in check ran, so the JSON report * says failed*"]
+    )
 
     # A collection error in the user's tests: the run fails before any check, and says so.
     report_path.write_text(stale)
@@ -137,7 +139,7 @@ def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: 
 
     # A usage error stops pytest before the session: no report at all, so the gate fails.
     report_path.write_text(stale)
-    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nsize_budget = \"huge\"\n")
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "huge"\n')
     result = pytester.runpytest_subprocess("--goimage", f"--goimage-report={report_path}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "size_budget" in result.stderr.str()
