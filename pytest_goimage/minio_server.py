@@ -20,6 +20,27 @@ MINIO_PORT = "9000/tcp"
 NETWORK_ALIAS = "minio"
 
 
+SERVER_ARGS = ["server", "/data", "--address", ":9000"]
+
+
+def server_command(image_config: dict[str, Any]) -> list[str] | None:
+    """The command to add so that `minio_image` starts a server, or None to run it as built.
+
+    The official image's CMD is a bare `minio` (its entrypoint script prefixes `minio` to
+    arguments that are not a command): run as is, it prints usage and exits. An image whose
+    ENTRYPOINT/CMD already names `server`, or runs its own start script, is left alone.
+    """
+    entrypoint = list(image_config.get("Entrypoint") or [])
+    cmd = list(image_config.get("Cmd") or [])
+    if "server" in entrypoint + cmd or cmd not in ([], ["minio"]):
+        return None
+    if not entrypoint:
+        return ["minio", *SERVER_ARGS]
+    if entrypoint[-1].endswith(("minio", ".sh")):
+        return SERVER_ARGS
+    return None
+
+
 @dataclass
 class MinioServer:
     """One MinIO container. Use `start()`, then `client`, `url`, `internal_url`; `stop()` removes it."""
@@ -42,6 +63,9 @@ class MinioServer:
             kwargs["networking_config"] = {
                 self.network: docker_client.api.create_endpoint_config(aliases=[NETWORK_ALIAS])
             }
+        command = server_command(docker_client.images.get(self.image).attrs.get("Config") or {})
+        if command:
+            kwargs["command"] = command
         self.container = docker_client.containers.create(
             self.image,
             environment={
@@ -99,7 +123,11 @@ class MinioServer:
                 else f"did not answer /minio/health/live within {timeout:.0f}s"
             )
             raise MinioError(
-                f"MinIO from image {self.image} {why}. Last log lines:\n{logs or '    (none)'}"
+                f"MinIO from image {self.image} {why}. pytest-goimage runs a MinIO image's own "
+                "ENTRYPOINT/CMD, adding `server /data --address :9000` only when CMD is a bare "
+                "`minio`; the image must serve the S3 API on port 9000 and take its credentials "
+                "from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD. Last log lines:\n"
+                f"{logs or '    (none)'}"
             )
         self.ready_seconds = time.monotonic() - started
 

@@ -133,7 +133,7 @@ class GoImageSession:
     _engine_error: EngineError | None = None
     _built: dict[str, BuiltImage] = field(default_factory=dict)
     _failed: dict[str, GoImageError] = field(default_factory=dict)
-    _minio_image: str | None = None
+    _minio_images: dict[str, str | GoImageError] = field(default_factory=dict)
     _minios: dict[str, MinioServer] = field(default_factory=dict)
     _networks: dict[str, Any] = field(default_factory=dict)
     _services: dict[str, RunningService] = field(default_factory=dict)
@@ -299,17 +299,14 @@ class GoImageSession:
         if image.dockerfile in self._minios:
             return self._minios[image.dockerfile]
         client = self.client
-        if self._minio_image is None or image.minio_image:
-            self._minio_image = ensure_minio_image(
-                client, image.minio_image, lambda message: self.progress("minio", message, False)
-            )
+        minio_image = self._minio_image_for(image)
         network = client.networks.create(
             f"goimage-{self.owner}-{image_key(image.dockerfile)}",
             labels=resource_labels(self.owner, "network", str(self.config.project)),
         )
         self._networks[image.dockerfile] = network
         server = MinioServer(
-            image=self._minio_image,
+            image=minio_image,
             run_id=self.owner,
             network=network.name,
             project=str(self.config.project),
@@ -321,6 +318,24 @@ class GoImageSession:
             raise
         self._minios[image.dockerfile] = server
         return server
+
+    def _minio_image_for(self, image: ImageConfig) -> str:
+        """The image's MinIO image, resolved (or built from source) once per run: a failure is
+        remembered too, so a missing Go or proxy costs one attempt, not one per check."""
+        wanted = image.minio_image or ""
+        known = self._minio_images.get(wanted)
+        if isinstance(known, GoImageError):
+            raise known
+        if known is None:
+            try:
+                known = ensure_minio_image(
+                    self.client, wanted or None, lambda msg: self.progress("minio", msg, False)
+                )
+            except GoImageError as exc:
+                self._minio_images[wanted] = exc
+                raise
+            self._minio_images[wanted] = known
+        return known
 
     def release_minio(self, image: ImageConfig) -> None:
         server = self._minios.pop(image.dockerfile, None)

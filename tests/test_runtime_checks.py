@@ -15,6 +15,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from pytest_goimage.minio_image import ensure_minio_image
+from pytest_goimage.minio_server import SERVER_ARGS, server_command
 from tests.conftest import plugin_resources, run_pytest_until
 
 ENV = """
@@ -98,6 +100,100 @@ def test_goimage_minio_fixture(
         """
     )
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+# A MinIO image laid out like the official one: a shell entrypoint that puts `minio` before
+# arguments that are not a command, and a bare `minio` CMD that alone only prints usage.
+OFFICIAL_LAYOUT_DOCKERFILE = """\
+FROM {minio} AS minio
+FROM alpine:3.22
+COPY --from=minio /usr/bin/minio /usr/bin/minio
+COPY entrypoint.sh /usr/bin/entrypoint.sh
+ENTRYPOINT ["/usr/bin/entrypoint.sh"]
+CMD ["minio"]
+"""
+OFFICIAL_LAYOUT_ENTRYPOINT = """\
+#!/bin/sh
+if [ -n "$1" ] && [ "$1" != "minio" ]; then set -- minio "$@"; fi
+exec "$@"
+"""
+
+
+def test_minio_image_laid_out_like_the_official_one_serves(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    tmp_path: Path,
+    no_leaks: None,
+) -> None:
+    """`minio_image` for one image only: that image's MinIO runs it (as a server, though its
+    CMD is a bare `minio`), the other image keeps the default, and both pass."""
+    default = ensure_minio_image(docker_client, None, lambda message: None)
+    (tmp_path / "Dockerfile").write_text(OFFICIAL_LAYOUT_DOCKERFILE.format(minio=default))
+    (tmp_path / "entrypoint.sh").write_text(OFFICIAL_LAYOUT_ENTRYPOINT)
+    (tmp_path / "entrypoint.sh").chmod(0o755)
+    official = "goimage-test/minio-official-layout:1"
+    docker_client.images.build(path=str(tmp_path), tag=official, rm=True)
+    example_copy(
+        f"""
+        [tool.goimage]
+        dockerfiles = ["backend/Dockerfile", "Dockerfile.prod"]
+        bucket = "bookmarks"
+        startup_timeout = "10s"
+
+        [[tool.goimage.image]]
+        dockerfile = "Dockerfile.prod"
+        minio_image = "{official}"
+        {ENV}
+        """
+    )
+    pytester.makepyfile(
+        test_which=f"""
+        def test_which_minio(goimage, goimage_minio):
+            expected = {{"Dockerfile.prod": "{official}", "backend/Dockerfile": "{default}"}}
+            assert goimage_minio.image == expected[goimage.dockerfile]
+        """
+    )
+    try:
+        result = pytester.runpytest_subprocess(
+            "--goimage", "-v", "-p", "no:randomly", "-k", "bucket or health or which_minio"
+        )
+    finally:
+        docker_client.images.remove(official)
+    result.assert_outcomes(passed=6)
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "cmd", "expected"),
+    [
+        # The official image: an entrypoint script and a bare `minio`.
+        (["/usr/bin/docker-entrypoint.sh"], ["minio"], SERVER_ARGS),
+        # Our own source build names `server` already.
+        (["/usr/bin/minio"], ["server", "/data", "--address", ":9000", "--quiet"], None),
+        # The binary as entrypoint with no arguments; the binary on PATH and nothing else.
+        (["/usr/bin/minio"], None, SERVER_ARGS),
+        (None, ["minio"], ["minio", *SERVER_ARGS]),
+        (None, None, ["minio", *SERVER_ARGS]),
+        # An image with its own start script (as Bitnami's) is run as built.
+        (["/opt/scripts/entrypoint.sh"], ["/opt/scripts/run.sh"], None),
+    ],
+)
+def test_server_command_only_completes_a_bare_minio(
+    entrypoint: list[str] | None, cmd: list[str] | None, expected: list[str] | None
+) -> None:
+    assert server_command({"Entrypoint": entrypoint, "Cmd": cmd}) == expected
+
+
+def test_a_minio_image_that_cannot_be_had_is_tried_once(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """No registry here: the pull fails once, and every check that needs MinIO says why."""
+    example_copy(service_config(extra='minio_image = "goimage-test/no-such-minio:1"'))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result) == {"bucket": "FAILED", "health": "FAILED"}, result.stdout.str()
+    out = result.stdout.str()
+    assert out.count("pulling goimage-test/no-such-minio:1") == 1, out
+    assert out.count("minio_image = 'goimage-test/no-such-minio:1' is not on the engine") >= 2
 
 
 def test_service_fixture_and_checks_pass(
