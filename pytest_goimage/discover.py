@@ -10,9 +10,19 @@ SKIPPED_DIRS = frozenset({".git", "vendor", "node_modules", "testdata"})
 _PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile")
 
 
+# Names that match the patterns but are not Dockerfiles: docs, backups, templates that a
+# tool renders into a Dockerfile, and BuildKit's per-Dockerfile ignore files.
+_NOT_DOCKERFILES = (
+    ".md", ".rst", ".txt", ".orig", ".bak", ".swp", "~",
+    ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".in",
+    ".dockerignore",
+)  # fmt: skip
+
+
 def is_dockerfile_name(name: str) -> bool:
-    """True for `Dockerfile`, `Dockerfile.prod` and `api.Dockerfile` (not `Dockerfile.md`-like docs)."""
-    if name.endswith((".md", ".txt", ".orig", ".bak", ".swp", "~")):
+    """True for `Dockerfile`, `Dockerfile.prod` and `api.Dockerfile`; false for docs, backups,
+    templates (`Dockerfile.j2`) and ignore files (`Dockerfile.dockerignore`)."""
+    if name.endswith(_NOT_DOCKERFILES):
         return False
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in _PATTERNS)
 
@@ -21,7 +31,8 @@ def discover_dockerfiles(project: Path) -> list[str]:
     """Dockerfile paths below `project`, relative to it, in a stable order (top level first)."""
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(project):
-        # Prune in place so os.walk never descends into vendored or test-data trees.
+        # Prune in place so os.walk never descends into vendored or test-data trees, nor into
+        # hidden folders (.devcontainer, .github): their Dockerfiles are tooling, not images.
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             if is_dockerfile_name(name):

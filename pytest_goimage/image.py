@@ -76,6 +76,11 @@ class ImageConfigView:
     healthcheck: dict[str, Any] | None
     working_dir: str
 
+    @property
+    def ports(self) -> list[str]:
+        """The EXPOSEd ports ("8080/tcp"), as SPEC.md names them; same as `exposed_ports`."""
+        return self.exposed_ports
+
 
 @dataclass
 class BuiltImage:

@@ -39,7 +39,10 @@ def parse_size(value: object) -> int:
         raise ValueError(
             f'cannot read {value!r} as a size; write e.g. "40MB", "512KiB", "1.5GiB" or bytes'
         )
-    return int(float(match.group(1)) * _SIZE_UNITS[unit])
+    size = float(match.group(1)) * _SIZE_UNITS[unit]
+    if not math.isfinite(size):
+        raise ValueError(f"{value[:40]!r}... is too large to be a size")
+    return int(size)
 
 
 def parse_duration(value: object) -> float:
@@ -59,7 +62,7 @@ def parse_duration(value: object) -> float:
             break
         total += float(part.group(1)) * _DURATION_UNITS[part.group(2)]
         pos = part.end()
-    if not text or pos != len(text) or total <= 0:
+    if not text or pos != len(text) or not 0 < total < math.inf:
         raise ValueError(
             f'cannot read {value!r} as a duration; write e.g. "30s", "500ms", "2m" or "1m30s"'
         )

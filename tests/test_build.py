@@ -40,7 +40,10 @@ def test_example_builds_every_dockerfile_once_under_xdist(
         test_model="""
         def test_model(goimage):
             assert goimage.id.startswith("sha256:")
-            assert goimage.config.exposed_ports == ["8080/tcp"]
+            assert goimage.config.exposed_ports == goimage.config.ports == ["8080/tcp"]
+            assert goimage.config.entrypoint or goimage.config.cmd
+            if goimage.dockerfile == "Dockerfile.prod":
+                assert goimage.config.user == "65532:65532"
             assert goimage.size > 1_000_000
             instructions = [layer.instruction for layer in goimage.layers]
             assert any(i.startswith("COPY") and "/out/" in i or "/src/main" in i for i in instructions), instructions

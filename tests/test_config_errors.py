@@ -44,6 +44,14 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*pyproject.toml*key 'size_budget': cannot read '40 parsecs' as a size*",
         ),
         (
+            f"[tool.goimage]\nsize_budget = '{'9' * 400}MB'\n",
+            "*key 'size_budget': '99999*'... is too large to be a size*",
+        ),
+        (
+            f"[tool.goimage]\nstartup_timeout = '{'9' * 400}s'\n",
+            "*key 'startup_timeout': cannot read '99999*' as a duration*",
+        ),
+        (
             "[tool.goimage]\nstartup_timeout = 'soon'\n",
             "*pyproject.toml*key 'startup_timeout': cannot read 'soon' as a duration*",
         ),
@@ -81,6 +89,8 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "wrong-type",
         "bool-for-int",
         "bad-size",
+        "size-overflows",
+        "duration-overflows",
         "bad-duration",
         "bad-tolerance",
         "missing-dockerfile",
@@ -147,7 +157,13 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         "Dockerfile.prod",
         "vendor/x/Dockerfile",
         "testdata/Dockerfile",
+        "node_modules/pkg/Dockerfile",
+        ".devcontainer/Dockerfile",
         "docs/Dockerfile.md",
+        "Dockerfile.prod.dockerignore",
+        "Dockerfile.dockerignore",
+        "deploy/Dockerfile.j2",
+        "deploy/Dockerfile.tmpl",
     ):
         target = pytester.path / path
         target.parent.mkdir(parents=True, exist_ok=True)

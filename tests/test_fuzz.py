@@ -68,7 +68,15 @@ def test_config_parser(table: dict[str, object]) -> None:
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans()))
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.from_regex(r"\A[0-9]{1,400}(\.[0-9]{1,5})?(MB|GiB|ms|s|m|h|%)?\Z"),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.booleans(),
+    )
+)
 def test_units(value: object) -> None:
     for parse in (parse_size, parse_duration, parse_ratio):
         try:
