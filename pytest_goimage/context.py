@@ -1,4 +1,5 @@
-"""The build context as the engine receives it: a tar of the context dir minus `.dockerignore`."""
+"""The build context as the engine receives it: a tar of the context dir minus what the
+applicable ignore file (`<Dockerfile>.dockerignore`, else `.dockerignore`) excludes."""
 
 from __future__ import annotations
 
@@ -14,10 +15,20 @@ from docker.utils.build import exclude_paths
 OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
 
 
-def dockerignore_patterns(context: Path) -> list[str]:
-    """The context's `.dockerignore` patterns (comments and blank lines dropped)."""
-    path = context / ".dockerignore"
-    if not path.is_file():
+def ignore_file(context: Path, dockerfile: Path | None) -> Path | None:
+    """The ignore file BuildKit applies: `<Dockerfile>.dockerignore` beside the Dockerfile
+    wins over the context's `.dockerignore`; None when neither exists."""
+    candidates = [Path(f"{dockerfile}.dockerignore")] if dockerfile is not None else []
+    for path in [*candidates, context / ".dockerignore"]:
+        if path.is_file():
+            return path
+    return None
+
+
+def dockerignore_patterns(context: Path, dockerfile: Path | None = None) -> list[str]:
+    """The applicable ignore file's patterns (comments and blank lines dropped)."""
+    path = ignore_file(context, dockerfile)
+    if path is None:
         return []
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
@@ -31,12 +42,14 @@ def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:
         return None
 
 
-def context_files(context: Path, dockerfile_name: str | None) -> list[str]:
-    """Paths (relative, sorted) that the context sends, `.dockerignore` applied."""
-    # exclude_paths always keeps the Dockerfile, as the docker CLI does.
-    return sorted(
-        exclude_paths(str(context), dockerignore_patterns(context), dockerfile=dockerfile_name)
+def context_files(context: Path, dockerfile: Path | None) -> list[str]:
+    """Paths (relative, sorted) that the context sends, the ignore file applied."""
+    name = (dockerfile_name_in_context(dockerfile, context) if dockerfile else None) or (
+        OUTSIDE_DOCKERFILE
     )
+    # exclude_paths always keeps the Dockerfile, as the docker CLI does.
+    patterns = dockerignore_patterns(context, dockerfile)
+    return sorted(exclude_paths(str(context), patterns, dockerfile=name))
 
 
 def context_tar(context: Path, dockerfile: Path) -> tuple[IO[bytes], str]:
@@ -45,7 +58,7 @@ def context_tar(context: Path, dockerfile: Path) -> tuple[IO[bytes], str]:
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
     # GNU format: the engine's BuildKit path misreads PAX headers (Python's default) as text.
     with tarfile.open(fileobj=spool, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for rel in context_files(context, name or OUTSIDE_DOCKERFILE):
+        for rel in context_files(context, dockerfile):
             full = os.path.join(context, rel)
             tar.add(full, arcname=rel, recursive=False)
         if name is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from .build import BuildTrace
 from .buildkit_trace import Vertex
-from .context import context_files, dockerfile_name_in_context
+from .context import context_files, dockerfile_name_in_context, ignore_file
 from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
 from .tracking import ignore_rule_for
 
@@ -112,7 +113,7 @@ def diagnose(
     if package:
         return Diagnosis(
             f"{head}: Go package {package.group(1)} is imported but its source is not in the "
-            f"{ctx_note}. {_package_hint(package.group(1), context)}\n"
+            f"{ctx_note}. {_package_hint(package.group(1), context, dockerfile)}\n"
             f"{_block(go_lines)}{log_note}",
             "go-missing-package",
         )
@@ -200,7 +201,7 @@ def _package_dir(package: str, context: Path) -> Path | None:
     return None
 
 
-def _package_hint(package: str, context: Path) -> str:
+def _package_hint(package: str, context: Path, dockerfile: Path) -> str:
     """Why the package's source is missing: a git ignore rule, .dockerignore, or never added."""
     directory = _package_dir(package, context)
     if directory is None:
@@ -221,9 +222,11 @@ def _package_hint(package: str, context: Path) -> str:
             "runtime data) and commit the package."
         )
     if directory.is_dir():
-        sent = context_files(context, None)
+        sent = context_files(context, dockerfile)
         if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
-            return f"{rel}/ exists here but .dockerignore keeps its .go files out of the context."
+            ignore = ignore_file(context, dockerfile)
+            where = os.path.relpath(ignore, context) if ignore else ".dockerignore"
+            return f"{rel}/ exists here but {where} keeps its .go files out of the context."
         return f"{rel}/ exists in your working tree; check that it is committed."
     return f"{rel}/ does not exist in the build context: restore or commit it."
 

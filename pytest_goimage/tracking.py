@@ -55,10 +55,10 @@ def repository_root(path: Path) -> Path:
     return Path(result.stdout.strip()).resolve()
 
 
-def untracked_inputs(context: Path, dockerfile_name: str | None) -> list[UntrackedInput]:
-    """Go build inputs the context sends (after .dockerignore) that git does not track."""
+def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedInput]:
+    """Go build inputs the context sends (after its ignore file) that git does not track."""
     root = repository_root(context)
-    sent = [p for p in context_files(context, dockerfile_name) if is_build_input(p)]
+    sent = [p for p in context_files(context, dockerfile) if is_build_input(p)]
     if not sent:
         return []
     prefix = context.resolve().relative_to(root).as_posix()

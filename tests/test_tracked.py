@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import go_app
+
 TOML = """
 [tool.goimage]
 dockerfiles = ["backend/Dockerfile"]
@@ -112,3 +114,33 @@ def test_clean_checkout_build_points_at_the_ignore_rule(
     ), out
     assert f"A git ignore rule hides backend/pkg/storage/ (.gitignore:{line}: storage/)" in out, out
     assert "Traceback" not in out
+
+
+def test_a_dockerfiles_own_ignore_file_wins_as_in_buildkit(pytester: pytest.Pytester) -> None:
+    """`Dockerfile.dockerignore` replaces `.dockerignore` for that Dockerfile, as the docker CLI
+    does: the build sends `app` (which .dockerignore excludes for other Dockerfiles), and
+    `tracked` ignores the scratch sources that only the Dockerfile's own file keeps out."""
+    root = pytester.path
+    go_app(root)
+    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / ".dockerignore").write_text("app\n")
+    (root / "Dockerfile.dockerignore").write_text(
+        "# the binary goes in; scratch stays out\nscratch/\n"
+    )
+    (root / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "initial")
+    (root / "scratch").mkdir()
+    (root / "scratch" / "try.go").write_text("package scratch\n")  # never committed
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "tracked or build")
+    result.assert_outcomes(passed=2)
+
+    # Without the Dockerfile's own file, .dockerignore applies: `app` is not sent, and the
+    # build names the COPY that failed; scratch/try.go is sent but untracked.
+    (root / "Dockerfile.dockerignore").unlink()
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "tracked or build")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert "scratch/try.go" in out
+    assert "Dockerfile:2" in out and "app" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..config import ImageConfig
-from ..context import OUTSIDE_DOCKERFILE, dockerfile_name_in_context
 from ..session import GoImageSession
 from ..tracking import NotARepository, untracked_inputs
 from .base import CheckFailed, CheckSkipped
@@ -12,9 +11,8 @@ MAX_LISTED = 15
 
 
 def run(session: GoImageSession, image: ImageConfig) -> None:
-    name = dockerfile_name_in_context(image.dockerfile_path, image.context_path)
     try:
-        missing = untracked_inputs(image.context_path, name or OUTSIDE_DOCKERFILE)
+        missing = untracked_inputs(image.context_path, image.dockerfile_path)
     except NotARepository as exc:
         raise CheckSkipped(
             f"{image.dockerfile}: {exc}, so there is no clean checkout to compare with."
