@@ -164,7 +164,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     images = tuple(
         _image(
             dockerfile,
-            {**table, **overrides.get(dockerfile, {})},
+            _merged(table, overrides.get(dockerfile, {})),
             where if dockerfile not in overrides else f"{where} image {dockerfile!r}",
             rootdir=rootdir,
             project=project,
@@ -173,6 +173,20 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         for dockerfile in dockerfiles
     )
     return GoImageConfig(rootdir=rootdir, source=source, project=project, images=images)
+
+
+# Tables that a per-image entry extends key by key instead of replacing: an image that adds
+# one build argument or one variable keeps the shared ones.
+_MERGED_TABLES = ("env", "build_args")
+
+
+def _merged(table: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    values = {**table, **override}
+    for key in _MERGED_TABLES:
+        shared, own = table.get(key), override.get(key)
+        if isinstance(shared, dict) and isinstance(own, dict):
+            values[key] = {**shared, **own}
+    return values
 
 
 def _image(

@@ -146,10 +146,14 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         """
         [tool.goimage]
         size_budget = "40MB"
+        [tool.goimage.env]
+        STORAGE_BUCKET = "{bucket}"
+        LOG_LEVEL = "info"
         [[tool.goimage.image]]
         dockerfile = "deploy/api.Dockerfile"
         size_budget = "1.5GiB"
         startup_timeout = "1m30s"
+        env = { LOG_LEVEL = "debug", FEATURE = "on" }
         """,
     )
     for path in (
@@ -178,6 +182,11 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
             assert images["deploy/api.Dockerfile"].startup_timeout == 90.0
             assert images["Dockerfile"].startup_timeout == 30.0
             assert images["Dockerfile"].health_path == "/health"
+            # A per-image env extends the shared one, key by key.
+            assert images["Dockerfile"].env == {"STORAGE_BUCKET": "{bucket}", "LOG_LEVEL": "info"}
+            assert images["deploy/api.Dockerfile"].env == {
+                "STORAGE_BUCKET": "{bucket}", "LOG_LEVEL": "debug", "FEATURE": "on"
+            }
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
