@@ -8,10 +8,13 @@ import socket
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlparse
 
 import docker
 import docker.errors
 import requests
+from docker.context import ContextAPI
+from docker.context.config import get_current_context_name
 
 from .errors import EngineError
 
@@ -106,9 +109,68 @@ def remove_stale_resources(client: Any) -> list[str]:
     return removed
 
 
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+
+
+def current_context() -> Any | None:
+    """The docker CLI context in use (`DOCKER_CONTEXT`, else `docker context use`), or None for
+    the default one. DOCKER_HOST wins over any context, as in the CLI."""
+    if os.environ.get("DOCKER_HOST"):
+        return None
+    name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name()
+    if not name or name == "default":
+        return None
+    context = ContextAPI.get_context(name)
+    if context is None:
+        raise EngineError(
+            f"The docker context {name!r} (from "
+            f"{'DOCKER_CONTEXT' if os.environ.get('DOCKER_CONTEXT') else 'docker context use'}) "
+            "does not exist. List them with `docker context ls`, or unset it."
+        )
+    return context
+
+
+def engine_host() -> str:
+    """The engine's address: DOCKER_HOST, else the current docker context's, else the default."""
+    try:
+        context = current_context()
+    except EngineError:
+        context = None
+    if context is not None and context.Host:
+        return str(context.Host)
+    return os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+
+
 def engine_address() -> str:
-    """Where the engine is expected, as a user would configure it."""
-    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock (the default)"
+    """Where the engine is expected, as a user would recognise it."""
+    if os.environ.get("DOCKER_HOST"):
+        return os.environ["DOCKER_HOST"]
+    try:
+        context = current_context()
+    except EngineError:
+        context = None
+    if context is not None:
+        return f"{context.Host} (docker context {context.Name!r})"
+    return f"{DEFAULT_HOST} (the default)"
+
+
+def runs_here(host: str) -> bool:
+    """True when the engine at `host` runs on this machine, so ports it publishes on
+    127.0.0.1 are this machine's. A TCP address is local when this machine can bind it."""
+    parsed = urlparse(host)
+    if parsed.scheme in ("unix", "npipe", ""):
+        return True
+    if parsed.scheme not in ("tcp", "http", "https") or not parsed.hostname:
+        return False  # ssh:// and the like reach another machine
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    for family, kind, proto, _, address in infos:
+        with contextlib.suppress(OSError), socket.socket(family, kind, proto) as probe:
+            probe.bind((address[0], 0))
+            return True
+    return False
 
 
 def engine_lost(exc: BaseException, during: str) -> EngineError:
@@ -121,9 +183,16 @@ def engine_lost(exc: BaseException, during: str) -> EngineError:
 
 
 def connect() -> Any:
-    """A docker-py client that has answered a ping; honours DOCKER_HOST and DOCKER_TLS_VERIFY."""
+    """A docker-py client that has answered a ping; honours DOCKER_HOST (with DOCKER_TLS_VERIFY)
+    and, without it, the docker CLI's current context."""
+    context = current_context()
     try:
-        client = docker.from_env(timeout=300)
+        if context is not None:
+            client = docker.DockerClient(
+                base_url=context.Host, tls=context.TLSConfig or False, timeout=300
+            )
+        else:
+            client = docker.from_env(timeout=300)
         client.ping()
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
         raise EngineError(

@@ -14,6 +14,8 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .engine import engine_host
+
 OPAQUE_XATTRS = ("trusted.overlay.opaque", "user.overlay.opaque")
 MAX_SYMLINKS = 16
 
@@ -24,10 +26,10 @@ class NotLocal(Exception):
 
 def layer_dirs(inspect: dict[str, Any]) -> list[Path]:
     """The image's layer diff directories, top-most first; NotLocal when unusable."""
-    host = os.environ.get("DOCKER_HOST", "")
-    if host and not host.startswith("unix://"):
+    host = engine_host()
+    if not host.startswith("unix://"):
         # A remote engine's layer paths could exist here by accident; never read them.
-        raise NotLocal(f"DOCKER_HOST={host} is not a local socket")
+        raise NotLocal(f"the engine at {host} is not behind a local socket")
     driver = inspect.get("GraphDriver") or {}
     if driver.get("Name") != "overlay2":
         raise NotLocal(f"storage driver {driver.get('Name')!r}")

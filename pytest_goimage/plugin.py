@@ -15,7 +15,7 @@ from .checks import CHECKS, Check
 from .checks.base import CheckFailed, CheckSkipped
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
-from .engine import LABEL_RUN, new_run_id
+from .engine import LABEL_RUN, engine_address, new_run_id
 from .errors import OUTSIDE_ERRORS, ConfigError, EngineError, GoImageError, describe_outside_error
 from .image import BuiltImage
 from .minio_server import MinioServer
@@ -347,7 +347,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if goconfig is None:
         return None
     names = ", ".join(image.dockerfile for image in goconfig.images)
-    engine = os.environ.get("DOCKER_HOST", "default socket")
+    engine = engine_address()
     _, shared = _run_identity(config)
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine}",

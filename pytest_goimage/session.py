@@ -28,10 +28,13 @@ from .diagnose import diagnose, undeclared_build_args
 from .engine import (
     LABEL_PREFIX,
     connect,
+    engine_address,
+    engine_host,
     keep_resources,
     remove_owned_resources,
     remove_stale_resources,
     resource_labels,
+    runs_here,
 )
 from .errors import CLEANUP_ERRORS, BuildFailed, EngineError, GoImageError
 from .image import BuiltImage, load_image
@@ -299,6 +302,16 @@ class GoImageSession:
         if image.dockerfile in self._minios:
             return self._minios[image.dockerfile]
         client = self.client
+        host = engine_host()
+        if not runs_here(host):
+            raise ServiceError(
+                f"{image.dockerfile}: the Docker engine at {engine_address()} runs on another "
+                "machine, so the ports its containers (MinIO, the service) publish on its "
+                "127.0.0.1 cannot be reached from here, and pytest-goimage never publishes them "
+                "on other addresses. Run the bucket and health checks and the goimage_minio and "
+                "goimage_service fixtures against an engine on this machine, or deselect them "
+                "here (-k 'not bucket and not health'); builds and inspection work remotely."
+            )
         minio_image = self._minio_image_for(image)
         network = client.networks.create(
             f"goimage-{self.owner}-{image_key(image.dockerfile)}",

@@ -21,6 +21,7 @@ class EngineProxy:
         self.listener.bind(str(path))
         self.listener.listen(64)
         self.open: list[socket.socket] = []
+        self.connections = 0  # how many clients came through: proof that they used this path
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -38,6 +39,7 @@ class EngineProxy:
             upstream.connect(self.engine)
             with self.lock:
                 self.open += [client, upstream]
+                self.connections += 1
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 

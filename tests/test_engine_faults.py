@@ -12,6 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from pytest_goimage.engine import runs_here
 from tests.conftest import go_app, plugin_resources, run_pytest_until
 from tests.engine_proxy import EngineProxy
 from tests.test_runtime_checks import service_config
@@ -125,3 +126,71 @@ def test_disk_full_during_a_build_is_named(pytester: pytest.Pytester, no_leaks: 
     ), out
     assert "docker system df" in out
     assert "Traceback" not in out
+
+
+def _docker_context(config_dir: Path, name: str, host: str) -> None:
+    """Create and select a docker CLI context in `config_dir`, the way a user does."""
+    cli = "/usr/local/bin/docker" if Path("/usr/local/bin/docker").exists() else "docker"
+    env = {"DOCKER_CONFIG": str(config_dir), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+    for args in (["context", "create", name, "--docker", f"host={host}"], ["context", "use", name]):
+        subprocess.run([cli, *args], env=env, check=True, capture_output=True)
+
+
+def test_the_docker_cli_context_is_honoured(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without DOCKER_HOST, `docker context use` decides the engine, as for the CLI: builds go
+    through the context's socket (a relay here, which counts them), and a context whose
+    engine is down is named in the one error."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "config"))
+    proxy = EngineProxy(tmp_path / "relay.sock")
+    try:
+        _docker_context(tmp_path / "config", "relay", proxy.docker_host)
+        result = pytester.runpytest_subprocess("--goimage", "-k", "build or static")
+        result.assert_outcomes(passed=2)
+        result.stdout.fnmatch_lines(
+            [
+                f"goimage: 1 image(s): Dockerfile; engine: {proxy.docker_host} (docker context 'relay')"
+            ]
+        )
+        assert proxy.connections > 0
+    finally:
+        proxy.cut()
+
+    # The context's engine is gone: one clear error that names the context.
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build or static")
+    result.assert_outcomes(failed=1, skipped=1)
+    assert f"Cannot reach the Docker engine at {proxy.docker_host} (docker context 'relay')" in (
+        result.stdout.str()
+    )
+
+    # DOCKER_CONTEXT names a context that does not exist.
+    monkeypatch.setenv("DOCKER_CONTEXT", "no-such-context")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=1)
+    assert "The docker context 'no-such-context' (from DOCKER_CONTEXT) does not exist" in (
+        result.stdout.str()
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("host", "here"),
+    [
+        ("unix:///var/run/docker.sock", True),
+        ("tcp://127.0.0.1:2375", True),
+        ("tcp://localhost:2376", True),
+        ("tcp://192.0.2.10:2376", False),  # TEST-NET-1: never an address of this machine
+        ("ssh://deploy@build-host", False),
+        ("tcp://no-such-host.invalid:2375", False),
+    ],
+)
+def test_runs_here(host: str, here: bool) -> None:
+    assert runs_here(host) is here
