@@ -20,7 +20,14 @@ from .errors import OUTSIDE_ERRORS, ConfigError, EngineError, GoImageError, desc
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .progress import ProgressPrinter, ProgressTail, WorkerProgress
-from .report import ImageRecord, build_report, markdown_summary, summary_lines, write_report
+from .report import (
+    CheckRecord,
+    ImageRecord,
+    build_report,
+    markdown_summary,
+    summary_lines,
+    write_report,
+)
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
 from .service import ServiceError
 from .session import (
@@ -399,8 +406,30 @@ class _ResultsReporter:
                 )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
+    def _baseline_note(self) -> str | None:
+        """What --goimage-update-baseline did: a flag that silently wrote nothing misleads."""
+        if not self.config.getoption("goimage_update_baseline"):
+            return None
+        updated = [
+            record
+            for record in self.results.records()
+            if record.size_bytes is not None
+            and record.checks.get("size", CheckRecord("skipped")).outcome in ("passed", "failed")
+        ]
+        if not updated:
+            return (
+                "goimage: --goimage-update-baseline wrote nothing: no size check ran (run with "
+                "--goimage, and keep -k/-m from deselecting `size`)."
+            )
+        files = sorted({str(self.results.config.image(r.dockerfile).baseline) for r in updated})
+        names = ", ".join(r.dockerfile for r in updated)
+        return f"goimage: baseline updated in {', '.join(files)} for {names}"
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         path = self.config.getoption("goimage_report")
+        note = self._baseline_note()
+        if note:
+            terminalreporter.write_line(note, yellow="wrote nothing" in note)
         if not self.results.images and path:
             terminalreporter.write_line(
                 f"goimage: no built-in check ran, so the JSON report {path} says failed: run "

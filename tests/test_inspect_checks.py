@@ -173,9 +173,19 @@ def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:
     dockerfile = pytester.path / "Dockerfile"
     dockerfile.write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
     (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_tolerance = "10%"\n')
-    pytester.runpytest_subprocess(
+    # With `size` deselected the flag writes nothing, and says so.
+    result = pytester.runpytest_subprocess("--goimage", "--goimage-update-baseline", "-k", "build")
+    result.stdout.fnmatch_lines(
+        ["goimage: --goimage-update-baseline wrote nothing: no size check*"]
+    )
+    assert not (pytester.path / ".goimage-baseline.json").exists()
+    result = pytester.runpytest_subprocess(
         "--goimage", "--goimage-update-baseline", "-k", NOT_RUNTIME
-    ).assert_outcomes(passed=4, skipped=1)
+    )
+    result.assert_outcomes(passed=4, skipped=1)
+    result.stdout.fnmatch_lines(
+        ["goimage: baseline updated in *.goimage-baseline.json for Dockerfile"]
+    )
     baseline = json.loads((pytester.path / ".goimage-baseline.json").read_text())
     size = baseline["images"]["Dockerfile"]["size_bytes"]
     assert 2_000_000 < size < 10_000_000
