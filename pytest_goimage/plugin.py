@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .checks import CHECKS, Check
+from .checks import CHECKS, Check, check_names
 from .checks.base import CheckFailed, CheckSkipped
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
@@ -371,11 +371,24 @@ class _ResultsReporter:
     def __init__(self, config: pytest.Config, goconfig: GoImageConfig) -> None:
         self.config = config
         self.results = RunResults(goconfig)
+        self.selected: set[str] = set()  # node ids of the built-in checks that are to run
+        self.accounted = False
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.selected.update(i.nodeid for i in session.items if isinstance(i, GoImageCheckItem))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        # Under xdist the workers collect; each tells the controller what it will run.
+        self.selected.update(ids)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.results.record(report)
 
     def records(self) -> list[ImageRecord]:
+        if not self.accounted:
+            self.accounted = True
+            self.results.account_for_unrun(self.selected, check_names())
         records = self.results.records()
         for record in records:
             with contextlib.suppress(GoImageError):

@@ -64,6 +64,27 @@ class RunResults:
             )
         return self.images[dockerfile]
 
+    def account_for_unrun(self, selected: set[str] | None, check_names: list[str]) -> None:
+        """Give every check of a reported image an outcome, so a report never looks complete
+        when it is not: selected checks that never reported (the run was interrupted or
+        stopped by -x) are errors; checks -k/-m deselected are skipped, saying so.
+
+        `selected` holds the node ids (`<dockerfile>::<check>`) that were to run; None when
+        unknown (then only the interrupted case is filled in)."""
+        for dockerfile, image in self.images.items():
+            for check in check_names:
+                if check in image.checks:
+                    continue
+                if selected is None or f"{dockerfile}::{check}" in selected:
+                    image.checks[check] = CheckRecord(
+                        "error",
+                        "not run: the run stopped before this check (interrupted, or -x/--maxfail)",
+                    )
+                else:
+                    image.checks[check] = CheckRecord("skipped", "not run: deselected (-k/-m)")
+            # Keep the order in which the checks run.
+            image.checks = {c: image.checks[c] for c in check_names if c in image.checks}
+
     def records(self) -> list[ImageRecord]:
         """In configuration order."""
         order = [image.dockerfile for image in self.config.images]

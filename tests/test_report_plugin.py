@@ -60,16 +60,23 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     assert 2_000_000 < image["size_bytes"] < 20_000_000
     assert image["go_version"] == "go1.26.8"
     assert image["build_seconds"] >= 0
-    assert list(image["checks"]) == ["go-version", "tracked", "build", "static", "size"]
+    ran = ["go-version", "tracked", "build", "static", "size"]
+    deselected = ["secrets", "user", "bucket", "health"]
+    assert list(image["checks"]) == ran + deselected
     assert {n: c["outcome"] for n, c in image["checks"].items()}["size"] == "passed"
     assert image["checks"]["tracked"]["outcome"] == "skipped"  # not a git repository
-    assert {c["outcome"] for n, c in image["checks"].items() if n != "tracked"} == {"passed"}
+    assert {image["checks"][n]["outcome"] for n in ran if n != "tracked"} == {"passed"}
+    # What -k left out is in the report too, as skipped, so a gate can see it did not run.
+    for name in deselected:
+        assert image["checks"][name]["outcome"] == "skipped"
+        assert image["checks"][name]["message"] == "not run: deselected (-k/-m)"
     result.stdout.fnmatch_lines(
         [
             "*= goimage summary =*",
             "goimage summary: 1 image*, 1 passed, 0 failed",
             "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
-            "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok",
+            "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok  secrets:skip",
+            "*user:skip  bucket:skip  health:skip",
         ]
     )
     assert all(len(line) <= 120 for line in result.stdout.lines)

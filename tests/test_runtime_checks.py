@@ -471,6 +471,32 @@ def test_sigint_leaves_nothing_behind(
     assert report["images"][0]["checks"]["build"]["outcome"] == "passed", report
 
 
+def test_ctrl_c_during_a_check_never_reads_as_a_pass(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Interrupted while `bucket` waits: the checks that never finished are errors in the
+    report and the summary, so neither the image nor the run reads as passed."""
+    root = example_copy(service_config(env=ENV.replace('"{bucket}"', '"elsewhere"')))
+    proc, _ = run_pytest_until(
+        pytester.path, "service started", "-v", "--goimage", "--goimage-report=report.json"
+    )
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    report = json.loads((root / "report.json").read_text())
+    assert report["interrupted"] is True and report["outcome"] == "failed"
+    (image,) = report["images"]
+    assert image["outcome"] == "failed", image
+    assert image["checks"]["build"]["outcome"] == "passed"
+    for check in ("bucket", "health"):
+        assert image["checks"][check] == {
+            "outcome": "error",
+            "message": "not run: the run stopped before this check (interrupted, or -x/--maxfail)",
+            "seconds": 0.0,
+        }
+    assert re.search(r"^FAIL  backen\S*Dockerfile ", out, re.MULTILINE), out
+    assert "bucket:ERR" in out and "health:ERR" in out, out
+
+
 def test_next_run_removes_what_a_killed_run_left(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
