@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -165,7 +167,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         _image(
             dockerfile,
             _merged(table, overrides.get(dockerfile, {})),
-            where if dockerfile not in overrides else f"{where} image {dockerfile!r}",
+            where if dockerfile not in overrides else f"[[tool.goimage.image]] {dockerfile!r}",
             rootdir=rootdir,
             project=project,
             source=source,
@@ -207,7 +209,7 @@ def _image(
     if not path.is_file():
         raise ConfigError(
             f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "
-            "in [tool.goimage] or remove it."
+            f"in {where} or remove it."
         )
     context = _normalise(_typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
@@ -241,7 +243,7 @@ def _image(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),
         minio_image=_typed(values, "minio_image", str, None, where, source),
-        env=_string_table(values, "env", where, source),
+        env=_env_table(values, where, source),
         secrets=_typed(values, "secrets", bool, True, where, source),
         require_non_root=_typed(values, "require_non_root", bool, False, where, source),
         builder=_typed(values, "builder", str, None, where, source),
@@ -262,8 +264,10 @@ def _reject_unknown(
 ) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ConfigError(
-            f"{src}: unknown key {unknown[0]!r} in {where}; known keys are "
+            f"{src}: unknown key {unknown[0]!r} in {where}{hint}; known keys are "
             f"{', '.join(sorted(allowed))}."
         )
 
@@ -299,6 +303,44 @@ def _parsed(
         return parse(value)
     except ValueError as exc:
         raise ConfigError(f"{src}: {where} key {key!r}: {exc}.") from None
+
+
+# What `{...}` in [tool.goimage.env] may name (see MinioServer.placeholders and `bucket`).
+PLACEHOLDERS = (
+    "minio.url",
+    "minio.endpoint",
+    "minio.host",
+    "minio.port",
+    "minio.access_key",
+    "minio.secret_key",
+    "bucket",
+)
+# Dotted words in braces look like placeholders; others (`{"a": 1}`) are left alone.
+_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+(?:\.[A-Za-z_]+)?)\}")
+
+
+def _env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str]:
+    """`env`, with every placeholder checked now: a typo must not surface minutes later as a
+    failed bucket check."""
+    env = _string_table(values, "env", where, src)
+    for name, value in env.items():
+        for key in _PLACEHOLDER_LIKE.findall(value):
+            if key == "bucket" and values.get("bucket") is None:
+                raise ConfigError(
+                    f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
+                    "`bucket` (the bucket the service must create) or write the name out."
+                )
+            if key in PLACEHOLDERS:
+                continue
+            close = difflib.get_close_matches(key, PLACEHOLDERS, n=1)
+            if "." not in key and not close:
+                continue  # `{name}` in a templated value, nothing like ours
+            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            raise ConfigError(
+                f"{src}: {where} env.{name} uses {{{key}}}, which is not a placeholder{hint}; "
+                f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
+            )
+    return env
 
 
 def _string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:

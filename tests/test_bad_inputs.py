@@ -132,7 +132,9 @@ CASES = [
     Case(
         "unknown-env-placeholder",
         {"Dockerfile": "FROM alpine:3.22\nEXPOSE 8080\n" + RUN_ENTRY},
-        ["*[[]tool.goimage.env[]] DSN uses {minio.nope}, which is not defined*"],
+        [
+            "*pyproject.toml: [[]tool.goimage[]] env.DSN uses {minio.nope}, which is not a placeholder*"
+        ],
         toml='[tool.goimage]\n[tool.goimage.env]\nDSN = "{minio.nope}"\n',
         select="health",
     ),

@@ -32,6 +32,24 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*pyproject.toml: unknown key 'size_budgte' in [[]tool.goimage[]]*",
         ),
         (
+            "[tool.goimage]\nhealth_pth = '/healthz'\n",
+            "*unknown key 'health_pth' in [[]tool.goimage[]] (did you mean 'health_path'?)*",
+        ),
+        (
+            "[tool.goimage]\nbucket = 'b'\n[tool.goimage.env]\nS3 = 'http://{minio.endpont}'\n",
+            "*[[]tool.goimage[]] env.S3 uses {minio.endpont}, which is not a placeholder (did you "
+            "mean {minio.endpoint}?)*",
+        ),
+        (
+            "[tool.goimage]\n[tool.goimage.env]\nBUCKET = '{bucket}'\n",
+            "*env.BUCKET uses {bucket}, but no `bucket` is set*",
+        ),
+        (
+            "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'docker/Dockerfile'\n",
+            "*Dockerfile 'docker/Dockerfile' does not exist*fix the path in "
+            "[[][[]tool.goimage.image[]][]] 'docker/Dockerfile' or remove it.",
+        ),
+        (
             "[tool.goimage]\nport = 'http'\n",
             "*pyproject.toml*key 'port' must be an integer, got 'http' (str)*",
         ),
@@ -86,6 +104,10 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
     ],
     ids=[
         "unknown-key",
+        "misspelt-key",
+        "misspelt-placeholder",
+        "bucket-placeholder-without-bucket",
+        "override-dockerfile-missing",
         "wrong-type",
         "bool-for-int",
         "bad-size",
@@ -146,6 +168,7 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         """
         [tool.goimage]
         size_budget = "40MB"
+        bucket = "bookmarks"
         [tool.goimage.env]
         STORAGE_BUCKET = "{bucket}"
         LOG_LEVEL = "info"
