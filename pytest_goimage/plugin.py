@@ -29,7 +29,7 @@ from .report import (
     write_report,
 )
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
-from .service import ServiceError
+from .service import ServiceError, health_hint
 from .session import (
     GoImageSession,
     RunningService,
@@ -316,7 +316,16 @@ def goimage_service(
         healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
         if not healthy:
             why = (
-                running.container.exit_summary() if running.container.exited() else probe.describe()
+                running.container.exit_summary()
+                if running.container.exited()
+                else probe.describe()
+                + health_hint(
+                    probe,
+                    image.health_path,
+                    running.container.port,
+                    image.port,
+                    running.built.config.exposed_ports,
+                ).rstrip(".")
             )
             raise ServiceError(
                 f"{image.dockerfile}: the service never became healthy (GET "

@@ -78,6 +78,24 @@ class HealthProbe:
         return f"no answer: {self.error or 'not polled'}"
 
 
+def health_hint(
+    probe: HealthProbe, health_path: str, port: str, configured_port: int | None, exposed: list[str]
+) -> str:
+    """A sentence on the likely configuration mistake behind an unhealthy probe, or ""."""
+    if probe.status == 404:
+        return (
+            f" Nothing is served at {health_path}: if the service answers health elsewhere "
+            "(/healthz, /api/health), set `health_path` in [tool.goimage]."
+        )
+    if probe.status is None and configured_port is not None and port not in exposed:
+        image_ports = ", ".join(exposed) or "no port"
+        return (
+            f" `port = {configured_port}` is configured, but the image EXPOSEs {image_ports}: "
+            "check `port` in [tool.goimage] against the port the service listens on."
+        )
+    return ""
+
+
 @dataclass
 class ServiceContainer:
     """One running service container. `url` is its API as the host reaches it."""
