@@ -439,22 +439,27 @@ def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
     """The two configuration mistakes users make most: each failure names the key to fix."""
-    example_copy(service_config(extra='health_path = "/healthz"'))
+    example_copy(service_config(extra="# MISTAKE"))
     pyproject = pytester.path / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"10s"', '"2s"'))
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    assert outcomes(result) == {"health": "FAILED"}
-    out = result.stdout.str()
-    assert "the last answer was HTTP 404: 404 page not found" in out, out
-    assert "Nothing is served at /healthz: if the service answers health elsewhere" in out, out
-    assert "set `health_path` in [tool.goimage]" in out
-
-    pyproject.write_text(pyproject.read_text().replace('health_path = "/healthz"', "port = 9090"))
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    assert outcomes(result) == {"health": "FAILED"}
-    out = result.stdout.str()
-    assert "GET /health on container port 9090/tcp" in out, out
-    assert "`port = 9090` is configured, but the image EXPOSEs 8080/tcp" in out, out
+    template = pyproject.read_text().replace('"10s"', '"2s"')
+    mistakes = {
+        'health_path = "/healthz"': [
+            "the last answer was HTTP 404: 404 page not found",
+            "Nothing is served at /healthz: if the service answers health elsewhere",
+            "set `health_path` in [tool.goimage]",
+        ],
+        "port = 9090": [
+            "GET /health on container port 9090/tcp",
+            "`port = 9090` is configured, but the image EXPOSEs 8080/tcp",
+        ],
+    }
+    for mistake, expected in mistakes.items():
+        pyproject.write_text(template.replace("# MISTAKE", mistake))
+        result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+        assert outcomes(result) == {"health": "FAILED"}
+        out = result.stdout.str()
+        for text in expected:
+            assert text in out, out
 
 
 def test_sigint_leaves_nothing_behind(
