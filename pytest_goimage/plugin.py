@@ -363,6 +363,12 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if goconfig is None:
         return None
     names = ", ".join(image.dockerfile for image in goconfig.images)
+    if not config.getoption("goimage"):
+        # No run folder yet: a run without --goimage may never touch Docker.
+        return [
+            f"goimage: {len(goconfig.images)} image(s) configured: {names}; "
+            "`pytest --goimage` runs the built-in checks"
+        ]
     engine = engine_address()
     _, shared = _run_identity(config)
     return [

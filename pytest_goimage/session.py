@@ -428,7 +428,7 @@ def _remove_network(network: Any) -> None:
         network.remove()
 
 
-def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 86400.0) -> list[Path]:
+def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 3600.0) -> list[Path]:
     """Remove old runs' folders (build logs and records) from `base`.
 
     Failure messages point at build logs there, so the newest `keep` folders and any younger

@@ -31,7 +31,7 @@ def test_old_folders_beyond_the_newest_go(tmp_path: Path) -> None:
 
 def test_young_folders_stay_even_beyond_keep(tmp_path: Path) -> None:
     """A run still going (or a log being read) is never pulled away, however many runs ran."""
-    folders = [_run_dir(tmp_path, f"run{i:02}", 3600 + i) for i in range(40)]
+    folders = [_run_dir(tmp_path, f"run{i:02}", 1800 + i) for i in range(40)]
     assert prune_run_dirs(tmp_path, keep=30) == []
     assert all(folder.exists() for folder in folders)
 
@@ -50,3 +50,21 @@ def test_plugin_prunes_at_the_start_of_a_run(
     left = sorted(p.name for p in (base / "pytest-goimage").iterdir())
     assert len(left) == 31, left  # the 30 newest earlier runs, and this run's
     assert sum(1 for folder in old if folder.exists()) == 30
+
+
+def test_a_run_without_goimage_makes_no_folder_and_says_how(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain `pytest` in a configured project: a pointer to --goimage, nothing in the temp dir."""
+    base = pytester.path / "tmp"
+    base.mkdir()
+    monkeypatch.setenv("TMPDIR", str(base))
+    (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(
+        ["goimage: 1 image(s) configured: Dockerfile; `pytest --goimage` runs the built-in checks"]
+    )
+    assert list(base.iterdir()) == []
