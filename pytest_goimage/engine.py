@@ -61,7 +61,7 @@ def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
     return labels
 
 
-def _creator_gone(labels: dict[str, str]) -> bool:
+def creator_gone(labels: dict[str, str]) -> bool:
     """True when the process that labelled a resource has died (on this host) a while ago."""
     if labels.get(LABEL_KEEP):
         return False  # kept on purpose for debugging; the user removes it
@@ -92,17 +92,17 @@ def remove_stale_resources(client: Any) -> list[str]:
     removed: list[str] = []
     selector = {"label": LABEL_RUN}
     for container in client.containers.list(all=True, filters=selector):
-        if _creator_gone(container.labels):
+        if creator_gone(container.labels):
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True, v=True)
                 removed.append(f"container {container.name}")
     for network in client.networks.list(filters=selector):
-        if _creator_gone(network.attrs.get("Labels") or {}):
+        if creator_gone(network.attrs.get("Labels") or {}):
             with contextlib.suppress(docker.errors.APIError):
                 network.remove()
                 removed.append(f"network {network.name}")
     for volume in client.volumes.list(filters=selector):
-        if _creator_gone(volume.attrs.get("Labels") or {}):
+        if creator_gone(volume.attrs.get("Labels") or {}):
             with contextlib.suppress(docker.errors.APIError):
                 volume.remove(force=True)
                 removed.append(f"volume {volume.name}")

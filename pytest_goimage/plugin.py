@@ -29,14 +29,15 @@ from .report import (
     write_report,
 )
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
-from .service import ServiceError, health_hint
-from .session import (
-    GoImageSession,
-    RunningService,
+from .run_dirs import (
     built_tags,
+    claim_run_dir,
+    close_run_dir,
     prune_run_dirs,
     remove_built_images,
 )
+from .service import ServiceError, health_hint
+from .session import GoImageSession, RunningService
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
 CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
@@ -122,10 +123,9 @@ def _run_identity(config: pytest.Config) -> tuple[str, Path]:
         base = Path(tempfile.gettempdir()) / "pytest-goimage"
         base.mkdir(parents=True, exist_ok=True)
         prune_run_dirs(base)
-        config.stash[_IDENTITY_KEY] = (
-            run_id,
-            Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base)),
-        )
+        folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base))
+        claim_run_dir(folder)
+        config.stash[_IDENTITY_KEY] = (run_id, folder)
     return config.stash[_IDENTITY_KEY]
 
 
@@ -502,6 +502,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run_id, shared = config.stash[_IDENTITY_KEY]
     if keep:
         _print_keep_instructions(config, run_id, shared)
+        close_run_dir(shared)  # kept on purpose: the user removes them
     else:
         remove_built_images(shared)
 

@@ -11,15 +11,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import docker.errors
 
 from .build import BuildRequest, build_image
 from .buildx import build_with_buildx, chosen_builder
@@ -41,6 +37,7 @@ from .image import BuiltImage, load_image
 from .locks import file_lock
 from .minio_image import ensure_minio_image
 from .minio_server import MinioServer
+from .run_dirs import remove_abandoned_images
 from .secrets_scan import secret_redactor
 from .service import ServiceContainer, ServiceError, container_port, expand_env
 
@@ -157,6 +154,7 @@ class GoImageSession:
                 self._engine_error = exc
                 raise
             swept = remove_stale_resources(self._client)
+            swept += remove_abandoned_images(self._client, self.shared_dir.parent, self.shared_dir)
             if swept:
                 self.progress("cleanup", f"removed {len(swept)} left by killed runs", False)
         return self._client
@@ -426,50 +424,3 @@ def _remove_network(network: Any) -> None:
     # If it is still in use, the run-end sweep removes it by label.
     with contextlib.suppress(*CLEANUP_ERRORS):
         network.remove()
-
-
-def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 3600.0) -> list[Path]:
-    """Remove old runs' folders (build logs and records) from `base`.
-
-    Failure messages point at build logs there, so the newest `keep` folders and any younger
-    than `min_age` seconds (a run still going, or one whose log is being read) stay.
-    """
-    folders = sorted(
-        (p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    now = time.time()
-    removed = []
-    for folder in folders[keep:]:
-        with contextlib.suppress(OSError):
-            if now - folder.stat().st_mtime >= min_age:
-                shutil.rmtree(folder)
-                removed.append(folder)
-    return removed
-
-
-def built_tags(shared_dir: Path) -> list[str]:
-    """Tags of the images this run built (all workers), from the shared build records."""
-    tags = []
-    for record in sorted(shared_dir.glob("*.build.json")):
-        outcome = json.loads(record.read_text())
-        if "tag" in outcome:
-            tags.append(str(outcome["tag"]))
-    return tags
-
-
-def remove_built_images(shared_dir: Path) -> None:
-    """Untag and remove what this run built; BuildKit's cache keeps the next build fast."""
-    tags = built_tags(shared_dir)
-    if not tags:
-        return
-    try:
-        client = connect()
-    except EngineError:
-        return
-    for tag in tags:
-        try:
-            client.images.remove(tag, noprune=False)
-        except docker.errors.APIError:
-            continue  # already gone, or in use by another run's container
-        except CLEANUP_ERRORS:
-            return  # the engine went away: the rest would fail the same way

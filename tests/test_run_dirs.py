@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.session import prune_run_dirs
+from pytest_goimage.run_dirs import OWNER_FILE, close_run_dir, prune_run_dirs
 
 
 def _run_dir(base: Path, name: str, age_seconds: float) -> Path:
@@ -68,3 +68,15 @@ def test_a_run_without_goimage_makes_no_folder_and_says_how(
         ["goimage: 1 image(s) configured: Dockerfile; `pytest --goimage` runs the built-in checks"]
     )
     assert list(base.iterdir()) == []
+
+
+def test_a_killed_runs_folder_stays_until_its_images_are_removed(tmp_path: Path) -> None:
+    """Its build records list the tags a later run must remove, so pruning waits for that."""
+    killed = _run_dir(tmp_path, "killed", 7 * 86400)
+    (killed / OWNER_FILE).write_text('{"io.github.pytest-goimage.pid": "1"}')
+    finished = _run_dir(tmp_path, "finished", 7 * 86400)
+    (finished / OWNER_FILE).write_text('{"io.github.pytest-goimage.pid": "1"}')
+    close_run_dir(finished)
+    os.utime(finished, (time.time() - 7 * 86400,) * 2)
+    assert prune_run_dirs(tmp_path, keep=0) == [finished]
+    assert killed.exists()

@@ -17,6 +17,7 @@ import pytest
 
 from pytest_goimage.minio_image import ensure_minio_image
 from pytest_goimage.minio_server import SERVER_ARGS, server_command
+from pytest_goimage.session import slug
 from tests.conftest import plugin_resources, run_pytest_until
 
 ENV = """
@@ -542,11 +543,18 @@ def test_next_run_removes_what_a_killed_run_left(
             time.sleep(120)
         """
     )
+    prefix = f"goimage/{slug(pytester.path.name)}-"
+
+    def tags() -> set[str]:
+        return {t for i in docker_client.images.list() for t in i.tags if t.startswith(prefix)}
+
+    before = tags()
     victim, _ = run_pytest_until(pytester.path, "SERVICE-UP", "-s", "test_slow.py")
     victim.kill()
     victim.wait()
     left = plugin_resources(docker_client, pytester.path)
     assert len(left) == 3, left  # MinIO, service and network outlived the killed run
+    assert len(tags() - before) == 1, tags()  # and the image it built
 
     other_project = subprocess.run(  # a live run's resources must survive the sweep
         [
@@ -577,6 +585,7 @@ def test_next_run_removes_what_a_killed_run_left(
         )
         assert swept and int(swept.group(1)) >= 3, result.stdout.str()
         assert plugin_resources(docker_client, pytester.path) == []
+        assert tags() - before == set()  # the victim's image went, and this run removed its own
         assert docker_client.networks.get("goimage-live-probe")
     finally:
         subprocess.run(
