@@ -79,7 +79,14 @@ def diagnose(
     if missing and ("cache key" in trace.error or "failed to walk" in trace.error or not step):
         return Diagnosis(
             _missing_source(
-                missing.group(1), parsed, dockerfile, dockerfile_label, context, ctx_note, log_note
+                missing.group(1),
+                parsed,
+                dockerfile,
+                dockerfile_label,
+                context,
+                context_label,
+                ctx_note,
+                log_note,
             ),
             "copy-outside-context",
         )
@@ -237,6 +244,7 @@ def _missing_source(
     dockerfile: Path,
     dockerfile_label: str,
     context: Path,
+    context_label: str,
     ctx_note: str,
     log_note: str,
 ) -> str:
@@ -260,11 +268,22 @@ def _missing_source(
     # The commonest cause: the file exists, one level up, in the folder meant as the context.
     for ancestor in list(context.parents)[:3]:
         if (ancestor / name).exists():
+            # BuildKit names the first source it misses; the user fixes them all at once.
+            absent = [
+                src
+                for src in (culprit.sources() if culprit else [name])
+                if not (context / src.strip("/")).exists() and (ancestor / src.strip("/")).exists()
+            ] or [name]
+            sources = ", ".join(repr(src) for src in absent)
+            value = os.path.normpath(
+                os.path.join(context_label, os.path.relpath(ancestor, context))
+            )
             return (
-                f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}, but "
+                f"{where}: COPY/ADD source{'s' if len(absent) > 1 else ''} {sources} "
+                f"{'are' if len(absent) > 1 else 'is'} not in the {ctx_note}, but "
                 f"{ancestor / name} exists: this Dockerfile expects {ancestor} as its build "
-                f"context. Set `context` in [tool.goimage] to that folder (relative to the "
-                f"project).{log_note}"
+                f'context. Set `context = "{value}"` for {dockerfile_label} in [tool.goimage] '
+                f"(or its [[tool.goimage.image]] entry).{log_note}"
             )
     in_context = dockerfile_name_in_context(dockerfile, context)
     if outside:

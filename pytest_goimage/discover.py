@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 
 SKIPPED_DIRS = frozenset({".git", "vendor", "node_modules", "testdata"})
-_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile")
+# Containerfile is the same format under Podman/Buildah's name; BuildKit builds it alike.
+_PATTERNS = (
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "Containerfile",
+    "Containerfile.*",
+    "*.Containerfile",
+)
 
 
 # Names that match the patterns but are not Dockerfiles: docs, backups, templates that a

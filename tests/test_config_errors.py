@@ -182,6 +182,7 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
     for path in (
         "deploy/api.Dockerfile",
         "Dockerfile.prod",
+        "worker/Containerfile",
         "vendor/x/Dockerfile",
         "testdata/Dockerfile",
         "node_modules/pkg/Dockerfile",
@@ -199,7 +200,9 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         test_cfg="""
         def test_cfg(goimage_config):
             images = {i.dockerfile: i for i in goimage_config.images}
-            assert list(images) == ["Dockerfile", "Dockerfile.prod", "deploy/api.Dockerfile"]
+            assert list(images) == [
+                "Dockerfile", "Dockerfile.prod", "deploy/api.Dockerfile", "worker/Containerfile"
+            ]
             assert images["Dockerfile"].size_budget == 40_000_000
             assert images["deploy/api.Dockerfile"].size_budget == int(1.5 * 2**30)
             assert images["deploy/api.Dockerfile"].startup_timeout == 90.0
