@@ -10,7 +10,9 @@ from typing import Any
 
 import docker.errors
 import requests
+import urllib3
 from minio import Minio
+from minio.error import MinioException
 
 from .engine import resource_labels
 from .errors import CLEANUP_ERRORS, MinioError
@@ -100,11 +102,18 @@ class MinioServer:
         started = time.monotonic()
         session = requests.Session()
 
+        probe = self._client(retries=False)
+
         def live() -> bool:
+            # /minio/health/ready can say 200 while S3 calls still get 503 (with a Retry-After
+            # that stalls a retrying client for a minute): ready means S3 answers.
             try:
-                return session.get(f"{self.url}/minio/health/live", timeout=1).status_code == 200
-            except requests.RequestException:
+                if session.get(f"{self.url}/minio/health/ready", timeout=1).status_code != 200:
+                    return False
+                probe.list_buckets()
+            except (requests.RequestException, urllib3.exceptions.HTTPError, MinioException):
                 return False
+            return True
 
         def exited() -> bool:
             try:
@@ -156,7 +165,27 @@ class MinioServer:
     @property
     def client(self) -> Minio:
         """A minio client talking to this server from the host."""
-        return Minio(self.endpoint, self.access_key, self.secret_key, secure=False)
+        return self._client(retries=True)
+
+    def _client(self, retries: bool) -> Minio:
+        # minio-py's default waits out a Retry-After and allows 5 minutes per request; checks
+        # poll on their own deadlines, so retries here are few, quick and bounded.
+        policy: urllib3.Retry | bool = (
+            urllib3.Retry(
+                total=3,
+                backoff_factor=0.1,
+                status_forcelist=[500, 502, 503, 504],
+                respect_retry_after_header=False,
+            )
+            if retries
+            else False
+        )
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=5, read=30), maxsize=10, retries=policy
+        )
+        return Minio(
+            self.endpoint, self.access_key, self.secret_key, secure=False, http_client=http
+        )
 
     def logs(self, tail: int = 20) -> str:
         if self.container is None:
