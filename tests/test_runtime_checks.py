@@ -514,7 +514,7 @@ def test_ctrl_c_during_a_check_never_reads_as_a_pass(
     assert report["interrupted"] is True and report["outcome"] == "failed"
     (image,) = report["images"]
     assert image["outcome"] == "failed", image
-    assert image["checks"]["build"]["outcome"] == "passed"
+    assert image["checks"]["build"]["outcome"] == "passed", image
     for check in ("bucket", "health"):
         assert image["checks"][check] == {
             "outcome": "error",
