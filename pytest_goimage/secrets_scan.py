@@ -14,7 +14,20 @@ _SECRET_NAME = re.compile(
 )
 # Names that look secret but hold references, not secrets.
 _HARMLESS_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME)$", re.I)
-_HISTORY_ARGS = re.compile(r"^(?:RUN )?\|\d+ (.*?) /bin/sh -c ")
+# BuildKit records a RUN's build arguments as `RUN |<n> K=V ... <command>`, whatever the shell
+# (`/bin/sh -c`, a SHELL line, or an exec-form RUN with no shell at all).
+_HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
+# Values that are secrets whatever the variable is called: well-known token formats, and
+# credentials inside a URL (`postgres://app:pw@db/app`).
+_SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})")),
+    ("a GitLab token", re.compile(r"\bglpat-[\w-]{20,}")),
+    ("a Slack token", re.compile(r"\bxox[abprs]-[\w-]{10,}")),
+    ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
+    ("a Google API key", re.compile(r"\bAIza[\w-]{35}")),
+    ("a password in a URL", re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]+:(?![$%{*<])[^/\s@]+@", re.I)),
+)
 _KEY_FILE_NAMES = re.compile(
     r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
     r"\.git-credentials|credentials|[^/]+\.(pem|key|p12|pfx))$"
@@ -38,13 +51,23 @@ def mask(value: str) -> str:
     return f"{value[:2]}… ({len(value)} characters)" if len(value) > 4 else "(short value)"
 
 
+def value_kind(value: str) -> str | None:
+    """What a value is by its format alone ("a GitHub token"), or None."""
+    return next((kind for kind, pattern in _SECRET_VALUES if pattern.search(value)), None)
+
+
 def _looks_secret(name: str, value: str) -> bool:
-    return bool(
-        value
-        and _SECRET_NAME.search(name)
+    by_name = (
+        _SECRET_NAME.search(name)
         and not _HARMLESS_NAME.search(name)
         and not value.startswith(("/", "$", "{"))
     )
+    return bool(value and (by_name or value_kind(value)))
+
+
+def _detail(value: str, where: str) -> str:
+    kind = value_kind(value)
+    return f"value {mask(value)}{f' looks like {kind} and' if kind else ''} {where}"
 
 
 def secret_redactor(values: Mapping[str, str]) -> Callable[[str], str]:
@@ -65,7 +88,7 @@ def secret_redactor(values: Mapping[str, str]) -> Callable[[str], str]:
 
 def env_findings(env: Mapping[str, str]) -> list[Finding]:
     return [
-        Finding("ENV", name, f"value {mask(value)} is baked into the image config")
+        Finding("ENV", name, _detail(value, "is baked into the image config"))
         for name, value in sorted(env.items())
         if _looks_secret(name, value)
     ]
@@ -78,14 +101,18 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
         match = _HISTORY_ARGS.match(line)
         if not match:
             continue
-        for pair in match.group(1).split():
+        pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
+        for pair in pairs:
             name, _, value = pair.partition("=")
             if _looks_secret(name, value) and name not in found:
                 found[name] = Finding(
                     "build argument",
                     name,
-                    f"value {mask(value)} is recorded in the image history "
-                    "(`docker history` shows it); use a BuildKit secret mount instead",
+                    _detail(
+                        value,
+                        "is recorded in the image history (`docker history` shows it); use a "
+                        "BuildKit secret mount instead",
+                    ),
                 )
     return list(found.values())
 

@@ -45,6 +45,32 @@ def test_history_build_args() -> None:
     assert finding.name == "NPM_TOKEN" and SECRET not in finding.describe()
 
 
+def test_values_that_are_secrets_whatever_their_name() -> None:
+    env = {
+        "UPSTREAM": "ghp_" + "x" * 36,
+        "DATABASE_URL": "postgres://app:S3cr3tPassw0rd@db:5432/app",
+        "BACKUP_ID": "AKIAIOSFODNN7EXAMPLE",  # AWS's documented example key id
+        "DOCS_URL": "https://example.com/docs",  # a URL without credentials
+        "TEMPLATE_URL": "postgres://app:${DB_PASSWORD}@db/app",  # a placeholder, not a secret
+        "GREETING": "hello",
+    }
+    findings = {f.name: f.describe() for f in env_findings(env)}
+    assert sorted(findings) == ["BACKUP_ID", "DATABASE_URL", "UPSTREAM"]
+    assert "looks like a GitHub token" in findings["UPSTREAM"]
+    assert "looks like a password in a URL" in findings["DATABASE_URL"]
+    assert "S3cr3t" not in findings["DATABASE_URL"]
+
+
+def test_history_build_args_whatever_the_shell() -> None:
+    """Exec-form RUN records no shell; a SHELL line records its own."""
+    lines = [
+        f"RUN |1 API_TOKEN={SECRET} go build -o /app . # buildkit",
+        f"RUN |2 GOFLAGS=-mod=mod DEPLOY_TOKEN={SECRET} /bin/bash -o pipefail -c make # buildkit",
+        "RUN |1 GO_VERSION=1.26.8 /bin/sh -c go version # buildkit",
+    ]
+    assert [f.name for f in history_findings(lines)] == ["API_TOKEN", "DEPLOY_TOKEN"]
+
+
 def test_files() -> None:
     assert file_finding("root/.ssh/id_rsa", FAKE_KEY) is not None
     assert file_finding("app/.env", b"DB_PASSWORD=hunter2\n") is not None
