@@ -110,7 +110,9 @@ def parse_dockerfile(text: str) -> Dockerfile:
 
 
 def _instruction(line: int, text: str) -> Instruction:
-    keyword, _, value = text.strip().partition(" ")
+    # Any whitespace ends the keyword: BuildKit reads `ARG\tGO_VERSION` as ARG.
+    words = text.strip().split(None, 1)
+    keyword, value = (words[0], words[1]) if len(words) == 2 else (text.strip(), "")
     return Instruction(line=line, keyword=keyword.upper(), value=value.strip())
 
 

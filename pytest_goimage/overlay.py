@@ -106,13 +106,19 @@ def _lookup(dirs: list[Path], parts: list[str]) -> tuple[Path, int] | None:
     return None
 
 
+def _unreadable(error: OSError) -> None:
+    # A folder this user cannot list (rootless engines, other users' files) would silently
+    # drop its files from the listing; the API path sees them all.
+    raise NotLocal(f"cannot list {error.filename}: {error.strerror}")
+
+
 def layer_listing(dirs: list[Path]) -> list[dict[str, int]]:
     """Per layer, oldest first: path -> size, whiteouts as `.wh.` entries of size -1 (the
     layout `layers.layer_files` reads from an exported image)."""
     listings: list[dict[str, int]] = []
     for layer in reversed(dirs):
         files: dict[str, int] = {}
-        for root, dirnames, filenames in os.walk(layer):
+        for root, dirnames, filenames in os.walk(layer, onerror=_unreadable):
             rel_root = os.path.relpath(root, layer)
             prefix = "" if rel_root == "." else rel_root + "/"
             if prefix and _is_opaque(Path(root)):

@@ -309,7 +309,7 @@ def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
             parts.append(line[: match.start()].strip())
             continue
         parts.append(stripped)
-        keyword, _, rest = " ".join(p for p in parts if p).partition(" ")
+        keyword, rest = _split_keyword(" ".join(p for p in parts if p))
         parts = []
         keyword = keyword.upper()
         rest = rest.strip()
@@ -317,7 +317,7 @@ def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
         if keyword in ("RUN", "COPY", "ADD"):
             heredocs = [(m.group(2), "<<-" in m.group(0)) for m in _HEREDOC_RE.finditer(rest)]
     if parts:
-        keyword, _, rest = " ".join(p for p in parts if p).partition(" ")
+        keyword, rest = _split_keyword(" ".join(p for p in parts if p))
         result.append((first, keyword.upper(), rest.strip()))
     return escape, result
 
@@ -834,3 +834,9 @@ def _read(path: Path, name: str, error: type[GoImageError]) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{name}: cannot read ({exc}).") from None
+
+
+def _split_keyword(text: str) -> tuple[str, str]:
+    """`FROM\tgolang:1.26` -> ("FROM", "golang:1.26"): any whitespace ends the keyword."""
+    words = text.strip().split(None, 1)
+    return (words[0], words[1]) if len(words) == 2 else (text.strip(), "")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_goimage.diagnose import undeclared_build_args
 from pytest_goimage.errors import GoImageError
 from pytest_goimage.versions import (
     SOURCE_DOCKERFILE,
@@ -877,3 +878,13 @@ def test_fuzz_workflow(text: str) -> None:
     for pin in pins:
         assert pin.line >= 1
         assert pin.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE)
+
+
+def test_tabs_after_the_keyword_are_read_like_spaces(tmp_path: Path) -> None:
+    """BuildKit accepts any whitespace after an instruction's keyword."""
+    text = "ARG\tGO_VERSION=1.20\nFROM\tgolang:${GO_VERSION}-alpine AS build\n"
+    pin = only(dockerfile_pins(text, "Dockerfile", {}))
+    assert (pin.file, pin.line, pin.version) == ("Dockerfile", 2, v("1.20"))
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    assert undeclared_build_args(dockerfile, {"GO_VERSION": "1.26"}) == []
