@@ -71,13 +71,20 @@ def ensure_minio_image(client: Any, configured: str | None, progress: Progress) 
     with file_lock(cache_dir() / "minio.lock"):
         if image_present(client, MINIO_TAG):  # another process built it while we waited
             return MINIO_TAG
-        binary = _minio_binary(progress)
+        binary = _minio_binary(progress, engine_goarch(client))
         _wrap_in_image(client, binary, progress)
     return MINIO_TAG
 
 
-def _minio_binary(progress: Progress) -> Path:
-    target = cache_dir() / "minio" / MINIO_VERSION / "minio"
+def engine_goarch(client: Any) -> str:
+    """The engine's CPU as GOARCH: the binary runs there, not on this machine (a Mac with
+    colima or Docker Desktop runs a Linux VM, maybe of another architecture)."""
+    arch = str(client.version().get("Arch") or "amd64")
+    return {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}.get(arch, arch)
+
+
+def _minio_binary(progress: Progress, goarch: str) -> Path:
+    target = cache_dir() / "minio" / MINIO_VERSION / f"linux-{goarch}" / "minio"
     if target.is_file():
         return target
     go = shutil.which("go")
@@ -89,48 +96,62 @@ def _minio_binary(progress: Progress) -> Path:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     gobin = Path(tempfile.mkdtemp(prefix="gobin-", dir=target.parent))
-    env = {**os.environ, "CGO_ENABLED": "0", "GOBIN": str(gobin)}
-    env.pop("GOOS", None)
-    env.pop("GOARCH", None)
-    command = [
-        go,
-        "install",
-        "-v",
-        "-trimpath",
-        "-ldflags=-s -w",
-        f"{MINIO_MODULE}@{MINIO_VERSION}",
-    ]
-    progress(f"building MinIO {MINIO_VERSION} from source (once; cached in {target.parent})")
-    started = time.monotonic()
-    output: list[str] = []
-    with subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=gobin,
-    ) as proc:
-        assert proc.stdout is not None
-        last = 0.0
-        for count, line in enumerate(proc.stdout, start=1):
-            output.append(line.rstrip())
-            if time.monotonic() - last > 2:
-                last = time.monotonic()
-                progress(f"building MinIO: {count} packages, {time.monotonic() - started:.0f}s")
-        code = proc.wait()
-    if code != 0:
+    try:
+        env = {**os.environ, "CGO_ENABLED": "0", "GOOS": "linux", "GOARCH": goarch}
+        host_os, host_arch, gopath = _go_env(go, "GOOS", "GOARCH", "GOPATH")
+        if (host_os, host_arch) == ("linux", goarch):
+            env["GOBIN"] = str(gobin)
+            built = gobin / "minio"
+        else:
+            # `go install` refuses GOBIN when cross-compiling and writes GOPATH/bin/<os>_<arch>.
+            env.pop("GOBIN", None)
+            built = Path(gopath.split(os.pathsep)[0]) / "bin" / f"linux_{goarch}" / "minio"
+        command = [
+            go,
+            "install",
+            "-v",
+            "-trimpath",
+            "-ldflags=-s -w",
+            f"{MINIO_MODULE}@{MINIO_VERSION}",
+        ]
+        progress(f"building MinIO {MINIO_VERSION} from source (once; cached in {target.parent})")
+        started = time.monotonic()
+        output: list[str] = []
+        with subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=gobin,
+        ) as proc:
+            assert proc.stdout is not None
+            last = 0.0
+            for count, line in enumerate(proc.stdout, start=1):
+                output.append(line.rstrip())
+                if time.monotonic() - last > 2:
+                    last = time.monotonic()
+                    progress(f"building MinIO: {count} packages, {time.monotonic() - started:.0f}s")
+            code = proc.wait()
+        if code != 0:
+            tail = "\n".join(f"    {line}" for line in output[-15:])
+            raise MinioError(
+                f"Building MinIO from source failed (`{' '.join(command)}`, exit {code}). Check "
+                f"that the Go module proxy is reachable and Go is 1.24 or newer, or set "
+                f"[tool.goimage] minio_image.\n{tail}"
+            )
+        shutil.move(built, target)
+    finally:
+        # Also on Ctrl-C or a failure: no half-built folders pile up in the cache.
         shutil.rmtree(gobin, ignore_errors=True)
-        tail = "\n".join(f"    {line}" for line in output[-15:])
-        raise MinioError(
-            f"Building MinIO from source failed (`{' '.join(command)}`, exit {code}). Check "
-            f"that the Go module proxy is reachable and Go is 1.24 or newer, or set "
-            f"[tool.goimage] minio_image.\n{tail}"
-        )
-    os.replace(gobin / "minio", target)
-    shutil.rmtree(gobin, ignore_errors=True)
     progress(f"built MinIO in {time.monotonic() - started:.0f}s")
     return target
+
+
+def _go_env(go: str, *names: str) -> list[str]:
+    result = subprocess.run([go, "env", *names], capture_output=True, text=True, check=False)
+    values = result.stdout.splitlines()
+    return values if len(values) == len(names) else [""] * len(names)
 
 
 def _wrap_in_image(client: Any, binary: Path, progress: Progress) -> None:

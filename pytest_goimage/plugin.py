@@ -120,13 +120,30 @@ def _run_identity(config: pytest.Config) -> tuple[str, Path]:
         return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])
     if _IDENTITY_KEY not in config.stash:
         run_id = new_run_id()
-        base = Path(tempfile.gettempdir()) / "pytest-goimage"
-        base.mkdir(parents=True, exist_ok=True)
-        prune_run_dirs(base)
-        folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base))
-        claim_run_dir(folder)
+        try:
+            base = _runs_base()
+            prune_run_dirs(base)
+            folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base))
+            claim_run_dir(folder)
+        except OSError as exc:
+            raise pytest.UsageError(
+                f"pytest-goimage cannot create its run folder (build logs) under "
+                f"{tempfile.gettempdir()}: {exc.strerror or exc} ({exc.filename}). Point TMPDIR "
+                "at a folder this user can write."
+            ) from None
         config.stash[_IDENTITY_KEY] = (run_id, folder)
     return config.stash[_IDENTITY_KEY]
+
+
+def _runs_base() -> Path:
+    """$TMPDIR/pytest-goimage, or a per-user folder beside it when another user owns that."""
+    base = Path(tempfile.gettempdir()) / "pytest-goimage"
+    with contextlib.suppress(OSError):
+        base.mkdir(parents=True, exist_ok=True)
+    if not (base.is_dir() and os.access(base, os.W_OK | os.X_OK)):
+        base = base.with_name(f"pytest-goimage-{os.getuid()}")
+        base.mkdir(parents=True, exist_ok=True)
+    return base
 
 
 def goimage_session(config: pytest.Config) -> GoImageSession:

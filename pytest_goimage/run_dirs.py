@@ -39,17 +39,30 @@ def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 3600.0) -> list[
     Failure messages point at build logs there, so the newest `keep` folders and any younger
     than `min_age` seconds (a run still going, or one whose log is being read) stay.
     """
-    folders = sorted(
-        (p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    # Concurrent runs prune too: a folder may vanish between listing and stat.
+    stamped = [(mtime, p) for p in _subfolders(base) if (mtime := _mtime(p)) is not None]
+    stamped.sort(reverse=True)
     now = time.time()
     removed = []
-    for folder in folders[keep:]:
-        with contextlib.suppress(OSError):
-            if now - folder.stat().st_mtime >= min_age and _closed_or_unowned(folder):
-                shutil.rmtree(folder)
-                removed.append(folder)
+    for mtime, folder in stamped[keep:]:
+        if now - mtime >= min_age and _closed_or_unowned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
+
+
+def _subfolders(base: Path) -> list[Path]:
+    try:
+        return [p for p in base.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _closed_or_unowned(folder: Path) -> bool:
@@ -98,9 +111,7 @@ def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
     """Images built by earlier runs that were killed before their cleanup (their owner process
     is gone): remove them, and mark those runs closed. Never a live run's images."""
     removed: list[str] = []
-    if not base.is_dir():
-        return removed
-    for folder in base.iterdir():
+    for folder in _subfolders(base):
         if folder == own or _closed_or_unowned(folder):
             continue
         try:

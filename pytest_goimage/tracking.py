@@ -64,7 +64,8 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     prefix = context.resolve().relative_to(root).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     candidates = [prefix + p for p in sent if (context / p).is_file()]
-    tracked = set(_git_lines(root, ["ls-files", "-z", "--", prefix or "."]))
+    # A submodule's files are tracked by the submodule; a clean checkout has them too.
+    tracked = set(_git_lines(root, ["ls-files", "-z", "--recurse-submodules", "--", prefix or "."]))
     missing = [p for p in candidates if p not in tracked]
     if not missing:
         return []

@@ -80,3 +80,19 @@ def test_a_killed_runs_folder_stays_until_its_images_are_removed(tmp_path: Path)
     os.utime(finished, (time.time() - 7 * 86400,) * 2)
     assert prune_run_dirs(tmp_path, keep=0) == [finished]
     assert killed.exists()
+
+
+def test_a_runs_folder_it_cannot_use_falls_back_to_a_per_user_one(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user's (or a stray file named) $TMPDIR/pytest-goimage never stops a run."""
+    base = pytester.path / "tmp"
+    base.mkdir()
+    (base / "pytest-goimage").write_text("not a folder")
+    monkeypatch.setenv("TMPDIR", str(base))
+    (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "go-version")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"goimage: build logs in {base}/pytest-goimage-{os.getuid()}/*"])

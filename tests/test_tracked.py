@@ -144,3 +144,37 @@ def test_a_dockerfiles_own_ignore_file_wins_as_in_buildkit(pytester: pytest.Pyte
     out = result.stdout.str()
     assert "scratch/try.go" in out
     assert "Dockerfile:2" in out and "app" in out
+
+
+def test_go_files_of_a_submodule_count_as_tracked(pytester: pytest.Pytester) -> None:
+    """A vendored dependency kept as a git submodule is in every clean (recursive) checkout."""
+    lib = pytester.path.parent / f"{pytester.path.name}-lib"
+    lib.mkdir()
+    (lib / "go.mod").write_text("module example.com/lib\n\ngo 1.26\n")
+    (lib / "lib.go").write_text("package lib\n")
+    git(lib, "init", "-q")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-qm", "lib")
+    root = pytester.path
+    go_app(root)
+    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+    git(root, "init", "-q")
+    git(
+        root,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(lib),
+        "third_party/lib",
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "initial")
+    pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1)
+    # An untracked file inside the submodule is still named.
+    (root / "third_party/lib/extra.go").write_text("package lib\n")
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    assert "third_party/lib/extra.go" in result.stdout.str()
