@@ -120,7 +120,13 @@ def current_context() -> Any | None:
     name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name()
     if not name or name == "default":
         return None
-    context = ContextAPI.get_context(name)
+    try:
+        context = ContextAPI.get_context(name)
+    except Exception as exc:  # docker-py raises bare Exception for a corrupt meta.json
+        raise EngineError(
+            f"The docker context {name!r} cannot be read ({short_reason(exc)}). Repair or "
+            "remove it (`docker context rm`), or set DOCKER_HOST."
+        ) from None
     if context is None:
         raise EngineError(
             f"The docker context {name!r} (from "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import signal
 import subprocess
@@ -179,6 +180,17 @@ def test_the_docker_cli_context_is_honoured(
         result.stdout.str()
     )
     assert "Traceback" not in result.stdout.str()
+
+    # A context whose meta file is corrupt (docker-py raises a bare Exception for it).
+    meta = tmp_path / "config/contexts/meta" / hashlib.sha256(b"broken").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text("{not json")
+    monkeypatch.setenv("DOCKER_CONTEXT", "broken")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "The docker context 'broken' cannot be read" in out, out
+    assert "Traceback" not in out and "INTERNALERROR" not in out
 
 
 @pytest.mark.parametrize(
