@@ -23,6 +23,15 @@ _DURATION_PART_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
+def _finite(value: float) -> float | None:
+    """`value` as a finite float, or None (TOML integers can exceed what a float holds)."""
+    try:
+        converted = float(value)
+    except OverflowError:
+        return None
+    return converted if math.isfinite(converted) else None
+
+
 def parse_size(value: object) -> int:
     """`"40MB"`, `"1.5GiB"` or an integer of bytes -> bytes. Raises ValueError with the reason."""
     if isinstance(value, bool):
@@ -50,9 +59,10 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError('expected a duration such as "30s", got a boolean')
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or value <= 0:
+        seconds = _finite(value)
+        if seconds is None or seconds <= 0:
             raise ValueError(f"a duration must be a positive number of seconds, got {value}")
-        return float(value)
+        return seconds
     if not isinstance(value, str):
         raise ValueError(f'expected a duration such as "30s", got {type(value).__name__}')
     text = value.strip().lower()
@@ -74,7 +84,15 @@ def parse_ratio(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError('expected a percentage such as "10%", got a boolean')
     if isinstance(value, (int, float)):
-        ratio = float(value)
+        converted = _finite(value)
+        if converted is None:
+            raise ValueError(f"{str(value)[:20]}... is too large to be a percentage")
+        if isinstance(value, int) and value > 1:
+            raise ValueError(
+                f'{value} as a number is a fraction ({value * 100}%); write "{value}%" or '
+                f"{value / 100:g}"
+            )
+        ratio = converted
     elif isinstance(value, str) and value.strip().endswith("%"):
         try:
             ratio = float(value.strip()[:-1]) / 100

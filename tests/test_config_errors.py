@@ -70,6 +70,14 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*key 'startup_timeout': cannot read '99999*' as a duration*",
         ),
         (
+            f"[tool.goimage]\nstartup_timeout = 1{'0' * 400}\n",
+            "*key 'startup_timeout': a duration must be a positive number of seconds*",
+        ),
+        (
+            "[tool.goimage]\nsize_tolerance = 10\n",
+            "*key 'size_tolerance': 10 as a number is a fraction (1000%); write \"10%\" or 0.1*",
+        ),
+        (
             "[tool.goimage]\nstartup_timeout = 'soon'\n",
             "*pyproject.toml*key 'startup_timeout': cannot read 'soon' as a duration*",
         ),
@@ -113,6 +121,8 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "bad-size",
         "size-overflows",
         "duration-overflows",
+        "duration-int-overflows",
+        "tolerance-as-percent-number",
         "bad-duration",
         "bad-tolerance",
         "missing-dockerfile",
@@ -148,8 +158,15 @@ def test_goimage_without_table(pytester: pytest.Pytester) -> None:
 def test_bad_config_does_not_break_runs_without_goimage(pytester: pytest.Pytester) -> None:
     """A team's unit tests keep running while [tool.goimage] is being fixed."""
     project(pytester, "[tool.goimage]\nsize_budget = 'huge'\n")
-    pytester.makepyfile(test_unit="def test_ok():\n    assert 1 + 1 == 2\n")
-    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.makepyfile(
+        test_unit="def test_ok():\n    assert 1 + 1 == 2\n",
+        test_image="def test_image(goimage):\n    assert goimage.size\n",
+    )
+    result = pytester.runpytest()
+    # The image test fails with the configuration error; the unit test still runs.
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*key 'size_budget': cannot read 'huge' as a size*"])
+    assert "Traceback" not in result.stdout.str() and "UsageError" not in result.stdout.str()
 
 
 def test_bad_config_fails_fixture_users_with_the_message(pytester: pytest.Pytester) -> None:
