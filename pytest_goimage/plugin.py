@@ -356,11 +356,11 @@ def goimage_service(
                 f"{image.health_path}): {why}.\n{running.container.last_logs()}"
             )
     except FIXTURE_ERRORS as exc:
-        # Nothing a failed set-up started may outlive it.
-        session.release_service(image)
+        # The service goes; its MinIO belongs to goimage_minio, which later tests may use.
+        session.release_service(image, with_minio=False)
         pytest.fail(_fixture_failure("goimage_service", image, exc), pytrace=False)
     yield running
-    session.release_service(image)
+    session.release_service(image, with_minio=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -380,11 +380,8 @@ class GoImageSession:
             project=str(self.config.project),
             memory_limit=image.memory_limit,
         )
-        try:
-            container.start(self.client)
-        except GoImageError:
-            self.release_minio(image)
-            raise
+        # A failed start leaves the MinIO to its owner (the goimage_minio fixture, or close()).
+        container.start(self.client)
         running = RunningService(
             image=image, built=built, minio=minio, container=container, buckets_before=before
         )
@@ -392,11 +389,12 @@ class GoImageSession:
         self.progress(image.dockerfile, f"service started at {container.url}", True)
         return running
 
-    def release_service(self, image: ImageConfig) -> None:
+    def release_service(self, image: ImageConfig, *, with_minio: bool = True) -> None:
         running = self._services.pop(image.dockerfile, None)
         if running is not None and not self.keep:
             running.container.stop()
-        self.release_minio(image)
+        if with_minio:
+            self.release_minio(image)
 
     # -- the end --------------------------------------------------------------------------
 

@@ -197,6 +197,25 @@ def test_a_minio_image_that_cannot_be_had_is_tried_once(
     assert out.count("minio_image = 'goimage-test/no-such-minio:1' is not on the engine") >= 2
 
 
+def test_a_failed_service_setup_leaves_goimage_minio_usable(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The unhealthy service goes; the MinIO that goimage_minio handed out stays up."""
+    example_copy(service_config(extra='health_path = "/nowhere"').replace('"10s"', '"2s"'))
+    pytester.makepyfile(
+        test_order="""
+        def test_needs_the_service(goimage_service):
+            pass
+
+        def test_needs_only_minio(goimage_minio):
+            assert [b.name for b in goimage_minio.client.list_buckets()] == ["bookmarks"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the service never became healthy (GET /nowhere)*"])
+
+
 def test_service_fixture_and_checks_pass(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
