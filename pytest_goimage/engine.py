@@ -25,6 +25,9 @@ LABEL_CREATED = f"{LABEL_PREFIX}.created"
 LABEL_ROLE = f"{LABEL_PREFIX}.role"
 LABEL_PID = f"{LABEL_PREFIX}.pid"  # the creating process, to tell a killed run from a live one
 LABEL_HOST = f"{LABEL_PREFIX}.host"
+# The creator's PID namespace: CI jobs in containers on the host network share a hostname but
+# not their PIDs, so a pid is only judged dead from inside the namespace that made it.
+LABEL_PIDNS = f"{LABEL_PREFIX}.pidns"
 LABEL_PROJECT = f"{LABEL_PREFIX}.project"  # the Go module root under test
 LABEL_KEEP = f"{LABEL_PREFIX}.keep"  # made by a --goimage-keep run: no later run sweeps it
 _KEEP = {"on": False}
@@ -55,10 +58,19 @@ def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
         LABEL_CREATED: str(int(time.time())),
         LABEL_PID: str(os.getpid()),
         LABEL_HOST: socket.gethostname(),
+        LABEL_PIDNS: pid_namespace(),
     }
     if _KEEP["on"]:
         labels[LABEL_KEEP] = "1"
     return labels
+
+
+def pid_namespace() -> str:
+    """This process's PID namespace ("pid:[4026531836]"), or "" where /proc does not say."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
 
 
 def creator_gone(labels: dict[str, str]) -> bool:
@@ -76,6 +88,8 @@ def creator_gone(labels: dict[str, str]) -> bool:
         min_age = STALE_AFTER_SECONDS
     if time.time() - created < min_age or labels.get(LABEL_HOST) != socket.gethostname():
         return False  # too young to judge, or made on another machine sharing the engine
+    if LABEL_PIDNS in labels and labels[LABEL_PIDNS] != pid_namespace():
+        return False  # made in another PID namespace: its pid means nothing here
     if pid <= 0:
         return False
     try:

@@ -14,7 +14,15 @@ from typing import Any
 
 import docker.errors
 
-from .engine import LABEL_CREATED, LABEL_HOST, LABEL_PID, connect, creator_gone
+from .engine import (
+    LABEL_CREATED,
+    LABEL_HOST,
+    LABEL_PID,
+    LABEL_PIDNS,
+    connect,
+    creator_gone,
+    pid_namespace,
+)
 from .errors import CLEANUP_ERRORS, EngineError
 
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
@@ -23,7 +31,11 @@ CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it 
 
 def claim_run_dir(folder: Path) -> None:
     """Record which process owns this run's folder."""
-    owner = {LABEL_PID: str(os.getpid()), LABEL_HOST: socket.gethostname()}
+    owner = {
+        LABEL_PID: str(os.getpid()),
+        LABEL_HOST: socket.gethostname(),
+        LABEL_PIDNS: pid_namespace(),
+    }
     owner[LABEL_CREATED] = str(int(time.time()))
     (folder / OWNER_FILE).write_text(json.dumps(owner))
 

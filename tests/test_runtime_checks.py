@@ -575,25 +575,22 @@ def test_next_run_removes_what_a_killed_run_left(
     assert len(left) == 3, left  # MinIO, service and network outlived the killed run
     assert len(tags() - before) == 1, tags()  # and the image it built
 
-    other_project = subprocess.run(  # a live run's resources must survive the sweep
-        [
-            "docker",
-            "network",
-            "create",
-            "--label",
-            "io.github.pytest-goimage.run=live",
-            "--label",
-            f"io.github.pytest-goimage.pid={os.getpid()}",
-            "--label",
-            "io.github.pytest-goimage.created=0",
-            "--label",
-            f"io.github.pytest-goimage.host={socket.gethostname()}",
-            "goimage-live-probe",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    def probe_network(name: str, pid: int, *extra: str) -> str:
+        labels = ["run=probe", f"pid={pid}", "created=0", f"host={socket.gethostname()}", *extra]
+        args = [f"--label=io.github.pytest-goimage.{label}" for label in labels]
+        created = subprocess.run(
+            ["docker", "network", "create", *args, name], capture_output=True, text=True
+        )
+        return created.stdout.strip()
+
+    # A live run's resources must survive the sweep; so must those made in another PID
+    # namespace (a CI job in a container on the host network), whose pid means nothing here.
+    dead_pid = subprocess.Popen(["true"])
+    dead_pid.wait()
+    probes = [
+        probe_network("goimage-live-probe", os.getpid()),
+        probe_network("goimage-other-ns-probe", dead_pid.pid, "pidns=pid:[1]"),
+    ]
     try:
         monkeypatch.setenv("GOIMAGE_STALE_AFTER", "0")
         result = pytester.runpytest_subprocess("--goimage", "-k", "go-version or build", "-v")
@@ -606,12 +603,9 @@ def test_next_run_removes_what_a_killed_run_left(
         assert plugin_resources(docker_client, pytester.path) == []
         assert tags() - before == set()  # the victim's image went, and this run removed its own
         assert docker_client.networks.get("goimage-live-probe")
+        assert docker_client.networks.get("goimage-other-ns-probe")
     finally:
-        subprocess.run(
-            ["docker", "network", "rm", other_project.stdout.strip()],
-            check=False,
-            capture_output=True,
-        )
+        subprocess.run(["docker", "network", "rm", *probes], check=False, capture_output=True)
 
 
 def test_keep_leaves_resources_and_says_how_to_remove_them(
