@@ -411,6 +411,7 @@ class _ResultsReporter:
         self.config = config
         self.results = RunResults(goconfig)
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
+        self.failed_tests: list[str] = []  # the team's own tests that failed
         self.accounted = False
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -423,6 +424,9 @@ class _ResultsReporter:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.results.record(report)
+        is_check = any(name == PROP_CHECK for name, _ in report.user_properties)
+        if report.failed and not is_check and report.nodeid not in self.failed_tests:
+            self.failed_tests.append(report.nodeid)
 
     def records(self) -> list[ImageRecord]:
         if not self.accounted:
@@ -444,11 +448,14 @@ class _ResultsReporter:
             if path:
                 # With no check run (no --goimage, all deselected) the report says failed:
                 # a gate must not pass images nobody checked.
-                write_report(Path(path), build_report(records, interrupted=interrupted))
+                report = build_report(
+                    records, interrupted=interrupted, failed_tests=self.failed_tests
+                )
+                write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
             if step_summary and records:
                 with open(step_summary, "a", encoding="utf-8") as handle:
-                    handle.write(markdown_summary(records) + "\n")
+                    handle.write(markdown_summary(records, self.failed_tests) + "\n")
         except OSError as exc:
             # A gate reading a missing report fails closed; say why instead of crashing.
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")

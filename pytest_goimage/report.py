@@ -11,6 +11,7 @@ import json
 import math
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -100,9 +101,15 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
     }
 
 
-def build_report(images: list[ImageRecord], *, interrupted: bool = False) -> dict[str, Any]:
+def build_report(
+    images: list[ImageRecord],
+    *,
+    interrupted: bool = False,
+    failed_tests: Sequence[str] = (),
+) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
-    image was checked, or when the run was interrupted (then also `"interrupted": true`)."""
+    image was checked, when the run was interrupted (then also `"interrupted": true`), or
+    when other tests of the run failed (listed in `failed_tests`)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -110,13 +117,15 @@ def build_report(images: list[ImageRecord], *, interrupted: bool = False) -> dic
                     f"{image.dockerfile}::{name}: outcome {check.outcome!r} is not one of "
                     f"{', '.join(CHECK_OUTCOMES)}"
                 )
-    failed = interrupted or not images or any(image.failed for image in images)
+    failed = interrupted or bool(failed_tests) or not images or any(i.failed for i in images)
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "outcome": FAILED if failed else PASSED,
     }
     if interrupted:
         report["interrupted"] = True
+    if failed_tests:
+        report["failed_tests"] = list(failed_tests)
     report["images"] = [_image_dict(image) for image in images]
     return report
 
@@ -381,7 +390,7 @@ def _md_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def markdown_summary(images: list[ImageRecord]) -> str:
+def markdown_summary(images: list[ImageRecord], failed_tests: Sequence[str] = ()) -> str:
     """The summary table as GitHub-flavoured Markdown, failures listed below it."""
     out = ["### pytest-goimage", "", f"**{_counts_title(images)}**", ""]
     if images:
@@ -416,6 +425,7 @@ def markdown_summary(images: list[ImageRecord]) -> str:
                     f"- {_EMOJI[check.outcome]} {_md_code(image.dockerfile)} **{name}** "
                     f"({check.outcome}): {_md_code(_first_line(check.message))}"
                 )
+    failures += [f"- {_EMOJI[FAILED]} test {_md_code(test)} failed" for test in failed_tests]
     if failures:
         out += ["", "**Failures**", "", *failures]
     return "\n".join(out) + "\n"

@@ -119,6 +119,31 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert "Dockerfile.big" in markdown and "over the size_budget" in markdown
 
 
+def test_a_failed_custom_test_fails_the_report(
+    pytester: pytest.Pytester, tiny_project: Path
+) -> None:
+    """Every check passes, but the team's own image test fails: the gate must not pass."""
+    pytester.makepyfile(
+        test_custom="""
+        def test_has_a_label(goimage):
+            assert "org.opencontainers.image.source" in goimage.config.labels
+        """
+    )
+    result, report = _run(
+        pytester,
+        '[tool.goimage]\ndockerfiles = ["Dockerfile"]\n',
+        "-k",
+        f"{NOT_RUNTIME} or has_a_label",
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    (image,) = report["images"]
+    assert image["outcome"] == "passed"  # the image's own checks all passed
+    assert report["outcome"] == "failed"
+    assert report["failed_tests"] == ["test_custom.py::test_has_a_label[Dockerfile]"]
+    markdown = (pytester.path / "step-summary.md").read_text()
+    assert "test `test_custom.py::test_has_a_label[Dockerfile]` failed" in markdown
+
+
 def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: Path) -> None:
     """A gate reads the file this run wrote or finds none: never an earlier run's verdict."""
     report_path = pytester.path / "goimage.json"
