@@ -70,10 +70,14 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         update_baseline(image.baseline, image.dockerfile, built.size)
     baseline = baseline_size(image)
     problems: list[str] = []
+    # Each limit has its own remedy: a baseline moves with --goimage-update-baseline, a
+    # budget only by editing it.
+    remedies = ["shrink the image"]
     if built.size > image.size_budget:
         problems.append(
             f"{format_size(built.size)} is over the size_budget of {format_size(image.size_budget)}"
         )
+        remedies.append("raise size_budget in [tool.goimage]")
     if baseline is not None and not session.update_baseline:
         limit = baseline * (1 + image.size_tolerance)
         if built.size > limit:
@@ -83,11 +87,12 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
                 f"{format_size(baseline)} in {image.baseline.name} (tolerance "
                 f"{image.size_tolerance * 100:.0f}%)"
             )
+            remedies.append("accept the new size with --goimage-update-baseline")
     if problems:
+        advice = ", ".join(remedies[:-1]) + f" or {remedies[-1]}"
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is too big: {'; '.join(problems)}.\n"
-            f"{explain_size(session, built)}\nShrink the image, raise size_budget, or accept the "
-            "new size with --goimage-update-baseline."
+            f"{explain_size(session, built)}\n{advice[0].upper()}{advice[1:]}."
         )
 
 
