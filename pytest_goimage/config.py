@@ -86,6 +86,9 @@ class GoImageConfig:
     source: Path  # the pyproject.toml it came from
     project: Path
     images: tuple[ImageConfig, ...] = field(default_factory=tuple)
+    # Top-level build_args serve every Dockerfile; one that does not declare such an ARG is
+    # not an error (BuildKit ignores it), unless no Dockerfile declares it (then a typo).
+    shared_build_args: frozenset[str] = frozenset()
 
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
@@ -174,7 +177,14 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         )
         for dockerfile in dockerfiles
     )
-    return GoImageConfig(rootdir=rootdir, source=source, project=project, images=images)
+    shared = table.get("build_args")
+    return GoImageConfig(
+        rootdir=rootdir,
+        source=source,
+        project=project,
+        images=images,
+        shared_build_args=frozenset(shared) if isinstance(shared, dict) else frozenset(),
+    )
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds

@@ -234,14 +234,19 @@ class GoImageSession:
         tag = image_tag(self.config, image, self.run_id)
         # BuildKit shows ARG values inside step names; secret-looking ones never reach a log.
         redact = secret_redactor(image.build_args)
-        unused = undeclared_build_args(image.dockerfile_path, image.build_args)
+        unused = [
+            name
+            for name in undeclared_build_args(image.dockerfile_path, image.build_args)
+            if name not in self.config.shared_build_args or not self._declared_anywhere(name)
+        ]
         if unused:
             # BuildKit silently ignores them: a typo would build something else than meant.
             return {
                 "error": f"{image.dockerfile}: build_args {', '.join(unused)} "
                 f"{'is' if len(unused) == 1 else 'are'} not declared by any ARG in the "
                 f"Dockerfile, so BuildKit would ignore {'it' if len(unused) == 1 else 'them'}. "
-                "Fix the name in [tool.goimage] build_args, or add the ARG.",
+                "Fix the name in [tool.goimage] build_args, add the ARG, or set it only in "
+                "the [[tool.goimage.image]] entries of the Dockerfiles that use it.",
                 "cause": "unknown-build-arg",
             }
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)
@@ -292,6 +297,12 @@ class GoImageSession:
             "cached_steps": result.cached_steps,
             "log_path": str(log_path),
         }
+
+    def _declared_anywhere(self, build_arg: str) -> bool:
+        return any(
+            not undeclared_build_args(i.dockerfile_path, {build_arg: ""})
+            for i in self.config.images
+        )
 
     # -- MinIO ----------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import docker
 import pytest
 
+from tests.conftest import go_app
+
 BACKEND_ONLY = """
 [tool.goimage]
 dockerfiles = ["backend/Dockerfile"]
@@ -193,3 +195,26 @@ def test_node_ids_are_dockerfile_and_check(
     result.stdout.fnmatch_lines([f"backend/Dockerfile::{check}" for check in checks])
     selected = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "-k", "static")
     selected.stdout.fnmatch_lines(["backend/Dockerfile::static", "*1/9 tests collected*"])
+
+
+def test_shared_build_args_apply_where_declared(pytester: pytest.Pytester) -> None:
+    """A top-level build argument that only some Dockerfiles declare builds them all, as
+    BuildKit does; one that no Dockerfile declares is a typo and fails each build."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nARG VERSION\nRUN test -n "$VERSION"\nCOPY app /app\n'
+        'ENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "Dockerfile.prod").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    pyproject = pytester.path / "pyproject.toml"
+    pyproject.write_text('[tool.goimage]\nbuild_args = { VERSION = "1.2.3" }\n')
+    pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(passed=2)
+
+    pyproject.write_text('[tool.goimage]\nbuild_args = { VERSON = "1.2.3" }\n')
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        ["*Dockerfile: build_args VERSON is not declared by any ARG in the Dockerfile*"]
+    )
