@@ -246,7 +246,7 @@ def _image(
         size_tolerance=_parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
         baseline=rootdir / _typed(values, "baseline", str, ".goimage-baseline.json", where, source),
         binary=_typed(values, "binary", str, None, where, source),
-        bucket=_typed(values, "bucket", str, None, where, source),
+        bucket=_bucket(values, where, source),
         health_path=health_path,
         port=port,
         startup_timeout=_parsed(
@@ -263,6 +263,22 @@ def _image(
             else None
         ),
     )
+
+
+# S3's bucket naming rules, which MinIO enforces: 3-63 lowercase letters, digits, dots and
+# hyphens, starting and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _bucket(values: Mapping[str, Any], where: str, src: Path) -> str | None:
+    bucket: str | None = _typed(values, "bucket", str, None, where, src)
+    if bucket is not None and (not _BUCKET_NAME.match(bucket) or ".." in bucket):
+        raise ConfigError(
+            f"{src}: {where} bucket = {bucket!r} is not a valid S3 bucket name (3-63 lowercase "
+            "letters, digits, dots or hyphens, starting and ending with a letter or digit); "
+            "use the name your service creates."
+        )
+    return bucket
 
 
 def _normalise(path: str) -> str:

@@ -19,6 +19,8 @@ from .minio_server import MinioServer
 from .poll import backoff
 from .units import format_size
 
+# What the runtime prints when the entrypoint cannot be executed at all.
+_EXEC_FAILED = re.compile(r"exec [^:]+: (no such file or directory|exec format error)")
 _PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
 
 
@@ -140,6 +142,8 @@ class ServiceContainer:
 
     @property
     def url(self) -> str:
+        if not self.host_port:
+            return "(no host port: the container exited before its port was published)"
         return f"http://127.0.0.1:{self.host_port}"
 
     def state(self) -> dict[str, Any]:
@@ -166,8 +170,15 @@ class ServiceContainer:
             text += f" (killed by the kernel: out of memory; it needed more than {limit})"
         if state.get("Error"):
             text += f" ({state['Error']})"
-        if DISK_FULL.search(self.logs(tail=20)):
+        logs = self.logs(tail=20)
+        if DISK_FULL.search(logs):
             text += " after a write failed because a disk is full (no space left on device)"
+        elif _EXEC_FAILED.search(logs):
+            text += (
+                ": its entrypoint could not be started. The file is missing, or it is a dynamic "
+                "binary whose ELF interpreter or libraries the image lacks (the static check "
+                "names them); build with CGO_ENABLED=0 or use a base image that has them"
+            )
         return text
 
     def logs(self, tail: int | str = "all") -> str:

@@ -36,7 +36,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*unknown key 'health_pth' in [[]tool.goimage[]] (did you mean 'health_path'?)*",
         ),
         (
-            "[tool.goimage]\nbucket = 'b'\n[tool.goimage.env]\nS3 = 'http://{minio.endpont}'\n",
+            "[tool.goimage]\nbucket = 'bkt'\n[tool.goimage.env]\nS3 = 'http://{minio.endpont}'\n",
             "*[[]tool.goimage[]] env.S3 uses {minio.endpont}, which is not a placeholder (did you "
             "mean {minio.endpoint}?)*",
         ),
@@ -48,6 +48,10 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'docker/Dockerfile'\n",
             "*Dockerfile 'docker/Dockerfile' does not exist*fix the path in "
             "[[][[]tool.goimage.image[]][]] 'docker/Dockerfile' or remove it.",
+        ),
+        (
+            "[tool.goimage]\nbucket = 'My_Uploads'\n",
+            "*bucket = 'My_Uploads' is not a valid S3 bucket name*",
         ),
         (
             "[tool.goimage]\nport = 'http'\n",
@@ -116,6 +120,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "misspelt-placeholder",
         "bucket-placeholder-without-bucket",
         "override-dockerfile-missing",
+        "bucket-name-invalid",
         "wrong-type",
         "bool-for-int",
         "bad-size",

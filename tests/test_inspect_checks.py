@@ -141,6 +141,19 @@ def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester) -> None:
     assert "it was built with CGO_ENABLED=1" in out
     assert "Build settings: -buildmode=exe, CGO_ENABLED=1, GOARCH=amd64, GOOS=linux" in out
 
+    # Started, it cannot even exec (alpine has no glibc loader): bucket says why, pointing at
+    # the static check instead of at storage settings.
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("COPY", "EXPOSE 8080\nCOPY"))
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nbucket = "uploads"\n')
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket")
+    assert outcomes(result) == {"Dockerfile::bucket": "FAILED"}
+    out = result.stdout.str()
+    assert "its entrypoint could not be started" in out, out
+    assert "the static check names them" in out
+    assert "exec /usr/local/bin/app: no such file or directory" in out
+    assert "Check the storage settings" not in out
+
 
 STRAY_FILE = """
 FROM alpine:3.22 AS base

@@ -49,9 +49,15 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         if exited
         else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
     )
+    # Storage advice only helps a service that ran; one that exited has its cause above.
+    advice = (
+        ""
+        if exited
+        else " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
+        "at startup."
+    )
     raise CheckFailed(
         f"{image.dockerfile}: the service did not create bucket {image.bucket!r}: {why}. "
-        f"Buckets in its MinIO: {', '.join(buckets) or 'none'}. Check the storage settings "
-        f"in [tool.goimage.env] and the bucket-creation code at startup.\n"
+        f"Buckets in its MinIO: {', '.join(buckets) or 'none'}.{advice}\n"
         f"{running.container.last_logs()}"
     )
