@@ -544,8 +544,9 @@ def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -
     lines = [
         "goimage: --goimage-keep left this run's containers, networks and images in place.",
         "Remove them with:",
-        f"  docker rm -fv $(docker ps -aq --filter {label})",
-        f"  docker network rm $(docker network ls -q --filter {label})",
+        # xargs -r: the commands also work when the run started no container or network.
+        f"  docker ps -aq --filter {label} | xargs -r docker rm -fv",
+        f"  docker network ls -q --filter {label} | xargs -r docker network rm",
     ]
     tags = built_tags(shared)
     if tags:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -218,3 +219,23 @@ def test_shared_build_args_apply_where_declared(pytester: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         ["*Dockerfile: build_args VERSON is not declared by any ARG in the Dockerfile*"]
     )
+
+
+def test_keep_commands_work_when_no_container_ran(
+    pytester: pytest.Pytester, docker_client: docker.DockerClient
+) -> None:
+    """A build-only --goimage-keep run: the printed commands still run cleanly."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "--goimage-keep", "-k", "build")
+    result.assert_outcomes(passed=1)
+    commands = [line.strip() for line in result.stdout.lines if line.strip().startswith("docker ")]
+    assert len(commands) == 3, result.stdout.str()
+    for command in commands:
+        subprocess.run(command, shell=True, check=True, capture_output=True)
+    tag = commands[-1].split()[-1]
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(tag)
