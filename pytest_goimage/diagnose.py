@@ -165,7 +165,19 @@ def _instruction_for(step: Vertex, parsed: Dockerfile) -> Instruction | None:
     for instruction in pool:
         if wanted.startswith(normalise_command(instruction.text)[:40]):
             return instruction
+    # BuildKit names the step with ARG/ENV values expanded: `$TOKEN` matches any text.
+    for instruction in pool:
+        if _with_variables(normalise_command(instruction.text)).fullmatch(wanted):
+            return instruction
     return None
+
+
+_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _with_variables(text: str) -> re.Pattern[str]:
+    parts = _VARIABLE.split(text)
+    return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
 
 
 def _builder_line(parsed: Dockerfile, instruction: Instruction | None) -> int | None:

@@ -130,6 +130,14 @@ CASES = [
         ],
     ),
     Case(
+        "failing-run-that-uses-an-arg",
+        {
+            "Dockerfile": 'FROM alpine:3.22\nARG GREETING=hello\nRUN echo "$GREETING" && exit 3\n'
+            + RUN_ENTRY
+        },
+        ['*Dockerfile:3: the build failed in step `RUN echo "hello" && exit 3`*'],
+    ),
+    Case(
         "unknown-env-placeholder",
         {"Dockerfile": "FROM alpine:3.22\nEXPOSE 8080\n" + RUN_ENTRY},
         [
