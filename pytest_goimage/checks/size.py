@@ -113,8 +113,19 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
         lines.append(
             f"Wasted: {format_size(total)} in files that later layers delete or overwrite:"
         )
+        # Filesystem layers are the history entries that made one (RUN, COPY and ADD always
+        # do, if only an empty one), in order; where the counts agree, name the instruction
+        # rather than a layer number.
+        made = [
+            layer.instruction
+            for layer in built.layers
+            if layer.size > 0 or layer.instruction.split(" ", 1)[0] in ("RUN", "COPY", "ADD")
+        ]
         for item in waste[:TOP_LAYERS]:
-            lines.append(f"    {format_size(item.size):>9}  /{item.path} ({item.reason})")
+            reason = item.reason
+            if len(made) == len(files) and 0 <= item.later < len(made):
+                reason = f"{item.action} by `{made[item.later][:80]}`"
+            lines.append(f"    {format_size(item.size):>9}  /{item.path} ({reason})")
     else:
         lines.append("Wasted: 0 B (no file is deleted or overwritten by a later layer)")
     return "\n".join(lines)
