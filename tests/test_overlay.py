@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltImage]:
     go_app(root)
     (root / "Dockerfile").write_text(DOCKERFILE)
     client = docker.from_env()
-    tag = "goimage/test-overlay:latest"
+    tag = f"goimage/test-overlay:{os.getpid()}"  # one per xdist worker: each removes its own
     result, trace = build_image(client, BuildRequest(root / "Dockerfile", root, tag))
     assert result is not None, trace.error
     yield load_image(
