@@ -19,8 +19,14 @@ def assert_static(image: BuiltImage) -> None:
     )
     assert not facts.needed, f"{binary.path} in {image.tag} needs {', '.join(facts.needed)}"
     info = facts.build_info
-    assert info is None or info.cgo_enabled is not True, (
-        f"{binary.path} in {image.tag} was built with CGO_ENABLED=1"
+    # As the `static` check: CGO_ENABLED=0 must be recorded, not merely not contradicted.
+    assert info is not None, (
+        f"{binary.path} in {image.tag} carries no Go build info, so CGO_ENABLED=0 cannot be "
+        "confirmed"
+    )
+    assert info.cgo_enabled is False, (
+        f"{binary.path} in {image.tag} was built with CGO_ENABLED="
+        f"{'1' if info.cgo_enabled else '(not recorded)'}"
     )
 
 

@@ -35,13 +35,19 @@ def test_helpers(pytester: pytest.Pytester, tiny: None) -> None:
 
         def test_versions(goimage_config):
             assert_go_versions_aligned(goimage_config)
+
+        def test_busybox_is_static_but_not_go(goimage):
+            import dataclasses
+            assert_static(dataclasses.replace(goimage, configured_binary="/bin/busybox"))
         """
     )
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=2, failed=2)
+    result.assert_outcomes(passed=2, failed=3)
     result.stdout.fnmatch_lines(
         [
+            # Tests that use `goimage` run first, grouped by image.
             "*AssertionError: goimage/*:* is * MB, over 1.0 MB; largest layers: *",
+            "*/bin/busybox in goimage/* carries no Go build info, so CGO_ENABLED=0 cannot be*",
             "*Dockerfile:1: golang:1.25-alpine names Go 1.25, go.mod requires 1.26.8 *",
         ]
     )
