@@ -267,7 +267,13 @@ def test_version_hidden_behind_arg_default() -> None:
     pins = [*gomod_pins(GOMOD_TOOLCHAIN, "go.mod"), pin]
     message = format_misalignment(misaligned(pins, required_version(pins)), pins)
     assert message.startswith("Dockerfile.prod:5: golang:${GO_VERSION}-alpine${ALPINE_VERSION}")
-    assert message.endswith("— use golang:1.24.5-alpine3.22 or newer")
+    # The fix goes where the version is written: the ARG default, not the FROM line.
+    assert message.endswith("— set `ARG GO_VERSION=1.24.5` on Dockerfile.prod:2 or newer")
+    # Set from build_args instead: the fix goes there.
+    pin = only(dockerfile_pins(HIDDEN_BEHIND_ARG, "Dockerfile.prod", {"GO_VERSION": "1.22"}))
+    pins = [*gomod_pins(GOMOD_TOOLCHAIN, "go.mod"), pin]
+    message = format_misalignment(misaligned(pins, required_version(pins)), pins)
+    assert message.endswith('— set build_args GO_VERSION = "1.24.5" or newer'), message
 
 
 def test_build_args_override_arg_default() -> None:
