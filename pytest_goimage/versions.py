@@ -783,16 +783,16 @@ def _shown(pin: Pin) -> str:
 
 def _advice(pin: Pin, required: GoVersion) -> str:
     if pin.source == SOURCE_DOCKERFILE:
-        # The fix goes where the version is written: the ARG default or build_args.
-        from_arg = re.search(r"(\w+)=\S+ from ARG default, line (\d+)", pin.note)
-        if from_arg:
-            return (
-                f"set `ARG {from_arg.group(1)}={required}` on {pin.file}:{from_arg.group(2)} "
-                "or newer"
-            )
-        from_build_args = re.search(r"(\w+)=\S+ from build_args", pin.note)
-        if from_build_args:
-            return f'set build_args {from_build_args.group(1)} = "{required}" or newer'
+        # The fix goes where the version is written: the ARG default or build_args that
+        # holds it (not, say, an ALPINE_VERSION used in the same tag).
+        for name, value, _, line in re.findall(
+            r"(\w+)=(\S+) from (ARG default, line (\d+)|build_args)", pin.note
+        ):
+            if parse_go_version(value.rstrip(";")) != pin.version:
+                continue
+            if line:
+                return f"set `ARG {name}={required}` on {pin.file}:{line} or newer"
+            return f'set build_args {name} = "{required}" or newer'
         repository, tag, _ = _split_reference(pin.resolved or pin.raw)
         match = _TAG_VERSION_RE.fullmatch(tag or "")
         variant = f"-{match.group(2)}" if match and match.group(2) else ""
