@@ -434,7 +434,7 @@ class _ResultsReporter:
             self.results.account_for_unrun(self.selected, check_names())
         records = self.results.records()
         for record in records:
-            with contextlib.suppress(GoImageError):
+            with contextlib.suppress(GoImageError, OSError):
                 record.baseline_bytes = baseline_size(self.results.config.image(record.dockerfile))
         return records
 
