@@ -105,7 +105,9 @@ def remove_stale_resources(client: Any) -> list[str]:
     """Remove what runs that were killed outright left behind; never a live run's resources."""
     removed: list[str] = []
     selector = {"label": LABEL_RUN}
-    for container in client.containers.list(all=True, filters=selector):
+    # ignore_removed: docker-py inspects each listed container; one its owner removes in
+    # between (a concurrent run's normal cleanup) must not fail this sweep.
+    for container in client.containers.list(all=True, filters=selector, ignore_removed=True):
         if creator_gone(container.labels):
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True, v=True)
@@ -233,7 +235,7 @@ def remove_owned_resources(client: Any, owner: str) -> list[str]:
     """Remove every container, network and volume `owner` created; returns what went."""
     removed: list[str] = []
     selector = {"label": f"{LABEL_OWNER}={owner}"}
-    for container in client.containers.list(all=True, filters=selector):
+    for container in client.containers.list(all=True, filters=selector, ignore_removed=True):
         try:
             container.remove(force=True, v=True)
             removed.append(f"container {container.name}")

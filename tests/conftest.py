@@ -48,7 +48,10 @@ def plugin_resources(client: docker.DockerClient, project: Path | None = None) -
     """Containers, networks and volumes pytest-goimage runs created (for `project`) that exist."""
     label = f"{LABEL_PREFIX}.project={project}" if project else f"{LABEL_PREFIX}.run"
     selector = {"label": label}
-    found = [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
+    found = [
+        f"container {c.name}"
+        for c in client.containers.list(all=True, filters=selector, ignore_removed=True)
+    ]
     found += [f"network {n.name}" for n in client.networks.list(filters=selector)]
     found += [f"volume {v.name}" for v in client.volumes.list(filters=selector)]
     return found

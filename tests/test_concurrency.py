@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import docker
 import pytest
+
+from pytest_goimage.engine import new_run_id, remove_stale_resources, resource_labels
 
 TOML = """
 [tool.goimage]
@@ -66,3 +70,30 @@ def test_two_runs_at_once(
     assert [r["outcome"] for r in reports] == ["passed", "passed"]
     tags = [image["tag"] for report in reports for image in report["images"]]
     assert len(set(tags)) == 4, tags  # each run builds under its own tags
+
+
+def test_a_sweep_survives_containers_vanishing_under_it(
+    docker_client: docker.DockerClient,
+) -> None:
+    """docker-py inspects every container it lists; another run removing its own containers
+    in between must not break this run's sweep (it failed a build check once in CI)."""
+    labels = resource_labels(f"{new_run_id()}-main", "probe", "/sweep-race")
+    made = [
+        docker_client.containers.create("alpine:3.22", command=["true"], labels=labels)
+        for _ in range(24)
+    ]
+
+    def remove_all() -> None:
+        for container in made:
+            container.remove(force=True)
+
+    remover = threading.Thread(target=remove_all)
+    remover.start()
+    try:
+        while remover.is_alive():
+            remove_stale_resources(docker_client)  # must not raise NotFound
+    finally:
+        remover.join()
+    assert not docker_client.containers.list(
+        all=True, filters={"label": "io.github.pytest-goimage.project=/sweep-race"}
+    )
