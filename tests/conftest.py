@@ -44,6 +44,12 @@ def docker_client() -> docker.DockerClient:
     return docker.from_env()
 
 
+def image_tags(client: docker.DockerClient) -> list[str]:
+    """Every tag on the engine, in one call: docker-py's images.list() inspects each image,
+    which fails when another test removes one in between."""
+    return [tag for entry in client.api.images() for tag in entry.get("RepoTags") or []]
+
+
 def plugin_resources(client: docker.DockerClient, project: Path | None = None) -> list[str]:
     """Containers, networks and volumes pytest-goimage runs created (for `project`) that exist."""
     label = f"{LABEL_PREFIX}.project={project}" if project else f"{LABEL_PREFIX}.run"

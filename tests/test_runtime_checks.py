@@ -18,7 +18,7 @@ import pytest
 from pytest_goimage.minio_image import ensure_minio_image
 from pytest_goimage.minio_server import SERVER_ARGS, server_command
 from pytest_goimage.session import slug
-from tests.conftest import plugin_resources, run_pytest_until
+from tests.conftest import image_tags, plugin_resources, run_pytest_until
 
 ENV = """
 [tool.goimage.env]
@@ -565,7 +565,7 @@ def test_next_run_removes_what_a_killed_run_left(
     prefix = f"goimage/{slug(pytester.path.name)}-"
 
     def tags() -> set[str]:
-        return {t for i in docker_client.images.list() for t in i.tags if t.startswith(prefix)}
+        return {t for t in image_tags(docker_client) if t.startswith(prefix)}
 
     before = tags()
     victim, _ = run_pytest_until(pytester.path, "SERVICE-UP", "-s", "test_slow.py")

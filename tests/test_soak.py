@@ -11,7 +11,7 @@ import pytest
 
 from pytest_goimage.engine import LABEL_PREFIX
 from pytest_goimage.session import slug
-from tests.conftest import EXAMPLE, plugin_resources
+from tests.conftest import EXAMPLE, image_tags, plugin_resources
 
 RUNS = 20
 TOML = """
@@ -33,11 +33,9 @@ def engine_state(client: docker.DockerClient, project: Path) -> dict[str, object
     prefix = f"goimage/{slug(project.name)}-"
     return {
         "containers, networks, volumes": plugin_resources(client, project),
-        "images": sorted(
-            tag for image in client.images.list() for tag in image.tags if tag.startswith(prefix)
-        ),
+        "images": sorted(tag for tag in image_tags(client) if tag.startswith(prefix)),
         "dangling images built by the plugin": len(
-            client.images.list(filters={"dangling": True, **built_by_plugin})
+            client.api.images(filters={"dangling": True, **built_by_plugin})
         ),
     }
 
