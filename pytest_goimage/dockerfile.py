@@ -110,10 +110,15 @@ def parse_dockerfile(text: str) -> Dockerfile:
 
 
 def _instruction(line: int, text: str) -> Instruction:
-    # Any whitespace ends the keyword: BuildKit reads `ARG\tGO_VERSION` as ARG.
-    words = text.strip().split(None, 1)
-    keyword, value = (words[0], words[1]) if len(words) == 2 else (text.strip(), "")
+    keyword, value = split_keyword(text)
     return Instruction(line=line, keyword=keyword.upper(), value=value.strip())
+
+
+def split_keyword(text: str) -> tuple[str, str]:
+    """`FROM\tgolang:1.26` -> ("FROM", "golang:1.26"): any whitespace ends the keyword, as
+    BuildKit reads it."""
+    words = text.strip().split(None, 1)
+    return (words[0], words[1]) if len(words) == 2 else (text.strip(), "")
 
 
 def _stages(instructions: list[Instruction]) -> list[Stage]:

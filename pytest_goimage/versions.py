@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .dockerfile import split_keyword
 from .errors import GoImageError
 
 SOURCE_GO = "go.mod go"
@@ -144,6 +145,8 @@ class Pin:
     note: str = ""
     unpinned: bool = False
     resolved: str = ""
+    version_arg: str = ""  # the ARG whose value names the version, when one does
+    version_arg_line: int = 0  # its default's ARG line; 0 when build_args set it
 
 
 # go.mod ---------------------------------------------------------------------------------------
@@ -242,6 +245,7 @@ _TAG_VERSION_RE = re.compile(
 class _Arg:
     value: str | None  # None: declared without a default and not passed
     origin: str
+    line: int = 0  # the ARG line of its default; 0 when build_args set it
 
 
 def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list[Pin]:
@@ -260,7 +264,7 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
                 if name in build_args:
                     args[name] = _Arg(build_args[name], "build_args")
                 else:
-                    args[name] = _Arg(default, origin)
+                    args[name] = _Arg(default, origin, number)
         elif keyword == "FROM":
             seen_from = True
             words = [w for w in rest.split() if not w.startswith("--")]
@@ -309,7 +313,7 @@ def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
             parts.append(line[: match.start()].strip())
             continue
         parts.append(stripped)
-        keyword, rest = _split_keyword(" ".join(p for p in parts if p))
+        keyword, rest = split_keyword(" ".join(p for p in parts if p))
         parts = []
         keyword = keyword.upper()
         rest = rest.strip()
@@ -317,7 +321,7 @@ def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
         if keyword in ("RUN", "COPY", "ADD"):
             heredocs = [(m.group(2), "<<-" in m.group(0)) for m in _HEREDOC_RE.finditer(rest)]
     if parts:
-        keyword, rest = _split_keyword(" ".join(p for p in parts if p))
+        keyword, rest = split_keyword(" ".join(p for p in parts if p))
         result.append((first, keyword.upper(), rest.strip()))
     return escape, result
 
@@ -463,7 +467,21 @@ def _from_pin(
         )
         note = "; ".join(filter(None, [what, note]))
         return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
-    return Pin(file, number, SOURCE_DOCKERFILE, image, version, note, False, resolved)
+    # The ARG that carries the Go version (not, say, an ALPINE_VERSION of the same tag): the
+    # fix goes there.
+    holder = next((n for n in used if parse_go_version(args[n].value or "") == version), "")
+    return Pin(
+        file,
+        number,
+        SOURCE_DOCKERFILE,
+        image,
+        version,
+        note,
+        False,
+        resolved,
+        version_arg=holder,
+        version_arg_line=args[holder].line if holder else 0,
+    )
 
 
 def _split_reference(reference: str) -> tuple[str, str | None, str]:
@@ -783,16 +801,14 @@ def _shown(pin: Pin) -> str:
 
 def _advice(pin: Pin, required: GoVersion) -> str:
     if pin.source == SOURCE_DOCKERFILE:
-        # The fix goes where the version is written: the ARG default or build_args that
-        # holds it (not, say, an ALPINE_VERSION used in the same tag).
-        for name, value, _, line in re.findall(
-            r"(\w+)=(\S+) from (ARG default, line (\d+)|build_args)", pin.note
-        ):
-            if parse_go_version(value.rstrip(";")) != pin.version:
-                continue
-            if line:
-                return f"set `ARG {name}={required}` on {pin.file}:{line} or newer"
-            return f'set build_args {name} = "{required}" or newer'
+        # The fix goes where the version is written: the ARG default or build_args.
+        if pin.version_arg and pin.version_arg_line:
+            return (
+                f"set `ARG {pin.version_arg}={required}` on {pin.file}:{pin.version_arg_line} "
+                "or newer"
+            )
+        if pin.version_arg:
+            return f'set build_args {pin.version_arg} = "{required}" or newer'
         repository, tag, _ = _split_reference(pin.resolved or pin.raw)
         match = _TAG_VERSION_RE.fullmatch(tag or "")
         variant = f"-{match.group(2)}" if match and match.group(2) else ""
@@ -844,9 +860,3 @@ def _read(path: Path, name: str, error: type[GoImageError]) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{name}: cannot read ({exc}).") from None
-
-
-def _split_keyword(text: str) -> tuple[str, str]:
-    """`FROM\tgolang:1.26` -> ("FROM", "golang:1.26"): any whitespace ends the keyword."""
-    words = text.strip().split(None, 1)
-    return (words[0], words[1]) if len(words) == 2 else (text.strip(), "")
