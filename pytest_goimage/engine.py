@@ -55,14 +55,21 @@ def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
         LABEL_RUN: owner.split("-", 1)[0],
         LABEL_OWNER: owner,
         LABEL_ROLE: role,
+        **creator_labels(),
+    }
+    if _KEEP["on"]:
+        labels[LABEL_KEEP] = "1"
+    return labels
+
+
+def creator_labels() -> dict[str, str]:
+    """Who made something and when: what `creator_gone` judges a killed run by."""
+    return {
         LABEL_CREATED: str(int(time.time())),
         LABEL_PID: str(os.getpid()),
         LABEL_HOST: socket.gethostname(),
         LABEL_PIDNS: pid_namespace(),
     }
-    if _KEEP["on"]:
-        labels[LABEL_KEEP] = "1"
-    return labels
 
 
 def pid_namespace() -> str:
@@ -152,12 +159,17 @@ def current_context() -> Any | None:
     return context
 
 
+def _readable_context() -> Any | None:
+    # For naming the engine only: an unreadable context is reported by connect().
+    try:
+        return current_context()
+    except EngineError:
+        return None
+
+
 def engine_host() -> str:
     """The engine's address: DOCKER_HOST, else the current docker context's, else the default."""
-    try:
-        context = current_context()
-    except EngineError:
-        context = None
+    context = _readable_context()
     if context is not None and context.Host:
         return str(context.Host)
     return os.environ.get("DOCKER_HOST") or DEFAULT_HOST
@@ -167,10 +179,7 @@ def engine_address() -> str:
     """Where the engine is expected, as a user would recognise it."""
     if os.environ.get("DOCKER_HOST"):
         return os.environ["DOCKER_HOST"]
-    try:
-        context = current_context()
-    except EngineError:
-        context = None
+    context = _readable_context()
     if context is not None:
         return f"{context.Host} (docker context {context.Name!r})"
     return f"{DEFAULT_HOST} (the default)"

@@ -17,9 +17,13 @@ class Waste:
     path: str
     size: int
     layer: int  # index of the layer that ships the bytes
-    reason: str  # "deleted in layer N" or "overwritten in layer N"
-    later: int = -1  # index of the layer that deletes or overwrites it
-    action: str = ""  # "deleted" or "overwritten"
+    later: int  # index of the layer that deletes or overwrites it
+    action: str  # "deleted" or "overwritten"
+
+    @property
+    def reason(self) -> str:
+        """ "deleted in layer N" or "overwritten in layer N"."""
+        return f"{self.action} in layer {self.later}"
 
 
 def layer_files(image_tar: IO[bytes]) -> list[dict[str, int]]:
@@ -72,28 +76,10 @@ def wasted(layers: list[dict[str, int]]) -> list[Waste]:
             for later_index in range(index + 1, len(layers)):
                 later = layers[later_index]
                 if path in later and later[path] >= 0:
-                    found.append(
-                        Waste(
-                            path,
-                            size,
-                            index,
-                            f"overwritten in layer {later_index}",
-                            later_index,
-                            "overwritten",
-                        )
-                    )
+                    found.append(Waste(path, size, index, later_index, "overwritten"))
                     break
                 if _whiteout_hits(path, later):
-                    found.append(
-                        Waste(
-                            path,
-                            size,
-                            index,
-                            f"deleted in layer {later_index}",
-                            later_index,
-                            "deleted",
-                        )
-                    )
+                    found.append(Waste(path, size, index, later_index, "deleted"))
                     break
     return sorted(found, key=lambda w: -w.size)
 

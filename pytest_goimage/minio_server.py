@@ -129,7 +129,7 @@ class MinioServer:
             why = (
                 f"exited with code {state.get('ExitCode')}"
                 if state.get("Status") in ("exited", "dead")
-                else f"did not answer /minio/health/live within {timeout:.0f}s"
+                else f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
             )
             raise MinioError(
                 f"MinIO from image {self.image} {why}. pytest-goimage runs a MinIO image's own "

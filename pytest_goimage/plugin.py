@@ -36,7 +36,7 @@ from .run_dirs import (
     prune_run_dirs,
     remove_built_images,
 )
-from .service import ServiceError, health_hint
+from .service import ServiceError
 from .session import GoImageSession, RunningService
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
@@ -342,14 +342,7 @@ def goimage_service(
             why = (
                 running.container.exit_summary()
                 if running.container.exited()
-                else probe.describe()
-                + health_hint(
-                    probe,
-                    image.health_path,
-                    running.container.port,
-                    image.port,
-                    running.built.config.exposed_ports,
-                ).rstrip(".")
+                else probe.describe() + running.health_hint(probe).rstrip(".")
             )
             raise ServiceError(
                 f"{image.dockerfile}: the service never became healthy (GET "
@@ -465,8 +458,9 @@ class _ResultsReporter:
                 )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
-    def _baseline_note(self) -> str | None:
-        """What --goimage-update-baseline did: a flag that silently wrote nothing misleads."""
+    def _baseline_note(self) -> tuple[str, bool] | None:
+        """What --goimage-update-baseline did, and whether that deserves a warning: a flag
+        that silently wrote nothing misleads."""
         if not self.config.getoption("goimage_update_baseline"):
             return None
         updated = [
@@ -478,17 +472,19 @@ class _ResultsReporter:
         if not updated:
             return (
                 "goimage: --goimage-update-baseline wrote nothing: no size check ran (run with "
-                "--goimage, and keep -k/-m from deselecting `size`)."
+                "--goimage, and keep -k/-m from deselecting `size`).",
+                True,
             )
         files = sorted({str(self.results.config.image(r.dockerfile).baseline) for r in updated})
         names = ", ".join(r.dockerfile for r in updated)
-        return f"goimage: baseline updated in {', '.join(files)} for {names}"
+        return f"goimage: baseline updated in {', '.join(files)} for {names}", False
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         path = self.config.getoption("goimage_report")
         note = self._baseline_note()
         if note:
-            terminalreporter.write_line(note, yellow="wrote nothing" in note)
+            text, warn = note
+            terminalreporter.write_line(text, yellow=warn)
         if not self.results.images and path:
             terminalreporter.write_line(
                 f"goimage: no built-in check ran, so the JSON report {path} says failed: run "

@@ -64,18 +64,17 @@ class RunResults:
             )
         return self.images[dockerfile]
 
-    def account_for_unrun(self, selected: set[str] | None, check_names: list[str]) -> None:
+    def account_for_unrun(self, selected: set[str], check_names: list[str]) -> None:
         """Give every check of a reported image an outcome, so a report never looks complete
         when it is not: selected checks that never reported (the run was interrupted or
         stopped by -x) are errors; checks -k/-m deselected are skipped, saying so.
 
-        `selected` holds the node ids (`<dockerfile>::<check>`) that were to run; None when
-        unknown (then only the interrupted case is filled in)."""
+        `selected` holds the node ids (`<dockerfile>::<check>`) that were to run."""
         for dockerfile, image in self.images.items():
             for check in check_names:
                 if check in image.checks:
                     continue
-                if selected is None or f"{dockerfile}::{check}" in selected:
+                if f"{dockerfile}::{check}" in selected:
                     image.checks[check] = CheckRecord(
                         "error",
                         "not run: the run stopped before this check (interrupted, or -x/--maxfail)",

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import docker.errors
 
-from .engine import (
-    LABEL_CREATED,
-    LABEL_HOST,
-    LABEL_PID,
-    LABEL_PIDNS,
-    connect,
-    creator_gone,
-    pid_namespace,
-)
+from .engine import connect, creator_gone, creator_labels
 from .errors import CLEANUP_ERRORS, EngineError
 
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
@@ -31,13 +21,7 @@ CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it 
 
 def claim_run_dir(folder: Path) -> None:
     """Record which process owns this run's folder."""
-    owner = {
-        LABEL_PID: str(os.getpid()),
-        LABEL_HOST: socket.gethostname(),
-        LABEL_PIDNS: pid_namespace(),
-    }
-    owner[LABEL_CREATED] = str(int(time.time()))
-    (folder / OWNER_FILE).write_text(json.dumps(owner))
+    (folder / OWNER_FILE).write_text(json.dumps(creator_labels()))
 
 
 def close_run_dir(folder: Path) -> None:

@@ -39,7 +39,14 @@ from .minio_image import ensure_minio_image
 from .minio_server import MinioServer
 from .run_dirs import remove_abandoned_images
 from .secrets_scan import secret_redactor
-from .service import ServiceContainer, ServiceError, container_port, expand_env
+from .service import (
+    HealthProbe,
+    ServiceContainer,
+    ServiceError,
+    container_port,
+    expand_env,
+    health_hint,
+)
 
 Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
 
@@ -98,6 +105,16 @@ class RunningService:
         return (
             f"{self.image.dockerfile} ({self.built.tag}): {state}.{self.minio.stopped_note()}\n"
             f"{container.last_logs(lines)}"
+        )
+
+    def health_hint(self, probe: HealthProbe) -> str:
+        """The likely configuration mistake behind an unhealthy probe ("" when none)."""
+        return health_hint(
+            probe,
+            self.image.health_path,
+            self.container.port,
+            self.image.port,
+            self.built.config.exposed_ports,
         )
 
     @property

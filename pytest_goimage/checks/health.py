@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
-from ..service import health_hint
 from ..session import GoImageSession
 from .base import CheckFailed, require_image
 
@@ -24,13 +23,7 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         why = container.exit_summary()
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
-        why += health_hint(
-            probe,
-            image.health_path,
-            container.port,
-            image.port,
-            running.built.config.exposed_ports,
-        ).rstrip(".")
+        why += running.health_hint(probe).rstrip(".")
     raise CheckFailed(
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
         f"({container.url}{image.health_path}) never answered 2xx: {why}."

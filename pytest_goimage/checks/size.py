@@ -123,7 +123,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
         ]
         for item in waste[:TOP_LAYERS]:
             reason = item.reason
-            if len(made) == len(files) and 0 <= item.later < len(made):
+            if len(made) == len(files):  # item.later indexes `files`, so `made` too
                 reason = f"{item.action} by `{made[item.later][:80]}`"
             lines.append(f"    {format_size(item.size):>9}  /{item.path} ({reason})")
     else:
