@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,13 @@ def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def docker_client() -> docker.DockerClient:
     return docker.from_env()
+
+
+def shared_dir(result: pytest.RunResult) -> Path:
+    """The run's build-record folder, as the report header names it."""
+    match = re.search(r"goimage: build logs in (\S+)", result.stdout.str())
+    assert match, result.stdout.str()
+    return Path(match.group(1))
 
 
 def image_tags(client: docker.DockerClient) -> list[str]:

@@ -11,19 +11,12 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import go_app, image_tags
+from tests.conftest import go_app, image_tags, shared_dir
 
 BACKEND_ONLY = """
 [tool.goimage]
 dockerfiles = ["backend/Dockerfile"]
 """
-
-
-def shared_dir(result: pytest.RunResult) -> Path:
-    """The run's build-record folder, as the report header names it."""
-    match = re.search(r"goimage: build logs in (\S+)", result.stdout.str())
-    assert match, result.stdout.str()
-    return Path(match.group(1))
 
 
 def test_example_builds_every_dockerfile_once_under_xdist(

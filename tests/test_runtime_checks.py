@@ -18,7 +18,7 @@ import pytest
 from pytest_goimage.minio_image import ensure_minio_image
 from pytest_goimage.minio_server import SERVER_ARGS, server_command
 from pytest_goimage.session import slug
-from tests.conftest import image_tags, plugin_resources, run_pytest_until
+from tests.conftest import image_tags, plugin_resources, run_pytest_until, shared_dir
 
 ENV = """
 [tool.goimage.env]
@@ -39,12 +39,6 @@ startup_timeout = "10s"
 {extra}
 {env}
 """
-
-
-def shared_dir(result: pytest.RunResult) -> Path:
-    match = re.search(r"goimage: build logs in (\S+)", result.stdout.str())
-    assert match, result.stdout.str()
-    return Path(match.group(1))
 
 
 def outcomes(result: pytest.RunResult) -> dict[str, str]:
