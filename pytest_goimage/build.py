@@ -45,6 +45,7 @@ class BuildTrace:
     logs: dict[str, list[bytes]] = field(default_factory=dict)
     error: str = ""
     image_id: str = ""
+    announced: set[str] = field(default_factory=set)  # vertex digests shown as progress
 
     def ordered_steps(self) -> list[Vertex]:
         return list(self.vertexes.values())
@@ -169,8 +170,12 @@ def _consume(chunk: dict[str, Any], trace: BuildTrace, progress: ProgressCallbac
                 known.completed = vertex.completed or known.completed
                 known.error = vertex.error or known.error
                 vertex = known
-            if progress and vertex.started and not vertex.completed:
-                progress(vertex.name)
+            # Each step once, when it starts. A cached or quick step can arrive started and
+            # completed in one message; it is still a step the user wants to see with -v.
+            if progress and vertex.started and vertex.digest not in trace.announced:
+                trace.announced.add(vertex.digest)
+                name = " ".join(vertex.name.split())  # RUN lines keep their continuations' spaces
+                progress(f"{name} (cached)" if vertex.cached else name)
         for log in status.logs:
             trace.logs.setdefault(log.vertex, []).append(log.data)
     elif chunk.get("id") == "moby.image.id" and isinstance(chunk.get("aux"), dict):
