@@ -6,6 +6,9 @@ import textwrap
 
 import pytest
 
+from pytest_goimage.config import PLACEHOLDERS
+from pytest_goimage.minio_server import MinioServer
+
 GO_MOD = "module example.com/svc\n\ngo 1.26.0\n"
 DOCKERFILE = 'FROM scratch\nCOPY main /main\nENTRYPOINT ["/main"]\n'
 
@@ -238,3 +241,11 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_validated_placeholders_are_the_ones_a_service_gets() -> None:
+    """Config validation and expansion name the same placeholders: none accepted and then
+    undefined at service start, none usable but rejected as unknown."""
+    for network in ("goimage-net", None):
+        offered = MinioServer(image="minio", run_id="r", network=network).placeholders()
+        assert sorted([*offered, "bucket"]) == sorted(PLACEHOLDERS)
