@@ -83,16 +83,20 @@ class HealthProbe:
 def health_hint(
     probe: HealthProbe, health_path: str, port: str, configured_port: int | None, exposed: list[str]
 ) -> str:
-    """A sentence on the likely configuration mistake behind an unhealthy probe, or ""."""
+    """A sentence on the likely configuration mistake behind an unhealthy probe, or "".
+
+    It follows `probe.describe()`, which ends without a full stop, so it starts with one.
+    """
     if probe.status == 404:
+        usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
         return (
-            f" Nothing is served at {health_path}: if the service answers health elsewhere "
-            "(/healthz, /api/health), set `health_path` in [tool.goimage]."
+            f". Nothing is served at {health_path}: if the service answers health elsewhere "
+            f"({', '.join(usual)}), set `health_path` in [tool.goimage]."
         )
     if probe.status is None and configured_port is not None and port not in exposed:
         image_ports = ", ".join(exposed) or "no port"
         return (
-            f" `port = {configured_port}` is configured, but the image EXPOSEs {image_ports}: "
+            f". `port = {configured_port}` is configured, but the image EXPOSEs {image_ports}: "
             "check `port` in [tool.goimage] against the port the service listens on."
         )
     return ""

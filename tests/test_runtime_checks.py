@@ -458,13 +458,13 @@ def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
     template = pyproject.read_text().replace('"10s"', '"2s"')
     mistakes = {
         'health_path = "/healthz"': [
-            "the last answer was HTTP 404: 404 page not found",
-            "Nothing is served at /healthz: if the service answers health elsewhere",
-            "set `health_path` in [tool.goimage]",
+            "the last answer was HTTP 404: 404 page not found. Nothing is served at /healthz: "
+            "if the service answers health elsewhere (/health, /api/health), set `health_path` "
+            "in [tool.goimage].",
         ],
         "port = 9090": [
             "GET /health on container port 9090/tcp",
-            "`port = 9090` is configured, but the image EXPOSEs 8080/tcp",
+            "listens on it). `port = 9090` is configured, but the image EXPOSEs 8080/tcp",
         ],
     }
     for mistake, expected in mistakes.items():
