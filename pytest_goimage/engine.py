@@ -235,9 +235,29 @@ def connect() -> Any:
 
 
 def short_reason(exc: BaseException) -> str:
-    """The first line of an exception, for a one-paragraph message."""
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
+    """The first line of an exception, for a one-paragraph message. A long one keeps its
+    end: the engine puts the cause last (`... (<id>): listen tcp4 ...: address already in use`)."""
+    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    return text if len(text) <= 300 else f"{text[:120]} … {text[-170:]}"
+
+
+# The engine tries ten host ports per start and gives up when other programs on the machine
+# hold all ten; every further start moves its allocator ten ports on.
+_PORT_TAKEN = ("address already in use", "port is already allocated")
+PORT_ATTEMPTS = 16
+
+
+def start_publishing(container: Any) -> None:
+    """Start a container that publishes ports on host ports the engine picks, trying again
+    while the ports it picked are held by something else on this machine."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            container.start()
+            return
+        except docker.errors.APIError as exc:
+            reason = str(exc.explanation or exc)
+            if attempt == PORT_ATTEMPTS or not any(taken in reason for taken in _PORT_TAKEN):
+                raise
 
 
 def remove_owned_resources(client: Any, owner: str) -> list[str]:

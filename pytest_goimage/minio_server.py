@@ -14,7 +14,7 @@ import urllib3
 from minio import Minio
 from minio.error import MinioException
 
-from .engine import resource_labels
+from .engine import resource_labels, start_publishing
 from .errors import CLEANUP_ERRORS, MinioError
 from .poll import wait_until
 
@@ -79,14 +79,15 @@ class MinioServer:
             name=f"goimage-minio-{self.run_id}-{secrets.token_hex(3)}",
             **kwargs,
         )
-        self.container.start()
+        start_publishing(self.container)
         self._read_port()
         self._wait_ready(timeout)
         return self
 
     def restart(self, timeout: float = 30.0) -> None:
         """Restart the server (data kept); the host port may change and is read again."""
-        self.container.restart(timeout=5)
+        self.container.stop(timeout=5)
+        start_publishing(self.container)
         self._read_port()
         self._wait_ready(timeout)
 

@@ -13,7 +13,7 @@ import docker.errors
 import requests
 
 from .diagnose import DISK_FULL
-from .engine import resource_labels
+from .engine import resource_labels, start_publishing
 from .errors import CLEANUP_ERRORS, GoImageError
 from .minio_server import MinioServer
 from .poll import backoff
@@ -131,7 +131,7 @@ class ServiceContainer:
                 mem_limit=self.memory_limit,
                 memswap_limit=self.memory_limit,
             )
-            self.container.start()
+            start_publishing(self.container)
         except docker.errors.APIError as exc:
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "

@@ -352,7 +352,11 @@ class GoImageSession:
         )
         try:
             server.start(client)
-        except GoImageError:
+        except BaseException:
+            # Whatever stopped it (the engine refusing, Ctrl-C), a later check starts afresh:
+            # leave neither the container nor the network, whose name that check reuses.
+            if not self.keep:
+                server.stop()
             self.release_minio(image)
             raise
         self._minios[image.dockerfile] = server

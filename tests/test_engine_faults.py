@@ -13,7 +13,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine import runs_here
+from pytest_goimage.engine import runs_here, short_reason
 from tests.conftest import go_app, plugin_resources, run_pytest_until
 from tests.engine_proxy import EngineProxy
 from tests.test_runtime_checks import service_config
@@ -206,3 +206,19 @@ def test_the_docker_cli_context_is_honoured(
 )
 def test_runs_here(host: str, here: bool) -> None:
     assert runs_here(host) is here
+
+
+def test_a_long_engine_error_keeps_its_cause() -> None:
+    """The engine names the cause last, after ids and endpoints: a shortened reason keeps it."""
+    error = RuntimeError(
+        "500 Server Error for http+docker://localhost/v1.41/containers/"
+        + "4d1b06ba51ca" * 6
+        + '/start: Internal Server Error ("driver failed programming external connectivity on '
+        + "endpoint goimage-minio-f3980056d590-main-cc7525 ("
+        + "83c080a4b163" * 6
+        + '): Error starting userland proxy: listen tcp4 127.0.0.1:32923: bind: address already in use")'
+    )
+    reason = short_reason(error)
+    assert len(reason) <= 300
+    assert reason.startswith("500 Server Error for http+docker://localhost/")
+    assert reason.endswith('127.0.0.1:32923: bind: address already in use")')

@@ -627,3 +627,52 @@ def test_keep_leaves_resources_and_says_how_to_remove_them(
     for command in commands:  # the printed commands remove everything
         subprocess.run(command, shell=True, check=True, capture_output=True)
     assert plugin_resources(docker_client, pytester.path) == []
+
+
+def test_host_ports_already_taken_are_avoided(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """Another program on this machine holds the ports the engine would publish next: MinIO
+    and the service still start, on other ports (never a fixed host port that can collide)."""
+    probe = docker_client.containers.run(
+        "alpine:3.22", ["sleep", "30"], detach=True, ports={"80/tcp": ("127.0.0.1", None)}
+    )
+    try:
+        probe.reload()
+        last = int(probe.attrs["NetworkSettings"]["Ports"]["80/tcp"][0]["HostPort"])
+    finally:
+        probe.remove(force=True)
+    held: list[socket.socket] = []
+    for port in range(last + 1, last + 61):  # more than a parallel worker allocates meanwhile
+        sock = socket.socket()
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+            held.append(sock)
+        except OSError:
+            sock.close()  # taken already: just as good
+    assert len(held) >= 40, f"could not hold the ports after {last}"
+    example_copy(service_config())
+    pytester.makepyfile(
+        test_ports="""
+        from urllib.parse import urlparse
+
+        def test_ports(goimage_service, goimage_minio):
+            ports = [urlparse(goimage_service.url).port, urlparse(goimage_minio.url).port]
+            print("PORTS", *ports)
+        """
+    )
+    try:
+        result = pytester.runpytest_subprocess(
+            "--goimage", "-v", "-s", "-k", "bucket or health or ports"
+        )
+    finally:
+        taken = {sock.getsockname()[1] for sock in held}
+        for sock in held:
+            sock.close()
+    result.assert_outcomes(passed=3)
+    used = [int(p) for p in re.findall(r"PORTS (\d+) (\d+)", result.stdout.str())[0]]
+    assert not taken & set(used), (used, sorted(taken))
