@@ -317,6 +317,36 @@ def test_service_that_exits_at_startup(
     assert took < 40, f"an exited container must stop the wait at once ({took:.0f}s)"
 
 
+def test_service_crash_looping_under_a_supervisor(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The image restarts its binary in a loop, so the container stays up while the service
+    crashes again and again: health fails within startup_timeout and shows the crashes."""
+    root = example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["backend/Dockerfile.loop"]
+        context = "."
+        startup_timeout = "3s"
+        [tool.goimage.env]
+        STORAGE_ACCESS_KEY = "{minio.access_key}"
+        """
+    )
+    loop = (
+        'while true; do /usr/local/bin/bookmark-api; echo "exited $?, restarting"; sleep 0.2; done'
+    )
+    source = (root / "backend/Dockerfile").read_text()
+    (root / "backend/Dockerfile.loop").write_text(
+        source + f'ENTRYPOINT ["/bin/sh", "-c", "{loop.replace(chr(34), chr(92) + chr(34))}"]\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result) == {"health": "FAILED"}
+    out = result.stdout.str()
+    assert "never answered 2xx: within startup_timeout (3s) no answer: connection " in out, out
+    assert out.count("configuration error: STORAGE_ENDPOINT is required but not set") >= 2, out
+    assert "exited 2, restarting" in out
+
+
 def test_service_killed_for_memory_is_reported_as_oom(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
