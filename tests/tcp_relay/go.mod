@@ -1,0 +1,3 @@
+module example.com/tcprelay
+
+go 1.22
