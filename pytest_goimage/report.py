@@ -11,6 +11,7 @@ import json
 import math
 import os
 import secrets
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,6 +29,7 @@ SKIPPED = "skipped"
 ERROR = "error"
 CHECK_OUTCOMES = (PASSED, FAILED, SKIPPED, ERROR)
 _BAD = frozenset({FAILED, ERROR})
+NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
 
 
 @dataclass
@@ -62,6 +64,18 @@ class ImageRecord:
         """True when any check failed or errored; skips alone do not fail an image."""
         return any(check.outcome in _BAD for check in self.checks.values())
 
+    @property
+    def outcome(self) -> str:
+        """failed, passed when a check passed and none failed, else skipped: an image whose
+        checks were all deselected or skipped was not checked and must not read as passed."""
+        if self.failed:
+            return FAILED
+        return PASSED if any(c.outcome == PASSED for c in self.checks.values()) else SKIPPED
+
+    @property
+    def deselected(self) -> int:
+        return sum(1 for c in self.checks.values() if c.message == NOT_RUN_DESELECTED)
+
 
 # --- JSON report ---------------------------------------------------------------------------
 
@@ -93,7 +107,7 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
             for name, check in image.checks.items()
         },
         # Additive fields beyond the SPEC.
-        "outcome": FAILED if image.failed else PASSED,
+        "outcome": image.outcome,
         "build_cached": image.build_cached,
         "static": image.static,
         "size_budget_bytes": image.size_budget,
@@ -229,15 +243,24 @@ def _first_line(message: str) -> str:
 
 
 def _counts_title(images: list[ImageRecord]) -> str:
-    failed = sum(1 for image in images if image.failed)
+    outcomes = [image.outcome for image in images]
     noun = "image" if len(images) == 1 else "images"
-    return f"{len(images)} {noun}, {len(images) - failed} passed, {failed} failed"
+    title = (
+        f"{len(images)} {noun}, {outcomes.count(PASSED)} passed, {outcomes.count(FAILED)} failed"
+    )
+    if SKIPPED in outcomes:
+        title += f", {outcomes.count(SKIPPED)} not checked"
+    deselected = sum(image.deselected for image in images)
+    if deselected:
+        title += f" ({deselected} check{'s' if deselected != 1 else ''} deselected)"
+    return title
 
 
 # --- terminal summary ----------------------------------------------------------------------
 
 _GREEN, _RED, _YELLOW, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 _CHECK_WORD = {PASSED: "ok", FAILED: "FAIL", SKIPPED: "skip", ERROR: "ERR"}
+_STATUS = {PASSED: ("PASS", _GREEN), FAILED: ("FAIL", _RED), SKIPPED: ("SKIP", _YELLOW)}
 _CHECK_COLOR = {PASSED: _GREEN, FAILED: _RED, SKIPPED: _YELLOW, ERROR: _RED}
 _DOCKERFILE_MIN = 12
 _GAP = "  "
@@ -287,11 +310,12 @@ def summary_lines(images: list[ImageRecord], *, width: int = 100, color: bool = 
     Each line fits `width` visible characters. Without `color` the text is plain ASCII apart
     from the `…` that shortens long Dockerfile paths.
     """
-    title = f"goimage summary: {_counts_title(images)}"
+    # The title wraps rather than lose its counts at narrow widths.
+    title = textwrap.wrap(f"goimage summary: {_counts_title(images)}", max(width, 20))
     if not images:
-        return [_render([(title, None)], width, False)]
+        return [_render([(line, None)], width, False) for line in title]
 
-    status = [("FAIL", _RED) if image.failed else ("PASS", _GREEN) for image in images]
+    status = [_STATUS[image.outcome] for image in images]
 
     def size_code(image: ImageRecord) -> str | None:
         size = image.checks.get("size")
@@ -338,7 +362,8 @@ def summary_lines(images: list[ImageRecord], *, width: int = 100, color: bool = 
     header += _cell("dockerfile", df_width, None)
     for (head, _, right), col_width in zip(columns, widths, strict=True):
         header += [(_GAP, None), *_cell(head, col_width, None, right=right)]
-    lines = [_render([(title, None)], width, False), _render(header, width, False)]
+    lines = [_render([(line, None)], width, False) for line in title]
+    lines.append(_render(header, width, False))
 
     indent = status_width + len(_GAP)
     for row, image in enumerate(images):
@@ -400,7 +425,7 @@ def markdown_summary(images: list[ImageRecord], failed_tests: Sequence[str] = ()
         ]
     failures: list[str] = []
     for image in images:
-        mark = _EMOJI[FAILED] if image.failed else _EMOJI[PASSED]
+        mark = _EMOJI[image.outcome]
         size = _size_cell(image, " / ")
         if image.size_bytes is not None and image.size_budget > 0:
             share = round(image.size_bytes / image.size_budget * 100)

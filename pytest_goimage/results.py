@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from .config import GoImageConfig
-from .report import CheckRecord, ImageRecord
+from .report import NOT_RUN_DESELECTED, CheckRecord, ImageRecord
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
@@ -69,7 +69,12 @@ class RunResults:
         when it is not: selected checks that never reported (the run was interrupted or
         stopped by -x) are errors; checks -k/-m deselected are skipped, saying so.
 
-        `selected` holds the node ids (`<dockerfile>::<check>`) that were to run."""
+        `selected` holds the node ids (`<dockerfile>::<check>`) that were to run. Once any
+        check reported, every configured image is listed, also one -k left unchecked."""
+        if not self.images:
+            return  # no check ran at all: the report says so by listing no image
+        for configured in self.config.images:
+            self._image(configured.dockerfile)
         for dockerfile, image in self.images.items():
             for check in check_names:
                 if check in image.checks:
@@ -80,7 +85,7 @@ class RunResults:
                         "not run: the run stopped before this check (interrupted, or -x/--maxfail)",
                     )
                 else:
-                    image.checks[check] = CheckRecord("skipped", "not run: deselected (-k/-m)")
+                    image.checks[check] = CheckRecord("skipped", NOT_RUN_DESELECTED)
             # Keep the order in which the checks run.
             image.checks = {c: image.checks[c] for c in check_names if c in image.checks}
 

@@ -73,7 +73,7 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     result.stdout.fnmatch_lines(
         [
             "*= goimage summary =*",
-            "goimage summary: 1 image*, 1 passed, 0 failed",
+            "goimage summary: 1 image, 1 passed, 0 failed (4 checks deselected)",
             "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
             "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok  secrets:skip",
             "*user:skip  bucket:skip  health:skip",
@@ -95,7 +95,11 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert big["checks"]["size"]["outcome"] == "failed"
     assert "is over the size_budget of 3.0 MB" in big["checks"]["size"]["message"]
     result.stdout.fnmatch_lines(
-        ["goimage summary: 2 images, 1 passed, 1 failed", "*FAIL  Dockerfile.big*", "*size:FAIL*"]
+        [
+            "goimage summary: 2 images, 1 passed, 1 failed (8 checks deselected)",
+            "*FAIL  Dockerfile.big*",
+            "*size:FAIL*",
+        ]
     )
 
     # JUnit: every built-in item carries the image facts as properties.
@@ -117,6 +121,35 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert markdown.startswith("earlier step\n")
     assert "### pytest-goimage" in markdown
     assert "Dockerfile.big" in markdown and "over the size_budget" in markdown
+
+
+def test_an_image_left_unchecked_by_k_is_listed_as_skipped(
+    pytester: pytest.Pytester, tiny_project: Path
+) -> None:
+    """-k selects one image: the other is still in the report, and reads as not checked."""
+    result, report = _run(
+        pytester,
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.big"]\n',
+        "-k",
+        f"({NOT_RUNTIME}) and not big",  # the last -k wins
+    )
+    assert result.ret == pytest.ExitCode.OK
+    checked, unchecked = report["images"]
+    assert (checked["dockerfile"], checked["outcome"]) == ("Dockerfile", "passed")
+    assert (unchecked["dockerfile"], unchecked["outcome"]) == ("Dockerfile.big", "skipped")
+    assert {c["message"] for c in unchecked["checks"].values()} == {"not run: deselected (-k/-m)"}
+    assert len(unchecked["checks"]) == len(checked["checks"])
+    result.stdout.fnmatch_lines(
+        [
+            "goimage summary: 2 images, 1 passed, 0 failed, 1 not checked (13 checks",
+            "deselected)",
+            "*PASS  Dockerfile *",
+            "*SKIP  Dockerfile.big *",
+        ]
+    )
+    markdown = (pytester.path / "step-summary.md").read_text()
+    assert "**2 images, 1 passed, 0 failed, 1 not checked (13 checks deselected)**" in markdown
+    assert "| ⏭️ | `Dockerfile.big` |" in markdown
 
 
 def test_a_failed_custom_test_fails_the_report(
