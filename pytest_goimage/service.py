@@ -28,6 +28,35 @@ class ServiceError(GoImageError):
     """The service container could not be started or configured."""
 
 
+# runc's words for an entrypoint that is not in the image at all.
+_NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or directory')
+
+
+def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
+    """Advice when the program ENTRYPOINT/CMD names is missing; shell form is the usual cause
+    on scratch and distroless images, which have no /bin/sh to run it."""
+    missing = _NO_PROGRAM.search(reason)
+    if missing is None:
+        return ""
+    try:
+        config = client.images.get(image_ref).attrs.get("Config") or {}
+    except docker.errors.APIError:
+        config = {}
+    command = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
+    if missing.group(1) == "/bin/sh" and command[:2] == ["/bin/sh", "-c"]:
+        instruction = "ENTRYPOINT" if config.get("Entrypoint") else "CMD"
+        program = " ".join(command[2:])
+        return (
+            f". Its {instruction} is in shell form (`{instruction} {program}` runs "
+            f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
+            f'`{instruction} ["{program.split()[0] if program else "/app"}"]`'
+        )
+    return (
+        f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
+        "check the path against the COPY that puts the binary there"
+    )
+
+
 def expand_env(env: dict[str, str], minio: MinioServer, bucket: str | None) -> dict[str, str]:
     """Fill `{minio.*}` and `{bucket}` placeholders; an unknown one is a clear error."""
     values = minio.placeholders()
@@ -133,9 +162,10 @@ class ServiceContainer:
             )
             start_publishing(self.container)
         except docker.errors.APIError as exc:
+            reason = str(exc.explanation or exc)
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
-                f"{exc.explanation or exc}"
+                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"
             ) from None
         self.started_at = time.monotonic()
         self.container.reload()

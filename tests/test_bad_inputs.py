@@ -105,6 +105,25 @@ CASES = [
         ["*[[]goimage static[]] Dockerfile: the binary /nowhere/app does not exist in goimage/*"],
     ),
     Case(
+        "shell-form-entrypoint-on-scratch",
+        {"Dockerfile": "FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT /app\n"},
+        [
+            '*[[]goimage health[]] Dockerfile*exec: "/bin/sh": stat /bin/sh: no such file or '
+            "directory*. Its ENTRYPOINT is in shell form (`ENTRYPOINT /app` runs `/bin/sh -c "
+            '/app`) and the image has no /bin/sh: write it in exec form, `ENTRYPOINT [[]"/app"[]]`*'
+        ],
+        select="health",
+    ),
+    Case(
+        "entrypoint-missing-at-start",
+        {"Dockerfile": 'FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT ["/bin/app"]\n'},
+        [
+            "*[[]goimage health[]] Dockerfile*/bin/app, which the image's ENTRYPOINT/CMD runs, "
+            "is not in the image: check the path against the COPY that puts the binary there*"
+        ],
+        select="health",
+    ),
+    Case(
         "non-go-static-binary",
         {"Dockerfile": 'FROM alpine:3.22\nENTRYPOINT ["/bin/busybox"]\n'},
         ["*/bin/busybox in goimage/* is not a static Go binary: it carries no Go build info*"],

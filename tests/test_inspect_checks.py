@@ -146,9 +146,14 @@ def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester) -> None:
     dockerfile = pytester.path / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("COPY", "EXPOSE 8080\nCOPY"))
     (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nbucket = "uploads"\n')
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket")
-    assert outcomes(result) == {"Dockerfile::bucket": "FAILED"}
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result) == {"Dockerfile::bucket": "FAILED", "Dockerfile::health": "FAILED"}
     out = result.stdout.str()
+    # It exited before its port was published: the message says so instead of a URL.
+    assert (
+        "GET /health on container port 8080/tcp (never published) never answered 2xx: the container exited with code"
+        in out
+    ), out
     assert "its entrypoint could not be started" in out, out
     assert "the static check names them" in out
     assert "exec /usr/local/bin/app: no such file or directory" in out

@@ -24,8 +24,9 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
+    where = f"{container.url}{image.health_path}" if container.host_port else "never published"
     raise CheckFailed(
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
-        f"({container.url}{image.health_path}) never answered 2xx: {why}."
+        f"({where}) never answered 2xx: {why}."
         f"{running.minio.stopped_note()}\n{container.last_logs()}"
     )
