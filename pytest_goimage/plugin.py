@@ -36,12 +36,15 @@ from .run_dirs import (
     prune_run_dirs,
     remove_built_images,
 )
+from .selection import SelectionError, take_check_args
 from .service import ServiceError
 from .session import GoImageSession, RunningService
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
 CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
 SESSION_KEY = pytest.StashKey[GoImageSession | None]()
+# Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
+SELECTED_KEY = pytest.StashKey[frozenset[str]]()
 
 pytest.register_assert_rewrite("pytest_goimage.assertions")
 
@@ -85,6 +88,18 @@ def pytest_configure(config: pytest.Config) -> None:
             "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
         )
     goconfig = config.stash[CONFIG_KEY]
+    config.stash[SELECTED_KEY] = frozenset()
+    if goconfig is not None and config.getoption("goimage"):
+        try:
+            named = take_check_args(
+                config.args, goconfig.images, check_names(), config.invocation_params.dir
+            )
+        except SelectionError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        if named.selected:
+            # Every xdist worker parses the same arguments, so each selects the same checks.
+            config.args[:] = named.rest
+            config.stash[SELECTED_KEY] = named.selected
     if goconfig is not None and config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(), "goimage-xdist")
     if goconfig is not None and not hasattr(config, "workerinput"):
@@ -230,8 +245,9 @@ class GoImageCheckItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        # The domain must be the node id's tail: pytest turns dots in it into "::".
-        return self.path, None, self.check.name
+        # The domain heads the item's FAILURES section. It must not be the node id's tail:
+        # pytest would turn the dots of `Dockerfile.prod` in the -v line into "::".
+        return self.path, None, f"{self.check.name} ({self.image.dockerfile})"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -254,6 +270,11 @@ def pytest_collection_modifyitems(
         report = collector.ihook.pytest_make_collect_report(collector=collector)
         collector.ihook.pytest_collectreport(report=report)
         per_image.append([node for node in report.result if isinstance(node, pytest.Item)])
+    named = config.stash.get(SELECTED_KEY, frozenset())
+    if named:
+        unnamed = [i for group in per_image for i in group if i.nodeid not in named]
+        per_image = [[i for i in group if i.nodeid in named] for group in per_image]
+        config.hook.pytest_deselected(items=unnamed)  # counted like -k's, in "N deselected"
     # Docker-free checks of every image first, then each image's Docker checks together.
     ordered: list[pytest.Item] = []
     for group in per_image:
@@ -360,9 +381,16 @@ def goimage_service(
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
-    """Under a failed test that used `goimage_service`: is the service still up, and its logs."""
+    """Under a failed test that used `goimage_service`: is the service still up, and its logs.
+    A skipped check is reported at its Dockerfile (`SKIPPED [1] Dockerfile.prod: ...`), not
+    at the line of this plugin that raised the skip."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    if isinstance(item, GoImageCheckItem) and report.skipped:
+        if isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix(f"Skipped: {item.image.dockerfile}: ")
+            report.longrepr = (str(item.path), None, reason)
+        return
     if not report.failed or call.when != "call":
         return
     running = getattr(item, "funcargs", {}).get("goimage_service")
@@ -504,10 +532,21 @@ class _ResultsReporter:
             terminalreporter.write_line(f"goimage: JSON report written to {path}")
 
 
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """The earliest hook that sees our options: the stale report goes before pytest can stop
+    on a usage error of its own (an unknown option)."""
+    if not hasattr(early_config, "workerinput"):
+        path = getattr(early_config.known_args_namespace, "goimage_report", None)
+        _remove_report(path)
+
+
 def _remove_stale_report(config: pytest.Config) -> None:
     """A gate must never read the verdict of an earlier run: whatever stops this run before
     it writes its own report (a usage error, a crash) leaves no report, so the gate fails."""
-    path = config.getoption("goimage_report", None)
+    _remove_report(config.getoption("goimage_report", None))
+
+
+def _remove_report(path: str | None) -> None:
     if not path:
         return
     try:

@@ -195,6 +195,29 @@ def test_node_ids_are_dockerfile_and_check(
     selected = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "-k", "static")
     selected.stdout.fnmatch_lines(["backend/Dockerfile::static", "*1/9 tests collected*"])
 
+    # A node id as printed selects that check; its path from here works too, and the rest of
+    # the arguments still go to pytest. Under xdist every worker selects the same.
+    pytester.makepyfile(test_mine="def test_mine():\n    pass\n")
+    for args in (
+        ["backend/Dockerfile::go-version", "test_mine.py"],
+        ["services/api/backend/Dockerfile::go-version", "test_mine.py", "-n", "2"],
+    ):
+        named = pytester.runpytest_subprocess("--goimage", "-p", "xdist", "-v", *args)
+        named.assert_outcomes(passed=2)
+        # `<id> PASSED`, or under xdist `[gw0] [ 50%] PASSED <id>`
+        assert re.search(
+            r"PASSED backend/Dockerfile::go-version|go-version PASSED", named.stdout.str()
+        )
+    whole = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "backend/Dockerfile")
+    whole.stdout.fnmatch_lines([f"backend/Dockerfile::{check}" for check in checks])
+    typo = pytester.runpytest_subprocess("--goimage", "backend/Dockerfile::statik")
+    assert typo.ret == pytest.ExitCode.USAGE_ERROR
+    typo.stderr.fnmatch_lines(
+        [
+            "ERROR: backend/Dockerfile::statik: backend/Dockerfile has no check 'statik'; its checks are go-version, *"
+        ]
+    )
+
 
 def test_shared_build_args_apply_where_declared(pytester: pytest.Pytester) -> None:
     """A top-level build argument that only some Dockerfiles declare builds them all, as

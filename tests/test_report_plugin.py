@@ -202,6 +202,14 @@ def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: 
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert json.loads(report_path.read_text())["outcome"] == "failed"
 
+    # pytest's own usage error (an unknown option) stops it even earlier: no report either.
+    report_path.write_text(stale)
+    result = pytester.runpytest_subprocess(
+        "--goimage", f"--goimage-report={report_path}", "--no-such-option"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert not report_path.exists()
+
     # A usage error stops pytest before the session: no report at all, so the gate fails.
     report_path.write_text(stale)
     (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "huge"\n')
