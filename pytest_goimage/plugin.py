@@ -83,8 +83,16 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
         return
     if config.getoption("goimage") and config.stash[CONFIG_KEY] is None:
+        pyproject = config.rootpath / "pyproject.toml"
+        where = (
+            f"no [tool.goimage] table in {pyproject}"
+            if pyproject.is_file()
+            else f"no pyproject.toml in the rootdir {config.rootpath} (pytest's rootdir is the "
+            "folder of the first pyproject.toml, pytest.ini, tox.ini or setup.cfg it finds above "
+            "the arguments, else their common folder)"
+        )
         raise pytest.UsageError(
-            f"--goimage: no [tool.goimage] table in {config.rootpath / 'pyproject.toml'}. Add one "
+            f"--goimage: {where}. Add a [tool.goimage] table to the project's pyproject.toml "
             "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
         )
     goconfig = config.stash[CONFIG_KEY]

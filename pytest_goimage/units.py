@@ -87,10 +87,12 @@ def parse_ratio(value: object) -> float:
         converted = _finite(value)
         if converted is None:
             raise ValueError(f"{str(value)[:20]}... is too large to be a percentage")
-        if isinstance(value, int) and value > 1:
+        if converted > 1:
+            # 10 or 10.0 almost always means 10%, which as a number is 0.1: say so, never
+            # accept a 1000% tolerance silently.
             raise ValueError(
-                f'{value} as a number is a fraction ({value * 100}%); write "{value}%" or '
-                f"{value / 100:g}"
+                f'{value} as a number is a fraction ({converted * 100:g}%); write "{value:g}%" '
+                f'or {converted / 100:g} (or "{converted * 100:g}%" if you mean it)'
             )
         ratio = converted
     elif isinstance(value, str) and value.strip().endswith("%"):

@@ -85,6 +85,10 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*key 'size_tolerance': 10 as a number is a fraction (1000%); write \"10%\" or 0.1*",
         ),
         (
+            "[tool.goimage]\nsize_tolerance = 10.0\n",
+            "*key 'size_tolerance': 10.0 as a number is a fraction (1000%); write \"10%\" or 0.1*",
+        ),
+        (
             "[tool.goimage]\nstartup_timeout = 'soon'\n",
             "*pyproject.toml*key 'startup_timeout': cannot read 'soon' as a duration*",
         ),
@@ -131,6 +135,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "duration-overflows",
         "duration-int-overflows",
         "tolerance-as-percent-number",
+        "tolerance-as-percent-float",
         "bad-duration",
         "bad-tolerance",
         "missing-dockerfile",
@@ -249,3 +254,18 @@ def test_validated_placeholders_are_the_ones_a_service_gets() -> None:
     for network in ("goimage-net", None):
         offered = MinioServer(image="minio", run_id="r", network=network).placeholders()
         assert sorted([*offered, "bucket"]) == sorted(PLACEHOLDERS)
+
+
+def test_goimage_without_a_table_says_where_to_add_it(pytester: pytest.Pytester) -> None:
+    pytester.path.joinpath("Dockerfile").write_text(DOCKERFILE)
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --goimage: no pyproject.toml in the rootdir *"])
+    pytester.makefile(".toml", pyproject="[tool.ruff]\nline-length = 100\n")
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --goimage: no [[]tool.goimage[]] table in *pyproject.toml. Add a [[]tool.goimage[]] *"
+        ]
+    )
