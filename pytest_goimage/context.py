@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from docker.utils.build import exclude_paths
+from docker.utils.build import PatternMatcher, exclude_paths
 
 # Name under which a Dockerfile that lives outside its context travels in the tar.
 OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
@@ -32,6 +32,27 @@ def dockerignore_patterns(context: Path, dockerfile: Path | None = None) -> list
         return []
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str | None:
+    """`.dockerignore:3: *.yaml` when the applicable ignore file keeps `relpath` out of the
+    context (the last matching pattern decides, `!` re-includes), else None."""
+    path = ignore_file(context, dockerfile)
+    if path is None or not PatternMatcher(dockerignore_patterns(context, dockerfile)).matches(
+        relpath
+    ):
+        return None
+    rule = None
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, 1):
+        pattern = line.strip()
+        if (
+            pattern
+            and not pattern.startswith(("#", "!"))
+            and PatternMatcher([pattern]).matches(relpath)
+        ):
+            rule = f"{os.path.relpath(path, context)}:{number}: {pattern}"
+    return rule
 
 
 def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .build import BuildTrace
 from .buildkit_trace import Vertex
-from .context import context_files, dockerfile_name_in_context, ignore_file
+from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
 from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
 from .tracking import ignore_rule_for
 
@@ -30,6 +30,9 @@ _STEP_NAME = re.compile(
 DISK_FULL = re.compile(r"no space left on device", re.IGNORECASE)
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
+# The same, once an earlier `COPY . .` sent the whole context: BuildKit walks its mount.
+_MISSING_WALK = re.compile(r"failed to walk \S*?/buildkit-mount\d+(/[^:\s]*): lstat")
+_NO_GO_FILES = re.compile(r"no Go files in |matched no packages|cannot find main module")
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,10 @@ def diagnose(
 ) -> Diagnosis:
     """Explain a failed build in one paragraph plus the lines that matter."""
     try:
-        parsed = parse_dockerfile(dockerfile.read_text(encoding="utf-8", errors="replace"))
+        text = dockerfile.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        parsed = parse_dockerfile("")
+        text = ""
+    parsed = parse_dockerfile(text)
     step = trace.failed_step()
     error = (step.error if step else "") or trace.error
     output = trace.output(step.digest) if step else ""
@@ -75,11 +79,12 @@ def diagnose(
             f"Dockerfile (stages: {stages}); fix `target` in [tool.goimage].{log_note}",
             "unknown-target",
         )
-    missing = _MISSING_SOURCE.search(trace.error)
+    missing = _MISSING_SOURCE.search(trace.error) or _MISSING_WALK.search(trace.error)
     if missing and ("cache key" in trace.error or "failed to walk" in trace.error or not step):
         return Diagnosis(
             _missing_source(
                 missing.group(1),
+                instruction,
                 parsed,
                 dockerfile,
                 dockerfile_label,
@@ -91,7 +96,7 @@ def diagnose(
             "copy-outside-context",
         )
 
-    base = _base_image_error(trace.error, parsed)
+    base = _base_image_error(trace.error, parsed, text)
     if base:
         return Diagnosis(f"{dockerfile_label}:{base[0]}: {base[1]}{log_note}", "base-image")
     go_lines = _go_lines(output)
@@ -123,6 +128,17 @@ def diagnose(
             f"{ctx_note}. {_package_hint(package.group(1), context, dockerfile)}\n"
             f"{_block(go_lines)}{log_note}",
             "go-missing-package",
+        )
+    kept_out = _go_files_kept_out(context, dockerfile) if _NO_GO_FILES.search(output) else None
+    if kept_out:
+        count, example, rule = kept_out
+        return Diagnosis(
+            f"{head}: Go finds no sources because `{rule}` keeps {count} .go file"
+            f"{'s' if count > 1 else ''} (such as {example}) out of the {ctx_note}. Remove or "
+            f"narrow that rule.\n"
+            f"{_block(go_lines or [ln for ln in output.splitlines() if _NO_GO_FILES.search(ln)])}"
+            f"{log_note}",
+            "go-files-ignored",
         )
     if re.search(r"checksum mismatch|SECURITY ERROR|missing go\.sum entry", output):
         return Diagnosis(
@@ -250,8 +266,25 @@ def _package_hint(package: str, context: Path, dockerfile: Path) -> str:
     return f"{rel}/ does not exist in the build context: restore or commit it."
 
 
+def _go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] | None:
+    """(how many, one of them, the rule) when the ignore file keeps .go files of the context
+    directory out of the build context."""
+    on_disk: list[str] = []
+    for folder, dirs, files in os.walk(context):
+        dirs[:] = [d for d in dirs if d not in (".git", "vendor", "node_modules", "testdata")]
+        rel = Path(folder).relative_to(context)
+        on_disk += [(rel / f).as_posix() for f in files if f.endswith(".go")]
+    if not on_disk:
+        return None
+    sent = set(context_files(context, dockerfile))
+    kept = sorted(p for p in on_disk if p not in sent)
+    rule = excluding_rule(context, dockerfile, kept[0]) if kept else None
+    return (len(kept), kept[0], rule) if rule else None
+
+
 def _missing_source(
     missing: str,
+    instruction: Instruction | None,
     parsed: Dockerfile,
     dockerfile: Path,
     dockerfile_label: str,
@@ -261,14 +294,20 @@ def _missing_source(
     log_note: str,
 ) -> str:
     name = missing.lstrip("/")
+
+    def names_it(source: str) -> bool:
+        source, wanted = source.strip("./"), name.strip("./")
+        return source == wanted or source.startswith(wanted + "/")
+
+    candidates = [instruction] if instruction is not None else []
     culprit = next(
-        (
-            i
-            for i in parsed.instructions
-            if any(s.strip("./") == name.strip("./") for s in i.sources())
-        ),
+        (i for i in [*candidates, *parsed.instructions] if any(map(names_it, i.sources()))),
         None,
     )
+    if culprit is not None:
+        # BuildKit may name only the first folder it could not walk (`config` for
+        # `config/app.yaml`); the user wrote the whole path.
+        name = next((s.strip("/") for s in culprit.sources() if names_it(s)), name)
     outside = [
         f"{i.keyword} {s} (line {i.line})"
         for i in parsed.instructions
@@ -277,6 +316,13 @@ def _missing_source(
     ]
     where = f"{dockerfile_label}:{culprit.line}" if culprit else dockerfile_label
     hint = ""
+    rule = excluding_rule(context, dockerfile, name) if (context / name).exists() else None
+    if rule:
+        return (
+            f"{where}: COPY/ADD source {name!r} exists in {context}, but `{rule}` keeps it "
+            f"out of the {ctx_note}. Remove or narrow that rule, or re-include the file below "
+            f"it with `!{name}`.{log_note}"
+        )
     # The commonest cause: the file exists, one level up, in the folder meant as the context.
     for ancestor in list(context.parents)[:3]:
         if (ancestor / name).exists():
@@ -312,13 +358,38 @@ def _missing_source(
     )
 
 
-def _base_image_error(error: str, parsed: Dockerfile) -> tuple[int, str] | None:
+_SYNTAX_DIRECTIVE = re.compile(r"^#\s*syntax\s*=\s*(\S+)", re.IGNORECASE)
+
+
+def _syntax_directive(text: str) -> tuple[int, str] | None:
+    """(line, image) of a `# syntax=` parser directive: only comments may precede it."""
+    for number, line in enumerate(text.splitlines(), 1):
+        directive = _SYNTAX_DIRECTIVE.match(line.strip())
+        if directive:
+            return number, directive.group(1)
+        if line.strip() and not line.lstrip().startswith("#"):
+            return None
+    return None
+
+
+def _base_image_error(error: str, parsed: Dockerfile, text: str = "") -> tuple[int, str] | None:
     if not re.search(
         r"pull access denied|failed to resolve source metadata|repository does not exist|"
         r"failed to do request|no such host|manifest unknown|: not found$",
         error,
     ):
         return None
+    directive = _syntax_directive(text)
+    if directive and ("frontend gateway" in error or _mentions_image(error, directive[1])):
+        line, frontend = directive
+        return line, (
+            f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
+            f"image {frontend} before it reads the Dockerfile, and it could not be had "
+            f"({_shorten(error, 200)}). Remove the directive to use the engine's built-in "
+            "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
+            "directive), or make the image reachable (a registry mirror, or `docker pull` it "
+            "where a registry answers)."
+        )
     for stage in parsed.stages:
         if stage.base and _mentions_image(error, stage.base):
             return stage.line, (

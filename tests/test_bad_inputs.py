@@ -149,6 +149,51 @@ CASES = [
         ],
     ),
     Case(
+        "copy-source-dockerignored",
+        {
+            ".dockerignore": "# runtime config stays local\n*.yaml\n",
+            "app.yaml": "port: 8080\n",
+            "Dockerfile": "FROM alpine:3.22\nCOPY app.yaml /etc/app.yaml\n" + RUN_ENTRY,
+        },
+        [
+            "*Dockerfile:2: COPY/ADD source 'app.yaml' exists in *, but `.dockerignore:2: *.yaml` "
+            "keeps it out of the build context '.' *re-include the file below it with `!app.yaml`*"
+        ],
+        select="build",
+    ),
+    Case(
+        "copy-missing-after-copy-all",
+        {
+            "Dockerfile": "FROM alpine:3.22 AS src\nCOPY . /src\n"
+            "FROM alpine:3.22\nCOPY --from=src /src/app /app\nCOPY config/app.yaml /etc/app.yaml\n"
+        },
+        ["*Dockerfile:5: COPY/ADD source 'config/app.yaml' is not in the build context '.'*"],
+        select="build",
+    ),
+    Case(
+        "go-files-dockerignored",
+        {
+            ".dockerignore": "*.go\n",
+            "Dockerfile": "FROM golang:1.26-alpine\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n",
+        },
+        [
+            "*Dockerfile:4: the build failed in step `RUN go build -o /app .`: Go finds no sources "
+            "because `.dockerignore:1: *.go` keeps 1 .go file (such as *.go) out of the build "
+            "context*",
+            "*no Go files in /src*",
+        ],
+        select="build",
+    ),
+    Case(
+        "syntax-directive-unreachable",
+        {"Dockerfile": "# syntax=registry.invalid/frontend:1\nFROM alpine:3.22\n" + RUN_ENTRY},
+        [
+            "*Dockerfile:1: the `# syntax=registry.invalid/frontend:1` directive makes BuildKit "
+            "fetch the Dockerfile frontend image registry.invalid/frontend:1 *Remove the directive*"
+        ],
+        select="build",
+    ),
+    Case(
         "failing-run-that-uses-an-arg",
         {
             "Dockerfile": 'FROM alpine:3.22\nARG GREETING=hello\nRUN echo "$GREETING" && exit 3\n'
