@@ -15,6 +15,7 @@ import requests
 from .diagnose import DISK_FULL
 from .engine import resource_labels, start_publishing
 from .errors import CLEANUP_ERRORS, GoImageError
+from .listeners import listener_hint, listening
 from .minio_server import MinioServer
 from .poll import backoff
 from .units import format_size
@@ -110,11 +111,17 @@ class HealthProbe:
 
 
 def health_hint(
-    probe: HealthProbe, health_path: str, port: str, configured_port: int | None, exposed: list[str]
+    probe: HealthProbe,
+    health_path: str,
+    port: str,
+    configured_port: int | None,
+    exposed: list[str],
+    listeners: list[tuple[str, int]] | None = None,
 ) -> str:
     """A sentence on the likely configuration mistake behind an unhealthy probe, or "".
 
     It follows `probe.describe()`, which ends without a full stop, so it starts with one.
+    `listeners` are the container's listening sockets where they can be read.
     """
     if probe.status == 404:
         usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
@@ -128,6 +135,8 @@ def health_hint(
             f". `port = {configured_port}` is configured, but the image EXPOSEs {image_ports}: "
             "check `port` in [tool.goimage] against the port the service listens on."
         )
+    if probe.status is None:
+        return listener_hint(listeners, int(port.split("/", 1)[0]))
     return ""
 
 
@@ -215,6 +224,11 @@ class ServiceContainer:
             )
         return text
 
+    def listeners(self) -> list[tuple[str, int]] | None:
+        """The container's listening TCP sockets, where this machine can see them."""
+        state = self.state()
+        return listening(int(state.get("Pid") or 0), str(getattr(self.container, "id", "")))
+
     def logs(self, tail: int | str = "all") -> str:
         try:
             raw: bytes = self.container.logs(tail=tail)
@@ -262,7 +276,7 @@ def _short(exc: BaseException) -> str:
     if "Connection refused" in text:
         return "connection refused (nothing listens on the port yet)"
     if "Connection reset" in text or "RemoteDisconnected" in text:
-        return "connection reset (a port is published but nothing in the container listens on it)"
+        return "connection reset (the port is published, but nothing answers on it from outside the container)"
     if "timed out" in text.lower():
         return "timed out"
     return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -115,6 +115,7 @@ class RunningService:
             self.container.port,
             self.image.port,
             self.built.config.exposed_ports,
+            self.container.listeners() if probe.status is None else None,
         )
 
     @property

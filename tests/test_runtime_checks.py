@@ -477,6 +477,36 @@ def test_service_not_listening_on_the_exposed_port(
     out = result.stdout.str()
     assert "never answered 2xx: within startup_timeout (3s) no answer: connection reset" in out, out
     assert "listening on :9091" in out
+    # Read from the container's sockets: where it does listen, and what to change.
+    assert (
+        "Inside the container the service listens on port 9091, not on 8080: EXPOSE 9091 in "
+        "the Dockerfile, or set `port = 9091` in [tool.goimage]."
+    ) in out, out
+
+
+def test_service_listening_on_loopback_only(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The commonest mistake in a container: listening on 127.0.0.1, which the published
+    port never reaches. The failure says so instead of "nothing listens"."""
+    root = example_copy(
+        service_config(extra='startup_timeout = "3s"').replace('startup_timeout = "10s"\n', "")
+    )
+    config_go = root / "backend/pkg/config/config.go"
+    config_go.write_text(
+        config_go.read_text().replace('return ":" + c.Port', 'return "127.0.0.1:" + c.Port')
+    )
+    run_at_startup(root, "")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result) == {"health": "FAILED"}
+    out = result.stdout.str()
+    assert (
+        "no answer: connection reset (the port is published, but nothing answers on it from "
+        "outside the container). Inside the container the service listens on 127.0.0.1:8080, "
+        "which only the container itself reaches: listen on all interfaces (`:8080` or "
+        "`0.0.0.0:8080`)."
+    ) in out, out
+    assert "listening on 127.0.0.1:8080" in out
 
 
 def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
@@ -494,7 +524,7 @@ def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
         ],
         "port = 9090": [
             "GET /health on container port 9090/tcp",
-            "listens on it). `port = 9090` is configured, but the image EXPOSEs 8080/tcp",
+            "outside the container). `port = 9090` is configured, but the image EXPOSEs 8080/tcp",
         ],
     }
     for mistake, expected in mistakes.items():

@@ -1,0 +1,75 @@
+"""The TCP ports a running container listens on, read from /proc of its process.
+
+Only where that process is visible here and really is the container's (its cgroup names the
+container): with Docker Desktop or a remote engine the pid belongs to another machine, and
+then nothing is said rather than something wrong.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+_LISTEN = "0A"  # the TCP state column of /proc/net/tcp
+
+
+def listening(pid: int, container_id: str) -> list[tuple[str, int]] | None:
+    """(address, port) pairs in LISTEN state, or None when they cannot be known."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        if pid <= 0 or not container_id or container_id not in (proc / "cgroup").read_text():
+            return None
+        found: set[tuple[str, int]] = set()
+        for table in ("tcp", "tcp6"):
+            path = proc / "net" / table
+            if path.exists():
+                found.update(_listeners(path.read_text()))
+        return sorted(found)
+    except (OSError, ValueError):
+        return None
+
+
+def _listeners(table: str) -> list[tuple[str, int]]:
+    rows = []
+    for line in table.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) > 3 and fields[3] == _LISTEN:
+            address, _, port = fields[1].partition(":")
+            rows.append((_address(address), int(port, 16)))
+    return rows
+
+
+def _address(hex_address: str) -> str:
+    raw = bytes.fromhex(hex_address)
+    if len(raw) == 4:
+        return socket.inet_ntop(socket.AF_INET, raw[::-1])
+    # IPv6: four 32-bit words, each in host (little-endian) order.
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+    return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def is_loopback(address: str) -> bool:
+    return address.startswith(("127.", "::ffff:127.")) or address == "::1"
+
+
+def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
+    """Why the published port gets no answer though the service listens (a sentence that
+    follows a probe description, so it starts with a full stop), or ""."""
+    if not listeners:
+        return ""
+    on_port = [address for address, number in listeners if number == port]
+    if on_port and all(is_loopback(address) for address in on_port):
+        return (
+            f". Inside the container the service listens on {on_port[0]}:{port}, which only "
+            f"the container itself reaches: listen on all interfaces (`:{port}` or "
+            f"`0.0.0.0:{port}`)"
+        )
+    elsewhere = sorted({n for a, n in listeners if n != port and not is_loopback(a)})
+    if not on_port and elsewhere:
+        ports = ", ".join(map(str, elsewhere))
+        return (
+            f". Inside the container the service listens on port {ports}, not on {port}: "
+            f"EXPOSE {elsewhere[0]} in the Dockerfile, or set `port = {elsewhere[0]}` in "
+            "[tool.goimage]"
+        )
+    return ""

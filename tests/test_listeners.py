@@ -1,0 +1,40 @@
+"""Reading listening sockets from /proc, on this process's real tables."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from pytest_goimage.listeners import _listeners, is_loopback, listener_hint, listening
+
+
+def test_listeners_are_read_from_proc() -> None:
+    v4 = socket.socket(socket.AF_INET)
+    v4.bind(("127.0.0.1", 0))
+    v4.listen()
+    v6 = socket.socket(socket.AF_INET6)
+    v6.bind(("::", 0))
+    v6.listen()
+    try:
+        table = Path("/proc/self/net/tcp").read_text() + Path("/proc/self/net/tcp6").read_text()
+        found = _listeners(table)
+        assert ("127.0.0.1", v4.getsockname()[1]) in found
+        assert ("::", v6.getsockname()[1]) in found
+    finally:
+        v4.close()
+        v6.close()
+
+
+def test_a_process_that_is_not_the_container_says_nothing() -> None:
+    # This process's cgroup does not name the container: no guess from the wrong namespace.
+    assert listening(os.getpid(), "f" * 64) is None
+    assert listening(0, "f" * 64) is None
+
+
+def test_hints() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and not is_loopback("::")
+    assert "listens on 127.0.0.1:8080" in listener_hint([("127.0.0.1", 8080)], 8080)
+    assert "listens on port 8081, not on 8080" in listener_hint([("0.0.0.0", 8081)], 8080)
+    assert listener_hint([("::", 8080)], 8080) == ""  # it listens where it should
+    assert listener_hint([], 8080) == "" and listener_hint(None, 8080) == ""
