@@ -366,6 +366,8 @@ def goimage_service(
     image = session.config.image(goimage.dockerfile)
     try:
         running = session.service(image)
+        if running.port_error:
+            raise ServiceError(running.port_error)
         healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
         if not healthy:
             why = (

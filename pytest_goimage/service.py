@@ -149,7 +149,7 @@ class ServiceContainer:
     owner: str
     network: str
     env: dict[str, str]
-    port: str
+    port: str | None  # the API port ("8080/tcp"); None: publish nothing
     project: str = ""
     memory_limit: int | None = None
     container: Any = field(default=None, repr=False)
@@ -162,7 +162,7 @@ class ServiceContainer:
                 self.image_ref,
                 environment=self.env,
                 network=self.network,
-                ports={self.port: ("127.0.0.1", None)},
+                ports={self.port: ("127.0.0.1", None)} if self.port else {},
                 labels=resource_labels(self.owner, "service", self.project),
                 name=f"goimage-svc-{self.owner}-{secrets.token_hex(3)}",
                 # Swap equal to the limit: the service gets no more than production gives it.
@@ -178,13 +178,16 @@ class ServiceContainer:
             ) from None
         self.started_at = time.monotonic()
         self.container.reload()
-        bindings = (self.container.attrs["NetworkSettings"]["Ports"] or {}).get(self.port) or []
+        ports = self.container.attrs["NetworkSettings"]["Ports"] or {}
+        bindings = (ports.get(self.port) or []) if self.port else []
         if bindings:
             self.host_port = int(bindings[0]["HostPort"])
         return self
 
     @property
     def url(self) -> str:
+        if not self.port:
+            return "(no API port: see the health check)"
         if not self.host_port:
             return "(no host port: the container exited before its port was published)"
         return f"http://127.0.0.1:{self.host_port}"

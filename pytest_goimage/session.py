@@ -75,6 +75,7 @@ class RunningService:
     minio: MinioServer
     container: ServiceContainer
     buckets_before: list[str]
+    port_error: str = ""  # why no API port is known ("" when one is)
 
     @property
     def url(self) -> str:
@@ -112,7 +113,7 @@ class RunningService:
         return health_hint(
             probe,
             self.image.health_path,
-            self.container.port,
+            self.container.port or "",
             self.image.port,
             self.built.config.exposed_ports,
             self.container.listeners() if probe.status is None else None,
@@ -397,7 +398,15 @@ class GoImageSession:
         if running is not None:
             return running
         built = self.built(image)
-        port = container_port(built.config.exposed_ports, image.port, image.dockerfile)
+        try:
+            port: str | None = container_port(
+                built.config.exposed_ports, image.port, image.dockerfile
+            )
+            port_error = ""
+        except ServiceError as exc:
+            # The bucket check needs no API port: start it anyway, publishing nothing;
+            # health and goimage_service report this instead.
+            port, port_error = None, str(exc)
         minio = self.minio(image)
         env = expand_env(dict(image.env), minio, image.bucket)
         # The bucket check must prove the service made the bucket, so record what was there.
@@ -416,7 +425,12 @@ class GoImageSession:
         # A failed start leaves the MinIO to its owner (the goimage_minio fixture, or close()).
         container.start(self.client)
         running = RunningService(
-            image=image, built=built, minio=minio, container=container, buckets_before=before
+            image=image,
+            built=built,
+            minio=minio,
+            container=container,
+            buckets_before=before,
+            port_error=port_error,
         )
         self._services[image.dockerfile] = running
         self.progress(image.dockerfile, f"service started at {container.url}", True)

@@ -509,6 +509,22 @@ def test_service_listening_on_loopback_only(
     assert "listening on 127.0.0.1:8080" in out
 
 
+def test_several_exposed_ports_fail_health_only(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Which EXPOSEd port is the API is unknown: health says to set `port`, but the bucket
+    check, which needs no API port, still runs."""
+    root = example_copy(service_config())
+    dockerfile = root / "backend/Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8080", "EXPOSE 8080 9090"))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result) == {"bucket": "PASSED", "health": "FAILED"}
+    assert (
+        "the image EXPOSEs several ports (8080/tcp, 9090/tcp), so the API port is unknown; set "
+        "`port` in [tool.goimage]"
+    ) in result.stdout.str()
+
+
 def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:

@@ -12,6 +12,8 @@ from .base import CheckFailed, require_image
 def run(session: GoImageSession, image: ImageConfig) -> None:
     require_image(session, image)
     running = session.service(image)
+    if running.port_error:
+        raise CheckFailed(running.port_error)
     container = running.container
     spent = time.monotonic() - container.started_at
     healthy, probe = container.poll_health(
