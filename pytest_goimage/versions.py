@@ -817,6 +817,8 @@ def _advice(pin: Pin, required: GoVersion) -> str:
         return f"use go-version '{required}' or newer"
     if pin.source == SOURCE_BINARY:
         return f"rebuild with Go {required} or newer"
+    if pin.source == SOURCE_SETUP_GO_FILE:
+        return f"point go-version-file at the project's go.mod, or use go-version '{required}'"
     return f"use Go {required} or newer"
 
 
@@ -853,6 +855,33 @@ def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:
             name = str(path)
         pins.extend(workflow_pins(_read(path, name, WorkflowError), name))
     return pins
+
+
+def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> list[Pin]:
+    """setup-go `go-version-file` pins resolved against the checkout (`workspace`, which holds
+    `.github/`): the project's own go.mod is aligned by construction; another go.mod pins
+    the Go its `go`/`toolchain` lines require, which is compared like any pin."""
+    resolved: list[Pin] = []
+    for pin in pins:
+        target = pin.resolved
+        if pin.source != SOURCE_SETUP_GO_FILE or target.rsplit("/", 1)[-1] != "go.mod":
+            resolved.append(pin)
+            continue
+        path = workspace / target
+        if path.resolve() == go_mod.resolve():
+            resolved.append(pin)
+        elif not path.is_file():
+            note = f"follows {target}, which does not exist in this checkout: not checked"
+            resolved.append(replace(pin, note=note, unpinned=True))
+        else:
+            try:
+                version = required_version(gomod_pins(_read(path, target, GoModError), target))
+            except GoModError as exc:
+                resolved.append(replace(pin, note=f"follows {exc}", unpinned=True))
+                continue
+            note = f"follows {target}, another module's go.mod, which requires Go {version}"
+            resolved.append(replace(pin, version=version, note=note, unpinned=False))
+    return resolved
 
 
 def _read(path: Path, name: str, error: type[GoImageError]) -> str:

@@ -21,6 +21,7 @@ from pytest_goimage.versions import (
     Pin,
     WorkflowError,
     dockerfile_pins,
+    follow_go_version_files,
     format_misalignment,
     format_unpinned,
     gomod_pins,
@@ -631,6 +632,41 @@ jobs:
     ]
     assert "aligned by construction" in pins[0].note
     assert "not checked" in pins[2].note
+
+
+def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
+    """Only the project's own go.mod is aligned by construction: another module's go.mod
+    pins the Go it requires, and a missing one is reported, not trusted."""
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools/go.mod").write_text("module example.com/tools\n\ngo 1.22\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "jobs:\n  a:\n    steps:\n"
+        + "".join(
+            f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            for t in ("go.mod", "./go.mod", "tools/go.mod", "gone/go.mod")
+        )
+    )
+    pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
+    assert [(p.line, p.version, p.unpinned) for p in pins] == [
+        (6, None, False),
+        (9, None, False),
+        (12, v("1.22"), False),
+        (15, None, True),
+    ]
+    assert "another module's go.mod, which requires Go 1.22" in pins[2].note
+    assert "gone/go.mod, which does not exist in this checkout" in pins[3].note
+    gomod = read_gomod(tmp_path / "go.mod", "go.mod")
+    bad = misaligned([*gomod, *pins], required_version(gomod))
+    assert bad == [pins[2]]
+    assert format_misalignment(bad, [*gomod, *pins]) == (
+        ".github/workflows/ci.yml:12: go-version-file tools/go.mod names Go 1.22 (follows "
+        "tools/go.mod, another module's go.mod, which requires Go 1.22), go.mod requires "
+        "1.26.8 (go.mod:3 go 1.26.8) — point go-version-file at the project's go.mod, or use "
+        "go-version '1.26.8'"
+    )
 
 
 @pytest.mark.parametrize(

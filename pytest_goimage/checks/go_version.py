@@ -12,6 +12,7 @@ from ..session import GoImageSession
 from ..versions import (
     SOURCE_BINARY,
     Pin,
+    follow_go_version_files,
     format_misalignment,
     format_unpinned,
     misaligned,
@@ -37,9 +38,11 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
         pins += read_dockerfile(
             image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
         )
-    pins += read_workflows(root, relative_to=root)
+    go_mod = config.project / "go.mod"
+    pins += follow_go_version_files(read_workflows(root, relative_to=root), root, go_mod)
     if config.project != root:
-        pins += read_workflows(config.project, relative_to=root)
+        workflows = read_workflows(config.project, relative_to=root)
+        pins += follow_go_version_files(workflows, config.project, go_mod)
     return pins
 
 
