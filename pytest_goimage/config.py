@@ -217,9 +217,13 @@ def _image(
             "inside it in [tool.goimage]."
         )
     if not path.is_file():
+        found = discover_dockerfiles(project)
+        close = difflib.get_close_matches(dockerfile, found, n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        listing = f" Dockerfiles found below {project}: {', '.join(found[:8])}." if found else ""
         raise ConfigError(
             f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "
-            f"in {where} or remove it."
+            f"in {where} or remove it.{hint}{listing}"
         )
     context = _normalise(_typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()

@@ -63,6 +63,11 @@ class ProgressPrinter:
         # Checks run with output captured; progress must reach the terminal while they run.
         with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
             reporter.ensure_newline()
+            # xdist's controller prints progress dots without the reporter's own bookkeeping,
+            # so ensure_newline cannot see them; the writer knows its line is not empty.
+            writer = getattr(reporter, "_tw", None)
+            if writer is not None and getattr(writer, "width_of_current_line", 0):
+                writer.line()
             reporter.write_line(f"goimage {label}: {message}", cyan=not step)
 
 

@@ -50,7 +50,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         (
             "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'docker/Dockerfile'\n",
             "*Dockerfile 'docker/Dockerfile' does not exist*fix the path in "
-            "[[][[]tool.goimage.image[]][]] 'docker/Dockerfile' or remove it.",
+            "[[][[]tool.goimage.image[]][]] 'docker/Dockerfile' or remove it.*",
         ),
         (
             "[tool.goimage]\nbucket = 'My_Uploads'\n",
@@ -97,8 +97,9 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*key 'size_tolerance': cannot read 'ten' as a percentage*",
         ),
         (
-            "[tool.goimage]\ndockerfiles = ['Dockerfile', 'deploy/Dockerfile.missing']\n",
-            "*pyproject.toml: Dockerfile 'deploy/Dockerfile.missing' does not exist*",
+            "[tool.goimage]\ndockerfiles = ['Dockerfile', 'Dockerfiel']\n",
+            "*pyproject.toml: Dockerfile 'Dockerfiel' does not exist*or remove it. Did you mean "
+            "'Dockerfile'? Dockerfiles found below *: Dockerfile.",
         ),
         (
             "[tool.goimage]\n[[tool.goimage.image]]\ntarget = 'prod'\n",
