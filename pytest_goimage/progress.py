@@ -66,7 +66,7 @@ class ProgressPrinter:
             # xdist's controller prints progress dots without the reporter's own bookkeeping,
             # so ensure_newline cannot see them; the writer knows its line is not empty.
             writer = getattr(reporter, "_tw", None)
-            if writer is not None and getattr(writer, "width_of_current_line", 0):
+            if writer is not None and writer.width_of_current_line:
                 writer.line()
             reporter.write_line(f"goimage {label}: {message}", cyan=not step)
 
