@@ -125,13 +125,19 @@ class RunningService:
         return self.container.container
 
     @property
+    def has_shell(self) -> bool:
+        """Whether `host` works: the image has /bin/sh (scratch and distroless have not)."""
+        return self.built.exists("/bin/sh")
+
+    @property
     def host(self) -> Any:
-        """A testinfra host inside the container; only for images that have a shell."""
-        if not self.built.exists("/bin/sh"):
+        """A testinfra host inside the container; only for images that have a shell (a
+        ServiceError saying so otherwise; check `has_shell` to skip instead)."""
+        if not self.has_shell:
             raise ServiceError(
                 f"{self.image.dockerfile}: image {self.built.tag} has no /bin/sh (a scratch or "
                 "distroless image), so testinfra cannot run commands in it; inspect files with "
-                "goimage.read_file() instead."
+                "goimage.read_file() instead, or skip where `goimage_service.has_shell` is False."
             )
         import testinfra  # imported late: only tests that use it pay for it
 

@@ -221,6 +221,7 @@ def test_service_fixture_and_checks_pass(
         def test_service(goimage_service):
             assert requests.get(goimage_service.url + "/health", timeout=2).json() == {"status": "ok"}
             assert 'bucket "bookmarks" ready' in goimage_service.logs()
+            assert goimage_service.has_shell
             assert goimage_service.host.file("/usr/local/bin/bookmark-api").exists
             host_config = goimage_service.docker_container.attrs["HostConfig"]
             assert host_config["Privileged"] is False and not host_config.get("Binds")
@@ -239,6 +240,25 @@ def test_service_fixture_and_checks_pass(
     assert len(secret) >= 24
     for text in (result.stdout.str(), logs, report):
         assert secret not in text
+
+
+def test_testinfra_host_on_an_image_without_a_shell(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Dockerfile.prod is FROM scratch: `has_shell` lets a test skip, `host` says why not."""
+    example_copy(service_config("Dockerfile.prod"))
+    pytester.makepyfile(
+        test_host="""
+        import pytest
+
+        def test_host(goimage_service):
+            assert not goimage_service.has_shell
+            with pytest.raises(Exception, match="has no /bin/sh .a scratch or distroless image."):
+                goimage_service.host
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "test_host")
+    result.assert_outcomes(passed=1)
 
 
 def test_service_that_never_creates_its_bucket(
