@@ -32,7 +32,7 @@ _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
 # The same, once an earlier `COPY . .` sent the whole context: BuildKit walks its mount.
 _MISSING_WALK = re.compile(r"failed to walk \S*?/buildkit-mount\d+(/[^:\s]*): lstat")
-_NO_GO_FILES = re.compile(r"no Go files in |matched no packages|cannot find main module")
+_NO_GO_FILES = re.compile(r"no Go files in |matched no packages")
 
 
 @dataclass(frozen=True)
@@ -267,18 +267,23 @@ def _package_hint(package: str, context: Path, dockerfile: Path) -> str:
 
 
 def _go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] | None:
-    """(how many, one of them, the rule) when the ignore file keeps .go files of the context
-    directory out of the build context."""
+    """(how many, one of them, the rule) when the ignore file keeps every non-test .go file
+    of the context directory out of the build context. Ignoring only some (`*_test.go`,
+    one folder) is normal and no explanation for Go finding nothing."""
     on_disk: list[str] = []
     for folder, dirs, files in os.walk(context):
         dirs[:] = [d for d in dirs if d not in (".git", "vendor", "node_modules", "testdata")]
         rel = Path(folder).relative_to(context)
-        on_disk += [(rel / f).as_posix() for f in files if f.endswith(".go")]
+        on_disk += [
+            (rel / f).as_posix() for f in files if f.endswith(".go") and not f.endswith("_test.go")
+        ]
     if not on_disk:
         return None
     sent = set(context_files(context, dockerfile))
-    kept = sorted(p for p in on_disk if p not in sent)
-    rule = excluding_rule(context, dockerfile, kept[0]) if kept else None
+    if any(path in sent for path in on_disk):
+        return None
+    kept = sorted(on_disk)
+    rule = excluding_rule(context, dockerfile, kept[0])
     return (len(kept), kept[0], rule) if rule else None
 
 
@@ -358,17 +363,18 @@ def _missing_source(
     )
 
 
-_SYNTAX_DIRECTIVE = re.compile(r"^#\s*syntax\s*=\s*(\S+)", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
 
 
 def _syntax_directive(text: str) -> tuple[int, str] | None:
-    """(line, image) of a `# syntax=` parser directive: only comments may precede it."""
+    """(line, image) of a `# syntax=` parser directive. BuildKit reads directives only in the
+    leading `# key=value` lines: after any other line, `# syntax=` is a plain comment."""
     for number, line in enumerate(text.splitlines(), 1):
-        directive = _SYNTAX_DIRECTIVE.match(line.strip())
-        if directive:
-            return number, directive.group(1)
-        if line.strip() and not line.lstrip().startswith("#"):
+        directive = _DIRECTIVE.match(line.strip())
+        if directive is None:
             return None
+        if directive.group(1).lower() == "syntax":
+            return number, directive.group(2).strip()
     return None
 
 

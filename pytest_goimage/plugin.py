@@ -21,6 +21,9 @@ from .image import BuiltImage
 from .minio_server import MinioServer
 from .progress import ProgressPrinter, ProgressTail, WorkerProgress
 from .report import (
+    NOT_RUN_DESELECTED,
+    NOT_RUN_UNNAMED,
+    PASSED,
     CheckRecord,
     ImageRecord,
     build_report,
@@ -464,7 +467,9 @@ class _ResultsReporter:
     def records(self) -> list[ImageRecord]:
         if not self.accounted:
             self.accounted = True
-            self.results.account_for_unrun(self.selected, check_names())
+            named = bool(self.config.stash.get(SELECTED_KEY, frozenset()))
+            left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
+            self.results.account_for_unrun(self.selected, check_names(), left_out)
         records = self.results.records()
         for record in records:
             with contextlib.suppress(GoImageError, OSError):
@@ -512,7 +517,7 @@ class _ResultsReporter:
         if not updated:
             return (
                 "goimage: --goimage-update-baseline wrote nothing: no size check ran (run with "
-                "--goimage, and keep -k/-m from deselecting `size`).",
+                "--goimage, and keep -k/-m or the checks you name from leaving out `size`).",
                 True,
             )
         files = sorted({str(self.results.config.image(r.dockerfile).baseline) for r in updated})
@@ -525,10 +530,11 @@ class _ResultsReporter:
         if note:
             text, warn = note
             terminalreporter.write_line(text, yellow=warn)
-        if not self.results.images and path:
+        if path and not any(r.outcome == PASSED for r in self.records()):
             terminalreporter.write_line(
-                f"goimage: no built-in check ran, so the JSON report {path} says failed: run "
-                "with --goimage, and keep -k/-m from deselecting every check.",
+                f"goimage: no built-in check passed (none ran, or all were skipped), so the "
+                f"JSON report {path} says failed: run with --goimage, and keep -k/-m from "
+                "deselecting the checks that matter.",
                 yellow=True,
             )
         if not self.results.images or self.config.get_verbosity() < -1:
@@ -547,7 +553,8 @@ class _ResultsReporter:
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     """The earliest hook that sees our options: the stale report goes before pytest can stop
     on a usage error of its own (an unknown option)."""
-    if not hasattr(early_config, "workerinput"):
+    # xdist sets `workerinput` only after this hook; its environment variable is there.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
         path = getattr(early_config.known_args_namespace, "goimage_report", None)
         _remove_report(path)
 

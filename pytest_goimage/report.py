@@ -30,6 +30,7 @@ ERROR = "error"
 CHECK_OUTCOMES = (PASSED, FAILED, SKIPPED, ERROR)
 _BAD = frozenset({FAILED, ERROR})
 NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
+NOT_RUN_UNNAMED = "not run: not named on the command line"  # `pytest --goimage X::static`
 
 
 @dataclass
@@ -74,7 +75,8 @@ class ImageRecord:
 
     @property
     def deselected(self) -> int:
-        return sum(1 for c in self.checks.values() if c.message == NOT_RUN_DESELECTED)
+        left_out = (NOT_RUN_DESELECTED, NOT_RUN_UNNAMED)
+        return sum(1 for c in self.checks.values() if c.message in left_out)
 
 
 # --- JSON report ---------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def build_report(
     failed_tests: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
-    image was checked, when the run was interrupted (then also `"interrupted": true`), or
+    check passed (none ran, or all were skipped), when the run was interrupted (then also `"interrupted": true`), or
     when other tests of the run failed (listed in `failed_tests`)."""
     for image in images:
         for name, check in image.checks.items():
@@ -131,7 +133,9 @@ def build_report(
                     f"{image.dockerfile}::{name}: outcome {check.outcome!r} is not one of "
                     f"{', '.join(CHECK_OUTCOMES)}"
                 )
-    failed = interrupted or bool(failed_tests) or not images or any(i.failed for i in images)
+    # No image with a passed check (none ran, or all were skipped): nothing was verified.
+    checked = any(image.outcome == PASSED for image in images)
+    failed = interrupted or bool(failed_tests) or not checked or any(i.failed for i in images)
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "outcome": FAILED if failed else PASSED,

@@ -64,7 +64,9 @@ class RunResults:
             )
         return self.images[dockerfile]
 
-    def account_for_unrun(self, selected: set[str], check_names: list[str]) -> None:
+    def account_for_unrun(
+        self, selected: set[str], check_names: list[str], left_out: str = NOT_RUN_DESELECTED
+    ) -> None:
         """Give every check of a reported image an outcome, so a report never looks complete
         when it is not: selected checks that never reported (the run was interrupted or
         stopped by -x) are errors; checks -k/-m deselected are skipped, saying so.
@@ -85,7 +87,7 @@ class RunResults:
                         "not run: the run stopped before this check (interrupted, or -x/--maxfail)",
                     )
                 else:
-                    image.checks[check] = CheckRecord("skipped", NOT_RUN_DESELECTED)
+                    image.checks[check] = CheckRecord("skipped", left_out)
             # Keep the order in which the checks run.
             image.checks = {c: image.checks[c] for c in check_names if c in image.checks}
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import secrets
+import shlex
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +35,17 @@ class ServiceError(GoImageError):
 _NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or directory')
 
 
+def _exec_form(program: str) -> str:
+    """`/app --config x` -> `["/app", "--config", "x"]` (a leading `exec` dropped)."""
+    try:
+        words = shlex.split(program)
+    except ValueError:
+        words = program.split()
+    if words[:1] == ["exec"]:
+        words = words[1:]
+    return json.dumps(words or ["/app"])
+
+
 def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
     """Advice when the program ENTRYPOINT/CMD names is missing; shell form is the usual cause
     on scratch and distroless images, which have no /bin/sh to run it."""
@@ -50,7 +63,7 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
         return (
             f". Its {instruction} is in shell form (`{instruction} {program}` runs "
             f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
-            f'`{instruction} ["{program.split()[0] if program else "/app"}"]`'
+            f"`{instruction} {_exec_form(program)}`"
         )
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
@@ -172,6 +185,8 @@ class ServiceContainer:
             start_publishing(self.container)
         except docker.errors.APIError as exc:
             reason = str(exc.explanation or exc)
+            # The next check starts its own: leave no created-but-never-started container.
+            self.stop()
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
                 f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -348,7 +349,9 @@ class GoImageSession:
             )
         minio_image = self._minio_image_for(image)
         network = client.networks.create(
-            f"goimage-{self.owner}-{image_key(image.dockerfile)}",
+            # Unique per attempt: a network a failed attempt left (--goimage-keep, a removal
+            # the engine refused) must not make the next one's name ambiguous.
+            f"goimage-{self.owner}-{image_key(image.dockerfile)}-{secrets.token_hex(3)}",
             labels=resource_labels(self.owner, "network", str(self.config.project)),
         )
         self._networks[image.dockerfile] = network

@@ -90,9 +90,10 @@ def parse_ratio(value: object) -> float:
         if converted > 1:
             # 10 or 10.0 almost always means 10%, which as a number is 0.1: say so, never
             # accept a 1000% tolerance silently.
+            literal = f' (or "{converted * 100:g}%" if you mean it)'
             raise ValueError(
                 f'{value} as a number is a fraction ({converted * 100:g}%); write "{value:g}%" '
-                f'or {converted / 100:g} (or "{converted * 100:g}%" if you mean it)'
+                f"or {converted / 100:g}{literal if math.isfinite(converted * 100) else ''}"
             )
         ratio = converted
     elif isinstance(value, str) and value.strip().endswith("%"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -202,8 +203,13 @@ def test_node_ids_are_dockerfile_and_check(
         ["backend/Dockerfile::go-version", "test_mine.py"],
         ["services/api/backend/Dockerfile::go-version", "test_mine.py", "-n", "2"],
     ):
-        named = pytester.runpytest_subprocess("--goimage", "-p", "xdist", "-v", *args)
+        named = pytester.runpytest_subprocess(
+            "--goimage", "-p", "xdist", "-v", "--goimage-report=r.json", *args
+        )
         named.assert_outcomes(passed=2)
+        checks_of = json.loads((pytester.path / "r.json").read_text())["images"][0]["checks"]
+        assert checks_of["go-version"]["outcome"] == "passed"
+        assert checks_of["static"]["message"] == "not run: not named on the command line"
         # `<id> PASSED`, or under xdist `[gw0] [ 50%] PASSED <id>`
         assert re.search(
             r"PASSED backend/Dockerfile::go-version|go-version PASSED", named.stdout.str()

@@ -182,9 +182,11 @@ def test_schema_rejects_passed_outcome_with_a_failed_check(
         (["passed", "passed"], False, "passed"),
         (["passed", "failed"], False, "failed"),
         (["passed", "error"], False, "failed"),
-        (["skipped", "skipped"], False, "passed"),
+        (["passed", "skipped"], False, "passed"),
+        # Nothing verified (every check skipped, or none): a gate must not pass it.
+        (["skipped", "skipped"], False, "failed"),
         (["passed", "skipped"], True, "failed"),
-        ([], False, "passed"),
+        ([], False, "failed"),
     ],
 )
 def test_top_level_outcome(
@@ -195,6 +197,15 @@ def test_top_level_outcome(
     assert report["outcome"] == expected
     assert report.get("interrupted", False) is interrupted
     assert errors(validator, report) == []
+
+
+def test_only_skipped_images_fail_the_gate(validator: Draft202012Validator) -> None:
+    skipped = passing_image(checks={"build": CheckRecord("skipped", "not run: deselected (-k/-m)")})
+    report = build_report([skipped, skipped])
+    assert report["outcome"] == "failed"
+    assert [image["outcome"] for image in report["images"]] == ["skipped", "skipped"]
+    assert errors(validator, report) == []
+    assert errors(validator, {**report, "outcome": "passed"}) != []
 
 
 def test_no_images_checked_fails_the_gate(validator: Draft202012Validator) -> None:
