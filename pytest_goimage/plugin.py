@@ -553,10 +553,10 @@ class _ResultsReporter:
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     """The earliest hook that sees our options: the stale report goes before pytest can stop
     on a usage error of its own (an unknown option)."""
-    # xdist sets `workerinput` only after this hook; its environment variable is there.
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        path = getattr(early_config.known_args_namespace, "goimage_report", None)
-        _remove_report(path)
+    # xdist workers run this too (their `workerinput` comes later, and PYTEST_XDIST_WORKER is
+    # also inherited by pytest runs nested in a worker). That is harmless: workers start
+    # long before the controller writes the report, at the very end of the run.
+    _remove_report(getattr(early_config.known_args_namespace, "goimage_report", None))
 
 
 def _remove_stale_report(config: pytest.Config) -> None:
