@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -33,6 +34,9 @@ _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
 # The same, once an earlier `COPY . .` sent the whole context: BuildKit walks its mount.
 _MISSING_WALK = re.compile(r"failed to walk \S*?/buildkit-mount\d+(/[^:\s]*): lstat")
 _NO_GO_FILES = re.compile(r"no Go files in |matched no packages")
+_NO_C_COMPILER = re.compile(
+    r'cgo: C compiler "[^"]+" not found|exec: "(?:gcc|cc|clang)": executable'
+)
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,13 @@ def diagnose(
         )
     target = re.search(r"target stage (\S+) could not be found", trace.error)
     if target:
-        stages = ", ".join(s.name or f"stage-{s.index}" for s in parsed.stages) or "none"
+        named = [s.name for s in parsed.stages if s.name]
+        close = difflib.get_close_matches(target.group(1), named, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         return Diagnosis(
             f"{dockerfile_label}: build target {target.group(1)} is not a stage of this "
-            f"Dockerfile (stages: {stages}); fix `target` in [tool.goimage].{log_note}",
+            f"Dockerfile (named stages: {', '.join(named) or 'none'}); fix `target` in "
+            f"[tool.goimage].{hint}{log_note}",
             "unknown-target",
         )
     missing = _MISSING_SOURCE.search(trace.error) or _MISSING_WALK.search(trace.error)
@@ -110,6 +117,15 @@ def diagnose(
             "`docker builder prune` drops the build cache), then rerun.\n"
             f"{_block(full[-MAX_LINES:])}{log_note}",
             "disk-full",
+        )
+    if _NO_C_COMPILER.search(output):
+        return Diagnosis(
+            f"{head}: the step builds with cgo (CGO_ENABLED=1) and the builder image has no C "
+            "compiler. Build with CGO_ENABLED=0 for a static binary (what the static check "
+            "expects), or install one in the builder (alpine: gcc musl-dev).\n"
+            f"{_block([ln for ln in output.splitlines() if _NO_C_COMPILER.search(ln)][-3:])}"
+            f"{log_note}",
+            "cgo-no-compiler",
         )
     too_old = _GO_TOO_OLD.search(output)
     if too_old:
@@ -436,20 +452,25 @@ PREDEFINED_ARGS = frozenset(
 )
 
 
-def undeclared_build_args(dockerfile: Path, build_args: Mapping[str, str]) -> list[str]:
-    """Configured build arguments that no ARG line declares (BuildKit would ignore them)."""
-    if not build_args:
-        return []
+def declared_args(dockerfile: Path) -> set[str]:
+    """The names the Dockerfile's ARG lines declare."""
     try:
         parsed = parse_dockerfile(dockerfile.read_text(encoding="utf-8", errors="replace"))
     except OSError:
-        return []
-    declared = {
+        return set()
+    return {
         word.split("=", 1)[0]  # `ARG A B=1` declares A and B
         for instruction in parsed.instructions
         if instruction.keyword == "ARG"
         for word in instruction.words()
     }
+
+
+def undeclared_build_args(dockerfile: Path, build_args: Mapping[str, str]) -> list[str]:
+    """Configured build arguments that no ARG line declares (BuildKit would ignore them)."""
+    if not build_args:
+        return []
+    declared = declared_args(dockerfile)
     return sorted(
         name
         for name in build_args

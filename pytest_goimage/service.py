@@ -24,6 +24,11 @@ from .units import format_size
 
 # What the runtime prints when the entrypoint cannot be executed at all.
 _EXEC_FAILED = re.compile(r"exec [^:]+: (no such file or directory|exec format error)")
+# What minio-go (and the S3 API) say when the access key or secret is wrong.
+_CREDENTIALS_REFUSED = re.compile(
+    r"signature we calculated does not match|InvalidAccessKeyId|Access Key Id you provided "
+    r"does not exist|SignatureDoesNotMatch"
+)
 _PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
 
 
@@ -189,7 +194,8 @@ class ServiceContainer:
             self.stop()
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
-                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"
+                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}".rstrip(".")
+                + "."
             ) from None
         self.started_at = time.monotonic()
         self.container.reload()
@@ -234,6 +240,11 @@ class ServiceContainer:
         logs = self.logs(tail=20)
         if DISK_FULL.search(logs):
             text += " after a write failed because a disk is full (no space left on device)"
+        elif _CREDENTIALS_REFUSED.search(logs):
+            text += (
+                ": MinIO refused its credentials. Pass {minio.access_key} and "
+                "{minio.secret_key} in [tool.goimage.env] to the variables the service reads"
+            )
         elif _EXEC_FAILED.search(logs):
             text += (
                 ": its entrypoint could not be started. The file is missing, or it is a dynamic "

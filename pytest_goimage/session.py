@@ -7,6 +7,7 @@ file lock per image makes the first worker build while the others wait and reuse
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from typing import Any
 from .build import BuildRequest, build_image
 from .buildx import build_with_buildx, chosen_builder
 from .config import GoImageConfig, ImageConfig
-from .diagnose import diagnose, undeclared_build_args
+from .diagnose import declared_args, diagnose, undeclared_build_args
 from .engine import (
     LABEL_PREFIX,
     connect,
@@ -267,12 +268,20 @@ class GoImageSession:
         ]
         if unused:
             # BuildKit silently ignores them: a typo would build something else than meant.
+            declared = sorted(declared_args(image.dockerfile_path))
+            guesses = [
+                f"{name} -> {close[0]}"
+                for name in unused
+                for close in [difflib.get_close_matches(name, declared, n=1)]
+                if close
+            ]
+            hint = f" Did you mean {', '.join(guesses)}?" if guesses else ""
             return {
                 "error": f"{image.dockerfile}: build_args {', '.join(unused)} "
                 f"{'is' if len(unused) == 1 else 'are'} not declared by any ARG in the "
-                f"Dockerfile, so BuildKit would ignore {'it' if len(unused) == 1 else 'them'}. "
-                "Fix the name in [tool.goimage] build_args, add the ARG, or set it only in "
-                "the [[tool.goimage.image]] entries of the Dockerfiles that use it.",
+                f"Dockerfile, so BuildKit would ignore {'it' if len(unused) == 1 else 'them'}."
+                f"{hint} Fix the name in [tool.goimage] build_args, add the ARG, or set it only "
+                "in the [[tool.goimage.image]] entries of the Dockerfiles that use it.",
                 "cause": "unknown-build-arg",
             }
         self.progress(image.dockerfile, f"building {tag} (context {image.context})", False)

@@ -131,8 +131,37 @@ CASES = [
     Case(
         "unknown-target",
         {"Dockerfile": "FROM alpine:3.22 AS base\n" + RUN_ENTRY},
-        ["*build target prod is not a stage of this Dockerfile (stages: base)*"],
-        toml='[tool.goimage]\ntarget = "prod"\n',
+        [
+            "*build target bsae is not a stage of this Dockerfile (named stages: base); fix "
+            "`target` in [[]tool.goimage[]]. Did you mean 'base'?*"
+        ],
+        toml='[tool.goimage]\ntarget = "bsae"\n',
+    ),
+    Case(
+        "size-budget-without-unit",
+        {"Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY},
+        [
+            "*is over the size_budget of 40 B (a size_budget without a unit counts bytes: write "
+            '"40MB" for megabytes)*'
+        ],
+        toml="[tool.goimage]\nsize_budget = 40\n",
+        select="size",
+    ),
+    Case(
+        "cgo-without-a-c-compiler",
+        {
+            "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\n'
+            "func main() { fmt.Println(net.IPv4len) }\n",
+            "Dockerfile": "FROM golang:1.26-alpine\nWORKDIR /src\nCOPY . .\n"
+            "RUN CGO_ENABLED=1 go build -o /app .\n",
+        },
+        [
+            "*Dockerfile:4: the build failed in step `RUN CGO_ENABLED=1 go build -o /app .`: the "
+            "step builds with cgo (CGO_ENABLED=1) and the builder image has no C compiler. Build "
+            "with CGO_ENABLED=0*",
+            '*cgo: C compiler "gcc" not found*',
+        ],
+        select="build",
     ),
     Case(
         "unknown-base-image",

@@ -244,7 +244,10 @@ def test_shared_build_args_apply_where_declared(pytester: pytest.Pytester) -> No
     result = pytester.runpytest_subprocess("--goimage", "-k", "build")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
-        ["*Dockerfile: build_args VERSON is not declared by any ARG in the Dockerfile*"]
+        [
+            "*Dockerfile: build_args VERSON is not declared by any ARG in the Dockerfile, so "
+            "BuildKit would ignore it. Did you mean VERSON -> VERSION?*"
+        ]
     )
 
 

@@ -283,8 +283,27 @@ def test_service_that_never_creates_its_bucket(
         "backend/Dockerfile: the service did not create bucket 'bookmarks': it did not appear "
         "within startup_timeout (10s). Buckets in its MinIO: bookmarks-v2." in out
     ), out
+    assert (
+        "No variable in [tool.goimage.env] passes {bucket} (or 'bookmarks'), so the service may "
+        "not know which bucket to create." in out
+    )
     assert "Last log lines of the service:" in out
     assert 'bucket "bookmarks-v2" ready' in out
+
+
+def test_wrong_storage_credentials_are_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The env passes a stale secret: MinIO refuses it, and the failure says so."""
+    root = example_copy(service_config(env=ENV.replace('"{minio.secret_key}"', '"stale-secret"')))
+    run_at_startup(root, "")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result) == {"bucket": "FAILED", "health": "FAILED"}
+    out = result.stdout.str()
+    assert (
+        ": MinIO refused its credentials. Pass {minio.access_key} and {minio.secret_key} in "
+        "[tool.goimage.env] to the variables the service reads." in out
+    ), out
 
 
 def test_health_answering_503(

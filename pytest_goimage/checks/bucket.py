@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from ..config import ImageConfig
@@ -50,11 +51,20 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
     )
     # Storage advice only helps a service that ran; one that exited has its cause above.
+    # `{bucket}`, or the name itself as a whole word (not `bookmarks` inside `bookmarks-v2`).
+    named = re.compile(rf"(?<![\w.-]){re.escape(image.bucket)}(?![\w.-])")
+    told = any("{bucket}" in value or named.search(value) for value in image.env.values())
     advice = (
         ""
         if exited
         else " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
         "at startup."
+        + (
+            ""
+            if told
+            else " No variable in [tool.goimage.env] passes {bucket} (or "
+            f"{image.bucket!r}), so the service may not know which bucket to create."
+        )
     )
     raise CheckFailed(
         f"{image.dockerfile}: the service did not create bucket {image.bucket!r}: {why}. "

@@ -74,8 +74,15 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     # budget only by editing it.
     remedies = ["shrink the image"]
     if built.size > image.size_budget:
+        bytes_note = (
+            f' (a size_budget without a unit counts bytes: write "{image.size_budget}MB" '
+            "for megabytes)"
+            if image.size_budget < 100_000  # no Go service image is that small
+            else ""
+        )
         problems.append(
-            f"{format_size(built.size)} is over the size_budget of {format_size(image.size_budget)}"
+            f"{format_size(built.size)} is over the size_budget of "
+            f"{format_size(image.size_budget)}{bytes_note}"
         )
         remedies.append("raise size_budget in [tool.goimage]")
     if baseline is not None and not session.update_baseline:
