@@ -139,9 +139,11 @@ class BuiltImage:
         try:
             data = self.read_file(path)
         except FileNotFoundError:
+            copied = self._copied_files(exclude=path)
+            hint = f" Files the build copied into the image: {', '.join(copied)}." if copied else ""
             raise BinaryError(
                 f"{self.dockerfile}: the binary {path} does not exist in {self.tag}; fix "
-                "ENTRYPOINT/CMD or set `binary` in [tool.goimage]."
+                f"ENTRYPOINT/CMD or set `binary` in [tool.goimage].{hint}"
             ) from None
         except IsADirectoryError:
             raise BinaryError(f"{self.dockerfile}: {path} is a directory in {self.tag}.") from None
@@ -224,6 +226,22 @@ class BuiltImage:
             if extracted is None:
                 raise FileNotFoundError(f"{path} is not a regular file in image {self.tag}")
             return extracted.read()
+
+    def _copied_files(self, exclude: str, limit: int = 5) -> list[str]:
+        """Files COPY/ADD layers put into the image (from the history: `COPY /out/svc /svc`),
+        for a message about a binary that is not where ENTRYPOINT says."""
+        found: list[str] = []
+        for layer in self.layers:
+            words = [w for w in layer.instruction.split() if not w.startswith("--")]
+            if len(words) < 3 or words[0] not in ("COPY", "ADD"):
+                continue
+            destination = words[-1]
+            if destination.endswith("/"):
+                targets = [destination + source.rsplit("/", 1)[-1] for source in words[1:-1]]
+            else:
+                targets = [destination]
+            found += [t for t in targets if t != exclude and t not in found and self.exists(t)]
+        return found[:limit]
 
     def exists(self, path: str) -> bool:
         try:

@@ -105,6 +105,15 @@ CASES = [
         ["*[[]goimage static[]] Dockerfile: the binary /nowhere/app does not exist in goimage/*"],
     ),
     Case(
+        "entrypoint-not-where-the-binary-was-copied",
+        {"Dockerfile": 'FROM scratch\nCOPY app /svc\nCOPY app /opt/bin/\nENTRYPOINT ["/app"]\n'},
+        [
+            "*[[]goimage static[]] Dockerfile: the binary /app does not exist in goimage/*; fix "
+            "ENTRYPOINT/CMD or set `binary` in [[]tool.goimage[]]. Files the build copied into "
+            "the image: /svc, /opt/bin/app."
+        ],
+    ),
+    Case(
         "shell-form-entrypoint-on-scratch",
         {"Dockerfile": "FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT /app\n"},
         [

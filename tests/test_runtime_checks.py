@@ -560,8 +560,10 @@ def test_several_exposed_ports_fail_health_only(
     assert outcomes(result) == {"bucket": "PASSED", "health": "FAILED"}
     assert (
         "the image EXPOSEs several ports (8080/tcp, 9090/tcp), so the API port is unknown; set "
-        "`port` in [tool.goimage]"
-    ) in result.stdout.str()
+        "`port` in [tool.goimage] (or for this image in [[tool.goimage.image]]). Inside the "
+        "container the service listens on port 8080: set `port = 8080` (or EXPOSE 8080 in the "
+        "Dockerfile)."
+    ) in result.stdout.str(), result.stdout.str()
 
 
 def test_wrong_health_path_or_port_is_named_as_the_likely_cause(

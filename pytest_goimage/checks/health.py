@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
+from ..listeners import is_loopback
+from ..poll import wait_until
+from ..service import ServiceContainer
 from ..session import GoImageSession
 from .base import CheckFailed, require_image
 
@@ -12,9 +15,9 @@ from .base import CheckFailed, require_image
 def run(session: GoImageSession, image: ImageConfig) -> None:
     require_image(session, image)
     running = session.service(image)
-    if running.port_error:
-        raise CheckFailed(running.port_error)
     container = running.container
+    if running.port_error:
+        raise CheckFailed(running.port_error + _listening_ports_hint(container, image))
     spent = time.monotonic() - container.started_at
     healthy, probe = container.poll_health(
         image.health_path, max(0.0, image.startup_timeout - spent)
@@ -31,4 +34,25 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
         f"({where}) never answered 2xx: {why}."
         f"{running.minio.stopped_note()}\n{container.last_logs()}"
+    )
+
+
+def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> str:
+    """Which port the service opened, where its sockets can be read: the `port` to set. Waits
+    for the service to listen (bounded by startup_timeout) only on this failure path."""
+    found: list[tuple[str, int]] = []
+
+    def listening() -> bool:
+        found[:] = container.listeners() or []
+        return bool(found)
+
+    spent = time.monotonic() - container.started_at
+    limit = min(5.0, max(0.0, image.startup_timeout - spent))
+    wait_until(listening, limit, give_up=container.exited)
+    ports = sorted({port for address, port in found if not is_loopback(address)})
+    if not ports:
+        return ""
+    return (
+        f" Inside the container the service listens on port {', '.join(map(str, ports))}: set "
+        f"`port = {ports[0]}` (or EXPOSE {ports[0]} in the Dockerfile)."
     )
