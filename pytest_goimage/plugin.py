@@ -493,7 +493,7 @@ class _ResultsReporter:
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
             if step_summary and records:
                 with open(step_summary, "a", encoding="utf-8") as handle:
-                    handle.write(markdown_summary(records, self.failed_tests) + "\n")
+                    handle.write(markdown_summary(records, self.failed_tests, interrupted) + "\n")
         except OSError as exc:
             # A gate reading a missing report fails closed; say why instead of crashing.
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -524,7 +524,7 @@ class _ResultsReporter:
         names = ", ".join(r.dockerfile for r in updated)
         return f"goimage: baseline updated in {', '.join(files)} for {names}", False
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
         note = self._baseline_note()
         if note:
@@ -542,7 +542,10 @@ class _ResultsReporter:
         writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
         terminalreporter.write_sep("=", "goimage summary")
         lines = summary_lines(
-            self.records(), width=min(writer.fullwidth, 120), color=writer.hasmarkup
+            self.records(),
+            width=min(writer.fullwidth, 120),
+            color=writer.hasmarkup,
+            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
         )
         for line in lines:
             terminalreporter.write_line(line)

@@ -246,7 +246,7 @@ def _first_line(message: str) -> str:
     return lines[0].strip() if lines else "(no message)"
 
 
-def _counts_title(images: list[ImageRecord]) -> str:
+def _counts_title(images: list[ImageRecord], interrupted: bool = False) -> str:
     outcomes = [image.outcome for image in images]
     noun = "image" if len(images) == 1 else "images"
     title = (
@@ -257,6 +257,8 @@ def _counts_title(images: list[ImageRecord]) -> str:
     deselected = sum(image.deselected for image in images)
     if deselected:
         title += f" ({deselected} check{'s' if deselected != 1 else ''} deselected)"
+    if interrupted:
+        title += "; the run was interrupted (ERR: a check that did not finish)"
     return title
 
 
@@ -308,14 +310,16 @@ def _cell(text: str, width: int, code: str | None, *, right: bool = False) -> li
     return [(pad, None), (text, code)] if right else [(text, code), (pad, None)]
 
 
-def summary_lines(images: list[ImageRecord], *, width: int = 100, color: bool = False) -> list[str]:
+def summary_lines(
+    images: list[ImageRecord], *, width: int = 100, color: bool = False, interrupted: bool = False
+) -> list[str]:
     """The end-of-run table: a title, a header, then per image a row and its checks.
 
     Each line fits `width` visible characters. Without `color` the text is plain ASCII apart
     from the `…` that shortens long Dockerfile paths.
     """
     # The title wraps rather than lose its counts at narrow widths.
-    title = textwrap.wrap(f"goimage summary: {_counts_title(images)}", max(width, 20))
+    title = textwrap.wrap(f"goimage summary: {_counts_title(images, interrupted)}", max(width, 20))
     if not images:
         return [_render([(line, None)], width, False) for line in title]
 
@@ -419,9 +423,11 @@ def _md_code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def markdown_summary(images: list[ImageRecord], failed_tests: Sequence[str] = ()) -> str:
+def markdown_summary(
+    images: list[ImageRecord], failed_tests: Sequence[str] = (), interrupted: bool = False
+) -> str:
     """The summary table as GitHub-flavoured Markdown, failures listed below it."""
-    out = ["### pytest-goimage", "", f"**{_counts_title(images)}**", ""]
+    out = ["### pytest-goimage", "", f"**{_counts_title(images, interrupted)}**", ""]
     if images:
         out += [
             "| | Dockerfile | Build | Size / budget | vs baseline | Go | Static | Checks |",

@@ -653,6 +653,7 @@ def test_ctrl_c_during_a_check_never_reads_as_a_pass(
         }
     assert re.search(r"^FAIL  backen\S*Dockerfile ", out, re.MULTILINE), out
     assert "bucket:ERR" in out and "health:ERR" in out, out
+    assert "the run was interrupted (ERR: a check that did not finish)" in " ".join(out.split())
 
 
 def test_next_run_removes_what_a_killed_run_left(
