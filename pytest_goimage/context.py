@@ -25,32 +25,34 @@ def ignore_file(context: Path, dockerfile: Path | None) -> Path | None:
     return None
 
 
+def _numbered_patterns(path: Path) -> list[tuple[int, str]]:
+    """(line number, pattern) of an ignore file, comments and blank lines dropped."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [
+        (number, line.strip())
+        for number, line in enumerate(lines, 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 def dockerignore_patterns(context: Path, dockerfile: Path | None = None) -> list[str]:
     """The applicable ignore file's patterns (comments and blank lines dropped)."""
     path = ignore_file(context, dockerfile)
-    if path is None:
-        return []
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [pattern for _, pattern in _numbered_patterns(path)] if path else []
 
 
 def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str | None:
     """`.dockerignore:3: *.yaml` when the applicable ignore file keeps `relpath` out of the
     context (the last matching pattern decides, `!` re-includes), else None."""
     path = ignore_file(context, dockerfile)
-    if path is None or not PatternMatcher(dockerignore_patterns(context, dockerfile)).matches(
-        relpath
-    ):
+    if path is None:
+        return None
+    numbered = _numbered_patterns(path)
+    if not PatternMatcher([pattern for _, pattern in numbered]).matches(relpath):
         return None
     rule = None
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number, line in enumerate(lines, 1):
-        pattern = line.strip()
-        if (
-            pattern
-            and not pattern.startswith(("#", "!"))
-            and PatternMatcher([pattern]).matches(relpath)
-        ):
+    for number, pattern in numbered:
+        if not pattern.startswith("!") and PatternMatcher([pattern]).matches(relpath):
             rule = f"{os.path.relpath(path, context)}:{number}: {pattern}"
     return rule
 
