@@ -12,6 +12,7 @@ from pathlib import Path
 from .build import BuildTrace
 from .buildkit_trace import Vertex
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
+from .discover import SKIPPED_DIRS
 from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
 from .tracking import ignore_rule_for
 
@@ -288,7 +289,7 @@ def _go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] 
     one folder) is normal and no explanation for Go finding nothing."""
     on_disk: list[str] = []
     for folder, dirs, files in os.walk(context):
-        dirs[:] = [d for d in dirs if d not in (".git", "vendor", "node_modules", "testdata")]
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         rel = Path(folder).relative_to(context)
         on_disk += [
             (rel / f).as_posix() for f in files if f.endswith(".go") and not f.endswith("_test.go")

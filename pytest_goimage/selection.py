@@ -27,13 +27,13 @@ class CheckArgs:
 def take_check_args(
     args: Sequence[str], images: Sequence[ImageConfig], checks: Sequence[str], cwd: Path
 ) -> CheckArgs:
-    by_id = {image.dockerfile: image.dockerfile for image in images}
+    ids = {image.dockerfile for image in images}
     by_path = {_resolved(image.dockerfile_path): image.dockerfile for image in images}
     selected: set[str] = set()
     rest: list[str] = []
     for arg in args:
         name, sep, check = arg.partition("::")
-        dockerfile = by_id.get(name) or by_path.get(_resolved(cwd / name))
+        dockerfile = name if name in ids else by_path.get(_resolved(cwd / name))
         if dockerfile is None:
             rest.append(arg)
         elif not sep:

@@ -875,7 +875,7 @@ def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> l
             resolved.append(replace(pin, note=note, unpinned=True))
         else:
             try:
-                version = required_version(gomod_pins(_read(path, target, GoModError), target))
+                version = required_version(read_gomod(path, target))
             except GoModError as exc:
                 resolved.append(replace(pin, note=f"follows {exc}", unpinned=True))
                 continue
