@@ -52,6 +52,22 @@ def is_loopback(address: str) -> bool:
     return address.startswith(("127.", "::ffff:127.")) or address == "::1"
 
 
+def reachable_ports(listeners: list[tuple[str, int]]) -> list[int]:
+    """The ports listened on beyond loopback: those a published port can reach."""
+    return sorted({port for address, port in listeners if not is_loopback(address)})
+
+
+def unknown_port_hint(listeners: list[tuple[str, int]]) -> str:
+    """Which `port` to set when the image does not say (no EXPOSE, or several), or ""."""
+    ports = reachable_ports(listeners)
+    if not ports:
+        return ""
+    return (
+        f" Inside the container the service listens on port {', '.join(map(str, ports))}: set "
+        f"`port = {ports[0]}` (or EXPOSE {ports[0]} in the Dockerfile)."
+    )
+
+
 def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
     """Why the published port gets no answer though the service listens (a sentence that
     follows a probe description, so it starts with a full stop), or ""."""
@@ -64,7 +80,7 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
             f"the container itself reaches: listen on all interfaces (`:{port}` or "
             f"`0.0.0.0:{port}`)"
         )
-    elsewhere = sorted({n for a, n in listeners if n != port and not is_loopback(a)})
+    elsewhere = [number for number in reachable_ports(listeners) if number != port]
     if not on_port and elsewhere:
         ports = ", ".join(map(str, elsewhere))
         return (

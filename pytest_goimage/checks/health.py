@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
-from ..listeners import is_loopback
+from ..listeners import unknown_port_hint
 from ..poll import wait_until
 from ..service import ServiceContainer
 from ..session import GoImageSession
@@ -49,10 +49,4 @@ def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> st
     spent = time.monotonic() - container.started_at
     limit = min(5.0, max(0.0, image.startup_timeout - spent))
     wait_until(listening, limit, give_up=container.exited)
-    ports = sorted({port for address, port in found if not is_loopback(address)})
-    if not ports:
-        return ""
-    return (
-        f" Inside the container the service listens on port {', '.join(map(str, ports))}: set "
-        f"`port = {ports[0]}` (or EXPOSE {ports[0]} in the Dockerfile)."
-    )
+    return unknown_port_hint(found)
