@@ -23,12 +23,12 @@ from .progress import ProgressPrinter, ProgressTail, WorkerProgress
 from .report import (
     NOT_RUN_DESELECTED,
     NOT_RUN_UNNAMED,
-    PASSED,
     CheckRecord,
     ImageRecord,
     build_report,
     markdown_summary,
     summary_lines,
+    verified,
     write_report,
 )
 from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
@@ -530,7 +530,8 @@ class _ResultsReporter:
         if note:
             text, warn = note
             terminalreporter.write_line(text, yellow=warn)
-        if path and not any(r.outcome == PASSED for r in self.records()):
+        records = self.records()
+        if path and not verified(records):
             terminalreporter.write_line(
                 f"goimage: no built-in check passed (none ran, or all were skipped), so the "
                 f"JSON report {path} says failed: run with --goimage, and keep -k/-m from "
@@ -542,7 +543,7 @@ class _ResultsReporter:
         writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
         terminalreporter.write_sep("=", "goimage summary")
         lines = summary_lines(
-            self.records(),
+            records,
             width=min(writer.fullwidth, 120),
             color=writer.hasmarkup,
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,

@@ -117,6 +117,12 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
     }
 
 
+def verified(images: Sequence[ImageRecord]) -> bool:
+    """Whether any image had a check pass: with none (none ran, or all were skipped) nothing
+    was verified, and the report must not say passed."""
+    return any(image.outcome == PASSED for image in images)
+
+
 def build_report(
     images: list[ImageRecord],
     *,
@@ -133,9 +139,9 @@ def build_report(
                     f"{image.dockerfile}::{name}: outcome {check.outcome!r} is not one of "
                     f"{', '.join(CHECK_OUTCOMES)}"
                 )
-    # No image with a passed check (none ran, or all were skipped): nothing was verified.
-    checked = any(image.outcome == PASSED for image in images)
-    failed = interrupted or bool(failed_tests) or not checked or any(i.failed for i in images)
+    failed = (
+        interrupted or bool(failed_tests) or not verified(images) or any(i.failed for i in images)
+    )
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "outcome": FAILED if failed else PASSED,
