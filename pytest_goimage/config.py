@@ -317,7 +317,15 @@ def _typed(
             f"{src}: {where} key {key!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}, "
             f"got {value!r} ({type(value).__name__})."
         )
+    if isinstance(value, str):
+        _no_nul(value, f"{where} key {key!r}", src)
     return value
+
+
+def _no_nul(value: str, what: str, src: Path) -> None:
+    """TOML can spell a NUL (`\\u0000`); no path, name or environment value can hold one."""
+    if "\x00" in value:
+        raise ConfigError(f"{src}: {what} contains a NUL character ({value!r}); remove it.")
 
 
 def _parsed(
@@ -381,5 +389,6 @@ def _string_table(values: Mapping[str, Any], key: str, where: str, src: Path) ->
     for name, value in table.items():
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
+        _no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
         result[str(name)] = str(value)
     return result

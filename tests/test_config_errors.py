@@ -118,6 +118,10 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*key env.PORT must be a string, got [[]1, 2[]]*",
         ),
         (
+            '[tool.goimage]\ncontext = "a\\u0000b"\n',
+            "*key 'context' contains a NUL character ('a\\x00b'); remove it.",
+        ),
+        (
             "[tool.goimage\n",
             "*pyproject.toml: Expected *",  # pytest reads pyproject.toml first and says where
         ),
@@ -144,6 +148,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "override-unknown-key",
         "missing-context",
         "env-not-string",
+        "nul-in-path",
         "bad-toml",
     ],
 )
