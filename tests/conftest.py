@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -98,6 +99,10 @@ def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
     return root / "app"
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Popen[str], str]:
     """Start `pytest -p no:cacheprovider *args` in `cwd` and read its output until `marker`,
     so a test can interrupt or kill it at that point. Returns the process and what it printed."""
@@ -107,6 +112,9 @@ def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Pop
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A shell's background job ignores SIGINT, and the child would inherit that: the
+        # Ctrl-C tests would then time out instead of testing the plugin.
+        preexec_fn=_default_sigint,
     )
     assert proc.stdout is not None
     seen = []
