@@ -22,6 +22,19 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 _IGNORE = shutil.ignore_patterns("tests", ".pytest_cache", "__pycache__", "pyproject.toml")
 
 
+# Set by CI services and changing what an inner pytest run prints or writes: CI and
+# BUILD_NUMBER make pytest print summary lines whole; GITHUB_STEP_SUMMARY would have every
+# inner run append to the outer job's real step summary. Tests that need one set it.
+_CI_ENVIRONMENT = ("CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+
+
+@pytest.fixture(autouse=True)
+def _same_inner_runs_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inner runs behave alike on a laptop and on a CI service (CI stop 12 failed on this)."""
+    for name in _CI_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
     """Copy the example project into the pytester dir with a `[tool.goimage]` of your own."""
