@@ -23,9 +23,10 @@ _IGNORE = shutil.ignore_patterns("tests", ".pytest_cache", "__pycache__", "pypro
 
 
 # Set by CI services and changing what an inner pytest run prints or writes: CI and
-# BUILD_NUMBER make pytest print summary lines whole; GITHUB_STEP_SUMMARY would have every
-# inner run append to the outer job's real step summary. Tests that need one set it.
-_CI_ENVIRONMENT = ("CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+# BUILD_NUMBER make pytest print summary lines whole; COLUMNS sets its width (80 without it,
+# output being a pipe); GITHUB_STEP_SUMMARY would have every inner run append to the outer
+# job's real step summary. Tests that need one set it.
+_CI_ENVIRONMENT = ("CI", "BUILD_NUMBER", "COLUMNS", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
 
 
 @pytest.fixture(autouse=True)
