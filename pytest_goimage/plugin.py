@@ -478,7 +478,7 @@ class _ResultsReporter:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
-        if not self.results.images and not path:
+        if not self.results.images and not self.selected and not path:
             return
         records = self.records()
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
@@ -531,7 +531,14 @@ class _ResultsReporter:
             text, warn = note
             terminalreporter.write_line(text, yellow=warn)
         records = self.records()
-        if path and not verified(records):
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        if path and interrupted:
+            terminalreporter.write_line(
+                f"goimage: the run was interrupted, so the JSON report {path} says failed; "
+                "checks that never finished are errors in it.",
+                yellow=True,
+            )
+        elif path and not verified(records):
             terminalreporter.write_line(
                 f"goimage: no built-in check passed (none ran, or all were skipped), so the "
                 f"JSON report {path} says failed: run with --goimage, and keep -k/-m from "
@@ -546,7 +553,7 @@ class _ResultsReporter:
             records,
             width=min(writer.fullwidth, 120),
             color=writer.hasmarkup,
-            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+            interrupted=interrupted,
         )
         for line in lines:
             terminalreporter.write_line(line)

@@ -120,7 +120,7 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
 def verified(images: Sequence[ImageRecord]) -> bool:
     """Whether any image had a check pass: with none (none ran, or all were skipped) nothing
     was verified, and the report must not say passed."""
-    return any(image.outcome == PASSED for image in images)
+    return any(c.outcome == PASSED for image in images for c in image.checks.values())
 
 
 def build_report(

@@ -72,9 +72,10 @@ class RunResults:
         stopped by -x) are errors; checks -k/-m deselected are skipped, saying so.
 
         `selected` holds the node ids (`<dockerfile>::<check>`) that were to run. Once any
-        check reported, every configured image is listed, also one -k left unchecked."""
-        if not self.images:
-            return  # no check ran at all: the report says so by listing no image
+        check was to run, every configured image is listed, also one -k left unchecked, and
+        also when an interrupt came before the first check reported."""
+        if not self.images and not selected:
+            return  # no check was to run: the report says so by listing no image
         for configured in self.config.images:
             self._image(configured.dockerfile)
         for dockerfile, image in self.images.items():

@@ -19,6 +19,7 @@ from pytest_goimage.report import (
     load_schema,
     markdown_summary,
     summary_lines,
+    verified,
     write_report,
 )
 
@@ -417,3 +418,17 @@ def test_junit_properties_known_values_only() -> None:
         ("build_seconds", "3.214"),
     ]
     assert junit_properties(failing_image()) == [("image", "Dockerfile.dev")]
+
+
+def test_verified_means_a_check_passed_somewhere() -> None:
+    """A run whose every image failed a check still verified something: the 'nothing was
+    checked' note must not appear for it, only for runs where no check passed at all."""
+    failed = passing_image(
+        checks={"build": CheckRecord("passed"), "size": CheckRecord("failed", "too big")}
+    )
+    assert failed.outcome == "failed"
+    assert verified([failed, failed])
+    interrupted = passing_image(checks={"bucket": CheckRecord("error", "not run")})
+    skipped = passing_image(checks={"build": CheckRecord("skipped", "not run: deselected")})
+    assert not verified([interrupted, skipped])
+    assert not verified([])
