@@ -505,23 +505,31 @@ class _ResultsReporter:
 
     def _baseline_note(self) -> tuple[str, bool] | None:
         """What --goimage-update-baseline did, and whether that deserves a warning: a flag
-        that silently wrote nothing misleads."""
+        that silently wrote nothing, or claims a write that failed, misleads."""
         if not self.config.getoption("goimage_update_baseline"):
             return None
-        updated = [
+        measured = [
             record
-            for record in self.results.records()
+            for record in self.records()
             if record.size_bytes is not None
             and record.checks.get("size", CheckRecord("skipped")).outcome in ("passed", "failed")
         ]
-        if not updated:
+        if not measured:
             return (
                 "goimage: --goimage-update-baseline wrote nothing: no size check ran (run with "
                 "--goimage, and keep -k/-m or the checks you name from leaving out `size`).",
                 True,
             )
-        files = sorted({str(self.results.config.image(r.dockerfile).baseline) for r in updated})
-        names = ", ".join(r.dockerfile for r in updated)
+        # Updated means the file now holds the measured size (records() just read it back).
+        missed = [r.dockerfile for r in measured if r.baseline_bytes != r.size_bytes]
+        if missed:
+            return (
+                f"goimage: --goimage-update-baseline could not record the size of "
+                f"{', '.join(missed)}: its size check says why.",
+                True,
+            )
+        files = sorted({str(self.results.config.image(r.dockerfile).baseline) for r in measured})
+        names = ", ".join(r.dockerfile for r in measured)
         return f"goimage: baseline updated in {', '.join(files)} for {names}", False
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:

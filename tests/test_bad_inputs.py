@@ -261,6 +261,24 @@ CASES = [
         select="size",
     ),
     Case(
+        "baseline-list",
+        {"Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY, ".goimage-baseline.json": "[]"},
+        ['*.goimage-baseline.json: not a pytest-goimage baseline (it has no "images" table)*'],
+        select="size",
+    ),
+    Case(
+        "baseline-size-not-a-number",
+        {
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+            ".goimage-baseline.json": '{"images": {"Dockerfile": {"size_bytes": "big"}}}',
+        },
+        [
+            "*.goimage-baseline.json: not a pytest-goimage baseline ('Dockerfile' has no whole,"
+            " non-negative number of bytes as size_bytes)*"
+        ],
+        select="size",
+    ),
+    Case(
         "build-arg-unknown-image",
         {"Dockerfile": "ARG BASE=alpine:3.22\nFROM ${BASE}\n" + RUN_ENTRY},
         ["*Dockerfile:2: base image ${BASE} is not on the engine*|*base image*could not be*"],

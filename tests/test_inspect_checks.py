@@ -235,6 +235,44 @@ def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:
     assert "Shrink the image or accept the new size with --goimage-update-baseline." in out
 
 
+def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> None:
+    """`baseline` names a file in a folder not made yet: the flag makes it. `baseline` names a
+    directory: size fails naming the key, and the flag does not claim it wrote anything."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nbaseline = "ci/sizes/baseline.json"\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "--goimage-update-baseline", "-k", "size")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["goimage: baseline updated in */ci/sizes/baseline.json for Dockerfile"]
+    )
+    written = json.loads((pytester.path / "ci/sizes/baseline.json").read_text())
+    assert written["images"]["Dockerfile"]["size_bytes"] > 2_000_000
+    assert os.listdir(pytester.path / "ci/sizes") == ["baseline.json"]  # no temporary left
+
+    (pytester.path / "sizes").mkdir()
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nbaseline = "sizes"\n')
+    for flag in ([], ["--goimage-update-baseline"]):
+        result = pytester.runpytest_subprocess("--goimage", "-k", "size", *flag)
+        result.assert_outcomes(failed=1)
+        out = result.stdout.str()
+        assert (
+            "sizes: the `baseline` of [tool.goimage] is a directory; set it to a JSON file" in out
+        ), out
+        assert "baseline updated" not in out, out
+        if flag:
+            assert (
+                "goimage: --goimage-update-baseline could not record the size of Dockerfile: "
+                "its size check says why." in out
+            ), out
+    assert os.listdir(pytester.path / "sizes") == []
+    assert not list(pytester.path.glob("*.tmp"))
+
+
 def test_binary_built_with_older_go_than_toolchain(pytester: pytest.Pytester) -> None:
     """The tag floats (golang:1.26), go.mod's toolchain says 1.27.3: only the binary tells."""
     go_app(pytester.path, go_line="go 1.26.0\n\ntoolchain go1.27.3")
