@@ -22,6 +22,8 @@ _GO_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]+\.go):\d+(?::\d+)?
 _GO_TOOL_ERROR = re.compile(
     r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
 )
+# `go: errors parsing go.mod:` is followed by the position and the cause on a line of its own.
+_GO_MOD_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]*/)?go\.(?:mod|work):\d+: .+)$")
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
 _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
@@ -138,6 +140,12 @@ def diagnose(
             f"go.mod's go/toolchain line.\n{_block(go_lines)}{log_note}",
             "go-too-old",
         )
+    if any(_GO_MOD_ERROR.match(line) for line in go_lines):
+        return Diagnosis(
+            f"{head}: go.mod in the build context cannot be parsed:\n{_block(go_lines)}\n"
+            f"Fix the line it names (`go mod tidy` locally shows the same).{log_note}",
+            "go-mod-invalid",
+        )
     package = _NOT_IN_STD.search(output) or _NO_MODULE.search(output)
     if package:
         return Diagnosis(
@@ -225,7 +233,7 @@ def _builder_line(parsed: Dockerfile, instruction: Instruction | None) -> int | 
 def _go_lines(output: str) -> list[str]:
     lines: list[str] = []
     for raw in output.splitlines():
-        match = _GO_ERROR.match(raw) or _GO_TOOL_ERROR.match(raw)
+        match = _GO_ERROR.match(raw) or _GO_MOD_ERROR.match(raw) or _GO_TOOL_ERROR.match(raw)
         if match and match.group(1) not in lines:
             lines.append(match.group(1))
     return lines[:MAX_LINES]

@@ -269,3 +269,16 @@ def test_keep_commands_work_when_no_container_ran(
     tag = commands[-1].split()[-1]
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(tag)
+
+
+def test_unparsable_go_mod_shows_the_line_go_names(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """`go: errors parsing go.mod:` says nothing by itself; the next line has the cause."""
+    root = example_copy(BACKEND_ONLY)
+    go_mod = root / "go.mod"
+    go_mod.write_text(re.sub(r"(?m)^go .*$", "go 1.26.x", go_mod.read_text()))
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
+    assert "[goimage build] backend/Dockerfile:" in out, out
+    assert "go.mod in the build context cannot be parsed" in out, out
+    assert re.search(r"go\.mod:\d+: invalid go version '1\.26\.x'", out), out
