@@ -7,12 +7,13 @@ import os
 import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 from .checks import CHECKS, Check, check_names
 from .checks.base import CheckFailed, CheckSkipped
+from .checks.health import unhealthy_reason
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
 from .engine import LABEL_RUN, engine_address, new_run_id
@@ -40,7 +41,6 @@ from .run_dirs import (
     remove_built_images,
 )
 from .selection import SelectionError, take_check_args
-from .service import ServiceError
 from .session import GoImageSession, RunningService
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
@@ -343,7 +343,7 @@ def goimage(request: pytest.FixtureRequest) -> BuiltImage:
     try:
         return goimage_session(request.config).built(image)
     except FIXTURE_ERRORS as exc:
-        pytest.fail(_fixture_failure("goimage", image, exc), pytrace=False)
+        _fail(_fixture_failure("goimage", image, exc))
 
 
 @pytest.fixture(scope="session")
@@ -355,7 +355,7 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
         server = session.minio(image)
     except FIXTURE_ERRORS as exc:
         session.release_minio(image)
-        pytest.fail(_fixture_failure("goimage_minio", image, exc), pytrace=False)
+        _fail(_fixture_failure("goimage_minio", image, exc))
     yield server
     session.release_minio(image)
 
@@ -369,25 +369,21 @@ def goimage_service(
     image = session.config.image(goimage.dockerfile)
     try:
         running = session.service(image)
-        if running.port_error:
-            raise ServiceError(running.port_error)
-        healthy, probe = running.container.poll_health(image.health_path, image.startup_timeout)
-        if not healthy:
-            why = (
-                running.container.exit_summary()
-                if running.container.exited()
-                else probe.describe() + running.health_hint(probe).rstrip(".")
-            )
-            raise ServiceError(
-                f"{image.dockerfile}: the service never became healthy (GET "
-                f"{image.health_path}): {why}.\n{running.container.last_logs()}"
-            )
+        reason = unhealthy_reason(running, image)
     except FIXTURE_ERRORS as exc:
+        reason = _fixture_failure("goimage_service", image, exc)
+    if reason:
         # The service goes; its MinIO belongs to goimage_minio, which later tests may use.
         session.release_service(image, with_minio=False)
-        pytest.fail(_fixture_failure("goimage_service", image, exc), pytrace=False)
+        _fail(reason)
     yield running
     session.release_service(image, with_minio=False)
+
+
+def _fail(message: str) -> NoReturn:
+    """Fail a fixture with `message` alone: pytest.fail() inside an `except` block would print
+    the caught error too, as "During handling of the above exception", repeating it."""
+    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,32 +8,39 @@ from ..config import ImageConfig
 from ..listeners import unknown_port_hint
 from ..poll import wait_until
 from ..service import ServiceContainer
-from ..session import GoImageSession
+from ..session import GoImageSession, RunningService
 from .base import CheckFailed, require_image
 
 
 def run(session: GoImageSession, image: ImageConfig) -> None:
     require_image(session, image)
-    running = session.service(image)
+    reason = unhealthy_reason(session.service(image), image)
+    if reason:
+        raise CheckFailed(reason)
+
+
+def unhealthy_reason(running: RunningService, image: ImageConfig) -> str | None:
+    """None once health_path answered 2xx within startup_timeout (counted from the start);
+    else why not, with the hint and the service's last log lines. The `health` check and the
+    `goimage_service` fixture both wait here, so both say the same."""
     container = running.container
     if running.port_error:
-        raise CheckFailed(running.port_error + _listening_ports_hint(container, image))
+        return running.port_error + _listening_ports_hint(container, image)
     spent = time.monotonic() - container.started_at
     healthy, probe = container.poll_health(
         image.health_path, max(0.0, image.startup_timeout - spent)
     )
     if healthy:
-        return
+        return None
     if container.exited():
         why = container.exit_summary()
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
     where = f"{container.url}{image.health_path}" if container.host_port else "never published"
-    raise CheckFailed(
-        f"{image.dockerfile}: GET {image.health_path} on container port {container.port} "
-        f"({where}) never answered 2xx: {why}."
-        f"{running.minio.stopped_note()}\n{container.last_logs()}"
+    return (
+        f"{image.dockerfile}: GET {image.health_path} on container port {container.port} ({where}) never "
+        f"answered 2xx: {why}.{running.minio.stopped_note()}\n{container.last_logs()}"
     )
 
 
