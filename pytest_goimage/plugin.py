@@ -77,15 +77,24 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONFIG_ERROR_KEY] = None
     if not hasattr(config, "workerinput"):
         _remove_stale_report(config)
+    # A run asked for the checks or their report needs the configuration: without it, the
+    # report would be missing (a gate fails closed, but nobody would learn why).
+    flag = (
+        "--goimage"
+        if config.getoption("goimage")
+        else "--goimage-report"
+        if config.getoption("goimage_report")
+        else ""
+    )
     try:
         config.stash[CONFIG_KEY] = load_config(config.rootpath)
     except ConfigError as exc:
         config.stash[CONFIG_KEY] = None
         config.stash[CONFIG_ERROR_KEY] = exc
-        if config.getoption("goimage"):
+        if flag:
             raise pytest.UsageError(str(exc)) from None
         return
-    if config.getoption("goimage") and config.stash[CONFIG_KEY] is None:
+    if flag and config.stash[CONFIG_KEY] is None:
         pyproject = config.rootpath / "pyproject.toml"
         where = (
             f"no [tool.goimage] table in {pyproject}"
@@ -95,7 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "the arguments, else their common folder)"
         )
         raise pytest.UsageError(
-            f"--goimage: {where}. Add a [tool.goimage] table to the project's pyproject.toml "
+            f"{flag}: {where}. Add a [tool.goimage] table to the project's pyproject.toml "
             "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
         )
     goconfig = config.stash[CONFIG_KEY]

@@ -217,6 +217,16 @@ def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "size_budget" in result.stderr.str()
     assert not report_path.exists()
+    # So does asking for the report alone: the run must not pass silently without one.
+    result = pytester.runpytest_subprocess(f"--goimage-report={report_path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "size_budget" in result.stderr.str()
+    assert not report_path.exists()
+    (pytester.path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    result = pytester.runpytest_subprocess(f"--goimage-report={report_path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--goimage-report: no [tool.goimage] table in " in result.stderr.str()
+    assert not report_path.exists()
 
 
 def test_dependent_checks_skip_naming_the_failed_build(
