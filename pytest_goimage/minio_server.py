@@ -95,9 +95,29 @@ class MinioServer:
         self.container.reload()
         bindings = self.container.attrs["NetworkSettings"]["Ports"].get(MINIO_PORT) or []
         if not bindings:
-            self.stop()
-            raise MinioError(f"MinIO container from {self.image} published no port for 9000/tcp.")
+            # The engine publishes nothing for a container that has already exited: an image
+            # that is not a MinIO server, or one that stops at once.
+            state = self.container.attrs.get("State") or {}
+            why = (
+                f"exited with code {state.get('ExitCode')} as soon as it started"
+                if state.get("Status") in ("exited", "dead")
+                else "published no port for 9000/tcp"
+            )
+            raise self._failed(why)
         self.host_port = int(bindings[0]["HostPort"])
+
+    def _failed(self, why: str) -> MinioError:
+        """Remove the container and say what a MinIO image must do, with its last log lines."""
+        logs = self.logs(tail=20)
+        self.stop()
+        return MinioError(
+            f"MinIO from image {self.image} {why}. pytest-goimage runs a MinIO image's own "
+            "ENTRYPOINT/CMD, adding `server /data --address :9000` only when CMD is a bare "
+            "`minio`; the image must serve the S3 API on port 9000 and take its credentials "
+            "from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD (set `minio_image` in [tool.goimage] to "
+            "such an image, or remove it to use the MinIO built from source). Last log lines:\n"
+            f"{logs or '    (none)'}"
+        )
 
     def _wait_ready(self, timeout: float) -> None:
         started = time.monotonic()
@@ -124,20 +144,11 @@ class MinioServer:
             return bool(self.container.status in ("exited", "dead"))
 
         if not wait_until(live, timeout, give_up=exited):
-            logs = self.logs(tail=20)
             state = self.container.attrs.get("State", {}) if self.container else {}
-            self.stop()
-            why = (
+            raise self._failed(
                 f"exited with code {state.get('ExitCode')}"
                 if state.get("Status") in ("exited", "dead")
                 else f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
-            )
-            raise MinioError(
-                f"MinIO from image {self.image} {why}. pytest-goimage runs a MinIO image's own "
-                "ENTRYPOINT/CMD, adding `server /data --address :9000` only when CMD is a bare "
-                "`minio`; the image must serve the S3 API on port 9000 and take its credentials "
-                "from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD. Last log lines:\n"
-                f"{logs or '    (none)'}"
             )
         self.ready_seconds = time.monotonic() - started
 

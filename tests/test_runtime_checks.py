@@ -191,6 +191,20 @@ def test_a_minio_image_that_cannot_be_had_is_tried_once(
     assert out.count("minio_image = 'goimage-test/no-such-minio:1' is not on the engine") >= 2
 
 
+def test_a_minio_image_that_is_not_minio_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """alpine's CMD is a shell that exits at once: the message says it exited and what a
+    `minio_image` must be, not that a port went unpublished."""
+    example_copy(service_config(extra='minio_image = "alpine:3.22"'))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket")
+    assert outcomes(result) == {"bucket": "FAILED"}, result.stdout.str()
+    out = " ".join(result.stdout.str().split())
+    assert "MinIO from image alpine:3.22 exited with code 0" in out, out
+    assert "set `minio_image` in [tool.goimage] to such an image" in out, out
+    assert "published no port" not in out, out
+
+
 def test_a_failed_service_setup_leaves_goimage_minio_usable(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
