@@ -33,7 +33,10 @@ def take_check_args(
     rest: list[str] = []
     for arg in args:
         name, sep, check = arg.partition("::")
-        dockerfile = name if name in ids else by_path.get(_resolved(cwd / name))
+        # Like any pytest argument, a path is relative to where pytest was started (`cd
+        # backend && pytest --goimage Dockerfile` means backend/Dockerfile); a node id as the
+        # run printed it (relative to `project`) works from anywhere else.
+        dockerfile = by_path.get(_resolved(cwd / name)) or (name if name in ids else None)
         if dockerfile is None:
             rest.append(arg)
         elif not sep:

@@ -1,0 +1,52 @@
+"""Check arguments on the command line, resolved as pytest resolves its own: from the
+directory pytest was started in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.config import ImageConfig, load_config
+from pytest_goimage.selection import SelectionError, take_check_args
+
+CHECKS = ["build", "static", "size"]
+
+
+@pytest.fixture
+def images(tmp_path: Path) -> list[ImageConfig]:
+    for dockerfile in ("Dockerfile", "backend/Dockerfile"):
+        (tmp_path / dockerfile).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / dockerfile).write_text("FROM alpine:3.22\n")
+    (tmp_path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "backend/Dockerfile"]\n'
+    )
+    config = load_config(tmp_path)
+    assert config is not None
+    return list(config.images)
+
+
+def test_a_path_is_relative_to_where_pytest_started(
+    images: list[ImageConfig], tmp_path: Path
+) -> None:
+    here = take_check_args(["Dockerfile::static", "-x"], images, CHECKS, tmp_path)
+    assert here.selected == {"Dockerfile::static"} and here.rest == ["-x"]
+    # From backend/, `Dockerfile` is backend/Dockerfile, as `ls Dockerfile` would say.
+    below = take_check_args(["Dockerfile::static"], images, CHECKS, tmp_path / "backend")
+    assert below.selected == {"backend/Dockerfile::static"}
+    # A node id as printed works from a folder where it names no file.
+    (tmp_path / "docs").mkdir()
+    elsewhere = take_check_args(["backend/Dockerfile"], images, CHECKS, tmp_path / "docs")
+    assert elsewhere.selected == {f"backend/Dockerfile::{check}" for check in CHECKS}
+
+
+def test_an_unknown_check_names_the_ones_there_are(
+    images: list[ImageConfig], tmp_path: Path
+) -> None:
+    with pytest.raises(SelectionError, match=r"backend/Dockerfile has no check 'statik'"):
+        take_check_args(["Dockerfile::statik"], images, CHECKS, tmp_path / "backend")
+    # Arguments that name no configured Dockerfile are pytest's.
+    assert take_check_args(["tests/test_x.py::t"], images, CHECKS, tmp_path).rest == [
+        "tests/test_x.py::t"
+    ]
