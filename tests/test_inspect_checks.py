@@ -273,11 +273,28 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     assert not list(pytester.path.glob("*.tmp"))
 
 
-def test_binary_built_with_older_go_than_toolchain(pytester: pytest.Pytester) -> None:
-    """The tag floats (golang:1.26), go.mod's toolchain says 1.27.3: only the binary tells."""
+@pytest.mark.parametrize(
+    ("builder", "why"),
+    [
+        # The tag floats: it may well be 1.27.x, only the binary tells it was not.
+        ("FROM golang:1.27-alpine AS build\n", "the builder's Go is older than its tag suggests"),
+        # The tag names the old Go itself (go-version says so too).
+        (
+            "FROM golang:1.26.8-alpine AS build\n",
+            "its builder image golang:1.26.8-alpine (Dockerfile:1) has an older Go",
+        ),
+        ("", "the Go that built it is older"),  # built elsewhere and copied in
+    ],
+    ids=["floating-tag", "old-tag", "no-builder"],
+)
+def test_binary_built_with_older_go_than_toolchain(
+    pytester: pytest.Pytester, builder: str, why: str
+) -> None:
+    """go.mod's toolchain says 1.27.3 and the binary was built with 1.26.8: the message
+    blames what the Dockerfile shows. (The builder stages are unused, so never pulled.)"""
     go_app(pytester.path, go_line="go 1.26.0\n\ntoolchain go1.27.3")
     (pytester.path / "Dockerfile").write_text(
-        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+        f'{builder}FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
     )
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")
@@ -285,7 +302,7 @@ def test_binary_built_with_older_go_than_toolchain(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(
         [
             "*[[]goimage static[]] Dockerfile: /app in goimage/* was built with go1.26.8, but "
-            "go.mod requires Go 1.27.3 (go.mod:5 toolchain go1.27.3): the builder's Go is older "
-            "than its tag suggests. Rebuild with a builder that has Go 1.27.3 or newer."
+            f"go.mod requires Go 1.27.3 (go.mod:5 toolchain go1.27.3): {why}. Rebuild with a "
+            "builder that has Go 1.27.3 or newer."
         ]
     )

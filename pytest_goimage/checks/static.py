@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..config import ImageConfig
 from ..errors import GoImageError
 from ..session import GoImageSession
-from ..versions import SOURCE_TOOLCHAIN, parse_go_version, required_pin, required_version
+from ..versions import (
+    SOURCE_DOCKERFILE,
+    SOURCE_TOOLCHAIN,
+    parse_go_version,
+    required_pin,
+    required_version,
+)
 from .base import CheckFailed, require_image
 from .go_version import config_pins
 
@@ -63,7 +69,7 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     if version is None:
         return ""
     try:
-        pins = config_pins(session.config, [])
+        pins = config_pins(session.config, [image])
         required = required_version(pins)
     except GoImageError:
         return ""  # the go-version check reports an unreadable go.mod
@@ -71,8 +77,17 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
         return ""
     source = required_pin(pins)
     line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
+    builders = [pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version]
+    old = [pin for pin in builders if pin.version and not pin.version.satisfies(required)]
+    if old:
+        # The tag itself names the old Go; go-version reports it with every other pin.
+        why = f"its builder image {old[0].raw} ({old[0].file}:{old[0].line}) has an older Go"
+    elif builders:
+        why = "the builder's Go is older than its tag suggests"  # e.g. golang:1.26 floats
+    else:
+        why = "the Go that built it is older"
     return (
         f"was built with {go_version}, but go.mod requires Go {required} "
-        f"({source.file}:{source.line} {line} {source.raw}): the builder's Go is older than its "
-        f"tag suggests. Rebuild with a builder that has Go {required} or newer."
+        f"({source.file}:{source.line} {line} {source.raw}): {why}. Rebuild with a builder "
+        f"that has Go {required} or newer."
     )
