@@ -12,6 +12,7 @@ from typing import Any
 import docker.errors
 
 from . import overlay
+from .command import program_of
 from .engine import resource_labels
 from .errors import GoImageError
 from .goinfo import BuildInfo, ElfFacts, inspect_elf
@@ -110,15 +111,12 @@ class BuiltImage:
         """`binary` from the configuration, else the first word of ENTRYPOINT, else of CMD."""
         if self.configured_binary:
             return self.configured_binary
-        words = self.config.entrypoint or self.config.cmd
-        if words[:2] in (["/bin/sh", "-c"], ["sh", "-c"]) and len(words) > 2:
-            words = words[2].split()  # shell form: `ENTRYPOINT /app/main --flag`
-        if not words:
+        first = program_of(self.config.entrypoint, self.config.cmd)
+        if not first:
             raise BinaryError(
                 f"{self.dockerfile}: image {self.tag} has neither ENTRYPOINT nor CMD, so the Go "
                 "binary is unknown; set `binary` in [tool.goimage]."
             )
-        first = words[0]
         if first.startswith("/"):
             return first
         if "/" in first:  # relative to WORKDIR

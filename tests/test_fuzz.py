@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.buildkit_trace import TraceDecodeError, decode_status
+from pytest_goimage.command import program_of
 from pytest_goimage.config import _IMAGE_KEYS, _TOP_KEYS, parse_config
 from pytest_goimage.dockerfile import parse_dockerfile
 from pytest_goimage.errors import ConfigError
@@ -151,3 +152,18 @@ def test_secret_scanners(env: dict[str, str], history: list[str], name: str, dat
     for finding in env_findings(env) + history_findings(history):
         assert finding.describe()
     file_finding(name or "x", data)
+
+
+_words = st.lists(
+    st.one_of(
+        st.sampled_from(["sh", "/bin/sh", "-c", "exec", "tini", "--", "-r", "X=1", "'", "/app"]),
+        st.text(max_size=20),
+    ),
+    max_size=6,
+)
+
+
+@given(_words, _words)
+def test_program_of(entrypoint: list[str], cmd: list[str]) -> None:
+    program = program_of(entrypoint, cmd)
+    assert program is None or isinstance(program, str)

@@ -306,3 +306,15 @@ def test_binary_built_with_older_go_than_toolchain(
             "builder that has Go 1.27.3 or newer."
         ]
     )
+
+
+def test_static_looks_through_shell_and_init_wrappers(pytester: pytest.Pytester) -> None:
+    """`ENTRYPOINT ["/bin/sh", "-c", "exec /app"]` runs /app: that is the binary to inspect,
+    not `exec` (nor /bin/sh)."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/bin/sh", "-c", "exec /app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static")
+    result.assert_outcomes(passed=1)
