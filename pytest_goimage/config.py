@@ -140,6 +140,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             f"{source}: [tool.goimage] image must be an array of tables ([[tool.goimage.image]])."
         )
     overrides: dict[str, dict[str, Any]] = {}
+    first_entry: dict[str, int] = {}
     for index, entry in enumerate(overrides_raw):
         entry_where = f"[[tool.goimage.image]] #{index + 1}"
         _reject_unknown(entry, _IMAGE_KEYS | {"dockerfile"}, entry_where, source)
@@ -148,7 +149,15 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             raise ConfigError(
                 f"{source}: {entry_where} needs a `dockerfile` key (a path relative to the project)."
             )
-        overrides[_normalise(dockerfile)] = entry
+        name = _normalise(dockerfile)
+        if name in first_entry:
+            # The later entry would silently replace the earlier one, settings and all.
+            raise ConfigError(
+                f"{source}: {entry_where} repeats dockerfile {name!r} of [[tool.goimage.image]] "
+                f"#{first_entry[name]}; merge the two entries into one."
+            )
+        first_entry[name] = index + 1
+        overrides[name] = entry
 
     if "dockerfiles" in table:
         listed = table["dockerfiles"]
@@ -157,6 +166,12 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
                 f"{source}: {where} key `dockerfiles` must be a list of paths, got {listed!r}."
             )
         dockerfiles = [_normalise(d) for d in listed]
+        repeated = sorted({d for d in dockerfiles if dockerfiles.count(d) > 1})
+        if repeated:
+            raise ConfigError(
+                f"{source}: {where} key `dockerfiles` lists {', '.join(map(repr, repeated))} "
+                "more than once; each Dockerfile is built and checked once, so list it once."
+            )
     else:
         dockerfiles = discover_dockerfiles(project)
     dockerfiles += [d for d in overrides if d not in dockerfiles]

@@ -53,6 +53,16 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "[[][[]tool.goimage.image[]][]] 'docker/Dockerfile' or remove it.*",
         ),
         (
+            "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nport = 8080\n"
+            "[[tool.goimage.image]]\ndockerfile = './Dockerfile'\nbucket = 'b'\n",
+            "*[[][[]tool.goimage.image[]][]] #2 repeats dockerfile 'Dockerfile' of "
+            "[[][[]tool.goimage.image[]][]] #1; merge the two entries into one.*",
+        ),
+        (
+            "[tool.goimage]\ndockerfiles = ['Dockerfile', './Dockerfile']\n",
+            "*key `dockerfiles` lists 'Dockerfile' more than once*",
+        ),
+        (
             "[tool.goimage]\nbucket = 'My_Uploads'\n",
             "*bucket = 'My_Uploads' is not a valid S3 bucket name*",
         ),
@@ -132,6 +142,8 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "misspelt-placeholder",
         "bucket-placeholder-without-bucket",
         "override-dockerfile-missing",
+        "override-repeated",
+        "dockerfiles-repeated",
         "bucket-name-invalid",
         "wrong-type",
         "bool-for-int",
