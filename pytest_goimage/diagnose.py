@@ -78,6 +78,15 @@ def diagnose(
             f"{parse_error.group(2).strip()}. Fix the instruction on that line.{log_note}",
             "dockerfile-syntax",
         )
+    builder = re.search(r'no builder "?([^"\s]+)"? found', trace.error)
+    if builder:
+        return Diagnosis(
+            f"{dockerfile_label}: buildx has no builder {builder.group(1)!r} (chosen by "
+            "GOIMAGE_BUILDER or `builder` in [tool.goimage]). `docker buildx ls` lists the "
+            f"builders there are: pick one of them, or create it with `docker buildx create "
+            f"--name {builder.group(1)} ...`.{log_note}",
+            "unknown-builder",
+        )
     target = re.search(r"target stage (\S+) could not be found", trace.error)
     if target:
         named = [s.name for s in parsed.stages if s.name]
@@ -110,8 +119,11 @@ def diagnose(
     if base:
         return Diagnosis(f"{dockerfile_label}:{base[0]}: {base[1]}{log_note}", "base-image")
     go_lines = _go_lines(output)
-    step_name = _step_text(step) if step else "(no step)"
-    head = f"{where}: the build failed in step `{_shorten(step_name)}`"
+    head = (
+        f"{where}: the build failed in step `{_shorten(_step_text(step))}`"
+        if step
+        else f"{where}: the build failed before any step ran"
+    )
     full = [line for line in (output + "\n" + trace.error).splitlines() if DISK_FULL.search(line)]
     if full:
         return Diagnosis(

@@ -141,3 +141,12 @@ def test_build_through_a_buildx_builder(
     assert "backend/Dockerfile:13: the build failed in step `RUN" in out, out
     assert re.search(r"backend/pkg/config/config\.go:\d+:\d+: syntax error", out), out
     assert "Traceback" not in out
+
+    # A builder that does not exist is named as such, not as a failed step.
+    monkeypatch.setenv("GOIMAGE_BUILDER", "nosuch")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=1)
+    out = " ".join(result.stdout.str().split())
+    assert "backend/Dockerfile: buildx has no builder 'nosuch' (chosen by GOIMAGE_BUILDER" in out
+    assert "`docker buildx create --name nosuch ...`" in out, out
+    assert "(no step)" not in out
