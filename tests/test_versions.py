@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.diagnose import undeclared_build_args
+from pytest_goimage.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.errors import GoImageError
+from pytest_goimage.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.versions import (
     SOURCE_DOCKERFILE,
     SOURCE_GO,
@@ -20,21 +22,15 @@ from pytest_goimage.versions import (
     GoVersion,
     Pin,
     WorkflowError,
-    dockerfile_pins,
-    follow_go_version_files,
     format_misalignment,
     format_unpinned,
-    gomod_pins,
     misaligned,
     parse_go_version,
-    read_dockerfile,
-    read_gomod,
-    read_workflows,
     required_pin,
     required_version,
     unpinned,
-    workflow_pins,
 )
+from pytest_goimage.workflow_pins import follow_go_version_files, read_workflows, workflow_pins
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_project"
 

@@ -7,22 +7,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..config import GoImageConfig, ImageConfig
+from ..dockerfile_pins import read_dockerfile
 from ..errors import GoImageError
+from ..gomod_pins import read_gomod
 from ..session import GoImageSession
 from ..versions import (
     SOURCE_BINARY,
     Pin,
-    follow_go_version_files,
     format_misalignment,
     format_unpinned,
     misaligned,
     parse_go_version,
-    read_dockerfile,
-    read_gomod,
-    read_workflows,
     required_version,
     unpinned,
 )
+from ..workflow_pins import follow_go_version_files, read_workflows
 from .base import CheckFailed
 
 

@@ -1,0 +1,278 @@
+"""The Go versions a Dockerfile pins: each `FROM` of a golang image, ARGs resolved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dockerfile import split_keyword
+from .errors import GoImageError
+from .versions import (
+    MAX_DEPTH,
+    SOURCE_DOCKERFILE,
+    TAG_VERSION_RE,
+    Pin,
+    parse_go_version,
+    read_text,
+    split_reference,
+    text_lines,
+)
+
+_DIRECTIVE_RE = re.compile(r"^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$")
+_KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+_HEREDOC_RE = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ARG_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S*))?")
+
+
+@dataclass(frozen=True)
+class _Arg:
+    value: str | None  # None: declared without a default and not passed
+    origin: str
+    line: int = 0  # the ARG line of its default; 0 when build_args set it
+
+
+def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list[Pin]:
+    """One pin per `FROM` of a golang image, after global-ARG and `build_args` substitution.
+
+    Stages built `FROM` an earlier stage are not pins. Never raises on odd text.
+    """
+    escape, instructions = _instructions(text)
+    args: dict[str, _Arg] = {}
+    stages: set[str] = set()
+    pins: list[Pin] = []
+    seen_from = False
+    for number, keyword, rest in instructions:
+        if keyword == "ARG" and not seen_from:
+            for name, default, origin in _arg_declarations(rest, number, args, escape):
+                if name in build_args:
+                    args[name] = _Arg(build_args[name], "build_args")
+                else:
+                    args[name] = _Arg(default, origin, number)
+        elif keyword == "FROM":
+            seen_from = True
+            words = [w for w in rest.split() if not w.startswith("--")]
+            if not words:
+                continue
+            pin = _from_pin(file, number, words[0], args, stages, escape)
+            if pin is not None:
+                pins.append(pin)
+            if len(words) >= 3 and words[1].lower() == "as":
+                stages.add(words[2].lower())
+    return pins
+
+
+def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """(escape, [(line, KEYWORD, arguments)]) with continuations joined and heredocs skipped."""
+    lines = text_lines(text)
+    escape = "\\"
+    start = 0
+    # Parser directives count only in the leading block; the first other line ends it.
+    while start < len(lines):
+        match = _DIRECTIVE_RE.match(lines[start].strip())
+        if not match or match.group(1).lower() not in _KNOWN_DIRECTIVES:
+            break
+        if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
+            escape = match.group(2)
+        start += 1
+    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
+    result: list[tuple[int, str, str]] = []
+    parts: list[str] = []
+    first = 0
+    heredocs: list[tuple[str, bool]] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if heredocs:
+            word, strip_tabs = heredocs[0]
+            if (line.lstrip("\t") if strip_tabs else line).rstrip() == word:
+                heredocs.pop(0)
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue  # also inside a continuation, where Docker drops comments and blanks
+        if not parts:
+            first = index + 1
+        match = continuation.search(line)
+        if match:
+            parts.append(line[: match.start()].strip())
+            continue
+        parts.append(stripped)
+        keyword, rest = split_keyword(" ".join(p for p in parts if p))
+        parts = []
+        keyword = keyword.upper()
+        rest = rest.strip()
+        result.append((first, keyword, rest))
+        if keyword in ("RUN", "COPY", "ADD"):
+            heredocs = [(m.group(2), "<<-" in m.group(0)) for m in _HEREDOC_RE.finditer(rest)]
+    if parts:
+        keyword, rest = split_keyword(" ".join(p for p in parts if p))
+        result.append((first, keyword.upper(), rest.strip()))
+    return escape, result
+
+
+def _arg_declarations(
+    rest: str, number: int, args: Mapping[str, _Arg], escape: str
+) -> Iterator[tuple[str, str | None, str]]:
+    for match in _ARG_RE.finditer(rest):
+        name, value = match.group(1), match.group(2)
+        if value is None:
+            yield name, None, f"ARG without default, line {number}"
+            continue
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        # A default may use an earlier global ARG (`ARG IMAGE=golang:${GO_VERSION}`).
+        expanded, _ = _substitute(value, args, escape)
+        yield name, expanded, f"ARG default, line {number}"
+
+
+def _substitute(
+    text: str, args: Mapping[str, _Arg], escape: str, depth: int = 0
+) -> tuple[str, list[str]]:
+    """Expand `$NAME`, `${NAME}`, `${NAME:-word}` and friends; also the names left unresolved."""
+    out: list[str] = []
+    unresolved: list[str] = []
+    if depth > MAX_DEPTH:
+        return "", [text]
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == escape and text.startswith("$", index + 1):
+            out.append("$")
+            index += 2
+            continue
+        if char != "$":
+            out.append(char)
+            index += 1
+            continue
+        if text.startswith("{", index + 1):
+            end = _closing_brace(text, index + 2)
+            if end < 0:
+                unresolved.append(text[index:])
+                break
+            out.append(_braced(text[index + 2 : end], args, escape, unresolved, depth))
+            index = end + 1
+            continue
+        match = _NAME_RE.match(text, index + 1)
+        if not match:
+            out.append("$")
+            index += 1
+            continue
+        out.append(_lookup(match.group(0), args, unresolved))
+        index = match.end()
+    return "".join(out), unresolved
+
+
+def _closing_brace(text: str, index: int) -> int:
+    depth = 1
+    for position in range(index, len(text)):
+        if text[position] == "{":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return -1
+
+
+def _braced(
+    inner: str, args: Mapping[str, _Arg], escape: str, unresolved: list[str], depth: int
+) -> str:
+    match = _NAME_RE.match(inner)
+    if not match:
+        unresolved.append("${" + inner + "}")
+        return ""
+    name, modifier = match.group(0), inner[match.end() :]
+    arg = args.get(name)
+    value = arg.value if arg is not None else None
+    if not modifier:
+        return _lookup(name, args, unresolved)
+    for operator in (":-", ":+", "-", "+"):
+        if modifier.startswith(operator):
+            word, inner_unresolved = _substitute(modifier[len(operator) :], args, escape, depth + 1)
+            is_set = value is not None and (bool(value) or ":" not in operator)
+            if operator.endswith("-"):
+                if is_set:
+                    return value or ""
+                unresolved.extend(inner_unresolved)
+                return word
+            if is_set:
+                unresolved.extend(inner_unresolved)
+                return word
+            return ""
+    unresolved.append("${" + inner + "}")  # `${X#pattern}` and the like: not worth guessing
+    return ""
+
+
+def _lookup(name: str, args: Mapping[str, _Arg], unresolved: list[str]) -> str:
+    arg = args.get(name)
+    if arg is None or not arg.value:
+        unresolved.append(name)
+        return ""
+    return arg.value
+
+
+def _from_pin(
+    file: str,
+    number: int,
+    image: str,
+    args: Mapping[str, _Arg],
+    stages: set[str],
+    escape: str,
+) -> Pin | None:
+    resolved, unresolved = _substitute(image, args, escape)
+    if not unresolved and resolved.lower() in stages:
+        return None  # `FROM builder`: an earlier stage, not a registry image
+    repository, tag, digest = split_reference(resolved)
+    if repository.rsplit("/", 1)[-1].lower() != "golang":
+        return None
+    used = dict.fromkeys(
+        n for n in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", image) if n in args
+    )
+    origins = [f"{n}={args[n].value} from {args[n].origin}" for n in used if args[n].value]
+    if unresolved:
+        names = ", ".join(dict.fromkeys(unresolved))
+        note = (
+            f"cannot resolve {names}: declare it with a default (`ARG NAME=1.26`) before the "
+            "first FROM or pass it in build_args"
+        )
+        return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
+    note = "; ".join(origins)
+    if tag is None:
+        what = f"pinned by digest only ({digest[:19]}...)" if digest else "untagged (latest)"
+        note = "; ".join(filter(None, [what, note]))
+        return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
+    match = TAG_VERSION_RE.fullmatch(tag)
+    version = parse_go_version(match.group(1)) if match else None
+    if version is None:
+        what = (
+            f"cannot read a Go version from tag {tag!r}"
+            if tag[:1].isdigit()
+            else f"tag {tag!r} names no Go version, so it floats with latest"
+        )
+        note = "; ".join(filter(None, [what, note]))
+        return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
+    # The ARG that carries the Go version (not, say, an ALPINE_VERSION of the same tag): the
+    # fix goes there.
+    holder = next((n for n in used if parse_go_version(args[n].value or "") == version), "")
+    return Pin(
+        file,
+        number,
+        SOURCE_DOCKERFILE,
+        image,
+        version,
+        note,
+        False,
+        resolved,
+        version_arg=holder,
+        version_arg_line=args[holder].line if holder else 0,
+    )
+
+
+def read_dockerfile(
+    path: Path, build_args: Mapping[str, str], file: str | None = None
+) -> list[Pin]:
+    """dockerfile_pins of the file at `path`; unreadable files raise GoImageError."""
+    name = file or str(path)
+    return dockerfile_pins(read_text(path, name, GoImageError), name, build_args)
