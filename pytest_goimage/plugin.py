@@ -460,8 +460,15 @@ class _ResultsReporter:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
-        # Under xdist the workers collect; each tells the controller what it will run.
-        self.selected.update(ids)
+        # Under xdist the workers collect; each tells the controller what it will run. Only
+        # built-in checks count: the team's own tests make no image "selected".
+        if self.config.getoption("goimage"):
+            checks = {
+                f"{image.dockerfile}::{check}"
+                for image in self.results.config.images
+                for check in check_names()
+            }
+            self.selected.update(i for i in ids if i in checks)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.results.record(report)

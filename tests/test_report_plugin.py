@@ -242,3 +242,23 @@ def test_dependent_checks_skip_naming_the_failed_build(
         in (checks["static"]["message"])
     )
     assert report["outcome"] == "failed"
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "2"]], ids=["serial", "xdist"])
+def test_runs_without_goimage_add_nothing(
+    pytester: pytest.Pytester,
+    tiny_project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: list[str],
+) -> None:
+    """The team's own tests, in a project with [tool.goimage] but run without --goimage: no
+    summary, no step summary table (under xdist too, where the workers report what they
+    collected: their ids must not make images look selected)."""
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+    pytester.makepyfile(test_unit="def test_a():\n    pass\n\ndef test_b():\n    pass\n")
+    summary = pytester.path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = pytester.runpytest_subprocess(*workers)
+    result.assert_outcomes(passed=2)
+    assert "goimage summary" not in result.stdout.str(), result.stdout.str()
+    assert not summary.exists()
