@@ -23,19 +23,28 @@ def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
         if not words:
             return None
         name = PurePosixPath(words[0]).name
-        if name in SHELLS and len(words) > 2 and words[1] == "-c":
+        if name in SHELLS and len(words) > 2 and _runs_a_string(words[1]):
+            # `sh -c STRING $0 $1 ...`: the words after STRING are the script's arguments.
+            arguments = words[4:]
             try:
                 words = shlex.split(words[2])
             except ValueError:  # unbalanced quotes: the shell would fail, take the words
                 words = words[2].split()
             while words and (words[0] == "exec" or _ASSIGNMENT.match(words[0])):
                 words = words[1:]
+            if words[:1] in (["$@"], ["${@}"]):  # `exec "$@"`: run the arguments
+                words = arguments + words[1:]
         elif name in INITS:
             rest = words[1:]
             words = rest[rest.index("--") + 1 :] if "--" in rest else _without_flags(rest)
         else:
             return words[0]
     return words[0] if words else None
+
+
+def _runs_a_string(flags: str) -> bool:
+    """`-c`, or a cluster that holds it (`-ec`, `-euxc`)."""
+    return flags.startswith("-") and not flags.startswith("--") and "c" in flags[1:]
 
 
 def _without_flags(words: list[str]) -> list[str]:

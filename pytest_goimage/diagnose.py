@@ -23,7 +23,9 @@ _GO_TOOL_ERROR = re.compile(
     r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
 )
 # `go: errors parsing go.mod:` is followed by the position and the cause on a line of its own.
-_GO_MOD_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]*/)?go\.(?:mod|work):\d+: .+)$")
+_GO_MOD_ERROR = re.compile(
+    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]*/)?go\.(?:mod|work):\d+(?::\d+)?: .+)$"
+)
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
 _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")

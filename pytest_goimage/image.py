@@ -108,14 +108,20 @@ class BuiltImage:
 
     @cached_property
     def binary_path(self) -> str:
-        """`binary` from the configuration, else the first word of ENTRYPOINT, else of CMD."""
+        """`binary` from the configuration, else the program ENTRYPOINT and CMD run (through
+        `sh -c` and init wrappers such as tini; see command.program_of)."""
         if self.configured_binary:
             return self.configured_binary
         first = program_of(self.config.entrypoint, self.config.cmd)
         if not first:
+            what = (
+                "ENTRYPOINT/CMD names no program"
+                if self.config.entrypoint or self.config.cmd
+                else "has neither ENTRYPOINT nor CMD"
+            )
             raise BinaryError(
-                f"{self.dockerfile}: image {self.tag} has neither ENTRYPOINT nor CMD, so the Go "
-                "binary is unknown; set `binary` in [tool.goimage]."
+                f"{self.dockerfile}: image {self.tag} {what}, so the Go binary is unknown; set "
+                "`binary` in [tool.goimage]."
             )
         if first.startswith("/"):
             return first

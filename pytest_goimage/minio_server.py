@@ -51,6 +51,7 @@ class MinioServer:
     run_id: str
     network: str | None = None
     project: str = ""
+    configured: bool = False  # `minio_image` names the image (else the one built from source)
     access_key: str = field(default_factory=lambda: "goimage" + secrets.token_hex(6))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     container: Any = field(default=None, repr=False)
@@ -110,12 +111,18 @@ class MinioServer:
         """Remove the container and say what a MinIO image must do, with its last log lines."""
         logs = self.logs(tail=20)
         self.stop()
+        advice = (
+            "pytest-goimage runs a MinIO image's own ENTRYPOINT/CMD, adding `server /data "
+            "--address :9000` only when CMD is a bare `minio`; the image must serve the S3 API "
+            "on port 9000 and take its credentials from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD (set "
+            "`minio_image` in [tool.goimage] to such an image, or remove it to use the MinIO "
+            "built from source)"
+            if self.configured
+            else "It is the MinIO pytest-goimage built from source; its log below says why "
+            "(a slow or full disk, or too little memory, are the usual causes)"
+        )
         return MinioError(
-            f"MinIO from image {self.image} {why}. pytest-goimage runs a MinIO image's own "
-            "ENTRYPOINT/CMD, adding `server /data --address :9000` only when CMD is a bare "
-            "`minio`; the image must serve the S3 API on port 9000 and take its credentials "
-            "from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD (set `minio_image` in [tool.goimage] to "
-            "such an image, or remove it to use the MinIO built from source). Last log lines:\n"
+            f"MinIO from image {self.image} {why}. {advice}. Last log lines:\n"
             f"{logs or '    (none)'}"
         )
 

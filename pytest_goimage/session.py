@@ -369,6 +369,7 @@ class GoImageSession:
             run_id=self.owner,
             network=network.name,
             project=str(self.config.project),
+            configured=image.minio_image is not None,
         )
         try:
             server.start(client)

@@ -18,6 +18,11 @@ from pytest_goimage.command import program_of
         (["/bin/sh", "-c", "exec /app/main"], [], "/app/main"),
         (["sh", "-c", "GOGC=50 exec '/srv/my api' -v"], [], "/srv/my api"),
         (["/bin/bash", "-c", "exec env"], [], "env"),
+        (["/bin/sh", "-ec", "exec /app"], [], "/app"),
+        # `exec "$@"` runs the arguments after $0 (CMD here).
+        (["/bin/sh", "-c", 'exec "$@"', "--"], ["/app/main", "serve"], "/app/main"),
+        (["sh", "-c", "exec ${@}", "sh"], ["/app/main"], "/app/main"),
+        (["sh", "-c", 'exec "$@"'], [], None),  # no arguments: nothing runs
         # Init wrappers run the rest of the line.
         (["/sbin/tini", "--"], ["/app/main"], "/app/main"),
         (["/usr/bin/dumb-init", "-r", "15:2", "/app/main"], [], "/app/main"),

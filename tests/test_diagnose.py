@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_goimage.diagnose import _go_files_kept_out, _syntax_directive
+from pytest_goimage.diagnose import _go_files_kept_out, _go_lines, _syntax_directive
 from pytest_goimage.service import _exec_form
 
 
@@ -43,3 +43,18 @@ def test_exec_form_keeps_the_arguments() -> None:
     assert _exec_form("exec /app serve") == '["/app", "serve"]'
     assert _exec_form("/app 'two words'") == '["/app", "two words"]'
     assert _exec_form("/app 'unbalanced") == '["/app", "\'unbalanced"]'
+
+
+def test_go_mod_errors_are_kept_with_or_without_a_column() -> None:
+    """As `go mod download` prints them (Go 1.26): the position line follows the header."""
+    output = (
+        "#9 0.412 go: errors parsing go.mod:\n"
+        "#9 0.412 /src/go.mod:3:14: unexpected newline in string\n"
+        "go.mod:3: invalid go version '1.26.x': must match format 1.23.0\n"
+        "#9 0.413 some other line\n"
+    )
+    assert _go_lines(output) == [
+        "go: errors parsing go.mod:",
+        "/src/go.mod:3:14: unexpected newline in string",
+        "go.mod:3: invalid go version '1.26.x': must match format 1.23.0",
+    ]

@@ -272,6 +272,16 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     assert os.listdir(pytester.path / "sizes") == []
     assert not list(pytester.path.glob("*.tmp"))
 
+    # A file where the baseline's folder should be: the write fails, saying so.
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nbaseline = "Dockerfile/sizes.json"\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "size", "--goimage-update-baseline")
+    result.assert_outcomes(failed=1)
+    out = " ".join(result.stdout.str().split())
+    assert "Dockerfile/sizes.json: --goimage-update-baseline cannot write the baseline" in out, out
+    assert "Traceback" not in out
+
 
 @pytest.mark.parametrize(
     ("builder", "why"),

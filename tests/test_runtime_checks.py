@@ -224,7 +224,12 @@ def test_a_failed_service_setup_leaves_goimage_minio_usable(
     out = result.stdout.str()
     # The fixture says what the health check says, once (not chained to a caught error).
     assert out.count("GET /nowhere on container port 8080/tcp (http://127.0.0.1:") == 1, out
-    assert "never answered 2xx: within startup_timeout (2s) the last answer was HTTP 404" in out
+    # The 2 s count from the container's start, as for the health check: on a loaded machine
+    # the service may not have answered at all by then.
+    assert re.search(
+        r"never answered 2xx: within startup_timeout \(2s\) (the last answer was HTTP 404|no answer)",
+        out,
+    ), out
     assert "During handling of the above exception" not in out, out
 
 

@@ -81,7 +81,13 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     old = [pin for pin in builders if pin.version and not pin.version.satisfies(required)]
     if old:
         # The tag itself names the old Go; go-version reports it with every other pin.
-        why = f"its builder image {old[0].raw} ({old[0].file}:{old[0].line}) has an older Go"
+        # All of them: which stage built the binary is not known from the text alone.
+        named = ", ".join(f"{pin.raw} ({pin.file}:{pin.line})" for pin in old)
+        why = (
+            f"its builder image {named} has an older Go"
+            if len(old) == 1
+            else f"its golang images {named} have an older Go"
+        )
     elif builders:
         why = "the builder's Go is older than its tag suggests"  # e.g. golang:1.26 floats
     else:
