@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import struct
-import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -19,7 +18,16 @@ from elftools.construct import ConstructError
 from elftools.elf.dynamic import DynamicSegment
 from elftools.elf.elffile import ELFFile
 
-from pytest_goimage.errors import GoImageError
+from .errors import GoImageError
+from .goquote import (
+    QuoteError,
+    decode,
+    key_needs_quotes,
+    quote,
+    quoted_prefix,
+    unquote,
+    value_needs_quotes,
+)
 
 __all__ = [
     "BuildInfo",
@@ -350,138 +358,6 @@ def _raw_build_info(data: bytes, elf: _Elf) -> tuple[bytes, bytes] | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Go string quoting (strconv.Quote / strconv.Unquote), needed for quoted build settings.
-# Strings are decoded with surrogateescape so bytes that are not UTF-8 survive a round trip.
-
-_SIMPLE_ESCAPES = {
-    "a": 0x07,
-    "b": 0x08,
-    "f": 0x0C,
-    "n": 0x0A,
-    "r": 0x0D,
-    "t": 0x09,
-    "v": 0x0B,
-    "\\": 0x5C,
-    '"': 0x22,
-}
-_QUOTE_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_QUOTE_ESCAPES.update({"\v": "\\v", "\\": "\\\\", '"': '\\"'})
-
-
-class _QuoteError(ValueError):
-    pass
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def _quoted_prefix(s: str) -> str:
-    """Return the leading Go quoted string of ``s`` (double- or back-quoted), as written."""
-    quote = s[0]
-    if quote == "`":
-        end = s.find("`", 1)
-        if end < 0:
-            raise _QuoteError("unterminated raw string")
-        return s[: end + 1]
-    i = 1
-    while i < len(s):
-        c = s[i]
-        if c == '"':
-            return s[: i + 1]
-        if c == "\n":
-            break
-        i += 2 if c == "\\" else 1
-    raise _QuoteError("unterminated string")
-
-
-def _unquote(q: str) -> str:
-    """Decode one complete Go double- or back-quoted string literal."""
-    if len(q) < 2 or q[0] != q[-1] or q[0] not in '"`':
-        raise _QuoteError("not a quoted string")
-    body = q[1:-1]
-    if q[0] == "`":
-        if "`" in body:
-            raise _QuoteError("backquote inside raw string")
-        return body.replace("\r", "")
-    out = bytearray()
-    i = 0
-    while i < len(body):
-        c = body[i]
-        if c in '"\n':
-            raise _QuoteError("bad character in string")
-        if c != "\\":
-            out += c.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        if i + 1 >= len(body):
-            raise _QuoteError("dangling backslash")
-        e = body[i + 1]
-        if e in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[e])
-            i += 2
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            digits = body[i + 2 : i + 2 + width]
-            if len(digits) != width or not all(d in "0123456789abcdefABCDEF" for d in digits):
-                raise _QuoteError("bad hex escape")
-            value = int(digits, 16)
-            if e == "x":
-                out.append(value)
-            else:
-                if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-                    raise _QuoteError("escape is not a valid code point")
-                out += chr(value).encode("utf-8")
-            i += 2 + width
-        elif e in "01234567":
-            digits = body[i + 1 : i + 4]
-            if len(digits) != 3 or not all(d in "01234567" for d in digits):
-                raise _QuoteError("bad octal escape")
-            value = int(digits, 8)
-            if value > 0xFF:
-                raise _QuoteError("octal escape out of range")
-            out.append(value)
-            i += 4
-        else:
-            raise _QuoteError("unknown escape")
-    return _decode(bytes(out))
-
-
-def _go_is_print(ch: str) -> bool:
-    # Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space.
-    return ch == " " or unicodedata.category(ch)[0] in "LMNPS"
-
-
-def _quote(s: str) -> str:
-    """Quote ``s`` the way Go's strconv.Quote does (ASCII escapes, \\x for non-UTF-8 bytes)."""
-    parts = ['"']
-    for ch in s:
-        cp = ord(ch)
-        if ch in _QUOTE_ESCAPES:
-            parts.append(_QUOTE_ESCAPES[ch])
-        elif 0xDC80 <= cp <= 0xDCFF:  # a byte that was not valid UTF-8
-            parts.append(f"\\x{cp - 0xDC00:02x}")
-        elif _go_is_print(ch):
-            parts.append(ch)
-        elif cp < 0x80:
-            parts.append(f"\\x{cp:02x}")
-        elif cp < 0x10000:
-            parts.append(f"\\u{cp:04x}")
-        else:
-            parts.append(f"\\U{cp:08x}")
-    parts.append('"')
-    return "".join(parts)
-
-
-def _key_needs_quotes(key: str) -> bool:
-    return not key or any(c in key for c in '= \t\r\n"`')
-
-
-def _value_needs_quotes(value: str) -> bool:
-    return any(c in value for c in ' \t\r\n"`')
-
-
-# --------------------------------------------------------------------------------------------
 # modinfo text (runtime/debug.ParseBuildInfo and BuildInfo.String).
 
 
@@ -490,7 +366,7 @@ class _ModuleBuilder:
 
     def __init__(self, fields: list[str]) -> None:
         if len(fields) not in (2, 3):
-            raise _QuoteError(f"expected 2 or 3 columns; got {len(fields)}")
+            raise QuoteError(f"expected 2 or 3 columns; got {len(fields)}")
         self.path, self.version = fields[0], fields[1]
         self.sum = fields[2] if len(fields) == 3 else ""
         self.replace: Module | None = None
@@ -501,25 +377,25 @@ class _ModuleBuilder:
 
 def _parse_setting(kv: str) -> tuple[str, str]:
     if not kv:
-        raise _QuoteError("build line missing '='")
+        raise QuoteError("build line missing '='")
     if kv[0] == "=":
-        raise _QuoteError("build line with missing key")
+        raise QuoteError("build line with missing key")
     if kv[0] in '"`':
-        raw_key = _quoted_prefix(kv)
+        raw_key = quoted_prefix(kv)
         if len(kv) == len(raw_key) or kv[len(raw_key)] != "=":
-            raise _QuoteError("quoted key not followed by '='")
-        key = _unquote(raw_key)
+            raise QuoteError("quoted key not followed by '='")
+        key = unquote(raw_key)
         raw_value = kv[len(raw_key) + 1 :]
     else:
         key, sep, raw_value = kv.partition("=")
         if not sep:
-            raise _QuoteError("build line missing '=' after key")
-        if _key_needs_quotes(key):
-            raise _QuoteError(f"unquoted key {key!r} must be quoted")
+            raise QuoteError("build line missing '=' after key")
+        if key_needs_quotes(key):
+            raise QuoteError(f"unquoted key {key!r} must be quoted")
     if raw_value[:1] in ('"', "`"):
-        return key, _unquote(raw_value)
-    if _value_needs_quotes(raw_value):
-        raise _QuoteError(f"unquoted value {raw_value!r} must be quoted")
+        return key, unquote(raw_value)
+    if value_needs_quotes(raw_value):
+        raise QuoteError(f"unquoted value {raw_value!r} must be quoted")
     return key, raw_value
 
 
@@ -544,14 +420,14 @@ def _parse_modinfo(go_version: str, text: str) -> BuildInfo:
             elif line.startswith("=>\t"):
                 fields = line[3:].split("\t")
                 if len(fields) != 3:
-                    raise _QuoteError(f"expected 3 columns for replacement; got {len(fields)}")
+                    raise QuoteError(f"expected 3 columns for replacement; got {len(fields)}")
                 if last is None:
-                    raise _QuoteError("replacement with no module on previous line")
+                    raise QuoteError("replacement with no module on previous line")
                 last.replace = Module(fields[0], fields[1], fields[2])
                 last = None
             elif line.startswith("build\t"):
                 settings.append(_parse_setting(line[6:]))
-        except _QuoteError as exc:
+        except QuoteError as exc:
             raise CorruptBinaryError(
                 f"The Go build info is malformed at line {number}: {exc}."
             ) from exc
@@ -575,7 +451,7 @@ def read_build_info(data: bytes) -> BuildInfo | None:
     if raw is None:
         return None
     vers, mod = raw
-    return _parse_modinfo(_decode(vers), _decode(mod))
+    return _parse_modinfo(decode(vers), decode(mod))
 
 
 def _format_module(word: str, m: Module) -> str:
@@ -594,8 +470,8 @@ def format_build_info(info: BuildInfo) -> str:
     for dep in info.deps:
         text += _format_module("dep", dep)
     for key, value in info.settings:
-        k = _quote(key) if _key_needs_quotes(key) else key
-        v = _quote(value) if _value_needs_quotes(value) else value
+        k = quote(key) if key_needs_quotes(key) else key
+        v = quote(value) if value_needs_quotes(value) else value
         text += f"build\t{k}={v}\n"
     # Same as cmd/go: indent every line by a tab, splitting on "\n" only.
     return "\t" + text[:-1].replace("\n", "\n\t") + "\n" if text else ""
@@ -637,7 +513,7 @@ def inspect_elf(data: bytes) -> ElfFacts:
     """
     elf = _load_elf(data)
     raw = _raw_build_info(data, elf)
-    info = None if raw is None else _parse_modinfo(_decode(raw[0]), _decode(raw[1]))
+    info = None if raw is None else _parse_modinfo(decode(raw[0]), decode(raw[1]))
     has_interp = elf.interpreter is not None
     return ElfFacts(
         arch=_goarch(elf),
