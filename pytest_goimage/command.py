@@ -23,13 +23,13 @@ def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
         if not words:
             return None
         name = PurePosixPath(words[0]).name
-        if name in SHELLS and len(words) > 2 and _runs_a_string(words[1]):
-            # `sh -c STRING $0 $1 ...`: the words after STRING are the script's arguments.
-            arguments = words[4:]
+        script = _shell_script(words) if name in SHELLS else None
+        if script is not None:
+            text, arguments = script
             try:
-                words = shlex.split(words[2])
+                words = shlex.split(text)
             except ValueError:  # unbalanced quotes: the shell would fail, take the words
-                words = words[2].split()
+                words = text.split()
             while words and (words[0] == "exec" or _ASSIGNMENT.match(words[0])):
                 words = words[1:]
             if words[:1] in (["$@"], ["${@}"]):  # `exec "$@"`: run the arguments
@@ -42,9 +42,20 @@ def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
     return words[0] if words else None
 
 
-def _runs_a_string(flags: str) -> bool:
-    """`-c`, or a cluster that holds it (`-ec`, `-euxc`)."""
-    return flags.startswith("-") and not flags.startswith("--") and "c" in flags[1:]
+def _shell_script(words: list[str]) -> tuple[str, list[str]] | None:
+    """For `sh [options] -c STRING [$0 [$1 ...]]`: STRING and the script's arguments ($1 on);
+    None when the shell runs no string (a script file, or stdin)."""
+    index = 1
+    while index < len(words) and words[index][:1] in "-+" and words[index] not in ("-", "--"):
+        flags = words[index]
+        long_option = flags.startswith(("--", "++"))
+        if not long_option and flags[0] == "-" and "c" in flags[1:]:  # -c, -ec, -euxc
+            if index + 1 >= len(words):
+                return None
+            return words[index + 1], words[index + 3 :]
+        # `-o pipefail`, `-euo pipefail`, `+o posix`: the option's name is the next word.
+        index += 2 if not long_option and "o" in flags[1:] else 1
+    return None
 
 
 def _without_flags(words: list[str]) -> list[str]:

@@ -369,7 +369,7 @@ class GoImageSession:
             run_id=self.owner,
             network=network.name,
             project=str(self.config.project),
-            configured=image.minio_image is not None,
+            configured=bool(image.minio_image),  # "" means the default too
         )
         try:
             server.start(client)

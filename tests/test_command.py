@@ -19,6 +19,11 @@ from pytest_goimage.command import program_of
         (["sh", "-c", "GOGC=50 exec '/srv/my api' -v"], [], "/srv/my api"),
         (["/bin/bash", "-c", "exec env"], [], "env"),
         (["/bin/sh", "-ec", "exec /app"], [], "/app"),
+        (["sh", "-e", "-c", "exec /app"], [], "/app"),
+        (["bash", "-o", "pipefail", "-c", "exec /app"], [], "/app"),
+        (["bash", "-euo", "pipefail", "--norc", "-c", "/app"], [], "/app"),
+        (["/bin/sh", "/entrypoint.sh"], [], "/bin/sh"),  # a script file: the shell is all we know
+        (["sh", "-e"], [], "sh"),
         # `exec "$@"` runs the arguments after $0 (CMD here).
         (["/bin/sh", "-c", 'exec "$@"', "--"], ["/app/main", "serve"], "/app/main"),
         (["sh", "-c", "exec ${@}", "sh"], ["/app/main"], "/app/main"),

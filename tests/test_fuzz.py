@@ -157,7 +157,12 @@ def test_secret_scanners(env: dict[str, str], history: list[str], name: str, dat
 
 _words = st.lists(
     st.one_of(
-        st.sampled_from(["sh", "/bin/sh", "-c", "exec", "tini", "--", "-r", "X=1", "'", "/app"]),
+        st.sampled_from(
+            [
+                *("sh", "/bin/sh", "-c", "-ec", "-e", "-o", "pipefail", "exec", 'exec "$@"'),
+                *("$@", "${@}", "tini", "--", "-r", "X=1", "'", "/app"),
+            ]
+        ),
         st.text(max_size=20),
     ),
     max_size=6,

@@ -279,7 +279,10 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     result = pytester.runpytest_subprocess("--goimage", "-k", "size", "--goimage-update-baseline")
     result.assert_outcomes(failed=1)
     out = " ".join(result.stdout.str().split())
-    assert "Dockerfile/sizes.json: --goimage-update-baseline cannot write the baseline" in out, out
+    assert (
+        "Dockerfile/sizes.json: --goimage-update-baseline cannot write the baseline "
+        f"({pytester.path / 'Dockerfile'} is a file, not a folder); point `baseline`" in out
+    ), out
     assert "Traceback" not in out
 
 
@@ -294,8 +297,14 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
             "its builder image golang:1.26.8-alpine (Dockerfile:1) has an older Go",
         ),
         ("", "the Go that built it is older"),  # built elsewhere and copied in
+        # Which stage built the binary is not known from the text: every old one is named.
+        (
+            "FROM golang:1.26.8-alpine AS build\nFROM golang:1.26-alpine AS lint\n",
+            "its golang images golang:1.26.8-alpine (Dockerfile:1), golang:1.26-alpine "
+            "(Dockerfile:2) have an older Go",
+        ),
     ],
-    ids=["floating-tag", "old-tag", "no-builder"],
+    ids=["floating-tag", "old-tag", "no-builder", "two-old-tags"],
 )
 def test_binary_built_with_older_go_than_toolchain(
     pytester: pytest.Pytester, builder: str, why: str

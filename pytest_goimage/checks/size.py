@@ -80,10 +80,15 @@ def update_baseline(path: Path, dockerfile: str, size: int) -> None:
         except OSError as exc:
             with contextlib.suppress(OSError):  # e.g. the parent is a file: no temp to remove
                 tmp.unlink()
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            why = (
+                f"{blocker} is a file, not a folder"
+                if blocker is not None
+                else f"{exc.strerror or exc}; make its folder writable"
+            )
             raise CheckFailed(
-                f"{path}: --goimage-update-baseline cannot write the baseline "
-                f"({exc.strerror or exc}); make its folder writable or point `baseline` in "
-                "[tool.goimage] elsewhere."
+                f"{path}: --goimage-update-baseline cannot write the baseline ({why}); point "
+                "`baseline` in [tool.goimage] elsewhere."
             ) from None
 
 
