@@ -46,7 +46,7 @@ def _shell_script(words: list[str]) -> tuple[str, list[str]] | None:
     """For `sh [options] -c STRING [$0 [$1 ...]]`: STRING and the script's arguments ($1 on);
     None when the shell runs no string (a script file, or stdin)."""
     index = 1
-    while index < len(words) and words[index][:1] in "-+" and words[index] not in ("-", "--"):
+    while index < len(words) and words[index][:1] in ("-", "+") and words[index] not in ("-", "--"):
         flags = words[index]
         long_option = flags.startswith(("--", "++"))
         if not long_option and flags[0] == "-" and "c" in flags[1:]:  # -c, -ec, -euxc

@@ -24,6 +24,7 @@ from pytest_goimage.command import program_of
         (["bash", "-euo", "pipefail", "--norc", "-c", "/app"], [], "/app"),
         (["/bin/sh", "/entrypoint.sh"], [], "/bin/sh"),  # a script file: the shell is all we know
         (["sh", "-e"], [], "sh"),
+        ([], ["sh", ""], "sh"),  # an empty word is no option (found by the fuzzer)
         # `exec "$@"` runs the arguments after $0 (CMD here).
         (["/bin/sh", "-c", 'exec "$@"', "--"], ["/app/main", "serve"], "/app/main"),
         (["sh", "-c", "exec ${@}", "sh"], ["/app/main"], "/app/main"),
