@@ -452,8 +452,12 @@ class _ResultsReporter:
         self.config = config
         self.results = RunResults(goconfig)
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
+        # Every built-in check's node id: what makes an id from an xdist worker a check.
+        self.check_ids = frozenset(
+            f"{image.dockerfile}::{check}" for image in goconfig.images for check in check_names()
+        )
         self.failed_tests: list[str] = []  # the team's own tests that failed
-        self.accounted = False
+        self._records: list[ImageRecord] | None = None  # see records()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.selected.update(i.nodeid for i in session.items if isinstance(i, GoImageCheckItem))
@@ -462,13 +466,7 @@ class _ResultsReporter:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         # Under xdist the workers collect; each tells the controller what it will run. Only
         # built-in checks count: the team's own tests make no image "selected".
-        if self.config.getoption("goimage"):
-            checks = {
-                f"{image.dockerfile}::{check}"
-                for image in self.results.config.images
-                for check in check_names()
-            }
-            self.selected.update(i for i in ids if i in checks)
+        self.selected.update(i for i in ids if i in self.check_ids)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.results.record(report)
@@ -477,16 +475,18 @@ class _ResultsReporter:
             self.failed_tests.append(report.nodeid)
 
     def records(self) -> list[ImageRecord]:
-        if not self.accounted:
-            self.accounted = True
+        """The run's records, built once at the end of the session (every check has reported
+        by then): unrun checks accounted for, baseline sizes read back from their files."""
+        if self._records is None:
             named = bool(self.config.stash.get(SELECTED_KEY, frozenset()))
             left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
             self.results.account_for_unrun(self.selected, check_names(), left_out)
-        records = self.results.records()
-        for record in records:
-            with contextlib.suppress(GoImageError, OSError):
-                record.baseline_bytes = baseline_size(self.results.config.image(record.dockerfile))
-        return records
+            self._records = self.results.records()
+            for record in self._records:
+                with contextlib.suppress(GoImageError, OSError):
+                    image = self.results.config.image(record.dockerfile)
+                    record.baseline_bytes = baseline_size(image)
+        return self._records
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
@@ -515,14 +515,15 @@ class _ResultsReporter:
                 )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
-    def _baseline_note(self) -> tuple[str, bool] | None:
+    def _baseline_note(self, records: list[ImageRecord]) -> tuple[str, bool] | None:
         """What --goimage-update-baseline did, and whether that deserves a warning: a flag
-        that silently wrote nothing, or claims a write that failed, misleads."""
+        that silently wrote nothing, or claims a write that failed, misleads. `records` are
+        this run's, with the baseline sizes read back after the checks."""
         if not self.config.getoption("goimage_update_baseline"):
             return None
         measured = [
             record
-            for record in self.records()
+            for record in records
             if record.size_bytes is not None
             and record.checks.get("size", CheckRecord("skipped")).outcome in ("passed", "failed")
         ]
@@ -532,7 +533,7 @@ class _ResultsReporter:
                 "--goimage, and keep -k/-m or the checks you name from leaving out `size`).",
                 True,
             )
-        # Updated means the file now holds the measured size (records() just read it back).
+        # Updated means the file now holds the measured size (as records() read it back).
         missed = [r.dockerfile for r in measured if r.baseline_bytes != r.size_bytes]
         if missed:
             return (
@@ -546,11 +547,11 @@ class _ResultsReporter:
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
-        note = self._baseline_note()
+        records = self.records()
+        note = self._baseline_note(records)
         if note:
             text, warn = note
             terminalreporter.write_line(text, yellow=warn)
-        records = self.records()
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         if path and interrupted:
             terminalreporter.write_line(
