@@ -98,17 +98,19 @@ class MinioServer:
         if not bindings:
             # The engine publishes nothing for a container that has already exited: an image
             # that is not a MinIO server, or one that stops at once.
-            state = self.container.attrs.get("State") or {}
-            why = (
-                f"exited with code {state.get('ExitCode')} as soon as it started"
-                if state.get("Status") in ("exited", "dead")
-                else "published no port for 9000/tcp"
-            )
-            raise self._failed(why)
+            raise self._failed("published no port for 9000/tcp", " as soon as it started")
         self.host_port = int(bindings[0]["HostPort"])
 
-    def _failed(self, why: str) -> MinioError:
-        """Remove the container and say what a MinIO image must do, with its last log lines."""
+    def _failed(self, otherwise: str, when: str = "") -> MinioError:
+        """Remove the container and say why it failed: that it exited (with its code, and
+        `when`) if it did, else `otherwise`; what a MinIO image must do; its last log lines.
+        Reads the state last loaded (`_read_port` and the readiness poll reload it)."""
+        state = (self.container.attrs.get("State") or {}) if self.container else {}
+        why = (
+            f"exited with code {state.get('ExitCode')}{when}"
+            if state.get("Status") in ("exited", "dead")
+            else otherwise
+        )
         logs = self.logs(tail=20)
         self.stop()
         advice = (
@@ -151,11 +153,8 @@ class MinioServer:
             return bool(self.container.status in ("exited", "dead"))
 
         if not wait_until(live, timeout, give_up=exited):
-            state = self.container.attrs.get("State", {}) if self.container else {}
             raise self._failed(
-                f"exited with code {state.get('ExitCode')}"
-                if state.get("Status") in ("exited", "dead")
-                else f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
+                f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
             )
         self.ready_seconds = time.monotonic() - started
 

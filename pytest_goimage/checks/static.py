@@ -8,6 +8,7 @@ from ..session import GoImageSession
 from ..versions import (
     SOURCE_DOCKERFILE,
     SOURCE_TOOLCHAIN,
+    misaligned,
     parse_go_version,
     required_pin,
     required_version,
@@ -78,7 +79,7 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     source = required_pin(pins)
     line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
     builders = [pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version]
-    old = [pin for pin in builders if pin.version and not pin.version.satisfies(required)]
+    old = misaligned(builders, required)
     if old:
         # The tag itself names the old Go; go-version reports it with every other pin.
         # All of them: which stage built the binary is not known from the text alone.
