@@ -26,10 +26,7 @@ def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
         script = _shell_script(words) if name in SHELLS else None
         if script is not None:
             text, arguments = script
-            try:
-                words = shlex.split(text)
-            except ValueError:  # unbalanced quotes: the shell would fail, take the words
-                words = text.split()
+            words = shell_words(text)
             while words and (words[0] == "exec" or _ASSIGNMENT.match(words[0])):
                 words = words[1:]
             if words[:1] in (["$@"], ["${@}"]):  # `exec "$@"`: run the arguments
@@ -40,6 +37,15 @@ def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
         else:
             return words[0]
     return words[0] if words else None
+
+
+def shell_words(text: str) -> list[str]:
+    """`text` split as a POSIX shell splits it; on unbalanced quotes (which the shell would
+    refuse) at whitespace."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 def _shell_script(words: list[str]) -> tuple[str, list[str]] | None:

@@ -6,7 +6,6 @@ import contextlib
 import json
 import re
 import secrets
-import shlex
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import docker.errors
 import requests
 
+from .command import shell_words
 from .diagnose import DISK_FULL
 from .engine import resource_labels, start_publishing
 from .errors import CLEANUP_ERRORS, GoImageError
@@ -42,10 +42,7 @@ _NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or director
 
 def _exec_form(program: str) -> str:
     """`/app --config x` -> `["/app", "--config", "x"]` (a leading `exec` dropped)."""
-    try:
-        words = shlex.split(program)
-    except ValueError:
-        words = program.split()
+    words = shell_words(program)
     if words[:1] == ["exec"]:
         words = words[1:]
     return json.dumps(words or ["/app"])
