@@ -13,7 +13,13 @@ from .build import BuildTrace
 from .buildkit_trace import Vertex
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
 from .discover import SKIPPED_DIRS
-from .dockerfile import Dockerfile, Instruction, normalise_command, parse_dockerfile
+from .dockerfile import (
+    Dockerfile,
+    Instruction,
+    normalise_command,
+    parse_dockerfile,
+    parser_directives,
+)
 from .tracking import ignore_rule_for
 
 MAX_LINES = 12
@@ -402,18 +408,11 @@ def _missing_source(
     )
 
 
-_DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
-
-
 def _syntax_directive(text: str) -> tuple[int, str] | None:
-    """(line, image) of a `# syntax=` parser directive. BuildKit reads directives only in the
-    leading `# key=value` lines: after any other line, `# syntax=` is a plain comment."""
-    for number, line in enumerate(text.splitlines(), 1):
-        directive = _DIRECTIVE.match(line.strip())
-        if directive is None:
-            return None
-        if directive.group(1).lower() == "syntax":
-            return number, directive.group(2).strip()
+    """(line, image) of a `# syntax=` parser directive, or None."""
+    for number, name, value in parser_directives(text):
+        if name == "syntax":
+            return number, value.strip()
     return None
 
 

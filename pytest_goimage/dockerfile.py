@@ -63,17 +63,26 @@ class Dockerfile:
         return None
 
 
+def parser_directives(text: str) -> list[tuple[int, str, str]]:
+    """(line, lower-case name, value) of the parser directives (`# syntax=...`, `# escape=`),
+    in order. BuildKit reads them only in the leading `# key=value` lines: after any other
+    line, such a comment is a plain comment."""
+    found = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        match = _DIRECTIVE_RE.match(raw.strip())
+        if not match:
+            break
+        found.append((number, match.group(1).lower(), match.group(2)))
+    return found
+
+
 def parse_dockerfile(text: str) -> Dockerfile:
     """Parse Dockerfile text leniently; unknown instructions are kept as they are."""
     escape = "\\"
     lines = text.replace("\r\n", "\n").split("\n")
-    # Parser directives are only honoured in the leading comment block.
-    for raw in lines:
-        match = _DIRECTIVE_RE.match(raw.strip())
-        if not match:
-            break
-        if match.group(1).lower() == "escape" and match.group(2) in ("`", "\\"):
-            escape = match.group(2)
+    for _, name, value in parser_directives(text):
+        if name == "escape" and value in ("`", "\\"):
+            escape = value
     instructions: list[Instruction] = []
     pending: list[str] = []
     start = 0
