@@ -14,7 +14,6 @@ import io
 import os
 import subprocess
 import tarfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pytest
 import requests
 
 from pytest_goimage.engine import runs_here
+from pytest_goimage.poll import wait_until
 from tests.test_runtime_checks import outcomes, service_config
 
 RELAY_SOURCE = Path(__file__).parent / "tcp_relay"
@@ -76,22 +76,25 @@ def remote_engine(
 
 def _wait_until_relaying(relay: docker.models.containers.Container) -> None:
     """The container runs before its process listens: a plugin run started in between saw a
-    refused engine (CI, stop 12). Ping through the relay with short backoff, bounded."""
+    refused engine (CI, stop 12). Ping through the relay with the plugin's own short backoff,
+    bounded."""
     host = f"tcp://{relay.attrs['NetworkSettings']['IPAddress']}:2375"
-    delay, deadline = 0.02, time.monotonic() + 20
-    while True:
+    failures: list[Exception] = []
+
+    def pings() -> bool:
         try:
             with contextlib.closing(docker.DockerClient(base_url=host, timeout=5)) as client:
                 client.ping()
-            return
         except (docker.errors.DockerException, requests.RequestException) as exc:
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"the TCP relay at {host} never relayed a ping ({exc}); its log:\n"
-                    + relay.logs().decode(errors="replace")
-                ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            failures[:] = [exc]
+            return False
+        return True
+
+    if not wait_until(pings, 20):
+        raise AssertionError(
+            f"the TCP relay at {host} never relayed a ping ({failures[-1] if failures else ''}); "
+            "its log:\n" + relay.logs().decode(errors="replace")
+        )
 
 
 def test_remote_engine_builds_and_inspects_and_refuses_runtime_checks(
