@@ -18,8 +18,10 @@ from .dockerfile import (
     Instruction,
     normalise_command,
     parse_dockerfile,
+    parse_dockerfile_leniently,
     parser_directives,
 )
+from .errors import DockerfileSyntaxError
 from .tracking import ignore_rule_for
 
 MAX_LINES = 12
@@ -70,7 +72,7 @@ def diagnose(
         text = dockerfile.read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = ""
-    parsed = parse_dockerfile(text)
+    parsed = parse_dockerfile_leniently(text)
     step = trace.failed_step()
     error = (step.error if step else "") or trace.error
     output = trace.output(step.digest) if step else ""
@@ -474,25 +476,21 @@ PREDEFINED_ARGS = frozenset(
 )
 
 
-def declared_args(dockerfile: Path) -> set[str]:
-    """The names the Dockerfile's ARG lines declare."""
+def declared_args(dockerfile: Path) -> set[str] | None:
+    """The names the Dockerfile's ARG lines declare; None when it cannot be read or parsed
+    (the build then reports why, in BuildKit's words)."""
     try:
-        parsed = parse_dockerfile(dockerfile.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return set()
-    return {
-        word.split("=", 1)[0]  # `ARG A B=1` declares A and B
-        for instruction in parsed.instructions
-        if instruction.keyword == "ARG"
-        for word in instruction.words()
-    }
+        text = dockerfile.read_text(encoding="utf-8", errors="replace")
+        return parse_dockerfile(text).declared_args()
+    except (OSError, DockerfileSyntaxError):
+        return None
 
 
 def undeclared_build_args(dockerfile: Path, build_args: Mapping[str, str]) -> list[str]:
     """Configured build arguments that no ARG line declares (BuildKit would ignore them)."""
-    if not build_args:
+    declared = declared_args(dockerfile) if build_args else None
+    if declared is None:
         return []
-    declared = declared_args(dockerfile)
     return sorted(
         name
         for name in build_args

@@ -1,43 +1,81 @@
-"""A small Dockerfile reader: instructions with their line numbers, grouped in stages."""
+"""A Dockerfile as BuildKit reads it: instructions with their lines, grouped in stages.
+
+The text is split by BuildKit's own parser (moby/buildkit's `frontend/dockerfile/parser`, through
+the `dockerfile` package), so heredocs, `# escape=`, continuations, comments inside them and JSON
+forms are read exactly as a build reads them. What that parser leaves to the frontend and this
+project needs (stages, ARG declarations, COPY sources) is derived here from its output.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$")
-_FLAG_RE = re.compile(r"^--[a-zA-Z-]+(=\S*)?$")
+import dockerfile as buildkit_parser
+
+from .errors import DockerfileSyntaxError
+
+# BuildKit's directive grammar (`parser/directives.go`): `# key=value` lines at the very top;
+# the first line that is not one, or names a directive BuildKit does not know, ends the block.
+_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    """A `<<NAME` body as BuildKit passes it to the instruction."""
+
+    name: str
+    content: str
 
 
 @dataclass(frozen=True)
 class Instruction:
-    """One instruction; `line` is where it starts (1-based), continuations joined in `value`."""
+    """One instruction. `line`..`end_line` are the lines it spans (1-based); `flags` are its
+    `--name=value` options; `args` its arguments as BuildKit split them (JSON forms decoded,
+    shell forms as one string); `text` is the instruction as written, continuations joined."""
 
     line: int
     keyword: str  # upper case: FROM, RUN, COPY ...
-    value: str
+    args: tuple[str, ...]
+    flags: tuple[str, ...] = ()
+    json: bool = False
+    text: str = ""
+    end_line: int = 0
+    sub_keyword: str = ""  # ONBUILD's instruction, upper case
+    heredocs: tuple[Heredoc, ...] = ()
 
     @property
-    def text(self) -> str:
-        return f"{self.keyword} {self.value}".strip()
+    def value(self) -> str:
+        """The arguments as one string, as written after the keyword."""
+        return self.text.split(None, 1)[1] if len(self.text.split(None, 1)) == 2 else ""
 
     def words(self) -> list[str]:
-        return self.value.split()
+        return list(self.args) if self.keyword == "ARG" else self.value.split()
+
+    def flag(self, name: str) -> str | None:
+        """The value of `--name=value` (the last one given), or None."""
+        found = None
+        for flag in self.flags:
+            key, _, value = flag.partition("=")
+            if key == f"--{name}":
+                found = value
+        return found
 
     def sources(self) -> list[str]:
-        """COPY/ADD sources (flags and the destination removed; `--from` copies give none)."""
-        if self.keyword not in ("COPY", "ADD"):
+        """COPY/ADD sources from the build context: none for `--from` copies, heredocs or
+        URLs, which never read the context."""
+        if self.keyword not in ("COPY", "ADD") or self.flag("from") is not None:
             return []
-        words = self.value.strip()
-        if words.startswith("["):
-            parts = re.findall(r'"((?:[^"\\]|\\.)*)"', words)
-        else:
-            parts = words.split()
-        flags = [p for p in parts if _FLAG_RE.match(p)]
-        if any(f.startswith("--from") for f in flags):
-            return []
-        plain = [p for p in parts if not _FLAG_RE.match(p)]
-        return plain[:-1]
+        heredoc_words = {f"<<{h.name}" for h in self.heredocs} | {
+            f"<<-{h.name}" for h in self.heredocs
+        }
+        return [
+            source
+            for source in self.args[:-1]
+            if source not in heredoc_words and not re.match(r"^[a-z]+://", source)
+        ]
 
 
 @dataclass
@@ -48,6 +86,7 @@ class Stage:
     base: str
     name: str | None
     line: int
+    platform: str | None = None
     instructions: list[Instruction] = field(default_factory=list)
 
 
@@ -55,89 +94,133 @@ class Stage:
 class Dockerfile:
     instructions: tuple[Instruction, ...]
     stages: tuple[Stage, ...]
+    escape: str = "\\"
+    directives: tuple[tuple[int, str, str], ...] = ()
 
     def stage(self, name: str) -> Stage | None:
+        """The stage called `name` (case-insensitive, as BuildKit matches) or `stage-N`."""
         for stage in self.stages:
-            if stage.name == name or f"stage-{stage.index}" == name:
+            if (stage.name or "").lower() == name.lower() or f"stage-{stage.index}" == name:
                 return stage
         return None
 
+    @property
+    def global_instructions(self) -> list[Instruction]:
+        """The instructions before the first FROM (only ARGs are allowed there)."""
+        first = self.stages[0].line if self.stages else None
+        return [i for i in self.instructions if first is None or i.line < first]
+
+    def declared_args(self) -> set[str]:
+        """Every name an ARG line declares, in any stage (`ARG A B=1` declares A and B)."""
+        return {
+            word.split("=", 1)[0]
+            for instruction in self.instructions
+            if instruction.keyword == "ARG"
+            for word in instruction.args
+        }
+
 
 def parser_directives(text: str) -> list[tuple[int, str, str]]:
-    """(line, lower-case name, value) of the parser directives (`# syntax=...`, `# escape=`),
-    in order. BuildKit reads them only in the leading `# key=value` lines: after any other
-    line, such a comment is a plain comment."""
+    """(line, lower-case name, value) of the parser directives (`# syntax=`, `# escape=`,
+    `# check=`) in order, read as BuildKit reads them."""
     found = []
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         match = _DIRECTIVE_RE.match(raw.strip())
-        if not match:
+        if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
             break
         found.append((number, match.group(1).lower(), match.group(2)))
     return found
 
 
 def parse_dockerfile(text: str) -> Dockerfile:
-    """Parse Dockerfile text leniently; unknown instructions are kept as they are."""
-    escape = "\\"
+    """The Dockerfile `text` as BuildKit's parser reads it.
+
+    Raises DockerfileSyntaxError (with the line, where BuildKit's parser fails on one) for text
+    BuildKit refuses to parse: an unterminated heredoc, an invalid escape directive, no
+    instructions at all.
+    """
+    try:
+        commands = buildkit_parser.parse_string(text)
+    except buildkit_parser.GoParseError as error:
+        raise DockerfileSyntaxError(str(error), _failing_line(text)) from None
+    except UnicodeDecodeError:
+        # BuildKit reads `--flag=value` byte by byte, so a non-ASCII flag value comes back
+        # as broken UTF-8; no real build accepts such a flag either.
+        raise DockerfileSyntaxError(
+            "an instruction flag (--name=value) holds non-ASCII characters", _failing_line(text)
+        ) from None
+    # A lone continuation (`\\ ` as a line) comes back as a command without a keyword.
+    instructions = tuple(_instruction(command) for command in commands if command.cmd)
+    directives = tuple(parser_directives(text))
+    escape = next((v for _, name, v in directives if name == "escape"), "\\")
+    return Dockerfile(instructions, tuple(_stages(instructions)), escape, directives)
+
+
+def parse_dockerfile_leniently(text: str) -> Dockerfile:
+    """parse_dockerfile, or an empty Dockerfile where BuildKit would refuse the text (for
+    messages about a build that already failed, which report BuildKit's own error)."""
+    try:
+        return parse_dockerfile(text)
+    except DockerfileSyntaxError:
+        return Dockerfile((), ())
+
+
+def _failing_line(text: str) -> int:
+    """The first line whose inclusion makes the text unparsable (0 if none does: an empty
+    file). BuildKit's Python binding gives the message without its line; parsing grows
+    monotonically wrong past the culprit, so a bisection over prefixes finds it."""
     lines = text.replace("\r\n", "\n").split("\n")
-    for _, name, value in parser_directives(text):
-        if name == "escape" and value in ("`", "\\"):
-            escape = value
-    instructions: list[Instruction] = []
-    pending: list[str] = []
-    start = 0
-    heredoc: str | None = None
-    for number, raw in enumerate(lines, start=1):
-        if heredoc is not None:
-            pending.append(raw)
-            if raw.strip() == heredoc:
-                heredoc = None
-                instructions.append(_instruction(start, "\n".join(pending)))
-                pending = []
-            continue
-        stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if pending and (not stripped or stripped.startswith("#")):
-            continue  # blank lines and comments inside a continued instruction are dropped
-        if not pending:
-            start = number
-        if stripped.endswith(escape):
-            pending.append(stripped[: -len(escape)])
-            continue
-        pending.append(stripped)
-        joined = " ".join(p for p in pending if p)
-        here = re.search(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?", joined)
-        if here and joined.split(None, 1)[0].upper() in ("RUN", "COPY", "ADD"):
-            heredoc = here.group(1)
-            continue
-        instructions.append(_instruction(start, " ".join(p for p in pending if p)))
-        pending = []
-    if pending:
-        instructions.append(_instruction(start, " ".join(pending)))
-    return Dockerfile(tuple(instructions), tuple(_stages(instructions)))
+
+    def parses(count: int) -> bool:
+        try:
+            buildkit_parser.parse_string("\n".join(lines[:count]) + "\n")
+        except buildkit_parser.GoParseError as error:
+            return "no instructions" in str(error)
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    if parses(len(lines)):
+        return 0
+    low, high = 0, len(lines)  # parses(low) holds, parses(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if parses(middle):
+            low = middle
+        else:
+            high = middle
+    return high
 
 
-def _instruction(line: int, text: str) -> Instruction:
-    keyword, value = split_keyword(text)
-    return Instruction(line=line, keyword=keyword.upper(), value=value.strip())
+def _instruction(command: buildkit_parser.Command) -> Instruction:
+    keyword = command.cmd.upper()
+    sub = (command.sub_cmd or "").upper()
+    # The parser keeps a trailing newline after heredoc bodies; the first line is the
+    # instruction as BuildKit names its step.
+    text = command.original.rstrip("\n")
+    return Instruction(
+        line=command.start_line,
+        keyword=keyword,
+        args=tuple(command.value),
+        flags=tuple(command.flags),
+        json=command.json,
+        text=f"{keyword}{text[len(command.cmd) :]}" if text.upper().startswith(keyword) else text,
+        end_line=command.end_line,
+        sub_keyword=sub,
+        heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
+    )
 
 
-def split_keyword(text: str) -> tuple[str, str]:
-    """`FROM\tgolang:1.26` -> ("FROM", "golang:1.26"): any whitespace ends the keyword, as
-    BuildKit reads it."""
-    words = text.strip().split(None, 1)
-    return (words[0], words[1]) if len(words) == 2 else (text.strip(), "")
-
-
-def _stages(instructions: list[Instruction]) -> list[Stage]:
+def _stages(instructions: tuple[Instruction, ...]) -> list[Stage]:
     stages: list[Stage] = []
     for instruction in instructions:
         if instruction.keyword == "FROM":
-            words = [w for w in instruction.words() if not w.startswith("--")]
+            words = instruction.args
             base = words[0] if words else ""
             name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
-            stages.append(Stage(len(stages), base, name, instruction.line))
+            stages.append(
+                Stage(len(stages), base, name, instruction.line, instruction.flag("platform"))
+            )
         elif stages:
             stages[-1].instructions.append(instruction)
     return stages

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dockerfile import split_keyword
-from .errors import GoImageError
+from .dockerfile import parse_dockerfile
+from .errors import DockerfileSyntaxError, GoImageError
 from .versions import (
     MAX_DEPTH,
     SOURCE_DOCKERFILE,
@@ -17,14 +17,9 @@ from .versions import (
     parse_go_version,
     read_text,
     split_reference,
-    text_lines,
 )
 
-_DIRECTIVE_RE = re.compile(r"^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$")
-_KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
-_HEREDOC_RE = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ARG_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S*))?")
 
 
 @dataclass(frozen=True)
@@ -37,23 +32,34 @@ class _Arg:
 def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list[Pin]:
     """One pin per `FROM` of a golang image, after global-ARG and `build_args` substitution.
 
-    Stages built `FROM` an earlier stage are not pins. Never raises on odd text.
+    Stages built `FROM` an earlier stage are not pins. Raises DockerfileSyntaxError (naming
+    `file` and the line) where BuildKit could not parse the text either.
     """
-    escape, instructions = _instructions(text)
+    try:
+        parsed = parse_dockerfile(text)
+    except DockerfileSyntaxError as error:
+        where = f"{file}:{error.line}" if error.line else file
+        raise DockerfileSyntaxError(
+            f"{where}: BuildKit cannot parse this Dockerfile: {error.reason}. Fix it so that "
+            "`docker build` accepts it; until then no Go version can be read from it.",
+            error.line,
+        ) from None
+    escape = parsed.escape
     args: dict[str, _Arg] = {}
     stages: set[str] = set()
     pins: list[Pin] = []
     seen_from = False
-    for number, keyword, rest in instructions:
+    for instruction in parsed.instructions:
+        number, keyword = instruction.line, instruction.keyword
         if keyword == "ARG" and not seen_from:
-            for name, default, origin in _arg_declarations(rest, number, args, escape):
+            for name, default, origin in _arg_declarations(instruction.args, number, args, escape):
                 if name in build_args:
                     args[name] = _Arg(build_args[name], "build_args")
                 else:
                     args[name] = _Arg(default, origin, number)
         elif keyword == "FROM":
             seen_from = True
-            words = [w for w in rest.split() if not w.startswith("--")]
+            words = instruction.args
             if not words:
                 continue
             pin = _from_pin(file, number, words[0], args, stages, escape)
@@ -64,60 +70,14 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
     return pins
 
 
-def _instructions(text: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """(escape, [(line, KEYWORD, arguments)]) with continuations joined and heredocs skipped."""
-    lines = text_lines(text)
-    escape = "\\"
-    start = 0
-    # Parser directives count only in the leading block; the first other line ends it.
-    while start < len(lines):
-        match = _DIRECTIVE_RE.match(lines[start].strip())
-        if not match or match.group(1).lower() not in _KNOWN_DIRECTIVES:
-            break
-        if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
-            escape = match.group(2)
-        start += 1
-    continuation = re.compile(re.escape(escape) + r"[ \t]*$")
-    result: list[tuple[int, str, str]] = []
-    parts: list[str] = []
-    first = 0
-    heredocs: list[tuple[str, bool]] = []
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if heredocs:
-            word, strip_tabs = heredocs[0]
-            if (line.lstrip("\t") if strip_tabs else line).rstrip() == word:
-                heredocs.pop(0)
-            continue
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue  # also inside a continuation, where Docker drops comments and blanks
-        if not parts:
-            first = index + 1
-        match = continuation.search(line)
-        if match:
-            parts.append(line[: match.start()].strip())
-            continue
-        parts.append(stripped)
-        keyword, rest = split_keyword(" ".join(p for p in parts if p))
-        parts = []
-        keyword = keyword.upper()
-        rest = rest.strip()
-        result.append((first, keyword, rest))
-        if keyword in ("RUN", "COPY", "ADD"):
-            heredocs = [(m.group(2), "<<-" in m.group(0)) for m in _HEREDOC_RE.finditer(rest)]
-    if parts:
-        keyword, rest = split_keyword(" ".join(p for p in parts if p))
-        result.append((first, keyword.upper(), rest.strip()))
-    return escape, result
-
-
 def _arg_declarations(
-    rest: str, number: int, args: Mapping[str, _Arg], escape: str
+    words: Iterable[str], number: int, args: Mapping[str, _Arg], escape: str
 ) -> Iterator[tuple[str, str | None, str]]:
-    for match in _ARG_RE.finditer(rest):
-        name, value = match.group(1), match.group(2)
-        if value is None:
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not _NAME_RE.fullmatch(name):
+            continue
+        if not equals:
             yield name, None, f"ARG without default, line {number}"
             continue
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":

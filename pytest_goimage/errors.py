@@ -16,6 +16,15 @@ class ConfigError(GoImageError):
     """`[tool.goimage]` is invalid: names the key and the file."""
 
 
+class DockerfileSyntaxError(GoImageError):
+    """BuildKit's parser refuses the Dockerfile; `line` is where (0 when it names none)."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
 class EngineError(GoImageError):
     """The Docker engine cannot be reached or refused a request."""
 

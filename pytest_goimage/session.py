@@ -268,7 +268,7 @@ class GoImageSession:
         ]
         if unused:
             # BuildKit silently ignores them: a typo would build something else than meant.
-            declared = sorted(declared_args(image.dockerfile_path))
+            declared = sorted(declared_args(image.dockerfile_path) or ())
             guesses = [
                 f"{name} -> {close[0]}"
                 for name in unused

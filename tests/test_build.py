@@ -282,3 +282,26 @@ def test_unparsable_go_mod_shows_the_line_go_names(
     assert "[goimage build] backend/Dockerfile:" in out, out
     assert "go.mod in the build context cannot be parsed" in out, out
     assert re.search(r"go\.mod:\d+: invalid go version '1\.26\.x'", out), out
+
+
+def test_placeholder_that_looks_like_a_heredoc_builds_with_its_build_arg(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """`<<VERSION>>` in a sed expression is no heredoc to BuildKit: the ARG after it is
+    declared, so the build argument reaches the build (the hand-written reader refused it)."""
+    go_app(pytester.path)
+    (pytester.path / "version.txt").write_text("<<VERSION>>\n")
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\n"
+        "COPY version.txt /version.txt\n"
+        "RUN sed -i 's/<<VERSION>>/dev/' /version.txt\n"
+        "ARG GIT_SHA\n"
+        'RUN test "$GIT_SHA" = 0123abc && grep -qx dev /version.txt\n'
+        "COPY app /app\n"
+        'ENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nbuild_args = { GIT_SHA = "0123abc" }\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(passed=1)

@@ -15,7 +15,7 @@ from pytest_goimage.buildkit_trace import TraceDecodeError, decode_status
 from pytest_goimage.command import program_of
 from pytest_goimage.config import _IMAGE_KEYS, _TOP_KEYS, parse_config
 from pytest_goimage.dockerfile import parse_dockerfile
-from pytest_goimage.errors import ConfigError
+from pytest_goimage.errors import ConfigError, DockerfileSyntaxError
 from pytest_goimage.layers import final_files, layer_files, wasted
 from pytest_goimage.secrets_scan import env_findings, file_finding, history_findings
 from pytest_goimage.units import parse_duration, parse_ratio, parse_size
@@ -33,9 +33,17 @@ _dockerfile_text = st.lists(
 @FUZZ
 @given(st.one_of(_dockerfile_text, st.text(max_size=400)))
 def test_dockerfile_parser(text: str) -> None:
-    parsed = parse_dockerfile(text)
+    """BuildKit's parser either reads the text or refuses it with DockerfileSyntaxError (whose
+    line, when it names one, is in the file); nothing else escapes."""
+    try:
+        parsed = parse_dockerfile(text)
+    except DockerfileSyntaxError as error:
+        assert 0 <= error.line <= len(text.splitlines()) + 1
+        return
+    lines = [instruction.line for instruction in parsed.instructions]
+    assert lines == sorted(lines)
     for instruction in parsed.instructions:
-        assert instruction.line >= 1
+        assert 1 <= instruction.line <= instruction.end_line
         instruction.sources()  # must not raise on odd COPY forms
 
 
