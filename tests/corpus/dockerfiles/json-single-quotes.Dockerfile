@@ -1,0 +1,9 @@
+FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /app .
+
+FROM alpine:3.22
+COPY --from=build /app /app
+# Not JSON (single quotes), so this is the shell form.
+ENTRYPOINT ['/app']

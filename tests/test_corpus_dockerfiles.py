@@ -1,0 +1,203 @@
+"""The Dockerfile readers over a corpus of real-world shapes: each reader returns its table row.
+
+The corpus is tests/corpus/dockerfiles/; table.py there says, per file, what BuildKit reads from
+it. A failure here means a reader disagrees with BuildKit on a shape public projects use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from pytest_goimage.command import program_of
+from pytest_goimage.dockerfile import Dockerfile, Stage, parse_dockerfile
+from pytest_goimage.dockerfile_pins import dockerfile_pins
+from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
+from pytest_goimage.versions import Pin, read_text
+from tests.corpus.dockerfiles.table import ROWS, Command, Row
+
+CORPUS = Path(__file__).parent / "corpus" / "dockerfiles"
+NOT_DOCKERFILES = frozenset({"table.py", "__init__.py", ".gitattributes", "__pycache__"})
+MINIMUM = 40
+DEFAULT_SHELL = ("/bin/sh", "-c")  # what the engine prepends to a shell form on Linux
+
+# Where a reader disagrees with BuildKit today: (test, file) -> what the reader does. The table
+# keeps BuildKit's meaning; strict, so a fixed reader fails here until its entry is deleted.
+KNOWN_GAPS = {
+    ("stages", "stage-name-mixed-case.Dockerfile"): (
+        "dockerfile._stages keeps `AS Builder` as written; BuildKit lower-cases stage names"
+    ),
+    ("directives", "utf8-bom.Dockerfile"): (
+        "parser_directives stops at the BOM; BuildKit strips it and reads `# syntax=`"
+    ),
+    ("directives", "windows-notepad-bom-crlf.Dockerfile"): (
+        "parser_directives stops at the BOM, so escape is `\\`; BuildKit honours `# escape=``"
+    ),
+    ("pins", "copy-go-from-image.Dockerfile"): (
+        "dockerfile_pins reads FROM lines only; `COPY --from=golang:1.26-alpine` builds with Go 1.26"
+    ),
+    ("program", "tini-sh-exec-env.Dockerfile"): (
+        "program_of returns '$RUN_BINARY'; sh expands it from ENV to /bin/poller"
+    ),
+    ("program", "sh-c-cd-exec.Dockerfile"): (
+        "program_of returns 'cd'; the script execs ./app in /srv"
+    ),
+    ("program", "su-exec-drop-privileges.Dockerfile"): (
+        "program_of returns 'su-exec'; su-exec execs its second argument"
+    ),
+    ("program", "gosu-cmd.Dockerfile"): "program_of returns 'gosu'; gosu execs its second argument",
+    ("program", "env-prefix-shell-cmd.Dockerfile"): (
+        "program_of returns 'env'; env execs the first word after its NAME=value ones"
+    ),
+    ("program", "entrypoint-script.Dockerfile"): (
+        "program_of returns the script; what docker-entrypoint.sh execs is not in the Dockerfile"
+    ),
+}
+
+
+def rows(test: str, *, broken: bool = False, build_args: bool = False) -> list[pytest.ParameterSet]:
+    """The table's rows as parameters of `test`, a known gap marked strict xfail."""
+    chosen = [
+        row
+        for row in ROWS
+        if (row.error is not None) == broken and (bool(row.build_args) or not build_args)
+    ]
+    return [
+        pytest.param(
+            row,
+            id=row.file,
+            marks=[
+                pytest.mark.xfail(
+                    raises=AssertionError, strict=True, reason=KNOWN_GAPS[test, row.file]
+                )
+            ]
+            if (test, row.file) in KNOWN_GAPS
+            else [],
+        )
+        for row in chosen
+    ]
+
+
+def read(row: Row) -> str:
+    """The file as the plugin reads it (UTF-8, a BOM kept, line endings untouched)."""
+    return read_text(CORPUS / row.file, row.file, GoImageError)
+
+
+def pin_rows(pins: list[Pin]) -> list[tuple[int, str | None]]:
+    return [(pin.line, None if pin.version is None else str(pin.version)) for pin in pins]
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    """The part of an image config a Dockerfile sets: what runs and where."""
+
+    entrypoint: Command | None = None
+    cmd: Command | None = None
+    shell: tuple[str, ...] = DEFAULT_SHELL
+    workdir: str = "/"
+
+
+def stage_config(parsed: Dockerfile, stage: Stage) -> ImageConfig:
+    """The config BuildKit gives `stage`'s image: inherited through `FROM <earlier stage>`
+    (matched against the lower-cased stage names, as dispatchStates.addState does), then its
+    own instructions; an ENTRYPOINT drops a CMD not set in the same stage."""
+    parent = next(
+        (s for s in parsed.stages[: stage.index] if (s.name or "").lower() == stage.base),
+        None,
+    )
+    config = stage_config(parsed, parent) if parent is not None else ImageConfig()
+    cmd_set = False
+    for instruction in stage.instructions:
+        written = Command(instruction.args, instruction.json)
+        if instruction.keyword == "ENTRYPOINT":
+            config = replace(config, entrypoint=written, cmd=config.cmd if cmd_set else None)
+        elif instruction.keyword == "CMD":
+            config = replace(config, cmd=written)
+            cmd_set = True
+        elif instruction.keyword == "SHELL":
+            config = replace(config, shell=instruction.args)
+        elif instruction.keyword == "WORKDIR":
+            config = replace(config, workdir=str(PurePosixPath(config.workdir, *instruction.args)))
+    return config
+
+
+def final_config(parsed: Dockerfile, row: Row) -> ImageConfig:
+    stage = parsed.stage(row.target) if row.target else parsed.stages[-1]
+    assert stage is not None, f"no stage {row.target!r}"
+    return stage_config(parsed, stage)
+
+
+def as_run(command: Command | None, shell: tuple[str, ...]) -> list[str]:
+    """ENTRYPOINT/CMD as the image config holds it: a shell form goes through SHELL."""
+    if command is None:
+        return []
+    return list(command.args) if command.json else [*shell, *command.args]
+
+
+def test_every_corpus_file_is_in_the_table_and_back() -> None:
+    on_disk = sorted(p.name for p in CORPUS.iterdir() if p.name not in NOT_DOCKERFILES)
+    tabled = [row.file for row in ROWS]
+    assert sorted(tabled) == on_disk
+    assert len(set(tabled)) == len(tabled)
+    assert len(on_disk) >= MINIMUM
+
+
+@pytest.mark.parametrize("row", rows("stages"))
+def test_stages_are_read_as_buildkit_names_them(row: Row) -> None:
+    parsed = parse_dockerfile(read(row))
+    assert [(stage.name, stage.base) for stage in parsed.stages] == list(row.stages)
+
+
+@pytest.mark.parametrize("row", rows("args"))
+def test_declared_args(row: Row) -> None:
+    assert parse_dockerfile(read(row)).declared_args() == set(row.args)
+
+
+@pytest.mark.parametrize("row", rows("directives"))
+def test_parser_directives_and_escape(row: Row) -> None:
+    parsed = parse_dockerfile(read(row))
+    escape = next((value for _, name, value in row.directives if name == "escape"), "\\")
+    assert (parsed.directives, parsed.escape) == (row.directives, escape)
+
+
+@pytest.mark.parametrize("row", rows("pins"))
+def test_go_version_pins(row: Row) -> None:
+    pins = dockerfile_pins(read(row), row.file, {})
+    assert pin_rows(pins) == list(row.pins)
+    assert [pin.unpinned for pin in pins] == [version is None for _, version in row.pins]
+
+
+@pytest.mark.parametrize("row", rows("pins-build-args", build_args=True))
+def test_go_version_pins_with_build_args(row: Row) -> None:
+    pins = dockerfile_pins(read(row), row.file, row.build_args)
+    assert pin_rows(pins) == list(row.pins_with_build_args)
+
+
+@pytest.mark.parametrize("row", rows("command"))
+def test_final_entrypoint_and_cmd(row: Row) -> None:
+    config = final_config(parse_dockerfile(read(row)), row)
+    assert (config.entrypoint, config.cmd) == (row.entrypoint, row.cmd)
+
+
+@pytest.mark.parametrize("row", rows("program"))
+def test_program_the_final_stage_runs(row: Row) -> None:
+    """program_of over the config the engine would hold; a relative path is taken from
+    WORKDIR, as BuiltImage.binary_path does."""
+    config = final_config(parse_dockerfile(read(row)), row)
+    program = program_of(as_run(config.entrypoint, config.shell), as_run(config.cmd, config.shell))
+    if program is not None and "/" in program and not program.startswith("/"):
+        program = str(PurePosixPath(config.workdir, program))
+    assert program == row.program
+
+
+@pytest.mark.parametrize("row", rows("error", broken=True))
+def test_dockerfile_buildkit_refuses(row: Row) -> None:
+    text = read(row)
+    with pytest.raises(DockerfileSyntaxError) as parsed:
+        parse_dockerfile(text)
+    assert (parsed.value.line, parsed.value.reason) == row.error
+    with pytest.raises(DockerfileSyntaxError) as pinned:
+        dockerfile_pins(text, row.file, {})
+    assert pinned.value.line == parsed.value.line
