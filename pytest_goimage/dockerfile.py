@@ -98,9 +98,10 @@ class Dockerfile:
     directives: tuple[tuple[int, str, str], ...] = ()
 
     def stage(self, name: str) -> Stage | None:
-        """The stage called `name` (case-insensitive, as BuildKit matches) or `stage-N`."""
+        """The stage called `name` (names are lower case, as BuildKit declares them; a step
+        name or `target` may spell one otherwise) or `stage-N`."""
         for stage in self.stages:
-            if (stage.name or "").lower() == name.lower() or f"stage-{stage.index}" == name:
+            if stage.name == name.lower() or f"stage-{stage.index}" == name:
                 return stage
         return None
 
@@ -124,6 +125,8 @@ def parser_directives(text: str) -> list[tuple[int, str, str]]:
     """(line, lower-case name, value) of the parser directives (`# syntax=`, `# escape=`,
     `# check=`) in order, read as BuildKit reads them."""
     found = []
+    # BuildKit drops a UTF-8 byte-order mark before reading (Notepad writes one).
+    text = text.removeprefix("\ufeff")
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         match = _DIRECTIVE_RE.match(raw.strip())
         if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
@@ -217,7 +220,8 @@ def _stages(instructions: tuple[Instruction, ...]) -> list[Stage]:
         if instruction.keyword == "FROM":
             words = instruction.args
             base = words[0] if words else ""
-            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+            # BuildKit lower-cases a stage's name where it is declared (parseBuildStageName).
+            name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
             stages.append(
                 Stage(len(stages), base, name, instruction.line, instruction.flag("platform"))
             )

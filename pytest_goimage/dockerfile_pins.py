@@ -30,7 +30,8 @@ class _Arg:
 
 
 def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list[Pin]:
-    """One pin per `FROM` of a golang image, after global-ARG and `build_args` substitution.
+    """One pin per `FROM` (or `COPY --from`) of a golang image, after global-ARG and
+    `build_args` substitution.
 
     Stages built `FROM` an earlier stage are not pins. Raises DockerfileSyntaxError (naming
     `file` and the line) where BuildKit could not parse the text either.
@@ -67,6 +68,12 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
                 pins.append(pin)
             if len(words) >= 3 and words[1].lower() == "as":
                 stages.add(words[2].lower())
+        elif keyword == "COPY" and instruction.flag("from"):
+            # `COPY --from=golang:1.26 /usr/local/go /usr/local/go`: the build's Go comes
+            # from that image as surely as from a golang FROM.
+            pin = _from_pin(file, number, instruction.flag("from") or "", args, stages, escape)
+            if pin is not None:
+                pins.append(pin)
     return pins
 
 

@@ -26,18 +26,6 @@ DEFAULT_SHELL = ("/bin/sh", "-c")  # what the engine prepends to a shell form on
 # Where a reader disagrees with BuildKit today: (test, file) -> what the reader does. The table
 # keeps BuildKit's meaning; strict, so a fixed reader fails here until its entry is deleted.
 KNOWN_GAPS = {
-    ("stages", "stage-name-mixed-case.Dockerfile"): (
-        "dockerfile._stages keeps `AS Builder` as written; BuildKit lower-cases stage names"
-    ),
-    ("directives", "utf8-bom.Dockerfile"): (
-        "parser_directives stops at the BOM; BuildKit strips it and reads `# syntax=`"
-    ),
-    ("directives", "windows-notepad-bom-crlf.Dockerfile"): (
-        "parser_directives stops at the BOM, so escape is `\\`; BuildKit honours `# escape=``"
-    ),
-    ("pins", "copy-go-from-image.Dockerfile"): (
-        "dockerfile_pins reads FROM lines only; `COPY --from=golang:1.26-alpine` builds with Go 1.26"
-    ),
     ("program", "tini-sh-exec-env.Dockerfile"): (
         "program_of returns '$RUN_BINARY'; sh expands it from ENV to /bin/poller"
     ),
