@@ -508,7 +508,10 @@ jobs:
     ]
 
 
-def test_float_trap_uses_the_written_scalar() -> None:
+def test_float_trap_is_the_go_version_actions_asks_for() -> None:
+    """Unquoted, `1.20` is the YAML number 1.2: Actions passes "1.2" and setup-go installs
+    Go 1.2 (setup-go's README warns about it). Replaces test_float_trap_uses_the_written_scalar,
+    which took the written 1.20 for the version."""
     text = """\
 jobs:
   build:
@@ -517,9 +520,19 @@ jobs:
       - uses: actions/setup-go@v4
         with:
           go-version: 1.20
+      - run: go build ./...
 """
     pin = only(workflow_pins(text, "w.yml"))
-    assert (pin.line, pin.raw, pin.version) == (7, "1.20", v("1.20"))  # not 1.2
+    assert (pin.line, pin.raw, pin.resolved, pin.version) == (7, "1.20", "1.2", v("1.2"))
+    assert pin.note == (
+        "unquoted 1.20 is the YAML number 1.2, which is what Actions passes on; quote it: '1.20'"
+    )
+    pins = [*gomod_pins("module m\n\ngo 1.20\n", "go.mod"), pin]
+    assert format_misalignment(misaligned(pins, required_version(pins)), pins) == (
+        "w.yml:7: go-version 1.20 names Go 1.2 (unquoted 1.20 is the YAML number 1.2, which is "
+        "what Actions passes on; quote it: '1.20'), go.mod requires 1.20 (go.mod:3 go 1.20) — "
+        "use go-version '1.20' or newer"
+    )
 
 
 def test_env_resolution_prefers_step_then_job_then_workflow() -> None:
@@ -644,6 +657,7 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
             f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
             for t in ("go.mod", "./go.mod", "tools/go.mod", "gone/go.mod")
         )
+        + "      - run: go build ./...\n"
     )
     pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
     assert [(p.line, p.version, p.unpinned) for p in pins] == [
