@@ -47,7 +47,7 @@ _CORE_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[
 _CORE_NULL = ("", "~", "null", "Null", "NULL")
 _CORE_TRUE = ("true", "True", "TRUE")
 _CORE_FALSE = ("false", "False", "FALSE")
-_CORE_INF = (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")
+_CORE_INF = (".inf", ".Inf", ".INF")  # with an optional sign
 _CORE_NAN = (".nan", ".NaN", ".NAN")
 
 Value = str | float | bool | None
@@ -70,14 +70,14 @@ def _typed(node: yaml.Node) -> Evaluated:
         return {name: _typed(value) for name, value in _mapping(node).items()}
     if not isinstance(node, yaml.ScalarNode):
         return UNKNOWN  # sequences are not compared by the conditions read here
-    text = node.value
+    text: str = node.value
     if node.style is not None:  # quoted or block: always a string
         return text
     if text in _CORE_NULL:
         return None
     if text in _CORE_TRUE or text in _CORE_FALSE:
         return text in _CORE_TRUE
-    if text in _CORE_INF or text == "-.inf" or text in ("-.Inf", "-.INF"):
+    if text.lstrip("+-") in _CORE_INF and not text.startswith("+-"):
         return -math.inf if text.startswith("-") else math.inf
     if text in _CORE_NAN:
         return math.nan
@@ -727,7 +727,7 @@ def _is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
     uses = step.get("uses")
     if not isinstance(uses, yaml.ScalarNode):
         return False
-    action = uses.value.strip().lower()
+    action: str = uses.value.strip().lower()
     return action == "actions/setup-go" or action.startswith(
         ("actions/setup-go@", "actions/setup-go/")
     )
@@ -959,3 +959,30 @@ def _follow_version_file(pin: Pin, path: Path, target: str, name: str) -> Pin:
     version, problem = _setup_go_version(spec)
     note = f"follows {where}, which names {spec!r}" + (f"; {problem}" if problem else "")
     return replace(pin, version=version, note=note, unpinned=version is None)
+
+
+# [tool.goimage] go_version_ignore -------------------------------------------------------------
+
+
+def split_ignore_entry(entry: str) -> tuple[str, str]:
+    """`release.yml:docs` -> ("release.yml", "docs"); `docs.yml` -> ("docs.yml", "")."""
+    workflow, _, job = entry.strip().partition(":")
+    return workflow.strip().removeprefix("./"), job.strip()
+
+
+def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
+    """setup-go pins of the workflows or jobs `entries` name, marked ignored with the entry.
+
+    A workflow is named by its file name (`docs.yml`) or its path as the pin names it
+    (`.github/workflows/docs.yml`); `workflow:job` names one job by its id.
+    """
+    result = []
+    for pin in pins:
+        if pin.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE) and not pin.ignored:
+            for entry in entries:
+                workflow, job = split_ignore_entry(entry)
+                if workflow in (pin.file, pin.file.rsplit("/", 1)[-1]) and job in ("", pin.job):
+                    pin = replace(pin, ignored=f"left out by go_version_ignore entry {entry!r}")
+                    break
+        result.append(pin)
+    return result
