@@ -174,7 +174,8 @@ def _expand_matrix(strategy: yaml.Node | None, job: str) -> _Matrix:
         fitted = False
         for original, combination in zip(base, combinations, strict=True):
             if all(k not in original or _same(original[k], v) for k, v in entry.items()):
-                combination.update(entry)  # values added earlier may be overwritten
+                # Values added earlier may be overwritten; an original one stays (it is equal).
+                combination.update({k: v for k, v in entry.items() if k not in original})
                 fitted = True
         if not fitted:
             extra.append(dict(entry))
@@ -551,10 +552,11 @@ def _command_builds(words: list[str]) -> str:
 
 @dataclass(frozen=True)
 class _Scalar:
-    text: str
+    text: str  # as Actions passes it on
     line: int
     via: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    written: str = ""  # as written in the file, substitutions included
 
 
 @dataclass(frozen=True)
@@ -765,7 +767,7 @@ def _version_pins(node: yaml.ScalarNode, scope: _Scope, file: str) -> list[Pin]:
     start = _Scalar(_node_text(node), node.start_mark.line + 1, notes=(trap,) if trap else ())
     written = node.value.strip()
     for value in _expand(start, scope, 0):
-        raw = value.text if value.via else written
+        raw = value.written if value.via else written
         where = f"setup-go at line {start.line} via " + " -> ".join(value.via) if value.via else ""
         if isinstance(value, _Unresolved):
             note = "; ".join(filter(None, [value.reason, where]))
@@ -794,7 +796,7 @@ def _expand(value: _Scalar, scope: _Scope, depth: int) -> list[_Scalar]:
     context = _CONTEXT_RE.fullmatch(expression)
     if context is None:
         reason = f"cannot resolve ${{{{ {expression} }}}} (only env.X and matrix.x are read)"
-        return [_Unresolved(value.text, value.line, value.via, value.notes, reason)]
+        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=reason)]
     kind = context.group(1).lower()
     name = context.group(2) or context.group(3) or ""
     found: yaml.Node | None = None
@@ -806,13 +808,18 @@ def _expand(value: _Scalar, scope: _Scope, depth: int) -> list[_Scalar]:
     else:
         found, missing = _matrix_value(scope, name)
     if not isinstance(found, yaml.ScalarNode):
-        return [_Unresolved(value.text, value.line, value.via, value.notes, missing)]
+        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
     line = found.start_mark.line + 1
     text = value.text[: match.start()] + _node_text(found) + value.text[match.end() :]
+    before = value.written or value.text
+    at = before.find(match.group(0))
+    written = (
+        before[:at] + found.value.strip() + before[at + len(match.group(0)) :] if at >= 0 else text
+    )
     trap = _number_note(found)
     step = f"{kind}.{name} at line {line}"
     notes = (*value.notes, trap) if trap else value.notes
-    return _expand(_Scalar(text, line, (*value.via, step), notes), scope, depth + 1)
+    return _expand(_Scalar(text, line, (*value.via, step), notes, written), scope, depth + 1)
 
 
 def _matrix_value(scope: _Scope, name: str) -> tuple[yaml.Node | None, str]:

@@ -13,6 +13,7 @@ from pytest_goimage.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.errors import GoImageError
 from pytest_goimage.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.versions import (
+    POLICY_GO,
     SOURCE_DOCKERFILE,
     SOURCE_GO,
     SOURCE_SETUP_GO,
@@ -30,7 +31,15 @@ from pytest_goimage.versions import (
     required_version,
     unpinned,
 )
-from pytest_goimage.workflow_pins import follow_go_version_files, read_workflows, workflow_pins
+from pytest_goimage.workflow_pins import (
+    apply_ignore,
+    follow_go_version_files,
+    read_workflows,
+    workflow_pins,
+)
+from tests.corpus.workflows.table import CASES, GO_MOD, IGNORED, UNPINNED
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "workflows"
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_project"
 
@@ -761,6 +770,272 @@ def test_malformed_workflow(text: str, message: str) -> None:
 def test_empty_workflow_has_no_pins() -> None:
     assert workflow_pins("", "w.yml") == []
     assert workflow_pins("# only a comment\n", "w.yml") == []
+
+
+# Workflows as GitHub Actions reads them -------------------------------------------------------
+
+
+def _setup_go_job(matrix: str, step: str, run: str = "go test ./...") -> str:
+    return (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+        + "".join(f"        {line}\n" for line in matrix.splitlines())
+        + "    steps:\n"
+        + "".join(f"      {line}\n" for line in step.splitlines())
+        + f"      - run: {run}\n"
+    )
+
+
+def test_matrix_exclude_removes_the_values_actions_never_runs() -> None:
+    text = _setup_go_job(
+        "go: ['1.21', '1.25']\nos: [ubuntu-latest, windows-latest]\nexclude:\n  - go: '1.21'",
+        "- uses: actions/setup-go@v5\n  with: {go-version: '${{ matrix.go }}'}",
+    )
+    assert [(p.line, p.resolved) for p in workflow_pins(text, "w.yml")] == [(7, "1.25")]
+
+
+def test_matrix_include_adds_a_combination_only_where_it_changes_an_original_value() -> None:
+    text = _setup_go_job(
+        "go: ['1.26']\nos: [ubuntu-latest]\ninclude:\n  - os: ubuntu-latest\n    go: '1.26'\n"
+        "  - os: ubuntu-latest\n    race: true\n  - go: '1.25'",
+        "- uses: actions/setup-go@v5\n  with: {go-version: '${{ matrix.go }}'}",
+    )
+    # The first two entries extend the one original combination; `go: '1.25'` would change
+    # its original go value, so it is a combination of its own.
+    assert [(p.line, p.resolved) for p in workflow_pins(text, "w.yml")] == [
+        (7, "1.26"),
+        (14, "1.25"),
+    ]
+
+
+def test_step_condition_on_the_matrix_leaves_out_tip() -> None:
+    text = _setup_go_job(
+        "go_version: ['1.26.x', tip]",
+        "- if: matrix.go_version != 'tip'\n  uses: actions/setup-go@v5\n"
+        "  with: {go-version: '${{ matrix.go_version }}'}",
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert (pin.resolved, pin.version, pin.unpinned) == ("1.26.x", v("1.26"), False)
+
+
+@pytest.mark.parametrize(
+    ("condition", "resolved"),
+    [
+        ("${{ matrix.go == '1.25' }}", ["1.25"]),
+        ("matrix.go == '1.25' || matrix.go == 'TIP'", ["1.25", "tip"]),  # strings ignore case
+        ("${{ !(matrix.go == '1.25') }}", ["1.26", "1.27", "tip"]),
+        ("matrix.go != '1.25' && matrix.go != '1.27'", ["1.26", "tip"]),
+        ("github.event_name == 'push' && matrix.go == '1.99'", []),  # false whatever the event
+        ("success() && matrix.go == '1.26'", ["1.26"]),
+        ("false", []),
+    ],
+)
+def test_simple_step_conditions_are_evaluated(condition: str, resolved: list[str]) -> None:
+    text = _setup_go_job(
+        "go: ['1.25', '1.26', '1.27', tip]",
+        f"- if: {condition}\n  uses: actions/setup-go@v5\n  with: {{go-version: '${{{{ matrix.go }}}}'}}",
+    )
+    pins = workflow_pins(text, "w.yml")
+    assert [p.resolved for p in pins] == resolved
+    assert all("may run" not in p.note for p in pins)
+
+
+def test_condition_that_cannot_be_evaluated_may_run_and_says_so() -> None:
+    text = _setup_go_job(
+        "go: ['1.26']",
+        "- if: runner.os == 'Linux' && matrix.go == '1.26'\n  uses: actions/setup-go@v5\n"
+        "  with: {go-version: '${{ matrix.go }}'}",
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert pin.note == (
+        "setup-go at line 11 via matrix.go at line 7; may run: its `if: runner.os == 'Linux' && "
+        "matrix.go == '1.26'` depends on what is only known when the workflow runs (line 9)"
+    )
+
+
+def test_job_that_never_runs_the_go_toolchain_is_not_counted() -> None:
+    """The issue's docs job: Go set up for Hugo only. Its pin is returned, but ignored."""
+    pins = read_workflows_of(CORPUS / "release.docs.yml")
+    pin = only(pins)
+    assert (pin.file, pin.line, pin.job, pin.version) == (
+        ".github/workflows/release.docs.yml",
+        14,
+        "docs",
+        v("1.25.1"),
+    )
+    assert pin.ignored.startswith("not counted: job docs never runs the Go toolchain")
+    gomod = gomod_pins("module m\n\ngo 1.26.2\n", "go.mod")
+    assert misaligned([*gomod, pin], required_version(gomod)) == []
+    assert unpinned([pin.__class__(**{**pin.__dict__, "version": None, "unpinned": True})]) == []
+
+
+@pytest.mark.parametrize(
+    ("run", "counted"),
+    [
+        ("go build ./...", True),
+        ("CGO_ENABLED=0 go build -o bin/api ./cmd/api", True),
+        ("go -C backend test ./...", True),
+        ("cd backend && go vet ./...", True),
+        ("go mod download", True),
+        ("go install ./cmd/...", True),
+        ("go generate ./docs", True),
+        ("go install golang.org/dl/gotip@latest && gotip download", False),
+        ("go run github.com/gohugoio/hugo@v0.150.0 --minify", False),
+        ("go version", False),
+        ("hugo --minify", False),
+        ("docker build -t svc .", False),
+        ("echo go build", False),
+        ("# go build ./...\necho skipped", False),
+    ],
+)
+def test_which_commands_build_the_module(run: str, counted: bool) -> None:
+    text = (
+        "jobs:\n  j:\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.26'}\n      - run: |\n"
+        + "".join(f"          {line}\n" for line in run.splitlines())
+    )
+    assert (not only(workflow_pins(text, "w.yml")).ignored) is counted
+
+
+def test_make_and_scripts_count_and_say_why() -> None:
+    text = (
+        "jobs:\n  j:\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.26'}\n      - run: ./scripts/ci.sh --race\n"
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert not pin.ignored
+    assert pin.note == (
+        "counted: job j runs `./scripts/ci.sh --race` (line 6), a script whose content is not "
+        "read, so it may run the Go toolchain; list the job in go_version_ignore if it does not"
+    )
+
+
+def test_job_under_if_false_has_no_pins() -> None:
+    text = (
+        "jobs:\n  j:\n    if: ${{ false }}\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.19'}\n      - run: go test ./...\n"
+    )
+    assert workflow_pins(text, "w.yml") == []
+
+
+def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
+    (tmp_path / ".go-version").write_text("1.26.8\n")
+    (tmp_path / ".tool-versions").write_text("nodejs 22.11.0\ngolang 1.25.3\n")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty/.tool-versions").write_text("nodejs 22.11.0\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "jobs:\n  a:\n    steps:\n"
+        + "".join(
+            f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            for t in (".go-version", ".tool-versions", "empty/.tool-versions")
+        )
+        + "      - run: go build ./...\n"
+    )
+    pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
+    assert [(p.line, p.version, p.unpinned, p.note) for p in pins] == [
+        (6, v("1.26.8"), False, "follows .go-version, which names '1.26.8'"),
+        (9, v("1.25.3"), False, "follows .tool-versions:2, which names '1.25.3'"),
+        (
+            12,
+            None,
+            True,
+            "follows empty/.tool-versions, which has no `golang <version>` line: not checked",
+        ),
+    ]
+    gomod = read_gomod(tmp_path / "go.mod", "go.mod")
+    assert misaligned([*gomod, *pins], required_version(gomod)) == [pins[1]]
+
+
+def read_workflows_of(*files: Path) -> list[Pin]:
+    """read_workflows over a checkout holding `files` in .github/workflows/."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / ".github/workflows").mkdir(parents=True)
+        for file in files:
+            (root / ".github/workflows" / file.name).write_bytes(file.read_bytes())
+        return read_workflows(root)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.file for case in CASES])
+def test_workflow_corpus(case: object, tmp_path: Path) -> None:
+    """Every corpus file gives exactly the pins its table row lists (see corpus/.../table.py)."""
+    from tests.corpus.workflows.table import Case
+
+    assert isinstance(case, Case)
+    (tmp_path / "go.mod").write_text(GO_MOD)
+    for path, content in case.checkout.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if content.startswith("corpus:"):
+            content = (CORPUS / content.removeprefix("corpus:")).read_text()
+        target.write_text(content)
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / case.file).write_bytes((CORPUS / case.file).read_bytes())
+    pins = apply_ignore(
+        follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod"),
+        case.ignore,
+    )
+    got = [
+        (
+            p.file,
+            p.line,
+            p.job,
+            p.raw,
+            None if p.version is None else str(p.version),
+            IGNORED if p.ignored else UNPINNED if p.unpinned else "counted",
+        )
+        for p in pins
+    ]
+    expected = [
+        (f".github/workflows/{case.file}", e.line, e.job, e.written, e.version, e.state)
+        for e in case.pins
+    ]
+    assert got == expected
+    for pin, row in zip(pins, case.pins, strict=True):
+        if row.why is not None:
+            assert (pin.ignored or pin.note) == row.why, (pin.line, pin.resolved)
+
+
+def test_workflow_corpus_covers_every_file() -> None:
+    files = sorted(p.name for p in CORPUS.glob("*.yml"))
+    assert files == sorted(case.file for case in CASES)
+    assert len(files) >= 20
+
+
+# Go version policy ----------------------------------------------------------------------------
+
+
+def test_toolchain_only_miss_says_which_line_and_that_the_build_would_succeed() -> None:
+    pins = [
+        *gomod_pins(GOMOD_TOOLCHAIN, "go.mod"),
+        *dockerfile_pins("FROM golang:1.24.2-alpine AS build\n", "Dockerfile", {}),
+    ]
+    bad = misaligned(pins, required_version(pins))
+    assert format_misalignment(bad, pins) == (
+        "Dockerfile:1: golang:1.24.2-alpine names Go 1.24.2, go.mod requires 1.24.5 "
+        "(go.mod:5 toolchain go1.24.5) — use golang:1.24.5-alpine or newer (the build itself "
+        "would still succeed: go.mod:3 `go 1.24.0` is the minimum that builds, and "
+        'go_version_policy = "go" in [tool.goimage] accepts pins that reach it)'
+    )
+
+
+def test_go_policy_requires_the_go_line() -> None:
+    pins = [
+        *gomod_pins(GOMOD_TOOLCHAIN, "go.mod"),
+        *dockerfile_pins("FROM golang:1.24.2-alpine AS a\nFROM golang:1.23 AS b\n", "D", {}),
+    ]
+    assert required_version(pins, POLICY_GO) == v("1.24.0")
+    assert required_pin(pins, POLICY_GO).source == SOURCE_GO
+    bad = misaligned(pins, required_version(pins, POLICY_GO))
+    assert format_misalignment(bad, pins, POLICY_GO) == (
+        "D:2: golang:1.23 names Go 1.23, go.mod requires 1.24.0 (go.mod:3 go 1.24.0) — "
+        "use golang:1.24.0 or newer"
+    )
 
 
 # Requirement, alignment, formatting -----------------------------------------------------------
