@@ -790,7 +790,7 @@ def _expand(value: _Scalar, scope: _Scope, depth: int) -> list[_Scalar]:
     if depth >= MAX_DEPTH:
         return [
             _Unresolved(
-                value.text, value.line, value.via, value.notes, "expressions nest too deeply"
+                value.text, value.line, value.via, value.notes, reason="expressions nest too deeply"
             )
         ]
     context = _CONTEXT_RE.fullmatch(expression)

@@ -1038,6 +1038,119 @@ def test_go_policy_requires_the_go_line() -> None:
     )
 
 
+# [tool.goimage] go_version_policy and go_version_ignore, through pytest ------------------------
+
+DOCS_WORKFLOW = (CORPUS / "release.docs.yml").read_text()
+OLD_CI = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.26.0'
+      - run: go test ./...
+"""
+
+
+def _go_project(pytester: pytest.Pytester, goimage: str, workflows: dict[str, str]) -> None:
+    pytester.makefile(".toml", pyproject="[tool.goimage]\n" + goimage)
+    pytester.path.joinpath("go.mod").write_text(
+        "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.2\n"
+    )
+    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26.2 AS build\nFROM scratch\n")
+    directory = pytester.path / ".github/workflows"
+    directory.mkdir(parents=True)
+    for name, text in workflows.items():
+        (directory / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            'go_version_policy = "tool-chain"\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_policy = 'tool-chain' is not "
+            "a policy (did you mean 'toolchain'?); use \"toolchain\" (the default: pins must reach "
+            'go.mod\'s toolchain line, so what is tested is what ships) or "go" (pins must '
+            "reach its go line, the minimum that builds).",
+        ),
+        (
+            "go_version_policy = 1\n",
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] key 'go_version_policy' must be a "
+            "string, got 1 (int).",
+        ),
+        (
+            'go_version_ignore = "docs.yml"\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] key 'go_version_ignore' must be a list "
+            'of workflow names or workflow:job pairs, such as [[]"docs.yml", "release.yml:docs"[]], '
+            "got 'docs.yml'.",
+        ),
+        (
+            'go_version_ignore = ["release.doc.yml"]\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry 'release.doc.yml' "
+            "names no workflow under .github/workflows/ (did you mean 'release.docs.yml'?); "
+            "workflows found: ci.yml, release.docs.yml. Name a workflow file, or workflow:job "
+            "for one job.",
+        ),
+        (
+            'go_version_ignore = ["release.docs.yml:doc"]\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry "
+            "'release.docs.yml:doc': release.docs.yml has no job 'doc' (did you mean 'docs'?); "
+            "its jobs are docs.",
+        ),
+        (
+            '[[tool.goimage.image]]\ndockerfile = "Dockerfile"\ngo_version_policy = "go"\n',
+            "ERROR: *pyproject.toml: unknown key 'go_version_policy' in [[][[]tool.goimage.image[]][]] #1*",
+        ),
+    ],
+)
+def test_go_version_keys_are_validated(
+    pytester: pytest.Pytester, table: str, expected: str
+) -> None:
+    _go_project(pytester, table, {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([expected])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_go_version_check_names_the_ignore_key_and_what_it_left_out(
+    pytester: pytest.Pytester,
+) -> None:
+    """The docs job is not counted; ci.yml's test job misses the toolchain line only."""
+    _go_project(pytester, "", {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage go-version[]] Dockerfile: 1 Go version pin(s) are older than go.mod "
+            "requires (Go 1.26.2):",
+            ".github/workflows/ci.yml:8: go-version 1.26.0 names Go 1.26.0, go.mod requires "
+            "1.26.2 (go.mod:5 toolchain go1.26.2) — use go-version '1.26.2' or newer (the build "
+            "itself would still succeed: go.mod:3 `go 1.26.0` is the minimum that builds, and "
+            'go_version_policy = "go" in [[]tool.goimage[]] accepts pins that reach it)',
+            "A workflow job that does not build this module can be left out: add "
+            '"ci.yml:test" to go_version_ignore in [[]tool.goimage[]].',
+            "Not counted:",
+            ".github/workflows/release.docs.yml:14: go-version 1.25.1: not counted: job docs "
+            "never runs the Go toolchain on the module (no step runs go "
+            "build/test/vet/run/install/generate/mod, a task runner, a script or a Go build action)",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "table", ['go_version_policy = "go"\n', 'go_version_ignore = ["ci.yml:test"]\n']
+)
+def test_go_policy_or_ignore_entry_lets_the_check_pass(
+    pytester: pytest.Pytester, table: str
+) -> None:
+    _go_project(pytester, table, {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    pytester.runpytest("--goimage", "-k", "go-version").assert_outcomes(passed=1)
+
+
 # Requirement, alignment, formatting -----------------------------------------------------------
 
 
