@@ -47,7 +47,7 @@ _CORE_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[
 _CORE_NULL = ("", "~", "null", "Null", "NULL")
 _CORE_TRUE = ("true", "True", "TRUE")
 _CORE_FALSE = ("false", "False", "FALSE")
-_CORE_INF = (".inf", ".Inf", ".INF")  # with an optional sign
+_CORE_INF_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _CORE_NAN = (".nan", ".NaN", ".NAN")
 
 Value = str | float | bool | None
@@ -77,7 +77,7 @@ def _typed(node: yaml.Node) -> Evaluated:
         return None
     if text in _CORE_TRUE or text in _CORE_FALSE:
         return text in _CORE_TRUE
-    if text.lstrip("+-") in _CORE_INF and not text.startswith("+-"):
+    if _CORE_INF_RE.fullmatch(text):
         return -math.inf if text.startswith("-") else math.inf
     if text in _CORE_NAN:
         return math.nan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -950,8 +951,6 @@ def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> N
 
 def read_workflows_of(*files: Path) -> list[Pin]:
     """read_workflows over a checkout holding `files` in .github/workflows/."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         (root / ".github/workflows").mkdir(parents=True)
