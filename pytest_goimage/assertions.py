@@ -44,5 +44,6 @@ def assert_size_within(image: BuiltImage, budget: int | str) -> None:
 def assert_go_versions_aligned(config: GoImageConfig) -> None:
     """go.mod, every configured Dockerfile's golang tag and every setup-go step agree."""
     pins = config_pins(config, config.images)
-    bad = misaligned(pins, required_version(pins))
-    assert not bad, format_misalignment(bad, pins)
+    policy = config.go_version_policy
+    bad = misaligned(pins, required_version(pins, policy))
+    assert not bad, format_misalignment(bad, pins, policy)

@@ -13,6 +13,8 @@ from typing import Any
 from .discover import discover_dockerfiles
 from .errors import ConfigError
 from .units import parse_duration, parse_ratio, parse_size
+from .versions import POLICIES, POLICY_TOOLCHAIN
+from .workflow_pins import split_ignore_entry, workflow_files, workflow_jobs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,6 +23,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_SIZE_BUDGET = "64MB"
 DEFAULT_STARTUP_TIMEOUT = "30s"
+DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
 
 # Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
 _IMAGE_KEYS = frozenset(
@@ -44,7 +47,9 @@ _IMAGE_KEYS = frozenset(
         "memory_limit",
     }
 )
-_TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"}
+# Workflows belong to the repository, not to one image: these are top-level only.
+_GO_VERSION_KEYS = {"go_version_policy", "go_version_ignore"}
+_TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"} | _GO_VERSION_KEYS
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class GoImageConfig:
     # Top-level build_args serve every Dockerfile; one that does not declare such an ARG is
     # not an error (BuildKit ignores it), unless no Dockerfile declares it (then a typo).
     shared_build_args: frozenset[str] = frozenset()
+    # Which go.mod line the Go version pins must reach: "toolchain" or "go".
+    go_version_policy: str = DEFAULT_GO_VERSION_POLICY
+    # Workflows (`docs.yml`) or jobs (`release.yml:docs`) whose setup-go pins are left out.
+    go_version_ignore: tuple[str, ...] = ()
 
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
@@ -199,7 +208,71 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         project=project,
         images=images,
         shared_build_args=frozenset(shared) if isinstance(shared, dict) else frozenset(),
+        go_version_policy=_go_version_policy(table, where, source),
+        go_version_ignore=_go_version_ignore(table, where, rootdir, project, source),
     )
+
+
+def _go_version_policy(table: Mapping[str, Any], where: str, src: Path) -> str:
+    policy: str = _typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
+    if policy not in POLICIES:
+        close = difflib.get_close_matches(policy, POLICIES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{src}: {where} go_version_policy = {policy!r} is not a policy{hint}; use "
+            '"toolchain" (the default: pins must reach go.mod\'s toolchain line, so what is '
+            'tested is what ships) or "go" (pins must reach its go line, the minimum that builds).'
+        )
+    return policy
+
+
+def _go_version_ignore(
+    table: Mapping[str, Any], where: str, rootdir: Path, project: Path, src: Path
+) -> tuple[str, ...]:
+    """`go_version_ignore`: each entry names a workflow (`docs.yml`, or its path from the
+    rootdir) or one of its jobs (`release.yml:docs`) that exists, so a typo cannot silently
+    leave nothing out."""
+    entries = table.get("go_version_ignore", [])
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise ConfigError(
+            f"{src}: {where} key 'go_version_ignore' must be a list of workflow names or "
+            f'workflow:job pairs, such as ["docs.yml", "release.yml:docs"], got {entries!r}.'
+        )
+    if not entries:
+        return ()
+    found = workflow_files(rootdir, rootdir)
+    if project != rootdir.resolve():
+        found += workflow_files(project, rootdir)
+    names = sorted({path.name for path, _ in found})
+    for entry in entries:
+        _no_nul(entry, f"{where} go_version_ignore entry", src)
+        workflow, job = split_ignore_entry(entry)
+        matching = [(p, n) for p, n in found if workflow in (p.name, n)]
+        if not matching:
+            close = difflib.get_close_matches(workflow, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            listing = f"workflows found: {', '.join(names)}" if names else "none found"
+            raise ConfigError(
+                f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
+                f".github/workflows/{hint}; {listing}. Name a workflow file, or "
+                "workflow:job for one job."
+            )
+        if not job:
+            continue
+        jobs = [
+            workflow_jobs(path.read_text(encoding="utf-8", errors="replace"))
+            for path, _ in matching
+        ]
+        if any(found_jobs is None or job in found_jobs for found_jobs in jobs):
+            continue  # an unreadable workflow is reported by the go-version check
+        known = sorted({j for found_jobs in jobs for j in found_jobs or []})
+        close = difflib.get_close_matches(job, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{src}: {where} go_version_ignore entry {entry!r}: {workflow} has no job "
+            f"{job!r}{hint}; its jobs are {', '.join(known) or 'none'}."
+        )
+    return tuple(entries)
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds

@@ -23,6 +23,11 @@ SOURCE_SETUP_GO_FILE = "setup-go go-version-file"
 SOURCE_BINARY = "binary"
 _GOMOD_SOURCES = (SOURCE_GO, SOURCE_TOOLCHAIN)
 
+# [tool.goimage] go_version_policy: which go.mod line the pins must reach.
+POLICY_TOOLCHAIN = "toolchain"  # the higher of `go` and `toolchain`: what is tested is what ships
+POLICY_GO = "go"  # the `go` line: the minimum that builds
+POLICIES = (POLICY_TOOLCHAIN, POLICY_GO)
+
 MAX_DEPTH = 8  # nesting of `${A:-${B}}`, `${{ env.X }}` chains and YAML merges
 _PRE_RANK = {"beta": 0, "rc": 1, "": 2}
 # re.ASCII: `\d` must not match other scripts' digits, which int() would happily accept.
@@ -144,6 +149,8 @@ class Pin:
     resolved: str = ""
     version_arg: str = ""  # the ARG whose value names the version, when one does
     version_arg_line: int = 0  # its default's ARG line; 0 when build_args set it
+    job: str = ""  # the workflow job of a setup-go pin
+    ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
 
 
 TAG_VERSION_RE = re.compile(
@@ -151,9 +158,12 @@ TAG_VERSION_RE = re.compile(
 )
 
 
-def required_pin(pins: Iterable[Pin]) -> Pin:
-    """The go.mod pin naming the required version (the higher of `go` and `toolchain`)."""
+def required_pin(pins: Iterable[Pin], policy: str = POLICY_TOOLCHAIN) -> Pin:
+    """The go.mod pin naming the required version: the higher of `go` and `toolchain`, or
+    the `go` line under `policy` "go"; GoModError when go.mod gave no `go` line."""
     candidates = [p for p in pins if p.source in _GOMOD_SOURCES and p.version is not None]
+    if policy == POLICY_GO:
+        candidates = [p for p in candidates if p.source == SOURCE_GO]
     if not candidates:
         raise GoModError("no go.mod `go` line among the pins; the required Go version is unknown.")
     # On a tie (`go 1.24.0`, `toolchain go1.24.0`) the toolchain line is the one to cite.
@@ -166,47 +176,72 @@ def _version_of(pin: Pin) -> GoVersion:
     return pin.version
 
 
-def required_version(pins: Iterable[Pin]) -> GoVersion:
-    """The Go version go.mod requires: the higher of `go` and `toolchain`."""
-    return _version_of(required_pin(pins))
+def required_version(pins: Iterable[Pin], policy: str = POLICY_TOOLCHAIN) -> GoVersion:
+    """The Go version go.mod requires under `policy` (see required_pin)."""
+    return _version_of(required_pin(pins, policy))
 
 
 def misaligned(pins: Iterable[Pin], required: GoVersion) -> list[Pin]:
-    """Pins (other than go.mod's own) that name a Go older than `required` at their precision."""
+    """Pins (other than go.mod's own, and not ignored) that name a Go older than `required`
+    at their precision."""
     return [
         pin
         for pin in pins
         if pin.source not in _GOMOD_SOURCES
+        and not pin.ignored
         and pin.version is not None
         and not pin.version.satisfies(required)
     ]
 
 
 def unpinned(pins: Iterable[Pin]) -> list[Pin]:
-    """Warning-level pins: digest-only, `latest`, untagged or unresolvable."""
-    return [pin for pin in pins if pin.unpinned]
+    """Warning-level pins that count: digest-only, `latest`, untagged or unresolvable."""
+    return [pin for pin in pins if pin.unpinned and not pin.ignored]
 
 
-def format_misalignment(bad: Sequence[Pin], pins: Sequence[Pin]) -> str:
-    """One line per disagreeing pin, citing the go.mod line that sets the requirement."""
-    source = required_pin(pins)
+def format_misalignment(
+    bad: Sequence[Pin], pins: Sequence[Pin], policy: str = POLICY_TOOLCHAIN
+) -> str:
+    """One line per disagreeing pin, citing the go.mod line that sets the requirement; where
+    only the toolchain line is missed, it says the build itself would still succeed."""
+    source = required_pin(pins, policy)
     required = _version_of(source)
     verb = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
     requirement = (
         f"{source.file} requires {required} ({source.file}:{source.line} {verb} {source.raw})"
     )
+    go_line = required_pin(pins, POLICY_GO)
     lines = []
     for pin in bad:
         names = f"{_shown(pin)} names Go {pin.version}"
         if pin.note:
             names += f" ({pin.note})"
-        lines.append(f"{pin.file}:{pin.line}: {names}, {requirement} — {_advice(pin, required)}")
+        line = f"{pin.file}:{pin.line}: {names}, {requirement} — {_advice(pin, required)}"
+        if (
+            source.source == SOURCE_TOOLCHAIN
+            and pin.source != SOURCE_BINARY  # already built: nothing left to succeed
+            and pin.version is not None
+            and pin.version.satisfies(_version_of(go_line))
+        ):
+            # The toolchain line is what developers are asked to use; golang images run with
+            # GOTOOLCHAIN=local and build fine from the `go` line up.
+            line += (
+                f" (the build itself would still succeed: {go_line.file}:{go_line.line} "
+                f"`go {go_line.raw}` is the minimum that builds, and go_version_policy = "
+                '"go" in [tool.goimage] accepts pins that reach it)'
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 
 def format_unpinned(pins: Sequence[Pin]) -> str:
     """One warning line per unpinned pin."""
     return "\n".join(f"{p.file}:{p.line}: {_shown(p)} is not pinned: {p.note}" for p in pins)
+
+
+def format_ignored(pins: Sequence[Pin]) -> str:
+    """One line per pin left out of the comparison, with the reason."""
+    return "\n".join(f"{p.file}:{p.line}: {_shown(p)}: {p.ignored}" for p in pins if p.ignored)
 
 
 def _shown(pin: Pin) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pytest_goimage.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
 from pytest_goimage.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.versions import (
+    POLICY_GO,
     SOURCE_DOCKERFILE,
     SOURCE_GO,
     SOURCE_SETUP_GO,
@@ -31,7 +33,15 @@ from pytest_goimage.versions import (
     required_version,
     unpinned,
 )
-from pytest_goimage.workflow_pins import follow_go_version_files, read_workflows, workflow_pins
+from pytest_goimage.workflow_pins import (
+    apply_ignore,
+    follow_go_version_files,
+    read_workflows,
+    workflow_pins,
+)
+from tests.corpus.workflows.table import CASES, GO_MOD, IGNORED, UNPINNED
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "workflows"
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_project"
 
@@ -509,7 +519,10 @@ jobs:
     ]
 
 
-def test_float_trap_uses_the_written_scalar() -> None:
+def test_float_trap_is_the_go_version_actions_asks_for() -> None:
+    """Unquoted, `1.20` is the YAML number 1.2: Actions passes "1.2" and setup-go installs
+    Go 1.2 (setup-go's README warns about it). Replaces test_float_trap_uses_the_written_scalar,
+    which took the written 1.20 for the version."""
     text = """\
 jobs:
   build:
@@ -518,9 +531,19 @@ jobs:
       - uses: actions/setup-go@v4
         with:
           go-version: 1.20
+      - run: go build ./...
 """
     pin = only(workflow_pins(text, "w.yml"))
-    assert (pin.line, pin.raw, pin.version) == (7, "1.20", v("1.20"))  # not 1.2
+    assert (pin.line, pin.raw, pin.resolved, pin.version) == (7, "1.20", "1.2", v("1.2"))
+    assert pin.note == (
+        "unquoted 1.20 is the YAML number 1.2, which is what Actions passes on; quote it: '1.20'"
+    )
+    pins = [*gomod_pins("module m\n\ngo 1.20\n", "go.mod"), pin]
+    assert format_misalignment(misaligned(pins, required_version(pins)), pins) == (
+        "w.yml:7: go-version 1.20 names Go 1.2 (unquoted 1.20 is the YAML number 1.2, which is "
+        "what Actions passes on; quote it: '1.20'), go.mod requires 1.20 (go.mod:3 go 1.20) — "
+        "use go-version '1.20' or newer"
+    )
 
 
 def test_env_resolution_prefers_step_then_job_then_workflow() -> None:
@@ -645,6 +668,7 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
             f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
             for t in ("go.mod", "./go.mod", "tools/go.mod", "gone/go.mod")
         )
+        + "      - run: go build ./...\n"
     )
     pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
     assert [(p.line, p.version, p.unpinned) for p in pins] == [
@@ -748,6 +772,383 @@ def test_malformed_workflow(text: str, message: str) -> None:
 def test_empty_workflow_has_no_pins() -> None:
     assert workflow_pins("", "w.yml") == []
     assert workflow_pins("# only a comment\n", "w.yml") == []
+
+
+# Workflows as GitHub Actions reads them -------------------------------------------------------
+
+
+def _setup_go_job(matrix: str, step: str, run: str = "go test ./...") -> str:
+    return (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+        + "".join(f"        {line}\n" for line in matrix.splitlines())
+        + "    steps:\n"
+        + "".join(f"      {line}\n" for line in step.splitlines())
+        + f"      - run: {run}\n"
+    )
+
+
+def test_matrix_exclude_removes_the_values_actions_never_runs() -> None:
+    text = _setup_go_job(
+        "go: ['1.21', '1.25']\nos: [ubuntu-latest, windows-latest]\nexclude:\n  - go: '1.21'",
+        "- uses: actions/setup-go@v5\n  with: {go-version: '${{ matrix.go }}'}",
+    )
+    assert [(p.line, p.resolved) for p in workflow_pins(text, "w.yml")] == [(7, "1.25")]
+
+
+def test_matrix_include_adds_a_combination_only_where_it_changes_an_original_value() -> None:
+    text = _setup_go_job(
+        "go: ['1.26']\nos: [ubuntu-latest]\ninclude:\n  - os: ubuntu-latest\n    go: '1.26'\n"
+        "  - os: ubuntu-latest\n    race: true\n  - go: '1.25'",
+        "- uses: actions/setup-go@v5\n  with: {go-version: '${{ matrix.go }}'}",
+    )
+    # The first two entries extend the one original combination; `go: '1.25'` would change
+    # its original go value, so it is a combination of its own.
+    assert [(p.line, p.resolved) for p in workflow_pins(text, "w.yml")] == [
+        (7, "1.26"),
+        (14, "1.25"),
+    ]
+
+
+def test_step_condition_on_the_matrix_leaves_out_tip() -> None:
+    text = _setup_go_job(
+        "go_version: ['1.26.x', tip]",
+        "- if: matrix.go_version != 'tip'\n  uses: actions/setup-go@v5\n"
+        "  with: {go-version: '${{ matrix.go_version }}'}",
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert (pin.resolved, pin.version, pin.unpinned) == ("1.26.x", v("1.26"), False)
+
+
+@pytest.mark.parametrize(
+    ("condition", "resolved"),
+    [
+        ("${{ matrix.go == '1.25' }}", ["1.25"]),
+        ("matrix.go == '1.25' || matrix.go == 'TIP'", ["1.25", "tip"]),  # strings ignore case
+        ("${{ !(matrix.go == '1.25') }}", ["1.26", "1.27", "tip"]),
+        ("matrix.go != '1.25' && matrix.go != '1.27'", ["1.26", "tip"]),
+        ("github.event_name == 'push' && matrix.go == '1.99'", []),  # false whatever the event
+        ("success() && matrix.go == '1.26'", ["1.26"]),
+        ("false", []),
+    ],
+)
+def test_simple_step_conditions_are_evaluated(condition: str, resolved: list[str]) -> None:
+    text = _setup_go_job(
+        "go: ['1.25', '1.26', '1.27', tip]",
+        f"- if: {condition}\n  uses: actions/setup-go@v5\n  with: {{go-version: '${{{{ matrix.go }}}}'}}",
+    )
+    pins = workflow_pins(text, "w.yml")
+    assert [p.resolved for p in pins] == resolved
+    assert all("may run" not in p.note for p in pins)
+
+
+def test_condition_that_cannot_be_evaluated_may_run_and_says_so() -> None:
+    text = _setup_go_job(
+        "go: ['1.26']",
+        "- if: runner.os == 'Linux' && matrix.go == '1.26'\n  uses: actions/setup-go@v5\n"
+        "  with: {go-version: '${{ matrix.go }}'}",
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert pin.note == (
+        "setup-go at line 11 via matrix.go at line 7; may run: its `if: runner.os == 'Linux' && "
+        "matrix.go == '1.26'` depends on what is only known when the workflow runs (line 9)"
+    )
+
+
+def test_job_that_never_runs_the_go_toolchain_is_not_counted() -> None:
+    """The issue's docs job: Go set up for Hugo only. Its pin is returned, but ignored."""
+    pins = read_workflows_of(CORPUS / "release.docs.yml")
+    pin = only(pins)
+    assert (pin.file, pin.line, pin.job, pin.version) == (
+        ".github/workflows/release.docs.yml",
+        14,
+        "docs",
+        v("1.25.1"),
+    )
+    assert pin.ignored.startswith("not counted: job docs never runs the Go toolchain")
+    gomod = gomod_pins("module m\n\ngo 1.26.2\n", "go.mod")
+    assert misaligned([*gomod, pin], required_version(gomod)) == []
+    assert unpinned([pin.__class__(**{**pin.__dict__, "version": None, "unpinned": True})]) == []
+
+
+@pytest.mark.parametrize(
+    ("run", "counted"),
+    [
+        ("go build ./...", True),
+        ("CGO_ENABLED=0 go build -o bin/api ./cmd/api", True),
+        ("go -C backend test ./...", True),
+        ("cd backend && go vet ./...", True),
+        ("go mod download", True),
+        ("go install ./cmd/...", True),
+        ("go generate ./docs", True),
+        ("go install golang.org/dl/gotip@latest && gotip download", False),
+        ("go run github.com/gohugoio/hugo@v0.150.0 --minify", False),
+        ("go version", False),
+        ("hugo --minify", False),
+        ("docker build -t svc .", False),
+        ("echo go build", False),
+        ("# go build ./...\necho skipped", False),
+    ],
+)
+def test_which_commands_build_the_module(run: str, counted: bool) -> None:
+    text = (
+        "jobs:\n  j:\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.26'}\n      - run: |\n"
+        + "".join(f"          {line}\n" for line in run.splitlines())
+    )
+    assert (not only(workflow_pins(text, "w.yml")).ignored) is counted
+
+
+def test_make_and_scripts_count_and_say_why() -> None:
+    text = (
+        "jobs:\n  j:\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.26'}\n      - run: ./scripts/ci.sh --race\n"
+    )
+    pin = only(workflow_pins(text, "w.yml"))
+    assert not pin.ignored
+    assert pin.note == (
+        "counted: job j runs `./scripts/ci.sh --race` (line 6), a script whose content is not "
+        "read, so it may run the Go toolchain; list the job in go_version_ignore if it does not"
+    )
+
+
+def test_job_under_if_false_has_no_pins() -> None:
+    text = (
+        "jobs:\n  j:\n    if: ${{ false }}\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with: {go-version: '1.19'}\n      - run: go test ./...\n"
+    )
+    assert workflow_pins(text, "w.yml") == []
+
+
+def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
+    (tmp_path / ".go-version").write_text("1.26.8\n")
+    (tmp_path / ".tool-versions").write_text("nodejs 22.11.0\ngolang 1.25.3\n")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty/.tool-versions").write_text("nodejs 22.11.0\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "jobs:\n  a:\n    steps:\n"
+        + "".join(
+            f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            for t in (".go-version", ".tool-versions", "empty/.tool-versions")
+        )
+        + "      - run: go build ./...\n"
+    )
+    pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
+    assert [(p.line, p.version, p.unpinned, p.note) for p in pins] == [
+        (6, v("1.26.8"), False, "follows .go-version, which names '1.26.8'"),
+        (9, v("1.25.3"), False, "follows .tool-versions:2, which names '1.25.3'"),
+        (
+            12,
+            None,
+            True,
+            "follows empty/.tool-versions, which has no `golang <version>` line: not checked",
+        ),
+    ]
+    gomod = read_gomod(tmp_path / "go.mod", "go.mod")
+    assert misaligned([*gomod, *pins], required_version(gomod)) == [pins[1]]
+
+
+def read_workflows_of(*files: Path) -> list[Pin]:
+    """read_workflows over a checkout holding `files` in .github/workflows/."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / ".github/workflows").mkdir(parents=True)
+        for file in files:
+            (root / ".github/workflows" / file.name).write_bytes(file.read_bytes())
+        return read_workflows(root)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.file for case in CASES])
+def test_workflow_corpus(case: object, tmp_path: Path) -> None:
+    """Every corpus file gives exactly the pins its table row lists (see corpus/.../table.py)."""
+    from tests.corpus.workflows.table import Case
+
+    assert isinstance(case, Case)
+    (tmp_path / "go.mod").write_text(GO_MOD)
+    for path, content in case.checkout.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if content.startswith("corpus:"):
+            content = (CORPUS / content.removeprefix("corpus:")).read_text()
+        target.write_text(content)
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / case.file).write_bytes((CORPUS / case.file).read_bytes())
+    pins = apply_ignore(
+        follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod"),
+        case.ignore,
+    )
+    got = [
+        (
+            p.file,
+            p.line,
+            p.job,
+            p.raw,
+            None if p.version is None else str(p.version),
+            IGNORED if p.ignored else UNPINNED if p.unpinned else "counted",
+        )
+        for p in pins
+    ]
+    expected = [
+        (f".github/workflows/{case.file}", e.line, e.job, e.written, e.version, e.state)
+        for e in case.pins
+    ]
+    assert got == expected
+    for pin, row in zip(pins, case.pins, strict=True):
+        if row.why is not None:
+            assert (pin.ignored or pin.note) == row.why, (pin.line, pin.resolved)
+
+
+def test_workflow_corpus_covers_every_file() -> None:
+    files = sorted(p.name for p in CORPUS.glob("*.yml"))
+    assert files == sorted(case.file for case in CASES)
+    assert len(files) >= 20
+
+
+# Go version policy ----------------------------------------------------------------------------
+
+
+def test_toolchain_only_miss_says_which_line_and_that_the_build_would_succeed() -> None:
+    pins = [
+        *gomod_pins(GOMOD_TOOLCHAIN, "go.mod"),
+        *dockerfile_pins("FROM golang:1.24.2-alpine AS build\n", "Dockerfile", {}),
+    ]
+    bad = misaligned(pins, required_version(pins))
+    assert format_misalignment(bad, pins) == (
+        "Dockerfile:1: golang:1.24.2-alpine names Go 1.24.2, go.mod requires 1.24.5 "
+        "(go.mod:5 toolchain go1.24.5) — use golang:1.24.5-alpine or newer (the build itself "
+        "would still succeed: go.mod:3 `go 1.24.0` is the minimum that builds, and "
+        'go_version_policy = "go" in [tool.goimage] accepts pins that reach it)'
+    )
+
+
+def test_go_policy_requires_the_go_line() -> None:
+    pins = [
+        *gomod_pins(GOMOD_TOOLCHAIN, "go.mod"),
+        *dockerfile_pins("FROM golang:1.24.2-alpine AS a\nFROM golang:1.23 AS b\n", "D", {}),
+    ]
+    assert required_version(pins, POLICY_GO) == v("1.24.0")
+    assert required_pin(pins, POLICY_GO).source == SOURCE_GO
+    bad = misaligned(pins, required_version(pins, POLICY_GO))
+    assert format_misalignment(bad, pins, POLICY_GO) == (
+        "D:2: golang:1.23 names Go 1.23, go.mod requires 1.24.0 (go.mod:3 go 1.24.0) — "
+        "use golang:1.24.0 or newer"
+    )
+
+
+# [tool.goimage] go_version_policy and go_version_ignore, through pytest ------------------------
+
+DOCS_WORKFLOW = (CORPUS / "release.docs.yml").read_text()
+OLD_CI = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.26.0'
+      - run: go test ./...
+"""
+
+
+def _go_project(pytester: pytest.Pytester, goimage: str, workflows: dict[str, str]) -> None:
+    pytester.makefile(".toml", pyproject="[tool.goimage]\n" + goimage)
+    pytester.path.joinpath("go.mod").write_text(
+        "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.2\n"
+    )
+    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26.2 AS build\nFROM scratch\n")
+    directory = pytester.path / ".github/workflows"
+    directory.mkdir(parents=True)
+    for name, text in workflows.items():
+        (directory / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            'go_version_policy = "tool-chain"\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_policy = 'tool-chain' is not "
+            "a policy (did you mean 'toolchain'?); use \"toolchain\" (the default: pins must reach "
+            'go.mod\'s toolchain line, so what is tested is what ships) or "go" (pins must '
+            "reach its go line, the minimum that builds).",
+        ),
+        (
+            "go_version_policy = 1\n",
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] key 'go_version_policy' must be a "
+            "string, got 1 (int).",
+        ),
+        (
+            'go_version_ignore = "docs.yml"\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] key 'go_version_ignore' must be a list "
+            'of workflow names or workflow:job pairs, such as [[]"docs.yml", "release.yml:docs"[]], '
+            "got 'docs.yml'.",
+        ),
+        (
+            'go_version_ignore = ["release.doc.yml"]\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry 'release.doc.yml' "
+            "names no workflow under .github/workflows/ (did you mean 'release.docs.yml'?); "
+            "workflows found: ci.yml, release.docs.yml. Name a workflow file, or workflow:job "
+            "for one job.",
+        ),
+        (
+            'go_version_ignore = ["release.docs.yml:doc"]\n',
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry "
+            "'release.docs.yml:doc': release.docs.yml has no job 'doc' (did you mean 'docs'?); "
+            "its jobs are docs.",
+        ),
+        (
+            '[[tool.goimage.image]]\ndockerfile = "Dockerfile"\ngo_version_policy = "go"\n',
+            "ERROR: *pyproject.toml: unknown key 'go_version_policy' in [[][[]tool.goimage.image[]][]] #1*",
+        ),
+    ],
+)
+def test_go_version_keys_are_validated(
+    pytester: pytest.Pytester, table: str, expected: str
+) -> None:
+    _go_project(pytester, table, {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([expected])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_go_version_check_names_the_ignore_key_and_what_it_left_out(
+    pytester: pytest.Pytester,
+) -> None:
+    """The docs job is not counted; ci.yml's test job misses the toolchain line only."""
+    _go_project(pytester, "", {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage go-version[]] Dockerfile: 1 Go version pin(s) are older than go.mod "
+            "requires (Go 1.26.2):",
+            ".github/workflows/ci.yml:8: go-version 1.26.0 names Go 1.26.0, go.mod requires "
+            "1.26.2 (go.mod:5 toolchain go1.26.2) — use go-version '1.26.2' or newer (the build "
+            "itself would still succeed: go.mod:3 `go 1.26.0` is the minimum that builds, and "
+            'go_version_policy = "go" in [[]tool.goimage[]] accepts pins that reach it)',
+            "A workflow job that does not build this module can be left out: add "
+            '"ci.yml:test" to go_version_ignore in [[]tool.goimage[]].',
+            "Not counted:",
+            ".github/workflows/release.docs.yml:14: go-version 1.25.1: not counted: job docs "
+            "never runs the Go toolchain on the module (no step runs go "
+            "build/test/vet/run/install/generate/mod, a task runner, a script or a Go build action)",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "table", ['go_version_policy = "go"\n', 'go_version_ignore = ["ci.yml:test"]\n']
+)
+def test_go_policy_or_ignore_entry_lets_the_check_pass(
+    pytester: pytest.Pytester, table: str
+) -> None:
+    _go_project(pytester, table, {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
+    pytester.runpytest("--goimage", "-k", "go-version").assert_outcomes(passed=1)
 
 
 # Requirement, alignment, formatting -----------------------------------------------------------

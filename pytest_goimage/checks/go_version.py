@@ -13,7 +13,10 @@ from ..gomod_pins import read_gomod
 from ..session import GoImageSession
 from ..versions import (
     SOURCE_BINARY,
+    SOURCE_SETUP_GO,
+    SOURCE_SETUP_GO_FILE,
     Pin,
+    format_ignored,
     format_misalignment,
     format_unpinned,
     misaligned,
@@ -21,7 +24,7 @@ from ..versions import (
     required_version,
     unpinned,
 )
-from ..workflow_pins import follow_go_version_files, read_workflows
+from ..workflow_pins import apply_ignore, follow_go_version_files, read_workflows
 from .base import CheckFailed
 
 
@@ -30,7 +33,8 @@ class UnpinnedGoVersionWarning(UserWarning):
 
 
 def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
-    """go.mod, the images' Dockerfiles and every workflow's pins, named relative to the rootdir."""
+    """go.mod, the images' Dockerfiles and every workflow's pins, named relative to the rootdir;
+    the setup-go pins `go_version_ignore` names are marked ignored."""
     root = config.rootdir
     pins = read_gomod(config.project / "go.mod", _relative(config.project / "go.mod", root))
     for image in images:
@@ -38,11 +42,11 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
             image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
         )
     go_mod = config.project / "go.mod"
-    pins += follow_go_version_files(read_workflows(root, relative_to=root), root, go_mod)
+    workflows = follow_go_version_files(read_workflows(root, relative_to=root), root, go_mod)
     if config.project != root:
-        workflows = read_workflows(config.project, relative_to=root)
-        pins += follow_go_version_files(workflows, config.project, go_mod)
-    return pins
+        nested = read_workflows(config.project, relative_to=root)
+        workflows += follow_go_version_files(nested, config.project, go_mod)
+    return pins + apply_ignore(workflows, config.go_version_ignore)
 
 
 def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
@@ -64,8 +68,9 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
 
 
 def run(session: GoImageSession, image: ImageConfig) -> None:
+    policy = session.config.go_version_policy
     pins = collect_pins(session, image)
-    required = required_version(pins)
+    required = required_version(pins, policy)
     floating = unpinned(pins)
     if floating:
         warnings.warn(UnpinnedGoVersionWarning(format_unpinned(floating)), stacklevel=1)
@@ -73,8 +78,25 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     if bad:
         raise CheckFailed(
             f"{image.dockerfile}: {len(bad)} Go version pin(s) are older than go.mod requires "
-            f"(Go {required}):\n{format_misalignment(bad, pins)}"
+            f"(Go {required}):\n{format_misalignment(bad, pins, policy)}" + _ignore_hint(bad, pins)
         )
+
+
+def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
+    """How to leave out a workflow job that does not build the module, and what was left out."""
+    workflow_pins = [p for p in bad if p.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE)]
+    text = ""
+    if workflow_pins:
+        first = workflow_pins[0]
+        entry = first.file.rsplit("/", 1)[-1] + (f":{first.job}" if first.job else "")
+        text += (
+            "\nA workflow job that does not build this module can be left out: add "
+            f'"{entry}" to go_version_ignore in [tool.goimage].'
+        )
+    ignored = format_ignored(pins)
+    if ignored:
+        text += f"\nNot counted:\n{ignored}"
+    return text
 
 
 def _relative(path: Path, root: Path) -> str:

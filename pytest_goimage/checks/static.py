@@ -70,13 +70,14 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     if version is None:
         return ""
     try:
+        policy = session.config.go_version_policy
         pins = config_pins(session.config, [image])
-        required = required_version(pins)
+        required = required_version(pins, policy)
     except GoImageError:
         return ""  # the go-version check reports an unreadable go.mod
     if version.satisfies(required):
         return ""
-    source = required_pin(pins)
+    source = required_pin(pins, policy)
     line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
     builders = [pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version]
     old = misaligned(builders, required)

@@ -1,0 +1,352 @@
+"""What the workflow reader must return for each file of this corpus.
+
+Each file reproduces a shape public Go projects use in `.github/workflows/` (written for this
+corpus, none copied). `tests/test_versions.py::test_workflow_corpus` copies a file into a
+checkout holding GO_MOD and the case's `checkout` files, runs read_workflows,
+follow_go_version_files and apply_ignore, and compares every pin with `pins`: nothing more,
+nothing less, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GO_MOD = "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.8\n"
+
+COUNTED = "counted"  # compared with go.mod
+UNPINNED = "unpinned"  # a warning: no Go version can be read
+IGNORED = "ignored"  # left out, with the reason
+
+NOT_BUILT = (
+    "not counted: job {job} never runs the Go toolchain on the module (no step runs "
+    "go build/test/vet/run/install/generate/mod, a task runner, a script or a Go build action)"
+)
+FLOAT_1_20 = (
+    "unquoted 1.20 is the YAML number 1.2, which is what Actions passes on; quote it: '1.20'"
+)
+
+
+@dataclass(frozen=True)
+class Pinned:
+    line: int  # where the version is written (the matrix value, the env value, ...)
+    job: str
+    written: str  # Pin.raw
+    version: str | None  # the Go version it names; None when none can be read
+    state: str  # COUNTED, UNPINNED or IGNORED
+    why: str | None = None  # the exact note (or, for IGNORED, the reason) when the case checks it
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    shape: str
+    pins: tuple[Pinned, ...]
+    checkout: dict[str, str] = field(default_factory=dict)  # path -> content ("corpus:" + file)
+    ignore: tuple[str, ...] = ()  # go_version_ignore entries
+    absent: str = ""  # what must not be a pin, and why
+
+
+CASES = (
+    Case(
+        "plain.yml",
+        "one job, quoted go-version, go test",
+        (Pinned(10, "test", "1.26.8", "1.26.8", COUNTED, ""),),
+    ),
+    Case(
+        "float-trap.yml",
+        "unquoted 1.20 in a matrix and in with: the YAML number 1.2, so setup-go installs Go 1.2",
+        (
+            Pinned(
+                9,
+                "test",
+                "1.20",
+                "1.2",
+                COUNTED,
+                f"{FLOAT_1_20}; setup-go at line 14 via matrix.go at line 9",
+            ),
+            Pinned(
+                9, "test", "1.21", "1.21", COUNTED, "setup-go at line 14 via matrix.go at line 9"
+            ),
+            Pinned(
+                9, "test", "1.22", "1.22", COUNTED, "setup-go at line 14 via matrix.go at line 9"
+            ),
+            Pinned(21, "build", "1.20", "1.2", COUNTED, FLOAT_1_20),
+        ),
+    ),
+    Case(
+        "go-version-file-gomod.yml",
+        "go-version-file: go.mod, the project's own: aligned by construction",
+        (Pinned(10, "test", "go.mod", None, COUNTED, "follows go.mod: aligned by construction"),),
+    ),
+    Case(
+        "go-version-file-dot-go-version.yml",
+        "go-version-file: .go-version, read from the checkout",
+        (
+            Pinned(
+                11,
+                "unit",
+                ".go-version",
+                "1.26.8",
+                COUNTED,
+                "follows .go-version, which names '1.26.8'",
+            ),
+        ),
+        checkout={".go-version": "1.26.8\n"},
+    ),
+    Case(
+        "go-version-file-tool-versions.yml",
+        "go-version-file: .tool-versions (asdf), its golang line",
+        (
+            Pinned(
+                10,
+                "unit",
+                ".tool-versions",
+                "1.25.3",
+                COUNTED,
+                "follows .tool-versions:2, which names '1.25.3'",
+            ),
+        ),
+        checkout={".tool-versions": "nodejs 22.11.0\ngolang 1.25.3\n"},
+    ),
+    Case(
+        "stable-oldstable.yml",
+        "stable and oldstable float; a go_version_ignore entry leaves one job out",
+        (
+            Pinned(
+                12,
+                "latest",
+                "stable",
+                None,
+                IGNORED,
+                "left out by go_version_ignore entry 'stable-oldstable.yml:latest'",
+            ),
+            Pinned(
+                21, "previous", "oldstable", None, UNPINNED, "'oldstable' floats with Go releases"
+            ),
+        ),
+        ignore=("stable-oldstable.yml:latest",),
+    ),
+    Case(
+        "matrix-exclude.yml",
+        "matrix exclude, whole value and partial combination",
+        (
+            Pinned(9, "test", "1.25", "1.25", COUNTED),
+            Pinned(9, "test", "1.26", "1.26", COUNTED),
+        ),
+        absent="1.21: every combination with go 1.21 is excluded",
+    ),
+    Case(
+        "matrix-include.yml",
+        "matrix include: extends a combination, or adds its own where it would change an original value",
+        (
+            Pinned(8, "test", "1.26", "1.26", COUNTED),
+            Pinned(13, "test", "1.27.0-rc.1", "1.27rc1", COUNTED),
+            Pinned(15, "test", "1.26", "1.26", COUNTED),
+        ),
+    ),
+    Case(
+        "include-only-matrix.yml",
+        "a matrix of include entries only: one combination each",
+        (
+            Pinned(10, "build", "1.26.8", "1.26.8", COUNTED),
+            Pinned(12, "build", "1.25", "1.25", COUNTED),
+        ),
+    ),
+    Case(
+        "env-indirection.yml",
+        "${{ env.X }} from the workflow env, one of them an unquoted 1.20",
+        (
+            Pinned(
+                6,
+                "build",
+                "1.26.8",
+                "1.26.8",
+                COUNTED,
+                "setup-go at line 15 via env.GO_VERSION at line 6",
+            ),
+            Pinned(
+                7,
+                "legacy",
+                "1.20",
+                "1.2",
+                COUNTED,
+                f"{FLOAT_1_20}; setup-go at line 22 via env.GO_OLD at line 7",
+            ),
+        ),
+    ),
+    Case(
+        "matrix-indirection.yml",
+        "job env from ${{ matrix['go'] }}, used as ${{ env.GOVER }}.x",
+        (
+            Pinned(8, "test", "1.25.x", "1.25", COUNTED),
+            Pinned(8, "test", "1.26.x", "1.26", COUNTED),
+        ),
+    ),
+    Case(
+        "reusable-workflow.yml",
+        "a workflow_call workflow: the version is its caller's input",
+        (
+            Pinned(
+                15,
+                "test",
+                "${{ inputs.go-version }}",
+                None,
+                UNPINNED,
+                "inputs.go-version is set by each caller of this reusable workflow, default '1.26' "
+                "at line 7",
+            ),
+        ),
+    ),
+    Case(
+        "reusable-caller.yml",
+        "jobs that call reusable workflows: no steps of their own",
+        (),
+        absent="the go-version input passed to the called workflow: callers are not followed",
+    ),
+    Case(
+        "composite-action-user.yml",
+        "a local composite action wraps setup-go; another job uses a local action to build",
+        (
+            Pinned(
+                18,
+                "generate",
+                "1.26",
+                "1.26",
+                COUNTED,
+                "counted: job generate uses the local action ./.github/actions/codegen (line 19), "
+                "which may run the Go toolchain; list the job in go_version_ignore if it does not",
+            ),
+        ),
+        checkout={
+            ".github/actions/setup-toolchain/action.yml": "corpus:actions/setup-toolchain/action.yml"
+        },
+        absent="the setup-go inside .github/actions/setup-toolchain/action.yml: actions are not read",
+    ),
+    Case(
+        "anchors.yml",
+        "a step anchored and aliased in another job; a with: block built with a merge key",
+        (
+            Pinned(11, "test", "1.26.8", "1.26.8", COUNTED),
+            Pinned(11, "lint", "1.26.8", "1.26.8", COUNTED),
+            Pinned(24, "race", "1.25", "1.25", COUNTED),
+        ),
+    ),
+    Case(
+        "step-if-tip.yml",
+        "setup-go under if: matrix.go_version != 'tip', tip installed by another step",
+        (
+            Pinned(8, "test", "1.25.x", "1.25", COUNTED),
+            Pinned(8, "test", "1.26.x", "1.26", COUNTED),
+        ),
+        absent="tip: the step's condition is false for it",
+    ),
+    Case(
+        "step-if-compound.yml",
+        "conditions with ||, &&, !, parentheses, case-insensitive names and strings, unknown contexts",
+        (
+            Pinned(
+                8, "test", "1.26", "1.26", COUNTED, "setup-go at line 19 via matrix.go at line 8"
+            ),
+            Pinned(
+                8,
+                "test",
+                "1.24",
+                "1.24",
+                COUNTED,
+                "setup-go at line 23 via matrix.go at line 8; may run: its `if: github.event_name "
+                "== 'push' && matrix.go == '1.24'` depends on what is only known when the workflow "
+                "runs (line 21)",
+            ),
+            Pinned(
+                27,
+                "test",
+                "1.26.8",
+                "1.26.8",
+                COUNTED,
+                "may run: its `if: runner.os == 'Linux'` depends on what is only known when the "
+                "workflow runs (line 25)",
+            ),
+        ),
+        absent=(
+            "1.24 and the rc in the first step (false for them), 1.19 (matrix.os is never "
+            "windows-latest, so false whatever the event)"
+        ),
+    ),
+    Case(
+        "release.docs.yml",
+        "a docs job that sets up Go for Hugo only (hugo mod get)",
+        (Pinned(14, "docs", "1.25.1", "1.25.1", IGNORED, NOT_BUILT.format(job="docs")),),
+    ),
+    Case(
+        "golangci-lint.yml",
+        "setup-go then golangci-lint-action, which loads the module",
+        (Pinned(12, "golangci", "1.26", "1.26", COUNTED, ""),),
+    ),
+    Case(
+        "goreleaser.yml",
+        "go-version-file: ./go.mod then goreleaser-action, which builds the module",
+        (
+            Pinned(
+                16,
+                "goreleaser",
+                "./go.mod",
+                None,
+                COUNTED,
+                "follows ./go.mod: aligned by construction",
+            ),
+        ),
+    ),
+    Case(
+        "make-targets.yml",
+        "the build goes through make: counted, saying why",
+        (
+            Pinned(
+                10,
+                "check",
+                "1.26.8",
+                "1.26.8",
+                COUNTED,
+                "counted: job check runs `make lint test` (line 12), and what make runs is not "
+                "read, so it may run the Go toolchain; list the job in go_version_ignore if it "
+                "does not",
+            ),
+        ),
+    ),
+    Case(
+        "tool-install-only.yml",
+        "setup-go only to go install gotip, which then tests the module",
+        (Pinned(12, "gotip", "1.x", "1", IGNORED, NOT_BUILT.format(job="gotip")),),
+    ),
+    Case(
+        "job-if.yml",
+        "a job under if: false, another under a condition on github",
+        (Pinned(18, "upstream-only", "1.26.8", "1.26.8", COUNTED, ""),),
+        absent="1.19: its job never runs",
+    ),
+    Case(
+        "version-ranges.yml",
+        "setup-go version ranges and spellings",
+        (
+            Pinned(8, "test", ">=1.25.0", "1", COUNTED),
+            Pinned(8, "test", "^1.26", "1", COUNTED),
+            Pinned(8, "test", "1.26.x", "1.26", COUNTED),
+            Pinned(8, "test", "~1.25.3", "1.25", COUNTED),
+            Pinned(8, "test", "go1.26.8", "1.26.8", COUNTED),
+            Pinned(8, "test", "1.27.0-rc.1", "1.27rc1", COUNTED),
+        ),
+    ),
+    Case(
+        "matrix-expression.yml",
+        "strategy.matrix from fromJSON(needs...): values known only at run time",
+        (
+            Pinned(
+                19,
+                "test",
+                "${{ matrix.go }}",
+                None,
+                UNPINNED,
+                "job test's matrix is an expression (${{ fromJSON(needs.plan.outputs.matrix) }})",
+            ),
+        ),
+    ),
+)
