@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 
 import pytest
@@ -73,7 +74,8 @@ CASES = [
             ".github/workflows/ci.yml": "jobs: 3\non: push\n",
             "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
         },
-        ["*passed*"],
+        # An odd but valid workflow holds no pin: every check passes, nothing errors.
+        ["*= 4 passed, 5 deselected in *"],
     ),
     Case(
         "entrypoint-is-a-script",
@@ -281,7 +283,7 @@ CASES = [
     Case(
         "build-arg-unknown-image",
         {"Dockerfile": "ARG BASE=alpine:3.22\nFROM ${BASE}\n" + RUN_ENTRY},
-        ["*Dockerfile:2: base image ${BASE} is not on the engine*|*base image*could not be*"],
+        ["*Dockerfile:2: base image ${BASE} is not on the engine*"],
         toml='[tool.goimage]\nbuild_args = { BASE = "alpine:0.0-missing" }\n',
     ),
 ]
@@ -306,8 +308,6 @@ def test_bad_input(pytester: pytest.Pytester, case: Case) -> None:
     assert "Traceback" not in out, out
     assert "INTERNALERROR" not in out, out
     for pattern in case.expected:
-        alternatives = pattern.split("|")
-        assert any(
-            any(__import__("fnmatch").fnmatch(line, alt) for line in out.splitlines())
-            for alt in alternatives
-        ), f"{pattern!r} not in:\n{out}"
+        assert any(fnmatch.fnmatch(line, pattern) for line in out.splitlines()), (
+            f"{pattern!r} not in:\n{out}"
+        )
