@@ -21,6 +21,7 @@ from .dockerfile import (
     parse_dockerfile_leniently,
     parser_directives,
 )
+from .dockerfile_pins import resolved_bases
 from .errors import DockerfileSyntaxError
 from .tracking import ignore_rule_for
 
@@ -66,6 +67,7 @@ def diagnose(
     context: Path,
     context_label: str,
     log_path: Path | None,
+    build_args: Mapping[str, str] | None = None,
 ) -> Diagnosis:
     """Explain a failed build in one paragraph plus the lines that matter."""
     try:
@@ -125,7 +127,7 @@ def diagnose(
             "copy-outside-context",
         )
 
-    base = _base_image_error(trace.error, parsed, text)
+    base = _base_image_error(trace.error, parsed, text, build_args or {})
     if base:
         return Diagnosis(f"{dockerfile_label}:{base[0]}: {base[1]}{log_note}", "base-image")
     go_lines = _go_lines(output)
@@ -418,7 +420,9 @@ def _syntax_directive(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _base_image_error(error: str, parsed: Dockerfile, text: str = "") -> tuple[int, str] | None:
+def _base_image_error(
+    error: str, parsed: Dockerfile, text: str, build_args: Mapping[str, str]
+) -> tuple[int, str] | None:
     if not re.search(
         r"pull access denied|failed to resolve source metadata|repository does not exist|"
         r"failed to do request|no such host|manifest unknown|: not found$",
@@ -436,10 +440,11 @@ def _base_image_error(error: str, parsed: Dockerfile, text: str = "") -> tuple[i
             "directive), or make the image reachable (a registry mirror, or `docker pull` it "
             "where a registry answers)."
         )
-    for stage in parsed.stages:
-        if stage.base and _mentions_image(error, stage.base):
+    for stage, resolved in zip(parsed.stages, resolved_bases(parsed, build_args), strict=True):
+        if resolved and _mentions_image(error, resolved):
+            written = f" ({stage.base} as written)" if resolved != stage.base else ""
             return stage.line, (
-                f"base image {stage.base} is not on the engine and could not be pulled "
+                f"base image {resolved}{written} is not on the engine and could not be pulled "
                 f"({_shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
                 "README), or fix the FROM line."
             )

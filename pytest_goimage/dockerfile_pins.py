@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dockerfile import parse_dockerfile
+from .dockerfile import Dockerfile, parse_dockerfile
 from .errors import DockerfileSyntaxError, GoImageError
 from .versions import (
     MAX_DEPTH,
@@ -75,6 +75,19 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
             if pin is not None:
                 pins.append(pin)
     return pins
+
+
+def resolved_bases(parsed: Dockerfile, build_args: Mapping[str, str]) -> list[str]:
+    """Each stage's FROM reference with global ARGs and `build_args` substituted, as BuildKit
+    resolves it (a name left unresolved expands to nothing, as it does there)."""
+    args: dict[str, _Arg] = {}
+    for instruction in parsed.global_instructions:
+        if instruction.keyword == "ARG":
+            for name, default, origin in _arg_declarations(
+                instruction.args, instruction.line, args, parsed.escape
+            ):
+                args[name] = _Arg(build_args.get(name, default), origin, instruction.line)
+    return [_substitute(stage.base, args, parsed.escape)[0] for stage in parsed.stages]
 
 
 def _arg_declarations(

@@ -316,6 +316,7 @@ class GoImageSession:
                 context=image.context_path,
                 context_label=image.context,
                 log_path=log_path,
+                build_args=image.build_args,
             )
             self.progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
             return {"error": redact(diagnosis.message), "cause": diagnosis.cause}

@@ -283,7 +283,10 @@ CASES = [
     Case(
         "build-arg-unknown-image",
         {"Dockerfile": "ARG BASE=alpine:3.22\nFROM ${BASE}\n" + RUN_ENTRY},
-        ["*Dockerfile:2: base image ${BASE} is not on the engine*"],
+        [
+            "*Dockerfile:2: base image alpine:0.0-missing (${BASE} as written) is not on the"
+            " engine and could not be pulled*"
+        ],
         toml='[tool.goimage]\nbuild_args = { BASE = "alpine:0.0-missing" }\n',
     ),
 ]
