@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: bootstrap demo test lint docker seed clean-docker
+.PHONY: bootstrap demo test lint docker seed clean-standins clean-docker
 
 bootstrap: $(STAMP) docker seed
 
@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 docker:
 	@bash scripts/ensure-docker.sh
 
+# Pulls each base image the example names; builds a labelled stand-in only where the pull fails.
 seed: $(STAMP) docker
 	@bash tests/seed_images.sh
+
+# Removes every stand-in `seed` built (images built FROM one stay).
+clean-standins:
+	@bash tests/seed_images.sh --clean
 
 demo: bootstrap
 	cd example_project && ../$(VENV)/bin/pytest --goimage -v

@@ -39,6 +39,7 @@ from .run_dirs import (
     close_run_dir,
     prune_run_dirs,
     remove_built_images,
+    runs_base,
 )
 from .selection import SelectionError, take_check_args
 from .session import GoImageSession, RunningService
@@ -147,6 +148,7 @@ class _XdistHooks:
 
 
 _IDENTITY_KEY = pytest.StashKey[tuple[str, Path]]()
+_FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 
 
 def _run_identity(config: pytest.Config) -> tuple[str, Path]:
@@ -156,29 +158,20 @@ def _run_identity(config: pytest.Config) -> tuple[str, Path]:
     if _IDENTITY_KEY not in config.stash:
         run_id = new_run_id()
         try:
-            base = _runs_base()
-            prune_run_dirs(base)
-            folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base))
+            base = runs_base(Path(tempfile.gettempdir()))
+            prune_run_dirs(base.path)
+            folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base.path))
             claim_run_dir(folder)
         except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
             raise pytest.UsageError(
                 f"pytest-goimage cannot create its run folder (build logs) under "
-                f"{tempfile.gettempdir()}: {exc.strerror or exc} ({exc.filename}). Point TMPDIR "
+                f"{tempfile.gettempdir()}: {exc.strerror or exc}{where}. Point TMPDIR "
                 "at a folder this user can write."
             ) from None
         config.stash[_IDENTITY_KEY] = (run_id, folder)
+        config.stash[_FALLBACK_KEY] = base.fallback_reason
     return config.stash[_IDENTITY_KEY]
-
-
-def _runs_base() -> Path:
-    """$TMPDIR/pytest-goimage, or a per-user folder beside it when another user owns that."""
-    base = Path(tempfile.gettempdir()) / "pytest-goimage"
-    with contextlib.suppress(OSError):
-        base.mkdir(parents=True, exist_ok=True)
-    if not (base.is_dir() and os.access(base, os.W_OK | os.X_OK)):
-        base = base.with_name(f"pytest-goimage-{os.getuid()}")
-        base.mkdir(parents=True, exist_ok=True)
-    return base
 
 
 def goimage_session(config: pytest.Config) -> GoImageSession:
@@ -436,9 +429,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         ]
     engine = engine_address()
     _, shared = _run_identity(config)
+    fallback = config.stash.get(_FALLBACK_KEY, "")
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine}",
-        f"goimage: build logs in {shared}",
+        f"goimage: build logs in {shared}"
+        + (f" (not in the shared folder: {fallback})" if fallback else ""),
     ]
 
 

@@ -4,19 +4,79 @@ and what is left to clean when a run was killed before its own cleanup."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import shutil
+import stat
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import docker.errors
 
-from .engine import connect, creator_gone, creator_labels
+from .engine import LABEL_PROJECT, connect, creator_gone, creator_labels
 from .errors import CLEANUP_ERRORS, EngineError
 
+RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
 CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it for it)
+IMAGE_REPOSITORY = "goimage/"  # every tag the plugin makes: goimage/<project>-<dockerfile>:<run>
+
+
+@dataclass(frozen=True)
+class RunsBase:
+    """The folder that holds every run's folder, and why the shared one was not used."""
+
+    path: Path
+    fallback_reason: str = ""  # "" when `path` is $TMPDIR/pytest-goimage itself
+
+
+def runs_base(tmp: Path) -> RunsBase:
+    """`tmp`/pytest-goimage when this user owns it and nobody else can write to it, else a
+    per-user `tmp`/pytest-goimage-<uid> beside it (made with mode 0700).
+
+    A run removes the images that earlier runs' folders list, so a folder another user can write
+    to could make it remove any image. Raises PermissionError when the per-user folder is not
+    this user's alone either.
+    """
+    shared = tmp / RUNS_FOLDER
+    with contextlib.suppress(OSError):
+        shared.mkdir(mode=0o755, parents=True, exist_ok=True)
+    why = untrusted_reason(shared)
+    if not why:
+        return RunsBase(shared)
+    own = tmp / f"{RUNS_FOLDER}-{os.getuid()}"
+    own.mkdir(mode=0o700, parents=True, exist_ok=True)
+    why_own = untrusted_reason(own)
+    if why_own:
+        raise PermissionError(
+            errno.EACCES,
+            f"{own} {why_own}, and {shared} {why}; another user could make a run remove any "
+            "image through either",
+        )
+    return RunsBase(own, f"{shared} {why}")
+
+
+def untrusted_reason(folder: Path) -> str:
+    """Why `folder` cannot be trusted with a run's records ("" when it can): it must be a real
+    folder that this user owns and that neither its group nor others can write to."""
+    try:
+        info = os.lstat(folder)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder"
+    if info.st_uid != os.getuid():
+        return f"is owned by uid {info.st_uid}, not by this user (uid {os.getuid()})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"is writable by other users (mode {stat.S_IMODE(info.st_mode):o})"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "is not writable by this user"
+    return ""
 
 
 def claim_run_dir(folder: Path) -> None:
@@ -68,37 +128,53 @@ def _closed_or_unowned(folder: Path) -> bool:
 
 def built_tags(shared_dir: Path) -> list[str]:
     """Tags of the images a run built (all workers), from its shared build records."""
-    tags = []
+    return [tag for tag, _ in _built_images(shared_dir)]
+
+
+def _built_images(shared_dir: Path) -> list[tuple[str, str]]:
+    # (tag, project) per build record; a record from before images were labelled has no project.
+    built = []
     for record in sorted(shared_dir.glob("*.build.json")):
         with contextlib.suppress(OSError, ValueError):
             outcome = json.loads(record.read_text())
             if isinstance(outcome, dict) and "tag" in outcome:
-                tags.append(str(outcome["tag"]))
-    return tags
+                built.append((str(outcome["tag"]), str(outcome.get("project", ""))))
+    return built
 
 
-def remove_images(client: Any, tags: list[str]) -> bool:
-    """Untag and remove `tags` (BuildKit's cache keeps the next build fast); False when the
-    engine stopped answering before all were handled."""
-    for tag in tags:
+def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
+    """Untag and remove the images the run of `shared_dir` built (BuildKit's cache keeps the next
+    build fast); returns the tags removed, or None when the engine stopped answering first.
+
+    Only tags the plugin makes for that run (`goimage/…:<run id>`) on images labelled with the
+    project the record names are touched, whatever else a record lists.
+    """
+    run_id = shared_dir.name.split("-", 1)[0]
+    removed = []
+    for tag, project in _built_images(shared_dir):
+        if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
+            continue
         try:
+            labels = client.images.get(tag).labels or {}
+            if labels.get(LABEL_PROJECT) != project:
+                continue  # not an image this plugin built for that project
             client.images.remove(tag, noprune=False)
+            removed.append(tag)
         except docker.errors.APIError:
             continue  # already gone, or in use by another run's container
         except CLEANUP_ERRORS:
-            return False  # the engine went away: the rest would fail the same way
-    return True
+            return None  # the engine went away: the rest would fail the same way
+    return removed
 
 
 def remove_built_images(shared_dir: Path) -> None:
     """At the end of a run: remove what it built, then mark the run closed."""
-    tags = built_tags(shared_dir)
-    if tags:
+    if built_tags(shared_dir):
         try:
             client = connect()
         except EngineError:
             return  # left for the next run (see remove_abandoned_images)
-        if not remove_images(client, tags):
+        if remove_images(client, shared_dir) is None:
             return
     close_run_dir(shared_dir)
 
@@ -108,7 +184,7 @@ def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
     is gone): remove them, and mark those runs closed. Never a live run's images."""
     removed: list[str] = []
     for folder in _subfolders(base):
-        if folder == own or _closed_or_unowned(folder):
+        if folder == own or _closed_or_unowned(folder) or untrusted_reason(folder):
             continue
         try:
             owner = json.loads((folder / OWNER_FILE).read_text())
@@ -116,8 +192,8 @@ def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
             continue
         if not isinstance(owner, dict) or not creator_gone(owner):
             continue
-        tags = built_tags(folder)
-        if remove_images(client, tags):
+        tags = remove_images(client, folder)
+        if tags is not None:
             removed += tags
             close_run_dir(folder)
     return removed

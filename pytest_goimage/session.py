@@ -25,6 +25,7 @@ from .config import GoImageConfig, ImageConfig
 from .diagnose import declared_args, diagnose, undeclared_build_args
 from .engine import (
     LABEL_PREFIX,
+    LABEL_PROJECT,
     connect,
     engine_address,
     engine_host,
@@ -291,7 +292,11 @@ class GoImageSession:
             tag=tag,
             build_args=image.build_args,
             target=image.target,
-            labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile},
+            # The run-end cleanup removes only images that carry the project its record names.
+            labels={
+                f"{LABEL_PREFIX}.dockerfile": image.dockerfile,
+                LABEL_PROJECT: str(self.config.project),
+            },
         )
         builder = chosen_builder() or image.builder
         step_progress = lambda step: self.progress(image.dockerfile, redact(step), True)  # noqa: E731
@@ -332,6 +337,7 @@ class GoImageSession:
             "steps": result.steps,
             "cached_steps": result.cached_steps,
             "log_path": str(log_path),
+            "project": str(self.config.project),
         }
 
     def _declared_anywhere(self, build_arg: str) -> bool:

@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# Build offline stand-ins for the base images that example_project's
-# Dockerfiles name, because no image registry can be reached here:
+# Make sure the base images that example_project's Dockerfiles name are on the engine:
 #
 #   golang:<host go version>-alpine   e.g. golang:1.26.8-alpine
 #   golang:<major.minor>-alpine       e.g. golang:1.26-alpine
 #   alpine:3.22
 #
-# A tag is only built when `docker image inspect <tag>` fails, so a real
-# image always wins and a second run does nothing. The Go builder is made
-# from the host's own Go tree plus Debian's busybox-static; it carries the
-# host's GOPROXY/GOSUMDB/GONOSUMDB/GOFLAGS and CA bundle so that
-# `go mod download` in a build step reaches the module proxy the way the
-# host does. Every stand-in is labelled io.github.pytest-goimage.standin=true.
+# A real image always wins: a tag that holds a real image is left alone, and any other tag is
+# pulled first. Only when the pull fails (no registry can be reached, as on this project's CI
+# machines) is an offline stand-in built under the tag, with a warning on stderr, because
+# BuildKit uses a local tag before it pulls: every project on this engine then builds on the
+# stand-in until `make clean-standins` (this script with --clean) removes it. A stand-in found
+# from an earlier run is replaced by the real image as soon as a pull succeeds.
 #
-# Prints one line per tag: "<tag>: present" or "<tag>: built".
+# The Go builder stand-in is made from the host's own Go tree plus Debian's busybox-static; it
+# carries the host's GOPROXY/GOSUMDB/GONOSUMDB/GOFLAGS and CA bundle so that `go mod download`
+# in a build step reaches the module proxy the way the host does. Every stand-in is labelled
+# io.github.pytest-goimage.standin=true and io.github.pytest-goimage.standin.for=<its tags>.
+#
+# Prints one line per tag: "<tag>: present" (a real image), "<tag>: pulled",
+# "<tag>: stand-in built" or "<tag>: stand-in kept". With --clean, "<tag>: removed" per stand-in
+# tag: only tags that an image labelled as a stand-in names in its standin.for label, so images
+# built FROM a stand-in (they inherit its labels) stay.
 # Environment:
-#   SEED_BUSYBOX   path of a static busybox to use instead of /bin/busybox
+#   SEED_BUSYBOX        path of a static busybox to use instead of /bin/busybox
+#   SEED_PULL_TIMEOUT   seconds a registry may take to start answering a pull (default 20); a
+#                       pull that has started downloading may take as long as it needs
+#   SEED_GO_TAGS, SEED_ALPINE_TAGS
+#                       space-separated tags to seed instead of the ones above ("" for none)
+#   SEED_STANDIN_VALUE  value of the standin label to write and to --clean (default "true")
 set -euo pipefail
 
 log() { printf 'seed_images: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+STANDIN_LABEL=io.github.pytest-goimage.standin
+standin_value=${SEED_STANDIN_VALUE:-true}
+pull_timeout=${SEED_PULL_TIMEOUT:-20}
+[[ "$pull_timeout" =~ ^[1-9][0-9]*$ ]] || die "SEED_PULL_TIMEOUT=$pull_timeout is not a whole number of seconds"
 
 if [[ -x /usr/bin/docker ]]; then
     # The distribution CLI drives BuildKit; a CLI without buildx cannot.
@@ -39,41 +56,156 @@ if command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 
-GO=$(command -v go || true)
-[[ -n "$GO" ]] || { [[ -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go; } \
-    || die "no Go toolchain on PATH (needed for the golang stand-in)"
+# The tags `tag` is a stand-in for ("" when it is absent or a real image). An image built FROM
+# a stand-in inherits its labels, so a stand-in is one whose standin.for names the tag itself.
+standin_for() {
+    local tag=$1 labels
+    labels=$("${DOCKER[@]}" image inspect --format \
+        "{{ index .Config.Labels \"$STANDIN_LABEL\" }}|{{ index .Config.Labels \"$STANDIN_LABEL.for\" }}" \
+        "$tag" 2>/dev/null) || return 0
+    [[ "${labels%%|*}" == "$standin_value" ]] || return 0
+    local named=" ${labels#*|} "
+    [[ "$named" == *" $tag "* ]] && printf '%s\n' "${labels#*|}"
+    return 0
+}
 
-go_version=$("$GO" env GOVERSION)   # e.g. go1.26.8
-go_version=${go_version#go}
-go_version=${go_version%% *}
-[[ "$go_version" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] \
-    || die "cannot use host Go version '$go_version' as an image tag (need a release such as 1.26.8)"
-go_minor=$(cut -d. -f1,2 <<<"$go_version")
+if [[ "${1:-}" == "--clean" ]]; then
+    mapfile -t tags < <("${DOCKER[@]}" image ls --filter "label=$STANDIN_LABEL=$standin_value" \
+        --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' | sort -u)
+    for tag in "${tags[@]}"; do
+        [[ -n "$(standin_for "$tag")" ]] || continue
+        "${DOCKER[@]}" image rm "$tag" >/dev/null
+        echo "$tag: removed"
+    done
+    exit 0
+fi
+[[ $# -eq 0 ]] || die "unknown argument '$1' (the only one is --clean)"
 
-go_tags=("golang:${go_version}-alpine")
-[[ "$go_minor" != "$go_version" ]] && go_tags+=("golang:${go_minor}-alpine")
-alpine_tags=("alpine:3.22")
+work=$(mktemp -d "${TMPDIR:-/tmp}/seed-images.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 
-image_present() { "${DOCKER[@]}" image inspect "$1" >/dev/null 2>&1; }
+if [[ -v SEED_GO_TAGS ]]; then
+    read -r -a go_tags <<<"$SEED_GO_TAGS"
+else
+    GO=$(command -v go || true)
+    [[ -n "$GO" ]] || { [[ -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go; } \
+        || die "no Go toolchain on PATH (needed for the golang stand-in)"
+    go_version=$("$GO" env GOVERSION)   # e.g. go1.26.8
+    go_version=${go_version#go}
+    go_version=${go_version%% *}
+    [[ "$go_version" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] \
+        || die "cannot use host Go version '$go_version' as an image tag (need a release such as 1.26.8)"
+    go_minor=$(cut -d. -f1,2 <<<"$go_version")
+    go_tags=("golang:${go_version}-alpine")
+    [[ "$go_minor" != "$go_version" ]] && go_tags+=("golang:${go_minor}-alpine")
+fi
+if [[ -v SEED_ALPINE_TAGS ]]; then
+    read -r -a alpine_tags <<<"$SEED_ALPINE_TAGS"
+else
+    alpine_tags=("alpine:3.22")
+fi
 
+# The registry a tag is pulled from, as the docker CLI reads a reference.
+registry_of() {
+    local first=${1%%/*}
+    if [[ "$1" == */* && ( "$first" == *.* || "$first" == *:* || "$first" == localhost ) ]]; then
+        echo "$first"
+    else
+        echo docker.io
+    fi
+}
+
+# Pull `tag`; on failure pull_error says why. The pull is given up when the registry has not
+# answered within SEED_PULL_TIMEOUT seconds (a dropped connection would otherwise hang the
+# daemon's dial for minutes); once it answers ("<tag>: Pulling from ..."), the download may
+# take as long as it needs.
+pull_error=""
+silent_registries=" "
+pull() {
+    local tag=$1 out=$work/pull.out registry pid ticks=0
+    registry=$(registry_of "$tag")
+    if [[ "$silent_registries" == *" $registry "* ]]; then
+        pull_error="$registry did not answer an earlier pull"
+        return 1
+    fi
+    : >"$out"
+    "${DOCKER[@]}" pull "$tag" >"$out" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if (( ticks >= pull_timeout * 10 )) && ! grep -q -e ': Pulling from ' -e '^Digest: ' "$out"; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            silent_registries+="$registry "
+            pull_error="$registry did not answer within ${pull_timeout}s"
+            return 1
+        fi
+        sleep 0.1
+        ticks=$((ticks + 1))
+    done
+    if wait "$pid"; then
+        return 0
+    fi
+    pull_error=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1)
+    pull_error=${pull_error:-docker pull exited without saying why}
+    return 1
+}
+
+# Decide each tag: a real image stays, the rest are pulled; what cannot be pulled is kept as
+# (or built into) a stand-in.
+declare -A state=()
 missing_go=()
 missing_alpine=()
-for t in "${go_tags[@]}"; do image_present "$t" || missing_go+=("$t"); done
-for t in "${alpine_tags[@]}"; do image_present "$t" || missing_alpine+=("$t"); done
+seed_tag() {
+    local tag=$1 kind=$2 old_id="" was_standin
+    if ! "${DOCKER[@]}" image inspect "$tag" >/dev/null 2>&1; then
+        was_standin=absent
+    elif [[ -n "$(standin_for "$tag")" ]]; then
+        was_standin=yes
+        old_id=$("${DOCKER[@]}" image inspect --format '{{.Id}}' "$tag")
+    else
+        state[$tag]=present
+        return
+    fi
+    if pull "$tag"; then
+        state[$tag]=pulled
+        if [[ -n "$old_id" ]]; then
+            # The replaced stand-in, unless another tag still names it.
+            "${DOCKER[@]}" image rm "$old_id" >/dev/null 2>&1 || true
+        fi
+        return
+    fi
+    if [[ "$was_standin" == yes ]]; then
+        state[$tag]="stand-in kept"
+        log "WARNING: $tag cannot be pulled ($pull_error); keeping the offline stand-in under that tag. Every build on this engine that names $tag uses it until \`make clean-standins\` removes it."
+        return
+    fi
+    log "WARNING: $tag cannot be pulled ($pull_error); building an offline stand-in under that tag. Every build on this engine that names $tag uses it until \`make clean-standins\` removes it."
+    state[$tag]="stand-in built"
+    if [[ "$kind" == go ]]; then missing_go+=("$tag"); else missing_alpine+=("$tag"); fi
+}
+for t in "${go_tags[@]}"; do seed_tag "$t" go; done
+for t in "${alpine_tags[@]}"; do seed_tag "$t" alpine; done
 
-report_present() {
-    local t m
-    for t in "$@"; do
-        for m in "${missing_go[@]}" "${missing_alpine[@]}"; do
-            [[ "$t" == "$m" ]] && continue 2
-        done
-        echo "$t: present"
+report() {
+    local t
+    for t in "${go_tags[@]}" "${alpine_tags[@]}"; do
+        "${DOCKER[@]}" image inspect "$t" >/dev/null 2>&1 || die "$t is still missing"
+        echo "$t: ${state[$t]}"
     done
 }
 
 if (( ${#missing_go[@]} == 0 && ${#missing_alpine[@]} == 0 )); then
-    report_present "${go_tags[@]}" "${alpine_tags[@]}"
+    report
     exit 0
+fi
+
+if (( ${#missing_go[@]} > 0 )) && [[ -z "${GO:-}" ]]; then
+    GO=$(command -v go || true)
+    [[ -n "$GO" ]] || { [[ -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go; } \
+        || die "no Go toolchain on PATH (needed for the golang stand-in)"
+    go_version=$("$GO" env GOVERSION)
+    go_version=${go_version#go}
+    go_version=${go_version%% *}
 fi
 
 # ---------------------------------------------------------------- busybox --
@@ -114,9 +246,6 @@ fi
 # ---------------------------------------------------------- build context --
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 [[ -s "$ca_bundle" ]] || die "host CA bundle $ca_bundle is missing"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/seed-images.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 
 # Files shared by both images: busybox, CA bundle, minimal user database.
 make_rootfs() {
@@ -191,7 +320,7 @@ ENV GOTOOLCHAIN=local \\
 ${env_lines}WORKDIR /go
 LABEL org.opencontainers.image.description=$(dq "$desc") \\
       org.opencontainers.image.version=$(dq "$go_version") \\
-      io.github.pytest-goimage.standin="true" \\
+      io.github.pytest-goimage.standin=$(dq "$standin_value") \\
       io.github.pytest-goimage.standin.for=$(dq "${missing_go[*]}")
 CMD ["/bin/sh"]
 EOF
@@ -216,7 +345,7 @@ RUN mkdir -p /tmp /root /usr/local/bin /usr/bin /sbin /usr/sbin \\
  && chmod 1777 /tmp
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LABEL org.opencontainers.image.description=$(dq "$desc") \\
-      io.github.pytest-goimage.standin="true" \\
+      io.github.pytest-goimage.standin=$(dq "$standin_value") \\
       io.github.pytest-goimage.standin.for=$(dq "${missing_alpine[*]}")
 CMD ["/bin/sh"]
 EOF
@@ -226,11 +355,4 @@ EOF
     done
 fi
 
-for t in "${go_tags[@]}" "${alpine_tags[@]}"; do
-    state=present
-    for m in "${missing_go[@]}" "${missing_alpine[@]}"; do
-        [[ "$t" == "$m" ]] && state=built
-    done
-    image_present "$t" || die "$t is still missing after the build"
-    echo "$t: $state"
-done
+report
