@@ -294,7 +294,14 @@ def text_lines(text: str) -> list[str]:
 
 
 def read_text(path: Path, name: str, error: type[GoImageError]) -> str:
+    """The file's text; `error` naming the file and the fix when it cannot be read as UTF-8."""
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{name}: cannot read ({exc}).") from None
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}), and Docker, Go and GitHub Actions read this file as UTF-8. Save it "
+            "as UTF-8, or check that it is the file you meant."
+        ) from None
+    except OSError as exc:
+        raise error(f"{name}: cannot read ({exc.strerror or exc}).") from None

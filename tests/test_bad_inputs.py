@@ -40,7 +40,11 @@ CASES = [
     Case(
         "garbage-dockerfile",
         {"Dockerfile": bytes(range(256)) * 4},
-        ["*[[]goimage build[]] Dockerfile*"],
+        [
+            "*[[]goimage go-version[]] Dockerfile: not UTF-8 text (byte 0x80 at offset 128), and"
+            " Docker, Go and GitHub Actions read this file as UTF-8.*",
+            "*[[]goimage build[]] Dockerfile:1: Dockerfile syntax error: unknown instruction: *",
+        ],
     ),
     Case(
         "dockerfile-is-a-directory",
