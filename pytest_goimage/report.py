@@ -12,12 +12,13 @@ import math
 import os
 import secrets
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .secrets_scan import redact, redact_all
 from .units import format_size
 
 SCHEMA_ID = "pytest-goimage/v1"
@@ -128,10 +129,12 @@ def build_report(
     *,
     interrupted: bool = False,
     failed_tests: Sequence[str] = (),
+    secrets: Collection[str] = (),
 ) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
     check passed (none ran, or all were skipped), when the run was interrupted (then also `"interrupted": true`), or
-    when other tests of the run failed (listed in `failed_tests`)."""
+    when other tests of the run failed (listed in `failed_tests`). Every string in it is
+    masked (`secrets` and known token formats)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -151,7 +154,8 @@ def build_report(
     if failed_tests:
         report["failed_tests"] = list(failed_tests)
     report["images"] = [_image_dict(image) for image in images]
-    return report
+    masked: dict[str, Any] = redact_all(report, secrets)
+    return masked
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:
@@ -430,9 +434,13 @@ def _md_code(text: str) -> str:
 
 
 def markdown_summary(
-    images: list[ImageRecord], failed_tests: Sequence[str] = (), interrupted: bool = False
+    images: list[ImageRecord],
+    failed_tests: Sequence[str] = (),
+    interrupted: bool = False,
+    secrets: Collection[str] = (),
 ) -> str:
-    """The summary table as GitHub-flavoured Markdown, failures listed below it."""
+    """The summary table as GitHub-flavoured Markdown, failures listed below it, with
+    `secrets` and known token formats masked."""
     out = ["### pytest-goimage", "", f"**{_counts_title(images, interrupted)}**", ""]
     if images:
         out += [
@@ -464,9 +472,11 @@ def markdown_summary(
             if check.outcome in _BAD:
                 failures.append(
                     f"- {_EMOJI[check.outcome]} {_md_code(image.dockerfile)} **{name}** "
-                    f"({check.outcome}): {_md_code(_first_line(check.message))}"
+                    f"({check.outcome}): {_md_code(_first_line(redact(check.message, secrets)))}"
                 )
-    failures += [f"- {_EMOJI[FAILED]} test {_md_code(test)} failed" for test in failed_tests]
+    failures += [
+        f"- {_EMOJI[FAILED]} test {_md_code(redact(test, secrets))} failed" for test in failed_tests
+    ]
     if failures:
         out += ["", "**Failures**", "", *failures]
     return "\n".join(out) + "\n"

@@ -410,6 +410,28 @@ def test_markdown_escapes_pipes_and_backticks() -> None:
     assert "`` use `a \\| b` here ``" in markdown
 
 
+TOKEN = "ghp_" + "Zy9" * 12
+
+
+def test_report_and_markdown_mask_secrets_by_value_and_by_format() -> None:
+    """A check message that quotes a layer instruction: JSON and Markdown show neither the
+    configured secret nor a token that only its format gives away."""
+    message = f"RUN |2 NPM_TOKEN=s3cr3t-Value-9f8e GH={TOKEN} /bin/sh -o pipefail -c make"
+    image = passing_image(checks={"size": CheckRecord("failed", message)})
+    masked = "RUN |2 NPM_TOKEN=*** GH=*** /bin/sh -o pipefail -c make"
+    report = build_report(
+        [image], failed_tests=[f"test_x.py::test_y[{TOKEN}]"], secrets={"s3cr3t-Value-9f8e"}
+    )
+    assert report["images"][0]["checks"]["size"]["message"] == masked
+    assert report["failed_tests"] == ["test_x.py::test_y[***]"]
+    markdown = markdown_summary(
+        [image], [f"test_x.py::test_y[{TOKEN}]"], secrets={"s3cr3t-Value-9f8e"}
+    )
+    assert f"(failed): `{masked.replace('|', chr(92) + '|')}`" in markdown
+    assert "test `test_x.py::test_y[***]` failed" in markdown
+    assert "s3cr3t" not in markdown and TOKEN not in markdown
+
+
 def test_junit_properties_known_values_only() -> None:
     assert junit_properties(passing_image()) == [
         ("image", "goimage/backend:3f2a"),

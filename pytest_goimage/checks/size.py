@@ -16,6 +16,7 @@ from ..config import ImageConfig
 from ..image import BuiltImage
 from ..layers import wasted
 from ..locks import cache_dir, file_lock
+from ..secrets_scan import secret_redactor
 from ..session import GoImageSession
 from ..units import format_size
 from .base import CheckFailed, require_image
@@ -138,9 +139,13 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
 
 def explain_size(session: GoImageSession, built: BuiltImage) -> str:
     """The largest layers with the instruction that made each, and wasted bytes."""
+    image = session.config.image(built.dockerfile)
+    # An instruction carries the RUN's build arguments (`RUN |1 TOKEN=... /bin/sh -o pipefail
+    # -c ...`): masked before it is cut short, or a cut secret would no longer match.
+    redact = secret_redactor(image.build_args, image.env)
     lines = ["Largest layers:"]
     for layer in sorted(built.layers, key=lambda layer: -layer.size)[:TOP_LAYERS]:
-        lines.append(f"    {format_size(layer.size):>9}  {layer.instruction[:110]}")
+        lines.append(f"    {format_size(layer.size):>9}  {redact(layer.instruction)[:110]}")
     try:
         files = built.layer_files()
     except (docker.errors.APIError, tarfile.TarError, OSError, ValueError) as exc:
@@ -164,7 +169,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
         for item in waste[:TOP_LAYERS]:
             reason = item.reason
             if len(made) == len(files):  # item.later indexes `files`, so `made` too
-                reason = f"{item.action} by `{made[item.later][:80]}`"
+                reason = f"{item.action} by `{redact(made[item.later])[:80]}`"
             lines.append(f"    {format_size(item.size):>9}  /{item.path} ({reason})")
     else:
         lines.append("Wasted: 0 B (no file is deleted or overwritten by a later layer)")
