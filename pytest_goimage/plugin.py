@@ -32,7 +32,14 @@ from .report import (
     verified,
     write_report,
 )
-from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults, config_secrets, masked_report
+from .results import (
+    PROP_CHECK,
+    PROP_DOCKERFILE,
+    RunResults,
+    collect_only_note,
+    config_secrets,
+    masked_report,
+)
 from .run_dirs import (
     built_tags,
     claim_run_dir,
@@ -497,6 +504,8 @@ class _ResultsReporter:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            return  # nothing ran: no verdict to write (the stale report is already gone)
         if not self.results.images and not self.selected and not path:
             return
         records = self.records()
@@ -560,6 +569,9 @@ class _ResultsReporter:
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            terminalreporter.write_line(collect_only_note(self.selected, path))
+            return
         records = self.records()
         note = self._baseline_note(records)
         if note:

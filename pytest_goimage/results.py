@@ -69,6 +69,18 @@ def masked_report(
     return masked
 
 
+def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
+    """What a `--collect-only` run says instead of a summary: how many checks it found, and
+    that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
+    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
+    counted = (
+        f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
+        f"image{'s' if len(images) != 1 else ''} collected"
+    )
+    written = f", so no JSON report was written to {report_path}" if report_path else ""
+    return f"goimage: --collect-only ran no check ({counted}){written}"
+
+
 class RunResults:
     """Per image, the facts and each check's outcome as reported."""
 

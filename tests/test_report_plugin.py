@@ -262,3 +262,34 @@ def test_runs_without_goimage_add_nothing(
     result.assert_outcomes(passed=2)
     assert "goimage summary" not in result.stdout.str(), result.stdout.str()
     assert not summary.exists()
+
+
+def test_collect_only_runs_nothing_and_reports_nothing(
+    pytester: pytest.Pytester, tiny_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--collect-only lists what would run; no summary of failures, no report, no step
+    summary, and an earlier report is gone (a gate reading it fails closed)."""
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.big"]\n'
+    )
+    report_path = pytester.path / "goimage.json"
+    report_path.write_text('{"schema": "pytest-goimage/v1", "outcome": "passed", "images": []}')
+    summary = pytester.path / "step-summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = pytester.runpytest_subprocess(
+        "--goimage", "--collect-only", "-q", "-k", "not health", f"--goimage-report={report_path}"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        [
+            "Dockerfile::go-version",
+            "Dockerfile.big::bucket",
+            "goimage: --collect-only ran no check (16 checks of 2 images collected), so no "
+            f"JSON report was written to {report_path}",
+            "16/18 tests collected (2 deselected) in *",
+        ]
+    )
+    assert "goimage summary" not in result.stdout.str()
+    assert not report_path.exists()
+    assert summary.read_text() == "earlier step\n"
