@@ -381,6 +381,53 @@ def test_summary_checks_wrap_under_the_dockerfile_column() -> None:
     assert tokens == [f"{name}:ok" for name in ALL_CHECKS]
 
 
+PAYMENTS = "scripts/ci/images/services/payments-{}/build/docker/Dockerfile"
+
+
+def shown_names(lines: list[str]) -> list[str]:
+    return [line.split()[1] for line in lines if line.startswith(("PASS", "FAIL", "SKIP"))]
+
+
+@pytest.mark.parametrize(
+    ("width", "names"),
+    [
+        (80, ["…api…Dockerfile", "…worker…Dockerfile", "Dockerfile"]),
+        (100, ["…/payments-api/…/Dockerfile", "…/payments-worker/…/Dockerfile", "Dockerfile"]),
+        (
+            120,
+            [
+                "scripts/ci/im…payments-api/build/docker/Dockerfile",
+                "scripts/ci…payments-worker/build/docker/Dockerfile",
+                "Dockerfile",
+            ],
+        ),
+    ],
+)
+def test_summary_names_that_share_a_prefix_and_suffix_stay_distinct(
+    width: int, names: list[str]
+) -> None:
+    """Cut in the middle, both used to read `scripts/ci/…r/Dockerfile` at 80 columns."""
+    images = [passing_image(PAYMENTS.format("api")), passing_image(PAYMENTS.format("worker"))]
+    lines = summary_lines([*images, passing_image("Dockerfile")], width=width)
+    assert shown_names(lines) == names
+    assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+@pytest.mark.parametrize(
+    "names",
+    [
+        [PAYMENTS.format("api"), PAYMENTS.format("worker"), PAYMENTS.format("api-v2")],
+        ["services/a/build/Dockerfile.prod", "services/a/build/Dockerfile.dev"],
+        [f"deploy/{'x' * 40}/Dockerfile", f"deploy/{'x' * 40}z/Dockerfile", "Dockerfile"],
+        [f"{team}/cmd/server/build/Dockerfile" for team in ("billing", "billing-eu", "search")],
+    ],
+)
+def test_summary_names_are_distinct_at_every_width(width: int, names: list[str]) -> None:
+    shown = shown_names(summary_lines([passing_image(name) for name in names], width=width))
+    assert len(set(shown)) == len(names), shown
+
+
 def test_summary_of_no_images() -> None:
     assert summary_lines([]) == ["goimage summary: 0 images, 0 passed, 0 failed"]
 
