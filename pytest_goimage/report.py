@@ -307,7 +307,7 @@ def _distinct_names(names: list[str], width: int) -> list[str]:
     (`…/payments-api/…/Dockerfile`) whenever the usual middle cut would hide that part;
     names cut alike always do. Such names share one form where one form fits them all."""
     short = [_middle_ellipsis(name, width) for name in names]
-    helped: dict[int, list[str]] = {}
+    helped: dict[int, list[str | None]] = {}
     for index, name in enumerate(names):
         if len(name) <= width:
             continue
@@ -316,12 +316,11 @@ def _distinct_names(names: list[str], width: int) -> list[str]:
         collides = any(short[names.index(o)] == short[index] for o in others)
         if collides or (alike and _differing_part(name, alike) not in short[index]):
             helped[index] = _around_difference(name, alike or others, width)
-    for form in range(len(_FORMS)):
-        if all(forms[form] is not None for forms in helped.values()):
-            for index, forms in helped.items():
-                short[index] = forms[form] or ""
-            return short
-    return short  # unreachable: the last form always fits
+    # The most telling form that fits every helped name (the last one always fits).
+    form = next(f for f in range(len(_FORMS)) if all(forms[f] for forms in helped.values()))
+    for index, forms in helped.items():
+        short[index] = forms[form] or short[index]
+    return short
 
 
 def _first(name: str) -> str:
