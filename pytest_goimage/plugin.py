@@ -35,6 +35,7 @@ from .report import (
 from .results import (
     PROP_CHECK,
     PROP_DOCKERFILE,
+    PROP_MESSAGE,
     RunResults,
     collect_only_note,
     config_secrets,
@@ -245,7 +246,8 @@ class GoImageCheckItem(pytest.Item):
     def runtest(self) -> None:
         session = goimage_session(self.config)
         try:
-            self.check.run(session, self.image)
+            checked = self.check.run(session, self.image)
+            self.user_properties.append((PROP_MESSAGE, checked))
         except CheckSkipped as exc:
             pytest.skip(str(exc))
         except EngineError:

@@ -17,6 +17,7 @@ from .secrets_scan import redact, redact_all, secret_values
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
+PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
 # Report property -> (ImageRecord field, conversion); the properties also become JUnit's.
 FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "image": ("tag", str),
@@ -103,8 +104,9 @@ class RunResults:
         previous = image.checks.get(check)
         if previous is not None and previous.outcome in ("failed", "error"):
             return  # a teardown error must not hide the call's failure
+        message = str(props.get(PROP_MESSAGE, "")) if report.passed else _message(report)
         image.checks[check] = CheckRecord(
-            outcome=outcome, message=_message(report), seconds=round(report.duration, 3)
+            outcome=outcome, message=message, seconds=round(report.duration, 3)
         )
 
     def _image(self, dockerfile: str) -> ImageRecord:
@@ -164,8 +166,6 @@ def _outcome(report: pytest.TestReport) -> str:
 
 
 def _message(report: pytest.TestReport) -> str:
-    if report.passed:
-        return ""
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
     return report.longreprtext.strip()

@@ -63,7 +63,7 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
     return pins
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     pins = collect_pins(session, image)
     required = required_version(pins)
     floating = unpinned(pins)
@@ -75,6 +75,7 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: {len(bad)} Go version pin(s) are older than go.mod requires "
             f"(Go {required}):\n{format_misalignment(bad, pins)}"
         )
+    return f"{len(pins)} Go version pin(s) agree with go.mod, which requires Go {required}"
 
 
 def _relative(path: Path, root: Path) -> str:

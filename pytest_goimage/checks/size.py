@@ -98,7 +98,7 @@ def baseline_size(image: ImageConfig) -> int | None:
     return None if entry is None else int(entry["size_bytes"])
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     if session.update_baseline:
         update_baseline(image.baseline, image.dockerfile, built.size)
@@ -135,6 +135,16 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: image {built.tag} is too big: {'; '.join(problems)}.\n"
             f"{explain_size(session, built)}\n{advice[0].upper()}{advice[1:]}."
         )
+    checked = f"{format_size(built.size)} of {format_size(image.size_budget)} budget"
+    if session.update_baseline:
+        return f"{checked}; baseline updated in {image.baseline.name}"
+    if baseline is None:
+        return f"{checked}; no baseline in {image.baseline.name}"
+    change = (built.size - baseline) / baseline * 100 if baseline else 0.0
+    return (
+        f"{checked}; {change:+.1f}% against the baseline {format_size(baseline)} "
+        f"(tolerance {image.size_tolerance * 100:.0f}%)"
+    )
 
 
 def explain_size(session: GoImageSession, built: BuiltImage) -> str:
