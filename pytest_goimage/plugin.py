@@ -32,7 +32,15 @@ from .report import (
     verified,
     write_report,
 )
-from .results import PROP_CHECK, PROP_DOCKERFILE, RunResults
+from .results import (
+    PROP_CHECK,
+    PROP_DOCKERFILE,
+    PROP_MESSAGE,
+    RunResults,
+    collect_only_note,
+    config_secrets,
+    masked_report,
+)
 from .run_dirs import (
     built_tags,
     claim_run_dir,
@@ -231,7 +239,8 @@ class GoImageCheckItem(pytest.Item):
     def runtest(self) -> None:
         session = goimage_session(self.config)
         try:
-            self.check.run(session, self.image)
+            checked = self.check.run(session, self.image)
+            self.user_properties.append((PROP_MESSAGE, checked))
         except CheckSkipped as exc:
             pytest.skip(str(exc))
         except EngineError:
@@ -394,9 +403,16 @@ def pytest_runtest_makereport(
 ) -> Generator[None, Any, None]:
     """Under a failed test that used `goimage_service`: is the service still up, and its logs.
     A skipped check is reported at its Dockerfile (`SKIPPED [1] Dockerfile.prod: ...`), not
-    at the line of this plugin that raised the skip."""
+    at the line of this plugin that raised the skip. Every report leaves masked."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    _annotate(item, call, report)
+    goconfig = item.config.stash.get(CONFIG_KEY, None)
+    secrets = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
+    outcome.force_result(masked_report(item.config, report, secrets))
+
+
+def _annotate(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
     if isinstance(item, GoImageCheckItem) and report.skipped:
         if isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix(f"Skipped: {item.image.dockerfile}: ")
@@ -485,6 +501,8 @@ class _ResultsReporter:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            return  # nothing ran: no verdict to write (the stale report is already gone)
         if not self.results.images and not self.selected and not path:
             return
         records = self.records()
@@ -494,13 +512,19 @@ class _ResultsReporter:
                 # With no check run (no --goimage, all deselected) the report says failed:
                 # a gate must not pass images nobody checked.
                 report = build_report(
-                    records, interrupted=interrupted, failed_tests=self.failed_tests
+                    records,
+                    interrupted=interrupted,
+                    failed_tests=self.failed_tests,
+                    secrets=self.results.secrets,
                 )
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
             if step_summary and records:
                 with open(step_summary, "a", encoding="utf-8") as handle:
-                    handle.write(markdown_summary(records, self.failed_tests, interrupted) + "\n")
+                    markdown = markdown_summary(
+                        records, self.failed_tests, interrupted, self.results.secrets
+                    )
+                    handle.write(markdown + "\n")
         except OSError as exc:
             # A gate reading a missing report fails closed; say why instead of crashing.
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -542,6 +566,9 @@ class _ResultsReporter:
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            terminalreporter.write_line(collect_only_note(self.selected, path))
+            return
         records = self.records()
         note = self._baseline_note(records)
         if note:

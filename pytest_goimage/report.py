@@ -12,12 +12,13 @@ import math
 import os
 import secrets
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .secrets_scan import redact, redact_all
 from .units import format_size
 
 SCHEMA_ID = "pytest-goimage/v1"
@@ -128,10 +129,12 @@ def build_report(
     *,
     interrupted: bool = False,
     failed_tests: Sequence[str] = (),
+    secrets: Collection[str] = (),
 ) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
     check passed (none ran, or all were skipped), when the run was interrupted (then also `"interrupted": true`), or
-    when other tests of the run failed (listed in `failed_tests`)."""
+    when other tests of the run failed (listed in `failed_tests`). Every string in it is
+    masked (`secrets` and known token formats)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -151,7 +154,8 @@ def build_report(
     if failed_tests:
         report["failed_tests"] = list(failed_tests)
     report["images"] = [_image_dict(image) for image in images]
-    return report
+    masked: dict[str, Any] = redact_all(report, secrets)
+    return masked
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:
@@ -295,6 +299,83 @@ def _middle_ellipsis(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - tail :]
 
 
+def _distinct_names(names: list[str], width: int) -> list[str]:
+    """Each name within `width` characters, shortened with `…` so that names stay apart.
+
+    A long name that shares its first folder or its file name with another (`scripts/…`,
+    `…/Dockerfile`) shows the path part that tells it from the most alike one
+    (`…/payments-api/…/Dockerfile`) whenever the usual middle cut would hide that part;
+    names cut alike always do. Such names share one form where one form fits them all."""
+    short = [_middle_ellipsis(name, width) for name in names]
+    helped: dict[int, list[str | None]] = {}
+    for index, name in enumerate(names):
+        if len(name) <= width:
+            continue
+        others = [other for other in names if other != name]
+        alike = [o for o in others if _first(o) == _first(name) or _base(o) == _base(name)]
+        collides = any(short[names.index(o)] == short[index] for o in others)
+        if collides or (alike and _differing_part(name, alike) not in short[index]):
+            helped[index] = _around_difference(name, alike or others, width)
+    # The most telling form that fits every helped name (the last one always fits).
+    form = next(f for f in range(len(_FORMS)) if all(forms[f] for forms in helped.values()))
+    for index, forms in helped.items():
+        short[index] = forms[form] or short[index]
+    return short
+
+
+def _first(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def _base(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    pairs = zip(a, b, strict=False)
+    return next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(a), len(b)))
+
+
+def _difference(name: str, others: list[str]) -> tuple[int, int, int]:
+    """Where `name` differs from the most alike of `others`: the first differing character,
+    and the start and end of the path components the difference spans."""
+    first = min(max(_common_prefix(name, o) for o in others), len(name) - 1)
+    tail = max(_common_prefix(name[::-1], o[::-1]) for o in others)
+    last = max(len(name) - tail, first + 1)
+    start = name.rfind("/", 0, first) + 1
+    end = name.find("/", last)
+    return first, start, len(name) if end < 0 else end
+
+
+def _differing_part(name: str, others: list[str]) -> str:
+    _, start, end = _difference(name, others)
+    return name[start:end]
+
+
+# The shortened forms, most telling first: the path from the differing part on (with as much
+# of the head as fits), that part and the file name, then the characters from the first
+# difference on.
+_FORMS = ("from-part", "part-and-base", "part…base", "difference…base", "difference")
+
+
+def _around_difference(name: str, others: list[str], width: int) -> list[str | None]:
+    """`name` in each of `_FORMS` (None where a form does not fit `width` or does not apply)."""
+    first, start, end = _difference(name, others)
+    base = _base(name)
+    part = name[start:end]
+    head = width - 1 - (len(name) - start)
+    inner = end < len(name) - len(base)  # the difference is in a folder, not the file name
+    window = name[first:end][: max(width - 2 - len(base), 3)]
+    forms: list[str | None] = [
+        name[:head] + "…" + name[start:] if head >= 0 else None,
+        f"…/{part}/…/{base}" if inner else None,
+        f"…{part}…{base}" if inner else None,
+        f"…{window}…{base}" if inner else None,
+        "…" + name[first:][: width - 1],
+    ]
+    return [form if form is not None and len(form) <= width else None for form in forms]
+
+
 def _render(segments: list[_Segment], width: int, color: bool) -> str:
     """Join segments, cutting at `width` visible characters (a last resort for tiny widths)."""
     total = sum(len(text) for text, _ in segments)
@@ -380,9 +461,10 @@ def summary_lines(
     lines.append(_render(header, width, False))
 
     indent = status_width + len(_GAP)
+    names = _distinct_names([image.dockerfile for image in images], df_width)
     for row, image in enumerate(images):
         segments: list[_Segment] = [status[row], (_GAP, None)]
-        segments += _cell(_middle_ellipsis(image.dockerfile, df_width), df_width, None)
+        segments += _cell(names[row], df_width, None)
         for (_, cells, right), col_width in zip(columns, widths, strict=True):
             text, code = cells[row]
             segments += [(_GAP, None), *_cell(text, col_width, code, right=right)]
@@ -430,9 +512,13 @@ def _md_code(text: str) -> str:
 
 
 def markdown_summary(
-    images: list[ImageRecord], failed_tests: Sequence[str] = (), interrupted: bool = False
+    images: list[ImageRecord],
+    failed_tests: Sequence[str] = (),
+    interrupted: bool = False,
+    secrets: Collection[str] = (),
 ) -> str:
-    """The summary table as GitHub-flavoured Markdown, failures listed below it."""
+    """The summary table as GitHub-flavoured Markdown, failures listed below it, with
+    `secrets` and known token formats masked."""
     out = ["### pytest-goimage", "", f"**{_counts_title(images, interrupted)}**", ""]
     if images:
         out += [
@@ -464,9 +550,11 @@ def markdown_summary(
             if check.outcome in _BAD:
                 failures.append(
                     f"- {_EMOJI[check.outcome]} {_md_code(image.dockerfile)} **{name}** "
-                    f"({check.outcome}): {_md_code(_first_line(check.message))}"
+                    f"({check.outcome}): {_md_code(_first_line(redact(check.message, secrets)))}"
                 )
-    failures += [f"- {_EMOJI[FAILED]} test {_md_code(test)} failed" for test in failed_tests]
+    failures += [
+        f"- {_EMOJI[FAILED]} test {_md_code(redact(test, secrets))} failed" for test in failed_tests
+    ]
     if failures:
         out += ["", "**Failures**", "", *failures]
     return "\n".join(out) + "\n"

@@ -6,16 +6,18 @@ controller and writes into JUnit XML as properties, so one mechanism serves both
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pytest
 
 from .config import GoImageConfig
 from .report import NOT_RUN_DESELECTED, CheckRecord, ImageRecord
+from .secrets_scan import redact, redact_all, secret_values
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
+PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
 # Report property -> (ImageRecord field, conversion); the properties also become JUnit's.
 FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "image": ("tag", str),
@@ -29,12 +31,64 @@ FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
 }
 
 
+def config_secrets(config: GoImageConfig) -> frozenset[str]:
+    """The secret-looking values of every image's build_args and env: masked in every output,
+    whichever image's output shows them."""
+    return secret_values(*(t for image in config.images for t in (image.build_args, image.env)))
+
+
+def masked_report(
+    config: pytest.Config, report: pytest.TestReport, secrets: Collection[str]
+) -> pytest.TestReport:
+    """`report` with its failure text, skip reason, captured sections and string properties
+    passed through `redact`: what pytest prints, JUnit writes and xdist ships is masked.
+
+    A traceback is masked through pytest's own (de)serialisation hooks, the ones xdist ships
+    reports with, so it keeps its structure and colours; only one that holds a secret pays."""
+    report.sections = [(title, redact(text, secrets)) for title, text in report.sections]
+    report.user_properties = [
+        (name, redact(value, secrets) if isinstance(value, str) else value)
+        for name, value in report.user_properties
+    ]
+    longrepr = report.longrepr
+    if longrepr is None:
+        return report
+    if isinstance(longrepr, str):
+        report.longrepr = redact(longrepr, secrets)
+        return report
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = longrepr
+        report.longrepr = (path, line, redact(reason, secrets))
+        return report
+    if redact(str(longrepr), secrets) == str(longrepr):
+        return report
+    data = config.hook.pytest_report_to_serializable(config=config, report=report)
+    data["longrepr"] = redact_all(data["longrepr"], secrets)
+    masked: pytest.TestReport = config.hook.pytest_report_from_serializable(
+        config=config, data=data
+    )
+    return masked
+
+
+def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
+    """What a `--collect-only` run says instead of a summary: how many checks it found, and
+    that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
+    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
+    counted = (
+        f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
+        f"image{'s' if len(images) != 1 else ''} collected"
+    )
+    written = f", so no JSON report was written to {report_path}" if report_path else ""
+    return f"goimage: --collect-only ran no check ({counted}){written}"
+
+
 class RunResults:
     """Per image, the facts and each check's outcome as reported."""
 
     def __init__(self, config: GoImageConfig) -> None:
         self.config = config
         self.images: dict[str, ImageRecord] = {}
+        self.secrets = config_secrets(config)  # what every rendering of the records masks
 
     def record(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -50,8 +104,9 @@ class RunResults:
         previous = image.checks.get(check)
         if previous is not None and previous.outcome in ("failed", "error"):
             return  # a teardown error must not hide the call's failure
+        message = str(props.get(PROP_MESSAGE, "")) if report.passed else _message(report)
         image.checks[check] = CheckRecord(
-            outcome=outcome, message=_message(report), seconds=round(report.duration, 3)
+            outcome=outcome, message=message, seconds=round(report.duration, 3)
         )
 
     def _image(self, dockerfile: str) -> ImageRecord:
@@ -111,8 +166,6 @@ def _outcome(report: pytest.TestReport) -> str:
 
 
 def _message(report: pytest.TestReport) -> str:
-    if report.passed:
-        return ""
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
     return report.longreprtext.strip()

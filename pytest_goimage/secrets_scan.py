@@ -1,13 +1,15 @@
 """Secret-looking values an image ships: ENV, build arguments in its history, key files.
 
-Values are never printed in full: a finding shows the first characters and the length.
+Values are never printed in full: a finding shows the first characters and the length, and
+every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through `redact`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)", re.I
@@ -18,7 +20,8 @@ _HARMLESS_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME
 # (`/bin/sh -c`, a SHELL line, or an exec-form RUN with no shell at all).
 _HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
 # Values that are secrets whatever the variable is called: well-known token formats, and
-# credentials inside a URL (`postgres://app:pw@db/app`).
+# credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has a `secret` group,
+# only that part is masked (the URL's password, not its host).
 _SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})")),
@@ -26,7 +29,10 @@ _SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Slack token", re.compile(r"\bxox[abprs]-[\w-]{10,}")),
     ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[\w-]{35}")),
-    ("a password in a URL", re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]+:(?![$%{*<])[^/\s@]+@", re.I)),
+    (
+        "a password in a URL",
+        re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]+:(?P<secret>(?![$%{*<])[^/\s@]+)@", re.I),
+    ),
 )
 _KEY_FILE_NAMES = re.compile(
     r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
@@ -70,20 +76,55 @@ def _detail(value: str, where: str) -> str:
     return f"value {mask(value)}{f' looks like {kind} and' if kind else ''} {where}"
 
 
-def secret_redactor(values: Mapping[str, str]) -> Callable[[str], str]:
-    """A function that replaces the secret-looking `values` (by name) with `***`."""
-    secrets = sorted(
-        (value for name, value in values.items() if _looks_secret(name, value) and len(value) > 3),
-        key=len,
-        reverse=True,
+MASK = "***"
+_MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
+
+
+def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
+    """The values in `tables` (build_args, env) that look secret by name or by format."""
+    return frozenset(
+        value
+        for table in tables
+        for name, value in table.items()
+        if len(value) >= _MIN_SECRET and _looks_secret(name, value)
     )
 
-    def redact(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "***")
-        return text
 
-    return redact
+def _masked(match: re.Match[str]) -> str:
+    if "secret" not in match.re.groupindex:
+        return MASK
+    start, end = (index - match.start() for index in match.span("secret"))
+    return match.group(0)[:start] + MASK + match.group(0)[end:]
+
+
+def redact(text: str, secrets: Collection[str] = ()) -> str:
+    """`text` with each of `secrets` and every value in a known secret format (a GitHub
+    token, a password in a URL, ...) replaced by `***`. The one masking function: every
+    output of a run goes through it. Mask before cutting text short: a cut secret no longer
+    matches."""
+    # Longest first, so a secret that contains another is masked whole.
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    for _, pattern in _SECRET_VALUES:
+        text = pattern.sub(_masked, text)
+    return text
+
+
+def redact_all(value: Any, secrets: Collection[str] = ()) -> Any:
+    """`value` with `redact` applied to every string in it, through dicts, lists and tuples."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {key: redact_all(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_all(item, secrets) for item in value)
+    return value
+
+
+def secret_redactor(*tables: Mapping[str, str]) -> Callable[[str], str]:
+    """`redact` with the secret-looking values of `tables` (build_args, env)."""
+    secrets = secret_values(*tables)
+    return lambda text: redact(text, secrets)
 
 
 def env_findings(env: Mapping[str, str]) -> list[Finding]:

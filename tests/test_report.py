@@ -381,6 +381,53 @@ def test_summary_checks_wrap_under_the_dockerfile_column() -> None:
     assert tokens == [f"{name}:ok" for name in ALL_CHECKS]
 
 
+PAYMENTS = "scripts/ci/images/services/payments-{}/build/docker/Dockerfile"
+
+
+def shown_names(lines: list[str]) -> list[str]:
+    return [line.split()[1] for line in lines if line.startswith(("PASS", "FAIL", "SKIP"))]
+
+
+@pytest.mark.parametrize(
+    ("width", "names"),
+    [
+        (80, ["…api…Dockerfile", "…worker…Dockerfile", "Dockerfile"]),
+        (100, ["…/payments-api/…/Dockerfile", "…/payments-worker/…/Dockerfile", "Dockerfile"]),
+        (
+            120,
+            [
+                "scripts/ci/im…payments-api/build/docker/Dockerfile",
+                "scripts/ci…payments-worker/build/docker/Dockerfile",
+                "Dockerfile",
+            ],
+        ),
+    ],
+)
+def test_summary_names_that_share_a_prefix_and_suffix_stay_distinct(
+    width: int, names: list[str]
+) -> None:
+    """Cut in the middle, both used to read `scripts/ci/…r/Dockerfile` at 80 columns."""
+    images = [passing_image(PAYMENTS.format("api")), passing_image(PAYMENTS.format("worker"))]
+    lines = summary_lines([*images, passing_image("Dockerfile")], width=width)
+    assert shown_names(lines) == names
+    assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+@pytest.mark.parametrize(
+    "names",
+    [
+        [PAYMENTS.format("api"), PAYMENTS.format("worker"), PAYMENTS.format("api-v2")],
+        ["services/a/build/Dockerfile.prod", "services/a/build/Dockerfile.dev"],
+        [f"deploy/{'x' * 40}/Dockerfile", f"deploy/{'x' * 40}z/Dockerfile", "Dockerfile"],
+        [f"{team}/cmd/server/build/Dockerfile" for team in ("billing", "billing-eu", "search")],
+    ],
+)
+def test_summary_names_are_distinct_at_every_width(width: int, names: list[str]) -> None:
+    shown = shown_names(summary_lines([passing_image(name) for name in names], width=width))
+    assert len(set(shown)) == len(names), shown
+
+
 def test_summary_of_no_images() -> None:
     assert summary_lines([]) == ["goimage summary: 0 images, 0 passed, 0 failed"]
 
@@ -408,6 +455,28 @@ def test_markdown_escapes_pipes_and_backticks() -> None:
     image = passing_image(checks={"build": CheckRecord("failed", "use `a | b` here")})
     markdown = markdown_summary([image])
     assert "`` use `a \\| b` here ``" in markdown
+
+
+TOKEN = "ghp_" + "Zy9" * 12
+
+
+def test_report_and_markdown_mask_secrets_by_value_and_by_format() -> None:
+    """A check message that quotes a layer instruction: JSON and Markdown show neither the
+    configured secret nor a token that only its format gives away."""
+    message = f"RUN |2 NPM_TOKEN=s3cr3t-Value-9f8e GH={TOKEN} /bin/sh -o pipefail -c make"
+    image = passing_image(checks={"size": CheckRecord("failed", message)})
+    masked = "RUN |2 NPM_TOKEN=*** GH=*** /bin/sh -o pipefail -c make"
+    report = build_report(
+        [image], failed_tests=[f"test_x.py::test_y[{TOKEN}]"], secrets={"s3cr3t-Value-9f8e"}
+    )
+    assert report["images"][0]["checks"]["size"]["message"] == masked
+    assert report["failed_tests"] == ["test_x.py::test_y[***]"]
+    markdown = markdown_summary(
+        [image], [f"test_x.py::test_y[{TOKEN}]"], secrets={"s3cr3t-Value-9f8e"}
+    )
+    assert f"(failed): `{masked.replace('|', chr(92) + '|')}`" in markdown
+    assert "test `test_x.py::test_y[***]` failed" in markdown
+    assert "s3cr3t" not in markdown and TOKEN not in markdown
 
 
 def test_junit_properties_known_values_only() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -262,3 +264,89 @@ def test_runs_without_goimage_add_nothing(
     result.assert_outcomes(passed=2)
     assert "goimage summary" not in result.stdout.str(), result.stdout.str()
     assert not summary.exists()
+
+
+def test_collect_only_runs_nothing_and_reports_nothing(
+    pytester: pytest.Pytester, tiny_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--collect-only lists what would run; no summary of failures, no report, no step
+    summary, and an earlier report is gone (a gate reading it fails closed)."""
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.big"]\n'
+    )
+    report_path = pytester.path / "goimage.json"
+    report_path.write_text('{"schema": "pytest-goimage/v1", "outcome": "passed", "images": []}')
+    summary = pytester.path / "step-summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = pytester.runpytest_subprocess(
+        "--goimage", "--collect-only", "-q", "-k", "not health", f"--goimage-report={report_path}"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        [
+            "Dockerfile::go-version",
+            "Dockerfile.big::bucket",
+            "goimage: --collect-only ran no check (16 checks of 2 images collected), so no "
+            f"JSON report was written to {report_path}",
+            "16/18 tests collected (2 deselected) in *",
+        ]
+    )
+    assert "goimage summary" not in result.stdout.str()
+    assert not report_path.exists()
+    assert summary.read_text() == "earlier step\n"
+
+
+def test_a_passed_check_says_what_it_checked(pytester: pytest.Pytester, tiny_project: Path) -> None:
+    """A pass in the report names what was checked, not an empty message."""
+    (tiny_project / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\n'
+    )
+    _, report = _run(
+        pytester,
+        '[tool.goimage]\ndockerfiles = ["Dockerfile"]\nsize_budget = "20MB"\n'
+        "require_non_root = true\n",
+        "-k",
+        f"{NOT_RUNTIME} or secrets or user",
+    )
+    checks = report["images"][0]["checks"]
+    messages = {name: checks[name]["message"] for name in checks if name != "tracked"}
+    patterns = {
+        "go-version": r"1 Go version pin\(s\) agree with go\.mod, which requires Go 1\.26",
+        "build": r"built goimage/\S+ in \d+\.\d s \(\d+/\d+ steps cached\)",
+        "static": r"/app: static, CGO_ENABLED=0, go1\.26\.8",
+        "size": r"\d+\.\d MB of 20\.0 MB budget; no baseline in \.goimage-baseline\.json",
+        "secrets": r"nothing secret-looking in 1 ENV value\(s\), the build arguments of \d+ "
+        r"history entries and 0 key-like file\(s\)",
+        "user": r"goimage/\S+ runs as USER 65532",
+        "bucket": r"not run: deselected \(-k/-m\)",
+        "health": r"not run: deselected \(-k/-m\)",
+    }
+    assert list(messages) == list(patterns)
+    for name, pattern in patterns.items():
+        assert re.fullmatch(pattern, messages[name]), (name, messages[name])
+
+
+def test_passed_bucket_and_health_say_what_they_checked(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["backend/Dockerfile"]
+        bucket = "bookmarks"
+        [tool.goimage.env]
+        STORAGE_ENDPOINT = "{minio.endpoint}"
+        STORAGE_ACCESS_KEY = "{minio.access_key}"
+        STORAGE_SECRET_KEY = "{minio.secret_key}"
+        STORAGE_BUCKET = "{bucket}"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-k", "bucket or health", "--goimage-report=report.json"
+    )
+    result.assert_outcomes(passed=2, deselected=7)
+    checks = json.loads((pytester.path / "report.json").read_text())["images"][0]["checks"]
+    bucket, health = checks["bucket"]["message"], checks["health"]["message"]
+    assert re.fullmatch(r"the service created bucket 'bookmarks' in \d+\.\d s", bucket), bucket
+    assert re.fullmatch(r"GET /health -> 200, \d+\.\d s after the service started", health), health

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from pytest_goimage.secrets_scan import env_findings, file_finding, history_findings, mask
-from tests.conftest import go_app
+from pytest_goimage.secrets_scan import (
+    env_findings,
+    file_finding,
+    history_findings,
+    mask,
+    redact,
+    redact_all,
+    secret_values,
+)
+from tests.conftest import go_app, shared_dir
 
 SECRET = "s3cr3t-Value-9f8e7d6c"
 FAKE_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -71,6 +80,38 @@ def test_history_build_args_whatever_the_shell() -> None:
     assert [f.name for f in history_findings(lines)] == ["API_TOKEN", "DEPLOY_TOKEN"]
 
 
+def test_secret_values_are_chosen_by_name_or_by_format() -> None:
+    build_args = {
+        "NPM_TOKEN": SECRET,  # by name
+        "UPSTREAM": "ghp_" + "x" * 36,  # by format
+        "TOKEN_FILE": "/run/secrets/token",  # a reference, not a secret
+        "API_KEY": "abc",  # too short to mask without masking unrelated text
+        "GO_VERSION": "1.26.8",
+    }
+    env = {"DB_PASSWORD": "hunter22", "S3_SECRET": "{minio.secret_key}"}
+    assert secret_values(build_args, env) == {SECRET, "ghp_" + "x" * 36, "hunter22"}
+
+
+def test_redact_masks_values_and_known_formats_and_only_a_urls_password() -> None:
+    text = (
+        f"RUN |3 NPM_TOKEN={SECRET} PREFIX={SECRET[:6]} GH=ghp_{'a1' * 18} "
+        "MIRROR=https://ci:pa55word@mirror.invalid/x /bin/sh -o pipefail -c make"
+    )
+    assert redact(text, {SECRET, SECRET[:6]}) == (
+        "RUN |3 NPM_TOKEN=*** PREFIX=*** GH=*** MIRROR=https://ci:***@mirror.invalid/x "
+        "/bin/sh -o pipefail -c make"
+    )
+    assert redact("https://ci:***@mirror.invalid/") == "https://ci:***@mirror.invalid/"
+
+
+def test_redact_all_reaches_every_string_in_nested_data() -> None:
+    data = {"a": [SECRET, (1, f"x{SECRET}y")], "b": {"c": None, SECRET: SECRET}}
+    assert redact_all(data, {SECRET}) == {
+        "a": ["***", (1, "x***y")],
+        "b": {"c": None, SECRET: "***"},
+    }
+
+
 def test_files() -> None:
     assert file_finding("root/.ssh/id_rsa", FAKE_KEY) is not None
     assert file_finding("app/.env", b"DB_PASSWORD=hunter2\n") is not None
@@ -127,3 +168,85 @@ def test_secrets_can_be_switched_off(pytester: pytest.Pytester, leaky: Path) -> 
     result.stdout.fnmatch_lines(
         ["*secrets = false in [[]tool.goimage[]]*", "*require_non_root is not set*"]
     )
+
+
+# Secret by name and by format, by name only, and by format only (a password in a URL).
+GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+DEPLOY_PASSWORD = "plain-Passw0rd-42"
+MIRROR_PASSWORD = "Mirr0r-Pw-77"
+BUILD_SECRETS = (GITHUB_TOKEN, DEPLOY_PASSWORD, MIRROR_PASSWORD)
+# BuildKit records the RUN's build arguments (`RUN |3 GITHUB_TOKEN=... <shell> ...`) under
+# every shell; the alpine:3.22 stand-in is busybox, which has sh and ash but no bash.
+RUN_FORMS = {
+    "Dockerfile.sh": "RUN dd if=/dev/zero of=/blob bs=1k count=3000",
+    "Dockerfile.pipefail": 'SHELL ["/bin/sh", "-o", "pipefail", "-c"]\n'
+    "RUN dd if=/dev/zero bs=1k count=3000 | cat > /blob",
+    "Dockerfile.ash": 'SHELL ["/bin/ash", "-c"]\nRUN dd if=/dev/zero of=/blob bs=1k count=3000',
+    "Dockerfile.exec": 'RUN ["/bin/dd", "if=/dev/zero", "of=/blob", "bs=1k", "count=3000"]',
+}
+
+
+def test_build_argument_secrets_are_masked_in_every_output(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, no_leaks: None
+) -> None:
+    """A failing `size` lists layer instructions, which carry the RUN's build arguments; a
+    failing custom test shows the fixtures' reprs. No output of the run holds a secret."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/masked\n\ngo 1.26\n")
+    for name, run in RUN_FORMS.items():
+        (root / name).write_text(
+            f"FROM alpine:3.22\nARG GITHUB_TOKEN\nARG DEPLOY_PASSWORD\nARG MIRROR_URL\n{run}\n"
+        )
+    (root / "pyproject.toml").write_text(
+        "[tool.goimage]\n"
+        f"dockerfiles = {json.dumps(list(RUN_FORMS))}\n"
+        'size_budget = "1MB"\n'
+        "[tool.goimage.build_args]\n"
+        f'GITHUB_TOKEN = "{GITHUB_TOKEN}"\n'
+        f'DEPLOY_PASSWORD = "{DEPLOY_PASSWORD}"\n'
+        f'MIRROR_URL = "https://ci:{MIRROR_PASSWORD}@mirror.invalid/"\n'
+    )
+    pytester.makepyfile(
+        test_custom="""
+        def test_no_build_arguments_recorded(goimage):
+            assert "|3 " not in goimage.layers[-1].created_by
+
+        def test_no_build_arguments(goimage_config):
+            assert goimage_config.images[0].build_args == {}
+        """
+    )
+    summary = root / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-v",
+        "-rA",
+        "-k",
+        "build or size or secrets or test_no_build",
+        f"--goimage-report={root / 'report.json'}",
+        f"--junitxml={root / 'junit.xml'}",
+    )
+    # Per image build passes, size and secrets fail; test_no_layers fails per image.
+    result.assert_outcomes(passed=4, failed=13, deselected=24)
+    out = result.stdout.str()
+    # The failures that used to print the secrets are there, masked.
+    assert out.count("is over the size_budget of 1.0 MB") >= len(RUN_FORMS), out
+    assert "GITHUB_TOKEN=*** DEPLOY_PASSWORD=*** MIRROR_URL=*** /bin/sh -o pipefail -c" in out
+    outputs = {
+        "stdout": out,
+        "stderr": result.stderr.str(),
+        "report.json": (root / "report.json").read_text(),
+        "junit.xml": (root / "junit.xml").read_text(),
+        "step summary": summary.read_text(),
+    }
+    run_folder = shared_dir(result)
+    logs = [path for path in run_folder.rglob("*") if path.is_file()]
+    assert any(path.name.endswith(".build.log") for path in logs), logs
+    outputs.update({str(path): path.read_text(errors="replace") for path in logs})
+    leaks = [
+        f"{where} holds {secret[:6]}..."
+        for where, text in outputs.items()
+        for secret in BUILD_SECRETS
+        if secret in text
+    ]
+    assert leaks == []

@@ -9,7 +9,9 @@ from ..config import ImageConfig
 from ..session import GoImageSession
 from . import bucket, build, go_version, health, secrets, size, static, tracked, user
 
-CheckFunction = Callable[[GoImageSession, ImageConfig], None]
+# Returns what it checked, for the report ("/app: static, CGO_ENABLED=0, go1.26.8"); raises
+# CheckFailed or CheckSkipped otherwise.
+CheckFunction = Callable[[GoImageSession, ImageConfig], str]
 
 
 @dataclass(frozen=True)

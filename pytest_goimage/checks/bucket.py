@@ -13,7 +13,7 @@ from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     if not image.bucket:
         raise CheckSkipped(
             f"{image.dockerfile}: no `bucket` configured in [tool.goimage], so there is no bucket "
@@ -33,7 +33,8 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
     try:
         for _ in backoff(remaining):
             if client.bucket_exists(image.bucket):
-                return
+                seconds = time.monotonic() - running.container.started_at
+                return f"the service created bucket {image.bucket!r} in {seconds:.1f} s"
             if running.container.exited():
                 exited = True
                 break

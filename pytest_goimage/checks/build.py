@@ -6,6 +6,10 @@ from ..config import ImageConfig
 from ..session import GoImageSession
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     # BuildFailed carries the diagnosed message and is reported as is.
-    session.built(image)
+    built = session.built(image)
+    return (
+        f"built {built.tag} in {built.build_seconds:.1f} s "
+        f"({built.cached_steps}/{built.steps} steps cached)"
+    )

@@ -67,7 +67,7 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
     return pins
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
     pins = collect_pins(session, image)
     required = required_version(pins, policy)
@@ -80,6 +80,8 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: {len(bad)} Go version pin(s) are older than go.mod requires "
             f"(Go {required}):\n{format_misalignment(bad, pins, policy)}" + _ignore_hint(bad, pins)
         )
+    counted = [p for p in pins if not p.ignored]
+    return f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
 
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:

@@ -7,31 +7,40 @@ import time
 from ..config import ImageConfig
 from ..listeners import unknown_port_hint
 from ..poll import wait_until
-from ..service import ServiceContainer
+from ..service import HealthProbe, ServiceContainer
 from ..session import GoImageSession, RunningService
 from .base import CheckFailed, require_image
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     require_image(session, image)
-    reason = unhealthy_reason(session.service(image), image)
+    running = session.service(image)
+    reason, probe = _health(running, image)
     if reason:
         raise CheckFailed(reason)
+    seconds = time.monotonic() - running.container.started_at
+    return f"GET {image.health_path} -> {probe.status}, {seconds:.1f} s after the service started"
 
 
 def unhealthy_reason(running: RunningService, image: ImageConfig) -> str | None:
     """None once health_path answered 2xx within startup_timeout (counted from the start);
     else why not, with the hint and the service's last log lines. The `health` check and the
     `goimage_service` fixture both wait here, so both say the same."""
+    return _health(running, image)[0]
+
+
+def _health(running: RunningService, image: ImageConfig) -> tuple[str | None, HealthProbe]:
+    """`unhealthy_reason`, and the health endpoint's last answer."""
     container = running.container
     if running.port_error:
-        return running.port_error + _listening_ports_hint(container, image)
+        reason = running.port_error + _listening_ports_hint(container, image)
+        return reason, HealthProbe(error=running.port_error)
     spent = time.monotonic() - container.started_at
     healthy, probe = container.poll_health(
         image.health_path, max(0.0, image.startup_timeout - spent)
     )
     if healthy:
-        return None
+        return None, probe
     if container.exited():
         why = container.exit_summary()
     else:
@@ -41,7 +50,7 @@ def unhealthy_reason(running: RunningService, image: ImageConfig) -> str | None:
     return (
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} ({where}) never "
         f"answered 2xx: {why}.{running.minio.stopped_note()}\n{container.last_logs()}"
-    )
+    ), probe
 
 
 def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> str:

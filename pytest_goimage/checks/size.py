@@ -16,6 +16,7 @@ from ..config import ImageConfig
 from ..image import BuiltImage
 from ..layers import wasted
 from ..locks import cache_dir, file_lock
+from ..secrets_scan import secret_redactor
 from ..session import GoImageSession
 from ..units import format_size
 from .base import CheckFailed, require_image
@@ -97,7 +98,7 @@ def baseline_size(image: ImageConfig) -> int | None:
     return None if entry is None else int(entry["size_bytes"])
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     if session.update_baseline:
         update_baseline(image.baseline, image.dockerfile, built.size)
@@ -134,13 +135,27 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: image {built.tag} is too big: {'; '.join(problems)}.\n"
             f"{explain_size(session, built)}\n{advice[0].upper()}{advice[1:]}."
         )
+    checked = f"{format_size(built.size)} of {format_size(image.size_budget)} budget"
+    if session.update_baseline:
+        return f"{checked}; baseline updated in {image.baseline.name}"
+    if baseline is None:
+        return f"{checked}; no baseline in {image.baseline.name}"
+    change = (built.size - baseline) / baseline * 100 if baseline else 0.0
+    return (
+        f"{checked}; {change:+.1f}% against the baseline {format_size(baseline)} "
+        f"(tolerance {image.size_tolerance * 100:.0f}%)"
+    )
 
 
 def explain_size(session: GoImageSession, built: BuiltImage) -> str:
     """The largest layers with the instruction that made each, and wasted bytes."""
+    image = session.config.image(built.dockerfile)
+    # An instruction carries the RUN's build arguments (`RUN |1 TOKEN=... /bin/sh -o pipefail
+    # -c ...`): masked before it is cut short, or a cut secret would no longer match.
+    redact = secret_redactor(image.build_args, image.env)
     lines = ["Largest layers:"]
     for layer in sorted(built.layers, key=lambda layer: -layer.size)[:TOP_LAYERS]:
-        lines.append(f"    {format_size(layer.size):>9}  {layer.instruction[:110]}")
+        lines.append(f"    {format_size(layer.size):>9}  {redact(layer.instruction)[:110]}")
     try:
         files = built.layer_files()
     except (docker.errors.APIError, tarfile.TarError, OSError, ValueError) as exc:
@@ -164,7 +179,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
         for item in waste[:TOP_LAYERS]:
             reason = item.reason
             if len(made) == len(files):  # item.later indexes `files`, so `made` too
-                reason = f"{item.action} by `{made[item.later][:80]}`"
+                reason = f"{item.action} by `{redact(made[item.later])[:80]}`"
             lines.append(f"    {format_size(item.size):>9}  /{item.path} ({reason})")
     else:
         lines.append("Wasted: 0 B (no file is deleted or overwritten by a later layer)")

@@ -17,7 +17,7 @@ from .base import CheckFailed, require_image
 from .go_version import config_pins
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
@@ -44,7 +44,7 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             problems.append(f"it targets GOOS={goos} in a {built.os} image")
     outdated = _older_than_go_mod(session, image, binary.go_version)
     if not problems and not outdated:
-        return
+        return f"{binary.path}: static, CGO_ENABLED=0, {binary.go_version or 'no Go version'}"
     if not problems:
         raise CheckFailed(f"{image.dockerfile}: {binary.path} in {built.tag} {outdated}")
     settings = (

@@ -10,7 +10,7 @@ from .base import CheckFailed, CheckSkipped
 MAX_LISTED = 15
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     try:
         missing = untracked_inputs(image.context_path, image.dockerfile_path)
     except NotARepository as exc:
@@ -18,7 +18,7 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: {exc}, so there is no clean checkout to compare with."
         ) from None
     if not missing:
-        return
+        return f"every Go build input in build context {image.context!r} is tracked by git"
     ignored = [m for m in missing if m.rule]
     lines = [f"    {m.describe()}" for m in missing[:MAX_LISTED]]
     if len(missing) > MAX_LISTED:

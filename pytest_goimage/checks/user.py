@@ -7,7 +7,7 @@ from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
 
 
-def run(session: GoImageSession, image: ImageConfig) -> None:
+def run(session: GoImageSession, image: ImageConfig) -> str:
     if not image.require_non_root:
         raise CheckSkipped(
             f"{image.dockerfile}: require_non_root is not set in [tool.goimage], so any USER is "
@@ -21,3 +21,4 @@ def run(session: GoImageSession, image: ImageConfig) -> None:
             f"{image.dockerfile}: image {built.tag} runs as root ({shown}); add a non-root "
             "`USER 65532:65532` (or a named user) to the final stage."
         )
+    return f"{built.tag} runs as USER {built.config.user}"
