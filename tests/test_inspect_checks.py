@@ -391,3 +391,50 @@ def test_static_asks_for_binary_when_the_program_is_a_variable(
             "[[]tool.goimage[]] to the Go binary's absolute path."
         ]
     )
+
+
+USER_FROM_ARG = """\
+FROM alpine:3.22
+RUN echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd
+COPY app /app
+ARG RUNAS
+USER ${RUNAS}
+ENTRYPOINT ["/app"]
+"""
+
+
+def test_user_from_an_unset_build_arg(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """`USER ${RUNAS}` with RUNAS unset runs as root: the message names the instruction, what
+    it resolved to and why, and suggests the user the image's /etc/passwd defines."""
+    go_app(pytester.path)
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text(USER_FROM_ARG)
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as root: `USER ${RUNAS}` "
+            "(Dockerfile:5) resolved to an empty user, because RUNAS is not set (`ARG RUNAS` has "
+            "no default and build_args does not set it); set RUNAS to a non-root user such as "
+            "app, a user the image's /etc/passwd already defines (uid 10001): "
+            '`build_args = { RUNAS = "app" }` in [[]tool.goimage[]], or `ARG RUNAS=app`.'
+        ]
+    )
+    # The advice works.
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nrequire_non_root = true\nbuild_args = { RUNAS = "app" }\n'
+    )
+    pytester.runpytest_subprocess("--goimage", "-k", "user").assert_outcomes(passed=1)
+    # Without any USER, the same user is suggested.
+    dockerfile.write_text(USER_FROM_ARG.replace("ARG RUNAS\nUSER ${RUNAS}\n", ""))
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as root (no USER instruction); "
+            "add `USER app` to the final stage: the image's /etc/passwd already defines that "
+            "user (uid 10001)."
+        ]
+    )
