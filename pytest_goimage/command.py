@@ -40,8 +40,9 @@ _SETUP = frozenset(
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
 _ARGS_FORMS = frozenset({"$@", '"$@"', "${@}", '"${@}"'})
+# Longest first, so `&&` is not read as two `&`.
 _OPERATORS = sorted(
-    (
+    [
         "&&",
         "||",
         ";;",
@@ -56,8 +57,14 @@ _OPERATORS = sorted(
         "<&",
         "<>",
         ">|",
-        *";&|()<>",
-    ),
+        ";",
+        "&",
+        "|",
+        "(",
+        ")",
+        "<",
+        ">",
+    ],
     key=len,
     reverse=True,
 )
@@ -112,6 +119,8 @@ def shell_words(text: str) -> list[str]:
 
 @dataclass
 class _Follower:
+    """Follows words through shells, scripts and wrappers, reading scripts with `read`."""
+
     read: ReadFile | None
 
     def command(self, words: list[str], cwd: str | None, hops: int) -> Program:
