@@ -1,42 +1,115 @@
-"""The program a container runs, read from its ENTRYPOINT and CMD as the engine joins them."""
+"""The program a container runs, read from its ENTRYPOINT and CMD as the engine joins them.
+
+Shell scripts (`sh -c '...'`, or a script file the image holds) are followed to the program
+they run: the first top-level `exec`, else the last top-level command that is not a shell
+builtin such as `cd`, `set`, `export` or `trap`. Commands inside `if`, `case`, loops,
+functions and subshells are branches that cannot be decided without running the image, so
+they are not followed. Wrappers that run the rest of their command line (env, su-exec, gosu,
+tini, dumb-init, s6-overlay's /init) are looked through.
+"""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
-from collections.abc import Sequence
-from pathlib import PurePosixPath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 SHELLS = frozenset({"sh", "ash", "bash", "dash"})
-# Init wrappers that run the rest of the command line as a child (`tini -- /app`).
-INITS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
+# Wrapper -> (short options taking a value, long options taking a value). Each stops reading
+# options at `--` or at the first word that is not one, as their getopt strings say.
+_INITS: dict[str, tuple[str, frozenset[str]]] = {
+    "tini": ("peR", frozenset()),
+    "tini-static": ("peR", frozenset()),
+    "catatonit": ("", frozenset()),
+    "dumb-init": ("r", frozenset({"--rewrite"})),
+}
+_ENV_VALUE_SHORT = "uCS"
+_ENV_VALUE_LONG = frozenset({"--unset", "--chdir", "--split-string"})
+_SWITCH_USER = frozenset({"su-exec", "gosu"})  # `su-exec USER PROGRAM [ARGS]`
+S6_INIT = "/init"  # s6-overlay runs CMD as its main program
+# Builtins a script runs before the service; they never are the service.
+_SETUP = frozenset(
+    {
+        *(":", ".", "[", "[[", "alias", "echo", "export", "false", "hash", "local", "printf"),
+        *("readonly", "return", "source", "test", "trap", "true", "ulimit", "umask", "unset"),
+        "wait",
+    }
+)
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_MAX_WRAPPERS = 4  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
+_SIMPLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
+_ARGS_FORMS = frozenset({"$@", '"$@"', "${@}", '"${@}"'})
+# Longest first, so `&&` is not read as two `&`.
+_OPERATORS = sorted(
+    [
+        "&&",
+        "||",
+        ";;",
+        ";&",
+        "|&",
+        "&>>",
+        "&>",
+        ">>",
+        "<<-",
+        "<<",
+        ">&",
+        "<&",
+        "<>",
+        ">|",
+        ";",
+        "&",
+        "|",
+        "(",
+        ")",
+        "<",
+        ">",
+    ],
+    key=len,
+    reverse=True,
+)
+_SEPARATORS = frozenset({";", "&", "&&", "||", ";;", ";&", "|", "|&", "\n"})
+_OPENERS = frozenset({"if", "while", "until", "for", "case", "{"})
+_CLOSERS = frozenset({"fi", "done", "esac", "}"})
+_NEUTRAL = frozenset({"then", "else", "elif", "do", "!"})
+_MAX_HOPS = 8  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
+
+ReadFile = Callable[[str], bytes | None]
+"""The bytes of a file in the image, by absolute path or by a name looked up on PATH; None
+when there is no such file."""
 
 
-def program_of(entrypoint: Sequence[str], cmd: Sequence[str]) -> str | None:
-    """The first word of what runs, looking through `sh -c '...'` (its `exec` and VAR=value
-    prefixes) and init wrappers such as tini and dumb-init; None when nothing runs."""
+@dataclass(frozen=True)
+class Program:
+    """What ENTRYPOINT and CMD run: `path` (absolute, or a bare name to look up on PATH), or
+    None with `why` saying what was read and why its program cannot be told."""
+
+    path: str | None
+    why: str = ""
+
+
+class _Expansion(str):
+    """A word whose value the shell computes at run time (`$APP`, `$(cat f)`, `~`)."""
+
+    __slots__ = ()
+
+
+def program_of(
+    entrypoint: Sequence[str],
+    cmd: Sequence[str],
+    workdir: str = "",
+    read: ReadFile | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Program:
+    """The program the image runs. A relative path is resolved against the `cd` (or
+    `env -C`) before it, else `workdir`. With `read`, shell scripts in the image are
+    followed too; without it, such a script is a program that cannot be told. A program
+    named by a variable (`exec $APP`) is taken from `env`, the image's ENV, where it is set."""
     # An exec-form ENTRYPOINT gets CMD as arguments; a shell-form one is `sh -c` and drops it.
     words = [*entrypoint, *cmd] if entrypoint else list(cmd)
-    for _ in range(_MAX_WRAPPERS):
-        if not words:
-            return None
-        name = PurePosixPath(words[0]).name
-        script = _shell_script(words) if name in SHELLS else None
-        if script is not None:
-            text, arguments = script
-            words = shell_words(text)
-            while words and (words[0] == "exec" or _ASSIGNMENT.match(words[0])):
-                words = words[1:]
-            if words[:1] in (["$@"], ["${@}"]):  # `exec "$@"`: run the arguments
-                words = arguments + words[1:]
-        elif name in INITS:
-            rest = words[1:]
-            words = rest[rest.index("--") + 1 :] if "--" in rest else _without_flags(rest)
-        else:
-            return words[0]
-    return words[0] if words else None
+    follower = _Follower(read, dict(env or {}))
+    return follower.command(words, posixpath.normpath(workdir or "/"), 0)
 
 
 def shell_words(text: str) -> list[str]:
@@ -48,27 +121,559 @@ def shell_words(text: str) -> list[str]:
         return text.split()
 
 
-def _shell_script(words: list[str]) -> tuple[str, list[str]] | None:
-    """For `sh [options] -c STRING [$0 [$1 ...]]`: STRING and the script's arguments ($1 on);
-    None when the shell runs no string (a script file, or stdin)."""
-    index = 1
-    while index < len(words) and words[index][:1] in ("-", "+") and words[index] not in ("-", "--"):
-        flags = words[index]
-        long_option = flags.startswith(("--", "++"))
-        if not long_option and flags[0] == "-" and "c" in flags[1:]:  # -c, -ec, -euxc
-            if index + 1 >= len(words):
-                return None
-            return words[index + 1], words[index + 3 :]
-        # `-o pipefail`, `-euo pipefail`, `+o posix`: the option's name is the next word.
-        index += 2 if not long_option and "o" in flags[1:] else 1
-    return None
+@dataclass
+class _Follower:
+    """Follows words through shells, scripts and wrappers, reading scripts with `read`."""
+
+    read: ReadFile | None
+    env: dict[str, str] = field(default_factory=dict)
+
+    def _from_env(self, words: list[str]) -> list[str]:
+        """`$APP ARGS` with APP set in the image's ENV: its value, split as an unquoted
+        expansion is split."""
+        match = _SIMPLE_VARIABLE.fullmatch(words[0]) if words else None
+        if not isinstance(words[0] if words else None, _Expansion) or match is None:
+            return words
+        value = self.env.get(match.group(1) or match.group(2) or "", "")
+        return [*value.split(), *words[1:]] if value.strip() else words
+
+    def command(self, words: list[str], cwd: str | None, hops: int) -> Program:
+        """The program `words` runs, in directory `cwd` (None: known only at run time)."""
+        if hops > _MAX_HOPS:
+            return Program(None, f"wrappers and scripts nest more than {_MAX_HOPS} deep")
+        words = self._from_env(words)
+        if not words:
+            return Program(None, "it names no program")
+        first = words[0]
+        if isinstance(first, _Expansion):
+            return Program(None, f"its program {first} is known only at run time")
+        name = posixpath.basename(first)
+        if name in SHELLS:
+            return self._shell(words, cwd, hops)
+        if name in _INITS:
+            short, long = _INITS[name]
+            rest, _ = _options(words[1:], short, long)
+            return self._wrapped(name, rest, cwd, hops)
+        if name == "env":
+            return self._env(words, cwd, hops)
+        if name in _SWITCH_USER:
+            return self._wrapped(name, words[2:], cwd, hops)
+        if first == S6_INIT and not self._is_elf(first):
+            if len(words) == 1:
+                return Program(
+                    None,
+                    "s6-overlay's /init runs the services under /etc/s6-overlay and CMD names "
+                    "no main program",
+                )
+            return self.command(words[1:], cwd, hops + 1)
+        if first.startswith("-"):
+            return Program(None, f"it runs {first!r}, which is an option, not a program")
+        path = _located(first, cwd)
+        if path is None:
+            return Program(None, f"it runs {first} from a directory known only at run time")
+        script = self._script_file(path)
+        if script is not None:
+            return self._script(script, path, words[1:], cwd, hops)
+        return Program(path)
+
+    def _wrapped(self, wrapper: str, rest: list[str], cwd: str | None, hops: int) -> Program:
+        if not rest:
+            return Program(None, f"{wrapper} is given no program to run")
+        return self.command(rest, cwd, hops + 1)
+
+    def _env(self, words: list[str], cwd: str | None, hops: int) -> Program:
+        rest, options = _options(words[1:], _ENV_VALUE_SHORT, _ENV_VALUE_LONG)
+        for option, value in options:
+            if option in ("-C", "--chdir"):
+                cwd = _changed(cwd, value)
+            elif option in ("-S", "--split-string"):
+                rest = shell_words(value) + rest
+        while rest and _ASSIGNMENT.match(rest[0]):
+            rest = rest[1:]
+        if not rest:
+            return Program(words[0])  # env alone prints the environment: env is what runs
+        return self.command(rest, cwd, hops + 1)
+
+    def _shell(self, words: list[str], cwd: str | None, hops: int) -> Program:
+        """`sh [options] -c STRING [$0 [$1 ...]]` or `sh [options] FILE [$1 ...]`."""
+        index = 1
+        while index < len(words):
+            flags = words[index]
+            if flags == "--":
+                index += 1
+                break
+            if flags[:1] not in ("-", "+") or flags == "-":
+                break
+            long_option = flags.startswith(("--", "++"))
+            if not long_option and flags[0] == "-" and "c" in flags[1:]:  # -c, -ec, -euxc
+                if index + 1 >= len(words):
+                    return Program(None, f"{words[0]} {flags} is given no script")
+                text = words[index + 1]
+                return self._script(text, "the sh -c script", words[index + 3 :], cwd, hops)
+            # `-o pipefail`, `-euo pipefail`, `+o posix`: the option's name is the next word.
+            index += 2 if not long_option and "o" in flags[1:] else 1
+        if index >= len(words) or words[index] == "-":
+            return Program(None, f"{words[0]} reads its commands from standard input")
+        path = _located(words[index], cwd)
+        if path is None:
+            return Program(
+                None, f"{words[0]} runs {words[index]} from a directory known only at run time"
+            )
+        script = self._script_file(path, any_text=True)
+        if script is None:
+            where = "is not in the image" if self.read is not None else "cannot be read here"
+            return Program(None, f"{words[0]} runs the script {path}, which {where}")
+        return self._script(script, path, words[index + 1 :], cwd, hops)
+
+    def _script(
+        self, text: str, script: str, args: list[str], cwd: str | None, hops: int
+    ) -> Program:
+        """The program a shell script runs, given its arguments ($1 on) and directory."""
+        try:
+            commands = _commands(text)
+        except _Unbalanced as exc:
+            return Program(None, f"the shell would refuse {script}: {exc}")
+        chosen: tuple[list[str], str | None, _Command] | None = None
+        for command in commands:
+            if command.depth:
+                continue
+            words = _expanded(command.words, args)
+            while words and not isinstance(words[0], _Expansion) and _ASSIGNMENT.match(words[0]):
+                words = words[1:]
+            if not words:
+                continue
+            head = words[0]
+            if head == "exec":
+                words = _exec_arguments(words[1:])
+                if not words:
+                    continue  # `exec >log 2>&1`: redirections only
+                chosen = (words, cwd, command)
+                break
+            if head == "cd":
+                cwd = _changed(cwd, _cd_target(words[1:]))
+            elif head == "set":
+                if "--" in words:
+                    args = words[words.index("--") + 1 :]
+            elif head == "shift":
+                count = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
+                args = args[count:]
+            elif head == "exit":
+                if command.after not in ("&&", "||"):
+                    break  # the script ends here; `cd /srv || exit 1` only when cd fails
+            elif head not in _SETUP:
+                chosen = (words, cwd, command)
+        if chosen is None:
+            return Program(
+                None,
+                f"{script} runs no program (commands inside if, case, loops, functions and "
+                "subshells are not followed)",
+            )
+        words, where, command = chosen
+        shown = f"`{command.text}` ({_line_of(script, command)})"
+        if command.pipeline:
+            return Program(None, f"{shown} pipes programs into each other")
+        words = self._from_env(words)
+        if isinstance(words[0], _Expansion) or words[0] == "eval":
+            return Program(None, f"{shown} runs a program named only at run time")
+        found = self.command(words, where, hops + 1)
+        return found if found.path is not None else Program(None, f"{shown}: {found.why}")
+
+    def _script_file(self, path: str, *, any_text: bool = False) -> str | None:
+        """The text of the shell script at `path` in the image (a `#!` naming a shell, or
+        with `any_text` any readable text), else None."""
+        data = self.read(path) if self.read is not None else None
+        if data is None or data.startswith(b"\x7fELF"):
+            return None
+        text = data.decode("utf-8", "replace")
+        if any_text:
+            return text
+        first = text.split("\n", 1)[0]
+        if not first.startswith("#!"):
+            return None
+        interpreter = first[2:].split()
+        while interpreter and posixpath.basename(interpreter[0]) == "env":
+            interpreter = [w for w in interpreter[1:] if not w.startswith("-")]
+        return text if interpreter and posixpath.basename(interpreter[0]) in SHELLS else None
+
+    def _is_elf(self, path: str) -> bool:
+        data = self.read(path) if self.read is not None else None
+        return data is not None and data.startswith(b"\x7fELF")
 
 
-def _without_flags(words: list[str]) -> list[str]:
-    # tini and dumb-init flags come first; those taking a value (`-r 15:2`, `-e 143`) are
-    # written with the value as the next word.
-    takes_value = {"-r", "--rewrite", "-e", "-p"}
+def _options(
+    words: list[str], short: str, long: frozenset[str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """getopt with `+` (stop at the first operand): (operands, [(option, value)])."""
+    found: list[tuple[str, str]] = []
     index = 0
-    while index < len(words) and words[index].startswith("-"):
-        index += 2 if words[index] in takes_value else 1
-    return words[index:]
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            return words[index + 1 :], found
+        if word == "-":  # env's `-` is -i
+            index += 1
+            continue
+        if not word.startswith("-"):
+            break
+        if word.startswith("--"):
+            name, equals, value = word.partition("=")
+            if name in long and not equals:
+                value = words[index + 1] if index + 1 < len(words) else ""
+                index += 1
+            found.append((name, value))
+            index += 1
+            continue
+        index += 1
+        for position, letter in enumerate(word[1:], 1):
+            if letter in short:
+                value = word[position + 1 :]
+                if not value:
+                    value = words[index] if index < len(words) else ""
+                    index += 1
+                found.append((f"-{letter}", value))
+                break
+            found.append((f"-{letter}", ""))
+    return words[index:], found
+
+
+def _exec_arguments(words: list[str]) -> list[str]:
+    """What `exec [-cl] [-a NAME] [--] COMMAND...` runs."""
+    while words and _EXEC_OPTIONS.match(words[0]) and not isinstance(words[0], _Expansion):
+        flags, words = words[0], words[1:]
+        if flags == "--":
+            break
+        if flags.endswith("a"):  # -a NAME: the name shown as argv[0]
+            words = words[1:]
+    return words
+
+
+def _cd_target(words: list[str]) -> str | None:
+    words = [w for w in words if w not in ("-L", "-P", "-e", "-@")]
+    if not words or words[0] == "-" or isinstance(words[0], _Expansion):
+        return None  # $HOME, $OLDPWD or a variable: known only at run time
+    return words[0]
+
+
+def _changed(cwd: str | None, target: str | None) -> str | None:
+    if target is None or (cwd is None and not target.startswith("/")):
+        return None
+    return posixpath.normpath(posixpath.join(cwd or "/", target))
+
+
+def _located(word: str, cwd: str | None) -> str | None:
+    """`word` as exec finds it: absolute as is, a bare name for PATH, else joined to cwd."""
+    if word.startswith("/") or "/" not in word:
+        return word
+    return None if cwd is None else posixpath.normpath(posixpath.join(cwd, word))
+
+
+def _line_of(script: str, command: _Command) -> str:
+    return f"line {command.line} of {script}" if command.line > 1 else script
+
+
+def _expanded(words: list[_Token], args: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if word.args:
+            out += args
+        elif word.dynamic:
+            out.append(_Expansion(word.text))
+        else:
+            out.append(word.text)
+    return out
+
+
+class _Unbalanced(ValueError):
+    """The script's quoting or substitution never closes: the shell refuses it."""
+
+
+@dataclass
+class _Token:
+    text: str
+    operator: bool = False
+    dynamic: bool = False
+    args: bool = False  # exactly "$@": the script's arguments
+    line: int = 1
+    raw: str = ""  # as written, quotes and all
+    start: int = 0  # offsets in the script text
+    end: int = 0
+
+
+@dataclass
+class _Command:
+    words: list[_Token]
+    depth: int
+    line: int
+    text: str
+    pipeline: bool = False
+    after: str = ""  # the operator before it: `||` and `&&` make it conditional
+
+
+@dataclass
+class _Lexer:
+    """POSIX shell tokens: words (quotes removed, expansions marked) and operators."""
+
+    source: str
+    index: int = 0
+    line: int = 1
+    tokens: list[_Token] = field(default_factory=list)
+    heredocs: list[tuple[str, bool]] = field(default_factory=list)
+    _word: list[str] = field(default_factory=list)
+    _started: int = -1
+    _dynamic: bool = False
+    _delimiter_next: bool = False
+    _delimiter_strip: bool = False
+
+    def run(self) -> list[_Token]:
+        text = self.source
+        while self.index < len(text):
+            char = text[self.index]
+            if char in " \t":
+                self._flush()
+                self.index += 1
+            elif char == "\n":
+                self._flush()
+                self.tokens.append(_Token("\n", operator=True, line=self.line))
+                self.index += 1
+                self.line += 1
+                self._skip_heredocs()
+            elif char == "#" and self._started < 0:
+                end = text.find("\n", self.index)
+                self.index = len(text) if end < 0 else end
+            elif char == "\\":
+                if text[self.index + 1 : self.index + 2] == "\n":  # a continued line
+                    self.line += 1
+                else:
+                    self._begin()
+                    self._word.append(text[self.index + 1 : self.index + 2])
+                self.index += 2
+            elif char == "'":
+                self._begin()
+                end = text.find("'", self.index + 1)
+                if end < 0:
+                    raise _Unbalanced(f"a ' quote opened on line {self.line} never closes")
+                self._take(text[self.index + 1 : end])
+                self.index = end + 1
+            elif char == '"':
+                self._begin()
+                self._double_quoted()
+            elif char == "$" or char == "`":
+                self._begin()
+                self._expansion()
+            elif char in ";&|()<>":
+                self._operator()
+            else:
+                self._begin()
+                self._word.append(char)
+                self.index += 1
+        self._flush()
+        return self.tokens
+
+    def _begin(self) -> None:
+        if self._started < 0:
+            self._started = self.index
+
+    def _take(self, text: str) -> None:
+        self._word.append(text)
+        self.line += text.count("\n")
+
+    def _flush(self) -> None:
+        if self._started < 0:
+            return
+        raw = self.source[self._started : self.index]
+        word = "".join(self._word)
+        if self._delimiter_next:
+            self.heredocs.append((word, self._delimiter_strip))
+            self._delimiter_next = False
+        is_args = raw in _ARGS_FORMS
+        dynamic = self._dynamic or (word.startswith("~") and not raw.startswith(("'", '"')))
+        line = self.line - raw.count("\n")
+        self.tokens.append(
+            _Token(
+                word,
+                dynamic=dynamic and not is_args,
+                args=is_args,
+                line=line,
+                raw=raw,
+                start=self._started,
+                end=self.index,
+            )
+        )
+        self._word, self._started, self._dynamic = [], -1, False
+
+    def _double_quoted(self) -> None:
+        text = self.source
+        self.index += 1
+        while self.index < len(text) and text[self.index] != '"':
+            char = text[self.index]
+            if char == "\\" and text[self.index + 1 : self.index + 2] in (
+                '"',
+                "\\",
+                "$",
+                "`",
+                "\n",
+            ):
+                self._take(text[self.index + 1] if text[self.index + 1] != "\n" else "")
+                self.index += 2
+            elif char in "$`":
+                self._expansion()
+            else:
+                self._take(char)
+                self.index += 1
+        if self.index >= len(text):
+            raise _Unbalanced(f'a " quote never closes (line {self.line})')
+        self.index += 1
+
+    def _expansion(self) -> None:
+        """`$NAME`, `${...}`, `$(...)`, `$((...))` or a backquote: computed at run time."""
+        text = self.source
+        start = self.index
+        char = text[start]
+        nxt = text[start + 1 : start + 2]
+        if char == "`":
+            end = text.find("`", start + 1)
+            if end < 0:
+                raise _Unbalanced(f"a ` opened on line {self.line} never closes")
+            self.index = end + 1
+        elif nxt == "(":
+            depth, self.index = 0, start + 1
+            while self.index < len(text):
+                if text[self.index] == "(":
+                    depth += 1
+                elif text[self.index] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                self.index += 1
+            if self.index >= len(text):
+                raise _Unbalanced(f"a $( opened on line {self.line} never closes")
+            self.index += 1
+        elif nxt == "{":
+            end = text.find("}", start + 2)
+            if end < 0:
+                raise _Unbalanced(f"a ${{ opened on line {self.line} never closes")
+            self.index = end + 1
+        elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
+            self.index = start + 2
+            if nxt.isalpha() or nxt == "_":
+                while self.index < len(text) and (
+                    text[self.index].isalnum() or text[self.index] == "_"
+                ):
+                    self.index += 1
+        else:  # a lone `$` is itself
+            self._take("$")
+            self.index += 1
+            return
+        self._take(text[start : self.index])
+        self._dynamic = True
+
+    def _operator(self) -> None:
+        text = self.source
+        operator = next(op for op in _OPERATORS if text.startswith(op, self.index))
+        if operator[0] in "<>" and self._started >= 0 and "".join(self._word).isdigit():
+            self._word, self._started = [], -1  # `2>&1`: the 2 is a file descriptor
+        self._flush()
+        end = self.index + len(operator)
+        self.tokens.append(
+            _Token(operator, operator=True, line=self.line, start=self.index, end=end)
+        )
+        self.index = end
+        if operator in ("<<", "<<-"):
+            self._delimiter_next, self._delimiter_strip = True, operator == "<<-"
+
+    def _skip_heredocs(self) -> None:
+        """Here-document bodies are data, not commands: skip to each delimiter line."""
+        for delimiter, strip in self.heredocs:
+            while self.index < len(self.source):
+                end = self.source.find("\n", self.index)
+                end = len(self.source) if end < 0 else end
+                line = self.source[self.index : end]
+                self.index = end + 1
+                self.line += 1
+                if (line.lstrip("\t") if strip else line) == delimiter:
+                    break
+        self.heredocs.clear()
+
+
+def _commands(source: str) -> list[_Command]:
+    """The script's simple commands, each with how deep in if/case/loop/brace/subshell or
+    function body it is. Raises _Unbalanced for quoting the shell would refuse."""
+    commands: list[_Command] = []
+    stack: list[str] = []
+    words: list[_Token] = []
+    span = [0, 0]  # the command as written, redirections included
+    piped_from = -1  # where the pipeline this command ends started
+    after = ""
+    redirect = function = name_next = False
+
+    def finish(operator: str = "") -> None:
+        nonlocal words, piped_from, after
+        piped = operator in ("|", "|&")
+        if words:
+            start = piped_from if piped_from >= 0 else span[0]
+            commands.append(
+                _Command(
+                    words=words,
+                    depth=len(stack),
+                    line=words[0].line,
+                    text=source[start : span[1]].strip(),
+                    pipeline=piped or piped_from >= 0,
+                    after=after,
+                )
+            )
+            piped_from = (piped_from if piped_from >= 0 else span[0]) if piped else -1
+        words, after = [], operator
+
+    for token in _Lexer(source).run():
+        if stack and stack[-1] == "case":
+            if not token.operator and token.text == "esac":
+                stack.pop()
+            continue  # case arms run only when their pattern matches
+        if token.operator:
+            redirect = redirect and token.text != "\n"
+            if token.text in _SEPARATORS:
+                finish(token.text)
+            elif token.text == "(":
+                if words:  # `name() { ...; }`: a function definition, run only when called
+                    words, function = [], True
+                else:
+                    stack.append("(")
+            elif token.text == ")":
+                if function:
+                    function = False
+                else:
+                    finish()
+                    if stack:
+                        stack.pop()
+            else:
+                if not words:
+                    span[0] = token.start
+                span[1] = token.end
+                redirect = True
+            continue
+        if redirect:  # the file of `>log`, `2>&1`, `<<EOF`
+            span[1] = token.end
+            redirect = False
+            continue
+        if not words and not token.dynamic and not token.args:
+            if token.text in _OPENERS:
+                stack.append(token.text)
+                continue
+            if token.text in _CLOSERS:
+                if stack:
+                    stack.pop()
+                continue
+            if token.text in _NEUTRAL:
+                continue
+            if token.text == "function":  # `function name { ...; }`: the name is no command
+                name_next = True
+                continue
+        if name_next:
+            name_next = False
+            continue
+        if not words:
+            span[0] = token.start
+        span[1] = token.end
+        words.append(token)
+    finish()
+    return commands

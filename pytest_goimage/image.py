@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -109,32 +110,64 @@ class BuiltImage:
     @cached_property
     def binary_path(self) -> str:
         """`binary` from the configuration, else the program ENTRYPOINT and CMD run (through
-        `sh -c` and init wrappers such as tini; see command.program_of)."""
+        shell scripts, env, su-exec/gosu and init wrappers such as tini; see
+        command.program_of)."""
         if self.configured_binary:
             return self.configured_binary
-        first = program_of(self.config.entrypoint, self.config.cmd)
-        if not first:
-            what = (
-                "ENTRYPOINT/CMD names no program"
-                if self.config.entrypoint or self.config.cmd
-                else "has neither ENTRYPOINT nor CMD"
-            )
+        if not self.config.entrypoint and not self.config.cmd:
             raise BinaryError(
-                f"{self.dockerfile}: image {self.tag} {what}, so the Go binary is unknown; set "
-                "`binary` in [tool.goimage]."
+                f"{self.dockerfile}: image {self.tag} has neither ENTRYPOINT nor CMD, so the Go "
+                "binary is unknown; set `binary` in [tool.goimage]."
             )
-        if first.startswith("/"):
-            return first
-        if "/" in first:  # relative to WORKDIR
-            return str(PurePosixPath(self.config.working_dir or "/") / first)
+        found = program_of(
+            self.config.entrypoint,
+            self.config.cmd,
+            self.config.working_dir,
+            self._program_file,
+            self.config.env,
+        )
+        if found.path is None:
+            raise BinaryError(
+                f"{self.dockerfile}: cannot tell which program image {self.tag} runs "
+                f"({self._command_shown()}): {found.why}; set `binary` in [tool.goimage] to the "
+                "Go binary's absolute path."
+            )
+        if found.path.startswith("/"):
+            return found.path
+        located = self._on_path(found.path)
+        if located is None:
+            raise BinaryError(
+                f"{self.dockerfile}: {found.path!r} (from ENTRYPOINT/CMD) is not on the image's "
+                f"PATH in {self.tag}; set `binary` in [tool.goimage] to its absolute path."
+            )
+        return located
+
+    def _on_path(self, name: str) -> str | None:
+        """Where the image's PATH finds the program `name`, as exec would."""
         for directory in self.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin").split(":"):
-            candidate = str(PurePosixPath(directory or "/") / first)
+            candidate = str(PurePosixPath(directory or "/") / name)
             if self.exists(candidate):
                 return candidate
-        raise BinaryError(
-            f"{self.dockerfile}: {first!r} (from ENTRYPOINT/CMD) is not on the image's PATH in "
-            f"{self.tag}; set `binary` in [tool.goimage] to its absolute path."
-        )
+        return None
+
+    def _program_file(self, word: str) -> bytes | None:
+        """A program's file in the image (a bare name looked up on PATH), for following
+        scripts; None when there is none."""
+        path = word if word.startswith("/") else (self._on_path(word) if word else None)
+        if path is None:
+            return None
+        try:
+            return self.read_file(path)
+        except (OSError, ValueError):  # missing, a directory, a path no file can have
+            return None
+
+    def _command_shown(self) -> str:
+        shown = [
+            f"{name} {json.dumps(words)}"
+            for name, words in (("ENTRYPOINT", self.config.entrypoint), ("CMD", self.config.cmd))
+            if words
+        ]
+        return " ".join(shown)
 
     @cached_property
     def binary(self) -> GoBinary:

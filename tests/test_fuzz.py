@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import posixpath
+import re
 import shlex
 import tarfile
 from pathlib import Path
@@ -163,30 +166,74 @@ def test_secret_scanners(env: dict[str, str], history: list[str], name: str, dat
     file_finding(name or "x", data)
 
 
-_words = st.lists(
-    st.one_of(
-        st.sampled_from(
-            [
-                *("sh", "/bin/sh", "-c", "-ec", "-e", "-o", "pipefail", "exec", 'exec "$@"'),
-                *("$@", "${@}", "tini", "--", "-r", "X=1", "'", "/app"),
-            ]
-        ),
-        st.text(max_size=20),
-    ),
-    max_size=6,
+_command_words = st.sampled_from(
+    [
+        *("sh", "/bin/sh", "-c", "-ec", "-e", "-o", "pipefail", "exec", 'exec "$@"', "$@", "${@}"),
+        *("tini", "--", "-r", "-g", "-p", "X=1", "'", "/app", "./app", "../bin/app", "app"),
+        *("env", "-i", "-u", "-C", "-S", "--chdir=/opt", "su-exec", "gosu", "dumb-init"),
+        *("--single-child", "/init", "/entrypoint.sh", "cd /srv && exec ./app", "cd sub;"),
+        *("cd ..\nexec bin/app", "set -e;", "export X=1;", "if true; then exec /a; fi;"),
+        *("./app | tee log", "exec $APP", "cd $HOME;", "shift;", "set -- ./x;", "exit;"),
+    ]
+)
+_words = st.lists(st.one_of(_command_words, st.text(max_size=20)), max_size=6)
+_workdirs = st.sampled_from(["", "/", "/srv", "/srv/api/", "relative"])
+_CHDIR = ("cd", "-C", "--chdir")
+_BUILTINS = frozenset({"cd", "set", "export", "exec", "trap", "umask", "ulimit", "shift", "exit"})
+
+
+def _splits(text: str) -> list[list[str]]:
+    """`text` split every way a shell could: at whitespace, as shlex does, and at operators."""
+    splits = [text.split()]
+    with contextlib.suppress(ValueError):
+        splits.append(shlex.split(text))
+    with contextlib.suppress(ValueError):
+        splits.append(list(shlex.shlex(text, posix=True, punctuation_chars=True)))
+    return splits
+
+
+_script_lines = st.lists(_command_words, max_size=6)
+# As often a shell script as a list of words: `sh -c` is where programs hide.
+_entrypoints = st.one_of(
+    _words, _script_lines.map(lambda lines: ["/bin/sh", "-c", "\n".join(lines)])
 )
 
 
-@given(_words, _words)
-def test_program_of(entrypoint: list[str], cmd: list[str]) -> None:
-    """Never crashes, and only ever returns a word the image's command holds: one of its
-    words, or a word of one of them as a shell splits it."""
-    program = program_of(entrypoint, cmd)
+@given(_entrypoints, _words, _workdirs, st.one_of(st.none(), _script_lines))
+def test_program_of(
+    entrypoint: list[str], cmd: list[str], workdir: str, script: list[str] | None
+) -> None:
+    """Never crashes, and only ever returns a word the image's command (or its script
+    /entrypoint.sh) holds, as given or as a shell splits it, or such a relative path joined
+    to WORKDIR and the directories its `cd` and `env -C` words name."""
+    texts = [*entrypoint, *cmd]
+    files: dict[str, bytes] = {}
+    if script is not None:
+        files["/entrypoint.sh"] = ("#!/bin/sh\n" + "\n".join(script)).encode()
+        texts += script
+
+    def read(word: str) -> bytes | None:
+        return files.get(word)
+
+    program = program_of(entrypoint, cmd, workdir, read).path
     if program is None:
         return
-    candidates = set(entrypoint + cmd)
-    for word in entrypoint + cmd:
-        candidates.update(word.split())
-        with contextlib.suppress(ValueError):
-            candidates.update(shlex.split(word))
-    assert program in candidates
+    candidates = set(texts)
+    targets = set()
+    for text in texts:
+        for split in [entrypoint + cmd, *_splits(text)]:
+            candidates.update(split)
+            targets.update(after for word, after in itertools.pairwise(split) if word in _CHDIR)
+            targets.update(w.split("=", 1)[1] for w in split if w.startswith("--chdir="))
+            targets.update(w.split("C", 1)[1] for w in split if re.match(r"^-[^-]*C.", w))
+    if program in _BUILTINS:  # only where no shell reads it: a whole exec-form word
+        assert program in entrypoint + cmd, program
+    if program in candidates:
+        return
+    # The directories a relative program may be resolved against.
+    dirs = {posixpath.normpath(workdir or "/")}
+    for _ in range(sum(text.count("cd") + text.count("-C") for text in texts) + 1):
+        dirs |= {posixpath.normpath(posixpath.join(d, t)) for d in dirs for t in targets}
+    relative = [c for c in candidates if "/" in c and not c.startswith("/")]
+    resolved = {posixpath.normpath(posixpath.join(d, c)) for d in dirs for c in relative}
+    assert program in resolved, (program, sorted(candidates), sorted(dirs))

@@ -337,3 +337,104 @@ def test_static_looks_through_shell_and_init_wrappers(pytester: pytest.Pytester)
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
     result = pytester.runpytest_subprocess("--goimage", "-k", "static")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "files"),
+    [
+        # Issue 14: read as `cd`, static failed with "'cd' is not on the image's PATH".
+        ('["/bin/sh", "-c", "cd /srv && exec ./app"]', {}),
+        # A script in the image, followed to its exec; CMD is its "$@".
+        (
+            '["/usr/local/bin/docker-entrypoint"]\nCMD ["./app", "serve"]\nWORKDIR /srv',
+            {"docker-entrypoint": '#!/bin/sh\nset -e\nexport GOGC=50\nexec su-exec nobody "$@"\n'},
+        ),
+    ],
+    ids=["sh-c-cd-exec", "entrypoint-script"],
+)
+def test_static_follows_the_script_to_the_program(
+    pytester: pytest.Pytester, no_leaks: None, entrypoint: str, files: dict[str, str]
+) -> None:
+    go_app(pytester.path)
+    copies = "".join(f"COPY {name} /usr/local/bin/{name}\n" for name in files)
+    for name, text in files.items():
+        (pytester.path / name).write_text(text)
+        (pytester.path / name).chmod(0o755)
+    (pytester.path / "Dockerfile").write_text(
+        f"FROM alpine:3.22\nCOPY app /srv/app\n{copies}ENTRYPOINT {entrypoint}\n"
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static")
+    result.assert_outcomes(passed=1)
+
+
+def test_static_asks_for_binary_when_the_program_is_a_variable(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The script the image runs names its program with a variable: static says what it read
+    (the line and the script) and asks for `binary`, instead of guessing."""
+    go_app(pytester.path)
+    (pytester.path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec "$APP_BINARY" "$@"\n')
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nCOPY app /srv/app\nCOPY entrypoint.sh /entrypoint.sh\n"
+        'ENV APP_BINARY=/srv/app\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["serve"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]goimage static[]] Dockerfile: cannot tell which program image goimage/* runs "
+            '(ENTRYPOINT [[]"/entrypoint.sh"[]] CMD [[]"serve"[]]): `exec "$APP_BINARY" "$@"` '
+            "(line 3 of /entrypoint.sh) runs a program named only at run time; set `binary` in "
+            "[[]tool.goimage[]] to the Go binary's absolute path."
+        ]
+    )
+
+
+USER_FROM_ARG = """\
+FROM alpine:3.22
+RUN echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd
+COPY app /app
+ARG RUNAS
+USER ${RUNAS}
+ENTRYPOINT ["/app"]
+"""
+
+
+def test_user_from_an_unset_build_arg(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """`USER ${RUNAS}` with RUNAS unset runs as root: the message names the instruction, what
+    it resolved to and why, and suggests the user the image's /etc/passwd defines."""
+    go_app(pytester.path)
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text(USER_FROM_ARG)
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as root: `USER ${RUNAS}` "
+            "(Dockerfile:5) resolved to an empty user, because RUNAS is not set (`ARG RUNAS` has "
+            "no default and build_args does not set it); set RUNAS to a non-root user such as "
+            "app, a user the image's /etc/passwd already defines (uid 10001): "
+            '`build_args = { RUNAS = "app" }` in [[]tool.goimage[]], or `ARG RUNAS=app`.'
+        ]
+    )
+    # The advice works.
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nrequire_non_root = true\nbuild_args = { RUNAS = "app" }\n'
+    )
+    pytester.runpytest_subprocess("--goimage", "-k", "user").assert_outcomes(passed=1)
+    # Without any USER, the same user is suggested.
+    dockerfile.write_text(USER_FROM_ARG.replace("ARG RUNAS\nUSER ${RUNAS}\n", ""))
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as root (no USER instruction); "
+            "add `USER app` to the final stage: the image's /etc/passwd already defines that "
+            "user (uid 10001)."
+        ]
+    )

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from ..config import ImageConfig
+from ..dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
+from ..image import BuiltImage
 from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_NOBODY = 65534  # the kernel's overflow id: owns nothing, so no service's user
+_FIRST_REGULAR_UID = 1000  # below are system accounts (daemon, bin, mail, ...)
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -15,10 +24,130 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     built = require_image(session, image)
     user = built.config.user.split(":", 1)[0]
-    if user in ("", "0", "root"):
-        shown = f"USER {built.config.user}" if built.config.user else "no USER instruction"
-        raise CheckFailed(
-            f"{image.dockerfile}: image {built.tag} runs as root ({shown}); add a non-root "
-            "`USER 65532:65532` (or a named user) to the final stage."
+    if user not in ("", "0", "root"):
+        return f"{built.tag} runs as USER {built.config.user}"
+    suggested = _service_user(built)
+    written = _user_instruction(image)
+    if written is not None and _VARIABLE.search(written.instruction.value):
+        raise CheckFailed(_unresolved_message(image, built, written, suggested))
+    shown = f"USER {built.config.user}" if built.config.user else "no USER instruction"
+    if suggested is None:
+        fix = "add a non-root `USER 65532:65532` (or a named user) to the final stage."
+    else:
+        fix = (
+            f"add `USER {suggested.name}` to the final stage: the image's /etc/passwd already "
+            f"defines that user (uid {suggested.uid})."
         )
-    return f"{built.tag} runs as USER {built.config.user}"
+    raise CheckFailed(f"{image.dockerfile}: image {built.tag} runs as root ({shown}); {fix}")
+
+
+@dataclass(frozen=True)
+class _Written:
+    """The USER instruction that set the image's user, and the ARG defaults it could see."""
+
+    instruction: Instruction
+    args: dict[str, str | None]  # ARG name -> its default (None: declared without one)
+
+
+@dataclass(frozen=True)
+class _PasswdUser:
+    name: str
+    uid: int
+
+
+def _unresolved_message(
+    image: ImageConfig, built: BuiltImage, written: _Written, suggested: _PasswdUser | None
+) -> str:
+    """`USER ${RUNAS}` that resolved to root or to nothing: which variable, and how to set it."""
+    value = written.instruction.value
+    resolved = f"{built.config.user!r}" if built.config.user else "an empty user"
+    unset = [
+        name
+        for name in dict.fromkeys(_VARIABLE.findall(value))
+        if name not in image.build_args
+        and name not in built.config.env
+        and written.args.get(name) is None
+    ]
+    why = ""
+    if unset:
+        name = unset[0]
+        if name in written.args:
+            why = (
+                f", because {name} is not set (`ARG {name}` has no default and build_args does "
+                "not set it)"
+            )
+        else:
+            why = f", because {name} is neither an ARG nor an ENV of that stage"
+    variable = unset[0] if unset else _VARIABLE.findall(value)[0]
+    user = suggested.name if suggested is not None else "65532"
+    where = (
+        f", a user the image's /etc/passwd already defines (uid {suggested.uid})"
+        if suggested is not None
+        else ""
+    )
+    return (
+        f"{image.dockerfile}: image {built.tag} runs as root: `USER {value}` "
+        f"({image.dockerfile}:{written.instruction.line}) resolved to {resolved}{why}; set "
+        f"{variable} to a non-root user such as {user}{where}: "
+        f'`build_args = {{ {variable} = "{user}" }}` in [tool.goimage], or '
+        f"`ARG {variable}={user}`."
+    )
+
+
+def _user_instruction(image: ImageConfig) -> _Written | None:
+    """The last USER of the built stage, or of the earlier stage it is built FROM."""
+    try:
+        dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return None
+    stage = dockerfile.stage(image.target) if image.target else None
+    if stage is None and dockerfile.stages:
+        stage = dockerfile.stages[-1]
+    seen: set[int] = set()
+    while stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        users = [i for i in stage.instructions if i.keyword == "USER"]
+        if users:
+            return _Written(users[-1], _stage_args(dockerfile, stage, users[-1].line))
+        stage = dockerfile.stage(stage.base)
+    return None
+
+
+def _stage_args(dockerfile: Dockerfile, stage: Stage, before: int) -> dict[str, str | None]:
+    """ARGs a stage declares before line `before`; `ARG NAME` alone takes the global default."""
+    global_defaults: dict[str, str | None] = {}
+    for instruction in dockerfile.instructions:
+        if instruction.keyword == "FROM":
+            break
+        if instruction.keyword == "ARG":
+            global_defaults.update(_arg_words(instruction))
+    declared: dict[str, str | None] = {}
+    for instruction in stage.instructions:
+        if instruction.keyword == "ARG" and instruction.line < before:
+            for name, default in _arg_words(instruction).items():
+                declared[name] = default if default is not None else global_defaults.get(name)
+    return declared
+
+
+def _arg_words(instruction: Instruction) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for word in instruction.words():
+        name, equals, default = word.partition("=")
+        found[name] = default.strip("\"'") if equals else None
+    return found
+
+
+def _service_user(built: BuiltImage) -> _PasswdUser | None:
+    """A regular (uid 1000 and up, not nobody) user the image's /etc/passwd defines."""
+    try:
+        passwd = built.read_file("/etc/passwd").decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return None
+    for line in passwd.splitlines():
+        fields = line.split(":")
+        if len(fields) < 3 or not fields[2].isdigit():
+            continue
+        uid = int(fields[2])
+        if uid >= _FIRST_REGULAR_UID and uid != _NOBODY and fields[0]:
+            return _PasswdUser(fields[0], uid)
+    return None

@@ -437,7 +437,8 @@ ROWS: tuple[Row, ...] = (
         pins=((1, "1.26"),),
         entrypoint=exec_form("docker-entrypoint.sh"),
         cmd=exec_form("ledger"),
-        program=None,
+        # From the Dockerfile alone the script is the program; the image's copy is followed.
+        program="docker-entrypoint.sh",
     ),
     Row(
         "user-from-arg.Dockerfile",
