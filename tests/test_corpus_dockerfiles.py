@@ -23,32 +23,15 @@ NOT_DOCKERFILES = frozenset({"table.py", "__init__.py", ".gitattributes", "__pyc
 MINIMUM = 40
 DEFAULT_SHELL = ("/bin/sh", "-c")  # what the engine prepends to a shell form on Linux
 
-# Where a reader disagrees with BuildKit today: (test, file) -> what the reader does. The table
-# keeps BuildKit's meaning; strict, so a fixed reader fails here until its entry is deleted.
-KNOWN_GAPS = {}
-
 
 def rows(test: str, *, broken: bool = False, build_args: bool = False) -> list[pytest.ParameterSet]:
-    """The table's rows as parameters of `test`, a known gap marked strict xfail."""
+    """The table's rows as parameters of a test (`test` names it, for reading)."""
     chosen = [
         row
         for row in ROWS
         if (row.error is not None) == broken and (bool(row.build_args) or not build_args)
     ]
-    return [
-        pytest.param(
-            row,
-            id=row.file,
-            marks=[
-                pytest.mark.xfail(
-                    raises=AssertionError, strict=True, reason=KNOWN_GAPS[test, row.file]
-                )
-            ]
-            if (test, row.file) in KNOWN_GAPS
-            else [],
-        )
-        for row in chosen
-    ]
+    return [pytest.param(row, id=row.file) for row in chosen]
 
 
 def read(row: Row) -> str:
