@@ -347,8 +347,8 @@ def remove_images(tags: dict[str, str]) -> None:
 
 def plugin_inspect(client: Any, tag: str, dockerfile: str) -> dict[str, Any]:
     """Everything dive reports plus the static/Go facts, through the plugin's own modules."""
-    from pytest_goimage.image import load_image
-    from pytest_goimage.layers import wasted
+    from pytest_goimage.engine.image import load_image
+    from pytest_goimage.gofacts.layers import wasted
 
     built = load_image(
         client,
@@ -375,7 +375,7 @@ def plugin_inspect(client: Any, tag: str, dockerfile: str) -> dict[str, Any]:
 
 
 def phase_inspect(rounds: int, tags: dict[str, str], dive: str | None) -> dict[str, Any]:
-    from pytest_goimage.engine import connect
+    from pytest_goimage.engine.connection import connect
 
     client = connect()
     samples: dict[str, list[float]] = {"plugin": [], "dive": []}
@@ -458,10 +458,10 @@ def service_env() -> dict[str, str]:
 
 
 def phase_latency(rounds: int, tags: dict[str, str]) -> dict[str, Any]:
-    from pytest_goimage.engine import connect
-    from pytest_goimage.minio_image import MINIO_TAG
-    from pytest_goimage.minio_server import MinioServer
-    from pytest_goimage.service import ServiceContainer, expand_env
+    from pytest_goimage.build.minio_image import MINIO_TAG
+    from pytest_goimage.engine.connection import connect
+    from pytest_goimage.engine.minio_server import MinioServer
+    from pytest_goimage.engine.service import ServiceContainer, expand_env
 
     client = connect()
     env_template = service_env()

@@ -1,1 +1,37 @@
-"""pytest-goimage: container image acceptance tests for Go services."""
+"""pytest-goimage: container image acceptance tests for Go services.
+
+The types a typed custom test needs are importable from here: `BuiltImage` (the `goimage`
+fixture), `RunningService` (`goimage_service`), `MinioServer` (`goimage_minio`),
+`GoImageConfig` and `ImageConfig` (`goimage_config`). They load on first use, so a plain
+`pytest` run of a project with the plugin installed does not import Docker's client.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import GoImageConfig, ImageConfig
+    from .engine.image import BuiltImage
+    from .engine.minio_server import MinioServer
+    from .session import RunningService
+
+__all__ = ["BuiltImage", "GoImageConfig", "ImageConfig", "MinioServer", "RunningService"]
+
+_HOMES = {
+    "BuiltImage": ".engine.image",
+    "GoImageConfig": ".config",
+    "ImageConfig": ".config",
+    "MinioServer": ".engine.minio_server",
+    "RunningService": ".session",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public type `name`, imported from its module on first use (PEP 562)."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value

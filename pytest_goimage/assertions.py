@@ -3,11 +3,11 @@ like a failing `assert`, with the values that made it fail."""
 
 from __future__ import annotations
 
-from .checks.go_version import config_pins
+from .checks.base import config_pins
 from .config import GoImageConfig
-from .image import BuiltImage
-from .units import format_size, parse_size
-from .versions import format_misalignment, misaligned, required_version
+from .engine.image import BuiltImage
+from .gofacts.units import format_size, parse_size
+from .gofacts.versions import format_misalignment, misaligned, required_version
 
 
 def assert_static(image: BuiltImage) -> None:

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .discover import discover_dockerfiles
+from .build.discover import discover_dockerfiles
 from .errors import ConfigError
-from .units import parse_duration, parse_ratio, parse_size
-from .versions import POLICIES, POLICY_TOOLCHAIN
-from .workflow_pins import split_ignore_entry, workflow_files, workflow_jobs
+from .gofacts.units import parse_duration, parse_ratio, parse_size
+from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
+from .gofacts.workflow_pins import split_ignore_entry, workflow_files, workflow_jobs
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,17 +11,26 @@ from typing import Any, NoReturn
 
 import pytest
 
+from .build.progress import ProgressPrinter, ProgressTail, WorkerProgress
 from .checks import CHECKS, Check, check_names
 from .checks.base import CheckFailed, CheckSkipped
 from .checks.health import unhealthy_reason
 from .checks.size import baseline_size
 from .config import GoImageConfig, ImageConfig, load_config
-from .engine import LABEL_RUN, engine_address, new_run_id
-from .errors import OUTSIDE_ERRORS, ConfigError, EngineError, GoImageError, describe_outside_error
-from .image import BuiltImage
-from .minio_server import MinioServer
-from .progress import ProgressPrinter, ProgressTail, WorkerProgress
-from .report import (
+from .engine.connection import LABEL_RUN, engine_address, new_run_id
+from .engine.image import BuiltImage
+from .engine.minio_server import MinioServer
+from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
+from .engine.run_dirs import (
+    built_tags,
+    claim_run_dir,
+    close_run_dir,
+    prune_run_dirs,
+    remove_built_images,
+    runs_base,
+)
+from .errors import ConfigError, EngineError, GoImageError
+from .report.records import (
     NOT_RUN_DESELECTED,
     NOT_RUN_UNNAMED,
     CheckRecord,
@@ -32,7 +41,7 @@ from .report import (
     verified,
     write_report,
 )
-from .results import (
+from .report.results import (
     PROP_CHECK,
     PROP_DOCKERFILE,
     PROP_MESSAGE,
@@ -40,14 +49,6 @@ from .results import (
     collect_only_note,
     config_secrets,
     masked_report,
-)
-from .run_dirs import (
-    built_tags,
-    claim_run_dir,
-    close_run_dir,
-    prune_run_dirs,
-    remove_built_images,
-    runs_base,
 )
 from .selection import SelectionError, take_check_args
 from .session import GoImageSession, RunningService

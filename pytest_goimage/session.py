@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import BuildRequest, build_image
-from .buildx import build_with_buildx, chosen_builder
+from .build.buildx import build_with_buildx, chosen_builder
+from .build.diagnose import declared_args, diagnose, undeclared_build_args
+from .build.engine_build import BuildRequest, build_image
+from .build.minio_image import ensure_minio_image
 from .config import GoImageConfig, ImageConfig
-from .diagnose import declared_args, diagnose, undeclared_build_args
-from .engine import (
+from .engine.connection import (
     LABEL_PREFIX,
     LABEL_PROJECT,
     connect,
@@ -35,14 +36,12 @@ from .engine import (
     resource_labels,
     runs_here,
 )
-from .errors import CLEANUP_ERRORS, BuildFailed, EngineError, GoImageError
-from .image import BuiltImage, load_image
-from .locks import file_lock
-from .minio_image import ensure_minio_image
-from .minio_server import MinioServer
-from .run_dirs import remove_abandoned_images
-from .secrets_scan import secret_redactor
-from .service import (
+from .engine.image import BuiltImage, load_image
+from .engine.locks import file_lock
+from .engine.minio_server import MinioServer
+from .engine.outside_errors import CLEANUP_ERRORS
+from .engine.run_dirs import remove_abandoned_images
+from .engine.service import (
     HealthProbe,
     ServiceContainer,
     ServiceError,
@@ -50,6 +49,8 @@ from .service import (
     expand_env,
     health_hint,
 )
+from .errors import BuildFailed, EngineError, GoImageError
+from .gofacts.secrets_scan import secret_redactor
 
 Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
 

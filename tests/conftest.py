@@ -15,7 +15,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine import LABEL_PREFIX
+from pytest_goimage.engine.connection import LABEL_PREFIX
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 # Skipped when copying: the example's own tests and local caches are not build inputs.

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.buildx import parse_plain_progress
-from pytest_goimage.diagnose import diagnose
+from pytest_goimage.build.buildx import parse_plain_progress
+from pytest_goimage.build.diagnose import diagnose
 
 BUILDX_MODULE = "github.com/docker/buildx/cmd/buildx@v0.19.3"
 

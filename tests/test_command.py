@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.command import ReadFile, program_of
+from pytest_goimage.gofacts.command import ReadFile, program_of
 
 NO_PROGRAM = (
     "the sh -c script runs no program (commands inside if, case, loops, functions and "

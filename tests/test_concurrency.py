@@ -12,7 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine import new_run_id, remove_stale_resources, resource_labels
+from pytest_goimage.engine.connection import new_run_id, remove_stale_resources, resource_labels
 
 TOML = """
 [tool.goimage]

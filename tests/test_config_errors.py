@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from pytest_goimage.config import PLACEHOLDERS
-from pytest_goimage.minio_server import MinioServer
+from pytest_goimage.engine.minio_server import MinioServer
 
 GO_MOD = "module example.com/svc\n\ngo 1.26.0\n"
 DOCKERFILE = 'FROM scratch\nCOPY main /main\nENTRYPOINT ["/main"]\n'

@@ -11,11 +11,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from pytest_goimage.command import program_of
-from pytest_goimage.dockerfile import Dockerfile, Stage, parse_dockerfile
-from pytest_goimage.dockerfile_pins import dockerfile_pins
 from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
-from pytest_goimage.versions import Pin, read_text
+from pytest_goimage.gofacts.command import program_of
+from pytest_goimage.gofacts.dockerfile import Dockerfile, Stage, parse_dockerfile
+from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
+from pytest_goimage.gofacts.versions import Pin, read_text
 from tests.corpus.dockerfiles.table import ROWS, Command, Row
 
 CORPUS = Path(__file__).parent / "corpus" / "dockerfiles"

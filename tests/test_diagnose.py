@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_goimage.diagnose import _go_files_kept_out, _go_lines, _syntax_directive
-from pytest_goimage.service import _exec_form
+from pytest_goimage.build.diagnose import _go_files_kept_out, _go_lines, _syntax_directive
+from pytest_goimage.engine.service import _exec_form
 
 
 def _project(root: Path, ignore: str) -> Path:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.diagnose import undeclared_build_args
-from pytest_goimage.dockerfile import parse_dockerfile, parser_directives
-from pytest_goimage.dockerfile_pins import dockerfile_pins
+from pytest_goimage.build.diagnose import undeclared_build_args
 from pytest_goimage.errors import DockerfileSyntaxError
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile, parser_directives
+from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
 
 # `<<VERSION>>` is a placeholder in a sed expression, not a heredoc: BuildKit builds this.
 SED_PLACEHOLDER = """\

@@ -13,7 +13,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine import runs_here, short_reason
+from pytest_goimage.engine.connection import runs_here, short_reason
 from tests.conftest import go_app, plugin_resources, run_pytest_until
 from tests.engine_proxy import EngineProxy
 from tests.test_runtime_checks import service_config

@@ -14,14 +14,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_goimage.buildkit_trace import TraceDecodeError, decode_status
-from pytest_goimage.command import program_of
+from pytest_goimage.build.buildkit_trace import TraceDecodeError, decode_status
 from pytest_goimage.config import _IMAGE_KEYS, _TOP_KEYS, parse_config
-from pytest_goimage.dockerfile import parse_dockerfile
 from pytest_goimage.errors import ConfigError, DockerfileSyntaxError
-from pytest_goimage.layers import final_files, layer_files, wasted
-from pytest_goimage.secrets_scan import env_findings, file_finding, history_findings
-from pytest_goimage.units import parse_duration, parse_ratio, parse_size
+from pytest_goimage.gofacts.command import program_of
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+from pytest_goimage.gofacts.layers import final_files, layer_files, wasted
+from pytest_goimage.gofacts.secrets_scan import env_findings, file_finding, history_findings
+from pytest_goimage.gofacts.units import parse_duration, parse_ratio, parse_size
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,4 +1,4 @@
-"""Tests for pytest_goimage.goinfo against real binaries built by the local Go toolchain.
+"""Tests for pytest_goimage.gofacts.goinfo against real binaries built by the local Go toolchain.
 
 The truth for build info is `go version -m`; the truth for ELF facts is `readelf` (binutils)
 when it is installed, plus what each build variant must produce.
@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.errors import GoImageError
-from pytest_goimage.goinfo import (
+from pytest_goimage.gofacts.goinfo import (
     BuildInfo,
     CorruptBinaryError,
     ElfFacts,

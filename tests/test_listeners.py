@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from pytest_goimage.listeners import _listeners, is_loopback, listener_hint, listening
+from pytest_goimage.engine.listeners import _listeners, is_loopback, listener_hint, listening
 
 
 def test_listeners_are_read_from_proc() -> None:

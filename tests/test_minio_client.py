@@ -17,7 +17,7 @@ from typing import ClassVar
 import pytest
 from minio.error import MinioException
 
-from pytest_goimage.minio_server import MinioServer
+from pytest_goimage.engine.minio_server import MinioServer
 
 EMPTY_LIST = (
     b'<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult '

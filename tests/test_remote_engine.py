@@ -21,8 +21,8 @@ import docker
 import pytest
 import requests
 
-from pytest_goimage.engine import runs_here
-from pytest_goimage.poll import wait_until
+from pytest_goimage.engine.connection import runs_here
+from pytest_goimage.engine.poll import wait_until
 from tests.test_runtime_checks import outcomes, service_config
 
 RELAY_SOURCE = Path(__file__).parent / "tcp_relay"

@@ -1,4 +1,4 @@
-"""Unit tests of pytest_goimage.report: the JSON contract, atomic writes and the summaries."""
+"""Unit tests of pytest_goimage.report.records: the JSON contract, atomic writes and the summaries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pytest_goimage.report import (
+from pytest_goimage.report.records import (
     CheckRecord,
     ImageRecord,
     build_report,

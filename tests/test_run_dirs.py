@@ -17,8 +17,8 @@ import docker
 import docker.errors
 import pytest
 
-from pytest_goimage.engine import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
-from pytest_goimage.run_dirs import (
+from pytest_goimage.engine.connection import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
+from pytest_goimage.engine.run_dirs import (
     OWNER_FILE,
     RunsBase,
     close_run_dir,

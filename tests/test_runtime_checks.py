@@ -15,8 +15,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.minio_image import ensure_minio_image
-from pytest_goimage.minio_server import SERVER_ARGS, server_command
+from pytest_goimage.build.minio_image import ensure_minio_image
+from pytest_goimage.engine.minio_server import SERVER_ARGS, server_command
 from pytest_goimage.session import slug
 from tests.conftest import image_tags, plugin_resources, run_pytest_until, shared_dir
 

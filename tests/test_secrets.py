@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.secrets_scan import (
+from pytest_goimage.gofacts.secrets_scan import (
     env_findings,
     file_finding,
     history_findings,

@@ -25,7 +25,7 @@ import docker.errors
 import pytest
 import requests
 
-from pytest_goimage.poll import wait_until
+from pytest_goimage.engine.poll import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "seed_images.sh"

@@ -1,4 +1,4 @@
-"""Unit tests of pytest_goimage.versions on realistic go.mod, Dockerfile and workflow text."""
+"""Unit tests of pytest_goimage.gofacts.versions on realistic go.mod, Dockerfile and workflow text."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_goimage.diagnose import undeclared_build_args
-from pytest_goimage.dockerfile_pins import dockerfile_pins, read_dockerfile
+from pytest_goimage.build.diagnose import undeclared_build_args
 from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
-from pytest_goimage.gomod_pins import gomod_pins, read_gomod
-from pytest_goimage.versions import (
+from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins, read_dockerfile
+from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
+from pytest_goimage.gofacts.versions import (
     POLICY_GO,
     SOURCE_DOCKERFILE,
     SOURCE_GO,
@@ -33,7 +33,7 @@ from pytest_goimage.versions import (
     required_version,
     unpinned,
 )
-from pytest_goimage.workflow_pins import (
+from pytest_goimage.gofacts.workflow_pins import (
     apply_ignore,
     follow_go_version_files,
     read_workflows,

@@ -1,10 +1,15 @@
-"""What a check raises, and the shared step every image check starts with."""
+"""What a check raises, and what checks share: the built image every image check starts
+with, and the project's Go version pins (go-version and static both compare them)."""
 
 from __future__ import annotations
 
-from ..config import ImageConfig
+from collections.abc import Iterable
+
+from ..config import GoImageConfig, ImageConfig
+from ..engine.image import BuiltImage
 from ..errors import BuildFailed, GoImageError
-from ..image import BuiltImage
+from ..gofacts.project_pins import project_pins
+from ..gofacts.versions import Pin
 from ..session import GoImageSession
 
 
@@ -26,3 +31,9 @@ def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:
             f"{image.dockerfile} did not build, so this check cannot run (see "
             f"{image.dockerfile}::build): {first}"
         ) from None
+
+
+def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
+    """project_pins of the configured project and `images`."""
+    dockerfiles = [(image.dockerfile_path, image.build_args) for image in images]
+    return project_pins(config.rootdir, config.project, dockerfiles, config.go_version_ignore)

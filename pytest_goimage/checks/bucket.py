@@ -6,9 +6,9 @@ import re
 import time
 
 from ..config import ImageConfig
-from ..engine import short_reason
-from ..errors import OUTSIDE_ERRORS
-from ..poll import backoff
+from ..engine.connection import short_reason
+from ..engine.outside_errors import OUTSIDE_ERRORS
+from ..engine.poll import backoff
 from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
 

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
-from pathlib import Path
 
-from ..config import GoImageConfig, ImageConfig
-from ..dockerfile_pins import read_dockerfile
+from ..config import ImageConfig
 from ..errors import GoImageError
-from ..gomod_pins import read_gomod
-from ..session import GoImageSession
-from ..versions import (
+from ..gofacts.versions import (
     SOURCE_BINARY,
     SOURCE_SETUP_GO,
     SOURCE_SETUP_GO_FILE,
@@ -24,29 +19,12 @@ from ..versions import (
     required_version,
     unpinned,
 )
-from ..workflow_pins import apply_ignore, follow_go_version_files, read_workflows
-from .base import CheckFailed
+from ..session import GoImageSession
+from .base import CheckFailed, config_pins
 
 
 class UnpinnedGoVersionWarning(UserWarning):
     """A Go version pin that floats (`latest`, a digest, an unresolvable ARG)."""
-
-
-def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
-    """go.mod, the images' Dockerfiles and every workflow's pins, named relative to the rootdir;
-    the setup-go pins `go_version_ignore` names are marked ignored."""
-    root = config.rootdir
-    pins = read_gomod(config.project / "go.mod", _relative(config.project / "go.mod", root))
-    for image in images:
-        pins += read_dockerfile(
-            image.dockerfile_path, image.build_args, _relative(image.dockerfile_path, root)
-        )
-    go_mod = config.project / "go.mod"
-    workflows = follow_go_version_files(read_workflows(root, relative_to=root), root, go_mod)
-    if config.project != root:
-        nested = read_workflows(config.project, relative_to=root)
-        workflows += follow_go_version_files(nested, config.project, go_mod)
-    return pins + apply_ignore(workflows, config.go_version_ignore)
 
 
 def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
@@ -99,10 +77,3 @@ def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
     if ignored:
         text += f"\nNot counted:\n{ignored}"
     return text
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
-from ..listeners import unknown_port_hint
-from ..poll import wait_until
-from ..service import HealthProbe, ServiceContainer
+from ..engine.listeners import unknown_port_hint
+from ..engine.poll import wait_until
+from ..engine.service import HealthProbe, ServiceContainer
 from ..session import GoImageSession, RunningService
 from .base import CheckFailed, require_image
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tarfile
 
 from ..config import ImageConfig
-from ..layers import final_files
-from ..secrets_scan import (
+from ..gofacts.layers import final_files
+from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
     candidate_files,

@@ -13,12 +13,12 @@ from typing import Any
 import docker.errors
 
 from ..config import ImageConfig
-from ..image import BuiltImage
-from ..layers import wasted
-from ..locks import cache_dir, file_lock
-from ..secrets_scan import secret_redactor
+from ..engine.image import BuiltImage
+from ..engine.locks import cache_dir, file_lock
+from ..gofacts.layers import wasted
+from ..gofacts.secrets_scan import secret_redactor
+from ..gofacts.units import format_size
 from ..session import GoImageSession
-from ..units import format_size
 from .base import CheckFailed, require_image
 
 TOP_LAYERS = 3

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..config import ImageConfig
 from ..errors import GoImageError
-from ..session import GoImageSession
-from ..versions import (
+from ..gofacts.versions import (
     SOURCE_DOCKERFILE,
     SOURCE_TOOLCHAIN,
     misaligned,
@@ -13,8 +12,8 @@ from ..versions import (
     required_pin,
     required_version,
 )
-from .base import CheckFailed, require_image
-from .go_version import config_pins
+from ..session import GoImageSession
+from .base import CheckFailed, config_pins, require_image
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..build.tracking import NotARepository, untracked_inputs
 from ..config import ImageConfig
 from ..session import GoImageSession
-from ..tracking import NotARepository, untracked_inputs
 from .base import CheckFailed, CheckSkipped
 
 MAX_LISTED = 15

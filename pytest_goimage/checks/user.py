@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ..config import ImageConfig
-from ..dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
-from ..image import BuiltImage
+from ..engine.image import BuiltImage
+from ..gofacts.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
 from ..session import GoImageSession
 from .base import CheckFailed, CheckSkipped, require_image
 

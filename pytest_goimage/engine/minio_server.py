@@ -14,8 +14,9 @@ import urllib3
 from minio import Minio
 from minio.error import MinioException
 
-from .engine import resource_labels, start_publishing
-from .errors import CLEANUP_ERRORS, MinioError
+from ..errors import MinioError
+from .connection import resource_labels, start_publishing
+from .outside_errors import CLEANUP_ERRORS
 from .poll import wait_until
 
 MINIO_PORT = "9000/tcp"

@@ -16,7 +16,7 @@ import requests
 from docker.context import ContextAPI
 from docker.context.config import get_current_context_name
 
-from .errors import EngineError
+from ..errors import EngineError
 
 LABEL_PREFIX = "io.github.pytest-goimage"
 LABEL_RUN = f"{LABEL_PREFIX}.run"  # the pytest run (shared by its xdist workers)

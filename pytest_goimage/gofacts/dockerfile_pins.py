@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DockerfileSyntaxError, GoImageError
 from .dockerfile import Dockerfile, parse_dockerfile
-from .errors import DockerfileSyntaxError, GoImageError
 from .versions import (
     MAX_DEPTH,
     SOURCE_DOCKERFILE,

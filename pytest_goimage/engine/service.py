@@ -13,14 +13,15 @@ from typing import Any
 import docker.errors
 import requests
 
-from .command import shell_words
-from .diagnose import DISK_FULL
-from .engine import resource_labels, start_publishing
-from .errors import CLEANUP_ERRORS, GoImageError
+from ..build.diagnose import DISK_FULL
+from ..errors import GoImageError
+from ..gofacts.command import shell_words
+from ..gofacts.units import format_size
+from .connection import resource_labels, start_publishing
 from .listeners import listener_hint, listening
 from .minio_server import MinioServer
+from .outside_errors import CLEANUP_ERRORS
 from .poll import backoff
-from .units import format_size
 
 # What the runtime prints when the entrypoint cannot be executed at all.
 _EXEC_FAILED = re.compile(r"exec [^:]+: (no such file or directory|exec format error)")

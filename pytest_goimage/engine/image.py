@@ -12,12 +12,12 @@ from typing import Any
 
 import docker.errors
 
+from ..errors import GoImageError
+from ..gofacts.command import program_of
+from ..gofacts.goinfo import BuildInfo, ElfFacts, inspect_elf
+from ..gofacts.layers import layer_files
 from . import overlay
-from .command import program_of
-from .engine import resource_labels
-from .errors import GoImageError
-from .goinfo import BuildInfo, ElfFacts, inspect_elf
-from .layers import layer_files
+from .connection import resource_labels
 
 
 class BinaryError(GoImageError):

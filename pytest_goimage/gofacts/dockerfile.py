@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import dockerfile as buildkit_parser
 
-from .errors import DockerfileSyntaxError
+from ..errors import DockerfileSyntaxError
 
 # BuildKit's directive grammar (`parser/directives.go`): `# key=value` lines at the very top;
 # the first line that is not one, or names a directive BuildKit does not know, ends the block.

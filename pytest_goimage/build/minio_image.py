@@ -18,10 +18,10 @@ from typing import Any
 
 import docker.errors
 
-from .build import BuildRequest, build_image
-from .engine import LABEL_PREFIX
-from .errors import MinioError
-from .locks import cache_dir, file_lock
+from ..engine.connection import LABEL_PREFIX
+from ..engine.locks import cache_dir, file_lock
+from ..errors import MinioError
+from .engine_build import BuildRequest, build_image
 
 # Resolved from `go list -m github.com/minio/minio@latest` on 2026-11-24 (its go.mod needs Go 1.24).
 MINIO_MODULE = "github.com/minio/minio"

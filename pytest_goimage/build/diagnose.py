@@ -9,11 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BuildTrace
-from .buildkit_trace import Vertex
-from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
-from .discover import SKIPPED_DIRS
-from .dockerfile import (
+from ..errors import DockerfileSyntaxError
+from ..gofacts.dockerfile import (
     Dockerfile,
     Instruction,
     normalise_command,
@@ -21,8 +18,11 @@ from .dockerfile import (
     parse_dockerfile_leniently,
     parser_directives,
 )
-from .dockerfile_pins import resolved_bases
-from .errors import DockerfileSyntaxError
+from ..gofacts.dockerfile_pins import resolved_bases
+from .buildkit_trace import Vertex
+from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
+from .discover import SKIPPED_DIRS
+from .engine_build import BuildTrace
 from .tracking import ignore_rule_for
 
 MAX_LINES = 12

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GoImageError
+from ..errors import GoImageError
 
 SOURCE_GO = "go.mod go"
 SOURCE_TOOLCHAIN = "go.mod toolchain"

@@ -18,8 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .secrets_scan import redact, redact_all
-from .units import format_size
+from ..gofacts.secrets_scan import redact, redact_all
+from ..gofacts.units import format_size
 
 SCHEMA_ID = "pytest-goimage/v1"
 SCHEMA_RESOURCE = "report.schema.json"
@@ -196,7 +196,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def load_schema() -> dict[str, Any]:
     """The report's JSON Schema (draft 2020-12), as shipped inside the package."""
-    text = resources.files("pytest_goimage").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    text = resources.files("pytest_goimage.report").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

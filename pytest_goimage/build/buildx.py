@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildRequest, BuildResult, BuildTrace, finished
+from ..errors import EngineError
 from .buildkit_trace import Vertex
-from .errors import EngineError
+from .engine_build import BuildRequest, BuildResult, BuildTrace, finished
 
 BUILDER_ENV = "GOIMAGE_BUILDER"
 _LINE = re.compile(r"^#(\d+) (.*)$")

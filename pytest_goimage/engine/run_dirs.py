@@ -16,8 +16,9 @@ from typing import Any
 
 import docker.errors
 
-from .engine import LABEL_PROJECT, connect, creator_gone, creator_labels
-from .errors import CLEANUP_ERRORS, EngineError
+from ..errors import EngineError
+from .connection import LABEL_PROJECT, connect, creator_gone, creator_labels
+from .outside_errors import CLEANUP_ERRORS
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid

@@ -18,7 +18,7 @@ from elftools.construct import ConstructError
 from elftools.elf.dynamic import DynamicSegment
 from elftools.elf.elffile import ELFFile
 
-from .errors import GoImageError
+from ..errors import GoImageError
 from .goquote import (
     QuoteError,
     decode,

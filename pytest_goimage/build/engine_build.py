@@ -19,9 +19,9 @@ from typing import Any
 import docker.errors
 import requests
 
+from ..engine.connection import engine_lost
 from .buildkit_trace import TraceDecodeError, Vertex, decode_status
 from .context import context_tar
-from .engine import engine_lost
 
 ProgressCallback = Callable[[str], None]
 _DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from .config import GoImageConfig
-from .report import NOT_RUN_DESELECTED, CheckRecord, ImageRecord
-from .secrets_scan import redact, redact_all, secret_values
+from ..config import GoImageConfig
+from ..gofacts.secrets_scan import redact, redact_all, secret_values
+from .records import NOT_RUN_DESELECTED, CheckRecord, ImageRecord
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .engine import engine_host
+from .connection import engine_host
 
 OPAQUE_XATTRS = ("trusted.overlay.opaque", "user.overlay.opaque")
 MAX_SYMLINKS = 16

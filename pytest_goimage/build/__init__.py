@@ -1,0 +1,2 @@
+"""Building images: Engine-API and buildx BuildKit builds, trace decoding, failure diagnosis,
+the build context, git tracking, Dockerfile discovery, the MinIO image."""

@@ -1,0 +1,40 @@
+"""Every Go version pin of a project: go.mod, its Dockerfiles and its GitHub Actions workflows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .dockerfile_pins import read_dockerfile
+from .gomod_pins import read_gomod
+from .versions import Pin
+from .workflow_pins import apply_ignore, follow_go_version_files, read_workflows
+
+
+def project_pins(
+    rootdir: Path,
+    project: Path,
+    dockerfiles: Iterable[tuple[Path, Mapping[str, str]]],
+    go_version_ignore: Iterable[str] = (),
+) -> list[Pin]:
+    """go.mod in `project`, each (Dockerfile, build_args)'s pins and every workflow's pins,
+    named relative to `rootdir`; the setup-go pins `go_version_ignore` names are marked
+    ignored. Raises GoImageError subclasses naming a file that cannot be read."""
+    go_mod = project / "go.mod"
+    pins = read_gomod(go_mod, _relative(go_mod, rootdir))
+    for path, build_args in dockerfiles:
+        pins += read_dockerfile(path, build_args, _relative(path, rootdir))
+    workflows = follow_go_version_files(
+        read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
+    )
+    if project != rootdir:
+        nested = read_workflows(project, relative_to=rootdir)
+        workflows += follow_go_version_files(nested, project, go_mod)
+    return pins + apply_ignore(workflows, list(go_version_ignore))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

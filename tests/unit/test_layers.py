@@ -1,0 +1,101 @@
+"""The package's layers, as its folders show them: imports only go down.
+
+checks -> session/engine/build -> gofacts. gofacts is pure (no Docker, no engine or build
+code), and no check imports another check: what two checks share lives a layer below.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pytest_goimage
+
+PACKAGE = Path(pytest_goimage.__file__).parent
+GOFACTS = sorted((PACKAGE / "gofacts").glob("*.py"))
+CHECKS = sorted((PACKAGE / "checks").glob("*.py"))
+# Third-party clients of the engine and the network; gofacts reads bytes and text only.
+_OUTSIDE = ("docker", "requests", "urllib3", "minio", "testinfra", "testcontainers")
+
+
+def imported(path: Path) -> set[str]:
+    """Absolute names of the modules `path` imports (relative imports resolved)."""
+    package = "pytest_goimage." + ".".join(path.relative_to(PACKAGE).parent.parts)
+    package = package.rstrip(".")
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("path", GOFACTS, ids=lambda p: p.name)
+def test_gofacts_imports_no_engine_build_or_docker(path: Path) -> None:
+    higher = (
+        "pytest_goimage.engine",
+        "pytest_goimage.build",
+        "pytest_goimage.report",
+        "pytest_goimage.checks",
+        "pytest_goimage.session",
+        "pytest_goimage.plugin",
+        "pytest_goimage.config",
+    )
+    bad = sorted(
+        name for name in imported(path) if name.split(".")[0] in _OUTSIDE or name.startswith(higher)
+    )
+    assert bad == [], f"{path.name} imports {bad}"
+
+
+def test_gofacts_loads_without_docker() -> None:
+    """Transitively too: importing every reader leaves Docker's client unloaded."""
+    modules = [f"pytest_goimage.gofacts.{p.stem}" for p in GOFACTS if p.stem != "__init__"]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {_OUTSIDE!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.name)
+def test_no_check_imports_another_check(path: Path) -> None:
+    allowed = {"pytest_goimage.checks.base", "pytest_goimage.checks"}
+    if path.name == "__init__.py":  # the registry of checks imports them all
+        return
+    others = sorted(
+        name
+        for name in imported(path)
+        if name.startswith("pytest_goimage.checks.")
+        and name not in allowed
+        and not name.startswith("pytest_goimage.checks.base.")
+    )
+    assert others == [], f"{path.name} imports {others}"
+
+
+def test_public_types_are_exported() -> None:
+    from pytest_goimage import BuiltImage, GoImageConfig, ImageConfig, MinioServer, RunningService
+
+    assert sorted(pytest_goimage.__all__) == [
+        "BuiltImage",
+        "GoImageConfig",
+        "ImageConfig",
+        "MinioServer",
+        "RunningService",
+    ]
+    assert [
+        t.__name__ for t in (BuiltImage, GoImageConfig, ImageConfig, MinioServer, RunningService)
+    ] == sorted(pytest_goimage.__all__)
