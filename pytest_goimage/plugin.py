@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from .checks import CHECKS, Check, check_names
+from .checks import CHECKS, SERVICE_CHECKS, Check, check_names
 from .checks.base import CheckFailed, CheckSkipped
 from .checks.health import unhealthy_reason
 from .checks.size import baseline_size
@@ -365,8 +365,11 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
     except FIXTURE_ERRORS as exc:
         session.release_minio(image)
         _fail(_fixture_failure("goimage_minio", image, exc))
+    # Held until pytest tears this fixture down: when the next image's tests start (pytest
+    # groups the tests of one parameter together), or at the end of the run.
+    session.hold(image)
     yield server
-    session.release_minio(image)
+    session.let_go(image)
 
 
 @pytest.fixture(scope="session")
@@ -387,6 +390,32 @@ def goimage_service(
         _fail(reason)
     yield running
     session.release_service(image, with_minio=False)
+
+
+def _runtime_of(item: pytest.Item | None) -> str | None:
+    """The Dockerfile whose MinIO (and service) `item` uses: a check that runs the image, or a
+    test that takes goimage_minio or goimage_service for that image; None for any other."""
+    if isinstance(item, GoImageCheckItem):
+        return item.image.dockerfile if item.check.name in SERVICE_CHECKS else None
+    callspec = getattr(item, "callspec", None)
+    uses = {"goimage_minio", "goimage_service"} & set(getattr(item, "fixturenames", ()))
+    image = callspec.params.get("goimage") if callspec is not None and uses else None
+    return image.dockerfile if isinstance(image, ImageConfig) else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, None, None]:
+    """After each item, remove the MinIOs and services that the next one does not use and no
+    fixture holds, so a run keeps one image's pair at a time (per xdist worker)."""
+    try:
+        return (yield)
+    finally:
+        session = item.config.stash.get(SESSION_KEY, None)
+        if session is not None:
+            with contextlib.suppress(*FIXTURE_ERRORS):
+                session.release_unneeded(_runtime_of(nextitem))
 
 
 def _fail(message: str) -> NoReturn:

@@ -164,6 +164,9 @@ class GoImageSession:
     _minios: dict[str, MinioServer] = field(default_factory=dict)
     _networks: dict[str, Any] = field(default_factory=dict)
     _services: dict[str, RunningService] = field(default_factory=dict)
+    # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
+    # until the fixtures let go, whatever the order of the items.
+    _held: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.keep:
@@ -402,12 +405,33 @@ class GoImageSession:
         return known
 
     def release_minio(self, image: ImageConfig) -> None:
+        """Remove the image's MinIO, its network, and the service beside it (useless without)."""
+        self.release_service(image, with_minio=False)
         server = self._minios.pop(image.dockerfile, None)
         if server is not None and not self.keep:
             server.stop()
         network = self._networks.pop(image.dockerfile, None)
         if network is not None and not self.keep:
             _remove_network(network)
+
+    def hold(self, image: ImageConfig) -> None:
+        """Keep the image's MinIO (and service) up for a fixture until it calls `let_go`."""
+        self._held[image.dockerfile] = self._held.get(image.dockerfile, 0) + 1
+
+    def let_go(self, image: ImageConfig) -> None:
+        """A fixture is done with the image's MinIO: the last one to let go removes it."""
+        left = self._held.pop(image.dockerfile, 0) - 1
+        if left > 0:
+            self._held[image.dockerfile] = left
+        else:
+            self.release_minio(image)
+
+    def release_unneeded(self, needed: str | None) -> None:
+        """Remove every image's MinIO and service that no fixture holds, except those of the
+        Dockerfile `needed` (the next item's): one image's pair at a time, not N until the end."""
+        for dockerfile in [*self._minios, *(d for d in self._services if d not in self._minios)]:
+            if dockerfile != needed and dockerfile not in self._held:
+                self.release_minio(self.config.image(dockerfile))
 
     # -- the service ---------------------------------------------------------------------
 
