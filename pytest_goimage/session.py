@@ -35,7 +35,7 @@ from .engine import (
     runs_here,
 )
 from .errors import CLEANUP_ERRORS, BuildFailed, EngineError, GoImageError
-from .image import BuiltImage, load_image
+from .image import BinaryError, BuiltImage, load_image
 from .locks import file_lock
 from .minio_image import ensure_minio_image
 from .minio_server import MinioServer
@@ -205,6 +205,8 @@ class GoImageSession:
             ("build_seconds", round(built.build_seconds, 3)),
             ("build_cached", built.steps > 0 and built.cached_steps == built.steps),
         ]
+        if self.no_go_binary(image):
+            return [*facts, ("go_binary", False)]
         try:
             binary = built.binary
         except GoImageError:
@@ -213,6 +215,38 @@ class GoImageSession:
             facts.append(("go_version", binary.go_version))
         facts.append(("static", binary.static))
         return facts
+
+    def no_go_binary(self, image: ImageConfig) -> str:
+        """Why the built image runs no Go program ("" when it does, or must: `binary` is set,
+        or what it runs cannot be found or read, which the static check reports).
+
+        Decided by reading the image: the program ENTRYPOINT/CMD runs is a script, or an ELF
+        file without Go build info (.go.buildinfo), as in a docs or proxy image.
+        """
+        built = self._built.get(image.dockerfile)
+        if built is None or image.binary:
+            return ""
+        try:
+            binary = built.binary
+        except BinaryError:
+            try:
+                path = built.binary_path
+                head = built.read_file(path)[:4]
+            except (GoImageError, OSError):
+                return ""
+            if head == b"\x7fELF":
+                return ""  # an ELF file the reader failed on: static says why
+            what = "a script, not an executable"
+        else:
+            if binary.build_info is not None:
+                return ""
+            path, what = binary.path, "an executable without Go build info"
+        return (
+            f"{image.dockerfile}: no Go binary: {path}, the program image {built.tag} runs, is "
+            f"{what}, so the Go checks (static, bucket, health) do not apply. If it runs a Go "
+            "program after all, set `binary` to that program's path for this image in "
+            "[[tool.goimage.image]]."
+        )
 
     def log_path(self, image: ImageConfig) -> Path:
         return self.shared_dir / f"{image_key(image.dockerfile)}.build.log"

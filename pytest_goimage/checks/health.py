@@ -9,11 +9,11 @@ from ..listeners import unknown_port_hint
 from ..poll import wait_until
 from ..service import ServiceContainer
 from ..session import GoImageSession, RunningService
-from .base import CheckFailed, require_image
+from .base import CheckFailed, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> None:
-    require_image(session, image)
+    require_go_binary(session, image)
     reason = unhealthy_reason(session.service(image), image)
     if reason:
         raise CheckFailed(reason)
@@ -37,6 +37,9 @@ def unhealthy_reason(running: RunningService, image: ImageConfig) -> str | None:
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
+        refused = container.credentials_hint()
+        if refused:
+            why += "." + refused.rstrip(".")
     where = f"{container.url}{image.health_path}" if container.host_port else "never published"
     return (
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} ({where}) never "
