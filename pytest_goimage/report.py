@@ -56,6 +56,7 @@ class ImageRecord:
     build_cached: bool | None = None  # every build step came from the cache
     go_version: str | None = None
     static: bool | None = None
+    go_binary: bool | None = None  # False: the image runs no Go program (Go checks skipped)
     size_budget: int = 0
     baseline_bytes: int | None = None
     # Keyed by check name in the order the checks ran (go-version, tracked, build, ...).
@@ -247,6 +248,10 @@ def _budget_bar(image: ImageRecord) -> str:
     return "[" + "#" * filled + "-" * (BAR_SLOTS - filled) + "]"
 
 
+def _go_cell(image: ImageRecord) -> str:
+    return image.go_version or ("no Go binary" if image.go_binary is False else "-")
+
+
 def _static_cell(image: ImageRecord) -> str:
     return {True: "yes", False: "no", None: "-"}[image.static]
 
@@ -436,7 +441,7 @@ def summary_lines(
         ("size/budget", [(_size_cell(i), size_code(i)) for i in images], True),
         ("used", [(_budget_bar(i), bar_code(i)) for i in images], False),
         ("vs base", [(_baseline_change(i), base_code(i)) for i in images], True),
-        ("go", [(i.go_version or "-", check_code(i, "go-version")) for i in images], False),
+        ("go", [(_go_cell(i), check_code(i, "go-version")) for i in images], False),
         ("static", [(_static_cell(i), static_code(i)) for i in images], False),
     ]
     status_width = 4
@@ -541,7 +546,7 @@ def markdown_summary(
             _build_cell(image),
             size,
             _baseline_change(image),
-            image.go_version or "-",
+            _go_cell(image),
             _static_cell(image),
             checks or "-",
         ]

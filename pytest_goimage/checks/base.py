@@ -26,3 +26,12 @@ def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:
             f"{image.dockerfile} did not build, so this check cannot run (see "
             f"{image.dockerfile}::build): {first}"
         ) from None
+
+
+def require_go_binary(session: GoImageSession, image: ImageConfig) -> BuiltImage:
+    """The built image, or a skip when it runs no Go program (a docs or proxy image)."""
+    built = require_image(session, image)
+    reason = session.no_go_binary(image)
+    if reason:
+        raise CheckSkipped(reason)
+    return built

@@ -13,12 +13,12 @@ from ..versions import (
     required_pin,
     required_version,
 )
-from .base import CheckFailed, require_image
+from .base import CheckFailed, require_go_binary
 from .go_version import config_pins
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
-    built = require_image(session, image)
+    built = require_go_binary(session, image)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
     info = facts.build_info
