@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .build.discover import discover_dockerfiles
+from .build.discover import SKIPPED_DIRS, discover_dockerfiles
 from .errors import ConfigError
-from .gofacts.units import parse_duration, parse_ratio, parse_size
+from .gofacts.units import format_size, parse_duration, parse_ratio, parse_size
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
 from .gofacts.workflow_pins import split_ignore_entry, workflow_files, workflow_jobs
 
@@ -98,6 +99,8 @@ class GoImageConfig:
     go_version_policy: str = DEFAULT_GO_VERSION_POLICY
     # Workflows (`docs.yml`) or jobs (`release.yml:docs`) whose setup-go pins are left out.
     go_version_ignore: tuple[str, ...] = ()
+    # No [tool.goimage] table was found: every setting is its default (see defaults_note).
+    defaults: bool = False
 
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
@@ -107,20 +110,81 @@ class GoImageConfig:
         raise KeyError(dockerfile)
 
 
-def load_config(rootdir: Path) -> GoImageConfig | None:
-    """Read `[tool.goimage]` from `rootdir/pyproject.toml`; None when there is no such table."""
+def load_config(rootdir: Path, *, required: bool = False) -> GoImageConfig | None:
+    """Read `[tool.goimage]` from `rootdir/pyproject.toml`.
+
+    Without that table (no pyproject.toml, or one with other tools' settings only) a Go
+    repository runs on the defaults, as an empty table would: the result has `defaults` set.
+    A rootdir without go.mod is then no Go repository: None, or with `required` (--goimage
+    asked for the checks) a ConfigError saying where go.mod was looked for.
+    """
     source = rootdir / "pyproject.toml"
-    if not source.is_file():
-        return None
+    table = _goimage_table(source) if source.is_file() else None
+    if table is not None:
+        return parse_config(table, rootdir=rootdir, source=source)
+    if not (rootdir / "go.mod").is_file():
+        if not required:
+            return None
+        raise ConfigError(_no_go_module(rootdir, source))
+    return replace(parse_config({}, rootdir=rootdir, source=source), defaults=True)
+
+
+def _goimage_table(source: Path) -> object | None:
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: not valid TOML ({exc}); fix the file and rerun.") from None
     tool = data.get("tool", {})
-    table = tool.get("goimage") if isinstance(tool, dict) else None
-    if table is None:
-        return None
-    return parse_config(table, rootdir=rootdir, source=source)
+    return tool.get("goimage") if isinstance(tool, dict) else None
+
+
+def no_table_note(source: Path) -> str:
+    """Why no `[tool.goimage]` was read: `source` (the rootdir's pyproject.toml) is missing,
+    or has no such table."""
+    if source.is_file():
+        return f"no [tool.goimage] table in {source}"
+    return f"no pyproject.toml in the rootdir {source.parent}"
+
+
+def _no_go_module(rootdir: Path, source: Path) -> str:
+    below = _go_modules_below(rootdir)
+    found = (
+        f" go.mod was found in {', '.join(below)}: point `project` at the one to test."
+        if below
+        else ""
+    )
+    return (
+        f"{rootdir / 'go.mod'}: not found; with {no_table_note(source)}, pytest-goimage tests "
+        "the Go module at pytest's rootdir (the folder of the first pyproject.toml, pytest.ini, "
+        "tox.ini or setup.cfg above the arguments, else the folder pytest runs in). Run pytest "
+        "in the folder that holds go.mod, or add to "
+        f'{source} a [tool.goimage] table with project = "<folder with go.mod>".{found}'
+    )
+
+
+def _go_modules_below(rootdir: Path, limit: int = 3) -> list[str]:
+    """Up to `limit` folders below `rootdir` that hold a go.mod (relative, top level first),
+    skipping the folders Dockerfile discovery skips."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(rootdir):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        if "go.mod" in filenames and Path(dirpath) != rootdir:
+            found.append(Path(dirpath).relative_to(rootdir).as_posix())
+            if len(found) == limit:
+                break
+    return found
+
+
+def defaults_note(config: GoImageConfig) -> str:
+    """The settings a run without `[tool.goimage]` uses, as the report header shows them."""
+    image = config.images[0]
+    return (
+        f"project . (go.mod at {config.project / 'go.mod'}), dockerfiles discovered below it, "
+        f"context ., size_budget {format_size(image.size_budget)}, size_tolerance "
+        f"{image.size_tolerance:.0%}, health_path {image.health_path}, startup_timeout "
+        f"{image.startup_timeout:g}s, port: the one the image EXPOSEs, no bucket (the bucket "
+        "check is skipped), no env"
+    )
 
 
 def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig:

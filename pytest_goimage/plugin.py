@@ -12,11 +12,11 @@ from typing import Any, NoReturn
 import pytest
 
 from .build.progress import ProgressPrinter, ProgressTail, WorkerProgress
-from .checks import CHECKS, Check, check_names
+from .checks import CHECKS, SERVICE_CHECKS, Check, check_names
 from .checks.base import CheckFailed, CheckSkipped
 from .checks.health import unhealthy_reason
 from .checks.size import baseline_size
-from .config import GoImageConfig, ImageConfig, load_config
+from .config import GoImageConfig, ImageConfig, defaults_note, load_config, no_table_note
 from .engine.connection import LABEL_RUN, engine_address, new_run_id
 from .engine.image import BuiltImage
 from .engine.minio_server import MinioServer
@@ -97,26 +97,15 @@ def pytest_configure(config: pytest.Config) -> None:
         else ""
     )
     try:
-        config.stash[CONFIG_KEY] = load_config(config.rootpath)
+        # Without [tool.goimage], a Go repository runs on the defaults; with a flag, a
+        # rootdir without go.mod is an error (no Go module to test) instead of no plugin.
+        config.stash[CONFIG_KEY] = load_config(config.rootpath, required=bool(flag))
     except ConfigError as exc:
         config.stash[CONFIG_KEY] = None
         config.stash[CONFIG_ERROR_KEY] = exc
         if flag:
             raise pytest.UsageError(str(exc)) from None
         return
-    if flag and config.stash[CONFIG_KEY] is None:
-        pyproject = config.rootpath / "pyproject.toml"
-        where = (
-            f"no [tool.goimage] table in {pyproject}"
-            if pyproject.is_file()
-            else f"no pyproject.toml in the rootdir {config.rootpath} (pytest's rootdir is the "
-            "folder of the first pyproject.toml, pytest.ini, tox.ini or setup.cfg it finds above "
-            "the arguments, else their common folder)"
-        )
-        raise pytest.UsageError(
-            f"{flag}: {where}. Add a [tool.goimage] table to the project's pyproject.toml "
-            "(an empty `[tool.goimage]` discovers every Dockerfile below the rootdir)."
-        )
     goconfig = config.stash[CONFIG_KEY]
     config.stash[SELECTED_KEY] = frozenset()
     if goconfig is not None and config.getoption("goimage"):
@@ -194,8 +183,10 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
     goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:
         pytest.fail(
-            f"pytest-goimage: no [tool.goimage] table in {config.rootpath / 'pyproject.toml'}; "
-            "the goimage fixtures need one.",
+            f"{config.rootpath / 'go.mod'}: not found, and "
+            f"{no_table_note(config.rootpath / 'pyproject.toml')}; the goimage fixtures need a "
+            "Go module: run pytest in the folder that holds go.mod, or set `project` in a "
+            "[tool.goimage] table.",
             pytrace=False,
         )
     run_id, shared = _run_identity(config)
@@ -368,8 +359,11 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
     except FIXTURE_ERRORS as exc:
         session.release_minio(image)
         _fail(_fixture_failure("goimage_minio", image, exc))
+    # Held until pytest tears this fixture down: when the next image's tests start (pytest
+    # groups the tests of one parameter together), or at the end of the run.
+    session.hold(image)
     yield server
-    session.release_minio(image)
+    session.let_go(image)
 
 
 @pytest.fixture(scope="session")
@@ -390,6 +384,32 @@ def goimage_service(
         _fail(reason)
     yield running
     session.release_service(image, with_minio=False)
+
+
+def _runtime_of(item: pytest.Item | None) -> str | None:
+    """The Dockerfile whose MinIO (and service) `item` uses: a check that runs the image, or a
+    test that takes goimage_minio or goimage_service for that image; None for any other."""
+    if isinstance(item, GoImageCheckItem):
+        return item.image.dockerfile if item.check.name in SERVICE_CHECKS else None
+    callspec = getattr(item, "callspec", None)
+    uses = {"goimage_minio", "goimage_service"} & set(getattr(item, "fixturenames", ()))
+    image = callspec.params.get("goimage") if callspec is not None and uses else None
+    return image.dockerfile if isinstance(image, ImageConfig) else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, None, None]:
+    """After each item, remove the MinIOs and services that the next one does not use and no
+    fixture holds, so a run keeps one image's pair at a time (per xdist worker)."""
+    try:
+        return (yield)
+    finally:
+        session = item.config.stash.get(SESSION_KEY, None)
+        if session is not None:
+            with contextlib.suppress(*FIXTURE_ERRORS):
+                session.release_unneeded(_runtime_of(nextitem))
 
 
 def _fail(message: str) -> NoReturn:
@@ -438,17 +458,27 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if goconfig is None:
         return None
     names = ", ".join(image.dockerfile for image in goconfig.images)
+    defaults = (
+        [
+            f"goimage: {no_table_note(goconfig.source)}: running on the defaults",
+            f"goimage: defaults: {defaults_note(goconfig)}",
+        ]
+        if goconfig.defaults
+        else []
+    )
     if not config.getoption("goimage"):
         # No run folder yet: a run without --goimage may never touch Docker.
         return [
             f"goimage: {len(goconfig.images)} image(s) configured: {names}; "
-            "`pytest --goimage` runs the built-in checks"
+            "`pytest --goimage` runs the built-in checks",
+            *defaults,
         ]
     engine = engine_address()
     _, shared = _run_identity(config)
     fallback = config.stash.get(_FALLBACK_KEY, "")
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine}",
+        *defaults,
         f"goimage: build logs in {shared}"
         + (f" (not in the shared folder: {fallback})" if fallback else ""),
     ]

@@ -36,7 +36,7 @@ from .engine.connection import (
     resource_labels,
     runs_here,
 )
-from .engine.image import BuiltImage, load_image
+from .engine.image import BinaryError, BuiltImage, load_image
 from .engine.locks import file_lock
 from .engine.minio_server import MinioServer
 from .engine.outside_errors import CLEANUP_ERRORS
@@ -166,6 +166,9 @@ class GoImageSession:
     _minios: dict[str, MinioServer] = field(default_factory=dict)
     _networks: dict[str, Any] = field(default_factory=dict)
     _services: dict[str, RunningService] = field(default_factory=dict)
+    # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
+    # until the fixtures let go, whatever the order of the items.
+    _held: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.keep:
@@ -204,6 +207,8 @@ class GoImageSession:
             ("build_seconds", round(built.build_seconds, 3)),
             ("build_cached", built.steps > 0 and built.cached_steps == built.steps),
         ]
+        if self.no_go_binary(image):
+            return [*facts, ("go_binary", False)]
         try:
             binary = built.binary
         except GoImageError:
@@ -212,6 +217,38 @@ class GoImageSession:
             facts.append(("go_version", binary.go_version))
         facts.append(("static", binary.static))
         return facts
+
+    def no_go_binary(self, image: ImageConfig) -> str:
+        """Why the built image runs no Go program ("" when it does, or must: `binary` is set,
+        or what it runs cannot be found or read, which the static check reports).
+
+        Decided by reading the image: the program ENTRYPOINT/CMD runs is a script, or an ELF
+        file without Go build info (.go.buildinfo), as in a docs or proxy image.
+        """
+        built = self._built.get(image.dockerfile)
+        if built is None or image.binary:
+            return ""
+        try:
+            binary = built.binary
+        except BinaryError:
+            try:
+                path = built.binary_path
+                head = built.read_file(path)[:4]
+            except (GoImageError, OSError):
+                return ""
+            if head == b"\x7fELF":
+                return ""  # an ELF file the reader failed on: static says why
+            what = "a script, not an executable"
+        else:
+            if binary.build_info is not None:
+                return ""
+            path, what = binary.path, "an executable without Go build info"
+        return (
+            f"{image.dockerfile}: no Go binary: {path}, the program image {built.tag} runs, is "
+            f"{what}, so the Go checks (static, bucket, health) do not apply. If it runs a Go "
+            "program after all, set `binary` to that program's path for this image in "
+            "[[tool.goimage.image]]."
+        )
 
     def log_path(self, image: ImageConfig) -> Path:
         return self.shared_dir / f"{image_key(image.dockerfile)}.build.log"
@@ -410,12 +447,33 @@ class GoImageSession:
         return known
 
     def release_minio(self, image: ImageConfig) -> None:
+        """Remove the image's MinIO, its network, and the service beside it (useless without)."""
+        self.release_service(image, with_minio=False)
         server = self._minios.pop(image.dockerfile, None)
         if server is not None and not self.keep:
             server.stop()
         network = self._networks.pop(image.dockerfile, None)
         if network is not None and not self.keep:
             _remove_network(network)
+
+    def hold(self, image: ImageConfig) -> None:
+        """Keep the image's MinIO (and service) up for a fixture until it calls `let_go`."""
+        self._held[image.dockerfile] = self._held.get(image.dockerfile, 0) + 1
+
+    def let_go(self, image: ImageConfig) -> None:
+        """A fixture is done with the image's MinIO: the last one to let go removes it."""
+        left = self._held.pop(image.dockerfile, 0) - 1
+        if left > 0:
+            self._held[image.dockerfile] = left
+        else:
+            self.release_minio(image)
+
+    def release_unneeded(self, needed: str | None) -> None:
+        """Remove every image's MinIO and service that no fixture holds, except those of the
+        Dockerfile `needed` (the next item's): one image's pair at a time, not N until the end."""
+        for dockerfile in [*self._minios, *(d for d in self._services if d not in self._minios)]:
+            if dockerfile != needed and dockerfile not in self._held:
+                self.release_minio(self.config.image(dockerfile))
 
     # -- the service ---------------------------------------------------------------------
 

@@ -38,16 +38,18 @@ def _same_inner_runs_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
-    """Copy the example project into the pytester dir with a `[tool.goimage]` of your own."""
+    """Copy the example project into the pytester dir with a `[tool.goimage]` of your own
+    (None: no pyproject.toml at all, as in a Go repository without Python configuration)."""
 
-    def make(goimage_toml: str, *, conftest: str = "") -> Path:
+    def make(goimage_toml: str | None, *, conftest: str = "") -> Path:
         root = pytester.path
         shutil.copytree(EXAMPLE, root, ignore=_IGNORE, dirs_exist_ok=True)
         # runpytest_subprocess writes stdout, stderr and its basetemp into this folder; keep
         # them out of the build context so every copy shares one BuildKit cache.
         with (root / ".dockerignore").open("a") as ignore:
             ignore.write("\n# pytester's own files\nstdout\nstderr\nrunpytest-*\n")
-        (root / "pyproject.toml").write_text(textwrap.dedent(goimage_toml))
+        if goimage_toml is not None:
+            (root / "pyproject.toml").write_text(textwrap.dedent(goimage_toml))
         if conftest:
             (root / "conftest.py").write_text(textwrap.dedent(conftest))
         return root

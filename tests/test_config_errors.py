@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from pytest_goimage.config import PLACEHOLDERS
+from pytest_goimage.config import PLACEHOLDERS, load_config
 from pytest_goimage.engine.minio_server import MinioServer
+from pytest_goimage.errors import ConfigError
 
 GO_MOD = "module example.com/svc\n\ngo 1.26.0\n"
 DOCKERFILE = 'FROM scratch\nCOPY main /main\nENTRYPOINT ["/main"]\n'
@@ -183,7 +187,11 @@ def test_project_not_a_directory(pytester: pytest.Pytester) -> None:
 
 def test_goimage_without_table(pytester: pytest.Pytester) -> None:
     pytester.makefile(".toml", pyproject="[tool.other]\nx = 1\n")
-    usage_error(pytester, "*--goimage: no [[]tool.goimage[]] table in *pyproject.toml*")
+    usage_error(
+        pytester,
+        f"{pytester.path}/go.mod: not found; with no [[]tool.goimage[]] table in "
+        f"{pytester.path}/pyproject.toml, pytest-goimage tests the Go module at pytest's rootdir *",
+    )
 
 
 def test_bad_config_does_not_break_runs_without_goimage(pytester: pytest.Pytester) -> None:
@@ -274,16 +282,104 @@ def test_validated_placeholders_are_the_ones_a_service_gets() -> None:
         assert sorted([*offered, "bucket"]) == sorted(PLACEHOLDERS)
 
 
-def test_goimage_without_a_table_says_where_to_add_it(pytester: pytest.Pytester) -> None:
-    pytester.path.joinpath("Dockerfile").write_text(DOCKERFILE)
+def _escaped(text: str) -> str:
+    """`text` as an fnmatch pattern that matches it alone ([ and ] are pattern syntax)."""
+    return re.sub(r"([\[\]])", r"[\1]", text)
+
+
+def test_goimage_without_a_table_or_go_mod_says_where_it_looked(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    root.joinpath("Dockerfile").write_text(DOCKERFILE)
+    root.joinpath("svc").mkdir()
+    root.joinpath("svc", "go.mod").write_text(GO_MOD)
     result = pytester.runpytest("--goimage")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --goimage: no pyproject.toml in the rootdir *"])
+    rule = (
+        "pytest-goimage tests the Go module at pytest's rootdir (the folder of the first "
+        "pyproject.toml, pytest.ini, tox.ini or setup.cfg above the arguments, else the folder "
+        "pytest runs in). Run pytest in the folder that holds go.mod, or add to "
+        f'{root}/pyproject.toml a [tool.goimage] table with project = "<folder with go.mod>". '
+        "go.mod was found in svc: point `project` at the one to test."
+    )
+    assert result.stderr.lines == [
+        f"ERROR: {root}/go.mod: not found; with no pyproject.toml in the rootdir {root}, {rule}",
+        "",
+    ]
     pytester.makefile(".toml", pyproject="[tool.ruff]\nline-length = 100\n")
     result = pytester.runpytest("--goimage")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
+    assert result.stderr.lines == [
+        f"ERROR: {root}/go.mod: not found; with no [tool.goimage] table in {root}/pyproject.toml, "
+        f"{rule}",
+        "",
+    ]
+
+
+def test_a_python_project_without_go_mod_or_table_is_left_alone(
+    pytester: pytest.Pytester,
+) -> None:
+    """Without --goimage, a rootdir with neither go.mod nor [tool.goimage] is no Go project:
+    no header line, and the team's tests run as before."""
+    pytester.makefile(".toml", pyproject="[tool.ruff]\nline-length = 100\n")
+    pytester.makepyfile(test_unit="def test_a():\n    pass\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert not [line for line in result.stdout.lines if line.startswith("goimage:")]
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [None, "[tool.ruff]\nline-length = 100\n"],
+    ids=["no-pyproject", "pyproject-without-goimage"],
+)
+def test_a_go_repository_without_goimage_table_runs_on_the_defaults(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, pyproject: str | None
+) -> None:
+    """No pyproject.toml, or one without [tool.goimage]: the rootdir's go.mod, every
+    Dockerfile discovered, the default budget; the header says so."""
+    root = example_copy(pyproject)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-p", "no:randomly", "-k", "not bucket and not health"
+    )
+    result.assert_outcomes(passed=15, skipped=6, deselected=6)
+    why = (
+        f"no pyproject.toml in the rootdir {root}"
+        if pyproject is None
+        else f"no [tool.goimage] table in {root}/pyproject.toml"
+    )
+    result.stdout.fnmatch_lines(
         [
-            "ERROR: --goimage: no [[]tool.goimage[]] table in *pyproject.toml. Add a [[]tool.goimage[]] *"
+            "goimage: 3 image(s): Dockerfile, Dockerfile.prod, backend/Dockerfile; engine: *",
+            _escaped(f"goimage: {why}: running on the defaults"),
+            _escaped(
+                f"goimage: defaults: project . (go.mod at {root}/go.mod), dockerfiles discovered "
+                "below it, context ., size_budget 64.0 MB, size_tolerance 10%, health_path "
+                "/health, startup_timeout 30s, port: the one the image EXPOSEs, no bucket (the "
+                "bucket check is skipped), no env"
+            ),
+            "goimage: build logs in *",
+        ],
+        consecutive=True,
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "PASS  Dockerfile  * 10.7 MB/64.0 MB  *",
+            "PASS  Dockerfile.prod  * 8.7 MB/64.0 MB  *",
+            "PASS  backen…Dockerfile  * 10.7 MB/64.0 MB  *",  # shortened to 80 columns
         ]
     )
+
+
+def test_load_config_without_a_table(tmp_path: Path) -> None:
+    """The defaults where go.mod is; nothing (or, when required, an error) where it is not."""
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    assert load_config(tmp_path) is None
+    with pytest.raises(ConfigError, match=rf"^{tmp_path}/go.mod: not found; with no pyproject"):
+        load_config(tmp_path, required=True)
+    (tmp_path / "go.mod").write_text(GO_MOD)
+    config = load_config(tmp_path)
+    assert config is not None and config.defaults
+    assert [image.dockerfile for image in config.images] == ["Dockerfile"]
+    (tmp_path / "pyproject.toml").write_text("[tool.goimage]\n")
+    config = load_config(tmp_path)
+    assert config is not None and not config.defaults

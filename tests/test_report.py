@@ -501,3 +501,12 @@ def test_verified_means_a_check_passed_somewhere() -> None:
     skipped = passing_image(checks={"build": CheckRecord("skipped", "not run: deselected")})
     assert not verified([interrupted, skipped])
     assert not verified([])
+
+
+def test_a_name_cut_that_shows_its_own_folder_keeps_the_file_name() -> None:
+    """`backend/Dockerfile` beside `Dockerfile` in a 16-column name cell: the usual cut already
+    tells it apart (it shows where `backend` starts), so the file name is not cut
+    (`…backend/Dockerfi` was shown)."""
+    names = ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"]
+    shown = shown_names(summary_lines([passing_image(name) for name in names], width=72))
+    assert shown == ["Dockerfile", "Dockerfile.prod", "backe…Dockerfile"]

@@ -224,10 +224,14 @@ def test_a_stale_report_never_survives(pytester: pytest.Pytester, tiny_project: 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "size_budget" in result.stderr.str()
     assert not report_path.exists()
+    # Without [tool.goimage] and without a go.mod to run the defaults on.
     (pytester.path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    (pytester.path / "go.mod").unlink()
     result = pytester.runpytest_subprocess(f"--goimage-report={report_path}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "--goimage-report: no [tool.goimage] table in " in result.stderr.str()
+    assert f"ERROR: {pytester.path}/go.mod: not found; with no [tool.goimage] table in " in (
+        result.stderr.str()
+    )
     assert not report_path.exists()
 
 

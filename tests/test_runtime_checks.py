@@ -17,6 +17,7 @@ import pytest
 
 from pytest_goimage.build.minio_image import ensure_minio_image
 from pytest_goimage.engine.minio_server import SERVER_ARGS, server_command
+from pytest_goimage.engine.service import refuses_credentials
 from pytest_goimage.session import slug
 from tests.conftest import image_tags, plugin_resources, run_pytest_until, shared_dir
 
@@ -839,3 +840,136 @@ def test_host_ports_already_taken_are_avoided(
     result.assert_outcomes(passed=3)
     used = [int(p) for p in re.findall(r"PORTS (\d+) (\d+)", result.stdout.str())[0]]
     assert not taken & set(used), (used, sorted(taken))
+
+
+DOCS_DOCKERFILE = """\
+FROM alpine:3.22
+COPY docs /srv
+EXPOSE 80
+CMD ["httpd", "-f", "-h", "/srv"]
+"""
+
+
+def test_an_image_without_a_go_binary_gets_the_image_checks_only(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
+) -> None:
+    """A docs image served by busybox httpd beside the Go service: its image checks run, the
+    Go checks (static, bucket, health) are skipped saying so, and the summary says why."""
+    root = example_copy(
+        service_config(
+            "Dockerfile.prod", extra='dockerfiles = ["Dockerfile.prod", "docs.Dockerfile"]'
+        ).replace('dockerfiles = ["Dockerfile.prod"]\n', "")
+    )
+    (root / "docs").mkdir()
+    (root / "docs/index.html").write_text("<h1>Bookmarks API</h1>\n")
+    (root / "docs.Dockerfile").write_text(DOCS_DOCKERFILE)
+    monkeypatch.setenv("COLUMNS", "120")  # the summary shortens no Dockerfile name
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-p", "no:randomly", "--goimage-report=report.json"
+    )
+    # tracked: no git; user: not required.
+    result.assert_outcomes(passed=11, skipped=7)
+    report = json.loads((root / "report.json").read_text())
+    prod, docs = report["images"]
+    assert {name: check["outcome"] for name, check in prod["checks"].items()} == {
+        "go-version": "passed",
+        "tracked": "skipped",
+        "build": "passed",
+        "static": "passed",
+        "size": "passed",
+        "secrets": "passed",
+        "user": "skipped",
+        "bucket": "passed",
+        "health": "passed",
+    }
+    assert {name: check["outcome"] for name, check in docs["checks"].items()} == {
+        "go-version": "passed",
+        "tracked": "skipped",
+        "build": "passed",
+        "static": "skipped",
+        "size": "passed",
+        "secrets": "passed",
+        "user": "skipped",
+        "bucket": "skipped",
+        "health": "skipped",
+    }
+    reason = (
+        f"no Go binary: /bin/httpd, the program image {docs['tag']} runs, is an executable "
+        "without Go build info, so the Go checks (static, bucket, health) do not apply. If it "
+        "runs a Go program after all, set `binary` to that program's path for this image in "
+        "[[tool.goimage.image]]."
+    )
+    for check in ("static", "bucket", "health"):
+        assert docs["checks"][check]["message"] == reason
+    result.stdout.fnmatch_lines(
+        [
+            "PASS  docs.Dockerfile  * MB/64.0 MB  *  -  no Go binary  -",
+            "      go-version:ok  tracked:skip  build:ok  static:skip  size:ok  secrets:ok  "
+            "user:skip  bucket:skip  health:skip",
+        ],
+        consecutive=True,
+    )
+
+
+def test_binary_set_on_an_image_without_go_fails_static(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """`binary` set says Go is expected: a non-Go program there fails static, as before."""
+    root = example_copy(
+        '[tool.goimage]\ndockerfiles = ["docs.Dockerfile"]\nbinary = "/bin/httpd"\n'
+    )
+    (root / "docs").mkdir()
+    (root / "docs/index.html").write_text("<h1>Bookmarks API</h1>\n")
+    (root / "docs.Dockerfile").write_text(DOCS_DOCKERFILE)
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")
+    assert outcomes(result) == {"static": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        ["*it carries no Go build info, so CGO_ENABLED=0 cannot be confirmed (is it the Go*"]
+    )
+
+
+def test_credentials_minio_refuses_are_named_while_the_service_retries(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A stale secret and a service that keeps retrying (it has not exited when the checks
+    give up): bucket and health both name MinIO's 403 from the service's log."""
+    env = ENV.replace('"{minio.secret_key}"', '"stale-secret"').replace('"5s"', '"120s"')
+    example_copy(service_config(env=env).replace('"10s"', '"4s"'))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result) == {"bucket": "FAILED", "health": "FAILED"}, result.stdout.str()
+    out = " ".join(result.stdout.str().split())
+    assert "the container exited" not in out, out
+    assert (
+        "backend/Dockerfile: the service did not create bucket 'bookmarks': it did not appear "
+        "within startup_timeout (4s). Buckets in its MinIO: none. Its log shows MinIO refusing "
+        "its credentials (403). Pass {minio.access_key} and {minio.secret_key} in "
+        "[tool.goimage.env] to the variables the service reads." in out
+    ), out
+    hint = (
+        ". Its log shows MinIO refusing its credentials (403). Pass {minio.access_key} and "
+        "{minio.secret_key} in [tool.goimage.env] to the variables the service reads."
+    )
+    assert out.count(hint) == 2, out
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        # minio-go's words for S3 error codes, as a service logs them.
+        ("check bucket: The Access Key Id you provided does not exist in our records.", True),
+        ("check bucket: The request signature we calculated does not match the signature", True),
+        ("make bucket: Access Denied.", True),
+        ("S3 error: code=AccessDenied status=403", True),
+        ("S3 error: code=InvalidAccessKeyId", True),
+        ("S3 error: code=SignatureDoesNotMatch", True),
+        ("check bucket: dial tcp 172.18.0.2:9000: connect: connection refused", False),
+        ("check bucket: The specified bucket does not exist", False),
+    ],
+)
+def test_minio_403_wordings_in_a_service_log(line: str, refused: bool) -> None:
+    assert refuses_credentials(f"2026/01/01 00:00:00 storage not ready (attempt 1): {line}") is (
+        refused
+    )

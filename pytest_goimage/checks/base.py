@@ -37,3 +37,12 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     """project_pins of the configured project and `images`."""
     dockerfiles = [(image.dockerfile_path, image.build_args) for image in images]
     return project_pins(config.rootdir, config.project, dockerfiles, config.go_version_ignore)
+
+
+def require_go_binary(session: GoImageSession, image: ImageConfig) -> BuiltImage:
+    """The built image, or a skip when it runs no Go program (a docs or proxy image)."""
+    built = require_image(session, image)
+    reason = session.no_go_binary(image)
+    if reason:
+        raise CheckSkipped(reason)
+    return built

@@ -10,7 +10,7 @@ from ..engine.connection import short_reason
 from ..engine.outside_errors import OUTSIDE_ERRORS
 from ..engine.poll import backoff
 from ..session import GoImageSession
-from .base import CheckFailed, CheckSkipped, require_image
+from .base import CheckFailed, CheckSkipped, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -19,7 +19,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"{image.dockerfile}: no `bucket` configured in [tool.goimage], so there is no bucket "
             "the service must create; set `bucket` to enable this check."
         )
-    require_image(session, image)
+    require_go_binary(session, image)
     running = session.service(image)
     if image.bucket in running.buckets_before:
         raise CheckFailed(
@@ -55,10 +55,12 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     # `{bucket}`, or the name itself as a whole word (not `bookmarks` inside `bookmarks-v2`).
     named = re.compile(rf"(?<![\w.-]){re.escape(image.bucket)}(?![\w.-])")
     told = any("{bucket}" in value or named.search(value) for value in image.env.values())
+    refused = "" if exited else running.container.credentials_hint()
     advice = (
         ""
         if exited
-        else " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
+        else refused
+        or " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
         "at startup."
         + (
             ""

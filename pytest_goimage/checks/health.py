@@ -9,11 +9,11 @@ from ..engine.listeners import unknown_port_hint
 from ..engine.poll import wait_until
 from ..engine.service import HealthProbe, ServiceContainer
 from ..session import GoImageSession, RunningService
-from .base import CheckFailed, require_image
+from .base import CheckFailed, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
-    require_image(session, image)
+    require_go_binary(session, image)
     running = session.service(image)
     reason, probe = _health(running, image)
     if reason:
@@ -46,6 +46,9 @@ def _health(running: RunningService, image: ImageConfig) -> tuple[str | None, He
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
+        refused = container.credentials_hint()
+        if refused:
+            why += "." + refused.rstrip(".")
     where = f"{container.url}{image.health_path}" if container.host_port else "never published"
     return (
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port} ({where}) never "

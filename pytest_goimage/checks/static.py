@@ -13,11 +13,11 @@ from ..gofacts.versions import (
     required_version,
 )
 from ..session import GoImageSession
-from .base import CheckFailed, config_pins, require_image
+from .base import CheckFailed, config_pins, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
-    built = require_image(session, image)
+    built = require_go_binary(session, image)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
     info = facts.build_info

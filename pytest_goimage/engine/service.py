@@ -25,12 +25,22 @@ from .poll import backoff
 
 # What the runtime prints when the entrypoint cannot be executed at all.
 _EXEC_FAILED = re.compile(r"exec [^:]+: (no such file or directory|exec format error)")
-# What minio-go (and the S3 API) say when the access key or secret is wrong.
+# What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
+# or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
 _CREDENTIALS_REFUSED = re.compile(
     r"signature we calculated does not match|InvalidAccessKeyId|Access Key Id you provided "
-    r"does not exist|SignatureDoesNotMatch"
+    r"does not exist|SignatureDoesNotMatch|AccessDenied|Access Denied"
+)
+CREDENTIALS_ADVICE = (
+    "Pass {minio.access_key} and {minio.secret_key} in [tool.goimage.env] to the variables "
+    "the service reads"
 )
 _PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
+
+
+def refuses_credentials(logs: str) -> bool:
+    """Whether a service's log shows MinIO answering 403 to it (see _CREDENTIALS_REFUSED)."""
+    return _CREDENTIALS_REFUSED.search(logs) is not None
 
 
 class ServiceError(GoImageError):
@@ -238,11 +248,8 @@ class ServiceContainer:
         logs = self.logs(tail=20)
         if DISK_FULL.search(logs):
             text += " after a write failed because a disk is full (no space left on device)"
-        elif _CREDENTIALS_REFUSED.search(logs):
-            text += (
-                ": MinIO refused its credentials. Pass {minio.access_key} and "
-                "{minio.secret_key} in [tool.goimage.env] to the variables the service reads"
-            )
+        elif refuses_credentials(logs):
+            text += f": MinIO refused its credentials. {CREDENTIALS_ADVICE}"
         elif _EXEC_FAILED.search(logs):
             text += (
                 ": its entrypoint could not be started. The file is missing, or it is a dynamic "
@@ -250,6 +257,14 @@ class ServiceContainer:
                 "names them); build with CGO_ENABLED=0 or use a base image that has them"
             )
         return text
+
+    def credentials_hint(self) -> str:
+        """A sentence when the service's log shows MinIO refusing its credentials (HTTP 403)
+        while it still runs (retrying), else "": the likely cause of a missing bucket or an
+        unhealthy service."""
+        if not refuses_credentials(self.logs(tail=50)):
+            return ""
+        return f" Its log shows MinIO refusing its credentials (403). {CREDENTIALS_ADVICE}."
 
     def listeners(self) -> list[tuple[str, int]] | None:
         """The container's listening TCP sockets, where this machine can see them."""

@@ -56,6 +56,7 @@ class ImageRecord:
     build_cached: bool | None = None  # every build step came from the cache
     go_version: str | None = None
     static: bool | None = None
+    go_binary: bool | None = None  # False: the image runs no Go program (Go checks skipped)
     size_budget: int = 0
     baseline_bytes: int | None = None
     # Keyed by check name in the order the checks ran (go-version, tracked, build, ...).
@@ -247,6 +248,10 @@ def _budget_bar(image: ImageRecord) -> str:
     return "[" + "#" * filled + "-" * (BAR_SLOTS - filled) + "]"
 
 
+def _go_cell(image: ImageRecord) -> str:
+    return image.go_version or ("no Go binary" if image.go_binary is False else "-")
+
+
 def _static_cell(image: ImageRecord) -> str:
     return {True: "yes", False: "no", None: "-"}[image.static]
 
@@ -314,7 +319,9 @@ def _distinct_names(names: list[str], width: int) -> list[str]:
         others = [other for other in names if other != name]
         alike = [o for o in others if _first(o) == _first(name) or _base(o) == _base(name)]
         collides = any(short[names.index(o)] == short[index] for o in others)
-        if collides or (alike and _differing_part(name, alike) not in short[index]):
+        # A cut that shows where the differing part starts tells the names apart well enough.
+        shown = _differing_part(name, alike)[:4] in short[index] if alike else True
+        if collides or not shown:
             helped[index] = _around_difference(name, alike or others, width)
     # The most telling form that fits every helped name (the last one always fits).
     form = next(f for f in range(len(_FORMS)) if all(forms[f] for forms in helped.values()))
@@ -343,7 +350,8 @@ def _difference(name: str, others: list[str]) -> tuple[int, int, int]:
     tail = max(_common_prefix(name[::-1], o[::-1]) for o in others)
     last = max(len(name) - tail, first + 1)
     start = name.rfind("/", 0, first) + 1
-    end = name.find("/", last)
+    # `last` is just past the last differing character, which may be the `/` ending a folder.
+    end = name.find("/", last - 1)
     return first, start, len(name) if end < 0 else end
 
 
@@ -436,7 +444,7 @@ def summary_lines(
         ("size/budget", [(_size_cell(i), size_code(i)) for i in images], True),
         ("used", [(_budget_bar(i), bar_code(i)) for i in images], False),
         ("vs base", [(_baseline_change(i), base_code(i)) for i in images], True),
-        ("go", [(i.go_version or "-", check_code(i, "go-version")) for i in images], False),
+        ("go", [(_go_cell(i), check_code(i, "go-version")) for i in images], False),
         ("static", [(_static_cell(i), static_code(i)) for i in images], False),
     ]
     status_width = 4
@@ -541,7 +549,7 @@ def markdown_summary(
             _build_cell(image),
             size,
             _baseline_change(image),
-            image.go_version or "-",
+            _go_cell(image),
             _static_cell(image),
             checks or "-",
         ]

@@ -27,6 +27,7 @@ FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "build_seconds": ("build_seconds", float),
     "build_cached": ("build_cached", bool),
     "static": ("static", bool),
+    "go_binary": ("go_binary", bool),
     "baseline_bytes": ("baseline_bytes", int),
 }
 
