@@ -149,12 +149,11 @@ def test_dynamic_binary_fails_static_only(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
     assert outcomes(result) == {"Dockerfile::bucket": "FAILED", "Dockerfile::health": "FAILED"}
     out = result.stdout.str()
-    # Whether it exited before its port was published is a race with the engine: the message
-    # says "never published" then, and gives the URL otherwise; both name the exit.
-    assert re.search(
-        r"GET /health on container port 8080/tcp \((never published|http://127\.0\.0\.1:\d+/health)\)"
-        r" never answered 2xx: the container exited with code 1",
-        out,
+    # An exited container is named without an address (whether its port was still mapped
+    # when it died is a race with the engine).
+    assert (
+        "GET /health on container port 8080/tcp never answered 2xx: the container exited with "
+        "code 1" in out
     ), out
     assert "its entrypoint could not be started" in out, out
     assert "the static check names them" in out

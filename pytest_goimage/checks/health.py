@@ -41,7 +41,10 @@ def _health(running: RunningService, image: ImageConfig) -> tuple[str | None, He
     )
     if healthy:
         return None, probe
-    if container.exited():
+    # Read once: whether the port was still mapped when the container died is a race with
+    # the engine, so an exited container is reported without an address.
+    exited = container.exited()
+    if exited:
         why = container.exit_summary()
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
@@ -49,9 +52,14 @@ def _health(running: RunningService, image: ImageConfig) -> tuple[str | None, He
         refused = container.credentials_hint()
         if refused:
             why += "." + refused.rstrip(".")
-    where = f"{container.url}{image.health_path}" if container.host_port else "never published"
+    if exited:
+        where = ""
+    elif container.host_port:
+        where = f" ({container.url}{image.health_path})"
+    else:
+        where = " (never published)"
     return (
-        f"{image.dockerfile}: GET {image.health_path} on container port {container.port} ({where}) never "
+        f"{image.dockerfile}: GET {image.health_path} on container port {container.port}{where} never "
         f"answered 2xx: {why}.{running.minio.stopped_note()}\n{container.last_logs()}"
     ), probe
 
