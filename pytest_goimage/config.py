@@ -15,7 +15,7 @@ from .build.discover import SKIPPED_DIRS, discover_dockerfiles
 from .errors import ConfigError
 from .gofacts.units import format_size, parse_duration, parse_ratio, parse_size
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
-from .gofacts.workflow_pins import split_ignore_entry, workflow_files, workflow_jobs
+from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -33,7 +33,7 @@ from pytest_goimage.gofacts.versions import (
     required_version,
     unpinned,
 )
-from pytest_goimage.gofacts.workflow_pins import (
+from pytest_goimage.gofacts.workflows import (
     apply_ignore,
     follow_go_version_files,
     read_workflows,

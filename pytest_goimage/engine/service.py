@@ -15,7 +15,7 @@ import requests
 
 from ..build.diagnose import DISK_FULL
 from ..errors import GoImageError
-from ..gofacts.command import shell_words
+from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from .connection import resource_labels, start_publishing
 from .listeners import listener_hint, listening

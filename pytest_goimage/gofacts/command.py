@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from .shell_lexer import Unbalanced
+from .shell_script import Command, Expansion, expanded, shell_words, simple_commands
 
 SHELLS = frozenset({"sh", "ash", "bash", "dash"})
 # Wrapper -> (short options taking a value, long options taking a value). Each stops reading
@@ -40,39 +42,6 @@ _SETUP = frozenset(
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SIMPLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
-_ARGS_FORMS = frozenset({"$@", '"$@"', "${@}", '"${@}"'})
-# Longest first, so `&&` is not read as two `&`.
-_OPERATORS = sorted(
-    [
-        "&&",
-        "||",
-        ";;",
-        ";&",
-        "|&",
-        "&>>",
-        "&>",
-        ">>",
-        "<<-",
-        "<<",
-        ">&",
-        "<&",
-        "<>",
-        ">|",
-        ";",
-        "&",
-        "|",
-        "(",
-        ")",
-        "<",
-        ">",
-    ],
-    key=len,
-    reverse=True,
-)
-_SEPARATORS = frozenset({";", "&", "&&", "||", ";;", ";&", "|", "|&", "\n"})
-_OPENERS = frozenset({"if", "while", "until", "for", "case", "{"})
-_CLOSERS = frozenset({"fi", "done", "esac", "}"})
-_NEUTRAL = frozenset({"then", "else", "elif", "do", "!"})
 _MAX_HOPS = 8  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
 
 ReadFile = Callable[[str], bytes | None]
@@ -87,12 +56,6 @@ class Program:
 
     path: str | None
     why: str = ""
-
-
-class _Expansion(str):
-    """A word whose value the shell computes at run time (`$APP`, `$(cat f)`, `~`)."""
-
-    __slots__ = ()
 
 
 def program_of(
@@ -112,15 +75,6 @@ def program_of(
     return follower.command(words, posixpath.normpath(workdir or "/"), 0)
 
 
-def shell_words(text: str) -> list[str]:
-    """`text` split as a POSIX shell splits it; on unbalanced quotes (which the shell would
-    refuse) at whitespace."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
-
-
 @dataclass
 class _Follower:
     """Follows words through shells, scripts and wrappers, reading scripts with `read`."""
@@ -132,7 +86,7 @@ class _Follower:
         """`$APP ARGS` with APP set in the image's ENV: its value, split as an unquoted
         expansion is split."""
         match = _SIMPLE_VARIABLE.fullmatch(words[0]) if words else None
-        if not isinstance(words[0] if words else None, _Expansion) or match is None:
+        if not isinstance(words[0] if words else None, Expansion) or match is None:
             return words
         value = self.env.get(match.group(1) or match.group(2) or "", "")
         return [*value.split(), *words[1:]] if value.strip() else words
@@ -145,7 +99,7 @@ class _Follower:
         if not words:
             return Program(None, "it names no program")
         first = words[0]
-        if isinstance(first, _Expansion):
+        if isinstance(first, Expansion):
             return Program(None, f"its program {first} is known only at run time")
         name = posixpath.basename(first)
         if name in SHELLS:
@@ -230,15 +184,15 @@ class _Follower:
     ) -> Program:
         """The program a shell script runs, given its arguments ($1 on) and directory."""
         try:
-            commands = _commands(text)
-        except _Unbalanced as exc:
+            commands = simple_commands(text)
+        except Unbalanced as exc:
             return Program(None, f"the shell would refuse {script}: {exc}")
-        chosen: tuple[list[str], str | None, _Command] | None = None
+        chosen: tuple[list[str], str | None, Command] | None = None
         for command in commands:
             if command.depth:
                 continue
-            words = _expanded(command.words, args)
-            while words and not isinstance(words[0], _Expansion) and _ASSIGNMENT.match(words[0]):
+            words = expanded(command.words, args)
+            while words and not isinstance(words[0], Expansion) and _ASSIGNMENT.match(words[0]):
                 words = words[1:]
             if not words:
                 continue
@@ -273,7 +227,7 @@ class _Follower:
         if command.pipeline:
             return Program(None, f"{shown} pipes programs into each other")
         words = self._from_env(words)
-        if isinstance(words[0], _Expansion) or words[0] == "eval":
+        if isinstance(words[0], Expansion) or words[0] == "eval":
             return Program(None, f"{shown} runs a program named only at run time")
         found = self.command(words, where, hops + 1)
         return found if found.path is not None else Program(None, f"{shown}: {found.why}")
@@ -338,7 +292,7 @@ def _options(
 
 def _exec_arguments(words: list[str]) -> list[str]:
     """What `exec [-cl] [-a NAME] [--] COMMAND...` runs."""
-    while words and _EXEC_OPTIONS.match(words[0]) and not isinstance(words[0], _Expansion):
+    while words and _EXEC_OPTIONS.match(words[0]) and not isinstance(words[0], Expansion):
         flags, words = words[0], words[1:]
         if flags == "--":
             break
@@ -349,7 +303,7 @@ def _exec_arguments(words: list[str]) -> list[str]:
 
 def _cd_target(words: list[str]) -> str | None:
     words = [w for w in words if w not in ("-L", "-P", "-e", "-@")]
-    if not words or words[0] == "-" or isinstance(words[0], _Expansion):
+    if not words or words[0] == "-" or isinstance(words[0], Expansion):
         return None  # $HOME, $OLDPWD or a variable: known only at run time
     return words[0]
 
@@ -367,313 +321,5 @@ def _located(word: str, cwd: str | None) -> str | None:
     return None if cwd is None else posixpath.normpath(posixpath.join(cwd, word))
 
 
-def _line_of(script: str, command: _Command) -> str:
+def _line_of(script: str, command: Command) -> str:
     return f"line {command.line} of {script}" if command.line > 1 else script
-
-
-def _expanded(words: list[_Token], args: list[str]) -> list[str]:
-    out: list[str] = []
-    for word in words:
-        if word.args:
-            out += args
-        elif word.dynamic:
-            out.append(_Expansion(word.text))
-        else:
-            out.append(word.text)
-    return out
-
-
-class _Unbalanced(ValueError):
-    """The script's quoting or substitution never closes: the shell refuses it."""
-
-
-@dataclass
-class _Token:
-    text: str
-    operator: bool = False
-    dynamic: bool = False
-    args: bool = False  # exactly "$@": the script's arguments
-    line: int = 1
-    raw: str = ""  # as written, quotes and all
-    start: int = 0  # offsets in the script text
-    end: int = 0
-
-
-@dataclass
-class _Command:
-    words: list[_Token]
-    depth: int
-    line: int
-    text: str
-    pipeline: bool = False
-    after: str = ""  # the operator before it: `||` and `&&` make it conditional
-
-
-@dataclass
-class _Lexer:
-    """POSIX shell tokens: words (quotes removed, expansions marked) and operators."""
-
-    source: str
-    index: int = 0
-    line: int = 1
-    tokens: list[_Token] = field(default_factory=list)
-    heredocs: list[tuple[str, bool]] = field(default_factory=list)
-    _word: list[str] = field(default_factory=list)
-    _started: int = -1
-    _dynamic: bool = False
-    _delimiter_next: bool = False
-    _delimiter_strip: bool = False
-
-    def run(self) -> list[_Token]:
-        text = self.source
-        while self.index < len(text):
-            char = text[self.index]
-            if char in " \t":
-                self._flush()
-                self.index += 1
-            elif char == "\n":
-                self._flush()
-                self.tokens.append(_Token("\n", operator=True, line=self.line))
-                self.index += 1
-                self.line += 1
-                self._skip_heredocs()
-            elif char == "#" and self._started < 0:
-                end = text.find("\n", self.index)
-                self.index = len(text) if end < 0 else end
-            elif char == "\\":
-                if text[self.index + 1 : self.index + 2] == "\n":  # a continued line
-                    self.line += 1
-                else:
-                    self._begin()
-                    self._word.append(text[self.index + 1 : self.index + 2])
-                self.index += 2
-            elif char == "'":
-                self._begin()
-                end = text.find("'", self.index + 1)
-                if end < 0:
-                    raise _Unbalanced(f"a ' quote opened on line {self.line} never closes")
-                self._take(text[self.index + 1 : end])
-                self.index = end + 1
-            elif char == '"':
-                self._begin()
-                self._double_quoted()
-            elif char == "$" or char == "`":
-                self._begin()
-                self._expansion()
-            elif char in ";&|()<>":
-                self._operator()
-            else:
-                self._begin()
-                self._word.append(char)
-                self.index += 1
-        self._flush()
-        return self.tokens
-
-    def _begin(self) -> None:
-        if self._started < 0:
-            self._started = self.index
-
-    def _take(self, text: str) -> None:
-        self._word.append(text)
-        self.line += text.count("\n")
-
-    def _flush(self) -> None:
-        if self._started < 0:
-            return
-        raw = self.source[self._started : self.index]
-        word = "".join(self._word)
-        if self._delimiter_next:
-            self.heredocs.append((word, self._delimiter_strip))
-            self._delimiter_next = False
-        is_args = raw in _ARGS_FORMS
-        dynamic = self._dynamic or (word.startswith("~") and not raw.startswith(("'", '"')))
-        line = self.line - raw.count("\n")
-        self.tokens.append(
-            _Token(
-                word,
-                dynamic=dynamic and not is_args,
-                args=is_args,
-                line=line,
-                raw=raw,
-                start=self._started,
-                end=self.index,
-            )
-        )
-        self._word, self._started, self._dynamic = [], -1, False
-
-    def _double_quoted(self) -> None:
-        text = self.source
-        self.index += 1
-        while self.index < len(text) and text[self.index] != '"':
-            char = text[self.index]
-            if char == "\\" and text[self.index + 1 : self.index + 2] in (
-                '"',
-                "\\",
-                "$",
-                "`",
-                "\n",
-            ):
-                self._take(text[self.index + 1] if text[self.index + 1] != "\n" else "")
-                self.index += 2
-            elif char in "$`":
-                self._expansion()
-            else:
-                self._take(char)
-                self.index += 1
-        if self.index >= len(text):
-            raise _Unbalanced(f'a " quote never closes (line {self.line})')
-        self.index += 1
-
-    def _expansion(self) -> None:
-        """`$NAME`, `${...}`, `$(...)`, `$((...))` or a backquote: computed at run time."""
-        text = self.source
-        start = self.index
-        char = text[start]
-        nxt = text[start + 1 : start + 2]
-        if char == "`":
-            end = text.find("`", start + 1)
-            if end < 0:
-                raise _Unbalanced(f"a ` opened on line {self.line} never closes")
-            self.index = end + 1
-        elif nxt == "(":
-            depth, self.index = 0, start + 1
-            while self.index < len(text):
-                if text[self.index] == "(":
-                    depth += 1
-                elif text[self.index] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                self.index += 1
-            if self.index >= len(text):
-                raise _Unbalanced(f"a $( opened on line {self.line} never closes")
-            self.index += 1
-        elif nxt == "{":
-            end = text.find("}", start + 2)
-            if end < 0:
-                raise _Unbalanced(f"a ${{ opened on line {self.line} never closes")
-            self.index = end + 1
-        elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
-            self.index = start + 2
-            if nxt.isalpha() or nxt == "_":
-                while self.index < len(text) and (
-                    text[self.index].isalnum() or text[self.index] == "_"
-                ):
-                    self.index += 1
-        else:  # a lone `$` is itself
-            self._take("$")
-            self.index += 1
-            return
-        self._take(text[start : self.index])
-        self._dynamic = True
-
-    def _operator(self) -> None:
-        text = self.source
-        operator = next(op for op in _OPERATORS if text.startswith(op, self.index))
-        if operator[0] in "<>" and self._started >= 0 and "".join(self._word).isdigit():
-            self._word, self._started = [], -1  # `2>&1`: the 2 is a file descriptor
-        self._flush()
-        end = self.index + len(operator)
-        self.tokens.append(
-            _Token(operator, operator=True, line=self.line, start=self.index, end=end)
-        )
-        self.index = end
-        if operator in ("<<", "<<-"):
-            self._delimiter_next, self._delimiter_strip = True, operator == "<<-"
-
-    def _skip_heredocs(self) -> None:
-        """Here-document bodies are data, not commands: skip to each delimiter line."""
-        for delimiter, strip in self.heredocs:
-            while self.index < len(self.source):
-                end = self.source.find("\n", self.index)
-                end = len(self.source) if end < 0 else end
-                line = self.source[self.index : end]
-                self.index = end + 1
-                self.line += 1
-                if (line.lstrip("\t") if strip else line) == delimiter:
-                    break
-        self.heredocs.clear()
-
-
-def _commands(source: str) -> list[_Command]:
-    """The script's simple commands, each with how deep in if/case/loop/brace/subshell or
-    function body it is. Raises _Unbalanced for quoting the shell would refuse."""
-    commands: list[_Command] = []
-    stack: list[str] = []
-    words: list[_Token] = []
-    span = [0, 0]  # the command as written, redirections included
-    piped_from = -1  # where the pipeline this command ends started
-    after = ""
-    redirect = function = name_next = False
-
-    def finish(operator: str = "") -> None:
-        nonlocal words, piped_from, after
-        piped = operator in ("|", "|&")
-        if words:
-            start = piped_from if piped_from >= 0 else span[0]
-            commands.append(
-                _Command(
-                    words=words,
-                    depth=len(stack),
-                    line=words[0].line,
-                    text=source[start : span[1]].strip(),
-                    pipeline=piped or piped_from >= 0,
-                    after=after,
-                )
-            )
-            piped_from = (piped_from if piped_from >= 0 else span[0]) if piped else -1
-        words, after = [], operator
-
-    for token in _Lexer(source).run():
-        if stack and stack[-1] == "case":
-            if not token.operator and token.text == "esac":
-                stack.pop()
-            continue  # case arms run only when their pattern matches
-        if token.operator:
-            redirect = redirect and token.text != "\n"
-            if token.text in _SEPARATORS:
-                finish(token.text)
-            elif token.text == "(":
-                if words:  # `name() { ...; }`: a function definition, run only when called
-                    words, function = [], True
-                else:
-                    stack.append("(")
-            elif token.text == ")":
-                if function:
-                    function = False
-                else:
-                    finish()
-                    if stack:
-                        stack.pop()
-            else:
-                if not words:
-                    span[0] = token.start
-                span[1] = token.end
-                redirect = True
-            continue
-        if redirect:  # the file of `>log`, `2>&1`, `<<EOF`
-            span[1] = token.end
-            redirect = False
-            continue
-        if not words and not token.dynamic and not token.args:
-            if token.text in _OPENERS:
-                stack.append(token.text)
-                continue
-            if token.text in _CLOSERS:
-                if stack:
-                    stack.pop()
-                continue
-            if token.text in _NEUTRAL:
-                continue
-            if token.text == "function":  # `function name { ...; }`: the name is no command
-                name_next = True
-                continue
-        if name_next:
-            name_next = False
-            continue
-        if not words:
-            span[0] = token.start
-        span[1] = token.end
-        words.append(token)
-    finish()
-    return commands

@@ -8,7 +8,7 @@ from pathlib import Path
 from .dockerfile_pins import read_dockerfile
 from .gomod_pins import read_gomod
 from .versions import Pin
-from .workflow_pins import apply_ignore, follow_go_version_files, read_workflows
+from .workflows import apply_ignore, follow_go_version_files, read_workflows
 
 
 def project_pins(

@@ -1,0 +1,240 @@
+"""A POSIX shell lexer: a script's words (quotes removed, run-time expansions marked) and
+operators, with their lines and offsets; here-document bodies are skipped as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_ARGS_FORMS = frozenset({"$@", '"$@"', "${@}", '"${@}"'})
+# Longest first, so `&&` is not read as two `&`.
+_OPERATORS = sorted(
+    [
+        "&&",
+        "||",
+        ";;",
+        ";&",
+        "|&",
+        "&>>",
+        "&>",
+        ">>",
+        "<<-",
+        "<<",
+        ">&",
+        "<&",
+        "<>",
+        ">|",
+        ";",
+        "&",
+        "|",
+        "(",
+        ")",
+        "<",
+        ">",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+class Unbalanced(ValueError):
+    """The script's quoting or substitution never closes: the shell refuses it."""
+
+
+@dataclass
+class Token:
+    """A word (quotes removed) or an operator, where it stands in the script."""
+
+    text: str
+    operator: bool = False
+    dynamic: bool = False
+    args: bool = False  # exactly "$@": the script's arguments
+    line: int = 1
+    raw: str = ""  # as written, quotes and all
+    start: int = 0  # offsets in the script text
+    end: int = 0
+
+
+@dataclass
+class Lexer:
+    """POSIX shell tokens: words (quotes removed, expansions marked) and operators."""
+
+    source: str
+    index: int = 0
+    line: int = 1
+    tokens: list[Token] = field(default_factory=list)
+    heredocs: list[tuple[str, bool]] = field(default_factory=list)
+    _word: list[str] = field(default_factory=list)
+    _started: int = -1
+    _dynamic: bool = False
+    _delimiter_next: bool = False
+    _delimiter_strip: bool = False
+
+    def run(self) -> list[Token]:
+        text = self.source
+        while self.index < len(text):
+            char = text[self.index]
+            if char in " \t":
+                self._flush()
+                self.index += 1
+            elif char == "\n":
+                self._flush()
+                self.tokens.append(Token("\n", operator=True, line=self.line))
+                self.index += 1
+                self.line += 1
+                self._skip_heredocs()
+            elif char == "#" and self._started < 0:
+                end = text.find("\n", self.index)
+                self.index = len(text) if end < 0 else end
+            elif char == "\\":
+                if text[self.index + 1 : self.index + 2] == "\n":  # a continued line
+                    self.line += 1
+                else:
+                    self._begin()
+                    self._word.append(text[self.index + 1 : self.index + 2])
+                self.index += 2
+            elif char == "'":
+                self._begin()
+                end = text.find("'", self.index + 1)
+                if end < 0:
+                    raise Unbalanced(f"a ' quote opened on line {self.line} never closes")
+                self._take(text[self.index + 1 : end])
+                self.index = end + 1
+            elif char == '"':
+                self._begin()
+                self._double_quoted()
+            elif char == "$" or char == "`":
+                self._begin()
+                self._expansion()
+            elif char in ";&|()<>":
+                self._operator()
+            else:
+                self._begin()
+                self._word.append(char)
+                self.index += 1
+        self._flush()
+        return self.tokens
+
+    def _begin(self) -> None:
+        if self._started < 0:
+            self._started = self.index
+
+    def _take(self, text: str) -> None:
+        self._word.append(text)
+        self.line += text.count("\n")
+
+    def _flush(self) -> None:
+        if self._started < 0:
+            return
+        raw = self.source[self._started : self.index]
+        word = "".join(self._word)
+        if self._delimiter_next:
+            self.heredocs.append((word, self._delimiter_strip))
+            self._delimiter_next = False
+        is_args = raw in _ARGS_FORMS
+        dynamic = self._dynamic or (word.startswith("~") and not raw.startswith(("'", '"')))
+        line = self.line - raw.count("\n")
+        self.tokens.append(
+            Token(
+                word,
+                dynamic=dynamic and not is_args,
+                args=is_args,
+                line=line,
+                raw=raw,
+                start=self._started,
+                end=self.index,
+            )
+        )
+        self._word, self._started, self._dynamic = [], -1, False
+
+    def _double_quoted(self) -> None:
+        text = self.source
+        self.index += 1
+        while self.index < len(text) and text[self.index] != '"':
+            char = text[self.index]
+            if char == "\\" and text[self.index + 1 : self.index + 2] in (
+                '"',
+                "\\",
+                "$",
+                "`",
+                "\n",
+            ):
+                self._take(text[self.index + 1] if text[self.index + 1] != "\n" else "")
+                self.index += 2
+            elif char in "$`":
+                self._expansion()
+            else:
+                self._take(char)
+                self.index += 1
+        if self.index >= len(text):
+            raise Unbalanced(f'a " quote never closes (line {self.line})')
+        self.index += 1
+
+    def _expansion(self) -> None:
+        """`$NAME`, `${...}`, `$(...)`, `$((...))` or a backquote: computed at run time."""
+        text = self.source
+        start = self.index
+        char = text[start]
+        nxt = text[start + 1 : start + 2]
+        if char == "`":
+            end = text.find("`", start + 1)
+            if end < 0:
+                raise Unbalanced(f"a ` opened on line {self.line} never closes")
+            self.index = end + 1
+        elif nxt == "(":
+            depth, self.index = 0, start + 1
+            while self.index < len(text):
+                if text[self.index] == "(":
+                    depth += 1
+                elif text[self.index] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                self.index += 1
+            if self.index >= len(text):
+                raise Unbalanced(f"a $( opened on line {self.line} never closes")
+            self.index += 1
+        elif nxt == "{":
+            end = text.find("}", start + 2)
+            if end < 0:
+                raise Unbalanced(f"a ${{ opened on line {self.line} never closes")
+            self.index = end + 1
+        elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
+            self.index = start + 2
+            if nxt.isalpha() or nxt == "_":
+                while self.index < len(text) and (
+                    text[self.index].isalnum() or text[self.index] == "_"
+                ):
+                    self.index += 1
+        else:  # a lone `$` is itself
+            self._take("$")
+            self.index += 1
+            return
+        self._take(text[start : self.index])
+        self._dynamic = True
+
+    def _operator(self) -> None:
+        text = self.source
+        operator = next(op for op in _OPERATORS if text.startswith(op, self.index))
+        if operator[0] in "<>" and self._started >= 0 and "".join(self._word).isdigit():
+            self._word, self._started = [], -1  # `2>&1`: the 2 is a file descriptor
+        self._flush()
+        end = self.index + len(operator)
+        self.tokens.append(
+            Token(operator, operator=True, line=self.line, start=self.index, end=end)
+        )
+        self.index = end
+        if operator in ("<<", "<<-"):
+            self._delimiter_next, self._delimiter_strip = True, operator == "<<-"
+
+    def _skip_heredocs(self) -> None:
+        """Here-document bodies are data, not commands: skip to each delimiter line."""
+        for delimiter, strip in self.heredocs:
+            while self.index < len(self.source):
+                end = self.source.find("\n", self.index)
+                end = len(self.source) if end < 0 else end
+                line = self.source[self.index : end]
+                self.index = end + 1
+                self.line += 1
+                if (line.lstrip("\t") if strip else line) == delimiter:
+                    break
+        self.heredocs.clear()

@@ -1,0 +1,34 @@
+"""The Go versions GitHub Actions workflows pin: every `actions/setup-go` step.
+
+A workflow is read the way GitHub Actions reads it:
+
+- scalars by the YAML 1.2 core schema, numbers turned back into text as the runner does
+  (`actions_yaml`);
+- `strategy.matrix` expanded into its combinations, `exclude` then `include` applied as Actions
+  applies them (`matrix`);
+- a step's `if:` evaluated per combination where it is simple; anything else may run, and the
+  pin says so (`expressions`);
+- a setup-go pin counts only where its job runs the Go toolchain on the module
+  (`building_jobs`); otherwise the pin is returned with `ignored` set and the reason;
+- `go-version-file` followed into the checkout (`version_files`).
+"""
+
+from .pins import (
+    apply_ignore,
+    read_workflows,
+    split_ignore_entry,
+    workflow_files,
+    workflow_jobs,
+    workflow_pins,
+)
+from .version_files import follow_go_version_files
+
+__all__ = [
+    "apply_ignore",
+    "follow_go_version_files",
+    "read_workflows",
+    "split_ignore_entry",
+    "workflow_files",
+    "workflow_jobs",
+    "workflow_pins",
+]

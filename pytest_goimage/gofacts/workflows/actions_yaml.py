@@ -1,0 +1,164 @@
+"""A workflow's YAML as the GitHub Actions runner reads it.
+
+Plain scalars are typed by the YAML 1.2 core schema and turned back into text as the runner
+passes them on, so an unquoted `go-version: 1.20` is the number 1.2 and setup-go is asked for
+Go 1.2. Keys are read as written, `<<: *anchor` merges are honoured.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+import yaml
+
+from ..versions import MAX_DEPTH, WorkflowError
+
+# YAML 1.2 core schema, which the Actions runner implements for plain scalars.
+_CORE_INT_RE = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+")
+_CORE_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_CORE_NULL = ("", "~", "null", "Null", "NULL")
+_CORE_TRUE = ("true", "True", "TRUE")
+_CORE_FALSE = ("false", "False", "FALSE")
+_CORE_INF_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_CORE_NAN = (".nan", ".NaN", ".NAN")
+
+Value = str | float | bool | None
+
+
+class Unknown:
+    """A value the reader cannot know (a context other than matrix/env, a function)."""
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+
+UNKNOWN = Unknown()
+Evaluated = Value | Unknown | Mapping[str, "Evaluated"]
+
+
+def typed(node: yaml.Node) -> Evaluated:
+    """A node's value as the runner types it: a plain scalar by the YAML 1.2 core schema."""
+    if isinstance(node, yaml.MappingNode):
+        return {name: typed(value) for name, value in mapping_of(node).items()}
+    if not isinstance(node, yaml.ScalarNode):
+        return UNKNOWN  # sequences are not compared by the conditions read here
+    text: str = node.value
+    if node.style is not None:  # quoted or block: always a string
+        return text
+    if text in _CORE_NULL:
+        return None
+    if text in _CORE_TRUE or text in _CORE_FALSE:
+        return text in _CORE_TRUE
+    if _CORE_INF_RE.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if text in _CORE_NAN:
+        return math.nan
+    if _CORE_INT_RE.fullmatch(text):
+        base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
+        return float(int(text[2:] if base != 10 else text, base))
+    if _CORE_FLOAT_RE.fullmatch(text):
+        return float(text)
+    return text
+
+
+def as_text(value: Evaluated) -> str:
+    """A value as the runner passes it to an action input or env: numbers in .NET's G15 form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g").replace("e", "E")
+    if isinstance(value, str):
+        return value
+    return ""
+
+
+def node_text(node: yaml.ScalarNode) -> str:
+    return as_text(typed(node)).strip()
+
+
+def number_note(node: yaml.ScalarNode) -> str:
+    """Why the text Actions passes differs from the text written, when it does."""
+    written = node.value.strip()
+    value = typed(node)
+    if isinstance(value, float) and as_text(value) != written:
+        return (
+            f"unquoted {written} is the YAML number {as_text(value)}, which is what Actions "
+            f"passes on; quote it: '{written}'"
+        )
+    return ""
+
+
+def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{file}:{mark.line + 1}" if mark is not None else file
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise WorkflowError(f"{where}: not valid YAML ({problem}); fix the workflow.") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise WorkflowError(f"{file}: not valid YAML ({exc}); fix the workflow.") from None
+    if root is None or (isinstance(root, yaml.ScalarNode) and not root.value.strip()):
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise WorkflowError(
+            f"{file}:{root.start_mark.line + 1}: a workflow must be a mapping with `jobs:`."
+        )
+    # Keys are read as written: PyYAML's YAML 1.1 would make `on:` the boolean True.
+    return mapping_of(root)
+
+
+def mapping_of(node: yaml.MappingNode, depth: int = 0) -> dict[str, yaml.Node]:
+    """Keys (as written) -> value nodes; `<<: *anchor` merges are honoured, explicit keys win."""
+    result: dict[str, yaml.Node] = {}
+    merged: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if key.tag == "tag:yaml.org,2002:merge" and depth < MAX_DEPTH:
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in sources:
+                if isinstance(source, yaml.MappingNode):
+                    for name, item in mapping_of(source, depth + 1).items():
+                        merged.setdefault(name, item)
+            continue
+        result[key.value] = value
+    return {**merged, **result}
+
+
+def env_of(mapping: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:
+    env = mapping.get("env")
+    return mapping_of(env) if isinstance(env, yaml.MappingNode) else {}
+
+
+def env_values(*scopes: Mapping[str, yaml.Node]) -> Mapping[str, Evaluated]:
+    """The env context a condition sees: text values; one holding an expression is unknown."""
+    values: dict[str, Evaluated] = {}
+    for scope in reversed(scopes):  # inner scopes win
+        for name, node in scope.items():
+            if isinstance(node, yaml.ScalarNode) and "${{" not in node.value:
+                values[name] = as_text(typed(node))
+            else:
+                values[name] = UNKNOWN
+    return values
+
+
+def workflow_call_inputs(top: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:
+    on = top.get("on")
+    if not isinstance(on, yaml.MappingNode):
+        return {}
+    call = mapping_of(on).get("workflow_call")
+    if not isinstance(call, yaml.MappingNode):
+        return {}
+    inputs = mapping_of(call).get("inputs")
+    return mapping_of(inputs) if isinstance(inputs, yaml.MappingNode) else {}

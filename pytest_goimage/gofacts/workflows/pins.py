@@ -1,0 +1,169 @@
+"""A workflow's Go version pins: every setup-go step that runs, per job and matrix
+combination; the workflow files of a repository; the jobs `go_version_ignore` leaves out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from ..versions import SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin, WorkflowError, read_text
+from .actions_yaml import (
+    UNKNOWN,
+    Evaluated,
+    env_of,
+    env_values,
+    load_workflow,
+    mapping_of,
+    typed,
+    workflow_call_inputs,
+)
+from .building_jobs import job_builds
+from .expressions import evaluate_if
+from .matrix import expand_matrix
+from .setup_go import Scope, is_setup_go_step, setup_go_pins
+
+
+def workflow_pins(text: str, file: str) -> list[Pin]:
+    """Pins of every `actions/setup-go` step that runs; WorkflowError if the YAML is invalid.
+
+    `${{ env.X }}` and `${{ matrix.x }}` are resolved per matrix combination, each value a pin
+    on its own line. A pin whose job never builds the module has `ignored` set.
+    Steps, jobs or `with` blocks of an unexpected shape are skipped.
+    """
+    top = load_workflow(text, file)
+    jobs = top.get("jobs")
+    if not isinstance(jobs, yaml.MappingNode):
+        return []
+    workflow_env = env_of(top)
+    inputs = workflow_call_inputs(top)
+    pins: list[Pin] = []
+    for job_name, job in mapping_of(jobs).items():
+        if not isinstance(job, yaml.MappingNode):
+            continue
+        job_map = mapping_of(job)
+        steps_node = job_map.get("steps")
+        if not isinstance(steps_node, yaml.SequenceNode):
+            continue
+        if evaluate_if(job_map.get("if"), {"env": env_values(workflow_env)}) is False:
+            continue  # `if: false`: the job never runs
+        steps = [mapping_of(s) for s in steps_node.value if isinstance(s, yaml.MappingNode)]
+        matrix = expand_matrix(job_map.get("strategy"), str(job_name))
+        builds = job_builds(steps, str(job_name))
+        job_pins: list[Pin] = []
+        for step in steps:
+            if not is_setup_go_step(step):
+                continue
+            for combination in matrix.combinations:
+                scope = Scope(
+                    (env_of(step), env_of(job_map), workflow_env),
+                    matrix,
+                    combination,
+                    str(job_name),
+                    inputs,
+                )
+                contexts: dict[str, Evaluated] = {
+                    "env": env_values(env_of(job_map), workflow_env),
+                    "matrix": {}
+                    if matrix.absent
+                    else UNKNOWN
+                    if matrix.problem or matrix.unknown
+                    else {k: typed(v) for k, v in combination.items()},
+                }
+                runs = evaluate_if(step.get("if"), contexts)
+                if runs is False:
+                    continue
+                for pin in setup_go_pins(step, scope, file):
+                    if isinstance(runs, str):
+                        condition = step["if"]
+                        may = f"may run: {runs} (line {condition.start_mark.line + 1})"
+                        pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
+                    job_pins.append(pin)
+        for pin in _unique(job_pins):
+            if not builds.builds:
+                pin = replace(pin, ignored=builds.why)
+            elif builds.why:
+                pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
+            pins.append(replace(pin, job=str(job_name)))
+    return pins
+
+
+def workflow_jobs(text: str) -> list[str] | None:
+    """The job ids of a workflow; None when it is not readable (workflow_pins says why)."""
+    try:
+        top = load_workflow(text, "")
+    except WorkflowError:
+        return None
+    jobs = top.get("jobs")
+    return list(mapping_of(jobs)) if isinstance(jobs, yaml.MappingNode) else []
+
+
+def _unique(pins: list[Pin]) -> list[Pin]:
+    """One pin per place and value: matrix combinations repeat the same value."""
+    seen: set[tuple[int, str, str, str]] = set()
+    result = []
+    for pin in pins:
+        key = (pin.line, pin.source, pin.raw, pin.resolved)
+        if key not in seen:
+            seen.add(key)
+            result.append(pin)
+    return result
+
+
+def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:
+    """Pins of every `root/.github/workflows/*.yml|*.yaml`, named relative to `relative_to`.
+
+    Local composite actions (`.github/actions/*/action.yml`) are not read: their inputs come
+    from each calling step, and a job that uses one counts as building the module.
+    """
+    pins: list[Pin] = []
+    for path, name in workflow_files(root, relative_to):
+        pins.extend(workflow_pins(read_text(path, name, WorkflowError), name))
+    return pins
+
+
+def workflow_files(root: Path, relative_to: Path | None = None) -> list[tuple[Path, str]]:
+    """(path, name relative to `relative_to`) of every workflow under `root/.github/workflows`."""
+    directory = root / ".github" / "workflows"
+    if not directory.is_dir():
+        return []
+    base = relative_to or root
+    found = []
+    for path in sorted(directory.iterdir()):
+        if path.suffix not in (".yml", ".yaml") or not path.is_file():
+            continue
+        try:
+            name = path.relative_to(base).as_posix()
+        except ValueError:
+            name = str(path)
+        found.append((path, name))
+    return found
+
+
+# [tool.goimage] go_version_ignore -------------------------------------------------------------
+
+
+def split_ignore_entry(entry: str) -> tuple[str, str]:
+    """`release.yml:docs` -> ("release.yml", "docs"); `docs.yml` -> ("docs.yml", "")."""
+    workflow, _, job = entry.strip().partition(":")
+    return workflow.strip().removeprefix("./"), job.strip()
+
+
+def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
+    """setup-go pins of the workflows or jobs `entries` name, marked ignored with the entry.
+
+    A workflow is named by its file name (`docs.yml`) or its path as the pin names it
+    (`.github/workflows/docs.yml`); `workflow:job` names one job by its id.
+    """
+    result = []
+    for pin in pins:
+        if pin.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE) and not pin.ignored:
+            for entry in entries:
+                workflow, job = split_ignore_entry(entry)
+                if workflow in (pin.file, pin.file.rsplit("/", 1)[-1]) and job in ("", pin.job):
+                    pin = replace(pin, ignored=f"left out by go_version_ignore entry {entry!r}")
+                    break
+        result.append(pin)
+    return result

@@ -1,0 +1,205 @@
+"""The pins of one `actions/setup-go` step: its `go-version` (with `${{ env.X }}`,
+`${{ matrix.x }}` resolved in one matrix combination) or its `go-version-file`, and the Go
+version setup-go's version spec floats at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import yaml
+
+from ..versions import (
+    MAX_DEPTH,
+    SOURCE_SETUP_GO,
+    SOURCE_SETUP_GO_FILE,
+    GoVersion,
+    Pin,
+    parse_go_version,
+)
+from .actions_yaml import mapping_of, node_text, number_note
+from .expressions import EXPR_RE
+from .matrix import Matrix
+
+_CONTEXT_RE = re.compile(
+    r"(env|matrix|inputs)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    text: str  # as Actions passes it on
+    line: int
+    via: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    written: str = ""  # as written in the file, substitutions included
+
+
+@dataclass(frozen=True)
+class _Unresolved(_Scalar):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    env: tuple[Mapping[str, yaml.Node], ...]  # step, job, workflow: first match wins
+    matrix: Matrix
+    combination: Mapping[str, yaml.Node]
+    job: str
+    inputs: Mapping[str, yaml.Node]  # workflow_call inputs: name -> its definition
+
+
+def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
+    uses = step.get("uses")
+    if not isinstance(uses, yaml.ScalarNode):
+        return False
+    action: str = uses.value.strip().lower()
+    return action == "actions/setup-go" or action.startswith(
+        ("actions/setup-go@", "actions/setup-go/")
+    )
+
+
+def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> list[Pin]:
+    uses = step["uses"]
+    assert isinstance(uses, yaml.ScalarNode)
+    with_node = step.get("with")
+    options = mapping_of(with_node) if isinstance(with_node, yaml.MappingNode) else {}
+    version_node = options.get("go-version")
+    file_node = options.get("go-version-file")
+    step_line = uses.start_mark.line + 1
+    if isinstance(version_node, yaml.ScalarNode) and node_text(version_node):
+        return _version_pins(version_node, scope, file)
+    if version_node is not None and not isinstance(version_node, yaml.ScalarNode):
+        line = version_node.start_mark.line + 1
+        note = "go-version is not a single value; setup-go expects one version"
+        return [Pin(file, line, SOURCE_SETUP_GO, "", None, note, True)]
+    if isinstance(file_node, yaml.ScalarNode) and node_text(file_node):
+        line = file_node.start_mark.line + 1
+        target = node_text(file_node)
+        if target.rsplit("/", 1)[-1] == "go.mod":
+            note = f"follows {target}: aligned by construction"
+            return [Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, False, target)]
+        note = f"follows {target}, read from the checkout: not checked by the reader alone"
+        return [Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, True, target)]
+    note = "setup-go without go-version or go-version-file uses whatever Go the runner has"
+    return [Pin(file, step_line, SOURCE_SETUP_GO, uses.value, None, note, True)]
+
+
+def _version_pins(node: yaml.ScalarNode, scope: Scope, file: str) -> list[Pin]:
+    pins: list[Pin] = []
+    trap = number_note(node)
+    start = _Scalar(node_text(node), node.start_mark.line + 1, notes=(trap,) if trap else ())
+    written = node.value.strip()
+    for value in _expand(start, scope, 0):
+        raw = value.written if value.via else written
+        where = f"setup-go at line {start.line} via " + " -> ".join(value.via) if value.via else ""
+        if isinstance(value, _Unresolved):
+            note = "; ".join(filter(None, [value.reason, where]))
+            pins.append(Pin(file, value.line, SOURCE_SETUP_GO, written, None, note, True, ""))
+            continue
+        version, problem = setup_go_version(value.text)
+        note = "; ".join(filter(None, [*value.notes, problem, where]))
+        pins.append(
+            Pin(file, value.line, SOURCE_SETUP_GO, raw, version, note, version is None, value.text)
+        )
+    return pins
+
+
+def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
+    """Substitute the first `${{ }}` expression, recursing, in the scope's matrix combination."""
+    match = EXPR_RE.search(value.text)
+    if match is None:
+        return [value]
+    expression = match.group(1)
+    if depth >= MAX_DEPTH:
+        return [
+            _Unresolved(
+                value.text, value.line, value.via, value.notes, reason="expressions nest too deeply"
+            )
+        ]
+    context = _CONTEXT_RE.fullmatch(expression)
+    if context is None:
+        reason = f"cannot resolve ${{{{ {expression} }}}} (only env.X and matrix.x are read)"
+        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=reason)]
+    kind = context.group(1).lower()
+    name = context.group(2) or context.group(3) or ""
+    found: yaml.Node | None = None
+    if kind == "env":
+        found = next((scoped[name] for scoped in scope.env if name in scoped), None)
+        missing = f"env.{name} is not set in the step, job or workflow env"
+    elif kind == "inputs":
+        missing = _input_reason(scope, name)
+    else:
+        found, missing = _matrix_value(scope, name)
+    if not isinstance(found, yaml.ScalarNode):
+        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
+    line = found.start_mark.line + 1
+    text = value.text[: match.start()] + node_text(found) + value.text[match.end() :]
+    before = value.written or value.text
+    at = before.find(match.group(0))
+    written = (
+        before[:at] + found.value.strip() + before[at + len(match.group(0)) :] if at >= 0 else text
+    )
+    trap = number_note(found)
+    step = f"{kind}.{name} at line {line}"
+    notes = (*value.notes, trap) if trap else value.notes
+    return _expand(_Scalar(text, line, (*value.via, step), notes, written), scope, depth + 1)
+
+
+def _matrix_value(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
+    matrix = scope.matrix
+    if matrix.problem:
+        return None, matrix.problem
+    if name in matrix.unknown:
+        return None, matrix.unknown[name]
+    if name in scope.combination:
+        return scope.combination[name], ""
+    if name in matrix.keys:
+        return None, (
+            f"matrix.{name} is not set in every combination of job {scope.job}, and setup-go "
+            "without a version uses whatever Go the runner has"
+        )
+    return None, f"job {scope.job}'s matrix has no `{name}`"
+
+
+def _input_reason(scope: Scope, name: str) -> str:
+    definition = scope.inputs.get(name)
+    default = ""
+    if isinstance(definition, yaml.MappingNode):
+        node = mapping_of(definition).get("default")
+        if isinstance(node, yaml.ScalarNode):
+            default = f", default {node_text(node)!r} at line {node.start_mark.line + 1}"
+    if definition is None:
+        return f"inputs.{name} is not an input of this workflow"
+    return f"inputs.{name} is set by each caller of this reusable workflow{default}"
+
+
+_RANGE_RE = re.compile(r"(\^|~|>=?|=|v)?\s*(?:go)?(\d+(?:\.\d+)*)((?:\.[xX*])*)", re.ASCII)
+_SETUP_GO_PRE_RE = re.compile(r"(\d+\.\d+)(?:\.0)?-(rc|beta)\.?(\d+)", re.ASCII)
+
+
+def setup_go_version(text: str) -> tuple[GoVersion | None, str]:
+    """setup-go's version spec -> the GoVersion it floats at, or None with the reason."""
+    spec = text.strip().strip("'\"")
+    if spec.lower() in ("stable", "oldstable", "latest", "*", "x"):
+        return None, f"{spec!r} floats with Go releases"
+    pre = _SETUP_GO_PRE_RE.fullmatch(spec)  # setup-go writes 1.21rc1 as 1.21.0-rc.1
+    if pre:
+        return parse_go_version(f"{pre.group(1)}{pre.group(2)}{pre.group(3)}"), ""
+    version = parse_go_version(spec)
+    if version is not None:
+        return version, ""
+    match = _RANGE_RE.fullmatch(spec)
+    if match:
+        operator, number = match.group(1) or "", match.group(2)
+        version = parse_go_version(number)
+        if version is not None:
+            if operator in ("^", ">", ">="):  # floats to the newest 1.x
+                return replace(version, precision=1, minor=0, patch=0), ""
+            if operator == "~" or match.group(3):  # `~1.24`, `1.24.x`: newest 1.24.x
+                if version.precision == 3 and match.group(3) == "":
+                    return replace(version, precision=2, patch=0), ""
+                return version, ""
+            return version, ""
+    return None, f"cannot read a Go version from {spec!r}"
