@@ -1,6 +1,6 @@
 """Go versions and the places that pin them, and whether those places agree.
 
-The readers (modules gomod_pins, dockerfile_pins and workflow_pins) turn text into `Pin`s
+The readers (gomod_pins, dockerfile_pins and the workflows package) turn text into `Pin`s
 (file, 1-based line, what was written, the `GoVersion` it names). `required_version` takes the higher of go.mod's `go` and `toolchain`; `misaligned` keeps
 the pins that would build with an older Go. A pin compares at its own precision: `golang:1.24`
 floats to the newest 1.24.x, so it satisfies `go1.24.5`; `golang:1.24.3` does not.

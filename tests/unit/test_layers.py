@@ -16,7 +16,7 @@ import pytest
 import pytest_goimage
 
 PACKAGE = Path(pytest_goimage.__file__).parent
-GOFACTS = sorted((PACKAGE / "gofacts").glob("*.py"))
+GOFACTS = sorted((PACKAGE / "gofacts").rglob("*.py"))
 CHECKS = sorted((PACKAGE / "checks").glob("*.py"))
 # Third-party clients of the engine and the network; gofacts reads bytes and text only.
 _OUTSIDE = ("docker", "requests", "urllib3", "minio", "testinfra", "testcontainers")
@@ -42,7 +42,7 @@ def imported(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", GOFACTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", GOFACTS, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_gofacts_imports_no_engine_build_or_docker(path: Path) -> None:
     higher = (
         "pytest_goimage.engine",
@@ -61,7 +61,11 @@ def test_gofacts_imports_no_engine_build_or_docker(path: Path) -> None:
 
 def test_gofacts_loads_without_docker() -> None:
     """Transitively too: importing every reader leaves Docker's client unloaded."""
-    modules = [f"pytest_goimage.gofacts.{p.stem}" for p in GOFACTS if p.stem != "__init__"]
+    modules = [
+        ".".join(("pytest_goimage", *p.relative_to(PACKAGE).with_suffix("").parts))
+        for p in GOFACTS
+        if p.stem != "__init__"
+    ]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"
