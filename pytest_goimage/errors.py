@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class GoImageError(Exception):
     """Base of every error the plugin reports to a user (never shown with a traceback)."""
@@ -25,7 +27,17 @@ class EngineError(GoImageError):
 
 
 class BuildFailed(GoImageError):
-    """A BuildKit build failed; the message names the step, command and error lines."""
+    """A BuildKit build failed; the message names the step, command and error lines.
+
+    `cause` is the diagnosis tag (`go-compile`, `disk-full`, ...; "" when none was made) and
+    `log_path` the full plain-progress log (as docker-py's BuildError keeps `build_log`), None
+    when the build never reached BuildKit.
+    """
+
+    def __init__(self, message: str, *, cause: str = "", log_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.log_path = log_path
 
 
 class MinioError(GoImageError):

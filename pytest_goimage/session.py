@@ -277,7 +277,10 @@ class GoImageSession:
                 tmp.write_text(json.dumps(outcome))
                 os.replace(tmp, record)
         if "error" in outcome:
-            error = BuildFailed(outcome["error"])
+            log = self.log_path(image)
+            error = BuildFailed(
+                outcome["error"], cause=outcome["cause"], log_path=log if log.exists() else None
+            )
             self._failed[image.dockerfile] = error
             raise error
         built = load_image(

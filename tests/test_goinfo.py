@@ -1,4 +1,5 @@
-"""Tests for pytest_goimage.gofacts.goinfo against real binaries built by the local Go toolchain.
+"""Tests for the ELF and Go build info readers (pytest_goimage.gofacts.elf, .buildinfo,
+.executable) against real binaries built by the local Go toolchain.
 
 The truth for build info is `go version -m`; the truth for ELF facts is `readelf` (binutils)
 when it is installed, plus what each build variant must produce.
@@ -21,15 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.errors import GoImageError
-from pytest_goimage.gofacts.goinfo import (
-    BuildInfo,
-    CorruptBinaryError,
-    ElfFacts,
-    NotElfError,
-    format_build_info,
-    inspect_elf,
-    read_build_info,
-)
+from pytest_goimage.gofacts.buildinfo import BuildInfo, format_build_info, read_build_info
+from pytest_goimage.gofacts.elf import CorruptBinaryError, NotElfError
+from pytest_goimage.gofacts.executable import ElfFacts, inspect_elf
 
 GO = shutil.which("go")
 GCC = shutil.which("gcc")

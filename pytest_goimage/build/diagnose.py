@@ -1,46 +1,35 @@
-"""Turn a failed BuildKit build into the message a user needs: where, what ran, and why."""
+"""Turn a failed BuildKit build into the message a user needs: where, what ran, and why.
+
+The diagnosis is a table: `RULES` are small functions over a `FailedBuild`, tried in order;
+the first that recognises the failure explains it, and `step_failed` explains the rest.
+"""
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DockerfileSyntaxError
-from ..gofacts.dockerfile import (
-    Dockerfile,
-    Instruction,
-    normalise_command,
-    parse_dockerfile,
-    parse_dockerfile_leniently,
-    parser_directives,
-)
+from ..gofacts.dockerfile import Dockerfile, parse_dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
-from .buildkit_trace import Vertex
-from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
-from .discover import SKIPPED_DIRS
+from .context_hints import go_files_kept_out, missing_source, package_hint
 from .engine_build import BuildTrace
-from .tracking import ignore_rule_for
-
-MAX_LINES = 12
-
-_GO_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]+\.go):\d+(?::\d+)?: .+)$")
-_GO_TOOL_ERROR = re.compile(
-    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
+from .failed_build import (
+    GO_ERROR,
+    GO_MOD_ERROR,
+    MAX_LINES,
+    FailedBuild,
+    block,
+    read_failed_build,
+    shorten,
 )
-# `go: errors parsing go.mod:` is followed by the position and the cause on a line of its own.
-_GO_MOD_ERROR = re.compile(
-    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]*/)?go\.(?:mod|work):\d+(?::\d+)?: .+)$"
-)
+
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
 _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
-_STEP_NAME = re.compile(
-    r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<text>.*)$", re.S
-)
 # ENOSPC as Go, coreutils and BuildKit spell it.
 DISK_FULL = re.compile(r"no space left on device", re.IGNORECASE)
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
@@ -59,6 +48,9 @@ class Diagnosis:
     cause: str  # short tag for reports and tests: go-compile, go-missing-package, ...
 
 
+Rule = Callable[[FailedBuild], Diagnosis | None]
+
+
 def diagnose(
     trace: BuildTrace,
     *,
@@ -70,346 +62,227 @@ def diagnose(
     build_args: Mapping[str, str] | None = None,
 ) -> Diagnosis:
     """Explain a failed build in one paragraph plus the lines that matter."""
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    parsed = parse_dockerfile_leniently(text)
-    step = trace.failed_step()
-    error = (step.error if step else "") or trace.error
-    output = trace.output(step.digest) if step else ""
-    instruction = _instruction_for(step, parsed) if step else None
-    where = f"{dockerfile_label}:{instruction.line}" if instruction else dockerfile_label
-    log_note = f"\nFull build log: {log_path}" if log_path else ""
-    ctx_note = f"build context {context_label!r} ({context})"
-
-    parse_error = _PARSE_ERROR.search(trace.error)
-    if parse_error:
-        return Diagnosis(
-            f"{dockerfile_label}:{parse_error.group(1)}: Dockerfile syntax error: "
-            f"{parse_error.group(2).strip()}. Fix the instruction on that line.{log_note}",
-            "dockerfile-syntax",
-        )
-    builder = re.search(r'no builder "?([^"\s]+)"? found', trace.error)
-    if builder:
-        return Diagnosis(
-            f"{dockerfile_label}: buildx has no builder {builder.group(1)!r} (chosen by "
-            "GOIMAGE_BUILDER or `builder` in [tool.goimage]). `docker buildx ls` lists the "
-            f"builders there are: pick one of them, or create it with `docker buildx create "
-            f"--name {builder.group(1)} ...`.{log_note}",
-            "unknown-builder",
-        )
-    target = re.search(r"target stage (\S+) could not be found", trace.error)
-    if target:
-        named = [s.name for s in parsed.stages if s.name]
-        close = difflib.get_close_matches(target.group(1), named, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        return Diagnosis(
-            f"{dockerfile_label}: build target {target.group(1)} is not a stage of this "
-            f"Dockerfile (named stages: {', '.join(named) or 'none'}); fix `target` in "
-            f"[tool.goimage].{hint}{log_note}",
-            "unknown-target",
-        )
-    missing = _MISSING_SOURCE.search(trace.error) or _MISSING_WALK.search(trace.error)
-    if missing and ("cache key" in trace.error or "failed to walk" in trace.error or not step):
-        return Diagnosis(
-            _missing_source(
-                missing.group(1),
-                instruction,
-                parsed,
-                dockerfile,
-                dockerfile_label,
-                context,
-                context_label,
-                ctx_note,
-                log_note,
-            ),
-            "copy-outside-context",
-        )
-
-    base = _base_image_error(trace.error, parsed, text, build_args or {})
-    if base:
-        return Diagnosis(f"{dockerfile_label}:{base[0]}: {base[1]}{log_note}", "base-image")
-    go_lines = _go_lines(output)
-    head = (
-        f"{where}: the build failed in step `{_shorten(_step_text(step))}`"
-        if step
-        else f"{where}: the build failed before any step ran"
+    build = read_failed_build(
+        trace,
+        dockerfile=dockerfile,
+        dockerfile_label=dockerfile_label,
+        context=context,
+        context_label=context_label,
+        log_path=log_path,
+        build_args=build_args,
     )
-    full = [line for line in (output + "\n" + trace.error).splitlines() if DISK_FULL.search(line)]
-    if full:
-        return Diagnosis(
-            f"{head}: a disk filled up (no space left on device): the engine's storage or a "
-            "file system the step writes to. Free space (`docker system df` shows what uses it; "
-            "`docker builder prune` drops the build cache), then rerun.\n"
-            f"{_block(full[-MAX_LINES:])}{log_note}",
-            "disk-full",
-        )
-    if _NO_C_COMPILER.search(output):
-        return Diagnosis(
-            f"{head}: the step builds with cgo (CGO_ENABLED=1) and the builder image has no C "
-            "compiler. Build with CGO_ENABLED=0 for a static binary (what the static check "
-            "expects), or install one in the builder (alpine: gcc musl-dev).\n"
-            f"{_block([ln for ln in output.splitlines() if _NO_C_COMPILER.search(ln)][-3:])}"
-            f"{log_note}",
-            "cgo-no-compiler",
-        )
-    too_old = _GO_TOO_OLD.search(output)
-    if too_old:
-        base_line = _builder_line(parsed, instruction)
-        return Diagnosis(
-            f"{head}: the builder image runs Go {too_old.group(2)} but go.mod requires Go >= "
-            f"{too_old.group(1)}. Use a builder image with Go {too_old.group(1)} or newer"
-            f"{f' (FROM at {dockerfile_label}:{base_line})' if base_line else ''}, or lower "
-            f"go.mod's go/toolchain line.\n{_block(go_lines)}{log_note}",
-            "go-too-old",
-        )
-    if any(_GO_MOD_ERROR.match(line) for line in go_lines):
-        return Diagnosis(
-            f"{head}: go.mod in the build context cannot be parsed:\n{_block(go_lines)}\n"
-            f"Fix the line it names (`go mod tidy` locally shows the same).{log_note}",
-            "go-mod-invalid",
-        )
-    package = _NOT_IN_STD.search(output) or _NO_MODULE.search(output)
-    if package:
-        return Diagnosis(
-            f"{head}: Go package {package.group(1)} is imported but its source is not in the "
-            f"{ctx_note}. {_package_hint(package.group(1), context, dockerfile)}\n"
-            f"{_block(go_lines)}{log_note}",
-            "go-missing-package",
-        )
-    kept_out = _go_files_kept_out(context, dockerfile) if _NO_GO_FILES.search(output) else None
-    if kept_out:
-        count, example, rule = kept_out
-        return Diagnosis(
-            f"{head}: Go finds no sources because `{rule}` keeps {count} .go file"
-            f"{'s' if count > 1 else ''} (such as {example}) out of the {ctx_note}. Remove or "
-            f"narrow that rule.\n"
-            f"{_block(go_lines or [ln for ln in output.splitlines() if _NO_GO_FILES.search(ln)])}"
-            f"{log_note}",
-            "go-files-ignored",
-        )
-    if re.search(r"checksum mismatch|SECURITY ERROR|missing go\.sum entry", output):
-        return Diagnosis(
-            f"{head}: go.sum does not match the downloaded modules (go mod verify / checksum "
-            f"mismatch). Run `go mod tidy` and commit go.sum, and check GOPROXY/GOSUMDB.\n"
-            f"{_block(go_lines)}{log_note}",
-            "go-sum",
-        )
-    if any(_GO_ERROR.match(line) for line in go_lines):
-        return Diagnosis(
-            f"{head}: Go compile errors:\n{_block(go_lines)}\nFix them (`go build ./...` shows "
-            f"the same locally).{log_note}",
-            "go-compile",
-        )
-    tail = go_lines or [line for line in output.splitlines() if line.strip()][-MAX_LINES:]
-    reason = error or trace.error or "unknown error"
+    return explain(build)
+
+
+def explain(build: FailedBuild) -> Diagnosis:
+    """The diagnosis of the first rule that recognises `build`, else `step_failed`."""
+    for rule in RULES:
+        diagnosis = rule(build)
+        if diagnosis is not None:
+            return diagnosis
+    return step_failed(build)
+
+
+# -- before any step: the Dockerfile, the builder, the target, the context, the base image --
+
+
+def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
+    parse_error = _PARSE_ERROR.search(build.trace_error)
+    if not parse_error:
+        return None
     return Diagnosis(
-        f"{head}: {_shorten(reason, 300)}\n{_block(tail) if tail else '(the step printed nothing)'}"
-        f"{log_note}",
+        f"{build.dockerfile_label}:{parse_error.group(1)}: Dockerfile syntax error: "
+        f"{parse_error.group(2).strip()}. Fix the instruction on that line.{build.log_note}",
+        "dockerfile-syntax",
+    )
+
+
+def unknown_builder(build: FailedBuild) -> Diagnosis | None:
+    builder = re.search(r'no builder "?([^"\s]+)"? found', build.trace_error)
+    if not builder:
+        return None
+    return Diagnosis(
+        f"{build.dockerfile_label}: buildx has no builder {builder.group(1)!r} (chosen by "
+        "GOIMAGE_BUILDER or `builder` in [tool.goimage]). `docker buildx ls` lists the "
+        f"builders there are: pick one of them, or create it with `docker buildx create "
+        f"--name {builder.group(1)} ...`.{build.log_note}",
+        "unknown-builder",
+    )
+
+
+def unknown_target(build: FailedBuild) -> Diagnosis | None:
+    target = re.search(r"target stage (\S+) could not be found", build.trace_error)
+    if not target:
+        return None
+    named = [s.name for s in build.parsed.stages if s.name]
+    close = difflib.get_close_matches(target.group(1), named, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return Diagnosis(
+        f"{build.dockerfile_label}: build target {target.group(1)} is not a stage of this "
+        f"Dockerfile (named stages: {', '.join(named) or 'none'}); fix `target` in "
+        f"[tool.goimage].{hint}{build.log_note}",
+        "unknown-target",
+    )
+
+
+def copy_outside_context(build: FailedBuild) -> Diagnosis | None:
+    error = build.trace_error
+    missing = _MISSING_SOURCE.search(error) or _MISSING_WALK.search(error)
+    if not missing or not ("cache key" in error or "failed to walk" in error or not build.step):
+        return None
+    return Diagnosis(missing_source(build, missing.group(1)), "copy-outside-context")
+
+
+def base_image(build: FailedBuild) -> Diagnosis | None:
+    base = _base_image_error(build.trace_error, build.parsed, build.text, build.build_args)
+    if not base:
+        return None
+    return Diagnosis(f"{build.dockerfile_label}:{base[0]}: {base[1]}{build.log_note}", "base-image")
+
+
+# -- a step failed: the disk, the C compiler, then what the Go tool said ---------------------
+
+
+def disk_full(build: FailedBuild) -> Diagnosis | None:
+    lines = (build.output + "\n" + build.trace_error).splitlines()
+    full = [line for line in lines if DISK_FULL.search(line)]
+    if not full:
+        return None
+    return Diagnosis(
+        f"{build.head}: a disk filled up (no space left on device): the engine's storage or a "
+        "file system the step writes to. Free space (`docker system df` shows what uses it; "
+        "`docker builder prune` drops the build cache), then rerun.\n"
+        f"{block(full[-MAX_LINES:])}{build.log_note}",
+        "disk-full",
+    )
+
+
+def cgo_no_compiler(build: FailedBuild) -> Diagnosis | None:
+    if not _NO_C_COMPILER.search(build.output):
+        return None
+    said = [ln for ln in build.output.splitlines() if _NO_C_COMPILER.search(ln)][-3:]
+    return Diagnosis(
+        f"{build.head}: the step builds with cgo (CGO_ENABLED=1) and the builder image has no C "
+        "compiler. Build with CGO_ENABLED=0 for a static binary (what the static check "
+        "expects), or install one in the builder (alpine: gcc musl-dev).\n"
+        f"{block(said)}{build.log_note}",
+        "cgo-no-compiler",
+    )
+
+
+def go_too_old(build: FailedBuild) -> Diagnosis | None:
+    too_old = _GO_TOO_OLD.search(build.output)
+    if not too_old:
+        return None
+    base_line = _builder_line(build.parsed, build.instruction.line if build.instruction else None)
+    from_at = f" (FROM at {build.dockerfile_label}:{base_line})" if base_line else ""
+    return Diagnosis(
+        f"{build.head}: the builder image runs Go {too_old.group(2)} but go.mod requires Go >= "
+        f"{too_old.group(1)}. Use a builder image with Go {too_old.group(1)} or newer"
+        f"{from_at}, or lower go.mod's go/toolchain line.\n{block(build.go_lines)}"
+        f"{build.log_note}",
+        "go-too-old",
+    )
+
+
+def go_mod_invalid(build: FailedBuild) -> Diagnosis | None:
+    if not any(GO_MOD_ERROR.match(line) for line in build.go_lines):
+        return None
+    return Diagnosis(
+        f"{build.head}: go.mod in the build context cannot be parsed:\n{block(build.go_lines)}\n"
+        f"Fix the line it names (`go mod tidy` locally shows the same).{build.log_note}",
+        "go-mod-invalid",
+    )
+
+
+def go_missing_package(build: FailedBuild) -> Diagnosis | None:
+    package = _NOT_IN_STD.search(build.output) or _NO_MODULE.search(build.output)
+    if not package:
+        return None
+    hint = package_hint(package.group(1), build.context, build.dockerfile)
+    return Diagnosis(
+        f"{build.head}: Go package {package.group(1)} is imported but its source is not in the "
+        f"{build.ctx_note}. {hint}\n{block(build.go_lines)}{build.log_note}",
+        "go-missing-package",
+    )
+
+
+def go_files_ignored(build: FailedBuild) -> Diagnosis | None:
+    if not _NO_GO_FILES.search(build.output):
+        return None
+    kept_out = go_files_kept_out(build.context, build.dockerfile)
+    if not kept_out:
+        return None
+    count, example, rule = kept_out
+    said = build.go_lines or [ln for ln in build.output.splitlines() if _NO_GO_FILES.search(ln)]
+    return Diagnosis(
+        f"{build.head}: Go finds no sources because `{rule}` keeps {count} .go file"
+        f"{'s' if count > 1 else ''} (such as {example}) out of the {build.ctx_note}. Remove or "
+        f"narrow that rule.\n{block(said)}{build.log_note}",
+        "go-files-ignored",
+    )
+
+
+def go_sum(build: FailedBuild) -> Diagnosis | None:
+    if not re.search(r"checksum mismatch|SECURITY ERROR|missing go\.sum entry", build.output):
+        return None
+    return Diagnosis(
+        f"{build.head}: go.sum does not match the downloaded modules (go mod verify / checksum "
+        f"mismatch). Run `go mod tidy` and commit go.sum, and check GOPROXY/GOSUMDB.\n"
+        f"{block(build.go_lines)}{build.log_note}",
+        "go-sum",
+    )
+
+
+def go_compile(build: FailedBuild) -> Diagnosis | None:
+    if not any(GO_ERROR.match(line) for line in build.go_lines):
+        return None
+    return Diagnosis(
+        f"{build.head}: Go compile errors:\n{block(build.go_lines)}\nFix them (`go build ./...` "
+        f"shows the same locally).{build.log_note}",
+        "go-compile",
+    )
+
+
+def step_failed(build: FailedBuild) -> Diagnosis:
+    """No rule knows the failure: the error, and the step's last lines."""
+    printed = [line for line in build.output.splitlines() if line.strip()][-MAX_LINES:]
+    tail = build.go_lines or printed
+    reason = build.error or build.trace_error or "unknown error"
+    return Diagnosis(
+        f"{build.head}: {shorten(reason, 300)}\n"
+        f"{block(tail) if tail else '(the step printed nothing)'}{build.log_note}",
         "step-failed",
     )
 
 
-def _step_text(step: Vertex) -> str:
-    match = _STEP_NAME.match(step.name)
-    return match.group("text") if match else step.name
+# In order: an earlier rule reads a more certain sign (a parse error before a failed step,
+# a full disk before the Go errors it causes, a Go version before the go.mod it cannot read).
+RULES: tuple[Rule, ...] = (
+    dockerfile_syntax,
+    unknown_builder,
+    unknown_target,
+    copy_outside_context,
+    base_image,
+    disk_full,
+    cgo_no_compiler,
+    go_too_old,
+    go_mod_invalid,
+    go_missing_package,
+    go_files_ignored,
+    go_sum,
+    go_compile,
+)
 
 
-def _instruction_for(step: Vertex, parsed: Dockerfile) -> Instruction | None:
-    """Map a BuildKit step name ("[build 5/6] RUN go build ...") to its Dockerfile line."""
-    match = _STEP_NAME.match(step.name)
-    if not match:
-        return None
-    wanted = normalise_command(match.group("text"))
-    stage = parsed.stage(match.group("stage")) if match.group("stage") else None
-    pool = stage.instructions if stage else list(parsed.instructions)
-    for instruction in pool:
-        if normalise_command(instruction.text) == wanted:
-            return instruction
-    for instruction in pool:
-        if wanted.startswith(normalise_command(instruction.text)[:40]):
-            return instruction
-    # BuildKit names the step with ARG/ENV values expanded: `$TOKEN` matches any text.
-    for instruction in pool:
-        if _with_variables(normalise_command(instruction.text)).fullmatch(wanted):
-            return instruction
-    return None
-
-
-_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _with_variables(text: str) -> re.Pattern[str]:
-    parts = _VARIABLE.split(text)
-    return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
-
-
-def _builder_line(parsed: Dockerfile, instruction: Instruction | None) -> int | None:
-    if instruction is None:
+def _builder_line(parsed: Dockerfile, line: int | None) -> int | None:
+    """The FROM line of the stage holding Dockerfile line `line`."""
+    if line is None:
         return None
     for stage in reversed(parsed.stages):
-        if stage.line <= instruction.line:
+        if stage.line <= line:
             return stage.line
     return None
-
-
-def _go_lines(output: str) -> list[str]:
-    lines: list[str] = []
-    for raw in output.splitlines():
-        match = _GO_ERROR.match(raw) or _GO_MOD_ERROR.match(raw) or _GO_TOOL_ERROR.match(raw)
-        if match and match.group(1) not in lines:
-            lines.append(match.group(1))
-    return lines[:MAX_LINES]
-
-
-def _block(lines: list[str]) -> str:
-    return "\n".join(f"    {line}" for line in lines[:MAX_LINES])
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _package_dir(package: str, context: Path) -> Path | None:
-    """Where `package` lives on disk, from the `module` line of the go.mod at or above context."""
-    for folder in (context, *context.parents):
-        go_mod = folder / "go.mod"
-        if go_mod.is_file():
-            text = go_mod.read_text(encoding="utf-8", errors="replace")
-            module = re.search(r"(?m)^module\s+(\S+)", text)
-            if module and package.startswith(module.group(1) + "/"):
-                return folder / package[len(module.group(1)) + 1 :]
-            return None
-    return None
-
-
-def _package_hint(package: str, context: Path, dockerfile: Path) -> str:
-    """Why the package's source is missing: a git ignore rule, .dockerignore, or never added."""
-    directory = _package_dir(package, context)
-    if directory is None:
-        return (
-            "Its directory is not in the context: commit it, or build from the directory that "
-            "holds go.mod (`context` in [tool.goimage])."
-        )
-    try:
-        rel = directory.relative_to(context).as_posix()
-    except ValueError:
-        return f"{directory} is outside the build context; build from the module root."
-    # A file path below the directory lets directory-only patterns (`storage/`) match.
-    rule = ignore_rule_for(directory / "x.go") if directory.parent.exists() else None
-    if rule:
-        return (
-            f"A git ignore rule hides {rel}/ ({rule}), so a clean checkout (CI) does not have "
-            "it even where your working tree does. Anchor the rule (e.g. `/storage/` for "
-            "runtime data) and commit the package."
-        )
-    if directory.is_dir():
-        sent = context_files(context, dockerfile)
-        if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
-            ignore = ignore_file(context, dockerfile)
-            where = os.path.relpath(ignore, context) if ignore else ".dockerignore"
-            return f"{rel}/ exists here but {where} keeps its .go files out of the context."
-        return f"{rel}/ exists in your working tree; check that it is committed."
-    return f"{rel}/ does not exist in the build context: restore or commit it."
-
-
-def _go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] | None:
-    """(how many, one of them, the rule) when the ignore file keeps every non-test .go file
-    of the context directory out of the build context. Ignoring only some (`*_test.go`,
-    one folder) is normal and no explanation for Go finding nothing."""
-    on_disk: list[str] = []
-    for folder, dirs, files in os.walk(context):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        rel = Path(folder).relative_to(context)
-        on_disk += [
-            (rel / f).as_posix() for f in files if f.endswith(".go") and not f.endswith("_test.go")
-        ]
-    if not on_disk:
-        return None
-    sent = set(context_files(context, dockerfile))
-    if any(path in sent for path in on_disk):
-        return None
-    kept = sorted(on_disk)
-    rule = excluding_rule(context, dockerfile, kept[0])
-    return (len(kept), kept[0], rule) if rule else None
-
-
-def _missing_source(
-    missing: str,
-    instruction: Instruction | None,
-    parsed: Dockerfile,
-    dockerfile: Path,
-    dockerfile_label: str,
-    context: Path,
-    context_label: str,
-    ctx_note: str,
-    log_note: str,
-) -> str:
-    name = missing.lstrip("/")
-
-    def names_it(source: str) -> bool:
-        source, wanted = source.strip("./"), name.strip("./")
-        return source == wanted or source.startswith(wanted + "/")
-
-    candidates = [instruction] if instruction is not None else []
-    culprit = next(
-        (i for i in [*candidates, *parsed.instructions] if any(map(names_it, i.sources()))),
-        None,
-    )
-    if culprit is not None:
-        # BuildKit may name only the first folder it could not walk (`config` for
-        # `config/app.yaml`); the user wrote the whole path.
-        name = next((s.strip("/") for s in culprit.sources() if names_it(s)), name)
-    outside = [
-        f"{i.keyword} {s} (line {i.line})"
-        for i in parsed.instructions
-        for s in i.sources()
-        if s.startswith("../") or s.startswith("/")
-    ]
-    where = f"{dockerfile_label}:{culprit.line}" if culprit else dockerfile_label
-    hint = ""
-    rule = excluding_rule(context, dockerfile, name) if (context / name).exists() else None
-    if rule:
-        return (
-            f"{where}: COPY/ADD source {name!r} exists in {context}, but `{rule}` keeps it "
-            f"out of the {ctx_note}. Remove or narrow that rule, or re-include the file below "
-            f"it with `!{name}`.{log_note}"
-        )
-    # The commonest cause: the file exists, one level up, in the folder meant as the context.
-    for ancestor in list(context.parents)[:3]:
-        if (ancestor / name).exists():
-            # BuildKit names the first source it misses; the user fixes them all at once.
-            absent = [
-                src
-                for src in (culprit.sources() if culprit else [name])
-                if not (context / src.strip("/")).exists() and (ancestor / src.strip("/")).exists()
-            ] or [name]
-            sources = ", ".join(repr(src) for src in absent)
-            value = os.path.normpath(
-                os.path.join(context_label, os.path.relpath(ancestor, context))
-            )
-            return (
-                f"{where}: COPY/ADD source{'s' if len(absent) > 1 else ''} {sources} "
-                f"{'are' if len(absent) > 1 else 'is'} not in the {ctx_note}, but "
-                f"{ancestor / name} exists: this Dockerfile expects {ancestor} as its build "
-                f'context. Set `context = "{value}"` for {dockerfile_label} in [tool.goimage] '
-                f"(or its [[tool.goimage.image]] entry).{log_note}"
-            )
-    in_context = dockerfile_name_in_context(dockerfile, context)
-    if outside:
-        hint = " Paths that reach outside the context: " + "; ".join(outside) + "."
-    elif in_context and "/" in in_context:
-        hint = (
-            f" The Dockerfile sits in {Path(in_context).parent.as_posix()}/ of the context, but "
-            "COPY paths are relative to the context root."
-        )
-    return (
-        f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}.{hint} Build from the "
-        f"directory these paths are relative to (`context` in [tool.goimage]), or fix the path."
-        f"{log_note}"
-    )
 
 
 def _syntax_directive(text: str) -> tuple[int, str] | None:
@@ -435,7 +308,7 @@ def _base_image_error(
         return line, (
             f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
             f"image {frontend} before it reads the Dockerfile, and it could not be had "
-            f"({_shorten(error, 200)}). Remove the directive to use the engine's built-in "
+            f"({shorten(error, 200)}). Remove the directive to use the engine's built-in "
             "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
             "directive), or make the image reachable (a registry mirror, or `docker pull` it "
             "where a registry answers)."
@@ -445,12 +318,12 @@ def _base_image_error(
             written = f" ({stage.base} as written)" if resolved != stage.base else ""
             return stage.line, (
                 f"base image {resolved}{written} is not on the engine and could not be pulled "
-                f"({_shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
+                f"({shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
                 "README), or fix the FROM line."
             )
     line = parsed.stages[0].line if parsed.stages else 1
     return line, (
-        f"a base image could not be resolved: {_shorten(error, 300)}. Pull or load it, or fix "
+        f"a base image could not be resolved: {shorten(error, 300)}. Pull or load it, or fix "
         "the FROM line."
     )
 

@@ -13,8 +13,9 @@ from typing import Any
 import docker.errors
 
 from ..errors import GoImageError
+from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
-from ..gofacts.goinfo import BuildInfo, ElfFacts, inspect_elf
+from ..gofacts.executable import ElfFacts, inspect_elf
 from ..gofacts.layers import layer_files
 from . import overlay
 from .connection import resource_labels

@@ -1,24 +1,16 @@
-"""Facts about a Go binary read from its bytes: the embedded build info and the ELF layout.
+"""The build information the Go linker embeds in a binary, read from the binary's bytes.
 
-Everything here is a pure function of a ``bytes`` object, so it works the same on a file on
-disk and on a file pulled out of an image layer. The build info reader follows Go's own
-``debug/buildinfo`` and ``runtime/debug.ParseBuildInfo``; ``format_build_info`` reproduces
-``go version -m`` so a test can compare the two outputs line by line.
+Follows Go's own ``debug/buildinfo`` (finding the blob) and ``runtime/debug.ParseBuildInfo``
+(reading its modinfo text); ``format_build_info`` reproduces ``go version -m`` so a test can
+compare the two outputs line by line.
 """
 
 from __future__ import annotations
 
-import io
 import struct
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from elftools.common.exceptions import ELFError
-from elftools.construct import ConstructError
-from elftools.elf.dynamic import DynamicSegment
-from elftools.elf.elffile import ELFFile
-
-from ..errors import GoImageError
+from .elf import PF_W, PF_X, CorruptBinaryError, ElfHeaders, Segment, load_elf
 from .goquote import (
     QuoteError,
     decode,
@@ -29,24 +21,7 @@ from .goquote import (
     value_needs_quotes,
 )
 
-__all__ = [
-    "BuildInfo",
-    "CorruptBinaryError",
-    "ElfFacts",
-    "Module",
-    "NotElfError",
-    "format_build_info",
-    "inspect_elf",
-    "read_build_info",
-]
-
-
-class NotElfError(GoImageError):
-    """The bytes do not start with the ELF magic number."""
-
-
-class CorruptBinaryError(GoImageError):
-    """The bytes claim to be an ELF file (or hold Go build info) but are truncated or garbled."""
+__all__ = ["BuildInfo", "Module", "build_info_of", "format_build_info", "read_build_info"]
 
 
 @dataclass(frozen=True)
@@ -88,148 +63,6 @@ class BuildInfo:
         return None
 
 
-@dataclass(frozen=True)
-class ElfFacts:
-    """What an image test wants to know about an executable without running it."""
-
-    arch: str
-    elf_class: int
-    interpreter: str | None
-    needed: tuple[str, ...]
-    static: bool
-    pie: bool
-    stripped: bool
-    build_info: BuildInfo | None
-
-
-# --------------------------------------------------------------------------------------------
-# ELF snapshot: pyelftools is lazy and raises many exception types on bad input, so every
-# pyelftools call happens in _load_elf and the rest of the module works on plain tuples.
-
-
-class _Segment(NamedTuple):
-    type: str
-    offset: int
-    vaddr: int
-    filesz: int
-    memsz: int
-    flags: int
-
-
-class _Section(NamedTuple):
-    name: str
-    addr: int
-    size: int
-    type: str
-
-
-class _Elf(NamedTuple):
-    machine: str
-    elf_class: int
-    little_endian: bool
-    e_type: str
-    segments: tuple[_Segment, ...]
-    sections: tuple[_Section, ...]
-    interpreter: str | None
-    needed: tuple[str, ...]
-    flags_1: int
-    has_soname: bool
-
-
-_ELF_MAGIC = b"\x7fELF"
-_PF_X = 0x1
-_PF_W = 0x2
-_DF_1_PIE = 0x08000000
-
-# Exceptions pyelftools (and the struct/construct code under it) raises on malformed input.
-_PARSE_ERRORS = (
-    ELFError,
-    ConstructError,
-    struct.error,
-    IndexError,
-    KeyError,
-    ValueError,
-    UnicodeDecodeError,
-    AssertionError,
-    OverflowError,  # pyelftools seeks to offsets taken straight from the headers
-)
-
-
-def _load_elf(data: bytes) -> _Elf:
-    """Parse everything this module needs from the ELF headers, or raise a GoImageError."""
-    if not data.startswith(_ELF_MAGIC):
-        raise NotElfError("The file is not an ELF executable (it does not start with \\x7fELF).")
-    try:
-        elf = ELFFile(io.BytesIO(data))
-        header = elf.header
-        ph_end = header.e_phoff + header.e_phnum * header.e_phentsize
-        if header.e_phnum and ph_end > len(data):
-            raise CorruptBinaryError(
-                f"The ELF file is truncated: its program headers end at byte {ph_end} "
-                f"but the file has {len(data)} bytes."
-            )
-        segments: list[_Segment] = []
-        interpreter: str | None = None
-        needed: list[str] = []
-        flags_1 = 0
-        has_soname = False
-        for seg in elf.iter_segments():
-            h = seg.header
-            segments.append(
-                _Segment(str(h.p_type), h.p_offset, h.p_vaddr, h.p_filesz, h.p_memsz, h.p_flags)
-            )
-            if h.p_type in ("PT_LOAD", "PT_INTERP", "PT_DYNAMIC") and (
-                h.p_offset + h.p_filesz > len(data)
-            ):
-                raise CorruptBinaryError(
-                    f"The ELF file is truncated: a {h.p_type} segment ends at byte "
-                    f"{h.p_offset + h.p_filesz} but the file has {len(data)} bytes."
-                )
-            if h.p_type == "PT_INTERP":
-                raw = data[h.p_offset : h.p_offset + h.p_filesz].split(b"\0", 1)[0]
-                interpreter = raw.decode("utf-8", "surrogateescape")
-            elif isinstance(seg, DynamicSegment):
-                for tag in seg.iter_tags():
-                    d_tag = tag.entry.d_tag
-                    if d_tag == "DT_NEEDED":
-                        needed.append(str(getattr(tag, "needed", "")))
-                    elif d_tag == "DT_FLAGS_1":
-                        flags_1 = int(tag.entry.d_val)
-                    elif d_tag == "DT_SONAME":
-                        has_soname = True
-        sections: list[_Section] = []
-        sh_end = header.e_shoff + header.e_shnum * header.e_shentsize
-        if header.e_shoff and sh_end > len(data):
-            raise CorruptBinaryError(
-                f"The ELF file is truncated: its section headers end at byte {sh_end} "
-                f"but the file has {len(data)} bytes."
-            )
-        if header.e_shoff:
-            for sec in elf.iter_sections():
-                sh = sec.header
-                sections.append(_Section(str(sec.name), sh.sh_addr, sh.sh_size, str(sh.sh_type)))
-        return _Elf(
-            machine=str(header.e_machine),
-            elf_class=int(elf.elfclass),
-            little_endian=bool(elf.little_endian),
-            e_type=str(header.e_type),
-            segments=tuple(segments),
-            sections=tuple(sections),
-            interpreter=interpreter,
-            needed=tuple(needed),
-            flags_1=flags_1,
-            has_soname=has_soname,
-        )
-    except CorruptBinaryError:
-        raise
-    except _PARSE_ERRORS as exc:
-        # pyelftools messages can span lines; keep the user-facing message to one sentence.
-        detail = (str(exc).splitlines() or [""])[0][:200]
-        raise CorruptBinaryError(
-            f"The ELF file is truncated or corrupt ({type(exc).__name__}: {detail})."
-        ) from exc
-
-
 # --------------------------------------------------------------------------------------------
 # Build info blob (see cmd/link's buildinfo writer and debug/buildinfo's reader).
 
@@ -243,7 +76,7 @@ _FLAG_INLINE = 0x2
 class _AddressSpace:
     """Reads the file bytes behind a virtual address, the way the loader would map them."""
 
-    def __init__(self, data: bytes, segments: tuple[_Segment, ...]) -> None:
+    def __init__(self, data: bytes, segments: tuple[Segment, ...]) -> None:
         self._data = data
         self._loads = [s for s in segments if s.type == "PT_LOAD" and s.filesz > 0]
 
@@ -257,14 +90,14 @@ class _AddressSpace:
         return b""
 
 
-def _data_start(elf: _Elf) -> tuple[int, int] | None:
+def _data_start(elf: ElfHeaders) -> tuple[int, int] | None:
     """Where the linker put the blob: its own section, else the first writable data segment."""
     for sec in elf.sections:
         if sec.name == ".go.buildinfo":
             return sec.addr, sec.size
     # Stripped of section headers: Go places the blob at the start of the data segment.
     for seg in elf.segments:
-        if seg.type == "PT_LOAD" and seg.flags & (_PF_X | _PF_W) == _PF_W:
+        if seg.type == "PT_LOAD" and seg.flags & (PF_X | PF_W) == PF_W:
             return seg.vaddr, seg.memsz
     return None
 
@@ -323,7 +156,7 @@ def _pointer_string(space: _AddressSpace, addr: int, ptr_size: int, endian: str)
     return raw
 
 
-def _raw_build_info(data: bytes, elf: _Elf) -> tuple[bytes, bytes] | None:
+def _raw_build_info(data: bytes, elf: ElfHeaders) -> tuple[bytes, bytes] | None:
     """Return the raw (go version, modinfo) strings, or None when there is no magic."""
     where = _data_start(elf)
     if where is None:
@@ -446,7 +279,14 @@ def read_build_info(data: bytes) -> BuildInfo | None:
     Raises NotElfError for bytes that are not ELF and CorruptBinaryError for a truncated ELF
     or a garbled build info blob.
     """
-    elf = _load_elf(data)
+    return build_info_of(data, load_elf(data))
+
+
+def build_info_of(data: bytes, elf: ElfHeaders) -> BuildInfo | None:
+    """The build info of ``data`` whose headers ``load_elf`` read; None without the blob.
+
+    Raises CorruptBinaryError for a garbled blob.
+    """
     raw = _raw_build_info(data, elf)
     if raw is None:
         return None
@@ -475,55 +315,3 @@ def format_build_info(info: BuildInfo) -> str:
         text += f"build\t{k}={v}\n"
     # Same as cmd/go: indent every line by a tab, splitting on "\n" only.
     return "\t" + text[:-1].replace("\n", "\n\t") + "\n" if text else ""
-
-
-# --------------------------------------------------------------------------------------------
-
-_GOARCH = {
-    "EM_X86_64": "amd64",
-    "EM_386": "386",
-    "EM_AARCH64": "arm64",
-    "EM_ARM": "arm",
-    "EM_S390": "s390x",
-    "EM_LOONGARCH": "loong64",
-    "EM_RISCV": "riscv64",
-}
-
-
-def _goarch(elf: _Elf) -> str:
-    """Map e_machine (plus class and byte order where Go splits a machine) to GOARCH."""
-    if elf.machine == "EM_PPC64":
-        return "ppc64le" if elf.little_endian else "ppc64"
-    if elf.machine in ("EM_MIPS", "EM_MIPS_RS3_LE"):
-        base = "mips64" if elf.elf_class == 64 else "mips"
-        return base + ("le" if elf.little_endian else "")
-    if elf.machine == "EM_RISCV" and elf.elf_class == 32:
-        return "riscv"
-    if elf.machine in _GOARCH:
-        return _GOARCH[elf.machine]
-    # pyelftools leaves unknown machines as ints; keep them visible instead of guessing.
-    return elf.machine.removeprefix("EM_").lower()
-
-
-def inspect_elf(data: bytes) -> ElfFacts:
-    """Describe an ELF executable: architecture, linking, PIE-ness, symbols and Go build info.
-
-    ``static`` means no program interpreter and no DT_NEEDED entries, so a static-pie counts
-    as static. Raises NotElfError or CorruptBinaryError like ``read_build_info``.
-    """
-    elf = _load_elf(data)
-    raw = _raw_build_info(data, elf)
-    info = None if raw is None else _parse_modinfo(decode(raw[0]), decode(raw[1]))
-    has_interp = elf.interpreter is not None
-    return ElfFacts(
-        arch=_goarch(elf),
-        elf_class=elf.elf_class,
-        interpreter=elf.interpreter,
-        needed=elf.needed,
-        static=not has_interp and not elf.needed,
-        # ET_DYN is also a shared library; an interpreter, DF_1_PIE or no SONAME says executable.
-        pie=elf.e_type == "ET_DYN"
-        and (has_interp or bool(elf.flags_1 & _DF_1_PIE) or not elf.has_soname),
-        stripped=not any(s.type == "SHT_SYMTAB" or s.name == ".symtab" for s in elf.sections),
-        build_info=info,
-    )
