@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .config import GoImageConfig, ImageConfig
     from .engine.image import BuiltImage
     from .engine.minio_server import MinioServer
-    from .session import RunningService
+    from .engine.running_service import RunningService
 
 __all__ = ["BuiltImage", "GoImageConfig", "ImageConfig", "MinioServer", "RunningService"]
 
@@ -24,7 +24,7 @@ _HOMES = {
     "GoImageConfig": ".config",
     "ImageConfig": ".config",
     "MinioServer": ".engine.minio_server",
-    "RunningService": ".session",
+    "RunningService": ".engine.running_service",
 }
 
 

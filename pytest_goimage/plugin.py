@@ -29,6 +29,7 @@ from .engine.run_dirs import (
     remove_built_images,
     runs_base,
 )
+from .engine.running_service import RunningService
 from .errors import ConfigError, EngineError, GoImageError
 from .report.records import (
     NOT_RUN_DESELECTED,
@@ -51,7 +52,7 @@ from .report.results import (
     masked_report,
 )
 from .selection import SelectionError, take_check_args
-from .session import GoImageSession, RunningService
+from .session import GoImageSession
 
 CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
 CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()

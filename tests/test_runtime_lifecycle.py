@@ -18,7 +18,7 @@ import json
 import docker
 import pytest
 
-from pytest_goimage.engine import LABEL_PREFIX
+from pytest_goimage.engine.connection import LABEL_PREFIX
 
 CLIENT = docker.from_env()
 COUNTS = []

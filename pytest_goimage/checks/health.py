@@ -7,8 +7,9 @@ import time
 from ..config import ImageConfig
 from ..engine.listeners import unknown_port_hint
 from ..engine.poll import wait_until
+from ..engine.running_service import RunningService
 from ..engine.service import HealthProbe, ServiceContainer
-from ..session import GoImageSession, RunningService
+from ..session import GoImageSession
 from .base import CheckFailed, require_go_binary
 
 

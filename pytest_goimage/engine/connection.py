@@ -7,6 +7,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,12 +31,6 @@ LABEL_HOST = f"{LABEL_PREFIX}.host"
 LABEL_PIDNS = f"{LABEL_PREFIX}.pidns"
 LABEL_PROJECT = f"{LABEL_PREFIX}.project"  # the Go module root under test
 LABEL_KEEP = f"{LABEL_PREFIX}.keep"  # made by a --goimage-keep run: no later run sweeps it
-_KEEP = {"on": False}
-
-
-def keep_resources() -> None:
-    """This process runs with --goimage-keep: label what it creates so sweeps leave it alone."""
-    _KEEP["on"] = True
 
 
 # A killed run's resources are swept only once they are this old (GOIMAGE_STALE_AFTER overrides):
@@ -48,8 +43,11 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
-    """Labels for a container, network or volume: which process of which run made it, and when."""
+def resource_labels(
+    owner: str, role: str, project: str = "", *, keep: bool = False
+) -> dict[str, str]:
+    """Labels for a container, network or volume: which process of which run made it, and when;
+    `keep` (--goimage-keep) marks it for no sweep to take."""
     labels = {
         LABEL_PROJECT: project,
         LABEL_RUN: owner.split("-", 1)[0],
@@ -57,7 +55,7 @@ def resource_labels(owner: str, role: str, project: str = "") -> dict[str, str]:
         LABEL_ROLE: role,
         **creator_labels(),
     }
-    if _KEEP["on"]:
+    if keep:
         labels[LABEL_KEEP] = "1"
     return labels
 
@@ -110,25 +108,35 @@ def creator_gone(labels: dict[str, str]) -> bool:
 
 def remove_stale_resources(client: Any) -> list[str]:
     """Remove what runs that were killed outright left behind; never a live run's resources."""
-    removed: list[str] = []
-    selector = {"label": LABEL_RUN}
+    return remove_labelled(client, LABEL_RUN, only=creator_gone)
+
+
+def remove_labelled(
+    client: Any, label: str, only: Callable[[dict[str, str]], bool] = lambda labels: True
+) -> list[str]:
+    """Remove the containers, then networks, then volumes carrying `label` ("key" or
+    "key=value") whose labels `only` accepts; returns what went, as "container NAME".
+
+    One that the engine will not remove (gone already, a network still in use) is skipped:
+    the rest still go, and whatever stays is swept by label later.
+    """
+    selector = {"label": label}
     # ignore_removed: docker-py inspects each listed container; one its owner removes in
     # between (a concurrent run's normal cleanup) must not fail this sweep.
-    for container in client.containers.list(all=True, filters=selector, ignore_removed=True):
-        if creator_gone(container.labels):
-            with contextlib.suppress(docker.errors.APIError):
-                container.remove(force=True, v=True)
-                removed.append(f"container {container.name}")
-    for network in client.networks.list(filters=selector):
-        if creator_gone(network.attrs.get("Labels") or {}):
-            with contextlib.suppress(docker.errors.APIError):
-                network.remove()
-                removed.append(f"network {network.name}")
-    for volume in client.volumes.list(filters=selector):
-        if creator_gone(volume.attrs.get("Labels") or {}):
-            with contextlib.suppress(docker.errors.APIError):
-                volume.remove(force=True)
-                removed.append(f"volume {volume.name}")
+    containers = client.containers.list(all=True, filters=selector, ignore_removed=True)
+    kinds: list[tuple[str, list[Any], Callable[[Any], None]]] = [
+        ("container", containers, lambda c: c.remove(force=True, v=True)),
+        ("network", client.networks.list(filters=selector), lambda n: n.remove()),
+        ("volume", client.volumes.list(filters=selector), lambda v: v.remove(force=True)),
+    ]
+    removed: list[str] = []
+    for kind, resources, remove in kinds:
+        for resource in resources:
+            labels = resource.labels if kind == "container" else resource.attrs.get("Labels")
+            if only(labels or {}):
+                with contextlib.suppress(docker.errors.APIError):
+                    remove(resource)
+                    removed.append(f"{kind} {resource.name}")
     return removed
 
 
@@ -239,47 +247,3 @@ def short_reason(exc: BaseException) -> str:
     end: the engine puts the cause last (`... (<id>): listen tcp4 ...: address already in use`)."""
     text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
     return text if len(text) <= 300 else f"{text[:120]} … {text[-170:]}"
-
-
-# The engine tries ten host ports per start and gives up when other programs on the machine
-# hold all ten; every further start moves its allocator ten ports on.
-_PORT_TAKEN = ("address already in use", "port is already allocated")
-PORT_ATTEMPTS = 16
-
-
-def start_publishing(container: Any) -> None:
-    """Start a container that publishes ports on host ports the engine picks, trying again
-    while the ports it picked are held by something else on this machine."""
-    for attempt in range(1, PORT_ATTEMPTS + 1):
-        try:
-            container.start()
-            return
-        except docker.errors.APIError as exc:
-            reason = str(exc.explanation or exc)
-            if attempt == PORT_ATTEMPTS or not any(taken in reason for taken in _PORT_TAKEN):
-                raise
-
-
-def remove_owned_resources(client: Any, owner: str) -> list[str]:
-    """Remove every container, network and volume `owner` created; returns what went."""
-    removed: list[str] = []
-    selector = {"label": f"{LABEL_OWNER}={owner}"}
-    for container in client.containers.list(all=True, filters=selector, ignore_removed=True):
-        try:
-            container.remove(force=True, v=True)
-            removed.append(f"container {container.name}")
-        except docker.errors.NotFound:
-            pass
-    for network in client.networks.list(filters=selector):
-        try:
-            network.remove()
-            removed.append(f"network {network.name}")
-        except docker.errors.NotFound:
-            pass
-    for volume in client.volumes.list(filters=selector):
-        try:
-            volume.remove(force=True)
-            removed.append(f"volume {volume.name}")
-        except docker.errors.NotFound:
-            pass
-    return removed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -15,8 +14,7 @@ from minio import Minio
 from minio.error import MinioException
 
 from ..errors import MinioError
-from .connection import resource_labels, start_publishing
-from .outside_errors import CLEANUP_ERRORS
+from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
 
 MINIO_PORT = "9000/tcp"
@@ -45,67 +43,69 @@ def server_command(image_config: dict[str, Any]) -> list[str] | None:
 
 
 @dataclass
-class MinioServer:
-    """One MinIO container. Use `start()`, then `client`, `url`, `internal_url`; `stop()` removes it."""
+class MinioServer(ContainerOwner):
+    """One MinIO container. Use `start()`, then `client`, `url`, `internal_url`; `stop()` removes
+    it (unless `keep`); as a context manager it is stopped on exit."""
 
     image: str
-    run_id: str
+    run_id: str  # the owner: "<run>-<worker>"
     network: str | None = None
     project: str = ""
     configured: bool = False  # `minio_image` names the image (else the one built from source)
+    keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     access_key: str = field(default_factory=lambda: "goimage" + secrets.token_hex(6))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
-    container: Any = field(default=None, repr=False)
     host_port: int = 0
     ready_seconds: float = 0.0
+    _box: EngineContainer | None = field(default=None, repr=False)
 
     def start(self, docker_client: Any, timeout: float = 30.0) -> MinioServer:
-        kwargs: dict[str, Any] = {}
+        """Start it and wait until S3 answers; MinioError (with its last log lines) if it
+        exits or is not ready in `timeout`. A failed start leaves no container."""
+        options: dict[str, Any] = {
+            "environment": {
+                "MINIO_ROOT_USER": self.access_key,
+                "MINIO_ROOT_PASSWORD": self.secret_key,
+            }
+        }
         if self.network:
             # Containers on the private network reach MinIO as http://minio:9000.
-            kwargs["network"] = self.network
-            kwargs["networking_config"] = {
+            options["network"] = self.network
+            options["networking_config"] = {
                 self.network: docker_client.api.create_endpoint_config(aliases=[NETWORK_ALIAS])
             }
         command = server_command(docker_client.images.get(self.image).attrs.get("Config") or {})
         if command:
-            kwargs["command"] = command
-        self.container = docker_client.containers.create(
-            self.image,
-            environment={
-                "MINIO_ROOT_USER": self.access_key,
-                "MINIO_ROOT_PASSWORD": self.secret_key,
-            },
-            ports={MINIO_PORT: ("127.0.0.1", None)},
-            labels=resource_labels(self.run_id, "minio", self.project),
-            name=f"goimage-minio-{self.run_id}-{secrets.token_hex(3)}",
-            **kwargs,
+            options["command"] = command
+        self._box = EngineContainer(
+            self.image, self.run_id, "minio", self.project, self.keep, MINIO_PORT, options
         )
-        start_publishing(self.container)
-        self._read_port()
-        self._wait_ready(timeout)
+        self._box.start(docker_client)
+        with self._box.removed_on_failure():
+            self._check_port()
+            self._wait_ready(timeout)
         return self
 
     def restart(self, timeout: float = 30.0) -> None:
         """Restart the server (data kept); the host port may change and is read again."""
-        self.container.stop(timeout=5)
-        start_publishing(self.container)
-        self._read_port()
-        self._wait_ready(timeout)
+        assert self._box is not None
+        with self._box.removed_on_failure():
+            self._box.restart()
+            self._check_port()
+            self._wait_ready(timeout)
 
-    def _read_port(self) -> None:
-        self.container.reload()
-        bindings = self.container.attrs["NetworkSettings"]["Ports"].get(MINIO_PORT) or []
-        if not bindings:
+    def _check_port(self) -> None:
+        assert self._box is not None
+        self.host_port = self._box.host_port
+        if not self.host_port:
             # The engine publishes nothing for a container that has already exited: an image
             # that is not a MinIO server, or one that stops at once.
             raise self._failed("published no port for 9000/tcp", " as soon as it started")
-        self.host_port = int(bindings[0]["HostPort"])
 
     def _failed(self, otherwise: str, when: str = "") -> MinioError:
-        """Remove the container and say why it failed: that it exited (with its code, and
-        `when`) if it did, else `otherwise`; what a MinIO image must do; its last log lines.
-        Reads the state last loaded (`_read_port` and the readiness poll reload it)."""
+        """Say why it failed: that it exited (with its code, and `when`) if it did, else
+        `otherwise`; what a MinIO image must do; its last log lines. Reads the state last
+        loaded (`_check_port` and the readiness poll reload it)."""
         state = (self.container.attrs.get("State") or {}) if self.container else {}
         why = (
             f"exited with code {state.get('ExitCode')}{when}"
@@ -113,7 +113,6 @@ class MinioServer:
             else otherwise
         )
         logs = self.logs(tail=20)
-        self.stop()
         advice = (
             "pytest-goimage runs a MinIO image's own ENTRYPOINT/CMD, adding `server /data "
             "--address :9000` only when CMD is a bare `minio`; the image must serve the S3 API "
@@ -146,14 +145,9 @@ class MinioServer:
                 return False
             return True
 
-        def exited() -> bool:
-            try:
-                self.container.reload()
-            except docker.errors.NotFound:
-                return True  # removed from outside (docker rm -f): stop waiting
-            return bool(self.container.status in ("exited", "dead"))
-
-        if not wait_until(live, timeout, give_up=exited):
+        assert self._box is not None
+        # Gives up too when it was removed from outside (docker rm -f).
+        if not wait_until(live, timeout, give_up=self._box.exited):
             raise self._failed(
                 f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
             )
@@ -207,13 +201,8 @@ class MinioServer:
         )
 
     def logs(self, tail: int = 20) -> str:
-        if self.container is None:
-            return ""
-        try:
-            raw = self.container.logs(tail=tail)
-        except docker.errors.APIError:
-            return ""
-        text: str = raw.decode("utf-8", "replace")
+        """Its last `tail` log lines, indented for a message ("" when there are none)."""
+        text = self._box.logs(tail) if self._box is not None else ""
         return "\n".join(f"    {line}" for line in text.splitlines())
 
     def stopped_note(self) -> str:
@@ -235,13 +224,6 @@ class MinioServer:
             f"{state.get('ExitCode')}{oom}), so this failure may follow from that, not from "
             f"the service.{logs}"
         )
-
-    def stop(self) -> None:
-        if self.container is None:
-            return
-        with contextlib.suppress(*CLEANUP_ERRORS):
-            self.container.remove(force=True, v=True)
-        self.container = None
 
     def placeholders(self) -> dict[str, str]:
         """Values for `{minio.*}` in `[tool.goimage.env]`, as a container on the network sees them."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +15,9 @@ from ..build.diagnose import DISK_FULL
 from ..errors import GoImageError
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
-from .connection import resource_labels, start_publishing
+from .container import ContainerOwner, EngineContainer
 from .listeners import listener_hint, listening
 from .minio_server import MinioServer
-from .outside_errors import CLEANUP_ERRORS
 from .poll import backoff
 
 # What the runtime prints when the entrypoint cannot be executed at all.
@@ -167,7 +164,7 @@ def health_hint(
 
 
 @dataclass
-class ServiceContainer:
+class ServiceContainer(ContainerOwner):
     """One running service container. `url` is its API as the host reaches it."""
 
     image_ref: str
@@ -178,39 +175,42 @@ class ServiceContainer:
     port: str | None  # the API port ("8080/tcp"); None: publish nothing
     project: str = ""
     memory_limit: int | None = None
-    container: Any = field(default=None, repr=False)
-    host_port: int = 0
+    keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     started_at: float = 0.0
+    _box: EngineContainer | None = field(default=None, repr=False)
+
+    @property
+    def host_port(self) -> int:
+        """The host port of the API port (0: none published, or the container exited first)."""
+        return self._box.host_port if self._box is not None else 0
 
     def start(self, client: Any) -> ServiceContainer:
-        try:
-            self.container = client.containers.create(
-                self.image_ref,
-                environment=self.env,
-                network=self.network,
-                ports={self.port: ("127.0.0.1", None)} if self.port else {},
-                labels=resource_labels(self.owner, "service", self.project),
-                name=f"goimage-svc-{self.owner}-{secrets.token_hex(3)}",
+        """Create and start it; ServiceError when the engine refuses (nothing is left then)."""
+        self._box = EngineContainer(
+            self.image_ref,
+            self.owner,
+            "service",
+            self.project,
+            self.keep,
+            self.port,
+            {
+                "environment": self.env,
+                "network": self.network,
                 # Swap equal to the limit: the service gets no more than production gives it.
-                mem_limit=self.memory_limit,
-                memswap_limit=self.memory_limit,
-            )
-            start_publishing(self.container)
+                "mem_limit": self.memory_limit,
+                "memswap_limit": self.memory_limit,
+            },
+        )
+        try:
+            self._box.start(client)
         except docker.errors.APIError as exc:
             reason = str(exc.explanation or exc)
-            # The next check starts its own: leave no created-but-never-started container.
-            self.stop()
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
                 f"{reason}{_missing_program_hint(reason, client, self.image_ref)}".rstrip(".")
                 + "."
             ) from None
         self.started_at = time.monotonic()
-        self.container.reload()
-        ports = self.container.attrs["NetworkSettings"]["Ports"] or {}
-        bindings = (ports.get(self.port) or []) if self.port else []
-        if bindings:
-            self.host_port = int(bindings[0]["HostPort"])
         return self
 
     @property
@@ -223,14 +223,10 @@ class ServiceContainer:
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""
-        try:
-            self.container.reload()
-        except docker.errors.NotFound:
-            return {"Status": "removed"}
-        return dict(self.container.attrs.get("State") or {})
+        return self._box.state() if self._box is not None else {"Status": "removed"}
 
     def exited(self) -> bool:
-        return self.state().get("Status") in ("exited", "dead", "removed")
+        return self._box is None or self._box.exited()
 
     def exit_summary(self) -> str:
         """ "exited with code 1", with OOM called out, plus the last log lines."""
@@ -272,11 +268,8 @@ class ServiceContainer:
         return listening(int(state.get("Pid") or 0), str(getattr(self.container, "id", "")))
 
     def logs(self, tail: int | str = "all") -> str:
-        try:
-            raw: bytes = self.container.logs(tail=tail)
-        except docker.errors.APIError:
-            return ""
-        return raw.decode("utf-8", "replace")
+        """Its stdout and stderr so far (the last `tail` lines)."""
+        return self._box.logs(tail) if self._box is not None else ""
 
     def last_logs(self, lines: int = 15) -> str:
         text = self.logs(tail=lines).rstrip()
@@ -304,13 +297,6 @@ class ServiceContainer:
                 break
         probe.seconds = time.monotonic() - started
         return False, probe
-
-    def stop(self, timeout: int = 5) -> None:
-        if self.container is None:
-            return
-        with contextlib.suppress(*CLEANUP_ERRORS):
-            self.container.remove(force=True, v=True)
-        self.container = None
 
 
 def _short(exc: BaseException) -> str:

@@ -19,7 +19,7 @@ PACKAGE = Path(pytest_goimage.__file__).parent
 GOFACTS = sorted((PACKAGE / "gofacts").rglob("*.py"))
 CHECKS = sorted((PACKAGE / "checks").glob("*.py"))
 # Third-party clients of the engine and the network; gofacts reads bytes and text only.
-_OUTSIDE = ("docker", "requests", "urllib3", "minio", "testinfra", "testcontainers")
+_OUTSIDE = ("docker", "requests", "urllib3", "minio", "testinfra")
 
 
 def imported(path: Path) -> set[str]:

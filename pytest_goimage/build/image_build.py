@@ -1,0 +1,148 @@
+"""One image's build as a run does it: the build-arg check, BuildKit (engine or buildx), the
+redacted build log, and the outcome recorded for the run's other workers."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..engine.connection import LABEL_PREFIX, LABEL_PROJECT
+from ..errors import EngineError
+from ..gofacts.secrets_scan import secret_redactor
+from .buildx import build_with_buildx, chosen_builder
+from .diagnose import declared_args, diagnose, undeclared_build_args
+from .engine_build import BuildRequest, build_image
+
+if TYPE_CHECKING:
+    from ..config import ImageConfig
+
+Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What one build left: the image (`image_id`, `tag` ...) or, when it failed, `error` (the
+    user-facing diagnosis) and its `cause`. Recorded as JSON in the run's folder, where the
+    next run's cleanup reads `tag` and `project`."""
+
+    image_id: str = ""
+    tag: str = ""
+    seconds: float = 0.0
+    steps: int = 0
+    cached_steps: int = 0
+    log_path: str = ""
+    project: str = ""
+    error: str = ""
+    cause: str = ""
+
+    def to_json(self) -> str:
+        # Empty fields are left out: a failed build's record names no tag to remove.
+        return json.dumps({k: v for k, v in asdict(self).items() if v != ""})
+
+    @classmethod
+    def from_json(cls, text: str) -> BuildOutcome:
+        return cls(**json.loads(text))
+
+
+def unknown_build_args(
+    image: ImageConfig, shared_build_args: Iterable[str], images: Iterable[ImageConfig]
+) -> BuildOutcome | None:
+    """A failed outcome when `build_args` names an ARG the Dockerfile does not declare (a name
+    set for every image passes when some image declares it), else None. BuildKit silently
+    ignores such arguments: a typo would build something else than meant."""
+    shared = set(shared_build_args)
+    unused = [
+        name
+        for name in undeclared_build_args(image.dockerfile_path, image.build_args)
+        if name not in shared
+        or all(undeclared_build_args(i.dockerfile_path, {name: ""}) for i in images)
+    ]
+    if not unused:
+        return None
+    declared = sorted(declared_args(image.dockerfile_path) or ())
+    guesses = [
+        f"{name} -> {close[0]}"
+        for name in unused
+        for close in [difflib.get_close_matches(name, declared, n=1)]
+        if close
+    ]
+    hint = f" Did you mean {', '.join(guesses)}?" if guesses else ""
+    one = len(unused) == 1
+    return BuildOutcome(
+        error=f"{image.dockerfile}: build_args {', '.join(unused)} "
+        f"{'is' if one else 'are'} not declared by any ARG in the "
+        f"Dockerfile, so BuildKit would ignore {'it' if one else 'them'}."
+        f"{hint} Fix the name in [tool.goimage] build_args, add the ARG, or set it only "
+        "in the [[tool.goimage.image]] entries of the Dockerfiles that use it.",
+        cause="unknown-build-arg",
+    )
+
+
+def build_one(
+    client: Any,
+    image: ImageConfig,
+    *,
+    tag: str,
+    project: str,
+    log_path: Path,
+    ledger: Path,
+    owner: str,
+    progress: Progress,
+) -> BuildOutcome:
+    """Build `image` as `tag` (buildx when a builder is chosen, else the engine's BuildKit),
+    write its redacted log to `log_path` and a line to the run's `ledger`; a failed build is
+    a BuildOutcome with the diagnosis. Raises EngineError when the engine stops answering."""
+    # BuildKit shows ARG values inside step names; secret-looking ones never reach a log.
+    redact = secret_redactor(image.build_args)
+    progress(image.dockerfile, f"building {tag} (context {image.context})", False)
+    request = BuildRequest(
+        dockerfile=image.dockerfile_path,
+        context=image.context_path,
+        tag=tag,
+        build_args=image.build_args,
+        target=image.target,
+        # The run-end cleanup removes only images that carry the project its record names.
+        labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile, LABEL_PROJECT: project},
+    )
+    builder = chosen_builder() or image.builder
+    step_progress = lambda step: progress(image.dockerfile, redact(step), True)  # noqa: E731
+    if builder:
+        try:
+            result, trace = build_with_buildx(builder, request, step_progress)
+        except EngineError as exc:
+            return BuildOutcome(error=f"{image.dockerfile}: {exc}", cause="no-buildx")
+    else:
+        result, trace = build_image(client, request, progress=step_progress)
+    log_path.write_text(redact(trace.plain_log()), encoding="utf-8")
+    with open(ledger, "a", encoding="utf-8") as lines:
+        lines.write(f"{image.dockerfile}\t{owner}\t{result.image_id if result else '-'}\n")
+    if result is None:
+        diagnosis = diagnose(
+            trace,
+            dockerfile=image.dockerfile_path,
+            dockerfile_label=image.dockerfile,
+            context=image.context_path,
+            context_label=image.context,
+            log_path=log_path,
+            build_args=image.build_args,
+        )
+        progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
+        return BuildOutcome(error=redact(diagnosis.message), cause=diagnosis.cause)
+    progress(
+        image.dockerfile,
+        f"built in {result.seconds:.1f}s ({result.cached_steps}/{result.steps} steps cached)",
+        False,
+    )
+    return BuildOutcome(
+        image_id=result.image_id,
+        tag=tag,
+        seconds=round(result.seconds, 3),
+        steps=result.steps,
+        cached_steps=result.cached_steps,
+        log_path=str(log_path),
+        project=project,
+    )

@@ -1,0 +1,189 @@
+"""One container the plugin starts (MinIO, the service): created with the run's labels, its
+ports published on 127.0.0.1 only, then its host port, state, logs, and removal.
+
+Built on docker-py directly rather than testcontainers' DockerContainer: that class opens a
+second engine client of its own (ours honours docker contexts and is already connected),
+stamps a process-wide session label, starts Ryuk unless told not to through the environment,
+starts a container once (no retry when another program holds the host port the engine
+picked), and waits with strategies that poll until the timeout even after the container has
+exited. What we need from it is create, start and remove, which docker-py gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, TypeVar
+
+import docker.errors
+
+from .connection import resource_labels
+from .outside_errors import CLEANUP_ERRORS
+
+# The engine tries ten host ports per start and gives up when other programs on the machine
+# hold all ten; every further start moves its allocator ten ports on.
+_PORT_TAKEN = ("address already in use", "port is already allocated")
+PORT_ATTEMPTS = 16
+# The name's middle per role, as `docker ps` has always shown them.
+_NAME_PARTS = {"service": "svc"}
+
+
+def start_publishing(container: Any) -> None:
+    """Start a container that publishes ports on host ports the engine picks, trying again
+    while the ports it picked are held by something else on this machine."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            container.start()
+            return
+        except docker.errors.APIError as exc:
+            reason = str(exc.explanation or exc)
+            if attempt == PORT_ATTEMPTS or not any(taken in reason for taken in _PORT_TAKEN):
+                raise
+
+
+@dataclass
+class EngineContainer:
+    """A labelled container: `start()` creates and starts it, `stop()` removes it (unless `keep`).
+
+    A start that fails at any step (the engine refusing, the caller's readiness wait inside
+    `starting()`, Ctrl-C) removes what it created, `keep` or not: the next attempt starts its
+    own, and its message already carries the logs. As a context manager it is removed on exit.
+    """
+
+    image: str
+    owner: str  # "<run>-<worker>": the process whose cleanup removes it
+    role: str  # "minio", "service": the label, and the name's middle
+    project: str = ""
+    keep: bool = False  # --goimage-keep: labelled so no sweep takes it, and stop() leaves it
+    port: str | None = None  # the one port to publish ("9000/tcp"), on 127.0.0.1 only
+    options: dict[str, Any] = field(default_factory=dict)  # more create() arguments
+    container: Any = field(default=None, repr=False)  # docker-py's Container once created
+    host_port: int = 0
+
+    def start(self, client: Any) -> EngineContainer:
+        """Create and start the container and read its host port; docker's APIError if the
+        engine refuses (nothing is left behind then)."""
+        with self.removed_on_failure():
+            self.container = client.containers.create(
+                self.image,
+                ports={self.port: ("127.0.0.1", None)} if self.port else {},
+                labels=resource_labels(self.owner, self.role, self.project, keep=self.keep),
+                name=f"goimage-{_NAME_PARTS.get(self.role, self.role)}-{self.owner}-{secrets.token_hex(3)}",
+                **self.options,
+            )
+            start_publishing(self.container)
+            self.read_port()
+        return self
+
+    def restart(self) -> None:
+        """Stop and start it again (data kept); the host port may change and is read again."""
+        self.container.stop(timeout=5)
+        start_publishing(self.container)
+        self.read_port()
+
+    @contextlib.contextmanager
+    def removed_on_failure(self) -> Iterator[EngineContainer]:
+        """Remove the container if the block raises anything, then re-raise."""
+        try:
+            yield self
+        except BaseException:
+            self.remove()
+            raise
+
+    def read_port(self) -> None:
+        """Reload and read the host port published for `port` (0 when none is, as for a
+        container that exited at once: the engine publishes nothing for it)."""
+        self.container.reload()
+        ports = self.container.attrs["NetworkSettings"]["Ports"] or {}
+        bindings = (ports.get(self.port) or []) if self.port else []
+        self.host_port = int(bindings[0]["HostPort"]) if bindings else 0
+
+    def state(self) -> dict[str, Any]:
+        """The container's State (Status, ExitCode, OOMKilled ...), refreshed; Status
+        "removed" when it is gone (docker rm -f from outside)."""
+        if self.container is None:
+            return {"Status": "removed"}
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            return {"Status": "removed"}
+        return dict(self.container.attrs.get("State") or {})
+
+    def exited(self) -> bool:
+        return self.state().get("Status") in ("exited", "dead", "removed")
+
+    def logs(self, tail: int | str = "all") -> str:
+        """Its stdout and stderr so far ("" when the engine cannot say)."""
+        if self.container is None:
+            return ""
+        try:
+            raw: bytes = self.container.logs(tail=tail)
+        except docker.errors.APIError:
+            return ""
+        return raw.decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        """Remove it, unless this run keeps what it started (--goimage-keep)."""
+        if not self.keep:
+            self.remove()
+
+    def remove(self) -> None:
+        """Remove it with its anonymous volumes; best effort (the next run sweeps by label)."""
+        if self.container is None:
+            return
+        with contextlib.suppress(*CLEANUP_ERRORS):
+            self.container.remove(force=True, v=True)
+        self.container = None
+
+    def __enter__(self) -> EngineContainer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+_Self = TypeVar("_Self", bound="ContainerOwner")
+
+
+class ContainerOwner:
+    """A server built around one EngineContainer (MinIO, the service): the docker-py container,
+    `stop()`, and use as a context manager that stops it on exit."""
+
+    _box: EngineContainer | None
+
+    @property
+    def container(self) -> Any:
+        """The docker-py Container (None before `start()` and after `stop()`)."""
+        return self._box.container if self._box is not None else None
+
+    def stop(self) -> None:
+        """Remove the container, unless the run keeps what it started (--goimage-keep)."""
+        if self._box is not None:
+            self._box.stop()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def create_network(client: Any, name: str, owner: str, project: str, keep: bool) -> Any:
+    """A bridge network labelled like the containers on it."""
+    return client.networks.create(
+        name, labels=resource_labels(owner, "network", project, keep=keep)
+    )
+
+
+def remove_network(network: Any) -> None:
+    """Best effort: one still in use is removed by label at the end of the run."""
+    with contextlib.suppress(*CLEANUP_ERRORS):
+        network.remove()
