@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import difflib
-import os
-import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .build.discover import SKIPPED_DIRS, discover_dockerfiles
+from .build.discover import discover_dockerfiles
+from .config_defaults import no_go_module
+from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
+from .config_keys import (
+    bucket_name,
+    env_table,
+    no_nul,
+    parsed,
+    reject_unknown,
+    string_table,
+    typed,
+)
 from .errors import ConfigError
-from .gofacts.units import format_size, parse_duration, parse_ratio, parse_size
+from .gofacts.units import parse_duration, parse_ratio, parse_size
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
 from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
 
@@ -125,7 +134,7 @@ def load_config(rootdir: Path, *, required: bool = False) -> GoImageConfig | Non
     if not (rootdir / "go.mod").is_file():
         if not required:
             return None
-        raise ConfigError(_no_go_module(rootdir, source))
+        raise ConfigError(no_go_module(rootdir, source))
     return replace(parse_config({}, rootdir=rootdir, source=source), defaults=True)
 
 
@@ -138,63 +147,14 @@ def _goimage_table(source: Path) -> object | None:
     return tool.get("goimage") if isinstance(tool, dict) else None
 
 
-def no_table_note(source: Path) -> str:
-    """Why no `[tool.goimage]` was read: `source` (the rootdir's pyproject.toml) is missing,
-    or has no such table."""
-    if source.is_file():
-        return f"no [tool.goimage] table in {source}"
-    return f"no pyproject.toml in the rootdir {source.parent}"
-
-
-def _no_go_module(rootdir: Path, source: Path) -> str:
-    below = _go_modules_below(rootdir)
-    found = (
-        f" go.mod was found in {', '.join(below)}: point `project` at the one to test."
-        if below
-        else ""
-    )
-    return (
-        f"{rootdir / 'go.mod'}: not found; with {no_table_note(source)}, pytest-goimage tests "
-        "the Go module at pytest's rootdir (the folder of the first pyproject.toml, pytest.ini, "
-        "tox.ini or setup.cfg above the arguments, else the folder pytest runs in). Run pytest "
-        "in the folder that holds go.mod, or add to "
-        f'{source} a [tool.goimage] table with project = "<folder with go.mod>".{found}'
-    )
-
-
-def _go_modules_below(rootdir: Path, limit: int = 3) -> list[str]:
-    """Up to `limit` folders below `rootdir` that hold a go.mod (relative, top level first),
-    skipping the folders Dockerfile discovery skips."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(rootdir):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        if "go.mod" in filenames and Path(dirpath) != rootdir:
-            found.append(Path(dirpath).relative_to(rootdir).as_posix())
-            if len(found) == limit:
-                break
-    return found
-
-
-def defaults_note(config: GoImageConfig) -> str:
-    """The settings a run without `[tool.goimage]` uses, as the report header shows them."""
-    image = config.images[0]
-    return (
-        f"project . (go.mod at {config.project / 'go.mod'}), dockerfiles discovered below it, "
-        f"context ., size_budget {format_size(image.size_budget)}, size_tolerance "
-        f"{image.size_tolerance:.0%}, health_path {image.health_path}, startup_timeout "
-        f"{image.startup_timeout:g}s, port: the one the image EXPOSEs, no bucket (the bucket "
-        "check is skipped), no env"
-    )
-
-
 def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig:
     """Validate a `[tool.goimage]` table; every problem names the key and the file."""
     where = "[tool.goimage]"
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [tool.goimage] must be a table.")
-    _reject_unknown(table, _TOP_KEYS, where, source)
+    reject_unknown(table, _TOP_KEYS, where, source)
 
-    project_rel = _typed(table, "project", str, ".", where, source)
+    project_rel = typed(table, "project", str, ".", where, source)
     project = (rootdir / project_rel).resolve()
     if not project.is_dir():
         raise ConfigError(
@@ -216,7 +176,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     first_entry: dict[str, int] = {}
     for index, entry in enumerate(overrides_raw):
         entry_where = f"[[tool.goimage.image]] #{index + 1}"
-        _reject_unknown(entry, _IMAGE_KEYS | {"dockerfile"}, entry_where, source)
+        reject_unknown(entry, _IMAGE_KEYS | {"dockerfile"}, entry_where, source)
         dockerfile = entry.get("dockerfile")
         if not isinstance(dockerfile, str) or not dockerfile:
             raise ConfigError(
@@ -278,7 +238,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
 
 
 def _go_version_policy(table: Mapping[str, Any], where: str, src: Path) -> str:
-    policy: str = _typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
+    policy: str = typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
     if policy not in POLICIES:
         close = difflib.get_close_matches(policy, POLICIES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -309,7 +269,7 @@ def _go_version_ignore(
         found += workflow_files(project, rootdir)
     names = sorted({path.name for path, _ in found})
     for entry in entries:
-        _no_nul(entry, f"{where} go_version_ignore entry", src)
+        no_nul(entry, f"{where} go_version_ignore entry", src)
         workflow, job = split_ignore_entry(entry)
         matching = [(p, n) for p, n in found if workflow in (p.name, n)]
         if not matching:
@@ -377,18 +337,18 @@ def _image(
             f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "
             f"in {where} or remove it.{hint}{listing}"
         )
-    context = _normalise(_typed(values, "context", str, ".", where, source))
+    context = _normalise(typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
     if not context_path.is_dir():
         raise ConfigError(
             f"{source}: {where} context = {context!r} is not a directory (looked for "
             f"{context_path})."
         )
-    target = _typed(values, "target", str, None, where, source)
-    port = _typed(values, "port", int, None, where, source)
+    target = typed(values, "target", str, None, where, source)
+    port = typed(values, "port", int, None, where, source)
     if port is not None and not 0 < port < 65536:
         raise ConfigError(f"{source}: {where} port = {port} is not a TCP port (1-65535).")
-    health_path = _typed(values, "health_path", str, "/health", where, source)
+    health_path = typed(values, "health_path", str, "/health", where, source)
     if not health_path.startswith("/"):
         raise ConfigError(f"{source}: {where} health_path = {health_path!r} must start with '/'.")
     return ImageConfig(
@@ -396,151 +356,30 @@ def _image(
         dockerfile_path=path,
         context=context,
         context_path=context_path,
-        build_args=_string_table(values, "build_args", where, source),
+        build_args=string_table(values, "build_args", where, source),
         target=target,
-        size_budget=_parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),
-        size_tolerance=_parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
-        baseline=rootdir / _typed(values, "baseline", str, ".goimage-baseline.json", where, source),
-        binary=_typed(values, "binary", str, None, where, source),
-        bucket=_bucket(values, where, source),
+        size_budget=parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),
+        size_tolerance=parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
+        baseline=rootdir / typed(values, "baseline", str, ".goimage-baseline.json", where, source),
+        binary=typed(values, "binary", str, None, where, source),
+        bucket=bucket_name(values, where, source),
         health_path=health_path,
         port=port,
-        startup_timeout=_parsed(
+        startup_timeout=parsed(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),
-        minio_image=_typed(values, "minio_image", str, None, where, source),
-        env=_env_table(values, where, source),
-        secrets=_typed(values, "secrets", bool, True, where, source),
-        require_non_root=_typed(values, "require_non_root", bool, False, where, source),
-        builder=_typed(values, "builder", str, None, where, source),
+        minio_image=typed(values, "minio_image", str, None, where, source),
+        env=env_table(values, where, source),
+        secrets=typed(values, "secrets", bool, True, where, source),
+        require_non_root=typed(values, "require_non_root", bool, False, where, source),
+        builder=typed(values, "builder", str, None, where, source),
         memory_limit=(
-            _parsed(values, "memory_limit", parse_size, None, where, source)
+            parsed(values, "memory_limit", parse_size, None, where, source)
             if "memory_limit" in values
             else None
         ),
     )
 
 
-# S3's bucket naming rules, which MinIO enforces: 3-63 lowercase letters, digits, dots and
-# hyphens, starting and ending with a letter or digit.
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-def _bucket(values: Mapping[str, Any], where: str, src: Path) -> str | None:
-    bucket: str | None = _typed(values, "bucket", str, None, where, src)
-    if bucket is not None and (not _BUCKET_NAME.match(bucket) or ".." in bucket):
-        raise ConfigError(
-            f"{src}: {where} bucket = {bucket!r} is not a valid S3 bucket name (3-63 lowercase "
-            "letters, digits, dots or hyphens, starting and ending with a letter or digit); "
-            "use the name your service creates."
-        )
-    return bucket
-
-
 def _normalise(path: str) -> str:
     return Path(path).as_posix().removeprefix("./") or "."
-
-
-def _reject_unknown(
-    table: Mapping[str, Any], allowed: frozenset[str], where: str, src: Path
-) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(
-            f"{src}: unknown key {unknown[0]!r} in {where}{hint}; known keys are "
-            f"{', '.join(sorted(allowed))}."
-        )
-
-
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
-
-
-def _typed(
-    values: Mapping[str, Any], key: str, kind: type[Any], default: Any, where: str, src: Path
-) -> Any:
-    value = values.get(key, default)
-    if value is default:
-        return value
-    # bool is an int subclass; `port = true` must not pass as port 1.
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(
-            f"{src}: {where} key {key!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}, "
-            f"got {value!r} ({type(value).__name__})."
-        )
-    if isinstance(value, str):
-        _no_nul(value, f"{where} key {key!r}", src)
-    return value
-
-
-def _no_nul(value: str, what: str, src: Path) -> None:
-    """TOML can spell a NUL (`\\u0000`); no path, name or environment value can hold one."""
-    if "\x00" in value:
-        raise ConfigError(f"{src}: {what} contains a NUL character ({value!r}); remove it.")
-
-
-def _parsed(
-    values: Mapping[str, Any],
-    key: str,
-    parse: Callable[[object], Any],
-    default: object,
-    where: str,
-    src: Path,
-) -> Any:
-    value = values.get(key, default)
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise ConfigError(f"{src}: {where} key {key!r}: {exc}.") from None
-
-
-# What `{...}` in [tool.goimage.env] may name (see MinioServer.placeholders and `bucket`).
-PLACEHOLDERS = (
-    "minio.url",
-    "minio.endpoint",
-    "minio.host",
-    "minio.port",
-    "minio.access_key",
-    "minio.secret_key",
-    "bucket",
-)
-# Dotted words in braces look like placeholders; others (`{"a": 1}`) are left alone.
-_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+(?:\.[A-Za-z_]+)?)\}")
-
-
-def _env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str]:
-    """`env`, with every placeholder checked now: a typo must not surface minutes later as a
-    failed bucket check."""
-    env = _string_table(values, "env", where, src)
-    for name, value in env.items():
-        for key in _PLACEHOLDER_LIKE.findall(value):
-            if key == "bucket" and values.get("bucket") is None:
-                raise ConfigError(
-                    f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
-                    "`bucket` (the bucket the service must create) or write the name out."
-                )
-            if key in PLACEHOLDERS:
-                continue
-            close = difflib.get_close_matches(key, PLACEHOLDERS, n=1)
-            if "." not in key and not close:
-                continue  # `{name}` in a templated value, nothing like ours
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-            raise ConfigError(
-                f"{src}: {where} env.{name} uses {{{key}}}, which is not a placeholder{hint}; "
-                f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
-            )
-    return env
-
-
-def _string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:
-    table = values.get(key, {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{src}: {where} key {key!r} must be a table of strings, got {table!r}.")
-    result: dict[str, str] = {}
-    for name, value in table.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
-        _no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
-        result[str(name)] = str(value)
-    return result

@@ -33,6 +33,7 @@ from .engine.outside_errors import CLEANUP_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService, require_local_engine
 from .errors import BuildFailed, EngineError, GoImageError
+from .report.records import ImageFacts
 
 
 def slug(text: str) -> str:
@@ -93,27 +94,27 @@ class GoImageSession:
         """The image if this process already has it; never builds."""
         return self._built.get(image.dockerfile)
 
-    def image_facts(self, image: ImageConfig) -> list[tuple[str, object]]:
-        """What is known about the built image, as (name, value) report properties."""
+    def image_facts(self, image: ImageConfig) -> ImageFacts:
+        """What is known about the built image (nothing before it is built)."""
         built = self._built.get(image.dockerfile)
         if built is None:
-            return []
-        facts: list[tuple[str, object]] = [
-            ("image", built.tag),
-            ("image_id", built.id),
-            ("size_bytes", built.size),
-            ("build_seconds", round(built.build_seconds, 3)),
-            ("build_cached", built.steps > 0 and built.cached_steps == built.steps),
-        ]
+            return ImageFacts()
+        facts = ImageFacts(
+            tag=built.tag,
+            image_id=built.id,
+            size_bytes=built.size,
+            build_seconds=round(built.build_seconds, 3),
+            build_cached=built.steps > 0 and built.cached_steps == built.steps,
+        )
         if self.no_go_binary(image):
-            return [*facts, ("go_binary", False)]
+            facts.go_binary = False
+            return facts
         try:
             binary = built.binary
         except GoImageError:
             return facts  # the static check names the unreadable binary
-        if binary.go_version:
-            facts.append(("go_version", binary.go_version))
-        facts.append(("static", binary.static))
+        facts.go_version = binary.go_version or None
+        facts.static = binary.static
         return facts
 
     def no_go_binary(self, image: ImageConfig) -> str:

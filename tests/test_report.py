@@ -1,4 +1,4 @@
-"""Unit tests of pytest_goimage.report.records: the JSON contract, atomic writes and the summaries."""
+"""Unit tests of pytest_goimage.report: the JSON contract, atomic writes and the summaries."""
 
 from __future__ import annotations
 
@@ -11,17 +11,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pytest_goimage.report.records import (
-    CheckRecord,
-    ImageRecord,
-    build_report,
-    junit_properties,
-    load_schema,
-    markdown_summary,
-    summary_lines,
-    verified,
-    write_report,
-)
+from pytest_goimage.report.json_report import build_report, load_schema, write_report
+from pytest_goimage.report.junit import junit_properties
+from pytest_goimage.report.markdown import markdown_summary
+from pytest_goimage.report.records import CheckRecord, ImageRecord, verified
+from pytest_goimage.report.terminal import summary_lines
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG_DOCKERFILE = (

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pytest_goimage.report.records import load_schema
+from pytest_goimage.report.json_report import load_schema
 from tests.conftest import go_app
 
 NOT_RUNTIME = "go-version or tracked or build or static or size"

@@ -1,35 +1,31 @@
 """Collect the built-in checks' outcomes (also from xdist workers) into report records.
 
-Image facts travel as the items' `user_properties`, which pytest ships from workers to the
-controller and writes into JUnit XML as properties, so one mechanism serves both.
+Image facts (`ImageFacts`) travel as the items' `user_properties`, which pytest ships from
+workers to the controller and writes into JUnit XML as properties, so one mechanism serves both.
+Every report leaves masked (`masked_report`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from typing import Any
+from collections.abc import Collection, Sequence
 
 import pytest
 
 from ..config import GoImageConfig
 from ..gofacts.secrets_scan import redact, redact_all, secret_values
-from .records import NOT_RUN_DESELECTED, CheckRecord, ImageRecord
+from .records import (
+    BAD_OUTCOMES,
+    ERROR,
+    NOT_RUN_DESELECTED,
+    SKIPPED,
+    CheckRecord,
+    ImageRecord,
+    Outcome,
+)
 
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
 PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
-# Report property -> (ImageRecord field, conversion); the properties also become JUnit's.
-FACTS: dict[str, tuple[str, Callable[[Any], object]]] = {
-    "image": ("tag", str),
-    "image_id": ("image_id", str),
-    "size_bytes": ("size_bytes", int),
-    "go_version": ("go_version", str),
-    "build_seconds": ("build_seconds", float),
-    "build_cached": ("build_cached", bool),
-    "static": ("static", bool),
-    "go_binary": ("go_binary", bool),
-    "baseline_bytes": ("baseline_bytes", int),
-}
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
@@ -71,18 +67,6 @@ def masked_report(
     return masked
 
 
-def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
-    """What a `--collect-only` run says instead of a summary: how many checks it found, and
-    that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
-    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
-    counted = (
-        f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
-        f"image{'s' if len(images) != 1 else ''} collected"
-    )
-    written = f", so no JSON report was written to {report_path}" if report_path else ""
-    return f"goimage: --collect-only ran no check ({counted}){written}"
-
-
 class RunResults:
     """Per image, the facts and each check's outcome as reported."""
 
@@ -100,10 +84,10 @@ class RunResults:
         if report.when != "call" and report.passed:
             return
         image = self._image(dockerfile)
-        _apply_facts(image, props)
+        image.update_from(props)
         outcome = _outcome(report)
         previous = image.checks.get(check)
-        if previous is not None and previous.outcome in ("failed", "error"):
+        if previous is not None and previous.outcome in BAD_OUTCOMES:
             return  # a teardown error must not hide the call's failure
         message = str(props.get(PROP_MESSAGE, "")) if report.passed else _message(report)
         image.checks[check] = CheckRecord(
@@ -121,7 +105,7 @@ class RunResults:
         return self.images[dockerfile]
 
     def account_for_unrun(
-        self, selected: set[str], check_names: list[str], left_out: str = NOT_RUN_DESELECTED
+        self, selected: set[str], check_names: Sequence[str], left_out: str = NOT_RUN_DESELECTED
     ) -> None:
         """Give every check of a reported image an outcome, so a report never looks complete
         when it is not: selected checks that never reported (the run was interrupted or
@@ -140,11 +124,11 @@ class RunResults:
                     continue
                 if f"{dockerfile}::{check}" in selected:
                     image.checks[check] = CheckRecord(
-                        "error",
+                        ERROR,
                         "not run: the run stopped before this check (interrupted, or -x/--maxfail)",
                     )
                 else:
-                    image.checks[check] = CheckRecord("skipped", left_out)
+                    image.checks[check] = CheckRecord(SKIPPED, left_out)
             # Keep the order in which the checks run.
             image.checks = {c: image.checks[c] for c in check_names if c in image.checks}
 
@@ -154,16 +138,10 @@ class RunResults:
         return [self.images[d] for d in order if d in self.images]
 
 
-def _apply_facts(image: ImageRecord, props: dict[str, Any]) -> None:
-    for name, (attribute, convert) in FACTS.items():
-        if name in props:
-            setattr(image, attribute, convert(props[name]))
-
-
-def _outcome(report: pytest.TestReport) -> str:
+def _outcome(report: pytest.TestReport) -> Outcome:
     if report.when != "call" and report.failed:
-        return "error"
-    return str(report.outcome)
+        return ERROR
+    return report.outcome  # pytest's own Literal: passed, failed or skipped
 
 
 def _message(report: pytest.TestReport) -> str:

@@ -1,0 +1,132 @@
+"""Validation of `[tool.goimage]` values: each reader checks one key's type or form and raises
+a ConfigError that names the file, the table and the key, with a fix or a close match."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+# S3's bucket naming rules, which MinIO enforces: 3-63 lowercase letters, digits, dots and
+# hyphens, starting and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def bucket_name(values: Mapping[str, Any], where: str, src: Path) -> str | None:
+    bucket: str | None = typed(values, "bucket", str, None, where, src)
+    if bucket is not None and (not _BUCKET_NAME.match(bucket) or ".." in bucket):
+        raise ConfigError(
+            f"{src}: {where} bucket = {bucket!r} is not a valid S3 bucket name (3-63 lowercase "
+            "letters, digits, dots or hyphens, starting and ending with a letter or digit); "
+            "use the name your service creates."
+        )
+    return bucket
+
+
+def reject_unknown(
+    table: Mapping[str, Any], allowed: frozenset[str], where: str, src: Path
+) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{src}: unknown key {unknown[0]!r} in {where}{hint}; known keys are "
+            f"{', '.join(sorted(allowed))}."
+        )
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
+
+
+def typed(
+    values: Mapping[str, Any], key: str, kind: type[Any], default: Any, where: str, src: Path
+) -> Any:
+    value = values.get(key, default)
+    if value is default:
+        return value
+    # bool is an int subclass; `port = true` must not pass as port 1.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"{src}: {where} key {key!r} must be {_TYPE_NAMES.get(kind, kind.__name__)}, "
+            f"got {value!r} ({type(value).__name__})."
+        )
+    if isinstance(value, str):
+        no_nul(value, f"{where} key {key!r}", src)
+    return value
+
+
+def no_nul(value: str, what: str, src: Path) -> None:
+    """TOML can spell a NUL (`\\u0000`); no path, name or environment value can hold one."""
+    if "\x00" in value:
+        raise ConfigError(f"{src}: {what} contains a NUL character ({value!r}); remove it.")
+
+
+def parsed(
+    values: Mapping[str, Any],
+    key: str,
+    parse: Callable[[object], Any],
+    default: object,
+    where: str,
+    src: Path,
+) -> Any:
+    value = values.get(key, default)
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{src}: {where} key {key!r}: {exc}.") from None
+
+
+# What `{...}` in [tool.goimage.env] may name (see MinioServer.placeholders and `bucket`).
+PLACEHOLDERS = (
+    "minio.url",
+    "minio.endpoint",
+    "minio.host",
+    "minio.port",
+    "minio.access_key",
+    "minio.secret_key",
+    "bucket",
+)
+# Dotted words in braces look like placeholders; others (`{"a": 1}`) are left alone.
+_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+(?:\.[A-Za-z_]+)?)\}")
+
+
+def env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str]:
+    """`env`, with every placeholder checked now: a typo must not surface minutes later as a
+    failed bucket check."""
+    env = string_table(values, "env", where, src)
+    for name, value in env.items():
+        for key in _PLACEHOLDER_LIKE.findall(value):
+            if key == "bucket" and values.get("bucket") is None:
+                raise ConfigError(
+                    f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
+                    "`bucket` (the bucket the service must create) or write the name out."
+                )
+            if key in PLACEHOLDERS:
+                continue
+            close = difflib.get_close_matches(key, PLACEHOLDERS, n=1)
+            if "." not in key and not close:
+                continue  # `{name}` in a templated value, nothing like ours
+            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            raise ConfigError(
+                f"{src}: {where} env.{name} uses {{{key}}}, which is not a placeholder{hint}; "
+                f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
+            )
+    return env
+
+
+def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:
+    table = values.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{src}: {where} key {key!r} must be a table of strings, got {table!r}.")
+    result: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
+        no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
+        result[str(name)] = str(value)
+    return result

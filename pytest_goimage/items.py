@@ -1,0 +1,125 @@
+"""The built-in checks as pytest items (`Dockerfile.prod::static`): how they are made, ordered,
+run, and reported."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .checks import CHECKS, SERVICE_CHECKS, Check
+from .checks.base import CheckFailed, CheckSkipped
+from .config import GoImageConfig, ImageConfig
+from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
+from .errors import EngineError, GoImageError
+from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE
+from .run import goimage_session
+
+
+class GoImageFile(pytest.File):
+    """The Dockerfile as a collector: its built-in checks are the items."""
+
+    image: ImageConfig
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for check in CHECKS:
+            yield GoImageCheckItem.from_parent(self, name=check.name, check=check, image=self.image)
+
+
+class GoImageCheckItem(pytest.Item):
+    """One built-in check of one image (`Dockerfile.prod::static`)."""
+
+    def __init__(self, *, check: Check, image: ImageConfig, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.image = image
+        self.user_properties.append((PROP_DOCKERFILE, image.dockerfile))
+        self.user_properties.append((PROP_CHECK, check.name))
+
+    def runtest(self) -> None:
+        session = goimage_session(self.config)
+        try:
+            checked = self.check.run(session, self.image)
+            self.user_properties.append((PROP_MESSAGE, checked))
+        except CheckSkipped as exc:
+            pytest.skip(str(exc))
+        except EngineError:
+            # One clear failure per run; the other Docker checks say where to look.
+            if session.engine_error_reported:
+                pytest.skip("the Docker engine is unreachable (see the first failed check)")
+            session.engine_error_reported = True
+            raise
+        except OUTSIDE_ERRORS as exc:
+            # The engine, MinIO or the network failed under us: say so in one paragraph.
+            raise CheckFailed(
+                f"{self.image.dockerfile}: the {self.check.name} check could not finish: "
+                f"{describe_outside_error(exc)}"
+            ) from None
+        finally:
+            with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+                self.user_properties.extend(session.image_facts(self.image).properties())
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        if isinstance(excinfo.value, (GoImageError, CheckFailed)):
+            return f"[goimage {self.check.name}] {excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        # The domain heads the item's FAILURES section. It must not be the node id's tail:
+        # pytest would turn the dots of `Dockerfile.prod` in the -v line into "::".
+        return self.path, None, f"{self.check.name} ({self.image.dockerfile})"
+
+    def report_skip_at_dockerfile(self, report: pytest.TestReport) -> None:
+        """A skipped check is reported at its Dockerfile (`SKIPPED [1] Dockerfile.prod: ...`),
+        not at the line of this plugin that raised the skip."""
+        if report.skipped and isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix(f"Skipped: {self.image.dockerfile}: ")
+            # No line: pytest prints `path: reason` (its annotation wants an int, its code
+            # and its own collection skips use None).
+            report.longrepr = (str(self.path), None, reason)  # type: ignore[assignment]
+
+
+def check_items(
+    session: pytest.Session, goconfig: GoImageConfig, named: frozenset[str]
+) -> list[pytest.Item]:
+    """Every image's built-in checks, in run order: the Docker-free checks of every image
+    first, then each image's Docker checks together. With checks `named` on the command line
+    only those, the others reported as deselected."""
+    per_image: list[list[GoImageCheckItem]] = []
+    for image in goconfig.images:
+        # Node ids are `<dockerfile>::<check>` with the Dockerfile as configured (relative to
+        # `project`), whatever the rootdir.
+        collector = GoImageFile.from_parent(
+            session, path=image.dockerfile_path, nodeid=image.dockerfile
+        )
+        collector.image = image
+        # Go through the collect-report hooks so "collected N items" and xdist count them.
+        report = collector.ihook.pytest_make_collect_report(collector=collector)
+        collector.ihook.pytest_collectreport(report=report)
+        per_image.append([node for node in report.result if isinstance(node, GoImageCheckItem)])
+    if named:
+        unnamed = [i for group in per_image for i in group if i.nodeid not in named]
+        per_image = [[i for i in group if i.nodeid in named] for group in per_image]
+        session.config.hook.pytest_deselected(items=unnamed)  # counted like -k's
+    ordered: list[pytest.Item] = []
+    for group in per_image:
+        ordered += [i for i in group if not i.check.needs_docker]
+    for group in per_image:
+        ordered += [i for i in group if i.check.needs_docker]
+    return ordered
+
+
+def runtime_of(item: pytest.Item | None) -> str | None:
+    """The Dockerfile whose MinIO (and service) `item` uses: a check that runs the image, or a
+    test that takes goimage_minio or goimage_service for that image; None for any other."""
+    if isinstance(item, GoImageCheckItem):
+        return item.image.dockerfile if item.check.name in SERVICE_CHECKS else None
+    callspec = getattr(item, "callspec", None)
+    uses = {"goimage_minio", "goimage_service"} & set(getattr(item, "fixturenames", ()))
+    image = callspec.params.get("goimage") if callspec is not None and uses else None
+    return image.dockerfile if isinstance(image, ImageConfig) else None

@@ -1,0 +1,207 @@
+"""The results plugin: on the controller, records every check's report and, at the end, writes
+the JSON report, the GitHub step summary and the terminal summary. Also removes an earlier
+run's report before anything can stop this run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..checks import check_names
+from ..checks.size import baseline_size
+from ..config import GoImageConfig
+from ..errors import GoImageError
+from .json_report import build_report, write_report
+from .markdown import markdown_summary
+from .records import (
+    FAILED,
+    NOT_RUN_DESELECTED,
+    NOT_RUN_UNNAMED,
+    PASSED,
+    SKIPPED,
+    CheckRecord,
+    ImageRecord,
+    verified,
+)
+from .results import PROP_CHECK, RunResults
+from .terminal import summary_lines
+
+
+class ResultsReporter:
+    """Registered on the controller only: records every check's report and writes the results.
+
+    `named`: checks were named on the command line, so the others read as not named rather
+    than deselected."""
+
+    def __init__(self, config: pytest.Config, goconfig: GoImageConfig, *, named: bool) -> None:
+        self.config = config
+        self.results = RunResults(goconfig)
+        self.left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
+        self.selected: set[str] = set()  # node ids of the built-in checks that are to run
+        # Every built-in check's node id: what makes an id from an xdist worker a check.
+        self.check_ids = frozenset(
+            f"{image.dockerfile}::{check}" for image in goconfig.images for check in check_names()
+        )
+        self.failed_tests: list[str] = []  # the team's own tests that failed
+        self._records: list[ImageRecord] | None = None  # see records()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.selected.update(i.nodeid for i in session.items if i.nodeid in self.check_ids)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        # Under xdist the workers collect; each tells the controller what it will run. Only
+        # built-in checks count: the team's own tests make no image "selected".
+        self.selected.update(i for i in ids if i in self.check_ids)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.results.record(report)
+        is_check = any(name == PROP_CHECK for name, _ in report.user_properties)
+        if report.failed and not is_check and report.nodeid not in self.failed_tests:
+            self.failed_tests.append(report.nodeid)
+
+    def records(self) -> list[ImageRecord]:
+        """The run's records, built once at the end of the session (every check has reported
+        by then): unrun checks accounted for, baseline sizes read back from their files."""
+        if self._records is None:
+            self.results.account_for_unrun(self.selected, check_names(), self.left_out)
+            self._records = self.results.records()
+            for record in self._records:
+                with contextlib.suppress(GoImageError, OSError):
+                    image = self.results.config.image(record.dockerfile)
+                    record.baseline_bytes = baseline_size(image)
+        return self._records
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            return  # nothing ran: no verdict to write (the stale report is already gone)
+        if not self.results.images and not self.selected and not path:
+            return
+        records = self.records()
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        try:
+            if path:
+                # With no check run (no --goimage, all deselected) the report says failed:
+                # a gate must not pass images nobody checked.
+                report = build_report(
+                    records,
+                    interrupted=interrupted,
+                    failed_tests=self.failed_tests,
+                    secrets=self.results.secrets,
+                )
+                write_report(Path(path), report)
+            step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if step_summary and records:
+                with open(step_summary, "a", encoding="utf-8") as handle:
+                    markdown = markdown_summary(
+                        records, self.failed_tests, interrupted, self.results.secrets
+                    )
+                    handle.write(markdown + "\n")
+        except OSError as exc:
+            # A gate reading a missing report fails closed; say why instead of crashing.
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(
+                    f"goimage: cannot write {exc.filename}: {exc.strerror}", red=True
+                )
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
+        path = self.config.getoption("goimage_report")
+        if self.config.option.collectonly:
+            terminalreporter.write_line(collect_only_note(self.selected, path))
+            return
+        records = self.records()
+        if self.config.getoption("goimage_update_baseline"):
+            text, warn = baseline_note(records, self.results.config)
+            terminalreporter.write_line(text, yellow=warn)
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        if path and interrupted:
+            terminalreporter.write_line(
+                f"goimage: the run was interrupted, so the JSON report {path} says failed; "
+                "checks that never finished are errors in it.",
+                yellow=True,
+            )
+        elif path and not verified(records):
+            terminalreporter.write_line(
+                f"goimage: no built-in check passed (none ran, or all were skipped), so the "
+                f"JSON report {path} says failed: run with --goimage, and keep -k/-m from "
+                "deselecting the checks that matter.",
+                yellow=True,
+            )
+        if not self.results.images or self.config.get_verbosity() < -1:
+            return
+        writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
+        terminalreporter.write_sep("=", "goimage summary")
+        lines = summary_lines(
+            records,
+            width=min(writer.fullwidth, 120),
+            color=writer.hasmarkup,
+            interrupted=interrupted,
+        )
+        for line in lines:
+            terminalreporter.write_line(line)
+        if path:
+            terminalreporter.write_line(f"goimage: JSON report written to {path}")
+
+
+def baseline_note(records: list[ImageRecord], goconfig: GoImageConfig) -> tuple[str, bool]:
+    """What --goimage-update-baseline did, and whether that deserves a warning: a flag that
+    silently wrote nothing, or claims a write that failed, misleads. `records` are this run's,
+    with the baseline sizes read back after the checks."""
+    measured = [
+        record
+        for record in records
+        if record.size_bytes is not None
+        and record.checks.get("size", CheckRecord(SKIPPED)).outcome in (PASSED, FAILED)
+    ]
+    if not measured:
+        return (
+            "goimage: --goimage-update-baseline wrote nothing: no size check ran (run with "
+            "--goimage, and keep -k/-m or the checks you name from leaving out `size`).",
+            True,
+        )
+    # Updated means the file now holds the measured size (as records() read it back).
+    missed = [r.dockerfile for r in measured if r.baseline_bytes != r.size_bytes]
+    if missed:
+        return (
+            f"goimage: --goimage-update-baseline could not record the size of "
+            f"{', '.join(missed)}: its size check says why.",
+            True,
+        )
+    files = sorted({str(goconfig.image(r.dockerfile).baseline) for r in measured})
+    names = ", ".join(r.dockerfile for r in measured)
+    return f"goimage: baseline updated in {', '.join(files)} for {names}", False
+
+
+def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
+    """What a `--collect-only` run says instead of a summary: how many checks it found, and
+    that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
+    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
+    counted = (
+        f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
+        f"image{'s' if len(images) != 1 else ''} collected"
+    )
+    written = f", so no JSON report was written to {report_path}" if report_path else ""
+    return f"goimage: --collect-only ran no check ({counted}){written}"
+
+
+def remove_report(path: str | None) -> None:
+    """A gate must never read the verdict of an earlier run: whatever stops this run before it
+    writes its own report (a usage error, a crash) leaves no report at `path`, so the gate
+    fails. Raises pytest.UsageError when the file cannot be removed."""
+    if not path:
+        return
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--goimage-report={path}: cannot replace the earlier report there "
+            f"({exc.strerror}); choose a path this user can write."
+        ) from None
