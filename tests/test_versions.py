@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -887,6 +888,19 @@ def test_job_that_never_runs_the_go_toolchain_is_not_counted() -> None:
         ("docker build -t svc .", False),
         ("echo go build", False),
         ("# go build ./...\necho skipped", False),
+        # Go tools that compile or load the module with the installed Go.
+        ("gotestsum --format pkgname -- ./...", True),
+        ("ginkgo -r", True),
+        ("ko build ./cmd/app", True),
+        ("goreleaser release --clean", True),
+        ("golangci-lint run", True),
+        ("staticcheck ./...", True),
+        ("govulncheck ./...", True),
+        ("go list -m all", True),
+        ("go tool cover -html=c.out", True),
+        # Not known to run no Go: counted (with a note), never silently left out.
+        ("./ci/check-all", True),
+        ("some-internal-tool verify", True),
     ],
 )
 def test_which_commands_build_the_module(run: str, counted: bool) -> None:
@@ -1135,8 +1149,8 @@ def test_go_version_check_names_the_ignore_key_and_what_it_left_out(
             '"ci.yml:test" to go_version_ignore in [[]tool.goimage[]].',
             "Not counted:",
             ".github/workflows/release.docs.yml:14: go-version 1.25.1: not counted: job docs "
-            "never runs the Go toolchain on the module (no step runs go "
-            "build/test/vet/run/install/generate/mod, a task runner, a script or a Go build action)",
+            "never runs the Go toolchain on the module (every step runs a program or action "
+            "that runs no Go)",
         ]
     )
 
@@ -1149,6 +1163,19 @@ def test_go_policy_or_ignore_entry_lets_the_check_pass(
 ) -> None:
     _go_project(pytester, table, {"release.docs.yml": DOCS_WORKFLOW, "ci.yml": OLD_CI})
     pytester.runpytest("--goimage", "-k", "go-version").assert_outcomes(passed=1)
+
+
+def test_a_passed_go_version_names_the_pins_it_did_not_count(pytester: pytest.Pytester) -> None:
+    """A gate that reads the report sees what was left out, not only a count."""
+    _go_project(pytester, 'go_version_policy = "go"\n', {"release.docs.yml": DOCS_WORKFLOW})
+    result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
+    result.assert_outcomes(passed=1)
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["go-version"]["message"] == (
+        "3 Go version pin(s) agree with go.mod, which requires Go 1.26.0; not counted:\n"
+        ".github/workflows/release.docs.yml:14: go-version 1.25.1: not counted: job docs never "
+        "runs the Go toolchain on the module (every step runs a program or action that runs no Go)"
+    )
 
 
 # Requirement, alignment, formatting -----------------------------------------------------------

@@ -59,7 +59,10 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"(Go {required}):\n{format_misalignment(bad, pins, policy)}" + _ignore_hint(bad, pins)
         )
     counted = [p for p in pins if not p.ignored]
-    return f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
+    message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
+    ignored = format_ignored(pins)
+    # What was left out is said on a pass too: a gate reader sees which pins did not count.
+    return f"{message}; not counted:\n{ignored}" if ignored else message
 
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:

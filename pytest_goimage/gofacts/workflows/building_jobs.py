@@ -8,13 +8,161 @@ from dataclasses import dataclass
 
 import yaml
 
-GO_BUILD_SUBCOMMANDS = ("build", "test", "vet", "run", "install", "generate", "mod")
+# `go` subcommands that neither build nor load the module.
+GO_OTHER_SUBCOMMANDS = ("version", "env", "help", "telemetry", "bug")
+# Programs that compile or load the module with the Go that setup-go installed.
+GO_TOOLS = (
+    "gotestsum",
+    "ginkgo",
+    "ko",
+    "goreleaser",
+    "golangci-lint",
+    "staticcheck",
+    "govulncheck",
+    "gox",
+    "gofumpt",
+    "goimports",
+    "revive",
+    "errcheck",
+    "gosec",
+    "mockgen",
+    "wire",
+    "templ",
+    "sqlc",
+    "buf",
+    "protoc",
+    "tinygo",
+    "gomobile",
+    "gopls",
+    "dlv",
+)
 # Actions that build or load the module with the Go setup-go installed.
 GO_BUILD_ACTIONS = (
     "golangci/golangci-lint-action",
     "goreleaser/goreleaser-action",
     "golang/govulncheck-action",
     "github/codeql-action/autobuild",
+    "securego/gosec",
+    "dominikh/staticcheck-action",
+)
+# What never runs Go: a job whose every step is one of these leaves its setup-go pin out
+# (a docs job that sets up Go for Hugo). Anything not known counts, with a note: a false
+# failure can be silenced with go_version_ignore, a false pass cannot be seen.
+NON_GO_PROGRAMS = frozenset(
+    {
+        "hugo",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "node",
+        "deno",
+        "bun",
+        "python",
+        "python3",
+        "pip",
+        "pip3",
+        "pipx",
+        "poetry",
+        "uv",
+        "mkdocs",
+        "sphinx-build",
+        "ruby",
+        "bundle",
+        "jekyll",
+        "docker",
+        "podman",
+        "buildah",
+        "helm",
+        "kubectl",
+        "kind",
+        "terraform",
+        "aws",
+        "gcloud",
+        "az",
+        "gh",
+        "git",
+        "curl",
+        "wget",
+        "tar",
+        "unzip",
+        "zip",
+        "gzip",
+        "jq",
+        "yq",
+        "sed",
+        "awk",
+        "grep",
+        "cat",
+        "echo",
+        "printf",
+        "ls",
+        "cp",
+        "mv",
+        "rm",
+        "mkdir",
+        "touch",
+        "chmod",
+        "cd",
+        "pwd",
+        "test",
+        "[",
+        "true",
+        "false",
+        "sleep",
+        "apt-get",
+        "apt",
+        "apk",
+        "brew",
+        "sha256sum",
+        "shasum",
+        "export",
+        "set",
+        "tee",
+        "find",
+        "sort",
+        "head",
+        "tail",
+        "wc",
+        "diff",
+        "cmp",
+        "rsync",
+        "ssh",
+        "scp",
+        "openssl",
+        "base64",
+        "date",
+        "exit",
+        # gotip runs its own Go (tip), whatever version setup-go installed to fetch it.
+        "gotip",
+    }
+)
+NON_GO_ACTIONS = (
+    "actions/checkout",
+    "actions/setup-go",
+    "actions/setup-node",
+    "actions/setup-python",
+    "actions/cache",
+    "actions/upload-artifact",
+    "actions/download-artifact",
+    "actions/configure-pages",
+    "actions/upload-pages-artifact",
+    "actions/deploy-pages",
+    "actions/github-script",
+    "actions/stale",
+    "actions/labeler",
+    "peaceiris/actions-hugo",
+    "peaceiris/actions-gh-pages",
+    "docker/setup-buildx-action",
+    "docker/setup-qemu-action",
+    "docker/login-action",
+    "docker/metadata-action",
+    "docker/build-push-action",
+    "softprops/action-gh-release",
+    "codecov/codecov-action",
+    "github/codeql-action/init",
+    "github/codeql-action/analyze",
+    "github/codeql-action/upload-sarif",
 )
 # Task runners: what a target runs is not in the workflow, and in a Go repository it is most
 # often the go command, so a job that runs one counts (strict: what is tested is what ships).
@@ -34,10 +182,12 @@ class Builds:
 def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     """Whether a job runs the Go toolchain on the module.
 
-    It does when a step runs `go build|test|vet|run|install|generate|mod` (not `go install
-    pkg@version` or `go run pkg@version`, which fetch a tool), or uses an action that builds
-    the module (GO_BUILD_ACTIONS). It may, and then counts, when a step runs a task runner
-    (MAKE_LIKE), a script of the repository, or a local action: their content is not read.
+    It does when a step runs a `go` subcommand that builds or loads the module (not `go
+    install pkg@version` or `go run pkg@version`, which fetch a tool; not `go version`), a Go
+    tool (GO_TOOLS) or a Go build action (GO_BUILD_ACTIONS). It may, and then counts with a
+    note saying why, when a step runs anything else not known to be Go-free: a task runner,
+    a script of the repository, a local action, an unknown program or action. Only a job
+    whose every step is known to run no Go (NON_GO_PROGRAMS, NON_GO_ACTIONS) is left out.
     """
     ambiguous = ""
     for step in steps:
@@ -58,9 +208,10 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
             action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
             if action in GO_BUILD_ACTIONS:
                 return Builds(True)
-            if action.startswith("./") and not ambiguous:
+            if action not in NON_GO_ACTIONS and not ambiguous:
+                what = "the local action" if action.startswith("./") else "the action"
                 ambiguous = (
-                    f"counted: job {job} uses the local action {action} (line "
+                    f"counted: job {job} uses {what} {action} (line "
                     f"{uses.start_mark.line + 1}), which may run the Go toolchain; list the job "
                     "in go_version_ignore if it does not"
                 )
@@ -68,8 +219,8 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
         return Builds(True, ambiguous)
     return Builds(
         False,
-        f"not counted: job {job} never runs the Go toolchain on the module (no step runs "
-        f"go {'/'.join(GO_BUILD_SUBCOMMANDS)}, a task runner, a script or a Go build action)",
+        f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
+        "a program or action that runs no Go)",
     )
 
 
@@ -97,12 +248,14 @@ def _command_builds(words: list[str]) -> str:
             flag = rest.pop(0)
             if flag == "-C" and rest:
                 rest.pop(0)
-        if not rest or rest[0] not in GO_BUILD_SUBCOMMANDS:
+        if not rest or rest[0] in GO_OTHER_SUBCOMMANDS:
             return ""
         if rest[0] in ("install", "run") and any(
             "@" in w and not w.startswith("-") for w in rest[1:]
         ):
             return ""  # fetches and builds a tool at its own version, not this module
+        return "go"
+    if program in GO_TOOLS:
         return "go"
     if program in MAKE_LIKE:
         return f"and what {program} runs is not read, so it"
@@ -110,4 +263,6 @@ def _command_builds(words: list[str]) -> str:
         return "a script whose content is not read, so it"
     if words[0].startswith(("./", "scripts/", "hack/", "build/")) or words[0].endswith(".sh"):
         return "a script whose content is not read, so it"
-    return ""
+    if program in NON_GO_PROGRAMS:
+        return ""
+    return f"{program} is not known to run no Go, so it"

@@ -18,8 +18,8 @@ UNPINNED = "unpinned"  # a warning: no Go version can be read
 IGNORED = "ignored"  # left out, with the reason
 
 NOT_BUILT = (
-    "not counted: job {job} never runs the Go toolchain on the module (no step runs "
-    "go build/test/vet/run/install/generate/mod, a task runner, a script or a Go build action)"
+    "not counted: job {job} never runs the Go toolchain on the module (every step runs a "
+    "program or action that runs no Go)"
 )
 FLOAT_1_20 = (
     "unquoted 1.20 is the YAML number 1.2, which is what Actions passes on; quote it: '1.20'"
