@@ -292,3 +292,37 @@ def test_program_named_by_the_image_env(
     assert found.path == program
     if program is None:
         assert found.why == "`exec $APP` (the sh -c script) runs a program named only at run time"
+
+
+VAULT_STYLE = b"""#!/bin/sh
+set -e
+if [ "$1" = 'server' ]; then
+    set -- vault "$@"
+fi
+exec "$@"
+"""
+
+
+def test_a_branch_that_rewrites_the_arguments_makes_a_subcommand_cmd_unknown(
+    tmp_path: Path,
+) -> None:
+    """CMD ["server", "-dev"] under a branch that prepends the program: `server` is no
+    program (it was reported as one, and static failed on it); the follower says it cannot
+    tell instead of guessing."""
+    _write(tmp_path, "/entrypoint.sh", VAULT_STYLE)
+    found = program_of(["/entrypoint.sh"], ["server", "-dev"], "/", _image(tmp_path))
+    assert (found.path, found.why) == (
+        None,
+        '`exec "$@"` (line 6 of /entrypoint.sh) runs a program named only at run time',
+    )
+    # An absolute path as $1 is what no such branch tests for: it is the program.
+    found = program_of(["/entrypoint.sh"], ["/usr/bin/vault", "server"], "/", _image(tmp_path))
+    assert (found.path, found.why) == ("/usr/bin/vault", "")
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["/app; sleep infinity", "/app & tail -f /dev/null", "/app &\nsleep 3600", "/app; tail -F log"],
+)
+def test_a_keep_alive_command_after_the_program_is_not_the_program(script: str) -> None:
+    assert program_of(["sh", "-c", script], [], "/").path == "/app"

@@ -190,6 +190,15 @@ class _Follower:
         chosen: tuple[list[str], str | None, Command] | None = None
         for command in commands:
             if command.depth:
+                branch_words = [t.text for t in command.words]
+                if branch_words[:1] == ["shift"] or (
+                    branch_words[:1] == ["set"] and "--" in branch_words
+                ):
+                    # `if [ "$1" = server ]; then set -- vault "$@"; fi`: branches are not
+                    # evaluated, so "$@" is known only where no such test can fire on it: an
+                    # absolute path as $1 is never an option or a subcommand name.
+                    if not (args and args[0].startswith("/")):
+                        args = [Expansion('"$@"')]
                 continue
             words = expanded(command.words, args)
             while words and not isinstance(words[0], Expansion) and _ASSIGNMENT.match(words[0]):
@@ -214,7 +223,7 @@ class _Follower:
             elif head == "exit":
                 if command.after not in ("&&", "||"):
                     break  # the script ends here; `cd /srv || exit 1` only when cd fails
-            elif head not in _SETUP:
+            elif head not in _SETUP and not _keeps_alive(words):
                 chosen = (words, cwd, command)
         if chosen is None:
             return Program(
@@ -288,6 +297,13 @@ def _options(
                 break
             found.append((f"-{letter}", ""))
     return words[index:], found
+
+
+def _keeps_alive(words: list[str]) -> bool:
+    """`sleep infinity`, `tail -f /dev/null`: run after the program to keep the container up,
+    never the program itself."""
+    name = posixpath.basename(words[0])
+    return name == "sleep" or (name == "tail" and any(w in ("-f", "-F") for w in words[1:]))
 
 
 def _exec_arguments(words: list[str]) -> list[str]:
