@@ -134,3 +134,19 @@ def test_continuation_with_comment_inside() -> None:
     run = parsed.instructions[1]
     assert (run.line, run.end_line, run.args[0].split()) == (2, 4, ["apk", "add", "gcc"])
     assert keywords("FROM x\nRUN apk add \\\n# the compiler\n  gcc\nARG Z\n")[-1] == (5, "ARG")
+
+
+@pytest.mark.parametrize(
+    ("copy", "pinned"),
+    [
+        ("COPY --from=golang:1.20 /usr/local/go /usr/local/go", True),
+        ("COPY --from=golang:1.20 /usr/local/go/ /opt/go/", True),
+        ("COPY --from=golang:1.20 /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip", False),
+        ("COPY --from=golang:1.20 /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/", False),
+    ],
+)
+def test_copy_from_a_golang_image_pins_go_only_when_it_copies_the_toolchain(
+    copy: str, pinned: bool
+) -> None:
+    text = f"FROM alpine:3.22\n{copy}\n"
+    assert [p.line for p in dockerfile_pins(text, "Dockerfile", {})] == ([2] if pinned else [])

@@ -191,14 +191,14 @@ class _Follower:
         for command in commands:
             if command.depth:
                 branch_words = [t.text for t in command.words]
-                if branch_words[:1] == ["shift"] or (
+                rewrites = branch_words[:1] == ["shift"] or (
                     branch_words[:1] == ["set"] and "--" in branch_words
-                ):
-                    # `if [ "$1" = server ]; then set -- vault "$@"; fi`: branches are not
-                    # evaluated, so "$@" is known only where no such test can fire on it: an
-                    # absolute path as $1 is never an option or a subcommand name.
-                    if not (args and args[0].startswith("/")):
-                        args = [Expansion('"$@"')]
+                )
+                # `if [ "$1" = server ]; then set -- vault "$@"; fi`: branches are not
+                # evaluated, so "$@" is known only where no such test can fire on it: an
+                # absolute path as $1 is never an option or a subcommand name.
+                if rewrites and not (args and args[0].startswith("/")):
+                    args = [Expansion('"$@"')]
                 continue
             words = expanded(command.words, args)
             while words and not isinstance(words[0], Expansion) and _ASSIGNMENT.match(words[0]):

@@ -68,13 +68,21 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
                 pins.append(pin)
             if len(words) >= 3 and words[1].lower() == "as":
                 stages.add(words[2].lower())
-        elif keyword == "COPY" and instruction.flag("from"):
+        elif keyword == "COPY" and instruction.flag("from") and _copies_go(instruction.args):
             # `COPY --from=golang:1.26 /usr/local/go /usr/local/go`: the build's Go comes
-            # from that image as surely as from a golang FROM.
+            # from that image as surely as from a golang FROM (not so a copied zoneinfo file).
             pin = _from_pin(file, number, instruction.flag("from") or "", args, stages, escape)
             if pin is not None:
                 pins.append(pin)
     return pins
+
+
+def _copies_go(args: tuple[str, ...]) -> bool:
+    """Whether COPY's sources hold the Go toolchain (GOROOT or its bin folder)."""
+    return any(
+        source.rstrip("/") in ("/usr/local/go", "/usr/local/go/bin", "/usr/local/go/bin/go")
+        for source in args[:-1]
+    )
 
 
 def resolved_bases(parsed: Dockerfile, build_args: Mapping[str, str]) -> list[str]:
