@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build.go_evidence import go_evidence
 from .build.image_build import BuildOutcome, Progress, build_one, unknown_build_args
 from .build.minio_image import ensure_minio_image
 from .config import GoImageConfig, ImageConfig
@@ -121,12 +122,16 @@ class GoImageSession:
         """Why the built image runs no Go program ("" when it does, or must: `binary` is set,
         or what it runs cannot be found or read, which the static check reports).
 
-        Decided by reading the image: the program ENTRYPOINT/CMD runs is a script, or an ELF
-        file without Go build info (.go.buildinfo), as in a docs or proxy image.
+        Decided from the Dockerfile and the image: nothing in the Dockerfile ships Go (no
+        golang stage, no `go build`, no executable copied from the context: go_evidence), and
+        the program ENTRYPOINT/CMD runs is a script, or an ELF file without Go build info
+        (.go.buildinfo), as in a docs or proxy image.
         """
         built = self._built.get(image.dockerfile)
         if built is None or image.binary:
             return ""
+        if go_evidence(image.dockerfile_path, image.context_path, image.build_args):
+            return ""  # it ships Go: static says what it found instead of a quiet skip
         try:
             binary = built.binary
         except BinaryError:

@@ -375,9 +375,10 @@ def test_static_asks_for_binary_when_the_program_is_a_variable(
     go_app(pytester.path)
     (pytester.path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec "$APP_BINARY" "$@"\n')
     (pytester.path / "entrypoint.sh").chmod(0o755)
+    # APP_BINARY is set only at run time (not by an ENV of the image, which would be read).
     (pytester.path / "Dockerfile").write_text(
         "FROM alpine:3.22\nCOPY app /srv/app\nCOPY entrypoint.sh /entrypoint.sh\n"
-        'ENV APP_BINARY=/srv/app\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["serve"]\n'
+        'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["serve"]\n'
     )
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
     result = pytester.runpytest_subprocess("--goimage", "-k", "static")
@@ -388,6 +389,55 @@ def test_static_asks_for_binary_when_the_program_is_a_variable(
             '(ENTRYPOINT [[]"/entrypoint.sh"[]] CMD [[]"serve"[]]): `exec "$APP_BINARY" "$@"` '
             "(line 3 of /entrypoint.sh) runs a program named only at run time; set `binary` in "
             "[[]tool.goimage[]] to the Go binary's absolute path."
+        ]
+    )
+    # With the variable set by the image's ENV, the program is known.
+    dockerfile = pytester.path / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("ENTRYPOINT", "ENV APP_BINARY=/srv/app\nENTRYPOINT")
+    )
+    pytester.runpytest_subprocess("--goimage", "-k", "static").assert_outcomes(passed=1)
+
+
+def test_a_go_service_behind_a_dumb_init_shebang_is_checked(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """`#!/usr/bin/dumb-init /bin/sh` (dumb-init's README advice): the script is followed to
+    the Go binary. It was taken for a non-Go image, and static was skipped: a false pass."""
+    go_app(pytester.path)
+    (pytester.path / "entrypoint.sh").write_text(
+        '#!/usr/bin/dumb-init /bin/sh\nset -e\nexec "$@"\n'
+    )
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nCOPY app /usr/local/bin/app\nCOPY entrypoint.sh /entrypoint.sh\n"
+        'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["/usr/local/bin/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static", "--goimage-report=r.json")
+    result.assert_outcomes(passed=1)
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["static"]["message"].startswith("/usr/local/bin/app: ")
+
+
+def test_a_go_service_behind_an_unknown_wrapper_fails_static_instead_of_skipping(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """`setsid /app`: the wrapper is read as the program, and it holds no Go build info.
+    The Dockerfile copies a Go executable in, so the Go checks run and static says what it
+    found, instead of a quiet "no Go binary" skip."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["setsid", "/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage static[]] Dockerfile: /bin/setsid in goimage/* is not a static Go binary: "
+            "it carries no Go build info, so CGO_ENABLED=0 cannot be confirmed (is it the Go "
+            "binary? set `binary` to its path).*"
         ]
     )
 

@@ -254,7 +254,12 @@ class _Follower:
         if not first.startswith("#!"):
             return None
         interpreter = first[2:].split()
-        while interpreter and posixpath.basename(interpreter[0]) == "env":
+        # `#!/usr/bin/env sh`, and an init wrapper as interpreter (`#!/usr/bin/dumb-init
+        # /bin/sh`, which dumb-init's README suggests): the shell after it runs the script.
+        while interpreter and (
+            posixpath.basename(interpreter[0]) == "env"
+            or posixpath.basename(interpreter[0]) in _INITS
+        ):
             interpreter = [w for w in interpreter[1:] if not w.startswith("-")]
         return text if interpreter and posixpath.basename(interpreter[0]) in SHELLS else None
 
