@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from pytest_goimage.report.json_report import build_report, load_schema, write_report
@@ -504,3 +506,27 @@ def test_a_name_cut_that_shows_its_own_folder_keeps_the_file_name() -> None:
     names = ["Dockerfile", "Dockerfile.prod", "backend/Dockerfile"]
     shown = shown_names(summary_lines([passing_image(name) for name in names], width=72))
     assert shown == ["Dockerfile", "Dockerfile.prod", "backe…Dockerfile"]
+
+
+_PATH_PARTS = st.sampled_from(
+    ["api", "gateway", "payments", "cmd", "build", "deploy", "docker", "svc", "a", "x" * 14]
+)
+_DOCKERFILE_NAMES = st.builds(
+    lambda folders, base: "/".join([*folders, base]),
+    st.lists(_PATH_PARTS, max_size=3),
+    st.sampled_from(["Dockerfile", "Dockerfile.prod", "Dockerfile.dev", "prod.Dockerfile"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(_DOCKERFILE_NAMES, min_size=2, max_size=4), st.integers(60, 120))
+def test_summary_names_stay_distinct_and_mark_every_cut(names: set[str], width: int) -> None:
+    """Two names were shown alike (`…payment…Dockerfile` twice at 80 columns), and a cut tail
+    had no `…` (`gateway/Dockerfi` read as another file)."""
+    ordered = sorted(names)
+    shown = shown_names(summary_lines([passing_image(name) for name in ordered], width=width))
+    assert len(set(shown)) == len(ordered), shown
+    for name, short in zip(ordered, shown, strict=True):
+        if short != name:  # a cut name says where it was cut
+            assert "…" in short, (name, short)
+            assert short.endswith("…") or name.endswith(short.rsplit("…", 1)[1]), (name, short)

@@ -39,7 +39,34 @@ def distinct_names(names: list[str], width: int) -> list[str]:
     form = next(f for f in range(len(_FORMS)) if all(forms[f] for forms in helped.values()))
     for index, forms in helped.items():
         short[index] = forms[form] or short[index]
+    return _made_unique(names, short, width)
+
+
+def _made_unique(names: list[str], short: list[str], width: int) -> list[str]:
+    """Names still shown alike are cut around where they differ from each other: from the
+    first differing character, with `…` on each side that is cut."""
+    for _ in range(len(names)):
+        groups: dict[str, list[int]] = {}
+        for index, shown in enumerate(short):
+            groups.setdefault(shown, []).append(index)
+        clashes = [group for group in groups.values() if len(group) > 1]
+        if not clashes:
+            break
+        for group in clashes:
+            for index in group:
+                others = [names[i] for i in group if i != index]
+                short[index] = _window(names[index], others, width)
     return short
+
+
+def _window(name: str, others: list[str], width: int) -> str:
+    if len(name) <= width:
+        return name
+    first = min(max(_common_prefix(name, o) for o in others), len(name) - 1)
+    start = max(0, min(first, len(name) - (width - 1)))
+    cut_tail = start + width - (1 if start else 0) < len(name)
+    room = width - (1 if start else 0) - (1 if cut_tail else 0)
+    return ("…" if start else "") + name[start : start + room] + ("…" if cut_tail else "")
 
 
 def _first(name: str) -> str:
@@ -91,6 +118,8 @@ def _around_difference(name: str, others: list[str], width: int) -> list[str | N
         f"…/{part}/…/{base}" if inner else None,
         f"…{part}…{base}" if inner else None,
         f"…{window}…{base}" if inner else None,
-        "…" + name[first:][: width - 1],
+        "…" + name[first:]
+        if len(name) - first <= width - 1
+        else "…" + name[first:][: width - 2] + "…",
     ]
     return [form if form is not None and len(form) <= width else None for form in forms]
