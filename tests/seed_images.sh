@@ -6,7 +6,7 @@
 #   alpine:3.22
 #
 # A real image always wins: a tag that holds a real image is left alone, and any other tag is
-# pulled first. Only when the pull fails (no registry can be reached, as on this project's CI
+# pulled first. Only when the pull fails because no registry can be reached (as on this project's CI
 # machines) is an offline stand-in built under the tag, with a warning on stderr, because
 # BuildKit uses a local tag before it pulls: every project on this engine then builds on the
 # stand-in until `make clean-standins` (this script with --clean) removes it. A stand-in found
@@ -150,6 +150,11 @@ pull() {
     return 1
 }
 
+# Whether a pull failed because no registry could be reached (the only case a stand-in is for).
+unreachable() {
+    grep -qiE 'no such host|dial tcp|i/o timeout|connection refused|network is unreachable|TLS handshake timeout|did not answer|Client\.Timeout|context deadline exceeded|connection reset|temporary failure in name resolution' <<<"$1"
+}
+
 # Decide each tag: a real image stays, the rest are pulled; what cannot be pulled is kept as
 # (or built into) a stand-in.
 declare -A state=()
@@ -173,6 +178,11 @@ seed_tag() {
             "${DOCKER[@]}" image rm "$old_id" >/dev/null 2>&1 || true
         fi
         return
+    fi
+    if ! unreachable "$pull_error"; then
+        # The registry answered (no such tag yet, a rate limit, no credentials): a stand-in
+        # would hide the real image from every project on this engine, so stop instead.
+        die "$tag cannot be pulled: $pull_error. The registry answered, so no stand-in is built: fix the tag, log in (docker login), or wait out a rate limit, then rerun."
     fi
     if [[ "$was_standin" == yes ]]; then
         state[$tag]="stand-in kept"

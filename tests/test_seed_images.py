@@ -221,6 +221,23 @@ def test_a_tag_that_cannot_be_pulled_gets_a_labelled_stand_in_and_a_warning(
     assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
 
 
+def test_a_tag_the_registry_does_not_have_gets_no_stand_in(
+    registry: str, images: Throwaway, docker_client: docker.DockerClient, standin_value: str
+) -> None:
+    """A registry that answers "manifest unknown" (a Go patch release not yet published) is
+    reachable: a stand-in would shadow the real image once it appears, so the script stops."""
+    tag = f"{registry}/seedtest-{uuid.uuid4().hex[:12]}/alpine:3.22"
+    images.track(tag)
+    seeded = _seed(standin_value, tag)
+    assert (seeded.returncode, seeded.stdout) == (1, "")
+    assert seeded.stderr.startswith(f"seed_images: error: {tag} cannot be pulled: "), seeded.stderr
+    assert seeded.stderr.endswith(
+        ". The registry answered, so no stand-in is built: fix the tag, log in (docker login), "
+        "or wait out a rate limit, then rerun.\n"
+    ), seeded.stderr
+    assert _image_id(docker_client, tag) is None
+
+
 def test_a_registry_that_never_answers_is_given_up_after_the_pull_timeout(
     silent_registry: str,
     images: Throwaway,
