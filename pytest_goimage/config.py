@@ -135,7 +135,18 @@ def load_config(rootdir: Path, *, required: bool = False) -> GoImageConfig | Non
         if not required:
             return None
         raise ConfigError(no_go_module(rootdir, source))
-    return replace(parse_config({}, rootdir=rootdir, source=source), defaults=True)
+    try:
+        return replace(parse_config({}, rootdir=rootdir, source=source), defaults=True)
+    except ConfigError as error:
+        if "no Dockerfile found below" not in str(error):
+            raise
+        # No file to fix: say what to create instead of naming a pyproject.toml that is not there.
+        where = "has no [tool.goimage] table" if source.is_file() else "does not exist"
+        raise ConfigError(
+            f"{rootdir}: no Dockerfile found below it (Dockerfile, Dockerfile.*, *.Dockerfile), "
+            f"and {source} {where}. Add a Dockerfile, or list yours in a [tool.goimage] table "
+            'there: dockerfiles = ["path/to/Dockerfile"].'
+        ) from None
 
 
 def _goimage_table(source: Path) -> object | None:

@@ -315,6 +315,22 @@ def test_goimage_without_a_table_or_go_mod_says_where_it_looked(pytester: pytest
     ]
 
 
+def test_a_go_module_without_dockerfile_or_table_says_what_to_create(
+    pytester: pytest.Pytester,
+) -> None:
+    """Nothing names a pyproject.toml that does not exist as the file to fix."""
+    root = pytester.path
+    root.joinpath("go.mod").write_text(GO_MOD)
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines == [
+        f"ERROR: {root}: no Dockerfile found below it (Dockerfile, Dockerfile.*, *.Dockerfile), "
+        f"and {root}/pyproject.toml does not exist. Add a Dockerfile, or list yours in a "
+        '[tool.goimage] table there: dockerfiles = ["path/to/Dockerfile"].',
+        "",
+    ]
+
+
 def test_a_python_project_without_go_mod_or_table_is_left_alone(
     pytester: pytest.Pytester,
 ) -> None:
