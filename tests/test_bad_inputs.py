@@ -87,9 +87,17 @@ CASES = [
             "run.sh": "#!/bin/sh\nexec /app\n",
             "Dockerfile": 'FROM alpine:3.22\nCOPY app /app\nCOPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n',
         },
-        [
-            "*[[]goimage static[]] Dockerfile: /run.sh in goimage/* is not a readable ELF executable*"
-        ],
+        # The script is followed to the program it execs (it was inspected as an ELF file).
+        ["Dockerfile::static PASSED*"],
+        extra_args=["-v"],
+    ),
+    Case(
+        "entrypoint-is-a-script-that-is-no-elf",
+        {
+            "Dockerfile": 'FROM alpine:3.22\nCOPY app /app\nCOPY run.txt /run\nENTRYPOINT ["/run"]\n',
+            "run.txt": "not a script, not a program\n",
+        },
+        ["*[[]goimage static[]] Dockerfile: /run in goimage/* is not a readable ELF executable*"],
     ),
     Case(
         "truncated-elf",
@@ -142,6 +150,19 @@ CASES = [
         "non-go-static-binary",
         {"Dockerfile": 'FROM alpine:3.22\nENTRYPOINT ["/bin/busybox"]\n'},
         ["*/bin/busybox in goimage/* is not a static Go binary: it carries no Go build info*"],
+        # `binary` says Go is expected; without it this image ships no Go (next case).
+        toml='[tool.goimage]\nbinary = "/bin/busybox"\n',
+    ),
+    Case(
+        "image-that-ships-no-go",
+        {"Dockerfile": 'FROM alpine:3.22\nENTRYPOINT ["/bin/busybox"]\n'},
+        [
+            "SKIPPED [[]1[]] *Dockerfile: no Go binary: /bin/busybox, the program image goimage/* "
+            "runs, is an executable without Go build info, so the Go checks (static, bucket, "
+            "health) do not apply.*"
+        ],
+        binary=False,
+        extra_args=["-rs"],
     ),
     Case(
         "unknown-target",
