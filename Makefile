@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: bootstrap demo test lint docker seed clean-standins clean-docker
+.PHONY: bootstrap demo test unit lint docker seed clean-standins
 
 bootstrap: $(STAMP) docker seed
 
@@ -28,9 +28,13 @@ clean-standins:
 demo: bootstrap
 	cd example_project && ../$(VENV)/bin/pytest --goimage -v
 
+# tests/unit needs no Docker engine; tests/acceptance drives pytest --goimage on a real one.
 test: bootstrap lint
 	cd example_project && go test ./...
-	$(VENV)/bin/pytest -n 2 -v
+	$(VENV)/bin/pytest -n 2 -v tests/unit tests/acceptance
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest tests/unit
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pytest_goimage tests bench

@@ -43,8 +43,9 @@ def distinct_names(names: list[str], width: int) -> list[str]:
 
 
 def _made_unique(names: list[str], short: list[str], width: int) -> list[str]:
-    """Names still shown alike are cut around where they differ from each other: from the
-    first differing character, with `…` on each side that is cut."""
+    """Names still shown alike are shown in one form that tells the whole group apart: cut
+    around where they differ from each other, else their heads, else their tails (`…` marks
+    every cut)."""
     for _ in range(len(names)):
         groups: dict[str, list[int]] = {}
         for index, shown in enumerate(short):
@@ -53,10 +54,27 @@ def _made_unique(names: list[str], short: list[str], width: int) -> list[str]:
         if not clashes:
             break
         for group in clashes:
-            for index in group:
-                others = [names[i] for i in group if i != index]
-                short[index] = _window(names[index], others, width)
+            outside = {shown for i, shown in enumerate(short) if i not in group}
+            families = [
+                [_window(names[i], [names[j] for j in group if j != i], width) for i in group],
+                [_head(names[i], width) for i in group],
+                [_tail(names[i], width) for i in group],
+            ]
+            chosen = next(
+                (f for f in families if len(set(f)) == len(f) and not outside & set(f)),
+                families[0],
+            )
+            for index, form in zip(group, chosen, strict=True):
+                short[index] = form
     return short
+
+
+def _head(name: str, width: int) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _tail(name: str, width: int) -> str:
+    return name if len(name) <= width else "…" + name[len(name) - width + 1 :]
 
 
 def _window(name: str, others: list[str], width: int) -> str:

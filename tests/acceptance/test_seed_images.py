@@ -27,7 +27,7 @@ import requests
 
 from pytest_goimage.engine.poll import wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "seed_images.sh"
 STANDIN = "io.github.pytest-goimage.standin"
 REGISTRY = "/usr/bin/docker-registry"

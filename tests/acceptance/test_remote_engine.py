@@ -23,7 +23,7 @@ import requests
 
 from pytest_goimage.engine.connection import runs_here
 from pytest_goimage.engine.poll import wait_until
-from tests.test_runtime_checks import outcomes, service_config
+from tests.acceptance.test_runtime_checks import outcomes, service_config
 
 RELAY_SOURCE = Path(__file__).parent / "tcp_relay"
 

@@ -40,11 +40,11 @@ from pytest_goimage.gofacts.workflows import (
     read_workflows,
     workflow_pins,
 )
-from tests.corpus.workflows.table import CASES, GO_MOD, IGNORED, UNPINNED
+from tests.unit.corpus.workflows.table import CASES, GO_MOD, IGNORED, UNPINNED
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "workflows"
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "example_project"
+EXAMPLE = Path(__file__).resolve().parents[2] / "example_project"
 
 GOMOD_TOOLCHAIN = """\
 module github.com/example/bookmark-sync
@@ -977,7 +977,7 @@ def read_workflows_of(*files: Path) -> list[Pin]:
 @pytest.mark.parametrize("case", CASES, ids=[case.file for case in CASES])
 def test_workflow_corpus(case: object, tmp_path: Path) -> None:
     """Every corpus file gives exactly the pins its table row lists (see corpus/.../table.py)."""
-    from tests.corpus.workflows.table import Case
+    from tests.unit.corpus.workflows.table import Case
 
     assert isinstance(case, Case)
     (tmp_path / "go.mod").write_text(GO_MOD)

@@ -14,9 +14,9 @@ import docker
 import pytest
 
 from pytest_goimage.engine.connection import runs_here, short_reason
+from tests.acceptance.engine_proxy import EngineProxy
+from tests.acceptance.test_runtime_checks import service_config
 from tests.conftest import go_app, plugin_resources, run_pytest_until
-from tests.engine_proxy import EngineProxy
-from tests.test_runtime_checks import service_config
 
 
 def test_engine_unreachable_is_one_clear_error(

@@ -73,7 +73,7 @@ _keys = st.sampled_from(sorted(_TOP_KEYS | _IMAGE_KEYS | {"bogus"}))
 @FUZZ
 @given(st.dictionaries(_keys, _values, max_size=6))
 def test_config_parser(table: dict[str, object]) -> None:
-    root = Path(__file__).resolve().parents[1] / "example_project"
+    root = Path(__file__).resolve().parents[2] / "example_project"
     try:
         parse_config(table, rootdir=root, source=root / "pyproject.toml")
     except ConfigError as exc:

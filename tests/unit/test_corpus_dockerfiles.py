@@ -1,6 +1,6 @@
 """The Dockerfile readers over a corpus of real-world shapes: each reader returns its table row.
 
-The corpus is tests/corpus/dockerfiles/; table.py there says, per file, what BuildKit reads from
+The corpus is tests/unit/corpus/dockerfiles/; table.py there says, per file, what BuildKit reads from
 it. A failure here means a reader disagrees with BuildKit on a shape public projects use.
 """
 
@@ -16,7 +16,7 @@ from pytest_goimage.gofacts.command import program_of
 from pytest_goimage.gofacts.dockerfile import Dockerfile, Stage, parse_dockerfile
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
 from pytest_goimage.gofacts.versions import Pin, read_text
-from tests.corpus.dockerfiles.table import ROWS, Command, Row
+from tests.unit.corpus.dockerfiles.table import ROWS, Command, Row
 
 CORPUS = Path(__file__).parent / "corpus" / "dockerfiles"
 NOT_DOCKERFILES = frozenset({"table.py", "__init__.py", ".gitattributes", "__pycache__"})
