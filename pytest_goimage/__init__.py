@@ -2,8 +2,8 @@
 
 The types a typed custom test needs are importable from here: `BuiltImage` (the `goimage`
 fixture), `RunningService` (`goimage_service`), `MinioServer` (`goimage_minio`),
-`GoImageConfig` and `ImageConfig` (`goimage_config`). They load on first use, so a plain
-`pytest` run of a project with the plugin installed does not import Docker's client.
+`GoImageConfig` and `ImageConfig` (`goimage_config`). They load on first use, so the pure
+readers below (`pytest_goimage.gofacts`) import without the engine's client.
 """
 
 from __future__ import annotations
