@@ -8,8 +8,7 @@ import time
 
 import requests
 
-from pytest_goimage.minio_server import MinioServer
-from pytest_goimage.session import RunningService
+from pytest_goimage import MinioServer, RunningService
 
 BUCKET = "bookmarks"
 

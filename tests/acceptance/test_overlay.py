@@ -9,8 +9,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage import overlay
 from pytest_goimage.build.engine_build import BuildRequest, build_image
+from pytest_goimage.engine import overlay
 from pytest_goimage.engine.image import BuiltImage, load_image
 from pytest_goimage.gofacts.layers import final_files, layer_files
 from tests.conftest import go_app
