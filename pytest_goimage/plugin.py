@@ -14,7 +14,7 @@ import pytest
 
 from .checks import check_names
 from .config import GoImageConfig, ImageConfig, load_config
-from .config_defaults import defaults_note, no_table_note
+from .config_defaults import no_table_note
 from .engine.connection import engine_address
 from .engine.health import unhealthy_reason
 from .engine.image import BuiltImage
@@ -23,6 +23,7 @@ from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .engine.running_service import RunningService
 from .errors import ConfigError, GoImageError
 from .items import GoImageCheckItem, check_items, runtime_of
+from .report.header import defaults_note
 from .report.reporter import ResultsReporter, remove_report
 from .report.results import config_secrets, masked_report
 from .run import (
