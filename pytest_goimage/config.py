@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .build.discover import discover_dockerfiles
 from .config_defaults import no_go_module
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
 from .config_keys import (
@@ -22,6 +21,7 @@ from .config_keys import (
     typed,
 )
 from .errors import ConfigError
+from .gofacts.discover import discover_dockerfiles
 from .gofacts.units import parse_duration, parse_ratio, parse_size
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
 from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs

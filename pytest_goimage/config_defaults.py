@@ -1,17 +1,10 @@
-"""A run without `[tool.goimage]`: why no table was read, where go.mod was looked for, and
-the defaults the run uses instead."""
+"""A run without `[tool.goimage]`: why no table was read, and where go.mod was looked for."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .build.discover import SKIPPED_DIRS
-from .gofacts.units import format_size
-
-if TYPE_CHECKING:
-    from .config import GoImageConfig
+from .gofacts.discover import project_folders
 
 
 def no_table_note(source: Path) -> str:
@@ -42,22 +35,9 @@ def _go_modules_below(rootdir: Path, limit: int = 3) -> list[str]:
     """Up to `limit` folders below `rootdir` that hold a go.mod (relative, top level first),
     skipping the folders Dockerfile discovery skips."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(rootdir):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        if "go.mod" in filenames and Path(dirpath) != rootdir:
-            found.append(Path(dirpath).relative_to(rootdir).as_posix())
+    for folder, filenames in project_folders(rootdir):
+        if "go.mod" in filenames and folder != rootdir:
+            found.append(folder.relative_to(rootdir).as_posix())
             if len(found) == limit:
                 break
     return found
-
-
-def defaults_note(config: GoImageConfig) -> str:
-    """The settings a run without `[tool.goimage]` uses, as the report header shows them."""
-    image = config.images[0]
-    return (
-        f"project . (go.mod at {config.project / 'go.mod'}), dockerfiles discovered below it, "
-        f"context ., size_budget {format_size(image.size_budget)}, size_tolerance "
-        f"{image.size_tolerance:.0%}, health_path {image.health_path}, startup_timeout "
-        f"{image.startup_timeout:g}s, port: the one the image EXPOSEs, no bucket (the bucket "
-        "check is skipped), no env"
-    )

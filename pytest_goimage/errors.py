@@ -22,6 +22,10 @@ class DockerfileSyntaxError(GoImageError):
         self.line = line
 
 
+class BaselineError(GoImageError):
+    """The size baseline file is not one pytest-goimage reads, or cannot be written."""
+
+
 class EngineError(GoImageError):
     """The Docker engine cannot be reached or refused a request."""
 

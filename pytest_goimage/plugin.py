@@ -13,16 +13,17 @@ from typing import Any, NoReturn
 import pytest
 
 from .checks import check_names
-from .checks.health import unhealthy_reason
 from .config import GoImageConfig, ImageConfig, load_config
-from .config_defaults import defaults_note, no_table_note
+from .config_defaults import no_table_note
 from .engine.connection import engine_address
+from .engine.health import unhealthy_reason
 from .engine.image import BuiltImage
 from .engine.minio_server import MinioServer
 from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .engine.running_service import RunningService
 from .errors import ConfigError, GoImageError
 from .items import GoImageCheckItem, check_items, runtime_of
+from .report.header import defaults_note
 from .report.reporter import ResultsReporter, remove_report
 from .report.results import config_secrets, masked_report
 from .run import (
@@ -117,7 +118,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         _register(config, XdistSupport(), "goimage-xdist")
     if not is_worker(config):
-        reporter = ResultsReporter(config, goconfig, named=bool(config.stash[SELECTED_KEY]))
+        reporter = ResultsReporter(
+            config, goconfig, checks=check_names(), named=bool(config.stash[SELECTED_KEY])
+        )
         _register(config, reporter, "goimage-results")
 
 

@@ -1,2 +1,2 @@
 """Building images: Engine-API and buildx BuildKit builds, trace decoding, failure diagnosis,
-the build context, git tracking, Dockerfile discovery, the MinIO image."""
+the build context, git tracking, build arguments, the MinIO image."""

@@ -7,8 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from ..gofacts.discover import SKIPPED_DIRS
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
-from .discover import SKIPPED_DIRS
 from .failed_build import FailedBuild
 from .tracking import ignore_rule_for
 

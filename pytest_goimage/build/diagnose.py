@@ -10,28 +10,23 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..errors import DockerfileSyntaxError
-from ..gofacts.dockerfile import Dockerfile, parse_dockerfile, parser_directives
+from ..gofacts.disk_full import DISK_FULL
+from ..gofacts.dockerfile import Dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
 from .context_hints import go_files_kept_out, missing_source, package_hint
-from .engine_build import BuildTrace
 from .failed_build import (
     GO_ERROR,
     GO_MOD_ERROR,
     MAX_LINES,
     FailedBuild,
     block,
-    read_failed_build,
     shorten,
 )
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
 _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
-# ENOSPC as Go, coreutils and BuildKit spell it.
-DISK_FULL = re.compile(r"no space left on device", re.IGNORECASE)
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
 # The same, once an earlier `COPY . .` sent the whole context: BuildKit walks its mount.
@@ -49,29 +44,6 @@ class Diagnosis:
 
 
 Rule = Callable[[FailedBuild], Diagnosis | None]
-
-
-def diagnose(
-    trace: BuildTrace,
-    *,
-    dockerfile: Path,
-    dockerfile_label: str,
-    context: Path,
-    context_label: str,
-    log_path: Path | None,
-    build_args: Mapping[str, str] | None = None,
-) -> Diagnosis:
-    """Explain a failed build in one paragraph plus the lines that matter."""
-    build = read_failed_build(
-        trace,
-        dockerfile=dockerfile,
-        dockerfile_label=dockerfile_label,
-        context=context,
-        context_label=context_label,
-        log_path=log_path,
-        build_args=build_args,
-    )
-    return explain(build)
 
 
 def explain(build: FailedBuild) -> Diagnosis:
@@ -339,38 +311,4 @@ def _mentions_image(error: str, reference: str) -> bool:
         reference in error
         or f"library/{reference}" in error
         or (bool(tag) and f"{short}/manifests/{tag}" in error)
-    )
-
-
-_PROXY_ARGS = ("HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY")
-# Build arguments every builder knows without an ARG line.
-PREDEFINED_ARGS = frozenset(
-    {
-        *_PROXY_ARGS,
-        *(name.lower() for name in _PROXY_ARGS),
-        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
-        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "SOURCE_DATE_EPOCH"),
-    }
-)
-
-
-def declared_args(dockerfile: Path) -> set[str] | None:
-    """The names the Dockerfile's ARG lines declare; None when it cannot be read or parsed
-    (the build then reports why, in BuildKit's words)."""
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")
-        return parse_dockerfile(text).declared_args()
-    except (OSError, DockerfileSyntaxError):
-        return None
-
-
-def undeclared_build_args(dockerfile: Path, build_args: Mapping[str, str]) -> list[str]:
-    """Configured build arguments that no ARG line declares (BuildKit would ignore them)."""
-    declared = declared_args(dockerfile) if build_args else None
-    if declared is None:
-        return []
-    return sorted(
-        name
-        for name in build_args
-        if name not in declared and name not in PREDEFINED_ARGS and not name.startswith("BUILDKIT_")
     )

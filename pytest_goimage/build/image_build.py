@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from ..engine.connection import LABEL_PREFIX, LABEL_PROJECT
 from ..errors import EngineError
 from ..gofacts.secrets_scan import secret_redactor
+from .build_args import declared_args, undeclared_build_args
 from .buildx import build_with_buildx, chosen_builder
-from .diagnose import declared_args, diagnose, undeclared_build_args
+from .diagnose import explain
 from .engine_build import BuildRequest, build_image
+from .failed_build import read_failed_build
 
 if TYPE_CHECKING:
     from ..config import ImageConfig
@@ -121,14 +123,16 @@ def build_one(
     with open(ledger, "a", encoding="utf-8") as lines:
         lines.write(f"{image.dockerfile}\t{owner}\t{result.image_id if result else '-'}\n")
     if result is None:
-        diagnosis = diagnose(
-            trace,
-            dockerfile=image.dockerfile_path,
-            dockerfile_label=image.dockerfile,
-            context=image.context_path,
-            context_label=image.context,
-            log_path=log_path,
-            build_args=image.build_args,
+        diagnosis = explain(
+            read_failed_build(
+                trace,
+                dockerfile=image.dockerfile_path,
+                dockerfile_label=image.dockerfile,
+                context=image.context_path,
+                context_label=image.context,
+                log_path=log_path,
+                build_args=image.build_args,
+            )
         )
         progress(image.dockerfile, f"build FAILED ({diagnosis.cause})", False)
         return BuildOutcome(error=redact(diagnosis.message), cause=diagnosis.cause)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import time
 
 from ..config import ImageConfig
-from ..engine.listeners import unknown_port_hint
-from ..engine.poll import wait_until
-from ..engine.running_service import RunningService
-from ..engine.service import HealthProbe, ServiceContainer
+from ..engine.health import health_verdict
 from ..session import GoImageSession
 from .base import CheckFailed, require_go_binary
 
@@ -16,65 +13,8 @@ from .base import CheckFailed, require_go_binary
 def run(session: GoImageSession, image: ImageConfig) -> str:
     require_go_binary(session, image)
     running = session.service(image)
-    reason, probe = _health(running, image)
+    reason, probe = health_verdict(running, image)
     if reason:
         raise CheckFailed(reason)
     seconds = time.monotonic() - running.container.started_at
     return f"GET {image.health_path} -> {probe.status}, {seconds:.1f} s after the service started"
-
-
-def unhealthy_reason(running: RunningService, image: ImageConfig) -> str | None:
-    """None once health_path answered 2xx within startup_timeout (counted from the start);
-    else why not, with the hint and the service's last log lines. The `health` check and the
-    `goimage_service` fixture both wait here, so both say the same."""
-    return _health(running, image)[0]
-
-
-def _health(running: RunningService, image: ImageConfig) -> tuple[str | None, HealthProbe]:
-    """`unhealthy_reason`, and the health endpoint's last answer."""
-    container = running.container
-    if running.port_error:
-        reason = running.port_error + _listening_ports_hint(container, image)
-        return reason, HealthProbe(error=running.port_error)
-    spent = time.monotonic() - container.started_at
-    healthy, probe = container.poll_health(
-        image.health_path, max(0.0, image.startup_timeout - spent)
-    )
-    if healthy:
-        return None, probe
-    # Read once: whether the port was still mapped when the container died is a race with
-    # the engine, so an exited container is reported without an address.
-    exited = container.exited()
-    if exited:
-        why = container.exit_summary()
-    else:
-        why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
-        why += running.health_hint(probe).rstrip(".")
-        refused = container.credentials_hint()
-        if refused:
-            why += "." + refused.rstrip(".")
-    if exited:
-        where = ""
-    elif container.host_port:
-        where = f" ({container.url}{image.health_path})"
-    else:
-        where = " (never published)"
-    return (
-        f"{image.dockerfile}: GET {image.health_path} on container port {container.port}{where} never "
-        f"answered 2xx: {why}.{running.minio.stopped_note()}\n{container.last_logs()}"
-    ), probe
-
-
-def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> str:
-    """Which port the service opened, where its sockets can be read: the `port` to set. Waits
-    for the service to listen (bounded by startup_timeout) only on this failure path."""
-    found: list[tuple[str, int]] = []
-
-    def listening() -> bool:
-        found[:] = container.listeners() or []
-        return bool(found)
-
-    spent = time.monotonic() - container.started_at
-    limit = min(5.0, max(0.0, image.startup_timeout - spent))
-    wait_until(listening, limit, give_up=container.exited)
-    return unknown_port_hint(found)

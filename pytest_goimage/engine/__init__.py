@@ -1,2 +1,2 @@
 """The Docker engine: connection, labels and sweeps, containers, image reading, MinIO, the
-service, run folders, locks and polling."""
+service and its health, run folders, locks and polling."""

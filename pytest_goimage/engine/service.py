@@ -11,8 +11,8 @@ from typing import Any
 import docker.errors
 import requests
 
-from ..build.diagnose import DISK_FULL
 from ..errors import GoImageError
+from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from .container import ContainerOwner, EngineContainer

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..checks import check_names
-from ..checks.size import baseline_size
 from ..config import GoImageConfig
 from ..errors import GoImageError
+from .baseline import baseline_size
 from .json_report import build_report, write_report
 from .markdown import markdown_summary
 from .records import (
@@ -35,17 +34,25 @@ from .terminal import summary_lines
 class ResultsReporter:
     """Registered on the controller only: records every check's report and writes the results.
 
-    `named`: checks were named on the command line, so the others read as not named rather
-    than deselected."""
+    `checks`: the built-in checks' names, in report order. `named`: checks were named on the
+    command line, so the others read as not named rather than deselected."""
 
-    def __init__(self, config: pytest.Config, goconfig: GoImageConfig, *, named: bool) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        goconfig: GoImageConfig,
+        *,
+        checks: Sequence[str],
+        named: bool,
+    ) -> None:
         self.config = config
+        self.checks = list(checks)
         self.results = RunResults(goconfig)
         self.left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
         # Every built-in check's node id: what makes an id from an xdist worker a check.
         self.check_ids = frozenset(
-            f"{image.dockerfile}::{check}" for image in goconfig.images for check in check_names()
+            f"{image.dockerfile}::{check}" for image in goconfig.images for check in self.checks
         )
         self.failed_tests: list[str] = []  # the team's own tests that failed
         self._records: list[ImageRecord] | None = None  # see records()
@@ -69,7 +76,7 @@ class ResultsReporter:
         """The run's records, built once at the end of the session (every check has reported
         by then): unrun checks accounted for, baseline sizes read back from their files."""
         if self._records is None:
-            self.results.account_for_unrun(self.selected, check_names(), self.left_out)
+            self.results.account_for_unrun(self.selected, self.checks, self.left_out)
             self._records = self.results.records()
             for record in self._records:
                 with contextlib.suppress(GoImageError, OSError):

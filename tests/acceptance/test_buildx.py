@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.build.buildx import parse_plain_progress
-from pytest_goimage.build.diagnose import diagnose
+from pytest_goimage.build.diagnose import explain
+from pytest_goimage.build.failed_build import read_failed_build
 
 BUILDX_MODULE = "github.com/docker/buildx/cmd/buildx@v0.19.3"
 
@@ -80,13 +81,15 @@ def test_plain_progress_of_a_real_failed_build(tmp_path: Path) -> None:
     assert failed is not None and failed.name.startswith("[3/3] RUN echo")
     assert "exit code: 1" in trace.error
     assert "main.go:3:1: syntax error" in trace.output(failed.digest)
-    message = diagnose(
-        trace,
-        dockerfile=tmp_path / "Dockerfile",
-        dockerfile_label="Dockerfile",
-        context=tmp_path,
-        context_label=".",
-        log_path=None,
+    message = explain(
+        read_failed_build(
+            trace,
+            dockerfile=tmp_path / "Dockerfile",
+            dockerfile_label="Dockerfile",
+            context=tmp_path,
+            context_label=".",
+            log_path=None,
+        )
     ).message
     assert message.startswith("Dockerfile:3: the build failed in step `RUN echo")
     assert "main.go:3:1: syntax error: unexpected }" in message

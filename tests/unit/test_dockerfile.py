@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.build.diagnose import undeclared_build_args
+from pytest_goimage.build.build_args import undeclared_build_args
 from pytest_goimage.errors import DockerfileSyntaxError
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile, parser_directives
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_goimage.build.diagnose import undeclared_build_args
+from pytest_goimage.build.build_args import undeclared_build_args
 from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod

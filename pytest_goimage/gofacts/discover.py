@@ -1,9 +1,11 @@
-"""Find the Dockerfiles of a project the way teams name them."""
+"""Walk a project the way discovery does (vendored, test-data and hidden folders skipped) and
+find its Dockerfiles the way teams name them."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 SKIPPED_DIRS = frozenset({".git", "vendor", "node_modules", "testdata"})
@@ -38,11 +40,18 @@ def is_dockerfile_name(name: str) -> bool:
 def discover_dockerfiles(project: Path) -> list[str]:
     """Dockerfile paths below `project`, relative to it, in a stable order (top level first)."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(project):
+    for folder, filenames in project_folders(project):
+        for name in sorted(filenames):
+            if is_dockerfile_name(name):
+                found.append((folder / name).relative_to(project).as_posix())
+    return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+def project_folders(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """`root` and the folders below it, each with its file names, in sorted order; never
+    inside vendored or test-data trees, nor hidden folders."""
+    for dirpath, dirnames, filenames in os.walk(root):
         # Prune in place so os.walk never descends into vendored or test-data trees, nor into
         # hidden folders (.devcontainer, .github): their Dockerfiles are tooling, not images.
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if is_dockerfile_name(name):
-                found.append(Path(dirpath, name).relative_to(project).as_posix())
-    return sorted(found, key=lambda p: (p.count("/"), p))
+        yield Path(dirpath), filenames
