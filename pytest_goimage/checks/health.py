@@ -9,8 +9,9 @@ from ..engine.listeners import unknown_port_hint
 from ..engine.poll import wait_until
 from ..engine.running_service import RunningService
 from ..engine.service import HealthProbe, ServiceContainer
+from ..errors import CheckFailed
 from ..session import GoImageSession
-from .base import CheckFailed, require_go_binary
+from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

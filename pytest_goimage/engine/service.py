@@ -12,7 +12,7 @@ import docker.errors
 import requests
 
 from ..build.diagnose import DISK_FULL
-from ..errors import GoImageError
+from ..errors import ServiceError
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from .container import ContainerOwner, EngineContainer
@@ -38,10 +38,6 @@ _PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
 def refuses_credentials(logs: str) -> bool:
     """Whether a service's log shows MinIO answering 403 to it (see _CREDENTIALS_REFUSED)."""
     return _CREDENTIALS_REFUSED.search(logs) is not None
-
-
-class ServiceError(GoImageError):
-    """The service container could not be started or configured."""
 
 
 # runc's words for an entrypoint that is not in the image at all.
