@@ -44,7 +44,7 @@ def refuses_credentials(logs: str) -> bool:
 _NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or directory')
 
 
-def _exec_form(program: str) -> str:
+def exec_form(program: str) -> str:
     """`/app --config x` -> `["/app", "--config", "x"]` (a leading `exec` dropped)."""
     words = shell_words(program)
     if words[:1] == ["exec"]:
@@ -69,7 +69,7 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
         return (
             f". Its {instruction} is in shell form (`{instruction} {program}` runs "
             f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
-            f"`{instruction} {_exec_form(program)}`"
+            f"`{instruction} {exec_form(program)}`"
         )
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "

@@ -14,7 +14,6 @@ from pytest_goimage.build.diagnose import RULES, Diagnosis, _syntax_directive, e
 from pytest_goimage.build.engine_build import BuildTrace
 from pytest_goimage.build.failed_build import FailedBuild, read_failed_build
 from pytest_goimage.build.failed_build import go_lines as _go_lines
-from pytest_goimage.engine.service import _exec_form
 from pytest_goimage.errors import BuildFailed
 
 
@@ -46,13 +45,6 @@ def test_syntax_directive_only_in_the_leading_directive_lines() -> None:
     # After a plain comment or a blank line BuildKit reads no more directives.
     assert _syntax_directive("# build me\n# syntax=a/b:1\nFROM x\n") is None
     assert _syntax_directive("\n# syntax=a/b:1\nFROM x\n") is None
-
-
-def test_exec_form_keeps_the_arguments() -> None:
-    assert _exec_form("/app --config /etc/app.yaml") == '["/app", "--config", "/etc/app.yaml"]'
-    assert _exec_form("exec /app serve") == '["/app", "serve"]'
-    assert _exec_form("/app 'two words'") == '["/app", "two words"]'
-    assert _exec_form("/app 'unbalanced") == '["/app", "\'unbalanced"]'
 
 
 def test_go_mod_errors_are_kept_with_or_without_a_column() -> None:

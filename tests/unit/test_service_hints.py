@@ -1,10 +1,11 @@
-"""What a service's log says about MinIO refusing its credentials (no engine)."""
+"""The service's hints on text alone: MinIO refusing its credentials in a log, and the exec
+form that replaces a shell-form entrypoint (no engine)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.engine.service import refuses_credentials
+from pytest_goimage.engine.service import exec_form, refuses_credentials
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,10 @@ def test_minio_403_wordings_in_a_service_log(line: str, refused: bool) -> None:
     assert refuses_credentials(f"2026/01/01 00:00:00 storage not ready (attempt 1): {line}") is (
         refused
     )
+
+
+def test_exec_form_keeps_the_arguments() -> None:
+    assert exec_form("/app --config /etc/app.yaml") == '["/app", "--config", "/etc/app.yaml"]'
+    assert exec_form("exec /app serve") == '["/app", "serve"]'
+    assert exec_form("/app 'two words'") == '["/app", "two words"]'
+    assert exec_form("/app 'unbalanced") == '["/app", "\'unbalanced"]'
