@@ -12,6 +12,7 @@ import docker.errors
 import requests
 
 from ..build.diagnose import DISK_FULL
+from ..config_keys import BUCKET_PLACEHOLDER, PLACEHOLDERS
 from ..errors import ServiceError
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
@@ -32,7 +33,7 @@ CREDENTIALS_ADVICE = (
     "Pass {minio.access_key} and {minio.secret_key} in [tool.goimage.env] to the variables "
     "the service reads"
 )
-_PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\}")
 
 
 def refuses_credentials(logs: str) -> bool:
@@ -81,7 +82,7 @@ def expand_env(env: dict[str, str], minio: MinioServer, bucket: str | None) -> d
     """Fill `{minio.*}` and `{bucket}` placeholders; an unknown one is a clear error."""
     values = minio.placeholders()
     if bucket is not None:
-        values["bucket"] = bucket
+        values[BUCKET_PLACEHOLDER] = bucket
     result: dict[str, str] = {}
     for name, template in env.items():
 
