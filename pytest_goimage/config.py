@@ -36,7 +36,7 @@ DEFAULT_STARTUP_TIMEOUT = "30s"
 DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
 
 # Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
-_IMAGE_KEYS = frozenset(
+IMAGE_KEYS = frozenset(
     {
         "context",
         "build_args",
@@ -59,7 +59,7 @@ _IMAGE_KEYS = frozenset(
 )
 # Workflows belong to the repository, not to one image: these are top-level only.
 _GO_VERSION_KEYS = {"go_version_policy", "go_version_ignore"}
-_TOP_KEYS = _IMAGE_KEYS | {"project", "dockerfiles", "image"} | _GO_VERSION_KEYS
+TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image"} | _GO_VERSION_KEYS
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     where = "[tool.goimage]"
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [tool.goimage] must be a table.")
-    reject_unknown(table, _TOP_KEYS, where, source)
+    reject_unknown(table, TOP_KEYS, where, source)
 
     project_rel = typed(table, "project", str, ".", where, source)
     project = (rootdir / project_rel).resolve()
@@ -187,7 +187,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     first_entry: dict[str, int] = {}
     for index, entry in enumerate(overrides_raw):
         entry_where = f"[[tool.goimage.image]] #{index + 1}"
-        reject_unknown(entry, _IMAGE_KEYS | {"dockerfile"}, entry_where, source)
+        reject_unknown(entry, IMAGE_KEYS | {"dockerfile"}, entry_where, source)
         dockerfile = entry.get("dockerfile")
         if not isinstance(dockerfile, str) or not dockerfile:
             raise ConfigError(

@@ -81,7 +81,10 @@ def parsed(
         raise ConfigError(f"{src}: {where} key {key!r}: {exc}.") from None
 
 
-# What `{...}` in [tool.goimage.env] may name (see MinioServer.placeholders and `bucket`).
+# What `{...}` in [tool.goimage.env] may name: the one list that validation and expansion
+# (engine/service.py, MinioServer.placeholders) both build on.
+MINIO_PREFIX = "minio."
+BUCKET_PLACEHOLDER = "bucket"
 PLACEHOLDERS = (
     "minio.url",
     "minio.endpoint",
@@ -89,7 +92,7 @@ PLACEHOLDERS = (
     "minio.port",
     "minio.access_key",
     "minio.secret_key",
-    "bucket",
+    BUCKET_PLACEHOLDER,
 )
 # Dotted words in braces look like placeholders; others (`{"a": 1}`) are left alone.
 _PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+(?:\.[A-Za-z_]+)?)\}")
@@ -101,7 +104,7 @@ def env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str
     env = string_table(values, "env", where, src)
     for name, value in env.items():
         for key in _PLACEHOLDER_LIKE.findall(value):
-            if key == "bucket" and values.get("bucket") is None:
+            if key == BUCKET_PLACEHOLDER and values.get("bucket") is None:
                 raise ConfigError(
                     f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
                     "`bucket` (the bucket the service must create) or write the name out."

@@ -46,3 +46,39 @@ class BuildFailed(GoImageError):
 
 class MinioError(GoImageError):
     """No MinIO image could be found or built, or the server never became ready."""
+
+
+class BinaryError(GoImageError):
+    """The Go binary cannot be found or read in the image."""
+
+
+class NotElfError(GoImageError):
+    """The bytes do not start with the ELF magic number."""
+
+
+class CorruptBinaryError(GoImageError):
+    """The bytes claim to be an ELF file (or hold Go build info) but are truncated or garbled."""
+
+
+class GoModError(GoImageError):
+    """go.mod is malformed or has no `go` line; the message names the file (and line)."""
+
+
+class WorkflowError(GoImageError):
+    """A GitHub Actions workflow is not valid YAML or not a mapping; names the file and line."""
+
+
+class ServiceError(GoImageError):
+    """The service container could not be started or configured."""
+
+
+class CheckFailed(GoImageError):
+    """The check ran and found a problem; the message says what and what to do."""
+
+
+class CheckSkipped(Exception):
+    """The check does not apply here; the message says why (a skip, so not a GoImageError)."""
+
+
+class SelectionError(ValueError):
+    """An argument names a configured Dockerfile but no check of it."""

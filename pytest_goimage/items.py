@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from .checks import CHECKS, SERVICE_CHECKS, Check
-from .checks.base import CheckFailed, CheckSkipped
 from .config import GoImageConfig, ImageConfig
 from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
-from .errors import EngineError, GoImageError
+from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
 from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE
 from .run import goimage_session
 

@@ -21,7 +21,7 @@ from .engine.image import BuiltImage
 from .engine.minio_server import MinioServer
 from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .engine.running_service import RunningService
-from .errors import ConfigError, GoImageError
+from .errors import ConfigError, GoImageError, SelectionError
 from .items import GoImageCheckItem, check_items, runtime_of
 from .report.header import defaults_note
 from .report.reporter import ResultsReporter, remove_report
@@ -36,7 +36,7 @@ from .run import (
     goimage_session,
     is_worker,
 )
-from .selection import SelectionError, take_check_args
+from .selection import take_check_args
 
 # Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
 SELECTED_KEY = pytest.StashKey[frozenset[str]]()

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ImageConfig
-
-
-class SelectionError(ValueError):
-    """An argument names a configured Dockerfile but no check of it."""
+from .errors import SelectionError
 
 
 @dataclass(frozen=True)

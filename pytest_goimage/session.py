@@ -27,13 +27,13 @@ from .engine.connection import (
     remove_stale_resources,
 )
 from .engine.container import create_network, remove_network
-from .engine.image import BinaryError, BuiltImage, load_image
+from .engine.image import BuiltImage, load_image
 from .engine.locks import file_lock
 from .engine.minio_server import MinioServer
 from .engine.outside_errors import CLEANUP_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService, require_local_engine
-from .errors import BuildFailed, EngineError, GoImageError
+from .errors import BinaryError, BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
 
 

@@ -69,6 +69,18 @@ def shared_dir(result: pytest.RunResult) -> Path:
     return Path(match.group(1))
 
 
+def outcomes(result: pytest.RunResult, *, short: bool = False) -> dict[str, str]:
+    """node id -> PASSED/FAILED/SKIPPED/ERROR from a -rA run's short summary and -v lines;
+    `short` keys by what follows the file (`Dockerfile::static` -> `static`)."""
+    found: dict[str, str] = {}
+    for line in result.stdout.lines:
+        match = re.match(r"^(\S+::[\w-]+) (PASSED|FAILED|SKIPPED|ERROR)", line)
+        if match:
+            node = match.group(1).split("::", 1)[1] if short else match.group(1)
+            found[node] = match.group(2)
+    return found
+
+
 def image_tags(client: docker.DockerClient) -> list[str]:
     """Every tag on the engine, in one call: docker-py's images.list() inspects each image,
     which fails when another test removes one in between."""

@@ -257,7 +257,7 @@ def _builder_line(parsed: Dockerfile, line: int | None) -> int | None:
     return None
 
 
-def _syntax_directive(text: str) -> tuple[int, str] | None:
+def syntax_directive(text: str) -> tuple[int, str] | None:
     """(line, image) of a `# syntax=` parser directive, or None."""
     for number, name, value in parser_directives(text):
         if name == "syntax":
@@ -274,7 +274,7 @@ def _base_image_error(
         error,
     ):
         return None
-    directive = _syntax_directive(text)
+    directive = syntax_directive(text)
     if directive and ("frontend gateway" in error or _mentions_image(error, directive[1])):
         line, frontend = directive
         return line, (

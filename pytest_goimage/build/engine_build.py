@@ -47,9 +47,6 @@ class BuildTrace:
     image_id: str = ""
     announced: set[str] = field(default_factory=set)  # vertex digests shown as progress
 
-    def ordered_steps(self) -> list[Vertex]:
-        return list(self.vertexes.values())
-
     def output(self, digest: str) -> str:
         return b"".join(self.logs.get(digest, [])).decode("utf-8", "replace")
 

@@ -1,5 +1,5 @@
-"""What a check raises, and what checks share: the built image every image check starts
-with, and the project's Go version pins (go-version and static both compare them)."""
+"""What checks share: the built image every image check starts with, and the project's Go
+version pins (go-version and static both compare them)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,10 @@ from collections.abc import Iterable
 
 from ..config import GoImageConfig, ImageConfig
 from ..engine.image import BuiltImage
-from ..errors import BuildFailed, GoImageError
+from ..errors import BuildFailed, CheckSkipped
 from ..gofacts.project_pins import project_pins
 from ..gofacts.versions import Pin
 from ..session import GoImageSession
-
-
-class CheckFailed(GoImageError):
-    """The check ran and found a problem; the message says what and what to do."""
-
-
-class CheckSkipped(Exception):
-    """The check does not apply here; the message says why."""
 
 
 def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:

@@ -9,8 +9,9 @@ from ..config import ImageConfig
 from ..engine.connection import short_reason
 from ..engine.outside_errors import OUTSIDE_ERRORS
 from ..engine.poll import backoff
+from ..errors import CheckFailed, CheckSkipped
 from ..session import GoImageSession
-from .base import CheckFailed, CheckSkipped, require_go_binary
+from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

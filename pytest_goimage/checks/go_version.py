@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ..config import ImageConfig
-from ..errors import GoImageError
+from ..errors import CheckFailed, GoImageError
 from ..gofacts.versions import (
     SOURCE_BINARY,
     SOURCE_SETUP_GO,
@@ -20,7 +20,7 @@ from ..gofacts.versions import (
     unpinned,
 )
 from ..session import GoImageSession
-from .base import CheckFailed, config_pins
+from .base import config_pins
 
 
 class UnpinnedGoVersionWarning(UserWarning):

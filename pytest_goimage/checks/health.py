@@ -6,8 +6,9 @@ import time
 
 from ..config import ImageConfig
 from ..engine.health import health_verdict
+from ..errors import CheckFailed
 from ..session import GoImageSession
-from .base import CheckFailed, require_go_binary
+from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tarfile
 
 from ..config import ImageConfig
+from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.layers import final_files
 from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
@@ -15,7 +16,7 @@ from ..gofacts.secrets_scan import (
     history_findings,
 )
 from ..session import GoImageSession
-from .base import CheckFailed, CheckSkipped, require_image
+from .base import require_image
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

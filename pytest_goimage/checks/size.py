@@ -8,12 +8,13 @@ import docker.errors
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
+from ..errors import CheckFailed
 from ..gofacts.layers import wasted
 from ..gofacts.secrets_scan import secret_redactor
 from ..gofacts.units import format_size
 from ..report.baseline import baseline_size, update_baseline
 from ..session import GoImageSession
-from .base import CheckFailed, require_image
+from .base import require_image
 
 TOP_LAYERS = 3
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import ImageConfig
-from ..errors import GoImageError
+from ..errors import CheckFailed, GoImageError
 from ..gofacts.versions import (
     SOURCE_DOCKERFILE,
     SOURCE_TOOLCHAIN,
@@ -13,7 +13,7 @@ from ..gofacts.versions import (
     required_version,
 )
 from ..session import GoImageSession
-from .base import CheckFailed, config_pins, require_go_binary
+from .base import config_pins, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:

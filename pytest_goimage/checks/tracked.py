@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..build.tracking import NotARepository, untracked_inputs
 from ..config import ImageConfig
+from ..errors import CheckFailed, CheckSkipped
 from ..session import GoImageSession
-from .base import CheckFailed, CheckSkipped
 
 MAX_LISTED = 15
 

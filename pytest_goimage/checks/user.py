@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
+from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
 from ..session import GoImageSession
-from .base import CheckFailed, CheckSkipped, require_image
+from .base import require_image
 
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _NOBODY = 65534  # the kernel's overflow id: owns nothing, so no service's user

@@ -12,17 +12,13 @@ from typing import Any
 
 import docker.errors
 
-from ..errors import GoImageError
+from ..errors import BinaryError, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
 from ..gofacts.executable import ElfFacts, inspect_elf
 from ..gofacts.layers import layer_files
 from . import overlay
 from .connection import resource_labels
-
-
-class BinaryError(GoImageError):
-    """The Go binary cannot be found or read in the image."""
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,14 @@ def listening(pid: int, container_id: str) -> list[tuple[str, int]] | None:
         for table in ("tcp", "tcp6"):
             path = proc / "net" / table
             if path.exists():
-                found.update(_listeners(path.read_text()))
+                found.update(listeners_in(path.read_text()))
         return sorted(found)
     except (OSError, ValueError):
         return None
 
 
-def _listeners(table: str) -> list[tuple[str, int]]:
+def listeners_in(table: str) -> list[tuple[str, int]]:
+    """(address, port) pairs in LISTEN state in a /proc/net/tcp or tcp6 table's text."""
     rows = []
     for line in table.splitlines()[1:]:
         fields = line.split()

@@ -7,12 +7,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import docker.errors
 import requests
 import urllib3
 from minio import Minio
 from minio.error import MinioException
 
+from ..config_keys import MINIO_PREFIX, PLACEHOLDERS
 from ..errors import MinioError
 from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
@@ -104,9 +104,8 @@ class MinioServer(ContainerOwner):
 
     def _failed(self, otherwise: str, when: str = "") -> MinioError:
         """Say why it failed: that it exited (with its code, and `when`) if it did, else
-        `otherwise`; what a MinIO image must do; its last log lines. Reads the state last
-        loaded (`_check_port` and the readiness poll reload it)."""
-        state = (self.container.attrs.get("State") or {}) if self.container else {}
+        `otherwise`; what a MinIO image must do; its last log lines."""
+        state = self._box.state() if self._box is not None else {}
         why = (
             f"exited with code {state.get('ExitCode')}{when}"
             if state.get("Status") in ("exited", "dead")
@@ -207,13 +206,11 @@ class MinioServer(ContainerOwner):
 
     def stopped_note(self) -> str:
         """A sentence when this MinIO died under the service, else "": a failure may follow from it."""
-        if self.container is None:
+        if self._box is None or self.container is None:
             return ""
-        try:
-            self.container.reload()
-        except docker.errors.NotFound:
+        state = self._box.state()
+        if state.get("Status") == "removed":
             return " Its MinIO was removed from outside during the run."
-        state = self.container.attrs.get("State") or {}
         if state.get("Running"):
             return ""
         oom = ", killed for lack of memory" if state.get("OOMKilled") else ""
@@ -226,12 +223,19 @@ class MinioServer(ContainerOwner):
         )
 
     def placeholders(self) -> dict[str, str]:
-        """Values for `{minio.*}` in `[tool.goimage.env]`, as a container on the network sees them."""
+        """Values for `{minio.*}` in `[tool.goimage.env]`, as a container on the network sees them.
+
+        The names come from config_keys.PLACEHOLDERS; a name with no value here fails at once."""
+        values = {
+            "url": self.internal_url,
+            "endpoint": self.internal_endpoint,
+            "host": self.internal_host,
+            "port": "9000",
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+        }
         return {
-            "minio.url": self.internal_url,
-            "minio.endpoint": self.internal_endpoint,
-            "minio.host": self.internal_host,
-            "minio.port": "9000",
-            "minio.access_key": self.access_key,
-            "minio.secret_key": self.secret_key,
+            name: values[name.removeprefix(MINIO_PREFIX)]
+            for name in PLACEHOLDERS
+            if name.startswith(MINIO_PREFIX)
         }

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ServiceError
 from .connection import engine_address, engine_host, runs_here
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .service import (
     HealthProbe,
     ServiceContainer,
-    ServiceError,
     container_port,
     expand_env,
     health_hint,

@@ -11,7 +11,8 @@ from typing import Any
 import docker.errors
 import requests
 
-from ..errors import GoImageError
+from ..config_keys import BUCKET_PLACEHOLDER, PLACEHOLDERS
+from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
@@ -32,7 +33,7 @@ CREDENTIALS_ADVICE = (
     "Pass {minio.access_key} and {minio.secret_key} in [tool.goimage.env] to the variables "
     "the service reads"
 )
-_PLACEHOLDER = re.compile(r"\{(minio\.[a-z_]+|bucket)\}")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\}")
 
 
 def refuses_credentials(logs: str) -> bool:
@@ -40,15 +41,11 @@ def refuses_credentials(logs: str) -> bool:
     return _CREDENTIALS_REFUSED.search(logs) is not None
 
 
-class ServiceError(GoImageError):
-    """The service container could not be started or configured."""
-
-
 # runc's words for an entrypoint that is not in the image at all.
 _NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or directory')
 
 
-def _exec_form(program: str) -> str:
+def exec_form(program: str) -> str:
     """`/app --config x` -> `["/app", "--config", "x"]` (a leading `exec` dropped)."""
     words = shell_words(program)
     if words[:1] == ["exec"]:
@@ -73,7 +70,7 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
         return (
             f". Its {instruction} is in shell form (`{instruction} {program}` runs "
             f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
-            f"`{instruction} {_exec_form(program)}`"
+            f"`{instruction} {exec_form(program)}`"
         )
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
@@ -85,7 +82,7 @@ def expand_env(env: dict[str, str], minio: MinioServer, bucket: str | None) -> d
     """Fill `{minio.*}` and `{bucket}` placeholders; an unknown one is a clear error."""
     values = minio.placeholders()
     if bucket is not None:
-        values["bucket"] = bucket
+        values[BUCKET_PLACEHOLDER] = bucket
     result: dict[str, str] = {}
     for name, template in env.items():
 

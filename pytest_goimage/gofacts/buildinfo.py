@@ -10,7 +10,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from .elf import PF_W, PF_X, CorruptBinaryError, ElfHeaders, Segment, load_elf
+from ..errors import CorruptBinaryError
+from .elf import PF_W, PF_X, ElfHeaders, Segment, load_elf
 from .goquote import (
     QuoteError,
     decode,

@@ -19,7 +19,6 @@ from ..errors import DockerfileSyntaxError
 # the first line that is not one, or names a directive BuildKit does not know, ends the block.
 _DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
-HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 
 
 @dataclass(frozen=True)

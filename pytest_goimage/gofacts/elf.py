@@ -2,7 +2,7 @@
 tags, and the GOARCH its machine field names.
 
 pyelftools is lazy and raises many exception types on bad input, so every pyelftools call
-happens in ``load_elf``; callers get ``ElfHeaders`` or one of this module's two errors.
+happens in ``load_elf``; callers get ``ElfHeaders``, NotElfError or CorruptBinaryError.
 """
 
 from __future__ import annotations
@@ -16,28 +16,18 @@ from elftools.construct import ConstructError
 from elftools.elf.dynamic import DynamicSegment
 from elftools.elf.elffile import ELFFile
 
-from ..errors import GoImageError
+from ..errors import CorruptBinaryError, NotElfError
 
 __all__ = [
     "DF_1_PIE",
     "PF_W",
     "PF_X",
-    "CorruptBinaryError",
     "ElfHeaders",
-    "NotElfError",
     "Section",
     "Segment",
     "goarch",
     "load_elf",
 ]
-
-
-class NotElfError(GoImageError):
-    """The bytes do not start with the ELF magic number."""
-
-
-class CorruptBinaryError(GoImageError):
-    """The bytes claim to be an ELF file (or hold Go build info) but are truncated or garbled."""
 
 
 class Segment(NamedTuple):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import GoModError
 from .versions import (
     SOURCE_GO,
     SOURCE_TOOLCHAIN,
-    GoModError,
     Pin,
     parse_go_version,
     read_text,

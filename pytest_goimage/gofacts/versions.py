@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GoImageError
+from ..errors import GoImageError, GoModError
 
 SOURCE_GO = "go.mod go"
 SOURCE_TOOLCHAIN = "go.mod toolchain"
@@ -35,14 +35,6 @@ _VERSION_RE = re.compile(
     r"(?:go)?(?P<major>\d+)(?:\.(?P<minor>\d+)(?:\.(?P<patch>\d+)|(?P<pre>rc|beta)(?P<num>\d+))?)?",
     re.ASCII,
 )
-
-
-class GoModError(GoImageError):
-    """go.mod is malformed or has no `go` line; the message names the file (and line)."""
-
-
-class WorkflowError(GoImageError):
-    """A GitHub Actions workflow is not valid YAML or not a mapping; names the file and line."""
 
 
 @dataclass(frozen=True)

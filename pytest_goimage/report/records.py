@@ -1,6 +1,6 @@
 """The run's results as data: one vocabulary of outcomes, an image's facts, each check's record.
 
-The renderers (json_report, terminal, markdown, junit) are pure functions over these records.
+The renderers (json_report, terminal, markdown) are pure functions over these records.
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.config import PLACEHOLDERS, load_config
-from pytest_goimage.engine.minio_server import MinioServer
+from pytest_goimage.config import load_config
 from pytest_goimage.errors import ConfigError
 
 GO_MOD = "module example.com/svc\n\ngo 1.26.0\n"
@@ -272,14 +271,6 @@ def test_discovery_and_overrides(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
-
-
-def test_validated_placeholders_are_the_ones_a_service_gets() -> None:
-    """Config validation and expansion name the same placeholders: none accepted and then
-    undefined at service start, none usable but rejected as unknown."""
-    for network in ("goimage-net", None):
-        offered = MinioServer(image="minio", run_id="r", network=network).placeholders()
-        assert sorted([*offered, "bucket"]) == sorted(PLACEHOLDERS)
 
 
 def _escaped(text: str) -> str:

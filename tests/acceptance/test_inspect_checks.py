@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import go_app
+from tests.conftest import go_app, outcomes
 
 # These tests are about inspection; bucket and health have their own tests.
 NOT_RUNTIME = "go-version or tracked or build or static or size"
@@ -20,16 +20,6 @@ BACKEND_ONLY = """
 [tool.goimage]
 dockerfiles = ["backend/Dockerfile"]
 """
-
-
-def outcomes(result: pytest.RunResult) -> dict[str, str]:
-    """node id -> PASSED/FAILED/SKIPPED from a -rA run's short summary and -v lines."""
-    found: dict[str, str] = {}
-    for line in result.stdout.lines:
-        match = re.match(r"^(\S+::[\w-]+) (PASSED|FAILED|SKIPPED|ERROR)", line)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 def test_example_passes_every_inspection(

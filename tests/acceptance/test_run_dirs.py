@@ -20,42 +20,10 @@ import pytest
 from pytest_goimage.engine.connection import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
 from pytest_goimage.engine.run_dirs import (
     OWNER_FILE,
-    RunsBase,
-    close_run_dir,
-    prune_run_dirs,
     remove_abandoned_images,
-    runs_base,
 )
 from tests.conftest import image_tags
-
-UID = os.getuid()
-OTHER_UID = 65534  # nobody
-needs_root = pytest.mark.skipif(UID != 0, reason="giving a folder to another user needs root")
-
-
-def _run_dir(base: Path, name: str, age_seconds: float) -> Path:
-    folder = base / name
-    folder.mkdir()
-    (folder / "backend-dockerfile-fed51f.build.log").write_text("#1 [internal] load\n")
-    stamp = time.time() - age_seconds
-    os.utime(folder, (stamp, stamp))
-    return folder
-
-
-def test_old_folders_beyond_the_newest_go(tmp_path: Path) -> None:
-    old = [_run_dir(tmp_path, f"old{i:02}", 3 * 86400 + i) for i in range(40)]
-    young = [_run_dir(tmp_path, f"young{i}", 60) for i in range(5)]
-    removed = prune_run_dirs(tmp_path, keep=30)
-    # 45 folders, the newest 30 stay: the 5 young ones and the 25 least old.
-    assert sorted(removed) == sorted(old[25:])
-    assert all(folder.exists() for folder in young + old[:25])
-
-
-def test_young_folders_stay_even_beyond_keep(tmp_path: Path) -> None:
-    """A run still going (or a log being read) is never pulled away, however many runs ran."""
-    folders = [_run_dir(tmp_path, f"run{i:02}", 1800 + i) for i in range(40)]
-    assert prune_run_dirs(tmp_path, keep=30) == []
-    assert all(folder.exists() for folder in folders)
+from tests.unit.test_run_dirs import OTHER_UID, UID, UNTRUSTED, another_users, needs_root, run_dir
 
 
 def test_plugin_prunes_at_the_start_of_a_run(
@@ -63,7 +31,7 @@ def test_plugin_prunes_at_the_start_of_a_run(
 ) -> None:
     base = pytester.path / "tmp"
     (base / "pytest-goimage").mkdir(parents=True)
-    old = [_run_dir(base / "pytest-goimage", f"old{i:02}", 7 * 86400) for i in range(35)]
+    old = [run_dir(base / "pytest-goimage", f"old{i:02}", 7 * 86400) for i in range(35)]
     monkeypatch.setenv("TMPDIR", str(base))
     (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
     (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
@@ -92,18 +60,6 @@ def test_a_run_without_goimage_makes_no_folder_and_says_how(
     assert list(base.iterdir()) == []
 
 
-def test_a_killed_runs_folder_stays_until_its_images_are_removed(tmp_path: Path) -> None:
-    """Its build records list the tags a later run must remove, so pruning waits for that."""
-    killed = _run_dir(tmp_path, "killed", 7 * 86400)
-    (killed / OWNER_FILE).write_text('{"io.github.pytest-goimage.pid": "1"}')
-    finished = _run_dir(tmp_path, "finished", 7 * 86400)
-    (finished / OWNER_FILE).write_text('{"io.github.pytest-goimage.pid": "1"}')
-    close_run_dir(finished)
-    os.utime(finished, (time.time() - 7 * 86400,) * 2)
-    assert prune_run_dirs(tmp_path, keep=0) == [finished]
-    assert killed.exists()
-
-
 def test_a_runs_folder_it_cannot_use_falls_back_to_a_per_user_one(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,58 +74,6 @@ def test_a_runs_folder_it_cannot_use_falls_back_to_a_per_user_one(
     result = pytester.runpytest_subprocess("--goimage", "-k", "go-version")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"goimage: build logs in {base}/pytest-goimage-{os.getuid()}/*"])
-
-
-def _another_users(folder: Path) -> None:
-    os.chown(folder, OTHER_UID, OTHER_UID)
-
-
-def _world_writable(folder: Path) -> None:
-    folder.chmod(0o777)
-
-
-def _group_writable(folder: Path) -> None:
-    folder.chmod(0o775)
-
-
-def _a_link(folder: Path) -> None:
-    target = folder.with_name("elsewhere")
-    folder.rename(target)
-    folder.symlink_to(target)
-
-
-def _a_file(folder: Path) -> None:
-    folder.rmdir()
-    folder.write_text("not a folder")
-
-
-UNTRUSTED = [
-    (_another_users, f"is owned by uid {OTHER_UID}, not by this user (uid {UID})"),
-    (_world_writable, "is writable by other users (mode 777)"),
-    (_group_writable, "is writable by other users (mode 775)"),
-    (_a_link, "is a symbolic link"),
-    (_a_file, "is not a folder"),
-]
-
-
-@needs_root
-@pytest.mark.parametrize(("spoil", "reason"), UNTRUSTED, ids=[f.__name__ for f, _ in UNTRUSTED])
-def test_a_shared_folder_others_can_write_is_not_used(
-    tmp_path: Path, spoil: Callable[[Path], None], reason: str
-) -> None:
-    """The runs folder lists images to remove: only a folder of this user's alone is trusted."""
-    shared = tmp_path / "pytest-goimage"
-    shared.mkdir(mode=0o755)
-    spoil(shared)
-    base = runs_base(tmp_path)
-    assert base == RunsBase(tmp_path / f"pytest-goimage-{UID}", f"{shared} {reason}")
-    info = base.path.stat()
-    assert (info.st_uid, info.st_mode & 0o777) == (UID, 0o700)
-
-
-def test_a_shared_folder_of_this_users_alone_is_used(tmp_path: Path) -> None:
-    (tmp_path / "pytest-goimage").mkdir(mode=0o755)
-    assert runs_base(tmp_path) == RunsBase(tmp_path / "pytest-goimage")
 
 
 def _goimage_run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -209,7 +113,7 @@ def test_a_run_stops_when_neither_runs_folder_is_this_users_alone(
     base = pytester.path / "tmp"
     for name in ("pytest-goimage", f"pytest-goimage-{UID}"):
         (base / name).mkdir(parents=True)
-        _another_users(base / name)
+        another_users(base / name)
     monkeypatch.setenv("TMPDIR", str(base))
     result = _goimage_run(pytester)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -305,6 +209,6 @@ def test_cleanup_ignores_a_run_folder_another_user_made(
     built = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
     own = tmp_path / "this-run"
     own.mkdir()
-    _another_users(_killed_run(tmp_path, run_id, [built]))
+    another_users(_killed_run(tmp_path, run_id, [built]))
     assert remove_abandoned_images(docker_client, tmp_path, own) == []
     assert built in image_tags(docker_client)

@@ -10,11 +10,10 @@ import pytest
 from pytest_goimage.build import diagnose as diagnose_module
 from pytest_goimage.build.buildkit_trace import Vertex
 from pytest_goimage.build.context_hints import go_files_kept_out as _go_files_kept_out
-from pytest_goimage.build.diagnose import RULES, Diagnosis, _syntax_directive, explain
+from pytest_goimage.build.diagnose import RULES, Diagnosis, explain, syntax_directive
 from pytest_goimage.build.engine_build import BuildTrace
 from pytest_goimage.build.failed_build import FailedBuild, read_failed_build
 from pytest_goimage.build.failed_build import go_lines as _go_lines
-from pytest_goimage.engine.service import _exec_form
 from pytest_goimage.errors import BuildFailed
 
 
@@ -41,18 +40,11 @@ def test_an_ignore_rule_is_blamed_only_when_it_keeps_every_go_source_out(tmp_pat
 
 
 def test_syntax_directive_only_in_the_leading_directive_lines() -> None:
-    assert _syntax_directive("# syntax=docker/dockerfile:1\nFROM x\n") == (1, "docker/dockerfile:1")
-    assert _syntax_directive("# escape=`\n# syntax = a/b:1\nFROM x\n") == (2, "a/b:1")
+    assert syntax_directive("# syntax=docker/dockerfile:1\nFROM x\n") == (1, "docker/dockerfile:1")
+    assert syntax_directive("# escape=`\n# syntax = a/b:1\nFROM x\n") == (2, "a/b:1")
     # After a plain comment or a blank line BuildKit reads no more directives.
-    assert _syntax_directive("# build me\n# syntax=a/b:1\nFROM x\n") is None
-    assert _syntax_directive("\n# syntax=a/b:1\nFROM x\n") is None
-
-
-def test_exec_form_keeps_the_arguments() -> None:
-    assert _exec_form("/app --config /etc/app.yaml") == '["/app", "--config", "/etc/app.yaml"]'
-    assert _exec_form("exec /app serve") == '["/app", "serve"]'
-    assert _exec_form("/app 'two words'") == '["/app", "two words"]'
-    assert _exec_form("/app 'unbalanced") == '["/app", "\'unbalanced"]'
+    assert syntax_directive("# build me\n# syntax=a/b:1\nFROM x\n") is None
+    assert syntax_directive("\n# syntax=a/b:1\nFROM x\n") is None
 
 
 def test_go_mod_errors_are_kept_with_or_without_a_column() -> None:

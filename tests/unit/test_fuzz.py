@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.build.buildkit_trace import TraceDecodeError, decode_status
-from pytest_goimage.config import _IMAGE_KEYS, _TOP_KEYS, parse_config
+from pytest_goimage.config import IMAGE_KEYS, TOP_KEYS, parse_config
 from pytest_goimage.errors import ConfigError, DockerfileSyntaxError
 from pytest_goimage.gofacts.command import program_of
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
@@ -67,7 +67,7 @@ _values = st.recursive(
     max_leaves=8,
 )
 # Every key the configuration knows, plus one it does not.
-_keys = st.sampled_from(sorted(_TOP_KEYS | _IMAGE_KEYS | {"bogus"}))
+_keys = st.sampled_from(sorted(TOP_KEYS | IMAGE_KEYS | {"bogus"}))
 
 
 @FUZZ

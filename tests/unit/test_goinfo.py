@@ -21,9 +21,8 @@ from elftools.elf.elffile import ELFFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_goimage.errors import GoImageError
+from pytest_goimage.errors import CorruptBinaryError, GoImageError, NotElfError
 from pytest_goimage.gofacts.buildinfo import BuildInfo, format_build_info, read_build_info
-from pytest_goimage.gofacts.elf import CorruptBinaryError, NotElfError
 from pytest_goimage.gofacts.executable import ElfFacts, inspect_elf
 
 GO = shutil.which("go")

@@ -6,7 +6,7 @@ import os
 import socket
 from pathlib import Path
 
-from pytest_goimage.engine.listeners import _listeners, is_loopback, listener_hint, listening
+from pytest_goimage.engine.listeners import is_loopback, listener_hint, listeners_in, listening
 
 
 def test_listeners_are_read_from_proc() -> None:
@@ -18,7 +18,7 @@ def test_listeners_are_read_from_proc() -> None:
     v6.listen()
     try:
         table = Path("/proc/self/net/tcp").read_text() + Path("/proc/self/net/tcp6").read_text()
-        found = _listeners(table)
+        found = listeners_in(table)
         assert ("127.0.0.1", v4.getsockname()[1]) in found
         assert ("::", v6.getsockname()[1]) in found
     finally:

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from pytest_goimage.report.json_report import build_report, load_schema, write_report
-from pytest_goimage.report.junit import junit_properties
 from pytest_goimage.report.markdown import markdown_summary
 from pytest_goimage.report.records import CheckRecord, ImageRecord, verified
 from pytest_goimage.report.terminal import summary_lines
@@ -473,16 +472,6 @@ def test_report_and_markdown_mask_secrets_by_value_and_by_format() -> None:
     assert f"(failed): `{masked.replace('|', chr(92) + '|')}`" in markdown
     assert "test `test_x.py::test_y[***]` failed" in markdown
     assert "s3cr3t" not in markdown and TOKEN not in markdown
-
-
-def test_junit_properties_known_values_only() -> None:
-    assert junit_properties(passing_image()) == [
-        ("image", "goimage/backend:3f2a"),
-        ("size_bytes", "8700000"),
-        ("go_version", "go1.26.8"),
-        ("build_seconds", "3.214"),
-    ]
-    assert junit_properties(failing_image()) == [("image", "Dockerfile.dev")]
 
 
 def test_verified_means_a_check_passed_somewhere() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.config import ImageConfig, load_config
-from pytest_goimage.selection import SelectionError, take_check_args
+from pytest_goimage.errors import SelectionError
+from pytest_goimage.selection import take_check_args
 
 CHECKS = ["build", "static", "size"]
 

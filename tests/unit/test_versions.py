@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.build.build_args import undeclared_build_args
-from pytest_goimage.errors import DockerfileSyntaxError, GoImageError
+from pytest_goimage.errors import DockerfileSyntaxError, GoImageError, GoModError, WorkflowError
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.gofacts.versions import (
@@ -22,10 +22,8 @@ from pytest_goimage.gofacts.versions import (
     SOURCE_SETUP_GO,
     SOURCE_SETUP_GO_FILE,
     SOURCE_TOOLCHAIN,
-    GoModError,
     GoVersion,
     Pin,
-    WorkflowError,
     format_misalignment,
     format_unpinned,
     misaligned,

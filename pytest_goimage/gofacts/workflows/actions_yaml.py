@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 import yaml
 
-from ..versions import MAX_DEPTH, WorkflowError
+from ...errors import WorkflowError
+from ..versions import MAX_DEPTH
 
 # YAML 1.2 core schema, which the Actions runner implements for plain scalars.
 _CORE_INT_RE = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from ..versions import SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin, WorkflowError, read_text
+from ...errors import WorkflowError
+from ..versions import SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin, read_text
 from .actions_yaml import (
     UNKNOWN,
     Evaluated,

@@ -7,12 +7,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from ...errors import GoModError, WorkflowError
 from ..gomod_pins import gomod_pins
 from ..versions import (
     SOURCE_SETUP_GO_FILE,
-    GoModError,
     Pin,
-    WorkflowError,
     read_text,
     required_version,
 )

@@ -1,0 +1,113 @@
+"""The secret readers on bytes and strings: masking, redaction, and what counts as a secret in
+env, history and files (no engine)."""
+
+from __future__ import annotations
+
+from pytest_goimage.gofacts.secrets_scan import (
+    env_findings,
+    file_finding,
+    history_findings,
+    mask,
+    redact,
+    redact_all,
+    secret_values,
+)
+
+SECRET = "s3cr3t-Value-9f8e7d6c"
+FAKE_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+def test_mask_never_shows_the_value() -> None:
+    assert mask(SECRET) == "s3… (21 characters)"
+    assert SECRET not in env_findings({"API_TOKEN": SECRET})[0].describe()
+
+
+def test_env_names() -> None:
+    env = {
+        "API_TOKEN": "abc123",
+        "DB_PASSWORD": "hunter22",
+        "AWS_SECRET_ACCESS_KEY": "x" * 40,
+        "TOKEN_FILE": "/run/secrets/token",  # a reference, not a secret
+        "STORAGE_ACCESS_KEY_ID": "id",
+        "PATH": "/usr/bin",
+        "PASSWORD": "",
+    }
+    assert [f.name for f in env_findings(env)] == [
+        "API_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "DB_PASSWORD",
+    ]
+
+
+def test_history_build_args() -> None:
+    lines = [
+        f"RUN |2 GO_VERSION=1.26.8 NPM_TOKEN={SECRET} /bin/sh -c npm ci # buildkit",
+        "RUN /bin/sh -c go build ./... # buildkit",
+    ]
+    (finding,) = history_findings(lines)
+    assert finding.name == "NPM_TOKEN" and SECRET not in finding.describe()
+
+
+def test_values_that_are_secrets_whatever_their_name() -> None:
+    env = {
+        "UPSTREAM": "ghp_" + "x" * 36,
+        "DATABASE_URL": "postgres://app:S3cr3tPassw0rd@db:5432/app",
+        "BACKUP_ID": "AKIAIOSFODNN7EXAMPLE",  # AWS's documented example key id
+        "DOCS_URL": "https://example.com/docs",  # a URL without credentials
+        "TEMPLATE_URL": "postgres://app:${DB_PASSWORD}@db/app",  # a placeholder, not a secret
+        "GREETING": "hello",
+    }
+    findings = {f.name: f.describe() for f in env_findings(env)}
+    assert sorted(findings) == ["BACKUP_ID", "DATABASE_URL", "UPSTREAM"]
+    assert "looks like a GitHub token" in findings["UPSTREAM"]
+    assert "looks like a password in a URL" in findings["DATABASE_URL"]
+    assert "S3cr3t" not in findings["DATABASE_URL"]
+
+
+def test_history_build_args_whatever_the_shell() -> None:
+    """Exec-form RUN records no shell; a SHELL line records its own."""
+    lines = [
+        f"RUN |1 API_TOKEN={SECRET} go build -o /app . # buildkit",
+        f"RUN |2 GOFLAGS=-mod=mod DEPLOY_TOKEN={SECRET} /bin/bash -o pipefail -c make # buildkit",
+        "RUN |1 GO_VERSION=1.26.8 /bin/sh -c go version # buildkit",
+    ]
+    assert [f.name for f in history_findings(lines)] == ["API_TOKEN", "DEPLOY_TOKEN"]
+
+
+def test_secret_values_are_chosen_by_name_or_by_format() -> None:
+    build_args = {
+        "NPM_TOKEN": SECRET,  # by name
+        "UPSTREAM": "ghp_" + "x" * 36,  # by format
+        "TOKEN_FILE": "/run/secrets/token",  # a reference, not a secret
+        "API_KEY": "abc",  # too short to mask without masking unrelated text
+        "GO_VERSION": "1.26.8",
+    }
+    env = {"DB_PASSWORD": "hunter22", "S3_SECRET": "{minio.secret_key}"}
+    assert secret_values(build_args, env) == {SECRET, "ghp_" + "x" * 36, "hunter22"}
+
+
+def test_redact_masks_values_and_known_formats_and_only_a_urls_password() -> None:
+    text = (
+        f"RUN |3 NPM_TOKEN={SECRET} PREFIX={SECRET[:6]} GH=ghp_{'a1' * 18} "
+        "MIRROR=https://ci:pa55word@mirror.invalid/x /bin/sh -o pipefail -c make"
+    )
+    assert redact(text, {SECRET, SECRET[:6]}) == (
+        "RUN |3 NPM_TOKEN=*** PREFIX=*** GH=*** MIRROR=https://ci:***@mirror.invalid/x "
+        "/bin/sh -o pipefail -c make"
+    )
+    assert redact("https://ci:***@mirror.invalid/") == "https://ci:***@mirror.invalid/"
+
+
+def test_redact_all_reaches_every_string_in_nested_data() -> None:
+    data = {"a": [SECRET, (1, f"x{SECRET}y")], "b": {"c": None, SECRET: SECRET}}
+    assert redact_all(data, {SECRET}) == {
+        "a": ["***", (1, "x***y")],
+        "b": {"c": None, SECRET: "***"},
+    }
+
+
+def test_files() -> None:
+    assert file_finding("root/.ssh/id_rsa", FAKE_KEY) is not None
+    assert file_finding("app/.env", b"DB_PASSWORD=hunter2\n") is not None
+    assert file_finding("app/.env", b"LOG_LEVEL=debug\n") is None
+    assert file_finding("etc/app/cert.pem", b"-----BEGIN CERTIFICATE-----\n") is None

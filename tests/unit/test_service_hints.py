@@ -1,0 +1,35 @@
+"""The service's hints on text alone: MinIO refusing its credentials in a log, and the exec
+form that replaces a shell-form entrypoint (no engine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.engine.service import exec_form, refuses_credentials
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        # minio-go's words for S3 error codes, as a service logs them.
+        ("check bucket: The Access Key Id you provided does not exist in our records.", True),
+        ("check bucket: The request signature we calculated does not match the signature", True),
+        ("make bucket: Access Denied.", True),
+        ("S3 error: code=AccessDenied status=403", True),
+        ("S3 error: code=InvalidAccessKeyId", True),
+        ("S3 error: code=SignatureDoesNotMatch", True),
+        ("check bucket: dial tcp 172.18.0.2:9000: connect: connection refused", False),
+        ("check bucket: The specified bucket does not exist", False),
+    ],
+)
+def test_minio_403_wordings_in_a_service_log(line: str, refused: bool) -> None:
+    assert refuses_credentials(f"2026/01/01 00:00:00 storage not ready (attempt 1): {line}") is (
+        refused
+    )
+
+
+def test_exec_form_keeps_the_arguments() -> None:
+    assert exec_form("/app --config /etc/app.yaml") == '["/app", "--config", "/etc/app.yaml"]'
+    assert exec_form("exec /app serve") == '["/app", "serve"]'
+    assert exec_form("/app 'two words'") == '["/app", "two words"]'
+    assert exec_form("/app 'unbalanced") == '["/app", "\'unbalanced"]'
