@@ -34,6 +34,7 @@ from .engine.outside_errors import CLEANUP_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService, require_local_engine
 from .errors import BinaryError, BuildFailed, EngineError, GoImageError
+from .gofacts.elf import looks_like_elf
 from .report.records import ImageFacts
 
 
@@ -73,6 +74,7 @@ class GoImageSession:
     # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
     # until the fixtures let go, whatever the order of the items.
     _held: dict[str, int] = field(default_factory=dict)
+    _no_go_binary: dict[str, str] = field(default_factory=dict)  # dockerfile -> why ("" ships Go)
 
     @property
     def client(self) -> Any:
@@ -130,6 +132,13 @@ class GoImageSession:
         built = self._built.get(image.dockerfile)
         if built is None or image.binary:
             return ""
+        # Asked by the facts of every item and by three checks: read the Dockerfile, the
+        # context and the image once per image.
+        if image.dockerfile not in self._no_go_binary:
+            self._no_go_binary[image.dockerfile] = self._why_no_go_binary(image, built)
+        return self._no_go_binary[image.dockerfile]
+
+    def _why_no_go_binary(self, image: ImageConfig, built: BuiltImage) -> str:
         if go_evidence(image.dockerfile_path, image.context_path, image.build_args):
             return ""  # it ships Go: static says what it found instead of a quiet skip
         try:
@@ -140,7 +149,7 @@ class GoImageSession:
                 head = built.read_file(path)[:4]
             except (GoImageError, OSError):
                 return ""
-            if head == b"\x7fELF":
+            if looks_like_elf(head):
                 return ""  # an ELF file the reader failed on: static says why
             what = "a script, not an executable"
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
 from ..gofacts.dockerfile_pins import resolved_bases
+from ..gofacts.elf import looks_like_elf
 
 # A RUN that builds Go: the go command, or a tool that runs it.
 _BUILDS_GO = re.compile(
@@ -85,6 +86,6 @@ def _expanded(context: Path, source: str) -> list[Path]:
 def _is_elf(path: Path) -> bool:
     try:
         with path.open("rb") as file:
-            return file.read(4) == b"\x7fELF"
+            return looks_like_elf(file.read(4))
     except OSError:
         return False

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .elf import looks_like_elf
 from .shell_lexer import Unbalanced
 from .shell_script import Command, Expansion, expanded, shell_words, simple_commands
 
@@ -245,7 +246,7 @@ class _Follower:
         """The text of the shell script at `path` in the image (a `#!` naming a shell, or
         with `any_text` any readable text), else None."""
         data = self.read(path) if self.read is not None else None
-        if data is None or data.startswith(b"\x7fELF"):
+        if data is None or looks_like_elf(data):
             return None
         text = data.decode("utf-8", "replace")
         if any_text:
@@ -265,7 +266,7 @@ class _Follower:
 
     def _is_elf(self, path: str) -> bool:
         data = self.read(path) if self.read is not None else None
-        return data is not None and data.startswith(b"\x7fELF")
+        return data is not None and looks_like_elf(data)
 
 
 def _options(

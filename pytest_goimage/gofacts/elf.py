@@ -60,6 +60,13 @@ class ElfHeaders(NamedTuple):
 
 
 _ELF_MAGIC = b"\x7fELF"
+
+
+def looks_like_elf(data: bytes) -> bool:
+    """Whether `data` (a file's first bytes or more) starts as an ELF file does."""
+    return data.startswith(_ELF_MAGIC)
+
+
 PF_X = 0x1
 PF_W = 0x2
 DF_1_PIE = 0x08000000
@@ -80,7 +87,7 @@ _PARSE_ERRORS = (
 
 def load_elf(data: bytes) -> ElfHeaders:
     """Parse everything this module needs from the ELF headers, or raise a GoImageError."""
-    if not data.startswith(_ELF_MAGIC):
+    if not looks_like_elf(data):
         raise NotElfError("The file is not an ELF executable (it does not start with \\x7fELF).")
     try:
         elf = ELFFile(io.BytesIO(data))
