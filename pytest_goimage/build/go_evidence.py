@@ -14,6 +14,7 @@ from pathlib import Path
 from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
 from ..gofacts.dockerfile_pins import resolved_bases
 from ..gofacts.elf import looks_like_elf
+from ..gofacts.versions import split_reference
 
 # A RUN that builds Go: the go command, or a tool that runs it.
 _BUILDS_GO = re.compile(
@@ -46,8 +47,9 @@ def go_evidence(dockerfile: Path, context: Path, build_args: Mapping[str, str]) 
 
 
 def _is_go_image(reference: str) -> bool:
-    name = reference.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
-    return name in ("golang", "go")
+    """golang (Docker Hub, mirrors) or an image named go (cgr.dev/chainguard/go)."""
+    repository, _, _ = split_reference(reference)
+    return repository.rsplit("/", 1)[-1].lower() in ("golang", "go")
 
 
 def _copied_executable(parsed: Dockerfile, context: Path) -> str:
