@@ -46,20 +46,12 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
             error.line,
         ) from None
     escape = parsed.escape
-    args: dict[str, _Arg] = {}
+    args = _global_args(parsed, build_args)
     stages: set[str] = set()
     pins: list[Pin] = []
-    seen_from = False
     for instruction in parsed.instructions:
         number, keyword = instruction.line, instruction.keyword
-        if keyword == "ARG" and not seen_from:
-            for name, default, origin in _arg_declarations(instruction.args, number, args, escape):
-                if name in build_args:
-                    args[name] = _Arg(build_args[name], "build_args")
-                else:
-                    args[name] = _Arg(default, origin, number)
-        elif keyword == "FROM":
-            seen_from = True
+        if keyword == "FROM":
             words = instruction.args
             if not words:
                 continue
@@ -88,14 +80,27 @@ def _copies_go(args: tuple[str, ...]) -> bool:
 def resolved_bases(parsed: Dockerfile, build_args: Mapping[str, str]) -> list[str]:
     """Each stage's FROM reference with global ARGs and `build_args` substituted, as BuildKit
     resolves it (a name left unresolved expands to nothing, as it does there)."""
+    args = _global_args(parsed, build_args)
+    return [_substitute(stage.base, args, parsed.escape)[0] for stage in parsed.stages]
+
+
+def _global_args(parsed: Dockerfile, build_args: Mapping[str, str]) -> dict[str, _Arg]:
+    """The ARGs declared before the first FROM (the only ones a FROM sees), each with its
+    value: from `build_args` when passed there, else its default (a default may use an
+    earlier global ARG)."""
     args: dict[str, _Arg] = {}
     for instruction in parsed.global_instructions:
-        if instruction.keyword == "ARG":
-            for name, default, origin in _arg_declarations(
-                instruction.args, instruction.line, args, parsed.escape
-            ):
-                args[name] = _Arg(build_args.get(name, default), origin, instruction.line)
-    return [_substitute(stage.base, args, parsed.escape)[0] for stage in parsed.stages]
+        if instruction.keyword != "ARG":
+            continue
+        number = instruction.line
+        for name, default, origin in _arg_declarations(
+            instruction.args, number, args, parsed.escape
+        ):
+            if name in build_args:
+                args[name] = _Arg(build_args[name], "build_args")
+            else:
+                args[name] = _Arg(default, origin, number)
+    return args
 
 
 def _arg_declarations(
