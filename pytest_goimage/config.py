@@ -10,11 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from .config_defaults import no_go_module
+from .config_dependencies import (
+    DependencyConfig,
+    image_dependencies,
+    known_placeholders,
+    merge_dependencies,
+)
+from .config_go_versions import DEFAULT_GO_VERSION_POLICY, go_version_ignore, go_version_policy
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
 from .config_keys import (
     bucket_name,
     env_table,
-    no_nul,
     parsed,
     reject_unknown,
     string_table,
@@ -23,8 +29,6 @@ from .config_keys import (
 from .errors import ConfigError
 from .gofacts.discover import discover_dockerfiles
 from .gofacts.units import parse_duration, parse_ratio, parse_size
-from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
-from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,7 +37,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_SIZE_BUDGET = "64MB"
 DEFAULT_STARTUP_TIMEOUT = "30s"
-DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
 
 # Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
 IMAGE_KEYS = frozenset(
@@ -55,6 +58,9 @@ IMAGE_KEYS = frozenset(
         "require_non_root",
         "builder",
         "memory_limit",
+        "dependencies",
+        "compose_file",
+        "compose_services",
     }
 )
 # Workflows belong to the repository, not to one image: these are top-level only.
@@ -86,6 +92,8 @@ class ImageConfig:
     require_non_root: bool = False
     builder: str | None = None  # a buildx builder; GOIMAGE_BUILDER overrides it
     memory_limit: int | None = None  # the service container's memory (and swap) limit
+    # Containers started beside MinIO before the service (PostgreSQL, Redis ...).
+    dependencies: tuple[DependencyConfig, ...] = ()
 
     @property
     def id(self) -> str:
@@ -243,71 +251,9 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         project=project,
         images=images,
         shared_build_args=frozenset(shared) if isinstance(shared, dict) else frozenset(),
-        go_version_policy=_go_version_policy(table, where, source),
-        go_version_ignore=_go_version_ignore(table, where, rootdir, project, source),
+        go_version_policy=go_version_policy(table, where, source),
+        go_version_ignore=go_version_ignore(table, where, rootdir, project, source),
     )
-
-
-def _go_version_policy(table: Mapping[str, Any], where: str, src: Path) -> str:
-    policy: str = typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
-    if policy not in POLICIES:
-        close = difflib.get_close_matches(policy, POLICIES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(
-            f"{src}: {where} go_version_policy = {policy!r} is not a policy{hint}; use "
-            '"toolchain" (the default: pins must reach go.mod\'s toolchain line, so what is '
-            'tested is what ships) or "go" (pins must reach its go line, the minimum that builds).'
-        )
-    return policy
-
-
-def _go_version_ignore(
-    table: Mapping[str, Any], where: str, rootdir: Path, project: Path, src: Path
-) -> tuple[str, ...]:
-    """`go_version_ignore`: each entry names a workflow (`docs.yml`, or its path from the
-    rootdir) or one of its jobs (`release.yml:docs`) that exists, so a typo cannot silently
-    leave nothing out."""
-    entries = table.get("go_version_ignore", [])
-    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-        raise ConfigError(
-            f"{src}: {where} key 'go_version_ignore' must be a list of workflow names or "
-            f'workflow:job pairs, such as ["docs.yml", "release.yml:docs"], got {entries!r}.'
-        )
-    if not entries:
-        return ()
-    found = workflow_files(rootdir, rootdir)
-    if project != rootdir.resolve():
-        found += workflow_files(project, rootdir)
-    names = sorted({path.name for path, _ in found})
-    for entry in entries:
-        no_nul(entry, f"{where} go_version_ignore entry", src)
-        workflow, job = split_ignore_entry(entry)
-        matching = [(p, n) for p, n in found if workflow in (p.name, n)]
-        if not matching:
-            close = difflib.get_close_matches(workflow, names, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            listing = f"workflows found: {', '.join(names)}" if names else "none found"
-            raise ConfigError(
-                f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
-                f".github/workflows/{hint}; {listing}. Name a workflow file, or "
-                "workflow:job for one job."
-            )
-        if not job:
-            continue
-        jobs = [
-            workflow_jobs(path.read_text(encoding="utf-8", errors="replace"))
-            for path, _ in matching
-        ]
-        if any(found_jobs is None or job in found_jobs for found_jobs in jobs):
-            continue  # an unreadable workflow is reported by the go-version check
-        known = sorted({j for found_jobs in jobs for j in found_jobs or []})
-        close = difflib.get_close_matches(job, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(
-            f"{src}: {where} go_version_ignore entry {entry!r}: {workflow} has no job "
-            f"{job!r}{hint}; its jobs are {', '.join(known) or 'none'}."
-        )
-    return tuple(entries)
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds
@@ -321,6 +267,10 @@ def _merged(table: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, 
         shared, own = table.get(key), override.get(key)
         if isinstance(shared, dict) and isinstance(own, dict):
             values[key] = {**shared, **own}
+    if "dependencies" in override:
+        values["dependencies"] = merge_dependencies(
+            table.get("dependencies"), override["dependencies"]
+        )
     return values
 
 
@@ -362,6 +312,7 @@ def _image(
     health_path = typed(values, "health_path", str, "/health", where, source)
     if not health_path.startswith("/"):
         raise ConfigError(f"{source}: {where} health_path = {health_path!r} must start with '/'.")
+    dependencies = image_dependencies(values, where, source, project)
     return ImageConfig(
         dockerfile=dockerfile,
         dockerfile_path=path,
@@ -380,7 +331,7 @@ def _image(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),
         minio_image=typed(values, "minio_image", str, None, where, source),
-        env=env_table(values, where, source),
+        env=env_table(values, where, source, known_placeholders(dependencies)),
         secrets=typed(values, "secrets", bool, True, where, source),
         require_non_root=typed(values, "require_non_root", bool, False, where, source),
         builder=typed(values, "builder", str, None, where, source),
@@ -389,6 +340,7 @@ def _image(
             if "memory_limit" in values
             else None
         ),
+        dependencies=dependencies,
     )
 
 

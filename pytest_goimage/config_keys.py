@@ -95,12 +95,14 @@ PLACEHOLDERS = (
     BUCKET_PLACEHOLDER,
 )
 # Dotted words in braces look like placeholders; others (`{"a": 1}`) are left alone.
-_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+(?:\.[A-Za-z_]+)?)\}")
+_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_]+)?)\}")
 
 
-def env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str]:
-    """`env`, with every placeholder checked now: a typo must not surface minutes later as a
-    failed bucket check."""
+def env_table(
+    values: Mapping[str, Any], where: str, src: Path, known: tuple[str, ...] = PLACEHOLDERS
+) -> dict[str, str]:
+    """`env`, with every placeholder checked now against `known` (MinIO's, and those of the
+    image's dependencies): a typo must not surface minutes later as a failed bucket check."""
     env = string_table(values, "env", where, src)
     for name, value in env.items():
         for key in _PLACEHOLDER_LIKE.findall(value):
@@ -109,15 +111,15 @@ def env_table(values: Mapping[str, Any], where: str, src: Path) -> dict[str, str
                     f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
                     "`bucket` (the bucket the service must create) or write the name out."
                 )
-            if key in PLACEHOLDERS:
+            if key in known:
                 continue
-            close = difflib.get_close_matches(key, PLACEHOLDERS, n=1)
+            close = difflib.get_close_matches(key, known, n=1)
             if "." not in key and not close:
                 continue  # `{name}` in a templated value, nothing like ours
             hint = f" (did you mean {{{close[0]}}}?)" if close else ""
             raise ConfigError(
                 f"{src}: {where} env.{name} uses {{{key}}}, which is not a placeholder{hint}; "
-                f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
+                f"known: {', '.join('{' + p + '}' for p in known)}."
             )
     return env
 

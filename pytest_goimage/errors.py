@@ -82,3 +82,8 @@ class CheckSkipped(Exception):
 
 class SelectionError(ValueError):
     """An argument names a configured Dockerfile but no check of it."""
+
+
+class DependencyError(GoImageError):
+    """A dependency beside MinIO (PostgreSQL, Redis ...) could not start or never became ready;
+    the message names it, where it is declared, and its last log lines."""

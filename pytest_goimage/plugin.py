@@ -7,7 +7,7 @@ xdist support in run.py, the results (JSON, terminal, Markdown) in report/.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, NoReturn
 
 import pytest
@@ -16,6 +16,7 @@ from .checks import check_names
 from .config import GoImageConfig, ImageConfig, load_config
 from .config_defaults import no_table_note
 from .engine.connection import engine_address
+from .engine.dependency import DependencyServer
 from .engine.health import unhealthy_reason
 from .engine.image import BuiltImage
 from .engine.minio_server import MinioServer
@@ -229,6 +230,31 @@ def goimage_service(
         _fail(reason)
     yield running
     session.release_service(image, with_minio=False)
+
+
+@pytest.fixture(scope="session")
+def goimage_dependency(
+    request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
+) -> Callable[[str], DependencyServer]:
+    """`goimage_dependency("redis")`: that dependency of the image under test, ready on the
+    image's network: `host` and `port` as this machine reaches it, `container`, `logs()`."""
+    session = goimage_session(request.config)
+    image = session.config.image(goimage.dockerfile)
+
+    def lookup(name: str) -> DependencyServer:
+        known = [d.name for d in image.dependencies]
+        if name not in known:
+            _fail(
+                f"{image.dockerfile}: goimage_dependency({name!r}): no such dependency for "
+                f"this image (its dependencies: {', '.join(known) or 'none'}); declare it in "
+                f"[tool.goimage.dependencies.{name}] or in compose_services."
+            )
+        try:
+            return session.dependencies(image)[name]
+        except FIXTURE_ERRORS as exc:
+            _fail(_fixture_failure("goimage_dependency", image, exc))
+
+    return lookup
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,13 +25,14 @@ from .engine.connection import (
     remove_labelled,
     remove_stale_resources,
 )
-from .engine.container import create_network, remove_network
+from .engine.dependency import DependencyServer
 from .engine.image import BuiltImage, load_image
+from .engine.image_runtime import ImageRuntime
 from .engine.locks import file_lock
 from .engine.minio_server import MinioServer
 from .engine.outside_errors import CLEANUP_ERRORS
 from .engine.run_dirs import remove_abandoned_images
-from .engine.running_service import RunningService, require_local_engine
+from .engine.running_service import RunningService
 from .errors import BinaryError, BuildFailed, EngineError, GoImageError
 from .gofacts.elf import looks_like_elf
 from .report.records import ImageFacts
@@ -68,9 +68,7 @@ class GoImageSession:
     _built: dict[str, BuiltImage] = field(default_factory=dict)
     _failed: dict[str, GoImageError] = field(default_factory=dict)
     _minio_images: dict[str, str | GoImageError] = field(default_factory=dict)
-    _minios: dict[str, MinioServer] = field(default_factory=dict)
-    _networks: dict[str, Any] = field(default_factory=dict)
-    _services: dict[str, RunningService] = field(default_factory=dict)
+    _runtimes: dict[str, ImageRuntime] = field(default_factory=dict)
     # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
     # until the fixtures let go, whatever the order of the items.
     _held: dict[str, int] = field(default_factory=dict)
@@ -227,41 +225,41 @@ class GoImageSession:
             progress=self.progress,
         )
 
-    # -- MinIO ----------------------------------------------------------------------------
+    # -- MinIO, dependencies, the service ------------------------------------------------
+
+    def _runtime(self, image: ImageConfig) -> ImageRuntime:
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is None:
+            runtime = ImageRuntime(
+                image,
+                self.client,
+                self.owner,
+                str(self.config.project),
+                self.keep,
+                image_key(image.dockerfile),
+            )
+            self._runtimes[image.dockerfile] = runtime
+        return runtime
 
     def minio(self, image: ImageConfig) -> MinioServer:
         """A fresh MinIO for `image`, on a private network that only this image's containers join."""
-        if image.dockerfile in self._minios:
-            return self._minios[image.dockerfile]
-        client = self.client
-        require_local_engine(image.dockerfile)
+        runtime = self._runtime(image)
+        if runtime.minio is not None:
+            return runtime.minio
         minio_image = self._minio_image_for(image)
-        network = create_network(
-            client,
-            # Unique per attempt: a network a failed attempt left (--goimage-keep, a removal
-            # the engine refused) must not make the next one's name ambiguous.
-            f"goimage-{self.owner}-{image_key(image.dockerfile)}-{secrets.token_hex(3)}",
-            self.owner,
-            str(self.config.project),
-            self.keep,
-        )
-        self._networks[image.dockerfile] = network
-        server = MinioServer(
-            image=minio_image,
-            run_id=self.owner,
-            network=network.name,
-            project=str(self.config.project),
-            configured=bool(image.minio_image),  # "" means the default too
-            keep=self.keep,
-        )
         try:
-            # A failed start removes its container; the network goes here (unless kept).
-            server.start(client)
+            return runtime.start_minio(minio_image)
         except BaseException:
             self.release_minio(image)
             raise
-        self._minios[image.dockerfile] = server
-        return server
+
+    def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
+        """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network."""
+        try:
+            return self._runtime(image).start_dependencies()
+        except BaseException:
+            self.release_minio(image)
+            raise
 
     def _minio_image_for(self, image: ImageConfig) -> str:
         """The image's MinIO image, resolved (or built from source) once per run: a failure is
@@ -282,14 +280,10 @@ class GoImageSession:
         return known
 
     def release_minio(self, image: ImageConfig) -> None:
-        """Remove the image's MinIO, its network, and the service beside it (useless without)."""
-        self.release_service(image, with_minio=False)
-        server = self._minios.pop(image.dockerfile, None)
-        if server is not None:
-            server.stop()
-        network = self._networks.pop(image.dockerfile, None)
-        if network is not None and not self.keep:
-            remove_network(network)
+        """Remove the image's service, MinIO, dependencies and network."""
+        runtime = self._runtimes.pop(image.dockerfile, None)
+        if runtime is not None:
+            runtime.stop()
 
     def hold(self, image: ImageConfig) -> None:
         """Keep the image's MinIO (and service) up for a fixture until it calls `let_go`."""
@@ -304,38 +298,34 @@ class GoImageSession:
             self.release_minio(image)
 
     def release_unneeded(self, needed: str | None) -> None:
-        """Remove every image's MinIO and service that no fixture holds, except those of the
-        Dockerfile `needed` (the next item's): one image's pair at a time, not N until the end."""
-        for dockerfile in [*self._minios, *(d for d in self._services if d not in self._minios)]:
+        """Remove every image's MinIO, dependencies and service that no fixture holds, except
+        those of the Dockerfile `needed` (the next item's): one image's set at a time."""
+        for dockerfile in list(self._runtimes):
             if dockerfile != needed and dockerfile not in self._held:
                 self.release_minio(self.config.image(dockerfile))
 
-    # -- the service ---------------------------------------------------------------------
-
     def service(self, image: ImageConfig) -> RunningService:
-        """The image running beside its own fresh MinIO (started once per image and process)."""
-        running = self._services.get(image.dockerfile)
-        if running is not None:
-            return running
+        """The image running beside its own fresh MinIO and dependencies (started once per
+        image and process; MinIO and the dependencies at the same time)."""
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is not None and runtime.service is not None:
+            return runtime.service
         built = self.built(image)
-        minio = self.minio(image)
-        running = RunningService.start(
-            self.client,
-            image,
-            built,
-            minio,
-            owner=self.owner,
-            project=str(self.config.project),
-            keep=self.keep,
-        )
-        self._services[image.dockerfile] = running
+        minio_image = self._minio_image_for(image)
+        runtime = self._runtime(image)
+        try:
+            running = runtime.start_service(built, minio_image)
+        except BaseException:
+            if image.dockerfile not in self._held:
+                self.release_minio(image)
+            raise
         self.progress(image.dockerfile, f"service started at {running.url}", True)
         return running
 
     def release_service(self, image: ImageConfig, *, with_minio: bool = True) -> None:
-        running = self._services.pop(image.dockerfile, None)
-        if running is not None:
-            running.container.stop()
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is not None:
+            runtime.stop_service()
         if with_minio:
             self.release_minio(image)
 
@@ -345,16 +335,15 @@ class GoImageSession:
         """Remove everything this process started (unless --goimage-keep)."""
         if self._client is None or self.keep:
             return []
-        stops: list[Callable[[], None]] = [r.container.stop for r in self._services.values()]
-        stops += [server.stop for server in self._minios.values()]
-        networks = list(self._networks.values())
-        self._services, self._minios, self._networks = {}, {}, {}
+        runtimes = list(self._runtimes.values())
+        self._runtimes = {}
+        stops: list[Callable[[], None]] = [stop for r in runtimes for stop in r.stoppers()]
         # Each removal waits for the engine (kill and reap a process, tear down a bridge);
         # they are independent, so they overlap instead of adding up. Networks go last:
         # the engine refuses to remove one that a container still uses.
         with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
             list(pool.map(lambda stop: stop(), stops))
-            list(pool.map(remove_network, networks))
+            list(pool.map(lambda runtime: runtime.remove_network(), runtimes))
         try:
             return remove_labelled(self._client, f"{LABEL_OWNER}={self.owner}")
         except CLEANUP_ERRORS:

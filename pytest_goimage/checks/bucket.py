@@ -72,6 +72,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     )
     raise CheckFailed(
         f"{image.dockerfile}: the service did not create bucket {image.bucket!r}: {why}. "
-        f"Buckets in its MinIO: {', '.join(buckets) or 'none'}.{advice}\n"
+        f"Buckets in its MinIO: {', '.join(buckets) or 'none'}.{running.stopped_notes()}"
+        f"{advice}\n"
         f"{running.container.last_logs()}"
     )

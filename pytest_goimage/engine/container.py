@@ -1,5 +1,6 @@
-"""One container the plugin starts (MinIO, the service): created with the run's labels, its
-ports published on 127.0.0.1 only, then its host port, state, logs, and removal.
+"""One container the plugin starts (MinIO, a dependency, the service): created with the run's
+labels, its port published where `reach()` says (127.0.0.1 for an engine on this machine),
+then its host port, state, logs, and removal.
 
 Built on docker-py directly rather than testcontainers' DockerContainer: that class opens a
 second engine client of its own (ours honours docker contexts and is already connected),
@@ -20,15 +21,17 @@ from typing import Any, TypeVar
 
 import docker.errors
 
-from .connection import resource_labels
+from ..errors import ServiceError
+from .connection import engine_address, resource_labels
 from .outside_errors import CLEANUP_ERRORS
+from .reach import OVERRIDE, Reach, reach
 
 # The engine tries ten host ports per start and gives up when other programs on the machine
 # hold all ten; every further start moves its allocator ten ports on.
 _PORT_TAKEN = ("address already in use", "port is already allocated")
 PORT_ATTEMPTS = 16
 # The name's middle per role, as `docker ps` has always shown them.
-_NAME_PARTS = {"service": "svc"}
+_NAME_PARTS = {"service": "svc", "dependency": "dep"}
 
 
 def start_publishing(container: Any) -> None:
@@ -58,25 +61,46 @@ class EngineContainer:
     role: str  # "minio", "service": the label, and the name's middle
     project: str = ""
     keep: bool = False  # --goimage-keep: labelled so no sweep takes it, and stop() leaves it
-    port: str | None = None  # the one port to publish ("9000/tcp"), on 127.0.0.1 only
+    port: str | None = None  # the one port to publish ("9000/tcp"), where `reach` says
     options: dict[str, Any] = field(default_factory=dict)  # more create() arguments
+    name_part: str = ""  # added to the name after the role ("redis" for a dependency)
     container: Any = field(default=None, repr=False)  # docker-py's Container once created
     host_port: int = 0
+    reach: Reach = field(default_factory=lambda: Reach("127.0.0.1", "127.0.0.1", "default"))
 
     def start(self, client: Any) -> EngineContainer:
         """Create and start the container and read its host port; docker's APIError if the
-        engine refuses (nothing is left behind then)."""
+        engine refuses (nothing is left behind then), ServiceError when it cannot publish on
+        the address this machine reaches it at."""
+        self.reach = reach()
+        role = _NAME_PARTS.get(self.role, self.role)
+        middle = f"{role}-{self.name_part}" if self.name_part else role
         with self.removed_on_failure():
             self.container = client.containers.create(
                 self.image,
-                ports={self.port: ("127.0.0.1", None)} if self.port else {},
+                ports={self.port: (self.reach.bind, None)} if self.port else {},
                 labels=resource_labels(self.owner, self.role, self.project, keep=self.keep),
-                name=f"goimage-{_NAME_PARTS.get(self.role, self.role)}-{self.owner}-{secrets.token_hex(3)}",
+                name=f"goimage-{middle}-{self.owner}-{secrets.token_hex(3)}",
                 **self.options,
             )
-            start_publishing(self.container)
+            try:
+                start_publishing(self.container)
+            except docker.errors.APIError as exc:
+                if "cannot assign requested address" not in str(exc):
+                    raise
+                raise self._cannot_publish() from None
             self.read_port()
         return self
+
+    def _cannot_publish(self) -> ServiceError:
+        # Not an EngineError: the engine answers, and every other check still runs.
+        return ServiceError(
+            f"The Docker engine at {engine_address()} cannot publish the {self.role} "
+            f"container's port on {self.reach.bind} ({self.reach.how}): that address is not "
+            "one of the engine machine's own, as behind a NAT or a proxy. Set "
+            f"{OVERRIDE} to the address this machine reaches that machine at; the engine then "
+            "publishes on all its interfaces. Then rerun."
+        )
 
     def restart(self) -> None:
         """Stop and start it again (data kept); the host port may change and is read again."""
@@ -168,6 +192,30 @@ class ContainerOwner:
         """Remove the container, unless the run keeps what it started (--goimage-keep)."""
         if self._box is not None:
             self._box.stop()
+
+    def logs(self, tail: int = 20) -> str:
+        """Its last `tail` log lines, indented for a message ("" when there are none)."""
+        text = self._box.logs(tail) if self._box is not None else ""
+        return "\n".join(f"    {line}" for line in text.splitlines())
+
+    def died_note(self, what: str) -> str:
+        """A sentence when this container (`what`, e.g. "MinIO") died under the service, else
+        "": the failure that follows may come from it, not from the service."""
+        if self._box is None or self.container is None:
+            return ""
+        state = self._box.state()
+        if state.get("Status") == "removed":
+            return f" Its {what} was removed from outside during the run."
+        if state.get("Running"):
+            return ""
+        oom = ", killed for lack of memory" if state.get("OOMKilled") else ""
+        tail = self.logs(5)
+        logs = f" Its last log lines:\n{tail}" if tail else ""
+        return (
+            f" Its {what} ({self.container.name}) stopped during the run (exited with code "
+            f"{state.get('ExitCode')}{oom}), so this failure may follow from that, not from "
+            f"the service.{logs}"
+        )
 
     def __enter__(self: _Self) -> _Self:
         return self

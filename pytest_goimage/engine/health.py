@@ -54,7 +54,7 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         where = " (never published)"
     return (
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port}{where} never "
-        f"answered 2xx: {why}.{running.minio.stopped_note()}\n{container.last_logs()}"
+        f"answered 2xx: {why}.{running.stopped_notes()}\n{container.last_logs()}"
     ), probe
 
 

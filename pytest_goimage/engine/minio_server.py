@@ -1,4 +1,5 @@
-"""A running MinIO server: random credentials, a 127.0.0.1-only port, ready when it says so."""
+"""A running MinIO server: random credentials, its port published only where this machine
+reaches the engine (127.0.0.1 for a local one), ready when S3 answers."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..config_keys import MINIO_PREFIX, PLACEHOLDERS
 from ..errors import MinioError
 from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
+from .reach import LOOPBACK, Reach
 
 MINIO_PORT = "9000/tcp"
 NETWORK_ALIAS = "minio"
@@ -154,8 +156,9 @@ class MinioServer(ContainerOwner):
 
     @property
     def endpoint(self) -> str:
-        """host:port as the host reaches it."""
-        return f"127.0.0.1:{self.host_port}"
+        """host:port as this machine reaches it."""
+        reach = self._box.reach if self._box is not None else Reach(LOOPBACK, LOOPBACK, "")
+        return reach.endpoint(self.host_port)
 
     @property
     def url(self) -> str:
@@ -199,28 +202,9 @@ class MinioServer(ContainerOwner):
             self.endpoint, self.access_key, self.secret_key, secure=False, http_client=http
         )
 
-    def logs(self, tail: int = 20) -> str:
-        """Its last `tail` log lines, indented for a message ("" when there are none)."""
-        text = self._box.logs(tail) if self._box is not None else ""
-        return "\n".join(f"    {line}" for line in text.splitlines())
-
     def stopped_note(self) -> str:
         """A sentence when this MinIO died under the service, else "": a failure may follow from it."""
-        if self._box is None or self.container is None:
-            return ""
-        state = self._box.state()
-        if state.get("Status") == "removed":
-            return " Its MinIO was removed from outside during the run."
-        if state.get("Running"):
-            return ""
-        oom = ", killed for lack of memory" if state.get("OOMKilled") else ""
-        tail = self.logs(5)
-        logs = f" MinIO's last log lines:\n{tail}" if tail else ""
-        return (
-            f" Its MinIO ({self.container.name}) stopped during the run (exited with code "
-            f"{state.get('ExitCode')}{oom}), so this failure may follow from that, not from "
-            f"the service.{logs}"
-        )
+        return self.died_note("MinIO")
 
     def placeholders(self) -> dict[str, str]:
         """Values for `{minio.*}` in `[tool.goimage.env]`, as a container on the network sees them.

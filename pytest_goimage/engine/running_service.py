@@ -3,11 +3,13 @@ beside it, and what a failed test needs to know about both."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
-from .connection import engine_address, engine_host, runs_here
+from .dependency import DependencyServer
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .service import (
@@ -32,6 +34,7 @@ class RunningService:
     container: ServiceContainer
     buckets_before: list[str]
     port_error: str = ""  # why no API port is known ("" when one is)
+    dependencies: Mapping[str, DependencyServer] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -44,10 +47,11 @@ class RunningService:
         owner: str,
         project: str,
         keep: bool,
+        dependencies: Mapping[str, DependencyServer] | None = None,
     ) -> RunningService:
-        """Start `built` on `minio`'s network with `image`'s env and port. Raises ServiceError
-        when the engine refuses or an env placeholder is unknown; the MinIO is left to its
-        owner (the goimage_minio fixture, or the session's close())."""
+        """Start `built` on `minio`'s network (beside its ready `dependencies`) with `image`'s
+        env and port. Raises ServiceError when the engine refuses or an env placeholder is
+        unknown; MinIO and the dependencies are left to their owner (the session)."""
         try:
             port: str | None = container_port(
                 built.config.exposed_ports, image.port, image.dockerfile
@@ -57,7 +61,11 @@ class RunningService:
             # The bucket check needs no API port: start it anyway, publishing nothing;
             # health and goimage_service report this instead.
             port, port_error = None, str(exc)
-        env = expand_env(dict(image.env), minio, image.bucket)
+        dependencies = dict(dependencies or {})
+        env = expand_env(
+            dict(image.env),
+            placeholder_values(minio, image.bucket, list(dependencies.values())),
+        )
         # The bucket check must prove the service made the bucket, so record what was there.
         before = sorted(b.name for b in minio.client.list_buckets())
         assert minio.network is not None
@@ -72,11 +80,11 @@ class RunningService:
             memory_limit=image.memory_limit,
             keep=keep,
         ).start(client)
-        return cls(image, built, minio, container, before, port_error)
+        return cls(image, built, minio, container, before, port_error, dependencies)
 
     @property
     def url(self) -> str:
-        """The API's base URL as the host reaches it (http://127.0.0.1:<port>)."""
+        """The API's base URL as the host reaches it (http://127.0.0.1:<port> for an engine on this machine)."""
         return self.container.url
 
     @property
@@ -101,9 +109,16 @@ class RunningService:
         else:
             state = f"the container is running at {container.url}"
         return (
-            f"{self.image.dockerfile} ({self.built.tag}): {state}.{self.minio.stopped_note()}\n"
+            f"{self.image.dockerfile} ({self.built.tag}): {state}.{self.stopped_notes()}\n"
             f"{container.last_logs(lines)}"
         )
+
+    def stopped_notes(self) -> str:
+        """Sentences for MinIO and each dependency that died under the service ("" if none):
+        the likely cause of a failure that follows."""
+        notes = [self.minio.stopped_note()]
+        notes += [dependency.stopped_note() for dependency in self.dependencies.values()]
+        return "".join(notes)
 
     def health_hint(self, probe: HealthProbe) -> str:
         """The likely configuration mistake behind an unhealthy probe ("" when none)."""
@@ -141,16 +156,13 @@ class RunningService:
         return testinfra.get_host(f"docker://{self.container.container.id}")
 
 
-def require_local_engine(dockerfile: str) -> None:
-    """ServiceError unless the engine runs on this machine: MinIO and the service publish
-    their ports on the engine's 127.0.0.1 only."""
-    if runs_here(engine_host()):
-        return
-    raise ServiceError(
-        f"{dockerfile}: the Docker engine at {engine_address()} runs on another "
-        "machine, so the ports its containers (MinIO, the service) publish on its "
-        "127.0.0.1 cannot be reached from here, and pytest-goimage never publishes them "
-        "on other addresses. Run the bucket and health checks and the goimage_minio and "
-        "goimage_service fixtures against an engine on this machine, or deselect them "
-        "here (-k 'not bucket and not health'); builds and inspection work remotely."
-    )
+def placeholder_values(
+    minio: MinioServer, bucket: str | None, dependencies: list[DependencyServer]
+) -> dict[str, str]:
+    """Every placeholder's value for this image: `{minio.*}`, `{bucket}`, `{NAME.*}`."""
+    values = minio.placeholders()
+    if bucket is not None:
+        values[BUCKET_PLACEHOLDER] = bucket
+    for dependency in dependencies:
+        values.update(dependency.config.placeholders(dependency.internal_port))
+    return values

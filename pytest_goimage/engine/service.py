@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import docker.errors
 import requests
 
-from ..config_keys import BUCKET_PLACEHOLDER, PLACEHOLDERS
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from .container import ContainerOwner, EngineContainer
 from .listeners import listener_hint, listening
-from .minio_server import MinioServer
+from .placeholders import expand
 from .poll import backoff
 
 # What the runtime prints when the entrypoint cannot be executed at all.
@@ -33,7 +33,6 @@ CREDENTIALS_ADVICE = (
     "Pass {minio.access_key} and {minio.secret_key} in [tool.goimage.env] to the variables "
     "the service reads"
 )
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\}")
 
 
 def refuses_credentials(logs: str) -> bool:
@@ -78,26 +77,9 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
     )
 
 
-def expand_env(env: dict[str, str], minio: MinioServer, bucket: str | None) -> dict[str, str]:
-    """Fill `{minio.*}` and `{bucket}` placeholders; an unknown one is a clear error."""
-    values = minio.placeholders()
-    if bucket is not None:
-        values[BUCKET_PLACEHOLDER] = bucket
-    result: dict[str, str] = {}
-    for name, template in env.items():
-
-        def fill(match: re.Match[str], name: str = name) -> str:
-            key = match.group(1)
-            if key not in values:
-                known = ", ".join("{" + k + "}" for k in sorted(values))
-                raise ServiceError(
-                    f"[tool.goimage.env] {name} uses {{{key}}}, which is not defined "
-                    f"(known: {known}); `{{bucket}}` needs `bucket` to be set."
-                )
-            return values[key]
-
-        result[name] = _PLACEHOLDER.sub(fill, template)
-    return result
+def expand_env(env: dict[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    """Fill `{minio.*}`, `{bucket}` and `{NAME.*}` placeholders; an unknown one is a clear error."""
+    return expand(env, values, "[tool.goimage.env]")
 
 
 def container_port(exposed: list[str], configured: int | None, image_label: str) -> str:
@@ -216,7 +198,8 @@ class ServiceContainer(ContainerOwner):
             return "(no API port: see the health check)"
         if not self.host_port:
             return "(no host port: the container exited before its port was published)"
-        return f"http://127.0.0.1:{self.host_port}"
+        assert self._box is not None
+        return f"http://{self._box.reach.endpoint(self.host_port)}"
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""

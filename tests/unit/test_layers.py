@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
     ("gofacts",),
     ("config_keys", "config_defaults"),
+    ("config_dependencies", "config_go_versions"),
     ("config",),
     ("engine",),
     ("build",),
@@ -175,15 +176,31 @@ def test_no_check_imports_another_check(path: Path) -> None:
 
 
 def test_public_types_are_exported() -> None:
-    from pytest_goimage import BuiltImage, GoImageConfig, ImageConfig, MinioServer, RunningService
+    from pytest_goimage import (
+        BuiltImage,
+        DependencyServer,
+        GoImageConfig,
+        ImageConfig,
+        MinioServer,
+        RunningService,
+    )
 
     assert sorted(pytest_goimage.__all__) == [
         "BuiltImage",
+        "DependencyServer",
         "GoImageConfig",
         "ImageConfig",
         "MinioServer",
         "RunningService",
     ]
     assert [
-        t.__name__ for t in (BuiltImage, GoImageConfig, ImageConfig, MinioServer, RunningService)
+        t.__name__
+        for t in (
+            BuiltImage,
+            DependencyServer,
+            GoImageConfig,
+            ImageConfig,
+            MinioServer,
+            RunningService,
+        )
     ] == sorted(pytest_goimage.__all__)

@@ -1,0 +1,237 @@
+"""`[tool.goimage.dependencies.NAME]` and `compose_file`/`compose_services`: the containers a
+service needs besides MinIO (PostgreSQL, Redis ...), validated into DependencyConfig.
+
+A dependency starts on the image's private network under the alias NAME, so `{NAME.host}`,
+`{NAME.port}` and `{NAME.endpoint}` are known before anything runs: they are checked here,
+with the MinIO placeholders, like every other key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config_keys import PLACEHOLDERS, env_table, parsed, reject_unknown, typed
+from .errors import ConfigError
+from .gofacts.compose import ComposeError, ComposeHealthcheck, ComposeService, read_compose
+from .gofacts.units import parse_duration
+
+DEPENDENCY_KEYS = frozenset(
+    {"image", "env", "command", "entrypoint", "port", "ready", "startup_timeout"}
+)
+DEPENDENCY_FIELDS = ("host", "port", "endpoint")  # {NAME.host}, {NAME.port}, {NAME.endpoint}
+DEFAULT_DEPENDENCY_TIMEOUT = "60s"
+READY_FORMS = '"tcp" (the default), "http:/path", "log:TEXT" or "healthcheck"'
+# A network alias that is also the first word of a placeholder: no dots, no upper case.
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_RESERVED = frozenset({"minio", "bucket"})
+
+
+@dataclass(frozen=True)
+class DependencyConfig:
+    """One container started beside MinIO before the service, reachable as `name`."""
+
+    name: str
+    image: str
+    origin: str  # where it was declared, for messages
+    env: Mapping[str, str] = field(default_factory=dict)
+    command: tuple[str, ...] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    port: int | None = None  # the container port; None: the image's single EXPOSEd one
+    ready: str = "tcp"
+    startup_timeout: float = 60.0
+    healthcheck: ComposeHealthcheck | None = None  # from the compose file
+
+    def placeholders(self, port: int | None = None) -> dict[str, str]:
+        """`{NAME.*}` as a container on the image's network reaches it."""
+        port = port if port is not None else self.port
+        values = {f"{self.name}.host": self.name}
+        if port is not None:
+            values[f"{self.name}.port"] = str(port)
+            values[f"{self.name}.endpoint"] = f"{self.name}:{port}"
+        return values
+
+
+def merge_dependencies(shared: object, own: object) -> object:
+    """An image's `dependencies` table on top of the shared one: a name it repeats is merged
+    key by key, and `NAME = false` leaves that shared dependency out for the image."""
+    if not isinstance(shared, dict) or not isinstance(own, dict):
+        return own
+    merged: dict[str, Any] = dict(shared)
+    for name, entry in own.items():
+        if entry is False:
+            merged.pop(name, None)
+        elif isinstance(entry, dict) and isinstance(merged.get(name), dict):
+            merged[name] = {**merged[name], **entry}
+        else:
+            merged[name] = entry
+    return merged
+
+
+def image_dependencies(
+    values: Mapping[str, Any], where: str, src: Path, project: Path
+) -> tuple[DependencyConfig, ...]:
+    """The dependencies of one image (its merged values), compose services first."""
+    table = values.get("dependencies", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"{src}: {where} key 'dependencies' must be a table of tables "
+            f"([tool.goimage.dependencies.NAME]), got {table!r}."
+        )
+    compose = _compose_services(values, where, src, project)
+    names = [*compose, *(n for n in table if n not in compose)]
+    # A dependency's env may name the dependencies (a DSN); MinIO is the service's affair.
+    known = tuple(f"{n}.{f}" for n in names for f in DEPENDENCY_FIELDS)
+    result = []
+    for name in names:
+        entry = table.get(name, {})
+        if entry is False:
+            continue
+        result.append(_dependency(name, entry, compose.get(name), where, src, known))
+    return tuple(result)
+
+
+def _known_placeholders(names: list[str]) -> tuple[str, ...]:
+    return (*PLACEHOLDERS, *(f"{n}.{f}" for n in names for f in DEPENDENCY_FIELDS))
+
+
+def known_placeholders(dependencies: tuple[DependencyConfig, ...]) -> tuple[str, ...]:
+    """Every placeholder `[tool.goimage.env]` may use beside these dependencies."""
+    return _known_placeholders([d.name for d in dependencies])
+
+
+def _check_name(name: str, where: str, src: Path) -> None:
+    if not _NAME.match(name) or name in _RESERVED:
+        why = (
+            "is taken (MinIO's alias, or the bucket placeholder)"
+            if name in _RESERVED
+            else "is not a usable network alias (lowercase letters, digits, '-' and '_', no dots)"
+        )
+        raise ConfigError(
+            f"{src}: {where} dependency name {name!r} {why}; the service reaches a dependency by "
+            "its name, so rename it (the compose service or the table)."
+        )
+
+
+def _dependency(
+    name: str,
+    entry: object,
+    compose: ComposeService | None,
+    where: str,
+    src: Path,
+    known: tuple[str, ...],
+) -> DependencyConfig:
+    dep_where = f"{where} dependencies.{name}"
+    _check_name(name, where, src)
+    if not isinstance(entry, dict):
+        raise ConfigError(
+            f"{src}: {dep_where} must be a table (image, env, command, port, ready, "
+            f"startup_timeout), got {entry!r}."
+        )
+    reject_unknown(entry, DEPENDENCY_KEYS, dep_where, src)
+    image = typed(entry, "image", str, compose.image if compose else None, dep_where, src)
+    if not image:
+        raise ConfigError(
+            f'{src}: {dep_where} needs an `image` (e.g. image = "redis:7"), or name a service '
+            "of `compose_file` in `compose_services`."
+        )
+    env = dict(compose.environment) if compose else {}
+    env.update(env_table(entry, dep_where, src, known))
+    port = typed(entry, "port", int, compose.port if compose else None, dep_where, src)
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError(f"{src}: {dep_where} port = {port} is not a TCP port (1-65535).")
+    healthcheck = compose.healthcheck if compose else None
+    ready = typed(entry, "ready", str, "healthcheck" if healthcheck else "tcp", dep_where, src)
+    _check_ready(ready, dep_where, src)
+    return DependencyConfig(
+        name=name,
+        image=image,
+        origin=dep_where if compose is None else f"{dep_where} (compose service {name!r})",
+        env=env,
+        command=_words(entry, "command", compose.command if compose else None, dep_where, src),
+        entrypoint=_words(
+            entry, "entrypoint", compose.entrypoint if compose else None, dep_where, src
+        ),
+        port=port,
+        ready=ready,
+        startup_timeout=parsed(
+            entry,
+            "startup_timeout",
+            parse_duration,
+            DEFAULT_DEPENDENCY_TIMEOUT,
+            dep_where,
+            src,
+        ),
+        healthcheck=healthcheck,
+    )
+
+
+def _check_ready(ready: str, where: str, src: Path) -> None:
+    kind, _, arg = ready.partition(":")
+    if ready in ("tcp", "healthcheck"):
+        return
+    if kind == "http" and arg.startswith("/"):
+        return
+    if kind == "log" and arg.strip():
+        return
+    close = difflib.get_close_matches(kind, ["tcp", "http", "log", "healthcheck"], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close and close[0] != kind else ""
+    raise ConfigError(
+        f"{src}: {where} ready = {ready!r} is not a readiness test{hint}; use {READY_FORMS}."
+    )
+
+
+def _words(
+    entry: Mapping[str, Any],
+    key: str,
+    default: tuple[str, ...] | None,
+    where: str,
+    src: Path,
+) -> tuple[str, ...] | None:
+    value = entry.get(key)
+    if value is None:
+        return default
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(
+        f"{src}: {where} key {key!r} must be a list of strings in exec form, such as "
+        f'["redis-server", "--appendonly", "no"], got {value!r}.'
+    )
+
+
+def _compose_services(
+    values: Mapping[str, Any], where: str, src: Path, project: Path
+) -> dict[str, ComposeService]:
+    compose_file = typed(values, "compose_file", str, None, where, src)
+    services = values.get("compose_services")
+    if compose_file is None:
+        if services is not None:
+            raise ConfigError(
+                f"{src}: {where} compose_services is set but no compose_file; set "
+                'compose_file = "docker-compose.yml" (relative to the Go module root).'
+            )
+        return {}
+    if (
+        not isinstance(services, list)
+        or not services
+        or not all(isinstance(s, str) and s for s in services)
+    ):
+        raise ConfigError(
+            f"{src}: {where} compose_file = {compose_file!r} needs compose_services, the list "
+            'of its services the image needs (e.g. ["db", "redis"]); got '
+            f"{services!r}."
+        )
+    path = project / compose_file
+    if not path.is_file():
+        raise ConfigError(
+            f"{src}: {where} compose_file = {compose_file!r} does not exist (looked for {path})."
+        )
+    try:
+        return read_compose(path, list(services), os.environ)
+    except ComposeError as exc:
+        raise ConfigError(f"{path}: {exc} (named by {where} in {src}).") from None

@@ -1,0 +1,78 @@
+"""`go_version_policy` and `go_version_ignore`: which go.mod line Go version pins must reach,
+and which workflows (or jobs) are left out; each entry must name something that exists."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .config_keys import no_nul, typed
+from .errors import ConfigError
+from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
+from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
+
+DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
+
+
+def go_version_policy(table: Mapping[str, Any], where: str, src: Path) -> str:
+    policy: str = typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
+    if policy not in POLICIES:
+        close = difflib.get_close_matches(policy, POLICIES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{src}: {where} go_version_policy = {policy!r} is not a policy{hint}; use "
+            '"toolchain" (the default: pins must reach go.mod\'s toolchain line, so what is '
+            'tested is what ships) or "go" (pins must reach its go line, the minimum that builds).'
+        )
+    return policy
+
+
+def go_version_ignore(
+    table: Mapping[str, Any], where: str, rootdir: Path, project: Path, src: Path
+) -> tuple[str, ...]:
+    """`go_version_ignore`: each entry names a workflow (`docs.yml`, or its path from the
+    rootdir) or one of its jobs (`release.yml:docs`) that exists, so a typo cannot silently
+    leave nothing out."""
+    entries = table.get("go_version_ignore", [])
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise ConfigError(
+            f"{src}: {where} key 'go_version_ignore' must be a list of workflow names or "
+            f'workflow:job pairs, such as ["docs.yml", "release.yml:docs"], got {entries!r}.'
+        )
+    if not entries:
+        return ()
+    found = workflow_files(rootdir, rootdir)
+    if project != rootdir.resolve():
+        found += workflow_files(project, rootdir)
+    names = sorted({path.name for path, _ in found})
+    for entry in entries:
+        no_nul(entry, f"{where} go_version_ignore entry", src)
+        workflow, job = split_ignore_entry(entry)
+        matching = [(p, n) for p, n in found if workflow in (p.name, n)]
+        if not matching:
+            close = difflib.get_close_matches(workflow, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            listing = f"workflows found: {', '.join(names)}" if names else "none found"
+            raise ConfigError(
+                f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
+                f".github/workflows/{hint}; {listing}. Name a workflow file, or "
+                "workflow:job for one job."
+            )
+        if not job:
+            continue
+        jobs = [
+            workflow_jobs(path.read_text(encoding="utf-8", errors="replace"))
+            for path, _ in matching
+        ]
+        if any(found_jobs is None or job in found_jobs for found_jobs in jobs):
+            continue  # an unreadable workflow is reported by the go-version check
+        known = sorted({j for found_jobs in jobs for j in found_jobs or []})
+        close = difflib.get_close_matches(job, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{src}: {where} go_version_ignore entry {entry!r}: {workflow} has no job "
+            f"{job!r}{hint}; its jobs are {', '.join(known) or 'none'}."
+        )
+    return tuple(entries)

@@ -1,0 +1,207 @@
+"""A dependency of the service besides MinIO (PostgreSQL, Redis ...): started on the image's
+private network under its name, ready by its own test, and named when it fails.
+
+Readiness `tcp` connects to the published port and waits a moment for the other end: the
+engine's userland proxy accepts every connection on a published port and closes it at once
+when nothing listens behind it, so an accepted connection alone proves nothing.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import requests
+
+from ..config_dependencies import DependencyConfig
+from ..errors import DependencyError
+from .connection import engine_address
+from .container import ContainerOwner, EngineContainer
+from .placeholders import expand
+from .poll import wait_until
+
+# How long a connection must stay open (or how soon the server must speak) to count as
+# something listening behind the published port.
+_SETTLE_SECONDS = 0.3
+
+
+def tcp_listening(host: str, port: int) -> bool:
+    """Whether a server answers on host:port (see the module docstring on the proxy)."""
+    try:
+        with socket.create_connection((host, port), timeout=1.0) as conn:
+            conn.settimeout(_SETTLE_SECONDS)
+            try:
+                return conn.recv(1) != b""  # a greeting (MySQL, SMTP): listening
+            except TimeoutError:
+                return True  # still open and silent, as Redis and PostgreSQL wait for us
+    except OSError:
+        return False
+
+
+def image_port(client: Any, config: DependencyConfig, image_label: str) -> int | None:
+    """The dependency's container port: configured, else the one TCP port its image EXPOSEs;
+    DependencyError when its readiness test needs one and none is known. Pulls the image
+    when the engine does not have it, as `docker run` would."""
+    try:
+        image = client.images.get(config.image)
+    except docker.errors.ImageNotFound:
+        try:
+            image = client.images.pull(config.image)
+        except docker.errors.APIError as exc:
+            raise DependencyError(
+                f"{image_label}: dependency {config.name!r} ({config.origin}) names image "
+                f"{config.image}, which the engine at {engine_address()} does not have and "
+                f"could not pull ({str(exc.explanation or exc).splitlines()[0]}). Pull or "
+                "build it there, or fix `image`."
+            ) from None
+    if config.port is not None:
+        return config.port
+    exposed = sorted((image.attrs.get("Config") or {}).get("ExposedPorts") or {})
+    tcp = [int(p.split("/")[0]) for p in exposed if p.endswith("/tcp")]
+    if len(tcp) == 1:
+        return tcp[0]
+    if config.ready in ("healthcheck",) or config.ready.startswith("log:"):
+        return None
+    what = "no port" if not tcp else f"several ports ({', '.join(map(str, tcp))})"
+    raise DependencyError(
+        f"{image_label}: dependency {config.name!r} ({config.origin}): image {config.image} "
+        f"EXPOSEs {what}, so the port to wait on is unknown; set `port` (the port it serves "
+        "on inside the container)."
+    )
+
+
+@dataclass
+class DependencyServer(ContainerOwner):
+    """One dependency container. `host`/`port` are where this machine reaches it; containers
+    on the image's network reach it at `name` and `internal_port`."""
+
+    config: DependencyConfig
+    image_label: str  # the image under test, for messages
+    owner: str
+    network: str
+    internal_port: int | None
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    project: str = ""
+    keep: bool = False
+    ready_seconds: float = 0.0
+    _box: EngineContainer | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def host(self) -> str:
+        assert self._box is not None
+        return self._box.reach.host
+
+    @property
+    def port(self) -> int:
+        """The published port on `host` (0: none: the dependency has no known port)."""
+        return self._box.host_port if self._box is not None else 0
+
+    @property
+    def endpoint(self) -> str:
+        assert self._box is not None
+        return self._box.reach.endpoint(self.port)
+
+    def start(self, client: Any) -> DependencyServer:
+        """Start it and wait until its readiness test passes; DependencyError naming it (with
+        its last log lines) otherwise. A failed start leaves no container."""
+        config = self.config
+        where = f"{config.origin} env"
+        options: dict[str, Any] = {
+            "environment": expand(dict(config.env), self.placeholders, where),
+            "network": self.network,
+            "networking_config": {
+                self.network: client.api.create_endpoint_config(aliases=[config.name])
+            },
+        }
+        if config.command is not None:
+            options["command"] = list(config.command)
+        if config.entrypoint is not None:
+            options["entrypoint"] = list(config.entrypoint)
+        if config.healthcheck is not None:
+            options["healthcheck"] = config.healthcheck.engine_form()
+        self._box = EngineContainer(
+            config.image,
+            self.owner,
+            "dependency",
+            self.project,
+            self.keep,
+            f"{self.internal_port}/tcp" if self.internal_port else None,
+            options,
+            name_part=config.name,
+        )
+        try:
+            self._box.start(client)
+        except docker.errors.APIError as exc:
+            raise DependencyError(
+                f"{self.image_label}: the engine refused to start dependency {config.name!r} "
+                f"({config.origin}, image {config.image}): "
+                f"{str(exc.explanation or exc).splitlines()[0]}. Fix its image, command or "
+                "env there."
+            ) from None
+        with self._box.removed_on_failure():
+            self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        assert self._box is not None
+        config, box = self.config, self._box
+        kind, _, arg = config.ready.partition(":")
+        if kind in ("tcp", "http") and not self.port:
+            raise self._failed(f"published no port for {self.internal_port}/tcp")
+        if kind == "healthcheck" and "Health" not in box.state():
+            raise DependencyError(
+                f"{self.image_label}: dependency {config.name!r} ({config.origin}) waits for "
+                f'ready = "healthcheck", but image {config.image} has no HEALTHCHECK and no '
+                'compose healthcheck is given; use ready = "tcp" (with `port`) or "log:TEXT".'
+            )
+        session = requests.Session()
+
+        def ready() -> bool:
+            if kind == "tcp":
+                return tcp_listening(self.host, self.port)
+            if kind == "http":
+                try:
+                    answer = session.get(f"http://{self.endpoint}{arg}", timeout=2)
+                except requests.RequestException:
+                    return False
+                return 200 <= answer.status_code < 300
+            if kind == "log":
+                return arg in box.logs()
+            health = box.state().get("Health") or {}
+            return health.get("Status") == "healthy"
+
+        started = time.monotonic()
+        if not wait_until(ready, config.startup_timeout, give_up=box.exited):
+            test = {"tcp": f"a server on port {self.internal_port}"}.get(kind, config.ready)
+            raise self._failed(
+                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; it "
+                f"waited for {test})"
+            )
+        self.ready_seconds = time.monotonic() - started
+
+    def _failed(self, otherwise: str) -> DependencyError:
+        state = self._box.state() if self._box is not None else {}
+        why = (
+            f"exited with code {state.get('ExitCode')}"
+            if state.get("Status") in ("exited", "dead")
+            else otherwise
+        )
+        logs = self.logs(tail=20)
+        return DependencyError(
+            f"{self.image_label}: dependency {self.name!r} ({self.config.origin}, image "
+            f"{self.config.image}) {why}, so the service was not started. Check its image, "
+            "command, env and `ready` there. Its last log lines:\n"
+            f"{logs or '    (none)'}"
+        )
+
+    def stopped_note(self) -> str:
+        """A sentence when this dependency died under the service, else ""."""
+        return self.died_note(f"dependency {self.name!r}")

@@ -1,0 +1,208 @@
+"""`[tool.goimage.dependencies.NAME]`, `compose_file` and `compose_services`, validated like
+every other key: each mistake names the file, the table and the key, with a close match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from pytest_goimage.config import GoImageConfig, parse_config
+from pytest_goimage.errors import ConfigError
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "Dockerfile.docs").write_text("FROM scratch\n")
+    return tmp_path
+
+
+def parse(project: Path, toml: str) -> GoImageConfig:
+    table = tomllib.loads(toml)["tool"]["goimage"]
+    return parse_config(table, rootdir=project, source=project / "pyproject.toml")
+
+
+BASE = """
+[tool.goimage]
+dockerfiles = ["Dockerfile", "Dockerfile.docs"]
+"""
+
+
+def test_a_dependency_table_gives_every_image_the_dependency(project: Path) -> None:
+    config = parse(
+        project,
+        BASE
+        + """
+[tool.goimage.env]
+CACHE_ADDR = "{cache.endpoint}"
+[tool.goimage.dependencies.cache]
+image = "redis:7"
+port = 6379
+command = ["redis-server", "--save", ""]
+ready = "log:Ready to accept connections"
+startup_timeout = "20s"
+""",
+    )
+    for image in config.images:
+        (cache,) = image.dependencies
+        assert (cache.name, cache.image, cache.port) == ("cache", "redis:7", 6379)
+        assert cache.command == ("redis-server", "--save", "")
+        assert (cache.ready, cache.startup_timeout) == ("log:Ready to accept connections", 20.0)
+        assert cache.origin == "[tool.goimage] dependencies.cache"
+        assert image.env["CACHE_ADDR"] == "{cache.endpoint}"
+
+
+def test_an_image_adds_changes_or_leaves_out_a_shared_dependency(project: Path) -> None:
+    config = parse(
+        project,
+        BASE
+        + """
+[tool.goimage.dependencies.cache]
+image = "redis:7"
+[[tool.goimage.image]]
+dockerfile = "Dockerfile"
+dependencies.cache = { startup_timeout = "5s" }
+dependencies.db = { image = "postgres:16", env = { POSTGRES_PASSWORD = "pw" } }
+[[tool.goimage.image]]
+dockerfile = "Dockerfile.docs"
+dependencies.cache = false
+""",
+    )
+    service, docs = config.images
+    assert [(d.name, d.image, d.startup_timeout) for d in service.dependencies] == [
+        ("cache", "redis:7", 5.0),
+        ("db", "postgres:16", 60.0),
+    ]
+    assert docs.dependencies == ()
+
+
+def test_a_dependency_env_builds_a_dsn_from_placeholders(project: Path) -> None:
+    config = parse(
+        project,
+        BASE
+        + """
+[tool.goimage.dependencies.db]
+image = "postgres:16"
+port = 5432
+[tool.goimage.dependencies.pgbouncer]
+image = "bouncer:1"
+env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
+""",
+    )
+    bouncer = config.images[0].dependencies[1]
+    assert bouncer.env == {"DATABASE_URL": "postgres://app@{db.endpoint}/app"}
+
+
+@pytest.mark.parametrize(
+    ("snippet", "message"),
+    [
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nredy = "tcp"\n',
+            "unknown key 'redy' in [tool.goimage] dependencies.cache (did you mean 'ready'?)",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nready = "tpc"\n',
+            "[tool.goimage] dependencies.cache ready = 'tpc' is not a readiness test "
+            "(did you mean 'tcp'?)",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nready = "http:health"\n',
+            "ready = 'http:health' is not a readiness test; use",
+        ),
+        (
+            "[tool.goimage.dependencies.cache]\nport = 6379\n",
+            "[tool.goimage] dependencies.cache needs an `image`",
+        ),
+        (
+            '[tool.goimage.dependencies.minio]\nimage = "minio:x"\n',
+            "dependency name 'minio' is taken",
+        ),
+        (
+            '[tool.goimage.dependencies."db.main"]\nimage = "postgres:16"\n',
+            "dependency name 'db.main' is not a usable network alias",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nport = 70000\n',
+            "dependencies.cache port = 70000 is not a TCP port",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\ncommand = "redis-server"\n',
+            "dependencies.cache key 'command' must be a list of strings in exec form",
+        ),
+        (
+            '[tool.goimage.env]\nCACHE = "{cache.hots}"\n'
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n',
+            "env.CACHE uses {cache.hots}, which is not a placeholder (did you mean {cache.host}?)",
+        ),
+        (
+            '[tool.goimage.env]\nCACHE = "{redis.host}"\n',
+            "env.CACHE uses {redis.host}, which is not a placeholder",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nenv = { X = "{minio.url}" }\n',
+            "dependencies.cache env.X uses {minio.url}, which is not a placeholder",
+        ),
+        (
+            'compose_services = ["db"]\n',
+            "compose_services is set but no compose_file",
+        ),
+        (
+            'compose_file = "docker-compose.yml"\n',
+            "compose_file = 'docker-compose.yml' needs compose_services",
+        ),
+        (
+            'compose_file = "compose.yaml"\ncompose_services = ["db"]\n',
+            "compose_file = 'compose.yaml' does not exist",
+        ),
+    ],
+)
+def test_a_mistake_names_the_key_and_the_fix(project: Path, snippet: str, message: str) -> None:
+    head, _, rest = snippet.partition("[")
+    toml = BASE + head + ("[" + rest if rest else "")
+    with pytest.raises(ConfigError) as caught:
+        parse(project, toml)
+    assert str(caught.value).startswith(f"{project / 'pyproject.toml'}: ")
+    assert message in str(caught.value)
+
+
+def test_compose_services_become_dependencies_and_a_table_refines_them(project: Path) -> None:
+    (project / "docker-compose.yml").write_text(
+        "services:\n"
+        "  db:\n    image: postgres:16\n    environment: {POSTGRES_PASSWORD: pw}\n"
+        "    healthcheck: {test: [CMD, pg_isready], interval: 1s}\n"
+        "  cache:\n    image: redis:7\n    ports: ['6379']\n"
+    )
+    config = parse(
+        project,
+        BASE
+        + """
+compose_file = "docker-compose.yml"
+compose_services = ["db", "cache"]
+[tool.goimage.env]
+DB_HOST = "{db.host}"
+[tool.goimage.dependencies.cache]
+ready = "log:Ready to accept connections"
+""",
+    )
+    db, cache = config.images[0].dependencies
+    assert (db.name, db.image, db.ready, db.env) == (
+        "db",
+        "postgres:16",
+        "healthcheck",
+        {"POSTGRES_PASSWORD": "pw"},
+    )
+    assert db.origin == "[tool.goimage] dependencies.db (compose service 'db')"
+    assert (cache.port, cache.ready) == (6379, "log:Ready to accept connections")
+
+
+def test_a_compose_problem_names_the_compose_file_and_the_key(project: Path) -> None:
+    (project / "docker-compose.yml").write_text("services:\n  api:\n    build: .\n")
+    with pytest.raises(ConfigError) as caught:
+        parse(project, BASE + 'compose_file = "docker-compose.yml"\ncompose_services = ["api"]\n')
+    assert str(caught.value).startswith(
+        f"{project / 'docker-compose.yml'}: service 'api' builds its image (`build:`)"
+    )
+    assert str(caught.value).endswith(f"(named by [tool.goimage] in {project / 'pyproject.toml'}).")
