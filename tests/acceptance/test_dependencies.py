@@ -1,0 +1,122 @@
+"""Dependencies beside MinIO: started on the image's network before the service, ready by
+their own test, named when they fail, and removed with everything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.acceptance.test_runtime_checks import service_config
+from tests.conftest import outcomes, plugin_resources
+
+# Busybox's nc from the alpine base image the example builds on: a real TCP server.
+NEVER_LISTENS = """
+[tool.goimage.dependencies.cache]
+image = "alpine:3.22"
+command = ["sleep", "600"]
+port = 6379
+startup_timeout = "2s"
+"""
+
+
+def test_a_dependency_that_never_listens_fails_the_runtime_checks_naming_it(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """The engine's proxy accepts a connection on the published port even though nothing
+    listens: the readiness test must not take that for a server."""
+    root = example_copy(service_config(extra=NEVER_LISTENS))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "FAILED"}, out
+    message = (
+        "backend/Dockerfile: dependency 'cache' ([tool.goimage] dependencies.cache, image "
+        "alpine:3.22) was not ready within its startup_timeout (2s; it waited for a server on "
+        "port 6379), so the service was not started. Check its image, command, env and "
+        "`ready` there. Its last log lines:\n    (none)"
+    )
+    failures = out.partition("short test summary info")[0]
+    assert failures.count(message) == 2, out
+    assert "Traceback" not in out
+    assert plugin_resources(docker_client, root) == []
+
+
+def test_a_dependency_that_exits_is_named_with_its_log(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(
+        service_config(
+            extra="""
+[tool.goimage.dependencies.db]
+image = "alpine:3.22"
+command = ["sh", "-c", "echo 'FATAL: password authentication is not configured' >&2; exit 3"]
+port = 5432
+"""
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "backend/Dockerfile: dependency 'db' ([tool.goimage] dependencies.db, image "
+        "alpine:3.22) exited with code 3, so the service was not started. Check its image, "
+        "command, env and `ready` there. Its last log lines:\n"
+        "    FATAL: password authentication is not configured"
+    ) in out
+
+
+def test_goimage_dependency_gives_a_ready_server_beside_the_service(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A listening dependency (busybox nc echoing back) is ready by `tcp`; the fixture gives
+    its address as this machine reaches it, and its name and port go into the service's env."""
+    example_copy(
+        service_config(
+            extra="""
+[tool.goimage.dependencies.echo]
+image = "alpine:3.22"
+command = ["nc", "-ll", "-p", "7000", "-e", "cat"]
+port = 7000
+""",
+            env=(
+                "[tool.goimage.env]\n"
+                'STORAGE_ENDPOINT = "{minio.endpoint}"\n'
+                'STORAGE_ACCESS_KEY = "{minio.access_key}"\n'
+                'STORAGE_SECRET_KEY = "{minio.secret_key}"\n'
+                'STORAGE_BUCKET = "{bucket}"\n'
+                'ECHO_ADDR = "{echo.endpoint}"\n'
+            ),
+        )
+    )
+    pytester.makepyfile(
+        test_echo="""
+        import socket
+
+        def test_echo(goimage_service, goimage_dependency):
+            echo = goimage_dependency("echo")
+            assert echo.host == "127.0.0.1" and echo.port > 0
+            with socket.create_connection((echo.host, echo.port), timeout=5) as conn:
+                conn.sendall(b"ping\\n")
+                assert conn.recv(16) == b"ping\\n"
+            env = goimage_service.docker_container.attrs["Config"]["Env"]
+            assert "ECHO_ADDR=echo:7000" in env
+            assert echo.container.name.startswith("goimage-dep-echo-")
+
+        def test_unknown(goimage_dependency):
+            goimage_dependency("redis")
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "-p", "no:randomly")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=1, failed=1)
+    assert "test_echo.py::test_echo[backend/Dockerfile] PASSED" in out, out
+    assert (
+        "backend/Dockerfile: goimage_dependency('redis'): no such dependency for this image "
+        "(its dependencies: echo); declare it in [tool.goimage.dependencies.redis] or in "
+        "compose_services."
+    ) in out
