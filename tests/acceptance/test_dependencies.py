@@ -120,3 +120,52 @@ port = 7000
         "(its dependencies: echo); declare it in [tool.goimage.dependencies.redis] or in "
         "compose_services."
     ) in out
+
+
+COMPOSE = """\
+services:
+  api:
+    build: .
+    depends_on: [cache]
+  cache:
+    image: redis:7
+    command: ["redis-server", "--protected-mode", "no", "--requirepass", "${CACHE_PASSWORD:-devpass}"]
+    ports: ["6379:6379"]
+    healthcheck:
+      test: ["CMD-SHELL", "redis-cli -a \\"$$REDIS_PASSWORD\\" --no-auth-warning ping | grep -q PONG"]
+      interval: 500ms
+      retries: 20
+    environment:
+      REDIS_PASSWORD: ${CACHE_PASSWORD:-devpass}
+"""
+
+
+def test_compose_services_start_from_the_projects_compose_file(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A real Redis from the project's docker-compose.yml: its command, environment and
+    healthcheck (ready when the engine says healthy) as compose would start it."""
+    root = example_copy(
+        service_config(extra='compose_file = "docker-compose.yml"\ncompose_services = ["cache"]\n')
+    )
+    (root / "docker-compose.yml").write_text(COMPOSE)
+    pytester.makepyfile(
+        test_cache="""
+        import socket
+
+        def test_ping(goimage_dependency):
+            cache = goimage_dependency("cache")
+            health = cache.container.attrs["State"]["Health"]["Status"]
+            assert health == "healthy"
+            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
+                conn.sendall(b"AUTH devpass\\r\\nPING\\r\\n")
+                reply = b""
+                while reply.count(b"\\r\\n") < 2:
+                    reply += conn.recv(64)
+            assert reply == b"+OK\\r\\n+PONG\\r\\n"
+        """
+    )
+    result = pytester.runpytest_subprocess("-v")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    assert "test_cache.py::test_ping[backend/Dockerfile] PASSED" in out, out
