@@ -17,7 +17,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from ..errors import EngineError
+from ..errors import ServiceError
 from .connection import engine_address, engine_host, runs_here
 
 OVERRIDE = "GOIMAGE_HOST"
@@ -46,7 +46,7 @@ class Reach:
 
 
 def reach() -> Reach:
-    """Where the current engine's published ports are (see the module docstring); EngineError
+    """Where the current engine's published ports are (see the module docstring); ServiceError
     when a remote engine's address cannot be resolved from here."""
     override = os.environ.get(OVERRIDE, "").strip()
     if override:
@@ -57,7 +57,7 @@ def reach() -> Reach:
         return Reach(LOOPBACK, LOOPBACK, "the engine runs on this machine")
     name = urlparse(engine).hostname
     if not name:
-        raise EngineError(
+        raise ServiceError(
             f"The Docker engine at {engine_address()} runs on another machine, but its address "
             f"names no host to reach the containers at. Set {OVERRIDE} to that machine's "
             "address (as this machine reaches it), then rerun."
@@ -75,7 +75,7 @@ def _bare_host(value: str) -> str:
     except ValueError:
         port = -1
     if not host or port is not None or parsed.path not in ("", "/") or parsed.scheme:
-        raise EngineError(
+        raise ServiceError(
             f"{OVERRIDE}={value!r} is not a host name or address: set it to the host alone "
             f"(e.g. {OVERRIDE}=docker or {OVERRIDE}=10.0.0.5, no scheme and no port), the "
             "address this machine reaches the engine's published ports at."
@@ -92,7 +92,7 @@ def _resolve(name: str) -> str:
     try:
         infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise EngineError(
+        raise ServiceError(
             f"The Docker engine at {engine_address()} runs on another machine, and its host "
             f"name {name!r} does not resolve here ({exc.strerror or exc}). Set {OVERRIDE} to "
             "the address this machine reaches that machine at, then rerun."
