@@ -254,12 +254,9 @@ class GoImageSession:
             raise
 
     def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
-        """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network."""
-        try:
-            return self._runtime(image).start_dependencies()
-        except BaseException:
-            self.release_minio(image)
-            raise
+        """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A
+        failed start removes what it started; MinIO, held by the fixture that asks, stays."""
+        return self._runtime(image).start_dependencies()
 
     def _minio_image_for(self, image: ImageConfig) -> str:
         """The image's MinIO image, resolved (or built from source) once per run: a failure is

@@ -29,9 +29,11 @@ PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENAB
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
-    """The secret-looking values of every image's build_args and env: masked in every output,
-    whichever image's output shows them."""
-    return secret_values(*(t for image in config.images for t in (image.build_args, image.env)))
+    """The secret-looking values of every image's build_args and env, and of its dependencies'
+    env (a database password): masked in every output, whichever image's output shows them."""
+    tables = [t for image in config.images for t in (image.build_args, image.env)]
+    tables += [d.env for image in config.images for d in image.dependencies]
+    return secret_values(*tables)
 
 
 def masked_report(

@@ -206,3 +206,18 @@ def test_a_compose_problem_names_the_compose_file_and_the_key(project: Path) -> 
         f"{project / 'docker-compose.yml'}: service 'api' builds its image (`build:`)"
     )
     assert str(caught.value).endswith(f"(named by [tool.goimage] in {project / 'pyproject.toml'}).")
+
+
+def test_a_dependency_password_is_one_of_the_values_every_output_masks(project: Path) -> None:
+    from pytest_goimage.report.results import config_secrets
+
+    config = parse(
+        project,
+        BASE
+        + """
+[tool.goimage.dependencies.db]
+image = "postgres:16"
+env = { POSTGRES_PASSWORD = "db-pass-4f9a2c7e", POSTGRES_USER = "app" }
+""",
+    )
+    assert config_secrets(config) == frozenset({"db-pass-4f9a2c7e"})
