@@ -115,10 +115,12 @@ def check_items(
 
 def runtime_of(item: pytest.Item | None) -> str | None:
     """The Dockerfile whose MinIO (and service) `item` uses: a check that runs the image, or a
-    test that takes goimage_minio or goimage_service for that image; None for any other."""
+    test that takes goimage_minio, goimage_service or goimage_dependency for that image; None for any other."""
     if isinstance(item, GoImageCheckItem):
         return item.image.dockerfile if item.check.name in SERVICE_CHECKS else None
     callspec = getattr(item, "callspec", None)
-    uses = {"goimage_minio", "goimage_service"} & set(getattr(item, "fixturenames", ()))
+    uses = {"goimage_minio", "goimage_service", "goimage_dependency"} & set(
+        getattr(item, "fixturenames", ())
+    )
     image = callspec.params.get("goimage") if callspec is not None and uses else None
     return image.dockerfile if isinstance(image, ImageConfig) else None

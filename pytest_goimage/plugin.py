@@ -7,42 +7,41 @@ xdist support in run.py, the results (JSON, terminal, Markdown) in report/.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator, Iterator
-from typing import Any, NoReturn
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .checks import check_names
-from .config import GoImageConfig, ImageConfig, load_config
-from .config_defaults import no_table_note
-from .engine.connection import engine_address
-from .engine.dependency import DependencyServer
-from .engine.health import unhealthy_reason
-from .engine.image import BuiltImage
-from .engine.minio_server import MinioServer
-from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
-from .engine.running_service import RunningService
-from .errors import ConfigError, GoImageError, SelectionError
-from .items import GoImageCheckItem, check_items, runtime_of
-from .report.header import defaults_note
-from .report.reporter import ResultsReporter, remove_report
-from .report.results import config_secrets, masked_report
-from .run import (
+from .fixtures import (  # pytest finds the fixtures in this module's namespace
+    _fixture_errors,
+    _fixture_failure,
+    goimage,
+    goimage_config,
+    goimage_dependency,
+    goimage_minio,
+    goimage_service,
+)
+from .stash_keys import (
     CONFIG_ERROR_KEY,
     CONFIG_KEY,
+    PLUGINS_KEY,
+    SELECTED_KEY,
     SESSION_KEY,
-    XdistSupport,
-    build_logs_line,
-    end_run,
-    goimage_session,
     is_worker,
 )
-from .selection import take_check_args
 
-# Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
-SELECTED_KEY = pytest.StashKey[frozenset[str]]()
-# The objects with hooks of their own that pytest_configure registered, to unregister.
-_PLUGINS_KEY = pytest.StashKey[list[object]]()
+# Everything else is imported where it is used: a pytest run that never uses the plugin (no
+# --goimage, no goimage fixture, no Go project) must not pay for the engine's client, the
+# checks and their readers (0.29 s per run when they were imported here).
+
+__all__ = [
+    "goimage",
+    "goimage_config",
+    "goimage_dependency",
+    "goimage_minio",
+    "goimage_service",
+]
 
 pytest.register_assert_rewrite("pytest_goimage.assertions")
 
@@ -73,15 +72,23 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     # xdist workers run this too (their `workerinput` comes later, and PYTEST_XDIST_WORKER is
     # also inherited by pytest runs nested in a worker). That is harmless: workers start
     # long before the controller writes the report, at the very end of the run.
-    remove_report(getattr(early_config.known_args_namespace, "goimage_report", None))
+    path = getattr(early_config.known_args_namespace, "goimage_report", None)
+    if path:
+        from .report.reporter import remove_report
+
+        remove_report(path)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_KEY] = None
     config.stash[CONFIG_ERROR_KEY] = None
-    config.stash[_PLUGINS_KEY] = []
-    if not is_worker(config):
-        remove_report(config.getoption("goimage_report", None))
+    config.stash[PLUGINS_KEY] = []
+    config.stash[CONFIG_KEY] = None
+    config.stash[SELECTED_KEY] = frozenset()
+    if not is_worker(config) and config.getoption("goimage_report", None):
+        from .report.reporter import remove_report
+
+        remove_report(config.getoption("goimage_report"))
     # A run asked for the checks or their report needs the configuration: without it, the
     # report would be missing (a gate fails closed, but nobody would learn why).
     flag = (
@@ -91,6 +98,11 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.getoption("goimage_report")
         else ""
     )
+    if not flag and not _may_be_go_project(config.rootpath):
+        return  # nothing to configure: the plugin stays out of this run's way
+    from .config import load_config
+    from .errors import ConfigError
+
     try:
         # Without [tool.goimage], a Go repository runs on the defaults; with a flag, a
         # rootdir without go.mod is an error (no Go module to test) instead of no plugin.
@@ -105,7 +117,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SELECTED_KEY] = frozenset()
     if goconfig is None:
         return
+    from .checks import check_names
+    from .report.reporter import ResultsReporter
+    from .run import XdistSupport
+
     if config.getoption("goimage"):
+        from .errors import SelectionError
+        from .selection import take_check_args
+
         try:
             named = take_check_args(
                 config.args, goconfig.images, check_names(), config.invocation_params.dir
@@ -125,15 +144,31 @@ def pytest_configure(config: pytest.Config) -> None:
         _register(config, reporter, "goimage-results")
 
 
+def _may_be_go_project(rootdir: Path) -> bool:
+    """Whether load_config could find anything: a go.mod, or a pyproject.toml that mentions
+    goimage at all (a cheap look before importing the configuration reader)."""
+    if (rootdir / "go.mod").is_file():
+        return True
+    try:
+        return "goimage" in (rootdir / "pyproject.toml").read_text(
+            encoding="utf-8", errors="replace"
+        )
+    except OSError:
+        return False
+
+
 def _register(config: pytest.Config, plugin: object, name: str) -> None:
     config.pluginmanager.register(plugin, name)
-    config.stash[_PLUGINS_KEY].append(plugin)
+    config.stash[PLUGINS_KEY].append(plugin)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for plugin in config.stash.get(_PLUGINS_KEY, []):
+    for plugin in config.stash.get(PLUGINS_KEY, []):
         config.pluginmanager.unregister(plugin)
-    end_run(config)
+    if config.stash.get(CONFIG_KEY, None) is not None:
+        from .run import end_run
+
+        end_run(config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -143,6 +178,8 @@ def pytest_collection_modifyitems(
     """With --goimage, put the built-in checks first (before -k and -m deselect)."""
     goconfig = config.stash.get(CONFIG_KEY, None)
     if config.getoption("goimage") and goconfig is not None:
+        from .items import check_items
+
         items[:0] = check_items(session, goconfig, config.stash.get(SELECTED_KEY, frozenset()))
 
 
@@ -167,96 +204,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def goimage_config(pytestconfig: pytest.Config) -> GoImageConfig:
-    """The parsed `[tool.goimage]` configuration."""
-    return goimage_session(pytestconfig).config
-
-
-# What a fixture turns into a one-paragraph failure instead of a traceback.
-FIXTURE_ERRORS: tuple[type[BaseException], ...] = (GoImageError, *OUTSIDE_ERRORS)
-
-
-def _fixture_failure(fixture: str, image: ImageConfig, exc: BaseException) -> str:
-    if isinstance(exc, GoImageError):
-        return str(exc)
-    return f"{image.dockerfile}: {fixture} could not be set up: {describe_outside_error(exc)}"
-
-
-@pytest.fixture(scope="session")
-def goimage(request: pytest.FixtureRequest) -> BuiltImage:
-    """A built image (parametrized over the configured images), built once per run."""
-    if isinstance(request.param, ConfigError):
-        pytest.fail(str(request.param), pytrace=False)
-    image: ImageConfig = request.param
-    try:
-        return goimage_session(request.config).built(image)
-    except FIXTURE_ERRORS as exc:
-        _fail(_fixture_failure("goimage", image, exc))
-
-
-@pytest.fixture(scope="session")
-def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterator[MinioServer]:
-    """A fresh MinIO for the image under test, on that image's private network."""
-    session = goimage_session(request.config)
-    image = session.config.image(goimage.dockerfile)
-    try:
-        server = session.minio(image)
-    except FIXTURE_ERRORS as exc:
-        session.release_minio(image)
-        _fail(_fixture_failure("goimage_minio", image, exc))
-    # Held until pytest tears this fixture down: when the next image's tests start (pytest
-    # groups the tests of one parameter together), or at the end of the run.
-    session.hold(image)
-    yield server
-    session.let_go(image)
-
-
-@pytest.fixture(scope="session")
-def goimage_service(
-    request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
-) -> Iterator[RunningService]:
-    """The image running beside `goimage_minio`, healthy (health_path answered 2xx)."""
-    session = goimage_session(request.config)
-    image = session.config.image(goimage.dockerfile)
-    try:
-        running = session.service(image)
-        reason = unhealthy_reason(running, image)
-    except FIXTURE_ERRORS as exc:
-        reason = _fixture_failure("goimage_service", image, exc)
-    if reason:
-        # The service goes; its MinIO belongs to goimage_minio, which later tests may use.
-        session.release_service(image, with_minio=False)
-        _fail(reason)
-    yield running
-    session.release_service(image, with_minio=False)
-
-
-@pytest.fixture(scope="session")
-def goimage_dependency(
-    request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
-) -> Callable[[str], DependencyServer]:
-    """`goimage_dependency("redis")`: that dependency of the image under test, ready on the
-    image's network: `host` and `port` as this machine reaches it, `container`, `logs()`."""
-    session = goimage_session(request.config)
-    image = session.config.image(goimage.dockerfile)
-
-    def lookup(name: str) -> DependencyServer:
-        known = [d.name for d in image.dependencies]
-        if name not in known:
-            _fail(
-                f"{image.dockerfile}: goimage_dependency({name!r}): no such dependency for "
-                f"this image (its dependencies: {', '.join(known) or 'none'}); declare it in "
-                f"[tool.goimage.dependencies.{name}] or in compose_services."
-            )
-        try:
-            return session.dependencies(image)[name]
-        except FIXTURE_ERRORS as exc:
-            _fail(_fixture_failure("goimage_dependency", image, exc))
-
-    return lookup
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(
     item: pytest.Item, nextitem: pytest.Item | None
@@ -268,14 +215,10 @@ def pytest_runtest_teardown(
     finally:
         session = item.config.stash.get(SESSION_KEY, None)
         if session is not None:
-            with contextlib.suppress(*FIXTURE_ERRORS):
+            from .items import runtime_of
+
+            with contextlib.suppress(*_fixture_errors()):
                 session.release_unneeded(runtime_of(nextitem))
-
-
-def _fail(message: str) -> NoReturn:
-    """Fail a fixture with `message` alone: pytest.fail() inside an `except` block would print
-    the caught error too, as "During handling of the above exception", repeating it."""
-    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -285,23 +228,30 @@ def pytest_runtest_makereport(
     """A skipped check is reported at its Dockerfile; under a failed test that used
     `goimage_service`: is the service still up, and its logs. Every report leaves masked."""
     outcome = yield
+    goconfig = item.config.stash.get(CONFIG_KEY, None)
+    if goconfig is None and item.config.stash.get(CONFIG_ERROR_KEY, None) is None:
+        return  # no Go project here: the plugin has nothing to add or mask
+    from .items import GoImageCheckItem
+    from .report.results import config_secrets, masked_report
+
     report: pytest.TestReport = outcome.get_result()
     if isinstance(item, GoImageCheckItem):
         item.report_skip_at_dockerfile(report)
     elif report.failed and call.when == "call":
         _add_service_diagnosis(item, report)
-    goconfig = item.config.stash.get(CONFIG_KEY, None)
     secrets = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
     outcome.force_result(masked_report(item.config, report, secrets))
 
 
 def _add_service_diagnosis(item: pytest.Item, report: pytest.TestReport) -> None:
+    from .engine.running_service import RunningService
+
     running = getattr(item, "funcargs", {}).get("goimage_service")
     if not isinstance(running, RunningService):
         return
     try:
         text = running.diagnosis()
-    except FIXTURE_ERRORS as exc:
+    except _fixture_errors() as exc:
         text = _fixture_failure("goimage_service", running.image, exc)
     report.sections.append((f"goimage service {running.image.dockerfile}", text))
 
@@ -310,6 +260,9 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:
         return None
+    from .config_defaults import no_table_note
+    from .report.header import defaults_note
+
     names = ", ".join(image.dockerfile for image in goconfig.images)
     defaults = (
         [
@@ -326,6 +279,9 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
             "`pytest --goimage` runs the built-in checks",
             *defaults,
         ]
+    from .engine.connection import engine_address
+    from .run import build_logs_line
+
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine_address()}",
         *defaults,

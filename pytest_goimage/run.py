@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from .build.progress import ProgressPrinter, ProgressTail, WorkerProgress
-from .config import GoImageConfig
 from .config_defaults import no_table_note
 from .engine.connection import LABEL_RUN, new_run_id
 from .engine.run_dirs import (
@@ -25,19 +24,11 @@ from .engine.run_dirs import (
     remove_built_images,
     runs_base,
 )
-from .errors import ConfigError
 from .session import GoImageSession
+from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, SESSION_KEY, is_worker
 
-CONFIG_KEY = pytest.StashKey[GoImageConfig | None]()
-CONFIG_ERROR_KEY = pytest.StashKey[ConfigError | None]()
-SESSION_KEY = pytest.StashKey[GoImageSession | None]()
 _IDENTITY_KEY = pytest.StashKey[tuple[str, Path]]()
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
-
-
-def is_worker(config: pytest.Config) -> bool:
-    """Whether this process is an xdist worker (the controller and plain runs are not)."""
-    return hasattr(config, "workerinput")
 
 
 def worker_id(config: pytest.Config) -> str:

@@ -63,8 +63,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("report",),
     ("session",),
     ("checks",),
+    ("stash_keys",),
     ("selection", "run", "assertions"),
-    ("items",),
+    ("items", "fixtures"),
     ("plugin",),
     ("__init__",),
 )

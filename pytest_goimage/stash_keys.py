@@ -1,0 +1,27 @@
+"""Where a pytest run keeps the plugin's state (`config.stash`): one module of keys that the
+hooks can import without importing what the state is made of (the engine client, the checks),
+so a run that never uses the plugin does not pay for them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .config import GoImageConfig
+    from .errors import ConfigError
+    from .session import GoImageSession
+
+CONFIG_KEY: pytest.StashKey[GoImageConfig | None] = pytest.StashKey()
+CONFIG_ERROR_KEY: pytest.StashKey[ConfigError | None] = pytest.StashKey()
+SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
+# Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
+SELECTED_KEY = pytest.StashKey[frozenset[str]]()
+# The objects with hooks of their own that pytest_configure registered, to unregister.
+PLUGINS_KEY = pytest.StashKey[list[object]]()
+
+
+def is_worker(config: pytest.Config) -> bool:
+    """Whether this process is a pytest-xdist worker (the controller hands it `workerinput`)."""
+    return hasattr(config, "workerinput")
