@@ -25,6 +25,7 @@ from .fixtures import (  # pytest finds the fixtures in this module's namespace
 from .stash_keys import (
     CONFIG_ERROR_KEY,
     CONFIG_KEY,
+    IDENTITY_KEY,
     PLUGINS_KEY,
     SELECTED_KEY,
     SESSION_KEY,
@@ -119,7 +120,6 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from .checks import check_names
     from .report.reporter import ResultsReporter
-    from .run import XdistSupport
 
     if config.getoption("goimage"):
         from .errors import SelectionError
@@ -135,7 +135,9 @@ def pytest_configure(config: pytest.Config) -> None:
             # Every xdist worker parses the same arguments, so each selects the same checks.
             config.args[:] = named.rest
             config.stash[SELECTED_KEY] = named.selected
-    if config.pluginmanager.hasplugin("xdist"):
+    if config.pluginmanager.hasplugin("xdist") and getattr(config.option, "dist", "no") != "no":
+        from .run import XdistSupport  # workers will start: hand them the run
+
         _register(config, XdistSupport(), "goimage-xdist")
     if not is_worker(config):
         reporter = ResultsReporter(
@@ -165,10 +167,10 @@ def _register(config: pytest.Config, plugin: object, name: str) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for plugin in config.stash.get(PLUGINS_KEY, []):
         config.pluginmanager.unregister(plugin)
-    if config.stash.get(CONFIG_KEY, None) is not None:
+    if config.stash.get(SESSION_KEY, None) is not None or IDENTITY_KEY in config.stash:
         from .run import end_run
 
-        end_run(config)
+        end_run(config)  # a run folder or a session exists: remove what the run made
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -231,13 +233,15 @@ def pytest_runtest_makereport(
     goconfig = item.config.stash.get(CONFIG_KEY, None)
     if goconfig is None and item.config.stash.get(CONFIG_ERROR_KEY, None) is None:
         return  # no Go project here: the plugin has nothing to add or mask
-    from .items import GoImageCheckItem
     from .report.results import config_secrets, masked_report
 
     report: pytest.TestReport = outcome.get_result()
-    if isinstance(item, GoImageCheckItem):
-        item.report_skip_at_dockerfile(report)
-    elif report.failed and call.when == "call":
+    if item.config.getoption("goimage"):  # built-in check items exist with --goimage only
+        from .items import GoImageCheckItem
+
+        if isinstance(item, GoImageCheckItem):
+            item.report_skip_at_dockerfile(report)
+    if report.failed and call.when == "call" and "goimage_service" in getattr(item, "funcargs", {}):
         _add_service_diagnosis(item, report)
     secrets = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
     outcome.force_result(masked_report(item.config, report, secrets))

@@ -25,9 +25,8 @@ from .engine.run_dirs import (
     runs_base,
 )
 from .session import GoImageSession
-from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, SESSION_KEY, is_worker
+from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, is_worker
 
-_IDENTITY_KEY = pytest.StashKey[tuple[str, Path]]()
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 
 
@@ -44,7 +43,7 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "goimage_run_id" in workerinput:
         return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])
-    if _IDENTITY_KEY not in config.stash:
+    if IDENTITY_KEY not in config.stash:
         run_id = new_run_id()
         try:
             base = runs_base(Path(tempfile.gettempdir()))
@@ -58,9 +57,9 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
                 f"{tempfile.gettempdir()}: {exc.strerror or exc}{where}. Point TMPDIR "
                 "at a folder this user can write."
             ) from None
-        config.stash[_IDENTITY_KEY] = (run_id, folder)
+        config.stash[IDENTITY_KEY] = (run_id, folder)
         config.stash[_FALLBACK_KEY] = base.fallback_reason
-    return config.stash[_IDENTITY_KEY]
+    return config.stash[IDENTITY_KEY]
 
 
 def build_logs_line(config: pytest.Config) -> str:
@@ -134,9 +133,9 @@ def end_run(config: pytest.Config) -> None:
     session = config.stash.get(SESSION_KEY, None)
     if session is not None:
         session.close()
-    if is_worker(config) or _IDENTITY_KEY not in config.stash:
+    if is_worker(config) or IDENTITY_KEY not in config.stash:
         return  # workers leave the shared images to the controller, which outlives them
-    run_id, shared = config.stash[_IDENTITY_KEY]
+    run_id, shared = config.stash[IDENTITY_KEY]
     if config.getoption("goimage_keep", False):
         _print_keep_instructions(config, run_id, shared)
         close_run_dir(shared)  # kept on purpose: the user removes them

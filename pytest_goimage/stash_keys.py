@@ -4,6 +4,7 @@ so a run that never uses the plugin does not pay for them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 CONFIG_KEY: pytest.StashKey[GoImageConfig | None] = pytest.StashKey()
 CONFIG_ERROR_KEY: pytest.StashKey[ConfigError | None] = pytest.StashKey()
 SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
+# The run id and its shared folder (build logs), once made: the run removes what it built.
+IDENTITY_KEY: pytest.StashKey[tuple[str, Path]] = pytest.StashKey()
 # Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
 SELECTED_KEY = pytest.StashKey[frozenset[str]]()
 # The objects with hooks of their own that pytest_configure registered, to unregister.

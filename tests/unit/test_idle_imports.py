@@ -1,0 +1,70 @@
+"""A pytest run that does not use the plugin does not pay for it: without --goimage, goimage
+fixtures or a Go project, none of the engine client, the checks or the readers is imported."""
+
+from __future__ import annotations
+
+import pytest
+
+# testinfra is left out: pytest-testinfra's own plugin imports it in every run.
+HEAVY = ("docker", "requests", "urllib3", "minio", "elftools", "yaml", "dockerfile")
+
+RECORDER = f"""
+import sys
+
+def pytest_unconfigure(config):
+    loaded = sorted(
+        name for name in sys.modules
+        if name.split(".")[0] in {HEAVY!r} or name.startswith(
+            ("pytest_goimage.engine", "pytest_goimage.checks", "pytest_goimage.gofacts",
+             "pytest_goimage.session", "pytest_goimage.config")
+        )
+    )
+    print("LOADED:" + ",".join(loaded))
+"""
+
+
+def loaded(result: pytest.RunResult) -> list[str]:
+    lines = [line for line in result.stdout.lines if line.startswith("LOADED:")]
+    assert len(lines) == 1, result.stdout.str()
+    return [name for name in lines[0].removeprefix("LOADED:").split(",") if name]
+
+
+def test_a_plain_project_imports_nothing_of_the_plugins_machinery(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(RECORDER)
+    pytester.makepyfile(test_plain="def test_one():\n    assert 1 + 1 == 2\n")
+    pytester.makepyprojecttoml("[tool.ruff]\nline-length = 99\n")
+    result = pytester.runpytest_subprocess("-s", "-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    assert loaded(result) == []
+
+
+def test_a_go_project_run_without_goimage_reads_its_configuration_only(
+    pytester: pytest.Pytester,
+) -> None:
+    """The report header names the configured images, so the configuration is read; nothing
+    that talks to an engine is."""
+    pytester.makeconftest(RECORDER)
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makepyfile(test_plain="def test_one():\n    assert True is not False\n")
+    result = pytester.runpytest_subprocess("-s", "-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    engine_side = [
+        name
+        for name in loaded(result)
+        if name.split(".")[0]
+        in ("docker", "requests", "urllib3", "minio", "elftools", "dockerfile")
+        or name.startswith(
+            (
+                "pytest_goimage.engine.connection",
+                "pytest_goimage.checks.",
+                "pytest_goimage.session",
+                "pytest_goimage.gofacts.elf",
+                "pytest_goimage.gofacts.dockerfile",
+            )
+        )
+    ]
+    assert engine_side == []
+    result.stdout.fnmatch_lines(["goimage: 1 image(s) configured: Dockerfile; *"])
