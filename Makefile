@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 docker:
 	@bash scripts/ensure-docker.sh
 
-# Pulls each base image the example names; builds a labelled stand-in only where the pull fails.
+# Pulls each base image the example names, and redis:7 for its dependencies; builds a labelled
+# stand-in only where the pull fails (Redis: about a minute the first time, debootstrap included).
 seed: $(STAMP) docker
 	@bash tests/seed_images.sh
 

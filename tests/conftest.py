@@ -16,6 +16,7 @@ import docker
 import pytest
 
 from pytest_goimage.engine.connection import LABEL_PREFIX
+from tests.second_engine import SecondEngine, missing_requirements
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 # Skipped when copying: the example's own tests and local caches are not build inputs.
@@ -60,6 +61,19 @@ def example_copy(pytester: pytest.Pytester) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def docker_client() -> docker.DockerClient:
     return docker.from_env()
+
+
+@pytest.fixture(scope="session")
+def second_engine() -> Iterator[SecondEngine]:
+    """A second, real Docker engine at an address of its own (tests/second_engine.py). Where
+    this machine cannot run one: a skip saying why, or with CI=true a failure."""
+    reason = missing_requirements()
+    if reason:
+        if os.environ.get("CI", "").lower() in ("", "0", "false"):
+            pytest.skip(reason)
+        pytest.fail(reason, pytrace=False)
+    with SecondEngine() as engine:
+        yield engine
 
 
 def shared_dir(result: pytest.RunResult) -> Path:

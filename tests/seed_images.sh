@@ -4,6 +4,7 @@
 #   golang:<host go version>-alpine   e.g. golang:1.26.8-alpine
 #   golang:<major.minor>-alpine       e.g. golang:1.26-alpine
 #   alpine:3.22
+#   redis:7                           a real Redis beside MinIO ([tool.goimage.dependencies])
 #
 # A real image always wins: a tag that holds a real image is left alone, and any other tag is
 # pulled first. Only when the pull fails because no registry can be reached (as on this project's CI
@@ -14,7 +15,10 @@
 #
 # The Go builder stand-in is made from the host's own Go tree plus Debian's busybox-static; it
 # carries the host's GOPROXY/GOSUMDB/GONOSUMDB/GOFLAGS and CA bundle so that `go mod download`
-# in a build step reaches the module proxy the way the host does. Every stand-in is labelled
+# in a build step reaches the module proxy the way the host does. The Redis stand-in is Debian's
+# redis-server package installed on a Debian base made with debootstrap (no registry needed, only
+# Debian's mirror); that base is kept under goimage-standin/debian:bookworm, itself a labelled
+# stand-in, so that only the first seed pays for debootstrap. Every stand-in is labelled
 # io.github.pytest-goimage.standin=true and io.github.pytest-goimage.standin.for=<its tags>.
 #
 # Prints one line per tag: "<tag>: present" (a real image), "<tag>: pulled",
@@ -25,8 +29,9 @@
 #   SEED_BUSYBOX        path of a static busybox to use instead of /bin/busybox
 #   SEED_PULL_TIMEOUT   seconds a registry may take to start answering a pull (default 20); a
 #                       pull that has started downloading may take as long as it needs
-#   SEED_GO_TAGS, SEED_ALPINE_TAGS
+#   SEED_GO_TAGS, SEED_ALPINE_TAGS, SEED_REDIS_TAGS
 #                       space-separated tags to seed instead of the ones above ("" for none)
+#   SEED_DEBIAN_MIRROR  Debian mirror for debootstrap and apt (default http://deb.debian.org/debian)
 #   SEED_STANDIN_VALUE  value of the standin label to write and to --clean (default "true")
 set -euo pipefail
 
@@ -82,7 +87,18 @@ fi
 [[ $# -eq 0 ]] || die "unknown argument '$1' (the only one is --clean)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/seed-images.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# debootstrap mounts /proc and /sys inside its tree; a run stopped half-way may leave them
+# mounted, and rm must never descend into them.
+cleanup() {
+    local mount
+    if [[ -r /proc/mounts ]]; then
+        while read -r _ mount _; do
+            if [[ "$mount" == "$work"/* ]]; then umount -l "$mount" 2>/dev/null || true; fi
+        done < <(tac /proc/mounts)
+    fi
+    rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
 
 if [[ -v SEED_GO_TAGS ]]; then
     read -r -a go_tags <<<"$SEED_GO_TAGS"
@@ -103,6 +119,11 @@ if [[ -v SEED_ALPINE_TAGS ]]; then
     read -r -a alpine_tags <<<"$SEED_ALPINE_TAGS"
 else
     alpine_tags=("alpine:3.22")
+fi
+if [[ -v SEED_REDIS_TAGS ]]; then
+    read -r -a redis_tags <<<"$SEED_REDIS_TAGS"
+else
+    redis_tags=("redis:7")
 fi
 
 # The registry a tag is pulled from, as the docker CLI reads a reference.
@@ -160,6 +181,7 @@ unreachable() {
 declare -A state=()
 missing_go=()
 missing_alpine=()
+missing_redis=()
 seed_tag() {
     local tag=$1 kind=$2 old_id="" was_standin
     if ! "${DOCKER[@]}" image inspect "$tag" >/dev/null 2>&1; then
@@ -191,20 +213,25 @@ seed_tag() {
     fi
     log "WARNING: $tag cannot be pulled ($pull_error); building an offline stand-in under that tag. Every build on this engine that names $tag uses it until \`make clean-standins\` removes it."
     state[$tag]="stand-in built"
-    if [[ "$kind" == go ]]; then missing_go+=("$tag"); else missing_alpine+=("$tag"); fi
+    case $kind in
+        go) missing_go+=("$tag") ;;
+        alpine) missing_alpine+=("$tag") ;;
+        redis) missing_redis+=("$tag") ;;
+    esac
 }
 for t in "${go_tags[@]}"; do seed_tag "$t" go; done
 for t in "${alpine_tags[@]}"; do seed_tag "$t" alpine; done
+for t in "${redis_tags[@]}"; do seed_tag "$t" redis; done
 
 report() {
     local t
-    for t in "${go_tags[@]}" "${alpine_tags[@]}"; do
+    for t in "${go_tags[@]}" "${alpine_tags[@]}" "${redis_tags[@]}"; do
         "${DOCKER[@]}" image inspect "$t" >/dev/null 2>&1 || die "$t is still missing"
         echo "$t: ${state[$t]}"
     done
 }
 
-if (( ${#missing_go[@]} == 0 && ${#missing_alpine[@]} == 0 )); then
+if (( ${#missing_go[@]} == 0 && ${#missing_alpine[@]} == 0 && ${#missing_redis[@]} == 0 )); then
     report
     exit 0
 fi
@@ -217,6 +244,16 @@ if (( ${#missing_go[@]} > 0 )) && [[ -z "${GO:-}" ]]; then
     go_version=${go_version#go}
     go_version=${go_version%% *}
 fi
+
+# Install Debian package `$1` as root with apt-get (refreshing the package lists only when
+# the first try fails); returns non-zero where that is not possible.
+apt_install() {
+    [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1 || return 1
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends "$1" >/dev/null 2>&1 && return 0
+    apt-get update -q >/dev/null 2>&1 || return 1
+    apt-get install -y -q --no-install-recommends "$1" >/dev/null 2>&1
+}
 
 # ---------------------------------------------------------------- busybox --
 is_static() {
@@ -233,18 +270,12 @@ is_static() {
 }
 
 busybox=${SEED_BUSYBOX:-/bin/busybox}
-if ! is_static "$busybox"; then
+if (( ${#missing_go[@]} + ${#missing_alpine[@]} > 0 )) && ! is_static "$busybox"; then
     if [[ -n "${SEED_BUSYBOX:-}" ]]; then
         die "SEED_BUSYBOX=$SEED_BUSYBOX is not a static executable"
     fi
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        log "installing Debian's busybox-static (a static /bin/busybox is needed)"
-        export DEBIAN_FRONTEND=noninteractive
-        if ! apt-get install -y -q --no-install-recommends busybox-static >/dev/null 2>&1; then
-            apt-get update -q >/dev/null
-            apt-get install -y -q --no-install-recommends busybox-static >/dev/null
-        fi
-    fi
+    log "installing Debian's busybox-static (a static /bin/busybox is needed)"
+    apt_install busybox-static || true
     is_static "$busybox" || {
         log "a statically linked busybox is required at /bin/busybox to build the stand-in images."
         log "install it with:  sudo apt-get install -y busybox-static"
@@ -362,6 +393,86 @@ EOF
     build "$ctx" "${missing_alpine[0]}"
     for t in "${missing_alpine[@]:1}"; do
         "${DOCKER[@]}" tag "${missing_alpine[0]}" "$t"
+    done
+fi
+
+# ------------------------------------------------------------ redis image --
+debian_base=goimage-standin/debian:bookworm
+debian_mirror=${SEED_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# The Debian base the Redis stand-in is built on, made once with debootstrap and kept under
+# $debian_base. That tag is this script's own (no registry has it), so a stand-in found there
+# is reused whatever stand-in label value wrote it; --clean removes it like any stand-in.
+ensure_debian_base() {
+    local named root=$work/debian
+    named=$("${DOCKER[@]}" image inspect --format \
+        "{{ index .Config.Labels \"$STANDIN_LABEL.for\" }}" "$debian_base" 2>/dev/null) || named=""
+    [[ " $named " == *" $debian_base "* ]] && return 0
+    [[ $(id -u) -eq 0 ]] \
+        || die "building the Redis stand-in needs a Debian base made with debootstrap, which must run as root; rerun as root"
+    if ! command -v debootstrap >/dev/null 2>&1; then
+        log "installing Debian's debootstrap (to make a Debian base for the Redis stand-in)"
+        apt_install debootstrap \
+            || die "debootstrap is needed to build the Redis stand-in and could not be installed; install it with: apt-get install -y debootstrap"
+    fi
+    mkdir -p "$root"
+    if ! debootstrap --variant=minbase bookworm "$root" "$debian_mirror" >"$work/debootstrap.log" 2>&1; then
+        log "debootstrap of Debian bookworm from $debian_mirror failed; last lines of its log:"
+        tail -n 30 "$work/debootstrap.log" >&2
+        exit 1
+    fi
+    # Point-release and security updates too, so that apt installs a patched redis-server.
+    printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
+        "$debian_mirror" "$debian_mirror" "${debian_mirror%/debian}/debian-security" \
+        >"$root/etc/apt/sources.list"
+    rm -rf "${root:?}"/var/cache/apt/archives/*.deb "${root:?}"/var/lib/apt/lists/*
+    local desc="pytest-goimage offline stand-in base: Debian bookworm (minbase) made with debootstrap from $debian_mirror"
+    tar -C "$root" --one-file-system --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' -c . \
+        | "${DOCKER[@]}" import \
+            --change "LABEL org.opencontainers.image.description=$(dq "$desc")" \
+            --change "LABEL $STANDIN_LABEL=$(dq "$standin_value")" \
+            --change "LABEL $STANDIN_LABEL.for=$(dq "$debian_base")" \
+            --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+            --change 'CMD ["/bin/bash"]' \
+            - "$debian_base" >/dev/null
+    rm -rf --one-file-system "${root:?}"
+}
+
+if (( ${#missing_redis[@]} > 0 )); then
+    ensure_debian_base
+    ctx=$work/redis
+    mkdir -p "$ctx"
+    cp "$ca_bundle" "$ctx/ca-certificates.crt"
+    chmod 0644 "$ctx/ca-certificates.crt"
+    # As the official image's entrypoint does: arguments that are only options (or a .conf
+    # file) are handed to redis-server.
+    printf '%s\n' '#!/bin/sh' 'set -e' 'case $1 in' \
+        '    -*) set -- redis-server --protected-mode no "$@" ;;' \
+        '    *.conf) set -- redis-server "$@" ;;' 'esac' 'exec "$@"' >"$ctx/docker-entrypoint.sh"
+    chmod 0755 "$ctx/docker-entrypoint.sh"
+    desc="pytest-goimage offline stand-in for ${missing_redis[*]}: Debian bookworm's redis-server"
+    # Like the official image it serves on every interface without protected mode (the
+    # containers that use it reach it over a private network), as user redis, from /data.
+    cat >"$ctx/Dockerfile" <<EOF
+FROM $debian_base
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+RUN apt-get update -q \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \\
+ && mkdir /data && chown redis:redis /data
+COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+WORKDIR /data
+USER redis
+EXPOSE 6379
+LABEL org.opencontainers.image.description=$(dq "$desc") \\
+      io.github.pytest-goimage.standin=$(dq "$standin_value") \\
+      io.github.pytest-goimage.standin.for=$(dq "${missing_redis[*]}")
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["redis-server", "--protected-mode", "no"]
+EOF
+    build "$ctx" "${missing_redis[0]}"
+    for t in "${missing_redis[@]:1}"; do
+        "${DOCKER[@]}" tag "${missing_redis[0]}" "$t"
     done
 fi
 

@@ -137,11 +137,14 @@ def images(docker_client: docker.DockerClient) -> Iterator[Throwaway]:
     throwaway.close()
 
 
-def _seed(standin_value: str, *tags: str, timeout: int = 20) -> subprocess.CompletedProcess[str]:
+def _seed(
+    standin_value: str, *tags: str, timeout: int = 20, kind: str = "ALPINE"
+) -> subprocess.CompletedProcess[str]:
+    """Run the script on `tags` as its SEED_<kind>_TAGS, and on no other tag."""
     env = {
         **os.environ,
-        "SEED_GO_TAGS": "",
-        "SEED_ALPINE_TAGS": " ".join(tags),
+        **{f"SEED_{name}_TAGS": "" for name in ("GO", "ALPINE", "REDIS")},
+        f"SEED_{kind}_TAGS": " ".join(tags),
         "SEED_STANDIN_VALUE": standin_value,
         "SEED_PULL_TIMEOUT": str(timeout),
     }
@@ -170,12 +173,13 @@ def _warning(tag: str, reason: str, doing: str) -> str:
     )
 
 
+@pytest.mark.parametrize(("kind", "name"), [("ALPINE", "alpine:3.22"), ("REDIS", "redis:7")])
 def test_a_real_image_under_the_tag_is_left_alone(
-    images: Throwaway, docker_client: docker.DockerClient, standin_value: str
+    images: Throwaway, docker_client: docker.DockerClient, standin_value: str, kind: str, name: str
 ) -> None:
-    tag = f"seedtest-{uuid.uuid4().hex[:12]}/alpine:3.22"
+    tag = f"seedtest-{uuid.uuid4().hex[:12]}/{name}"
     real = images.make(tag)
-    seeded = _seed(standin_value, tag)
+    seeded = _seed(standin_value, tag, kind=kind)
     assert (seeded.returncode, seeded.stdout, seeded.stderr) == (0, f"{tag}: present\n", "")
     assert _image_id(docker_client, tag) == real
 
@@ -302,3 +306,74 @@ def test_clean_standins_removes_stand_ins_and_nothing_else(
     ]
     # Stand-ins with the real label value (which other tests build on) are not this test's.
     assert _image_id(docker_client, "alpine:3.22") == real_standins_before
+
+
+DEBIAN_BASE = "goimage-standin/debian:bookworm"
+
+
+@pytest.fixture(scope="module")
+def debian_base(docker_client: docker.DockerClient) -> str:
+    """The id of the Debian base the Redis stand-in is built on, as `make seed` leaves it (on an
+    engine without one, made here the same way: seeding the real redis:7)."""
+    if _image_id(docker_client, DEBIAN_BASE) is None:
+        env = {**os.environ, "SEED_GO_TAGS": "", "SEED_ALPINE_TAGS": ""}
+        seeded = subprocess.run(
+            ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=900
+        )
+        assert seeded.returncode == 0, seeded.stderr
+    base = _image_id(docker_client, DEBIAN_BASE)
+    assert base is not None, f"seed_images.sh left no {DEBIAN_BASE}"
+    return base
+
+
+def _redis_ping(client: docker.DockerClient, image: str) -> str:
+    """What `redis-cli -h redis ping` prints in a second container, on a user network where a
+    container of `image` is `redis`."""
+    network = client.networks.create(f"seedtest-{uuid.uuid4().hex[:12]}")
+    server = client.containers.create(image)
+    try:
+        network.connect(server, aliases=["redis"])
+        server.start()
+        wait_until(
+            lambda: b"Ready to accept connections" in server.logs(),
+            30,
+            give_up=lambda: server.reload() or server.status == "exited",
+        )
+        answer: bytes = client.containers.run(
+            image, ["redis-cli", "-h", "redis", "ping"], network=network.name, remove=True
+        )
+        return answer.decode()
+    finally:
+        server.remove(force=True)
+        network.remove()
+
+
+def test_a_redis_tag_that_cannot_be_pulled_gets_a_stand_in_that_answers_ping(
+    debian_base: str, images: Throwaway, docker_client: docker.DockerClient, standin_value: str
+) -> None:
+    """Reached by name from another container (not on loopback): protected mode is off, as in
+    the official image."""
+    closed = f"127.0.0.1:{_free_port()}"  # nothing listens: connection refused
+    tag = f"{closed}/seedtest-{uuid.uuid4().hex[:12]}/redis:7"
+    images.track(tag)
+    seeded = _seed(standin_value, tag, kind="REDIS")
+    assert (seeded.returncode, seeded.stdout) == (0, f"{tag}: stand-in built\n"), seeded.stderr
+    reason = (
+        f'Error response from daemon: Get "http://{closed}/v2/": dial tcp {closed}: '
+        "connect: connection refused"
+    )
+    assert seeded.stderr == _warning(tag, reason, "building an offline stand-in") + "\n"
+    labels = docker_client.images.get(tag).labels
+    assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
+    assert _redis_ping(docker_client, tag) == "PONG\n"
+
+
+def test_the_redis_stand_in_reuses_the_debian_base_an_earlier_seed_made(
+    debian_base: str, images: Throwaway, docker_client: docker.DockerClient, standin_value: str
+) -> None:
+    """Only the first seed on an engine pays for debootstrap, whichever label value made it."""
+    tag = f"127.0.0.1:{_free_port()}/seedtest-{uuid.uuid4().hex[:12]}/redis:7"
+    images.track(tag)
+    seeded = _seed(standin_value, tag, kind="REDIS")
+    assert (seeded.returncode, seeded.stdout) == (0, f"{tag}: stand-in built\n"), seeded.stderr
+    assert _image_id(docker_client, DEBIAN_BASE) == debian_base

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/example/bookmark-sync/backend/pkg/api"
+	"github.com/example/bookmark-sync/backend/pkg/cache"
 	"github.com/example/bookmark-sync/backend/pkg/config"
 	"github.com/example/bookmark-sync/backend/pkg/storage"
 )
@@ -53,7 +54,7 @@ func run(logger *log.Logger) int {
 	}
 	logger.Printf("connecting to storage at %s://%s (bucket %q, waiting up to %s)",
 		scheme, cfg.Storage.Endpoint, cfg.Storage.Bucket, cfg.StartupTimeout)
-	if err := waitForStorage(ctx, logger, store.EnsureBucketExists, cfg.StartupTimeout); err != nil {
+	if err := waitFor(ctx, logger, "storage", store.EnsureBucketExists, cfg.StartupTimeout); err != nil {
 		if ctx.Err() != nil {
 			logger.Printf("shutdown requested before storage became ready")
 			return 0
@@ -63,9 +64,18 @@ func run(logger *log.Logger) int {
 	}
 	logger.Printf("bucket %q ready", cfg.Storage.Bucket)
 
+	opts := []api.Option{api.WithLogger(logger)}
+	if cfg.Cache.Addr != "" {
+		c := cache.New(cfg.Cache.Addr, cfg.Cache.Password)
+		if code, ok := waitForCache(ctx, logger, c, cfg.StartupTimeout); !ok {
+			return code
+		}
+		opts = append(opts, api.WithHealthCheck(c.Ping))
+	}
+
 	srv := &http.Server{
 		Addr:              cfg.Addr(),
-		Handler:           api.New(store, api.WithLogger(logger)).Handler(),
+		Handler:           api.New(store, opts...).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -105,10 +115,27 @@ func run(logger *log.Logger) int {
 	return 0
 }
 
-// waitForStorage calls ensure until it succeeds, ctx ends or timeout passes,
+// waitForCache waits, within the same startup window as the object store,
+// until the Redis cache at CACHE_ADDR answers PING. When it never does, it
+// logs one fatal line naming CACHE_ADDR and returns the exit code and false.
+func waitForCache(ctx context.Context, logger *log.Logger, c *cache.Client, timeout time.Duration) (int, bool) {
+	logger.Printf("connecting to cache at %s (waiting up to %s)", c.Addr, timeout)
+	if err := waitFor(ctx, logger, "cache", c.Ping, timeout); err != nil {
+		if ctx.Err() != nil {
+			logger.Printf("shutdown requested before the cache became ready")
+			return 0, false
+		}
+		logger.Printf("fatal: cache not reachable (CACHE_ADDR=%s): %v", c.Addr, err)
+		return 1, false
+	}
+	logger.Printf("cache at %s ready", c.Addr)
+	return 0, true
+}
+
+// waitFor calls ensure until it succeeds, ctx ends or timeout passes,
 // sleeping with capped exponential backoff between attempts and logging
-// every failure.
-func waitForStorage(ctx context.Context, logger *log.Logger, ensure func(context.Context) error, timeout time.Duration) error {
+// every failure as "<what> not ready".
+func waitFor(ctx context.Context, logger *log.Logger, what string, ensure func(context.Context) error, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	backoff := initialBackoff
 	for attempt := 1; ; attempt++ {
@@ -128,7 +155,7 @@ func waitForStorage(ctx context.Context, logger *log.Logger, ensure func(context
 			return fmt.Errorf("gave up after %d attempts in %s: %w", attempt, timeout, err)
 		}
 		wait := min(backoff, remaining)
-		logger.Printf("storage not ready (attempt %d): %v; retrying in %s", attempt, err, wait.Round(time.Millisecond))
+		logger.Printf("%s not ready (attempt %d): %v; retrying in %s", what, attempt, err, wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

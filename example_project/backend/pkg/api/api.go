@@ -56,6 +56,7 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Server holds the handler dependencies.
 type Server struct {
 	store  Store
+	checks []func(context.Context) error
 	logger *log.Logger
 	now    func() time.Time
 	newID  func() (string, error)
@@ -66,6 +67,12 @@ type Option func(*Server)
 
 // WithLogger sets the logger used for request and error logs.
 func WithLogger(l *log.Logger) Option { return func(s *Server) { s.logger = l } }
+
+// WithHealthCheck adds check to what /health asks after the store, e.g. a
+// cache's Ping; its error is the reason /health reports.
+func WithHealthCheck(check func(context.Context) error) Option {
+	return func(s *Server) { s.checks = append(s.checks, check) }
+}
 
 // WithClock replaces time.Now (tests).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
@@ -99,12 +106,14 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if err := s.store.Ping(r.Context()); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
-			"status": "unavailable",
-			"error":  err.Error(),
-		})
-		return
+	for _, check := range append([]func(context.Context) error{s.store.Ping}, s.checks...) {
+		if err := check(r.Context()); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{
+				"status": "unavailable",
+				"error":  err.Error(),
+			})
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/example/bookmark-sync/backend/pkg/cache"
+	"github.com/example/bookmark-sync/backend/pkg/cache/cachetest"
 	"github.com/example/bookmark-sync/backend/pkg/storage"
 )
 
@@ -74,6 +76,30 @@ func TestHealth(t *testing.T) {
 	}
 	if !strings.Contains(string(body), "connection refused") {
 		t.Errorf("503 body does not carry the reason: %s", body)
+	}
+}
+
+func TestHealthReportsACacheThatStopsAnswering(t *testing.T) {
+	redis := cachetest.Start(t)
+	srv := httptest.NewServer(New(storage.NewMemory(), WithHealthCheck(cache.New(redis.Addr, "").Ping)).Handler())
+	t.Cleanup(srv.Close)
+	get := func() (int, string) {
+		resp, err := srv.Client().Get(srv.URL + "/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := get(); code != http.StatusOK || body != "{\"status\":\"ok\"}\n" {
+		t.Fatalf("with the cache up: %d %s", code, body)
+	}
+	redis.Close()
+	reason := fmt.Sprintf("cache at %s: dial tcp %s: connect: connection refused", redis.Addr, redis.Addr)
+	want := fmt.Sprintf("{\"error\":%q,\"status\":\"unavailable\"}\n", reason)
+	if code, body := get(); code != http.StatusServiceUnavailable || body != want {
+		t.Fatalf("with the cache down: %d %s, want 503 %s", code, body, want)
 	}
 }
 

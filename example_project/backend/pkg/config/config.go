@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -25,12 +26,21 @@ type StorageConfig struct {
 	UseSSL    bool
 }
 
+// CacheConfig says where the optional Redis cache is; an empty Addr means
+// the service runs without one.
+type CacheConfig struct {
+	Addr     string // host:port (CACHE_ADDR)
+	Password string // CACHE_PASSWORD, sent with AUTH when set
+}
+
 // Config is the complete service configuration.
 type Config struct {
 	Port    string
 	Storage StorageConfig
-	// StartupTimeout bounds how long the service waits for the object store
-	// to become reachable at startup (STORAGE_STARTUP_TIMEOUT, e.g. "30s").
+	Cache   CacheConfig
+	// StartupTimeout bounds how long the service waits for the object store,
+	// and then for the cache, to become reachable at startup
+	// (STORAGE_STARTUP_TIMEOUT, e.g. "30s").
 	StartupTimeout time.Duration
 }
 
@@ -104,6 +114,16 @@ func Load(lookup LookupFunc) (Config, error) {
 			return Config{}, fmt.Errorf("STORAGE_STARTUP_TIMEOUT must be a positive duration such as 30s, got %q", v)
 		}
 		cfg.StartupTimeout = d
+	}
+
+	cfg.Cache = CacheConfig{Addr: get("CACHE_ADDR"), Password: get("CACHE_PASSWORD")}
+	if cfg.Cache.Addr != "" {
+		host, port, err := net.SplitHostPort(cfg.Cache.Addr)
+		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+			return Config{}, fmt.Errorf("CACHE_ADDR must be host:port such as redis:6379, got %q", cfg.Cache.Addr)
+		}
+	} else if cfg.Cache.Password != "" {
+		return Config{}, fmt.Errorf("CACHE_PASSWORD is set but CACHE_ADDR is not: set CACHE_ADDR to the cache's host:port, or unset CACHE_PASSWORD")
 	}
 
 	return cfg, nil

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,49 @@ func TestLoadInvalid(t *testing.T) {
 	m["PORT"] = "70000"
 	if _, err := Load(env(m)); err == nil {
 		t.Fatal("PORT=70000 accepted")
+	}
+}
+
+func TestNoCacheWithoutCacheAddr(t *testing.T) {
+	cfg, err := Load(env(base()))
+	if err != nil || cfg.Cache != (CacheConfig{}) {
+		t.Fatalf("cache = %+v, err = %v; want none", cfg.Cache, err)
+	}
+}
+
+func TestLoadCache(t *testing.T) {
+	m := base()
+	m["CACHE_ADDR"] = "redis:6379"
+	m["CACHE_PASSWORD"] = "pw"
+	cfg, err := Load(env(m))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if want := (CacheConfig{Addr: "redis:6379", Password: "pw"}); cfg.Cache != want {
+		t.Errorf("cache = %+v, want %+v", cfg.Cache, want)
+	}
+}
+
+func TestLoadRejectsACacheAddrThatIsNotHostPort(t *testing.T) {
+	for _, addr := range []string{"redis", "redis:", ":6379", "redis:port", "redis:70000", "redis://redis:6379"} {
+		t.Run(addr, func(t *testing.T) {
+			m := base()
+			m["CACHE_ADDR"] = addr
+			_, err := Load(env(m))
+			want := fmt.Sprintf("CACHE_ADDR must be host:port such as redis:6379, got %q", addr)
+			if err == nil || err.Error() != want {
+				t.Fatalf("err = %v, want %s", err, want)
+			}
+		})
+	}
+}
+
+func TestLoadRejectsACachePasswordWithoutCacheAddr(t *testing.T) {
+	m := base()
+	m["CACHE_PASSWORD"] = "pw"
+	_, err := Load(env(m))
+	want := "CACHE_PASSWORD is set but CACHE_ADDR is not: set CACHE_ADDR to the cache's host:port, or unset CACHE_PASSWORD"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %s", err, want)
 	}
 }
