@@ -32,7 +32,7 @@ demo: bootstrap
 # tests/unit needs no Docker engine; tests/acceptance drives pytest --goimage on a real one.
 test: bootstrap lint
 	cd example_project && go test ./...
-	$(VENV)/bin/pytest -n 2 -v tests/unit tests/acceptance
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -v tests/unit tests/acceptance
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit

@@ -100,7 +100,9 @@ def build_one(
     a BuildOutcome with the diagnosis. Raises EngineError when the engine stops answering."""
     # BuildKit shows ARG values inside step names; secret-looking ones never reach a log.
     redact = secret_redactor(image.build_args)
-    progress(image.dockerfile, f"building {tag} (context {image.context})", False)
+    builder = chosen_builder() or image.builder
+    on = f", buildx builder {builder}" if builder else ""
+    progress(image.dockerfile, f"building {tag} (context {image.context}{on})", False)
     request = BuildRequest(
         dockerfile=image.dockerfile_path,
         context=image.context_path,
@@ -110,7 +112,6 @@ def build_one(
         # The run-end cleanup removes only images that carry the project its record names.
         labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile, LABEL_PROJECT: project},
     )
-    builder = chosen_builder() or image.builder
     step_progress = lambda step: progress(image.dockerfile, redact(step), True)  # noqa: E731
     if builder:
         try:

@@ -14,10 +14,9 @@ from urllib.parse import urlparse
 import docker
 import docker.errors
 import requests
-from docker.context import ContextAPI
-from docker.context.config import get_current_context_name
 
 from ..errors import EngineError
+from .docker_context import current_context_name, load_context
 
 LABEL_PREFIX = "io.github.pytest-goimage"
 LABEL_RUN = f"{LABEL_PREFIX}.run"  # the pytest run (shared by its xdist workers)
@@ -148,12 +147,12 @@ def current_context() -> Any | None:
     the default one. DOCKER_HOST wins over any context, as in the CLI."""
     if os.environ.get("DOCKER_HOST"):
         return None
-    name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name()
-    if not name or name == "default":
+    name = current_context_name()
+    if name == "default":
         return None
     try:
-        context = ContextAPI.get_context(name)
-    except Exception as exc:  # docker-py raises bare Exception for a corrupt meta.json
+        context = load_context(name)
+    except ValueError as exc:
         raise EngineError(
             f"The docker context {name!r} cannot be read ({short_reason(exc)}). Repair or "
             "remove it (`docker context rm`), or set DOCKER_HOST."

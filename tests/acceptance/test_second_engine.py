@@ -26,6 +26,9 @@ from pytest_goimage.engine.poll import wait_until
 from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
 from tests.second_engine import PORT, ROOT, SecondEngine
 
+# One engine for every test that needs it: under xdist, `--dist loadgroup` sends them to one worker.
+pytestmark = pytest.mark.xdist_group("second-engine")
+
 REPO = Path(__file__).resolve().parents[2]
 BASE = "alpine:3.22"
 

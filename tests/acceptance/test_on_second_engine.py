@@ -1,0 +1,163 @@
+"""Every check on a real remote engine: a second dockerd in a network namespace of the tests'
+own (tests/second_engine.py), reached over tcp. Its containers publish their ports on its
+address, not on this machine's 127.0.0.1, so the runtime checks pass only if the plugin
+publishes and connects where the engine is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from pytest_goimage.build.minio_image import ensure_minio_image
+from pytest_goimage.engine.connection import LABEL_PREFIX
+from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
+from tests.acceptance.test_runtime_checks import outcomes
+from tests.acceptance.test_tracked import git
+from tests.conftest import EXAMPLE, plugin_resources
+from tests.second_engine import SecondEngine
+
+# One engine for every test that needs it: under xdist, `--dist loadgroup` sends them to one worker.
+pytestmark = pytest.mark.xdist_group("second-engine")
+
+BASE_IMAGES = ["golang:1.26.8-alpine", "golang:1.26-alpine", "alpine:3.22", "redis:7"]
+CHECKS = ["go-version", "tracked", "build", "static", "size", "secrets", "user", "bucket", "health"]
+
+
+@pytest.fixture(scope="module")
+def remote(second_engine: SecondEngine, docker_client: docker.DockerClient) -> SecondEngine:
+    """The second engine with the images the example needs (no registry reaches it either)."""
+    minio = ensure_minio_image(docker_client, None, lambda message: None)
+    second_engine.load([*BASE_IMAGES, minio])
+    return second_engine
+
+
+@pytest.fixture
+def on_remote(remote: SecondEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[SecondEngine]:
+    """DOCKER_HOST at the second engine for the pytest runs a test starts; afterwards nothing
+    the plugin made is left on it."""
+    monkeypatch.setenv("DOCKER_HOST", remote.docker_host)
+    monkeypatch.delenv("GOIMAGE_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    yield remote
+    left = [
+        c.name
+        for c in remote.client.containers.list(all=True, filters={"label": f"{LABEL_PREFIX}.run"})
+    ]
+    left += [n.name for n in remote.client.networks.list(filters={"label": f"{LABEL_PREFIX}.run"})]
+    assert left == [], f"left on the second engine: {left}"
+
+
+def example_repository(example_copy: Callable[..., Path]) -> Path:
+    """The example project as it is, committed to git (so `tracked` runs too)."""
+    root = example_copy((EXAMPLE / "pyproject.toml").read_text())
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "example")
+    return root
+
+
+def test_every_check_of_the_example_passes_on_a_remote_engine(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    on_remote: SecondEngine,
+    docker_client: docker.DockerClient,
+) -> None:
+    root = example_repository(example_copy)
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-p", "no:randomly")
+    out = result.stdout.str()
+    expected = {
+        f"{dockerfile}::{check}": "PASSED"
+        for dockerfile in ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
+        for check in CHECKS
+    }
+    # `user` applies only where require_non_root is set (Dockerfile.prod).
+    expected["Dockerfile::user"] = expected["backend/Dockerfile::user"] = "SKIPPED"
+    assert outcomes(result) == expected, out
+    assert f"engine: {on_remote.docker_host}" in out, out
+    # The services were reached on the engine's address, not on this machine's loopback.
+    started = re.findall(r"service started at http://([0-9.]+):\d+", out)
+    assert started == [on_remote.address] * 3, out
+    # Nothing ran on this machine's engine.
+    assert plugin_resources(docker_client, root) == []
+
+
+def failure_text(result: pytest.RunResult, title: str) -> str:
+    """The failure report titled `title`, with what differs between runs made uniform: the
+    address and host ports, times and durations, run ids in tags."""
+    out = result.stdout.str()
+    header = f"_ {title} _"
+    assert header in out, out
+    section = out.split(header, 1)[1].split("\n_", 1)[0].split("=====", 1)[0]
+    section = re.sub(r"\b\d{1,3}(?:\.\d{1,3}){3}:\d+", "ADDR:PORT", section)
+    section = re.sub(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?", "TIME", section)
+    section = re.sub(r"\b\d+(?:\.\d+)?(?:ms|µs|s)\b", "DURATION", section)
+    return re.sub(r":[0-9a-f]{12}\b", ":RUN", section)
+
+
+def test_a_broken_variant_fails_the_same_check_with_the_same_message_as_locally(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    remote: SecondEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service is told another bucket than the one the check expects: `bucket` fails, on
+    this machine's engine and on the remote one, with one message."""
+    root = example_repository(example_copy)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        .replace('STORAGE_BUCKET = "{bucket}"', 'STORAGE_BUCKET = "uploads"')
+        .replace('startup_timeout = "30s"', 'startup_timeout = "6s"')
+    )
+    args = ("--goimage", "-v", "-p", "no:randomly", "-k", "backend and (bucket or health)")
+    monkeypatch.delenv("GOIMAGE_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    local = pytester.runpytest_subprocess(*args)
+    monkeypatch.setenv("DOCKER_HOST", remote.docker_host)
+    there = pytester.runpytest_subprocess(*args)
+    for result in (local, there):
+        assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "PASSED"}, (
+            result.stdout.str()
+        )
+    message = failure_text(there, "bucket (backend/Dockerfile)")
+    assert "the service did not create bucket 'bookmarks'" in message, message
+    assert "Buckets in its MinIO: uploads." in message, message
+    assert message == failure_text(local, "bucket (backend/Dockerfile)")
+
+
+def test_a_buildx_builder_on_the_remote_engine_builds_and_the_checks_run_there(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    remote: SecondEngine,
+    buildx_config: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    docker_client: docker.DockerClient,
+) -> None:
+    """`builder = <context>` in [tool.goimage]: buildx's `docker` driver on the remote engine
+    (the current docker context) builds; inspection and the runtime checks follow there."""
+    builder = remote.buildx_builder(buildx_config)
+    root = example_repository(example_copy)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'dockerfiles = ["Dockerfile",', f'builder = "{builder}"\ndockerfiles = ["Dockerfile",'
+        )
+    )
+    monkeypatch.setenv("DOCKER_CONFIG", str(buildx_config))
+    monkeypatch.setenv("DOCKER_CONTEXT", builder)
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("GOIMAGE_HOST", raising=False)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-p", "no:randomly", "-k", "Dockerfile.prod"
+    )
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {check: "PASSED" for check in CHECKS}, out
+    assert f"engine: {remote.docker_host} (docker context '{builder}')" in out, out
+    assert re.search(rf"building goimage/\S+ \(context \., buildx builder {builder}\)", out), out
+    assert re.findall(r"service started at http://([0-9.]+):\d+", out) == [remote.address], out
+    assert plugin_resources(docker_client, root) == []
