@@ -3,6 +3,7 @@ their own test, named when they fail, and removed with everything else."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,3 +170,107 @@ def test_compose_services_start_from_the_projects_compose_file(
     out = result.stdout.str()
     result.assert_outcomes(passed=1)
     assert "test_cache.py::test_ping[backend/Dockerfile] PASSED" in out, out
+
+
+REDIS_ENV = (
+    "[tool.goimage.env]\n"
+    'STORAGE_ENDPOINT = "{minio.endpoint}"\n'
+    'STORAGE_ACCESS_KEY = "{minio.access_key}"\n'
+    'STORAGE_SECRET_KEY = "{minio.secret_key}"\n'
+    'STORAGE_BUCKET = "{bucket}"\n'
+    'STORAGE_STARTUP_TIMEOUT = "5s"\n'
+    'CACHE_ADDR = "{cache.endpoint}"\n'
+)
+
+
+def test_a_redis_that_listens_elsewhere_is_named_instead_of_starting_the_service(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The real Redis, misconfigured: it serves on 6390 while the table says 6379."""
+    example_copy(
+        service_config(
+            extra=(
+                "[tool.goimage.dependencies.cache]\n"
+                'image = "redis:7"\ncommand = ["--port", "6390"]\nport = 6379\n'
+                'startup_timeout = "3s"\n'
+            ),
+            env=REDIS_ENV,
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "backend/Dockerfile: dependency 'cache' ([tool.goimage] dependencies.cache, image "
+        "redis:7) was not ready within its startup_timeout (3s; it waited for a server on port "
+        "6379), so the service was not started."
+    ) in out
+    assert "Running mode=standalone, port=6390." in out  # its log shows the port it took
+
+
+def test_http_and_log_readiness(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """`log:TEXT` waits for Redis to say it is ready; `http:/path` for a MinIO used as a
+    second object store to answer its liveness URL."""
+    from pytest_goimage.build.minio_image import ensure_minio_image
+
+    minio = ensure_minio_image(docker_client, None, lambda message: None)
+    example_copy(
+        service_config(
+            extra=(
+                "[tool.goimage.dependencies.cache]\n"
+                'image = "redis:7"\nready = "log:Ready to accept connections"\n'
+                "[tool.goimage.dependencies.archive]\n"
+                f'image = "{minio}"\ncommand = ["server", "/data"]\nport = 9000\n'
+                'ready = "http:/minio/health/live"\n'
+                'env = { MINIO_ROOT_USER = "archive", MINIO_ROOT_PASSWORD = "archive-pass-1" }\n'
+            ),
+            env=REDIS_ENV,
+        )
+    )
+    pytester.makepyfile(
+        test_ready="""
+        import requests
+
+        def test_ready(goimage_dependency):
+            cache, archive = goimage_dependency("cache"), goimage_dependency("archive")
+            assert "Ready to accept connections" in cache.logs()
+            url = f"http://{archive.endpoint}/minio/health/live"
+            assert requests.get(url, timeout=5).status_code == 200
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "ready or bucket or health")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=3)
+    assert "test_ready.py::test_ready[backend/Dockerfile] PASSED" in out, out
+
+
+def test_a_dependency_that_dies_under_the_service_is_named_as_the_likely_cause(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(
+        service_config(
+            extra='[tool.goimage.dependencies.cache]\nimage = "redis:7"\n', env=REDIS_ENV
+        )
+    )
+    pytester.makepyfile(
+        test_outage="""
+        import requests
+
+        def test_survives_a_cache_outage(goimage_service, goimage_dependency):
+            goimage_dependency("cache").container.kill()
+            assert requests.get(goimage_service.url + "/health", timeout=5).status_code == 200
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "-rA")
+    out = result.stdout.str()
+    result.assert_outcomes(failed=1)
+    assert re.search(
+        r"Its dependency 'cache' \(goimage-dep-cache-\S+\) stopped during the run \(exited "
+        r"with code 137\), so this failure may follow from that, not from the service\.",
+        out,
+    ), out
