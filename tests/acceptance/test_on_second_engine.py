@@ -18,7 +18,7 @@ from pytest_goimage.engine.connection import LABEL_PREFIX
 from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
 from tests.acceptance.test_runtime_checks import outcomes
 from tests.acceptance.test_tracked import git
-from tests.conftest import EXAMPLE, plugin_resources
+from tests.conftest import EXAMPLE, plugin_resources, run_pytest_until
 from tests.second_engine import SecondEngine
 
 # One engine for every test that needs it: under xdist, `--dist loadgroup` sends them to one worker.
@@ -161,3 +161,39 @@ def test_a_buildx_builder_on_the_remote_engine_builds_and_the_checks_run_there(
     assert re.search(rf"building goimage/\S+ \(context \., buildx builder {builder}\)", out), out
     assert re.findall(r"service started at http://([0-9.]+):\d+", out) == [remote.address], out
     assert plugin_resources(docker_client, root) == []
+
+
+def test_the_next_run_sweeps_what_a_killed_run_left_on_the_remote_engine(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    on_remote: SecondEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGKILL mid-run leaves MinIO, Redis, the service, their network and the image on the
+    remote engine; the next run removes them there, as it would locally."""
+    example_repository(example_copy)
+    pytester.makepyfile(
+        test_slow="""
+        import time
+
+        def test_slow(goimage_service):
+            print("SERVICE-UP", flush=True)
+            time.sleep(120)
+        """
+    )
+    label = {"label": f"{LABEL_PREFIX}.run"}
+    victim, _ = run_pytest_until(pytester.path, "SERVICE-UP", "-s", "test_slow.py", "-k", "backend")
+    victim.kill()
+    victim.wait()
+    left = sorted(
+        c.labels[f"{LABEL_PREFIX}.role"]
+        for c in on_remote.client.containers.list(all=True, filters=label)
+    )
+    assert left == ["dependency", "minio", "service"], left
+    assert len(on_remote.client.networks.list(filters=label)) == 1
+    monkeypatch.setenv("GOIMAGE_STALE_AFTER", "0")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "backend and build")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    assert "goimage cleanup: removed 5 left by killed runs" in out, out
+    # `on_remote` asserts on exit that no container or network is left there.
