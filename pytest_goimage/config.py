@@ -26,6 +26,7 @@ from .config_keys import (
     string_table,
     typed,
 )
+from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.discover import discover_dockerfiles
 from .gofacts.units import parse_duration, parse_ratio, parse_size
@@ -61,11 +62,13 @@ IMAGE_KEYS = frozenset(
         "dependencies",
         "compose_file",
         "compose_services",
+        "metadata",
+        "require_provenance",
     }
 )
 # Workflows belong to the repository, not to one image: these are top-level only.
 _GO_VERSION_KEYS = {"go_version_policy", "go_version_ignore"}
-TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image"} | _GO_VERSION_KEYS
+TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _GO_VERSION_KEYS
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class ImageConfig:
     memory_limit: int | None = None  # the service container's memory (and swap) limit
     # Containers started beside MinIO before the service (PostgreSQL, Redis ...).
     dependencies: tuple[DependencyConfig, ...] = ()
+    metadata: MetadataPolicy = field(default_factory=MetadataPolicy)  # what the image must say
+    require_provenance: bool = False  # provenance fails, not skips, without recorded facts
 
     @property
     def id(self) -> str:
@@ -118,6 +123,8 @@ class GoImageConfig:
     go_version_ignore: tuple[str, ...] = ()
     # No [tool.goimage] table was found: every setting is its default (see defaults_note).
     defaults: bool = False
+    # Build facts (parity) whose differences between images are on purpose: "-ldflags".
+    parity_ignore: tuple[str, ...] = ()
 
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
@@ -253,12 +260,13 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         shared_build_args=frozenset(shared) if isinstance(shared, dict) else frozenset(),
         go_version_policy=go_version_policy(table, where, source),
         go_version_ignore=go_version_ignore(table, where, rootdir, project, source),
+        parity_ignore=parity_ignore(table, where, source),
     )
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds
 # one build argument or one variable keeps the shared ones.
-_MERGED_TABLES = ("env", "build_args")
+_MERGED_TABLES = ("env", "build_args", "metadata")
 
 
 def _merged(table: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -318,7 +326,9 @@ def _image(
         dockerfile_path=path,
         context=context,
         context_path=context_path,
-        build_args=string_table(values, "build_args", where, source),
+        build_args=expand_build_args(
+            string_table(values, "build_args", where, source), project, where, source
+        ),
         target=target,
         size_budget=parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),
         size_tolerance=parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
@@ -341,6 +351,8 @@ def _image(
             else None
         ),
         dependencies=dependencies,
+        metadata=metadata_policy(values, where, source),
+        require_provenance=typed(values, "require_provenance", bool, False, where, source),
     )
 
 

@@ -40,6 +40,8 @@ CHECKS: tuple[Check, ...] = (
     Check("size", "size", True, "the image fits its size budget and baseline"),
     Check("secrets", "secrets", True, "no secret-looking values in ENV, history or files"),
     Check("user", "user", True, "the image runs as non-root (with require_non_root)"),
+    Check("metadata", "metadata", True, "the image config meets the declared metadata policy"),
+    Check("provenance", "provenance", True, "the image is the repository's HEAD commit"),
     Check("bucket", "bucket", True, "the service creates its bucket at startup"),
     Check("health", "health", True, "the health endpoint answers 2xx"),
 )

@@ -25,7 +25,19 @@ from tests.second_engine import SecondEngine
 pytestmark = pytest.mark.xdist_group("second-engine")
 
 BASE_IMAGES = ["golang:1.26.8-alpine", "golang:1.26-alpine", "alpine:3.22", "redis:7"]
-CHECKS = ["go-version", "tracked", "build", "static", "size", "secrets", "user", "bucket", "health"]
+CHECKS = [
+    "go-version",
+    "tracked",
+    "build",
+    "static",
+    "size",
+    "secrets",
+    "user",
+    "bucket",
+    "health",
+    "metadata",
+    "provenance",
+]
 
 
 @pytest.fixture(scope="module")

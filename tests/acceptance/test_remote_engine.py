@@ -160,6 +160,8 @@ def test_goimage_host_reaches_the_containers_where_the_route_differs(
         "size": "PASSED",
         "go-version": "PASSED",
         "user": "SKIPPED",
+        "metadata": "SKIPPED",
+        "provenance": "SKIPPED",
         "secrets": "PASSED",
         "tracked": "SKIPPED",
         "bucket": "PASSED",

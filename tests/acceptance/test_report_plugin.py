@@ -63,7 +63,7 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     assert image["go_version"] == "go1.26.8"
     assert image["build_seconds"] >= 0
     ran = ["go-version", "tracked", "build", "static", "size"]
-    deselected = ["secrets", "user", "bucket", "health"]
+    deselected = ["secrets", "user", "metadata", "provenance", "bucket", "health"]
     assert list(image["checks"]) == ran + deselected
     assert {n: c["outcome"] for n, c in image["checks"].items()}["size"] == "passed"
     assert image["checks"]["tracked"]["outcome"] == "skipped"  # not a git repository
@@ -75,10 +75,10 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     result.stdout.fnmatch_lines(
         [
             "*= goimage summary =*",
-            "goimage summary: 1 image, 1 passed, 0 failed (4 checks deselected)",
+            "goimage summary: 1 image, 1 passed, 0 failed (6 checks deselected)",
             "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
             "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok  secrets:skip",
-            "*user:skip  bucket:skip  health:skip",
+            "*user:skip  metadata:skip  provenance:skip  bucket:skip  health:skip",
         ]
     )
     assert all(len(line) <= 120 for line in result.stdout.lines)
@@ -349,7 +349,7 @@ def test_passed_bucket_and_health_say_what_they_checked(
     result = pytester.runpytest_subprocess(
         "--goimage", "-k", "bucket or health", "--goimage-report=report.json"
     )
-    result.assert_outcomes(passed=2, deselected=7)
+    result.assert_outcomes(passed=2, deselected=9)
     checks = json.loads((pytester.path / "report.json").read_text())["images"][0]["checks"]
     bucket, health = checks["bucket"]["message"], checks["health"]["message"]
     assert re.fullmatch(r"the service created bucket 'bookmarks' in \d+\.\d s", bucket), bucket

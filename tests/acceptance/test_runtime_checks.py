@@ -248,7 +248,9 @@ def test_service_fixture_and_checks_pass(
         """
     )
     result = pytester.runpytest_subprocess("--goimage", "-v", "--goimage-report=report.json")
-    result.assert_outcomes(passed=8, skipped=2)  # tracked: no git; user: not required
+    result.assert_outcomes(
+        passed=8, skipped=4
+    )  # tracked, provenance: no git; user: not required; metadata: no policy
     logs = "".join(p.read_text() for p in shared_dir(result).glob("*.log"))
     report = (pytester.path / "report.json").read_text()
     secret = (pytester.path / "secret.txt").read_text()
@@ -290,6 +292,8 @@ def test_service_that_never_creates_its_bucket(
         "size": "PASSED",
         "secrets": "PASSED",
         "user": "SKIPPED",
+        "metadata": "SKIPPED",
+        "provenance": "SKIPPED",
         "bucket": "FAILED",
         "health": "PASSED",
     }
@@ -865,8 +869,8 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
     result = pytester.runpytest_subprocess(
         "--goimage", "-v", "-p", "no:randomly", "--goimage-report=report.json"
     )
-    # tracked: no git; user: not required.
-    result.assert_outcomes(passed=11, skipped=7)
+    # tracked, provenance: no git; user: not required; metadata: no policy.
+    result.assert_outcomes(passed=11, skipped=11)
     report = json.loads((root / "report.json").read_text())
     prod, docs = report["images"]
     assert {name: check["outcome"] for name, check in prod["checks"].items()} == {
@@ -877,6 +881,8 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
         "size": "passed",
         "secrets": "passed",
         "user": "skipped",
+        "metadata": "skipped",
+        "provenance": "skipped",
         "bucket": "passed",
         "health": "passed",
     }
@@ -888,6 +894,8 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
         "size": "passed",
         "secrets": "passed",
         "user": "skipped",
+        "metadata": "skipped",
+        "provenance": "skipped",
         "bucket": "skipped",
         "health": "skipped",
     }
@@ -903,7 +911,8 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
         [
             "PASS  docs.Dockerfile  * MB/64.0 MB  *  -  no Go binary  -",
             "      go-version:ok  tracked:skip  build:ok  static:skip  size:ok  secrets:ok  "
-            "user:skip  bucket:skip  health:skip",
+            "user:skip  metadata:skip  provenance:skip",
+            "      bucket:skip  health:skip",
         ],
         consecutive=True,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,16 +81,33 @@ def test_one_image_minio_and_service_at_a_time(
     backend/Dockerfile's set has a third container: its Redis."""
     root = example_copy(_example_goimage_table(), conftest=COUNTING_CONFTEST)
     pytester.makepyfile(test_custom=CUSTOM_TESTS)
+    # A git checkout, as the example's release policy (provenance, revision label) expects.
+    with (root / ".gitignore").open("a") as ignore:
+        ignore.write("stdout\nstderr\nrunpytest-*\ncounts.json\n")
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "example"], check=True)
     result = pytester.runpytest_subprocess("--goimage", "-v", "-p", "no:randomly")
-    # tracked: no git in the copy; user: required of Dockerfile.prod only.
-    result.assert_outcomes(passed=28, skipped=5)
+    # user: required of Dockerfile.prod only.
+    result.assert_outcomes(passed=37, skipped=2)
     counts = json.loads((root / "counts.json").read_text())
     assert max(count for _, _, count in counts) == 3, counts
     after_call = {nodeid: count for nodeid, when, count in counts if when == "call"}
     expected: dict[str, int] = {}
     for image in IMAGES:
         running = 3 if image == "backend/Dockerfile" else 2
-        for check in ("go-version", "tracked", "build", "static", "size", "secrets", "user"):
+        for check in (
+            "go-version",
+            "tracked",
+            "build",
+            "static",
+            "size",
+            "secrets",
+            "user",
+            "metadata",
+            "provenance",
+        ):
             expected[f"{image}::{check}"] = 0
         expected[f"{image}::bucket"] = running
         expected[f"{image}::health"] = running

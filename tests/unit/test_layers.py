@@ -56,7 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
     ("gofacts",),
     ("config_keys", "config_defaults"),
-    ("config_dependencies", "config_go_versions"),
+    ("config_dependencies", "config_go_versions", "config_release"),
     ("config",),
     ("engine",),
     ("build",),

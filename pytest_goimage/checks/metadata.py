@@ -1,0 +1,106 @@
+"""`metadata`: the image config meets the declared `metadata` policy (labels, ports, user,
+healthcheck, entrypoint/cmd, workdir, env), read from the image without running it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..config import ImageConfig
+from ..config_release import NON_ROOT, MetadataPolicy
+from ..engine.image import ImageConfigView
+from ..errors import CheckFailed, CheckSkipped
+from ..session import GoImageSession
+from .base import require_image
+
+_ROOT_USERS = ("", "0", "root")
+
+
+def run(session: GoImageSession, image: ImageConfig) -> str:
+    policy = image.metadata
+    if not policy.declared:
+        raise CheckSkipped(
+            f"{image.dockerfile}: no metadata policy is declared, so the image config is not "
+            'checked; set `metadata = { labels = [...], user = "non-root" }` in '
+            "[tool.goimage] (the README's release-gate section shows a typical one)."
+        )
+    built = require_image(session, image)
+    problems = policy_problems(policy, built.config)
+    if problems:
+        raise CheckFailed(
+            f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
+            f"({session.config.source.name} [tool.goimage] metadata): {'; '.join(problems)}. "
+            "Fix the Dockerfile (LABEL, EXPOSE, USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, "
+            "ENV) or the policy."
+        )
+    return f"{built.tag}: {', '.join(_checked(policy))} as declared"
+
+
+def policy_problems(policy: MetadataPolicy, config: ImageConfigView) -> list[str]:
+    """What the image config says against what the policy asks, one phrase per difference."""
+    problems: list[str] = []
+    for name, pattern in policy.labels:
+        value = config.labels.get(name)
+        if not value:
+            problems.append(f"label {name} is {'empty' if value == '' else 'missing'}")
+        elif pattern is not None and not re.fullmatch(pattern, value):
+            problems.append(f"label {name}={value!r} does not match {pattern!r}")
+    if policy.expose is not None and tuple(sorted(config.exposed_ports)) != policy.expose:
+        problems.append(
+            f"it exposes {_list(config.exposed_ports)}, the policy says {_list(policy.expose)}"
+        )
+    if policy.user is not None:
+        problems += _user_problems(policy.user, config.user)
+    if policy.healthcheck and not _has_healthcheck(config):
+        problems.append("it has no HEALTHCHECK")
+    for word, wanted, actual in (
+        ("ENTRYPOINT", policy.entrypoint, config.entrypoint),
+        ("CMD", policy.cmd, config.cmd),
+    ):
+        if wanted is not None and list(wanted) != actual:
+            problems.append(f"{word} is {json.dumps(actual)}, the policy says {json.dumps(wanted)}")
+    if policy.workdir is not None and (config.working_dir or "/") != policy.workdir:
+        problems.append(f"WORKDIR is {config.working_dir or '/'}, the policy says {policy.workdir}")
+    missing = [name for name in policy.env_required if name not in config.env]
+    if missing:
+        problems.append(f"ENV lacks {', '.join(missing)}")
+    # Names only: a forbidden variable's value may be the secret it must not ship.
+    forbidden = [name for name in policy.env_forbidden if name in config.env]
+    if forbidden:
+        problems.append(f"ENV sets {', '.join(forbidden)}, which the policy forbids")
+    return problems
+
+
+def _user_problems(wanted: str, user: str) -> list[str]:
+    shown = f"USER {user}" if user else "no USER instruction"
+    if wanted == NON_ROOT:
+        if user.split(":", 1)[0] in _ROOT_USERS:
+            return [f'it runs as root ({shown}), the policy says user = "{NON_ROOT}"']
+        return []
+    if user != wanted:
+        return [f"it runs as {shown}, the policy says USER {wanted}"]
+    return []
+
+
+def _has_healthcheck(config: ImageConfigView) -> bool:
+    test = (config.healthcheck or {}).get("Test") or []
+    return bool(test) and test != ["NONE"]  # HEALTHCHECK NONE turns an inherited one off
+
+
+def _list(ports: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(ports) if ports else "no port"
+
+
+def _checked(policy: MetadataPolicy) -> list[str]:
+    """What the policy asked, for the pass message."""
+    names = [
+        ("labels", bool(policy.labels)),
+        ("ports", policy.expose is not None),
+        ("user", policy.user is not None),
+        ("healthcheck", policy.healthcheck),
+        ("entrypoint", policy.entrypoint is not None),
+        ("cmd", policy.cmd is not None),
+        ("workdir", policy.workdir is not None),
+        ("env", bool(policy.env_required or policy.env_forbidden)),
+    ]
+    return [name for name, asked in names if asked]

@@ -1,0 +1,147 @@
+"""`provenance`: the image is the repository's HEAD commit, by the binary's own VCS stamp
+(`vcs.revision`, `vcs.modified`) or, when the build had no `.git`, by the image's
+`org.opencontainers.image.revision` label; also says whether `-trimpath` kept local paths out."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NoReturn
+
+from ..build.context import context_files, excluding_rule
+from ..build.tracking import is_build_input
+from ..config import ImageConfig
+from ..engine.image import BuiltImage
+from ..errors import CheckFailed, CheckSkipped
+from ..gofacts.buildinfo import BuildInfo
+from ..gofacts.git_head import Head, NoRepository, head_of, tracked_under
+from ..session import GoImageSession
+from .base import require_go_binary
+
+REVISION_LABEL = "org.opencontainers.image.revision"
+_SHORTEST_REVISION = 7  # `git rev-parse --short`'s minimum
+# Absolute Go source paths the compiler wrote into the binary's line tables.
+_SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
+_SHOWN = 3
+
+HOW_TO_RECORD = (
+    "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
+    'in the final stage and set build_args = { GIT_SHA = "{git.head}" } in [tool.goimage] '
+    "(CI: --build-arg GIT_SHA=$GITHUB_SHA), or send .git in the build context to a builder "
+    "that has git, so that Go stamps vcs.revision (-buildvcs)"
+)
+
+
+def run(session: GoImageSession, image: ImageConfig) -> str:
+    built = require_go_binary(session, image)
+    info = built.binary.build_info
+    label = built.config.labels.get(REVISION_LABEL, "")
+    stamped = info.setting("vcs.revision") if info is not None else None
+    try:
+        head = head_of(image.context_path)
+    except NoRepository as exc:
+        _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
+    if not stamped and not label:
+        _no_facts(
+            image,
+            f"image {built.tag} records no commit (no vcs.revision in its Go build info, no "
+            f"{REVISION_LABEL} label); {HOW_TO_RECORD}",
+        )
+    problems: list[str] = []
+    if stamped and info is not None:
+        problems += _stamp_problems(image, info, stamped, head)
+    if label and not _same_commit(label, head.commit):
+        problems.append(
+            f"its {REVISION_LABEL} label says {label}, but HEAD is {head.commit}: the image was "
+            "built from another commit (a stale GIT_SHA build argument?)"
+        )
+    if problems:
+        raise CheckFailed(
+            f"{image.dockerfile}: image {built.tag} is not the commit under test: "
+            f"{'; '.join(problems)}. Rebuild it from HEAD; a release must ship what was tested."
+        )
+    source = "vcs.revision" if stamped else f"label {REVISION_LABEL}"
+    return f"{built.tag}: commit {head.commit} ({source}); {_trimpath_note(built, info)}"
+
+
+def _no_facts(image: ImageConfig, why: str) -> NoReturn:
+    """Skip, or fail under require_provenance: without recorded facts nothing is proven."""
+    if image.require_provenance:
+        raise CheckFailed(
+            f"{image.dockerfile}: provenance cannot be verified: {why}. require_provenance = "
+            "true in [tool.goimage] makes that a failure."
+        )
+    raise CheckSkipped(f"{image.dockerfile}: provenance not verified: {why}.")
+
+
+def _same_commit(recorded: str, head: str) -> bool:
+    """A full object name, or an abbreviation of at least 7 characters (`git rev-parse --short`)."""
+    return recorded == head or (len(recorded) >= _SHORTEST_REVISION and head.startswith(recorded))
+
+
+def _stamp_problems(image: ImageConfig, info: BuildInfo, stamped: str, head: Head) -> list[str]:
+    problems: list[str] = []
+    if not _same_commit(stamped, head.commit):
+        when = info.setting("vcs.time")
+        problems.append(
+            f"its Go binary was built from commit {stamped}"
+            f"{f' ({when})' if when else ''}, but HEAD is {head.commit}"
+        )
+    if info.setting("vcs.modified") == "true":
+        problems.append(f"its Go binary says vcs.modified=true: {_dirty_cause(image, head)}")
+    return problems
+
+
+def _dirty_cause(image: ImageConfig, head: Head) -> str:
+    """Why the builder's `git status` saw changes: tracked files the ignore file kept out
+    (git sees them as deleted), else local changes sent with the context."""
+    context = image.context_path
+    try:
+        prefix = context.resolve().relative_to(head.root).as_posix()
+    except ValueError:
+        return "the build's copy of the repository differs from its commit"
+    prefix = "" if prefix == "." else prefix + "/"
+    sent = set(context_files(context, image.dockerfile_path))
+    dropped = [
+        path[len(prefix) :]
+        for path in tracked_under(head.root, prefix)
+        if path[len(prefix) :] not in sent
+    ]
+    if dropped:
+        # Go sources first: they are what a reader of the message must look at.
+        dropped.sort(key=lambda path: (not is_build_input(path), path))
+        rule = excluding_rule(context, image.dockerfile_path, dropped[0])
+        shown = ", ".join(dropped[:_SHOWN]) + (
+            f" and {len(dropped) - _SHOWN} more" if len(dropped) > _SHOWN else ""
+        )
+        return (
+            f"the build context sends .git but not {len(dropped)} tracked file(s) ({shown}"
+            f"{f'; {rule}' if rule else ''}), so git in the builder sees them deleted. Keep "
+            ".git out of the context (add it to the ignore file) and record the commit with a "
+            "label, or stop ignoring tracked files"
+        )
+    return (
+        "the context sends files that differ from the commit (uncommitted changes, or files "
+        "the build wrote before `go build`); commit them, or keep .git out of the context"
+    )
+
+
+def _trimpath_note(built: BuiltImage, info: BuildInfo | None) -> str:
+    if info is not None and info.setting("-trimpath") == "true":
+        return "built with -trimpath"
+    try:
+        data = built.read_file(built.binary.path)
+    except (OSError, ValueError):
+        return "not built with -trimpath"
+    paths = sorted({match.decode("utf-8", "replace") for match in _SOURCE_PATH.findall(data)})
+    if not paths:
+        return "not built with -trimpath (no local paths found in it)"
+    # One example per top folder: /src/..., /usr/local/go/..., /go/pkg/mod/...
+    examples: dict[str, str] = {}
+    for path in paths:
+        examples.setdefault(Path(path).parts[1], path)
+    shown = ", ".join(list(examples.values())[:_SHOWN])
+    return (
+        f"not built with -trimpath: {len(paths)} local paths leak into the binary, such as "
+        f"{shown} (add -trimpath to go build)"
+    )

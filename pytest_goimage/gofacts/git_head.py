@@ -1,0 +1,62 @@
+"""The repository's HEAD commit and tracked files, as git itself reports them.
+
+Read with the `git` program (never by parsing `.git/`): packed refs, worktrees, submodules and
+`safe.directory` rules are git's to interpret.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Head", "NoRepository", "head_of", "tracked_under"]
+
+
+class NoRepository(Exception):
+    """`path` is not in a git work tree with a commit, or git is not installed; the text
+    says which."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """The commit checked out in the repository that holds a path."""
+
+    root: Path  # the work tree's top folder
+    commit: str  # the full hexadecimal object name (40 characters for SHA-1)
+
+
+def _git(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    git = shutil.which("git")
+    if git is None:
+        raise NoRepository("git is not installed on this machine")
+    return subprocess.run(
+        [git, "-C", str(path), *args], capture_output=True, text=True, check=False
+    )
+
+
+def head_of(path: Path) -> Head:
+    """The HEAD commit of the repository holding `path`. Raises NoRepository when there is
+    none (not a work tree, or a repository without any commit yet)."""
+    result = _git(path, "rev-parse", "--show-toplevel", "--verify", "HEAD^{commit}")
+    lines = result.stdout.split()
+    if result.returncode != 0 or len(lines) != 2:
+        error = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        if "not a git repository" in result.stderr:
+            raise NoRepository(f"{path} is not inside a git repository")
+        if len(lines) == 1:
+            raise NoRepository(f"the git repository {lines[0]} has no commit yet")
+        raise NoRepository(f"git rev-parse HEAD failed in {path}: {error}")
+    return Head(root=Path(lines[0]).resolve(), commit=lines[1])
+
+
+def tracked_under(root: Path, prefix: str) -> list[str]:
+    """Files git tracks below `prefix` (relative to the work tree `root`; "" for all), as
+    paths relative to `root`."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z", "--", prefix or "."],
+        capture_output=True,
+        check=False,
+    )
+    return [item.decode("utf-8", "replace") for item in result.stdout.split(b"\0") if item]

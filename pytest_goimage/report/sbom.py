@@ -1,0 +1,96 @@
+"""A CycloneDX SBOM of one image's Go binary, from the build info the Go linker embedded.
+
+The image is the subject (a container component, its digest as the version); the main module is
+an application component, and every module `go version -m` lists is a library with its version,
+a `pkg:golang/...` purl and its `h1:` hash (base64 SHA-256, written as hex SHA-256, as
+cyclonedx-gomod does). The Go version and build settings are properties of the main module.
+Built and serialized with cyclonedx-python-lib, imported on first use (it is not light).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cyclonedx.model import HashType
+    from cyclonedx.model.component import Component
+
+    from ..gofacts.buildinfo import BuildInfo, Module
+
+SPEC_VERSION = "1.6"
+_H1 = "h1:"
+
+
+def sbom_json(info: BuildInfo, *, image_name: str, image_digest: str) -> str:
+    """The CycloneDX 1.6 JSON document of `info`, the build info of the Go binary in the image
+    `image_name` (a tag) whose digest is `image_digest` (`sha256:...`)."""
+    from cyclonedx.model import Property
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.output.json import JsonV1Dot6
+
+    bom = Bom()
+    subject = Component(
+        type=ComponentType.CONTAINER,
+        name=image_name.rsplit(":", 1)[0],
+        version=image_digest,
+        bom_ref=image_digest,
+    )
+    bom.metadata.component = subject
+    main = _module_component(info.main, info.path) if info.main else None
+    if main is None:
+        main = Component(
+            type=ComponentType.APPLICATION, name=info.path or "unknown", bom_ref=info.path
+        )
+    main.type = ComponentType.APPLICATION
+    main.properties.add(Property(name="go:version", value=info.go_version))
+    if info.path:
+        main.properties.add(Property(name="go:path", value=info.path))
+    for key, value in info.settings:
+        main.properties.add(Property(name=f"go:build:{key}", value=value))
+    libraries = [_module_component(dep, None) for dep in info.deps]
+    bom.components.add(main)
+    bom.components.update(libraries)
+    bom.register_dependency(subject, [main])
+    bom.register_dependency(main, libraries)
+    text: str = JsonV1Dot6(bom).output_as_string(indent=2)
+    return text
+
+
+def _module_component(module: Module, path: str | None) -> Component:
+    """A module as a library component; a `=>` replacement is what was linked."""
+    from cyclonedx.model import Property
+    from cyclonedx.model.component import Component, ComponentType
+    from packageurl import PackageURL
+
+    linked = module.replace or module
+    version = linked.version if linked.version != "(devel)" else None
+    purl = PackageURL(type="golang", name=linked.path, version=version)
+    component = Component(
+        type=ComponentType.LIBRARY,
+        name=linked.path,
+        version=version,
+        purl=purl,
+        bom_ref=f"{purl}",
+        hashes=[h for h in [_sha256(linked.sum)] if h is not None],
+    )
+    if module.replace is not None:
+        component.properties.add(
+            Property(name="go:replaces", value=f"{module.path}@{module.version}")
+        )
+    return component
+
+
+def _sha256(go_sum: str) -> HashType | None:
+    """`h1:<base64 SHA-256>` as a CycloneDX SHA-256 hash (hex); None without one."""
+    from cyclonedx.model import HashAlgorithm, HashType
+
+    if not go_sum.startswith(_H1):
+        return None
+    try:
+        digest = base64.b64decode(go_sum[len(_H1) :], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return HashType(alg=HashAlgorithm.SHA_256, content=digest.hex())

@@ -1,0 +1,181 @@
+"""The release gate on real images: `metadata`, `provenance`, the SBOM and `parity`; each
+broken variant fails the right check with the right message."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, go_app, outcomes
+
+
+def test_missing_label_and_root_user_fail_metadata(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile", "Dockerfile.prod"]
+
+        [[tool.goimage.image]]
+        dockerfile = "Dockerfile"
+        metadata = { user = "non-root", expose = [8080] }
+
+        [[tool.goimage.image]]
+        dockerfile = "Dockerfile.prod"
+        metadata = { labels = ["org.opencontainers.image.source"], user = "non-root" }
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "metadata")
+    assert outcomes(result) == {
+        "Dockerfile::metadata": "FAILED",
+        "Dockerfile.prod::metadata": "FAILED",
+    }
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
+            "policy (pyproject.toml [[]tool.goimage[]] metadata): it runs as root (no USER "
+            'instruction), the policy says user = "non-root". Fix the Dockerfile (LABEL, '
+            "EXPOSE, USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or the policy.",
+            "[[]goimage metadata[]] Dockerfile.prod: image goimage/*:* does not meet its "
+            "metadata policy (pyproject.toml [[]tool.goimage[]] metadata): label "
+            "org.opencontainers.image.source is missing. Fix the Dockerfile (LABEL, EXPOSE, "
+            "USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or the policy.",
+        ]
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` as a fixed author (commits need one; the machine may have none)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "release-gate",
+        "GIT_AUTHOR_EMAIL": "gate@example.com",
+        "GIT_COMMITTER_NAME": "release-gate",
+        "GIT_COMMITTER_EMAIL": "gate@example.com",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def commit_all(root: Path, message: str) -> str:
+    """Commit everything in `root` (a new repository the first time); the new HEAD."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD")
+
+
+# pytester writes these into the project while it runs (HOME is the project there, so Go's
+# caches too): not part of any commit.
+PYTESTER_FILES = "stdout\nstderr\nrunpytest-*\n.cache/\n.config/\ngo/\n"
+
+
+def example_release_table() -> str:
+    """The example's own [tool.goimage] (its release policy included)."""
+    text = (EXAMPLE / "pyproject.toml").read_text()
+    return text[text.index("[tool.goimage]") :]
+
+
+def test_example_passes_the_release_gate(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """In a git checkout the example's images carry HEAD in their revision label."""
+    root = example_copy(example_release_table())
+    (root / ".gitignore").write_text((root / ".gitignore").read_text() + PYTESTER_FILES)
+    head = commit_all(root, "example")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "metadata or provenance")
+    assert outcomes(result) == {
+        f"{dockerfile}::{check}": "PASSED"
+        for dockerfile in ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
+        for check in ("metadata", "provenance")
+    }, result.stdout.str()
+    report = pytester.runpytest_subprocess(
+        "--goimage", "-k", "provenance", "--goimage-report=report.json"
+    )
+    checks = json.loads((root / "report.json").read_text())["images"][1]["checks"]
+    assert re.fullmatch(
+        rf"goimage/\S+: commit {head} \(label org\.opencontainers\.image\.revision\); not built "
+        r"with -trimpath: \d+ local paths leak into the binary, such as /go/pkg/mod/\S+\.go, "
+        r"/src/backend/\S+\.go, /usr/local/go/src/\S+\.go \(add -trimpath to go build\)",
+        checks["provenance"]["message"],
+    ), (checks["provenance"], report.stdout.str())
+
+
+def test_image_from_an_older_commit_fails_provenance(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The binary was built (and stamped) at the first commit; the image ships it at the second."""
+    root = pytester.path
+    go_app(root)
+    (root / ".gitignore").write_text("app\n" + PYTESTER_FILES)
+    (root / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /usr/local/bin/app\nENTRYPOINT ["/usr/local/bin/app"]\n'
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    old = commit_all(root, "first")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-buildvcs=true"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    (root / "main.go").write_text("package main\n\nfunc main() { println(2) }\n")
+    head = commit_all(root, "second")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "provenance")
+    assert outcomes(result) == {"Dockerfile::provenance": "FAILED"}
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage provenance[]] Dockerfile: image goimage/*:* is not the commit under "
+            f"test: its Go binary was built from commit {old} (*Z), but HEAD is {head}. "
+            "Rebuild it from HEAD; a release must ship what was tested."
+        ]
+    )
+
+
+GIT_BUILDER = """\
+# A builder with git, so that Go stamps vcs.* from the .git the context sends.
+FROM goimage-standin/debian:bookworm AS build
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null
+COPY --from=golang:1.26.8-alpine /usr/local/go /usr/local/go
+ENV PATH=/usr/local/go/bin:/usr/bin:/bin GOTOOLCHAIN=local CGO_ENABLED=0
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+FROM scratch
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+"""
+
+
+def test_dockerignore_dropping_a_tracked_file_fails_provenance(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """.git goes into the context, a tracked .go file does not: Go stamps vcs.modified=true."""
+    root = pytester.path
+    go_app(root)
+    (root / "tools").mkdir()
+    (root / "tools/gen.go").write_text("//go:build tools\n\npackage tools\n")
+    (root / ".gitignore").write_text("app\n" + PYTESTER_FILES)
+    (root / ".dockerignore").write_text("app\ntools/gen.go\n" + PYTESTER_FILES)
+    (root / "Dockerfile").write_text(GIT_BUILDER)
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    head = commit_all(root, "tools")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "provenance")
+    assert outcomes(result) == {"Dockerfile::provenance": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage provenance[]] Dockerfile: image goimage/*:* is not the commit under "
+            "test: its Go binary says vcs.modified=true: the build context sends .git but not "
+            "1 tracked file(s) (tools/gen.go; .dockerignore:2: tools/gen.go), so git in the "
+            "builder sees them deleted. Keep .git out of the context (add it to the ignore "
+            "file) and record the commit with a label, or stop ignoring tracked files. Rebuild "
+            "it from HEAD; a release must ship what was tested."
+        ]
+    )
+    assert head in git(root, "log", "-1", "--format=%H")

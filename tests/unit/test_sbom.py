@@ -1,0 +1,75 @@
+"""The SBOM of a real Go binary (the example's service, built here by the host's Go): valid
+CycloneDX 1.6, listing exactly the modules `go version -m` lists."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.gofacts.buildinfo import read_build_info
+from pytest_goimage.report.sbom import sbom_json
+from tests.conftest import EXAMPLE
+
+DIGEST = "sha256:" + "ab" * 32
+
+
+@pytest.fixture(scope="module")
+def example_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sbom") / "api"
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    subprocess.run(
+        ["go", "build", "-o", str(out), "./backend/cmd/api"], cwd=EXAMPLE, env=env, check=True
+    )
+    return out
+
+
+def go_version_modules(binary: Path) -> set[tuple[str, str]]:
+    """(path, version) of every `dep` line of `go version -m` (after any `=>`)."""
+    lines = subprocess.run(
+        ["go", "version", "-m", str(binary)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    found: dict[str, tuple[str, str]] = {}
+    last = ""
+    for line in lines:
+        fields = line.strip().split("\t")
+        if fields[0] == "dep":
+            last = fields[1]
+            found[last] = (fields[1], fields[2])
+        elif fields[0] == "=>":
+            found[last] = (fields[1], fields[2])
+    return set(found.values())
+
+
+def test_sbom_validates_and_lists_what_go_version_m_lists(example_binary: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    info = read_build_info(example_binary.read_bytes())
+    assert info is not None
+    text = sbom_json(info, image_name="goimage/example:run", image_digest=DIGEST)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    bom = json.loads(text)
+    assert bom["specVersion"] == "1.6"
+    assert bom["metadata"]["component"] == {
+        "bom-ref": DIGEST,
+        "name": "goimage/example",
+        "type": "container",
+        "version": DIGEST,
+    }
+    libraries = {(c["name"], c["version"]) for c in bom["components"] if c["type"] == "library"}
+    expected = go_version_modules(example_binary)
+    assert len(expected) > 10
+    assert libraries == expected
+    for component in bom["components"]:
+        if component["type"] == "library":
+            assert component["purl"] == f"pkg:golang/{component['name']}@{component['version']}"
+            assert [h["alg"] for h in component["hashes"]] == ["SHA-256"]
+    (main,) = [c for c in bom["components"] if c["type"] == "application"]
+    assert main["name"] == "github.com/example/bookmark-sync"
+    properties = {p["name"]: p["value"] for p in main["properties"]}
+    assert properties["go:version"] == info.go_version
+    assert properties["go:build:CGO_ENABLED"] == "0"
