@@ -222,21 +222,33 @@ def engine_lost(exc: BaseException, during: str) -> EngineError:
 
 def connect() -> Any:
     """A docker-py client that has answered a ping; honours DOCKER_HOST (with DOCKER_TLS_VERIFY)
-    and, without it, the docker CLI's current context."""
+    and, without it, the docker CLI's current context. An ssh:// engine is reached through the
+    `ssh` program, as the docker CLI does (so ~/.ssh/config, agents and jump hosts apply)."""
     context = current_context()
+    host = engine_host()
+    over_ssh = host.startswith("ssh://")
     try:
         if context is not None:
             client = docker.DockerClient(
-                base_url=context.Host, tls=context.TLSConfig or False, timeout=300
+                base_url=context.Host,
+                tls=context.TLSConfig or False,
+                timeout=300,
+                use_ssh_client=over_ssh,
             )
         else:
-            client = docker.from_env(timeout=300)
+            client = docker.from_env(timeout=300, use_ssh_client=over_ssh)
         client.ping()
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
+        advice = (
+            "Check that `ssh` reaches that host without a password prompt (a key or an agent) "
+            "and that its user may use Docker there (`ssh HOST docker info`)"
+            if over_ssh
+            else "Start Docker (in this repository `make docker` starts one), or point "
+            "DOCKER_HOST at a running engine"
+        )
         raise EngineError(
-            f"Cannot reach the Docker engine at {engine_address()}: {short_reason(exc)}. Start Docker "
-            "(in this repository `make docker` starts one), or point DOCKER_HOST at a running "
-            "engine, then rerun."
+            f"Cannot reach the Docker engine at {engine_address()}: {short_reason(exc)}. "
+            f"{advice}, then rerun."
         ) from None
     return client
 

@@ -111,3 +111,24 @@ def test_an_unresolvable_remote_host_asks_for_goimage_host(monkeypatch: pytest.M
     assert message.endswith(
         "Set GOIMAGE_HOST to the address this machine reaches that machine at, then rerun."
     )
+
+
+def test_an_ssh_engine_is_dialled_through_the_ssh_program(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Through `ssh` (its config, agent and jump hosts apply), not paramiko's own client;
+    nothing listens on port 1, so the message says what to check for ssh."""
+    from pytest_goimage.engine.connection import connect
+    from pytest_goimage.errors import EngineError
+
+    monkeypatch.setenv("DOCKER_HOST", "ssh://nobody@127.0.0.1:1")
+    with pytest.raises(EngineError) as caught:
+        connect()
+    message = str(caught.value)
+    assert message.startswith("Cannot reach the Docker engine at ssh://nobody@127.0.0.1:1: ")
+    # The ssh program's own words: paramiko's client would not print them.
+    assert "ssh: connect to host 127.0.0.1 port 1: Connection refused" in capfd.readouterr().err
+    assert message.endswith(
+        "Check that `ssh` reaches that host without a password prompt (a key or an agent) and "
+        "that its user may use Docker there (`ssh HOST docker info`), then rerun."
+    )
