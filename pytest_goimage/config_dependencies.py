@@ -59,15 +59,19 @@ class DependencyConfig:
 
 def merge_dependencies(shared: object, own: object) -> object:
     """An image's `dependencies` table on top of the shared one: a name it repeats is merged
-    key by key, and `NAME = false` leaves that shared dependency out for the image."""
+    key by key (its `env` too, as the top-level `env` is), and `NAME = false` leaves that
+    shared dependency out for the image (a name nothing declares stays, to be refused)."""
     if not isinstance(shared, dict) or not isinstance(own, dict):
         return own
     merged: dict[str, Any] = dict(shared)
     for name, entry in own.items():
-        if entry is False:
-            merged.pop(name, None)
-        elif isinstance(entry, dict) and isinstance(merged.get(name), dict):
-            merged[name] = {**merged[name], **entry}
+        base = merged.get(name)
+        if entry is False and name in merged:
+            merged.pop(name)
+        elif isinstance(entry, dict) and isinstance(base, dict):
+            merged[name] = {**base, **entry}
+            if isinstance(base.get("env"), dict) and isinstance(entry.get("env"), dict):
+                merged[name]["env"] = {**base["env"], **entry["env"]}
         else:
             merged[name] = entry
     return merged
@@ -86,23 +90,38 @@ def image_dependencies(
     compose = _compose_services(values, where, src, project)
     names = [*compose, *(n for n in table if n not in compose)]
     # A dependency's env may name the dependencies (a DSN); MinIO is the service's affair.
-    known = tuple(f"{n}.{f}" for n in names for f in DEPENDENCY_FIELDS)
+    known = _fields_of(names)
     result = []
     for name in names:
         entry = table.get(name, {})
+        if entry is False and name not in compose:
+            declared = sorted({*compose, *(n for n, e in table.items() if e is not False)})
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{src}: {where} dependencies.{name} = false leaves out a dependency that "
+                f"nothing declares{hint}; name one of the shared dependencies or compose "
+                "services, or remove the line."
+            )
         if entry is False:
             continue
         result.append(_dependency(name, entry, compose.get(name), where, src, known))
     return tuple(result)
 
 
-def _known_placeholders(names: list[str]) -> tuple[str, ...]:
-    return (*PLACEHOLDERS, *(f"{n}.{f}" for n in names for f in DEPENDENCY_FIELDS))
+def _fields_of(names: list[str]) -> tuple[str, ...]:
+    return tuple(f"{name}.{f}" for name in names for f in DEPENDENCY_FIELDS)
+
+
+def dependency_placeholders(dependencies: tuple[DependencyConfig, ...]) -> tuple[str, ...]:
+    """`{NAME.host}`, `{NAME.port}`, `{NAME.endpoint}` of each dependency: what a dependency's
+    own env may use."""
+    return _fields_of([d.name for d in dependencies])
 
 
 def known_placeholders(dependencies: tuple[DependencyConfig, ...]) -> tuple[str, ...]:
     """Every placeholder `[tool.goimage.env]` may use beside these dependencies."""
-    return _known_placeholders([d.name for d in dependencies])
+    return (*PLACEHOLDERS, *dependency_placeholders(dependencies))
 
 
 def _check_name(name: str, where: str, src: Path) -> None:

@@ -58,7 +58,7 @@ class EngineContainer:
 
     image: str
     owner: str  # "<run>-<worker>": the process whose cleanup removes it
-    role: str  # "minio", "service": the label, and the name's middle
+    role: str  # "minio", "dependency", "service": the label, and the name's middle
     project: str = ""
     keep: bool = False  # --goimage-keep: labelled so no sweep takes it, and stop() leaves it
     port: str | None = None  # the one port to publish ("9000/tcp"), where `reach` says
@@ -75,22 +75,28 @@ class EngineContainer:
         self.reach = reach()
         role = _NAME_PARTS.get(self.role, self.role)
         middle = f"{role}-{self.name_part}" if self.name_part else role
-        with self.removed_on_failure():
-            self.container = client.containers.create(
-                self.image,
-                ports={self.port: (self.reach.bind, None)} if self.port else {},
-                labels=resource_labels(self.owner, self.role, self.project, keep=self.keep),
-                name=f"goimage-{middle}-{self.owner}-{secrets.token_hex(3)}",
-                **self.options,
-            )
-            try:
-                start_publishing(self.container)
-            except docker.errors.APIError as exc:
-                if "cannot assign requested address" not in str(exc):
-                    raise
-                raise self._cannot_publish() from None
-            self.read_port()
-        return self
+        while True:
+            with self.removed_on_failure():
+                self.container = client.containers.create(
+                    self.image,
+                    ports={self.port: (self.reach.bind, None)} if self.port else {},
+                    labels=resource_labels(self.owner, self.role, self.project, keep=self.keep),
+                    name=f"goimage-{middle}-{self.owner}-{secrets.token_hex(3)}",
+                    **self.options,
+                )
+                try:
+                    start_publishing(self.container)
+                except docker.errors.APIError as exc:
+                    if "cannot assign requested address" not in str(exc):
+                        raise
+                    fallback = self.reach.refused()
+                    if fallback is None:
+                        raise self._cannot_publish() from None
+                    self.remove()  # created with the refused address; make it again
+                    self.reach = fallback
+                    continue
+                self.read_port()
+            return self
 
     def _cannot_publish(self) -> ServiceError:
         # Not an EngineError: the engine answers, and every other check still runs.
@@ -178,7 +184,7 @@ _Self = TypeVar("_Self", bound="ContainerOwner")
 
 
 class ContainerOwner:
-    """A server built around one EngineContainer (MinIO, the service): the docker-py container,
+    """A server built around one EngineContainer (MinIO, a dependency, the service): the docker-py container,
     `stop()`, and use as a context manager that stops it on exit."""
 
     _box: EngineContainer | None
@@ -192,6 +198,11 @@ class ContainerOwner:
         """Remove the container, unless the run keeps what it started (--goimage-keep)."""
         if self._box is not None:
             self._box.stop()
+
+    def remove(self) -> None:
+        """Remove the container, --goimage-keep or not (a set that failed to start)."""
+        if self._box is not None:
+            self._box.remove()
 
     def logs(self, tail: int = 20) -> str:
         """Its last `tail` log lines, indented for a message ("" when there are none)."""

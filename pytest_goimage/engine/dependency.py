@@ -42,6 +42,19 @@ def tcp_listening(host: str, port: int) -> bool:
         return False
 
 
+# The engine runs a healthcheck every `interval` (30 s unless set): far too slow to notice a
+# dependency that is ready in a second. Checks run at least this often here.
+HEALTH_INTERVAL_NS = 1_000_000_000
+
+
+def healthcheck_options(config: DependencyConfig) -> dict[str, Any]:
+    """The compose healthcheck (or, with an empty test, the image's own HEALTHCHECK), run at
+    least every second."""
+    check = config.healthcheck.engine_form() if config.healthcheck is not None else {"test": []}
+    check["interval"] = min(check.get("interval", HEALTH_INTERVAL_NS), HEALTH_INTERVAL_NS)
+    return check
+
+
 def image_port(client: Any, config: DependencyConfig, image_label: str) -> int | None:
     """The dependency's container port: configured, else the one TCP port its image EXPOSEs;
     DependencyError when its readiness test needs one and none is known. Pulls the image
@@ -85,6 +98,7 @@ class DependencyServer(ContainerOwner):
     network: str
     internal_port: int | None
     placeholders: Mapping[str, str] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # every `{NAME.*}` its env may use (one without a value fails)
     project: str = ""
     keep: bool = False
     ready_seconds: float = 0.0
@@ -115,7 +129,7 @@ class DependencyServer(ContainerOwner):
         config = self.config
         where = f"{config.origin} env"
         options: dict[str, Any] = {
-            "environment": expand(dict(config.env), self.placeholders, where),
+            "environment": expand(dict(config.env), self.placeholders, where, self.names),
             "network": self.network,
             "networking_config": {
                 self.network: client.api.create_endpoint_config(aliases=[config.name])
@@ -125,8 +139,8 @@ class DependencyServer(ContainerOwner):
             options["command"] = list(config.command)
         if config.entrypoint is not None:
             options["entrypoint"] = list(config.entrypoint)
-        if config.healthcheck is not None:
-            options["healthcheck"] = config.healthcheck.engine_form()
+        if config.healthcheck is not None or config.ready == "healthcheck":
+            options["healthcheck"] = healthcheck_options(config)
         self._box = EngineContainer(
             config.image,
             self.owner,

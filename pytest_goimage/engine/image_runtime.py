@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from ..config import ImageConfig
+from ..config_dependencies import dependency_placeholders
+from .background import in_background
 from .container import create_network, remove_network
 from .dependency import DependencyServer, image_port
 from .image import BuiltImage
@@ -85,6 +86,7 @@ class ImageRuntime:
                 network=self.network,
                 internal_port=ports[dependency.name],
                 placeholders=values,
+                names=dependency_placeholders(self.image.dependencies),
                 project=self.project,
                 keep=self.keep,
             )
@@ -93,8 +95,9 @@ class ImageRuntime:
         results = _all_at_once([partial(server.start, self.client) for server in servers])
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
-            for server in servers:
-                server.stop()
+            # Removed under --goimage-keep too: a set missing one is of no use, and the next
+            # attempt starts a whole set of its own.
+            _all_at_once([server.remove for server in servers])
             raise failed[0]
         self.dependencies = {server.name: server for server in servers}
         return self.dependencies
@@ -155,15 +158,13 @@ class ImageRuntime:
 
 
 def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run `calls` in threads; each one's result, or the exception it raised (Ctrl-C too)."""
-
-    def guarded(call: Callable[[], Any]) -> Any:
-        try:
-            return call()
-        except BaseException as exc:
-            return exc
-
+    """Run `calls` at the same time; each one's result, or the exception it raised. A Ctrl-C
+    while waiting does not wait for them (daemon threads): the run's end removes by label
+    what they start."""
     if len(calls) == 1:
-        return [guarded(calls[0])]
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(guarded, calls))
+        try:
+            return [calls[0]()]
+        except Exception as exc:
+            return [exc]
+    futures = [in_background(call, "goimage-start") for call in calls]
+    return [future.exception() or future.result() for future in futures]

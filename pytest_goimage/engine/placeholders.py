@@ -4,16 +4,22 @@ the values a container on the image's private network sees."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from ..config_keys import PLACEHOLDERS
+from ..config_keys import BUCKET_PLACEHOLDER, PLACEHOLDERS
 from ..errors import ServiceError
 
 
-def expand(env: Mapping[str, str], values: Mapping[str, str], table: str) -> dict[str, str]:
-    """Fill the placeholders `values` names; one of the built-in names without a value (the
-    config check lets none through but `{bucket}` with no bucket) is a clear error."""
-    names = sorted({*PLACEHOLDERS, *values}, key=len, reverse=True)
+def expand(
+    env: Mapping[str, str],
+    values: Mapping[str, str],
+    table: str,
+    names: Collection[str] = PLACEHOLDERS,
+) -> dict[str, str]:
+    """Fill the placeholders `values` names. One of `names` (every placeholder the
+    configuration accepted) without a value is a clear error, never text passed on as is:
+    `{bucket}` with no bucket, or `{db.port}` of a dependency whose port is not known."""
+    names = sorted({*PLACEHOLDERS, *names, *values}, key=len, reverse=True)
     pattern = re.compile(r"\{(" + "|".join(map(re.escape, names)) + r")\}")
     result: dict[str, str] = {}
     for name, template in env.items():
@@ -21,12 +27,20 @@ def expand(env: Mapping[str, str], values: Mapping[str, str], table: str) -> dic
         def fill(match: re.Match[str], name: str = name) -> str:
             key = match.group(1)
             if key not in values:
-                known = ", ".join("{" + k + "}" for k in sorted(values))
-                raise ServiceError(
-                    f"{table} {name} uses {{{key}}}, which is not defined (known: {known}); "
-                    "`{bucket}` needs `bucket` to be set."
-                )
+                raise ServiceError(f"{table} {name} uses {{{key}}}, {_why_undefined(key)}")
             return values[key]
 
         result[name] = pattern.sub(fill, template)
     return result
+
+
+def _why_undefined(key: str) -> str:
+    if key == BUCKET_PLACEHOLDER:
+        return "but no `bucket` is set; set `bucket` (the bucket the service must create)."
+    dependency, _, field = key.partition(".")
+    return (
+        f"but dependency {dependency!r} has no known port: its image EXPOSEs none or several "
+        f"and its table sets no `port`; set `port` in [tool.goimage.dependencies.{dependency}]."
+        if field in ("port", "endpoint")
+        else "which has no value here."
+    )

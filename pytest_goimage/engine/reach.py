@@ -5,8 +5,10 @@ remote DOCKER_HOST, GitLab's `docker:dind` service, an ssh:// host, a docker con
 publishes on the address this machine reaches the engine at, so that nothing opens on its
 other interfaces. When the route to the containers differs from the route to the engine (a
 NAT, a CI job in a container beside the engine's socket), GOIMAGE_HOST names the host to
-reach them at, as testcontainers' TESTCONTAINERS_HOST_OVERRIDE does; the engine then publishes
-on all its interfaces, because it cannot know which one that route arrives on.
+reach them at, as testcontainers' TESTCONTAINERS_HOST_OVERRIDE does. The engine then publishes
+on that address when it is one of the engine machine's own (a host gateway, a dind service),
+and on all its interfaces only when it is not (a NAT in between), since it cannot know which
+one that route arrives on.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from .connection import engine_address, engine_host, runs_here
 OVERRIDE = "GOIMAGE_HOST"
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
+ALL_INTERFACES_V6 = "::"
+# Addresses an engine refused to publish on in this process ("cannot assign requested
+# address"): the next container goes straight to the fallback.
+_REFUSED: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -32,10 +38,15 @@ class Reach:
     bind: str
     host: str
     how: str  # for messages: why this address
+    fallback: str | None = None  # where to publish when the engine refuses `bind`
 
-    @property
-    def local(self) -> bool:
-        return self.host == LOOPBACK
+    def refused(self) -> Reach | None:
+        """The Reach to try after the engine refused `bind`, remembered for the next ones;
+        None when there is nowhere else to publish."""
+        if self.fallback is None:
+            return None
+        _REFUSED.add(self.bind)
+        return Reach(self.fallback, self.host, self.how)
 
     def url_host(self) -> str:
         """`host` as it goes into a URL (an IPv6 address in brackets)."""
@@ -51,7 +62,15 @@ def reach() -> Reach:
     override = os.environ.get(OVERRIDE, "").strip()
     if override:
         host = _bare_host(override)
-        return Reach(ALL_INTERFACES, host, f"from {OVERRIDE}={override}")
+        how = f"from {OVERRIDE}={override}"
+        try:
+            address = _resolve(host)
+        except ServiceError:
+            return Reach(ALL_INTERFACES, host, how)  # the engine's side may resolve it
+        everywhere = ALL_INTERFACES_V6 if ":" in address else ALL_INTERFACES
+        if address in _REFUSED:
+            return Reach(everywhere, host, how)
+        return Reach(address, host, how, fallback=everywhere)
     engine = engine_host()
     if runs_here(engine):
         return Reach(LOOPBACK, LOOPBACK, "the engine runs on this machine")
@@ -68,6 +87,10 @@ def reach() -> Reach:
 
 def _bare_host(value: str) -> str:
     """GOIMAGE_HOST as a host name or address: a URL or a port is refused with an example."""
+    try:
+        return str(ipaddress.ip_address(value.strip("[]")))  # 10.0.0.5, ::1, [::1]
+    except ValueError:
+        pass
     parsed = urlparse(value if "//" in value else f"//{value}")
     host = parsed.hostname
     try:

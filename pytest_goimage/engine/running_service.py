@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..config_dependencies import known_placeholders
 from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
 from .dependency import DependencyServer
@@ -65,6 +66,7 @@ class RunningService:
         env = expand_env(
             dict(image.env),
             placeholder_values(minio, image.bucket, list(dependencies.values())),
+            known_placeholders(image.dependencies),
         )
         # The bucket check must prove the service made the bucket, so record what was there.
         before = sorted(b.name for b in minio.client.list_buckets())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,9 +77,12 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
     )
 
 
-def expand_env(env: dict[str, str], values: Mapping[str, str]) -> dict[str, str]:
-    """Fill `{minio.*}`, `{bucket}` and `{NAME.*}` placeholders; an unknown one is a clear error."""
-    return expand(env, values, "[tool.goimage.env]")
+def expand_env(
+    env: dict[str, str], values: Mapping[str, str], names: Collection[str] = ()
+) -> dict[str, str]:
+    """Fill `{minio.*}`, `{bucket}` and `{NAME.*}` placeholders; one of `names` without a
+    value is a clear error."""
+    return expand(env, values, "[tool.goimage.env]", names)
 
 
 def container_port(exposed: list[str], configured: int | None, image_label: str) -> str:

@@ -154,6 +154,7 @@ def _service(
             )
         return interpolate(str(value), variables)
 
+    _refuse_bind_mounts(name, entry.get("volumes"))
     image = entry.get("image")
     if image is None:
         why = "builds its image (`build:`)" if "build" in entry else "names no `image`"
@@ -164,7 +165,14 @@ def _service(
     environment: dict[str, str] = {}
     for env_file in _as_list(entry.get("env_file")):
         file_name = env_file.get("path") if isinstance(env_file, dict) else env_file
-        environment.update(read_dotenv(folder / text(file_name, "env_file")))
+        path = folder / text(file_name, "env_file")
+        required = not isinstance(env_file, dict) or env_file.get("required", True) is not False
+        if required and not path.is_file():
+            raise ComposeError(
+                f"service {name!r}: env_file {path} does not exist (compose stops on it too); "
+                "create it, or mark it `required: false`"
+            )
+        environment.update(read_dotenv(path))
     raw_env = entry.get("environment") or {}
     if isinstance(raw_env, list):
         for item in raw_env:
@@ -191,6 +199,21 @@ def _service(
         port=_first_port(entry, name, variables),
         healthcheck=_healthcheck(entry.get("healthcheck"), name, variables),
     )
+
+
+def _refuse_bind_mounts(name: str, volumes: object) -> None:
+    """Named volumes are left out on purpose (each image gets fresh state); a bind mount of
+    the project's files (init scripts, configuration) changes what the server does, and the
+    plugin does not mount host folders (the engine may be on another machine)."""
+    for volume in _as_list(volumes):
+        source = volume.get("source") if isinstance(volume, dict) else str(volume).split(":")[0]
+        kind = volume.get("type") if isinstance(volume, dict) else None
+        if kind == "bind" or (isinstance(source, str) and source.startswith((".", "/", "~"))):
+            raise ComposeError(
+                f"service {name!r} bind-mounts {source} (`volumes`), which pytest-goimage does "
+                "not do: the engine may be on another machine. Build an image that holds "
+                "those files (FROM the same image, COPY them in) and name it in `image`"
+            )
 
 
 def _as_list(value: object) -> list[Any]:
@@ -222,9 +245,9 @@ def _first_port(entry: Mapping[str, Any], name: str, variables: Mapping[str, str
     for key in ("ports", "expose"):
         for item in _as_list(entry.get(key)):
             if isinstance(item, dict):
-                target = item.get("target")
-                if isinstance(target, int):
-                    return target
+                target = str(item.get("target", ""))
+                if target.isdigit() and item.get("protocol", "tcp") == "tcp":
+                    return int(target)
                 continue
             spec = interpolate(str(item), variables).strip()
             match = _PORT.match(spec)

@@ -83,6 +83,7 @@ def test_goimage_dependency_gives_a_ready_server_beside_the_service(
 image = "alpine:3.22"
 command = ["nc", "-ll", "-p", "7000", "-e", "cat"]
 port = 7000
+env = { SELF = "tcp://{echo.endpoint}", NAME = "{echo.host}" }
 """,
             env=(
                 "[tool.goimage.env]\n"
@@ -106,6 +107,8 @@ port = 7000
                 assert conn.recv(16) == b"ping\\n"
             env = goimage_service.docker_container.attrs["Config"]["Env"]
             assert "ECHO_ADDR=echo:7000" in env
+            own = echo.container.attrs["Config"]["Env"]
+            assert "SELF=tcp://echo:7000" in own and "NAME=echo" in own
             assert echo.container.name.startswith("goimage-dep-echo-")
 
         def test_unknown(goimage_dependency):
@@ -274,3 +277,78 @@ def test_a_dependency_that_dies_under_the_service_is_named_as_the_likely_cause(
         r"with code 137\), so this failure may follow from that, not from the service\.",
         out,
     ), out
+
+
+@pytest.mark.parametrize(
+    ("table", "waited"),
+    [
+        (
+            'command = ["sleep", "600"]\nready = "log:ready to serve"\n',
+            "it waited for log:ready to serve",
+        ),
+        (
+            'command = ["httpd", "-f", "-p", "8000", "-h", "/etc"]\nport = 8000\n'
+            'ready = "http:/healthz"\n',
+            "it waited for http:/healthz",
+        ),
+    ],
+    ids=["log-text-never-printed", "http-path-answers-404"],
+)
+def test_a_readiness_test_that_never_passes_times_out_naming_what_it_waited_for(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    no_leaks: None,
+    table: str,
+    waited: str,
+) -> None:
+    example_copy(
+        service_config(
+            extra=f'[tool.goimage.dependencies.aux]\nimage = "alpine:3.22"\n{table}'
+            'startup_timeout = "2s"\n'
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "backend/Dockerfile: dependency 'aux' ([tool.goimage] dependencies.aux, image "
+        f"alpine:3.22) was not ready within its startup_timeout (2s; {waited}), so the "
+        "service was not started."
+    ) in out
+
+
+def test_waiting_for_a_healthcheck_the_image_does_not_have_says_so(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    example_copy(
+        service_config(
+            extra='[tool.goimage.dependencies.aux]\nimage = "alpine:3.22"\n'
+            'command = ["sleep", "600"]\nready = "healthcheck"\n'
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "backend/Dockerfile: dependency 'aux' ([tool.goimage] dependencies.aux) waits for "
+        'ready = "healthcheck", but image alpine:3.22 has no HEALTHCHECK and no compose '
+        'healthcheck is given; use ready = "tcp" (with `port`) or "log:TEXT".'
+    ) in out
+
+
+def test_a_dependency_password_in_its_log_is_masked_in_the_failure(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    password = "db-pass-7c41e9a2f0"
+    example_copy(
+        service_config(
+            extra='[tool.goimage.dependencies.db]\nimage = "alpine:3.22"\nport = 5432\n'
+            'command = ["sh", "-c", "echo connecting with $POSTGRES_PASSWORD; exit 2"]\n'
+            f'env = {{ POSTGRES_PASSWORD = "{password}" }}\n'
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str() + result.stderr.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert "    connecting with ***" in out, out
+    assert password not in out

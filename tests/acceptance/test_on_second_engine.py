@@ -78,6 +78,7 @@ def test_every_check_of_the_example_passes_on_a_remote_engine(
     pytester: pytest.Pytester,
     on_remote: SecondEngine,
     docker_client: docker.DockerClient,
+    no_leaks: None,
 ) -> None:
     root = example_repository(example_copy)
     result = pytester.runpytest_subprocess("--goimage", "-v", "-p", "no:randomly")
@@ -114,8 +115,9 @@ def failure_text(result: pytest.RunResult, title: str) -> str:
 def test_a_broken_variant_fails_the_same_check_with_the_same_message_as_locally(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
-    remote: SecondEngine,
+    on_remote: SecondEngine,
     monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
 ) -> None:
     """The service is told another bucket than the one the check expects: `bucket` fails, on
     this machine's engine and on the remote one, with one message."""
@@ -127,10 +129,9 @@ def test_a_broken_variant_fails_the_same_check_with_the_same_message_as_locally(
         .replace('startup_timeout = "30s"', 'startup_timeout = "6s"')
     )
     args = ("--goimage", "-v", "-p", "no:randomly", "-k", "backend and (bucket or health)")
-    monkeypatch.delenv("GOIMAGE_HOST", raising=False)
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     local = pytester.runpytest_subprocess(*args)
-    monkeypatch.setenv("DOCKER_HOST", remote.docker_host)
+    monkeypatch.setenv("DOCKER_HOST", on_remote.docker_host)
     there = pytester.runpytest_subprocess(*args)
     for result in (local, there):
         assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "PASSED"}, (
@@ -145,13 +146,15 @@ def test_a_broken_variant_fails_the_same_check_with_the_same_message_as_locally(
 def test_a_buildx_builder_on_the_remote_engine_builds_and_the_checks_run_there(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
-    remote: SecondEngine,
+    on_remote: SecondEngine,
+    no_leaks: None,
     buildx_config: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     docker_client: docker.DockerClient,
 ) -> None:
     """`builder = <context>` in [tool.goimage]: buildx's `docker` driver on the remote engine
     (the current docker context) builds; inspection and the runtime checks follow there."""
+    remote = on_remote
     builder = remote.buildx_builder(buildx_config)
     root = example_repository(example_copy)
     pyproject = root / "pyproject.toml"
@@ -180,6 +183,7 @@ def test_the_next_run_sweeps_what_a_killed_run_left_on_the_remote_engine(
     pytester: pytest.Pytester,
     on_remote: SecondEngine,
     monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
 ) -> None:
     """SIGKILL mid-run leaves MinIO, Redis, the service, their network and the image on the
     remote engine; the next run removes them there, as it would locally."""

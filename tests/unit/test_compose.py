@@ -172,6 +172,7 @@ def test_a_disabled_or_none_healthcheck_is_no_healthcheck(tmp_path: Path) -> Non
         (["[::1]:8080:80"], 80),
         (["53:53/udp", "8053:8053"], 8053),
         ([{"target": 6379, "published": 6380}], 6379),
+        ([{"target": "6380", "published": "6381"}], 6380),
     ],
 )
 def test_the_container_port_is_the_target_of_the_first_tcp_mapping(
@@ -188,3 +189,48 @@ def test_the_container_port_is_the_target_of_the_first_tcp_mapping(
 def test_dotenv_quotes_comments_and_export(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text('export A="x y"\nB=plain # note\n# C=no\nD\n')
     assert read_dotenv(tmp_path / ".env") == {"A": "x y", "B": "plain"}
+
+
+def test_a_bind_mount_is_refused_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "c.yml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    volumes:\n"
+        "      - pgdata:/var/lib/postgresql/data\n"
+        "      - ./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro\n"
+    )
+    with pytest.raises(
+        ComposeError, match=r"^service 'db' bind-mounts \./db/init\.sql \(`volumes`\)"
+    ):
+        read_compose(tmp_path / "c.yml", ["db"], {})
+
+
+def test_a_named_volume_is_left_out_for_fresh_state(tmp_path: Path) -> None:
+    (tmp_path / "c.yml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n"
+    )
+    assert read_compose(tmp_path / "c.yml", ["db"], {})["db"].image == "postgres:16"
+
+
+def test_a_missing_env_file_stops_unless_it_is_optional(tmp_path: Path) -> None:
+    (tmp_path / "c.yml").write_text(
+        "services:\n  a:\n    image: x\n    env_file: missing.env\n"
+        "  b:\n    image: x\n    env_file: [{path: missing.env, required: false}]\n"
+    )
+    with pytest.raises(ComposeError, match=r"^service 'a': env_file .*missing\.env does not exist"):
+        read_compose(tmp_path / "c.yml", ["a"], {})
+    assert dict(read_compose(tmp_path / "c.yml", ["b"], {})["b"].environment) == {}
+
+
+def test_a_dependency_healthcheck_runs_at_least_every_second() -> None:
+    from pytest_goimage.config_dependencies import DependencyConfig
+    from pytest_goimage.engine.dependency import healthcheck_options
+
+    slow = ComposeHealthcheck(test=("CMD", "pg_isready"), interval=30.0, retries=5)
+    with_compose = DependencyConfig("db", "postgres:16", "t", ready="healthcheck", healthcheck=slow)
+    assert healthcheck_options(with_compose) == {
+        "test": ["CMD", "pg_isready"],
+        "interval": 1_000_000_000,
+        "retries": 5,
+    }
+    # No compose healthcheck: the image's own HEALTHCHECK (an empty test inherits it), faster.
+    image_own = DependencyConfig("db", "postgres:16", "t", ready="healthcheck")
+    assert healthcheck_options(image_own) == {"test": [], "interval": 1_000_000_000}

@@ -221,3 +221,45 @@ env = { POSTGRES_PASSWORD = "db-pass-4f9a2c7e", POSTGRES_USER = "app" }
 """,
     )
     assert config_secrets(config) == frozenset({"db-pass-4f9a2c7e"})
+
+
+def test_an_images_dependency_env_extends_the_shared_one_key_by_key(project: Path) -> None:
+    config = parse(
+        project,
+        BASE
+        + """
+[tool.goimage.dependencies.db]
+image = "postgres:16"
+env = { POSTGRES_USER = "app", POSTGRES_PASSWORD = "pw" }
+[[tool.goimage.image]]
+dockerfile = "Dockerfile"
+dependencies.db = { env = { POSTGRES_DB = "orders" } }
+""",
+    )
+    (db,) = config.image("Dockerfile").dependencies
+    assert db.env == {"POSTGRES_USER": "app", "POSTGRES_PASSWORD": "pw", "POSTGRES_DB": "orders"}
+    (shared,) = config.image("Dockerfile.docs").dependencies
+    assert shared.env == {"POSTGRES_USER": "app", "POSTGRES_PASSWORD": "pw"}
+
+
+def test_leaving_out_a_dependency_nothing_declares_is_refused_with_a_close_match(
+    project: Path,
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(
+            project,
+            BASE
+            + """
+[tool.goimage.dependencies.cache]
+image = "redis:7"
+[[tool.goimage.image]]
+dockerfile = "Dockerfile.docs"
+dependencies.cahce = false
+""",
+        )
+    assert str(caught.value) == (
+        f"{project / 'pyproject.toml'}: [[tool.goimage.image]] 'Dockerfile.docs' "
+        "dependencies.cahce = false leaves out a dependency that nothing declares (did you "
+        "mean 'cache'?); name one of the shared dependencies or compose services, or remove "
+        "the line."
+    )

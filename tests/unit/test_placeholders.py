@@ -50,9 +50,31 @@ def test_validated_dependency_placeholders_are_the_ones_expanded() -> None:
 
 
 def test_a_placeholder_without_a_value_names_the_variable_and_the_table() -> None:
-    with pytest.raises(ServiceError, match=r"^\[tool.goimage.env\] BUCKET uses \{bucket\}"):
+    with pytest.raises(
+        ServiceError, match=r"^\[tool.goimage.env\] BUCKET uses \{bucket\}, but no `bucket` is set"
+    ):
         expand({"BUCKET": "{bucket}"}, {}, "[tool.goimage.env]")
 
 
 def test_braces_that_name_no_placeholder_are_left_alone() -> None:
     assert expand({"J": '{"a": 1} {other}'}, {"bucket": "b"}, "env") == {"J": '{"a": 1} {other}'}
+
+
+def test_a_dependency_port_that_is_not_known_is_an_error_not_text_passed_on() -> None:
+    """A dependency ready by its log, whose image EXPOSEs no port and whose table sets none:
+    `{cache.endpoint}` has no value, and the service must not get the braces."""
+    cache = DependencyConfig(name="cache", image="redis:7", origin="t", ready="log:Ready")
+    values = cache.placeholders()  # the port is unknown: host only
+    assert values == {"cache.host": "cache"}
+    with pytest.raises(ServiceError) as caught:
+        expand(
+            {"CACHE_ADDR": "{cache.endpoint}"},
+            values,
+            "[tool.goimage.env]",
+            known_placeholders((cache,)),
+        )
+    assert str(caught.value) == (
+        "[tool.goimage.env] CACHE_ADDR uses {cache.endpoint}, but dependency 'cache' has no "
+        "known port: its image EXPOSEs none or several and its table sets no `port`; set "
+        "`port` in [tool.goimage.dependencies.cache]."
+    )

@@ -14,6 +14,7 @@ from pytest_goimage.errors import ServiceError
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("pytest_goimage.engine.reach._REFUSED", set())
     for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "GOIMAGE_HOST"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
@@ -77,14 +78,33 @@ def test_the_docker_context_names_the_remote_engine(
     assert (found.bind, found.host) == ("198.51.100.4", "198.51.100.4")
 
 
-def test_goimage_host_publishes_on_all_interfaces_and_connects_there(
+def test_goimage_host_that_does_not_resolve_here_publishes_on_all_interfaces(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DOCKER_HOST", "unix:///var/run/docker.sock")
-    monkeypatch.setenv("GOIMAGE_HOST", "host.docker.internal")
-    assert reach() == Reach(
-        "0.0.0.0", "host.docker.internal", "from GOIMAGE_HOST=host.docker.internal"
-    )
+    monkeypatch.setenv("GOIMAGE_HOST", "gateway.invalid")
+    assert reach() == Reach("0.0.0.0", "gateway.invalid", "from GOIMAGE_HOST=gateway.invalid")
+
+
+def test_goimage_host_is_published_on_first_and_everywhere_only_when_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A host gateway or a dind service is one of the engine machine's own addresses:
+    publish there alone; only an engine that refuses it (a NAT) gets every interface, and
+    the refusal is remembered for the run's next containers."""
+    monkeypatch.setenv("GOIMAGE_HOST", "127.0.0.1")
+    how = "from GOIMAGE_HOST=127.0.0.1"
+    first = reach()
+    assert first == Reach("127.0.0.1", "127.0.0.1", how, fallback="0.0.0.0")
+    assert first.refused() == Reach("0.0.0.0", "127.0.0.1", how)
+    assert reach() == Reach("0.0.0.0", "127.0.0.1", how)
+
+
+def test_an_ipv6_goimage_host_falls_back_to_every_ipv6_interface(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GOIMAGE_HOST", "::1")
+    assert reach() == Reach("::1", "::1", "from GOIMAGE_HOST=::1", fallback="::")
 
 
 @pytest.mark.parametrize(
