@@ -16,6 +16,7 @@ from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
 from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE
 from .run import goimage_session
+from .session import GoImageSession
 
 
 class GoImageFile(pytest.File):
@@ -46,13 +47,15 @@ class GoImageCheckItem(pytest.Item):
         except CheckSkipped as exc:
             pytest.skip(str(exc))
         except EngineError:
-            # One clear failure per run; the other Docker checks say where to look.
-            if session.engine_error_reported:
-                pytest.skip("the Docker engine is unreachable (see the first failed check)")
-            session.engine_error_reported = True
+            self._engine_failed(session)
             raise
         except OUTSIDE_ERRORS as exc:
-            # The engine, MinIO or the network failed under us: say so in one paragraph.
+            # The engine, MinIO or the network failed under us: say so in one paragraph,
+            # and when it was the engine, as its failure (the checks after it then skip).
+            lost = session.lost_engine(exc, f"the {self.check.name} check")
+            if lost is not None:
+                self._engine_failed(session)
+                raise CheckFailed(f"{self.image.dockerfile}: {lost}") from None
             raise CheckFailed(
                 f"{self.image.dockerfile}: the {self.check.name} check could not finish: "
                 f"{describe_outside_error(exc)}"
@@ -60,6 +63,12 @@ class GoImageCheckItem(pytest.Item):
         finally:
             with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
                 self.user_properties.extend(session.image_facts(self.image).properties())
+
+    def _engine_failed(self, session: GoImageSession) -> None:
+        """One clear failure per run; the other Docker checks say where to look."""
+        if session.engine_error_reported:
+            pytest.skip("the Docker engine is unreachable (see the first failed check)")
+        session.engine_error_reported = True
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -124,3 +133,23 @@ def runtime_of(item: pytest.Item | None) -> str | None:
     )
     image = callspec.params.get("goimage") if callspec is not None and uses else None
     return image.dockerfile if isinstance(image, ImageConfig) else None
+
+
+def plan_of(items: list[pytest.Item]) -> tuple[list[str], list[str]]:
+    """The Dockerfiles `items` build, and those they run beside MinIO, each in the order of
+    the first item that needs it (what a session can start ahead of need)."""
+    builds: list[str] = []
+    runtimes: list[str] = []
+    for item in items:
+        if isinstance(item, GoImageCheckItem):
+            build = item.image.dockerfile if item.check.needs_docker else None
+        else:
+            callspec = getattr(item, "callspec", None)
+            image = callspec.params.get("goimage") if callspec is not None else None
+            build = image.dockerfile if isinstance(image, ImageConfig) else None
+        if build is not None and build not in builds:
+            builds.append(build)
+        runtime = runtime_of(item)
+        if runtime is not None and runtime not in runtimes:
+            runtimes.append(runtime)
+    return builds, runtimes

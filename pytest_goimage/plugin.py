@@ -185,6 +185,21 @@ def pytest_collection_modifyitems(
         items[:0] = check_items(session, goconfig, config.stash.get(SELECTED_KEY, frozenset()))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tell the run what its items will build and run, so that builds start together and each
+    image's MinIO starts before its items come (not on xdist workers: their share is unknown)."""
+    config = session.config
+    if config.stash.get(CONFIG_KEY, None) is None or is_worker(config):
+        return
+    uses = any("goimage" in getattr(item, "fixturenames", ()) for item in session.items)
+    if not (config.getoption("goimage") or uses) or config.option.collectonly:
+        return
+    from .items import plan_of
+    from .run import goimage_session
+
+    goimage_session(config).plan(*plan_of(session.items))
+
+
 # -- fixtures ------------------------------------------------------------------------------
 
 

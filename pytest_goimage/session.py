@@ -6,22 +6,26 @@ file lock per image makes the first worker build while the others wait and reuse
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .build.go_evidence import go_evidence
 from .build.image_build import BuildOutcome, Progress, build_one, unknown_build_args
-from .build.minio_image import ensure_minio_image
+from .build.minio_image import MinioImages
+from .build.no_go_binary import why_no_go_binary
 from .config import GoImageConfig, ImageConfig
+from .engine.background import in_background
 from .engine.connection import (
     LABEL_OWNER,
     connect,
+    engine_lost,
     remove_labelled,
     remove_stale_resources,
 )
@@ -30,11 +34,10 @@ from .engine.image import BuiltImage, load_image
 from .engine.image_runtime import ImageRuntime
 from .engine.locks import file_lock
 from .engine.minio_server import MinioServer
-from .engine.outside_errors import CLEANUP_ERRORS
+from .engine.outside_errors import CLEANUP_ERRORS, OUTSIDE_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService
-from .errors import BinaryError, BuildFailed, EngineError, GoImageError
-from .gofacts.elf import looks_like_elf
+from .errors import BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
 
 
@@ -67,12 +70,17 @@ class GoImageSession:
     _engine_error: EngineError | None = None
     _built: dict[str, BuiltImage] = field(default_factory=dict)
     _failed: dict[str, GoImageError] = field(default_factory=dict)
-    _minio_images: dict[str, str | GoImageError] = field(default_factory=dict)
+    _minio_images: MinioImages = field(default_factory=MinioImages)
     _runtimes: dict[str, ImageRuntime] = field(default_factory=dict)
     # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
     # until the fixtures let go, whatever the order of the items.
     _held: dict[str, int] = field(default_factory=dict)
     _no_go_binary: dict[str, str] = field(default_factory=dict)  # dockerfile -> why ("" ships Go)
+    # What the collected items will need, in order (see plan()); empty: nothing ahead of need.
+    _build_plan: list[str] = field(default_factory=list)
+    _runtime_plan: list[str] = field(default_factory=list)
+    _builds: dict[str, Future[BuiltImage]] = field(default_factory=dict)
+    _preparing: dict[str, Future[object]] = field(default_factory=dict)
 
     @property
     def client(self) -> Any:
@@ -90,6 +98,18 @@ class GoImageSession:
             if swept:
                 self.progress("cleanup", f"removed {len(swept)} left by killed runs", False)
         return self._client
+
+    def lost_engine(self, exc: BaseException, during: str) -> EngineError | None:
+        """The engine's failure when it no longer answers (so `exc`, met `during` something,
+        was the engine's, not MinIO's or the service's): every later check skips on it."""
+        if self._client is None or self._engine_error is not None:
+            return self._engine_error
+        try:
+            self._client.ping()
+        except OUTSIDE_ERRORS:
+            self._engine_error = engine_lost(exc, during)
+            return self._engine_error
+        return None
 
     def peek_built(self, image: ImageConfig) -> BuiltImage | None:
         """The image if this process already has it; never builds."""
@@ -133,41 +153,73 @@ class GoImageSession:
         # Asked by the facts of every item and by three checks: read the Dockerfile, the
         # context and the image once per image.
         if image.dockerfile not in self._no_go_binary:
-            self._no_go_binary[image.dockerfile] = self._why_no_go_binary(image, built)
+            self._no_go_binary[image.dockerfile] = why_no_go_binary(image, built)
         return self._no_go_binary[image.dockerfile]
-
-    def _why_no_go_binary(self, image: ImageConfig, built: BuiltImage) -> str:
-        if go_evidence(image.dockerfile_path, image.context_path, image.build_args):
-            return ""  # it ships Go: static says what it found instead of a quiet skip
-        try:
-            binary = built.binary
-        except BinaryError:
-            try:
-                path = built.binary_path
-                head = built.read_file(path)[:4]
-            except (GoImageError, OSError):
-                return ""
-            if looks_like_elf(head):
-                return ""  # an ELF file the reader failed on: static says why
-            what = "a script, not an executable"
-        else:
-            if binary.build_info is not None:
-                return ""
-            path, what = binary.path, "an executable without Go build info"
-        return (
-            f"{image.dockerfile}: no Go binary: {path}, the program image {built.tag} runs, is "
-            f"{what}, so the Go checks (static, bucket, health) do not apply. If it runs a Go "
-            "program after all, set `binary` to that program's path for this image in "
-            "[[tool.goimage.image]]."
-        )
 
     def log_path(self, image: ImageConfig) -> Path:
         return self.shared_dir / f"{image_key(image.dockerfile)}.build.log"
+
+    # -- what runs ahead of need ---------------------------------------------------------
+
+    def plan(self, builds: list[str], runtimes: list[str]) -> None:
+        """The Dockerfiles the collected items build and run beside MinIO, in item order. The
+        first build starts them all (the engine's BuildKit runs them at once and does shared
+        steps once), and starting an image's service starts the next image's MinIO and
+        dependencies, so that they are ready when its items come."""
+        self._build_plan, self._runtime_plan = list(builds), list(runtimes)
+
+    def _start_builds(self) -> None:
+        if self._runtime_plan and not self._builds:
+            self._prepare(self._runtime_plan[0])  # the first image's MinIO, during the builds
+        for dockerfile in self._build_plan:
+            if dockerfile not in self._builds and dockerfile not in self._built:
+                image = self.config.image(dockerfile)
+                self._builds[dockerfile] = in_background(
+                    partial(self._build_once, image), f"goimage-build-{dockerfile}"
+                )
+
+    def _prepare_after(self, image: ImageConfig) -> None:
+        """Start the MinIO and dependencies of the image whose runtime items come next."""
+        plan = self._runtime_plan
+        if image.dockerfile in plan and plan.index(image.dockerfile) + 1 < len(plan):
+            self._prepare(plan[plan.index(image.dockerfile) + 1])
+
+    def _prepare(self, dockerfile: str) -> None:
+        if dockerfile in self._runtimes or dockerfile in self._preparing:
+            return
+        image = self.config.image(dockerfile)
+        try:
+            minio_image = self._minio_image_for(image)
+        except GoImageError:
+            return  # the check that needs MinIO reports it
+        runtime = self._runtime(image)
+        self._preparing[dockerfile] = in_background(
+            partial(runtime.start_all, minio_image), f"goimage-prepare-{dockerfile}"
+        )
+
+    def _wait_prepared(self, image: ImageConfig) -> None:
+        """Let an early start of `image`'s MinIO finish; what failed there is retried (and
+        reported) by the caller, as if nothing had started early."""
+        prepared = self._preparing.pop(image.dockerfile, None)
+        if prepared is not None:
+            with contextlib.suppress(BaseException):
+                prepared.result()
 
     # -- builds ---------------------------------------------------------------------------
 
     def built(self, image: ImageConfig) -> BuiltImage:
         """The image built from `image`, building it at most once per run across workers."""
+        if image.dockerfile in self._built:
+            return self._built[image.dockerfile]
+        if image.dockerfile in self._failed:
+            raise self._failed[image.dockerfile]
+        self._start_builds()
+        started = self._builds.get(image.dockerfile)
+        if started is not None:
+            return started.result()
+        return self._build_once(image)
+
+    def _build_once(self, image: ImageConfig) -> BuiltImage:
         if image.dockerfile in self._built:
             return self._built[image.dockerfile]
         if image.dockerfile in self._failed:
@@ -243,6 +295,7 @@ class GoImageSession:
 
     def minio(self, image: ImageConfig) -> MinioServer:
         """A fresh MinIO for `image`, on a private network that only this image's containers join."""
+        self._wait_prepared(image)
         runtime = self._runtime(image)
         if runtime.minio is not None:
             return runtime.minio
@@ -256,28 +309,17 @@ class GoImageSession:
     def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
         """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A
         failed start removes what it started; MinIO, held by the fixture that asks, stays."""
+        self._wait_prepared(image)
         return self._runtime(image).start_dependencies()
 
     def _minio_image_for(self, image: ImageConfig) -> str:
-        """The image's MinIO image, resolved (or built from source) once per run: a failure is
-        remembered too, so a missing Go or proxy costs one attempt, not one per check."""
-        wanted = image.minio_image or ""
-        known = self._minio_images.get(wanted)
-        if isinstance(known, GoImageError):
-            raise known
-        if known is None:
-            try:
-                known = ensure_minio_image(
-                    self.client, wanted or None, lambda msg: self.progress("minio", msg, False)
-                )
-            except GoImageError as exc:
-                self._minio_images[wanted] = exc
-                raise
-            self._minio_images[wanted] = known
-        return known
+        """The image's MinIO image, resolved (or built from source) once per run."""
+        report = lambda message: self.progress("minio", message, False)  # noqa: E731
+        return self._minio_images.get(self.client, image.minio_image or None, report)
 
     def release_minio(self, image: ImageConfig) -> None:
         """Remove the image's service, MinIO, dependencies and network."""
+        self._wait_prepared(image)
         runtime = self._runtimes.pop(image.dockerfile, None)
         if runtime is not None:
             runtime.stop()
@@ -296,9 +338,12 @@ class GoImageSession:
 
     def release_unneeded(self, needed: str | None) -> None:
         """Remove every image's MinIO, dependencies and service that no fixture holds, except
-        those of the Dockerfile `needed` (the next item's): one image's set at a time."""
+        those of the Dockerfile `needed` (the next item's) and of the one started early for
+        the items after: one image's set in use at a time, the next one's starting."""
         for dockerfile in list(self._runtimes):
             if dockerfile != needed and dockerfile not in self._held:
+                if dockerfile in self._preparing:
+                    continue
                 self.release_minio(self.config.image(dockerfile))
 
     def service(self, image: ImageConfig) -> RunningService:
@@ -308,6 +353,7 @@ class GoImageSession:
         if runtime is not None and runtime.service is not None:
             return runtime.service
         built = self.built(image)
+        self._wait_prepared(image)
         minio_image = self._minio_image_for(image)
         runtime = self._runtime(image)
         try:
@@ -317,6 +363,7 @@ class GoImageSession:
                 self.release_minio(image)
             raise
         self.progress(image.dockerfile, f"service started at {running.url}", True)
+        self._prepare_after(image)
         return running
 
     def release_service(self, image: ImageConfig, *, with_minio: bool = True) -> None:
@@ -332,6 +379,11 @@ class GoImageSession:
         """Remove everything this process started (unless --goimage-keep)."""
         if self._client is None or self.keep:
             return []
+        for prepared in list(self._preparing.values()):
+            # An early start still running must end before its containers can be removed.
+            with contextlib.suppress(BaseException):
+                prepared.result(timeout=120)
+        self._preparing = {}
         runtimes = list(self._runtimes.values())
         self._runtimes = {}
         stops: list[Callable[[], None]] = [stop for r in runtimes for stop in r.stoppers()]

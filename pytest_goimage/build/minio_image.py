@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import docker.errors
 
 from ..engine.connection import LABEL_PREFIX
 from ..engine.locks import cache_dir, file_lock
-from ..errors import MinioError
+from ..errors import GoImageError, MinioError
 from .engine_build import BuildRequest, build_image
 
 # Resolved from `go list -m github.com/minio/minio@latest` on 2026-11-24 (its go.mod needs Go 1.24).
@@ -49,6 +50,28 @@ def image_present(client: Any, name: str) -> bool:
     except docker.errors.ImageNotFound:
         return False
     return True
+
+
+@dataclass
+class MinioImages:
+    """The MinIO image of each `minio_image` setting, resolved (or built from source) once per
+    run: a failure is remembered too, so a missing Go or proxy costs one attempt, not one per
+    check."""
+
+    known: dict[str, str | GoImageError] = field(default_factory=dict)
+
+    def get(self, client: Any, configured: str | None, progress: Progress) -> str:
+        found = self.known.get(configured or "")
+        if isinstance(found, GoImageError):
+            raise found
+        if found is None:
+            try:
+                found = ensure_minio_image(client, configured, progress)
+            except GoImageError as exc:
+                self.known[configured or ""] = exc
+                raise
+            self.known[configured or ""] = found
+        return found
 
 
 def ensure_minio_image(client: Any, configured: str | None, progress: Progress) -> str:
