@@ -105,8 +105,11 @@ def test_a_manifest_without_layers_is_an_image_with_none() -> None:
         ),
         # An opaque folder hides what earlier layers put there, not what its own layer adds.
         (
-            [{"data/old": 1, "data/sub/older": 2, "database": 3}, {"data/.wh..wh..opq": -1}]
-            + [{"data/new": 4}],
+            [
+                {"data/old": 1, "data/sub/older": 2, "database": 3},
+                {"data/.wh..wh..opq": -1},
+                {"data/new": 4},
+            ],
             {"database": 3, "data/new": 4},
         ),
         ([{"a/.wh..wh..opq": -1, "a/b": 1}], {"a/b": 1}),
@@ -115,8 +118,15 @@ def test_a_manifest_without_layers_is_an_image_with_none() -> None:
         ([{"nested/deep/file": 7}, {"nested/deep/.wh.file": -1}], {}),
         ([{"keep": 1}, {".wh.other": -1}], {"keep": 1}),
     ],
-    ids=["example", "folder-whiteout", "opaque-folder", "opaque-same-layer", "opaque-root"]
-    + ["nested-file", "unrelated-whiteout"],
+    ids=[
+        "example",
+        "folder-whiteout",
+        "opaque-folder",
+        "opaque-same-layer",
+        "opaque-root",
+        "nested-file",
+        "unrelated-whiteout",
+    ],
 )
 def test_the_final_files_are_what_a_container_sees(
     layers: list[dict[str, int]], seen: dict[str, int]
@@ -138,7 +148,7 @@ def test_the_final_files_are_what_a_container_sees(
         ),
         (
             [{"f": 4}, {"f": 6}, {"f": 1}],
-            [Waste("f", 6, 1, 2, "overwritten")] + [Waste("f", 4, 0, 1, "overwritten")],
+            [Waste("f", 6, 1, 2, "overwritten"), Waste("f", 4, 0, 1, "overwritten")],
         ),
         # Deleted through a parent folder, or an opaque parent or grandparent.
         ([{"a/b/c": 3}, {"a/.wh.b": -1}], [Waste("a/b/c", 3, 0, 1, "deleted")]),
@@ -151,9 +161,19 @@ def test_the_final_files_are_what_a_container_sees(
         ([{"x": 5}, {"y": 5}], []),
         ([{"d/x": 5}, {"d/y": 5}], []),
     ],
-    ids=["example", "first-later-layer", "twice-overwritten", "parent-whiteout"]
-    + ["opaque-parent", "opaque-grandparent", "empty-file", "whiteout-below-file"]
-    + ["prefix-name", "untouched", "untouched-in-folder"],
+    ids=[
+        "example",
+        "first-later-layer",
+        "twice-overwritten",
+        "parent-whiteout",
+        "opaque-parent",
+        "opaque-grandparent",
+        "empty-file",
+        "whiteout-below-file",
+        "prefix-name",
+        "untouched",
+        "untouched-in-folder",
+    ],
 )
 def test_wasted_bytes_are_files_a_later_layer_deletes_or_overwrites_largest_first(
     layers: list[dict[str, int]], waste: list[Waste]
