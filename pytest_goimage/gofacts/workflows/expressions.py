@@ -219,8 +219,10 @@ def _compare(a: Evaluated, b: Evaluated, operator: str) -> Evaluated:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return UNKNOWN
     if isinstance(a, str) and isinstance(b, str):
-        x: str | float = a.lower()
-        y: str | float = b.lower()
+        # Actions orders strings ignoring case by their upper case (.NET OrdinalIgnoreCase):
+        # 'a' < '_' holds, as 'A' sorts before '_' and 'a' after it.
+        x: str | float = a.upper()
+        y: str | float = b.upper()
     else:
         x, y = _number(a), _number(b)
     if operator == "<":

@@ -1,0 +1,1 @@
+"""Mutation testing of the pure readers: the score over mutmut's results (`make mutation`)."""

@@ -1,0 +1,98 @@
+"""What a secret finding says, word for word, and which names, values and files make one
+(gofacts/secrets_scan.py); these sentences are what a user reads in the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.gofacts.secrets_scan import (
+    Finding,
+    candidate_files,
+    env_findings,
+    file_finding,
+    history_findings,
+    mask,
+    secret_redactor,
+)
+
+GITHUB_TOKEN = "ghp_" + "a1" * 18
+HISTORY = "is recorded in the image history (`docker history` shows it); use a BuildKit secret mount instead"
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [("", "(short value)"), ("abcd", "(short value)"), ("abcde", "ab… (5 characters)")],
+)
+def test_a_mask_shows_two_characters_and_the_length_of_values_longer_than_four(
+    value: str, masked: str
+) -> None:
+    assert mask(value) == masked
+
+
+def test_an_env_finding_says_where_the_value_is_and_what_it_looks_like() -> None:
+    findings = env_findings({"API_TOKEN": "abc123xyz", "UPSTREAM": GITHUB_TOKEN})
+    assert [finding.describe() for finding in findings] == [
+        "ENV API_TOKEN: value ab… (9 characters) is baked into the image config",
+        "ENV UPSTREAM: value gh… (40 characters) looks like a GitHub token and is baked into "
+        "the image config",
+    ]
+
+
+@pytest.mark.parametrize("value", ["/run/secrets/token", "$API_TOKEN", "{{ .Token }}"])
+def test_a_secret_name_holding_a_path_or_placeholder_is_no_finding(value: str) -> None:
+    assert env_findings({"API_TOKEN": value}) == []
+
+
+def test_a_build_argument_finding_says_it_is_in_the_history_and_what_to_use() -> None:
+    lines = [
+        "/bin/sh -c #(nop)  ENV A=1",
+        "RUN |3 GO=1.26 NPM_TOKEN=abc=def\tghi API_KEY=k3y-value /bin/sh -c npm ci # buildkit",
+        "RUN |1 NPM_TOKEN=second-value /bin/sh -c true # buildkit",
+    ]
+    assert history_findings(lines) == [
+        Finding("build argument", "NPM_TOKEN", f"value ab… (11 characters) {HISTORY}"),
+        Finding("build argument", "API_KEY", f"value k3… (9 characters) {HISTORY}"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "detail"),
+    [
+        ("id_rsa", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", "holds a private key"),
+        ("srv/app/.env", b"DB_PASSWORD=hunter22\n", "is a .env file with secret-looking values"),
+        ("srv/app/.env.prod", b"  api_key = x\n", "is a .env file with secret-looking values"),
+        ("home/app/.netrc", b"machine h login u password p\n", "holds credentials"),
+        ("home/app/.git-credentials", b"https://u:p@h\n", "holds credentials"),
+        ("home/app/.pypirc", b"[pypi]\npassword = p\n", "holds credentials"),
+        ("home/app/.aws/credentials", b"[default]\n", "holds credentials"),
+        ("home/app/.npmrc", b"//registry/:_authToken=x\n", "holds an npm auth token"),
+    ],
+)
+def test_a_key_or_credentials_file_is_a_finding_that_names_it(
+    path: str, data: bytes, detail: str
+) -> None:
+    assert file_finding(path, data) == Finding("file", f"/{path}", detail)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("srv/.env", b"DEBUG=1\n"),
+        ("home/app/.netrc", b"  \n"),
+        ("home/app/.npmrc", b"registry=https://registry.npmjs.org/\n"),
+        ("srv/notes.txt", b"_authToken"),
+        ("srv/.netrc.bak", b"machine h\n"),
+    ],
+)
+def test_a_file_without_secrets_is_no_finding(path: str, data: bytes) -> None:
+    assert file_finding(path, data) is None
+
+
+def test_candidate_files_are_key_and_credential_names_outside_etc_ssl_once_each() -> None:
+    paths = ["srv/.env", "etc/ssl/private/site.key", "srv/tls.key", "srv/.env", "srv/app"]
+    assert candidate_files(paths) == ["srv/.env", "srv/tls.key"]
+
+
+def test_a_redactor_masks_the_secret_looking_values_of_its_tables() -> None:
+    redact = secret_redactor({"API_TOKEN": "abc123xyz", "GREETING": "hello world"})
+    assert redact("abc123xyz says hello world") == "*** says hello world"
