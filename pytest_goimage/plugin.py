@@ -56,6 +56,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--goimage-report", metavar="PATH", help="write the JSON report to PATH")
     group.addoption(
+        "--goimage-sbom",
+        metavar="DIR",
+        help="write a CycloneDX SBOM of each image's Go binary into DIR (linked from the report)",
+    )
+    group.addoption(
         "--goimage-update-baseline",
         action="store_true",
         help="write the measured image sizes into the baseline file",
@@ -140,6 +145,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
         _register(config, XdistSupport(), "goimage-xdist")
     if not is_worker(config):
+        if config.getoption("goimage_sbom"):
+            from .report.reporter import make_sbom_dir
+
+            make_sbom_dir(config.getoption("goimage_sbom"))
         reporter = ResultsReporter(
             config, goconfig, checks=check_names(), named=bool(config.stash[SELECTED_KEY])
         )

@@ -36,6 +36,9 @@ from .engine.running_service import RunningService
 from .errors import BinaryError, BuildFailed, EngineError, GoImageError
 from .gofacts.elf import looks_like_elf
 from .report.records import ImageFacts
+from .report.sbom import write_sbom
+
+SBOM_SUFFIX = ".cdx.json"
 
 
 def slug(text: str) -> str:
@@ -62,6 +65,7 @@ class GoImageSession:
     progress: Progress = lambda label, message, step: None
     keep: bool = False
     update_baseline: bool = False
+    sbom_dir: Path | None = None  # --goimage-sbom: one CycloneDX file per image goes here
     engine_error_reported: bool = False
     _client: Any = None
     _engine_error: EngineError | None = None
@@ -73,6 +77,7 @@ class GoImageSession:
     # until the fixtures let go, whatever the order of the items.
     _held: dict[str, int] = field(default_factory=dict)
     _no_go_binary: dict[str, str] = field(default_factory=dict)  # dockerfile -> why ("" ships Go)
+    _sboms: dict[str, str | None] = field(default_factory=dict)  # dockerfile -> file written
 
     @property
     def client(self) -> Any:
@@ -116,7 +121,28 @@ class GoImageSession:
             return facts  # the static check names the unreadable binary
         facts.go_version = binary.go_version or None
         facts.static = binary.static
+        facts.sbom = self._sbom(image, built)
         return facts
+
+    def _sbom(self, image: ImageConfig, built: BuiltImage) -> str | None:
+        """The SBOM file of the built image, written on first call with --goimage-sbom; None
+        without the flag, without Go build info, or when it cannot be written (the terminal
+        summary names the images that have none)."""
+        if self.sbom_dir is None:
+            return None
+        if image.dockerfile not in self._sboms:
+            info = built.binary.build_info
+            path = self.sbom_dir / f"{image_key(image.dockerfile)}{SBOM_SUFFIX}"
+            written: str | None = None
+            if info is not None:
+                try:
+                    written = str(
+                        write_sbom(path, info, image_name=built.tag, image_digest=built.id)
+                    )
+                except OSError:
+                    written = None
+            self._sboms[image.dockerfile] = written
+        return self._sboms[image.dockerfile]
 
     def no_go_binary(self, image: ImageConfig) -> str:
         """Why the built image runs no Go program ("" when it does, or must: `binary` is set,

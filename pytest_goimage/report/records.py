@@ -37,6 +37,7 @@ class ImageFacts:
     go_version: str | None = None
     static: bool | None = None
     go_binary: bool | None = None  # False: the image runs no Go program (Go checks skipped)
+    sbom: str | None = None  # the CycloneDX file --goimage-sbom wrote for it
 
     def properties(self) -> list[tuple[str, object]]:
         """The known facts as (name, value) pairs for an item's `user_properties`."""
@@ -63,6 +64,7 @@ _FACT_TYPES: dict[str, type[Any]] = {
     "go_version": str,
     "static": bool,
     "go_binary": bool,
+    "sbom": str,
 }
 
 

@@ -128,6 +128,10 @@ class ResultsReporter:
         if self.config.getoption("goimage_update_baseline"):
             text, warn = baseline_note(records, self.results.config)
             terminalreporter.write_line(text, yellow=warn)
+        sbom = self.config.getoption("goimage_sbom")
+        if sbom:
+            text, warn = sbom_note(records, sbom)
+            terminalreporter.write_line(text, yellow=warn)
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         if path and interrupted:
             terminalreporter.write_line(
@@ -185,6 +189,34 @@ def baseline_note(records: list[ImageRecord], goconfig: GoImageConfig) -> tuple[
     files = sorted({str(goconfig.image(r.dockerfile).baseline) for r in measured})
     names = ", ".join(r.dockerfile for r in measured)
     return f"goimage: baseline updated in {', '.join(files)} for {names}", False
+
+
+def sbom_note(records: list[ImageRecord], directory: str) -> tuple[str, bool]:
+    """What --goimage-sbom wrote, and whether an image went without (a warning: a release
+    gate that wants an SBOM per image must not find one missing later)."""
+    written = [r.dockerfile for r in records if r.sbom]
+    missing = [r.dockerfile for r in records if not r.sbom]
+    text = f"goimage: SBOM (CycloneDX) of {len(written)} image(s) written to {directory}" + (
+        f": {', '.join(written)}" if written else ""
+    )
+    if missing:
+        text += (
+            f"; none for {', '.join(missing)}: not built, no Go build info in its binary, or "
+            f"{directory} could not be written"
+        )
+    return text, bool(missing)
+
+
+def make_sbom_dir(directory: str) -> None:
+    """Create --goimage-sbom's folder before anything is built, so that a folder this user
+    cannot write stops the run at once. Raises pytest.UsageError."""
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--goimage-sbom={directory}: cannot create the folder ({exc.strerror}); choose "
+            "a folder this user can write."
+        ) from None
 
 
 def collect_only_note(selected: Collection[str], report_path: str | None) -> str:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,6 +60,21 @@ def sbom_json(info: BuildInfo, *, image_name: str, image_digest: str) -> str:
     bom.register_dependency(main, libraries)
     text: str = JsonV1Dot6(bom).output_as_string(indent=2)
     return text
+
+
+def write_sbom(path: Path, info: BuildInfo, *, image_name: str, image_digest: str) -> Path:
+    """Write the SBOM of `info` (see `sbom_json`) to `path`, whole or not at all: xdist
+    workers that read the same image may write it at the same time. Raises OSError."""
+    text = sbom_json(info, image_name=image_name, image_digest=image_digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _module_component(module: Module, path: str | None) -> Component:

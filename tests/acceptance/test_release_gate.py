@@ -10,9 +10,11 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from tests.conftest import EXAMPLE, go_app, outcomes
+from pytest_goimage.report.json_report import load_schema
+from tests.conftest import EXAMPLE, go_app, go_version_modules, outcomes
 
 
 def test_missing_label_and_root_user_fail_metadata(
@@ -179,3 +181,58 @@ def test_dockerignore_dropping_a_tracked_file_fails_provenance(
         ]
     )
     assert head in git(root, "log", "-1", "--format=%H")
+
+
+# Writes each image's Go binary, read with the plugin's own reader, where the outer test can
+# run `go version -m` on it (the images themselves are removed at the end of the run).
+EXTRACT_BINARIES = """
+from pathlib import Path
+
+
+def test_extract_binary(goimage):
+    out = Path("binaries") / goimage.dockerfile.replace("/", "_")
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(goimage.read_file(goimage.binary_path))
+"""
+
+
+def test_sbom_flag_writes_one_valid_sbom_per_image_linked_from_the_report(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    root = example_copy(example_release_table())
+    pytester.makepyfile(test_extract=EXTRACT_BINARIES)
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-v",
+        "-k",
+        "build or extract",
+        "--goimage-sbom=sbom",
+        "--goimage-report=report.json",
+    )
+    dockerfiles = ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
+    assert outcomes(result) == {f"{d}::build": "PASSED" for d in dockerfiles}, result.stdout.str()
+    result.assert_outcomes(passed=6, deselected=30)
+    report = json.loads((root / "report.json").read_text())
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+    linked = [image["sbom"] for image in report["images"]]
+    assert sorted(linked) == sorted(f"sbom/{p.name}" for p in (root / "sbom").iterdir())
+    assert len(linked) == 3
+    result.stdout.fnmatch_lines(
+        [
+            "goimage: SBOM (CycloneDX) of 3 image(s) written to sbom: Dockerfile, "
+            "Dockerfile.prod, backend/Dockerfile"
+        ]
+    )
+    validator = JsonStrictValidator(SchemaVersion.V1_6)
+    for image in report["images"]:
+        text = (root / image["sbom"]).read_text()
+        assert validator.validate_str(text) is None, image["sbom"]
+        bom = json.loads(text)
+        assert bom["metadata"]["component"]["version"] == image["image_id"]
+        binary = root / "binaries" / image["dockerfile"].replace("/", "_")
+        libraries = {(c["name"], c["version"]) for c in bom["components"] if c["type"] == "library"}
+        assert libraries == go_version_modules(binary), image["dockerfile"]
+        assert len(libraries) > 10
