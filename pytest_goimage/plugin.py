@@ -123,7 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SELECTED_KEY] = frozenset()
     if goconfig is None:
         return
-    from .checks import check_names
+    from .checks import check_names, image_check_names, repository_check_names
     from .report.reporter import ResultsReporter
 
     if config.getoption("goimage"):
@@ -132,7 +132,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
         try:
             named = take_check_args(
-                config.args, goconfig.images, check_names(), config.invocation_params.dir
+                config.args, goconfig.images, image_check_names(), config.invocation_params.dir
             )
         except SelectionError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -150,7 +150,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
             make_sbom_dir(config.getoption("goimage_sbom"))
         reporter = ResultsReporter(
-            config, goconfig, checks=check_names(), named=bool(config.stash[SELECTED_KEY])
+            config,
+            goconfig,
+            checks=check_names(),
+            named=bool(config.stash[SELECTED_KEY]),
+            repository_checks=repository_check_names(),
         )
         _register(config, reporter, "goimage-results")
 

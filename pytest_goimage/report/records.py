@@ -19,6 +19,8 @@ CHECK_OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 BAD_OUTCOMES: frozenset[Outcome] = frozenset({FAILED, ERROR})
 NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
 NOT_RUN_UNNAMED = "not run: not named on the command line"  # `pytest --goimage X::static`
+# The node id of the repository's checks' collector: `goimage::parity`.
+REPOSITORY_NODE = "goimage"
 
 # Facts travel as pytest user_properties (shipped by xdist, written by JUnit); `tag` goes
 # by the property name "image", which JUnit readers already know.

@@ -22,12 +22,13 @@ from .records import (
     NOT_RUN_DESELECTED,
     NOT_RUN_UNNAMED,
     PASSED,
+    REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
     ImageRecord,
     verified,
 )
-from .results import PROP_CHECK, RunResults
+from .results import PROP_CHECK, RunResults, check_node_id
 from .terminal import summary_lines
 
 
@@ -35,7 +36,8 @@ class ResultsReporter:
     """Registered on the controller only: records every check's report and writes the results.
 
     `checks`: the built-in checks' names, in report order. `named`: checks were named on the
-    command line, so the others read as not named rather than deselected."""
+    command line, so the others read as not named rather than deselected. `repository_checks`:
+    those of `checks` run once for all images (`goimage::parity`)."""
 
     def __init__(
         self,
@@ -44,15 +46,18 @@ class ResultsReporter:
         *,
         checks: Sequence[str],
         named: bool,
+        repository_checks: Collection[str] = (),
     ) -> None:
         self.config = config
         self.checks = list(checks)
-        self.results = RunResults(goconfig)
+        self.results = RunResults(goconfig, repository_checks)
         self.left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
         # Every built-in check's node id: what makes an id from an xdist worker a check.
         self.check_ids = frozenset(
-            f"{image.dockerfile}::{check}" for image in goconfig.images for check in self.checks
+            check_node_id(image.dockerfile, check, self.results.repository_checks)
+            for image in goconfig.images
+            for check in self.checks
         )
         self.failed_tests: list[str] = []  # the team's own tests that failed
         self._records: list[ImageRecord] | None = None  # see records()
@@ -222,7 +227,7 @@ def make_sbom_dir(directory: str) -> None:
 def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
     """What a `--collect-only` run says instead of a summary: how many checks it found, and
     that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
-    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
+    images = {node_id.rsplit("::", 1)[0] for node_id in selected} - {REPOSITORY_NODE}
     counted = (
         f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
         f"image{'s' if len(images) != 1 else ''} collected"
