@@ -33,7 +33,8 @@ METADATA_KEYS = frozenset(
         "env_forbidden",
     }
 )
-# The build facts parity compares, as `parity_ignore` names them.
+# The build facts parity compares, as `parity_ignore` names them: gofacts.parity.FACTS, spelled
+# out here so that reading the configuration imports no comparison code (a test keeps them equal).
 PARITY_FIELDS = ("go", "CGO_ENABLED", "GOOS", "GOARCH", "-trimpath", "-tags", "-ldflags", "modules")
 
 

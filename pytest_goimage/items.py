@@ -14,7 +14,8 @@ from .checks import CHECKS, SERVICE_CHECKS, Check
 from .config import GoImageConfig, ImageConfig
 from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
-from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE
+from .report.records import REPOSITORY_NODE
+from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE, PROP_SCOPE, REPOSITORY
 from .run import goimage_session
 from .session import GoImageSession
 
@@ -26,23 +27,62 @@ class GoImageFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         for check in CHECKS:
-            yield GoImageCheckItem.from_parent(self, name=check.name, check=check, image=self.image)
+            if not check.repository:
+                yield GoImageCheckItem.from_parent(
+                    self, name=check.name, check=check, image=self.image
+                )
+
+
+class GoImageRepository(pytest.File):
+    """The repository as a collector (node id `goimage`): the checks that compare images."""
+
+    images: tuple[ImageConfig, ...]
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for check in CHECKS:
+            if check.repository:
+                yield GoImageCheckItem.from_parent(
+                    self, name=check.name, check=check, image=None, images=self.images
+                )
 
 
 class GoImageCheckItem(pytest.Item):
-    """One built-in check of one image (`Dockerfile.prod::static`)."""
+    """One built-in check of one image (`Dockerfile.prod::static`), or of the repository
+    (`goimage::parity`: `image` is None, `images` are all of them)."""
 
-    def __init__(self, *, check: Check, image: ImageConfig, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        check: Check,
+        image: ImageConfig | None,
+        images: tuple[ImageConfig, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.check = check
-        self.image = image
-        self.user_properties.append((PROP_DOCKERFILE, image.dockerfile))
+        self._image = image
+        self.images = images
+        # What the check's messages start with: the Dockerfile, or the configuration file.
+        self.where = image.dockerfile if image is not None else self.path.name
+        if image is not None:
+            self.user_properties.append((PROP_DOCKERFILE, image.dockerfile))
+        else:
+            self.user_properties.append((PROP_SCOPE, REPOSITORY))
         self.user_properties.append((PROP_CHECK, check.name))
+
+    @property
+    def image(self) -> ImageConfig:
+        """The image an image check checks (a repository check has none)."""
+        assert self._image is not None, f"{self.nodeid} checks no single image"
+        return self._image
 
     def runtest(self) -> None:
         session = goimage_session(self.config)
         try:
-            checked = self.check.run(session, self.image)
+            if self._image is None:
+                checked = self.check.run_repository(session, self.images)
+            else:
+                checked = self.check.run(session, self._image)
             self.user_properties.append((PROP_MESSAGE, checked))
         except CheckSkipped as exc:
             pytest.skip(str(exc))
@@ -57,12 +97,13 @@ class GoImageCheckItem(pytest.Item):
                 self._engine_failed(session)
                 raise CheckFailed(f"{self.image.dockerfile}: {lost}") from None
             raise CheckFailed(
-                f"{self.image.dockerfile}: the {self.check.name} check could not finish: "
+                f"{self.where}: the {self.check.name} check could not finish: "
                 f"{describe_outside_error(exc)}"
             ) from None
         finally:
-            with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
-                self.user_properties.extend(session.image_facts(self.image).properties())
+            if self._image is not None:
+                with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+                    self.user_properties.extend(session.image_facts(self._image).properties())
 
     def _engine_failed(self, session: GoImageSession) -> None:
         """One clear failure per run; the other Docker checks say where to look."""
@@ -80,13 +121,13 @@ class GoImageCheckItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # The domain heads the item's FAILURES section. It must not be the node id's tail:
         # pytest would turn the dots of `Dockerfile.prod` in the -v line into "::".
-        return self.path, None, f"{self.check.name} ({self.image.dockerfile})"
+        return self.path, None, f"{self.check.name} ({self.where})"
 
     def report_skip_at_dockerfile(self, report: pytest.TestReport) -> None:
         """A skipped check is reported at its Dockerfile (`SKIPPED [1] Dockerfile.prod: ...`),
         not at the line of this plugin that raised the skip."""
         if report.skipped and isinstance(report.longrepr, tuple):
-            reason = str(report.longrepr[2]).removeprefix(f"Skipped: {self.image.dockerfile}: ")
+            reason = str(report.longrepr[2]).removeprefix(f"Skipped: {self.where}: ")
             # No line: pytest prints `path: reason` (its annotation wants an int, its code
             # and its own collection skips use None).
             report.longrepr = (str(self.path), None, reason)  # type: ignore[assignment]
@@ -96,8 +137,8 @@ def check_items(
     session: pytest.Session, goconfig: GoImageConfig, named: frozenset[str]
 ) -> list[pytest.Item]:
     """Every image's built-in checks, in run order: the Docker-free checks of every image
-    first, then each image's Docker checks together. With checks `named` on the command line
-    only those, the others reported as deselected."""
+    first, then each image's Docker checks together, then the repository's (`goimage::parity`).
+    With checks `named` on the command line only those, the others reported as deselected."""
     per_image: list[list[GoImageCheckItem]] = []
     for image in goconfig.images:
         # Node ids are `<dockerfile>::<check>` with the Dockerfile as configured (relative to
@@ -110,6 +151,14 @@ def check_items(
         report = collector.ihook.pytest_make_collect_report(collector=collector)
         collector.ihook.pytest_collectreport(report=report)
         per_image.append([node for node in report.result if isinstance(node, GoImageCheckItem)])
+    # The repository's checks are a group of their own, run after every image's.
+    repository = GoImageRepository.from_parent(
+        session, path=goconfig.source, nodeid=REPOSITORY_NODE
+    )
+    repository.images = tuple(goconfig.images)
+    report = repository.ihook.pytest_make_collect_report(collector=repository)
+    repository.ihook.pytest_collectreport(report=report)
+    per_image.append([node for node in report.result if isinstance(node, GoImageCheckItem)])
     if named:
         unnamed = [i for group in per_image for i in group if i.nodeid not in named]
         per_image = [[i for i in group if i.nodeid in named] for group in per_image]
@@ -126,7 +175,7 @@ def runtime_of(item: pytest.Item | None) -> str | None:
     """The Dockerfile whose MinIO (and service) `item` uses: a check that runs the image, or a
     test that takes goimage_minio, goimage_service or goimage_dependency for that image; None for any other."""
     if isinstance(item, GoImageCheckItem):
-        return item.image.dockerfile if item.check.name in SERVICE_CHECKS else None
+        return item.where if item.check.name in SERVICE_CHECKS else None
     callspec = getattr(item, "callspec", None)
     uses = {"goimage_minio", "goimage_service", "goimage_dependency"} & set(
         getattr(item, "fixturenames", ())

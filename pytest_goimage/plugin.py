@@ -56,6 +56,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--goimage-report", metavar="PATH", help="write the JSON report to PATH")
     group.addoption(
+        "--goimage-sbom",
+        metavar="DIR",
+        help="write a CycloneDX SBOM of each image's Go binary into DIR (linked from the report)",
+    )
+    group.addoption(
         "--goimage-update-baseline",
         action="store_true",
         help="write the measured image sizes into the baseline file",
@@ -118,7 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SELECTED_KEY] = frozenset()
     if goconfig is None:
         return
-    from .checks import check_names
+    from .checks import check_names, image_check_names, repository_check_names
     from .report.reporter import ResultsReporter
 
     if config.getoption("goimage"):
@@ -127,7 +132,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
         try:
             named = take_check_args(
-                config.args, goconfig.images, check_names(), config.invocation_params.dir
+                config.args, goconfig.images, image_check_names(), config.invocation_params.dir
             )
         except SelectionError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -140,8 +145,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
         _register(config, XdistSupport(), "goimage-xdist")
     if not is_worker(config):
+        if config.getoption("goimage_sbom"):
+            from .report.reporter import make_sbom_dir
+
+            make_sbom_dir(config.getoption("goimage_sbom"))
         reporter = ResultsReporter(
-            config, goconfig, checks=check_names(), named=bool(config.stash[SELECTED_KEY])
+            config,
+            goconfig,
+            checks=check_names(),
+            named=bool(config.stash[SELECTED_KEY]),
+            repository_checks=repository_check_names(),
         )
         _register(config, reporter, "goimage-results")
 

@@ -122,9 +122,17 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         progress=WorkerProgress(shared, worker) if is_worker(config) else ProgressPrinter(config),
         keep=bool(config.getoption("goimage_keep")),
         update_baseline=bool(config.getoption("goimage_update_baseline")),
+        sbom_dir=sbom_dir(config),
     )
     config.stash[SESSION_KEY] = session
     return session
+
+
+def sbom_dir(config: pytest.Config) -> Path | None:
+    """--goimage-sbom's folder, as given (relative to where pytest started, like
+    --goimage-report; xdist workers start there too); None without the flag."""
+    value = config.getoption("goimage_sbom", None)
+    return Path(value) if value else None
 
 
 def end_run(config: pytest.Config) -> None:

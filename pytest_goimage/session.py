@@ -7,9 +7,7 @@ file lock per image makes the first worker build while the others wait and reuse
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,26 +32,13 @@ from .engine.image import BuiltImage, load_image
 from .engine.image_runtime import ImageRuntime
 from .engine.locks import file_lock
 from .engine.minio_server import MinioServer
+from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, OUTSIDE_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService
 from .errors import BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "image"
-
-
-def image_key(dockerfile: str) -> str:
-    """A file- and tag-safe name per Dockerfile; the hash keeps `api.Dockerfile` and
-    `api/Dockerfile` (or `Dockerfile.Prod` and `Dockerfile.prod`) apart."""
-    return f"{slug(dockerfile)}-{hashlib.sha256(dockerfile.encode()).hexdigest()[:6]}"
-
-
-def image_tag(config: GoImageConfig, image: ImageConfig, run_id: str) -> str:
-    """`goimage/<project>-<dockerfile>:<run>`: concurrent runs never share (or remove) a tag."""
-    return f"goimage/{slug(config.project.name)}-{image_key(image.dockerfile)}:{run_id}"
+from .report.sbom import SBOM_SUFFIX, image_sbom
 
 
 @dataclass
@@ -65,6 +50,7 @@ class GoImageSession:
     progress: Progress = lambda label, message, step: None
     keep: bool = False
     update_baseline: bool = False
+    sbom_dir: Path | None = None  # --goimage-sbom: one CycloneDX file per image goes here
     engine_error_reported: bool = False
     _client: Any = None
     _engine_error: EngineError | None = None
@@ -81,6 +67,7 @@ class GoImageSession:
     _runtime_plan: list[str] = field(default_factory=list)
     _builds: dict[str, Future[BuiltImage]] = field(default_factory=dict)
     _preparing: dict[str, Future[object]] = field(default_factory=dict)
+    _sboms: dict[str, str | None] = field(default_factory=dict)  # dockerfile -> file written
 
     @property
     def client(self) -> Any:
@@ -136,7 +123,19 @@ class GoImageSession:
             return facts  # the static check names the unreadable binary
         facts.go_version = binary.go_version or None
         facts.static = binary.static
+        facts.sbom = self._sbom(image, built)
         return facts
+
+    def _sbom(self, image: ImageConfig, built: BuiltImage) -> str | None:
+        """The SBOM file of the built image, written on first call with --goimage-sbom; None
+        without the flag, without Go build info, or when it cannot be written (the terminal
+        summary names the images that have none)."""
+        if self.sbom_dir is None:
+            return None
+        if image.dockerfile not in self._sboms:
+            path = self.sbom_dir / f"{image_key(image.dockerfile)}{SBOM_SUFFIX}"
+            self._sboms[image.dockerfile] = image_sbom(path, built)
+        return self._sboms[image.dockerfile]
 
     def no_go_binary(self, image: ImageConfig) -> str:
         """Why the built image runs no Go program ("" when it does, or must: `binary` is set,

@@ -141,6 +141,23 @@ def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
     return root / "app"
 
 
+def go_version_modules(binary: Path) -> set[tuple[str, str]]:
+    """(path, version) of every `dep` line of `go version -m` (after any `=>`)."""
+    lines = subprocess.run(
+        ["go", "version", "-m", str(binary)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    found: dict[str, tuple[str, str]] = {}
+    last = ""
+    for line in lines:
+        fields = line.strip().split("\t")
+        if fields[0] == "dep":
+            last = fields[1]
+            found[last] = (fields[1], fields[2])
+        elif fields[0] == "=>":
+            found[last] = (fields[1], fields[2])
+    return set(found.values())
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

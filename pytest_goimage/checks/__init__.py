@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from ..session import GoImageSession
 
 # Returns what it checked, for the report ("/app: static, CGO_ENABLED=0, go1.26.8"); raises
-# CheckFailed or CheckSkipped otherwise.
+# CheckFailed or CheckSkipped otherwise. A repository check gets every configured image.
 CheckFunction = Callable[["GoImageSession", "ImageConfig"], str]
+RepositoryCheckFunction = Callable[["GoImageSession", "Sequence[ImageConfig]"], str]
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,19 @@ class Check:
     module: str  # the module in this folder whose `run` the check is
     needs_docker: bool
     description: str
+    repository: bool = False  # one item for all images (`goimage::parity`), not one per image
 
     @property
     def run(self) -> CheckFunction:
         """The check's function, imported on first use: naming the checks (the report, the
         command line) must not import the engine client that running them needs."""
         function: CheckFunction = importlib.import_module(f"{__name__}.{self.module}").run
+        return function
+
+    @property
+    def run_repository(self) -> RepositoryCheckFunction:
+        """A repository check's function (see `run`), given every configured image."""
+        function: RepositoryCheckFunction = importlib.import_module(f"{__name__}.{self.module}").run
         return function
 
 
@@ -44,10 +52,29 @@ CHECKS: tuple[Check, ...] = (
     Check("provenance", "provenance", True, "the image is the repository's HEAD commit"),
     Check("bucket", "bucket", True, "the service creates its bucket at startup"),
     Check("health", "health", True, "the health endpoint answers 2xx"),
+    # After every image's checks: it compares the binaries all of them built.
+    Check(
+        "parity",
+        "parity",
+        True,
+        "images building the same main package build it alike",
+        repository=True,
+    ),
 )
 # The checks that run the image beside a MinIO: its pair stays up from the first to the last.
 SERVICE_CHECKS = frozenset({"bucket", "health"})
 
 
 def check_names() -> list[str]:
+    """Every check's name, in report order (the repository checks last)."""
     return [check.name for check in CHECKS]
+
+
+def image_check_names() -> list[str]:
+    """The checks every image has (`<dockerfile>::<check>`)."""
+    return [check.name for check in CHECKS if not check.repository]
+
+
+def repository_check_names() -> list[str]:
+    """The checks run once for the repository (`goimage::<check>`)."""
+    return [check.name for check in CHECKS if check.repository]

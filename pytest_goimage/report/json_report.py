@@ -54,6 +54,7 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
         "static": image.static,
         "size_budget_bytes": image.size_budget,
         "baseline_bytes": image.baseline_bytes,
+        "sbom": image.sbom,
     }
 
 

@@ -19,6 +19,8 @@ CHECK_OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 BAD_OUTCOMES: frozenset[Outcome] = frozenset({FAILED, ERROR})
 NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
 NOT_RUN_UNNAMED = "not run: not named on the command line"  # `pytest --goimage X::static`
+# The node id of the repository's checks' collector: `goimage::parity`.
+REPOSITORY_NODE = "goimage"
 
 # Facts travel as pytest user_properties (shipped by xdist, written by JUnit); `tag` goes
 # by the property name "image", which JUnit readers already know.
@@ -37,6 +39,7 @@ class ImageFacts:
     go_version: str | None = None
     static: bool | None = None
     go_binary: bool | None = None  # False: the image runs no Go program (Go checks skipped)
+    sbom: str | None = None  # the CycloneDX file --goimage-sbom wrote for it
 
     def properties(self) -> list[tuple[str, object]]:
         """The known facts as (name, value) pairs for an item's `user_properties`."""
@@ -63,6 +66,7 @@ _FACT_TYPES: dict[str, type[Any]] = {
     "go_version": str,
     "static": bool,
     "go_binary": bool,
+    "sbom": str,
 }
 
 

@@ -22,12 +22,13 @@ from .records import (
     NOT_RUN_DESELECTED,
     NOT_RUN_UNNAMED,
     PASSED,
+    REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
     ImageRecord,
     verified,
 )
-from .results import PROP_CHECK, RunResults
+from .results import PROP_CHECK, RunResults, check_node_id
 from .terminal import summary_lines
 
 
@@ -35,7 +36,8 @@ class ResultsReporter:
     """Registered on the controller only: records every check's report and writes the results.
 
     `checks`: the built-in checks' names, in report order. `named`: checks were named on the
-    command line, so the others read as not named rather than deselected."""
+    command line, so the others read as not named rather than deselected. `repository_checks`:
+    those of `checks` run once for all images (`goimage::parity`)."""
 
     def __init__(
         self,
@@ -44,15 +46,18 @@ class ResultsReporter:
         *,
         checks: Sequence[str],
         named: bool,
+        repository_checks: Collection[str] = (),
     ) -> None:
         self.config = config
         self.checks = list(checks)
-        self.results = RunResults(goconfig)
+        self.results = RunResults(goconfig, repository_checks)
         self.left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
         # Every built-in check's node id: what makes an id from an xdist worker a check.
         self.check_ids = frozenset(
-            f"{image.dockerfile}::{check}" for image in goconfig.images for check in self.checks
+            check_node_id(image.dockerfile, check, self.results.repository_checks)
+            for image in goconfig.images
+            for check in self.checks
         )
         self.failed_tests: list[str] = []  # the team's own tests that failed
         self._records: list[ImageRecord] | None = None  # see records()
@@ -128,6 +133,10 @@ class ResultsReporter:
         if self.config.getoption("goimage_update_baseline"):
             text, warn = baseline_note(records, self.results.config)
             terminalreporter.write_line(text, yellow=warn)
+        sbom = self.config.getoption("goimage_sbom")
+        if sbom:
+            text, warn = sbom_note(records, sbom)
+            terminalreporter.write_line(text, yellow=warn)
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         if path and interrupted:
             terminalreporter.write_line(
@@ -187,10 +196,38 @@ def baseline_note(records: list[ImageRecord], goconfig: GoImageConfig) -> tuple[
     return f"goimage: baseline updated in {', '.join(files)} for {names}", False
 
 
+def sbom_note(records: list[ImageRecord], directory: str) -> tuple[str, bool]:
+    """What --goimage-sbom wrote, and whether an image went without (a warning: a release
+    gate that wants an SBOM per image must not find one missing later)."""
+    written = [r.dockerfile for r in records if r.sbom]
+    missing = [r.dockerfile for r in records if not r.sbom]
+    text = f"goimage: SBOM (CycloneDX) of {len(written)} image(s) written to {directory}" + (
+        f": {', '.join(written)}" if written else ""
+    )
+    if missing:
+        text += (
+            f"; none for {', '.join(missing)}: not built, no Go build info in its binary, or "
+            f"{directory} could not be written"
+        )
+    return text, bool(missing)
+
+
+def make_sbom_dir(directory: str) -> None:
+    """Create --goimage-sbom's folder before anything is built, so that a folder this user
+    cannot write stops the run at once. Raises pytest.UsageError."""
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--goimage-sbom={directory}: cannot create the folder ({exc.strerror}); choose "
+            "a folder this user can write."
+        ) from None
+
+
 def collect_only_note(selected: Collection[str], report_path: str | None) -> str:
     """What a `--collect-only` run says instead of a summary: how many checks it found, and
     that it wrote no report (a gate reading one fails, as it should: nothing was checked)."""
-    images = {node_id.rsplit("::", 1)[0] for node_id in selected}
+    images = {node_id.rsplit("::", 1)[0] for node_id in selected} - {REPOSITORY_NODE}
     counted = (
         f"{len(selected)} check{'s' if len(selected) != 1 else ''} of {len(images)} "
         f"image{'s' if len(images) != 1 else ''} collected"

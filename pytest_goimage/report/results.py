@@ -7,7 +7,7 @@ Every report leaves masked (`masked_report`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import pytest
 
@@ -17,6 +17,7 @@ from .records import (
     BAD_OUTCOMES,
     ERROR,
     NOT_RUN_DESELECTED,
+    REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
     ImageRecord,
@@ -26,6 +27,10 @@ from .records import (
 PROP_DOCKERFILE = "dockerfile"
 PROP_CHECK = "check"
 PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
+PROP_SCOPE = (
+    "scope"  # REPOSITORY on a repository check (`goimage::parity`), which has no dockerfile
+)
+REPOSITORY = "repository"
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
@@ -69,32 +74,50 @@ def masked_report(
     return masked
 
 
-class RunResults:
-    """Per image, the facts and each check's outcome as reported."""
+def check_node_id(dockerfile: str, check: str, repository_checks: Collection[str]) -> str:
+    """`<dockerfile>::<check>`, or `goimage::<check>` for a check of the repository."""
+    return f"{REPOSITORY_NODE if check in repository_checks else dockerfile}::{check}"
 
-    def __init__(self, config: GoImageConfig) -> None:
+
+class RunResults:
+    """Per image, the facts and each check's outcome as reported.
+
+    A repository check (`goimage::parity`) has one outcome for the whole run: it is recorded
+    under every configured image, so that each image's `checks` (what v1 readers of the JSON
+    report look at) and the run's outcome carry it."""
+
+    def __init__(self, config: GoImageConfig, repository_checks: Iterable[str] = ()) -> None:
         self.config = config
+        self.repository_checks = frozenset(repository_checks)
         self.images: dict[str, ImageRecord] = {}
         self.secrets = config_secrets(config)  # what every rendering of the records masks
 
     def record(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
         dockerfile, check = props.get(PROP_DOCKERFILE), props.get(PROP_CHECK)
-        if not isinstance(dockerfile, str) or not isinstance(check, str):
+        if not isinstance(check, str):
+            return
+        if props.get(PROP_SCOPE) == REPOSITORY:
+            targets = [image.dockerfile for image in self.config.images]
+        elif isinstance(dockerfile, str):
+            targets = [dockerfile]
+        else:
             return
         # Setup and teardown reports only matter when they fail (or skip the call).
         if report.when != "call" and report.passed:
             return
-        image = self._image(dockerfile)
-        image.update_from(props)
         outcome = _outcome(report)
-        previous = image.checks.get(check)
-        if previous is not None and previous.outcome in BAD_OUTCOMES:
-            return  # a teardown error must not hide the call's failure
         message = str(props.get(PROP_MESSAGE, "")) if report.passed else _message(report)
-        image.checks[check] = CheckRecord(
-            outcome=outcome, message=message, seconds=round(report.duration, 3)
-        )
+        for target in targets:
+            image = self._image(target)
+            if target == dockerfile:
+                image.update_from(props)
+            previous = image.checks.get(check)
+            if previous is not None and previous.outcome in BAD_OUTCOMES:
+                continue  # a teardown error must not hide the call's failure
+            image.checks[check] = CheckRecord(
+                outcome=outcome, message=message, seconds=round(report.duration, 3)
+            )
 
     def _image(self, dockerfile: str) -> ImageRecord:
         if dockerfile not in self.images:
@@ -124,7 +147,7 @@ class RunResults:
             for check in check_names:
                 if check in image.checks:
                     continue
-                if f"{dockerfile}::{check}" in selected:
+                if check_node_id(dockerfile, check, self.repository_checks) in selected:
                     image.checks[check] = CheckRecord(
                         ERROR,
                         "not run: the run stopped before this check (interrupted, or -x/--maxfail)",

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cyclonedx.model import HashType
     from cyclonedx.model.component import Component
 
+    from ..engine.image import BuiltImage
     from ..gofacts.buildinfo import BuildInfo, Module
 
 SPEC_VERSION = "1.6"
+SBOM_SUFFIX = ".cdx.json"  # the file name ending of each image's SBOM
 _H1 = "h1:"
 
 
@@ -59,6 +64,21 @@ def sbom_json(info: BuildInfo, *, image_name: str, image_digest: str) -> str:
     return text
 
 
+def write_sbom(path: Path, info: BuildInfo, *, image_name: str, image_digest: str) -> Path:
+    """Write the SBOM of `info` (see `sbom_json`) to `path`, whole or not at all: xdist
+    workers that read the same image may write it at the same time. Raises OSError."""
+    text = sbom_json(info, image_name=image_name, image_digest=image_digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def _module_component(module: Module, path: str | None) -> Component:
     """A module as a library component; a `=>` replacement is what was linked."""
     from cyclonedx.model import Property
@@ -94,3 +114,15 @@ def _sha256(go_sum: str) -> HashType | None:
     except (binascii.Error, ValueError):
         return None
     return HashType(alg=HashAlgorithm.SHA_256, content=digest.hex())
+
+
+def image_sbom(path: Path, built: BuiltImage) -> str | None:
+    """Write the SBOM of `built`'s Go binary to `path`; the path written, or None without Go
+    build info or when it cannot be written (the terminal summary names images without one)."""
+    info = built.binary.build_info
+    if info is None:
+        return None
+    try:
+        return str(write_sbom(path, info, image_name=built.tag, image_digest=built.id))
+    except OSError:
+        return None

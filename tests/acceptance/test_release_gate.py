@@ -10,9 +10,11 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from tests.conftest import EXAMPLE, go_app, outcomes
+from pytest_goimage.report.json_report import load_schema
+from tests.conftest import EXAMPLE, go_app, go_version_modules, outcomes
 
 
 def test_missing_label_and_root_user_fail_metadata(
@@ -179,3 +181,152 @@ def test_dockerignore_dropping_a_tracked_file_fails_provenance(
         ]
     )
     assert head in git(root, "log", "-1", "--format=%H")
+
+
+# Writes each image's Go binary, read with the plugin's own reader, where the outer test can
+# run `go version -m` on it (the images themselves are removed at the end of the run).
+EXTRACT_BINARIES = """
+from pathlib import Path
+
+
+def test_extract_binary(goimage):
+    out = Path("binaries") / goimage.dockerfile.replace("/", "_")
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(goimage.read_file(goimage.binary_path))
+"""
+
+
+def test_sbom_flag_writes_one_valid_sbom_per_image_linked_from_the_report(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    root = example_copy(example_release_table())
+    pytester.makepyfile(test_extract=EXTRACT_BINARIES)
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-v",
+        "-k",
+        "build or extract",
+        "--goimage-sbom=sbom",
+        "--goimage-report=report.json",
+    )
+    dockerfiles = ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
+    assert outcomes(result) == {f"{d}::build": "PASSED" for d in dockerfiles}, result.stdout.str()
+    result.assert_outcomes(passed=6, deselected=30)
+    report = json.loads((root / "report.json").read_text())
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+    linked = [image["sbom"] for image in report["images"]]
+    assert sorted(linked) == sorted(f"sbom/{p.name}" for p in (root / "sbom").iterdir())
+    assert len(linked) == 3
+    result.stdout.fnmatch_lines(
+        [
+            "goimage: SBOM (CycloneDX) of 3 image(s) written to sbom: Dockerfile, "
+            "Dockerfile.prod, backend/Dockerfile"
+        ]
+    )
+    validator = JsonStrictValidator(SchemaVersion.V1_6)
+    for image in report["images"]:
+        text = (root / image["sbom"]).read_text()
+        assert validator.validate_str(text) is None, image["sbom"]
+        bom = json.loads(text)
+        assert bom["metadata"]["component"]["version"] == image["image_id"]
+        binary = root / "binaries" / image["dockerfile"].replace("/", "_")
+        libraries = {(c["name"], c["version"]) for c in bom["components"] if c["type"] == "library"}
+        assert libraries == go_version_modules(binary), image["dockerfile"]
+        assert len(libraries) > 10
+
+
+def test_example_images_pass_parity(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The example's three Dockerfiles build the same program the same way."""
+    root = example_copy(example_release_table())
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "parity", "--goimage-report=report.json", "--junitxml=junit.xml"
+    )
+    assert outcomes(result) == {"goimage::parity": "PASSED"}, result.stdout.str()
+    report = json.loads((root / "report.json").read_text())
+    jsonschema.Draft202012Validator(load_schema()).validate(report)
+    assert report["outcome"] == "passed"
+    messages = {image["checks"]["parity"]["message"] for image in report["images"]}
+    (message,) = messages
+    assert re.fullmatch(
+        r"3 images \(Dockerfile, Dockerfile\.prod, backend/Dockerfile\) build "
+        r"github\.com/example/bookmark-sync/backend/cmd/api alike: go1\.\d+\.\d+, "
+        r"CGO_ENABLED=0, GOOS=linux, GOARCH=amd64, -trimpath=\(not set\), -tags=\(not set\), "
+        r'-ldflags=-w -s -extldflags "-static", \d+ modules',
+        message,
+    ), message
+    junit = (root / "junit.xml").read_text()
+    assert re.search(r'<testcase classname="goimage" name="parity" time="[\d.]+">', junit), junit
+
+
+FAST_DOCKERFILE = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+# A newer Go for this image only: what parity is there to catch.
+ENV GOTOOLCHAIN=go1.27.3
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY backend/ ./backend/
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    CGO_ENABLED=0 GOOS=linux GOARCH=amd64 \\
+    go build -trimpath -ldflags='-w -s -extldflags "-static"' -o /out/api ./backend/cmd/api
+FROM alpine:3.22
+COPY --from=build /out/api /app/api
+EXPOSE 8080
+ENTRYPOINT ["/app/api"]
+"""
+
+
+def test_dockerfiles_that_differ_in_trimpath_and_go_version_fail_parity(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    root = example_copy(
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile.prod", "Dockerfile.fast"]
+        """
+    )
+    (root / "Dockerfile.fast").write_text(FAST_DOCKERFILE)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "parity", "--goimage-report=report.json"
+    )
+    assert outcomes(result) == {"goimage::parity": "FAILED"}, result.stdout.str()
+    # -ldflags are the same text in both, but Go records none under -trimpath: no difference.
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage parity[]] pyproject.toml: images that build the same program differ in "
+            "how they build it: Dockerfile.prod, Dockerfile.fast build "
+            "github.com/example/bookmark-sync/backend/cmd/api but differ in go, -trimpath, so "
+            "what ships is not built the way it was tested. Build them alike (the lines below), "
+            'or accept a difference on purpose with parity_ignore = [[]"go", "-trimpath"[]] in '
+            "[[]tool.goimage[]].",
+            "  go:",
+            "    Dockerfile.prod  go1.26.8  Dockerfile.prod:5: FROM golang:${GO_VERSION}-alpine "
+            "AS build",
+            "    Dockerfile.fast  go1.27.3  Dockerfile.fast:4: ENV GOTOOLCHAIN=go1.27.3",
+            "  -trimpath:",
+            "    Dockerfile.prod  (not set)  Dockerfile.prod:17: go build "
+            "-ldflags='-w -s -extldflags \"-static\"' -a -installsuffix cgo",
+            "    Dockerfile.fast  true       Dockerfile.fast:10: go build -trimpath "
+            "-ldflags='-w -s -extldflags \"-static\"' -o /out/api .…",
+        ],
+        consecutive=True,
+    )
+    assert "  -ldflags:" not in result.stdout.str()
+    report = json.loads((root / "report.json").read_text())
+    assert report["outcome"] == "failed"
+    assert [image["checks"]["parity"]["outcome"] for image in report["images"]] == [
+        "failed",
+        "failed",
+    ]
+    # The same images with both differences declared on purpose.
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile.prod", "Dockerfile.fast"]\n'
+        'parity_ignore = ["go", "-trimpath"]\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "parity")
+    assert outcomes(result) == {"goimage::parity": "PASSED"}, result.stdout.str()

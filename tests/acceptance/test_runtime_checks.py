@@ -17,7 +17,7 @@ import pytest
 
 from pytest_goimage.build.minio_image import ensure_minio_image
 from pytest_goimage.engine.minio_server import SERVER_ARGS, server_command
-from pytest_goimage.session import slug
+from pytest_goimage.engine.names import slug
 from tests.conftest import image_tags, outcomes, plugin_resources, run_pytest_until, shared_dir
 
 ENV = """

@@ -20,7 +20,7 @@ import docker
 import pytest
 
 from pytest_goimage.engine.connection import LABEL_PREFIX
-from pytest_goimage.session import image_key
+from pytest_goimage.engine.names import image_key
 
 CLIENT = docker.from_env()
 COUNTS = []

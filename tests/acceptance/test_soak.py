@@ -10,7 +10,7 @@ import docker
 import pytest
 
 from pytest_goimage.engine.connection import LABEL_PREFIX
-from pytest_goimage.session import slug
+from pytest_goimage.engine.names import slug
 from tests.conftest import EXAMPLE, image_tags, plugin_resources
 
 RUNS = 20

@@ -12,7 +12,7 @@ import pytest
 
 from pytest_goimage.gofacts.buildinfo import read_build_info
 from pytest_goimage.report.sbom import sbom_json
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, go_version_modules
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -25,23 +25,6 @@ def example_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["go", "build", "-o", str(out), "./backend/cmd/api"], cwd=EXAMPLE, env=env, check=True
     )
     return out
-
-
-def go_version_modules(binary: Path) -> set[tuple[str, str]]:
-    """(path, version) of every `dep` line of `go version -m` (after any `=>`)."""
-    lines = subprocess.run(
-        ["go", "version", "-m", str(binary)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    found: dict[str, tuple[str, str]] = {}
-    last = ""
-    for line in lines:
-        fields = line.strip().split("\t")
-        if fields[0] == "dep":
-            last = fields[1]
-            found[last] = (fields[1], fields[2])
-        elif fields[0] == "=>":
-            found[last] = (fields[1], fields[2])
-    return set(found.values())
 
 
 def test_sbom_validates_and_lists_what_go_version_m_lists(example_binary: Path) -> None:

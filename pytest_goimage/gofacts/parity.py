@@ -1,0 +1,191 @@
+"""Parity across images: binaries that build the same main package (`path` in their build info)
+must agree on how they were built. Pure: build info and Dockerfile text in, differences out.
+
+The facts compared are those `parity_ignore` names: the Go version, `CGO_ENABLED`, `GOOS`,
+`GOARCH`, `-trimpath`, `-tags`, `-ldflags` (build settings as `go version -m` lists them) and
+the version of every module linked. Each difference names, per image, the Dockerfile line that
+caused it: the line that sets it, else the `go build` line (where a missing flag would go), and
+for the Go version a `GOTOOLCHAIN` setting, else the golang `FROM` line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..errors import DockerfileSyntaxError
+from .buildinfo import BuildInfo
+from .dockerfile import Dockerfile, parse_dockerfile_leniently
+from .dockerfile_pins import dockerfile_pins
+
+GO = "go"
+MODULES = "modules"
+SETTINGS = ("CGO_ENABLED", "GOOS", "GOARCH", "-trimpath", "-tags", "-ldflags")
+FACTS = (GO, *SETTINGS, MODULES)
+NOT_SET = "(not set)"
+NOT_LINKED = "(not linked)"
+# Go leaves -ldflags out of the build info of a -trimpath build (they may hold local paths:
+# golang/go#52372), so such a binary's -ldflags are unknown, not empty.
+LDFLAGS_UNKNOWN = "(not recorded under -trimpath)"
+_GO_BUILD = re.compile(r"\bgo\s+build\b")
+_SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many characters
+
+
+@dataclass(frozen=True)
+class Binary:
+    """One image's Go binary: its Dockerfile (as configured), that file's text and build args
+    (to find the lines), and the binary's build info."""
+
+    dockerfile: str
+    text: str
+    build_args: Mapping[str, str]
+    info: BuildInfo
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One fact the images of a group disagree on: `fact` is as `parity_ignore` names it,
+    `label` the row title (`go`, `-trimpath`, `module golang.org/x/net`); `rows` per image:
+    (dockerfile, value, the line that caused it or "")."""
+
+    fact: str
+    label: str
+    rows: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """The images whose binaries build main package `path`, and where they differ."""
+
+    path: str
+    dockerfiles: tuple[str, ...]
+    differences: tuple[Difference, ...]
+
+
+def settings_of(info: BuildInfo) -> dict[str, str]:
+    """The compared facts but modules: each value as recorded, NOT_SET where it is absent."""
+    facts = {GO: info.go_version or NOT_SET}
+    facts.update({name: info.setting(name) or NOT_SET for name in SETTINGS})
+    if info.setting("-trimpath") == "true" and facts["-ldflags"] == NOT_SET:
+        facts["-ldflags"] = LDFLAGS_UNKNOWN
+    return facts
+
+
+def modules_of(info: BuildInfo) -> dict[str, str]:
+    """Linked module -> version; a `=>` replacement is what was linked."""
+    found: dict[str, str] = {}
+    for dep in info.deps:
+        linked = dep.replace or dep
+        found[dep.path] = (
+            f"{linked.version}" if linked is dep else f"{linked.path}@{linked.version}"
+        )
+    return found
+
+
+def compare(binaries: Sequence[Binary], ignore: Sequence[str] = ()) -> list[Group]:
+    """Groups of two or more images building the same main package, in configuration order,
+    each with its differences (none when they agree); facts in `ignore` are not compared."""
+    by_path: dict[str, list[Binary]] = {}
+    for binary in binaries:
+        by_path.setdefault(binary.info.path, []).append(binary)
+    groups: list[Group] = []
+    for path, members in by_path.items():
+        if len(members) < 2 or not path:
+            continue
+        groups.append(
+            Group(path, tuple(b.dockerfile for b in members), tuple(_differences(members, ignore)))
+        )
+    return groups
+
+
+def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Difference]:
+    found: list[Difference] = []
+    settings = [settings_of(b.info) for b in members]
+    for fact in (GO, *SETTINGS):
+        values = [s[fact] for s in settings]
+        if fact in ignore or len(set(values) - {LDFLAGS_UNKNOWN}) <= 1:
+            continue
+        rows = tuple(
+            (b.dockerfile, value, cause_line(b, fact))
+            for b, value in zip(members, values, strict=True)
+        )
+        found.append(Difference(fact, fact, rows))
+    if MODULES in ignore:
+        return found
+    linked = [modules_of(b.info) for b in members]
+    for module in sorted({name for modules in linked for name in modules}):
+        values = [modules.get(module, NOT_LINKED) for modules in linked]
+        if len(set(values)) == 1:
+            continue
+        rows = tuple(
+            (b.dockerfile, value, cause_line(b, MODULES))
+            for b, value in zip(members, values, strict=True)
+        )
+        found.append(Difference(MODULES, f"module {module}", rows))
+    return found
+
+
+def cause_line(binary: Binary, fact: str) -> str:
+    """`Dockerfile:16: go build -trimpath ...`: the line of `binary`'s Dockerfile that decided
+    `fact`; "" when the Dockerfile has no such line (the binary was copied in, not built)."""
+    parsed = parse_dockerfile_leniently(binary.text)
+    lines = binary.text.splitlines()
+    build = _go_build_span(parsed)
+    if fact == GO:
+        toolchain = _physical_line(lines, 1, len(lines), "GOTOOLCHAIN=")
+        if toolchain:
+            return _shown(binary.dockerfile, toolchain, lines)
+        try:
+            pins = dockerfile_pins(binary.text, binary.dockerfile, binary.build_args)
+        except DockerfileSyntaxError:
+            pins = []
+        if pins:
+            return _shown(binary.dockerfile, pins[-1].line, lines)
+    elif fact != MODULES and build is not None:
+        key = f"{fact}=" if not fact.startswith("-") else fact
+        within = _physical_line(lines, build[0], build[1], key)
+        if within:
+            return _shown(binary.dockerfile, within, lines)
+    elif fact != MODULES:
+        return ""
+    if build is None:
+        return ""
+    go_build = _physical_line(lines, build[0], build[1], "go build") or build[0]
+    return _shown(binary.dockerfile, go_build, lines)
+
+
+def _go_build_span(parsed: Dockerfile) -> tuple[int, int] | None:
+    """The first and last line of the last RUN that runs `go build`."""
+    spans = [
+        (i.line, i.end_line or i.line)
+        for i in parsed.instructions
+        if i.keyword == "RUN" and _GO_BUILD.search(i.text)
+    ]
+    return spans[-1] if spans else None
+
+
+def _physical_line(lines: Sequence[str], first: int, last: int, needle: str) -> int:
+    """The number of the first line in first..last (1-based) that holds `needle`; 0: none."""
+    for number in range(first, min(last, len(lines)) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return 0
+
+
+def _shown(dockerfile: str, number: int, lines: Sequence[str]) -> str:
+    text = " ".join(lines[number - 1].split()).rstrip("\\").rstrip()
+    if len(text) > _SHOWN_LINE:
+        text = text[: _SHOWN_LINE - 1] + "…"
+    return f"{dockerfile}:{number}: {text}"
+
+
+def table(difference: Difference) -> list[str]:
+    """The difference image by image: `  <label>:` then one aligned row per image."""
+    name_width = max(len(d) for d, _, _ in difference.rows)
+    value_width = max(len(v) for _, v, _ in difference.rows)
+    rows = [
+        f"    {d.ljust(name_width)}  {v.ljust(value_width)}  {line}".rstrip()
+        for d, v, line in difference.rows
+    ]
+    return [f"  {difference.label}:", *rows]

@@ -1,0 +1,198 @@
+"""Parity's comparison on real build info: binaries built here by the host's Go (and by
+go1.27.3, the one newer toolchain this machine may fetch) with the flags a Dockerfile would use."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.config_release import PARITY_FIELDS
+from pytest_goimage.gofacts.buildinfo import BuildInfo, read_build_info
+from pytest_goimage.gofacts.parity import (
+    FACTS,
+    LDFLAGS_UNKNOWN,
+    NOT_SET,
+    Binary,
+    Difference,
+    Group,
+    compare,
+    table,
+)
+from tests.conftest import EXAMPLE
+
+PLAIN = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+FROM scratch
+COPY --from=build /out/app /app
+"""
+FAST = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+ENV GOTOOLCHAIN=go1.27.3
+COPY . .
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    CGO_ENABLED=0 \\
+    go build -trimpath -o /out/app .
+FROM scratch
+COPY --from=build /out/app /app
+"""
+
+
+def build(root: Path, name: str, *flags: str, toolchain: str = "local") -> BuildInfo:
+    """Build the module in `root` with `flags`; its build info."""
+    out = root.parent / f"{root.name}-{name}"
+    env = {
+        **os.environ,
+        "CGO_ENABLED": "0",
+        "GOTOOLCHAIN": toolchain,
+        "GOFLAGS": "-buildvcs=false -mod=mod",
+    }
+    subprocess.run(["go", "build", *flags, "-o", str(out), "."], cwd=root, env=env, check=True)
+    info = read_build_info(out.read_bytes())
+    assert info is not None
+    return info
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("parity") / "tiny"
+    root.mkdir()
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
+    return root
+
+
+def host_go() -> str:
+    return subprocess.run(
+        ["go", "env", "GOVERSION"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_parity_ignore_names_exactly_the_facts_parity_compares() -> None:
+    assert PARITY_FIELDS == FACTS
+
+
+def test_the_same_program_built_alike_has_no_differences(tiny: Path) -> None:
+    one, two = build(tiny, "one"), build(tiny, "two")
+    groups = compare([Binary("Dockerfile", PLAIN, {}, one), Binary("b.Dockerfile", PLAIN, {}, two)])
+    assert groups == [Group("example.com/tiny", ("Dockerfile", "b.Dockerfile"), ())]
+
+
+def test_trimpath_and_go_version_differences_name_each_image_and_its_line(tiny: Path) -> None:
+    plain = build(tiny, "plain")
+    fast = build(tiny, "fast", "-trimpath", toolchain="go1.27.3")
+    (group,) = compare(
+        [Binary("Dockerfile", PLAIN, {}, plain), Binary("Dockerfile.fast", FAST, {}, fast)]
+    )
+    assert group.differences == (
+        Difference(
+            "go",
+            "go",
+            (
+                ("Dockerfile", host_go(), "Dockerfile:1: FROM golang:1.26.8-alpine AS build"),
+                ("Dockerfile.fast", "go1.27.3", "Dockerfile.fast:3: ENV GOTOOLCHAIN=go1.27.3"),
+            ),
+        ),
+        Difference(
+            "-trimpath",
+            "-trimpath",
+            (
+                ("Dockerfile", NOT_SET, "Dockerfile:4: RUN CGO_ENABLED=0 go build -o /out/app ."),
+                ("Dockerfile.fast", "true", "Dockerfile.fast:7: go build -trimpath -o /out/app ."),
+            ),
+        ),
+    )
+    assert table(group.differences[1]) == [
+        "  -trimpath:",
+        "    Dockerfile       (not set)  Dockerfile:4: RUN CGO_ENABLED=0 go build -o /out/app .",
+        "    Dockerfile.fast  true       Dockerfile.fast:7: go build -trimpath -o /out/app .",
+    ]
+
+
+def test_parity_ignore_accepts_a_difference_on_purpose(tiny: Path) -> None:
+    plain = build(tiny, "plain")
+    tagged = build(tiny, "tagged", "-tags=netgo", "-ldflags=-s -w")
+    binaries = [Binary("Dockerfile", PLAIN, {}, plain), Binary("Dockerfile.t", PLAIN, {}, tagged)]
+    (group,) = compare(binaries, ignore=["-ldflags"])
+    assert [(d.fact, [v for _, v, _ in d.rows]) for d in group.differences] == [
+        ("-tags", [NOT_SET, "netgo"])
+    ]
+    assert compare(binaries, ignore=["-ldflags", "-tags"])[0].differences == ()
+
+
+def test_a_setting_missing_from_the_build_line_names_the_go_build_line(tiny: Path) -> None:
+    plain = build(tiny, "plain")
+    tagged = build(tiny, "tagged", "-tags=netgo")
+    (group,) = compare([Binary("a", FAST, {}, plain), Binary("b", FAST, {}, tagged)])
+    assert group.differences[0].rows[0][2] == "a:7: go build -trimpath -o /out/app ."
+
+
+def test_binaries_of_different_main_packages_are_not_compared(tiny: Path) -> None:
+    info = build(tiny, "plain")
+    other = dataclasses.replace(info, path="example.com/other")
+    assert compare([Binary("a", PLAIN, {}, info), Binary("b", PLAIN, {}, other)]) == []
+
+
+@pytest.fixture(scope="module")
+def example_info(tmp_path_factory: pytest.TempPathFactory) -> BuildInfo:
+    out = tmp_path_factory.mktemp("parity-example") / "api"
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    subprocess.run(
+        ["go", "build", "-o", str(out), "./backend/cmd/api"], cwd=EXAMPLE, env=env, check=True
+    )
+    info = read_build_info(out.read_bytes())
+    assert info is not None
+    return info
+
+
+def test_a_module_linked_at_another_version_is_one_row(example_info: BuildInfo) -> None:
+    """The same binary's build info with one module's version changed, as a build that saw
+    another go.sum would link it."""
+    first, *rest = example_info.deps
+    older = dataclasses.replace(
+        example_info, deps=(dataclasses.replace(first, version="v0.0.1"), *rest)
+    )
+    (group,) = compare([Binary("a", PLAIN, {}, example_info), Binary("b", PLAIN, {}, older)])
+    assert group.differences == (
+        Difference(
+            "modules",
+            f"module {first.path}",
+            (
+                ("a", first.version, "a:4: RUN CGO_ENABLED=0 go build -o /out/app ."),
+                ("b", "v0.0.1", "b:4: RUN CGO_ENABLED=0 go build -o /out/app ."),
+            ),
+        ),
+    )
+    assert (
+        compare(
+            [Binary("a", PLAIN, {}, example_info), Binary("b", PLAIN, {}, older)],
+            ignore=["modules"],
+        )[0].differences
+        == ()
+    )
+
+
+def test_ldflags_that_trimpath_left_unrecorded_are_no_difference(tiny: Path) -> None:
+    """Go omits -ldflags from a -trimpath build's info (golang/go#52372): unknown, not empty."""
+    recorded = build(tiny, "ldflags", "-ldflags=-s -w")
+    trimmed = build(tiny, "trimmed", "-trimpath", "-ldflags=-s -w")
+    (group,) = compare([Binary("a", PLAIN, {}, recorded), Binary("b", FAST, {}, trimmed)])
+    assert [d.fact for d in group.differences] == ["-trimpath"]
+    other = build(tiny, "other-ldflags", "-ldflags=-s")
+    (group,) = compare(
+        [
+            Binary("a", PLAIN, {}, recorded),
+            Binary("b", FAST, {}, trimmed),
+            Binary("c", PLAIN, {}, other),
+        ]
+    )
+    assert [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"] == [
+        ["-s -w", LDFLAGS_UNKNOWN, "-s"]
+    ]
