@@ -203,9 +203,11 @@ def test_node_ids_are_dockerfile_and_check(
         "bucket",
         "health",
     ]
-    result.stdout.fnmatch_lines([f"backend/Dockerfile::{check}" for check in checks])
+    result.stdout.fnmatch_lines(
+        [f"backend/Dockerfile::{check}" for check in checks] + ["goimage::parity"]
+    )
     selected = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "-k", "static")
-    selected.stdout.fnmatch_lines(["backend/Dockerfile::static", "*1/11 tests collected*"])
+    selected.stdout.fnmatch_lines(["backend/Dockerfile::static", "*1/12 tests collected*"])
 
     # A node id as printed selects that check; its path from here works too, and the rest of
     # the arguments still go to pytest. Under xdist every worker selects the same.
