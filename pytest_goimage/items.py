@@ -71,6 +71,10 @@ class GoImageCheckItem(pytest.Item):
         self.user_properties.append((PROP_CHECK, check.name))
 
     @property
+    def checks_one_image(self) -> bool:
+        return self._image is not None
+
+    @property
     def image(self) -> ImageConfig:
         """The image an image check checks (a repository check has none)."""
         assert self._image is not None, f"{self.nodeid} checks no single image"
@@ -191,7 +195,9 @@ def plan_of(items: list[pytest.Item]) -> tuple[list[str], list[str]]:
     runtimes: list[str] = []
     for item in items:
         if isinstance(item, GoImageCheckItem):
-            build = item.image.dockerfile if item.check.needs_docker else None
+            # A repository check (parity) needs what the images' own checks build.
+            one = item.check.needs_docker and item.checks_one_image
+            build = item.image.dockerfile if one else None
         else:
             callspec = getattr(item, "callspec", None)
             image = callspec.params.get("goimage") if callspec is not None else None

@@ -63,7 +63,7 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     assert image["go_version"] == "go1.26.8"
     assert image["build_seconds"] >= 0
     ran = ["go-version", "tracked", "build", "static", "size"]
-    deselected = ["secrets", "user", "metadata", "provenance", "bucket", "health"]
+    deselected = ["secrets", "user", "metadata", "provenance", "bucket", "health", "parity"]
     assert list(image["checks"]) == ran + deselected
     assert {n: c["outcome"] for n, c in image["checks"].items()}["size"] == "passed"
     assert image["checks"]["tracked"]["outcome"] == "skipped"  # not a git repository
@@ -75,7 +75,7 @@ def test_passing_run(pytester: pytest.Pytester, tiny_project: Path) -> None:
     result.stdout.fnmatch_lines(
         [
             "*= goimage summary =*",
-            "goimage summary: 1 image, 1 passed, 0 failed (6 checks deselected)",
+            "goimage summary: 1 image, 1 passed, 0 failed (7 checks deselected)",
             "*PASS  Dockerfile *MB/20.0 MB*go1.26.8  yes",
             "*go-version:ok  tracked:skip  build:ok  static:ok  size:ok  secrets:skip",
             "*user:skip  metadata:skip  provenance:skip  bucket:skip  health:skip",
@@ -98,7 +98,7 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert "is over the size_budget of 3.0 MB" in big["checks"]["size"]["message"]
     result.stdout.fnmatch_lines(
         [
-            "goimage summary: 2 images, 1 passed, 1 failed (8 checks deselected)",
+            "goimage summary: 2 images, 1 passed, 1 failed (14 checks deselected)",
             "*FAIL  Dockerfile.big*",
             "*size:FAIL*",
         ]
@@ -143,14 +143,14 @@ def test_an_image_left_unchecked_by_k_is_listed_as_skipped(
     assert len(unchecked["checks"]) == len(checked["checks"])
     result.stdout.fnmatch_lines(
         [
-            "goimage summary: 2 images, 1 passed, 0 failed, 1 not checked (13 checks",
+            "goimage summary: 2 images, 1 passed, 0 failed, 1 not checked (19 checks",
             "deselected)",
             "*PASS  Dockerfile *",
             "*SKIP  Dockerfile.big *",
         ]
     )
     markdown = (pytester.path / "step-summary.md").read_text()
-    assert "**2 images, 1 passed, 0 failed, 1 not checked (13 checks deselected)**" in markdown
+    assert "**2 images, 1 passed, 0 failed, 1 not checked (19 checks deselected)**" in markdown
     assert "| ⏭️ | `Dockerfile.big` |" in markdown
 
 
@@ -291,9 +291,9 @@ def test_collect_only_runs_nothing_and_reports_nothing(
         [
             "Dockerfile::go-version",
             "Dockerfile.big::bucket",
-            "goimage: --collect-only ran no check (16 checks of 2 images collected), so no "
+            "goimage: --collect-only ran no check (21 checks of 2 images collected), so no "
             f"JSON report was written to {report_path}",
-            "16/18 tests collected (2 deselected) in *",
+            "21/23 tests collected (2 deselected) in *",
         ]
     )
     assert "goimage summary" not in result.stdout.str()
@@ -323,8 +323,11 @@ def test_a_passed_check_says_what_it_checked(pytester: pytest.Pytester, tiny_pro
         "secrets": r"nothing secret-looking in 1 ENV value\(s\), the build arguments of \d+ "
         r"history entries and 0 key-like file\(s\)",
         "user": r"goimage/\S+ runs as USER 65532",
+        "metadata": r"not run: deselected \(-k/-m\)",
+        "provenance": r"not run: deselected \(-k/-m\)",
         "bucket": r"not run: deselected \(-k/-m\)",
         "health": r"not run: deselected \(-k/-m\)",
+        "parity": r"not run: deselected \(-k/-m\)",
     }
     assert list(messages) == list(patterns)
     for name, pattern in patterns.items():
@@ -349,7 +352,7 @@ def test_passed_bucket_and_health_say_what_they_checked(
     result = pytester.runpytest_subprocess(
         "--goimage", "-k", "bucket or health", "--goimage-report=report.json"
     )
-    result.assert_outcomes(passed=2, deselected=9)
+    result.assert_outcomes(passed=2, deselected=10)
     checks = json.loads((pytester.path / "report.json").read_text())["images"][0]["checks"]
     bucket, health = checks["bucket"]["message"], checks["health"]["message"]
     assert re.fullmatch(r"the service created bucket 'bookmarks' in \d+\.\d s", bucket), bucket
