@@ -8,6 +8,7 @@ no input can tell it from the original. An entry is matched on its function and 
 matches no surviving mutant is an error, so the list cannot go stale or hide a killed mutant.
 
     python -m tests.mutation.score [--root DIR] [--equivalent FILE] [--minimum PERCENT]
+    python -m tests.mutation.score --entry MUTANT   # an entry to fill in, for a survivor
 """
 
 from __future__ import annotations
@@ -245,12 +246,22 @@ def changes(root: Path, mutants: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {mutant: mutant_change(root, mutant) for mutant in mutants}
 
 
+def entry(root: Path, mutant: str) -> str:
+    """A TOML entry for `mutant`, its change filled in and its reason left to write."""
+    change = ", ".join(json.dumps(line, ensure_ascii=False) for line in mutant_change(root, mutant))
+    return f'[[equivalent]]\nmutant = "{mutant}"\nchange = [{change}]\nreason = ""\n'
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd())
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT)
     parser.add_argument("--minimum", type=float, default=MINIMUM)
+    parser.add_argument("--entry", metavar="MUTANT", help="print an equivalent-list entry")
     args = parser.parse_args(argv)
+    if args.entry:
+        print(entry(args.root, args.entry), end="")
+        return 0
     results = load_results(args.root)
     if not results:
         print(f"{args.root / 'mutants'}: no mutmut results; run `make mutation` first")

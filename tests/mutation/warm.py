@@ -27,7 +27,9 @@ def _key(fixturedef: pytest.FixtureDef[Any]) -> tuple[str, str]:
 
 
 @pytest.hookimpl(tryfirst=True, specname="pytest_fixture_setup")
-def pytest_fixture_setup_reused(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Any:
+def pytest_fixture_setup_reused(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Any:
     """The value an earlier session of this process (or its parent) computed, if any."""
     key = _key(fixturedef)
     if key not in _values:

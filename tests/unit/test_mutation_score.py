@@ -244,3 +244,18 @@ def test_main_prints_the_table_and_fails_below_the_minimum(
         "overall          2         1       0   50.0%     50.0%  below 60%",
         "survived: pkg.units.x_half__mutmut_2",
     ]
+
+
+def test_an_entry_for_a_survivor_carries_its_change_and_an_empty_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = tmp_path / "mutants" / "pkg" / "units.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(MUTATED_UNITS, encoding="utf-8")
+    assert main(["--root", str(tmp_path), "--entry", "pkg.units.x_half__mutmut_2"]) == 0
+    assert capsys.readouterr().out == (
+        "[[equivalent]]\n"
+        'mutant = "pkg.units.x_half__mutmut_2"\n'
+        'change = ["-return value // 2", "+return value / 2"]\n'
+        'reason = ""\n'
+    )
