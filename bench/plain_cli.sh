@@ -59,8 +59,9 @@ poll() {
     until "$@"; do
         [ "$(date +%s)" -ge "$deadline" ] && return 1
         sleep "${delays[$i]}"
-        [ "$i" -lt 8 ] && i=$((i + 1))
+        if [ "$i" -lt 8 ]; then i=$((i + 1)); fi
     done
+    return 0  # an until loop's status is its body's last command's, not the condition's
 }
 
 # host port of a container's published port: `host_port CONTAINER 9000/tcp`
@@ -76,14 +77,13 @@ minio_ready() {  # PORT USER PASS: /minio/health/ready 200 and ListBuckets answe
     curl -fs -o /dev/null "http://127.0.0.1:$1/minio/health/ready" && S3_PATH= s3 "$1" "$2" "$3"
 }
 
-redis_pong() {  # PORT: Redis answers PING (bash's /dev/tcp, no process started)
-    local reply
-    exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || return 1
-    printf 'PING\r\n' >&3
-    read -r -t 1 reply <&3 || reply=""
-    exec 3>&- 3<&-
+redis_pong() (  # PORT: Redis answers PING. A subshell (a fork, no exec): its fd 3 and a
+    # SIGPIPE from a proxy that closed the connection stay in it.
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'PING\r\n' >&3 || exit 1
+    read -r -t 1 reply <&3 || exit 1
     [[ "$reply" == "+PONG"* ]]
-}
+) 2>/dev/null
 
 # tracked: every Go build input (go.mod, go.sum, *.go) in the context is tracked by git
 check_tracked() {  # DOCKERFILE CONTEXT
