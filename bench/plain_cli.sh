@@ -85,11 +85,13 @@ redis_pong() (  # PORT: Redis answers PING. A subshell (a fork, no exec): its fd
     [[ "$reply" == "+PONG"* ]]
 ) 2>/dev/null
 
-# tracked: every Go build input (go.mod, go.sum, *.go) in the context is tracked by git
+# tracked: every Go build input in the context (the plugin's build/tracking.py: *.go, go.mod,
+# go.sum, go.work(.sum), vendor/) is tracked by git: nothing untracked or ignored
 check_tracked() {  # DOCKERFILE CONTEXT
     local left
-    left=$(git -C "$2" status --porcelain --ignored --untracked-files=all -- \
-        go.mod go.sum '*.go' | grep -E '^(\?\?|!!) ' || true)
+    left=$(git -C "$2" status --porcelain --ignored --untracked-files=all -- . \
+        | grep -E '^(\?\?|!!) ' \
+        | grep -E '(\.go|(^| |/)go\.(mod|sum|work|work\.sum))$|(^| |/)vendor/' || true)
     [ -z "$left" ] || fail "$1: untracked Go build inputs: $left"
 }
 

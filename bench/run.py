@@ -439,11 +439,17 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
 # -- idle: pytest without --goimage -------------------------------------------------------------
 
 
+def idle_commands() -> dict[str, list[str]]:
+    """The pair the idle phase times: the plugin installed (and loaded), and `-p no:goimage`."""
+    base = [str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+    return {"with": base, "without": [*base, "-p", "no:goimage"]}
+
+
 def phase_idle(rounds: int, project: Path) -> dict[str, Any]:
     """`pytest -q -p no:cacheprovider` of a one-test project with the plugin installed vs with
     `-p no:goimage`, interleaved (order alternating); the overhead per pair in ms."""
-    base = [str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
-    runners = {"with": base, "without": [*base, "-p", "no:goimage"]}
+    runners = idle_commands()
+    base = runners["with"]
     for name, cmd in runners.items():  # warm-up: bytecode caches written, files in page cache
         timed(name, cmd, cwd=project, quiet=True)
     samples: dict[str, list[float]] = {"with": [], "without": [], "overhead_ms": []}
@@ -666,7 +672,16 @@ def main() -> int:
         "--profile", action="store_true", help="also profile one warm plugin run (bench/profile/)"
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--table",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="only print the README's figures table from an existing results file",
+    )
     args = parser.parse_args()
+    if args.table is not None:
+        print(markdown_table(json.loads(args.table.read_text())))
+        return 0
     phases = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(phases) - set(PHASES)
     if unknown:
@@ -794,6 +809,59 @@ def summarize(report: dict[str, Any]) -> None:
             f"  inspect  overlay {part['overlay_s']['median']} s, API {part['api_s']['median']} s,"
             f" dive {part['dive_s']['median']} s (3 images)"
         )
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    """The figures as bench/README.md shows them."""
+    m = report.get("machine", {})
+    lines = [
+        f"{report.get('date')}, {m.get('nproc')} cores, {m.get('memory')}, Docker "
+        f"{m.get('docker_server')}, Python {m.get('python')}, {m.get('curl', '').split(' (')[0]}; "
+        f"load average {m.get('load_at_start')} at start, {m.get('load_at_end')} at the end; "
+        f"{report.get('rounds')} rounds (idle: {report.get('idle_rounds')} pairs), "
+        f"{report.get('elapsed_s')} s in all.",
+        "",
+        "| figure | median | min | max | n | sides (medians) | target | met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    sides = {
+        "warm_ratio": ("warm", "plugin_s", "plain_s", "s"),
+        "cold_ratio": ("cold", "plugin_s", "plain_s", "s"),
+        "changed_ratio": ("changed", "plugin_s", "plain_s", "s"),
+        "inspect_api_vs_dive": ("inspect", "api_s", "dive_s", "s"),
+        "inspect_overlay_vs_dive": ("inspect", "overlay_s", "dive_s", "s"),
+        "idle_plugin_overhead_ms": (
+            "idle.one_test_project",
+            "with_plugin_s",
+            "without_plugin_s",
+            "s",
+        ),
+        "idle_plugin_overhead_go_project_ms": (
+            "idle.go_project_with_tool_goimage",
+            "with_plugin_s",
+            "without_plugin_s",
+            "s",
+        ),
+    }
+    for name, (source, target, _limit) in TARGETS.items():
+        figure = lookup(report, source)
+        met = report.get("targets", {}).get(name, {}).get("met")
+        if figure is None:
+            lines.append(f"| `{name}` | not run | | | | | {target} | |")
+            continue
+        part, a, b, unit = sides[name]
+        a_med = (lookup(report, f"{part}.{a}") or {}).get("median")
+        b_med = (lookup(report, f"{part}.{b}") or {}).get("median")
+        lines.append(
+            f"| `{name}` | **{figure['median']}** | {figure['min']} | {figure['max']} | "
+            f"{len(figure['rounds'])} | {a.removesuffix('_s')} {a_med} {unit}, "
+            f"{b.removesuffix('_s')} {b_med} {unit} | {target} | "
+            f"{'-' if met is None else ('yes' if met else 'no')} |"
+        )
+    for kind in ("cold", "changed"):
+        if kind in report:
+            lines.append(f"\nThe {kind} phase took {report[kind].get('phase_s')} s.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -222,3 +222,18 @@ def test_go_change_is_committed_inside_and_reset_afterwards(
         assert bench_run.git(example, "status", "--porcelain") == ""
     assert bench_run.git(example, "rev-parse", "HEAD") == base
     assert main_go.read_bytes() == original
+
+
+@pytest.mark.parametrize(("side", "loaded"), [("with", True), ("without", False)])
+def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
+    tmp_path: Path, side: str, loaded: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "one-test"\nversion = "0"\n')
+    (tmp_path / "test_one.py").write_text("def test_one() -> None:\n    assert True\n")
+    cmd = [*bench_run.idle_commands()[side], "--trace-config"]
+    done = subprocess.run(
+        cmd, cwd=tmp_path, capture_output=True, text=True, env=bench_run.child_env()
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    registered = "PLUGIN registered: <module 'pytest_goimage.plugin'" in done.stdout
+    assert registered is loaded
