@@ -247,7 +247,8 @@ def remove_bench_resources() -> None:
 def plugin_cmd() -> list[str]:
     # Every check: no -k. The copy has no tests/ (the example's own acceptance tests), so "."
     # collects the plugin's items only.
-    return [str(PYTHON), "-m", "pytest", "--goimage", "-q", "-p", "no:cacheprovider", "."]
+    # -rs lists the skips, which check_plugin_skips reads.
+    return [str(PYTHON), "-m", "pytest", "--goimage", "-q", "-rs", "-p", "no:cacheprovider", "."]
 
 
 def plain_cmd() -> list[str]:
@@ -272,10 +273,25 @@ def timed(name: str, cmd: list[str], cwd: Path = EXAMPLE, quiet: bool = False) -
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
         raise RuntimeError(f"{name} failed (exit {done.returncode}):\n{tail}")
+    if name == "plugin":
+        check_plugin_skips(done.stdout)
     if not quiet:
         last = done.stdout.strip().splitlines()[-1:] if name == "plugin" else []
         log(f"  {name:6s} {seconds:7.2f}s  {last[0].strip('= ') if last else ''}")
     return seconds
+
+
+# The one skip the plain script matches (it checks USER only where require_non_root is set).
+EXPECTED_SKIP = "require_non_root is not set"
+
+
+def check_plugin_skips(stdout: str) -> None:
+    """Any other skip (tracked without git, provenance without a policy...) would make the
+    plugin do less than the plain script: stop rather than report a flattering ratio."""
+    skipped = [line for line in stdout.splitlines() if line.startswith("SKIPPED")]
+    other = [line for line in skipped if EXPECTED_SKIP not in line]
+    if other:
+        raise RuntimeError("the plugin skipped checks the plain script runs:\n" + "\n".join(other))
 
 
 def prune_build_cache() -> None:

@@ -237,3 +237,24 @@ def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
     assert done.returncode == 0, done.stdout + done.stderr
     registered = "PLUGIN registered: <module 'pytest_goimage.plugin'" in done.stdout
     assert registered is loaded
+
+
+def test_a_plugin_run_that_skips_a_check_the_plain_script_runs_is_refused() -> None:
+    stdout = (
+        "SKIPPED [1] Dockerfile: require_non_root is not set in [tool.goimage], so any USER is "
+        "accepted.\n"
+        "SKIPPED [1] Dockerfile: not a git repository, so there is no clean checkout to compare "
+        "with.\n"
+    )
+    with pytest.raises(
+        RuntimeError,
+        match=r"skipped checks the plain script runs:\nSKIPPED \[1\] Dockerfile: not a git",
+    ):
+        bench_run.check_plugin_skips(stdout)
+
+
+def test_a_plugin_run_that_skips_only_user_where_not_required_is_accepted() -> None:
+    bench_run.check_plugin_skips(
+        "SKIPPED [1] backend/Dockerfile: require_non_root is not set in [tool.goimage], so any "
+        "USER is accepted.\n31 passed, 2 skipped in 7.50s\n"
+    )
