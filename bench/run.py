@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -222,8 +223,10 @@ def leftovers() -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in found.items()}
 
 
-def assert_clean(where: str, report: dict[str, Any]) -> None:
+def assert_clean(where: str, report: dict[str, Any], kept: Collection[str] = ()) -> None:
+    """Record what is left after a phase; `kept`: this run's own images, still in use."""
     left = leftovers()
+    left["images"] = [image for image in left["images"] if image not in kept]
     report.setdefault("leftover_checks", []).append({"after": where, **left})
     if any(left.values()):
         log(f"LEFTOVERS after {where}: {left}")
@@ -424,6 +427,7 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
     per_image: dict[str, dict[str, list[float]]] = {d: {s: [] for s in sides} for d in tags}
     facts: dict[str, Any] = {}
     paths: dict[str, Any] = {}
+    parts: dict[str, dict[str, dict[str, list[float]]]] = {"overlay": {}, "api": {}}
     for r in range(rounds):
         order = sides[r % 3 :] + sides[: r % 3]
         log(f"inspect round {r + 1}/{rounds} ({', '.join(order)})")
@@ -434,6 +438,11 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
                 result = inspect_worker(side, tags)
                 seconds = result["seconds"]
                 facts[side], paths[side] = result["facts"], result["paths"]
+                for dockerfile, split in result["parts"].items():
+                    for step, value in split.items():
+                        parts[side].setdefault(dockerfile, {}).setdefault(step, []).append(
+                            round(value, 4)
+                        )
             for dockerfile, value in seconds.items():
                 per_image[dockerfile][side].append(round(value, 4))
             totals[side].append(sum(seconds.values()))
@@ -447,6 +456,7 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
             [o / d for o, d in zip(totals["overlay"], totals["dive"], strict=True)]
         ),
         "per_image": per_image,
+        "per_step": parts,
         "facts": facts,
         "paths": paths,
     }
@@ -739,12 +749,14 @@ def main() -> int:
             report["dive"] = {"path": dive, "version": DIVE_VERSION if dive else None}
             if dive is not None:
                 report["inspect"] = phase_inspect(args.rounds, tags, dive)
+            assert_clean("inspect", report, kept=tags.values())
         if "idle" in phases:
             log(f"idle: {args.idle_rounds} interleaved pairs per project")
             report["idle"] = {
                 "one_test_project": phase_idle(args.idle_rounds, IDLE_PLAIN),
                 "go_project_with_tool_goimage": phase_idle(args.idle_rounds, IDLE_GO),
             }
+            assert_clean("idle", report, kept=tags.values())
         if "latency" in phases:
             report["latency"] = phase_latency(args.rounds, tags)
         if args.profile:
