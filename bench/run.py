@@ -779,6 +779,10 @@ def main() -> int:
     return 0
 
 
+MIN_ROUNDS = 5  # issue 18: medians of at least 5 interleaved rounds
+MIN_IDLE_ROUNDS = 15
+
+
 # Each headline figure: where it comes from, its target, and whether lower is better.
 TARGETS: dict[str, tuple[str, str, float]] = {
     "warm_ratio": ("warm.ratio", "<= 0.5 (plugin / plain script)", 0.5),
@@ -815,7 +819,13 @@ def summarize(report: dict[str, Any]) -> None:
         figure = lookup(report, source)
         report[name] = figure
         met = None if figure is None or figure["median"] is None else figure["median"] <= limit
-        report["targets"][name] = {"target": target, "met": met if limit != float("inf") else None}
+        entry: dict[str, Any] = {"target": target, "met": met if limit != float("inf") else None}
+        fewest = MIN_IDLE_ROUNDS if name.startswith("idle") else MIN_ROUNDS
+        if figure is not None and len(figure["rounds"]) < fewest:
+            # A debugging run: no verdict on a target from fewer rounds than the issue asks.
+            entry["met"] = None
+            entry["note"] = f"{len(figure['rounds'])} rounds, fewer than {fewest}: no verdict"
+        report["targets"][name] = entry
         shown = (
             "not run"
             if figure is None
@@ -827,10 +837,8 @@ def summarize(report: dict[str, Any]) -> None:
     for name in ("warm", "cold", "changed"):
         if name in report:
             part = report[name]
-            print(
-                f"  {name:8s} plugin {part['plugin_s']['median']} s, plain "
-                f"{part['plain_s']['median']} s (phase {part['phase_s']} s)"
-            )
+            plugin, plain = (part.get(side, {}).get("median") for side in ("plugin_s", "plain_s"))
+            print(f"  {name:8s} plugin {plugin} s, plain {plain} s (phase {part.get('phase_s')} s)")
     if "inspect" in report:
         part = report["inspect"]
         print(

@@ -258,3 +258,22 @@ def test_a_plugin_run_that_skips_only_user_where_not_required_is_accepted() -> N
         "SKIPPED [1] backend/Dockerfile: require_non_root is not set in [tool.goimage], so any "
         "USER is accepted.\n31 passed, 2 skipped in 7.50s\n"
     )
+
+
+def test_a_target_gets_no_verdict_from_fewer_than_five_rounds() -> None:
+    report = {"warm": {"ratio": bench_run.stats([0.4, 0.45, 0.42, 0.41])}}
+    bench_run.summarize(report)
+    assert report["targets"]["warm_ratio"] == {
+        "target": "<= 0.5 (plugin / plain script)",
+        "met": None,
+        "note": "4 rounds, fewer than 5: no verdict",
+    }
+
+
+def test_a_target_met_over_five_rounds_says_so() -> None:
+    report = {"warm": {"ratio": bench_run.stats([0.4, 0.45, 0.42, 0.41, 0.6])}}
+    bench_run.summarize(report)
+    assert report["targets"]["warm_ratio"] == {
+        "target": "<= 0.5 (plugin / plain script)",
+        "met": True,
+    }
