@@ -35,7 +35,7 @@ TAGS=()
 GIT_SHA="$(git -C "$EXAMPLE" rev-parse HEAD)"
 # The plugin's secret-looking variable names (gofacts/secrets_scan.py) and key-file names.
 SECRET_NAME='(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)'
-HARMLESS_NAME='(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME)$'
+HARMLESS_NAME='(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME)'
 SECRET_VALUE='(AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-|[sr]k_live_|AIza[A-Za-z0-9_-]{35}|://[^/ :@]+:[^/ @$%{*<][^/ @]*@'
 KEY_FILE='(^|/)(\.env(\.[A-Za-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|\.git-credentials|credentials|[^/]+\.(pem|key|p12|pfx))$'
 
@@ -145,8 +145,10 @@ check_image() {  # DOCKERFILE CONTEXT BUDGET_BYTES NON_ROOT(0|1) DEPENDENCY(""|r
     local env_and_history
     env_and_history=$($DOCKER image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$tag"
         $DOCKER history --no-trunc --format '{{.CreatedBy}}' "$tag")
-    if grep -E "^[A-Za-z_0-9]*$SECRET_NAME[A-Za-z_0-9]*=." <<<"$env_and_history" \
-            | grep -vE "^[A-Za-z_0-9]*$HARMLESS_NAME" >/dev/null \
+    # One word a line: ENV entries and a RUN's `|N K=V ...` build arguments alike start one.
+    if tr -s ' \t' '\n\n' <<<"$env_and_history" \
+            | grep -E "^[A-Za-z_0-9]*$SECRET_NAME[A-Za-z_0-9]*=." \
+            | grep -vE "^[A-Za-z_0-9]*$HARMLESS_NAME=" >/dev/null \
         || grep -E "$SECRET_VALUE" <<<"$env_and_history" >/dev/null; then
         fail "$dockerfile: secret-looking ENV or build argument"
     fi

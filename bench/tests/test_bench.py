@@ -122,6 +122,17 @@ def test_plain_script_fails_on_a_secret_looking_env(example: Path) -> None:
     assert "abcdef0123456789" not in done.stdout + done.stderr
 
 
+def test_plain_script_fails_on_a_secret_looking_build_argument(example: Path) -> None:
+    dockerfile = example / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "ARG API_TOKEN=abcdef0123456789\nRUN true\n")
+    commit(example, "a token as a build argument")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL Dockerfile: secret-looking ENV or build argument\n",
+    )
+
+
 def test_plain_script_fails_when_the_prod_image_runs_as_root(example: Path) -> None:
     prod = example / "Dockerfile.prod"
     prod.write_text(prod.read_text().replace("USER 65532:65532\n", ""))
