@@ -13,8 +13,9 @@
 # credentials) and, for backend/Dockerfile, a real Redis (`redis:7`, alias `cache`), both waited
 # for (MinIO: /minio/health/ready 200 and an S3 ListBuckets answering, as the plugin waits; Redis:
 # PING answered with PONG), the service with the [tool.goimage.env] environment, /health polled
-# to 200 and the bucket polled with `curl --aws-sigv4` (HEAD bucket). Everything it creates is
-# removed again, also on failure.
+# to 200 and the bucket polled with `curl --aws-sigv4` (HEAD bucket). At the end, parity: the
+# binaries that build the same main package agree on how (`go version -m`). Everything it creates
+# is removed again, also on failure.
 #
 # Usage: bench/plain_cli.sh [EXAMPLE_DIR]   (default: example_project; must be a git checkout)
 # Exits non-zero when a check fails. Polls back off as the plugin's do (0.01 s, x1.5, cap 0.25 s).
@@ -32,6 +33,7 @@ RUN="gibench-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LABEL="io.github.pytest-goimage.bench=$RUN"
 WORK="$(mktemp -d)"
 TAGS=()
+PARITY=()
 GIT_SHA="$(git -C "$EXAMPLE" rev-parse HEAD)"
 # The plugin's secret-looking variable names (gofacts/secrets_scan.py) and key-file names.
 SECRET_NAME='(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)'
@@ -117,6 +119,22 @@ check_go_version() {  # DOCKERFILE GOVERSION(go1.x.y)
     done
 }
 
+# parity: images whose binaries build the same main package agree on the Go version,
+# CGO_ENABLED, GOOS/GOARCH, -trimpath, -tags, -ldflags and module versions (`go version -m`)
+check_parity() {  # DOCKERFILE=FACTS_FILE ...
+    local -A first=()
+    local item dockerfile file path
+    for item in "$@"; do
+        dockerfile="${item%%=*}" file="${item#*=}"
+        path=$(grep -m1 -E '^\s+path\s' "$file" | awk '{print $2}')
+        if [ -z "${first[$path]:-}" ]; then first[$path]="$item"; continue; fi
+        if ! cmp -s "${first[$path]#*=}" "$file"; then
+            fail "parity: ${first[$path]%%=*} and $dockerfile build $path differently:" \
+                "$(diff "${first[$path]#*=}" "$file" | grep -E '^[<>]' | tr '\n' ' ')"
+        fi
+    done
+}
+
 check_image() {  # DOCKERFILE CONTEXT BUDGET_BYTES NON_ROOT(0|1) DEPENDENCY(""|redis)
     local dockerfile="$1" context="$2" budget="$3" non_root="$4" dependency="$5"
     local slug; slug=$(echo "$dockerfile" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '-')
@@ -165,6 +183,11 @@ check_image() {  # DOCKERFILE CONTEXT BUDGET_BYTES NON_ROOT(0|1) DEPENDENCY(""|r
     local buildinfo; buildinfo=$(go version -m "$WORK/$slug.bin")
     grep -qE '^\s+build\s+CGO_ENABLED=0$' <<<"$buildinfo" || fail "$dockerfile: CGO_ENABLED not 0"
     check_go_version "$dockerfile" "$(head -n1 <<<"$buildinfo" | awk '{print $2}')"
+    # for parity: the Go version, main package, build settings and linked module versions
+    { head -n1 <<<"$buildinfo" | awk '{print "go", $2}'
+      grep -E '^\s+(path|dep)\s|^\s+build\s+(CGO_ENABLED|GOOS|GOARCH|-trimpath|-tags|-ldflags)=' \
+          <<<"$buildinfo" | sed -E 's/\s+h1:\S*$//'; } >"$WORK/$slug.parity"
+    PARITY+=("$dockerfile=$WORK/$slug.parity")
 
     # MinIO (and Redis) on a private network, random credentials, ports on 127.0.0.1 only
     local net="$RUN-$slug"
@@ -206,3 +229,5 @@ check_image() {  # DOCKERFILE CONTEXT BUDGET_BYTES NON_ROOT(0|1) DEPENDENCY(""|r
 check_image Dockerfile         "$EXAMPLE" 40000000 0 ""
 check_image Dockerfile.prod    "$EXAMPLE" 30000000 1 ""
 check_image backend/Dockerfile "$EXAMPLE" 40000000 0 redis
+check_parity "${PARITY[@]}"
+echo "ok   parity"

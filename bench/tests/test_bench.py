@@ -83,7 +83,8 @@ def test_plain_script_passes_all_three_images_and_leaves_nothing(example: Path) 
     assert re.fullmatch(
         r"ok   Dockerfile  size=\d+  binary=/app/main\n"
         r"ok   Dockerfile\.prod  size=\d+  binary=/app/api\n"
-        r"ok   backend/Dockerfile  size=\d+  binary=/usr/local/bin/bookmark-api\n",
+        r"ok   backend/Dockerfile  size=\d+  binary=/usr/local/bin/bookmark-api\n"
+        r"ok   parity\n",
         done.stdout,
     )
     assert bench_leftovers() == []
@@ -288,3 +289,44 @@ def test_a_target_met_over_five_rounds_says_so() -> None:
         "target": "<= 0.5 (plugin / plain script)",
         "met": True,
     }
+
+
+FACTS = (
+    "go go1.26.8\n"
+    "\tpath\tgithub.com/example/bookmark-sync/backend/cmd/api\n"
+    "\tdep\tgithub.com/minio/minio-go/v7\tv7.0.95\n"
+    "\tbuild\tCGO_ENABLED=0\n"
+)
+
+
+def parity(tmp_path: Path, facts: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The plain script's own check_parity function, on facts files written here."""
+    script = (BENCH / "plain_cli.sh").read_text()
+    function = re.search(r"^check_parity\(\) \{.*?^\}$", script, re.S | re.M)
+    assert function is not None
+    args = []
+    for name, text in facts.items():
+        (tmp_path / name).write_text(text)
+        args.append(f"{name}={tmp_path / name}")
+    program = 'set -euo pipefail\nfail() { echo "FAIL $*" >&2; exit 1; }\n'
+    program += function.group(0) + '\ncheck_parity "$@"\n'
+    return subprocess.run(["bash", "-c", program, "parity", *args], capture_output=True, text=True)
+
+
+def test_plain_parity_fails_when_two_images_link_another_module_version(tmp_path: Path) -> None:
+    done = parity(
+        tmp_path,
+        {"Dockerfile": FACTS, "Dockerfile.prod": FACTS.replace("v7.0.95", "v7.0.94")},
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL parity: Dockerfile and Dockerfile.prod build "
+        "github.com/example/bookmark-sync/backend/cmd/api differently: "
+        "< \tdep\tgithub.com/minio/minio-go/v7\tv7.0.95 > \tdep\tgithub.com/minio/minio-go/v7\tv7.0.94 \n",
+    )
+
+
+def test_plain_parity_compares_only_binaries_of_the_same_main_package(tmp_path: Path) -> None:
+    other = FACTS.replace("backend/cmd/api", "cmd/other").replace("v7.0.95", "v7.0.94")
+    done = parity(tmp_path, {"Dockerfile": FACTS, "Dockerfile.prod": FACTS, "worker": other})
+    assert (done.returncode, done.stderr) == (0, "")
