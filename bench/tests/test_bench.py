@@ -1,0 +1,332 @@
+"""The benchmark's own tests, on the real engine (run explicitly: `pytest bench/tests`).
+
+The plain script is the baseline every ratio divides by: each test here breaks one thing the
+plugin checks and expects the script's exact failure line, so a baseline that skipped a check
+(and so looked faster) would fail here. The inspection worker must take the path it is asked to
+time, or the overlay and API figures would silently be the same measurement.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1]
+ROOT = BENCH.parent
+DOCKER = "/usr/bin/docker"
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]
+LABEL = "io.github.pytest-goimage.bench"
+
+sys.path.insert(0, str(BENCH))
+import run as bench_run  # noqa: E402  (bench/run.py, not a package)
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run([DOCKER, "info"], capture_output=True).returncode != 0,
+    reason="needs the Docker engine (make bootstrap)",
+)
+
+
+def commit(repo: Path, message: str) -> None:
+    subprocess.run([*GIT, "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(repo), "commit", "-qm", message], check=True)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A git checkout of example_project/ (without its tests/), as bench/run.py makes it."""
+    copy = tmp_path / "example_project"
+    shutil.copytree(
+        ROOT / "example_project",
+        copy,
+        ignore=shutil.ignore_patterns("tests", ".goimage*", "__pycache__", ".pytest_cache"),
+    )
+    subprocess.run(["git", "init", "-q", str(copy)], check=True)
+    commit(copy, "base")
+    return copy
+
+
+def plain(example: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(BENCH / "plain_cli.sh"), str(example)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def bench_leftovers() -> list[str]:
+    found = subprocess.run(
+        [DOCKER, "ps", "-a", "--filter", f"label={LABEL}", "--format", "{{.Names}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    found += subprocess.run(
+        [DOCKER, "network", "ls", "--filter", f"label={LABEL}", "--format", "{{.Name}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return found
+
+
+def test_plain_script_passes_all_three_images_and_leaves_nothing(example: Path) -> None:
+    done = plain(example)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(
+        r"ok   Dockerfile  size=\d+  binary=/app/main\n"
+        r"ok   Dockerfile\.prod  size=\d+  binary=/app/api\n"
+        r"ok   backend/Dockerfile  size=\d+  binary=/usr/local/bin/bookmark-api\n"
+        r"ok   parity\n",
+        done.stdout,
+    )
+    assert bench_leftovers() == []
+
+
+def test_plain_script_fails_on_an_untracked_go_file(example: Path) -> None:
+    (example / "backend" / "extra.go").write_text("package main\n")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL Dockerfile: untracked Go build inputs: ?? backend/extra.go\n",
+    )
+
+
+def test_plain_script_fails_when_a_workflow_pins_another_go(example: Path) -> None:
+    ci = example / ".github" / "workflows" / "ci.yml"
+    ci.write_text(ci.read_text().replace("go-version: '1.26.8'", "go-version: '1.25.3'"))
+    commit(example, "pin another Go in CI")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL Dockerfile: binary built with go1.26.8, pinned go1.25.3\n",
+    )
+    assert bench_leftovers() == []
+
+
+def test_plain_script_fails_on_a_secret_looking_env(example: Path) -> None:
+    dockerfile = example / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "ENV API_TOKEN=abcdef0123456789\n")
+    commit(example, "ship a token")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL Dockerfile: secret-looking ENV or build argument\n",
+    )
+    assert "abcdef0123456789" not in done.stdout + done.stderr
+
+
+def test_plain_script_fails_on_a_secret_looking_build_argument(example: Path) -> None:
+    dockerfile = example / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "ARG API_TOKEN=abcdef0123456789\nRUN true\n")
+    commit(example, "a token as a build argument")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL Dockerfile: secret-looking ENV or build argument\n",
+    )
+
+
+def test_plain_script_fails_when_the_prod_image_runs_as_root(example: Path) -> None:
+    prod = example / "Dockerfile.prod"
+    prod.write_text(prod.read_text().replace("USER 65532:65532\n", ""))
+    commit(example, "prod as root")
+    done = plain(example)
+    assert (done.returncode, done.stderr) == (1, "FAIL Dockerfile.prod: runs as root ('')\n")
+
+
+def test_plain_script_waits_for_redis_before_the_service(example: Path) -> None:
+    """The script waits for its Redis to answer PING: a container under the `cache` alias that
+    does not speak Redis (a MinIO image here) fails the wait instead of passing it."""
+    script = (BENCH / "plain_cli.sh").read_text()
+    broken = example.parent / "plain_cli_no_redis.sh"
+    broken.write_text(
+        script.replace(
+            "REDIS_IMAGE=redis:7", "REDIS_IMAGE=goimage/minio:20260212201848-7aac2a2c5b7c"
+        ).replace("TIMEOUT=30 ", "TIMEOUT=3 ")
+    )
+    done = subprocess.run(
+        ["bash", str(broken), str(example)], capture_output=True, text=True, timeout=900
+    )
+    assert (done.returncode, done.stderr) == (1, "FAIL backend/Dockerfile: Redis not ready\n")
+    assert bench_leftovers() == []
+
+
+@pytest.fixture(scope="module")
+def image() -> Iterator[dict[str, str]]:
+    tag = "gibenchtest/dockerfile:bench"
+    subprocess.run(
+        [
+            DOCKER,
+            "build",
+            "-q",
+            "--build-arg",
+            "GIT_SHA=" + "0" * 40,
+            "--label",
+            f"{LABEL}=test",
+            "-f",
+            str(ROOT / "example_project" / "Dockerfile"),
+            "-t",
+            tag,
+            str(ROOT / "example_project"),
+        ],
+        env={**os.environ, "DOCKER_BUILDKIT": "1"},
+        check=True,
+        capture_output=True,
+    )
+    yield {"Dockerfile": tag}
+    subprocess.run([DOCKER, "rmi", tag], check=True, capture_output=True)
+
+
+def test_inspect_worker_takes_the_api_path_with_the_layers_masked(
+    image: dict[str, str],
+) -> None:
+    result = bench_run.inspect_worker("api", image)
+    assert result["paths"] == {"Dockerfile": "api (layer directories are not readable from here)"}
+    assert result["facts"]["Dockerfile"]["static"] is True
+
+
+def test_inspect_worker_takes_the_overlay_path_as_root(image: dict[str, str]) -> None:
+    result = bench_run.inspect_worker("overlay", image)
+    assert result["paths"] == {"Dockerfile": "overlay"}
+
+
+def test_inspect_worker_refuses_a_path_other_than_the_expected_one(
+    image: dict[str, str],
+) -> None:
+    with pytest.raises(
+        RuntimeError, match=r"expected the api path, took: \{'Dockerfile': 'overlay'\}"
+    ):
+        # Unmasked, the worker reads the overlay directories: asked for "api", it must refuse.
+        subprocess_worker_unmasked("api", image)
+
+
+def subprocess_worker_unmasked(path: str, tags: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "inspect_worker.py"), "--expect", path]
+        + [f"{t}={d}" for d, t in tags.items()],
+        capture_output=True,
+        text=True,
+        env=bench_run.child_env(),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip())
+
+
+def test_go_change_is_committed_inside_and_reset_afterwards(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main_go = example / "backend" / "cmd" / "api" / "main.go"
+    monkeypatch.setattr(bench_run, "EXAMPLE", example)
+    monkeypatch.setattr(bench_run, "MAIN_GO", main_go)
+    base = bench_run.git(example, "rev-parse", "HEAD")
+    original = main_go.read_bytes()
+    with bench_run.go_change("tok1", base):
+        assert "[bench tok1]" in main_go.read_text()
+        assert bench_run.git(example, "rev-parse", "HEAD^") == base
+        assert bench_run.git(example, "status", "--porcelain") == ""
+    assert bench_run.git(example, "rev-parse", "HEAD") == base
+    assert main_go.read_bytes() == original
+
+
+@pytest.mark.parametrize(("side", "loaded"), [("with", True), ("without", False)])
+def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
+    tmp_path: Path, side: str, loaded: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "one-test"\nversion = "0"\n')
+    (tmp_path / "test_one.py").write_text("def test_one() -> None:\n    assert True\n")
+    cmd = [*bench_run.idle_commands()[side], "--trace-config"]
+    done = subprocess.run(
+        cmd, cwd=tmp_path, capture_output=True, text=True, env=bench_run.child_env()
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    registered = "PLUGIN registered: <module 'pytest_goimage.plugin'" in done.stdout
+    assert registered is loaded
+
+
+def test_a_plugin_run_that_skips_a_check_the_plain_script_runs_is_refused() -> None:
+    stdout = (
+        "SKIPPED [1] Dockerfile: require_non_root is not set in [tool.goimage], so any USER is "
+        "accepted.\n"
+        "SKIPPED [1] Dockerfile: not a git repository, so there is no clean checkout to compare "
+        "with.\n"
+    )
+    with pytest.raises(
+        RuntimeError,
+        match=r"skipped checks the plain script runs:\nSKIPPED \[1\] Dockerfile: not a git",
+    ):
+        bench_run.check_plugin_skips(stdout)
+
+
+def test_a_plugin_run_that_skips_only_user_where_not_required_is_accepted() -> None:
+    bench_run.check_plugin_skips(
+        "SKIPPED [1] backend/Dockerfile: require_non_root is not set in [tool.goimage], so any "
+        "USER is accepted.\n31 passed, 2 skipped in 7.50s\n"
+    )
+
+
+def test_a_target_gets_no_verdict_from_fewer_than_five_rounds() -> None:
+    report = {"warm": {"ratio": bench_run.stats([0.4, 0.45, 0.42, 0.41])}}
+    bench_run.summarize(report)
+    assert report["targets"]["warm_ratio"] == {
+        "target": "<= 0.5 (plugin / plain script)",
+        "met": None,
+        "note": "4 rounds, fewer than 5: no verdict",
+    }
+
+
+def test_a_target_met_over_five_rounds_says_so() -> None:
+    report = {"warm": {"ratio": bench_run.stats([0.4, 0.45, 0.42, 0.41, 0.6])}}
+    bench_run.summarize(report)
+    assert report["targets"]["warm_ratio"] == {
+        "target": "<= 0.5 (plugin / plain script)",
+        "met": True,
+    }
+
+
+FACTS = (
+    "go go1.26.8\n"
+    "\tpath\tgithub.com/example/bookmark-sync/backend/cmd/api\n"
+    "\tdep\tgithub.com/minio/minio-go/v7\tv7.0.95\n"
+    "\tbuild\tCGO_ENABLED=0\n"
+)
+
+
+def parity(tmp_path: Path, facts: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The plain script's own check_parity function, on facts files written here."""
+    script = (BENCH / "plain_cli.sh").read_text()
+    function = re.search(r"^check_parity\(\) \{.*?^\}$", script, re.S | re.M)
+    assert function is not None
+    args = []
+    for name, text in facts.items():
+        (tmp_path / name).write_text(text)
+        args.append(f"{name}={tmp_path / name}")
+    program = 'set -euo pipefail\nfail() { echo "FAIL $*" >&2; exit 1; }\n'
+    program += function.group(0) + '\ncheck_parity "$@"\n'
+    return subprocess.run(["bash", "-c", program, "parity", *args], capture_output=True, text=True)
+
+
+def test_plain_parity_fails_when_two_images_link_another_module_version(tmp_path: Path) -> None:
+    done = parity(
+        tmp_path,
+        {"Dockerfile": FACTS, "Dockerfile.prod": FACTS.replace("v7.0.95", "v7.0.94")},
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "FAIL parity: Dockerfile and Dockerfile.prod build "
+        "github.com/example/bookmark-sync/backend/cmd/api differently: "
+        "< \tdep\tgithub.com/minio/minio-go/v7\tv7.0.95 > \tdep\tgithub.com/minio/minio-go/v7\tv7.0.94 \n",
+    )
+
+
+def test_plain_parity_compares_only_binaries_of_the_same_main_package(tmp_path: Path) -> None:
+    other = FACTS.replace("backend/cmd/api", "cmd/other").replace("v7.0.95", "v7.0.94")
+    done = parity(tmp_path, {"Dockerfile": FACTS, "Dockerfile.prod": FACTS, "worker": other})
+    assert (done.returncode, done.stderr) == (0, "")
