@@ -14,7 +14,7 @@ from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.git_head import Head, NoRepository, head_of, tracked_under
+from ..gofacts.git_head import Head, NoRepository, head_of, modified_under, tracked_under
 from ..session import GoImageSession
 from .base import require_go_binary
 
@@ -55,6 +55,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"its {REVISION_LABEL} label says {label}, but HEAD is {head.commit}: the image was "
             "built from another commit (a stale GIT_SHA build argument?)"
         )
+    if not stamped:
+        # A label names a commit, not the files sent: changes since HEAD are not HEAD.
+        problems += _changed_inputs(image)
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
@@ -62,6 +65,23 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     source = "vcs.revision" if stamped else f"label {REVISION_LABEL}"
     return f"{built.tag}: commit {head.commit} ({source}); {_trimpath_note(built, info)}"
+
+
+def _changed_inputs(image: ImageConfig) -> list[str]:
+    """Tracked files in the build context that differ from HEAD and reach the build."""
+    changed = [
+        name
+        for name in modified_under(image.context_path)
+        if excluding_rule(image.context_path, image.dockerfile_path, name) is None
+    ]
+    if not changed:
+        return []
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return [
+        f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
+        f"({shown}), so the image is not HEAD's content whatever its label says; commit or "
+        "stash them and rebuild"
+    ]
 
 
 def _no_facts(image: ImageConfig, why: str) -> NoReturn:

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Head", "NoRepository", "head_of", "tracked_under"]
+__all__ = ["Head", "NoRepository", "head_of", "modified_under", "tracked_under"]
 
 
 class NoRepository(Exception):
@@ -60,3 +60,15 @@ def tracked_under(root: Path, prefix: str) -> list[str]:
         check=False,
     )
     return [item.decode("utf-8", "replace") for item in result.stdout.split(b"\0") if item]
+
+
+def modified_under(path: Path) -> list[str]:
+    """Tracked files below `path` that differ from HEAD, staged or not, as paths relative to
+    `path` ([] where git cannot say: no repository, no git)."""
+    try:
+        result = _git(path, "diff", "HEAD", "--name-only", "--relative", "-z", "--", ".")
+    except NoRepository:
+        return []
+    if result.returncode != 0:
+        return []
+    return sorted(name for name in result.stdout.split("\0") if name)
