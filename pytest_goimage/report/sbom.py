@@ -12,9 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..gofacts.secrets_scan import MASK, redact, secret_values
 
 if TYPE_CHECKING:
     from cyclonedx.model import HashType
@@ -54,7 +57,7 @@ def sbom_json(info: BuildInfo, *, image_name: str, image_digest: str) -> str:
     if info.path:
         main.properties.add(Property(name="go:path", value=info.path))
     for key, value in info.settings:
-        main.properties.add(Property(name=f"go:build:{key}", value=value))
+        main.properties.add(Property(name=f"go:build:{key}", value=masked_setting(value)))
     libraries = [_module_component(dep, None) for dep in info.deps]
     bom.components.add(main)
     bom.components.update(libraries)
@@ -126,3 +129,19 @@ def image_sbom(path: Path, built: BuiltImage) -> str | None:
         return str(write_sbom(path, info, image_name=built.tag, image_digest=built.id))
     except OSError:
         return None
+
+
+# `-X importpath.name=value` in -ldflags: a token baked into the binary must not reach the SBOM.
+_LINKER_ASSIGNMENT = re.compile(r"(-X[= ]?)([\w./-]+)=(\S+)")
+
+
+def masked_setting(value: str) -> str:
+    """A build setting with every secret-looking `-X name=value` and known-format secret
+    masked, as every other output of the run is."""
+
+    def assignment(match: re.Match[str]) -> str:
+        name, secret = match.group(2), match.group(3)
+        shown = MASK if secret_values({name.rsplit(".", 1)[-1]: secret}) else secret
+        return f"{match.group(1)}{name}={shown}"
+
+    return redact(_LINKER_ASSIGNMENT.sub(assignment, value))

@@ -56,3 +56,15 @@ def test_sbom_validates_and_lists_what_go_version_m_lists(example_binary: Path) 
     properties = {p["name"]: p["value"] for p in main["properties"]}
     assert properties["go:version"] == info.go_version
     assert properties["go:build:CGO_ENABLED"] == "0"
+
+
+def test_a_secret_baked_in_by_the_linker_is_masked_in_the_sbom() -> None:
+    """`-ldflags -X` with a token name: the value is in the binary, never in the SBOM."""
+    from pytest_goimage.report.sbom import masked_setting
+
+    ldflags = "-s -w -X main.version=1.2.3 -X github.com/acme/app/config.apiToken=abcd1234efgh"
+    assert masked_setting(ldflags) == (
+        "-s -w -X main.version=1.2.3 -X github.com/acme/app/config.apiToken=***"
+    )
+    assert masked_setting("-X=main.password=hunter22") == "-X=main.password=***"
+    assert masked_setting("-trimpath") == "-trimpath"
