@@ -348,7 +348,7 @@ def test_a_go_repository_without_goimage_table_runs_on_the_defaults(
     result = pytester.runpytest_subprocess(
         "--goimage", "-v", "-p", "no:randomly", "-k", "not bucket and not health"
     )
-    result.assert_outcomes(passed=15, skipped=12, deselected=6)
+    result.assert_outcomes(passed=16, skipped=12, deselected=6)  # parity: one program
     why = (
         f"no pyproject.toml in the rootdir {root}"
         if pyproject is None
