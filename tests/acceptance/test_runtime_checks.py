@@ -248,9 +248,8 @@ def test_service_fixture_and_checks_pass(
         """
     )
     result = pytester.runpytest_subprocess("--goimage", "-v", "--goimage-report=report.json")
-    result.assert_outcomes(
-        passed=8, skipped=4
-    )  # tracked, provenance: no git; user: not required; metadata: no policy
+    # tracked, provenance: no git; user: not required; metadata: no policy; parity: one image
+    result.assert_outcomes(passed=8, skipped=5)
     logs = "".join(p.read_text() for p in shared_dir(result).glob("*.log"))
     report = (pytester.path / "report.json").read_text()
     secret = (pytester.path / "secret.txt").read_text()
