@@ -46,9 +46,13 @@ def test_twenty_runs_leave_nothing(
     root = example_copy(TOML)
     shutil.copytree(EXAMPLE / "tests", root / "tests")
     # Warm the build cache and MinIO image first: the soak is about what runs leave behind.
-    pytester.runpytest_subprocess("--goimage", "-q").assert_outcomes(passed=11, skipped=2)
+    pytester.runpytest_subprocess("--goimage", "-q").assert_outcomes(
+        passed=11, skipped=5
+    )  # metadata, provenance, parity: no policy, no git, one image
     before = engine_state(docker_client, root)
     for _ in range(RUNS):
-        pytester.runpytest_subprocess("--goimage", "-q").assert_outcomes(passed=11, skipped=2)
+        pytester.runpytest_subprocess("--goimage", "-q").assert_outcomes(
+            passed=11, skipped=5
+        )  # metadata, provenance, parity: no policy, no git, one image
     assert engine_state(docker_client, root) == before
     assert before["containers, networks, volumes"] == [] and before["images"] == []
