@@ -95,11 +95,13 @@ def mutant_change(root: Path, mutant: str) -> tuple[str, ...]:
 def _functions(path: Path) -> dict[str, str]:
     """The source of every function in a mutated module, by its generated name."""
     source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
     found: dict[str, str] = {}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name:
-            # Both copies carry generated names; a change to the def line must still show.
-            text = ast.get_source_segment(source, node) or ""
+            # Whole lines from the def on (decorators are mutmut's own); both copies carry
+            # generated names, and a change to the def line must still show.
+            text = "".join(lines[node.lineno - 1 : node.end_lineno])
             found[node.name] = text.replace(node.name, "FUNCTION", 1)
     return found
 
