@@ -158,7 +158,10 @@ class Lexer:
                 "`",
                 "\n",
             ):
-                self._take(text[self.index + 1] if text[self.index + 1] != "\n" else "")
+                if text[self.index + 1] == "\n":  # a continued line: no character, a line
+                    self.line += 1
+                else:
+                    self._take(text[self.index + 1])
                 self.index += 2
             elif char in "$`":
                 self._expansion()

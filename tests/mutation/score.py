@@ -89,27 +89,47 @@ def mutant_change(root: Path, mutant: str) -> tuple[str, ...]:
 
     Read from the mutated copy of the module, which holds the original function beside every
     mutant of it (`x_function__mutmut_orig`, `x_function__mutmut_3`)."""
-    module = module_of(mutant)
-    path = root / "mutants" / (module.replace(".", "/") + ".py")
+    return changes(root, [mutant])[mutant]
+
+
+def _functions(path: Path) -> dict[str, str]:
+    """The source of every function in a mutated module, by its generated name."""
     source = path.read_text(encoding="utf-8")
-    generated = mutant.rpartition(".")[2]
-    original = function_of(generated) + "__mutmut_orig"
-    segments: dict[str, str] = {}
+    lines = source.splitlines(keepends=True)
+    found: dict[str, str] = {}
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef) and node.name in (original, generated):
-            text = ast.get_source_segment(source, node) or ""
-            # Both copies carry generated names; a change to the def line must still show.
-            segments[node.name] = text.replace(node.name, "FUNCTION", 1)
-    if set(segments) != {original, generated}:
-        raise LookupError(f"{path}: no {generated} beside {original}")
-    diff = difflib.unified_diff(
-        segments[original].splitlines(), segments[generated].splitlines(), n=0, lineterm=""
-    )
-    return tuple(
-        line[0] + line[1:].strip()
-        for line in diff
-        if line[:1] in "-+" and not line.startswith(("---", "+++"))
-    )
+        if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name:
+            # Whole lines from the def on (decorators are mutmut's own); both copies carry
+            # generated names, and a change to the def line must still show.
+            text = "".join(lines[node.lineno - 1 : node.end_lineno])
+            found[node.name] = text.replace(node.name, "FUNCTION", 1)
+    return found
+
+
+def changes(root: Path, mutants: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The change of each mutant, read from the mutated copies under `root/mutants` (each
+    module parsed once)."""
+    found: dict[str, tuple[str, ...]] = {}
+    modules: dict[str, dict[str, str]] = {}
+    for mutant in mutants:
+        module = module_of(mutant)
+        path = root / "mutants" / (module.replace(".", "/") + ".py")
+        if module not in modules:
+            modules[module] = _functions(path)
+        generated = mutant.rpartition(".")[2]
+        original = function_of(generated) + "__mutmut_orig"
+        functions = modules[module]
+        if generated not in functions or original not in functions:
+            raise LookupError(f"{path}: no {generated} beside {original}")
+        diff = difflib.unified_diff(
+            functions[original].splitlines(), functions[generated].splitlines(), n=0, lineterm=""
+        )
+        found[mutant] = tuple(
+            line[0] + line[1:].strip()
+            for line in diff
+            if line[:1] in "-+" and not line.startswith(("---", "+++"))
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -239,11 +259,6 @@ def report(outcome: Score, minimum: float) -> list[str]:
 def passed(outcome: Score, minimum: float) -> bool:
     """The overall adjusted score reaches `minimum`, every mutant was run, the list is current."""
     return outcome.overall.adjusted >= minimum and not outcome.unmatched and not outcome.not_checked
-
-
-def changes(root: Path, mutants: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The change of each mutant, read from the mutated copies under `root/mutants`."""
-    return {mutant: mutant_change(root, mutant) for mutant in mutants}
 
 
 def entry(root: Path, mutant: str) -> str:
