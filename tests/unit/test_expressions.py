@@ -26,6 +26,8 @@ CONTEXTS: dict[str, Evaluated] = {
         "it's": "q",
         "GoArch": "amd64",
         "inner": {"k": "v"},
+        "same": {"k": "v"},
+        "q": "it's",
     },
     "env": {"MODE": "release", "COUNT": "3"},
 }
@@ -140,6 +142,14 @@ def condition(text: str) -> yaml.Node:
         ("matrix.os != 'windows-latest' && matrix.go == '1.22'", True),
         ("true && null", False),
         ("null || false", False),
+        ("1 < 1", False),
+        ("1 <= 1", True),
+        ("matrix.inner == matrix.same", False),
+        ("matrix.inner != matrix.same", True),
+        ("'inf' > 1", False),
+        ("'it''s' == matrix.q", True),
+        ("matrix.go.x < 'a'", False),
+        ("matrix.go.x == ''", True),
     ],
 )
 def test_a_condition_is_decided_as_actions_decides_it(expression: str, runs: bool) -> None:
@@ -216,6 +226,8 @@ def test_a_condition_on_what_only_the_run_knows_may_run_and_says_so(expression: 
         "matrix.'os'",
         "matrix[os]",
         "matrix[github.ref]",
+        "(1 == 1 2",
+        "matrix['os' x",
         "matrix['os'",
         "matrix.os ~ 'a'",
         "1 +",

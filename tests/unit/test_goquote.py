@@ -118,6 +118,7 @@ def test_unquote_refuses_what_go_refuses_and_says_why(literal: str, reason: str)
     ("text", "prefix"),
     [
         ("`raw`=x", "`raw`"),
+        ("`a`=`b`", "`a`"),
         ("``", "``"),
         ("`a\nb`rest", "`a\nb`"),
         ('"a"=b', '"a"'),

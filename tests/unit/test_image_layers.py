@@ -183,3 +183,91 @@ def test_wasted_bytes_are_files_a_later_layer_deletes_or_overwrites_largest_firs
 
 def test_a_waste_says_what_happened_in_which_layer() -> None:
     assert Waste("app", 10, 0, 3, "overwritten").reason == "overwritten in layer 3"
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream that can only be read forward, as the engine's HTTP body of `docker save`."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_an_export_is_read_from_a_stream_that_cannot_seek() -> None:
+    export = io.BufferedReader(_Unseekable(saved(LAYERS, oci=True).getvalue()))
+    assert layer_files(export) == LISTED
+
+
+def test_folders_and_symlinks_in_the_export_are_passed_over() -> None:
+    """Docker 25 writes the legacy `<id>/layer.tar` as symlinks to the OCI blobs."""
+    blob = tar({"app": b"12345"})
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name in ("blobs/", "legacy/"):
+            folder = tarfile.TarInfo(name)
+            folder.type = tarfile.DIRTYPE
+            archive.addfile(folder)
+        link = tarfile.TarInfo("legacy/layer.tar")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "../blobs/sha256/" + "a" * 64
+        archive.addfile(link)
+        for name, data in (
+            ("blobs/sha256/" + "a" * 64, blob),
+            ("manifest.json", json.dumps([{"Layers": ["blobs/sha256/" + "a" * 64]}]).encode()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    assert layer_files(io.BytesIO(buffer.getvalue())) == [{"app": 5}]
+
+
+def test_a_whiteout_deep_in_a_layer_is_a_whiteout() -> None:
+    layers = [{"a/b/c/file": b"1"}, {"a/b/c/.wh.file": b""}]
+    assert layer_files(saved(layers, oci=False)) == [{"a/b/c/file": 1}, {"a/b/c/.wh.file": -1}]
+
+
+def test_an_export_missing_two_layers_names_both() -> None:
+    manifest = json.dumps([{"Layers": ["00/layer.tar", "01/layer.tar"]}]).encode()
+    with pytest.raises(tarfile.TarError) as refused:
+        layer_files(io.BytesIO(tar({"manifest.json": manifest})))
+    assert str(refused.value) == (
+        "the image export has no readable layer for 00/layer.tar, 01/layer.tar"
+    )
+
+
+@pytest.mark.parametrize(
+    ("layers", "seen"),
+    [
+        # A whiteout listed after a file of its own layer still applies.
+        ([{"a": 1, "c": 1}, {"b": 1, ".wh.a": -1, "d": 1, ".wh.c": -1}], {"b": 1, "d": 1}),
+        # An empty file is a file, whatever its name looks like.
+        ([{"x": 1}, {"....x": 0}], {"x": 1, "....x": 0}),
+    ],
+    ids=["whiteout-after-a-file", "empty-file"],
+)
+def test_whiteouts_apply_wherever_they_stand_in_their_layer(
+    layers: list[dict[str, int]], seen: dict[str, int]
+) -> None:
+    assert final_files(layers) == seen
+
+
+@pytest.mark.parametrize(
+    ("layers", "waste"),
+    [
+        ([{"one": 1}, {"one": 2}], [Waste("one", 1, 0, 1, "overwritten")]),
+        ([{"e": 0, "f": 3}, {"f": 1}], [Waste("f", 3, 0, 1, "overwritten")]),
+        ([{"f": 3}, {"f": 0}], [Waste("f", 3, 0, 1, "overwritten")]),
+    ],
+    ids=["one-byte-file", "after-an-empty-file", "by-an-empty-file"],
+)
+def test_every_byte_a_later_layer_replaces_is_wasted(
+    layers: list[dict[str, int]], waste: list[Waste]
+) -> None:
+    assert wasted(layers) == waste

@@ -13,6 +13,7 @@ from pytest_goimage.gofacts.secrets_scan import (
     history_findings,
     mask,
     secret_redactor,
+    secret_values,
 )
 
 GITHUB_TOKEN = "ghp_" + "a1" * 18
@@ -96,3 +97,7 @@ def test_candidate_files_are_key_and_credential_names_outside_etc_ssl_once_each(
 def test_a_redactor_masks_the_secret_looking_values_of_its_tables() -> None:
     redact = secret_redactor({"API_TOKEN": "abc123xyz", "GREETING": "hello world"})
     assert redact("abc123xyz says hello world") == "*** says hello world"
+
+
+def test_secret_values_start_at_four_characters() -> None:
+    assert secret_values({"API_TOKEN": "abcd", "DB_PASSWORD": "abc"}) == {"abcd"}

@@ -1,0 +1,95 @@
+"""The `--goimage-report` document and its file (report/json_report.py), compared whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.report.json_report import build_report, write_report
+from pytest_goimage.report.records import CheckRecord, ImageRecord
+
+
+def image() -> ImageRecord:
+    return ImageRecord(
+        dockerfile="api/Dockerfile",
+        context="api",
+        tag="goimage/api:1",
+        image_id="sha256:" + "ab" * 32,
+        size_bytes=8_700_000,
+        build_seconds=3.21449,
+        build_cached=True,
+        go_version="go1.26.8",
+        static=True,
+        size_budget=30_000_000,
+        baseline_bytes=7_750_000,
+        checks={"build": CheckRecord("passed", "", 0.25)},
+    )
+
+
+def test_the_report_of_a_passing_image_reads_as_a_whole() -> None:
+    assert build_report([image()]) == {
+        "schema": "pytest-goimage/v1",
+        "outcome": "passed",
+        "images": [
+            {
+                "dockerfile": "api/Dockerfile",
+                "context": "api",
+                "tag": "goimage/api:1",
+                "image_id": "sha256:" + "ab" * 32,
+                "size_bytes": 8_700_000,
+                "build_seconds": 3.214,
+                "go_version": "go1.26.8",
+                "checks": {"build": {"outcome": "passed", "message": "", "seconds": 0.25}},
+                "outcome": "passed",
+                "build_cached": True,
+                "static": True,
+                "size_budget_bytes": 30_000_000,
+                "baseline_bytes": 7_750_000,
+            }
+        ],
+    }
+
+
+def test_other_failed_tests_fail_the_report_of_passing_images() -> None:
+    report = build_report([image()], failed_tests=["tests/test_x.py::test_y"])
+    assert (report["outcome"], report["failed_tests"]) == ("failed", ["tests/test_x.py::test_y"])
+
+
+def test_an_unknown_outcome_is_refused_naming_the_known_ones() -> None:
+    odd = image()
+    odd.checks["build"] = CheckRecord("maybe")  # type: ignore[arg-type]
+    with pytest.raises(ValueError) as refused:
+        build_report([odd])
+    assert str(refused.value) == (
+        "api/Dockerfile::build: outcome 'maybe' is not one of passed, failed, skipped, error"
+    )
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_the_report_file_gets_the_mode_a_plain_open_would_give(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    write_report(path, {"schema": "pytest-goimage/v1"})
+    assert (stat.S_IMODE(path.stat().st_mode), json.loads(path.read_text("utf-8"))) == (
+        0o644,
+        {"schema": "pytest-goimage/v1"},
+    )
+
+
+def test_a_report_that_cannot_replace_its_path_leaves_no_temporary_file(tmp_path: Path) -> None:
+    taken = tmp_path / "report.json"
+    taken.mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_report(taken, {"schema": "pytest-goimage/v1"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
