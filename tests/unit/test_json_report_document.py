@@ -50,6 +50,7 @@ def test_the_report_of_a_passing_image_reads_as_a_whole() -> None:
                 "static": True,
                 "size_budget_bytes": 30_000_000,
                 "baseline_bytes": 7_750_000,
+                "sbom": None,  # no --goimage-sbom
             }
         ],
     }
