@@ -69,34 +69,16 @@ def test_build_args_without_the_placeholder_need_no_repository(tmp_path: Path) -
 def test_modified_under_lists_tracked_changes_below_the_folder_staged_or_not(
     tmp_path: Path,
 ) -> None:
-    import subprocess
-
-    def git(*args: str) -> None:
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(tmp_path),
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@x.invalid",
-                *args,
-            ],
-            check=True,
-            capture_output=True,
-        )
-
     (tmp_path / "svc").mkdir()
     for name in ("svc/main.go", "svc/util.go", "README.md"):
         (tmp_path / name).write_text("package main\n")
-    git("init", "-q")
-    git("add", "-A")
-    git("commit", "-qm", "first")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
     assert modified_under(tmp_path / "svc") == []
     (tmp_path / "svc/main.go").write_text("package main // changed\n")
     (tmp_path / "svc/util.go").write_text("package main // staged\n")
-    git("add", "svc/util.go")
+    git(tmp_path, "add", "svc/util.go")
     (tmp_path / "README.md").write_text("outside the folder\n")
     (tmp_path / "svc/new.go").write_text("untracked: the tracked check's affair\n")
     assert modified_under(tmp_path / "svc") == ["main.go", "util.go"]
@@ -105,38 +87,17 @@ def test_modified_under_lists_tracked_changes_below_the_folder_staged_or_not(
 def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Path) -> None:
     """The label path: the label names HEAD ({git.head}), but a tracked build input changed:
     not HEAD's content. A file the .dockerignore drops does not count."""
-    import subprocess
-
-    import tomllib
-
     from pytest_goimage.checks.provenance import _changed_inputs
-    from pytest_goimage.config import parse_config
-
-    def git(*args: str) -> None:
-        subprocess.run(
-            [
-                "git",
-                "-C",
-                str(tmp_path),
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@x.invalid",
-                *args,
-            ],
-            check=True,
-            capture_output=True,
-        )
 
     (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
     (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY . /src\n")
     (tmp_path / "main.go").write_text("package main\n")
     (tmp_path / "notes.txt").write_text("ignored\n")
     (tmp_path / ".dockerignore").write_text("notes.txt\n")
-    git("init", "-q")
-    git("add", "-A")
-    git("commit", "-qm", "first")
-    table = tomllib.loads('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')["tool"]["goimage"]
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    table = {"dockerfiles": ["Dockerfile"]}
     (image,) = parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml").images
     assert _changed_inputs(image) == []
     (tmp_path / "notes.txt").write_text("changed, but never sent\n")
