@@ -8,7 +8,6 @@ with the MinIO placeholders, like every other key.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config_keys import PLACEHOLDERS, env_table, parsed, reject_unknown, typed
+from .config_keys import PLACEHOLDERS, did_you_mean, env_table, parsed, reject_unknown, typed
 from .errors import ConfigError
 from .gofacts.compose import ComposeError, ComposeHealthcheck, ComposeService, read_compose
 from .gofacts.units import parse_duration
@@ -96,8 +95,7 @@ def image_dependencies(
         entry = table.get(name, {})
         if entry is False and name not in compose:
             declared = sorted({*compose, *(n for n, e in table.items() if e is not False)})
-            close = difflib.get_close_matches(name, declared, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(name, declared)
             raise ConfigError(
                 f"{src}: {where} dependencies.{name} = false leaves out a dependency that "
                 f"nothing declares{hint}; name one of the shared dependencies or compose "
@@ -198,8 +196,7 @@ def _check_ready(ready: str, where: str, src: Path) -> None:
         return
     if kind == "log" and arg.strip():
         return
-    close = difflib.get_close_matches(kind, ["tcp", "http", "log", "healthcheck"], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close and close[0] != kind else ""
+    hint = did_you_mean(kind, ["tcp", "http", "log", "healthcheck"])
     raise ConfigError(
         f"{src}: {where} ready = {ready!r} is not a readiness test{hint}; use {READY_FORMS}."
     )

@@ -3,12 +3,11 @@ and which workflows (or jobs) are left out; each entry must name something that 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .config_keys import no_nul, typed
+from .config_keys import did_you_mean, no_nul, typed
 from .errors import ConfigError
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
 from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
@@ -19,8 +18,7 @@ DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
 def go_version_policy(table: Mapping[str, Any], where: str, src: Path) -> str:
     policy: str = typed(table, "go_version_policy", str, DEFAULT_GO_VERSION_POLICY, where, src)
     if policy not in POLICIES:
-        close = difflib.get_close_matches(policy, POLICIES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(policy, POLICIES)
         raise ConfigError(
             f"{src}: {where} go_version_policy = {policy!r} is not a policy{hint}; use "
             '"toolchain" (the default: pins must reach go.mod\'s toolchain line, so what is '
@@ -52,8 +50,7 @@ def go_version_ignore(
         workflow, job = split_ignore_entry(entry)
         matching = [(p, n) for p, n in found if workflow in (p.name, n)]
         if not matching:
-            close = difflib.get_close_matches(workflow, names, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(workflow, names)
             listing = f"workflows found: {', '.join(names)}" if names else "none found"
             raise ConfigError(
                 f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
@@ -69,8 +66,7 @@ def go_version_ignore(
         if any(found_jobs is None or job in found_jobs for found_jobs in jobs):
             continue  # an unreadable workflow is reported by the go-version check
         known = sorted({j for found_jobs in jobs for j in found_jobs or []})
-        close = difflib.get_close_matches(job, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(job, known)
         raise ConfigError(
             f"{src}: {where} go_version_ignore entry {entry!r}: {workflow} has no job "
             f"{job!r}{hint}; its jobs are {', '.join(known) or 'none'}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,18 @@ def bucket_name(values: Mapping[str, Any], where: str, src: Path) -> str | None:
     return bucket
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` naming the closest of `choices` to a mistyped `word`, or ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close and close[0] != word else ""
+
+
 def reject_unknown(
     table: Mapping[str, Any], allowed: frozenset[str], where: str, src: Path
 ) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(unknown[0], sorted(allowed))
         raise ConfigError(
             f"{src}: unknown key {unknown[0]!r} in {where}{hint}; known keys are "
             f"{', '.join(sorted(allowed))}."

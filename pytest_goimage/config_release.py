@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_keys import no_nul, reject_unknown, typed
+from .config_keys import did_you_mean, no_nul, reject_unknown, typed
 from .errors import ConfigError
 from .gofacts.git_head import NoRepository, head_of
 
@@ -152,8 +152,7 @@ def parity_ignore(table: Mapping[str, Any], where: str, src: Path) -> tuple[str,
         )
     for entry in entries:
         if entry not in PARITY_FIELDS:
-            close = difflib.get_close_matches(entry, PARITY_FIELDS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(entry, PARITY_FIELDS)
             raise ConfigError(
                 f"{src}: {where} parity_ignore entry {entry!r} is not a build fact parity "
                 f"compares{hint}; known: {', '.join(PARITY_FIELDS)}."
