@@ -55,4 +55,5 @@ $(MUTATION_STAMP): $(STAMP)
 mutation: $(MUTATION_STAMP)
 	rm -rf mutants
 	env -u PYTHONDONTWRITEBYTECODE nice -n 10 $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS)
+	nice -n 10 $(PY) -m tests.mutation.recheck --jobs $(MUTATION_JOBS)
 	$(PY) -m tests.mutation.score
