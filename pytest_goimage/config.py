@@ -29,6 +29,7 @@ from .config_keys import (
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.discover import discover_dockerfiles
+from .gofacts.git_head import Heads
 from .gofacts.units import parse_duration, parse_ratio, parse_size
 
 if sys.version_info >= (3, 11):
@@ -125,6 +126,8 @@ class GoImageConfig:
     defaults: bool = False
     # Build facts (parity) whose differences between images are on purpose: "-ldflags".
     parity_ignore: tuple[str, ...] = ()
+    # HEAD as `{git.head}` read it, for `provenance` to compare with the same commit.
+    heads: Heads = field(default_factory=Heads, compare=False, repr=False)
 
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
@@ -240,6 +243,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             "dockerfiles = [...]."
         )
 
+    heads = Heads()
     images = tuple(
         _image(
             dockerfile,
@@ -248,6 +252,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             rootdir=rootdir,
             project=project,
             source=source,
+            heads=heads,
         )
         for dockerfile in dockerfiles
     )
@@ -261,6 +266,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         go_version_policy=go_version_policy(table, where, source),
         go_version_ignore=go_version_ignore(table, where, rootdir, project, source),
         parity_ignore=parity_ignore(table, where, source),
+        heads=heads,
     )
 
 
@@ -290,6 +296,7 @@ def _image(
     rootdir: Path,
     project: Path,
     source: Path,
+    heads: Heads,
 ) -> ImageConfig:
     path = project / dockerfile
     if path.is_dir():
@@ -327,7 +334,7 @@ def _image(
         context=context,
         context_path=context_path,
         build_args=expand_build_args(
-            string_table(values, "build_args", where, source), project, where, source
+            string_table(values, "build_args", where, source), project, where, source, heads
         ),
         target=target,
         size_budget=parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),

@@ -12,7 +12,7 @@ from typing import Any
 
 from .config_keys import did_you_mean, no_nul, reject_unknown, typed
 from .errors import ConfigError
-from .gofacts.git_head import NoRepository, head_of
+from .gofacts.git_head import Heads, NoRepository
 
 # What `{...}` in build_args may name: one list, as PLACEHOLDERS is env's.
 GIT_HEAD = "git.head"
@@ -161,7 +161,7 @@ def parity_ignore(table: Mapping[str, Any], where: str, src: Path) -> tuple[str,
 
 
 def expand_build_args(
-    build_args: dict[str, str], project: Path, where: str, src: Path
+    build_args: dict[str, str], project: Path, where: str, src: Path, heads: Heads
 ) -> dict[str, str]:
     """`build_args` with `{git.head}` replaced by the HEAD commit of the repository holding
     `project`. Outside a git work tree (a source tarball) it is the empty string: the build
@@ -181,7 +181,7 @@ def expand_build_args(
         if "{" + GIT_HEAD + "}" in value:
             if commit is None:
                 try:
-                    commit = head_of(project).commit
+                    commit = heads.of(project).commit
                 except NoRepository:
                     commit = ""
             value = value.replace("{" + GIT_HEAD + "}", commit)

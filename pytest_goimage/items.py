@@ -4,6 +4,7 @@ run, and reported."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,14 @@ from .config import GoImageConfig, ImageConfig
 from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
 from .report.records import REPOSITORY_NODE
-from .report.results import PROP_CHECK, PROP_DOCKERFILE, PROP_MESSAGE, PROP_SCOPE, REPOSITORY
+from .report.results import (
+    PROP_CHECK,
+    PROP_DOCKERFILE,
+    PROP_IMAGE_OUTCOME,
+    PROP_MESSAGE,
+    PROP_SCOPE,
+    REPOSITORY,
+)
 from .run import goimage_session
 from .session import GoImageSession
 
@@ -84,7 +92,7 @@ class GoImageCheckItem(pytest.Item):
         session = goimage_session(self.config)
         try:
             if self._image is None:
-                checked = self.check.run_repository(session, self.images)
+                checked = self._run_repository(session)
             else:
                 checked = self.check.run(session, self._image)
             self.user_properties.append((PROP_MESSAGE, checked))
@@ -99,7 +107,7 @@ class GoImageCheckItem(pytest.Item):
             lost = session.lost_engine(exc, f"the {self.check.name} check")
             if lost is not None:
                 self._engine_failed(session)
-                raise CheckFailed(f"{self.image.dockerfile}: {lost}") from None
+                raise CheckFailed(f"{self.where}: {lost}") from None
             raise CheckFailed(
                 f"{self.where}: the {self.check.name} check could not finish: "
                 f"{describe_outside_error(exc)}"
@@ -108,6 +116,25 @@ class GoImageCheckItem(pytest.Item):
             if self._image is not None:
                 with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
                     self.user_properties.extend(session.image_facts(self._image).properties())
+
+    def _run_repository(self, session: GoImageSession) -> str:
+        """Run the repository check; with its verdict, each image's own outcome where it
+        differs (an image compared with none is skipped there, not failed or passed)."""
+        try:
+            checked = self.check.run_repository(session, self.images)
+        except (CheckFailed, CheckSkipped):
+            self._record_image_outcomes(session)
+            raise
+        self._record_image_outcomes(session)
+        return checked
+
+    def _record_image_outcomes(self, session: GoImageSession) -> None:
+        with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+            outcomes = self.check.image_outcomes(session, self.images)
+            for dockerfile, (outcome, message) in outcomes.items():
+                self.user_properties.append(
+                    (PROP_IMAGE_OUTCOME, json.dumps([dockerfile, outcome, message]))
+                )
 
     def _engine_failed(self, session: GoImageSession) -> None:
         """One clear failure per run; the other Docker checks say where to look."""
@@ -194,16 +221,20 @@ def plan_of(items: list[pytest.Item]) -> tuple[list[str], list[str]]:
     builds: list[str] = []
     runtimes: list[str] = []
     for item in items:
+        needed: list[str] = []
         if isinstance(item, GoImageCheckItem):
-            # A repository check (parity) needs what the images' own checks build.
-            one = item.check.needs_docker and item.checks_one_image
-            build = item.image.dockerfile if one else None
+            if item.check.needs_docker:
+                # A repository check (parity, alone under -k parity) needs every image built.
+                needed = (
+                    [image.dockerfile for image in item.images]
+                    if not item.checks_one_image
+                    else [item.image.dockerfile]
+                )
         else:
             callspec = getattr(item, "callspec", None)
             image = callspec.params.get("goimage") if callspec is not None else None
-            build = image.dockerfile if isinstance(image, ImageConfig) else None
-        if build is not None and build not in builds:
-            builds.append(build)
+            needed = [image.dockerfile] if isinstance(image, ImageConfig) else []
+        builds += [dockerfile for dockerfile in needed if dockerfile not in builds]
         runtime = runtime_of(item)
         if runtime is not None and runtime not in runtimes:
             runtimes.append(runtime)

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 # CheckFailed or CheckSkipped otherwise. A repository check gets every configured image.
 CheckFunction = Callable[["GoImageSession", "ImageConfig"], str]
 RepositoryCheckFunction = Callable[["GoImageSession", "Sequence[ImageConfig]"], str]
+# Dockerfile -> (outcome, message) for the images whose outcome is not the repository check's.
+ImageOutcomesFunction = Callable[
+    ["GoImageSession", "Sequence[ImageConfig]"], "dict[str, tuple[str, str]]"
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,13 @@ class Check:
     def run_repository(self) -> RepositoryCheckFunction:
         """A repository check's function (see `run`), given every configured image."""
         function: RepositoryCheckFunction = importlib.import_module(f"{__name__}.{self.module}").run
+        return function
+
+    @property
+    def image_outcomes(self) -> ImageOutcomesFunction:
+        """A repository check's outcome per image, where one differs from the check's."""
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        function: ImageOutcomesFunction = module.image_outcomes
         return function
 
 

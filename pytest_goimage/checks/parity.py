@@ -5,35 +5,83 @@ the same main package agree on the Go version, CGO_ENABLED, GOOS/GOARCH, -trimpa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.parity import FACTS, GO, SETTINGS, Binary, Group, compare, settings_of, table
+from ..report.records import PASSED, SKIPPED, Outcome
 from ..session import GoImageSession
 
 
-def run(session: GoImageSession, images: Sequence[ImageConfig]) -> str:
+@dataclass(frozen=True)
+class Comparison:
+    """The images' binaries grouped by program, and the images left out with why."""
+
+    binaries: list[Binary]
+    left_out: dict[str, str]
+    groups: list[Group]
+
+
+def compared(session: GoImageSession, images: Sequence[ImageConfig]) -> Comparison:
     binaries: list[Binary] = []
-    left_out: list[str] = []
+    left_out: dict[str, str] = {}
     for image in images:
         binary, why = _binary(session, image)
         if binary is None:
-            left_out.append(f"{image.dockerfile} ({why})")
+            left_out[image.dockerfile] = why
         else:
             binaries.append(binary)
+    groups = compare(binaries, session.config.parity_ignore)
+    grouped = {dockerfile for group in groups for dockerfile in group.dockerfiles}
+    for binary in binaries:
+        if binary.dockerfile not in grouped:
+            left_out[binary.dockerfile] = (
+                f"no other image builds {binary.main_package}"
+                if binary.main_package
+                else "built with `go build FILE.go` from a command the Dockerfile does not "
+                "show, so which program it is cannot be told"
+            )
+    return Comparison(binaries, left_out, groups)
+
+
+def run(session: GoImageSession, images: Sequence[ImageConfig]) -> str:
+    comparison = compared(session, images)
     ignore = session.config.parity_ignore
-    groups = compare(binaries, ignore)
+    left_out = [f"{dockerfile} ({why})" for dockerfile, why in comparison.left_out.items()]
     outside = f"; not compared: {', '.join(left_out)}" if left_out else ""
     ignored = f"; parity_ignore accepts differences in {', '.join(ignore)}" if ignore else ""
-    differing = [group for group in groups if group.differences]
+    differing = [group for group in comparison.groups if group.differences]
     if differing:
         raise CheckFailed(_failure(session, differing, ignored))
-    if not groups:
+    if not comparison.groups:
         raise CheckSkipped(
             f"{session.config.source.name}: parity not checked: no two images build the same Go "
             f"main package, so there is nothing to compare{outside}."
         )
-    return "; ".join(_agreement(group, binaries) for group in groups) + ignored + outside
+    return (
+        "; ".join(_agreement(group, comparison.binaries) for group in comparison.groups)
+        + ignored
+        + outside
+    )
+
+
+def image_outcomes(
+    session: GoImageSession, images: Sequence[ImageConfig]
+) -> dict[str, tuple[Outcome, str]]:
+    """Each image's own parity outcome where it is not the whole check's: an image compared
+    with none is skipped saying why, one whose group agrees passes while another group differs.
+    The images of a group that differs take the check's failure."""
+    comparison = compared(session, images)
+    own: dict[str, tuple[Outcome, str]] = {
+        dockerfile: (SKIPPED, f"{dockerfile}: not compared: {why}")
+        for dockerfile, why in comparison.left_out.items()
+    }
+    for group in comparison.groups:
+        if not group.differences:
+            for dockerfile in group.dockerfiles:
+                own[dockerfile] = (PASSED, _agreement(group, comparison.binaries))
+    return own
 
 
 def _binary(session: GoImageSession, image: ImageConfig) -> tuple[Binary | None, str]:
@@ -51,7 +99,7 @@ def _binary(session: GoImageSession, image: ImageConfig) -> tuple[Binary | None,
         return None, f"its Go binary cannot be read, see {image.dockerfile}::static"
     if info is None:
         return None, "its binary carries no Go build info"
-    return Binary(image.dockerfile, text, image.build_args, info), ""
+    return Binary(image.dockerfile, text, image.build_args, info, built.binary.path), ""
 
 
 def _agreement(group: Group, binaries: Sequence[Binary]) -> str:

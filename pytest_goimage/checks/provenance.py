@@ -12,11 +12,11 @@ from ..build.context import context_files, excluding_rule
 from ..build.tracking import is_build_input
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
-from ..errors import CheckFailed, CheckSkipped
+from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.git_head import Head, NoRepository, head_of, modified_under, tracked_under
+from ..gofacts.git_head import Head, NoRepository, modified_under, tracked_under
 from ..session import GoImageSession
-from .base import require_go_binary
+from .base import require_image
 
 REVISION_LABEL = "org.opencontainers.image.revision"
 _SHORTEST_REVISION = 7  # `git rev-parse --short`'s minimum
@@ -33,12 +33,15 @@ HOW_TO_RECORD = (
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
-    built = require_go_binary(session, image)
-    info = built.binary.build_info
-    label = built.config.labels.get(REVISION_LABEL, "")
+    # Not require_go_binary: an image that runs no Go program (or whose binary cannot be
+    # read, which `static` reports) can still prove its commit with the label, and under
+    # require_provenance must not pass the gate by being skipped.
+    built = require_image(session, image)
+    info = _build_info(session, image, built)
+    label = built.config.labels.get(REVISION_LABEL, "").strip()
     stamped = info.setting("vcs.revision") if info is not None else None
     try:
-        head = head_of(image.context_path)
+        head = session.config.heads.of(image.context_path)
     except NoRepository as exc:
         _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
     if not stamped and not label:
@@ -64,7 +67,20 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"{'; '.join(problems)}. Rebuild it from HEAD; a release must ship what was tested."
         )
     source = "vcs.revision" if stamped else f"label {REVISION_LABEL}"
+    if info is None:
+        return f"{built.tag}: commit {head.commit} ({source}; no Go build info to read)"
     return f"{built.tag}: commit {head.commit} ({source}); {_trimpath_note(built, info)}"
+
+
+def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) -> BuildInfo | None:
+    """The Go binary's build info; None when the image runs no Go program or its binary
+    cannot be read (`static` says why), so that only the label is left to go by."""
+    if session.no_go_binary(image):
+        return None
+    try:
+        return built.binary.build_info
+    except GoImageError:
+        return None
 
 
 def _changed_inputs(image: ImageConfig) -> list[str]:
@@ -95,7 +111,9 @@ def _no_facts(image: ImageConfig, why: str) -> NoReturn:
 
 
 def _same_commit(recorded: str, head: str) -> bool:
-    """A full object name, or an abbreviation of at least 7 characters (`git rev-parse --short`)."""
+    """A full object name, or an abbreviation of at least 7 characters (`git rev-parse --short`),
+    in either case (git prints lowercase; a label may have been written in capitals)."""
+    recorded, head = recorded.lower(), head.lower()
     return recorded == head or (len(recorded) >= _SHORTEST_REVISION and head.startswith(recorded))
 
 
@@ -146,8 +164,8 @@ def _dirty_cause(image: ImageConfig, head: Head) -> str:
     )
 
 
-def _trimpath_note(built: BuiltImage, info: BuildInfo | None) -> str:
-    if info is not None and info.setting("-trimpath") == "true":
+def _trimpath_note(built: BuiltImage, info: BuildInfo) -> str:
+    if info.setting("-trimpath") == "true":
         return "built with -trimpath"
     try:
         data = built.read_file(built.binary.path)

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Head", "NoRepository", "head_of", "modified_under", "tracked_under"]
+__all__ = ["Head", "Heads", "NoRepository", "head_of", "modified_under", "tracked_under"]
 
 
 class NoRepository(Exception):
@@ -49,6 +49,38 @@ def head_of(path: Path) -> Head:
             raise NoRepository(f"the git repository {lines[0]} has no commit yet")
         raise NoRepository(f"git rev-parse HEAD failed in {path}: {error}")
     return Head(root=Path(lines[0]).resolve(), commit=lines[1])
+
+
+class Heads:
+    """HEAD read once per repository for a whole run: the commit `{git.head}` gave the build
+    is the one `provenance` compares with, even when someone commits while the tests run."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[Path, Head | NoRepository] = {}
+
+    def of(self, path: Path) -> Head:
+        """head_of(path), the first answer for its repository kept for the run."""
+        key = path.resolve()
+        if key not in self._by_path:
+            try:
+                head: Head | NoRepository = head_of(key)
+            except NoRepository as exc:
+                head = exc
+            if isinstance(head, Head):
+                # Another path of the same work tree read first: its commit stands.
+                head = next(
+                    (
+                        h
+                        for h in self._by_path.values()
+                        if isinstance(h, Head) and h.root == head.root
+                    ),
+                    head,
+                )
+            self._by_path[key] = head
+        found = self._by_path[key]
+        if isinstance(found, NoRepository):
+            raise found
+        return found
 
 
 def tracked_under(root: Path, prefix: str) -> list[str]:

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 
 from ..errors import DockerfileSyntaxError
 from .buildinfo import BuildInfo
-from .dockerfile import Dockerfile, parse_dockerfile_leniently
+from .dockerfile import parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
+from .go_build_command import building, go_builds, setting_line, toolchain_line
 
 GO = "go"
 MODULES = "modules"
 SETTINGS = ("CGO_ENABLED", "GOOS", "GOARCH", "-trimpath", "-tags", "-ldflags")
 FACTS = (GO, *SETTINGS, MODULES)
 NOT_SET = "(not set)"
+# The main package path Go records for `go build file.go ...`.
+COMMAND_LINE = "command-line-arguments"
 NOT_LINKED = "(not linked)"
 # Go leaves -ldflags out of the build info of a -trimpath build (they may hold local paths:
 # golang/go#52372), so such a binary's -ldflags are unknown, not empty.
@@ -35,12 +38,26 @@ _SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many character
 @dataclass(frozen=True)
 class Binary:
     """One image's Go binary: its Dockerfile (as configured), that file's text and build args
-    (to find the lines), and the binary's build info."""
+    (to find the lines), the binary's build info and its path in the image (which go build
+    made it)."""
 
     dockerfile: str
     text: str
     build_args: Mapping[str, str]
     info: BuildInfo
+    program: str = ""
+
+    @property
+    def main_package(self) -> str:
+        """What identifies the program: its main package path; for `go build main.go`
+        (`command-line-arguments`, the same for every such program) the files the go build
+        line names, and "" when it names none: such a binary cannot be matched to another."""
+        if self.info.path != COMMAND_LINE:
+            return self.info.path
+        build = building(go_builds(parse_dockerfile_leniently(self.text)), self.program)
+        if build is None or not build.files:
+            return ""
+        return f"{COMMAND_LINE} ({' '.join(build.files)})"
 
 
 @dataclass(frozen=True)
@@ -88,7 +105,7 @@ def compare(binaries: Sequence[Binary], ignore: Sequence[str] = ()) -> list[Grou
     each with its differences (none when they agree); facts in `ignore` are not compared."""
     by_path: dict[str, list[Binary]] = {}
     for binary in binaries:
-        by_path.setdefault(binary.info.path, []).append(binary)
+        by_path.setdefault(binary.main_package, []).append(binary)
     groups: list[Group] = []
     for path, members in by_path.items():
         if len(members) < 2 or not path:
@@ -131,9 +148,9 @@ def cause_line(binary: Binary, fact: str) -> str:
     `fact`; "" when the Dockerfile has no such line (the binary was copied in, not built)."""
     parsed = parse_dockerfile_leniently(binary.text)
     lines = binary.text.splitlines()
-    build = _go_build_span(parsed)
+    build = building(go_builds(parsed), binary.program)
     if fact == GO:
-        toolchain = _physical_line(lines, 1, len(lines), "GOTOOLCHAIN=")
+        toolchain = toolchain_line(parsed, lines)
         if toolchain:
             return _shown(binary.dockerfile, toolchain, lines)
         try:
@@ -142,35 +159,18 @@ def cause_line(binary: Binary, fact: str) -> str:
             pins = []
         if pins:
             return _shown(binary.dockerfile, pins[-1].line, lines)
-    elif fact != MODULES and build is not None:
-        key = f"{fact}=" if not fact.startswith("-") else fact
-        within = _physical_line(lines, build[0], build[1], key)
-        if within:
-            return _shown(binary.dockerfile, within, lines)
-    elif fact != MODULES:
-        return ""
     if build is None:
         return ""
-    go_build = _physical_line(lines, build[0], build[1], "go build") or build[0]
+    if fact not in (GO, MODULES):
+        setting = setting_line(parsed, lines, build, fact, flag=fact.startswith("-"))
+        if setting:
+            return _shown(binary.dockerfile, setting, lines)
+    # Where a missing flag would go: the go build line itself.
+    go_build = next(
+        (n for n in range(build.line, build.end_line + 1) if _GO_BUILD.search(lines[n - 1])),
+        build.line,
+    )
     return _shown(binary.dockerfile, go_build, lines)
-
-
-def _go_build_span(parsed: Dockerfile) -> tuple[int, int] | None:
-    """The first and last line of the last RUN that runs `go build`."""
-    spans = [
-        (i.line, i.end_line or i.line)
-        for i in parsed.instructions
-        if i.keyword == "RUN" and _GO_BUILD.search(i.text)
-    ]
-    return spans[-1] if spans else None
-
-
-def _physical_line(lines: Sequence[str], first: int, last: int, needle: str) -> int:
-    """The number of the first line in first..last (1-based) that holds `needle`; 0: none."""
-    for number in range(first, min(last, len(lines)) + 1):
-        if needle in lines[number - 1]:
-            return number
-    return 0
 
 
 def _shown(dockerfile: str, number: int, lines: Sequence[str]) -> str:

@@ -198,18 +198,23 @@ def baseline_note(records: list[ImageRecord], goconfig: GoImageConfig) -> tuple[
 
 def sbom_note(records: list[ImageRecord], directory: str) -> tuple[str, bool]:
     """What --goimage-sbom wrote, and whether an image went without (a warning: a release
-    gate that wants an SBOM per image must not find one missing later)."""
+    gate that wants an SBOM per image must not find one missing later), each with why."""
     written = [r.dockerfile for r in records if r.sbom]
-    missing = [r.dockerfile for r in records if not r.sbom]
+    missing = [f"{r.dockerfile} ({_no_sbom_because(r, directory)})" for r in records if not r.sbom]
     text = f"goimage: SBOM (CycloneDX) of {len(written)} image(s) written to {directory}" + (
         f": {', '.join(written)}" if written else ""
     )
     if missing:
-        text += (
-            f"; none for {', '.join(missing)}: not built, no Go build info in its binary, or "
-            f"{directory} could not be written"
-        )
+        text += f"; none for {', '.join(missing)}"
     return text, bool(missing)
+
+
+def _no_sbom_because(record: ImageRecord, directory: str) -> str:
+    if record.image_id is None:
+        return "not built"
+    if record.go_version is None:
+        return "no Go build info in its binary, or no Go binary"
+    return f"{directory} could not be written"
 
 
 def make_sbom_dir(directory: str) -> None:

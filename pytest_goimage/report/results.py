@@ -7,6 +7,7 @@ Every report leaves masked (`masked_report`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 
 import pytest
@@ -15,6 +16,7 @@ from ..config import GoImageConfig
 from ..gofacts.secrets_scan import redact, redact_all, secret_values
 from .records import (
     BAD_OUTCOMES,
+    CHECK_OUTCOMES,
     ERROR,
     NOT_RUN_DESELECTED,
     REPOSITORY_NODE,
@@ -31,6 +33,9 @@ PROP_SCOPE = (
     "scope"  # REPOSITORY on a repository check (`goimage::parity`), which has no dockerfile
 )
 REPOSITORY = "repository"
+# On a repository check, one per image whose own outcome differs from the check's: a JSON
+# list [dockerfile, outcome, message] (user_properties travel through xdist and JUnit).
+PROP_IMAGE_OUTCOME = "image_outcome"
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
@@ -108,6 +113,7 @@ class RunResults:
             return
         outcome = _outcome(report)
         message = str(props.get(PROP_MESSAGE, "")) if report.passed else _message(report)
+        own = _image_outcomes(report) if report.when == "call" else {}
         for target in targets:
             image = self._image(target)
             if target == dockerfile:
@@ -116,7 +122,7 @@ class RunResults:
             if previous is not None and previous.outcome in BAD_OUTCOMES:
                 continue  # a teardown error must not hide the call's failure
             image.checks[check] = CheckRecord(
-                outcome=outcome, message=message, seconds=round(report.duration, 3)
+                *own.get(target, (outcome, message)), seconds=round(report.duration, 3)
             )
 
     def _image(self, dockerfile: str) -> ImageRecord:
@@ -167,6 +173,18 @@ def _outcome(report: pytest.TestReport) -> Outcome:
     if report.when != "call" and report.failed:
         return ERROR
     return report.outcome  # pytest's own Literal: passed, failed or skipped
+
+
+def _image_outcomes(report: pytest.TestReport) -> dict[str, tuple[Outcome, str]]:
+    """PROP_IMAGE_OUTCOME properties: dockerfile -> (outcome, message)."""
+    own: dict[str, tuple[Outcome, str]] = {}
+    for name, value in report.user_properties:
+        if name != PROP_IMAGE_OUTCOME or not isinstance(value, str):
+            continue
+        dockerfile, outcome, message = json.loads(value)
+        if outcome in CHECK_OUTCOMES:
+            own[dockerfile] = (outcome, message)
+    return own
 
 
 def _message(report: pytest.TestReport) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.config import parse_config
-from pytest_goimage.gofacts.git_head import NoRepository, head_of, modified_under
+from pytest_goimage.gofacts.git_head import Heads, NoRepository, head_of, modified_under
 
 TABLE = {"build_args": {"GIT_SHA": "{git.head}", "VERSION": "1.0+{git.head}"}}
 
@@ -107,3 +107,31 @@ def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Pat
         "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
         "is not HEAD's content whatever its label says; commit or stash them and rebuild"
     ]
+
+
+def test_head_is_read_once_per_repository_for_the_run(tmp_path: Path) -> None:
+    """What `{git.head}` gave the build is what provenance compares with: a commit made while
+    the tests run must not turn the image it labelled into a "stale" one."""
+    project(tmp_path)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "main.go").write_text("package main\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    first = git(tmp_path, "rev-parse", "HEAD")
+    config = parse_config(TABLE, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    git(tmp_path, "commit", "-q", "--allow-empty", "-m", "two, during the run")
+    assert git(tmp_path, "rev-parse", "HEAD") != first
+    # The build context (api/) is another path of the same work tree: the same commit.
+    assert config.heads.of(tmp_path / "api").commit == first
+    assert config.heads.of(tmp_path).commit == first
+    # A new run reads the new HEAD.
+    fresh = parse_config(TABLE, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert fresh.heads.of(tmp_path / "api").commit == git(tmp_path, "rev-parse", "HEAD")
+
+
+def test_heads_outside_a_repository_raise_each_time(tmp_path: Path) -> None:
+    heads = Heads()
+    for _ in range(2):
+        with pytest.raises(NoRepository, match="is not inside a git repository"):
+            heads.of(tmp_path)

@@ -42,13 +42,18 @@ def test_schema_rejects_an_sbom_that_is_not_a_path() -> None:
     assert found == ["3 is not of type 'string', 'null'"]
 
 
-def test_sbom_note_names_the_images_that_got_none() -> None:
-    text, warn = sbom_note(
-        [image("Dockerfile", "out/d.cdx.json"), image("docs/Dockerfile", None)], "out"
-    )
+def test_sbom_note_names_the_images_that_got_none_and_why() -> None:
+    unbuilt = image("api/Dockerfile", None)
+    unbuilt.image_id = None
+    written = image("Dockerfile", "out/d.cdx.json")
+    unwritable = image("Dockerfile.prod", None)
+    unwritable.go_version = "go1.26.8"
+    docs = image("docs/Dockerfile", None)
+    text, warn = sbom_note([written, docs, unbuilt, unwritable], "out")
     assert text == (
         "goimage: SBOM (CycloneDX) of 1 image(s) written to out: Dockerfile; none for "
-        "docs/Dockerfile: not built, no Go build info in its binary, or out could not be written"
+        "docs/Dockerfile (no Go build info in its binary, or no Go binary), api/Dockerfile "
+        "(not built), Dockerfile.prod (out could not be written)"
     )
     assert warn is True
 

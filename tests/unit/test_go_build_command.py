@@ -1,0 +1,148 @@
+"""Which `go build` made a program and which Dockerfile line set each build fact, on the
+shapes real Dockerfiles use: flags inline or in ENV/ARG, GOFLAGS, GOTOOLCHAIN, `cd && go
+build`, several builds in one file, and `go build main.go` programs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from pytest_goimage.gofacts.buildinfo import BuildInfo, read_build_info
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile_leniently
+from pytest_goimage.gofacts.go_build_command import (
+    building,
+    go_builds,
+    setting_line,
+    toolchain_line,
+)
+from pytest_goimage.gofacts.parity import COMMAND_LINE, GO, Binary, cause_line, compare
+
+TWO_PROGRAMS = """\
+FROM golang:1.26.8-alpine AS build
+# GOTOOLCHAIN=go1.27.3 was tried once; kept local since
+ENV GOTOOLCHAIN=local
+ENV CGO_ENABLED=0 \\
+    GOFLAGS=-trimpath
+ARG GOARCH=amd64
+WORKDIR /src
+COPY . .
+RUN go build -o /out/migrate ./cmd/migrate
+RUN cd cmd/api && \\
+    GOOS=linux go build -tags netgo -o /out/api main.go routes.go
+FROM scratch
+COPY --from=build /out/api /api
+"""
+
+
+def test_the_build_that_names_the_program_is_chosen_not_the_last() -> None:
+    builds = go_builds(parse_dockerfile_leniently(TWO_PROGRAMS))
+    assert [(b.line, b.end_line, b.output) for b in builds] == [
+        (9, 9, "/out/migrate"),
+        (10, 11, "/out/api"),
+    ]
+    migrate = building(builds, "/migrate")
+    assert migrate is not None and migrate.line == 9
+    # A program no -o names: the last build, which usually makes the shipped binary.
+    other = building(builds, "/usr/local/bin/server")
+    assert other is not None and other.line == 10
+    assert building([], "/app") is None
+
+
+def test_files_of_a_go_build_are_relative_to_the_cd_before_it() -> None:
+    api = go_builds(parse_dockerfile_leniently(TWO_PROGRAMS))[1]
+    assert api.files == ("cmd/api/main.go", "cmd/api/routes.go")
+
+
+def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None:
+    parsed = parse_dockerfile_leniently(TWO_PROGRAMS)
+    assert toolchain_line(parsed, TWO_PROGRAMS.splitlines()) == 0
+    pinned = TWO_PROGRAMS.replace("ENV GOTOOLCHAIN=local", "ENV GOTOOLCHAIN=go1.27.3+auto")
+    assert toolchain_line(parse_dockerfile_leniently(pinned), pinned.splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    ("fact", "flag", "line"),
+    [
+        ("GOOS", False, 11),  # inline in the go build RUN
+        ("CGO_ENABLED", False, 4),  # ENV before it
+        ("GOARCH", False, 6),  # ARG with a default
+        ("-trimpath", True, 5),  # in GOFLAGS, on the ENV's continuation line
+        ("-tags", True, 11),
+        ("-ldflags", True, 0),  # set nowhere: the caller shows the go build line
+    ],
+)
+def test_the_line_that_set_a_fact(fact: str, flag: bool, line: int) -> None:
+    parsed = parse_dockerfile_leniently(TWO_PROGRAMS)
+    api = go_builds(parsed)[1]
+    assert setting_line(parsed, TWO_PROGRAMS.splitlines(), api, fact, flag) == line
+
+
+def test_an_env_after_the_build_did_not_set_it() -> None:
+    text = "FROM golang:1.26.8\nRUN go build -o /app .\nENV CGO_ENABLED=0\n"
+    parsed = parse_dockerfile_leniently(text)
+    (build,) = go_builds(parsed)
+    assert setting_line(parsed, text.splitlines(), build, "CGO_ENABLED", False) == 0
+
+
+@pytest.fixture(scope="module")
+def file_built(tmp_path_factory: pytest.TempPathFactory) -> BuildInfo:
+    """A real `go build main.go` binary's build info: path command-line-arguments, no mod."""
+    root = tmp_path_factory.mktemp("cla")
+    (root / "go.mod").write_text("module example.com/cla\n\ngo 1.26\n")
+    (root / "main.go").write_text("package main\n\nfunc main() {}\n")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-buildvcs=false"}
+    subprocess.run(["go", "build", "-o", "app", "main.go"], cwd=root, env=env, check=True)
+    info = read_build_info((root / "app").read_bytes())
+    assert info is not None and info.path == COMMAND_LINE
+    return info
+
+
+def dockerfile(build_line: str) -> str:
+    return f"FROM golang:1.26.8-alpine\nWORKDIR /src\nCOPY . .\n{build_line}\n"
+
+
+def test_go_build_main_go_programs_are_matched_by_their_files(file_built: BuildInfo) -> None:
+    api = Binary(
+        "Dockerfile", dockerfile("RUN go build -o /app cmd/api/main.go"), {}, file_built, "/app"
+    )
+    worker = Binary(
+        "Dockerfile.worker",
+        dockerfile("RUN cd cmd/worker && go build -o /app main.go"),
+        {},
+        file_built,
+        "/app",
+    )
+    api_prod = Binary(
+        "Dockerfile.prod",
+        dockerfile("RUN go build -ldflags=-s -o /app ./cmd/api/main.go"),
+        {},
+        file_built,
+        "/app",
+    )
+    # Both say command-line-arguments; only the two that build cmd/api/main.go are one program.
+    (group,) = compare([api, worker, api_prod])
+    assert group.dockerfiles == ("Dockerfile", "Dockerfile.prod")
+    assert group.path == f"{COMMAND_LINE} (cmd/api/main.go)"
+
+
+def test_a_go_build_main_go_program_whose_files_are_unknown_is_not_compared(
+    file_built: BuildInfo,
+) -> None:
+    scripted = dockerfile("RUN ./build.sh")
+    one = Binary("Dockerfile", scripted, {}, file_built, "/app")
+    two = Binary("Dockerfile.prod", scripted, {}, file_built, "/app")
+    assert one.main_package == "" and compare([one, two]) == []
+
+
+def test_the_go_version_row_names_the_golang_from_line_when_gotoolchain_is_local(
+    file_built: BuildInfo,
+) -> None:
+    binary = Binary("Dockerfile", TWO_PROGRAMS, {}, file_built, "/api")
+    assert cause_line(binary, GO) == "Dockerfile:1: FROM golang:1.26.8-alpine AS build"
+    assert cause_line(binary, "CGO_ENABLED") == "Dockerfile:4: ENV CGO_ENABLED=0"
+    # -ldflags is set nowhere: the go build line, where it would go.
+    assert cause_line(binary, "-ldflags") == (
+        "Dockerfile:11: GOOS=linux go build -tags netgo -o /out/api main.go routes.go"
+    )
