@@ -287,10 +287,13 @@ def test_dockerfiles_that_differ_in_trimpath_and_go_version_fail_parity(
     root = example_copy(
         """
         [tool.goimage]
-        dockerfiles = ["Dockerfile.prod", "Dockerfile.fast"]
+        dockerfiles = ["Dockerfile.prod", "Dockerfile.fast", "docs.Dockerfile"]
         """
     )
     (root / "Dockerfile.fast").write_text(FAST_DOCKERFILE)
+    (root / "docs.Dockerfile").write_text(
+        'FROM alpine:3.22\nENTRYPOINT ["/bin/busybox", "httpd", "-f"]\n'
+    )
     result = pytester.runpytest_subprocess(
         "--goimage", "-v", "-k", "parity", "--goimage-report=report.json"
     )
@@ -319,10 +322,10 @@ def test_dockerfiles_that_differ_in_trimpath_and_go_version_fail_parity(
     assert "  -ldflags:" not in result.stdout.str()
     report = json.loads((root / "report.json").read_text())
     assert report["outcome"] == "failed"
-    assert [image["checks"]["parity"]["outcome"] for image in report["images"]] == [
-        "failed",
-        "failed",
-    ]
+    # The docs image was compared with nothing: its parity is skipped, saying why.
+    parity = [image["checks"]["parity"] for image in report["images"]]
+    assert [check["outcome"] for check in parity] == ["failed", "failed", "skipped"]
+    assert parity[2]["message"] == "docs.Dockerfile: not compared: runs no Go program"
     # The same images with both differences declared on purpose.
     (root / "pyproject.toml").write_text(
         '[tool.goimage]\ndockerfiles = ["Dockerfile.prod", "Dockerfile.fast"]\n'

@@ -909,6 +909,14 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
     )
     for check in ("static", "bucket", "health"):
         assert docs["checks"][check]["message"] == reason
+    # Parity compared nothing; each image says why it was left out.
+    assert prod["checks"]["parity"]["message"] == (
+        "Dockerfile.prod: not compared: no other image builds "
+        "github.com/example/bookmark-sync/backend/cmd/api"
+    )
+    assert (
+        docs["checks"]["parity"]["message"] == "docs.Dockerfile: not compared: runs no Go program"
+    )
     result.stdout.fnmatch_lines(
         [
             "PASS  docs.Dockerfile  * MB/64.0 MB  *  -  no Go binary  -",

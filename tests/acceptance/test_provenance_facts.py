@@ -1,0 +1,132 @@
+"""`provenance` by the revision label, on real images: a stale label, a label in capitals, an
+image that runs no Go program, and images that record no commit (skipped, or failed under
+require_provenance)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.test_release_gate import PYTESTER_FILES, commit_all
+from tests.conftest import go_app, outcomes
+
+# Runs no Go program: only its label can say which commit it is.
+LABELLED_SHELL = """\
+FROM alpine:3.22
+ARG GIT_SHA
+LABEL org.opencontainers.image.revision=$GIT_SHA
+CMD ["/bin/sh"]
+"""
+UNLABELLED_SHELL = 'FROM alpine:3.22\nCMD ["/bin/sh"]\n'
+# A Go binary built without VCS stamping (go_app: -buildvcs=false), and no label.
+UNSTAMPED_GO = 'FROM alpine:3.22\nCOPY app /usr/local/bin/app\nENTRYPOINT ["/usr/local/bin/app"]\n'
+
+HOW_TO_RECORD = (
+    "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
+    'in the final stage and set build_args = { GIT_SHA = "{git.head}" } in [tool.goimage] '
+    "(CI: --build-arg GIT_SHA=$GITHUB_SHA), or send .git in the build context to a builder "
+    "that has git, so that Go stamps vcs.revision (-buildvcs)"
+).replace("[", "[[]")  # fnmatch: a literal [
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> tuple[Path, str, str]:
+    """Four Dockerfiles in a repository with two commits: (root, first commit, HEAD).
+    pyproject.toml stays out of the build context, so writing it after the commit changes
+    no build input."""
+    root = pytester.path
+    go_app(root)
+    for name, text in {
+        "Dockerfile.stale": LABELLED_SHELL,
+        "Dockerfile.capitals": LABELLED_SHELL,
+        "Dockerfile.docs": UNLABELLED_SHELL,
+        "Dockerfile.go": UNSTAMPED_GO,
+    }.items():
+        (root / name).write_text(text)
+    (root / ".gitignore").write_text("app\npyproject.toml\n" + PYTESTER_FILES)
+    (root / ".dockerignore").write_text("pyproject.toml\n.git\n" + PYTESTER_FILES)
+    first = commit_all(root, "first")
+    (root / "README").write_text("second\n")
+    head = commit_all(root, "second")
+    return root, first, head
+
+
+def write_config(root: Path, first: str, head: str, *, required: bool) -> None:
+    (root / "pyproject.toml").write_text(
+        "[tool.goimage]\n"
+        'dockerfiles = ["Dockerfile.stale", "Dockerfile.capitals", "Dockerfile.docs", '
+        '"Dockerfile.go"]\n'
+        f"require_provenance = {'true' if required else 'false'}\n"
+        "[[tool.goimage.image]]\n"
+        'dockerfile = "Dockerfile.stale"\n'
+        f'build_args = {{ GIT_SHA = "{first}" }}\n'
+        "[[tool.goimage.image]]\n"
+        'dockerfile = "Dockerfile.capitals"\n'
+        f'build_args = {{ GIT_SHA = "{head.upper()}" }}\n'
+    )
+
+
+def test_provenance_by_label_and_without_recorded_facts(
+    project: tuple[Path, str, str], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    root, first, head = project
+    write_config(root, first, head, required=False)
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-rs", "-k", "provenance")
+    assert outcomes(result) == {
+        "Dockerfile.stale::provenance": "FAILED",
+        "Dockerfile.capitals::provenance": "PASSED",
+        "Dockerfile.docs::provenance": "SKIPPED",
+        "Dockerfile.go::provenance": "SKIPPED",
+    }, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage provenance[]] Dockerfile.stale: image goimage/*:* is not the commit "
+            f"under test: its org.opencontainers.image.revision label says {first}, but HEAD "
+            f"is {head}: the image was built from another commit (a stale GIT_SHA build "
+            "argument?). Rebuild it from HEAD; a release must ship what was tested.",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]1[]] Dockerfile.docs: provenance not verified: image goimage/*:* records "
+            "no commit (no vcs.revision in its Go build info, no "
+            f"org.opencontainers.image.revision label); {HOW_TO_RECORD}.",
+            "SKIPPED [[]1[]] Dockerfile.go: provenance not verified: image goimage/*:* records "
+            "no commit (no vcs.revision in its Go build info, no "
+            f"org.opencontainers.image.revision label); {HOW_TO_RECORD}.",
+        ],
+        consecutive=False,
+    )
+
+
+def test_require_provenance_fails_every_image_that_records_no_commit(
+    project: tuple[Path, str, str], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The image that runs no Go program too: a gate that requires provenance must not let it
+    through as a skip."""
+    root, first, head = project
+    write_config(root, first, head, required=True)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "provenance", "--goimage-report=report.json"
+    )
+    assert outcomes(result) == {
+        "Dockerfile.stale::provenance": "FAILED",
+        "Dockerfile.capitals::provenance": "PASSED",
+        "Dockerfile.docs::provenance": "FAILED",
+        "Dockerfile.go::provenance": "FAILED",
+    }, result.stdout.str()
+    for dockerfile in ("Dockerfile.docs", "Dockerfile.go"):
+        result.stdout.fnmatch_lines(
+            [
+                f"[[]goimage provenance[]] {dockerfile}: provenance cannot be verified: image "
+                "goimage/*:* records no commit (no vcs.revision in its Go build info, no "
+                f"org.opencontainers.image.revision label); {HOW_TO_RECORD}. "
+                "require_provenance = true in [[]tool.goimage[]] makes that a failure."
+            ]
+        )
+    report = (root / "report.json").read_text()
+    assert (
+        f"commit {head} (label org.opencontainers.image.revision; no Go build info to read)"
+        in report
+    )
