@@ -22,8 +22,6 @@ from typing import Any
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--expect", choices=("overlay", "api"), required=True)
-    parser.add_argument("--run-id", default="gibench-inspect")
-    parser.add_argument("--project", default="")
     parser.add_argument("images", nargs="+", help="TAG=DOCKERFILE")
     args = parser.parse_args()
 
@@ -49,8 +47,6 @@ def main() -> int:
             steps=0,
             cached_steps=0,
             log_path="",
-            run_id=args.run_id,
-            project=args.project,
         )
         loaded = time.perf_counter()
         binary = built.binary

@@ -388,10 +388,6 @@ def inspect_worker(path: str, tags: dict[str, str]) -> dict[str, Any]:
         str(BENCH / "inspect_worker.py"),
         "--expect",
         path,
-        "--run-id",
-        f"{RUN}-inspect",
-        "--project",
-        str(EXAMPLE),
     ]
     cmd += [f"{tag}={dockerfile}" for dockerfile, tag in tags.items()]
     if path == "api":

@@ -254,9 +254,7 @@ class GoImageSession:
             steps=outcome.steps,
             cached_steps=outcome.cached_steps,
             log_path=outcome.log_path,
-            run_id=self.owner,
             binary=image.binary,
-            project=str(self.config.project),
         )
         self._built[image.dockerfile] = built
         return built

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import docker.errors
-
 from ..errors import BinaryError, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
 from ..gofacts.executable import ElfFacts, inspect_elf
-from ..gofacts.layers import layer_files
+from ..gofacts.saved_image import SavedImage
 from . import overlay
-from .connection import resource_labels
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ class ImageConfigView:
 
 @dataclass
 class BuiltImage:
-    """A built image. Files are read through a created (never started) container."""
+    """A built image. Files are read from its layers, never by running it."""
 
     dockerfile: str
     tag: str
@@ -99,10 +95,10 @@ class BuiltImage:
     log_path: str
     configured_binary: str | None = None
     _client: Any = field(repr=False, default=None)
-    _run_id: str = field(repr=False, default="")
-    _project: str = field(repr=False, default="")
     _inspect: dict[str, Any] = field(repr=False, default_factory=dict)
     _layer_files: list[dict[str, int]] | None = field(repr=False, default=None)
+    _saved_image: SavedImage | None = field(repr=False, default=None)
+    _last_read: tuple[str, bytes] | None = field(repr=False, default=None)
 
     @cached_property
     def binary_path(self) -> str:
@@ -196,24 +192,38 @@ class BuiltImage:
         return self.config.entrypoint + self.config.cmd
 
     def read_file(self, path: str) -> bytes:
-        """The bytes of a file in the image (symlinks followed), without starting anything."""
-        data = self.read_files([path])
-        return data[path]
+        """The bytes of a file in the image (symlinks followed), without starting anything.
+
+        The last file read is kept: finding the program (is it a script?) and reading it as
+        the Go binary, then scanning it for local paths (provenance), read the same file."""
+        if self._last_read is not None and self._last_read[0] == path:
+            return self._last_read[1]
+        data = self.read_files([path])[path]
+        self._last_read = (path, data)
+        return data
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Several files, never starting the image. Raises FileNotFoundError naming the path.
 
         Read straight from the engine's overlay2 layers when they are local and readable,
-        else through one created (never started) container."""
+        else from one export of the image (the API path), which every later read reuses."""
         try:
             dirs = overlay.layer_dirs(self._inspect)
             return {path: self._read_local(dirs, path) for path in paths}
         except (overlay.NotLocal, PermissionError):
-            return self._read_through_container(paths)
+            return {path: self._read_saved(path) for path in paths}
 
     def _read_local(self, dirs: list[Path], path: str) -> bytes:
         try:
             return overlay.read_file(dirs, path)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{path} does not exist in image {self.tag}") from None
+        except IsADirectoryError:
+            raise IsADirectoryError(f"{path} is a directory in image {self.tag}") from None
+
+    def _read_saved(self, path: str) -> bytes:
+        try:
+            return self._saved().read(path)
         except FileNotFoundError:
             raise FileNotFoundError(f"{path} does not exist in image {self.tag}") from None
         except IsADirectoryError:
@@ -225,41 +235,19 @@ class BuiltImage:
             try:
                 self._layer_files = overlay.layer_listing(overlay.layer_dirs(self._inspect))
             except (overlay.NotLocal, PermissionError):
-                export = self._client.api.get_image(self.id)
-                self._layer_files = layer_files(io.BufferedReader(_StreamReader(export)))
+                self._layer_files = self._saved().layer_files()
         return self._layer_files
 
-    def _read_through_container(self, paths: list[str]) -> dict[str, bytes]:
-        container = self._client.containers.create(
-            self.id,
-            command=["/goimage-never-started"],
-            entrypoint=[],
-            labels=resource_labels(self._run_id, "reader", self._project),
-        )
-        try:
-            return {path: self._read_one(container, path, depth=0) for path in paths}
-        finally:
-            container.remove(force=True, v=True)  # v: anonymous VOLUMEs of the image too
-
-    def _read_one(self, container: Any, path: str, depth: int) -> bytes:
-        try:
-            stream, _ = container.get_archive(path)
-        except docker.errors.NotFound:
-            raise FileNotFoundError(f"{path} does not exist in image {self.tag}") from None
-        buffer = io.BytesIO(b"".join(stream))
-        with tarfile.open(fileobj=buffer) as tar:
-            member = tar.next()
-            if member is None:
-                raise FileNotFoundError(f"{path} is empty in image {self.tag}")
-            if member.issym() and depth < 8:
-                target = PurePosixPath(path).parent / member.linkname
-                return self._read_one(container, str(target), depth + 1)
-            if member.isdir():
-                raise IsADirectoryError(f"{path} is a directory in image {self.tag}")
-            extracted = tar.extractfile(member)
-            if extracted is None:
-                raise FileNotFoundError(f"{path} is not a regular file in image {self.tag}")
-            return extracted.read()
+    def _saved(self) -> SavedImage:
+        """The image as `docker save` writes it, fetched once into an unnamed temporary file
+        (gone when closed or when the process ends)."""
+        if self._saved_image is None:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this image
+            for chunk in self._client.api.get_image(self.id):
+                spool.write(chunk)
+            spool.seek(0)
+            self._saved_image = SavedImage(spool)
+        return self._saved_image
 
     def _copied_files(self, exclude: str, limit: int = 5) -> list[str]:
         """Files COPY/ADD layers put into the image (from the history: `COPY /out/svc /svc`),
@@ -295,9 +283,7 @@ def load_image(
     steps: int,
     cached_steps: int,
     log_path: str,
-    run_id: str,
     binary: str | None = None,
-    project: str = "",
 ) -> BuiltImage:
     """Inspect a built image into the model."""
     attrs = client.api.inspect_image(image_id)
@@ -339,29 +325,5 @@ def load_image(
         log_path=log_path,
         configured_binary=binary,
         _client=client,
-        _run_id=run_id,
-        _project=project,
         _inspect=attrs,
     )
-
-
-class _StreamReader(io.RawIOBase):
-    """A file object over the engine's chunked export, so tarfile streams it without a copy."""
-
-    def __init__(self, chunks: Any) -> None:
-        self._chunks = iter(chunks)
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+import subprocess
+import tarfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from pytest_goimage.build.engine_build import BuildRequest, build_image
 from pytest_goimage.engine import overlay
 from pytest_goimage.engine.image import BuiltImage, load_image
 from pytest_goimage.gofacts.layers import final_files, layer_files
+from pytest_goimage.gofacts.saved_image import SavedImage
 from tests.conftest import go_app
 
 DOCKERFILE = """\
@@ -43,7 +48,6 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltImage]:
         steps=0,
         cached_steps=0,
         log_path="",
-        run_id="test-overlay",
     )
     client.images.remove(tag, force=True)
 
@@ -53,28 +57,60 @@ def test_engine_layers_are_local_here(image: BuiltImage) -> None:
     assert len(dirs) >= 3 and all(isinstance(d, Path) for d in dirs)
 
 
+def container_read(image: BuiltImage, path: str) -> bytes:
+    """The truth: what `docker cp -L` copies out of a created container of the image."""
+    container = image._client.containers.create(image.id, command=["/x"], entrypoint=[])
+    try:
+        done = subprocess.run(
+            ["docker", "cp", "-L", f"{container.id}:{path}", "-"], capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            raise FileNotFoundError(done.stderr.decode().strip())
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            member = archive.next()
+            assert member is not None and member.isfile(), member
+            data = archive.extractfile(member)
+            assert data is not None
+            return data.read()
+    finally:
+        container.remove(force=True)
+
+
+@pytest.fixture(scope="module")
+def saved(image: BuiltImage) -> Iterator[SavedImage]:
+    """The API path's reader: one export of the image."""
+    with tempfile.TemporaryFile() as spool:
+        spool.write(b"".join(image._client.api.get_image(image.id)))
+        spool.seek(0)
+        yield SavedImage(spool)
+
+
 @pytest.mark.parametrize(
-    "path", ["/usr/local/bin/app", "/srv-link/bin/app", "/data/new/y", "/etc/passwd"]
+    "path", ["/usr/local/bin/app", "/srv-link/bin/app", "/data/new/y", "/etc/passwd", "/bin/sh"]
 )
-def test_read_file_matches_the_container_path(image: BuiltImage, path: str) -> None:
+def test_read_file_matches_the_container_path(
+    image: BuiltImage, saved: SavedImage, path: str
+) -> None:
     local = overlay.read_file(overlay.layer_dirs(image._inspect), path)
-    assert local == image._read_through_container([path])[path]
+    assert local == container_read(image, path)
+    assert saved.read(path) == local
 
 
 @pytest.mark.parametrize("path", ["/tmp/gone", "/data/old/x", "/nowhere"])
-def test_deleted_files_are_gone(image: BuiltImage, path: str) -> None:
+def test_deleted_files_are_gone(image: BuiltImage, saved: SavedImage, path: str) -> None:
     with pytest.raises(FileNotFoundError):
         overlay.read_file(overlay.layer_dirs(image._inspect), path)
     with pytest.raises(FileNotFoundError):
-        image._read_through_container([path])
+        container_read(image, path)
+    with pytest.raises(FileNotFoundError):
+        saved.read(path)
 
 
-def test_layer_listing_matches_the_export(image: BuiltImage) -> None:
+def test_layer_listing_matches_the_export(image: BuiltImage, saved: SavedImage) -> None:
     local = overlay.layer_listing(overlay.layer_dirs(image._inspect))
-    exported = layer_files(
-        __import__("io").BytesIO(b"".join(image._client.api.get_image(image.id)))
-    )
+    exported = layer_files(io.BytesIO(b"".join(image._client.api.get_image(image.id))))
     assert [sorted(layer) for layer in local] == [sorted(layer) for layer in exported]
     assert local == exported
+    assert saved.layer_files() == local
     final = final_files(local)
     assert "data/new/y" in final and "data/old/x" not in final and "tmp/gone" not in final
