@@ -334,7 +334,11 @@ def _image(
         context=context,
         context_path=context_path,
         build_args=expand_build_args(
-            string_table(values, "build_args", where, source), project, where, source, heads
+            string_table(values, "build_args", where, source),
+            context_path,
+            where,
+            source,
+            heads,
         ),
         target=target,
         size_budget=parsed(values, "size_budget", parse_size, DEFAULT_SIZE_BUDGET, where, source),

@@ -161,10 +161,10 @@ def parity_ignore(table: Mapping[str, Any], where: str, src: Path) -> tuple[str,
 
 
 def expand_build_args(
-    build_args: dict[str, str], project: Path, where: str, src: Path, heads: Heads
+    build_args: dict[str, str], context: Path, where: str, src: Path, heads: Heads
 ) -> dict[str, str]:
-    """`build_args` with `{git.head}` replaced by the HEAD commit of the repository holding
-    `project`. Outside a git work tree (a source tarball) it is the empty string: the build
+    """`build_args` with `{git.head}` replaced by the HEAD commit of the repository holding the
+    build `context` (a submodule's own, which is what `provenance` compares with). Outside a git work tree (a source tarball) it is the empty string: the build
     still runs, an empty revision label records nothing, and `provenance` says why."""
     commit: str | None = None
     expanded: dict[str, str] = {}
@@ -181,7 +181,7 @@ def expand_build_args(
         if "{" + GIT_HEAD + "}" in value:
             if commit is None:
                 try:
-                    commit = heads.of(project).commit
+                    commit = heads.of(context).commit
                 except NoRepository:
                     commit = ""
             value = value.replace("{" + GIT_HEAD + "}", commit)

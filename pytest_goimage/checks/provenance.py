@@ -14,20 +14,24 @@ from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
+from ..gofacts.context_sources import context_sources, takes
+from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
 from ..gofacts.git_head import Head, NoRepository, modified_under, tracked_under
 from ..session import GoImageSession
 from .base import require_image
 
 REVISION_LABEL = "org.opencontainers.image.revision"
 _SHORTEST_REVISION = 7  # `git rev-parse --short`'s minimum
-# Absolute Go source paths the compiler wrote into the binary's line tables.
-_SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
+# Absolute Go source paths the compiler wrote into the binary's line tables; not the tail of a
+# relative one (`internal/abi/abi.go` holds `/abi/abi.go`).
+_SOURCE_PATH = re.compile(rb"(?<![\w.@+~/-])/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _SHOWN = 3
 
 HOW_TO_RECORD = (
     "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
     'in the final stage and set build_args = { GIT_SHA = "{git.head}" } in [tool.goimage] '
-    "(CI: --build-arg GIT_SHA=$GITHUB_SHA), or send .git in the build context to a builder "
+    "(the commit checked out, in CI too), or send .git in the build context to a builder "
     "that has git, so that Go stamps vcs.revision (-buildvcs)"
 )
 
@@ -39,25 +43,32 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     info = _build_info(session, image, built)
     label = built.config.labels.get(REVISION_LABEL, "").strip()
+    inherited = bool(label) and not _own_label(image)
+    if inherited:
+        label = ""  # the base image's commit, not this build's
     stamped = info.setting("vcs.revision") if info is not None else None
     try:
         head = session.config.heads.of(image.context_path)
     except NoRepository as exc:
         _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
     if not stamped and not label:
+        whose = (
+            f"its {REVISION_LABEL} label comes from the base image (no LABEL of the final stage "
+            "sets it)"
+            if inherited
+            else f"no {REVISION_LABEL} label"
+        )
         _no_facts(
             image,
-            f"image {built.tag} records no commit (no vcs.revision in its Go build info, no "
-            f"{REVISION_LABEL} label); {HOW_TO_RECORD}",
+            f"image {built.tag} records no commit (no vcs.revision in its Go build info, "
+            f"{whose}); {HOW_TO_RECORD}",
         )
     problems: list[str] = []
     if stamped and info is not None:
         problems += _stamp_problems(image, info, stamped, head)
-    if label and not _same_commit(label, head.commit):
-        problems.append(
-            f"its {REVISION_LABEL} label says {label}, but HEAD is {head.commit}: the image was "
-            "built from another commit (a stale GIT_SHA build argument?)"
-        )
+    labelled = _label_problem(label, head.commit) if label else None
+    if labelled:
+        problems.append(labelled)
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
         problems += _changed_inputs(image)
@@ -84,11 +95,14 @@ def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) 
 
 
 def _changed_inputs(image: ImageConfig) -> list[str]:
-    """Tracked files in the build context that differ from HEAD and reach the build."""
+    """Tracked files in the build context that differ from HEAD and reach the build: sent
+    (not ignored) and taken in by a COPY, ADD or RUN bind mount."""
+    sources = context_sources(_dockerfile(image))
     changed = [
         name
         for name in modified_under(image.context_path)
         if excluding_rule(image.context_path, image.dockerfile_path, name) is None
+        and takes(sources, name)
     ]
     if not changed:
         return []
@@ -98,6 +112,49 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
         f"({shown}), so the image is not HEAD's content whatever its label says; commit or "
         "stash them and rebuild"
     ]
+
+
+def _dockerfile(image: ImageConfig) -> Dockerfile:
+    try:
+        return parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return parse_dockerfile_leniently("")
+
+
+def _own_label(image: ImageConfig) -> bool:
+    """Whether the Dockerfile's final stage (or a stage it is built FROM) sets the revision
+    label: one it does not set came with the base image and names the base's commit."""
+    parsed = _dockerfile(image)
+    stage = parsed.stage(image.target) if image.target else None
+    if stage is None and parsed.stages:
+        stage = parsed.stages[-1]
+    seen: set[int] = set()
+    while stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        if any(i.keyword == "LABEL" and REVISION_LABEL in i.text for i in stage.instructions):
+            return True
+        stage = parsed.stage(stage.base)
+    return not parsed.stages  # an unreadable Dockerfile: take the label at its word
+
+
+def _label_problem(label: str, head: str) -> str | None:
+    if _same_commit(label, head):
+        return None
+    if not _HEX.fullmatch(label):
+        return (
+            f"its {REVISION_LABEL} label says {label!r}, which is not a commit's object name; "
+            "set it to the commit (`{git.head}` in build_args)"
+        )
+    if len(label) < _SHORTEST_REVISION:
+        return (
+            f"its {REVISION_LABEL} label {label!r} is too short to name a commit (git's "
+            f"abbreviations have at least {_SHORTEST_REVISION} characters); record the full "
+            "commit (`{git.head}` in build_args)"
+        )
+    return (
+        f"its {REVISION_LABEL} label says {label}, but HEAD is {head}: the image was "
+        "built from another commit (a stale GIT_SHA build argument?)"
+    )
 
 
 def _no_facts(image: ImageConfig, why: str) -> NoReturn:

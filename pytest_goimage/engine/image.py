@@ -238,6 +238,13 @@ class BuiltImage:
                 self._layer_files = self._saved().layer_files()
         return self._layer_files
 
+    def close(self) -> None:
+        """Let go of the export the API path kept (its disk space) and the last file read."""
+        if self._saved_image is not None:
+            self._saved_image.close()
+            self._saved_image = None
+        self._last_read = None
+
     def _saved(self) -> SavedImage:
         """The image as `docker save` writes it, fetched once into an unnamed temporary file
         (gone when closed or when the process ends)."""

@@ -49,6 +49,16 @@ class SavedImage:
         self._members = [layer.getmembers() for layer in self._layers]
         self._merged = _merged(self._members)
 
+    def close(self) -> None:
+        """Close the archive and the unpacked layers (their temporary files go with them)."""
+        for layer in self._layers:
+            if layer.fileobj is not None:
+                layer.fileobj.close()
+            layer.close()
+        self._outer.close()
+        if self._outer.fileobj is not None:
+            self._outer.fileobj.close()
+
     def layer_files(self) -> list[dict[str, int]]:
         """Per layer, oldest first: path -> size, whiteouts as `.wh.` entries of size -1 (as
         layers.layer_files lists them from a stream)."""

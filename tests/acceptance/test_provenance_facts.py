@@ -25,7 +25,7 @@ UNSTAMPED_GO = 'FROM alpine:3.22\nCOPY app /usr/local/bin/app\nENTRYPOINT ["/usr
 HOW_TO_RECORD = (
     "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
     'in the final stage and set build_args = { GIT_SHA = "{git.head}" } in [tool.goimage] '
-    "(CI: --build-arg GIT_SHA=$GITHUB_SHA), or send .git in the build context to a builder "
+    "(the commit checked out, in CI too), or send .git in the build context to a builder "
     "that has git, so that Go stamps vcs.revision (-buildvcs)"
 ).replace("[", "[[]")  # fnmatch: a literal [
 

@@ -135,3 +135,26 @@ def test_heads_outside_a_repository_raise_each_time(tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(NoRepository, match="is not inside a git repository"):
             heads.of(tmp_path)
+
+
+def test_git_head_is_the_commit_of_the_repository_holding_the_build_context(
+    tmp_path: Path,
+) -> None:
+    """A build context in a nested repository (a submodule's checkout): its own HEAD, the one
+    provenance compares the label with, not the outer repository's."""
+    project(tmp_path)
+    inner = tmp_path / "services" / "api"
+    inner.mkdir(parents=True)
+    (inner / "main.go").write_text("package main\n")
+    git(inner, "init", "-q")
+    git(inner, "add", ".")
+    git(inner, "commit", "-q", "-m", "inner")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "go.mod", "Dockerfile")
+    git(tmp_path, "commit", "-q", "-m", "outer")
+    inner_head = git(inner, "rev-parse", "HEAD")
+    assert inner_head != git(tmp_path, "rev-parse", "HEAD")
+    table = {**TABLE, "context": "services/api"}
+    config = parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert config.image("Dockerfile").build_args["GIT_SHA"] == inner_head
+    assert config.heads.of(inner).commit == inner_head

@@ -178,3 +178,12 @@ def test_an_archive_without_a_manifest_or_a_layer_is_refused() -> None:
     partial.seek(0)
     with pytest.raises(tarfile.TarError, match=r"no readable layer 00/layer\.tar"):
         SavedImage(partial)
+
+
+@pytest.mark.parametrize("oci", [False, True], ids=["docker-save", "oci-layout"])
+def test_close_lets_go_of_the_archive_and_the_unpacked_layers(oci: bool) -> None:
+    image = saved([BASE, TOP], oci=oci)
+    assert image.read("/bin/sh") == b"BUSYBOX"
+    files = [layer.fileobj for layer in image._layers] + [image._outer.fileobj]
+    image.close()
+    assert all(file is not None and file.closed for file in files)

@@ -1,0 +1,82 @@
+"""Which files of the build context a Dockerfile takes in: the sources of its `COPY`/`ADD`
+(not `--from` another stage or image) and the context bind mounts of its `RUN --mount`.
+
+`provenance` uses it to tell a local change that reaches the image (a `.go` file `COPY . .`
+sends in) from one that does not (a test file the Dockerfile never copies). Where a source
+cannot be read without running the build (a `$VARIABLE` in it), every file counts as taken.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Sequence
+
+from .dockerfile import Dockerfile, Instruction
+
+__all__ = ["context_sources", "takes"]
+
+EVERYTHING = "."
+
+
+def context_sources(parsed: Dockerfile) -> list[str]:
+    """The context paths and patterns the Dockerfile copies or mounts, normalised ("." for
+    the whole context)."""
+    sources: list[str] = []
+    for instruction in parsed.instructions:
+        if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None:
+            sources += [_normalised(word) for word in _copy_sources(instruction)]
+        elif instruction.keyword == "RUN":
+            sources += _bind_mount_sources(instruction)
+    return sources
+
+
+def takes(sources: Sequence[str], path: str) -> bool:
+    """Whether a file of the context (`path`, relative to it) is among `sources`: named, under
+    a named folder, or matched by a pattern, as BuildKit matches COPY sources."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+    for source in sources:
+        if source == EVERYTHING or "$" in source:
+            return True
+        if any(_matches(prefix, source) for prefix in prefixes):
+            return True
+    return False
+
+
+def _matches(path: str, pattern: str) -> bool:
+    """Go's filepath.Match, which BuildKit uses: `*` and `?` stay within one path element."""
+    names, patterns = path.split("/"), pattern.split("/")
+    return len(names) == len(patterns) and all(
+        fnmatch.fnmatchcase(name, part) for name, part in zip(names, patterns, strict=True)
+    )
+
+
+def _copy_sources(instruction: Instruction) -> list[str]:
+    sources = list(instruction.args)[:-1]  # the last word is the destination
+    # ADD also takes URLs and git repositories: not context files.
+    return [
+        s for s in sources if "://" not in s and not s.startswith("git@") and not s.startswith("<<")
+    ]
+
+
+def _bind_mount_sources(instruction: Instruction) -> list[str]:
+    """`RUN --mount=type=bind[,source=DIR]` without `from=`: that context folder (default:
+    all of it) is visible to the command."""
+    found: list[str] = []
+    for flag in instruction.flags:
+        if not flag.startswith("--mount="):
+            continue
+        options: dict[str, str] = {}
+        for part in flag.removeprefix("--mount=").split(","):
+            key, _, value = part.partition("=")
+            options[key] = value
+        if options.get("type") == "bind" and "from" not in options:
+            found.append(_normalised(options.get("source", options.get("src", EVERYTHING))))
+    return found
+
+
+def _normalised(source: str) -> str:
+    """`./backend/` -> `backend`; `/`, `.` and `./` -> "." (the context root)."""
+    cleaned = posixpath.normpath("/" + source.strip('"')).lstrip("/")
+    return cleaned or EVERYTHING

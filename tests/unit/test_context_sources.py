@@ -1,0 +1,74 @@
+"""Which context files a Dockerfile takes in (gofacts/context_sources.py), on the shapes real
+Dockerfiles use: `COPY . .`, module files first, folders, globs, JSON form, `--from`, ADD of
+URLs, RUN bind mounts of the context, and sources only the build can expand."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.gofacts.context_sources import context_sources, takes
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+
+LAYERED = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+COPY --chown=1000:1000 ["backend/", "/src/backend/"]
+COPY --from=ghcr.io/example/tools:1 /bin/tool /usr/local/bin/
+ADD https://example.com/ca.pem /etc/ssl/
+COPY configs/*.yaml /etc/app/
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    --mount=type=bind,source=cmd,target=/src/cmd \\
+    go build -o /out/app ./cmd/app
+FROM scratch
+COPY --from=build /out/app /app
+"""
+
+
+def test_sources_as_written_normalised() -> None:
+    assert context_sources(parse_dockerfile(LAYERED)) == [
+        "go.mod",
+        "go.sum",
+        "backend",
+        "configs/*.yaml",
+        "cmd",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "taken"),
+    [
+        ("go.mod", True),
+        ("backend/internal/store/store.go", True),  # under a copied folder
+        ("configs/app.yaml", True),
+        ("configs/dev/app.yaml", False),  # `*` stays within one path element
+        ("cmd/app/main.go", True),  # a RUN bind mount of the context
+        ("tests/test_api.py", False),
+        ("pyproject.toml", False),
+        ("backendx/main.go", False),  # a folder name is not a prefix of another
+    ],
+)
+def test_a_context_file_is_taken_only_when_a_source_covers_it(path: str, taken: bool) -> None:
+    assert takes(context_sources(parse_dockerfile(LAYERED)), path) is taken
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM golang\nCOPY . .\n",
+        "FROM golang\nCOPY ./ /src/\n",
+        "FROM golang\nRUN --mount=type=bind,target=/src go build ./...\n",
+        "FROM golang\nARG SRC=.\nCOPY ${SRC} /src\n",  # only the build can expand it
+    ],
+)
+def test_the_whole_context_is_taken(dockerfile: str) -> None:
+    assert takes(context_sources(parse_dockerfile(dockerfile)), "tests/test_api.py")
+
+
+def test_nothing_is_taken_from_other_stages_images_or_urls() -> None:
+    text = (
+        "FROM alpine\nCOPY --from=build /out/app /app\nADD https://example.com/x.tgz /tmp/\n"
+        "RUN --mount=type=bind,from=build,source=/out,target=/mnt cp /mnt/app /app\n"
+    )
+    sources = context_sources(parse_dockerfile(text))
+    assert sources == [] and not takes(sources, "main.go")

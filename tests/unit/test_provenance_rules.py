@@ -1,0 +1,125 @@
+"""provenance's rules that need no image: whose revision label it is, what a label that is not
+HEAD is called, which local changes reach the image, and which strings in a binary are local
+source paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.checks.provenance import (
+    _SOURCE_PATH,
+    _changed_inputs,
+    _label_problem,
+    _own_label,
+)
+from pytest_goimage.config import ImageConfig, parse_config
+from tests.unit.test_git_head import git
+
+HEAD = "5092c1f3e0a4b6d8c2e4f6a8b0c2d4e6f8a0b2c4"
+
+
+def image_of(root: Path, dockerfile: str, **table: object) -> ImageConfig:
+    (root / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
+    (root / "Dockerfile").write_text(dockerfile)
+    config = parse_config(
+        {"dockerfiles": ["Dockerfile"], **table}, rootdir=root, source=root / "pyproject.toml"
+    )
+    return config.images[0]
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "target", "own"),
+    [
+        # Set in the final stage, or in the stage it is built FROM.
+        (
+            "FROM alpine\nARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n",
+            None,
+            True,
+        ),
+        (
+            "FROM alpine AS base\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+            'FROM base\nCMD ["/app"]\n',
+            None,
+            True,
+        ),
+        # Set in a builder stage only, or nowhere: the base image's label.
+        (
+            "FROM golang AS build\nLABEL org.opencontainers.image.revision=x\n"
+            "FROM ubuntu:24.04\nCOPY --from=build /app /app\n",
+            None,
+            False,
+        ),
+        ('FROM ghcr.io/example/base:1\nCMD ["/app"]\n', None, False),
+        # target = the stage that sets it.
+        (
+            "FROM alpine AS release\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+            'FROM alpine AS debug\nCMD ["sh"]\n',
+            "release",
+            True,
+        ),
+    ],
+)
+def test_a_revision_label_is_the_builds_own_only_when_its_stages_set_it(
+    tmp_path: Path, dockerfile: str, target: str | None, own: bool
+) -> None:
+    table = {"target": target} if target else {}
+    assert _own_label(image_of(tmp_path, dockerfile, **table)) is own
+
+
+@pytest.mark.parametrize(
+    ("label", "problem"),
+    [
+        (HEAD, None),
+        (HEAD[:7], None),
+        (HEAD.upper(), None),
+        (
+            HEAD[:5],
+            "its org.opencontainers.image.revision label '5092c' is too short to name a commit "
+            "(git's abbreviations have at least 7 characters); record the full commit "
+            "(`{git.head}` in build_args)",
+        ),
+        (
+            "v1.4.2",
+            "its org.opencontainers.image.revision label says 'v1.4.2', which is not a commit's "
+            "object name; set it to the commit (`{git.head}` in build_args)",
+        ),
+        (
+            "1b3010461c3255708ff88392edb50dc2a6e488a4",
+            "its org.opencontainers.image.revision label says "
+            f"1b3010461c3255708ff88392edb50dc2a6e488a4, but HEAD is {HEAD}: the image was built "
+            "from another commit (a stale GIT_SHA build argument?)",
+        ),
+    ],
+)
+def test_what_a_label_that_is_not_head_is_called(label: str, problem: str | None) -> None:
+    assert _label_problem(label, HEAD) == problem
+
+
+def test_only_changes_the_dockerfile_takes_in_make_the_image_not_head(tmp_path: Path) -> None:
+    image = image_of(tmp_path, "FROM golang\nCOPY go.mod main.go ./\nRUN go build -o /app .\n")
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api.py").write_text("def test(): pass\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "tests" / "test_api.py").write_text("def test(): assert 1\n")
+    assert _changed_inputs(image) == []
+    (tmp_path / "main.go").write_text("package main // a local fix\n")
+    assert _changed_inputs(image) == [
+        "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
+        "is not HEAD's content whatever its label says; commit or stash them and rebuild"
+    ]
+
+
+def test_local_source_paths_are_absolute_ones_only() -> None:
+    data = (
+        b"\x00/src/backend/cmd/api/main.go\x00internal/abi/abi.go\x00"
+        b"/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go\x00runtime/proc.go\x00"
+    )
+    assert _SOURCE_PATH.findall(data) == [
+        b"/src/backend/cmd/api/main.go",
+        b"/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go",
+    ]
