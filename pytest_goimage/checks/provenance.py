@@ -125,16 +125,13 @@ def _own_label(image: ImageConfig) -> bool:
     """Whether the Dockerfile's final stage (or a stage it is built FROM) sets the revision
     label: one it does not set came with the base image and names the base's commit."""
     parsed = _dockerfile(image)
-    stage = parsed.stage(image.target) if image.target else None
-    if stage is None and parsed.stages:
-        stage = parsed.stages[-1]
-    seen: set[int] = set()
-    while stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        if any(i.keyword == "LABEL" and REVISION_LABEL in i.text for i in stage.instructions):
-            return True
-        stage = parsed.stage(stage.base)
-    return not parsed.stages  # an unreadable Dockerfile: take the label at its word
+    if not parsed.stages:
+        return True  # an unreadable Dockerfile: take the label at its word
+    return any(
+        i.keyword == "LABEL" and REVISION_LABEL in i.text
+        for stage in parsed.built_stages(image.target)
+        for i in stage.instructions
+    )
 
 
 def _label_problem(label: str, head: str) -> str | None:

@@ -101,16 +101,10 @@ def _user_instruction(image: ImageConfig) -> _Written | None:
         dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
     except OSError:
         return None
-    stage = dockerfile.stage(image.target) if image.target else None
-    if stage is None and dockerfile.stages:
-        stage = dockerfile.stages[-1]
-    seen: set[int] = set()
-    while stage is not None and stage.index not in seen:
-        seen.add(stage.index)
+    for stage in dockerfile.built_stages(image.target):
         users = [i for i in stage.instructions if i.keyword == "USER"]
         if users:
             return _Written(users[-1], _stage_args(dockerfile, stage, users[-1].line))
-        stage = dockerfile.stage(stage.base)
     return None
 
 

@@ -104,6 +104,18 @@ class Dockerfile:
                 return stage
         return None
 
+    def built_stages(self, target: str | None) -> list[Stage]:
+        """The stage the image is (`target`, else the last), then the earlier stage it is
+        built FROM, and so on: the stages whose instructions the image config inherits."""
+        stage = self.stage(target) if target else None
+        if stage is None and self.stages:
+            stage = self.stages[-1]
+        chain: list[Stage] = []
+        while stage is not None and stage not in chain:
+            chain.append(stage)
+            stage = self.stage(stage.base)
+        return chain
+
     @property
     def global_instructions(self) -> list[Instruction]:
         """The instructions before the first FROM (only ARGs are allowed there)."""

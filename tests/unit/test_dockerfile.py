@@ -150,3 +150,14 @@ def test_copy_from_a_golang_image_pins_go_only_when_it_copies_the_toolchain(
 ) -> None:
     text = f"FROM alpine:3.22\n{copy}\n"
     assert [p.line for p in dockerfile_pins(text, "Dockerfile", {})] == ([2] if pinned else [])
+
+
+def test_built_stages_follow_from_to_earlier_stages_and_stop_at_an_image() -> None:
+    parsed = parse_dockerfile(
+        "FROM golang AS build\nFROM alpine AS base\nFROM base AS release\nFROM build AS test\n"
+        "FROM Release AS again\n"
+    )
+    assert [s.name for s in parsed.built_stages(None)] == ["again", "release", "base"]
+    assert [s.name for s in parsed.built_stages("test")] == ["test", "build"]
+    # A stage named like the image it is built FROM ends the chain, not a loop.
+    assert [s.name for s in parse_dockerfile("FROM base AS base\n").built_stages(None)] == ["base"]
