@@ -22,26 +22,59 @@ _TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
 
 @dataclass(frozen=True)
 class GoBuild:
-    """One RUN that runs `go build`: its lines, and its output (`-o`) and Go file arguments
-    as written, each relative to the `cd` before it (cwd-relative; WORKDIR is not applied)."""
+    """One RUN that runs `go build`: its lines, its output (`-o`) as written, the Go files it
+    names as absolute paths in the builder (WORKDIR and a `cd` before it applied), and the
+    instructions that came before it in its stage and the stages it is built FROM (what its
+    environment can come from)."""
 
     line: int
     end_line: int
     output: str
     files: tuple[str, ...]
+    before: tuple[Instruction, ...] = ()
+    from_line: int = 0  # the FROM of the first stage its stage descends from: the builder
+    ldflags: str | None = None  # `-ldflags` as written (None: not given)
 
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
     """Every RUN that runs `go build`, in file order."""
     found: list[GoBuild] = []
-    for instruction in parsed.instructions:
-        if instruction.keyword != "RUN" or not _GO_BUILD.search(instruction.text):
-            continue
-        output, files = _arguments(instruction)
-        found.append(
-            GoBuild(instruction.line, instruction.end_line or instruction.line, output, files)
-        )
+    for stage in parsed.stages:
+        chain = parsed.built_stages(f"stage-{stage.index}")
+        inherited = [
+            instruction for ancestor in reversed(chain[1:]) for instruction in ancestor.instructions
+        ]
+        for position, instruction in enumerate(stage.instructions):
+            if instruction.keyword != "RUN" or not _GO_BUILD.search(instruction.text):
+                continue
+            before = (*inherited, *stage.instructions[:position])
+            workdir = _workdir(before)
+            written = _arguments(instruction)
+            found.append(
+                GoBuild(
+                    instruction.line,
+                    instruction.end_line or instruction.line,
+                    written.output,
+                    tuple(
+                        sorted(
+                            posixpath.normpath(posixpath.join(workdir, f)) for f in written.files
+                        )
+                    ),
+                    before,
+                    chain[-1].line,
+                    written.ldflags,
+                )
+            )
     return found
+
+
+def _workdir(instructions: Sequence[Instruction]) -> str:
+    """The working folder after `instructions` (a relative WORKDIR joins the one before)."""
+    workdir = "/"
+    for instruction in instructions:
+        if instruction.keyword == "WORKDIR" and instruction.args:
+            workdir = posixpath.join(workdir, instruction.args[0])
+    return workdir
 
 
 def building(builds: Sequence[GoBuild], program: str) -> GoBuild | None:
@@ -54,10 +87,14 @@ def building(builds: Sequence[GoBuild], program: str) -> GoBuild | None:
     return (named or list(builds))[-1]
 
 
-def toolchain_line(parsed: Dockerfile, lines: Sequence[str]) -> int:
-    """The line of the last instruction setting GOTOOLCHAIN to a Go version; 0: none."""
+def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
+    """The line of the last instruction before `build` (its stage and the stages it is built
+    FROM, or the RUN itself) setting GOTOOLCHAIN to a Go version; 0: none."""
+    own = _physical(lines, build.line, build.end_line, "GOTOOLCHAIN")
+    if own and _TOOLCHAIN_VERSION.search(" ".join(lines[build.line - 1 : build.end_line])):
+        return own
     chosen = 0
-    for instruction in parsed.instructions:
+    for instruction in build.before:
         if instruction.keyword in ("ENV", "ARG", "RUN") and _TOOLCHAIN_VERSION.search(
             instruction.text
         ):
@@ -65,20 +102,16 @@ def toolchain_line(parsed: Dockerfile, lines: Sequence[str]) -> int:
     return chosen
 
 
-def setting_line(
-    parsed: Dockerfile, lines: Sequence[str], build: GoBuild, name: str, flag: bool
-) -> int:
+def setting_line(build: GoBuild, lines: Sequence[str], name: str, flag: bool) -> int:
     """The line that set `name` for `build`: in the go build RUN itself, else the last ENV or
-    ARG before it (for a flag: a GOFLAGS holding it); 0: none."""
+    ARG before it in its stages (for a flag: a GOFLAGS holding it); 0: none."""
     needles = [name] if flag else [f"{name}=", f"{name} "]
     for needle in needles:
         found = _physical(lines, build.line, build.end_line, needle)
         if found:
             return found
     chosen = 0
-    for instruction in parsed.instructions:
-        if instruction.line >= build.line:
-            break
+    for instruction in build.before:
         if instruction.keyword not in ("ENV", "ARG"):
             continue
         words = instruction.words()
@@ -93,16 +126,22 @@ def setting_line(
     return chosen
 
 
-def _arguments(instruction: Instruction) -> tuple[str, tuple[str, ...]]:
-    """`-o` and the `.go` files of the instruction's go build command(s)."""
+@dataclass(frozen=True)
+class _Arguments:
+    output: str = ""
+    files: tuple[str, ...] = ()
+    ldflags: str | None = None
+
+
+def _arguments(instruction: Instruction) -> _Arguments:
+    """`-o`, `-ldflags` and the `.go` files of the instruction's (last) go build command."""
     script = " ".join(instruction.args) if instruction.json else "".join(instruction.args)
     try:
         commands = simple_commands(script)
     except Unbalanced:
-        return "", ()
+        return _Arguments()
     cwd = ""
-    output: str = ""
-    files: tuple[str, ...] = ()
+    found = _Arguments()
     for command in commands:
         words = [token.text for token in command.words]
         while words and _ASSIGNMENT.match(words[0]):
@@ -110,21 +149,27 @@ def _arguments(instruction: Instruction) -> tuple[str, tuple[str, ...]]:
         if words[:1] == ["cd"] and len(words) == 2:
             cwd = posixpath.join(cwd, words[1])
         elif words[:2] == ["go", "build"]:
-            output, files = _go_build_arguments(words[2:], cwd)
-    return output, files
+            found = _go_build_arguments(words[2:], cwd)
+    return found
 
 
-def _go_build_arguments(words: list[str], cwd: str) -> tuple[str, tuple[str, ...]]:
+def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:
     output = ""
+    ldflags: str | None = None
     files: list[str] = []
     for index, word in enumerate(words):
-        if word == "-o" and index + 1 < len(words):
-            output = words[index + 1]
-        elif word.startswith("-o="):
-            output = word[3:]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in ("-o", "--o"):
+            output = following
+        elif word.startswith(("-o=", "--o=")):
+            output = word.split("=", 1)[1]
+        elif word in ("-ldflags", "--ldflags"):
+            ldflags = following
+        elif word.startswith(("-ldflags=", "--ldflags=")):
+            ldflags = word.split("=", 1)[1]
         elif word.endswith(".go") and not word.startswith("-"):
             files.append(posixpath.normpath(posixpath.join(cwd, word)))
-    return output, tuple(sorted(files))
+    return _Arguments(output, tuple(sorted(files)), ldflags)
 
 
 def _within(lines: Sequence[str], instruction: Instruction, needle: str) -> int:

@@ -119,6 +119,13 @@ def compare(binaries: Sequence[Binary], ignore: Sequence[str] = ()) -> list[Grou
 def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Difference]:
     found: list[Difference] = []
     settings = [settings_of(b.info) for b in members]
+    if all(s["-ldflags"] == LDFLAGS_UNKNOWN for s in settings):
+        # Go recorded none (-trimpath everywhere): compare them as the go build lines write
+        # them, where every Dockerfile shows its own.
+        written = [_written_ldflags(b) for b in members]
+        if None not in written:
+            for facts, flags in zip(settings, written, strict=True):
+                facts["-ldflags"] = f"{flags or NOT_SET} (as written)"
     for fact in (GO, *SETTINGS):
         values = [s[fact] for s in settings]
         if fact in ignore or len(set(values) - {LDFLAGS_UNKNOWN}) <= 1:
@@ -143,6 +150,15 @@ def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Diffe
     return found
 
 
+def _written_ldflags(binary: Binary) -> str | None:
+    """The -ldflags the go build line that made the program writes ("" for none); None when
+    no go build line of the Dockerfile can be told to have made it."""
+    build = building(go_builds(parse_dockerfile_leniently(binary.text)), binary.program)
+    if build is None:
+        return None
+    return build.ldflags or ""
+
+
 def cause_line(binary: Binary, fact: str) -> str:
     """`Dockerfile:16: go build -trimpath ...`: the line of `binary`'s Dockerfile that decided
     `fact`; "" when the Dockerfile has no such line (the binary was copied in, not built)."""
@@ -150,19 +166,25 @@ def cause_line(binary: Binary, fact: str) -> str:
     lines = binary.text.splitlines()
     build = building(go_builds(parsed), binary.program)
     if fact == GO:
-        toolchain = toolchain_line(parsed, lines)
+        toolchain = toolchain_line(build, lines) if build is not None else 0
         if toolchain:
             return _shown(binary.dockerfile, toolchain, lines)
         try:
-            pins = dockerfile_pins(binary.text, binary.dockerfile, binary.build_args)
+            pins = [
+                p.line for p in dockerfile_pins(binary.text, binary.dockerfile, binary.build_args)
+            ]
         except DockerfileSyntaxError:
             pins = []
+        if build is not None:
+            # The golang image of the build's own stages, not one a test or lint stage uses.
+            own = {build.from_line} | {i.line for i in build.before}
+            pins = [line for line in pins if line in own] or pins
         if pins:
-            return _shown(binary.dockerfile, pins[-1].line, lines)
+            return _shown(binary.dockerfile, pins[-1], lines)
     if build is None:
         return ""
     if fact not in (GO, MODULES):
-        setting = setting_line(parsed, lines, build, fact, flag=fact.startswith("-"))
+        setting = setting_line(build, lines, fact, flag=fact.startswith("-"))
         if setting:
             return _shown(binary.dockerfile, setting, lines)
     # Where a missing flag would go: the go build line itself.

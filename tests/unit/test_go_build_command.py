@@ -52,14 +52,15 @@ def test_the_build_that_names_the_program_is_chosen_not_the_last() -> None:
 
 def test_files_of_a_go_build_are_relative_to_the_cd_before_it() -> None:
     api = go_builds(parse_dockerfile_leniently(TWO_PROGRAMS))[1]
-    assert api.files == ("cmd/api/main.go", "cmd/api/routes.go")
+    assert api.files == ("/src/cmd/api/main.go", "/src/cmd/api/routes.go")
 
 
 def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None:
-    parsed = parse_dockerfile_leniently(TWO_PROGRAMS)
-    assert toolchain_line(parsed, TWO_PROGRAMS.splitlines()) == 0
+    api = go_builds(parse_dockerfile_leniently(TWO_PROGRAMS))[1]
+    assert toolchain_line(api, TWO_PROGRAMS.splitlines()) == 0
     pinned = TWO_PROGRAMS.replace("ENV GOTOOLCHAIN=local", "ENV GOTOOLCHAIN=go1.27.3+auto")
-    assert toolchain_line(parse_dockerfile_leniently(pinned), pinned.splitlines()) == 3
+    api = go_builds(parse_dockerfile_leniently(pinned))[1]
+    assert toolchain_line(api, pinned.splitlines()) == 3
 
 
 @pytest.mark.parametrize(
@@ -74,16 +75,14 @@ def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None
     ],
 )
 def test_the_line_that_set_a_fact(fact: str, flag: bool, line: int) -> None:
-    parsed = parse_dockerfile_leniently(TWO_PROGRAMS)
-    api = go_builds(parsed)[1]
-    assert setting_line(parsed, TWO_PROGRAMS.splitlines(), api, fact, flag) == line
+    api = go_builds(parse_dockerfile_leniently(TWO_PROGRAMS))[1]
+    assert setting_line(api, TWO_PROGRAMS.splitlines(), fact, flag) == line
 
 
 def test_an_env_after_the_build_did_not_set_it() -> None:
     text = "FROM golang:1.26.8\nRUN go build -o /app .\nENV CGO_ENABLED=0\n"
-    parsed = parse_dockerfile_leniently(text)
-    (build,) = go_builds(parsed)
-    assert setting_line(parsed, text.splitlines(), build, "CGO_ENABLED", False) == 0
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert setting_line(build, text.splitlines(), "CGO_ENABLED", False) == 0
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +123,7 @@ def test_go_build_main_go_programs_are_matched_by_their_files(file_built: BuildI
     # Both say command-line-arguments; only the two that build cmd/api/main.go are one program.
     (group,) = compare([api, worker, api_prod])
     assert group.dockerfiles == ("Dockerfile", "Dockerfile.prod")
-    assert group.path == f"{COMMAND_LINE} (cmd/api/main.go)"
+    assert group.path == f"{COMMAND_LINE} (/src/cmd/api/main.go)"
 
 
 def test_a_go_build_main_go_program_whose_files_are_unknown_is_not_compared(
@@ -146,3 +145,53 @@ def test_the_go_version_row_names_the_golang_from_line_when_gotoolchain_is_local
     assert cause_line(binary, "-ldflags") == (
         "Dockerfile:11: GOOS=linux go build -tags netgo -o /out/api main.go routes.go"
     )
+
+
+def test_go_build_main_go_in_different_workdirs_is_two_programs(file_built: BuildInfo) -> None:
+    a = Binary(
+        "a/Dockerfile",
+        "FROM golang:1.26.8\nWORKDIR /src/cmd/a\nRUN go build -o /app main.go\n",
+        {},
+        file_built,
+        "/app",
+    )
+    b = Binary(
+        "b/Dockerfile",
+        "FROM golang:1.26.8\nWORKDIR /src\nWORKDIR cmd/b\nRUN go build -o /app main.go\n",
+        {},
+        file_built,
+        "/app",
+    )
+    assert (a.main_package, b.main_package) == (
+        f"{COMMAND_LINE} (/src/cmd/a/main.go)",
+        f"{COMMAND_LINE} (/src/cmd/b/main.go)",
+    )
+    assert compare([a, b]) == []
+
+
+STAGES = """\
+FROM golang:1.26.8-alpine AS base
+ENV GOFLAGS=-trimpath
+FROM base AS tools
+ENV CGO_ENABLED=1 GOTOOLCHAIN=go1.27.3
+RUN go install example.com/lint@v1
+FROM base AS build
+RUN go build -o /out/api ./cmd/api
+FROM golang:1.25.3 AS test
+RUN go test ./...
+FROM scratch
+COPY --from=build /out/api /api
+"""
+
+
+def test_lines_come_from_the_builds_own_stages(file_built: BuildInfo) -> None:
+    """ENV in a tools stage, GOTOOLCHAIN there and a later test stage's golang FROM are not
+    what made the program; GOFLAGS of the stage it is built FROM is."""
+    binary = Binary("Dockerfile", STAGES, {}, file_built, "/api")
+    (build,) = go_builds(parse_dockerfile_leniently(STAGES))
+    lines = STAGES.splitlines()
+    assert setting_line(build, lines, "CGO_ENABLED", False) == 0
+    assert setting_line(build, lines, "-trimpath", True) == 2
+    assert toolchain_line(build, lines) == 0
+    assert cause_line(binary, GO) == "Dockerfile:1: FROM golang:1.26.8-alpine AS base"
+    assert cause_line(binary, "CGO_ENABLED") == "Dockerfile:7: RUN go build -o /out/api ./cmd/api"

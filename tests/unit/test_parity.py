@@ -196,3 +196,29 @@ def test_ldflags_that_trimpath_left_unrecorded_are_no_difference(tiny: Path) -> 
     assert [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"] == [
         ["-s -w", LDFLAGS_UNKNOWN, "-s"]
     ]
+
+
+def test_ldflags_of_trimpath_builds_are_compared_as_the_go_build_lines_write_them(
+    tiny: Path,
+) -> None:
+    """Both -trimpath: Go recorded neither's -ldflags, so the Dockerfiles' own words decide."""
+    trimmed = build(tiny, "trimmed", "-trimpath", "-ldflags=-s -w")
+    stamped = FAST.replace("go build -trimpath", "go build -trimpath -ldflags='-s -w -X main.v=1'")
+    (group,) = compare([Binary("a", FAST, {}, trimmed), Binary("b", stamped, {}, trimmed)])
+    (difference,) = group.differences
+    assert difference.fact == "-ldflags"
+    assert [(d, v) for d, v, _ in difference.rows] == [
+        ("a", "(not set) (as written)"),
+        ("b", "-s -w -X main.v=1 (as written)"),
+    ]
+    assert (
+        difference.rows[1][2]
+        == "b:7: go build -trimpath -ldflags='-s -w -X main.v=1' -o /out/app ."
+    )
+    # The same words in both: no difference.
+    assert (
+        compare([Binary("a", stamped, {}, trimmed), Binary("b", stamped, {}, trimmed)])[
+            0
+        ].differences
+        == ()
+    )
