@@ -89,6 +89,19 @@ def _module_component(module: Module, path: str | None) -> Component:
     from packageurl import PackageURL
 
     linked = module.replace or module
+    if linked.path.startswith((".", "/")):
+        # `replace m => ../dir`: source from a folder, no module version a scanner could
+        # look up. Named after the module it stands in for, the folder as a property.
+        component = Component(
+            type=ComponentType.LIBRARY,
+            name=module.path,
+            bom_ref=f"{module.path}@directory:{linked.path}",
+        )
+        component.properties.add(Property(name="go:replaced-by-directory", value=linked.path))
+        component.properties.add(
+            Property(name="go:replaces", value=f"{module.path}@{module.version}")
+        )
+        return component
     version = linked.version if linked.version != "(devel)" else None
     purl = PackageURL(type="golang", name=linked.path, version=version)
     component = Component(

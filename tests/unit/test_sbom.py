@@ -68,3 +68,39 @@ def test_a_secret_baked_in_by_the_linker_is_masked_in_the_sbom() -> None:
     )
     assert masked_setting("-X=main.password=hunter22") == "-X=main.password=***"
     assert masked_setting("-trimpath") == "-trimpath"
+
+
+def test_a_module_replaced_by_a_folder_is_named_after_the_module(tmp_path: Path) -> None:
+    """`replace example.com/lib => ../lib`: Go links a folder, which has no version or purl a
+    scanner could look up; the component says which module it stands in for."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "go.mod").write_text("module example.com/lib\n\ngo 1.26\n")
+    (tmp_path / "lib" / "lib.go").write_text("package lib\n\nfunc V() int { return 1 }\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "go.mod").write_text(
+        "module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.1.0\n\n"
+        "replace example.com/lib => ../lib\n"
+    )
+    (app / "main.go").write_text(
+        'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.V()) }\n'
+    )
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=app, env=env, check=True)
+    info = read_build_info((app / "app").read_bytes())
+    assert info is not None
+    text = sbom_json(info, image_name="goimage/app:run", image_digest=DIGEST)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    (library,) = [c for c in json.loads(text)["components"] if c["type"] == "library"]
+    assert library == {
+        "bom-ref": "example.com/lib@directory:../lib",
+        "name": "example.com/lib",
+        "properties": [
+            {"name": "go:replaced-by-directory", "value": "../lib"},
+            {"name": "go:replaces", "value": "example.com/lib@v0.1.0"},
+        ],
+        "type": "library",
+    }
