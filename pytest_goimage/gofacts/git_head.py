@@ -40,7 +40,7 @@ def head_of(path: Path) -> Head:
     """The HEAD commit of the repository holding `path`. Raises NoRepository when there is
     none (not a work tree, or a repository without any commit yet)."""
     result = _git(path, "rev-parse", "--show-toplevel", "--verify", "HEAD^{commit}")
-    lines = result.stdout.split()
+    lines = result.stdout.splitlines()  # a work tree's path may hold spaces
     if result.returncode != 0 or len(lines) != 2:
         error = (result.stderr.strip().splitlines() or ["no output"])[-1]
         if "not a git repository" in result.stderr:

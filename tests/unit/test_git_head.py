@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.config import parse_config
-from pytest_goimage.gofacts.git_head import Heads, NoRepository, head_of, modified_under
+from pytest_goimage.gofacts.git_head import Head, Heads, NoRepository, head_of, modified_under
 
 TABLE = {"build_args": {"GIT_SHA": "{git.head}", "VERSION": "1.0+{git.head}"}}
 
@@ -158,3 +158,33 @@ def test_git_head_is_the_commit_of_the_repository_holding_the_build_context(
     config = parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
     assert config.image("Dockerfile").build_args["GIT_SHA"] == inner_head
     assert config.heads.of(inner).commit == inner_head
+
+
+def test_head_of_a_work_tree_whose_path_has_spaces(tmp_path: Path) -> None:
+    root = tmp_path / "my projects" / "api"
+    root.mkdir(parents=True)
+    project(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "one")
+    (root / "cmd").mkdir()
+    head = head_of(root / "cmd")
+    assert head == Head(root=root.resolve(), commit=git(root, "rev-parse", "HEAD"))
+
+
+def test_head_of_says_why_there_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NoRepository) as outside:
+        head_of(tmp_path)
+    assert str(outside.value) == f"{tmp_path} is not inside a git repository"
+    missing = tmp_path / "gone"
+    with pytest.raises(NoRepository) as failed:
+        head_of(missing)
+    assert str(failed.value) == (
+        f"git rev-parse HEAD failed in {missing}: fatal: cannot change to '{missing}': No such "
+        "file or directory"
+    )
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git on it
+    with pytest.raises(NoRepository) as no_git:
+        head_of(tmp_path)
+    assert str(no_git.value) == "git is not installed on this machine"
+    assert modified_under(tmp_path) == []
