@@ -10,10 +10,15 @@ from ..config import ImageConfig
 from ..config_release import NON_ROOT, MetadataPolicy
 from ..engine.image import ImageConfigView
 from ..errors import CheckFailed, CheckSkipped
+from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..session import GoImageSession
 from .base import require_image
 
 _ROOT_USERS = ("", "0", "root")
+# Labels that describe one build: inherited from a base image, they describe the base's.
+BUILD_LABELS = frozenset(
+    f"org.opencontainers.image.{name}" for name in ("revision", "version", "created")
+)
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -25,7 +30,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "[tool.goimage] (the README's release-gate section shows a typical one)."
         )
     built = require_image(session, image)
-    problems = policy_problems(policy, built.config)
+    problems = policy_problems(policy, built.config, _own_labels(image))
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
@@ -36,13 +41,21 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     return f"{built.tag}: {', '.join(_checked(policy))} as declared"
 
 
-def policy_problems(policy: MetadataPolicy, config: ImageConfigView) -> list[str]:
-    """What the image config says against what the policy asks, one phrase per difference."""
+def policy_problems(
+    policy: MetadataPolicy, config: ImageConfigView, own_labels: set[str] | None = None
+) -> list[str]:
+    """What the image config says against what the policy asks, one phrase per difference.
+    `own_labels`: the keys the Dockerfile's own LABELs set (None: unknown)."""
     problems: list[str] = []
     for name, pattern in policy.labels:
         value = config.labels.get(name)
         if not value:
             problems.append(f"label {name} is {'empty' if value == '' else 'missing'}")
+        elif name in BUILD_LABELS and own_labels is not None and name not in own_labels:
+            problems.append(
+                f"label {name}={value!r} comes from the base image (no LABEL of the final "
+                "stage sets it), so it describes the base image, not this build"
+            )
         elif pattern is not None and not re.fullmatch(pattern, value):
             problems.append(f"label {name}={value!r} does not match {pattern!r}")
     if policy.expose is not None and tuple(sorted(config.exposed_ports)) != policy.expose:
@@ -69,6 +82,14 @@ def policy_problems(policy: MetadataPolicy, config: ImageConfigView) -> list[str
     if forbidden:
         problems.append(f"ENV sets {', '.join(forbidden)}, which the policy forbids")
     return problems
+
+
+def _own_labels(image: ImageConfig) -> set[str] | None:
+    try:
+        parsed = parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return None
+    return parsed.labels_set(image.target) if parsed.stages else None
 
 
 def _user_problems(wanted: str, user: str) -> list[str]:

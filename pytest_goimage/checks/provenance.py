@@ -127,11 +127,7 @@ def _own_label(image: ImageConfig) -> bool:
     parsed = _dockerfile(image)
     if not parsed.stages:
         return True  # an unreadable Dockerfile: take the label at its word
-    return any(
-        i.keyword == "LABEL" and REVISION_LABEL in i.text
-        for stage in parsed.built_stages(image.target)
-        for i in stage.instructions
-    )
+    return REVISION_LABEL in parsed.labels_set(image.target)
 
 
 def _label_problem(label: str, head: str) -> str | None:

@@ -116,6 +116,17 @@ class Dockerfile:
             stage = self.stage(stage.base)
         return chain
 
+    def labels_set(self, target: str | None) -> set[str]:
+        """The label keys the image's own LABEL instructions set (in built_stages): not
+        the ones it inherits from its base image."""
+        return {
+            key.strip('"')
+            for stage in self.built_stages(target)
+            for instruction in stage.instructions
+            if instruction.keyword == "LABEL"
+            for key in instruction.args[0::2]
+        }
+
     @property
     def global_instructions(self) -> list[Instruction]:
         """The instructions before the first FROM (only ARGs are allowed there)."""

@@ -148,3 +148,31 @@ def test_an_image_entry_extends_the_shared_policy(tmp_path: Path) -> None:
     shared, prod = config.image("Dockerfile").metadata, config.image("Dockerfile.prod").metadata
     assert (shared.labels, shared.user) == (((REVISION, None),), None)
     assert (prod.labels, prod.user) == (((REVISION, None),), "non-root")
+
+
+def test_a_build_label_only_the_base_image_sets_describes_the_base() -> None:
+    """ubuntu:24.04 carries org.opencontainers.image.version=24.04: a policy that wants the
+    release's version must not pass on the base image's."""
+    version = "org.opencontainers.image.version"
+    wanted = policy(labels=[version, "org.opencontainers.image.vendor"])
+    image = view(labels={version: "24.04", "org.opencontainers.image.vendor": "Example"})
+    assert policy_problems(wanted, image, own_labels=set()) == [
+        "label org.opencontainers.image.version='24.04' comes from the base image (no LABEL of "
+        "the final stage sets it), so it describes the base image, not this build"
+    ]
+    # Set by the Dockerfile itself, or the Dockerfile unknown: the label stands. A vendor
+    # label may well come from a company base image.
+    assert policy_problems(wanted, image, own_labels={version}) == []
+    assert policy_problems(wanted, image, own_labels=None) == []
+
+
+def test_labels_set_are_the_keys_of_the_built_stages_label_instructions() -> None:
+    from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+
+    parsed = parse_dockerfile(
+        "FROM golang AS build\nLABEL stage=build\n"
+        'FROM alpine AS base\nLABEL "org.opencontainers.image.version"="1.0 beta" a=b\n'
+        "FROM base\nLABEL maintainer me\n"
+    )
+    assert parsed.labels_set(None) == {"org.opencontainers.image.version", "a", "maintainer"}
+    assert parsed.labels_set("build") == {"stage"}
