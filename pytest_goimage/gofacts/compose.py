@@ -125,7 +125,7 @@ def read_compose(
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        row = exc.object.count(b"\n", 0, exc.start) + 1
+        row = exc.object[: exc.start].count(b"\n") + 1
         raise ComposeError(
             f"line {row} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); compose files "
             "are UTF-8, so save it as UTF-8"
@@ -138,7 +138,7 @@ def read_compose(
         raise ComposeError(f"not valid YAML ({line}{exc.problem})") from None
     except yaml.reader.ReaderError as exc:
         # Not a marked error: it knows the character's offset, not its line.
-        row = text.count("\n", 0, exc.position) + 1
+        row = text[: exc.position].count("\n") + 1
         raise ComposeError(
             f"not valid YAML (line {row}: character #x{exc.character:04x}: {exc.reason})"
         ) from None
