@@ -123,13 +123,25 @@ def read_compose(
 ) -> dict[str, ComposeService]:
     """The services `wanted` of the compose file at `path`, in that order."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        row = exc.object[: exc.start].count(b"\n") + 1
+        raise ComposeError(
+            f"line {row} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); compose files "
+            "are UTF-8, so save it as UTF-8"
+        ) from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
         raise ComposeError(f"not valid YAML ({line}{exc.problem})") from None
-    except yaml.YAMLError as exc:
-        raise ComposeError(f"not valid YAML ({exc})") from None
+    except yaml.reader.ReaderError as exc:
+        # Not a marked error: it knows the character's offset, not its line.
+        row = text[: exc.position].count("\n") + 1
+        raise ComposeError(
+            f"not valid YAML (line {row}: character #x{exc.character:04x}: {exc.reason})"
+        ) from None
     services = data.get("services") if isinstance(data, dict) else None
     if not isinstance(services, dict):
         raise ComposeError("it has no `services` mapping")
@@ -154,7 +166,7 @@ def _service(
             )
         return interpolate(str(value), variables)
 
-    _refuse_bind_mounts(name, entry.get("volumes"))
+    _refuse_bind_mounts(name, entry.get("volumes"), variables)
     image = entry.get("image")
     if image is None:
         why = "builds its image (`build:`)" if "build" in entry else "names no `image`"
@@ -201,13 +213,18 @@ def _service(
     )
 
 
-def _refuse_bind_mounts(name: str, volumes: object) -> None:
+def _refuse_bind_mounts(name: str, volumes: object, variables: Mapping[str, str]) -> None:
     """Named volumes are left out on purpose (each image gets fresh state); a bind mount of
     the project's files (init scripts, configuration) changes what the server does, and the
     plugin does not mount host folders (the engine may be on another machine)."""
     for volume in _as_list(volumes):
-        source = volume.get("source") if isinstance(volume, dict) else str(volume).split(":")[0]
-        kind = volume.get("type") if isinstance(volume, dict) else None
+        # Interpolated first, as compose does: `${PWD}/init.sql:/...` is a bind mount too.
+        if isinstance(volume, dict):
+            kind, source = volume.get("type"), volume.get("source")
+            if isinstance(source, str):
+                source = interpolate(source, variables)
+        else:
+            kind, source = None, interpolate(str(volume), variables).split(":")[0]
         if kind == "bind" or (isinstance(source, str) and source.startswith((".", "/", "~"))):
             raise ComposeError(
                 f"service {name!r} bind-mounts {source} (`volumes`), which pytest-goimage does "
