@@ -135,7 +135,16 @@ def read_compose(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ComposeError(f"not valid YAML ({line}{exc.problem})") from None
+        problem = str(exc.problem)
+        if "!reset" in problem or "!override" in problem:
+            # Compose's merge tags: meaningful only when files are merged, which this reader
+            # does not do.
+            problem += " (compose's merge tags !reset and !override need several compose files merged; name one file whose services are complete)"
+        raise ComposeError(f"not valid YAML ({line}{problem})") from None
+    except ValueError as exc:
+        # An explicit tag whose value does not convert (`!!int x`, `!!timestamp 2020-99-99`):
+        # PyYAML raises the converter's own error, without a position.
+        raise ComposeError(f"not valid YAML (a tagged value does not convert: {exc})") from None
     except yaml.reader.ReaderError as exc:
         # Not a marked error: it knows the character's offset, not its line.
         row = text[: exc.position].count("\n") + 1

@@ -4,8 +4,12 @@ require_provenance)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import docker
 import pytest
 
 from tests.acceptance.test_release_gate import PYTESTER_FILES, commit_all
@@ -31,7 +35,25 @@ HOW_TO_RECORD = (
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> tuple[Path, str, str]:
+def labelled_base(docker_client: docker.DockerClient, tmp_path: Path) -> Iterator[str]:
+    """A base image that carries a revision label of its own (as one built with
+    docker/metadata-action does): the images built FROM it inherit it."""
+    tag = f"goimage-test/labelled-base:{os.getpid()}"
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nLABEL org.opencontainers.image.revision=" + "c0ffee" * 6 + "c0ff\n"
+    )
+    subprocess.run(
+        ["docker", "build", "-q", "-t", tag, str(tmp_path)],
+        env={**os.environ, "DOCKER_BUILDKIT": "0"},
+        check=True,
+        capture_output=True,
+    )
+    yield tag
+    docker_client.images.remove(tag, force=True)
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, labelled_base: str) -> tuple[Path, str, str]:
     """Four Dockerfiles in a repository with two commits: (root, first commit, HEAD).
     pyproject.toml stays out of the build context, so writing it after the commit changes
     no build input."""
@@ -42,6 +64,7 @@ def project(pytester: pytest.Pytester) -> tuple[Path, str, str]:
         "Dockerfile.capitals": LABELLED_SHELL,
         "Dockerfile.docs": UNLABELLED_SHELL,
         "Dockerfile.go": UNSTAMPED_GO,
+        "Dockerfile.inherited": f'FROM {labelled_base}\nCMD ["/bin/sh"]\n',
     }.items():
         (root / name).write_text(text)
     (root / ".gitignore").write_text("app\npyproject.toml\n" + PYTESTER_FILES)
@@ -56,7 +79,7 @@ def write_config(root: Path, first: str, head: str, *, required: bool) -> None:
     (root / "pyproject.toml").write_text(
         "[tool.goimage]\n"
         'dockerfiles = ["Dockerfile.stale", "Dockerfile.capitals", "Dockerfile.docs", '
-        '"Dockerfile.go"]\n'
+        '"Dockerfile.go", "Dockerfile.inherited"]\n'
         f"require_provenance = {'true' if required else 'false'}\n"
         "[[tool.goimage.image]]\n"
         'dockerfile = "Dockerfile.stale"\n'
@@ -78,6 +101,7 @@ def test_provenance_by_label_and_without_recorded_facts(
         "Dockerfile.capitals::provenance": "PASSED",
         "Dockerfile.docs::provenance": "SKIPPED",
         "Dockerfile.go::provenance": "SKIPPED",
+        "Dockerfile.inherited::provenance": "SKIPPED",
     }, result.stdout.str()
     result.stdout.fnmatch_lines(
         [
@@ -98,6 +122,15 @@ def test_provenance_by_label_and_without_recorded_facts(
         ],
         consecutive=False,
     )
+    # The base image's revision is not this image's: no commit recorded, not a stale one.
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]1[]] Dockerfile.inherited: provenance not verified: image goimage/*:* "
+            "records no commit (no vcs.revision in its Go build info, its "
+            "org.opencontainers.image.revision label comes from the base image (no LABEL of the "
+            f"final stage sets it)); {HOW_TO_RECORD}."
+        ]
+    )
 
 
 def test_require_provenance_fails_every_image_that_records_no_commit(
@@ -115,6 +148,7 @@ def test_require_provenance_fails_every_image_that_records_no_commit(
         "Dockerfile.capitals::provenance": "PASSED",
         "Dockerfile.docs::provenance": "FAILED",
         "Dockerfile.go::provenance": "FAILED",
+        "Dockerfile.inherited::provenance": "FAILED",
     }, result.stdout.str()
     for dockerfile in ("Dockerfile.docs", "Dockerfile.go"):
         result.stdout.fnmatch_lines(

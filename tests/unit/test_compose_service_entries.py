@@ -259,3 +259,20 @@ def test_long_form_named_volumes_and_tmpfs_are_left_out(tmp_path: Path) -> None:
         "      - {type: tmpfs, target: /run/postgresql}\n"
     )
     assert _read(tmp_path, text, ["db"])["db"].image == "postgres:16"
+
+
+def test_a_tagged_value_that_does_not_convert_is_not_valid_yaml(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: postgres:16\n    healthcheck:\n      retries: !!int x\n"
+    assert _refusal(tmp_path, text, "db") == (
+        "not valid YAML (a tagged value does not convert: invalid literal for int() with base "
+        "10: 'x')"
+    )
+
+
+def test_compose_merge_tags_say_they_need_merged_files(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: postgres:16\n    ports: !reset []\n"
+    assert _refusal(tmp_path, text, "db") == (
+        "not valid YAML (line 4: could not determine a constructor for the tag '!reset' "
+        "(compose's merge tags !reset and !override need several compose files merged; name "
+        "one file whose services are complete))"
+    )
