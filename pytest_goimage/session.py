@@ -375,7 +375,8 @@ class GoImageSession:
     def close(self) -> list[str]:
         """Remove everything this process started (unless --goimage-keep)."""
         for built in self._built.values():
-            built.close()
+            with contextlib.suppress(OSError):
+                built.close()
         if self._client is None or self.keep:
             return []
         for prepared in list(self._preparing.values()):

@@ -89,7 +89,7 @@ def _own_labels(image: ImageConfig) -> set[str] | None:
         parsed = parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
     except OSError:
         return None
-    return parsed.labels_set(image.target) if parsed.stages else None
+    return parsed.labels_set(image.target)
 
 
 def _user_problems(wanted: str, user: str) -> list[str]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
-from ..build.context import context_files, excluding_rule
+from ..build.context import context_files, excluding_rule, ignore_file
 from ..build.tracking import is_build_input
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
@@ -104,6 +104,13 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
         if excluding_rule(image.context_path, image.dockerfile_path, name) is None
         and takes(sources, name)
     ]
+    # The Dockerfile and its ignore file decide the build whatever the build copies, and may
+    # sit outside the context.
+    for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
+        if file is not None and file.name in modified_under(file.parent):
+            shown = _relative(file, image.context_path)
+            if shown not in changed:
+                changed.append(shown)
     if not changed:
         return []
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
@@ -112,6 +119,13 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
         f"({shown}), so the image is not HEAD's content whatever its label says; commit or "
         "stash them and rebuild"
     ]
+
+
+def _relative(file: Path, context: Path) -> str:
+    try:
+        return file.resolve().relative_to(context.resolve()).as_posix()
+    except ValueError:
+        return str(file)
 
 
 def _dockerfile(image: ImageConfig) -> Dockerfile:
@@ -124,10 +138,10 @@ def _dockerfile(image: ImageConfig) -> Dockerfile:
 def _own_label(image: ImageConfig) -> bool:
     """Whether the Dockerfile's final stage (or a stage it is built FROM) sets the revision
     label: one it does not set came with the base image and names the base's commit."""
-    parsed = _dockerfile(image)
-    if not parsed.stages:
-        return True  # an unreadable Dockerfile: take the label at its word
-    return REVISION_LABEL in parsed.labels_set(image.target)
+    own = _dockerfile(image).labels_set(image.target)
+    # Unknown (an unreadable Dockerfile, a variable only the build expands): take the label
+    # at its word.
+    return own is None or REVISION_LABEL in own
 
 
 def _label_problem(label: str, head: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -99,6 +100,7 @@ class BuiltImage:
     _layer_files: list[dict[str, int]] | None = field(repr=False, default=None)
     _saved_image: SavedImage | None = field(repr=False, default=None)
     _last_read: tuple[str, bytes] | None = field(repr=False, default=None)
+    _saved_error: str | None = field(repr=False, default=None)
 
     @cached_property
     def binary_path(self) -> str:
@@ -248,12 +250,25 @@ class BuiltImage:
     def _saved(self) -> SavedImage:
         """The image as `docker save` writes it, fetched once into an unnamed temporary file
         (gone when closed or when the process ends)."""
+        if self._saved_error is not None:
+            raise BinaryError(self._saved_error)
         if self._saved_image is None:
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this image
-            for chunk in self._client.api.get_image(self.id):
-                spool.write(chunk)
-            spool.seek(0)
-            self._saved_image = SavedImage(spool)
+            try:
+                for chunk in self._client.api.get_image(self.id):
+                    spool.write(chunk)
+                spool.seek(0)
+                self._saved_image = SavedImage(spool)
+            except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+                spool.close()
+                # Remembered: every later read would fetch the whole image again to no end.
+                self._saved_error = (
+                    f"{self.dockerfile}: the export of image {self.tag} cannot be read ({exc}), "
+                    "so its files cannot be read without the engine's overlay2 folders; "
+                    "this plugin reads layers stored as tar or gzip (zstd layers are not "
+                    "supported yet)."
+                )
+                raise BinaryError(self._saved_error) from None
         return self._saved_image
 
     def _copied_files(self, exclude: str, limit: int = 5) -> list[str]:

@@ -41,6 +41,8 @@ def takes(sources: Sequence[str], path: str) -> bool:
             return True
         if any(_matches(prefix, source) for prefix in prefixes):
             return True
+        if source.startswith(path + "/"):
+            return True  # git names a changed submodule by its folder, above the source
     return False
 
 
@@ -48,7 +50,9 @@ def _matches(path: str, pattern: str) -> bool:
     """Go's filepath.Match, which BuildKit uses: `*` and `?` stay within one path element."""
     names, patterns = path.split("/"), pattern.split("/")
     return len(names) == len(patterns) and all(
-        fnmatch.fnmatchcase(name, part) for name, part in zip(names, patterns, strict=True)
+        # Go writes a negated class [^a]; fnmatch spells it [!a].
+        fnmatch.fnmatchcase(name, part.replace("[^", "[!"))
+        for name, part in zip(names, patterns, strict=True)
     )
 
 
@@ -70,8 +74,9 @@ def _bind_mount_sources(instruction: Instruction) -> list[str]:
         options: dict[str, str] = {}
         for part in flag.removeprefix("--mount=").split(","):
             key, _, value = part.partition("=")
-            options[key] = value
-        if options.get("type") == "bind" and "from" not in options:
+            options[key.strip().lower()] = value.strip()
+        # BuildKit's default mount type is bind; it reads the type case-insensitively.
+        if options.get("type", "bind").lower() == "bind" and "from" not in options:
             found.append(_normalised(options.get("source", options.get("src", EVERYTHING))))
     return found
 

@@ -116,16 +116,21 @@ class Dockerfile:
             stage = self.stage(stage.base)
         return chain
 
-    def labels_set(self, target: str | None) -> set[str]:
+    def labels_set(self, target: str | None) -> set[str] | None:
         """The label keys the image's own LABEL instructions set (in built_stages): not
-        the ones it inherits from its base image."""
-        return {
-            key.strip('"')
-            for stage in self.built_stages(target)
+        the ones it inherits from its base image. None when that cannot be told without the
+        build: a key or a stage's FROM holds a variable."""
+        stages = self.built_stages(target)
+        if not stages or any("$" in stage.base for stage in stages):
+            return None
+        keys = {
+            key.strip("\"'")
+            for stage in stages
             for instruction in stage.instructions
             if instruction.keyword == "LABEL"
             for key in instruction.args[0::2]
         }
+        return None if any("$" in key for key in keys) else keys
 
     @property
     def global_instructions(self) -> list[Instruction]:

@@ -22,10 +22,13 @@ _TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
 
 @dataclass(frozen=True)
 class GoBuild:
-    """One RUN that runs `go build`: its lines, its output (`-o`) as written, the Go files it
-    names as absolute paths in the builder (WORKDIR and a `cd` before it applied), and the
-    instructions that came before it in its stage and the stages it is built FROM (what its
-    environment can come from)."""
+    """One `go build` command of a RUN: the RUN's lines, its output (`-o`) as written, the Go
+    files it names as absolute paths in the builder (WORKDIR and a `cd` before it applied;
+    none when the working folder is unknown), and the instructions that came before it in its
+    stage and the stages it is built FROM (what its environment can come from).
+
+    `readable` is False where the RUN's script could not be read (unbalanced quotes), so its
+    arguments are unknown, not absent."""
 
     line: int
     end_line: int
@@ -34,6 +37,7 @@ class GoBuild:
     before: tuple[Instruction, ...] = ()
     from_line: int = 0  # the FROM of the first stage its stage descends from: the builder
     ldflags: str | None = None  # `-ldflags` as written (None: not given)
+    readable: bool = True
 
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
@@ -49,31 +53,38 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                 continue
             before = (*inherited, *stage.instructions[:position])
             workdir = _workdir(before)
-            written = _arguments(instruction)
-            found.append(
-                GoBuild(
-                    instruction.line,
-                    instruction.end_line or instruction.line,
-                    written.output,
-                    tuple(
-                        sorted(
-                            posixpath.normpath(posixpath.join(workdir, f)) for f in written.files
-                        )
-                    ),
-                    before,
-                    chain[-1].line,
-                    written.ldflags,
+            for written in _arguments(instruction):
+                files = [
+                    posixpath.normpath(posixpath.join(workdir or "", f))
+                    for f in written.files
+                    if workdir is not None or f.startswith("/")
+                ]
+                found.append(
+                    GoBuild(
+                        instruction.line,
+                        instruction.end_line or instruction.line,
+                        written.output,
+                        tuple(sorted(files)),
+                        before,
+                        chain[-1].line,
+                        written.ldflags,
+                        written.readable,
+                    )
                 )
-            )
     return found
 
 
-def _workdir(instructions: Sequence[Instruction]) -> str:
-    """The working folder after `instructions` (a relative WORKDIR joins the one before)."""
-    workdir = "/"
+def _workdir(instructions: Sequence[Instruction]) -> str | None:
+    """The working folder after `instructions` (a relative WORKDIR joins the one before);
+    None without any WORKDIR: the base image's own, which the Dockerfile does not show
+    (golang's is /go)."""
+    workdir: str | None = None
     for instruction in instructions:
         if instruction.keyword == "WORKDIR" and instruction.args:
-            workdir = posixpath.join(workdir, instruction.args[0])
+            written = instruction.args[0].strip("\"'")
+            if "$" in written:
+                return None  # only the build knows it
+            workdir = posixpath.join(workdir or "/", written)
     return workdir
 
 
@@ -82,9 +93,13 @@ def building(builds: Sequence[GoBuild], program: str) -> GoBuild | None:
     last one; None without any."""
     if not builds:
         return None
+    return (named(builds, program) or list(builds))[-1]
+
+
+def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
+    """The builds whose `-o` names `program`'s file."""
     name = posixpath.basename(program)
-    named = [b for b in builds if name and posixpath.basename(b.output) == name]
-    return (named or list(builds))[-1]
+    return [b for b in builds if name and posixpath.basename(b.output) == name]
 
 
 def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
@@ -131,17 +146,22 @@ class _Arguments:
     output: str = ""
     files: tuple[str, ...] = ()
     ldflags: str | None = None
+    readable: bool = True
 
 
-def _arguments(instruction: Instruction) -> _Arguments:
-    """`-o`, `-ldflags` and the `.go` files of the instruction's (last) go build command."""
-    script = " ".join(instruction.args) if instruction.json else "".join(instruction.args)
+def _arguments(instruction: Instruction) -> list[_Arguments]:
+    """`-o`, `-ldflags` and the `.go` files of each go build command of the instruction (a
+    heredoc's body is its script); one unreadable entry when the script cannot be read."""
+    if instruction.heredocs:
+        script = "\n".join(heredoc.content for heredoc in instruction.heredocs)
+    else:
+        script = " ".join(instruction.args) if instruction.json else "".join(instruction.args)
     try:
         commands = simple_commands(script)
     except Unbalanced:
-        return _Arguments()
+        return [_Arguments(readable=False)]
     cwd = ""
-    found = _Arguments()
+    found: list[_Arguments] = []
     for command in commands:
         words = [token.text for token in command.words]
         while words and _ASSIGNMENT.match(words[0]):
@@ -149,8 +169,8 @@ def _arguments(instruction: Instruction) -> _Arguments:
         if words[:1] == ["cd"] and len(words) == 2:
             cwd = posixpath.join(cwd, words[1])
         elif words[:2] == ["go", "build"]:
-            found = _go_build_arguments(words[2:], cwd)
-    return found
+            found.append(_go_build_arguments(words[2:], cwd))
+    return found or [_Arguments(readable=False)]
 
 
 def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:

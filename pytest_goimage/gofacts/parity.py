@@ -18,7 +18,7 @@ from ..errors import DockerfileSyntaxError
 from .buildinfo import BuildInfo
 from .dockerfile import parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
-from .go_build_command import building, go_builds, setting_line, toolchain_line
+from .go_build_command import building, go_builds, named, setting_line, toolchain_line
 
 GO = "go"
 MODULES = "modules"
@@ -151,12 +151,34 @@ def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Diffe
 
 
 def _written_ldflags(binary: Binary) -> str | None:
-    """The -ldflags the go build line that made the program writes ("" for none); None when
-    no go build line of the Dockerfile can be told to have made it."""
-    build = building(go_builds(parse_dockerfile_leniently(binary.text)), binary.program)
-    if build is None:
+    """The -ldflags of the go build that made the program (its `-o` names it), as Go splits
+    them, one space apart ("" for none); None when they cannot be told: no build names the
+    program, its script cannot be read, or they hold a variable only the build expands."""
+    builds = named(go_builds(parse_dockerfile_leniently(binary.text)), binary.program)
+    if len(builds) != 1 or not builds[0].readable:
         return None
-    return build.ldflags or ""
+    written = builds[0].ldflags or ""
+    if "$" in written:
+        return None
+    return " ".join(go_split(written))
+
+
+def go_split(text: str) -> list[str]:
+    """Split flags as Go's cmd/internal/quoted.Split does: at spaces, where a word may be
+    quoted whole in '...' or "..." (no escapes), so `-X 'main.v=1'` and `-X main.v=1` agree."""
+    words: list[str] = []
+    rest = text
+    while rest := rest.lstrip(" \t\n\r"):
+        if rest[0] in "'\"":
+            end = rest.find(rest[0], 1)
+            if end < 0:
+                return text.split()  # unterminated: as written, which go build refuses too
+            words.append(rest[1:end])
+            rest = rest[end + 1 :]
+        else:
+            word, _, rest = rest.partition(" ")
+            words.append(word)
+    return words
 
 
 def cause_line(binary: Binary, fact: str) -> str:

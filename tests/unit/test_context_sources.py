@@ -72,3 +72,23 @@ def test_nothing_is_taken_from_other_stages_images_or_urls() -> None:
     )
     sources = context_sources(parse_dockerfile(text))
     assert sources == [] and not takes(sources, "main.go")
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["--mount=target=/src", "--mount=type=Bind,target=/src", "--mount=TYPE=bind,target=/src"],
+)
+def test_a_mount_is_a_bind_mount_of_the_context_by_default_in_any_case(flag: str) -> None:
+    sources = context_sources(parse_dockerfile(f"FROM golang\nRUN {flag} go build ./...\n"))
+    assert sources == ["."] and takes(sources, "main.go")
+
+
+def test_a_negated_class_is_read_as_go_reads_it() -> None:
+    sources = context_sources(parse_dockerfile("FROM golang\nCOPY [^a]*.go /src/\n"))
+    assert takes(sources, "b.go") and not takes(sources, "a.go")
+
+
+def test_a_changed_submodule_is_taken_when_a_source_is_inside_it() -> None:
+    """git names a dirty submodule by its folder only."""
+    sources = context_sources(parse_dockerfile("FROM golang\nCOPY libs/sub/pkg /x\n"))
+    assert takes(sources, "libs/sub") and not takes(sources, "libs/other")

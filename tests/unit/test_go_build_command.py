@@ -195,3 +195,30 @@ def test_lines_come_from_the_builds_own_stages(file_built: BuildInfo) -> None:
     assert toolchain_line(build, lines) == 0
     assert cause_line(binary, GO) == "Dockerfile:1: FROM golang:1.26.8-alpine AS base"
     assert cause_line(binary, "CGO_ENABLED") == "Dockerfile:7: RUN go build -o /out/api ./cmd/api"
+
+
+def test_a_quoted_workdir_is_the_same_folder_and_an_unknown_one_matches_nothing(
+    file_built: BuildInfo,
+) -> None:
+    quoted = Binary(
+        "a",
+        'FROM golang:1.26.8\nWORKDIR "/src"\nRUN go build -o /app main.go\n',
+        {},
+        file_built,
+        "/app",
+    )
+    plain = Binary(
+        "b",
+        "FROM golang:1.26.8\nWORKDIR /src\nRUN go build -o /app main.go\n",
+        {},
+        file_built,
+        "/app",
+    )
+    assert quoted.main_package == plain.main_package == f"{COMMAND_LINE} (/src/main.go)"
+    # No WORKDIR: the base image's own folder (golang's is /go), which the Dockerfile does
+    # not show; nor one from a variable. Such a program is matched with no other.
+    for text in (
+        "FROM golang:1.26.8\nRUN go build -o /app main.go\n",
+        "FROM golang:1.26.8\nARG DIR=/src\nWORKDIR $DIR\nRUN go build -o /app main.go\n",
+    ):
+        assert Binary("c", text, {}, file_built, "/app").main_package == ""

@@ -176,3 +176,15 @@ def test_labels_set_are_the_keys_of_the_built_stages_label_instructions() -> Non
     )
     assert parsed.labels_set(None) == {"org.opencontainers.image.version", "a", "maintainer"}
     assert parsed.labels_set("build") == {"stage"}
+
+
+def test_labels_set_strip_either_quote_and_are_unknown_behind_a_variable() -> None:
+    from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+
+    quoted = parse_dockerfile("FROM alpine\nLABEL 'org.opencontainers.image.revision'=$SHA\n")
+    assert quoted.labels_set(None) == {"org.opencontainers.image.revision"}
+    for text in (
+        "ARG FINAL=alpine\nFROM golang AS a\nFROM ${FINAL}\nLABEL a=b\n",
+        "FROM alpine\nARG KEY=org.opencontainers.image.revision\nLABEL $KEY=x\n",
+    ):
+        assert parse_dockerfile(text).labels_set(None) is None

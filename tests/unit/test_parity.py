@@ -204,7 +204,9 @@ def test_ldflags_of_trimpath_builds_are_compared_as_the_go_build_lines_write_the
     """Both -trimpath: Go recorded neither's -ldflags, so the Dockerfiles' own words decide."""
     trimmed = build(tiny, "trimmed", "-trimpath", "-ldflags=-s -w")
     stamped = FAST.replace("go build -trimpath", "go build -trimpath -ldflags='-s -w -X main.v=1'")
-    (group,) = compare([Binary("a", FAST, {}, trimmed), Binary("b", stamped, {}, trimmed)])
+    (group,) = compare(
+        [Binary("a", FAST, {}, trimmed, "/app"), Binary("b", stamped, {}, trimmed, "/app")]
+    )
     (difference,) = group.differences
     assert difference.fact == "-ldflags"
     assert [(d, v) for d, v, _ in difference.rows] == [
@@ -215,10 +217,51 @@ def test_ldflags_of_trimpath_builds_are_compared_as_the_go_build_lines_write_the
         difference.rows[1][2]
         == "b:7: go build -trimpath -ldflags='-s -w -X main.v=1' -o /out/app ."
     )
-    # The same words in both: no difference.
+    # The same words in both, quoted differently: Go reads them alike, so no difference.
+    quoted = stamped.replace("-ldflags='-s -w -X main.v=1'", "-ldflags=\"-s -w -X 'main.v=1'\"")
+    assert quoted != stamped
     assert (
-        compare([Binary("a", stamped, {}, trimmed), Binary("b", stamped, {}, trimmed)])[
-            0
-        ].differences
+        compare(
+            [Binary("a", stamped, {}, trimmed, "/app"), Binary("b", quoted, {}, trimmed, "/app")]
+        )[0].differences
         == ()
     )
+
+
+def two_builds(first: str) -> str:
+    """Two programs in one RUN: the api (the image's program) and a healthcheck helper."""
+    return (
+        "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+        f"RUN go build -trimpath {first} -o /out/api ./cmd/api && \\\n"
+        "    go build -trimpath -o /out/healthcheck ./cmd/healthcheck\n"
+        "FROM scratch\nCOPY --from=build /out/api /api\n"
+    )
+
+
+HEREDOC = (
+    "# syntax=docker/dockerfile:1\nFROM golang:1.26.8-alpine\nRUN <<EOF\n"
+    "go build -trimpath -ldflags='-s -w' -o /out/api ./cmd/api\nEOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("one", "rows"),
+    [
+        # The api's own go build decides, not the helper's after it in the same RUN.
+        (two_builds("-ldflags='-s -w -X main.v=1.2'"), ["-s -w -X main.v=1.2 (as written)"]),
+        # A variable only the build expands, or a script that cannot be read: unknown.
+        (two_builds('-ldflags="-X main.v=${VERSION}"'), None),
+        (two_builds("-ldflags='-s"), None),
+        # In a heredoc, the body is the script.
+        (HEREDOC, ["-s -w (as written)"]),
+    ],
+)
+def test_written_ldflags_come_from_the_go_build_that_made_the_program(
+    tiny: Path, one: str, rows: list[str] | None
+) -> None:
+    trimmed = build(tiny, "trimmed", "-trimpath")
+    (group,) = compare(
+        [Binary("a", one, {}, trimmed, "/api"), Binary("b", two_builds(""), {}, trimmed, "/api")]
+    )
+    found = [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"]
+    assert found == ([[*rows, "(not set) (as written)"]] if rows is not None else [])

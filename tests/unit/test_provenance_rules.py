@@ -123,3 +123,22 @@ def test_local_source_paths_are_absolute_ones_only() -> None:
         b"/src/backend/cmd/api/main.go",
         b"/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go",
     ]
+
+
+def test_an_edited_dockerfile_or_ignore_file_makes_the_image_not_head(tmp_path: Path) -> None:
+    """They decide the build whether or not a COPY takes them in."""
+    image = image_of(tmp_path, "FROM golang\nCOPY go.mod main.go ./\nRUN go build -o /app .\n")
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / ".dockerignore").write_text("tests/\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM golang\nCOPY go.mod main.go ./\nRUN go build -ldflags=-X=main.v=evil -o /app .\n"
+    )
+    (tmp_path / ".dockerignore").write_text("tests/\n*.md\n")
+    assert _changed_inputs(image) == [
+        "its build context holds 2 tracked file(s) changed since HEAD (Dockerfile, "
+        ".dockerignore), so the image is not HEAD's content whatever its label says; commit "
+        "or stash them and rebuild"
+    ]

@@ -187,3 +187,49 @@ def test_close_lets_go_of_the_archive_and_the_unpacked_layers(oci: bool) -> None
     files = [layer.fileobj for layer in image._layers] + [image._outer.fileobj]
     image.close()
     assert all(file is not None and file.closed for file in files)
+
+
+class _Exports:
+    """An engine API that answers `docker save` with bytes that are no image archive (as a
+    zstd-layered export would be to this reader), counting the requests."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def get_image(self, image_id: str) -> list[bytes]:
+        self.requests += 1
+        return [b"\x28\xb5\x2f\xfd not a tar archive"]
+
+
+def test_an_export_that_cannot_be_read_is_a_message_once() -> None:
+    from types import SimpleNamespace
+
+    from pytest_goimage.engine.image import BuiltImage, ImageConfigView
+    from pytest_goimage.errors import BinaryError
+
+    api = _Exports()
+    image = BuiltImage(
+        dockerfile="Dockerfile",
+        tag="goimage/x:1",
+        id="sha256:" + "0" * 64,
+        size=0,
+        config=ImageConfigView("", {}, ["/app"], [], [], {}, None, ""),
+        layers=[],
+        architecture="amd64",
+        os="linux",
+        build_seconds=0.0,
+        cached_steps=0,
+        steps=0,
+        log_path="",
+        _client=SimpleNamespace(api=api),
+        _inspect={"GraphDriver": {"Name": "zfs"}},  # not overlay2: the API path
+    )
+    for _ in range(2):
+        with pytest.raises(BinaryError) as caught:
+            image.read_file("/app")
+        assert str(caught.value) == (
+            "Dockerfile: the export of image goimage/x:1 cannot be read (truncated header), so "
+            "its files cannot be read without the engine's overlay2 folders; this plugin reads "
+            "layers stored as tar or gzip (zstd layers are not supported yet)."
+        )
+    assert api.requests == 1
