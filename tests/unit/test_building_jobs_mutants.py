@@ -108,8 +108,8 @@ def test_a_job_whose_commands_run_no_go_is_left_out(script: str) -> None:
 
 
 def test_a_line_continued_with_crlf_is_one_command() -> None:
-    """A double-quoted `run:` keeps a backslash before an escaped CRLF, as a file saved on
-    Windows and pasted into one would."""
+    """A double-quoted `run:` can hold a backslash, then an escaped CR and LF: the shell
+    continues the line there as it does before a LF alone."""
     step = '      - run: "HUGO_ENV=production \\\\\\r\\n  hugo --minify"'
     assert pin_of(step) == left_out()
 
