@@ -154,7 +154,13 @@ def _matrix_value(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
     if name in matrix.unknown:
         return None, matrix.unknown[name]
     if name in scope.combination:
-        return scope.combination[name], ""
+        found = scope.combination[name]
+        if isinstance(found, yaml.ScalarNode):
+            return found, ""
+        return None, (
+            f"matrix.{name} at line {found.start_mark.line + 1} is a list or mapping, not one "
+            "version; setup-go expects one version"
+        )
     if name in matrix.keys:
         return None, (
             f"matrix.{name} is not set in every combination of job {scope.job}, and setup-go "
