@@ -13,12 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..errors import DockerfileSyntaxError
 from .buildinfo import BuildInfo
 from .dockerfile import parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
-from .go_build_command import building, go_builds, named, setting_line, toolchain_line
+from .go_build_command import (
+    GoBuild,
+    building,
+    go_builds,
+    named,
+    setting_line,
+    toolchain_line,
+)
 
 GO = "go"
 MODULES = "modules"
@@ -47,6 +55,12 @@ class Binary:
     info: BuildInfo
     program: str = ""
 
+    @cached_property
+    def builds(self) -> list[GoBuild]:
+        """The Dockerfile's go builds, read once: grouping, each row's cause line and the
+        written -ldflags all ask for them."""
+        return go_builds(parse_dockerfile_leniently(self.text))
+
     @property
     def main_package(self) -> str:
         """What identifies the program: its main package path; for `go build main.go`
@@ -54,7 +68,7 @@ class Binary:
         line names, and "" when it names none: such a binary cannot be matched to another."""
         if self.info.path != COMMAND_LINE:
             return self.info.path
-        build = building(go_builds(parse_dockerfile_leniently(self.text)), self.program)
+        build = building(self.builds, self.program)
         if build is None or not build.files:
             return ""
         return f"{COMMAND_LINE} ({' '.join(build.files)})"
@@ -154,7 +168,7 @@ def _written_ldflags(binary: Binary) -> str | None:
     """The -ldflags of the go build that made the program (its `-o` names it), as Go splits
     them, one space apart ("" for none); None when they cannot be told: no build names the
     program, its script cannot be read, or they hold a variable only the build expands."""
-    builds = named(go_builds(parse_dockerfile_leniently(binary.text)), binary.program)
+    builds = named(binary.builds, binary.program)
     if len(builds) != 1 or not builds[0].readable:
         return None
     written = builds[0].ldflags or ""
@@ -184,9 +198,8 @@ def go_split(text: str) -> list[str]:
 def cause_line(binary: Binary, fact: str) -> str:
     """`Dockerfile:16: go build -trimpath ...`: the line of `binary`'s Dockerfile that decided
     `fact`; "" when the Dockerfile has no such line (the binary was copied in, not built)."""
-    parsed = parse_dockerfile_leniently(binary.text)
     lines = binary.text.splitlines()
-    build = building(go_builds(parsed), binary.program)
+    build = building(binary.builds, binary.program)
     if fact == GO:
         toolchain = toolchain_line(build, lines) if build is not None else 0
         if toolchain:
