@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.checks.provenance import (
-    _SOURCE_PATH,
     _changed_inputs,
     _label_problem,
     _own_label,
+    local_source_paths,
 )
 from pytest_goimage.config import ImageConfig, parse_config
 from tests.unit.test_git_head import git
@@ -119,10 +119,17 @@ def test_local_source_paths_are_absolute_ones_only() -> None:
         b"\x00/src/backend/cmd/api/main.go\x00internal/abi/abi.go\x00"
         b"/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go\x00runtime/proc.go\x00"
     )
-    assert _SOURCE_PATH.findall(data) == [
-        b"/src/backend/cmd/api/main.go",
-        b"/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go",
-    ]
+    assert local_source_paths(data) == {
+        "/src/backend/cmd/api/main.go",
+        "/go/pkg/mod/github.com/minio/minio-go/v7@v7.0.80/api.go",
+    }
+
+
+def test_a_path_that_continues_a_longer_one_is_not_a_local_path() -> None:
+    """A relative path's tail, a path after `//`, or after a word, is no absolute path; one at
+    the very start of the data is."""
+    data = b"/first/a.go\x00pkg/x/b.go\x00//c/d.go\x00word/e/f.go\x00.@+~-/g/h.go\x00 /i/j.go"
+    assert local_source_paths(data) == {"/first/a.go", "/i/j.go"}
 
 
 def test_an_edited_dockerfile_or_ignore_file_makes_the_image_not_head(tmp_path: Path) -> None:
