@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from .listeners import unknown_port_hint
+from .listeners import reachable_ports, unknown_port_hint
 from .poll import wait_until
 from .running_service import RunningService
 from .service import HealthProbe, ServiceContainer
@@ -67,7 +67,9 @@ def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> st
 
     def listening() -> bool:
         found[:] = container.listeners() or []
-        return bool(found)
+        # Docker's DNS resolver listens on 127.0.0.11 from the container's first moment: only
+        # a port beyond loopback means the service itself is up.
+        return bool(reachable_ports(found))
 
     spent = time.monotonic() - container.started_at
     wait_until(listening, max(0.0, image.startup_timeout - spent), give_up=container.exited)

@@ -589,6 +589,25 @@ def test_several_exposed_ports_fail_health_only(
     ) in result.stdout.str(), result.stdout.str()
 
 
+def test_the_listening_port_hint_waits_for_a_service_that_listens_late(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The health item runs right after the service starts, before it listens: the hint waits
+    for the service's own port, not for Docker's DNS resolver, which listens on 127.0.0.11 in
+    every container from its first moment."""
+    root = example_copy(service_config())
+    run_at_startup(root, "\ttime.Sleep(2 * time.Second)\n")
+    dockerfile = root / "Dockerfile.variant"
+    dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8080", "EXPOSE 8080 9090"))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    assert (
+        "so the API port is unknown; set `port` in [tool.goimage] (or for this image in "
+        "[[tool.goimage.image]]). Inside the container the service listens on port 8080: set "
+        "`port = 8080` (or EXPOSE 8080 in the Dockerfile)."
+    ) in result.stdout.str(), result.stdout.str()
+
+
 def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
