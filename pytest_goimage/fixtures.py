@@ -66,15 +66,15 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
     session = goimage_session(request.config)
     image = session.config.image(goimage.dockerfile)
     try:
-        server = session.minio(image)
+        server = session.runtimes.minio(image)
     except _fixture_errors() as exc:
-        session.release_minio(image)
+        session.runtimes.release(image)
         _fail(_fixture_failure("goimage_minio", image, exc))
     # Held until pytest tears this fixture down: when the next image's tests start (pytest
     # groups the tests of one parameter together), or at the end of the run.
-    session.hold(image)
+    session.runtimes.hold(image)
     yield server
-    session.let_go(image)
+    session.runtimes.let_go(image)
 
 
 @pytest.fixture(scope="session")
@@ -94,10 +94,10 @@ def goimage_service(
         reason = _fixture_failure("goimage_service", image, exc)
     if reason:
         # The service goes; its MinIO belongs to goimage_minio, which later tests may use.
-        session.release_service(image, with_minio=False)
+        session.runtimes.release_service(image)
         _fail(reason)
     yield running
-    session.release_service(image, with_minio=False)
+    session.runtimes.release_service(image)
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +120,7 @@ def goimage_dependency(
                 f"[tool.goimage.dependencies.{name}] or in compose_services."
             )
         try:
-            return session.dependencies(image)[name]
+            return session.runtimes.dependencies(image)[name]
         except _fixture_errors() as exc:
             _fail(_fixture_failure("goimage_dependency", image, exc))
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,15 +26,13 @@ from .engine.connection import (
     remove_labelled,
     remove_stale_resources,
 )
-from .engine.dependency import DependencyServer
 from .engine.image import BuiltImage, load_image
-from .engine.image_runtime import ImageRuntime
 from .engine.locks import file_lock
-from .engine.minio_server import MinioServer
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, OUTSIDE_ERRORS
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService
+from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
 from .report.sbom import SBOM_SUFFIX, image_sbom
@@ -57,17 +54,23 @@ class GoImageSession:
     _built: dict[str, BuiltImage] = field(default_factory=dict)
     _failed: dict[str, GoImageError] = field(default_factory=dict)
     _minio_images: MinioImages = field(default_factory=MinioImages)
-    _runtimes: dict[str, ImageRuntime] = field(default_factory=dict)
-    # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
-    # until the fixtures let go, whatever the order of the items.
-    _held: dict[str, int] = field(default_factory=dict)
     _no_go_binary: dict[str, str] = field(default_factory=dict)  # dockerfile -> why ("" ships Go)
     # What the collected items will need, in order (see plan()); empty: nothing ahead of need.
     _build_plan: list[str] = field(default_factory=list)
-    _runtime_plan: list[str] = field(default_factory=list)
     _builds: dict[str, Future[BuiltImage]] = field(default_factory=dict)
-    _preparing: dict[str, Future[object]] = field(default_factory=dict)
     _sboms: dict[str, str | None] = field(default_factory=dict)  # dockerfile -> file written
+    runtimes: RuntimePool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.runtimes = RuntimePool(
+            lambda: self.client,
+            self._minio_image_for,
+            self.config.image,
+            self.owner,
+            str(self.config.project),
+            self.keep,
+            lambda label, message, step: self.progress(label, message, step),
+        )
 
     @property
     def client(self) -> Any:
@@ -165,44 +168,18 @@ class GoImageSession:
         first build starts them all (the engine's BuildKit runs them at once and does shared
         steps once), and starting an image's service starts the next image's MinIO and
         dependencies, so that they are ready when its items come."""
-        self._build_plan, self._runtime_plan = list(builds), list(runtimes)
+        self._build_plan = list(builds)
+        self.runtimes.plan(runtimes)
 
     def _start_builds(self) -> None:
-        if self._runtime_plan and not self._builds:
-            self._prepare(self._runtime_plan[0])  # the first image's MinIO, during the builds
+        if not self._builds:
+            self.runtimes.prepare_first()  # the first image's MinIO, during the builds
         for dockerfile in self._build_plan:
             if dockerfile not in self._builds and dockerfile not in self._built:
                 image = self.config.image(dockerfile)
                 self._builds[dockerfile] = in_background(
                     partial(self._build_once, image), f"goimage-build-{dockerfile}"
                 )
-
-    def _prepare_after(self, image: ImageConfig) -> None:
-        """Start the MinIO and dependencies of the image whose runtime items come next."""
-        plan = self._runtime_plan
-        if image.dockerfile in plan and plan.index(image.dockerfile) + 1 < len(plan):
-            self._prepare(plan[plan.index(image.dockerfile) + 1])
-
-    def _prepare(self, dockerfile: str) -> None:
-        if dockerfile in self._runtimes or dockerfile in self._preparing:
-            return
-        image = self.config.image(dockerfile)
-        try:
-            minio_image = self._minio_image_for(image)
-        except GoImageError:
-            return  # the check that needs MinIO reports it
-        runtime = self._runtime(image)
-        self._preparing[dockerfile] = in_background(
-            partial(runtime.start_all, minio_image), f"goimage-prepare-{dockerfile}"
-        )
-
-    def _wait_prepared(self, image: ImageConfig) -> None:
-        """Let an early start of `image`'s MinIO finish; what failed there is retried (and
-        reported) by the caller, as if nothing had started early."""
-        prepared = self._preparing.pop(image.dockerfile, None)
-        if prepared is not None:
-            with contextlib.suppress(BaseException):
-                prepared.result()
 
     # -- builds ---------------------------------------------------------------------------
 
@@ -276,99 +253,15 @@ class GoImageSession:
 
     # -- MinIO, dependencies, the service ------------------------------------------------
 
-    def _runtime(self, image: ImageConfig) -> ImageRuntime:
-        runtime = self._runtimes.get(image.dockerfile)
-        if runtime is None:
-            runtime = ImageRuntime(
-                image,
-                self.client,
-                self.owner,
-                str(self.config.project),
-                self.keep,
-                image_key(image.dockerfile),
-            )
-            self._runtimes[image.dockerfile] = runtime
-        return runtime
-
-    def minio(self, image: ImageConfig) -> MinioServer:
-        """A fresh MinIO for `image`, on a private network that only this image's containers join."""
-        self._wait_prepared(image)
-        runtime = self._runtime(image)
-        if runtime.minio is not None:
-            return runtime.minio
-        minio_image = self._minio_image_for(image)
-        try:
-            return runtime.start_minio(minio_image)
-        except BaseException:
-            self.release_minio(image)
-            raise
-
-    def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
-        """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A
-        failed start removes what it started; MinIO, held by the fixture that asks, stays."""
-        self._wait_prepared(image)
-        return self._runtime(image).start_dependencies()
-
     def _minio_image_for(self, image: ImageConfig) -> str:
         """The image's MinIO image, resolved (or built from source) once per run."""
         report = lambda message: self.progress("minio", message, False)  # noqa: E731
         return self._minio_images.get(self.client, image.minio_image or None, report)
 
-    def release_minio(self, image: ImageConfig) -> None:
-        """Remove the image's service, MinIO, dependencies and network."""
-        self._wait_prepared(image)
-        runtime = self._runtimes.pop(image.dockerfile, None)
-        if runtime is not None:
-            runtime.stop()
-
-    def hold(self, image: ImageConfig) -> None:
-        """Keep the image's MinIO (and service) up for a fixture until it calls `let_go`."""
-        self._held[image.dockerfile] = self._held.get(image.dockerfile, 0) + 1
-
-    def let_go(self, image: ImageConfig) -> None:
-        """A fixture is done with the image's MinIO: the last one to let go removes it."""
-        left = self._held.pop(image.dockerfile, 0) - 1
-        if left > 0:
-            self._held[image.dockerfile] = left
-        else:
-            self.release_minio(image)
-
-    def release_unneeded(self, needed: str | None) -> None:
-        """Remove every image's MinIO, dependencies and service that no fixture holds, except
-        those of the Dockerfile `needed` (the next item's) and of the one started early for
-        the items after: one image's set in use at a time, the next one's starting."""
-        for dockerfile in list(self._runtimes):
-            if dockerfile != needed and dockerfile not in self._held:
-                if dockerfile in self._preparing:
-                    continue
-                self.release_minio(self.config.image(dockerfile))
-
     def service(self, image: ImageConfig) -> RunningService:
         """The image running beside its own fresh MinIO and dependencies (started once per
         image and process; MinIO and the dependencies at the same time)."""
-        runtime = self._runtimes.get(image.dockerfile)
-        if runtime is not None and runtime.service is not None:
-            return runtime.service
-        built = self.built(image)
-        self._wait_prepared(image)
-        minio_image = self._minio_image_for(image)
-        runtime = self._runtime(image)
-        try:
-            running = runtime.start_service(built, minio_image)
-        except BaseException:
-            if image.dockerfile not in self._held:
-                self.release_minio(image)
-            raise
-        self.progress(image.dockerfile, f"service started at {running.url}", True)
-        self._prepare_after(image)
-        return running
-
-    def release_service(self, image: ImageConfig, *, with_minio: bool = True) -> None:
-        runtime = self._runtimes.get(image.dockerfile)
-        if runtime is not None:
-            runtime.stop_service()
-        if with_minio:
-            self.release_minio(image)
+        return self.runtimes.service(image, partial(self.built, image))
 
     # -- the end --------------------------------------------------------------------------
 
@@ -379,20 +272,7 @@ class GoImageSession:
                 built.close()
         if self._client is None or self.keep:
             return []
-        for prepared in list(self._preparing.values()):
-            # An early start still running must end before its containers can be removed.
-            with contextlib.suppress(BaseException):
-                prepared.result(timeout=120)
-        self._preparing = {}
-        runtimes = list(self._runtimes.values())
-        self._runtimes = {}
-        stops: list[Callable[[], None]] = [stop for r in runtimes for stop in r.stoppers()]
-        # Each removal waits for the engine (kill and reap a process, tear down a bridge);
-        # they are independent, so they overlap instead of adding up. Networks go last:
-        # the engine refuses to remove one that a container still uses.
-        with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
-            list(pool.map(lambda stop: stop(), stops))
-            list(pool.map(lambda runtime: runtime.remove_network(), runtimes))
+        self.runtimes.close()
         try:
             return remove_labelled(self._client, f"{LABEL_OWNER}={self.owner}")
         except CLEANUP_ERRORS:

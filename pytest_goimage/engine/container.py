@@ -160,6 +160,12 @@ class EngineContainer:
         if not self.keep:
             self.remove()
 
+    def kill(self) -> None:
+        """Kill its process (SIGKILL); best effort: one that already exited is left as it is."""
+        if self.container is not None:
+            with contextlib.suppress(*CLEANUP_ERRORS):
+                self.container.kill()
+
     def remove(self) -> None:
         """Remove it with its anonymous volumes; best effort (the next run sweeps by label)."""
         if self.container is None:
@@ -198,6 +204,11 @@ class ContainerOwner:
         """Remove the container, unless the run keeps what it started (--goimage-keep)."""
         if self._box is not None:
             self._box.stop()
+
+    def kill(self) -> None:
+        """Kill the container's process; removing it is `stop()`'s."""
+        if self._box is not None:
+            self._box.kill()
 
     def remove(self) -> None:
         """Remove the container, --goimage-keep or not (a set that failed to start)."""

@@ -133,6 +133,14 @@ class ImageRuntime:
             self.service.container.stop()
             self.service = None
 
+    def kill(self) -> None:
+        """Kill every container at once (unless kept): what frees their memory and CPU, before
+        the slower removal of the stopped containers and the network."""
+        kills = [self.service.container.kill] if self.service is not None else []
+        kills += [server.kill for server in (self.minio, *self.dependencies.values()) if server]
+        if kills and not self.keep:
+            _all_at_once(kills)
+
     def stoppers(self) -> list[Callable[[], None]]:
         """What removes each container (the service first); the network goes after them."""
         stops: list[Callable[[], None]] = []

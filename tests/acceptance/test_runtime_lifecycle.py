@@ -12,7 +12,9 @@ import pytest
 from tests.conftest import EXAMPLE
 
 # Counts the project's plugin-labelled containers after every setup and call, per node id:
-# what runs while an item's fixtures are up and right after the item did its work.
+# what runs while an item's fixtures are up and right after the item did its work. Running
+# ones are "in use"; a set no item needs is killed at once and removed in the background, so
+# its stopped containers are listed apart.
 COUNTING_CONFTEST = """
 import json
 
@@ -30,12 +32,13 @@ def _count(item, when):
     \"\"\"Which image each of the project's containers belongs to (by its network) and its role.\"\"\"
     keys = {image_key(i.dockerfile): i.dockerfile for i in item.config._goimage_images}
     label = f"{LABEL_PREFIX}.project={item.config.rootpath}"
-    found = {}
+    found, stopped = {}, {}
     for container in CLIENT.containers.list(all=True, filters={"label": label}, ignore_removed=True):
         networks = list(container.attrs["NetworkSettings"]["Networks"])
         image = next((d for k, d in keys.items() if any(k in n for n in networks)), "?")
-        found.setdefault(image, []).append(container.labels[f"{LABEL_PREFIX}.role"])
-    COUNTS.append([item.nodeid, when, {i: sorted(r) for i, r in found.items()}])
+        into = found if container.status == "running" else stopped
+        into.setdefault(image, []).append(container.labels[f"{LABEL_PREFIX}.role"])
+    COUNTS.append([item.nodeid, when, {i: sorted(r) for i, r in found.items()}, sorted(stopped)])
 
 
 def pytest_configure(config):
@@ -108,7 +111,7 @@ def test_one_image_minio_and_service_at_a_time(
     counts = json.loads((root / "counts.json").read_text())
     in_use = {"Dockerfile": ["minio", "service"], "Dockerfile.prod": ["minio", "service"]}
     in_use["backend/Dockerfile"] = ["dependency", "minio", "service"]
-    for nodeid, when, found in counts:
+    for nodeid, when, found, stopped in counts:
         # `Dockerfile.prod::static`, or `test_custom.py::test_health[Dockerfile.prod]`
         own = nodeid.split("[")[1].rstrip("]") if "[" in nodeid else nodeid.split("::")[0]
         others = {image: roles for image, roles in found.items() if image != own}
@@ -118,8 +121,10 @@ def test_one_image_minio_and_service_at_a_time(
         runtime = nodeid.endswith(("::bucket", "::health")) or nodeid.startswith("test_custom")
         if when == "call" and runtime:
             assert found.get(own) == in_use[own], (nodeid, found)
+            # A killed set is removed in the background, but before the next service starts.
+            assert stopped == [], (nodeid, stopped)
         elif when == "call":
             assert "service" not in found.get(own, []), (nodeid, found)
         if nodeid == "goimage::parity" and when == "call":
             assert found == {}, found  # after every image's checks; it runs no container
-    assert max(sum(len(r) for r in found.values()) for _, _, found in counts) <= 4, counts
+    assert max(sum(len(r) for r in found.values()) for _, _, found, _ in counts) <= 4, counts

@@ -1,0 +1,202 @@
+"""The sets of containers each image runs beside (its network, MinIO, dependencies, service),
+for one process: started ahead of need, held by fixtures, removed once no item needs them.
+
+One image's set is in use at a time; the next image's MinIO and dependencies may be starting
+ahead of its items. A set no item needs any more is killed at once, which is what frees its
+memory and CPU; removing the stopped containers and the network (the engine unmounts, tears
+down a bridge) goes on in the background while the next image's inspection checks run, and
+the next service start and the end of the run wait for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from ..config import ImageConfig
+from ..errors import GoImageError
+from .background import in_background
+from .dependency import DependencyServer
+from .image import BuiltImage
+from .image_runtime import ImageRuntime
+from .minio_server import MinioServer
+from .names import image_key
+from .running_service import RunningService
+
+
+@dataclass
+class RuntimePool:
+    """Every image's ImageRuntime of this process, by Dockerfile."""
+
+    client: Callable[[], Any]  # the engine client, connected on first use
+    minio_image_for: Callable[[ImageConfig], str]  # resolved (or built) once per run
+    image: Callable[[str], ImageConfig]  # the configured image of a Dockerfile
+    owner: str
+    project: str
+    keep: bool = False
+    progress: Callable[[str, str, bool], None] = lambda label, message, step: None
+    _runtimes: dict[str, ImageRuntime] = field(default_factory=dict)
+    # How many fixtures (goimage_minio) currently hand out each image's MinIO: those stay up
+    # until the fixtures let go, whatever the order of the items.
+    _held: dict[str, int] = field(default_factory=dict)
+    _plan: list[str] = field(default_factory=list)  # Dockerfiles the items run, in item order
+    _preparing: dict[str, Future[object]] = field(default_factory=dict)
+    _removing: list[Future[None]] = field(default_factory=list)
+
+    def plan(self, dockerfiles: list[str]) -> None:
+        """The Dockerfiles whose items run a MinIO or service, in item order."""
+        self._plan = list(dockerfiles)
+
+    def prepare_first(self) -> None:
+        """Start the first planned image's MinIO and dependencies (during the builds)."""
+        if self._plan:
+            self._prepare(self._plan[0])
+
+    def _prepare_after(self, image: ImageConfig) -> None:
+        """Start the MinIO and dependencies of the image whose runtime items come next."""
+        if image.dockerfile in self._plan:
+            following = self._plan.index(image.dockerfile) + 1
+            if following < len(self._plan):
+                self._prepare(self._plan[following])
+
+    def _prepare(self, dockerfile: str) -> None:
+        if dockerfile in self._runtimes or dockerfile in self._preparing:
+            return
+        image = self.image(dockerfile)
+        try:
+            minio_image = self.minio_image_for(image)
+        except GoImageError:
+            return  # the check that needs MinIO reports it
+        runtime = self._runtime(image)
+        self._preparing[dockerfile] = in_background(
+            partial(runtime.start_all, minio_image), f"goimage-prepare-{dockerfile}"
+        )
+
+    def _wait_prepared(self, image: ImageConfig) -> None:
+        """Let an early start of `image`'s MinIO finish; what failed there is retried (and
+        reported) by the caller, as if nothing had started early."""
+        prepared = self._preparing.pop(image.dockerfile, None)
+        if prepared is not None:
+            with contextlib.suppress(BaseException):
+                prepared.result()
+
+    def _runtime(self, image: ImageConfig) -> ImageRuntime:
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is None:
+            runtime = ImageRuntime(
+                image,
+                self.client(),
+                self.owner,
+                self.project,
+                self.keep,
+                image_key(image.dockerfile),
+            )
+            self._runtimes[image.dockerfile] = runtime
+        return runtime
+
+    def minio(self, image: ImageConfig) -> MinioServer:
+        """A fresh MinIO for `image`, on a private network only this image's containers join."""
+        self._wait_prepared(image)
+        runtime = self._runtime(image)
+        if runtime.minio is not None:
+            return runtime.minio
+        minio_image = self.minio_image_for(image)
+        try:
+            return runtime.start_minio(minio_image)
+        except BaseException:
+            self.release(image)
+            raise
+
+    def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
+        """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A
+        failed start removes what it started; MinIO, held by the fixture that asks, stays."""
+        self._wait_prepared(image)
+        return self._runtime(image).start_dependencies()
+
+    def service(self, image: ImageConfig, built: Callable[[], BuiltImage]) -> RunningService:
+        """The image `built()` gives running beside its own fresh MinIO and dependencies
+        (started once per image and process); starting it starts the next image's MinIO and
+        dependencies."""
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is not None and runtime.service is not None:
+            return runtime.service
+        image_built = built()
+        self._wait_prepared(image)
+        self._wait_removed()  # one image's set alive at a time, stopped containers included
+        minio_image = self.minio_image_for(image)
+        runtime = self._runtime(image)
+        try:
+            running = runtime.start_service(image_built, minio_image)
+        except BaseException:
+            if image.dockerfile not in self._held:
+                self.release(image)
+            raise
+        self.progress(image.dockerfile, f"service started at {running.url}", True)
+        self._prepare_after(image)
+        return running
+
+    def release_service(self, image: ImageConfig) -> None:
+        """Remove the image's service; its MinIO and dependencies stay."""
+        runtime = self._runtimes.get(image.dockerfile)
+        if runtime is not None:
+            runtime.stop_service()
+
+    def release(self, image: ImageConfig) -> None:
+        """Remove the image's service, MinIO, dependencies and network, now."""
+        self._wait_prepared(image)
+        runtime = self._runtimes.pop(image.dockerfile, None)
+        if runtime is not None:
+            runtime.stop()
+
+    def hold(self, image: ImageConfig) -> None:
+        """Keep the image's MinIO (and service) up for a fixture until it calls `let_go`."""
+        self._held[image.dockerfile] = self._held.get(image.dockerfile, 0) + 1
+
+    def let_go(self, image: ImageConfig) -> None:
+        """A fixture is done with the image's MinIO: the last one to let go removes it."""
+        left = self._held.pop(image.dockerfile, 0) - 1
+        if left > 0:
+            self._held[image.dockerfile] = left
+        else:
+            self.release(image)
+
+    def release_unneeded(self, needed: str | None) -> None:
+        """Kill the set of every image that no fixture holds, except that of the Dockerfile
+        `needed` (the next item's) and one starting ahead for the items after; their removal
+        goes on in the background."""
+        for dockerfile in list(self._runtimes):
+            if dockerfile == needed or dockerfile in self._held or dockerfile in self._preparing:
+                continue
+            runtime = self._runtimes.pop(dockerfile)
+            runtime.kill()
+            self._removing.append(in_background(runtime.stop, f"goimage-remove-{dockerfile}"))
+
+    def close(self) -> None:
+        """Remove every set (an early start still running ends first) and wait for the
+        removals under way."""
+        for prepared in list(self._preparing.values()):
+            # An early start still running must end before its containers can be removed.
+            with contextlib.suppress(BaseException):
+                prepared.result(timeout=120)
+        self._preparing = {}
+        runtimes = list(self._runtimes.values())
+        self._runtimes = {}
+        stops: list[Callable[[], None]] = [stop for r in runtimes for stop in r.stoppers()]
+        # Each removal waits for the engine (kill and reap a process, tear down a bridge);
+        # they are independent, so they overlap instead of adding up. Networks go last:
+        # the engine refuses to remove one that a container still uses.
+        with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
+            list(pool.map(lambda stop: stop(), stops))
+            list(pool.map(lambda runtime: runtime.remove_network(), runtimes))
+        self._wait_removed()
+
+    def _wait_removed(self) -> None:
+        """Let the removals under way finish (best effort: the end of the run sweeps by label)."""
+        for removing in self._removing:
+            with contextlib.suppress(BaseException):
+                removing.result(timeout=120)
+        self._removing = []
