@@ -57,6 +57,18 @@ class BuildTrace:
         candidates = real or failed
         return candidates[-1] if candidates else None
 
+    def failed_elsewhere(self) -> bool:
+        """The build failed, no step of its own reported the error, and a Dockerfile step of
+        it never started: BuildKit merged that step into another build's identical one, which
+        failed there (and whose output went to that build only)."""
+        return (
+            bool(self.error)
+            and self.failed_step() is None
+            and any(
+                _DOCKERFILE_STEP.match(v.name) and not v.started for v in self.vertexes.values()
+            )
+        )
+
     def plain_log(self) -> str:
         """The build as `docker build --progress=plain` would print it."""
         out: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,13 +17,14 @@ from ..gofacts.secrets_scan import secret_redactor
 from .build_args import declared_args, undeclared_build_args
 from .buildx import build_with_buildx, chosen_builder
 from .diagnose import explain
-from .engine_build import BuildRequest, build_image
+from .engine_build import BuildRequest, BuildResult, BuildTrace, build_image
 from .failed_build import read_failed_build
 
 if TYPE_CHECKING:
     from ..config import ImageConfig
 
 Progress = Callable[[str, str, bool], None]  # (image label, message, is a build step)
+_ONE_RETRY_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ def unknown_build_args(
     )
 
 
+def _build(
+    client: Any, builder: str | None, request: BuildRequest, progress: Callable[[str], None]
+) -> tuple[BuildResult | None, BuildTrace]:
+    if builder:
+        return build_with_buildx(builder, request, progress)
+    return build_image(client, request, progress=progress)
+
+
 def build_one(
     client: Any,
     image: ImageConfig,
@@ -113,13 +123,21 @@ def build_one(
         labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile, LABEL_PROJECT: project},
     )
     step_progress = lambda step: progress(image.dockerfile, redact(step), True)  # noqa: E731
-    if builder:
-        try:
-            result, trace = build_with_buildx(builder, request, step_progress)
-        except EngineError as exc:
-            return BuildOutcome(error=f"{image.dockerfile}: {exc}", cause="no-buildx")
-    else:
-        result, trace = build_image(client, request, progress=step_progress)
+    try:
+        result, trace = _build(client, builder, request, step_progress)
+        if result is None and trace.failed_elsewhere():
+            # BuildKit ran the failing step once for another image building the same step at
+            # the same moment; only that build got its output. It caches no failure, so this
+            # image, built again with no other retry beside it, runs the step itself.
+            progress(
+                image.dockerfile, "building again: the failing step ran for another image", False
+            )
+            with _ONE_RETRY_AT_A_TIME:
+                result, trace = _build(client, builder, request, step_progress)
+    except EngineError as exc:
+        if not builder:
+            raise
+        return BuildOutcome(error=f"{image.dockerfile}: {exc}", cause="no-buildx")
     log_path.write_text(redact(trace.plain_log()), encoding="utf-8")
     with open(ledger, "a", encoding="utf-8") as lines:
         lines.write(f"{image.dockerfile}\t{owner}\t{result.image_id if result else '-'}\n")

@@ -117,6 +117,43 @@ def test_go_syntax_error_names_file_line_and_step(
     assert "Full build log: " in out
 
 
+SHARED_BUILDER = """FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /app ./cmd/app
+
+FROM alpine:3.22
+COPY --from=build /app /app
+"""
+
+
+def test_a_failing_step_two_images_share_is_explained_for_each(pytester: pytest.Pytester) -> None:
+    """A dev and a prod Dockerfile with the same builder stage, built at the same moment:
+    BuildKit runs the identical failing step once and sends its output to one build only.
+    Each image's failure still names its own line and the Go error (before, the second said
+    "failed before any step ran" and "the step printed nothing")."""
+    (pytester.path / "go.mod").write_text("module example.com/shared\n\ngo 1.26\n")
+    (pytester.path / "cmd/app").mkdir(parents=True)
+    (pytester.path / "cmd/app/main.go").write_text(
+        "package main\n\nfunc main() { undefinedCall() }\n"
+    )
+    (pytester.path / "Dockerfile").write_text(SHARED_BUILDER + 'ENTRYPOINT ["/app"]\n')
+    (pytester.path / "Dockerfile.prod").write_text(
+        SHARED_BUILDER + 'USER 65532\nENTRYPOINT ["/app"]\n'
+    )
+    pytester.makepyprojecttoml('[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.prod"]\n')
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    for dockerfile in ("Dockerfile", "Dockerfile.prod"):
+        assert (
+            f"[goimage build] {dockerfile}:4: the build failed in step `RUN CGO_ENABLED=0 go "
+            "build -o /app ./cmd/app`: Go compile errors:\n"
+            "    cmd/app/main.go:3:15: undefined: undefinedCall"
+        ) in out, out
+    assert "printed nothing" not in out
+
+
 def test_missing_package_is_named(
     example_copy: Callable[..., Path], pytester: pytest.Pytester
 ) -> None:
