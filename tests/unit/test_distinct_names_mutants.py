@@ -42,9 +42,35 @@ from pytest_goimage.report.names import distinct_names
         (["a/bbbabb", "a…", "…bab/…b"], 2, ["…b", "a…", "……"]),
         (["/b…/aa", "/…", "baba"], 2, ["……", "/…", "b…"]),
         (["……", "……/ab"], 2, ["……", "…b"]),
+        (["…a", "…aa", "…a…//"], 2, ["…a", "……", "…/"]),
+        (["/a/", "/a//", "…"], 2, ["…/", "…/", "…"]),
+        # At 40 columns no name here has room for its path from the differing folder on, so
+        # they share the form that starts at their first difference; a difference in the file
+        # name (`…eu-central/Dockerfile`) has no folder-and-file-name form.
+        (
+            [
+                "svc/deploy/kubernetes/payments-api/build/docker/api.Dockerfile",
+                "svc/deploy/kubernetes/payments-apx/build/docker/api.Dockerfile",
+                "xxxxxxxxxxxxxx/deploy/eu-central/Dockerfile",
+                "xxxxxxxxxxxxxx/deploy/us/Dockerfile.dev",
+            ],
+            40,
+            [
+                "…i/build/docker/api.Dockerfile",
+                "…x/build/docker/api.Dockerfile",
+                "…eu-central/Dockerfile",
+                "xxxxxxxxxxxxxx/deploy/us/Dockerfile.dev",
+            ],
+        ),
     ],
 )
 def test_names_keep_the_characters_that_tell_them_apart(
     names: list[str], width: int, shown: list[str]
 ) -> None:
     assert distinct_names(names, width) == shown
+
+
+def test_at_one_column_every_long_name_is_the_cut_mark() -> None:
+    """One column holds `…` alone, so nothing can tell cut names apart; shortening them used
+    to stop with StopIteration (no form fits one column)."""
+    assert distinct_names(["Dockerfile", "Dockerfile.dev", "a"], 1) == ["…", "…", "a"]
