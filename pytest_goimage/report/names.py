@@ -24,6 +24,8 @@ def distinct_names(names: list[str], width: int) -> list[str]:
     (`…/payments-api/…/Dockerfile`) whenever the usual middle cut would hide that part;
     names cut alike always do. Such names share one form where one form fits them all."""
     short = [_middle_ellipsis(name, width) for name in names]
+    if width <= 1:
+        return short  # one column holds the cut mark alone: no form can tell names apart
     helped: dict[int, list[str | None]] = {}
     for index, name in enumerate(names):
         if len(name) <= width:
