@@ -51,7 +51,9 @@ def linking(
 
 
 @functools.cache
-def _built(files: tuple[tuple[str, str], ...], flags: tuple[str, ...]) -> bytes:
+def _built(
+    files: tuple[tuple[str, str], ...], flags: tuple[str, ...], environment: tuple[str, ...]
+) -> bytes:
     """The binary `go build` makes of `files` (the module in app/). Cached for the process:
     the Go toolchain's output does not depend on the code under test, and mutmut's forked
     runs reuse what its first run built."""
@@ -65,6 +67,7 @@ def _built(files: tuple[tuple[str, str], ...], flags: tuple[str, ...]) -> bytes:
             "CGO_ENABLED": "0",
             "GOTOOLCHAIN": "local",
             "GOFLAGS": "-buildvcs=false -mod=mod",
+            **dict(setting.split("=", 1) for setting in environment),
         }
         out = root / "out"
         subprocess.run(
@@ -73,8 +76,10 @@ def _built(files: tuple[tuple[str, str], ...], flags: tuple[str, ...]) -> bytes:
         return out.read_bytes()
 
 
-def built(files: tuple[tuple[str, str], ...], *flags: str) -> BuildInfo:
-    info = read_build_info(_built(files, flags))
+def built(files: tuple[tuple[str, str], ...], *flags: str, env: tuple[str, ...] = ()) -> BuildInfo:
+    """The build info of `files` built with `flags` and `env` (`GOARCH=arm64`, `GOTOOLCHAIN=go1.27.3`,
+    the one newer toolchain this machine may fetch)."""
+    info = read_build_info(_built(files, flags, env))
     assert info is not None
     return info
 
@@ -197,3 +202,164 @@ def test_written_ldflags_apart_by_a_tab_are_those_apart_by_a_space() -> None:
 )
 def test_ldflags_split_as_go_splits_them(written: str, words: list[str]) -> None:
     assert go_split(written) == words
+
+
+def tags_row(go_build: str) -> str:
+    """The cause line shown for `-tags` of an image whose go build line is `go_build`."""
+    tagged = built(TINY, "-tags=netgo,osusergo")
+    (group,) = compare(
+        [Binary("a", PLAIN, {}, built(TINY)), Binary("b", dockerfile(go_build), {}, tagged)]
+    )
+    (difference,) = group.differences
+    assert difference.fact == "-tags"
+    return difference.rows[1][2]
+
+
+def test_a_cause_line_of_the_longest_width_is_shown_whole() -> None:
+    line = "CGO_ENABLED=0 go build -tags netgo,osusergo -o /bin/app ./cmd/server"
+    assert len(f"RUN {line}") == 72
+    assert tags_row(line) == f"b:4: RUN {line}"
+
+
+def test_a_longer_cause_line_is_cut_with_an_ellipsis() -> None:
+    line = "CGO_ENABLED=0 go build -tags netgo,osusergo -o /usr/bin/api ./cmd/api"
+    assert tags_row(line) == (
+        "b:4: RUN CGO_ENABLED=0 go build -tags netgo,osusergo -o /usr/bin/api ./cmd/a…"
+    )
+
+
+def test_a_cause_line_loses_its_continuation_backslash_only() -> None:
+    """The -ldflags line ends `-X\\`: the words go on on the next line; the X stays."""
+    stamped = built(TINY, "-ldflags=-s -w -X main.version=1.2.3")
+    text = (
+        "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+        'RUN CGO_ENABLED=0 go build -ldflags "-s -w -X\\\n'
+        '    main.version=1.2.3" -o /out/app .\n'
+    )
+    (group,) = compare([Binary("a", PLAIN, {}, built(TINY)), Binary("b", text, {}, stamped)])
+    assert group.differences == (
+        Difference(
+            "-ldflags",
+            "-ldflags",
+            (
+                ("a", NOT_SET, "a:4: RUN CGO_ENABLED=0 go build -o /out/app ."),
+                (
+                    "b",
+                    "-s -w -X main.version=1.2.3",
+                    'b:4: RUN CGO_ENABLED=0 go build -ldflags "-s -w -X',
+                ),
+            ),
+        ),
+    )
+
+
+NEWER = ("GOTOOLCHAIN=go1.27.3",)
+ARM = (
+    "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nENV GOARCH=arm64\nENV GOFLAGS=-trimpath\n"
+    "COPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+    "FROM scratch\nCOPY --from=build /out/app /app\n"
+)
+
+
+def test_settings_from_env_lines_name_those_lines() -> None:
+    arm = built(TINY, "-trimpath", env=("GOARCH=arm64",))
+    (group,) = compare([Binary("a", PLAIN, {}, built(TINY)), Binary("b", ARM, {}, arm)])
+    run = "a:4: RUN CGO_ENABLED=0 go build -o /out/app ."
+    assert group.differences == (
+        Difference(
+            "GOARCH", "GOARCH", (("a", "amd64", run), ("b", "arm64", "b:3: ENV GOARCH=arm64"))
+        ),
+        Difference(
+            "-trimpath",
+            "-trimpath",
+            (("a", NOT_SET, run), ("b", "true", "b:4: ENV GOFLAGS=-trimpath")),
+        ),
+    )
+
+
+TOOLCHAIN = (
+    "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nENV GOTOOLCHAIN=go1.27.3\nCOPY . .\n"
+    "RUN CGO_ENABLED=0 go build -o /out/app .\n"
+    "FROM scratch\nCOPY --from=build /out/app /app\n"
+)
+GO_COPIED = (
+    "FROM alpine:3.22 AS build\n"
+    "COPY --from=golang:1.26.8-alpine /usr/local/go /usr/local/go\n"
+    "ENV PATH=/usr/local/go/bin:$PATH\nWORKDIR /src\nCOPY . .\n"
+    "RUN CGO_ENABLED=0 go build -o /out/app .\n"
+    "FROM golang:1.27.3-alpine AS lint\nRUN go vet ./...\n"
+    "FROM scratch\nCOPY --from=build /out/app /app\n"
+)
+
+
+def test_the_go_version_comes_from_the_golang_image_of_the_builds_own_stage() -> None:
+    """Not from the lint stage's golang image after it."""
+    newer, host = built(TINY, env=NEWER), built(TINY)
+    (group,) = compare([Binary("a", TOOLCHAIN, {}, newer), Binary("b", GO_COPIED, {}, host)])
+    assert group.differences == (
+        Difference(
+            "go",
+            "go",
+            (
+                ("a", newer.go_version, "a:3: ENV GOTOOLCHAIN=go1.27.3"),
+                (
+                    "b",
+                    host.go_version,
+                    "b:2: COPY --from=golang:1.26.8-alpine /usr/local/go /usr/local/go",
+                ),
+            ),
+        ),
+    )
+
+
+INSTALLED = (
+    "# syntax=docker/dockerfile:1\nFROM golang:1.26.8-alpine AS tools\n"
+    "RUN go install example.com/tiny@v1.0.0\n"
+    "FROM scratch\nCOPY --from=tools /go/bin/tiny /app\n"
+)
+
+
+def test_a_binary_no_go_build_line_made_names_its_golang_image_or_no_line() -> None:
+    newer, trimmed = built(TINY, env=NEWER), built(TINY, "-trimpath")
+    (group,) = compare([Binary("a", TOOLCHAIN, {}, newer), Binary("c", INSTALLED, {}, trimmed)])
+    assert group.differences == (
+        Difference(
+            "go",
+            "go",
+            (
+                ("a", newer.go_version, "a:3: ENV GOTOOLCHAIN=go1.27.3"),
+                ("c", trimmed.go_version, "c:2: FROM golang:1.26.8-alpine AS tools"),
+            ),
+        ),
+        Difference(
+            "-trimpath",
+            "-trimpath",
+            (("a", NOT_SET, "a:5: RUN CGO_ENABLED=0 go build -o /out/app ."), ("c", "true", "")),
+        ),
+    )
+
+
+TWO_RUNS = (
+    "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+    "RUN go build -o /out/migrate ./cmd/migrate\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+    "FROM scratch\nCOPY --from=build /out/app /app\n"
+)
+SPLIT = (
+    "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+    "RUN CGO_ENABLED=0 go \\\n    build -o /out/app ."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # The go build that made the program, not the one before it.
+        (TWO_RUNS, "b:5: RUN CGO_ENABLED=0 go build -o /out/app ."),
+        # `go` and `build` on two lines: no line holds both, so the RUN's first line.
+        (SPLIT, "b:4: RUN CGO_ENABLED=0 go"),
+    ],
+)
+def test_a_flag_missing_from_the_build_names_its_go_build_line(text: str, line: str) -> None:
+    tagged, plain = built(TINY, "-tags=netgo"), built(TINY)
+    (group,) = compare([Binary("a", PLAIN, {}, tagged), Binary("b", text, {}, plain, "/app")])
+    assert [(d.fact, d.rows[1]) for d in group.differences] == [("-tags", ("b", NOT_SET, line))]
