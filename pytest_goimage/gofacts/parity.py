@@ -192,9 +192,9 @@ def go_split(text: str) -> list[str]:
             words.append(rest[1:end])
             rest = rest[end + 1 :]
         else:
-            word = _SPACE.split(rest, maxsplit=1)[0]
+            word, *tail = _SPACE.split(rest, maxsplit=1)
             words.append(word)
-            rest = rest[len(word) :]
+            rest = "".join(tail)
     return words
 
 
