@@ -292,9 +292,23 @@ GO_COPIED = (
 )
 
 
+FROM_ARG = (
+    "ARG GO_IMAGE\nFROM ${GO_IMAGE} AS build\nWORKDIR /src\nCOPY . .\n"
+    "RUN CGO_ENABLED=0 go build -o /out/app .\n"
+    "FROM golang:1.26.8-alpine AS lint\nRUN go vet ./...\n"
+    "FROM scratch\nCOPY --from=build /out/app /app\n"
+)
+
+
 def test_the_go_version_comes_from_the_golang_image_of_the_builds_own_stage() -> None:
-    """Not from the lint stage's golang image after it."""
+    """Not from the lint stage's golang image after it; also where a build arg names it."""
     newer, host = built(TINY, env=NEWER), built(TINY)
+    given = {"GO_IMAGE": "golang:1.27.3-alpine"}
+    (group,) = compare([Binary("c", FROM_ARG, given, newer), Binary("d", FROM_ARG, {}, host)])
+    assert [row[2] for row in group.differences[0].rows] == [
+        "c:2: FROM ${GO_IMAGE} AS build",
+        "d:6: FROM golang:1.26.8-alpine AS lint",
+    ]
     (group,) = compare([Binary("a", TOOLCHAIN, {}, newer), Binary("b", GO_COPIED, {}, host)])
     assert group.differences == (
         Difference(
