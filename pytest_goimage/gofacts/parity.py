@@ -40,6 +40,7 @@ NOT_LINKED = "(not linked)"
 # golang/go#52372), so such a binary's -ldflags are unknown, not empty.
 LDFLAGS_UNKNOWN = "(not recorded under -trimpath)"
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
+_SPACE = re.compile(r"[ \t\n\r]")  # what separates flags for Go (isSpaceByte)
 _SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many characters
 
 
@@ -179,7 +180,8 @@ def _written_ldflags(binary: Binary) -> str | None:
 
 def go_split(text: str) -> list[str]:
     """Split flags as Go's cmd/internal/quoted.Split does: at spaces, where a word may be
-    quoted whole in '...' or "..." (no escapes), so `-X 'main.v=1'` and `-X main.v=1` agree."""
+    quoted whole in '...' or "..." (no escapes), so `-X 'main.v=1'` and `-X main.v=1` agree;
+    a space, tab or line end separates words."""
     words: list[str] = []
     rest = text
     while rest := rest.lstrip(" \t\n\r"):
@@ -190,8 +192,9 @@ def go_split(text: str) -> list[str]:
             words.append(rest[1:end])
             rest = rest[end + 1 :]
         else:
-            word, _, rest = rest.partition(" ")
+            word, *tail = _SPACE.split(rest, maxsplit=1)
             words.append(word)
+            rest = "".join(tail)
     return words
 
 

@@ -105,7 +105,7 @@ class SavedImage:
                         raise FileNotFoundError(f"{path} is not a regular file")
                     return data.read()
             if redirected is None:
-                raise FileNotFoundError(path)
+                raise IsADirectoryError(path)  # no parts: the root folder
             path = redirected
         raise FileNotFoundError(f"{path}: too many levels of symbolic links")
 
