@@ -107,6 +107,13 @@ def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
         where = f"{file}:{mark.line + 1}" if mark is not None else file
         problem = exc.problem or exc.context or "invalid YAML"
         raise WorkflowError(f"{where}: not valid YAML ({problem}); fix the workflow.") from None
+    except yaml.reader.ReaderError as exc:
+        # Not a marked error: it knows the character's offset, not its line.
+        line = text[: exc.position].count("\n") + 1
+        raise WorkflowError(
+            f"{file}:{line}: not valid YAML (character #x{exc.character:04x}: {exc.reason}); "
+            "fix the workflow."
+        ) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise WorkflowError(f"{file}: not valid YAML ({exc}); fix the workflow.") from None
     if root is None or (isinstance(root, yaml.ScalarNode) and not root.value.strip()):

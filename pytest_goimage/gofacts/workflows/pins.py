@@ -48,7 +48,9 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
         steps_node = job_map.get("steps")
         if not isinstance(steps_node, yaml.SequenceNode):
             continue
-        if evaluate_if(job_map.get("if"), {"env": env_values(workflow_env)}) is False:
+        # A job's `if:` sees github, needs, vars and inputs only (GitHub's context
+        # availability), never env or matrix: a condition on them is not decided here.
+        if evaluate_if(job_map.get("if"), {}) is False:
             continue  # `if: false`: the job never runs
         steps = [mapping_of(s) for s in steps_node.value if isinstance(s, yaml.MappingNode)]
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))

@@ -187,7 +187,7 @@ _SETUP_GO_PRE_RE = re.compile(r"(\d+\.\d+)(?:\.0)?-(rc|beta)\.?(\d+)", re.ASCII)
 
 def setup_go_version(text: str) -> tuple[GoVersion | None, str]:
     """setup-go's version spec -> the GoVersion it floats at, or None with the reason."""
-    spec = text.strip().strip("'\"")
+    spec = text.strip()
     if spec.lower() in ("stable", "oldstable", "latest", "*", "x"):
         return None, f"{spec!r} floats with Go releases"
     pre = _SETUP_GO_PRE_RE.fullmatch(spec)  # setup-go writes 1.21rc1 as 1.21.0-rc.1

@@ -1,0 +1,131 @@
+"""How a workflow's YAML is read (gofacts/workflows/actions_yaml.py): a character YAML refuses,
+keys that are not scalars, merges nested deep or into themselves, a reusable workflow without
+inputs; each seen through the pins a workflow gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.errors import WorkflowError
+from pytest_goimage.gofacts.workflows import workflow_pins
+from tests.unit.workflow_pin_rows import WORKFLOW, Row, rows
+
+STEP = """\
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.GO_VERSION }}
+      - run: go test ./...
+"""
+
+
+def _nested_merges(depth: int) -> str:
+    """`env:` holding GO_VERSION under `depth` merge keys, each merging the next mapping."""
+    inner = "{GO_VERSION: '1.26.8'}"
+    for _ in range(depth):
+        inner = "{<<: " + inner + "}"
+    return f"env: {inner}\n" + STEP
+
+
+def test_a_control_character_names_its_line_and_code() -> None:
+    text = "jobs:\n  test:\n    steps:\n      - run: echo \x01\n"
+    with pytest.raises(WorkflowError) as caught:
+        workflow_pins(text, WORKFLOW)
+    assert str(caught.value) == (
+        ".github/workflows/ci.yml:4: not valid YAML (character #x0001: special characters are "
+        "not allowed); fix the workflow."
+    )
+
+
+def test_merges_nested_eight_deep_are_followed() -> None:
+    assert rows(_nested_merges(8)) == [
+        Row(
+            1,
+            "test",
+            "1.26.8",
+            "1.26.8",
+            "1.26.8",
+            "setup-go at line 8 via env.GO_VERSION at line 1",
+        )
+    ]
+
+
+def test_a_ninth_nested_merge_is_not_followed() -> None:
+    """Nesting is bounded (MAX_DEPTH): past it the merge key is an ordinary key `<<`."""
+    assert rows(_nested_merges(9)) == [
+        Row(
+            8,
+            "test",
+            "${{ env.GO_VERSION }}",
+            "",
+            None,
+            "env.GO_VERSION is not set in the step, job or workflow env",
+            unpinned=True,
+        )
+    ]
+
+
+def test_a_mapping_that_merges_itself_is_read_without_looping() -> None:
+    """An anchor's alias inside its own mapping makes a cycle PyYAML composes as such."""
+    text = "env: &shared\n  GO_VERSION: '1.26.8'\n  <<: *shared\n" + STEP
+    assert rows(text) == [
+        Row(
+            2,
+            "test",
+            "1.26.8",
+            "1.26.8",
+            "1.26.8",
+            "setup-go at line 10 via env.GO_VERSION at line 2",
+        )
+    ]
+
+
+def test_a_key_that_is_not_a_scalar_is_skipped_and_the_keys_after_it_are_read() -> None:
+    text = """\
+jobs:
+  test:
+    ? [lint, vet]
+    : skipped
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.26.8'
+      - run: go vet ./...
+"""
+    assert rows(text) == [Row(9, "test", "1.26.8", "1.26.8", "1.26.8")]
+
+
+def test_a_reusable_workflow_without_inputs_gives_its_pins() -> None:
+    """`workflow_call` with secrets only: no inputs to read, the steps are read as usual."""
+    text = """\
+on:
+  workflow_call:
+    secrets:
+      token:
+        required: true
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.26.8'
+      - run: go test ./...
+"""
+    assert rows(text) == [Row(12, "test", "1.26.8", "1.26.8", "1.26.8")]
+
+
+def test_lists_nested_past_the_recursion_limit_are_not_valid_yaml() -> None:
+    """PyYAML composes nested lists recursively; a generated file can nest past Python's
+    limit, which is an invalid workflow here, not a crash."""
+    text = "jobs: " + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(WorkflowError) as caught:
+        workflow_pins(text, WORKFLOW)
+    assert str(caught.value) == (
+        ".github/workflows/ci.yml: not valid YAML (maximum recursion depth exceeded); fix the "
+        "workflow."
+    )
