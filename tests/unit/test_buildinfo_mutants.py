@@ -9,6 +9,7 @@ bytes, ``go version -m`` on the same file is the expected output.
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 from pathlib import Path
@@ -508,3 +509,25 @@ def test_pointer_format_string_header_ending_at_its_segment_end_is_read(base: by
     data = _to_pointer_format(base, 8, big_endian=False)
     _, _, mod_header = _pointer_fields(data)
     assert read(end_data_segment_at(data, mod_header + 16)) == read(base)
+
+
+def test_pointer_format_string_header_cut_by_its_segment_end_is_reported(base: bytes) -> None:
+    data = _to_pointer_format(base, 8, big_endian=False)
+    _, _, mod_header = _pointer_fields(data)
+    message = "The Go build info blob points outside the loaded segments."
+    assert corrupt(end_data_segment_at(data, mod_header + 8)) == message
+
+
+def test_a_go_1_17_binary_reads_as_go_version_m_prints_it(tmp_path: Path) -> None:
+    """Go's own pre-1.18 test binary (debug/buildinfo/testdata/go117), pointer layout and all."""
+    goroot = goinfo._run([GO or "go", "env", "GOROOT"], env=goinfo._go_env()).strip()
+    encoded = Path(goroot, "src", "debug", "buildinfo", "testdata", "go117", "go117.base64")
+    data = base64.b64decode(encoded.read_bytes())
+    info = matches_go_version_m(tmp_path, data)
+    assert info == BuildInfo(
+        go_version="go1.17",
+        path="example.com/go117",
+        main=Module("example.com/go117", "(devel)", ""),
+        deps=(),
+        settings=(),
+    )
