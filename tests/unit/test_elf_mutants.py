@@ -334,3 +334,20 @@ def test_a_header_pyelftools_cannot_read_is_corrupt_with_its_reason() -> None:
     assert corrupt(b"\x7fELF") == (
         "The ELF file is truncated or corrupt (ELFError: Invalid EI_CLASS b'')."
     )
+
+
+def test_a_dynamic_segment_without_a_string_table_is_corrupt(
+    go_binaries: dict[str, Built],
+) -> None:
+    # No section headers and DT_STRTAB turned into DT_DEBUG: pyelftools finds no string table
+    # for the DT_NEEDED names and fails a bare assert, whose message is empty.
+    data = bytearray(goinfo._binary(go_binaries, "cgo").data)
+    dynamic = next(s for s in load_elf(bytes(data)).segments if s.type == "PT_DYNAMIC")
+    at = dynamic.offset
+    while (tag := struct.unpack_from("<q", data, at)[0]) != 0:
+        if tag == 5:  # DT_STRTAB
+            struct.pack_into("<q", data, at, 21)  # DT_DEBUG
+        at += 16
+    struct.pack_into("<Q", data, 0x28, 0)  # e_shoff
+    struct.pack_into("<HH", data, 0x3C, 0, 0)  # e_shnum, e_shstrndx
+    assert corrupt(bytes(data)) == "The ELF file is truncated or corrupt (AssertionError: )."
