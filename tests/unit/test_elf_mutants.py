@@ -351,3 +351,15 @@ def test_a_dynamic_segment_without_a_string_table_is_corrupt(
     struct.pack_into("<Q", data, 0x28, 0)  # e_shoff
     struct.pack_into("<HH", data, 0x3C, 0, 0)  # e_shnum, e_shstrndx
     assert corrupt(bytes(data)) == "The ELF file is truncated or corrupt (AssertionError: )."
+
+
+def test_a_file_ending_exactly_where_its_last_segment_ends_is_whole(
+    go_binaries: dict[str, Built],
+) -> None:
+    # A Go binary without section headers, cut after its last PT_LOAD: nothing is missing.
+    data = bytearray(go_binaries["nocgo"].data)
+    struct.pack_into("<Q", data, 0x28, 0)  # e_shoff
+    struct.pack_into("<HH", data, 0x3C, 0, 0)  # e_shnum, e_shstrndx
+    last = [s for s in load_elf(bytes(data)).segments if s.type == "PT_LOAD"][-1]
+    cut = bytes(data[: last.offset + last.filesz])
+    assert load_elf(cut).segments == load_elf(bytes(data)).segments
