@@ -531,3 +531,20 @@ def test_a_go_1_17_binary_reads_as_go_version_m_prints_it(tmp_path: Path) -> Non
         deps=(),
         settings=(),
     )
+
+
+def test_a_string_in_a_segment_of_one_byte_is_read(base: bytes) -> None:
+    # The PT_GNU_STACK entry becomes a one-byte PT_LOAD at 0x10000 over the version's first
+    # byte, and the version's string header points there with length 1.
+    data = bytearray(_to_pointer_format(base, 8, big_endian=False))
+    off, vaddr, _ = _blob_location(bytes(data))
+    _, vers_header, _ = _pointer_fields(bytes(data))
+    (vers_ptr,) = struct.unpack_from("<Q", data, vers_header)
+    stack = next(
+        i for i, s in enumerate(_elf(bytes(data)).iter_segments()) if s["p_type"] == "PT_GNU_STACK"
+    )
+    patched = set_phdr(bytes(data), stack, type=1, offset=off + vers_ptr - vaddr, vaddr=0x10000)
+    patched = set_phdr(patched, stack, filesz=1)
+    out = bytearray(patched)
+    struct.pack_into("<QQ", out, vers_header, 0x10000, 1)
+    assert read(bytes(out)).go_version == "g"
