@@ -190,6 +190,15 @@ def test_goarch_of_a_go_binary_cross_built_for_it(
     assert goarch(load_elf(cross_binaries[arch])) == arch
 
 
+def test_goarch_of_the_old_mips_r3000_little_endian_machine_number() -> None:
+    # EM_MIPS_RS3_LE (10) is an old number for little-endian MIPS; Go's mipsle object from
+    # debug/elf's testdata, with its e_machine rewritten to it.
+    data = bytearray((TESTDATA / "go-relocation-test-gcc492-mipsle.obj").read_bytes())
+    struct.pack_into("<H", data, 0x12, 10)
+    headers = load_elf(bytes(data))
+    assert (headers.machine, goarch(headers)) == ("EM_MIPS_RS3_LE", "mipsle")
+
+
 def test_goarch_of_a_32_bit_risc_v_elf_is_riscv() -> None:
     # Go has no 32-bit RISC-V port and the toolchains here have none either: the 52-byte
     # header of an ELF32 little-endian RISC-V executable (e_machine 243) with no other content.
