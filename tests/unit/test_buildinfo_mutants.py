@@ -177,6 +177,7 @@ def test_module_lines_keep_each_column_as_go_version_m_prints_them(
         "path\texample.com/hello/cmd/api\n"
         "mod\texample.com/hello\tv1.2.3\th1:bWFpbg==\n"
         "dep\tgolang.org/x/text\tv0.14.0\n"
+        "dep\texample.com/unversioned\t\th1:bm92=\n"
         "dep\tgithub.com/a/b\tv1.0.0\th1:YWI=\n"
         "=>\tgithub.com/fork/b\tv1.0.1\th1:Zm9yaw==\n"
         "build\tCGO_ENABLED=0\n"
@@ -188,6 +189,7 @@ def test_module_lines_keep_each_column_as_go_version_m_prints_them(
         main=Module("example.com/hello", "v1.2.3", "h1:bWFpbg=="),
         deps=(
             Module("golang.org/x/text", "v0.14.0", ""),
+            Module("example.com/unversioned", "", "h1:bm92="),
             Module(
                 "github.com/a/b",
                 "v1.0.0",
