@@ -353,6 +353,19 @@ def test_a_modinfo_of_exactly_128_bytes_is_read(base: bytes, tmp_path: Path) -> 
     assert info.settings == (("K", "v" * 80),)
 
 
+def test_a_modinfo_of_hundreds_of_modules_is_read(base: bytes, tmp_path: Path) -> None:
+    # A service with 200 dependencies: more than 16 KiB of modinfo, a three-byte varint length.
+    deps = "".join(
+        f"dep\tgithub.com/org{i:03d}/module\tv1.{i}.0\th1:{'A' * 43}=\n" for i in range(200)
+    )
+    text = MAIN + deps + "build\tCGO_ENABLED=0\n"
+    assert len(text) > 1 << 14
+    info = matches_go_version_m(tmp_path, with_modinfo(base, text))
+    assert len(info.deps) == 200
+    assert info.deps[-1] == Module("github.com/org199/module", "v1.199.0", "h1:" + "A" * 43 + "=")
+    assert info.settings == (("CGO_ENABLED", "0"),)
+
+
 def test_modinfo_without_its_closing_newline_is_no_module_info(base: bytes) -> None:
     # cmd/go always ends modinfo with "\n" before the closing sentinel; Go's reader checks it.
     data = with_blob(base, inline(GO_VERSION, INFO_START + MAIN.encode()[:-1] + INFO_END))
