@@ -10,7 +10,9 @@ disk because that first session's temporary folder is locked for as long as mutm
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,8 @@ SHARED = frozenset(
     ("test_goinfo", name) for name in ("workdir", "go_binaries", "c_binaries", "host_cgo_enabled")
 )
 _values: dict[tuple[str, str], Any] = {}
+# The temporary folders that hold the shared fixtures' files.
+_folders: set[Path] = set()
 
 
 def _key(fixturedef: pytest.FixtureDef[Any]) -> tuple[str, str]:
@@ -46,4 +50,18 @@ def pytest_fixture_setup_kept(
     value = yield
     if _key(fixturedef) in SHARED:
         _values[_key(fixturedef)] = value
+        _folders.add(request.getfixturevalue("tmp_path_factory").getbasetemp())
     return value
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Lock the shared fixtures' folder again after pytest's own session end unlocked it.
+
+    pytest deletes an old numbered folder only when its `.lock` is missing or days old, and a
+    lock left by a process that ended is what pytest treats as a crashed run: kept, then
+    cleaned up days later.
+    """
+    for folder in _folders:
+        if folder.is_dir():
+            (folder / ".lock").write_text(str(os.getpid()))
