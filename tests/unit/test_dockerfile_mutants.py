@@ -183,3 +183,57 @@ def test_a_syntax_error_is_reported_on_the_line_where_buildkit_gives_up(
 
 def test_normalise_command_collapses_whitespace_as_a_step_name_does() -> None:
     assert normalise_command("RUN  go build \\\n    -o /app\t.") == "RUN go build \\ -o /app ."
+
+
+HEREDOC_THEN_BROKEN = """\
+# syntax=docker/dockerfile:1
+FROM golang:1.26.8 AS build
+WORKDIR /src
+RUN <<EOF
+set -e
+go mod download
+go build -o /app .
+EOF
+RUN <<CHECK
+/app --version
+"""
+
+
+def test_a_broken_heredoc_after_a_complete_one_is_reported_on_its_own_line() -> None:
+    """A prefix of the file that ends inside the complete heredoc does not parse either; the
+    line named is the one after which no longer prefix parses."""
+    with pytest.raises(DockerfileSyntaxError) as caught:
+        parse_dockerfile(HEREDOC_THEN_BROKEN)
+    assert (caught.value.line, caught.value.reason) == (9, "unterminated heredoc")
+
+
+def test_a_windows_checkouts_broken_heredoc_is_reported_on_its_line() -> None:
+    with pytest.raises(DockerfileSyntaxError) as caught:
+        parse_dockerfile("FROM golang:1.26.8\r\nRUN <<EOF\r\ngo build -o /app .\r\n")
+    assert caught.value.line == 2
+
+
+def test_a_flag_naming_a_folder_in_chinese_is_reported_on_its_line() -> None:
+    """BuildKit's parser hands such a flag back as broken UTF-8 (here `元`, U+5143); the
+    reader says so on the flag's line instead of failing with a UnicodeDecodeError."""
+    text = (
+        "FROM golang:1.26.8\nWORKDIR /src\nCOPY . .\n"
+        "RUN --mount=type=bind,source=配置/元数据,target=/etc/app go build -o /app .\n"
+        "USER 65532\n"
+    )
+    with pytest.raises(DockerfileSyntaxError) as caught:
+        parse_dockerfile(text)
+    assert (caught.value.line, caught.value.reason) == (
+        4,
+        "an instruction flag (--name=value) holds non-ASCII characters",
+    )
+
+
+def test_an_arg_whose_default_holds_equals_signs_declares_its_name() -> None:
+    parsed = parse_dockerfile('FROM golang:1.26.8\nARG GOFLAGS=-mod=mod\nARG LDFLAGS="-X a=b"\n')
+    assert parsed.declared_args() == {"GOFLAGS", "LDFLAGS"}
+
+
+def test_label_keys_keep_their_own_letters_when_their_quotes_go() -> None:
+    parsed = parse_dockerfile('FROM alpine:3.22\nLABEL "XDG_TEAM"=payments XRAY=on\n')
+    assert parsed.labels_set(None) == {"XDG_TEAM", "XRAY"}
