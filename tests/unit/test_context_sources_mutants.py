@@ -101,3 +101,16 @@ def test_a_variable_in_any_source_takes_every_file() -> None:
 
 def test_no_sources_take_nothing() -> None:
     assert takes([], "main.go") is False
+
+
+def test_a_bind_mount_of_a_folder_whose_name_holds_an_equals_sign_takes_that_folder() -> None:
+    """BuildKit splits each mount option at its first `=`: Hive-style `year=2026` folders."""
+    text = "FROM golang:1.26.8\nRUN --mount=type=bind,source=data/year=2026,target=/d go test\n"
+    assert sources(text) == ["data/year=2026"]
+
+
+def test_a_source_starting_with_a_capital_x_keeps_its_name() -> None:
+    assert sources("FROM alpine:3.22\nCOPY /XMLSchemas/ Xauthority /etc/\n") == [
+        "XMLSchemas",
+        "Xauthority",
+    ]

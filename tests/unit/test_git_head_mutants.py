@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.gofacts.git_head import Heads, NoRepository, modified_under, tracked_under
+from pytest_goimage.gofacts.git_head import (
+    Heads,
+    NoRepository,
+    head_of,
+    modified_under,
+    tracked_under,
+)
 
 
 def git(root: Path, *args: str) -> str:
@@ -133,3 +139,12 @@ def test_modified_under_a_repository_without_a_commit_is_empty(tmp_path: Path) -
     (tmp_path / "main.go").write_text("package main\n")
     git(tmp_path, "add", "main.go")
     assert modified_under(tmp_path) == []
+
+
+def test_a_work_tree_whose_path_holds_a_line_break_is_not_misread(tmp_path: Path) -> None:
+    """git prints the top folder and the commit one a line; a line break in the folder's name
+    makes three lines, which are not taken for a folder and a commit."""
+    root = repository(tmp_path / "odd\nname", {"main.go": "package main\n"})
+    with pytest.raises(NoRepository) as caught:
+        head_of(root)
+    assert str(caught.value) == f"git rev-parse HEAD failed in {root}: no output"

@@ -208,8 +208,8 @@ def toolchain(text: str) -> int:
     [
         # Inline in the RUN, on its continuation line.
         ("FROM golang:1.26.8\nRUN CGO_ENABLED=0 \\\n    GOTOOLCHAIN=go1.27.1 go build .\n", 3),
-        # Inline `local` in the RUN does not decide; an ENV pin before it does.
-        ("FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.27.1\nRUN GOTOOLCHAIN=local go build .\n", 2),
+        # A RUN that only prints it sets nothing; the ENV pin before it does.
+        ("FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.27.1\nRUN go env GOTOOLCHAIN && go build .\n", 2),
         # ENV in its `KEY value` form, quoted.
         ('FROM golang:1.26.8\nENV GOTOOLCHAIN "go1.27.1+auto"\nRUN go build .\n', 2),
         # An ARG default.
@@ -269,8 +269,17 @@ def setting(text: str, name: str, flag: bool) -> int:
         ("FROM golang:1.26.8\nENV GOFLAGS=-mod=mod\nRUN go build .\n", "-trimpath", True, 0),
         # The RUN itself names it on its second line.
         ("FROM golang:1.26.8\nRUN CGO_ENABLED=0 \\\n    GOOS=linux go build .\n", "GOOS", False, 3),
-        # `NAME value` form in the RUN (`env GOOS linux` is no shell form, but an ENV's).
+        # A flag in the RUN, followed by its value, by a quote or by nothing.
         ("FROM golang:1.26.8\nRUN go build -tags netgo .\n", "-tags", True, 2),
+        ('FROM golang:1.26.8\nRUN GOFLAGS="-mod=mod -trimpath" go build .\n', "-trimpath", True, 2),
+        ("FROM golang:1.26.8\nWORKDIR /src\nRUN go build -trimpath\n", "-trimpath", True, 3),
+        # A variable the RUN only reads is set by the ARG that declared it.
+        (
+            "FROM golang:1.26.8\nARG GOARCH=amd64\nRUN go build -o /out/api-${GOARCH} ./cmd/api\n",
+            "GOARCH",
+            False,
+            2,
+        ),
         # The last of two ENVs.
         (
             "FROM golang:1.26.8\nENV CGO_ENABLED=1\nENV CGO_ENABLED=0\nRUN go build .\n",
