@@ -235,7 +235,7 @@ def test_the_line_that_pinned_the_toolchain(text: str, line: int) -> None:
 def test_a_toolchain_pin_in_a_comment_of_the_run_is_not_the_run_s() -> None:
     text = (
         "FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.27.1\nRUN go build \\\n"
-        "# GOTOOLCHAIN=go1.99.0 was tried\n    -o /app .\n"
+        "    # GOTOOLCHAIN=go1.99.0 was tried\n    -o /app .\n"
     )
     assert toolchain(text) == 2
 
@@ -248,8 +248,13 @@ def setting(text: str, name: str, flag: bool) -> int:
 @pytest.mark.parametrize(
     ("text", "name", "flag", "line"),
     [
-        # `KEY value` ENV form.
-        ("FROM golang:1.26.8\nENV CGO_ENABLED 0\nRUN go build .\n", "CGO_ENABLED", False, 2),
+        # `KEY value` ENV form, after other instructions.
+        (
+            "FROM golang:1.26.8\nWORKDIR /src\nCOPY . .\nENV CGO_ENABLED 0\nRUN go build .\n",
+            "CGO_ENABLED",
+            False,
+            4,
+        ),
         # An ARG without a default still names it (a build arg sets it).
         ("FROM golang:1.26.8\nARG GOOS\nRUN go build .\n", "GOOS", False, 2),
         # A longer name that starts with it is another variable.
