@@ -304,3 +304,21 @@ def test_a_setting_past_the_end_of_the_text_is_not_read() -> None:
     (build,) = go_builds(parse_dockerfile(text))
     assert setting_line(build, text.splitlines()[:3], "-tags", True) == 0
     assert setting_line(build, text.splitlines()[:3], "CGO_ENABLED", False) == 2
+
+
+def test_a_build_without_an_output_flag_names_no_output() -> None:
+    text = "FROM golang:1.26.8\nWORKDIR /src\nRUN go build ./...\n"
+    assert read(text) == [(3, 3, "", (), None, True)]
+
+
+def test_an_output_flag_as_the_last_but_one_word_takes_the_last() -> None:
+    text = "FROM golang:1.26.8\nWORKDIR /src\nRUN go build -o /usr/local/bin/api\n"
+    assert read(text) == [(3, 3, "/usr/local/bin/api", (), None, True)]
+
+
+def test_two_heredoc_scripts_of_one_run_are_read_in_turn() -> None:
+    text = (
+        "FROM golang:1.26.8\nWORKDIR /src\nRUN <<DEPS sh && <<BUILD sh\ngo mod download\nDEPS\n"
+        "go build -o /app main.go\nBUILD\n"
+    )
+    assert read(text) == [(3, 7, "/app", ("/src/main.go",), None, True)]
