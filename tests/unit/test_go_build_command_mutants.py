@@ -322,3 +322,21 @@ def test_two_heredoc_scripts_of_one_run_are_read_in_turn() -> None:
         "go build -o /app main.go\nBUILD\n"
     )
     assert read(text) == [(3, 7, "/app", ("/src/main.go",), None, True)]
+
+
+def test_an_output_path_holding_an_equals_sign_is_kept_whole() -> None:
+    text = "FROM golang:1.26.8\nRUN go build -o=/out/tier=api ./cmd/api\n"
+    assert read(text) == [(2, 2, "/out/tier=api", (), None, True)]
+
+
+def test_a_workdir_from_a_variable_after_a_known_one_is_unknown() -> None:
+    text = (
+        "FROM golang:1.26.8\nARG SERVICE=api\nWORKDIR /src\nWORKDIR ${SERVICE}\n"
+        "RUN go build -o /app main.go\n"
+    )
+    assert read(text) == [(5, 5, "/app", (), None, True)]
+
+
+def test_a_workdir_whose_name_ends_in_a_capital_x_keeps_it() -> None:
+    text = "FROM golang:1.26.8\nWORKDIR /src/tools/protoX\nRUN go build -o /app main.go\n"
+    assert read(text) == [(3, 3, "/app", ("/src/tools/protoX/main.go",), None, True)]

@@ -141,3 +141,23 @@ def test_arguments_and_run_time_words_are_expanded_as_the_shell_would() -> None:
 def test_shell_words_split_as_posix_sh_or_at_whitespace_when_quotes_do_not_close() -> None:
     assert shell_words('/app --name "my service" -v') == ["/app", "--name", "my service", "-v"]
     assert shell_words('/app --name "my service -v') == ["/app", "--name", '"my', "service", "-v"]
+
+
+def test_the_first_command_follows_no_operator() -> None:
+    """`after` is "" for a command that starts the script, not a missing value."""
+    first, second = simple_commands("migrate || exit 1")
+    assert (first.after, second.after) == ("", "||")
+
+
+def test_a_process_substitution_after_a_redirection_is_a_command() -> None:
+    """`done < <(find ...)` (bash entrypoints sourcing their drop-in folder): the `(` ends the
+    redirection, so `find` is the command run, not the file read."""
+    script = (
+        'while read -r f; do . "$f"; done < <(find /docker-entrypoint.d -name "*.sh")\nexec "$@"'
+    )
+    assert [([w.text for w in c.words], c.depth) for c in simple_commands(script)] == [
+        (["read", "-r", "f"], 1),
+        ([".", "$f"], 1),
+        (["find", "/docker-entrypoint.d", "-name", "*.sh"], 1),
+        (["exec", "$@"], 0),
+    ]
