@@ -237,3 +237,14 @@ def test_an_arg_whose_default_holds_equals_signs_declares_its_name() -> None:
 def test_label_keys_keep_their_own_letters_when_their_quotes_go() -> None:
     parsed = parse_dockerfile('FROM alpine:3.22\nLABEL "XDG_TEAM"=payments XRAY=on\n')
     assert parsed.labels_set(None) == {"XDG_TEAM", "XRAY"}
+
+
+def test_an_instructions_text_is_kept_as_written_to_its_last_character() -> None:
+    parsed = parse_dockerfile("FROM alpine:3.22\nLABEL tier=X\nRUN echo ready   \n")
+    assert [i.text for i in parsed.instructions[1:]] == ["LABEL tier=X", "RUN echo ready   "]
+
+
+def test_a_from_without_an_image_is_a_stage_with_no_base() -> None:
+    """BuildKit's parser accepts a bare FROM (the build refuses it later)."""
+    (stage,) = parse_dockerfile("FROM\nRUN true\n").stages
+    assert (stage.base, stage.name, stage.line) == ("", None, 1)
