@@ -248,3 +248,8 @@ def test_a_from_without_an_image_is_a_stage_with_no_base() -> None:
     """BuildKit's parser accepts a bare FROM (the build refuses it later)."""
     (stage,) = parse_dockerfile("FROM\nRUN true\n").stages
     assert (stage.base, stage.name, stage.line) == ("", None, 1)
+
+
+def test_directives_of_a_windows_checkout_are_read_without_their_line_ends() -> None:
+    text = "# syntax=docker/dockerfile:1\r\n# escape=`\r\nFROM golang:1.26.8\r\n"
+    assert parser_directives(text) == [(1, "syntax", "docker/dockerfile:1"), (2, "escape", "`")]
