@@ -196,9 +196,11 @@ def parse_dockerfile_leniently(text: str) -> Dockerfile:
 
 
 def _failing_line(text: str) -> int:
-    """The first line whose inclusion makes the text unparsable (0 if none does: an empty
-    file). BuildKit's Python binding gives the message without its line; parsing grows
-    monotonically wrong past the culprit, so a bisection over prefixes finds it."""
+    """The line after the longest prefix of the text that parses: from there on, no prefix
+    does (0 when the whole text parses: an empty file). BuildKit's Python binding gives the
+    message without its line. A prefix that ends inside a complete heredoc fails too, so
+    failures are not monotonic in the prefix length and the search goes back from the end;
+    the empty prefix always parses ("no instructions")."""
     lines = text.replace("\r\n", "\n").split("\n")
 
     def parses(count: int) -> bool:
@@ -210,16 +212,10 @@ def _failing_line(text: str) -> int:
             return False
         return True
 
-    if parses(len(lines)):
-        return 0
-    low, high = 0, len(lines)  # parses(low) holds, parses(high) does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if parses(middle):
-            low = middle
-        else:
-            high = middle
-    return high
+    count = len(lines)
+    while not parses(count):
+        count -= 1
+    return 0 if count == len(lines) else count + 1
 
 
 def _instruction(command: buildkit_parser.Command) -> Instruction:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
             instruction for ancestor in reversed(chain[1:]) for instruction in ancestor.instructions
         ]
         for position, instruction in enumerate(stage.instructions):
-            if instruction.keyword != "RUN" or not _GO_BUILD.search(instruction.text):
+            if instruction.keyword != "RUN" or not _GO_BUILD.search(_script(instruction)):
                 continue
             before = (*inherited, *stage.instructions[:position])
             workdir = _workdir(before)
@@ -76,15 +77,19 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
 
 def _workdir(instructions: Sequence[Instruction]) -> str | None:
     """The working folder after `instructions` (a relative WORKDIR joins the one before);
-    None without any WORKDIR: the base image's own, which the Dockerfile does not show
-    (golang's is /go)."""
+    None without an absolute WORKDIR: the base image's own (which a relative one joins), which
+    the Dockerfile does not show (golang's is /go)."""
     workdir: str | None = None
     for instruction in instructions:
         if instruction.keyword == "WORKDIR" and instruction.args:
             written = instruction.args[0].strip("\"'")
             if "$" in written:
                 return None  # only the build knows it
-            workdir = posixpath.join(workdir or "/", written)
+            if written.startswith("/"):
+                workdir = written
+            elif workdir is not None:
+                workdir = posixpath.join(workdir, written)
+            # else: relative to the base image's WORKDIR, which stays unknown
     return workdir
 
 
@@ -152,12 +157,8 @@ class _Arguments:
 def _arguments(instruction: Instruction) -> list[_Arguments]:
     """`-o`, `-ldflags` and the `.go` files of each go build command of the instruction (a
     heredoc's body is its script); one unreadable entry when the script cannot be read."""
-    if instruction.heredocs:
-        script = "\n".join(heredoc.content for heredoc in instruction.heredocs)
-    else:
-        script = " ".join(instruction.args) if instruction.json else "".join(instruction.args)
     try:
-        commands = simple_commands(script)
+        commands = simple_commands(_script(instruction))
     except Unbalanced:
         return [_Arguments(readable=False)]
     cwd = ""
@@ -171,6 +172,14 @@ def _arguments(instruction: Instruction) -> list[_Arguments]:
         elif words[:2] == ["go", "build"]:
             found.append(_go_build_arguments(words[2:], cwd))
     return found or [_Arguments(readable=False)]
+
+
+def _script(instruction: Instruction) -> str:
+    """The RUN's command as a shell script: a heredoc's body, the shell form as written, or the
+    exec (JSON) form's words quoted so that each stays one word."""
+    if instruction.heredocs:
+        return "\n".join(heredoc.content for heredoc in instruction.heredocs)
+    return shlex.join(instruction.args) if instruction.json else "".join(instruction.args)
 
 
 def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:

@@ -67,7 +67,9 @@ def simple_commands(source: str) -> list[Command]:
                 stack.pop()
             continue  # case arms run only when their pattern matches
         if token.operator:
-            redirect = redirect and token.text != "\n"
+            # A redirection's file is the next word: an operator there (a newline, or the `(`
+            # of bash's `< <(cmd)`) ends it, and what follows is a command again.
+            redirect = False
             if token.text in _SEPARATORS:
                 finish(token.text)
             elif token.text == "(":
