@@ -111,7 +111,8 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     """The line of the last instruction before `build` (its stage and the stages it is built
     FROM, or the RUN itself) setting GOTOOLCHAIN to a Go version; 0: none."""
     own = _physical(lines, build.line, build.end_line, "GOTOOLCHAIN")
-    if own and _TOOLCHAIN_VERSION.search(" ".join(lines[build.line - 1 : build.end_line])):
+    # Line by line: a line ending in GOTOOLCHAIN and the next starting with go1.x set nothing.
+    if own and any(map(_TOOLCHAIN_VERSION.search, lines[build.line - 1 : build.end_line])):
         return own
     chosen = 0
     for instruction in build.before:

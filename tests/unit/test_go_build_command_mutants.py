@@ -220,6 +220,13 @@ def toolchain(text: str) -> int:
         ("FROM golang:1.26.8\nENV CGO_ENABLED=0 \\\n    GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 3),
         # Another keyword mentioning it decides nothing.
         ('FROM golang:1.26.8\nLABEL note="GOTOOLCHAIN=go1.27.1"\nRUN go build .\n', 0),
+        # In a heredoc, GOTOOLCHAIN ending one shell line and go1.x starting the next is no
+        # assignment; the ENV is.
+        (
+            "FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.27.1\nRUN <<EOF\necho GOTOOLCHAIN\n"
+            "go1.99.0 is what we tried\ngo build .\nEOF\n",
+            2,
+        ),
         # The last of two pins.
         (
             "FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.26.1\nENV GOTOOLCHAIN=go1.27.1\n"
