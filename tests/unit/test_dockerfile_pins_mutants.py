@@ -95,10 +95,6 @@ def nested_defaults(levels: int) -> str:
             ("golang:", "None", UNRESOLVED.format("${GO_VERSION%.*}")),
         ),
         ("FROM golang:$GO_VERSION\n", ("golang:", "None", UNRESOLVED.format("GO_VERSION"))),
-        (
-            "FROM golang:${GO_VERSION\n",
-            ("golang:", "None", UNRESOLVED.format("${GO_VERSION")),
-        ),
     ],
 )
 def test_a_golang_from_resolves_its_args(dockerfile: str, pin: tuple[str, str, str]) -> None:
@@ -122,8 +118,17 @@ def test_copying_a_folder_named_like_goroot_pins_nothing() -> None:
     assert dockerfile_pins(text, "Dockerfile", {}) == []
 
 
-def test_a_stage_base_keeps_an_escaped_dollar() -> None:
-    assert resolved_bases(parse_dockerfile("FROM alpine:\\$TAG\n"), {}) == ["alpine:$TAG"]
+@pytest.mark.parametrize(
+    ("dockerfile", "bases"),
+    [
+        ("FROM alpine:\\$TAG\n", ["alpine:$TAG"]),
+        # A `${` that never closes is left unresolved, and with it the rest of the reference.
+        # (Kept at the start: one later in the text made a mutant loop for ever.)
+        ("FROM ${BASE_IMAGE\n", [""]),
+    ],
+)
+def test_a_stage_base_is_resolved_as_buildkit_reads_it(dockerfile: str, bases: list[str]) -> None:
+    assert resolved_bases(parse_dockerfile(dockerfile), {}) == bases
 
 
 def test_a_dockerfile_read_without_a_name_is_named_by_its_path(tmp_path: Path) -> None:
