@@ -39,9 +39,14 @@ PINS = GO_MOD + DOCKERFILE
 
 
 @pytest.mark.parametrize("text", ["1.26", "1.26.8", "1.26rc1"])
-def test_a_version_is_neither_older_nor_newer_than_itself(text: str) -> None:
-    version = GoVersion.parse(text)
-    assert (version < GoVersion.parse(text), version > GoVersion.parse(text)) == (False, False)
+def test_a_version_compares_with_itself_as_equal(text: str) -> None:
+    version, same = GoVersion.parse(text), GoVersion.parse(text)
+    assert (version < same, version > same, version <= same, version >= same) == (
+        False,
+        False,
+        True,
+        True,
+    )
 
 
 def test_a_tie_between_go_and_toolchain_cites_the_toolchain_line() -> None:
