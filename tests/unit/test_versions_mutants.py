@@ -1,0 +1,108 @@
+"""Go versions and their pins (gofacts/versions.py): ordering of equal versions, which go.mod
+line a tie cites, the message when go.mod gave no `go` line, the advice for an image written
+through a default, and the multi-line messages, over pins read from real go.mod and
+Dockerfile text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pytest_goimage.errors import GoModError
+from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
+from pytest_goimage.gofacts.gomod_pins import gomod_pins
+from pytest_goimage.gofacts.versions import (
+    SOURCE_TOOLCHAIN,
+    GoVersion,
+    format_ignored,
+    format_misalignment,
+    format_unpinned,
+    misaligned,
+    required_pin,
+    required_version,
+    text_lines,
+    unpinned,
+)
+
+GO_MOD = gomod_pins("module example.com/app\n\ngo 1.26.0\n", "go.mod")
+DOCKERFILE = dockerfile_pins(
+    "FROM golang:1.22 AS build\n"
+    "FROM golang:1.24-alpine AS test\n"
+    "FROM golang:${GO_VERSION:-1.25}-alpine\n"
+    "FROM golang:latest\n"
+    "FROM golang\n",
+    "Dockerfile",
+    {},
+)
+PINS = GO_MOD + DOCKERFILE
+
+
+@pytest.mark.parametrize("text", ["1.26", "1.26.8", "1.26rc1"])
+def test_a_version_compares_with_itself_as_equal(text: str) -> None:
+    version, same = GoVersion.parse(text), GoVersion.parse(text)
+    assert (version < same, version > same, version <= same, version >= same) == (
+        False,
+        False,
+        True,
+        True,
+    )
+
+
+def test_a_tie_between_go_and_toolchain_cites_the_toolchain_line() -> None:
+    pins = gomod_pins("module m\n\ngo 1.24.0\ntoolchain go1.24.0\n", "go.mod")
+    assert (required_pin(pins).source, required_pin(pins).line) == (SOURCE_TOOLCHAIN, 4)
+
+
+def test_pins_without_a_go_line_say_the_required_version_is_unknown() -> None:
+    with pytest.raises(GoModError) as raised:
+        required_pin(DOCKERFILE)
+    assert str(raised.value) == (
+        "no go.mod `go` line among the pins; the required Go version is unknown."
+    )
+
+
+def test_each_misaligned_pin_is_one_line_with_the_image_to_use() -> None:
+    bad = misaligned(PINS, required_version(PINS))
+    assert format_misalignment(bad, PINS).split("\n") == [
+        "Dockerfile:1: golang:1.22 names Go 1.22, go.mod requires 1.26.0 (go.mod:3 go 1.26.0) "
+        "— use golang:1.26.0 or newer",
+        "Dockerfile:2: golang:1.24-alpine names Go 1.24, go.mod requires 1.26.0 (go.mod:3 go "
+        "1.26.0) — use golang:1.26.0-alpine or newer",
+        # The image written through a `${...:-default}` is advised as it resolves.
+        "Dockerfile:3: golang:${GO_VERSION:-1.25}-alpine names Go 1.25, go.mod requires 1.26.0 "
+        "(go.mod:3 go 1.26.0) — use golang:1.26.0-alpine or newer",
+    ]
+
+
+def test_each_unpinned_image_is_one_line() -> None:
+    assert format_unpinned(unpinned(PINS)).split("\n") == [
+        "Dockerfile:4: golang:latest is not pinned: tag 'latest' names no Go version, so it "
+        "floats with latest",
+        "Dockerfile:5: golang is not pinned: untagged (latest)",
+    ]
+
+
+def test_each_ignored_pin_is_one_line_with_its_reason() -> None:
+    ignored = [
+        replace(DOCKERFILE[0], ignored="left out by go_version_ignore entry 'Dockerfile:1'"),
+        replace(DOCKERFILE[1], ignored="left out by go_version_ignore entry 'Dockerfile:2'"),
+    ]
+    assert format_ignored(ignored).split("\n") == [
+        "Dockerfile:1: golang:1.22: left out by go_version_ignore entry 'Dockerfile:1'",
+        "Dockerfile:2: golang:1.24-alpine: left out by go_version_ignore entry 'Dockerfile:2'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("XX marks\nthe spot", ["XX marks", "the spot"]),
+        ("\ufeffgo 1.26.0\r\n", ["go 1.26.0", ""]),
+        ("\n\ngo 1.26.0", ["", "", "go 1.26.0"]),
+        # Old Mac line ends: a lone carriage return ends a line too.
+        ("module m\rgo 1.26.0\r", ["module m", "go 1.26.0", ""]),
+    ],
+)
+def test_text_is_split_into_the_lines_an_editor_shows(text: str, lines: list[str]) -> None:
+    assert text_lines(text) == lines
