@@ -69,7 +69,7 @@ class GoImageSession:
             self.owner,
             str(self.config.project),
             self.keep,
-            lambda label, message, step: self.progress(label, message, step),
+            self.progress,
         )
 
     @property

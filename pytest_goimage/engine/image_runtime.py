@@ -16,7 +16,7 @@ from typing import Any
 from ..config import ImageConfig
 from ..config_dependencies import dependency_placeholders
 from .background import in_background
-from .container import create_network, remove_network
+from .container import ContainerOwner, create_network, remove_network
 from .dependency import DependencyServer, image_port
 from .image import BuiltImage
 from .minio_server import MinioServer
@@ -133,22 +133,21 @@ class ImageRuntime:
             self.service.container.stop()
             self.service = None
 
+    def _containers(self) -> list[ContainerOwner]:
+        """Its containers, the service first."""
+        owners: list[ContainerOwner] = [self.service.container] if self.service is not None else []
+        return owners + [s for s in (self.minio, *self.dependencies.values()) if s is not None]
+
     def kill(self) -> None:
         """Kill every container at once (unless kept): what frees their memory and CPU, before
         the slower removal of the stopped containers and the network."""
-        kills = [self.service.container.kill] if self.service is not None else []
-        kills += [server.kill for server in (self.minio, *self.dependencies.values()) if server]
+        kills = [owner.kill for owner in self._containers()]
         if kills and not self.keep:
             _all_at_once(kills)
 
     def stoppers(self) -> list[Callable[[], None]]:
         """What removes each container (the service first); the network goes after them."""
-        stops: list[Callable[[], None]] = []
-        if self.service is not None:
-            stops.append(self.service.container.stop)
-        if self.minio is not None:
-            stops.append(self.minio.stop)
-        stops += [dependency.stop for dependency in self.dependencies.values()]
+        stops = [owner.stop for owner in self._containers()]
         self.service, self.minio, self.dependencies = None, None, {}
         return stops
 
