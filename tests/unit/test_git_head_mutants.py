@@ -5,7 +5,6 @@ per repository when a run sees several, and changed files named below the folder
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,7 @@ from pytest_goimage.gofacts.git_head import (
     modified_under,
     tracked_under,
 )
-
-
-def git(root: Path, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(root),
-    }
-    return subprocess.run(
-        ["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
+from tests.unit.test_git_head import git
 
 
 def repository(root: Path, files: dict[str, str]) -> Path:
