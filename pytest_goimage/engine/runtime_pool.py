@@ -1,11 +1,12 @@
 """The sets of containers each image runs beside (its network, MinIO, dependencies, service),
 for one process: started ahead of need, held by fixtures, removed once no item needs them.
 
-One image's set is in use at a time; the next image's MinIO and dependencies may be starting
-ahead of its items. A set no item needs any more is killed at once, which is what frees its
-memory and CPU; removing the stopped containers and the network (the engine unmounts, tears
-down a bridge) goes on in the background while the next image's inspection checks run, and
-the next service start and the end of the run wait for it.
+One image's set is in use at a time; the next image's MinIO and dependencies start when this
+image's service is about to (a MinIO takes longer to be ready than a service takes to start
+and be checked). A set no item needs any more is killed and then removed in the background
+while the next image's inspection checks run: the next image's MinIO, dependencies or service
+start only once the kill is done (no other set runs then), and the end of the run waits for
+the removal (the engine unmounts, tears down a bridge).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class RuntimePool:
     _held: dict[str, int] = field(default_factory=dict)
     _plan: list[str] = field(default_factory=list)  # Dockerfiles the items run, in item order
     _preparing: dict[str, Future[object]] = field(default_factory=dict)
+    _killing: list[Future[None]] = field(default_factory=list)
     _removing: list[Future[None]] = field(default_factory=list)
 
     def plan(self, dockerfiles: list[str]) -> None:
@@ -100,6 +102,7 @@ class RuntimePool:
 
     def minio(self, image: ImageConfig) -> MinioServer:
         """A fresh MinIO for `image`, on a private network only this image's containers join."""
+        self._wait_killed()
         self._wait_prepared(image)
         runtime = self._runtime(image)
         if runtime.minio is not None:
@@ -114,6 +117,7 @@ class RuntimePool:
     def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
         """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A
         failed start removes what it started; MinIO, held by the fixture that asks, stays."""
+        self._wait_killed()
         self._wait_prepared(image)
         return self._runtime(image).start_dependencies()
 
@@ -125,8 +129,11 @@ class RuntimePool:
         if runtime is not None and runtime.service is not None:
             return runtime.service
         image_built = built()
+        self._wait_killed()  # one image's set running at a time
+        # The next image's MinIO takes longer to be ready than this service takes to start
+        # and be checked: start it now, not once this service runs.
+        self._prepare_after(image)
         self._wait_prepared(image)
-        self._wait_removed()  # one image's set alive at a time, stopped containers included
         minio_image = self.minio_image_for(image)
         runtime = self._runtime(image)
         try:
@@ -136,7 +143,6 @@ class RuntimePool:
                 self.release(image)
             raise
         self.progress(image.dockerfile, f"service started at {running.url}", True)
-        self._prepare_after(image)
         return running
 
     def release_service(self, image: ImageConfig) -> None:
@@ -165,15 +171,20 @@ class RuntimePool:
             self.release(image)
 
     def release_unneeded(self, needed: str | None) -> None:
-        """Kill the set of every image that no fixture holds, except that of the Dockerfile
-        `needed` (the next item's) and one starting ahead for the items after; their removal
-        goes on in the background."""
+        """Kill and remove, in the background, the set of every image that no fixture holds,
+        except that of the Dockerfile `needed` (the next item's) and one starting ahead for
+        the items after."""
         for dockerfile in list(self._runtimes):
             if dockerfile == needed or dockerfile in self._held or dockerfile in self._preparing:
                 continue
             runtime = self._runtimes.pop(dockerfile)
-            runtime.kill()
-            self._removing.append(in_background(runtime.stop, f"goimage-remove-{dockerfile}"))
+            killed: Future[None] = Future()
+            self._killing.append(killed)
+            self._removing.append(
+                in_background(
+                    partial(_kill_then_remove, runtime, killed), f"goimage-remove-{dockerfile}"
+                )
+            )
 
     def close(self) -> None:
         """Remove every set (an early start still running ends first) and wait for the
@@ -194,9 +205,25 @@ class RuntimePool:
             list(pool.map(lambda runtime: runtime.remove_network(), runtimes))
         self._wait_removed()
 
+    def _wait_killed(self) -> None:
+        """Let the kills under way finish: the next service starts with no other set running."""
+        for killing in self._killing:
+            with contextlib.suppress(BaseException):
+                killing.result(timeout=120)
+        self._killing = []
+
     def _wait_removed(self) -> None:
         """Let the removals under way finish (best effort: the end of the run sweeps by label)."""
         for removing in self._removing:
             with contextlib.suppress(BaseException):
                 removing.result(timeout=120)
         self._removing = []
+
+
+def _kill_then_remove(runtime: ImageRuntime, killed: Future[None]) -> None:
+    """Kill the set's containers, say so through `killed`, then remove them and the network."""
+    try:
+        runtime.kill()
+    finally:
+        killed.set_result(None)
+    runtime.stop()
