@@ -695,6 +695,12 @@ def main() -> int:
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the phases not run now from the existing --output file (each phase keeps "
+        "the date and commit it was measured at)",
+    )
+    parser.add_argument(
         "--table",
         type=Path,
         metavar="RESULTS_JSON",
@@ -723,6 +729,7 @@ def main() -> int:
         "plugin_command": " ".join(plugin_cmd()[1:]).replace("-m pytest", "pytest"),
         "plain_command": f"bench/plain_cli.sh {EXAMPLE}",
         "example_copy": f"{EXAMPLE} (git init + one commit; example_project/ minus its tests/)",
+        "commit": sh("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD").stdout.strip(),
     }
     started = time.perf_counter()
     tags: dict[str, str] = {}
@@ -769,10 +776,31 @@ def main() -> int:
     report["example_project_git_clean"] = not dirty.strip()
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
     report["machine"]["load_at_end"] = load1()
+    for phase in phases:
+        if isinstance(report.get(phase), dict):
+            report[phase]["measured"] = {"date": report["date"], "commit": report["commit"]}
+    if args.merge and args.output.exists():
+        report = merged(json.loads(args.output.read_text()), report)
     summarize(report)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     log(f"wrote {args.output}")
     return 0
+
+
+def merged(earlier: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """`now` with each phase it did not run taken from `earlier`, marked with the date and
+    commit of the run that measured it (an earlier file without marks: its own date)."""
+    result = dict(now)
+    kept = [phase for phase in PHASES if phase not in now["phases"] and phase in earlier]
+    for phase in kept:
+        part = dict(earlier[phase])
+        part.setdefault("measured", {"date": earlier.get("date"), "commit": earlier.get("commit")})
+        result[phase] = part
+    if "inspect" in kept and "dive" in earlier:
+        result["dive"] = earlier["dive"]
+    result["phases"] = [phase for phase in PHASES if phase in now["phases"] or phase in kept]
+    result["merged_from"] = {phase: result[phase]["measured"] for phase in kept}
+    return result
 
 
 MIN_ROUNDS = 5  # issue 18: medians of at least 5 interleaved rounds
@@ -851,10 +879,15 @@ def markdown_table(report: dict[str, Any]) -> str:
         f"{m.get('docker_server')}, Python {m.get('python')}, {m.get('curl', '').split(' (')[0]}; "
         f"load average {m.get('load_at_start')} at start, {m.get('load_at_end')} at the end; "
         f"{report.get('rounds')} rounds (idle: {report.get('idle_rounds')} pairs), "
-        f"{report.get('elapsed_s')} s in all.",
+        f"{report.get('elapsed_s')} s in all."
+        + (
+            f" Kept from earlier runs: {', '.join(report['merged_from'])} (see `measured`)."
+            if report.get("merged_from")
+            else ""
+        ),
         "",
-        "| figure | median | min | max | n | sides (medians) | target | met |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| figure | median | min | max | n | sides (medians) | target | met | measured |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     sides = {
         "warm_ratio": ("warm", "plugin_s", "plain_s", "s"),
@@ -879,16 +912,18 @@ def markdown_table(report: dict[str, Any]) -> str:
         figure = lookup(report, source)
         met = report.get("targets", {}).get(name, {}).get("met")
         if figure is None:
-            lines.append(f"| `{name}` | not run | | | | | {target} | |")
+            lines.append(f"| `{name}` | not run | | | | | {target} | | |")
             continue
         part, a, b, unit = sides[name]
+        when = lookup(report, f"{part.split('.')[0]}.measured") or {}
+        measured = f"{when.get('date', report.get('date'))} ({when.get('commit') or '?'})"
         a_med = (lookup(report, f"{part}.{a}") or {}).get("median")
         b_med = (lookup(report, f"{part}.{b}") or {}).get("median")
         lines.append(
             f"| `{name}` | **{figure['median']}** | {figure['min']} | {figure['max']} | "
             f"{len(figure['rounds'])} | {a.removesuffix('_s')} {a_med} {unit}, "
             f"{b.removesuffix('_s')} {b_med} {unit} | {target} | "
-            f"{'-' if met is None else ('yes' if met else 'no')} |"
+            f"{'-' if met is None else ('yes' if met else 'no')} | {measured} |"
         )
     for kind in ("cold", "changed"):
         if kind in report:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -289,6 +290,38 @@ def test_a_target_met_over_five_rounds_says_so() -> None:
         "target": "<= 0.5 (plugin / plain script)",
         "met": True,
     }
+
+
+def test_merge_keeps_the_phases_not_run_with_the_date_they_were_measured() -> None:
+    earlier: dict[str, Any] = {
+        "date": "2026-11-30T01:02:13+00:00",
+        "phases": list(bench_run.PHASES),
+        "warm": {"ratio": bench_run.stats([0.8] * 5)},
+        "cold": {"ratio": bench_run.stats([0.88] * 5)},
+        "inspect": {"api_vs_dive": bench_run.stats([1.1] * 5)},
+        "dive": {"path": "dive", "version": "v0.13.1"},
+    }
+    measured_now = {"date": "2026-11-30T08:00:00+00:00", "commit": "abc1234"}
+    now: dict[str, Any] = {
+        "date": measured_now["date"],
+        "commit": "abc1234",
+        "phases": ["warm"],
+        "warm": {"ratio": bench_run.stats([0.6] * 5), "measured": measured_now},
+    }
+    result = bench_run.merged(earlier, now)
+    assert result["phases"] == ["warm", "cold", "inspect"]
+    assert result["warm"] == now["warm"]
+    assert result["cold"]["measured"] == {"date": "2026-11-30T01:02:13+00:00", "commit": None}
+    assert result["cold"]["ratio"] == earlier["cold"]["ratio"]
+    assert result["dive"] == earlier["dive"]
+    assert result["merged_from"] == {
+        "cold": {"date": "2026-11-30T01:02:13+00:00", "commit": None},
+        "inspect": {"date": "2026-11-30T01:02:13+00:00", "commit": None},
+    }
+    table = bench_run.markdown_table({**result, "targets": {}})
+    assert "| `warm_ratio` | **0.6** |" in table
+    assert table.count("2026-11-30T01:02:13+00:00 (?) |") == 2  # the cold and API rows
+    assert "Kept from earlier runs: cold, inspect (see `measured`)." in table
 
 
 FACTS = (
