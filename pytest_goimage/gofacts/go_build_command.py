@@ -19,6 +19,9 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # A GOTOOLCHAIN value that picks a Go version: `go1.26.8`, `go1.26.8+auto`, `go1.25+path`;
 # `local`, `auto` and `path` keep the image's own Go, so they decide nothing.
 _TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
+# GOTOOLCHAIN set in the RUN itself to something else (`GOTOOLCHAIN=local go build`): the
+# setting before it does not choose this build's Go.
+_TOOLCHAIN_OTHER = re.compile(r"""\bGOTOOLCHAIN=(?!["']?go\d)""")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     # Line by line: a line ending in GOTOOLCHAIN and the next starting with go1.x set nothing.
     if own and any(map(_TOOLCHAIN_VERSION.search, lines[build.line - 1 : build.end_line])):
         return own
+    if own and any(map(_TOOLCHAIN_OTHER.search, lines[build.line - 1 : build.end_line])):
+        return 0
     chosen = 0
     for instruction in build.before:
         if instruction.keyword in ("ENV", "ARG", "RUN") and _TOOLCHAIN_VERSION.search(

@@ -63,6 +63,20 @@ def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None
     assert toolchain_line(api, pinned.splitlines()) == 3
 
 
+def test_gotoolchain_local_in_the_build_run_overrides_an_env_pin_before_it() -> None:
+    text = (
+        "FROM golang:1.26.8-alpine\n"
+        "ENV GOTOOLCHAIN=go1.27.1\n"
+        "RUN GOTOOLCHAIN=local go build -o /out/api ./cmd/api\n"
+    )
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert toolchain_line(build, text.splitlines()) == 0
+    # Only reading it in the RUN leaves the ENV pin in force.
+    echoed = text.replace("RUN GOTOOLCHAIN=local go build", 'RUN echo "$GOTOOLCHAIN" && go build')
+    (build,) = go_builds(parse_dockerfile_leniently(echoed))
+    assert toolchain_line(build, echoed.splitlines()) == 2
+
+
 @pytest.mark.parametrize(
     ("fact", "flag", "line"),
     [
