@@ -415,21 +415,46 @@ def dive_once(dive: str, tags: dict[str, str]) -> tuple[dict[str, float], dict[s
     return seconds, facts
 
 
+SOCKET = "/var/run/docker.sock"
+
+
+def export_once(tags: dict[str, str]) -> dict[str, float]:
+    """The engine's `docker save` of each image streamed to /dev/null (curl on the socket):
+    the floor of any inspection that reads an image through the API, the plugin's API path
+    and dive alike."""
+    seconds: dict[str, float] = {}
+    for dockerfile, tag in tags.items():
+        start = time.perf_counter()
+        sh(
+            "curl",
+            "-sf",
+            "--unix-socket",
+            SOCKET,
+            "-o",
+            "/dev/null",
+            f"http://docker/images/{tag}/get",
+        )
+        seconds[dockerfile] = time.perf_counter() - start
+    return seconds
+
+
 def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any]:
-    """Per round: overlay worker, API worker and dive on the same 3 images, in a rotating order;
-    each figure is the sum over the 3 images."""
-    sides = ["overlay", "api", "dive"]
+    """Per round: overlay worker, API worker, dive and the bare export on the same 3 images, in
+    a rotating order; each figure is the sum over the 3 images."""
+    sides = ["overlay", "api", "dive", "export"]
     totals: dict[str, list[float]] = {s: [] for s in sides}
     per_image: dict[str, dict[str, list[float]]] = {d: {s: [] for s in sides} for d in tags}
     facts: dict[str, Any] = {}
     paths: dict[str, Any] = {}
     parts: dict[str, dict[str, dict[str, list[float]]]] = {"overlay": {}, "api": {}}
     for r in range(rounds):
-        order = sides[r % 3 :] + sides[: r % 3]
+        order = sides[r % len(sides) :] + sides[: r % len(sides)]
         log(f"inspect round {r + 1}/{rounds} ({', '.join(order)})")
         for side in order:
             if side == "dive":
                 seconds, facts["dive"] = dive_once(dive, tags)
+            elif side == "export":
+                seconds = export_once(tags)
             else:
                 result = inspect_worker(side, tags)
                 seconds = result["seconds"]
@@ -447,6 +472,10 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
         "overlay_s": stats(totals["overlay"], 4),
         "api_s": stats(totals["api"], 4),
         "dive_s": stats(totals["dive"], 4),
+        "export_s": stats(totals["export"], 4),
+        "export_vs_dive": stats(
+            [e / d for e, d in zip(totals["export"], totals["dive"], strict=True)]
+        ),
         "api_vs_dive": stats([a / d for a, d in zip(totals["api"], totals["dive"], strict=True)]),
         "overlay_vs_dive": stats(
             [o / d for o, d in zip(totals["overlay"], totals["dive"], strict=True)]
@@ -867,7 +896,9 @@ def summarize(report: dict[str, Any]) -> None:
         part = report["inspect"]
         print(
             f"  inspect  overlay {part['overlay_s']['median']} s, API {part['api_s']['median']} s,"
-            f" dive {part['dive_s']['median']} s (3 images)"
+            f" dive {part['dive_s']['median']} s, bare export"
+            f" {part.get('export_s', {}).get('median')} s"
+            " (3 images)"
         )
 
 

@@ -194,6 +194,17 @@ def test_inspect_worker_takes_the_api_path_with_the_layers_masked(
     assert result["facts"]["Dockerfile"]["static"] is True
 
 
+def test_the_bare_export_streams_each_image_and_refuses_a_missing_one(
+    image: dict[str, str],
+) -> None:
+    seconds = bench_run.export_once(image)
+    assert list(seconds) == ["Dockerfile"]
+    assert seconds["Dockerfile"] > 0
+    # A wrong name must stop the bench, not time curl printing a 404.
+    with pytest.raises(subprocess.CalledProcessError):
+        bench_run.export_once({"Dockerfile": "gibenchtest/no-such-image:bench"})
+
+
 def test_inspect_worker_takes_the_overlay_path_as_root(image: dict[str, str]) -> None:
     result = bench_run.inspect_worker("overlay", image)
     assert result["paths"] == {"Dockerfile": "overlay"}
