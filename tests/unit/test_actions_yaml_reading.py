@@ -1,6 +1,7 @@
 """How a workflow's YAML is read (gofacts/workflows/actions_yaml.py): a character YAML refuses,
-keys that are not scalars, merges nested deep or into themselves, a reusable workflow without
-inputs; each seen through the pins a workflow gives."""
+keys that are not scalars, merge keys refused as GitHub refuses them (also nested, or merging
+their own mapping), a reusable workflow without inputs; each seen through the pins a workflow
+gives."""
 
 from __future__ import annotations
 
@@ -40,37 +41,42 @@ def test_a_control_character_names_its_line_and_code() -> None:
     )
 
 
-def test_merges_nested_eight_deep_are_followed() -> None:
-    assert rows(_nested_merges(8)) == [
-        Row(
-            1,
-            "test",
-            "1.26.8",
-            "1.26.8",
-            "1.26.8",
-            "setup-go at line 8 via env.GO_VERSION at line 1",
-        )
-    ]
+MERGE_REFUSED = (
+    ": `<<:` is a YAML merge key, which GitHub Actions does not support (it supports anchors and "
+    "aliases only), so GitHub rejects this workflow; write the keys out, or alias a whole mapping "
+    "(`env: *common`)."
+)
 
 
-def test_a_ninth_nested_merge_is_not_followed() -> None:
-    """Nesting is bounded (MAX_DEPTH): past it the merge key is an ordinary key `<<`."""
-    assert rows(_nested_merges(9)) == [
-        Row(
-            8,
-            "test",
-            "${{ env.GO_VERSION }}",
-            "",
-            None,
-            "env.GO_VERSION is not set in the step, job or workflow env",
-            unpinned=True,
-        )
-    ]
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            STEP + "  lint:\n    env:\n      <<: {GO_VERSION: '1.26.8'}\n    steps: []\n",
+            11,
+            id="in-a-job-env",
+        ),
+        # Nested merges: the first one in the file is named, not the innermost.
+        pytest.param("\n" + _nested_merges(3), 2, id="nested"),
+        # An anchor's alias inside its own mapping: a cycle PyYAML composes as such.
+        pytest.param(
+            STEP + "env: &shared\n  GO_VERSION: '1.26.8'\n  <<: *shared\n", 11, id="self-merge"
+        ),
+    ],
+)
+def test_a_merge_key_is_refused_at_its_line_as_github_refuses_the_workflow(
+    text: str, line: int
+) -> None:
+    with pytest.raises(WorkflowError) as caught:
+        workflow_pins(text, WORKFLOW)
+    assert str(caught.value) == f"{WORKFLOW}:{line}" + MERGE_REFUSED
 
 
-def test_a_mapping_that_merges_itself_is_read_without_looping() -> None:
-    """An anchor's alias inside its own mapping makes a cycle PyYAML composes as such."""
-    text = "env: &shared\n  GO_VERSION: '1.26.8'\n  <<: *shared\n" + STEP
+def test_a_quoted_merge_key_and_aliases_are_ordinary_yaml_github_reads() -> None:
+    """Anchors and aliases are supported by GitHub; a quoted "<<" is an ordinary key."""
+    text = "env: &shared\n  GO_VERSION: '1.26.8'\n  '<<': x\n" + STEP.replace(
+        "runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    env: *shared"
+    )
     assert rows(text) == [
         Row(
             2,
@@ -78,7 +84,7 @@ def test_a_mapping_that_merges_itself_is_read_without_looping() -> None:
             "1.26.8",
             "1.26.8",
             "1.26.8",
-            "setup-go at line 10 via env.GO_VERSION at line 2",
+            "setup-go at line 11 via env.GO_VERSION at line 2",
         )
     ]
 

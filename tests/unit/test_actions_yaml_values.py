@@ -1,7 +1,7 @@
 """A workflow's YAML as the Actions runner reads it (gofacts/workflows/actions_yaml.py): plain
 scalars typed by the YAML 1.2 core schema and passed on as text the way the runner formats
-numbers (.NET's G15: `1E+15`, `1E-07`), `<<:` merges where the first source and then explicit
-keys win, and broken files refused with the line and the parser's reason."""
+numbers (.NET's G15: `1E+15`, `1E-07`), aliases followed, and broken files refused with the line
+and the parser's reason."""
 
 from __future__ import annotations
 
@@ -73,18 +73,13 @@ def test_lists_and_mappings_are_no_text() -> None:
 
 
 WORKFLOW = """\
-defaults: &defaults
-  GOFLAGS: -mod=mod
-  CGO: 0
-more: &more
-  CGO: 1
-  EXTRA: "x"
+defaults: &defaults -mod=mod
 on:
   workflow_call:
     inputs:
       go: {type: string}
 env:
-  <<: [*defaults, *more]
+  GOFLAGS: *defaults
   CGO: 2
   TAG: ${{ github.ref }}
   LIST: [a]
@@ -92,18 +87,11 @@ env:
 """
 
 
-def test_merged_env_takes_the_first_source_then_explicit_keys() -> None:
+def test_env_values_are_text_an_alias_is_followed_an_expression_or_a_list_is_unknown() -> None:
     top = load_workflow(WORKFLOW, "w.yml")
     assert (list(top), env_values(env_of(top)), list(workflow_call_inputs(top))) == (
-        ["defaults", "more", "on", "env"],
-        {
-            "GOFLAGS": "-mod=mod",
-            "CGO": "2",
-            "EXTRA": "x",
-            "TAG": UNKNOWN,
-            "LIST": UNKNOWN,
-            "1": "one",
-        },
+        ["defaults", "on", "env"],
+        {"GOFLAGS": "-mod=mod", "CGO": "2", "TAG": UNKNOWN, "LIST": UNKNOWN, "1": "one"},
         ["go"],
     )
 

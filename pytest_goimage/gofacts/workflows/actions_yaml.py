@@ -2,7 +2,10 @@
 
 Plain scalars are typed by the YAML 1.2 core schema and turned back into text as the runner
 passes them on, so an unquoted `go-version: 1.20` is the number 1.2 and setup-go is asked for
-Go 1.2. Keys are read as written, `<<: *anchor` merges are honoured.
+Go 1.2. Keys are read as written. Anchors and aliases are followed; a `<<:` merge key is
+refused, as GitHub does: GitHub Actions supports anchors and aliases but not merge keys (its
+parser reads `<<` as an ordinary key, and GitHub staff confirmed on actions/runner#1182 that
+merge keys are not supported), so a workflow that uses one does not run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from collections.abc import Mapping
 import yaml
 
 from ...errors import WorkflowError
-from ..versions import MAX_DEPTH
 
 # YAML 1.2 core schema, which the Actions runner implements for plain scalars.
 _CORE_INT_RE = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+")
@@ -122,26 +124,41 @@ def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
         raise WorkflowError(
             f"{file}:{root.start_mark.line + 1}: a workflow must be a mapping with `jobs:`."
         )
+    merge = _merge_key(root)
+    if merge is not None:
+        raise WorkflowError(
+            f"{file}:{merge.start_mark.line + 1}: `<<:` is a YAML merge key, which GitHub "
+            "Actions does not support (it supports anchors and aliases only), so GitHub rejects "
+            "this workflow; write the keys out, or alias a whole mapping (`env: *common`)."
+        )
     # Keys are read as written: PyYAML's YAML 1.1 would make `on:` the boolean True.
     return mapping_of(root)
 
 
-def mapping_of(node: yaml.MappingNode, depth: int = 0) -> dict[str, yaml.Node]:
-    """Keys (as written) -> value nodes; `<<: *anchor` merges are honoured, explicit keys win."""
-    result: dict[str, yaml.Node] = {}
-    merged: dict[str, yaml.Node] = {}
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
+def _merge_key(root: yaml.Node) -> yaml.Node | None:
+    """The plain `<<` key of a mapping that comes first in the file (a quoted "<<" is an
+    ordinary key); aliased nodes are visited once."""
+    seen: set[int] = set()
+    pending: list[yaml.Node] = [root]
+    found: list[yaml.Node] = []
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
             continue
-        if key.tag == "tag:yaml.org,2002:merge" and depth < MAX_DEPTH:
-            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for source in sources:
-                if isinstance(source, yaml.MappingNode):
-                    for name, item in mapping_of(source, depth + 1).items():
-                        merged.setdefault(name, item)
-            continue
-        result[key.value] = value
-    return {**merged, **result}
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    found.append(key)
+                pending += [key, value]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+    return min(found, key=lambda key: key.start_mark.index, default=None)
+
+
+def mapping_of(node: yaml.MappingNode) -> dict[str, yaml.Node]:
+    """Keys (as written) -> value nodes (a key that is not a scalar is left out)."""
+    return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
 def env_of(mapping: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:

@@ -224,12 +224,14 @@ CASES = (
     ),
     Case(
         "anchors.yml",
-        "a step anchored and aliased in another job; a with: block built with a merge key",
+        "a step anchored and aliased in another job; a with: block anchored and aliased",
         (
             Pinned(11, "test", "1.26.8", "1.26.8", COUNTED),
             Pinned(11, "lint", "1.26.8", "1.26.8", COUNTED),
             Pinned(24, "race", "1.25", "1.25", COUNTED),
+            Pinned(24, "race-arm", "1.25", "1.25", COUNTED),
         ),
+        absent="merge keys (`<<:`): GitHub rejects a workflow that uses one",
     ),
     Case(
         "step-if-tip.yml",
