@@ -8,7 +8,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .dockerfile import Dockerfile, Instruction
 from .shell_lexer import Unbalanced
@@ -19,9 +19,10 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # A GOTOOLCHAIN value that picks a Go version: `go1.26.8`, `go1.26.8+auto`, `go1.25+path`;
 # `local`, `auto` and `path` keep the image's own Go, so they decide nothing.
 _TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
-# GOTOOLCHAIN set in the RUN itself to something else (`GOTOOLCHAIN=local go build`): the
-# setting before it does not choose this build's Go.
-_TOOLCHAIN_OTHER = re.compile(r"""\bGOTOOLCHAIN=(?!["']?go\d)""")
+# An ENV that sets GOTOOLCHAIN to `local`, `auto` or `path` (not from a variable) undoes a
+# version an earlier one set.
+_TOOLCHAIN_KEPT = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)(?!["']?(?:go\d|\$))""")
+_GO_VERSION_VALUE = re.compile(r"go\d")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class GoBuild:
     from_line: int = 0  # the FROM of the first stage its stage descends from: the builder
     ldflags: str | None = None  # `-ldflags` as written (None: not given)
     readable: bool = True
+    # GOTOOLCHAIN as the RUN sets it for this command (a prefix `GOTOOLCHAIN=local go build`,
+    # an earlier `export` or assignment in the script); None: the RUN does not set it.
+    toolchain: str | None = None
 
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
@@ -73,6 +77,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                         chain[-1].line,
                         written.ldflags,
                         written.readable,
+                        written.toolchain,
                     )
                 )
     return found
@@ -117,14 +122,17 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     # Line by line: a line ending in GOTOOLCHAIN and the next starting with go1.x set nothing.
     if own and any(map(_TOOLCHAIN_VERSION.search, lines[build.line - 1 : build.end_line])):
         return own
-    if own and any(map(_TOOLCHAIN_OTHER.search, lines[build.line - 1 : build.end_line])):
-        return 0
+    kept = build.toolchain
+    if kept is not None and not kept.startswith("$") and not _GO_VERSION_VALUE.match(kept):
+        return 0  # the RUN keeps the image's own Go for this command, whatever came before
     chosen = 0
     for instruction in build.before:
         if instruction.keyword in ("ENV", "ARG", "RUN") and _TOOLCHAIN_VERSION.search(
             instruction.text
         ):
             chosen = _within(lines, instruction, "GOTOOLCHAIN") or instruction.line
+        elif instruction.keyword == "ENV" and _TOOLCHAIN_KEPT.search(instruction.text):
+            chosen = 0
     return chosen
 
 
@@ -158,6 +166,7 @@ class _Arguments:
     files: tuple[str, ...] = ()
     ldflags: str | None = None
     readable: bool = True
+    toolchain: str | None = None
 
 
 def _arguments(instruction: Instruction) -> list[_Arguments]:
@@ -168,15 +177,24 @@ def _arguments(instruction: Instruction) -> list[_Arguments]:
     except Unbalanced:
         return [_Arguments(readable=False)]
     cwd = ""
+    toolchain: str | None = None  # set for the commands after it (export, or a bare assignment)
     found: list[_Arguments] = []
     for command in commands:
         words = [token.text for token in command.words]
+        prefix: dict[str, str] = {}
         while words and _ASSIGNMENT.match(words[0]):
+            name, _, value = words[0].partition("=")
+            prefix[name] = value
             words = words[1:]  # `CGO_ENABLED=0 go build ...`
-        if words[:1] == ["cd"] and len(words) == 2:
+        if not words or words[0] == "export":
+            # `GOTOOLCHAIN=local` alone changes the variable ENV exported; `export` exports it.
+            named = dict(w.partition("=")[::2] for w in words[1:] if _ASSIGNMENT.match(w))
+            toolchain = {**prefix, **named}.get("GOTOOLCHAIN", toolchain)
+        elif words[:1] == ["cd"] and len(words) == 2:
             cwd = posixpath.join(cwd, words[1])
         elif words[:2] == ["go", "build"]:
-            found.append(_go_build_arguments(words[2:], cwd))
+            arguments = _go_build_arguments(words[2:], cwd)
+            found.append(replace(arguments, toolchain=prefix.get("GOTOOLCHAIN", toolchain)))
     return found or [_Arguments(readable=False)]
 
 

@@ -63,18 +63,36 @@ def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None
     assert toolchain_line(api, pinned.splitlines()) == 3
 
 
-def test_gotoolchain_local_in_the_build_run_overrides_an_env_pin_before_it() -> None:
+@pytest.mark.parametrize(
+    ("run", "line"),
+    [
+        # The RUN keeps the image's own Go for the go build: the ENV pin chose nothing.
+        ("GOTOOLCHAIN=local go build -o /out/api ./cmd/api", 0),
+        ("GOTOOLCHAIN='auto' go build -o /out/api ./cmd/api", 0),
+        ("export GOTOOLCHAIN=local && go build -o /out/api ./cmd/api", 0),
+        ("GOTOOLCHAIN=local; go build -o /out/api ./cmd/api", 0),  # changes the exported one
+        # The ENV pin still chooses: read, passed on, set for another command, or in go env's
+        # file (which an environment variable overrides), or in a comment.
+        ('echo "$GOTOOLCHAIN" && go build -o /out/api ./cmd/api', 2),
+        ("GOTOOLCHAIN=$GOTOOLCHAIN go build -o /out/api ./cmd/api", 2),
+        ("GOTOOLCHAIN=local go version && go build -o /out/api ./cmd/api", 2),
+        ("go env -w GOTOOLCHAIN=local && go build -o /out/api ./cmd/api", 2),
+        ("go build -o /out/api ./cmd/api  # GOTOOLCHAIN=local", 2),
+    ],
+)
+def test_gotoolchain_set_in_the_build_run_decides_over_an_env_pin(run: str, line: int) -> None:
+    text = f"FROM golang:1.26.8-alpine\nENV GOTOOLCHAIN=go1.27.1\nRUN {run}\n"
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert toolchain_line(build, text.splitlines()) == line
+
+
+def test_a_later_env_gotoolchain_local_undoes_an_earlier_pin() -> None:
     text = (
-        "FROM golang:1.26.8-alpine\n"
-        "ENV GOTOOLCHAIN=go1.27.1\n"
-        "RUN GOTOOLCHAIN=local go build -o /out/api ./cmd/api\n"
+        "FROM golang:1.26.8-alpine\nENV GOTOOLCHAIN=go1.27.1\nENV GOTOOLCHAIN=local\n"
+        "RUN go build -o /out/api ./cmd/api\n"
     )
     (build,) = go_builds(parse_dockerfile_leniently(text))
     assert toolchain_line(build, text.splitlines()) == 0
-    # Only reading it in the RUN leaves the ENV pin in force.
-    echoed = text.replace("RUN GOTOOLCHAIN=local go build", 'RUN echo "$GOTOOLCHAIN" && go build')
-    (build,) = go_builds(parse_dockerfile_leniently(echoed))
-    assert toolchain_line(build, echoed.splitlines()) == 2
 
 
 @pytest.mark.parametrize(
