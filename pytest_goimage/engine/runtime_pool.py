@@ -1,12 +1,14 @@
 """The sets of containers each image runs beside (its network, MinIO, dependencies, service),
 for one process: started ahead of need, held by fixtures, removed once no item needs them.
 
-One image's set is in use at a time; the next image's MinIO and dependencies start when this
-image's service is about to (a MinIO takes longer to be ready than a service takes to start
-and be checked). A set no item needs any more is killed and then removed in the background
-while the next image's inspection checks run: the next image's MinIO, dependencies or service
-start only once the kill is done (no other set runs then), and the end of the run waits for
-the removal (the engine unmounts, tears down a bridge).
+One image's set is in use at a time. The next image's MinIO and dependencies start when this
+image's service is about to start (a MinIO takes longer to be ready than a service takes to
+start and be checked), so they run beside this set. A set no item needs any more is killed,
+then removed, in the background while the next image's inspection checks run. The next
+image's service, a MinIO or dependency a fixture asks for, and the MinIO started ahead for the
+image after it all wait for that kill; the end of the run waits for the removals (the engine
+unmounts, tears down a bridge; up to two minutes each, and the label sweep after them takes
+what is left).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -27,6 +30,8 @@ from .image_runtime import ImageRuntime
 from .minio_server import MinioServer
 from .names import image_key
 from .running_service import RunningService
+
+_KILL_TIMEOUT = 120  # seconds; a kill takes well under one
 
 
 @dataclass
@@ -83,7 +88,7 @@ class RuntimePool:
         reported) by the caller, as if nothing had started early."""
         prepared = self._preparing.pop(image.dockerfile, None)
         if prepared is not None:
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(Exception):  # a Ctrl-C while waiting ends the run
                 prepared.result()
 
     def _runtime(self, image: ImageConfig) -> ImageRuntime:
@@ -179,12 +184,12 @@ class RuntimePool:
                 continue
             runtime = self._runtimes.pop(dockerfile)
             killed: Future[None] = Future()
-            self._killing.append(killed)
-            self._removing.append(
-                in_background(
-                    partial(_kill_then_remove, runtime, killed), f"goimage-remove-{dockerfile}"
-                )
+            removing = in_background(
+                partial(_kill_then_remove, runtime, killed), f"goimage-remove-{dockerfile}"
             )
+            # Only once its thread runs: a Future nobody completes would hold the next start.
+            self._killing.append(killed)
+            self._removing.append(removing)
 
     def close(self) -> None:
         """Remove every set (an early start still running ends first) and wait for the
@@ -206,11 +211,19 @@ class RuntimePool:
         self._wait_removed()
 
     def _wait_killed(self) -> None:
-        """Let the kills under way finish: the next service starts with no other set running."""
-        for killing in self._killing:
-            with contextlib.suppress(BaseException):
-                killing.result(timeout=120)
-        self._killing = []
+        """Let the kills under way finish: the next service starts with no other set running.
+        A Ctrl-C while waiting ends the run (its end removes everything by label)."""
+        killing, self._killing = self._killing, []
+        for killed in killing:
+            try:
+                killed.result(timeout=_KILL_TIMEOUT)
+            except FutureTimeout:
+                self.progress(
+                    "cleanup",
+                    f"the engine did not stop the previous image's containers within "
+                    f"{_KILL_TIMEOUT} s; the next image starts beside them",
+                    False,
+                )
 
     def _wait_removed(self) -> None:
         """Let the removals under way finish (best effort: the end of the run sweeps by label)."""

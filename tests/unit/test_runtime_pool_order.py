@@ -1,0 +1,187 @@
+"""The order RuntimePool starts and kills image sets in (engine/runtime_pool.py), with stand-in
+runtimes that record what they are asked to do: the real containers are tested against the
+engine in tests/acceptance/test_runtime_lifecycle.py, where a kill is over before the next
+service would start; here a kill is held open to see what waits for it."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from pytest_goimage.engine import runtime_pool
+from pytest_goimage.engine.runtime_pool import RuntimePool
+
+WAIT = 5.0  # seconds a stand-in waits for its gate before the test counts it as hung
+
+
+class Recording:
+    """A stand-in ImageRuntime: records its calls in `log`; `kill` waits for `gate`."""
+
+    def __init__(self, name: str, log: list[tuple[str, str]], gate: threading.Event) -> None:
+        self.name, self.log, self.gate = name, log, gate
+        self.minio: Any = None
+        self.service: Any = None
+        self.dependencies: dict[str, Any] = {}
+
+    def start_all(self, minio_image: str) -> tuple[Any, dict[str, Any]]:
+        self.log.append(("start_all", self.name))
+        self.minio = SimpleNamespace(name=f"minio-{self.name}")
+        return self.minio, {}
+
+    def start_service(self, built: Any, minio_image: str) -> Any:
+        if self.minio is None:
+            self.start_all(minio_image)
+        self.log.append(("service", self.name))
+        self.service = SimpleNamespace(url=f"http://{self.name}")
+        return self.service
+
+    def kill(self) -> None:
+        assert self.gate.wait(WAIT), f"{self.name}'s kill was never let go"
+        self.log.append(("killed", self.name))
+
+    def stop(self) -> None:
+        self.log.append(("removed", self.name))
+
+    def stoppers(self) -> list[Any]:
+        return [self.stop]
+
+    def remove_network(self) -> None:
+        pass
+
+
+@pytest.fixture
+def pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]]:
+    log: list[tuple[str, str]] = []
+    gates = {name: threading.Event() for name in ("A", "B", "C")}
+    monkeypatch.setattr(
+        runtime_pool,
+        "ImageRuntime",
+        lambda image, *rest: Recording(image.dockerfile, log, gates[image.dockerfile]),
+    )
+    made = RuntimePool(
+        client=lambda: None,
+        minio_image_for=lambda image: "minio",
+        image=lambda dockerfile: SimpleNamespace(dockerfile=dockerfile),  # type: ignore[arg-type,return-value]
+        owner="test",
+        project="p",
+    )
+    made.plan(["A", "B", "C"])
+    return made, log, gates
+
+
+def _image(name: str) -> Any:
+    return SimpleNamespace(dockerfile=name)
+
+
+def _run_a_then_release_it(made: RuntimePool) -> None:
+    """A's set prepared and its service started (B's set prepared with it), then A released
+    before B's items: A's kill starts in the background and waits for its gate."""
+    made.prepare_first()
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    made.release_unneeded("B")
+
+
+def _held_until_a_is_killed(
+    call: Any, log: list[tuple[str, str]], gates: dict[str, threading.Event]
+) -> list[tuple[str, str]]:
+    """Run `call` while A's kill is held open: it must still wait after 0.3 s, and end once A's
+    kill is let go. What was logged while it waited."""
+    waiting = threading.Thread(target=call)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()
+    seen = list(log)
+    gates["A"].set()
+    waiting.join(WAIT)
+    assert not waiting.is_alive()
+    return seen
+
+
+def test_the_next_service_and_the_minio_after_it_wait_for_the_last_sets_kill(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    _run_a_then_release_it(made)
+    seen = _held_until_a_is_killed(
+        lambda: made.service(_image("B"), lambda: "built-B"),  # type: ignore[arg-type,return-value]
+        log,
+        gates,
+    )
+    # B's service, and C's MinIO (prepared with B's service), waited for A's kill.
+    assert ("service", "B") not in seen and ("start_all", "C") not in seen
+    order = [entry for entry in log if entry[0] != "removed"]
+    assert order.index(("killed", "A")) < order.index(("service", "B"))
+    assert order.index(("killed", "A")) < order.index(("start_all", "C"))
+    made.close()
+
+
+def test_a_fixtures_minio_waits_for_the_last_sets_kill(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    _run_a_then_release_it(made)
+    _held_until_a_is_killed(lambda: made.minio(_image("B")), log, gates)
+    made.close()
+    assert log.index(("killed", "A")) < log.index(("removed", "A"))
+
+
+def test_a_released_set_is_killed_then_removed_and_the_end_waits_for_it(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    made.prepare_first()
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    gates["A"].set()
+    made.release_unneeded(None)  # the last item: nothing comes after it
+    made.close()
+    assert log.index(("killed", "A")) < log.index(("removed", "A"))
+    assert ("removed", "B") in log  # prepared ahead, never used: removed at the end
+
+
+def test_ctrl_c_while_waiting_for_a_kill_ends_the_run_instead_of_starting_the_next_set(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    _run_a_then_release_it(made)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert ("service", "B") not in log
+    gates["A"].set()
+    made.close()
+
+
+def test_a_kill_the_engine_does_not_finish_in_time_is_reported(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made, log, gates = pool
+    said: list[tuple[str, str, bool]] = []
+    made.progress = lambda label, message, step: said.append((label, message, step))
+    monkeypatch.setattr(runtime_pool, "_KILL_TIMEOUT", 0.2)
+    _run_a_then_release_it(made)
+    made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
+    assert ("service", "B") in log
+    assert (
+        "cleanup",
+        "the engine did not stop the previous image's containers within 0.2 s; the next image "
+        "starts beside them",
+        False,
+    ) in said
+    gates["A"].set()
+    made.close()
