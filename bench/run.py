@@ -820,14 +820,15 @@ def merged(earlier: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
     """`now` with each phase it did not run taken from `earlier`, marked with the date and
     commit of the run that measured it (an earlier file without marks: its own date)."""
     result = dict(now)
-    kept = [phase for phase in PHASES if phase not in now["phases"] and phase in earlier]
+    # A phase asked for but not measured (inspect without dive) keeps its earlier figures too.
+    kept = [phase for phase in PHASES if phase not in now and phase in earlier]
     for phase in kept:
         part = dict(earlier[phase])
         part.setdefault("measured", {"date": earlier.get("date"), "commit": earlier.get("commit")})
         result[phase] = part
     if "inspect" in kept and "dive" in earlier:
         result["dive"] = earlier["dive"]
-    result["phases"] = [phase for phase in PHASES if phase in now["phases"] or phase in kept]
+    result["phases"] = [phase for phase in PHASES if phase in now or phase in kept]
     result["merged_from"] = {phase: result[phase]["measured"] for phase in kept}
     return result
 
@@ -912,7 +913,8 @@ def markdown_table(report: dict[str, Any]) -> str:
         f"{report.get('rounds')} rounds (idle: {report.get('idle_rounds')} pairs), "
         f"{report.get('elapsed_s')} s in all."
         + (
-            f" Kept from earlier runs: {', '.join(report['merged_from'])} (see `measured`)."
+            f" Kept from earlier runs: {', '.join(report['merged_from'])} (see `measured`;"
+            " the machine and load above are this run's)."
             if report.get("merged_from")
             else ""
         ),

@@ -309,14 +309,17 @@ def test_merge_keeps_the_phases_not_run_with_the_date_they_were_measured() -> No
         "phases": list(bench_run.PHASES),
         "warm": {"ratio": bench_run.stats([0.8] * 5)},
         "cold": {"ratio": bench_run.stats([0.88] * 5)},
-        "inspect": {"api_vs_dive": bench_run.stats([1.1] * 5)},
+        "inspect": {
+            "api_vs_dive": bench_run.stats([1.1] * 5),
+            "measured": {"date": "2026-11-29T20:00:00+00:00", "commit": "0ld0ld0"},
+        },
         "dive": {"path": "dive", "version": "v0.13.1"},
     }
     measured_now = {"date": "2026-11-30T08:00:00+00:00", "commit": "abc1234"}
     now: dict[str, Any] = {
         "date": measured_now["date"],
         "commit": "abc1234",
-        "phases": ["warm"],
+        "phases": ["warm", "inspect"],  # inspect asked for, not measured (no dive)
         "warm": {"ratio": bench_run.stats([0.6] * 5), "measured": measured_now},
     }
     result = bench_run.merged(earlier, now)
@@ -327,12 +330,17 @@ def test_merge_keeps_the_phases_not_run_with_the_date_they_were_measured() -> No
     assert result["dive"] == earlier["dive"]
     assert result["merged_from"] == {
         "cold": {"date": "2026-11-30T01:02:13+00:00", "commit": None},
-        "inspect": {"date": "2026-11-30T01:02:13+00:00", "commit": None},
+        # A phase that was itself kept from an older run keeps that run's mark.
+        "inspect": {"date": "2026-11-29T20:00:00+00:00", "commit": "0ld0ld0"},
     }
     table = bench_run.markdown_table({**result, "targets": {}})
     assert "| `warm_ratio` | **0.6** |" in table
-    assert table.count("2026-11-30T01:02:13+00:00 (?) |") == 2  # the cold and API rows
-    assert "Kept from earlier runs: cold, inspect (see `measured`)." in table
+    assert table.count("2026-11-30T01:02:13+00:00 (?) |") == 1  # the cold row
+    assert table.count("2026-11-29T20:00:00+00:00 (0ld0ld0) |") == 1  # the API row
+    assert (
+        "Kept from earlier runs: cold, inspect (see `measured`; the machine and load above are "
+        "this run's)." in table
+    )
 
 
 FACTS = (
