@@ -135,6 +135,9 @@ class RuntimePool:
             return runtime.service
         image_built = built()
         self._wait_killed()  # one image's set running at a time
+        # The last set's removal goes on; older ones are done by now, or the engine is slow
+        # and their networks would pile up.
+        self._wait_removed(but_last=1)
         # The next image's MinIO takes longer to be ready than this service takes to start
         # and be checked: start it now, not once this service runs.
         self._prepare_after(image)
@@ -225,12 +228,14 @@ class RuntimePool:
                     False,
                 )
 
-    def _wait_removed(self) -> None:
-        """Let the removals under way finish (best effort: the end of the run sweeps by label)."""
-        for removing in self._removing:
+    def _wait_removed(self, but_last: int = 0) -> None:
+        """Let the removals under way finish, except the `but_last` newest (best effort: the
+        end of the run sweeps by label)."""
+        cut = len(self._removing) - but_last
+        done, self._removing = self._removing[:cut], self._removing[cut:]
+        for removing in done:
             with contextlib.suppress(BaseException):
                 removing.result(timeout=120)
-        self._removing = []
 
 
 def _kill_then_remove(runtime: ImageRuntime, killed: Future[None]) -> None:

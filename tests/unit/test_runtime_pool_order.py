@@ -16,6 +16,7 @@ from pytest_goimage.engine import runtime_pool
 from pytest_goimage.engine.runtime_pool import RuntimePool
 
 WAIT = 5.0  # seconds a stand-in waits for its gate before the test counts it as hung
+RUNTIMES: dict[str, Recording] = {}  # the stand-ins the pool made, by Dockerfile
 
 
 class Recording:
@@ -23,6 +24,8 @@ class Recording:
 
     def __init__(self, name: str, log: list[tuple[str, str]], gate: threading.Event) -> None:
         self.name, self.log, self.gate = name, log, gate
+        self.removal = threading.Event()  # `stop` waits for it; set unless a test holds it
+        self.removal.set()
         self.minio: Any = None
         self.service: Any = None
         self.dependencies: dict[str, Any] = {}
@@ -44,6 +47,7 @@ class Recording:
         self.log.append(("killed", self.name))
 
     def stop(self) -> None:
+        assert self.removal.wait(WAIT), f"{self.name}'s removal was never let go"
         self.log.append(("removed", self.name))
 
     def stoppers(self) -> list[Any]:
@@ -62,8 +66,11 @@ def pool(
     monkeypatch.setattr(
         runtime_pool,
         "ImageRuntime",
-        lambda image, *rest: Recording(image.dockerfile, log, gates[image.dockerfile]),
+        lambda image, *rest: RUNTIMES.setdefault(
+            image.dockerfile, Recording(image.dockerfile, log, gates[image.dockerfile])
+        ),
     )
+    RUNTIMES.clear()
     made = RuntimePool(
         client=lambda: None,
         minio_image_for=lambda image: "minio",
@@ -184,4 +191,33 @@ def test_a_kill_the_engine_does_not_finish_in_time_is_reported(
         False,
     ) in said
     gates["A"].set()
+    made.close()
+
+
+def test_the_next_service_waits_for_older_removals_but_not_the_last_one(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """Removals go on in the background; one older than the last set's means a slow engine,
+    whose networks would pile up: the next service waits for it."""
+    made, log, gates = pool
+    for gate in gates.values():
+        gate.set()
+    made.prepare_first()
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    RUNTIMES["A"].removal.clear()
+    made.release_unneeded("B")
+    # B's service does not wait for A's removal, the last one under way.
+    started = threading.Thread(target=made.service, args=(_image("B"), lambda: "built-B"))
+    started.start()
+    started.join(1.0)
+    assert not started.is_alive() and ("removed", "A") not in log
+    made.release_unneeded("C")  # A's removal is still held; B's goes on
+    waiting = threading.Thread(target=made.service, args=(_image("C"), lambda: "built-C"))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and ("service", "C") not in log
+    RUNTIMES["A"].removal.set()
+    waiting.join(WAIT)
+    assert not waiting.is_alive()
+    assert log.index(("removed", "A")) < log.index(("service", "C"))
     made.close()
