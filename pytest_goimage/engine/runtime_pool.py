@@ -211,7 +211,7 @@ class RuntimePool:
         with ThreadPoolExecutor(max_workers=max(1, len(stops))) as pool:
             list(pool.map(lambda stop: stop(), stops))
             list(pool.map(lambda runtime: runtime.remove_network(), runtimes))
-        self._wait_removed()
+        self._wait_removed(ending=True)
 
     def _wait_killed(self) -> None:
         """Let the kills under way finish: the next service starts with no other set running.
@@ -228,14 +228,15 @@ class RuntimePool:
                     False,
                 )
 
-    def _wait_removed(self, but_last: int = 0) -> None:
+    def _wait_removed(self, but_last: int = 0, *, ending: bool = False) -> None:
         """Let the removals under way finish, except the `but_last` newest (best effort: the
-        end of the run sweeps by label)."""
-        cut = len(self._removing) - but_last
-        done, self._removing = self._removing[:cut], self._removing[cut:]
-        for removing in done:
-            with contextlib.suppress(BaseException):
-                removing.result(timeout=120)
+        end of the run sweeps by label). While the run goes on, a Ctrl-C ends the wait and
+        the run; at its end (`ending`) nothing stops the cleanup."""
+        while len(self._removing) > but_last:
+            removing = self._removing[0]
+            with contextlib.suppress(BaseException if ending else Exception):
+                removing.result(timeout=_KILL_TIMEOUT)
+            self._removing.pop(0)
 
 
 def _kill_then_remove(runtime: ImageRuntime, killed: Future[None]) -> None:

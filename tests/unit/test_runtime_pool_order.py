@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +35,10 @@ class Recording:
         self.log.append(("start_all", self.name))
         self.minio = SimpleNamespace(name=f"minio-{self.name}")
         return self.minio, {}
+
+    def start_dependencies(self) -> dict[str, Any]:
+        self.log.append(("dependencies", self.name))
+        return {}
 
     def start_service(self, built: Any, minio_image: str) -> Any:
         if self.minio is None:
@@ -94,6 +99,31 @@ def _run_a_then_release_it(made: RuntimePool) -> None:
     made.release_unneeded("B")
 
 
+def _eventually(condition: Any) -> bool:
+    """Whether `condition()` holds within WAIT seconds (work a background thread does)."""
+    deadline = time.monotonic() + WAIT
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(condition())
+
+
+def _interrupted(call: Any) -> None:
+    """Run `call` with a Ctrl-C (SIGINT's KeyboardInterrupt) arriving 0.2 s in; it must end
+    `call` instead of being swallowed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            call()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _held_until_a_is_killed(
     call: Any, log: list[tuple[str, str]], gates: dict[str, threading.Event]
 ) -> list[tuple[str, str]]:
@@ -122,18 +152,20 @@ def test_the_next_service_and_the_minio_after_it_wait_for_the_last_sets_kill(
     )
     # B's service, and C's MinIO (prepared with B's service), waited for A's kill.
     assert ("service", "B") not in seen and ("start_all", "C") not in seen
+    assert _eventually(lambda: ("start_all", "C") in log)  # C's prepare runs in a thread
     order = [entry for entry in log if entry[0] != "removed"]
     assert order.index(("killed", "A")) < order.index(("service", "B"))
     assert order.index(("killed", "A")) < order.index(("start_all", "C"))
     made.close()
 
 
-def test_a_fixtures_minio_waits_for_the_last_sets_kill(
-    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+@pytest.mark.parametrize("asks", ["minio", "dependencies"])
+def test_a_fixtures_minio_or_dependencies_wait_for_the_last_sets_kill(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]], asks: str
 ) -> None:
     made, log, gates = pool
     _run_a_then_release_it(made)
-    _held_until_a_is_killed(lambda: made.minio(_image("B")), log, gates)
+    _held_until_a_is_killed(lambda: getattr(made, asks)(_image("B")), log, gates)
     made.close()
     assert log.index(("killed", "A")) < log.index(("removed", "A"))
 
@@ -145,8 +177,15 @@ def test_a_released_set_is_killed_then_removed_and_the_end_waits_for_it(
     made.prepare_first()
     made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
     gates["A"].set()
+    RUNTIMES["A"].removal.clear()
     made.release_unneeded(None)  # the last item: nothing comes after it
-    made.close()
+    ending = threading.Thread(target=made.close)
+    ending.start()
+    ending.join(0.3)
+    assert ending.is_alive() and ("removed", "A") not in log  # the end waits for A's removal
+    RUNTIMES["A"].removal.set()
+    ending.join(WAIT)
+    assert not ending.is_alive()
     assert log.index(("killed", "A")) < log.index(("removed", "A"))
     assert ("removed", "B") in log  # prepared ahead, never used: removed at the end
 
@@ -156,18 +195,7 @@ def test_ctrl_c_while_waiting_for_a_kill_ends_the_run_instead_of_starting_the_ne
 ) -> None:
     made, log, gates = pool
     _run_a_then_release_it(made)
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 0.2)
-        with pytest.raises(KeyboardInterrupt):
-            made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    _interrupted(lambda: made.service(_image("B"), lambda: "built-B"))
     assert ("service", "B") not in log
     gates["A"].set()
     made.close()
@@ -206,7 +234,8 @@ def test_the_next_service_waits_for_older_removals_but_not_the_last_one(
     made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
     RUNTIMES["A"].removal.clear()
     made.release_unneeded("B")
-    # B's service does not wait for A's removal, the last one under way.
+    # B's service does not wait for A's removal, the last one under way (if it did, it would
+    # wait the whole WAIT for A's held removal).
     started = threading.Thread(target=made.service, args=(_image("B"), lambda: "built-B"))
     started.start()
     started.join(1.0)
@@ -220,4 +249,22 @@ def test_the_next_service_waits_for_older_removals_but_not_the_last_one(
     waiting.join(WAIT)
     assert not waiting.is_alive()
     assert log.index(("removed", "A")) < log.index(("service", "C"))
+    made.close()
+
+
+def test_ctrl_c_while_waiting_for_an_older_removal_ends_the_run(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    for gate in gates.values():
+        gate.set()
+    made.prepare_first()
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    RUNTIMES["A"].removal.clear()
+    made.release_unneeded("B")
+    made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
+    made.release_unneeded("C")
+    _interrupted(lambda: made.service(_image("C"), lambda: "built-C"))
+    assert ("service", "C") not in log
+    RUNTIMES["A"].removal.set()
     made.close()
