@@ -222,25 +222,31 @@ def test_a_kill_the_engine_does_not_finish_in_time_is_reported(
     made.close()
 
 
-def test_the_next_service_waits_for_older_removals_but_not_the_last_one(
-    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+def _a_removed_slowly_then_b_run_and_released(
+    made: RuntimePool, log: list[tuple[str, str]], gates: dict[str, threading.Event]
 ) -> None:
-    """Removals go on in the background; one older than the last set's means a slow engine,
-    whose networks would pile up: the next service waits for it."""
-    made, log, gates = pool
+    """Kills are quick; A's removal is held open. B's service must not wait for it, the last
+    removal under way (if it did, it would wait the whole WAIT): then B is released too."""
     for gate in gates.values():
         gate.set()
     made.prepare_first()
     made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
     RUNTIMES["A"].removal.clear()
     made.release_unneeded("B")
-    # B's service does not wait for A's removal, the last one under way (if it did, it would
-    # wait the whole WAIT for A's held removal).
     started = threading.Thread(target=made.service, args=(_image("B"), lambda: "built-B"))
     started.start()
     started.join(1.0)
     assert not started.is_alive() and ("removed", "A") not in log
     made.release_unneeded("C")  # A's removal is still held; B's goes on
+
+
+def test_the_next_service_waits_for_older_removals_but_not_the_last_one(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """Removals go on in the background; one older than the last set's means a slow engine,
+    whose networks would pile up: the next service waits for it."""
+    made, log, gates = pool
+    _a_removed_slowly_then_b_run_and_released(made, log, gates)
     waiting = threading.Thread(target=made.service, args=(_image("C"), lambda: "built-C"))
     waiting.start()
     waiting.join(0.3)
@@ -256,14 +262,7 @@ def test_ctrl_c_while_waiting_for_an_older_removal_ends_the_run(
     pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
 ) -> None:
     made, log, gates = pool
-    for gate in gates.values():
-        gate.set()
-    made.prepare_first()
-    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
-    RUNTIMES["A"].removal.clear()
-    made.release_unneeded("B")
-    made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
-    made.release_unneeded("C")
+    _a_removed_slowly_then_b_run_and_released(made, log, gates)
     _interrupted(lambda: made.service(_image("C"), lambda: "built-C"))
     assert ("service", "C") not in log
     RUNTIMES["A"].removal.set()
