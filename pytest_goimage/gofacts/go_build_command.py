@@ -16,13 +16,9 @@ from .shell_script import simple_commands
 
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-# A GOTOOLCHAIN value that picks a Go version: `go1.26.8`, `go1.26.8+auto`, `go1.25+path`;
-# `local`, `auto` and `path` keep the image's own Go, so they decide nothing.
-_TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
-# An ENV that sets GOTOOLCHAIN to `local`, `auto` or `path` (not from a variable) undoes a
-# version an earlier one set.
-_TOOLCHAIN_KEPT = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)(?!["']?(?:go\d|\$))""")
-_GO_VERSION_VALUE = re.compile(r"go\d")
+# GOTOOLCHAIN values that keep the image's own Go (what its FROM line shows); any other value
+# (`go1.27.1`, `go1.27.1+auto`, `auto`, `path`) lets that setting choose: a version, or go.mod's.
+_OWN_GO = ("local", "")
 
 
 @dataclass(frozen=True)
@@ -44,8 +40,10 @@ class GoBuild:
     ldflags: str | None = None  # `-ldflags` as written (None: not given)
     readable: bool = True
     # GOTOOLCHAIN as the RUN sets it for this command (a prefix `GOTOOLCHAIN=local go build`,
-    # an earlier `export` or assignment in the script); None: the RUN does not set it.
+    # `env`, an earlier export, assignment or unset ("") in the script); None: not set there.
     toolchain: str | None = None
+    go_env: str | None = None  # written by `go env -w GOTOOLCHAIN=...` earlier in the RUN
+    stage_begins: int = 0  # where, in `before`, its own stage's instructions begin (ARG scope)
 
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
@@ -78,6 +76,8 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                         written.ldflags,
                         written.readable,
                         written.toolchain,
+                        written.go_env,
+                        len(inherited),
                     )
                 )
     return found
@@ -116,24 +116,58 @@ def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
 
 
 def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
-    """The line of the last instruction before `build` (its stage and the stages it is built
-    FROM, or the RUN itself) setting GOTOOLCHAIN to a Go version; 0: none."""
-    own = _physical(lines, build.line, build.end_line, "GOTOOLCHAIN")
-    # Line by line: a line ending in GOTOOLCHAIN and the next starting with go1.x set nothing.
-    if own and any(map(_TOOLCHAIN_VERSION.search, lines[build.line - 1 : build.end_line])):
-        return own
-    kept = build.toolchain
-    if kept is not None and not kept.startswith("$") and not _GO_VERSION_VALUE.match(kept):
-        return 0  # the RUN keeps the image's own Go for this command, whatever came before
-    chosen = 0
-    for instruction in build.before:
-        if instruction.keyword in ("ENV", "ARG", "RUN") and _TOOLCHAIN_VERSION.search(
-            instruction.text
-        ):
-            chosen = _within(lines, instruction, "GOTOOLCHAIN") or instruction.line
-        elif instruction.keyword == "ENV" and _TOOLCHAIN_KEPT.search(instruction.text):
-            chosen = 0
-    return chosen
+    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with: set in the RUN itself
+    (a prefix, `env`, an export), else by the last ENV of its stages (an ENV wins over an ARG
+    of the same name), else by an ARG of its own stage, else written by `go env -w` in the RUN
+    or an earlier one (an environment variable overrides that file). 0 where the setting is
+    `local` or empty, or nothing sets it: the image's own Go, which the FROM line shows."""
+    own = build.toolchain
+    if own and not own.startswith("$"):
+        return _chosen_by(own, _physical(lines, build.line, build.end_line, "GOTOOLCHAIN"))
+    env = arg = written = None
+    for index, instruction in enumerate(build.before):
+        value = _set_by(instruction)
+        if value is None:
+            continue
+        line = _within(lines, instruction, "GOTOOLCHAIN") or instruction.line
+        if instruction.keyword == "ENV":
+            env = (value, line)
+        elif instruction.keyword == "ARG" and index >= build.stage_begins:
+            arg = (value, line)  # an ARG is in scope only in the stage that declares it
+        elif instruction.keyword == "RUN":
+            written = (value, line)
+    if own != "":  # not unset in the RUN: the environment variable decides where it is set
+        chosen = env or arg
+        if chosen is not None:
+            return _chosen_by(*chosen)
+    if build.go_env is not None:
+        return _chosen_by(build.go_env, _physical(lines, build.line, build.end_line, "go env"))
+    return _chosen_by(*written) if written is not None else 0
+
+
+def _chosen_by(value: str, line: int) -> int:
+    """`line` when its GOTOOLCHAIN `value` chooses the Go (a version, auto, a variable), 0 when
+    it keeps the image's own."""
+    return 0 if value in _OWN_GO else line
+
+
+def _set_by(instruction: Instruction) -> str | None:
+    """The GOTOOLCHAIN value an ENV or ARG sets (quotes removed; an ARG without a default is
+    whatever --build-arg passes: "$"), or a RUN writes with `go env -w`; None: it sets none."""
+    found: str | None = None
+    if instruction.keyword == "ENV":
+        pairs = instruction.args
+        for name, value in zip(pairs[::2], pairs[1::2], strict=False):
+            if name == "GOTOOLCHAIN":
+                found = value.strip("\"'")
+    elif instruction.keyword == "ARG":
+        for declared in instruction.args:
+            name, given, value = declared.partition("=")
+            if name == "GOTOOLCHAIN":
+                found = value.strip("\"'") if given else "$"
+    elif instruction.keyword == "RUN":
+        found = _scan(instruction).go_env
+    return found
 
 
 def setting_line(build: GoBuild, lines: Sequence[str], name: str, flag: bool) -> int:
@@ -167,35 +201,88 @@ class _Arguments:
     ldflags: str | None = None
     readable: bool = True
     toolchain: str | None = None
+    go_env: str | None = None
 
 
 def _arguments(instruction: Instruction) -> list[_Arguments]:
-    """`-o`, `-ldflags` and the `.go` files of each go build command of the instruction (a
-    heredoc's body is its script); one unreadable entry when the script cannot be read."""
+    """`-o`, `-ldflags`, the `.go` files and the GOTOOLCHAIN of each go build command of the
+    instruction (a heredoc's body is its script); one unreadable entry when the script cannot
+    be read."""
+    scanned = _scan(instruction)
+    return scanned.builds or [_Arguments(readable=False)]
+
+
+@dataclass
+class _Scanned:
+    builds: list[_Arguments]
+    go_env: str | None = None  # the last GOTOOLCHAIN `go env -w` writes
+
+
+def _scan(instruction: Instruction) -> _Scanned:
+    """The go build commands of a RUN, and what it writes with `go env -w GOTOOLCHAIN=`."""
     try:
         commands = simple_commands(_script(instruction))
     except Unbalanced:
-        return [_Arguments(readable=False)]
+        return _Scanned([])
+    scanned = _Scanned([])
     cwd = ""
-    toolchain: str | None = None  # set for the commands after it (export, or a bare assignment)
-    found: list[_Arguments] = []
+    toolchain: str | None = None  # for the commands after an export, assignment or unset
     for command in commands:
         words = [token.text for token in command.words]
-        prefix: dict[str, str] = {}
-        while words and _ASSIGNMENT.match(words[0]):
-            name, _, value = words[0].partition("=")
-            prefix[name] = value
-            words = words[1:]  # `CGO_ENABLED=0 go build ...`
+        prefix, words = _assignments(words)  # `CGO_ENABLED=0 go build ...`
+        if words[:1] == ["env"]:
+            more, words = _env_arguments(words[1:])  # `env GOTOOLCHAIN=local go build ...`
+            prefix.update(more)
+        # Only a command of the RUN's own shell changes it for the commands after: not one in a
+        # subshell, a function body, a block (depth), or a pipeline (a subshell of its own).
+        lasting = command.depth == 0 and not command.pipeline
         if not words or words[0] == "export":
-            # `GOTOOLCHAIN=local` alone changes the variable ENV exported; `export` exports it.
-            named = dict(w.partition("=")[::2] for w in words[1:] if _ASSIGNMENT.match(w))
-            toolchain = {**prefix, **named}.get("GOTOOLCHAIN", toolchain)
+            named, _ = _assignments(words[1:])
+            if lasting and "GOTOOLCHAIN" in {**prefix, **named}:
+                toolchain = {**prefix, **named}["GOTOOLCHAIN"]
+        elif words[0] == "unset":
+            if lasting and "GOTOOLCHAIN" in words[1:]:
+                toolchain = ""
+        elif words[:3] == ["go", "env", "-w"]:
+            written, _ = _assignments(words[3:])
+            scanned.go_env = written.get("GOTOOLCHAIN", scanned.go_env)
         elif words[:1] == ["cd"] and len(words) == 2:
             cwd = posixpath.join(cwd, words[1])
         elif words[:2] == ["go", "build"]:
             arguments = _go_build_arguments(words[2:], cwd)
-            found.append(replace(arguments, toolchain=prefix.get("GOTOOLCHAIN", toolchain)))
-    return found or [_Arguments(readable=False)]
+            setting = prefix.get("GOTOOLCHAIN", toolchain)
+            scanned.builds.append(replace(arguments, toolchain=setting, go_env=scanned.go_env))
+    return scanned
+
+
+def _assignments(words: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The leading NAME=value words as a mapping, and the words after them."""
+    assigned: dict[str, str] = {}
+    while words and _ASSIGNMENT.match(words[0]):
+        name, _, value = words[0].partition("=")
+        assigned[name] = value
+        words = words[1:]
+    return assigned, words
+
+
+def _env_arguments(words: list[str]) -> tuple[dict[str, str], list[str]]:
+    """What `env` sets for its command (`-u NAME` and `-i` unset: ""), and the command."""
+    assigned: dict[str, str] = {}
+    while words:
+        if words[0] in ("-u", "--unset") and len(words) > 1:
+            assigned[words[1]] = ""
+            words = words[2:]
+        elif words[0] in ("-i", "--ignore-environment", "-"):
+            assigned["GOTOOLCHAIN"] = ""
+            words = words[1:]
+        elif words[0].startswith("-"):
+            words = words[1:]
+        elif _ASSIGNMENT.match(words[0]):
+            more, words = _assignments(words)
+            assigned.update(more)
+        else:
+            break
+    return assigned, words
 
 
 def _script(instruction: Instruction) -> str:

@@ -63,36 +63,80 @@ def test_a_comment_or_gotoolchain_local_does_not_decide_the_go_version() -> None
     assert toolchain_line(api, pinned.splitlines()) == 3
 
 
+PINNED = "FROM golang:1.26.8-alpine\nENV GOTOOLCHAIN=go1.27.1\n"
+BUILD = "go build -o /out/api ./cmd/api"
+
+
 @pytest.mark.parametrize(
-    ("run", "line"),
+    ("dockerfile", "line"),
     [
         # The RUN keeps the image's own Go for the go build: the ENV pin chose nothing.
-        ("GOTOOLCHAIN=local go build -o /out/api ./cmd/api", 0),
-        ("GOTOOLCHAIN='auto' go build -o /out/api ./cmd/api", 0),
-        ("export GOTOOLCHAIN=local && go build -o /out/api ./cmd/api", 0),
-        ("GOTOOLCHAIN=local; go build -o /out/api ./cmd/api", 0),  # changes the exported one
-        # The ENV pin still chooses: read, passed on, set for another command, or in go env's
-        # file (which an environment variable overrides), or in a comment.
-        ('echo "$GOTOOLCHAIN" && go build -o /out/api ./cmd/api', 2),
-        ("GOTOOLCHAIN=$GOTOOLCHAIN go build -o /out/api ./cmd/api", 2),
-        ("GOTOOLCHAIN=local go version && go build -o /out/api ./cmd/api", 2),
-        ("go env -w GOTOOLCHAIN=local && go build -o /out/api ./cmd/api", 2),
-        ("go build -o /out/api ./cmd/api  # GOTOOLCHAIN=local", 2),
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN=local {BUILD}\n", 0, id="prefix-local"),
+        pytest.param(PINNED + f"RUN export GOTOOLCHAIN=local && {BUILD}\n", 0, id="export"),
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN=local; {BUILD}\n", 0, id="bare-assignment"),
+        pytest.param(PINNED + f"RUN unset GOTOOLCHAIN && {BUILD}\n", 0, id="unset"),
+        pytest.param(PINNED + f"RUN env GOTOOLCHAIN=local {BUILD}\n", 0, id="env-command"),
+        pytest.param(PINNED + f"RUN env -u GOTOOLCHAIN {BUILD}\n", 0, id="env-unset"),
+        # The RUN lets another setting choose: its own line.
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN='auto' {BUILD}\n", 3, id="prefix-auto"),
+        # The ENV pin still chooses: read, passed on, set for another command or in a
+        # subshell or function, in go env's file (an environment variable overrides it), or in
+        # a comment.
+        pytest.param(PINNED + f'RUN echo "$GOTOOLCHAIN" && {BUILD}\n', 2, id="read"),
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN=$GOTOOLCHAIN {BUILD}\n", 2, id="passed-on"),
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN=local go version && {BUILD}\n", 2, id="other"),
+        pytest.param(PINNED + f"RUN (export GOTOOLCHAIN=local) && {BUILD}\n", 2, id="subshell"),
+        pytest.param(
+            PINNED + f"RUN f() {{ export GOTOOLCHAIN=local; }}; {BUILD}\n", 2, id="function"
+        ),
+        pytest.param(PINNED + f"RUN go env -w GOTOOLCHAIN=local && {BUILD}\n", 2, id="go-env"),
+        pytest.param(PINNED + f"RUN {BUILD}  # GOTOOLCHAIN=local\n", 2, id="comment"),
+        # ENV, ARG and go env's file, in the order Docker and Go apply them.
+        pytest.param(PINNED + f"ENV GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="later-env"),
+        pytest.param(PINNED + f"ENV GOTOOLCHAIN=$TC\nRUN {BUILD}\n", 3, id="env-variable"),
+        pytest.param(
+            f"FROM golang:1.26.8\nENV GOTOOLCHAIN=local\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
+            0,
+            id="env-wins-over-arg",
+        ),
+        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n", 2, id="arg"),
+        pytest.param(
+            f"FROM golang:1.26.8 AS base\nARG GOTOOLCHAIN=go1.27.1\nFROM base\nRUN {BUILD}\n",
+            0,
+            id="arg-of-another-stage",
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1 && {BUILD}\n",
+            2,
+            id="go-env-in-the-run",
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
+            2,
+            id="go-env-before",
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nRUN export GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
+            0,
+            id="export-does-not-outlive-its-run",
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nRUN {BUILD}  # GOTOOLCHAIN=go1.27.1\n",
+            0,
+            id="comment-without-pin",
+        ),
+        pytest.param(
+            "FROM golang:1.26.8\n"
+            f"RUN GOTOOLCHAIN=go1.27.1 go build -o /out/a ./a && GOTOOLCHAIN=local {BUILD}\n",
+            0,
+            id="another-build-of-the-run",
+        ),
     ],
 )
-def test_gotoolchain_set_in_the_build_run_decides_over_an_env_pin(run: str, line: int) -> None:
-    text = f"FROM golang:1.26.8-alpine\nENV GOTOOLCHAIN=go1.27.1\nRUN {run}\n"
-    (build,) = go_builds(parse_dockerfile_leniently(text))
-    assert toolchain_line(build, text.splitlines()) == line
-
-
-def test_a_later_env_gotoolchain_local_undoes_an_earlier_pin() -> None:
-    text = (
-        "FROM golang:1.26.8-alpine\nENV GOTOOLCHAIN=go1.27.1\nENV GOTOOLCHAIN=local\n"
-        "RUN go build -o /out/api ./cmd/api\n"
-    )
-    (build,) = go_builds(parse_dockerfile_leniently(text))
-    assert toolchain_line(build, text.splitlines()) == 0
+def test_the_gotoolchain_setting_that_chose_the_go_of_a_build(dockerfile: str, line: int) -> None:
+    build = building(go_builds(parse_dockerfile_leniently(dockerfile)), "/out/api")
+    assert build is not None and build.output == "/out/api"
+    assert toolchain_line(build, dockerfile.splitlines()) == line
 
 
 @pytest.mark.parametrize(
@@ -254,3 +298,10 @@ def test_a_quoted_workdir_is_the_same_folder_and_an_unknown_one_matches_nothing(
         "FROM golang:1.26.8\nARG DIR=/src\nWORKDIR $DIR\nRUN go build -o /app main.go\n",
     ):
         assert Binary("c", text, {}, file_built, "/app").main_package == ""
+
+
+def test_a_go_build_run_through_env_is_read_with_its_settings() -> None:
+    text = "FROM golang:1.26.8\nRUN env CGO_ENABLED=0 GOTOOLCHAIN=go1.27.1 go build -o /out/api .\n"
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert (build.output, build.toolchain) == ("/out/api", "go1.27.1")
+    assert toolchain_line(build, text.splitlines()) == 2
