@@ -28,7 +28,7 @@ POLICY_TOOLCHAIN = "toolchain"  # the higher of `go` and `toolchain`: what is te
 POLICY_GO = "go"  # the `go` line: the minimum that builds
 POLICIES = (POLICY_TOOLCHAIN, POLICY_GO)
 
-MAX_DEPTH = 8  # nesting of `${A:-${B}}`, `${{ env.X }}` chains and YAML merges
+MAX_DEPTH = 8  # nesting of `${A:-${B}}` and `${{ env.X }}` chains
 _PRE_RANK = {"beta": 0, "rc": 1, "": 2}
 # re.ASCII: `\d` must not match other scripts' digits, which int() would happily accept.
 _VERSION_RE = re.compile(

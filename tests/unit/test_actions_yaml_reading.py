@@ -58,6 +58,12 @@ MERGE_REFUSED = (
         ),
         # Nested merges: the first one in the file is named, not the innermost.
         pytest.param("\n" + _nested_merges(3), 2, id="nested"),
+        # Two jobs merging: the first in the file is named, whatever order the walk takes.
+        pytest.param(
+            "jobs:\n  a:\n    env:\n      <<: {A: '1'}\n  b:\n    env:\n      <<: {B: '2'}\n",
+            4,
+            id="first-of-two",
+        ),
         # An anchor's alias inside its own mapping: a cycle PyYAML composes as such.
         pytest.param(
             STEP + "env: &shared\n  GO_VERSION: '1.26.8'\n  <<: *shared\n", 11, id="self-merge"
@@ -73,8 +79,9 @@ def test_a_merge_key_is_refused_at_its_line_as_github_refuses_the_workflow(
 
 
 def test_a_quoted_merge_key_and_aliases_are_ordinary_yaml_github_reads() -> None:
-    """Anchors and aliases are supported by GitHub; a quoted "<<" is an ordinary key."""
-    text = "env: &shared\n  GO_VERSION: '1.26.8'\n  '<<': x\n" + STEP.replace(
+    """Anchors and aliases are supported by GitHub; a quoted "<<", or one whose value is no
+    mapping (`<<: x`, `<<: [a, b]`), is an ordinary key."""
+    text = "env: &shared\n  GO_VERSION: '1.26.8'\n  '<<': x\n  <<: [a, b]\n" + STEP.replace(
         "runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    env: *shared"
     )
     assert rows(text) == [
@@ -84,7 +91,7 @@ def test_a_quoted_merge_key_and_aliases_are_ordinary_yaml_github_reads() -> None
             "1.26.8",
             "1.26.8",
             "1.26.8",
-            "setup-go at line 11 via env.GO_VERSION at line 2",
+            "setup-go at line 12 via env.GO_VERSION at line 2",
         )
     ]
 

@@ -136,8 +136,8 @@ def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
 
 
 def _merge_key(root: yaml.Node) -> yaml.Node | None:
-    """The plain `<<` key of a mapping that comes first in the file (a quoted "<<" is an
-    ordinary key); aliased nodes are visited once."""
+    """The plain `<<` merge key that comes first in the file (a quoted "<<", or one whose value
+    is no mapping, is an ordinary key); aliased nodes are visited once."""
     seen: set[int] = set()
     pending: list[yaml.Node] = [root]
     found: list[yaml.Node] = []
@@ -148,12 +148,20 @@ def _merge_key(root: yaml.Node) -> yaml.Node | None:
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.tag == "tag:yaml.org,2002:merge":
+                if key.tag == "tag:yaml.org,2002:merge" and _merges(value):
                     found.append(key)
                 pending += [key, value]
         elif isinstance(node, yaml.SequenceNode):
             pending += node.value
     return min(found, key=lambda key: key.start_mark.index, default=None)
+
+
+def _merges(value: yaml.Node) -> bool:
+    """Whether a `<<` key's value is what a merge takes (a mapping, or a list of them). With a
+    scalar (`<<: x`) it is an ordinary key to GitHub too (an input or variable named `<<`)."""
+    if isinstance(value, yaml.SequenceNode):
+        return bool(value.value) and all(isinstance(v, yaml.MappingNode) for v in value.value)
+    return isinstance(value, yaml.MappingNode)
 
 
 def mapping_of(node: yaml.MappingNode) -> dict[str, yaml.Node]:

@@ -231,7 +231,8 @@ CASES = (
             Pinned(24, "race", "1.25", "1.25", COUNTED),
             Pinned(24, "race-arm", "1.25", "1.25", COUNTED),
         ),
-        absent="merge keys (`<<:`): GitHub rejects a workflow that uses one",
+        absent="a merge key (`<<:`): GitHub rejects a workflow that uses one, so this shape "
+        "has none (test_actions_yaml_reading refuses them)",
     ),
     Case(
         "step-if-tip.yml",
