@@ -758,7 +758,10 @@ def main() -> int:
         "plugin_command": " ".join(plugin_cmd()[1:]).replace("-m pytest", "pytest"),
         "plain_command": f"bench/plain_cli.sh {EXAMPLE}",
         "example_copy": f"{EXAMPLE} (git init + one commit; example_project/ minus its tests/)",
-        "commit": sh("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD").stdout.strip(),
+        # -dirty: uncommitted plugin code is not labelled with HEAD.
+        "commit": sh(
+            "git", "-C", str(ROOT), "describe", "--always", "--dirty", "--abbrev=7"
+        ).stdout.strip(),
     }
     started = time.perf_counter()
     tags: dict[str, str] = {}
@@ -807,7 +810,12 @@ def main() -> int:
     report["machine"]["load_at_end"] = load1()
     for phase in phases:
         if isinstance(report.get(phase), dict):
-            report[phase]["measured"] = {"date": report["date"], "commit": report["commit"]}
+            report[phase]["measured"] = {
+                "date": report["date"],
+                "commit": report["commit"],
+                "rounds": args.idle_rounds if phase == "idle" else args.rounds,
+                "load_at_start": report["machine"]["load_at_start"],
+            }
     if args.merge and args.output.exists():
         report = merged(json.loads(args.output.read_text()), report)
     summarize(report)
@@ -914,7 +922,7 @@ def markdown_table(report: dict[str, Any]) -> str:
         f"{report.get('elapsed_s')} s in all."
         + (
             f" Kept from earlier runs: {', '.join(report['merged_from'])} (see `measured`;"
-            " the machine and load above are this run's)."
+            " the load and rounds above are this run's; each phase records its own)."
             if report.get("merged_from")
             else ""
         ),

@@ -338,8 +338,8 @@ def test_merge_keeps_the_phases_not_run_with_the_date_they_were_measured() -> No
     assert table.count("2026-11-30T01:02:13+00:00 (?) |") == 1  # the cold row
     assert table.count("2026-11-29T20:00:00+00:00 (0ld0ld0) |") == 1  # the API row
     assert (
-        "Kept from earlier runs: cold, inspect (see `measured`; the machine and load above are "
-        "this run's)." in table
+        "Kept from earlier runs: cold, inspect (see `measured`; the load and rounds above are "
+        "this run's; each phase records its own)." in table
     )
 
 
