@@ -305,3 +305,25 @@ def test_a_go_build_run_through_env_is_read_with_its_settings() -> None:
     (build,) = go_builds(parse_dockerfile_leniently(text))
     assert (build.output, build.toolchain) == ("/out/api", "go1.27.1")
     assert toolchain_line(build, text.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("run", "toolchain", "output"),
+    [
+        ("env GOTOOLCHAIN=local CGO_ENABLED=0 go build -o /out/api .", "local", "/out/api"),
+        ("env -u GOTOOLCHAIN go build -o /out/api .", "", "/out/api"),
+        ("env --unset GOTOOLCHAIN go build -o /out/api .", "", "/out/api"),
+        ("env -u CGO_ENABLED go build -o /out/api .", None, "/out/api"),
+        ("env -i go build -o /out/api .", "", "/out/api"),
+        ("env --ignore-environment PATH=/usr/local/go/bin go build -o /out/api .", "", "/out/api"),
+        ("env - GOTOOLCHAIN=go1.27.1 go build -o /out/api .", "go1.27.1", "/out/api"),
+        ("env -v GOTOOLCHAIN=auto go build -o /out/api .", "auto", "/out/api"),
+        # `env -u` with no name after it unsets nothing, and runs nothing.
+        ("env -u", None, ""),
+    ],
+)
+def test_what_env_sets_for_the_go_build_it_runs(
+    run: str, toolchain: str | None, output: str
+) -> None:
+    builds = go_builds(parse_dockerfile_leniently(f"FROM golang:1.26.8\nRUN {run} && go build\n"))
+    assert (builds[0].toolchain, builds[0].output) == (toolchain, output)
