@@ -60,10 +60,14 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
                 pins.append(pin)
             if len(words) >= 3 and words[1].lower() == "as":
                 stages.add(words[2].lower())
-        elif keyword == "COPY" and instruction.flag("from") and _copies_go(instruction.args):
+        elif (
+            keyword == "COPY"
+            and (source := instruction.flag("from"))
+            and _copies_go(instruction.args)
+        ):
             # `COPY --from=golang:1.26 /usr/local/go /usr/local/go`: the build's Go comes
             # from that image as surely as from a golang FROM (not so a copied zoneinfo file).
-            pin = _from_pin(file, number, instruction.flag("from") or "", args, stages, escape)
+            pin = _from_pin(file, number, source, args, stages, escape)
             if pin is not None:
                 pins.append(pin)
     return pins
