@@ -1,9 +1,12 @@
 """Run the tests of each mutant mutmut stopped as a timeout again, in a fresh pytest process
 (not a fork of mutmut's), and keep that verdict.
 
-mutmut forks one child per mutant from a process that has run the whole suite; a few such
-children hang (a lock held by another thread when the process forked) and are stopped at the
-time limit, which mutmut counts as a kill. Seen here: dockerfile_pins' `continue` -> `break` in
+mutmut forks one child per mutant from a process that has run the whole suite; such children
+hang when their tests parse more than a few Dockerfiles: the `dockerfile` package is BuildKit's
+parser built as a Go shared library, and a Go runtime started before fork() does not survive
+it (a parent that parsed once, then forked: 3 of 3 children finished their first parse and
+never their 10th within 8 s; gdb showed a stuck child inside dockerfile.abi3.so). mutmut stops
+them at its time limit and counts a kill. Seen here: dockerfile_pins' `continue` -> `break` in
 _global_args was stopped twice, yet its 125 tests pass in 1.5 s when run on their own. Each
 timeout is therefore run again with its tests alone: passing makes it a survivor, failing a
 kill, and only a run that still outlasts the limit stays a timeout.
