@@ -73,6 +73,22 @@ CASES = [
         ["*[[]goimage go-version[]] .github/workflows/ci.yml*"],
     ),
     Case(
+        "workflow-merge-key",
+        {
+            ".github/workflows/ci.yml": (
+                "x: &go {go-version: '1.26.8'}\njobs:\n  test:\n    steps:\n"
+                "      - uses: actions/setup-go@v5\n        with:\n          <<: *go\n"
+            ),
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+        },
+        [
+            "*[[]goimage go-version[]] .github/workflows/ci.yml:7: `<<:` is a YAML merge key, "
+            "which GitHub Actions does not support (it supports anchors and aliases only), so "
+            "GitHub rejects this workflow; write the keys out, or alias a whole mapping "
+            "(`env: *common`).*"
+        ],
+    ),
+    Case(
         "workflow-odd-shape",
         {
             ".github/workflows/ci.yml": "jobs: 3\non: push\n",
