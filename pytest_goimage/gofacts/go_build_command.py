@@ -8,7 +8,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .dockerfile import Dockerfile, Instruction
 from .shell_lexer import Unbalanced
@@ -214,7 +214,7 @@ def _arguments(instruction: Instruction) -> list[_Arguments]:
 
 @dataclass
 class _Scanned:
-    builds: list[_Arguments]
+    builds: list[_Arguments] = field(default_factory=list)
     go_env: str | None = None  # the last GOTOOLCHAIN `go env -w` writes
 
 
@@ -223,19 +223,21 @@ def _scan(instruction: Instruction) -> _Scanned:
     try:
         commands = simple_commands(_script(instruction))
     except Unbalanced:
-        return _Scanned([])
-    scanned = _Scanned([])
+        return _Scanned()
+    scanned = _Scanned()
     cwd = ""
     toolchain: str | None = None  # for the commands after an export, assignment or unset
     for command in commands:
         words = [token.text for token in command.words]
         prefix, words = _assignments(words)  # `CGO_ENABLED=0 go build ...`
-        if words[:1] == ["env"]:
+        ran_env = words[:1] == ["env"]
+        if ran_env:
             more, words = _env_arguments(words[1:])  # `env GOTOOLCHAIN=local go build ...`
             prefix.update(more)
         # Only a command of the RUN's own shell changes it for the commands after: not one in a
-        # subshell, a function body, a block (depth), or a pipeline (a subshell of its own).
-        lasting = command.depth == 0 and not command.pipeline
+        # subshell, a function body, a block (depth), or a pipeline (a subshell of its own), and
+        # not `env` (with no command it prints the environment it was given).
+        lasting = command.depth == 0 and not command.pipeline and not ran_env
         if not words or words[0] == "export":
             named, _ = _assignments(words[1:])
             if lasting and "GOTOOLCHAIN" in {**prefix, **named}:

@@ -58,6 +58,18 @@ MERGE_REFUSED = (
         ),
         # Nested merges: the first one in the file is named, not the innermost.
         pytest.param("\n" + _nested_merges(3), 2, id="nested"),
+        # A list of mappings merged.
+        pytest.param(
+            STEP + "  lint:\n    env:\n      <<: [{A: '1'}, {B: '2'}]\n    steps: []\n",
+            11,
+            id="list-of-mappings",
+        ),
+        # An alias met again later in the walk does not end the walk.
+        pytest.param(
+            "jobs:\n  a:\n    env:\n      <<: {A: '1'}\nx: &a {k: v}\ny: *a\n",
+            4,
+            id="after-an-alias",
+        ),
         # Two jobs merging: the first in the file is named, whatever order the walk takes.
         pytest.param(
             "jobs:\n  a:\n    env:\n      <<: {A: '1'}\n  b:\n    env:\n      <<: {B: '2'}\n",

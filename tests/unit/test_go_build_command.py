@@ -131,6 +131,44 @@ BUILD = "go build -o /out/api ./cmd/api"
             0,
             id="another-build-of-the-run",
         ),
+        # `env` without a command prints the environment; `unset` of another variable.
+        pytest.param(PINNED + f"RUN env -u GOTOOLCHAIN && {BUILD}\n", 2, id="env-alone"),
+        pytest.param(PINNED + f"RUN unset CGO_ENABLED && {BUILD}\n", 2, id="unset-other"),
+        # Quotes are the shell's and Docker's, not part of the value.
+        pytest.param(PINNED + f'ENV GOTOOLCHAIN="local"\nRUN {BUILD}\n', 0, id="env-quoted"),
+        pytest.param(
+            f'FROM golang:1.26.8\nARG GOTOOLCHAIN="local"\nRUN {BUILD}\n', 0, id="arg-quoted"
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="arg-local"
+        ),
+        # Without a default, an ARG is whatever --build-arg passes: it is named.
+        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN\nRUN {BUILD}\n", 2, id="arg-no-default"),
+        # A value is everything after the first `=`.
+        pytest.param(PINNED + f"RUN GOTOOLCHAIN=go1.27.1=x {BUILD}\n", 3, id="prefix-with-equals"),
+        pytest.param(
+            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1=x\nRUN {BUILD}\n",
+            2,
+            id="arg-with-equals",
+        ),
+        pytest.param(
+            f"FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=local && {BUILD}\n",
+            0,
+            id="go-env-local",
+        ),
+        pytest.param(
+            "FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1 && "
+            f"go env -w GOFLAGS=-mod=mod && {BUILD}\n",
+            2,
+            id="go-env-of-another-variable-after",
+        ),
+        # A comment line inside the RUN (Docker drops it) is not where the setting is.
+        pytest.param(
+            "FROM golang:1.26.8\nRUN echo start && \\\n    # GOTOOLCHAIN=go1.0 was tried\n"
+            f"    GOTOOLCHAIN=go1.27.1 {BUILD}\n",
+            4,
+            id="comment-line-in-the-run",
+        ),
     ],
 )
 def test_the_gotoolchain_setting_that_chose_the_go_of_a_build(dockerfile: str, line: int) -> None:
@@ -315,6 +353,7 @@ def test_a_go_build_run_through_env_is_read_with_its_settings() -> None:
         ("env --unset GOTOOLCHAIN go build -o /out/api .", "", "/out/api"),
         ("env -u CGO_ENABLED go build -o /out/api .", None, "/out/api"),
         ("env -i go build -o /out/api .", "", "/out/api"),
+        ("env - go build -o /out/api .", "", "/out/api"),
         ("env --ignore-environment PATH=/usr/local/go/bin go build -o /out/api .", "", "/out/api"),
         ("env - GOTOOLCHAIN=go1.27.1 go build -o /out/api .", "go1.27.1", "/out/api"),
         ("env -v GOTOOLCHAIN=auto go build -o /out/api .", "auto", "/out/api"),
