@@ -153,11 +153,18 @@ def load_elf(data: bytes) -> ElfHeaders:
     except CorruptBinaryError:
         raise
     except _PARSE_ERRORS as exc:
-        # pyelftools messages can span lines; keep the user-facing message to one sentence.
-        detail = (str(exc).splitlines() or [""])[0][:200]
         raise CorruptBinaryError(
-            f"The ELF file is truncated or corrupt ({type(exc).__name__}: {detail})."
+            f"The ELF file is truncated or corrupt ({type(exc).__name__}: {parse_detail(exc)})."
         ) from exc
+
+
+_DETAIL_LIMIT = 200  # characters of a parser's message that go into ours
+
+
+def parse_detail(exc: BaseException) -> str:
+    """The first line of a parser's message, cut at 200 characters: pyelftools messages can
+    span lines, and the user-facing message stays one sentence."""
+    return (str(exc).splitlines() or [""])[0][:_DETAIL_LIMIT]
 
 
 # Build info blob (see cmd/link's buildinfo writer and debug/buildinfo's reader).

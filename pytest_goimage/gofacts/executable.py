@@ -47,6 +47,7 @@ def inspect_elf(data: bytes) -> ElfFacts:
         # ET_DYN is also a shared library; an interpreter, DF_1_PIE or no SONAME says executable.
         pie=elf.e_type == "ET_DYN"
         and (has_interp or bool(elf.flags_1 & DF_1_PIE) or not elf.has_soname),
-        stripped=not any(s.type == "SHT_SYMTAB" or s.name == ".symtab" for s in elf.sections),
+        # As file(1) decides: by the section type; a section's name carries no symbols.
+        stripped=not any(s.type == "SHT_SYMTAB" for s in elf.sections),
         build_info=info,
     )

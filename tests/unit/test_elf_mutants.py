@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.errors import CorruptBinaryError, NotElfError
-from pytest_goimage.gofacts.elf import ElfHeaders, Section, Segment, goarch, load_elf
+from pytest_goimage.gofacts.elf import ElfHeaders, Section, Segment, goarch, load_elf, parse_detail
 from tests.unit import test_goinfo as goinfo
 from tests.unit.test_goinfo import GO, READELF, Built
 
@@ -372,3 +372,9 @@ def test_a_file_ending_exactly_where_its_last_segment_ends_is_whole(
     last = [s for s in load_elf(bytes(data)).segments if s.type == "PT_LOAD"][-1]
     cut = bytes(data[: last.offset + last.filesz])
     assert load_elf(cut).segments == load_elf(bytes(data)).segments
+
+
+def test_a_parsers_message_is_cut_to_its_first_line_of_at_most_200_characters() -> None:
+    assert parse_detail(ValueError("x" * 300 + "\nsecond line")) == "x" * 200
+    assert parse_detail(ValueError("short\nsecond line")) == "short"
+    assert parse_detail(ValueError("")) == ""

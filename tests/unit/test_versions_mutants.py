@@ -1,17 +1,22 @@
 """Go versions and their pins (gofacts/versions.py): ordering of equal versions, which go.mod
 line a tie cites, the message when go.mod gave no `go` line, the advice for an image written
-through a default, and the multi-line messages, over pins read from real go.mod and
-Dockerfile text."""
+through a default, the multi-line messages, where an image reference's tag starts, what a
+parsed version holds, and a go.mod read under a locale that is not UTF-8, over pins read from
+real go.mod and Dockerfile text."""
 
 from __future__ import annotations
 
+import locale
+import sys
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from pytest_goimage.errors import GoModError
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
-from pytest_goimage.gofacts.gomod_pins import gomod_pins
+from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.gofacts.versions import (
     SOURCE_TOOLCHAIN,
     GoVersion,
@@ -106,3 +111,51 @@ def test_each_ignored_pin_is_one_line_with_its_reason() -> None:
 )
 def test_text_is_split_into_the_lines_an_editor_shows(text: str, lines: list[str]) -> None:
     assert text_lines(text) == lines
+
+
+def test_a_registry_port_or_a_colon_before_the_last_slash_is_not_a_tag() -> None:
+    # Docker reads a tag only after the last colon that no slash follows (the second image is
+    # one Docker refuses, but it still names golang and no version).
+    pins = dockerfile_pins(
+        "FROM registry.local:5000/library/golang AS build\nFROM registry.local/team:dev/golang\n",
+        "Dockerfile",
+        {},
+    )
+    assert format_unpinned(unpinned(pins)).split("\n") == [
+        "Dockerfile:1: registry.local:5000/library/golang is not pinned: untagged (latest)",
+        "Dockerfile:2: registry.local/team:dev/golang is not pinned: untagged (latest)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("1.26.8", GoVersion(major=1, minor=26, patch=8, precision=3)),
+        ("go1.26", GoVersion(major=1, minor=26, precision=2)),
+        ("1.26rc2", GoVersion(major=1, minor=26, precision=2, pre="rc", pre_num=2)),
+    ],
+)
+def test_a_parsed_version_holds_a_pre_release_number_only_for_a_pre_release(
+    text: str, version: GoVersion
+) -> None:
+    assert GoVersion.parse(text) == version
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """LC_CTYPE=C for one test: Python's default text encoding becomes ASCII."""
+    if sys.flags.utf8_mode:
+        pytest.skip("Python runs in UTF-8 mode, whose default encoding ignores the locale")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+
+
+@pytest.mark.usefixtures("ascii_locale")
+def test_go_mod_is_read_as_utf8_under_a_locale_that_is_not(tmp_path: Path) -> None:
+    go_mod = tmp_path / "go.mod"
+    go_mod.write_bytes("module example.com/cafe\n\n// Maintainer: Jos\u00e9\ngo 1.26.0\n".encode())
+    assert [(p.line, str(p.version)) for p in read_gomod(go_mod, "go.mod")] == [(4, "1.26.0")]
