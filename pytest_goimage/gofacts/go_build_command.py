@@ -151,6 +151,13 @@ def _chosen_by(value: str, line: int) -> int:
     return 0 if value in _OWN_GO else line
 
 
+def _unquoted(value: str) -> str:
+    """A value as written in an ENV or ARG, without the quotes around it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
 def _set_by(instruction: Instruction) -> str | None:
     """The GOTOOLCHAIN value an ENV or ARG sets (quotes removed; an ARG without a default is
     whatever --build-arg passes: "$"), or a RUN writes with `go env -w`; None: it sets none."""
@@ -159,12 +166,12 @@ def _set_by(instruction: Instruction) -> str | None:
         pairs = instruction.args
         for name, value in zip(pairs[::2], pairs[1::2], strict=False):
             if name == "GOTOOLCHAIN":
-                found = value.strip("\"'")
+                found = _unquoted(value)
     elif instruction.keyword == "ARG":
         for declared in instruction.args:
             name, given, value = declared.partition("=")
             if name == "GOTOOLCHAIN":
-                found = value.strip("\"'") if given else "$"
+                found = _unquoted(value) if given else "$"
     elif instruction.keyword == "RUN":
         found = _scan(instruction).go_env
     return found

@@ -142,6 +142,13 @@ BUILD = "go build -o /out/api ./cmd/api"
         pytest.param(
             f"FROM golang:1.26.8\nARG GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="arg-local"
         ),
+        pytest.param(PINNED + f"ENV GOTOOLCHAIN='local'\nRUN {BUILD}\n", 0, id="env-single-quoted"),
+        # Unmatched quotes are part of the value: no `local` there.
+        pytest.param(PINNED + f"ENV GOTOOLCHAIN='local\nRUN {BUILD}\n", 3, id="env-half-quoted"),
+        pytest.param(
+            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=\"local'\nRUN {BUILD}\n", 2, id="arg-mixed-quotes"
+        ),
+        pytest.param(PINNED + f'ENV GOTOOLCHAIN=""\nRUN {BUILD}\n', 0, id="env-empty-quoted"),
         # Without a default, an ARG is whatever --build-arg passes: it is named.
         pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN\nRUN {BUILD}\n", 2, id="arg-no-default"),
         # A value is everything after the first `=`.
