@@ -149,6 +149,8 @@ BUILD = "go build -o /out/api ./cmd/api"
             f"FROM golang:1.26.8\nARG GOTOOLCHAIN=\"local'\nRUN {BUILD}\n", 2, id="arg-mixed-quotes"
         ),
         pytest.param(PINNED + f'ENV GOTOOLCHAIN=""\nRUN {BUILD}\n', 0, id="env-empty-quoted"),
+        # Only quotes come off: the same letter at both ends is part of the value.
+        pytest.param(PINNED + f"ENV GOTOOLCHAIN=XlocalX\nRUN {BUILD}\n", 3, id="letters-around"),
         # Without a default, an ARG is whatever --build-arg passes: it is named.
         pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN\nRUN {BUILD}\n", 2, id="arg-no-default"),
         # A value is everything after the first `=`.
