@@ -86,10 +86,12 @@ class RuntimePool:
     def _wait_prepared(self, image: ImageConfig) -> None:
         """Let an early start of `image`'s MinIO finish; what failed there is retried (and
         reported) by the caller, as if nothing had started early."""
-        prepared = self._preparing.pop(image.dockerfile, None)
+        prepared = self._preparing.get(image.dockerfile)
         if prepared is not None:
-            with contextlib.suppress(Exception):  # a Ctrl-C while waiting ends the run
+            with contextlib.suppress(Exception):  # a Ctrl-C while waiting ends the run ...
                 prepared.result()
+            # ... and leaves it listed, so that the end of the run waits for it to finish.
+            self._preparing.pop(image.dockerfile, None)
 
     def _runtime(self, image: ImageConfig) -> ImageRuntime:
         runtime = self._runtimes.get(image.dockerfile)

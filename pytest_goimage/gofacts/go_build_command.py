@@ -16,9 +16,17 @@ from .shell_script import simple_commands
 
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-# GOTOOLCHAIN values that keep the image's own Go (what its FROM line shows); any other value
+# GOTOOLCHAIN `local` keeps the image's own Go (what its FROM line shows); any other value
 # (`go1.27.1`, `go1.27.1+auto`, `auto`, `path`) lets that setting choose: a version, or go.mod's.
-_OWN_GO = ("local", "")
+# Empty is unset: Go then reads `go env -w`'s file, else $GOROOT/go.env, which says `auto`.
+_OWN_GO = "local"
+# The official golang images set ENV GOTOOLCHAIN=local (Go 1.21+): `docker.io/library/golang`,
+# `library/golang`, `golang`, or a mirror's `.../library/golang`, with a tag or digest.
+_GOLANG_IMAGE = re.compile(r"(?:[^$]*/)?(?:library/)?golang(?:[:@][^/]*)?", re.IGNORECASE)
+# A version assigned in a RUN's text: the rule for a go build whose script cannot be read.
+_TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
+# Where a RUN sets GOTOOLCHAIN (not where it reads `$GOTOOLCHAIN`).
+_SETS_TOOLCHAIN = re.compile(r"(?<![$\w{])GOTOOLCHAIN\b")
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class GoBuild:
     toolchain: str | None = None
     go_env: str | None = None  # written by `go env -w GOTOOLCHAIN=...` earlier in the RUN
     stage_begins: int = 0  # where, in `before`, its own stage's instructions begin (ARG scope)
+    golang_base: bool = False  # built FROM an official golang image (ENV GOTOOLCHAIN=local)
 
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
@@ -78,6 +87,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                         written.toolchain,
                         written.go_env,
                         len(inherited),
+                        bool(_GOLANG_IMAGE.fullmatch(chain[-1].base.strip())),
                     )
                 )
     return found
@@ -116,15 +126,19 @@ def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
 
 
 def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
-    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with: set in the RUN itself
-    (a prefix, `env`, an export), else by the last ENV of its stages (an ENV wins over an ARG
-    of the same name), else by an ARG of its own stage, else written by `go env -w` in the RUN
-    or an earlier one (an environment variable overrides that file). 0 where the setting is
-    `local` or empty, or nothing sets it: the image's own Go, which the FROM line shows."""
-    own = build.toolchain
-    if own and not own.startswith("$"):
-        return _chosen_by(own, _physical(lines, build.line, build.end_line, "GOTOOLCHAIN"))
-    env = arg = written = None
+    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with, as Go reads it: the
+    environment variable (set in the RUN itself by a prefix, `env` or an export; else by the
+    last ENV of its stages, the official golang image's own `local` first; else by an ARG of
+    its own stage, which an ENV of the same name overrides), and where that is unset or empty,
+    what `go env -w` wrote. 0 where that is `local`, or nothing in the Dockerfile sets it: the
+    image's own Go (its FROM line), or go.mod's line under $GOROOT/go.env's `auto`."""
+    if not build.readable:  # a script that cannot be read: a version written in its text
+        for number in range(build.line, min(build.end_line, len(lines)) + 1):
+            text = lines[number - 1]
+            if _TOOLCHAIN_VERSION.search(text) and not text.lstrip().startswith("#"):
+                return number
+    env: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
+    arg = written = None
     for index, instruction in enumerate(build.before):
         value = _set_by(instruction)
         if value is None:
@@ -136,19 +150,30 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
             arg = (value, line)  # an ARG is in scope only in the stage that declares it
         elif instruction.keyword == "RUN":
             written = (value, line)
-    if own != "":  # not unset in the RUN: the environment variable decides where it is set
-        chosen = env or arg
-        if chosen is not None:
-            return _chosen_by(*chosen)
+    own = build.toolchain
+    variable = env or arg
+    if own is not None and own not in ("$GOTOOLCHAIN", "${GOTOOLCHAIN}"):
+        variable = (own, _setting_line(lines, build) or build.line)
+    if variable is not None and variable[0] != "":
+        return 0 if variable[0] == _OWN_GO else variable[1]
+    # Unset or empty: go env's file decides, else $GOROOT/go.env's `auto` lets go.mod decide,
+    # which the line that unset it allowed.
     if build.go_env is not None:
-        return _chosen_by(build.go_env, _physical(lines, build.line, build.end_line, "go env"))
-    return _chosen_by(*written) if written is not None else 0
+        written = (build.go_env, _physical(lines, build.line, build.end_line, "go env"))
+    if written is not None and written[0] not in ("", _OWN_GO):
+        return written[1]
+    if written is not None:
+        return 0
+    return variable[1] if variable is not None else 0
 
 
-def _chosen_by(value: str, line: int) -> int:
-    """`line` when its GOTOOLCHAIN `value` chooses the Go (a version, auto, a variable), 0 when
-    it keeps the image's own."""
-    return 0 if value in _OWN_GO else line
+def _setting_line(lines: Sequence[str], build: GoBuild) -> int:
+    """The first line of the RUN that sets (not reads) GOTOOLCHAIN, outside a comment line."""
+    for number in range(build.line, min(build.end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        if _SETS_TOOLCHAIN.search(text) and not text.lstrip().startswith("#"):
+            return number
+    return 0
 
 
 def _unquoted(value: str) -> str:

@@ -74,9 +74,11 @@ BUILD = "go build -o /out/api ./cmd/api"
         pytest.param(PINNED + f"RUN GOTOOLCHAIN=local {BUILD}\n", 0, id="prefix-local"),
         pytest.param(PINNED + f"RUN export GOTOOLCHAIN=local && {BUILD}\n", 0, id="export"),
         pytest.param(PINNED + f"RUN GOTOOLCHAIN=local; {BUILD}\n", 0, id="bare-assignment"),
-        pytest.param(PINNED + f"RUN unset GOTOOLCHAIN && {BUILD}\n", 0, id="unset"),
+        # Unset or empty, Go falls back to $GOROOT/go.env's `auto`: the line that unset it let
+        # go.mod choose.
+        pytest.param(PINNED + f"RUN unset GOTOOLCHAIN && {BUILD}\n", 3, id="unset"),
         pytest.param(PINNED + f"RUN env GOTOOLCHAIN=local {BUILD}\n", 0, id="env-command"),
-        pytest.param(PINNED + f"RUN env -u GOTOOLCHAIN {BUILD}\n", 0, id="env-unset"),
+        pytest.param(PINNED + f"RUN env -u GOTOOLCHAIN {BUILD}\n", 3, id="env-unset"),
         # The RUN lets another setting choose: its own line.
         pytest.param(PINNED + f"RUN GOTOOLCHAIN='auto' {BUILD}\n", 3, id="prefix-auto"),
         # The ENV pin still chooses: read, passed on, set for another command or in a
@@ -99,21 +101,39 @@ BUILD = "go build -o /out/api ./cmd/api"
             0,
             id="env-wins-over-arg",
         ),
-        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n", 2, id="arg"),
+        # The golang image's own ENV GOTOOLCHAIN=local overrides an ARG of the same name.
+        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n", 0, id="arg"),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN apk add go\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
+            3,
+            id="arg-over-another-base",
+        ),
         pytest.param(
             f"FROM golang:1.26.8 AS base\nARG GOTOOLCHAIN=go1.27.1\nFROM base\nRUN {BUILD}\n",
             0,
             id="arg-of-another-stage",
         ),
+        # The golang image's ENV GOTOOLCHAIN=local overrides what go env -w writes.
         pytest.param(
             f"FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1 && {BUILD}\n",
-            2,
+            0,
             id="go-env-in-the-run",
         ),
         pytest.param(
-            f"FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
-            2,
+            f"FROM alpine:3.22\nRUN apk add go\nRUN go env -w GOTOOLCHAIN=go1.27.1 && {BUILD}\n",
+            3,
+            id="go-env-in-the-run-elsewhere",
+        ),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN apk add go\nRUN go env -w GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
+            3,
             id="go-env-before",
+        ),
+        pytest.param(
+            "FROM mirror.gcr.io/library/golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1\n"
+            f"RUN {BUILD}\n",
+            0,
+            id="go-env-under-a-mirrored-golang",
         ),
         pytest.param(
             f"FROM golang:1.26.8\nRUN export GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
@@ -146,18 +166,24 @@ BUILD = "go build -o /out/api ./cmd/api"
         # Unmatched quotes are part of the value: no `local` there.
         pytest.param(PINNED + f"ENV GOTOOLCHAIN='local\nRUN {BUILD}\n", 3, id="env-half-quoted"),
         pytest.param(
-            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=\"local'\nRUN {BUILD}\n", 2, id="arg-mixed-quotes"
+            f"FROM alpine:3.22\nRUN apk add go\nARG GOTOOLCHAIN=\"local'\nRUN {BUILD}\n",
+            3,
+            id="arg-mixed-quotes",
         ),
-        pytest.param(PINNED + f'ENV GOTOOLCHAIN=""\nRUN {BUILD}\n', 0, id="env-empty-quoted"),
+        pytest.param(PINNED + f'ENV GOTOOLCHAIN=""\nRUN {BUILD}\n', 3, id="env-empty-quoted"),
         # Only quotes come off: the same letter at both ends is part of the value.
         pytest.param(PINNED + f"ENV GOTOOLCHAIN=XlocalX\nRUN {BUILD}\n", 3, id="letters-around"),
         # Without a default, an ARG is whatever --build-arg passes: it is named.
-        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN\nRUN {BUILD}\n", 2, id="arg-no-default"),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN apk add go\nARG GOTOOLCHAIN\nRUN {BUILD}\n",
+            3,
+            id="arg-no-default",
+        ),
         # A value is everything after the first `=`.
         pytest.param(PINNED + f"RUN GOTOOLCHAIN=go1.27.1=x {BUILD}\n", 3, id="prefix-with-equals"),
         pytest.param(
-            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1=x\nRUN {BUILD}\n",
-            2,
+            f"FROM alpine:3.22\nRUN apk add go\nARG GOTOOLCHAIN=go1.27.1=x\nRUN {BUILD}\n",
+            3,
             id="arg-with-equals",
         ),
         pytest.param(
@@ -166,9 +192,9 @@ BUILD = "go build -o /out/api ./cmd/api"
             id="go-env-local",
         ),
         pytest.param(
-            "FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1 && "
+            f"FROM alpine:3.22\nRUN apk add go\nRUN go env -w GOTOOLCHAIN=go1.27.1 && "
             f"go env -w GOFLAGS=-mod=mod && {BUILD}\n",
-            2,
+            3,
             id="go-env-of-another-variable-after",
         ),
         # A comment line inside the RUN (Docker drops it) is not where the setting is.
@@ -177,6 +203,20 @@ BUILD = "go build -o /out/api ./cmd/api"
             f"    GOTOOLCHAIN=go1.27.1 {BUILD}\n",
             4,
             id="comment-line-in-the-run",
+        ),
+        # The line that sets it, not one that reads it.
+        pytest.param(
+            PINNED + "RUN echo $GOTOOLCHAIN && \\\n" + f"    GOTOOLCHAIN=go1.27.1 {BUILD}\n",
+            4,
+            id="read-before-set",
+        ),
+        # Another variable's value: set in the RUN, whatever it holds.
+        pytest.param(PINNED + f"RUN export GOTOOLCHAIN=$GO_TC && {BUILD}\n", 3, id="from-another"),
+        pytest.param(
+            "FROM docker.io/library/golang@sha256:" + "0" * 64 + "\nARG GOTOOLCHAIN=go1.27.1\n"
+            f"RUN {BUILD}\n",
+            0,
+            id="golang-by-digest",
         ),
     ],
 )
@@ -375,3 +415,11 @@ def test_what_env_sets_for_the_go_build_it_runs(
 ) -> None:
     builds = go_builds(parse_dockerfile_leniently(f"FROM golang:1.26.8\nRUN {run} && go build\n"))
     assert (builds[0].toolchain, builds[0].output) == (toolchain, output)
+
+
+def test_a_version_written_in_a_run_that_cannot_be_read_names_that_run() -> None:
+    """`go` called by its path, or a shell's -c string: no `go build` command is read, so the
+    RUN's text decides, as before the script was read command by command."""
+    text = PINNED + "RUN GOTOOLCHAIN=go1.27.1 /usr/local/go/bin/go build -o /out/api .\n"
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert (build.readable, toolchain_line(build, text.splitlines())) == (False, 3)

@@ -212,10 +212,10 @@ def toolchain(text: str) -> int:
         ("FROM golang:1.26.8\nENV GOTOOLCHAIN=go1.27.1\nRUN go env GOTOOLCHAIN && go build .\n", 2),
         # ENV in its `KEY value` form, quoted.
         ('FROM golang:1.26.8\nENV GOTOOLCHAIN "go1.27.1+auto"\nRUN go build .\n', 2),
-        # An ARG default.
-        ("FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 2),
-        # A RUN that exports it for a later step's `go env -w`.
-        ("FROM golang:1.26.8\nRUN go env -w GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 2),
+        # An ARG default, over a base image that sets no GOTOOLCHAIN (golang's ENV would win).
+        ("FROM alpine:3.22\nARG GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 2),
+        # An earlier RUN's `go env -w`, over such a base image.
+        ("FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 2),
         # On an ENV's continuation line: that line, not the ENV's first.
         ("FROM golang:1.26.8\nENV CGO_ENABLED=0 \\\n    GOTOOLCHAIN=go1.27.1\nRUN go build .\n", 3),
         # Another keyword mentioning it decides nothing.

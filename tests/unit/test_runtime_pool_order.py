@@ -27,11 +27,14 @@ class Recording:
         self.name, self.log, self.gate = name, log, gate
         self.removal = threading.Event()  # `stop` waits for it; set unless a test holds it
         self.removal.set()
+        self.starting = threading.Event()  # `start_all` waits for it; likewise
+        self.starting.set()
         self.minio: Any = None
         self.service: Any = None
         self.dependencies: dict[str, Any] = {}
 
     def start_all(self, minio_image: str) -> tuple[Any, dict[str, Any]]:
+        assert self.starting.wait(WAIT), f"{self.name}'s start was never let go"
         self.log.append(("start_all", self.name))
         self.minio = SimpleNamespace(name=f"minio-{self.name}")
         return self.minio, {}
@@ -235,7 +238,7 @@ def _a_removed_slowly_then_b_run_and_released(
     made.release_unneeded("B")
     started = threading.Thread(target=made.service, args=(_image("B"), lambda: "built-B"))
     started.start()
-    started.join(1.0)
+    started.join(3.0)  # far below the WAIT it would take if it waited
     assert not started.is_alive() and ("removed", "A") not in log
     made.release_unneeded("C")  # A's removal is still held; B's goes on
 
@@ -267,3 +270,22 @@ def test_ctrl_c_while_waiting_for_an_older_removal_ends_the_run(
     assert ("service", "C") not in log
     RUNTIMES["A"].removal.set()
     made.close()
+
+
+def test_after_a_ctrl_c_during_an_early_start_the_end_waits_for_that_start(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """Removing a set while its containers are still being created would leave those behind."""
+    made, log, gates = pool
+    RUNTIMES["A"] = Recording("A", log, gates["A"])  # the pool takes this one for A ...
+    RUNTIMES["A"].starting.clear()  # ... whose start is held
+    made.prepare_first()
+    _interrupted(lambda: made.service(_image("A"), lambda: "built-A"))
+    ending = threading.Thread(target=made.close)
+    ending.start()
+    ending.join(0.3)
+    assert ending.is_alive()  # the end waits for A's start
+    RUNTIMES["A"].starting.set()
+    ending.join(WAIT)
+    assert not ending.is_alive()
+    assert log.index(("start_all", "A")) < log.index(("removed", "A"))
