@@ -83,9 +83,10 @@ CASES = [
         },
         [
             "*[[]goimage go-version[]] .github/workflows/ci.yml:7: `<<:` is a YAML merge key, "
-            "which GitHub Actions does not support (it supports anchors and aliases only), so "
-            "GitHub rejects this workflow; write the keys out, or alias a whole mapping "
-            "(`env: *common`).*"
+            "which GitHub Actions does not support (it supports anchors and aliases only): "
+            "GitHub reads `<<` as an ordinary key and merges nothing, so the workflow fails "
+            "validation or runs without the merged keys; write the keys out, or alias a whole "
+            "mapping (`env: *common`).*"
         ],
     ),
     Case(

@@ -43,8 +43,9 @@ def test_a_control_character_names_its_line_and_code() -> None:
 
 MERGE_REFUSED = (
     ": `<<:` is a YAML merge key, which GitHub Actions does not support (it supports anchors and "
-    "aliases only), so GitHub rejects this workflow; write the keys out, or alias a whole mapping "
-    "(`env: *common`)."
+    "aliases only): GitHub reads `<<` as an ordinary key and merges nothing, so the workflow "
+    "fails validation or runs without the merged keys; write the keys out, or alias a whole "
+    "mapping (`env: *common`)."
 )
 
 

@@ -3,9 +3,9 @@
 Plain scalars are typed by the YAML 1.2 core schema and turned back into text as the runner
 passes them on, so an unquoted `go-version: 1.20` is the number 1.2 and setup-go is asked for
 Go 1.2. Keys are read as written. Anchors and aliases are followed; a `<<:` merge key is
-refused, as GitHub does: GitHub Actions supports anchors and aliases but not merge keys (its
-parser reads `<<` as an ordinary key, and GitHub staff confirmed on actions/runner#1182 that
-merge keys are not supported), so a workflow that uses one does not run.
+refused: GitHub Actions supports anchors and aliases but not merge keys (its parser reads `<<`
+as an ordinary key, and GitHub staff confirmed on actions/runner#1182 that merge keys are not
+supported), so what the workflow means to merge is not there when it runs, if it runs at all.
 """
 
 from __future__ import annotations
@@ -128,8 +128,10 @@ def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
     if merge is not None:
         raise WorkflowError(
             f"{file}:{merge.start_mark.line + 1}: `<<:` is a YAML merge key, which GitHub "
-            "Actions does not support (it supports anchors and aliases only), so GitHub rejects "
-            "this workflow; write the keys out, or alias a whole mapping (`env: *common`)."
+            "Actions does not support (it supports anchors and aliases only): GitHub reads `<<` "
+            "as an ordinary key and merges nothing, so the workflow fails validation or runs "
+            "without the merged keys; write the keys out, or alias a whole mapping "
+            "(`env: *common`)."
         )
     # Keys are read as written: PyYAML's YAML 1.1 would make `on:` the boolean True.
     return mapping_of(root)

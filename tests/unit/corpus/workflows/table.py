@@ -231,7 +231,7 @@ CASES = (
             Pinned(24, "race", "1.25", "1.25", COUNTED),
             Pinned(24, "race-arm", "1.25", "1.25", COUNTED),
         ),
-        absent="a merge key (`<<:`): GitHub rejects a workflow that uses one, so this shape "
+        absent="a merge key (`<<:`): GitHub merges nothing there, so this shape "
         "has none (test_actions_yaml_reading refuses them)",
     ),
     Case(
