@@ -218,6 +218,44 @@ BUILD = "go build -o /out/api ./cmd/api"
             0,
             id="golang-by-digest",
         ),
+        # Over a base that sets no GOTOOLCHAIN, and nothing in the Dockerfile sets it.
+        pytest.param(f"FROM alpine:3.22\nRUN {BUILD}\n", 0, id="nothing-sets-it"),
+        pytest.param(
+            f"FROM alpine:3.22\nARG GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="arg-local-elsewhere"
+        ),
+        pytest.param(
+            f"FROM alpine:3.22 AS base\nARG GOTOOLCHAIN=go1.27.1\nFROM base\nRUN {BUILD}\n",
+            0,
+            id="arg-of-another-stage-elsewhere",
+        ),
+        # go env's file: `local` or empty keep the image's Go; an ENV emptied over it lets it
+        # decide; an ARG without a default over it is named.
+        pytest.param(
+            f"FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=local\nRUN {BUILD}\n",
+            0,
+            id="go-env-local-elsewhere",
+        ),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=\nRUN {BUILD}\n", 0, id="go-env-empty"
+        ),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=local\nENV GOTOOLCHAIN=\nRUN {BUILD}\n",
+            0,
+            id="emptied-over-go-env",
+        ),
+        pytest.param(
+            f"FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=local\nARG GOTOOLCHAIN\nRUN {BUILD}\n",
+            3,
+            id="arg-without-default-over-go-env",
+        ),
+        pytest.param(
+            PINNED + f"RUN GOTOOLCHAIN=${{GOTOOLCHAIN}} {BUILD}\n", 2, id="passed-on-braced"
+        ),
+        # `env -i` unsets it without naming it: the RUN's first line; the line after the RUN
+        # is no part of it.
+        pytest.param(
+            PINNED + f"RUN env -i {BUILD}\nENV GOTOOLCHAIN=go1.28.0\n", 3, id="env-i-then-env"
+        ),
     ],
 )
 def test_the_gotoolchain_setting_that_chose_the_go_of_a_build(dockerfile: str, line: int) -> None:
@@ -423,3 +461,20 @@ def test_a_version_written_in_a_run_that_cannot_be_read_names_that_run() -> None
     text = PINNED + "RUN GOTOOLCHAIN=go1.27.1 /usr/local/go/bin/go build -o /out/api .\n"
     (build,) = go_builds(parse_dockerfile_leniently(text))
     assert (build.readable, toolchain_line(build, text.splitlines())) == (False, 3)
+
+
+@pytest.mark.parametrize(
+    ("run", "line"),
+    [
+        # Not in the RUN's text: the ENV pin before it (a line after the RUN is no part of it).
+        ("RUN /usr/local/go/bin/go build -o /out/api .\nENV GOTOOLCHAIN=go1.28.0\n", 2),
+        # A comment line inside the RUN is no setting.
+        ("RUN echo building && \\\n    # GOTOOLCHAIN=go1.0\n    /usr/local/go/bin/go build .\n", 2),
+    ],
+)
+def test_a_run_that_cannot_be_read_without_a_version_in_its_text_leaves_the_env_pin(
+    run: str, line: int
+) -> None:
+    text = PINNED + run
+    (build,) = go_builds(parse_dockerfile_leniently(text))
+    assert (build.readable, toolchain_line(build, text.splitlines())) == (False, line)
