@@ -244,6 +244,23 @@ BUILD = "go build -o /out/api ./cmd/api"
             id="emptied-over-go-env",
         ),
         pytest.param(
+            f'FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=local\nENV GOTOOLCHAIN=""\nRUN {BUILD}\n',
+            0,
+            id="emptied-by-quotes-over-go-env",
+        ),
+        pytest.param(
+            PINNED + f"RUN go env -w GOTOOLCHAIN=local && unset GOTOOLCHAIN && {BUILD}\n",
+            0,
+            id="unset-over-go-env-of-the-run",
+        ),
+        # The go env line, not a comment line mentioning go env.
+        pytest.param(
+            "FROM alpine:3.22\nRUN echo a && \\\n    # go env notes\n"
+            f"    go env -w GOTOOLCHAIN=go1.27.1 && {BUILD}\n",
+            4,
+            id="go-env-after-a-comment-line",
+        ),
+        pytest.param(
             f"FROM alpine:3.22\nRUN go env -w GOTOOLCHAIN=local\nARG GOTOOLCHAIN\nRUN {BUILD}\n",
             3,
             id="arg-without-default-over-go-env",
