@@ -15,10 +15,9 @@ from types import FrameType
 import pytest
 
 from pytest_goimage.errors import DockerfileSyntaxError
-from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
 from pytest_goimage.gofacts.versions import SOURCE_DOCKERFILE, Pin, parse_go_version
+from tests.unit.test_dockerfile_pins_full_pins import FILE, pins_of, unpinned
 
-FILE = "build/Dockerfile"
 LIMIT = 3.0  # seconds; each case takes well under a millisecond
 UNRESOLVED = (
     "cannot resolve {}: declare it with a default (`ARG NAME=1.26`) before the first FROM or "
@@ -38,14 +37,6 @@ def time_limit() -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def pins_of(text: str) -> list[Pin]:
-    return dockerfile_pins(text, FILE, {})
-
-
-def unpinned(line: int, raw: str, note: str, resolved: str) -> Pin:
-    return Pin(FILE, line, SOURCE_DOCKERFILE, raw, None, note, True, resolved)
 
 
 def test_an_empty_dockerfile_is_named_without_a_line() -> None:
