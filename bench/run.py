@@ -50,6 +50,11 @@ IDLE_PLAIN = WORKDIR / "idle_plain"
 IDLE_GO = WORKDIR / "idle_go"
 MAIN_GO = EXAMPLE / "backend" / "cmd" / "api" / "main.go"
 PYTHON = Path(sys.executable)
+# The timed `pytest` runs in a virtualenv holding what `pip install pytest-goimage` brings and
+# nothing else: the project's own .venv also has its test tools, whose pytest plugins
+# (hypothesis: about 0.35 s per run, xdist) a user of the plugin does not have.
+USER_VENV = WORKDIR.parent / "pytest-goimage-bench-venv"
+USER_PYTHON = USER_VENV / "bin" / "python"
 DOCKER = "/usr/bin/docker"  # the BuildKit-capable CLI
 TOOLS = BENCH / ".tools"
 DIVE = TOOLS / "dive"
@@ -247,11 +252,39 @@ def remove_bench_resources() -> None:
 # -- warm, cold, changed: full runs ------------------------------------------------------------
 
 
+def make_user_venv() -> list[str]:
+    """A fresh virtualenv with this tree installed as a user installs it (no extras); returns
+    the pytest plugins it loads, which the report records."""
+    if USER_VENV.exists():
+        shutil.rmtree(USER_VENV)
+    sh(str(PYTHON), "-m", "venv", str(USER_VENV))
+    done = subprocess.run(
+        [str(USER_PYTHON), "-m", "pip", "install", "-q", str(ROOT)], text=True, capture_output=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"pip install {ROOT} into {USER_VENV} failed (exit {done.returncode}); the bench "
+            f"needs the package index the project's .venv was installed from:\n{done.stderr}"
+        )
+    listing = "import importlib.metadata as m; print(*sorted(e.value for e in m.entry_points(group='pytest11')))"
+    return sh(str(USER_PYTHON), "-c", listing).stdout.split()
+
+
 def plugin_cmd() -> list[str]:
     # Every check: no -k. The copy has no tests/ (the example's own acceptance tests), so "."
     # collects the plugin's items only.
     # -rs lists the skips, which check_plugin_skips reads.
-    return [str(PYTHON), "-m", "pytest", "--goimage", "-q", "-rs", "-p", "no:cacheprovider", "."]
+    return [
+        str(USER_PYTHON),
+        "-m",
+        "pytest",
+        "--goimage",
+        "-q",
+        "-rs",
+        "-p",
+        "no:cacheprovider",
+        ".",
+    ]
 
 
 def plain_cmd() -> list[str]:
@@ -492,7 +525,7 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
 
 def idle_commands() -> dict[str, list[str]]:
     """The pair the idle phase times: the plugin installed (and loaded), and `-p no:goimage`."""
-    base = [str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+    base = [str(USER_PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
     return {"with": base, "without": [*base, "-p", "no:goimage"]}
 
 
@@ -749,6 +782,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     ensure_docker()
     base = prepare_copies()
+    user_plugins = make_user_venv()
     report: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -756,6 +790,11 @@ def main() -> int:
         "idle_rounds": args.idle_rounds,
         "phases": phases,
         "plugin_command": " ".join(plugin_cmd()[1:]).replace("-m pytest", "pytest"),
+        "plugin_venv": {
+            "path": str(USER_VENV),
+            "made_by": f"python -m venv; pip install {ROOT.name}/ (no extras)",
+            "pytest_plugins": user_plugins,
+        },
         "plain_command": f"bench/plain_cli.sh {EXAMPLE}",
         "example_copy": f"{EXAMPLE} (git init + one commit; example_project/ minus its tests/)",
         # -dirty: uncommitted plugin code is not labelled with HEAD.

@@ -28,10 +28,10 @@ def goimage_config(pytestconfig: pytest.Config) -> GoImageConfig:
 
 def _fixture_errors() -> tuple[type[BaseException], ...]:
     """What a fixture turns into a one-paragraph failure instead of a traceback."""
-    from .engine.outside_errors import OUTSIDE_ERRORS
+    from .engine.outside_errors import outside_errors
     from .errors import GoImageError
 
-    return (GoImageError, *OUTSIDE_ERRORS)
+    return (GoImageError, *outside_errors())
 
 
 def _fixture_failure(fixture: str, image: ImageConfig, exc: BaseException) -> str:

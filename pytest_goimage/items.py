@@ -13,7 +13,7 @@ import pytest
 
 from .checks import CHECKS, SERVICE_CHECKS, Check
 from .config import GoImageConfig, ImageConfig
-from .engine.outside_errors import OUTSIDE_ERRORS, describe_outside_error
+from .engine.outside_errors import describe_outside_error, outside_errors
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
 from .report.records import REPOSITORY_NODE
 from .report.results import (
@@ -101,7 +101,7 @@ class GoImageCheckItem(pytest.Item):
         except EngineError:
             self._engine_failed(session)
             raise
-        except OUTSIDE_ERRORS as exc:
+        except outside_errors() as exc:
             # The engine, MinIO or the network failed under us: say so in one paragraph,
             # and when it was the engine, as its failure (the checks after it then skip).
             lost = session.lost_engine(exc, f"the {self.check.name} check")
@@ -114,7 +114,7 @@ class GoImageCheckItem(pytest.Item):
             ) from None
         finally:
             if self._image is not None:
-                with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+                with contextlib.suppress(*outside_errors(), GoImageError):
                     self.user_properties.extend(session.image_facts(self._image).properties())
 
     def _run_repository(self, session: GoImageSession) -> str:
@@ -129,7 +129,7 @@ class GoImageCheckItem(pytest.Item):
         return checked
 
     def _record_image_outcomes(self, session: GoImageSession) -> None:
-        with contextlib.suppress(*OUTSIDE_ERRORS, GoImageError):
+        with contextlib.suppress(*outside_errors(), GoImageError):
             outcomes = self.check.image_outcomes(session, self.images)
             for dockerfile, (outcome, message) in outcomes.items():
                 self.user_properties.append(

@@ -29,7 +29,7 @@ from .engine.connection import (
 from .engine.image import BuiltImage, load_image
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
-from .engine.outside_errors import CLEANUP_ERRORS, OUTSIDE_ERRORS
+from .engine.outside_errors import CLEANUP_ERRORS, outside_errors
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
@@ -96,7 +96,7 @@ class GoImageSession:
             return self._engine_error
         try:
             self._client.ping()
-        except OUTSIDE_ERRORS:
+        except outside_errors():
             self._engine_error = engine_lost(exc, during)
             return self._engine_error
         return None
@@ -170,6 +170,18 @@ class GoImageSession:
         dependencies, so that they are ready when its items come."""
         self._build_plan = list(builds)
         self.runtimes.plan(runtimes)
+
+    def start_ahead(self, dockerfile: str) -> None:
+        """Start the MinIO and dependencies of `dockerfile`, the image whose items will most
+        likely run first, while pytest imports the checks and collects; plan() removes them
+        if the items run another image first. Nothing starts when the MinIO image must be
+        pulled or built first, or the engine does not answer: the items report that."""
+        image = self.config.image(dockerfile)
+        try:
+            if self._minio_images.present(self.client, image.minio_image or None):
+                self.runtimes.prepare(dockerfile)
+        except GoImageError:
+            return
 
     def _start_builds(self) -> None:
         if not self._builds:

@@ -60,6 +60,17 @@ class MinioImages:
 
     known: dict[str, str | GoImageError] = field(default_factory=dict)
 
+    def present(self, client: Any, configured: str | None) -> bool:
+        """Whether `get` would answer without pulling or building anything."""
+        found = self.known.get(configured or "")
+        if found is not None:
+            return isinstance(found, str)
+        name = configured or MINIO_TAG
+        if not image_present(client, name):
+            return False
+        self.known[configured or ""] = name
+        return True
+
     def get(self, client: Any, configured: str | None, progress: Progress) -> str:
         found = self.known.get(configured or "")
         if isinstance(found, GoImageError):

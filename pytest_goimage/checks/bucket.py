@@ -7,7 +7,7 @@ import time
 
 from ..config import ImageConfig
 from ..engine.connection import short_reason
-from ..engine.outside_errors import OUTSIDE_ERRORS
+from ..engine.outside_errors import outside_errors
 from ..engine.poll import backoff
 from ..errors import CheckFailed, CheckSkipped
 from ..session import GoImageSession
@@ -40,7 +40,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
                 exited = True
                 break
         buckets = sorted(b.name for b in client.list_buckets())
-    except OUTSIDE_ERRORS as exc:
+    except outside_errors() as exc:
         note = running.minio.stopped_note()
         if not note:
             raise  # MinIO runs but did not answer: the plugin reports it as an outside failure

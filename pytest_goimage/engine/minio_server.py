@@ -6,18 +6,19 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 import urllib3
-from minio import Minio
-from minio.error import MinioException
 
 from ..config_keys import MINIO_PREFIX, PLACEHOLDERS
 from ..errors import MinioError
 from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
 from .reach import LOOPBACK, Reach
+
+if TYPE_CHECKING:
+    from minio import Minio
 
 MINIO_PORT = "9000/tcp"
 NETWORK_ALIAS = "minio"
@@ -130,6 +131,10 @@ class MinioServer(ContainerOwner):
         )
 
     def _wait_ready(self, timeout: float) -> None:
+        # Imported here, not with the plugin: minio-py takes about 0.1 s to import, which
+        # this thread pays while MinIO starts instead of pytest's start-up.
+        from minio.error import MinioException
+
         started = time.monotonic()
         session = requests.Session()
 
@@ -183,6 +188,8 @@ class MinioServer(ContainerOwner):
         return self._client(retries=True)
 
     def _client(self, retries: bool) -> Minio:
+        from minio import Minio
+
         # minio-py's default waits out a Retry-After and allows 5 minutes per request; checks
         # poll on their own deadlines, so retries here are few, quick and bounded.
         policy: urllib3.Retry | bool = (

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+
 import docker.errors
 import requests
 import urllib3.exceptions
-from minio.error import MinioException
 
-# Failures of the world around a check (engine, MinIO, network, files), as opposed to findings.
-OUTSIDE_ERRORS: tuple[type[BaseException], ...] = (
+_AROUND_MINIO: tuple[type[BaseException], ...] = (
     docker.errors.DockerException,
     requests.RequestException,
     urllib3.exceptions.HTTPError,
-    MinioException,
     OSError,
 )
+
+
+def outside_errors() -> tuple[type[BaseException], ...]:
+    """Failures of the world around a check (engine, MinIO, network, files), as opposed to
+    findings. Read when an exception is handled (`except outside_errors():`): minio-py is
+    imported only once a MinIO runs, and none of its errors can exist before that."""
+    return (*_AROUND_MINIO, *_minio_errors())
+
+
+def _minio_errors() -> tuple[type[BaseException], ...]:
+    loaded = sys.modules.get("minio.error")
+    return (loaded.MinioException,) if loaded is not None else ()
+
 
 # Removing what the plugin started is best effort: the engine may be gone (requests' errors are
 # OSErrors). Whatever stays carries the run's labels and the next run sweeps it.
@@ -27,7 +39,7 @@ def describe_outside_error(exc: BaseException) -> str:
         what = "a container or image the plugin started was removed from outside (docker rm?)"
     elif isinstance(exc, docker.errors.DockerException):
         what = "the Docker engine refused a request"
-    elif isinstance(exc, MinioException):
+    elif isinstance(exc, _minio_errors()):
         what = "MinIO answered with an error"
     elif isinstance(exc, (requests.RequestException, urllib3.exceptions.HTTPError)):
         what = "a network request failed"

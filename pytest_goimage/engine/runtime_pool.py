@@ -55,8 +55,15 @@ class RuntimePool:
     _removing: list[Future[None]] = field(default_factory=list)
 
     def plan(self, dockerfiles: list[str]) -> None:
-        """The Dockerfiles whose items run a MinIO or service, in item order."""
+        """The Dockerfiles whose items run a MinIO or service, in item order. A set started
+        ahead (start_ahead) for another image than the first is removed."""
         self._plan = list(dockerfiles)
+        for dockerfile in [d for d in self._preparing if d not in self._plan[:1]]:
+            self._discard(dockerfile, after=self._preparing.pop(dockerfile))
+
+    def prepare(self, dockerfile: str) -> None:
+        """Start `dockerfile`'s MinIO and dependencies now, in the background."""
+        self._prepare(dockerfile)
 
     def prepare_first(self) -> None:
         """Start the first planned image's MinIO and dependencies (during the builds)."""
@@ -187,14 +194,19 @@ class RuntimePool:
         for dockerfile in list(self._runtimes):
             if dockerfile == needed or dockerfile in self._held or dockerfile in self._preparing:
                 continue
-            runtime = self._runtimes.pop(dockerfile)
-            killed: Future[None] = Future()
-            removing = in_background(
-                partial(_kill_then_remove, runtime, killed), f"goimage-remove-{dockerfile}"
-            )
-            # Only once its thread runs: a Future nobody completes would hold the next start.
-            self._killing.append(killed)
-            self._removing.append(removing)
+            self._discard(dockerfile)
+
+    def _discard(self, dockerfile: str, after: Future[object] | None = None) -> None:
+        """Kill, then remove, the set of `dockerfile` in the background (once `after`, its
+        start, has ended)."""
+        runtime = self._runtimes.pop(dockerfile)
+        killed: Future[None] = Future()
+        removing = in_background(
+            partial(_kill_then_remove, runtime, killed, after), f"goimage-remove-{dockerfile}"
+        )
+        # Only once its thread runs: a Future nobody completes would hold the next start.
+        self._killing.append(killed)
+        self._removing.append(removing)
 
     def close(self) -> None:
         """Remove every set (an early start still running ends first) and wait for the
@@ -241,9 +253,15 @@ class RuntimePool:
             self._removing.pop(0)
 
 
-def _kill_then_remove(runtime: ImageRuntime, killed: Future[None]) -> None:
-    """Kill the set's containers, say so through `killed`, then remove them and the network."""
+def _kill_then_remove(
+    runtime: ImageRuntime, killed: Future[None], after: Future[object] | None = None
+) -> None:
+    """Kill the set's containers, say so through `killed`, then remove them and the network
+    (once `after`, their start, has ended: its containers are only then all known)."""
     try:
+        if after is not None:
+            with contextlib.suppress(BaseException):
+                after.result(timeout=_KILL_TIMEOUT)
         runtime.kill()
     finally:
         killed.set_result(None)

@@ -132,12 +132,18 @@ def _held_until_a_is_killed(
 ) -> list[tuple[str, str]]:
     """Run `call` while A's kill is held open: it must still wait after 0.3 s, and end once A's
     kill is let go. What was logged while it waited."""
+    return _held_until(call, log, gates["A"].set)
+
+
+def _held_until(call: Any, log: list[tuple[str, str]], let_go: Any) -> list[tuple[str, str]]:
+    """Run `call`: it must still wait after 0.3 s, and end once `let_go()` is called. What was
+    logged while it waited."""
     waiting = threading.Thread(target=call)
     waiting.start()
     waiting.join(0.3)
     assert waiting.is_alive()
     seen = list(log)
-    gates["A"].set()
+    let_go()
     waiting.join(WAIT)
     assert not waiting.is_alive()
     return seen
@@ -289,3 +295,57 @@ def test_after_a_ctrl_c_during_an_early_start_the_end_waits_for_that_start(
     ending.join(WAIT)
     assert not ending.is_alive()
     assert log.index(("start_all", "A")) < log.index(("removed", "A"))
+
+
+def _unplanned_pool(made: RuntimePool) -> RuntimePool:
+    """The pool as pytest_configure sees it: the items are not collected yet."""
+    made.plan([])
+    return made
+
+
+def test_a_set_started_ahead_for_another_image_is_killed_once_its_start_ends(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """start_ahead guessed B; the items run A first. B's set goes (after its start: removing
+    containers still being created would leave them behind), and A's service waits for that
+    kill, as for any other set's."""
+    made, log, gates = pool
+    _unplanned_pool(made)
+    RUNTIMES["B"] = Recording("B", log, gates["B"])
+    RUNTIMES["B"].starting.clear()
+    made.prepare("B")
+    made.plan(["A", "B", "C"])
+    assert "B" not in made._preparing
+    seen = _held_until_b_is_killed(made, log, gates)
+    assert ("service", "A") not in seen and ("killed", "B") not in seen
+    assert log.index(("start_all", "B")) < log.index(("killed", "B")) < log.index(("service", "A"))
+    made.close()
+    assert ("removed", "B") in log
+
+
+def _held_until_b_is_killed(
+    made: RuntimePool, log: list[tuple[str, str]], gates: dict[str, threading.Event]
+) -> list[tuple[str, str]]:
+    """A's service asked for while B's start is held open (B's kill itself would be quick):
+    what was logged while it waited."""
+    gates["A"].set()
+    gates["B"].set()
+    return _held_until(
+        lambda: made.service(_image("A"), lambda: "built-A"),  # type: ignore[arg-type,return-value]
+        log,
+        RUNTIMES["B"].starting.set,
+    )
+
+
+def test_a_set_started_ahead_for_the_first_image_is_the_one_its_items_use(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    made, log, gates = pool
+    _unplanned_pool(made)
+    made.prepare("A")
+    made.plan(["A", "B", "C"])
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    assert log.count(("start_all", "A")) == 1 and ("killed", "A") not in log
+    for gate in gates.values():
+        gate.set()
+    made.close()
