@@ -248,9 +248,19 @@ def test_go_change_is_committed_inside_and_reset_afterwards(
     assert main_go.read_bytes() == original
 
 
+@pytest.fixture(scope="module")
+def user_venv() -> list[str]:
+    """The virtualenv the timed pytest runs in (this tree, no extras); its pytest plugins."""
+    return bench_run.make_user_venv()
+
+
+def test_the_timed_pytest_loads_the_plugin_and_testinfra_only(user_venv: list[str]) -> None:
+    assert sorted(user_venv) == ["pytest_goimage.plugin", "testinfra.plugin"]
+
+
 @pytest.mark.parametrize(("side", "loaded"), [("with", True), ("without", False)])
 def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
-    tmp_path: Path, side: str, loaded: bool
+    tmp_path: Path, side: str, loaded: bool, user_venv: list[str]
 ) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "one-test"\nversion = "0"\n')
     (tmp_path / "test_one.py").write_text("def test_one() -> None:\n    assert True\n")
