@@ -317,6 +317,16 @@ def timed(name: str, cmd: list[str], cwd: Path = EXAMPLE, quiet: bool = False) -
     return seconds
 
 
+def cpu_times() -> tuple[float, float]:
+    """Core-seconds the machine has spent busy (user, nice, system, irq, softirq) and in all
+    (busy, idle and iowait; steal, time the hypervisor gave others, in neither) since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, _steal = fields
+    busy = user + nice + system + irq + softirq
+    tick = os.sysconf("SC_CLK_TCK")
+    return busy / tick, (busy + idle + iowait) / tick
+
+
 # The one skip the plain script matches (it checks USER only where require_non_root is set).
 EXPECTED_SKIP = "require_non_root is not set"
 
@@ -338,6 +348,10 @@ def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
     """Pairs of (plugin, plain), the order alternating per round; `kind` warm, cold or changed."""
     samples: dict[str, list[float]] = {"plugin": [], "plain": [], "ratio": []}
     loads: dict[str, list[float]] = {"plugin": [], "plain": []}
+    # The whole machine's CPU during each side (engine, BuildKit, containers included): how
+    # much work a side made, and how much of the cores it kept busy.
+    busy: dict[str, list[float]] = {"plugin": [], "plain": []}
+    use: dict[str, list[float]] = {"plugin": [], "plain": []}
     runners = {"plugin": plugin_cmd(), "plain": plain_cmd()}
     for r in range(rounds):
         order = ["plugin", "plain"] if r % 2 == 0 else ["plain", "plugin"]
@@ -346,11 +360,16 @@ def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
             if kind == "cold":
                 prune_build_cache()  # not timed: both sides then pay the same builds
             loads[name].append(load1())  # other work on the machine shows here
-            if kind == "changed":
-                with go_change(f"{name}-{RUN}-{r}", base):
-                    samples[name].append(timed(name, runners[name]))
-            else:
+            with (
+                go_change(f"{name}-{RUN}-{r}", base)
+                if kind == "changed"
+                else contextlib.nullcontext()
+            ):
+                busy_before, all_before = cpu_times()
                 samples[name].append(timed(name, runners[name]))
+                busy_after, all_after = cpu_times()
+            busy[name].append(busy_after - busy_before)
+            use[name].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
         samples["ratio"].append(samples["plugin"][-1] / samples["plain"][-1])
     return {
         "plugin_s": stats(samples["plugin"]),
@@ -358,6 +377,8 @@ def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
         "ratio": stats(samples["ratio"]),
         "first": ["plugin" if r % 2 == 0 else "plain" for r in range(rounds)],
         "load1_before": loads,
+        "cpu_busy_s": {name: stats(values) for name, values in busy.items()},
+        "cpu_use": {name: stats(values) for name, values in use.items()},
     }
 
 
@@ -940,6 +961,13 @@ def summarize(report: dict[str, Any]) -> None:
             part = report[name]
             plugin, plain = (part.get(side, {}).get("median") for side in ("plugin_s", "plain_s"))
             print(f"  {name:8s} plugin {plugin} s, plain {plain} s (phase {part.get('phase_s')} s)")
+            if "cpu_busy_s" in part:  # results from before CPU accounting have none
+                busy, use = part["cpu_busy_s"], part["cpu_use"]
+                print(
+                    f"           machine CPU busy: plugin {busy['plugin']['median']} core-s"
+                    f" ({use['plugin']['median']:.0%} of the cores), plain"
+                    f" {busy['plain']['median']} core-s ({use['plain']['median']:.0%})"
+                )
     if "inspect" in report:
         part = report["inspect"]
         print(

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -392,3 +393,13 @@ def test_plain_parity_compares_only_binaries_of_the_same_main_package(tmp_path: 
     other = FACTS.replace("backend/cmd/api", "cmd/other").replace("v7.0.95", "v7.0.94")
     done = parity(tmp_path, {"Dockerfile": FACTS, "Dockerfile.prod": FACTS, "worker": other})
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_cpu_times_count_a_busy_loop_as_busy() -> None:
+    busy_before, all_before = bench_run.cpu_times()
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # 0.3 s of this process's own CPU
+        pass
+    busy_after, all_after = bench_run.cpu_times()
+    assert busy_after - busy_before >= 0.25
+    assert all_after - all_before >= busy_after - busy_before
