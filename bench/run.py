@@ -252,22 +252,32 @@ def remove_bench_resources() -> None:
 # -- warm, cold, changed: full runs ------------------------------------------------------------
 
 
-def make_user_venv() -> list[str]:
-    """A fresh virtualenv with this tree installed as a user installs it (no extras); returns
-    the pytest plugins it loads, which the report records."""
-    if USER_VENV.exists():
-        shutil.rmtree(USER_VENV)
-    sh(str(PYTHON), "-m", "venv", str(USER_VENV))
+def make_user_venv(venv: Path = USER_VENV) -> dict[str, Any]:
+    """A fresh virtualenv with this tree installed as a user installs it (no extras), its
+    dependencies pinned to the versions of the project's .venv (so that runs on different
+    days time the same libraries); returns the pytest plugins it loads and its packages."""
+    if venv.exists():
+        shutil.rmtree(venv)
+    sh(str(PYTHON), "-m", "venv", str(venv))
+    pins = venv / "constraints.txt"
+    frozen = sh(str(PYTHON), "-m", "pip", "freeze", "--exclude-editable").stdout
+    pins.write_text(frozen)
+    python = venv / "bin" / "python"
     done = subprocess.run(
-        [str(USER_PYTHON), "-m", "pip", "install", "-q", str(ROOT)], text=True, capture_output=True
+        [str(python), "-m", "pip", "install", "-q", "-c", str(pins), str(ROOT)],
+        text=True,
+        capture_output=True,
     )
     if done.returncode != 0:
         raise RuntimeError(
-            f"pip install {ROOT} into {USER_VENV} failed (exit {done.returncode}); the bench "
+            f"pip install {ROOT} into {venv} failed (exit {done.returncode}); the bench "
             f"needs the package index the project's .venv was installed from:\n{done.stderr}"
         )
     listing = "import importlib.metadata as m; print(*sorted(e.value for e in m.entry_points(group='pytest11')))"
-    return sh(str(USER_PYTHON), "-c", listing).stdout.split()
+    return {
+        "pytest_plugins": sh(str(python), "-c", listing).stdout.split(),
+        "packages": sh(str(python), "-m", "pip", "freeze").stdout.split(),
+    }
 
 
 def plugin_cmd() -> list[str]:
@@ -317,10 +327,12 @@ def timed(name: str, cmd: list[str], cwd: Path = EXAMPLE, quiet: bool = False) -
     return seconds
 
 
-def cpu_times() -> tuple[float, float]:
+def cpu_times(stat: str | None = None) -> tuple[float, float]:
     """Core-seconds the machine has spent busy (user, nice, system, irq, softirq) and in all
-    (busy, idle and iowait; steal, time the hypervisor gave others, in neither) since boot."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    (busy, idle and iowait; steal, time the hypervisor gave others, in neither) since boot,
+    from /proc/stat (or `stat`, its text)."""
+    text = Path("/proc/stat").read_text() if stat is None else stat
+    fields = [int(v) for v in text.split("\n", 1)[0].split()[1:9]]
     user, nice, system, idle, iowait, irq, softirq, _steal = fields
     busy = user + nice + system + irq + softirq
     tick = os.sysconf("SC_CLK_TCK")
@@ -544,9 +556,9 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
 # -- idle: pytest without --goimage -------------------------------------------------------------
 
 
-def idle_commands() -> dict[str, list[str]]:
+def idle_commands(python: Path = USER_PYTHON) -> dict[str, list[str]]:
     """The pair the idle phase times: the plugin installed (and loaded), and `-p no:goimage`."""
-    base = [str(USER_PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+    base = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
     return {"with": base, "without": [*base, "-p", "no:goimage"]}
 
 
@@ -803,7 +815,9 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     ensure_docker()
     base = prepare_copies()
-    user_plugins = make_user_venv()
+    # Only the phases that time pytest runs need it (inspect and latency call the plugin's
+    # code from this Python).
+    user_venv = make_user_venv() if {"warm", "cold", "changed", "idle"} & set(phases) else {}
     report: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -813,8 +827,9 @@ def main() -> int:
         "plugin_command": " ".join(plugin_cmd()[1:]).replace("-m pytest", "pytest"),
         "plugin_venv": {
             "path": str(USER_VENV),
-            "made_by": f"python -m venv; pip install {ROOT.name}/ (no extras)",
-            "pytest_plugins": user_plugins,
+            "made_by": f"python -m venv; pip install {ROOT.name}/ (no extras), pinned to"
+            " .venv's versions",
+            **user_venv,
         },
         "plain_command": f"bench/plain_cli.sh {EXAMPLE}",
         "example_copy": f"{EXAMPLE} (git init + one commit; example_project/ minus its tests/)",

@@ -3,7 +3,6 @@ run, and reported."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,11 @@ import pytest
 
 from .checks import CHECKS, SERVICE_CHECKS, Check
 from .config import GoImageConfig, ImageConfig
-from .engine.outside_errors import describe_outside_error, outside_errors
+from .engine.outside_errors import (
+    describe_outside_error,
+    outside_errors,
+    outside_errors_suppressed,
+)
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
 from .report.records import REPOSITORY_NODE
 from .report.results import (
@@ -114,7 +117,7 @@ class GoImageCheckItem(pytest.Item):
             ) from None
         finally:
             if self._image is not None:
-                with contextlib.suppress(*outside_errors(), GoImageError):
+                with outside_errors_suppressed(GoImageError):
                     self.user_properties.extend(session.image_facts(self._image).properties())
 
     def _run_repository(self, session: GoImageSession) -> str:
@@ -129,7 +132,7 @@ class GoImageCheckItem(pytest.Item):
         return checked
 
     def _record_image_outcomes(self, session: GoImageSession) -> None:
-        with contextlib.suppress(*outside_errors(), GoImageError):
+        with outside_errors_suppressed(GoImageError):
             outcomes = self.check.image_outcomes(session, self.images)
             for dockerfile, (outcome, message) in outcomes.items():
                 self.user_properties.append(

@@ -144,10 +144,6 @@ def pytest_configure(config: pytest.Config) -> None:
         from .run import XdistSupport  # workers will start: hand them the run
 
         _register(config, XdistSupport(), "goimage-xdist")
-    if _runs_first_image_ahead(config):
-        from .run import goimage_session
-
-        goimage_session(config).start_ahead(goconfig.images[0].dockerfile)
     if not is_worker(config):
         if config.getoption("goimage_sbom"):
             from .report.reporter import make_sbom_dir
@@ -163,24 +159,16 @@ def pytest_configure(config: pytest.Config) -> None:
         _register(config, reporter, "goimage-results")
 
 
-def _runs_first_image_ahead(config: pytest.Config) -> bool:
-    """Whether the first configured image's checks will most likely be the first to run beside
-    MinIO: a whole `--goimage` run in this process (no -k, -m, named checks or --lf, which
-    would choose others). Its MinIO then starts while pytest imports and collects; a wrong
-    guess costs one MinIO start, removed as soon as the items are known."""
-    option = config.option
-    return bool(
-        config.getoption("goimage")
-        and not is_worker(config)
-        # The xdist workers run the items (`-n` sets dist only once xdist's main starts).
-        and getattr(option, "dist", "no") == "no"
-        and not getattr(option, "numprocesses", None)
-        and not option.collectonly
-        and not option.keyword
-        and not option.markexpr
-        and not getattr(option, "lf", False)
-        and not config.stash.get(SELECTED_KEY, frozenset())
-    )
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the first configured image's MinIO and dependencies while pytest collects, in a
+    whole `--goimage` run. Last of the session-start hooks: the header is out, so whatever
+    the engine connection reports (a sweep, an unreachable engine) comes after it."""
+    config = session.config
+    if config.getoption("goimage") and config.stash.get(CONFIG_KEY, None) is not None:
+        from .run import start_first_image_ahead
+
+        start_first_image_ahead(config)
 
 
 def _may_be_go_project(rootdir: Path) -> bool:

@@ -25,7 +25,14 @@ from .engine.run_dirs import (
     runs_base,
 )
 from .session import GoImageSession
-from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, is_worker
+from .stash_keys import (
+    CONFIG_ERROR_KEY,
+    CONFIG_KEY,
+    IDENTITY_KEY,
+    SELECTED_KEY,
+    SESSION_KEY,
+    is_worker,
+)
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 
@@ -90,6 +97,52 @@ class XdistSupport:
     def pytest_sessionfinish(self) -> None:
         if self.tail is not None:
             self.tail.stop()
+
+
+# Options under which the first configured image's checks are not the first to run beside
+# MinIO (they select or reorder items), or no item runs its checks at all.
+_CHOOSING_OPTIONS = (
+    "collectonly",
+    "keyword",
+    "markexpr",
+    "deselect",
+    "lf",
+    "failedfirst",
+    "newfirst",
+    "stepwise",
+    "stepwise_skip",
+    "showfixtures",
+    "show_fixtures_per_test",
+    "setupplan",
+    "setuponly",
+)
+
+
+def runs_first_image_ahead(config: pytest.Config) -> bool:
+    """Whether the first configured image's checks will most likely be the first to run beside
+    MinIO: a whole `--goimage` run in this process that runs its items. Its MinIO then starts
+    while pytest collects; a guess the items prove wrong is removed once they are known (see
+    RuntimePool.plan). Not with --goimage-keep: a kept wrong guess would run beside every
+    later set."""
+    option = config.option
+    return bool(
+        config.getoption("goimage")
+        and not config.getoption("goimage_keep")
+        and not is_worker(config)
+        # The xdist workers run the items (`-n` sets dist only once xdist's main starts).
+        and getattr(option, "dist", "no") == "no"
+        and not getattr(option, "numprocesses", None)
+        and not any(getattr(option, name, None) for name in _CHOOSING_OPTIONS)
+        and not config.stash.get(SELECTED_KEY, frozenset())
+    )
+
+
+def start_first_image_ahead(config: pytest.Config) -> None:
+    """In a run runs_first_image_ahead accepts, start the first configured image's MinIO and
+    dependencies now (GoImageSession.start_ahead)."""
+    goconfig = config.stash.get(CONFIG_KEY, None)
+    if goconfig is not None and runs_first_image_ahead(config):
+        goimage_session(config).start_ahead(goconfig.images[0].dockerfile)
 
 
 def goimage_session(config: pytest.Config) -> GoImageSession:

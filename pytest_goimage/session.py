@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .build.image_build import BuildOutcome, Progress, build_one, unknown_build_args
-from .build.minio_image import MinioImages
+from .build.minio_image import MinioImages, image_present
 from .build.no_go_binary import why_no_go_binary
 from .config import GoImageConfig, ImageConfig
 from .engine.background import in_background
@@ -173,15 +173,21 @@ class GoImageSession:
 
     def start_ahead(self, dockerfile: str) -> None:
         """Start the MinIO and dependencies of `dockerfile`, the image whose items will most
-        likely run first, while pytest imports the checks and collects; plan() removes them
-        if the items run another image first. Nothing starts when the MinIO image must be
-        pulled or built first, or the engine does not answer: the items report that."""
+        likely run first, while pytest collects; plan() removes them if the items do not run
+        that image first or second. Nothing starts when the MinIO image or a dependency's
+        must be pulled or built first, or the engine does not answer: the items report that
+        as before (the engine's error is kept for them)."""
         image = self.config.image(dockerfile)
         try:
-            if self._minio_images.present(self.client, image.minio_image or None):
+            client = self.client
+            images = [image.minio_image or None, *(d.image for d in image.dependencies)]
+            if self._minio_images.present(client, images[0]) and all(
+                image_present(client, name) for name in images[1:] if name
+            ):
                 self.runtimes.prepare(dockerfile)
-        except GoImageError:
-            return
+        except Exception as exc:
+            if not isinstance(exc, (GoImageError, *outside_errors())):
+                raise
 
     def _start_builds(self) -> None:
         if not self._builds:

@@ -122,6 +122,18 @@ def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> I
     assert left == [], f"pytest-goimage left resources behind: {left}"
 
 
+def commit_checkout(root: Path, ignored: str) -> None:
+    """Make `root` a git checkout with everything committed (as the example's release policy,
+    provenance and the revision label, expects), `ignored` (file names) and pytester's own
+    files left out."""
+    with (root / ".gitignore").open("a") as ignore:
+        ignore.write(f"stdout\nstderr\nrunpytest-*\n{ignored}\n")
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "example"], check=True)
+
+
 def go_app(root: Path, *, cgo: bool = False, go_line: str = "go 1.26") -> Path:
     """Build a tiny Go program (`app`) in `root`: static unless `cgo`, which links libc."""
     (root / "go.mod").write_text(f"module example.com/tiny\n\n{go_line}\n")

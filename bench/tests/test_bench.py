@@ -250,22 +250,31 @@ def test_go_change_is_committed_inside_and_reset_afterwards(
 
 
 @pytest.fixture(scope="module")
-def user_venv() -> list[str]:
-    """The virtualenv the timed pytest runs in (this tree, no extras); its pytest plugins."""
-    return bench_run.make_user_venv()
+def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv like the one the timed pytest runs in (this tree, no extras), of its own:
+    a benchmark running meanwhile keeps its own."""
+    venv = tmp_path_factory.mktemp("user") / "venv"
+    made = bench_run.make_user_venv(venv)
+    assert made["pytest_plugins"] == ["pytest_goimage.plugin", "testinfra.plugin"]
+    return venv
 
 
-def test_the_timed_pytest_loads_the_plugin_and_testinfra_only(user_venv: list[str]) -> None:
-    assert sorted(user_venv) == ["pytest_goimage.plugin", "testinfra.plugin"]
+def test_the_timed_pytest_has_the_plugins_dependencies_and_no_test_tool(user_venv: Path) -> None:
+    done = subprocess.run(
+        [str(user_venv / "bin" / "python"), "-m", "pip", "freeze"], capture_output=True, text=True
+    )
+    names = {line.split("==")[0].split(" @ ")[0].lower() for line in done.stdout.split()}
+    assert {"docker", "minio", "pyelftools", "pytest", "pytest-testinfra"} <= names
+    assert not {"hypothesis", "pytest-xdist", "mypy", "ruff", "mutmut"} & names
 
 
 @pytest.mark.parametrize(("side", "loaded"), [("with", True), ("without", False)])
 def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
-    tmp_path: Path, side: str, loaded: bool, user_venv: list[str]
+    tmp_path: Path, side: str, loaded: bool, user_venv: Path
 ) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "one-test"\nversion = "0"\n')
     (tmp_path / "test_one.py").write_text("def test_one() -> None:\n    assert True\n")
-    cmd = [*bench_run.idle_commands()[side], "--trace-config"]
+    cmd = [*bench_run.idle_commands(user_venv / "bin" / "python")[side], "--trace-config"]
     done = subprocess.run(
         cmd, cwd=tmp_path, capture_output=True, text=True, env=bench_run.child_env()
     )
@@ -395,11 +404,21 @@ def test_plain_parity_compares_only_binaries_of_the_same_main_package(tmp_path: 
     assert (done.returncode, done.stderr) == (0, "")
 
 
+# /proc/stat's first line: user nice system idle iowait irq softirq steal guest guest_nice.
+STAT = "cpu  1000 200 300 5000 400 60 70 800 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"
+
+
+def test_cpu_times_reads_busy_and_all_from_the_fields_of_proc_stat() -> None:
+    ticks = os.sysconf("SC_CLK_TCK")
+    busy, every = bench_run.cpu_times(STAT)
+    assert busy * ticks == pytest.approx(1000 + 200 + 300 + 60 + 70)  # steal left out
+    assert every * ticks == pytest.approx(1630 + 5000 + 400)
+
+
 def test_cpu_times_count_a_busy_loop_as_busy() -> None:
-    busy_before, all_before = bench_run.cpu_times()
+    busy_before, _ = bench_run.cpu_times()
     deadline = time.process_time() + 0.3
     while time.process_time() < deadline:  # 0.3 s of this process's own CPU
         pass
-    busy_after, all_after = bench_run.cpu_times()
+    busy_after, _ = bench_run.cpu_times()
     assert busy_after - busy_before >= 0.25
-    assert all_after - all_before >= busy_after - busy_before

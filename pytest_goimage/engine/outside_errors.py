@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 
 import docker.errors
 import requests
@@ -24,8 +26,20 @@ def outside_errors() -> tuple[type[BaseException], ...]:
 
 
 def _minio_errors() -> tuple[type[BaseException], ...]:
-    loaded = sys.modules.get("minio.error")
-    return (loaded.MinioException,) if loaded is not None else ()
+    # getattr: another thread may be importing minio.error right now.
+    found = getattr(sys.modules.get("minio.error"), "MinioException", None)
+    return (found,) if found is not None else ()
+
+
+@contextlib.contextmanager
+def outside_errors_suppressed(*also: type[BaseException]) -> Iterator[None]:
+    """contextlib.suppress of outside_errors() and `also`, read when an exception arrives (so
+    a MinIO error counts, even if minio-py was first imported inside the block)."""
+    try:
+        yield
+    except BaseException as exc:
+        if not isinstance(exc, (*outside_errors(), *also)):
+            raise
 
 
 # Removing what the plugin started is best effort: the engine may be gone (requests' errors are

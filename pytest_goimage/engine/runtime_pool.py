@@ -56,9 +56,10 @@ class RuntimePool:
 
     def plan(self, dockerfiles: list[str]) -> None:
         """The Dockerfiles whose items run a MinIO or service, in item order. A set started
-        ahead (start_ahead) for another image than the first is removed."""
+        ahead (start_ahead) for an image the items run neither first nor second is removed;
+        the second's is the one the first image's service would start ahead anyway."""
         self._plan = list(dockerfiles)
-        for dockerfile in [d for d in self._preparing if d not in self._plan[:1]]:
+        for dockerfile in [d for d in self._preparing if d not in self._plan[:2]]:
             self._discard(dockerfile, after=self._preparing.pop(dockerfile))
 
     def prepare(self, dockerfile: str) -> None:
@@ -142,7 +143,13 @@ class RuntimePool:
         runtime = self._runtimes.get(image.dockerfile)
         if runtime is not None and runtime.service is not None:
             return runtime.service
-        image_built = built()
+        try:
+            image_built = built()
+        except BaseException:
+            # No service will run beside a MinIO started ahead for this image.
+            if image.dockerfile in self._preparing and image.dockerfile not in self._held:
+                self._discard(image.dockerfile, after=self._preparing.pop(image.dockerfile))
+            raise
         self._wait_killed()  # one image's set running at a time
         # The last set's removal goes on; older ones are done by now, or the engine is slow
         # and their networks would pile up.
@@ -257,11 +264,12 @@ def _kill_then_remove(
     runtime: ImageRuntime, killed: Future[None], after: Future[object] | None = None
 ) -> None:
     """Kill the set's containers, say so through `killed`, then remove them and the network
-    (once `after`, their start, has ended: its containers are only then all known)."""
+    (once `after`, their start, has ended, however long it takes: its containers are only
+    then all known; the next service's wait for `killed` has its own time limit)."""
     try:
         if after is not None:
             with contextlib.suppress(BaseException):
-                after.result(timeout=_KILL_TIMEOUT)
+                after.result()
         runtime.kill()
     finally:
         killed.set_result(None)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, commit_checkout
 
 # Counts the project's plugin-labelled running containers after every setup and call, per
 # node id: what runs while an item's fixtures are up and right after the item did its work.
@@ -107,12 +106,7 @@ def test_one_image_minio_and_service_at_a_time(
     root = example_copy(_example_goimage_table(), conftest=COUNTING_CONFTEST)
     pytester.makepyfile(test_custom=CUSTOM_TESTS)
     # A git checkout, as the example's release policy (provenance, revision label) expects.
-    with (root / ".gitignore").open("a") as ignore:
-        ignore.write("stdout\nstderr\nrunpytest-*\ncounts.json\n")
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "example"], check=True)
+    commit_checkout(root, "counts.json")
     result = pytester.runpytest_subprocess("--goimage", "-v", "-p", "no:randomly")
     # user: required of Dockerfile.prod only.
     result.assert_outcomes(passed=38, skipped=2)  # parity too

@@ -1,6 +1,7 @@
-"""The first image's MinIO starts while pytest still imports and collects (a whole `--goimage`
-run), and a guess the collected items prove wrong costs one MinIO, removed before any service
-starts."""
+"""The first image's MinIO starts while pytest collects (a whole `--goimage` run). A guess the
+collected items prove wrong is killed before the first service starts, or kept when the items
+run that image second (the first service would start its set ahead anyway): never started
+twice. Read from the engine's own event stream of the run."""
 
 from __future__ import annotations
 
@@ -10,11 +11,68 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.engine.names import image_key
+from tests.conftest import EXAMPLE, commit_checkout
 
-# Two images, the example's [tool.goimage] otherwise: Dockerfile (configured first) and
-# Dockerfile.prod.
-TABLE = """
+# Before the first item runs, the id of the MinIO the run has started; at the end, the engine's
+# container events of the run (start, die), oldest first. LAST (a Dockerfile or None) moves
+# that image's items last, as a plugin that reorders items would.
+RECORDER = """
+import json
+import time
+
+import docker
+import pytest
+
+from pytest_goimage.engine.connection import LABEL_PREFIX
+
+CLIENT = docker.from_env()
+SEEN = {}
+LAST = __LAST__
+
+
+def _project(config):
+    return f"{LABEL_PREFIX}.project={config.rootpath}"
+
+
+def pytest_configure(config):
+    SEEN["since"] = time.time() - 1
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-goimage put its checks in
+def pytest_collection_modifyitems(items):
+    if LAST:
+        items.sort(key=lambda item: item.nodeid.startswith(LAST + "::"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-goimage learns the items' order
+def pytest_collection_finish(session):
+    labels = [_project(session.config), f"{LABEL_PREFIX}.role=minio"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = CLIENT.containers.list(all=True, filters={"label": labels}, ignore_removed=True)
+        if found:
+            break
+        time.sleep(0.02)
+    SEEN["ahead"] = [c.id for c in found]
+
+
+def pytest_sessionfinish(session):
+    events = CLIENT.events(
+        since=SEEN["since"],
+        until=time.time() + 1,
+        decode=True,
+        filters={"type": "container", "label": _project(session.config)},
+    )
+    SEEN["events"] = [
+        [e["timeNano"], e["Action"], e["id"], e["Actor"]["Attributes"][f"{LABEL_PREFIX}.role"]]
+        for e in events
+        if e["Action"] in ("start", "die")
+    ]
+    (session.config.rootpath / "seen.json").write_text(json.dumps(SEEN))
+"""
+
+# Dockerfile (configured first) and Dockerfile.prod, the example's settings otherwise.
+TWO_IMAGES = """
 [tool.goimage]
 dockerfiles = ["Dockerfile", "Dockerfile.prod"]
 size_budget = "40MB"
@@ -30,87 +88,64 @@ STORAGE_BUCKET = "{bucket}"
 STORAGE_USE_SSL = "false"
 """
 
-# Records, before the first item runs, which image's MinIO the run has started (by the
-# network its container joined), and whether that container still runs once each bucket
-# check is done. REORDER puts Dockerfile.prod's items first, as a reordering plugin would.
-RECORDER = """
-import json
-import time
 
-import docker
-import pytest
-
-from pytest_goimage.engine.connection import LABEL_PREFIX
-
-CLIENT = docker.from_env()
-SEEN = {"running_at": {}}
-REORDER = __REORDER__
-
-
-def _minios(config):
-    labels = [f"{LABEL_PREFIX}.project={config.rootpath}", f"{LABEL_PREFIX}.role=minio"]
-    return CLIENT.containers.list(all=True, filters={"label": labels}, ignore_removed=True)
-
-
-@pytest.hookimpl(trylast=True)  # after pytest-goimage put its checks in
-def pytest_collection_modifyitems(items):
-    if REORDER:
-        items.sort(key=lambda item: not item.nodeid.startswith("Dockerfile.prod::"))
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-goimage learns the items' order
-def pytest_collection_finish(session):
-    deadline = time.monotonic() + 20
-    while not (found := _minios(session.config)) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    SEEN["ahead"] = [(c.id, sorted(c.attrs["NetworkSettings"]["Networks"])) for c in found]
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    try:
-        return (yield)
-    finally:
-        if item.nodeid.endswith("::bucket"):  # its service has run beside a MinIO
-            running = {c.id for c in CLIENT.containers.list(ignore_removed=True)}
-            SEEN["running_at"][item.nodeid] = [cid in running for cid, _ in SEEN["ahead"]]
-
-
-def pytest_sessionfinish(session):
-    (session.config.rootpath / "seen.json").write_text(json.dumps(SEEN))
-"""
+def _three_images() -> str:
+    """The example's own [tool.goimage]: Dockerfile, Dockerfile.prod, backend/Dockerfile."""
+    text = (EXAMPLE / "pyproject.toml").read_text()
+    return text[text.index("[tool.goimage]") :]
 
 
 def _run(
-    example_copy: Callable[..., Path], pytester: pytest.Pytester, *, reorder: bool
-) -> tuple[pytest.RunResult, dict[str, object]]:
-    root = example_copy(TABLE, conftest=RECORDER.replace("__REORDER__", str(reorder)))
-    with (root / ".dockerignore").open("a") as ignore:
-        ignore.write("seen.json\n")
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, table: str, last: str | None
+) -> tuple[pytest.RunResult, dict[str, list[list[object]]]]:
+    root = example_copy(table, conftest=RECORDER.replace("__LAST__", repr(last)))
+    commit_checkout(root, "seen.json")
     result = pytester.runpytest_subprocess("--goimage", "-p", "no:randomly")
     return result, json.loads((root / "seen.json").read_text())
 
 
-def test_the_first_images_minio_is_started_before_the_first_item_runs(
-    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
-) -> None:
-    result, seen = _run(example_copy, pytester, reorder=False)
-    result.assert_outcomes(passed=15, skipped=8)  # tracked, user, metadata, provenance
-    ahead = seen["ahead"]
-    assert isinstance(ahead, list) and len(ahead) == 1, ahead
-    [(_, networks)] = ahead
-    assert len(networks) == 1 and image_key("Dockerfile") in networks[0], networks
-    # It is the one Dockerfile's service runs beside: still running at Dockerfile::bucket.
-    assert seen["running_at"] == {"Dockerfile::bucket": [True], "Dockerfile.prod::bucket": [False]}
+def _starts(seen: dict[str, list[list[object]]], role: str) -> list[list[object]]:
+    return [e for e in seen["events"] if e[1] == "start" and e[3] == role]
 
 
-def test_a_wrong_guess_is_removed_before_the_first_service_starts(
+def _died(seen: dict[str, list[list[object]]], container: object) -> int:
+    [when] = [e[0] for e in seen["events"] if e[1] == "die" and e[2] == container]
+    assert isinstance(when, int)
+    return when
+
+
+def test_the_first_images_minio_starts_before_any_item_and_serves_its_service(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
-    """The items run Dockerfile.prod first: the MinIO started for Dockerfile is killed before
-    Dockerfile.prod's service starts, and Dockerfile's own items get a fresh one."""
-    result, seen = _run(example_copy, pytester, reorder=True)
-    result.assert_outcomes(passed=15, skipped=8)  # tracked, user, metadata, provenance
-    ahead = seen["ahead"]
-    assert isinstance(ahead, list) and len(ahead) == 1, ahead
-    assert seen["running_at"] == {"Dockerfile.prod::bucket": [False], "Dockerfile::bucket": [False]}
+    result, seen = _run(example_copy, pytester, TWO_IMAGES, last=None)
+    result.assert_outcomes(passed=17, skipped=6)  # user, metadata, provenance: not required
+    [ahead] = seen["ahead"]
+    minios, services = _starts(seen, "minio"), _starts(seen, "service")
+    assert len(minios) == 2 and minios[0][2] == ahead, minios
+    # It runs until Dockerfile's service (the first) has run beside it.
+    first_service, second_service = (e[0] for e in services)
+    assert first_service < _died(seen, ahead) < second_service  # type: ignore[operator]
+
+
+def test_a_guess_the_items_run_second_is_kept_for_them_not_started_twice(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    result, seen = _run(example_copy, pytester, TWO_IMAGES, last="Dockerfile")
+    result.assert_outcomes(passed=17, skipped=6)
+    [ahead] = seen["ahead"]
+    minios, services = _starts(seen, "minio"), _starts(seen, "service")
+    assert len(minios) == 2 and len(services) == 2, seen["events"]
+    # Dockerfile.prod's service, then Dockerfile's beside the MinIO started ahead.
+    assert services[1][0] < _died(seen, ahead)  # type: ignore[operator]
+
+
+def test_a_guess_the_items_run_third_is_killed_before_the_first_service_starts(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    result, seen = _run(example_copy, pytester, _three_images(), last="Dockerfile")
+    result.assert_outcomes(passed=32, skipped=2)  # user: required of Dockerfile.prod only
+    [ahead] = seen["ahead"]
+    minios, services = _starts(seen, "minio"), _starts(seen, "service")
+    # The guess, then one per image: Dockerfile's own came when its turn did.
+    assert len(minios) == 4 and minios[0][2] == ahead and len(services) == 3, seen["events"]
+    assert _died(seen, ahead) < services[0][0]  # type: ignore[operator]

@@ -297,55 +297,85 @@ def test_after_a_ctrl_c_during_an_early_start_the_end_waits_for_that_start(
     assert log.index(("start_all", "A")) < log.index(("removed", "A"))
 
 
-def _unplanned_pool(made: RuntimePool) -> RuntimePool:
-    """The pool as pytest_configure sees it: the items are not collected yet."""
-    made.plan([])
-    return made
-
-
-def test_a_set_started_ahead_for_another_image_is_killed_once_its_start_ends(
+def test_a_set_started_ahead_for_an_image_run_third_is_killed_once_its_start_ends(
     pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
 ) -> None:
-    """start_ahead guessed B; the items run A first. B's set goes (after its start: removing
-    containers still being created would leave them behind), and A's service waits for that
-    kill, as for any other set's."""
+    """start_ahead guessed C; the items run A, B, then C. C's set goes (after its start:
+    removing containers still being created would leave them behind), A's service waits for
+    that kill, as for any other set's, and C gets a fresh set when its turn comes."""
     made, log, gates = pool
-    _unplanned_pool(made)
-    RUNTIMES["B"] = Recording("B", log, gates["B"])
-    RUNTIMES["B"].starting.clear()
-    made.prepare("B")
+    RUNTIMES["C"] = Recording("C", log, gates["C"])
+    RUNTIMES["C"].starting.clear()
+    made.prepare("C")
     made.plan(["A", "B", "C"])
-    assert "B" not in made._preparing
-    seen = _held_until_b_is_killed(made, log, gates)
-    assert ("service", "A") not in seen and ("killed", "B") not in seen
-    assert log.index(("start_all", "B")) < log.index(("killed", "B")) < log.index(("service", "A"))
+    assert "C" not in made._preparing
+    seen = _held_until_started_ahead_is_killed(made, log, gates, "C")
+    assert ("service", "A") not in seen and ("killed", "C") not in seen
+    assert log.index(("start_all", "C")) < log.index(("killed", "C")) < log.index(("service", "A"))
+    assert log.count(("start_all", "C")) == 1
     made.close()
-    assert ("removed", "B") in log
+    assert ("removed", "C") in log
 
 
-def _held_until_b_is_killed(
-    made: RuntimePool, log: list[tuple[str, str]], gates: dict[str, threading.Event]
+def _held_until_started_ahead_is_killed(
+    made: RuntimePool, log: list[tuple[str, str]], gates: dict[str, threading.Event], ahead: str
 ) -> list[tuple[str, str]]:
-    """A's service asked for while B's start is held open (B's kill itself would be quick):
-    what was logged while it waited."""
-    gates["A"].set()
-    gates["B"].set()
+    """A's service asked for while the start of `ahead`'s set is held open (its kill itself
+    would be quick): what was logged while it waited."""
+    for gate in gates.values():
+        gate.set()
     return _held_until(
         lambda: made.service(_image("A"), lambda: "built-A"),  # type: ignore[arg-type,return-value]
         log,
-        RUNTIMES["B"].starting.set,
+        RUNTIMES[ahead].starting.set,
     )
+
+
+def test_a_set_started_ahead_for_the_second_image_is_kept_as_its_next_set(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """A's service would start B's set ahead anyway: the one already starting is kept, not
+    started twice."""
+    made, log, gates = pool
+    made.prepare("B")
+    made.plan(["A", "B", "C"])
+    for gate in gates.values():
+        gate.set()
+    made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
+    made.release_unneeded("B")
+    made.service(_image("B"), lambda: "built-B")  # type: ignore[arg-type,return-value]
+    assert log.count(("start_all", "B")) == 1 and ("killed", "B") not in log
+    made.close()
 
 
 def test_a_set_started_ahead_for_the_first_image_is_the_one_its_items_use(
     pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
 ) -> None:
     made, log, gates = pool
-    _unplanned_pool(made)
     made.prepare("A")
     made.plan(["A", "B", "C"])
     made.service(_image("A"), lambda: "built-A")  # type: ignore[arg-type,return-value]
     assert log.count(("start_all", "A")) == 1 and ("killed", "A") not in log
     for gate in gates.values():
         gate.set()
+    made.close()
+
+
+def test_an_image_that_does_not_build_lets_its_set_started_ahead_go(
+    pool: tuple[RuntimePool, list[tuple[str, str]], dict[str, threading.Event]],
+) -> None:
+    """No service will run beside it: it is killed and removed now, not at the end of the run."""
+    made, log, gates = pool
+    for gate in gates.values():
+        gate.set()
+    made.prepare_first()
+
+    def build_fails() -> Any:
+        raise RuntimeError("the build failed")
+
+    with pytest.raises(RuntimeError, match="the build failed"):
+        made.service(_image("A"), build_fails)
+    assert "A" not in made._preparing
+    assert _eventually(lambda: ("removed", "A") in log)
+    assert log.index(("start_all", "A")) < log.index(("killed", "A"))
     made.close()
