@@ -164,11 +164,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the first configured image's MinIO and dependencies while pytest collects, in a
     whole `--goimage` run. Last of the session-start hooks: the header is out, so whatever
     the engine connection reports (a sweep, an unreachable engine) comes after it."""
-    config = session.config
-    if config.getoption("goimage") and config.stash.get(CONFIG_KEY, None) is not None:
+    if session.config.getoption("goimage"):  # else run.py's imports are not paid for
         from .run import start_first_image_ahead
 
-        start_first_image_ahead(config)
+        start_first_image_ahead(session.config)
 
 
 def _may_be_go_project(rootdir: Path) -> bool:

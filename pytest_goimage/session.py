@@ -180,9 +180,8 @@ class GoImageSession:
         image = self.config.image(dockerfile)
         try:
             client = self.client
-            images = [image.minio_image or None, *(d.image for d in image.dependencies)]
-            if self._minio_images.present(client, images[0]) and all(
-                image_present(client, name) for name in images[1:] if name
+            if self._minio_images.present(client, image.minio_image or None) and all(
+                image_present(client, dependency.image) for dependency in image.dependencies
             ):
                 self.runtimes.prepare(dockerfile)
         except Exception as exc:

@@ -62,23 +62,20 @@ class RuntimePool:
         for dockerfile in [d for d in self._preparing if d not in self._plan[:2]]:
             self._discard(dockerfile, after=self._preparing.pop(dockerfile))
 
-    def prepare(self, dockerfile: str) -> None:
-        """Start `dockerfile`'s MinIO and dependencies now, in the background."""
-        self._prepare(dockerfile)
-
     def prepare_first(self) -> None:
         """Start the first planned image's MinIO and dependencies (during the builds)."""
         if self._plan:
-            self._prepare(self._plan[0])
+            self.prepare(self._plan[0])
 
     def _prepare_after(self, image: ImageConfig) -> None:
         """Start the MinIO and dependencies of the image whose runtime items come next."""
         if image.dockerfile in self._plan:
             following = self._plan.index(image.dockerfile) + 1
             if following < len(self._plan):
-                self._prepare(self._plan[following])
+                self.prepare(self._plan[following])
 
-    def _prepare(self, dockerfile: str) -> None:
+    def prepare(self, dockerfile: str) -> None:
+        """Start `dockerfile`'s MinIO and dependencies now, in the background (once)."""
         if dockerfile in self._runtimes or dockerfile in self._preparing:
             return
         image = self.image(dockerfile)

@@ -133,10 +133,9 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     what `go env -w` wrote. 0 where that is `local`, or nothing in the Dockerfile sets it: the
     image's own Go (its FROM line), or go.mod's line under $GOROOT/go.env's `auto`."""
     if not build.readable:  # a script that cannot be read: a version written in its text
-        for number in range(build.line, min(build.end_line, len(lines)) + 1):
-            text = lines[number - 1]
-            if _TOOLCHAIN_VERSION.search(text) and not text.lstrip().startswith("#"):
-                return number
+        number = _physical(lines, build.line, build.end_line, _TOOLCHAIN_VERSION)
+        if number:
+            return number
     env: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
     arg = written = None
     for index, instruction in enumerate(build.before):
@@ -153,7 +152,10 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     own = build.toolchain
     variable = env or arg
     if own is not None and own not in ("$GOTOOLCHAIN", "${GOTOOLCHAIN}"):
-        variable = (own, _setting_line(lines, build) or build.line)
+        variable = (
+            own,
+            _physical(lines, build.line, build.end_line, _SETS_TOOLCHAIN) or build.line,
+        )
     if variable is not None and variable[0] != "":
         return 0 if variable[0] == _OWN_GO else variable[1]
     # Unset or empty: go env's file decides, else $GOROOT/go.env's `auto` lets go.mod decide,
@@ -165,15 +167,6 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     if written is not None:
         return 0
     return variable[1] if variable is not None else 0
-
-
-def _setting_line(lines: Sequence[str], build: GoBuild) -> int:
-    """The first line of the RUN that sets (not reads) GOTOOLCHAIN, outside a comment line."""
-    for number in range(build.line, min(build.end_line, len(lines)) + 1):
-        text = lines[number - 1]
-        if _SETS_TOOLCHAIN.search(text) and not text.lstrip().startswith("#"):
-            return number
-    return 0
 
 
 def _unquoted(value: str) -> str:
@@ -350,11 +343,12 @@ def _within(lines: Sequence[str], instruction: Instruction, needle: str) -> int:
     return _physical(lines, instruction.line, instruction.end_line or instruction.line, needle)
 
 
-def _physical(lines: Sequence[str], first: int, last: int, needle: str) -> int:
-    """The number of the first line in first..last (1-based) that holds `needle`, outside a
-    comment line; 0: none."""
+def _physical(lines: Sequence[str], first: int, last: int, needle: str | re.Pattern[str]) -> int:
+    """The number of the first line in first..last (1-based) that holds `needle` (text, or a
+    pattern found in it), outside a comment line; 0: none."""
     for number in range(first, min(last, len(lines)) + 1):
         text = lines[number - 1]
-        if needle in text and not text.lstrip().startswith("#"):
+        held = needle.search(text) if isinstance(needle, re.Pattern) else needle in text
+        if held and not text.lstrip().startswith("#"):
             return number
     return 0
