@@ -106,6 +106,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not flag and not _may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
+    if flag:
+        from .engine.lazy_ssh import install
+
+        install()  # before anything imports docker: no paramiko for a unix or tcp engine
     from .config import load_config
     from .errors import ConfigError
 
