@@ -62,7 +62,7 @@ DIVE_MODULE = "github.com/wagoodman/dive"
 DIVE_VERSION = "v0.13.1"  # @latest resolves to an untagged pseudo-version without the main package
 PROFILE_DIR = BENCH / "profile"
 RESULTS = BENCH / "results.json"
-PHASES = ("warm", "cold", "changed", "inspect", "idle", "latency")
+PHASES = ("warm", "cold", "cold_builds", "changed", "inspect", "idle", "latency")
 
 DOCKERFILES = ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
 BENCH_LABEL = "io.github.pytest-goimage.bench"
@@ -397,33 +397,91 @@ def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
 # -- inspect: overlay path, API path, dive ------------------------------------------------------
 
 
+def build_command(dockerfile: str, tag: str, head: str) -> list[str]:
+    """plain_cli.sh's build of `dockerfile` (run with DOCKER_BUILDKIT=1), labelled for cleanup."""
+    return [
+        DOCKER,
+        "build",
+        "-q",
+        "--build-arg",
+        f"GIT_SHA={head}",
+        "--label",
+        f"{BENCH_LABEL}={RUN}",
+        "-f",
+        str(EXAMPLE / dockerfile),
+        "-t",
+        tag,
+        str(EXAMPLE),
+    ]
+
+
+def bench_tag(dockerfile: str, suffix: str = "bench") -> str:
+    return f"{RUN}/{re.sub(r'[^a-z0-9]+', '-', dockerfile.lower())}:{suffix}"
+
+
+BUILDKIT_ENV = {**os.environ, "DOCKER_BUILDKIT": "1"}
+
+
 def build_images() -> dict[str, str]:
     """Build the three images with the docker CLI; dockerfile -> tag."""
     head = git(EXAMPLE, "rev-parse", "HEAD")
-    tags: dict[str, str] = {}
-    for dockerfile in DOCKERFILES:
-        tag = f"{RUN}/{re.sub(r'[^a-z0-9]+', '-', dockerfile.lower())}:bench"
+    tags = {dockerfile: bench_tag(dockerfile) for dockerfile in DOCKERFILES}
+    for dockerfile, tag in tags.items():
         subprocess.run(
-            [
-                DOCKER,
-                "build",
-                "-q",
-                "--build-arg",
-                f"GIT_SHA={head}",
-                "--label",
-                f"{BENCH_LABEL}={RUN}",
-                "-f",
-                str(EXAMPLE / dockerfile),
-                "-t",
-                tag,
-                str(EXAMPLE),
-            ],
-            env={**os.environ, "DOCKER_BUILDKIT": "1"},
-            check=True,
-            capture_output=True,
+            build_command(dockerfile, tag, head), env=BUILDKIT_ENV, check=True, capture_output=True
         )
-        tags[dockerfile] = tag
     return tags
+
+
+def cli_builds(concurrently: bool, tags: dict[str, str]) -> None:
+    """The three builds by the docker CLI, one after the other or all at once."""
+    head = git(EXAMPLE, "rev-parse", "HEAD")
+    commands = [build_command(dockerfile, tag, head) for dockerfile, tag in tags.items()]
+    if not concurrently:
+        for command in commands:
+            subprocess.run(command, env=BUILDKIT_ENV, check=True, capture_output=True)
+        return
+    running = [
+        subprocess.Popen(
+            command, env=BUILDKIT_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for command in commands
+    ]
+    failed = [" ".join(p.args) for p in running if p.wait() != 0]  # type: ignore[arg-type]
+    if failed:
+        raise RuntimeError(f"builds failed: {failed}")
+
+
+def phase_cold_builds(rounds: int) -> dict[str, Any]:
+    """What the cold ratio can reach here: the three builds alone, from a pruned cache, by the
+    docker CLI one after the other (as plain_cli.sh builds) and all at once (as the plugin
+    does), the order alternating per round. Nothing else runs: no check, no container."""
+    samples: dict[str, list[float]] = {"sequential": [], "concurrent": [], "ratio": []}
+    busy: dict[str, list[float]] = {"sequential": [], "concurrent": []}
+    tags = {dockerfile: bench_tag(dockerfile, "cold-builds") for dockerfile in DOCKERFILES}
+    try:
+        for r in range(rounds):
+            order = ["sequential", "concurrent"] if r % 2 == 0 else ["concurrent", "sequential"]
+            log(f"cold_builds round {r + 1}/{rounds} ({' then '.join(order)})")
+            for name in order:
+                prune_build_cache()
+                remove_images(tags)
+                busy_before, _ = cpu_times()
+                start = time.perf_counter()
+                cli_builds(name == "concurrent", tags)
+                samples[name].append(time.perf_counter() - start)
+                busy[name].append(cpu_times()[0] - busy_before)
+                log(f"  {name:10s} {samples[name][-1]:7.2f}s")
+            samples["ratio"].append(samples["concurrent"][-1] / samples["sequential"][-1])
+    finally:
+        remove_images(tags)
+    return {
+        "sequential_s": stats(samples["sequential"]),
+        "concurrent_s": stats(samples["concurrent"]),
+        "ratio": stats(samples["ratio"]),
+        "first": ["sequential" if r % 2 == 0 else "concurrent" for r in range(rounds)],
+        "cpu_busy_s": {name: stats(values) for name, values in busy.items()},
+    }
 
 
 def remove_images(tags: dict[str, str]) -> None:
@@ -851,6 +909,11 @@ def main() -> int:
                 report[kind] = phase_full(kind, args.rounds, base)
                 report[kind]["phase_s"] = round(time.perf_counter() - phase_started, 1)
                 assert_clean(kind, report)
+        if "cold_builds" in phases:
+            phase_started = time.perf_counter()
+            report["cold_builds"] = phase_cold_builds(args.rounds)
+            report["cold_builds"]["phase_s"] = round(time.perf_counter() - phase_started, 1)
+            assert_clean("cold_builds", report)
         if "inspect" in phases or "latency" in phases:
             log("building the three images with the docker CLI for inspection and latencies")
             tags = build_images()
@@ -925,6 +988,11 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "warm_ratio": ("warm.ratio", "<= 0.5 (plugin / plain script)", 0.5),
     "cold_ratio": ("cold.ratio", "<= 0.8 (plugin / plain script)", 0.8),
     "changed_ratio": ("changed.ratio", "none set (plugin / plain script)", float("inf")),
+    "cold_builds_concurrent_vs_sequential": (
+        "cold_builds.ratio",
+        "none set (the three CLI builds at once / one after the other: the cold floor)",
+        float("inf"),
+    ),
     "inspect_api_vs_dive": ("inspect.api_vs_dive", "<= 0.5 (API path / dive: 2x faster)", 0.5),
     "inspect_overlay_vs_dive": (
         "inspect.overlay_vs_dive",
@@ -983,6 +1051,14 @@ def summarize(report: dict[str, Any]) -> None:
                     f" ({use['plugin']['median']:.0%} of the cores), plain"
                     f" {busy['plain']['median']} core-s ({use['plain']['median']:.0%})"
                 )
+    if "cold_builds" in report:
+        part = report["cold_builds"]
+        print(
+            f"  builds   cold, CLI: one after the other {part['sequential_s']['median']} s,"
+            f" at once {part['concurrent_s']['median']} s; machine CPU busy"
+            f" {part['cpu_busy_s']['sequential']['median']} and"
+            f" {part['cpu_busy_s']['concurrent']['median']} core-s"
+        )
     if "inspect" in report:
         part = report["inspect"]
         print(
@@ -1016,6 +1092,12 @@ def markdown_table(report: dict[str, Any]) -> str:
         "warm_ratio": ("warm", "plugin_s", "plain_s", "s"),
         "cold_ratio": ("cold", "plugin_s", "plain_s", "s"),
         "changed_ratio": ("changed", "plugin_s", "plain_s", "s"),
+        "cold_builds_concurrent_vs_sequential": (
+            "cold_builds",
+            "concurrent_s",
+            "sequential_s",
+            "s",
+        ),
         "inspect_api_vs_dive": ("inspect", "api_s", "dive_s", "s"),
         "inspect_overlay_vs_dive": ("inspect", "overlay_s", "dive_s", "s"),
         "idle_plugin_overhead_ms": (
@@ -1048,7 +1130,7 @@ def markdown_table(report: dict[str, Any]) -> str:
             f"{b.removesuffix('_s')} {b_med} {unit} | {target} | "
             f"{'-' if met is None else ('yes' if met else 'no')} | {measured} |"
         )
-    for kind in ("cold", "changed"):
+    for kind in ("cold", "cold_builds", "changed"):
         if kind in report:
             lines.append(f"\nThe {kind} phase took {report[kind].get('phase_s')} s.")
     return "\n".join(lines)

@@ -422,3 +422,39 @@ def test_cpu_times_count_a_busy_loop_as_busy() -> None:
         pass
     busy_after, _ = bench_run.cpu_times()
     assert busy_after - busy_before >= 0.25
+
+
+LABEL_OF = f'{{{{index .Config.Labels "{LABEL}"}}}}'
+
+
+def test_cli_builds_build_each_tag_one_after_the_other_or_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cold_builds phase's two sides build the same images; a failed build stops it."""
+    monkeypatch.setattr(bench_run, "EXAMPLE", tmp_path)
+    (tmp_path / "a.Dockerfile").write_text("FROM alpine:3.22\nARG GIT_SHA\nRUN echo a $GIT_SHA\n")
+    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.22\nRUN echo b\n")
+    (tmp_path / "broken.Dockerfile").write_text("FROM alpine:3.22\nRUN false\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    commit(tmp_path, "base")
+    for concurrently in (False, True):
+        tags = {
+            name: bench_run.bench_tag(name, f"t{int(concurrently)}")
+            for name in ("a.Dockerfile", "b.Dockerfile")
+        }
+        try:
+            bench_run.cli_builds(concurrently, tags)
+            labels = subprocess.run(
+                [DOCKER, "image", "inspect", "--format", LABEL_OF, *tags.values()],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            assert labels == [bench_run.RUN] * 2
+        finally:
+            bench_run.remove_images(tags)
+    broken = {"broken.Dockerfile": bench_run.bench_tag("broken.Dockerfile", "t")}
+    with pytest.raises(subprocess.CalledProcessError):
+        bench_run.cli_builds(False, broken)
+    with pytest.raises(RuntimeError, match=r"builds failed: .*broken\.Dockerfile"):
+        bench_run.cli_builds(True, broken)
