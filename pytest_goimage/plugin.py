@@ -107,9 +107,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if not flag and not _may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
     if flag:
-        from .engine.lazy_ssh import install
+        # Before anything imports docker. Only in runs that ask for the plugin: others keep
+        # docker-py's import as it is.
+        from .engine.lazy_ssh import defer_ssh_transport
 
-        install()  # before anything imports docker: no paramiko for a unix or tcp engine
+        defer_ssh_transport()
     from .config import load_config
     from .errors import ConfigError
 

@@ -1,93 +1,174 @@
 """docker-py's SSH transport (and paramiko) stay unloaded until an ssh:// engine is used.
 
-Each case runs in a fresh interpreter: this one imported docker long ago."""
+Each case runs in a fresh interpreter (this one imported docker long ago), with a HOME of its
+own: paramiko's adapter reads ~/.ssh/config."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+DEFER = """
+import sys
+from pytest_goimage.engine.lazy_ssh import defer_ssh_transport
+defer_ssh_transport()
+"""
 
-def _run(code: str) -> str:
+
+def _run(code: str, home: Path, pythonpath: Path | None = None) -> str:
+    env = {**os.environ, "HOME": str(home)}
+    if pythonpath is not None:  # ahead of the installed packages
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", DEFER + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
-def test_a_unix_socket_client_never_loads_paramiko() -> None:
+def test_a_unix_or_tcp_client_never_loads_paramiko(tmp_path: Path) -> None:
     out = _run(
         """
-        import sys
-        from pytest_goimage.engine.lazy_ssh import install
-        install()
+        import importlib.util
         import docker
         docker.APIClient(base_url="unix:///nonexistent/docker.sock", version="1.41")
         docker.DockerClient(base_url="tcp://127.0.0.1:1", version="1.41")
-        print(sorted(m for m in sys.modules if m.startswith(("paramiko", "invoke"))))
-        """
+        stand_in = docker.transport.sshconn  # the package's attribute, as after any import
+        print(importlib.util.find_spec("paramiko") is not None, type(stand_in).__name__)
+        print(stand_in.__spec__.name, sorted(m for m in sys.modules if m.startswith(("paramiko", "invoke"))))
+        """,
+        tmp_path,
     )
-    assert out == "[]"
+    assert out.splitlines() == ["True _StandIn", "docker.transport.sshconn []"]
 
 
-def test_an_ssh_client_loads_the_real_transport() -> None:
-    """The first ssh:// client gets paramiko's adapter, which tries to connect (port 1 refuses),
-    not docker-py's "Install paramiko package" error."""
+@pytest.mark.parametrize("shell_out", [False, True], ids=["paramiko", "ssh-program"])
+def test_an_ssh_client_gets_the_real_adapter_class_everywhere(
+    tmp_path: Path, shell_out: bool
+) -> None:
+    """The first ssh:// client loads the real transport: paramiko connects at once (port 1
+    refuses), the ssh program only on the first request; docker-py's modules hold the real
+    class afterwards, not the stand-in's function."""
     out = _run(
-        """
-        import sys
-        from pytest_goimage.engine.lazy_ssh import install
-        install()
-        import docker, docker.errors
+        f"""
+        import docker, docker.api.client, docker.errors
         try:
-            docker.APIClient(base_url="ssh://nobody@127.0.0.1:1")
+            client = docker.APIClient(
+                base_url="ssh://nobody@127.0.0.1:1", version="1.41", use_ssh_client={shell_out}
+            )
+            print("made", type(client.adapters["http+docker://ssh"]).__name__)
         except docker.errors.DockerException as exc:
             print("docker-py refused:", exc)
         except OSError as exc:
-            print(type(exc).__module__.split(".")[0], "paramiko" in sys.modules)
+            print("refused by", type(exc).__module__.split(".")[0])
         real = sys.modules["docker.transport.sshconn"]
-        print(real.SSHHTTPAdapter.__module__, docker.transport.sshconn is real)
-        """
+        print(type(real).__name__, docker.transport.sshconn is real, "paramiko" in sys.modules)
+        print(
+            docker.transport.SSHHTTPAdapter is real.SSHHTTPAdapter,
+            docker.api.client.SSHHTTPAdapter is real.SSHHTTPAdapter,
+            isinstance(real.SSHHTTPAdapter, type),
+        )
+        """,
+        tmp_path,
     )
-    assert out.splitlines() == [
-        "paramiko True",
-        "docker.transport.sshconn True",
-    ]
+    first = "made SSHHTTPAdapter" if shell_out else "refused by paramiko"
+    assert out.splitlines() == [first, "module True True", "True True True"]
 
 
-def test_other_names_load_the_real_module() -> None:
+def test_any_other_name_loads_the_real_module_by_any_import_form(tmp_path: Path) -> None:
     out = _run(
         """
-        import sys
-        from pytest_goimage.engine.lazy_ssh import install
-        install()
-        import docker.transport.sshconn as stand_in
+        import docker.transport.sshconn
         print("paramiko" in sys.modules)
-        print(stand_in.SSHSocket.__module__, "paramiko" in sys.modules)
-        """
+        print(docker.transport.sshconn.SSHSocket.__module__, "paramiko" in sys.modules)
+        from docker.transport import sshconn
+        print(type(sshconn).__name__, sshconn is sys.modules["docker.transport.sshconn"])
+        """,
+        tmp_path,
     )
-    assert out.splitlines() == ["False", "docker.transport.sshconn True"]
+    assert out.splitlines() == ["False", "docker.transport.sshconn True", "module True"]
 
 
-def test_nothing_changes_once_docker_is_imported() -> None:
+def test_threads_asking_at_once_get_one_real_module(tmp_path: Path) -> None:
     out = _run(
         """
-        import sys
+        import threading
         import docker
-        from pytest_goimage.engine.lazy_ssh import install
-        install()
-        print(type(sys.modules["docker.transport.sshconn"]).__name__, "paramiko" in sys.modules)
-        """
+        stand_in = docker.transport.sshconn
+        barrier = threading.Barrier(8)
+        got, errors = [], []
+        def ask():
+            barrier.wait()
+            try:
+                got.append(stand_in.SSHSocket)
+            except Exception as exc:
+                errors.append(repr(exc))
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(len(got), len(set(got)), errors)
+        """,
+        tmp_path,
     )
-    assert out == "module True"
+    assert out == "8 1 []"
+
+
+def test_a_broken_paramiko_is_docker_pys_ssh_error_with_the_cause(tmp_path: Path) -> None:
+    """A paramiko that is there but does not import (a broken cryptography): the ssh:// client
+    fails with a DockerException naming the cause, which the plugin's connection reports."""
+    broken = tmp_path / "site"
+    (broken / "paramiko").mkdir(parents=True)
+    (broken / "paramiko" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
+    out = _run(
+        """
+        import docker, docker.errors
+        for attempt in (1, 2):
+            try:
+                docker.APIClient(base_url="ssh://nobody@127.0.0.1:1", version="1.41")
+            except docker.errors.DockerException as exc:
+                print(exc)
+        print(type(sys.modules["docker.transport.sshconn"]).__name__)
+        """,
+        tmp_path,
+        pythonpath=broken,
+    )
+    message = "ssh:// engines need paramiko, which cannot be imported: broken on purpose"
+    assert out.splitlines() == [message, message, "_StandIn"]
+
+
+def test_nothing_changes_once_docker_is_imported_or_without_paramiko(tmp_path: Path) -> None:
+    out = _run(
+        """
+        import importlib.util
+        from pytest_goimage.engine import lazy_ssh
+        print(sum(isinstance(f, lazy_ssh._Finder) for f in sys.meta_path))  # the one above
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, lazy_ssh._Finder)]
+        found = importlib.util.find_spec
+        importlib.util.find_spec = lambda name, *a: None if name == "paramiko" else found(name, *a)
+        lazy_ssh.defer_ssh_transport()
+        print(sum(isinstance(f, lazy_ssh._Finder) for f in sys.meta_path))
+        importlib.util.find_spec = found
+        import docker
+        lazy_ssh.defer_ssh_transport()
+        print(sum(isinstance(f, lazy_ssh._Finder) for f in sys.meta_path))
+        print(type(sys.modules["docker.transport.sshconn"]).__name__, "paramiko" in sys.modules)
+        """,
+        tmp_path,
+    )
+    assert out.splitlines() == ["1", "0", "0", "module True"]
 
 
 def test_a_goimage_run_leaves_paramiko_out(pytester: pytest.Pytester) -> None:
-    """`pytest --goimage` installs the stand-in before anything imports docker: the run's
+    """`pytest --goimage` defers the transport before anything imports docker: the run's
     modules (docker-py among them) are all loaded by the end, paramiko is not."""
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.22\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
@@ -96,9 +177,9 @@ def test_a_goimage_run_leaves_paramiko_out(pytester: pytest.Pytester) -> None:
         import sys
 
         def pytest_unconfigure(config):
-            loaded = sorted(m for m in ("docker", "paramiko", "pytest_goimage.run") if m in sys.modules)
-            print("loaded:", loaded)
+            names = ("docker", "paramiko", "pytest_goimage.run")
+            print("loaded:", [m for m in names if m in sys.modules])
         """
     )
     result = pytester.runpytest_subprocess("--goimage", "--co", "-q")
-    result.stdout.fnmatch_lines(["loaded: ['docker', 'pytest_goimage.run']"])
+    assert "loaded: ['docker', 'pytest_goimage.run']" in result.stdout.lines
