@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark pytest-goimage against the plain docker CLI and dive, on a git copy of example_project/.
 
-    .venv/bin/python bench/run.py                       # every phase, 5 rounds (~35 min, 2 cores)
+    .venv/bin/python bench/run.py                       # every phase, 5 rounds (~50 min, 2 cores)
     .venv/bin/python bench/run.py --only warm,inspect --rounds 1
     .venv/bin/python bench/run.py --profile             # also profile one warm plugin run
 
 Phases (the two sides of a pair alternate which goes first; see bench/README.md):
   warm     `pytest --goimage` (every check) vs bench/plain_cli.sh, BuildKit cache warm
   cold     the same with `docker builder prune -af` before each side
+  cold_builds  the three builds alone by the docker CLI, pruned cache: one after the other
+           vs all at once (a reference for what building at once can gain on this machine)
   changed  the same after a one-line committed change in backend/cmd/api/main.go
   inspect  the plugin's inspection (overlay2 fast path, and API path) vs `dive --ci`
   idle     `pytest` without --goimage, plugin installed vs `-p no:goimage`
@@ -398,7 +400,8 @@ def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
 
 
 def build_command(dockerfile: str, tag: str, head: str) -> list[str]:
-    """plain_cli.sh's build of `dockerfile` (run with DOCKER_BUILDKIT=1), labelled for cleanup."""
+    """plain_cli.sh's build of `dockerfile` (run with DOCKER_BUILDKIT=1), with the bench's
+    label."""
     return [
         DOCKER,
         "build",
@@ -433,44 +436,64 @@ def build_images() -> dict[str, str]:
     return tags
 
 
-def cli_builds(concurrently: bool, tags: dict[str, str]) -> None:
-    """The three builds by the docker CLI, one after the other or all at once."""
-    head = git(EXAMPLE, "rev-parse", "HEAD")
+def cli_builds(concurrently: bool, tags: dict[str, str], head: str) -> None:
+    """The builds of `tags` by the docker CLI, one after the other or all at once. A failed
+    one raises with the end of its output; none is left running."""
     commands = [build_command(dockerfile, tag, head) for dockerfile, tag in tags.items()]
     if not concurrently:
         for command in commands:
             subprocess.run(command, env=BUILDKIT_ENV, check=True, capture_output=True)
         return
-    running = [
-        subprocess.Popen(
-            command, env=BUILDKIT_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        for command in commands
-    ]
-    failed = [" ".join(p.args) for p in running if p.wait() != 0]  # type: ignore[arg-type]
-    if failed:
-        raise RuntimeError(f"builds failed: {failed}")
+    with contextlib.ExitStack() as stack:
+        # Files, not pipes: a build that fails prints its whole progress, more than a pipe holds.
+        outputs = [stack.enter_context(tempfile.TemporaryFile()) for _ in commands]
+        running = [
+            subprocess.Popen(command, env=BUILDKIT_ENV, stdout=out, stderr=subprocess.STDOUT)
+            for command, out in zip(commands, outputs, strict=True)
+        ]
+        try:
+            codes = [process.wait() for process in running]
+        finally:
+            for process in running:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        failed = []
+        for command, out, code in zip(commands, outputs, codes, strict=True):
+            if code != 0:
+                out.seek(0)
+                tail = out.read().decode(errors="replace").strip().splitlines()[-5:]
+                failed.append(f"{' '.join(command)} (exit {code}): " + " | ".join(tail))
+        if failed:
+            raise RuntimeError("builds failed: " + "; ".join(failed))
 
 
 def phase_cold_builds(rounds: int) -> dict[str, Any]:
-    """What the cold ratio can reach here: the three builds alone, from a pruned cache, by the
+    """A reference for the cold ratio: the three builds alone, from a pruned cache, by the
     docker CLI one after the other (as plain_cli.sh builds) and all at once (as the plugin
-    does), the order alternating per round. Nothing else runs: no check, no container."""
+    starts them, through the Engine API rather than the CLI), the order alternating per round.
+    Nothing else runs: no check, no container. The base images are on the engine already."""
     samples: dict[str, list[float]] = {"sequential": [], "concurrent": [], "ratio": []}
+    loads: dict[str, list[float]] = {"sequential": [], "concurrent": []}
     busy: dict[str, list[float]] = {"sequential": [], "concurrent": []}
+    use: dict[str, list[float]] = {"sequential": [], "concurrent": []}
     tags = {dockerfile: bench_tag(dockerfile, "cold-builds") for dockerfile in DOCKERFILES}
+    head = git(EXAMPLE, "rev-parse", "HEAD")
     try:
         for r in range(rounds):
             order = ["sequential", "concurrent"] if r % 2 == 0 else ["concurrent", "sequential"]
             log(f"cold_builds round {r + 1}/{rounds} ({' then '.join(order)})")
             for name in order:
+                remove_images(tags)  # first: nothing the other side built survives the prune
                 prune_build_cache()
-                remove_images(tags)
-                busy_before, _ = cpu_times()
+                loads[name].append(load1())
+                busy_before, all_before = cpu_times()
                 start = time.perf_counter()
-                cli_builds(name == "concurrent", tags)
+                cli_builds(name == "concurrent", tags, head)
                 samples[name].append(time.perf_counter() - start)
-                busy[name].append(cpu_times()[0] - busy_before)
+                busy_after, all_after = cpu_times()
+                busy[name].append(busy_after - busy_before)
+                use[name].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
                 log(f"  {name:10s} {samples[name][-1]:7.2f}s")
             samples["ratio"].append(samples["concurrent"][-1] / samples["sequential"][-1])
     finally:
@@ -480,7 +503,9 @@ def phase_cold_builds(rounds: int) -> dict[str, Any]:
         "concurrent_s": stats(samples["concurrent"]),
         "ratio": stats(samples["ratio"]),
         "first": ["sequential" if r % 2 == 0 else "concurrent" for r in range(rounds)],
+        "load1_before": loads,
         "cpu_busy_s": {name: stats(values) for name, values in busy.items()},
+        "cpu_use": {name: stats(values) for name, values in use.items()},
     }
 
 
@@ -990,7 +1015,7 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "changed_ratio": ("changed.ratio", "none set (plugin / plain script)", float("inf")),
     "cold_builds_concurrent_vs_sequential": (
         "cold_builds.ratio",
-        "none set (the three CLI builds at once / one after the other: the cold floor)",
+        "none set (the three CLI builds at once / one after the other: a reference for cold)",
         float("inf"),
     ),
     "inspect_api_vs_dive": ("inspect.api_vs_dive", "<= 0.5 (API path / dive: 2x faster)", 0.5),

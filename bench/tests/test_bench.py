@@ -424,37 +424,80 @@ def test_cpu_times_count_a_busy_loop_as_busy() -> None:
     assert busy_after - busy_before >= 0.25
 
 
-LABEL_OF = f'{{{{index .Config.Labels "{LABEL}"}}}}'
+LABEL_OF = f'{{{{index .Config.Labels "{LABEL}"}}}} {{{{index .Config.Labels "rev"}}}}'
 
 
 def test_cli_builds_build_each_tag_one_after_the_other_or_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The cold_builds phase's two sides build the same images; a failed build stops it."""
+    """Both sides of cold_builds run plain_cli.sh's build: the commit as GIT_SHA, the bench's
+    label; a failed build stops the phase with its output."""
     monkeypatch.setattr(bench_run, "EXAMPLE", tmp_path)
-    (tmp_path / "a.Dockerfile").write_text("FROM alpine:3.22\nARG GIT_SHA\nRUN echo a $GIT_SHA\n")
-    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.22\nRUN echo b\n")
-    (tmp_path / "broken.Dockerfile").write_text("FROM alpine:3.22\nRUN false\n")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    commit(tmp_path, "base")
+    (tmp_path / "a.Dockerfile").write_text("FROM alpine:3.22\nARG GIT_SHA\nLABEL rev=$GIT_SHA\n")
+    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.22\nARG GIT_SHA\nLABEL rev=b-$GIT_SHA\n")
+    (tmp_path / "broken.Dockerfile").write_text("FROM alpine:3.22\nRUN echo oh no && false\n")
     for concurrently in (False, True):
         tags = {
             name: bench_run.bench_tag(name, f"t{int(concurrently)}")
             for name in ("a.Dockerfile", "b.Dockerfile")
         }
         try:
-            bench_run.cli_builds(concurrently, tags)
+            bench_run.cli_builds(concurrently, tags, "c0ffee")
             labels = subprocess.run(
                 [DOCKER, "image", "inspect", "--format", LABEL_OF, *tags.values()],
                 capture_output=True,
                 text=True,
                 check=True,
-            ).stdout.split()
-            assert labels == [bench_run.RUN] * 2
+            ).stdout.splitlines()
+            assert labels == [f"{bench_run.RUN} c0ffee", f"{bench_run.RUN} b-c0ffee"]
         finally:
             bench_run.remove_images(tags)
     broken = {"broken.Dockerfile": bench_run.bench_tag("broken.Dockerfile", "t")}
     with pytest.raises(subprocess.CalledProcessError):
-        bench_run.cli_builds(False, broken)
-    with pytest.raises(RuntimeError, match=r"builds failed: .*broken\.Dockerfile"):
-        bench_run.cli_builds(True, broken)
+        bench_run.cli_builds(False, broken, "c0ffee")
+    with pytest.raises(
+        RuntimeError, match=r"builds failed: .*broken\.Dockerfile .*\(exit 1\): #\d+ ERROR: .*oh no"
+    ):
+        bench_run.cli_builds(True, broken, "c0ffee")
+
+
+def test_cold_builds_alternates_the_sides_on_the_same_tags_from_a_pruned_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each side: the images removed, then the cache pruned, then the builds timed; the tags
+    are removed at the end, also when a build fails."""
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(bench_run, "git", lambda cwd, *args: "c0ffee")
+    monkeypatch.setattr(bench_run, "load1", lambda: 0.5)
+    monkeypatch.setattr(bench_run, "log", lambda message: None)
+    monkeypatch.setattr(
+        bench_run, "remove_images", lambda tags: calls.append(("rm", *tags.values()))
+    )
+    monkeypatch.setattr(bench_run, "prune_build_cache", lambda: calls.append(("prune",)))
+
+    def builds(concurrently: bool, tags: dict[str, str], head: str) -> None:
+        calls.append(("build", concurrently, head, *tags.values()))
+
+    monkeypatch.setattr(bench_run, "cli_builds", builds)
+    result = bench_run.phase_cold_builds(2)
+    tags = tuple(bench_run.bench_tag(d, "cold-builds") for d in bench_run.DOCKERFILES)
+    side = [("rm", *tags), ("prune",)]
+    assert calls == [
+        *side, ("build", False, "c0ffee", *tags),
+        *side, ("build", True, "c0ffee", *tags),
+        *side, ("build", True, "c0ffee", *tags),
+        *side, ("build", False, "c0ffee", *tags),
+        ("rm", *tags),
+    ]  # fmt: skip
+    assert result["first"] == ["sequential", "concurrent"]
+    assert len(result["ratio"]["rounds"]) == 2
+    assert result["load1_before"] == {"sequential": [0.5, 0.5], "concurrent": [0.5, 0.5]}
+
+    def failing(concurrently: bool, tags: dict[str, str], head: str) -> None:
+        raise RuntimeError("builds failed: broken")
+
+    calls.clear()
+    monkeypatch.setattr(bench_run, "cli_builds", failing)
+    with pytest.raises(RuntimeError, match="builds failed: broken"):
+        bench_run.phase_cold_builds(2)
+    assert calls == [*side, ("rm", *tags)]
