@@ -183,3 +183,32 @@ def test_a_goimage_run_leaves_paramiko_out(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("--goimage", "--co", "-q")
     assert "loaded: ['docker', 'pytest_goimage.run']" in result.stdout.lines
+
+
+def test_a_goimage_run_on_an_ssh_engine_loads_the_transport_and_says_what_to_check(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deferred transport is the one an ssh:// engine gets: the ssh program dials (port 1
+    refuses) and the run reports the engine as unreachable, with what to check for ssh."""
+    monkeypatch.setenv("DOCKER_HOST", "ssh://nobody@127.0.0.1:1")
+    monkeypatch.setenv("HOME", str(pytester.path))
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.22\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_unconfigure(config):
+            print("paramiko loaded:", "paramiko" in sys.modules)
+        """
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build", "-rf")
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert "paramiko loaded: True" in result.stdout.lines
+    result.assert_outcomes(failed=1, deselected=11)
+    result.stdout.re_match_lines(
+        [
+            r"\[goimage build\] Cannot reach the Docker engine at ssh://nobody@127\.0\.0\.1:1: "
+            r".* Check that `ssh` reaches that host without a password prompt .*, then rerun\."
+        ]
+    )
