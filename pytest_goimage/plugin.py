@@ -83,6 +83,13 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
         from .report.reporter import remove_report
 
         remove_report(path)
+    if path or getattr(early_config.known_args_namespace, "goimage", False):
+        # Before the conftests, which may import docker. Only in runs that ask for the
+        # plugin: others keep docker-py's import as it is.
+        from .engine.lazy_ssh import defer_ssh_transport, stop_deferring
+
+        defer_ssh_transport()
+        early_config.add_cleanup(stop_deferring)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -106,12 +113,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not flag and not _may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
-    if flag:
-        # Before anything imports docker. Only in runs that ask for the plugin: others keep
-        # docker-py's import as it is.
-        from .engine.lazy_ssh import defer_ssh_transport
-
-        defer_ssh_transport()
     from .config import load_config
     from .errors import ConfigError
 

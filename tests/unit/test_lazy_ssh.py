@@ -45,10 +45,15 @@ def test_a_unix_or_tcp_client_never_loads_paramiko(tmp_path: Path) -> None:
         stand_in = docker.transport.sshconn  # the package's attribute, as after any import
         print(importlib.util.find_spec("paramiko") is not None, type(stand_in).__name__)
         print(stand_in.__spec__.name, sorted(m for m in sys.modules if m.startswith(("paramiko", "invoke"))))
+        from pytest_goimage.engine import lazy_ssh
+        finders = [f for f in sys.meta_path if type(f).__name__ == "_Finder"]
+        print([f.spent for f in finders])
+        lazy_ssh.stop_deferring()
+        print([f for f in sys.meta_path if type(f).__name__ == "_Finder"])
         """,
         tmp_path,
     )
-    assert out.splitlines() == ["True _StandIn", "docker.transport.sshconn []"]
+    assert out.splitlines() == ["True _StandIn", "docker.transport.sshconn []", "[True]", "[]"]
 
 
 @pytest.mark.parametrize("shell_out", [False, True], ids=["paramiko", "ssh-program"])
@@ -130,19 +135,51 @@ def test_a_broken_paramiko_is_docker_pys_ssh_error_with_the_cause(tmp_path: Path
     (broken / "paramiko" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
     out = _run(
         """
-        import docker, docker.errors
+        import docker
+        from pytest_goimage.errors import EngineError
         for attempt in (1, 2):
             try:
                 docker.APIClient(base_url="ssh://nobody@127.0.0.1:1", version="1.41")
-            except docker.errors.DockerException as exc:
+            except EngineError as exc:
                 print(exc)
         print(type(sys.modules["docker.transport.sshconn"]).__name__)
+        print(hasattr(docker.transport.sshconn, "SSHSocket"))
         """,
         tmp_path,
         pythonpath=broken,
     )
-    message = "ssh:// engines need paramiko, which cannot be imported: broken on purpose"
-    assert out.splitlines() == [message, message, "_StandIn"]
+    message = (
+        "Cannot use the Docker engine at ssh://nobody@127.0.0.1:1: docker-py's SSH transport "
+        "does not import (ImportError: broken on purpose). Reinstall it (`pip install "
+        "--force-reinstall 'docker[ssh]'` installs paramiko and its libraries), then rerun."
+    )
+    assert out.splitlines() == [message, message, "_StandIn", "False"]
+
+
+def test_paramikos_import_warnings_are_not_raised(tmp_path: Path) -> None:
+    """paramiko imports invoke if it can: one that warns, then is missing, is skipped by
+    paramiko. Under the error filter of a test item (`-W error`), that warning would break the
+    deferred import; it is shown, not raised."""
+    site = tmp_path / "site"
+    (site / "invoke").mkdir(parents=True)
+    (site / "invoke" / "__init__.py").write_text(
+        "import warnings\nwarnings.warn('invoke is not here', UserWarning)\n"
+        "raise ImportError('no invoke')\n"
+    )
+    out = _run(
+        """
+        import warnings
+        warnings.simplefilter("error")
+        import docker
+        client = docker.APIClient(
+            base_url="ssh://nobody@127.0.0.1:1", version="1.41", use_ssh_client=True
+        )
+        print(type(client.adapters["http+docker://ssh"]).__name__, "invoke" in sys.modules)
+        """,
+        tmp_path,
+        pythonpath=site,
+    )
+    assert out == "SSHHTTPAdapter False"
 
 
 def test_nothing_changes_once_docker_is_imported_or_without_paramiko(tmp_path: Path) -> None:
@@ -151,7 +188,7 @@ def test_nothing_changes_once_docker_is_imported_or_without_paramiko(tmp_path: P
         import importlib.util
         from pytest_goimage.engine import lazy_ssh
         print(sum(isinstance(f, lazy_ssh._Finder) for f in sys.meta_path))  # the one above
-        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, lazy_ssh._Finder)]
+        lazy_ssh.stop_deferring()
         found = importlib.util.find_spec
         importlib.util.find_spec = lambda name, *a: None if name == "paramiko" else found(name, *a)
         lazy_ssh.defer_ssh_transport()
@@ -168,21 +205,32 @@ def test_nothing_changes_once_docker_is_imported_or_without_paramiko(tmp_path: P
 
 
 def test_a_goimage_run_leaves_paramiko_out(pytester: pytest.Pytester) -> None:
-    """`pytest --goimage` defers the transport before anything imports docker: the run's
-    modules (docker-py among them) are all loaded by the end, paramiko is not."""
+    """`pytest --goimage` defers the transport before the conftests, which may import docker:
+    the run's modules (docker-py among them) are all loaded by the end, paramiko is not; the
+    finder is gone once the run is over."""
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.22\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
     pytester.makeconftest(
         """
+        import atexit
         import sys
+
+        import docker  # a conftest of a project that tests images may well
+
 
         def pytest_unconfigure(config):
             names = ("docker", "paramiko", "pytest_goimage.run")
             print("loaded:", [m for m in names if m in sys.modules])
+
+
+        @atexit.register
+        def after_the_run():
+            print("finders left:", [type(f).__name__ for f in sys.meta_path if type(f).__name__ == "_Finder"])
         """
     )
     result = pytester.runpytest_subprocess("--goimage", "--co", "-q")
     assert "loaded: ['docker', 'pytest_goimage.run']" in result.stdout.lines
+    assert "finders left: []" in result.stdout.lines
 
 
 def test_a_goimage_run_on_an_ssh_engine_loads_the_transport_and_says_what_to_check(
@@ -212,3 +260,18 @@ def test_a_goimage_run_on_an_ssh_engine_loads_the_transport_and_says_what_to_che
             r".* Check that `ssh` reaches that host without a password prompt .*, then rerun\."
         ]
     )
+
+
+def test_a_patch_of_the_stand_in_reaches_the_real_module_and_is_undone(tmp_path: Path) -> None:
+    out = _run(
+        """
+        from unittest import mock
+        import docker
+        with mock.patch("docker.transport.sshconn.SSHSocket", "patched"):
+            real = sys.modules["docker.transport.sshconn"]
+            print(type(real).__name__, real.SSHSocket, docker.transport.sshconn.SSHSocket)
+        print(real.SSHSocket.__name__, "SSHSocket" in vars(docker.transport.sshconn))
+        """,
+        tmp_path,
+    )
+    assert out.splitlines() == ["module patched patched", "SSHSocket True"]
