@@ -437,21 +437,22 @@ def build_images() -> dict[str, str]:
 
 
 def cli_builds(concurrently: bool, tags: dict[str, str], head: str) -> None:
-    """The builds of `tags` by the docker CLI, one after the other or all at once. A failed
-    one raises with the end of its output; none is left running."""
+    """The builds of `tags` by the docker CLI, one after the other (stopping at a failed one)
+    or all at once. A failed build raises with the end of its output; none is left running."""
     commands = [build_command(dockerfile, tag, head) for dockerfile, tag in tags.items()]
-    if not concurrently:
-        for command in commands:
-            subprocess.run(command, env=BUILDKIT_ENV, check=True, capture_output=True)
-        return
     with contextlib.ExitStack() as stack:
         # Files, not pipes: a build that fails prints its whole progress, more than a pipe holds.
         outputs = [stack.enter_context(tempfile.TemporaryFile()) for _ in commands]
-        running = [
-            subprocess.Popen(command, env=BUILDKIT_ENV, stdout=out, stderr=subprocess.STDOUT)
-            for command, out in zip(commands, outputs, strict=True)
-        ]
+        running: list[subprocess.Popen[bytes]] = []
         try:
+            for command, out in zip(commands, outputs, strict=True):
+                running.append(
+                    subprocess.Popen(
+                        command, env=BUILDKIT_ENV, stdout=out, stderr=subprocess.STDOUT
+                    )
+                )
+                if not concurrently and running[-1].wait() != 0:
+                    break
             codes = [process.wait() for process in running]
         finally:
             for process in running:
@@ -459,7 +460,7 @@ def cli_builds(concurrently: bool, tags: dict[str, str], head: str) -> None:
                     process.kill()
                     process.wait()
         failed = []
-        for command, out, code in zip(commands, outputs, codes, strict=True):
+        for command, out, code in zip(commands, outputs, codes, strict=False):
             if code != 0:
                 out.seek(0)
                 tail = out.read().decode(errors="replace").strip().splitlines()[-5:]
@@ -472,7 +473,8 @@ def phase_cold_builds(rounds: int) -> dict[str, Any]:
     """A reference for the cold ratio: the three builds alone, from a pruned cache, by the
     docker CLI one after the other (as plain_cli.sh builds) and all at once (as the plugin
     starts them, through the Engine API rather than the CLI), the order alternating per round.
-    Nothing else runs: no check, no container. The base images are on the engine already."""
+    Nothing else runs: no check, no container. The base images must be on the engine already
+    (as after the warm-up or `make bootstrap`), or round 1's first side pays their pulls."""
     samples: dict[str, list[float]] = {"sequential": [], "concurrent": [], "ratio": []}
     loads: dict[str, list[float]] = {"sequential": [], "concurrent": []}
     busy: dict[str, list[float]] = {"sequential": [], "concurrent": []}
