@@ -29,7 +29,7 @@ from .engine.connection import (
 from .engine.image import BuiltImage, load_image
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
-from .engine.outside_errors import CLEANUP_ERRORS, outside_errors
+from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
 from .engine.run_dirs import remove_abandoned_images
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
@@ -178,15 +178,12 @@ class GoImageSession:
         must be pulled or built first, or the engine does not answer: the items report that
         as before (the engine's error is kept for them)."""
         image = self.config.image(dockerfile)
-        try:
+        with outside_errors_suppressed(GoImageError):
             client = self.client
             if self._minio_images.present(client, image.minio_image or None) and all(
                 image_present(client, dependency.image) for dependency in image.dependencies
             ):
                 self.runtimes.prepare(dockerfile)
-        except Exception as exc:
-            if not isinstance(exc, (GoImageError, *outside_errors())):
-                raise
 
     def _start_builds(self) -> None:
         if not self._builds:

@@ -60,7 +60,7 @@ class RuntimePool:
         the second's is the one the first image's service would start ahead anyway."""
         self._plan = list(dockerfiles)
         for dockerfile in [d for d in self._preparing if d not in self._plan[:2]]:
-            self._discard(dockerfile, after=self._preparing.pop(dockerfile))
+            self._discard_started_ahead(dockerfile)
 
     def prepare_first(self) -> None:
         """Start the first planned image's MinIO and dependencies (during the builds)."""
@@ -145,7 +145,7 @@ class RuntimePool:
         except BaseException:
             # No service will run beside a MinIO started ahead for this image.
             if image.dockerfile in self._preparing and image.dockerfile not in self._held:
-                self._discard(image.dockerfile, after=self._preparing.pop(image.dockerfile))
+                self._discard_started_ahead(image.dockerfile)
             raise
         self._wait_killed()  # one image's set running at a time
         # The last set's removal goes on; older ones are done by now, or the engine is slow
@@ -199,6 +199,10 @@ class RuntimePool:
             if dockerfile == needed or dockerfile in self._held or dockerfile in self._preparing:
                 continue
             self._discard(dockerfile)
+
+    def _discard_started_ahead(self, dockerfile: str) -> None:
+        """Discard a set whose start is under way, once that start has ended."""
+        self._discard(dockerfile, after=self._preparing.pop(dockerfile))
 
     def _discard(self, dockerfile: str, after: Future[object] | None = None) -> None:
         """Kill, then remove, the set of `dockerfile` in the background (once `after`, its
