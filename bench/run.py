@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -358,42 +358,74 @@ def prune_build_cache() -> None:
     sh(DOCKER, "builder", "prune", "-af")
 
 
+def alternating_pairs(
+    label: str,
+    rounds: int,
+    sides: tuple[str, str],
+    run: Callable[[str, int], float],
+    before: Callable[[str], None] = lambda side: None,
+    around: Callable[[str, int], contextlib.AbstractContextManager[Any]] = (
+        lambda side, r: contextlib.nullcontext()
+    ),
+    ratio: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """Pairs of the two `sides`, the order alternating per round: per side `before(side)` (not
+    measured), the 1-minute load, then `run(side, round)` (its seconds) inside `around(side,
+    round)`, with the whole machine's CPU while it ran (engine, BuildKit, containers
+    included: how much work a side made, and how much of the cores it kept busy). `ratio`
+    names the sides each round's ratio divides (default: `sides`, the first over the second)."""
+    first, second = sides
+    over, under = ratio or sides
+    samples: dict[str, list[float]] = {first: [], second: [], "ratio": []}
+    loads: dict[str, list[float]] = {first: [], second: []}
+    busy: dict[str, list[float]] = {first: [], second: []}
+    use: dict[str, list[float]] = {first: [], second: []}
+    for r in range(rounds):
+        order = [first, second] if r % 2 == 0 else [second, first]
+        log(f"{label} round {r + 1}/{rounds} ({' then '.join(order)})")
+        for side in order:
+            before(side)
+            loads[side].append(load1())  # other work on the machine shows here
+            with around(side, r):
+                busy_before, all_before = cpu_times()
+                samples[side].append(run(side, r))
+                busy_after, all_after = cpu_times()
+            busy[side].append(busy_after - busy_before)
+            use[side].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
+        samples["ratio"].append(samples[over][-1] / samples[under][-1])
+    return {
+        f"{first}_s": stats(samples[first]),
+        f"{second}_s": stats(samples[second]),
+        "ratio": stats(samples["ratio"]),
+        "first": [first if r % 2 == 0 else second for r in range(rounds)],
+        "load1_before": loads,
+        "cpu_busy_s": {side: stats(values) for side, values in busy.items()},
+        "cpu_use": {side: stats(values) for side, values in use.items()},
+    }
+
+
 def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
     """Pairs of (plugin, plain), the order alternating per round; `kind` warm, cold or changed."""
-    samples: dict[str, list[float]] = {"plugin": [], "plain": [], "ratio": []}
-    loads: dict[str, list[float]] = {"plugin": [], "plain": []}
-    # The whole machine's CPU during each side (engine, BuildKit, containers included): how
-    # much work a side made, and how much of the cores it kept busy.
-    busy: dict[str, list[float]] = {"plugin": [], "plain": []}
-    use: dict[str, list[float]] = {"plugin": [], "plain": []}
     runners = {"plugin": plugin_cmd(), "plain": plain_cmd()}
-    for r in range(rounds):
-        order = ["plugin", "plain"] if r % 2 == 0 else ["plain", "plugin"]
-        log(f"{kind} round {r + 1}/{rounds} ({' then '.join(order)})")
-        for name in order:
-            if kind == "cold":
-                prune_build_cache()  # not timed: both sides then pay the same builds
-            loads[name].append(load1())  # other work on the machine shows here
-            with (
-                go_change(f"{name}-{RUN}-{r}", base)
-                if kind == "changed"
-                else contextlib.nullcontext()
-            ):
-                busy_before, all_before = cpu_times()
-                samples[name].append(timed(name, runners[name]))
-                busy_after, all_after = cpu_times()
-            busy[name].append(busy_after - busy_before)
-            use[name].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
-        samples["ratio"].append(samples["plugin"][-1] / samples["plain"][-1])
-    return {
-        "plugin_s": stats(samples["plugin"]),
-        "plain_s": stats(samples["plain"]),
-        "ratio": stats(samples["ratio"]),
-        "first": ["plugin" if r % 2 == 0 else "plain" for r in range(rounds)],
-        "load1_before": loads,
-        "cpu_busy_s": {name: stats(values) for name, values in busy.items()},
-        "cpu_use": {name: stats(values) for name, values in use.items()},
-    }
+
+    def before(side: str) -> None:
+        if kind == "cold":
+            prune_build_cache()  # not timed: both sides then pay the same builds
+
+    def around(side: str, r: int) -> contextlib.AbstractContextManager[Any]:
+        # The change is committed before the clock starts and reset after it stops.
+        if kind == "changed":
+            return go_change(f"{side}-{RUN}-{r}", base)
+        return contextlib.nullcontext()
+
+    return alternating_pairs(
+        kind,
+        rounds,
+        ("plugin", "plain"),
+        lambda side, r: timed(side, runners[side]),
+        before,
+        around,
+    )
 
 
 # -- inspect: overlay path, API path, dive ------------------------------------------------------
@@ -475,40 +507,31 @@ def phase_cold_builds(rounds: int) -> dict[str, Any]:
     starts them, through the Engine API rather than the CLI), the order alternating per round.
     Nothing else runs: no check, no container. The base images must be on the engine already
     (as after the warm-up or `make bootstrap`), or round 1's first side pays their pulls."""
-    samples: dict[str, list[float]] = {"sequential": [], "concurrent": [], "ratio": []}
-    loads: dict[str, list[float]] = {"sequential": [], "concurrent": []}
-    busy: dict[str, list[float]] = {"sequential": [], "concurrent": []}
-    use: dict[str, list[float]] = {"sequential": [], "concurrent": []}
     tags = {dockerfile: bench_tag(dockerfile, "cold-builds") for dockerfile in DOCKERFILES}
     head = git(EXAMPLE, "rev-parse", "HEAD")
+
+    def before(side: str) -> None:
+        remove_images(tags)  # first: nothing the other side built survives the prune
+        prune_build_cache()
+
+    def builds(side: str, r: int) -> float:
+        start = time.perf_counter()
+        cli_builds(side == "concurrent", tags, head)
+        seconds = time.perf_counter() - start
+        log(f"  {side:10s} {seconds:7.2f}s")
+        return seconds
+
     try:
-        for r in range(rounds):
-            order = ["sequential", "concurrent"] if r % 2 == 0 else ["concurrent", "sequential"]
-            log(f"cold_builds round {r + 1}/{rounds} ({' then '.join(order)})")
-            for name in order:
-                remove_images(tags)  # first: nothing the other side built survives the prune
-                prune_build_cache()
-                loads[name].append(load1())
-                busy_before, all_before = cpu_times()
-                start = time.perf_counter()
-                cli_builds(name == "concurrent", tags, head)
-                samples[name].append(time.perf_counter() - start)
-                busy_after, all_after = cpu_times()
-                busy[name].append(busy_after - busy_before)
-                use[name].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
-                log(f"  {name:10s} {samples[name][-1]:7.2f}s")
-            samples["ratio"].append(samples["concurrent"][-1] / samples["sequential"][-1])
+        return alternating_pairs(
+            "cold_builds",
+            rounds,
+            ("sequential", "concurrent"),
+            builds,
+            before,
+            ratio=("concurrent", "sequential"),
+        )
     finally:
         remove_images(tags)
-    return {
-        "sequential_s": stats(samples["sequential"]),
-        "concurrent_s": stats(samples["concurrent"]),
-        "ratio": stats(samples["ratio"]),
-        "first": ["sequential" if r % 2 == 0 else "concurrent" for r in range(rounds)],
-        "load1_before": loads,
-        "cpu_busy_s": {name: stats(values) for name, values in busy.items()},
-        "cpu_use": {name: stats(values) for name, values in use.items()},
-    }
 
 
 def remove_images(tags: dict[str, str]) -> None:

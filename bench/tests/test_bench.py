@@ -8,6 +8,7 @@ time, or the overlay and API figures would silently be the same measurement.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -501,3 +502,46 @@ def test_cold_builds_alternates_the_sides_on_the_same_tags_from_a_pruned_cache(
     with pytest.raises(RuntimeError, match="builds failed: broken"):
         bench_run.phase_cold_builds(2)
     assert calls == [*side, ("rm", *tags)]
+
+
+@pytest.mark.parametrize("kind", ["warm", "cold", "changed"])
+def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
+    monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """cold prunes before each side (not timed); changed commits a change per side around the
+    timed run (the clock and the CPU reading inside it); the ratio is plugin over plain."""
+    calls: list[str] = []
+    seconds = {"plugin": 2.0, "plain": 4.0}
+    monkeypatch.setattr(bench_run, "plugin_cmd", lambda: ["plugin"])
+    monkeypatch.setattr(bench_run, "plain_cmd", lambda: ["plain"])
+    monkeypatch.setattr(bench_run, "load1", lambda: 0.5)
+    monkeypatch.setattr(bench_run, "log", lambda message: None)
+    monkeypatch.setattr(bench_run, "prune_build_cache", lambda: calls.append("prune"))
+    monkeypatch.setattr(bench_run, "cpu_times", lambda: (calls.append("cpu"), (1.0, 2.0))[1])
+
+    @contextlib.contextmanager
+    def go_change(token: str, base: str) -> Iterator[None]:
+        calls.append(f"change {token.split('-')[0]} {token.rsplit('-', 1)[1]} on {base}")
+        yield
+        calls.append("reset")
+
+    monkeypatch.setattr(bench_run, "go_change", go_change)
+
+    def timed(name: str, cmd: list[str]) -> float:
+        calls.append(f"run {cmd[0]}")
+        return seconds[name]
+
+    monkeypatch.setattr(bench_run, "timed", timed)
+    result = bench_run.phase_full(kind, 2, "base")
+
+    def side(name: str, r: int) -> list[str]:
+        run = ["cpu", f"run {name}", "cpu"]
+        if kind == "changed":
+            return [f"change {name} {r} on base", *run, "reset"]
+        return ["prune", *run] if kind == "cold" else run
+
+    assert calls == [*side("plugin", 0), *side("plain", 0), *side("plain", 1), *side("plugin", 1)]
+    assert result["first"] == ["plugin", "plain"]
+    assert result["ratio"]["rounds"] == [0.5, 0.5]
+    assert result["plugin_s"]["rounds"] == [2.0, 2.0]
+    assert result["load1_before"] == {"plugin": [0.5, 0.5], "plain": [0.5, 0.5]}
