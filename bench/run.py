@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import statistics
@@ -341,6 +342,30 @@ def cpu_times(stat: str | None = None) -> tuple[float, float]:
     return busy / tick, (busy + idle + iowait) / tick
 
 
+ENGINE_PROCESSES = ("dockerd", "containerd")  # not the shims: their CPU is the containers'
+
+
+def owner_cpu(proc: Path = Path("/proc")) -> tuple[float, float]:
+    """Core-seconds since they started of the engine's daemons (`ENGINE_PROCESSES`, with the
+    children they reaped: iptables, docker-proxy) and of this process's reaped children (the
+    timed command with what it ran and waited for). Beside cpu_times' whole machine, this
+    says who did the work; the rest is the containers (MinIO, the services, Redis), their
+    shims and runc, and the kernel."""
+    tick = os.sysconf("SC_CLK_TCK")
+    engine = 0
+    for comm in proc.glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() not in ENGINE_PROCESSES:
+                continue
+            # Fields after the parenthesised name: utime stime cutime cstime are 14-17.
+            fields = (comm.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone since the listing
+        engine += sum(int(v) for v in fields[11:15])
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return engine / tick, children.ru_utime + children.ru_stime
+
+
 # The one skip the plain script matches (it checks USER only where require_non_root is set).
 EXPECTED_SKIP = "require_non_root is not set"
 
@@ -372,7 +397,8 @@ def alternating_pairs(
     """Pairs of the two `sides`, the order alternating per round: per side `before(side)` (not
     measured), the 1-minute load, then `run(side, round)` (its seconds) inside `around(side,
     round)`, with the whole machine's CPU while it ran (engine, BuildKit, containers
-    included: how much work a side made, and how much of the cores it kept busy). `ratio`
+    included: how much work a side made, and how much of the cores it kept busy) and who spent
+    it (`cpu_split_s`: the engine's daemons, the command, the rest; see owner_cpu). `ratio`
     names the sides each round's ratio divides (default: `sides`, the first over the second)."""
     first, second = sides
     over, under = ratio or sides
@@ -380,6 +406,9 @@ def alternating_pairs(
     loads: dict[str, list[float]] = {first: [], second: []}
     busy: dict[str, list[float]] = {first: [], second: []}
     use: dict[str, list[float]] = {first: [], second: []}
+    split: dict[str, dict[str, list[float]]] = {
+        side: {"engine": [], "command": [], "rest": []} for side in sides
+    }
     for r in range(rounds):
         order = [first, second] if r % 2 == 0 else [second, first]
         log(f"{label} round {r + 1}/{rounds} ({' then '.join(order)})")
@@ -388,9 +417,15 @@ def alternating_pairs(
             loads[side].append(load1())  # other work on the machine shows here
             with around(side, r):
                 busy_before, all_before = cpu_times()
+                engine_before, command_before = owner_cpu()
                 samples[side].append(run(side, r))
+                engine_after, command_after = owner_cpu()
                 busy_after, all_after = cpu_times()
             busy[side].append(busy_after - busy_before)
+            parts = split[side]
+            parts["engine"].append(engine_after - engine_before)
+            parts["command"].append(command_after - command_before)
+            parts["rest"].append(busy[side][-1] - parts["engine"][-1] - parts["command"][-1])
             use[side].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
         samples["ratio"].append(samples[over][-1] / samples[under][-1])
     return {
@@ -401,6 +436,10 @@ def alternating_pairs(
         "load1_before": loads,
         "cpu_busy_s": {side: stats(values) for side, values in busy.items()},
         "cpu_use": {side: stats(values) for side, values in use.items()},
+        "cpu_split_s": {
+            side: {owner: stats(values, 2) for owner, values in parts.items()}
+            for side, parts in split.items()
+        },
     }
 
 
@@ -1100,6 +1139,12 @@ def summarize(report: dict[str, Any]) -> None:
                     f"           machine CPU busy: plugin {busy['plugin']['median']} core-s"
                     f" ({use['plugin']['median']:.0%} of the cores), plain"
                     f" {busy['plain']['median']} core-s ({use['plain']['median']:.0%})"
+                )
+            for side, parts in part.get("cpu_split_s", {}).items():
+                print(
+                    f"           {side} CPU by owner: engine daemons"
+                    f" {parts['engine']['median']}, the command {parts['command']['median']},"
+                    f" the rest (containers, shims, kernel) {parts['rest']['median']} core-s"
                 )
     if "cold_builds" in report:
         part = report["cold_builds"]

@@ -425,6 +425,64 @@ def test_cpu_times_count_a_busy_loop_as_busy() -> None:
     assert busy_after - busy_before >= 0.25
 
 
+def test_owner_cpu_sums_the_engine_daemons_and_their_reaped_children(tmp_path: Path) -> None:
+    """dockerd and containerd count with the children they reaped (fields 14-17 of stat); a
+    shim (the containers' side), another program and a process gone since the listing do not."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    processes = {
+        "101": ("dockerd", "101 (dockerd) S 1 " + "0 " * 9 + "100 20 7 3 20 0"),
+        "102": ("containerd", "102 (containerd) S 1 " + "0 " * 9 + "30 10 0 0 20 0"),
+        "103": ("containerd-shim", "103 (containerd-shim) S 1 " + "0 " * 9 + "500 500 0 0"),
+        "104": ("python3", "104 (py (x) y) S 1 " + "0 " * 9 + "900 900 0 0 20 0"),
+    }
+    for pid, (comm, stat) in processes.items():
+        (tmp_path / pid).mkdir()
+        (tmp_path / pid / "comm").write_text(comm + "\n")
+        (tmp_path / pid / "stat").write_text(stat + "\n")
+    (tmp_path / "105").mkdir()
+    (tmp_path / "105" / "comm").write_text("dockerd\n")  # its stat is gone
+    engine, _ = bench_run.owner_cpu(tmp_path)
+    assert engine * ticks == pytest.approx(100 + 20 + 7 + 3 + 30 + 10)
+
+
+def test_owner_cpu_counts_a_busy_child_and_finds_the_running_engine() -> None:
+    engine_before, command_before = bench_run.owner_cpu()
+    busy = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", busy], check=True)
+    name = f"{bench_run.RUN}-owner-cpu"
+    for _ in range(2):  # the engine's own work: a bridge, its iptables rules
+        subprocess.run([DOCKER, "network", "create", name], check=True, capture_output=True)
+        subprocess.run([DOCKER, "network", "rm", name], check=True, capture_output=True)
+    engine_after, command_after = bench_run.owner_cpu()
+    assert command_after - command_before >= 0.25
+    assert engine_after - engine_before > 0
+
+
+def test_pairs_split_each_sides_cpu_into_engine_command_and_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rest is the machine's busy time less the engine's and the command's."""
+    machine = iter([(10.0, 20.0), (16.0, 24.0), (16.0, 24.0), (19.0, 26.0)])
+    owners = iter([(1.0, 1.0), (3.0, 2.5), (3.0, 2.5), (3.5, 3.0)])
+    monkeypatch.setattr(bench_run, "cpu_times", lambda: next(machine))
+    monkeypatch.setattr(bench_run, "owner_cpu", lambda: next(owners))
+    monkeypatch.setattr(bench_run, "load1", lambda: 0.5)
+    monkeypatch.setattr(bench_run, "log", lambda message: None)
+    result = bench_run.alternating_pairs("t", 1, ("a", "b"), lambda side, r: 1.0)
+    split = result["cpu_split_s"]
+    assert {owner: v["rounds"] for owner, v in split["a"].items()} == {
+        "engine": [2.0],
+        "command": [1.5],
+        "rest": [2.5],
+    }
+    assert {owner: v["rounds"] for owner, v in split["b"].items()} == {
+        "engine": [0.5],
+        "command": [0.5],
+        "rest": [2.0],
+    }
+    assert result["cpu_busy_s"]["a"]["rounds"] == [6.0]
+
+
 LABEL_OF = f'{{{{index .Config.Labels "{LABEL}"}}}} {{{{index .Config.Labels "rev"}}}}'
 
 
@@ -517,7 +575,12 @@ def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
     monkeypatch.setattr(bench_run, "load1", lambda: 0.5)
     monkeypatch.setattr(bench_run, "log", lambda message: None)
     monkeypatch.setattr(bench_run, "prune_build_cache", lambda: calls.append("prune"))
-    monkeypatch.setattr(bench_run, "cpu_times", lambda: (calls.append("cpu"), (1.0, 2.0))[1])
+
+    def cpu_times() -> tuple[float, float]:
+        calls.append("cpu")
+        return 1.0, 2.0
+
+    monkeypatch.setattr(bench_run, "cpu_times", cpu_times)
 
     @contextlib.contextmanager
     def go_change(token: str, base: str) -> Iterator[None]:
