@@ -196,6 +196,22 @@ def test_inspect_worker_takes_the_api_path_with_the_layers_masked(
     assert result["facts"]["Dockerfile"]["static"] is True
 
 
+def test_a_masked_command_sees_no_layers_but_reaches_the_engine() -> None:
+    """warm_api's plugin side: /var/lib/docker is empty for it, the engine still answers."""
+    probe = f"ls -A /var/lib/docker; {DOCKER} version --format '{{{{.Server.Version}}}}'"
+    done = subprocess.run(
+        [*bench_run.MASKED, "sh", "-c", probe], capture_output=True, text=True, check=True
+    )
+    server = subprocess.run(
+        [DOCKER, "version", "--format", "{{.Server.Version}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert done.stdout == server
+    assert os.listdir("/var/lib/docker")  # unmasked here: the mask is the command's alone
+
+
 def test_the_bare_export_streams_each_image_and_refuses_a_missing_one(
     image: dict[str, str],
 ) -> None:
@@ -562,12 +578,13 @@ def test_cold_builds_alternates_the_sides_on_the_same_tags_from_a_pruned_cache(
     assert calls == [*side, ("rm", *tags)]
 
 
-@pytest.mark.parametrize("kind", ["warm", "cold", "changed"])
+@pytest.mark.parametrize("kind", ["warm", "warm_api", "cold", "changed"])
 def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
     monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     """cold prunes before each side (not timed); changed commits a change per side around the
-    timed run (the clock and the CPU reading inside it); the ratio is plugin over plain."""
+    timed run (the clock and the CPU reading inside it); warm_api runs the plugin with
+    /var/lib/docker masked, the plain script as it is; the ratio is plugin over plain."""
     calls: list[str] = []
     seconds = {"plugin": 2.0, "plain": 4.0}
     monkeypatch.setattr(bench_run, "plugin_cmd", lambda: ["plugin"])
@@ -591,14 +608,16 @@ def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
     monkeypatch.setattr(bench_run, "go_change", go_change)
 
     def timed(name: str, cmd: list[str]) -> float:
-        calls.append(f"run {cmd[0]}")
+        masked = cmd[: len(bench_run.MASKED)] == bench_run.MASKED
+        calls.append(f"run {cmd[-1]}{' masked' if masked else ''}")
         return seconds[name]
 
     monkeypatch.setattr(bench_run, "timed", timed)
     result = bench_run.phase_full(kind, 2, "base")
 
     def side(name: str, r: int) -> list[str]:
-        run = ["cpu", f"run {name}", "cpu"]
+        masked = " masked" if kind == "warm_api" and name == "plugin" else ""
+        run = ["cpu", f"run {name}{masked}", "cpu"]
         if kind == "changed":
             return [f"change {name} {r} on base", *run, "reset"]
         return ["prune", *run] if kind == "cold" else run
