@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check pytest_goimage tests bench
 	$(VENV)/bin/ruff format --check pytest_goimage tests bench
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy --strict --python-version 3.11 bench/run.py bench/inspect_worker.py bench/tests/test_bench.py
+	$(VENV)/bin/mypy --strict --python-version 3.11 bench
 
 # Mutation testing of the pure readers (gofacts/ and the report renderers), not part of `make
 # test`: it takes about an hour on 2 cores. Starts over each time (mutmut's cached verdicts

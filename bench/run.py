@@ -7,8 +7,9 @@
 
 Phases (the two sides of a pair alternate which goes first; see bench/README.md):
   warm     `pytest --goimage` (every check) vs bench/plain_cli.sh, BuildKit cache warm
-  warm_api the same with /var/lib/docker unreadable to the plugin, as for a CI user in the
-           `docker` group: the inspection takes the API path (one export per image)
+  warm_api the same with /var/lib/docker masked (an empty tmpfs) for the plugin, so that, as
+           for a CI user in the `docker` group, its inspection takes the API path (an export
+           per image)
   cold     the same with `docker builder prune -af` before each side
   cold_builds  the three builds alone by the docker CLI, pruned cache: one after the other
            vs all at once (a reference for what building at once can gain on this machine)
@@ -40,7 +41,7 @@ import tempfile
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomllib  # Python 3.11+, as the project's virtualenv
 
@@ -68,6 +69,7 @@ DIVE_VERSION = "v0.13.1"  # @latest resolves to an untagged pseudo-version witho
 PROFILE_DIR = BENCH / "profile"
 RESULTS = BENCH / "results.json"
 PHASES = ("warm", "warm_api", "cold", "cold_builds", "changed", "inspect", "idle", "latency")
+FULL_PHASES = ("warm", "warm_api", "cold", "changed")  # plugin vs plain script pairs
 
 DOCKERFILES = ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile")
 BENCH_LABEL = "io.github.pytest-goimage.bench"
@@ -344,28 +346,71 @@ def cpu_times(stat: str | None = None) -> tuple[float, float]:
     return busy / tick, (busy + idle + iowait) / tick
 
 
-ENGINE_PROCESSES = ("dockerd", "containerd")  # not the shims: their CPU is the containers'
+DOCKERD_PIDFILE = Path("/var/run/docker.pid")
+CONTAINERD_PIDFILE = Path("/run/containerd/containerd.pid")  # a containerd of the system's own
 
 
-def owner_cpu(proc: Path = Path("/proc")) -> tuple[float, float]:
-    """Core-seconds since they started of the engine's daemons (`ENGINE_PROCESSES`, with the
-    children they reaped: iptables, docker-proxy) and of this process's reaped children (the
-    timed command with what it ran and waited for). Beside cpu_times' whole machine, this
-    says who did the work; the rest is the containers (MinIO, the services, Redis), their
-    shims and runc, and the kernel."""
-    tick = os.sysconf("SC_CLK_TCK")
-    engine = 0
+class OwnerCpu(NamedTuple):
+    engine: float  # the engine's daemons with the children they reaped
+    command: float  # this process's reaped children: the timed command and what it waited for
+
+
+def _stat(proc: Path, pid: str) -> list[str] | None:
+    """/proc/PID/stat's fields after the parenthesised name (which may hold spaces and
+    parentheses): index 1 is the parent's pid, 11-14 utime, stime, cutime, cstime. None when
+    the process is gone."""
+    try:
+        return (proc / pid / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def engine_pids(
+    proc: Path = Path("/proc"),
+    dockerd_pidfile: Path = DOCKERD_PIDFILE,
+    containerd_pidfile: Path = CONTAINERD_PIDFILE,
+) -> set[str]:
+    """The engine the benchmark talks to: dockerd from its pid file (every process named
+    dockerd when there is none), the containerd it runs (its child) and a system containerd
+    from its pid file. Not the shims (their CPU is the containers'), nor a dockerd in a
+    container."""
+    names: dict[str, str] = {}
     for comm in proc.glob("[0-9]*/comm"):
-        try:
-            if comm.read_text().strip() not in ENGINE_PROCESSES:
-                continue
-            # Fields after the parenthesised name: utime stime cutime cstime are 14-17.
-            fields = (comm.parent / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone since the listing
-        engine += sum(int(v) for v in fields[11:15])
+        with contextlib.suppress(OSError):
+            names[comm.parent.name] = comm.read_text().strip()
+
+    def from_file(path: Path, name: str) -> set[str]:
+        with contextlib.suppress(OSError, ValueError):
+            pid = str(int(path.read_text().strip()))
+            return {pid} if names.get(pid) == name else set()
+        return set()
+
+    dockerd = from_file(dockerd_pidfile, "dockerd") or {
+        pid for pid, name in names.items() if name == "dockerd"
+    }
+    containerd = from_file(containerd_pidfile, "containerd")
+    for pid, name in names.items():
+        fields = _stat(proc, pid) if name == "containerd" else None
+        if fields is not None and fields[1] in dockerd:
+            containerd.add(pid)
+    return dockerd | containerd
+
+
+def owner_cpu(proc: Path = Path("/proc"), engine: Collection[str] | None = None) -> OwnerCpu:
+    """Core-seconds since they started of the engine's daemons (`engine_pids`, with the
+    children they reaped: iptables, docker-proxy, and each shim's short-lived start command)
+    and of this process's reaped children (the timed command with what it ran and waited
+    for). Beside cpu_times' whole machine, this says who did the work; the rest is the
+    containers (MinIO, the services, Redis), their shims and runc, the kernel, and whatever
+    else ran on the machine meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    ticks = 0
+    for pid in engine_pids(proc) if engine is None else engine:
+        fields = _stat(proc, pid)
+        if fields is not None:
+            ticks += sum(int(v) for v in fields[11:15])
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return engine / tick, children.ru_utime + children.ru_stime
+    return OwnerCpu(ticks / tick, children.ru_utime + children.ru_stime)
 
 
 # The one skip the plain script matches (it checks USER only where require_non_root is set).
@@ -428,6 +473,8 @@ def alternating_pairs(
             parts["engine"].append(engine_after - engine_before)
             parts["command"].append(command_after - command_before)
             parts["rest"].append(busy[side][-1] - parts["engine"][-1] - parts["command"][-1])
+            if parts["rest"][-1] < -0.05:  # a daemon restarted, or the counters disagree
+                log(f"  warning: {side}'s CPU by owner exceeds the machine's busy time")
             use[side].append((busy_after - busy_before) / max(all_after - all_before, 1e-9))
         samples["ratio"].append(samples[over][-1] / samples[under][-1])
     return {
@@ -448,6 +495,8 @@ def alternating_pairs(
 def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
     """Pairs of (plugin, plain), the order alternating per round; `kind` warm, warm_api, cold
     or changed."""
+    if kind == "warm_api":
+        engine_data_masked()
     plugin = [*MASKED, *plugin_cmd()] if kind == "warm_api" else plugin_cmd()
     runners = {"plugin": plugin, "plain": plain_cmd()}
 
@@ -584,9 +633,12 @@ def remove_images(tags: dict[str, str]) -> None:
 
 # The API path as a CI user in the `docker` group meets it: /var/lib/docker cannot be read, so
 # overlay.layer_dirs raises NotLocal. Running as such a user is not possible here (the venv's
-# interpreter lives under /root, mode 700), so the worker runs as root in a private mount
-# namespace where /var/lib/docker is an empty tmpfs: the engine (in the host's namespace) is
-# untouched, the plugin's own decision takes the API path, and the worker checks that it did.
+# interpreter lives under /root, mode 700), so the inspect worker (its API side) and warm_api's
+# plugin side run as root in a private mount namespace where /var/lib/docker is an empty tmpfs:
+# the engine (in the host's namespace) is untouched and the plugin's own decision takes the API
+# path. The worker checks that it did; `engine_data_masked` checks that the engine keeps its
+# layers there, so that masking it leaves the plugin nothing to read.
+DOCKER_ROOT = "/var/lib/docker"
 MASKED = [
     "unshare",
     "--mount",
@@ -594,9 +646,20 @@ MASKED = [
     "private",
     "sh",
     "-c",
-    'mount -t tmpfs -o size=1m,mode=0700 gibench-mask /var/lib/docker && exec "$@"',
+    f'mount -t tmpfs -o size=1m,mode=0700 gibench-mask {DOCKER_ROOT} && exec "$@"',
     "sh",
 ]
+
+
+def engine_data_masked() -> None:
+    """Refuse to time an API path that MASKED would not force: the engine's data elsewhere."""
+    root = sh(DOCKER, "info", "--format", "{{.DockerRootDir}}").stdout.strip()
+    if root != DOCKER_ROOT:
+        raise RuntimeError(
+            f"the engine keeps its data in {root}, not {DOCKER_ROOT}: masking {DOCKER_ROOT} "
+            "would leave the plugin its overlay2 layers, and warm_api and the inspection's API "
+            "side would time the fast path"
+        )
 
 
 def inspect_worker(path: str, tags: dict[str, str]) -> dict[str, Any]:
@@ -608,6 +671,7 @@ def inspect_worker(path: str, tags: dict[str, str]) -> dict[str, Any]:
     ]
     cmd += [f"{tag}={dockerfile}" for dockerfile, tag in tags.items()]
     if path == "api":
+        engine_data_masked()
         cmd = MASKED + cmd
     done = subprocess.run(cmd, text=True, capture_output=True, env=child_env())
     if done.returncode != 0:
@@ -968,8 +1032,7 @@ def main() -> int:
     base = prepare_copies()
     # Only the phases that time pytest runs need it (inspect and latency call the plugin's
     # code from this Python).
-    timing_pytest = {"warm", "warm_api", "cold", "changed", "idle"}
-    user_venv = make_user_venv() if timing_pytest & set(phases) else {}
+    user_venv = make_user_venv() if {*FULL_PHASES, "idle"} & set(phases) else {}
     report: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -993,11 +1056,11 @@ def main() -> int:
     started = time.perf_counter()
     tags: dict[str, str] = {}
     try:
-        if {"warm", "warm_api", "changed"} & set(phases):
+        if ({*FULL_PHASES} - {"cold"}) & set(phases):  # their warm-up run
             log("warm-up: one unmeasured run of each side (fills the BuildKit cache)")
             timed("plugin", plugin_cmd())
             timed("plain", plain_cmd())
-        for kind in ("warm", "warm_api", "cold", "changed"):
+        for kind in FULL_PHASES:
             if kind in phases:
                 phase_started = time.perf_counter()
                 report[kind] = phase_full(kind, args.rounds, base)
@@ -1138,7 +1201,7 @@ def summarize(report: dict[str, Any]) -> None:
             )
         )
         print(f"  {name:36s} {shown:34s} target {target}  met={report['targets'][name]['met']}")
-    for name in ("warm", "warm_api", "cold", "changed"):
+    for name in FULL_PHASES:
         if name in report:
             part = report[name]
             plugin, plain = (part.get(side, {}).get("median") for side in ("plugin_s", "plain_s"))

@@ -209,7 +209,18 @@ def test_a_masked_command_sees_no_layers_but_reaches_the_engine() -> None:
         check=True,
     ).stdout
     assert done.stdout == server
-    assert os.listdir("/var/lib/docker")  # unmasked here: the mask is the command's alone
+    bench_run.engine_data_masked()  # the engine's layers are where MASKED hides them
+
+
+def test_an_engine_keeping_its_data_elsewhere_is_refused_for_the_api_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def info(*cmd: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(list(cmd), 0, "/srv/docker\n", "")
+
+    monkeypatch.setattr(bench_run, "sh", info)
+    with pytest.raises(RuntimeError, match="keeps its data in /srv/docker, not /var/lib/docker"):
+        bench_run.engine_data_masked()
 
 
 def test_the_bare_export_streams_each_image_and_refuses_a_missing_one(
@@ -441,24 +452,61 @@ def test_cpu_times_count_a_busy_loop_as_busy() -> None:
     assert busy_after - busy_before >= 0.25
 
 
-def test_owner_cpu_sums_the_engine_daemons_and_their_reaped_children(tmp_path: Path) -> None:
-    """dockerd and containerd count with the children they reaped (fields 14-17 of stat); a
-    shim (the containers' side), another program and a process gone since the listing do not."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    processes = {
-        "101": ("dockerd", "101 (dockerd) S 1 " + "0 " * 9 + "100 20 7 3 20 0"),
-        "102": ("containerd", "102 (containerd) S 1 " + "0 " * 9 + "30 10 0 0 20 0"),
-        "103": ("containerd-shim", "103 (containerd-shim) S 1 " + "0 " * 9 + "500 500 0 0"),
-        "104": ("python3", "104 (py (x) y) S 1 " + "0 " * 9 + "900 900 0 0 20 0"),
+def fake_proc(root: Path, processes: dict[str, tuple[str, str, int]]) -> Path:
+    """A /proc with `pid: (comm, parent pid, utime)`; stime, cutime and cstime are 1, 2 and 3
+    ticks, and the name in stat has parentheses and spaces of its own (as comm may)."""
+    for pid, (comm, parent, utime) in processes.items():
+        (root / pid).mkdir(parents=True)
+        (root / pid / "comm").write_text(comm + "\n")
+        (root / pid / "stat").write_text(
+            f"{pid} ({comm} (x) y) S {parent} " + "0 " * 9 + f"{utime} 1 2 3 20 0 1\n"
+        )
+    return root
+
+
+def test_engine_pids_are_dockerd_from_its_pid_file_and_the_containerd_it_runs(
+    tmp_path: Path,
+) -> None:
+    proc = fake_proc(
+        tmp_path / "proc",
+        {
+            "101": ("dockerd", "1", 0),
+            "102": ("containerd", "101", 0),  # dockerd's own
+            "103": ("containerd-shim", "1", 0),  # the containers' side
+            "104": ("python3", "1", 0),
+            "201": ("dockerd", "900", 0),  # a dockerd in a container
+            "202": ("containerd", "201", 0),
+            "301": ("containerd", "1", 0),  # a system containerd
+        },
+    )
+    (tmp_path / "docker.pid").write_text("101\n")
+    (tmp_path / "containerd.pid").write_text("301\n")
+    none = tmp_path / "none.pid"
+    assert bench_run.engine_pids(proc, tmp_path / "docker.pid", none) == {"101", "102"}
+    assert bench_run.engine_pids(proc, tmp_path / "docker.pid", tmp_path / "containerd.pid") == {
+        "101",
+        "102",
+        "301",
     }
-    for pid, (comm, stat) in processes.items():
-        (tmp_path / pid).mkdir()
-        (tmp_path / pid / "comm").write_text(comm + "\n")
-        (tmp_path / pid / "stat").write_text(stat + "\n")
-    (tmp_path / "105").mkdir()
-    (tmp_path / "105" / "comm").write_text("dockerd\n")  # its stat is gone
-    engine, _ = bench_run.owner_cpu(tmp_path)
-    assert engine * ticks == pytest.approx(100 + 20 + 7 + 3 + 30 + 10)
+    # Without a pid file: every dockerd, and the containerd each one runs.
+    assert bench_run.engine_pids(proc, none, none) == {"101", "102", "201", "202"}
+    # A stale pid file (another program has the pid now) names no dockerd.
+    (tmp_path / "stale.pid").write_text("104\n")
+    assert bench_run.engine_pids(proc, tmp_path / "stale.pid", none) == {
+        "101",
+        "102",
+        "201",
+        "202",
+    }
+
+
+def test_owner_cpu_sums_the_engines_cpu_with_its_reaped_children(tmp_path: Path) -> None:
+    """utime, stime, cutime and cstime (fields 14-17) of each engine process; one gone since
+    the listing counts nothing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    proc = fake_proc(tmp_path, {"101": ("dockerd", "1", 100), "102": ("containerd", "101", 30)})
+    engine, _ = bench_run.owner_cpu(proc, ["101", "102", "999"])
+    assert engine * ticks == pytest.approx((100 + 1 + 2 + 3) + (30 + 1 + 2 + 3))
 
 
 def test_owner_cpu_counts_a_busy_child_and_finds_the_running_engine() -> None:
@@ -592,6 +640,7 @@ def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
     monkeypatch.setattr(bench_run, "load1", lambda: 0.5)
     monkeypatch.setattr(bench_run, "log", lambda message: None)
     monkeypatch.setattr(bench_run, "prune_build_cache", lambda: calls.append("prune"))
+    monkeypatch.setattr(bench_run, "engine_data_masked", lambda: calls.append("root checked"))
 
     def cpu_times() -> tuple[float, float]:
         calls.append("cpu")
@@ -622,8 +671,21 @@ def test_full_phases_alternate_plugin_and_plain_with_their_own_preparation(
             return [f"change {name} {r} on base", *run, "reset"]
         return ["prune", *run] if kind == "cold" else run
 
-    assert calls == [*side("plugin", 0), *side("plain", 0), *side("plain", 1), *side("plugin", 1)]
+    checked = ["root checked"] if kind == "warm_api" else []
+    assert calls == [
+        *checked, *side("plugin", 0), *side("plain", 0), *side("plain", 1), *side("plugin", 1)
+    ]  # fmt: skip
     assert result["first"] == ["plugin", "plain"]
     assert result["ratio"]["rounds"] == [0.5, 0.5]
     assert result["plugin_s"]["rounds"] == [2.0, 2.0]
     assert result["load1_before"] == {"plugin": [0.5, 0.5], "plain": [0.5, 0.5]}
+
+
+@pytest.mark.parametrize(
+    "patch", sorted((BENCH / "experiments").glob("*.patch")), ids=lambda path: path.stem
+)
+def test_each_experiment_still_applies_and_has_its_switch(patch: Path) -> None:
+    """bench/README.md's experiments stay reproducible: each patch applies to this tree and is
+    switched on by one GOIMAGE_EXP_* variable (ab.sh sets it on the patched side only)."""
+    subprocess.run(["git", "-C", str(ROOT), "apply", "--check", str(patch)], check=True)
+    assert len(set(re.findall(r"GOIMAGE_EXP_[A-Z_]+", patch.read_text()))) == 1
