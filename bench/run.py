@@ -398,7 +398,8 @@ def engine_pids(
 
 def owner_cpu(proc: Path = Path("/proc"), engine: Collection[str] | None = None) -> OwnerCpu:
     """Core-seconds since they started of the engine's daemons (`engine_pids`, with the
-    children they reaped: iptables, docker-proxy, and each shim's short-lived start command)
+    children they reaped: iptables, docker-proxy, each shim's short-lived start command, and
+    the build steps BuildKit runs, compilers included)
     and of this process's reaped children (the timed command with what it ran and waited
     for). Beside cpu_times' whole machine, this says who did the work; the rest is the
     containers (MinIO, the services, Redis), their shims and runc, the kernel, and whatever
@@ -1217,7 +1218,7 @@ def summarize(report: dict[str, Any]) -> None:
                 print(
                     f"           {side} CPU by owner: engine daemons"
                     f" {parts['engine']['median']}, the command {parts['command']['median']},"
-                    f" the rest (containers, shims, kernel) {parts['rest']['median']} core-s"
+                    f" the rest (containers, shims, kernel, anything else) {parts['rest']['median']} core-s"
                 )
     if "cold_builds" in report:
         part = report["cold_builds"]
