@@ -15,9 +15,12 @@ from tests.conftest import EXAMPLE, commit_checkout
 
 # Before the first item runs, the id of the MinIO the run has started; at the end, the engine's
 # container events of the run (start, die), oldest first. LAST (a Dockerfile or None) moves
-# that image's items last, as a plugin that reorders items would.
+# that image's items last, as a plugin that reorders items would. The events are followed live
+# from the start: a query afterwards gets only the engine's last 256 events of any kind, which
+# a run with cold builds beside other tests' containers outgrows (one MinIO start was missing).
 RECORDER = """
 import json
+import threading
 import time
 
 import docker
@@ -28,14 +31,33 @@ from pytest_goimage.engine.connection import LABEL_PREFIX
 CLIENT = docker.from_env()
 SEEN = {}
 LAST = __LAST__
+ROLE = f"{LABEL_PREFIX}.role"
+EVENTS = {}  # (timeNano, Action, id) -> role
+LIVE = {}
 
 
 def _project(config):
     return f"{LABEL_PREFIX}.project={config.rootpath}"
 
 
+def _keep(events):
+    try:
+        for e in events:
+            if e.get("Action") in ("start", "die"):
+                EVENTS[(e["timeNano"], e["Action"], e["id"])] = e["Actor"]["Attributes"][ROLE]
+    except Exception:
+        pass  # the stream closed at the end of the run
+
+
+def _filters(config):
+    return {"type": "container", "label": _project(config)}
+
+
 def pytest_configure(config):
     SEEN["since"] = time.time() - 1
+    LIVE["stream"] = CLIENT.events(since=SEEN["since"], decode=True, filters=_filters(config))
+    LIVE["thread"] = threading.Thread(target=_keep, args=(LIVE["stream"],), daemon=True)
+    LIVE["thread"].start()
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-goimage put its checks in
@@ -57,17 +79,16 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
-    events = CLIENT.events(
-        since=SEEN["since"],
-        until=time.time() + 1,
-        decode=True,
-        filters={"type": "container", "label": _project(session.config)},
+    # The latest events, which the live stream may not have delivered yet, from a query.
+    recent = list(
+        CLIENT.events(
+            since=SEEN["since"], until=time.time() + 1, decode=True, filters=_filters(session.config)
+        )
     )
-    SEEN["events"] = [
-        [e["timeNano"], e["Action"], e["id"], e["Actor"]["Attributes"][f"{LABEL_PREFIX}.role"]]
-        for e in events
-        if e["Action"] in ("start", "die")
-    ]
+    LIVE["stream"].close()
+    LIVE["thread"].join(timeout=10)
+    _keep(recent)
+    SEEN["events"] = [[*key, role] for key, role in sorted(EVENTS.items())]
     (session.config.rootpath / "seen.json").write_text(json.dumps(SEEN))
 """
 
