@@ -496,9 +496,7 @@ def alternating_pairs(
 def phase_full(kind: str, rounds: int, base: str) -> dict[str, Any]:
     """Pairs of (plugin, plain), the order alternating per round; `kind` warm, warm_api, cold
     or changed."""
-    if kind == "warm_api":
-        engine_data_masked()
-    plugin = [*MASKED, *plugin_cmd()] if kind == "warm_api" else plugin_cmd()
+    plugin = masked(plugin_cmd()) if kind == "warm_api" else plugin_cmd()
     runners = {"plugin": plugin, "plain": plain_cmd()}
 
     def before(side: str) -> None:
@@ -663,6 +661,12 @@ def engine_data_masked() -> None:
         )
 
 
+def masked(cmd: list[str]) -> list[str]:
+    """`cmd` to run with the engine's data masked, once it is known to be where MASKED hides."""
+    engine_data_masked()
+    return [*MASKED, *cmd]
+
+
 def inspect_worker(path: str, tags: dict[str, str]) -> dict[str, Any]:
     cmd = [
         str(PYTHON),
@@ -672,8 +676,7 @@ def inspect_worker(path: str, tags: dict[str, str]) -> dict[str, Any]:
     ]
     cmd += [f"{tag}={dockerfile}" for dockerfile, tag in tags.items()]
     if path == "api":
-        engine_data_masked()
-        cmd = MASKED + cmd
+        cmd = masked(cmd)
     done = subprocess.run(cmd, text=True, capture_output=True, env=child_env())
     if done.returncode != 0:
         raise RuntimeError(f"inspect worker ({path}) failed: {done.stdout}{done.stderr}")

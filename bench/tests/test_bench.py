@@ -199,16 +199,9 @@ def test_inspect_worker_takes_the_api_path_with_the_layers_masked(
 def test_a_masked_command_sees_no_layers_but_reaches_the_engine() -> None:
     """warm_api's plugin side: /var/lib/docker is empty for it, the engine still answers."""
     probe = f"ls -A /var/lib/docker; {DOCKER} version --format '{{{{.Server.Version}}}}'"
-    done = subprocess.run(
-        [*bench_run.MASKED, "sh", "-c", probe], capture_output=True, text=True, check=True
-    )
-    server = subprocess.run(
-        [DOCKER, "version", "--format", "{{.Server.Version}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert done.stdout == server
+    done = bench_run.sh(*bench_run.MASKED, "sh", "-c", probe)
+    server = bench_run.sh(DOCKER, "version", "--format", "{{.Server.Version}}")
+    assert done.stdout == server.stdout
     bench_run.engine_data_masked()  # the engine's layers are where MASKED hides them
 
 
