@@ -10,7 +10,6 @@ from typing import Any
 from .config_keys import did_you_mean, no_nul, typed
 from .errors import ConfigError
 from .gofacts.versions import POLICIES, POLICY_TOOLCHAIN
-from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
 
 DEFAULT_GO_VERSION_POLICY = POLICY_TOOLCHAIN
 
@@ -41,6 +40,9 @@ def go_version_ignore(
         )
     if not entries:
         return ()
+    # Only here: a run whose configuration ignores no workflow does not import YAML.
+    from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
+
     found = workflow_files(rootdir, rootdir)
     if project != rootdir.resolve():
         found += workflow_files(project, rootdir)

@@ -67,4 +67,13 @@ def test_a_go_project_run_without_goimage_reads_its_configuration_only(
         )
     ]
     assert engine_side == []
+    # No compose_file and no go_version_ignore: the YAML readers stay out (23 ms of a 55 ms
+    # overhead when the configuration imported them, 2026-11-30).
+    yaml_side = [
+        name
+        for name in loaded(result)
+        if name.split(".")[0] == "yaml"
+        or name.startswith(("pytest_goimage.gofacts.compose", "pytest_goimage.gofacts.workflows"))
+    ]
+    assert yaml_side == []
     result.stdout.fnmatch_lines(["goimage: 1 image(s) configured: Dockerfile; *"])
