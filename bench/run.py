@@ -1166,10 +1166,12 @@ TARGETS: dict[str, tuple[str, str, float]] = {
         0.2,
     ),
     "idle_plugin_overhead_ms": ("idle.one_test_project.overhead_ms", "<= 50 ms", 50.0),
+    # The idle target names "a project that has the plugin installed": a Go project
+    # with a [tool.goimage] table is the one whose unit-test runs pay most.
     "idle_plugin_overhead_go_project_ms": (
         "idle.go_project_with_tool_goimage.overhead_ms",
-        "none set (reported separately)",
-        float("inf"),
+        "<= 50 ms (the same target, in a Go project with [tool.goimage])",
+        50.0,
     ),
 }
 
