@@ -24,7 +24,6 @@ from .engine.run_dirs import (
     remove_built_images,
     runs_base,
 )
-from .quick_exit import freeze_heap_at_exit
 from .session import GoImageSession
 from .stash_keys import (
     CONFIG_ERROR_KEY,
@@ -179,8 +178,6 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         sbom_dir=sbom_dir(config),
     )
     config.stash[SESSION_KEY] = session
-    # The session's modules make the interpreter's exit collect a large heap: skip that.
-    freeze_heap_at_exit()
     return session
 
 

@@ -2,7 +2,7 @@
 
 Every top-level module and folder has a rank in `LAYERS`, lowest first:
 
-    errors, quick_exit < gofacts < config_keys, config_defaults < config < engine < build < report
+    errors < gofacts < config_keys, config_defaults < config < engine < build < report
     < session < checks < selection, run, assertions < items < plugin < __init__
 
 config sits low because everything reads it and it reads only files (gofacts). report sits
@@ -53,7 +53,7 @@ def imported(path: Path) -> set[str]:
 
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "quick_exit"),
+    ("errors",),
     ("gofacts",),
     ("config_keys", "config_defaults"),
     ("config_dependencies", "config_go_versions", "config_release"),
