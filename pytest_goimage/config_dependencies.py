@@ -13,14 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config_keys import PLACEHOLDERS, did_you_mean, env_table, parsed, reject_unknown, typed
 from .errors import ConfigError
+from .gofacts.compose import ComposeError, ComposeHealthcheck, ComposeService, read_compose
 from .gofacts.units import parse_duration
-
-if TYPE_CHECKING:  # the compose reader (and YAML) is imported only for a compose_file
-    from .gofacts.compose import ComposeHealthcheck, ComposeService
 
 DEPENDENCY_KEYS = frozenset(
     {"image", "env", "command", "entrypoint", "port", "ready", "startup_timeout"}
@@ -249,8 +247,6 @@ def _compose_services(
         raise ConfigError(
             f"{src}: {where} compose_file = {compose_file!r} does not exist (looked for {path})."
         )
-    from .gofacts.compose import ComposeError, read_compose
-
     try:
         return read_compose(path, list(services), os.environ)
     except ComposeError as exc:

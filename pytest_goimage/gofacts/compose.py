@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .units import parse_duration
 
 
@@ -130,6 +128,8 @@ def read_compose(
             f"line {row} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); compose files "
             "are UTF-8, so save it as UTF-8"
         ) from None
+    import yaml  # here: a configuration that names no compose file does not import PyYAML
+
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:

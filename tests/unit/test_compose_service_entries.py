@@ -276,3 +276,14 @@ def test_compose_merge_tags_say_they_need_merged_files(tmp_path: Path) -> None:
         "(compose's merge tags !reset and !override need several compose files merged; name "
         "one file whose services are complete))"
     )
+
+
+def test_the_dependency_configurations_annotations_resolve() -> None:
+    """The compose types stay importable at run time (the reader imports YAML only when it
+    reads a file), so tools that resolve a dataclass's annotations can."""
+    import typing
+
+    from pytest_goimage.config_dependencies import DependencyConfig
+
+    hints = typing.get_type_hints(DependencyConfig)
+    assert hints["healthcheck"] == ComposeHealthcheck | None

@@ -72,8 +72,7 @@ def test_a_go_project_run_without_goimage_reads_its_configuration_only(
     yaml_side = [
         name
         for name in loaded(result)
-        if name.split(".")[0] == "yaml"
-        or name.startswith(("pytest_goimage.gofacts.compose", "pytest_goimage.gofacts.workflows"))
+        if name.split(".")[0] == "yaml" or name.startswith("pytest_goimage.gofacts.workflows")
     ]
     assert yaml_side == []
     result.stdout.fnmatch_lines(["goimage: 1 image(s) configured: Dockerfile; *"])
