@@ -148,7 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.args[:] = named.rest
             config.stash[SELECTED_KEY] = named.selected
     if config.pluginmanager.hasplugin("xdist") and getattr(config.option, "dist", "no") != "no":
-        from .run import XdistSupport  # workers will start: hand them the run
+        from .run_folder import XdistSupport  # workers will start: hand them the run
 
         _register(config, XdistSupport(), "goimage-xdist")
     if not is_worker(config):
@@ -199,7 +199,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     for plugin in config.stash.get(PLUGINS_KEY, []):
         config.pluginmanager.unregister(plugin)
     if config.stash.get(SESSION_KEY, None) is not None or IDENTITY_KEY in config.stash:
-        from .run import end_run
+        from .run_folder import end_run
 
         end_run(config)  # a run folder or a session exists: remove what the run made
 
@@ -330,7 +330,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
             *defaults,
         ]
     from .engine.connection import engine_address
-    from .run import build_logs_line
+    from .run_folder import build_logs_line
 
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine_address()}",

@@ -19,14 +19,9 @@ from .build.minio_image import MinioImages, image_present
 from .build.no_go_binary import why_no_go_binary
 from .config import GoImageConfig, ImageConfig
 from .engine.background import in_background
-from .engine.connection import (
-    LABEL_OWNER,
-    connect,
-    engine_lost,
-    remove_labelled,
-    remove_stale_resources,
-)
+from .engine.connection import connect, engine_lost, remove_labelled, remove_stale_resources
 from .engine.image import BuiltImage, load_image
+from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed

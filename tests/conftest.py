@@ -15,7 +15,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine.connection import LABEL_PREFIX
+from pytest_goimage.engine.labels import LABEL_PREFIX
 from tests.second_engine import SecondEngine, missing_requirements
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine.connection import LABEL_PREFIX, LABEL_PROJECT
+from ..engine.labels import LABEL_PREFIX, LABEL_PROJECT
 from ..errors import EngineError
 from ..gofacts.secrets_scan import secret_redactor
 from .build_args import declared_args, undeclared_build_args

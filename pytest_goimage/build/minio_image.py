@@ -19,7 +19,7 @@ from typing import Any
 
 import docker.errors
 
-from ..engine.connection import LABEL_PREFIX
+from ..engine.labels import LABEL_PREFIX
 from ..engine.locks import cache_dir, file_lock
 from ..errors import GoImageError, MinioError
 from .engine_build import BuildRequest, build_image

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import docker.errors
 
 from ..errors import ServiceError
-from .connection import engine_address, resource_labels
+from .connection import engine_address
+from .labels import resource_labels
 from .outside_errors import CLEANUP_ERRORS
 from .reach import OVERRIDE, Reach, reach
 

@@ -1,5 +1,9 @@
 """Each run's folder under $TMPDIR/pytest-goimage: build logs and records, who owns the run,
-and what is left to clean when a run was killed before its own cleanup."""
+and what is left to clean when a run was killed before its own cleanup.
+
+The folder's own handling imports no engine client: an xdist controller makes the folder for
+its workers in every run of a Go project, also in a unit-test run that never builds an image.
+Only removing built images connects to the engine."""
 
 from __future__ import annotations
 
@@ -14,11 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docker.errors
-
 from ..errors import EngineError
-from .connection import LABEL_PROJECT, connect, creator_gone, creator_labels
-from .outside_errors import CLEANUP_ERRORS
+from .labels import LABEL_PROJECT, creator_gone, creator_labels
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
@@ -150,6 +151,10 @@ def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
     Only tags the plugin makes for that run (`goimage/…:<run id>`) on images labelled with the
     project the record names are touched, whatever else a record lists.
     """
+    import docker.errors
+
+    from .outside_errors import CLEANUP_ERRORS
+
     run_id = shared_dir.name.split("-", 1)[0]
     removed = []
     for tag, project in _built_images(shared_dir):
@@ -171,6 +176,8 @@ def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
 def remove_built_images(shared_dir: Path) -> None:
     """At the end of a run: remove what it built, then mark the run closed."""
     if built_tags(shared_dir):
+        from .connection import connect
+
         try:
             client = connect()
         except EngineError:

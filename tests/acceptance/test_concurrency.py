@@ -12,7 +12,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine.connection import new_run_id, remove_stale_resources, resource_labels
+from pytest_goimage.engine.connection import remove_stale_resources
+from pytest_goimage.engine.labels import new_run_id, resource_labels
 
 TOML = """
 [tool.goimage]

@@ -12,7 +12,7 @@ import docker.errors
 import pytest
 
 from pytest_goimage.config import load_config
-from pytest_goimage.engine.connection import new_run_id, resource_labels
+from pytest_goimage.engine.labels import new_run_id, resource_labels
 from pytest_goimage.engine.minio_server import MinioServer
 from pytest_goimage.session import GoImageSession
 from tests.conftest import EXAMPLE, plugin_resources

@@ -14,7 +14,7 @@ import docker
 import pytest
 
 from pytest_goimage.build.minio_image import ensure_minio_image
-from pytest_goimage.engine.connection import LABEL_PREFIX
+from pytest_goimage.engine.labels import LABEL_PREFIX
 from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
 from tests.acceptance.test_runtime_checks import outcomes
 from tests.acceptance.test_tracked import git

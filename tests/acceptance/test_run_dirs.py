@@ -17,7 +17,7 @@ import docker
 import docker.errors
 import pytest
 
-from pytest_goimage.engine.connection import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
+from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
 from pytest_goimage.engine.run_dirs import (
     OWNER_FILE,
     remove_abandoned_images,

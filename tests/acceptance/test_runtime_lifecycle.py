@@ -21,7 +21,7 @@ import time
 import docker
 import pytest
 
-from pytest_goimage.engine.connection import LABEL_PREFIX
+from pytest_goimage.engine.labels import LABEL_PREFIX
 from pytest_goimage.engine.names import image_key
 
 CLIENT = docker.from_env()

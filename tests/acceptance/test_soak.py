@@ -9,7 +9,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from pytest_goimage.engine.connection import LABEL_PREFIX
+from pytest_goimage.engine.labels import LABEL_PREFIX
 from pytest_goimage.engine.names import slug
 from tests.conftest import EXAMPLE, image_tags, plugin_resources
 

@@ -26,7 +26,7 @@ import time
 import docker
 import pytest
 
-from pytest_goimage.engine.connection import LABEL_PREFIX
+from pytest_goimage.engine.labels import LABEL_PREFIX
 
 CLIENT = docker.from_env()
 SEEN = {}

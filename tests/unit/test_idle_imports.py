@@ -76,3 +76,20 @@ def test_a_go_project_run_without_goimage_reads_its_configuration_only(
     ]
     assert yaml_side == []
     result.stdout.fnmatch_lines(["goimage: 1 image(s) configured: Dockerfile; *"])
+
+
+def test_a_go_project_run_under_xdist_without_goimage_imports_no_engine_client(
+    pytester: pytest.Pytester,
+) -> None:
+    """`pytest -n 2` of a team's unit tests: the controller hands its workers a run folder in
+    case a test uses a goimage fixture, and that imports no engine client (it did: docker-py,
+    paramiko and invoke's YAML, about 0.2 s per run)."""
+    pytester.makeconftest(RECORDER)
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makepyfile(test_plain="def test_one():\n    assert 3 - 1 == 2\n")
+    result = pytester.runpytest_subprocess("-s", "-p", "no:randomly", "-n", "2")
+    result.assert_outcomes(passed=1)
+    heavy = [name for name in loaded(result) if name.split(".")[0] in HEAVY]
+    assert heavy == []
+    assert not any(name.startswith("pytest_goimage.engine.connection") for name in loaded(result))

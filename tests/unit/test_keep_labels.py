@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_goimage.config import load_config
-from pytest_goimage.engine.connection import LABEL_KEEP, resource_labels
+from pytest_goimage.engine.labels import LABEL_KEEP, resource_labels
 from pytest_goimage.session import GoImageSession
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "example_project"

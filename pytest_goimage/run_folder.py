@@ -1,0 +1,121 @@
+"""The run's id and shared folder (build logs, progress, built tags): made by the controller on
+first use, handed to every xdist worker, and at the run's end emptied of what it built (or kept,
+with instructions).
+
+Nothing here imports the engine client: an xdist controller registers XdistSupport in every
+run of a Go project, also in a unit-test run that never uses the plugin, and pays only for
+making the folder; removing built images imports docker-py when there are some.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .build.progress import ProgressPrinter, ProgressTail
+from .engine.labels import LABEL_RUN, new_run_id
+from .engine.run_dirs import (
+    built_tags,
+    claim_run_dir,
+    close_run_dir,
+    prune_run_dirs,
+    remove_built_images,
+    runs_base,
+)
+from .stash_keys import IDENTITY_KEY, SESSION_KEY, is_worker
+
+_FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
+
+
+def run_identity(config: pytest.Config) -> tuple[str, Path]:
+    """The run id and its shared folder: the controller's, made on first use.
+
+    Raises pytest.UsageError when the folder cannot be created."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and "goimage_run_id" in workerinput:
+        return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])
+    if IDENTITY_KEY not in config.stash:
+        run_id = new_run_id()
+        try:
+            base = runs_base(Path(tempfile.gettempdir()))
+            prune_run_dirs(base.path)
+            folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base.path))
+            claim_run_dir(folder)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise pytest.UsageError(
+                f"pytest-goimage cannot create its run folder (build logs) under "
+                f"{tempfile.gettempdir()}: {exc.strerror or exc}{where}. Point TMPDIR "
+                "at a folder this user can write."
+            ) from None
+        config.stash[IDENTITY_KEY] = (run_id, folder)
+        config.stash[_FALLBACK_KEY] = base.fallback_reason
+    return config.stash[IDENTITY_KEY]
+
+
+def build_logs_line(config: pytest.Config) -> str:
+    """Where this run's build logs go, for the report header."""
+    _, shared = run_identity(config)
+    fallback = config.stash.get(_FALLBACK_KEY, "")
+    return f"goimage: build logs in {shared}" + (
+        f" (not in the shared folder: {fallback})" if fallback else ""
+    )
+
+
+class XdistSupport:
+    """Registered on an xdist controller: hands the run id and shared folder to every worker,
+    and prints their build progress (workers have no terminal)."""
+
+    def __init__(self) -> None:
+        self.tail: ProgressTail | None = None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        run_id, shared = run_identity(node.config)
+        node.workerinput["goimage_run_id"] = run_id
+        node.workerinput["goimage_shared_dir"] = str(shared)
+        if self.tail is None:
+            self.tail = ProgressTail(shared, ProgressPrinter(node.config))
+            self.tail.start()
+
+    def pytest_sessionfinish(self) -> None:
+        if self.tail is not None:
+            self.tail.stop()
+
+
+def end_run(config: pytest.Config) -> None:
+    """Close this process's session; on the controller, remove what the run built, or with
+    --goimage-keep leave it and print how to remove it."""
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None:
+        session.close()
+    if is_worker(config) or IDENTITY_KEY not in config.stash:
+        return  # workers leave the shared images to the controller, which outlives them
+    run_id, shared = config.stash[IDENTITY_KEY]
+    if config.getoption("goimage_keep", False):
+        _print_keep_instructions(config, run_id, shared)
+        close_run_dir(shared)  # kept on purpose: the user removes them
+    else:
+        remove_built_images(shared)
+
+
+def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    label = f"label={LABEL_RUN}={run_id}"
+    lines = [
+        "goimage: --goimage-keep left this run's containers, networks and images in place.",
+        "Remove them with:",
+        # xargs -r: the commands also work when the run started no container or network.
+        f"  docker ps -aq --filter {label} | xargs -r docker rm -fv",
+        f"  docker network ls -q --filter {label} | xargs -r docker network rm",
+    ]
+    tags = built_tags(shared)
+    if tags:
+        lines.append(f"  docker rmi {' '.join(tags)}")
+    if reporter is not None:
+        reporter.write_line("")
+        for line in lines:
+            reporter.write_line(line)
