@@ -1,7 +1,7 @@
 """pytest hooks and fixtures: options, configuration, collection, fixtures, report header.
 
-Wiring only: the built-in checks as items are in items.py, the run's folder, session and
-xdist support in run.py, the results (JSON, terminal, Markdown) in report/.
+Wiring only: the built-in checks as items are in items.py, the run's folder and xdist support
+in run_folder.py, the session in run.py, the results (JSON, terminal, Markdown) in report/.
 """
 
 from __future__ import annotations

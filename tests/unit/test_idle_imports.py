@@ -8,9 +8,13 @@ import pytest
 # testinfra is left out: pytest-testinfra's own plugin imports it in every run.
 HEAVY = ("docker", "requests", "urllib3", "minio", "elftools", "yaml", "dockerfile")
 
+# trylast: after the plugin's own unconfigure, which ends the run (and may import more).
 RECORDER = f"""
 import sys
 
+import pytest
+
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
     loaded = sorted(
         name for name in sys.modules
@@ -90,6 +94,8 @@ def test_a_go_project_run_under_xdist_without_goimage_imports_no_engine_client(
     pytester.makepyfile(test_plain="def test_one():\n    assert 3 - 1 == 2\n")
     result = pytester.runpytest_subprocess("-s", "-p", "no:randomly", "-n", "2")
     result.assert_outcomes(passed=1)
-    heavy = [name for name in loaded(result) if name.split(".")[0] in HEAVY]
+    modules = loaded(result)
+    heavy = [name for name in modules if name.split(".")[0] in HEAVY]
     assert heavy == []
-    assert not any(name.startswith("pytest_goimage.engine.connection") for name in loaded(result))
+    assert not any(name.startswith("pytest_goimage.engine.connection") for name in modules)
+    assert "pytest_goimage.engine.run_dirs" in modules  # the folder was made, for the workers
