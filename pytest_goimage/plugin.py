@@ -130,10 +130,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SELECTED_KEY] = frozenset()
     if goconfig is None:
         return
-    from .checks import check_names, image_check_names, repository_check_names
-    from .report.reporter import ResultsReporter
-
     if config.getoption("goimage"):
+        from .checks import image_check_names
         from .errors import SelectionError
         from .selection import take_check_args
 
@@ -151,10 +149,11 @@ def pytest_configure(config: pytest.Config) -> None:
         from .run_folder import XdistSupport  # workers will start: hand them the run
 
         _register(config, XdistSupport(), "goimage-xdist")
-    if not is_worker(config):
-        if config.getoption("goimage_sbom"):
-            from .report.reporter import make_sbom_dir
+    if not is_worker(config):  # the results are the controller's (xdist ships them there)
+        from .checks import check_names, repository_check_names
+        from .report.reporter import ResultsReporter, make_sbom_dir
 
+        if config.getoption("goimage_sbom"):
             make_sbom_dir(config.getoption("goimage_sbom"))
         reporter = ResultsReporter(
             config,

@@ -14,9 +14,6 @@ import pytest
 
 from ..config import GoImageConfig
 from ..errors import GoImageError
-from .baseline import baseline_size
-from .json_report import build_report, write_report
-from .markdown import markdown_summary
 from .records import (
     FAILED,
     NOT_RUN_DESELECTED,
@@ -29,7 +26,10 @@ from .records import (
     verified,
 )
 from .results import PROP_CHECK, RunResults, check_node_id
-from .terminal import summary_lines
+
+# The writers (JSON report, Markdown, terminal table, baseline files) are imported where a run
+# has something to write: a plain `pytest` in a Go project registers this plugin on its
+# controller and most often writes nothing.
 
 
 class ResultsReporter:
@@ -83,11 +83,17 @@ class ResultsReporter:
         if self._records is None:
             self.results.account_for_unrun(self.selected, self.checks, self.left_out)
             self._records = self.results.records()
-            for record in self._records:
-                with contextlib.suppress(GoImageError, OSError):
-                    image = self.results.config.image(record.dockerfile)
-                    record.baseline_bytes = baseline_size(image)
+            if self._records:
+                self._read_baselines(self._records)
         return self._records
+
+    def _read_baselines(self, records: list[ImageRecord]) -> None:
+        from .baseline import baseline_size
+
+        for record in records:
+            with contextlib.suppress(GoImageError, OSError):
+                image = self.results.config.image(record.dockerfile)
+                record.baseline_bytes = baseline_size(image)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
@@ -99,6 +105,8 @@ class ResultsReporter:
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         try:
             if path:
+                from .json_report import build_report, write_report
+
                 # With no check run (no --goimage, all deselected) the report says failed:
                 # a gate must not pass images nobody checked.
                 report = build_report(
@@ -110,6 +118,8 @@ class ResultsReporter:
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
             if step_summary and records:
+                from .markdown import markdown_summary
+
                 with open(step_summary, "a", encoding="utf-8") as handle:
                     markdown = markdown_summary(
                         records, self.failed_tests, interrupted, self.results.secrets
@@ -153,6 +163,8 @@ class ResultsReporter:
             )
         if not self.results.images or self.config.get_verbosity() < -1:
             return
+        from .terminal import summary_lines
+
         writer = terminalreporter._tw  # pytest exposes no public width/markup accessor
         terminalreporter.write_sep("=", "goimage summary")
         lines = summary_lines(

@@ -99,3 +99,52 @@ def test_a_go_project_run_under_xdist_without_goimage_imports_no_engine_client(
     assert heavy == []
     assert not any(name.startswith("pytest_goimage.engine.connection") for name in modules)
     assert "pytest_goimage.engine.run_dirs" in modules  # the folder was made, for the workers
+
+
+# Each process (controller, every xdist worker) writes what it imported to its own file.
+RECORDER_PER_PROCESS = """
+import sys
+from pathlib import Path
+
+import pytest
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    # Not PYTEST_XDIST_WORKER: a controller started inside an xdist worker inherits it.
+    name = getattr(config, "workerinput", {}).get("workerid", "controller")
+    loaded = sorted(m for m in sys.modules if m.startswith("pytest_goimage."))
+    (Path(__file__).parent / f"loaded-{name}.txt").write_text("\\n".join(loaded))
+"""
+
+WRITERS = (
+    "pytest_goimage.report.json_report",
+    "pytest_goimage.report.markdown",
+    "pytest_goimage.report.terminal",
+    "pytest_goimage.report.baseline",
+)
+
+
+def test_xdist_workers_of_a_plain_run_load_no_results_plugin_and_nobody_a_writer(
+    pytester: pytest.Pytester,
+) -> None:
+    """The results plugin is the controller's: workers that imported it (with the writers of
+    the JSON report, the Markdown and the terminal table) paid about 18 ms each for nothing, and
+    a controller with nothing to write need not load the writers (2026-11-30)."""
+    pytester.makeconftest(RECORDER_PER_PROCESS)
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makepyfile(test_plain="def test_one():\n    assert 2 * 2 == 4\n")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "2")
+    result.assert_outcomes(passed=1)
+    by_process = {
+        path.stem.removeprefix("loaded-"): path.read_text().split()
+        for path in pytester.path.glob("loaded-*.txt")
+    }
+    assert sorted(by_process) == ["controller", "gw0", "gw1"]
+    assert "pytest_goimage.report.reporter" in by_process["controller"]
+    for worker in ("gw0", "gw1"):
+        assert "pytest_goimage.config" in by_process[worker]  # masking needs it
+        assert "pytest_goimage.report.reporter" not in by_process[worker]
+        assert "pytest_goimage.checks" not in by_process[worker]
+    for process, modules in by_process.items():
+        assert [m for m in modules if m in WRITERS] == [], process
