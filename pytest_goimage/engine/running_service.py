@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..config import ImageConfig
 from ..config_dependencies import known_placeholders
 from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
@@ -20,9 +21,6 @@ from .service import (
     expand_env,
     health_hint,
 )
-
-if TYPE_CHECKING:
-    from ..config import ImageConfig
 
 
 @dataclass
