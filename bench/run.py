@@ -61,6 +61,10 @@ PYTHON = Path(sys.executable)
 # (hypothesis: about 0.35 s per run, xdist) a user of the plugin does not have.
 USER_VENV = WORKDIR.parent / "pytest-goimage-bench-venv"
 USER_PYTHON = USER_VENV / "bin" / "python"
+# The same plus pytest-xdist, for the idle figure of a team whose unit tests run with `-n 2`.
+XDIST_VENV = WORKDIR.parent / "pytest-goimage-bench-venv-xdist"
+XDIST_PYTHON = XDIST_VENV / "bin" / "python"
+XDIST_ARGS = ("-n", "2")
 DOCKER = "/usr/bin/docker"  # the BuildKit-capable CLI
 TOOLS = BENCH / ".tools"
 DIVE = TOOLS / "dive"
@@ -259,10 +263,11 @@ def remove_bench_resources() -> None:
 # -- warm, cold, changed: full runs ------------------------------------------------------------
 
 
-def make_user_venv(venv: Path = USER_VENV) -> dict[str, Any]:
-    """A fresh virtualenv with this tree installed as a user installs it (no extras), its
-    dependencies pinned to the versions of the project's .venv (so that runs on different
-    days time the same libraries); returns the pytest plugins it loads and its packages."""
+def make_user_venv(venv: Path = USER_VENV, also: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A fresh virtualenv with this tree installed as a user installs it (no extras), and the
+    packages `also` names, all pinned to the versions of the project's .venv (so that runs on
+    different days time the same libraries); returns the pytest plugins it loads and its
+    packages."""
     if venv.exists():
         shutil.rmtree(venv)
     sh(str(PYTHON), "-m", "venv", str(venv))
@@ -271,7 +276,7 @@ def make_user_venv(venv: Path = USER_VENV) -> dict[str, Any]:
     pins.write_text(frozen)
     python = venv / "bin" / "python"
     done = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "-c", str(pins), str(ROOT)],
+        [str(python), "-m", "pip", "install", "-q", "-c", str(pins), str(ROOT), *also],
         text=True,
         capture_output=True,
     )
@@ -775,16 +780,18 @@ def phase_inspect(rounds: int, tags: dict[str, str], dive: str) -> dict[str, Any
 # -- idle: pytest without --goimage -------------------------------------------------------------
 
 
-def idle_commands(python: Path = USER_PYTHON) -> dict[str, list[str]]:
+def idle_commands(python: Path = USER_PYTHON, args: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """The pair the idle phase times: the plugin installed (and loaded), and `-p no:goimage`."""
-    base = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"]
+    base = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, "test_one.py"]
     return {"with": base, "without": [*base, "-p", "no:goimage"]}
 
 
-def phase_idle(rounds: int, project: Path) -> dict[str, Any]:
+def phase_idle(
+    rounds: int, project: Path, python: Path = USER_PYTHON, args: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """`pytest -q -p no:cacheprovider` of a one-test project with the plugin installed vs with
     `-p no:goimage`, interleaved (order alternating); the overhead per pair in ms."""
-    runners = idle_commands()
+    runners = idle_commands(python, args)
     base = runners["with"]
     for name, cmd in runners.items():  # warm-up: bytecode caches written, files in page cache
         timed(name, cmd, cwd=project, quiet=True)
@@ -1085,10 +1092,18 @@ def main() -> int:
                 report["inspect"] = phase_inspect(args.rounds, tags, dive)
             assert_clean("inspect", report, kept=tags.values())
         if "idle" in phases:
+            xdist_venv = make_user_venv(XDIST_VENV, ("pytest-xdist",))
             log(f"idle: {args.idle_rounds} interleaved pairs per project")
             report["idle"] = {
                 "one_test_project": phase_idle(args.idle_rounds, IDLE_PLAIN),
                 "go_project_with_tool_goimage": phase_idle(args.idle_rounds, IDLE_GO),
+                # Under xdist a plain run pays the plugin in the controller and in each worker.
+                "go_project_xdist": phase_idle(args.idle_rounds, IDLE_GO, XDIST_PYTHON, XDIST_ARGS),
+                "xdist_venv": {
+                    "path": str(XDIST_VENV),
+                    "made_by": "as plugin_venv, plus pytest-xdist",
+                    **xdist_venv,
+                },
             }
             assert_clean("idle", report, kept=tags.values())
         if "latency" in phases:
@@ -1171,6 +1186,11 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "idle_plugin_overhead_go_project_ms": (
         "idle.go_project_with_tool_goimage.overhead_ms",
         "<= 50 ms (the same target, in a Go project with [tool.goimage])",
+        50.0,
+    ),
+    "idle_plugin_overhead_go_project_xdist_ms": (
+        "idle.go_project_xdist.overhead_ms",
+        "<= 50 ms (the same target, that Go project's `pytest -n 2`)",
         50.0,
     ),
 }
@@ -1283,6 +1303,12 @@ def markdown_table(report: dict[str, Any]) -> str:
         ),
         "idle_plugin_overhead_go_project_ms": (
             "idle.go_project_with_tool_goimage",
+            "with_plugin_s",
+            "without_plugin_s",
+            "s",
+        ),
+        "idle_plugin_overhead_go_project_xdist_ms": (
+            "idle.go_project_xdist",
             "with_plugin_s",
             "without_plugin_s",
             "s",

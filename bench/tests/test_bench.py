@@ -295,13 +295,46 @@ def test_idle_pair_differs_in_whether_the_plugin_is_loaded(
 ) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "one-test"\nversion = "0"\n')
     (tmp_path / "test_one.py").write_text("def test_one() -> None:\n    assert True\n")
-    cmd = [*bench_run.idle_commands(user_venv / "bin" / "python")[side], "--trace-config"]
+    assert (
+        plugin_loaded(bench_run.idle_commands(user_venv / "bin" / "python")[side], tmp_path)
+        is loaded
+    )
+
+
+def plugin_loaded(cmd: list[str], project: Path) -> bool:
+    """Run one side of an idle pair in `project` (it must pass); whether the plugin loaded."""
+    env = bench_run.child_env()
+    env.pop("PYTEST_XDIST_WORKER", None)  # a worker's, when these tests run under xdist
     done = subprocess.run(
-        cmd, cwd=tmp_path, capture_output=True, text=True, env=bench_run.child_env()
+        [*cmd, "--trace-config"], cwd=project, capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    registered = "PLUGIN registered: <module 'pytest_goimage.plugin'" in done.stdout
-    assert registered is loaded
+    return "PLUGIN registered: <module 'pytest_goimage.plugin'" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def xdist_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The idle phase's second virtualenv: the user's one plus pytest-xdist."""
+    venv = tmp_path_factory.mktemp("xdist") / "venv"
+    made = bench_run.make_user_venv(venv, ("pytest-xdist",))
+    assert "xdist.plugin" in made["pytest_plugins"]
+    assert "pytest_goimage.plugin" in made["pytest_plugins"]
+    return venv
+
+
+@pytest.mark.parametrize(("side", "loaded"), [("with", True), ("without", False)])
+def test_the_xdist_idle_pair_runs_two_workers_and_differs_in_the_plugin_only(
+    tmp_path: Path, side: str, loaded: bool, xdist_venv: Path
+) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    # The one test fails unless an xdist worker runs it.
+    (tmp_path / "test_one.py").write_text(
+        "import os\n\ndef test_one() -> None:\n"
+        "    assert os.environ.get('PYTEST_XDIST_WORKER') in ('gw0', 'gw1')\n"
+    )
+    commands = bench_run.idle_commands(xdist_venv / "bin" / "python", bench_run.XDIST_ARGS)
+    assert plugin_loaded(commands[side], tmp_path) is loaded
 
 
 def test_a_plugin_run_that_skips_a_check_the_plain_script_runs_is_refused() -> None:
