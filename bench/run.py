@@ -1044,6 +1044,8 @@ def main() -> int:
     # Only the phases that time pytest runs need it (inspect and latency call the plugin's
     # code from this Python).
     user_venv = make_user_venv() if {*FULL_PHASES, "idle"} & set(phases) else {}
+    # Before any phase: a failed install must not lose a long run's figures.
+    xdist_venv = make_user_venv(XDIST_VENV, ("pytest-xdist",)) if "idle" in phases else {}
     report: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -1092,7 +1094,6 @@ def main() -> int:
                 report["inspect"] = phase_inspect(args.rounds, tags, dive)
             assert_clean("inspect", report, kept=tags.values())
         if "idle" in phases:
-            xdist_venv = make_user_venv(XDIST_VENV, ("pytest-xdist",))
             log(f"idle: {args.idle_rounds} interleaved pairs per project")
             report["idle"] = {
                 "one_test_project": phase_idle(args.idle_rounds, IDLE_PLAIN),
@@ -1226,7 +1227,7 @@ def summarize(report: dict[str, Any]) -> None:
                 f"{figure['median']} [{figure['min']}, {figure['max']}] n={len(figure['rounds'])}"
             )
         )
-        print(f"  {name:36s} {shown:34s} target {target}  met={report['targets'][name]['met']}")
+        print(f"  {name:40s} {shown:34s} target {target}  met={report['targets'][name]['met']}")
     for name in FULL_PHASES:
         if name in report:
             part = report[name]

@@ -328,13 +328,17 @@ def test_the_xdist_idle_pair_runs_two_workers_and_differs_in_the_plugin_only(
 ) -> None:
     (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
-    # The one test fails unless an xdist worker runs it.
+    # The one test fails unless an xdist worker runs it, and says whether the plugin is loaded
+    # there: `-p no:goimage` must reach the workers too.
     (tmp_path / "test_one.py").write_text(
-        "import os\n\ndef test_one() -> None:\n"
+        "import os\nimport sys\nfrom pathlib import Path\n\ndef test_one() -> None:\n"
         "    assert os.environ.get('PYTEST_XDIST_WORKER') in ('gw0', 'gw1')\n"
+        "    loaded = 'pytest_goimage.plugin' in sys.modules\n"
+        "    Path(__file__).with_name('worker.txt').write_text(str(loaded))\n"
     )
     commands = bench_run.idle_commands(xdist_venv / "bin" / "python", bench_run.XDIST_ARGS)
     assert plugin_loaded(commands[side], tmp_path) is loaded
+    assert (tmp_path / "worker.txt").read_text() == str(loaded)
 
 
 def test_a_plugin_run_that_skips_a_check_the_plain_script_runs_is_refused() -> None:
