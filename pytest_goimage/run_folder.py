@@ -23,6 +23,7 @@ from .engine.run_dirs import (
     close_run_dir,
     prune_run_dirs,
     remove_built_images,
+    remove_if_unused,
     runs_base,
 )
 from .stash_keys import IDENTITY_KEY, SESSION_KEY, is_worker
@@ -100,6 +101,8 @@ def end_run(config: pytest.Config) -> None:
         close_run_dir(shared)  # kept on purpose: the user removes them
     else:
         remove_built_images(shared)
+        if not config.getoption("goimage"):  # --goimage's header names the folder: it stays
+            remove_if_unused(shared)  # no build log or record to point at
 
 
 def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -> None:

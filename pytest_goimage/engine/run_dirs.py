@@ -91,6 +91,19 @@ def close_run_dir(folder: Path) -> None:
         (folder / CLOSED_FILE).touch()
 
 
+def remove_if_unused(folder: Path) -> None:
+    """Remove a run's folder that holds nothing but its owner and closed marks: a plain
+    `pytest -n 2` makes one for workers that may never use a goimage fixture, and pruning
+    keeps every folder younger than an hour, so a team's frequent unit-test runs piled them
+    up (each run lists them all)."""
+    try:
+        names = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        return
+    if names <= {OWNER_FILE, CLOSED_FILE}:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 3600.0) -> list[Path]:
     """Remove old runs' folders (build logs and records) from `base`.
 

@@ -42,22 +42,43 @@ def test_plugin_prunes_at_the_start_of_a_run(
     assert sum(1 for folder in old if folder.exists()) == 30
 
 
-def test_a_run_without_goimage_makes_no_folder_and_says_how(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Plain `pytest` in a configured project: a pointer to --goimage, nothing in the temp dir."""
+def configured_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A Go project with one Dockerfile and an empty [tool.goimage]; returns the empty folder
+    that is TMPDIR for the runs."""
     base = pytester.path / "tmp"
     base.mkdir()
     monkeypatch.setenv("TMPDIR", str(base))
     (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
     (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    return base
+
+
+def test_a_run_without_goimage_makes_no_folder_and_says_how(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain `pytest` in a configured project: a pointer to --goimage, nothing in the temp dir."""
+    base = configured_project(pytester, monkeypatch)
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     result.stdout.fnmatch_lines(
         ["goimage: 1 image(s) configured: Dockerfile; `pytest --goimage` runs the built-in checks"]
     )
     assert list(base.iterdir()) == []
+
+
+def test_a_plain_xdist_run_leaves_no_folder_behind(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pytest -n 2` in a configured project: the controller makes a run folder for its
+    workers, and removes it at the end when no test used it (they piled up for an hour)."""
+    base = configured_project(pytester, monkeypatch)
+    pytester.makepyfile(test_unit="def test_one():\n    assert 1 + 2 == 3\n")
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    runs = base / "pytest-goimage"
+    assert runs.is_dir()  # the folder was made, for the workers
+    assert list(runs.iterdir()) == []
 
 
 def test_a_runs_folder_it_cannot_use_falls_back_to_a_per_user_one(

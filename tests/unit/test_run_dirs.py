@@ -15,6 +15,7 @@ from pytest_goimage.engine.run_dirs import (
     RunsBase,
     close_run_dir,
     prune_run_dirs,
+    remove_if_unused,
     runs_base,
 )
 
@@ -110,3 +111,27 @@ def test_a_shared_folder_others_can_write_is_not_used(
 def test_a_shared_folder_of_this_users_alone_is_used(tmp_path: Path) -> None:
     (tmp_path / "pytest-goimage").mkdir(mode=0o755)
     assert runs_base(tmp_path) == RunsBase(tmp_path / "pytest-goimage")
+
+
+@pytest.mark.parametrize(
+    ("extra", "removed"),
+    [(None, True), ("build-Dockerfile.log", False), ("records", False)],
+)
+def test_only_a_run_folder_with_nothing_but_its_marks_is_removed(
+    tmp_path: Path, extra: str | None, removed: bool
+) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / OWNER_FILE).write_text("{}")
+    close_run_dir(folder)
+    if extra == "records":
+        (folder / extra).mkdir()
+    elif extra:
+        (folder / extra).write_text("a build log a failure message points at\n")
+    remove_if_unused(folder)
+    assert folder.exists() is not removed
+
+
+def test_removing_an_unused_folder_that_is_gone_already_is_no_error(tmp_path: Path) -> None:
+    remove_if_unused(tmp_path / "never-made")
+    assert not (tmp_path / "never-made").exists()
