@@ -24,6 +24,7 @@ import docker.errors
 from ..errors import ServiceError
 from .connection import engine_address
 from .labels import resource_labels
+from .oom_events import logged_oom_kill, may_hide_oom
 from .outside_errors import CLEANUP_ERRORS
 from .reach import OVERRIDE, Reach, reach
 
@@ -67,6 +68,7 @@ class EngineContainer:
     name_part: str = ""  # added to the name after the role ("redis" for a dependency)
     container: Any = field(default=None, repr=False)  # docker-py's Container once created
     host_port: int = 0
+    oom_logged: bool | None = None  # the engine's `oom` event, once looked up
     reach: Reach = field(default_factory=lambda: Reach("127.0.0.1", "127.0.0.1", "default"))
 
     def start(self, client: Any) -> EngineContainer:
@@ -145,6 +147,17 @@ class EngineContainer:
 
     def exited(self) -> bool:
         return self.state().get("Status") in ("exited", "dead", "removed")
+
+    def killed_for_memory(self, state: dict[str, Any]) -> bool:
+        """Whether the kernel killed it for memory: State.OOMKilled, or for a SIGKILL exit
+        without that flag, the engine's `oom` event (see oom_events for the race)."""
+        if state.get("OOMKilled"):
+            return True
+        if self.container is None or not may_hide_oom(state):
+            return False
+        if self.oom_logged is None:
+            self.oom_logged = logged_oom_kill(self.container.client.api, self.container.id, state)
+        return self.oom_logged
 
     def logs(self, tail: int | str = "all") -> str:
         """Its stdout and stderr so far ("" when the engine cannot say)."""
@@ -231,7 +244,7 @@ class ContainerOwner:
             return f" Its {what} was removed from outside during the run."
         if state.get("Running"):
             return ""
-        oom = ", killed for lack of memory" if state.get("OOMKilled") else ""
+        oom = ", killed for lack of memory" if self._box.killed_for_memory(state) else ""
         tail = self.logs(5)
         logs = f" Its last log lines:\n{tail}" if tail else ""
         return (

@@ -215,7 +215,7 @@ class ServiceContainer(ContainerOwner):
         """ "exited with code 1", with OOM called out, plus the last log lines."""
         state = self.state()
         text = f"the container exited with code {state.get('ExitCode')}"
-        if state.get("OOMKilled"):
+        if self._box is not None and self._box.killed_for_memory(state):
             limit = (
                 f"its memory_limit of {format_size(self.memory_limit)}"
                 if self.memory_limit
