@@ -29,6 +29,7 @@ from .stash_keys import (
     PLUGINS_KEY,
     SELECTED_KEY,
     SESSION_KEY,
+    in_go_project,
     is_worker,
 )
 
@@ -113,21 +114,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not flag and not _may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
-    from .config import load_config
-    from .errors import ConfigError
+    from .config_loading import defer_on_worker, load_configuration
 
-    try:
-        # Without [tool.goimage], a Go repository runs on the defaults; with a flag, a
-        # rootdir without go.mod is an error (no Go module to test) instead of no plugin.
-        goconfig = load_config(config.rootpath, required=bool(flag))
-    except ConfigError as exc:
-        config.stash[CONFIG_KEY] = None
-        config.stash[CONFIG_ERROR_KEY] = exc
-        if flag:
-            raise pytest.UsageError(str(exc)) from None
-        return
-    config.stash[CONFIG_KEY] = goconfig
-    config.stash[SELECTED_KEY] = frozenset()
+    if not flag and defer_on_worker(config):
+        return  # parsed when a test asks for a goimage fixture (config_loading)
+    # Without [tool.goimage], a Go repository runs on the defaults; with a flag, a rootdir
+    # without go.mod is an error (no Go module to test) instead of no plugin.
+    error = load_configuration(config, required=bool(flag))
+    if error is not None and flag:
+        raise pytest.UsageError(str(error)) from None
+    goconfig = config.stash[CONFIG_KEY]
     if goconfig is None:
         return
     if config.getoption("goimage"):
@@ -236,6 +232,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "goimage" not in metafunc.fixturenames:
         return
+    from .config_loading import project_config
+
+    goconfig = project_config(metafunc.config)
     error = metafunc.config.stash.get(CONFIG_ERROR_KEY, None)
     if error is not None:
         # One item that fails with the configuration error (the fixture raises it), so the
@@ -244,7 +243,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             "goimage", [error], ids=["config-error"], indirect=True, scope="session"
         )
         return
-    goconfig = metafunc.config.stash.get(CONFIG_KEY, None)
     images = list(goconfig.images) if goconfig else []
     metafunc.parametrize(
         "goimage", images, ids=[i.dockerfile for i in images], indirect=True, scope="session"
@@ -275,11 +273,8 @@ def pytest_runtest_makereport(
     """A skipped check is reported at its Dockerfile; under a failed test that used
     `goimage_service`: is the service still up, and its logs. Every report leaves masked."""
     outcome = yield
-    goconfig = item.config.stash.get(CONFIG_KEY, None)
-    if goconfig is None and item.config.stash.get(CONFIG_ERROR_KEY, None) is None:
+    if not in_go_project(item.config):
         return  # no Go project here: the plugin has nothing to add or mask
-    from .report.results import config_secrets, masked_report
-
     report: pytest.TestReport = outcome.get_result()
     if item.config.getoption("goimage"):  # built-in check items exist with --goimage only
         from .items import GoImageCheckItem
@@ -288,8 +283,21 @@ def pytest_runtest_makereport(
             item.report_skip_at_dockerfile(report)
     if report.failed and call.when == "call" and "goimage_service" in getattr(item, "funcargs", {}):
         _add_service_diagnosis(item, report)
-    secrets = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
-    outcome.force_result(masked_report(item.config, report, secrets))
+    if not _has_text(report):
+        return  # nothing a secret could be in (most passing tests): no masking to load
+    from .config_loading import secrets_to_mask
+    from .report.masking import masked_report
+
+    outcome.force_result(masked_report(item.config, report, secrets_to_mask(item.config)))
+
+
+def _has_text(report: pytest.TestReport) -> bool:
+    """Whether the report carries any text masked_report would mask."""
+    return (
+        report.longrepr is not None
+        or bool(report.sections)
+        or any(isinstance(value, str) for _, value in report.user_properties)
+    )
 
 
 def _add_service_diagnosis(item: pytest.Item, report: pytest.TestReport) -> None:

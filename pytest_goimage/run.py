@@ -11,6 +11,7 @@ import pytest
 
 from .build.progress import ProgressPrinter, WorkerProgress
 from .config_defaults import no_table_note
+from .config_loading import project_config
 from .run_folder import run_identity
 from .session import GoImageSession
 from .stash_keys import (
@@ -82,10 +83,10 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
     existing = config.stash.get(SESSION_KEY, None)
     if existing is not None:
         return existing
+    goconfig = project_config(config)
     error = config.stash.get(CONFIG_ERROR_KEY, None)
     if error is not None:
         pytest.fail(str(error), pytrace=False)
-    goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:
         pytest.fail(
             f"{config.rootpath / 'go.mod'}: not found, and "

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from .build.progress import ProgressPrinter, ProgressTail
+from .config_loading import SECRETS_INPUT
 from .engine.labels import LABEL_RUN, new_run_id
 from .engine.run_dirs import (
     built_tags,
@@ -26,7 +27,7 @@ from .engine.run_dirs import (
     remove_if_unused,
     runs_base,
 )
-from .stash_keys import IDENTITY_KEY, SESSION_KEY, is_worker
+from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, is_worker
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 
@@ -67,8 +68,9 @@ def build_logs_line(config: pytest.Config) -> str:
 
 
 class XdistSupport:
-    """Registered on an xdist controller: hands the run id and shared folder to every worker,
-    and prints their build progress (workers have no terminal)."""
+    """Registered on an xdist controller: hands the run id, the shared folder and the secret
+    values to mask to every worker, and prints their build progress (workers have no
+    terminal)."""
 
     def __init__(self) -> None:
         self.tail: ProgressTail | None = None
@@ -78,6 +80,11 @@ class XdistSupport:
         run_id, shared = run_identity(node.config)
         node.workerinput["goimage_run_id"] = run_id
         node.workerinput["goimage_shared_dir"] = str(shared)
+        goconfig = node.config.stash.get(CONFIG_KEY, None)
+        if goconfig is not None:  # the worker masks its reports without parsing again
+            from .report.masking import config_secrets
+
+            node.workerinput[SECRETS_INPUT] = sorted(config_secrets(goconfig))
         if self.tail is None:
             self.tail = ProgressTail(shared, ProgressPrinter(node.config))
             self.tail.start()

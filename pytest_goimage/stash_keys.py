@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 CONFIG_KEY: pytest.StashKey[GoImageConfig | None] = pytest.StashKey()
 CONFIG_ERROR_KEY: pytest.StashKey[ConfigError | None] = pytest.StashKey()
+# An xdist worker's configuration not parsed yet (config_loading): the controller's parse
+# succeeded and it handed over the secret values, so the reports are masked without it.
+DEFERRED_KEY = pytest.StashKey[bool]()
 SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
 # The run id and its shared folder (build logs), once made: the run removes what it built.
 IDENTITY_KEY: pytest.StashKey[tuple[str, Path]] = pytest.StashKey()
@@ -28,3 +31,12 @@ PLUGINS_KEY = pytest.StashKey[list[object]]()
 def is_worker(config: pytest.Config) -> bool:
     """Whether this process is a pytest-xdist worker (the controller hands it `workerinput`)."""
     return hasattr(config, "workerinput")
+
+
+def in_go_project(config: pytest.Config) -> bool:
+    """Whether the plugin has a configuration here: parsed, failed, or left for later."""
+    return (
+        config.stash.get(DEFERRED_KEY, False)
+        or config.stash.get(CONFIG_KEY, None) is not None
+        or config.stash.get(CONFIG_ERROR_KEY, None) is not None
+    )

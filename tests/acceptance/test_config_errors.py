@@ -193,24 +193,34 @@ def test_goimage_without_table(pytester: pytest.Pytester) -> None:
     )
 
 
-def test_bad_config_does_not_break_runs_without_goimage(pytester: pytest.Pytester) -> None:
-    """A team's unit tests keep running while [tool.goimage] is being fixed."""
+WORKERS = pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
+
+
+@WORKERS
+def test_bad_config_does_not_break_runs_without_goimage(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    """A team's unit tests keep running while [tool.goimage] is being fixed (under xdist the
+    worker parses it again and fails the fixture's user the same way)."""
     project(pytester, "[tool.goimage]\nsize_budget = 'huge'\n")
     pytester.makepyfile(
         test_unit="def test_ok():\n    assert 1 + 1 == 2\n",
         test_image="def test_image(goimage):\n    assert goimage.size\n",
     )
-    result = pytester.runpytest()
+    result = pytester.runpytest_subprocess(*workers)
     # The image test fails with the configuration error; the unit test still runs.
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*key 'size_budget': cannot read 'huge' as a size*"])
     assert "Traceback" not in result.stdout.str() and "UsageError" not in result.stdout.str()
 
 
-def test_bad_config_fails_fixture_users_with_the_message(pytester: pytest.Pytester) -> None:
+@WORKERS
+def test_bad_config_fails_fixture_users_with_the_message(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
     project(pytester, "[tool.goimage]\nsize_budget = 'huge'\n")
     pytester.makepyfile(test_cfg="def test_cfg(goimage_config):\n    assert goimage_config\n")
-    result = pytester.runpytest()
+    result = pytester.runpytest_subprocess(*workers)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*key 'size_budget': cannot read 'huge' as a size*"])
     assert "Traceback" not in result.stdout.str()

@@ -209,7 +209,7 @@ def test_a_compose_problem_names_the_compose_file_and_the_key(project: Path) -> 
 
 
 def test_a_dependency_password_is_one_of_the_values_every_output_masks(project: Path) -> None:
-    from pytest_goimage.report.results import config_secrets
+    from pytest_goimage.report.masking import config_secrets
 
     config = parse(
         project,

@@ -3,8 +3,8 @@
 Every top-level module and folder has a rank in `LAYERS`, lowest first:
 
     errors < gofacts < config_keys, config_defaults < config < engine < build < report
-    < session < checks < stash_keys < run_folder < selection, run, assertions < items < plugin
-    < __init__
+    < session < checks < stash_keys < config_loading < run_folder < selection, run, assertions
+    < items < plugin < __init__
 
 config sits low because everything reads it and it reads only files (gofacts). report sits
 below session because a session records `ImageFacts`; it renders records, never runs checks.
@@ -65,6 +65,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("session",),
     ("checks",),
     ("stash_keys",),
+    ("config_loading",),
     ("run_folder",),
     ("selection", "run", "assertions"),
     ("items", "fixtures"),

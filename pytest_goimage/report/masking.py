@@ -1,0 +1,60 @@
+"""What every test report of a run in a Go project leaves masked: the secret-looking values of
+the configuration and every value in a known secret format.
+
+Apart from the results (results.py) because every xdist worker masks its own reports, and a
+worker that the controller handed the secret values (config_loading.py) must not import the
+configuration to do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ..gofacts.secrets_scan import redact, redact_all, secret_values
+
+if TYPE_CHECKING:
+    from ..config import GoImageConfig
+
+
+def config_secrets(config: GoImageConfig) -> frozenset[str]:
+    """The secret-looking values of every image's build_args and env, and of its dependencies'
+    env (a database password): masked in every output, whichever image's output shows them."""
+    tables = [t for image in config.images for t in (image.build_args, image.env)]
+    tables += [d.env for image in config.images for d in image.dependencies]
+    return secret_values(*tables)
+
+
+def masked_report(
+    config: pytest.Config, report: pytest.TestReport, secrets: Collection[str]
+) -> pytest.TestReport:
+    """`report` with its failure text, skip reason, captured sections and string properties
+    passed through `redact`: what pytest prints, JUnit writes and xdist ships is masked.
+
+    A traceback is masked through pytest's own (de)serialisation hooks, the ones xdist ships
+    reports with, so it keeps its structure and colours; only one that holds a secret pays."""
+    report.sections = [(title, redact(text, secrets)) for title, text in report.sections]
+    report.user_properties = [
+        (name, redact(value, secrets) if isinstance(value, str) else value)
+        for name, value in report.user_properties
+    ]
+    longrepr = report.longrepr
+    if longrepr is None:
+        return report
+    if isinstance(longrepr, str):
+        report.longrepr = redact(longrepr, secrets)
+        return report
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = longrepr
+        report.longrepr = (path, line, redact(reason, secrets))
+        return report
+    if redact(str(longrepr), secrets) == str(longrepr):
+        return report
+    data = config.hook.pytest_report_to_serializable(config=config, report=report)
+    data["longrepr"] = redact_all(data["longrepr"], secrets)
+    masked: pytest.TestReport = config.hook.pytest_report_from_serializable(
+        config=config, data=data
+    )
+    return masked

@@ -1,0 +1,91 @@
+"""xdist workers of a run without --goimage: they mask their reports with the secret values
+the controller hands them and parse `[tool.goimage]` only when a test asks for a fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_idle_imports import RECORDER_PER_PROCESS
+
+TOKEN = "ghp_" + "workerMaskedToken0123456789abcdefABCD"  # a GitHub token's format
+PASSWORD = "worker-password-0f3a9c"  # secret by its name only
+
+
+def go_project(pytester: pytest.Pytester) -> Path:
+    pytester.makeconftest(RECORDER_PER_PROCESS)
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makepyprojecttoml(
+        "[tool.goimage.build_args]\n"
+        f'GITHUB_TOKEN = "{TOKEN}"\n'
+        "[tool.goimage.env]\n"
+        f'DB_PASSWORD = "{PASSWORD}"\n'
+    )
+    return pytester.path
+
+
+def worker_modules(root: Path) -> list[str]:
+    found = sorted(root.glob("loaded-gw*.txt"))
+    assert [path.name for path in found] == ["loaded-gw0.txt"]
+    return found[0].read_text().split()
+
+
+def test_a_worker_masks_the_configured_secrets_without_parsing_the_configuration(
+    pytester: pytest.Pytester,
+) -> None:
+    root = go_project(pytester)
+    pytester.makepyfile(
+        test_unit=f"""
+        def test_quiet():
+            assert 2 + 2 == 4
+
+        def test_shows_the_values():
+            print("token {TOKEN} password {PASSWORD}")
+            assert "{PASSWORD}" == "other"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "-n", "1", "-rA", f"--junitxml={root / 'junit.xml'}"
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    outputs = result.stdout.str() + (root / "junit.xml").read_text()
+    assert "token *** password ***" in result.stdout.str()
+    assert TOKEN not in outputs and PASSWORD not in outputs
+    modules = worker_modules(root)
+    assert "pytest_goimage.config" not in modules
+    assert "pytest_goimage.report.masking" in modules  # the failure's text was masked
+
+
+def test_a_worker_with_only_quiet_passing_tests_loads_no_masking(
+    pytester: pytest.Pytester,
+) -> None:
+    root = go_project(pytester)
+    pytester.makepyfile(test_unit="def test_quiet():\n    assert 3 * 3 == 9\n")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1")
+    result.assert_outcomes(passed=1)
+    modules = worker_modules(root)
+    assert "pytest_goimage.config" not in modules
+    assert "pytest_goimage.report.masking" not in modules
+
+
+def test_a_worker_parses_the_configuration_when_a_test_asks_for_it(
+    pytester: pytest.Pytester,
+) -> None:
+    root = go_project(pytester)
+    pytester.makepyfile(
+        test_config="""
+        def test_reads_it(goimage_config):
+            assert [i.dockerfile for i in goimage_config.images] == ["Dockerfile"]
+
+        def test_shows_a_value(goimage_config):
+            assert goimage_config.images[0].env["DB_PASSWORD"] == "other"
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "AssertionError: assert '***' == 'other'" in out, out
+    assert PASSWORD not in out
+    assert "pytest_goimage.config" in worker_modules(root)
