@@ -12,7 +12,7 @@ import pytest
 from .build.progress import ProgressPrinter, WorkerProgress
 from .config_defaults import no_table_note
 from .config_loading import project_config
-from .run_folder import run_identity
+from .run_folder import prune_old_runs, run_identity
 from .session import GoImageSession
 from .stash_keys import (
     CONFIG_ERROR_KEY,
@@ -96,6 +96,8 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
             pytrace=False,
         )
     run_id, shared = run_identity(config)
+    if not is_worker(config):
+        prune_old_runs(shared)
     worker = worker_id(config)
     session = GoImageSession(
         config=goconfig,

@@ -9,6 +9,7 @@ making the folder; removing built images imports docker-py when there are some.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,6 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
         run_id = new_run_id()
         try:
             base = runs_base(Path(tempfile.gettempdir()))
-            prune_run_dirs(base.path)
             folder = Path(tempfile.mkdtemp(prefix=f"{run_id}-", dir=base.path))
             claim_run_dir(folder)
         except OSError as exc:
@@ -56,6 +56,14 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
         config.stash[IDENTITY_KEY] = (run_id, folder)
         config.stash[_FALLBACK_KEY] = base.fallback_reason
     return config.stash[IDENTITY_KEY]
+
+
+def prune_old_runs(shared: Path) -> None:
+    """Remove old runs' folders beside this run's `shared` one (prune_run_dirs). Done by a run
+    that uses the engine, not by a plain `pytest -n 2`: that one makes a folder only in case a
+    test uses a fixture, and removes it at its end."""
+    with contextlib.suppress(OSError):
+        prune_run_dirs(shared.parent, own=shared)
 
 
 def build_logs_line(config: pytest.Config) -> str:

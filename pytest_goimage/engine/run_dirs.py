@@ -104,14 +104,19 @@ def remove_if_unused(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def prune_run_dirs(base: Path, keep: int = 30, min_age: float = 3600.0) -> list[Path]:
+def prune_run_dirs(
+    base: Path, keep: int = 30, min_age: float = 3600.0, own: Path | None = None
+) -> list[Path]:
     """Remove old runs' folders (build logs and records) from `base`.
 
-    Failure messages point at build logs there, so the newest `keep` folders and any younger
-    than `min_age` seconds (a run still going, or one whose log is being read) stay.
+    Failure messages point at build logs there, so the newest `keep` folders besides the
+    run's `own` and any younger than `min_age` seconds (a run still going, or one whose log is
+    being read) stay.
     """
     # Concurrent runs prune too: a folder may vanish between listing and stat.
-    stamped = [(mtime, p) for p in _subfolders(base) if (mtime := _mtime(p)) is not None]
+    stamped = [
+        (mtime, p) for p in _subfolders(base) if p != own and (mtime := _mtime(p)) is not None
+    ]
     stamped.sort(reverse=True)
     now = time.time()
     removed = []
