@@ -145,7 +145,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from .run_folder import XdistSupport  # workers will start: hand them the run
 
         _register(config, XdistSupport(), "goimage-xdist")
-    if not is_worker(config):  # the results are the controller's (xdist ships them there)
+    # The results are the controller's (xdist ships them there). Only built-in check items
+    # report results: a run that asks for none of them or their outputs has nothing to record.
+    outputs = ("goimage_update_baseline", "goimage_sbom")
+    if (flag or any(map(config.getoption, outputs))) and not is_worker(config):
         from .checks import check_names, repository_check_names
         from .report.reporter import ResultsReporter, make_sbom_dir
 

@@ -124,12 +124,12 @@ WRITERS = (
 )
 
 
-def test_xdist_workers_of_a_plain_run_load_no_results_plugin_and_nobody_a_writer(
+def test_a_plain_xdist_run_loads_no_results_plugin_and_no_writer_anywhere(
     pytester: pytest.Pytester,
 ) -> None:
-    """The results plugin is the controller's: workers that imported it (with the writers of
-    the JSON report, the Markdown and the terminal table) paid about 18 ms each for nothing, and
-    a controller with nothing to write need not load the writers (2026-11-30)."""
+    """The results plugin is the controller's, and only when the run asks for checks or their
+    outputs: workers that imported it (with the writers of the JSON report, the Markdown and
+    the terminal table) paid about 18 ms each for nothing (2026-11-30)."""
     pytester.makeconftest(RECORDER_PER_PROCESS)
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
@@ -141,7 +141,9 @@ def test_xdist_workers_of_a_plain_run_load_no_results_plugin_and_nobody_a_writer
         for path in pytester.path.glob("loaded-*.txt")
     }
     assert sorted(by_process) == ["controller", "gw0", "gw1"]
-    assert "pytest_goimage.report.reporter" in by_process["controller"]
+    # Only built-in check items report results: a run without --goimage or a goimage output
+    # flag has none to record (the results plugin cost the controller 12-19 ms, 2026-11-30).
+    assert "pytest_goimage.report.reporter" not in by_process["controller"]
     for worker in ("gw0", "gw1"):
         # The controller hands over the secret values to mask: no configuration parsed
         # again, and a quiet passing test has nothing to mask.
@@ -151,3 +153,17 @@ def test_xdist_workers_of_a_plain_run_load_no_results_plugin_and_nobody_a_writer
         assert "pytest_goimage.checks" not in by_process[worker]
     for process, modules in by_process.items():
         assert [m for m in modules if m in WRITERS] == [], process
+
+
+def test_a_plain_collect_only_of_a_go_project_says_nothing_of_checks(
+    pytester: pytest.Pytester,
+) -> None:
+    """`pytest --collect-only` of a team's unit tests: no goimage line about checks that were
+    never asked for (it said "--collect-only ran no check (0 checks of 0 images collected)")."""
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makepyfile(test_plain="def test_one():\n    assert 7 // 2 == 3\n")
+    result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["test_plain.py::test_one", "1 test collected in *"])
+    assert "--collect-only ran no check" not in result.stdout.str()
