@@ -129,6 +129,14 @@ class GoImageConfig:
     # HEAD as `{git.head}` read it, for `provenance` to compare with the same commit.
     heads: Heads = field(default_factory=Heads, compare=False, repr=False)
 
+    def value_tables(self) -> list[Mapping[str, str]]:
+        """Every image's build_args and env, and its dependencies' env (a database password):
+        the values whose secret-looking ones every output of a run masks."""
+        tables: list[Mapping[str, str]] = []
+        for image in self.images:
+            tables += [image.build_args, image.env, *(d.env for d in image.dependencies)]
+        return tables
+
     def image(self, dockerfile: str) -> ImageConfig:
         """The configured image built from `dockerfile` (as configured)."""
         for image in self.images:

@@ -4,12 +4,13 @@ worker of a run without --goimage, when a test first asks for a goimage fixture.
 A team's `pytest -n 2` pays for the plugin in the controller and again in every worker. A
 worker needs the configuration for a goimage fixture, which most unit tests never use, and for
 the secret values its reports are masked with. The controller has parsed it already and hands
-those values over (`goimage_secrets` in workerinput, run_folder.XdistSupport), so such a
+the tables they are in (`goimage_value_tables` in workerinput, run_folder.XdistSupport), so such a
 worker parses nothing until a test needs it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
     from .config import GoImageConfig
     from .errors import ConfigError
 
-SECRETS_INPUT = "goimage_secrets"
+# The configuration's value tables (build_args, env), handed to workers: the secret-looking
+# values among them are worked out only by a worker that has a report to mask.
+TABLES_INPUT = "goimage_value_tables"
+SECRETS_KEY = pytest.StashKey[frozenset[str]]()
 
 
 def load_configuration(config: pytest.Config, required: bool) -> ConfigError | None:
@@ -38,30 +42,33 @@ def load_configuration(config: pytest.Config, required: bool) -> ConfigError | N
     return None
 
 
-def shipped_secrets(config: pytest.Config) -> frozenset[str] | None:
-    """The secret values the xdist controller handed this worker; None elsewhere."""
+def shipped_tables(config: pytest.Config) -> list[dict[str, str]] | None:
+    """The configuration's value tables the xdist controller handed this worker (where the
+    secret values are); None elsewhere."""
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
-    if SECRETS_INPUT not in workerinput:
+    if TABLES_INPUT not in workerinput:
         return None
-    return frozenset(workerinput[SECRETS_INPUT])
+    return [dict(table) for table in workerinput[TABLES_INPUT]]
 
 
 def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
-    """The secret values this process masks its reports with: those the controller handed
-    over, else those of the parsed configuration (none without one)."""
-    shipped = shipped_secrets(config)
-    if shipped is not None:
-        return shipped
-    from .report.masking import config_secrets
+    """The secret values this process masks its reports with, worked out once: those of the
+    tables the controller handed over, else of the parsed configuration (none without one)."""
+    if SECRETS_KEY not in config.stash:
+        from .gofacts.secrets_scan import secret_values
 
-    goconfig = config.stash.get(CONFIG_KEY, None)
-    return config_secrets(goconfig) if goconfig is not None else frozenset()
+        goconfig = config.stash.get(CONFIG_KEY, None)
+        tables: Sequence[Mapping[str, str]] | None = shipped_tables(config)
+        if tables is None:
+            tables = goconfig.value_tables() if goconfig is not None else []
+        config.stash[SECRETS_KEY] = secret_values(*tables)
+    return config.stash[SECRETS_KEY]
 
 
 def defer_on_worker(config: pytest.Config) -> bool:
     """On a worker whose controller handed over the secret values, leave the parse to the
     first test that needs it (project_config); whether it was left."""
-    if shipped_secrets(config) is None:
+    if shipped_tables(config) is None:
         return False
     config.stash[DEFERRED_KEY] = True
     return True

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from .build.progress import ProgressPrinter, ProgressTail
-from .config_loading import SECRETS_INPUT
+from .config_loading import TABLES_INPUT
 from .engine.labels import LABEL_RUN, new_run_id
 from .engine.run_dirs import (
     built_tags,
@@ -76,8 +76,8 @@ def build_logs_line(config: pytest.Config) -> str:
 
 
 class XdistSupport:
-    """Registered on an xdist controller: hands the run id, the shared folder and the secret
-    values to mask to every worker, and prints their build progress (workers have no
+    """Registered on an xdist controller: hands the run id, the shared folder and the values
+    to mask (the configuration's tables) to every worker, and prints their build progress (workers have no
     terminal)."""
 
     def __init__(self) -> None:
@@ -90,9 +90,7 @@ class XdistSupport:
         node.workerinput["goimage_shared_dir"] = str(shared)
         goconfig = node.config.stash.get(CONFIG_KEY, None)
         if goconfig is not None:  # the worker masks its reports without parsing again
-            from .report.masking import config_secrets
-
-            node.workerinput[SECRETS_INPUT] = sorted(config_secrets(goconfig))
+            node.workerinput[TABLES_INPUT] = [dict(t) for t in goconfig.value_tables()]
         if self.tail is None:
             self.tail = ProgressTail(shared, ProgressPrinter(node.config))
             self.tail.start()

@@ -22,9 +22,7 @@ if TYPE_CHECKING:
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
     """The secret-looking values of every image's build_args and env, and of its dependencies'
     env (a database password): masked in every output, whichever image's output shows them."""
-    tables = [t for image in config.images for t in (image.build_args, image.env)]
-    tables += [d.env for image in config.images for d in image.dependencies]
-    return secret_values(*tables)
+    return secret_values(*config.value_tables())
 
 
 def masked_report(

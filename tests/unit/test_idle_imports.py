@@ -144,6 +144,9 @@ def test_a_plain_xdist_run_loads_no_results_plugin_and_no_writer_anywhere(
     # Only built-in check items report results: a run without --goimage or a goimage output
     # flag has none to record (the results plugin cost the controller 12-19 ms, 2026-11-30).
     assert "pytest_goimage.report.reporter" not in by_process["controller"]
+    # It hands the workers the configuration's value tables, not the secret values among them:
+    # the secret patterns are compiled only where a report is masked.
+    assert "pytest_goimage.gofacts.secrets_scan" not in by_process["controller"]
     for worker in ("gw0", "gw1"):
         # The controller hands over the secret values to mask: no configuration parsed
         # again, and a quiet passing test has nothing to mask.
