@@ -10,20 +10,18 @@ worker parses nothing until a test needs it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, DEFERRED_KEY
+from .stash_keys import CONFIG_ERROR_KEY, CONFIG_KEY, DEFERRED_KEY, TABLES_INPUT
 
 if TYPE_CHECKING:
     from .config import GoImageConfig
     from .errors import ConfigError
 
-# The configuration's value tables (build_args, env), handed to workers: the secret-looking
-# values among them are worked out only by a worker that has a report to mask.
-TABLES_INPUT = "goimage_value_tables"
+# The secret values this process masks with, once worked out (dropped when it parses).
 SECRETS_KEY = pytest.StashKey[frozenset[str]]()
 
 
@@ -33,6 +31,8 @@ def load_configuration(config: pytest.Config, required: bool) -> ConfigError | N
     from .config import load_config
     from .errors import ConfigError
 
+    if SECRETS_KEY in config.stash:  # worked out before this parse: its values may differ
+        del config.stash[SECRETS_KEY]
     try:
         config.stash[CONFIG_KEY] = load_config(config.rootpath, required=required)
     except ConfigError as exc:
@@ -43,8 +43,8 @@ def load_configuration(config: pytest.Config, required: bool) -> ConfigError | N
 
 
 def shipped_tables(config: pytest.Config) -> list[dict[str, str]] | None:
-    """The configuration's value tables the xdist controller handed this worker (where the
-    secret values are); None elsewhere."""
+    """The configuration's value tables the xdist controller handed this worker (the secret
+    values are among them); None elsewhere."""
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
     if TABLES_INPUT not in workerinput:
         return None
@@ -52,22 +52,23 @@ def shipped_tables(config: pytest.Config) -> list[dict[str, str]] | None:
 
 
 def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
-    """The secret values this process masks its reports with, worked out once: those of the
-    tables the controller handed over, else of the parsed configuration (none without one)."""
+    """The secret values this process masks its reports with: those of the tables the
+    controller handed over and those of its own parsed configuration. A worker's own parse
+    comes later than the controller's, when a test asks for a fixture, and may read other
+    values (an environment variable a conftest set for each process)."""
     if SECRETS_KEY not in config.stash:
         from .gofacts.secrets_scan import secret_values
 
         goconfig = config.stash.get(CONFIG_KEY, None)
-        tables: Sequence[Mapping[str, str]] | None = shipped_tables(config)
-        if tables is None:
-            tables = goconfig.value_tables() if goconfig is not None else []
+        tables: list[Mapping[str, str]] = [*(shipped_tables(config) or [])]
+        tables += goconfig.value_tables() if goconfig is not None else []
         config.stash[SECRETS_KEY] = secret_values(*tables)
     return config.stash[SECRETS_KEY]
 
 
 def defer_on_worker(config: pytest.Config) -> bool:
-    """On a worker whose controller handed over the secret values, leave the parse to the
-    first test that needs it (project_config); whether it was left."""
+    """On a worker whose controller handed over the configuration's value tables, leave the
+    parse to the first test that needs it (project_config); whether it was left."""
     if shipped_tables(config) is None:
         return False
     config.stash[DEFERRED_KEY] = True

@@ -96,8 +96,7 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
             pytrace=False,
         )
     run_id, shared = run_identity(config)
-    if not is_worker(config):
-        prune_old_runs(shared)
+    prune_old_runs(config)
     worker = worker_id(config)
     session = GoImageSession(
         config=goconfig,

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from .build.progress import ProgressPrinter, ProgressTail
-from .config_loading import TABLES_INPUT
 from .engine.labels import LABEL_RUN, new_run_id
 from .engine.run_dirs import (
     built_tags,
@@ -28,9 +27,10 @@ from .engine.run_dirs import (
     remove_if_unused,
     runs_base,
 )
-from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, is_worker
+from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
+_PRUNED_KEY = pytest.StashKey[bool]()
 
 
 def run_identity(config: pytest.Config) -> tuple[str, Path]:
@@ -55,13 +55,20 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
             ) from None
         config.stash[IDENTITY_KEY] = (run_id, folder)
         config.stash[_FALLBACK_KEY] = base.fallback_reason
+        if config.getoption("goimage", False):
+            prune_old_runs(config)
     return config.stash[IDENTITY_KEY]
 
 
-def prune_old_runs(shared: Path) -> None:
-    """Remove old runs' folders beside this run's `shared` one (prune_run_dirs). Done by a run
-    that uses the engine, not by a plain `pytest -n 2`: that one makes a folder only in case a
-    test uses a fixture, and removes it at its end."""
+def prune_old_runs(config: pytest.Config) -> None:
+    """Remove old runs' folders beside this run's own (prune_run_dirs), once per process. A
+    `--goimage` run does it as its folder is made, on the controller; a run without it does it
+    where a goimage session starts (a worker too), never in a plain `pytest -n 2`, which makes
+    a folder only in case a test uses a fixture and removes it at its end."""
+    if config.stash.get(_PRUNED_KEY, False) or (is_worker(config) and config.getoption("goimage")):
+        return  # done already (a --goimage run's controller did it)
+    config.stash[_PRUNED_KEY] = True
+    _, shared = run_identity(config)
     with contextlib.suppress(OSError):
         prune_run_dirs(shared.parent, own=shared)
 

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 CONFIG_KEY: pytest.StashKey[GoImageConfig | None] = pytest.StashKey()
 CONFIG_ERROR_KEY: pytest.StashKey[ConfigError | None] = pytest.StashKey()
 # An xdist worker's configuration not parsed yet (config_loading): the controller's parse
-# succeeded and it handed over the secret values, so the reports are masked without it.
+# succeeded and it handed over the configuration's value tables (in workerinput under
+# TABLES_INPUT), so the reports are masked without it.
 DEFERRED_KEY = pytest.StashKey[bool]()
+TABLES_INPUT = "goimage_value_tables"
 SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
 # The run id and its shared folder (build logs), once made: the run removes what it built.
 IDENTITY_KEY: pytest.StashKey[tuple[str, Path]] = pytest.StashKey()
@@ -34,9 +36,11 @@ def is_worker(config: pytest.Config) -> bool:
 
 
 def in_go_project(config: pytest.Config) -> bool:
-    """Whether the plugin has a configuration here: parsed, failed, or left for later."""
+    """Whether the plugin has a configuration here (parsed, failed, or left for later), or
+    the values to mask that an xdist controller that had one handed over."""
     return (
         config.stash.get(DEFERRED_KEY, False)
         or config.stash.get(CONFIG_KEY, None) is not None
         or config.stash.get(CONFIG_ERROR_KEY, None) is not None
+        or TABLES_INPUT in getattr(config, "workerinput", {})
     )

@@ -26,8 +26,9 @@ from tests.conftest import image_tags
 from tests.unit.test_run_dirs import OTHER_UID, UID, UNTRUSTED, another_users, needs_root, run_dir
 
 
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
 def test_plugin_prunes_at_the_start_of_a_run(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, workers: list[str]
 ) -> None:
     base = pytester.path / "tmp"
     (base / "pytest-goimage").mkdir(parents=True)
@@ -36,7 +37,9 @@ def test_plugin_prunes_at_the_start_of_a_run(
     (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
     (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n")
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
-    pytester.runpytest_subprocess("--goimage", "-k", "go-version").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("--goimage", "-k", "go-version", *workers).assert_outcomes(
+        passed=1
+    )
     left = sorted(p.name for p in (base / "pytest-goimage").iterdir())
     assert len(left) == 31, left  # the 30 newest earlier runs, and this run's
     assert sum(1 for folder in old if folder.exists()) == 30
@@ -240,7 +243,7 @@ def test_a_plain_xdist_run_leaves_pruning_to_runs_that_use_the_engine(
 ) -> None:
     """Pruning reads every earlier run's folder (23 ms for 359 of them under cProfile): a
     plain `pytest -n 2` that only makes a folder in case does not pay it; the next run that
-    uses the engine does."""
+    uses the engine does (here a worker whose test asks for a goimage fixture)."""
     base = configured_project(pytester, monkeypatch)
     (base / "pytest-goimage").mkdir()
     old = [run_dir(base / "pytest-goimage", f"old{i:02}", 7 * 86400) for i in range(35)]
@@ -250,5 +253,7 @@ def test_a_plain_xdist_run_leaves_pruning_to_runs_that_use_the_engine(
     )
     assert all(folder.exists() for folder in old)
     pytester.makepyfile(test_config="def test_cfg(goimage_config):\n    assert goimage_config\n")
-    pytester.runpytest_subprocess("-p", "no:randomly", "test_config.py").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-n", "1", "-p", "no:randomly", "test_config.py").assert_outcomes(
+        passed=1
+    )
     assert sum(1 for folder in old if folder.exists()) == 30

@@ -89,3 +89,39 @@ def test_a_worker_parses_the_configuration_when_a_test_asks_for_it(
     assert "AssertionError: assert '***' == 'other'" in out, out
     assert PASSWORD not in out
     assert "pytest_goimage.config" in worker_modules(root)
+
+
+def test_a_worker_masks_the_values_of_its_own_later_parse_too(pytester: pytest.Pytester) -> None:
+    """The worker parses when the fixture asks, later than the controller, and may read other
+    values: here a conftest gives each process its own database password (compose reads it
+    from the environment). Both the handed-over values and its own are masked."""
+    pytester.makeconftest(
+        "import os\n"
+        'worker = os.environ.get("PYTEST_XDIST_WORKER", "controller")\n'
+        'os.environ["DB_PASSWORD"] = f"rotated-pw-{worker}-7f3a91"\n'
+    )
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makefile(
+        ".yml",
+        compose=(
+            "services:\n  db:\n    image: postgres:16\n"
+            "    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n"
+        ),
+    )
+    pytester.makepyprojecttoml(
+        '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
+    )
+    pytester.makepyfile(
+        test_db="""
+        def test_db(goimage_config):
+            env = goimage_config.images[0].dependencies[0].env
+            print("db env:", env)
+            assert env["POSTGRES_PASSWORD"] == "x"
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
+    assert "rotated-pw-" not in out
