@@ -12,24 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from calendar import timegm
 from time import strptime
 from typing import Any
 
-from .outside_errors import CLEANUP_ERRORS
-
 # How long after the exit the engine may still log the event (slowest seen here: 1.06 s).
 GRACE_SECONDS = 2
 SIGKILL_EXIT = 137
-# The engine refusing or going away; a time it wrote in a form we do not read.
-_LOOKUP_ERRORS: tuple[type[BaseException], ...] = (*CLEANUP_ERRORS, ValueError)
+# How much longer than the grace period a lookup may take before it counts as "cannot say".
+LOOKUP_SECONDS = 3
 
 _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$")
 
 
 def engine_timestamp(rfc3339: str, plus_seconds: int = 0) -> str:
-    """The engine's "2026-11-30T22:30:01.12345Z" as the "seconds.nanoseconds" that its events
-    API takes for since and until (a bare fraction like ".5" would be read as 5 ns there)."""
+    """The engine's "2026-11-30T22:30:01.12345Z" as "seconds.nanoseconds", a form its events
+    API takes for since and until, `plus_seconds` later."""
     match = _RFC3339.match(rfc3339)
     if match is None:
         raise ValueError(f"not an RFC 3339 time: {rfc3339!r}")
@@ -55,8 +54,26 @@ def may_hide_oom(state: dict[str, Any]) -> bool:
 
 def logged_oom_kill(api: Any, container_id: str, state: dict[str, Any]) -> bool:
     """Whether the engine logged an `oom` event for the container between its start and
-    GRACE_SECONDS after its exit. Waits at most until then in engine time (no wait once that
-    has passed); False when the engine cannot say."""
+    GRACE_SECONDS after its exit; False when the engine cannot say.
+
+    Waits until then in engine time (not at all once that has passed), and never longer than
+    LOOKUP_SECONDS more: docker-py reads the event stream without a timeout, and a stalled
+    engine or SSH link must not hold the run. The engine replays only its last 256 events, so
+    on a busy engine a lookup made long after the exit may find nothing."""
+    found: list[bool] = []
+    lookup = threading.Thread(
+        target=lambda: found.append(_oom_event_logged(api, container_id, state)),
+        name="goimage-oom-lookup",
+        daemon=True,
+    )
+    lookup.start()
+    lookup.join(GRACE_SECONDS + LOOKUP_SECONDS)
+    return bool(found) and found[0]
+
+
+def _oom_event_logged(api: Any, container_id: str, state: dict[str, Any]) -> bool:
+    # Best effort, in a thread of its own: whatever fails (the engine refusing or gone, a time
+    # in a form we do not read, a stream docker-py cannot close over SSH) means "cannot say".
     try:
         events = api.events(
             since=engine_timestamp(state["StartedAt"]),
@@ -64,12 +81,12 @@ def logged_oom_kill(api: Any, container_id: str, state: dict[str, Any]) -> bool:
             filters={"container": container_id, "event": "oom"},
             decode=True,
         )
-    except _LOOKUP_ERRORS:
+    except Exception:
         return False
     try:
         return any(True for _event in events)
-    except CLEANUP_ERRORS:
+    except Exception:
         return False
     finally:
-        with contextlib.suppress(*CLEANUP_ERRORS):
+        with contextlib.suppress(Exception):
             events.close()
