@@ -66,6 +66,13 @@ def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
     return config.stash[SECRETS_KEY]
 
 
+def masked(config: pytest.Config, report: pytest.TestReport) -> pytest.TestReport:
+    """`report` masked with this process's secret values (report.masking.masked_report)."""
+    from .report.masking import masked_report
+
+    return masked_report(config, report, secrets_to_mask(config))
+
+
 def defer_on_worker(config: pytest.Config) -> bool:
     """On a worker whose controller handed over the configuration's value tables, leave the
     parse to the first test that needs it (project_config); whether it was left."""

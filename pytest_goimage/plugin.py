@@ -288,10 +288,9 @@ def pytest_runtest_makereport(
         _add_service_diagnosis(item, report)
     if not _has_text(report):
         return  # nothing a secret could be in (most passing tests): no masking to load
-    from .config_loading import secrets_to_mask
-    from .report.masking import masked_report
+    from .config_loading import masked
 
-    outcome.force_result(masked_report(item.config, report, secrets_to_mask(item.config)))
+    outcome.force_result(masked(item.config, report))
 
 
 def _has_text(report: pytest.TestReport) -> bool:
@@ -299,6 +298,7 @@ def _has_text(report: pytest.TestReport) -> bool:
     return (
         report.longrepr is not None
         or bool(report.sections)
+        or bool(getattr(report, "wasxfail", ""))
         or any(isinstance(value, str) for _, value in report.user_properties)
     )
 

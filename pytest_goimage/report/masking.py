@@ -28,7 +28,7 @@ def config_secrets(config: GoImageConfig) -> frozenset[str]:
 def masked_report(
     config: pytest.Config, report: pytest.TestReport, secrets: Collection[str]
 ) -> pytest.TestReport:
-    """`report` with its failure text, skip reason, captured sections and string properties
+    """`report` with its failure text, skip or xfail reason, captured sections and string properties
     passed through `redact`: what pytest prints, JUnit writes and xdist ships is masked.
 
     A traceback is masked through pytest's own (de)serialisation hooks, the ones xdist ships
@@ -38,6 +38,8 @@ def masked_report(
         (name, redact(value, secrets) if isinstance(value, str) else value)
         for name, value in report.user_properties
     ]
+    if isinstance(getattr(report, "wasxfail", None), str):  # `-rx` prints it
+        report.wasxfail = redact(report.wasxfail, secrets)
     longrepr = report.longrepr
     if longrepr is None:
         return report

@@ -125,3 +125,21 @@ def test_a_worker_masks_the_values_of_its_own_later_parse_too(pytester: pytest.P
     out = result.stdout.str()
     assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
     assert "rotated-pw-" not in out
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
+def test_an_xfail_reason_is_masked(pytester: pytest.Pytester, workers: list[str]) -> None:
+    """`-rx` prints the reason given to pytest.xfail, which report.longrepr does not hold."""
+    go_project(pytester)
+    pytester.makepyfile(
+        test_x=f"""
+        import pytest
+
+        def test_not_yet():
+            pytest.xfail("blocked on token {TOKEN} and {PASSWORD}")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-rx", *workers)
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines(["XFAIL test_x.py::test_not_yet - blocked on token *** and ***"])
+    assert TOKEN not in result.stdout.str() and PASSWORD not in result.stdout.str()
