@@ -61,17 +61,24 @@ def logged_oom_kill(api: Any, container_id: str, state: dict[str, Any]) -> bool:
     engine or SSH link must not hold the run. The engine replays only its last 256 events, so
     on a busy engine a lookup made long after the exit may find nothing."""
     found: list[bool] = []
+    streams: list[Any] = []
     lookup = threading.Thread(
-        target=lambda: found.append(_oom_event_logged(api, container_id, state)),
+        target=lambda: found.append(_oom_event_logged(api, container_id, state, streams)),
         name="goimage-oom-lookup",
         daemon=True,
     )
     lookup.start()
     lookup.join(GRACE_SECONDS + LOOKUP_SECONDS)
+    if lookup.is_alive():  # stalled: closing its stream ends the read and frees the connection
+        for stream in streams:
+            with contextlib.suppress(Exception):
+                stream.close()
     return bool(found) and found[0]
 
 
-def _oom_event_logged(api: Any, container_id: str, state: dict[str, Any]) -> bool:
+def _oom_event_logged(
+    api: Any, container_id: str, state: dict[str, Any], streams: list[Any]
+) -> bool:
     # Best effort, in a thread of its own: whatever fails (the engine refusing or gone, a time
     # in a form we do not read, a stream docker-py cannot close over SSH) means "cannot say".
     try:
@@ -83,6 +90,7 @@ def _oom_event_logged(api: Any, container_id: str, state: dict[str, Any]) -> boo
         )
     except Exception:
         return False
+    streams.append(events)
     try:
         return any(True for _event in events)
     except Exception:

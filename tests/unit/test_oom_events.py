@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -74,17 +75,19 @@ class FakeEvents:
     ):
         self.events, self.close_error, self.stall = events, close_error, stall
         self.asked: dict[str, object] = {}
+        self.closed = threading.Event()
 
     def __call__(self, **kwargs: object) -> FakeEvents:
         self.asked = kwargs
         return self
 
     def __iter__(self) -> Iterator[dict[str, str]]:
-        if self.stall:
-            time.sleep(60)  # an engine or SSH link that stopped answering
+        if self.stall:  # an engine or SSH link that stopped answering, until closed
+            self.closed.wait(60)
         yield from self.events
 
     def close(self) -> None:
+        self.closed.set()
         if self.close_error:  # docker-py over SSH: the stream has no socket to shut
             raise UnboundLocalError("cannot access local variable 'sock'")
 
@@ -113,9 +116,11 @@ def test_a_stream_that_cannot_be_closed_still_gives_its_answer() -> None:
 def test_a_stalled_engine_does_not_hold_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(oom_events, "GRACE_SECONDS", 0)
     monkeypatch.setattr(oom_events, "LOOKUP_SECONDS", 0.3)
+    stalled = FakeEvents([{}], stall=True)
     started = time.monotonic()
-    assert logged_oom_kill(FakeApi(FakeEvents([{}], stall=True)), "c", SIGKILLED) is False
+    assert logged_oom_kill(FakeApi(stalled), "c", SIGKILLED) is False
     assert time.monotonic() - started < 2
+    assert stalled.closed.is_set()  # its connection is not left open for the rest of the run
 
 
 def test_an_engine_that_refuses_the_lookup_means_no_answer() -> None:

@@ -143,3 +143,73 @@ def test_an_xfail_reason_is_masked(pytester: pytest.Pytester, workers: list[str]
     result.assert_outcomes(xfailed=1)
     result.stdout.fnmatch_lines(["XFAIL test_x.py::test_not_yet - blocked on token *** and ***"])
     assert TOKEN not in result.stdout.str() and PASSWORD not in result.stdout.str()
+
+
+def rotating_password_project(pytester: pytest.Pytester) -> None:
+    """A Go project whose compose file reads DB_PASSWORD, which a conftest sets anew in each
+    process, and whose env holds a token the controller hands over."""
+    pytester.makeconftest(
+        "import os\n"
+        'process = os.environ.get("PYTEST_XDIST_WORKER", "controller")\n'
+        'os.environ["DB_PASSWORD"] = f"per-process-pw-{process}-51c0"\n'
+    )
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    pytester.makefile(
+        ".yml",
+        compose="services:\n  db:\n    image: postgres:16\n"
+        "    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n",
+    )
+    pytester.makepyprojecttoml(
+        '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
+        f'[tool.goimage.env]\nAPI_TOKEN = "{TOKEN}"\n'
+    )
+
+
+def test_values_masked_before_the_workers_parse_are_worked_out_again_after_it(
+    pytester: pytest.Pytester,
+) -> None:
+    """A failure before any fixture masks with the handed-over values; the worker's parse
+    afterwards brings its own password, which the next failure masks too."""
+    rotating_password_project(pytester)
+    pytester.makepyfile(
+        test_db="""
+        def test_1_fails_first():
+            assert "early" == "other"
+
+        def test_2_db(goimage_config):
+            print("db env:", goimage_config.images[0].dependencies[0].env)
+            assert False
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
+    assert "per-process-pw-" not in out
+
+
+def test_a_worker_whose_own_parse_finds_nothing_keeps_masking(pytester: pytest.Pytester) -> None:
+    """The project's files are gone by the time the worker parses (None: no Go project):
+    what the controller handed over is still masked."""
+    rotating_password_project(pytester)
+    pytester.makepyfile(
+        test_gone=f"""
+        import os
+
+        from pytest_goimage.config_loading import project_config
+
+        def test_1_removes_the_project():
+            os.remove("pyproject.toml")
+            os.remove("go.mod")
+
+        def test_2_parses_and_shows_the_token(pytestconfig):
+            print("parsed:", project_config(pytestconfig))
+            assert "{TOKEN}" == "x"
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "parsed: None" in out, out
+    assert TOKEN not in out
