@@ -91,60 +91,6 @@ def test_a_worker_parses_the_configuration_when_a_test_asks_for_it(
     assert "pytest_goimage.config" in worker_modules(root)
 
 
-def test_a_worker_masks_the_values_of_its_own_later_parse_too(pytester: pytest.Pytester) -> None:
-    """The worker parses when the fixture asks, later than the controller, and may read other
-    values: here a conftest gives each process its own database password (compose reads it
-    from the environment). Both the handed-over values and its own are masked."""
-    pytester.makeconftest(
-        "import os\n"
-        'worker = os.environ.get("PYTEST_XDIST_WORKER", "controller")\n'
-        'os.environ["DB_PASSWORD"] = f"rotated-pw-{worker}-7f3a91"\n'
-    )
-    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
-    pytester.makefile("", Dockerfile="FROM scratch\n")
-    pytester.makefile(
-        ".yml",
-        compose=(
-            "services:\n  db:\n    image: postgres:16\n"
-            "    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n"
-        ),
-    )
-    pytester.makepyprojecttoml(
-        '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
-    )
-    pytester.makepyfile(
-        test_db="""
-        def test_db(goimage_config):
-            env = goimage_config.images[0].dependencies[0].env
-            print("db env:", env)
-            assert env["POSTGRES_PASSWORD"] == "x"
-        """
-    )
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
-    result.assert_outcomes(failed=1)
-    out = result.stdout.str()
-    assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
-    assert "rotated-pw-" not in out
-
-
-@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
-def test_an_xfail_reason_is_masked(pytester: pytest.Pytester, workers: list[str]) -> None:
-    """`-rx` prints the reason given to pytest.xfail, which report.longrepr does not hold."""
-    go_project(pytester)
-    pytester.makepyfile(
-        test_x=f"""
-        import pytest
-
-        def test_not_yet():
-            pytest.xfail("blocked on token {TOKEN} and {PASSWORD}")
-        """
-    )
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "-rx", *workers)
-    result.assert_outcomes(xfailed=1)
-    result.stdout.fnmatch_lines(["XFAIL test_x.py::test_not_yet - blocked on token *** and ***"])
-    assert TOKEN not in result.stdout.str() and PASSWORD not in result.stdout.str()
-
-
 def rotating_password_project(pytester: pytest.Pytester) -> None:
     """A Go project whose compose file reads DB_PASSWORD, which a conftest sets anew in each
     process, and whose env holds a token the controller hands over."""
@@ -164,6 +110,44 @@ def rotating_password_project(pytester: pytest.Pytester) -> None:
         '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
         f'[tool.goimage.env]\nAPI_TOKEN = "{TOKEN}"\n'
     )
+
+
+def test_a_worker_masks_the_values_of_its_own_later_parse_too(pytester: pytest.Pytester) -> None:
+    """The worker parses when the fixture asks, later than the controller, and may read other
+    values: here a conftest gives each process its own database password (compose reads it
+    from the environment). Both the handed-over values and its own are masked."""
+    rotating_password_project(pytester)
+    pytester.makepyfile(
+        test_db="""
+        def test_db(goimage_config):
+            env = goimage_config.images[0].dependencies[0].env
+            print("db env:", env)
+            assert env["POSTGRES_PASSWORD"] == "x"
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
+    assert "per-process-pw-" not in out
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
+def test_an_xfail_reason_is_masked(pytester: pytest.Pytester, workers: list[str]) -> None:
+    """`-rx` prints the reason given to pytest.xfail, which report.longrepr does not hold."""
+    go_project(pytester)
+    pytester.makepyfile(
+        test_x=f"""
+        import pytest
+
+        def test_not_yet():
+            pytest.xfail("blocked on token {TOKEN} and {PASSWORD}")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-rx", *workers)
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines(["XFAIL test_x.py::test_not_yet - blocked on token *** and ***"])
+    assert TOKEN not in result.stdout.str() and PASSWORD not in result.stdout.str()
 
 
 def test_values_masked_before_the_workers_parse_are_worked_out_again_after_it(
