@@ -266,7 +266,7 @@ def pytest_runtest_teardown(
             from .items import runtime_of
 
             with contextlib.suppress(*_fixture_errors()):
-                session.runtimes.release_unneeded(runtime_of(nextitem))
+                session.between_items(runtime_of(nextitem))
 
 
 @pytest.hookimpl(hookwrapper=True)

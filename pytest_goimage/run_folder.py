@@ -99,7 +99,7 @@ class XdistSupport:
         if goconfig is not None:  # the worker masks its reports without parsing again
             node.workerinput[TABLES_INPUT] = [dict(t) for t in goconfig.value_tables()]
         if self.tail is None:
-            self.tail = ProgressTail(shared, ProgressPrinter(node.config))
+            self.tail = ProgressTail(shared, ProgressPrinter(node.config, threads_write=True))
             self.tail.start()
 
     def pytest_sessionfinish(self) -> None:

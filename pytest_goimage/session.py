@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -31,6 +31,9 @@ from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
 from .report.sbom import SBOM_SUFFIX, image_sbom
+
+# How often the main thread, waiting for a build, prints the progress the build queued.
+_DRAIN_EVERY = 0.1
 
 
 @dataclass
@@ -201,8 +204,23 @@ class GoImageSession:
         self._start_builds()
         started = self._builds.get(image.dockerfile)
         if started is not None:
+            while not started.done():  # the build threads queue their progress for this thread
+                wait([started], timeout=_DRAIN_EVERY)
+                self.drain_progress()
             return started.result()
         return self._build_once(image)
+
+    def drain_progress(self) -> None:
+        """Print the progress other threads queued (ProgressPrinter.drain), where there is one."""
+        drain = getattr(self.progress, "drain", None)
+        if drain is not None:
+            drain()
+
+    def between_items(self, needed: str | None) -> None:
+        """After an item: its queued progress shown, the sets the next item (`needed`, its
+        Dockerfile) does not use released (RuntimePool.release_unneeded)."""
+        self.drain_progress()
+        self.runtimes.release_unneeded(needed)
 
     def _build_once(self, image: ImageConfig) -> BuiltImage:
         if image.dockerfile in self._built:
@@ -276,6 +294,7 @@ class GoImageSession:
 
     def close(self) -> list[str]:
         """Remove everything this process started (unless --goimage-keep)."""
+        self.drain_progress()
         for built in self._built.values():
             with contextlib.suppress(OSError):
                 built.close()

@@ -18,28 +18,52 @@ class ProgressPrinter:
 
     With -v every step is shown. By default a build is announced only once it has run for
     QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows nothing.
+
+    Only the main thread writes: writing means suspending pytest's output capture, which from
+    another thread (a build's, a removal's) could resume it while pytest writes a result, and
+    `Dockerfile::metadata PASSED` went into a capture buffer instead of the terminal. Other
+    threads queue their messages; the main thread prints them at its next message, while it
+    waits for a build, and between items (`drain`). `threads_write`: the xdist controller's
+    tail thread writes itself (no test runs there, so no capture is resumed under it).
     """
 
     QUIET_AFTER = 2.0
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, *, threads_write: bool = False) -> None:
         self.config = config
+        self.threads_write = threads_write
         self.pending: dict[str, tuple[float, str]] = {}  # label -> (start, held message)
-        self.lock = threading.Lock()  # the controller's tail thread prints too
+        self.queued: list[tuple[str, str, bool, float]] = []  # from other threads, with when
+        self.lock = threading.RLock()
 
     def __call__(self, label: str, message: str, step: bool) -> None:
-        verbosity = self.config.get_verbosity()
-        if verbosity < 0:
+        if self.config.get_verbosity() < 0:
+            return
+        if not self.threads_write and threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.queued.append((label, message, step, time.monotonic()))
             return
         with self.lock:
-            if verbosity >= 1:
-                if step or label not in self.pending:
-                    self._write(label, message, step)
-                return
-            self._quiet(label, message, step)
+            self.drain()
+            self._show(label, message, step, time.monotonic())
 
-    def _quiet(self, label: str, message: str, step: bool) -> None:
-        now = time.monotonic()
+    def drain(self) -> None:
+        """Print what other threads queued, in order (on the main thread; elsewhere nothing)."""
+        if not self.threads_write and threading.current_thread() is not threading.main_thread():
+            return
+        with self.lock:
+            queued, self.queued = self.queued, []
+            for label, message, step, when in queued:
+                self._show(label, message, step, when)
+
+    def _show(self, label: str, message: str, step: bool, when: float) -> None:
+        if self.config.get_verbosity() >= 1:
+            if step or label not in self.pending:
+                self._write(label, message, step)
+            return
+        self._quiet(label, message, step, when)
+
+    def _quiet(self, label: str, message: str, step: bool, now: float) -> None:
         if message.startswith("building "):
             self.pending[label] = (now, message)
             return
