@@ -10,7 +10,6 @@ worker parses nothing until a test needs it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -58,11 +57,11 @@ def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
     values (an environment variable a conftest set for each process)."""
     if SECRETS_KEY not in config.stash:
         from .gofacts.secrets_scan import secret_values
+        from .report.masking import config_secrets
 
         goconfig = config.stash.get(CONFIG_KEY, None)
-        tables: list[Mapping[str, str]] = [*(shipped_tables(config) or [])]
-        tables += goconfig.value_tables() if goconfig is not None else []
-        config.stash[SECRETS_KEY] = secret_values(*tables)
+        own = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
+        config.stash[SECRETS_KEY] = secret_values(*(shipped_tables(config) or [])) | own
     return config.stash[SECRETS_KEY]
 
 

@@ -84,8 +84,8 @@ def build_logs_line(config: pytest.Config) -> str:
 
 class XdistSupport:
     """Registered on an xdist controller: hands the run id, the shared folder and the values
-    to mask (the configuration's tables) to every worker, and prints their build progress (workers have no
-    terminal)."""
+    to mask (the configuration's tables) to every worker, and prints their build progress
+    (workers have no terminal)."""
 
     def __init__(self) -> None:
         self.tail: ProgressTail | None = None

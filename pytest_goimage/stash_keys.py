@@ -38,9 +38,9 @@ def is_worker(config: pytest.Config) -> bool:
 def in_go_project(config: pytest.Config) -> bool:
     """Whether the plugin has a configuration here (parsed, failed, or left for later), or
     the values to mask that an xdist controller that had one handed over."""
+    # A deferred parse (DEFERRED_KEY) is only ever left where values were handed over.
     return (
-        config.stash.get(DEFERRED_KEY, False)
-        or config.stash.get(CONFIG_KEY, None) is not None
+        config.stash.get(CONFIG_KEY, None) is not None
         or config.stash.get(CONFIG_ERROR_KEY, None) is not None
         or TABLES_INPUT in getattr(config, "workerinput", {})
     )

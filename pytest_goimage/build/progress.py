@@ -39,7 +39,7 @@ class ProgressPrinter:
     def __call__(self, label: str, message: str, step: bool) -> None:
         if self.config.get_verbosity() < 0:
             return
-        if not self.threads_write and threading.current_thread() is not threading.main_thread():
+        if not self._writes_here():
             with self.lock:
                 self.queued.append((label, message, step, time.monotonic()))
             return
@@ -49,12 +49,16 @@ class ProgressPrinter:
 
     def drain(self) -> None:
         """Print what other threads queued, in order (on the main thread; elsewhere nothing)."""
-        if not self.threads_write and threading.current_thread() is not threading.main_thread():
+        if not self._writes_here():
             return
         with self.lock:
             queued, self.queued = self.queued, []
             for label, message, step, when in queued:
                 self._show(label, message, step, when)
+
+    def _writes_here(self) -> bool:
+        """Whether this thread may write: the main thread, or any with `threads_write`."""
+        return self.threads_write or threading.current_thread() is threading.main_thread()
 
     def _show(self, label: str, message: str, step: bool, when: float) -> None:
         if self.config.get_verbosity() >= 1:
