@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -120,6 +122,20 @@ def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> I
     yield
     left = plugin_resources(docker_client, pytester.path)
     assert left == [], f"pytest-goimage left resources behind: {left}"
+
+
+@pytest.fixture
+def sole_sweeper() -> Iterator[None]:
+    """Held by a test whose runs sweep with GOIMAGE_STALE_AFTER=0 or count what a sweep removed:
+    such a run sweeps every dead run's resources on the engine, also those another xdist
+    worker's test is looking at (CI stop 29 counted 1 of a killed run's 4 for this reason)."""
+    path = Path(tempfile.gettempdir()) / "pytest-goimage-tests-sweep.lock"
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def commit_checkout(root: Path, ignored: str) -> None:

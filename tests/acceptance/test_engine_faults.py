@@ -76,6 +76,7 @@ def test_engine_dying_mid_run_is_one_clear_error(
     docker_client: docker.DockerClient,
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
+    sole_sweeper: None,
 ) -> None:
     """The engine goes away after the first image ran beside its MinIO: the next check that
     needs it (the second image was built at the start, with the first) says so once, as the

@@ -726,6 +726,7 @@ def test_next_run_removes_what_a_killed_run_left(
     docker_client: docker.DockerClient,
     monkeypatch: pytest.MonkeyPatch,
     no_leaks: None,
+    sole_sweeper: None,
 ) -> None:
     """SIGKILL gives no chance to clean up; the next run sweeps by label, creator pid and age."""
     example_copy(service_config())
@@ -790,6 +791,7 @@ def test_keep_leaves_resources_and_says_how_to_remove_them(
     docker_client: docker.DockerClient,
     monkeypatch: pytest.MonkeyPatch,
     no_leaks: None,
+    sole_sweeper: None,
 ) -> None:
     example_copy(service_config())
     result = pytester.runpytest_subprocess("--goimage", "--goimage-keep", "-k", "health")
