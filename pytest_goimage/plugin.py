@@ -166,13 +166,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start the first configured image's MinIO and dependencies while pytest collects, in a
-    whole `--goimage` run. Last of the session-start hooks: the header is out, so whatever
-    the engine connection reports (a sweep, an unreachable engine) comes after it."""
-    if session.config.getoption("goimage"):  # else run.py's imports are not paid for
+    """In a Go project, mask the live logs, which no report holds. Start the first configured
+    image's MinIO and dependencies while pytest collects, in a whole `--goimage` run. Last of
+    the session-start hooks: the header is out, so whatever the engine connection reports (a
+    sweep, an unreachable engine) comes after it."""
+    config = session.config
+    if in_go_project(config):
+        from .report.log_masking import mask_logs
+
+        mask_logs(config, lambda: _secrets_to_mask(config))
+    if config.getoption("goimage"):  # else run.py's imports are not paid for
         from .run import start_first_image_ahead
 
-        start_first_image_ahead(session.config)
+        start_first_image_ahead(config)
+
+
+def _secrets_to_mask(config: pytest.Config) -> frozenset[str]:
+    from .config_loading import secrets_to_mask  # at the first live log record, if any
+
+    return secrets_to_mask(config)
 
 
 def _may_be_go_project(rootdir: Path) -> bool:
@@ -299,7 +311,7 @@ def _has_text(report: pytest.TestReport) -> bool:
         report.longrepr is not None
         or bool(report.sections)
         or bool(getattr(report, "wasxfail", ""))
-        or any(isinstance(value, str) for _, value in report.user_properties)
+        or bool(report.user_properties)
     )
 
 
@@ -320,30 +332,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:
         return None
-    from .config_defaults import no_table_note
-    from .report.header import defaults_note
+    from .report.header import header_lines
 
-    names = ", ".join(image.dockerfile for image in goconfig.images)
-    defaults = (
-        [
-            f"goimage: {no_table_note(goconfig.source)}: running on the defaults",
-            f"goimage: defaults: {defaults_note(goconfig)}",
-        ]
-        if goconfig.defaults
-        else []
-    )
-    if not config.getoption("goimage"):
-        # No run folder yet: a run without --goimage may never touch Docker.
-        return [
-            f"goimage: {len(goconfig.images)} image(s) configured: {names}; "
-            "`pytest --goimage` runs the built-in checks",
-            *defaults,
-        ]
-    from .engine.connection import engine_address
-    from .run_folder import build_logs_line
+    lines = header_lines(config, goconfig)
+    if config.getoption("goimage"):
+        from .run_folder import build_logs_line
 
-    return [
-        f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine_address()}",
-        *defaults,
-        build_logs_line(config),
-    ]
+        lines.append(build_logs_line(config))
+    return lines

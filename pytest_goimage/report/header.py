@@ -2,8 +2,38 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ..config import GoImageConfig
+from ..config_defaults import no_table_note
 from ..gofacts.units import format_size
+
+
+def header_lines(config: pytest.Config, goconfig: GoImageConfig) -> list[str]:
+    """The images a run in a Go project has, the defaults it runs on, and with --goimage the
+    engine (the plugin adds the run's folder)."""
+    names = ", ".join(image.dockerfile for image in goconfig.images)
+    defaults = (
+        [
+            f"goimage: {no_table_note(goconfig.source)}: running on the defaults",
+            f"goimage: defaults: {defaults_note(goconfig)}",
+        ]
+        if goconfig.defaults
+        else []
+    )
+    if not config.getoption("goimage"):
+        # No run folder yet: a run without --goimage may never touch Docker.
+        return [
+            f"goimage: {len(goconfig.images)} image(s) configured: {names}; "
+            "`pytest --goimage` runs the built-in checks",
+            *defaults,
+        ]
+    from ..engine.connection import engine_address
+
+    return [
+        f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine_address()}",
+        *defaults,
+    ]
 
 
 def defaults_note(config: GoImageConfig) -> str:

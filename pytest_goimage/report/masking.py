@@ -28,15 +28,14 @@ def config_secrets(config: GoImageConfig) -> frozenset[str]:
 def masked_report(
     config: pytest.Config, report: pytest.TestReport, secrets: Collection[str]
 ) -> pytest.TestReport:
-    """`report` with its failure text, skip or xfail reason, captured sections and string properties
+    """`report` with its failure text, skip or xfail reason, captured sections and properties
     passed through `redact`: what pytest prints, JUnit writes and xdist ships is masked.
 
     A traceback is masked through pytest's own (de)serialisation hooks, the ones xdist ships
     reports with, so it keeps its structure and colours; only one that holds a secret pays."""
     report.sections = [(title, redact(text, secrets)) for title, text in report.sections]
     report.user_properties = [
-        (name, redact(value, secrets) if isinstance(value, str) else value)
-        for name, value in report.user_properties
+        (name, _masked_property(value, secrets)) for name, value in report.user_properties
     ]
     if isinstance(getattr(report, "wasxfail", None), str):  # `-rx` prints it
         report.wasxfail = redact(report.wasxfail, secrets)
@@ -58,3 +57,11 @@ def masked_report(
         config=config, data=data
     )
     return masked
+
+
+def _masked_property(value: object, secrets: Collection[str]) -> object:
+    """A user property, masked as it is written: JUnit writes any value with str(), so a
+    dict or an object whose text holds a secret becomes that text, masked."""
+    text = value if isinstance(value, str) else str(value)
+    masked = redact(text, secrets)
+    return value if masked == text else masked

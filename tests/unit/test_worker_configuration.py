@@ -197,3 +197,66 @@ def test_a_worker_whose_own_parse_finds_nothing_keeps_masking(pytester: pytest.P
     out = result.stdout.str()
     assert "parsed: None" in out, out
     assert TOKEN not in out
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
+def test_a_property_that_is_not_text_is_masked_as_junit_writes_it(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    """JUnit writes a user property with str(): a dict holding a secret is masked as that text;
+    a number stays what it was."""
+    root = go_project(pytester)
+    pytester.makepyfile(
+        test_props=f"""
+        def test_records(record_property):
+            record_property("credentials", {{"token": "{TOKEN}", "user": "ci"}})
+            record_property("retries", 3)
+        """
+    )
+    junit = root / "junit.xml"
+    result = pytester.runpytest_subprocess("-p", "no:randomly", f"--junitxml={junit}", *workers)
+    result.assert_outcomes(passed=1)
+    written = junit.read_text()
+    assert "<property name=\"credentials\" value=\"{'token': '***', 'user': 'ci'}\"" in (
+        written.replace("&apos;", "'")
+    ), written
+    assert '<property name="retries" value="3"' in written, written
+    assert TOKEN not in written
+
+
+def test_live_logs_and_the_log_file_are_masked(pytester: pytest.Pytester) -> None:
+    """pytest prints a live log record as it is emitted, before any report holds it; what the
+    test itself reads through caplog stays unmasked (it is the test's own data)."""
+    root = go_project(pytester)
+    pytester.makepyfile(
+        test_logs=f"""
+        import logging
+
+        def test_logs(caplog):
+            logging.getLogger("app").warning("connecting with token {TOKEN} and {PASSWORD}")
+            assert "{TOKEN}" in caplog.text
+        """
+    )
+    log_file = root / "run.log"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "--log-cli-level=INFO", f"--log-file={log_file}"
+    )
+    result.assert_outcomes(passed=1)
+    out = result.stdout.str()
+    assert "connecting with token *** and ***" in out, out
+    assert "connecting with token *** and ***" in log_file.read_text()
+    assert TOKEN not in out + log_file.read_text() and PASSWORD not in out
+
+
+def test_live_logs_outside_a_go_project_are_left_as_they_are(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_logs="""
+        import logging
+
+        def test_logs():
+            logging.getLogger("app").warning("plain value hunter2-but-long")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "--log-cli-level=INFO")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*WARNING*plain value hunter2-but-long*"])
