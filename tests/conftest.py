@@ -128,7 +128,8 @@ def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> I
 def sole_sweeper() -> Iterator[None]:
     """Held by a test whose runs sweep with GOIMAGE_STALE_AFTER=0 or count what a sweep removed:
     such a run sweeps every dead run's resources on the engine, also those another xdist
-    worker's test is looking at (CI stop 29 counted 1 of a killed run's 4 for this reason)."""
+    worker's test is looking at (CI stop 29 counted 1 of a killed run's 4 for this reason),
+    and every dead run's folder of the runs folder, which all engines' runs share."""
     path = Path(tempfile.gettempdir()) / "pytest-goimage-tests-sweep.lock"
     with path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -162,9 +162,18 @@ def _built_images(shared_dir: Path) -> list[tuple[str, str]]:
     return built
 
 
-def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
+@dataclass(frozen=True)
+class Removal:
+    """What removing a run's images did: the tags removed, and whether none is left in use
+    (a folder with an image still in use stays open for a later run to finish)."""
+
+    removed: list[str]
+    complete: bool
+
+
+def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     """Untag and remove the images the run of `shared_dir` built (BuildKit's cache keeps the next
-    build fast); returns the tags removed, or None when the engine stopped answering first.
+    build fast); None when the engine stopped answering first.
 
     Only tags the plugin makes for that run (`goimage/…:<run id>`) on images labelled with the
     project the record names are touched, whatever else a record lists.
@@ -175,6 +184,7 @@ def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
 
     run_id = shared_dir.name.split("-", 1)[0]
     removed = []
+    complete = True
     for tag, project in _built_images(shared_dir):
         if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
             continue
@@ -184,15 +194,20 @@ def remove_images(client: Any, shared_dir: Path) -> list[str] | None:
                 continue  # not an image this plugin built for that project
             client.images.remove(tag, noprune=False)
             removed.append(tag)
+        except docker.errors.ImageNotFound:
+            continue  # already gone
         except docker.errors.APIError:
-            continue  # already gone, or in use by another run's container
+            # In use (409): a container of that run, too young to be swept yet, still runs
+            # it. Closing the folder now would leave the image for good.
+            complete = False
         except CLEANUP_ERRORS:
             return None  # the engine went away: the rest would fail the same way
-    return removed
+    return Removal(removed, complete)
 
 
 def remove_built_images(shared_dir: Path) -> None:
-    """At the end of a run: remove what it built, then mark the run closed."""
+    """At the end of a run: remove what it built, then mark the run closed (unless an image is
+    still in use: a later run removes it, see remove_abandoned_images)."""
     if built_tags(shared_dir):
         from .connection import connect
 
@@ -200,7 +215,8 @@ def remove_built_images(shared_dir: Path) -> None:
             client = connect()
         except EngineError:
             return  # left for the next run (see remove_abandoned_images)
-        if remove_images(client, shared_dir) is None:
+        removal = remove_images(client, shared_dir)
+        if removal is None or not removal.complete:
             return
     close_run_dir(shared_dir)
 
@@ -218,8 +234,9 @@ def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
             continue
         if not isinstance(owner, dict) or not creator_gone(owner):
             continue
-        tags = remove_images(client, folder)
-        if tags is not None:
-            removed += tags
-            close_run_dir(folder)
+        removal = remove_images(client, folder)
+        if removal is not None:
+            removed += removal.removed
+            if removal.complete:
+                close_run_dir(folder)
     return removed

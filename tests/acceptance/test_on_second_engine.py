@@ -185,6 +185,7 @@ def test_the_next_run_sweeps_what_a_killed_run_left_on_the_remote_engine(
     on_remote: SecondEngine,
     monkeypatch: pytest.MonkeyPatch,
     no_leaks: None,
+    sole_sweeper: None,
 ) -> None:
     """SIGKILL mid-run leaves MinIO, Redis, the service, their network and the image on the
     remote engine; the next run removes them there, as it would locally."""

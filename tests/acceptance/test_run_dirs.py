@@ -19,6 +19,7 @@ import pytest
 
 from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
 from pytest_goimage.engine.run_dirs import (
+    CLOSED_FILE,
     OWNER_FILE,
     remove_abandoned_images,
 )
@@ -236,6 +237,30 @@ def test_cleanup_ignores_a_run_folder_another_user_made(
     another_users(_killed_run(tmp_path, run_id, [built]))
     assert remove_abandoned_images(docker_client, tmp_path, own) == []
     assert built in image_tags(docker_client)
+
+
+def test_a_killed_runs_image_still_in_use_is_removed_by_a_later_run(
+    tmp_path: Path,
+    docker_client: docker.DockerClient,
+    throwaway_image: Callable[..., str],
+) -> None:
+    """The killed run's service still holds its image (the container is too young to sweep):
+    the folder stays open, so the run after the container's removal takes the image."""
+    run_id = uuid.uuid4().hex[:12]
+    built = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
+    own = tmp_path / "this-run"
+    own.mkdir()
+    folder = _killed_run(tmp_path, run_id, [built])
+    holder = docker_client.containers.create(built, command="/marker")
+    try:
+        assert remove_abandoned_images(docker_client, tmp_path, own) == []
+        assert built in image_tags(docker_client)
+        assert not (folder / CLOSED_FILE).exists()
+    finally:
+        holder.remove(force=True)
+    assert remove_abandoned_images(docker_client, tmp_path, own) == [built]
+    assert built not in image_tags(docker_client)
+    assert (folder / CLOSED_FILE).exists()
 
 
 def test_a_plain_xdist_run_leaves_pruning_to_runs_that_use_the_engine(
