@@ -114,6 +114,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not flag and not _may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
+    from .report.output_masking import OutputMasking  # logs and warnings, which no report holds
+
+    masking = OutputMasking(lambda: in_go_project(config), lambda: _secrets_to_mask(config))
+    _register(config, masking, "goimage-masking")
     from .config_loading import defer_on_worker, load_configuration
 
     if not flag and defer_on_worker(config):
@@ -166,19 +170,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """In a Go project, mask the live logs, which no report holds. Start the first configured
-    image's MinIO and dependencies while pytest collects, in a whole `--goimage` run. Last of
-    the session-start hooks: the header is out, so whatever the engine connection reports (a
-    sweep, an unreachable engine) comes after it."""
-    config = session.config
-    if in_go_project(config):
-        from .report.log_masking import mask_logs
-
-        mask_logs(config, lambda: _secrets_to_mask(config))
-    if config.getoption("goimage"):  # else run.py's imports are not paid for
+    """Start the first configured image's MinIO and dependencies while pytest collects, in a
+    whole `--goimage` run. Last of the session-start hooks: the header is out, so whatever
+    the engine connection reports (a sweep, an unreachable engine) comes after it."""
+    if session.config.getoption("goimage"):  # else run.py's imports are not paid for
         from .run import start_first_image_ahead
 
-        start_first_image_ahead(config)
+        start_first_image_ahead(session.config)
 
 
 def _secrets_to_mask(config: pytest.Config) -> frozenset[str]:

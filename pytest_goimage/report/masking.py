@@ -61,7 +61,14 @@ def masked_report(
 
 def _masked_property(value: object, secrets: Collection[str]) -> object:
     """A user property, masked as it is written: JUnit writes any value with str(), so a
-    dict or an object whose text holds a secret becomes that text, masked."""
-    text = value if isinstance(value, str) else str(value)
-    masked = redact(text, secrets)
+    dict or an object whose text holds a secret becomes that text, masked. The strings in a
+    dict, list or tuple are masked before str() escapes them (a secret with a newline)."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    text = str(value)
+    try:
+        structured = str(redact_all(value, secrets))
+    except TypeError:  # a named tuple, which redact_all cannot rebuild
+        structured = text
+    masked = redact(structured, secrets)
     return value if masked == text else masked

@@ -4,6 +4,7 @@ the controller hands them and parse `[tool.goimage]` only when a test asks for a
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -203,38 +204,63 @@ def test_a_worker_whose_own_parse_finds_nothing_keeps_masking(pytester: pytest.P
 def test_a_property_that_is_not_text_is_masked_as_junit_writes_it(
     pytester: pytest.Pytester, workers: list[str]
 ) -> None:
-    """JUnit writes a user property with str(): a dict holding a secret is masked as that text;
-    a number stays what it was."""
+    """JUnit writes a user property with str(): a dict holding a secret is written as that
+    text, masked; a property without one is written as it is."""
     root = go_project(pytester)
     pytester.makepyfile(
         test_props=f"""
         def test_records(record_property):
             record_property("credentials", {{"token": "{TOKEN}", "user": "ci"}})
-            record_property("retries", 3)
+            record_property("retries", [3, "ci"])
         """
     )
     junit = root / "junit.xml"
     result = pytester.runpytest_subprocess("-p", "no:randomly", f"--junitxml={junit}", *workers)
     result.assert_outcomes(passed=1)
-    written = junit.read_text()
-    assert "<property name=\"credentials\" value=\"{'token': '***', 'user': 'ci'}\"" in (
-        written.replace("&apos;", "'")
-    ), written
-    assert '<property name="retries" value="3"' in written, written
-    assert TOKEN not in written
+    written = {
+        prop.get("name"): prop.get("value") for prop in ElementTree.parse(junit).iter("property")
+    }
+    assert written == {"credentials": "{'token': '***', 'user': 'ci'}", "retries": "[3, 'ci']"}
+    assert TOKEN not in junit.read_text()
+
+
+def test_a_property_keeps_its_value_unless_its_text_holds_a_secret() -> None:
+    from pytest_goimage.report.masking import _masked_property
+
+    number = 12345678901
+    assert _masked_property(number, {"secret-value"}) is number
+    # str() of a dict escapes the newline: the secret is masked before, inside the dict.
+    assert _masked_property({"key": "multi\nline-secret"}, {"multi\nline-secret"}) == (
+        "{'key': '***'}"
+    )
 
 
 def test_live_logs_and_the_log_file_are_masked(pytester: pytest.Pytester) -> None:
-    """pytest prints a live log record as it is emitted, before any report holds it; what the
+    """pytest prints a live log record as it is emitted, before any report holds it, from a
+    conftest's session start too; a log file a test opens later is masked as well. What the
     test itself reads through caplog stays unmasked (it is the test's own data)."""
     root = go_project(pytester)
+    pytester.makeconftest(
+        RECORDER_PER_PROCESS
+        + f"""
+
+import logging
+
+def pytest_sessionstart(session):
+    logging.getLogger("conftest").warning("session starts with {PASSWORD}")
+"""
+    )
+    later = root / "later.log"
     pytester.makepyfile(
         test_logs=f"""
         import logging
 
-        def test_logs(caplog):
+        def test_logs(caplog, request):
             logging.getLogger("app").warning("connecting with token {TOKEN} and {PASSWORD}")
             assert "{TOKEN}" in caplog.text
+            logging_plugin = request.config.pluginmanager.get_plugin("logging-plugin")
+            logging_plugin.set_log_path({str(later)!r})
+            logging.getLogger("app").warning("later with token {TOKEN}")
         """
     )
     log_file = root / "run.log"
@@ -243,20 +269,46 @@ def test_live_logs_and_the_log_file_are_masked(pytester: pytest.Pytester) -> Non
     )
     result.assert_outcomes(passed=1)
     out = result.stdout.str()
+    assert "session starts with ***" in out, out
     assert "connecting with token *** and ***" in out, out
     assert "connecting with token *** and ***" in log_file.read_text()
-    assert TOKEN not in out + log_file.read_text() and PASSWORD not in out
+    assert "later with token ***" in later.read_text()
+    written = out + log_file.read_text() + later.read_text()
+    assert TOKEN not in written and PASSWORD not in written
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
+def test_a_warnings_text_and_source_line_are_masked(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    """The warnings summary prints a warning's text and the line that raised it, apart from
+    any test report."""
+    go_project(pytester)
+    pytester.makepyfile(
+        test_warn=f"""
+        import warnings
+
+        def test_warns():
+            warnings.warn(DeprecationWarning("left open with {TOKEN}"))
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", *workers)
+    result.assert_outcomes(passed=1, warnings=1)
+    out = result.stdout.str()
+    assert "DeprecationWarning: left open with ***" in out, out
+    assert 'warnings.warn(DeprecationWarning("left open with ***"))' in out, out
+    assert TOKEN not in out
 
 
 def test_live_logs_outside_a_go_project_are_left_as_they_are(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_logs="""
+        test_logs=f"""
         import logging
 
         def test_logs():
-            logging.getLogger("app").warning("plain value hunter2-but-long")
+            logging.getLogger("app").warning("not a Go project: {TOKEN}")
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:randomly", "--log-cli-level=INFO")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*WARNING*plain value hunter2-but-long*"])
+    assert f"not a Go project: {TOKEN}" in result.stdout.str()
