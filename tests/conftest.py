@@ -193,7 +193,8 @@ def _default_sigint() -> None:
 
 def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Popen[str], str]:
     """Start `pytest -p no:cacheprovider *args` in `cwd` and read its output until `marker`,
-    so a test can interrupt or kill it at that point. Returns the process and what it printed."""
+    so a test can interrupt or kill it at that point. Returns the process and what it printed
+    (up to the marker and perhaps a little after it; the rest is for communicate())."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
         cwd=cwd,
@@ -205,11 +206,16 @@ def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Pop
         preexec_fn=_default_sigint,
     )
     assert proc.stdout is not None
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if marker in line:
+    # Read the pipe itself, never through proc.stdout's buffer: communicate() with a timeout
+    # reads the file descriptor, and text read ahead into that buffer (the next item's
+    # "Dockerfile.prod::build " prefix, written just after the marker) would be lost.
+    fd = proc.stdout.fileno()
+    seen = b""
+    while marker.encode() not in seen:
+        chunk = os.read(fd, 65536)
+        if not chunk:
             break
-    printed = "".join(seen)
+        seen += chunk
+    printed = seen.decode(errors="replace")
     assert marker in printed, printed
     return proc, printed
