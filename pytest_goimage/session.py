@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,13 @@ from .build.minio_image import MinioImages, image_present
 from .build.no_go_binary import why_no_go_binary
 from .config import GoImageConfig, ImageConfig
 from .engine.background import in_background
-from .engine.connection import connect, engine_lost, remove_labelled, remove_stale_resources
+from .engine.connection import (
+    connect,
+    engine_address,
+    engine_lost,
+    remove_labelled,
+    remove_stale_resources,
+)
 from .engine.image import BuiltImage, load_image
 from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
@@ -267,7 +273,7 @@ class GoImageSession:
         refused = unknown_build_args(image, self.config.shared_build_args, self.config.images)
         if refused is not None:
             return refused
-        return build_one(
+        outcome = build_one(
             client,
             image,
             tag=image_tag(self.config, image, self.run_id),
@@ -277,6 +283,9 @@ class GoImageSession:
             owner=self.owner,
             progress=self.progress,
         )
+        # All engines' runs share the runs folder: a later run on another engine must not
+        # take "no such image" there for this image's removal (run_dirs.remove_images).
+        return replace(outcome, engine=engine_address()) if outcome.tag else outcome
 
     # -- MinIO, dependencies, the service ------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import fcntl
 import os
 import re
@@ -210,12 +211,13 @@ def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Pop
     # reads the file descriptor, and text read ahead into that buffer (the next item's
     # "Dockerfile.prod::build " prefix, written just after the marker) would be lost.
     fd = proc.stdout.fileno()
-    seen = b""
-    while marker.encode() not in seen:
+    decoder = codecs.getincrementaldecoder(proc.stdout.encoding)()
+    printed = ""
+    # Until the marker, and no character cut in two (communicate() decodes the rest alone).
+    while marker not in printed or decoder.getstate()[0]:
         chunk = os.read(fd, 65536)
         if not chunk:
             break
-        seen += chunk
-    printed = seen.decode(errors="replace")
+        printed += decoder.decode(chunk)
     assert marker in printed, printed
     return proc, printed

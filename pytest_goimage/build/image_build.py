@@ -31,7 +31,7 @@ _ONE_RETRY_AT_A_TIME = threading.Lock()
 class BuildOutcome:
     """What one build left: the image (`image_id`, `tag` ...) or, when it failed, `error` (the
     user-facing diagnosis) and its `cause`. Recorded as JSON in the run's folder, where the
-    next run's cleanup reads `tag` and `project`."""
+    next run's cleanup reads `tag`, `project` and `engine` (the address it was built at)."""
 
     image_id: str = ""
     tag: str = ""
@@ -40,6 +40,7 @@ class BuildOutcome:
     cached_steps: int = 0
     log_path: str = ""
     project: str = ""
+    engine: str = ""
     error: str = ""
     cause: str = ""
 

@@ -148,17 +148,19 @@ def _closed_or_unowned(folder: Path) -> bool:
 
 def built_tags(shared_dir: Path) -> list[str]:
     """Tags of the images a run built (all workers), from its shared build records."""
-    return [tag for tag, _ in _built_images(shared_dir)]
+    return [tag for tag, _, _ in _built_images(shared_dir)]
 
 
-def _built_images(shared_dir: Path) -> list[tuple[str, str]]:
-    # (tag, project) per build record; a record from before images were labelled has no project.
+def _built_images(shared_dir: Path) -> list[tuple[str, str, str]]:
+    # (tag, project, engine) per build record; a record from before images were labelled has
+    # no project, one from before engines were recorded no engine.
     built = []
     for record in sorted(shared_dir.glob("*.build.json")):
         with contextlib.suppress(OSError, ValueError):
             outcome = json.loads(record.read_text())
             if isinstance(outcome, dict) and "tag" in outcome:
-                built.append((str(outcome["tag"]), str(outcome.get("project", ""))))
+                fields = (outcome["tag"], outcome.get("project", ""), outcome.get("engine", ""))
+                built.append((str(fields[0]), str(fields[1]), str(fields[2])))
     return built
 
 
@@ -180,12 +182,14 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     """
     import docker.errors
 
+    from .connection import engine_address
     from .outside_errors import CLEANUP_ERRORS
 
     run_id = shared_dir.name.split("-", 1)[0]
+    here = engine_address()
     removed = []
     complete = True
-    for tag, project in _built_images(shared_dir):
+    for tag, project, engine in _built_images(shared_dir):
         if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
             continue
         try:
@@ -194,8 +198,10 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
                 continue  # not an image this plugin built for that project
             client.images.remove(tag, noprune=False)
             removed.append(tag)
-        except docker.errors.ImageNotFound:
-            continue  # already gone
+        except docker.errors.NotFound:  # any 404 (Podman says "image not known")
+            if engine and engine != here:
+                complete = False  # built on another engine: a run there removes it
+            continue  # else already gone
         except docker.errors.APIError:
             # In use (409): a container of that run, too young to be swept yet, still runs
             # it. Closing the folder now would leave the image for good.

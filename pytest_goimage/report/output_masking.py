@@ -8,7 +8,6 @@ the test that raised it, so masking the reports (masking.py) never sees either. 
 
 from __future__ import annotations
 
-import copy
 import linecache
 import logging
 import warnings
@@ -47,7 +46,7 @@ class MaskingFormatter(logging.Formatter):
     """Formats with `inner`, then masks what it wrote."""
 
     def __init__(self, inner: logging.Formatter, secrets: Callable[[], Collection[str]]) -> None:
-        super().__init__()
+        # No Formatter.__init__: its own style and formats would hide those of `inner`.
         self.inner = inner
         self._secrets = secrets
 
@@ -57,8 +56,12 @@ class MaskingFormatter(logging.Formatter):
         return redact(self.inner.format(record), self._secrets())
 
     def __getattr__(self, name: str) -> Any:
-        # What else code may ask of pytest's formatter (its level colours, its style).
-        return getattr(self.inner, name)
+        # What else code may ask of pytest's formatter (its level colours, its style); only
+        # once `inner` is set (a copy looks attributes up before its __dict__ is filled).
+        inner = self.__dict__.get("inner")
+        if inner is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(inner, name)
 
 
 def mask_logs(config: pytest.Config, secrets: Callable[[], Collection[str]]) -> None:
@@ -92,8 +95,13 @@ def _reworded(message: Warning | str, text: str) -> Warning:
     """The same warning with `text` as its message; a UserWarning where its class makes its
     text some other way (the summary names the category from the record, not from this)."""
     if isinstance(message, Warning):
-        reworded = copy.copy(message)
-        reworded.args = (text,)
-        if str(reworded) == text:
-            return reworded
+        try:
+            # Without calling its __init__, whose arguments may be anything.
+            reworded = BaseException.__new__(type(message))
+            reworded.__dict__.update(vars(message))
+            reworded.args = (text,)
+            if str(reworded) == text:
+                return reworded
+        except Exception:  # a warning class of any make: the fallback below is safe
+            pass
     return UserWarning(text)

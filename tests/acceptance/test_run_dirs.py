@@ -17,6 +17,7 @@ import docker
 import docker.errors
 import pytest
 
+from pytest_goimage.engine.connection import engine_address
 from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
 from pytest_goimage.engine.run_dirs import (
     CLOSED_FILE,
@@ -183,7 +184,7 @@ def throwaway_image(docker_client: docker.DockerClient) -> Iterator[Callable[...
             docker_client.images.remove(name)
 
 
-def _killed_run(base: Path, run_id: str, tags: list[str]) -> Path:
+def _killed_run(base: Path, run_id: str, tags: list[str], engine: str = "") -> Path:
     """A run folder as a killed run leaves it: its process is gone, its records list `tags`."""
     folder = base / f"{run_id}-planted"
     folder.mkdir(mode=0o700)
@@ -196,7 +197,7 @@ def _killed_run(base: Path, run_id: str, tags: list[str]) -> Path:
     }
     (folder / OWNER_FILE).write_text(json.dumps(owner))
     for i, tag in enumerate(tags):
-        record = {"tag": tag, "image_id": "", "project": PROJECT}
+        record = {"tag": tag, "image_id": "", "project": PROJECT, "engine": engine}
         (folder / f"image{i}.build.json").write_text(json.dumps(record))
     return folder
 
@@ -261,6 +262,26 @@ def test_a_killed_runs_image_still_in_use_is_removed_by_a_later_run(
     assert remove_abandoned_images(docker_client, tmp_path, own) == [built]
     assert built not in image_tags(docker_client)
     assert (folder / CLOSED_FILE).exists()
+
+
+def test_a_killed_run_on_another_engine_is_left_open_for_a_run_there(
+    tmp_path: Path, docker_client: docker.DockerClient
+) -> None:
+    """All engines' runs share the runs folder: "no such image" here says nothing about an
+    image built on another engine, so its folder stays open; on the same engine it is gone."""
+    own = tmp_path / "this-run"
+    own.mkdir()
+    elsewhere_id, here_id = uuid.uuid4().hex[:12], uuid.uuid4().hex[:12]
+    elsewhere = _killed_run(
+        tmp_path,
+        elsewhere_id,
+        [f"goimage/app-{elsewhere_id}:{elsewhere_id}"],
+        "tcp://10.9.8.7:2375",
+    )
+    here = _killed_run(tmp_path, here_id, [f"goimage/app-{here_id}:{here_id}"], engine_address())
+    assert remove_abandoned_images(docker_client, tmp_path, own) == []
+    assert not (elsewhere / CLOSED_FILE).exists()
+    assert (here / CLOSED_FILE).exists()
 
 
 def test_a_plain_xdist_run_leaves_pruning_to_runs_that_use_the_engine(

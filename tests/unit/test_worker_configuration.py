@@ -312,3 +312,31 @@ def test_live_logs_outside_a_go_project_are_left_as_they_are(pytester: pytest.Py
     result = pytester.runpytest_subprocess("-p", "no:randomly", "--log-cli-level=INFO")
     result.assert_outcomes(passed=1)
     assert f"not a Go project: {TOKEN}" in result.stdout.str()
+
+
+def test_a_warning_class_of_any_make_is_masked_and_every_test_runs(
+    pytester: pytest.Pytester,
+) -> None:
+    """Rebuilding a warning by its class's __init__ (copy.copy) crashed the run with an
+    INTERNALERROR for a class whose __init__ takes other arguments."""
+    go_project(pytester)
+    pytester.makepyfile(
+        test_warn=f"""
+        import warnings
+
+        class UnreachableWarning(UserWarning):
+            def __init__(self, what, where):
+                super().__init__(f"{{what}} at {{where}}")
+
+        def test_warns():
+            warnings.warn(UnreachableWarning("no answer", "{TOKEN}"))
+
+        def test_after():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2, warnings=1)
+    out = result.stdout.str()
+    assert "UnreachableWarning: no answer at ***" in out, out
+    assert TOKEN not in out and "INTERNALERROR" not in out
