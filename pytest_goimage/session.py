@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -273,19 +273,19 @@ class GoImageSession:
         refused = unknown_build_args(image, self.config.shared_build_args, self.config.images)
         if refused is not None:
             return refused
-        outcome = build_one(
+        return build_one(
             client,
             image,
             tag=image_tag(self.config, image, self.run_id),
             project=str(self.config.project),
+            # All engines' runs share the runs folder: a later run on another engine must not
+            # take "no such image" there for this image's removal (run_dirs.remove_images).
+            engine=engine_address(),
             log_path=self.log_path(image),
             ledger=self.shared_dir / "builds.log",
             owner=self.owner,
             progress=self.progress,
         )
-        # All engines' runs share the runs folder: a later run on another engine must not
-        # take "no such image" there for this image's removal (run_dirs.remove_images).
-        return replace(outcome, engine=engine_address()) if outcome.tag else outcome
 
     # -- MinIO, dependencies, the service ------------------------------------------------
 

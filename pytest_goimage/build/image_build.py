@@ -101,6 +101,7 @@ def build_one(
     *,
     tag: str,
     project: str,
+    engine: str,
     log_path: Path,
     ledger: Path,
     owner: str,
@@ -169,4 +170,5 @@ def build_one(
         cached_steps=result.cached_steps,
         log_path=str(log_path),
         project=project,
+        engine=engine,
     )

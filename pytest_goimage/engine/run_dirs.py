@@ -159,8 +159,8 @@ def _built_images(shared_dir: Path) -> list[tuple[str, str, str]]:
         with contextlib.suppress(OSError, ValueError):
             outcome = json.loads(record.read_text())
             if isinstance(outcome, dict) and "tag" in outcome:
-                fields = (outcome["tag"], outcome.get("project", ""), outcome.get("engine", ""))
-                built.append((str(fields[0]), str(fields[1]), str(fields[2])))
+                tag, project = str(outcome["tag"]), str(outcome.get("project", ""))
+                built.append((tag, project, str(outcome.get("engine", ""))))
     return built
 
 
@@ -186,7 +186,6 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     from .outside_errors import CLEANUP_ERRORS
 
     run_id = shared_dir.name.split("-", 1)[0]
-    here = engine_address()
     removed = []
     complete = True
     for tag, project, engine in _built_images(shared_dir):
@@ -199,7 +198,7 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
             client.images.remove(tag, noprune=False)
             removed.append(tag)
         except docker.errors.NotFound:  # any 404 (Podman says "image not known")
-            if engine and engine != here:
+            if engine and engine != engine_address():  # asked only here: it reads files
                 complete = False  # built on another engine: a run there removes it
             continue  # else already gone
         except docker.errors.APIError:
