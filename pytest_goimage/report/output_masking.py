@@ -1,5 +1,6 @@
 """What pytest writes outside the test reports, masked like them: live logs (`log_cli`), the
-log file (`--log-file`) and the warnings summary.
+log file (`--log-file`) and the warnings summary; and a report's captured log as it is
+formatted.
 
 pytest prints a live log record as it is emitted and keeps a warning apart from the report of
 the test that raised it, so masking the reports (masking.py) never sees either. The records,
@@ -43,7 +44,10 @@ class OutputMasking:
 
 
 class MaskingFormatter(logging.Formatter):
-    """Formats with `inner`, then masks what it wrote."""
+    """Formats with `inner` a copy of the record whose message is masked, then masks what it
+    wrote (the traceback, the other fields). The message goes first because pytest's
+    `--log-auto-indent` indents each of its lines, and an indented multi-line secret (a PEM
+    key) would no longer match."""
 
     def __init__(self, inner: logging.Formatter, secrets: Callable[[], Collection[str]]) -> None:
         # No Formatter.__init__: its own style and formats would hide those of `inner`.
@@ -53,7 +57,12 @@ class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         from ..gofacts.secrets_scan import redact
 
-        return redact(self.inner.format(record), self._secrets())
+        secrets = self._secrets()
+        message = record.getMessage()
+        masked = redact(message, secrets)
+        if masked != message:  # a copy: caplog and other handlers keep the record as logged
+            record = logging.makeLogRecord({**vars(record), "msg": masked, "args": None})
+        return redact(self.inner.format(record), secrets)
 
     def __getattr__(self, name: str) -> Any:
         # What else code may ask of pytest's formatter (its level colours, its style); only
@@ -70,7 +79,14 @@ def mask_logs(config: pytest.Config, secrets: Callable[[], Collection[str]]) -> 
     logging_plugin = config.pluginmanager.get_plugin("logging-plugin")
     if logging_plugin is None:
         return  # `-p no:logging`: pytest writes no log
-    for handler in (logging_plugin.log_cli_handler, logging_plugin.log_file_handler):
+    handlers = (
+        logging_plugin.log_cli_handler,
+        logging_plugin.log_file_handler,
+        # A failed test's "Captured log" section: the report's masking comes after the
+        # formatter has indented a multi-line value (--log-auto-indent).
+        logging_plugin.report_handler,
+    )
+    for handler in handlers:
         if handler.formatter is not None and not isinstance(handler.formatter, MaskingFormatter):
             handler.setFormatter(MaskingFormatter(handler.formatter, secrets))
 

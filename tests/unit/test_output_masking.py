@@ -8,6 +8,7 @@ import logging
 import warnings
 
 import pytest
+from _pytest import logging as _pytest_logging
 
 from pytest_goimage.report.output_masking import MaskingFormatter, _reworded, mask_warning
 
@@ -64,3 +65,16 @@ def test_the_formatter_masks_and_passes_the_rest_to_pytests_formatter() -> None:
     assert copy.copy(formatter).format(record) == "INFO got ***"
     with pytest.raises(AttributeError):
         MaskingFormatter.__new__(MaskingFormatter).anything  # noqa: B018 - no inner yet
+
+
+def test_a_multi_line_secret_is_masked_before_pytests_auto_indent_splits_it() -> None:
+    key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+    inner = _pytest_logging.PercentStyleMultiline("%(levelname)-8s %(message)s", auto_indent=True)
+    formatter = logging.Formatter()
+    formatter._style = inner
+    formatter._fmt = inner._fmt
+    masking = MaskingFormatter(formatter, lambda: {key})
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "loaded %s", (key,), None)
+    assert "\n         MIIEvQ" in formatter.format(record)  # what auto-indent does to it
+    assert masking.format(record) == "INFO     loaded ***"
+    assert record.args == (key,)  # the record itself is left as logged

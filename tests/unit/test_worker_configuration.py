@@ -340,3 +340,38 @@ def test_a_warning_class_of_any_make_is_masked_and_every_test_runs(
     out = result.stdout.str()
     assert "UnreachableWarning: no answer at ***" in out, out
     assert TOKEN not in out and "INTERNALERROR" not in out
+
+
+def test_a_multi_line_secret_in_an_auto_indented_live_log_is_masked(
+    pytester: pytest.Pytester,
+) -> None:
+    """`--log-auto-indent` indents every line of a message after the first, so a key's text
+    in the output is no longer the configured value: the message is masked before that, in
+    the live log and in a failed test's captured log."""
+    pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
+    pytester.makefile("", Dockerfile="FROM scratch\n")
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
+    pytester.makepyprojecttoml(
+        "[tool.goimage.env]\n"
+        f'TLS_PRIVATE_KEY = "-----BEGIN KEY-----\\n{body}\\n-----END KEY-----"\n'
+    )
+    pytester.makepyfile(
+        test_logs="""
+        import logging, tomllib
+
+        def test_logs():
+            with open("pyproject.toml", "rb") as file:
+                key = tomllib.load(file)["tool"]["goimage"]["env"]["TLS_PRIVATE_KEY"]
+            logging.getLogger("app").warning("loaded %s", key)
+            assert key.startswith("-----BEGIN KEY-----\\n")  # the test's own data
+            assert not "failing, its report holds the captured log"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "--log-cli-level=INFO", "--log-auto-indent=on"
+    )
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "Captured log call" in out, out
+    assert out.count("loaded ***") == 2, out  # the live log and the failure's captured log
+    assert body not in out
