@@ -80,14 +80,21 @@ MASK = "***"
 _MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
 
 
+_MIN_SECRET_LINE = 8  # a line of a multi-line secret; shorter ones are `{`, `"type": 1,` ...
+
+
 def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
-    """The values in `tables` (build_args, env) that look secret by name or by format."""
-    return frozenset(
+    """The values in `tables` (build_args, env) that look secret by name or by format, and
+    each line of a multi-line one (a PEM key, a JSON credential): an output that prefixes or
+    indents lines (a build log's `#8 0.21 `, a service's log timestamps) shows them apart."""
+    values = [
         value
         for table in tables
         for name, value in table.items()
         if len(value) >= _MIN_SECRET and _looks_secret(name, value)
-    )
+    ]
+    lines = (line.strip() for value in values if "\n" in value for line in value.splitlines())
+    return frozenset(values).union(line for line in lines if len(line) >= _MIN_SECRET_LINE)
 
 
 def _masked(match: re.Match[str]) -> str:

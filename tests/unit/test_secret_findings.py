@@ -12,6 +12,7 @@ from pytest_goimage.gofacts.secrets_scan import (
     file_finding,
     history_findings,
     mask,
+    redact,
     secret_redactor,
     secret_values,
 )
@@ -101,3 +102,26 @@ def test_a_redactor_masks_the_secret_looking_values_of_its_tables() -> None:
 
 def test_secret_values_start_at_four_characters() -> None:
     assert secret_values({"API_TOKEN": "abcd", "DB_PASSWORD": "abc"}) == {"abcd"}
+
+
+def test_each_line_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> None:
+    key = (
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
+        "  Zm9vYmFy\n"
+        "}\n"
+        "-----END PRIVATE KEY-----\n"
+    )
+    values = secret_values({"TLS_PRIVATE_KEY": key, "GREETING": "hello\nworld, again"})
+    assert values == {
+        key,
+        "-----BEGIN PRIVATE KEY-----",
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+        "Zm9vYmFy",  # indented in the value: stripped, as an output may indent it otherwise
+        "-----END PRIVATE KEY-----",
+    }
+    build_log = (
+        "#8 0.214 -----BEGIN PRIVATE KEY-----\n"
+        "#8 0.214 MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
+    )
+    assert redact(build_log, values) == "#8 0.214 ***\n#8 0.214 ***\n"
