@@ -31,7 +31,7 @@ from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
-from .engine.run_dirs import remove_abandoned_images
+from .engine.run_dirs import given_up_message, remove_abandoned_images
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
@@ -88,9 +88,12 @@ class GoImageSession:
                 self._engine_error = exc
                 raise
             swept = remove_stale_resources(self._client)
-            swept += remove_abandoned_images(self._client, self.shared_dir.parent, self.shared_dir)
+            images = remove_abandoned_images(self._client, self.shared_dir.parent, self.shared_dir)
+            swept += images.removed
             if swept:
                 self.progress("cleanup", f"removed {len(swept)} left by killed runs", False)
+            for tag, why in images.given_up:
+                self.progress("cleanup", given_up_message(tag, why), False)
         return self._client
 
     def lost_engine(self, exc: BaseException, during: str) -> EngineError | None:

@@ -67,6 +67,14 @@ def pid_namespace() -> str:
         return ""
 
 
+def run_age(labels: dict[str, str]) -> float:
+    """Seconds since the run that labelled a resource started (0 when it does not say)."""
+    try:
+        return time.time() - int(labels.get(LABEL_CREATED, "0") or time.time())
+    except ValueError:
+        return 0.0
+
+
 def creator_gone(labels: dict[str, str]) -> bool:
     """True when the process that labelled a resource has died (on this host) a while ago."""
     if labels.get(LABEL_KEEP):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
-from .labels import LABEL_PROJECT, creator_gone, creator_labels
+from .labels import LABEL_PROJECT, creator_gone, creator_labels, run_age
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
@@ -166,11 +166,16 @@ def _built_images(shared_dir: Path) -> list[tuple[str, str, str]]:
 
 @dataclass(frozen=True)
 class Removal:
-    """What removing a run's images did: the tags removed, and whether none is left in use
-    (a folder with an image still in use stays open for a later run to finish)."""
+    """What removing a run's images did: the tags removed, and those left with why (in use by
+    a container, or built on another engine); a folder with any left stays open for a later
+    run to finish."""
 
     removed: list[str]
-    complete: bool
+    left: list[tuple[str, str]]
+
+    @property
+    def complete(self) -> bool:
+        return not self.left
 
 
 def remove_images(client: Any, shared_dir: Path) -> Removal | None:
@@ -182,12 +187,12 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     """
     import docker.errors
 
-    from .connection import engine_address
+    from .connection import engine_address, short_reason
     from .outside_errors import CLEANUP_ERRORS
 
     run_id = shared_dir.name.split("-", 1)[0]
-    removed = []
-    complete = True
+    removed: list[str] = []
+    left: list[tuple[str, str]] = []
     for tag, project, engine in _built_images(shared_dir):
         if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
             continue
@@ -199,15 +204,15 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
             removed.append(tag)
         except docker.errors.NotFound:  # any 404 (Podman says "image not known")
             if engine and engine != engine_address():  # asked only here: it reads files
-                complete = False  # built on another engine: a run there removes it
-            continue  # else already gone
-        except docker.errors.APIError:
+                left.append((tag, f"built on the engine at {engine}"))  # a run there removes it
+            # else already gone
+        except docker.errors.APIError as exc:
             # In use (409): a container of that run, too young to be swept yet, still runs
             # it. Closing the folder now would leave the image for good.
-            complete = False
+            left.append((tag, f"the engine refused to remove it: {short_reason(exc)}"))
         except CLEANUP_ERRORS:
             return None  # the engine went away: the rest would fail the same way
-    return Removal(removed, complete)
+    return Removal(removed, left)
 
 
 def remove_built_images(shared_dir: Path) -> None:
@@ -226,10 +231,37 @@ def remove_built_images(shared_dir: Path) -> None:
     close_run_dir(shared_dir)
 
 
-def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
+# A killed run's image that later runs could not remove for this long (a container the plugin
+# did not start holds it, or its engine is never used again) is left, said once, and its
+# folder closed: else every run would retry it, silently, for good.
+GIVE_UP_AFTER_SECONDS = 7 * 86400
+
+
+def given_up_message(tag: str, why: str) -> str:
+    days = GIVE_UP_AFTER_SECONDS // 86400
+    return (
+        f"left {tag}, built by a killed run that started more than {days} days ago: later "
+        f"runs could not remove it ({why}); remove it yourself (`docker image rm {tag}` on "
+        "that engine) once nothing uses it"
+    )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Killed runs' images: those removed, and those given up on, each with why."""
+
+    removed: list[str]
+    given_up: list[tuple[str, str]]
+
+
+def remove_abandoned_images(
+    client: Any, base: Path, own: Path, give_up_after: float = GIVE_UP_AFTER_SECONDS
+) -> Sweep:
     """Images built by earlier runs that were killed before their cleanup (their owner process
-    is gone): remove them, and mark those runs closed. Never a live run's images."""
+    is gone): remove them, and mark those runs closed. Never a live run's images. A run
+    started more than `give_up_after` seconds ago is closed with what is left of it."""
     removed: list[str] = []
+    given_up: list[tuple[str, str]] = []
     for folder in _subfolders(base):
         if folder == own or _closed_or_unowned(folder) or untrusted_reason(folder):
             continue
@@ -240,8 +272,10 @@ def remove_abandoned_images(client: Any, base: Path, own: Path) -> list[str]:
         if not isinstance(owner, dict) or not creator_gone(owner):
             continue
         removal = remove_images(client, folder)
-        if removal is not None:
-            removed += removal.removed
-            if removal.complete:
-                close_run_dir(folder)
-    return removed
+        if removal is None:
+            continue
+        removed += removal.removed
+        if removal.complete or run_age(owner) > give_up_after:
+            given_up += removal.left
+            close_run_dir(folder)
+    return Sweep(removed, given_up)

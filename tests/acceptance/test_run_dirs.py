@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
@@ -22,6 +23,8 @@ from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT
 from pytest_goimage.engine.run_dirs import (
     CLOSED_FILE,
     OWNER_FILE,
+    Sweep,
+    given_up_message,
     remove_abandoned_images,
 )
 from tests.conftest import image_tags
@@ -216,7 +219,7 @@ def test_cleanup_removes_only_images_the_plugin_built_for_the_run(
     own = tmp_path / "this-run"
     own.mkdir()
     _killed_run(tmp_path, run_id, [victim, impostor, other_run, built])
-    assert remove_abandoned_images(docker_client, tmp_path, own) == [built]
+    assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([built], [])
     left = set(image_tags(docker_client))
     assert [tag for tag in (victim, impostor, other_run, built) if tag in left] == [
         victim,
@@ -236,8 +239,25 @@ def test_cleanup_ignores_a_run_folder_another_user_made(
     own = tmp_path / "this-run"
     own.mkdir()
     another_users(_killed_run(tmp_path, run_id, [built]))
-    assert remove_abandoned_images(docker_client, tmp_path, own) == []
+    assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([], [])
     assert built in image_tags(docker_client)
+
+
+@contextlib.contextmanager
+def _killed_run_holding(
+    base: Path, docker_client: docker.DockerClient, throwaway_image: Callable[..., str]
+) -> Iterator[tuple[str, Path, Any]]:
+    """A killed run's folder in `base` (beside `base`/this-run) whose image a created container
+    holds: (its tag, the folder, the container, removed at the end)."""
+    (base / "this-run").mkdir()
+    run_id = uuid.uuid4().hex[:12]
+    built = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
+    folder = _killed_run(base, run_id, [built])
+    holder = docker_client.containers.create(built, command="/marker")
+    try:
+        yield built, folder, holder
+    finally:
+        holder.remove(force=True)
 
 
 def test_a_killed_runs_image_still_in_use_is_removed_by_a_later_run(
@@ -247,19 +267,12 @@ def test_a_killed_runs_image_still_in_use_is_removed_by_a_later_run(
 ) -> None:
     """The killed run's service still holds its image (the container is too young to sweep):
     the folder stays open, so the run after the container's removal takes the image."""
-    run_id = uuid.uuid4().hex[:12]
-    built = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
     own = tmp_path / "this-run"
-    own.mkdir()
-    folder = _killed_run(tmp_path, run_id, [built])
-    holder = docker_client.containers.create(built, command="/marker")
-    try:
-        assert remove_abandoned_images(docker_client, tmp_path, own) == []
+    with _killed_run_holding(tmp_path, docker_client, throwaway_image) as (built, folder, _):
+        assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([], [])
         assert built in image_tags(docker_client)
         assert not (folder / CLOSED_FILE).exists()
-    finally:
-        holder.remove(force=True)
-    assert remove_abandoned_images(docker_client, tmp_path, own) == [built]
+    assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([built], [])
     assert built not in image_tags(docker_client)
     assert (folder / CLOSED_FILE).exists()
 
@@ -279,9 +292,75 @@ def test_a_killed_run_on_another_engine_is_left_open_for_a_run_there(
         "tcp://10.9.8.7:2375",
     )
     here = _killed_run(tmp_path, here_id, [f"goimage/app-{here_id}:{here_id}"], engine_address())
-    assert remove_abandoned_images(docker_client, tmp_path, own) == []
+    assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([], [])
     assert not (elsewhere / CLOSED_FILE).exists()
     assert (here / CLOSED_FILE).exists()
+
+
+def test_an_image_held_for_days_by_a_container_the_plugin_did_not_start_is_given_up_on(
+    tmp_path: Path,
+    docker_client: docker.DockerClient,
+    throwaway_image: Callable[..., str],
+) -> None:
+    """Some container of the user's holds a killed run's image: retried by every run until
+    the run is older than the limit (here 30 minutes; the run started an hour ago), then left
+    where it is, its folder closed, and said once, with the engine's reason."""
+    own = tmp_path / "this-run"
+    with _killed_run_holding(tmp_path, docker_client, throwaway_image) as (built, folder, holder):
+        assert remove_abandoned_images(docker_client, tmp_path, own, give_up_after=7200) == Sweep(
+            [], []
+        )
+        assert not (folder / CLOSED_FILE).exists()
+        sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
+        assert sweep.removed == []
+        assert [tag for tag, _ in sweep.given_up] == [built]
+        why = sweep.given_up[0][1]
+        assert why.startswith("the engine refused to remove it: 409 Client Error"), why
+        assert holder.id[:12] in why, why  # the engine names the container that holds it
+        assert (folder / CLOSED_FILE).exists()
+        assert built in image_tags(docker_client)  # never forced away from its container
+        assert remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800) == Sweep(
+            [], []
+        )  # said once: the folder is closed
+
+
+def test_an_image_on_an_engine_no_run_uses_again_is_given_up_on_with_its_address(
+    tmp_path: Path, docker_client: docker.DockerClient
+) -> None:
+    own = tmp_path / "this-run"
+    own.mkdir()
+    run_id = uuid.uuid4().hex[:12]
+    tag = f"goimage/app-{run_id}:{run_id}"
+    folder = _killed_run(tmp_path, run_id, [tag], "tcp://10.9.8.7:2375")
+    sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
+    assert sweep == Sweep([], [(tag, "built on the engine at tcp://10.9.8.7:2375")])
+    assert (folder / CLOSED_FILE).exists()
+    assert given_up_message(tag, sweep.given_up[0][1]) == (
+        f"left {tag}, built by a killed run that started more than 7 days ago: later runs "
+        "could not remove it (built on the engine at tcp://10.9.8.7:2375); remove it yourself "
+        f"(`docker image rm {tag}` on that engine) once nothing uses it"
+    )
+
+
+def test_a_run_says_once_which_killed_runs_image_it_gave_up_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = configured_project(pytester, monkeypatch)
+    runs = base / "pytest-goimage"
+    runs.mkdir()
+    run_id = uuid.uuid4().hex[:12]
+    tag = f"goimage/app-{run_id}:{run_id}"
+    folder = _killed_run(runs, run_id, [tag], "tcp://10.9.8.7:2375")
+    owner = json.loads((folder / OWNER_FILE).read_text())
+    owner[LABEL_CREATED] = str(int(time.time()) - 8 * 86400)
+    (folder / OWNER_FILE).write_text(json.dumps(owner))
+    # The build check connects to the engine, and the connection sweeps.
+    first = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    first.assert_outcomes(passed=1)
+    first.stdout.fnmatch_lines([f"*cleanup*left {tag}, built by a killed run that started*"])
+    second = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    second.assert_outcomes(passed=1)
+    assert f"left {tag}" not in second.stdout.str()
 
 
 def test_a_plain_xdist_run_leaves_pruning_to_runs_that_use_the_engine(
