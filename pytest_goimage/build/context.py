@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from docker.utils.build import PatternMatcher, exclude_paths
+from ..errors import BuildFailed
+from .dockerignore import ContextFilter, IgnorePatternError, read_rules
 
 # Name under which a Dockerfile that lives outside its context travels in the tar.
 OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
@@ -25,36 +26,40 @@ def ignore_file(context: Path, dockerfile: Path | None) -> Path | None:
     return None
 
 
-def _numbered_patterns(path: Path) -> list[tuple[int, str]]:
-    """(line number, pattern) of an ignore file, comments and blank lines dropped."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return [
-        (number, line.strip())
-        for number, line in enumerate(lines, 1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-
-
-def dockerignore_patterns(context: Path, dockerfile: Path | None = None) -> list[str]:
-    """The applicable ignore file's patterns (comments and blank lines dropped)."""
+def context_filter(context: Path, dockerfile: Path | None) -> ContextFilter:
+    """The applicable ignore file's rules (none without one). Raises BuildFailed, naming the
+    file and line, for a pattern BuildKit refuses: the build would fail on it."""
     path = ignore_file(context, dockerfile)
-    return [pattern for _, pattern in _numbered_patterns(path)] if path else []
+    if path is None:
+        return ContextFilter(())
+    try:
+        return ContextFilter(tuple(read_rules(path.read_text(encoding="utf-8", errors="replace"))))
+    except IgnorePatternError as exc:
+        raise BuildFailed(
+            f"{path}: {exc}; BuildKit refuses to build with it. Fix or remove that line."
+        ) from None
 
 
 def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str | None:
     """`.dockerignore:3: *.yaml` when the applicable ignore file keeps `relpath` out of the
-    context (the last matching pattern decides, `!` re-includes), else None."""
+    context, else None: the last pattern, not an exception, that matches it or a folder above
+    it (the last matching pattern decides, `!` re-includes)."""
     path = ignore_file(context, dockerfile)
-    if path is None:
+    applied = context_filter(context, dockerfile)
+    if path is None or not applied.excluded(relpath):
         return None
-    numbered = _numbered_patterns(path)
-    if not PatternMatcher([pattern for _, pattern in numbered]).matches(relpath):
-        return None
-    rule = None
-    for number, pattern in numbered:
-        if not pattern.startswith("!") and PatternMatcher([pattern]).matches(relpath):
-            rule = f"{os.path.relpath(path, context)}:{number}: {pattern}"
-    return rule
+    parts = relpath.split("/")
+    above = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+    rule = next(
+        (
+            rule
+            for rule in reversed(applied.rules)
+            if not rule.exception and any(rule.matches(part) for part in above)
+        ),
+        None,
+    )
+    where = os.path.relpath(path, context)
+    return f"{where}:{rule.line}: {rule.text}" if rule else where
 
 
 def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:
@@ -66,13 +71,17 @@ def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:
 
 
 def context_files(context: Path, dockerfile: Path | None) -> list[str]:
-    """Paths (relative, sorted) that the context sends, the ignore file applied."""
-    name = (dockerfile_name_in_context(dockerfile, context) if dockerfile else None) or (
-        OUTSIDE_DOCKERFILE
-    )
-    # exclude_paths always keeps the Dockerfile, as the docker CLI does.
-    patterns = dockerignore_patterns(context, dockerfile)
-    return sorted(exclude_paths(str(context), patterns, dockerfile=name))
+    """Paths (relative, sorted) that the context sends, the ignore file applied as BuildKit
+    applies it. The Dockerfile and the ignore file stay in any case, as the docker CLI keeps
+    them: BuildKit reads both from the context."""
+    sent = set(context_filter(context, dockerfile).sent(context))
+    ignore = ignore_file(context, dockerfile)
+    kept = [
+        dockerfile_name_in_context(path, context)
+        for path in (dockerfile, ignore, context / ".dockerignore")
+        if path is not None and path.is_file()
+    ]
+    return sorted(sent.union(name for name in kept if name))
 
 
 def context_tar(context: Path, dockerfile: Path) -> tuple[IO[bytes], str]:

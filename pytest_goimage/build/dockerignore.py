@@ -1,0 +1,248 @@
+"""`.dockerignore` read and applied the way BuildKit does: the file as BuildKit's
+`dockerignore.ReadAll` reads it, each pattern as `moby/patternmatcher` matches it, and the
+context walked as `tonistiigi/fsutil`'s filter walks it.
+
+docker-py's own matcher (`docker.utils.build.exclude_paths`) differs where it matters: it
+lower-cases names and patterns, and it never looks inside an excluded folder unless an
+exception pattern starts with that folder's path, so an allow-list such as `*` then
+`!**/*.go` loses every Go file below the top folder, which BuildKit sends.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Characters a pattern keeps literally that are special in a regular expression
+# (patternmatcher's shouldEscape).
+_ESCAPED = frozenset(".+()|{}$")
+# A pattern with one of these is not a plain path: fsutil then walks into excluded folders.
+_PATTERN_CHARS = frozenset("*[]?^\\")
+
+
+class IgnorePatternError(ValueError):
+    """A pattern BuildKit refuses (`!` alone, an unclosed `[`): the build fails with it."""
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    """One pattern of an ignore file, as BuildKit cleans it, with its line number."""
+
+    line: int
+    text: str  # as written, for messages
+    pattern: str  # cleaned, without the `!`
+    exception: bool  # `!pattern`: re-includes what earlier patterns excluded
+    _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _kind: str = field(default="exact", compare=False, repr=False)
+
+    def matches(self, path: str) -> bool:
+        if self._kind == "exact":
+            return path == self.pattern
+        if self._kind == "prefix":  # `dir/**`
+            return path.startswith(self.pattern[:-2])
+        if self._kind == "suffix":  # `**/name`
+            suffix = self.pattern[2:]
+            return path.endswith(suffix) or (suffix.startswith("/") and path == suffix[1:])
+        assert self._regex is not None
+        return self._regex.fullmatch(path) is not None
+
+
+def _clean(path: str) -> str:
+    """Go's filepath.Clean on a slash path (posixpath keeps a leading `//`; Go does not)."""
+    cleaned = posixpath.normpath(path) if path else "."
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def read_rules(text: str) -> list[IgnoreRule]:
+    """The patterns of an ignore file, as BuildKit reads it: a BOM dropped, a line that starts
+    with `#` skipped (only at its very start), each pattern trimmed and cleaned, a leading `/`
+    dropped. Raises IgnorePatternError for a pattern BuildKit refuses."""
+    rules = []
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+        if line.startswith("#"):
+            continue
+        pattern = line.strip()
+        if not pattern:
+            continue
+        exception = pattern.startswith("!")
+        if exception:
+            pattern = pattern[1:].strip()
+        if pattern:
+            pattern = _clean(pattern)
+            if len(pattern) > 1 and pattern.startswith("/"):
+                pattern = pattern[1:]
+        if exception and not pattern:
+            raise IgnorePatternError(f"line {number}: `{line.strip()}` excepts nothing")
+        rules.append(_compiled(number, line.strip(), _clean(pattern), exception))
+    return rules
+
+
+def _compiled(number: int, text: str, pattern: str, exception: bool) -> IgnoreRule:
+    """patternmatcher's compile: a plain path matches exactly, `dir/**` by prefix, `**/x`
+    by suffix, anything else by a regular expression."""
+    kind = "exact"
+    regex = ""
+    i = 0
+    while i < len(pattern):
+        start, char = i, pattern[i]
+        i += 1
+        if pattern.startswith("**", start):
+            i += 2 if pattern.startswith("/", start + 2) else 1
+            if i < len(pattern):
+                regex += "(.*/)?"
+                kind = "regex"
+            elif kind == "exact":
+                kind = "prefix"
+            else:
+                regex += ".*"
+                kind = "regex"
+            if start == 0:
+                kind = "suffix"
+        elif char == "*":
+            regex += "[^/]*"
+            kind = "regex"
+        elif char == "?":
+            regex += "[^/]"
+            kind = "regex"
+        elif char in _ESCAPED:
+            regex += "\\" + char
+        elif char == "\\":
+            if i == len(pattern):  # Go's filepath.Match refuses it too
+                raise IgnorePatternError(f"line {number}: `{text}` ends in an escaping `\\`")
+            regex += "\\" + pattern[i]
+            i += 1
+            kind = "regex"
+        else:
+            regex += char
+            if char in "[]":
+                kind = "regex"
+    if _bad_class(pattern):
+        raise IgnorePatternError(
+            f"line {number}: `{text}` is not a valid pattern (its [...] class)"
+        )
+    compiled = None
+    if kind == "regex":
+        try:
+            compiled = re.compile(regex)
+        except re.error as exc:
+            raise IgnorePatternError(
+                f"line {number}: `{text}` is not a valid pattern ({exc})"
+            ) from None
+    return IgnoreRule(number, text, pattern, exception, compiled, kind)
+
+
+def _bad_class(pattern: str) -> bool:
+    """Whether a `[...]` class is one Go's filepath.Match refuses (which patternmatcher asks
+    before it compiles anything): one that starts or ends a range with `-` or `]`, or is
+    empty or unclosed."""
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern[i] != "[":
+            i += 1
+            continue
+        i += 2 if pattern.startswith("^", i + 1) else 1
+        ranges = 0
+        while not (pattern.startswith("]", i) and ranges):
+            for _ in range(2):  # a character, or the two ends of a range
+                if i >= len(pattern) or pattern[i] in "-]":
+                    return True
+                i += 2 if pattern[i] == "\\" else 1
+                if i >= len(pattern):
+                    return True
+                if pattern[i] != "-":
+                    break
+                i += 1
+            ranges += 1
+        i += 1
+    return False
+
+
+def _match(
+    rules: Sequence[IgnoreRule], path: str, parent: Sequence[bool] | None
+) -> tuple[bool, list[bool]]:
+    """patternmatcher's MatchesUsingParentResults: whether `path` is excluded, and which
+    rules matched it (or its folder), for its children. Without `parent`, every ancestor
+    folder of `path` is tried against each rule instead."""
+    excluded = False
+    matched = [False] * len(rules)
+    for index, rule in enumerate(rules):
+        match = parent[index] if parent else False
+        if not match:
+            if rule.exception != excluded:
+                continue  # an exclusion of an excluded path, an exception of a sent one
+            match = rule.matches(path)
+            if not match and not parent and "/" in path:
+                parts = path.split("/")[:-1]
+                match = any(
+                    rule.matches("/".join(parts[: depth + 1])) for depth in range(len(parts))
+                )
+        matched[index] = match
+        if match:
+            excluded = not rule.exception
+    return excluded, matched
+
+
+def _without_trailing_glob(pattern: str) -> str:
+    for glob in ("/**", "/*"):
+        pattern = pattern.removesuffix(glob)
+    return pattern
+
+
+@dataclass(frozen=True)
+class ContextFilter:
+    """An ignore file's rules, applied to a context as BuildKit sends it."""
+
+    rules: tuple[IgnoreRule, ...]
+
+    def sent(self, root: Path) -> list[str]:
+        """The context's paths (files, folders, links; relative, `/`-separated) that BuildKit
+        sends: fsutil's walk, which enters an excluded folder only when an exception could
+        re-include something in it, and sends a folder whenever something inside is sent."""
+        return list(self._walk(root, "", None))
+
+    def excluded(self, relpath: str) -> bool:
+        """Whether `relpath` is kept out, with each folder above it matched first, as the walk
+        does."""
+        parent: list[bool] | None = None
+        excluded = False
+        parts = relpath.split("/")
+        for depth in range(len(parts)):
+            excluded, parent = _match(self.rules, "/".join(parts[: depth + 1]), parent)
+        return excluded
+
+    def _enters_excluded(self, folder: str) -> bool:
+        exceptions = [rule for rule in self.rules if rule.exception]
+        if not exceptions:
+            return False
+        if any(_PATTERN_CHARS & set(_without_trailing_glob(rule.pattern)) for rule in exceptions):
+            return True  # fsutil's onlyPrefixExcludeExceptions is false: it walks everything
+        prefix = folder + "/"
+        return any(
+            (_without_trailing_glob(rule.pattern) + "/").startswith(prefix) for rule in exceptions
+        )
+
+    def _walk(self, root: Path, folder: str, parent: list[bool] | None) -> Iterator[str]:
+        try:
+            entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = f"{folder}/{entry.name}" if folder else entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)
+            excluded, matched = _match(self.rules, path, parent)
+            if not excluded:
+                yield path
+                if is_dir:
+                    yield from self._walk(root, path, matched)
+            elif is_dir and self._enters_excluded(path):
+                inside = list(self._walk(root, path, matched))
+                if inside:  # fsutil sends the folders above anything it sends
+                    yield path
+                    yield from inside
