@@ -17,6 +17,7 @@ from typing import Any
 from .build.image_build import BuildOutcome, Progress, build_one, unknown_build_args
 from .build.minio_image import MinioImages, image_present
 from .build.no_go_binary import why_no_go_binary
+from .build.progress import NOTICE
 from .config import GoImageConfig, ImageConfig
 from .engine.background import in_background
 from .engine.connection import (
@@ -92,8 +93,8 @@ class GoImageSession:
             swept += images.removed
             if swept:
                 self.progress("cleanup", f"removed {len(swept)} left by killed runs", False)
-            for tag, why in images.given_up:
-                self.progress("cleanup", given_up_message(tag, why), False)
+            for left in images.given_up:
+                self.progress(NOTICE, given_up_message(left), False)
         return self._client
 
     def lost_engine(self, exc: BaseException, during: str) -> EngineError | None:

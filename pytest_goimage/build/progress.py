@@ -13,11 +13,16 @@ import pytest
 PROGRESS_FILE = "progress.jsonl"
 
 
+# A label whose lines -q does not hide: something the user must act on, said once.
+NOTICE = "notice"
+
+
 class ProgressPrinter:
     """Build progress through pytest's terminal writer.
 
     With -v every step is shown. By default a build is announced only once it has run for
-    QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows nothing.
+    QUIET_AFTER seconds, so cached rebuilds do not break up the progress dots. -q shows only
+    NOTICE lines.
 
     Only the main thread writes: writing means suspending pytest's output capture, which from
     another thread (a build's, a removal's) could resume it while pytest writes a result, and
@@ -37,7 +42,7 @@ class ProgressPrinter:
         self.lock = threading.RLock()
 
     def __call__(self, label: str, message: str, step: bool) -> None:
-        if self.config.get_verbosity() < 0:
+        if self.config.get_verbosity() < 0 and not label.startswith(NOTICE):
             return
         if not self._writes_here():
             with self.lock:

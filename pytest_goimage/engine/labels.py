@@ -69,9 +69,12 @@ def pid_namespace() -> str:
 
 def run_age(labels: dict[str, str]) -> float:
     """Seconds since the run that labelled a resource started (0 when it does not say)."""
+    created = labels.get(LABEL_CREATED)
+    if not created:
+        return 0.0
     try:
-        return time.time() - int(labels.get(LABEL_CREATED, "0") or time.time())
-    except ValueError:
+        return time.time() - int(created)
+    except (TypeError, ValueError):
         return 0.0
 
 

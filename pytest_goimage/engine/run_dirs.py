@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import shutil
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,13 +167,22 @@ def _built_images(shared_dir: Path) -> list[tuple[str, str, str]]:
 
 
 @dataclass(frozen=True)
+class LeftImage:
+    """An image a run's removal could not take: its tag, why, and the engine that holds it."""
+
+    tag: str
+    why: str
+    engine: str
+
+
+@dataclass(frozen=True)
 class Removal:
-    """What removing a run's images did: the tags removed, and those left with why (in use by
-    a container, or built on another engine); a folder with any left stays open for a later
+    """What removing a run's images did: the tags removed, and those left (in use by a
+    container, or built on another engine); a folder with any left stays open for a later
     run to finish."""
 
     removed: list[str]
-    left: list[tuple[str, str]]
+    left: list[LeftImage]
 
     @property
     def complete(self) -> bool:
@@ -187,12 +198,12 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     """
     import docker.errors
 
-    from .connection import engine_address, short_reason
+    from .connection import engine_address
     from .outside_errors import CLEANUP_ERRORS
 
     run_id = shared_dir.name.split("-", 1)[0]
     removed: list[str] = []
-    left: list[tuple[str, str]] = []
+    left: list[LeftImage] = []
     for tag, project, engine in _built_images(shared_dir):
         if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
             continue
@@ -204,12 +215,13 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
             removed.append(tag)
         except docker.errors.NotFound:  # any 404 (Podman says "image not known")
             if engine and engine != engine_address():  # asked only here: it reads files
-                left.append((tag, f"built on the engine at {engine}"))  # a run there removes it
+                left.append(LeftImage(tag, "this run uses another engine", engine))
             # else already gone
         except docker.errors.APIError as exc:
             # In use (409): a container of that run, too young to be swept yet, still runs
             # it. Closing the folder now would leave the image for good.
-            left.append((tag, f"the engine refused to remove it: {short_reason(exc)}"))
+            why = str(exc.explanation or exc).strip().rstrip(".")
+            left.append(LeftImage(tag, f"the engine said: {why}", engine or engine_address()))
         except CLEANUP_ERRORS:
             return None  # the engine went away: the rest would fail the same way
     return Removal(removed, left)
@@ -231,51 +243,78 @@ def remove_built_images(shared_dir: Path) -> None:
     close_run_dir(shared_dir)
 
 
-# A killed run's image that later runs could not remove for this long (a container the plugin
+# An earlier run's image that no later run could remove for this long (a container the plugin
 # did not start holds it, or its engine is never used again) is left, said once, and its
 # folder closed: else every run would retry it, silently, for good.
 GIVE_UP_AFTER_SECONDS = 7 * 86400
 
 
-def given_up_message(tag: str, why: str) -> str:
+def given_up_message(left: LeftImage) -> str:
     days = GIVE_UP_AFTER_SECONDS // 86400
     return (
-        f"left {tag}, built by a killed run that started more than {days} days ago: later "
-        f"runs could not remove it ({why}); remove it yourself (`docker image rm {tag}` on "
-        "that engine) once nothing uses it"
+        f"left {left.tag} on the engine at {left.engine}: the run that built it started more "
+        f"than {days} days ago and ended without removing it, and this run could not either "
+        f"({left.why}). No run will try again: remove it yourself (`docker image rm "
+        f"{left.tag}` there) once nothing uses it."
     )
 
 
 @dataclass(frozen=True)
 class Sweep:
-    """Killed runs' images: those removed, and those given up on, each with why."""
+    """Earlier runs' images: those removed, and those given up on."""
 
     removed: list[str]
-    given_up: list[tuple[str, str]]
+    given_up: list[LeftImage]
 
 
 def remove_abandoned_images(
     client: Any, base: Path, own: Path, give_up_after: float = GIVE_UP_AFTER_SECONDS
 ) -> Sweep:
-    """Images built by earlier runs that were killed before their cleanup (their owner process
-    is gone): remove them, and mark those runs closed. Never a live run's images. A run
-    started more than `give_up_after` seconds ago is closed with what is left of it."""
+    """Images built by earlier runs that ended before removing them (killed, or an image still
+    in use at their end; their owner process is gone): remove them, and mark those runs
+    closed. Never a live run's images. A run started more than `give_up_after` seconds ago is
+    closed with what is left of it. Runs that sweep at once take turns per folder, so each
+    image is removed, or given up on, by one of them."""
     removed: list[str] = []
-    given_up: list[tuple[str, str]] = []
+    given_up: list[LeftImage] = []
     for folder in _subfolders(base):
         if folder == own or _closed_or_unowned(folder) or untrusted_reason(folder):
             continue
-        try:
-            owner = json.loads((folder / OWNER_FILE).read_text())
-        except (OSError, ValueError):
-            continue
-        if not isinstance(owner, dict) or not creator_gone(owner):
-            continue
-        removal = remove_images(client, folder)
-        if removal is None:
-            continue
-        removed += removal.removed
-        if removal.complete or run_age(owner) > give_up_after:
-            given_up += removal.left
-            close_run_dir(folder)
+        with _swept_by_this_run(folder) as turn:
+            if not turn or _closed_or_unowned(folder):
+                continue  # another run is at it, or has just closed it
+            try:
+                owner = json.loads((folder / OWNER_FILE).read_text())
+            except (OSError, ValueError):
+                continue
+            if not isinstance(owner, dict) or not creator_gone(owner):
+                continue
+            removal = remove_images(client, folder)
+            if removal is None:
+                continue
+            removed += removal.removed
+            if removal.complete or run_age(owner) > give_up_after:
+                given_up += removal.left
+                close_run_dir(folder)
     return Sweep(removed, given_up)
+
+
+@contextlib.contextmanager
+def _swept_by_this_run(folder: Path) -> Iterator[bool]:
+    """Whether this run has the folder to itself: a lock on the folder (released when the
+    process ends, also when it is killed); False while another run holds it."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        os.close(handle)  # closing releases the lock

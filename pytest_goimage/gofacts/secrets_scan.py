@@ -62,11 +62,18 @@ def value_kind(value: str) -> str | None:
     return next((kind for kind, pattern in _SECRET_VALUES if pattern.search(value)), None)
 
 
+# A value that is only placeholders: the plugin's (`{minio.secret_key}`, filled in and masked
+# at run time) or a template's (`{{ .Token }}`). A JSON credential starts with `{` too, and is
+# a secret.
+_PLACEHOLDERS = re.compile(r"(\{[\w.-]+\}|\{\{[^{}\n]*\}\})+")
+
+
 def _looks_secret(name: str, value: str) -> bool:
     by_name = (
         _SECRET_NAME.search(name)
         and not _HARMLESS_NAME.search(name)
-        and not value.startswith(("/", "$", "{"))
+        and not value.startswith(("/", "$"))
+        and not _PLACEHOLDERS.fullmatch(value)
     )
     return bool(value and (by_name or value_kind(value)))
 
@@ -80,21 +87,24 @@ MASK = "***"
 _MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
 
 
-_MIN_SECRET_LINE = 8  # a line of a multi-line secret; shorter ones are `{`, `"type": 1,` ...
+# Runs of key material inside a multi-line secret (a PEM line, a JSON credential's key id):
+# no whitespace, quote or separator, long enough not to be a word of the surrounding text.
+_SECRET_RUN = re.compile(r"[^\s\"'=:,]{16,}")
 
 
 def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
     """The values in `tables` (build_args, env) that look secret by name or by format, and
-    each line of a multi-line one (a PEM key, a JSON credential): an output that prefixes or
-    indents lines (a build log's `#8 0.21 `, a service's log timestamps) shows them apart."""
+    the key material in each line of a multi-line one (a PEM key, a JSON credential): an
+    output that prefixes or indents lines (a build log's `#8 0.21 `, a service's log
+    timestamps) shows it line by line."""
     values = [
         value
         for table in tables
         for name, value in table.items()
         if len(value) >= _MIN_SECRET and _looks_secret(name, value)
     ]
-    lines = (line.strip() for value in values if "\n" in value for line in value.splitlines())
-    return frozenset(values).union(line for line in lines if len(line) >= _MIN_SECRET_LINE)
+    runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
+    return frozenset(values).union(runs)
 
 
 def _masked(match: re.Match[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import json
 import os
@@ -23,6 +24,7 @@ from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT
 from pytest_goimage.engine.run_dirs import (
     CLOSED_FILE,
     OWNER_FILE,
+    LeftImage,
     Sweep,
     given_up_message,
     remove_abandoned_images,
@@ -313,10 +315,11 @@ def test_an_image_held_for_days_by_a_container_the_plugin_did_not_start_is_given
         assert not (folder / CLOSED_FILE).exists()
         sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
         assert sweep.removed == []
-        assert [tag for tag, _ in sweep.given_up] == [built]
-        why = sweep.given_up[0][1]
-        assert why.startswith("the engine refused to remove it: 409 Client Error"), why
-        assert holder.id[:12] in why, why  # the engine names the container that holds it
+        assert [left.tag for left in sweep.given_up] == [built]
+        left = sweep.given_up[0]
+        assert left.engine == engine_address()
+        assert left.why.startswith("the engine said: conflict: unable to remove"), left.why
+        assert holder.id[:12] in left.why, left.why  # the engine names the container
         assert (folder / CLOSED_FILE).exists()
         assert built in image_tags(docker_client)  # never forced away from its container
         assert remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800) == Sweep(
@@ -333,18 +336,45 @@ def test_an_image_on_an_engine_no_run_uses_again_is_given_up_on_with_its_address
     tag = f"goimage/app-{run_id}:{run_id}"
     folder = _killed_run(tmp_path, run_id, [tag], "tcp://10.9.8.7:2375")
     sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
-    assert sweep == Sweep([], [(tag, "built on the engine at tcp://10.9.8.7:2375")])
+    left = LeftImage(tag, "this run uses another engine", "tcp://10.9.8.7:2375")
+    assert sweep == Sweep([], [left])
     assert (folder / CLOSED_FILE).exists()
-    assert given_up_message(tag, sweep.given_up[0][1]) == (
-        f"left {tag}, built by a killed run that started more than 7 days ago: later runs "
-        "could not remove it (built on the engine at tcp://10.9.8.7:2375); remove it yourself "
-        f"(`docker image rm {tag}` on that engine) once nothing uses it"
+    assert given_up_message(left) == (
+        f"left {tag} on the engine at tcp://10.9.8.7:2375: the run that built it started more "
+        "than 7 days ago and ended without removing it, and this run could not either (this "
+        "run uses another engine). No run will try again: remove it yourself (`docker image "
+        f"rm {tag}` there) once nothing uses it."
     )
 
 
-def test_a_run_says_once_which_killed_runs_image_it_gave_up_on(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+def test_runs_that_sweep_at_once_take_turns_per_folder(
+    tmp_path: Path, docker_client: docker.DockerClient
 ) -> None:
+    """Another run holds the folder's lock: this one leaves it alone (it would report its
+    images too), and takes it once the lock is free."""
+    own = tmp_path / "this-run"
+    own.mkdir()
+    run_id = uuid.uuid4().hex[:12]
+    tag = f"goimage/app-{run_id}:{run_id}"
+    folder = _killed_run(tmp_path, run_id, [tag], "tcp://10.9.8.7:2375")
+    other_run = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(other_run, fcntl.LOCK_EX)
+        assert remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800) == Sweep(
+            [], []
+        )
+        assert not (folder / CLOSED_FILE).exists()
+    finally:
+        os.close(other_run)
+    sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
+    assert [left.tag for left in sweep.given_up] == [tag]
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"], ["-qq"]], ids=["default", "-q", "-qq"])
+def test_a_run_says_once_which_killed_runs_image_it_gave_up_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, quiet: list[str]
+) -> None:
+    """Said whatever the verbosity: the folder is closed, so no later run says it again."""
     base = configured_project(pytester, monkeypatch)
     runs = base / "pytest-goimage"
     runs.mkdir()
@@ -355,11 +385,11 @@ def test_a_run_says_once_which_killed_runs_image_it_gave_up_on(
     owner[LABEL_CREATED] = str(int(time.time()) - 8 * 86400)
     (folder / OWNER_FILE).write_text(json.dumps(owner))
     # The build check connects to the engine, and the connection sweeps.
-    first = pytester.runpytest_subprocess("--goimage", "-k", "build")
-    first.assert_outcomes(passed=1)
-    first.stdout.fnmatch_lines([f"*cleanup*left {tag}, built by a killed run that started*"])
-    second = pytester.runpytest_subprocess("--goimage", "-k", "build")
-    second.assert_outcomes(passed=1)
+    first = pytester.runpytest_subprocess("--goimage", "-k", "build", *quiet)
+    assert first.ret == pytest.ExitCode.OK  # -qq prints no outcome line to parse
+    first.stdout.fnmatch_lines([f"goimage notice: left {tag} on the engine at tcp://*"])
+    second = pytester.runpytest_subprocess("--goimage", "-k", "build", *quiet)
+    assert second.ret == pytest.ExitCode.OK
     assert f"left {tag}" not in second.stdout.str()
 
 

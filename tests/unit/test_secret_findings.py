@@ -104,24 +104,57 @@ def test_secret_values_start_at_four_characters() -> None:
     assert secret_values({"API_TOKEN": "abcd", "DB_PASSWORD": "abc"}) == {"abcd"}
 
 
-def test_each_line_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> None:
+def test_the_key_material_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> (
+    None
+):
     key = (
         "-----BEGIN PRIVATE KEY-----\n"
         "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
-        "  Zm9vYmFy\n"
+        "  Zm9vYmFyYmF6cXV1eDEy\n"
         "}\n"
         "-----END PRIVATE KEY-----\n"
     )
     values = secret_values({"TLS_PRIVATE_KEY": key, "GREETING": "hello\nworld, again"})
     assert values == {
         key,
-        "-----BEGIN PRIVATE KEY-----",
         "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
-        "Zm9vYmFy",  # indented in the value: stripped, as an output may indent it otherwise
-        "-----END PRIVATE KEY-----",
+        "Zm9vYmFyYmF6cXV1eDEy",  # indented in the value: an output may indent it otherwise
     }
     build_log = (
         "#8 0.214 -----BEGIN PRIVATE KEY-----\n"
         "#8 0.214 MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"
     )
-    assert redact(build_log, values) == "#8 0.214 ***\n#8 0.214 ***\n"
+    assert redact(build_log, values) == "#8 0.214 -----BEGIN PRIVATE KEY-----\n#8 0.214 ***\n"
+
+
+def test_only_the_key_material_of_a_credential_file_is_masked_not_its_words() -> None:
+    """Lines of a structured secret are masked by their runs of 16 or more characters without
+    a space, quote or separator: the key id, not `[default]` or `clusters: 2`."""
+    credentials = (
+        "[default]\n"
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+        "region = eu-west-1\n"
+    )
+    values = secret_values({"AWS_CREDENTIALS": credentials})
+    text = "profile [default] in eu-west-1 has wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    assert redact(text, values) == "profile [default] in eu-west-1 has ***"
+
+
+def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
+    """A value that starts with `{` was taken for the plugin's placeholder and never masked."""
+    credential = (
+        '{\n  "type": "service_account",\n'
+        '  "private_key_id": "0123456789abcdef0123456789abcdef",\n'
+        '  "client_email": "ci@project.iam.gserviceaccount.com"\n}'
+    )
+    values = secret_values(
+        {
+            "GOOGLE_CREDENTIALS_SECRET": credential,
+            "STORAGE_SECRET_KEY": "{minio.secret_key}",
+            "DB_PASSWORD": "{db.password}{db.suffix}",
+        }
+    )
+    assert credential in values
+    assert "0123456789abcdef0123456789abcdef" in values
+    assert not {v for v in values if v.startswith("{") and v != credential}

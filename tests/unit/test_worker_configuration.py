@@ -342,18 +342,20 @@ def test_a_warning_class_of_any_make_is_masked_and_every_test_runs(
     assert TOKEN not in out and "INTERNALERROR" not in out
 
 
-def test_a_multi_line_secret_in_an_auto_indented_live_log_is_masked(
+def test_a_multi_line_secret_in_auto_indented_live_and_captured_logs_is_masked(
     pytester: pytest.Pytester,
 ) -> None:
-    """`--log-auto-indent` indents every line of a message after the first, so a key's text
-    in the output is no longer the configured value: the message is masked before that, in
-    the live log and in a failed test's captured log."""
+    """`--log-auto-indent` indents every line of a message after the first, so a multi-line
+    value in the output is no longer the configured value. A key's lines are masked one by one
+    (its runs of key material); a password of short lines only because its message is masked
+    before pytest's formatter indents it, in the live log and in the failure's captured log."""
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
     body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
     pytester.makepyprojecttoml(
         "[tool.goimage.env]\n"
         f'TLS_PRIVATE_KEY = "-----BEGIN KEY-----\\n{body}\\n-----END KEY-----"\n'
+        'DB_PASSWORD = "pw12345\\nqz98765"\n'
     )
     pytester.makepyfile(
         test_logs="""
@@ -361,9 +363,9 @@ def test_a_multi_line_secret_in_an_auto_indented_live_log_is_masked(
 
         def test_logs():
             with open("pyproject.toml", "rb") as file:
-                key = tomllib.load(file)["tool"]["goimage"]["env"]["TLS_PRIVATE_KEY"]
-            logging.getLogger("app").warning("loaded %s", key)
-            assert key.startswith("-----BEGIN KEY-----\\n")  # the test's own data
+                env = tomllib.load(file)["tool"]["goimage"]["env"]
+            logging.getLogger("app").warning("loaded %s", env["TLS_PRIVATE_KEY"])
+            logging.getLogger("app").warning("password %s", env["DB_PASSWORD"])
             assert not "failing, its report holds the captured log"
         """
     )
@@ -374,4 +376,41 @@ def test_a_multi_line_secret_in_an_auto_indented_live_log_is_masked(
     out = result.stdout.str()
     assert "Captured log call" in out, out
     assert out.count("loaded ***") == 2, out  # the live log and the failure's captured log
-    assert body not in out
+    assert out.count("password ***") == 2, out
+    assert not [text for text in (body, "pw12345", "qz98765") if text in out], out
+
+
+def test_a_conftest_log_record_factory_still_works_when_a_message_is_masked(
+    pytester: pytest.Pytester,
+) -> None:
+    """The masked copy of a record is not made through the record factory, which a conftest
+    may have replaced with one that reads the record's name."""
+    go_project(pytester)
+    pytester.makeconftest(
+        RECORDER_PER_PROCESS
+        + """
+
+import logging
+
+_default = logging.getLogRecordFactory()
+
+def _with_component(*args, **kwargs):
+    record = _default(*args, **kwargs)
+    record.component = record.name.split(".")[0]
+    return record
+
+logging.setLogRecordFactory(_with_component)
+"""
+    )
+    pytester.makepyfile(
+        test_logs=f"""
+        import logging
+
+        def test_logs():
+            logging.getLogger("app.db").warning("connected with %s", "{PASSWORD}")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "--log-cli-level=INFO")
+    result.assert_outcomes(passed=1)
+    assert "connected with ***" in result.stdout.str()
+    assert PASSWORD not in result.stdout.str()
