@@ -202,7 +202,7 @@ class _Follower:
                     args = [Expansion('"$@"')]
                 continue
             words = expanded(command.words, args)
-            while words and not isinstance(words[0], Expansion) and _ASSIGNMENT.match(words[0]):
+            while words and _ASSIGNMENT.match(words[0]):  # `PORT=${PORT:-8080} /app` too
                 words = words[1:]
             if not words:
                 continue

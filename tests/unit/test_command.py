@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.gofacts.command import ReadFile, program_of
+from pytest_goimage.gofacts.command import Program, ReadFile, program_of
 
 NO_PROGRAM = (
     "the sh -c script runs no program (commands inside if, case, loops, functions and "
@@ -326,3 +326,21 @@ def test_a_branch_that_rewrites_the_arguments_makes_a_subcommand_cmd_unknown(
 )
 def test_a_keep_alive_command_after_the_program_is_not_the_program(script: str) -> None:
     assert program_of(["sh", "-c", script], [], "/").path == "/app"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "PORT=${PORT:-8080} /app",  # an assignment is one whatever its value expands to
+        "GOMAXPROCS=$(nproc) exec /app serve",
+        "/app \"$@\" &\nPID=$!\ntrap 'kill -TERM $PID' TERM INT\nwait $PID",  # forwards signals
+    ],
+)
+def test_an_assignment_whose_value_expands_is_not_the_program(script: str) -> None:
+    assert program_of(["sh", "-c", script], [], "/") == Program("/app", "")
+
+
+def test_a_quoted_name_before_the_equals_sign_is_a_program_not_an_assignment() -> None:
+    found = program_of(["sh", "-c", '"$CMD"=x /app'], [], "/")
+    assert found.path is None
+    assert found.why.endswith("runs a program named only at run time"), found.why
