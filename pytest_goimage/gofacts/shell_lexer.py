@@ -178,29 +178,12 @@ class Lexer:
         start = self.index
         char = text[start]
         nxt = text[start + 1 : start + 2]
-        if char == "`":
-            end = text.find("`", start + 1)
+        if char == "`" or nxt in ("(", "{"):
+            opened = "`" if char == "`" else f"${nxt}"
+            end = _closing(text, start + (1 if char == "`" else 2), opened)
             if end < 0:
-                raise Unbalanced(f"a ` opened on line {self.line} never closes")
-            self.index = end + 1
-        elif nxt == "(":
-            depth, self.index = 0, start + 1
-            while self.index < len(text):
-                if text[self.index] == "(":
-                    depth += 1
-                elif text[self.index] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                self.index += 1
-            if self.index >= len(text):
-                raise Unbalanced(f"a $( opened on line {self.line} never closes")
-            self.index += 1
-        elif nxt == "{":
-            end = text.find("}", start + 2)
-            if end < 0:
-                raise Unbalanced(f"a ${{ opened on line {self.line} never closes")
-            self.index = end + 1
+                raise Unbalanced(f"a {opened} opened on line {self.line} never closes")
+            self.index = end
         elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
             self.index = start + 2
             if nxt.isalpha() or nxt == "_":
@@ -241,3 +224,54 @@ class Lexer:
                 if (line.lstrip("\t") if strip else line) == delimiter:
                     break
         self.heredocs.clear()
+
+
+def _closing(text: str, index: int, opened: str) -> int:
+    """The offset just after what closes `opened` (`$(`, `${` or a backquote) from `index`, or
+    -1. Quotes, escapes and nested substitutions inside are skipped as the shell skips them:
+    `$(echo "a)b")` ends at its last `)`."""
+    closer = {"$(": ")", "${": "}", "`": "`"}[opened]
+    depth = 1
+    while index < len(text):
+        char, after = text[index], index + 1
+        if char == "\\":
+            after = index + 2
+        elif opened == "`":
+            if char == "`":
+                return after
+        elif char == "'":
+            after = text.find("'", index + 1) + 1
+        elif char == '"':
+            after = _after_double_quotes(text, index + 1)
+        elif char == "`" or text.startswith(("$(", "${"), index):
+            inner = "`" if char == "`" else text[index : index + 2]
+            after = _closing(text, index + len(inner), inner)
+        elif char == "(" and closer == ")":
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return after
+        if after <= 0:
+            return -1  # a quote or substitution inside never closes
+        index = after
+    return -1
+
+
+def _after_double_quotes(text: str, index: int) -> int:
+    """The offset just after the `"` that closes a double-quoted string begun before `index`,
+    or -1; substitutions inside may hold quotes of their own."""
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+        elif char == '"':
+            return index + 1
+        elif char == "`" or text.startswith(("$(", "${"), index):
+            opened = "`" if char == "`" else text[index : index + 2]
+            index = _closing(text, index + len(opened), opened)
+            if index < 0:
+                return -1
+        else:
+            index += 1
+    return -1

@@ -258,3 +258,27 @@ def test_a_line_continued_inside_double_quotes_counts_as_a_line() -> None:
         "word '/app' from '/app' line 3 at 17:21",
         "ends on line 3",
     ]
+
+
+@pytest.mark.parametrize(
+    ("script", "word"),
+    [
+        ('HOST="$(echo "$URL" | sed "s/)//")"', 'HOST=$(echo "$URL" | sed "s/)//")'),
+        ("X=$(echo 'a)b')", "X=$(echo 'a)b')"),
+        ('X=$(echo "$(echo "(")")', 'X=$(echo "$(echo "(")")'),
+        ('X=${A:-"}"}', 'X=${A:-"}"}'),
+        ("X=`echo \\` x`", "X=`echo \\` x`"),
+        ("X=$(echo \\))", "X=$(echo \\))"),
+    ],
+)
+def test_a_quoted_or_escaped_closer_inside_a_substitution_does_not_end_it(
+    script: str, word: str
+) -> None:
+    """`sh` and `dash` run these; the lexer stopped at the first `)` or `}` and then refused
+    the script for a quote that never closed."""
+    found = tokens(script + "\nexec /app")
+    assert found[0] == f"dynamic {word!r} from {script!r} line 1 at 0:{len(script)}", found
+    assert found[-2:] == [
+        f"word '/app' from '/app' line 2 at {len(script) + 6}:{len(script) + 10}",
+        "ends on line 2",
+    ]
