@@ -9,6 +9,7 @@ do (a service that builds its own image) is an error that says so, never a silen
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Mapping
@@ -131,7 +132,7 @@ def read_compose(
     import yaml  # here: a configuration that names no compose file does not import PyYAML
 
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_compose_loader())  # a SafeLoader: no object tags
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -163,6 +164,39 @@ def read_compose(
             raise ComposeError(f"it has no service {name!r} (its services: {known})")
         result[name] = _service(name, entry, variables, path.parent)
     return result
+
+
+# YAML 1.2's core schema, as Compose v2 reads a file (go-yaml v3): only true/false are
+# booleans, and `25:25` or `1:30` is text, where PyYAML's YAML 1.1 makes `yes` a boolean and
+# `25:25` the base-60 number 1525.
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+)
+
+
+@functools.cache
+def _compose_loader() -> type[Any]:
+    """PyYAML's SafeLoader with YAML 1.2's booleans and numbers in place of YAML 1.1's."""
+    import yaml
+
+    class ComposeLoader(yaml.SafeLoader):
+        pass
+
+    replaced = {tag for tag, _, _ in _CORE_SCHEMA}
+    ComposeLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in replaced]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, pattern, first in _CORE_SCHEMA:
+        ComposeLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+    return ComposeLoader
 
 
 def _service(
@@ -207,6 +241,9 @@ def _service(
             if value is None:
                 if str(key) in variables:
                     environment[str(key)] = variables[str(key)]
+                continue
+            if isinstance(value, bool):  # compose writes a boolean as true or false
+                environment[str(key)] = str(value).lower()
                 continue
             environment[str(key)] = text(value, f"environment {key}")
     else:

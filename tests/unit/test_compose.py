@@ -135,12 +135,35 @@ def test_a_malformed_reference_is_refused() -> None:
         interpolate("${1BAD}", {})
 
 
-def test_a_boolean_environment_value_asks_to_be_quoted(tmp_path: Path) -> None:
+def test_values_are_read_with_yaml_1_2_booleans_and_numbers_as_compose_reads_them(
+    tmp_path: Path,
+) -> None:
+    """Compose v2 (go-yaml v3) takes `yes` and `off` as text and a plain boolean as `true` or
+    `false`; PyYAML's YAML 1.1 made `yes` a boolean (refused) and the port `25:25` the
+    base-60 number 1525."""
     (tmp_path / "c.yml").write_text(
-        "services:\n  db:\n    image: x\n    environment:\n      ENABLED: yes\n"
+        "services:\n  smtp:\n    image: x\n    ports:\n      - 25:25\n"
+        "    environment:\n      ALLOW_PLAINTEXT_LISTENER: yes\n      DEBUG: true\n"
+        "      TLS: off\n      RETRIES: 3\n      RATIO: 1.5\n      UPTIME: 1:30\n"
+    )
+    smtp = read_compose(tmp_path / "c.yml", ["smtp"], {})["smtp"]
+    assert smtp.port == 25
+    assert smtp.environment == {
+        "ALLOW_PLAINTEXT_LISTENER": "yes",
+        "DEBUG": "true",
+        "TLS": "off",
+        "RETRIES": "3",
+        "RATIO": "1.5",
+        "UPTIME": "1:30",
+    }
+
+
+def test_a_list_as_an_environment_value_asks_to_be_quoted(tmp_path: Path) -> None:
+    (tmp_path / "c.yml").write_text(
+        "services:\n  db:\n    image: x\n    environment:\n      HOSTS: [a, b]\n"
     )
     with pytest.raises(
-        ComposeError, match=r"environment ENABLED must be a string, got True; quote it"
+        ComposeError, match=r"environment HOSTS must be a string, got \['a', 'b'\]; quote it"
     ):
         read_compose(tmp_path / "c.yml", ["db"], {})
 
