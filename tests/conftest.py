@@ -19,6 +19,7 @@ import docker
 import pytest
 
 from pytest_goimage.engine.labels import LABEL_PREFIX
+from tests.oracles import oracle  # noqa: F401 - a fixture for every test module
 from tests.second_engine import SecondEngine, missing_requirements
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"

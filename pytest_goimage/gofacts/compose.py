@@ -9,6 +9,7 @@ do (a service that builds its own image) is an error that says so, never a silen
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 import shlex
@@ -171,7 +172,7 @@ def read_compose(
 # `25:25` the base-60 number 1525.
 _CORE_SCHEMA = (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+)$", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -199,6 +200,15 @@ def _compose_loader() -> type[Any]:
     return ComposeLoader
 
 
+def _as_text(value: str | int | float) -> str:
+    """A scalar as compose writes it: a float without a trailing `.0` or an exponent (Go's
+    FormatFloat 'f', -1: `1e3` is `1000`, `1.10` is `1.1`)."""
+    if not isinstance(value, float) or value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    fixed = format(decimal.Decimal(repr(value)), "f")
+    return fixed.rstrip("0").rstrip(".") if "." in fixed else fixed
+
+
 def _service(
     name: str, entry: Mapping[str, Any], variables: Mapping[str, str], folder: Path
 ) -> ComposeService:
@@ -207,7 +217,7 @@ def _service(
             raise ComposeError(
                 f"service {name!r}: {what} must be a string, got {value!r}; quote it"
             )
-        return interpolate(str(value), variables)
+        return interpolate(_as_text(value), variables)
 
     _refuse_bind_mounts(name, entry.get("volumes"), variables)
     image = entry.get("image")

@@ -4,9 +4,8 @@ reader, built from tests/oracles/fsutil_walk) on the shapes real repositories us
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,6 @@ import pytest
 from pytest_goimage.build.context import context_files, excluding_rule
 from pytest_goimage.build.dockerignore import ContextFilter, IgnorePatternError, read_rules
 from pytest_goimage.errors import BuildFailed
-
-GO = shutil.which("go")
-ORACLE_SOURCE = Path(__file__).parents[1] / "oracles" / "fsutil_walk"
 
 FILES = [
     "go.mod",
@@ -86,15 +82,10 @@ def make_context(root: Path, ignore: str) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def buildkit_walk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """BuildKit's context walk as a program (its modules come from the Go module proxy)."""
-    if GO is None:
-        pytest.skip("needs the go toolchain on PATH")
-    out = tmp_path_factory.mktemp("oracle") / "fsutil_walk"
-    env = {**os.environ, "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
-    subprocess.run([GO, "build", "-o", str(out), "."], cwd=ORACLE_SOURCE, env=env, check=True)
-    return out
+@pytest.fixture
+def buildkit_walk(oracle: Callable[[str], Path]) -> Path:
+    """BuildKit's context walk as a program."""
+    return oracle("fsutil_walk")
 
 
 @pytest.mark.parametrize("ignore", list(SHAPES.values()), ids=list(SHAPES))
