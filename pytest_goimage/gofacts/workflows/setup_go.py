@@ -22,9 +22,10 @@ from .actions_yaml import mapping_of, node_text, number_note
 from .expressions import EXPR_RE
 from .matrix import Matrix
 
-_CONTEXT_RE = re.compile(
-    r"(env|matrix|inputs)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])", re.IGNORECASE
-)
+_SEGMENT = r"\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\]"
+# A context and its property path: `matrix.go`, `matrix['go'].version`, `env.GO_VERSION`.
+_CONTEXT_RE = re.compile(rf"(env|matrix|inputs)((?:\s*(?:{_SEGMENT}))+)", re.IGNORECASE)
+_SEGMENT_RE = re.compile(_SEGMENT)
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,18 @@ def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
         reason = f"cannot resolve ${{{{ {expression} }}}} (only env.X and matrix.x are read)"
         return [_Unresolved(value.text, value.line, value.via, value.notes, reason=reason)]
     kind = context.group(1).lower()
-    name = context.group(2) or context.group(3) or ""
+    path = [one or quoted for one, quoted in _SEGMENT_RE.findall(context.group(2))]
+    name, rest = path[0], path[1:]
     found: yaml.Node | None = None
-    if kind == "env":
+    if rest and kind != "matrix":
+        missing = f"{kind}.{name} is text, it has no `{'.'.join(rest)}`"
+    elif kind == "env":
         found = next((scoped[name] for scoped in scope.env if name in scoped), None)
         missing = f"env.{name} is not set in the step, job or workflow env"
     elif kind == "inputs":
         missing = _input_reason(scope, name)
     else:
-        found, missing = _matrix_value(scope, name)
+        found, missing = _matrix_value(scope, name, rest)
     if not isinstance(found, yaml.ScalarNode):
         return [_Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
     line = found.start_mark.line + 1
@@ -142,12 +146,14 @@ def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
         before[:at] + found.value.strip() + before[at + len(match.group(0)) :] if at >= 0 else text
     )
     trap = number_note(found)
-    step = f"{kind}.{name} at line {line}"
+    step = f"{'.'.join([kind, *path])} at line {line}"
     notes = (*value.notes, trap) if trap else value.notes
     return _expand(_Scalar(text, line, (*value.via, step), notes, written), scope, depth + 1)
 
 
-def _matrix_value(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
+def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node | None, str]:
+    """`matrix.name`, and down `rest` through a mapping value (`matrix.go.version`, where an
+    axis lists objects); property names match in any case, as in Actions expressions."""
     matrix = scope.matrix
     if matrix.problem:
         return None, matrix.problem
@@ -155,8 +161,17 @@ def _matrix_value(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
         return None, matrix.unknown[name]
     if name in scope.combination:
         found = scope.combination[name]
+        walked = f"matrix.{name}"
+        for key in rest:
+            if not isinstance(found, yaml.MappingNode):
+                return None, f"{walked} at line {found.start_mark.line + 1} has no `{key}`"
+            entries = {k.lower(): v for k, v in mapping_of(found).items()}
+            if key.lower() not in entries:
+                return None, f"{walked} at line {found.start_mark.line + 1} has no `{key}`"
+            found, walked = entries[key.lower()], f"{walked}.{key}"
         if isinstance(found, yaml.ScalarNode):
             return found, ""
+        name = ".".join([name, *rest])
         return None, (
             f"matrix.{name} at line {found.start_mark.line + 1} is a list or mapping, not one "
             "version; setup-go expects one version"
