@@ -9,8 +9,6 @@ do (a service that builds its own image) is an error that says so, never a silen
 
 from __future__ import annotations
 
-import decimal
-import functools
 import re
 import shlex
 from collections.abc import Mapping
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .compose_yaml import compose_bool, compose_text, load_compose_yaml
 from .units import parse_duration
 
 
@@ -133,7 +132,7 @@ def read_compose(
     import yaml  # here: a configuration that names no compose file does not import PyYAML
 
     try:
-        data = yaml.load(text, Loader=_compose_loader())  # a SafeLoader: no object tags
+        data = load_compose_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -167,48 +166,6 @@ def read_compose(
     return result
 
 
-# YAML 1.2's core schema, as Compose v2 reads a file (go-yaml v3): only true/false are
-# booleans, and `25:25` or `1:30` is text, where PyYAML's YAML 1.1 makes `yes` a boolean and
-# `25:25` the base-60 number 1525.
-_CORE_SCHEMA = (
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+)$", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-)
-
-
-@functools.cache
-def _compose_loader() -> type[Any]:
-    """PyYAML's SafeLoader with YAML 1.2's booleans and numbers in place of YAML 1.1's."""
-    import yaml
-
-    class ComposeLoader(yaml.SafeLoader):
-        pass
-
-    replaced = {tag for tag, _, _ in _CORE_SCHEMA}
-    ComposeLoader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in replaced]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    for tag, pattern, first in _CORE_SCHEMA:
-        ComposeLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
-    return ComposeLoader
-
-
-def _as_text(value: str | int | float) -> str:
-    """A scalar as compose writes it: a float without a trailing `.0` or an exponent (Go's
-    FormatFloat 'f', -1: `1e3` is `1000`, `1.10` is `1.1`)."""
-    if not isinstance(value, float) or value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    fixed = format(decimal.Decimal(repr(value)), "f")
-    return fixed.rstrip("0").rstrip(".") if "." in fixed else fixed
-
-
 def _service(
     name: str, entry: Mapping[str, Any], variables: Mapping[str, str], folder: Path
 ) -> ComposeService:
@@ -217,7 +174,7 @@ def _service(
             raise ComposeError(
                 f"service {name!r}: {what} must be a string, got {value!r}; quote it"
             )
-        return interpolate(_as_text(value), variables)
+        return interpolate(compose_text(value), variables)
 
     _refuse_bind_mounts(name, entry.get("volumes"), variables)
     image = entry.get("image")
@@ -334,7 +291,7 @@ def _first_port(entry: Mapping[str, Any], name: str, variables: Mapping[str, str
 def _healthcheck(
     value: object, name: str, variables: Mapping[str, str]
 ) -> ComposeHealthcheck | None:
-    if not isinstance(value, dict) or value.get("disable") is True:
+    if not isinstance(value, dict) or compose_bool(value.get("disable")):
         return None
     test = value.get("test")
     if isinstance(test, str):
@@ -361,6 +318,8 @@ def _healthcheck(
             raise ComposeError(f"service {name!r}: healthcheck {key}: {exc}") from None
 
     retries = value.get("retries")
+    if isinstance(retries, str) and retries.strip().isdigit():
+        retries = int(retries)  # compose-go casts it (toInt)
     if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int)):
         raise ComposeError(f"service {name!r}: healthcheck retries must be a whole number")
     return ComposeHealthcheck(

@@ -178,12 +178,18 @@ def test_a_disabled_or_none_healthcheck_is_no_healthcheck(tmp_path: Path) -> Non
     (tmp_path / "c.yml").write_text(
         "services:\n  a:\n    image: x\n    healthcheck: {disable: true, test: [CMD, 'true']}\n"
         "  b:\n    image: x\n    healthcheck: {test: [NONE]}\n"
-        "  c:\n    image: x\n    healthcheck: {test: 'curl -f localhost'}\n"
+        "  c:\n    image: x\n    healthcheck: {test: 'curl -f localhost', retries: '3'}\n"
+        # compose-go casts `disable` with toBoolean: yes, on, y count, in any case.
+        "  d:\n    image: x\n    healthcheck: {disable: yes, test: [CMD, 'true']}\n"
+        "  e:\n    image: x\n    healthcheck: {disable: 'On', test: [CMD, 'true']}\n"
+        "  f:\n    image: x\n    healthcheck: {disable: off, test: [CMD, 'true']}\n"
     )
-    services = read_compose(tmp_path / "c.yml", ["a", "b", "c"], {})
-    assert services["a"].healthcheck is None
-    assert services["b"].healthcheck is None
-    assert services["c"].healthcheck == ComposeHealthcheck(test=("CMD-SHELL", "curl -f localhost"))
+    services = read_compose(tmp_path / "c.yml", ["a", "b", "c", "d", "e", "f"], {})
+    assert [services[name].healthcheck for name in "abde"] == [None] * 4
+    assert services["c"].healthcheck == ComposeHealthcheck(
+        test=("CMD-SHELL", "curl -f localhost"), retries=3
+    )
+    assert services["f"].healthcheck == ComposeHealthcheck(test=("CMD", "true"))
 
 
 @pytest.mark.parametrize(

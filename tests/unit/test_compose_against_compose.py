@@ -77,6 +77,30 @@ services:
       MINIO_BROWSER: "off"
       MINIO_PATH: $${HOME}/data
 """,
+    "numbers as go-yaml v3 reads and compose writes them": """\
+services:
+  app:
+    image: x
+    ports:
+      - 08:8080
+    environment:
+      A: 08
+      B: 0o17
+      C: 0b101
+      D: 0X1F
+      E: -0x1F
+      F: 1_000.5
+      G: 99999999999999999999999
+      H: 1e20
+      I: 1e-7
+      J: 1e400
+      K: +18446744073709551615
+      L: 18446744073709551615
+      M: 0.0001
+      N: -0.0
+      O: 1.
+      P: "007"
+""",
     "a container port alone, a range start": """\
 services:
   nats:
