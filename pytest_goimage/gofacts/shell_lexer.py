@@ -3,6 +3,7 @@ operators, with their lines and offsets; here-document bodies are skipped as dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 _ARGS_FORMS = frozenset({"$@", '"$@"', "${@}", '"${@}"'})
@@ -232,10 +233,25 @@ def _closing(text: str, index: int, opened: str) -> int:
     `$(echo "a)b")` ends at its last `)`."""
     closer = {"$(": ")", "${": "}", "`": "`"}[opened]
     depth = 1
+    start = index
+    heredocs: list[tuple[str, bool]] = []  # delimiters whose bodies start at the next newline
     while index < len(text):
         char, after = text[index], index + 1
+        word_start = index == start or text[index - 1] in " \t\n;&|()"
         if char == "\\":
             after = index + 2
+        elif opened == "$(" and char == "#" and word_start:
+            after = text.find("\n", index)  # a comment, to the end of its line
+            after = len(text) if after < 0 else after
+        elif opened == "$(" and text.startswith("<<", index) and not text.startswith("<<<", index):
+            delimiter = _HEREDOC_DELIMITER.match(text, index)
+            if delimiter is not None:
+                name = delimiter.group("name").strip("'\"").replace("\\", "")
+                heredocs.append((name, delimiter.group("dash") == "-"))
+                after = delimiter.end()
+        elif char == "\n" and heredocs:
+            after = _after_heredoc_bodies(text, index + 1, heredocs)
+            heredocs = []
         elif opened == "`":
             if char == "`":
                 return after
@@ -256,6 +272,28 @@ def _closing(text: str, index: int, opened: str) -> int:
             return -1  # a quote or substitution inside never closes
         index = after
     return -1
+
+
+_HEREDOC_DELIMITER = re.compile(
+    r"<<(?P<dash>-?)[ \t]*(?P<name>'[^'\n]*'|\"[^\"\n]*\"|[^\s;&|()<>]+)"
+)
+
+
+def _after_heredoc_bodies(text: str, index: int, heredocs: list[tuple[str, bool]]) -> int:
+    """The offset after the here-document bodies that start at `index`, one per delimiter,
+    each up to a line that is its delimiter (`<<-`: after leading tabs); 0 when one never
+    ends."""
+    for name, dash in heredocs:
+        while True:
+            end = text.find("\n", index)
+            line = text[index : len(text) if end < 0 else end]
+            if (line.lstrip("\t") if dash else line) == name:
+                index = len(text) if end < 0 else end + 1
+                break
+            if end < 0:
+                return 0
+            index = end + 1
+    return index
 
 
 def _after_double_quotes(text: str, index: int) -> int:

@@ -282,3 +282,26 @@ def test_a_quoted_or_escaped_closer_inside_a_substitution_does_not_end_it(
         f"word '/app' from '/app' line 2 at {len(script) + 6}:{len(script) + 10}",
         "ends on line 2",
     ]
+
+
+@pytest.mark.parametrize(
+    "substitution",
+    [
+        "X=$(\n  # it's a comment\n  echo hi\n)",
+        "X=$( echo a # b ) paren\n)",
+        "X=$(cat <<EOF\nit's here )\nEOF\n)",
+        "X=$(cat <<-'END'\n\tit's here )\n\tEND\n)",
+        'X="$(printf \'%s\' "a" # it\'s\n)"',
+        "X=$(echo a#b ${#A})",  # not comments: inside a word, and a length
+    ],
+)
+def test_a_comment_or_here_document_inside_a_substitution_is_skipped(substitution: str) -> None:
+    """dash and bash run these; an apostrophe or a `)` in a comment or a here-document body
+    is text there."""
+    found = tokens(substitution + "\nexec /app")
+    assert found[-3:-1] == [
+        f"word 'exec' from 'exec' line {substitution.count(chr(10)) + 2} at "
+        f"{len(substitution) + 1}:{len(substitution) + 5}",
+        f"word '/app' from '/app' line {substitution.count(chr(10)) + 2} at "
+        f"{len(substitution) + 6}:{len(substitution) + 10}",
+    ], found
