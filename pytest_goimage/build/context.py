@@ -3,9 +3,11 @@ applicable ignore file (`<Dockerfile>.dockerignore`, else `.dockerignore`) exclu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -26,18 +28,26 @@ def ignore_file(context: Path, dockerfile: Path | None) -> Path | None:
     return None
 
 
+@contextlib.contextmanager
+def _refused_by_buildkit(path: Path | None) -> Iterator[None]:
+    """A pattern of the ignore file at `path` that BuildKit refuses (when reading the file, or
+    when the walk first reaches it) as the build failure it would be, naming file and line."""
+    try:
+        yield
+    except IgnorePatternError as exc:
+        raise BuildFailed(
+            f"{path}: {exc}; BuildKit refuses to build with it. Fix or remove that line."
+        ) from None
+
+
 def context_filter(context: Path, dockerfile: Path | None) -> ContextFilter:
     """The applicable ignore file's rules (none without one). Raises BuildFailed, naming the
     file and line, for a pattern BuildKit refuses: the build would fail on it."""
     path = ignore_file(context, dockerfile)
     if path is None:
         return ContextFilter(())
-    try:
+    with _refused_by_buildkit(path):
         return ContextFilter(tuple(read_rules(path.read_text(encoding="utf-8", errors="replace"))))
-    except IgnorePatternError as exc:
-        raise BuildFailed(
-            f"{path}: {exc}; BuildKit refuses to build with it. Fix or remove that line."
-        ) from None
 
 
 def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str | None:
@@ -46,18 +56,21 @@ def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str 
     it (the last matching pattern decides, `!` re-includes)."""
     path = ignore_file(context, dockerfile)
     applied = context_filter(context, dockerfile)
-    if path is None or not applied.excluded(relpath):
+    if path is None:
         return None
     parts = relpath.split("/")
     above = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
-    rule = next(
-        (
-            rule
-            for rule in reversed(applied.rules)
-            if not rule.exception and any(rule.matches(part) for part in above)
-        ),
-        None,
-    )
+    with _refused_by_buildkit(path):
+        if not applied.excluded(relpath):
+            return None
+        rule = next(
+            (
+                rule
+                for rule in reversed(applied.rules)
+                if not rule.exception and any(rule.matches(part) for part in above)
+            ),
+            None,
+        )
     where = os.path.relpath(path, context)
     return f"{where}:{rule.line}: {rule.text}" if rule else where
 
@@ -74,8 +87,9 @@ def context_files(context: Path, dockerfile: Path | None) -> list[str]:
     """Paths (relative, sorted) that the context sends, the ignore file applied as BuildKit
     applies it. The Dockerfile and the ignore file stay in any case, as the docker CLI keeps
     them: BuildKit reads both from the context."""
-    sent = set(context_filter(context, dockerfile).sent(context))
     ignore = ignore_file(context, dockerfile)
+    with _refused_by_buildkit(ignore):
+        sent = set(context_filter(context, dockerfile).sent(context))
     kept = [
         dockerfile_name_in_context(path, context)
         for path in (dockerfile, ignore, context / ".dockerignore")

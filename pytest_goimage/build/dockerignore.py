@@ -10,12 +10,16 @@ exception pattern starts with that folder's path, so an allow-list such as `*` t
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .go_match import BadPattern, go_match
 
 # Characters a pattern keeps literally that are special in a regular expression
 # (patternmatcher's shouldEscape).
@@ -36,7 +40,7 @@ class IgnoreRule:
     text: str  # as written, for messages
     pattern: str  # cleaned, without the `!`
     exception: bool  # `!pattern`: re-includes what earlier patterns excluded
-    _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _regex: str = field(default="", compare=False, repr=False)
     _kind: str = field(default="exact", compare=False, repr=False)
 
     def matches(self, path: str) -> bool:
@@ -47,8 +51,19 @@ class IgnoreRule:
         if self._kind == "suffix":  # `**/name`
             suffix = self.pattern[2:]
             return path.endswith(suffix) or (suffix.startswith("/") and path == suffix[1:])
-        assert self._regex is not None
-        return self._regex.fullmatch(path) is not None
+        return _compiled_regex(self._regex, self.line, self.text).fullmatch(path) is not None
+
+
+@functools.cache
+def _compiled_regex(regex: str, line: int, text: str) -> re.Pattern[str]:
+    """Compiled at the rule's first use, as patternmatcher compiles it: a bad expression in a
+    rule no path ever reaches (after `*`, a later exclusion) does not stop a build."""
+    try:
+        with warnings.catch_warnings():  # `[[`: a FutureWarning, text to Go's regexp
+            warnings.simplefilter("ignore")
+            return re.compile(regex, re.ASCII)  # RE2's \\d, \\w, \\s are ASCII
+    except re.error as exc:
+        raise IgnorePatternError(f"line {line}: `{text}` is not a valid pattern ({exc})") from None
 
 
 def _clean(path: str) -> str:
@@ -57,27 +72,47 @@ def _clean(path: str) -> str:
     return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
 
 
+# Go's unicode.IsSpace: what strings.TrimSpace trims (Python's str.strip also trims \x1c-\x1f).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def read_rules(text: str) -> list[IgnoreRule]:
-    """The patterns of an ignore file, as BuildKit reads it: a BOM dropped, a line that starts
-    with `#` skipped (only at its very start), each pattern trimmed and cleaned, a leading `/`
-    dropped. Raises IgnorePatternError for a pattern BuildKit refuses."""
+    """The patterns of an ignore file, as BuildKit reads them (dockerignore.ReadAll, then
+    patternmatcher.New): lines split at `\\n` only, a BOM dropped, a line that starts with
+    `#` skipped (only at its very start), each pattern trimmed and cleaned, a leading `/`
+    dropped, then trimmed and cleaned once more. Raises IgnorePatternError for a pattern
+    BuildKit refuses."""
     rules = []
-    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
+        line = line.removesuffix("\r")
         if line.startswith("#"):
             continue
-        pattern = line.strip()
+        pattern = line.strip(_GO_SPACE)
         if not pattern:
             continue
         exception = pattern.startswith("!")
         if exception:
-            pattern = pattern[1:].strip()
+            pattern = pattern[1:].strip(_GO_SPACE)
         if pattern:
             pattern = _clean(pattern)
             if len(pattern) > 1 and pattern.startswith("/"):
                 pattern = pattern[1:]
-        if exception and not pattern:
-            raise IgnorePatternError(f"line {number}: `{line.strip()}` excepts nothing")
-        rules.append(_compiled(number, line.strip(), _clean(pattern), exception))
+        # patternmatcher.New: trimmed and cleaned again, `!` and all (`b /` is `b`, `!/` is `!`)
+        pattern = ("!" if exception else "") + pattern
+        shown = line.strip(_GO_SPACE)
+        if not pattern.strip(_GO_SPACE):
+            continue
+        pattern = _clean(pattern.strip(_GO_SPACE))
+        exception = pattern.startswith("!")
+        if exception:
+            pattern = pattern[1:]
+            if not pattern:
+                raise IgnorePatternError(f"line {number}: `{shown}` excepts nothing")
+        try:
+            go_match(pattern, ".")  # what patternmatcher.New asks to find a bad pattern
+        except BadPattern:
+            raise IgnorePatternError(f"line {number}: `{shown}` is not a valid pattern") from None
+        rules.append(_compiled(number, shown, pattern, exception))
     return rules
 
 
@@ -111,57 +146,14 @@ def _compiled(number: int, text: str, pattern: str, exception: bool) -> IgnoreRu
         elif char in _ESCAPED:
             regex += "\\" + char
         elif char == "\\":
-            if i == len(pattern):  # Go's filepath.Match refuses it too
-                raise IgnorePatternError(f"line {number}: `{text}` ends in an escaping `\\`")
-            regex += "\\" + pattern[i]
+            regex += "\\" + pattern[i]  # never last: go_match refused that
             i += 1
             kind = "regex"
         else:
             regex += char
             if char in "[]":
                 kind = "regex"
-    if _bad_class(pattern):
-        raise IgnorePatternError(
-            f"line {number}: `{text}` is not a valid pattern (its [...] class)"
-        )
-    compiled = None
-    if kind == "regex":
-        try:
-            compiled = re.compile(regex)
-        except re.error as exc:
-            raise IgnorePatternError(
-                f"line {number}: `{text}` is not a valid pattern ({exc})"
-            ) from None
-    return IgnoreRule(number, text, pattern, exception, compiled, kind)
-
-
-def _bad_class(pattern: str) -> bool:
-    """Whether a `[...]` class is one Go's filepath.Match refuses (which patternmatcher asks
-    before it compiles anything): one that starts or ends a range with `-` or `]`, or is
-    empty or unclosed."""
-    i = 0
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            i += 2
-            continue
-        if pattern[i] != "[":
-            i += 1
-            continue
-        i += 2 if pattern.startswith("^", i + 1) else 1
-        ranges = 0
-        while not (pattern.startswith("]", i) and ranges):
-            for _ in range(2):  # a character, or the two ends of a range
-                if i >= len(pattern) or pattern[i] in "-]":
-                    return True
-                i += 2 if pattern[i] == "\\" else 1
-                if i >= len(pattern):
-                    return True
-                if pattern[i] != "-":
-                    break
-                i += 1
-            ranges += 1
-        i += 1
-    return False
+    return IgnoreRule(number, text, pattern, exception, regex, kind)
 
 
 def _match(
