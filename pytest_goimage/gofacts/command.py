@@ -201,9 +201,14 @@ class _Follower:
                 if rewrites and not (args and args[0].startswith("/")):
                     args = [Expansion('"$@"')]
                 continue
-            words = expanded(command.words, args)
-            while words and _ASSIGNMENT.match(words[0]):  # `PORT=${PORT:-8080} /app` too
-                words = words[1:]
+            # Assignments lead the command as written: an unquoted name and `=`, whatever the
+            # value (`PORT=${PORT:-8080} /app`); `"PORT=$PORT" /app` runs a program by that name.
+            assignments = 0
+            for token in command.words:
+                if token.args or not _ASSIGNMENT.match(token.raw or token.text):
+                    break
+                assignments += 1
+            words = expanded(command.words, args)[assignments:]
             if not words:
                 continue
             head = words[0]

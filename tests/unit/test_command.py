@@ -340,7 +340,9 @@ def test_an_assignment_whose_value_expands_is_not_the_program(script: str) -> No
     assert program_of(["sh", "-c", script], [], "/") == Program("/app", "")
 
 
-def test_a_quoted_name_before_the_equals_sign_is_a_program_not_an_assignment() -> None:
-    found = program_of(["sh", "-c", '"$CMD"=x /app'], [], "/")
+@pytest.mark.parametrize("script", ['"$CMD"=x /app', '"PORT=$PORT" /app'])
+def test_a_quoted_word_with_an_equals_sign_is_the_program_not_an_assignment(script: str) -> None:
+    """dash runs `"PORT=$PORT" /app` as a program named `PORT=8080`: not found."""
+    found = program_of(["sh", "-c", script], [], "/")
     assert found.path is None
     assert found.why.endswith("runs a program named only at run time"), found.why

@@ -402,7 +402,9 @@ def c_binaries(workdir: Path) -> dict[str, Built]:
     """hello.c linked -static and -static-pie; each skipped when the toolchain cannot."""
     if GCC is None:
         pytest.skip("needs gcc")
-    src = workdir / "hello.c"
+    # Its own folder: a .c file beside main.go makes the Go builds of go_binaries fail.
+    src = workdir / "c" / "hello.c"
+    src.parent.mkdir(exist_ok=True)
     src.write_text(HELLO_C)
     built: dict[str, Built] = {}
     for name in ("static", "static-pie"):
