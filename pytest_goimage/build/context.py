@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import BuildFailed
-from .dockerignore import ContextFilter, IgnorePatternError, read_rules
+from .dockerignore import ContextFilter, IgnorePatternError, IgnoreRule, read_rules
 
 # Name under which a Dockerfile that lives outside its context travels in the tar.
 OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
@@ -67,12 +67,21 @@ def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str 
             (
                 rule
                 for rule in reversed(applied.rules)
-                if not rule.exception and any(rule.matches(part) for part in above)
+                if not rule.exception and any(_matches(rule, part) for part in above)
             ),
             None,
         )
     where = os.path.relpath(path, context)
     return f"{where}:{rule.line}: {rule.text}" if rule else where
+
+
+def _matches(rule: IgnoreRule, path: str) -> bool:
+    """Whether `rule` matches `path`, for naming the rule that excluded it: a rule the walk
+    never evaluates may be one BuildKit would refuse, and then it decides nothing."""
+    try:
+        return rule.matches(path)
+    except IgnorePatternError:
+        return False
 
 
 def dockerfile_name_in_context(dockerfile: Path, context: Path) -> str | None:

@@ -21,9 +21,11 @@ from pathlib import Path
 
 from .go_match import BadPattern, go_match
 
-# Characters a pattern keeps literally that are special in a regular expression
-# (patternmatcher's shouldEscape).
-_ESCAPED = frozenset(".+()|{}$")
+# Characters a pattern keeps literally that are special in a regular expression: what
+# patternmatcher's shouldEscape escapes. It means `.+()|{}$`, but its bitmap overflows a byte
+# for `|`, `{` and `}`, so those reach the expression as they are: `*.md|*.txt` is an
+# alternation in BuildKit, and so it is here.
+_ESCAPED = frozenset(".+()$")
 # A pattern with one of these is not a plain path: fsutil then walks into excluded folders.
 _PATTERN_CHARS = frozenset("*[]?^\\")
 
@@ -51,7 +53,7 @@ class IgnoreRule:
         if self._kind == "suffix":  # `**/name`
             suffix = self.pattern[2:]
             return path.endswith(suffix) or (suffix.startswith("/") and path == suffix[1:])
-        return _compiled_regex(self._regex, self.line, self.text).fullmatch(path) is not None
+        return _compiled_regex(self._regex, self.line, self.text).search(path) is not None
 
 
 @functools.cache
@@ -61,7 +63,9 @@ def _compiled_regex(regex: str, line: int, text: str) -> re.Pattern[str]:
     try:
         with warnings.catch_warnings():  # `[[`: a FutureWarning, text to Go's regexp
             warnings.simplefilter("ignore")
-            return re.compile(regex, re.ASCII)  # RE2's \\d, \\w, \\s are ASCII
+            # Go's MatchString searches `^...$` (a trailing `\\` makes that `$` literal, and an
+            # unescaped `|` splits it); RE2's \\d, \\w, \\s are ASCII.
+            return re.compile(f"^{regex}$", re.ASCII)
     except re.error as exc:
         raise IgnorePatternError(f"line {line}: `{text}` is not a valid pattern ({exc})") from None
 
@@ -146,7 +150,10 @@ def _compiled(number: int, text: str, pattern: str, exception: bool) -> IgnoreRu
         elif char in _ESCAPED:
             regex += "\\" + char
         elif char == "\\":
-            regex += "\\" + pattern[i]  # never last: go_match refused that
+            if i == len(pattern):  # `a*\\`: go_match stopped before it; Go writes it as is
+                regex += "\\"
+                continue
+            regex += "\\" + pattern[i]
             i += 1
             kind = "regex"
         else:

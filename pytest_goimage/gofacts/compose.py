@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compose_yaml import compose_bool, compose_text, load_compose_yaml
+from .compose_yaml import compose_bool, compose_int, compose_text, load_compose_yaml
 from .units import parse_duration
 
 
@@ -275,9 +275,9 @@ def _first_port(entry: Mapping[str, Any], name: str, variables: Mapping[str, str
     for key in ("ports", "expose"):
         for item in _as_list(entry.get(key)):
             if isinstance(item, dict):
-                target = str(item.get("target", ""))
-                if target.isdigit() and item.get("protocol", "tcp") == "tcp":
-                    return int(target)
+                target = compose_int(item.get("target"))
+                if target is not None and item.get("protocol", "tcp") == "tcp":
+                    return target
                 continue
             spec = interpolate(str(item), variables).strip()
             match = _PORT.match(spec)
@@ -317,10 +317,8 @@ def _healthcheck(
         except ValueError as exc:
             raise ComposeError(f"service {name!r}: healthcheck {key}: {exc}") from None
 
-    retries = value.get("retries")
-    if isinstance(retries, str) and retries.strip().isdigit():
-        retries = int(retries)  # compose-go casts it (toInt)
-    if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int)):
+    retries = compose_int(value.get("retries"))
+    if retries is None and value.get("retries") is not None:
         raise ComposeError(f"service {name!r}: healthcheck retries must be a whole number")
     return ComposeHealthcheck(
         test=words,

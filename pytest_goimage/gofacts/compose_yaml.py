@@ -41,6 +41,8 @@ def _go_int(text: str) -> int | None:
         base = 10
     if not body or any(char not in _DIGITS[base] for char in body):
         return None
+    if len(body.lstrip("0")) > 64:  # past uint64 in any base; int() refuses 4300+ digits
+        return None
     magnitude = int(body, base)
     if sign == "-":
         return -magnitude if magnitude <= 2**63 else None
@@ -57,7 +59,7 @@ def _number(text: str) -> int | float | str:
         whole = _go_int(plain)
         if whole is not None:
             return whole
-    if _YAML_FLOAT.fullmatch(plain) and not math.isinf(float(plain)):
+    if _YAML_FLOAT.fullmatch(plain) and len(plain) < 4000 and not math.isinf(float(plain)):
         return float(plain)
     return text  # `1e400`: Go's ParseFloat refuses it out of range, so it stays text
 
@@ -121,13 +123,27 @@ def compose_text(value: str | int | float) -> str:
     return f"{'-' if sign else ''}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
+def compose_int(value: object) -> int | None:
+    """A whole-number field as compose-go casts it (toInt): an integer, a float with no
+    fraction (`080` reads as 80.0, `1e3` as 1000.0), or ASCII digits as text; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"[-+]?[0-9]+", value):
+        return int(value)
+    return None
+
+
 def compose_bool(value: object) -> bool | None:
     """compose-go's toBoolean for a field it casts (`healthcheck.disable`): a boolean, or the
-    text true/false/y/yes/on/n/no/off in any case; None for anything else."""
+    text true/false/y/yes/on/n/no/off in any case (untrimmed); None for anything else."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        text = value.strip().lower()
+        text = value.lower()
         if text in ("true", "y", "yes", "on"):
             return True
         if text in ("false", "n", "no", "off"):

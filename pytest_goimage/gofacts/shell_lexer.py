@@ -233,20 +233,20 @@ def _closing(text: str, index: int, opened: str) -> int:
     `$(echo "a)b")` ends at its last `)`."""
     closer = {"$(": ")", "${": "}", "`": "`"}[opened]
     depth = 1
-    start = index
     heredocs: list[tuple[str, bool]] = []  # delimiters whose bodies start at the next newline
+    word_start = True  # after a blank or an operator, not after a quote or a substitution
     while index < len(text):
         char, after = text[index], index + 1
-        word_start = index == start or text[index - 1] in " \t\n;&|()"
+        starts_word, word_start = word_start, char in " \t\n;&|()<>"
         if char == "\\":
             after = index + 2
-        elif opened == "$(" and char == "#" and word_start:
+        elif opened == "$(" and char == "#" and starts_word:
             after = text.find("\n", index)  # a comment, to the end of its line
             after = len(text) if after < 0 else after
         elif opened == "$(" and text.startswith("<<", index) and not text.startswith("<<<", index):
             delimiter = _HEREDOC_DELIMITER.match(text, index)
             if delimiter is not None:
-                name = delimiter.group("name").strip("'\"").replace("\\", "")
+                name = re.sub(r"[\\'\"]", "", delimiter.group("name"))  # <<E'O'F is EOF
                 heredocs.append((name, delimiter.group("dash") == "-"))
                 after = delimiter.end()
         elif char == "\n" and heredocs:

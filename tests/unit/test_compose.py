@@ -182,14 +182,16 @@ def test_a_disabled_or_none_healthcheck_is_no_healthcheck(tmp_path: Path) -> Non
         # compose-go casts `disable` with toBoolean: yes, on, y count, in any case.
         "  d:\n    image: x\n    healthcheck: {disable: yes, test: [CMD, 'true']}\n"
         "  e:\n    image: x\n    healthcheck: {disable: 'On', test: [CMD, 'true']}\n"
-        "  f:\n    image: x\n    healthcheck: {disable: off, test: [CMD, 'true']}\n"
+        "  f:\n    image: x\n    healthcheck: {disable: off, test: [CMD, 'true'], retries: 1e1}\n"
+        "  g:\n    image: x\n    healthcheck: {disable: ' yes', test: [CMD, 'true']}\n"
     )
-    services = read_compose(tmp_path / "c.yml", ["a", "b", "c", "d", "e", "f"], {})
+    services = read_compose(tmp_path / "c.yml", ["a", "b", "c", "d", "e", "f", "g"], {})
     assert [services[name].healthcheck for name in "abde"] == [None] * 4
     assert services["c"].healthcheck == ComposeHealthcheck(
         test=("CMD-SHELL", "curl -f localhost"), retries=3
     )
-    assert services["f"].healthcheck == ComposeHealthcheck(test=("CMD", "true"))
+    assert services["f"].healthcheck == ComposeHealthcheck(test=("CMD", "true"), retries=10)
+    assert services["g"].healthcheck == ComposeHealthcheck(test=("CMD", "true"))  # untrimmed
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,16 @@ services:
       O: 1.
       P: "007"
 """,
+    "a long-syntax port that reads as a float, digits past any integer": f"""\
+services:
+  app:
+    image: x
+    ports:
+      - target: 080
+    environment:
+      LONG: {"7" * 5000}
+      WIDE: {"7" * 400}.5
+""",
     "a container port alone, a range start": """\
 services:
   nats:

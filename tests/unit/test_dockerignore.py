@@ -35,6 +35,9 @@ FILES = [
     "web/src/app.ts",
     "Makefile",
     "Dockerfile",
+    "a$",
+    "b.txt",
+    "c.mdx",
 ]
 
 # Ignore files in the shapes repositories write them (allow-lists, folders, exceptions, globs),
@@ -76,6 +79,10 @@ SHAPES = {
     "classes of brackets and wildcards": "*.[*]\n[?]\n[[]\n",
     "windows line endings": "docs\r\nvendor\r\n",
     "a digit class is ASCII": "a\\.\\d\n",
+    # BuildKit's escaping leaves `|`, `{`, `}` to the expression: an unanchored alternation.
+    "a bar is an alternation": "*.md|*.txt\n?{2}\n",
+    # Never reached by Go's validation; its regular expression ends in a literal `$`.
+    "a backslash at the end after a star": "a*\\\n",
 }
 
 
@@ -182,6 +189,7 @@ def test_a_pattern_buildkit_refuses_is_a_build_failure_naming_the_file_and_line(
         *("[abc", "[]a]", "[-a]", "a[^b]c", "[a-]", "[a-z]x", "[\\]]", "a\\[b", "[^]", "[x"),
         *("!", "x\\", "web*[-_]old", "[a-b-c]", "!/", "! /", "!//", "*[a-", "a*b[", "**[-]"),
         "*\na*b[",  # never evaluated: `*` took every path, so the walk never compiles it
+        "a*{2}",  # refused by the regular expression, when the walk first reaches it
     ],
 )
 def test_a_pattern_is_refused_exactly_when_buildkit_refuses_it(
@@ -204,3 +212,11 @@ def test_a_pattern_is_refused_exactly_when_buildkit_refuses_it(
     else:
         refused = False
     assert refused == buildkit_refuses, walked.stderr
+
+
+def test_a_rule_the_walk_never_reaches_names_no_exclusion_and_refuses_nothing(
+    tmp_path: Path,
+) -> None:
+    """`a*b[` would not compile, but `*` decides every path first: BuildKit builds."""
+    context = make_context(tmp_path, "*\na*b[\n")
+    assert excluding_rule(context, context / "Dockerfile", "main.go") == ".dockerignore:1: *"

@@ -293,6 +293,9 @@ def test_a_quoted_or_escaped_closer_inside_a_substitution_does_not_end_it(
         "X=$(cat <<-'END'\n\tit's here )\n\tEND\n)",
         'X="$(printf \'%s\' "a" # it\'s\n)"',
         "X=$(echo a#b ${#A})",  # not comments: inside a word, and a length
+        "X=$(echo $(date +%s)#b $((1))#x)",  # nor after a substitution: the word goes on
+        "X=$(echo x\\\n#y)",  # nor after a continued line
+        "X=$(cat <<E'O'F\nit's )\nEOF\n)",  # a delimiter partly quoted is EOF
     ],
 )
 def test_a_comment_or_here_document_inside_a_substitution_is_skipped(substitution: str) -> None:
