@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-import re
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .go_match import BadPattern, go_match
 
@@ -57,17 +56,24 @@ class IgnoreRule:
 
 
 @functools.cache
-def _compiled_regex(regex: str, line: int, text: str) -> re.Pattern[str]:
-    """Compiled at the rule's first use, as patternmatcher compiles it: a bad expression in a
-    rule no path ever reaches (after `*`, a later exclusion) does not stop a build."""
+def _compiled_regex(regex: str, line: int, text: str) -> Any:
+    """The rule's expression in RE2, the syntax and linear-time matching of Go's regexp (`\\z`,
+    `[[:alpha:]]`, ASCII `\\d`; no backtracking, so `*a*a*a*a*b` cannot hang a walk), compiled
+    at the rule's first use, as patternmatcher compiles it: a bad expression in a rule no path
+    ever reaches (after `*`, a later exclusion) does not stop a build."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own line on stderr
     try:
-        with warnings.catch_warnings():  # `[[`: a FutureWarning, text to Go's regexp
-            warnings.simplefilter("ignore")
-            # Go's MatchString searches `^...$` (a trailing `\\` makes that `$` literal, and an
-            # unescaped `|` splits it); RE2's \\d, \\w, \\s are ASCII.
-            return re.compile(f"^{regex}$", re.ASCII)
-    except re.error as exc:
-        raise IgnorePatternError(f"line {line}: `{text}` is not a valid pattern ({exc})") from None
+        # Go's MatchString searches `^...$` (a trailing `\\` makes that `$` literal, and an
+        # unescaped `|` splits it).
+        return re2.compile(f"^{regex}$", options=options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise IgnorePatternError(
+            f"line {line}: `{text}` is not a valid pattern ({reason})"
+        ) from None
 
 
 def _clean(path: str) -> str:

@@ -38,6 +38,8 @@ FILES = [
     "a$",
     "b.txt",
     "c.mdx",
+    "a" * 40,
+    "z9",
 ]
 
 # Ignore files in the shapes repositories write them (allow-lists, folders, exceptions, globs),
@@ -83,6 +85,10 @@ SHAPES = {
     "a bar is an alternation": "*.md|*.txt\n?{2}\n",
     # Never reached by Go's validation; its regular expression ends in a literal `$`.
     "a backslash at the end after a star": "a*\\\n",
+    # RE2's syntax, as Go's regexp reads it: a POSIX class, an ASCII digit class.
+    "a POSIX class and a digit escape": "[[:upper:]]*\n[a-z]\\d*\n",
+    # Linear-time matching: Python's re backtracks for minutes on this against the long name.
+    "many stars that cannot match": "*a*a*a*a*a*a*a*a*a*a*a*a*b\n",
 }
 
 
@@ -190,6 +196,7 @@ def test_a_pattern_buildkit_refuses_is_a_build_failure_naming_the_file_and_line(
         *("!", "x\\", "web*[-_]old", "[a-b-c]", "!/", "! /", "!//", "*[a-", "a*b[", "**[-]"),
         "*\na*b[",  # never evaluated: `*` took every path, so the walk never compiles it
         "a*{2}",  # refused by the regular expression, when the walk first reaches it
+        *("\\Z", "a\\u0041", "\\z", "\\pL*", "\\QA\\E"),  # RE2's escapes, not Python's
     ],
 )
 def test_a_pattern_is_refused_exactly_when_buildkit_refuses_it(
