@@ -94,6 +94,10 @@ def read_rules(text: str) -> list[IgnoreRule]:
     BuildKit refuses."""
     rules = []
     for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
+        if len(line.encode()) >= 65536:  # bufio.Scanner's largest line
+            raise IgnorePatternError(
+                f"line {number} is 64 KiB or longer, which BuildKit cannot read"
+            )
         line = line.removesuffix("\r")
         if line.startswith("#"):
             continue

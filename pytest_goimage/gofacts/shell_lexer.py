@@ -227,10 +227,15 @@ class Lexer:
         self.heredocs.clear()
 
 
-def _closing(text: str, index: int, opened: str) -> int:
+_MAX_NESTING = 100  # substitutions inside substitutions; Python's stack would end first
+
+
+def _closing(text: str, index: int, opened: str, nesting: int = 0) -> int:
     """The offset just after what closes `opened` (`$(`, `${` or a backquote) from `index`, or
     -1. Quotes, escapes and nested substitutions inside are skipped as the shell skips them:
     `$(echo "a)b")` ends at its last `)`."""
+    if nesting > _MAX_NESTING:
+        raise Unbalanced(f"substitutions nest more than {_MAX_NESTING} deep")
     closer = {"$(": ")", "${": "}", "`": "`"}[opened]
     depth = 1
     heredocs: list[tuple[str, bool]] = []  # delimiters whose bodies start at the next newline
@@ -258,10 +263,10 @@ def _closing(text: str, index: int, opened: str) -> int:
         elif char == "'":
             after = text.find("'", index + 1) + 1
         elif char == '"':
-            after = _after_double_quotes(text, index + 1)
+            after = _after_double_quotes(text, index + 1, nesting)
         elif char == "`" or text.startswith(("$(", "${"), index):
             inner = "`" if char == "`" else text[index : index + 2]
-            after = _closing(text, index + len(inner), inner)
+            after = _closing(text, index + len(inner), inner, nesting + 1)
         elif char == "(" and closer == ")":
             depth += 1
         elif char == closer:
@@ -296,7 +301,7 @@ def _after_heredoc_bodies(text: str, index: int, heredocs: list[tuple[str, bool]
     return index
 
 
-def _after_double_quotes(text: str, index: int) -> int:
+def _after_double_quotes(text: str, index: int, nesting: int = 0) -> int:
     """The offset just after the `"` that closes a double-quoted string begun before `index`,
     or -1; substitutions inside may hold quotes of their own."""
     while index < len(text):
@@ -307,7 +312,7 @@ def _after_double_quotes(text: str, index: int) -> int:
             return index + 1
         elif char == "`" or text.startswith(("$(", "${"), index):
             opened = "`" if char == "`" else text[index : index + 2]
-            index = _closing(text, index + len(opened), opened)
+            index = _closing(text, index + len(opened), opened, nesting + 1)
             if index < 0:
                 return -1
         else:

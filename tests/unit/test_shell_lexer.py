@@ -308,3 +308,10 @@ def test_a_comment_or_here_document_inside_a_substitution_is_skipped(substitutio
         f"word '/app' from '/app' line {substitution.count(chr(10)) + 2} at "
         f"{len(substitution) + 6}:{len(substitution) + 10}",
     ], found
+
+
+def test_substitutions_nested_past_a_hundred_are_refused_not_a_recursion_error() -> None:
+    deep = "X=" + "$(" * 1200 + ")" * 1200 + "\nexec /app"
+    assert tokens(deep) == "Unbalanced: substitutions nest more than 100 deep"
+    fifty = "X=" + '"$(' * 50 + ')"' * 50 + "\nexec /app"
+    assert tokens(fifty)[-2].startswith("word '/app' from '/app' line 2")
