@@ -24,3 +24,24 @@ def file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def lock_if_free(path: Path) -> Iterator[bool]:
+    """file_lock without waiting, on an existing file or folder: True while this process holds
+    it, False when another does (or `path` cannot be opened). Released on exit, and by the
+    system when the process dies, also when it is killed."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(handle)  # closing releases the lock

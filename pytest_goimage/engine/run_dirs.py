@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
 import shutil
 import stat
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
 from .labels import LABEL_PROJECT, creator_gone, creator_labels, run_age
+from .locks import lock_if_free
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
@@ -280,7 +279,7 @@ def remove_abandoned_images(
     for folder in _subfolders(base):
         if folder == own or _closed_or_unowned(folder) or untrusted_reason(folder):
             continue
-        with _swept_by_this_run(folder) as turn:
+        with lock_if_free(folder) as turn:  # concurrent sweeps take turns per folder
             if not turn or _closed_or_unowned(folder):
                 continue  # another run is at it, or has just closed it
             try:
@@ -297,24 +296,3 @@ def remove_abandoned_images(
                 given_up += removal.left
                 close_run_dir(folder)
     return Sweep(removed, given_up)
-
-
-@contextlib.contextmanager
-def _swept_by_this_run(folder: Path) -> Iterator[bool]:
-    """Whether this run has the folder to itself: a lock on the folder (released when the
-    process ends, also when it is killed); False while another run holds it."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield False
-        return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(handle)
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        os.close(handle)  # closing releases the lock
