@@ -4,6 +4,7 @@ applicable ignore file (`<Dockerfile>.dockerignore`, else `.dockerignore`) exclu
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tarfile
 import tempfile
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import BuildFailed
-from .dockerignore import ContextFilter, IgnorePatternError, IgnoreRule, read_rules
+from .dockerignore import ContextFilter, IgnorePatternError, IgnoreRule, path_prefixes, read_rules
 
 # Name under which a Dockerfile that lives outside its context travels in the tar.
 OUTSIDE_DOCKERFILE = ".goimage.Dockerfile"
@@ -40,14 +41,19 @@ def _refused_by_buildkit(path: Path | None) -> Iterator[None]:
         ) from None
 
 
-def context_filter(context: Path, dockerfile: Path | None) -> ContextFilter:
-    """The applicable ignore file's rules (none without one). Raises BuildFailed, naming the
+def _filter_of(path: Path | None) -> ContextFilter:
+    """The rules of the ignore file at `path` (none without one). Raises BuildFailed, naming the
     file and line, for a pattern BuildKit refuses: the build would fail on it."""
-    path = ignore_file(context, dockerfile)
     if path is None:
         return ContextFilter(())
     with _refused_by_buildkit(path):
-        return ContextFilter(tuple(read_rules(path.read_text(encoding="utf-8", errors="replace"))))
+        return _parsed(path.read_text(encoding="utf-8", errors="replace"))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> ContextFilter:
+    # Read for every build, for `tracked`, and by provenance once per changed file.
+    return ContextFilter(tuple(read_rules(text)))
 
 
 def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str | None:
@@ -55,11 +61,10 @@ def excluding_rule(context: Path, dockerfile: Path | None, relpath: str) -> str 
     context, else None: the last pattern, not an exception, that matches it or a folder above
     it (the last matching pattern decides, `!` re-includes)."""
     path = ignore_file(context, dockerfile)
-    applied = context_filter(context, dockerfile)
     if path is None:
         return None
-    parts = relpath.split("/")
-    above = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+    applied = _filter_of(path)
+    above = path_prefixes(relpath)
     with _refused_by_buildkit(path):
         if not applied.excluded(relpath):
             return None
@@ -97,8 +102,9 @@ def context_files(context: Path, dockerfile: Path | None) -> list[str]:
     applies it. The Dockerfile and the ignore file stay in any case, as the docker CLI keeps
     them: BuildKit reads both from the context."""
     ignore = ignore_file(context, dockerfile)
+    applied = _filter_of(ignore)
     with _refused_by_buildkit(ignore):
-        sent = set(context_filter(context, dockerfile).sent(context))
+        sent = set(applied.sent(context))
     kept = [
         dockerfile_name_in_context(path, context)
         for path in (dockerfile, ignore, context / ".dockerignore")

@@ -99,11 +99,10 @@ def read_rules(text: str) -> list[IgnoreRule]:
                 f"line {number} is 64 KiB or longer, which BuildKit cannot read"
             )
         line = line.removesuffix("\r")
-        if line.startswith("#"):
+        shown = line.strip(_GO_SPACE)
+        if line.startswith("#") or not shown:
             continue
-        pattern = line.strip(_GO_SPACE)
-        if not pattern:
-            continue
+        pattern = shown
         exception = pattern.startswith("!")
         if exception:
             pattern = pattern[1:].strip(_GO_SPACE)
@@ -113,7 +112,6 @@ def read_rules(text: str) -> list[IgnoreRule]:
                 pattern = pattern[1:]
         # patternmatcher.New: trimmed and cleaned again, `!` and all (`b /` is `b`, `!/` is `!`)
         pattern = ("!" if exception else "") + pattern
-        shown = line.strip(_GO_SPACE)
         if not pattern.strip(_GO_SPACE):
             continue
         pattern = _clean(pattern.strip(_GO_SPACE))
@@ -187,15 +185,18 @@ def _match(
             if rule.exception != excluded:
                 continue  # an exclusion of an excluded path, an exception of a sent one
             match = rule.matches(path)
-            if not match and not parent and "/" in path:
-                parts = path.split("/")[:-1]
-                match = any(
-                    rule.matches("/".join(parts[: depth + 1])) for depth in range(len(parts))
-                )
+            if not match and not parent:
+                match = any(rule.matches(folder) for folder in path_prefixes(path)[:-1])
         matched[index] = match
         if match:
             excluded = not rule.exception
     return excluded, matched
+
+
+def path_prefixes(relpath: str) -> list[str]:
+    """`a`, `a/b`, `a/b/c` for `a/b/c`: each folder above a path, then the path."""
+    parts = relpath.split("/")
+    return ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
 
 
 def _without_trailing_glob(pattern: str) -> str:
@@ -221,21 +222,23 @@ class ContextFilter:
         does."""
         parent: list[bool] | None = None
         excluded = False
-        parts = relpath.split("/")
-        for depth in range(len(parts)):
-            excluded, parent = _match(self.rules, "/".join(parts[: depth + 1]), parent)
+        for prefix in path_prefixes(relpath):
+            excluded, parent = _match(self.rules, prefix, parent)
         return excluded
 
+    @functools.cached_property
+    def _excepted(self) -> tuple[str, ...] | None:
+        """What fsutil compares an excluded folder with before entering it: each exception's
+        path without a trailing glob, with a `/`; None when one holds a pattern character
+        (its onlyPrefixExcludeExceptions is false: it enters every excluded folder)."""
+        stems = [_without_trailing_glob(rule.pattern) for rule in self.rules if rule.exception]
+        if any(_PATTERN_CHARS & set(stem) for stem in stems):
+            return None
+        return tuple(f"{stem}/" for stem in stems)
+
     def _enters_excluded(self, folder: str) -> bool:
-        exceptions = [rule for rule in self.rules if rule.exception]
-        if not exceptions:
-            return False
-        if any(_PATTERN_CHARS & set(_without_trailing_glob(rule.pattern)) for rule in exceptions):
-            return True  # fsutil's onlyPrefixExcludeExceptions is false: it walks everything
-        prefix = folder + "/"
-        return any(
-            (_without_trailing_glob(rule.pattern) + "/").startswith(prefix) for rule in exceptions
-        )
+        excepted = self._excepted
+        return excepted is None or any(stem.startswith(f"{folder}/") for stem in excepted)
 
     def _walk(self, root: Path, folder: str, parent: list[bool] | None) -> Iterator[str]:
         try:
