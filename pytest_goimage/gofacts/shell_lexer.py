@@ -264,8 +264,7 @@ def _closing(text: str, index: int, opened: str, nesting: int = 0) -> int:
             after = text.find("'", index + 1) + 1
         elif char == '"':
             after = _after_double_quotes(text, index + 1, nesting)
-        elif char == "`" or text.startswith(("$(", "${"), index):
-            inner = "`" if char == "`" else text[index : index + 2]
+        elif inner := _opened_at(text, index):
             after = _closing(text, index + len(inner), inner, nesting + 1)
         elif char == "(" and closer == ")":
             depth += 1
@@ -277,6 +276,13 @@ def _closing(text: str, index: int, opened: str, nesting: int = 0) -> int:
             return -1  # a quote or substitution inside never closes
         index = after
     return -1
+
+
+def _opened_at(text: str, index: int) -> str:
+    """The substitution that opens at `index` (`$(`, `${` or a backquote), else ""."""
+    if text.startswith("`", index):
+        return "`"
+    return text[index : index + 2] if text.startswith(("$(", "${"), index) else ""
 
 
 _HEREDOC_DELIMITER = re.compile(
@@ -310,8 +316,7 @@ def _after_double_quotes(text: str, index: int, nesting: int = 0) -> int:
             index += 2
         elif char == '"':
             return index + 1
-        elif char == "`" or text.startswith(("$(", "${"), index):
-            opened = "`" if char == "`" else text[index : index + 2]
+        elif opened := _opened_at(text, index):
             index = _closing(text, index + len(opened), opened, nesting + 1)
             if index < 0:
                 return -1

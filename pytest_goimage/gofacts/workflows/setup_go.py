@@ -163,9 +163,11 @@ def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node |
         found = scope.combination[name]
         walked = f"matrix.{name}"
         for key in rest:
-            if not isinstance(found, yaml.MappingNode):
-                return None, f"{walked} at line {found.start_mark.line + 1} has no `{key}`"
-            entries = {k.lower(): v for k, v in mapping_of(found).items()}
+            entries = (
+                {k.lower(): v for k, v in mapping_of(found).items()}
+                if isinstance(found, yaml.MappingNode)
+                else {}
+            )
             if key.lower() not in entries:
                 return None, f"{walked} at line {found.start_mark.line + 1} has no `{key}`"
             found, walked = entries[key.lower()], f"{walked}.{key}"
