@@ -1,5 +1,5 @@
 """`go_version_policy` and `go_version_ignore`: which go.mod line Go version pins must reach,
-and which workflows (or jobs) are left out; each entry must name something that exists."""
+and which CI workflows or jobs are left out; each entry must name something that exists."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def go_version_ignore(
     table: Mapping[str, Any], where: str, rootdir: Path, project: Path, src: Path
 ) -> tuple[str, ...]:
     """`go_version_ignore`: each entry names a workflow (`docs.yml`, or its path from the
-    rootdir) or one of its jobs (`release.yml:docs`) that exists, so a typo cannot silently
-    leave nothing out."""
+    rootdir) or one of its jobs (`release.yml:docs`), or a GitLab CI job (`.gitlab-ci.yml:lint`),
+    that exists, so a typo cannot silently leave nothing out."""
     entries = table.get("go_version_ignore", [])
     if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
         raise ConfigError(
@@ -41,23 +41,29 @@ def go_version_ignore(
     if not entries:
         return ()
     # Only here: a run whose configuration ignores no workflow does not import YAML.
-    from .gofacts.workflows import split_ignore_entry, workflow_files, workflow_jobs
+    from .gofacts.ci_ignore import split_ignore_entry
+    from .gofacts.gitlab_ci import GITLAB_CI_FILE
+    from .gofacts.workflows import workflow_files, workflow_jobs
 
-    found = workflow_files(rootdir, rootdir)
-    if project != rootdir.resolve():
-        found += workflow_files(project, rootdir)
-    names = sorted({path.name for path, _ in found})
+    roots = [rootdir] if project == rootdir.resolve() else [rootdir, project]
+    found = [workflow for root in roots for workflow in workflow_files(root, rootdir)]
+    pipelines = [root for root in roots if (root / GITLAB_CI_FILE).is_file()]
+    names = sorted({path.name for path, _ in found} | ({GITLAB_CI_FILE} if pipelines else set()))
     for entry in entries:
         no_nul(entry, f"{where} go_version_ignore entry", src)
         workflow, job = split_ignore_entry(entry)
+        if pipelines and workflow.rsplit("/", 1)[-1] == GITLAB_CI_FILE:
+            _gitlab_job_exists(entry, job, pipelines, where, src)
+            continue
         matching = [(p, n) for p, n in found if workflow in (p.name, n)]
         if not matching:
             hint = did_you_mean(workflow, names)
             listing = f"workflows found: {', '.join(names)}" if names else "none found"
+            gitlab = f" ({GITLAB_CI_FILE}:job for a GitLab CI job)" if pipelines else ""
             raise ConfigError(
                 f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
-                f".github/workflows/{hint}; {listing}. Name a workflow file, or "
-                "workflow:job for one job."
+                f".github/workflows/{hint}; {listing}. Name a workflow file, or workflow:job for "
+                f"one job{gitlab}."
             )
         if not job:
             continue
@@ -74,3 +80,24 @@ def go_version_ignore(
             f"{job!r}{hint}; its jobs are {', '.join(known) or 'none'}."
         )
     return tuple(entries)
+
+
+def _gitlab_job_exists(entry: str, job: str, pipelines: list[Path], where: str, src: Path) -> None:
+    """A `.gitlab-ci.yml:job` entry names a job the pipeline runs."""
+    from .errors import GoImageError
+    from .gofacts.gitlab_ci import gitlab_ci_jobs
+
+    if not job:
+        return
+    known: set[str] = set()
+    for root in pipelines:
+        try:
+            known.update(gitlab_ci_jobs(root))
+        except GoImageError:
+            return  # an unreadable pipeline is reported by the go-version check
+    if job not in known:
+        hint = did_you_mean(job, sorted(known))
+        raise ConfigError(
+            f"{src}: {where} go_version_ignore entry {entry!r}: the GitLab CI pipeline has no "
+            f"job {job!r}{hint}; its jobs are {', '.join(sorted(known)) or 'none'}."
+        )

@@ -8,6 +8,7 @@ from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.versions import (
     SOURCE_BINARY,
+    SOURCE_GITLAB_IMAGE,
     SOURCE_SETUP_GO,
     SOURCE_SETUP_GO_FILE,
     Pin,
@@ -67,13 +68,17 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
     """How to leave out a workflow job that does not build the module, and what was left out."""
-    workflow_pins = [p for p in bad if p.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE)]
+    ci_pins = [
+        p for p in bad if p.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE)
+    ]
     text = ""
-    if workflow_pins:
-        first = workflow_pins[0]
-        entry = first.file.rsplit("/", 1)[-1] + (f":{first.job}" if first.job else "")
+    if ci_pins:
+        first = ci_pins[0]
+        file = ".gitlab-ci.yml" if first.source == SOURCE_GITLAB_IMAGE else first.file
+        entry = file.rsplit("/", 1)[-1] + (f":{first.job}" if first.job else "")
+        what = "GitLab CI job" if first.source == SOURCE_GITLAB_IMAGE else "workflow job"
         text += (
-            "\nA workflow job that does not build this module can be left out: add "
+            f"\nA {what} that does not build this module can be left out: add "
             f'"{entry}" to go_version_ignore in [tool.goimage].'
         )
     ignored = format_ignored(pins)

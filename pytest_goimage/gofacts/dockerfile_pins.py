@@ -12,8 +12,9 @@ from .dockerfile import Dockerfile, parse_dockerfile
 from .versions import (
     MAX_DEPTH,
     SOURCE_DOCKERFILE,
-    TAG_VERSION_RE,
     Pin,
+    golang_tag_version,
+    is_golang_image,
     parse_go_version,
     read_text,
     split_reference,
@@ -222,7 +223,7 @@ def _from_pin(
     if not unresolved and resolved.lower() in stages:
         return None  # `FROM builder`: an earlier stage, not a registry image
     repository, tag, digest = split_reference(resolved)
-    if repository.rsplit("/", 1)[-1].lower() != "golang":
+    if not is_golang_image(repository):
         return None
     used = dict.fromkeys(
         n for n in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", image) if n in args
@@ -236,18 +237,8 @@ def _from_pin(
         )
         return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
     note = "; ".join(origins)
-    if tag is None:
-        what = f"pinned by digest only ({digest[:19]}...)" if digest else "untagged (latest)"
-        note = "; ".join(filter(None, [what, note]))
-        return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
-    match = TAG_VERSION_RE.fullmatch(tag)
-    version = parse_go_version(match.group(1)) if match else None
+    version, what = golang_tag_version(tag, digest)
     if version is None:
-        what = (
-            f"cannot read a Go version from tag {tag!r}"
-            if tag[:1].isdigit()
-            else f"tag {tag!r} names no Go version, so it floats with latest"
-        )
         note = "; ".join(filter(None, [what, note]))
         return Pin(file, number, SOURCE_DOCKERFILE, image, None, note, True, resolved)
     # The ARG that carries the Go version (not, say, an ALPINE_VERSION of the same tag): the

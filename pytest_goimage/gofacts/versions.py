@@ -20,6 +20,7 @@ SOURCE_TOOLCHAIN = "go.mod toolchain"
 SOURCE_DOCKERFILE = "Dockerfile FROM"
 SOURCE_SETUP_GO = "setup-go go-version"
 SOURCE_SETUP_GO_FILE = "setup-go go-version-file"
+SOURCE_GITLAB_IMAGE = "GitLab CI image"
 SOURCE_BINARY = "binary"
 _GOMOD_SOURCES = (SOURCE_GO, SOURCE_TOOLCHAIN)
 
@@ -243,6 +244,8 @@ def _shown(pin: Pin) -> str:
         return f"go-version-file {pin.raw}"
     if pin.source == SOURCE_BINARY:
         return f"the binary (built with {pin.raw})"
+    if pin.source == SOURCE_GITLAB_IMAGE:
+        return f"GitLab CI job {pin.job}: image {pin.raw}"
     return pin.raw
 
 
@@ -256,17 +259,46 @@ def _advice(pin: Pin, required: GoVersion) -> str:
             )
         if pin.version_arg:
             return f'set build_args {pin.version_arg} = "{required}" or newer'
-        repository, tag, _ = split_reference(pin.resolved or pin.raw)
-        match = TAG_VERSION_RE.fullmatch(tag or "")
-        variant = f"-{match.group(2)}" if match and match.group(2) else ""
-        return f"use {repository}:{required}{variant} or newer"
+        return f"use {_newer_image(pin, required)} or newer"
     if pin.source == SOURCE_SETUP_GO:
         return f"use go-version '{required}' or newer"
     if pin.source == SOURCE_BINARY:
         return f"rebuild with Go {required} or newer"
     if pin.source == SOURCE_SETUP_GO_FILE:
         return f"point go-version-file at the project's go.mod, or use go-version '{required}'"
+    if pin.source == SOURCE_GITLAB_IMAGE:
+        if pin.version_arg:
+            return f'set {pin.version_arg}: "{required}" or newer where it is set'
+        return f"use image {_newer_image(pin, required)} or newer"
     return f"use Go {required} or newer"
+
+
+def _newer_image(pin: Pin, required: GoVersion) -> str:
+    """The pin's golang image at `required`, its variant kept (`golang:1.26.8-alpine`)."""
+    repository, tag, _ = split_reference(pin.resolved or pin.raw)
+    match = TAG_VERSION_RE.fullmatch(tag or "")
+    variant = f"-{match.group(2)}" if match and match.group(2) else ""
+    return f"{repository}:{required}{variant}"
+
+
+def golang_tag_version(tag: str | None, digest: str) -> tuple[GoVersion | None, str]:
+    """The Go version a golang image's tag names, or None with why (untagged, digest only, a
+    tag such as `alpine` that floats with latest)."""
+    if tag is None:
+        return None, f"pinned by digest only ({digest[:19]}...)" if digest else "untagged (latest)"
+    match = TAG_VERSION_RE.fullmatch(tag)
+    version = parse_go_version(match.group(1)) if match else None
+    if version is not None:
+        return version, ""
+    if tag[:1].isdigit():
+        return None, f"cannot read a Go version from tag {tag!r}"
+    return None, f"tag {tag!r} names no Go version, so it floats with latest"
+
+
+def is_golang_image(repository: str) -> bool:
+    """`golang`, `docker.io/library/golang`, `mirror.example:5000/golang`: the official Go image
+    or a mirror of it, by its last path component."""
+    return repository.rsplit("/", 1)[-1].lower() == "golang"
 
 
 def split_reference(reference: str) -> tuple[str, str | None, str]:

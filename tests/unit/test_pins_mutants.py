@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.errors import WorkflowError
+from pytest_goimage.gofacts.ci_ignore import apply_ignore, split_ignore_entry
 from pytest_goimage.gofacts.gomod_pins import gomod_pins
 from pytest_goimage.gofacts.workflows import (
-    apply_ignore,
     read_workflows,
-    split_ignore_entry,
     workflow_files,
     workflow_jobs,
     workflow_pins,

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pytest_goimage.build.build_args import undeclared_build_args
 from pytest_goimage.errors import DockerfileSyntaxError, GoImageError, GoModError, WorkflowError
+from pytest_goimage.gofacts.ci_ignore import apply_ignore
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins, read_dockerfile
 from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.gofacts.versions import (
@@ -33,7 +34,6 @@ from pytest_goimage.gofacts.versions import (
     unpinned,
 )
 from pytest_goimage.gofacts.workflows import (
-    apply_ignore,
     follow_go_version_files,
     read_workflows,
     workflow_pins,

@@ -14,9 +14,7 @@ A workflow is read the way GitHub Actions reads it:
 """
 
 from .pins import (
-    apply_ignore,
     read_workflows,
-    split_ignore_entry,
     workflow_files,
     workflow_jobs,
     workflow_pins,
@@ -24,10 +22,8 @@ from .pins import (
 from .version_files import follow_go_version_files
 
 __all__ = [
-    "apply_ignore",
     "follow_go_version_files",
     "read_workflows",
-    "split_ignore_entry",
     "workflow_files",
     "workflow_jobs",
     "workflow_pins",

@@ -193,16 +193,10 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     for step in steps:
         run = step.get("run")
         if isinstance(run, yaml.ScalarNode):
-            line = run.start_mark.line + 1
-            for words in _commands(run.value):
-                verdict = _command_builds(words)
-                if verdict == "go":
-                    return Builds(True)
-                if verdict and not ambiguous:
-                    ambiguous = (
-                        f"counted: job {job} runs `{' '.join(words)}` (line {line}), {verdict} "
-                        "may run the Go toolchain; list the job in go_version_ignore if it does not"
-                    )
+            verdict = script_builds(run.value, run.start_mark.line + 1, job)
+            if verdict.builds and not verdict.why:
+                return verdict
+            ambiguous = ambiguous or verdict.why
         uses = step.get("uses")
         if isinstance(uses, yaml.ScalarNode):
             action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
@@ -222,6 +216,23 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
         f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
         "a program or action that runs no Go)",
     )
+
+
+def script_builds(script: str, line: int, job: str) -> Builds:
+    """Whether a shell script (a step's `run`, a GitLab job's `script` line at `line`) runs the
+    Go toolchain on the module: Builds(True) when it does, Builds(True, why) when it may,
+    Builds(False) when it does not."""
+    ambiguous = ""
+    for words in _commands(script):
+        verdict = _command_builds(words)
+        if verdict == "go":
+            return Builds(True)
+        if verdict and not ambiguous:
+            ambiguous = (
+                f"counted: job {job} runs `{' '.join(words)}` (line {line}), {verdict} "
+                "may run the Go toolchain; list the job in go_version_ignore if it does not"
+            )
+    return Builds(bool(ambiguous), ambiguous)
 
 
 def _commands(script: str) -> Iterator[list[str]]:

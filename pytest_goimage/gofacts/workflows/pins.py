@@ -1,16 +1,15 @@
 """A workflow's Go version pins: every setup-go step that runs, per job and matrix
-combination; the workflow files of a repository; the jobs `go_version_ignore` leaves out."""
+combination; the workflow files of a repository."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from ...errors import WorkflowError
-from ..versions import SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin, read_text
+from ..versions import Pin, read_text
 from .actions_yaml import (
     UNKNOWN,
     Evaluated,
@@ -143,30 +142,3 @@ def workflow_files(root: Path, relative_to: Path | None = None) -> list[tuple[Pa
             name = str(path)
         found.append((path, name))
     return found
-
-
-# [tool.goimage] go_version_ignore -------------------------------------------------------------
-
-
-def split_ignore_entry(entry: str) -> tuple[str, str]:
-    """`release.yml:docs` -> ("release.yml", "docs"); `docs.yml` -> ("docs.yml", "")."""
-    workflow, _, job = entry.strip().partition(":")
-    return workflow.strip().removeprefix("./"), job.strip()
-
-
-def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
-    """setup-go pins of the workflows or jobs `entries` name, marked ignored with the entry.
-
-    A workflow is named by its file name (`docs.yml`) or its path as the pin names it
-    (`.github/workflows/docs.yml`); `workflow:job` names one job by its id.
-    """
-    result = []
-    for pin in pins:
-        if pin.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE) and not pin.ignored:
-            for entry in entries:
-                workflow, job = split_ignore_entry(entry)
-                if workflow in (pin.file, pin.file.rsplit("/", 1)[-1]) and job in ("", pin.job):
-                    pin = replace(pin, ignored=f"left out by go_version_ignore entry {entry!r}")
-                    break
-        result.append(pin)
-    return result

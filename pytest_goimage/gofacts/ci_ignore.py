@@ -1,0 +1,43 @@
+"""`[tool.goimage] go_version_ignore`: the CI pins it leaves out, GitHub Actions workflows and
+jobs (`docs.yml`, `release.yml:docs`) and GitLab CI jobs (`.gitlab-ci.yml:lint`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .gitlab_ci import GITLAB_CI_FILE
+from .versions import SOURCE_GITLAB_IMAGE, SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin
+
+CI_SOURCES = (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE)
+
+
+def split_ignore_entry(entry: str) -> tuple[str, str]:
+    """`release.yml:docs` -> ("release.yml", "docs"); `docs.yml` -> ("docs.yml", "")."""
+    workflow, _, job = entry.strip().partition(":")
+    return workflow.strip().removeprefix("./"), job.strip()
+
+
+def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
+    """CI pins of the workflows or jobs `entries` name, marked ignored with the entry.
+
+    A workflow is named by its file name (`docs.yml`) or its path as the pin names it
+    (`.github/workflows/docs.yml`); `workflow:job` names one job by its id. A GitLab job is
+    named through its pipeline, `.gitlab-ci.yml:job`, also when an included file defines it.
+    """
+    result = []
+    for pin in pins:
+        if pin.source in CI_SOURCES and not pin.ignored:
+            for entry in entries:
+                workflow, job = split_ignore_entry(entry)
+                if _names(workflow, pin) and job in ("", pin.job):
+                    pin = replace(pin, ignored=f"left out by go_version_ignore entry {entry!r}")
+                    break
+        result.append(pin)
+    return result
+
+
+def _names(workflow: str, pin: Pin) -> bool:
+    if workflow in (pin.file, pin.file.rsplit("/", 1)[-1]):
+        return True
+    return pin.source == SOURCE_GITLAB_IMAGE and workflow.rsplit("/", 1)[-1] == GITLAB_CI_FILE

@@ -1,0 +1,247 @@
+"""The Go versions a GitLab CI pipeline pins: each job that runs in a golang image, its
+`image:` resolved as GitLab resolves it (the job's, else `default:`'s, with `inherit`, the
+job's, global and `parallel: matrix` variables expanded), one pin per matrix combination."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..versions import (
+    MAX_DEPTH,
+    SOURCE_GITLAB_IMAGE,
+    Pin,
+    golang_tag_version,
+    is_golang_image,
+    parse_go_version,
+    split_reference,
+)
+from ..workflows.building_jobs import Builds, script_builds
+from .pipeline_yaml import Text, jobs_of, load_pipeline
+
+# `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
+_VARIABLE_RE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class _Variable:
+    value: Text
+    origin: str  # "variables" or "parallel:matrix"
+    expand: bool = True
+
+
+def read_gitlab_ci(root: Path, relative_to: Path) -> list[Pin]:
+    """Pins of `root/.gitlab-ci.yml` and its local includes, named relative to `relative_to`;
+    [] without such a file. WorkflowError names a file GitLab would refuse to parse."""
+    pipeline = load_pipeline(root)
+    prefix = _prefix(root, relative_to)
+    return [replace(pin, file=prefix + pin.file) for pin in pipeline_pins(pipeline)]
+
+
+def gitlab_ci_jobs(root: Path) -> list[str]:
+    """The names of the jobs `root/.gitlab-ci.yml` runs (for go_version_ignore)."""
+    return list(jobs_of(load_pipeline(root)))
+
+
+def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
+    pins: list[Pin] = []
+    for name, job in jobs_of(pipeline).items():
+        if _never_runs(job):
+            continue
+        image = _image(pipeline, job)
+        if image is None:
+            continue  # the runner's default image: nothing in the checkout names it
+        builds = _builds(pipeline, job, name)
+        seen: set[str] = set()
+        for combination in _matrix(job):
+            variables = {
+                **_globals(pipeline, job),
+                **_variables(job.get("variables"), "variables"),
+                **combination,
+            }
+            pin = _image_pin(image, variables, name)
+            if pin is None or pin.resolved in seen:
+                continue
+            seen.add(pin.resolved)
+            if not builds.builds:
+                pin = replace(pin, ignored=builds.why)
+            elif builds.why:
+                pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
+            pins.append(pin)
+    return pins
+
+
+def _never_runs(job: Mapping[str, Any]) -> bool:
+    """`when: never`, or `rules` whose every entry says `when: never`."""
+    if job.get("when") == "never":
+        return True
+    rules = job.get("rules")
+    return (
+        isinstance(rules, list)
+        and bool(rules)
+        and all(isinstance(r, dict) and r.get("when") == "never" for r in rules)
+    )
+
+
+def _inherits(job: Mapping[str, Any], kind: str, key: str) -> bool:
+    """Whether `inherit:` lets the job take `key` from `default:` (kind "default") or the global
+    variable `key` (kind "variables"): true, false, or a list of what it takes."""
+    inherit = job.get("inherit")
+    setting = inherit.get(kind, True) if isinstance(inherit, dict) else True
+    if isinstance(setting, list):
+        return key in setting
+    return setting is not False and setting != "false"
+
+
+def _image(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> Text | None:
+    image = job.get("image")
+    if image is None and _inherits(job, "default", "image"):
+        default = pipeline.get("default")
+        image = default.get("image") if isinstance(default, dict) else None
+        if image is None:
+            image = pipeline.get("image")  # the older global keyword
+    if isinstance(image, dict):
+        image = image.get("name")
+    return image if isinstance(image, Text) and image.strip() else None
+
+
+def _variables(block: Any, origin: str) -> dict[str, _Variable]:
+    found = {}
+    for name, value in block.items() if isinstance(block, dict) else ():
+        expand = True
+        if isinstance(value, dict):  # {value: ..., description: ..., expand: false}
+            expand = value.get("expand") not in ("false", False)
+            value = value.get("value")
+        if isinstance(value, Text):
+            found[str(name)] = _Variable(value, origin, expand)
+    return found
+
+
+def _globals(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> dict[str, _Variable]:
+    return {
+        name: variable
+        for name, variable in _variables(pipeline.get("variables"), "variables").items()
+        if _inherits(job, "variables", name)
+    }
+
+
+def _matrix(job: Mapping[str, Any]) -> Iterator[dict[str, _Variable]]:
+    """Each `parallel: matrix` combination's variables; one empty combination without one."""
+    parallel = job.get("parallel")
+    matrix = parallel.get("matrix") if isinstance(parallel, dict) else None
+    if not isinstance(matrix, list) or not matrix:
+        yield {}
+        return
+    for entry in matrix:
+        if not isinstance(entry, dict):
+            continue
+        names = [str(n) for n in entry]
+        choices = [v if isinstance(v, list) else [v] for v in entry.values()]
+        for values in itertools.product(*choices):
+            yield {
+                name: _Variable(value, "parallel:matrix")
+                for name, value in zip(names, values, strict=True)
+                if isinstance(value, Text)
+            }
+
+
+def _builds(pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str) -> Builds:
+    """Whether the job's scripts run the Go toolchain on the module (before_script, its own
+    or `default:`'s, then script)."""
+    before = job.get("before_script")
+    if before is None and _inherits(job, "default", "before_script"):
+        default = pipeline.get("default")
+        before = default.get("before_script") if isinstance(default, dict) else None
+        if before is None:
+            before = pipeline.get("before_script")
+    ambiguous = ""
+    for line in itertools.chain(_lines(before), _lines(job.get("script"))):
+        verdict = script_builds(line, line.line, name)
+        if verdict.builds and not verdict.why:
+            return verdict
+        ambiguous = ambiguous or verdict.why
+    if ambiguous:
+        return Builds(True, ambiguous)
+    return Builds(
+        False,
+        f"not counted: job {name} never runs the Go toolchain on the module (every script line "
+        "runs a program that runs no Go)",
+    )
+
+
+def _lines(script: Any) -> Iterator[Text]:
+    if isinstance(script, Text):
+        yield script
+    elif isinstance(script, list):
+        for item in script:
+            yield from _lines(item)
+
+
+def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin | None:
+    used: dict[str, _Variable] = {}
+    resolved = _expand(str(image), variables, used, 0)
+    repository, tag, digest = split_reference(resolved)
+    if "$" in repository.rsplit("/", 1)[-1] or not is_golang_image(repository):
+        return None  # `$BUILD_IMAGE`: which image it is is set outside the checkout
+    origins = [
+        f"{n}={v.value} from {v.origin} ({v.value.file}:{v.value.line})" for n, v in used.items()
+    ]
+    refused = [f"{n}: {v.value.typed}" for n, v in used.items() if v.value.typed]
+    # A registry prefix from a CI/CD variable (`$CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/golang`)
+    # does not matter; an unknown name in the tag does.
+    unresolved = [m.group(1) or m.group(2) for m in _VARIABLE_RE.finditer(tag or "")]
+    note = "; ".join(origins)
+    where = (image.file, image.line, SOURCE_GITLAB_IMAGE, str(image))
+    if refused:
+        why = (
+            f"GitLab refuses this pipeline: {', '.join(refused)}, and a variable's value must be "
+            "a string or an integer; quote it"
+        )
+        return Pin(*where, None, "; ".join([why, note]), True, resolved, job=job)
+    if unresolved:
+        names = ", ".join(dict.fromkeys(n for n in unresolved if n))
+        why = (
+            f"cannot resolve {names}: it is not set in the pipeline's variables (a CI/CD "
+            "variable of the project's settings is not in the checkout); set a default in "
+            "`variables:`"
+        )
+        return Pin(*where, None, "; ".join(filter(None, [why, note])), True, resolved, job=job)
+    version, what = golang_tag_version(tag, digest)
+    if version is None:
+        return Pin(*where, None, "; ".join(filter(None, [what, note])), True, resolved, job=job)
+    # The variable that carries the Go version (not, say, an ALPINE_VERSION of the same tag).
+    holder = next((n for n, v in used.items() if parse_go_version(v.value) == version), "")
+    return Pin(*where, version, note, False, resolved, version_arg=holder, job=job)
+
+
+def _expand(
+    text: str, variables: Mapping[str, _Variable], used: dict[str, _Variable], depth: int
+) -> str:
+    """`text` with its variables expanded, theirs too (GitLab expands nested references), up to
+    MAX_DEPTH levels; an unknown name is kept as written."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group(1) or match.group(2)
+        variable = variables.get(name)
+        if variable is None or depth >= MAX_DEPTH:
+            return match.group(0)
+        used.setdefault(name, variable)
+        if not variable.expand:
+            return str(variable.value)
+        return _expand(str(variable.value), variables, used, depth + 1)
+
+    return _VARIABLE_RE.sub(one, text)
+
+
+def _prefix(root: Path, relative_to: Path) -> str:
+    try:
+        relative = root.resolve().relative_to(relative_to.resolve()).as_posix()
+    except ValueError:
+        return f"{root}/"
+    return "" if relative == "." else f"{relative}/"
