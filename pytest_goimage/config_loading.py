@@ -52,9 +52,12 @@ def shipped_tables(config: pytest.Config) -> list[dict[str, str]] | None:
 
 def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
     """The secret values this process masks its reports with: those of the tables the
-    controller handed over and those of its own parsed configuration. A worker's own parse
-    comes later than the controller's, when a test asks for a fixture, and may read other
-    values (an environment variable a conftest set for each process)."""
+    controller handed over, those of its own parsed configuration and those the run made
+    (run_secrets). A worker's own parse comes later than the controller's, when a test asks
+    for a fixture, and may read other values (an environment variable a conftest set for each
+    process)."""
+    from .run_secrets import run_secrets
+
     if SECRETS_KEY not in config.stash:
         from .gofacts.secrets_scan import secret_values
         from .report.masking import config_secrets
@@ -62,7 +65,7 @@ def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
         goconfig = config.stash.get(CONFIG_KEY, None)
         own = config_secrets(goconfig) if goconfig is not None else frozenset[str]()
         config.stash[SECRETS_KEY] = secret_values(*(shipped_tables(config) or [])) | own
-    return config.stash[SECRETS_KEY]
+    return config.stash[SECRETS_KEY] | run_secrets()
 
 
 def masked(config: pytest.Config, report: pytest.TestReport) -> pytest.TestReport:

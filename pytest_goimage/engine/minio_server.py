@@ -13,6 +13,7 @@ import urllib3
 
 from ..config_keys import MINIO_PREFIX, PLACEHOLDERS
 from ..errors import MinioError
+from ..run_secrets import add_run_secret
 from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
 from .reach import LOOPBACK, Reach
@@ -61,6 +62,9 @@ class MinioServer(ContainerOwner):
     host_port: int = 0
     ready_seconds: float = 0.0
     _box: EngineContainer | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        add_run_secret(self.secret_key)  # a service may log the key it was given
 
     def start(self, docker_client: Any, timeout: float = 30.0) -> MinioServer:
         """Start it and wait until S3 answers; MinioError (with its last log lines) if it

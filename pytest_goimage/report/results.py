@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 import pytest
 
 from ..config import GoImageConfig
+from ..run_secrets import run_secrets
 from .masking import config_secrets
 from .records import (
     BAD_OUTCOMES,
@@ -54,7 +55,13 @@ class RunResults:
         self.config = config
         self.repository_checks = frozenset(repository_checks)
         self.images: dict[str, ImageRecord] = {}
-        self.secrets = config_secrets(config)  # what every rendering of the records masks
+        self._config_secrets = config_secrets(config)
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """What every rendering of the records masks: the configuration's secret values and
+        those the run made since (run_secrets)."""
+        return self._config_secrets | run_secrets()
 
     def record(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)

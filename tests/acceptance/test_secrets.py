@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,57 @@ def test_build_argument_secrets_are_masked_in_every_output(
         if secret in text
     ]
     assert leaks == []
+
+
+def test_minio_secret_key_a_service_logs_is_masked(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The configuration holds only `{minio.secret_key}`; the value exists once MinIO starts.
+    A service that logs its settings and exits prints it, and the health failure shows that
+    log: every output masks it, as it masks the configuration's secrets."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/logs\n\ngo 1.26\n")
+    (root / "main.go").write_text(
+        'package main\n\nimport (\n\t"log"\n\t"os"\n)\n\n'
+        "func main() {\n"
+        '\tlog.Printf("storage key=%s secret=%s", os.Getenv("S3_KEY"), os.Getenv("S3_SECRET"))\n'
+        '\tlog.Printf("fatal: no database")\n'
+        "\tos.Exit(3)\n}\n"
+    )
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
+    subprocess.run(["go", "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    (root / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app/app\nEXPOSE 8080\nENTRYPOINT ["/app/app"]\n'
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\nstartup_timeout = "20s"\n'
+        '[tool.goimage.env]\nS3_KEY = "{minio.access_key}"\nS3_SECRET = "{minio.secret_key}"\n'
+    )
+    keys = root / "keys.txt"
+    pytester.makepyfile(
+        test_keys=f"""
+        def test_record_the_secret_key(goimage_minio):
+            open({str(keys)!r}, "w").write(goimage_minio.secret_key)
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-v",
+        "-rA",
+        "-k",
+        "health or test_record",
+        f"--goimage-report={root / 'report.json'}",
+        f"--junitxml={root / 'junit.xml'}",
+    )
+    result.assert_outcomes(passed=1, failed=1, deselected=11)
+    secret_key = keys.read_text()
+    assert len(secret_key) >= 24, secret_key
+    out = result.stdout.str()
+    assert "storage key=goimage" in out and "secret=***" in out, out  # the failure shows the log
+    outputs = {
+        "stdout": out,
+        "stderr": result.stderr.str(),
+        "report.json": (root / "report.json").read_text(),
+        "junit.xml": (root / "junit.xml").read_text(),
+    }
+    assert [where for where, text in outputs.items() if secret_key in text] == []
