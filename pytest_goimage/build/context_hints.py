@@ -26,9 +26,15 @@ def _package_dir(package: str, context: Path) -> Path | None:
     return None
 
 
-def package_hint(package: str, context: Path, dockerfile: Path) -> str:
-    """Why the package's source is missing: a git ignore rule, .dockerignore, or never added."""
+def package_hint(package: str, context: Path, dockerfile: Path, vendored: bool = False) -> str:
+    """Why the package's source is missing: a git ignore rule, .dockerignore, or never added;
+    for a build that reads vendor/ (`vendored`), a dependency missing from it."""
     directory = _package_dir(package, context)
+    if directory is None and vendored:
+        return (
+            "The build reads vendor/ (-mod=vendor), and vendor/ does not hold it: run `go mod "
+            "vendor` and commit vendor/, or check that .dockerignore sends vendor/ whole."
+        )
     if directory is None:
         return (
             "Its directory is not in the context: commit it, or build from the directory that "

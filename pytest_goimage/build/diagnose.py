@@ -26,6 +26,10 @@ from .failed_build import (
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
+# Go's wording when the build reads vendor/ (a vendor/modules.txt makes -mod=vendor the default).
+_NOT_VENDORED = re.compile(
+    r"cannot find module providing package (\S+?): import lookup disabled by -mod=vendor"
+)
 _GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
@@ -168,10 +172,11 @@ def go_mod_invalid(build: FailedBuild) -> Diagnosis | None:
 
 
 def go_missing_package(build: FailedBuild) -> Diagnosis | None:
-    package = _NOT_IN_STD.search(build.output) or _NO_MODULE.search(build.output)
+    vendored = _NOT_VENDORED.search(build.output)
+    package = _NOT_IN_STD.search(build.output) or _NO_MODULE.search(build.output) or vendored
     if not package:
         return None
-    hint = package_hint(package.group(1), build.context, build.dockerfile)
+    hint = package_hint(package.group(1), build.context, build.dockerfile, bool(vendored))
     return Diagnosis(
         f"{build.head}: Go package {package.group(1)} is imported but its source is not in the "
         f"{build.ctx_note}. {hint}\n{block(build.go_lines)}{build.log_note}",

@@ -308,3 +308,44 @@ def test_a_failed_build_carries_its_cause_and_log_path(tmp_path: Path) -> None:
         "go-compile",
         tmp_path / "b.log",
     )
+
+
+# A build that reads vendor/ (vendor/modules.txt makes -mod=vendor Go's default) words a
+# missing package its own way; without the rule it fell through to "Go compile errors ...
+# `go build ./...` shows the same locally", which is false: locally it builds.
+VENDORED_BUILD = "[build 6/6] RUN go build -mod=vendor -o /out/app ./cmd/app"
+
+
+@pytest.mark.parametrize(
+    ("package", "files", "hint"),
+    [
+        (
+            "example.com/shop/internal/store",
+            {"cmd/app/main.go": "package main\n", "internal/store/store.go": "package store\n"},
+            "internal/store/ exists here but .dockerignore keeps its .go files out of the context.",
+        ),
+        (
+            "github.com/acme/retry",
+            {"cmd/app/main.go": "package main\n"},
+            "The build reads vendor/ (-mod=vendor), and vendor/ does not hold it: run `go mod "
+            "vendor` and commit vendor/, or check that .dockerignore sends vendor/ whole.",
+        ),
+    ],
+    ids=["own-package-kept-out", "dependency-not-vendored"],
+)
+def test_a_vendored_build_names_why_a_package_is_missing(
+    tmp_path: Path, package: str, files: dict[str, str], hint: str
+) -> None:
+    recorded = Recorded(
+        VENDORED_BUILD,
+        output=f"#12 0.512 cmd/app/main.go:12:2: cannot find module providing package {package}: "
+        "import lookup disabled by -mod=vendor\n",
+        error=EXIT_1,
+        files={**files, ".dockerignore": "*\n!go.mod\n!cmd/\n!vendor/\n"},
+    )
+    diagnosis = explain(_failed_build(tmp_path, recorded))
+    assert diagnosis is not None and diagnosis.cause == "go-missing-package", diagnosis
+    assert f"Go package {package} is imported but its source is not in the build context" in (
+        diagnosis.message
+    )
+    assert hint in diagnosis.message, diagnosis.message
