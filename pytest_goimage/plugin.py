@@ -131,13 +131,17 @@ def pytest_configure(config: pytest.Config) -> None:
     if goconfig is None:
         return
     if config.getoption("goimage"):
-        from .checks import image_check_names
+        from .checks import image_check_names, repository_check_names
         from .errors import SelectionError
         from .selection import take_check_args
 
         try:
             named = take_check_args(
-                config.args, goconfig.images, image_check_names(), config.invocation_params.dir
+                config.args,
+                goconfig.images,
+                image_check_names(),
+                config.invocation_params.dir,
+                repository_check_names(),
             )
         except SelectionError as exc:
             raise pytest.UsageError(str(exc)) from None

@@ -1,7 +1,7 @@
 """Command-line arguments that name built-in checks, as the run prints them.
 
-`pytest --goimage Dockerfile.prod::static` (or `Dockerfile.prod` for all its checks) is what
-users copy from a failure. pytest cannot resolve these itself (a Dockerfile holds no tests),
+`pytest --goimage Dockerfile.prod::static` (or `Dockerfile.prod` for all its checks), and
+`goimage::parity` for a check of the repository, is what users copy from a failure. pytest cannot resolve these itself (a Dockerfile holds no tests),
 so they are taken out of its arguments and select the checks instead.
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import ImageConfig
 from .errors import SelectionError
+from .report.records import REPOSITORY_NODE
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,15 @@ class CheckArgs:
 
 
 def take_check_args(
-    args: Sequence[str], images: Sequence[ImageConfig], checks: Sequence[str], cwd: Path
+    args: Sequence[str],
+    images: Sequence[ImageConfig],
+    checks: Sequence[str],
+    cwd: Path,
+    repository_checks: Sequence[str] = (),
 ) -> CheckArgs:
+    """The arguments that name checks: `<dockerfile>::<check>` or `<dockerfile>` for an image's
+    `checks`, `goimage::<check>` or `goimage` for the `repository_checks` (unless a file or
+    folder named `goimage` is there: then the argument is pytest's)."""
     ids = {image.dockerfile for image in images}
     by_path = {_resolved(image.dockerfile_path): image.dockerfile for image in images}
     selected: set[str] = set()
@@ -34,7 +42,9 @@ def take_check_args(
         # backend && pytest --goimage Dockerfile` means backend/Dockerfile); a node id as the
         # run printed it (relative to `project`) works from anywhere else.
         dockerfile = by_path.get(_resolved(cwd / name)) or (name if name in ids else None)
-        if dockerfile is None:
+        if dockerfile is None and name == REPOSITORY_NODE and not (cwd / name).exists():
+            selected.update(_repository_checks(arg, check if sep else "", repository_checks))
+        elif dockerfile is None:
             rest.append(arg)
         elif not sep:
             selected.update(f"{dockerfile}::{c}" for c in checks)
@@ -46,6 +56,17 @@ def take_check_args(
                 f"{', '.join(checks)} (`{dockerfile}::<check>`, or `{dockerfile}` for all)."
             )
     return CheckArgs(frozenset(selected), rest)
+
+
+def _repository_checks(arg: str, check: str, checks: Sequence[str]) -> set[str]:
+    if not check:
+        return {f"{REPOSITORY_NODE}::{c}" for c in checks}
+    if check in checks:
+        return {f"{REPOSITORY_NODE}::{check}"}
+    raise SelectionError(
+        f"{arg}: the repository has no check {check!r}; its checks are {', '.join(checks)} "
+        f"(`{REPOSITORY_NODE}::<check>`, or `{REPOSITORY_NODE}` for all)."
+    )
 
 
 def _resolved(path: Path) -> Path:

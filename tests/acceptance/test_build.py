@@ -245,6 +245,9 @@ def test_node_ids_are_dockerfile_and_check(
     )
     selected = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "-k", "static")
     selected.stdout.fnmatch_lines(["backend/Dockerfile::static", "*1/12 tests collected*"])
+    # The repository's check by the node id a failure prints (`FAILED goimage::parity`).
+    parity = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "goimage::parity")
+    parity.stdout.fnmatch_lines(["goimage::parity", "*1/12 tests collected*"])
 
     # A node id as printed selects that check; its path from here works too, and the rest of
     # the arguments still go to pytest. Under xdist every worker selects the same.

@@ -51,3 +51,19 @@ def test_an_unknown_check_names_the_ones_there_are(
     assert take_check_args(["tests/test_x.py::t"], images, CHECKS, tmp_path).rest == [
         "tests/test_x.py::t"
     ]
+
+
+def test_the_repository_checks_are_named_as_the_run_prints_them(
+    images: list[ImageConfig], tmp_path: Path
+) -> None:
+    """`FAILED goimage::parity` is what a failing run prints; copied back, it selects it."""
+    one = take_check_args(["goimage::parity", "-v"], images, CHECKS, tmp_path, ["parity"])
+    assert one.selected == {"goimage::parity"} and one.rest == ["-v"]
+    both = take_check_args(["goimage", "Dockerfile::size"], images, CHECKS, tmp_path, ["parity"])
+    assert both.selected == {"goimage::parity", "Dockerfile::size"} and both.rest == []
+    with pytest.raises(SelectionError, match=r"the repository has no check 'parit'; its checks"):
+        take_check_args(["goimage::parit"], images, CHECKS, tmp_path, ["parity"])
+    # A folder named goimage (a Python package with its tests) stays pytest's.
+    (tmp_path / "goimage").mkdir()
+    own = take_check_args(["goimage", "goimage::x"], images, CHECKS, tmp_path, ["parity"])
+    assert own.selected == set() and own.rest == ["goimage", "goimage::x"]
