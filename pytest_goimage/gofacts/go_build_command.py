@@ -169,7 +169,7 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     return variable[1] if variable is not None else 0
 
 
-def _unquoted(value: str) -> str:
+def unquoted(value: str) -> str:
     """A value as written in an ENV or ARG, without the quotes around it."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
@@ -184,12 +184,12 @@ def _set_by(instruction: Instruction) -> str | None:
         pairs = instruction.args
         for name, value in zip(pairs[::2], pairs[1::2], strict=False):
             if name == "GOTOOLCHAIN":
-                found = _unquoted(value)
+                found = unquoted(value)
     elif instruction.keyword == "ARG":
         for declared in instruction.args:
             name, given, value = declared.partition("=")
             if name == "GOTOOLCHAIN":
-                found = _unquoted(value) if given else "$"
+                found = unquoted(value) if given else "$"
     elif instruction.keyword == "RUN":
         found = _scan(instruction).go_env
     return found

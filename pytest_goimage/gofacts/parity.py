@@ -17,7 +17,7 @@ from functools import cached_property
 
 from ..errors import DockerfileSyntaxError
 from .buildinfo import BuildInfo
-from .dockerfile import parse_dockerfile_leniently
+from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
 from .go_build_command import (
     GoBuild,
@@ -27,6 +27,7 @@ from .go_build_command import (
     setting_line,
     toolchain_line,
 )
+from .run_variables import VARIABLE_RE, expand_in_run
 
 GO = "go"
 MODULES = "modules"
@@ -41,6 +42,7 @@ NOT_LINKED = "(not linked)"
 LDFLAGS_UNKNOWN = "(not recorded under -trimpath)"
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _SPACE = re.compile(r"[ \t\n\r]")  # what separates flags for Go (isSpaceByte)
+
 _SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many characters
 
 
@@ -57,10 +59,14 @@ class Binary:
     program: str = ""
 
     @cached_property
+    def parsed(self) -> Dockerfile:
+        return parse_dockerfile_leniently(self.text)
+
+    @cached_property
     def builds(self) -> list[GoBuild]:
         """The Dockerfile's go builds, read once: grouping, each row's cause line and the
         written -ldflags all ask for them."""
-        return go_builds(parse_dockerfile_leniently(self.text))
+        return go_builds(self.parsed)
 
     @property
     def main_package(self) -> str:
@@ -138,8 +144,9 @@ def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Diffe
         # Go recorded none (-trimpath everywhere): compare them as the go build lines write
         # them, where every Dockerfile shows its own.
         written = [_written_ldflags(b) for b in members]
-        if None not in written:
-            for facts, flags in zip(settings, written, strict=True):
+        readable = [w for w in written if w is not None]
+        if len(readable) == len(written) and _comparable(readable):
+            for facts, (flags, _) in zip(settings, readable, strict=True):
                 facts["-ldflags"] = f"{flags or NOT_SET} (as written)"
     for fact in (GO, *SETTINGS):
         values = [s[fact] for s in settings]
@@ -165,17 +172,33 @@ def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Diffe
     return found
 
 
-def _written_ldflags(binary: Binary) -> str | None:
+def _written_ldflags(binary: Binary) -> tuple[str, bool] | None:
     """The -ldflags of the go build that made the program (its `-o` names it), as Go splits
-    them, one space apart ("" for none); None when they cannot be told: no build names the
-    program, its script cannot be read, or they hold a variable only the build expands."""
+    them, one space apart ("" for none), the variables the Dockerfile sets expanded (build_args,
+    ARG defaults, ENV), and whether every variable was; None when no build names the program
+    or its script cannot be read."""
     builds = named(binary.builds, binary.program)
     if len(builds) != 1 or not builds[0].readable:
         return None
-    written = builds[0].ldflags or ""
-    if "$" in written:
-        return None
-    return " ".join(go_split(written))
+    written, known = expand_in_run(
+        builds[0].ldflags or "", builds[0], binary.build_args, binary.parsed.global_instructions
+    )
+    return " ".join(go_split(written)), known
+
+
+def _comparable(written: Sequence[tuple[str, bool]]) -> bool:
+    """Whether the flags as written can be compared: all are known, or one that holds a
+    variable only the build expands (CI's `--build-arg`) cannot match another's whatever the
+    variable holds (`-s -w -X main.v=${V}` against `-X main.v=debug`)."""
+    if all(known for _, known in written):
+        return True
+    for flags, known in written:
+        if known:
+            continue
+        pattern = ".*".join(re.escape(part) for part in VARIABLE_RE.split(flags)[::3])
+        if any(other_known and not re.fullmatch(pattern, other) for other, other_known in written):
+            return True
+    return False
 
 
 def go_split(text: str) -> list[str]:

@@ -249,8 +249,9 @@ HEREDOC = (
     [
         # The api's own go build decides, not the helper's after it in the same RUN.
         (two_builds("-ldflags='-s -w -X main.v=1.2'"), ["-s -w -X main.v=1.2 (as written)"]),
-        # A variable only the build expands, or a script that cannot be read: unknown.
-        (two_builds('-ldflags="-X main.v=${VERSION}"'), None),
+        # A variable only the build expands still differs from no -ldflags at all.
+        (two_builds('-ldflags="-X main.v=${VERSION}"'), ["-X main.v=${VERSION} (as written)"]),
+        # A script that cannot be read: unknown.
         (two_builds("-ldflags='-s"), None),
         # In a heredoc, the body is the script.
         (HEREDOC, ["-s -w (as written)"]),
@@ -265,3 +266,64 @@ def test_written_ldflags_come_from_the_go_build_that_made_the_program(
     )
     found = [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"]
     assert found == ([[*rows, "(not set) (as written)"]] if rows is not None else [])
+
+
+def stamped_build(ldflags: str, before: str = "") -> str:
+    return (
+        f"FROM golang:1.26.8-alpine AS build\nWORKDIR /src\n{before}COPY . .\n"
+        f'RUN go build -trimpath -ldflags "{ldflags}" -o /out/api ./cmd/api\n'
+        "FROM scratch\nCOPY --from=build /out/api /api\n"
+    )
+
+
+VERSIONED = stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION=1.0\n")
+
+
+@pytest.mark.parametrize(
+    ("first", "build_args", "second", "rows"),
+    [
+        # build_args set the version, as the plugin builds it: compared as built.
+        (
+            VERSIONED,
+            {"VERSION": "2.3.4"},
+            stamped_build("-X main.version=debug"),
+            ["-s -w -X main.version=2.3.4 (as written)", "-X main.version=debug (as written)"],
+        ),
+        (VERSIONED, {"VERSION": "2.3.4"}, stamped_build("-s -w -X main.version=2.3.4"), []),
+        # Without build_args, the ARG's default.
+        (VERSIONED, {}, stamped_build("-s -w -X main.version=1.0"), []),
+        # An ENV of the builder stage.
+        (
+            stamped_build("$LDFLAGS", 'ENV LDFLAGS="-s -w"\n'),
+            {},
+            stamped_build("-s -w -X main.version=1"),
+            ["-s -w (as written)", "-s -w -X main.version=1 (as written)"],
+        ),
+        # Unknown here (only CI passes it): different only where no value could make them
+        # alike; `-s -w` on one side only is such a difference.
+        (
+            stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION\n"),
+            {},
+            stamped_build("-X main.version=debug"),
+            ["-s -w -X main.version=${VERSION} (as written)", "-X main.version=debug (as written)"],
+        ),
+        (
+            stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION\n"),
+            {},
+            stamped_build("-s -w -X main.version=debug"),
+            [],
+        ),
+    ],
+    ids=["build-args", "build-args-alike", "arg-default", "env", "unknown-differs", "unknown"],
+)
+def test_ldflags_variables_are_expanded_as_the_build_expands_them(
+    tiny: Path, first: str, build_args: dict[str, str], second: str, rows: list[str]
+) -> None:
+    """The usual version stamp, `-X main.version=${VERSION}`: Go records no -ldflags under
+    -trimpath, so they are compared as written, with what the Dockerfile sets expanded."""
+    trimmed = build(tiny, "trimmed", "-trimpath")
+    (group,) = compare(
+        [Binary("a", first, build_args, trimmed, "/api"), Binary("b", second, {}, trimmed, "/api")]
+    )
+    found = [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"]
+    assert found == ([rows] if rows else [])

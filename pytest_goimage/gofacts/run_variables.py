@@ -1,0 +1,88 @@
+"""The value `$NAME` has where a RUN's `go build` reads it, as BuildKit sets its environment:
+an ARG of its stage (build_args, else its default, else the global ARG's default), else an ENV
+of its stage or of the stages it is built FROM. Variables the script sets itself, and those
+only CI passes, stay unknown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .dockerfile import Instruction
+from .go_build_command import GoBuild, unquoted
+
+VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def expand_in_run(
+    text: str,
+    build: GoBuild,
+    build_args: Mapping[str, str],
+    global_instructions: Sequence[Instruction] = (),
+) -> tuple[str, bool]:
+    """`text` with every variable whose value is known replaced; whether all were."""
+    known = True
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal known
+        value = value_in_run(
+            match.group(1) or match.group(2), build, build_args, global_instructions
+        )
+        if value is None or "$" in value:
+            known = False
+            return match.group(0)
+        return value
+
+    return VARIABLE_RE.sub(one, text), known
+
+
+def value_in_run(
+    name: str,
+    build: GoBuild,
+    build_args: Mapping[str, str],
+    global_instructions: Sequence[Instruction] = (),
+) -> str | None:
+    """The value `name` has in the RUN of `build`; None when it is not known here."""
+    for index in range(len(build.before) - 1, -1, -1):
+        instruction = build.before[index]
+        if instruction.keyword == "ARG" and index >= build.stage_begins:
+            declared, default = _declared(instruction, name)
+            if declared:
+                if name in build_args:
+                    return build_args[name]
+                return (
+                    default if default is not None else _global_default(name, global_instructions)
+                )
+        elif instruction.keyword == "ENV":
+            value = _env_value(instruction, name)
+            if value is not None:
+                return value
+    return None
+
+
+def _declared(instruction: Instruction, name: str) -> tuple[bool, str | None]:
+    """Whether an ARG declares `name`, and its default (None: declared without one)."""
+    for arg in instruction.args:
+        key, has_default, default = arg.partition("=")
+        if key == name:
+            return True, unquoted(default) if has_default else None
+    return False, None
+
+
+def _global_default(name: str, global_instructions: Sequence[Instruction]) -> str | None:
+    default = None
+    for instruction in global_instructions:
+        if instruction.keyword == "ARG":
+            declared, value = _declared(instruction, name)
+            if declared:
+                default = value
+    return default
+
+
+def _env_value(instruction: Instruction, name: str) -> str | None:
+    """An ENV's value for `name`; BuildKit's parser gives name, value, name, value ..."""
+    args = instruction.args
+    for key, value in zip(args[::2], args[1::2], strict=False):
+        if key == name:
+            return unquoted(value)
+    return None
