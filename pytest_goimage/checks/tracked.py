@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ..build.tracking import NotARepository, untracked_inputs
+import posixpath
+
+from ..build.tracking import NotARepository, UntrackedInput, untracked_inputs
 from ..config import ImageConfig
 from ..errors import CheckFailed, CheckSkipped
 from ..session import GoImageSession
 
 MAX_LISTED = 15
+GROUPED_FROM = 3  # more files than this behind one rule are one line
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -20,17 +23,44 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if not missing:
         return f"every Go build input in build context {image.context!r} is tracked by git"
     ignored = [m for m in missing if m.rule]
-    lines = [f"    {m.describe()}" for m in missing[:MAX_LISTED]]
-    if len(missing) > MAX_LISTED:
-        lines.append(f"    ... and {len(missing) - MAX_LISTED} more")
-    advice = (
-        "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` the "
-        "files"
-        if ignored
-        else "`git add` them"
-    )
+    lines = _listing(missing)
+    advice = "`git add` them"
+    if ignored and all(m.path.startswith("vendor/") for m in ignored):
+        advice = (
+            "vendor/ is ignored, but Go builds from it (a vendor/modules.txt makes -mod=vendor "
+            "the default): commit vendor/ (drop the rule), or delete vendor/ and let the build "
+            "download the modules"
+        )
+    elif ignored:
+        advice = (
+            "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` "
+            "the files"
+        )
     raise CheckFailed(
         f"{image.dockerfile}: {len(missing)} Go build input(s) in build context "
         f"{image.context!r} are not tracked by git, so a clean checkout (CI) builds something "
         f"else than this machine does. {advice}:\n" + "\n".join(lines)
     )
+
+
+def _listing(missing: list[UntrackedInput]) -> list[str]:
+    """One line per input, except that the many files one rule hides in one folder (a whole
+    vendor/) are one line; at most MAX_LISTED lines."""
+    by_rule: dict[str, list[UntrackedInput]] = {}
+    for item in missing:
+        if item.rule:
+            by_rule.setdefault(item.rule, []).append(item)
+    lines: list[str] = []
+    summarised: set[str] = set()
+    for item in missing:
+        group = by_rule.get(item.rule or "", [])
+        if len(group) > GROUPED_FROM and item.rule not in summarised:
+            summarised.add(item.rule or "")
+            folder = posixpath.commonpath([m.path for m in group])
+            where = f"under {folder}/" if folder else "in the context"
+            lines.append(f"    {len(group)} files {where} are ignored by git ({item.rule})")
+        elif len(group) <= GROUPED_FROM:
+            lines.append(f"    {item.describe()}")
+    if len(lines) > MAX_LISTED:
+        lines[MAX_LISTED:] = [f"    ... and {len(lines) - MAX_LISTED} more"]
+    return lines

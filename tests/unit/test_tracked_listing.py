@@ -1,0 +1,67 @@
+"""How `tracked` lists what git does not track: a whole ignored vendor/ is one line, with the
+advice that fits it, and a few files are named one by one."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+
+def _git_project(pytester: pytest.Pytester, ignore: str, files: dict[str, str]) -> None:
+    pytester.makefile(".toml", pyproject="[tool.goimage]\n")
+    files = {
+        "go.mod": "module example.com/svc\n\ngo 1.26\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "Dockerfile": "FROM golang:1.26 AS build\nFROM scratch\n",
+        ".gitignore": ignore,
+        **files,
+    }
+    for name, text in files.items():
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=pytester.path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=pytester.path, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=pytester.path, check=True)
+
+
+def test_an_ignored_vendor_folder_is_one_line_with_its_own_advice(
+    pytester: pytest.Pytester,
+) -> None:
+    vendored = {f"vendor/example.com/lib{n}/lib.go": "package lib\n" for n in range(40)}
+    _git_project(pytester, "vendor/\n", {**vendored, "vendor/modules.txt": "# x\n"})
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage tracked[]] Dockerfile: 41 Go build input(s) in build context '.' are not "
+            "tracked by git, so a clean checkout (CI) builds something else than this machine "
+            "does. vendor/ is ignored, but Go builds from it (a vendor/modules.txt makes "
+            "-mod=vendor the default): commit vendor/ (drop the rule), or delete vendor/ and let "
+            "the build download the modules:",
+            "    41 files under vendor/ are ignored by git (.gitignore:1: vendor/)",
+            "=*",
+        ]
+    )
+    assert "lib0/lib.go" not in result.stdout.str()
+
+
+def test_a_few_ignored_files_are_named_one_by_one(pytester: pytest.Pytester) -> None:
+    _git_project(
+        pytester,
+        "storage/\n",
+        {"pkg/storage/a.go": "package storage\n", "pkg/storage/b.go": "package storage\n"},
+    )
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` "
+            "the files:",
+            "    pkg/storage/a.go is ignored by git (.gitignore:1: storage/)",
+            "    pkg/storage/b.go is ignored by git (.gitignore:1: storage/)",
+            "=*",
+        ]
+    )
