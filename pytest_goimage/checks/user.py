@@ -24,8 +24,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "accepted."
         )
     built = require_image(session, image)
-    user = built.config.user.split(":", 1)[0]
+    user, _, group = built.config.user.partition(":")
     if user not in ("", "0", "root"):
+        _check_names(image, built, user, group)
         return f"{built.tag} runs as USER {built.config.user}"
     suggested = _service_user(built)
     written = _user_instruction(image)
@@ -130,6 +131,52 @@ def _arg_words(instruction: Instruction) -> dict[str, str | None]:
         name, equals, default = word.partition("=")
         found[name] = default.strip("\"'") if equals else None
     return found
+
+
+def _check_names(image: ImageConfig, built: BuiltImage, user: str, group: str) -> None:
+    """A user or group given by name is looked up in the image's own /etc/passwd and
+    /etc/group when the container starts: a name they do not define stops the start (`unable to
+    find user nonroot`), and a name whose uid is 0 is root."""
+    where = f"{image.dockerfile}: image {built.tag} runs as USER {built.config.user}"
+    if not user.isdigit():
+        uids = _ids(built, "/etc/passwd")
+        if user not in uids:
+            raise CheckFailed(
+                f"{where}, but {_defines(uids, '/etc/passwd')} no user {user!r}, so the engine "
+                f"refuses to start it (`unable to find user {user}`). Use a numeric USER (such as "
+                "`USER 65532:65532`), or create the user in the final stage."
+            )
+        if uids[user] == 0:
+            raise CheckFailed(
+                f"{where}, and the image's /etc/passwd gives {user!r} uid 0: it runs as root. "
+                "Give the service a user with a uid of its own (such as `USER 65532:65532`)."
+            )
+    if group and not group.isdigit():
+        gids = _ids(built, "/etc/group")
+        if group not in gids:
+            raise CheckFailed(
+                f"{where}, but {_defines(gids, '/etc/group')} no group {group!r}, so the engine "
+                f"refuses to start it (`unable to find group {group}`). Use a numeric group "
+                "(`USER 65532:65532`), or create the group in the final stage."
+            )
+
+
+def _ids(built: BuiltImage, path: str) -> dict[str, int]:
+    """name -> id of an /etc/passwd or /etc/group in the image; {} when it has none."""
+    try:
+        text = built.read_file(path).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return {}
+    ids: dict[str, int] = {}
+    for line in text.splitlines():
+        fields = line.split(":")
+        if len(fields) >= 3 and fields[0] and fields[2].isdigit():
+            ids.setdefault(fields[0], int(fields[2]))
+    return ids
+
+
+def _defines(ids: dict[str, int], path: str) -> str:
+    return f"the image's {path} defines" if ids else f"the image has no {path}, so it defines"
 
 
 def _service_user(built: BuiltImage) -> _PasswdUser | None:

@@ -477,3 +477,44 @@ def test_user_from_an_unset_build_arg(pytester: pytest.Pytester, no_leaks: None)
             "user (uid 10001)."
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("final", "expected"),
+    [
+        (
+            "FROM scratch\nCOPY app /app\nUSER nonroot:nonroot\n",
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as USER nonroot:nonroot, but "
+            "the image has no /etc/passwd, so it defines no user 'nonroot', so the engine refuses "
+            "to start it (`unable to find user nonroot`). Use a numeric USER (such as `USER "
+            "65532:65532`), or create the user in the final stage.",
+        ),
+        (
+            "FROM alpine:3.22\nRUN echo 'toor:x:0:0::/root:/bin/sh' >> /etc/passwd\n"
+            "COPY app /app\nUSER toor\n",
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as USER toor, and the image's "
+            "/etc/passwd gives 'toor' uid 0: it runs as root. Give the service a user with a uid "
+            "of its own (such as `USER 65532:65532`).",
+        ),
+        (
+            "FROM alpine:3.22\nRUN echo 'app:x:10001:10001::/:/sbin/nologin' >> /etc/passwd\n"
+            "COPY app /app\nUSER app:staff-typo\n",
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as USER app:staff-typo, but the "
+            "image's /etc/group defines no group 'staff-typo', so the engine refuses to start it "
+            "(`unable to find group staff-typo`). Use a numeric group (`USER 65532:65532`), or "
+            "create the group in the final stage.",
+        ),
+    ],
+    ids=["name-without-passwd", "name-with-uid-0", "unknown-group"],
+)
+def test_a_user_by_name_must_be_one_the_image_defines(
+    pytester: pytest.Pytester, no_leaks: None, final: str, expected: str
+) -> None:
+    """A named USER is looked up in the image's own files when the container starts: `USER
+    nonroot` on scratch passed `user` and then no container could start."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(final + 'ENTRYPOINT ["/app"]\n')
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([expected])
