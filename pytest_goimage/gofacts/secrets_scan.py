@@ -6,7 +6,9 @@ every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +71,8 @@ _PLACEHOLDERS = re.compile(r"(\{[\w.-]+\}|\{\{[^{}\n]*\}\})+")
 
 
 def _looks_secret(name: str, value: str) -> bool:
+    """Whether outputs mask `value`: broad on purpose, as masking a setting costs nothing. The
+    gate fails on a narrower set (`_is_finding`)."""
     by_name = (
         _SECRET_NAME.search(name)
         and not _HARMLESS_NAME.search(name)
@@ -76,6 +80,99 @@ def _looks_secret(name: str, value: str) -> bool:
         and not _PLACEHOLDERS.fullmatch(value)
     )
     return bool(value and (by_name or value_kind(value)))
+
+
+# Values no credential takes, whatever the name: a boolean or "none" (MYSQL_ALLOW_EMPTY_PASSWORD
+# =yes, ENABLE_AUTH=1; detect-secrets' keyword FALSE_POSITIVES) and a duration with its unit
+# (TOKEN_DURATION=15m, REFRESH_TOKEN_DURATION=7d). A bare number is not among them: it is a
+# common real password (MYSQL_ROOT_PASSWORD=123456).
+_NOT_A_CREDENTIAL = re.compile(
+    r"(?i:true|false|yes|no|on|off|none|null|[01])|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+"
+)
+# Last words of a name that make it a setting about a credential, not the credential: how long
+# it lives, how big it is, where it is kept and how it is used, who issues or holds it, build
+# metadata and references; in the plural too (AUTH_PROVIDERS, TOKEN_POLICIES).
+_SETTING_WORDS = frozenset(
+    {
+        *("TTL", "EXPIRY", "EXPIRE", "EXPIRES", "EXPIRATION", "TIMEOUT", "LIFETIME"),
+        *("DURATION", "INTERVAL", "AGE", "ROTATION", "MS", "SECOND", "MINUTE", "HOUR", "DAY"),
+        *("LENGTH", "LEN", "SIZE", "BIT", "COUNT", "USE", "MIN", "MAX", "LIMIT"),
+        *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALG"),
+        *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
+        *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "URI", "HOST", "PORT"),
+        *("VERSION", "COMMIT"),
+        # The references `_HARMLESS_NAME` knows, for camelCase and dotted names (tokenFile).
+        *("FILE", "PATH", "DIR", "URL", "ENDPOINT", "ID", "HEADER", "NAME"),
+    }
+)
+# Key material as a setting's value would be: one long run of base64 or token characters
+# mixing cases and digits. Not a hex digest or UUID (one case), a word or an environment
+# variable's name, a URL or a host:port.
+_KEY_RUN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
+_MIN_KEY_ENTROPY = 3.5  # bits per character, gitleaks' generic-api-key threshold
+
+
+def _name_words(name: str) -> list[str]:
+    """`name`'s words in capitals, camelCase split: apiTokenTtl is API TOKEN TTL."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+    return [word for word in re.split(r"[^A-Z0-9]+", spaced) if word]
+
+
+def _after_credential(name: str) -> list[str] | None:
+    """The words after the last word of `name` that names a credential, or None without one.
+    AUTHOR, AUTHORITY and AUTHORIZED are no AUTHORIZATION, and OAUTH before other words names
+    the protocol (OAUTH2_PROXY_VERSION): OAuth's credentials carry SECRET or TOKEN."""
+    words = _name_words(name)
+    joined = "_".join(words)
+    tail: list[str] | None = None
+    for match in _SECRET_NAME.finditer(joined):
+        first, last = (joined.count("_", 0, at) for at in (match.start(), match.end()))
+        rest = joined[match.end() :]
+        if match.group() == "AUTH" and (
+            (rest.startswith("OR") and not rest.startswith("ORIZATION"))
+            or (re.fullmatch(r"OAUTH\d*", words[first]) and last + 1 < len(words))
+        ):
+            continue
+        tail = words[last + 1 :]
+    return tail
+
+
+def _is_setting(tail: list[str]) -> bool:
+    """Whether the last word is a setting word (TOKEN_TTL), or EXPIRES_IN / EXPIRES_AT."""
+    if tail[-2:] in (["EXPIRES", "IN"], ["EXPIRES", "AT"]):
+        return True
+    if not tail:
+        return False
+    last = tail[-1]
+    singular = last[:-3] + "Y" if last.endswith("IES") else last.removesuffix("S")
+    return last in _SETTING_WORDS or singular in _SETTING_WORDS
+
+
+def _looks_like_key(value: str) -> bool:
+    """Whether `value` reads as random key material (Shannon entropy, as gitleaks and
+    trufflehog measure it): a setting's name does not excuse a token put in it."""
+    if not _KEY_RUN.fullmatch(value) or not all(
+        re.search(chars, value) for chars in ("[a-z]", "[A-Z]", "[0-9]")
+    ):
+        return False
+    counts = Counter(value).values()
+    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts)
+    return entropy >= _MIN_KEY_ENTROPY
+
+
+def _is_finding(name: str, value: str) -> bool:
+    """Whether `name=value` fails the gate. Always a value that `_looks_secret` masks, less the
+    settings about a credential (TOKEN_TTL=15m, SECRET_STORE=vault, GITHUB_TOKEN_ENV=GH_TOKEN)
+    and the values no credential takes: a false failure teaches teams to switch the check off.
+    A value in a known secret format fails whatever its name."""
+    if not _looks_secret(name, value):
+        return False
+    if value_kind(value):
+        return True
+    tail = _after_credential(name)
+    if tail is None or _NOT_A_CREDENTIAL.fullmatch(value):
+        return False
+    return not _is_setting(tail) or _looks_like_key(value)
 
 
 def _detail(value: str, where: str) -> str:
@@ -148,7 +245,7 @@ def env_findings(env: Mapping[str, str]) -> list[Finding]:
     return [
         Finding("ENV", name, _detail(value, "is baked into the image config"))
         for name, value in sorted(env.items())
-        if _looks_secret(name, value)
+        if _is_finding(name, value)
     ]
 
 
@@ -162,7 +259,7 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
         pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
         for pair in pairs:
             name, _, value = pair.partition("=")
-            if _looks_secret(name, value) and name not in found:
+            if _is_finding(name, value) and name not in found:
                 found[name] = Finding(
                     "build argument",
                     name,
