@@ -4,8 +4,9 @@ Shell scripts (`sh -c '...'`, or a script file the image holds) are followed to 
 they run: the first top-level `exec`, else the last top-level command that is not a shell
 builtin such as `cd`, `set`, `export` or `trap`. Commands inside `if`, `case`, loops,
 functions and subshells are branches that cannot be decided without running the image, so
-they are not followed. Wrappers that run the rest of their command line (env, su-exec, gosu,
-tini, dumb-init, s6-overlay's /init) are looked through.
+they are not followed, but for `set --`: each way through if/case arms has its own "$@"
+(positional.py), and all must run one program. Wrappers that run the rest of their command
+line (env, su-exec, gosu, tini, dumb-init, s6-overlay's /init) are looked through.
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .elf import looks_like_elf
+from .positional import Args, compound, items, origin, rewritten, run_time_note
 from .shell_lexer import Unbalanced
-from .shell_script import Command, Expansion, expanded, shell_words, simple_commands
+from .shell_script import (
+    ASSIGNMENT,
+    Command,
+    Expansion,
+    assignments,
+    expanded,
+    line_of,
+    shell_words,
+    simple_commands,
+)
 
 SHELLS = frozenset({"sh", "ash", "bash", "dash"})
 # Wrapper -> (short options taking a value, long options taking a value). Each stops reading
@@ -40,7 +51,6 @@ _SETUP = frozenset(
         "wait",
     }
 )
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SIMPLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
 _MAX_HOPS = 8  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
@@ -143,7 +153,7 @@ class _Follower:
                 cwd = _changed(cwd, value)
             elif option in ("-S", "--split-string"):
                 rest = shell_words(value) + rest
-        while rest and _ASSIGNMENT.match(rest[0]):
+        while rest and ASSIGNMENT.match(rest[0]):
             rest = rest[1:]
         if not rest:
             return Program(words[0])  # env alone prints the environment: env is what runs
@@ -185,67 +195,88 @@ class _Follower:
     ) -> Program:
         """The program a shell script runs, given its arguments ($1 on) and directory."""
         try:
-            commands = simple_commands(text)
+            commands = simple_commands(text, case_arms=True)
         except Unbalanced as exc:
             return Program(None, f"the shell would refuse {script}: {exc}")
-        chosen: tuple[list[str], str | None, Command] | None = None
-        for command in commands:
-            if command.depth:
-                branch_words = [t.text for t in command.words]
-                rewrites = branch_words[:1] == ["shift"] or (
-                    branch_words[:1] == ["set"] and "--" in branch_words
-                )
-                # `if [ "$1" = server ]; then set -- vault "$@"; fi`: branches are not
-                # evaluated, so "$@" is known only where no such test can fire on it: an
-                # absolute path as $1 is never an option or a subcommand name.
-                if rewrites and not (args and args[0].startswith("/")):
-                    args = [Expansion('"$@"')]
+        paths = [Args(tuple(args))]  # "$@" on each way through the branches so far
+        chosen: tuple[Command, str | None, list[Args]] | None = None
+        for command in items(commands, 0):
+            if isinstance(command, list):
+                paths = compound(command, paths, 0)
+                if not paths:
+                    break  # every way through the branches leaves the script inside them
                 continue
-            # Assignments lead the command as written: an unquoted name and `=`, whatever the
-            # value (`PORT=${PORT:-8080} /app`); `"PORT=$PORT" /app` runs a program by that name.
-            assignments = 0
-            for token in command.words:
-                if token.args or not _ASSIGNMENT.match(token.raw or token.text):
-                    break
-                assignments += 1
-            words = expanded(command.words, args)[assignments:]
-            if not words:
-                continue
+            # The first path on which it runs anything tells which command it is.
+            runs = next((path for path in paths if _run_words(command, path)), None)
+            if runs is None:
+                continue  # `exec >log 2>&1`: redirections only; "$@" with no arguments
+            words = expanded(command.words, list(runs.words))[assignments(command) :]
             head = words[0]
             if head == "exec":
-                words = _exec_arguments(words[1:])
-                if not words:
-                    continue  # `exec >log 2>&1`: redirections only
-                chosen = (words, cwd, command)
+                chosen = (command, cwd, paths)
                 break
             if head == "cd":
                 cwd = _changed(cwd, _cd_target(words[1:]))
-            elif head == "set":
-                if "--" in words:
-                    args = words[words.index("--") + 1 :]
-            elif head == "shift":
-                count = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
-                args = args[count:]
+            elif head in ("set", "shift"):
+                paths = rewritten(paths, command, tested=False)
             elif head == "exit":
                 if command.after not in ("&&", "||"):
                     break  # the script ends here; `cd /srv || exit 1` only when cd fails
             elif head not in _SETUP and not _keeps_alive(words):
-                chosen = (words, cwd, command)
+                chosen = (command, cwd, paths)
         if chosen is None:
             return Program(
                 None,
                 f"{script} runs no program (commands inside if, case, loops, functions and "
                 "subshells are not followed)",
             )
-        words, where, command = chosen
-        shown = f"`{command.text}` ({_line_of(script, command)})"
+        command, where, paths = chosen
+        shown = f"`{command.text}` ({line_of(script, command)})"
         if command.pipeline:
             return Program(None, f"{shown} pipes programs into each other")
-        words = self._from_env(words)
-        if isinstance(words[0], Expansion) or words[0] == "eval":
-            return Program(None, f"{shown} runs a program named only at run time")
-        found = self.command(words, where, hops + 1)
-        return found if found.path is not None else Program(None, f"{shown}: {found.why}")
+        return self._agreed(command, where, paths, shown, hops)
+
+    def _agreed(
+        self,
+        command: Command,
+        cwd: str | None,
+        paths: list[Args],
+        shown: str,
+        hops: int,
+    ) -> Program:
+        """The program `command` runs on every path; else why it cannot be told: a path on
+        which it is known only at run time, or paths that run different programs. A path that
+        hands exec an option, or a program the image lacks, fails there: a working image
+        takes another (the branch testing `"${1#-}"` exists for that)."""
+        told: dict[str, Args] = {}
+        refused: Program | None = None
+        for path in paths:
+            words = self._from_env(_run_words(command, path))
+            if not words:
+                continue
+            after = run_time_note(path)
+            if isinstance(words[0], Expansion) or words[0] == "eval":
+                return Program(None, f"{shown} runs a program named only at run time{after}")
+            found = self.command(words, cwd, hops + 1)
+            if found.path is not None:
+                told.setdefault(found.path, path)
+            elif not path.words or not path.words[0].startswith("-"):
+                return Program(None, f"{shown}: {found.why}{after}")
+            else:
+                refused = refused or Program(None, f"{shown}: {found.why}")
+        programs = list(told)
+        if len(programs) > 1 and self.read is not None:
+            held = [program for program in programs if self.read(program) is not None]
+            programs = _one_per_file(held or programs, self.read)
+        if len(programs) == 1:
+            return Program(programs[0])
+        if not programs:
+            return refused or Program(None, f"{shown} runs nothing")
+        listed = ", ".join(f"{program} ({origin(told[program])})" for program in programs)
+        return Program(
+            None,
+            f"{shown} runs {len(programs)} different programs, by which branches run: {listed}",
+        )
 
     def _script_file(self, path: str, *, any_text: bool = False) -> str | None:
         """The text of the shell script at `path` in the image (a `#!` naming a shell, or
@@ -348,5 +379,21 @@ def _located(word: str, cwd: str | None) -> str | None:
     return None if cwd is None else posixpath.normpath(posixpath.join(cwd, word))
 
 
-def _line_of(script: str, command: Command) -> str:
-    return f"line {command.line} of {script}" if command.line > 1 else script
+def _run_words(command: Command, path: Args) -> list[str]:
+    """What `command` runs where "$@" is `path`: its words after assignments and `exec`."""
+    words = expanded(command.words, list(path.words))[assignments(command) :]
+    return _exec_arguments(words[1:]) if words[:1] == ["exec"] else words
+
+
+def _one_per_file(programs: list[str], read: ReadFile) -> list[str]:
+    """`programs` less each bare name whose file on PATH holds the bytes of an absolute path
+    of that name: `filesvc` and `/usr/local/bin/filesvc` are one program to every check."""
+
+    def same(absolute: str, name: str) -> bool:
+        if posixpath.basename(absolute) != name:
+            return False
+        data = read(absolute)
+        return data is not None and data == read(name)
+
+    absolute = [program for program in programs if program.startswith("/")]
+    return [p for p in programs if p.startswith("/") or not any(same(a, p) for a in absolute)]

@@ -307,13 +307,14 @@ def test_a_branch_that_rewrites_the_arguments_makes_a_subcommand_cmd_unknown(
     tmp_path: Path,
 ) -> None:
     """CMD ["server", "-dev"] under a branch that prepends the program: `server` is no
-    program (it was reported as one, and static failed on it); the follower says it cannot
-    tell instead of guessing."""
+    program (it was reported as one, and static failed on it); the follower names the
+    programs the branches can run instead of guessing."""
     _write(tmp_path, "/entrypoint.sh", VAULT_STYLE)
     found = program_of(["/entrypoint.sh"], ["server", "-dev"], "/", _image(tmp_path))
     assert (found.path, found.why) == (
         None,
-        '`exec "$@"` (line 6 of /entrypoint.sh) runs a program named only at run time',
+        '`exec "$@"` (line 6 of /entrypoint.sh) runs 2 different programs, by which branches '
+        'run: vault (`set -- vault "$@"`, line 4), server (the script\'s arguments)',
     )
     # An absolute path as $1 is what no such branch tests for: it is the program.
     found = program_of(["/entrypoint.sh"], ["/usr/bin/vault", "server"], "/", _image(tmp_path))
