@@ -100,6 +100,7 @@ _SETTING_WORDS = frozenset(
         *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALG"),
         *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
         *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "URI", "HOST", "PORT"),
+        *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE"),
         *("VERSION", "COMMIT"),
         # The references `_HARMLESS_NAME` knows, for camelCase and dotted names (tokenFile).
         *("FILE", "PATH", "DIR", "URL", "ENDPOINT", "ID", "HEADER", "NAME"),
@@ -109,6 +110,12 @@ _SETTING_WORDS = frozenset(
 # mixing cases and digits. Not a hex digest or UUID (one case), a word or an environment
 # variable's name, a URL or a host:port.
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
+_AUTH_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|digest|token)\s+[A-Za-z0-9+/=._~-]{8,}")
+# `alice:s3cr3t` (a users list, basic-auth credentials); not `host:9000`, an ARN or a URL.
+_USER_PASSWORD = re.compile(r"(?:^|[\s,;])[\w.@-]+:(?!//)(?!\d+(?:[\s,;/]|$))[^\s,;:]{4,}")
+_HEX_KEY = re.compile(r"[0-9a-fA-F]{32,}")
+_HEX_NAMES = frozenset({"COMMIT", "VERSION", "ID", "SHA", "HASH", "DIGEST", "CHECKSUM"})
+_AUTHOR = re.compile(r"AUTHOR(?!IZATION)")
 _MIN_KEY_ENTROPY = 3.5  # bits per character, gitleaks' generic-api-key threshold
 
 
@@ -119,21 +126,19 @@ def _name_words(name: str) -> list[str]:
 
 
 def _after_credential(name: str) -> list[str] | None:
-    """The words after the last word of `name` that names a credential, or None without one.
-    AUTHOR, AUTHORITY and AUTHORIZED are no AUTHORIZATION, and OAUTH before other words names
-    the protocol (OAUTH2_PROXY_VERSION): OAuth's credentials carry SECRET or TOKEN."""
+    """The words after the last word of `name` that names a credential ([] when the name is
+    the credential: `dbPassWord`, whose camelCase split hides PASSWORD), or None without one:
+    AUTHOR, AUTHORITY and AUTHORIZED are no AUTHORIZATION."""
     words = _name_words(name)
     joined = "_".join(words)
     tail: list[str] | None = None
     for match in _SECRET_NAME.finditer(joined):
-        first, last = (joined.count("_", 0, at) for at in (match.start(), match.end()))
         rest = joined[match.end() :]
-        if match.group() == "AUTH" and (
-            (rest.startswith("OR") and not rest.startswith("ORIZATION"))
-            or (re.fullmatch(r"OAUTH\d*", words[first]) and last + 1 < len(words))
-        ):
+        if match.group() == "AUTH" and rest.startswith("OR") and not rest.startswith("ORIZATION"):
             continue
-        tail = words[last + 1 :]
+        tail = words[joined.count("_", 0, match.end()) + 1 :]
+    if tail is None and _SECRET_NAME.search(_AUTHOR.sub("", name.upper())):
+        return []
     return tail
 
 
@@ -148,15 +153,24 @@ def _is_setting(tail: list[str]) -> bool:
     return last in _SETTING_WORDS or singular in _SETTING_WORDS
 
 
-def _looks_like_key(value: str) -> bool:
-    """Whether `value` reads as random key material (Shannon entropy, as gitleaks and
-    trufflehog measure it): a setting's name does not excuse a token put in it."""
-    if not _KEY_RUN.fullmatch(value) or not all(
-        re.search(chars, value) for chars in ("[a-z]", "[A-Z]", "[0-9]")
-    ):
+def _holds_key_material(value: str, tail: list[str]) -> bool:
+    """Whether a setting's value holds a credential after all, so that its name does not
+    excuse it: random key material (a run of token characters with both cases and a digit
+    and gitleaks' entropy, as gitleaks and trufflehog measure it), an HTTP credential
+    (`Bearer eyJ...`, `Basic dXNl...`), `user:password` pairs, or a long hex key (under a
+    name that is no commit, version or id)."""
+    if _AUTH_SCHEME.search(value) or _USER_PASSWORD.search(value):
+        return True
+    if _HEX_KEY.fullmatch(value) and not (tail and tail[-1] in _HEX_NAMES):
+        return True
+    return any(_is_random(run) for run in _KEY_RUN.findall(value))
+
+
+def _is_random(run: str) -> bool:
+    if not all(re.search(chars, run) for chars in ("[a-z]", "[A-Z]", "[0-9]")):
         return False
-    counts = Counter(value).values()
-    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts)
+    counts = Counter(run).values()
+    entropy = -sum(n / len(run) * math.log2(n / len(run)) for n in counts)
     return entropy >= _MIN_KEY_ENTROPY
 
 
@@ -172,7 +186,7 @@ def _is_finding(name: str, value: str) -> bool:
     tail = _after_credential(name)
     if tail is None or _NOT_A_CREDENTIAL.fullmatch(value):
         return False
-    return not _is_setting(tail) or _looks_like_key(value)
+    return not _is_setting(tail) or _holds_key_material(value, tail)
 
 
 def _detail(value: str, where: str) -> str:

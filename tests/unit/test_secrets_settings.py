@@ -17,6 +17,11 @@ RANDOM_KEY = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"
 
 # Settings about a credential, each a false failure of the name-only rule.
 SETTINGS: list[tuple[str, str]] = [
+    # Where a service finds its auth service (a review's false failures).
+    ("AUTH_SERVICE_ADDR", "auth:9000"),
+    ("AUTH_ADDRESS", "auth.internal:443"),
+    ("AUTH0_DOMAIN", "myapp.eu.auth0.com"),
+    ("AUTH_REALM", "myrealm"),
     # The user trial.
     ("TOKEN_TTL", "15m"),
     ("SECRET_STORE", "vault"),
@@ -111,6 +116,17 @@ CREDENTIALS: list[tuple[str, str]] = [
     ("TOKEN_TTL", RANDOM_KEY),
     ("SECRET_STORE", GITHUB_TOKEN),
     ("OAUTH_ISSUER", "https://admin:s3cretpw@auth.example.com"),
+    # A review's false passes: credentials under names whose last word is a setting word, an
+    # OAUTH name that ends in KEY, and a camelCase password.
+    ("BASIC_AUTH_USERS", "alice:s3cr3tpass,bob:hunter22"),
+    ("TRAEFIK_HTTP_MIDDLEWARES_AUTH_BASICAUTH_USERS", "admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTr"),
+    ("AUTH_METHOD", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sflKxwRJSMeKKF2QT4fw"),
+    ("AUTH_TYPE", "Basic dXNlcjpwYXNzd29yZA=="),
+    ("OAUTH_SIGNING_KEY", "Zx8Qp2Lk9Vb7Nm4Rt6Yw1Hs3Jd5Fg0Ae"),
+    ("OAUTH_CONSUMER_KEY", "ck_live_abcdef"),
+    ("dbPassWord", "hunter2hunter2"),
+    ("PassWd", "hunter2"),
+    ("GITHUB_TOKEN_ENV", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
 ]
 
 
@@ -193,7 +209,9 @@ def test_a_setting_word_excuses_only_the_name_it_ends(word: str) -> None:
         ("".join(c for c in RANDOM_KEY if not c.isdigit()), False),  # no digit: words
         ("Aa1Bb2Cc3Dd" * 2, False),  # 11 symbols evenly: 3.46 bits a character
         ("Aa1Bb2Cc3DdE" * 2, True),  # 12 symbols evenly: 3.58 bits a character
-        (RANDOM_KEY + ":" + RANDOM_KEY, False),  # a separator: a host:port, an ARN
+        (RANDOM_KEY + ":" + RANDOM_KEY, True),  # key material either side of a separator
+        ("vault.internal:8200", False),  # a host:port
+        ("arn:aws:kms:eu-west-1:123456789012:key/abcd", False),  # an ARN
     ],
 )
 def test_a_setting_holding_key_material_still_fails(value: str, fails: bool) -> None:
