@@ -342,9 +342,10 @@ untagged:
             "settings",
             None,
             True,
-            "cannot resolve GO_FROM_SETTINGS: it is not set in the pipeline's variables (a CI/CD "
-            "variable of the project's settings is not in the checkout); set a default in "
-            "`variables:`",
+            "cannot resolve GO_FROM_SETTINGS: it is not set in the pipeline's variables or "
+            "inputs (a CI/CD variable of the project's settings is not in the checkout); set a "
+            "default in `variables:` (an input: a `default:` in its `spec:`, or `inputs:` where "
+            "it is included)",
         ),
         (
             "float",
@@ -529,3 +530,121 @@ def test_go_version_ignore_takes_a_gitlab_job_and_refuses_a_typo(
             "'test'?); its jobs are docs, test."
         ]
     )
+
+
+# A review's findings: GitLab's order, its wildcards, inputs, child pipelines, odd YAML -------
+
+
+def test_a_reference_sees_what_extends_gave_its_target(tmp_path: Path) -> None:
+    """GitLab merges `extends` first and resolves `!reference` tags after (Gitlab::Ci::Config):
+    `!reference [.go, image]` is the image `.go` gets from `.go-base`."""
+    pins = pins_of(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": """\
+.go-base:
+  image: golang:1.21
+  variables:
+    GO_VERSION: "1.22"
+.go:
+  extends: .go-base
+build:
+  image: !reference [.go, image]
+  script: [go build ./...]
+vet:
+  variables: !reference [.go, variables]
+  image: golang:$GO_VERSION
+  script: [go vet ./...]
+""",
+        },
+    )
+    assert facts(pins) == [
+        (".gitlab-ci.yml:2", "build", "golang:1.21", "1.21"),
+        (".gitlab-ci.yml:12", "vet", "golang:1.22", "1.22"),
+    ]
+
+
+def test_include_wildcards_match_as_gitlab_documents_them(tmp_path: Path) -> None:
+    """`ci/**.yml` is every .yml below ci/; `ci/**/*.yml` only those in its subfolders."""
+    files = {
+        "ci/top.yml": "top:\n  image: golang:1.24\n  script: [go test ./...]\n",
+        "ci/sub/build.yml": "build:\n  image: golang:1.25\n  script: [go build ./...]\n",
+        "ci/sub/deep/lint.yml": "lint:\n  image: golang:1.26\n  script: [go vet ./...]\n",
+    }
+    every = pins_of(tmp_path / "every", {".gitlab-ci.yml": "include: 'ci/**.yml'\n", **files})
+    assert sorted(p.job for p in every) == ["build", "lint", "top"]
+    below = pins_of(tmp_path / "below", {".gitlab-ci.yml": "include: 'ci/**/*.yml'\n", **files})
+    assert sorted(p.job for p in below) == ["build", "lint"]
+    one = pins_of(tmp_path / "one", {".gitlab-ci.yml": "include: '/ci/*.yml'\n", **files})
+    assert [p.job for p in one] == ["top"]
+
+
+def test_spec_inputs_take_the_include_inputs_else_their_defaults(tmp_path: Path) -> None:
+    template = """\
+spec:
+  inputs:
+    go:
+      default: "1.26"
+    job:
+      default: test
+---
+$[[ inputs.job ]]:
+  image: golang:$[[ inputs.go ]]-alpine
+  script: [go test ./...]
+"""
+    pins = pins_of(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": """\
+include:
+  - local: ci/go.yml
+  - local: ci/go.yml
+    inputs:
+      go: "1.21"
+      job: old-test
+  - local: ci/unset.yml
+""",
+            "ci/go.yml": template,
+            "ci/unset.yml": "spec:\n  inputs:\n    go:\n---\nunset:\n  image: golang:$[[ inputs.go ]]\n"
+            "  script: [go test ./...]\n",
+        },
+    )
+    assert [(p.job, p.resolved, str(p.version)) for p in pins if p.version] == [
+        ("test", "golang:1.26-alpine", "1.26"),
+        ("old-test", "golang:1.21-alpine", "1.21"),
+    ]
+    (unset,) = [p for p in pins if not p.version]
+    assert unset.note.startswith("cannot resolve input go: it is not set in the pipeline's")
+
+
+def test_child_pipelines_from_the_checkout_are_read(tmp_path: Path) -> None:
+    """A monorepo's parent pipeline starts one child pipeline per service."""
+    pins = pins_of(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": """\
+api:
+  trigger:
+    include: services/api/.gitlab-ci.yml
+    strategy: depend
+worker:
+  trigger:
+    include:
+      - local: services/worker/ci.yml
+""",
+            "services/api/.gitlab-ci.yml": "api-test:\n  image: golang:1.19\n"
+            "  script: [go test ./...]\n",
+            "services/worker/ci.yml": "worker-test:\n  image: golang:1.26\n"
+            "  script: [go test ./...]\n",
+        },
+    )
+    assert facts(pins) == [
+        ("services/api/.gitlab-ci.yml:2", "api-test", "golang:1.19", "1.19"),
+        ("services/worker/ci.yml:2", "worker-test", "golang:1.26", "1.26"),
+    ]
+    assert gitlab_ci_jobs(tmp_path) == ["api-test", "worker-test"]
+
+
+def test_a_yaml_alias_that_holds_itself_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(WorkflowError, match=r"\.gitlab-ci\.yml: nests too deep to read"):
+        pins_of(tmp_path, {".gitlab-ci.yml": "x: &a [*a]\ntest:\n  script: [go test]\n"})

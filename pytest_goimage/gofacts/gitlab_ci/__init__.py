@@ -1,7 +1,8 @@
 """The Go versions a GitLab CI pipeline pins: the golang image of every job that runs.
 
-The pipeline is read the way GitLab composes it (`pipeline_yaml`): `.gitlab-ci.yml` with its
-local includes, `!reference` tags, `extends` and YAML merge keys. Each job's image is
+Each file is read as GitLab reads it (`pipeline_yaml`: YAML 1.1, merge keys, `spec:` inputs),
+and the pipeline put together as GitLab composes it (`composition`: `.gitlab-ci.yml` with its
+local includes, then `extends`, then `!reference` tags; child pipelines from the checkout). Each job's image is
 resolved with its variables and every `parallel: matrix` combination, and counts only where
 the job's scripts run the Go toolchain on the module (`image_pins`).
 """

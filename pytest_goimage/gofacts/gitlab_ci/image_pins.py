@@ -21,7 +21,8 @@ from ..versions import (
     split_reference,
 )
 from ..workflows.building_jobs import Builds, script_builds
-from .pipeline_yaml import Text, jobs_of, load_pipeline
+from .composition import jobs_of, pipelines
+from .pipeline_yaml import INPUT_RE, Text
 
 # `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
 _VARIABLE_RE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -37,14 +38,18 @@ class _Variable:
 def read_gitlab_ci(root: Path, relative_to: Path) -> list[Pin]:
     """Pins of `root/.gitlab-ci.yml` and its local includes, named relative to `relative_to`;
     [] without such a file. WorkflowError names a file GitLab would refuse to parse."""
-    pipeline = load_pipeline(root)
     prefix = _prefix(root, relative_to)
-    return [replace(pin, file=prefix + pin.file) for pin in pipeline_pins(pipeline)]
+    return [
+        replace(pin, file=prefix + pin.file)
+        for pipeline in pipelines(root)
+        for pin in pipeline_pins(pipeline)
+    ]
 
 
 def gitlab_ci_jobs(root: Path) -> list[str]:
-    """The names of the jobs `root/.gitlab-ci.yml` runs (for go_version_ignore)."""
-    return list(jobs_of(load_pipeline(root)))
+    """The names of the jobs `root/.gitlab-ci.yml` and its child pipelines run (for
+    go_version_ignore)."""
+    return list(dict.fromkeys(name for pipeline in pipelines(root) for name in jobs_of(pipeline)))
 
 
 def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
@@ -194,6 +199,7 @@ def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin
     # A registry prefix from a CI/CD variable (`$CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/golang`)
     # does not matter; an unknown name in the tag does.
     unresolved = [m.group(1) or m.group(2) for m in _VARIABLE_RE.finditer(tag or "")]
+    unresolved += [f"input {m.group(1)}" for m in INPUT_RE.finditer(tag or "")]
     note = "; ".join(origins)
     where = (image.file, image.line, SOURCE_GITLAB_IMAGE, str(image))
     if refused:
@@ -205,9 +211,10 @@ def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin
     if unresolved:
         names = ", ".join(dict.fromkeys(n for n in unresolved if n))
         why = (
-            f"cannot resolve {names}: it is not set in the pipeline's variables (a CI/CD "
-            "variable of the project's settings is not in the checkout); set a default in "
-            "`variables:`"
+            f"cannot resolve {names}: it is not set in the pipeline's variables or inputs (a "
+            "CI/CD variable of the project's settings is not in the checkout); set a default in "
+            "`variables:` (an input: a `default:` in its `spec:`, or `inputs:` where it is "
+            "included)"
         )
         return Pin(*where, None, "; ".join(filter(None, [why, note])), True, resolved, job=job)
     version, what = golang_tag_version(tag, digest)

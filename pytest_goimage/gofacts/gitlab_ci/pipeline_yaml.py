@@ -1,5 +1,5 @@
-"""A GitLab CI pipeline's YAML as GitLab composes it: the file, its local includes merged
-under it, `!reference` tags replaced, each job's `extends` merged in.
+"""A GitLab CI pipeline file's YAML as GitLab reads it, with its `spec:` inputs interpolated;
+`composition` puts the files of a pipeline together.
 
 GitLab reads YAML with Ruby's Psych (YAML 1.1, as PyYAML's SafeLoader: `1.20` is the float
 1.2, `<<:` merge keys work). Every string keeps the file and line it was written on, so a pin
@@ -8,17 +8,15 @@ names the line to fix even when a template in an included file holds it.
 
 from __future__ import annotations
 
-import glob
 import math
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ...errors import WorkflowError
-from ..versions import read_text
 
 GITLAB_CI_FILE = ".gitlab-ci.yml"
 # Top-level keys that are not jobs (GitLab's global keywords).
@@ -38,6 +36,8 @@ GLOBAL_KEYWORDS = frozenset(
         "spec",
     }
 )
+# `$[[ inputs.go ]]`, also with functions (`$[[ inputs.go | expand_vars ]]`).
+INPUT_RE = re.compile(r"\$\[\[\s*inputs\.([\w-]+)\s*(?:\|[^\]]*)?\]\]")
 MAX_INCLUDES = 150  # GitLab's limit on included files
 MAX_EXTENDS_DEPTH = 11  # GitLab's limit on `extends` nesting
 MAX_REFERENCE_DEPTH = 10  # GitLab's limit on nested `!reference` tags
@@ -121,9 +121,10 @@ def _ruby_number(value: float) -> str:
     return text
 
 
-def load_file(text: str, file: str) -> dict[str, Any]:
-    """One pipeline file's top-level mapping (after a `spec:` header document, when there is
-    one); WorkflowError naming the file and line when it is not valid YAML or not a mapping."""
+def load_file(text: str, file: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One pipeline file's top-level mapping; WorkflowError naming the file and line when it is
+    not valid YAML or not a mapping. A `spec:` header's inputs are interpolated (`$[[
+    inputs.go ]]`): `inputs` (the include's), else their defaults; others stay as written."""
     try:
         documents = [d for d in yaml.load_all(text, Loader=_loader(file)) if d is not None]
     except yaml.YAMLError as exc:
@@ -134,7 +135,9 @@ def load_file(text: str, file: str) -> dict[str, Any]:
             f"{where}: not valid YAML ({reason}); GitLab would refuse this pipeline too. Fix the "
             "YAML (a linter such as GitLab's CI Lint shows the same error)."
         ) from None
+    values: dict[str, Any] = {}
     if len(documents) == 2 and isinstance(documents[0], dict) and "spec" in documents[0]:
+        values = _input_values(documents[0].get("spec"), inputs or {})
         documents = documents[1:]  # the header of a pipeline with inputs
     if not documents:
         return {}
@@ -143,8 +146,46 @@ def load_file(text: str, file: str) -> dict[str, Any]:
             f"{file}: a GitLab CI file is one mapping of jobs and keywords; this one is not. "
             "Check that it is the pipeline you meant."
         )
-    top: dict[str, Any] = documents[0]
+    top: dict[str, Any] = _interpolated(documents[0], values) if values else documents[0]
     return top
+
+
+def _input_values(spec: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    declared = spec.get("inputs") if isinstance(spec, dict) else None
+    values = {
+        str(name): entry.get("default")
+        for name, entry in (declared.items() if isinstance(declared, dict) else ())
+        if isinstance(entry, dict) and entry.get("default") is not None
+    }
+    values.update({str(name): value for name, value in given.items()})
+    return values
+
+
+def _interpolated(value: Any, inputs: Mapping[str, Any]) -> Any:
+    """`value` with `$[[ inputs.NAME ]]` replaced where NAME has a value; a scalar that is only
+    the interpolation takes the input's value whole (a list input stays a list)."""
+    if isinstance(value, Text):
+        whole = INPUT_RE.fullmatch(value)
+        if whole and whole.group(1) in inputs and not isinstance(inputs[whole.group(1)], str):
+            return inputs[whole.group(1)]
+        return _interpolated_text(value, inputs)
+    if isinstance(value, dict):  # keys too: a template names its job by an input
+        return {
+            _interpolated_text(key, inputs) if isinstance(key, Text) else key: _interpolated(
+                item, inputs
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_interpolated(item, inputs) for item in value]
+    return value
+
+
+def _interpolated_text(value: Text, inputs: Mapping[str, Any]) -> Text:
+    text = INPUT_RE.sub(
+        lambda m: str(inputs[m.group(1)]) if m.group(1) in inputs else m.group(0), value
+    )
+    return Text(text, value.file, value.line, value.typed)
 
 
 def deep_merge(base: Any, over: Any) -> Any:
@@ -156,110 +197,3 @@ def deep_merge(base: Any, over: Any) -> Any:
             merged[key] = deep_merge(base[key], value) if key in base else value
         return merged
     return over
-
-
-def load_pipeline(root: Path) -> dict[str, Any]:
-    """`root/.gitlab-ci.yml` with its local includes merged under it (the file itself wins) and
-    `!reference` tags replaced; {} when there is no such file. Includes from other projects,
-    remote URLs, templates and components are not read: they are not in the checkout."""
-    path = root / GITLAB_CI_FILE
-    if not path.is_file():
-        return {}
-    merged = _with_includes(root, path, GITLAB_CI_FILE, [0])
-    resolved: dict[str, Any] = _resolve_references(merged, merged, 0)
-    return resolved
-
-
-def _with_includes(root: Path, path: Path, name: str, count: list[int]) -> dict[str, Any]:
-    top = load_file(read_text(path, name, WorkflowError), name)
-    base: dict[str, Any] = {}
-    for local in _local_includes(top.get("include"), root):
-        count[0] += 1
-        if count[0] > MAX_INCLUDES:
-            raise WorkflowError(
-                f"{name}: more than {MAX_INCLUDES} included files, GitLab's limit; check for an "
-                "include that includes itself."
-            )
-        relative = local.relative_to(root).as_posix()
-        base = deep_merge(base, _with_includes(root, local, relative, count))
-    top.pop("include", None)
-    merged: dict[str, Any] = deep_merge(base, top)
-    return merged
-
-
-def _local_includes(include: Any, root: Path) -> Iterator[Path]:
-    """The files of `include:` that are in the checkout: `local:` entries and plain paths
-    (wildcards as GitLab expands them), in order; other kinds are not read."""
-    entries = include if isinstance(include, list) else [include] if include else []
-    for entry in entries:
-        pattern = entry if isinstance(entry, str) else None
-        if isinstance(entry, dict) and set(entry) & {"local"} == {"local"}:
-            pattern = entry["local"] if isinstance(entry["local"], str) else None
-        if pattern is None or "://" in pattern:
-            continue  # remote, project, template or component: not in the checkout
-        pattern = pattern.lstrip("/")
-        if any(ch in pattern for ch in "*?["):
-            for match in sorted(glob.glob(pattern, root_dir=root, recursive=True)):
-                if (root / match).is_file():
-                    yield root / match
-        elif (root / pattern).is_file():
-            yield root / pattern
-
-
-def _resolve_references(value: Any, top: Mapping[str, Any], depth: int) -> Any:
-    if isinstance(value, Reference):
-        if depth >= MAX_REFERENCE_DEPTH:
-            raise WorkflowError(
-                f"{value.file}:{value.line}: `!reference` nested more than "
-                f"{MAX_REFERENCE_DEPTH} levels deep, GitLab's limit."
-            )
-        target: Any = top
-        for name in value.path:
-            target = target.get(name) if isinstance(target, dict) else None
-        return _resolve_references(target, top, depth + 1)
-    if isinstance(value, dict):
-        return {key: _resolve_references(item, top, depth) for key, item in value.items()}
-    if isinstance(value, list):
-        items: list[Any] = []
-        for item in value:
-            resolved = _resolve_references(item, top, depth)
-            # A referenced list inside a list (a script) is spliced in, as GitLab flattens it.
-            items.extend(
-                resolved
-                if isinstance(item, Reference) and isinstance(resolved, list)
-                else [resolved]
-            )
-        return items
-    return value
-
-
-def jobs_of(pipeline: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every job GitLab would run (not a hidden `.template`, not a global keyword, a mapping
-    with a `script` once its `extends` are merged in), by name."""
-    jobs = {}
-    for name, value in pipeline.items():
-        if name in GLOBAL_KEYWORDS or str(name).startswith(".") or not isinstance(value, dict):
-            continue
-        job = extended(pipeline, str(name), 0)
-        if "script" in job:
-            jobs[str(name)] = job
-    return jobs
-
-
-def extended(pipeline: Mapping[str, Any], name: str, depth: int) -> dict[str, Any]:
-    """A job or template with its `extends` merged in: each parent in order, later ones win,
-    the job's own keys over all of them. Missing parents and cycles past GitLab's nesting limit
-    are left out (GitLab refuses such a pipeline itself)."""
-    job = pipeline.get(name)
-    if not isinstance(job, dict):
-        return {}
-    parents = job.get("extends")
-    names = [parents] if isinstance(parents, str) else parents if isinstance(parents, list) else []
-    base: dict[str, Any] = {}
-    if depth < MAX_EXTENDS_DEPTH:
-        for parent in names:
-            if isinstance(parent, str):
-                base = deep_merge(base, extended(pipeline, parent, depth + 1))
-    own = {key: value for key, value in job.items() if key != "extends"}
-    merged: dict[str, Any] = deep_merge(base, own)
-    return merged
