@@ -42,6 +42,8 @@ NOT_LINKED = "(not linked)"
 LDFLAGS_UNKNOWN = "(not recorded under -trimpath)"
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _SPACE = re.compile(r"[ \t\n\r]")  # what separates flags for Go (isSpaceByte)
+# `-ldflags '-X main.v=${V}'`: Go gets `${V}` itself, and the binary holds it.
+_SINGLE_QUOTED_LDFLAGS = re.compile(r"-?-ldflags(?:=|\s+)'[^']*\$")
 
 _SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many characters
 
@@ -180,25 +182,43 @@ def _written_ldflags(binary: Binary) -> tuple[str, bool] | None:
     builds = named(binary.builds, binary.program)
     if len(builds) != 1 or not builds[0].readable:
         return None
-    written, known = expand_in_run(
-        builds[0].ldflags or "", builds[0], binary.build_args, binary.parsed.global_instructions
-    )
+    run = next((i for i in binary.parsed.instructions if i.line == builds[0].line), None)
+    script = run.text if run is not None else ""
+    written, known = builds[0].ldflags or "", True
+    if not _SINGLE_QUOTED_LDFLAGS.search(script):  # in '...' the shell expands nothing
+        written, known = expand_in_run(
+            written, builds[0], binary.build_args, binary.parsed.global_instructions, script
+        )
     return " ".join(go_split(written)), known
 
 
 def _comparable(written: Sequence[tuple[str, bool]]) -> bool:
-    """Whether the flags as written can be compared: all are known, or one that holds a
-    variable only the build expands (CI's `--build-arg`) cannot match another's whatever the
-    variable holds (`-s -w -X main.v=${V}` against `-X main.v=debug`)."""
+    """Whether the flags as written can be compared: all are known, or two cannot match
+    whatever the variables only the build expands (CI's `--build-arg`) hold:
+    `-s -w -X main.v=${V}` against `-X main.v=debug`, or against `-X main.v=${V}`."""
     if all(known for _, known in written):
         return True
-    for flags, known in written:
-        if known:
-            continue
-        pattern = ".*".join(re.escape(part) for part in VARIABLE_RE.split(flags)[::3])
-        if any(other_known and not re.fullmatch(pattern, other) for other, other_known in written):
-            return True
+    for index, (flags, known) in enumerate(written):
+        for other, other_known in written[index + 1 :]:
+            if known and other_known:
+                continue
+            if _cannot_match(flags, other) if not known else _cannot_match(other, flags):
+                return True
     return False
+
+
+def _cannot_match(unknown: str, other: str) -> bool:
+    """No values of `unknown`'s variables make it `other`: against known flags, its pattern
+    does not match them; against flags that hold variables too, their variable-free words
+    differ (where no word is a variable alone, which could expand to several)."""
+    if "$" not in other:
+        pattern = ".*".join(re.escape(part) for part in VARIABLE_RE.split(unknown)[::3])
+        return re.fullmatch(pattern, other) is None
+    words = [unknown.split(), other.split()]
+    if any(VARIABLE_RE.fullmatch(word) for side in words for word in side):
+        return False
+    fixed = [sorted(w for w in side if "$" not in w) for side in words]
+    return len(words[0]) != len(words[1]) or fixed[0] != fixed[1]
 
 
 def go_split(text: str) -> list[str]:

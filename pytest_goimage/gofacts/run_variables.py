@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 from .dockerfile import Instruction
 from .go_build_command import GoBuild, unquoted
 
+# Where a script assigns NAME itself (`V=$(cat VERSION)`, `export V=...`, `read V`).
+_ASSIGNED = (
+    r"(?:^|[\s;&|(`])(?:(?:export|local|readonly|declare)\s+)?{name}=|\bread\b[^;&|\n]*\b{name}\b"
+)
 VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -19,15 +23,18 @@ def expand_in_run(
     build: GoBuild,
     build_args: Mapping[str, str],
     global_instructions: Sequence[Instruction] = (),
+    script: str = "",
 ) -> tuple[str, bool]:
-    """`text` with every variable whose value is known replaced; whether all were."""
+    """`text` with every variable whose value is known replaced; whether all were. A name the
+    RUN's `script` assigns is the script's value, not known here."""
     known = True
 
     def one(match: re.Match[str]) -> str:
         nonlocal known
-        value = value_in_run(
-            match.group(1) or match.group(2), build, build_args, global_instructions
-        )
+        name = match.group(1) or match.group(2)
+        value = None
+        if not re.search(_ASSIGNED.format(name=re.escape(name)), script):
+            value = value_in_run(name, build, build_args, global_instructions)
         if value is None or "$" in value:
             known = False
             return match.group(0)
@@ -42,10 +49,17 @@ def value_in_run(
     build_args: Mapping[str, str],
     global_instructions: Sequence[Instruction] = (),
 ) -> str | None:
-    """The value `name` has in the RUN of `build`; None when it is not known here."""
-    for index in range(len(build.before) - 1, -1, -1):
-        instruction = build.before[index]
-        if instruction.keyword == "ARG" and index >= build.stage_begins:
+    """The value `name` has in the RUN of `build`; None when it is not known here. An ENV
+    (of its stage or one it is built FROM) wins over an ARG of the same name, as Docker
+    documents; an ARG of its own stage takes build_args, else its default, else the global
+    ARG's default."""
+    for instruction in reversed(build.before):
+        if instruction.keyword == "ENV":
+            value = _env_value(instruction, name)
+            if value is not None:
+                return value
+    for instruction in reversed(build.before[build.stage_begins :]):
+        if instruction.keyword == "ARG":
             declared, default = _declared(instruction, name)
             if declared:
                 if name in build_args:
@@ -53,10 +67,6 @@ def value_in_run(
                 return (
                     default if default is not None else _global_default(name, global_instructions)
                 )
-        elif instruction.keyword == "ENV":
-            value = _env_value(instruction, name)
-            if value is not None:
-                return value
     return None
 
 

@@ -313,8 +313,56 @@ VERSIONED = stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION=1.0\n
             stamped_build("-s -w -X main.version=debug"),
             [],
         ),
+        # The script sets it itself: not the ARG's value, unknown here.
+        (
+            VERSIONED.replace("RUN go build", "RUN VERSION=$(cat VERSION) && go build"),
+            {},
+            stamped_build("-s -w -X main.version=1.4.0"),
+            [],
+        ),
+        # In single quotes the shell expands nothing: the binary holds `${VERSION}` itself.
+        (
+            VERSIONED.replace(
+                '-ldflags "-s -w -X main.version=${VERSION}"',
+                "-ldflags '-s -w -X main.version=${VERSION}'",
+            ),
+            {},
+            stamped_build("-s -w -X main.version=1.0"),
+            [
+                "-s -w -X main.version=${VERSION} (as written)",
+                "-s -w -X main.version=1.0 (as written)",
+            ],
+        ),
+        # ENV wins over an ARG of the same name, whatever build_args pass.
+        (
+            stamped_build("-X main.version=${VERSION}", "ENV VERSION=1.0\nARG VERSION\n"),
+            {"VERSION": "2.0"},
+            stamped_build("-X main.version=1.0"),
+            [],
+        ),
+        # Both unknown, and still no value makes them alike.
+        (
+            stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION\n"),
+            {},
+            stamped_build("-X main.version=${VERSION}", "ARG VERSION\n"),
+            [
+                "-s -w -X main.version=${VERSION} (as written)",
+                "-X main.version=${VERSION} (as written)",
+            ],
+        ),
     ],
-    ids=["build-args", "build-args-alike", "arg-default", "env", "unknown-differs", "unknown"],
+    ids=[
+        "build-args",
+        "build-args-alike",
+        "arg-default",
+        "env",
+        "unknown-differs",
+        "unknown",
+        "set-by-the-script",
+        "single-quoted",
+        "env-over-arg",
+        "both-unknown-differ",
+    ],
 )
 def test_ldflags_variables_are_expanded_as_the_build_expands_them(
     tiny: Path, first: str, build_args: dict[str, str], second: str, rows: list[str]
