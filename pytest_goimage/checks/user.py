@@ -142,7 +142,7 @@ def _check_names(image: ImageConfig, built: BuiltImage, user: str, group: str) -
         uids = _ids(built, "/etc/passwd")
         if user not in uids:
             raise CheckFailed(
-                f"{where}, but {_defines(uids, '/etc/passwd')} no user {user!r}, so the engine "
+                f"{where}, but {_missing(uids, '/etc/passwd', f'user {user!r}')}, so the engine "
                 f"refuses to start it (`unable to find user {user}`). Use a numeric USER (such as "
                 "`USER 65532:65532`), or create the user in the final stage."
             )
@@ -155,7 +155,7 @@ def _check_names(image: ImageConfig, built: BuiltImage, user: str, group: str) -
         gids = _ids(built, "/etc/group")
         if group not in gids:
             raise CheckFailed(
-                f"{where}, but {_defines(gids, '/etc/group')} no group {group!r}, so the engine "
+                f"{where}, but {_missing(gids, '/etc/group', f'group {group!r}')}, so the engine "
                 f"refuses to start it (`unable to find group {group}`). Use a numeric group "
                 "(`USER 65532:65532`), or create the group in the final stage."
             )
@@ -175,21 +175,15 @@ def _ids(built: BuiltImage, path: str) -> dict[str, int]:
     return ids
 
 
-def _defines(ids: dict[str, int], path: str) -> str:
-    return f"the image's {path} defines" if ids else f"the image has no {path}, so it defines"
+def _missing(ids: dict[str, int], path: str, what: str) -> str:
+    if ids:
+        return f"the image's {path} defines no {what}"
+    return f"the image has no {path} to define {what}"
 
 
 def _service_user(built: BuiltImage) -> _PasswdUser | None:
     """A regular (uid 1000 and up, not nobody) user the image's /etc/passwd defines."""
-    try:
-        passwd = built.read_file("/etc/passwd").decode("utf-8", "replace")
-    except (OSError, ValueError):
-        return None
-    for line in passwd.splitlines():
-        fields = line.split(":")
-        if len(fields) < 3 or not fields[2].isdigit():
-            continue
-        uid = int(fields[2])
-        if uid >= _FIRST_REGULAR_UID and uid != _NOBODY and fields[0]:
-            return _PasswdUser(fields[0], uid)
+    for name, uid in _ids(built, "/etc/passwd").items():
+        if uid >= _FIRST_REGULAR_UID and uid != _NOBODY:
+            return _PasswdUser(name, uid)
     return None

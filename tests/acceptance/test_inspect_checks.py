@@ -485,8 +485,8 @@ def test_user_from_an_unset_build_arg(pytester: pytest.Pytester, no_leaks: None)
         (
             "FROM scratch\nCOPY app /app\nUSER nonroot:nonroot\n",
             "[[]goimage user[]] Dockerfile: image goimage/* runs as USER nonroot:nonroot, but "
-            "the image has no /etc/passwd, so it defines no user 'nonroot', so the engine refuses "
-            "to start it (`unable to find user nonroot`). Use a numeric USER (such as `USER "
+            "the image has no /etc/passwd to define user 'nonroot', so the engine refuses to "
+            "start it (`unable to find user nonroot`). Use a numeric USER (such as `USER "
             "65532:65532`), or create the user in the final stage.",
         ),
         (
