@@ -17,6 +17,7 @@ from ..gofacts.versions import (
     format_unpinned,
     misaligned,
     parse_go_version,
+    required_pin,
     required_version,
     unpinned,
 )
@@ -61,6 +62,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     counted = [p for p in pins if not p.ignored]
     message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
+    source = required_pin(pins, policy)
+    if source.note:  # go.mod has no `go` line: say which Go that implies, and why
+        message += f" ({source.file}: {source.note})"
     ignored = format_ignored(pins)
     # What was left out is said on a pass too: a gate reader sees which pins did not count.
     return f"{message}; not counted:\n{ignored}" if ignored else message

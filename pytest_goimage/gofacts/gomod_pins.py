@@ -9,15 +9,23 @@ from ..errors import GoModError
 from .versions import (
     SOURCE_GO,
     SOURCE_TOOLCHAIN,
+    GoVersion,
     Pin,
     parse_go_version,
     read_text,
     text_lines,
 )
 
+# The go command reads a go.mod without a `go` line as `go 1.16` (the go.mod reference: "If
+# the go directive is missing, go 1.16 is assumed"; `go list -m -f '{{.GoVersion}}'` prints
+# 1.16 for such a module).
+IMPLIED_GO = "1.16"
+NO_GO_LINE = f"no `go` line, which the go command reads as `go {IMPLIED_GO}`"
+
 
 def gomod_pins(text: str, file: str) -> list[Pin]:
-    """The `go` and `toolchain` lines of go.mod text; GoModError if malformed or without `go`."""
+    """The `go` and `toolchain` lines of go.mod text; GoModError if malformed. Without a `go`
+    line the module needs Go 1.16, as the go command reads it: a pin at line 0 that says so."""
     pins: dict[str, Pin] = {}
     depth_line = 0  # line of the open `verb (` block, 0 when outside one
     for number, line in enumerate(text_lines(text), start=1):
@@ -46,9 +54,9 @@ def gomod_pins(text: str, file: str) -> list[Pin]:
             )
         pins[source] = _gomod_pin(file, number, source, words[1])
     if SOURCE_GO not in pins:
-        raise GoModError(
-            f"{file}: no `go` line, so the Go version the module needs is unknown; "
-            "add one, e.g. `go mod edit -go=1.26.0`."
+        implied = GoVersion.parse(IMPLIED_GO)
+        pins[SOURCE_GO] = Pin(
+            file, 0, SOURCE_GO, IMPLIED_GO, implied, NO_GO_LINE, resolved=IMPLIED_GO
         )
     return sorted(pins.values(), key=lambda pin: pin.line)
 

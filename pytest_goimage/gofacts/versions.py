@@ -144,6 +144,7 @@ class Pin:
     version_arg_line: int = 0  # its default's ARG line; 0 when build_args set it
     job: str = ""  # the workflow job of a setup-go pin
     ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
+    uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
 
 
 TAG_VERSION_RE = re.compile(
@@ -200,9 +201,9 @@ def format_misalignment(
     source = required_pin(pins, policy)
     required = _version_of(source)
     verb = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
-    requirement = (
-        f"{source.file} requires {required} ({source.file}:{source.line} {verb} {source.raw})"
-    )
+    # A go.mod without a `go` line implies one (line 0), which its note explains.
+    cited = f"{source.file}:{source.line} {verb} {source.raw}" if source.line else source.note
+    requirement = f"{source.file} requires {required} ({cited})"
     go_line = required_pin(pins, POLICY_GO)
     lines = []
     for pin in bad:
@@ -218,8 +219,11 @@ def format_misalignment(
         ):
             # The toolchain line is what developers are asked to use; golang images run with
             # GOTOOLCHAIN=local and build fine from the `go` line up.
+            where = (
+                f"{go_line.file}:{go_line.line}" if go_line.line else f"{go_line.file}'s implied"
+            )
             line += (
-                f" (the build itself would still succeed: {go_line.file}:{go_line.line} "
+                f" (the build itself would still succeed: {where} "
                 f"`go {go_line.raw}` is the minimum that builds, and go_version_policy = "
                 '"go" in [tool.goimage] accepts pins that reach it)'
             )

@@ -59,9 +59,17 @@ CASES = [
         binary=False,
     ),
     Case(
+        # No `go` line is no error: the go command reads the module as `go 1.16`.
         "go-mod-without-go-line",
-        {"go.mod": "module example.com/x\n", "Dockerfile": "FROM alpine:3.22\n"},
-        ["*[[]goimage go-version[]] go.mod*no `go` line*"],
+        {
+            "go.mod": "module example.com/x\n",
+            "Dockerfile": "FROM golang:1.15 AS build\nFROM scratch\n",
+        },
+        [
+            "Dockerfile:1: golang:1.15 names Go 1.15, go.mod requires 1.16 (no `go` line, which "
+            "the go command reads as `go 1.16`) — use golang:1.16 or newer"
+        ],
+        select="go-version",
         binary=False,
     ),
     Case(

@@ -37,8 +37,8 @@ FOLLOWED = [
     (
         "bad/go.mod",
         "None",
-        "follows bad/go.mod: no `go` line, so the Go version the module needs is unknown; add "
-        "one, e.g. `go mod edit -go=1.26.0`.",
+        "follows bad/go.mod, another module's go.mod, which has no `go` line setup-go can read, "
+        "so it installs no Go and the job uses whatever Go the runner has",
         True,
     ),
     (".go-version", "1.22.5", "follows .go-version, which names '1.22.5'", False),

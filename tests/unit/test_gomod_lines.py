@@ -70,7 +70,10 @@ def pins(text: str) -> list[str] | str:
         ),
         (
             "module m\n",
-            "GoModError: go.mod: no `go` line, so the Go version the module needs is unknown; add one, e.g. `go mod edit -go=1.26.0`.",
+            [
+                "line 0 go.mod go: '1.16' -> 1.16 resolved '1.16' note 'no `go` line, which the go "
+                "command reads as `go 1.16`'"
+            ],
         ),
         (
             "module m\nrequire (\n\tgo 1.99\n)\ngo 1.21\n",

@@ -193,8 +193,6 @@ def test_gomod_only_go_line_two_components() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("module m\n\nrequire example.com/x v1.0.0\n", r"^app/go\.mod: no `go` line"),
-        ("", r"^app/go\.mod: no `go` line"),
         ("module m\ngo 1.x\n", r"^app/go\.mod:2: `go 1\.x` is not a Go version"),
         ("module m\ngo go1.22.0\n", r"^app/go\.mod:2: `go go1\.22\.0`"),
         ("module m\ngo 1\n", r"^app/go\.mod:2: `go 1`"),
@@ -202,7 +200,6 @@ def test_gomod_only_go_line_two_components() -> None:
         ("module m\ngo 1.22 1.23\n", r"^app/go\.mod:2: expected `go <version>`"),
         ("module m\ngo 1.22\ngo 1.23\n", r"^app/go\.mod:3: repeated `go` line \(first at line 2\)"),
         ("module m\ngo 1.22\ntoolchain 1.22.3\n", r"^app/go\.mod:3: `toolchain 1\.22\.3`"),
-        ("module m\nrequire (\ngo 1.22\n)\n", r"no `go` line"),  # inside a block: not the go line
     ],
 )
 def test_gomod_malformed(text: str, message: str) -> None:
@@ -664,17 +661,18 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
     (workflows / "ci.yml").write_text(
         "jobs:\n  a:\n    steps:\n"
         + "".join(
+            # Each setup-go is followed by a build: a later setup-go replaces an earlier one.
             f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            "      - run: go build ./...\n"
             for t in ("go.mod", "./go.mod", "tools/go.mod", "gone/go.mod")
         )
-        + "      - run: go build ./...\n"
     )
     pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
     assert [(p.line, p.version, p.unpinned) for p in pins] == [
         (6, None, False),
-        (9, None, False),
-        (12, v("1.22"), False),
-        (15, None, True),
+        (10, None, False),
+        (14, v("1.22"), False),
+        (18, None, True),
     ]
     assert "another module's go.mod, which requires Go 1.22" in pins[2].note
     assert "gone/go.mod, which does not exist in this checkout" in pins[3].note
@@ -682,7 +680,7 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
     bad = misaligned([*gomod, *pins], required_version(gomod))
     assert bad == [pins[2]]
     assert format_misalignment(bad, [*gomod, *pins]) == (
-        ".github/workflows/ci.yml:12: go-version-file tools/go.mod names Go 1.22 (follows "
+        ".github/workflows/ci.yml:14: go-version-file tools/go.mod names Go 1.22 (follows "
         "tools/go.mod, another module's go.mod, which requires Go 1.22), go.mod requires "
         "1.26.8 (go.mod:3 go 1.26.8) — point go-version-file at the project's go.mod, or use "
         "go-version '1.26.8'"
@@ -941,16 +939,16 @@ def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> N
         "jobs:\n  a:\n    steps:\n"
         + "".join(
             f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            "      - run: go build ./...\n"  # a later setup-go would replace an earlier one
             for t in (".go-version", ".tool-versions", "empty/.tool-versions")
         )
-        + "      - run: go build ./...\n"
     )
     pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
     assert [(p.line, p.version, p.unpinned, p.note) for p in pins] == [
         (6, v("1.26.8"), False, "follows .go-version, which names '1.26.8'"),
-        (9, v("1.25.3"), False, "follows .tool-versions:2, which names '1.25.3'"),
+        (10, v("1.25.3"), False, "follows .tool-versions:2, which names '1.25.3'"),
         (
-            12,
+            14,
             None,
             True,
             "follows empty/.tool-versions, which has no `golang <version>` line: not checked",

@@ -9,8 +9,12 @@ A workflow is read the way GitHub Actions reads it:
 - a step's `if:` evaluated per combination where it is simple; anything else may run, and the
   pin says so (`expressions`);
 - a setup-go pin counts only where its job runs the Go toolchain on the module
-  (`building_jobs`); otherwise the pin is returned with `ignored` set and the reason;
-- `go-version-file` followed into the checkout (`version_files`).
+  (`building_jobs`), and not where a later setup-go step puts another Go first on PATH
+  before any step runs it; otherwise the pin is returned with `ignored` set and the reason;
+- a `go-version` range read as npm semver reads it, pinned at the newest Go it admits
+  (`semver_range`, `newest_go`);
+- `go-version-file` followed into the checkout, a go.mod read as the action's major version
+  reads it (`version_files`).
 """
 
 from .pins import (

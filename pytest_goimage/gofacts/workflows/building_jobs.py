@@ -191,24 +191,10 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     """
     ambiguous = ""
     for step in steps:
-        run = step.get("run")
-        if isinstance(run, yaml.ScalarNode):
-            verdict = script_builds(run.value, run.start_mark.line + 1, job)
-            if verdict.builds and not verdict.why:
-                return verdict
-            ambiguous = ambiguous or verdict.why
-        uses = step.get("uses")
-        if isinstance(uses, yaml.ScalarNode):
-            action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
-            if action in GO_BUILD_ACTIONS:
-                return Builds(True)
-            if action not in NON_GO_ACTIONS and not ambiguous:
-                what = "the local action" if action.startswith("./") else "the action"
-                ambiguous = (
-                    f"counted: job {job} uses {what} {action} (line "
-                    f"{uses.start_mark.line + 1}), which may run the Go toolchain; list the job "
-                    "in go_version_ignore if it does not"
-                )
+        verdict = step_builds(step, job)
+        if verdict.builds and not verdict.why:
+            return verdict
+        ambiguous = ambiguous or verdict.why
     if ambiguous:
         return Builds(True, ambiguous)
     return Builds(
@@ -216,6 +202,31 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
         f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
         "a program or action that runs no Go)",
     )
+
+
+def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
+    """Whether one step runs the Go toolchain on the module: Builds(True) when it does,
+    Builds(True, why) when it may, Builds(False) when it is known not to (job_builds)."""
+    why = ""
+    run = step.get("run")
+    if isinstance(run, yaml.ScalarNode):
+        verdict = script_builds(run.value, run.start_mark.line + 1, job)
+        if verdict.builds and not verdict.why:
+            return verdict
+        why = verdict.why
+    uses = step.get("uses")
+    if isinstance(uses, yaml.ScalarNode):
+        action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
+        if action in GO_BUILD_ACTIONS:
+            return Builds(True)
+        if action not in NON_GO_ACTIONS and not why:
+            what = "the local action" if action.startswith("./") else "the action"
+            why = (
+                f"counted: job {job} uses {what} {action} (line "
+                f"{uses.start_mark.line + 1}), which may run the Go toolchain; list the job "
+                "in go_version_ignore if it does not"
+            )
+    return Builds(bool(why), why)
 
 
 def script_builds(script: str, line: int, job: str) -> Builds:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ...errors import WorkflowError
-from ..versions import Pin, read_text
+from ..versions import SOURCE_SETUP_GO_FILE, Pin, read_text
 from .actions_yaml import (
     UNKNOWN,
     Evaluated,
@@ -20,7 +20,7 @@ from .actions_yaml import (
     typed,
     workflow_call_inputs,
 )
-from .building_jobs import job_builds
+from .building_jobs import job_builds, step_builds
 from .expressions import evaluate_if
 from .matrix import expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
@@ -54,11 +54,12 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
         steps = [mapping_of(s) for s in steps_node.value if isinstance(s, yaml.MappingNode)]
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
         builds = job_builds(steps, str(job_name))
-        job_pins: list[Pin] = []
-        for step in steps:
+        # Each setup-go step in each matrix combination: whether it runs, and its pins.
+        outcomes: dict[tuple[int, int], tuple[bool | str, list[Pin]]] = {}
+        for index, step in enumerate(steps):
             if not is_setup_go_step(step):
                 continue
-            for combination in matrix.combinations:
+            for number, combination in enumerate(matrix.combinations):
                 scope = Scope(
                     (env_of(step), env_of(job_map), workflow_env),
                     matrix,
@@ -75,21 +76,63 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     else {k: typed(v) for k, v in combination.items()},
                 }
                 runs = evaluate_if(step.get("if"), contexts)
-                if runs is False:
-                    continue
-                for pin in setup_go_pins(step, scope, file):
-                    if isinstance(runs, str):
-                        condition = step["if"]
-                        may = f"may run: {runs} (line {condition.start_mark.line + 1})"
-                        pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
-                    job_pins.append(pin)
+                outcomes[index, number] = (
+                    runs,
+                    [] if runs is False else setup_go_pins(step, scope, file),
+                )
+        running = [step_builds(step, str(job_name)).builds for step in steps]
+        job_pins: list[Pin] = []
+        for (index, number), (runs, found) in outcomes.items():
+            later = _replaced_by(index, number, steps, running, outcomes)
+            for pin in found:
+                if isinstance(runs, str):
+                    condition = steps[index]["if"]
+                    may = f"may run: {runs} (line {condition.start_mark.line + 1})"
+                    pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
+                if later:
+                    pin = replace(
+                        pin,
+                        ignored=f"not counted: the setup-go step at line {later} puts another Go "
+                        f"first on PATH before any step of job {job_name} runs the Go toolchain "
+                        "on the module",
+                    )
+                job_pins.append(pin)
         for pin in _unique(job_pins):
             if not builds.builds:
                 pin = replace(pin, ignored=builds.why)
-            elif builds.why:
+            elif builds.why and not pin.ignored:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
             pins.append(replace(pin, job=str(job_name)))
     return pins
+
+
+def _replaced_by(
+    index: int,
+    number: int,
+    steps: list[dict[str, yaml.Node]],
+    running: list[bool],
+    outcomes: dict[tuple[int, int], tuple[bool | str, list[Pin]]],
+) -> int:
+    """The line of a later setup-go step that replaces the Go of step `index` on PATH in
+    matrix combination `number` before any step runs (or may run) the Go toolchain on the
+    module; 0 when none does. Only a step that surely runs (no `if:`, or one true in that
+    combination) and surely installs a Go (a version or a version file) replaces it."""
+    for later in range(index + 1, len(steps)):
+        outcome = outcomes.get((later, number))
+        if outcome is not None:
+            runs, found = outcome
+            if runs is True and found and all(_installs(pin) for pin in found):
+                uses = steps[later]["uses"]
+                return uses.start_mark.line + 1
+        elif running[later]:
+            return 0
+    return 0
+
+
+def _installs(pin: Pin) -> bool:
+    """Whether the setup-go step of `pin` installs a Go: a go-version-file, or a go-version
+    whose value is known (setup-go without either keeps the Go on PATH)."""
+    return pin.source == SOURCE_SETUP_GO_FILE or bool(pin.resolved)
 
 
 def workflow_jobs(text: str) -> list[str] | None:
@@ -103,15 +146,14 @@ def workflow_jobs(text: str) -> list[str] | None:
 
 
 def _unique(pins: list[Pin]) -> list[Pin]:
-    """One pin per place and value: matrix combinations repeat the same value."""
-    seen: set[tuple[int, str, str, str]] = set()
-    result = []
+    """One pin per place and value: matrix combinations repeat the same value. Where a
+    later setup-go replaces it in some combinations only, the pin counts."""
+    kept: dict[tuple[int, str, str, str], Pin] = {}
     for pin in pins:
         key = (pin.line, pin.source, pin.raw, pin.resolved)
-        if key not in seen:
-            seen.add(key)
-            result.append(pin)
-    return result
+        if key not in kept or (kept[key].ignored and not pin.ignored):
+            kept[key] = pin
+    return list(kept.values())
 
 
 def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:

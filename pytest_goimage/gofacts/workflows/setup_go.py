@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import yaml
 
@@ -21,6 +21,8 @@ from ..versions import (
 from .actions_yaml import mapping_of, node_text, number_note
 from .expressions import EXPR_RE
 from .matrix import Matrix
+from .newest_go import describe, newest_go
+from .semver_range import ANY, InvalidRange, parse_range
 
 _SEGMENT = r"\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\]"
 # A context and its property path: `matrix.go`, `matrix['go'].version`, `env.GO_VERSION`.
@@ -78,11 +80,19 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
     if isinstance(file_node, yaml.ScalarNode) and node_text(file_node):
         line = file_node.start_mark.line + 1
         target = node_text(file_node)
+        action = uses.value.strip()  # setup-go v6 reads go.mod's toolchain line, v5 its go line
         if target.rsplit("/", 1)[-1] == "go.mod":
+            # Until follow_go_version_files reads the file and says what setup-go installs.
             note = f"follows {target}: aligned by construction"
-            return [Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, False, target)]
+            return [
+                Pin(
+                    file, line, SOURCE_SETUP_GO_FILE, target, None, note, False, target, uses=action
+                )
+            ]
         note = f"follows {target}, read from the checkout: not checked by the reader alone"
-        return [Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, True, target)]
+        return [
+            Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, True, target, uses=action)
+        ]
     note = "setup-go without go-version or go-version-file uses whatever Go the runner has"
     return [Pin(file, step_line, SOURCE_SETUP_GO, uses.value, None, note, True)]
 
@@ -198,12 +208,16 @@ def _input_reason(scope: Scope, name: str) -> str:
     return f"inputs.{name} is set by each caller of this reusable workflow{default}"
 
 
-_RANGE_RE = re.compile(r"(\^|~|>=?|=|v)?\s*(?:go)?(\d+(?:\.\d+)*)((?:\.[xX*])*)", re.ASCII)
 _SETUP_GO_PRE_RE = re.compile(r"(\d+\.\d+)(?:\.0)?-(rc|beta)\.?(\d+)", re.ASCII)
 
 
 def setup_go_version(text: str) -> tuple[GoVersion | None, str]:
-    """setup-go's version spec -> the GoVersion it floats at, or None with the reason."""
+    """setup-go's version spec -> the GoVersion it floats at, or None with the reason.
+
+    Go's own spellings (`1.26`, `1.26.8`, `go1.26.8`, `1.26rc1`) first; anything else is an npm
+    semver range, which floats at the newest Go it admits (semver_range): `>=1.21.0 <1.26.0`
+    at the newest 1.25.x, so it fails a go.mod that needs 1.26.
+    """
     spec = text.strip()
     if spec.lower() in ("stable", "oldstable", "latest", "*", "x"):
         return None, f"{spec!r} floats with Go releases"
@@ -213,16 +227,20 @@ def setup_go_version(text: str) -> tuple[GoVersion | None, str]:
     version = parse_go_version(spec)
     if version is not None:
         return version, ""
-    match = _RANGE_RE.fullmatch(spec)
-    if match:
-        operator, number = match.group(1) or "", match.group(2)
-        version = parse_go_version(number)
-        if version is not None:
-            if operator in ("^", ">", ">="):  # floats to the newest 1.x
-                return replace(version, precision=1, minor=0, patch=0), ""
-            if operator == "~" or match.group(3):  # `~1.24`, `1.24.x`: newest 1.24.x
-                if version.precision == 3 and match.group(3) == "":
-                    return replace(version, precision=2, patch=0), ""
-                return version, ""
-            return version, ""
-    return None, f"cannot read a Go version from {spec!r}"
+    try:
+        spec_range = parse_range(spec)
+    except InvalidRange:
+        return None, f"cannot read a Go version from {spec!r}"
+    if spec_range.sets == ((ANY,),):
+        return None, f"{spec!r} floats with Go releases"
+    newest = newest_go(spec_range)
+    if newest.version is None and not newest.why:
+        return None, f"no Go version satisfies {spec!r}, so setup-go has none to install"
+    if newest.version is None:
+        return None, f"cannot tell which Go {spec!r} installs: it {newest.why}"
+    if not spec_range.bounded_by_hand:
+        return newest.version, ""  # `^1.22`, `~1.24.3`, `1.24.x`: their float says it all
+    note = f"the range admits at most {describe(newest.version)}"
+    if newest.maybe_pre:
+        note += f", or a pre-release of Go {newest.maybe_pre} below its bound if one exists"
+    return newest.version, note

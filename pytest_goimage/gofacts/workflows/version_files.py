@@ -10,19 +10,34 @@ from pathlib import Path
 from ...errors import GoModError, WorkflowError
 from ..gomod_pins import gomod_pins
 from ..versions import (
+    SOURCE_GO,
     SOURCE_SETUP_GO_FILE,
+    SOURCE_TOOLCHAIN,
+    GoVersion,
     Pin,
     read_text,
     required_version,
 )
 from .setup_go import setup_go_version
 
+# How setup-go reads a go.mod or go.work (src/installer.ts parseGoVersionFile): up to v5 the
+# first `go` line only (/^go (\d+(\.\d+)*)/m); from v6 on the `toolchain` line when there is
+# one, else the `go` line (its README: "Uses the toolchain directive version if present").
+_GO_LINE_RE = re.compile(r"^go (\d+(?:\.\d+)*)", re.MULTILINE | re.ASCII)
+_TOOLCHAIN_LINE_RE = re.compile(
+    r"^toolchain go(\d+(?:\.\d+)*(?:(?:rc|beta)\d+)?)", re.MULTILINE | re.ASCII
+)
+_TAG_RE = re.compile(r"v(\d+)(?:\.\d+){0,2}", re.ASCII)
+FIRST_TOOLCHAIN_READER = 6  # the first setup-go major that reads the toolchain line
+_SWITCHING_GO = GoVersion(1, 21, 0)  # the first Go that switches to go.mod's toolchain itself
+
 
 def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> list[Pin]:
     """setup-go `go-version-file` pins resolved against the checkout (`workspace`, which holds
-    `.github/`): the project's own go.mod is aligned by construction; another go.mod or a
-    go.work pins the Go its `go`/`toolchain` lines require; `.go-version` pins its content and
-    `.tool-versions` its `golang` line, each compared like any pin."""
+    `.github/`). A go.mod or go.work pins the Go setup-go installs from it, which depends on
+    the action's major version (setup_go_reads); the project's own go.mod is aligned by
+    construction only where that is the line go.mod requires. `.go-version` pins its
+    content and `.tool-versions` its `golang` line, each compared like any pin."""
     resolved: list[Pin] = []
     for pin in pins:
         target = pin.resolved
@@ -31,24 +46,98 @@ def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> l
             continue
         path = workspace / target
         name = target.rsplit("/", 1)[-1]
-        if name == "go.mod" and path.resolve() == go_mod.resolve():
-            resolved.append(pin)
-        elif not path.is_file():
+        if not path.is_file():
             note = f"follows {target}, which does not exist in this checkout: not checked"
             resolved.append(replace(pin, note=note, unpinned=True))
         elif name in ("go.mod", "go.work"):
-            try:
-                text = read_text(path, target, GoModError)
-                version = required_version(gomod_pins(text, target))
-            except GoModError as exc:
-                resolved.append(replace(pin, note=f"follows {exc}", unpinned=True))
-                continue
-            what = "another module's go.mod" if name == "go.mod" else "a workspace file"
-            note = f"follows {target}, {what}, which requires Go {version}"
-            resolved.append(replace(pin, version=version, note=note, unpinned=False))
+            own = name == "go.mod" and path.resolve() == go_mod.resolve()
+            resolved.append(_follow_module_file(pin, path, target, own))
         else:
             resolved.append(_follow_version_file(pin, path, target, name))
     return resolved
+
+
+def setup_go_reads(uses: str) -> tuple[bool, str, str]:
+    """Whether the setup-go of `uses:` reads go.mod's `toolchain` line first, its name for a
+    note (`setup-go v5`), and why that reading was assumed ("" for a version tag).
+
+    A SHA or a branch names no version: it is read as v6 and later read go.mod, the reading
+    of every setup-go released since v6.
+    """
+    ref = uses.partition("@")[2].strip()
+    tag = _TAG_RE.fullmatch(ref)
+    if tag:
+        return int(tag.group(1)) >= FIRST_TOOLCHAIN_READER, f"setup-go {ref}", ""
+    if not uses:
+        return True, "setup-go", ""
+    if not ref:
+        return (
+            True,
+            "setup-go",
+            f"{uses} names no version: read as setup-go v6 and later read go.mod",
+        )
+    why = f"@{ref} is no version tag: read as setup-go v6 and later read go.mod"
+    return True, f"setup-go@{ref[:12]}", why
+
+
+def _follow_module_file(pin: Pin, path: Path, target: str, own: bool) -> Pin:
+    """A go.mod or go.work pin: the Go setup-go installs from the one line it reads."""
+    try:
+        text = read_text(path, target, GoModError)
+        lines = gomod_pins(text, target)
+    except GoModError as exc:
+        return replace(pin, note=f"follows {exc}", unpinned=True)
+    required = required_version(lines)
+    toolchain_first, action, assumed = setup_go_reads(pin.uses)
+    toolchain = _TOOLCHAIN_LINE_RE.search(text) if toolchain_first else None
+    read = toolchain or _GO_LINE_RE.search(text)
+    what = _what(target, own)
+    if read is None:
+        note = (
+            f"follows {target}{what}, which has no `go` line {action} can read, so it installs "
+            "no Go and the job uses whatever Go the runner has"
+        )
+        return replace(pin, note="; ".join(filter(None, [note, assumed])), unpinned=True)
+    version, problem = setup_go_version(read.group(1))
+    if version is None:
+        note = f"follows {target}{what}: {problem}"
+        return replace(pin, note="; ".join(filter(None, [note, assumed])), unpinned=True)
+    if not toolchain_first and version.satisfies(_SWITCHING_GO):
+        # Up to v5 setup-go leaves GOTOOLCHAIN unset, and a Go from 1.21 on switches to the
+        # toolchain the file names by itself (GOTOOLCHAIN=auto): the job builds with that one.
+        version = max(version, required)
+    if version.satisfies(required):  # it reads the line go.mod requires, or a higher one
+        if own:  # the reader's "aligned by construction" holds: the pin needs no comparing
+            return replace(pin, note="; ".join(filter(None, [pin.note, assumed])), unpinned=False)
+        note = f"follows {target}{what}, which requires Go {version}"
+    else:
+        note = f"follows {target}{what}: {_misread(lines, bool(toolchain), action, version)}"
+    note = "; ".join(filter(None, [note, assumed]))
+    return replace(pin, version=version, note=note, unpinned=False)
+
+
+def _what(target: str, own: bool) -> str:
+    """How a note names the file: nothing for the project's go.mod, else what it is."""
+    if own:
+        return ""
+    return ", another module's go.mod" if target.endswith("go.mod") else ", a workspace file"
+
+
+def _misread(lines: list[Pin], toolchain: bool, action: str, version: GoVersion) -> str:
+    """Why the line setup-go reads falls short of the one go.mod requires, and the fix."""
+    go = next((p for p in lines if p.source == SOURCE_GO), None)
+    higher = next((p for p in lines if p.source == SOURCE_TOOLCHAIN and p.version), None)
+    if toolchain and go is not None:
+        return (
+            f"{action} installs its toolchain line, Go {version}, older than its `go {go.raw}` "
+            f"line; raise the toolchain line (`go mod edit -toolchain=go{go.raw}`) or drop it"
+        )
+    if not toolchain and higher is not None:
+        return (
+            f"{action} reads only its `go` line, Go {version}, not its toolchain line "
+            f"{higher.raw}; actions/setup-go@v6 and later install the toolchain line"
+        )
+    return f"{action} reads Go {version} from it, older than the Go it requires"
 
 
 def _follow_version_file(pin: Pin, path: Path, target: str, name: str) -> Pin:
