@@ -20,7 +20,7 @@ from ..versions import (
     parse_go_version,
     split_reference,
 )
-from ..workflows.building_jobs import Builds, script_builds
+from ..workflows.building_jobs import Builds, combined, script_builds
 from .composition import jobs_of, pipelines
 from .pipeline_yaml import INPUT_RE, Text
 
@@ -163,16 +163,11 @@ def _builds(pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str) -> B
         before = default.get("before_script") if isinstance(default, dict) else None
         if before is None:
             before = pipeline.get("before_script")
-    ambiguous = ""
-    for line in itertools.chain(_lines(before), _lines(job.get("script"))):
-        verdict = script_builds(line, line.line, name)
-        if verdict.builds and not verdict.why:
-            return verdict
-        ambiguous = ambiguous or verdict.why
-    if ambiguous:
-        return Builds(True, ambiguous)
-    return Builds(
-        False,
+    return combined(
+        (
+            script_builds(line, line.line, name)
+            for line in itertools.chain(_lines(before), _lines(job.get("script")))
+        ),
         f"not counted: job {name} never runs the Go toolchain on the module (every script line "
         "runs a program that runs no Go)",
     )

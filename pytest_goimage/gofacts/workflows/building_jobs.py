@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -189,19 +189,22 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     a script of the repository, a local action, an unknown program or action. Only a job
     whose every step is known to run no Go (NON_GO_PROGRAMS, NON_GO_ACTIONS) is left out.
     """
-    ambiguous = ""
-    for step in steps:
-        verdict = step_builds(step, job)
-        if verdict.builds and not verdict.why:
-            return verdict
-        ambiguous = ambiguous or verdict.why
-    if ambiguous:
-        return Builds(True, ambiguous)
-    return Builds(
-        False,
+    return combined(
+        (step_builds(step, job) for step in steps),
         f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
         "a program or action that runs no Go)",
     )
+
+
+def combined(verdicts: Iterable[Builds], not_counted: str) -> Builds:
+    """A job's verdict from its steps' (or script lines'), in order: it builds at the first
+    that surely does; else it may, with the first reason why; else it does not, `not_counted`."""
+    ambiguous = ""
+    for verdict in verdicts:
+        if verdict.builds and not verdict.why:
+            return verdict
+        ambiguous = ambiguous or verdict.why
+    return Builds(True, ambiguous) if ambiguous else Builds(False, not_counted)
 
 
 def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
