@@ -31,6 +31,13 @@ _SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Slack token", re.compile(r"\bxox[abprs]-[\w-]{10,}")),
     ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[\w-]{35}")),
+    (  # an Authorization header's credentials: only the token is masked, not the scheme
+        "an HTTP credential",
+        re.compile(
+            r"(?i)\b(?:Bearer|Basic)\s+"
+            r"(?P<secret>(?=[A-Za-z0-9+/=._~-]*[0-9+/=._~-])[A-Za-z0-9+/=._~-]{16,})"
+        ),
+    ),
     (
         "a password in a URL",
         re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]+:(?P<secret>(?![$%{*<])[^/\s@]+)@", re.I),

@@ -111,3 +111,15 @@ def test_files() -> None:
     assert file_finding("app/.env", b"DB_PASSWORD=hunter2\n") is not None
     assert file_finding("app/.env", b"LOG_LEVEL=debug\n") is None
     assert file_finding("etc/app/cert.pem", b"-----BEGIN CERTIFICATE-----\n") is None
+
+
+def test_an_http_credential_is_masked_wherever_it_appears() -> None:
+    """`Authorization: Bearer <token>` in a service's log or an ENV: the token goes, the scheme
+    and prose about tokens stay."""
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    assert redact(f"GET /api Authorization: Bearer {jwt} 200") == (
+        "GET /api Authorization: Bearer *** 200"
+    )
+    assert redact("auth: basic dXNlcjpwYXNzd29yZA==") == "auth: basic ***"
+    for prose in ("missing Bearer token in request", "Basic authentication required"):
+        assert redact(prose) == prose

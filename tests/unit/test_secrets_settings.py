@@ -127,6 +127,9 @@ CREDENTIALS: list[tuple[str, str]] = [
     ("dbPassWord", "hunter2hunter2"),
     ("PassWd", "hunter2"),
     ("GITHUB_TOKEN_ENV", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+    # A header's value under a name that holds references (`_HEADER`): its format decides.
+    ("AUTH_HEADER", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
+    ("UPSTREAM_AUTHORIZATION_HEADER", "Basic dXNlcjpwYXNzd29yZA=="),
 ]
 
 
