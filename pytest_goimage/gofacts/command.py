@@ -21,6 +21,7 @@ from .positional import Args, compound, items, origin, rewritten, run_time_note
 from .shell_lexer import Unbalanced
 from .shell_script import (
     ASSIGNMENT,
+    VARIABLE,
     Command,
     Expansion,
     assignments,
@@ -51,7 +52,6 @@ _SETUP = frozenset(
         "wait",
     }
 )
-_SIMPLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
 _MAX_HOPS = 8  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
 
@@ -96,7 +96,7 @@ class _Follower:
     def _from_env(self, words: list[str]) -> list[str]:
         """`$APP ARGS` with APP set in the image's ENV: its value, split as an unquoted
         expansion is split."""
-        match = _SIMPLE_VARIABLE.fullmatch(words[0]) if words else None
+        match = VARIABLE.fullmatch(words[0]) if words else None
         if not isinstance(words[0] if words else None, Expansion) or match is None:
             return words
         value = self.env.get(match.group(1) or match.group(2) or "", "")

@@ -27,7 +27,8 @@ from .go_build_command import (
     setting_line,
     toolchain_line,
 )
-from .run_variables import VARIABLE_RE, expand_in_run
+from .run_variables import expand_in_run
+from .shell_script import VARIABLE
 
 GO = "go"
 MODULES = "modules"
@@ -212,10 +213,10 @@ def _cannot_match(unknown: str, other: str) -> bool:
     does not match them; against flags that hold variables too, their variable-free words
     differ (where no word is a variable alone, which could expand to several)."""
     if "$" not in other:
-        pattern = ".*".join(re.escape(part) for part in VARIABLE_RE.split(unknown)[::3])
+        pattern = ".*".join(re.escape(part) for part in VARIABLE.split(unknown)[::3])
         return re.fullmatch(pattern, other) is None
     words = [unknown.split(), other.split()]
-    if any(VARIABLE_RE.fullmatch(word) for side in words for word in side):
+    if any(VARIABLE.fullmatch(word) for side in words for word in side):
         return False
     fixed = [sorted(w for w in side if "$" not in w) for side in words]
     return len(words[0]) != len(words[1]) or fixed[0] != fixed[1]

@@ -1,6 +1,6 @@
 """The value `$NAME` has where a RUN's `go build` reads it, as BuildKit sets its environment:
-an ARG of its stage (build_args, else its default, else the global ARG's default), else an ENV
-of its stage or of the stages it is built FROM. Variables the script sets itself, and those
+an ENV of its stage or of the stages it is built FROM, else an ARG of its stage (build_args,
+else its default, else the global ARG's default). Variables the script sets itself, and those
 only CI passes, stay unknown."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from .dockerfile import Instruction
 from .go_build_command import GoBuild, unquoted
+from .shell_script import VARIABLE
 
 # Where a script assigns NAME itself (`V=$(cat VERSION)`, `export V=...`, `read V`).
 _ASSIGNED = (
     r"(?:^|[\s;&|(`])(?:(?:export|local|readonly|declare)\s+)?{name}=|\bread\b[^;&|\n]*\b{name}\b"
 )
-VARIABLE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def expand_in_run(
@@ -40,7 +40,7 @@ def expand_in_run(
             return match.group(0)
         return value
 
-    return VARIABLE_RE.sub(one, text), known
+    return VARIABLE.sub(one, text), known
 
 
 def value_in_run(

@@ -16,6 +16,8 @@ _CLOSERS = frozenset({"fi", "done", "esac", "}"})
 _NEUTRAL = frozenset({"do", "!"})
 _IF_PARTS = frozenset({"then", "elif", "else"})
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# A variable reference: `${NAME}` (group 1) or `$NAME` (group 2).
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class Expansion(str):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..shell_script import VARIABLE
 from ..versions import (
     MAX_DEPTH,
     SOURCE_GITLAB_IMAGE,
@@ -25,7 +26,7 @@ from .composition import jobs_of, pipelines
 from .pipeline_yaml import INPUT_RE, Text
 
 # `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
-_VARIABLE_RE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE_RE = re.compile(r"\$\$|" + VARIABLE.pattern)
 
 
 @dataclass(frozen=True)
