@@ -1,8 +1,9 @@
 """Command-line arguments that name built-in checks, as the run prints them.
 
 `pytest --goimage Dockerfile.prod::static` (or `Dockerfile.prod` for all its checks), and
-`goimage::parity` for a check of the repository, is what users copy from a failure. pytest cannot resolve these itself (a Dockerfile holds no tests),
-so they are taken out of its arguments and select the checks instead.
+`goimage::parity` for a check of the repository, is what users copy from a failure. pytest
+cannot resolve these itself (a Dockerfile holds no tests), so they are taken out of its
+arguments and select the checks instead.
 """
 
 from __future__ import annotations
@@ -42,30 +43,26 @@ def take_check_args(
         # backend && pytest --goimage Dockerfile` means backend/Dockerfile); a node id as the
         # run printed it (relative to `project`) works from anywhere else.
         dockerfile = by_path.get(_resolved(cwd / name)) or (name if name in ids else None)
-        if dockerfile is None and name == REPOSITORY_NODE and not (cwd / name).exists():
-            selected.update(_repository_checks(arg, check if sep else "", repository_checks))
-        elif dockerfile is None:
-            rest.append(arg)
-        elif not sep:
-            selected.update(f"{dockerfile}::{c}" for c in checks)
-        elif check in checks:
-            selected.add(f"{dockerfile}::{check}")
+        if dockerfile is not None:
+            selected |= _named(arg, dockerfile, dockerfile, check if sep else None, checks)
+        elif name == REPOSITORY_NODE and not (cwd / name).exists():
+            owner = "the repository"
+            selected |= _named(arg, REPOSITORY_NODE, owner, check or None, repository_checks)
         else:
-            raise SelectionError(
-                f"{arg}: {dockerfile} has no check {check!r}; its checks are "
-                f"{', '.join(checks)} (`{dockerfile}::<check>`, or `{dockerfile}` for all)."
-            )
+            rest.append(arg)
     return CheckArgs(frozenset(selected), rest)
 
 
-def _repository_checks(arg: str, check: str, checks: Sequence[str]) -> set[str]:
-    if not check:
-        return {f"{REPOSITORY_NODE}::{c}" for c in checks}
+def _named(arg: str, node: str, owner: str, check: str | None, checks: Sequence[str]) -> set[str]:
+    """The node ids `arg` selects: every one of `checks` (no check named), or the one it names;
+    SelectionError naming `owner`'s checks for a check it does not have."""
+    if check is None:
+        return {f"{node}::{c}" for c in checks}
     if check in checks:
-        return {f"{REPOSITORY_NODE}::{check}"}
+        return {f"{node}::{check}"}
     raise SelectionError(
-        f"{arg}: the repository has no check {check!r}; its checks are {', '.join(checks)} "
-        f"(`{REPOSITORY_NODE}::<check>`, or `{REPOSITORY_NODE}` for all)."
+        f"{arg}: {owner} has no check {check!r}; its checks are {', '.join(checks)} "
+        f"(`{node}::<check>`, or `{node}` for all)."
     )
 
 

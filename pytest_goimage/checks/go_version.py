@@ -6,11 +6,11 @@ import warnings
 
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
+from ..gofacts.ci_ignore import CI_SOURCES
+from ..gofacts.gitlab_ci import GITLAB_CI_FILE
 from ..gofacts.versions import (
     SOURCE_BINARY,
     SOURCE_GITLAB_IMAGE,
-    SOURCE_SETUP_GO,
-    SOURCE_SETUP_GO_FILE,
     Pin,
     format_ignored,
     format_misalignment,
@@ -72,13 +72,11 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
     """How to leave out a workflow job that does not build the module, and what was left out."""
-    ci_pins = [
-        p for p in bad if p.source in (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE)
-    ]
+    ci_pins = [p for p in bad if p.source in CI_SOURCES]
     text = ""
     if ci_pins:
         first = ci_pins[0]
-        file = ".gitlab-ci.yml" if first.source == SOURCE_GITLAB_IMAGE else first.file
+        file = GITLAB_CI_FILE if first.source == SOURCE_GITLAB_IMAGE else first.file
         entry = file.rsplit("/", 1)[-1] + (f":{first.job}" if first.job else "")
         what = "GitLab CI job" if first.source == SOURCE_GITLAB_IMAGE else "workflow job"
         text += (

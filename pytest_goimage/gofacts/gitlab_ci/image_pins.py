@@ -62,14 +62,10 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
         if image is None:
             continue  # the runner's default image: nothing in the checkout names it
         builds = _builds(pipeline, job, name)
+        own = {**_globals(pipeline, job), **_variables(job.get("variables"), "variables")}
         seen: set[str] = set()
         for combination in _matrix(job):
-            variables = {
-                **_globals(pipeline, job),
-                **_variables(job.get("variables"), "variables"),
-                **combination,
-            }
-            pin = _image_pin(image, variables, name)
+            pin = _image_pin(image, {**own, **combination}, name)
             if pin is None or pin.resolved in seen:
                 continue
             seen.add(pin.resolved)
@@ -103,13 +99,20 @@ def _inherits(job: Mapping[str, Any], kind: str, key: str) -> bool:
     return setting is not False and setting != "false"
 
 
-def _image(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> Text | None:
-    image = job.get("image")
-    if image is None and _inherits(job, "default", "image"):
+def _own_or_default(pipeline: Mapping[str, Any], job: Mapping[str, Any], key: str) -> Any:
+    """The job's `key`, else `default:`'s (or the older top-level keyword's) where `inherit:`
+    lets the job take it."""
+    value = job.get(key)
+    if value is None and _inherits(job, "default", key):
         default = pipeline.get("default")
-        image = default.get("image") if isinstance(default, dict) else None
-        if image is None:
-            image = pipeline.get("image")  # the older global keyword
+        value = default.get(key) if isinstance(default, dict) else None
+        if value is None:
+            value = pipeline.get(key)
+    return value
+
+
+def _image(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> Text | None:
+    image = _own_or_default(pipeline, job, "image")
     if isinstance(image, dict):
         image = image.get("name")
     return image if isinstance(image, Text) and image.strip() else None
@@ -158,12 +161,7 @@ def _matrix(job: Mapping[str, Any]) -> Iterator[dict[str, _Variable]]:
 def _builds(pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str) -> Builds:
     """Whether the job's scripts run the Go toolchain on the module (before_script, its own
     or `default:`'s, then script)."""
-    before = job.get("before_script")
-    if before is None and _inherits(job, "default", "before_script"):
-        default = pipeline.get("default")
-        before = default.get("before_script") if isinstance(default, dict) else None
-        if before is None:
-            before = pipeline.get("before_script")
+    before = _own_or_default(pipeline, job, "before_script")
     return combined(
         (
             script_builds(line, line.line, name)
