@@ -47,23 +47,24 @@ def go_version_ignore(
 
     roots = [rootdir] if project == rootdir.resolve() else [rootdir, project]
     found = [workflow for root in roots for workflow in workflow_files(root, rootdir)]
-    pipelines = [root for root in roots if (root / GITLAB_CI_FILE).is_file()]
-    names = sorted({path.name for path, _ in found} | ({GITLAB_CI_FILE} if pipelines else set()))
+    has_pipeline = any((root / GITLAB_CI_FILE).is_file() for root in roots)
+    names = sorted({path.name for path, _ in found} | ({GITLAB_CI_FILE} if has_pipeline else set()))
+    gitlab = _GitlabJobs(roots, rootdir)
     for entry in entries:
         no_nul(entry, f"{where} go_version_ignore entry", src)
         workflow, job = split_ignore_entry(entry)
-        if pipelines and workflow.rsplit("/", 1)[-1] == GITLAB_CI_FILE:
-            _gitlab_job_exists(entry, job, pipelines, where, src)
-            continue
         matching = [(p, n) for p, n in found if workflow in (p.name, n)]
+        if has_pipeline and not matching and gitlab.names(workflow):
+            _gitlab_job_exists(entry, workflow, job, gitlab, where, src)
+            continue
         if not matching:
             hint = did_you_mean(workflow, names)
             listing = f"workflows found: {', '.join(names)}" if names else "none found"
-            gitlab = f" ({GITLAB_CI_FILE}:job for a GitLab CI job)" if pipelines else ""
+            gitlab_hint = f" ({GITLAB_CI_FILE}:job for a GitLab CI job)" if has_pipeline else ""
             raise ConfigError(
                 f"{src}: {where} go_version_ignore entry {entry!r} names no workflow under "
                 f".github/workflows/{hint}; {listing}. Name a workflow file, or workflow:job for "
-                f"one job{gitlab}."
+                f"one job{gitlab_hint}."
             )
         if not job:
             continue
@@ -82,22 +83,64 @@ def go_version_ignore(
     return tuple(entries)
 
 
-def _gitlab_job_exists(entry: str, job: str, pipelines: list[Path], where: str, src: Path) -> None:
-    """A `.gitlab-ci.yml:job` entry names a job the pipeline runs."""
-    from .errors import GoImageError
-    from .gofacts.gitlab_ci import gitlab_ci_jobs
+class _GitlabJobs:
+    """The jobs of the checkout's GitLab CI pipelines by pipeline file, read once and only when
+    an entry may name one; None when a pipeline cannot be read (the go-version check says why)."""
 
-    if not job:
-        return
-    known: set[str] = set()
-    for root in pipelines:
-        try:
-            known.update(gitlab_ci_jobs(root))
-        except GoImageError:
-            return  # an unreadable pipeline is reported by the go-version check
-    if job not in known:
-        hint = did_you_mean(job, sorted(known))
+    def __init__(self, roots: list[Path], rootdir: Path) -> None:
+        self._roots, self._rootdir = roots, rootdir
+        self._jobs: dict[str, list[str]] | None = None
+        self._read = False
+
+    def by_pipeline(self) -> dict[str, list[str]] | None:
+        if not self._read:
+            from .errors import GoImageError
+            from .gofacts.gitlab_ci import gitlab_ci_jobs
+
+            self._read = True
+            try:
+                self._jobs = gitlab_ci_jobs(self._roots, self._rootdir)
+            except GoImageError:
+                self._jobs = None
+        return self._jobs
+
+    def names(self, workflow: str) -> bool:
+        """Whether `workflow` names a pipeline: `.gitlab-ci.yml` (any of them), a pipeline's
+        path, or a path ending in `.gitlab-ci.yml` (reported when it is none of them)."""
+        from .gofacts.gitlab_ci import GITLAB_CI_FILE
+
+        if workflow == GITLAB_CI_FILE or workflow.rsplit("/", 1)[-1] == GITLAB_CI_FILE:
+            return True
+        jobs = self.by_pipeline()
+        return jobs is not None and workflow in jobs
+
+
+def _gitlab_job_exists(
+    entry: str, workflow: str, job: str, gitlab: _GitlabJobs, where: str, src: Path
+) -> None:
+    """A GitLab entry names a pipeline of the checkout, and a job that pipeline runs."""
+    from .gofacts.gitlab_ci import GITLAB_CI_FILE
+
+    by_pipeline = gitlab.by_pipeline()
+    if by_pipeline is None:
+        return  # an unreadable pipeline is reported by the go-version check
+    if workflow == GITLAB_CI_FILE:
+        known = sorted({name for jobs in by_pipeline.values() for name in jobs})
+        what = "the GitLab CI pipeline"
+    elif workflow in by_pipeline:
+        known = sorted(by_pipeline[workflow])
+        what = f"the GitLab CI pipeline {workflow}"
+    else:
+        pipelines = ", ".join(sorted(by_pipeline))
         raise ConfigError(
-            f"{src}: {where} go_version_ignore entry {entry!r}: the GitLab CI pipeline has no "
-            f"job {job!r}{hint}; its jobs are {', '.join(sorted(known)) or 'none'}."
+            f"{src}: {where} go_version_ignore entry {entry!r}: {workflow} is not a GitLab CI "
+            f"pipeline GitLab runs here (an included file's jobs belong to the pipeline that "
+            f"includes it); the pipelines are {pipelines or 'none'}. Use "
+            f"{GITLAB_CI_FILE}:job, or a pipeline's path."
+        )
+    if job and job not in known:
+        hint = did_you_mean(job, known)
+        raise ConfigError(
+            f"{src}: {where} go_version_ignore entry {entry!r}: {what} has no "
+            f"job {job!r}{hint}; its jobs are {', '.join(known) or 'none'}."
         )

@@ -6,8 +6,7 @@ import warnings
 
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
-from ..gofacts.ci_ignore import CI_SOURCES
-from ..gofacts.gitlab_ci import GITLAB_CI_FILE
+from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.versions import (
     SOURCE_BINARY,
     SOURCE_GITLAB_IMAGE,
@@ -76,8 +75,11 @@ def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
     text = ""
     if ci_pins:
         first = ci_pins[0]
-        file = GITLAB_CI_FILE if first.source == SOURCE_GITLAB_IMAGE else first.file
-        entry = file.rsplit("/", 1)[-1] + (f":{first.job}" if first.job else "")
+        if first.source == SOURCE_GITLAB_IMAGE:
+            entry = gitlab_entry(first)
+        else:
+            entry = first.file.rsplit("/", 1)[-1]
+        entry += f":{first.job}" if first.job else ""
         what = "GitLab CI job" if first.source == SOURCE_GITLAB_IMAGE else "workflow job"
         text += (
             f"\nA {what} that does not build this module can be left out: add "

@@ -23,7 +23,8 @@ def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
 
     A workflow is named by its file name (`docs.yml`) or its path as the pin names it
     (`.github/workflows/docs.yml`); `workflow:job` names one job by its id. A GitLab job is
-    named through its pipeline, `.gitlab-ci.yml:job`, also when an included file defines it.
+    named through its pipeline, also when an included file defines it: `.gitlab-ci.yml:job`
+    in any pipeline of the checkout, `ci/child.yml:job` only in the pipeline of that file.
     """
     result = []
     for pin in pins:
@@ -38,6 +39,12 @@ def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
 
 
 def _names(workflow: str, pin: Pin) -> bool:
-    if workflow in (pin.file, pin.file.rsplit("/", 1)[-1]):
-        return True
-    return pin.source == SOURCE_GITLAB_IMAGE and workflow.rsplit("/", 1)[-1] == GITLAB_CI_FILE
+    if pin.source == SOURCE_GITLAB_IMAGE:
+        return workflow in (GITLAB_CI_FILE, pin.pipeline)
+    return workflow in (pin.file, pin.file.rsplit("/", 1)[-1])
+
+
+def gitlab_entry(pin: Pin) -> str:
+    """The pipeline part of the go_version_ignore entry that names `pin`'s job: the plain file
+    name for the checkout's own pipeline, else the pipeline's path."""
+    return GITLAB_CI_FILE if pin.pipeline in ("", GITLAB_CI_FILE) else pin.pipeline

@@ -30,11 +30,11 @@ def project_pins(
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
-    workflows += read_gitlab_ci(rootdir, relative_to=rootdir)
     if project != rootdir:
         nested = read_workflows(project, relative_to=rootdir)
         workflows += follow_go_version_files(nested, project, go_mod)
-        workflows += read_gitlab_ci(project, relative_to=rootdir)
+    roots = [rootdir] if project == rootdir else [rootdir, project]
+    workflows += read_gitlab_ci(roots, relative_to=rootdir)
     return pins + apply_ignore(workflows, list(go_version_ignore))
 
 

@@ -145,6 +145,7 @@ class Pin:
     job: str = ""  # the workflow job of a setup-go pin
     ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
     uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
+    pipeline: str = ""  # a GitLab CI pin's pipeline file (`.gitlab-ci.yml`, a child's)
 
 
 TAG_VERSION_RE = re.compile(

@@ -12,7 +12,14 @@ from pytest_goimage.errors import WorkflowError
 from pytest_goimage.gofacts.ci_ignore import apply_ignore
 from pytest_goimage.gofacts.gitlab_ci import gitlab_ci_jobs, read_gitlab_ci
 from pytest_goimage.gofacts.gomod_pins import gomod_pins
-from pytest_goimage.gofacts.versions import Pin, format_misalignment, misaligned, required_version
+from pytest_goimage.gofacts.project_pins import project_pins
+from pytest_goimage.gofacts.versions import (
+    SOURCE_GITLAB_IMAGE,
+    Pin,
+    format_misalignment,
+    misaligned,
+    required_version,
+)
 
 
 def pins_of(root: Path, files: dict[str, str]) -> list[Pin]:
@@ -20,7 +27,7 @@ def pins_of(root: Path, files: dict[str, str]) -> list[Pin]:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    return read_gitlab_ci(root, root)
+    return read_gitlab_ci([root], root)
 
 
 def facts(pins: list[Pin]) -> list[tuple[str, str, str, str | None]]:
@@ -32,7 +39,7 @@ def facts(pins: list[Pin]) -> list[tuple[str, str, str, str | None]]:
 
 
 def test_no_pipeline_no_pins(tmp_path: Path) -> None:
-    assert read_gitlab_ci(tmp_path, tmp_path) == []
+    assert read_gitlab_ci([tmp_path], tmp_path) == []
 
 
 def test_global_image_and_a_job_of_its_own(tmp_path: Path) -> None:
@@ -184,7 +191,7 @@ release:
         ("ci/go.yml:5", "test", "golang:1.26.8", "1.26.8"),
     ]
     assert pins[1].note == "GO_VERSION=1.26.8 from variables (.gitlab-ci.yml:9)"
-    assert gitlab_ci_jobs(tmp_path) == ["release", "test"]
+    assert gitlab_ci_jobs([tmp_path], tmp_path) == {".gitlab-ci.yml": ["release", "test"]}
 
 
 def test_parallel_matrix_gives_one_pin_per_version(tmp_path: Path) -> None:
@@ -642,9 +649,131 @@ worker:
         ("services/api/.gitlab-ci.yml:2", "api-test", "golang:1.19", "1.19"),
         ("services/worker/ci.yml:2", "worker-test", "golang:1.26", "1.26"),
     ]
-    assert gitlab_ci_jobs(tmp_path) == ["api-test", "worker-test"]
+    assert [p.pipeline for p in pins] == ["services/api/.gitlab-ci.yml", "services/worker/ci.yml"]
+    assert gitlab_ci_jobs([tmp_path], tmp_path) == {
+        ".gitlab-ci.yml": [],
+        "services/api/.gitlab-ci.yml": ["api-test"],
+        "services/worker/ci.yml": ["worker-test"],
+    }
 
 
 def test_a_yaml_alias_that_holds_itself_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(WorkflowError, match=r"\.gitlab-ci\.yml: nests too deep to read"):
         pins_of(tmp_path, {".gitlab-ci.yml": "x: &a [*a]\ntest:\n  script: [go test]\n"})
+
+
+# A subfolder's pipeline, and go_version_ignore entries that name one pipeline ----------------
+
+ROOT_INCLUDING_SVC = """\
+include:
+  - local: svc/.gitlab-ci.yml
+lint:
+  image: golang:1.22
+  script: [go vet ./...]
+"""
+SVC_PIPELINE = "svc-test:\n  image: golang:1.23\n  script: [cd svc && go test ./...]\n"
+
+
+def _checkout(root: Path, files: dict[str, str]) -> Path:
+    for name, text in {**files, "svc/go.mod": "module x\n\ngo 1.26.0\n"}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root / "svc"
+
+
+def test_a_subfolders_pipeline_the_root_includes_is_read_once(tmp_path: Path) -> None:
+    # The Go module in svc/ has a .gitlab-ci.yml that the root pipeline includes: its job is
+    # the root pipeline's, one pin (it was also read as a pipeline of its own: two).
+    project = _checkout(
+        tmp_path, {".gitlab-ci.yml": ROOT_INCLUDING_SVC, "svc/.gitlab-ci.yml": SVC_PIPELINE}
+    )
+    pins = [p for p in project_pins(tmp_path, project, []) if p.source == SOURCE_GITLAB_IMAGE]
+    assert facts(pins) == [
+        ("svc/.gitlab-ci.yml:2", "svc-test", "golang:1.23", "1.23"),
+        (".gitlab-ci.yml:4", "lint", "golang:1.22", "1.22"),
+    ]
+    assert [p.pipeline for p in pins] == [".gitlab-ci.yml", ".gitlab-ci.yml"]
+
+
+def test_an_ignore_entry_with_a_path_leaves_out_that_pipelines_job_only(tmp_path: Path) -> None:
+    # svc/ is a repository of its own (a submodule): its pipeline is read apart, and both
+    # pipelines have a job named lint.
+    project = _checkout(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": "lint:\n  image: golang:1.22\n  script: [go vet ./...]\n",
+            "svc/.gitlab-ci.yml": "lint:\n  image: golang:1.23\n  script: [go vet ./...]\n",
+        },
+    )
+
+    def ignored(entry: str) -> list[tuple[str, bool]]:
+        pins = project_pins(tmp_path, project, [], [entry])
+        return [(p.file, bool(p.ignored)) for p in pins if p.source == SOURCE_GITLAB_IMAGE]
+
+    assert ignored("svc/.gitlab-ci.yml:lint") == [
+        (".gitlab-ci.yml", False),
+        ("svc/.gitlab-ci.yml", True),
+    ]
+    assert ignored(".gitlab-ci.yml:lint") == [
+        (".gitlab-ci.yml", True),
+        ("svc/.gitlab-ci.yml", True),
+    ]
+
+
+CHILD_PARENT = """\
+api:
+  trigger:
+    include: ci/api.yml
+docs:
+  image: golang:1.20
+  script: [go test ./...]
+"""
+
+
+def _child_project(pytester: pytest.Pytester, goimage: str = "") -> None:
+    _gitlab_project(pytester, goimage)
+    pytester.path.joinpath(".gitlab-ci.yml").write_text(CHILD_PARENT)
+    pytester.path.joinpath("ci").mkdir(exist_ok=True)
+    pytester.path.joinpath("ci/api.yml").write_text(
+        "api-test:\n  image: golang:1.25\n  script: [go test ./...]\n"
+    )
+
+
+def test_a_child_pipelines_job_is_named_through_its_file(pytester: pytest.Pytester) -> None:
+    _child_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:docs"]\n')
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "ci/api.yml:2: GitLab CI job api-test: image golang:1.25 names Go 1.25, *",
+            "A GitLab CI job that does not build this module can be left out: add "
+            '"ci/api.yml:api-test" to go_version_ignore in [[]tool.goimage[]].',
+        ]
+    )
+    _child_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:docs", "ci/api.yml:api-test"]\n')
+    pytester.runpytest("--goimage", "-k", "go-version").assert_outcomes(passed=1)
+
+
+def test_an_ignore_entry_naming_an_included_file_or_a_child_without_the_job_is_refused(
+    pytester: pytest.Pytester,
+) -> None:
+    _child_project(pytester, 'go_version_ignore = ["ci/api.yml:docs"]\n')
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry 'ci/api.yml:docs': "
+            "the GitLab CI pipeline ci/api.yml has no job 'docs'; its jobs are api-test."
+        ]
+    )
+    _gitlab_project(pytester, 'go_version_ignore = ["svc/.gitlab-ci.yml:test"]\n')
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: *pyproject.toml: [[]tool.goimage[]] go_version_ignore entry "
+            "'svc/.gitlab-ci.yml:test': svc/.gitlab-ci.yml is not a GitLab CI pipeline GitLab "
+            "runs here (an included file's jobs belong to the pipeline that includes it); the "
+            "pipelines are .gitlab-ci.yml. Use .gitlab-ci.yml:job, or a pipeline's path."
+        ]
+    )

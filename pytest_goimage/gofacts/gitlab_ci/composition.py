@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,17 @@ from .pipeline_yaml import (
 )
 
 
-def pipelines(root: Path) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Pipeline:
+    """One pipeline GitLab runs: `file` is its own file (`.gitlab-ci.yml`, or a child's),
+    `content` its jobs and keywords composed, `files` every file it read (its includes)."""
+
+    file: str
+    content: dict[str, Any]
+    files: frozenset[str]
+
+
+def pipelines(root: Path) -> list[Pipeline]:
     """`root/.gitlab-ci.yml` composed, then each child pipeline a trigger job includes from
     the checkout (`trigger: include: ci/child.yml`); [] without such a file. Includes from
     other projects, remote URLs, templates and components are not read: they are not in the
@@ -33,7 +44,7 @@ def pipelines(root: Path) -> list[dict[str, Any]]:
     WorkflowError naming the file."""
     if not (root / GITLAB_CI_FILE).is_file():
         return []
-    found: list[dict[str, Any]] = []
+    found: list[Pipeline] = []
     queue = [GITLAB_CI_FILE]
     seen: set[str] = set()
     while queue and len(seen) < MAX_INCLUDES:
@@ -41,21 +52,27 @@ def pipelines(root: Path) -> list[dict[str, Any]]:
         if name in seen:
             continue
         seen.add(name)
+        files = {name}
         try:
-            raw = _with_includes(root, root / name, name, {}, [0])
-            pipeline = _composed(raw)
+            raw = _with_includes(root, root / name, name, {}, [0], files)
+            content = _composed(raw)
         except RecursionError:
             raise WorkflowError(
                 f"{name}: nests too deep to read (a YAML alias that holds itself, or an "
                 "`!reference` loop); GitLab refuses such a pipeline too."
             ) from None
-        found.append(pipeline)
-        queue += [child for child in _children(pipeline, root) if child not in seen]
+        found.append(Pipeline(name, content, frozenset(files)))
+        queue += [child for child in _children(content, root) if child not in seen]
     return found
 
 
 def _with_includes(
-    root: Path, path: Path, name: str, inputs: Mapping[str, Any], count: list[int]
+    root: Path,
+    path: Path,
+    name: str,
+    inputs: Mapping[str, Any],
+    count: list[int],
+    files: set[str],
 ) -> dict[str, Any]:
     top = load_file(read_text(path, name, WorkflowError), name, inputs)
     base: dict[str, Any] = {}
@@ -67,7 +84,8 @@ def _with_includes(
                 "include that includes itself."
             )
         relative = local.relative_to(root).as_posix()
-        base = deep_merge(base, _with_includes(root, local, relative, given, count))
+        files.add(relative)
+        base = deep_merge(base, _with_includes(root, local, relative, given, count, files))
     top.pop("include", None)
     merged: dict[str, Any] = deep_merge(base, top)
     return merged

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ from ..versions import (
     split_reference,
 )
 from ..workflows.building_jobs import Builds, combined, script_builds
-from .composition import jobs_of, pipelines
-from .pipeline_yaml import INPUT_RE, Text
+from .composition import Pipeline, jobs_of, pipelines
+from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
 # `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
 _VARIABLE_RE = re.compile(r"\$\$|" + VARIABLE.pattern)
@@ -36,21 +36,38 @@ class _Variable:
     expand: bool = True
 
 
-def read_gitlab_ci(root: Path, relative_to: Path) -> list[Pin]:
-    """Pins of `root/.gitlab-ci.yml` and its local includes, named relative to `relative_to`;
-    [] without such a file. WorkflowError names a file GitLab would refuse to parse."""
-    prefix = _prefix(root, relative_to)
+def read_gitlab_ci(roots: Sequence[Path], relative_to: Path) -> list[Pin]:
+    """Pins of each root's `.gitlab-ci.yml` pipeline (its includes and child pipelines), named
+    relative to `relative_to`, each with the pipeline it runs in; [] without such a file.
+    WorkflowError names a file GitLab would refuse to parse."""
     return [
-        replace(pin, file=prefix + pin.file)
-        for pipeline in pipelines(root)
-        for pin in pipeline_pins(pipeline)
+        replace(pin, file=prefix + pin.file, pipeline=prefix + pipeline.file)
+        for prefix, pipeline in _checkout_pipelines(roots, relative_to)
+        for pin in pipeline_pins(pipeline.content)
     ]
 
 
-def gitlab_ci_jobs(root: Path) -> list[str]:
-    """The names of the jobs `root/.gitlab-ci.yml` and its child pipelines run (for
+def gitlab_ci_jobs(roots: Sequence[Path], relative_to: Path) -> dict[str, list[str]]:
+    """The jobs each pipeline of `roots` runs, by its file relative to `relative_to` (for
     go_version_ignore)."""
-    return list(dict.fromkeys(name for pipeline in pipelines(root) for name in jobs_of(pipeline)))
+    return {
+        prefix + pipeline.file: list(jobs_of(pipeline.content))
+        for prefix, pipeline in _checkout_pipelines(roots, relative_to)
+    }
+
+
+def _checkout_pipelines(roots: Sequence[Path], relative_to: Path) -> Iterator[tuple[str, Pipeline]]:
+    """Each root's pipelines with the prefix that names its files from `relative_to`. A root
+    whose `.gitlab-ci.yml` an earlier root's pipeline already reads (an include, a child) is
+    not read again: its jobs are that pipeline's, and counting them twice would repeat them."""
+    read: set[str] = set()
+    for root in roots:
+        prefix = _prefix(root, relative_to)
+        if prefix + GITLAB_CI_FILE in read:
+            continue
+        for pipeline in pipelines(root):
+            read.update(prefix + name for name in pipeline.files)
+            yield prefix, pipeline
 
 
 def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
