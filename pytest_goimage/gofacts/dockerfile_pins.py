@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import DockerfileSyntaxError, GoImageError
 from .dockerfile import Dockerfile, parse_dockerfile
+from .dockerfile_toolchain import with_toolchain_settings
 from .versions import (
     MAX_DEPTH,
     SOURCE_DOCKERFILE,
@@ -71,7 +72,7 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
             pin = _from_pin(file, number, source, args, stages, escape)
             if pin is not None:
                 pins.append(pin)
-    return pins
+    return with_toolchain_settings(pins, parsed, text)
 
 
 def _copies_go(args: tuple[str, ...]) -> bool:

@@ -20,6 +20,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # (`go1.27.1`, `go1.27.1+auto`, `auto`, `path`) lets that setting choose: a version, or go.mod's.
 # Empty is unset: Go then reads `go env -w`'s file, else $GOROOT/go.env, which says `auto`.
 _OWN_GO = "local"
+_GO_ENV_DEFAULT = "auto"  # what $GOROOT/go.env of a Go release sets
 # The official golang images set ENV GOTOOLCHAIN=local (Go 1.21+): `docker.io/library/golang`,
 # `library/golang`, `golang`, or a mirror's `.../library/golang`, with a tag or digest.
 _GOLANG_IMAGE = re.compile(r"(?:[^$]*/)?(?:library/)?golang(?:[:@][^/]*)?", re.IGNORECASE)
@@ -126,16 +127,24 @@ def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
 
 
 def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
-    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with, as Go reads it: the
-    environment variable (set in the RUN itself by a prefix, `env` or an export; else by the
-    last ENV of its stages, the official golang image's own `local` first; else by an ARG of
-    its own stage, which an ENV of the same name overrides), and where that is unset or empty,
-    what `go env -w` wrote. 0 where that is `local`, or nothing in the Dockerfile sets it: the
-    image's own Go (its FROM line), or go.mod's line under $GOROOT/go.env's `auto`."""
+    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with (toolchain_choice); 0
+    where the image's own Go (its FROM line) runs, or go.mod's line under $GOROOT/go.env's
+    `auto` with nothing in the Dockerfile setting it."""
+    value, line = toolchain_choice(build, lines)
+    return 0 if value == _OWN_GO else line
+
+
+def toolchain_choice(build: GoBuild, lines: Sequence[str]) -> tuple[str | None, int]:
+    """The GOTOOLCHAIN `build` runs with, as Go reads it, and the line that set it (0: none
+    in the Dockerfile): the environment variable (set in the RUN itself by a prefix, `env` or
+    an export; else by the last ENV of its stages, the official golang image's own `local`
+    first; else by an ARG of its own stage, which an ENV of the same name overrides), and
+    where that is unset or empty, what `go env -w` wrote, else $GOROOT/go.env's `auto`. The
+    value is None where the RUN's script cannot be read but its text assigns a version."""
     if not build.readable:  # a script that cannot be read: a version written in its text
         number = _physical(lines, build.line, build.end_line, _TOOLCHAIN_VERSION)
         if number:
-            return number
+            return None, number
     env: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
     arg = written = None
     for index, instruction in enumerate(build.before):
@@ -157,16 +166,16 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
             _physical(lines, build.line, build.end_line, _SETS_TOOLCHAIN) or build.line,
         )
     if variable is not None and variable[0] != "":
-        return 0 if variable[0] == _OWN_GO else variable[1]
+        return variable
     # Unset or empty: go env's file decides, else $GOROOT/go.env's `auto` lets go.mod decide,
     # which the line that unset it allowed.
     if build.go_env is not None:
         written = (build.go_env, _physical(lines, build.line, build.end_line, "go env"))
     if written is not None and written[0] not in ("", _OWN_GO):
-        return written[1]
+        return written
     if written is not None:
-        return 0
-    return variable[1] if variable is not None else 0
+        return (_OWN_GO, 0) if written[0] == _OWN_GO else (_GO_ENV_DEFAULT, 0)
+    return _GO_ENV_DEFAULT, variable[1] if variable is not None else 0
 
 
 def unquoted(value: str) -> str:

@@ -146,6 +146,7 @@ class Pin:
     ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
     uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
     pipeline: str = ""  # a GitLab CI pin's pipeline file (`.gitlab-ci.yml`, a child's)
+    toolchain_line: int = 0  # the Dockerfile line whose GOTOOLCHAIN chose another Go
 
 
 TAG_VERSION_RE = re.compile(
@@ -256,7 +257,9 @@ def _shown(pin: Pin) -> str:
 
 def _advice(pin: Pin, required: GoVersion) -> str:
     if pin.source == SOURCE_DOCKERFILE:
-        # The fix goes where the version is written: the ARG default or build_args.
+        # The fix goes where the version is written: GOTOOLCHAIN, the ARG default or build_args.
+        if pin.toolchain_line:
+            return f"set GOTOOLCHAIN=go{required} or newer on {pin.file}:{pin.toolchain_line}"
         if pin.version_arg and pin.version_arg_line:
             return (
                 f"set `ARG {pin.version_arg}={required}` on {pin.file}:{pin.version_arg_line} "

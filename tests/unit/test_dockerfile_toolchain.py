@@ -1,0 +1,121 @@
+"""gofacts/dockerfile_toolchain.py: a golang FROM whose build runs another Go because the
+Dockerfile sets GOTOOLCHAIN. The official golang images set `GOTOOLCHAIN=local`; a team that
+sets `ENV GOTOOLCHAIN=auto` (or a version) builds with the Go go.mod asks for (or that
+version), and the tag alone no longer says which Go built the binary."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
+from pytest_goimage.gofacts.gomod_pins import gomod_pins
+from pytest_goimage.gofacts.versions import format_misalignment, misaligned, required_version
+
+BUILD = """\
+FROM golang:1.26-alpine AS build
+{stage}WORKDIR /src
+COPY . .
+RUN {run}CGO_ENABLED=0 go build -o /server ./cmd/server
+
+FROM scratch
+COPY --from=build /server /server
+ENTRYPOINT ["/server"]
+"""
+
+
+def pin_of(stage: str = "", run: str = "", build_args: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    (pin,) = dockerfile_pins(BUILD.format(stage=stage, run=run), "Dockerfile", build_args or {})
+    return pin
+
+
+@pytest.mark.parametrize(
+    ("stage", "run", "version", "line"),
+    [
+        ("ENV GOTOOLCHAIN=go1.27.3\n", "", "1.27.3", 2),
+        ('ENV GOTOOLCHAIN="go1.27.3"\n', "", "1.27.3", 2),
+        ("ENV GOTOOLCHAIN go1.27.3\n", "", "1.27.3", 2),  # the legacy ENV form
+        ("ENV GOTOOLCHAIN=go1.27.3-corp\n", "", "1.27.3", 2),  # a custom toolchain's suffix
+        ("ENV GOTOOLCHAIN=go1.27.3+path\n", "", "1.27.3", 2),
+        ("", "GOTOOLCHAIN=go1.25.1 ", "1.25.1", 4),  # only for that command
+        ("", "env GOTOOLCHAIN=go1.25.1 ", "1.25.1", 4),
+        ("", "export GOTOOLCHAIN=go1.25.1 && ", "1.25.1", 4),
+    ],
+)
+def test_a_version_it_sets_is_the_go_the_build_runs(
+    stage: str, run: str, version: str, line: int
+) -> None:
+    pin = pin_of(stage, run)
+    assert (str(pin.version), pin.line, pin.toolchain_line, pin.ignored) == (version, 1, line, "")
+    assert pin.note.startswith(f"GOTOOLCHAIN=go{version}")
+    assert pin.note.endswith(
+        f"(Dockerfile:{line}) runs Go {version} in it instead of the image's Go 1.26"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stage", "run", "floor"),
+    [
+        ("ENV GOTOOLCHAIN=auto\n", "", "the image's Go 1.26"),
+        ("ENV GOTOOLCHAIN=local+auto\n", "", "the image's Go 1.26"),
+        ("ENV GOTOOLCHAIN=go1.25.1+auto\n", "", "go1.25.1"),
+        ("", "GOTOOLCHAIN=auto ", "the image's Go 1.26"),
+    ],
+)
+def test_auto_lets_go_mod_choose_and_the_pin_is_not_counted(
+    stage: str, run: str, floor: str
+) -> None:
+    pin = pin_of(stage, run)
+    assert str(pin.version) == "1.26"
+    assert pin.ignored.startswith("not counted: GOTOOLCHAIN=")
+    assert f"choose the Go the build runs ({floor}, or the newer one go.mod asks for" in pin.ignored
+
+
+@pytest.mark.parametrize(
+    ("stage", "run"),
+    [
+        ("", ""),  # the image's own ENV GOTOOLCHAIN=local
+        ("ENV GOTOOLCHAIN=local\n", ""),
+        ("ENV GOTOOLCHAIN=path\n", ""),  # only a Go on PATH, never a download
+        ("ARG GOTOOLCHAIN=auto\n", ""),  # the image's ENV wins over an ARG of the same name
+        ("ENV GOTOOLCHAIN=go1.27.3\n", "GOTOOLCHAIN=local "),  # the command's own wins
+        ("ENV GOTOOLCHAIN=$TOOLCHAIN\n", ""),  # only the build knows it
+        ("ENV GOTOOLCHAIN=1.27.3\n", ""),  # not a toolchain name: Go refuses it, so does the build
+    ],
+)
+def test_the_images_own_go_stays_the_pin(stage: str, run: str) -> None:
+    pin = pin_of(stage, run)
+    assert (str(pin.version), pin.toolchain_line, pin.ignored) == ("1.26", 0, "")
+
+
+def test_builds_that_choose_differently_keep_the_image_pin() -> None:
+    text = BUILD.replace(
+        "RUN {run}CGO_ENABLED=0 go build -o /server ./cmd/server",
+        "RUN GOTOOLCHAIN=go1.27.3 go build -o /server ./cmd/server\nRUN go build -o /tool ./cmd/tool",
+    ).format(stage="")
+    (pin,) = dockerfile_pins(text, "Dockerfile", {})
+    assert (str(pin.version), pin.toolchain_line) == ("1.26", 0)
+
+
+def test_a_stage_built_from_the_builder_inherits_its_env() -> None:
+    text = (
+        "FROM golang:1.26 AS base\nENV GOTOOLCHAIN=go1.27.3\n"
+        "FROM base AS build\nRUN go build -o /server .\n"
+    )
+    (pin,) = dockerfile_pins(text, "Dockerfile", {})
+    assert (str(pin.version), pin.line, pin.toolchain_line) == ("1.27.3", 1, 2)
+
+
+def test_an_older_version_it_sets_fails_with_the_fix_on_its_line() -> None:
+    gomod = gomod_pins("module x\n\ngo 1.26.0\n\ntoolchain go1.27.3\n", "go.mod")
+    pins = [*gomod, pin_of("ENV GOTOOLCHAIN=go1.27.1\n")]
+    required = required_version(pins)
+    bad = misaligned(pins, required)
+    assert format_misalignment(bad, pins).splitlines()[0] == (
+        "Dockerfile:1: golang:1.26-alpine names Go 1.27.1 (GOTOOLCHAIN=go1.27.1 (Dockerfile:2) "
+        "runs Go 1.27.1 in it instead of the image's Go 1.26), go.mod requires 1.27.3 (go.mod:5 "
+        "toolchain go1.27.3) — set GOTOOLCHAIN=go1.27.3 or newer on Dockerfile:2 (the build "
+        "itself would still succeed: go.mod:3 `go 1.26.0` is the minimum that builds, and "
+        'go_version_policy = "go" in [tool.goimage] accepts pins that reach it)'
+    )
+    # The trial's Dockerfile: golang:1.26 with GOTOOLCHAIN=auto against toolchain go1.27.3.
+    assert misaligned([*gomod, pin_of("ENV GOTOOLCHAIN=auto\n")], required) == []
