@@ -54,6 +54,7 @@ IMAGE_KEYS = frozenset(
         "health_path",
         "port",
         "startup_timeout",
+        "min_ready",
         "minio_image",
         "env",
         "secrets",
@@ -100,6 +101,7 @@ class ImageConfig:
     dependencies: tuple[DependencyConfig, ...] = ()
     metadata: MetadataPolicy = field(default_factory=MetadataPolicy)  # what the image must say
     require_provenance: bool = False  # provenance fails, not skips, without recorded facts
+    min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
 
     @property
     def id(self) -> str:
@@ -372,6 +374,11 @@ def _image(
         dependencies=dependencies,
         metadata=metadata_policy(values, where, source),
         require_provenance=typed(values, "require_provenance", bool, False, where, source),
+        min_ready=(
+            parsed(values, "min_ready", parse_duration, None, where, source)
+            if "min_ready" in values
+            else 0.0
+        ),
     )
 
 

@@ -18,4 +18,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if reason:
         raise CheckFailed(reason)
     seconds = time.monotonic() - running.container.started_at
+    if image.min_ready:  # the verdict watched it that long: it still answered then
+        return (
+            f"GET {image.health_path} -> {probe.status}, and still running and answering "
+            f"{seconds:.1f} s after the service started (min_ready {image.min_ready:g}s)"
+        )
     return f"GET {image.health_path} -> {probe.status}, {seconds:.1f} s after the service started"

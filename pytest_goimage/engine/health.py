@@ -34,7 +34,7 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         image.health_path, max(0.0, image.startup_timeout - spent)
     )
     if healthy:
-        return None, probe
+        return _stays_up(running, image, probe), probe
     # Read once: whether the port was still mapped when the container died is a race with
     # the engine, so an exited container is reported without an address.
     exited = container.exited()
@@ -56,6 +56,33 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         f"{image.dockerfile}: GET {image.health_path} on container port {container.port}{where} never "
         f"answered 2xx: {why}.{running.stopped_notes()}\n{container.last_logs()}"
     ), probe
+
+
+def _stays_up(running: RunningService, image: ImageConfig, probe: HealthProbe) -> str | None:
+    """None when the service, which answered 2xx, is still running: at once, and with
+    `min_ready` until that long after its start, still answering then. Else why not: a service
+    that answers once and then crashes (a background task that fails) must not pass."""
+    container = running.container
+    answered = time.monotonic() - container.started_at
+    remaining = container.started_at + image.min_ready - time.monotonic()
+    if remaining > 0:
+        wait_until(container.exited, remaining)
+    window = f" within min_ready ({image.min_ready:g}s)" if image.min_ready else ""
+    if container.exited():
+        why = f"then {container.exit_summary()}{window}"
+    elif image.min_ready:
+        healthy, last = container.poll_health(image.health_path, 0.0)
+        if healthy:
+            return None
+        why = f"then, {image.min_ready:g}s after the service started (min_ready), {last.describe()}"
+    else:
+        return None
+    return (
+        f"{image.dockerfile}: GET {image.health_path} answered {probe.status} "
+        f"{answered:.1f} s after the service started, {why}. A service must keep running once "
+        f"it is healthy: see its log for what stopped it.{running.stopped_notes()}\n"
+        f"{container.last_logs()}"
+    )
 
 
 def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> str:

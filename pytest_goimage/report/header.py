@@ -43,6 +43,6 @@ def defaults_note(config: GoImageConfig) -> str:
         f"project . (go.mod at {config.project / 'go.mod'}), dockerfiles discovered below it, "
         f"context ., size_budget {format_size(image.size_budget)}, size_tolerance "
         f"{image.size_tolerance:.0%}, health_path {image.health_path}, startup_timeout "
-        f"{image.startup_timeout:g}s, port: the one the image EXPOSEs, no bucket (the bucket "
+        f"{image.startup_timeout:g}s, no min_ready, port: the one the image EXPOSEs, no bucket (the bucket "
         "check is skipped), no env"
     )

@@ -371,7 +371,7 @@ def test_a_go_repository_without_goimage_table_runs_on_the_defaults(
             _escaped(
                 f"goimage: defaults: project . (go.mod at {root}/go.mod), dockerfiles discovered "
                 "below it, context ., size_budget 64.0 MB, size_tolerance 10%, health_path "
-                "/health, startup_timeout 30s, port: the one the image EXPOSEs, no bucket (the "
+                "/health, startup_timeout 30s, no min_ready, port: the one the image EXPOSEs, no bucket (the "
                 "bucket check is skipped), no env"
             ),
             "goimage: build logs in *",
