@@ -23,6 +23,7 @@ from .failed_build import (
     block,
     shorten,
 )
+from .heredoc_syntax import heredoc_advice
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
@@ -66,9 +67,12 @@ def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
     parse_error = _PARSE_ERROR.search(build.trace_error)
     if not parse_error:
         return None
+    line = int(parse_error.group(1))
+    advice = heredoc_advice(build, line, syntax_directive(build.text))
     return Diagnosis(
-        f"{build.dockerfile_label}:{parse_error.group(1)}: Dockerfile syntax error: "
-        f"{parse_error.group(2).strip()}. Fix the instruction on that line.{build.log_note}",
+        f"{build.dockerfile_label}:{line}: Dockerfile syntax error: "
+        f"{parse_error.group(2).strip()}. {advice or 'Fix the instruction on that line.'}"
+        f"{build.log_note}",
         "dockerfile-syntax",
     )
 

@@ -1,0 +1,79 @@
+"""A Dockerfile syntax error on a line of a heredoc's body: the frontend that read the
+Dockerfile does not know heredocs and took the body's lines for instructions.
+
+Heredocs are where BuildKit's own parser (`gofacts.dockerfile`) finds them; the engine's
+built-in frontend before Docker 23 (BuildKit before v0.10) does not read them, and only the
+`docker/dockerfile:1.4` frontend and later do (they left the labs channel in 1.4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..gofacts.dockerfile import Dockerfile, Instruction
+from .failed_build import FailedBuild, shorten
+
+MIN_FRONTEND = "docker/dockerfile:1.4"
+
+
+@dataclass(frozen=True)
+class HeredocStart:
+    """The line where the heredoc holding a line starts, and the instruction it belongs to."""
+
+    line: int
+    text: str  # that line as written, on one line
+    keyword: str  # RUN, COPY or ADD
+
+
+def heredoc_holding(parsed: Dockerfile, text: str, line: int) -> HeredocStart | None:
+    """The heredoc whose body (or terminator) Dockerfile line `line` is, or None."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    for instruction in parsed.instructions:
+        if not instruction.heredocs or not instruction.line < line <= instruction.end_line:
+            continue
+        start = _start_line(instruction, lines)
+        if start is not None and start < line:
+            return HeredocStart(start, shorten(lines[start - 1], 80), instruction.keyword)
+    return None
+
+
+def _start_line(instruction: Instruction, lines: list[str]) -> int | None:
+    """The first line of `instruction` that opens one of its heredocs (`<<EOF`, `<<-EOF`,
+    `<<"EOF"`): flags continued over lines before it are not the body."""
+    names = "|".join(re.escape(heredoc.name) for heredoc in instruction.heredocs)
+    opens = re.compile(rf"<<-?(?P<q>[\"']?)(?:{names})(?P=q)(?![\w.-])")
+    for number in range(instruction.line, min(instruction.end_line, len(lines)) + 1):
+        if opens.search(lines[number - 1]):
+            return number
+    return None
+
+
+def heredoc_advice(build: FailedBuild, line: int, syntax: tuple[int, str] | None) -> str | None:
+    """Why a parse error on `line` is a heredoc the frontend did not read, and what to do;
+    `syntax` is the (line, image) of the Dockerfile's `# syntax=` directive, if it has one."""
+    start = heredoc_holding(build.parsed, build.text, line)
+    if start is None:
+        return None
+    label = build.dockerfile_label
+    if syntax:
+        frontend = (
+            f"the frontend the `# syntax={syntax[1]}` directive ({label}:{syntax[0]}) names "
+            f"does not read heredocs, so it took the heredoc's lines for instructions. Name "
+            f"{MIN_FRONTEND} or later in that directive (`docker/dockerfile:1` is the newest 1.x)"
+        )
+    else:
+        frontend = (
+            "this engine's built-in Dockerfile frontend reads heredocs only with "
+            f"`# syntax={MIN_FRONTEND}` (or later) as the first line (Docker 23 and later read "
+            "them without it), so it took the heredoc's lines for instructions. Add that line "
+            "where the engine can pull docker/dockerfile"
+        )
+    if start.keyword == "RUN":
+        instead = "write the script as one RUN with `&&` between commands and `\\` at line ends"
+    else:
+        instead = f"keep the file in the build context and {start.keyword} it from there"
+    return (
+        f"Line {line} is inside the heredoc that starts at {label}:{start.line}: {start.text}; "
+        f"{frontend}, or {instead}."
+    )
