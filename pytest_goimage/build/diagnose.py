@@ -24,6 +24,7 @@ from .failed_build import (
     shorten,
 )
 from .heredoc_syntax import heredoc_advice
+from .replaced_module import missing_replacement, replacement_hint
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
@@ -175,6 +176,16 @@ def go_mod_invalid(build: FailedBuild) -> Diagnosis | None:
     )
 
 
+def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:
+    missing = missing_replacement(build.output)
+    if missing is None:
+        return None
+    hint = replacement_hint(*missing, build.context, build.dockerfile)
+    return Diagnosis(
+        f"{build.head}: {hint}\n{block(build.go_lines)}{build.log_note}", "go-replace-missing"
+    )
+
+
 def go_missing_package(build: FailedBuild) -> Diagnosis | None:
     vendored = _NOT_VENDORED.search(build.output)
     package = _NOT_IN_STD.search(build.output) or _NO_MODULE.search(build.output) or vendored
@@ -249,6 +260,7 @@ RULES: tuple[Rule, ...] = (
     cgo_no_compiler,
     go_too_old,
     go_mod_invalid,
+    go_replacement_missing,
     go_missing_package,
     go_files_ignored,
     go_sum,
