@@ -150,6 +150,16 @@ CASES = {
         "#10 0.198 /src/go.mod:3: invalid go version '1.26.x': must match format 1.23.0\n",
         error='process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
     ),
+    "go_replacement_missing": Recorded(
+        DOWNLOAD,
+        output="#10 0.402 go: example.com/lib@v0.0.0 (replaced by ../lib): reading "
+        "/lib/go.mod: open /lib/go.mod: no such file or directory\n",
+        error='process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
+        files={
+            "go.mod": "module example.com/shop\n\ngo 1.26.0\n\nrequire example.com/lib "
+            "v0.0.0\n\nreplace example.com/lib => ../lib\n"
+        },
+    ),
     "go_missing_package": Recorded(
         GO_BUILD,
         output="#12 1.402 cmd/app/main.go:9:2: no required module provides package "
@@ -234,6 +244,11 @@ EXPECTED = [
         "Dockerfile:4: the build failed in step `RUN go mod download`: go.mod in the build context cannot be parsed:\n    go: errors parsing go.mod:\n    /src/go.mod:3: invalid go version '1.26.x': must match format 1.23.0\nFix the line it names (`go mod tidy` locally shows the same).\nFull build log: <ROOT>/build.log",
     ),
     (
+        "go_replacement_missing",
+        "go-replace-missing",
+        "Dockerfile:4: the build failed in step `RUN go mod download`: go.mod:7 replaces example.com/lib with ../lib, and <PARENT>/lib is outside the build context (<ROOT>): the build never sees it. Build from a context that holds both modules (`context` in [tool.goimage], with the Dockerfile copying each to the same place relative to the other), vendor the dependency (`go mod vendor`), or require a published version instead of the replace.\n    go: example.com/lib@v0.0.0 (replaced by ../lib): reading /lib/go.mod: open /lib/go.mod: no such file or directory\nFull build log: <ROOT>/build.log",
+    ),
+    (
         "go_missing_package",
         "go-missing-package",
         "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: Go package example.com/shop/pkg/storage is imported but its source is not in the build context '.' (<ROOT>). pkg/storage/ does not exist in the build context: restore or commit it.\n    cmd/app/main.go:9:2: no required module provides package example.com/shop/pkg/storage; to add it:\nFull build log: <ROOT>/build.log",
@@ -288,7 +303,8 @@ def test_each_rule_explains_its_recorded_failure(
     tmp_path: Path, rule: str, cause: str, message: str
 ) -> None:
     build = _failed_build(tmp_path, CASES[rule])
-    expected = Diagnosis(message.replace("<ROOT>", str(tmp_path / "shop")), cause)
+    shown = message.replace("<ROOT>", str(tmp_path / "shop")).replace("<PARENT>", str(tmp_path))
+    expected = Diagnosis(shown, cause)
     explains = getattr(diagnose_module, rule)
     assert explains(build) == expected
     # No earlier rule claims it: the table gives the same answer as the one rule.
