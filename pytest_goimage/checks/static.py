@@ -1,9 +1,16 @@
-"""`static`: the Go binary in the image is statically linked and built with CGO_ENABLED=0."""
+"""`static`: the Go binary in the image is statically linked, built with CGO_ENABLED=0 and for
+the image's platform."""
 
 from __future__ import annotations
 
+import re
+
 from ..config import ImageConfig
+from ..engine.image import BuiltImage
 from ..errors import CheckFailed, GoImageError
+from ..gofacts.dockerfile import parse_dockerfile_leniently
+from ..gofacts.executable import ElfFacts
+from ..gofacts.go_build_command import building, go_builds, setting_line
 from ..gofacts.versions import (
     SOURCE_DOCKERFILE,
     SOURCE_TOOLCHAIN,
@@ -12,6 +19,7 @@ from ..gofacts.versions import (
     required_pin,
     required_version,
 )
+from ..report.records import WRONG_GOARCH
 from ..session import GoImageSession
 from .base import config_pins, require_go_binary
 
@@ -35,17 +43,16 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         problems.append("its Go build info does not record CGO_ENABLED")
     elif info.cgo_enabled:
         problems.append("it was built with CGO_ENABLED=1")
-    if info is not None:
-        goarch, goos = info.setting("GOARCH"), info.setting("GOOS")
-        if goarch and built.architecture and goarch != built.architecture:
-            problems.append(f"it is a {goarch} binary in a {built.architecture} image")
-        if goos and built.os and goos != built.os:
-            problems.append(f"it targets GOOS={goos} in a {built.os} image")
+    # Each its own sentence and fix: a static binary for another platform needs no CGO advice.
+    platform = _wrong_platform(image, built, facts)
     outdated = _older_than_go_mod(session, image, binary.go_version)
-    if not problems and not outdated:
+    if not problems and not platform and not outdated:
         return f"{binary.path}: static, CGO_ENABLED=0, {binary.go_version or 'no Go version'}"
+    where = f"{image.dockerfile}: {binary.path} in {built.tag}"
+    also = [*platform, *([outdated] if outdated else [])]
     if not problems:
-        raise CheckFailed(f"{image.dockerfile}: {binary.path} in {built.tag} {outdated}")
+        first, *rest = also
+        raise CheckFailed(f"{where} {first}" + "".join(f" Also, it {more}" for more in rest))
     settings = (
         ", ".join(
             f"{k}={v}"
@@ -56,11 +63,70 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         else "no Go build info in the binary"
     )
     raise CheckFailed(
-        f"{image.dockerfile}: {binary.path} in {built.tag} is not a static Go binary: "
+        f"{where} is not a static Go binary: "
         f"{'; '.join(problems)}. Build settings: {settings or 'none recorded'}. Build it with "
         "CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships the libraries."
-        + (f" Also, it {outdated}" if outdated else "")
+        + "".join(f" Also, it {more}" for more in also)
     )
+
+
+def _wrong_platform(image: ImageConfig, built: BuiltImage, facts: ElfFacts) -> list[str]:
+    """Per setting (GOARCH, GOOS) the binary was built for another platform than the image's:
+    what is wrong, the Dockerfile line that set it and the fix, as a phrase after "it"."""
+    info = facts.build_info
+    goarch = (info.setting("GOARCH") if info else None) or facts.arch
+    goos = info.setting("GOOS") if info else None
+    found: list[str] = []
+    if goarch and built.architecture and goarch != built.architecture:
+        wrong = WRONG_GOARCH.format(goarch=goarch, arch=built.architecture)
+        fix = _fix(image, built, "GOARCH", "TARGETARCH", built.architecture)
+        found.append(f"{wrong}, so it cannot run there (exec format error){fix}")
+    if goos and built.os and goos != built.os:
+        fix = _fix(image, built, "GOOS", "TARGETOS", built.os)
+        found.append(f"is built for GOOS={goos}, but the image is {built.os}{fix}")
+    return found
+
+
+def _fix(image: ImageConfig, built: BuiltImage, setting: str, target: str, wanted: str) -> str:
+    """`: Dockerfile:6 sets GOARCH=arm64. Build it with GOARCH=$TARGETARCH.`: the line that set
+    `setting` for the go build that made the binary (none where the binary was copied in, or
+    nothing in the Dockerfile sets it), and what to do."""
+    try:
+        text = image.dockerfile_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    parsed = parse_dockerfile_leniently(text)
+    build = building(go_builds(parsed), built.binary.path)
+    if build is None:  # copied in: built elsewhere, or by a Dockerfile line not read
+        return (
+            f". Build it with {setting}={wanted}, or in the Dockerfile with {setting}=${target} "
+            f"in a stage that declares `ARG {target}`."
+        )
+    declared = any(
+        instruction.keyword == "ARG"
+        and any(word.partition("=")[0] == target for word in instruction.args)
+        for instruction in build.before[build.stage_begins :]
+    )
+    declare = "" if declared else f" (declare `ARG {target}` in that stage)"
+    lines = text.splitlines()
+    number = setting_line(build, lines, setting, flag=False)
+    if not number:
+        return f". Build it with {setting}=${target}{declare}."
+    written = re.search(rf"(?<![$\w{{]){setting}(?:=|\s+)(\S+)", lines[number - 1])
+    value = written.group(1).strip("\"'") if written else ""
+    cause = f": {image.dockerfile}:{number} sets {setting}" + (f"={value}" if value else "")
+    if target in value and not declared:
+        # Without the ARG in its stage the variable is empty, and Go builds for the builder's CPU.
+        return f"{cause}, but ${target} is empty there. Declare `ARG {target}` in that stage."
+    # A builder on $BUILDPLATFORM builds for the build machine without it: dropping is no fix.
+    stage = next((s for s in parsed.stages if s.line == build.from_line), None)
+    native = stage is None or "BUILDPLATFORM" not in (stage.platform or "")
+    if not native:
+        return (
+            f"{cause}. Build it with {setting}=${target}{declare}; without {setting} it would "
+            "build for the build machine, as its stage runs on $BUILDPLATFORM."
+        )
+    return f"{cause}. Build it with {setting}=${target}{declare}, or drop {setting}."
 
 
 def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: str | None) -> str:

@@ -3,10 +3,13 @@ their title line, formatted the same way for the terminal and for Markdown."""
 
 from __future__ import annotations
 
+import re
+
 from ..gofacts.units import format_size
-from .records import FAILED, PASSED, SKIPPED, ImageRecord
+from .records import BAD_OUTCOMES, FAILED, PASSED, SKIPPED, WRONG_GOARCH, ImageRecord
 
 BAR_SLOTS = 10
+_WRONG_GOARCH = re.compile(WRONG_GOARCH.format(goarch=r"(\w+)", arch=r"\w+"))
 
 
 def format_seconds(seconds: float) -> str:
@@ -55,6 +58,13 @@ def go_cell(image: ImageRecord) -> str:
 
 
 def static_cell(image: ImageRecord) -> str:
+    """yes, no (the binary is dynamic: the `static` fact), or the GOARCH of a static binary
+    the static check failed because it was built for another CPU than the image's."""
+    check = image.checks.get("static")
+    if image.static and check is not None and check.outcome in BAD_OUTCOMES:
+        wrong = _WRONG_GOARCH.search(check.message)
+        if wrong:
+            return wrong.group(1)
     return {True: "yes", False: "no", None: "-"}[image.static]
 
 

@@ -19,6 +19,9 @@ CHECK_OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 BAD_OUTCOMES: frozenset[Outcome] = frozenset({FAILED, ERROR})
 NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
 NOT_RUN_UNNAMED = "not run: not named on the command line"  # `pytest --goimage X::static`
+# The static check's words for a Go binary built for another CPU than its image's: the
+# summaries' static cell shows that GOARCH instead of "yes" (static, but it cannot run there).
+WRONG_GOARCH = "is built for GOARCH={goarch}, but the image is {arch}"
 # The node id of the repository's checks' collector: `goimage::parity`.
 REPOSITORY_NODE = "goimage"
 

@@ -75,7 +75,7 @@ def summary_lines(
         return _RED if check is not None and check.outcome in BAD_OUTCOMES else None
 
     def static_code(image: ImageRecord) -> str | None:
-        return {True: _GREEN, False: _RED, None: None}[image.static]
+        return {"yes": _GREEN, "-": None}.get(static_cell(image), _RED)
 
     def bar_code(image: ImageRecord) -> str | None:
         return None if image.size_bytes is None else size_code(image) or _GREEN
