@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tarfile
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -15,7 +14,7 @@ from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
 from ..gofacts.executable import ElfFacts, inspect_elf
 from ..gofacts.saved_image import SavedImage
-from . import overlay
+from . import overlay, program_files
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ class BuiltImage:
         try:
             data = self.read_file(path)
         except FileNotFoundError:
-            copied = self._copied_files(exclude=path)
+            copied = self._copied_files()
             hint = f" Files the build copied into the image: {', '.join(copied)}." if copied else ""
             raise BinaryError(
                 f"{self.dockerfile}: the binary {path} does not exist in {self.tag}; fix "
@@ -253,14 +252,9 @@ class BuiltImage:
         if self._saved_error is not None:
             raise BinaryError(self._saved_error)
         if self._saved_image is None:
-            spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as this image
             try:
-                for chunk in self._client.api.get_image(self.id):
-                    spool.write(chunk)
-                spool.seek(0)
-                self._saved_image = SavedImage(spool)
+                self._saved_image = program_files.export_image(self._client, self.id)
             except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-                spool.close()
                 # Remembered: every later read would fetch the whole image again to no end.
                 self._saved_error = (
                     f"{self.dockerfile}: the export of image {self.tag} cannot be read ({exc}), "
@@ -271,21 +265,15 @@ class BuiltImage:
                 raise BinaryError(self._saved_error) from None
         return self._saved_image
 
-    def _copied_files(self, exclude: str, limit: int = 5) -> list[str]:
-        """Files COPY/ADD layers put into the image (from the history: `COPY /out/svc /svc`),
-        for a message about a binary that is not where ENTRYPOINT says."""
-        found: list[str] = []
-        for layer in self.layers:
-            words = [w for w in layer.instruction.split() if not w.startswith("--")]
-            if len(words) < 3 or words[0] not in ("COPY", "ADD"):
-                continue
-            destination = words[-1]
-            if destination.endswith("/"):
-                targets = [destination + source.rsplit("/", 1)[-1] for source in words[1:-1]]
-            else:
-                targets = [destination]
-            found += [t for t in targets if t != exclude and t not in found and self.exists(t)]
-        return found[:limit]
+    def _copied_files(self, limit: int = 5) -> list[str]:
+        """Files this image's own COPY/ADD instructions put into it (read from the history,
+        relative destinations joined to the WORKDIR then in effect; the base image's COPYs
+        left out where the Dockerfile can be read), for a message about a binary that is not
+        where ENTRYPOINT says."""
+        built_from = program_files.dockerfile_of(self.config.labels)
+        history = (layer.instruction for layer in self.layers)
+        dockerfile = built_from[1] if built_from else None
+        return program_files.own_copies(history, dockerfile, self.exists)[:limit]
 
     def exists(self, path: str) -> bool:
         try:

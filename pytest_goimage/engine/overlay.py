@@ -63,7 +63,7 @@ def read_file(dirs: list[Path], path: str) -> bytes:
     path = posixpath.normpath(posixpath.join("/", path))
     for _ in range(MAX_SYMLINKS):
         parts = [p for p in PurePosixPath(path).parts if p not in ("/", "", "..")]
-        found = _lookup(dirs, parts)
+        found = layer_entry(dirs, parts)
         if found is None:
             raise FileNotFoundError(path)
         layer_path, depth = found
@@ -81,7 +81,7 @@ def read_file(dirs: list[Path], path: str) -> bytes:
     raise FileNotFoundError(f"{path}: too many levels of symbolic links")
 
 
-def _lookup(dirs: list[Path], parts: list[str]) -> tuple[Path, int] | None:
+def layer_entry(dirs: list[Path], parts: list[str]) -> tuple[Path, int] | None:
     """The top-most layer entry for `parts`, or the first symlink met on the way.
 
     Returns (path in a layer dir, index of the component it stands for)."""

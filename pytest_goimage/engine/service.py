@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+import stat
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -14,8 +16,10 @@ import requests
 
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
+from ..gofacts.dockerfile import Instruction, normalise_command
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
+from . import program_files
 from .container import ContainerOwner, EngineContainer
 from .listeners import listener_hint, listening
 from .placeholders import expand
@@ -75,6 +79,65 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
         "check the path against the COPY that puts the binary there"
     )
+
+
+# runc's words for a program that is there but may not be executed (quoted when runc's own
+# pre-check fails, as for root; bare when the exec itself does, as for another USER).
+_DENIED = re.compile(r'exec(?:: "([^"]+)"| ([^\s:"]+)): permission denied')
+
+
+def _denied_program_hint(reason: str, client: Any, image_ref: str) -> str:
+    """Advice when the runtime may not execute the program: its mode read from the image's
+    layers (a COPY --chmod or RUN chmod that dropped the execute bit, usually) and the
+    Dockerfile line that set it, where the image's labels lead to the Dockerfile."""
+    denied = _DENIED.search(reason)
+    if denied is None:
+        return ""
+    try:
+        attrs = client.api.inspect_image(image_ref)
+    except docker.errors.APIError:
+        return ""
+    config = attrs.get("Config") or {}
+    path = posixpath.join(config.get("WorkingDir") or "/", denied.group(1) or denied.group(2))
+    found = program_files.file_mode(client, attrs, path)
+    if found is None:
+        return ""
+    built_from = program_files.dockerfile_of(config.get("Labels") or {})
+    setter = program_files.mode_setter(built_from[1], path) if built_from else None
+    where = f"{built_from[0]}:{setter.line}" if built_from and setter else ""
+    return denied_advice(path, found, config.get("User") or "", setter, where)
+
+
+def denied_advice(
+    path: str, found: program_files.FileMode, user: str, setter: Instruction | None, where: str
+) -> str:
+    """The sentence for a program of mode `found` that the runtime refused to execute as
+    `user` (the image's USER), naming `setter`, the instruction that set the mode, at
+    `where` (`Dockerfile:7`) where it is known."""
+    if stat.S_ISDIR(found.mode):
+        return f". {path} is a folder in the image: point ENTRYPOINT/CMD at the program in it"
+    mode = found.permissions
+    if found.mode & 0o111 == 0:
+        what = f". {path} has mode {mode} in the image, not executable"
+    elif (user.split(":", 1)[0] or "root") not in ("root", "0") and found.mode & 0o001 == 0:
+        what = (
+            f". {path} has mode {mode} in the image, owned by {found.uid}:{found.gid}, which "
+            f"USER {user} may not execute"
+        )
+    else:
+        return (
+            f". {path} has mode {mode} in the image, which lets USER {user or 'root'} execute "
+            "it: a folder on its path may lack the execute bit, or its file system be noexec"
+        )
+    if setter is None:
+        return f"{what}: give it mode 0755 (`COPY --chmod=0755`, or `RUN chmod 0755 {path}`)"
+    shown = normalise_command(setter.text)
+    shown = shown if len(shown) <= 120 else shown[:117] + "..."
+    if setter.keyword == "RUN":
+        return f"{what}; `{shown}` ({where}) sets that mode: chmod it 0755 there instead"
+    if setter.flag("chmod") is not None:
+        return f"{what}; `{shown}` ({where}) sets that mode: write --chmod=0755 there"
+    return f"{what}; `{shown}` ({where}) keeps the mode of the file it copies: add --chmod=0755"
 
 
 def expand_env(
@@ -189,7 +252,8 @@ class ServiceContainer(ContainerOwner):
             reason = str(exc.explanation or exc)
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
-                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}".rstrip(".")
+                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"
+                f"{_denied_program_hint(reason, client, self.image_ref)}".rstrip(".")
                 + "."
             ) from None
         self.started_at = time.monotonic()

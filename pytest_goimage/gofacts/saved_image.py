@@ -49,6 +49,11 @@ class SavedImage:
         self._members = [layer.getmembers() for layer in self._layers]
         self._merged = _merged(self._members)
 
+    def entry(self, path: str) -> tarfile.TarInfo | None:
+        """The top-most layer's entry for `path` (no leading `/`; whiteouts applied), if any."""
+        found = self._merged.get(path)
+        return found[1] if found is not None else None
+
     def close(self) -> None:
         """Close the archive and the unpacked layers (their temporary files go with them)."""
         for layer in self._layers:

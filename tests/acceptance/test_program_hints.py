@@ -1,0 +1,150 @@
+"""What the messages say about the service program on real builds: the files the build copied
+when ENTRYPOINT names a missing one (relative destinations joined to their WORKDIR, the base
+image's own COPYs left out), and the mode and the Dockerfile line when the runtime may not
+execute it."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.conftest import go_app
+
+# The trial's layout: the binaries copied to a relative destination under one WORKDIR, the
+# program named relative to another.
+RELATIVE = """\
+FROM alpine:3.22 AS build
+COPY app /out/server
+COPY app /out/worker
+FROM alpine:3.22
+WORKDIR /srv
+COPY --from=build /out/server /out/worker ./
+WORKDIR /data
+ENTRYPOINT ["./server"]
+"""
+
+
+def _buildkit_cli() -> tuple[str, str]:
+    """A CLI and the DOCKER_BUILDKIT value it builds with: BuildKit (Debian's 20.10 docker
+    needs no buildx) where there is one, else the legacy builder. Either records the base
+    image's COPY in its history, as the base images users build FROM do."""
+    for candidate in ("/usr/bin/docker", shutil.which("docker") or ""):
+        if not candidate or not Path(candidate).exists():
+            continue
+        version = subprocess.run(
+            [candidate, "version", "--format", "{{.Client.Version}}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        if version.split(".")[0].isdigit() and int(version.split(".")[0]) < 23:
+            return candidate, "1"
+    return shutil.which("docker") or "docker", "0"
+
+
+@pytest.fixture
+def tini_base(docker_client: docker.DockerClient, tmp_path: Path) -> Iterator[str]:
+    """A base image that COPYs an init (tini) in, as many do: not a file this build copied."""
+    tag = f"goimage-test/tini-base:{os.getpid()}"
+    (tmp_path / "tini").write_bytes(b"\x7fELF not really tini\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.22\nCOPY tini /sbin/tini\n")
+    cli, buildkit = _buildkit_cli()
+    subprocess.run(
+        [cli, "build", "-q", "-t", tag, str(tmp_path)],
+        env={**os.environ, "DOCKER_BUILDKIT": buildkit},
+        check=True,
+        capture_output=True,
+    )
+    yield tag
+    docker_client.images.remove(tag, force=True)
+
+
+def _run(pytester: pytest.Pytester, dockerfiles: dict[str, str], select: str) -> str:
+    go_app(pytester.path)
+    for name, text in dockerfiles.items():
+        (pytester.path / name).write_text(text)
+    listed = ", ".join(f'"{name}"' for name in dockerfiles)
+    (pytester.path / "pyproject.toml").write_text(f"[tool.goimage]\ndockerfiles = [{listed}]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", select, "-p", "no:randomly")
+    out = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in out, out
+    return out
+
+
+def _assert_lines(out: str, patterns: list[str]) -> None:
+    for pattern in patterns:
+        assert any(fnmatch.fnmatch(line, pattern) for line in out.splitlines()), (
+            f"{pattern!r} not in:\n{out}"
+        )
+
+
+def test_files_copied_by_this_build_where_the_workdir_put_them(
+    pytester: pytest.Pytester, tini_base: str, no_leaks: None
+) -> None:
+    out = _run(
+        pytester,
+        {
+            "Dockerfile.relative": RELATIVE,
+            "Dockerfile.tini": f'FROM {tini_base}\nCOPY app /app/server\nENTRYPOINT ["/app/sever"]\n',
+        },
+        "static",
+    )
+    _assert_lines(
+        out,
+        [
+            "*[[]goimage static[]] Dockerfile.relative: the binary /data/server does not exist "
+            "in goimage/*; fix ENTRYPOINT/CMD or set `binary` in [[]tool.goimage[]]. Files the "
+            "build copied into the image: /srv/server, /srv/worker.",
+            # /sbin/tini (and the stand-in alpine's /bin/busybox) came with the base image.
+            "*[[]goimage static[]] Dockerfile.tini: the binary /app/sever does not exist in "
+            "goimage/*; fix ENTRYPOINT/CMD or set `binary` in [[]tool.goimage[]]. Files the "
+            "build copied into the image: /app/server.",
+        ],
+    )
+
+
+# runc quotes the path where its own check refuses (root), not where exec(2) does (USER).
+REFUSED = (
+    "*[[]goimage health[]] {name} (goimage/*): the engine refused to start the service "
+    "container: *{exec}: permission denied*. "
+)
+QUOTED = 'exec: "/server"'
+
+
+def test_a_program_the_runtime_may_not_execute_gets_its_mode_and_line(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    out = _run(
+        pytester,
+        {
+            "Dockerfile.chmod": "FROM alpine:3.22\nCOPY --chmod=0644 app /server\nEXPOSE 8080\n"
+            'ENTRYPOINT ["/server"]\n',
+            "Dockerfile.run": "FROM alpine:3.22\nCOPY app /server\nRUN chmod 644 /server\n"
+            'EXPOSE 8080\nENTRYPOINT ["/server"]\n',
+            "Dockerfile.owner": "FROM alpine:3.22\nCOPY --chmod=0700 app /server\nUSER 65532\n"
+            'EXPOSE 8080\nENTRYPOINT ["/server"]\n',
+        },
+        "health",
+    )
+    _assert_lines(
+        out,
+        [
+            REFUSED.format(name="Dockerfile.chmod", exec=QUOTED)
+            + "/server has mode 0644 in the image, not executable; `COPY --chmod=0644 app "
+            "/server` (Dockerfile.chmod:2) sets that mode: write --chmod=0755 there.",
+            REFUSED.format(name="Dockerfile.run", exec=QUOTED)
+            + "/server has mode 0644 in the image, not executable; `RUN chmod 644 /server` "
+            "(Dockerfile.run:3) sets that mode: chmod it 0755 there instead.",
+            REFUSED.format(name="Dockerfile.owner", exec="exec /server")
+            + "/server has mode 0700 in the image, owned by 0:0, which USER 65532 may not "
+            "execute; `COPY --chmod=0700 app /server` (Dockerfile.owner:2) sets that mode: "
+            "write --chmod=0755 there.",
+        ],
+    )
