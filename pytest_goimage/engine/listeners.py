@@ -7,10 +7,14 @@ then nothing is said rather than something wrong.
 
 from __future__ import annotations
 
+import re
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 
 _LISTEN = "0A"  # the TCP state column of /proc/net/tcp
+# A setting's value that names a port to listen on: `9090`, `:9090`, `0.0.0.0:9090`, `[::]:9090`.
+_PORT_VALUE = re.compile(r"(?:(?:[\w.-]*|\[[0-9a-fA-F:]*\]):)?(\d{1,5})")
 
 
 def listening(pid: int, container_id: str) -> list[tuple[str, int]] | None:
@@ -89,4 +93,21 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
             f"EXPOSE {elsewhere[0]} in the Dockerfile, or set `port = {elsewhere[0]}` in "
             "[tool.goimage]"
         )
+    return ""
+
+
+def env_port_note(env: Mapping[str, str], listeners: list[tuple[str, int]], port: int) -> str:
+    """Where the service listens on another port than `port` because `[tool.goimage.env]`
+    tells it to (`PORT = "9090"`, `HTTP_ADDR = ":9090"`): a clause that names the setting and
+    follows listener_hint's sentence, else ""."""
+    elsewhere = [number for number in reachable_ports(listeners) if number != port]
+    if not elsewhere or port in reachable_ports(listeners):
+        return ""
+    for name, value in env.items():
+        found = _PORT_VALUE.fullmatch(value.strip())
+        if found and int(found.group(1)) in elsewhere:
+            return (
+                f'; `{name} = "{value}"` in [tool.goimage.env] tells it to listen there: give '
+                f"it {port} instead, or set `port = {found.group(1)}`"
+            )
     return ""

@@ -13,6 +13,7 @@ from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
 from .dependency import DependencyServer
 from .image import BuiltImage
+from .listeners import env_port_note
 from .minio_server import MinioServer
 from .service import (
     HealthProbe,
@@ -122,14 +123,19 @@ class RunningService:
 
     def health_hint(self, probe: HealthProbe) -> str:
         """The likely configuration mistake behind an unhealthy probe ("" when none)."""
-        return health_hint(
+        listeners = self.container.listeners() if probe.status is None else None
+        hint = health_hint(
             probe,
             self.image.health_path,
             self.container.port or "",
             self.image.port,
             self.built.config.exposed_ports,
-            self.container.listeners() if probe.status is None else None,
+            listeners,
         )
+        if hint and listeners and self.container.port:
+            port = int(self.container.port.split("/", 1)[0])
+            hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
+        return hint
 
     @property
     def docker_container(self) -> Any:

@@ -540,10 +540,13 @@ def test_service_not_listening_on_the_exposed_port(
     assert "never answered 2xx: within startup_timeout (3s) no answer: connection reset" in out, out
     assert "listening on :9091" in out
     # Read from the container's sockets: where it does listen, and what to change.
+    # ... and which setting of [tool.goimage.env] sent it there.
     assert (
         "Inside the container the service listens on port 9091, not on 8080: EXPOSE 9091 in "
-        "the Dockerfile, or set `port = 9091` in [tool.goimage]."
-    ) in out, out
+        'the Dockerfile, or set `port = 9091` in [tool.goimage]; `PORT = "9091"` in '
+        "[tool.goimage.env] tells it to listen there: give it 8080 instead, or set `port = "
+        "9091`."
+    ) in " ".join(out.split()), out
 
 
 def test_service_listening_on_loopback_only(
