@@ -32,7 +32,7 @@ _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
 _NOT_VENDORED = re.compile(
     r"cannot find module providing package (\S+?): import lookup disabled by -mod=vendor"
 )
-_GO_TOO_OLD = re.compile(r"go\.mod requires go >= (\S+) \(running go (\S+?);")
+_GO_TOO_OLD = re.compile(r"(go\.mod|go\.work) requires go >= (\S+) \(running go (\S+?);")
 _PARSE_ERROR = re.compile(r"dockerfile parse error (?:on )?line (\d+): (.+)")
 _MISSING_SOURCE = re.compile(r'"(/[^"]*)" not found')
 # The same, once an earlier `COPY . .` sent the whole context: BuildKit walks its mount.
@@ -157,11 +157,11 @@ def go_too_old(build: FailedBuild) -> Diagnosis | None:
         return None
     base_line = _builder_line(build.parsed, build.instruction.line if build.instruction else None)
     from_at = f" (FROM at {build.dockerfile_label}:{base_line})" if base_line else ""
+    file, wanted, running = too_old.groups()
     return Diagnosis(
-        f"{build.head}: the builder image runs Go {too_old.group(2)} but go.mod requires Go >= "
-        f"{too_old.group(1)}. Use a builder image with Go {too_old.group(1)} or newer"
-        f"{from_at}, or lower go.mod's go/toolchain line.\n{block(build.go_lines)}"
-        f"{build.log_note}",
+        f"{build.head}: the builder image runs Go {running} but {file} requires Go >= "
+        f"{wanted}. Use a builder image with Go {wanted} or newer{from_at}, or lower {file}'s "
+        f"go/toolchain line.\n{block(build.go_lines)}{build.log_note}",
         "go-too-old",
     )
 

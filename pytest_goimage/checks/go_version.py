@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
+from ..build.context import excluding_rule
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
+from ..gofacts.git_head import NoRepository, head_of, tracked_under
+from ..gofacts.project_pins import relative_name
 from ..gofacts.versions import (
     SOURCE_BINARY,
     SOURCE_GITLAB_IMAGE,
+    SOURCE_GO,
     Pin,
     format_ignored,
     format_misalignment,
@@ -20,6 +25,7 @@ from ..gofacts.versions import (
     required_version,
     unpinned,
 )
+from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession
 from .base import config_pins
 
@@ -49,24 +55,78 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
 def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
     pins = collect_pins(session, image)
+    workspace = _workspace(session, image)
+    if workspace is not None:
+        pins = mark_workspace(
+            pins, workspace, session.config.rootdir, _docker_sees(image, workspace)
+        )
     required = required_version(pins, policy)
     floating = unpinned(pins)
     if floating:
         warnings.warn(UnpinnedGoVersionWarning(format_unpinned(floating)), stacklevel=1)
-    bad = misaligned(pins, required)
+    bad = misaligned([p for p in pins if not p.workspace], required)
+    failures = []
     if bad:
-        raise CheckFailed(
-            f"{image.dockerfile}: {len(bad)} Go version pin(s) are older than go.mod requires "
-            f"(Go {required}):\n{format_misalignment(bad, pins, policy)}" + _ignore_hint(bad, pins)
+        failures.append(
+            f"{len(bad)} Go version pin(s) are older than go.mod requires (Go {required}):\n"
+            + format_misalignment(bad, pins, policy)
         )
+    inside = [p for p in pins if p.workspace and not p.ignored]
+    if workspace is not None and inside:
+        # In workspace mode go.work's lines choose the Go (go.mod's go line still binds).
+        lines = [*workspace.pins, *(p for p in pins if p.source == SOURCE_GO)]
+        in_workspace = required_version(lines, policy)
+        late = misaligned(inside, in_workspace)
+        if late:
+            failures.append(
+                f"{len(late)} Go version pin(s) build in the workspace {workspace.file} and are "
+                f"older than it requires (Go {in_workspace}):\n"
+                + format_misalignment(late, [*lines, *late], policy)
+            )
+        bad += late
+    if failures:
+        raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + _ignore_hint(bad, pins))
     counted = [p for p in pins if not p.ignored]
     message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
     source = required_pin(pins, policy)
     if source.note:  # go.mod has no `go` line: say which Go that implies, and why
         message += f" ({source.file}: {source.note})"
+    if workspace is not None and inside:
+        message += (
+            f", and the {len(inside)} that build in the workspace {workspace.file} with its "
+            f"Go {in_workspace}"
+        )
     ignored = format_ignored(pins)
     # What was left out is said on a pass too: a gate reader sees which pins did not count.
     return f"{message}; not counted:\n{ignored}" if ignored else message
+
+
+def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
+    """The go.work the project builds in (looked for up to the repository's top folder)."""
+    config = session.config
+    try:
+        top = head_of(config.project).root
+    except NoRepository:
+        top, tracked = config.rootdir, (lambda path: True)  # no checkout: its files are all
+    else:
+        tracked = lambda path: bool(tracked_under(top, path.relative_to(top).as_posix()))  # noqa: E731
+    return workspace_of(
+        config.project, top, lambda path: relative_name(path, config.rootdir), tracked
+    )
+
+
+def _docker_sees(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bool]:
+    """Whether the image's build sees go.work (in its context, sent, copied, GOWORK on)."""
+    try:
+        text = image.dockerfile_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return lambda pin: False
+
+    def excluded(relative: str) -> bool:
+        return excluding_rule(image.context_path, image.dockerfile_path, relative) is not None
+
+    sees = builds_in_workspace(text, image.context_path, workspace, excluded)
+    return lambda pin: sees
 
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:

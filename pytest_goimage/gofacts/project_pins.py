@@ -24,9 +24,9 @@ def project_pins(
     GitLab CI pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are
     marked ignored. Raises GoImageError subclasses naming a file that cannot be read."""
     go_mod = project / "go.mod"
-    pins = read_gomod(go_mod, _relative(go_mod, rootdir))
+    pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
     for path, build_args in dockerfiles:
-        pins += read_dockerfile(path, build_args, _relative(path, rootdir))
+        pins += read_dockerfile(path, build_args, relative_name(path, rootdir))
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
@@ -38,7 +38,8 @@ def project_pins(
     return pins + apply_ignore(workflows, list(go_version_ignore))
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """`path` relative to `root` for messages, else as it is."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -147,6 +147,7 @@ class Pin:
     uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
     pipeline: str = ""  # a GitLab CI pin's pipeline file (`.gitlab-ci.yml`, a child's)
     toolchain_line: int = 0  # the Dockerfile line whose GOTOOLCHAIN chose another Go
+    workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
 
 
 TAG_VERSION_RE = re.compile(
