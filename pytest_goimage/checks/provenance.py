@@ -14,9 +14,15 @@ from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.context_sources import context_sources, takes
+from ..gofacts.context_sources import context_sources, image_sources, takes
 from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
-from ..gofacts.git_head import Head, NoRepository, modified_under, tracked_under
+from ..gofacts.git_head import (
+    Head,
+    NoRepository,
+    modified_under,
+    tracked_under,
+    untracked_under,
+)
 from ..session import GoImageSession
 from .base import require_image
 
@@ -31,6 +37,8 @@ _SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
 _PATH_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+~/-")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _SHOWN = 3
+# What a pytest run leaves in the checkout by itself: never part of a commit's content.
+_RUN_BYPRODUCT = re.compile(r"(?:^|/)(?:__pycache__|\.pytest_cache)/")
 
 HOW_TO_RECORD = (
     "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
@@ -99,15 +107,17 @@ def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) 
 
 
 def _changed_inputs(image: ImageConfig) -> list[str]:
-    """Tracked files in the build context that differ from HEAD and reach the build: sent
-    (not ignored) and taken in by a COPY, ADD or RUN bind mount."""
-    sources = context_sources(_dockerfile(image))
-    changed = [
-        name
-        for name in modified_under(image.context_path)
-        if excluding_rule(image.context_path, image.dockerfile_path, name) is None
-        and takes(sources, name)
-    ]
+    """Files in the build context that are not HEAD's and reach the build (sent, not ignored,
+    and taken in by a COPY, ADD or RUN bind mount): tracked files that differ from HEAD, and
+    files git does not track (a clean checkout of HEAD has none of them)."""
+    parsed = _dockerfile(image)
+    sources, shipped = context_sources(parsed), image_sources(parsed, image.target)
+
+    def reaches(name: str, taken: list[str]) -> bool:
+        sent = excluding_rule(image.context_path, image.dockerfile_path, name) is None
+        return sent and takes(taken, name)
+
+    changed = [name for name in modified_under(image.context_path) if reaches(name, sources)]
     # The Dockerfile and its ignore file decide the build whatever the build copies, and may
     # sit outside the context.
     for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
@@ -115,14 +125,32 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
             shown = _relative(file, image.context_path)
             if shown not in changed:
                 changed.append(shown)
-    if not changed:
-        return []
-    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    return [
-        f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
-        f"({shown}), so the image is not HEAD's content whatever its label says; commit or "
-        "stash them and rebuild"
+    # Untracked files count where the image itself takes them in (a builder stage's Go
+    # inputs are `tracked`'s), leaving out what the test run writes itself (pytest's caches).
+    untracked = [
+        name
+        for name in untracked_under(image.context_path)
+        if not _RUN_BYPRODUCT.search(name) and reaches(name, shipped)
     ]
+    problems = []
+    if changed:
+        problems.append(
+            f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
+            f"({_listed(changed)}), so the image is not HEAD's content whatever its label says; "
+            "commit or stash them and rebuild"
+        )
+    if untracked:
+        problems.append(
+            f"its build context holds {len(untracked)} file(s) git does not track "
+            f"({_listed(untracked)}) that the image's own stage copies in, which a clean "
+            "checkout of HEAD does not have; commit them, or keep them out of the build "
+            "context (.dockerignore), and rebuild"
+        )
+    return problems
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _relative(file: Path, context: Path) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .dockerfile import Dockerfile, Instruction
 
-__all__ = ["context_sources", "takes"]
+__all__ = ["context_sources", "image_sources", "takes"]
 
 EVERYTHING = "."
 
@@ -29,6 +29,18 @@ def context_sources(parsed: Dockerfile) -> list[str]:
         elif instruction.keyword == "RUN":
             sources += _bind_mount_sources(instruction)
     return sources
+
+
+def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
+    """The context paths the built stage, and the stages it is built FROM, copy in: the files
+    that land in the image itself, not only in a builder stage."""
+    return [
+        _normalised(word)
+        for stage in parsed.built_stages(target)
+        for instruction in stage.instructions
+        if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None
+        for word in _copy_sources(instruction)
+    ]
 
 
 def takes(sources: Sequence[str], path: str) -> bool:

@@ -104,3 +104,16 @@ def modified_under(path: Path) -> list[str]:
     if result.returncode != 0:
         return []
     return sorted(name for name in result.stdout.split("\0") if name)
+
+
+def untracked_under(path: Path) -> list[str]:
+    """Files below `path` that git does not track and does not ignore (what `git status`
+    lists as `??`, and what Go's vcs.modified counts), as paths relative to `path` ([] where
+    git cannot say)."""
+    try:
+        result = _git(path, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    except NoRepository:
+        return []
+    if result.returncode != 0:
+        return []
+    return sorted(name for name in result.stdout.split("\0") if name)

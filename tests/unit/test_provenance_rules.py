@@ -149,3 +149,46 @@ def test_an_edited_dockerfile_or_ignore_file_makes_the_image_not_head(tmp_path: 
         ".dockerignore), so the image is not HEAD's content whatever its label says; commit "
         "or stash them and rebuild"
     ]
+
+
+UNTRACKED_DOCKERFILE = """\
+FROM golang AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=build /app /app
+COPY config/ /etc/app/
+"""
+
+
+def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
+    tmp_path: Path,
+) -> None:
+    """A clean checkout of HEAD (CI) builds the image without it: the user trial's
+    `config/local.yaml`, which passed with a label that named HEAD."""
+    image = image_of(tmp_path, UNTRACKED_DOCKERFILE)
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/app.yaml").write_text("level: info\n")
+    (tmp_path / ".gitignore").write_text("*.local\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    # What does not count: a file the image's own stage does not copy (only the builder's
+    # `COPY . .` takes it), what git ignores, and pytest's own caches in the checkout.
+    (tmp_path / "NOTES.txt").write_text("todo\n")
+    (tmp_path / "config/dev.local").write_text("debug: true\n")
+    (tmp_path / "config/__pycache__").mkdir()
+    (tmp_path / "config/__pycache__/conf.cpython-311.pyc").write_bytes(b"\x00")
+    assert _changed_inputs(image) == []
+    (tmp_path / "config/local.yaml").write_text("level: debug\n")
+    assert _changed_inputs(image) == [
+        "its build context holds 1 file(s) git does not track (config/local.yaml) that the "
+        "image's own stage copies in, which a clean checkout of HEAD does not have; commit "
+        "them, or keep them out of the build context (.dockerignore), and rebuild"
+    ]
+    (tmp_path / ".dockerignore").write_text("config/local.yaml\n")
+    # An ignore file that is itself new is untracked too, but the image does not copy it.
+    assert _changed_inputs(image) == []
