@@ -37,7 +37,7 @@ from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
 from .report.records import ImageFacts
-from .report.sbom import SBOM_SUFFIX, image_sbom
+from .report.sbom import image_sbom, sbom_path
 
 # How often the main thread, waiting for a build, prints the progress the build queued.
 _DRAIN_EVERY = 0.1
@@ -144,7 +144,7 @@ class GoImageSession:
         if self.sbom_dir is None:
             return None
         if image.dockerfile not in self._sboms:
-            path = self.sbom_dir / f"{image_key(image.dockerfile)}{SBOM_SUFFIX}"
+            path = sbom_path(self.sbom_dir, image.dockerfile)
             self._sboms[image.dockerfile] = image_sbom(path, built)
         return self._sboms[image.dockerfile]
 

@@ -17,12 +17,14 @@ from ..errors import GoImageError
 from .records import (
     FAILED,
     NOT_RUN_DESELECTED,
+    NOT_RUN_LAST_FAILED,
     NOT_RUN_UNNAMED,
     PASSED,
     REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
     ImageRecord,
+    any_failed,
     verified,
 )
 from .results import PROP_CHECK, RunResults, check_node_id
@@ -51,7 +53,15 @@ class ResultsReporter:
         self.config = config
         self.checks = list(checks)
         self.results = RunResults(goconfig, repository_checks)
-        self.left_out = NOT_RUN_UNNAMED if named else NOT_RUN_DESELECTED
+        if named:
+            self.left_out = NOT_RUN_UNNAMED
+        elif config.getoption("lf", False):  # the cache plugin deselects what passed before
+            self.left_out = NOT_RUN_LAST_FAILED
+        else:
+            self.left_out = NOT_RUN_DESELECTED
+        sbom = config.getoption("goimage_sbom", None)
+        if sbom:
+            remove_earlier_sboms(Path(sbom), [image.dockerfile for image in goconfig.images])
         self.selected: set[str] = set()  # node ids of the built-in checks that are to run
         # Every built-in check's node id: what makes an id from an xdist worker a check.
         self.check_ids = frozenset(
@@ -154,7 +164,7 @@ class ResultsReporter:
                 "checks that never finished are errors in it.",
                 yellow=True,
             )
-        elif path and not verified(records):
+        elif path and not verified(records) and not any_failed(records):
             terminalreporter.write_line(
                 f"goimage: no built-in check passed (none ran, or all were skipped), so the "
                 f"JSON report {path} says failed: run with --goimage, and keep -k/-m from "
@@ -227,6 +237,16 @@ def _no_sbom_because(record: ImageRecord, directory: str) -> str:
     if record.go_version is None:
         return "no Go build info in its binary, or no Go binary"
     return f"{directory} could not be written"
+
+
+def remove_earlier_sboms(directory: Path, dockerfiles: Sequence[str]) -> None:
+    """Remove what an earlier run wrote for these images to --goimage-sbom's folder: a step
+    that uploads the folder must not publish an SBOM of an image this run did not build (a
+    failed build, a deselected image)."""
+    from .sbom import sbom_path  # only a run with --goimage-sbom needs it
+
+    for dockerfile in dockerfiles:
+        sbom_path(directory, dockerfile).unlink(missing_ok=True)
 
 
 def make_sbom_dir(directory: str) -> None:

@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..engine.names import image_key
 from ..gofacts.secrets_scan import MASK, redact, secret_values
 
 if TYPE_CHECKING:
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
 
 SPEC_VERSION = "1.6"
 SBOM_SUFFIX = ".cdx.json"  # the file name ending of each image's SBOM
+
+
+def sbom_path(directory: Path, dockerfile: str) -> Path:
+    """Where --goimage-sbom puts the SBOM of the image built from `dockerfile`."""
+    return directory / f"{image_key(dockerfile)}{SBOM_SUFFIX}"
+
+
 _H1 = "h1:"
 
 
