@@ -9,7 +9,17 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..errors import CheckFailed, CheckSkipped, GoImageError
-from ..gofacts.parity import FACTS, GO, SETTINGS, Binary, Group, compare, settings_of, table
+from ..gofacts.parity import (
+    FACTS,
+    GO,
+    SETTINGS,
+    Binary,
+    Group,
+    compare,
+    modules_of,
+    settings_of,
+    table,
+)
 from ..report.records import PASSED, SKIPPED, Outcome
 from ..session import GoImageSession
 
@@ -103,13 +113,25 @@ def _binary(session: GoImageSession, image: ImageConfig) -> tuple[Binary | None,
 
 
 def _agreement(group: Group, binaries: Sequence[Binary]) -> str:
-    """`3 images build <path> alike: go1.26.8, CGO_ENABLED=0, ..., 14 modules`."""
-    first = next(b for b in binaries if b.dockerfile == group.dockerfiles[0])
-    facts = settings_of(first.info)
-    shown = [facts[GO]] + [f"{name}={facts[name]}" for name in SETTINGS]
+    """`3 images build <path> alike: go1.26.8, CGO_ENABLED=0, ..., 14 modules`; a fact the
+    images differ in (one parity_ignore accepts: any other fails the check) says so instead
+    of showing the first image's value as everyone's."""
+    members = [b for b in binaries if b.dockerfile in group.dockerfiles]
+    facts = [settings_of(b.info) for b in members]
+    shown = []
+    for name in (GO, *SETTINGS):
+        values = {f[name] for f in facts}
+        if len(values) > 1:
+            shown.append(f"{name} differs (accepted by parity_ignore)")
+        else:
+            shown.append(values.pop() if name == GO else f"{name}={values.pop()}")
+    if len({tuple(sorted(modules_of(b.info).items())) for b in members}) > 1:
+        shown.append("modules differ (accepted by parity_ignore)")
+    else:
+        shown.append(f"{len(members[0].info.deps)} modules")
     return (
         f"{len(group.dockerfiles)} images ({', '.join(group.dockerfiles)}) build {group.path} "
-        f"alike: {', '.join(shown)}, {len(first.info.deps)} modules"
+        f"alike: {', '.join(shown)}"
     )
 
 

@@ -331,5 +331,17 @@ def test_dockerfiles_that_differ_in_trimpath_and_go_version_fail_parity(
         '[tool.goimage]\ndockerfiles = ["Dockerfile.prod", "Dockerfile.fast"]\n'
         'parity_ignore = ["go", "-trimpath"]\n'
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "parity")
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "parity", "--goimage-report=report.json"
+    )
     assert outcomes(result) == {"goimage::parity": "PASSED"}, result.stdout.str()
+    # The pass says which facts differ on purpose, not the first image's values as everyone's.
+    report = json.loads((root / "report.json").read_text())
+    message = report["images"][0]["checks"]["parity"]["message"]
+    assert message.startswith(
+        "2 images (Dockerfile.prod, Dockerfile.fast) build "
+        "github.com/example/bookmark-sync/backend/cmd/api alike: go differs (accepted by "
+        "parity_ignore), CGO_ENABLED=0, GOOS=linux, GOARCH=amd64, -trimpath differs (accepted "
+        "by parity_ignore), -tags="
+    ), message
+    assert "go1.26.8" not in message and "go1.27.3" not in message, message
