@@ -12,7 +12,7 @@ from ..errors import CheckFailed
 from ..gofacts.layers import wasted
 from ..gofacts.secrets_scan import secret_redactor
 from ..gofacts.units import format_size
-from ..report.baseline import baseline_size, update_baseline
+from ..report.baseline import baseline_size, read_baseline, update_baseline
 from ..session import GoImageSession
 from .base import require_image
 
@@ -60,11 +60,24 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if session.update_baseline:
         return f"{checked}; baseline updated in {image.baseline.name}"
     if baseline is None:
-        return f"{checked}; no baseline in {image.baseline.name}"
+        return f"{checked}; no baseline in {image.baseline.name}" + _stale_entries(session, image)
     change = (built.size - baseline) / baseline * 100 if baseline else 0.0
     return (
         f"{checked}; {change:+.1f}% against the baseline {format_size(baseline)} "
         f"(tolerance {image.size_tolerance * 100:.0f}%)"
+    )
+
+
+def _stale_entries(session: GoImageSession, image: ImageConfig) -> str:
+    """The baseline's entries for Dockerfiles no configured image builds (renamed, removed):
+    said where this image has none, so a reader sees why its growth went unchecked."""
+    configured = {other.dockerfile for other in session.config.images}
+    stale = sorted(set(read_baseline(image.baseline)) - configured)
+    if not stale:
+        return ""
+    return (
+        f" (it holds {', '.join(stale)}, which no configured image builds: renamed or removed? "
+        "--goimage-update-baseline records this image and keeps the rest)"
     )
 
 

@@ -36,9 +36,10 @@ def read_baseline(path: Path) -> dict[str, Any]:
     for dockerfile, entry in images.items():
         size = entry.get("size_bytes") if isinstance(entry, dict) else None
         # bool is an int to Python, never a size to a user.
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        # No image is 0 B: a zero would make every size an infinite growth.
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise _not_a_baseline(
-                path, f"{dockerfile!r} has no whole, non-negative number of bytes as size_bytes"
+                path, f"{dockerfile!r} has no whole, positive number of bytes as size_bytes"
             )
     return images
 

@@ -326,7 +326,19 @@ CASES = [
         },
         [
             "*.goimage-baseline.json: not a pytest-goimage baseline ('Dockerfile' has no whole,"
-            " non-negative number of bytes as size_bytes)*"
+            " positive number of bytes as size_bytes)*"
+        ],
+        select="size",
+    ),
+    Case(
+        "baseline-size-zero",
+        {
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+            ".goimage-baseline.json": '{"images": {"Dockerfile": {"size_bytes": 0}}}',
+        },
+        [
+            "*.goimage-baseline.json: not a pytest-goimage baseline ('Dockerfile' has no whole,"
+            " positive number of bytes as size_bytes)*"
         ],
         select="size",
     ),

@@ -301,6 +301,29 @@ def test_collect_only_runs_nothing_and_reports_nothing(
     assert summary.read_text() == "earlier step\n"
 
 
+def test_a_baseline_of_renamed_dockerfiles_is_named_where_the_image_has_none(
+    pytester: pytest.Pytester, tiny_project: Path
+) -> None:
+    """A Dockerfile renamed since the baseline was written: its growth goes unchecked, and the
+    pass says why instead of a bare "no baseline"."""
+    (tiny_project / ".goimage-baseline.json").write_text(
+        '{"images": {"Dockerfile.old": {"size_bytes": 1000000}}}'
+    )
+    _, report = _run(
+        pytester,
+        '[tool.goimage]\ndockerfiles = ["Dockerfile"]\nsize_budget = "20MB"\n',
+        "-k",
+        "size",
+    )
+    message = report["images"][0]["checks"]["size"]["message"]
+    assert re.fullmatch(
+        r"\d+\.\d MB of 20\.0 MB budget; no baseline in \.goimage-baseline\.json \(it holds "
+        r"Dockerfile\.old, which no configured image builds: renamed or removed\? "
+        r"--goimage-update-baseline records this image and keeps the rest\)",
+        message,
+    ), message
+
+
 def test_a_passed_check_says_what_it_checked(pytester: pytest.Pytester, tiny_project: Path) -> None:
     """A pass in the report names what was checked, not an empty message."""
     (tiny_project / "Dockerfile").write_text(
