@@ -222,3 +222,88 @@ def run_pytest_until(cwd: Path, marker: str, *args: str) -> tuple[subprocess.Pop
         printed += decoder.decode(chunk)
     assert marker in printed, printed
     return proc, printed
+
+
+# A project whose go-version check fails without an engine (a GitLab CI pin) ------------
+
+PIPELINE = """\
+variables:
+  GO_VERSION: "1.25"
+
+default:
+  image: golang:${GO_VERSION}-alpine
+
+test:
+  script: [go test ./...]
+
+docs:
+  image: golang:1.20
+  script: [npm ci, npm run docs]
+"""
+
+
+def gitlab_project(pytester: pytest.Pytester, goimage: str = "") -> None:
+    """A Go project whose .gitlab-ci.yml pins Go 1.25 against go.mod's 1.26: go-version
+    fails on its test job and leaves its docs job out; `goimage` extends [tool.goimage]."""
+    pytester.makefile(".toml", pyproject="[tool.goimage]\n" + goimage)
+    pytester.path.joinpath("go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
+    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26 AS build\nFROM scratch\n")
+    pytester.path.joinpath(".gitlab-ci.yml").write_text(PIPELINE)
+
+
+# A Go workspace (go.work) around the module, for go-version ---------------------------
+
+WORKSPACE_DOCKERFILE = """\
+FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY . .
+RUN cd svc && CGO_ENABLED=0 go build -o /bin/server ./cmd/server
+
+FROM scratch
+COPY --from=build /bin/server /server
+ENTRYPOINT ["/server"]
+"""
+WORKSPACE_WORKFLOW = """\
+name: ci
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+{env}    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v6
+        with:
+          go-version: '1.26'
+      - run: cd svc && go test ./...
+"""
+
+
+def go_workspace_repo(
+    pytester: pytest.Pytester,
+    *,
+    work: str = "go 1.27.0\n\nuse (\n\t./svc\n\t./tools\n)\n",
+    context: str = "..",
+    env: str = "",
+    ignored: str = "",
+) -> None:
+    """A monorepo committed to git: go.work at the top (`work`), the module in svc/ (go 1.26.0),
+    a Dockerfile building svc from the context `context` (relative to svc/), a setup-go 1.26
+    workflow (`env` its job's env block); `ignored` goes to .gitignore and .dockerignore."""
+    root = pytester.path
+    (root / "svc/cmd/server").mkdir(parents=True, exist_ok=True)
+    (root / ".github/workflows").mkdir(parents=True, exist_ok=True)
+    (root / "go.work").write_text(work)
+    (root / "svc/go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
+    (root / "svc/cmd/server/main.go").write_text("package main\n\nfunc main() {}\n")
+    (root / "svc/Dockerfile").write_text(WORKSPACE_DOCKERFILE)
+    (root / ".github/workflows/ci.yml").write_text(WORKSPACE_WORKFLOW.format(env=env))
+    (root / "pyproject.toml").write_text(
+        f'[tool.goimage]\nproject = "svc"\ncontext = "{context}"\n'
+    )
+    if ignored:
+        (root / ".gitignore").write_text(ignored)
+        (root / ".dockerignore").write_text(ignored)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)

@@ -9,12 +9,14 @@ from ..build.context import excluding_rule
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
+from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import NoRepository, head_of, tracked_under
 from ..gofacts.project_pins import relative_name
 from ..gofacts.versions import (
+    POLICY_GO,
     SOURCE_BINARY,
     SOURCE_GITLAB_IMAGE,
-    SOURCE_GO,
+    GoVersion,
     Pin,
     format_ignored,
     format_misalignment,
@@ -57,9 +59,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     pins = collect_pins(session, image)
     workspace = _workspace(session, image)
     if workspace is not None:
-        pins = mark_workspace(
-            pins, workspace, session.config.rootdir, _docker_sees(image, workspace)
-        )
+        pins = mark_workspace(pins, workspace, _docker_sees(image, workspace))
     required = required_version(pins, policy)
     floating = unpinned(pins)
     if floating:
@@ -72,33 +72,65 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             + format_misalignment(bad, pins, policy)
         )
     inside = [p for p in pins if p.workspace and not p.ignored]
+    in_workspace = None
     if workspace is not None and inside:
-        # In workspace mode go.work's lines choose the Go (go.mod's go line still binds).
-        lines = [*workspace.pins, *(p for p in pins if p.source == SOURCE_GO)]
-        in_workspace = required_version(lines, policy)
-        late = misaligned(inside, in_workspace)
-        if late:
-            failures.append(
-                f"{len(late)} Go version pin(s) build in the workspace {workspace.file} and are "
-                f"older than it requires (Go {in_workspace}):\n"
-                + format_misalignment(late, [*lines, *late], policy)
-            )
+        in_workspace, problem, late = _in_workspace(workspace, pins, inside, policy)
+        failures += [problem] if problem else []
         bad += late
     if failures:
         raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + _ignore_hint(bad, pins))
-    counted = [p for p in pins if not p.ignored]
+    counted = [p for p in pins if not p.ignored and not p.workspace]
     message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
     source = required_pin(pins, policy)
     if source.note:  # go.mod has no `go` line: say which Go that implies, and why
         message += f" ({source.file}: {source.note})"
-    if workspace is not None and inside:
+    if workspace is not None and in_workspace is not None:
         message += (
-            f", and the {len(inside)} that build in the workspace {workspace.file} with its "
-            f"Go {in_workspace}"
+            f"; {len(inside)} that build in the workspace {workspace.file} agree with it, which "
+            f"requires Go {in_workspace}"
         )
     ignored = format_ignored(pins)
     # What was left out is said on a pass too: a gate reader sees which pins did not count.
     return f"{message}; not counted:\n{ignored}" if ignored else message
+
+
+def _in_workspace(
+    workspace: Workspace, pins: list[Pin], inside: list[Pin], policy: str
+) -> tuple[GoVersion, str, list[Pin]]:
+    """go.work's requirement (its go and toolchain lines choose the Go in workspace mode), the
+    failure of the pins that build there and miss it ("" when none), and those pins. A go.work
+    whose go line is older than the module's is refused by the go command itself."""
+    required = required_version(workspace.pins, policy)
+    module_go = required_pin(pins, POLICY_GO)
+    work_go = required_pin(workspace.pins, POLICY_GO)
+    if module_go.version is not None and not _version(work_go).satisfies(module_go.version):
+        return (
+            required,
+            (
+                f"{work_go.file}:{work_go.line} `go {work_go.raw}` is older than "
+                f"{module_go.file}:{module_go.line} `go {module_go.raw}`, a module the workspace "
+                f'uses, and the go command refuses to build in it ("module listed in go.work file '
+                f"requires go >= {module_go.raw}\"): run `go work use` to raise go.work's go line."
+            ),
+            [],
+        )
+    late = misaligned(inside, required)
+    if not late:
+        return required, "", []
+    return (
+        required,
+        (
+            f"{len(late)} Go version pin(s) build in the workspace {workspace.file} and are older "
+            f"than it requires (Go {required}):\n"
+            + format_misalignment(late, [*workspace.pins, *late], policy)
+        ),
+        late,
+    )
+
+
+def _version(pin: Pin) -> GoVersion:
+    assert pin.version is not None  # a go line always has one (required_pin picks those)
+    return pin.version
 
 
 def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
@@ -125,7 +157,8 @@ def _docker_sees(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bo
     def excluded(relative: str) -> bool:
         return excluding_rule(image.context_path, image.dockerfile_path, relative) is not None
 
-    sees = builds_in_workspace(text, image.context_path, workspace, excluded)
+    parsed = parse_dockerfile_leniently(text)
+    sees = builds_in_workspace(parsed, image.context_path, workspace, excluded)
     return lambda pin: sees
 
 

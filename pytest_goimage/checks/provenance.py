@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,7 +38,8 @@ _SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
 _PATH_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+~/-")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _SHOWN = 3
-# What a pytest run leaves in the checkout by itself: never part of a commit's content.
+# What a pytest run leaves in the checkout by itself (besides the plugin's own outputs,
+# _run_outputs): never part of a commit's content.
 _RUN_BYPRODUCT = re.compile(r"(?:^|/)(?:__pycache__|\.pytest_cache)/")
 
 HOW_TO_RECORD = (
@@ -83,7 +85,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         problems.append(labelled)
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
-        problems += _changed_inputs(image)
+        problems += _changed_inputs(image, _run_outputs(session, image))
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
@@ -106,7 +108,12 @@ def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) 
         return None
 
 
-def _changed_inputs(image: ImageConfig) -> list[str]:
+def _run_outputs(session: GoImageSession, image: ImageConfig) -> list[Path]:
+    """What pytest-goimage itself writes into a checkout: the size baseline, the SBOM folder."""
+    return [image.baseline, *([session.sbom_dir] if session.sbom_dir else [])]
+
+
+def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[str]:
     """Files in the build context that are not HEAD's and reach the build (sent, not ignored,
     and taken in by a COPY, ADD or RUN bind mount): tracked files that differ from HEAD, and
     files git does not track (a clean checkout of HEAD has none of them)."""
@@ -127,10 +134,13 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
                 changed.append(shown)
     # Untracked files count where the image itself takes them in (a builder stage's Go
     # inputs are `tracked`'s), leaving out what the test run writes itself (pytest's caches).
+    written = [path.resolve() for path in outputs]
     untracked = [
         name
         for name in untracked_under(image.context_path)
-        if not _RUN_BYPRODUCT.search(name) and reaches(name, shipped)
+        if not _RUN_BYPRODUCT.search(name)
+        and not _written_by_run(image.context_path / name, written)
+        and reaches(name, shipped)
     ]
     problems = []
     if changed:
@@ -147,6 +157,11 @@ def _changed_inputs(image: ImageConfig) -> list[str]:
             "context (.dockerignore), and rebuild"
         )
     return problems
+
+
+def _written_by_run(path: Path, written: Sequence[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == out or resolved.is_relative_to(out) for out in written)
 
 
 def _listed(names: list[str]) -> str:

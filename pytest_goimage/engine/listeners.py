@@ -99,15 +99,21 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
 def env_port_note(env: Mapping[str, str], listeners: list[tuple[str, int]], port: int) -> str:
     """Where the service listens on another port than `port` because `[tool.goimage.env]`
     tells it to (`PORT = "9090"`, `HTTP_ADDR = ":9090"`): a clause that names the setting and
-    follows listener_hint's sentence, else ""."""
-    elsewhere = [number for number in reachable_ports(listeners) if number != port]
-    if not elsewhere or port in reachable_ports(listeners):
+    follows listener_hint's sentence, else "". Said only where it is plain: the service
+    listens on one other port, and one setting names it (a metrics port is not the API's)."""
+    reachable = reachable_ports(listeners)
+    elsewhere = [number for number in reachable if number != port]
+    if len(elsewhere) != 1 or port in reachable:
         return ""
-    for name, value in env.items():
-        found = _PORT_VALUE.fullmatch(value.strip())
-        if found and int(found.group(1)) in elsewhere:
-            return (
-                f'; `{name} = "{value}"` in [tool.goimage.env] tells it to listen there: give '
-                f"it {port} instead, or set `port = {found.group(1)}`"
-            )
-    return ""
+    naming = [
+        (name, value)
+        for name, value in env.items()
+        if (found := _PORT_VALUE.fullmatch(value.strip())) and int(found.group(1)) == elsewhere[0]
+    ]
+    if len(naming) != 1:
+        return ""
+    name, value = naming[0]
+    return (
+        f'; `{name} = "{value}"` in [tool.goimage.env] tells it to listen there: give it '
+        f"{port} instead, or set `port = {elsewhere[0]}`"
+    )

@@ -22,25 +22,24 @@ EVERYTHING = "."
 def context_sources(parsed: Dockerfile) -> list[str]:
     """The context paths and patterns the Dockerfile copies or mounts, normalised ("." for
     the whole context)."""
+    return _sources(parsed.instructions)
+
+
+def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
+    """The context paths the built stage, and the stages it is built FROM, copy in or bind
+    into a RUN: what the image's own layers are made from, not only a builder stage's."""
+    stages = parsed.built_stages(target)
+    return _sources([i for stage in stages for i in stage.instructions])
+
+
+def _sources(instructions: Sequence[Instruction]) -> list[str]:
     sources: list[str] = []
-    for instruction in parsed.instructions:
+    for instruction in instructions:
         if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None:
             sources += [_normalised(word) for word in _copy_sources(instruction)]
         elif instruction.keyword == "RUN":
             sources += _bind_mount_sources(instruction)
     return sources
-
-
-def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
-    """The context paths the built stage, and the stages it is built FROM, copy in: the files
-    that land in the image itself, not only in a builder stage."""
-    return [
-        _normalised(word)
-        for stage in parsed.built_stages(target)
-        for instruction in stage.instructions
-        if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None
-        for word in _copy_sources(instruction)
-    ]
 
 
 def takes(sources: Sequence[str], path: str) -> bool:

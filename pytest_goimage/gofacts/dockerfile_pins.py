@@ -72,7 +72,7 @@ def dockerfile_pins(text: str, file: str, build_args: Mapping[str, str]) -> list
             pin = _from_pin(file, number, source, args, stages, escape)
             if pin is not None:
                 pins.append(pin)
-    return with_toolchain_settings(pins, parsed, text)
+    return with_toolchain_settings(pins, parsed, text, build_args)
 
 
 def _copies_go(args: tuple[str, ...]) -> bool:

@@ -6,40 +6,72 @@ or `auto` (`local+auto`, `go1.26.0+auto`), which lets go.mod's go and toolchain 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .dockerfile import Dockerfile
-from .go_build_command import go_builds, toolchain_choice
-from .versions import SOURCE_DOCKERFILE, Pin, parse_go_version
+from .go_build_command import GoBuild, go_builds, toolchain_choice
+from .run_variables import expand_in_run
+from .versions import SOURCE_DOCKERFILE, GoVersion, Pin, parse_go_version
 
 # A toolchain name as GOTOOLCHAIN takes it: go1.27.3, with a custom suffix (go1.27.3-corp).
 _TOOLCHAIN_NAME = re.compile(r"go(\d+(?:\.\d+){1,2}(?:(?:rc|beta)\d+)?)(?:-[\w.]+)?")
 _OWN = ("local", "path", "local+path")  # the image's Go (path: no download)
+# From Go 1.21 on a toolchain is named with its patch (go1.21.0): `go1.27` names none.
+_NAMED_BY_PATCH = GoVersion.parse("1.21")
 
 
-def with_toolchain_settings(pins: Sequence[Pin], parsed: Dockerfile, text: str) -> list[Pin]:
+def with_toolchain_settings(
+    pins: Sequence[Pin], parsed: Dockerfile, text: str, build_args: Mapping[str, str]
+) -> list[Pin]:
     """`pins` with each golang FROM pin whose stage's go builds all run another Go than the
     image's (the same GOTOOLCHAIN choice for each) changed to say so: a version names that
     Go, and `auto` leaves the pin out of the comparison (go.mod decides; the binary's own
-    version is still compared)."""
+    version is still compared). A value that names an ARG (`ENV GOTOOLCHAIN=$TOOLCHAIN`)
+    takes build_args, else the ARG's default."""
     builds = go_builds(parsed)
     lines = text.splitlines()
     changed = []
     for pin in pins:
         if pin.source == SOURCE_DOCKERFILE and pin.version is not None:
-            choices = {toolchain_choice(b, lines) for b in builds if b.from_line == pin.line}
+            choices = {
+                _expanded(toolchain_choice(b, lines), b, build_args, parsed)
+                for b in builds
+                if b.from_line == pin.line
+            }
             if len(choices) == 1:
                 value, line = choices.pop()
-                pin = _chosen(pin, value, line)
+                # An empty GOTOOLCHAIN falls back to $GOROOT/go.env's `auto`: say so.
+                unset = bool(line) and value == "auto" and "auto" not in lines[line - 1]
+                pin = _chosen(pin, value, line, "" if unset else value)
         changed.append(pin)
     return changed
 
 
-def _chosen(pin: Pin, value: str | None, line: int) -> Pin:
+def _expanded(
+    choice: tuple[str | None, int],
+    build: GoBuild,
+    build_args: Mapping[str, str],
+    parsed: Dockerfile,
+) -> tuple[str | None, int]:
+    value, line = choice
+    if value is None or "$" not in value:
+        return choice
+    expanded, known = expand_in_run(value, build, build_args, parsed.global_instructions)
+    return (expanded if known else value), line
+
+
+def _chosen(pin: Pin, value: str | None, line: int, written: str | None) -> Pin:
+    """`pin` as GOTOOLCHAIN=`value`, set at `line`, changes it; `written` is the value as the
+    line sets it ("" where it empties the variable, which leaves go.env's `auto`)."""
     if value is None or value in _OWN or value.startswith("$"):
         return pin  # the image's own Go, or a value only the build knows
-    where = f"GOTOOLCHAIN={value} ({pin.file}:{line})" if line else "GOTOOLCHAIN=auto"
+    if not line:
+        where = "GOTOOLCHAIN=auto ($GOROOT/go.env)"
+    elif written:
+        where = f"GOTOOLCHAIN={written} ({pin.file}:{line})"
+    else:
+        where = f"GOTOOLCHAIN, emptied at {pin.file}:{line} so $GOROOT/go.env's auto applies,"
     name, _, mode = value.partition("+")
     if name == "auto" or mode == "auto":
         floor = name if name.startswith("go") else f"the image's Go {pin.version}"
@@ -51,8 +83,8 @@ def _chosen(pin: Pin, value: str | None, line: int) -> Pin:
         return replace(pin, ignored=why)
     match = _TOOLCHAIN_NAME.fullmatch(name)
     version = parse_go_version(match.group(1)) if match else None
-    if version is None:
-        return pin  # Go refuses such a value, and so does the build
+    if version is None or (version.precision < 3 and version.satisfies(_NAMED_BY_PATCH)):
+        return pin  # Go refuses such a value (go1.27: no such toolchain), and so does the build
     note = f"{where} runs Go {version} in it instead of the image's Go {pin.version}"
     return replace(
         pin, version=version, note="; ".join(filter(None, [note, pin.note])), toolchain_line=line

@@ -148,6 +148,7 @@ class Pin:
     pipeline: str = ""  # a GitLab CI pin's pipeline file (`.gitlab-ci.yml`, a child's)
     toolchain_line: int = 0  # the Dockerfile line whose GOTOOLCHAIN chose another Go
     workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
+    workspace_off: bool = False  # its CI job runs Go with GOWORK=off (no workspace mode)
 
 
 TAG_VERSION_RE = re.compile(

@@ -13,13 +13,12 @@ from pathlib import Path
 from ..errors import GoModError
 from .ci_ignore import CI_SOURCES
 from .context_sources import context_sources, takes
-from .dockerfile import parse_dockerfile_leniently
+from .dockerfile import Dockerfile
 from .gomod_pins import gomod_pins
 from .versions import SOURCE_BINARY, SOURCE_DOCKERFILE, Pin, read_text
+from .workflows.building_jobs import sets_workspace_off
 
 WORK_FILE = "go.work"
-# GOWORK=off (or an empty workspace path) in a workflow, pipeline or Dockerfile: no workspace.
-_WORKSPACE_OFF = re.compile(r"""\bGOWORK\s*[=:]\s*["']?off\b""")
 
 
 @dataclass(frozen=True)
@@ -55,55 +54,56 @@ def workspace_of(
 
 
 def _used(text: str, folder: Path) -> set[Path]:
-    """The module folders go.work's `use` lines and blocks name."""
+    """The module folders go.work's `use` lines and blocks name (`use(` and `( ./a )` as the
+    go command's lexer reads them: parentheses are tokens of their own)."""
+    words = re.sub(r"//[^\n]*", "", text).replace("(", " ( ").replace(")", " ) ").split("\n")
     found: set[Path] = set()
     block = False
-    for line in text.splitlines():
-        words = line.split("//", 1)[0].split()
-        if words[:2] == ["use", "("]:
-            block = True
-        elif block and words == [")"]:
-            block = False
-        elif block and words:
-            found.add((folder / words[0].strip('"`')).resolve())
-        elif words[:1] == ["use"] and len(words) == 2:
-            found.add((folder / words[1].strip('"`')).resolve())
+    for line in words:
+        tokens = line.split()
+        if tokens[:2] == ["use", "("]:
+            block, tokens = True, tokens[2:]
+        elif tokens[:1] == ["use"]:
+            tokens = tokens[1:2]
+        elif not block:
+            continue
+        for token in tokens:
+            if token == ")":
+                block = False
+                break
+            found.add((folder / token.strip('"`')).resolve())
     return found
 
 
 def builds_in_workspace(
-    dockerfile_text: str, context: Path, workspace: Workspace, excluded: Callable[[str], bool]
+    parsed: Dockerfile, context: Path, workspace: Workspace, excluded: Callable[[str], bool]
 ) -> bool:
     """Whether a Dockerfile's build sees go.work: it is in the build context, its ignore file
-    keeps it in, a COPY takes it, and nothing in the Dockerfile sets GOWORK=off."""
+    keeps it in, a COPY takes it, and no ENV, ARG or RUN sets GOWORK=off (comments do not)."""
     try:
         relative = workspace.path.resolve().relative_to(context.resolve()).as_posix()
     except ValueError:
         return False
-    if excluded(relative) or _WORKSPACE_OFF.search(dockerfile_text):
+    off = any(
+        instruction.keyword in ("ENV", "ARG", "RUN") and sets_workspace_off(instruction.text)
+        for instruction in parsed.instructions
+    )
+    if excluded(relative) or off:
         return False
-    return takes(context_sources(parse_dockerfile_leniently(dockerfile_text)), relative)
+    return takes(context_sources(parsed), relative)
 
 
 def mark_workspace(
-    pins: Sequence[Pin], workspace: Workspace, root: Path, docker_builds: Callable[[Pin], bool]
+    pins: Sequence[Pin], workspace: Workspace, docker_builds: Callable[[Pin], bool]
 ) -> list[Pin]:
-    """`pins` with those whose builds run in `workspace` marked: a CI pin whose file does not
-    turn the workspace off, where git tracks go.work (a clean checkout has it); a Dockerfile
+    """`pins` with those whose builds run in `workspace` marked: a CI pin whose job does not
+    run Go with GOWORK=off, where git tracks go.work (a clean checkout has it); a Dockerfile
     or binary pin where `docker_builds(pin)` says its build sees go.work."""
     marked = []
     for pin in pins:
         if pin.source in CI_SOURCES:
-            text = _text(root / pin.file) if workspace.tracked else None
-            inside = text is not None and not _WORKSPACE_OFF.search(text)
+            inside = workspace.tracked and not pin.workspace_off
         else:
             inside = pin.source in (SOURCE_DOCKERFILE, SOURCE_BINARY) and docker_builds(pin)
         marked.append(replace(pin, workspace=workspace.file) if inside else pin)
     return marked
-
-
-def _text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None

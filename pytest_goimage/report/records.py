@@ -20,6 +20,7 @@ BAD_OUTCOMES: frozenset[Outcome] = frozenset({FAILED, ERROR})
 NOT_RUN_DESELECTED = "not run: deselected (-k/-m)"
 NOT_RUN_UNNAMED = "not run: not named on the command line"  # `pytest --goimage X::static`
 NOT_RUN_LAST_FAILED = "not run: deselected (--lf: it did not fail last time)"
+NOT_RUN_SELECTION_OR_LAST_FAILED = "not run: deselected (-k/-m, or --lf: it did not fail last time)"
 # The static check's words for a Go binary built for another CPU than its image's: the
 # summaries' static cell shows that GOARCH instead of "yes" (static, but it cannot run there).
 WRONG_GOARCH = "is built for GOARCH={goarch}, but the image is {arch}"
@@ -110,7 +111,12 @@ class ImageRecord(ImageFacts):
 
     @property
     def deselected(self) -> int:
-        left_out = (NOT_RUN_DESELECTED, NOT_RUN_UNNAMED, NOT_RUN_LAST_FAILED)
+        left_out = (
+            NOT_RUN_DESELECTED,
+            NOT_RUN_UNNAMED,
+            NOT_RUN_LAST_FAILED,
+            NOT_RUN_SELECTION_OR_LAST_FAILED,
+        )
         return sum(1 for c in self.checks.values() if c.message in left_out)
 
 

@@ -18,6 +18,7 @@ from .records import (
     FAILED,
     NOT_RUN_DESELECTED,
     NOT_RUN_LAST_FAILED,
+    NOT_RUN_SELECTION_OR_LAST_FAILED,
     NOT_RUN_UNNAMED,
     PASSED,
     REPOSITORY_NODE,
@@ -53,12 +54,8 @@ class ResultsReporter:
         self.config = config
         self.checks = list(checks)
         self.results = RunResults(goconfig, repository_checks)
-        if named:
-            self.left_out = NOT_RUN_UNNAMED
-        elif config.getoption("lf", False):  # the cache plugin deselects what passed before
-            self.left_out = NOT_RUN_LAST_FAILED
-        else:
-            self.left_out = NOT_RUN_DESELECTED
+        self.named = named
+        self.failures_on_record = False  # read at the session's start
         sbom = config.getoption("goimage_sbom", None)
         if sbom:
             remove_earlier_sboms(Path(sbom), [image.dockerfile for image in goconfig.images])
@@ -71,6 +68,11 @@ class ResultsReporter:
         )
         self.failed_tests: list[str] = []  # the team's own tests that failed
         self._records: list[ImageRecord] | None = None  # see records()
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Failures on record before this run adds its own: with none, --lf deselects nothing.
+        cache = self.config.pluginmanager.get_plugin("lfplugin")
+        self.failures_on_record = bool(getattr(cache, "lastfailed", None))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.selected.update(i.nodeid for i in session.items if i.nodeid in self.check_ids)
@@ -87,11 +89,23 @@ class ResultsReporter:
         if report.failed and not is_check and report.nodeid not in self.failed_tests:
             self.failed_tests.append(report.nodeid)
 
+    def _left_out(self) -> str:
+        """Why a check that did not run was left out: not named on the command line, or
+        deselected by -k/-m, or by --lf (the cache plugin deselects what did not fail last
+        time, when it has failures on record), or either of them."""
+        if self.named:
+            return NOT_RUN_UNNAMED
+        if not (self.config.getoption("lf", False) and self.failures_on_record):
+            return NOT_RUN_DESELECTED
+        if self.config.getoption("keyword", "") or self.config.getoption("markexpr", ""):
+            return NOT_RUN_SELECTION_OR_LAST_FAILED
+        return NOT_RUN_LAST_FAILED
+
     def records(self) -> list[ImageRecord]:
         """The run's records, built once at the end of the session (every check has reported
         by then): unrun checks accounted for, baseline sizes read back from their files."""
         if self._records is None:
-            self.results.account_for_unrun(self.selected, self.checks, self.left_out)
+            self.results.account_for_unrun(self.selected, self.checks, self._left_out())
             self._records = self.results.records()
             if self._records:
                 self._read_baselines(self._records)

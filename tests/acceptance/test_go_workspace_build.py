@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import outcomes
-from tests.unit.test_go_workspace import _monorepo
+from tests.conftest import go_workspace_repo, outcomes
 
 
 def test_the_build_names_go_work_as_what_needs_the_newer_go(pytester: pytest.Pytester) -> None:
-    _monorepo(pytester)
+    go_workspace_repo(pytester)
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "build or go-version")
     out = result.stdout.str()
     assert outcomes(result, short=True) == {"go-version": "FAILED", "build": "FAILED"}, out

@@ -119,3 +119,36 @@ def test_an_older_version_it_sets_fails_with_the_fix_on_its_line() -> None:
     )
     # The trial's Dockerfile: golang:1.26 with GOTOOLCHAIN=auto against toolchain go1.27.3.
     assert misaligned([*gomod, pin_of("ENV GOTOOLCHAIN=auto\n")], required) == []
+
+
+@pytest.mark.parametrize(
+    ("build_args", "version", "ignored"),
+    [
+        ({}, "1.27.3", False),  # the ARG's default
+        ({"GO_TOOLCHAIN": "go1.27.5"}, "1.27.5", False),  # build_args win
+        ({"GO_TOOLCHAIN": "auto"}, "1.26", True),
+    ],
+)
+def test_a_value_that_names_an_arg_takes_its_value(
+    build_args: dict[str, str], version: str, ignored: bool
+) -> None:
+    """The review's false failure: `ENV GOTOOLCHAIN=${GO_TOOLCHAIN}` ran go1.27.3, and the pin
+    still named the image's 1.26."""
+    stage = "ARG GO_TOOLCHAIN=go1.27.3\nENV GOTOOLCHAIN=${GO_TOOLCHAIN}\n"
+    pin = pin_of(stage, build_args=build_args)
+    assert (str(pin.version), bool(pin.ignored)) == (version, ignored)
+
+
+def test_an_emptied_gotoolchain_says_go_env_decides() -> None:
+    pin = pin_of("ENV GOTOOLCHAIN=\n")
+    assert pin.ignored.startswith(
+        "not counted: GOTOOLCHAIN, emptied at Dockerfile:2 so $GOROOT/go.env's auto applies, "
+        "lets go.mod's go and toolchain lines choose"
+    )
+
+
+def test_a_toolchain_name_without_its_patch_names_no_toolchain() -> None:
+    """From Go 1.21 on, `go1.27` is no toolchain: Go refuses it, so the image's Go stays."""
+    pin = pin_of("ENV GOTOOLCHAIN=go1.27\n")
+    assert (str(pin.version), pin.toolchain_line) == ("1.26", 0)
+    assert str(pin_of("ENV GOTOOLCHAIN=go1.20\n").version) == "1.20"  # named so before 1.21

@@ -20,6 +20,7 @@ from pytest_goimage.gofacts.versions import (
     misaligned,
     required_version,
 )
+from tests.conftest import gitlab_project
 
 
 def pins_of(root: Path, files: dict[str, str]) -> list[Pin]:
@@ -476,33 +477,11 @@ def test_an_include_of_itself_stops_at_gitlabs_limit(tmp_path: Path) -> None:
 
 # Through pytest: the go-version check with a GitLab pipeline ----------------------------------
 
-PIPELINE = """\
-variables:
-  GO_VERSION: "1.25"
-
-default:
-  image: golang:${GO_VERSION}-alpine
-
-test:
-  script: [go test ./...]
-
-docs:
-  image: golang:1.20
-  script: [npm ci, npm run docs]
-"""
-
-
-def _gitlab_project(pytester: pytest.Pytester, goimage: str = "") -> None:
-    pytester.makefile(".toml", pyproject="[tool.goimage]\n" + goimage)
-    pytester.path.joinpath("go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
-    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26 AS build\nFROM scratch\n")
-    pytester.path.joinpath(".gitlab-ci.yml").write_text(PIPELINE)
-
 
 def test_go_version_fails_on_a_gitlab_job_and_says_where_to_fix_it(
     pytester: pytest.Pytester,
 ) -> None:
-    _gitlab_project(pytester)
+    gitlab_project(pytester)
     result = pytester.runpytest("--goimage", "-k", "go-version")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -525,9 +504,9 @@ def test_go_version_fails_on_a_gitlab_job_and_says_where_to_fix_it(
 def test_go_version_ignore_takes_a_gitlab_job_and_refuses_a_typo(
     pytester: pytest.Pytester,
 ) -> None:
-    _gitlab_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:test"]\n')
+    gitlab_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:test"]\n')
     pytester.runpytest("--goimage", "-k", "go-version").assert_outcomes(passed=1)
-    _gitlab_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:tset"]\n')
+    gitlab_project(pytester, 'go_version_ignore = [".gitlab-ci.yml:tset"]\n')
     result = pytester.runpytest("--goimage", "-k", "go-version")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
@@ -731,7 +710,7 @@ docs:
 
 
 def _child_project(pytester: pytest.Pytester, goimage: str = "") -> None:
-    _gitlab_project(pytester, goimage)
+    gitlab_project(pytester, goimage)
     pytester.path.joinpath(".gitlab-ci.yml").write_text(CHILD_PARENT)
     pytester.path.joinpath("ci").mkdir(exist_ok=True)
     pytester.path.joinpath("ci/api.yml").write_text(
@@ -766,7 +745,7 @@ def test_an_ignore_entry_naming_an_included_file_or_a_child_without_the_job_is_r
             "the GitLab CI pipeline ci/api.yml has no job 'docs'; its jobs are api-test."
         ]
     )
-    _gitlab_project(pytester, 'go_version_ignore = ["svc/.gitlab-ci.yml:test"]\n')
+    gitlab_project(pytester, 'go_version_ignore = ["svc/.gitlab-ci.yml:test"]\n')
     result = pytester.runpytest("--goimage", "-k", "go-version")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(

@@ -6,61 +6,10 @@ files) on a checkout shaped like a monorepo: go.work at the top, the module in s
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-DOCKERFILE = """\
-FROM golang:1.26-alpine AS build
-WORKDIR /src
-COPY . .
-RUN cd svc && CGO_ENABLED=0 go build -o /bin/server ./cmd/server
-
-FROM scratch
-COPY --from=build /bin/server /server
-ENTRYPOINT ["/server"]
-"""
-WORKFLOW = """\
-name: ci
-on: push
-jobs:
-  test:
-    runs-on: ubuntu-latest
-{env}    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-go@v6
-        with:
-          go-version: '1.26'
-      - run: cd svc && go test ./...
-"""
-
-
-def _monorepo(
-    pytester: pytest.Pytester,
-    *,
-    work: str = "go 1.27.0\n\nuse (\n\t./svc\n\t./tools\n)\n",
-    context: str = "..",
-    env: str = "",
-    ignored: str = "",
-) -> None:
-    root = pytester.path
-    (root / "svc/cmd/server").mkdir(parents=True, exist_ok=True)
-    (root / ".github/workflows").mkdir(parents=True, exist_ok=True)
-    (root / "go.work").write_text(work)
-    (root / "svc/go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
-    (root / "svc/cmd/server/main.go").write_text("package main\n\nfunc main() {}\n")
-    (root / "svc/Dockerfile").write_text(DOCKERFILE)
-    (root / ".github/workflows/ci.yml").write_text(WORKFLOW.format(env=env))
-    (root / "pyproject.toml").write_text(
-        f'[tool.goimage]\nproject = "svc"\ncontext = "{context}"\n'
-    )
-    if ignored:
-        (root / ".gitignore").write_text(ignored)
-        (root / ".dockerignore").write_text(ignored)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
+from tests.conftest import WORKSPACE_DOCKERFILE, go_workspace_repo
 
 
 def _go_version(pytester: pytest.Pytester) -> pytest.RunResult:
@@ -70,7 +19,7 @@ def _go_version(pytester: pytest.Pytester) -> pytest.RunResult:
 def test_ci_and_a_dockerfile_building_in_the_workspace_need_its_go(
     pytester: pytest.Pytester,
 ) -> None:
-    _monorepo(pytester)
+    go_workspace_repo(pytester)
     result = _go_version(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -87,7 +36,7 @@ def test_ci_and_a_dockerfile_building_in_the_workspace_need_its_go(
 
 
 def test_gowork_off_in_the_job_leaves_its_pin_to_go_mod(pytester: pytest.Pytester) -> None:
-    _monorepo(pytester, env="    env:\n      GOWORK: off\n")
+    go_workspace_repo(pytester, env="    env:\n      GOWORK: off\n")
     result = _go_version(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -105,7 +54,7 @@ def test_a_workspace_kept_out_of_git_and_the_build_context_binds_nothing(
     pytester: pytest.Pytester,
 ) -> None:
     # The usual advice: go.work stays local. A clean checkout (CI) and the build lack it.
-    _monorepo(pytester, ignored="go.work\n")
+    go_workspace_repo(pytester, ignored="go.work\n")
     result = _go_version(pytester)
     result.assert_outcomes(passed=1)
 
@@ -113,7 +62,7 @@ def test_a_workspace_kept_out_of_git_and_the_build_context_binds_nothing(
 def test_a_build_context_without_go_work_leaves_the_dockerfile_to_go_mod(
     pytester: pytest.Pytester,
 ) -> None:
-    _monorepo(pytester, context=".")
+    go_workspace_repo(pytester, context=".")
     result = _go_version(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -129,12 +78,14 @@ def test_a_build_context_without_go_work_leaves_the_dockerfile_to_go_mod(
 def test_a_workspace_that_does_not_use_the_module_binds_nothing(
     pytester: pytest.Pytester,
 ) -> None:
-    _monorepo(pytester, work="go 1.27.0\n\nuse ./tools\n")
+    go_workspace_repo(pytester, work="go 1.27.0\n\nuse ./tools\n")
     _go_version(pytester).assert_outcomes(passed=1)
 
 
 def test_a_pass_says_which_pins_build_in_the_workspace(pytester: pytest.Pytester) -> None:
-    _monorepo(pytester, work="go 1.26.0\n\ntoolchain go1.26.4\n\nuse ./svc // the service\n")
+    go_workspace_repo(
+        pytester, work="go 1.26.0\n\ntoolchain go1.26.4\n\nuse ./svc // the service\n"
+    )
     result = pytester.runpytest(
         "--goimage", "-k", "go-version", "-p", "no:randomly", "--goimage-report=r.json"
     )
@@ -142,6 +93,99 @@ def test_a_pass_says_which_pins_build_in_the_workspace(pytester: pytest.Pytester
     report = json.loads((pytester.path / "r.json").read_text())
     message = report["images"][0]["checks"]["go-version"]["message"]
     assert message == (
-        "3 Go version pin(s) agree with go.mod, which requires Go 1.26.0, and the 2 that build "
-        "in the workspace go.work with its Go 1.26.4"
+        "1 Go version pin(s) agree with go.mod, which requires Go 1.26.0; 2 that build in the "
+        "workspace go.work agree with it, which requires Go 1.26.4"
     )
+
+
+def test_use_written_without_a_space_is_read_as_go_reads_it(pytester: pytest.Pytester) -> None:
+    go_workspace_repo(pytester, work="go 1.27.0\n\nuse(\n\t./svc\n)\n")
+    result = _go_version(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*2 Go version pin(s) build in the workspace go.work*"])
+
+
+def test_a_workspace_older_than_the_module_is_one_the_go_command_refuses(
+    pytester: pytest.Pytester,
+) -> None:
+    go_workspace_repo(pytester, work="go 1.22\n\nuse ./svc\n")
+    result = _go_version(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage go-version[]] Dockerfile: go.work:1 `go 1.22` is older than svc/go.mod:3 "
+            "`go 1.26.0`, a module the workspace uses, and the go command refuses to build in it "
+            '("module listed in go.work file requires go >= 1.26.0"): run `go work use` to '
+            "raise go.work's go line."
+        ]
+    )
+
+
+TWO_JOBS = """\
+name: ci
+on: push
+# TODO: GOWORK=off once tools/ has its own go.mod
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    env:
+      GOWORK: off
+    steps:
+      - uses: actions/setup-go@v6
+        with:
+          go-version: '1.26'
+      - run: cd svc && go vet ./...
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v6
+        with:
+          go-version: '1.26'
+      - run: cd svc && go test ./...
+  race:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v6
+        with:
+          go-version: '1.26'
+      - run: |
+          export GOWORK=off
+          cd svc && go test -race ./...
+"""
+
+
+def test_gowork_off_counts_for_the_job_that_sets_it_only(pytester: pytest.Pytester) -> None:
+    """A comment, or another job's env, does not take a job out of the workspace."""
+    go_workspace_repo(pytester)
+    (pytester.path / ".github/workflows/ci.yml").write_text(TWO_JOBS)
+    (pytester.path / "svc/Dockerfile").write_text(
+        WORKSPACE_DOCKERFILE.replace("1.26-alpine", "1.27.0-alpine")
+    )
+    result = _go_version(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*: 1 Go version pin(s) build in the workspace go.work and are older than it "
+            "requires (Go 1.27.0):",
+            ".github/workflows/ci.yml:19: go-version 1.26 names Go 1.26, go.work requires 1.27.0 *",
+        ],
+        consecutive=True,
+    )
+
+
+def test_a_pipelines_gowork_off_variable_covers_its_included_jobs(
+    pytester: pytest.Pytester,
+) -> None:
+    go_workspace_repo(pytester)
+    (pytester.path / ".github/workflows/ci.yml").unlink()
+    (pytester.path / "svc/Dockerfile").write_text(
+        WORKSPACE_DOCKERFILE.replace("1.26-alpine", "1.27.0-alpine")
+    )
+    (pytester.path / ".gitlab-ci.yml").write_text(
+        'variables:\n  GOWORK: "off"\ninclude:\n  - local: ci/test.yml\n'
+    )
+    (pytester.path / "ci").mkdir()
+    (pytester.path / "ci/test.yml").write_text(
+        "test:\n  image: golang:1.26\n  script: [cd svc && go test ./...]\n"
+    )
+    _go_version(pytester).assert_outcomes(passed=1)

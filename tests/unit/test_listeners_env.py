@@ -29,3 +29,12 @@ def test_the_setting_that_names_the_port_it_listens_on(env: dict[str, str], expe
 
 def test_nothing_is_said_when_it_also_listens_on_the_api_port() -> None:
     assert env_port_note({"PORT": "9091"}, [("0.0.0.0", 9091), ("::", 8080)], 8080) == ""
+
+
+def test_a_second_port_or_a_second_setting_leaves_the_setting_unnamed() -> None:
+    """The review's case: the service listens on 8081 and on a metrics port 9091; naming
+    METRICS_ADDR would move the metrics port onto the API port."""
+    two_ports = [("0.0.0.0", 8081), ("0.0.0.0", 9091)]
+    assert env_port_note({"METRICS_ADDR": ":9091"}, two_ports, 8080) == ""
+    one_port = [("0.0.0.0", 9091)]
+    assert env_port_note({"PORT": "9091", "HTTP_ADDR": ":9091"}, one_port, 8080) == ""

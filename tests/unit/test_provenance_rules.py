@@ -192,3 +192,37 @@ def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
     (tmp_path / ".dockerignore").write_text("config/local.yaml\n")
     # An ignore file that is itself new is untracked too, but the image does not copy it.
     assert _changed_inputs(image) == []
+
+
+def test_the_plugins_own_outputs_in_the_checkout_do_not_count(tmp_path: Path) -> None:
+    """A final stage that copies the whole context (`COPY . /app`) after a run that wrote its
+    baseline and SBOMs into the checkout: the next run must not call those "not HEAD"."""
+    image = image_of(tmp_path, "FROM alpine\nCOPY . /app\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / ".goimage-baseline.json").write_text('{"images": {}}')
+    (tmp_path / "sbom").mkdir()
+    (tmp_path / "sbom/dockerfile-dd2c0e.cdx.json").write_text("{}")
+    (tmp_path / "extra.txt").write_text("a local note\n")
+    outputs = [image.baseline, tmp_path / "sbom"]
+    assert _changed_inputs(image, outputs) == [
+        "its build context holds 1 file(s) git does not track (extra.txt) that the image's own "
+        "stage copies in, which a clean checkout of HEAD does not have; commit them, or keep "
+        "them out of the build context (.dockerignore), and rebuild"
+    ]
+
+
+def test_an_untracked_file_a_run_of_the_image_binds_in_counts(tmp_path: Path) -> None:
+    image = image_of(
+        tmp_path,
+        "FROM alpine\nRUN --mount=type=bind,source=config,target=/c cp /c/app.yaml /etc/\n",
+    )
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/app.yaml").write_text("level: info\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "config/local.yaml").write_text("level: debug\n")
+    (problem,) = _changed_inputs(image)
+    assert problem.startswith("its build context holds 1 file(s) git does not track (config/")

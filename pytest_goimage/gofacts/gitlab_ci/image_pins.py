@@ -21,7 +21,7 @@ from ..versions import (
     parse_go_version,
     split_reference,
 )
-from ..workflows.building_jobs import Builds, combined, script_builds
+from ..workflows.building_jobs import Builds, combined, runs_without_workspace, script_builds
 from .composition import Pipeline, jobs_of, pipelines
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
@@ -80,6 +80,7 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
             continue  # the runner's default image: nothing in the checkout names it
         builds = _builds(pipeline, job, name)
         own = {**_globals(pipeline, job), **_variables(job.get("variables"), "variables")}
+        no_workspace = _without_workspace(pipeline, job, name, own)
         seen: set[str] = set()
         for combination in _matrix(job):
             pin = _image_pin(image, {**own, **combination}, name)
@@ -90,8 +91,28 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
-            pins.append(pin)
+            pins.append(replace(pin, workspace_off=no_workspace))
     return pins
+
+
+def _without_workspace(
+    pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str, own: Mapping[str, _Variable]
+) -> bool:
+    """Whether the job runs Go with GOWORK=off: its variables (or the pipeline's) say so, a
+    script line exports it for the lines after it, or every line that runs Go sets it."""
+    env = {key: str(variable.value) for key, variable in own.items()}
+    lines = list(
+        itertools.chain(
+            _lines(_own_or_default(pipeline, job, "before_script")), _lines(job.get("script"))
+        )
+    )
+    go_lines: list[tuple[Mapping[str, object], str]] = []
+    for line in lines:
+        if re.match(r"\s*export\s+GOWORK=[\"']?off\b", str(line)) and not go_lines:
+            env["GOWORK"] = "off"
+        if script_builds(line, line.line, name).builds:
+            go_lines.append(({}, str(line)))
+    return runs_without_workspace(env, go_lines)
 
 
 def _never_runs(job: Mapping[str, Any]) -> bool:

@@ -291,3 +291,28 @@ def _command_builds(words: list[str]) -> str:
     if program in NON_GO_PROGRAMS:
         return ""
     return f"{program} is not known to run no Go, so it"
+
+
+# GOWORK=off set in a command line, an ENV or ARG: the go command leaves workspace mode.
+_WORKSPACE_OFF = re.compile(r"""(?<![\w$])GOWORK(?:=|\s+)["']?off\b""")
+
+
+def sets_workspace_off(text: str) -> bool:
+    """Whether a script line, ENV or ARG sets GOWORK=off (`export GOWORK=off`, a prefix
+    `GOWORK=off go test`, `ENV GOWORK off`)."""
+    return bool(_WORKSPACE_OFF.search(text))
+
+
+def runs_without_workspace(
+    env: Mapping[str, object], scripts: Sequence[tuple[Mapping[str, object], str]]
+) -> bool:
+    """Whether a CI job runs the Go toolchain with GOWORK=off: its env says so (a job's or
+    the workflow's, a pipeline's variables), or every script that runs Go sets it (its own
+    env, `export GOWORK=off`, a `GOWORK=off go test` prefix). `scripts` are the (env, text)
+    of the steps or script lines that run Go."""
+    if str(env.get("GOWORK", "")).strip() == "off":
+        return True
+    return bool(scripts) and all(
+        str(own.get("GOWORK", "")).strip() == "off" or sets_workspace_off(text)
+        for own, text in scripts
+    )

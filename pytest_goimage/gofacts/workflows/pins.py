@@ -3,6 +3,7 @@ combination; the workflow files of a repository."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .actions_yaml import (
     typed,
     workflow_call_inputs,
 )
-from .building_jobs import job_builds, step_builds
+from .building_jobs import job_builds, runs_without_workspace, step_builds
 from .expressions import evaluate_if
 from .matrix import expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
@@ -81,6 +82,14 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     [] if runs is False else setup_go_pins(step, scope, file),
                 )
         running = [step_builds(step, str(job_name)).builds for step in steps]
+        no_workspace = runs_without_workspace(
+            env_values(env_of(job_map), workflow_env),
+            [
+                (env_values(env_of(step)), _run_text(step))
+                for step, go in zip(steps, running, strict=True)
+                if go
+            ],
+        )
         job_pins: list[Pin] = []
         for (index, number), (runs, found) in outcomes.items():
             later = _replaced_by(index, number, steps, running, outcomes)
@@ -102,8 +111,13 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why and not pin.ignored:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
-            pins.append(replace(pin, job=str(job_name)))
+            pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
     return pins
+
+
+def _run_text(step: Mapping[str, yaml.Node]) -> str:
+    run = step.get("run")
+    return run.value if isinstance(run, yaml.ScalarNode) else ""
 
 
 def _replaced_by(
