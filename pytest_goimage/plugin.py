@@ -118,6 +118,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     masking = OutputMasking(lambda: in_go_project(config), lambda: _secrets_to_mask(config))
     _register(config, masking, "goimage-masking")
+    if is_worker(config):  # its fixtures may start containers: it removes them at its end
+        from .run_folder import WorkerEnd
+
+        _register(config, WorkerEnd(), "goimage-worker-end")
     from .config_loading import defer_on_worker, load_configuration
 
     if not flag and defer_on_worker(config):

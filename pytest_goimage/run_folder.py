@@ -10,8 +10,13 @@ making the folder; removing built images imports docker-py when there are some.
 from __future__ import annotations
 
 import contextlib
+import signal
 import tempfile
+import threading
+import time
+from collections.abc import Generator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -22,15 +27,17 @@ from .engine.run_dirs import (
     built_tags,
     claim_run_dir,
     close_run_dir,
+    engine_used,
     prune_run_dirs,
-    remove_built_images,
     remove_if_unused,
+    remove_run_resources,
     runs_base,
 )
 from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 _PRUNED_KEY = pytest.StashKey[bool]()
+_ENDED_KEY = pytest.StashKey[bool]()  # end_run has run in this process
 
 
 def run_identity(config: pytest.Config) -> tuple[str, Path]:
@@ -102,14 +109,92 @@ class XdistSupport:
             self.tail = ProgressTail(shared, ProgressPrinter(node.config, threads_write=True))
             self.tail.start()
 
-    def pytest_sessionfinish(self) -> None:
-        if self.tail is not None:
-            self.tail.stop()
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        """Around the other session-finish hooks, in which xdist ends the workers (it waits
+        10 s for each, then kills it) and the report is written: then the run's end removes
+        what the workers left (a worker interrupted or killed during its own cleanup leaves
+        containers). A Ctrl-C meanwhile waits for all that (see _FirstInterruptWaits)."""
+        config = session.config
+        identity = config.stash.get(IDENTITY_KEY, None)  # made as the first worker started
+        guarded = bool(config.getoption("goimage_report", None)) or (
+            identity is not None and engine_used(identity[1])
+        )
+        with _FirstInterruptWaits(config, guarded) as interrupt:
+            result = yield
+            if self.tail is not None:
+                self.tail.stop()
+            end_run(config)
+        if interrupt.received is not None:
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+        return result
+
+
+class WorkerEnd:
+    """Registered on an xdist worker: it removes what it started as its session ends, before
+    xdist tells the controller that the worker has finished. Until then the controller's run
+    goes on, so a Ctrl-C while the worker removes its containers interrupts the run, and the
+    report says so; the controller removes what the worker then leaves (XdistSupport)."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest has torn down the session's fixtures
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        end_run(session.config)
+
+
+class _FirstInterruptWaits:
+    """While the controller ends an xdist run (`active`): a first Ctrl-C (SIGINT) is noted,
+    said, and waits for the workers' end, the report and the removals; a later one stops them
+    (KeyboardInterrupt), leaving what is left to the next run's sweep. One within
+    SAME_INTERRUPT seconds of the first is the same interrupt: coreutils' `timeout -s INT`
+    signals the command, then its whole process group, so pytest gets two. Only where
+    Python's own handler is in place (not where SIGINT is ignored or another handler is set)."""
+
+    SAME_INTERRUPT = 1.0  # seconds
+
+    def __init__(self, config: pytest.Config, active: bool) -> None:
+        self.config = config
+        self.active = (
+            active
+            and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        )
+        self.received: float | None = None  # when the first SIGINT came (time.monotonic)
+
+    def __enter__(self) -> _FirstInterruptWaits:
+        if self.active:
+            signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.active:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is not None:
+            if time.monotonic() - self.received > self.SAME_INTERRUPT:
+                raise KeyboardInterrupt
+            return
+        self.received = time.monotonic()
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        # A courtesy: the main thread may be writing to the terminal itself (a reentrant write
+        # fails), and nothing may stop the end of the run.
+        with contextlib.suppress(Exception):
+            if reporter is not None:
+                reporter.write("\n")  # pytest's progress line may be unfinished
+                reporter.write_line(
+                    "goimage: interrupted; ending the workers, writing the report and removing "
+                    "what the run started first (Ctrl-C again to stop now: the next run "
+                    "removes what is left)"
+                )
 
 
 def end_run(config: pytest.Config) -> None:
-    """Close this process's session; on the controller, remove what the run built, or with
-    --goimage-keep leave it and print how to remove it."""
+    """Once per process: close this process's session; on the controller (its workers have
+    ended by then), remove what the run made, or with --goimage-keep leave it and print how
+    to remove it."""
+    if config.stash.get(_ENDED_KEY, False):
+        return
+    config.stash[_ENDED_KEY] = True
     session = config.stash.get(SESSION_KEY, None)
     if session is not None:
         session.close()
@@ -120,7 +205,7 @@ def end_run(config: pytest.Config) -> None:
         _print_keep_instructions(config, run_id, shared)
         close_run_dir(shared)  # kept on purpose: the user removes them
     else:
-        remove_built_images(shared)
+        remove_run_resources(shared)
         if not config.getoption("goimage"):  # --goimage's header names the folder: it stays
             remove_if_unused(shared)  # no build log or record to point at
 

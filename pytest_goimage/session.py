@@ -32,7 +32,7 @@ from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
-from .engine.run_dirs import given_up_message, remove_abandoned_images
+from .engine.run_dirs import given_up_message, mark_engine_used, remove_abandoned_images
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
@@ -88,6 +88,8 @@ class GoImageSession:
             except EngineError as exc:
                 self._engine_error = exc
                 raise
+            # Before anything is created: the run's end then sweeps what this process leaves.
+            mark_engine_used(self.shared_dir)
             swept = remove_stale_resources(self._client)
             images = remove_abandoned_images(self._client, self.shared_dir.parent, self.shared_dir)
             swept += images.removed

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
-from .labels import LABEL_PROJECT, creator_gone, creator_labels, run_age
+from .labels import LABEL_PROJECT, LABEL_RUN, creator_gone, creator_labels, run_age
 from .locks import lock_if_free
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
 CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it for it)
+# A process of the run reached the engine, so the run may have left containers: its end sweeps.
+ENGINE_FILE = "engine"
 IMAGE_REPOSITORY = "goimage/"  # every tag the plugin makes: goimage/<project>-<dockerfile>:<run>
 
 
@@ -92,6 +94,17 @@ def close_run_dir(folder: Path) -> None:
         (folder / CLOSED_FILE).touch()
 
 
+def engine_used(folder: Path) -> bool:
+    """Whether a process of this run reached the engine (mark_engine_used)."""
+    return (folder / ENGINE_FILE).exists()
+
+
+def mark_engine_used(folder: Path) -> None:
+    """Say that a process of this run reached the engine (before it creates anything there)."""
+    with contextlib.suppress(OSError):
+        (folder / ENGINE_FILE).touch()
+
+
 def remove_if_unused(folder: Path) -> None:
     """Remove a run's folder that holds nothing but its owner and closed marks: a plain
     `pytest -n 2` makes one for workers that may never use a goimage fixture, and pruning
@@ -101,7 +114,7 @@ def remove_if_unused(folder: Path) -> None:
         names = {entry.name for entry in folder.iterdir()}
     except OSError:
         return
-    if names <= {OWNER_FILE, CLOSED_FILE}:
+    if names <= {OWNER_FILE, CLOSED_FILE, ENGINE_FILE}:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -226,16 +239,27 @@ def remove_images(client: Any, shared_dir: Path) -> Removal | None:
     return Removal(removed, left)
 
 
-def remove_built_images(shared_dir: Path) -> None:
-    """At the end of a run: remove what it built, then mark the run closed (unless an image is
-    still in use: a later run removes it, see remove_abandoned_images)."""
-    if built_tags(shared_dir):
-        from .connection import connect
+def remove_run_resources(shared_dir: Path) -> None:
+    """At the end of a run, once every process of it has ended its own cleanup: remove the
+    containers, networks and volumes labelled with the run's id that are left (an xdist worker
+    interrupted or killed during its cleanup leaves them), then the images the run built, then
+    mark the run closed (unless an image is still in use: a later run removes it, see
+    remove_abandoned_images)."""
+    used = engine_used(shared_dir)
+    if used or built_tags(shared_dir):
+        from .connection import connect, remove_labelled
+        from .outside_errors import CLEANUP_ERRORS
 
         try:
             client = connect()
         except EngineError:
             return  # left for the next run (see remove_abandoned_images)
+        if used:
+            run_id = shared_dir.name.split("-", 1)[0]
+            try:
+                remove_labelled(client, f"{LABEL_RUN}={run_id}")
+            except CLEANUP_ERRORS:
+                return  # the engine went away: the next run sweeps by label
         removal = remove_images(client, shared_dir)
         if removal is None or not removal.complete:
             return
