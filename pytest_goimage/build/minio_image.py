@@ -38,7 +38,7 @@ LABEL {LABEL_PREFIX}.minio-version="{MINIO_VERSION}" \\
       org.opencontainers.image.description="MinIO {MINIO_VERSION} built from source by pytest-goimage"
 EXPOSE 9000
 ENTRYPOINT ["/usr/bin/minio"]
-CMD ["server", "/data", "--address", ":9000", "--quiet"]
+CMD ["server", "/data", "--address", ":9000", "--console-address", ":9001", "--quiet"]
 """
 
 Progress = Callable[[str], None]

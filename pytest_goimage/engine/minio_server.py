@@ -25,7 +25,10 @@ MINIO_PORT = "9000/tcp"
 NETWORK_ALIAS = "minio"
 
 
-SERVER_ARGS = ["server", "/data", "--address", ":9000"]
+# Both addresses fixed: without --console-address MinIO picks a random console port at each
+# start, and a restart then fails now and then with "Unable to initialize console server:
+# Specified port is already in use" (seen in this project's soak run; minio/minio#19255).
+SERVER_ARGS = ["server", "/data", "--address", ":9000", "--console-address", ":9001"]
 
 
 def server_command(image_config: dict[str, Any]) -> list[str] | None:
@@ -81,7 +84,11 @@ class MinioServer(ContainerOwner):
             options["networking_config"] = {
                 self.network: docker_client.api.create_endpoint_config(aliases=[NETWORK_ALIAS])
             }
-        command = server_command(docker_client.images.get(self.image).attrs.get("Config") or {})
+        if self.configured:
+            config = docker_client.images.get(self.image).attrs.get("Config") or {}
+            command = server_command(config)
+        else:  # the image built from source: its CMD from an older release lacks the console's
+            command = [*SERVER_ARGS, "--quiet"]
         if command:
             options["command"] = command
         self._box = EngineContainer(

@@ -83,6 +83,11 @@ def test_goimage_minio_fixture(
             live = requests.get(goimage_minio.url + "/minio/health/live", timeout=2)
             assert live.status_code == 200
             goimage_minio.client.make_bucket("scratch-bucket")
+            # Both ports fixed: a random console port made restart() fail now and then.
+            args = goimage_minio.container.attrs["Args"]
+            assert args[args.index("--console-address") + 1] == ":9001"
+            goimage_minio.restart()
+            assert [b.name for b in goimage_minio.client.list_buckets()] == ["scratch-bucket"]
         """
     )
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
