@@ -189,6 +189,23 @@ def go_version_modules(binary: Path) -> set[tuple[str, str]]:
     return set(found.values())
 
 
+def buildkit_cli() -> str | None:
+    """A docker CLI that builds with BuildKit without buildx (Debian's 20.10 docker, with
+    DOCKER_BUILDKIT=1), or None where there is none."""
+    for candidate in ("/usr/bin/docker", shutil.which("docker") or ""):
+        if not candidate or not Path(candidate).exists():
+            continue
+        version = subprocess.run(
+            [candidate, "version", "--format", "{{.Client.Version}}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        if version.split(".")[0].isdigit() and int(version.split(".")[0]) < 23:
+            return candidate
+    return None
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

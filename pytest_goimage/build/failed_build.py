@@ -14,6 +14,7 @@ from ..gofacts.dockerfile import (
     normalise_command,
     parse_dockerfile_leniently,
 )
+from ..gofacts.shell_script import REFERENCE
 from .buildkit_trace import Vertex
 from .engine_build import BuildTrace
 
@@ -30,7 +31,6 @@ GO_MOD_ERROR = re.compile(
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<text>.*)$", re.S
 )
-_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _instruction_for(step: Vertex, parsed: Dockerfile) -> Instruction | None:
 
 
 def _with_variables(text: str) -> re.Pattern[str]:
-    parts = _VARIABLE.split(text)
+    parts = REFERENCE.split(text)
     return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
 
 

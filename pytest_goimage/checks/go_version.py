@@ -10,7 +10,7 @@ from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.dockerfile import parse_dockerfile_leniently
-from ..gofacts.git_head import NoRepository, head_of, tracked_under
+from ..gofacts.git_head import NoRepository, tracked_under
 from ..gofacts.project_pins import relative_name
 from ..gofacts.versions import (
     POLICY_GO,
@@ -137,7 +137,7 @@ def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
     """The go.work the project builds in (looked for up to the repository's top folder)."""
     config = session.config
     try:
-        top = head_of(config.project).root
+        top = config.heads.of(config.project).root  # read once per run
     except NoRepository:
         top, tracked = config.rootdir, (lambda path: True)  # no checkout: its files are all
     else:

@@ -19,11 +19,11 @@ import docker.errors
 
 from ..gofacts.dockerfile import Dockerfile, Instruction, parse_dockerfile_leniently
 from ..gofacts.saved_image import SavedImage
+from ..gofacts.shell_script import REFERENCE
 from . import overlay
 from .labels import LABEL_PREFIX, LABEL_PROJECT
 
 LABEL_DOCKERFILE = f"{LABEL_PREFIX}.dockerfile"  # stamped by the build, as configured
-_VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 _MAX_SYMLINKS = 40
 
 
@@ -91,7 +91,7 @@ def _same_words(written: list[str], recorded: list[str]) -> bool:
             if word != seen:
                 return False
             continue
-        literal = _VARIABLE.split(word)
+        literal = REFERENCE.split(word)
         if not re.fullmatch(r"\S*".join(re.escape(part) for part in literal), seen):
             return False
     return True

@@ -18,6 +18,9 @@ _IF_PARTS = frozenset({"then", "elif", "else"})
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # A variable reference: `${NAME}` (group 1) or `$NAME` (group 2).
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+# Any reference, `${NAME:-default}` and other modifiers included, without groups, so that
+# `REFERENCE.split(word)` gives the literal parts around the references.
+REFERENCE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
 
 class Expansion(str):

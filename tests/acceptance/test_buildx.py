@@ -14,6 +14,7 @@ import pytest
 from pytest_goimage.build.buildx import parse_plain_progress
 from pytest_goimage.build.diagnose import explain
 from pytest_goimage.build.failed_build import read_failed_build
+from tests.conftest import buildkit_cli
 
 BUILDX_MODULE = "github.com/docker/buildx/cmd/buildx@v0.19.3"
 
@@ -49,17 +50,10 @@ def buildx_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _buildkit_cli() -> str:
     """The CLI that builds with BuildKit here without buildx (Debian's 20.10 docker)."""
-    for candidate in ("/usr/bin/docker", shutil.which("docker") or ""):
-        if candidate and Path(candidate).exists():
-            version = subprocess.run(
-                [candidate, "version", "--format", "{{.Client.Version}}"],
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout
-            if version.split(".")[0].isdigit() and int(version.split(".")[0]) < 23:
-                return candidate
-    pytest.skip("no docker CLI here prints BuildKit's plain progress without buildx")
+    cli = buildkit_cli()
+    if cli is None:
+        pytest.skip("no docker CLI here prints BuildKit's plain progress without buildx")
+    return cli
 
 
 def test_plain_progress_of_a_real_failed_build(tmp_path: Path) -> None:

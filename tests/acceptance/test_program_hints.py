@@ -15,7 +15,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import go_app
+from tests.conftest import buildkit_cli, go_app
 
 # The trial's layout: the binaries copied to a relative destination under one WORKDIR, the
 # program named relative to another.
@@ -32,21 +32,11 @@ ENTRYPOINT ["./server"]
 
 
 def _buildkit_cli() -> tuple[str, str]:
-    """A CLI and the DOCKER_BUILDKIT value it builds with: BuildKit (Debian's 20.10 docker
-    needs no buildx) where there is one, else the legacy builder. Either records the base
-    image's COPY in its history, as the base images users build FROM do."""
-    for candidate in ("/usr/bin/docker", shutil.which("docker") or ""):
-        if not candidate or not Path(candidate).exists():
-            continue
-        version = subprocess.run(
-            [candidate, "version", "--format", "{{.Client.Version}}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        if version.split(".")[0].isdigit() and int(version.split(".")[0]) < 23:
-            return candidate, "1"
-    return shutil.which("docker") or "docker", "0"
+    """A CLI and the DOCKER_BUILDKIT value it builds with: BuildKit where there is one, else
+    the legacy builder. Either records the base image's COPY in its history, as the base
+    images users build FROM do."""
+    cli = buildkit_cli()
+    return (cli, "1") if cli else (shutil.which("docker") or "docker", "0")
 
 
 @pytest.fixture

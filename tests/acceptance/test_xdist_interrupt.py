@@ -75,6 +75,23 @@ def _wait_for(paths: list[Path], timeout: float = 120) -> None:
         time.sleep(0.05)
 
 
+def _run_until_every_check_ran(root: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """`pytest --goimage -n 2` of the example copy, started and read until its last item."""
+    return run_pytest_until(
+        root,
+        "[100%]",
+        *extra,
+        "--goimage",
+        "-p",
+        "xdist",
+        "-n",
+        "2",
+        "-p",
+        "no:randomly",
+        "--goimage-report=report.json",
+    )
+
+
 @pytest.mark.parametrize("to_group", [False, True], ids=["controller", "process-group"])
 def test_ctrl_c_as_the_workers_end_leaves_nothing_and_reads_as_interrupted(
     example_copy: Callable[..., Path],
@@ -88,19 +105,8 @@ def test_ctrl_c_as_the_workers_end_leaves_nothing_and_reads_as_interrupted(
     wrote no report: the controller's Ctrl-C came while xdist waited for the workers)."""
     root = example_copy(_example_table(), conftest=SLOW_REMOVAL)
     commit_checkout(root, "report.json\nremoving-*")
-    proc, printed = run_pytest_until(
-        root,
-        "[100%]",
-        "--goimage",
-        "-v",
-        "-p",
-        "xdist",
-        "-n",
-        "2",
-        "-p",
-        "no:randomly",
-        "--goimage-report=report.json",
-    )
+    # With -v: without it the signal came after the run had ended (the report said passed).
+    proc, printed = _run_until_every_check_ran(root, "-v")
     _wait_for([root / "removing-gw0", root / "removing-gw1"])
     # A terminal's Ctrl-C reaches every process of the group at once (the test's own process
     # is in that group too, so each is signalled by pid).
@@ -140,18 +146,7 @@ def test_ctrl_c_while_the_workers_exit_still_writes_the_report_and_removes_the_i
     the images are removed, and pytest exits as interrupted, with no traceback."""
     root = example_copy(_example_table(), conftest=SLOW_EXIT)
     commit_checkout(root, "report.json\nexiting-*")
-    proc, printed = run_pytest_until(
-        root,
-        "[100%]",
-        "--goimage",
-        "-p",
-        "xdist",
-        "-n",
-        "2",
-        "-p",
-        "no:randomly",
-        "--goimage-report=report.json",
-    )
+    proc, printed = _run_until_every_check_ran(root)
     _wait_for([root / "exiting-gw0", root / "exiting-gw1"])
     proc.send_signal(signal.SIGINT)
     out = printed + proc.communicate(timeout=120)[0]

@@ -176,16 +176,38 @@ def test_gowork_off_counts_for_the_job_that_sets_it_only(pytester: pytest.Pytest
 def test_a_pipelines_gowork_off_variable_covers_its_included_jobs(
     pytester: pytest.Pytester,
 ) -> None:
-    go_workspace_repo(pytester)
-    (pytester.path / ".github/workflows/ci.yml").unlink()
-    (pytester.path / "svc/Dockerfile").write_text(
-        WORKSPACE_DOCKERFILE.replace("1.26-alpine", "1.27.0-alpine")
-    )
-    (pytester.path / ".gitlab-ci.yml").write_text(
-        'variables:\n  GOWORK: "off"\ninclude:\n  - local: ci/test.yml\n'
-    )
+    _gitlab_only(pytester, 'variables:\n  GOWORK: "off"\ninclude:\n  - local: ci/test.yml\n')
     (pytester.path / "ci").mkdir()
     (pytester.path / "ci/test.yml").write_text(
         "test:\n  image: golang:1.26\n  script: [cd svc && go test ./...]\n"
     )
     _go_version(pytester).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("script", "outcome"),
+    [
+        ("[export GOWORK=off, cd svc, go test ./...]", "passed"),
+        # The export holds for the lines after it: the first `go vet` ran in the workspace.
+        ("[cd svc, go vet ./..., export GOWORK=off, go test ./...]", "failed"),
+    ],
+)
+def test_a_gitlab_export_of_gowork_off_holds_for_the_lines_after_it(
+    pytester: pytest.Pytester, script: str, outcome: str
+) -> None:
+    _gitlab_only(pytester, f"test:\n  image: golang:1.26\n  script: {script}\n")
+    result = _go_version(pytester)
+    result.assert_outcomes(**{outcome: 1})
+    named = ".gitlab-ci.yml:2: GitLab CI job test: image golang:1.26 names Go 1.26, go.work"
+    assert (named in result.stdout.str()) == (outcome == "failed"), result.stdout.str()
+
+
+def _gitlab_only(pytester: pytest.Pytester, pipeline: str) -> None:
+    """The workspace checkout with a GitLab pipeline instead of its workflow, and a Dockerfile
+    on go.work's Go, so that only the pipeline's pins can fail."""
+    go_workspace_repo(pytester)
+    (pytester.path / ".github/workflows/ci.yml").unlink()
+    (pytester.path / "svc/Dockerfile").write_text(
+        WORKSPACE_DOCKERFILE.replace("1.26-alpine", "1.27.0-alpine")
+    )
+    (pytester.path / ".gitlab-ci.yml").write_text(pipeline)

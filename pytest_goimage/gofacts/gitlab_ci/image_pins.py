@@ -21,7 +21,13 @@ from ..versions import (
     parse_go_version,
     split_reference,
 )
-from ..workflows.building_jobs import Builds, combined, runs_without_workspace, script_builds
+from ..workflows.building_jobs import (
+    Builds,
+    combined,
+    exports_workspace_off,
+    runs_without_workspace,
+    script_builds,
+)
 from .composition import Pipeline, jobs_of, pipelines
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
@@ -107,11 +113,12 @@ def _without_workspace(
         )
     )
     go_lines: list[tuple[Mapping[str, object], str]] = []
+    exported: dict[str, object] = {}
     for line in lines:
-        if re.match(r"\s*export\s+GOWORK=[\"']?off\b", str(line)) and not go_lines:
-            env["GOWORK"] = "off"
+        if exports_workspace_off(str(line)):
+            exported = {"GOWORK": "off"}  # for the lines after it, as in the job's shell
         if script_builds(line, line.line, name).builds:
-            go_lines.append(({}, str(line)))
+            go_lines.append((exported, str(line)))
     return runs_without_workspace(env, go_lines)
 
 

@@ -295,6 +295,12 @@ def _command_builds(words: list[str]) -> str:
 
 # GOWORK=off set in a command line, an ENV or ARG: the go command leaves workspace mode.
 _WORKSPACE_OFF = re.compile(r"""(?<![\w$])GOWORK(?:=|\s+)["']?off\b""")
+_EXPORTS_WORKSPACE_OFF = re.compile(r"""\s*export\s+GOWORK=["']?off\b""")
+
+
+def exports_workspace_off(line: str) -> bool:
+    """Whether a script line is `export GOWORK=off`, which holds for the lines after it."""
+    return bool(_EXPORTS_WORKSPACE_OFF.match(line))
 
 
 def sets_workspace_off(text: str) -> bool:
