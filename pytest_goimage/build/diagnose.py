@@ -15,6 +15,7 @@ from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.dockerfile import Dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
 from .context_hints import go_files_kept_out, missing_source, package_hint
+from .embed_missing import embed_hint, missing_embed
 from .failed_build import (
     GO_ERROR,
     GO_MOD_ERROR,
@@ -180,9 +181,8 @@ def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:
     missing = missing_replacement(build.output)
     if missing is None:
         return None
-    hint = replacement_hint(*missing, build.context, build.dockerfile)
-    return Diagnosis(
-        f"{build.head}: {hint}\n{block(build.go_lines)}{build.log_note}", "go-replace-missing"
+    return _with_go_lines(
+        build, replacement_hint(*missing, build.context, build.dockerfile), "go-replace-missing"
     )
 
 
@@ -226,6 +226,15 @@ def go_sum(build: FailedBuild) -> Diagnosis | None:
     )
 
 
+def go_embed_missing(build: FailedBuild) -> Diagnosis | None:
+    missing = missing_embed(build.output)
+    if missing is None:
+        return None
+    return _with_go_lines(
+        build, embed_hint(*missing, build.context, build.dockerfile), "go-embed-missing"
+    )
+
+
 def go_compile(build: FailedBuild) -> Diagnosis | None:
     if not any(GO_ERROR.match(line) for line in build.go_lines):
         return None
@@ -264,8 +273,14 @@ RULES: tuple[Rule, ...] = (
     go_missing_package,
     go_files_ignored,
     go_sum,
+    go_embed_missing,
     go_compile,
 )
+
+
+def _with_go_lines(build: FailedBuild, hint: str, cause: str) -> Diagnosis:
+    """The step, the hint, then what the go command said."""
+    return Diagnosis(f"{build.head}: {hint}\n{block(build.go_lines)}{build.log_note}", cause)
 
 
 def _builder_line(parsed: Dockerfile, line: int | None) -> int | None:

@@ -11,6 +11,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..gofacts.context_sources import stage_copy_destinations, written_over
+from ..gofacts.dockerfile import parse_dockerfile_leniently
+from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
 
 
@@ -18,11 +21,17 @@ from .context import context_files
 class UntrackedInput:
     path: str  # relative to the repository root
     rule: str | None  # "backend/.gitignore:3: storage/" when ignored, None when just untracked
+    embedded_by: Embed | None = None  # a file `//go:embed` takes, not a Go source
 
     def describe(self) -> str:
         if self.rule:
-            return f"{self.path} is ignored by git ({self.rule})"
-        return f"{self.path} is not tracked by git (never added)"
+            text = f"{self.path} is ignored by git ({self.rule})"
+        else:
+            text = f"{self.path} is not tracked by git (never added)"
+        return text + self.embedding()
+
+    def embedding(self) -> str:
+        return f", embedded by {self.embedded_by.where()}" if self.embedded_by else ""
 
 
 class NotARepository(Exception):
@@ -56,21 +65,49 @@ def repository_root(path: Path) -> Path:
 
 
 def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedInput]:
-    """Go build inputs the context sends (after its ignore file) that git does not track."""
+    """Go build inputs the context sends (after its ignore file) that git does not track: Go
+    sources, module files, vendor/, and the files a `//go:embed` takes."""
     root = repository_root(context)
-    sent = [p for p in context_files(context, dockerfile) if is_build_input(p)]
+    files = context_files(context, dockerfile)
+    sent = [p for p in files if is_build_input(p)]
     if not sent:
         return []
+    embedded = _embedded(context, dockerfile, sent, files)
     prefix = context.resolve().relative_to(root).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    candidates = [prefix + p for p in sent if (context / p).is_file()]
+    inputs = {p: None for p in sent} | {p: embed for p, embed in embedded.items()}
+    candidates = {prefix + p: embed for p, embed in inputs.items() if (context / p).is_file()}
     # A submodule's files are tracked by the submodule; a clean checkout has them too.
     tracked = set(_git_lines(root, ["ls-files", "-z", "--recurse-submodules", "--", prefix or "."]))
     missing = [p for p in candidates if p not in tracked]
     if not missing:
         return []
     rules = _ignore_rules(root, missing)
-    return [UntrackedInput(path, rules.get(path)) for path in missing]
+    return [UntrackedInput(path, rules.get(path), candidates[path]) for path in missing]
+
+
+def _embedded(
+    context: Path, dockerfile: Path | None, sent: list[str], files: list[str]
+) -> dict[str, Embed]:
+    """The sent files a sent Go file embeds, less those a `COPY --from` writes over (a built
+    frontend's `dist`): the build makes those itself, so CI needs no copy in git."""
+    go_files = [p for p in sent if p.endswith(".go") and not _vendored(p)]
+    embedded = embedded_files(go_files, files, lambda p: _read(context / p))
+    if not embedded or dockerfile is None:
+        return embedded
+    destinations = stage_copy_destinations(parse_dockerfile_leniently(_read(dockerfile) or ""))
+    return {p: e for p, e in embedded.items() if not written_over(destinations, p)}
+
+
+def _vendored(path: str) -> bool:
+    return path.startswith("vendor/") or "/vendor/" in path
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def ignore_rule_for(path: Path) -> str | None:

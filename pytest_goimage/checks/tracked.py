@@ -36,6 +36,12 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` "
             "the files"
         )
+    if any(m.embedded_by for m in missing):
+        advice += (
+            "; a file that `//go:embed` takes is built into the binary: where the build makes "
+            "it itself (a RUN before `go build`), list it in the .dockerignore instead, so that "
+            "no build takes this machine's copy"
+        )
     raise CheckFailed(
         f"{image.dockerfile}: {len(missing)} Go build input(s) in build context "
         f"{image.context!r} are not tracked by git, so a clean checkout (CI) builds something "
@@ -58,7 +64,9 @@ def _listing(missing: list[UntrackedInput]) -> list[str]:
             summarised.add(item.rule or "")
             folder = posixpath.commonpath([m.path for m in group])
             where = f"under {folder}/" if folder else "in the context"
-            lines.append(f"    {len(group)} files {where} are ignored by git ({item.rule})")
+            embeds = {m.embedded_by for m in group}
+            by = item.embedding() if len(embeds) == 1 else ""
+            lines.append(f"    {len(group)} files {where} are ignored by git ({item.rule}){by}")
         elif len(group) <= GROUPED_FROM:
             lines.append(f"    {item.describe()}")
     if len(lines) > MAX_LISTED:

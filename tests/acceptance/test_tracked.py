@@ -96,16 +96,8 @@ def test_clean_checkout_build_points_at_the_ignore_rule(
     """The laptop builds; CI's clean clone fails with 'is not in std' and the rule is named."""
     laptop = example_copy(TOML)
     line = repo_with_gitignore(laptop, "\n# runtime data\nstorage/\n")
-    ci = tmp_path_factory.mktemp("ci") / "checkout"
-    subprocess.run(["git", "clone", "-q", str(laptop), str(ci)], check=True)
+    ci, result = _build_in_a_clean_clone(laptop, tmp_path_factory)
     assert not (ci / "backend/pkg/storage").exists()
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--goimage", "-k", "build", "-p", "no:cacheprovider"],
-        cwd=ci,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     out = result.stdout
     assert result.returncode == 1, out
     assert (
@@ -114,6 +106,22 @@ def test_clean_checkout_build_points_at_the_ignore_rule(
     ), out
     assert f"A git ignore rule hides backend/pkg/storage/ (.gitignore:{line}: storage/)" in out, out
     assert "Traceback" not in out
+
+
+def _build_in_a_clean_clone(
+    laptop: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`git clone` of the laptop's checkout, as CI has it, and `pytest --goimage -k build` there."""
+    ci = tmp_path_factory.mktemp("ci") / "checkout"
+    subprocess.run(["git", "clone", "-q", str(laptop), str(ci)], check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--goimage", "-k", "build", "-p", "no:cacheprovider"],
+        cwd=ci,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return ci, result
 
 
 def test_a_dockerfiles_own_ignore_file_wins_as_in_buildkit(pytester: pytest.Pytester) -> None:
@@ -178,3 +186,72 @@ def test_go_files_of_a_submodule_count_as_tracked(pytester: pytest.Pytester) -> 
     result = pytester.runpytest("--goimage", "-k", "tracked")
     result.assert_outcomes(failed=1)
     assert "third_party/lib/extra.go" in result.stdout.str()
+
+
+# A single-page app's build output, embedded into the API binary; `npm run build` makes it on
+# the laptop, and the usual .gitignore keeps it out of git.
+ASSETS_GO = 'package main\n\nimport "embed"\n\n//go:embed dist\nvar assets embed.FS\n'
+FRONTEND_STAGE = (
+    "FROM alpine:3.22 AS web\nRUN mkdir /dist && echo '<html></html>' > /dist/index.html\n\n"
+)
+
+
+def _with_built_frontend(root: Path) -> int:
+    """The example with backend/cmd/api embedding its dist/, committed with `dist/` ignored;
+    returns the line of that rule."""
+    api = root / "backend/cmd/api"
+    (api / "assets.go").write_text(ASSETS_GO)
+    (api / "dist").mkdir()
+    (api / "dist/index.html").write_text("<html></html>\n")
+    return repo_with_gitignore(root, "\n# made by `npm run build`\ndist/\n")
+
+
+def test_an_ignored_folder_that_go_embed_takes_is_named_with_its_directive(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    line = _with_built_frontend(example_copy(TOML))
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert (
+        f"backend/cmd/api/dist/index.html is ignored by git (.gitignore:{line}: dist/), "
+        "embedded by backend/cmd/api/assets.go:5 (//go:embed dist)" in out
+    ), out
+    assert "list it in the .dockerignore instead, so that no build takes this machine's" in out
+
+
+def test_a_folder_that_a_stage_builds_and_copies_in_needs_no_commit(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """The frontend built in the Dockerfile and copied over the context's dist/: CI's build
+    makes it too, so git need not hold it."""
+    root = example_copy(TOML)
+    dockerfile = root / "backend/Dockerfile"
+    text = dockerfile.read_text().replace("FROM golang", FRONTEND_STAGE + "FROM golang", 1)
+    text = text.replace(
+        "COPY backend/ ./backend/\n",
+        "COPY backend/ ./backend/\nCOPY --from=web /dist ./backend/cmd/api/dist\n",
+    )
+    dockerfile.write_text(text)
+    _with_built_frontend(root)
+    pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1)
+
+
+def test_clean_checkout_build_names_the_ignored_folder_go_embed_wants(
+    example_copy: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The laptop has dist/; CI's clean clone fails with Go's 'pattern dist: no matching files
+    found', which the build check traces to the ignore rule instead of calling it a compile
+    error."""
+    laptop = example_copy(TOML)
+    line = _with_built_frontend(laptop)
+    ci, result = _build_in_a_clean_clone(laptop, tmp_path_factory)
+    assert not (ci / "backend/cmd/api/dist").exists()
+    out = result.stdout
+    assert result.returncode == 1, out
+    assert (
+        "backend/cmd/api/assets.go:5 embeds `dist` (//go:embed), and a git ignore rule hides "
+        f"backend/cmd/api/dist (.gitignore:{line}: dist/), so a clean checkout (CI) lacks it" in out
+    ), out
+    assert "backend/cmd/api/assets.go:5:12: pattern dist: no matching files found" in out
+    assert "Go compile errors" not in out and "Traceback" not in out, out

@@ -183,6 +183,16 @@ CASES = {
         "#10 1.733 This download does NOT match an earlier download recorded in go.sum.\n",
         error='process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
     ),
+    "go_embed_missing": Recorded(
+        GO_BUILD,
+        output="#12 0.402 cmd/app/assets.go:5:12: pattern dist: no matching files found\n",
+        error=EXIT_1,
+        files={
+            "cmd/app/main.go": "package main\n",
+            "cmd/app/assets.go": 'package main\n\nimport "embed"\n\n//go:embed dist\n'
+            "var assets embed.FS\n",
+        },
+    ),
     "go_compile": Recorded(
         GO_BUILD,
         output="#12 0.512 # example.com/shop/cmd/app\n"
@@ -262,6 +272,11 @@ EXPECTED = [
         "go_sum",
         "go-sum",
         "Dockerfile:4: the build failed in step `RUN go mod download`: go.sum does not match the downloaded modules (go mod verify / checksum mismatch). Run `go mod tidy` and commit go.sum, and check GOPROXY/GOSUMDB.\n    verifying github.com/minio/minio-go/v7@v7.0.95: checksum mismatch\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "go_embed_missing",
+        "go-embed-missing",
+        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: cmd/app/assets.go:5 embeds `dist` (//go:embed), and cmd/app/dist does not exist in the build context: commit it. If the build is meant to make it (a frontend stage), COPY --from that stage into cmd/app/dist before `go build`.\n    cmd/app/assets.go:5:12: pattern dist: no matching files found\nFull build log: <ROOT>/build.log",
     ),
     (
         "go_compile",
