@@ -10,6 +10,7 @@ names itself is embedded whatever its name.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -74,9 +75,15 @@ def embedded_files(
         text = read(go_file)
         if text and "//go:embed" in text:
             embeds += embeds_in(go_file, text)
+    ordered = sorted(files)
     taken: dict[str, Embed] = {}
     for embed in embeds:
-        for file in files:
+        # Only the files below the directive's folder: a sorted range, not the whole context.
+        below = embed.folder + "/" if embed.folder else ""
+        for index in range(bisect.bisect_left(ordered, below), len(ordered)):
+            file = ordered[index]
+            if not file.startswith(below):
+                break
             if file not in taken and _embeds(embed, file):
                 taken[file] = embed
     return taken
