@@ -21,12 +21,11 @@ from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from . import program_files
 from .container import ContainerOwner, EngineContainer
+from .exec_failure import EXEC_FAILED, exec_failure_hint
 from .listeners import listener_hint, listening
 from .placeholders import expand
 from .poll import backoff
 
-# What the runtime prints when the entrypoint cannot be executed at all.
-_EXEC_FAILED = re.compile(r"exec [^:]+: (no such file or directory|exec format error)")
 # What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
 # or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
 _CREDENTIALS_REFUSED = re.compile(
@@ -78,6 +77,25 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
         "check the path against the COPY that puts the binary there"
+    )
+
+
+# runc's words for a USER that names a user or group the image's /etc/passwd or /etc/group
+# does not hold (or that has none: scratch, distroless without its passwd).
+_UNKNOWN_USER = re.compile(r"unable to find (user|group) ([^:\s]+): no matching entries")
+
+
+def _unknown_user_hint(reason: str) -> str:
+    unknown = _UNKNOWN_USER.search(reason)
+    if unknown is None:
+        return ""
+    kind, name = unknown.groups()
+    table = "/etc/passwd" if kind == "user" else "/etc/group"
+    return (
+        f". The image's USER names the {kind} {name}, which its {table} does not define "
+        "(scratch and distroless-static images have none unless the build copies one in): "
+        "use numeric ids (`USER 65532:65532`), or COPY a "
+        f"{table} that defines {name} into the final stage"
     )
 
 
@@ -253,7 +271,8 @@ class ServiceContainer(ContainerOwner):
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
                 f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"
-                f"{_denied_program_hint(reason, client, self.image_ref)}".rstrip(".")
+                f"{_denied_program_hint(reason, client, self.image_ref)}"
+                f"{_unknown_user_hint(reason)}".rstrip(".")
                 + "."
             ) from None
         self.started_at = time.monotonic()
@@ -293,12 +312,9 @@ class ServiceContainer(ContainerOwner):
             text += " after a write failed because a disk is full (no space left on device)"
         elif refuses_credentials(logs):
             text += f": MinIO refused its credentials. {CREDENTIALS_ADVICE}"
-        elif _EXEC_FAILED.search(logs):
-            text += (
-                ": its entrypoint could not be started. The file is missing, or it is a dynamic "
-                "binary whose ELF interpreter or libraries the image lacks (the static check "
-                "names them); build with CGO_ENABLED=0 or use a base image that has them"
-            )
+        elif self._box is not None and EXEC_FAILED.search(logs):
+            hint = exec_failure_hint(self._box.container.client, self.image_ref, logs)
+            text += f": its entrypoint could not be started. {hint}"
         return text
 
     def credentials_hint(self) -> str:

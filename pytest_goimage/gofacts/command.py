@@ -284,7 +284,7 @@ class _Follower:
         data = self.read(path) if self.read is not None else None
         if data is None or looks_like_elf(data):
             return None
-        text = data.decode("utf-8", "replace")
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n")  # CRLF: bucket names it
         if any_text:
             return text
         first = text.split("\n", 1)[0]

@@ -1,0 +1,97 @@
+"""Why the runtime could not execute a container's entrypoint (`exec /docker-entrypoint.sh: no
+such file or directory`, `exec format error`), read from the first bytes of that file in the
+image: a script saved with Windows line endings asks for `/bin/sh\\r`; a script without `#!`
+cannot be executed at all; a shell script on scratch has no shell; an ELF for another CPU; a
+dynamic binary without its loader."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tarfile
+from typing import Any
+
+import docker.errors
+
+from . import overlay, program_files
+
+# What the runtime prints when the entrypoint cannot be executed at all.
+EXEC_FAILED = re.compile(r"exec ([^:\s]+): (no such file or directory|exec format error)")
+_HEAD = 512
+# ELF e_machine values of the architectures images are built for.
+_MACHINES = {0x03: "386", 0x28: "arm", 0x3E: "amd64", 0xB7: "arm64", 0xF3: "riscv64"}
+_MACHINES |= {0x08: "mips", 0x14: "ppc", 0x15: "ppc64le", 0x16: "s390x"}
+DYNAMIC = (
+    "The file is missing, or it is a dynamic binary whose ELF interpreter or libraries the "
+    "image lacks (the static check names them); build with CGO_ENABLED=0 or use a base image "
+    "that has them"
+)
+
+
+def exec_failure_hint(client: Any, image_ref: str, logs: str) -> str | None:
+    """The sentence for the runtime's exec failure in `logs`, naming the cause read from the
+    image; None when the logs show no such failure."""
+    failed = EXEC_FAILED.search(logs)
+    if failed is None:
+        return None
+    program, error = failed.groups()
+    head = _read(client, image_ref, program)
+    if head is None:
+        return DYNAMIC
+    if head.startswith(b"\x7fELF"):
+        machine = int.from_bytes(head[18:20], "little" if head[5:6] == b"\x01" else "big")
+        if error == "exec format error":
+            arch = _MACHINES.get(machine, f"ELF machine {machine:#x}")
+            return (
+                f"{program} is a binary for {arch}, which this engine's CPU cannot run: build "
+                "it for the engine's platform (GOARCH, or $TARGETARCH with --platform)"
+            )
+        return DYNAMIC
+    first = head.split(b"\n", 1)[0]
+    if not first.startswith(b"#!"):
+        return (
+            f"{program} is a script without a `#!` line, which the kernel cannot execute: make "
+            "its first line `#!/bin/sh` (or the shell it is written for)"
+        )
+    interpreter = first[2:].decode("utf-8", "replace").strip(" \t").split(" ", 1)[0]
+    if first.endswith(b"\r"):
+        return (
+            f"{program} has Windows line endings (CRLF): its `#!` line asks for "
+            f"`{interpreter.rstrip(chr(13))}\\r`, which no image has. Save it with LF endings "
+            "(`*.sh text eol=lf` in .gitattributes keeps every checkout so), or strip them in "
+            f"the Dockerfile: `RUN sed -i 's/\\r$//' {program}`"
+        )
+    if _read(client, image_ref, interpreter) is None:
+        return (
+            f"{program} is a script whose `#!` line asks for {interpreter}, which the image "
+            "does not have (scratch and distroless images have no shell): run the Go binary "
+            "itself as ENTRYPOINT, or use a base image that has the shell"
+        )
+    return DYNAMIC
+
+
+def _read(client: Any, image_ref: str, path: str) -> bytes | None:
+    """The first bytes of `path` in the image (symlinks followed), from the engine's overlay2
+    folders where they are readable, else from an export; None when it is not there."""
+    if not path.startswith("/"):
+        return None  # a name the runtime looked up on PATH: it said so in other words
+    try:
+        inspect = client.api.inspect_image(image_ref)
+    except docker.errors.APIError:
+        return None
+    try:
+        return overlay.read_file(overlay.layer_dirs(inspect), posixpath.normpath(path))[:_HEAD]
+    except (overlay.NotLocal, PermissionError):
+        pass  # not on this machine, or not readable by this user: the export says
+    except OSError:
+        return None  # not there, or a folder
+    try:
+        saved = program_files.export_image(client, str(inspect.get("Id", "")))
+    except (tarfile.TarError, OSError, EOFError, ValueError, docker.errors.APIError):
+        return None
+    try:
+        return saved.read(path)[:_HEAD]
+    except OSError:
+        return None
+    finally:
+        saved.close()
