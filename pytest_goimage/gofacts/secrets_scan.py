@@ -13,8 +13,12 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# PASS and PWD only as words of their own (DB_PASS, MYSQL_PWD, which MySQL reads): not BYPASS,
+# PASSPORT or COMPASS, and not the shell's PWD and OLDPWD, which hold a folder.
 _SECRET_NAME = re.compile(
-    r"(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)", re.I
+    r"(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
+    r"|(?<![A-Z0-9])PASS(?![A-Z0-9])|(?<=_)PWD(?![A-Z0-9]))",
+    re.I,
 )
 # Names that look secret but hold references, not secrets.
 _HARMLESS_NAME = re.compile(r"(_FILE|_PATH|_DIR|_URL|_ENDPOINT|_ID|_HEADER|_NAME)$", re.I)
@@ -81,7 +85,7 @@ def _looks_secret(name: str, value: str) -> bool:
     """Whether outputs mask `value`: broad on purpose, as masking a setting costs nothing. The
     gate fails on a narrower set (`_is_finding`)."""
     by_name = (
-        _SECRET_NAME.search(name)
+        (_SECRET_NAME.search(name) or _SECRET_NAME.search("_".join(_name_words(name))))
         and not _HARMLESS_NAME.search(name)
         and not value.startswith(("/", "$"))
         and not _PLACEHOLDERS.fullmatch(value)

@@ -123,3 +123,10 @@ def test_an_http_credential_is_masked_wherever_it_appears() -> None:
     assert redact("auth: basic dXNlcjpwYXNzd29yZA==") == "auth: basic ***"
     for prose in ("missing Bearer token in request", "Basic authentication required"):
         assert redact(prose) == prose
+
+
+def test_pass_and_pwd_names_are_masked_but_not_the_shells_folders() -> None:
+    """A user trial's DB_PASS and DB_PWD values showed in the terminal, JSON and JUnit."""
+    env = {"DB_PASS": "dbpass-value-777", "DB_PWD": "dbpwd-value-888", "PWD": "/srv/app"}
+    env |= {"OLDPWD": "/root", "MYSQL_PWD": "Hunter2-prod-pw"}
+    assert secret_values(env) == {"dbpass-value-777", "dbpwd-value-888", "Hunter2-prod-pw"}

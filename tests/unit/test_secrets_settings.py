@@ -85,6 +85,12 @@ SETTINGS: list[tuple[str, str]] = [
     ("OAUTH2_PROXY_HTPASSWD_USER_GROUP", "write"),
     ("AUTHOR", "jane"),
     ("AUTHORIZED_KEYS", "**None**"),
+    # PASS and PWD inside other words, and the shell's own folders.
+    ("PWD", "/app"),
+    ("OLDPWD", "srv"),
+    ("HTTP_BYPASS", "internal"),
+    ("PASSPORT_COUNTRY", "NL"),
+    ("COMPASS_HEADING", "north"),
     # A camelCase build argument naming a file.
     ("apiTokenFile", "secrets/token"),
 ]
@@ -126,6 +132,12 @@ CREDENTIALS: list[tuple[str, str]] = [
     ("OAUTH_CONSUMER_KEY", "ck_live_abcdef"),
     ("dbPassWord", "hunter2hunter2"),
     ("PassWd", "hunter2"),
+    # A user trial's false passes: MySQL's own MYSQL_PWD, and the everyday _PASS and _PWD.
+    ("MYSQL_PWD", "Hunter2-prod-pw"),
+    ("DB_PASS", "dbpass-value-777"),
+    ("REDIS_PASS", "s3cret"),
+    ("DB_PWD", "dbpwd-value-888"),
+    ("smtpPass", "mailpass123"),
     ("GITHUB_TOKEN_ENV", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
     # A header's value under a name that holds references (`_HEADER`): its format decides.
     ("AUTH_HEADER", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
