@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -313,6 +314,11 @@ def _image(
         raise ConfigError(
             f"{source}: Dockerfile {dockerfile!r} is a directory ({path}); name the Dockerfile "
             "inside it in [tool.goimage]."
+        )
+    if path.is_symlink() and not path.exists():
+        raise ConfigError(
+            f"{source}: Dockerfile {dockerfile!r} is a symbolic link to {os.readlink(path)}, "
+            f"which does not exist; fix the link or the path in {where}."
         )
     if not path.is_file():
         found = discover_dockerfiles(project)

@@ -129,12 +129,22 @@ def env_table(
     return env
 
 
+# What the engine passes through as NAME=value: anything but empty, `=` and blanks.
+_VARIABLE_NAME = re.compile(r"[^=\s\x00-\x1f\x7f]+")
+
+
 def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:
     table = values.get(key, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{src}: {where} key {key!r} must be a table of strings, got {table!r}.")
     result: dict[str, str] = {}
     for name, value in table.items():
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ConfigError(
+                f"{src}: {where} key {key} has the name {name!r}, which no environment "
+                "variable or build argument can have: a name is not empty and holds no `=`, "
+                "space or control character (`A=B = 'y'` would set A to `B=y`)."
+            )
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
         no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)

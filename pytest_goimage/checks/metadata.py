@@ -11,6 +11,7 @@ from ..config_release import NON_ROOT, MetadataPolicy
 from ..engine.image import ImageConfigView
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.dockerfile import parse_dockerfile_leniently
+from ..gofacts.git_head import NoRepository
 from ..session import GoImageSession
 from .base import require_image
 
@@ -35,10 +36,27 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
             f"({session.config.source.name} [tool.goimage] metadata): {'; '.join(problems)}. "
-            "Fix the Dockerfile (LABEL, EXPOSE, USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, "
-            "ENV) or the policy."
+            f"{_no_commit(session, image, problems)}Fix the Dockerfile (LABEL, EXPOSE, USER, "
+            "HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or the policy."
         )
     return f"{built.tag}: {', '.join(_checked(policy))} as declared"
+
+
+def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str]) -> str:
+    """Why a label is empty when the build argument that fills it had no commit to give:
+    `{git.head}` outside a git checkout (a source tarball, a copy without .git) is ""."""
+    empty = [name for name, value in image.build_args.items() if value == ""]
+    if not empty or not any(p.startswith("label ") and p.endswith(" is empty") for p in problems):
+        return ""
+    try:
+        session.config.heads.of(image.context_path)
+    except NoRepository:
+        return (
+            f"The build argument {', '.join(empty)} was empty: {image.context_path} is not in a "
+            "git checkout, so `{git.head}` in build_args had no commit to give; run in a "
+            "checkout of the repository. "
+        )
+    return ""
 
 
 def policy_problems(

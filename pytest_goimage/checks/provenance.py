@@ -86,6 +86,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
         problems += _changed_inputs(image, _run_outputs(session, image))
+    problems += _build_files_not_in_head(image, head.root)
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
@@ -156,6 +157,30 @@ def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[st
             "checkout of HEAD does not have; commit them, or keep them out of the build "
             "context (.dockerignore), and rebuild"
         )
+    return problems
+
+
+def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:
+    """The Dockerfile and its ignore file where HEAD has no copy of them (git does not track
+    them, or they lie outside the repository): a clean checkout of HEAD cannot build this
+    image, whatever commit the image names."""
+    problems = []
+    for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
+        if file is None:
+            continue
+        try:
+            name = file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            problems.append(
+                f"{file.resolve()} is outside the repository ({root}), so "
+                "HEAD does not record how the image is built; keep it in the repository"
+            )
+            continue
+        if not tracked_under(root, name):
+            problems.append(
+                f"git does not track {name}, so a clean checkout of HEAD cannot build this "
+                "image; commit it"
+            )
     return problems
 
 

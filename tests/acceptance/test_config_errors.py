@@ -50,6 +50,21 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "[tool.goimage]\n[tool.goimage.env]\nBUCKET = '{bucket}'\n",
             "*env.BUCKET uses {bucket}, but no `bucket` is set*",
         ),
+        # A user trial's names: the engine refused the empty one only after the build, and
+        # set A to `B=y` for the other.
+        (
+            "[tool.goimage]\n[tool.goimage.env]\n\"\" = 'x'\n",
+            "*pyproject.toml: [[]tool.goimage[]] key env has the name '', which no environment "
+            "variable or build argument can have*",
+        ),
+        (
+            "[tool.goimage]\n[tool.goimage.env]\n\"A=B\" = 'y'\n",
+            "*key env has the name 'A=B', which no environment variable*",
+        ),
+        (
+            "[tool.goimage]\nbuild_args = { \"MY VAR\" = 'x' }\n",
+            "*key build_args has the name 'MY VAR', which no environment variable*",
+        ),
         (
             "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'docker/Dockerfile'\n",
             "*Dockerfile 'docker/Dockerfile' does not exist*fix the path in "
@@ -144,6 +159,9 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         "misspelt-key",
         "misspelt-placeholder",
         "bucket-placeholder-without-bucket",
+        "env-name-empty",
+        "env-name-with-equals",
+        "build-arg-name-with-space",
         "override-dockerfile-missing",
         "override-repeated",
         "dockerfiles-repeated",
@@ -182,6 +200,17 @@ def test_missing_go_mod(pytester: pytest.Pytester) -> None:
 def test_project_not_a_directory(pytester: pytest.Pytester) -> None:
     project(pytester, "[tool.goimage]\nproject = 'services/api'\n")
     usage_error(pytester, "*project = 'services/api' is not a directory*")
+
+
+def test_a_dockerfile_that_is_a_dangling_link_is_named_as_one(pytester: pytest.Pytester) -> None:
+    """A user trial's message said the link does not exist, then "Did you mean" its own name."""
+    project(pytester, "[tool.goimage]\ndockerfiles = ['Dockerfile.dangling']\n")
+    (pytester.path / "Dockerfile.dangling").symlink_to("nothere/Dockerfile")
+    usage_error(
+        pytester,
+        "*pyproject.toml: Dockerfile 'Dockerfile.dangling' is a symbolic link to "
+        "nothere/Dockerfile, which does not exist; fix the link or the path in [[]tool.goimage[]].",
+    )
 
 
 def test_goimage_without_table(pytester: pytest.Pytester) -> None:

@@ -345,3 +345,72 @@ def test_dockerfiles_that_differ_in_trimpath_and_go_version_fail_parity(
         "by parity_ignore), -tags="
     ), message
     assert "go1.26.8" not in message and "go1.27.3" not in message, message
+
+
+LABELLED = (
+    "FROM alpine:3.22\nCOPY app /app\nARG GIT_SHA\n"
+    'LABEL org.opencontainers.image.revision=$GIT_SHA\nENTRYPOINT ["/app"]\n'
+)
+
+
+def test_a_dockerfile_head_does_not_hold_is_not_the_commit_under_test(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A user trial's images named HEAD, and provenance passed, although HEAD has no copy of
+    the Dockerfile that built them: one never committed, one outside the repository."""
+    root = pytester.path
+    go_app(root)
+    (root / ".gitignore").write_text("app\n" + PYTESTER_FILES)
+    (root / "Dockerfile").write_text(LABELLED)
+    outside = root.parent / f"{root.name}.Dockerfile"
+    outside.write_text(LABELLED)
+    (root / "pyproject.toml").write_text(
+        "[tool.goimage]\n"
+        f'dockerfiles = ["Dockerfile", "Dockerfile.new", "../{outside.name}"]\n'
+        'build_args = { GIT_SHA = "{git.head}" }\n'
+    )
+    commit_all(root, "first")
+    (root / "Dockerfile.new").write_text(LABELLED)  # never committed
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "provenance")
+    assert outcomes(result) == {
+        "Dockerfile::provenance": "PASSED",
+        "Dockerfile.new::provenance": "FAILED",
+        f"../{outside.name}::provenance": "FAILED",
+    }, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage provenance[]] Dockerfile.new: image goimage/*:* is not the commit under "
+            "test: git does not track Dockerfile.new, so a clean checkout of HEAD cannot build "
+            "this image; commit it. Rebuild it from HEAD; a release must ship what was tested.",
+            f"[[]goimage provenance[]] ../{outside.name}: image goimage/*:* is not the commit "
+            f"under test: {outside} is outside the repository ({root}), so HEAD does not record "
+            "how the image is built; keep it in the repository. Rebuild it from HEAD; a release "
+            "must ship what was tested.",
+        ]
+    )
+
+
+def test_an_empty_revision_outside_a_checkout_is_traced_to_git_head(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A user trial's copy without .git: `{git.head}` gave "", and metadata blamed the
+    Dockerfile's LABEL."""
+    root = pytester.path
+    go_app(root)
+    (root / "Dockerfile").write_text(LABELLED)
+    (root / "pyproject.toml").write_text(
+        "[tool.goimage]\n"
+        'build_args = { GIT_SHA = "{git.head}" }\n'
+        'metadata = { labels = { "org.opencontainers.image.revision" = "[0-9a-f]{40}" } }\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "metadata")
+    assert outcomes(result) == {"Dockerfile::metadata": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
+            "policy (pyproject.toml [[]tool.goimage[]] metadata): label "
+            "org.opencontainers.image.revision is empty. The build argument GIT_SHA was empty: "
+            f"{root} is not in a git checkout, so `{{git.head}}` in build_args had no commit to "
+            "give; run in a checkout of the repository. Fix the Dockerfile *"
+        ]
+    )
