@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.dockerfile import Dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
+from ..gofacts.versions import split_reference
+from .base_image_hint import digest_pin_hint, one_line, unreachable_registry
 from .context_hints import go_files_kept_out, missing_source, package_hint
 from .embed_missing import embed_hint, missing_embed
 from .failed_build import (
@@ -315,36 +317,45 @@ def _base_image_error(
         line, frontend = directive
         return line, (
             f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
-            f"image {frontend} before it reads the Dockerfile, and it could not be had "
-            f"({shorten(error, 200)}). Remove the directive to use the engine's built-in "
+            f"image {frontend} before it reads the Dockerfile, and it could not be had"
+            f"{_why_not_had(error, 200)}. Remove the directive to use the engine's built-in "
             "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
             "directive), or make the image reachable (a registry mirror, or `docker pull` it "
             "where a registry answers)."
         )
     for stage, resolved in zip(parsed.stages, resolved_bases(parsed, build_args), strict=True):
         if resolved and _mentions_image(error, resolved):
+            if split_reference(resolved)[2]:
+                return stage.line, digest_pin_hint(resolved, error)
             written = f" ({stage.base} as written)" if resolved != stage.base else ""
             return stage.line, (
-                f"base image {resolved}{written} is not on the engine and could not be pulled "
-                f"({shorten(error, 200)}). Pull or load it (offline: build a stand-in, see the "
-                "README), or fix the FROM line."
+                f"base image {resolved}{written} is not on the engine and could not be pulled"
+                f"{_why_not_had(error, 200)}. Pull or load it (offline: build a stand-in, see "
+                "the README), or fix the FROM line."
             )
     line = parsed.stages[0].line if parsed.stages else 1
     return line, (
-        f"a base image could not be resolved: {shorten(error, 300)}. Pull or load it, or fix "
-        "the FROM line."
+        "a base image could not be resolved: "
+        f"{unreachable_registry(error) or one_line(error, 300)}. Pull or load it, or fix the "
+        "FROM line."
     )
+
+
+def _why_not_had(error: str, limit: int) -> str:
+    """`: <the registry out of reach, in words>`, else ` (<the engine's error, its end kept>)`:
+    what follows "could not be had" in a message."""
+    unreachable = unreachable_registry(error)
+    return f": {unreachable}" if unreachable else f" ({one_line(error, limit)})"
 
 
 def _mentions_image(error: str, reference: str) -> bool:
-    """True when a registry error names `reference` (`host/repo:tag` or `library/name:tag`)."""
-    last = reference.rsplit("/", 1)[-1]
-    name, tag = (
-        (reference.rsplit(":", 1)[0], last.rsplit(":", 1)[1]) if ":" in last else (reference, "")
-    )
-    short = name.rsplit("/", 1)[-1]
+    """True when a registry error names `reference` (`host/repo:tag`, `library/name:tag`, or
+    a request for its manifest by tag or, when pinned, by digest)."""
+    repository, tag, digest = split_reference(reference)
+    short = repository.rsplit("/", 1)[-1]
+    wanted = digest or tag
     return (
         reference in error
         or f"library/{reference}" in error
-        or (bool(tag) and f"{short}/manifests/{tag}" in error)
+        or (bool(wanted) and f"{short}/manifests/{wanted}" in error)
     )

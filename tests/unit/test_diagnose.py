@@ -380,3 +380,141 @@ def test_a_vendored_build_names_why_a_package_is_missing(
         diagnosis.message
     )
     assert hint in diagnosis.message, diagnosis.message
+
+
+# -- a base image that could not be had: digest pins, an unreachable registry, a long error ---
+# Recorded on Docker 20.10.24 (BuildKit in dockerd) with no registry access, except where said.
+# The local golang:1.26-alpine there has no RepoDigests (it was built, not pulled).
+UNREACHABLE = "dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host"
+LLB = SOLVE + "failed to create LLB definition: "
+IMAGE_ID = "21b68631724d7f6e6033e48e249adc787c77d085fdbcba295b3df3b2f8d29e86"  # its image ID
+RANDOM = "1a4c4cd576141b631c2b964e977bec9ed1fff0352eb6ecabc718cf22e98ebb2b"
+ADVICE = "Pull or load it (offline: build a stand-in, see the README), or fix the FROM line."
+
+
+def _digest_pin_message(
+    digest: str, why: str, fix: str, name: str = "golang", tag: str = ":1.26-alpine"
+) -> str:
+    return (
+        f"Dockerfile:1: base image {name}{tag}@sha256:{digest[:12]}… is pinned by digest, and "
+        "BuildKit resolves a digest pin against the registry: the pinned manifest must be "
+        "fetched, or be in the engine's content store under that digest. "
+        f"Here {why}. An image tagged {name}{tag} on the engine does not satisfy the pin unless "
+        "it was pulled by that digest (then `docker image inspect --format '{{.RepoDigests}}' "
+        f"{name}{tag}` lists it); an image ID (`docker images -q`) is not a manifest digest "
+        f"(`docker images --digests` shows those). {fix}\nFull build log: <ROOT>/build.log"
+    )
+
+
+BASE_IMAGE_FAILURES = {
+    # The user trial: the builder pinned to the local image's ID, taken for a digest; the
+    # message named no image, cut the cause to `no …` and said to pull what is loaded.
+    "digest-pin-of-the-image-id-offline": (
+        f"FROM golang:1.26-alpine@sha256:{IMAGE_ID} AS build\n",
+        LLB + 'failed to do request: Head "https://registry-1.docker.io/v2/library/golang/'
+        f'manifests/sha256:{IMAGE_ID}": {UNREACHABLE}',
+        _digest_pin_message(
+            IMAGE_ID,
+            f"the registry registry-1.docker.io could not be reached, its DNS lookup failed "
+            f"({UNREACHABLE})",
+            "Give the engine registry access, `docker pull golang:1.26-alpine@sha256:"
+            f"{IMAGE_ID}` where a registry answers, or drop the pin for an offline build.",
+        ),
+    ),
+    "digest-pin-offline": (
+        f"FROM golang:1.26-alpine@sha256:{RANDOM} AS build\n",
+        LLB + 'failed to do request: Head "https://registry-1.docker.io/v2/library/golang/'
+        f'manifests/sha256:{RANDOM}": {UNREACHABLE}',
+        _digest_pin_message(
+            RANDOM,
+            f"the registry registry-1.docker.io could not be reached, its DNS lookup failed "
+            f"({UNREACHABLE})",
+            f"Give the engine registry access, `docker pull golang:1.26-alpine@sha256:{RANDOM}` "
+            "where a registry answers, or drop the pin for an offline build.",
+        ),
+    ),
+    "digest-pin-on-a-refusing-registry": (
+        f"FROM 127.0.0.1:5999/team/base@sha256:{RANDOM} AS build\n",
+        LLB + 'failed to do request: Head "http://127.0.0.1:5999/v2/team/base/manifests/'
+        f'sha256:{RANDOM}": dial tcp 127.0.0.1:5999: connect: connection refused',
+        _digest_pin_message(
+            RANDOM,
+            "the registry 127.0.0.1:5999 could not be reached, it refused the connection "
+            "(dial tcp 127.0.0.1:5999: connect: connection refused)",
+            f"Give the engine registry access, `docker pull 127.0.0.1:5999/team/base@sha256:"
+            f"{RANDOM}` where a registry answers, or drop the pin for an offline build.",
+            name="127.0.0.1:5999/team/base",
+            tag="",
+        ),
+    ),
+    # Not recorded (no registry here): BuildKit's wording for a reference the registry lacks,
+    # as recorded for a tag in CASES["base_image"].
+    "digest-pin-the-registry-lacks": (
+        f"FROM golang:1.26-alpine@sha256:{IMAGE_ID} AS build\n",
+        LLB + f"docker.io/library/golang:1.26-alpine@sha256:{IMAGE_ID}: not found",
+        _digest_pin_message(
+            IMAGE_ID,
+            "the registry has no manifest under that digest (failed to solve with frontend "
+            "dockerfile.v0: failed to create LLB definition: docker.io/library/golang:"
+            f"1.26-alpine@sha256:{IMAGE_ID}: not found)",
+            "Pin a digest the registry has (`docker images --digests` after a pull shows it), "
+            "or drop the pin.",
+        ),
+    ),
+    "tag-offline": (
+        "FROM golang:9.99-alpine AS build\n",
+        LLB + 'failed to do request: Head "https://registry-1.docker.io/v2/library/golang/'
+        f'manifests/9.99-alpine": {UNREACHABLE}',
+        "Dockerfile:1: base image golang:9.99-alpine is not on the engine and could not be "
+        "pulled: the registry registry-1.docker.io could not be reached, its DNS lookup failed "
+        f"({UNREACHABLE}). {ADVICE}\nFull build log: <ROOT>/build.log",
+    ),
+    "tag-on-a-refusing-registry": (
+        "FROM 127.0.0.1:5999/team/base:1.0 AS build\n",
+        LLB + 'failed to do request: Head "http://127.0.0.1:5999/v2/team/base/manifests/1.0": '
+        "dial tcp 127.0.0.1:5999: connect: connection refused",
+        "Dockerfile:1: base image 127.0.0.1:5999/team/base:1.0 is not on the engine and could "
+        "not be pulled: the registry 127.0.0.1:5999 could not be reached, it refused the "
+        "connection (dial tcp 127.0.0.1:5999: connect: connection refused). "
+        f"{ADVICE}\nFull build log: <ROOT>/build.log",
+    ),
+    # Not recorded: BuildKit 0.12+ wording for a private image without `docker login`; its
+    # end (401 Unauthorized) is what says why, and the message must keep it.
+    "tag-needing-a-login": (
+        "FROM ghcr.io/acme/base:1.0 AS build\n",
+        "failed to solve: ghcr.io/acme/base:1.0: failed to resolve source metadata for "
+        "ghcr.io/acme/base:1.0: failed to authorize: failed to fetch oauth token: unexpected "
+        "status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fbase"
+        "%3Apull&service=ghcr.io: 401 Unauthorized",
+        "Dockerfile:1: base image ghcr.io/acme/base:1.0 is not on the engine and could not be "
+        "pulled (failed to solve: ghcr.io/acme/base:1.0: failed to resolve source … unexpected "
+        "status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fbase%3Apull"
+        f"&service=ghcr.io: 401 Unauthorized). {ADVICE}\nFull build log: <ROOT>/build.log",
+    ),
+    "syntax-frontend-offline": (
+        "# syntax=docker/dockerfile:1.7\nFROM golang:1.26-alpine AS build\n",
+        SOLVE + "failed to solve with frontend gateway.v0: failed to do request: Head "
+        f'"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1.7": {UNREACHABLE}',
+        "Dockerfile:1: the `# syntax=docker/dockerfile:1.7` directive makes BuildKit fetch the "
+        "Dockerfile frontend image docker/dockerfile:1.7 before it reads the Dockerfile, and it "
+        "could not be had: the registry registry-1.docker.io could not be reached, its DNS "
+        f"lookup failed ({UNREACHABLE}). Remove the directive to use the engine's built-in "
+        "frontend (it handles RUN --mount; newer syntax such as heredocs needs the directive), "
+        "or make the image reachable (a registry mirror, or `docker pull` it where a registry "
+        "answers).\nFull build log: <ROOT>/build.log",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("first_lines", "error", "message"),
+    BASE_IMAGE_FAILURES.values(),
+    ids=BASE_IMAGE_FAILURES.keys(),
+)
+def test_a_base_image_failure_says_why_with_the_errors_end(
+    tmp_path: Path, first_lines: str, error: str, message: str
+) -> None:
+    dockerfile = first_lines + DOCKERFILE.split("\n", 1)[1]
+    build = _failed_build(tmp_path, Recorded(None, error=error, files={"Dockerfile": dockerfile}))
+    shown = message.replace("<ROOT>", str(tmp_path / "shop"))
+    assert explain(build) == Diagnosis(shown, "base-image")

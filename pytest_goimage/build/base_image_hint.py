@@ -1,0 +1,90 @@
+"""Why a base image could not be had, in words: the registry out of reach, a digest pin that
+a local tag does not satisfy, and the engine's error cut so that its end (the cause) stays.
+
+BuildKit's registry errors end with the reason (`... lookup registry-1.docker.io on
+10.255.255.53:53: no such host`) after a long request URL; cutting them at the end keeps
+the URL and drops the reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..gofacts.versions import split_reference
+
+# The request BuildKit made and how it failed: `Head "https://host/v2/...": dial tcp: ...`.
+_REQUEST = re.compile(r'\b(?:HEAD|GET|Head|Get) "(?:https?://)?([^/"]+)[^"]*": (.+)$')
+_LOOKUP = re.compile(r"lookup (\S+?)(?: on \S+)?: ")
+_DIAL = re.compile(r"dial tcp (\S+?):\d+: ")
+# What the network said, in the order a message names it (as tests/seed_images.sh reads it).
+_UNREACHABLE = (
+    (re.compile(r"no such host|server misbehaving|name resolution", re.I), "its DNS lookup failed"),
+    (re.compile(r"connection refused", re.I), "it refused the connection"),
+    (re.compile(r"network is unreachable|no route to host", re.I), "no network route leads to it"),
+    (re.compile(r"timeout|deadline exceeded", re.I), "the connection timed out"),
+    (re.compile(r"connection reset", re.I), "it reset the connection"),
+)
+_DIGEST = re.compile(r"(sha256:[0-9a-f]{12})[0-9a-f]{52}")
+_NOT_FOUND = re.compile(r"manifest unknown|: not found$")
+
+
+def one_line(error: str, limit: int) -> str:
+    """`error` on one line in at most `limit` characters, keeping its end, which says why:
+    digests are shortened first, then the middle (the request URL) gives way."""
+    text = " ".join(error.split())
+    if len(text) > limit:
+        text = _DIGEST.sub(r"\1…", text)
+    if len(text) <= limit:
+        return text
+    # Cut between words: about a third of the room for the start, the rest for the end.
+    head = text[: limit // 3].rsplit(" ", 1)[0]
+    tail = text[len(text) - (limit - len(head) - 3) :].split(" ", 1)[-1]
+    return f"{head} … {tail}"
+
+
+def unreachable_registry(error: str) -> str | None:
+    """`the registry <host> could not be reached, <why in words> (<the network's error>)`, or
+    None when the error is not a network failure (a missing tag, a refused login)."""
+    request = _REQUEST.search(error)
+    cause = request.group(2) if request else error
+    words = next((words for pattern, words in _UNREACHABLE if pattern.search(cause)), None)
+    if words is None:
+        return None
+    named = _LOOKUP.search(cause) or _DIAL.search(cause)
+    host = request.group(1) if request else named.group(1) if named else ""
+    where = f"the registry {host}" if host else "the registry"
+    return f"{where} could not be reached, {words} ({one_line(cause, 160)})"
+
+
+def digest_pin_hint(reference: str, error: str) -> str:
+    """What a failed `FROM name:tag@sha256:...` means and how to fix it, without its line."""
+    repository, tag, _ = split_reference(reference)
+    local = f"{repository}:{tag}" if tag else repository
+    unreachable = unreachable_registry(error)
+    if unreachable:
+        why = f"Here {unreachable}."
+        fix = (
+            f"Give the engine registry access, `docker pull {reference}` where a registry "
+            "answers, or drop the pin for an offline build."
+        )
+    elif _NOT_FOUND.search(error):
+        why = f"Here the registry has no manifest under that digest ({one_line(error, 200)})."
+        fix = (
+            "Pin a digest the registry has (`docker images --digests` after a pull shows it), "
+            "or drop the pin."
+        )
+    else:
+        why = f"Here fetching it failed ({one_line(error, 200)})."
+        fix = (
+            f"`docker pull {reference}` where a registry answers (after `docker login` if it "
+            "asks for one), or drop the pin for an offline build."
+        )
+    shown = _DIGEST.sub(r"\1…", reference)
+    return (
+        f"base image {shown} is pinned by digest, and BuildKit resolves a digest pin against "
+        "the registry: the pinned manifest must be fetched, or be in the engine's content store "
+        f"under that digest. {why} An image tagged {local} on the engine does not satisfy the "
+        "pin unless it was pulled by that digest (then `docker image inspect --format "
+        f"'{{{{.RepoDigests}}}}' {local}` lists it); an image ID (`docker images -q`) is not a "
+        f"manifest digest (`docker images --digests` shows those). {fix}"
+    )
