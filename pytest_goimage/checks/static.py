@@ -3,14 +3,16 @@ the image's platform."""
 
 from __future__ import annotations
 
-import re
-
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, GoImageError
-from ..gofacts.dockerfile import parse_dockerfile_leniently
-from ..gofacts.executable import ElfFacts
-from ..gofacts.go_build_command import building, go_builds, setting_line
+from ..gofacts.go_build_command import setting_line
+from ..gofacts.static_linking import (
+    GoBuildSource,
+    go_build_source,
+    linking_message,
+    written_value,
+)
 from ..gofacts.versions import (
     SOURCE_DOCKERFILE,
     SOURCE_TOOLCHAIN,
@@ -28,75 +30,42 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_go_binary(session, image)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
-    info = facts.build_info
-    problems: list[str] = []
-    if facts.interpreter:
-        problems.append(f"it asks for the ELF interpreter {facts.interpreter}")
-    if facts.needed:
-        problems.append(f"it needs shared libraries {', '.join(facts.needed)}")
-    if info is None:
-        problems.append(
-            "it carries no Go build info, so CGO_ENABLED=0 cannot be confirmed (is it the Go "
-            "binary? set `binary` to its path)"
-        )
-    elif info.cgo_enabled is None:
-        problems.append("its Go build info does not record CGO_ENABLED")
-    elif info.cgo_enabled:
-        problems.append("it was built with CGO_ENABLED=1")
+    source = go_build_source(image.dockerfile_path, binary.path)
+    linking = linking_message(image.dockerfile, source, facts)
     # Each its own sentence and fix: a static binary for another platform needs no CGO advice.
-    platform = _wrong_platform(image, built, facts)
+    platform = _wrong_platform(image, built, source)
     outdated = _older_than_go_mod(session, image, binary.go_version)
-    if not problems and not platform and not outdated:
+    if not linking and not platform and not outdated:
         return f"{binary.path}: static, CGO_ENABLED=0, {binary.go_version or 'no Go version'}"
     where = f"{image.dockerfile}: {binary.path} in {built.tag}"
     also = [*platform, *([outdated] if outdated else [])]
-    if not problems:
-        first, *rest = also
-        raise CheckFailed(f"{where} {first}" + "".join(f" Also, it {more}" for more in rest))
-    settings = (
-        ", ".join(
-            f"{k}={v}"
-            for k, v in info.settings
-            if k in ("CGO_ENABLED", "GOOS", "GOARCH", "-ldflags", "-tags", "-buildmode")
-        )
-        if info is not None
-        else "no Go build info in the binary"
-    )
-    raise CheckFailed(
-        f"{where} is not a static Go binary: "
-        f"{'; '.join(problems)}. Build settings: {settings or 'none recorded'}. Build it with "
-        "CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships the libraries."
-        + "".join(f" Also, it {more}" for more in also)
-    )
+    first, *rest = [linking, *also] if linking else also
+    raise CheckFailed(f"{where} {first}" + "".join(f" Also, it {more}" for more in rest))
 
 
-def _wrong_platform(image: ImageConfig, built: BuiltImage, facts: ElfFacts) -> list[str]:
+def _wrong_platform(image: ImageConfig, built: BuiltImage, source: GoBuildSource) -> list[str]:
     """Per setting (GOARCH, GOOS) the binary was built for another platform than the image's:
     what is wrong, the Dockerfile line that set it and the fix, as a phrase after "it"."""
+    facts = built.binary.facts
     info = facts.build_info
     goarch = (info.setting("GOARCH") if info else None) or facts.arch
     goos = info.setting("GOOS") if info else None
     found: list[str] = []
     if goarch and built.architecture and goarch != built.architecture:
         wrong = WRONG_GOARCH.format(goarch=goarch, arch=built.architecture)
-        fix = _fix(image, built, "GOARCH", "TARGETARCH", built.architecture)
+        fix = _fix(image, source, "GOARCH", "TARGETARCH", built.architecture)
         found.append(f"{wrong}, so it cannot run there (exec format error){fix}")
     if goos and built.os and goos != built.os:
-        fix = _fix(image, built, "GOOS", "TARGETOS", built.os)
+        fix = _fix(image, source, "GOOS", "TARGETOS", built.os)
         found.append(f"is built for GOOS={goos}, but the image is {built.os}{fix}")
     return found
 
 
-def _fix(image: ImageConfig, built: BuiltImage, setting: str, target: str, wanted: str) -> str:
+def _fix(image: ImageConfig, source: GoBuildSource, setting: str, target: str, wanted: str) -> str:
     """`: Dockerfile:6 sets GOARCH=arm64. Build it with GOARCH=$TARGETARCH.`: the line that set
     `setting` for the go build that made the binary (none where the binary was copied in, or
     nothing in the Dockerfile sets it), and what to do."""
-    try:
-        text = image.dockerfile_path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    parsed = parse_dockerfile_leniently(text)
-    build = building(go_builds(parsed), built.binary.path)
+    parsed, build = source.parsed, source.build
     if build is None:  # copied in: built elsewhere, or by a Dockerfile line not read
         return (
             f". Build it with {setting}={wanted}, or in the Dockerfile with {setting}=${target} "
@@ -108,12 +77,10 @@ def _fix(image: ImageConfig, built: BuiltImage, setting: str, target: str, wante
         for instruction in build.before[build.stage_begins :]
     )
     declare = "" if declared else f" (declare `ARG {target}` in that stage)"
-    lines = text.splitlines()
-    number = setting_line(build, lines, setting, flag=False)
+    number = setting_line(build, source.lines, setting, flag=False)
     if not number:
         return f". Build it with {setting}=${target}{declare}."
-    written = re.search(rf"(?<![$\w{{]){setting}(?:=|\s+)(\S+)", lines[number - 1])
-    value = written.group(1).strip("\"'") if written else ""
+    value = written_value(source.lines[number - 1], setting)
     cause = f": {image.dockerfile}:{number} sets {setting}" + (f"={value}" if value else "")
     if target in value and not declared:
         # Without the ARG in its stage the variable is empty, and Go builds for the builder's CPU.
