@@ -107,6 +107,11 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         keep=bool(config.getoption("goimage_keep")),
         update_baseline=bool(config.getoption("goimage_update_baseline")),
         sbom_dir=sbom_dir(config),
+        written_files=tuple(
+            Path(value)
+            for value in (config.getoption("goimage_report", None), config.option.xmlpath)
+            if value
+        ),
     )
     config.stash[SESSION_KEY] = session
     return session

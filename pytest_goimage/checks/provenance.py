@@ -85,7 +85,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         problems.append(labelled)
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
-        problems += _changed_inputs(image, _run_outputs(session, image))
+        problems += _changed_inputs(image, _run_outputs(session, image), session.written_files)
     problems += _build_files_not_in_head(image, head.root)
     if problems:
         raise CheckFailed(
@@ -114,7 +114,9 @@ def _run_outputs(session: GoImageSession, image: ImageConfig) -> list[Path]:
     return [image.baseline, *([session.sbom_dir] if session.sbom_dir else [])]
 
 
-def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[str]:
+def _changed_inputs(
+    image: ImageConfig, outputs: Sequence[Path] = (), reports_written: Sequence[Path] = ()
+) -> list[str]:
     """Files in the build context that are not HEAD's and reach the build (sent, not ignored,
     and taken in by a COPY, ADD or RUN bind mount): tracked files that differ from HEAD, and
     files git does not track (a clean checkout of HEAD has none of them)."""
@@ -126,6 +128,11 @@ def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[st
         return sent and takes(taken, name)
 
     changed = [name for name in modified_under(image.context_path) if reaches(name, sources)]
+    # A tracked report of an earlier run that this run removed or rewrites: every run changes
+    # it, so committing cannot help; say what does.
+    reports = [path.resolve() for path in reports_written]
+    rewritten = [n for n in changed if (image.context_path / n).resolve() in reports]
+    changed = [n for n in changed if n not in rewritten]
     # The Dockerfile and its ignore file decide the build whatever the build copies, and may
     # sit outside the context.
     for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
@@ -135,7 +142,7 @@ def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[st
                 changed.append(shown)
     # Untracked files count where the image itself takes them in (a builder stage's Go
     # inputs are `tracked`'s), leaving out what the test run writes itself (pytest's caches).
-    written = [path.resolve() for path in outputs]
+    written = [path.resolve() for path in [*outputs, *reports_written]]
     untracked = [
         name
         for name in untracked_under(image.context_path)
@@ -144,6 +151,13 @@ def _changed_inputs(image: ImageConfig, outputs: Sequence[Path] = ()) -> list[st
         and reaches(name, shipped)
     ]
     problems = []
+    if rewritten:
+        problems.append(
+            f"git tracks {_listed(rewritten)}, which this run writes (--goimage-report, "
+            "--junitxml) inside the build context, so every run changes the context the image "
+            "is built from; stop tracking it (`git rm --cached`, and ignore it) or write it "
+            "outside the build context"
+        )
     if changed:
         problems.append(
             f"its build context holds {len(changed)} tracked file(s) changed since HEAD "

@@ -414,3 +414,31 @@ def test_an_empty_revision_outside_a_checkout_is_traced_to_git_head(
             "give; run in a checkout of the repository. Fix the Dockerfile *"
         ]
     )
+
+
+def test_a_tracked_report_inside_the_context_is_named_as_the_runs_own(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A user trial's script committed its report.json; the next run removed it at the start,
+    and provenance asked to commit or stash it."""
+    root = pytester.path
+    go_app(root)
+    (root / ".gitignore").write_text(PYTESTER_FILES)
+    (root / "Dockerfile").write_text(LABELLED.replace("COPY app /app", "COPY . /srv"))
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\nbuild_args = { GIT_SHA = "{git.head}" }\nbinary = "/srv/app"\n'
+    )
+    (root / "report.json").write_text("{}")
+    commit_all(root, "with a report")
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "provenance", "--goimage-report=report.json"
+    )
+    assert outcomes(result) == {"Dockerfile::provenance": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage provenance[]] Dockerfile: image goimage/*:* is not the commit under "
+            "test: git tracks report.json, which this run writes (--goimage-report, --junitxml) "
+            "inside the build context, *; stop tracking it (`git rm --cached`, and ignore it) "
+            "or write it outside the build context. Rebuild *"
+        ]
+    )

@@ -213,6 +213,25 @@ def test_the_plugins_own_outputs_in_the_checkout_do_not_count(tmp_path: Path) ->
     ]
 
 
+def test_the_reports_a_run_writes_into_the_context_are_named_as_such(tmp_path: Path) -> None:
+    """A user trial committed report.json inside the context: the run removes it at its start,
+    and provenance said "commit or stash" it, which no commit can satisfy. An untracked
+    junit.xml of an earlier run does not count either."""
+    image = image_of(tmp_path, "FROM alpine\nCOPY . /app\n")
+    (tmp_path / "report.json").write_text('{"outcome": "passed"}')
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "report.json").unlink()  # the run's own removal of a stale report
+    (tmp_path / "junit.xml").write_text("<testsuites/>")
+    reports = [tmp_path / "report.json", tmp_path / "junit.xml"]
+    assert _changed_inputs(image, (), reports) == [
+        "git tracks report.json, which this run writes (--goimage-report, --junitxml) inside "
+        "the build context, so every run changes the context the image is built from; stop "
+        "tracking it (`git rm --cached`, and ignore it) or write it outside the build context"
+    ]
+
+
 def test_an_untracked_file_a_run_of_the_image_binds_in_counts(tmp_path: Path) -> None:
     image = image_of(
         tmp_path,
