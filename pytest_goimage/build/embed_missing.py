@@ -38,25 +38,28 @@ def embed_hint(go_file: str, line: int, pattern: str, context: Path, dockerfile:
     target = source.parent.joinpath(*literal) if literal else source.parent
     relative = target.relative_to(context).as_posix()
     make_it = (
-        "If the build is meant to make it (a frontend stage), COPY --from that stage into "
+        "if the build is meant to make it (a frontend stage), COPY --from that stage into "
         f"{relative} before `go build`"
     )
     rule = ignore_rule_for(target / "x") if target.parent.exists() else None
     if rule:
         return (
             f"{said}, and a git ignore rule hides {relative} ({rule}), so a clean checkout (CI) "
-            f"lacks it even where your working tree has it. Commit it (narrow the rule), or: "
+            f"lacks it even where your working tree has it. Commit it (narrow the rule), or, "
             f"{make_it}."
         )
     if target.exists():
         kept_out = excluding_rule(context, dockerfile, relative)
         if kept_out:
-            return f"{said}, and {kept_out} keeps {relative} out of the build context. {make_it}."
+            return (
+                f"{said}, and {kept_out} keeps {relative} out of the build context: remove or "
+                f"narrow that rule, or, {make_it}."
+            )
         return (
             f"{said}; {relative} is in your working tree: check that it is committed and that "
             f"the Dockerfile copies it into the builder before `go build`."
         )
-    return f"{said}, and {relative} does not exist in the build context: commit it. {make_it}."
+    return f"{said}, and {relative} does not exist in the build context: commit it, or, {make_it}."
 
 
 def _in_context(go_file: str, context: Path) -> Path | None:

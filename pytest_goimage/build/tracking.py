@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..gofacts.context_sources import stage_copy_destinations, written_over
+from ..gofacts.built_over import built_over
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
@@ -102,8 +102,8 @@ def _embedded(
     embedded = embedded_files(go_files, files, lambda p: _read(context / p))
     if not embedded or dockerfile is None:
         return embedded
-    destinations = stage_copy_destinations(parse_dockerfile_leniently(_read(dockerfile) or ""))
-    return {p: e for p, e in embedded.items() if not written_over(destinations, p)}
+    made = built_over(parse_dockerfile_leniently(_read(dockerfile) or ""))
+    return {p: e for p, e in embedded.items() if not made(p)}
 
 
 def _vendored(path: str) -> bool:

@@ -36,10 +36,15 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
             f"({session.config.source.name} [tool.goimage] metadata): {'; '.join(problems)}. "
-            f"{_no_commit(session, image, problems)}Fix the Dockerfile (LABEL, EXPOSE, USER, "
-            "HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or the policy."
+            f"{_no_commit(session, image, problems) or _FIX}"
         )
     return f"{built.tag}: {', '.join(_checked(policy))} as declared"
+
+
+_FIX = (
+    "Fix the Dockerfile (LABEL, EXPOSE, USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or "
+    "the policy."
+)
 
 
 def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str]) -> str:
@@ -50,11 +55,12 @@ def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str])
         return ""
     try:
         session.config.heads.of(image.context_path)
-    except NoRepository:
+    except NoRepository as exc:
+        others = [p for p in problems if not p.endswith(" is empty")]
         return (
-            f"The build argument {', '.join(empty)} was empty: {image.context_path} is not in a "
-            "git checkout, so `{git.head}` in build_args had no commit to give; run in a "
-            "checkout of the repository. "
+            f"The build argument {', '.join(empty)} was empty: {exc}, so `{{git.head}}` in "
+            "build_args had no commit to give; run in a checkout of the repository with a "
+            f"commit.{' ' + _FIX if others else ''}"
         )
     return ""
 

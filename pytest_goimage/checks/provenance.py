@@ -190,7 +190,7 @@ def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:
                 "HEAD does not record how the image is built; keep it in the repository"
             )
             continue
-        if not tracked_under(root, name):
+        if not tracked_under(root, name, submodules=True):  # a clean clone checks those out
             problems.append(
                 f"git does not track {name}, so a clean checkout of HEAD cannot build this "
                 "image; commit it"

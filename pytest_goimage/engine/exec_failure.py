@@ -12,6 +12,7 @@ import tarfile
 from typing import Any
 
 import docker.errors
+import requests
 
 from . import overlay, program_files
 
@@ -21,6 +22,9 @@ _HEAD = 512
 # ELF e_machine values of the architectures images are built for.
 _MACHINES = {0x03: "386", 0x28: "arm", 0x3E: "amd64", 0xB7: "arm64", 0xF3: "riscv64"}
 _MACHINES |= {0x08: "mips", 0x14: "ppc", 0x15: "ppc64le", 0x16: "s390x"}
+# `docker info`'s Architecture (uname -m) as GOARCH names it.
+_ENGINE_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386"}
+_ENGINE_ARCH |= {"ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
 DYNAMIC = (
     "The file is missing, or it is a dynamic binary whose ELF interpreter or libraries the "
     "image lacks (the static check names them); build with CGO_ENABLED=0 or use a base image "
@@ -39,14 +43,14 @@ def exec_failure_hint(client: Any, image_ref: str, logs: str) -> str | None:
     if head is None:
         return DYNAMIC
     if head.startswith(b"\x7fELF"):
-        machine = int.from_bytes(head[18:20], "little" if head[5:6] == b"\x01" else "big")
         if error == "exec format error":
-            arch = _MACHINES.get(machine, f"ELF machine {machine:#x}")
-            return (
-                f"{program} is a binary for {arch}, which this engine's CPU cannot run: build "
-                "it for the engine's platform (GOARCH, or $TARGETARCH with --platform)"
-            )
+            return _foreign_binary(client, program, head)
         return DYNAMIC
+    if head.startswith(b"\xef\xbb\xbf#!"):
+        return (
+            f"{program} starts with a UTF-8 byte order mark before its `#!`, so the kernel "
+            "does not see the `#!`: save it as UTF-8 without a BOM"
+        )
     first = head.split(b"\n", 1)[0]
     if not first.startswith(b"#!"):
         return (
@@ -61,13 +65,37 @@ def exec_failure_hint(client: Any, image_ref: str, logs: str) -> str | None:
             "(`*.sh text eol=lf` in .gitattributes keeps every checkout so), or strip them in "
             f"the Dockerfile: `RUN sed -i 's/\\r$//' {program}`"
         )
-    if _read(client, image_ref, interpreter) is None:
+    loader = _read(client, image_ref, interpreter)
+    if loader is not None and loader.startswith(b"\x7fELF") and error == "exec format error":
+        return f"{program} is a script for {interpreter}, and {_foreign_binary(client, interpreter, loader)}"
+    if loader is None:
         return (
             f"{program} is a script whose `#!` line asks for {interpreter}, which the image "
             "does not have (scratch and distroless images have no shell): run the Go binary "
             "itself as ENTRYPOINT, or use a base image that has the shell"
         )
     return DYNAMIC
+
+
+def _foreign_binary(client: Any, program: str, head: bytes) -> str:
+    """The sentence for an ELF the kernel refused: built for another CPU than the engine's,
+    else damaged (the engine's own CPU runs a whole binary of its kind)."""
+    machine = int.from_bytes(head[18:20], "little" if head[5:6] == b"\x01" else "big")
+    arch = _MACHINES.get(machine, f"ELF machine {machine:#x}")
+    try:
+        engine = _ENGINE_ARCH.get(str(client.info().get("Architecture", "")), "")
+    except (docker.errors.APIError, requests.RequestException):
+        engine = ""
+    if arch == engine:
+        return (
+            f"{program} is a binary for {arch}, the engine's own CPU, which the kernel still "
+            "refused: the file is truncated or damaged; rebuild the image"
+        )
+    return (
+        f"{program} is a binary for {arch}, which this engine's CPU"
+        f"{f' ({engine})' if engine else ''} cannot run: build it for the engine's platform "
+        "(GOARCH, or $TARGETARCH with --platform)"
+    )
 
 
 def _read(client: Any, image_ref: str, path: str) -> bytes | None:
@@ -77,7 +105,7 @@ def _read(client: Any, image_ref: str, path: str) -> bytes | None:
         return None  # a name the runtime looked up on PATH: it said so in other words
     try:
         inspect = client.api.inspect_image(image_ref)
-    except docker.errors.APIError:
+    except (docker.errors.APIError, requests.RequestException):
         return None
     try:
         return overlay.read_file(overlay.layer_dirs(inspect), posixpath.normpath(path))[:_HEAD]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .dockerfile import Dockerfile, Instruction
 
-__all__ = ["context_sources", "image_sources", "stage_copy_destinations", "takes", "written_over"]
+__all__ = ["context_sources", "image_sources", "takes"]
 
 EVERYTHING = "."
 
@@ -54,35 +54,6 @@ def takes(sources: Sequence[str], path: str) -> bool:
             return True
         if source.startswith(path + "/"):
             return True  # git names a changed submodule by its folder, above the source
-    return False
-
-
-def stage_copy_destinations(parsed: Dockerfile) -> list[str]:
-    """Where each `COPY --from` (another stage or an image) writes, as an absolute path in its
-    stage (a relative destination joined to the WORKDIR in effect): folders the build fills
-    itself, such as a frontend stage's `dist` copied in before `go build`."""
-    destinations: list[str] = []
-    for stage in parsed.stages:
-        workdir = "/"
-        for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR" and instruction.args:
-                workdir = posixpath.normpath(posixpath.join(workdir, instruction.args[0]))
-            elif instruction.keyword == "COPY" and instruction.flag("from") and instruction.args:
-                where = posixpath.join(workdir, instruction.args[-1])
-                destinations.append(posixpath.normpath(where))
-    return destinations
-
-
-def written_over(destinations: Sequence[str], path: str) -> bool:
-    """Whether a context file (`path`) lies in a folder that a `COPY --from` destination ends
-    with (`web/dist/app.js` under `/src/web/dist`): the copy the build makes itself replaces
-    the one the context sends, whatever git holds."""
-    folders = path.split("/")[:-1]
-    for destination in destinations:
-        written = [part for part in destination.split("/") if part]
-        for depth in range(1, len(folders) + 1):
-            if written[-depth:] == folders[:depth] and len(written) >= depth:
-                return True
     return False
 
 

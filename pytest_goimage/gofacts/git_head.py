@@ -83,11 +83,12 @@ class Heads:
         return found
 
 
-def tracked_under(root: Path, prefix: str) -> list[str]:
+def tracked_under(root: Path, prefix: str, *, submodules: bool = False) -> list[str]:
     """Files git tracks below `prefix` (relative to the work tree `root`; "" for all), as
-    paths relative to `root`."""
+    paths relative to `root`; with `submodules`, those its submodules track too."""
+    recurse = ["--recurse-submodules"] if submodules else []
     result = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z", "--", prefix or "."],
+        ["git", "-C", str(root), "ls-files", "-z", *recurse, "--", prefix or "."],
         capture_output=True,
         check=False,
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from .go_file_built import built_for_linux
 from .goquote import QuoteError, unquote
 
 __all__ = ["Embed", "embedded_files", "embeds_in"]
@@ -45,11 +46,12 @@ class Embed:
 
 
 def embeds_in(source: str, text: str) -> list[Embed]:
-    """The patterns of every `//go:embed` directive in one Go file's text."""
+    """The patterns of every `//go:embed` directive in one Go file's text: line comments of
+    their own, not text inside a block comment or a string (a code generator's template)."""
     found: list[Embed] = []
-    for match in _DIRECTIVE.finditer(text):
+    for match in _DIRECTIVE.finditer(_code_and_line_comments(text)):
         line = text.count("\n", 0, match.start()) + 1
-        for word in _WORD.findall(match.group(1) or ""):
+        for word in _WORD.findall(text[match.start(1) : match.end(1)] if match.group(1) else ""):
             if word.startswith(('"', "`")):
                 try:
                     word = unquote(word)
@@ -70,12 +72,13 @@ def embedded_files(
     (None when it cannot be read)."""
     embeds: list[Embed] = []
     for go_file in go_files:
-        if go_file.endswith("_test.go"):
-            continue  # embeds for `go test` only; the image's build does not read them
         text = read(go_file)
-        if text and "//go:embed" in text:
+        # A test file's embeds are `go test`'s; a file no Linux build compiles embeds nothing.
+        if text and "//go:embed" in text and built_for_linux(go_file, text):
             embeds += embeds_in(go_file, text)
     ordered = sorted(files)
+    # Go's walk of an embedded folder stops at a folder with its own go.mod: another module.
+    modules = {posixpath.dirname(f) for f in files if posixpath.basename(f) == "go.mod"}
     taken: dict[str, Embed] = {}
     for embed in embeds:
         # Only the files below the directive's folder: a sorted range, not the whole context.
@@ -84,7 +87,7 @@ def embedded_files(
             file = ordered[index]
             if not file.startswith(below):
                 break
-            if file not in taken and _embeds(embed, file):
+            if file not in taken and _embeds(embed, file) and not _in_module(embed, file, modules):
                 taken[file] = embed
     return taken
 
@@ -106,6 +109,49 @@ def _embeds(embed: Embed, file: str) -> bool:
         return False
     below = parts[len(wanted) :]  # inside a folder the pattern names: hidden names left out
     return embed.keeps_hidden or not any(name.startswith((".", "_")) for name in below)
+
+
+def _in_module(embed: Embed, file: str, modules: set[str]) -> bool:
+    """Whether `file` lies in a folder below the directive's own that holds a go.mod."""
+    folder = posixpath.dirname(file)
+    while folder and folder != embed.folder:
+        if folder in modules:
+            return True
+        folder = posixpath.dirname(folder)
+    return False
+
+
+def _code_and_line_comments(text: str) -> str:
+    """`text` with block comments and string and rune literals blanked (newlines kept, so
+    that offsets and line numbers stay): what go/build reads directives from."""
+    out = list(text)
+    index, end = 0, len(text)
+    while index < end:
+        char = text[index]
+        if text.startswith("//", index):
+            index = text.find("\n", index)
+            index = end if index < 0 else index
+            continue
+        if text.startswith("/*", index):
+            close = text.find("*/", index + 2)
+            stop = end if close < 0 else close + 2
+        elif char in "\"'`":
+            stop = index + 1
+            while stop < end and text[stop] != char:
+                if char != "`" and text[stop] == "\\":
+                    stop += 1
+                elif char != "`" and text[stop] == "\n":
+                    break  # an unterminated literal: the compiler says so
+                stop += 1
+            stop = min(stop + 1, end)
+        else:
+            index += 1
+            continue
+        for blank in range(index, stop):
+            if out[blank] != "\n":
+                out[blank] = " "
+        index = stop
+    return "".join(out)
 
 
 def _element_matches(name: str, pattern: str) -> bool:

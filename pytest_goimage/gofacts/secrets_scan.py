@@ -13,11 +13,15 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# PASS and PWD only as words of their own (DB_PASS, MYSQL_PWD, which MySQL reads): not BYPASS,
-# PASSPORT or COMPASS, and not the shell's PWD and OLDPWD, which hold a folder.
+# PASS and PWD only as a name's last word of their own (DB_PASS, MYSQL_PWD, which MySQL reads):
+# not BYPASS, PASSPORT, COMPASS or PASS_THROUGH, not a pass of a process (SKIP_PASS,
+# FIRST_PASS), and not the shell's PWD and OLDPWD, which hold a folder.
+_PASS_AS_STEP = "".join(
+    f"(?<!{word}_)" for word in ("NO", "SKIP", "FIRST", "SECOND", "LAST", "FINAL", "SINGLE")
+) + "".join(f"(?<!{word}_)" for word in ("MULTI", "ONE", "TWO", "EACH", "PER", "BY", "ANY"))
 _SECRET_NAME = re.compile(
-    r"(SECRET|PASSW(OR)?D|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
-    r"|(?<![A-Z0-9])PASS(?![A-Z0-9])|(?<=_)PWD(?![A-Z0-9]))",
+    r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
+    rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD$)",
     re.I,
 )
 # Names that look secret but hold references, not secrets.

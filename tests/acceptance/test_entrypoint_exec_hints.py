@@ -25,12 +25,30 @@ def _scripts(root: Path) -> None:
         "crlf.sh": "#!/bin/sh\r\n" + SCRIPT.replace("\n", "\r\n"),
         "bare.sh": SCRIPT,
         "lf.sh": "#!/bin/sh\n" + SCRIPT,
+        "bom.sh": "\ufeff#!/bin/sh\n" + SCRIPT,
     }.items():
         (root / name).write_bytes(text.encode())
         os.chmod(root / name, 0o755)
     env = {**os.environ, "CGO_ENABLED": "0", "GOARCH": "arm64", "GOTOOLCHAIN": "local"}
     env["GOFLAGS"] = "-buildvcs=false"
     subprocess.run(["go", "build", "-o", "app-arm64", "."], cwd=root, env=env, check=True)
+    # A binary for the engine's own CPU whose ELF header is damaged past its machine field.
+    (root / "app-cut").write_bytes((root / "app").read_bytes()[:20] + bytes(44))
+    os.chmod(root / "app-cut", 0o755)
+
+
+# The inner run reads the images through their export, as for a CI user in the docker group
+# (/var/lib/docker unreadable) or on a remote engine.
+EXPORT_PATH = """\
+from pytest_goimage.engine import overlay
+
+
+def _not_local(inspect):
+    raise overlay.NotLocal("the test reads through the export")
+
+
+overlay.layer_dirs = _not_local
+"""
 
 
 HEAD = (
@@ -39,10 +57,13 @@ HEAD = (
 )
 
 
+@pytest.mark.parametrize("read", ["overlay", "export"])
 def test_an_entrypoint_that_cannot_be_executed_is_named_with_its_cause(
-    pytester: pytest.Pytester, no_leaks: None
+    pytester: pytest.Pytester, no_leaks: None, read: str
 ) -> None:
     _scripts(pytester.path)
+    if read == "export":
+        pytester.makeconftest(EXPORT_PATH)
     with_script = "FROM alpine:3.22\nCOPY app /app\nCOPY {script} /entry.sh\nEXPOSE 8080\n"
     with_script += 'ENTRYPOINT ["/entry.sh"]\nCMD ["/app"]\n'
     out = _run(
@@ -54,6 +75,12 @@ def test_an_entrypoint_that_cannot_be_executed_is_named_with_its_cause(
                 "alpine:3.22", "scratch"
             ),
             "Dockerfile.arm64": 'FROM scratch\nCOPY app-arm64 /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n',
+            "Dockerfile.bom": with_script.format(script="bom.sh"),
+            # An arm64 image's shell and entrypoint script, run on this amd64 engine.
+            "Dockerfile.foreignsh": with_script.format(script="lf.sh").replace(
+                "FROM alpine:3.22\n", "FROM scratch\nCOPY app-arm64 /bin/sh\n"
+            ),
+            "Dockerfile.cut": 'FROM scratch\nCOPY app-cut /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n',
             "Dockerfile.user": "FROM scratch\nCOPY app /app\nUSER nonroot\nEXPOSE 8080\n"
             'ENTRYPOINT ["/app"]\n',
         },
@@ -75,8 +102,17 @@ def test_an_entrypoint_that_cannot_be_executed_is_named_with_its_cause(
             "have (scratch and distroless images have no shell): run the Go binary itself as "
             "ENTRYPOINT, or use a base image that has the shell*",
             HEAD.format(name="Dockerfile.arm64")
-            + "/app is a binary for arm64, which this engine's CPU cannot run: build it for the "
-            "engine's platform (GOARCH, or $TARGETARCH with --platform)*",
+            + "/app is a binary for arm64, which this engine's CPU (amd64) cannot run: build it "
+            "for the engine's platform (GOARCH, or $TARGETARCH with --platform)*",
+            HEAD.format(name="Dockerfile.bom")
+            + "/entry.sh starts with a UTF-8 byte order mark before its `#!`, so the kernel does "
+            "not see the `#!`: save it as UTF-8 without a BOM*",
+            HEAD.format(name="Dockerfile.foreignsh")
+            + "/entry.sh is a script for /bin/sh, and /bin/sh is a binary for arm64, which this "
+            "engine's CPU (amd64) cannot run: build it for the engine's platform*",
+            HEAD.format(name="Dockerfile.cut")
+            + "/app is a binary for amd64, the engine's own CPU, which the kernel still refused: "
+            "the file is truncated or damaged; rebuild the image*",
             "*[[]goimage health[]] Dockerfile.user (goimage/*): the engine refused to start the "
             "service container: unable to find user nonroot: no matching entries in passwd "
             "file. The image's USER names the user nonroot, which its /etc/passwd does not "

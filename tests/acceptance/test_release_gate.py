@@ -410,8 +410,8 @@ def test_an_empty_revision_outside_a_checkout_is_traced_to_git_head(
             "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
             "policy (pyproject.toml [[]tool.goimage[]] metadata): label "
             "org.opencontainers.image.revision is empty. The build argument GIT_SHA was empty: "
-            f"{root} is not in a git checkout, so `{{git.head}}` in build_args had no commit to "
-            "give; run in a checkout of the repository. Fix the Dockerfile *"
+            f"{root} is not inside a git repository, so `{{git.head}}` in build_args had no "
+            "commit to give; run in a checkout of the repository with a commit."
         ]
     )
 

@@ -276,7 +276,7 @@ EXPECTED = [
     (
         "go_embed_missing",
         "go-embed-missing",
-        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: cmd/app/assets.go:5 embeds `dist` (//go:embed), and cmd/app/dist does not exist in the build context: commit it. If the build is meant to make it (a frontend stage), COPY --from that stage into cmd/app/dist before `go build`.\n    cmd/app/assets.go:5:12: pattern dist: no matching files found\nFull build log: <ROOT>/build.log",
+        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: cmd/app/assets.go:5 embeds `dist` (//go:embed), and cmd/app/dist does not exist in the build context: commit it, or, if the build is meant to make it (a frontend stage), COPY --from that stage into cmd/app/dist before `go build`.\n    cmd/app/assets.go:5:12: pattern dist: no matching files found\nFull build log: <ROOT>/build.log",
     ),
     (
         "go_compile",

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from pytest_goimage.gofacts.context_sources import stage_copy_destinations, written_over
+from pytest_goimage.gofacts.built_over import built_over
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 from pytest_goimage.gofacts.go_embed import Embed, embedded_files, embeds_in
 
@@ -130,12 +136,99 @@ ENTRYPOINT ["/app"]
 """
 
 
-def test_a_folder_a_stage_copies_in_is_written_over() -> None:
-    destinations = stage_copy_destinations(parse_dockerfile(FRONTEND_BUILD))
-    assert destinations == ["/src/web/dist", "/app"]
-    assert written_over(destinations, "web/dist/index.html")
-    assert written_over(destinations, "web/dist/sub/a.js")
+def test_a_folder_a_stage_copies_in_before_go_build_is_built_over() -> None:
+    made = built_over(parse_dockerfile(FRONTEND_BUILD))
+    assert made("web/dist/index.html")
+    assert made("web/dist/sub/a.js")
     # The same name elsewhere, or the package's own files, are not.
-    assert not written_over(destinations, "admin/dist/index.html")
-    assert not written_over(destinations, "web/version.txt")
-    assert not written_over(destinations, "dist")
+    assert not made("admin/dist/index.html")
+    assert not made("web/version.txt")
+    # The final stage's COPY --from=build /out/app /app writes over nothing the build reads.
+    assert not made("app/templates/page.html")
+
+
+# A monorepo: the module's folder copied in as the builder's working folder.
+MONOREPO = """FROM node:22 AS web
+WORKDIR /app
+COPY frontend/ ./
+RUN npm ci && npm run build
+
+FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY backend/ ./
+COPY --from=web /app/dist ./web/dist
+RUN go build -o /server ./cmd/api
+
+FROM scratch
+COPY --from=build /server /server
+"""
+
+
+def test_a_module_copied_in_from_a_subfolder_is_followed_to_its_place_in_the_builder() -> None:
+    made = built_over(parse_dockerfile(MONOREPO))
+    assert made("backend/web/dist/index.html")
+    assert not made("backend/web/embed.go")
+    assert not made("web/dist/index.html")  # not copied in at all: nothing to write over
+    assert not made("server/templates/page.html")  # the final stage's binary copy
+
+
+def test_a_copy_from_before_the_context_copy_is_written_over_by_it() -> None:
+    """The built dist first, `COPY . .` after it: the local copy is what the build embeds."""
+    made = built_over(
+        parse_dockerfile(
+            "FROM alpine AS web\nRUN mkdir /dist\nFROM golang AS build\nWORKDIR /src\n"
+            "COPY --from=web /dist ./web/dist\nCOPY . .\nRUN go build -o /app .\n"
+        )
+    )
+    assert not made("web/dist/index.html")
+
+
+# One package, each file a shape from real repositories; which of them embed what is for the
+# go command to say (`go list`), and embedded_files must agree.
+PACKAGE_FILES = {
+    "web/assets.go": 'package web\n\nimport "embed"\n\n//go:embed static\nvar Static embed.FS\n',
+    # A generator run by `go run gen_golden.go`, never built into the binary.
+    "web/gen_golden.go": '//go:build ignore\n\npackage main\n\nimport _ "embed"\n\n'
+    "//go:embed golden/out.json\nvar golden []byte\n\nfunc main() {}\n",
+    "web/icons_windows.go": 'package web\n\nimport _ "embed"\n\n//go:embed icons/app.ico\n'
+    "var icon []byte\n",
+    "web/debug.go": '//go:build dev && linux\n\npackage web\n\nimport _ "embed"\n\n'
+    "//go:embed debug/panel.html\nvar panel []byte\n",
+    "web/linux.go": '//go:build linux && (amd64 || arm64)\n\npackage web\n\nimport _ "embed"\n\n'
+    "//go:embed linux/motd.txt\nvar motd []byte\n",
+    # A code generator's template and a commented-out directive: text, not directives.
+    "web/codegen.go": "package web\n\nconst template = `\n//go:embed tmpl/page.html\nvar x string\n`\n"
+    "\n/*\n//go:embed tmpl/old.html\n*/\nvar _ = 1\n",
+    "web/static/index.html": "<html></html>\n",
+    "web/static/gen/go.mod": "module example.com/gen\n\ngo 1.22\n",  # another module
+    "web/static/gen/out.bin": "x\n",
+    "web/golden/out.json": "{}\n",
+    "web/icons/app.ico": "x\n",
+    "web/debug/panel.html": "x\n",
+    "web/linux/motd.txt": "hello\n",
+    "web/tmpl/page.html": "x\n",
+    "web/tmpl/old.html": "x\n",
+}
+
+
+def test_the_files_a_package_embeds_are_the_ones_go_lists(tmp_path: Path) -> None:
+    go = shutil.which("go")
+    if go is None:
+        pytest.skip("no Go here to ask")
+    (tmp_path / "go.mod").write_text("module example.com/shop\n\ngo 1.22\n")
+    for name, text in PACKAGE_FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    env = {**os.environ, "GOOS": "linux", "GOARCH": "amd64", "CGO_ENABLED": "1"}
+    env |= {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    listed = subprocess.run(
+        [go, "list", "-json", "./web"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    go_says = sorted("web/" + name for name in json.loads(listed.stdout)["EmbedFiles"])
+    files = ["go.mod", *PACKAGE_FILES]
+    found = embedded_files(
+        [f for f in files if f.endswith(".go")], files, lambda name: PACKAGE_FILES[name]
+    )
+    assert go_says == ["web/linux/motd.txt", "web/static/index.html"]
+    assert sorted(found) == go_says

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.checks.provenance import (
+    _build_files_not_in_head,
     _changed_inputs,
     _label_problem,
     _own_label,
@@ -245,3 +246,33 @@ def test_an_untracked_file_a_run_of_the_image_binds_in_counts(tmp_path: Path) ->
     (tmp_path / "config/local.yaml").write_text("level: debug\n")
     (problem,) = _changed_inputs(image)
     assert problem.startswith("its build context holds 1 file(s) git does not track (config/")
+
+
+def test_a_dockerfile_in_a_submodule_is_in_head(tmp_path: Path) -> None:
+    """A review's false failure: the Dockerfile lives in a committed submodule (docker/), which
+    every recursive clone checks out; "git does not track it; commit it" could not be done."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "Dockerfile").write_text("FROM alpine\n")
+    git(shared, "init", "-q")
+    git(shared, "add", "-A")
+    git(shared, "commit", "-qm", "docker")
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
+    git(root, "init", "-q")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(shared), "docker")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first")
+    image = parse_config(
+        {"dockerfiles": ["docker/Dockerfile"]}, rootdir=root, source=root / "pyproject.toml"
+    ).images[0]
+    assert _build_files_not_in_head(image, root) == []
+    (root / "Dockerfile.new").write_text("FROM alpine\n")
+    image = parse_config(
+        {"dockerfiles": ["Dockerfile.new"]}, rootdir=root, source=root / "pyproject.toml"
+    ).images[0]
+    assert _build_files_not_in_head(image, root) == [
+        "git does not track Dockerfile.new, so a clean checkout of HEAD cannot build this "
+        "image; commit it"
+    ]

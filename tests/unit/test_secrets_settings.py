@@ -91,6 +91,14 @@ SETTINGS: list[tuple[str, str]] = [
     ("HTTP_BYPASS", "internal"),
     ("PASSPORT_COUNTRY", "NL"),
     ("COMPASS_HEADING", "north"),
+    # A pass of a process, not a password (a review's false failures).
+    ("PASS_THROUGH", "headers"),
+    ("NO_PASS", "build"),
+    ("SKIP_PASS", "lint,vet"),
+    ("FIRST_PASS", "analysis"),
+    ("PASS_RATE", "0.95"),
+    ("MIN_PASS_RATE", "high"),
+    ("MULTI_PASS_ENCODE", "two"),
     # A camelCase build argument naming a file.
     ("apiTokenFile", "secrets/token"),
 ]
@@ -138,6 +146,8 @@ CREDENTIALS: list[tuple[str, str]] = [
     ("REDIS_PASS", "s3cret"),
     ("DB_PWD", "dbpwd-value-888"),
     ("smtpPass", "mailpass123"),
+    ("PASSPHRASE", "correct horse battery"),
+    ("SSH_KEY_PASSPHRASE", "abc12345"),
     ("GITHUB_TOKEN_ENV", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
     # A header's value under a name that holds references (`_HEADER`): its format decides.
     ("AUTH_HEADER", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
