@@ -14,7 +14,7 @@ from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
 from ..gofacts.executable import ElfFacts, inspect_elf
 from ..gofacts.saved_image import SavedImage
-from . import overlay, program_files
+from . import missing_program, overlay, program_files
 
 
 @dataclass(frozen=True)
@@ -130,15 +130,15 @@ class BuiltImage:
             return found.path
         located = self._on_path(found.path)
         if located is None:
+            copied = self._copied_files()
             raise BinaryError(
-                f"{self.dockerfile}: {found.path!r} (from ENTRYPOINT/CMD) is not on the image's "
-                f"PATH in {self.tag}; set `binary` in [tool.goimage] to its absolute path."
+                missing_program.off_path(self, found.path, self._entry_lookup(), copied)
             )
         return located
 
     def _on_path(self, name: str) -> str | None:
         """Where the image's PATH finds the program `name`, as exec would."""
-        for directory in self.config.env.get("PATH", "/usr/local/bin:/usr/bin:/bin").split(":"):
+        for directory in missing_program.path_of(self.config.env).split(":"):
             candidate = str(PurePosixPath(directory or "/") / name)
             if self.exists(candidate):
                 return candidate
@@ -171,11 +171,8 @@ class BuiltImage:
             data = self.read_file(path)
         except FileNotFoundError:
             copied = self._copied_files()
-            hint = f" Files the build copied into the image: {', '.join(copied)}." if copied else ""
-            raise BinaryError(
-                f"{self.dockerfile}: the binary {path} does not exist in {self.tag}; fix "
-                f"ENTRYPOINT/CMD or set `binary` in [tool.goimage].{hint}"
-            ) from None
+            message = missing_program.missing_binary(self, path, self._entry_lookup(), copied)
+            raise BinaryError(message) from None
         except IsADirectoryError:
             raise BinaryError(f"{self.dockerfile}: {path} is a directory in {self.tag}.") from None
         try:
@@ -265,7 +262,17 @@ class BuiltImage:
                 raise BinaryError(self._saved_error) from None
         return self._saved_image
 
-    def _copied_files(self, limit: int = 5) -> list[str]:
+    def _entry_lookup(self) -> program_files.Lookup:
+        """A walk over the image's files that stops at symlinks, from the overlay2 folders
+        or the export as read_files chooses: both paths name the same links."""
+        try:
+            dirs = overlay.layer_dirs(self._inspect)
+        except (overlay.NotLocal, PermissionError):
+            saved = self._saved()
+            return lambda parts: program_files.saved_entry(saved, parts)
+        return lambda parts: program_files.overlay_entry(dirs, parts)
+
+    def _copied_files(self) -> list[str]:
         """Files this image's own COPY/ADD instructions put into it (read from the history,
         relative destinations joined to the WORKDIR then in effect; the base image's COPYs
         left out where the Dockerfile can be read), for a message about a binary that is not
@@ -273,7 +280,7 @@ class BuiltImage:
         built_from = program_files.dockerfile_of(self.config.labels)
         history = (layer.instruction for layer in self.layers)
         dockerfile = built_from[1] if built_from else None
-        return program_files.own_copies(history, dockerfile, self.exists)[:limit]
+        return program_files.own_copies(history, dockerfile, self.exists)
 
     def exists(self, path: str) -> bool:
         try:

@@ -137,7 +137,7 @@ class FileMode:
 
 # A layer walk over a path's components: the file's mode, or the target of a symlink met on
 # the way, with the index of the component it stands for; None when there is no such file.
-_Lookup = Callable[[list[str]], tuple[FileMode | str, int] | None]
+Lookup = Callable[[list[str]], tuple[FileMode | str, int] | None]
 
 
 def file_mode(client: Any, inspect: dict[str, Any], path: str) -> FileMode | None:
@@ -146,7 +146,7 @@ def file_mode(client: Any, inspect: dict[str, Any], path: str) -> FileMode | Non
     file is not there or the image cannot be read."""
     try:
         dirs = overlay.layer_dirs(inspect)
-        return _follow(lambda parts: _overlay_entry(dirs, parts), path)
+        return _follow(lambda parts: overlay_entry(dirs, parts), path)
     except (overlay.NotLocal, OSError):  # not here, or not readable by this user
         pass
     try:
@@ -154,7 +154,7 @@ def file_mode(client: Any, inspect: dict[str, Any], path: str) -> FileMode | Non
     except (tarfile.TarError, OSError, EOFError, ValueError, docker.errors.APIError):
         return None  # an export that cannot be read only costs the hint
     try:
-        return _follow(lambda parts: _saved_entry(saved, parts), path)
+        return _follow(lambda parts: saved_entry(saved, parts), path)
     finally:
         saved.close()
 
@@ -173,7 +173,7 @@ def export_image(client: Any, image_id: str) -> SavedImage:
         raise
 
 
-def _follow(lookup: _Lookup, path: str) -> FileMode | None:
+def _follow(lookup: Lookup, path: str) -> FileMode | None:
     path = posixpath.normpath(posixpath.join("/", path))
     for _ in range(_MAX_SYMLINKS):
         parts = [part for part in path.split("/") if part not in ("", ".", "..")]
@@ -189,7 +189,7 @@ def _follow(lookup: _Lookup, path: str) -> FileMode | None:
     return None
 
 
-def _overlay_entry(dirs: list[Path], parts: list[str]) -> tuple[FileMode | str, int] | None:
+def overlay_entry(dirs: list[Path], parts: list[str]) -> tuple[FileMode | str, int] | None:
     found = overlay.layer_entry(dirs, parts)  # the layer walk overlay.read_file does
     if found is None:
         return None
@@ -200,7 +200,7 @@ def _overlay_entry(dirs: list[Path], parts: list[str]) -> tuple[FileMode | str, 
     return FileMode(info.st_mode, info.st_uid, info.st_gid), depth
 
 
-def _saved_entry(saved: SavedImage, parts: list[str]) -> tuple[FileMode | str, int] | None:
+def saved_entry(saved: SavedImage, parts: list[str]) -> tuple[FileMode | str, int] | None:
     for depth in range(len(parts)):
         member = saved.entry("/".join(parts[: depth + 1]))  # what read() walks
         if member is None:

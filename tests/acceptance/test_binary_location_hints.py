@@ -1,0 +1,114 @@
+"""What `static` says on real builds when the program ENTRYPOINT/CMD names is not where the
+runtime looks (a user trial): a bare name that is not on PATH though the build copied it into
+WORKDIR, and a symlink to a version the image does not hold. Both name the Dockerfile lines and
+the fix, and read the same from the overlay2 folders and from an export of the image."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import pytest
+
+from tests.conftest import go_app
+
+# The trial's images: the runtime looks `server` up on PATH, never in WORKDIR /app.
+OFF_PATH = """\
+FROM alpine:3.22 AS build
+COPY app /out/server
+FROM alpine:3.22
+WORKDIR /app
+COPY --from=build /out/server /app/server
+EXPOSE 8080
+ENTRYPOINT ["server"]
+"""
+# The same through an entrypoint script, as `exec "$@"` runs CMD (busybox as the shell).
+SCRIPT = """\
+FROM alpine:3.22 AS build
+COPY app /out/server
+FROM scratch
+COPY --from=build /bin/busybox /bin/sh
+COPY --from=build /out/server /app/server
+COPY entrypoint.sh /entrypoint.sh
+WORKDIR /app
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["server"]
+"""
+# A link made in one stage to a version the final stage does not copy.
+DANGLING = """\
+FROM alpine:3.22 AS build
+COPY app /out/server
+FROM alpine:3.22 AS links
+RUN mkdir -p /out/app && ln -s /opt/server/server-1.2.4 /out/app/server
+FROM scratch
+COPY --from=links /out/app/ /app/
+COPY --from=build /out/server /opt/server/server-1.2.3
+ENTRYPOINT ["/app/server"]
+"""
+TRIAL = {"Dockerfile.path": OFF_PATH, "Dockerfile.script": SCRIPT, "Dockerfile.link": DANGLING}
+# A conftest for the inner run: the overlay2 folders count as unreadable, so every read of
+# the image goes through its export (the API path, as on a remote engine).
+API_PATH = """\
+from pathlib import Path
+
+from pytest_goimage.engine import overlay
+
+
+def _not_local(inspect):
+    Path("read-through-export").touch()
+    raise overlay.NotLocal("the test reads through the export")
+
+
+overlay.layer_dirs = _not_local
+"""
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+EXPECTED = [
+    "[[]goimage static[]] Dockerfile.path: ENTRYPOINT/CMD runs 'server' (`ENTRYPOINT "
+    '[[]"server"[]]`, Dockerfile.path:7), which is not on the PATH of goimage/* '
+    f"({PATH}), so a container of it cannot start as written: the runtime looks a name "
+    "without a `/` up on PATH only, never in WORKDIR (/app). The build put a file of that name "
+    "at /app/server (`COPY --from=build /out/server /app/server`, Dockerfile.path:5): write "
+    '`ENTRYPOINT [[]"/app/server"[]]`, or add /app to PATH (`ENV PATH=/app:$PATH`).',
+    "[[]goimage static[]] Dockerfile.script: ENTRYPOINT/CMD runs 'server' (`CMD "
+    '[[]"server"[]]`, Dockerfile.script:9), which is not on the PATH of goimage/* '
+    f"({PATH}), so a container of it cannot start as written: the shell looks a name "
+    "without a `/` up on PATH only, never in WORKDIR (/app). The build put a file of that name "
+    "at /app/server (`COPY --from=build /out/server /app/server`, Dockerfile.script:5): write "
+    '`CMD [[]"/app/server"[]]`, or add /app to PATH (`ENV PATH=/app:$PATH`).',
+    "[[]goimage static[]] Dockerfile.link: the binary /app/server in goimage/* is a symlink "
+    "(/app/server -> /opt/server/server-1.2.4) and /opt/server/server-1.2.4 does not exist in "
+    "the image, so a container of it cannot start. `COPY --from=links /out/app/ /app/` "
+    "(Dockerfile.link:6) put the link there; `RUN mkdir -p /out/app && ln -s "
+    "/opt/server/server-1.2.4 /out/app/server` (Dockerfile.link:4) made it. "
+    "/opt/server/server-1.2.3 is in the image: point the link at the file that is there, or "
+    "put the file the link names there.",
+]
+
+
+def _static(pytester: pytest.Pytester, conftest: str = "") -> list[str]:
+    """The `static` messages of the trial's images, tags masked."""
+    go_app(pytester.path)
+    (pytester.path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec "$@"\n')
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    for name, text in TRIAL.items():
+        (pytester.path / name).write_text(text)
+    listed = ", ".join(f'"{name}"' for name in TRIAL)
+    (pytester.path / "pyproject.toml").write_text(f"[tool.goimage]\ndockerfiles = [{listed}]\n")
+    (pytester.path / "conftest.py").write_text(conftest)
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static", "-p", "no:randomly")
+    out = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in out, out
+    found = [line for line in out.splitlines() if line.startswith("[goimage static]")]
+    missing = [p for p in EXPECTED if not any(fnmatch.fnmatchcase(f, p) for f in found)]
+    assert missing == [], out
+    return sorted(re.sub(r"goimage/\S+", "goimage/*", line) for line in found)
+
+
+def test_program_off_path_or_behind_a_dangling_link_gets_lines_and_fix(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    on_overlay = _static(pytester)
+    assert len(on_overlay) == 3
+    assert not (pytester.path / "read-through-export").exists()
+    assert _static(pytester, API_PATH) == on_overlay
+    assert (pytester.path / "read-through-export").exists()
