@@ -25,6 +25,7 @@ from .config_keys import (
     parsed,
     reject_unknown,
     string_table,
+    tcp_port,
     typed,
 )
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
@@ -53,6 +54,7 @@ IMAGE_KEYS = frozenset(
         "binary",
         "bucket",
         "health_path",
+        "health_port",
         "port",
         "startup_timeout",
         "min_ready",
@@ -103,6 +105,7 @@ class ImageConfig:
     metadata: MetadataPolicy = field(default_factory=MetadataPolicy)  # what the image must say
     require_provenance: bool = False  # provenance fails, not skips, without recorded facts
     min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
+    health_port: int | None = None  # the container port health_path is polled on; None: `port`
 
     @property
     def id(self) -> str:
@@ -337,9 +340,7 @@ def _image(
             f"{context_path})."
         )
     target = typed(values, "target", str, None, where, source)
-    port = typed(values, "port", int, None, where, source)
-    if port is not None and not 0 < port < 65536:
-        raise ConfigError(f"{source}: {where} port = {port} is not a TCP port (1-65535).")
+    port = tcp_port(values, "port", where, source)
     health_path = typed(values, "health_path", str, "/health", where, source)
     if not health_path.startswith("/"):
         raise ConfigError(f"{source}: {where} health_path = {health_path!r} must start with '/'.")
@@ -364,6 +365,7 @@ def _image(
         bucket=bucket_name(values, where, source),
         health_path=health_path,
         port=port,
+        health_port=tcp_port(values, "health_port", where, source),
         startup_timeout=parsed(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),

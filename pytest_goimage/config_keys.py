@@ -65,6 +65,20 @@ def typed(
     return value
 
 
+def tcp_port(values: Mapping[str, Any], key: str, where: str, src: Path) -> int | None:
+    """`port` or `health_port`: an integer 1-65535, or None when the key is not set."""
+    value = values.get(key)
+    if isinstance(value, str) and value.strip().isdigit():
+        raise ConfigError(
+            f"{src}: {where} key {key!r} must be an integer, got {value!r} (str); write it "
+            f"without quotes: {key} = {value.strip()}."
+        )
+    port: int | None = typed(values, key, int, None, where, src)
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError(f"{src}: {where} {key} = {port} is not a TCP port (1-65535).")
+    return port
+
+
 def no_nul(value: str, what: str, src: Path) -> None:
     """TOML can spell a NUL (`\\u0000`); no path, name or environment value can hold one."""
     if "\x00" in value:

@@ -81,7 +81,8 @@ def goimage_minio(request: pytest.FixtureRequest, goimage: BuiltImage) -> Iterat
 def goimage_service(
     request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
 ) -> Iterator[RunningService]:
-    """The image running beside `goimage_minio`, healthy (health_path answered 2xx)."""
+    """The image running beside `goimage_minio`, healthy (health_path answered 2xx): `url`
+    is its API (`port`), `health_url` where health_path answered (`health_port`, else `url`)."""
     from .engine.health import unhealthy_reason
     from .run import goimage_session
 

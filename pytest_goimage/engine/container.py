@@ -70,6 +70,15 @@ class EngineContainer:
     host_port: int = 0
     oom_logged: bool | None = None  # the engine's `oom` event, once looked up
     reach: Reach = field(default_factory=lambda: Reach("127.0.0.1", "127.0.0.1", "default"))
+    # More ports to publish beside `port` ("8081/tcp": the service's health port), and the
+    # host port of each published one once started (`port`'s too).
+    extra_ports: tuple[str, ...] = ()
+    host_ports: dict[str, int] = field(default_factory=dict)
+
+    def published(self) -> list[str]:
+        """`port`, then each of `extra_ports` not already named: what the container publishes."""
+        ports = [self.port] if self.port else []
+        return ports + [p for p in self.extra_ports if p not in ports]
 
     def start(self, client: Any) -> EngineContainer:
         """Create and start the container and read its host port; docker's APIError if the
@@ -82,7 +91,7 @@ class EngineContainer:
             with self.removed_on_failure():
                 self.container = client.containers.create(
                     self.image,
-                    ports={self.port: (self.reach.bind, None)} if self.port else {},
+                    ports={port: (self.reach.bind, None) for port in self.published()},
                     labels=resource_labels(self.owner, self.role, self.project, keep=self.keep),
                     name=f"goimage-{middle}-{self.owner}-{secrets.token_hex(3)}",
                     **self.options,
@@ -127,12 +136,24 @@ class EngineContainer:
             raise
 
     def read_port(self) -> None:
-        """Reload and read the host port published for `port` (0 when none is, as for a
-        container that exited at once: the engine publishes nothing for it)."""
+        """Reload and read the host ports published for `port` (`host_port`) and
+        `extra_ports` (`host_ports`, `port`'s too); 0 where none is, as for a container that
+        exited at once: the engine publishes nothing for it."""
         self.container.reload()
         ports = self.container.attrs["NetworkSettings"]["Ports"] or {}
-        bindings = (ports.get(self.port) or []) if self.port else []
-        self.host_port = int(bindings[0]["HostPort"]) if bindings else 0
+        self.host_ports = {}
+        for port in self.published():
+            bindings = ports.get(port) or []
+            self.host_ports[port] = int(bindings[0]["HostPort"]) if bindings else 0
+        self.host_port = self.host_ports.get(self.port, 0) if self.port else 0
+
+    def address(self, network: str) -> str:
+        """The container's address on `network` ("" when it has none, or is gone): where a
+        local engine's bridge lets this machine reach a port the container does not publish."""
+        if self.container is None:
+            return ""
+        networks = self.container.attrs.get("NetworkSettings", {}).get("Networks") or {}
+        return str((networks.get(network) or {}).get("IPAddress") or "")
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed; Status

@@ -7,10 +7,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from .health_probe import HealthProbe
 from .listeners import reachable_ports, unknown_port_hint
 from .poll import wait_until
 from .running_service import RunningService
-from .service import HealthProbe, ServiceContainer
+from .service import ServiceContainer
 
 if TYPE_CHECKING:
     from ..config import ImageConfig
@@ -48,12 +49,12 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
             why += "." + refused.rstrip(".")
     if exited:
         where = ""
-    elif container.host_port:
-        where = f" ({container.url}{image.health_path})"
+    elif container.health_host_port:
+        where = f" ({container.health_url}{image.health_path})"
     else:
         where = " (never published)"
     return (
-        f"{image.dockerfile}: GET {image.health_path} on container port {container.port}{where} never "
+        f"{image.dockerfile}: GET {image.health_path} on container port {container.polled_port}{where} never "
         f"answered 2xx: {why}.{running.stopped_notes()}\n{container.last_logs()}"
     ), probe
 
@@ -100,4 +101,7 @@ def _listening_ports_hint(container: ServiceContainer, image: ImageConfig) -> st
 
     spent = time.monotonic() - container.started_at
     wait_until(listening, max(0.0, image.startup_timeout - spent), give_up=container.exited)
-    return unknown_port_hint(found)
+    ports = reachable_ports(found)
+    # Several ports: ask each once whether it serves health_path, for a health_port to name.
+    answering = container.answering(ports, image.health_path) if len(ports) > 1 else []
+    return unknown_port_hint(found, image.health_path, answering)

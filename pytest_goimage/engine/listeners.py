@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 _LISTEN = "0A"  # the TCP state column of /proc/net/tcp
@@ -62,20 +62,33 @@ def reachable_ports(listeners: list[tuple[str, int]]) -> list[int]:
     return sorted({port for address, port in listeners if not is_loopback(address)})
 
 
-def unknown_port_hint(listeners: list[tuple[str, int]]) -> str:
-    """Which `port` to set when the image does not say (no EXPOSE, or several), or ""."""
+def unknown_port_hint(
+    listeners: list[tuple[str, int]], health_path: str = "", answering: Collection[int] = ()
+) -> str:
+    """Which `port` to set when the image does not say (no EXPOSE, or several), or "". Where
+    `health_path` answers (`answering`) on one of several ports but not on the lowest, that
+    one is the `health_port` to set, and the lowest the `port`."""
     ports = reachable_ports(listeners)
     if not ports:
         return ""
+    listed = ", ".join(map(str, ports))
+    healthy = [port for port in ports if port in answering]
+    if len(healthy) == 1 and healthy[0] != ports[0]:
+        return (
+            f" Inside the container the service listens on port {listed}, and GET "
+            f"{health_path} answers on {healthy[0]}: set `port = {ports[0]}` (the API) and "
+            f"`health_port = {healthy[0]}`."
+        )
     return (
-        f" Inside the container the service listens on port {', '.join(map(str, ports))}: set "
+        f" Inside the container the service listens on port {listed}: set "
         f"`port = {ports[0]}` (or EXPOSE {ports[0]} in the Dockerfile)."
     )
 
 
-def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
+def listener_hint(listeners: list[tuple[str, int]] | None, port: int, key: str = "port") -> str:
     """Why the published port gets no answer though the service listens (a sentence that
-    follows a probe description, so it starts with a full stop), or ""."""
+    follows a probe description, so it starts with a full stop), or "". `key` is the
+    setting that chose `port` (`port`, or `health_port`)."""
     if not listeners:
         return ""
     on_port = [address for address, number in listeners if number == port]
@@ -88,10 +101,14 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int) -> str:
     elsewhere = [number for number in reachable_ports(listeners) if number != port]
     if not on_port and elsewhere:
         ports = ", ".join(map(str, elsewhere))
+        fix = (
+            f"EXPOSE {elsewhere[0]} in the Dockerfile, or set `port = {elsewhere[0]}`"
+            if key == "port"
+            else f"set `{key}` to the one that serves health"
+        )
         return (
             f". Inside the container the service listens on port {ports}, not on {port}: "
-            f"EXPOSE {elsewhere[0]} in the Dockerfile, or set `port = {elsewhere[0]}` in "
-            "[tool.goimage]"
+            f"{fix} in [tool.goimage]"
         )
     return ""
 

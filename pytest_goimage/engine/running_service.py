@@ -12,16 +12,11 @@ from ..config_dependencies import known_placeholders
 from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
 from .dependency import DependencyServer
+from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
 from .listeners import env_port_note
 from .minio_server import MinioServer
-from .service import (
-    HealthProbe,
-    ServiceContainer,
-    container_port,
-    expand_env,
-    health_hint,
-)
+from .service import ServiceContainer, container_port, expand_env
 
 
 @dataclass
@@ -78,6 +73,7 @@ class RunningService:
             env=env,
             port=port,
             project=project,
+            health_port=None if image.health_port is None else f"{image.health_port}/tcp",
             memory_limit=image.memory_limit,
             keep=keep,
         ).start(client)
@@ -87,6 +83,11 @@ class RunningService:
     def url(self) -> str:
         """The API's base URL as the host reaches it (http://127.0.0.1:<port> for an engine on this machine)."""
         return self.container.url
+
+    @property
+    def health_url(self) -> str:
+        """The base URL health_path answers at: on `health_port` where it is set, else `url`."""
+        return self.container.health_url
 
     @property
     def base_url(self) -> str:
@@ -124,15 +125,17 @@ class RunningService:
     def health_hint(self, probe: HealthProbe) -> str:
         """The likely configuration mistake behind an unhealthy probe ("" when none)."""
         listeners = self.container.listeners() if probe.status is None else None
+        own_port = self.image.health_port is not None  # health polled on a port of its own
         hint = health_hint(
             probe,
             self.image.health_path,
-            self.container.port or "",
-            self.image.port,
+            self.container.polled_port or "",
+            self.image.health_port if own_port else self.image.port,
             self.built.config.exposed_ports,
             listeners,
+            "health_port" if own_port else "port",
         )
-        if hint and listeners and self.container.port:
+        if hint and listeners and self.container.port and not own_port:
             port = int(self.container.port.split("/", 1)[0])
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint

@@ -22,7 +22,8 @@ from ..gofacts.units import format_size
 from . import program_files
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import EXEC_FAILED, exec_failure_hint
-from .listeners import listener_hint, listening
+from .health_probe import HealthProbe, answers
+from .listeners import listening
 from .placeholders import expand
 from .poll import backoff
 
@@ -181,52 +182,6 @@ def container_port(exposed: list[str], configured: int | None, image_label: str)
 
 
 @dataclass
-class HealthProbe:
-    """The last answer (or failure) of the health endpoint."""
-
-    status: int | None = None
-    body: str = ""
-    error: str = ""
-    seconds: float = 0.0
-
-    def describe(self) -> str:
-        if self.status is not None:
-            body = " ".join(self.body.split())[:300] or "(empty body)"
-            return f"the last answer was HTTP {self.status}: {body}"
-        return f"no answer: {self.error or 'not polled'}"
-
-
-def health_hint(
-    probe: HealthProbe,
-    health_path: str,
-    port: str,
-    configured_port: int | None,
-    exposed: list[str],
-    listeners: list[tuple[str, int]] | None = None,
-) -> str:
-    """A sentence on the likely configuration mistake behind an unhealthy probe, or "".
-
-    It follows `probe.describe()`, which ends without a full stop, so it starts with one.
-    `listeners` are the container's listening sockets where they can be read.
-    """
-    if probe.status == 404:
-        usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
-        return (
-            f". Nothing is served at {health_path}: if the service answers health elsewhere "
-            f"({', '.join(usual)}), set `health_path` in [tool.goimage]."
-        )
-    if probe.status is None and configured_port is not None and port not in exposed:
-        image_ports = ", ".join(exposed) or "no port"
-        return (
-            f". `port = {configured_port}` is configured, but the image EXPOSEs {image_ports}: "
-            "check `port` in [tool.goimage] against the port the service listens on."
-        )
-    if probe.status is None:
-        return listener_hint(listeners, int(port.split("/", 1)[0]))
-    return ""
-
-
-@dataclass
 class ServiceContainer(ContainerOwner):
     """One running service container. `url` is its API as the host reaches it."""
 
@@ -237,6 +192,7 @@ class ServiceContainer(ContainerOwner):
     env: dict[str, str]
     port: str | None  # the API port ("8080/tcp"); None: publish nothing
     project: str = ""
+    health_port: str | None = None  # where health_path is polled ("8081/tcp"); None: `port`
     memory_limit: int | None = None
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     started_at: float = 0.0
@@ -256,13 +212,14 @@ class ServiceContainer(ContainerOwner):
             self.project,
             self.keep,
             self.port,
-            {
+            options={
                 "environment": self.env,
                 "network": self.network,
                 # Swap equal to the limit: the service gets no more than production gives it.
                 "mem_limit": self.memory_limit,
                 "memswap_limit": self.memory_limit,
             },
+            extra_ports=(self.health_port,) if self.health_port and self.port else (),
         )
         try:
             self._box.start(client)
@@ -280,12 +237,44 @@ class ServiceContainer(ContainerOwner):
 
     @property
     def url(self) -> str:
-        if not self.port:
+        """The API's base URL as this machine reaches it (or why there is none)."""
+        return self._url(self.port)
+
+    @property
+    def polled_port(self) -> str | None:
+        """The container port health_path is polled on: `health_port`, else the API's."""
+        return self.health_port or self.port
+
+    @property
+    def health_url(self) -> str:
+        """The base URL health_path is polled at: the API's unless `health_port` is set."""
+        return self._url(self.polled_port)
+
+    @property
+    def health_host_port(self) -> int:
+        """The host port of the port health_path is polled on (0: none published)."""
+        return self._host_port_of(self.polled_port)
+
+    def _host_port_of(self, port: str | None) -> int:
+        if self._box is None or not self.port or not port:
+            return 0
+        return self._box.host_ports.get(port, 0)
+
+    def _url(self, port: str | None) -> str:
+        if not self.port or not port:
             return "(no API port: see the health check)"
-        if not self.host_port:
+        host_port = self._host_port_of(port)
+        if not host_port:
             return "(no host port: the container exited before its port was published)"
         assert self._box is not None
-        return f"http://{self._box.reach.endpoint(self.host_port)}"
+        return f"http://{self._box.reach.endpoint(host_port)}"
+
+    def answering(self, ports: list[int], path: str) -> list[int]:
+        """Which of the container's own `ports` answer GET `path` with 2xx, asked once each
+        (1 s) at its address on its network, which this machine reaches where a local
+        engine's sockets could be read: for the failure path's hints only."""
+        address = self._box.address(self.network) if self._box is not None else ""
+        return [port for port in ports if address and answers(f"http://{address}:{port}{path}")]
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""
@@ -342,14 +331,14 @@ class ServiceContainer(ContainerOwner):
     def poll_health(self, path: str, timeout: float) -> tuple[bool, HealthProbe]:
         """GET `path` with a short backoff until 2xx, the container exits, or `timeout` passes."""
         probe = HealthProbe()
-        if not self.host_port:
-            probe.error = f"port {self.port} is not published"
+        if not self.health_host_port:
+            probe.error = f"port {self.polled_port} is not published"
             return False, probe
         session = requests.Session()
         started = time.monotonic()
         for _ in backoff(timeout):
             try:
-                response = session.get(self.url + path, timeout=2)
+                response = session.get(self.health_url + path, timeout=2)
                 probe.status, probe.body, probe.error = response.status_code, response.text, ""
                 if 200 <= response.status_code < 300:
                     probe.seconds = time.monotonic() - started

@@ -1,0 +1,190 @@
+"""`health_port`: a service with its API on one port and health on an admin port, on real
+images: `health` polls the admin port, `goimage_service.url` stays on the API, and the hints
+name `health_port` where it is the setting to fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import outcomes
+
+GO = "/usr/local/go/bin/go"
+# The API on 8080 (/api only: /healthz there is a 404), health on ADMIN_PORT (8081).
+PROGRAM = """\
+package main
+
+import (
+	"net/http"
+	"os"
+)
+
+func main() {
+	admin := os.Getenv("ADMIN_PORT")
+	if admin == "" {
+		admin = "8081"
+	}
+	health := http.NewServeMux()
+	health.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
+	go func() { panic(http.ListenAndServe(":"+admin, health)) }()
+	api := http.NewServeMux()
+	api.HandleFunc("/api", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("api")) })
+	panic(http.ListenAndServe(":8080", api))
+}
+"""
+DOCKERFILE = 'FROM alpine:3.22\nCOPY app /app\n{extra}\nENTRYPOINT ["/app"]\n'
+USER_TEST = """\
+import requests
+
+
+def test_api_and_health_urls(goimage_service):
+    api = requests.get(goimage_service.url + "/api", timeout=5)
+    health = requests.get(goimage_service.health_url + "/healthz", timeout=5)
+    assert (api.status_code, api.text) == (200, "api")
+    assert (health.status_code, health.text) == (200, "ok")
+    # The API's own port does not serve health: the url is the API's, not the admin port's.
+    assert requests.get(goimage_service.url + "/healthz", timeout=5).status_code == 404
+"""
+
+
+def _project(root: Path, pyproject: str, dockerfiles: dict[str, str]) -> None:
+    """A Go module whose program is PROGRAM, built here, and `dockerfiles` that COPY it."""
+    (root / "go.mod").write_text("module example.com/admin\n\ngo 1.26\n")
+    (root / "main.go").write_text(PROGRAM)
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
+    subprocess.run([GO, "build", "-o", "app", "."], cwd=root, env=env, check=True)
+    for name, extra in dockerfiles.items():
+        (root / name).write_text(DOCKERFILE.format(extra=extra))
+    (root / ".dockerignore").write_text("*\n!app\n")
+    (root / "pyproject.toml").write_text(textwrap.dedent(pyproject))
+
+
+def test_health_on_an_admin_port_beside_the_api(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """Set at the top level, and per image for one that EXPOSEs only its API port (not every
+    image EXPOSEs every port it serves): both pass, and the fixture gives both URLs."""
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        dockerfiles = ["Dockerfile", "Dockerfile.unexposed"]
+        port = 8080
+        health_port = 8081
+        health_path = "/healthz"
+        startup_timeout = "10s"
+
+        [[tool.goimage.image]]
+        dockerfile = "Dockerfile.unexposed"
+        health_port = 8082
+        """,
+        {
+            "Dockerfile": "EXPOSE 8080 8081",
+            "Dockerfile.unexposed": "ENV ADMIN_PORT=8082\nEXPOSE 8080",
+        },
+    )
+    (pytester.path / "test_user.py").write_text(USER_TEST)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-rA", "-k", "health", "-p", "no:randomly"
+    )
+    out = result.stdout.str()
+    assert outcomes(result) == {
+        "Dockerfile::health": "PASSED",
+        "Dockerfile.unexposed::health": "PASSED",
+    }, out
+    result.assert_outcomes(passed=4)
+    assert "test_user.py::test_api_and_health_urls[Dockerfile] PASSED" in out, out
+    assert "test_user.py::test_api_and_health_urls[Dockerfile.unexposed] PASSED" in out, out
+
+
+def test_a_health_port_that_never_answers_and_is_not_exposed_is_named(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        port = 8080
+        health_port = 8083
+        health_path = "/healthz"
+        startup_timeout = "2s"
+        """,
+        {"Dockerfile": "EXPOSE 8080"},
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert "Dockerfile: GET /healthz on container port 8083/tcp (http://" in out, out
+    assert (
+        "`health_port = 8083` is configured, but the image EXPOSEs 8080/tcp: check "
+        "`health_port` in [tool.goimage] against the port the service listens on."
+    ) in out, out
+
+
+def test_two_exposed_ports_hint_names_the_one_that_serves_health(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """No `port` and two EXPOSEd ports: health_path answers on 8081 only, so that is the
+    health_port to set and 8080 the port."""
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        health_path = "/healthz"
+        startup_timeout = "10s"
+        """,
+        {"Dockerfile": "EXPOSE 8080 8081"},
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert (
+        "the image EXPOSEs several ports (8080/tcp, 8081/tcp), so the API port is unknown; set "
+        "`port` in [tool.goimage] (or for this image in [[tool.goimage.image]]). Inside the "
+        "container the service listens on port 8080, 8081, and GET /healthz answers on 8081: "
+        "set `port = 8080` (the API) and `health_port = 8081`."
+    ) in out, out
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "70000",
+            "*pyproject.toml: [[]tool.goimage[]] health_port = 70000 is not a TCP port (1-65535).*",
+        ),
+        (
+            '"8081"',
+            "*pyproject.toml: [[]tool.goimage[]] key 'health_port' must be an integer, got '8081' "
+            "(str); write it without quotes: health_port = 8081.*",
+        ),
+    ],
+)
+def test_a_bad_health_port_is_a_usage_error(
+    pytester: pytest.Pytester, value: str, expected: str
+) -> None:
+    (pytester.path / "go.mod").write_text("module example.com/admin\n\ngo 1.26\n")
+    (pytester.path / "Dockerfile").write_text(DOCKERFILE.format(extra="EXPOSE 8080"))
+    (pytester.path / "pyproject.toml").write_text(f"[tool.goimage]\nhealth_port = {value}\n")
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {expected}"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_bad_health_port_of_one_image_names_its_entry(pytester: pytest.Pytester) -> None:
+    (pytester.path / "go.mod").write_text("module example.com/admin\n\ngo 1.26\n")
+    (pytester.path / "Dockerfile").write_text(DOCKERFILE.format(extra="EXPOSE 8080"))
+    (pytester.path / "pyproject.toml").write_text(
+        "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nhealth_port = 0\n"
+    )
+    result = pytester.runpytest("--goimage")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: *pyproject.toml: [[][[]tool.goimage.image[]][]] 'Dockerfile' health_port = 0 "
+            "is not a TCP port (1-65535)."
+        ]
+    )
