@@ -194,7 +194,10 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     """Validate a `[tool.goimage]` table; every problem names the key and the file."""
     where = "[tool.goimage]"
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: [tool.goimage] must be a table.")
+        array = " (`[[tool.goimage]]` makes an array: write `[tool.goimage]`)"
+        raise ConfigError(
+            f"{source}: [tool.goimage] must be a table{array if isinstance(table, list) else ''}."
+        )
     reject_unknown(table, TOP_KEYS, where, source)
 
     project_rel = typed(table, "project", str, ".", where, source)

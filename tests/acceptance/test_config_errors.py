@@ -213,6 +213,15 @@ def test_a_dockerfile_that_is_a_dangling_link_is_named_as_one(pytester: pytest.P
     )
 
 
+def test_an_array_of_goimage_tables_is_named_as_one(pytester: pytest.Pytester) -> None:
+    project(pytester, "[[tool.goimage]]\nbucket = 'b'\n")
+    usage_error(
+        pytester,
+        "*pyproject.toml: [[]tool.goimage[]] must be a table (`[[][[]tool.goimage[]][]]` makes "
+        "an array: write `[[]tool.goimage[]]`).",
+    )
+
+
 def test_goimage_without_table(pytester: pytest.Pytester) -> None:
     pytester.makefile(".toml", pyproject="[tool.other]\nx = 1\n")
     usage_error(
