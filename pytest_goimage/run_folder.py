@@ -96,6 +96,12 @@ class XdistSupport:
 
     def __init__(self) -> None:
         self.tail: ProgressTail | None = None
+        self.config: pytest.Config | None = None
+        # Set up as pytest handles the run's interrupt, kept until the run's end (below).
+        self.guard: _FirstInterruptWaits | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.config = session.config
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -109,6 +115,19 @@ class XdistSupport:
             self.tail = ProgressTail(shared, ProgressPrinter(node.config, threads_write=True))
             self.tail.start()
 
+    @pytest.hookimpl(tryfirst=True)  # before pytest's own, which takes a while
+    def pytest_keyboard_interrupt(self) -> None:
+        """The run's Ctrl-C stopped xdist's loop, and pytest handles it: from now on a SIGINT
+        within SAME_INTERRUPT seconds is the same interrupt (`timeout -s INT` sends two),
+        which must not break pytest's handling of it: that second KeyboardInterrupt left the
+        session's status as it was (the report said passed) and exited 130 with a traceback.
+        The guard stays in place until the run's end below."""
+        if self.config is None or self.guard is not None or not _guarded(self.config):
+            return
+        self.guard = _FirstInterruptWaits(self.config, True, echo_of=time.monotonic())
+        self.guard.__enter__()
+        self.config.add_cleanup(self.guard.__exit__)  # also when the session never ends
+
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
         """Around the other session-finish hooks, in which xdist ends the workers (it waits
@@ -116,11 +135,8 @@ class XdistSupport:
         what the workers left (a worker interrupted or killed during its own cleanup leaves
         containers). A Ctrl-C meanwhile waits for all that (see _FirstInterruptWaits)."""
         config = session.config
-        identity = config.stash.get(IDENTITY_KEY, None)  # made as the first worker started
-        guarded = bool(config.getoption("goimage_report", None)) or (
-            identity is not None and engine_used(identity[1])
-        )
-        with _FirstInterruptWaits(config, guarded) as interrupt:
+        guard = self.guard or _FirstInterruptWaits(config, _guarded(config))
+        with guard as interrupt:
             result = yield
             if self.tail is not None:
                 self.tail.stop()
@@ -128,6 +144,15 @@ class XdistSupport:
         if interrupt.received is not None:
             session.exitstatus = pytest.ExitCode.INTERRUPTED
         return result
+
+
+def _guarded(config: pytest.Config) -> bool:
+    """Whether the run's end has something a Ctrl-C must not stop: a report to write, or
+    what the run made on the engine to remove."""
+    identity = config.stash.get(IDENTITY_KEY, None)  # made as the first worker started
+    return bool(config.getoption("goimage_report", None)) or (
+        identity is not None and engine_used(identity[1])
+    )
 
 
 class WorkerEnd:
@@ -147,17 +172,23 @@ class _FirstInterruptWaits:
     (KeyboardInterrupt), leaving what is left to the next run's sweep. One within
     SAME_INTERRUPT seconds of the first is the same interrupt: coreutils' `timeout -s INT`
     signals the command, then its whole process group, so pytest gets two. Only where
-    Python's own handler is in place (not where SIGINT is ignored or another handler is set)."""
+    Python's own handler is in place (not where SIGINT is ignored or another handler is set).
+
+    `echo_of`: when an interrupt that stopped the run's loop came (time.monotonic); a SIGINT
+    within SAME_INTERRUPT seconds of it is that interrupt's echo, and ignored."""
 
     SAME_INTERRUPT = 1.0  # seconds
 
-    def __init__(self, config: pytest.Config, active: bool) -> None:
+    def __init__(
+        self, config: pytest.Config, active: bool, *, echo_of: float | None = None
+    ) -> None:
         self.config = config
         self.active = (
             active
             and threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler
         )
+        self.echo_of = echo_of
         self.received: float | None = None  # when the first SIGINT came (time.monotonic)
 
     def __enter__(self) -> _FirstInterruptWaits:
@@ -166,15 +197,19 @@ class _FirstInterruptWaits:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.active:
+        # Once only (the guard set up at pytest's interrupt also ends at the config's cleanup).
+        if self.active and signal.getsignal(signal.SIGINT) == self._note:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def _note(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if self.echo_of is not None and now - self.echo_of <= self.SAME_INTERRUPT:
+            return
         if self.received is not None:
-            if time.monotonic() - self.received > self.SAME_INTERRUPT:
+            if now - self.received > self.SAME_INTERRUPT:
                 raise KeyboardInterrupt
             return
-        self.received = time.monotonic()
+        self.received = now
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         # A courtesy: the main thread may be writing to the terminal itself (a reentrant write
         # fails), and nothing may stop the end of the run.

@@ -64,11 +64,13 @@ def build_report(
     interrupted: bool = False,
     failed_tests: Sequence[str] = (),
     secrets: Collection[str] = (),
+    not_run: int = 0,
 ) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
-    check passed (none ran, or all were skipped), when the run was interrupted (then also `"interrupted": true`), or
-    when other tests of the run failed (listed in `failed_tests`). Every string in it is
-    masked (`secrets` and known token formats)."""
+    check passed (none ran, or all were skipped), when the run was interrupted (then also
+    `"interrupted": true`), when `not_run` selected items (checks or other tests) never
+    reported a result, or when other tests of the run failed (listed in `failed_tests`).
+    Every string in it is masked (`secrets` and known token formats)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -77,7 +79,11 @@ def build_report(
                     f"{', '.join(CHECK_OUTCOMES)}"
                 )
     failed = (
-        interrupted or bool(failed_tests) or not verified(images) or any(i.failed for i in images)
+        interrupted
+        or not_run > 0
+        or bool(failed_tests)
+        or not verified(images)
+        or any(i.failed for i in images)
     )
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,

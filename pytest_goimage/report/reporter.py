@@ -14,6 +14,7 @@ import pytest
 
 from ..config import GoImageConfig
 from ..errors import GoImageError
+from .completeness import RunCompleteness, Verdict, verdict
 from .records import (
     FAILED,
     NOT_RUN_DESELECTED,
@@ -68,22 +69,39 @@ class ResultsReporter:
         )
         self.failed_tests: list[str] = []  # the team's own tests that failed
         self._records: list[ImageRecord] | None = None  # see records()
+        # Every selected item, checks and the team's tests: did each report? (completeness.py)
+        each = getattr(config.option, "dist", "no") == "each"
+        self.completeness = RunCompleteness(per_worker=each)
+        self.session: pytest.Session | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
         # Failures on record before this run adds its own: with none, --lf deselects nothing.
         cache = self.config.pluginmanager.get_plugin("lfplugin")
         self.failures_on_record = bool(getattr(cache, "lastfailed", None))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.selected.update(i.nodeid for i in session.items if i.nodeid in self.check_ids)
+        self.completeness.collected(i.nodeid for i in session.items)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         # Under xdist the workers collect; each tells the controller what it will run. Only
         # built-in checks count: the team's own tests make no image "selected".
         self.selected.update(i for i in ids if i in self.check_ids)
+        self.completeness.collected(ids, _worker_id(node))
+
+    @pytest.hookimpl(tryfirst=True)  # before pytest's own, in which a second SIGINT may land
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """A Ctrl-C, xdist's stop after -x, or pytest.exit() without an exit code of its own:
+        noted for the verdict, whatever exit status the session then ends with."""
+        value = excinfo.value
+        code = value.returncode if isinstance(value, pytest.exit.Exception) else None
+        if code is None or code == pytest.ExitCode.INTERRUPTED:
+            self.completeness.interrupted = True
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.completeness.reported(report, _worker_id(getattr(report, "node", None)))
         self.results.record(report)
         is_check = any(name == PROP_CHECK for name, _ in report.user_properties)
         if report.failed and not is_check and report.nodeid not in self.failed_tests:
@@ -126,7 +144,7 @@ class ResultsReporter:
         if not self.results.images and not self.selected and not path:
             return
         records = self.records()
-        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        run = self.verdict(exitstatus)
         try:
             if path:
                 from .json_report import build_report, write_report
@@ -135,9 +153,10 @@ class ResultsReporter:
                 # a gate must not pass images nobody checked.
                 report = build_report(
                     records,
-                    interrupted=interrupted,
+                    interrupted=run.interrupted,
                     failed_tests=self.failed_tests,
                     secrets=self.results.secrets,
+                    not_run=run.missing,
                 )
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -146,8 +165,10 @@ class ResultsReporter:
 
                 with open(step_summary, "a", encoding="utf-8") as handle:
                     markdown = markdown_summary(
-                        records, self.failed_tests, interrupted, self.results.secrets
+                        records, self.failed_tests, run.interrupted, self.results.secrets
                     )
+                    if run.missing:
+                        markdown += f"\n**{run.note()}.**\n"
                     handle.write(markdown + "\n")
         except OSError as exc:
             # A gate reading a missing report fails closed; say why instead of crashing.
@@ -157,6 +178,18 @@ class ResultsReporter:
                     f"goimage: cannot write {exc.filename}: {exc.strerror}", red=True
                 )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def verdict(self, exitstatus: int) -> Verdict:
+        """Interrupted or not, and the items that never reported (completeness.py)."""
+        return verdict(self.completeness, exitstatus, self.session)
+
+    def _not_run_line(self, run: Verdict, path: str | None, shown: int = 5) -> str:
+        from ..gofacts.secrets_scan import redact
+
+        names = ", ".join(redact(node_id, self.results.secrets) for node_id in run.not_run[:shown])
+        more = len(run.not_run) - shown
+        written = f"; the JSON report {path} says failed" if path else ""
+        return f"goimage: {run.note()}: {names}{f' and {more} more' if more > 0 else ''}{written}"
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
@@ -171,8 +204,11 @@ class ResultsReporter:
         if sbom:
             text, warn = sbom_note(records, sbom)
             terminalreporter.write_line(text, yellow=warn)
-        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
-        if path and interrupted:
+        run = self.verdict(exitstatus)
+        interrupted = run.interrupted
+        if run.missing:
+            terminalreporter.write_line(self._not_run_line(run, path), yellow=True)
+        elif path and interrupted:
             terminalreporter.write_line(
                 f"goimage: the run was interrupted, so the JSON report {path} says failed; "
                 "checks that never finished are errors in it.",
@@ -201,6 +237,11 @@ class ResultsReporter:
             terminalreporter.write_line(line)
         if path:
             terminalreporter.write_line(f"goimage: JSON report written to {path}")
+
+
+def _worker_id(node: Any) -> str:
+    """The xdist worker (`gw0`) of a node or a report's node; "" without xdist."""
+    return str(getattr(getattr(node, "gateway", None), "id", ""))
 
 
 def baseline_note(records: list[ImageRecord], goconfig: GoImageConfig) -> tuple[str, bool]:
