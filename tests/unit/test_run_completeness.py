@@ -4,8 +4,6 @@ takes a second SIGINT of the same interrupt as its echo (run_folder.py)."""
 
 from __future__ import annotations
 
-import signal
-import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,7 +13,6 @@ from pytest_goimage.report.completeness import RunCompleteness, verdict
 from pytest_goimage.report.json_report import build_report
 from pytest_goimage.report.records import PASSED, CheckRecord, ImageRecord
 from pytest_goimage.report.reporter import ResultsReporter
-from pytest_goimage.run_folder import _FirstInterruptWaits
 
 
 def _report(node_id: str, when: str, outcome: str = "passed") -> pytest.TestReport:
@@ -106,47 +103,3 @@ def test_items_that_did_not_run_fail_the_report_on_their_own() -> None:
     images = [ImageRecord(dockerfile="Dockerfile", context=".", checks={"a": CheckRecord(PASSED)})]
     assert build_report(images)["outcome"] == "passed"
     assert build_report(images, not_run=1)["outcome"] == "failed"
-
-
-class _Config:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.pluginmanager = self
-
-    def get_plugin(self, name: str) -> Any:
-        return self if name == "terminalreporter" else None
-
-    def write(self, text: str) -> None:
-        pass
-
-    def write_line(self, line: str) -> None:
-        self.lines.append(line)
-
-
-def test_the_echo_of_an_interrupt_being_handled_is_ignored() -> None:
-    config = _Config()
-    guard = _FirstInterruptWaits(config, True, echo_of=time.monotonic())  # type: ignore[arg-type]
-    with guard:
-        signal.raise_signal(signal.SIGINT)  # timeout's second signal: the same interrupt
-        assert guard.received is None and config.lines == []
-        guard.echo_of = time.monotonic() - 2 * guard.SAME_INTERRUPT  # much later:
-        signal.raise_signal(signal.SIGINT)  # a Ctrl-C of its own waits for the run's end
-        assert guard.received is not None and len(config.lines) == 1
-        guard.received -= 2 * guard.SAME_INTERRUPT
-        with pytest.raises(KeyboardInterrupt):
-            signal.raise_signal(signal.SIGINT)  # and another one stops it
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-def test_a_guard_ended_twice_leaves_a_later_handler_alone() -> None:
-    guard = _FirstInterruptWaits(_Config(), True)  # type: ignore[arg-type]
-    with guard:
-        pass
-    seen: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
-    try:
-        guard.__exit__(None, None, None)  # the config's cleanup, after the session's end
-        signal.raise_signal(signal.SIGINT)
-        assert seen == [signal.SIGINT]
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -4,6 +4,7 @@ folder's engine mark (no engine)."""
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,32 @@ def test_the_engine_mark_is_no_reason_to_keep_an_unused_run_folder(tmp_path: Pat
     close_run_dir(folder)
     remove_if_unused(folder)
     assert not folder.exists()
+
+
+def test_the_echo_of_an_interrupt_being_handled_is_ignored() -> None:
+    config = _Config()
+    guard = _FirstInterruptWaits(config, True, echo_of=time.monotonic())  # type: ignore[arg-type]
+    with guard:
+        signal.raise_signal(signal.SIGINT)  # timeout's second signal: the same interrupt
+        assert guard.received is None and config.lines == []
+        guard.echo_of = time.monotonic() - 2 * guard.SAME_INTERRUPT  # much later:
+        signal.raise_signal(signal.SIGINT)  # a Ctrl-C of its own waits for the run's end
+        assert guard.received is not None and len(config.lines) == 1
+        guard.received -= 2 * guard.SAME_INTERRUPT
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)  # and another one stops it
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_guard_ended_twice_leaves_a_later_handler_alone() -> None:
+    guard = _FirstInterruptWaits(_Config(), True)  # type: ignore[arg-type]
+    with guard:
+        pass
+    seen: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
+    try:
+        guard.__exit__(None, None, None)  # the config's cleanup, after the session's end
+        signal.raise_signal(signal.SIGINT)
+        assert seen == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)
