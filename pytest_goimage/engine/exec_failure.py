@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tarfile
+from pathlib import Path
 from typing import Any
 
 import docker.errors
 import requests
 
+from ..gofacts.saved_image import SavedImage
 from . import overlay, program_files
 
 # What the runtime prints when the entrypoint cannot be executed at all.
@@ -107,19 +108,18 @@ def _read(client: Any, image_ref: str, path: str) -> bytes | None:
         inspect = client.api.inspect_image(image_ref)
     except (docker.errors.APIError, requests.RequestException):
         return None
-    try:
-        return overlay.read_file(overlay.layer_dirs(inspect), posixpath.normpath(path))[:_HEAD]
-    except (overlay.NotLocal, PermissionError):
-        pass  # not on this machine, or not readable by this user: the export says
-    except OSError:
-        return None  # not there, or a folder
-    try:
-        saved = program_files.export_image(client, str(inspect.get("Id", "")))
-    except (tarfile.TarError, OSError, EOFError, ValueError, docker.errors.APIError):
-        return None
-    try:
-        return saved.read(path)[:_HEAD]
-    except OSError:
-        return None
-    finally:
-        saved.close()
+    path = posixpath.normpath(path)
+
+    def local(dirs: list[Path]) -> bytes | None:
+        try:
+            return overlay.read_file(dirs, path)[:_HEAD]
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None  # not there, or a folder (a refused read falls back to the export)
+
+    def exported(saved: SavedImage) -> bytes | None:
+        try:
+            return saved.read(path)[:_HEAD]
+        except OSError:
+            return None
+
+    return program_files.from_image(client, inspect, local, exported)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import docker.errors
 
@@ -23,6 +23,7 @@ from ..gofacts.shell_script import REFERENCE
 from . import overlay
 from .labels import LABEL_PREFIX, LABEL_PROJECT
 
+_Found = TypeVar("_Found")
 LABEL_DOCKERFILE = f"{LABEL_PREFIX}.dockerfile"  # stamped by the build, as configured
 _MAX_SYMLINKS = 40
 
@@ -141,12 +142,27 @@ Lookup = Callable[[list[str]], tuple[FileMode | str, int] | None]
 
 
 def file_mode(client: Any, inspect: dict[str, Any], path: str) -> FileMode | None:
-    """The mode of `path` in the image (symlinks followed), from the engine's overlay2
-    folders where they are readable here, else from an export of the image; None when the
-    file is not there or the image cannot be read."""
+    """The mode of `path` in the image (symlinks followed); None when the file is not there
+    or the image cannot be read."""
+    return from_image(
+        client,
+        inspect,
+        lambda dirs: _follow(lambda parts: overlay_entry(dirs, parts), path),
+        lambda saved: _follow(lambda parts: saved_entry(saved, parts), path),
+    )
+
+
+def from_image(
+    client: Any,
+    inspect: dict[str, Any],
+    local: Callable[[list[Path]], _Found | None],
+    exported: Callable[[SavedImage], _Found | None],
+) -> _Found | None:
+    """`local(the layer folders)` where the engine's overlay2 folders are readable here, else
+    `exported(an export of the image)`; None when the image cannot be read. An OSError of
+    `local` (a layer folder this user may not read) falls back to the export."""
     try:
-        dirs = overlay.layer_dirs(inspect)
-        return _follow(lambda parts: overlay_entry(dirs, parts), path)
+        return local(overlay.layer_dirs(inspect))
     except (overlay.NotLocal, OSError):  # not here, or not readable by this user
         pass
     try:
@@ -154,7 +170,7 @@ def file_mode(client: Any, inspect: dict[str, Any], path: str) -> FileMode | Non
     except (tarfile.TarError, OSError, EOFError, ValueError, docker.errors.APIError):
         return None  # an export that cannot be read only costs the hint
     try:
-        return _follow(lambda parts: saved_entry(saved, parts), path)
+        return exported(saved)
     finally:
         saved.close()
 
