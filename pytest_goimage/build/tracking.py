@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..gofacts.built_over import built_over
-from ..gofacts.dockerfile import parse_dockerfile_leniently
+from ..gofacts.dockerfile import read_dockerfile
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
 
@@ -102,7 +102,7 @@ def _embedded(
     embedded = embedded_files(go_files, files, lambda p: _read(context / p))
     if not embedded or dockerfile is None:
         return embedded
-    made = built_over(parse_dockerfile_leniently(_read(dockerfile) or ""))
+    made = built_over(read_dockerfile(dockerfile)[1])
     return {p: e for p, e in embedded.items() if not made(p)}
 
 

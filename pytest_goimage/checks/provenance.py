@@ -16,7 +16,7 @@ from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.context_sources import context_sources, image_sources, takes
-from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
+from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.git_head import (
     Head,
     NoRepository,
@@ -215,10 +215,7 @@ def _relative(file: Path, context: Path) -> str:
 
 
 def _dockerfile(image: ImageConfig) -> Dockerfile:
-    try:
-        return parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
-    except OSError:
-        return parse_dockerfile_leniently("")
+    return read_dockerfile(image.dockerfile_path)[1]
 
 
 def _own_label(image: ImageConfig) -> bool:

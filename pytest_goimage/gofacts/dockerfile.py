@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dockerfile as buildkit_parser
 
@@ -193,6 +194,16 @@ def parse_dockerfile_leniently(text: str) -> Dockerfile:
         return parse_dockerfile(text)
     except DockerfileSyntaxError:
         return Dockerfile((), ())
+
+
+def read_dockerfile(path: Path) -> tuple[str, Dockerfile]:
+    """A Dockerfile's text and its lenient parse; both empty when the file cannot be read
+    (the build says why)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return text, parse_dockerfile_leniently(text)
 
 
 def _failing_line(text: str) -> int:

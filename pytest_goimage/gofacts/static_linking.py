@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dockerfile import Dockerfile, parse_dockerfile_leniently
+from .dockerfile import Dockerfile, read_dockerfile
 from .executable import ElfFacts
 from .go_build_command import GoBuild, building, go_builds, setting_line
 
@@ -49,11 +49,7 @@ class GoBuildSource:
 
 def go_build_source(dockerfile: Path, program: str) -> GoBuildSource:
     """Read `dockerfile` (as empty when it cannot be read) for the build of `program`."""
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    parsed = parse_dockerfile_leniently(text)
+    text, parsed = read_dockerfile(dockerfile)
     return GoBuildSource(text.splitlines(), parsed, building(go_builds(parsed), program))
 
 
