@@ -135,8 +135,8 @@ def _changed_inputs(
     changed = [n for n in changed if n not in rewritten]
     # The Dockerfile and its ignore file decide the build whatever the build copies, and may
     # sit outside the context.
-    for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
-        if file is not None and file.name in modified_under(file.parent):
+    for file in _build_files(image):
+        if file.name in modified_under(file.parent):
             shown = _relative(file, image.context_path)
             if shown not in changed:
                 changed.append(shown)
@@ -179,9 +179,7 @@ def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:
     them, or they lie outside the repository): a clean checkout of HEAD cannot build this
     image, whatever commit the image names."""
     problems = []
-    for file in (image.dockerfile_path, ignore_file(image.context_path, image.dockerfile_path)):
-        if file is None:
-            continue
+    for file in _build_files(image):
         try:
             name = file.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
@@ -196,6 +194,13 @@ def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:
                 "image; commit it"
             )
     return problems
+
+
+def _build_files(image: ImageConfig) -> list[Path]:
+    """The Dockerfile and the ignore file the build applies (if any): they decide the build
+    whatever it copies, and may sit outside the context."""
+    ignore = ignore_file(image.context_path, image.dockerfile_path)
+    return [image.dockerfile_path, *([ignore] if ignore is not None else [])]
 
 
 def _written_by_run(path: Path, written: Sequence[Path]) -> bool:
