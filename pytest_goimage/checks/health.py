@@ -18,9 +18,11 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if reason:
         raise CheckFailed(reason)
     seconds = time.monotonic() - running.container.started_at
+    polled = running.container.polled_port or "?"  # "8081/tcp": health_port or the API's
+    asked = f"GET {image.health_path} on {polled.split('/', 1)[0]} -> {probe.status}"
     if image.min_ready:  # the verdict watched it that long: it still answered then
         return (
-            f"GET {image.health_path} -> {probe.status}, and still running and answering "
+            f"{asked}, and still running and answering "
             f"{seconds:.1f} s after the service started (min_ready {image.min_ready:g}s)"
         )
-    return f"GET {image.health_path} -> {probe.status}, {seconds:.1f} s after the service started"
+    return f"{asked}, {seconds:.1f} s after the service started"

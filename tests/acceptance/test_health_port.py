@@ -4,6 +4,7 @@ name `health_port` where it is the setting to fix."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -87,9 +88,19 @@ def test_health_on_an_admin_port_beside_the_api(pytester: pytest.Pytester, no_le
     )
     (pytester.path / "test_user.py").write_text(USER_TEST)
     result = pytester.runpytest_subprocess(
-        "--goimage", "-v", "-rA", "-k", "health", "-p", "no:randomly"
+        "--goimage", "-v", "-rA", "-k", "health", "-p", "no:randomly", "--goimage-report=r.json"
     )
     out = result.stdout.str()
+    report = json.loads((pytester.path / "r.json").read_text())
+    polled = {
+        image["dockerfile"]: image["checks"]["health"]["message"].split(" -> ")[0]
+        for image in report["images"]
+    }
+    # The pass line names the port it polled: the admin port, not the API's.
+    assert polled == {
+        "Dockerfile": "GET /healthz on 8081",
+        "Dockerfile.unexposed": "GET /healthz on 8082",
+    }, polled
     assert outcomes(result) == {
         "Dockerfile::health": "PASSED",
         "Dockerfile.unexposed::health": "PASSED",

@@ -54,7 +54,7 @@ def test_a_service_that_stays_up_passes_min_ready_and_says_so(
     report = json.loads((pytester.path / "report.json").read_text())
     message = report["images"][0]["checks"]["health"]["message"]
     match = re.fullmatch(
-        r"GET /health -> 200, and still running and answering (\d+\.\d) s after the service "
+        r"GET /health on 8080 -> 200, and still running and answering (\d+\.\d) s after the service "
         r"started \(min_ready 2s\)",
         message,
     )

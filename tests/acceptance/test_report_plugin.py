@@ -379,4 +379,6 @@ def test_passed_bucket_and_health_say_what_they_checked(
     checks = json.loads((pytester.path / "report.json").read_text())["images"][0]["checks"]
     bucket, health = checks["bucket"]["message"], checks["health"]["message"]
     assert re.fullmatch(r"the service created bucket 'bookmarks' in \d+\.\d s", bucket), bucket
-    assert re.fullmatch(r"GET /health -> 200, \d+\.\d s after the service started", health), health
+    assert re.fullmatch(
+        r"GET /health on 8080 -> 200, \d+\.\d s after the service started", health
+    ), health
