@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docker.errors import DockerException
+
+from ..errors import BinaryError, GoImageError
 from ..gofacts.dockerfile import Dockerfile, Instruction
 from ..gofacts.layers import final_files
 from . import program_files
@@ -23,6 +26,18 @@ if TYPE_CHECKING:
 # The PATH the engine gives a container whose image sets none (scratch images, mostly).
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MAX_SYMLINKS = 40
+
+
+def located(image: BuiltImage) -> str:
+    """Why the program the image runs is not where the runtime looks, as `static` says it
+    (without the Dockerfile's name in front); "" when the image holds it there."""
+    try:
+        _ = image.binary  # its errors say where the program is not
+    except BinaryError as exc:
+        return str(exc).removeprefix(f"{image.dockerfile}: ")
+    except (GoImageError, OSError, ValueError, DockerException):
+        pass  # unreadable: the engine's own words stand, and `static` reports the read
+    return ""
 
 
 def path_of(env: dict[str, str]) -> str:

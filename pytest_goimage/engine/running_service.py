@@ -11,6 +11,7 @@ from ..config import ImageConfig
 from ..config_dependencies import known_placeholders
 from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
+from . import missing_program
 from .dependency import DependencyServer
 from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
@@ -76,6 +77,7 @@ class RunningService:
             health_port=None if image.health_port is None else f"{image.health_port}/tcp",
             memory_limit=image.memory_limit,
             keep=keep,
+            program_located=lambda: missing_program.located(built),
         ).start(client)
         return cls(image, built, minio, container, before, port_error, dependencies)
 

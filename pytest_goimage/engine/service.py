@@ -7,7 +7,7 @@ import posixpath
 import re
 import stat
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +44,10 @@ def refuses_credentials(logs: str) -> bool:
     return _CREDENTIALS_REFUSED.search(logs) is not None
 
 
-# runc's words for an entrypoint that is not in the image at all.
-_NO_PROGRAM = re.compile(r'exec: "([^"]+)": stat [^:]+: no such file or directory')
+# runc's words for an entrypoint that is not in the image at all, or a bare name not on PATH.
+_NO_PROGRAM = re.compile(
+    r'exec: "([^"]+)": (?:stat [^:]+: no such file or directory|executable file not found in)'
+)
 
 
 def exec_form(program: str) -> str:
@@ -56,9 +58,12 @@ def exec_form(program: str) -> str:
     return json.dumps(words or ["/app"])
 
 
-def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
+def _missing_program_hint(
+    reason: str, client: Any, image_ref: str, located: Callable[[], str] | None
+) -> str:
     """Advice when the program ENTRYPOINT/CMD names is missing; shell form is the usual cause
-    on scratch and distroless images, which have no /bin/sh to run it."""
+    on scratch and distroless images, which have no /bin/sh to run it. `located` gives the
+    image's own reading of where the program is not (off PATH, a dangling link), "" if none."""
     missing = _NO_PROGRAM.search(reason)
     if missing is None:
         return ""
@@ -75,6 +80,9 @@ def _missing_program_hint(reason: str, client: Any, image_ref: str) -> str:
             f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
             f"`{instruction} {exec_form(program)}`"
         )
+    reading = located() if located is not None else ""
+    if reading:
+        return f". {reading[:1].upper()}{reading[1:]}"
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
         "check the path against the COPY that puts the binary there"
@@ -195,6 +203,8 @@ class ServiceContainer(ContainerOwner):
     health_port: str | None = None  # where health_path is polled ("8081/tcp"); None: `port`
     memory_limit: int | None = None
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
+    # Why the image's program is not where the runtime looks ("" when it is), for a refused start.
+    program_located: Callable[[], str] | None = field(default=None, repr=False)
     started_at: float = 0.0
     _box: EngineContainer | None = field(default=None, repr=False)
 
@@ -227,7 +237,7 @@ class ServiceContainer(ContainerOwner):
             reason = str(exc.explanation or exc)
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
-                f"{reason}{_missing_program_hint(reason, client, self.image_ref)}"
+                f"{reason}{_missing_program_hint(reason, client, self.image_ref, self.program_located)}"
                 f"{_denied_program_hint(reason, client, self.image_ref)}"
                 f"{_unknown_user_hint(reason)}".rstrip(".")
                 + "."

@@ -166,8 +166,9 @@ CASES = [
         "entrypoint-missing-at-start",
         {"Dockerfile": 'FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT ["/bin/app"]\n'},
         [
-            "*[[]goimage health[]] Dockerfile*/bin/app, which the image's ENTRYPOINT/CMD runs, "
-            "is not in the image: check the path against the COPY that puts the binary there*"
+            "*[[]goimage health[]] Dockerfile*: unknown. The binary /bin/app does not exist in "
+            "goimage/*; fix ENTRYPOINT/CMD or set `binary` in [[]tool.goimage[]]. Files the build "
+            "copied into the image: /app."
         ],
         select="health",
     ),

@@ -1,7 +1,8 @@
 """What `static` says on real builds when the program ENTRYPOINT/CMD names is not where the
 runtime looks (a user trial): a bare name that is not on PATH though the build copied it into
 WORKDIR, and a symlink to a version the image does not hold. Both name the Dockerfile lines and
-the fix, and read the same from the overlay2 folders and from an export of the image."""
+the fix, and read the same from the overlay2 folders and from an export of the image; `health`,
+where the engine refuses to start such an image, says the same after runc's words."""
 
 from __future__ import annotations
 
@@ -112,3 +113,31 @@ def test_program_off_path_or_behind_a_dangling_link_gets_lines_and_fix(
     assert not (pytester.path / "read-through-export").exists()
     assert _static(pytester, API_PATH) == on_overlay
     assert (pytester.path / "read-through-export").exists()
+
+
+def test_health_names_where_the_program_is_not(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """The engine refuses to start such an image with runc's words alone (`executable file not
+    found in $PATH`, `stat /app/server: no such file`): health adds static's reading of why."""
+    go_app(pytester.path)
+    names = ["Dockerfile.path", "Dockerfile.link"]
+    for name in names:
+        (pytester.path / name).write_text(TRIAL[name])
+    listed = ", ".join(f'"{name}"' for name in names)
+    (pytester.path / "pyproject.toml").write_text(
+        f"[tool.goimage]\ndockerfiles = [{listed}]\nport = 8080\n"
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "health", "-p", "no:randomly")
+    out = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in out, out
+    found = [line for line in out.splitlines() if line.startswith("[goimage health]")]
+    refused = "the engine refused to start the service container: *"
+    expected = [
+        f"[[]goimage health[]] Dockerfile.path (goimage/*): {refused}"
+        'exec: "server": executable file not found in $PATH: unknown. E'
+        + EXPECTED[0].split("Dockerfile.path: E", 1)[1],
+        f"[[]goimage health[]] Dockerfile.link (goimage/*): {refused}"
+        'exec: "/app/server": stat /app/server: no such file or directory: unknown. T'
+        + EXPECTED[2].split("Dockerfile.link: t", 1)[1],
+    ]
+    missing = [p for p in expected if not any(fnmatch.fnmatchcase(f, p) for f in found)]
+    assert missing == [], out
