@@ -59,7 +59,7 @@ def exec_form(program: str) -> str:
 
 
 def _missing_program_hint(
-    reason: str, client: Any, image_ref: str, located: Callable[[], str] | None
+    reason: str, client: Any, image_ref: str, located: Callable[[], str]
 ) -> str:
     """Advice when the program ENTRYPOINT/CMD names is missing; shell form is the usual cause
     on scratch and distroless images, which have no /bin/sh to run it. `located` gives the
@@ -80,9 +80,9 @@ def _missing_program_hint(
             f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
             f"`{instruction} {exec_form(program)}`"
         )
-    reading = located() if located is not None else ""
+    reading = located()
     if reading:
-        return f". {reading[:1].upper()}{reading[1:]}"
+        return f". {reading}"
     return (
         f". {missing.group(1)}, which the image's ENTRYPOINT/CMD runs, is not in the image: "
         "check the path against the COPY that puts the binary there"
@@ -235,9 +235,10 @@ class ServiceContainer(ContainerOwner):
             self._box.start(client)
         except docker.errors.APIError as exc:
             reason = str(exc.explanation or exc)
+            missing = _missing_program_hint(reason, client, self.image_ref, self._program_reading)
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
-                f"{reason}{_missing_program_hint(reason, client, self.image_ref, self.program_located)}"
+                f"{reason}{missing}"
                 f"{_denied_program_hint(reason, client, self.image_ref)}"
                 f"{_unknown_user_hint(reason)}".rstrip(".")
                 + "."
@@ -314,7 +315,15 @@ class ServiceContainer(ContainerOwner):
         elif self._box is not None and EXEC_FAILED.search(logs):
             hint = exec_failure_hint(self._box.container.client, self.image_ref, logs)
             text += f": its entrypoint could not be started. {hint}"
+        elif state.get("ExitCode") == 127 and (reading := self._program_reading()):
+            # 127: a shell (an entrypoint script's `exec "$@"`) found no such program.
+            text += f', a shell\'s "command not found". {reading.rstrip(".")}'
         return text
+
+    def _program_reading(self) -> str:
+        """The image's own reading of where its program is not, as a sentence ("" if none)."""
+        reading = self.program_located() if self.program_located is not None else ""
+        return f"{reading[:1].upper()}{reading[1:]}"
 
     def credentials_hint(self) -> str:
         """A sentence when the service's log shows MinIO refusing its credentials (HTTP 403)

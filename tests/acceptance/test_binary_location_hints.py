@@ -117,9 +117,12 @@ def test_program_off_path_or_behind_a_dangling_link_gets_lines_and_fix(
 
 def test_health_names_where_the_program_is_not(pytester: pytest.Pytester, no_leaks: None) -> None:
     """The engine refuses to start such an image with runc's words alone (`executable file not
-    found in $PATH`, `stat /app/server: no such file`): health adds static's reading of why."""
+    found in $PATH`, `stat /app/server: no such file`), and an entrypoint script's shell exits
+    127: health adds static's reading of why."""
     go_app(pytester.path)
-    names = ["Dockerfile.path", "Dockerfile.link"]
+    (pytester.path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec "$@"\n')
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    names = list(TRIAL)
     for name in names:
         (pytester.path / name).write_text(TRIAL[name])
     listed = ", ".join(f'"{name}"' for name in names)
@@ -138,6 +141,10 @@ def test_health_names_where_the_program_is_not(pytester: pytest.Pytester, no_lea
         f"[[]goimage health[]] Dockerfile.link (goimage/*): {refused}"
         'exec: "/app/server": stat /app/server: no such file or directory: unknown. T'
         + EXPECTED[2].split("Dockerfile.link: t", 1)[1],
+        # The script starts; its `exec "$@"` finds no `server` on PATH: the shell's exit 127.
+        "[[]goimage health[]] Dockerfile.script: GET /health on container port 8080/tcp never "
+        'answered 2xx: the container exited with code 127, a shell\'s "command not found". E'
+        + EXPECTED[1].split("Dockerfile.script: E", 1)[1],
     ]
     missing = [p for p in expected if not any(fnmatch.fnmatchcase(f, p) for f in found)]
     assert missing == [], out
