@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -17,6 +15,7 @@ from .config_dependencies import (
     known_placeholders,
     merge_dependencies,
 )
+from .config_dockerfiles import dockerfile_file, listed_dockerfiles, normalise
 from .config_go_versions import DEFAULT_GO_VERSION_POLICY, go_version_ignore, go_version_policy
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
 from .config_keys import (
@@ -30,7 +29,6 @@ from .config_keys import (
 )
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
-from .gofacts.discover import discover_dockerfiles
 from .gofacts.git_head import Heads
 from .gofacts.units import parse_duration, parse_ratio, parse_size
 
@@ -228,7 +226,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             raise ConfigError(
                 f"{source}: {entry_where} needs a `dockerfile` key (a path relative to the project)."
             )
-        name = _normalise(dockerfile)
+        name = normalise(dockerfile)
         if name in first_entry:
             # The later entry would silently replace the earlier one, settings and all.
             raise ConfigError(
@@ -238,27 +236,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         first_entry[name] = index + 1
         overrides[name] = entry
 
-    if "dockerfiles" in table:
-        listed = table["dockerfiles"]
-        if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
-            raise ConfigError(
-                f"{source}: {where} key `dockerfiles` must be a list of paths, got {listed!r}."
-            )
-        dockerfiles = [_normalise(d) for d in listed]
-        repeated = sorted({d for d in dockerfiles if dockerfiles.count(d) > 1})
-        if repeated:
-            raise ConfigError(
-                f"{source}: {where} key `dockerfiles` lists {', '.join(map(repr, repeated))} "
-                "more than once; each Dockerfile is built and checked once, so list it once."
-            )
-    else:
-        dockerfiles = discover_dockerfiles(project)
-    dockerfiles += [d for d in overrides if d not in dockerfiles]
-    if not dockerfiles:
-        raise ConfigError(
-            f"{source}: no Dockerfile found below {project}; list them in [tool.goimage] "
-            "dockerfiles = [...]."
-        )
+    dockerfiles = listed_dockerfiles(table, overrides, project, where, source)
 
     heads = Heads()
     images = tuple(
@@ -315,27 +293,8 @@ def _image(
     source: Path,
     heads: Heads,
 ) -> ImageConfig:
-    path = project / dockerfile
-    if path.is_dir():
-        raise ConfigError(
-            f"{source}: Dockerfile {dockerfile!r} is a directory ({path}); name the Dockerfile "
-            "inside it in [tool.goimage]."
-        )
-    if path.is_symlink() and not path.exists():
-        raise ConfigError(
-            f"{source}: Dockerfile {dockerfile!r} is a symbolic link to {os.readlink(path)}, "
-            f"which does not exist; fix the link or the path in {where}."
-        )
-    if not path.is_file():
-        found = discover_dockerfiles(project)
-        close = difflib.get_close_matches(dockerfile, found, n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        listing = f" Dockerfiles found below {project}: {', '.join(found[:8])}." if found else ""
-        raise ConfigError(
-            f"{source}: Dockerfile {dockerfile!r} does not exist (looked for {path}); fix the path "
-            f"in {where} or remove it.{hint}{listing}"
-        )
-    context = _normalise(typed(values, "context", str, ".", where, source))
+    path = dockerfile_file(dockerfile, project, where, source)
+    context = normalise(typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
     if not context_path.is_dir():
         raise ConfigError(
@@ -391,7 +350,3 @@ def _image(
             else 0.0
         ),
     )
-
-
-def _normalise(path: str) -> str:
-    return Path(path).as_posix().removeprefix("./") or "."

@@ -57,7 +57,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "run_secrets"),
     ("gofacts",),
     ("config_keys", "config_defaults"),
-    ("config_dependencies", "config_go_versions", "config_release"),
+    ("config_dependencies", "config_dockerfiles", "config_go_versions", "config_release"),
     ("config",),
     ("engine",),
     ("build",),
