@@ -128,6 +128,21 @@ def goimage_dependency(
     return lookup
 
 
+def add_service_diagnosis(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Under a failed test that used `goimage_service`: whether the service still runs, and
+    its last log lines (a test's "connection refused" is usually a service that died)."""
+    from .engine.running_service import RunningService
+
+    running = getattr(item, "funcargs", {}).get("goimage_service")
+    if not isinstance(running, RunningService):
+        return
+    try:
+        text = running.diagnosis()
+    except _fixture_errors() as exc:
+        text = _fixture_failure("goimage_service", running.image, exc)
+    report.sections.append((f"goimage service {running.image.dockerfile}", text))
+
+
 def _fail(message: str) -> NoReturn:
     """Fail a fixture with `message` alone: pytest.fail() inside an `except` block would print
     the caught error too, as "During handling of the above exception", repeating it."""

@@ -15,7 +15,7 @@ import pytest
 
 from .fixtures import (  # pytest finds the fixtures in this module's namespace
     _fixture_errors,
-    _fixture_failure,
+    add_service_diagnosis,
     goimage,
     goimage_config,
     goimage_dependency,
@@ -303,7 +303,7 @@ def pytest_runtest_makereport(
         if isinstance(item, GoImageCheckItem):
             item.report_skip_at_dockerfile(report)
     if report.failed and call.when == "call" and "goimage_service" in getattr(item, "funcargs", {}):
-        _add_service_diagnosis(item, report)
+        add_service_diagnosis(item, report)
     if not _has_text(report):
         return  # nothing a secret could be in (most passing tests): no masking to load
     from .config_loading import masked
@@ -319,19 +319,6 @@ def _has_text(report: pytest.TestReport) -> bool:
         or bool(getattr(report, "wasxfail", ""))
         or bool(report.user_properties)
     )
-
-
-def _add_service_diagnosis(item: pytest.Item, report: pytest.TestReport) -> None:
-    from .engine.running_service import RunningService
-
-    running = getattr(item, "funcargs", {}).get("goimage_service")
-    if not isinstance(running, RunningService):
-        return
-    try:
-        text = running.diagnosis()
-    except _fixture_errors() as exc:
-        text = _fixture_failure("goimage_service", running.image, exc)
-    report.sections.append((f"goimage service {running.image.dockerfile}", text))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
