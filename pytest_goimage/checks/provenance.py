@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..build.context import context_files, excluding_rule, ignore_file
-from ..build.tracking import is_build_input
+from ..build.tracking import ignore_rule_for, is_build_input
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.context_sources import context_sources, image_sources, takes
+from ..gofacts.context_sources import EVERYTHING, context_sources, image_sources, takes
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.git_head import (
     Head,
@@ -91,6 +91,17 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
             f"{'; '.join(problems)}. Rebuild it from HEAD; a release must ship what was tested."
+        )
+    ignored = [] if stamped else _ignored_sources(image)
+    if ignored:
+        # A binary built beforehand (`make build`, goreleaser) from who knows which commit.
+        _no_facts(
+            image,
+            f"the image's own stage copies in {_listed(ignored)}, which git ignores: made "
+            f"outside the image's build, so the {REVISION_LABEL} label, which names the commit "
+            "the image was built at, does not vouch for it. Build it in a stage of the "
+            "Dockerfile, or build a Go binary in the checkout without -buildvcs=false, so that "
+            "Go stamps its vcs.revision",
         )
     source = "vcs.revision" if stamped else f"label {REVISION_LABEL}"
     if info is None:
@@ -172,6 +183,21 @@ def _changed_inputs(
             "context (.dockerignore), and rebuild"
         )
     return problems
+
+
+def _ignored_sources(image: ImageConfig) -> list[str]:
+    """The image's own COPY/ADD sources that name a file or folder git ignores and does not
+    track, with the rule ("uploader (.gitignore:6: /uploader)"). Only a source named as
+    such counts: ignored files inside a source that git tracks (`COPY . .`) are left alone."""
+    found = []
+    for source in dict.fromkeys(image_sources(_dockerfile(image), image.target)):
+        path = image.context_path / source
+        if source == EVERYTHING or any(c in source for c in "*?[$") or not path.exists():
+            continue
+        rule = ignore_rule_for(path)
+        if rule and not tracked_under(image.context_path, source):
+            found.append(f"{source} ({rule})")
+    return found
 
 
 def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:

@@ -164,3 +164,66 @@ def test_require_provenance_fails_every_image_that_records_no_commit(
         f"commit {head} (label org.opencontainers.image.revision; no Go build info to read)"
         in report
     )
+
+
+# goreleaser's shape: the Dockerfile copies a binary built beforehand, outside the build.
+LABELLED = "ARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+PREBUILT = (
+    f'FROM alpine:3.22\nCOPY app /usr/local/bin/app\n{LABELLED}ENTRYPOINT ["/usr/local/bin/app"]\n'
+)
+# The whole context, ignored files among tracked ones: only named sources count.
+WHOLE_TREE = f'FROM alpine:3.22\nCOPY . /src\n{LABELLED}CMD ["/bin/sh"]\n'
+# An ignore rule matches it, but it was force-added: HEAD has it.
+FORCE_ADDED = f'FROM alpine:3.22\nCOPY tool.bin /tool.bin\n{LABELLED}CMD ["/bin/sh"]\n'
+
+
+def test_an_ignored_file_the_image_copies_in_by_name_is_not_vouched_for_by_the_label(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A user trial: an ignored binary built from an older commit, copied in by a labelled
+    Dockerfile, passed provenance on the label. Now it is not verified (a failure under
+    require_provenance). Ignored files inside a tracked source and an ignored name that git
+    tracks anyway (`git add -f`) are HEAD's and pass."""
+    root = pytester.path
+    go_app(root)
+    dockerfiles = {
+        "Dockerfile.prebuilt": PREBUILT,
+        "Dockerfile.required": PREBUILT,
+        "Dockerfile.tree": WHOLE_TREE,
+        "Dockerfile.forced": FORCE_ADDED,
+    }
+    for name, text in dockerfiles.items():
+        (root / name).write_text(text)
+    (root / "tool.bin").write_text("tool\n")
+    (root / ".gitignore").write_text("/app\n*.bin\npyproject.toml\n" + PYTESTER_FILES)
+    (root / ".dockerignore").write_text("pyproject.toml\n.git\n" + PYTESTER_FILES)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-f", "tool.bin"], check=True)
+    commit_all(root, "first")
+    listed = ", ".join(f'"{name}"' for name in dockerfiles)
+    (root / "pyproject.toml").write_text(
+        f'[tool.goimage]\ndockerfiles = [{listed}]\nbuild_args = {{ GIT_SHA = "{{git.head}}" }}\n'
+        '[[tool.goimage.image]]\ndockerfile = "Dockerfile.required"\nrequire_provenance = true\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-rs", "-k", "provenance")
+    assert outcomes(result) == {
+        "Dockerfile.prebuilt::provenance": "SKIPPED",
+        "Dockerfile.required::provenance": "FAILED",
+        "Dockerfile.tree::provenance": "PASSED",
+        "Dockerfile.forced::provenance": "PASSED",
+    }, result.stdout.str()
+    why = (
+        "the image's own stage copies in app (.gitignore:1: /app), which git ignores: made "
+        "outside the image's build, so the org.opencontainers.image.revision label, which names "
+        "the commit the image was built at, does not vouch for it. Build it in a stage of the "
+        "Dockerfile, or build a Go binary in the checkout without -buildvcs=false, so that Go "
+        "stamps its vcs.revision"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            f"[[]goimage provenance[]] Dockerfile.required: provenance cannot be verified: {why}. "
+            "require_provenance = true in [[]tool.goimage[]] makes that a failure.",
+            f"SKIPPED [[]1[]] Dockerfile.prebuilt: provenance not verified: {why}.",
+        ],
+        consecutive=False,
+    )

@@ -360,7 +360,7 @@ def test_a_dockerfile_head_does_not_hold_is_not_the_commit_under_test(
     the Dockerfile that built them: one never committed, one outside the repository."""
     root = pytester.path
     go_app(root)
-    (root / ".gitignore").write_text("app\n" + PYTESTER_FILES)
+    (root / ".gitignore").write_text(PYTESTER_FILES)  # app is committed: HEAD's binary
     (root / "Dockerfile").write_text(LABELLED)
     outside = root.parent / f"{root.name}.Dockerfile"
     outside.write_text(LABELLED)
