@@ -3,7 +3,7 @@ like a failing `assert`, with the values that made it fail."""
 
 from __future__ import annotations
 
-from .checks.base import config_pins
+from .checks.base import config_pins, module_groups
 from .config import GoImageConfig
 from .engine.image import BuiltImage
 from .gofacts.units import format_size, parse_size
@@ -43,7 +43,8 @@ def assert_size_within(image: BuiltImage, budget: int | str) -> None:
 
 def assert_go_versions_aligned(config: GoImageConfig) -> None:
     """go.mod, every configured Dockerfile's golang tag and every setup-go step agree."""
-    pins = config_pins(config, config.images)
     policy = config.go_version_policy
-    bad = misaligned(pins, required_version(pins, policy))
-    assert not bad, format_misalignment(bad, pins, policy)
+    for images in module_groups(config):  # each against its own go.mod (a monorepo)
+        pins = config_pins(config, images)
+        bad = misaligned(pins, required_version(pins, policy))
+        assert not bad, format_misalignment(bad, pins, policy)

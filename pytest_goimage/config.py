@@ -67,6 +67,7 @@ IMAGE_KEYS = frozenset(
         "compose_services",
         "metadata",
         "require_provenance",
+        "project",  # in an entry: the image's own Go module (a monorepo), see _image
     }
 )
 # Workflows belong to the repository, not to one image: these are top-level only.
@@ -104,6 +105,10 @@ class ImageConfig:
     require_provenance: bool = False  # provenance fails, not skips, without recorded facts
     min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
     health_port: int | None = None  # the container port health_path is polled on; None: `port`
+    # The Go module root (go.mod) the image's binary is built from: the top-level `project`,
+    # or the entry's own in a monorepo. Its `dockerfile` and `context` stay relative to the
+    # top-level project.
+    go_module: Path | None = None
 
     @property
     def id(self) -> str:
@@ -198,18 +203,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         )
     reject_unknown(table, TOP_KEYS, where, source)
 
-    project_rel = typed(table, "project", str, ".", where, source)
-    project = (rootdir / project_rel).resolve()
-    if not project.is_dir():
-        raise ConfigError(
-            f"{source}: [tool.goimage] project = {project_rel!r} is not a directory below "
-            f"{rootdir}; set it to the folder that holds go.mod."
-        )
-    if not (project / "go.mod").is_file():
-        raise ConfigError(
-            f"{source}: no go.mod in the Go module root {project} ([tool.goimage] project = "
-            f"{project_rel!r}); point `project` at the folder that holds go.mod."
-        )
+    project = module_root(table, where, rootdir, source)
 
     overrides_raw = table.get("image", [])
     if not isinstance(overrides_raw, list) or not all(isinstance(o, dict) for o in overrides_raw):
@@ -263,6 +257,23 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         parity_ignore=parity_ignore(table, where, source),
         heads=heads,
     )
+
+
+def module_root(values: Mapping[str, Any], where: str, rootdir: Path, source: Path) -> Path:
+    """`project`: the folder below rootdir that holds go.mod."""
+    project_rel: str = typed(values, "project", str, ".", where, source)
+    project: Path = (rootdir / project_rel).resolve()
+    if not project.is_dir():
+        raise ConfigError(
+            f"{source}: {where} project = {project_rel!r} is not a directory below "
+            f"{rootdir}; set it to the folder that holds go.mod."
+        )
+    if not (project / "go.mod").is_file():
+        raise ConfigError(
+            f"{source}: no go.mod in the Go module root {project} ({where} project = "
+            f"{project_rel!r}); point `project` at the folder that holds go.mod."
+        )
+    return project
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds
@@ -349,4 +360,5 @@ def _image(
             if "min_ready" in values
             else 0.0
         ),
+        go_module=module_root(values, where, rootdir, source) if "project" in values else project,
     )

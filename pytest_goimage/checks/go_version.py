@@ -29,7 +29,7 @@ from ..gofacts.versions import (
 )
 from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession
-from .base import config_pins
+from .base import config_pins, go_module, other_module
 
 
 class UnpinnedGoVersionWarning(UserWarning):
@@ -56,6 +56,16 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
+    built = session.peek_built(image)  # known only where the build ran before this check
+    try:
+        other = other_module(session, image, built.binary.build_info) if built else None
+    except GoImageError:  # the static check reports an unreadable binary
+        other = None
+    if other is not None:
+        raise CheckFailed(
+            f"{image.dockerfile}: its binary is {other.binary_side}, but its Go version pins are "
+            f"checked against {other.checked_side}: {other.advice}."
+        )
     pins = collect_pins(session, image)
     workspace = _workspace(session, image)
     if workspace is not None:
@@ -136,15 +146,14 @@ def _version(pin: Pin) -> GoVersion:
 def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
     """The go.work the project builds in (looked for up to the repository's top folder)."""
     config = session.config
+    module = go_module(config, image)
     try:
-        top = config.heads.of(config.project).root  # read once per run
+        top = config.heads.of(module).root  # read once per run
     except NoRepository:
         top, tracked = config.rootdir, (lambda path: True)  # no checkout: its files are all
     else:
         tracked = lambda path: bool(tracked_under(top, path.relative_to(top).as_posix()))  # noqa: E731
-    return workspace_of(
-        config.project, top, lambda path: relative_name(path, config.rootdir), tracked
-    )
+    return workspace_of(module, top, lambda path: relative_name(path, config.rootdir), tracked)
 
 
 def _docker_sees(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bool]:

@@ -23,7 +23,7 @@ from ..gofacts.versions import (
 )
 from ..report.records import WRONG_GOARCH
 from ..session import GoImageSession
-from .base import config_pins, require_go_binary
+from .base import config_pins, other_module, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -101,6 +101,13 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     version = parse_go_version(go_version) if go_version else None
     if version is None:
         return ""
+    built = session.built(image)
+    other = other_module(session, image, built.binary.build_info)
+    if other is not None:
+        return (
+            f"is {other.binary_side}, but its Go version is compared with {other.checked_side}: "
+            f"{other.advice}."
+        )
     try:
         policy = session.config.go_version_policy
         pins = config_pins(session.config, [image])

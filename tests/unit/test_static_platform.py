@@ -73,7 +73,10 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
     (tmp_path / "go.mod").write_text("module example.com/tiny\n\ngo 1.21\n")
     (tmp_path / "Dockerfile").write_text(dockerfile)
     image = SimpleNamespace(
-        dockerfile="Dockerfile", dockerfile_path=tmp_path / "Dockerfile", build_args={}
+        dockerfile="Dockerfile",
+        dockerfile_path=tmp_path / "Dockerfile",
+        build_args={},
+        go_module=tmp_path,
     )
     binary = GoBinary("/app/server", len(data), inspect_elf(data))
     built = SimpleNamespace(binary=binary, architecture=architecture, os="linux", tag=TAG)
