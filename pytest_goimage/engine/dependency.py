@@ -4,13 +4,18 @@ private network under its name, ready by its own test, and named when it fails.
 Readiness `tcp` connects to the published port and waits a moment for the other end: the
 engine's userland proxy accepts every connection on a published port and closes it at once
 when nothing listens behind it, so an accepted connection alone proves nothing.
+
+Readiness `log:TEXT` also waits for that server where the port is known: images log their
+ready line before they serve, or more than once (the official PostgreSQL image runs its
+/docker-entrypoint-initdb.d scripts under a temporary socket-only server that logs "database
+system is ready to accept connections" seconds before the real one listens on TCP).
 """
 
 from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +45,33 @@ def tcp_listening(host: str, port: int) -> bool:
                 return True  # still open and silent, as Redis and PostgreSQL wait for us
     except OSError:
         return False
+
+
+@dataclass
+class LogReadiness:
+    """`ready = "log:TEXT"`: TEXT has appeared in the log (read until it has, not after), and
+    then, where `listening` is given (the dependency's port is known), a server answers there."""
+
+    text: str
+    logs: Callable[[], str]
+    listening: Callable[[], bool] | None = None
+    logged: bool = False
+
+    def __call__(self) -> bool:
+        self.logged = self.logged or self.text in self.logs()
+        return self.logged and (self.listening is None or self.listening())
+
+    def waited_for(self, port: int | None) -> str:
+        """What it waited for, as the timeout message says it."""
+        said = f"log:{self.text}"
+        if self.listening is None:
+            return f"it waited for {said}"
+        if not self.logged:
+            return f"it waited for {said} and then for a server on port {port}"
+        return (
+            f"it waited for {said}, which it logged, and then for a server on port {port}, "
+            "which never answered"
+        )
 
 
 # The engine runs a healthcheck every `interval` (30 s unless set): far too slow to notice a
@@ -178,9 +210,14 @@ class DependencyServer(ContainerOwner):
             )
         session = requests.Session()
 
+        def listening() -> bool:
+            return tcp_listening(self.host, self.port)
+
+        logged = LogReadiness(arg, box.logs, listening if self.port else None)
+
         def ready() -> bool:
             if kind == "tcp":
-                return tcp_listening(self.host, self.port)
+                return listening()
             if kind == "http":
                 try:
                     answer = session.get(f"http://{self.endpoint}{arg}", timeout=2)
@@ -188,16 +225,18 @@ class DependencyServer(ContainerOwner):
                     return False
                 return 200 <= answer.status_code < 300
             if kind == "log":
-                return arg in box.logs()
+                return logged()
             health = box.state().get("Health") or {}
             return health.get("Status") == "healthy"
 
         started = time.monotonic()
         if not wait_until(ready, config.startup_timeout, give_up=box.exited):
-            test = {"tcp": f"a server on port {self.internal_port}"}.get(kind, config.ready)
+            waited = {
+                "tcp": f"it waited for a server on port {self.internal_port}",
+                "log": logged.waited_for(self.internal_port),
+            }.get(kind, f"it waited for {config.ready}")
             raise self._failed(
-                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; it "
-                f"waited for {test})"
+                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; {waited})"
             )
         self.ready_seconds = time.monotonic() - started
 

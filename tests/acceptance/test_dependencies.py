@@ -252,6 +252,38 @@ def test_http_and_log_readiness(
     assert "test_ready.py::test_ready[backend/Dockerfile] PASSED" in out, out
 
 
+# As the official PostgreSQL image does while it runs /docker-entrypoint-initdb.d: the ready
+# line first (there from a socket-only server), the server on its TCP port seconds later.
+LOGS_READY_BEFORE_IT_LISTENS = """
+[tool.goimage.dependencies.cache]
+image = "redis:7"
+ready = "log:Ready to accept connections"
+command = [
+    "sh", "-c", "echo Ready to accept connections; sleep 4; exec redis-server --protected-mode no"
+]
+"""
+
+
+def test_a_log_readiness_also_waits_for_the_port_the_service_connects_to(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The ready line is logged before the port listens: the service is started only once
+    its first connection to the cache (on the port redis:7 EXPOSEs) succeeds."""
+    example_copy(service_config(extra=LOGS_READY_BEFORE_IT_LISTENS, env=REDIS_ENV))
+    pytester.makepyfile(
+        test_first_try="""
+        def test_first_try(goimage_service):
+            logs = goimage_service.logs()
+            assert "cache at cache:6379 ready" in logs, logs
+            assert "cache not ready" not in logs, logs
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "first_try or health")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=2)
+    assert "test_first_try.py::test_first_try[backend/Dockerfile] PASSED" in out, out
+
+
 def test_a_dependency_that_dies_under_the_service_is_named_as_the_likely_cause(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
@@ -291,8 +323,14 @@ def test_a_dependency_that_dies_under_the_service_is_named_as_the_likely_cause(
             'ready = "http:/healthz"\n',
             "it waited for http:/healthz",
         ),
+        (
+            'command = ["sh", "-c", "echo ready to serve; sleep 600"]\nport = 6379\n'
+            'ready = "log:ready to serve"\n',
+            "it waited for log:ready to serve, which it logged, and then for a server on port "
+            "6379, which never answered",
+        ),
     ],
-    ids=["log-text-never-printed", "http-path-answers-404"],
+    ids=["log-text-never-printed", "http-path-answers-404", "log-text-printed-port-never-listens"],
 )
 def test_a_readiness_test_that_never_passes_times_out_naming_what_it_waited_for(
     example_copy: Callable[..., Path],

@@ -1,6 +1,9 @@
 """`ready = "tcp"`: a server answers on the port. The engine's userland proxy accepts every
 connection on a published port and closes it at once when nothing listens behind it, so an
-accepted connection alone must not count."""
+accepted connection alone must not count.
+
+`ready = "log:TEXT"`: the line, then (where the port is known) that server: the official
+PostgreSQL image logs its ready line from a socket-only server before the real one listens."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pytest_goimage.engine.dependency import tcp_listening
+from pytest_goimage.engine.dependency import LogReadiness, tcp_listening
 
 
 @pytest.fixture
@@ -58,3 +61,73 @@ def test_nothing_listening_is_not_ready() -> None:
     port = probe.getsockname()[1]
     probe.close()
     assert tcp_listening("127.0.0.1", port) is False
+
+
+READY = "database system is ready to accept connections"
+
+
+class Dependency:
+    """A dependency's log and port as the readiness test sees them, counting log reads."""
+
+    def __init__(self) -> None:
+        self.log = ""
+        self.serving = False
+        self.log_reads = 0
+
+    def logs(self) -> str:
+        self.log_reads += 1
+        return self.log
+
+    def listening(self) -> bool:
+        return self.serving
+
+
+def test_a_logged_line_is_not_ready_until_the_port_answers() -> None:
+    db = Dependency()
+    ready = LogReadiness(READY, db.logs, db.listening)
+    assert ready() is False
+    db.log = f"LOG:  {READY}\n"  # the temporary init-time server: socket only
+    assert ready() is False
+    db.serving = True  # the real server on TCP
+    assert ready() is True
+
+
+def test_an_open_port_is_not_ready_until_the_line_appears() -> None:
+    db = Dependency()
+    db.serving = True
+    ready = LogReadiness(READY, db.logs, db.listening)
+    assert ready() is False
+    db.log = f"LOG:  {READY}\n"
+    assert ready() is True
+
+
+def test_the_log_is_read_until_the_line_appears_not_after() -> None:
+    db = Dependency()
+    db.log = READY
+    ready = LogReadiness(READY, db.logs, db.listening)
+    assert (ready(), ready(), ready()) == (False, False, False)
+    assert db.log_reads == 1
+    db.log = ""  # a rotated log no longer holds the line: it was seen
+    db.serving = True
+    assert ready() is True
+
+
+def test_without_a_known_port_the_line_alone_is_ready() -> None:
+    db = Dependency()
+    ready = LogReadiness(READY, db.logs)
+    assert ready() is False
+    db.log = READY
+    assert ready() is True
+
+
+def test_the_timeout_says_what_was_seen_and_what_was_not() -> None:
+    db = Dependency()
+    ready = LogReadiness("ready", db.logs, db.listening)
+    assert ready.waited_for(5432) == "it waited for log:ready and then for a server on port 5432"
+    db.log = "ready"
+    ready()
+    assert ready.waited_for(5432) == (
+        "it waited for log:ready, which it logged, and then for a server on port 5432, which "
+        "never answered"
+    )
+    assert LogReadiness("ready", db.logs).waited_for(None) == "it waited for log:ready"
