@@ -6,6 +6,7 @@ import tarfile
 
 from ..config import ImageConfig
 from ..errors import CheckFailed, CheckSkipped
+from ..gofacts.go_trees import GoTrees, left_out_note
 from ..gofacts.layers import final_files
 from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
@@ -26,7 +27,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
     try:
-        present = final_files(built.layer_files())
+        layers = built.layer_files()
+        present = final_files(layers)
     except (tarfile.TarError, ValueError) as exc:
         # A layer format this reader does not know (zstd from the containerd store, ...):
         # say which part was not scanned rather than pass it silently or crash.
@@ -38,20 +40,31 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "Set `secrets = false` for this image if its layers cannot be exported as tar."
         ) from None
     names = [p for p in candidate_files(present) if present[p] <= MAX_FILE_BYTES]
+    # The Go distribution's and downloaded modules' own test keys are not the team's.
+    go_trees = GoTrees.of(
+        layers, present, built.config.env, (layer.created_by for layer in built.layers)
+    )
+    left_out: list[str] = []
     if names:
         contents = built.read_files(["/" + name for name in names])
         for name in names:
             finding = file_finding(name, contents["/" + name])
-            if finding:
+            owner = go_trees.owner(name) if finding else None
+            if owner:
+                left_out.append(owner)
+            elif finding:
                 findings.append(finding)
+    note = left_out_note(left_out)
     if findings:
         listed = "\n".join(f"    {f.describe()}" for f in findings)
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} ships {len(findings)} secret-looking "
             f"value(s); anyone who can pull it can read them. Pass secrets at run time (env, "
             f"mounted files) or with `RUN --mount=type=secret`, and rebuild:\n{listed}"
+            + (f"\n{note}" if note else "")
         )
     return (
         f"nothing secret-looking in {len(built.config.env)} ENV value(s), the build arguments "
-        f"of {len(built.layers)} history entries and {len(names)} key-like file(s)"
+        f"of {len(built.layers)} history entries and {len(names) - len(left_out)} key-like "
+        f"file(s){f'. {note}' if note else ''}"
     )

@@ -6,11 +6,12 @@ import json
 import os
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import go_app, shared_dir
+from tests.conftest import go_app, outcomes, shared_dir
 from tests.unit.test_secrets_scan import FAKE_KEY, SECRET
 
 
@@ -199,3 +200,80 @@ def test_minio_secret_key_a_service_logs_is_masked(
         "junit.xml": (root / "junit.xml").read_text(),
     }
     assert [where for where, text in outputs.items() if secret_key in text] == []
+
+
+def module_proxy(folder: Path, modules: dict[str, str]) -> None:
+    """A GOPROXY as files (`GOPROXY=file:///proxy`): each module at v1.0.0, holding a private
+    key at the path given, for `go mod download` without a network."""
+    for module, key in modules.items():
+        versions = folder / module / "@v"
+        versions.mkdir(parents=True)
+        (versions / "list").write_text("v1.0.0\n")
+        (versions / "v1.0.0.info").write_text('{"Version":"v1.0.0"}\n')
+        (versions / "v1.0.0.mod").write_text(f"module {module}\n")
+        with zipfile.ZipFile(versions / "v1.0.0.zip", "w") as archive:
+            archive.writestr(f"{module}@v1.0.0/go.mod", f"module {module}\n")
+            archive.writestr(f"{module}@v1.0.0/{key}", FAKE_KEY)
+
+
+GO_MOD_DOWNLOAD = "GOPROXY=file:///proxy GOSUMDB=off GOTOOLCHAIN=local go mod download"
+GOLANG_SINGLE_STAGE = (
+    "FROM golang:1.26-alpine\n"
+    "COPY proxy /proxy\n"
+    f"RUN {GO_MOD_DOWNLOAD} example.com/certs@v1.0.0\n"
+    "WORKDIR /app\n"
+    'COPY app /app/app\nENTRYPOINT ["/app/app"]\n'
+)
+
+
+def test_go_itself_ships_no_secret_of_the_team(pytester: pytest.Pytester) -> None:
+    """A user trial: a single-stage image FROM golang failed on the Go distribution's own test
+    keys (/usr/local/go/src/crypto/tls/testdata/example-key.pem, ...). Those, and a public
+    module's test key in the module cache, are left out and said to be; a key the team copies
+    into /app or into the Go tree, or one of its private modules (GONOSUMDB), still fails."""
+    root = pytester.path
+    go_app(root)
+    module_proxy(
+        root / "proxy",
+        {"example.com/certs": "testdata/server.key", "example.com/acme/keys": "prod/server.key"},
+    )
+    (root / "team-key.pem").write_bytes(FAKE_KEY)
+    (root / "Dockerfile.tutorial").write_text(GOLANG_SINGLE_STAGE)
+    (root / "Dockerfile.team").write_text(
+        GOLANG_SINGLE_STAGE
+        + f"RUN GONOSUMDB=example.com/acme {GO_MOD_DOWNLOAD} example.com/acme/keys@v1.0.0\n"
+        "COPY team-key.pem /app/key.pem\n"
+        "COPY team-key.pem /usr/local/go/src/app/key.pem\n"
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile.tutorial", "Dockerfile.team"]\n'
+    )
+    report = root / "report.json"
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "secrets", f"--goimage-report={report}"
+    )
+    out = result.stdout.str()
+    assert outcomes(result) == {
+        "Dockerfile.tutorial::secrets": "PASSED",
+        "Dockerfile.team::secrets": "FAILED",
+    }, out
+    left_out = (
+        "Left out 3 secret-looking file(s) that ship with Go, not with the team: 2 in "
+        "/usr/local/go/src (the Go toolchain's source), 1 in /go/pkg/mod/example.com/certs@v1.0.0 "
+        "(a downloaded module); a module of the team's own counts once GOPRIVATE or GONOSUMDB "
+        "names it"
+    )
+    messages = {
+        image["dockerfile"]: image["checks"]["secrets"]["message"]
+        for image in json.loads(report.read_text())["images"]
+    }
+    assert messages["Dockerfile.tutorial"].endswith(f" key-like file(s). {left_out}"), messages
+    failure = messages["Dockerfile.team"]
+    assert "ships 3 secret-looking value(s)" in failure, failure
+    assert failure.endswith(
+        "and rebuild:\n"
+        "    file /app/key.pem: holds a private key\n"
+        "    file /go/pkg/mod/example.com/acme/keys@v1.0.0/prod/server.key: holds a private key\n"
+        "    file /usr/local/go/src/app/key.pem: holds a private key\n"
+        f"{left_out}"
+    ), failure
