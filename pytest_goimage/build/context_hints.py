@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 from ..gofacts.discover import SKIPPED_DIRS
+from ..gofacts.dockerfile import Instruction
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
 from .failed_build import FailedBuild
+from .run_mounts import Mount, run_mounts
 from .tracking import ignore_rule_for
 
 
@@ -84,8 +86,9 @@ def go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] |
 
 
 def missing_source(build: FailedBuild, missing: str) -> str:
-    """Why a COPY/ADD source BuildKit did not find is missing: an ignore rule, the wrong
-    context (the file is in a folder above), or a path that reaches outside the context."""
+    """Why a COPY/ADD source, or a RUN bind mount's, that BuildKit did not find is missing: an
+    ignore rule, the wrong context (the file is in a folder above), a path that reaches outside
+    the context, or (go.sum) a module that has none."""
     instruction, parsed, dockerfile = build.instruction, build.parsed, build.dockerfile
     dockerfile_label, context, context_label = (
         build.dockerfile_label,
@@ -100,14 +103,18 @@ def missing_source(build: FailedBuild, missing: str) -> str:
         return source == wanted or source.startswith(wanted + "/")
 
     candidates = [instruction] if instruction is not None else []
-    culprit = next(
-        (i for i in [*candidates, *parsed.instructions] if any(map(names_it, i.sources()))),
-        None,
-    )
+    pool = [*candidates, *parsed.instructions]
+    culprit = next((i for i in pool if any(map(names_it, i.sources()))), None)
+    mount = None
     if culprit is not None:
         # BuildKit may name only the first folder it could not walk (`config` for
         # `config/app.yaml`); the user wrote the whole path.
         name = next((s.strip("/") for s in culprit.sources() if names_it(s)), name)
+    else:
+        culprit, mount = next(
+            ((i, m) for i in pool for m in context_binds(i) if names_it(m.source)), (None, None)
+        )
+    noun = "COPY/ADD source" if mount is None else "RUN bind-mount source"
     outside = [
         f"{i.keyword} {s} (line {i.line})"
         for i in parsed.instructions
@@ -119,7 +126,7 @@ def missing_source(build: FailedBuild, missing: str) -> str:
     rule = excluding_rule(context, dockerfile, name) if (context / name).exists() else None
     if rule:
         return (
-            f"{where}: COPY/ADD source {name!r} exists in {context}, but `{rule}` keeps it "
+            f"{where}: {noun} {name!r} exists in {context}, but `{rule}` keeps it "
             f"out of the {ctx_note}. Remove or narrow that rule, or re-include the file below "
             f"it with `!{name}`.{log_note}"
         )
@@ -129,7 +136,7 @@ def missing_source(build: FailedBuild, missing: str) -> str:
             # BuildKit names the first source it misses; the user fixes them all at once.
             absent = [
                 src
-                for src in (culprit.sources() if culprit else [name])
+                for src in (culprit.sources() if culprit and not mount else [name])
                 if not (context / src.strip("/")).exists() and (ancestor / src.strip("/")).exists()
             ] or [name]
             sources = ", ".join(repr(src) for src in absent)
@@ -137,12 +144,20 @@ def missing_source(build: FailedBuild, missing: str) -> str:
                 os.path.join(context_label, os.path.relpath(ancestor, context))
             )
             return (
-                f"{where}: COPY/ADD source{'s' if len(absent) > 1 else ''} {sources} "
+                f"{where}: {noun}{'s' if len(absent) > 1 else ''} {sources} "
                 f"{'are' if len(absent) > 1 else 'is'} not in the {ctx_note}, but "
                 f"{ancestor / name} exists: this Dockerfile expects {ancestor} as its build "
                 f'context. Set `context = "{value}"` for {dockerfile_label} in [tool.goimage] '
                 f"(or its [[tool.goimage.image]] entry).{log_note}"
             )
+    if culprit and Path(name).name == "go.sum" and not (context / name).exists():
+        return no_go_sum(where, culprit, mount, context / name, ctx_note) + log_note
+    if mount is not None:
+        return (
+            f"{where}: this RUN bind-mounts {name!r} from the build context "
+            f"(`{mount.written}`), and the {ctx_note} has no {name}. Create or commit it, or fix "
+            f"the mount's source (a path in the build context).{log_note}"
+        )
     in_context = dockerfile_name_in_context(dockerfile, context)
     if outside:
         hint = " Paths that reach outside the context: " + "; ".join(outside) + "."
@@ -156,3 +171,42 @@ def missing_source(build: FailedBuild, missing: str) -> str:
         f"directory these paths are relative to (`context` in [tool.goimage]), or fix the path."
         f"{log_note}"
     )
+
+
+def context_binds(instruction: Instruction) -> list[Mount]:
+    """The RUN's bind mounts of the build context (not `from=` another stage or image)."""
+    return [m for m in run_mounts(instruction) if m.type == "bind" and m.option("from") is None]
+
+
+def no_go_sum(
+    where: str, culprit: Instruction, mount: Mount | None, go_sum: Path, ctx_note: str
+) -> str:
+    """A go.sum the Dockerfile takes in and the module does not have: Go writes none for a
+    module without dependencies (`docker init`'s Go template bind-mounts it all the same)."""
+    taken = (
+        f"this RUN bind-mounts go.sum (`{mount.written}`)"
+        if mount
+        else f"this {culprit.keyword} copies go.sum"
+    )
+    drop = "drop that mount" if mount else f"drop go.sum from that {culprit.keyword}"
+    requires = _requires_modules(go_sum.parent / "go.mod")
+    if requires is False:
+        why = (
+            f"Its go.mod requires no modules, and Go writes no go.sum for a module without "
+            f"dependencies: {drop} (`go mod download` needs only go.mod)."
+        )
+    else:
+        why = (
+            "A module with dependencies needs one: run `go mod tidy` and commit go.sum (a "
+            f"module with no dependencies has none: then {drop})."
+        )
+    return f"{where}: {taken}, and the {ctx_note} has no go.sum. {why}"
+
+
+def _requires_modules(go_mod: Path) -> bool | None:
+    """Whether go.mod has a `require` directive; None when it cannot be read."""
+    try:
+        text = go_mod.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return re.search(r"(?m)^\s*require\b", text) is not None

@@ -26,8 +26,11 @@ from .failed_build import (
     block,
     shorten,
 )
+from .frontend_syntax import flag_advice
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
+from .session_mounts import session_mounts_unserved
+from .vendor_drift import VENDOR_HINT, inconsistent_vendoring
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
@@ -71,8 +74,10 @@ def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
     parse_error = _PARSE_ERROR.search(build.trace_error)
     if not parse_error:
         return None
-    line = int(parse_error.group(1))
-    advice = heredoc_advice(build, line, syntax_directive(build.text))
+    line, directive = int(parse_error.group(1)), syntax_directive(build.text)
+    advice = heredoc_advice(build, line, directive) or flag_advice(
+        build, line, parse_error.group(2), directive
+    )
     return Diagnosis(
         f"{build.dockerfile_label}:{line}: Dockerfile syntax error: "
         f"{parse_error.group(2).strip()}. {advice or 'Fix the instruction on that line.'}"
@@ -115,6 +120,11 @@ def copy_outside_context(build: FailedBuild) -> Diagnosis | None:
     if not missing or not ("cache key" in error or "failed to walk" in error or not build.step):
         return None
     return Diagnosis(missing_source(build, missing.group(1)), "copy-outside-context")
+
+
+def session_mounts(build: FailedBuild) -> Diagnosis | None:
+    message = session_mounts_unserved(build)
+    return Diagnosis(f"{message}{build.log_note}", "secret-ssh-mount") if message else None
 
 
 def base_image(build: FailedBuild) -> Diagnosis | None:
@@ -177,6 +187,13 @@ def go_mod_invalid(build: FailedBuild) -> Diagnosis | None:
         f"Fix the line it names (`go mod tidy` locally shows the same).{build.log_note}",
         "go-mod-invalid",
     )
+
+
+def go_vendor_inconsistent(build: FailedBuild) -> Diagnosis | None:
+    said = inconsistent_vendoring(build.output)
+    if said is None:
+        return None
+    return Diagnosis(f"{build.head}: {VENDOR_HINT}\n{block(said)}{build.log_note}", "go-vendor")
 
 
 def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:
@@ -266,11 +283,13 @@ RULES: tuple[Rule, ...] = (
     unknown_builder,
     unknown_target,
     copy_outside_context,
+    session_mounts,
     base_image,
     disk_full,
     cgo_no_compiler,
     go_too_old,
     go_mod_invalid,
+    go_vendor_inconsistent,
     go_replacement_missing,
     go_missing_package,
     go_files_ignored,

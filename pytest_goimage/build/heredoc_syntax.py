@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from ..gofacts.dockerfile import Dockerfile, Instruction
 from .failed_build import FailedBuild, shorten
-
-MIN_FRONTEND = "docker/dockerfile:1.4"
+from .frontend_syntax import HEREDOCS, older_frontend
 
 
 @dataclass(frozen=True)
@@ -56,24 +55,11 @@ def heredoc_advice(build: FailedBuild, line: int, syntax: tuple[int, str] | None
     if start is None:
         return None
     label = build.dockerfile_label
-    if syntax:
-        frontend = (
-            f"the frontend the `# syntax={syntax[1]}` directive ({label}:{syntax[0]}) names "
-            f"does not read heredocs, so it took the heredoc's lines for instructions. Name "
-            f"{MIN_FRONTEND} or later in that directive (`docker/dockerfile:1` is the newest 1.x)"
-        )
-    else:
-        frontend = (
-            "this engine's built-in Dockerfile frontend reads heredocs only with "
-            f"`# syntax={MIN_FRONTEND}` (or later) as the first line (Docker 23 and later read "
-            "them without it), so it took the heredoc's lines for instructions. Add that line "
-            "where the engine can pull docker/dockerfile"
-        )
     if start.keyword == "RUN":
         instead = "write the script as one RUN with `&&` between commands and `\\` at line ends"
     else:
         instead = f"keep the file in the build context and {start.keyword} it from there"
     return (
         f"Line {line} is inside the heredoc that starts at {label}:{start.line}: {start.text}; "
-        f"{frontend}, or {instead}."
+        f"{older_frontend(label, syntax, HEREDOCS)}, or {instead}."
     )

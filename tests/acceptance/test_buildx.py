@@ -149,3 +149,31 @@ def test_build_through_a_buildx_builder(
     assert "backend/Dockerfile: buildx has no builder 'nosuch' (chosen by GOIMAGE_BUILDER" in out
     assert "`docker buildx create --name nosuch ...`" in out, out
     assert "(no step)" not in out
+
+
+def test_secret_mounts_through_a_buildx_builder(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, buildx_config: Path
+) -> None:
+    """buildx has the BuildKit session an Engine API build lacks, but pytest-goimage gives it
+    no --secret: an optional secret mount is skipped and the image builds, as the engine-API
+    message says; a required one fails, named with its line and what to do."""
+    (pytester.path / "go.mod").write_text("module example.com/x\n\ngo 1.26\n")
+    step = "RUN --mount=type=secret,id=netrc,target=/root/.netrc{} \\\n    true\n"
+    (pytester.path / "Dockerfile").write_text("FROM alpine:3.22\n" + step.format(""))
+    (pytester.path / "Dockerfile.ci").write_text("FROM alpine:3.22\n" + step.format(",required"))
+    pytester.makepyprojecttoml('[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.ci"]\n')
+    monkeypatch.setenv("DOCKER_CONFIG", str(buildx_config))
+    monkeypatch.setenv("GOIMAGE_BUILDER", "default")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "build")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage build[]] Dockerfile.ci:2: this RUN's "
+            "`--mount=type=secret,id=netrc,target=/root/.netrc,required` requires a build "
+            "secret (id netrc), and pytest-goimage passes `docker buildx build` no `--secret` or "
+            '`--ssh`, so BuildKit has none to mount ("secret netrc not found"). Make the build '
+            "work without it: vendor the private modules (`go mod vendor`, commit vendor/) so no "
+            "step needs credentials, or, where the step works without it, drop `required=true` "
+            "from the mount: BuildKit then skips it."
+        ]
+    )

@@ -81,6 +81,7 @@ DOWNLOAD = "[build 4/6] RUN go mod download"
 GO_BUILD = "[build 6/6] RUN go build -o /out/app ./cmd/app"
 EXIT_1 = 'process "/bin/sh -c go build -o /out/app ./cmd/app" did not complete successfully: exit code: 1'
 SOLVE = "failed to solve with frontend dockerfile.v0: "
+NETRC = "RUN --mount=type=secret,id=netrc,target=/root/.netrc"
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,11 @@ CASES = {
         error=SOLVE + 'failed to build LLB: failed to compute cache key: "/go.sum" not found: '
         "not found",
     ),
+    "session_mounts": Recorded(
+        "[build 4/6] RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download",
+        error="no active sessions",
+        files={"Dockerfile": DOCKERFILE.replace("RUN go mod", NETRC + " go mod")},
+    ),
     "base_image": Recorded(
         None,
         error=SOLVE + "failed to create LLB definition: docker.io/library/golang:1.26-alpine: "
@@ -149,6 +155,15 @@ CASES = {
         output="#10 0.198 go: errors parsing go.mod:\n"
         "#10 0.198 /src/go.mod:3: invalid go version '1.26.x': must match format 1.23.0\n",
         error='process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
+    ),
+    "go_vendor_inconsistent": Recorded(
+        GO_BUILD,
+        output="#12 0.301 go: inconsistent vendoring in /src:\n"
+        "#12 0.301 \tgithub.com/lib/pq@v1.10.9: is explicitly required in go.mod, but not "
+        "marked as explicit in vendor/modules.txt\n#12 0.301 \n"
+        "#12 0.301 \tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n"
+        "#12 0.301 \tTo sync the vendor directory, run:\n#12 0.301 \t\tgo mod vendor\n",
+        error=EXIT_1,
     ),
     "go_replacement_missing": Recorded(
         DOWNLOAD,
@@ -226,7 +241,14 @@ EXPECTED = [
     (
         "copy_outside_context",
         "copy-outside-context",
-        "Dockerfile:3: COPY/ADD source 'go.sum' is not in the build context '.' (<ROOT>). Build from the directory these paths are relative to (`context` in [tool.goimage]), or fix the path.\nFull build log: <ROOT>/build.log",
+        # A module without dependencies has no go.sum (before: "Build from the directory these
+        # paths are relative to", which no context fixes).
+        "Dockerfile:3: this COPY copies go.sum, and the build context '.' (<ROOT>) has no go.sum. Its go.mod requires no modules, and Go writes no go.sum for a module without dependencies: drop go.sum from that COPY (`go mod download` needs only go.mod).\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "session_mounts",
+        "secret-ssh-mount",
+        "Dockerfile:4: this RUN's `--mount=type=secret,id=netrc,target=/root/.netrc` asks BuildKit for a build secret (id netrc), and pytest-goimage's build has no BuildKit session to provide it: it builds through the Engine API, which carries no `--secret` or `--ssh`, so BuildKit fails every secret and ssh mount, required or not (\"no active sessions\"). Make the build work without it: vendor the private modules (`go mod vendor`, commit vendor/) so no step needs credentials, or, where the step works without it, keep the mount optional and build through buildx (`builder` in [tool.goimage] or GOIMAGE_BUILDER; `default` is the docker CLI's own builder): pytest-goimage passes buildx no `--secret` or `--ssh` either, but its BuildKit skips an optional mount it is given nothing for.\nFull build log: <ROOT>/build.log",
     ),
     (
         "base_image",
@@ -252,6 +274,11 @@ EXPECTED = [
         "go_mod_invalid",
         "go-mod-invalid",
         "Dockerfile:4: the build failed in step `RUN go mod download`: go.mod in the build context cannot be parsed:\n    go: errors parsing go.mod:\n    /src/go.mod:3: invalid go version '1.26.x': must match format 1.23.0\nFix the line it names (`go mod tidy` locally shows the same).\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "go_vendor_inconsistent",
+        "go-vendor",
+        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: vendor/ does not match go.mod (go: inconsistent vendoring): the build reads vendor/ (-mod=vendor, Go's default where vendor/modules.txt exists), and vendor/modules.txt lists other modules or versions than go.mod requires. Run `go mod vendor` and commit vendor/ with go.mod (`go build -mod=vendor ./...` shows the same locally).\n    go: inconsistent vendoring in /src:\n        github.com/lib/pq@v1.10.9: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt\n        To ignore the vendor directory, use -mod=readonly or -mod=mod.\n        To sync the vendor directory, run:\n            go mod vendor\nFull build log: <ROOT>/build.log",
     ),
     (
         "go_replacement_missing",
