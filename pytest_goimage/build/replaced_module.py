@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from ..gofacts.go_module import go_mods_below
 from .context import excluding_rule
 
 # Go's words for a replacement folder that is not there (the go command 1.16 to 1.26).
@@ -17,7 +18,6 @@ _MISSING_REPLACEMENT = (
     re.compile(r"(\S+?)@\S+: replacement directory (\S+) does not exist"),
 )
 _REPLACE_LINE = re.compile(r"^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+(\S+)\s*(?://.*)?$")
-_SKIPPED = {".git", "vendor", "node_modules", "testdata"}
 
 
 def missing_replacement(output: str) -> tuple[str, str] | None:
@@ -65,7 +65,7 @@ def replacement_hint(module: str, target: str, context: Path, dockerfile: Path) 
 def _replace_directive(context: Path, module: str, target: str) -> tuple[Path, int] | None:
     """The go.mod in the context (the shallowest first) and line that replaces `module` with
     `target`, in a `replace` line or block."""
-    for go_mod in _go_mods(context):
+    for go_mod in go_mods_below(context, depth=3):
         block = False
         text = go_mod.read_text(encoding="utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), start=1):
@@ -82,18 +82,6 @@ def _replace_directive(context: Path, module: str, target: str) -> tuple[Path, i
             if found and found.group(1) == module and found.group(2) == target:
                 return go_mod, number
     return None
-
-
-def _go_mods(context: Path, depth: int = 3) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(context):
-        level = len(Path(folder).relative_to(context).parts)
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
-        if level >= depth:
-            dirs[:] = []
-        if "go.mod" in files:
-            found.append(Path(folder) / "go.mod")
-    return sorted(found, key=lambda path: len(path.parts))
 
 
 def _shown(path: Path, context: Path) -> str:
