@@ -79,7 +79,9 @@ TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _
 class ImageConfig:
     """Everything needed to build, inspect and run one Dockerfile."""
 
-    dockerfile: str  # as configured, relative to the project
+    # Its name: the Dockerfile as configured, relative to the project; `Dockerfile@prod` where
+    # entries check several targets of one Dockerfile (dockerfile_path is the file).
+    dockerfile: str
     dockerfile_path: Path
     context: str
     context_path: Path
@@ -210,8 +212,8 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         raise ConfigError(
             f"{source}: [tool.goimage] image must be an array of tables ([[tool.goimage.image]])."
         )
-    overrides: dict[str, dict[str, Any]] = {}
-    first_entry: dict[str, int] = {}
+    overrides: dict[str, list[dict[str, Any]]] = {}
+    first_entry: dict[tuple[str, object], int] = {}
     for index, entry in enumerate(overrides_raw):
         entry_where = f"[[tool.goimage.image]] #{index + 1}"
         reject_unknown(entry, IMAGE_KEYS | {"dockerfile"}, entry_where, source)
@@ -221,29 +223,38 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
                 f"{source}: {entry_where} needs a `dockerfile` key (a path relative to the project)."
             )
         name = normalise(dockerfile)
-        if name in first_entry:
-            # The later entry would silently replace the earlier one, settings and all.
+        # Entries of one Dockerfile are images of their own when each names another target
+        # (a dev and a prod stage); otherwise a later entry would silently replace the earlier.
+        key = (name, entry.get("target"))
+        repeated = [n for (other, _), n in first_entry.items() if other == name]
+        if repeated and (key in first_entry or key[1] is None or (name, None) in first_entry):
+            earlier = first_entry.get(key, repeated[0])
             raise ConfigError(
                 f"{source}: {entry_where} repeats dockerfile {name!r} of [[tool.goimage.image]] "
-                f"#{first_entry[name]}; merge the two entries into one."
+                f"#{earlier}; merge the two entries into one, or give each its own `target` to "
+                "check two stages of one Dockerfile as two images."
             )
-        first_entry[name] = index + 1
-        overrides[name] = entry
+        first_entry[key] = index + 1
+        overrides.setdefault(name, []).append(entry)
 
     dockerfiles = listed_dockerfiles(table, overrides, project, where, source)
 
     heads = Heads()
     images = tuple(
         _image(
-            dockerfile,
-            _merged(table, overrides.get(dockerfile, {})),
-            where if dockerfile not in overrides else f"[[tool.goimage.image]] {dockerfile!r}",
+            image_name,
+            _merged(table, entry),
+            f"[[tool.goimage.image]] {image_name!r}" if entry else where,
             rootdir=rootdir,
             project=project,
             source=source,
             heads=heads,
+            file=dockerfile,
         )
         for dockerfile in dockerfiles
+        for entries in [overrides.get(dockerfile) or [{}]]
+        for entry in entries
+        for image_name in [f"{dockerfile}@{entry['target']}" if len(entries) > 1 else dockerfile]
     )
     shared = table.get("build_args")
     return GoImageConfig(
@@ -303,8 +314,11 @@ def _image(
     project: Path,
     source: Path,
     heads: Heads,
+    file: str,
 ) -> ImageConfig:
-    path = dockerfile_file(dockerfile, project, where, source)
+    """The image named `dockerfile` (`file`, or `file@target` where entries check several
+    targets of it), built from the Dockerfile `file`."""
+    path = dockerfile_file(file, project, where, source)
     context = normalise(typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
     if not context_path.is_dir():

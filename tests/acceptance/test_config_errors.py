@@ -74,7 +74,8 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nport = 8080\n"
             "[[tool.goimage.image]]\ndockerfile = './Dockerfile'\nbucket = 'b'\n",
             "*[[][[]tool.goimage.image[]][]] #2 repeats dockerfile 'Dockerfile' of "
-            "[[][[]tool.goimage.image[]][]] #1; merge the two entries into one.*",
+            "[[][[]tool.goimage.image[]][]] #1; merge the two entries into one, or give each "
+            "its own `target` to check two stages of one Dockerfile as two images.",
         ),
         (
             "[tool.goimage]\ndockerfiles = ['Dockerfile', './Dockerfile']\n",

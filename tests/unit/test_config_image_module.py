@@ -60,3 +60,47 @@ def test_an_entry_project_without_a_go_mod_names_the_entry(
         parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
     assert message in str(raised.value)
     assert "[[tool.goimage.image]] '../worker/Dockerfile' project = " in str(raised.value)
+
+
+def _two_targets(root: Path, entries: list[dict[str, object]]) -> list[tuple[str, str | None]]:
+    (root / "go.mod").write_text("module example.com/app\n")
+    (root / "Dockerfile").write_text("FROM scratch AS dev\nFROM scratch AS prod\n")
+    (root / "Dockerfile.docs").write_text("FROM scratch\n")
+    config = parse_config({"image": entries}, rootdir=root, source=root / "pyproject.toml")
+    assert all(image.dockerfile_path.parent == root for image in config.images)
+    return [(image.dockerfile, image.target) for image in config.images]
+
+
+def test_entries_with_their_own_targets_are_images_of_one_dockerfile(tmp_path: Path) -> None:
+    """A user trial: a dev and a prod stage of one Dockerfile, each checked as an image."""
+    images = _two_targets(
+        tmp_path,
+        [
+            {"dockerfile": "Dockerfile", "target": "dev"},
+            {"dockerfile": "./Dockerfile", "target": "prod", "require_non_root": True},
+        ],
+    )
+    assert images == [
+        ("Dockerfile@dev", "dev"),
+        ("Dockerfile@prod", "prod"),
+        ("Dockerfile.docs", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"dockerfile": "Dockerfile", "target": "dev"},  # the same target twice
+        {"dockerfile": "Dockerfile"},  # one entry without a target: which one is it?
+    ],
+)
+def test_entries_of_one_dockerfile_without_targets_of_their_own_are_refused(
+    tmp_path: Path, second: dict[str, object]
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _two_targets(tmp_path, [{"dockerfile": "Dockerfile", "target": "dev"}, second])
+    assert str(raised.value) == (
+        f"{tmp_path / 'pyproject.toml'}: [[tool.goimage.image]] #2 repeats dockerfile "
+        "'Dockerfile' of [[tool.goimage.image]] #1; merge the two entries into one, or give each "
+        "its own `target` to check two stages of one Dockerfile as two images."
+    )

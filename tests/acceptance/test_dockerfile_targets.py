@@ -1,0 +1,57 @@
+"""Two stages of one Dockerfile checked as two images (a user trial: a `dev` and a `prod`
+target; the configuration refused a second entry of the same Dockerfile)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import go_app, outcomes
+
+DOCKERFILE = """\
+FROM alpine:3.22 AS dev
+COPY app /app
+ENTRYPOINT ["/app"]
+
+FROM scratch AS prod
+COPY app /app
+USER 65534
+ENTRYPOINT ["/app"]
+"""
+CONFIG = """\
+[tool.goimage]
+require_non_root = true
+
+[[tool.goimage.image]]
+dockerfile = "Dockerfile"
+target = "dev"
+
+[[tool.goimage.image]]
+dockerfile = "Dockerfile"
+target = "prod"
+"""
+
+
+def test_each_target_is_built_and_checked_as_its_own_image(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(DOCKERFILE)
+    (pytester.path / "pyproject.toml").write_text(CONFIG)
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "build or user", "--goimage-report=r.json", "-p", "no:randomly"
+    )
+    assert outcomes(result) == {
+        "Dockerfile@dev::build": "PASSED",
+        "Dockerfile@dev::user": "FAILED",
+        "Dockerfile@prod::build": "PASSED",
+        "Dockerfile@prod::user": "PASSED",
+    }, result.stdout.str()
+    # The dev stage runs as root: only its image fails, named by its target.
+    result.stdout.fnmatch_lines(["[[]goimage user[]] Dockerfile@dev: *root*"])
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert [image["dockerfile"] for image in report["images"]] == [
+        "Dockerfile@dev",
+        "Dockerfile@prod",
+    ]
