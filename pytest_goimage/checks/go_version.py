@@ -71,9 +71,14 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if workspace is not None:
         pins = mark_workspace(pins, workspace, _docker_sees(image, workspace))
     required = required_version(pins, policy)
-    floating = unpinned(pins)
-    if floating:
-        warnings.warn(UnpinnedGoVersionWarning(format_unpinned(floating)), stacklevel=1)
+    for pin in unpinned(pins):
+        # At the pin's own file and line, which pytest's warnings summary shows, not this one.
+        warnings.warn_explicit(
+            UnpinnedGoVersionWarning(format_unpinned([pin])),
+            UnpinnedGoVersionWarning,
+            str(session.config.rootdir / pin.file),
+            max(pin.line, 1),
+        )
     bad = misaligned([p for p in pins if not p.workspace], required)
     failures = []
     if bad:
