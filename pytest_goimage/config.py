@@ -79,7 +79,7 @@ TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _
 class ImageConfig:
     """Everything needed to build, inspect and run one Dockerfile."""
 
-    # Its name: the Dockerfile as configured, relative to the project; `Dockerfile@prod` where
+    # Its name: the Dockerfile as configured, relative to the project; `Dockerfile[prod]` where
     # entries check several targets of one Dockerfile (dockerfile_path is the file).
     dockerfile: str
     dockerfile_path: Path
@@ -116,6 +116,13 @@ class ImageConfig:
     def id(self) -> str:
         """The parametrize id and node-id prefix of this image."""
         return self.dockerfile
+
+    @property
+    def file_name(self) -> str:
+        """The Dockerfile as configured, relative to the project: the name without its
+        `[target]`, for `file:line` references an editor opens."""
+        suffix = f"[{self.target}]"
+        return self.dockerfile.removesuffix(suffix) if self.target else self.dockerfile
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         for dockerfile in dockerfiles
         for entries in [overrides.get(dockerfile) or [{}]]
         for entry in entries
-        for image_name in [f"{dockerfile}@{entry['target']}" if len(entries) > 1 else dockerfile]
+        for image_name in [f"{dockerfile}[{entry['target']}]" if len(entries) > 1 else dockerfile]
     )
     shared = table.get("build_args")
     return GoImageConfig(

@@ -163,8 +163,11 @@ class GoImageCheckItem(pytest.Item):
         if report.skipped and isinstance(report.longrepr, tuple):
             reason = str(report.longrepr[2]).removeprefix(f"Skipped: {self.where}: ")
             # No line: pytest prints `path: reason` (its annotation wants an int, its code
-            # and its own collection skips use None).
-            report.longrepr = (str(self.path), None, reason)  # type: ignore[assignment]
+            # and its own collection skips use None). An image of one target of the file
+            # keeps its name (`Dockerfile[prod]`), or two targets' skips would read alike.
+            target = self._image.target if self._image is not None else None
+            shown = f"{self.path}[{target}]" if self.where.endswith(f"[{target}]") else self.path
+            report.longrepr = (str(shown), None, reason)  # type: ignore[assignment]
 
 
 def check_items(
@@ -177,8 +180,14 @@ def check_items(
     for image in goconfig.images:
         # Node ids are `<dockerfile>::<check>` with the Dockerfile as configured (relative to
         # `project`), whatever the rootdir.
+        # The name is what `-k` matches: the file's, with the target for an image of one of
+        # several targets of it (`-k "Dockerfile[prod]"`).
+        suffix = image.dockerfile.removeprefix(image.file_name)
         collector = GoImageFile.from_parent(
-            session, path=image.dockerfile_path, nodeid=image.dockerfile
+            session,
+            path=image.dockerfile_path,
+            nodeid=image.dockerfile,
+            name=image.dockerfile_path.name + suffix,
         )
         collector.image = image
         # Go through the collect-report hooks so "collected N items" and xdist count them.

@@ -34,7 +34,9 @@ def take_check_args(
     `checks`, `goimage::<check>` or `goimage` for the `repository_checks` (unless a file or
     folder named `goimage` is there: then the argument is pytest's)."""
     ids = {image.dockerfile for image in images}
-    by_path = {_resolved(image.dockerfile_path): image.dockerfile for image in images}
+    by_path: dict[Path, list[str]] = {}  # several where entries check targets of one file
+    for image in images:
+        by_path.setdefault(_resolved(image.dockerfile_path), []).append(image.dockerfile)
     selected: set[str] = set()
     rest: list[str] = []
     for arg in args:
@@ -42,9 +44,10 @@ def take_check_args(
         # Like any pytest argument, a path is relative to where pytest was started (`cd
         # backend && pytest --goimage Dockerfile` means backend/Dockerfile); a node id as the
         # run printed it (relative to `project`) works from anywhere else.
-        dockerfile = by_path.get(_resolved(cwd / name)) or (name if name in ids else None)
-        if dockerfile is not None:
-            selected |= _named(arg, dockerfile, dockerfile, check if sep else None, checks)
+        named = by_path.get(_resolved(cwd / name)) or ([name] if name in ids else [])
+        if named:
+            for dockerfile in named:
+                selected |= _named(arg, dockerfile, dockerfile, check if sep else None, checks)
         elif name == REPOSITORY_NODE and not (cwd / name).exists():
             owner = "the repository"
             selected |= _named(arg, REPOSITORY_NODE, owner, check or None, repository_checks)

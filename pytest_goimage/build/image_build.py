@@ -122,7 +122,7 @@ def build_one(
         build_args=image.build_args,
         target=image.target,
         # The run-end cleanup removes only images that carry the project its record names.
-        labels={f"{LABEL_PREFIX}.dockerfile": image.dockerfile, LABEL_PROJECT: project},
+        labels={f"{LABEL_PREFIX}.dockerfile": image.file_name, LABEL_PROJECT: project},
     )
     step_progress = lambda step: progress(image.dockerfile, redact(step), True)  # noqa: E731
     try:

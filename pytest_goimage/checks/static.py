@@ -81,7 +81,7 @@ def _fix(image: ImageConfig, source: GoBuildSource, setting: str, target: str, w
     if not number:
         return f". Build it with {setting}=${target}{declare}."
     value = written_value(source.lines[number - 1], setting)
-    cause = f": {image.dockerfile}:{number} sets {setting}" + (f"={value}" if value else "")
+    cause = f": {image.file_name}:{number} sets {setting}" + (f"={value}" if value else "")
     if target in value and not declared:
         # Without the ARG in its stage the variable is empty, and Go builds for the builder's CPU.
         return f"{cause}, but ${target} is empty there. Declare `ARG {target}` in that stage."

@@ -89,7 +89,7 @@ def _unresolved_message(
     )
     return (
         f"{image.dockerfile}: image {built.tag} runs as root: `USER {value}` "
-        f"({image.dockerfile}:{written.instruction.line}) resolved to {resolved}{why}; set "
+        f"({image.file_name}:{written.instruction.line}) resolved to {resolved}{why}; set "
         f"{variable} to a non-root user such as {user}{where}: "
         f'`build_args = {{ {variable} = "{user}" }}` in [tool.goimage], or '
         f"`ARG {variable}={user}`."

@@ -43,15 +43,42 @@ def test_each_target_is_built_and_checked_as_its_own_image(
         "--goimage", "-v", "-k", "build or user", "--goimage-report=r.json", "-p", "no:randomly"
     )
     assert outcomes(result) == {
-        "Dockerfile@dev::build": "PASSED",
-        "Dockerfile@dev::user": "FAILED",
-        "Dockerfile@prod::build": "PASSED",
-        "Dockerfile@prod::user": "PASSED",
+        "Dockerfile[dev]::build": "PASSED",
+        "Dockerfile[dev]::user": "FAILED",
+        "Dockerfile[prod]::build": "PASSED",
+        "Dockerfile[prod]::user": "PASSED",
     }, result.stdout.str()
     # The dev stage runs as root: only its image fails, named by its target.
-    result.stdout.fnmatch_lines(["[[]goimage user[]] Dockerfile@dev: *root*"])
+    result.stdout.fnmatch_lines(["[[]goimage user[]] Dockerfile[[]dev[]]: *root*"])
     report = json.loads((pytester.path / "r.json").read_text())
     assert [image["dockerfile"] for image in report["images"]] == [
-        "Dockerfile@dev",
-        "Dockerfile@prod",
+        "Dockerfile[dev]",
+        "Dockerfile[prod]",
     ]
+
+
+def test_a_target_image_is_selected_by_its_file_by_its_name_and_by_k(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The file selects both images (as for any Dockerfile), the name one of them, `-k` takes
+    the name; a skip is reported at the image's name, not at the file both share."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(DOCKERFILE)
+    (pytester.path / "pyproject.toml").write_text(CONFIG.replace("require_non_root = true\n", ""))
+    by_file = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "Dockerfile")
+    by_file.stdout.fnmatch_lines(
+        ["Dockerfile[[]dev[]]::go-version", "22/23 tests collected (1 deselected)*"]
+    )
+    by_name = pytester.runpytest_subprocess(
+        "--goimage", "--collect-only", "-q", "Dockerfile[prod]::user"
+    )
+    by_name.stdout.fnmatch_lines(
+        ["Dockerfile[[]prod[]]::user", "1/23 tests collected (22 deselected)*"]
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-rs", "-k", "Dockerfile[dev] and user", "-p", "no:randomly"
+    )
+    result.assert_outcomes(skipped=1, deselected=22)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED [[]1[]] Dockerfile[[]dev[]]: require_non_root is not set*"]
+    )

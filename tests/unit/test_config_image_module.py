@@ -81,8 +81,8 @@ def test_entries_with_their_own_targets_are_images_of_one_dockerfile(tmp_path: P
         ],
     )
     assert images == [
-        ("Dockerfile@dev", "dev"),
-        ("Dockerfile@prod", "prod"),
+        ("Dockerfile[dev]", "dev"),
+        ("Dockerfile[prod]", "prod"),
         ("Dockerfile.docs", None),
     ]
 

@@ -77,6 +77,7 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
         dockerfile_path=tmp_path / "Dockerfile",
         build_args={},
         go_module=tmp_path,
+        file_name="Dockerfile",
     )
     binary = GoBinary("/app/server", len(data), inspect_elf(data))
     built = SimpleNamespace(binary=binary, architecture=architecture, os="linux", tag=TAG)
