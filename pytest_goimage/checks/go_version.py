@@ -29,7 +29,7 @@ from ..gofacts.versions import (
 )
 from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession
-from .base import config_pins, go_module, other_module
+from .base import config_pins, go_module
 
 
 class UnpinnedGoVersionWarning(UserWarning):
@@ -56,16 +56,6 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
-    built = session.peek_built(image)  # known only where the build ran before this check
-    try:
-        other = other_module(session, image, built.binary.build_info) if built else None
-    except GoImageError:  # the static check reports an unreadable binary
-        other = None
-    if other is not None:
-        raise CheckFailed(
-            f"{image.dockerfile}: its binary is {other.binary_side}, but its Go version pins are "
-            f"checked against {other.checked_side}: {other.advice}."
-        )
     pins = collect_pins(session, image)
     workspace = _workspace(session, image)
     if workspace is not None:
