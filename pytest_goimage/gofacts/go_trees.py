@@ -10,7 +10,8 @@ and says how many it left out. What is the team's still counts:
 - a toolchain is a folder holding `VERSION`, `bin/go` and files in `src/runtime/`; only its
   `src/` is the distribution's, and only a file whose final copy comes from a layer that also
   ships that `VERSION` (a key a later COPY puts into /usr/local/go/src/app is the team's);
-- a downloaded module is `<cache>/<module>@<version>/` under a folder ending in `pkg/mod`,
+- a downloaded module's test fixture is a file in a `testdata/` folder of
+  `<cache>/<module>@<version>/` under a folder ending in `pkg/mod`,
   whose final copy comes from a layer that also ships the module's zip (or its hash) under
   `<cache>/cache/download/`, as the go command writes both at once; a module that GOPRIVATE
   or GONOSUMDB names (in the image's ENV, or a build argument or command in its history, such
@@ -109,7 +110,13 @@ class GoTrees:
             if path.startswith(f"{prefix}src/") and shipped.get(f"{prefix}VERSION", -1) >= 0:
                 return f"/{prefix}src (the Go toolchain's source)"
         match = _MODULE_FILE.match(path)
-        if not match or matches_private(_unescaped(match["module"]), self.private):
+        # Only a module's test fixtures: a key elsewhere in a module may be a private one's
+        # real key, fetched through a proxy or copied from a builder's cache, which GOPRIVATE
+        # need not name.
+        inside = path[match.end("version") :] if match else ""
+        if not match or "/testdata/" not in inside:
+            return None
+        if matches_private(_unescaped(match["module"]), self.private):
             return None
         record = f"{match['cache']}/cache/download/{match['module']}/@v/{match['version']}"
         if any(shipped.get(f"{record}{ext}", -1) >= 0 for ext in (".zip", ".ziphash")):
@@ -127,7 +134,7 @@ def left_out_note(owners: Iterable[str]) -> str:
         places.append(f"{len(counted) - _MOST_PLACES} more place(s)")
     total = sum(count for _, count in counted)
     hint = (
-        "; a module of the team's own counts once GOPRIVATE or GONOSUMDB names it"
+        "; a module's testdata/ counts once GOPRIVATE or GONOSUMDB names the module"
         if any(owner.endswith(_MODULE_OWNER) for owner, _ in counted)
         else ""
     )

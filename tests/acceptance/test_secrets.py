@@ -260,8 +260,8 @@ def test_go_itself_ships_no_secret_of_the_team(pytester: pytest.Pytester) -> Non
     left_out = (
         "Left out 3 secret-looking file(s) that ship with Go, not with the team: 2 in "
         "/usr/local/go/src (the Go toolchain's source), 1 in /go/pkg/mod/example.com/certs@v1.0.0 "
-        "(a downloaded module); a module of the team's own counts once GOPRIVATE or GONOSUMDB "
-        "names it"
+        "(a downloaded module); a module's testdata/ counts once GOPRIVATE or GONOSUMDB names "
+        "the module"
     )
     messages = {
         image["dockerfile"]: image["checks"]["secrets"]["message"]

@@ -37,11 +37,11 @@ MOD_DOWNLOAD = {  # RUN go mod download
     f"{MODCACHE}/cache/download/github.com/lib/pq/@v/v1.10.9.zip": 120_000,
     f"{MODCACHE}/cache/download/github.com/lib/pq/@v/v1.10.9.ziphash": 47,
     f"{MODCACHE}/cache/download/github.com/lib/pq/@v/v1.10.9.mod": 30,
-    f"{PQ}/certs/server.key": 1_700,
-    f"{PQ}/certs/postgresql.key": 1_700,
+    f"{PQ}/testdata/certs/server.key": 1_700,
+    f"{PQ}/testdata/certs/postgresql.key": 1_700,
     f"{PQ}/conn.go": 60_000,
     f"{MODCACHE}/cache/download/github.com/!acme-!corp/certs/@v/v0.3.0.ziphash": 47,
-    f"{ACME}/prod/server.key": 1_700,
+    f"{ACME}/testdata/server.key": 1_700,
 }
 APP = {"app/go.mod": 40, "app/main.go": 300, "app/key.pem": 1_700, "app/.env": 30}
 
@@ -122,33 +122,45 @@ def test_toolchains_anywhere_and_at_the_root() -> None:
 
 def test_a_downloaded_modules_files_are_gos() -> None:
     go = trees(ALPINE, GO_DISTRIBUTION, GOPATH, MOD_DOWNLOAD, APP)
-    assert go.owner(f"{PQ}/certs/server.key") == (
+    assert go.owner(f"{PQ}/testdata/certs/server.key") == (
         "/go/pkg/mod/github.com/lib/pq@v1.10.9 (a downloaded module)"
     )
-    assert go.owner(f"{ACME}/prod/server.key") == (
+    assert go.owner(f"{ACME}/testdata/server.key") == (
         "/go/pkg/mod/github.com/!acme-!corp/certs@v0.3.0 (a downloaded module)"
     )
     assert go.owner(f"{MODCACHE}/cache/download/github.com/lib/pq/@v/v1.10.9.zip") is None
+
+
+def test_a_modules_key_outside_its_testdata_is_the_teams() -> None:
+    """A private module fetched through a proxy (GOPROXY=artifactory, GOSUMDB=off), or a cache
+    copied from a builder stage: nothing need name it private, and a key outside testdata/
+    may be its real one."""
+    real = {f"{ACME}/prod/server.key": 1_700, f"{PQ}/certs/server.key": 1_700}
+    env = {"GOPROXY": "https://artifactory.acme.example/go", "GOSUMDB": "off"}
+    go = trees(ALPINE, {**MOD_DOWNLOAD, **real}, env=env)  # downloaded with the rest
+    assert go.owner(f"{ACME}/prod/server.key") is None
+    assert go.owner(f"{PQ}/certs/server.key") is None
+    assert go.owner(f"{PQ}/testdata/certs/server.key") is not None
 
 
 def test_a_module_folder_the_go_command_did_not_download_is_the_teams() -> None:
     """No zip or zip hash in the layer that ships it: a COPY into the cache, or the download
     record is of another version, or the record ships in another layer."""
     copied = {
-        f"{MODCACHE}/example.com/keys@v1.0.0/server.key": 1_700,
+        f"{MODCACHE}/example.com/keys@v1.0.0/testdata/server.key": 1_700,
         f"{MODCACHE}/cache/download/example.com/keys/@v/v1.0.0.mod": 30,
         f"{MODCACHE}/cache/download/github.com/lib/pq/@v/v1.10.8.zip": 10,
-        f"{PQ}/certs/server.key": 1_700,
+        f"{PQ}/testdata/certs/server.key": 1_700,
     }
     go = trees(ALPINE, MOD_DOWNLOAD, copied)
-    assert go.owner(f"{MODCACHE}/example.com/keys@v1.0.0/server.key") is None
-    assert go.owner(f"{PQ}/certs/server.key") is None  # overwritten by the later layer
-    assert go.owner(f"{PQ}/certs/postgresql.key") is not None
+    assert go.owner(f"{MODCACHE}/example.com/keys@v1.0.0/testdata/server.key") is None
+    assert go.owner(f"{PQ}/testdata/certs/server.key") is None  # overwritten by the later layer
+    assert go.owner(f"{PQ}/testdata/certs/postgresql.key") is not None
     # The same shape outside a module cache, and a version that is no version.
     other = {
-        "app/mod/example.com/keys@v1.0.0/server.key": 1,
+        "app/mod/example.com/keys@v1.0.0/testdata/server.key": 1,
         "app/mod/cache/download/example.com/keys/@v/v1.0.0.zip": 1,
-        f"{MODCACHE}/example.com/keys@latest/server.key": 1,
+        f"{MODCACHE}/example.com/keys@latest/testdata/server.key": 1,
         f"{MODCACHE}/cache/download/example.com/keys/@v/latest.zip": 1,
     }
     go = trees(other)
@@ -170,8 +182,8 @@ def test_a_private_modules_keys_are_the_teams(
     """GOPRIVATE or GONOSUMDB, set in ENV, as a build argument or in a command, names the
     team's own modules; the cache escapes their capitals (`!acme-!corp`)."""
     go = trees(ALPINE, GO_DISTRIBUTION, MOD_DOWNLOAD, env=env, history=history)
-    assert go.owner(f"{ACME}/prod/server.key") is None
-    assert go.owner(f"{PQ}/certs/server.key") is not None
+    assert go.owner(f"{ACME}/testdata/server.key") is None
+    assert go.owner(f"{PQ}/testdata/certs/server.key") is not None
     assert go.owner(f"{GOROOT}/src/crypto/x509/platform_root_key.pem") is not None
 
 
@@ -220,5 +232,5 @@ def test_the_note_counts_what_was_left_out_by_place() -> None:
         "2 in /go/pkg/mod/example.com/m4@v1.0.0 (a downloaded module), "
         "1 in /go/pkg/mod/example.com/m0@v1.0.0 (a downloaded module), "
         "1 in /go/pkg/mod/example.com/m1@v1.0.0 (a downloaded module), 2 more place(s); "
-        "a module of the team's own counts once GOPRIVATE or GONOSUMDB names it"
+        "a module's testdata/ counts once GOPRIVATE or GONOSUMDB names the module"
     )
