@@ -61,15 +61,19 @@ class LogReadiness:
         self.logged = self.logged or self.text in self.logs()
         return self.logged and (self.listening is None or self.listening())
 
-    def waited_for(self, port: int | None) -> str:
-        """What it waited for, as the timeout message says it."""
+    def waited_for(self, port: int | None, inferred: bool = False) -> str:
+        """What it waited for, as the timeout message says it; `inferred`: the port is the
+        one the image EXPOSEs, not a configured `port`."""
         said = f"log:{self.text}"
         if self.listening is None:
             return f"it waited for {said}"
+        which = f"port {port}" + (
+            " (the port its image EXPOSEs; set `port` if it serves on another)" if inferred else ""
+        )
         if not self.logged:
-            return f"it waited for {said} and then for a server on port {port}"
+            return f"it waited for {said} and then for a server on {which}"
         return (
-            f"it waited for {said}, which it logged, and then for a server on port {port}, "
+            f"it waited for {said}, which it logged, and then for a server on {which}, "
             "which never answered"
         )
 
@@ -233,7 +237,7 @@ class DependencyServer(ContainerOwner):
         if not wait_until(ready, config.startup_timeout, give_up=box.exited):
             waited = {
                 "tcp": f"it waited for a server on port {self.internal_port}",
-                "log": logged.waited_for(self.internal_port),
+                "log": logged.waited_for(self.internal_port, config.port is None),
             }.get(kind, f"it waited for {config.ready}")
             raise self._failed(
                 f"was not ready within its startup_timeout ({config.startup_timeout:g}s; {waited})"

@@ -131,3 +131,8 @@ def test_the_timeout_says_what_was_seen_and_what_was_not() -> None:
         "never answered"
     )
     assert LogReadiness("ready", db.logs).waited_for(None) == "it waited for log:ready"
+    # A port no one configured is the image's EXPOSE: the server may serve on another.
+    assert ready.waited_for(6379, inferred=True) == (
+        "it waited for log:ready, which it logged, and then for a server on port 6379 (the port "
+        "its image EXPOSEs; set `port` if it serves on another), which never answered"
+    )
