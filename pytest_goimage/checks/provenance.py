@@ -187,17 +187,31 @@ def _changed_inputs(
 
 def _ignored_sources(image: ImageConfig) -> list[str]:
     """The image's own COPY/ADD sources that name a file or folder git ignores and does not
-    track, with the rule ("uploader (.gitignore:6: /uploader)"). Only a source named as
-    such counts: ignored files inside a source that git tracks (`COPY . .`) are left alone."""
+    track, or a pattern matching such files (`dist/app_linux_*/app`), each with its rule
+    ("uploader (.gitignore:6: /uploader)"). Only what a source names counts: ignored files
+    inside a source that git tracks (`COPY . .`) are left alone."""
     found = []
     for source in dict.fromkeys(image_sources(_dockerfile(image), image.target)):
-        path = image.context_path / source
-        if source == EVERYTHING or any(c in source for c in "*?[$") or not path.exists():
+        if source == EVERYTHING or "$" in source:
             continue
-        rule = ignore_rule_for(path)
-        if rule and not tracked_under(image.context_path, source):
-            found.append(f"{source} ({rule})")
+        for path in _named_paths(image.context_path, source):
+            shown = path.relative_to(image.context_path).as_posix()
+            rule = ignore_rule_for(path)
+            if rule and not tracked_under(image.context_path, shown):
+                found.append(f"{shown} ({rule})")
     return found
+
+
+def _named_paths(context: Path, source: str) -> list[Path]:
+    """The paths of the context a COPY source names: itself, or what its pattern matches
+    (the first _SHOWN * 4; a goreleaser dist/ holds one folder per platform)."""
+    if not any(c in source for c in "*?["):
+        path = context / source
+        return [path] if path.exists() else []
+    try:
+        return sorted(context.glob(source))[: _SHOWN * 4]
+    except (ValueError, NotImplementedError, OSError):  # absolute or odd: BuildKit reports it
+        return []
 
 
 def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:

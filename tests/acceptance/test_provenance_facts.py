@@ -189,13 +189,16 @@ def test_an_ignored_file_the_image_copies_in_by_name_is_not_vouched_for_by_the_l
     dockerfiles = {
         "Dockerfile.prebuilt": PREBUILT,
         "Dockerfile.required": PREBUILT,
+        "Dockerfile.glob": PREBUILT.replace("COPY app", "COPY dist/app_linux_*/app"),
         "Dockerfile.tree": WHOLE_TREE,
         "Dockerfile.forced": FORCE_ADDED,
     }
     for name, text in dockerfiles.items():
         (root / name).write_text(text)
     (root / "tool.bin").write_text("tool\n")
-    (root / ".gitignore").write_text("/app\n*.bin\npyproject.toml\n" + PYTESTER_FILES)
+    (root / "dist" / "app_linux_amd64").mkdir(parents=True)  # goreleaser's output folder
+    (root / "dist" / "app_linux_amd64" / "app").write_bytes((root / "app").read_bytes())
+    (root / ".gitignore").write_text("/app\n*.bin\n/dist/\npyproject.toml\n" + PYTESTER_FILES)
     (root / ".dockerignore").write_text("pyproject.toml\n.git\n" + PYTESTER_FILES)
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     subprocess.run(["git", "-C", str(root), "add", "-f", "tool.bin"], check=True)
@@ -209,6 +212,7 @@ def test_an_ignored_file_the_image_copies_in_by_name_is_not_vouched_for_by_the_l
     assert outcomes(result) == {
         "Dockerfile.prebuilt::provenance": "SKIPPED",
         "Dockerfile.required::provenance": "FAILED",
+        "Dockerfile.glob::provenance": "SKIPPED",
         "Dockerfile.tree::provenance": "PASSED",
         "Dockerfile.forced::provenance": "PASSED",
     }, result.stdout.str()
@@ -224,6 +228,8 @@ def test_an_ignored_file_the_image_copies_in_by_name_is_not_vouched_for_by_the_l
             f"[[]goimage provenance[]] Dockerfile.required: provenance cannot be verified: {why}. "
             "require_provenance = true in [[]tool.goimage[]] makes that a failure.",
             f"SKIPPED [[]1[]] Dockerfile.prebuilt: provenance not verified: {why}.",
+            "SKIPPED [[]1[]] Dockerfile.glob: provenance not verified: the image's own stage "
+            "copies in dist/app_linux_amd64/app (.gitignore:3: /dist/), which git ignores: *",
         ],
         consecutive=False,
     )
