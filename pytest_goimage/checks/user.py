@@ -102,11 +102,11 @@ def _user_instruction(image: ImageConfig) -> _Written | None:
         dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
     except OSError:
         return None
-    for stage in dockerfile.built_stages(image.target):
-        users = [i for i in stage.instructions if i.keyword == "USER"]
-        if users:
-            return _Written(users[-1], _stage_args(dockerfile, stage, users[-1].line))
-    return None
+    found = dockerfile.last_setting("USER", image.target)
+    if found is None:
+        return None
+    stage, user = found
+    return _Written(user, _stage_args(dockerfile, stage, user.line))
 
 
 def _stage_args(dockerfile: Dockerfile, stage: Stage, before: int) -> dict[str, str | None]:

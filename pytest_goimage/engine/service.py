@@ -45,7 +45,7 @@ def refuses_credentials(logs: str) -> bool:
 
 
 # runc's words for an entrypoint that is not in the image at all, or a bare name not on PATH.
-_NO_PROGRAM = re.compile(
+NO_PROGRAM = re.compile(
     r'exec: "([^"]+)": (?:stat [^:]+: no such file or directory|executable file not found in)'
 )
 
@@ -64,7 +64,7 @@ def _missing_program_hint(
     """Advice when the program ENTRYPOINT/CMD names is missing; shell form is the usual cause
     on scratch and distroless images, which have no /bin/sh to run it. `located` gives the
     image's own reading of where the program is not (off PATH, a dangling link), "" if none."""
-    missing = _NO_PROGRAM.search(reason)
+    missing = NO_PROGRAM.search(reason)
     if missing is None:
         return ""
     try:

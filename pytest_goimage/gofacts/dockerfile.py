@@ -117,6 +117,15 @@ class Dockerfile:
             stage = self.stage(stage.base)
         return chain
 
+    def last_setting(self, keyword: str, target: str | None) -> tuple[Stage, Instruction] | None:
+        """The instruction of `keyword` (USER, HEALTHCHECK ...) the image's config ends with:
+        the last in the built stage, else in the earlier stage it is built FROM, and so on."""
+        for stage in self.built_stages(target):
+            found = [i for i in stage.instructions if i.keyword == keyword]
+            if found:
+                return stage, found[-1]
+        return None
+
     def labels_set(self, target: str | None) -> set[str] | None:
         """The label keys the image's own LABEL instructions set (in built_stages): not
         the ones it inherits from its base image. None when that cannot be told without the

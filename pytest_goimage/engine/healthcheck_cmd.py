@@ -1,0 +1,270 @@
+"""The image's own HEALTHCHECK, run once inside the running service after `health` saw it answer.
+
+Docker, Swarm, Compose (`depends_on: condition: service_healthy`) and ECS run that command,
+not a GET from outside: an image whose HEALTHCHECK calls a program it lacks (curl on alpine,
+anything on scratch) answers the plugin's GET and is still marked unhealthy wherever it ships,
+so its orchestrator restarts it or never routes to it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from docker.errors import DockerException
+
+from ..errors import GoImageError
+from ..gofacts.dockerfile import Instruction, parse_dockerfile_leniently
+from ..gofacts.secrets_scan import redact, secret_values
+from ..gofacts.shell_script import shell_words
+from ..run_secrets import run_secrets
+from .background import in_background
+from .outside_errors import outside_errors
+from .service import NO_PROGRAM, exec_form
+
+if TYPE_CHECKING:
+    from ..config import ImageConfig
+    from .running_service import RunningService
+
+# How long the command may run where the HEALTHCHECK sets no --timeout (Docker's own is 30 s,
+# far longer than any health command that works needs).
+DEFAULT_TIMEOUT = 10.0
+# Where the image sets no SHELL, the engine runs a CMD-SHELL test with this (on Linux).
+DEFAULT_SHELL = ("/bin/sh", "-c")
+_OUTPUT_LINES = 5
+_LINE_CHARS = 200
+# A shell's words for a program it found nowhere on PATH: busybox ash `/bin/sh: curl: not
+# found`, dash `/bin/sh: 1: curl: not found`, bash `/bin/sh: line 1: curl: command not found`.
+_NOT_FOUND = re.compile(r"sh: (?:line )?(?:\d+: )?([^\s:]+): (?:command )?not found")
+_WGET = ("/usr/bin/wget", "/bin/wget")
+# What only a shell does with a command line: without any of it, exec form runs it as well.
+_SHELL_SYNTAX = re.compile(r"[;&|<>$`*?(){}~\\]")
+
+
+def command_test(healthcheck: Mapping[str, Any] | None) -> tuple[str, ...] | None:
+    """The Test of a container's (or image's) Healthcheck where it runs a command:
+    `("CMD", word, ...)` or `("CMD-SHELL", "command")`. None without a HEALTHCHECK, for
+    `HEALTHCHECK NONE`, and for an empty Test (inherit, where nothing is inherited)."""
+    test = tuple((healthcheck or {}).get("Test") or ())
+    if len(test) < 2 or test[0] not in ("CMD", "CMD-SHELL"):
+        return None
+    return test
+
+
+def command_line(test: Sequence[str], shell: Sequence[str]) -> list[str]:
+    """What the engine executes for `test`: CMD's words, or CMD-SHELL's command after the
+    image's SHELL (`/bin/sh -c` where it sets none)."""
+    if test[0] == "CMD-SHELL":
+        return [*(shell or DEFAULT_SHELL), *test[1:]]
+    return list(test[1:])
+
+
+def written_form(test: Sequence[str]) -> str:
+    """The HEALTHCHECK instruction that gives `test`, for an image whose Dockerfile does not
+    show it (inherited from the base image)."""
+    if test[0] == "CMD-SHELL":
+        return f"HEALTHCHECK CMD {' '.join(test[1:])}"
+    return f"HEALTHCHECK CMD {json.dumps(list(test[1:]))}"
+
+
+@dataclass(frozen=True)
+class HealthcheckRun:
+    """One run of the HEALTHCHECK command: its exit code (None when it did not finish within
+    `timeout` seconds) and what it printed, stdout and stderr together."""
+
+    exit_code: int | None
+    output: str
+    timeout: float
+    by_engine: bool = False  # the engine's own last run, not the plugin's
+
+
+def run_once(container: Any, command: list[str], timeout: float) -> HealthcheckRun:
+    """Run `command` once in `container` (docker-py's Container) as the engine's probe does:
+    as the container's USER, with its env and WORKDIR, without a TTY. docker-py's errors
+    propagate. A command still running after `timeout` is left to end with the container, as
+    the engine leaves a probe that timed out."""
+    future = in_background(lambda: container.exec_run(command), "goimage-healthcheck")
+    try:
+        result = future.result(timeout)
+    except concurrent.futures.TimeoutError:
+        return HealthcheckRun(None, "", timeout)
+    return HealthcheckRun(result.exit_code, result.output.decode("utf-8", "replace"), timeout)
+
+
+def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[str | None, str]:
+    """Run the image's HEALTHCHECK once in `running`'s container (GET health_path answered
+    `status` already). Returns why it fails (None when it exits 0 or there is none) and a
+    clause for the pass message ("" without a HEALTHCHECK). Raises docker-py's errors where
+    the engine can run nothing and has no verdict of its own."""
+    container = running.docker_container
+    config = (container.attrs.get("Config") or {}) if container is not None else {}
+    test = command_test(config.get("Healthcheck"))
+    if test is None:
+        return None, ""
+    image = running.image
+    instruction = healthcheck_instruction(image)
+    written = instruction.text if instruction is not None else written_form(test)
+    where = f"{image.file_name}:{instruction.line}" if instruction else "from the base image"
+    set_timeout = (config["Healthcheck"].get("Timeout") or 0) / 1e9
+    command = command_line(test, config.get("Shell") or ())
+    run: HealthcheckRun | None
+    try:
+        run = run_once(container, command, set_timeout or DEFAULT_TIMEOUT)
+    except outside_errors():
+        if running.container.exited():  # between the GET and the exec
+            return (
+                f"{image.dockerfile}: GET {image.health_path} answered {status}, then "
+                f"{running.container.exit_summary()} before its HEALTHCHECK could run.\n"
+                f"{running.container.last_logs()}"
+            ), ""
+        run = _engine_verdict(running, set_timeout or DEFAULT_TIMEOUT)
+        if run is None:
+            raise
+    if run.exit_code == 0:
+        return None, f"; its HEALTHCHECK passed in the container too (`{written}` exited 0)"
+    if run.exit_code is None:
+        limit = f"its --timeout of {set_timeout:g}s" if set_timeout else f"{DEFAULT_TIMEOUT:g} s"
+        result = f"did not finish within {limit}"
+    else:
+        secrets = run_secrets() | secret_values(image.env, image.build_args)
+        result = f"exited with code {run.exit_code}, {printed(run.output, secrets)}"
+    state = running.container.state().get("Health") or {}
+    if run.by_engine:
+        result += " when the engine last ran it (the plugin could not run it itself)"
+    agrees = (
+        f" The engine agrees: it marks the container unhealthy after "
+        f"{state.get('FailingStreak')} failed runs in a row."
+        if state.get("Status") == "unhealthy" and not run.by_engine
+        else ""
+    )
+    return (
+        f"{image.dockerfile}: GET {image.health_path} answered {status}, but the image's "
+        f"HEALTHCHECK fails inside the running service container of {running.built.tag}: "
+        f"`{written}` ({where}) {result}. Docker, Swarm, Compose (`depends_on: condition: "
+        "service_healthy`) and ECS run that command, not a GET from outside, so they mark the "
+        f"container unhealthy and restart it or never route to it.{agrees} "
+        f"{_advice(running, test, command, run, _keyword(instruction))}"
+    ), ""
+
+
+def healthcheck_instruction(image: ImageConfig) -> Instruction | None:
+    """The last HEALTHCHECK of the built stage, or of the earlier stage it is built FROM."""
+    try:
+        dockerfile = parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return None
+    found = dockerfile.last_setting("HEALTHCHECK", image.target)
+    return found[1] if found else None
+
+
+def _engine_verdict(running: RunningService, timeout: float) -> HealthcheckRun | None:
+    """The engine's own last run of the HEALTHCHECK where the engine already marks the
+    container unhealthy: the same evidence, for when the plugin could not run the command."""
+    health = running.container.state().get("Health") or {}
+    log = health.get("Log") or []
+    if health.get("Status") != "unhealthy" or not log:
+        return None
+    last = log[-1]
+    output = str(last.get("Output") or "")
+    return HealthcheckRun(last.get("ExitCode"), output, timeout, by_engine=True)
+
+
+def printed(output: str, secrets: Collection[str]) -> str:
+    """`printed `...`` with the last lines of `output` on one line, `secrets` and every value
+    in a known secret format masked before the lines are cut short (a cut secret would no
+    longer match); `printed nothing` for blank output."""
+    lines = [line.strip() for line in redact(output, secrets).splitlines() if line.strip()]
+    if not lines:
+        return "printed nothing"
+    shown = " | ".join(line[:_LINE_CHARS] for line in lines[-_OUTPUT_LINES:])
+    more = f"(last {_OUTPUT_LINES} of {len(lines)} lines) " if len(lines) > _OUTPUT_LINES else ""
+    return f"printed {more}`{shown}`"
+
+
+def missing_program(run: HealthcheckRun) -> str | None:
+    """The program the command could not find (the runtime's `exec: "curl": executable file
+    not found`, a shell's `curl: not found`), or None."""
+    for pattern in (NO_PROGRAM, _NOT_FOUND):
+        found = pattern.search(run.output)
+        if found:
+            return found.group(1)
+    return None
+
+
+def _advice(
+    running: RunningService,
+    test: Sequence[str],
+    command: list[str],
+    run: HealthcheckRun,
+    keyword: str,
+) -> str:
+    """Why the command failed, and what to write instead (`keyword`: HEALTHCHECK with the
+    flags the Dockerfile gives it)."""
+    port = (running.container.polled_port or "8080/tcp").split("/", 1)[0]
+    url = f"http://localhost:{port}{running.image.health_path}"
+    if run.exit_code is None:
+        return (
+            f"Make it finish in time: check that it asks for what the service serves ({url}, "
+            "which answered from outside), or raise --timeout."
+        )
+    missing = missing_program(run)
+    if missing is None:
+        return (
+            f"It ran and failed: check that it asks for what the service serves ({url}, which "
+            "answered from outside) and exits 0 when the service is healthy."
+        )
+    subcommand = _go_subcommand(running, url, keyword)
+    if test[0] == "CMD-SHELL" and missing == command[0]:
+        words = shell_words(test[1])
+        runnable = bool(words) and words[0].startswith("/") and _exists(running, words[0])
+        if runnable and _SHELL_SYNTAX.search(test[1]) is None:
+            fix = f"write it in exec form, `{keyword} CMD {exec_form(test[1])}`."
+        else:
+            fix = subcommand
+        return (
+            f"A shell-form HEALTHCHECK (without JSON brackets) runs `{' '.join(command[:2])} "
+            f"...`, and the image has no {missing} (scratch, distroless), so it cannot run at "
+            f"all: {fix}"
+        )
+    if not _exists(running, "/bin/sh"):
+        return (
+            f"The image has no {missing} (scratch and distroless images have no shell, curl "
+            f"or wget): {subcommand}"
+        )
+    if any(_exists(running, path) for path in _WGET):
+        return (
+            f"The image has no {missing}: use a program it has, such as its wget (busybox's, "
+            f"on alpine and busybox images): `{keyword} CMD wget -q -O- {url}`."
+        )
+    return f"The image has no {missing}: install it in the final stage, or {subcommand}"
+
+
+def _keyword(instruction: Instruction | None) -> str:
+    """`HEALTHCHECK` with the flags it is written with (--interval, --timeout ...), for a fix
+    that keeps them."""
+    flags = instruction.flags if instruction is not None else ()
+    return " ".join(("HEALTHCHECK", *flags))
+
+
+def _go_subcommand(running: RunningService, url: str, keyword: str) -> str:
+    try:
+        binary = running.built.binary_path
+    except (GoImageError, DockerException, OSError, ValueError):
+        binary = "/app"
+    return (
+        f"ship a tiny healthcheck subcommand in the Go binary (`{binary} healthcheck` GETs "
+        f"{url} and exits 1 unless it answers 2xx) and write "
+        f'`{keyword} CMD ["{binary}", "healthcheck"]` (exec form: no shell needed).'
+    )
+
+
+def _exists(running: RunningService, path: str) -> bool:
+    """Whether the image holds `path`; False where its layers cannot be read (a hint only)."""
+    try:
+        return running.built.exists(path)
+    except (DockerException, OSError, ValueError):
+        return False
