@@ -111,6 +111,8 @@ class ImageConfig:
     # or the entry's own in a monorepo. Its `dockerfile` and `context` stay relative to the
     # top-level project.
     go_module: Path | None = None
+    # The entry's own go_version_ignore (its module's workflows); None: the top-level one.
+    go_version_ignore: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -223,7 +225,8 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     first_entry: dict[tuple[str, object], int] = {}
     for index, entry in enumerate(overrides_raw):
         entry_where = f"[[tool.goimage.image]] #{index + 1}"
-        reject_unknown(entry, IMAGE_KEYS | {"dockerfile"}, entry_where, source)
+        # go_version_ignore too: in a monorepo each module has its own workflows.
+        reject_unknown(entry, IMAGE_KEYS | {"dockerfile", "go_version_ignore"}, entry_where, source)
         dockerfile = entry.get("dockerfile")
         if not isinstance(dockerfile, str) or not dockerfile:
             raise ConfigError(
@@ -257,6 +260,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             source=source,
             heads=heads,
             file=dockerfile,
+            own_ignore="go_version_ignore" in entry,
         )
         for dockerfile in dockerfiles
         for entries in [overrides.get(dockerfile) or [{}]]
@@ -322,10 +326,13 @@ def _image(
     source: Path,
     heads: Heads,
     file: str,
+    own_ignore: bool = False,
 ) -> ImageConfig:
-    """The image named `dockerfile` (`file`, or `file@target` where entries check several
-    targets of it), built from the Dockerfile `file`."""
+    """The image named `dockerfile` (`file`, or `file[target]` where entries check several
+    targets of it), built from the Dockerfile `file`; `own_ignore`: its entry sets
+    go_version_ignore."""
     path = dockerfile_file(file, project, where, source)
+    module = module_root(values, where, rootdir, source) if "project" in values else project
     context = normalise(typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
     if not context_path.is_dir():
@@ -381,5 +388,8 @@ def _image(
             if "min_ready" in values
             else 0.0
         ),
-        go_module=module_root(values, where, rootdir, source) if "project" in values else project,
+        go_module=module,
+        go_version_ignore=(
+            go_version_ignore(values, where, rootdir, module, source) if own_ignore else None
+        ),
     )

@@ -36,8 +36,11 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     modules = {go_module(config, image) for image in images}
     assert len(modules) <= 1, modules  # one go.mod to compare with: see module_groups
     module = modules.pop() if modules else config.project
+    ignores = {image.go_version_ignore for image in images} - {None}
+    assert len(ignores) <= 1, ignores  # one list per group: see module_groups
+    ignore = ignores.pop() if ignores else config.go_version_ignore
     dockerfiles = [(image.dockerfile_path, image.build_args) for image in images]
-    return project_pins(config.rootdir, module, dockerfiles, config.go_version_ignore)
+    return project_pins(config.rootdir, module, dockerfiles, ignore or ())
 
 
 def go_module(config: GoImageConfig, image: ImageConfig) -> Path:
@@ -46,10 +49,11 @@ def go_module(config: GoImageConfig, image: ImageConfig) -> Path:
 
 
 def module_groups(config: GoImageConfig) -> list[list[ImageConfig]]:
-    """The configured images grouped by their Go module, in configuration order."""
-    groups: dict[Path, list[ImageConfig]] = {}
+    """The configured images grouped by their Go module (and go_version_ignore), in
+    configuration order."""
+    groups: dict[tuple[Path, tuple[str, ...] | None], list[ImageConfig]] = {}
     for image in config.images:
-        groups.setdefault(go_module(config, image), []).append(image)
+        groups.setdefault((go_module(config, image), image.go_version_ignore), []).append(image)
     return list(groups.values())
 
 

@@ -83,7 +83,16 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         failures += [problem] if problem else []
         bad += late
     if failures:
-        raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + _ignore_hint(bad, pins))
+        config = session.config
+        # Several modules: a top-level entry would leave the workflow out for all of them.
+        where = (
+            f"the [[tool.goimage.image]] entry of {image.dockerfile} (a list there replaces "
+            "the top-level one for that image only)"
+            if len({go_module(config, other) for other in config.images}) > 1
+            else "[tool.goimage]"
+        )
+        hint = _ignore_hint(bad, pins, where)
+        raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + hint)
     counted = [p for p in pins if not p.ignored and not p.workspace]
     message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
     source = required_pin(pins, policy)
@@ -166,7 +175,7 @@ def _docker_sees(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bo
     return lambda pin: sees
 
 
-def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
+def _ignore_hint(bad: list[Pin], pins: list[Pin], where: str) -> str:
     """How to leave out a workflow job that does not build the module, and what was left out."""
     ci_pins = [p for p in bad if p.source in CI_SOURCES]
     text = ""
@@ -180,7 +189,7 @@ def _ignore_hint(bad: list[Pin], pins: list[Pin]) -> str:
         what = "GitLab CI job" if first.source == SOURCE_GITLAB_IMAGE else "workflow job"
         text += (
             f"\nA {what} that does not build this module can be left out: add "
-            f'"{entry}" to go_version_ignore in [tool.goimage].'
+            f'"{entry}" to go_version_ignore in {where}.'
         )
     ignored = format_ignored(pins)
     if ignored:

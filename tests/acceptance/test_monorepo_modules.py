@@ -76,3 +76,59 @@ def test_a_bad_project_in_an_entry_names_the_entry(pytester: pytest.Pytester) ->
             "'services/nowhere' is not a directory below *; set it to the folder that holds go.mod."
         ]
     )
+
+
+def _workflow(go_version: str) -> str:
+    return (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v5\n        with:\n"
+        f"          go-version: '{go_version}'\n      - run: go test ./...\n"
+    )
+
+
+def test_go_version_ignore_of_one_module_leaves_the_others_checked(
+    pytester: pytest.Pytester,
+) -> None:
+    """A review: in a monorepo each module is compared with every workflow, and the advice to
+    leave the api's workflow out of the worker's check went to the top-level list, which left
+    it out of the api's own check too (a false pass)."""
+    root = pytester.path
+    for service, go_mod in {
+        "api": "go 1.26.5\n",
+        "worker": "go 1.26.0\n\ntoolchain go1.26.9\n",
+    }.items():
+        (root / "services" / service).mkdir(parents=True)
+        (root / "services" / service / "go.mod").write_text(
+            f"module example.com/{service}\n\n{go_mod}"
+        )
+        (root / "services" / service / "Dockerfile").write_text("FROM scratch\n")
+    workflows = root / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "api.yml").write_text(_workflow("1.26.5"))
+    (workflows / "worker.yml").write_text(_workflow("1.26.9"))
+    config = (
+        '[tool.goimage]\nproject = "services/api"\n'
+        'dockerfiles = ["Dockerfile", "../worker/Dockerfile"]\n\n'
+        '[[tool.goimage.image]]\ndockerfile = "../worker/Dockerfile"\nproject = "services/worker"\n'
+    )
+    (root / "pyproject.toml").write_text(config)
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "go-version")
+    assert outcomes(result) == {
+        "Dockerfile::go-version": "PASSED",
+        "../worker/Dockerfile::go-version": "FAILED",
+    }, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            'A workflow job that does not build this module can be left out: add "api.yml:test" '
+            "to go_version_ignore in the [[][[]tool.goimage.image[]][]] entry of "
+            "../worker/Dockerfile (a list there replaces the top-level one for that image only)."
+        ]
+    )
+    # The advice taken, and the api's own pin falling behind: the api's check still sees it.
+    (root / "pyproject.toml").write_text(config + 'go_version_ignore = ["api.yml:test"]\n')
+    (workflows / "api.yml").write_text(_workflow("1.26.0"))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "go-version")
+    assert outcomes(result) == {
+        "Dockerfile::go-version": "FAILED",
+        "../worker/Dockerfile::go-version": "PASSED",
+    }, result.stdout.str()

@@ -78,6 +78,7 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
         build_args={},
         go_module=tmp_path,
         file_name="Dockerfile",
+        go_version_ignore=None,
     )
     binary = GoBinary("/app/server", len(data), inspect_elf(data))
     built = SimpleNamespace(binary=binary, architecture=architecture, os="linux", tag=TAG)
