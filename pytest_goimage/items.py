@@ -180,15 +180,14 @@ def check_items(
     for image in goconfig.images:
         # Node ids are `<dockerfile>::<check>` with the Dockerfile as configured (relative to
         # `project`), whatever the rootdir.
-        # The name is what `-k` matches: the file's, with the target for an image of one of
-        # several targets of it (`-k "Dockerfile[prod]"`).
+        # The name is what `-k` matches: pytest's (the path from the rootdir), with the target
+        # for an image of one of several targets of the file (`-k "Dockerfile[prod]"`).
         suffix = image.dockerfile.removeprefix(image.file_name)
         collector = GoImageFile.from_parent(
-            session,
-            path=image.dockerfile_path,
-            nodeid=image.dockerfile,
-            name=image.dockerfile_path.name + suffix,
+            session, path=image.dockerfile_path, nodeid=image.dockerfile
         )
+        if suffix:
+            collector.name += suffix
         collector.image = image
         # Go through the collect-report hooks so "collected N items" and xdist count them.
         report = collector.ihook.pytest_make_collect_report(collector=collector)

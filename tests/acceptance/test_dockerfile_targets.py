@@ -82,3 +82,25 @@ def test_a_target_image_is_selected_by_its_file_by_its_name_and_by_k(
     result.stdout.fnmatch_lines(
         ["SKIPPED [[]1[]] Dockerfile[[]dev[]]: require_non_root is not set*"]
     )
+
+
+def test_k_matches_the_folder_of_a_dockerfile_and_of_a_target_image(
+    pytester: pytest.Pytester,
+) -> None:
+    """`-k backend` selects backend/Dockerfile's checks: the collector's name is its path from
+    the rootdir (a first form of target names lost it, and with it the remote-engine tests' -k)."""
+    (pytester.path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
+    for folder in ("backend", "web"):
+        (pytester.path / folder).mkdir()
+        (pytester.path / folder / "Dockerfile").write_text(DOCKERFILE)
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = "backend/Dockerfile"\n'
+        '[[tool.goimage.image]]\ndockerfile = "web/Dockerfile"\ntarget = "dev"\n'
+        '[[tool.goimage.image]]\ndockerfile = "web/Dockerfile"\ntarget = "prod"\n'
+    )
+    backend = pytester.runpytest_subprocess("--goimage", "--collect-only", "-q", "-k", "backend")
+    backend.stdout.fnmatch_lines(["backend/Dockerfile::build", "11/34 tests collected*"])
+    web = pytester.runpytest_subprocess(
+        "--goimage", "--collect-only", "-q", "-k", "web and Dockerfile[prod]"
+    )
+    web.stdout.fnmatch_lines(["web/Dockerfile[[]prod[]]::build", "11/34 tests collected*"])
