@@ -87,6 +87,10 @@ class ImageConfig:
     context_path: Path
     build_args: Mapping[str, str]
     target: str | None
+    # The Go module root (go.mod) the image's binary is built from: the top-level `project`,
+    # or the entry's own in a monorepo. Its `dockerfile` and `context` stay relative to the
+    # top-level project.
+    go_module: Path
     size_budget: int
     size_tolerance: float
     baseline: Path
@@ -107,10 +111,6 @@ class ImageConfig:
     require_provenance: bool = False  # provenance fails, not skips, without recorded facts
     min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
     health_port: int | None = None  # the container port health_path is polled on; None: `port`
-    # The Go module root (go.mod) the image's binary is built from: the top-level `project`,
-    # or the entry's own in a monorepo. Its `dockerfile` and `context` stay relative to the
-    # top-level project.
-    go_module: Path | None = None
     # The entry's own go_version_ignore (its module's workflows); None: the top-level one.
     go_version_ignore: tuple[str, ...] | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .gofacts.discover import project_folders
+from .gofacts.go_module import go_mods_below
 
 
 def no_table_note(source: Path) -> str:
@@ -16,7 +16,8 @@ def no_table_note(source: Path) -> str:
 
 
 def no_go_module(rootdir: Path, source: Path) -> str:
-    below = _go_modules_below(rootdir)
+    # Called when the rootdir itself has no go.mod: every one found is in a folder below it.
+    below = [go_mod.parent.relative_to(rootdir).as_posix() for go_mod in go_mods_below(rootdir)[:3]]
     found = (
         f" go.mod was found in {', '.join(below)}: point `project` at the one to test."
         if below
@@ -29,15 +30,3 @@ def no_go_module(rootdir: Path, source: Path) -> str:
         "in the folder that holds go.mod, or add to "
         f'{source} a [tool.goimage] table with project = "<folder with go.mod>".{found}'
     )
-
-
-def _go_modules_below(rootdir: Path, limit: int = 3) -> list[str]:
-    """Up to `limit` folders below `rootdir` that hold a go.mod (relative, top level first),
-    skipping the folders Dockerfile discovery skips."""
-    found: list[str] = []
-    for folder, filenames in project_folders(rootdir):
-        if "go.mod" in filenames and folder != rootdir:
-            found.append(folder.relative_to(rootdir).as_posix())
-            if len(found) == limit:
-                break
-    return found

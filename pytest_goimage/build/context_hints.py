@@ -7,11 +7,12 @@ import os
 import re
 from pathlib import Path
 
-from ..gofacts.discover import SKIPPED_DIRS
+from ..gofacts.discover import project_folders
 from ..gofacts.dockerfile import Instruction
+from ..gofacts.go_module import requires_modules
+from ..gofacts.run_mounts import Mount, context_binds
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
 from .failed_build import FailedBuild
-from .run_mounts import Mount, run_mounts
 from .tracking import ignore_rule_for
 
 
@@ -69,9 +70,8 @@ def go_files_kept_out(context: Path, dockerfile: Path) -> tuple[int, str, str] |
     of the context directory out of the build context. Ignoring only some (`*_test.go`,
     one folder) is normal and no explanation for Go finding nothing."""
     on_disk: list[str] = []
-    for folder, dirs, files in os.walk(context):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        rel = Path(folder).relative_to(context)
+    for folder, files in project_folders(context):
+        rel = folder.relative_to(context)
         on_disk += [
             (rel / f).as_posix() for f in files if f.endswith(".go") and not f.endswith("_test.go")
         ]
@@ -173,11 +173,6 @@ def missing_source(build: FailedBuild, missing: str) -> str:
     )
 
 
-def context_binds(instruction: Instruction) -> list[Mount]:
-    """The RUN's bind mounts of the build context (not `from=` another stage or image)."""
-    return [m for m in run_mounts(instruction) if m.type == "bind" and m.option("from") is None]
-
-
 def no_go_sum(
     where: str, culprit: Instruction, mount: Mount | None, go_sum: Path, ctx_note: str
 ) -> str:
@@ -189,7 +184,7 @@ def no_go_sum(
         else f"this {culprit.keyword} copies go.sum"
     )
     drop = "drop that mount" if mount else f"drop go.sum from that {culprit.keyword}"
-    requires = _requires_modules(go_sum.parent / "go.mod")
+    requires = requires_modules(go_sum.parent / "go.mod")
     if requires is False:
         why = (
             f"Its go.mod requires no modules, and Go writes no go.sum for a module without "
@@ -201,12 +196,3 @@ def no_go_sum(
             f"module with no dependencies has none: then {drop})."
         )
     return f"{where}: {taken}, and the {ctx_note} has no go.sum. {why}"
-
-
-def _requires_modules(go_mod: Path) -> bool | None:
-    """Whether go.mod has a `require` directive; None when it cannot be read."""
-    try:
-        text = go_mod.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return re.search(r"(?m)^\s*require\b", text) is not None

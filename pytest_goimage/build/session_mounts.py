@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from ..gofacts.dockerfile import Instruction
+from ..gofacts.run_mounts import Mount, run_mounts
 from .failed_build import FailedBuild
-from .run_mounts import Mount, run_mounts
 
 NO_SESSION = "no active sessions"
 # What buildx's BuildKit says of a required secret or SSH agent it was not given.

@@ -4,16 +4,12 @@ version pins (go-version and static both compare them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import GoImageConfig, ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import BuildFailed, CheckSkipped
-from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.git_head import NoRepository
-from ..gofacts.go_module import go_mods_below, module_path
-from ..gofacts.project_pins import project_pins, relative_name
+from ..gofacts.project_pins import project_pins
 from ..gofacts.versions import Pin
 from ..session import GoImageSession
 
@@ -33,7 +29,7 @@ def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:
 def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
     """project_pins of `images`, which share a Go module (go_module), and their Dockerfiles."""
     images = list(images)
-    modules = {go_module(config, image) for image in images}
+    modules = {image.go_module for image in images}
     assert len(modules) <= 1, modules  # one go.mod to compare with: see module_groups
     module = modules.pop() if modules else config.project
     ignores = {image.go_version_ignore for image in images} - {None}
@@ -43,17 +39,12 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     return project_pins(config.rootdir, module, dockerfiles, ignore or ())
 
 
-def go_module(config: GoImageConfig, image: ImageConfig) -> Path:
-    """The Go module root whose go.mod `image` is checked against."""
-    return image.go_module or config.project
-
-
 def module_groups(config: GoImageConfig) -> list[list[ImageConfig]]:
     """The configured images grouped by their Go module (and go_version_ignore), in
     configuration order."""
     groups: dict[tuple[Path, tuple[str, ...] | None], list[ImageConfig]] = {}
     for image in config.images:
-        groups.setdefault((go_module(config, image), image.go_version_ignore), []).append(image)
+        groups.setdefault((image.go_module, image.go_version_ignore), []).append(image)
     return list(groups.values())
 
 
@@ -64,54 +55,3 @@ def require_go_binary(session: GoImageSession, image: ImageConfig) -> BuiltImage
     if reason:
         raise CheckSkipped(reason)
     return built
-
-
-@dataclass(frozen=True)
-class OtherModule:
-    """A binary that is another module of the repository than the go.mod it is checked
-    against: a monorepo's second service configured under the first one's `project`."""
-
-    binary_module: str  # the binary's main module (its Go build info)
-    own: str  # that module's folder, relative to rootdir
-    checked: str  # the go.mod it was checked against, relative to rootdir
-    declared: str  # that go.mod's module
-
-    @property
-    def binary_side(self) -> str:
-        return f"module {self.binary_module} (its Go build info; {self.own}/go.mod)"
-
-    @property
-    def checked_side(self) -> str:
-        return f"{self.checked}, module {self.declared}"
-
-    @property
-    def advice(self) -> str:
-        return (
-            f"set project = {self.own!r} in this image's [[tool.goimage.image]] entry, so that "
-            "it is checked against its own go.mod"
-        )
-
-
-def other_module(
-    session: GoImageSession, image: ImageConfig, info: BuildInfo | None
-) -> OtherModule | None:
-    """The binary's own module where it is not the go.mod `image` is checked against and the
-    repository holds it; None otherwise (no build info, the same module, one from elsewhere)."""
-    config = session.config
-    module = go_module(config, image)
-    declared = module_path(module / "go.mod")
-    if info is None or info.main is None or declared is None or declared == info.main.path:
-        return None
-    try:
-        top = config.heads.of(module).root
-    except NoRepository:
-        top = config.rootdir
-    own = [path for path in go_mods_below(top) if module_path(path) == info.main.path]
-    if not own:
-        return None
-    return OtherModule(
-        info.main.path,
-        relative_name(own[0].parent, config.rootdir),
-        relative_name(module / "go.mod", config.rootdir),
-        declared,
-    )

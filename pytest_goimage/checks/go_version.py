@@ -29,7 +29,7 @@ from ..gofacts.versions import (
 )
 from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession
-from .base import config_pins, go_module
+from .base import config_pins
 
 
 class UnpinnedGoVersionWarning(UserWarning):
@@ -88,7 +88,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         where = (
             f"the [[tool.goimage.image]] entry of {image.dockerfile} (a list there replaces "
             "the top-level one for that image only)"
-            if len({go_module(config, other) for other in config.images}) > 1
+            if len({other.go_module for other in config.images}) > 1
             else "[tool.goimage]"
         )
         hint = _ignore_hint(bad, pins, where)
@@ -150,7 +150,7 @@ def _version(pin: Pin) -> GoVersion:
 def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
     """The go.work the project builds in (looked for up to the repository's top folder)."""
     config = session.config
-    module = go_module(config, image)
+    module = image.go_module
     try:
         top = config.heads.of(module).root  # read once per run
     except NoRepository:

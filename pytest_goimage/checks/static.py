@@ -6,7 +6,11 @@ from __future__ import annotations
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, GoImageError
+from ..gofacts.buildinfo import BuildInfo
+from ..gofacts.git_head import NoRepository
 from ..gofacts.go_build_command import setting_line
+from ..gofacts.go_module import go_mods_below, module_path
+from ..gofacts.project_pins import relative_name
 from ..gofacts.static_linking import (
     GoBuildSource,
     go_build_source,
@@ -23,7 +27,7 @@ from ..gofacts.versions import (
 )
 from ..report.records import WRONG_GOARCH
 from ..session import GoImageSession
-from .base import config_pins, other_module, require_go_binary
+from .base import config_pins, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -102,12 +106,9 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     if version is None:
         return ""
     built = session.built(image)
-    other = other_module(session, image, built.binary.build_info)
+    other = _other_module(session, image, built.binary.build_info)
     if other is not None:
-        return (
-            f"is {other.binary_side}, but its Go version is compared with {other.checked_side}: "
-            f"{other.advice}."
-        )
+        return f"{other}."
     try:
         policy = session.config.go_version_policy
         pins = config_pins(session.config, [image])
@@ -137,4 +138,32 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
         f"was built with {go_version}, but go.mod requires Go {required} "
         f"({source.file}:{source.line} {line} {source.raw}): {why}. Rebuild with a builder "
         f"that has Go {required} or newer."
+    )
+
+
+def _other_module(
+    session: GoImageSession, image: ImageConfig, info: BuildInfo | None
+) -> str | None:
+    """What static says of a binary whose main module is another go.mod of the repository than
+    the image's `project`: `is module X ..., but its Go version is compared with ...: set
+    project = ...`. None when it is the same module, has no build info, or the module is not
+    in the repository (a tool built from elsewhere)."""
+    config = session.config
+    module = image.go_module
+    declared = module_path(module / "go.mod")
+    if info is None or info.main is None or declared is None or declared == info.main.path:
+        return None
+    try:
+        top = config.heads.of(module).root
+    except NoRepository:
+        top = config.rootdir
+    own = [path for path in go_mods_below(top) if module_path(path) == info.main.path]
+    if not own:
+        return None
+    folder = relative_name(own[0].parent, config.rootdir)
+    checked = relative_name(module / "go.mod", config.rootdir)
+    return (
+        f"is module {info.main.path} (its Go build info; {folder}/go.mod), but its Go version "
+        f"is compared with {checked}, module {declared}: set project = {folder!r} in this "
+        "image's [[tool.goimage.image]] entry, so that it is checked against its own go.mod"
     )

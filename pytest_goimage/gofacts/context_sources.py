@@ -13,6 +13,7 @@ import posixpath
 from collections.abc import Sequence
 
 from .dockerfile import Dockerfile, Instruction
+from .run_mounts import context_binds
 
 __all__ = ["context_sources", "image_sources", "takes"]
 
@@ -38,7 +39,8 @@ def _sources(instructions: Sequence[Instruction]) -> list[str]:
         if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None:
             sources += [_normalised(word) for word in _copy_sources(instruction)]
         elif instruction.keyword == "RUN":
-            sources += _bind_mount_sources(instruction)
+            # A bind mount's source defaults to the whole context.
+            sources += [_normalised(mount.source) for mount in context_binds(instruction)]
     return sources
 
 
@@ -73,23 +75,6 @@ def _copy_sources(instruction: Instruction) -> list[str]:
     return [
         s for s in sources if "://" not in s and not s.startswith("git@") and not s.startswith("<<")
     ]
-
-
-def _bind_mount_sources(instruction: Instruction) -> list[str]:
-    """`RUN --mount=type=bind[,source=DIR]` without `from=`: that context folder (default:
-    all of it) is visible to the command."""
-    found: list[str] = []
-    for flag in instruction.flags:
-        if not flag.startswith("--mount="):
-            continue
-        options: dict[str, str] = {}
-        for part in flag.removeprefix("--mount=").split(","):
-            key, _, value = part.partition("=")
-            options[key.strip().lower()] = value.strip()
-        # BuildKit's default mount type is bind; it reads the type case-insensitively.
-        if options.get("type", "bind").lower() == "bind" and "from" not in options:
-            found.append(_normalised(options.get("source", options.get("src", EVERYTHING))))
-    return found
 
 
 def _normalised(source: str) -> str:

@@ -47,11 +47,14 @@ def discover_dockerfiles(project: Path) -> list[str]:
     return sorted(found, key=lambda p: (p.count("/"), p))
 
 
-def project_folders(root: Path) -> Iterator[tuple[Path, list[str]]]:
-    """`root` and the folders below it, each with its file names, in sorted order; never
-    inside vendored or test-data trees, nor hidden folders."""
+def project_folders(root: Path, depth: int | None = None) -> Iterator[tuple[Path, list[str]]]:
+    """`root` and the folders below it (at most `depth` levels when given), each with its file
+    names, in sorted order; never inside vendored or test-data trees, nor hidden folders."""
     for dirpath, dirnames, filenames in os.walk(root):
         # Prune in place so os.walk never descends into vendored or test-data trees, nor into
-        # hidden folders (.devcontainer, .github): their Dockerfiles are tooling, not images.
+        # hidden folders (.devcontainer, .github): their Dockerfiles are tooling, not images,
+        # and the go command skips them too.
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        if depth is not None and len(Path(dirpath).relative_to(root).parts) >= depth:
+            dirnames[:] = []
         yield Path(dirpath), filenames

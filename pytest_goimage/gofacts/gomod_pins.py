@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import GoModError
+from .go_module import directives
 from .versions import (
     SOURCE_GO,
     SOURCE_TOOLCHAIN,
@@ -27,32 +28,22 @@ def gomod_pins(text: str, file: str) -> list[Pin]:
     """The `go` and `toolchain` lines of go.mod text; GoModError if malformed. Without a `go`
     line the module needs Go 1.16, as the go command reads it: a pin at line 0 that says so."""
     pins: dict[str, Pin] = {}
-    depth_line = 0  # line of the open `verb (` block, 0 when outside one
-    for number, line in enumerate(text_lines(text), start=1):
-        words = _strip_gomod_comment(line).split()
-        if depth_line:
-            if words == [")"]:
-                depth_line = 0
+    for directive in directives(text_lines(text)):
+        verb, number, words = directive.verb, directive.line, directive.args
+        if verb not in ("go", "toolchain"):
             continue
-        if not words:
-            continue
-        if words[-1] == "(":
-            depth_line = number
-            continue
-        if words[0] not in ("go", "toolchain"):
-            continue
-        source = SOURCE_GO if words[0] == "go" else SOURCE_TOOLCHAIN
-        if len(words) != 2:
+        source = SOURCE_GO if verb == "go" else SOURCE_TOOLCHAIN
+        if len(words) != 1:
             raise GoModError(
-                f"{file}:{number}: expected `{words[0]} <version>`, got {line.strip()!r}; "
+                f"{file}:{number}: expected `{verb} <version>`, got {directive.text.strip()!r}; "
                 "fix go.mod (`go mod edit -fmt` shows the expected form)."
             )
         if source in pins:
             raise GoModError(
-                f"{file}:{number}: repeated `{words[0]}` line (first at line "
+                f"{file}:{number}: repeated `{verb}` line (first at line "
                 f"{pins[source].line}); keep one."
             )
-        pins[source] = _gomod_pin(file, number, source, words[1])
+        pins[source] = _gomod_pin(file, number, source, words[0])
     if SOURCE_GO not in pins:
         implied = GoVersion.parse(IMPLIED_GO)
         pins[SOURCE_GO] = Pin(
@@ -79,20 +70,6 @@ def _gomod_pin(file: str, number: int, source: str, value: str) -> Pin:
                 f"{file}:{number}: `go {value}` is not a Go version such as 1.26.0; fix go.mod."
             )
     return Pin(file, number, source, value, version, resolved=str(version))
-
-
-def _strip_gomod_comment(line: str) -> str:
-    # `//` starts a comment unless inside a quoted module path.
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in '"`':
-            quote = char
-        elif line.startswith("//", index):
-            return line[:index]
-    return line
 
 
 def read_gomod(path: Path, file: str | None = None) -> list[Pin]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.build.diagnose import Diagnosis, explain
-from pytest_goimage.build.run_mounts import run_mounts
 from pytest_goimage.build.vendor_drift import inconsistent_vendoring
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+from pytest_goimage.gofacts.run_mounts import run_mounts
 from tests.unit.test_diagnose import Recorded, _failed_build
 
 

@@ -1,11 +1,12 @@
-"""The `--mount=` options of a RUN instruction, as the failure messages name them: the mount
-as written, its type (bind when none is given, as BuildKit defaults) and its options."""
+"""The `--mount=` options of a RUN instruction: the mount as written, its type (bind when none
+is given, as BuildKit defaults) and its options. The build's failure messages name them, and
+`context_sources` reads which context folders a RUN sees through them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..gofacts.dockerfile import Instruction
+from .dockerfile import Instruction
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,8 @@ def run_mounts(instruction: Instruction) -> list[Mount]:
             options = tuple((key.strip().lower(), value.strip()) for key, _, value in pairs)
             mounts.append(Mount(flag, options))
     return mounts
+
+
+def context_binds(instruction: Instruction) -> list[Mount]:
+    """The RUN's bind mounts of the build context (not `from=` another stage or image)."""
+    return [m for m in run_mounts(instruction) if m.type == "bind" and m.option("from") is None]
