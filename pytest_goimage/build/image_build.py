@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine.labels import LABEL_PREFIX, LABEL_PROJECT
+from ..engine.labels import image_labels
 from ..errors import EngineError
 from ..gofacts.secrets_scan import secret_redactor
 from .build_args import declared_args, undeclared_build_args
@@ -122,7 +122,7 @@ def build_one(
         build_args=image.build_args,
         target=image.target,
         # The run-end cleanup removes only images that carry the project its record names.
-        labels={f"{LABEL_PREFIX}.dockerfile": image.file_name, LABEL_PROJECT: project},
+        labels=image_labels(image.file_name, image.target, project),
     )
     step_progress = lambda step: progress(image.dockerfile, redact(step), True)  # noqa: E731
     try:

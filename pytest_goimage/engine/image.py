@@ -279,7 +279,7 @@ class BuiltImage:
         where ENTRYPOINT says."""
         built_from = program_files.dockerfile_of(self.config.labels)
         history = (layer.instruction for layer in self.layers)
-        dockerfile = built_from[1] if built_from else None
+        dockerfile = built_from.dockerfile if built_from else None
         return program_files.own_copies(history, dockerfile, self.exists)
 
     def exists(self, path: str) -> bool:

@@ -20,6 +20,10 @@ LABEL_HOST = f"{LABEL_PREFIX}.host"
 LABEL_PIDNS = f"{LABEL_PREFIX}.pidns"
 LABEL_PROJECT = f"{LABEL_PREFIX}.project"  # the Go module root under test
 LABEL_KEEP = f"{LABEL_PREFIX}.keep"  # made by a --goimage-keep run: no later run sweeps it
+# Stamped on each built image: the Dockerfile as configured (relative to the project) and the
+# target stage built, so messages about the image can point at its lines.
+LABEL_DOCKERFILE = f"{LABEL_PREFIX}.dockerfile"
+LABEL_TARGET = f"{LABEL_PREFIX}.target"
 
 
 # A killed run's resources are swept only once they are this old (GOIMAGE_STALE_AFTER overrides):
@@ -30,6 +34,15 @@ STALE_AFTER_SECONDS = 60
 def new_run_id() -> str:
     """A short id shared by everything one pytest run creates (xdist workers share it)."""
     return uuid.uuid4().hex[:12]
+
+
+def image_labels(dockerfile: str, target: str | None, project: str) -> dict[str, str]:
+    """The labels a build stamps on an image: its Dockerfile, its target stage (when one is
+    configured) and the project, by which the run-end cleanup picks the images it removes."""
+    labels = {LABEL_DOCKERFILE: dockerfile, LABEL_PROJECT: project}
+    if target:
+        labels[LABEL_TARGET] = target
+    return labels
 
 
 def resource_labels(

@@ -18,7 +18,7 @@ from ..errors import BinaryError, GoImageError
 from ..gofacts.dockerfile import Dockerfile, Instruction
 from ..gofacts.layers import final_files
 from . import program_files
-from .program_files import FileMode, Lookup
+from .program_files import BuiltFrom, FileMode, Lookup
 
 if TYPE_CHECKING:
     from .image import BuiltImage
@@ -106,8 +106,8 @@ def off_path(image: BuiltImage, name: str, lookup: Lookup, copied: list[str]) ->
             f"mounted at run time, set `binary` in [tool.goimage] to its absolute path.{listed}"
         )
     program = found[0]
-    copy = _copier(built_from[1], program) if built_from else None
-    put = f" (`{copy.text}`, {built_from[0]}:{copy.line})" if copy and built_from else ""
+    copy = _copier(built_from, program) if built_from else None
+    put = f" (`{copy.text}`, {built_from.name}:{copy.line})" if copy and built_from else ""
     folder = posixpath.dirname(program)
     env_fix = f"ENV PATH={folder}:$PATH" if "PATH" in image.config.env else f"ENV PATH={folder}"
     fixed = f"write `{_replaced(runs, name, program)}`" if runs else f"run {program} by that path"
@@ -140,9 +140,9 @@ def missing_binary(image: BuiltImage, path: str, lookup: Lookup, copied: list[st
     origin = []
     built_from = program_files.dockerfile_of(image.config.labels)
     if built_from is not None:
-        name, parsed = built_from
+        name = built_from.name
         link, target = broken.links[0]
-        copy, made = _copier(parsed, link), _linker(parsed, target)
+        copy, made = _copier(built_from, link), _linker(built_from.dockerfile, target)
         if copy is not None:
             origin.append(f"`{copy.text}` ({name}:{copy.line}) put the link there")
         if made is not None:
@@ -167,12 +167,12 @@ def _dangling(lookup: Lookup, path: str) -> Dangling | None:
         return None
 
 
-def _running(built_from: tuple[str, Dockerfile] | None, name: str) -> Instruction | None:
+def _running(built_from: BuiltFrom | None, name: str) -> Instruction | None:
     """The ENTRYPOINT or CMD of the built stages that has `name` among its words (the
     last ENTRYPOINT first, as the runtime runs it first)."""
     if built_from is None:
         return None
-    stages = built_from[1].built_stages(None)
+    stages = built_from.stages()
     for keyword in ("ENTRYPOINT", "CMD"):
         last = None
         for stage in reversed(stages):  # base stages first: the last one written wins
@@ -188,10 +188,10 @@ def _words(instruction: Instruction) -> list[str]:
     return list(instruction.args) if instruction.json else instruction.value.split()
 
 
-def _at(instruction: Instruction | None, built_from: tuple[str, Dockerfile] | None) -> str:
+def _at(instruction: Instruction | None, built_from: BuiltFrom | None) -> str:
     if instruction is None or built_from is None:
         return ""
-    return f" (`{instruction.text}`, {built_from[0]}:{instruction.line})"
+    return f" (`{instruction.text}`, {built_from.name}:{instruction.line})"
 
 
 def _replaced(instruction: Instruction, name: str, program: str) -> str:
@@ -201,13 +201,13 @@ def _replaced(instruction: Instruction, name: str, program: str) -> str:
     return f"{instruction.keyword} {shown}"
 
 
-def _copier(dockerfile: Dockerfile, path: str) -> Instruction | None:
+def _copier(built_from: BuiltFrom, path: str) -> Instruction | None:
     """The COPY/ADD of the built stages that put `path` into the image: the last one that
     copies to it, else the last one into a folder holding it (a folder copied whole)."""
     exact = into = None
     depth = 0
     workdir = "/"
-    for stage in reversed(dockerfile.built_stages(None)):  # a stage inherits its base's WORKDIR
+    for stage in reversed(built_from.stages()):  # a stage inherits its base's WORKDIR
         for instruction in stage.instructions:
             if instruction.keyword == "WORKDIR" and instruction.args:
                 workdir = posixpath.normpath(posixpath.join(workdir, instruction.args[0]))

@@ -17,20 +17,33 @@ from typing import Any, TypeVar
 
 import docker.errors
 
-from ..gofacts.dockerfile import Dockerfile, Instruction, parse_dockerfile_leniently
+from ..gofacts.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile_leniently
 from ..gofacts.saved_image import SavedImage
 from ..gofacts.shell_script import REFERENCE
 from . import overlay
-from .labels import LABEL_PREFIX, LABEL_PROJECT
+from .labels import LABEL_DOCKERFILE, LABEL_PROJECT, LABEL_TARGET
 
 _Found = TypeVar("_Found")
-LABEL_DOCKERFILE = f"{LABEL_PREFIX}.dockerfile"  # stamped by the build, as configured
 _MAX_SYMLINKS = 40
 
 
-def dockerfile_of(labels: dict[str, str]) -> tuple[str, Dockerfile] | None:
-    """The Dockerfile (as configured, and parsed) the plugin built an image from, found by
-    the labels the build stamps; None for an image without them or a file gone since."""
+@dataclass(frozen=True)
+class BuiltFrom:
+    """The Dockerfile (as configured, and parsed) the plugin built an image from, and the
+    target stage it built (None: the last)."""
+
+    name: str
+    dockerfile: Dockerfile
+    target: str | None
+
+    def stages(self) -> list[Stage]:
+        """The stages the image's config inherits: the target and the stages it is FROM."""
+        return self.dockerfile.built_stages(self.target)
+
+
+def dockerfile_of(labels: dict[str, str]) -> BuiltFrom | None:
+    """What the plugin built an image from, found by the labels the build stamps; None for an
+    image without them or a file gone since."""
     project, name = labels.get(LABEL_PROJECT), labels.get(LABEL_DOCKERFILE)
     if not project or not name:
         return None
@@ -38,7 +51,7 @@ def dockerfile_of(labels: dict[str, str]) -> tuple[str, Dockerfile] | None:
         text = (Path(project) / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return name, parse_dockerfile_leniently(text)
+    return BuiltFrom(name, parse_dockerfile_leniently(text), labels.get(LABEL_TARGET) or None)
 
 
 def copy_targets(sources: list[str], destination: str, workdir: str) -> list[tuple[str, ...]]:

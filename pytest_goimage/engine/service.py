@@ -130,8 +130,8 @@ def _denied_program_hint(reason: str, client: Any, image_ref: str) -> str:
     if found is None:
         return ""
     built_from = program_files.dockerfile_of(config.get("Labels") or {})
-    setter = program_files.mode_setter(built_from[1], path) if built_from else None
-    where = f"{built_from[0]}:{setter.line}" if built_from and setter else ""
+    setter = program_files.mode_setter(built_from.dockerfile, path) if built_from else None
+    where = f"{built_from.name}:{setter.line}" if built_from and setter else ""
     return denied_advice(path, found, config.get("User") or "", setter, where)
 
 

@@ -115,6 +115,41 @@ def test_program_off_path_or_behind_a_dangling_link_gets_lines_and_fix(
     assert (pytester.path / "read-through-export").exists()
 
 
+# A dev target before the final stage (a user trial): the hint must read the target's lines.
+TARGETED = """\
+FROM alpine:3.22 AS build
+COPY app /out/server
+FROM alpine:3.22 AS dev
+WORKDIR /app
+COPY --from=build /out/server /app/server
+ENTRYPOINT ["server"]
+FROM alpine:3.22 AS prod
+COPY --from=build /out/server /usr/local/bin/api
+ENTRYPOINT ["/usr/local/bin/api"]
+"""
+
+
+def test_the_hint_for_a_target_stage_names_that_stages_lines(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(TARGETED)
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = "Dockerfile"\ntarget = "dev"\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static", "-p", "no:randomly")
+    out = result.stdout.str() + result.stderr.str()
+    found = [line for line in out.splitlines() if line.startswith("[goimage static]")]
+    assert len(found) == 1, out
+    assert fnmatch.fnmatchcase(
+        found[0],
+        "[[]goimage static[]] Dockerfile: ENTRYPOINT/CMD runs 'server' (`ENTRYPOINT "
+        '[[]"server"[]]`, Dockerfile:6), which is not on the PATH of goimage/* (*). The build '
+        "put a file of that name at /app/server (`COPY --from=build /out/server /app/server`, "
+        'Dockerfile:5): write `ENTRYPOINT [[]"/app/server"[]]`, or add /app to PATH*',
+    ), out
+
+
 def test_health_names_where_the_program_is_not(pytester: pytest.Pytester, no_leaks: None) -> None:
     """The engine refuses to start such an image with runc's words alone (`executable file not
     found in $PATH`, `stat /app/server: no such file`), and an entrypoint script's shell exits
