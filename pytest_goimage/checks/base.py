@@ -36,7 +36,8 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     assert len(ignores) <= 1, ignores  # one list per group: see module_groups
     ignore = ignores.pop() if ignores else config.go_version_ignore
     dockerfiles = [(image.dockerfile_path, image.build_args) for image in images]
-    return project_pins(config.rootdir, module, dockerfiles, ignore or ())
+    others = sorted({other.go_module for other in config.images} - {module})
+    return project_pins(config.rootdir, module, dockerfiles, ignore or (), others)
 
 
 def module_groups(config: GoImageConfig) -> list[list[ImageConfig]]:

@@ -3,14 +3,15 @@ its GitLab CI pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .ci_ignore import apply_ignore
 from .dockerfile_pins import read_dockerfile
 from .gitlab_ci import read_gitlab_ci
 from .gomod_pins import read_gomod
-from .versions import Pin
+from .versions import SOURCE_SETUP_GO_FILE, Pin
 from .workflows import follow_go_version_files, read_workflows
 
 
@@ -19,10 +20,13 @@ def project_pins(
     project: Path,
     dockerfiles: Iterable[tuple[Path, Mapping[str, str]]],
     go_version_ignore: Iterable[str] = (),
+    other_modules: Sequence[Path] = (),
 ) -> list[Pin]:
     """go.mod in `project`, each (Dockerfile, build_args)'s pins, every workflow's pins and the
     GitLab CI pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are
-    marked ignored. Raises GoImageError subclasses naming a file that cannot be read."""
+    marked ignored, and so are the setup-go steps whose `go-version-file` is in the folder of
+    one of `other_modules` (a monorepo's other images' modules, each checked with its own).
+    Raises GoImageError subclasses naming a file that cannot be read."""
     go_mod = project / "go.mod"
     pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
     for path, build_args in dockerfiles:
@@ -30,12 +34,39 @@ def project_pins(
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
+    workflows = _others_left_out(workflows, rootdir, project, other_modules)
     if project != rootdir:
         nested = read_workflows(project, relative_to=rootdir)
-        workflows += follow_go_version_files(nested, project, go_mod)
+        nested = follow_go_version_files(nested, project, go_mod)
+        workflows += _others_left_out(nested, project, project, other_modules)
     roots = [rootdir] if project == rootdir else [rootdir, project]
     workflows += read_gitlab_ci(roots, relative_to=rootdir)
     return pins + apply_ignore(workflows, list(go_version_ignore))
+
+
+def _others_left_out(
+    pins: list[Pin], workspace: Path, project: Path, other_modules: Sequence[Path]
+) -> list[Pin]:
+    """`pins` with each go-version-file pin that follows a file of another module marked
+    ignored: the module whose folder holds the file most closely is not `project`."""
+    modules = [module.resolve() for module in (project, *other_modules)]
+    result = []
+    for pin in pins:
+        if pin.source == SOURCE_SETUP_GO_FILE and pin.resolved and not pin.ignored:
+            followed = (workspace / pin.resolved).resolve()
+            holders = [m for m in modules if followed.is_relative_to(m)]
+            closest = max(holders, key=lambda m: len(m.parts), default=None)
+            if closest is not None and closest != modules[0]:
+                pin = replace(
+                    pin,
+                    ignored=(
+                        f"follows {pin.resolved}, the Go of module folder "
+                        f"{relative_name(closest, workspace)}, another image's `project`: "
+                        "compared with that module"
+                    ),
+                )
+        result.append(pin)
+    return result
 
 
 def relative_name(path: Path, root: Path) -> str:

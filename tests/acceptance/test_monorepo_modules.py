@@ -4,6 +4,7 @@ image names its own go.mod, and an entry's `project` checks it against that one.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,57 @@ def test_go_version_ignore_of_one_module_leaves_the_others_checked(
         "Dockerfile::go-version": "FAILED",
         "../worker/Dockerfile::go-version": "PASSED",
     }, result.stdout.str()
+
+
+def test_a_workflow_following_another_modules_go_mod_is_that_modules_pin(
+    pytester: pytest.Pytester,
+) -> None:
+    """A user trial: a monorepo's workflow jobs each set up Go from their own module's go.mod
+    (`go-version-file: services/api/go.mod`). The worker, which needs a newer Go, was compared
+    with the api's job and failed, unless a go_version_ignore entry named it by hand."""
+    root = pytester.path
+    for service, go_mod in {
+        "api": "go 1.26.5\n",
+        "worker": "go 1.26.9\n",
+    }.items():
+        (root / "services" / service).mkdir(parents=True)
+        (root / "services" / service / "go.mod").write_text(
+            f"module example.com/{service}\n\n{go_mod}"
+        )
+        (root / "services" / service / "Dockerfile").write_text("FROM scratch\n")
+    workflows = root / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n"
+        + "".join(
+            f"  {service}:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/setup-go@v6\n        with:\n"
+            f"          go-version-file: services/{service}/go.mod\n"
+            f"      - run: go test ./...\n        working-directory: services/{service}\n"
+            for service in ("api", "worker")
+        )
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\nproject = "services/api"\n'
+        'dockerfiles = ["Dockerfile", "../worker/Dockerfile"]\n\n'
+        '[[tool.goimage.image]]\ndockerfile = "../worker/Dockerfile"\nproject = "services/worker"\n'
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "go-version", "--goimage-report=report.json"
+    )
+    assert outcomes(result) == {
+        "Dockerfile::go-version": "PASSED",
+        "../worker/Dockerfile::go-version": "PASSED",
+    }, result.stdout.str()
+    report = json.loads((root / "report.json").read_text())
+    said = {
+        image["dockerfile"]: image["checks"]["go-version"]["message"] for image in report["images"]
+    }
+    other = (
+        "follows services/{}/go.mod, the Go of module folder services/{}, another image's "
+        "`project`: compared with that module"
+    )
+    assert other.format("worker", "worker") in said["Dockerfile"], said
+    assert other.format("api", "api") not in said["Dockerfile"], said
+    assert other.format("api", "api") in said["../worker/Dockerfile"], said
+    assert other.format("worker", "worker") not in said["../worker/Dockerfile"], said
