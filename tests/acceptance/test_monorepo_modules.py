@@ -87,17 +87,10 @@ def _workflow(go_version: str) -> str:
     )
 
 
-def test_go_version_ignore_of_one_module_leaves_the_others_checked(
-    pytester: pytest.Pytester,
-) -> None:
-    """A review: in a monorepo each module is compared with every workflow, and the advice to
-    leave the api's workflow out of the worker's check went to the top-level list, which left
-    it out of the api's own check too (a false pass)."""
-    root = pytester.path
-    for service, go_mod in {
-        "api": "go 1.26.5\n",
-        "worker": "go 1.26.0\n\ntoolchain go1.26.9\n",
-    }.items():
+def _two_modules(root: Path, api_go_mod: str, worker_go_mod: str) -> Path:
+    """services/api and services/worker, each a module with an empty Dockerfile (go-version
+    reads no image); the workflows folder, made."""
+    for service, go_mod in {"api": api_go_mod, "worker": worker_go_mod}.items():
         (root / "services" / service).mkdir(parents=True)
         (root / "services" / service / "go.mod").write_text(
             f"module example.com/{service}\n\n{go_mod}"
@@ -105,6 +98,17 @@ def test_go_version_ignore_of_one_module_leaves_the_others_checked(
         (root / "services" / service / "Dockerfile").write_text("FROM scratch\n")
     workflows = root / ".github" / "workflows"
     workflows.mkdir(parents=True)
+    return workflows
+
+
+def test_go_version_ignore_of_one_module_leaves_the_others_checked(
+    pytester: pytest.Pytester,
+) -> None:
+    """A review: in a monorepo each module is compared with every workflow, and the advice to
+    leave the api's workflow out of the worker's check went to the top-level list, which left
+    it out of the api's own check too (a false pass)."""
+    root = pytester.path
+    workflows = _two_modules(root, "go 1.26.5\n", "go 1.26.0\n\ntoolchain go1.26.9\n")
     (workflows / "api.yml").write_text(_workflow("1.26.5"))
     (workflows / "worker.yml").write_text(_workflow("1.26.9"))
     config = (
@@ -142,17 +146,7 @@ def test_a_workflow_following_another_modules_go_mod_is_that_modules_pin(
     (`go-version-file: services/api/go.mod`). The worker, which needs a newer Go, was compared
     with the api's job and failed, unless a go_version_ignore entry named it by hand."""
     root = pytester.path
-    for service, go_mod in {
-        "api": "go 1.26.5\n",
-        "worker": "go 1.26.9\n",
-    }.items():
-        (root / "services" / service).mkdir(parents=True)
-        (root / "services" / service / "go.mod").write_text(
-            f"module example.com/{service}\n\n{go_mod}"
-        )
-        (root / "services" / service / "Dockerfile").write_text("FROM scratch\n")
-    workflows = root / ".github" / "workflows"
-    workflows.mkdir(parents=True)
+    workflows = _two_modules(root, "go 1.26.5\n", "go 1.26.9\n")
     (workflows / "ci.yml").write_text(
         "on: push\njobs:\n"
         + "".join(
