@@ -300,7 +300,8 @@ class GoImageSession:
     def _minio_image_for(self, image: ImageConfig) -> str:
         """The image's MinIO image, resolved (or built from source) once per run."""
         report = lambda message: self.progress("minio", message, False)  # noqa: E731
-        return self._minio_images.get(self.client, image.minio_image or None, report)
+        source = str(self.config.source)
+        return self._minio_images.get(self.client, image.minio_image or None, report, source)
 
     def service(self, image: ImageConfig) -> RunningService:
         """The image running beside its own fresh MinIO and dependencies (started once per

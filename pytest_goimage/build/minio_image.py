@@ -71,13 +71,15 @@ class MinioImages:
         self.known[configured or ""] = name
         return True
 
-    def get(self, client: Any, configured: str | None, progress: Progress) -> str:
+    def get(self, client: Any, configured: str | None, progress: Progress, source: str) -> str:
+        """The MinIO image to run (ensure_minio_image), its failure kept for the next asker;
+        `source` is the pyproject.toml that sets `minio_image`, for the message."""
         found = self.known.get(configured or "")
         if isinstance(found, GoImageError):
             raise found
         if found is None:
             try:
-                found = ensure_minio_image(client, configured, progress)
+                found = ensure_minio_image(client, configured, progress, source)
             except GoImageError as exc:
                 self.known[configured or ""] = exc
                 raise
@@ -85,8 +87,11 @@ class MinioImages:
         return found
 
 
-def ensure_minio_image(client: Any, configured: str | None, progress: Progress) -> str:
-    """The MinIO image to run: `configured` (pulled if absent), else the cached source build."""
+def ensure_minio_image(
+    client: Any, configured: str | None, progress: Progress, source: str = "pyproject.toml"
+) -> str:
+    """The MinIO image to run: `configured` (pulled if absent), else the cached source build.
+    `source` names the file that configures it in a failure."""
     if configured:
         if image_present(client, configured):
             return configured
@@ -95,7 +100,8 @@ def ensure_minio_image(client: Any, configured: str | None, progress: Progress) 
             client.images.pull(configured)
         except docker.errors.APIError as exc:
             raise MinioError(
-                f"minio_image = {configured!r} is not on the engine and could not be pulled "
+                f"{source}: minio_image = {configured!r} is not on the engine and could not be "
+                "pulled "
                 f"({exc.explanation or exc}). Load or build that image, or remove `minio_image` "
                 "to let pytest-goimage build MinIO from source."
             ) from None

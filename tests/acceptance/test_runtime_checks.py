@@ -186,7 +186,8 @@ def test_a_minio_image_that_cannot_be_had_is_tried_once(
     )
     out = result.stdout.str()
     assert out.count("pulling goimage-test/no-such-minio:1") == 1, out
-    assert out.count("minio_image = 'goimage-test/no-such-minio:1' is not on the engine") >= 2
+    said = f"{pytester.path / 'pyproject.toml'}: minio_image = 'goimage-test/no-such-minio:1' is "
+    assert out.count(said + "not on the engine and could not be pulled") >= 2, out
 
 
 def test_a_minio_image_that_is_not_minio_is_named(
