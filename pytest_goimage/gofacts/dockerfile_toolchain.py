@@ -35,7 +35,7 @@ def with_toolchain_settings(
     for pin in pins:
         if pin.source == SOURCE_DOCKERFILE and pin.version is not None:
             choices = {
-                _expanded(toolchain_choice(b, lines), b, build_args, parsed)
+                _expanded(toolchain_choice(b, lines, build_args), b, build_args, parsed)
                 for b in builds
                 if b.from_line == pin.line
             }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .dockerfile import Dockerfile, Instruction
@@ -134,32 +134,46 @@ def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
     return 0 if value == _OWN_GO else line
 
 
-def toolchain_choice(build: GoBuild, lines: Sequence[str]) -> tuple[str | None, int]:
+def toolchain_choice(
+    build: GoBuild, lines: Sequence[str], build_args: Mapping[str, str] | None = None
+) -> tuple[str | None, int]:
     """The GOTOOLCHAIN `build` runs with, as Go reads it, and the line that set it (0: none
     in the Dockerfile): the environment variable (set in the RUN itself by a prefix, `env` or
-    an export; else by the last ENV of its stages, the official golang image's own `local`
-    first; else by an ARG of its own stage, which an ENV of the same name overrides), and
-    where that is unset or empty, what `go env -w` wrote, else $GOROOT/go.env's `auto`. The
-    value is None where the RUN's script cannot be read but its text assigns a version."""
+    an export; else by the last ENV of its stages or ARG of its own stage, whichever comes
+    later, the official golang image's own `local` first), and where that is unset or empty,
+    what `go env -w` wrote, else $GOROOT/go.env's `auto`. The value is None where the RUN's
+    script cannot be read but its text assigns a version.
+
+    BuildKit puts a stage's ARG into the environment of the RUNs after it, over an earlier
+    ENV of the same name, the base image's too (`ENV X=env` then `ARG X=arg`: the RUN sees
+    `arg`); an ENV after the ARG wins. `build_args` (--build-arg) replaces an ARG's default,
+    and an ARG without a default sets the variable only when they pass it (None: not known,
+    and such an ARG's value is "$")."""
     if not build.readable:  # a script that cannot be read: a version written in its text
         number = _physical(lines, build.line, build.end_line, _TOOLCHAIN_VERSION)
         if number:
             return None, number
-    env: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
-    arg = written = None
+    passed = build_args.get("GOTOOLCHAIN") if build_args is not None else None
+    variable: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
+    written = None
     for index, instruction in enumerate(build.before):
         value = _set_by(instruction)
         if value is None:
             continue
         line = _within(lines, instruction, "GOTOOLCHAIN") or instruction.line
         if instruction.keyword == "ENV":
-            env = (value, line)
+            variable = (value, line)
         elif instruction.keyword == "ARG" and index >= build.stage_begins:
-            arg = (value, line)  # an ARG is in scope only in the stage that declares it
+            # An ARG is in scope only in the stage that declares it.
+            if passed is not None:
+                variable = (passed, line)
+            elif value != "$" or build_args is None:
+                # Without a default an ARG is what --build-arg passes ("$" where that is not
+                # known); known not to be passed, it leaves the variable as it was.
+                variable = (value, line)
         elif instruction.keyword == "RUN":
             written = (value, line)
     own = build.toolchain
-    variable = env or arg
     if own is not None and own not in ("$GOTOOLCHAIN", "${GOTOOLCHAIN}"):
         variable = (
             own,

@@ -59,6 +59,10 @@ def test_a_version_it_sets_is_the_go_the_build_runs(
         ("ENV GOTOOLCHAIN=local+auto\n", "", "the image's Go 1.26"),
         ("ENV GOTOOLCHAIN=go1.25.1+auto\n", "", "go1.25.1"),
         ("", "GOTOOLCHAIN=auto ", "the image's Go 1.26"),
+        # BuildKit sets a stage's ARG in the RUN's environment over the base image's ENV and
+        # an earlier ENV (a user trial; checked on the engine: `RUN echo $X` printed the ARG's).
+        ("ARG GOTOOLCHAIN=auto\n", "", "the image's Go 1.26"),
+        ("ENV GOTOOLCHAIN=local\nARG GOTOOLCHAIN=auto\n", "", "the image's Go 1.26"),
     ],
 )
 def test_auto_lets_go_mod_choose_and_the_pin_is_not_counted(
@@ -76,7 +80,8 @@ def test_auto_lets_go_mod_choose_and_the_pin_is_not_counted(
         ("", ""),  # the image's own ENV GOTOOLCHAIN=local
         ("ENV GOTOOLCHAIN=local\n", ""),
         ("ENV GOTOOLCHAIN=path\n", ""),  # only a Go on PATH, never a download
-        ("ARG GOTOOLCHAIN=auto\n", ""),  # the image's ENV wins over an ARG of the same name
+        ("ARG GOTOOLCHAIN=auto\nENV GOTOOLCHAIN=local\n", ""),  # the later ENV wins
+        ("ARG GOTOOLCHAIN\n", ""),  # no default and no build argument: the image's ENV stays
         ("ENV GOTOOLCHAIN=go1.27.3\n", "GOTOOLCHAIN=local "),  # the command's own wins
         ("ENV GOTOOLCHAIN=$TOOLCHAIN\n", ""),  # only the build knows it
         ("ENV GOTOOLCHAIN=1.27.3\n", ""),  # not a toolchain name: Go refuses it, so does the build
@@ -119,6 +124,14 @@ def test_an_older_version_it_sets_fails_with_the_fix_on_its_line() -> None:
     )
     # The trial's Dockerfile: golang:1.26 with GOTOOLCHAIN=auto against toolchain go1.27.3.
     assert misaligned([*gomod, pin_of("ENV GOTOOLCHAIN=auto\n")], required) == []
+
+
+def test_a_build_argument_sets_the_stages_arg() -> None:
+    """A user trial: `ARG GOTOOLCHAIN` and build_args GOTOOLCHAIN = "go1.27.3" built with Go
+    1.27.3, and go-version failed the FROM's 1.26 against go.mod's 1.27.3."""
+    for stage in ("ARG GOTOOLCHAIN\n", "ARG GOTOOLCHAIN=local\n"):
+        pin = pin_of(stage, build_args={"GOTOOLCHAIN": "go1.27.3"})
+        assert (str(pin.version), pin.toolchain_line, pin.ignored) == ("1.27.3", 2, "")
 
 
 @pytest.mark.parametrize(

@@ -96,13 +96,19 @@ BUILD = "go build -o /out/api ./cmd/api"
         # ENV, ARG and go env's file, in the order Docker and Go apply them.
         pytest.param(PINNED + f"ENV GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="later-env"),
         pytest.param(PINNED + f"ENV GOTOOLCHAIN=$TC\nRUN {BUILD}\n", 3, id="env-variable"),
+        # BuildKit sets a stage's ARG over an earlier ENV of the same name, the golang image's
+        # own GOTOOLCHAIN=local too (checked on the engine); a later ENV wins over the ARG.
         pytest.param(
             f"FROM golang:1.26.8\nENV GOTOOLCHAIN=local\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
-            0,
-            id="env-wins-over-arg",
+            3,
+            id="arg-after-env-wins",
         ),
-        # The golang image's own ENV GOTOOLCHAIN=local overrides an ARG of the same name.
-        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n", 0, id="arg"),
+        pytest.param(
+            f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nENV GOTOOLCHAIN=local\nRUN {BUILD}\n",
+            0,
+            id="env-after-arg-wins",
+        ),
+        pytest.param(f"FROM golang:1.26.8\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n", 2, id="arg"),
         pytest.param(
             f"FROM alpine:3.22\nRUN apk add go\nARG GOTOOLCHAIN=go1.27.1\nRUN {BUILD}\n",
             3,
@@ -213,8 +219,9 @@ BUILD = "go build -o /out/api ./cmd/api"
         # Another variable's value: set in the RUN, whatever it holds.
         pytest.param(PINNED + f"RUN export GOTOOLCHAIN=$GO_TC && {BUILD}\n", 3, id="from-another"),
         pytest.param(
-            "FROM docker.io/library/golang@sha256:" + "0" * 64 + "\nARG GOTOOLCHAIN=go1.27.1\n"
-            f"RUN {BUILD}\n",
+            # Its own ENV GOTOOLCHAIN=local wins over what go env -w writes, as by tag.
+            "FROM docker.io/library/golang@sha256:" + "0" * 64 + "\n"
+            f"RUN go env -w GOTOOLCHAIN=go1.27.1 && {BUILD}\n",
             0,
             id="golang-by-digest",
         ),
