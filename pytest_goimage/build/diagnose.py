@@ -27,6 +27,7 @@ from .failed_build import (
     shorten,
 )
 from .frontend_syntax import flag_advice
+from .go_test_failure import failed_tests, failed_tests_hint
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
 from .session_mounts import session_mounts_unserved
@@ -196,6 +197,16 @@ def go_vendor_inconsistent(build: FailedBuild) -> Diagnosis | None:
     return Diagnosis(f"{build.head}: {VENDOR_HINT}\n{block(said)}{build.log_note}", "go-vendor")
 
 
+def go_test_failed(build: FailedBuild) -> Diagnosis | None:
+    found = failed_tests(build.output)
+    if found is None:
+        return None
+    failed, said = found
+    return Diagnosis(
+        f"{build.head}: {failed_tests_hint(failed)}\n{block(said)}{build.log_note}", "go-test"
+    )
+
+
 def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:
     missing = missing_replacement(build.output)
     if missing is None:
@@ -295,6 +306,7 @@ RULES: tuple[Rule, ...] = (
     go_files_ignored,
     go_sum,
     go_embed_missing,
+    go_test_failed,  # before go_compile: a failed test's `x_test.go:8:` lines look like errors
     go_compile,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shutil
@@ -125,6 +126,37 @@ RUN CGO_ENABLED=0 go build -o /app ./cmd/app
 FROM alpine:3.22
 COPY --from=build /app /app
 """
+
+
+def test_a_failing_go_test_in_a_run_is_named_as_a_test_failure(pytester: pytest.Pytester) -> None:
+    """A user trial: `RUN go test ./... && go build` with a failing test was reported as "Go
+    compile errors" with `go build ./...` as the fix, and without the `--- FAIL` line."""
+    (pytester.path / "go.mod").write_text("module example.com/shop\n\ngo 1.26\n")
+    (pytester.path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (pytester.path / "main_test.go").write_text(
+        'package main\n\nimport "testing"\n\nfunc TestPrice(t *testing.T) {\n'
+        '\tt.Errorf("got %d, want %d", 1, 0)\n}\n'
+    )
+    (pytester.path / "Dockerfile").write_text(
+        "FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN CGO_ENABLED=0 go test ./... && CGO_ENABLED=0 go build -o /app .\n"
+        'FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    )
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
+    assert "Go compile errors" not in out, out
+    pattern = (
+        "[[]goimage build[]] Dockerfile:4: the build failed in step `RUN CGO_ENABLED=0 go test "
+        "./... && CGO_ENABLED=0 go build -o /app .`: `go test` failed in this RUN (TestPrice, "
+        "example.com/shop), so the image was not built: fix the test or the code it tests "
+        "(`go test ./...` shows the same locally), or run the tests in CI outside the image build."
+    )
+    lines = out.splitlines()
+    at = next((i for i, line in enumerate(lines) if fnmatch.fnmatchcase(line, pattern)), None)
+    assert at is not None, out
+    assert lines[at + 1 : at + 3] == [
+        "    --- FAIL: TestPrice (0.00s)",
+        "        main_test.go:6: got 1, want 0",
+    ], out
 
 
 def test_a_failing_step_two_images_share_is_explained_for_each(pytester: pytest.Pytester) -> None:

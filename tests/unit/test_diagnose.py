@@ -14,6 +14,7 @@ from pytest_goimage.build.diagnose import RULES, Diagnosis, explain, syntax_dire
 from pytest_goimage.build.engine_build import BuildTrace
 from pytest_goimage.build.failed_build import FailedBuild, read_failed_build
 from pytest_goimage.build.failed_build import go_lines as _go_lines
+from pytest_goimage.build.go_test_failure import failed_tests
 from pytest_goimage.errors import BuildFailed
 
 
@@ -208,6 +209,15 @@ CASES = {
             "var assets embed.FS\n",
         },
     ),
+    "go_test_failed": Recorded(
+        GO_BUILD,
+        output="#12 0.301 --- FAIL: TestFirstEnv (0.00s)\n"
+        '#12 0.301     main_test.go:8: firstEnv = "1", want "2"\n'
+        "#12 0.302 FAIL\n"
+        "#12 0.302 FAIL\texample.com/shop/cmd/app\t0.003s\n"
+        "#12 0.303 FAIL\n",
+        error=EXIT_1,
+    ),
     "go_compile": Recorded(
         GO_BUILD,
         output="#12 0.512 # example.com/shop/cmd/app\n"
@@ -304,6 +314,11 @@ EXPECTED = [
         "go_embed_missing",
         "go-embed-missing",
         "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: cmd/app/assets.go:5 embeds `dist` (//go:embed), and cmd/app/dist does not exist in the build context: commit it, or, if the build is meant to make it (a frontend stage), COPY --from that stage into cmd/app/dist before `go build`.\n    cmd/app/assets.go:5:12: pattern dist: no matching files found\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "go_test_failed",
+        "go-test",
+        'Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: `go test` failed in this RUN (TestFirstEnv, example.com/shop/cmd/app), so the image was not built: fix the test or the code it tests (`go test ./...` shows the same locally), or run the tests in CI outside the image build.\n    --- FAIL: TestFirstEnv (0.00s)\n        main_test.go:8: firstEnv = "1", want "2"\n    FAIL\texample.com/shop/cmd/app\t0.003s\nFull build log: <ROOT>/build.log',
     ),
     (
         "go_compile",
@@ -545,3 +560,36 @@ def test_a_base_image_failure_says_why_with_the_errors_end(
     build = _failed_build(tmp_path, Recorded(None, error=error, files={"Dockerfile": dockerfile}))
     shown = message.replace("<ROOT>", str(tmp_path / "shop"))
     assert explain(build) == Diagnosis(shown, "base-image")
+
+
+def test_failed_tests_names_each_test_and_package_and_a_panic() -> None:
+    output = (
+        "#9 1.2 ok  \texample.com/shop/internal/cart\t0.01s\n"
+        "#9 1.3 --- FAIL: TestPrice (0.00s)\n"
+        "#9 1.3     --- FAIL: TestPrice/zero (0.00s)\n"
+        "#9 1.3         price_test.go:21: got 1, want 0\n"
+        "#9 1.4 FAIL\n#9 1.4 FAIL\texample.com/shop/internal/price\t0.02s\n"
+    )
+    assert failed_tests(output) == (
+        ["TestPrice", "TestPrice/zero", "example.com/shop/internal/price"],
+        [
+            "--- FAIL: TestPrice (0.00s)",
+            "    --- FAIL: TestPrice/zero (0.00s)",
+            "        price_test.go:21: got 1, want 0",
+            "FAIL\texample.com/shop/internal/price\t0.02s",
+        ],
+    )
+    panicked = (
+        "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 7 [running]:\n"
+    )
+    assert failed_tests(panicked + "FAIL\texample.com/shop\t0.01s\n") == (
+        ["example.com/shop"],
+        [
+            "panic: runtime error: index out of range [3] with length 3",
+            "goroutine 7 [running]:",
+            "FAIL\texample.com/shop\t0.01s",
+        ],
+    )
+    assert failed_tests(panicked) is None  # another program's panic (go run, a generator)
+    # A compile error in a test file is no failed test.
+    assert failed_tests("#9 0.5 cart_test.go:4:2: undefined: NewCart\n") is None
