@@ -6,15 +6,19 @@ fails in CI ("package .../storage is not in std"). This finds that before any bu
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..gofacts.built_over import built_over
-from ..gofacts.dockerfile import read_dockerfile
+from ..gofacts.context_sources import context_sources, takes
+from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
+
+_TESTS_GO = re.compile(r"\bgo\s+(?:test|vet)\b")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     root = repository_root(context)
     files = context_files(context, dockerfile)
     sent = [p for p in files if is_build_input(p)]
+    if dockerfile is not None:
+        sent = _read_by_the_build(sent, read_dockerfile(dockerfile)[1])
     if not sent:
         return []
     prefix = context.resolve().relative_to(root).as_posix()
@@ -92,6 +98,15 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
         return []
     rules = _ignore_rules(root, missing)
     return [UntrackedInput(path, rules.get(path), candidates[path]) for path in missing]
+
+
+def _read_by_the_build(sent: list[str], parsed: Dockerfile) -> list[str]:
+    """The inputs a stage of the Dockerfile copies or bind-mounts (a file the context sends
+    but no COPY takes never reaches a build), less the `_test.go` files where no RUN runs
+    `go test` or `go vet`: `go build` never compiles them."""
+    sources = context_sources(parsed)
+    tests = any(i.keyword == "RUN" and _TESTS_GO.search(i.text) for i in parsed.instructions)
+    return [p for p in sent if takes(sources, p) and (tests or not p.endswith("_test.go"))]
 
 
 def _embedded(

@@ -81,6 +81,45 @@ def test_dockerignored_files_do_not_count(
     pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1)
 
 
+def test_files_no_copy_takes_and_test_files_go_build_skips_do_not_count(
+    pytester: pytest.Pytester,
+) -> None:
+    """A user trial: the Dockerfile copies go.mod and cmd/ only, and git ignores a scratch
+    tool (`/tools/scratch/`) and local test files (`*_local_test.go`). Neither reaches the
+    image's build, yet tracked failed on both. A test file counts where a RUN runs go test."""
+    go_app(pytester.path)
+    (pytester.path / "cmd/api").mkdir(parents=True)
+    (pytester.path / "cmd/api/main.go").write_text("package main\n\nfunc main() {}\n")
+    (pytester.path / "cmd/api/debug_local_test.go").write_text("package main\n")
+    (pytester.path / "tools/scratch").mkdir(parents=True)
+    (pytester.path / "tools/scratch/main.go").write_text("package main\n")
+    (pytester.path / ".gitignore").write_text("/tools/scratch/\n*_local_test.go\napp\n")
+    build = "RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api\n"
+    dockerfile = "FROM golang:1.26-alpine\nWORKDIR /src\nCOPY go.mod ./\nCOPY cmd/ cmd/\n{}"
+    (pytester.path / "Dockerfile").write_text(dockerfile.format(build))
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    git(pytester.path, "init", "-q")
+    git(pytester.path, "add", "-A")
+    git(pytester.path, "commit", "-qm", "initial")
+    pytester.runpytest("--goimage", "-k", "tracked").assert_outcomes(passed=1)
+    # The build runs the tests: the ignored test file is an input a clean checkout lacks.
+    (pytester.path / "Dockerfile").write_text(dockerfile.format("RUN go test ./...\n" + build))
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "cmd/api/debug_local_test.go is ignored by git (.gitignore:2: *_local_test.go)" in out
+    assert "tools/scratch" not in out, out
+    # A COPY of the whole context takes the scratch tool in too.
+    (pytester.path / "Dockerfile").write_text(
+        dockerfile.replace("COPY go.mod ./\nCOPY cmd/ cmd/", "COPY . .").format(build)
+    )
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    assert "tools/scratch/main.go is ignored by git (.gitignore:1: /tools/scratch/)" in (
+        result.stdout.str()
+    )
+
+
 def test_outside_git_it_is_skipped(
     example_copy: Callable[..., Path], pytester: pytest.Pytester
 ) -> None:
@@ -130,7 +169,9 @@ def test_a_dockerfiles_own_ignore_file_wins_as_in_buildkit(pytester: pytest.Pyte
     `tracked` ignores the scratch sources that only the Dockerfile's own file keeps out."""
     root = pytester.path
     go_app(root)
-    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nCOPY . /src\nENTRYPOINT ["/app"]\n'
+    )
     (root / ".dockerignore").write_text("app\n")
     (root / "Dockerfile.dockerignore").write_text(
         "# the binary goes in; scratch stays out\nscratch/\n"
@@ -165,7 +206,9 @@ def test_go_files_of_a_submodule_count_as_tracked(pytester: pytest.Pytester) -> 
     git(lib, "commit", "-qm", "lib")
     root = pytester.path
     go_app(root)
-    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / "Dockerfile").write_text(
+        'FROM alpine:3.22\nCOPY app /app\nCOPY third_party/ /src/third_party/\nENTRYPOINT ["/app"]\n'
+    )
     (root / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
     git(root, "init", "-q")
     git(
