@@ -49,24 +49,26 @@ def value_in_run(
     build_args: Mapping[str, str],
     global_instructions: Sequence[Instruction] = (),
 ) -> str | None:
-    """The value `name` has in the RUN of `build`; None when it is not known here. An ENV
-    (of its stage or one it is built FROM) wins over an ARG of the same name, as Docker
-    documents; an ARG of its own stage takes build_args, else its default, else the global
-    ARG's default."""
-    for instruction in reversed(build.before):
+    """The value `name` has in the RUN of `build`; None when it is not known here. The later
+    of an ENV (of its stage or one it is built FROM) and an ARG of its own stage sets it, as
+    BuildKit does (`ENV V=dev` then `ARG V`: the RUN sees the ARG's value; checked on the
+    engine). An ARG takes build_args, else its default, else the global ARG's default, and
+    without any of them leaves the variable as it was."""
+    for index in reversed(range(len(build.before))):
+        instruction = build.before[index]
         if instruction.keyword == "ENV":
             value = _env_value(instruction, name)
             if value is not None:
                 return value
-    for instruction in reversed(build.before[build.stage_begins :]):
-        if instruction.keyword == "ARG":
+        elif instruction.keyword == "ARG" and index >= build.stage_begins:
             declared, default = _declared(instruction, name)
-            if declared:
-                if name in build_args:
-                    return build_args[name]
-                return (
-                    default if default is not None else _global_default(name, global_instructions)
-                )
+            if not declared:
+                continue
+            if name in build_args:
+                return build_args[name]
+            value = default if default is not None else _global_default(name, global_instructions)
+            if value is not None:
+                return value
     return None
 
 

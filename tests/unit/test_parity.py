@@ -333,9 +333,23 @@ VERSIONED = stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION=1.0\n
                 "-s -w -X main.version=1.0 (as written)",
             ],
         ),
-        # ENV wins over an ARG of the same name, whatever build_args pass.
+        # The later of an ENV and an ARG of the same name sets it, as BuildKit does (a user
+        # trial: `ENV VERSION=dev` in the base stage, `ARG VERSION` in the builder, and
+        # build_args VERSION: the binary said the build argument's, parity said `dev`).
         (
             stamped_build("-X main.version=${VERSION}", "ENV VERSION=1.0\nARG VERSION\n"),
+            {"VERSION": "2.0"},
+            stamped_build("-X main.version=1.0"),
+            ["-X main.version=2.0 (as written)", "-X main.version=1.0 (as written)"],
+        ),
+        (
+            stamped_build("-X main.version=${VERSION}", "ENV VERSION=1.0\nARG VERSION\n"),
+            {},  # no default, nothing passed: the ENV's value stays
+            stamped_build("-X main.version=1.0"),
+            [],
+        ),
+        (
+            stamped_build("-X main.version=${VERSION}", "ARG VERSION\nENV VERSION=1.0\n"),
             {"VERSION": "2.0"},
             stamped_build("-X main.version=1.0"),
             [],
@@ -360,7 +374,9 @@ VERSIONED = stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION=1.0\n
         "unknown",
         "set-by-the-script",
         "single-quoted",
-        "env-over-arg",
+        "arg-after-env",
+        "arg-after-env-not-passed",
+        "env-after-arg",
         "both-unknown-differ",
     ],
 )
