@@ -60,7 +60,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} ships {len(findings)} secret-looking "
             f"value(s); anyone who can pull it can read them. Pass secrets at run time (env, "
-            f"mounted files) or with `RUN --mount=type=secret`, and rebuild:\n{listed}"
+            "mounted files) and rebuild; one only the build needs goes in an optional `RUN "
+            "--mount=type=secret`, which pytest-goimage's build can run only through a buildx "
+            f"builder (`builder` in [tool.goimage]), where BuildKit skips it:\n{listed}"
             + (f"\n{note}" if note else "")
         )
     return (

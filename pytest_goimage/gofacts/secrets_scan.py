@@ -310,12 +310,47 @@ def file_finding(path: str, data: bytes) -> Finding | None:
     name = path.rsplit("/", 1)[-1]
     if PRIVATE_KEY_MARKER.search(data[:MAX_FILE_BYTES]):
         return Finding("file", f"/{path}", "holds a private key")
-    if name.startswith(".env") and re.search(
-        rb"(?im)^\s*[A-Z_]*(SECRET|PASSWORD|TOKEN|KEY)\w*\s*=\s*\S", data
-    ):
-        return Finding("file", f"/{path}", "is a .env file with secret-looking values")
+    if name.startswith(".env"):
+        named = dotenv_findings(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), name)
+        if named:
+            listed = ", ".join(named[:4]) + (
+                f" and {len(named) - 4} more" if len(named) > 4 else ""
+            )
+            return Finding(
+                "file", f"/{path}", f"is a .env file with secret-looking values ({listed})"
+            )
     if name in (".netrc", ".git-credentials", ".pypirc", "credentials") and data.strip():
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
         return Finding("file", f"/{path}", "holds an npm auth token")
     return None
+
+
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+# The names teams give a .env file that documents the settings: a template, not the values.
+_TEMPLATE = re.compile(r"\.env\.(?:example|sample|template|tmpl|tpl|dist|defaults)$")
+_PLACEHOLDER = re.compile(
+    r"<[^<>]*>|\$\{?\w+(?::?-[^}]*)?\}?|(?:your|my)[-_ .].*|change[-_ ]?me|replace[-_ ]?me"
+    r"|x{3,}|\*{3,}|\.{3}|todo|tbd|example|placeholder",
+    re.IGNORECASE,
+)
+
+
+def dotenv_findings(text: str, name: str) -> list[str]:
+    """The variables of a .env file whose values fail the gate as an ENV's would (`_is_finding`);
+    in a template (`.env.example`) a placeholder such as `<your-key>` or `change-me` passes."""
+    found = []
+    for line in text.splitlines():
+        match = _DOTENV_LINE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if value[:1] in "\"'" and value[:1] and value.endswith(value[0]) and len(value) > 1:
+            value = value[1:-1]
+        else:
+            value = value.split(" #", 1)[0].strip()  # an unquoted value's inline comment
+        if _TEMPLATE.search(name) and _PLACEHOLDER.fullmatch(value):
+            continue
+        if _is_finding(key, value) and key not in found:
+            found.append(key)
+    return found

@@ -61,8 +61,22 @@ def test_a_build_argument_finding_says_it_is_in_the_history_and_what_to_use() ->
     ("path", "data", "detail"),
     [
         ("id_rsa", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", "holds a private key"),
-        ("srv/app/.env", b"DB_PASSWORD=hunter22\n", "is a .env file with secret-looking values"),
-        ("srv/app/.env.prod", b"  api_key = x\n", "is a .env file with secret-looking values"),
+        (
+            "srv/app/.env",
+            b"# local\nDB_PASSWORD=hunter22\nexport STRIPE_API_KEY='sk-abc' # test key\nDEBUG=1\n",
+            "is a .env file with secret-looking values (DB_PASSWORD, STRIPE_API_KEY)",
+        ),
+        (
+            "srv/app/.env.prod",
+            b"  api_key = x\n",
+            "is a .env file with secret-looking values (api_key)",
+        ),
+        # A template's placeholders pass; a real value in it still fails.
+        (
+            "srv/app/.env.example",
+            b"STRIPE_API_KEY=<your-stripe-key>\nJWT_SECRET=change-me\nDB_PASSWORD=s3cr3t-Pa55\n",
+            "is a .env file with secret-looking values (DB_PASSWORD)",
+        ),
         ("home/app/.netrc", b"machine h login u password p\n", "holds credentials"),
         ("home/app/.git-credentials", b"https://u:p@h\n", "holds credentials"),
         ("home/app/.pypirc", b"[pypi]\npassword = p\n", "holds credentials"),
@@ -80,6 +94,13 @@ def test_a_key_or_credentials_file_is_a_finding_that_names_it(
     ("path", "data"),
     [
         ("srv/.env", b"DEBUG=1\n"),
+        # A user trial's template: placeholders only, and settings about a credential.
+        (
+            "app/.env.example",
+            b"STRIPE_API_KEY=<your-stripe-key>\nJWT_SECRET=change-me\n"
+            b"DB_PASSWORD=your-password-here\nAPI_TOKEN=${API_TOKEN}\nTOKEN_TTL=15m\n"
+            b'SESSION_SECRET=""\n',
+        ),
         ("home/app/.netrc", b"  \n"),
         ("home/app/.npmrc", b"registry=https://registry.npmjs.org/\n"),
         ("srv/notes.txt", b"_authToken"),
