@@ -51,6 +51,7 @@ IMAGE_KEYS = frozenset(
         "baseline",
         "binary",
         "bucket",
+        "health",
         "health_path",
         "health_port",
         "port",
@@ -102,6 +103,7 @@ class ImageConfig:
     minio_image: str | None
     env: Mapping[str, str]
     secrets: bool = True
+    health: bool = True  # false: the image serves no HTTP API (a worker), health is skipped
     require_non_root: bool = False
     builder: str | None = None  # a buildx builder; GOIMAGE_BUILDER overrides it
     memory_limit: int | None = None  # the service container's memory (and swap) limit
@@ -373,6 +375,7 @@ def _image(
         minio_image=typed(values, "minio_image", str, None, where, source),
         env=env_table(values, where, source, known_placeholders(dependencies)),
         secrets=typed(values, "secrets", bool, True, where, source),
+        health=typed(values, "health", bool, True, where, source),
         require_non_root=typed(values, "require_non_root", bool, False, where, source),
         builder=typed(values, "builder", str, None, where, source),
         memory_limit=(

@@ -8,12 +8,17 @@ import time
 from ..config import ImageConfig
 from ..engine.health import health_verdict
 from ..engine.healthcheck_cmd import healthcheck_verdict
-from ..errors import CheckFailed
+from ..errors import CheckFailed, CheckSkipped
 from ..session import GoImageSession
 from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
+    if not image.health:
+        raise CheckSkipped(
+            f"{image.dockerfile}: health = false in [tool.goimage] ({session.config.source}): "
+            "the image serves no HTTP API to ask."
+        )
     require_go_binary(session, image)
     running = session.service(image)
     reason, probe = health_verdict(running, image)

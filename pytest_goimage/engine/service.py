@@ -186,6 +186,12 @@ def container_port(exposed: list[str], configured: int | None, image_label: str)
     raise ServiceError(
         f"{image_label}: the image EXPOSEs {what}, so the API port is unknown; set `port` in "
         "[tool.goimage] (or for this image in [[tool.goimage.image]])."
+        + (
+            " An image that serves no HTTP API (a queue worker, a job) sets `health = false` "
+            "there instead."
+            if not tcp
+            else ""
+        )
     )
 
 

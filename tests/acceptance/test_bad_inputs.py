@@ -304,7 +304,11 @@ CASES = [
     Case(
         "no-exposed-port",
         {"Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY},
-        ["*the image EXPOSEs no port, so the API port is unknown; set `port`*"],
+        [
+            "*the image EXPOSEs no port, so the API port is unknown; set `port` in [[]tool.goimage[]]"
+            " (or for this image in [[][[]tool.goimage.image[]][]]). An image that serves no HTTP"
+            " API (a queue worker, a job) sets `health = false` there instead.*"
+        ],
         select="health",
     ),
     Case(

@@ -1004,3 +1004,24 @@ def test_credentials_minio_refuses_are_named_while_the_service_retries(
         "{minio.secret_key} in [tool.goimage.env] to the variables the service reads."
     )
     assert out.count(hint) == 2, out
+
+
+def test_health_false_skips_health_for_an_image_without_an_http_api(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A user trial's queue worker EXPOSEs no port and serves no HTTP: health failed asking for
+    `port`, and no setting let the image pass. `health = false` skips it, saying so, while the
+    bucket its startup creates is still checked on the running service."""
+    root = example_copy(service_config(extra="health = false"))
+    dockerfile = root / "backend/Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8080\n", ""))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-rs", "-k", "bucket or health")
+    assert outcomes(result, short=True) == {"bucket": "PASSED", "health": "SKIPPED"}, (
+        result.stdout.str()
+    )
+    result.stdout.fnmatch_lines(
+        [
+            f"SKIPPED * backend/Dockerfile: health = false in [[]tool.goimage[]] ({root}/"
+            "pyproject.toml): the image serves no HTTP API to ask."
+        ]
+    )
