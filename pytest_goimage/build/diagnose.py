@@ -17,6 +17,7 @@ from ..gofacts.dockerfile_pins import resolved_bases
 from ..gofacts.versions import split_reference
 from .base_image_hint import digest_pin_hint, one_line, unreachable_registry
 from .context_hints import go_files_kept_out, missing_source, package_hint
+from .copy_from_variable import copy_from_variable
 from .embed_missing import embed_hint, missing_embed
 from .failed_build import (
     GO_ERROR,
@@ -85,6 +86,11 @@ def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
         f"{build.log_note}",
         "dockerfile-syntax",
     )
+
+
+def from_variable(build: FailedBuild) -> Diagnosis | None:
+    message = copy_from_variable(build)
+    return Diagnosis(f"{message}{build.log_note}", "copy-from-variable") if message else None
 
 
 def unknown_builder(build: FailedBuild) -> Diagnosis | None:
@@ -291,6 +297,7 @@ def step_failed(build: FailedBuild) -> Diagnosis:
 # a full disk before the Go errors it causes, a Go version before the go.mod it cannot read).
 RULES: tuple[Rule, ...] = (
     dockerfile_syntax,
+    from_variable,
     unknown_builder,
     unknown_target,
     copy_outside_context,

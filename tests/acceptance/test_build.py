@@ -159,6 +159,26 @@ def test_a_failing_go_test_in_a_run_is_named_as_a_test_failure(pytester: pytest.
     ], out
 
 
+def test_a_variable_in_copy_from_names_its_line_and_the_stage_to_write(
+    pytester: pytest.Pytester,
+) -> None:
+    """A user trial: `COPY --from=${BUILDER_STAGE}` failed "before any step ran" with BuildKit's
+    image-reference error, naming no line: BuildKit expands no variable in `--from`."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        "ARG BUILDER_STAGE=build\nFROM alpine:3.22 AS build\nCOPY app /out/app\n"
+        "FROM alpine:3.22\nARG BUILDER_STAGE\nCOPY --from=${BUILDER_STAGE} /out/app /app\n"
+        'ENTRYPOINT ["/app"]\n'
+    )
+    out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
+    assert (
+        "[goimage build] Dockerfile:6: `--from=${BUILDER_STAGE}` names a variable, and BuildKit "
+        "expands none in `--from` (it takes the text as an image name, which it cannot parse). "
+        "Make the variable a stage instead: `FROM ${BUILDER_STAGE} AS builder-stage` after the "
+        "stages it may name, then `COPY --from=builder-stage ...`"
+    ) in out, out
+
+
 def test_a_failing_step_two_images_share_is_explained_for_each(pytester: pytest.Pytester) -> None:
     """A dev and a prod Dockerfile with the same builder stage, built at the same moment:
     BuildKit runs the identical failing step once and sends its output to one build only.

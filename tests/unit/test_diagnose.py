@@ -112,6 +112,11 @@ CASES = {
         "requires at least two arguments, but only one was provided. Destination could not be "
         "determined.",
     ),
+    "from_variable": Recorded(
+        None,
+        error=SOLVE + 'failed to create LLB definition: failed to parse stage name "${BUILDER}": '
+        "invalid reference format: repository name must be lowercase",
+    ),
     "unknown_builder": Recorded(None, error='no builder "remote-buildkit" found'),
     "unknown_target": Recorded(
         None, error=SOLVE + "failed to create LLB definition: target stage buidl could not be found"
@@ -237,6 +242,11 @@ EXPECTED = [
         "dockerfile_syntax",
         "dockerfile-syntax",
         "Dockerfile:3: Dockerfile syntax error: COPY requires at least two arguments, but only one was provided. Destination could not be determined.. Fix the instruction on that line.\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "from_variable",
+        "copy-from-variable",
+        "Dockerfile: `--from=${BUILDER}` names a variable, and BuildKit expands none in `--from` (it takes the text as an image name, which it cannot parse). Make the variable a stage instead: `FROM ${BUILDER} AS builder` after the stages it may name, then `COPY --from=builder ...` (an ARG used in FROM must be declared before the first FROM).\nFull build log: <ROOT>/build.log",
     ),
     (
         "unknown_builder",
