@@ -99,7 +99,10 @@ def engine_address() -> str:
     """Where the engine is expected, as a user would recognise it."""
     if os.environ.get("DOCKER_HOST"):
         return os.environ["DOCKER_HOST"]
-    context = _readable_context()
+    try:
+        context = current_context()
+    except EngineError:  # connect() says why; the header must not claim the default engine
+        return f"docker context {current_context_name()!r}, which cannot be used"
     if context is not None:
         return f"{context.Host} (docker context {context.Name!r})"
     return f"{DEFAULT_HOST} (the default)"
@@ -156,8 +159,8 @@ def connect() -> Any:
             "Check that `ssh` reaches that host without a password prompt (a key or an agent) "
             "and that its user may use Docker there (`ssh HOST docker info`)"
             if over_ssh
-            else "Start Docker (in this repository `make docker` starts one), or point "
-            "DOCKER_HOST at a running engine"
+            else "Start the Docker engine (`systemctl start docker`, or Docker Desktop), or "
+            "point DOCKER_HOST at a running one"
         )
         raise EngineError(
             f"Cannot reach the Docker engine at {engine_address()}: {short_reason(exc)}. "

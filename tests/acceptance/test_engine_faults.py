@@ -30,7 +30,11 @@ def test_engine_unreachable_is_one_clear_error(
     result.assert_outcomes(passed=3, failed=1, skipped=30)
     out = result.stdout.str()
     assert out.count("Cannot reach the Docker engine at tcp://127.0.0.1:9") == 1, out
-    assert "point DOCKER_HOST at a running engine" in out
+    assert (
+        "Start the Docker engine (`systemctl start docker`, or Docker Desktop), or point "
+        "DOCKER_HOST at a running one, then rerun." in out
+    ), out
+    assert "make docker" not in out  # this repository's Makefile, not the user's
     assert "the Docker engine is unreachable (see the first failed check)" in out
     assert "Traceback" not in out
 

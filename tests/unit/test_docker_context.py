@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.engine.connection import current_context, engine_host
+from pytest_goimage.engine.connection import current_context, engine_address, engine_host
 from pytest_goimage.errors import EngineError
 
 
@@ -93,4 +93,15 @@ def test_a_corrupt_context_says_which_file(config: Path, monkeypatch: pytest.Mon
     with pytest.raises(
         EngineError, match=r"^The docker context 'broken' cannot be read \(corrupt .*meta.json"
     ):
+        current_context()
+
+
+def test_a_missing_context_is_not_named_the_default_engine(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user trial: with DOCKER_CONTEXT=nope the run's header said the default engine was used
+    while the checks said the context does not exist."""
+    monkeypatch.setenv("DOCKER_CONTEXT", "nope")
+    assert engine_address() == "docker context 'nope', which cannot be used"
+    with pytest.raises(EngineError, match=r"The docker context 'nope' .* does not exist"):
         current_context()
