@@ -13,7 +13,7 @@ def _git_project(pytester: pytest.Pytester, ignore: str, files: dict[str, str]) 
     files = {
         "go.mod": "module example.com/svc\n\ngo 1.26\n",
         "main.go": "package main\n\nfunc main() {}\n",
-        "Dockerfile": "FROM golang:1.26 AS build\nFROM scratch\n",
+        "Dockerfile": "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nFROM scratch\n",
         ".gitignore": ignore,
         **files,
     }
