@@ -7,9 +7,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .gitlab_ci import GITLAB_CI_FILE
-from .versions import SOURCE_GITLAB_IMAGE, SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, Pin
+from .versions import (
+    SOURCE_GITLAB_IMAGE,
+    SOURCE_SETUP_GO,
+    SOURCE_SETUP_GO_FILE,
+    SOURCE_WORKFLOW_CONTAINER,
+    Pin,
+)
 
-CI_SOURCES = (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE)
+CI_SOURCES = (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE, SOURCE_WORKFLOW_CONTAINER)
 
 
 def split_ignore_entry(entry: str) -> tuple[str, str]:

@@ -5,20 +5,14 @@ or `auto` (`local+auto`, `go1.26.0+auto`), which lets go.mod's go and toolchain 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .dockerfile import Dockerfile
 from .go_build_command import GoBuild, go_builds, toolchain_choice
+from .gotoolchain import OWN, toolchain_runs
 from .run_variables import expand_in_run
-from .versions import SOURCE_DOCKERFILE, GoVersion, Pin, parse_go_version
-
-# A toolchain name as GOTOOLCHAIN takes it: go1.27.3, with a custom suffix (go1.27.3-corp).
-_TOOLCHAIN_NAME = re.compile(r"go(\d+(?:\.\d+){1,2}(?:(?:rc|beta)\d+)?)(?:-[\w.]+)?")
-_OWN = ("local", "path", "local+path")  # the image's Go (path: no download)
-# From Go 1.21 on a toolchain is named with its patch (go1.21.0): `go1.27` names none.
-_NAMED_BY_PATCH = GoVersion.parse("1.21")
+from .versions import SOURCE_DOCKERFILE, GoVersion, Pin
 
 
 def with_toolchain_settings(
@@ -64,16 +58,19 @@ def _expanded(
 def _chosen(pin: Pin, value: str | None, line: int, written: str | None) -> Pin:
     """`pin` as GOTOOLCHAIN=`value`, set at `line`, changes it; `written` is the value as the
     line sets it ("" where it empties the variable, which leaves go.env's `auto`)."""
-    if value is None or value in _OWN or value.startswith("$"):
-        return pin  # the image's own Go, or a value only the build knows
+    if value is None or value.startswith("$"):
+        return pin  # a value only the build knows
+    runs = toolchain_runs(value)
+    if runs == OWN or runs is None:
+        return pin  # the image's own Go; or a value Go refuses (go1.27), and so does the build
     if not line:
         where = "GOTOOLCHAIN=auto ($GOROOT/go.env)"
     elif written:
         where = f"GOTOOLCHAIN={written} ({pin.file}:{line})"
     else:
         where = f"GOTOOLCHAIN, emptied at {pin.file}:{line} so $GOROOT/go.env's auto applies,"
-    name, _, mode = value.partition("+")
-    if name == "auto" or mode == "auto":
+    if not isinstance(runs, GoVersion):  # AUTO
+        name = value.partition("+")[0]
         floor = name if name.startswith("go") else f"the image's Go {pin.version}"
         why = (
             f"not counted: {where} lets go.mod's go and toolchain lines choose the Go the build "
@@ -81,11 +78,7 @@ def _chosen(pin: Pin, value: str | None, line: int, written: str | None) -> Pin:
             "binary's own version is compared instead"
         )
         return replace(pin, ignored=why)
-    match = _TOOLCHAIN_NAME.fullmatch(name)
-    version = parse_go_version(match.group(1)) if match else None
-    if version is None or (version.precision < 3 and version.satisfies(_NAMED_BY_PATCH)):
-        return pin  # Go refuses such a value (go1.27: no such toolchain), and so does the build
-    note = f"{where} runs Go {version} in it instead of the image's Go {pin.version}"
+    note = f"{where} runs Go {runs} in it instead of the image's Go {pin.version}"
     return replace(
-        pin, version=version, note="; ".join(filter(None, [note, pin.note])), toolchain_line=line
+        pin, version=runs, note="; ".join(filter(None, [note, pin.note])), toolchain_line=line
     )

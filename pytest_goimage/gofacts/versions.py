@@ -21,6 +21,7 @@ SOURCE_DOCKERFILE = "Dockerfile FROM"
 SOURCE_SETUP_GO = "setup-go go-version"
 SOURCE_SETUP_GO_FILE = "setup-go go-version-file"
 SOURCE_GITLAB_IMAGE = "GitLab CI image"
+SOURCE_WORKFLOW_CONTAINER = "workflow container image"  # `container:`, `uses: docker://`
 SOURCE_BINARY = "binary"
 _GOMOD_SOURCES = (SOURCE_GO, SOURCE_TOOLCHAIN)
 
@@ -280,6 +281,16 @@ def _advice(pin: Pin, required: GoVersion) -> str:
         if pin.version_arg:
             return f'set {pin.version_arg}: "{required}" or newer where it is set'
         return f"use image {_newer_image(pin, required)} or newer"
+    if pin.source == SOURCE_WORKFLOW_CONTAINER:
+        if pin.toolchain_line:
+            return f"set GOTOOLCHAIN: go{required} or newer on {pin.file}:{pin.toolchain_line}"
+        if pin.version_arg:
+            return (
+                f"set {pin.version_arg} to '{required}' or newer on "
+                f"{pin.file}:{pin.version_arg_line}"
+            )
+        keyword = "uses: docker://" if pin.uses else "container: "
+        return f"use {keyword}{_newer_image(pin, required)} or newer"
     return f"use Go {required} or newer"
 
 

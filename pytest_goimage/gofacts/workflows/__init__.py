@@ -1,4 +1,5 @@
-"""The Go versions GitHub Actions workflows pin: every `actions/setup-go` step.
+"""The Go versions GitHub Actions workflows pin: every `actions/setup-go` step, and every
+golang image a job runs in (`container:`) or a step runs (`uses: docker://golang:...`).
 
 A workflow is read the way GitHub Actions reads it:
 
@@ -14,7 +15,10 @@ A workflow is read the way GitHub Actions reads it:
 - a `go-version` range read as npm semver reads it, pinned at the newest Go it admits
   (`semver_range`, `newest_go`);
 - `go-version-file` followed into the checkout, a go.mod read as the action's major version
-  reads it (`version_files`).
+  reads it (`version_files`);
+- a golang `container:` image counts where a step runs the Go toolchain on the module before a
+  setup-go step puts another Go first on PATH, a `docker://golang` step where its own command
+  does, GOTOOLCHAIN in their env read as a Dockerfile's (`containers`).
 """
 
 from .pins import (

@@ -164,6 +164,7 @@ NON_GO_ACTIONS = (
     "github/codeql-action/analyze",
     "github/codeql-action/upload-sarif",
 )
+DOCKER_PREFIX = "docker://"  # a step `uses:` an image: `docker://golang:1.26`
 # Task runners: what a target runs is not in the workflow, and in a Go repository it is most
 # often the go command, so a job that runs one counts (strict: what is tested is what ships).
 MAKE_LIKE = ("make", "gmake", "task", "just", "mage")
@@ -217,6 +218,9 @@ def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
         if verdict.builds and not verdict.why:
             return verdict
         why = verdict.why
+    if is_docker_step(step):
+        # A container of its own: the image's Go, if any, not the job's (containers.py).
+        return Builds(False)
     uses = step.get("uses")
     if isinstance(uses, yaml.ScalarNode):
         action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
@@ -230,6 +234,14 @@ def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
                 "in go_version_ignore if it does not"
             )
     return Builds(bool(why), why)
+
+
+def is_docker_step(step: Mapping[str, yaml.Node]) -> bool:
+    """Whether the step runs in an image of its own (`uses: docker://...`)."""
+    uses = step.get("uses")
+    return isinstance(uses, yaml.ScalarNode) and uses.value.strip().lower().startswith(
+        DOCKER_PREFIX
+    )
 
 
 def script_builds(script: str, line: int, job: str) -> Builds:

@@ -1,10 +1,10 @@
-"""A workflow's Go version pins: every setup-go step that runs, per job and matrix
-combination; the workflow files of a repository."""
+"""A workflow's Go version pins: every setup-go step that runs and every golang image a job or
+step runs in, per job and matrix combination; the workflow files of a repository."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -21,14 +21,27 @@ from .actions_yaml import (
     typed,
     workflow_call_inputs,
 )
-from .building_jobs import job_builds, runs_without_workspace, step_builds
+from .building_jobs import is_docker_step, job_builds, runs_without_workspace, step_builds
+from .containers import (
+    container_pins,
+    docker_step_pin,
+    job_container,
+    toolchain_setting,
+    with_toolchain,
+)
 from .expressions import evaluate_if
-from .matrix import expand_matrix
+from .matrix import Matrix, expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
+
+# Each setup-go step in each matrix combination, by (step index, combination number): whether
+# it runs (True, False, or why it may), and its pins.
+_Outcomes = dict[tuple[int, int], tuple[bool | str, list[Pin]]]
 
 
 def workflow_pins(text: str, file: str) -> list[Pin]:
-    """Pins of every `actions/setup-go` step that runs; WorkflowError if the YAML is invalid.
+    """Pins of every `actions/setup-go` step that runs, and of every golang image a job runs
+    in (`container:`) or a step runs (`uses: docker://golang:...`); WorkflowError if the
+    YAML is invalid.
 
     `${{ env.X }}` and `${{ matrix.x }}` are resolved per matrix combination, each value a pin
     on its own line. A pin whose job never builds the module has `ignored` set.
@@ -55,8 +68,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
         steps = [mapping_of(s) for s in steps_node.value if isinstance(s, yaml.MappingNode)]
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
         builds = job_builds(steps, str(job_name))
-        # Each setup-go step in each matrix combination: whether it runs, and its pins.
-        outcomes: dict[tuple[int, int], tuple[bool | str, list[Pin]]] = {}
+        outcomes: _Outcomes = {}
         for index, step in enumerate(steps):
             if not is_setup_go_step(step):
                 continue
@@ -68,14 +80,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     str(job_name),
                     inputs,
                 )
-                contexts: dict[str, Evaluated] = {
-                    "env": env_values(env_of(job_map), workflow_env),
-                    "matrix": {}
-                    if matrix.absent
-                    else UNKNOWN
-                    if matrix.problem or matrix.unknown
-                    else {k: typed(v) for k, v in combination.items()},
-                }
+                contexts = _contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
                 outcomes[index, number] = (
                     runs,
@@ -99,12 +104,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     may = f"may run: {runs} (line {condition.start_mark.line + 1})"
                     pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
                 if later:
-                    pin = replace(
-                        pin,
-                        ignored=f"not counted: the setup-go step at line {later} puts another Go "
-                        f"first on PATH before any step of job {job_name} runs the Go toolchain "
-                        "on the module",
-                    )
+                    pin = replace(pin, ignored=_replaced(later, str(job_name)))
                 job_pins.append(pin)
         for pin in _unique(job_pins):
             if not builds.builds:
@@ -112,7 +112,106 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
             elif builds.why and not pin.ignored:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
             pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
+        where = _Job(job_map, steps, matrix, workflow_env, inputs, str(job_name), file)
+        image_pins = [*_container_pins(where, outcomes, running), *_docker_step_pins(where)]
+        for pin in _unique(image_pins):
+            pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
     return pins
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One job of a workflow, as the readers of its images need it."""
+
+    map: Mapping[str, yaml.Node]
+    steps: list[dict[str, yaml.Node]]
+    matrix: Matrix
+    workflow_env: Mapping[str, yaml.Node]
+    inputs: Mapping[str, yaml.Node]
+    name: str
+    file: str
+
+    def scope(self, combination: Mapping[str, yaml.Node], *env: Mapping[str, yaml.Node]) -> Scope:
+        """The scope of one matrix combination: `env` (the step's), then the job's, the
+        workflow's."""
+        layers = (*env, env_of(self.map), self.workflow_env)
+        return Scope(layers, self.matrix, combination, self.name, self.inputs)
+
+
+def _container_pins(job: _Job, outcomes: _Outcomes, running: list[bool]) -> list[Pin]:
+    """The job's golang `container:` image in each matrix combination. It counts where a step
+    running in the container runs the Go toolchain on the module before a setup-go step puts
+    another Go first on PATH; GOTOOLCHAIN in the env of those steps (the step's, the job's, the
+    workflow's, the container's) may choose another Go."""
+    container = job_container(job.map)
+    if container is None:
+        return []
+    node, container_env = container
+    builds = job_builds(job.steps, job.name)
+    found = []
+    for number, combination in enumerate(job.matrix.combinations):
+        replacing = _first_installing(-1, number, outcomes)
+        own_go = range(len(job.steps) if replacing is None else replacing)
+        settings = {
+            toolchain_setting(
+                (*job.scope(combination, env_of(job.steps[i])).env, container_env),
+                job.scope(combination),
+            )
+            for i in own_go
+            if running[i]
+        }
+        for pin in container_pins(node, job.scope(combination), job.file):
+            if replacing is not None and not any(running[i] for i in own_go):
+                line = job.steps[replacing]["uses"].start_mark.line + 1
+                pin = replace(pin, ignored=_replaced(line, job.name))
+            elif not builds.builds:
+                pin = replace(pin, ignored=builds.why)
+            else:
+                if len(settings) == 1:
+                    pin = with_toolchain(pin, next(iter(settings)))
+                if builds.why and not pin.ignored:
+                    pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
+            found.append(pin)
+    return found
+
+
+def _docker_step_pins(job: _Job) -> list[Pin]:
+    """Each `uses: docker://golang:...` step that runs, in each matrix combination, GOTOOLCHAIN
+    in its env (the step's, the job's, the workflow's) applied."""
+    found = []
+    for step in job.steps:
+        if not is_docker_step(step):
+            continue
+        for combination in job.matrix.combinations:
+            contexts = _contexts(job.map, job.workflow_env, job.matrix, combination)
+            runs = evaluate_if(step.get("if"), contexts)
+            pin = None if runs is False else docker_step_pin(step, job.file, job.name)
+            if pin is None:
+                continue
+            scope = job.scope(combination, env_of(step))
+            pin = with_toolchain(pin, toolchain_setting(scope.env, scope))
+            if isinstance(runs, str):
+                may = f"may run: {runs} (line {step['if'].start_mark.line + 1})"
+                pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
+            found.append(pin)
+    return found
+
+
+def _contexts(
+    job: Mapping[str, yaml.Node],
+    workflow_env: Mapping[str, yaml.Node],
+    matrix: Matrix,
+    combination: Mapping[str, yaml.Node],
+) -> dict[str, Evaluated]:
+    """What a step's `if:` sees of the env and matrix contexts in one matrix combination."""
+    return {
+        "env": env_values(env_of(job), workflow_env),
+        "matrix": {}
+        if matrix.absent
+        else UNKNOWN
+        if matrix.problem or matrix.unknown
+        else {k: typed(v) for k, v in combination.items()},
+    }
 
 
 def _run_text(step: Mapping[str, yaml.Node]) -> str:
@@ -125,22 +224,34 @@ def _replaced_by(
     number: int,
     steps: list[dict[str, yaml.Node]],
     running: list[bool],
-    outcomes: dict[tuple[int, int], tuple[bool | str, list[Pin]]],
+    outcomes: _Outcomes,
 ) -> int:
     """The line of a later setup-go step that replaces the Go of step `index` on PATH in
     matrix combination `number` before any step runs (or may run) the Go toolchain on the
-    module; 0 when none does. Only a step that surely runs (no `if:`, or one true in that
-    combination) and surely installs a Go (a version or a version file) replaces it."""
-    for later in range(index + 1, len(steps)):
-        outcome = outcomes.get((later, number))
-        if outcome is not None:
-            runs, found = outcome
-            if runs is True and found and all(_installs(pin) for pin in found):
-                uses = steps[later]["uses"]
-                return uses.start_mark.line + 1
-        elif running[later]:
-            return 0
-    return 0
+    module; 0 when none does (_first_installing)."""
+    later = _first_installing(index, number, outcomes)
+    if later is None or any(running[index + 1 : later]):
+        return 0
+    return int(steps[later]["uses"].start_mark.line) + 1
+
+
+def _first_installing(index: int, number: int, outcomes: _Outcomes) -> int | None:
+    """The first setup-go step after step `index` that puts its Go first on PATH in matrix
+    combination `number`: one that surely runs (no `if:`, or one true in that combination)
+    and surely installs a Go (a version or a version file); None when none does."""
+    for later, combination in sorted(outcomes):
+        runs, found = outcomes[later, combination]
+        surely = runs is True and all(_installs(pin) for pin in found)
+        if later > index and combination == number and found and surely:
+            return later
+    return None
+
+
+def _replaced(line: int, job: str) -> str:
+    return (
+        f"not counted: the setup-go step at line {line} puts another Go first on PATH before "
+        f"any step of job {job} runs the Go toolchain on the module"
+    )
 
 
 def _installs(pin: Pin) -> bool:
@@ -162,9 +273,10 @@ def workflow_jobs(text: str) -> list[str] | None:
 def _unique(pins: list[Pin]) -> list[Pin]:
     """One pin per place and value: matrix combinations repeat the same value. Where a
     later setup-go replaces it in some combinations only, the pin counts."""
-    kept: dict[tuple[int, str, str, str], Pin] = {}
+    kept: dict[tuple[int, str, str, str, str], Pin] = {}
     for pin in pins:
-        key = (pin.line, pin.source, pin.raw, pin.resolved)
+        # The version too: GOTOOLCHAIN from the matrix runs another Go in the same image.
+        key = (pin.line, pin.source, pin.raw, pin.resolved, str(pin.version))
         if key not in kept or (kept[key].ignored and not pin.ignored):
             kept[key] = pin
     return list(kept.values())

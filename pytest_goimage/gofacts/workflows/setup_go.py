@@ -31,16 +31,20 @@ _SEGMENT_RE = re.compile(_SEGMENT)
 
 
 @dataclass(frozen=True)
-class _Scalar:
+class Scalar:
+    """A value with its `${{ }}` expressions substituted, so far as they resolve."""
+
     text: str  # as Actions passes it on
     line: int
     via: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     written: str = ""  # as written in the file, substitutions included
+    # Each substitution: the context path (`matrix.go`), the text it gave and its line.
+    values: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
-class _Unresolved(_Scalar):
+class Unresolved(Scalar):
     reason: str = ""
 
 
@@ -51,6 +55,9 @@ class Scope:
     combination: Mapping[str, yaml.Node]
     job: str
     inputs: Mapping[str, yaml.Node]  # workflow_call inputs: name -> its definition
+    # What the value is for, in the reasons a matrix value is missing or not one value.
+    consumer: str = "setup-go"
+    unset: str = "setup-go without a version uses whatever Go the runner has"
 
 
 def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
@@ -100,12 +107,12 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
 def _version_pins(node: yaml.ScalarNode, scope: Scope, file: str) -> list[Pin]:
     pins: list[Pin] = []
     trap = number_note(node)
-    start = _Scalar(node_text(node), node.start_mark.line + 1, notes=(trap,) if trap else ())
+    start = Scalar(node_text(node), node.start_mark.line + 1, notes=(trap,) if trap else ())
     written = node.value.strip()
-    for value in _expand(start, scope, 0):
+    for value in expand_expressions(start, scope, 0):
         raw = value.written if value.via else written
         where = f"setup-go at line {start.line} via " + " -> ".join(value.via) if value.via else ""
-        if isinstance(value, _Unresolved):
+        if isinstance(value, Unresolved):
             note = "; ".join(filter(None, [value.reason, where]))
             pins.append(Pin(file, value.line, SOURCE_SETUP_GO, written, None, note, True, ""))
             continue
@@ -117,22 +124,24 @@ def _version_pins(node: yaml.ScalarNode, scope: Scope, file: str) -> list[Pin]:
     return pins
 
 
-def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
-    """Substitute the first `${{ }}` expression, recursing, in the scope's matrix combination."""
+def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scalar]:
+    """`value` with its `${{ env.X }}`, `${{ matrix.x }}` substituted in the scope's matrix
+    combination, the first expression at a time, recursing; an Unresolved with the reason
+    where one cannot be."""
     match = EXPR_RE.search(value.text)
     if match is None:
         return [value]
     expression = match.group(1)
     if depth >= MAX_DEPTH:
         return [
-            _Unresolved(
+            Unresolved(
                 value.text, value.line, value.via, value.notes, reason="expressions nest too deeply"
             )
         ]
     context = _CONTEXT_RE.fullmatch(expression)
     if context is None:
         reason = f"cannot resolve ${{{{ {expression} }}}} (only env.X and matrix.x are read)"
-        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=reason)]
+        return [Unresolved(value.text, value.line, value.via, value.notes, reason=reason)]
     kind = context.group(1).lower()
     path = [one or quoted for one, quoted in _SEGMENT_RE.findall(context.group(2))]
     name, rest = path[0], path[1:]
@@ -147,7 +156,7 @@ def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
     else:
         found, missing = _matrix_value(scope, name, rest)
     if not isinstance(found, yaml.ScalarNode):
-        return [_Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
+        return [Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
     line = found.start_mark.line + 1
     text = value.text[: match.start()] + node_text(found) + value.text[match.end() :]
     before = value.written or value.text
@@ -156,9 +165,12 @@ def _expand(value: _Scalar, scope: Scope, depth: int) -> list[_Scalar]:
         before[:at] + found.value.strip() + before[at + len(match.group(0)) :] if at >= 0 else text
     )
     trap = number_note(found)
-    step = f"{'.'.join([kind, *path])} at line {line}"
+    named = ".".join([kind, *path])
+    step = f"{named} at line {line}"
     notes = (*value.notes, trap) if trap else value.notes
-    return _expand(_Scalar(text, line, (*value.via, step), notes, written), scope, depth + 1)
+    values = (*value.values, (named, node_text(found), line))
+    expanded = Scalar(text, line, (*value.via, step), notes, written, values)
+    return expand_expressions(expanded, scope, depth + 1)
 
 
 def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node | None, str]:
@@ -186,12 +198,11 @@ def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node |
         name = ".".join([name, *rest])
         return None, (
             f"matrix.{name} at line {found.start_mark.line + 1} is a list or mapping, not one "
-            "version; setup-go expects one version"
+            f"version; {scope.consumer} expects one version"
         )
     if name in matrix.keys:
         return None, (
-            f"matrix.{name} is not set in every combination of job {scope.job}, and setup-go "
-            "without a version uses whatever Go the runner has"
+            f"matrix.{name} is not set in every combination of job {scope.job}, and {scope.unset}"
         )
     return None, f"job {scope.job}'s matrix has no `{name}`"
 
