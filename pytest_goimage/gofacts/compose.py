@@ -3,8 +3,10 @@ command, entrypoint, container port and healthcheck, as `docker compose` would s
 
 Variables are interpolated the way the Compose specification says (`$VAR`, `${VAR}`,
 `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR:+other}`, `$$`), from the
-environment first and then the `.env` file beside the compose file. What the plugin cannot
-do (a service that builds its own image) is an error that says so, never a silent guess.
+environment first and then the `.env` file beside the compose file. The files it `include`s
+and the services its services `extends` count, as compose_project.py puts them together. What
+the plugin cannot do (a service that builds its own image) is an error that says so, never a
+silent guess.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compose_yaml import compose_bool, compose_int, compose_text, load_compose_yaml
+from .compose_project import as_list, load_project
+from .compose_variables import interpolate as interpolate
+from .compose_variables import read_dotenv as read_dotenv
+from .compose_yaml import ComposeError as ComposeError
+from .compose_yaml import compose_bool, compose_int, compose_text
 from .units import parse_duration
-
-
-class ComposeError(ValueError):
-    """The compose file cannot be used; the message says where and why (no file name: the
-    caller adds it)."""
 
 
 @dataclass(frozen=True)
@@ -60,115 +61,23 @@ class ComposeService:
     healthcheck: ComposeHealthcheck | None = None
 
 
-_VARIABLE = re.compile(
-    r"\$(?:(?P<escaped>\$)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)"
-    r"(?:(?P<op>:?[-?+])(?P<arg>(?:[^{}]|\{[^{}]*\})*))?\})"
-)
-
-
-def interpolate(text: str, variables: Mapping[str, str]) -> str:
-    """Compose's variable substitution over one string; ComposeError for `${X:?why}` unset
-    and for a `$` that starts no valid reference."""
-
-    def substitute(match: re.Match[str]) -> str:
-        if match.group("escaped"):
-            return "$"
-        name = match.group("plain") or match.group("braced")
-        value = variables.get(name)
-        op, arg = match.group("op"), match.group("arg") or ""
-        unset = value is None or (op is not None and op.startswith(":") and value == "")
-        if op in (":-", "-"):
-            return interpolate(arg, variables) if unset else str(value)
-        if op in (":?", "?"):
-            if unset:
-                raise ComposeError(f"variable {name} is required ({arg or 'not set'})")
-            return str(value)
-        if op in (":+", "+"):
-            return "" if unset else interpolate(arg, variables)
-        return value or ""
-
-    result = _VARIABLE.sub(substitute, text)
-    # A `$` left over is one no pattern took (`${1BAD}`, a lone `${`): compose refuses it.
-    stripped = _VARIABLE.sub("", text)
-    if "${" in stripped:
-        raise ComposeError(f"invalid interpolation format in {text!r}")
-    return result
-
-
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines (comments, blank lines, `export` and quotes allowed) of an env file."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.removeprefix("export ").lstrip()
-        key, sep, value = line.partition("=")
-        if not sep:
-            continue  # compose passes a bare name from the environment; nothing to read here
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key.strip()] = value
-    return values
-
-
 def read_compose(
     path: Path, wanted: list[str], environ: Mapping[str, str]
 ) -> dict[str, ComposeService]:
-    """The services `wanted` of the compose file at `path`, in that order."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        row = exc.object[: exc.start].count(b"\n") + 1
-        raise ComposeError(
-            f"line {row} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); compose files "
-            "are UTF-8, so save it as UTF-8"
-        ) from None
-    import yaml  # here: a configuration that names no compose file does not import PyYAML
-
-    try:
-        data = load_compose_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = str(exc.problem)
-        if "!reset" in problem or "!override" in problem:
-            # Compose's merge tags: meaningful only when files are merged, which this reader
-            # does not do.
-            problem += " (compose's merge tags !reset and !override need several compose files merged; name one file whose services are complete)"
-        raise ComposeError(f"not valid YAML ({line}{problem})") from None
-    except ValueError as exc:
-        # An explicit tag whose value does not convert (`!!int x`, `!!timestamp 2020-99-99`):
-        # PyYAML raises the converter's own error, without a position.
-        raise ComposeError(f"not valid YAML (a tagged value does not convert: {exc})") from None
-    except yaml.reader.ReaderError as exc:
-        # Not a marked error: it knows the character's offset, not its line.
-        row = text[: exc.position].count("\n") + 1
-        raise ComposeError(
-            f"not valid YAML (line {row}: character #x{exc.character:04x}: {exc.reason})"
-        ) from None
-    services = data.get("services") if isinstance(data, dict) else None
-    if not isinstance(services, dict):
-        raise ComposeError("it has no `services` mapping")
-    variables = {**read_dotenv(path.parent / ".env"), **environ}
+    """The services `wanted` of the compose file at `path` or of a file it includes, with their
+    `extends` chains merged, in that order. ComposeError says what cannot be used and where."""
+    project = load_project(path, environ)
     result: dict[str, ComposeService] = {}
     for name in wanted:
-        entry = services.get(name)
-        if not isinstance(entry, dict):
-            known = ", ".join(sorted(str(s) for s in services)) or "none"
-            raise ComposeError(f"it has no service {name!r} (its services: {known})")
-        result[name] = _service(name, entry, variables, path.parent)
+        entry, variables, where = project.service(name)
+        try:
+            result[name] = _service(name, entry, variables)
+        except ComposeError as exc:
+            raise ComposeError(f"{where}{exc}") from None
     return result
 
 
-def _service(
-    name: str, entry: Mapping[str, Any], variables: Mapping[str, str], folder: Path
-) -> ComposeService:
+def _service(name: str, entry: Mapping[str, Any], variables: Mapping[str, str]) -> ComposeService:
     def text(value: object, what: str) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ComposeError(
@@ -185,29 +94,34 @@ def _service(
             "it an `image` that is on the engine"
         )
     environment: dict[str, str] = {}
-    for env_file in _as_list(entry.get("env_file")):
-        file_name = env_file.get("path") if isinstance(env_file, dict) else env_file
-        path = folder / text(file_name, "env_file")
-        required = not isinstance(env_file, dict) or env_file.get("required", True) is not False
-        if required and not path.is_file():
+    for env_file in entry.get("env_file", []):
+        if env_file.required and not env_file.path.is_file():
             raise ComposeError(
-                f"service {name!r}: env_file {path} does not exist (compose stops on it too); "
-                "create it, or mark it `required: false`"
+                f"service {name!r}: env_file {env_file.path} does not exist (compose stops on it "
+                "too); create it, or mark it `required: false`"
             )
-        environment.update(read_dotenv(path))
+        environment.update(read_dotenv(env_file.path))
+
+    def from_environ(key: str) -> None:
+        # A bare name takes the variable's value, and unsets the name where it has none (an
+        # env_file's or a base service's value too), as compose does.
+        if key in variables:
+            environment[key] = variables[key]
+        else:
+            environment.pop(key, None)
+
     raw_env = entry.get("environment") or {}
     if isinstance(raw_env, list):
         for item in raw_env:
             key, sep, value = text(item, "an environment entry").partition("=")
             if sep:
                 environment[key] = value
-            elif key in variables:
-                environment[key] = variables[key]
+            else:
+                from_environ(key)
     elif isinstance(raw_env, dict):
         for key, value in raw_env.items():
             if value is None:
-                if str(key) in variables:
-                    environment[str(key)] = variables[str(key)]
+                from_environ(str(key))
                 continue
             if isinstance(value, bool):  # compose writes a boolean as true or false
                 environment[str(key)] = str(value).lower()
@@ -230,7 +144,7 @@ def _refuse_bind_mounts(name: str, volumes: object, variables: Mapping[str, str]
     """Named volumes are left out on purpose (each image gets fresh state); a bind mount of
     the project's files (init scripts, configuration) changes what the server does, and the
     plugin does not mount host folders (the engine may be on another machine)."""
-    for volume in _as_list(volumes):
+    for volume in as_list(volumes):
         # Interpolated first, as compose does: `${PWD}/init.sql:/...` is a bind mount too.
         if isinstance(volume, dict):
             kind, source = volume.get("type"), volume.get("source")
@@ -244,12 +158,6 @@ def _refuse_bind_mounts(name: str, volumes: object, variables: Mapping[str, str]
                 "not do: the engine may be on another machine. Build an image that holds "
                 "those files (FROM the same image, COPY them in) and name it in `image`"
             )
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
 
 
 def _words(
@@ -273,7 +181,7 @@ _PORT = re.compile(
 
 def _first_port(entry: Mapping[str, Any], name: str, variables: Mapping[str, str]) -> int | None:
     for key in ("ports", "expose"):
-        for item in _as_list(entry.get(key)):
+        for item in as_list(entry.get(key)):
             if isinstance(item, dict):
                 target = compose_int(item.get("target"))
                 if target is not None and item.get("protocol", "tcp") == "tcp":

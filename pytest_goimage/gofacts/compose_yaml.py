@@ -13,7 +13,14 @@ import decimal
 import functools
 import math
 import re
+from pathlib import Path
 from typing import Any
+
+
+class ComposeError(ValueError):
+    """The compose file cannot be used; the message says where and why (no file name: the
+    caller adds it)."""
+
 
 # go-yaml v3's float syntax, tried after the integer forms fail (`08` is the float 8).
 _YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -99,6 +106,60 @@ def load_compose_yaml(text: str) -> Any:
     import yaml
 
     return yaml.load(text, Loader=_loader())  # a SafeLoader: no object tags
+
+
+def read_compose_file(path: Path) -> tuple[str, Any]:
+    """The text of the compose file at `path` and its document; ComposeError (naming the line)
+    when it is not UTF-8 or not valid YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        row = exc.object[: exc.start].count(b"\n") + 1
+        raise ComposeError(
+            f"line {row} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); compose files "
+            "are UTF-8, so save it as UTF-8"
+        ) from None
+    import yaml  # here: a configuration that names no compose file does not import PyYAML
+
+    try:
+        return text, load_compose_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = str(exc.problem)
+        if "!reset" in problem or "!override" in problem:
+            # Compose's merge tags: meaningful only when files are merged, which this reader
+            # does not do.
+            problem += " (compose's merge tags !reset and !override need several compose files merged; name one file whose services are complete)"
+        raise ComposeError(f"not valid YAML ({line}{problem})") from None
+    except ValueError as exc:
+        # An explicit tag whose value does not convert (`!!int x`, `!!timestamp 2020-99-99`):
+        # PyYAML raises the converter's own error, without a position.
+        raise ComposeError(f"not valid YAML (a tagged value does not convert: {exc})") from None
+    except yaml.reader.ReaderError as exc:
+        # Not a marked error: it knows the character's offset, not its line.
+        row = text[: exc.position].count("\n") + 1
+        raise ComposeError(
+            f"not valid YAML (line {row}: character #x{exc.character:04x}: {exc.reason})"
+        ) from None
+
+
+def line_of(text: str, *keys: str | int) -> int | None:
+    """The line (from 1) where the value at `keys` (mapping keys, list indexes) starts in a
+    document that loaded; None where it is not written there (it came in by a `<<` merge)."""
+    import yaml
+
+    node = yaml.compose(text, Loader=_loader())
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            node = node.value[key] if key < len(node.value) else None
+        else:
+            return None
+        if node is None:
+            return None
+    return None if node is None else node.start_mark.line + 1
 
 
 def compose_text(value: str | int | float) -> str:
