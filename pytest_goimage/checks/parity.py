@@ -16,8 +16,8 @@ from ..gofacts.parity import (
     Binary,
     Group,
     compare,
+    compared_settings,
     modules_of,
-    settings_of,
     table,
 )
 from ..report.records import PASSED, SKIPPED, Outcome
@@ -117,7 +117,7 @@ def _agreement(group: Group, binaries: Sequence[Binary]) -> str:
     images differ in (one parity_ignore accepts: any other fails the check) says so instead
     of showing the first image's value as everyone's."""
     members = [b for b in binaries if b.dockerfile in group.dockerfiles]
-    facts = [settings_of(b.info) for b in members]
+    facts = compared_settings(members)
     shown = []
     for name in (GO, *SETTINGS):
         values = {f[name] for f in facts}

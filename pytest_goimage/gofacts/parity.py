@@ -140,17 +140,23 @@ def compare(binaries: Sequence[Binary], ignore: Sequence[str] = ()) -> list[Grou
     return groups
 
 
-def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Difference]:
-    found: list[Difference] = []
+def compared_settings(members: Sequence[Binary]) -> list[dict[str, str]]:
+    """settings_of each member, as compared: where Go recorded no -ldflags (-trimpath
+    everywhere), the -ldflags as the go build lines write them, where every Dockerfile shows
+    its own (`-s -w -X main.version=1.4.2 (as written)`)."""
     settings = [settings_of(b.info) for b in members]
     if all(s["-ldflags"] == LDFLAGS_UNKNOWN for s in settings):
-        # Go recorded none (-trimpath everywhere): compare them as the go build lines write
-        # them, where every Dockerfile shows its own.
         written = [_written_ldflags(b) for b in members]
         readable = [w for w in written if w is not None]
         if len(readable) == len(written) and _comparable(readable):
             for facts, (flags, _) in zip(settings, readable, strict=True):
                 facts["-ldflags"] = f"{flags or NOT_SET} (as written)"
+    return settings
+
+
+def _differences(members: Sequence[Binary], ignore: Sequence[str]) -> list[Difference]:
+    found: list[Difference] = []
+    settings = compared_settings(members)
     for fact in (GO, *SETTINGS):
         values = [s[fact] for s in settings]
         if fact in ignore or len(set(values) - {LDFLAGS_UNKNOWN}) <= 1:

@@ -20,6 +20,7 @@ from pytest_goimage.gofacts.parity import (
     Difference,
     Group,
     compare,
+    compared_settings,
     table,
 )
 from tests.conftest import EXAMPLE
@@ -391,3 +392,14 @@ def test_ldflags_variables_are_expanded_as_the_build_expands_them(
     )
     found = [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"]
     assert found == ([rows] if rows else [])
+
+
+def test_agreeing_trimpath_images_show_their_ldflags_as_written(tiny: Path) -> None:
+    """A user trial: parity passed two -trimpath images whose written -ldflags it had compared,
+    and its message said `-ldflags=(not recorded under -trimpath)` as if it had not."""
+    trimmed = build(tiny, "trimmed", "-trimpath")
+    dockerfile = stamped_build("-s -w -X main.version=${VERSION}", "ARG VERSION=1.0\n")
+    members = [Binary(name, dockerfile, {}, trimmed, "/api") for name in ("a", "b")]
+    assert [facts["-ldflags"] for facts in compared_settings(members)] == [
+        "-s -w -X main.version=1.0 (as written)"
+    ] * 2
