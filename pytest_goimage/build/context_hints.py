@@ -60,7 +60,12 @@ def package_hint(package: str, context: Path, dockerfile: Path, vendored: bool =
         if not any(p.startswith(rel + "/") and p.endswith(".go") for p in sent):
             ignore = ignore_file(context, dockerfile)
             where = os.path.relpath(ignore, context) if ignore else ".dockerignore"
-            return f"{rel}/ exists here but {where} keeps its .go files out of the context."
+            kept = sorted(f.name for f in directory.glob("*.go"))
+            rule = excluding_rule(context, dockerfile, f"{rel}/{kept[0]}") if kept else None
+            return (
+                f"{rel}/ exists here but {rule or where} keeps its .go files out of the "
+                "context: narrow that rule, or add a `!` exception for the package."
+            )
         return f"{rel}/ exists in your working tree; check that it is committed."
     return f"{rel}/ does not exist in the build context: restore or commit it."
 

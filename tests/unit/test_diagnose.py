@@ -405,7 +405,9 @@ VENDORED_BUILD = "[build 6/6] RUN go build -mod=vendor -o /out/app ./cmd/app"
         (
             "example.com/shop/internal/store",
             {"cmd/app/main.go": "package main\n", "internal/store/store.go": "package store\n"},
-            "internal/store/ exists here but .dockerignore keeps its .go files out of the context.",
+            # The rule that keeps it out, by its line (a user trial: the file alone was named).
+            "internal/store/ exists here but .dockerignore:1: * keeps its .go files out of the "
+            "context: narrow that rule, or add a `!` exception for the package.",
         ),
         (
             "github.com/acme/retry",
