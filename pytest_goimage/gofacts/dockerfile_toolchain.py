@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .dockerfile import Dockerfile
-from .go_build_command import GoBuild, go_builds, toolchain_choice
+from .go_build_command import GoBuild, go_builds, toolchain_choice, unheeded_go_env
 from .gotoolchain import OWN, toolchain_runs
 from .run_variables import expand_in_run
 from .versions import SOURCE_DOCKERFILE, GoVersion, Pin
@@ -38,8 +38,26 @@ def with_toolchain_settings(
                 # An empty GOTOOLCHAIN falls back to $GOROOT/go.env's `auto`: say so.
                 unset = bool(line) and value == "auto" and "auto" not in lines[line - 1]
                 pin = _chosen(pin, value, line, "" if unset else value)
+            unheeded = [
+                w
+                for b in builds
+                if b.from_line == pin.line
+                if (w := unheeded_go_env(b, lines, build_args))
+            ]
+            if unheeded:
+                pin = replace(
+                    pin, note="; ".join(filter(None, [pin.note, _unheeded(*unheeded[0], pin.file)]))
+                )
         changed.append(pin)
     return changed
+
+
+def _unheeded(value: str, line: int, chosen: str, file: str) -> str:
+    return (
+        f"`go env -w GOTOOLCHAIN={value}` at {file}:{line} does not apply: the GOTOOLCHAIN "
+        f"environment variable ({chosen}{', the golang image ENV' if chosen == 'local' else ''})"
+        f" wins over go env's file; set `ENV GOTOOLCHAIN={value}` instead"
+    )
 
 
 def _expanded(

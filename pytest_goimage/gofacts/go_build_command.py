@@ -192,6 +192,26 @@ def toolchain_choice(
     return _GO_ENV_DEFAULT, variable[1] if variable is not None else 0
 
 
+def unheeded_go_env(
+    build: GoBuild, lines: Sequence[str], build_args: Mapping[str, str] | None = None
+) -> tuple[str, int, str] | None:
+    """The value and line of a `go env -w GOTOOLCHAIN=...` that `build` does not run with,
+    and the value it runs with instead: the environment variable (the golang image's own
+    `local`, an ENV or ARG) wins over go env's file. None where none was written or it
+    applies."""
+    chosen, _ = toolchain_choice(build, lines, build_args)
+    written = None
+    for instruction in build.before:
+        value = _set_by(instruction) if instruction.keyword == "RUN" else None
+        if value is not None:
+            written = (value, _within(lines, instruction, "go env") or instruction.line)
+    if build.go_env is not None:
+        written = (build.go_env, _physical(lines, build.line, build.end_line, "go env"))
+    if written is None or chosen is None or written[0] in ("", chosen):
+        return None
+    return written[0], written[1], chosen
+
+
 def unquoted(value: str) -> str:
     """A value as written in an ENV or ARG, without the quotes around it."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":

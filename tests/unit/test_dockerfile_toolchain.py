@@ -165,3 +165,18 @@ def test_a_toolchain_name_without_its_patch_names_no_toolchain() -> None:
     pin = pin_of("ENV GOTOOLCHAIN=go1.27\n")
     assert (str(pin.version), pin.toolchain_line) == ("1.26", 0)
     assert str(pin_of("ENV GOTOOLCHAIN=go1.20\n").version) == "1.20"  # named so before 1.21
+
+
+def test_a_go_env_setting_the_image_env_overrides_is_named() -> None:
+    """A user trial: `RUN go env -w GOTOOLCHAIN=auto && go build` on a golang image builds
+    with the image's Go (its ENV GOTOOLCHAIN=local wins over go env's file), and the failure
+    did not say why the setting had no effect."""
+    pin = pin_of(run="go env -w GOTOOLCHAIN=auto && ")
+    assert (str(pin.version), pin.ignored) == ("1.26", "")
+    assert pin.note == (
+        "`go env -w GOTOOLCHAIN=auto` at Dockerfile:4 does not apply: the GOTOOLCHAIN "
+        "environment variable (local, the golang image ENV) wins over go env's file; set "
+        "`ENV GOTOOLCHAIN=auto` instead"
+    )
+    # Where the setting does apply (the variable emptied), nothing is added.
+    assert "go env -w" not in pin_of("ENV GOTOOLCHAIN=\n", "go env -w GOTOOLCHAIN=auto && ").note
