@@ -21,6 +21,8 @@ _PASS_AS_STEP = "".join(
 ) + "".join(f"(?<!{word}_)" for word in ("MULTI", "ONE", "TWO", "EACH", "PER", "BY", "ANY"))
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
+    # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
+    r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK)_?KEY"
     rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD$)",
     re.I,
 )
@@ -115,7 +117,7 @@ _SETTING_WORDS = frozenset(
         *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALG"),
         *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
         *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "URI", "HOST", "PORT"),
-        *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE"),
+        *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE", "PREFIX", "SUFFIX"),
         *("VERSION", "COMMIT"),
         # The references `_HARMLESS_NAME` knows, for camelCase and dotted names (tokenFile).
         *("FILE", "PATH", "DIR", "URL", "ENDPOINT", "ID", "HEADER", "NAME"),
@@ -327,30 +329,50 @@ def file_finding(path: str, data: bytes) -> Finding | None:
 
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+# A .env file's credential by name, as broad as the file deserves: it exists to hold them.
+_DOTENV_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|KEY", re.IGNORECASE)
 # The names teams give a .env file that documents the settings: a template, not the values.
 _TEMPLATE = re.compile(r"\.env\.(?:example|sample|template|tmpl|tpl|dist|defaults)$")
+# A template's placeholder: `<your-key>`, `change-me`, `your-password-here`, `xxx`, `...`.
 _PLACEHOLDER = re.compile(
-    r"<[^<>]*>|\$\{?\w+(?::?-[^}]*)?\}?|(?:your|my)[-_ .].*|change[-_ ]?me|replace[-_ ]?me"
-    r"|x{3,}|\*{3,}|\.{3}|todo|tbd|example|placeholder",
+    r"<[^<>]*>|your[-_ ][a-z][a-z_-]*|change[-_ ]?me|replace[-_ ]?me|x{3,}|\*{3,}|\.{3}"
+    r"|todo|tbd|example|placeholder",
     re.IGNORECASE,
 )
+_REFERENCE = re.compile(r"\$\{?(\w+)(?::?-(?P<default>[^}]*))?\}?")
 
 
 def dotenv_findings(text: str, name: str) -> list[str]:
-    """The variables of a .env file whose values fail the gate as an ENV's would (`_is_finding`);
-    in a template (`.env.example`) a placeholder such as `<your-key>` or `change-me` passes."""
+    """The variables of a .env file that hold a secret-looking value: a known secret format
+    whatever the name; in a .env, any value under a credential's name (`*KEY*`, `*TOKEN*`,
+    `*SECRET*`, `*PASSWORD*`) or one that fails the gate as an ENV's would. A template
+    (`.env.example`) documents the settings: its values are judged as ENV values are, and a
+    placeholder passes (`<your-key>`, `change-me`, `${VAR}` whose default, if any, is one)."""
+    template = bool(_TEMPLATE.search(name))
     found = []
     for line in text.splitlines():
         match = _DOTENV_LINE.match(line)
         if not match:
             continue
         key, value = match.groups()
-        if value[:1] in "\"'" and value[:1] and value.endswith(value[0]) and len(value) > 1:
+        if len(value) > 1 and value[0] in "\"'" and value.endswith(value[0]):
             value = value[1:-1]
         else:
             value = value.split(" #", 1)[0].strip()  # an unquoted value's inline comment
-        if _TEMPLATE.search(name) and _PLACEHOLDER.fullmatch(value):
+        if not value or key in found:
             continue
-        if _is_finding(key, value) and key not in found:
+        if template:  # settings about a credential (TOKEN_TTL=15m) are documented there too
+            secret = not _placeholder(value) and _is_finding(key, value)
+        else:
+            secret = bool(_DOTENV_SECRET_NAME.search(key)) or _is_finding(key, value)
+        if secret or value_kind(value):
             found.append(key)
     return found
+
+
+def _placeholder(value: str) -> bool:
+    reference = _REFERENCE.fullmatch(value)
+    if reference:
+        default = reference.group("default")
+        return not default or _placeholder(default)
+    return bool(_PLACEHOLDER.fullmatch(value))

@@ -71,11 +71,21 @@ def test_a_build_argument_finding_says_it_is_in_the_history_and_what_to_use() ->
             b"  api_key = x\n",
             "is a .env file with secret-looking values (api_key)",
         ),
-        # A template's placeholders pass; a real value in it still fails.
+        # A template's placeholders pass; a real value in it still fails, and so does a value
+        # in a known secret format whatever it is wrapped in (the review's false passes).
         (
             "srv/app/.env.example",
-            b"STRIPE_API_KEY=<your-stripe-key>\nJWT_SECRET=change-me\nDB_PASSWORD=s3cr3t-Pa55\n",
-            "is a .env file with secret-looking values (DB_PASSWORD)",
+            b"STRIPE_API_KEY=<your-stripe-key>\nJWT_SECRET=change-me\nDB_PASSWORD=s3cr3t-Pa55\n"
+            b"AWS_KEY_ID=${AWS_KEY_ID:-AKIAIOSFODNN7EXAMPL3}\nGITHUB_TOKEN=your_ghp_7fQ2kL9x\n"
+            b"ADMIN_PASSWORD=my-db-password-Pr0d!\n",
+            "is a .env file with secret-looking values (DB_PASSWORD, AWS_KEY_ID, GITHUB_TOKEN, "
+            "ADMIN_PASSWORD)",
+        ),
+        # A key that signs or encrypts is the key itself, in a .env and in ENV alike.
+        (
+            "srv/app/.env",
+            b"ENCRYPTION_KEY=c2VjcmV0a2V5c2VjcmV0a2V5==\nJWT_SIGNING_KEY=supersecret\n",
+            "is a .env file with secret-looking values (ENCRYPTION_KEY, JWT_SIGNING_KEY)",
         ),
         ("home/app/.netrc", b"machine h login u password p\n", "holds credentials"),
         ("home/app/.git-credentials", b"https://u:p@h\n", "holds credentials"),
@@ -179,3 +189,22 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
     assert credential in values
     assert "0123456789abcdef0123456789abcdef" in values
     assert not {v for v in values if v.startswith("{") and v != credential}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "found"),
+    [
+        # A key that signs, encrypts or unlocks is a credential by its name (the review: an
+        # ENCRYPTION_KEY baked into an image passed).
+        ("JWT_SIGNING_KEY", "supersecret", True),
+        ("ENCRYPTION_KEY", "c2VjcmV0a2V5c2VjcmV0a2V5==", True),
+        ("SESSION_KEY", "x8d9s0", True),
+        # Settings about such a key, and keys that are no credentials, pass.
+        ("SESSION_KEY_PREFIX", "sess:", False),
+        ("MASTER_KEY_ROTATION", "30d", False),
+        ("CACHE_KEY", "users", False),
+        ("S3_KEY", "uploads/avatar.png", False),
+    ],
+)
+def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:
+    assert bool(env_findings({name: value})) is found
