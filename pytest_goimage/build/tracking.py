@@ -18,7 +18,9 @@ from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
 
-_TESTS_GO = re.compile(r"\bgo\s+(?:test|vet)\b")
+# A RUN that may compile test files: `go test`/`go vet` in any form (exec form, `go -C dir
+# test`), a test runner (gotestsum, ginkgo), a linter, or a make target named for it.
+_TESTS_GO = re.compile(r"\b(?:test|vet|lint|gotestsum|ginkgo|check)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     root = repository_root(context)
     files = context_files(context, dockerfile)
     sent = [p for p in files if is_build_input(p)]
-    if dockerfile is not None:
-        sent = _read_by_the_build(sent, read_dockerfile(dockerfile)[1])
+    parsed = read_dockerfile(dockerfile)[1] if dockerfile is not None else None
+    if parsed is not None:
+        sent = read_by_the_build(sent, parsed)
     if not sent:
         return []
     prefix = context.resolve().relative_to(root).as_posix()
@@ -90,7 +93,7 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     }
     embedding |= {p for p in sent if p.endswith(".go") and prefix + p not in tracked}
     go_files = [p for p in sent if p in embedding and p.endswith(".go") and not _vendored(p)]
-    embedded = _embedded(context, dockerfile, go_files, files)
+    embedded = _embedded(context, parsed, go_files, files)
     inputs = {p: None for p in sent} | {p: embed for p, embed in embedded.items()}
     candidates = {prefix + p: embed for p, embed in inputs.items() if (context / p).is_file()}
     missing = [p for p in candidates if p not in tracked]
@@ -100,24 +103,24 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     return [UntrackedInput(path, rules.get(path), candidates[path]) for path in missing]
 
 
-def _read_by_the_build(sent: list[str], parsed: Dockerfile) -> list[str]:
+def read_by_the_build(sent: list[str], parsed: Dockerfile) -> list[str]:
     """The inputs a stage of the Dockerfile copies or bind-mounts (a file the context sends
-    but no COPY takes never reaches a build), less the `_test.go` files where no RUN runs
-    `go test` or `go vet`: `go build` never compiles them."""
+    but no COPY takes never reaches a build), less the `_test.go` files where no RUN may run
+    tests or a linter (`_TESTS_GO`): `go build` never compiles them."""
     sources = context_sources(parsed)
     tests = any(i.keyword == "RUN" and _TESTS_GO.search(i.text) for i in parsed.instructions)
     return [p for p in sent if takes(sources, p) and (tests or not p.endswith("_test.go"))]
 
 
 def _embedded(
-    context: Path, dockerfile: Path | None, go_files: list[str], files: list[str]
+    context: Path, parsed: Dockerfile | None, go_files: list[str], files: list[str]
 ) -> dict[str, Embed]:
     """The sent files the Go files embed, less those a `COPY --from` writes over (a built
     frontend's `dist`): the build makes those itself, so CI needs no copy in git."""
     embedded = embedded_files(go_files, files, lambda p: _read(context / p))
-    if not embedded or dockerfile is None:
+    if not embedded or parsed is None:
         return embedded
-    made = built_over(read_dockerfile(dockerfile)[1])
+    made = built_over(parsed)
     return {p: e for p, e in embedded.items() if not made(p)}
 
 

@@ -36,8 +36,8 @@ def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
 def _sources(instructions: Sequence[Instruction]) -> list[str]:
     sources: list[str] = []
     for instruction in instructions:
-        if instruction.keyword in ("COPY", "ADD") and instruction.flag("from") is None:
-            sources += [_normalised(word) for word in _copy_sources(instruction)]
+        if instruction.keyword in ("COPY", "ADD"):
+            sources += [_normalised(word) for word in instruction.sources()]
         elif instruction.keyword == "RUN":
             # A bind mount's source defaults to the whole context.
             sources += [_normalised(mount.source) for mount in context_binds(instruction)]
@@ -52,6 +52,12 @@ def takes(sources: Sequence[str], path: str) -> bool:
     for source in sources:
         if source == EVERYTHING or "$" in source:
             return True
+        if "**" in source:
+            # `COPY --parents **/*.go` (and `a/./b` marking where the kept path starts) is
+            # matched at any depth, unlike a plain pattern: count the whole folder above it.
+            folder = source.replace("/./", "/").split("**", 1)[0].rstrip("/")
+            if not folder or path == folder or path.startswith(folder + "/"):
+                return True
         if any(_matches(prefix, source) for prefix in prefixes):
             return True
         if source.startswith(path + "/"):
@@ -67,14 +73,6 @@ def _matches(path: str, pattern: str) -> bool:
         fnmatch.fnmatchcase(name, part.replace("[^", "[!"))
         for name, part in zip(names, patterns, strict=True)
     )
-
-
-def _copy_sources(instruction: Instruction) -> list[str]:
-    sources = list(instruction.args)[:-1]  # the last word is the destination
-    # ADD also takes URLs and git repositories: not context files.
-    return [
-        s for s in sources if "://" not in s and not s.startswith("git@") and not s.startswith("<<")
-    ]
 
 
 def _normalised(source: str) -> str:

@@ -64,17 +64,15 @@ class Instruction:
         return found
 
     def sources(self) -> list[str]:
-        """COPY/ADD sources from the build context: none for `--from` copies, heredocs or
-        URLs, which never read the context."""
+        """COPY/ADD sources from the build context: none for `--from` copies, heredocs (`<<EOF`,
+        `<<-"EOF"`), URLs or git repositories (ADD), which never read the context."""
         if self.keyword not in ("COPY", "ADD") or self.flag("from") is not None:
             return []
-        heredoc_words = {f"<<{h.name}" for h in self.heredocs} | {
-            f"<<-{h.name}" for h in self.heredocs
-        }
         return [
             source
             for source in self.args[:-1]
-            if source not in heredoc_words and not re.match(r"^[a-z]+://", source)
+            if not source.startswith(("<<", "git@"))
+            and not re.match(r"^[A-Za-z][\w+.-]*://", source)
         ]
 
 

@@ -92,3 +92,42 @@ def test_a_changed_submodule_is_taken_when_a_source_is_inside_it() -> None:
     """git names a dirty submodule by its folder only."""
     sources = context_sources(parse_dockerfile("FROM golang\nCOPY libs/sub/pkg /x\n"))
     assert takes(sources, "libs/sub") and not takes(sources, "libs/other")
+
+
+PARENTS_AND_HEREDOCS = """\
+# syntax=docker/dockerfile:1.7-labs
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+COPY --parents go.mod internal/**/*.go ./
+ADD git@github.com:acme/tools.git /tools
+ADD HTTPS://example.com/root.pem /etc/ssl/
+COPY <<EOF /src/version.txt
+1.0
+EOF
+COPY <<-"CONF" /etc/app.conf
+\tdebug = false
+CONF
+RUN go build -o /out/app ./internal/cmd/app
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "taken"),
+    [
+        # `**` in a --parents copy matches at any depth (the review: `**/*.go` was matched
+        # one folder deep only, and an ignored package further down went unseen).
+        ("internal/storage/s3/client.go", True),
+        ("internal/cmd/app/main.go", True),
+        ("tools/gen/main.go", False),
+        ("go.mod", True),
+        # Heredocs, git repositories and URLs of any case read no context file.
+        ("version.txt", False),
+        ("EOF", False),
+    ],
+)
+def test_parents_globs_count_at_any_depth_and_heredocs_urls_take_nothing(
+    path: str, taken: bool
+) -> None:
+    sources = context_sources(parse_dockerfile(PARENTS_AND_HEREDOCS))
+    assert sources == ["go.mod", "internal/**/*.go"]
+    assert takes(sources, path) is taken

@@ -1,11 +1,15 @@
 """How `tracked` lists what git does not track: a whole ignored vendor/ is one line, with the
-advice that fits it, and a few files are named one by one."""
+advice that fits it, and a few files are named one by one; and which files count: those a
+Dockerfile stage copies, test files only where a RUN may compile them."""
 
 from __future__ import annotations
 
 import subprocess
 
 import pytest
+
+from pytest_goimage.build.tracking import read_by_the_build
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 
 
 def _git_project(pytester: pytest.Pytester, ignore: str, files: dict[str, str]) -> None:
@@ -65,3 +69,21 @@ def test_a_few_ignored_files_are_named_one_by_one(pytester: pytest.Pytester) -> 
             "=*",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("run", "tests_count"),
+    [
+        ("RUN go build -o /out/app ./cmd/app", False),
+        ('RUN ["go", "test", "./..."]', True),  # the exec form (the review's false pass)
+        ("RUN go -C cmd test ./...", True),
+        ("RUN make test", True),
+        ("RUN gotestsum -- ./...", True),
+        ("RUN golangci-lint run", True),
+    ],
+)
+def test_test_files_count_where_a_run_may_compile_them(run: str, tests_count: bool) -> None:
+    parsed = parse_dockerfile(f"FROM golang:1.26\nWORKDIR /src\nCOPY cmd/ cmd/\n{run}\n")
+    sent = ["cmd/app/main.go", "cmd/app/helper_test.go", "tools/gen.go"]
+    expected = ["cmd/app/main.go", "cmd/app/helper_test.go"] if tests_count else ["cmd/app/main.go"]
+    assert read_by_the_build(sent, parsed) == expected
