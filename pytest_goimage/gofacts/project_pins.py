@@ -24,8 +24,8 @@ def project_pins(
 ) -> list[Pin]:
     """go.mod in `project`, each (Dockerfile, build_args)'s pins, every workflow's pins and the
     GitLab CI pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are
-    marked ignored, and so are the setup-go steps whose `go-version-file` is in the folder of
-    one of `other_modules` (a monorepo's other images' modules, each checked with its own).
+    marked ignored, and so are the setup-go steps whose `go-version-file` is the go.mod of one
+    of `other_modules` (a monorepo's other images' modules, each checked with its own).
     Raises GoImageError subclasses naming a file that cannot be read."""
     go_mod = project / "go.mod"
     pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
@@ -47,22 +47,21 @@ def project_pins(
 def _others_left_out(
     pins: list[Pin], workspace: Path, project: Path, other_modules: Sequence[Path]
 ) -> list[Pin]:
-    """`pins` with each go-version-file pin that follows a file of another module marked
-    ignored: the module whose folder holds the file most closely is not `project`."""
-    modules = [module.resolve() for module in (project, *other_modules)]
+    """`pins` with each go-version-file pin that follows another configured module's own
+    go.mod marked ignored: that job sets up that module's Go. A repository-wide version file
+    (`.tool-versions`, `.go-version`, a go.work) stays this module's pin too."""
+    others = {module.resolve() for module in other_modules} - {project.resolve()}
     result = []
     for pin in pins:
         if pin.source == SOURCE_SETUP_GO_FILE and pin.resolved and not pin.ignored:
             followed = (workspace / pin.resolved).resolve()
-            holders = [m for m in modules if followed.is_relative_to(m)]
-            closest = max(holders, key=lambda m: len(m.parts), default=None)
-            if closest is not None and closest != modules[0]:
+            if followed.name == "go.mod" and followed.parent in others:
                 pin = replace(
                     pin,
                     ignored=(
-                        f"follows {pin.resolved}, the Go of module folder "
-                        f"{relative_name(closest, workspace)}, another image's `project`: "
-                        "compared with that module"
+                        f"follows {pin.resolved}, the go.mod of module folder "
+                        f"{relative_name(followed.parent, workspace)}, another image's "
+                        "`project`: compared with that module"
                     ),
                 )
         result.append(pin)
