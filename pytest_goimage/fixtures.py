@@ -82,7 +82,9 @@ def goimage_service(
     request: pytest.FixtureRequest, goimage: BuiltImage, goimage_minio: MinioServer
 ) -> Iterator[RunningService]:
     """The image running beside `goimage_minio`, healthy (health_path answered 2xx): `url`
-    is its API (`port`), `health_url` where health_path answered (`health_port`, else `url`)."""
+    is its API (`port`), `health_url` where health_path answered (`health_port`, else `url`).
+    With `health = false` (no HTTP API) it is started and not waited for, only required
+    not to have exited."""
     from .engine.health import unhealthy_reason
     from .run import goimage_session
 
@@ -90,7 +92,12 @@ def goimage_service(
     image = session.config.image(goimage.dockerfile)
     try:
         running = session.service(image)
-        reason = unhealthy_reason(running, image)
+        if image.health:
+            reason = unhealthy_reason(running, image)
+        elif running.container.exited():
+            reason = f"{image.dockerfile}: goimage_service: {running.container.exit_summary()}"
+        else:
+            reason = None
     except _fixture_errors() as exc:
         reason = _fixture_failure("goimage_service", image, exc)
     if reason:

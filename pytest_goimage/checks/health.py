@@ -16,7 +16,7 @@ from .base import require_go_binary
 def run(session: GoImageSession, image: ImageConfig) -> str:
     if not image.health:
         raise CheckSkipped(
-            f"{image.dockerfile}: health = false in [tool.goimage] ({session.config.source}): "
+            f"{image.dockerfile}: health = false for this image in {session.config.source}: "
             "the image serves no HTTP API to ask."
         )
     require_go_binary(session, image)

@@ -50,7 +50,7 @@ class RunningService:
         unknown; MinIO and the dependencies are left to their owner (the session)."""
         try:
             port: str | None = container_port(
-                built.config.exposed_ports, image.port, image.dockerfile
+                built.config.exposed_ports, image.port, image.dockerfile, health=image.health
             )
             port_error = ""
         except ServiceError as exc:

@@ -175,8 +175,11 @@ def expand_env(
     return expand(env, values, "[tool.goimage.env]", names)
 
 
-def container_port(exposed: list[str], configured: int | None, image_label: str) -> str:
-    """The API port as "8080/tcp": configured, else the single EXPOSEd port."""
+def container_port(
+    exposed: list[str], configured: int | None, image_label: str, *, health: bool = True
+) -> str:
+    """The API port as "8080/tcp": configured, else the single EXPOSEd port. `health`: the
+    image's `health` setting, for the hint an image without a port gets."""
     if configured is not None:
         return f"{configured}/tcp"
     tcp = [p for p in exposed if p.endswith("/tcp")]
@@ -189,7 +192,7 @@ def container_port(exposed: list[str], configured: int | None, image_label: str)
         + (
             " An image that serves no HTTP API (a queue worker, a job) sets `health = false` "
             "there instead."
-            if not tcp
+            if not tcp and health
             else ""
         )
     )
@@ -279,7 +282,7 @@ class ServiceContainer(ContainerOwner):
 
     def _url(self, port: str | None) -> str:
         if not self.port or not port:
-            return "(no API port: see the health check)"
+            return "(no API port: none EXPOSEd or set as `port`)"
         host_port = self._host_port_of(port)
         if not host_port:
             return "(no host port: the container exited before its port was published)"

@@ -1015,13 +1015,25 @@ def test_health_false_skips_health_for_an_image_without_an_http_api(
     root = example_copy(service_config(extra="health = false"))
     dockerfile = root / "backend/Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8080\n", ""))
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-rs", "-k", "bucket or health")
+    # A team's own test of the worker: goimage_service starts it and waits for no health.
+    (root / "test_worker.py").write_text(
+        "def test_worker_runs(goimage_service):\n"
+        '    assert goimage_service.url == "(no API port: none EXPOSEd or set as `port`)"\n'
+        "    assert not goimage_service.container.exited()\n"
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-rs", "-k", "bucket or health or worker"
+    )
     assert outcomes(result, short=True) == {"bucket": "PASSED", "health": "SKIPPED"}, (
         result.stdout.str()
     )
     result.stdout.fnmatch_lines(
+        ["test_worker.py::test_worker_runs[[]backend/Dockerfile[]] PASSED*"]
+    )
+    assert "sets `health = false` there instead" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
         [
-            f"SKIPPED * backend/Dockerfile: health = false in [[]tool.goimage[]] ({root}/"
-            "pyproject.toml): the image serves no HTTP API to ask."
+            f"SKIPPED * backend/Dockerfile: health = false for this image in {root}/"
+            "pyproject.toml: the image serves no HTTP API to ask."
         ]
     )
