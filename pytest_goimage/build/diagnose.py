@@ -208,9 +208,8 @@ def go_test_failed(build: FailedBuild) -> Diagnosis | None:
     if found is None:
         return None
     failed, said = found
-    return Diagnosis(
-        f"{build.head}: {failed_tests_hint(failed)}\n{block(said)}{build.log_note}", "go-test"
-    )
+    hint = failed_tests_hint(failed, build.instruction.text if build.instruction else "")
+    return Diagnosis(f"{build.head}: {hint}\n{block(said)}{build.log_note}", "go-test")
 
 
 def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:

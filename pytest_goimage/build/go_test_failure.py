@@ -14,6 +14,9 @@ _PREFIX = re.compile(r"^#\d+ (?:[\d.]+(?: |$))?")
 _FAILED_TEST = re.compile(r"^\s*--- FAIL: (\S+)")
 _FAILED_PACKAGE = re.compile(r"^FAIL\s+(\S+)")
 _PANIC = re.compile(r"^panic: ")
+# A RUN that may run Go tests or compile test files: `go test`/`go vet` in any form (exec
+# form, `go -C dir test`), a test runner (gotestsum, ginkgo), a linter, a make target.
+MAY_RUN_TESTS = re.compile(r"\b(?:test|vet|lint|gotestsum|ginkgo|check)\b", re.IGNORECASE)
 
 
 def failed_tests(output: str) -> tuple[list[str], list[str]] | None:
@@ -32,10 +35,12 @@ def failed_tests(output: str) -> tuple[list[str], list[str]] | None:
     return list(dict.fromkeys(names + packages)), said[:MAX_LINES]
 
 
-def failed_tests_hint(failed: list[str]) -> str:
+def failed_tests_hint(failed: list[str], run: str) -> str:
+    """What to say of `failed` (tests and packages) in the RUN whose text is `run`."""
     named = ", ".join(failed[:4]) + (f" and {len(failed) - 4} more" if len(failed) > 4 else "")
+    what = "`go test` failed" if MAY_RUN_TESTS.search(run) else "a Go test failed"
     return (
-        f"`go test` failed in this RUN ({named}), so the image was not "
-        "built: fix the test or the code it tests (`go test ./...` shows the same locally), or "
-        "run the tests in CI outside the image build."
+        f"{what} in this RUN ({named}), so the image was not built: fix the test or the code "
+        "it tests (the same `go test` locally shows it, unless the test depends on the build's "
+        "environment), or run the tests in CI outside the image build."
     )

@@ -6,7 +6,6 @@ fails in CI ("package .../storage is not in std"). This finds that before any bu
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -17,10 +16,7 @@ from ..gofacts.context_sources import context_sources, takes
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
-
-# A RUN that may compile test files: `go test`/`go vet` in any form (exec form, `go -C dir
-# test`), a test runner (gotestsum, ginkgo), a linter, or a make target named for it.
-_TESTS_GO = re.compile(r"\b(?:test|vet|lint|gotestsum|ginkgo|check)\b", re.IGNORECASE)
+from .go_test_failure import MAY_RUN_TESTS
 
 
 @dataclass(frozen=True)
@@ -106,9 +102,9 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
 def read_by_the_build(sent: list[str], parsed: Dockerfile) -> list[str]:
     """The inputs a stage of the Dockerfile copies or bind-mounts (a file the context sends
     but no COPY takes never reaches a build), less the `_test.go` files where no RUN may run
-    tests or a linter (`_TESTS_GO`): `go build` never compiles them."""
+    tests or a linter (`MAY_RUN_TESTS`): `go build` never compiles them."""
     sources = context_sources(parsed)
-    tests = any(i.keyword == "RUN" and _TESTS_GO.search(i.text) for i in parsed.instructions)
+    tests = any(i.keyword == "RUN" and MAY_RUN_TESTS.search(i.text) for i in parsed.instructions)
     return [p for p in sent if takes(sources, p) and (tests or not p.endswith("_test.go"))]
 
 

@@ -148,7 +148,8 @@ def test_a_failing_go_test_in_a_run_is_named_as_a_test_failure(pytester: pytest.
         "[[]goimage build[]] Dockerfile:4: the build failed in step `RUN CGO_ENABLED=0 go test "
         "./... && CGO_ENABLED=0 go build -o /app .`: `go test` failed in this RUN (TestPrice, "
         "example.com/shop), so the image was not built: fix the test or the code it tests "
-        "(`go test ./...` shows the same locally), or run the tests in CI outside the image build."
+        "(the same `go test` locally shows it, unless the test depends on the build's "
+        "environment), or run the tests in CI outside the image build."
     )
     lines = out.splitlines()
     at = next((i for i, line in enumerate(lines) if fnmatch.fnmatchcase(line, pattern)), None)
@@ -173,9 +174,9 @@ def test_a_variable_in_copy_from_names_its_line_and_the_stage_to_write(
     out = _fail_message(pytester.runpytest_subprocess("--goimage", "-k", "build"))
     assert (
         "[goimage build] Dockerfile:6: `--from=${BUILDER_STAGE}` names a variable, and BuildKit "
-        "expands none in `--from` (it takes the text as an image name, which it cannot parse). "
+        "expands none in a `from` (it takes the text as an image name, which it cannot parse). "
         "Make the variable a stage instead: `FROM ${BUILDER_STAGE} AS builder-stage` after the "
-        "stages it may name, then `COPY --from=builder-stage ...`"
+        "stages it may name, then `COPY --from=builder-stage`"
     ) in out, out
 
 

@@ -246,7 +246,7 @@ EXPECTED = [
     (
         "from_variable",
         "copy-from-variable",
-        "Dockerfile: `--from=${BUILDER}` names a variable, and BuildKit expands none in `--from` (it takes the text as an image name, which it cannot parse). Make the variable a stage instead: `FROM ${BUILDER} AS builder` after the stages it may name, then `COPY --from=builder ...` (an ARG used in FROM must be declared before the first FROM).\nFull build log: <ROOT>/build.log",
+        "Dockerfile: `--from=${BUILDER}` names a variable, and BuildKit expands none in a `from` (it takes the text as an image name, which it cannot parse). Make the variable a stage instead: `FROM ${BUILDER} AS builder` after the stages it may name, then `COPY --from=builder` (an ARG used in FROM must be declared before the first FROM).\nFull build log: <ROOT>/build.log",
     ),
     (
         "unknown_builder",
@@ -328,7 +328,7 @@ EXPECTED = [
     (
         "go_test_failed",
         "go-test",
-        'Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: `go test` failed in this RUN (TestFirstEnv, example.com/shop/cmd/app), so the image was not built: fix the test or the code it tests (`go test ./...` shows the same locally), or run the tests in CI outside the image build.\n    --- FAIL: TestFirstEnv (0.00s)\n        main_test.go:8: firstEnv = "1", want "2"\n    FAIL\texample.com/shop/cmd/app\t0.003s\nFull build log: <ROOT>/build.log',
+        'Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: a Go test failed in this RUN (TestFirstEnv, example.com/shop/cmd/app), so the image was not built: fix the test or the code it tests (the same `go test` locally shows it, unless the test depends on the build\'s environment), or run the tests in CI outside the image build.\n    --- FAIL: TestFirstEnv (0.00s)\n        main_test.go:8: firstEnv = "1", want "2"\n    FAIL\texample.com/shop/cmd/app\t0.003s\nFull build log: <ROOT>/build.log',
     ),
     (
         "go_compile",
@@ -605,3 +605,22 @@ def test_failed_tests_names_each_test_and_package_and_a_panic() -> None:
     assert failed_tests(panicked) is None  # another program's panic (go run, a generator)
     # A compile error in a test file is no failed test.
     assert failed_tests("#9 0.5 cart_test.go:4:2: undefined: NewCart\n") is None
+
+
+def test_a_variable_in_a_run_mount_from_names_the_mount_and_its_line(tmp_path: Path) -> None:
+    dockerfile = (
+        "ARG TOOLS=tools\nFROM alpine:3.22 AS tools\nFROM golang:1.26-alpine\n"
+        "RUN --mount=type=bind,from=${TOOLS},source=/bin,target=/t ls /t\n"
+    )
+    recorded = Recorded(
+        None,
+        error=SOLVE + 'failed to create LLB definition: failed to parse stage name "${TOOLS}": '
+        "invalid reference format: repository name must be lowercase",
+        files={"Dockerfile": dockerfile},
+    )
+    diagnosis = explain(_failed_build(tmp_path, recorded))
+    assert diagnosis is not None and diagnosis.cause == "copy-from-variable", diagnosis
+    assert diagnosis.message.startswith(
+        "Dockerfile:4: `--mount=type=bind,from=${TOOLS},source=/bin,target=/t` names a variable"
+    ), diagnosis.message
+    assert "then `RUN --mount=from=tools`" in diagnosis.message, diagnosis.message
