@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from .build_toolchain import toolchain_choice, unheeded_go_env
 from .dockerfile import Dockerfile
-from .go_build_command import GoBuild, go_builds, toolchain_choice, unheeded_go_env
+from .go_build_command import GoBuild, go_builds
 from .gotoolchain import OWN, toolchain_runs
-from .run_variables import expand_in_run
+from .run_variables import expand_in_run, global_default
 from .versions import SOURCE_DOCKERFILE, GoVersion, Pin
 
 
@@ -25,11 +26,12 @@ def with_toolchain_settings(
     takes build_args, else the ARG's default."""
     builds = go_builds(parsed)
     lines = text.splitlines()
+    outer = global_default("GOTOOLCHAIN", parsed.global_instructions)
     changed = []
     for pin in pins:
         if pin.source == SOURCE_DOCKERFILE and pin.version is not None:
             choices = {
-                _expanded(toolchain_choice(b, lines, build_args), b, build_args, parsed)
+                _expanded(toolchain_choice(b, lines, build_args, outer), b, build_args, parsed)
                 for b in builds
                 if b.from_line == pin.line
             }
@@ -42,7 +44,7 @@ def with_toolchain_settings(
                 w
                 for b in builds
                 if b.from_line == pin.line
-                if (w := unheeded_go_env(b, lines, build_args))
+                if (w := unheeded_go_env(b, lines, build_args, outer))
             ]
             if unheeded:
                 pin = replace(

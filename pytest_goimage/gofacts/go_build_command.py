@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .dockerfile import Dockerfile, Instruction
@@ -16,18 +16,9 @@ from .shell_script import simple_commands
 
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-# GOTOOLCHAIN `local` keeps the image's own Go (what its FROM line shows); any other value
-# (`go1.27.1`, `go1.27.1+auto`, `auto`, `path`) lets that setting choose: a version, or go.mod's.
-# Empty is unset: Go then reads `go env -w`'s file, else $GOROOT/go.env, which says `auto`.
-_OWN_GO = "local"
-_GO_ENV_DEFAULT = "auto"  # what $GOROOT/go.env of a Go release sets
 # The official golang images set ENV GOTOOLCHAIN=local (Go 1.21+): `docker.io/library/golang`,
 # `library/golang`, `golang`, or a mirror's `.../library/golang`, with a tag or digest.
 _GOLANG_IMAGE = re.compile(r"(?:[^$]*/)?(?:library/)?golang(?:[:@][^/]*)?", re.IGNORECASE)
-# A version assigned in a RUN's text: the rule for a go build whose script cannot be read.
-_TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
-# Where a RUN sets GOTOOLCHAIN (not where it reads `$GOTOOLCHAIN`).
-_SETS_TOOLCHAIN = re.compile(r"(?<![$\w{])GOTOOLCHAIN\b")
 
 
 @dataclass(frozen=True)
@@ -126,92 +117,6 @@ def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
     return [b for b in builds if name and posixpath.basename(b.output) == name]
 
 
-def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
-    """The line whose GOTOOLCHAIN setting chose the Go `build` runs with (toolchain_choice); 0
-    where the image's own Go (its FROM line) runs, or go.mod's line under $GOROOT/go.env's
-    `auto` with nothing in the Dockerfile setting it."""
-    value, line = toolchain_choice(build, lines)
-    return 0 if value == _OWN_GO else line
-
-
-def toolchain_choice(
-    build: GoBuild, lines: Sequence[str], build_args: Mapping[str, str] | None = None
-) -> tuple[str | None, int]:
-    """The GOTOOLCHAIN `build` runs with, as Go reads it, and the line that set it (0: none
-    in the Dockerfile): the environment variable (set in the RUN itself by a prefix, `env` or
-    an export; else by the last ENV of its stages or ARG of its own stage, whichever comes
-    later, the official golang image's own `local` first), and where that is unset or empty,
-    what `go env -w` wrote, else $GOROOT/go.env's `auto`. The value is None where the RUN's
-    script cannot be read but its text assigns a version.
-
-    BuildKit puts a stage's ARG into the environment of the RUNs after it, over an earlier
-    ENV of the same name, the base image's too (`ENV X=env` then `ARG X=arg`: the RUN sees
-    `arg`); an ENV after the ARG wins. `build_args` (--build-arg) replaces an ARG's default,
-    and an ARG without a default sets the variable only when they pass it (None: not known,
-    and such an ARG's value is "$")."""
-    if not build.readable:  # a script that cannot be read: a version written in its text
-        number = _physical(lines, build.line, build.end_line, _TOOLCHAIN_VERSION)
-        if number:
-            return None, number
-    passed = build_args.get("GOTOOLCHAIN") if build_args is not None else None
-    variable: tuple[str, int] | None = (_OWN_GO, 0) if build.golang_base else None
-    written = None
-    for index, instruction in enumerate(build.before):
-        value = _set_by(instruction)
-        if value is None:
-            continue
-        line = _within(lines, instruction, "GOTOOLCHAIN") or instruction.line
-        if instruction.keyword == "ENV":
-            variable = (value, line)
-        elif instruction.keyword == "ARG" and index >= build.stage_begins:
-            # An ARG is in scope only in the stage that declares it.
-            if passed is not None:
-                variable = (passed, line)
-            elif value != "$" or build_args is None:
-                # Without a default an ARG is what --build-arg passes ("$" where that is not
-                # known); known not to be passed, it leaves the variable as it was.
-                variable = (value, line)
-        elif instruction.keyword == "RUN":
-            written = (value, line)
-    own = build.toolchain
-    if own is not None and own not in ("$GOTOOLCHAIN", "${GOTOOLCHAIN}"):
-        variable = (
-            own,
-            _physical(lines, build.line, build.end_line, _SETS_TOOLCHAIN) or build.line,
-        )
-    if variable is not None and variable[0] != "":
-        return variable
-    # Unset or empty: go env's file decides, else $GOROOT/go.env's `auto` lets go.mod decide,
-    # which the line that unset it allowed.
-    if build.go_env is not None:
-        written = (build.go_env, _physical(lines, build.line, build.end_line, "go env"))
-    if written is not None and written[0] not in ("", _OWN_GO):
-        return written
-    if written is not None:
-        return (_OWN_GO, 0) if written[0] == _OWN_GO else (_GO_ENV_DEFAULT, 0)
-    return _GO_ENV_DEFAULT, variable[1] if variable is not None else 0
-
-
-def unheeded_go_env(
-    build: GoBuild, lines: Sequence[str], build_args: Mapping[str, str] | None = None
-) -> tuple[str, int, str] | None:
-    """The value and line of a `go env -w GOTOOLCHAIN=...` that `build` does not run with,
-    and the value it runs with instead: the environment variable (the golang image's own
-    `local`, an ENV or ARG) wins over go env's file. None where none was written or it
-    applies."""
-    chosen, _ = toolchain_choice(build, lines, build_args)
-    written = None
-    for instruction in build.before:
-        value = _set_by(instruction) if instruction.keyword == "RUN" else None
-        if value is not None:
-            written = (value, _within(lines, instruction, "go env") or instruction.line)
-    if build.go_env is not None:
-        written = (build.go_env, _physical(lines, build.line, build.end_line, "go env"))
-    if written is None or chosen is None or written[0] in ("", chosen):
-        return None
-    return written[0], written[1], chosen
-
-
 def unquoted(value: str) -> str:
     """A value as written in an ENV or ARG, without the quotes around it."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
@@ -219,31 +124,12 @@ def unquoted(value: str) -> str:
     return value
 
 
-def _set_by(instruction: Instruction) -> str | None:
-    """The GOTOOLCHAIN value an ENV or ARG sets (quotes removed; an ARG without a default is
-    whatever --build-arg passes: "$"), or a RUN writes with `go env -w`; None: it sets none."""
-    found: str | None = None
-    if instruction.keyword == "ENV":
-        pairs = instruction.args
-        for name, value in zip(pairs[::2], pairs[1::2], strict=False):
-            if name == "GOTOOLCHAIN":
-                found = unquoted(value)
-    elif instruction.keyword == "ARG":
-        for declared in instruction.args:
-            name, given, value = declared.partition("=")
-            if name == "GOTOOLCHAIN":
-                found = unquoted(value) if given else "$"
-    elif instruction.keyword == "RUN":
-        found = _scan(instruction).go_env
-    return found
-
-
 def setting_line(build: GoBuild, lines: Sequence[str], name: str, flag: bool) -> int:
     """The line that set `name` for `build`: in the go build RUN itself, else the last ENV or
     ARG before it in its stages (for a flag: a GOFLAGS holding it); 0: none."""
     needles = [name] if flag else [f"{name}=", f"{name} "]
     for needle in needles:
-        found = _physical(lines, build.line, build.end_line, needle)
+        found = physical(lines, build.line, build.end_line, needle)
         if found:
             return found
     chosen = 0
@@ -258,7 +144,7 @@ def setting_line(build: GoBuild, lines: Sequence[str], name: str, flag: bool) ->
             hit = any(w == name or w.startswith(f"{name}=") for w in words)
             needle = name
         if hit:
-            chosen = _within(lines, instruction, needle) or instruction.line
+            chosen = within(lines, instruction, needle) or instruction.line
     return chosen
 
 
@@ -284,6 +170,11 @@ def _arguments(instruction: Instruction) -> list[_Arguments]:
 class _Scanned:
     builds: list[_Arguments] = field(default_factory=list)
     go_env: str | None = None  # the last GOTOOLCHAIN `go env -w` writes
+
+
+def go_env_written(instruction: Instruction) -> str | None:
+    """The GOTOOLCHAIN a RUN writes with `go env -w`; None: it writes none."""
+    return _scan(instruction).go_env
 
 
 def _scan(instruction: Instruction) -> _Scanned:
@@ -382,11 +273,12 @@ def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:
     return _Arguments(output, tuple(sorted(files)), ldflags)
 
 
-def _within(lines: Sequence[str], instruction: Instruction, needle: str) -> int:
-    return _physical(lines, instruction.line, instruction.end_line or instruction.line, needle)
+def within(lines: Sequence[str], instruction: Instruction, needle: str) -> int:
+    """The physical line of `instruction` that holds `needle` (0: none)."""
+    return physical(lines, instruction.line, instruction.end_line or instruction.line, needle)
 
 
-def _physical(lines: Sequence[str], first: int, last: int, needle: str | re.Pattern[str]) -> int:
+def physical(lines: Sequence[str], first: int, last: int, needle: str | re.Pattern[str]) -> int:
     """The number of the first line in first..last (1-based) that holds `needle` (text, or a
     pattern found in it), outside a comment line; 0: none."""
     for number in range(first, min(last, len(lines)) + 1):

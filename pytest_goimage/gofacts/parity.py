@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import DockerfileSyntaxError
+from .build_toolchain import toolchain_line
 from .buildinfo import BuildInfo
 from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
@@ -25,7 +26,6 @@ from .go_build_command import (
     go_builds,
     named,
     setting_line,
-    toolchain_line,
 )
 from .run_variables import expand_in_run
 from .shell_script import VARIABLE

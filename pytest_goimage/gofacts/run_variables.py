@@ -66,7 +66,7 @@ def value_in_run(
                 continue
             if name in build_args:
                 return build_args[name]
-            value = default if default is not None else _global_default(name, global_instructions)
+            value = default if default is not None else global_default(name, global_instructions)
             if value is not None:
                 return value
     return None
@@ -81,7 +81,8 @@ def _declared(instruction: Instruction, name: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def _global_default(name: str, global_instructions: Sequence[Instruction]) -> str | None:
+def global_default(name: str, global_instructions: Sequence[Instruction]) -> str | None:
+    """The default the last global ARG (before the first FROM) gives `name`; None: none."""
     default = None
     for instruction in global_instructions:
         if instruction.keyword == "ARG":

@@ -180,3 +180,14 @@ def test_a_go_env_setting_the_image_env_overrides_is_named() -> None:
     )
     # Where the setting does apply (the variable emptied), nothing is added.
     assert "go env -w" not in pin_of("ENV GOTOOLCHAIN=\n", "go env -w GOTOOLCHAIN=auto && ").note
+
+
+def test_a_stage_arg_without_a_default_takes_the_global_one() -> None:
+    """The review: BuildKit gives a stage's `ARG GOTOOLCHAIN` the global ARG's default; the pin
+    kept the image's Go and go-version failed a build that ran go1.27.3."""
+    text = "ARG GOTOOLCHAIN=go1.27.3\n" + BUILD.format(stage="ARG GOTOOLCHAIN\n", run="")
+    (pin,) = dockerfile_pins(text, "Dockerfile", {})
+    assert (str(pin.version), pin.toolchain_line) == ("1.27.3", 3)
+    # A build argument still wins over the global default.
+    (pin,) = dockerfile_pins(text, "Dockerfile", {"GOTOOLCHAIN": "go1.27.5"})
+    assert str(pin.version) == "1.27.5"

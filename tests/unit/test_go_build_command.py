@@ -9,13 +9,13 @@ import subprocess
 
 import pytest
 
+from pytest_goimage.gofacts.build_toolchain import toolchain_line
 from pytest_goimage.gofacts.buildinfo import BuildInfo, read_build_info
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile_leniently
 from pytest_goimage.gofacts.go_build_command import (
     building,
     go_builds,
     setting_line,
-    toolchain_line,
 )
 from pytest_goimage.gofacts.parity import COMMAND_LINE, GO, Binary, cause_line, compare
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.build_toolchain import toolchain_line
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 from pytest_goimage.gofacts.go_build_command import (
     building,
     go_builds,
     named,
     setting_line,
-    toolchain_line,
 )
 
 
