@@ -216,8 +216,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.pluginmanager.unregister(plugin)
     if config.stash.get(SESSION_KEY, None) is not None or IDENTITY_KEY in config.stash:
         from .run_folder import end_run
+        from .termination import restore_sigterm
 
         end_run(config)  # a run folder or a session exists: remove what the run made
+        restore_sigterm()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -34,6 +34,7 @@ from .engine.run_dirs import (
     runs_base,
 )
 from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
+from .termination import end_on_sigterm
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 _PRUNED_KEY = pytest.StashKey[bool]()
@@ -43,7 +44,9 @@ _ENDED_KEY = pytest.StashKey[bool]()  # end_run has run in this process
 def run_identity(config: pytest.Config) -> tuple[str, Path]:
     """The run id and its shared folder: the controller's, made on first use.
 
-    Raises pytest.UsageError when the folder cannot be created."""
+    Raises pytest.UsageError when the folder cannot be created. From here on the process
+    makes engine resources, so a SIGTERM ends it as Ctrl-C does (termination.py)."""
+    end_on_sigterm()
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "goimage_run_id" in workerinput:
         return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])

@@ -644,14 +644,18 @@ def test_wrong_health_path_or_port_is_named_as_the_likely_cause(
             assert text in out, out
 
 
-def test_sigint_leaves_nothing_behind(
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_an_interrupt_leaves_nothing_behind(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
     docker_client: docker.DockerClient,
     no_leaks: None,
+    stop: signal.Signals,
 ) -> None:
-    """Ctrl-C while the service and MinIO run: the interrupted run still removes them, and its
-    JSON report says it was interrupted (a gate must not read a half run as a pass)."""
+    """Ctrl-C, or the SIGTERM with which CI cancels a job (a user trial: SIGTERM left the
+    service, MinIO and the network running, and no report), while the service and MinIO run:
+    the interrupted run still removes them, and its JSON report says it was interrupted (a
+    gate must not read a half run as a pass)."""
     root = example_copy(service_config())
     pytester.makepyfile(
         test_slow="""
@@ -672,9 +676,10 @@ def test_sigint_leaves_nothing_behind(
         "--goimage-report=report.json",
     )
     assert len(plugin_resources(docker_client, pytester.path)) == 3  # MinIO, service, network
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     out, _ = proc.communicate(timeout=60)
     assert "KeyboardInterrupt" in out
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
     report = json.loads((root / "report.json").read_text())
     assert report["interrupted"] is True and report["outcome"] == "failed"
     assert report["images"][0]["checks"]["build"]["outcome"] == "passed", report
