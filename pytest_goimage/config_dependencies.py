@@ -25,7 +25,7 @@ DEPENDENCY_KEYS = frozenset(
 )
 DEPENDENCY_FIELDS = ("host", "port", "endpoint")  # {NAME.host}, {NAME.port}, {NAME.endpoint}
 DEFAULT_DEPENDENCY_TIMEOUT = "60s"
-READY_FORMS = '"tcp" (the default), "http:/path", "log:TEXT" or "healthcheck"'
+READY_FORMS = '"tcp" (the default), "http:/path", "log:TEXT", "healthcheck" or "exit"'
 # A network alias that is also the first word of a placeholder: no dots, no upper case.
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _RESERVED = frozenset({"minio", "bucket"})
@@ -163,7 +163,9 @@ def _dependency(
     if port is not None and not 0 < port < 65536:
         raise ConfigError(f"{src}: {dep_where} port = {port} is not a TCP port (1-65535).")
     healthcheck = compose.healthcheck if compose else None
-    ready = typed(entry, "ready", str, "healthcheck" if healthcheck else "tcp", dep_where, src)
+    implied = "exit" if compose and compose.run_to_completion else None
+    implied = implied or ("healthcheck" if healthcheck else "tcp")
+    ready = typed(entry, "ready", str, implied, dep_where, src)
     _check_ready(ready, dep_where, src)
     return DependencyConfig(
         name=name,
@@ -190,13 +192,13 @@ def _dependency(
 
 def _check_ready(ready: str, where: str, src: Path) -> None:
     kind, _, arg = ready.partition(":")
-    if ready in ("tcp", "healthcheck"):
+    if ready in ("tcp", "healthcheck", "exit"):
         return
     if kind == "http" and arg.startswith("/"):
         return
     if kind == "log" and arg.strip():
         return
-    hint = did_you_mean(kind, ["tcp", "http", "log", "healthcheck"])
+    hint = did_you_mean(kind, ["tcp", "http", "log", "healthcheck", "exit"])
     raise ConfigError(
         f"{src}: {where} ready = {ready!r} is not a readiness test{hint}; use {READY_FORMS}."
     )

@@ -204,6 +204,9 @@ class DependencyServer(ContainerOwner):
         assert self._box is not None
         config, box = self.config, self._box
         kind, _, arg = config.ready.partition(":")
+        if kind == "exit":
+            self._wait_exit()
+            return
         if kind in ("tcp", "http") and not self.port:
             raise self._failed(f"published no port for {self.internal_port}/tcp")
         if kind == "healthcheck" and "Health" not in box.state():
@@ -244,6 +247,15 @@ class DependencyServer(ContainerOwner):
             )
         self.ready_seconds = time.monotonic() - started
 
+    def _wait_exit(self) -> None:
+        """A run-to-completion dependency (a migration): ready once it exited with code 0."""
+        assert self._box is not None
+        started = time.monotonic()
+        box, timeout = self._box, self.config.startup_timeout
+        if not wait_until(box.exited, timeout) or box.state().get("ExitCode") != 0:
+            raise self._failed(f"did not finish within its startup_timeout ({timeout:g}s)")
+        self.ready_seconds = time.monotonic() - started
+
     def _failed(self, otherwise: str) -> DependencyError:
         state = self._box.state() if self._box is not None else {}
         why = (
@@ -260,5 +272,8 @@ class DependencyServer(ContainerOwner):
         )
 
     def stopped_note(self) -> str:
-        """A sentence when this dependency died under the service, else ""."""
+        """A sentence when this dependency died under the service, else "" (a run-to-completion
+        one is meant to have exited)."""
+        if self.config.ready == "exit":
+            return ""
         return self.died_note(f"dependency {self.name!r}")

@@ -92,7 +92,14 @@ class ImageRuntime:
             )
             for dependency in self.image.dependencies
         ]
-        results = _all_at_once([partial(server.start, self.client) for server in servers])
+        # Servers first, all at once; then what runs to completion against them (a migration,
+        # which compose starts once the services it depends on are up).
+        results: list[object] = []
+        for phase in (False, True):
+            started = [s for s in servers if (s.config.ready == "exit") is phase]
+            results += _all_at_once([partial(server.start, self.client) for server in started])
+            if any(isinstance(r, BaseException) for r in results):
+                break
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
             # Removed under --goimage-keep too: a set missing one is of no use, and the next

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class ComposeService:
     entrypoint: tuple[str, ...] | None = None
     port: int | None = None  # the first container port of `ports`, else of `expose`
     healthcheck: ComposeHealthcheck | None = None
+    # Another service waits for it to exit 0 (`service_completed_successfully`): a migration.
+    run_to_completion: bool = False
 
 
 def read_compose(
@@ -71,9 +73,10 @@ def read_compose(
     for name in wanted:
         entry, variables, where = project.service(name)
         try:
-            result[name] = _service(name, entry, variables)
+            service = _service(name, entry, variables)
         except ComposeError as exc:
             raise ComposeError(f"{where}{exc}") from None
+        result[name] = replace(service, run_to_completion=project.run_to_completion(name))
     return result
 
 

@@ -68,6 +68,19 @@ class Project:
 
     defined: Mapping[str, _File]
 
+    def run_to_completion(self, name: str) -> bool:
+        """Whether another service waits for `name` to finish: its `depends_on` names it with
+        `condition: service_completed_successfully` (a migration or seed container)."""
+        for file in self.defined.values():
+            for entry in file.services.values():
+                depends = entry.get("depends_on") if isinstance(entry, dict) else None
+                wanted = depends.get(name) if isinstance(depends, dict) else None
+                if isinstance(wanted, dict) and (
+                    wanted.get("condition") == "service_completed_successfully"
+                ):
+                    return True
+        return False
+
     def service(self, name: str) -> tuple[dict[str, Any], Mapping[str, str], str]:
         """`name`'s mapping with its `extends` chain merged in (`env_file` entries as
         EnvFile), the variables to interpolate its values with, and where messages say it is

@@ -175,6 +175,67 @@ def test_compose_services_start_from_the_projects_compose_file(
     assert "test_cache.py::test_ping[backend/Dockerfile] PASSED" in out, out
 
 
+MIGRATING = """\
+services:
+  api:
+    build: .
+    depends_on:
+      migrate: {condition: service_completed_successfully}
+  cache:
+    image: redis:7
+    command: ["redis-server", "--protected-mode", "no"]
+  migrate:
+    image: redis:7
+    depends_on:
+      cache: {condition: service_started}
+    entrypoint: ["sh", "-c"]
+    command: ["redis-cli -h cache SET schema v${SCHEMA:-7} && echo migrated && exit $${STATUS:-0}"]
+"""
+
+
+@pytest.mark.parametrize("status", [0, 3], ids=["completes", "fails"])
+def test_a_migration_container_runs_to_completion_before_the_service(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None, status: int
+) -> None:
+    """A user trial: a compose migration container (`condition:
+    service_completed_successfully`) was started with the database and its exit, even code 0,
+    failed the run. It now runs once the servers are ready, and the service starts after it
+    exited 0; a failed migration stops the run naming it and its log."""
+    root = example_copy(
+        service_config(
+            extra='compose_file = "docker-compose.yml"\ncompose_services = ["cache", "migrate"]\n'
+            f'[tool.goimage.dependencies.migrate]\nenv = {{ STATUS = "{status}" }}\n'
+        )
+    )
+    (root / "docker-compose.yml").write_text(MIGRATING)
+    pytester.makepyfile(
+        test_schema="""
+        import socket
+
+        def test_schema(goimage_dependency):
+            cache = goimage_dependency("cache")
+            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
+                conn.sendall(b"GET schema\\r\\n")
+                reply = b""
+                while not reply.endswith(b"\\r\\n") or reply.count(b"\\r\\n") < 2:
+                    reply += conn.recv(64)
+            assert reply == b"$2\\r\\nv7\\r\\n"
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "bucket or schema")
+    out = result.stdout.str()
+    if status == 0:
+        assert outcomes(result, short=True) == {"bucket": "PASSED"}, out
+        assert "test_schema.py::test_schema[backend/Dockerfile] PASSED" in out, out
+        return
+    assert outcomes(result, short=True) == {"bucket": "FAILED"}, out
+    assert (
+        "backend/Dockerfile: dependency 'migrate' ([tool.goimage] dependencies.migrate (compose "
+        "service 'migrate'), image redis:7) exited with code 3, so the service was not started."
+    ) in " ".join(out.split()), out
+    assert "migrated" in out, out
+
+
 REDIS_ENV = (
     "[tool.goimage.env]\n"
     'STORAGE_ENDPOINT = "{minio.endpoint}"\n'

@@ -287,3 +287,25 @@ def test_the_dependency_configurations_annotations_resolve() -> None:
 
     hints = typing.get_type_hints(DependencyConfig)
     assert hints["healthcheck"] == ComposeHealthcheck | None
+
+
+def test_a_service_another_waits_to_complete_runs_to_completion(tmp_path: Path) -> None:
+    """`condition: service_completed_successfully` marks a migration container; the short
+    `depends_on` list and `service_started`/`service_healthy` mark none."""
+    text = (
+        "services:\n"
+        "  api:\n    image: api:1\n    depends_on:\n"
+        "      migrate: {condition: service_completed_successfully}\n"
+        "      db: {condition: service_healthy}\n"
+        "  worker:\n    image: worker:1\n    depends_on: [cache]\n"
+        "  db:\n    image: postgres:16\n"
+        "  cache:\n    image: redis:7\n"
+        "  migrate:\n    image: migrate:1\n    depends_on:\n"
+        "      db: {condition: service_healthy}\n"
+    )
+    services = _read(tmp_path, text, ["db", "cache", "migrate"])
+    assert {name: s.run_to_completion for name, s in services.items()} == {
+        "db": False,
+        "cache": False,
+        "migrate": True,
+    }
