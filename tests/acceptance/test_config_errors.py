@@ -135,8 +135,8 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
             "*[[][[]tool.goimage.image[]][]] #1 needs a `dockerfile` key*",
         ),
         (
-            "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nhealth = '/x'\n",
-            "*unknown key 'health' in [[][[]tool.goimage.image[]][]] #1*",
+            "[tool.goimage]\n[[tool.goimage.image]]\ndockerfile = 'Dockerfile'\nhealthpath = '/x'\n",
+            "*unknown key 'healthpath' in [[][[]tool.goimage.image[]][]] #1*",
         ),
         (
             "[tool.goimage]\ncontext = 'nowhere'\n",

@@ -271,7 +271,7 @@ def test_go_itself_ships_no_secret_of_the_team(pytester: pytest.Pytester) -> Non
     failure = messages["Dockerfile.team"]
     assert "ships 3 secret-looking value(s)" in failure, failure
     assert failure.endswith(
-        "and rebuild:\n"
+        "where BuildKit skips it:\n"
         "    file /app/key.pem: holds a private key\n"
         "    file /go/pkg/mod/example.com/acme/keys@v1.0.0/prod/server.key: holds a private key\n"
         "    file /usr/local/go/src/app/key.pem: holds a private key\n"
