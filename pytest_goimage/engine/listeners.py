@@ -98,13 +98,6 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int, key: str =
             f"the container itself reaches: listen on all interfaces (`:{port}` or "
             f"`0.0.0.0:{port}`)"
         )
-    if on_port and all(":" in address and not address.startswith("::ffff:") for address in on_port):
-        # /proc/net/tcp6 shows `::` for a dual-stack socket and an IPv6-only one alike.
-        return (
-            f". Inside the container the service listens on [{on_port[0]}]:{port}, an IPv6 "
-            "socket: if it is IPv6-only (Go's `tcp6` network, IPV6_V6ONLY), the engine's "
-            f"IPv4 forwarding reaches nothing; listen with `tcp` on `:{port}` (both)"
-        )
     elsewhere = [number for number in reachable_ports(listeners) if number != port]
     if not on_port and elsewhere:
         ports = ", ".join(map(str, elsewhere))
