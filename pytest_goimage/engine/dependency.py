@@ -113,8 +113,8 @@ def image_port(client: Any, config: DependencyConfig, image_label: str) -> int |
     tcp = [int(p.split("/")[0]) for p in exposed if p.endswith("/tcp")]
     if len(tcp) == 1:
         return tcp[0]
-    if config.ready in ("healthcheck",) or config.ready.startswith("log:"):
-        return None
+    if config.ready in ("healthcheck", "exit") or config.ready.startswith("log:"):
+        return None  # no port to wait on: a migration image often EXPOSEs none
     what = "no port" if not tcp else f"several ports ({', '.join(map(str, tcp))})"
     raise DependencyError(
         f"{image_label}: dependency {config.name!r} ({config.origin}): image {config.image} "
