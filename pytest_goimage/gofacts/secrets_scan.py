@@ -22,7 +22,8 @@ _PASS_AS_STEP = "".join(
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
     # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
-    r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK)_?KEY"
+    r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK)_?KEYS?"
+    r"(?![A-Z])"
     rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD$)",
     re.I,
 )
@@ -117,7 +118,9 @@ _SETTING_WORDS = frozenset(
         *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALG"),
         *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
         *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "URI", "HOST", "PORT"),
-        *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE", "PREFIX", "SUFFIX"),
+        *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE", "PREFIX", "SUFFIX", "SERVER"),
+        # Where a key is kept and how it is written, not the key (KMS_MASTER_KEY_ARN).
+        *("ARN", "ALIAS", "RING", "ENCODING", "FORMAT", "COOKIE", "SET", "SPACE"),
         *("VERSION", "COMMIT"),
         # The references `_HARMLESS_NAME` knows, for camelCase and dotted names (tokenFile).
         *("FILE", "PATH", "DIR", "URL", "ENDPOINT", "ID", "HEADER", "NAME"),

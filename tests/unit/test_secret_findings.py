@@ -204,6 +204,17 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
         ("MASTER_KEY_ROTATION", "30d", False),
         ("CACHE_KEY", "users", False),
         ("S3_KEY", "uploads/avatar.png", False),
+        # Where such a key is kept and how it is written (the second review's false failures).
+        ("SESSION_KEYSPACE", "sessions", False),
+        ("KMS_MASTER_KEY_ARN", "arn:aws:kms:eu-west-1:123456789012:key/abc", False),
+        ("MASTER_KEY_ALIAS", "alias/app", False),
+        ("CRYPTO_KEY_RING", "app-ring", False),
+        ("HMAC_KEY_ENCODING", "base64", False),
+        ("ENCRYPTION_KEY_FORMAT", "hex", False),
+        ("JWT_KEY_SET", "https://auth.example.com/jwks.json", False),
+        ("SESSION_KEY_COOKIE", "sid", False),
+        ("LICENSE_KEY_SERVER", "lic.example.com", False),
+        ("PUBLIC_KEY", "ssh-ed25519 AAAAC3Nza", False),
     ],
 )
 def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:
