@@ -118,6 +118,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     masking = OutputMasking(lambda: in_go_project(config), lambda: _secrets_to_mask(config))
     _register(config, masking, "goimage-masking")
+    from .termination import SigtermHooks  # a SIGTERM while the run ends lets it finish
+
+    _register(config, SigtermHooks(), "goimage-sigterm")
     if is_worker(config):  # its fixtures may start containers: it removes them at its end
         from .run_folder import WorkerEnd
 
@@ -218,8 +221,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from .run_folder import end_run
         from .termination import restore_sigterm
 
-        end_run(config)  # a run folder or a session exists: remove what the run made
-        restore_sigterm()
+        try:
+            end_run(config)  # a run folder or a session exists: remove what the run made
+        finally:
+            restore_sigterm(config)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -21,6 +21,7 @@ from .stash_keys import (
     SESSION_KEY,
     is_worker,
 )
+from .termination import end_on_sigterm
 
 
 def worker_id(config: pytest.Config) -> str:
@@ -114,6 +115,7 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         ),
     )
     config.stash[SESSION_KEY] = session
+    end_on_sigterm(config)  # this process makes engine resources: SIGTERM ends it as Ctrl-C does
     return session
 
 

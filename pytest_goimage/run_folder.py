@@ -44,9 +44,7 @@ _ENDED_KEY = pytest.StashKey[bool]()  # end_run has run in this process
 def run_identity(config: pytest.Config) -> tuple[str, Path]:
     """The run id and its shared folder: the controller's, made on first use.
 
-    Raises pytest.UsageError when the folder cannot be created. From here on the process
-    makes engine resources, so a SIGTERM ends it as Ctrl-C does (termination.py)."""
-    end_on_sigterm()
+    Raises pytest.UsageError when the folder cannot be created."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "goimage_run_id" in workerinput:
         return workerinput["goimage_run_id"], Path(workerinput["goimage_shared_dir"])
@@ -66,6 +64,9 @@ def run_identity(config: pytest.Config) -> tuple[str, Path]:
         config.stash[IDENTITY_KEY] = (run_id, folder)
         config.stash[_FALLBACK_KEY] = base.fallback_reason
         if config.getoption("goimage", False):
+            # The controller of a --goimage run removes what its workers made when it ends:
+            # a SIGTERM must end it as Ctrl-C does (termination.py).
+            end_on_sigterm(config)
             prune_old_runs(config)
     return config.stash[IDENTITY_KEY]
 

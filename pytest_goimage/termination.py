@@ -1,37 +1,71 @@
-"""SIGTERM ends a run as Ctrl-C does: CI cancels a job with SIGTERM (GitLab, `timeout`, Docker's
-stop; GitHub Actions after its SIGINT), and its default action kills the process on the spot,
-leaving the service, MinIO, dependencies and networks running and no report written.
+"""SIGTERM ends a run as Ctrl-C does: CI cancels a job with SIGTERM (`timeout`, `docker stop`,
+GitLab runners), and its default action kills the process on the spot, leaving the service,
+MinIO, dependencies and networks running and no report written.
 
-The first SIGTERM raises KeyboardInterrupt in the main thread, so pytest ends the run as
-interrupted and the plugin removes what it made and writes its reports; a second one during
-that cleanup is ignored (CI sends SIGKILL after its grace period). Only a process whose
-SIGTERM still has its default action is changed: a handler someone else set stays.
+In a process that makes engine resources, the first SIGTERM raises KeyboardInterrupt in the
+main thread, so pytest ends the run as interrupted and the plugin removes what it made and
+writes its reports. Once the run is ending (its session finishing, or a Ctrl-C being handled),
+a SIGTERM is only noted: raising then would cut the removals short and lose the report (a
+GitHub Actions cancel sends SIGINT, then SIGTERM 7.5 s later, then SIGKILL). Only a SIGTERM
+with its default action is changed, and only the run that changed it puts it back: a handler
+someone else set (SIG_IGN too) stays, and so does an outer run's in an in-process pytester run.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Generator
 from types import FrameType
 
+import pytest
 
-def end_on_sigterm() -> None:
-    """Make SIGTERM interrupt the run, from the main thread (signals are set only there)."""
+_owner: list[object] = []  # the run (its pytest config) whose handler is in place
+_ending: list[bool] = [False]
+
+
+def end_on_sigterm(owner: object) -> None:
+    """Make SIGTERM interrupt the run of `owner`, from the main thread (signals are set only
+    there), where SIGTERM still has its default action."""
     if threading.current_thread() is not threading.main_thread():
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt)
+        _owner[:] = [owner]
+        _ending[0] = False
 
 
-def restore_sigterm() -> None:
-    """SIGTERM's default action again, once the run has ended (an in-process pytester run
-    must not leave its handler in the process that started it)."""
+def run_ending() -> None:
+    """From here on a SIGTERM lets the run finish its removals and reports."""
+    _ending[0] = True
+
+
+class SigtermHooks:
+    """Marks the run's end: its session finishing, or a Ctrl-C being handled."""
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self) -> Generator[None, None, None]:
+        run_ending()
+        return (yield)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_keyboard_interrupt(self) -> Generator[None, None, None]:
+        run_ending()
+        return (yield)
+
+
+def restore_sigterm(owner: object) -> None:
+    """SIGTERM's default action again once `owner`'s run has ended, where it set the handler."""
     if threading.current_thread() is not threading.main_thread():
         return
-    if signal.getsignal(signal.SIGTERM) in (_interrupt, signal.SIG_IGN):
+    if _owner == [owner] and signal.getsignal(signal.SIGTERM) is _interrupt:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _owner.clear()
+        _ending[0] = False
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup that follows finish
+    if _ending[0]:
+        return  # the run is ending: let its cleanup finish (CI sends SIGKILL if it must)
+    _ending[0] = True
     raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
