@@ -47,25 +47,37 @@ def project_pins(
 def _others_left_out(
     pins: list[Pin], workspace: Path, project: Path, other_modules: Sequence[Path]
 ) -> list[Pin]:
-    """`pins` with each go-version-file pin that follows another configured module's own
-    go.mod marked ignored: that job sets up that module's Go. A repository-wide version file
-    (`.tool-versions`, `.go-version`, a go.work) stays this module's pin too."""
-    others = {module.resolve() for module in other_modules} - {project.resolve()}
+    """`pins` with each go-version-file pin that follows a file of another configured module
+    marked ignored (its go.mod, or a version file in its folder where this module is not):
+    that job sets up that module's Go. A file in a folder that holds this module too (the
+    repository root's `.tool-versions`, `.go-version` or go.work) stays this module's pin."""
+    own = project.resolve()
+    others = {module.resolve() for module in other_modules} - {own}
     result = []
     for pin in pins:
         if pin.source == SOURCE_SETUP_GO_FILE and pin.resolved and not pin.ignored:
             followed = (workspace / pin.resolved).resolve()
-            if followed.name == "go.mod" and followed.parent in others:
+            holder = _other_module_of(followed, own, others)
+            if holder is not None:
                 pin = replace(
                     pin,
                     ignored=(
-                        f"follows {pin.resolved}, the go.mod of module folder "
-                        f"{relative_name(followed.parent, workspace)}, another image's "
+                        f"follows {pin.resolved}, the Go of module folder "
+                        f"{relative_name(holder, workspace)}, another image's "
                         "`project`: compared with that module"
                     ),
                 )
         result.append(pin)
     return result
+
+
+def _other_module_of(followed: Path, own: Path, others: set[Path]) -> Path | None:
+    """The other module whose Go `followed` sets up: its go.mod, or a version file in its
+    folder (services/api/.go-version) where that folder does not hold this module too."""
+    if followed.name == "go.mod":
+        return followed.parent if followed.parent in others else None
+    holders = [m for m in others if m in followed.parents and m not in own.parents]
+    return max(holders, key=lambda m: len(m.parts), default=None)
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -174,7 +174,7 @@ def test_a_workflow_following_another_modules_go_mod_is_that_modules_pin(
         image["dockerfile"]: image["checks"]["go-version"]["message"] for image in report["images"]
     }
     other = (
-        "follows services/{}/go.mod, the go.mod of module folder services/{}, another image's "
+        "follows services/{}/go.mod, the Go of module folder services/{}, another image's "
         "`project`: compared with that module"
     )
     assert other.format("worker", "worker") in said["Dockerfile"], said

@@ -75,17 +75,24 @@ def test_a_go_version_file_of_another_configured_module_is_left_to_that_module(
     """A module at the repository root and a tool module below it (`tools/`): a job whose
     go-version-file is the other module's go.mod sets up that module's Go. A repository-wide
     version file (`.tool-versions`) stays every module's pin (the review: it was given to the
-    root module alone, and the worker's check lost it)."""
+    root module alone, and the worker's check lost it); one in a module's own folder
+    (`tools/.go-version`) is that module's (the second review: it became everyone's)."""
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / "tools").mkdir()
     (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26.5\n")
     (tmp_path / "tools" / "go.mod").write_text("module example.com/tools\n\ngo 1.26.9\n")
     (tmp_path / ".tool-versions").write_text("golang 1.26.9\n")
+    (tmp_path / "tools" / ".go-version").write_text("1.26.9\n")  # the tools module's own
     jobs = "".join(
         f"  {job}:\n    runs-on: ubuntu-latest\n    steps:\n"
         f"      - uses: actions/setup-go@v6\n        with:\n          go-version-file: {file}\n"
         "      - run: go build ./...\n"
-        for job, file in (("app", "go.mod"), ("tools", "tools/go.mod"), ("all", ".tool-versions"))
+        for job, file in (
+            ("app", "go.mod"),
+            ("tools", "tools/go.mod"),
+            ("all", ".tool-versions"),
+            ("local", "tools/.go-version"),
+        )
     )
     (tmp_path / ".github" / "workflows" / "ci.yml").write_text(f"on: push\njobs:\n{jobs}")
 
@@ -95,15 +102,18 @@ def test_a_go_version_file_of_another_configured_module_is_left_to_that_module(
 
     assert left_out(tmp_path, [tmp_path / "tools"]) == {
         "all": "",
+        "local": "follows tools/.go-version, the Go of module folder tools, another image's "
+        "`project`: compared with that module",
         "app": "",
-        "tools": "follows tools/go.mod, the go.mod of module folder tools, another image's "
+        "tools": "follows tools/go.mod, the Go of module folder tools, another image's "
         "`project`: compared with that module",
     }
     assert left_out(tmp_path / "tools", [tmp_path]) == {
-        "app": "follows go.mod, the go.mod of module folder ., another image's `project`: compared "
+        "app": "follows go.mod, the Go of module folder ., another image's `project`: compared "
         "with that module",
         "tools": "",
         "all": "",
+        "local": "",
     }
     # Without other configured modules every job is compared, as in a one-module project.
-    assert left_out(tmp_path, []) == {"app": "", "tools": "", "all": ""}
+    assert left_out(tmp_path, []) == {"app": "", "tools": "", "all": "", "local": ""}
