@@ -15,8 +15,13 @@ _FAILED_TEST = re.compile(r"^\s*--- FAIL: (\S+)")
 _FAILED_PACKAGE = re.compile(r"^FAIL\s+(\S+)")
 _PANIC = re.compile(r"^panic: ")
 # A RUN that may run Go tests or compile test files: `go test`/`go vet` in any form (exec
-# form, `go -C dir test`), a test runner (gotestsum, ginkgo), a linter, a make target.
-MAY_RUN_TESTS = re.compile(r"\b(?:test|vet|lint|gotestsum|ginkgo|check)\b", re.IGNORECASE)
+# form `"go", "test"`, `go -C dir test`), a test runner (gotestsum, ginkgo), a linter that
+# type-checks tests (golangci-lint, staticcheck), or a make/task target named for them.
+MAY_RUN_TESTS = re.compile(
+    r"\bgo\b(?:\s+-C\s+\S+)?[\s\",]+(?:test|vet)\b|\b(?:gotestsum|ginkgo|golangci-lint|staticcheck)\b"
+    r"|\b(?:make|task|just|mage)\b[^;&|\n]*\b(?:test|tests|vet|lint|check)\b",
+    re.IGNORECASE,
+)
 
 
 def failed_tests(output: str) -> tuple[list[str], list[str]] | None:

@@ -332,8 +332,10 @@ def file_finding(path: str, data: bytes) -> Finding | None:
 
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
-# A .env file's credential by name, as broad as the file deserves: it exists to hold them.
-_DOTENV_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|KEY", re.IGNORECASE)
+# A .env file's credential by name, as broad as the file deserves (it exists to hold them):
+# a word of the name (MONKEY and KEYCLOAK_URL hold none), unless the name ends in a reference.
+_DOTENV_SECRET_WORDS = frozenset({"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "KEY", "KEYS"})
+_DOTENV_REFERENCE_WORDS = frozenset({"URL", "URI", "PATH", "FILE", "DIR", "ENDPOINT", "HOST"})
 # The names teams give a .env file that documents the settings: a template, not the values.
 _TEMPLATE = re.compile(r"\.env\.(?:example|sample|template|tmpl|tpl|dist|defaults)$")
 # A template's placeholder: `<your-key>`, `change-me`, `your-password-here`, `xxx`, `...`.
@@ -347,8 +349,9 @@ _REFERENCE = re.compile(r"\$\{?(\w+)(?::?-(?P<default>[^}]*))?\}?")
 
 def dotenv_findings(text: str, name: str) -> list[str]:
     """The variables of a .env file that hold a secret-looking value: a known secret format
-    whatever the name; in a .env, any value under a credential's name (`*KEY*`, `*TOKEN*`,
-    `*SECRET*`, `*PASSWORD*`) or one that fails the gate as an ENV's would. A template
+    whatever the name; in a .env, any value under a name with a credential's word (`KEY`,
+    `TOKEN`, `SECRET`, `PASSWORD`) that is no reference (`$VAR`, a `*_URL`) and no boolean or
+    duration, or one that fails the gate as an ENV's would. A template
     (`.env.example`) documents the settings: its values are judged as ENV values are, and a
     placeholder passes (`<your-key>`, `change-me`, `${VAR}` whose default, if any, is one)."""
     template = bool(_TEMPLATE.search(name))
@@ -367,10 +370,21 @@ def dotenv_findings(text: str, name: str) -> list[str]:
         if template:  # settings about a credential (TOKEN_TTL=15m) are documented there too
             secret = not _placeholder(value) and _is_finding(key, value)
         else:
-            secret = bool(_DOTENV_SECRET_NAME.search(key)) or _is_finding(key, value)
+            secret = _is_finding(key, value) or (
+                _dotenv_credential_name(key)
+                and not value.startswith("$")  # a reference to the environment's value
+                and not _NOT_A_CREDENTIAL.fullmatch(value)
+            )
         if secret or value_kind(value):
             found.append(key)
     return found
+
+
+def _dotenv_credential_name(key: str) -> bool:
+    words = _name_words(key)
+    return bool(
+        words and _DOTENV_SECRET_WORDS & set(words) and words[-1] not in _DOTENV_REFERENCE_WORDS
+    )
 
 
 def _placeholder(value: str) -> bool:

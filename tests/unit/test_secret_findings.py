@@ -111,6 +111,13 @@ def test_a_key_or_credentials_file_is_a_finding_that_names_it(
             b"DB_PASSWORD=your-password-here\nAPI_TOKEN=${API_TOKEN}\nTOKEN_TTL=15m\n"
             b'SESSION_SECRET=""\n',
         ),
+        # Names that only contain a credential's letters, references and settings (the second
+        # review's false failures).
+        (
+            "srv/.env",
+            b"MONKEY=1\nKEYCLOAK_URL=https://id.example.com\nTOKEN_URL=https://x/oauth/token\n"
+            b"DB_PASSWORD=${DB_PASSWORD}\nAPI_KEY=$API_KEY\nTOKEN_TTL=15m\nKEY_ROTATION=false\n",
+        ),
         ("home/app/.netrc", b"  \n"),
         ("home/app/.npmrc", b"registry=https://registry.npmjs.org/\n"),
         ("srv/notes.txt", b"_authToken"),

@@ -80,6 +80,10 @@ def test_a_few_ignored_files_are_named_one_by_one(pytester: pytest.Pytester) -> 
         ("RUN make test", True),
         ("RUN gotestsum -- ./...", True),
         ("RUN golangci-lint run", True),
+        ("RUN go tool staticcheck ./...", True),
+        # A word that only looks like a test run (the second review's false failures).
+        ('RUN go build -ldflags "-X main.env=test" -o /out/app ./cmd/app', False),
+        ("RUN ./tool --check-config && go build -o /out/app ./cmd/app", False),
     ],
 )
 def test_test_files_count_where_a_run_may_compile_them(run: str, tests_count: bool) -> None:
