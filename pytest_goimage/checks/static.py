@@ -78,7 +78,8 @@ def _fix(image: ImageConfig, source: GoBuildSource, setting: str, target: str, w
     declared = any(
         instruction.keyword == "ARG"
         and any(word.partition("=")[0] == target for word in instruction.args)
-        for instruction in build.before[build.stage_begins :]
+        and build.arg_applies(index, target)
+        for index, instruction in enumerate(build.before)
     )
     declare = "" if declared else f" (declare `ARG {target}` in that stage)"
     number = setting_line(build, source.lines, setting, flag=False)

@@ -1,7 +1,7 @@
 """The GOTOOLCHAIN a Dockerfile's `go build` runs with, as Go and BuildKit decide it: the
 environment variable (the RUN's own setting, else the last ENV of its stages or ARG of its own
-stage, the golang image's `local` first), else what `go env -w` wrote, else $GOROOT/go.env's
-`auto`; and the line that chose it."""
+stage or of a parent stage where no ENV sets it, the golang image's `local` first), else what
+`go env -w` wrote, else $GOROOT/go.env's `auto`; and the line that chose it."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def toolchain_choice(
     """The GOTOOLCHAIN `build` runs with, as Go reads it, and the line that set it (0: none
     in the Dockerfile): the environment variable (set in the RUN itself by a prefix, `env` or
     an export; else by the last ENV of its stages or ARG of its own stage, whichever comes
-    later, the official golang image's own `local` first), and where that is unset or empty,
+    later, the official golang image's own `local` first; an ARG of a stage it is built FROM
+    counts where no ENV, nor that image, sets the variable), and where that is unset or empty,
     what `go env -w` wrote, else $GOROOT/go.env's `auto`. The value is None where the RUN's
     script cannot be read but its text assigns a version.
 
@@ -63,8 +64,13 @@ def toolchain_choice(
         line = within(lines, instruction, "GOTOOLCHAIN") or instruction.line
         if instruction.keyword == "ENV":
             variable = (value, line)
-        elif instruction.keyword == "ARG" and index >= build.stage_begins:
-            # An ARG is in scope only in the stage that declares it.
+        elif (
+            instruction.keyword == "ARG"
+            and build.arg_applies(index, "GOTOOLCHAIN")
+            and (index >= build.stage_begins or not build.golang_base)
+        ):
+            # An ARG counts in its own stage, and in the stages built FROM it where no ENV
+            # (the golang image's `local` either) sets the variable.
             if passed is not None:
                 variable = (passed, line)
             elif value == "$" and global_default is not None:

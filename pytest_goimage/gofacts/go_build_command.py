@@ -46,6 +46,20 @@ class GoBuild:
     stage_begins: int = 0  # where, in `before`, its own stage's instructions begin (ARG scope)
     golang_base: bool = False  # built FROM an official golang image (ENV GOTOOLCHAIN=local)
 
+    def arg_applies(self, index: int, name: str) -> bool:
+        """Whether the ARG at `before[index]` gives `name` its value here: always in the build's
+        own stage; from a stage it is built FROM only where no ENV of those stages set `name`
+        before it. A child stage inherits its parents' ARGs, but starts from their ENVs, and an
+        inherited ARG fills only the names those leave unset (checked on the engine: `ENV N=env`,
+        `ARG N=arg`, then `FROM that`: its RUN sees `env`; without the ENV, `arg`)."""
+        if index >= self.stage_begins:
+            return True
+        return not any(
+            name in env_names(instruction)
+            for instruction in self.before[:index]
+            if instruction.keyword == "ENV"
+        )
+
 
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
     """Every RUN that runs `go build`, in file order."""
@@ -115,6 +129,11 @@ def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
     """The builds whose `-o` names `program`'s file."""
     name = posixpath.basename(program)
     return [b for b in builds if name and posixpath.basename(b.output) == name]
+
+
+def env_names(instruction: Instruction) -> list[str]:
+    """The names an ENV sets: BuildKit's parser gives name, value, name, value ..."""
+    return list(instruction.args[::2])
 
 
 def unquoted(value: str) -> str:

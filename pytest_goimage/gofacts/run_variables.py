@@ -1,7 +1,7 @@
 """The value `$NAME` has where a RUN's `go build` reads it, as BuildKit sets its environment:
-an ENV of its stage or of the stages it is built FROM, else an ARG of its stage (build_args,
-else its default, else the global ARG's default). Variables the script sets itself, and those
-only CI passes, stay unknown."""
+an ENV of its stage or of the stages it is built FROM, else an ARG of its stage, or of those
+stages where no ENV of theirs sets the name (build_args, else its default, else the global
+ARG's default). Variables the script sets itself, and those only CI passes, stay unknown."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def value_in_run(
     """The value `name` has in the RUN of `build`; None when it is not known here. The later
     of an ENV (of its stage or one it is built FROM) and an ARG of its own stage sets it, as
     BuildKit does (`ENV V=dev` then `ARG V`: the RUN sees the ARG's value; checked on the
-    engine). An ARG takes build_args, else its default, else the global ARG's default, and
+    engine); an ARG of a stage it is built FROM, where no ENV there sets the name (GoBuild.
+    arg_applies). An ARG takes build_args, else its default, else the global ARG's default, and
     without any of them leaves the variable as it was."""
     for index in reversed(range(len(build.before))):
         instruction = build.before[index]
@@ -60,7 +61,7 @@ def value_in_run(
             value = _env_value(instruction, name)
             if value is not None:
                 return value
-        elif instruction.keyword == "ARG" and index >= build.stage_begins:
+        elif instruction.keyword == "ARG" and build.arg_applies(index, name):
             declared, default = _declared(instruction, name)
             if not declared:
                 continue

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.build_toolchain import toolchain_choice
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
+from pytest_goimage.gofacts.go_build_command import go_builds
 from pytest_goimage.gofacts.gomod_pins import gomod_pins
 from pytest_goimage.gofacts.versions import format_misalignment, misaligned, required_version
 
@@ -191,3 +194,27 @@ def test_a_stage_arg_without_a_default_takes_the_global_one() -> None:
     # A build argument still wins over the global default.
     (pin,) = dockerfile_pins(text, "Dockerfile", {"GOTOOLCHAIN": "go1.27.5"})
     assert str(pin.version) == "1.27.5"
+
+
+@pytest.mark.parametrize("child", ["", "ARG GOTOOLCHAIN\n"])
+def test_a_parent_stage_arg_does_not_replace_the_golang_images_own(child: str) -> None:
+    """A child stage inherits its parent's ARGs, but only for names no ENV sets, and the golang
+    image sets GOTOOLCHAIN=local (checked on the engine: a parent's `ARG N=arg` over a base
+    image's `ENV N=env` gave the child's RUN `env`, with or without `ARG N` in the child)."""
+    text = (
+        "FROM golang:1.26 AS base\nARG GOTOOLCHAIN=go1.27.3\n"
+        f"FROM base AS build\n{child}RUN go build -o /server .\n"
+    )
+    (pin,) = dockerfile_pins(text, "Dockerfile", {})
+    assert (str(pin.version), pin.toolchain_line, pin.ignored) == ("1.26", 0, "")
+
+
+def test_a_parent_stage_arg_reaches_a_builder_without_the_golang_env() -> None:
+    """A builder image that does not set GOTOOLCHAIN: the parent's ARG is the variable."""
+    text = (
+        "FROM scratch AS base\nCOPY --from=golang:1.26 /usr/local/go /usr/local/go\n"
+        "ARG GOTOOLCHAIN=go1.27.3\nFROM base AS build\nRUN go build -o /server .\n"
+    )
+    parsed = parse_dockerfile(text)
+    (build,) = go_builds(parsed)
+    assert toolchain_choice(build, text.splitlines()) == ("go1.27.3", 3)

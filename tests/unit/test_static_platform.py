@@ -185,3 +185,20 @@ def test_the_summary_cell_shows_the_goarch_of_a_static_binary_that_failed_for_it
     # A static binary that failed for another reason (an old Go) is still static: yes.
     image.checks["static"] = CheckRecord("failed", "Dockerfile: /app in x was built with go1.2")
     assert static_cell(image) == "yes"
+
+
+def test_targetarch_declared_in_the_parent_stage_is_not_called_empty(
+    tmp_path: Path, binaries: dict[str, bytes]
+) -> None:
+    """A child stage inherits its parent stage's ARGs (checked on the engine: `ARG TARGETARCH`
+    in `base`, then `FROM base AS build`: its RUN saw `amd64`), so the message must not say the
+    variable is empty there or ask for the ARG again."""
+    dockerfile = (
+        "FROM --platform=$BUILDPLATFORM golang:1.26-alpine AS base\nARG TARGETOS\nARG TARGETARCH\n"
+        "FROM base AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/server .\n"
+        "FROM alpine:3.22\nCOPY --from=build /out/server /app/server\n"
+    )
+    message = run_static(tmp_path, dockerfile, binaries["arm64"], "amd64")
+    assert "is empty there" not in message and "Declare `ARG" not in message, message
+    assert "Dockerfile:7 sets GOARCH=$TARGETARCH" in message, message
