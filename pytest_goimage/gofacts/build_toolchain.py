@@ -22,11 +22,16 @@ _TOOLCHAIN_VERSION = re.compile(r"""\bGOTOOLCHAIN(?:=|\s+)["']?go\d""")
 _SETS_TOOLCHAIN = re.compile(r"(?<![$\w{])GOTOOLCHAIN\b")
 
 
-def toolchain_line(build: GoBuild, lines: Sequence[str]) -> int:
+def toolchain_line(
+    build: GoBuild,
+    lines: Sequence[str],
+    build_args: Mapping[str, str] | None = None,
+    global_default: str | None = None,
+) -> int:
     """The line whose GOTOOLCHAIN setting chose the Go `build` runs with (toolchain_choice); 0
     where the image's own Go (its FROM line) runs, or go.mod's line under $GOROOT/go.env's
     `auto` with nothing in the Dockerfile setting it."""
-    value, line = toolchain_choice(build, lines)
+    value, line = toolchain_choice(build, lines, build_args, global_default)
     return 0 if value == _OWN_GO else line
 
 

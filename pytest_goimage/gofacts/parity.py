@@ -27,7 +27,7 @@ from .go_build_command import (
     named,
     setting_line,
 )
-from .run_variables import expand_in_run
+from .run_variables import expand_in_run, global_default
 from .shell_script import VARIABLE
 
 GO = "go"
@@ -254,7 +254,10 @@ def cause_line(binary: Binary, fact: str) -> str:
     lines = binary.text.splitlines()
     build = building(binary.builds, binary.program)
     if fact == GO:
-        toolchain = toolchain_line(build, lines) if build is not None else 0
+        toolchain = 0
+        if build is not None:
+            outer = global_default("GOTOOLCHAIN", binary.parsed.global_instructions)
+            toolchain = toolchain_line(build, lines, binary.build_args, outer)
         if toolchain:
             return _shown(binary.dockerfile, toolchain, lines)
         try:

@@ -231,9 +231,11 @@ BUILD = "go build -o /out/api ./cmd/api"
             f"FROM alpine:3.22\nARG GOTOOLCHAIN=local\nRUN {BUILD}\n", 0, id="arg-local-elsewhere"
         ),
         pytest.param(
+            # A child stage inherits its parent's ARG where no ENV sets the name (checked on
+            # the engine; alpine sets no GOTOOLCHAIN).
             f"FROM alpine:3.22 AS base\nARG GOTOOLCHAIN=go1.27.1\nFROM base\nRUN {BUILD}\n",
-            0,
-            id="arg-of-another-stage-elsewhere",
+            2,
+            id="arg-of-the-parent-stage-elsewhere",
         ),
         # go env's file: `local` or empty keep the image's Go; an ENV emptied over it lets it
         # decide; an ARG without a default over it is named.
@@ -502,3 +504,36 @@ def test_a_run_that_cannot_be_read_without_a_version_in_its_text_leaves_the_env_
     text = PINNED + run
     (build,) = go_builds(parse_dockerfile_leniently(text))
     assert (build.readable, toolchain_line(build, text.splitlines())) == (False, line)
+
+
+@pytest.mark.parametrize(
+    ("text", "build_args", "expected"),
+    [
+        # Declared without a default and not passed: the golang image's own Go ran.
+        (
+            "FROM golang:1.26.8 AS build\nARG GOTOOLCHAIN\nRUN go build -o /api .\n",
+            {},
+            "Dockerfile:1: FROM golang:1.26.8 AS build",
+        ),
+        # The global ARG's default `local` is what the stage's ARG takes.
+        (
+            "ARG GOTOOLCHAIN=local\nFROM golang:1.26.8 AS build\nARG GOTOOLCHAIN\n"
+            "RUN go build -o /api .\n",
+            {},
+            "Dockerfile:2: FROM golang:1.26.8 AS build",
+        ),
+        # Passed by build_args: that ARG line chose the Go.
+        (
+            "FROM golang:1.26.8 AS build\nARG GOTOOLCHAIN\nRUN go build -o /api .\n",
+            {"GOTOOLCHAIN": "go1.27.3"},
+            "Dockerfile:2: ARG GOTOOLCHAIN",
+        ),
+    ],
+)
+def test_the_go_version_row_reads_the_arg_as_the_build_did(
+    file_built: BuildInfo, text: str, build_args: dict[str, str], expected: str
+) -> None:
+    """The review: parity's cause line read a stage's `ARG GOTOOLCHAIN` without its build_args
+    or the global default, and named the ARG where the image's own Go had run."""
+    binary = Binary("Dockerfile", text, build_args, file_built, "/api")
+    assert cause_line(binary, GO) == expected
