@@ -20,14 +20,15 @@ from .engine_build import BuildTrace
 
 MAX_LINES = 12
 
-GO_ERROR = re.compile(r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]+\.go):\d+(?::\d+)?: .+)$")
+# BuildKit's plain progress puts `#11 0.412 ` before each line of a step's output; a line that
+# ends the step's output may come without the time (`#11 DONE`, `#11 --- FAIL: ...`).
+_STEP_PREFIX = re.compile(r"^\s*#\d+ (?:[\d.]+(?: |$))?")
+GO_ERROR = re.compile(r"^\s*((?:[\w./-]+\.go):\d+(?::\d+)?: .+)$")
 _GO_TOOL_ERROR = re.compile(
-    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
+    r"^\s*((?:go: |go\.mod requires|verifying |SECURITY ERROR|package ).+)$"
 )
 # `go: errors parsing go.mod:` is followed by the position and the cause on a line of its own.
-GO_MOD_ERROR = re.compile(
-    r"^\s*(?:#\d+\s+[\d.]+\s+)?((?:[\w./-]*/)?go\.(?:mod|work):\d+(?::\d+)?: .+)$"
-)
+GO_MOD_ERROR = re.compile(r"^\s*((?:[\w./-]*/)?go\.(?:mod|work):\d+(?::\d+)?: .+)$")
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<text>.*)$", re.S
 )
@@ -143,10 +144,15 @@ def _with_variables(text: str) -> re.Pattern[str]:
     return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
 
 
+def step_output(output: str) -> list[str]:
+    """A step's output lines as the program printed them, without BuildKit's prefixes."""
+    return [_STEP_PREFIX.sub("", line, count=1).rstrip() for line in output.splitlines()]
+
+
 def go_lines(output: str) -> list[str]:
     """The Go tool's error lines in a step's output, without BuildKit's prefixes, deduplicated."""
     lines: list[str] = []
-    for raw in output.splitlines():
+    for raw in step_output(output):
         match = GO_ERROR.match(raw) or GO_MOD_ERROR.match(raw) or _GO_TOOL_ERROR.match(raw)
         if match and match.group(1) not in lines:
             lines.append(match.group(1))

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .failed_build import MAX_LINES
+from .failed_build import MAX_LINES, step_output
 
-# BuildKit's plain progress puts `#11 0.412 ` before each line of a step's output.
-_PREFIX = re.compile(r"^#\d+ (?:[\d.]+(?: |$))?")
 _FAILED_TEST = re.compile(r"^\s*--- FAIL: (\S+)")
 _FAILED_PACKAGE = re.compile(r"^FAIL\s+(\S+)")
 _PANIC = re.compile(r"^panic: ")
@@ -27,7 +25,7 @@ MAY_RUN_TESTS = re.compile(
 def failed_tests(output: str) -> tuple[list[str], list[str]] | None:
     """(the failing tests and packages, Go's lines about them) where a step's output shows a
     `go test` that failed; None where it shows none."""
-    lines = [_PREFIX.sub("", line, count=1).rstrip() for line in output.splitlines()]
+    lines = step_output(output)
     first = next(
         (i for i, line in enumerate(lines) if _FAILED_TEST.match(line) or _PANIC.match(line)),
         None,

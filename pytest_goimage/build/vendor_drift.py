@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import re
 
-from .failed_build import MAX_LINES
+from .failed_build import MAX_LINES, step_output
 
-# BuildKit's plain progress puts `#11 0.412 ` before each line of a step's output.
-_PREFIX = re.compile(r"^#\d+ [\d.]+(?: |$)")
 _INDENTED = re.compile(r"^(\t+)(.*\S)\s*$")
 
 
 def inconsistent_vendoring(output: str) -> list[str] | None:
     """Go's header line and the lines under it (a tab shown as four spaces), or None."""
-    lines = [_PREFIX.sub("", line, count=1) for line in output.splitlines()]
+    lines = step_output(output)
     for index, line in enumerate(lines):
         if not line.startswith("go: inconsistent vendoring in "):
             continue

@@ -113,6 +113,9 @@ def test_inconsistent_vendoring_keeps_the_lines_under_go_header() -> None:
     # As buildx's --progress=plain shows a step's output.
     plain = "".join(f"#11 0.412 {line}\n" if line else "#11 0.412\n" for line in raw.split("\n"))
     assert inconsistent_vendoring(plain) == expected
+    # The one step-output prefix reader (failed_build.step_output) also takes it without time.
+    untimed = "".join(f"#11 {line}\n" for line in raw.split("\n"))
+    assert inconsistent_vendoring(untimed) == expected
     assert inconsistent_vendoring("go: cannot find main module\n") is None
 
 

@@ -63,6 +63,11 @@ def test_go_mod_errors_are_kept_with_or_without_a_column() -> None:
     ]
 
 
+def test_go_lines_lose_the_step_prefix_with_or_without_its_time() -> None:
+    output = "#7 0.9 ./main.go:5:2: undefined: x\n#7 go: module lookup disabled\n  #7 0.9 \n"
+    assert _go_lines(output) == ["./main.go:5:2: undefined: x", "go: module lookup disabled"]
+
+
 # -- the diagnosis table: one rule per recorded BuildKit failure -----------------------------
 
 DOCKERFILE = """\
