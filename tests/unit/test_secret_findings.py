@@ -118,6 +118,13 @@ def test_a_key_or_credentials_file_is_a_finding_that_names_it(
             b"MONKEY=1\nKEYCLOAK_URL=https://id.example.com\nTOKEN_URL=https://x/oauth/token\n"
             b"DB_PASSWORD=${DB_PASSWORD}\nAPI_KEY=$API_KEY\nTOKEN_TTL=15m\nKEY_ROTATION=false\n",
         ),
+        # What a secret is called or where it is: the references an ENV's rule knows too.
+        (
+            "srv/.env",
+            b"SECRET_NAME=orders-db-credentials\nSIGNING_KEY_ID=kid-2026-11\n"
+            b"AUTH_TOKEN_HEADER=X-Api-Token\n"
+            b"GCP_KMS_CRYPTO_KEY=projects/acme-prod/locations/global/keyRings/app/cryptoKeys/k\n",
+        ),
         ("home/app/.netrc", b"  \n"),
         ("home/app/.npmrc", b"registry=https://registry.npmjs.org/\n"),
         ("srv/notes.txt", b"_authToken"),
@@ -222,6 +229,18 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
         ("SESSION_KEY_COOKIE", "sid", False),
         ("LICENSE_KEY_SERVER", "lic.example.com", False),
         ("PUBLIC_KEY", "ssh-ed25519 AAAAC3Nza", False),
+        # A key's name in a cloud key service, under the key's own name (the review's false
+        # failure), as SOPS writes it too; key material under such a name still fails.
+        (
+            "GCP_KMS_CRYPTO_KEY",
+            "projects/acme-prod/locations/global/keyRings/app/cryptoKeys/tokens",
+            False,
+        ),
+        ("DB_PASSWORD", "projects/acme-prod/secrets/db-password/versions/latest", False),
+        ("SOPS_KMS_KEY", "awskms:///arn:aws:kms:eu-west-1:123456789012:alias/sops", False),
+        ("SECRET_KEY", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbC123", False),
+        ("ENCRYPTION_KEY", "projects/Kq8vR2mZpL4xT9wB3nY7cF1s/keys", True),
+        ("ENCRYPTION_KEY", "Kq8vR2mZpL4xT9wB3nY7cF1sprojects/acme-prod/keys/x", True),
     ],
 )
 def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:
