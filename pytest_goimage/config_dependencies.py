@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from .gofacts.compose import ComposeError, ComposeHealthcheck, ComposeService, r
 from .gofacts.units import parse_duration
 
 DEPENDENCY_KEYS = frozenset(
-    {"image", "env", "command", "entrypoint", "port", "ready", "startup_timeout"}
+    {"image", "env", "command", "entrypoint", "port", "ready", "startup_timeout", "depends_on"}
 )
 DEPENDENCY_FIELDS = ("host", "port", "endpoint")  # {NAME.host}, {NAME.port}, {NAME.endpoint}
 DEFAULT_DEPENDENCY_TIMEOUT = "60s"
@@ -45,6 +45,8 @@ class DependencyConfig:
     ready: str = "tcp"
     startup_timeout: float = 60.0
     healthcheck: ComposeHealthcheck | None = None  # from the compose file
+    # The dependencies it starts after, once they are ready (a seed after its migration).
+    depends_on: tuple[str, ...] = ()
 
     def placeholders(self, port: int | None = None) -> dict[str, str]:
         """`{NAME.*}` as a container on the image's network reaches it."""
@@ -104,7 +106,60 @@ def image_dependencies(
         if entry is False:
             continue
         result.append(_dependency(name, entry, compose.get(name), where, src, known))
-    return tuple(result)
+    return _checked_order(tuple(result), table, where, src)
+
+
+def _checked_order(
+    dependencies: tuple[DependencyConfig, ...], table: Mapping[str, Any], where: str, src: Path
+) -> tuple[DependencyConfig, ...]:
+    """The dependencies with `depends_on` kept to the image's own: a name the table writes
+    must be one of them; one a compose file names and the image does not start is left out
+    (compose would start it; here it is not asked for). A cycle is refused."""
+    names = {d.name for d in dependencies}
+    kept = []
+    for dependency in dependencies:
+        entry = table.get(dependency.name)
+        if isinstance(entry, dict) and "depends_on" in entry:
+            unknown = [n for n in dependency.depends_on if n not in names or n == dependency.name]
+            if unknown:
+                hint = did_you_mean(unknown[0], sorted(names - {dependency.name}))
+                raise ConfigError(
+                    f"{src}: {where} dependencies.{dependency.name} depends_on names "
+                    f"{unknown[0]!r}, which is not another dependency of this image{hint}; "
+                    f"name one of {sorted(names - {dependency.name})}."
+                )
+        after = tuple(n for n in dependency.depends_on if n in names and n != dependency.name)
+        kept.append(replace(dependency, depends_on=after))
+    cycle = _cycle({d.name: d.depends_on for d in kept})
+    if cycle:
+        raise ConfigError(
+            f"{src}: {where} dependencies wait for each other in a circle "
+            f"({' -> '.join(cycle)}), so none could start; remove one of those depends_on."
+        )
+    return tuple(kept)
+
+
+def _cycle(after: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A chain of names that leads back to its first (`depends_on` in a circle), or []."""
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> list[str]:
+        if name in path:
+            return [*path[path.index(name) :], name]
+        if name in done:
+            return []
+        for other in after.get(name, ()):
+            found = visit(other, [*path, name])
+            if found:
+                return found
+        done.add(name)
+        return []
+
+    for name in after:
+        found = visit(name, [])
+        if found:
+            return found
+    return []
 
 
 def _fields_of(names: list[str]) -> tuple[str, ...]:
@@ -148,7 +203,7 @@ def _dependency(
     if not isinstance(entry, dict):
         raise ConfigError(
             f"{src}: {dep_where} must be a table (image, env, command, port, ready, "
-            f"startup_timeout), got {entry!r}."
+            f"startup_timeout, depends_on), got {entry!r}."
         )
     reject_unknown(entry, DEPENDENCY_KEYS, dep_where, src)
     image = typed(entry, "image", str, compose.image if compose else None, dep_where, src)
@@ -187,6 +242,7 @@ def _dependency(
             src,
         ),
         healthcheck=healthcheck,
+        depends_on=_names(entry, compose.depends_on if compose else (), dep_where, src),
     )
 
 
@@ -201,6 +257,20 @@ def _check_ready(ready: str, where: str, src: Path) -> None:
     hint = did_you_mean(kind, ["tcp", "http", "log", "healthcheck", "exit"])
     raise ConfigError(
         f"{src}: {where} ready = {ready!r} is not a readiness test{hint}; use {READY_FORMS}."
+    )
+
+
+def _names(
+    entry: Mapping[str, Any], default: tuple[str, ...], where: str, src: Path
+) -> tuple[str, ...]:
+    value = entry.get("depends_on")
+    if value is None:
+        return default
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(
+        f"{src}: {where} key 'depends_on' must be a list of dependency names, such as "
+        f'["db"], got {value!r}.'
     )
 
 

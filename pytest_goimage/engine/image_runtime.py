@@ -18,6 +18,7 @@ from ..config_dependencies import dependency_placeholders
 from .background import in_background
 from .container import ContainerOwner, create_network, remove_network
 from .dependency import DependencyServer, image_port
+from .dependency_order import start_waves
 from .image import BuiltImage
 from .minio_server import MinioServer
 from .running_service import RunningService
@@ -92,11 +93,12 @@ class ImageRuntime:
             )
             for dependency in self.image.dependencies
         ]
-        # Servers first, all at once; then what runs to completion against them (a migration,
-        # which compose starts once the services it depends on are up).
+        # In waves, as compose orders them: the servers, then what runs to completion against
+        # them (a migration), then what waits for that (a seed), each wave all at once.
+        by_name = {server.name: server for server in servers}
         results: list[object] = []
-        for phase in (False, True):
-            started = [s for s in servers if (s.config.ready == "exit") is phase]
+        for wave in start_waves(self.image.dependencies):
+            started = [by_name[dependency.name] for dependency in wave]
             results += _all_at_once([partial(server.start, self.client) for server in started])
             if any(isinstance(r, BaseException) for r in results):
                 break

@@ -61,6 +61,7 @@ class ComposeService:
     healthcheck: ComposeHealthcheck | None = None
     # Another service waits for it to exit 0 (`service_completed_successfully`): a migration.
     run_to_completion: bool = False
+    depends_on: tuple[str, ...] = ()  # the services its `depends_on` names, in that order
 
 
 def read_compose(
@@ -76,8 +77,25 @@ def read_compose(
             service = _service(name, entry, variables)
         except ComposeError as exc:
             raise ComposeError(f"{where}{exc}") from None
-        result[name] = replace(service, run_to_completion=project.run_to_completion(name))
+        result[name] = replace(
+            service,
+            run_to_completion=project.run_to_completion(name),
+            depends_on=_depends_on(name, entry.get("depends_on")),
+        )
     return result
+
+
+def _depends_on(name: str, value: object) -> tuple[str, ...]:
+    """The names of `depends_on`, in its short form (a list) or long form (a mapping)."""
+    if value is None:
+        return ()
+    names = list(value) if isinstance(value, (list, dict)) else None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise ComposeError(
+            f"service {name!r}: depends_on must be a list of service names or a mapping of "
+            f"them, got {value!r}"
+        )
+    return tuple(names)
 
 
 def _service(name: str, entry: Mapping[str, Any], variables: Mapping[str, str]) -> ComposeService:

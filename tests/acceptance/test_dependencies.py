@@ -237,6 +237,67 @@ def test_a_migration_container_runs_to_completion_before_the_service(
     assert "migrated" in out, out
 
 
+SEEDING = """\
+services:
+  api:
+    build: .
+    depends_on:
+      seed: {condition: service_completed_successfully}
+  cache:
+    image: redis:7
+    command: ["redis-server", "--protected-mode", "no"]
+  migrate:
+    image: alpine:3.22
+    depends_on:
+      cache: {condition: service_started}
+    entrypoint: ["sh", "-c"]
+    command: ["sleep 1 && printf 'SET schema v7\\r\\n' | nc -w 2 cache 6379 && echo migrated"]
+  seed:
+    image: alpine:3.22
+    depends_on:
+      migrate: {condition: service_completed_successfully}
+    entrypoint: ["sh", "-c"]
+    command:
+      - >-
+        printf 'GET schema\\r\\n' | nc -w 2 cache 6379 | grep -q v7 || { echo no schema; exit 4; };
+        printf 'SET seeded yes\\r\\n' | nc -w 2 cache 6379 && echo seeded
+"""
+
+
+def test_a_seed_container_runs_after_the_migration_it_depends_on(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The second review's M5: one-shot dependencies ran at the same time, so a seed that
+    `depends_on` its migration (`service_completed_successfully`) ran before the schema existed
+    and failed the run. They now start in compose's order: the migration, which takes a second
+    here, then the seed, then the service."""
+    root = example_copy(
+        service_config(
+            extra='compose_file = "docker-compose.yml"\n'
+            'compose_services = ["cache", "migrate", "seed"]\n'
+        )
+    )
+    (root / "docker-compose.yml").write_text(SEEDING)
+    pytester.makepyfile(
+        test_seeded="""
+        import socket
+
+        def test_seeded(goimage_dependency):
+            cache = goimage_dependency("cache")
+            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
+                conn.sendall(b"GET seeded\\r\\n")
+                reply = b""
+                while reply.count(b"\\r\\n") < 2:
+                    reply += conn.recv(64)
+            assert reply == b"$3\\r\\nyes\\r\\n"
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "bucket or seeded")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"bucket": "PASSED"}, out
+    assert "test_seeded.py::test_seeded[backend/Dockerfile] PASSED" in out, out
+
+
 REDIS_ENV = (
     "[tool.goimage.env]\n"
     'STORAGE_ENDPOINT = "{minio.endpoint}"\n'

@@ -146,6 +146,23 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "dependencies.cache env.X uses {minio.url}, which is not a placeholder",
         ),
         (
+            '[tool.goimage.dependencies.seed]\nimage = "alpine:3.22"\nready = "exit"\n'
+            'depends_on = ["migrat"]\n'
+            '[tool.goimage.dependencies.migrate]\nimage = "alpine:3.22"\nready = "exit"\n',
+            "dependencies.seed depends_on names 'migrat', which is not another dependency of "
+            "this image (did you mean 'migrate'?); name one of ['migrate'].",
+        ),
+        (
+            '[tool.goimage.dependencies.seed]\nimage = "alpine:3.22"\ndepends_on = "migrate"\n',
+            "dependencies.seed key 'depends_on' must be a list of dependency names",
+        ),
+        (
+            '[tool.goimage.dependencies.a]\nimage = "alpine:3.22"\ndepends_on = ["b"]\n'
+            '[tool.goimage.dependencies.b]\nimage = "alpine:3.22"\ndepends_on = ["a"]\n',
+            "dependencies wait for each other in a circle (a -> b -> a), so none could start; "
+            "remove one of those depends_on.",
+        ),
+        (
             'compose_services = ["db"]\n',
             "compose_services is set but no compose_file",
         ),
@@ -263,3 +280,28 @@ dependencies.cahce = false
         "mean 'cache'?); name one of the shared dependencies or compose services, or remove "
         "the line."
     )
+
+
+def test_compose_depends_on_orders_the_dependencies_it_names(project: Path) -> None:
+    """A migration and its seed (both `service_completed_successfully` for the api): the seed
+    waits for the migration. A service the image does not start (the api) is left out."""
+    (project / "docker-compose.yml").write_text(
+        "services:\n"
+        "  api:\n    build: .\n    depends_on:\n"
+        "      seed: {condition: service_completed_successfully}\n"
+        "  db:\n    image: postgres:16\n"
+        "  migrate:\n    image: migrate:1\n    depends_on:\n"
+        "      db: {condition: service_started}\n"
+        "      api: {condition: service_started}\n"
+        "  seed:\n    image: seed:1\n    depends_on: [migrate]\n"
+    )
+    config = parse(
+        project,
+        BASE
+        + 'compose_file = "docker-compose.yml"\ncompose_services = ["db", "migrate", "seed"]\n',
+    )
+    db, migrate, seed = config.images[0].dependencies
+    assert (db.depends_on, migrate.depends_on, seed.depends_on) == ((), ("db",), ("migrate",))
+    # `seed` is run to completion only because its own depends_on is written; migrate by
+    # seed's short form is not (compose's short form waits for a start, not an exit).
+    assert (migrate.ready, seed.ready) == ("tcp", "exit")
