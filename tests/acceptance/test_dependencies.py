@@ -144,6 +144,30 @@ services:
 """
 
 
+def redis_test(name: str, request: str, reply: str, first: str = "pass") -> str:
+    """A user's test that sends `request` to the `cache` dependency (a real Redis) and expects
+    the two-line `reply`, after the statement `first`."""
+    return f"""
+        import socket
+
+        def test_{name}(goimage_dependency):
+            cache = goimage_dependency("cache")
+            {first}
+            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
+                conn.sendall({request.encode()!r})
+                reply = b""
+                while reply.count(b"\\r\\n") < 2:
+                    reply += conn.recv(64)
+            assert reply == {reply.encode()!r}
+        """
+
+
+def redis_value_test(key: str, value: str) -> str:
+    """The test that `key` holds `value`: what a migration or seed container wrote before the
+    service started."""
+    return redis_test(key, f"GET {key}\r\n", f"${len(value)}\r\n{value}\r\n")
+
+
 def test_compose_services_start_from_the_projects_compose_file(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
@@ -153,21 +177,9 @@ def test_compose_services_start_from_the_projects_compose_file(
         service_config(extra='compose_file = "docker-compose.yml"\ncompose_services = ["cache"]\n')
     )
     (root / "docker-compose.yml").write_text(COMPOSE)
+    healthy = 'assert cache.container.attrs["State"]["Health"]["Status"] == "healthy"'
     pytester.makepyfile(
-        test_cache="""
-        import socket
-
-        def test_ping(goimage_dependency):
-            cache = goimage_dependency("cache")
-            health = cache.container.attrs["State"]["Health"]["Status"]
-            assert health == "healthy"
-            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
-                conn.sendall(b"AUTH devpass\\r\\nPING\\r\\n")
-                reply = b""
-                while reply.count(b"\\r\\n") < 2:
-                    reply += conn.recv(64)
-            assert reply == b"+OK\\r\\n+PONG\\r\\n"
-        """
+        test_cache=redis_test("ping", "AUTH devpass\r\nPING\r\n", "+OK\r\n+PONG\r\n", healthy)
     )
     result = pytester.runpytest_subprocess("-v")
     out = result.stdout.str()
@@ -209,20 +221,7 @@ def test_a_migration_container_runs_to_completion_before_the_service(
         )
     )
     (root / "docker-compose.yml").write_text(MIGRATING)
-    pytester.makepyfile(
-        test_schema="""
-        import socket
-
-        def test_schema(goimage_dependency):
-            cache = goimage_dependency("cache")
-            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
-                conn.sendall(b"GET schema\\r\\n")
-                reply = b""
-                while not reply.endswith(b"\\r\\n") or reply.count(b"\\r\\n") < 2:
-                    reply += conn.recv(64)
-            assert reply == b"$2\\r\\nv7\\r\\n"
-        """
-    )
+    pytester.makepyfile(test_schema=redis_value_test("schema", "v7"))
     result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "bucket or schema")
     out = result.stdout.str()
     if status == 0:
@@ -278,20 +277,7 @@ def test_a_seed_container_runs_after_the_migration_it_depends_on(
         )
     )
     (root / "docker-compose.yml").write_text(SEEDING)
-    pytester.makepyfile(
-        test_seeded="""
-        import socket
-
-        def test_seeded(goimage_dependency):
-            cache = goimage_dependency("cache")
-            with socket.create_connection((cache.host, cache.port), timeout=5) as conn:
-                conn.sendall(b"GET seeded\\r\\n")
-                reply = b""
-                while reply.count(b"\\r\\n") < 2:
-                    reply += conn.recv(64)
-            assert reply == b"$3\\r\\nyes\\r\\n"
-        """
-    )
+    pytester.makepyfile(test_seeded=redis_value_test("seeded", "yes"))
     result = pytester.runpytest_subprocess("-v", "--goimage", "-k", "bucket or seeded")
     out = result.stdout.str()
     assert outcomes(result, short=True) == {"bucket": "PASSED"}, out
