@@ -12,15 +12,14 @@ from .config_defaults import no_go_module
 from .config_dependencies import (
     DependencyConfig,
     image_dependencies,
-    known_placeholders,
     merge_dependencies,
+    service_env,
 )
 from .config_dockerfiles import dockerfile_file, listed_dockerfiles, normalise
 from .config_go_versions import DEFAULT_GO_VERSION_POLICY, go_version_ignore, go_version_policy
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
 from .config_keys import (
     bucket_name,
-    env_table,
     parsed,
     reject_unknown,
     string_table,
@@ -373,7 +372,7 @@ def _image(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),
         minio_image=typed(values, "minio_image", str, None, where, source),
-        env=env_table(values, where, source, known_placeholders(dependencies)),
+        env=service_env(values, where, source, dependencies),
         secrets=typed(values, "secrets", bool, True, where, source),
         health=typed(values, "health", bool, True, where, source),
         require_non_root=typed(values, "require_non_root", bool, False, where, source),

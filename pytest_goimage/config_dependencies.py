@@ -177,6 +177,27 @@ def known_placeholders(dependencies: tuple[DependencyConfig, ...]) -> tuple[str,
     return (*PLACEHOLDERS, *dependency_placeholders(dependencies))
 
 
+def service_env(
+    values: Mapping[str, Any], where: str, src: Path, dependencies: tuple[DependencyConfig, ...]
+) -> dict[str, str]:
+    """The service's `env`, its placeholders checked: also none of a dependency that runs to
+    completion (`ready = "exit"`), which has exited before the service starts."""
+    env = env_table(values, where, src, known_placeholders(dependencies))
+    for dependency in dependencies:
+        if dependency.ready != "exit":
+            continue
+        for name, value in env.items():
+            used = [f for f in DEPENDENCY_FIELDS if f"{{{dependency.name}.{f}}}" in value]
+            if used:
+                raise ConfigError(
+                    f"{src}: {where} env.{name} uses {{{dependency.name}.{used[0]}}}, but "
+                    f'{dependency.origin} runs to completion (ready = "exit") and has exited '
+                    "before the service starts, so nothing answers there. Point the service at "
+                    "the server it needs, or give that dependency a `ready` test for a server."
+                )
+    return env
+
+
 def _check_name(name: str, where: str, src: Path) -> None:
     if not _NAME.match(name) or name in _RESERVED:
         why = (

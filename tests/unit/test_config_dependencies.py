@@ -163,6 +163,13 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "remove one of those depends_on.",
         ),
         (
+            '[tool.goimage.env]\nDB_HOST = "{migrate.host}"\n'
+            '[tool.goimage.dependencies.migrate]\nimage = "alpine:3.22"\nready = "exit"\n',
+            "env.DB_HOST uses {migrate.host}, but [tool.goimage] dependencies.migrate runs to "
+            'completion (ready = "exit") and has exited before the service starts, so nothing '
+            "answers there.",
+        ),
+        (
             'compose_services = ["db"]\n',
             "compose_services is set but no compose_file",
         ),
