@@ -18,14 +18,7 @@ from .config_dependencies import (
 from .config_dockerfiles import dockerfile_file, listed_dockerfiles, normalise
 from .config_go_versions import DEFAULT_GO_VERSION_POLICY, go_version_ignore, go_version_policy
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
-from .config_keys import (
-    bucket_name,
-    parsed,
-    reject_unknown,
-    string_table,
-    tcp_port,
-    typed,
-)
+from .config_keys import bucket_names, parsed, reject_unknown, string_table, tcp_port, typed
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.git_head import Heads
@@ -95,7 +88,7 @@ class ImageConfig:
     size_tolerance: float
     baseline: Path
     binary: str | None
-    bucket: str | None
+    buckets: tuple[str, ...]  # what the service must create at startup; () for none
     health_path: str
     port: int | None
     startup_timeout: float
@@ -119,6 +112,11 @@ class ImageConfig:
     def id(self) -> str:
         """The parametrize id and node-id prefix of this image."""
         return self.dockerfile
+
+    @property
+    def bucket(self) -> str | None:
+        """The first bucket: what `{bucket}` stands for."""
+        return self.buckets[0] if self.buckets else None
 
     @property
     def file_name(self) -> str:
@@ -364,7 +362,7 @@ def _image(
         size_tolerance=parsed(values, "size_tolerance", parse_ratio, "10%", where, source),
         baseline=rootdir / typed(values, "baseline", str, ".goimage-baseline.json", where, source),
         binary=typed(values, "binary", str, None, where, source),
-        bucket=bucket_name(values, where, source),
+        buckets=bucket_names(values, where, source),
         health_path=health_path,
         port=port,
         health_port=tcp_port(values, "health_port", where, source),

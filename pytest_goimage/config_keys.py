@@ -16,15 +16,28 @@ from .errors import ConfigError
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
-def bucket_name(values: Mapping[str, Any], where: str, src: Path) -> str | None:
-    bucket: str | None = typed(values, "bucket", str, None, where, src)
-    if bucket is not None and (not _BUCKET_NAME.match(bucket) or ".." in bucket):
+def bucket_names(values: Mapping[str, Any], where: str, src: Path) -> tuple[str, ...]:
+    """`bucket`: one name, or a list of the buckets a service creates (uploads, thumbnails)."""
+    value = values.get("bucket")
+    if value is None:
+        return ()
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ConfigError(
-            f"{src}: {where} bucket = {bucket!r} is not a valid S3 bucket name (3-63 lowercase "
-            "letters, digits, dots or hyphens, starting and ending with a letter or digit); "
-            "use the name your service creates."
+            f"{src}: {where} key 'bucket' must be a bucket name or a list of them, such as "
+            f'"uploads" or ["uploads", "thumbnails"], got {value!r}.'
         )
-    return bucket
+    for bucket in names:
+        if not _BUCKET_NAME.match(bucket) or ".." in bucket:
+            raise ConfigError(
+                f"{src}: {where} bucket = {bucket!r} is not a valid S3 bucket name (3-63 "
+                "lowercase letters, digits, dots or hyphens, starting and ending with a letter "
+                "or digit); use the name your service creates."
+            )
+    if len(set(names)) < len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise ConfigError(f"{src}: {where} bucket lists {twice!r} twice; name each bucket once.")
+    return tuple(names)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

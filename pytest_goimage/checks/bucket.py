@@ -1,9 +1,11 @@
-"""`bucket`: started beside an empty MinIO, the service creates its bucket in time."""
+"""`bucket`: started beside an empty MinIO, the service creates its bucket (or each of its
+buckets) in time."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 
 from ..config import ImageConfig
 from ..engine.connection import short_reason
@@ -15,27 +17,33 @@ from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
-    if not image.bucket:
+    if not image.buckets:
         raise CheckSkipped(
             f"{image.dockerfile}: no `bucket` configured in [tool.goimage], so there is no bucket "
             "the service must create; set `bucket` to enable this check."
         )
     require_go_binary(session, image)
     running = session.service(image)
-    if image.bucket in running.buckets_before:
+    existed = [b for b in image.buckets if b in running.buckets_before]
+    if existed:
         raise CheckFailed(
-            f"{image.dockerfile}: bucket {image.bucket!r} existed before the service started, "
+            f"{image.dockerfile}: bucket {_names(existed)} existed before the service started, "
             "so this run cannot prove the service creates it."
         )
     client = running.minio.client
     started = time.monotonic()
     remaining = max(0.0, image.startup_timeout - (started - running.container.started_at))
     exited = False
+    missing = list(image.buckets)
     try:
         for _ in backoff(remaining):
-            if client.bucket_exists(image.bucket):
+            missing = [b for b in missing if not client.bucket_exists(b)]
+            if not missing:
                 seconds = time.monotonic() - running.container.started_at
-                return f"the service created bucket {image.bucket!r} in {seconds:.1f} s"
+                plural = "s" if len(image.buckets) > 1 else ""
+                return (
+                    f"the service created bucket{plural} {_names(image.buckets)} in {seconds:.1f} s"
+                )
             if running.container.exited():
                 exited = True
                 break
@@ -53,10 +61,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
     )
     # Storage advice only helps a service that ran; one that exited has its cause above.
-    # `{bucket}`, or the name itself as a whole word (not `bookmarks` inside `bookmarks-v2`).
-    named = re.compile(rf"(?<![\w.-]){re.escape(image.bucket)}(?![\w.-])")
-    told = any("{bucket}" in value or named.search(value) for value in image.env.values())
     refused = "" if exited else running.container.credentials_hint()
+    untold = [b for b in missing if not _told(image, b)]
     advice = (
         ""
         if exited
@@ -65,14 +71,29 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         "at startup."
         + (
             ""
-            if told
-            else " No variable in [tool.goimage.env] passes {bucket} (or "
-            f"{image.bucket!r}), so the service may not know which bucket to create."
+            if not untold
+            else " No variable in [tool.goimage.env] passes "
+            + (f"{{bucket}} (or {_names(untold)})" if image.bucket in untold else _names(untold))
+            + ", so the service may not know which bucket to create."
         )
     )
     raise CheckFailed(
-        f"{image.dockerfile}: the service did not create bucket {image.bucket!r}: {why}. "
+        f"{image.dockerfile}: the service did not create bucket {_names(missing)}: {why}. "
         f"Buckets in its MinIO: {', '.join(buckets) or 'none'}.{running.stopped_notes()}"
         f"{advice}\n"
         f"{running.container.last_logs()}"
     )
+
+
+def _told(image: ImageConfig, bucket: str) -> bool:
+    """Whether the service's env passes `bucket`: `{bucket}` for the first, or the name itself
+    as a whole word (not `bookmarks` inside `bookmarks-v2`)."""
+    named = re.compile(rf"(?<![\w.-]){re.escape(bucket)}(?![\w.-])")
+    placeholder = bucket == image.bucket
+    return any(
+        (placeholder and "{bucket}" in value) or named.search(value) for value in image.env.values()
+    )
+
+
+def _names(buckets: Sequence[str]) -> str:
+    return ", ".join(repr(b) for b in buckets)
