@@ -17,8 +17,18 @@ from .config_dependencies import (
 )
 from .config_dockerfiles import dockerfile_file, listed_dockerfiles, normalise
 from .config_go_versions import DEFAULT_GO_VERSION_POLICY, go_version_ignore, go_version_policy
+from .config_keys import (
+    IMAGE_KEYS,
+    TOP_KEYS,
+    api_scheme,
+    bucket_names,
+    parsed,
+    reject_unknown,
+    string_table,
+    tcp_port,
+    typed,
+)
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
-from .config_keys import bucket_names, parsed, reject_unknown, string_table, tcp_port, typed
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.git_head import Heads
@@ -31,41 +41,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_SIZE_BUDGET = "64MB"
 DEFAULT_STARTUP_TIMEOUT = "30s"
-
-# Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
-IMAGE_KEYS = frozenset(
-    {
-        "context",
-        "build_args",
-        "target",
-        "size_budget",
-        "size_tolerance",
-        "baseline",
-        "binary",
-        "bucket",
-        "health",
-        "health_path",
-        "health_port",
-        "port",
-        "startup_timeout",
-        "min_ready",
-        "minio_image",
-        "env",
-        "secrets",
-        "require_non_root",
-        "builder",
-        "memory_limit",
-        "dependencies",
-        "compose_file",
-        "compose_services",
-        "metadata",
-        "require_provenance",
-        "project",  # in an entry: the image's own Go module (a monorepo), see _image
-    }
-)
-# Workflows belong to the repository, not to one image: these are top-level only.
-_GO_VERSION_KEYS = {"go_version_policy", "go_version_ignore"}
-TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _GO_VERSION_KEYS
 
 
 @dataclass(frozen=True)
@@ -105,6 +80,7 @@ class ImageConfig:
     require_provenance: bool = False  # provenance fails, not skips, without recorded facts
     min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
     health_port: int | None = None  # the container port health_path is polled on; None: `port`
+    scheme: str = "http"  # "https": the service serves its API over TLS itself
     # The entry's own go_version_ignore (its module's workflows); None: the top-level one.
     go_version_ignore: tuple[str, ...] | None = None
 
@@ -366,6 +342,7 @@ def _image(
         health_path=health_path,
         port=port,
         health_port=tcp_port(values, "health_port", where, source),
+        scheme=api_scheme(values, where, source),
         startup_timeout=parsed(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),

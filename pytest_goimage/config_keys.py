@@ -15,6 +15,42 @@ from .errors import ConfigError
 # hyphens, starting and ending with a letter or digit.
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
+# Keys allowed both at the top level and in each [[tool.goimage.image]] entry.
+IMAGE_KEYS = frozenset(
+    {
+        "context",
+        "build_args",
+        "target",
+        "size_budget",
+        "size_tolerance",
+        "baseline",
+        "binary",
+        "bucket",
+        "health",
+        "health_path",
+        "health_port",
+        "port",
+        "scheme",
+        "startup_timeout",
+        "min_ready",
+        "minio_image",
+        "env",
+        "secrets",
+        "require_non_root",
+        "builder",
+        "memory_limit",
+        "dependencies",
+        "compose_file",
+        "compose_services",
+        "metadata",
+        "require_provenance",
+        "project",  # in an entry: the image's own Go module (a monorepo), see _image
+    }
+)
+# Workflows belong to the repository, not to one image: these are top-level only.
+_GO_VERSION_KEYS = {"go_version_policy", "go_version_ignore"}
+TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _GO_VERSION_KEYS
+
 
 def bucket_names(values: Mapping[str, Any], where: str, src: Path) -> tuple[str, ...]:
     """`bucket`: one name, or a list of the buckets a service creates (uploads, thumbnails)."""
@@ -90,6 +126,17 @@ def tcp_port(values: Mapping[str, Any], key: str, where: str, src: Path) -> int 
     if port is not None and not 0 < port < 65536:
         raise ConfigError(f"{src}: {where} {key} = {port} is not a TCP port (1-65535).")
     return port
+
+
+def api_scheme(values: Mapping[str, Any], where: str, src: Path) -> str:
+    """`scheme`: "http", or "https" for a service that serves its API over TLS itself."""
+    scheme: str = typed(values, "scheme", str, "http", where, src)
+    if scheme not in ("http", "https"):
+        raise ConfigError(
+            f'{src}: {where} scheme = {scheme!r} is not one the plugin speaks; use "http" or '
+            '"https" (a service that serves its API over TLS itself).'
+        )
+    return scheme
 
 
 def no_nul(value: str, what: str, src: Path) -> None:

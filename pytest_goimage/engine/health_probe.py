@@ -3,11 +3,23 @@ GET for the failure path's hints."""
 
 from __future__ import annotations
 
+import time
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
+from urllib3.exceptions import InsecureRequestWarning
 
 from .listeners import listener_hint
+from .poll import backoff
+
+_PLAIN_HTTP = "the TLS handshake failed: the port answers plain HTTP"
+# What a server that speaks TLS on the port answers a plain HTTP request: Go's net/http, nginx.
+_TLS_ONLY = (
+    "Client sent an HTTP request to an HTTPS server",
+    "The plain HTTP request was sent to HTTPS port",
+)
 
 
 @dataclass
@@ -19,9 +31,14 @@ class HealthProbe:
     error: str = ""
     seconds: float = 0.0
 
+    @property
+    def speaks_tls(self) -> bool:
+        """Whether the answer says the port serves HTTPS, not the HTTP that was sent."""
+        return self.status == 400 and any(marker in self.body for marker in _TLS_ONLY)
+
     def describe(self) -> str:
         if self.status is not None:
-            body = " ".join(self.body.split())[:300] or "(empty body)"
+            body = " ".join(self.body.split())[:300].rstrip(".") or "(empty body)"
             return f"the last answer was HTTP {self.status}: {body}"
         return f"no answer: {self.error or 'not polled'}"
 
@@ -42,6 +59,11 @@ def health_hint(
     It follows `probe.describe()`, which ends without a full stop, so it starts with one.
     `listeners` are the container's listening sockets where they can be read.
     """
+    if probe.speaks_tls:
+        return (
+            '. The service serves HTTPS on that port: set `scheme = "https"` in '
+            "[tool.goimage] (its certificate is not verified: a test image's own will do)."
+        )
     if probe.status == 404:
         usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
         return (
@@ -62,6 +84,51 @@ def health_hint(
 def answers(url: str, timeout: float = 1.0) -> bool:
     """Whether one GET of `url` answers 2xx within `timeout` seconds."""
     try:
-        return 200 <= requests.get(url, timeout=timeout).status_code < 300
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InsecureRequestWarning)
+            return 200 <= requests.get(url, timeout=timeout, verify=False).status_code < 300
     except requests.RequestException:
         return False
+
+
+def poll(url: str, timeout: float, exited: Callable[[], bool]) -> tuple[bool, HealthProbe]:
+    """GET `url` with a short backoff until 2xx, `exited()`, an answer that says the port
+    serves the other protocol than `url`'s (waiting cannot change that), or `timeout` passes. An https URL's certificate
+    is not verified: the service under test brings its own, often self-signed."""
+    probe = HealthProbe()
+    session = requests.Session()
+    started = time.monotonic()
+    for _ in backoff(timeout):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                # Per request: a session's own `verify` loses to REQUESTS_CA_BUNDLE.
+                response = session.get(url, timeout=2, verify=False)
+            probe.status, probe.body, probe.error = response.status_code, response.text, ""
+            if 200 <= response.status_code < 300:
+                probe.seconds = time.monotonic() - started
+                return True, probe
+            if probe.speaks_tls:
+                break
+        except requests.RequestException as exc:
+            probe.status, probe.error = None, _short(exc)
+            if probe.error.startswith(_PLAIN_HTTP):
+                break  # the port answers plain HTTP: it will not start speaking TLS
+        if exited():
+            break
+    probe.seconds = time.monotonic() - started
+    return False, probe
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused (nothing listens on the port yet)"
+    if "Connection reset" in text or "RemoteDisconnected" in text:
+        return "connection reset (the port is published, but nothing answers on it from outside the container)"
+    # OpenSSL's words for an HTTP answer to its hello: before 3.2, and since.
+    if any(words in text for words in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE")):
+        return f'{_PLAIN_HTTP} (remove `scheme = "https"` from [tool.goimage])'
+    if "timed out" in text.lower():
+        return "timed out"
+    return text.splitlines()[0][:200] if text else type(exc).__name__

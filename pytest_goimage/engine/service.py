@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import docker.errors
-import requests
 
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
@@ -22,10 +21,9 @@ from ..gofacts.units import format_size
 from . import program_files
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import EXEC_FAILED, exec_failure_hint
-from .health_probe import HealthProbe, answers
+from .health_probe import HealthProbe, answers, poll
 from .listeners import listening
 from .placeholders import expand
-from .poll import backoff
 
 # What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
 # or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
@@ -210,6 +208,7 @@ class ServiceContainer(ContainerOwner):
     port: str | None  # the API port ("8080/tcp"); None: publish nothing
     project: str = ""
     health_port: str | None = None  # where health_path is polled ("8081/tcp"); None: `port`
+    scheme: str = "http"  # "https": the service serves its API over TLS itself
     memory_limit: int | None = None
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     # Why the image's program is not where the runtime looks ("" when it is), for a refused start.
@@ -287,14 +286,15 @@ class ServiceContainer(ContainerOwner):
         if not host_port:
             return "(no host port: the container exited before its port was published)"
         assert self._box is not None
-        return f"http://{self._box.reach.endpoint(host_port)}"
+        return f"{self.scheme}://{self._box.reach.endpoint(host_port)}"
 
     def answering(self, ports: list[int], path: str) -> list[int]:
         """Which of the container's own `ports` answer GET `path` with 2xx, asked once each
         (1 s) at its address on its network, which this machine reaches where a local
         engine's sockets could be read: for the failure path's hints only."""
         address = self._box.address(self.network) if self._box is not None else ""
-        return [port for port in ports if address and answers(f"http://{address}:{port}{path}")]
+        url = f"{self.scheme}://{address}:{{}}{path}"
+        return [port for port in ports if address and answers(url.format(port))]
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""
@@ -358,33 +358,6 @@ class ServiceContainer(ContainerOwner):
 
     def poll_health(self, path: str, timeout: float) -> tuple[bool, HealthProbe]:
         """GET `path` with a short backoff until 2xx, the container exits, or `timeout` passes."""
-        probe = HealthProbe()
         if not self.health_host_port:
-            probe.error = f"port {self.polled_port} is not published"
-            return False, probe
-        session = requests.Session()
-        started = time.monotonic()
-        for _ in backoff(timeout):
-            try:
-                response = session.get(self.health_url + path, timeout=2)
-                probe.status, probe.body, probe.error = response.status_code, response.text, ""
-                if 200 <= response.status_code < 300:
-                    probe.seconds = time.monotonic() - started
-                    return True, probe
-            except requests.RequestException as exc:
-                probe.status, probe.error = None, _short(exc)
-            if self.exited():
-                break
-        probe.seconds = time.monotonic() - started
-        return False, probe
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    if "Connection refused" in text:
-        return "connection refused (nothing listens on the port yet)"
-    if "Connection reset" in text or "RemoteDisconnected" in text:
-        return "connection reset (the port is published, but nothing answers on it from outside the container)"
-    if "timed out" in text.lower():
-        return "timed out"
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+            return False, HealthProbe(error=f"port {self.polled_port} is not published")
+        return poll(self.health_url + path, timeout, self.exited)

@@ -54,6 +54,11 @@ def run_at_startup(root: Path, go_code: str) -> None:
     main_go = root / "backend/cmd/api/main.go"
     head = "func run(logger *log.Logger) int {\n"
     main_go.write_text(main_go.read_text().replace(head, head + go_code))
+    configure_variant(root)
+
+
+def configure_variant(root: Path) -> None:
+    """Configure the variant Dockerfile (see variant_dockerfile) instead of backend/Dockerfile."""
     pyproject = root / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text().replace("backend/Dockerfile", variant_dockerfile(root))

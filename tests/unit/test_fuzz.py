@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_goimage.build.buildkit_trace import TraceDecodeError, decode_status
-from pytest_goimage.config import IMAGE_KEYS, TOP_KEYS, parse_config
+from pytest_goimage.config import parse_config
+from pytest_goimage.config_keys import IMAGE_KEYS, TOP_KEYS
 from pytest_goimage.errors import ConfigError, DockerfileSyntaxError
 from pytest_goimage.gofacts.command import program_of
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
