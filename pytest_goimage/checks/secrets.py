@@ -5,9 +5,10 @@ from __future__ import annotations
 import tarfile
 
 from ..config import ImageConfig
+from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.go_trees import GoTrees, left_out_note
-from ..gofacts.layers import final_files
+from ..gofacts.layers import final_files, hidden_versions
 from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
@@ -54,6 +55,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
                 left_out.append(owner)
             elif finding:
                 findings.append(finding)
+    findings += _hidden_findings(built, layers, present, {f.name for f in findings}, go_trees)
     note = left_out_note(left_out)
     if findings:
         listed = "\n".join(f"    {f.describe()}" for f in findings)
@@ -70,3 +72,41 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         f"of {len(built.layers)} history entries and {len(names) - len(left_out)} key-like "
         f"file(s){f'. {note}' if note else ''}"
     )
+
+
+def _hidden_findings(
+    built: BuiltImage,
+    layers: list[dict[str, int]],
+    present: dict[str, int],
+    found: set[str],
+    go_trees: GoTrees,
+) -> list[Finding]:
+    """Key files an earlier layer holds and a later one deleted or replaced (`COPY deploy_key`
+    then `RUN rm`): a container no longer sees them, but the image ships them to every pull."""
+    every = {path: size for files in layers for path, size in files.items() if size >= 0}
+    wanted = [p for p in candidate_files(every) if f"/{p}" not in found]
+    findings: list[Finding] = []
+    for index, path in hidden_versions(layers, wanted):
+        if every[path] > MAX_FILE_BYTES or f"/{path}" in {f.name for f in findings}:
+            continue
+        finding = file_finding(path, built.read_listed(index, path))
+        if finding is None or go_trees.owner(path):
+            continue
+        added = next(
+            (
+                f" by `{layer.instruction}`"
+                for layer in built.layers
+                if f"/{path}" in layer.created_by
+            ),
+            "",
+        )
+        later = "replaced it" if path in present else "deleted it"
+        findings.append(
+            Finding(
+                finding.where,
+                finding.name,
+                f"{finding.detail}: added in layer {index + 1} of {len(layers)}{added}; a "
+                f"later layer {later}, but the image still ships that layer to every pull",
+            )
+        )
+    return findings

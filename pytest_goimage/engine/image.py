@@ -227,6 +227,15 @@ class BuiltImage:
         except IsADirectoryError:
             raise IsADirectoryError(f"{path} is a directory in image {self.tag}") from None
 
+    def read_listed(self, index: int, path: str) -> bytes:
+        """`path` as layer `index` (oldest first, as layer_files lists it) holds it: also a file
+        a later layer deleted or replaced, which a container no longer sees but anyone who
+        pulls the image can read."""
+        try:
+            return overlay.read_listed(overlay.layer_dirs(self._inspect), index, path)
+        except (overlay.NotLocal, PermissionError):
+            return self._saved().read_listed(index, path)
+
     def layer_files(self) -> list[dict[str, int]]:
         """Per layer, oldest first, path -> size (whiteouts as `.wh.` entries of size -1)."""
         if self._layer_files is None:

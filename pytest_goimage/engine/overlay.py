@@ -81,6 +81,20 @@ def read_file(dirs: list[Path], path: str) -> bytes:
     raise FileNotFoundError(f"{path}: too many levels of symbolic links")
 
 
+def read_listed(dirs: list[Path], index: int, path: str) -> bytes:
+    """The bytes of `path` as layer `index` (oldest first, as layer_listing counts) holds it,
+    a regular file there. No link is followed, on the way or at the end: one in an image's
+    layer could point anywhere on this machine."""
+    current = dirs[len(dirs) - 1 - index]
+    for part in PurePosixPath(path).parts[:-1]:
+        current = current / part
+        if not stat.S_ISDIR(os.lstat(current).st_mode):
+            raise NotADirectoryError(f"{path}: {part} is no folder in layer {index + 1}")
+    descriptor = os.open(current / PurePosixPath(path).name, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
 def layer_entry(dirs: list[Path], parts: list[str]) -> tuple[Path, int] | None:
     """The top-most layer entry for `parts`, or the first symlink met on the way.
 

@@ -53,9 +53,16 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def value_kind(value: str) -> str | None:
+# The formats issued as tokens, which no example or documentation text carries by chance:
+# what a file's whole text is searched for (a URL with a password is often a sample there).
+TOKEN_FORMATS = SECRET_VALUES[:6]
+
+
+def value_kind(
+    value: str, formats: tuple[tuple[str, re.Pattern[str]], ...] = SECRET_VALUES
+) -> str | None:
     """What a value is by its format alone ("a GitHub token"), or None."""
-    return next((kind for kind, pattern in SECRET_VALUES if pattern.search(value)), None)
+    return next((kind for kind, pattern in formats if pattern.search(value)), None)
 
 
 # A value that is only placeholders: the plugin's (`{minio.secret_key}`, filled in and masked

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tarfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -113,3 +114,17 @@ def final_files(layers: list[dict[str, int]]) -> dict[str, int]:
                     present.pop(existing)
         present.update({path: size for path, size in files.items() if size >= 0})
     return present
+
+
+def hidden_versions(layers: list[dict[str, int]], paths: Iterable[str]) -> list[tuple[int, str]]:
+    """(layer index, path) of each version of `paths` that a container does not see: one a
+    later layer deleted or replaced. The image still ships it, and `docker save` (or any
+    registry pull) gives it to whoever asks."""
+    top = {path: index for index, files in enumerate(layers) for path in files}
+    present = final_files(layers)
+    return [
+        (index, path)
+        for path in paths
+        for index, files in enumerate(layers)
+        if files.get(path, -1) >= 0 and (path not in present or index != top[path])
+    ]

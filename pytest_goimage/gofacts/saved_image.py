@@ -64,6 +64,16 @@ class SavedImage:
         if self._outer.fileobj is not None:
             self._outer.fileobj.close()
 
+    def read_listed(self, index: int, path: str) -> bytes:
+        """The bytes of `path` as layer `index` (oldest first) holds it, a regular file
+        layer_files listed there: also one a later layer deleted or replaced."""
+        for member in self._members[index]:
+            if member.name.removeprefix("./") == path and member.isfile():
+                data = self._layers[index].extractfile(member)
+                if data is not None:
+                    return data.read()
+        raise FileNotFoundError(f"{path} is not a file of layer {index + 1}")
+
     def layer_files(self) -> list[dict[str, int]]:
         """Per layer, oldest first: path -> size, whiteouts as `.wh.` entries of size -1 (as
         layers.layer_files lists them from a stream)."""

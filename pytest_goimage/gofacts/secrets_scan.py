@@ -16,6 +16,7 @@ from .credentials import (
     NOT_A_CREDENTIAL,
     REFERENCE_WORDS,
     SECRET_VALUES,
+    TOKEN_FORMATS,
     is_finding,
     looks_secret,
     name_words,
@@ -28,6 +29,16 @@ _HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
 _KEY_FILE_NAMES = re.compile(
     r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
     r"\.git-credentials|credentials|[^/]+\.(pem|key|p12|pfx))$"
+)
+# Configuration files a team copies in, which may carry a key inside (a GCP service account's
+# JSON, an app.yaml with an AWS key, a kubeconfig): read for key material and token formats.
+_CONFIG_FILE_NAMES = re.compile(
+    r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|kubeconfig|config)$"
+)
+# Where the base image and the toolchains keep theirs: not the team's files.
+_SYSTEM_FOLDERS = re.compile(
+    r"^(usr/(share|lib|lib64|include|local/go|local/lib|libexec)|lib|lib64|etc|var/lib|"
+    r"go/pkg|root/go/pkg|root/\.cache|proc|sys)/"
 )
 PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----")
 MAX_FILE_BYTES = 1_000_000
@@ -146,8 +157,16 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
 
 
 def candidate_files(paths: Iterable[str]) -> list[str]:
-    """Files whose names suggest keys or credentials, to be read and checked."""
-    return sorted({p for p in paths if _KEY_FILE_NAMES.search(p) and "/etc/ssl/" not in f"/{p}"})
+    """Files whose names suggest keys or credentials, and the team's configuration files
+    (outside the folders a base image or a toolchain fills), to be read and checked."""
+    return sorted(
+        {
+            p
+            for p in paths
+            if (_KEY_FILE_NAMES.search(p) and "/etc/ssl/" not in f"/{p}")
+            or (_CONFIG_FILE_NAMES.search(p) and not _SYSTEM_FOLDERS.match(p))
+        }
+    )
 
 
 def file_finding(path: str, data: bytes) -> Finding | None:
@@ -167,7 +186,8 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
         return Finding("file", f"/{path}", "holds an npm auth token")
-    return None
+    kind = value_kind(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), TOKEN_FORMATS)
+    return Finding("file", f"/{path}", f"holds {kind}") if kind else None
 
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")

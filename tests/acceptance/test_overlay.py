@@ -16,7 +16,7 @@ import pytest
 from pytest_goimage.build.engine_build import BuildRequest, build_image
 from pytest_goimage.engine import overlay
 from pytest_goimage.engine.image import BuiltImage, load_image
-from pytest_goimage.gofacts.layers import final_files, layer_files
+from pytest_goimage.gofacts.layers import final_files, hidden_versions, layer_files
 from pytest_goimage.gofacts.saved_image import SavedImage
 from tests.conftest import go_app
 
@@ -114,3 +114,26 @@ def test_layer_listing_matches_the_export(image: BuiltImage, saved: SavedImage) 
     assert saved.layer_files() == local
     final = final_files(local)
     assert "data/new/y" in final and "data/old/x" not in final and "tmp/gone" not in final
+
+
+def test_a_deleted_file_is_read_from_its_layer_on_both_paths(
+    image: BuiltImage, saved: SavedImage
+) -> None:
+    """What a later layer deleted is still in the layer that added it (the secrets check reads
+    it there): the overlay path and the export agree on its bytes and its layer."""
+    local = overlay.layer_listing(overlay.layer_dirs(image._inspect))
+    hidden = dict(
+        (path, index) for index, path in hidden_versions(local, ["tmp/gone", "data/old/x"])
+    )
+    assert set(hidden) == {"tmp/gone", "data/old/x"}, hidden
+    dirs = overlay.layer_dirs(image._inspect)
+    for path, index in hidden.items():
+        expected = b"gone\n" if path == "tmp/gone" else b"old\n"
+        assert overlay.read_listed(dirs, index, path) == expected
+        assert saved.read_listed(index, path) == expected
+    # No link is followed, on the way or at the end: one could point anywhere on this machine.
+    linked = next(i for i, files in enumerate(local) if "opt/app/bin/app" in files) + 1
+    with pytest.raises(NotADirectoryError):
+        overlay.read_listed(dirs, linked, "srv-link/bin/app")
+    with pytest.raises(OSError):
+        overlay.read_listed(dirs, linked, "usr/local/bin/app")

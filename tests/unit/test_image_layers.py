@@ -13,7 +13,7 @@ import tarfile
 
 import pytest
 
-from pytest_goimage.gofacts.layers import Waste, final_files, layer_files, wasted
+from pytest_goimage.gofacts.layers import Waste, final_files, hidden_versions, layer_files, wasted
 
 
 def tar(entries: dict[str, bytes | None]) -> bytes:
@@ -271,3 +271,19 @@ def test_every_byte_a_later_layer_replaces_is_wasted(
     layers: list[dict[str, int]], waste: list[Waste]
 ) -> None:
     assert wasted(layers) == waste
+
+
+def test_hidden_versions_are_the_deleted_and_the_replaced_ones() -> None:
+    layers = [
+        {"etc/os-release": 10},
+        {"root/.ssh/id_ed25519": 400, "app/.env": 30, "app/config.json": 20},
+        {"root/.ssh/.wh.id_ed25519": -1, "app/.env": 12},
+        {"app/.wh..wh..opq": -1, "app/server": 100},
+    ]
+    wanted = ["root/.ssh/id_ed25519", "app/.env", "app/config.json", "etc/os-release"]
+    assert hidden_versions(layers, wanted) == [
+        (1, "root/.ssh/id_ed25519"),  # deleted by a whiteout
+        (1, "app/.env"),  # replaced, then hidden by the opaque folder with its replacement
+        (2, "app/.env"),
+        (1, "app/config.json"),  # hidden by the opaque folder
+    ]

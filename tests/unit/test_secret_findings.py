@@ -245,3 +245,44 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
 )
 def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:
     assert bool(env_findings({name: value})) is found
+
+
+def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> None:
+    """Round 9's false pass: a GCP service-account JSON with its private key, an app.yaml with
+    an AWS key, picked by name alone, were never read."""
+    paths = [
+        "app/config/service-account.json",
+        "srv/app.yaml",
+        "home/app/.kube/config",
+        "usr/share/doc/pkg/example.json",
+        "etc/apk/repositories.conf",
+        "go/pkg/mod/example.com/x@v1/testdata/k.json",
+        "app/bin/server",
+    ]
+    assert candidate_files(paths) == [
+        "app/config/service-account.json",
+        "home/app/.kube/config",
+        "srv/app.yaml",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "detail"),
+    [
+        (
+            "srv/app.yaml",
+            b"aws:\n  access_key_id: AKIAIOSFODNN7EXAMPL3\n",
+            "holds an AWS access key id",
+        ),
+        ("srv/ci.json", b'{"token": "glpat-abcdefghijklmnopqrstuvwx"}', "holds a GitLab token"),
+    ],
+)
+def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
+    assert file_finding(path, data) == Finding("file", f"/{path}", detail)
+
+
+def test_a_sample_url_or_header_in_a_configuration_file_is_no_finding() -> None:
+    """Only issued token formats count in a file's text: docs and samples carry URLs with a
+    password and `Bearer <token>` examples."""
+    sample = b'{"dsn": "postgres://app:app@localhost/app", "auth": "Bearer abcdefghijklmnop1"}'
+    assert file_finding("srv/config.json", sample) is None
