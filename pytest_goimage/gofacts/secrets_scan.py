@@ -103,9 +103,50 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     # Longest first, so a secret that contains another is masked whole.
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, MASK)
+    if "..." in text:
+        text = _mask_shortened(text, [s for s in secrets if len(s) >= _MIN_SHORTENED])
     for _, pattern in SECRET_VALUES:
         text = pattern.sub(_masked, text)
     return text
+
+
+# pytest shortens a long string in an assertion's explanation to `head...tail` (a 32-character
+# key showed 25 of its characters): the ends of a secret around `...` are masked too, from 6
+# characters on (a chance match of 6 characters of a random key is one in billions).
+_SHORTENED = re.compile(r"([^\s'\"=:,]*)\.\.\.([^\s'\"=:,]*)")
+_MIN_SHORTENED = 12
+_MIN_END = 6
+
+
+def _mask_shortened(text: str, secrets: list[str]) -> str:
+    if not secrets:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        for secret in secrets:
+            start = next(
+                (
+                    k
+                    for k in range(min(len(head), len(secret)), _MIN_END - 1, -1)
+                    if secret.startswith(head[-k:])
+                ),
+                0,
+            )
+            end = next(
+                (
+                    k
+                    for k in range(min(len(tail), len(secret)), _MIN_END - 1, -1)
+                    if secret.endswith(tail[:k])
+                ),
+                0,
+            )
+            if start or end:
+                head = head[: len(head) - start] + (MASK if start else "")
+                tail = (MASK if end else "") + tail[end:]
+        return f"{head}...{tail}"
+
+    return _SHORTENED.sub(one, text)
 
 
 def redact_all(value: Any, secrets: Collection[str] = ()) -> Any:

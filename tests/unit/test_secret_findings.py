@@ -286,3 +286,17 @@ def test_a_sample_url_or_header_in_a_configuration_file_is_no_finding() -> None:
     password and `Bearer <token>` examples."""
     sample = b'{"dsn": "postgres://app:app@localhost/app", "auth": "Bearer abcdefghijklmnop1"}'
     assert file_finding("srv/config.json", sample) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("assert 'jDB9KD0q2JPu...9SMANvAwpNHbb' == 'x'", "assert '***...***' == 'x'"),
+        ("value 'jDB9KD0q2JPuXy...' was cut", "value '***...' was cut"),
+        ("KEY=jDB9KD0q...", "KEY=***..."),
+        # Five characters of the key are not enough to mask, six are; other dots stay.
+        ("jDB9K...wpNHbb and ... and a.b...c", "jDB9K...*** and ... and a.b...c"),
+    ],
+)
+def test_the_ends_of_a_shortened_secret_are_masked(text: str, masked: str) -> None:
+    assert redact(text, ["jDB9KD0q2JPuXyZ1239SMANvAwpNHbb"]) == masked
