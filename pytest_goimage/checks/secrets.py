@@ -1,4 +1,5 @@
-"""`secrets`: no secret-looking values in the image's ENV, build-argument history or files."""
+"""`secrets`: no secret-looking values in the image's ENV, labels, ENTRYPOINT and CMD,
+build-argument history or files."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
     candidate_files,
+    config_findings,
     env_findings,
     file_finding,
     history_findings,
@@ -27,6 +29,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
+    command = {"ENTRYPOINT": built.config.entrypoint, "CMD": built.config.cmd}
+    findings += config_findings(built.config.labels, command)
     try:
         layers = built.layer_files()
         present = final_files(layers)
@@ -68,7 +72,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             + (f"\n{note}" if note else "")
         )
     return (
-        f"nothing secret-looking in {len(built.config.env)} ENV value(s), the build arguments "
+        f"nothing secret-looking in {len(built.config.env)} ENV value(s), "
+        f"{len(built.config.labels)} label(s), ENTRYPOINT and CMD, the build arguments "
         f"of {len(built.layers)} history entries and {len(names) - len(left_out)} key-like "
         f"file(s){f'. {note}' if note else ''}"
     )

@@ -174,6 +174,25 @@ def env_findings(env: Mapping[str, str]) -> list[Finding]:
     ]
 
 
+def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]]) -> list[Finding]:
+    """Values of a known secret format in the image's labels and its ENTRYPOINT and CMD words
+    (a token in `org.opencontainers.image.source`'s URL, a DSN with its key in a CMD flag):
+    any pull shows them in `docker inspect`. By format only: a label or flag's name says little."""
+    where = "is in the image config (`docker inspect` shows it)"
+    found = [
+        Finding("LABEL", name, _detail(value, where))
+        for name, value in sorted(labels.items())
+        if value_kind(value)
+    ]
+    found += [
+        Finding(key, f"word {index + 1}", _detail(word, where))
+        for key, words in command.items()
+        for index, word in enumerate(words)
+        if value_kind(word)
+    ]
+    return found
+
+
 def history_findings(created_by: Iterable[str]) -> list[Finding]:
     """Build arguments recorded in RUN steps (`|2 TOKEN=abc N=1 /bin/sh -c ...`)."""
     found: dict[str, Finding] = {}

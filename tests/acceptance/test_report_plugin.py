@@ -343,7 +343,8 @@ def test_a_passed_check_says_what_it_checked(pytester: pytest.Pytester, tiny_pro
         "build": r"built goimage/\S+ in \d+\.\d s \(\d+/\d+ steps cached\)",
         "static": r"/app: static, CGO_ENABLED=0, go1\.26\.8",
         "size": r"\d+\.\d MB of 20\.0 MB budget; no baseline in \.goimage-baseline\.json",
-        "secrets": r"nothing secret-looking in 1 ENV value\(s\), the build arguments of \d+ "
+        "secrets": r"nothing secret-looking in 1 ENV value\(s\), \d+ label\(s\), ENTRYPOINT and "
+        r"CMD, the build arguments of \d+ "
         r"history entries and 0 key-like file\(s\)",
         "user": r"goimage/\S+ runs as USER 65532",
         "metadata": r"not run: deselected \(-k/-m\)",

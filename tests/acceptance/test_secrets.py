@@ -36,6 +36,8 @@ def leaky(pytester: pytest.Pytester) -> Path:
         "COPY id_rsa /tmp/build/id_ed25519\n"
         "RUN rm -rf /tmp/build\n"
         "COPY service-account.json /app/config/\n"
+        f'LABEL org.opencontainers.image.source="https://deploy:{GITHUB_TOKEN}@git.example.com/app"\n'
+        'CMD ["--sentry-dsn", "https://k3y:s3cr3tpart@sentry.example.com/4"]\n'
         'COPY app /app/app\nENTRYPOINT ["/app/app"]\n'
     )
     (root / "pyproject.toml").write_text(
@@ -49,7 +51,16 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     result.assert_outcomes(failed=2, deselected=10)  # metadata, provenance, parity too
     out = result.stdout.str()
     assert SECRET not in out, "a secret value was printed"
-    assert re.search(r"ships 6 secret-looking value\(s\)", out), out
+    assert re.search(r"ships 8 secret-looking value\(s\)", out), out
+    assert GITHUB_TOKEN not in out and "s3cr3tpart" not in out, out
+    assert (
+        "LABEL org.opencontainers.image.source: value ht… (75 characters) looks like a GitHub "
+        "token and is in the image config (`docker inspect` shows it)"
+    ) in out, out
+    assert (
+        "CMD word 2: value ht… (43 characters) looks like a password in a URL and is in the "
+        "image config"
+    ) in out, out
     assert "ENV API_TOKEN: value s3… (21 characters) is baked into the image config" in out
     assert (
         "build argument NPM_TOKEN: value s3… (21 characters) is recorded in the image history"

@@ -8,6 +8,7 @@ import pytest
 from pytest_goimage.gofacts.secrets_scan import (
     Finding,
     candidate_files,
+    config_findings,
     env_findings,
     file_finding,
     history_findings,
@@ -300,3 +301,15 @@ def test_a_sample_url_or_header_in_a_configuration_file_is_no_finding() -> None:
 )
 def test_the_ends_of_a_shortened_secret_are_masked(text: str, masked: str) -> None:
     assert redact(text, ["jDB9KD0q2JPuXyZ1239SMANvAwpNHbb"]) == masked
+
+
+def test_a_known_secret_format_in_a_label_or_command_is_a_finding() -> None:
+    """Round 9's false pass: a `glpat-` token in a LABEL and a DSN with its key in CMD."""
+    token = "glpat-" + "x1Y2z3A4b5C6d7E8f9G0"
+    labels = {"com.acme.registry-token": token, "org.opencontainers.image.version": "1.4.2"}
+    command = {"ENTRYPOINT": ["/app"], "CMD": ["--dsn", "https://k3y:s3cr3tpart@sentry.example/4"]}
+    assert [(f.where, f.name) for f in config_findings(labels, command)] == [
+        ("LABEL", "com.acme.registry-token"),
+        ("CMD", "word 2"),
+    ]
+    assert config_findings({"maintainer": "team@example.com"}, {"CMD": ["serve"]}) == []
