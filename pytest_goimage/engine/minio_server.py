@@ -150,25 +150,45 @@ class MinioServer(ContainerOwner):
         session = requests.Session()
 
         probe = self._client(retries=False)
+        answered = False  # whether anything answered at the published port at all
 
         def live() -> bool:
+            nonlocal answered
             # /minio/health/ready can say 200 while S3 calls still get 503 (with a Retry-After
             # that stalls a retrying client for a minute): ready means S3 answers.
             try:
-                if session.get(f"{self.url}/minio/health/ready", timeout=1).status_code != 200:
+                ready = session.get(f"{self.url}/minio/health/ready", timeout=1).status_code
+                answered = True
+                if ready != 200:
                     return False
                 probe.list_buckets()
+            except (requests.ConnectionError, requests.Timeout):
+                return False
             except (requests.RequestException, urllib3.exceptions.HTTPError, MinioException):
+                answered = True
                 return False
             return True
 
         assert self._box is not None
         # Gives up too when it was removed from outside (docker rm -f).
         if not wait_until(live, timeout, give_up=self._box.exited):
+            unreached = "" if answered or self._box.exited() else self._unreached()
             raise self._failed(
                 f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
+                + unreached
             )
         self.ready_seconds = time.monotonic() - started
+
+    def _unreached(self) -> str:
+        """Why nothing at all answered at a running MinIO's published port: most often the
+        ports are published where this machine does not look."""
+        return (
+            f"; it runs, but nothing answered at {self.endpoint}, where this machine reaches its "
+            "published port 9000. Where the engine publishes elsewhere (a CI job in a container "
+            "that mounts the host's docker.sock, an engine in another network namespace), set "
+            "GOIMAGE_HOST to the address that reaches the engine's published ports "
+            "(host.docker.internal, the host's gateway); else MinIO did not start serving"
+        )
 
     @property
     def endpoint(self) -> str:

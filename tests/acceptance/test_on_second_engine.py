@@ -215,3 +215,27 @@ def test_the_next_run_sweeps_what_a_killed_run_left_on_the_remote_engine(
     result.assert_outcomes(passed=1)
     assert "goimage cleanup: removed 5 left by killed runs" in out, out
     # `on_remote` asserts on exit that no container or network is left there.
+
+
+def test_an_engine_socket_whose_ports_are_elsewhere_asks_for_goimage_host(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    on_remote: SecondEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
+) -> None:
+    """Round 9: a CI job in a container that mounts the host's docker.sock talks to the engine
+    through a unix socket, but the engine publishes ports in another network namespace. MinIO
+    then never answers at 127.0.0.1, and the failure blamed a slow disk; it names GOIMAGE_HOST."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{on_remote.folder}/docker.sock")
+    example_copy((EXAMPLE / "pyproject.toml").read_text())
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "Dockerfile.prod and bucket")
+    out = " ".join(result.stdout.str().split())
+    assert outcomes(result, short=True) == {"bucket": "FAILED"}, out
+    assert re.search(
+        r"was not ready \(/minio/health/ready and an S3 call\) within 30s; it runs, but nothing "
+        r"answered at 127\.0\.0\.1:\d+, where this machine reaches its published port 9000\. "
+        r"Where the engine publishes elsewhere \(a CI job in a container that mounts the host's "
+        r"docker\.sock, an engine in another network namespace\), set GOIMAGE_HOST",
+        out,
+    ), out
