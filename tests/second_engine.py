@@ -335,19 +335,29 @@ class SecondEngine:
         _run(f"iptables -I FORWARD -o {host_end} {answers} {mark} -j ACCEPT")
         _run(f"iptables -I FORWARD -i {host_end} {mark} -j ACCEPT")
 
+    def _listen_flags(self) -> str:
+        """Where dockerd listens besides its unix socket. Without --tls=false it waits 15 s on
+        purpose."""
+        return f"-H tcp://{self.address}:{PORT} --tls=false"
+
+    def _pinged(self) -> bool:
+        with contextlib.suppress(requests.RequestException):
+            return requests.get(f"http://{self.address}:{PORT}/_ping", timeout=2).status_code == 200
+        return False
+
     def _start_dockerd(self) -> None:
         config = self.folder / "daemon.json"
         config.write_text(json.dumps(_daemon_config(self.folder)) + "\n")
         log = self.folder / "dockerd.log"
         # nsenter, not `ip netns exec`: that remounts /sys and dockerd then fails with
-        # "Devices cgroup isn't mounted". Without --tls=false it waits 15 s on purpose.
+        # "Devices cgroup isn't mounted".
         with log.open("wb") as out:
             self._process = subprocess.Popen(
                 shlex.split(
                     f"nsenter --net=/var/run/netns/{self.name} dockerd --config-file {config} "
                     f"--data-root {self.folder}/data --exec-root {self.folder}/exec "
-                    f"--pidfile {self.folder}/docker.pid -H tcp://{self.address}:{PORT} "
-                    f"--tls=false -H unix://{self.folder}/docker.sock"
+                    f"--pidfile {self.folder}/docker.pid {self._listen_flags()} "
+                    f"-H unix://{self.folder}/docker.sock"
                 ),
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -356,13 +366,7 @@ class SecondEngine:
         self.pid = self._process.pid  # nsenter execs dockerd: the same process
         process = self._process
 
-        def answers() -> bool:
-            with contextlib.suppress(requests.RequestException):
-                ping = requests.get(f"http://{self.address}:{PORT}/_ping", timeout=2)
-                return ping.status_code == 200
-            return False
-
-        if not wait_until(answers, START_TIMEOUT, give_up=lambda: process.poll() is not None):
+        if not wait_until(self._pinged, START_TIMEOUT, give_up=lambda: process.poll() is not None):
             tail = log.read_text(errors="replace").splitlines()[-20:]
             code = process.poll()
             what = f"exited with code {code}" if code is not None else "did not answer"
@@ -371,7 +375,10 @@ class SecondEngine:
                 "end of its log:\n" + "\n".join(tail)
             )
         # docker-py asks the engine its API version on creation: only once it answers.
-        self._client = docker.DockerClient(base_url=self.docker_host, timeout=120)
+        self._client = self._new_client()
+
+    def _new_client(self) -> docker.DockerClient:
+        return docker.DockerClient(base_url=self.docker_host, timeout=120)
 
     def load(self, tags: list[str], source: docker.DockerClient | None = None) -> float:
         """Copy images `tags` from `source` (the local engine by default) into this engine,

@@ -15,6 +15,7 @@ import requests
 
 from ..errors import EngineError
 from .docker_context import current_context_name, load_context
+from .engine_tls import EngineClient
 from .labels import LABEL_RUN, creator_gone
 
 
@@ -139,20 +140,21 @@ def engine_lost(exc: BaseException, during: str) -> EngineError:
 def connect() -> Any:
     """A docker-py client that has answered a ping; honours DOCKER_HOST (with DOCKER_TLS_VERIFY)
     and, without it, the docker CLI's current context. An ssh:// engine is reached through the
-    `ssh` program, as the docker CLI does (so ~/.ssh/config, agents and jump hosts apply)."""
+    `ssh` program, as the docker CLI does (so ~/.ssh/config, agents and jump hosts apply). A
+    TLS engine is verified with its own CA, whatever REQUESTS_CA_BUNDLE says (engine_tls.py)."""
     context = current_context()
     host = engine_host()
     over_ssh = host.startswith("ssh://")
     try:
         if context is not None:
-            client = docker.DockerClient(
+            client = EngineClient(
                 base_url=context.Host,
                 tls=context.TLSConfig or False,
                 timeout=300,
                 use_ssh_client=over_ssh,
             )
         else:
-            client = docker.from_env(timeout=300, use_ssh_client=over_ssh)
+            client = EngineClient.from_env(timeout=300, use_ssh_client=over_ssh)
         client.ping()
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
         advice = (

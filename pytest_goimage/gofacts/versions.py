@@ -278,6 +278,8 @@ def _advice(pin: Pin, required: GoVersion) -> str:
     if pin.source == SOURCE_SETUP_GO_FILE:
         return f"point go-version-file at the project's go.mod, or use go-version '{required}'"
     if pin.source == SOURCE_GITLAB_IMAGE:
+        if pin.toolchain_line:  # the job's GOTOOLCHAIN runs that Go, not the image's
+            return f"set GOTOOLCHAIN: go{required} or newer on {pin.file}:{pin.toolchain_line}"
         if pin.version_arg:
             return f'set {pin.version_arg}: "{required}" or newer where it is set'
         return f"use image {_newer_image(pin, required)} or newer"

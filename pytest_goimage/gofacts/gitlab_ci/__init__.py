@@ -4,7 +4,8 @@ Each file is read as GitLab reads it (`pipeline_yaml`: YAML 1.1, merge keys, `sp
 and the pipeline put together as GitLab composes it (`composition`: `.gitlab-ci.yml` with its
 local includes, then `extends`, then `!reference` tags; child pipelines from the checkout). Each job's image is
 resolved with its variables and every `parallel: matrix` combination, and counts only where
-the job's scripts run the Go toolchain on the module (`image_pins`).
+the job's scripts run the Go toolchain on the module (`image_pins`). A GOTOOLCHAIN variable (the
+job's, else the pipeline's) changes the Go the job runs, as in a workflow job's container.
 """
 
 from .image_pins import gitlab_ci_jobs, read_gitlab_ci

@@ -1,6 +1,7 @@
 """The Go versions a GitLab CI pipeline pins: each job that runs in a golang image, its
 `image:` resolved as GitLab resolves it (the job's, else `default:`'s, with `inherit`, the
-job's, global and `parallel: matrix` variables expanded), one pin per matrix combination."""
+job's, global and `parallel: matrix` variables expanded), one pin per matrix combination, and
+the Go its GOTOOLCHAIN variable runs instead of the image's."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ..workflows.building_jobs import (
     runs_without_workspace,
     script_builds,
 )
+from ..workflows.containers import with_toolchain
 from .composition import Pipeline, jobs_of, pipelines
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
@@ -87,12 +89,16 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
         builds = _builds(pipeline, job, name)
         own = {**_globals(pipeline, job), **_variables(job.get("variables"), "variables")}
         no_workspace = _without_workspace(pipeline, job, name, own)
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for combination in _matrix(job):
-            pin = _image_pin(image, {**own, **combination}, name)
-            if pin is None or pin.resolved in seen:
+            variables = {**own, **combination}
+            pin = _image_pin(image, variables, name)
+            toolchain = variables.get("GOTOOLCHAIN")
+            key = (pin.resolved if pin else "", str(toolchain.value) if toolchain else "")
+            if pin is None or key in seen:
                 continue
-            seen.add(pin.resolved)
+            seen.add(key)
+            pin = _with_job_toolchain(pin, variables)
             if not builds.builds:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why:
@@ -262,6 +268,29 @@ def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin
     # The variable that carries the Go version (not, say, an ALPINE_VERSION of the same tag).
     holder = next((n for n, v in used.items() if parse_go_version(v.value) == version), "")
     return Pin(*where, version, note, False, resolved, version_arg=holder, job=job)
+
+
+def _with_job_toolchain(pin: Pin, variables: Mapping[str, _Variable]) -> Pin:
+    """`pin` as the job's GOTOOLCHAIN variable (the job's, else the pipeline's) changes it,
+    read as for a workflow job's container (`with_toolchain`): the golang images set
+    GOTOOLCHAIN=local, and `auto` or a toolchain name runs another Go than the image's."""
+    variable = variables.get("GOTOOLCHAIN")
+    if variable is None or pin.version is None:
+        return pin
+    value = _expand(str(variable.value), variables, {}, 0) if variable.expand else variable.value
+    if variable.expand and "$" in value:  # a CI/CD variable of the project's settings
+        note = (
+            f"GOTOOLCHAIN={variable.value} ({variable.value.file}:{variable.value.line}) is set "
+            "outside the checkout; the image's Go counts"
+        )
+        return replace(pin, note="; ".join(filter(None, [pin.note, note])))
+    # The note names the variable's own file (an include's, a template's); the advice's line
+    # only where that is the image's file too.
+    chosen = with_toolchain(
+        replace(pin, file=variable.value.file), (value.strip(), variable.value.line)
+    )
+    same_file = variable.value.file == pin.file
+    return replace(chosen, file=pin.file, toolchain_line=chosen.toolchain_line if same_file else 0)
 
 
 def _expand(
