@@ -51,11 +51,21 @@ def load_context(name: str) -> Context | None:
         raise ValueError(f"corrupt {meta_file}: {exc}") from None
     tls = contexts / "tls" / context_id / "docker"
     files = {p.name.split(".")[0]: str(p) for p in tls.glob("*.pem")} if tls.is_dir() else {}
-    if {"ca", "cert", "key"} <= set(files):
+    if ("cert" in files) != ("key" in files):
+        # The CLI refuses such a context; connecting without TLS would only end in "Client
+        # sent an HTTP request to an HTTPS server".
+        missing = "key.pem" if "cert" in files else "cert.pem"
+        raise ValueError(
+            f"context {name!r} has TLS material in {tls} without {missing}; create the context "
+            "again with its ca, cert and key (`docker context create --docker "
+            '"host=...,ca=...,cert=...,key=..."`)'
+        )
+    if files.keys() & {"ca", "cert"}:
+        # As the CLI: a CA alone verifies the engine; cert and key identify this client.
         verify = not endpoints.get("docker", {}).get("SkipTLSVerify", False)
         context.tls_cfg["docker"] = TLSConfig(
-            client_cert=(files["cert"], files["key"]),
-            ca_cert=files["ca"],
+            client_cert=(files["cert"], files["key"]) if "cert" in files else None,
+            ca_cert=files.get("ca"),
             verify=verify or None,
         )
     return context

@@ -76,6 +76,37 @@ def test_a_context_with_tls_files_carries_them(
     assert tls.verify is True
 
 
+def test_a_context_with_only_its_ca_verifies_the_engine(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the CLI: `--docker "host=...,ca=..."` verifies the engine without a client cert."""
+    make_context(config, "ca-only", "tcp://198.51.100.8:2376", tls=True)
+    folder = config / "contexts" / "tls" / hashlib.sha256(b"ca-only").hexdigest() / "docker"
+    (folder / "cert.pem").unlink()
+    (folder / "key.pem").unlink()
+    monkeypatch.setenv("DOCKER_CONTEXT", "ca-only")
+    context = current_context()
+    assert context is not None and context.TLSConfig is not None
+    assert (context.TLSConfig.cert, context.TLSConfig.ca_cert) == (None, str(folder / "ca.pem"))
+
+
+def test_a_context_missing_its_key_is_refused_instead_of_plain_http(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 9: a context whose key.pem was gone connected without TLS and got "Client sent an
+    HTTP request to an HTTPS server" with the advice to start the engine."""
+    make_context(config, "half", "tcp://198.51.100.8:2376", tls=True)
+    folder = config / "contexts" / "tls" / hashlib.sha256(b"half").hexdigest() / "docker"
+    (folder / "key.pem").unlink()
+    monkeypatch.setenv("DOCKER_CONTEXT", "half")
+    with pytest.raises(EngineError) as caught:
+        current_context()
+    assert str(caught.value).startswith(
+        "The docker context 'half' cannot be read (context 'half' has TLS material in "
+    )
+    assert "without key.pem; create the context again" in str(caught.value)
+
+
 def test_a_missing_context_names_where_it_came_from(
     config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
