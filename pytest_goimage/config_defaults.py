@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .gofacts.discover import project_folders
 from .gofacts.go_module import go_mods_below
 
 
@@ -21,7 +22,7 @@ def no_go_module(rootdir: Path, source: Path) -> str:
     found = (
         f" go.mod was found in {', '.join(below)}: point `project` at the one to test."
         if below
-        else ""
+        else gopath_note(rootdir)
     )
     return (
         f"{rootdir / 'go.mod'}: not found; with {no_table_note(source)}, pytest-goimage tests "
@@ -29,4 +30,22 @@ def no_go_module(rootdir: Path, source: Path) -> str:
         "tox.ini or setup.cfg above the arguments, else the folder pytest runs in). Run pytest "
         "in the folder that holds go.mod, or add to "
         f'{source} a [tool.goimage] table with project = "<folder with go.mod>".{found}'
+    )
+
+
+def gopath_note(folder: Path) -> str:
+    """` It has .go files but no go.mod ...`: a GOPATH-mode project, and how to make it a Go
+    module; "" where `folder` holds a go.mod below it or no Go code."""
+    if go_mods_below(folder):
+        return ""
+    go_files = any(
+        name.endswith(".go") for _, names in project_folders(folder, 4) for name in names
+    )
+    if not go_files:
+        return ""
+    return (
+        " It has .go files but no go.mod anywhere: a GOPATH-mode project (GO111MODULE=off), "
+        "which the go command has not built by default since Go 1.16, and pytest-goimage checks "
+        "Go modules. Run `go mod init <import path>` (its path under $GOPATH/src, such as "
+        "github.com/acme/svc) and `go mod tidy` there, and commit go.mod and go.sum."
     )

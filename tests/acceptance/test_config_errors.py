@@ -232,6 +232,23 @@ def test_goimage_without_table(pytester: pytest.Pytester) -> None:
     )
 
 
+def test_a_gopath_mode_project_is_told_to_become_a_module(pytester: pytest.Pytester) -> None:
+    """Round 9: a GOPATH-mode repository (no go.mod, GO111MODULE=off in its Dockerfile) was only
+    told to point `project` at a go.mod it does not have."""
+    pytester.makefile(".toml", pyproject="[tool.other]\nx = 1\n")
+    (pytester.path / "cmd" / "svc").mkdir(parents=True)
+    (pytester.path / "cmd" / "svc" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    usage_error(
+        pytester,
+        "*It has .go files but no go.mod anywhere: a GOPATH-mode project (GO111MODULE=off), which "
+        "the go command has not built by default since Go 1.16, and pytest-goimage checks Go "
+        "modules. Run `go mod init <import path>`*",
+    )
+    # With a table naming the folder, the same advice.
+    pytester.makefile(".toml", pyproject='[tool.goimage]\nproject = "cmd"\n')
+    usage_error(pytester, "*no go.mod in the Go module root*It has .go files but no go.mod*")
+
+
 WORKERS = pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
 
 
