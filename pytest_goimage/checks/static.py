@@ -3,13 +3,17 @@ the image's platform."""
 
 from __future__ import annotations
 
+import tarfile
+
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.buildinfo import BuildInfo
+from ..gofacts.executable import inspect_elf
 from ..gofacts.git_head import NoRepository
 from ..gofacts.go_build_command import setting_line
 from ..gofacts.go_module import go_mods_below, module_path
+from ..gofacts.layers import final_files
 from ..gofacts.project_pins import relative_name
 from ..gofacts.static_linking import (
     GoBuildSource,
@@ -34,6 +38,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_go_binary(session, image)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
+    shadowed = _shadowed_by_path(built) if facts.build_info is None else ""
+    if shadowed:
+        raise CheckFailed(f"{image.dockerfile}: {shadowed}")
     source = go_build_source(image.dockerfile_path, binary.path)
     linking = linking_message(image.dockerfile, source, facts)
     # Each its own sentence and fix: a static binary for another platform needs no CGO advice.
@@ -168,3 +175,33 @@ def _other_module(
         f"is compared with {checked}, module {declared}: set project = {folder!r} in this "
         "image's [[tool.goimage.image]] entry, so that it is checked against its own go.mod"
     )
+
+
+def _shadowed_by_path(built: BuiltImage) -> str:
+    """Where the image's program is a bare name that PATH resolves to another program than the
+    Go binary of that name the image holds (`ENTRYPOINT ["svc"]` with WORKDIR /app: busybox's
+    `svc` applet in /bin wins), what runs and the ENTRYPOINT to write; else ""."""
+    words = built.config.entrypoint or built.config.cmd
+    name = words[0] if words else ""
+    if built.configured_binary or not name or "/" in name:
+        return ""
+    try:
+        files = final_files(built.layer_files())
+    except (tarfile.TarError, ValueError):
+        return ""
+    found = built.binary.path
+    for other in sorted(f"/{p}" for p in files if p.rsplit("/", 1)[-1] == name)[:8]:
+        if other == found:
+            continue
+        try:
+            go_binary = inspect_elf(built.read_file(other)).build_info is not None
+        except (GoImageError, OSError):
+            continue
+        if go_binary:
+            return (
+                f"the image runs `{name}` ({'ENTRYPOINT' if built.config.entrypoint else 'CMD'} "
+                f"names it without a path), and PATH finds {found} in {built.tag}, another "
+                f"program with no Go build info, not the Go binary {other}. Write "
+                f'ENTRYPOINT ["{other}"] (or put {other.rsplit("/", 1)[0]} first on PATH).'
+            )
+    return ""

@@ -118,3 +118,28 @@ def test_a_static_binary_without_build_info_gets_no_library_advice(
     ), out
     assert "ships the libraries" not in out
     assert image["static"] is True
+
+
+def test_a_bare_program_name_that_path_finds_elsewhere_names_the_go_binary(
+    pytester: pytest.Pytester,
+) -> None:
+    """Round 9: `ENTRYPOINT ["svc"]` with the Go binary at WORKDIR /app/svc runs busybox's `svc`
+    applet, found first on PATH; static said to set `binary`, which would hide the bug."""
+    root = pytester.path
+    build_app(root, "0")
+    (root / "Dockerfile").write_text(
+        'FROM alpine:3.22\nWORKDIR /app\nCOPY app /app/httpd\nENTRYPOINT ["httpd"]\n'
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")
+    out = " ".join(result.stdout.str().split())
+    assert outcomes(result, short=True) == {"static": "FAILED"}, out
+    assert (
+        "Dockerfile: the image runs `httpd` (ENTRYPOINT names it without a path), and PATH finds "
+        "/bin/httpd in goimage/"
+    ) in out, out
+    assert (
+        ", another program with no Go build info, not the Go binary /app/httpd. Write ENTRYPOINT "
+        '["/app/httpd"] (or put /app first on PATH).'
+    ) in out, out
+    assert "set `binary` to its path" not in out, out
