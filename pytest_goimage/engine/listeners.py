@@ -62,6 +62,21 @@ def reachable_ports(listeners: list[tuple[str, int]]) -> list[int]:
     return sorted({port for address, port in listeners if not is_loopback(address)})
 
 
+# Linux's default ip_local_port_range: a server listening there asked for port 0 (Go's
+# `net.Listen("tcp", ":"+os.Getenv("PORT"))` with PORT unset), and the kernel chose it.
+_EPHEMERAL = range(32768, 61000)
+
+
+def _kernel_chosen(port: int) -> str:
+    """The hint for a server on a port the kernel chose: no `port` to set, a variable to pass."""
+    return (
+        f" Inside the container the service listens on port {port}, a port the kernel picks "
+        "when a program asks for port 0 (an address such as `:` from an unset PORT variable), "
+        "so it changes on every start: set the variable it reads its port from in "
+        '[tool.goimage.env] (PORT = "8080"), or give it a default in the image (ENV PORT=8080).'
+    )
+
+
 def unknown_port_hint(
     listeners: list[tuple[str, int]], health_path: str = "", answering: Collection[int] = ()
 ) -> str:
@@ -71,6 +86,8 @@ def unknown_port_hint(
     ports = reachable_ports(listeners)
     if not ports:
         return ""
+    if len(ports) == 1 and ports[0] in _EPHEMERAL:
+        return _kernel_chosen(ports[0])
     listed = ", ".join(map(str, ports))
     healthy = [port for port in ports if port in answering]
     if len(healthy) == 1 and healthy[0] != ports[0]:
@@ -99,6 +116,8 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int, key: str =
             f"`0.0.0.0:{port}`)"
         )
     elsewhere = [number for number in reachable_ports(listeners) if number != port]
+    if not on_port and len(elsewhere) == 1 and elsewhere[0] in _EPHEMERAL:
+        return "." + _kernel_chosen(elsewhere[0]).rstrip(".")
     if not on_port and elsewhere:
         ports = ", ".join(map(str, elsewhere))
         fix = (

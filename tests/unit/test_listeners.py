@@ -6,7 +6,13 @@ import os
 import socket
 from pathlib import Path
 
-from pytest_goimage.engine.listeners import is_loopback, listener_hint, listeners_in, listening
+from pytest_goimage.engine.listeners import (
+    is_loopback,
+    listener_hint,
+    listeners_in,
+    listening,
+    unknown_port_hint,
+)
 
 
 def test_listeners_are_read_from_proc() -> None:
@@ -38,3 +44,20 @@ def test_hints() -> None:
     assert "listens on port 8081, not on 8080" in listener_hint([("0.0.0.0", 8081)], 8080)
     assert listener_hint([("::", 8080)], 8080) == ""  # it listens where it should
     assert listener_hint([], 8080) == "" and listener_hint(None, 8080) == ""
+
+
+def test_a_port_the_kernel_chose_asks_for_the_variable_not_for_that_port() -> None:
+    """Round 9: PORT unset, the service listened on :35823 and the advice was `port = 35823`,
+    which changes on every start."""
+    sockets = [("0.0.0.0", 35823), ("127.0.0.11", 41000)]
+    for hint in (unknown_port_hint(sockets), listener_hint(sockets, 8080)):
+        assert (
+            "listens on port 35823, a port the kernel picks when a program asks for port 0" in hint
+        )
+        assert (
+            'set the variable it reads its port from in [tool.goimage.env] (PORT = "8080")' in hint
+        )
+        assert "port = 35823" not in hint and "EXPOSE 35823" not in hint
+    assert listener_hint(sockets, 8080).startswith(". Inside the container")
+    # A chosen port below that range keeps the EXPOSE/port advice.
+    assert "set `port = 9090`" in unknown_port_hint([("0.0.0.0", 9090)])
