@@ -33,13 +33,16 @@ _KEY_FILE_NAMES = re.compile(
 # Configuration files a team copies in, which may carry a key inside (a GCP service account's
 # JSON, an app.yaml with an AWS key, a kubeconfig): read for key material and token formats.
 _CONFIG_FILE_NAMES = re.compile(
-    r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|kubeconfig|config)$"
+    r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|[^/]*kubeconfig[^/]*|config)$"
 )
 # Where the base image and the toolchains keep theirs: not the team's files.
 _SYSTEM_FOLDERS = re.compile(
     r"^(usr/(share|lib|lib64|include|local/go|local/lib|libexec)|lib|lib64|etc|var/lib|"
     r"go/pkg|root/go/pkg|root/\.cache|proc|sys)/"
 )
+_KUBECONFIG = re.compile(r"(^|/)(\.kube/config|[^/]*kubeconfig[^/]*)$")
+# A user's credentials in a kubeconfig: a bearer token, a client key, a basic-auth password.
+_KUBE_CREDENTIAL = re.compile(rb"(?m)^\s*(token|client-key-data|password):\s*[^\s#]")
 PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----")
 MAX_FILE_BYTES = 1_000_000
 
@@ -246,6 +249,8 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
         return Finding("file", f"/{path}", "holds an npm auth token")
+    if _KUBECONFIG.search(path) and _KUBE_CREDENTIAL.search(data[:MAX_FILE_BYTES]):
+        return Finding("file", f"/{path}", "is a kubeconfig with credentials (a token or key)")
     kind = value_kind(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), TOKEN_FORMATS)
     return Finding("file", f"/{path}", f"holds {kind}") if kind else None
 

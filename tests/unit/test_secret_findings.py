@@ -313,3 +313,28 @@ def test_a_known_secret_format_in_a_label_or_command_is_a_finding() -> None:
         ("CMD", "word 2"),
     ]
     assert config_findings({"maintainer": "team@example.com"}, {"CMD": ["serve"]}) == []
+
+
+KUBECONFIG = b"""apiVersion: v1
+clusters:
+- cluster: {server: "https://k8s.example.com"}
+  name: prod
+users:
+- name: deployer
+  user:
+    token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZXBsb3llciJ9.c2lnbmF0dXJlLWJ5dGVz
+"""
+
+
+@pytest.mark.parametrize(
+    "path", ["home/app/.kube/config", "srv/deploy.kubeconfig", "srv/kubeconfig"]
+)
+def test_a_kubeconfig_with_a_users_token_is_a_finding(path: str) -> None:
+    """Round 9: a kubeconfig's bearer token shipped unnoticed."""
+    assert candidate_files([path]) == [path]
+    assert file_finding(path, KUBECONFIG) == Finding(
+        "file", f"/{path}", "is a kubeconfig with credentials (a token or key)"
+    )
+    # One that asks a command for the credentials at run time holds none.
+    execs = KUBECONFIG.replace(b"token: eyJ", b"exec: {command: aws}\n    # eyJ")
+    assert file_finding(path, execs) is None
