@@ -1,4 +1,5 @@
-"""The image's own HEALTHCHECK, run once inside the running service after `health` saw it answer.
+"""The image's own HEALTHCHECK, run inside the running service after `health` saw it answer,
+until it passes or Docker would call the container unhealthy (healthcheck_schedule).
 
 Docker, Swarm, Compose (`depends_on: condition: service_healthy`) and ECS run that command,
 not a GET from outside: an image whose HEALTHCHECK calls a program it lacks (curl on alpine,
@@ -11,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import re
+import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,15 @@ from ..gofacts.secrets_scan import redact, secret_values
 from ..gofacts.shell_script import shell_words
 from ..run_secrets import run_secrets
 from .background import in_background
+from .healthcheck_schedule import (
+    DEFAULT_TIMEOUT,
+    Judge,
+    Schedule,
+    Stop,
+    failed_runs,
+    passed_later,
+    pauses,
+)
 from .outside_errors import outside_errors
 from .service import NO_PROGRAM, exec_form
 
@@ -30,9 +41,6 @@ if TYPE_CHECKING:
     from ..config import ImageConfig
     from .running_service import RunningService
 
-# How long the command may run where the HEALTHCHECK sets no --timeout (Docker's own is 30 s,
-# far longer than any health command that works needs).
-DEFAULT_TIMEOUT = 10.0
 # Where the image sets no SHELL, the engine runs a CMD-SHELL test with this (on Linux).
 DEFAULT_SHELL = ("/bin/sh", "-c")
 _OUTPUT_LINES = 5
@@ -82,24 +90,43 @@ class HealthcheckRun:
     by_engine: bool = False  # the engine's own last run, not the plugin's
 
 
-def run_once(container: Any, command: list[str], timeout: float) -> HealthcheckRun:
-    """Run `command` once in `container` (docker-py's Container) as the engine's probe does:
+class Runs:
+    """Runs of `command` in `container` (docker-py's Container) as the engine's probe runs it:
     as the container's USER, with its env and WORKDIR, without a TTY. docker-py's errors
-    propagate. A command still running after `timeout` is left to end with the container, as
-    the engine leaves a probe that timed out."""
-    future = in_background(lambda: container.exec_run(command), "goimage-healthcheck")
-    try:
-        result = future.result(timeout)
-    except concurrent.futures.TimeoutError:
-        return HealthcheckRun(None, "", timeout)
-    return HealthcheckRun(result.exit_code, result.output.decode("utf-8", "replace"), timeout)
+    propagate. A run still going after `timeout` is left to end (docker-py cannot kill an exec)
+    and the next run waits for it, as the engine waits for the probe it killed: hung runs do not
+    pile up."""
+
+    def __init__(self, container: Any, command: list[str], timeout: float) -> None:
+        self._container, self._command, self._timeout = container, command, timeout
+        self._left: concurrent.futures.Future[Any] | None = None
+
+    def run(self, deadline: float) -> HealthcheckRun | None:
+        """One run; None when the run left before is still going at `deadline` (monotonic)."""
+        if self._left is not None:
+            concurrent.futures.wait([self._left], max(0.0, deadline - time.monotonic()))
+            if not self._left.done():
+                return None
+            self._left = None
+        future = in_background(
+            lambda: self._container.exec_run(self._command), "goimage-healthcheck"
+        )
+        try:
+            result = future.result(self._timeout)
+        except concurrent.futures.TimeoutError:
+            self._left = future
+            return HealthcheckRun(None, "", self._timeout)
+        return HealthcheckRun(
+            result.exit_code, result.output.decode("utf-8", "replace"), self._timeout
+        )
 
 
 def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[str | None, str]:
-    """Run the image's HEALTHCHECK once in `running`'s container (GET health_path answered
-    `status` already). Returns why it fails (None when it exits 0 or there is none) and a
-    clause for the pass message ("" without a HEALTHCHECK). Raises docker-py's errors where
-    the engine can run nothing and has no verdict of its own."""
+    """Run the image's HEALTHCHECK in `running`'s container (GET health_path answered `status`
+    already) until it exits 0 or Docker would mark the container unhealthy, within the image's
+    startup_timeout. Returns why it fails (None when it passes or there is none) and a clause
+    for the pass message ("" without a HEALTHCHECK). Raises docker-py's errors where the engine
+    can run nothing and has no verdict of its own."""
     container = running.docker_container
     config = (container.attrs.get("Config") or {}) if container is not None else {}
     test = command_test(config.get("Healthcheck"))
@@ -110,22 +137,23 @@ def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[st
     written = instruction.text if instruction is not None else written_form(test)
     where = f"{image.file_name}:{instruction.line}" if instruction else "from the base image"
     set_timeout = (config["Healthcheck"].get("Timeout") or 0) / 1e9
+    schedule = Schedule.of(config["Healthcheck"])
     command = command_line(test, config.get("Shell") or ())
-    run: HealthcheckRun | None
+    judge = Judge(schedule)
     try:
-        run = run_once(container, command, set_timeout or DEFAULT_TIMEOUT)
+        run, stop = _run_until_decided(running, Runs(container, command, schedule.timeout), judge)
     except outside_errors():
-        if running.container.exited():  # between the GET and the exec
-            return (
-                f"{image.dockerfile}: GET {image.health_path} answered {status}, then "
-                f"{running.container.exit_summary()} before its HEALTHCHECK could run.\n"
-                f"{running.container.last_logs()}"
-            ), ""
-        run = _engine_verdict(running, set_timeout or DEFAULT_TIMEOUT)
-        if run is None:
+        if running.container.exited():  # between the GET and the exec, or between runs
+            return _exited(running, status, judge), ""
+        found = _engine_verdict(running, schedule.timeout)
+        if found is None:
             raise
-    if run.exit_code == 0:
-        return None, f"; its HEALTHCHECK passed in the container too (`{written}` exited 0)"
+        run, stop = found, Stop.ENGINE
+    if stop is Stop.EXITED:
+        return _exited(running, status, judge), ""
+    if stop is Stop.PASSED:
+        later = passed_later(judge, schedule)
+        return None, f"; its HEALTHCHECK passed in the container too (`{written}` exited 0{later})"
     if run.exit_code is None:
         limit = f"its --timeout of {set_timeout:g}s" if set_timeout else f"{DEFAULT_TIMEOUT:g} s"
         result = f"did not finish within {limit}"
@@ -135,6 +163,8 @@ def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[st
     state = running.container.state().get("Health") or {}
     if run.by_engine:
         result += " when the engine last ran it (the plugin could not run it itself)"
+    else:
+        result += failed_runs(judge, schedule, stop, image.startup_timeout)
     agrees = (
         f" The engine agrees: it marks the container unhealthy after "
         f"{state.get('FailingStreak')} failed runs in a row."
@@ -149,6 +179,60 @@ def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[st
         f"container unhealthy and restart it or never route to it.{agrees} "
         f"{_advice(running, test, command, run, _keyword(instruction))}"
     ), ""
+
+
+def _run_until_decided(
+    running: RunningService, runs: Runs, judge: Judge
+) -> tuple[HealthcheckRun, Stop]:
+    """Run the command at once and, while it fails, again after a short pause, until it passes,
+    Docker would call the container unhealthy (`judge`), it cannot run at all, the engine
+    marks the container unhealthy or it exits, or startup_timeout (counted from the start)
+    runs out: the last run and why it was the last. A command that passes at once runs once."""
+    started = running.container.started_at
+    deadline = started + running.image.startup_timeout
+    pause = pauses()
+    last: HealthcheckRun | None = None
+    while True:
+        begin = time.monotonic()
+        run = runs.run(deadline)
+        if run is None:  # the last run still goes at the deadline: it did not pass in time
+            assert last is not None  # the first run never waits for another
+            return last, Stop.CAPPED
+        last, end = run, time.monotonic()
+        if run.exit_code == 0:
+            judge.passed(end - started)
+            return run, Stop.PASSED
+        decided = judge.failed(begin - started, end - started)
+        if missing_program(run) is not None or run.exit_code in (126, 127):
+            return run, Stop.CANNOT_RUN  # not executable, not found: the image will not change
+        if decided:
+            return run, Stop.DOCKER
+        state = running.container.state()
+        if state.get("Status") in ("exited", "dead", "removed"):
+            return run, Stop.EXITED
+        if (state.get("Health") or {}).get("Status") == "unhealthy":
+            return run, Stop.ENGINE
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return run, Stop.CAPPED
+        time.sleep(min(next(pause), remaining))
+
+
+def _exited(running: RunningService, status: int | None, judge: Judge) -> str:
+    """The failure for a service container that exited after its GET, before the HEALTHCHECK
+    ran or while it was failing."""
+    image = running.image
+    when = (
+        f"while its HEALTHCHECK was still failing ({judge.runs} run(s) over "
+        f"{judge.last_end:.1f} s after the service started), "
+        if judge.runs
+        else ""
+    )
+    before = "" if judge.runs else " before its HEALTHCHECK could run"
+    return (
+        f"{image.dockerfile}: GET {image.health_path} answered {status}, then {when}"
+        f"{running.container.exit_summary()}{before}.\n{running.container.last_logs()}"
+    )
 
 
 def healthcheck_instruction(image: ImageConfig) -> Instruction | None:

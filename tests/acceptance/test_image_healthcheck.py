@@ -1,6 +1,7 @@
 """The image's own HEALTHCHECK, which Docker, Swarm, Compose and ECS run instead of a GET from
-outside: `health` runs it once in the service container after GET health_path answered, on real
-alpine and scratch images of a tiny Go service, and fails when it does not exit 0."""
+outside: `health` runs it in the service container after GET health_path answered, as Docker
+judges it (tests/acceptance/test_healthcheck_warmup.py: its start period, interval and retries),
+on real alpine and scratch images of a tiny Go service, and fails when it does not exit 0."""
 
 from __future__ import annotations
 
@@ -137,7 +138,12 @@ def test_a_healthcheck_whose_program_the_image_lacks_fails(
         r"\[goimage health\] Dockerfile\.slow: GET /health answered 200, but the image's "
         r"HEALTHCHECK fails inside the running service container of \S+: `HEALTHCHECK "
         r"--timeout=1s CMD sleep 5` \(Dockerfile\.slow:3\) did not finish within its --timeout "
-        r"of 1s\." + why + r"Make it finish in time: check that it asks for what the service "
+        r"of 1s on the last of \d+ failed runs over \d+\.\d s after the service started; then "
+        r"startup_timeout \(10s\) ran out: a service must become healthy within it\. [^`]*\. "
+        r"Raise startup_timeout, to 93s to wait as long as Docker would, if the service needs "
+        r"that long to become healthy\."
+        + why
+        + r"Make it finish in time: check that it asks for what the service "
         r"serves \(http://localhost:8080/health, which answered from outside\), or raise "
         r"--timeout\.",
         messages["Dockerfile.slow"],
