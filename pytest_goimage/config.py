@@ -81,6 +81,7 @@ class ImageConfig:
     min_ready: float = 0.0  # seconds from its start the service must keep running and healthy
     health_port: int | None = None  # the container port health_path is polled on; None: `port`
     scheme: str = "http"  # "https": the service serves its API over TLS itself
+    health_scheme: str = "http"  # that of health_path's port: `scheme` unless health_port's differs
     # The entry's own go_version_ignore (its module's workflows); None: the top-level one.
     go_version_ignore: tuple[str, ...] | None = None
 
@@ -318,6 +319,7 @@ def _image(
         )
     target = typed(values, "target", str, None, where, source)
     port = tcp_port(values, "port", where, source)
+    scheme = api_scheme(values, "scheme", "http", where, source)
     health_path = typed(values, "health_path", str, "/health", where, source)
     if not health_path.startswith("/"):
         raise ConfigError(f"{source}: {where} health_path = {health_path!r} must start with '/'.")
@@ -343,7 +345,8 @@ def _image(
         health_path=health_path,
         port=port,
         health_port=tcp_port(values, "health_port", where, source),
-        scheme=api_scheme(values, where, source),
+        scheme=scheme,
+        health_scheme=api_scheme(values, "health_scheme", scheme, where, source),
         startup_timeout=parsed(
             values, "startup_timeout", parse_duration, DEFAULT_STARTUP_TIMEOUT, where, source
         ),

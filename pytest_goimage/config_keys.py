@@ -31,6 +31,7 @@ IMAGE_KEYS = frozenset(
         "health_port",
         "port",
         "scheme",
+        "health_scheme",
         "startup_timeout",
         "min_ready",
         "minio_image",
@@ -128,13 +129,14 @@ def tcp_port(values: Mapping[str, Any], key: str, where: str, src: Path) -> int 
     return port
 
 
-def api_scheme(values: Mapping[str, Any], where: str, src: Path) -> str:
-    """`scheme`: "http", or "https" for a service that serves its API over TLS itself."""
-    scheme: str = typed(values, "scheme", str, "http", where, src)
+def api_scheme(values: Mapping[str, Any], key: str, default: str, where: str, src: Path) -> str:
+    """`scheme` ("http", or "https" for a service that serves its API over TLS itself), or
+    `health_scheme` (that of `health_port`, which an admin port often serves plain)."""
+    scheme: str = typed(values, key, str, default, where, src)
     if scheme not in ("http", "https"):
         raise ConfigError(
-            f'{src}: {where} scheme = {scheme!r} is not one the plugin speaks; use "http" or '
-            '"https" (a service that serves its API over TLS itself).'
+            f'{src}: {where} {key} = {scheme!r} is not one the plugin speaks; use "http" or '
+            '"https" (a service that serves it over TLS itself).'
         )
     return scheme
 

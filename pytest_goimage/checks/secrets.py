@@ -88,23 +88,23 @@ def _hidden_findings(
 ) -> list[Finding]:
     """Key files an earlier layer holds and a later one deleted or replaced (`COPY deploy_key`
     then `RUN rm`): a container no longer sees them, but the image ships them to every pull."""
-    every = {path: size for files in layers for path, size in files.items() if size >= 0}
+    every = {path for files in layers for path, size in files.items() if size >= 0}
     wanted = [p for p in candidate_files(every) if f"/{p}" not in found]
     findings: list[Finding] = []
     for index, path in hidden_versions(layers, wanted):
-        if every[path] > MAX_FILE_BYTES or f"/{path}" in {f.name for f in findings}:
+        # That layer's own size: an earlier version may be far larger than the last one.
+        if layers[index][path] > MAX_FILE_BYTES or f"/{path}" in {f.name for f in findings}:
             continue
-        finding = file_finding(path, built.read_listed(index, path))
+        try:
+            finding = file_finding(path, built.read_listed(index, path))
+        except OSError as exc:  # it cannot pass unchecked
+            finding = Finding("file", f"/{path}", f"could not be read for the scan ({exc})")
         if finding is None or go_trees.owner(path):
             continue
-        added = next(
-            (
-                f" by `{layer.instruction}`"
-                for layer in built.layers
-                if f"/{path}" in layer.created_by
-            ),
-            "",
-        )
+        # The COPY or ADD that names the file, else any step that does (a RUN that wrote it).
+        naming = [layer for layer in built.layers if f"/{path}" in layer.created_by]
+        naming.sort(key=lambda layer: not layer.instruction.startswith(("COPY", "ADD")))
+        added = f" by `{naming[0].instruction}`" if naming else ""
         later = "replaced it" if path in present else "deleted it"
         findings.append(
             Finding(

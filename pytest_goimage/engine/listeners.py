@@ -68,12 +68,14 @@ _EPHEMERAL = range(32768, 61000)
 
 
 def _kernel_chosen(port: int) -> str:
-    """The hint for a server on a port the kernel chose: no `port` to set, a variable to pass."""
+    """The hint for a server on a port in the kernel's range: a fixed high port (gRPC's 50051)
+    wants `port`, one the kernel chose wants the variable the program reads its port from."""
     return (
-        f" Inside the container the service listens on port {port}, a port the kernel picks "
-        "when a program asks for port 0 (an address such as `:` from an unset PORT variable), "
-        "so it changes on every start: set the variable it reads its port from in "
-        '[tool.goimage.env] (PORT = "8080"), or give it a default in the image (ENV PORT=8080).'
+        f" Inside the container the service listens on port {port}. If that port changes from "
+        "one start to the next, the kernel picked it because the program asked for port 0 (an "
+        "address such as `:` from an unset PORT variable): set the variable it reads its port "
+        'from in [tool.goimage.env] (PORT = "8080"), or give it a default in the image (ENV '
+        f"PORT=8080); else set `port = {port}` (or EXPOSE {port} in the Dockerfile)."
     )
 
 
@@ -116,7 +118,7 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int, key: str =
             f"`0.0.0.0:{port}`)"
         )
     elsewhere = [number for number in reachable_ports(listeners) if number != port]
-    if not on_port and len(elsewhere) == 1 and elsewhere[0] in _EPHEMERAL:
+    if not on_port and len(elsewhere) == 1 and elsewhere[0] in _EPHEMERAL and key == "port":
         return "." + _kernel_chosen(elsewhere[0]).rstrip(".")
     if not on_port and elsewhere:
         ports = ", ".join(map(str, elsewhere))

@@ -76,6 +76,7 @@ class RunningService:
             project=project,
             health_port=None if image.health_port is None else f"{image.health_port}/tcp",
             scheme=image.scheme,
+            health_scheme=image.health_scheme,
             memory_limit=image.memory_limit,
             keep=keep,
             program_located=lambda: missing_program.located(built),

@@ -209,6 +209,7 @@ class ServiceContainer(ContainerOwner):
     project: str = ""
     health_port: str | None = None  # where health_path is polled ("8081/tcp"); None: `port`
     scheme: str = "http"  # "https": the service serves its API over TLS itself
+    health_scheme: str = "http"  # that of the port health_path is polled on
     memory_limit: int | None = None
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     # Why the image's program is not where the runtime looks ("" when it is), for a refused start.
@@ -267,7 +268,7 @@ class ServiceContainer(ContainerOwner):
     @property
     def health_url(self) -> str:
         """The base URL health_path is polled at: the API's unless `health_port` is set."""
-        return self._url(self.polled_port)
+        return self._url(self.polled_port, self.health_scheme)
 
     @property
     def health_host_port(self) -> int:
@@ -279,21 +280,21 @@ class ServiceContainer(ContainerOwner):
             return 0
         return self._box.host_ports.get(port, 0)
 
-    def _url(self, port: str | None) -> str:
+    def _url(self, port: str | None, scheme: str = "") -> str:
         if not self.port or not port:
             return "(no API port: none EXPOSEd or set as `port`)"
         host_port = self._host_port_of(port)
         if not host_port:
             return "(no host port: the container exited before its port was published)"
         assert self._box is not None
-        return f"{self.scheme}://{self._box.reach.endpoint(host_port)}"
+        return f"{scheme or self.scheme}://{self._box.reach.endpoint(host_port)}"
 
     def answering(self, ports: list[int], path: str) -> list[int]:
         """Which of the container's own `ports` answer GET `path` with 2xx, asked once each
         (1 s) at its address on its network, which this machine reaches where a local
         engine's sockets could be read: for the failure path's hints only."""
         address = self._box.address(self.network) if self._box is not None else ""
-        url = f"{self.scheme}://{address}:{{}}{path}"
+        url = f"{self.health_scheme}://{address}:{{}}{path}"
         return [port for port in ports if address and answers(url.format(port))]
 
     def state(self) -> dict[str, Any]:

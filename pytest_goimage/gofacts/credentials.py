@@ -33,7 +33,8 @@ _HARMLESS_NAME = re.compile(rf"_(?:{'|'.join(sorted(REFERENCE_WORDS))})$", re.I)
 # credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has a `secret` group,
 # only that part is masked (the URL's password, not its host).
 SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    # Not AWS's documented example (AKIAIOSFODNN7EXAMPLE), which sample configurations carry.
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)(?![0-9A-Z]{9}EXAMPLE)[0-9A-Z]{16}\b")),
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})")),
     ("a GitLab token", re.compile(r"\bglpat-[\w-]{20,}")),
     ("a Slack token", re.compile(r"\bxox[abprs]-[\w-]{10,}")),
@@ -53,9 +54,14 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-# The formats issued as tokens, which no example or documentation text carries by chance:
-# what a file's whole text is searched for (a URL with a password is often a sample there).
-TOKEN_FORMATS = SECRET_VALUES[:6]
+# The formats issued as secret tokens, which no example or documentation text carries by chance:
+# what a file's whole text is searched for. Not a URL with a password (often a sample there),
+# nor a Google API key (a web app's config.json ships its browser key on purpose).
+TOKEN_FORMATS = tuple(
+    (kind, pattern)
+    for kind, pattern in SECRET_VALUES
+    if kind not in ("a Google API key", "an HTTP credential", "a password in a URL")
+)
 
 
 def value_kind(

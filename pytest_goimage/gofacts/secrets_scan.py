@@ -35,14 +35,21 @@ _KEY_FILE_NAMES = re.compile(
 _CONFIG_FILE_NAMES = re.compile(
     r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|[^/]*kubeconfig[^/]*|config)$"
 )
-# Where the base image and the toolchains keep theirs: not the team's files.
+# Where the base image and the toolchains keep theirs: not the team's files. Not all of etc/:
+# a service's own configuration goes to /etc/<service>/ as often as to /app.
 _SYSTEM_FOLDERS = re.compile(
-    r"^(usr/(share|lib|lib64|include|local/go|local/lib|libexec)|lib|lib64|etc|var/lib|"
-    r"go/pkg|root/go/pkg|root/\.cache|proc|sys)/"
+    r"^(usr/(share|lib|lib64|include|local/go|local/lib|libexec)|lib|lib64|var/lib|go/pkg|"
+    r"root/go/pkg|root/\.cache|proc|sys|etc/(ssl|ca-certificates|apk|apt|dpkg|fonts))/"
+    r"|(.*/)?node_modules/"
 )
-_KUBECONFIG = re.compile(r"(^|/)(\.kube/config|[^/]*kubeconfig[^/]*)$")
-# A user's credentials in a kubeconfig: a bearer token, a client key, a basic-auth password.
-_KUBE_CREDENTIAL = re.compile(rb"(?m)^\s*(token|client-key-data|password):\s*[^\s#]")
+_KUBECONFIG = re.compile(
+    r"(^|/)(\.kube/config|kubeconfig|[^/]+\.kubeconfig|kubeconfig[^/]*\.ya?ml)$"
+)
+# A user's credentials in a kubeconfig: a bearer token, a client key, a basic-auth password;
+# not an empty value or a template's placeholder (`{{ .Token }}`, `${K8S_TOKEN}`).
+_KUBE_CREDENTIAL = re.compile(
+    rb"(?m)^\s*(token|client-key-data|password):\s*(?![\"']{2}|[\"']?(\{\{|\$))[^\s#]"
+)
 PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----")
 MAX_FILE_BYTES = 1_000_000
 
@@ -113,10 +120,11 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     return text
 
 
-# pytest shortens a long string in an assertion's explanation to `head...tail` (a 32-character
-# key showed 25 of its characters): the ends of a secret around `...` are masked too, from 6
-# characters on (a chance match of 6 characters of a random key is one in billions).
-_SHORTENED = re.compile(r"([^\s'\"=:,]*)\.\.\.([^\s'\"=:,]*)")
+# pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character
+# key showed 25 of its characters): the ends of a secret around `...` inside such a quoted repr
+# are masked too, from 6 characters on (a chance match of 6 characters of a random key is one
+# in billions). Only in a quoted repr: `postgres... done` in a log is no shortened secret.
+_SHORTENED = re.compile(r"""(['"])([^'"\s]*)\.\.\.([^'"\s]*)\1""")
 _MIN_SHORTENED = 12
 _MIN_END = 6
 
@@ -126,7 +134,7 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
         return text
 
     def one(match: re.Match[str]) -> str:
-        head, tail = match.group(1), match.group(2)
+        quote, head, tail = match.groups()
         for secret in secrets:
             start = next(
                 (
@@ -147,7 +155,7 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
             if start or end:
                 head = head[: len(head) - start] + (MASK if start else "")
                 tail = (MASK if end else "") + tail[end:]
-        return f"{head}...{tail}"
+        return f"{quote}{head}...{tail}{quote}"
 
     return _SHORTENED.sub(one, text)
 

@@ -46,18 +46,21 @@ def test_hints() -> None:
     assert listener_hint([], 8080) == "" and listener_hint(None, 8080) == ""
 
 
-def test_a_port_the_kernel_chose_asks_for_the_variable_not_for_that_port() -> None:
-    """Round 9: PORT unset, the service listened on :35823 and the advice was `port = 35823`,
-    which changes on every start."""
+def test_a_port_in_the_kernels_range_names_both_causes() -> None:
+    """Round 9: PORT unset, the service listened on :35823 and the advice was only `port =
+    35823`, which changes on every start; but a fixed high port (gRPC's 50051) is one to set
+    (the review). The hint says how to tell them apart, and the fix for each."""
     sockets = [("0.0.0.0", 35823), ("127.0.0.11", 41000)]
     for hint in (unknown_port_hint(sockets), listener_hint(sockets, 8080)):
         assert (
-            "listens on port 35823, a port the kernel picks when a program asks for port 0" in hint
+            "listens on port 35823. If that port changes from one start to the next, the " in hint
         )
         assert (
             'set the variable it reads its port from in [tool.goimage.env] (PORT = "8080")' in hint
         )
-        assert "port = 35823" not in hint and "EXPOSE 35823" not in hint
+        assert "else set `port = 35823` (or EXPOSE 35823 in the Dockerfile)" in hint
     assert listener_hint(sockets, 8080).startswith(". Inside the container")
-    # A chosen port below that range keeps the EXPOSE/port advice.
-    assert "set `port = 9090`" in unknown_port_hint([("0.0.0.0", 9090)])
+    # Below that range the EXPOSE/port advice alone.
+    assert unknown_port_hint([("0.0.0.0", 9090)]).endswith(
+        "listens on port 9090: set `port = 9090` (or EXPOSE 9090 in the Dockerfile)."
+    )

@@ -52,7 +52,8 @@ def test_values_that_are_secrets_whatever_their_name() -> None:
     env = {
         "UPSTREAM": "ghp_" + "x" * 36,
         "DATABASE_URL": "postgres://app:S3cr3tPassw0rd@db:5432/app",
-        "BACKUP_ID": "AKIAIOSFODNN7EXAMPLE",  # AWS's documented example key id
+        "BACKUP_ID": "AKIAQ3EGRTX5JZ4KPL7M",  # an AWS key id under a harmless name
+        "SAMPLE_KEY_ID": "AKIAIOSFODNN7EXAMPLE",  # AWS's documented example: no credential
         "DOCS_URL": "https://example.com/docs",  # a URL without credentials
         "TEMPLATE_URL": "postgres://app:${DB_PASSWORD}@db/app",  # a placeholder, not a secret
         "GREETING": "hello",

@@ -81,7 +81,14 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
         go_version_ignore=None,
     )
     binary = GoBinary("/app/server", len(data), inspect_elf(data))
-    built = SimpleNamespace(binary=binary, architecture=architecture, os="linux", tag=TAG)
+    built = SimpleNamespace(
+        binary=binary,
+        architecture=architecture,
+        os="linux",
+        tag=TAG,
+        config=SimpleNamespace(entrypoint=["/app/server"], cmd=[]),
+        configured_binary=None,
+    )
     session = SimpleNamespace(
         config=GoImageConfig(
             rootdir=tmp_path, source=tmp_path / "pyproject.toml", project=tmp_path
