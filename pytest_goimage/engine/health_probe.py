@@ -60,8 +60,9 @@ def health_hint(
     `listeners` are the container's listening sockets where they can be read.
     """
     if probe.speaks_tls:
+        setting = "health_scheme" if key == "health_port" else "scheme"
         return (
-            '. The service serves HTTPS on that port: set `scheme = "https"` in '
+            f'. The service serves HTTPS on that port: set `{setting} = "https"` in '
             "[tool.goimage] (its certificate is not verified: a test image's own will do)."
         )
     if probe.status == 404:
@@ -91,9 +92,12 @@ def answers(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
-def poll(url: str, timeout: float, exited: Callable[[], bool]) -> tuple[bool, HealthProbe]:
+def poll(
+    url: str, timeout: float, exited: Callable[[], bool], setting: str = "scheme"
+) -> tuple[bool, HealthProbe]:
     """GET `url` with a short backoff until 2xx, `exited()`, an answer that says the port
-    serves the other protocol than `url`'s (waiting cannot change that), or `timeout` passes. An https URL's certificate
+    serves the other protocol than `url`'s (waiting cannot change that), or `timeout` passes.
+    `setting` is the key that chose the scheme, for the hint. An https URL's certificate
     is not verified: the service under test brings its own, often self-signed."""
     probe = HealthProbe()
     session = requests.Session()
@@ -111,7 +115,7 @@ def poll(url: str, timeout: float, exited: Callable[[], bool]) -> tuple[bool, He
             if probe.speaks_tls:
                 break
         except requests.RequestException as exc:
-            probe.status, probe.error = None, _short(exc)
+            probe.status, probe.error = None, _short(exc, setting)
             if probe.error.startswith(_PLAIN_HTTP):
                 break  # the port answers plain HTTP: it will not start speaking TLS
         if exited():
@@ -120,7 +124,7 @@ def poll(url: str, timeout: float, exited: Callable[[], bool]) -> tuple[bool, He
     return False, probe
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException, setting: str = "scheme") -> str:
     text = str(exc)
     if "Connection refused" in text:
         return "connection refused (nothing listens on the port yet)"
@@ -128,7 +132,7 @@ def _short(exc: BaseException) -> str:
         return "connection reset (the port is published, but nothing answers on it from outside the container)"
     # OpenSSL's words for an HTTP answer to its hello: before 3.2, and since.
     if any(words in text for words in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE")):
-        return f'{_PLAIN_HTTP} (remove `scheme = "https"` from [tool.goimage])'
+        return f'{_PLAIN_HTTP} (remove `{setting} = "https"` from [tool.goimage])'
     if "timed out" in text.lower():
         return "timed out"
     return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -47,7 +47,12 @@ _OUTPUT_LINES = 5
 _LINE_CHARS = 200
 # A shell's words for a program it found nowhere on PATH: busybox ash `/bin/sh: curl: not
 # found`, dash `/bin/sh: 1: curl: not found`, bash `/bin/sh: line 1: curl: command not found`.
-_NOT_FOUND = re.compile(r"sh: (?:line )?(?:\d+: )?([^\s:]+): (?:command )?not found")
+# A shell's own words for a missing program, at the start of a line (`/bin/sh: curl: not
+# found`, dash's `sh: 1: curl: not found`, bash's `bash: line 1: curl: command not found`); not
+# a health command's output that ends "...: peer: not found".
+_NOT_FOUND = re.compile(
+    r"(?m)^(?:\S*/)?(?:ba|da|a|z|k)?sh: (?:line )?(?:\d+: )?([^\s:]+): (?:command )?not found"
+)
 _WGET = ("/usr/bin/wget", "/bin/wget")
 # What only a shell does with a command line: without any of it, exec form runs it as well.
 _SHELL_SYNTAX = re.compile(r"[;&|<>$`*?(){}~\\]")
@@ -100,9 +105,11 @@ class Runs:
     def __init__(self, container: Any, command: list[str], timeout: float) -> None:
         self._container, self._command, self._timeout = container, command, timeout
         self._left: concurrent.futures.Future[Any] | None = None
+        self._first = True
 
     def run(self, deadline: float) -> HealthcheckRun | None:
-        """One run; None when the run left before is still going at `deadline` (monotonic)."""
+        """One run; None when it, or the run left before, is still going at `deadline`
+        (monotonic)."""
         if self._left is not None:
             concurrent.futures.wait([self._left], max(0.0, deadline - time.monotonic()))
             if not self._left.done():
@@ -111,11 +118,16 @@ class Runs:
         future = in_background(
             lambda: self._container.exec_run(self._command), "goimage-healthcheck"
         )
+        # The first run has its whole --timeout; a later one no more than the deadline allows.
+        wait = self._timeout
+        if not self._first:
+            wait = min(wait, max(0.0, deadline - time.monotonic()))
+        self._first = False
         try:
-            result = future.result(self._timeout)
+            result = future.result(wait)
         except concurrent.futures.TimeoutError:
             self._left = future
-            return HealthcheckRun(None, "", self._timeout)
+            return HealthcheckRun(None, "", self._timeout) if wait == self._timeout else None
         return HealthcheckRun(
             result.exit_code, result.output.decode("utf-8", "replace"), self._timeout
         )

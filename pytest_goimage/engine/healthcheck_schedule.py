@@ -5,9 +5,8 @@ moby's daemon/health.go: the first run that exits 0 makes the container healthy;
 that starts within --start-period (while it was never healthy) counts for nothing; after it,
 --retries failed runs in a row (default 3) make it unhealthy. The engine runs the command
 --interval (default 30s) after the previous run ended; its first run comes one --interval after
-the start (before Docker 25), or at the end of --start-period (25+). --start-interval (25+)
-only sets how often it runs within the start period, where no failure counts and the plugin
-runs it sooner anyway: it changes no verdict.
+the start (before Docker 25); on 25+ it runs every --start-interval (default 5s) within the
+start period, so the first run that counts is the first of that cadence at or after its end.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ from typing import Any
 # far longer than any health command that works needs).
 DEFAULT_TIMEOUT = 10.0
 DOCKER_INTERVAL = 30.0
+DOCKER_TIMEOUT = 30.0  # what Docker allows a run without --timeout, for its latest verdict
+DOCKER_START_INTERVAL = 5.0  # Docker 25+'s pace within --start-period
 DOCKER_RETRIES = 3
 # The plugin's own pace between runs: far below a usual --interval, so a HEALTHCHECK that starts
 # passing is seen within half a second; growing, so one that fails at once costs few runs.
@@ -41,6 +42,8 @@ class Schedule:
     timeout: float = DEFAULT_TIMEOUT
     interval_set: bool = False
     retries_set: bool = False
+    start_interval: float = DOCKER_START_INTERVAL
+    docker_timeout: float = DOCKER_TIMEOUT  # its --timeout, else Docker's 30 s
 
     @classmethod
     def of(cls, healthcheck: Mapping[str, Any]) -> Schedule:
@@ -58,21 +61,27 @@ class Schedule:
             timeout=seconds("Timeout") or DEFAULT_TIMEOUT,
             interval_set=bool(seconds("Interval")),
             retries_set=retries > 0,
+            start_interval=seconds("StartInterval") or DOCKER_START_INTERVAL,
+            docker_timeout=seconds("Timeout") or DOCKER_TIMEOUT,
         )
 
     @property
     def first_counted(self) -> float:
-        """Seconds after the start before which Docker counts no failure: the start period, and
-        on engines before 25 one --interval (their first run). The later of the two, so that the
-        plugin never counts a failure that some Docker would not."""
-        return max(self.start_period, self.interval)
+        """Seconds after the start before which Docker counts no failure: its first run at or
+        after the start period's end, on its own cadence: every --interval before Docker 25,
+        every --start-interval within the start period on 25+. The later of the two, so that
+        the plugin never counts a failure that some Docker would not."""
+        before_25 = math.ceil(self.start_period / self.interval) * self.interval
+        since_25 = math.ceil(self.start_period / self.start_interval) * self.start_interval
+        return max(before_25, since_25, self.interval)
 
     @property
     def decided_by(self) -> float:
         """The latest a Docker that finds every run failing marks it unhealthy: --retries runs
         of up to `timeout`, --interval apart, from `first_counted` on (at most start_period +
         retries x (interval + timeout))."""
-        return self.first_counted + self.retries * self.timeout + (self.retries - 1) * self.interval
+        runs = self.retries * self.docker_timeout
+        return self.first_counted + runs + (self.retries - 1) * self.interval
 
     def retries_text(self) -> str:
         return f"--retries {self.retries}" + ("" if self.retries_set else " (the default)")
@@ -175,7 +184,7 @@ def failed_runs(judge: Judge, schedule: Schedule, stop: Stop, startup_timeout: f
             f"become healthy within it. Docker {rules}: it would have counted {judge.counted} by "
             "then, and would call a container that keeps failing unhealthy "
             f"{schedule.decided_by:.0f} s after the start at the latest (runs of up to "
-            f"{schedule.timeout:g}s). Raise startup_timeout, to {math.ceil(schedule.decided_by)}s "
+            f"{schedule.docker_timeout:g}s{_own(schedule)}). Raise startup_timeout, to {math.ceil(schedule.decided_by)}s "
             "to wait as long as Docker would, if the service needs that long to become healthy"
         )
     return text
@@ -183,11 +192,20 @@ def failed_runs(judge: Judge, schedule: Schedule, stop: Stop, startup_timeout: f
 
 def _grace(schedule: Schedule) -> str:
     """The time in which Docker counts no failure, in the HEALTHCHECK's own terms."""
-    if schedule.start_period >= schedule.interval:
+    if schedule.start_period and schedule.first_counted == schedule.start_period:
         return f"its --start-period of {schedule.start_period:g}s"
-    first = (
-        f"the first {schedule.first_counted:g}s, until its first run one --interval after the start"
+    if not schedule.start_period:
+        return (
+            f"the first {schedule.first_counted:g}s, until its first run one --interval after "
+            "the start"
+        )
+    return (
+        f"the first {schedule.first_counted:g}s: its first run at or after the end of its "
+        f"--start-period of {schedule.start_period:g}s (every --interval before Docker 25, "
+        f"every --start-interval of {schedule.start_interval:g}s within it on 25+)"
     )
-    if schedule.start_period:
-        return f"{first} before Docker 25 (25+: its --start-period, {schedule.start_period:g}s)"
-    return first
+
+
+def _own(schedule: Schedule) -> str:
+    """Whether the run limit is the HEALTHCHECK's --timeout or Docker's default."""
+    return ", Docker's own without --timeout" if schedule.docker_timeout != schedule.timeout else ""

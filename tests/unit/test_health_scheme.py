@@ -46,3 +46,15 @@ def test_the_last_answer_loses_its_own_full_stop() -> None:
     """The message adds its own: `... HTTPS server.. The service` read as a typo."""
     probe = HealthProbe(status=503, body="not ready.")
     assert probe.describe() == "the last answer was HTTP 503: not ready"
+
+
+def test_a_health_port_of_its_own_names_health_scheme() -> None:
+    """The review: with a plain API and a TLS admin port (or the other way round), the hint
+    named `scheme`, which would break the API."""
+    probe = HealthProbe(status=400, body="Client sent an HTTP request to an HTTPS server.\n")
+    hint = health_hint(probe, "/healthz", "8081/tcp", 8081, ["8080/tcp"], None, "health_port")
+    assert 'set `health_scheme = "https"` in [tool.goimage]' in hint
+    error = requests.exceptions.SSLError("[SSL: WRONG_VERSION_NUMBER] wrong version number")
+    assert _short(error, "health_scheme").endswith(
+        '(remove `health_scheme = "https"` from [tool.goimage])'
+    )
