@@ -42,8 +42,10 @@ _SYSTEM_FOLDERS = re.compile(
     r"root/go/pkg|root/\.cache|proc|sys|etc/(ssl|ca-certificates|apk|apt|dpkg|fonts))/"
     r"|(.*/)?node_modules/"
 )
+# A kubeconfig by its name (`admin-kubeconfig.yaml`, `kubeconfig-prod`), not a generator's
+# source or template for one (`kubeconfig.go`, `kubeconfig.tmpl`).
 _KUBECONFIG = re.compile(
-    r"(^|/)(\.kube/config|kubeconfig|[^/]+\.kubeconfig|kubeconfig[^/]*\.ya?ml)$"
+    r"(^|/)(\.kube/config|(?![^/]*\.(go|md|tmpl|tpl|j2|txt)$)[^/]*kubeconfig[^/]*)$"
 )
 # A user's credentials in a kubeconfig: a bearer token, a client key, a basic-auth password;
 # not an empty value or a template's placeholder (`{{ .Token }}`, `${K8S_TOKEN}`).
@@ -121,10 +123,11 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
 
 
 # pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character
-# key showed 25 of its characters): the ends of a secret around `...` inside such a quoted repr
-# are masked too, from 6 characters on (a chance match of 6 characters of a random key is one
-# in billions). Only in a quoted repr: `postgres... done` in a log is no shortened secret.
-_SHORTENED = re.compile(r"""(['"])([^'"\s]*)\.\.\.([^'"\s]*)\1""")
+# key showed 25 of its characters, and a message around it may hold spaces): the ends of a
+# secret on either side of `...` are masked too, from 6 characters on (a chance match of 6
+# characters of a random key is one in billions), where a quote opens earlier on the line, as
+# in a repr. Not in a log's plain `postgres... done`.
+_SHORTENED = re.compile(r"""([^\s'"]*)\.\.\.([^\s'"]*)""")
 _MIN_SHORTENED = 12
 _MIN_END = 6
 
@@ -134,7 +137,11 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
         return text
 
     def one(match: re.Match[str]) -> str:
-        quote, head, tail = match.groups()
+        head, tail = match.groups()
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[line_start : match.start()]
+        if "'" not in before and '"' not in before:
+            return match.group(0)
         for secret in secrets:
             start = next(
                 (
@@ -155,7 +162,7 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
             if start or end:
                 head = head[: len(head) - start] + (MASK if start else "")
                 tail = (MASK if end else "") + tail[end:]
-        return f"{quote}{head}...{tail}{quote}"
+        return f"{head}...{tail}"
 
     return _SHORTENED.sub(one, text)
 

@@ -313,6 +313,11 @@ def test_a_sample_or_public_value_in_a_configuration_file_is_no_finding(sample: 
         # base64 padding and separators are part of the secret (the review's leaks).
         ("assert 'Zx9kQ2mB7v...1wLp0sNc==' == 'x'", "assert '***...***' == 'x'"),
         ("x 'ab:defghijk...' y", "x '***...' y"),
+        # pytest's repr of a message around the secret (the second review's leak).
+        (
+            "assert 'rejected token jDB9KD0q2J...wpNHbb for user alice' == 'x'",
+            "assert 'rejected token ***...*** for user alice' == 'x'",
+        ),
         # Outside a quoted repr, `...` is text: a log's "postgres... done" stays.
         ("Waiting for postgres... done", "Waiting for postgres... done"),
         ("KEY=jDB9KD0q... and ... and a.b...c", "KEY=jDB9KD0q... and ... and a.b...c"),
@@ -352,7 +357,16 @@ users:
 
 
 @pytest.mark.parametrize(
-    "path", ["home/app/.kube/config", "srv/deploy.kubeconfig", "srv/kubeconfig"]
+    "path",
+    [
+        "home/app/.kube/config",
+        "srv/deploy.kubeconfig",
+        "srv/kubeconfig",
+        # Names the first narrowing missed (the second review's false pass).
+        "app/admin-kubeconfig.yaml",
+        "app/kubeconfig-prod",
+        "app/kubeconfig.json",
+    ],
 )
 def test_a_kubeconfig_with_a_users_token_is_a_finding(path: str) -> None:
     """Round 9: a kubeconfig's bearer token shipped unnoticed."""
