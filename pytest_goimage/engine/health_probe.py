@@ -82,12 +82,19 @@ def health_hint(
     return ""
 
 
+def _get(session: requests.Session, url: str, timeout: float) -> requests.Response:
+    """GET the service under test, its certificate not verified (its own, often self-signed).
+    `verify` per request: a session's own loses to REQUESTS_CA_BUNDLE."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+        return session.get(url, timeout=timeout, verify=False)
+
+
 def answers(url: str, timeout: float = 1.0) -> bool:
     """Whether one GET of `url` answers 2xx within `timeout` seconds."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", InsecureRequestWarning)
-            return 200 <= requests.get(url, timeout=timeout, verify=False).status_code < 300
+        with requests.Session() as session:
+            return 200 <= _get(session, url, timeout).status_code < 300
     except requests.RequestException:
         return False
 
@@ -104,10 +111,7 @@ def poll(
     started = time.monotonic()
     for _ in backoff(timeout):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", InsecureRequestWarning)
-                # Per request: a session's own `verify` loses to REQUESTS_CA_BUNDLE.
-                response = session.get(url, timeout=2, verify=False)
+            response = _get(session, url, 2)
             probe.status, probe.body, probe.error = response.status_code, response.text, ""
             if 200 <= response.status_code < 300:
                 probe.seconds = time.monotonic() - started
