@@ -30,6 +30,7 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -389,6 +390,19 @@ class SecondEngine:
             for _ in self.client.api.load_image(origin.api.get_image(tag)):
                 pass
         return time.monotonic() - started
+
+    @contextlib.contextmanager
+    def unanswered(self) -> Iterator[None]:
+        """Within the block the engine's host drops every packet to its API port, as a
+        firewall does: a connection attempt gets no answer, neither accepted nor refused."""
+        # iptables of the engine's namespace only: the rule goes with the namespace at the latest.
+        iptables = f"nsenter --net=/var/run/netns/{self.name} iptables"
+        rule = f"INPUT -p tcp --dport {PORT} -j DROP"
+        _run(f"{iptables} -I {rule}")
+        try:
+            yield
+        finally:
+            _run(f"{iptables} -D {rule}")
 
     def buildx_builder(self, docker_config: Path) -> str:
         """A docker context named after this engine in `docker_config` (a DOCKER_CONFIG

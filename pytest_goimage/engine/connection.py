@@ -15,7 +15,7 @@ import requests
 
 from ..errors import EngineError
 from .docker_context import current_context_name, load_context
-from .engine_tls import EngineClient
+from .engine_tls import CONNECT_TIMEOUT, EngineClient
 from .labels import LABEL_RUN, creator_gone
 
 
@@ -157,6 +157,15 @@ def connect() -> Any:
             client = EngineClient.from_env(timeout=300, use_ssh_client=over_ssh)
         client.ping()
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
+        if _connect_timed_out(exc):
+            raise EngineError(
+                f"Cannot reach the Docker engine at {engine_address()}: it did not accept a "
+                f"connection within {CONNECT_TIMEOUT:.0f} s. Nothing answered, so a firewall "
+                "drops the packets, the host is down, or the address is not the engine's (a "
+                "DOCKER_HOST or docker context left from another network, a dind service that "
+                "did not start). Check that `docker info` answers from this machine with the "
+                "same setting, then rerun."
+            ) from None
         advice = (
             "Check that `ssh` reaches that host without a password prompt (a key or an agent) "
             "and that its user may use Docker there (`ssh HOST docker info`)"
@@ -169,6 +178,17 @@ def connect() -> Any:
             f"{advice}, then rerun."
         ) from None
     return client
+
+
+def _connect_timed_out(exc: BaseException) -> bool:
+    """True when `exc` or what it wraps (docker-py wraps its version request's error) is a
+    connection attempt that got no answer."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, requests.exceptions.ConnectTimeout):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def short_reason(exc: BaseException) -> str:

@@ -1,4 +1,5 @@
-"""A docker-py client whose engine TLS settings win over REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
+"""A docker-py client whose engine TLS settings win over REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE,
+and which gives up on a TCP engine that does not accept a connection within CONNECT_TIMEOUT.
 
 docker-py's APIClient is a requests.Session whose `verify` is the engine's CA (DOCKER_CERT_PATH's
 ca.pem, or the docker context's), or False or None where the engine is not verified. requests
@@ -7,6 +8,12 @@ names none (psf/requests#3829), so on a machine that sets either (corporate CI d
 proxy's CA) the engine's certificate is checked against the wrong bundle and fails, where the
 docker CLI connects. Only that setting is restored, on the engine's session alone: proxies and
 the rest of the environment still apply, and other sessions (MinIO, health) are unchanged.
+
+docker-py uses one timeout for connecting and reading; the plugin's is 300 s, for builds whose
+steps print nothing for minutes. An engine behind a firewall that drops the packets (a DOCKER_HOST
+left from another network, a dind service that did not start) then holds the run for the kernel's
+SYN retries, about 2 minutes per attempt, before any message. On tcp and https engines the connect
+phase alone is bounded; reads keep docker-py's timeout.
 """
 
 from __future__ import annotations
@@ -14,6 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 import docker
+
+# Seconds for a TCP engine to accept a connection; an engine that answers at all does so in
+# well under a second, also across a VPN.
+CONNECT_TIMEOUT = 10.0
 
 
 class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has no types
@@ -30,6 +41,16 @@ class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has 
         if verify is None and self.verify is not True:
             settings["verify"] = self.verify
         return settings
+
+    def _set_request_timeout(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs = super()._set_request_timeout(kwargs)
+        read = kwargs["timeout"]
+        # requests' HTTPAdapter takes (connect, read); docker-py's unix and ssh adapters take
+        # a number only, and their connections fail fast or are bounded by ssh itself.
+        if self.base_url.startswith(("http://", "https://")) and not isinstance(read, tuple):
+            connect = CONNECT_TIMEOUT if read is None else min(CONNECT_TIMEOUT, read)
+            kwargs["timeout"] = (connect, read)
+        return kwargs
 
 
 class EngineClient(docker.DockerClient):  # type: ignore[misc]  # docker-py has no types

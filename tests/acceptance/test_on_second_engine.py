@@ -7,6 +7,7 @@ publishes and connects where the engine is.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -239,3 +240,26 @@ def test_an_engine_socket_whose_ports_are_elsewhere_asks_for_goimage_host(
         r"docker\.sock, an engine in another network namespace\), set GOIMAGE_HOST",
         out,
     ), out
+
+
+def test_an_engine_behind_a_firewall_that_drops_fails_in_seconds_saying_what_to_check(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, on_remote: SecondEngine
+) -> None:
+    """No answer at all (a DOCKER_HOST from another network, a firewall): the run used to wait
+    for the kernel's SYN retries, about 2 minutes per connection, before any message."""
+    example_copy("[tool.goimage]\n")
+    with on_remote.unanswered():
+        started = time.monotonic()
+        result = pytester.runpytest_subprocess("--goimage", "-rs", timeout=110)
+        took = time.monotonic() - started
+    result.assert_outcomes(passed=3, failed=1, skipped=30)  # go-version needs no engine
+    out = result.stdout.str()
+    message = (
+        f"Cannot reach the Docker engine at {on_remote.docker_host}: it did not accept a "
+        "connection within 10 s. Nothing answered, so a firewall drops the packets, the host "
+        "is down, or the address is not the engine's"
+    )
+    assert out.count(message) == 1, out
+    assert "Traceback" not in out
+    # One bounded attempt, and pytest's own start; not one attempt per check.
+    assert took < 30, f"the run took {took:.1f}s"
