@@ -25,6 +25,7 @@ from .fixtures import (  # pytest finds the fixtures in this module's namespace
 from .stash_keys import (
     CONFIG_ERROR_KEY,
     CONFIG_KEY,
+    DEFERRED_KEY,
     IDENTITY_KEY,
     PLUGINS_KEY,
     SELECTED_KEY,
@@ -125,10 +126,20 @@ def pytest_configure(config: pytest.Config) -> None:
         from .run_folder import WorkerEnd
 
         _register(config, WorkerEnd(), "goimage-worker-end")
-    from .config_loading import defer_on_worker, load_configuration
+    if config.pluginmanager.hasplugin("xdist") and getattr(config.option, "dist", "no") != "no":
+        from .run_folder import XdistSupport  # workers will start: hand them the run
 
-    if not flag and defer_on_worker(config):
-        return  # parsed when a test asks for a goimage fixture (config_loading)
+        _register(config, XdistSupport(), "goimage-xdist")
+    # The results are the controller's (xdist ships them there). Only built-in check items
+    # report results: a run that asks for none of them or their outputs has nothing to record.
+    outputs = ("goimage_update_baseline", "goimage_sbom")
+    from .config_loading import defer_parse, load_configuration
+
+    if not flag and not any(map(config.getoption, outputs)):
+        # A team's run of its own tests: parsed when a test asks for a goimage fixture or a
+        # report has text to mask (config_loading), not on every run (25 ms of 48).
+        defer_parse(config)
+        return
     # Without [tool.goimage], a Go repository runs on the defaults; with a flag, a rootdir
     # without go.mod is an error (no Go module to test) instead of no plugin.
     error = load_configuration(config, required=bool(flag))
@@ -156,14 +167,7 @@ def pytest_configure(config: pytest.Config) -> None:
             # Every xdist worker parses the same arguments, so each selects the same checks.
             config.args[:] = named.rest
             config.stash[SELECTED_KEY] = named.selected
-    if config.pluginmanager.hasplugin("xdist") and getattr(config.option, "dist", "no") != "no":
-        from .run_folder import XdistSupport  # workers will start: hand them the run
-
-        _register(config, XdistSupport(), "goimage-xdist")
-    # The results are the controller's (xdist ships them there). Only built-in check items
-    # report results: a run that asks for none of them or their outputs has nothing to record.
-    outputs = ("goimage_update_baseline", "goimage_sbom")
-    if (flag or any(map(config.getoption, outputs))) and not is_worker(config):
+    if not is_worker(config):
         from .checks import check_names, repository_check_names
         from .report.reporter import ResultsReporter, make_sbom_dir
 
@@ -329,6 +333,8 @@ def _has_text(report: pytest.TestReport) -> bool:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    if config.stash.get(DEFERRED_KEY, False):  # a run without --goimage: a pointer is enough
+        return ["goimage: `pytest --goimage` checks this Go project's container images"]
     goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:
         return None

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 CONFIG_KEY: pytest.StashKey[GoImageConfig | None] = pytest.StashKey()
 CONFIG_ERROR_KEY: pytest.StashKey[ConfigError | None] = pytest.StashKey()
-# An xdist worker's configuration not parsed yet (config_loading): the controller's parse
-# succeeded and it handed over the configuration's value tables (in workerinput under
-# TABLES_INPUT), so the reports are masked without it.
+# The configuration is not parsed yet (config_loading): a run without --goimage parses it when
+# something first needs it. A controller that had parsed it hands its workers the values to
+# mask with (in workerinput under TABLES_INPUT).
 DEFERRED_KEY = pytest.StashKey[bool]()
 TABLES_INPUT = "goimage_value_tables"
 SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
@@ -38,9 +38,9 @@ def is_worker(config: pytest.Config) -> bool:
 def in_go_project(config: pytest.Config) -> bool:
     """Whether the plugin has a configuration here (parsed, failed, or left for later), or
     the values to mask that an xdist controller that had one handed over."""
-    # A deferred parse (DEFERRED_KEY) is only ever left where values were handed over.
     return (
-        config.stash.get(CONFIG_KEY, None) is not None
+        config.stash.get(DEFERRED_KEY, False)
+        or config.stash.get(CONFIG_KEY, None) is not None
         or config.stash.get(CONFIG_ERROR_KEY, None) is not None
         or TABLES_INPUT in getattr(config, "workerinput", {})
     )

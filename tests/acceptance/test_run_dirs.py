@@ -72,7 +72,7 @@ def test_a_run_without_goimage_makes_no_folder_and_says_how(
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     result.stdout.fnmatch_lines(
-        ["goimage: 1 image(s) configured: Dockerfile; `pytest --goimage` runs the built-in checks"]
+        ["goimage: `pytest --goimage` checks this Go project's container images"]
     )
     assert list(base.iterdir()) == []
 

@@ -1,5 +1,5 @@
-"""xdist workers of a run without --goimage: they mask their reports with the secret values
-the controller hands them and parse `[tool.goimage]` only when a test asks for a fixture."""
+"""xdist workers of a run without --goimage: they parse `[tool.goimage]` only when a test asks
+for a fixture or a report has text to mask, and mask with its secret values."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def worker_modules(root: Path) -> list[str]:
     return found[0].read_text().split()
 
 
-def test_a_worker_masks_the_configured_secrets_without_parsing_the_configuration(
+def test_a_worker_masks_the_configured_secrets_in_a_failures_text(
     pytester: pytest.Pytester,
 ) -> None:
     root = go_project(pytester)
@@ -55,7 +55,6 @@ def test_a_worker_masks_the_configured_secrets_without_parsing_the_configuration
     assert "token *** password ***" in result.stdout.str()
     assert TOKEN not in outputs and PASSWORD not in outputs
     modules = worker_modules(root)
-    assert "pytest_goimage.config" not in modules
     assert "pytest_goimage.report.masking" in modules  # the failure's text was masked
 
 
@@ -114,9 +113,9 @@ def rotating_password_project(pytester: pytest.Pytester) -> None:
 
 
 def test_a_worker_masks_the_values_of_its_own_later_parse_too(pytester: pytest.Pytester) -> None:
-    """The worker parses when the fixture asks, later than the controller, and may read other
-    values: here a conftest gives each process its own database password (compose reads it
-    from the environment). Both the handed-over values and its own are masked."""
+    """The worker parses when the fixture asks and reads its own process's values: here a
+    conftest gives each process its own database password (compose reads it from the
+    environment). The worker's value is masked."""
     rotating_password_project(pytester)
     pytester.makepyfile(
         test_db="""
@@ -154,8 +153,8 @@ def test_an_xfail_reason_is_masked(pytester: pytest.Pytester, workers: list[str]
 def test_values_masked_before_the_workers_parse_are_worked_out_again_after_it(
     pytester: pytest.Pytester,
 ) -> None:
-    """A failure before any fixture masks with the handed-over values; the worker's parse
-    afterwards brings its own password, which the next failure masks too."""
+    """A failure before any fixture parses for its masking; the fixture afterwards uses that
+    parse, and the next failure masks its password too."""
     rotating_password_project(pytester)
     pytester.makepyfile(
         test_db="""
@@ -172,32 +171,6 @@ def test_values_masked_before_the_workers_parse_are_worked_out_again_after_it(
     out = result.stdout.str()
     assert "db env: {'POSTGRES_PASSWORD': '***'}" in out, out
     assert "per-process-pw-" not in out
-
-
-def test_a_worker_whose_own_parse_finds_nothing_keeps_masking(pytester: pytest.Pytester) -> None:
-    """The project's files are gone by the time the worker parses (None: no Go project):
-    what the controller handed over is still masked."""
-    rotating_password_project(pytester)
-    pytester.makepyfile(
-        test_gone=f"""
-        import os
-
-        from pytest_goimage.config_loading import project_config
-
-        def test_1_removes_the_project():
-            os.remove("pyproject.toml")
-            os.remove("go.mod")
-
-        def test_2_parses_and_shows_the_token(pytestconfig):
-            print("parsed:", project_config(pytestconfig))
-            assert "{TOKEN}" == "x"
-        """
-    )
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "1", "-rA")
-    result.assert_outcomes(passed=1, failed=1)
-    out = result.stdout.str()
-    assert "parsed: None" in out, out
-    assert TOKEN not in out
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["serial", "xdist"])
