@@ -91,9 +91,10 @@ def _hidden_findings(
     every = {path for files in layers for path, size in files.items() if size >= 0}
     wanted = [p for p in candidate_files(every) if f"/{p}" not in found]
     findings: list[Finding] = []
+    reported: set[str] = set()  # one finding per path, for its earliest hidden version
     for index, path in hidden_versions(layers, wanted):
         # That layer's own size: an earlier version may be far larger than the last one.
-        if layers[index][path] > MAX_FILE_BYTES or f"/{path}" in {f.name for f in findings}:
+        if layers[index][path] > MAX_FILE_BYTES or f"/{path}" in reported:
             continue
         try:
             finding = file_finding(path, built.read_listed(index, path))
@@ -106,6 +107,7 @@ def _hidden_findings(
         naming.sort(key=lambda layer: not layer.instruction.startswith(("COPY", "ADD")))
         added = f" by `{naming[0].instruction}`" if naming else ""
         later = "replaced it" if path in present else "deleted it"
+        reported.add(f"/{path}")
         findings.append(
             Finding(
                 finding.where,
