@@ -324,3 +324,28 @@ def go_workspace_repo(
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
+
+
+# A release workflow that builds Dockerfile.prod with build arguments of its own ----------
+
+RELEASE_WORKFLOW = """\
+name: release
+on:
+  push:
+    tags: ['v*']
+env:
+  GO_VERSION: "{go}"
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: ./Dockerfile.prod
+          push: true
+          build-args: |
+            GO_VERSION=${{{{ env.GO_VERSION }}}}
+            VERSION=${{{{ github.ref_name }}}}
+"""

@@ -35,7 +35,7 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     ignores = {image.go_version_ignore for image in images} - {None}
     assert len(ignores) <= 1, ignores  # one list per group: see module_groups
     ignore = ignores.pop() if ignores else config.go_version_ignore
-    dockerfiles = [(image.dockerfile_path, image.build_args) for image in images]
+    dockerfiles = [(image.dockerfile_path, image.build_args, image.target) for image in images]
     others = sorted({other.go_module for other in config.images} - {module})
     return project_pins(config.rootdir, module, dockerfiles, ignore or (), others)
 

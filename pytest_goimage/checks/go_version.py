@@ -8,6 +8,7 @@ from collections.abc import Callable
 from ..build.context import excluding_rule
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
+from ..gofacts.ci_build_pins import format_not_tested, not_tested
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import NoRepository, tracked_under
@@ -15,7 +16,7 @@ from ..gofacts.project_pins import relative_name
 from ..gofacts.versions import (
     POLICY_GO,
     SOURCE_BINARY,
-    SOURCE_GITLAB_IMAGE,
+    SOURCE_CI_BUILD,
     GoVersion,
     Pin,
     format_ignored,
@@ -82,15 +83,22 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         in_workspace, problem, late = _in_workspace(workspace, pins, inside, policy)
         failures += [problem] if problem else []
         bad += late
-    if failures:
-        config = session.config
-        # Several modules: a top-level entry would leave the workflow out for all of them.
-        where = (
-            f"the [[tool.goimage.image]] entry of {image.dockerfile} (a list there replaces "
-            "the top-level one for that image only)"
-            if len({other.go_module for other in config.images}) > 1
-            else "[tool.goimage]"
+    config = session.config
+    # Several modules: a top-level entry would leave the workflow out for all of them.
+    where = (
+        f"the [[tool.goimage.image]] entry of {image.dockerfile} (a list there replaces "
+        "the top-level one for that image only)"
+        if len({other.go_module for other in config.images}) > 1
+        else "[tool.goimage]"
+    )
+    # New enough is not enough: CI ships what its own build arguments make, not what was tested.
+    untested = not_tested([p for p in pins if p not in bad])
+    if untested:
+        failures.append(
+            f"{len(untested)} CI image build(s) ship a Go this run did not test:\n"
+            + format_not_tested(untested, where)
         )
+    if failures:
         hint = _ignore_hint(bad, pins, where)
         raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + hint)
     counted = [p for p in pins if not p.ignored and not p.workspace]
@@ -181,16 +189,15 @@ def _ignore_hint(bad: list[Pin], pins: list[Pin], where: str) -> str:
     text = ""
     if ci_pins:
         first = ci_pins[0]
-        if first.source == SOURCE_GITLAB_IMAGE:
-            entry = gitlab_entry(first)
-        else:
-            entry = first.file.rsplit("/", 1)[-1]
+        entry = gitlab_entry(first) if first.pipeline else first.file.rsplit("/", 1)[-1]
         entry += f":{first.job}" if first.job else ""
-        what = "GitLab CI job" if first.source == SOURCE_GITLAB_IMAGE else "workflow job"
-        text += (
-            f"\nA {what} that does not build this module can be left out: add "
-            f'"{entry}" to go_version_ignore in {where}.'
+        what = "GitLab CI job" if first.pipeline else "workflow job"
+        does = (
+            "whose image does not ship"
+            if first.source == SOURCE_CI_BUILD
+            else "that does not build this module"
         )
+        text += f'\nA {what} {does} can be left out: add "{entry}" to go_version_ignore in {where}.'
     ignored = format_ignored(pins)
     if ignored:
         text += f"\nNot counted:\n{ignored}"

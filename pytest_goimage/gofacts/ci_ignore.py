@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from .gitlab_ci import GITLAB_CI_FILE
 from .versions import (
+    SOURCE_CI_BUILD,
     SOURCE_GITLAB_IMAGE,
     SOURCE_SETUP_GO,
     SOURCE_SETUP_GO_FILE,
@@ -15,7 +16,13 @@ from .versions import (
     Pin,
 )
 
-CI_SOURCES = (SOURCE_SETUP_GO, SOURCE_SETUP_GO_FILE, SOURCE_GITLAB_IMAGE, SOURCE_WORKFLOW_CONTAINER)
+CI_SOURCES = (
+    SOURCE_SETUP_GO,
+    SOURCE_SETUP_GO_FILE,
+    SOURCE_GITLAB_IMAGE,
+    SOURCE_WORKFLOW_CONTAINER,
+    SOURCE_CI_BUILD,
+)
 
 
 def split_ignore_entry(entry: str) -> tuple[str, str]:
@@ -45,7 +52,7 @@ def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
 
 
 def _names(workflow: str, pin: Pin) -> bool:
-    if pin.source == SOURCE_GITLAB_IMAGE:
+    if pin.pipeline:  # a GitLab CI job's (its image, or an image it builds)
         return workflow in (GITLAB_CI_FILE, pin.pipeline)
     return workflow in (pin.file, pin.file.rsplit("/", 1)[-1])
 

@@ -90,6 +90,12 @@ def resolved_bases(parsed: Dockerfile, build_args: Mapping[str, str]) -> list[st
     return [_substitute(stage.base, args, parsed.escape)[0] for stage in parsed.stages]
 
 
+def global_arg_defaults(text: str) -> dict[str, str | None]:
+    """The default of each ARG a FROM sees (None: declared without one), for a Dockerfile
+    that parses."""
+    return {name: arg.value for name, arg in _global_args(parse_dockerfile(text), {}).items()}
+
+
 def _global_args(parsed: Dockerfile, build_args: Mapping[str, str]) -> dict[str, _Arg]:
     """The ARGs declared before the first FROM (the only ones a FROM sees), each with its
     value: from `build_args` when passed there, else its default (a default may use an

@@ -7,30 +7,43 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import GoImageError
+from .ci_build_pins import ci_build_pins
 from .ci_ignore import apply_ignore
 from .dockerfile_pins import read_dockerfile
-from .gitlab_ci import read_gitlab_ci
+from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
 from .gomod_pins import read_gomod
-from .versions import SOURCE_SETUP_GO_FILE, Pin
-from .workflows import follow_go_version_files, read_workflows
+from .versions import SOURCE_SETUP_GO_FILE, Pin, read_text
+from .workflows import follow_go_version_files, read_image_builds, read_workflows
 
 
 def project_pins(
     rootdir: Path,
     project: Path,
-    dockerfiles: Iterable[tuple[Path, Mapping[str, str]]],
+    dockerfiles: Iterable[
+        tuple[Path, Mapping[str, str]] | tuple[Path, Mapping[str, str], str | None]
+    ],
     go_version_ignore: Iterable[str] = (),
     other_modules: Sequence[Path] = (),
 ) -> list[Pin]:
-    """go.mod in `project`, each (Dockerfile, build_args)'s pins, every workflow's pins and the
-    GitLab CI pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are
-    marked ignored, and so are the setup-go steps whose `go-version-file` is the go.mod of one
-    of `other_modules` (a monorepo's other images' modules, each checked with its own).
+    """go.mod in `project`, each (Dockerfile, build_args[, target])'s pins and those of the CI builds of
+    it that ship another Go (ci_build_pins), every workflow's pins and the GitLab CI
+    pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are marked
+    ignored, and so are the setup-go steps whose `go-version-file` is the go.mod of one of
+    `other_modules` (a monorepo's other images' modules, each checked with its own).
     Raises GoImageError subclasses naming a file that cannot be read."""
     go_mod = project / "go.mod"
     pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
-    for path, build_args in dockerfiles:
-        pins += read_dockerfile(path, build_args, relative_name(path, rootdir))
+    roots = [rootdir] if project == rootdir else [rootdir, project]
+    builds = [b for root in roots for b in read_image_builds(root, rootdir)]
+    builds += read_gitlab_image_builds(roots, rootdir)
+    shipping: list[Pin] = []
+    for path, build_args, *target in dockerfiles:
+        name = relative_name(path, rootdir)
+        pins += read_dockerfile(path, build_args, name)
+        if any(build.dockerfile == name for build in builds):
+            text = read_text(path, name, GoImageError)
+            shipping += ci_build_pins(text, name, build_args, builds, *target)
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
@@ -39,9 +52,8 @@ def project_pins(
         nested = read_workflows(project, relative_to=rootdir)
         nested = follow_go_version_files(nested, project, go_mod)
         workflows += _others_left_out(nested, project, project, other_modules)
-    roots = [rootdir] if project == rootdir else [rootdir, project]
     workflows += read_gitlab_ci(roots, relative_to=rootdir)
-    return pins + apply_ignore(workflows, list(go_version_ignore))
+    return pins + apply_ignore(workflows + shipping, list(go_version_ignore))
 
 
 def _others_left_out(

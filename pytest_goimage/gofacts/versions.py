@@ -22,6 +22,7 @@ SOURCE_SETUP_GO = "setup-go go-version"
 SOURCE_SETUP_GO_FILE = "setup-go go-version-file"
 SOURCE_GITLAB_IMAGE = "GitLab CI image"
 SOURCE_WORKFLOW_CONTAINER = "workflow container image"  # `container:`, `uses: docker://`
+SOURCE_CI_BUILD = "CI image build"  # a workflow's or pipeline's build of a Dockerfile
 SOURCE_BINARY = "binary"
 _GOMOD_SOURCES = (SOURCE_GO, SOURCE_TOOLCHAIN)
 
@@ -124,6 +125,19 @@ def parse_go_version(text: str) -> GoVersion | None:
 
 
 @dataclass(frozen=True)
+class Shipped:
+    """What a CI image build pin builds: the Dockerfile and its golang FROM line, the build
+    arguments that give that FROM another Go than this run's build, and what this run's build
+    of it used (`golang:1.26.8-alpine (Go 1.26.8; ...)`; "" when it named no Go to compare)."""
+
+    dockerfile: str
+    from_line: int
+    args: tuple[tuple[str, str], ...]
+    tested: str
+    written: str  # the arguments as the message says them (`GO_VERSION=1.21`)
+
+
+@dataclass(frozen=True)
 class Pin:
     """One place that names a Go version.
 
@@ -150,6 +164,7 @@ class Pin:
     toolchain_line: int = 0  # the Dockerfile line whose GOTOOLCHAIN chose another Go
     workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
     workspace_off: bool = False  # its CI job runs Go with GOWORK=off (no workspace mode)
+    shipped: Shipped | None = None  # a CI image build's Dockerfile, arguments and tested Go
 
 
 TAG_VERSION_RE = re.compile(
@@ -283,6 +298,16 @@ def _advice(pin: Pin, required: GoVersion) -> str:
         if pin.version_arg:
             return f'set {pin.version_arg}: "{required}" or newer where it is set'
         return f"use image {_newer_image(pin, required)} or newer"
+    if pin.source == SOURCE_CI_BUILD:
+        if pin.version_arg.startswith("--build-arg ") and pin.version_arg_line:
+            return (
+                f"pass `{pin.version_arg}={required}` or newer on {pin.file}:"
+                f"{pin.version_arg_line}, which leaves it at the Dockerfile's ARG default"
+            )
+        where = (
+            f"on {pin.file}:{pin.version_arg_line}" if pin.version_arg_line else "where it is set"
+        )
+        return f"set {pin.version_arg or 'the build argument'} to '{required}' or newer {where}"
     if pin.source == SOURCE_WORKFLOW_CONTAINER:
         if pin.toolchain_line:
             return f"set GOTOOLCHAIN: go{required} or newer on {pin.file}:{pin.toolchain_line}"

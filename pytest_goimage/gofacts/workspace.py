@@ -15,7 +15,7 @@ from .ci_ignore import CI_SOURCES
 from .context_sources import context_sources, takes
 from .dockerfile import Dockerfile
 from .gomod_pins import gomod_pins
-from .versions import SOURCE_BINARY, SOURCE_DOCKERFILE, Pin, read_text
+from .versions import SOURCE_BINARY, SOURCE_CI_BUILD, SOURCE_DOCKERFILE, Pin, read_text
 from .workflows.building_jobs import sets_workspace_off
 
 WORK_FILE = "go.work"
@@ -97,13 +97,14 @@ def mark_workspace(
     pins: Sequence[Pin], workspace: Workspace, docker_builds: Callable[[Pin], bool]
 ) -> list[Pin]:
     """`pins` with those whose builds run in `workspace` marked: a CI pin whose job does not
-    run Go with GOWORK=off, where git tracks go.work (a clean checkout has it); a Dockerfile
-    or binary pin where `docker_builds(pin)` says its build sees go.work."""
+    run Go with GOWORK=off, where git tracks go.work (a clean checkout has it); a Dockerfile,
+    binary or CI image build pin where `docker_builds(pin)` says its build sees go.work."""
     marked = []
     for pin in pins:
-        if pin.source in CI_SOURCES:
-            inside = workspace.tracked and not pin.workspace_off
+        if pin.source in (SOURCE_DOCKERFILE, SOURCE_BINARY, SOURCE_CI_BUILD):
+            # A CI image build runs the Dockerfile's go, in the build's view of the checkout.
+            inside = docker_builds(pin)
         else:
-            inside = pin.source in (SOURCE_DOCKERFILE, SOURCE_BINARY) and docker_builds(pin)
+            inside = pin.source in CI_SOURCES and workspace.tracked and not pin.workspace_off
         marked.append(replace(pin, workspace=workspace.file) if inside else pin)
     return marked

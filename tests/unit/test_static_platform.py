@@ -76,6 +76,7 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
         dockerfile="Dockerfile",
         dockerfile_path=tmp_path / "Dockerfile",
         build_args={},
+        target=None,
         go_module=tmp_path,
         file_name="Dockerfile",
         go_version_ignore=None,

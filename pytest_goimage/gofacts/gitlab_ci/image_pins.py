@@ -64,6 +64,49 @@ def gitlab_ci_jobs(roots: Sequence[Path], relative_to: Path) -> dict[str, list[s
     }
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """A job a pipeline of the checkout runs, in one `parallel: matrix` combination: its
+    pipeline and the prefix that names its files from the rootdir, its script lines
+    (`before_script`, its own or `default:`'s, then `script`) and its variables."""
+
+    pipeline: str
+    prefix: str
+    name: str
+    lines: tuple[Text, ...]
+    variables: Mapping[str, _Variable]
+
+    def value(self, name: str) -> tuple[str, list[tuple[str, Text]]] | None:
+        """The variable `name` as the job's shell gets it (GitLab expands the references in
+        it), with the variables it came through and their values, outermost first; None where
+        it is not set."""
+        variable = self.variables.get(name)
+        if variable is None:
+            return None
+        used = {name: variable}
+        text = str(variable.value)
+        if variable.expand:
+            text = _expand(text, self.variables, used, 0)
+        return text, [(n, v.value) for n, v in used.items()]
+
+
+def job_runs(roots: Sequence[Path], relative_to: Path) -> Iterator[JobRun]:
+    """Every job that runs (not `when: never`) in each pipeline of `roots`, per combination."""
+    for prefix, pipeline in _checkout_pipelines(roots, relative_to):
+        for name, job in jobs_of(pipeline.content).items():
+            if _never_runs(job):
+                continue
+            before = _own_or_default(pipeline.content, job, "before_script")
+            lines = (*_lines(before), *_lines(job.get("script")))
+            own = {
+                **_globals(pipeline.content, job),
+                **_variables(job.get("variables"), "variables"),
+            }
+            for combination in _matrix(job):
+                variables = {**own, **combination}
+                yield JobRun(prefix + pipeline.file, prefix, name, lines, variables)
+
+
 def _checkout_pipelines(roots: Sequence[Path], relative_to: Path) -> Iterator[tuple[str, Pipeline]]:
     """Each root's pipelines with the prefix that names its files from `relative_to`. A root
     whose `.gitlab-ci.yml` an earlier root's pipeline already reads (an include, a child) is

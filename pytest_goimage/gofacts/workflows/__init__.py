@@ -18,9 +18,12 @@ A workflow is read the way GitHub Actions reads it:
   reads it (`version_files`);
 - a golang `container:` image counts where a step runs the Go toolchain on the module before a
   setup-go step puts another Go first on PATH, a `docker://golang` step where its own command
-  does, GOTOOLCHAIN in their env read as a Dockerfile's (`containers`).
+  does, GOTOOLCHAIN in their env read as a Dockerfile's (`containers`);
+- each image build (`docker build`, build-push-action) with its Dockerfile and build
+  arguments, which ci_build_pins compares with this run's build (`image_builds`).
 """
 
+from .image_builds import read_image_builds
 from .pins import (
     read_workflows,
     workflow_files,
@@ -31,6 +34,7 @@ from .version_files import follow_go_version_files
 
 __all__ = [
     "follow_go_version_files",
+    "read_image_builds",
     "read_workflows",
     "workflow_files",
     "workflow_jobs",

@@ -3,7 +3,7 @@ step runs in, per job and matrix combination; the workflow files of a repository
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,24 +48,10 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
     Steps, jobs or `with` blocks of an unexpected shape are skipped.
     """
     top = load_workflow(text, file)
-    jobs = top.get("jobs")
-    if not isinstance(jobs, yaml.MappingNode):
-        return []
     workflow_env = env_of(top)
     inputs = workflow_call_inputs(top)
     pins: list[Pin] = []
-    for job_name, job in mapping_of(jobs).items():
-        if not isinstance(job, yaml.MappingNode):
-            continue
-        job_map = mapping_of(job)
-        steps_node = job_map.get("steps")
-        if not isinstance(steps_node, yaml.SequenceNode):
-            continue
-        # A job's `if:` sees github, needs, vars and inputs only (GitHub's context
-        # availability), never env or matrix: a condition on them is not decided here.
-        if evaluate_if(job_map.get("if"), {}) is False:
-            continue  # `if: false`: the job never runs
-        steps = [mapping_of(s) for s in steps_node.value if isinstance(s, yaml.MappingNode)]
+    for job_name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
         builds = job_builds(steps, str(job_name))
         outcomes: _Outcomes = {}
@@ -80,7 +66,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     str(job_name),
                     inputs,
                 )
-                contexts = _contexts(job_map, workflow_env, matrix, combination)
+                contexts = step_contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
                 outcomes[index, number] = (
                     runs,
@@ -117,6 +103,25 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
         for pin in _unique(image_pins):
             pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
     return pins
+
+
+def running_jobs(
+    top: Mapping[str, yaml.Node],
+) -> Iterator[tuple[str, dict[str, yaml.Node], list[dict[str, yaml.Node]]]]:
+    """Each job of a workflow that has steps and may run: its id, its keys and its steps.
+
+    A job's `if:` sees github, needs, vars and inputs only (GitHub's context availability),
+    never env or matrix: a condition on them is not decided here, `if: false` is."""
+    jobs = top.get("jobs")
+    for name, job in mapping_of(jobs).items() if isinstance(jobs, yaml.MappingNode) else ():
+        job_map = mapping_of(job) if isinstance(job, yaml.MappingNode) else {}
+        steps = job_map.get("steps")
+        if isinstance(steps, yaml.SequenceNode) and evaluate_if(job_map.get("if"), {}) is not False:
+            yield (
+                str(name),
+                job_map,
+                [mapping_of(s) for s in steps.value if isinstance(s, yaml.MappingNode)],
+            )
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def _docker_step_pins(job: _Job) -> list[Pin]:
         if not is_docker_step(step):
             continue
         for combination in job.matrix.combinations:
-            contexts = _contexts(job.map, job.workflow_env, job.matrix, combination)
+            contexts = step_contexts(job.map, job.workflow_env, job.matrix, combination)
             runs = evaluate_if(step.get("if"), contexts)
             pin = None if runs is False else docker_step_pin(step, job.file, job.name)
             if pin is None:
@@ -197,7 +202,7 @@ def _docker_step_pins(job: _Job) -> list[Pin]:
     return found
 
 
-def _contexts(
+def step_contexts(
     job: Mapping[str, yaml.Node],
     workflow_env: Mapping[str, yaml.Node],
     matrix: Matrix,

@@ -1,0 +1,326 @@
+"""CI image builds as Go version pins: a workflow or pipeline that builds a configured
+Dockerfile with build arguments of its own ships an image whose golang FROM may name another
+Go than the one this run built and tested.
+
+For each CI build of a Dockerfile the Dockerfile's pins are read again with the build's own
+arguments: CI does not read `[tool.goimage]`, so an argument the build does not pass takes its
+ARG default there, whatever `build_args` this run built with. Only a golang FROM whose Go then
+differs from this run's build makes the CI build a pin of its own, at the CI file's line; an
+argument only the running job knows makes it an unpinned one, where it decides the FROM, and
+nothing where it does not (VERSION, COMMIT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from .ci_ignore import gitlab_entry
+from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
+from .dockerfile_pins import dockerfile_pins, global_arg_defaults
+from .image_build_values import BuildArg, ImageBuild
+from .versions import (
+    SOURCE_CI_BUILD,
+    SOURCE_DOCKERFILE,
+    Pin,
+    Shipped,
+    golang_tag_version,
+    split_reference,
+)
+
+# Two values no build argument has, put where CI's value is unknown: a FROM that differs
+# between them takes its Go from that unknown value.
+_PROBES = ("\x00unknown-1", "\x00unknown-2")
+
+
+@dataclass
+class _Dockerfile:
+    """A configured Dockerfile's text, its golang FROMs read once per set of arguments."""
+
+    text: str
+    name: str
+    _read: dict[tuple[tuple[str, str], ...], dict[int, Pin]] = field(default_factory=dict)
+
+    def golang(self, args: Mapping[str, str]) -> dict[int, Pin]:
+        """The golang FROM pins by line, built with `args` (the ARG defaults for the rest)."""
+        key = tuple(sorted(args.items()))
+        if key not in self._read:
+            pins = dockerfile_pins(self.text, self.name, dict(key))
+            self._read[key] = {p.line: p for p in pins if p.source == SOURCE_DOCKERFILE}
+        return self._read[key]
+
+    def decides(self, line: int, args: Mapping[str, str], name: str) -> bool:
+        """Whether argument `name` decides the FROM at `line`: its default and two probe values
+        differ there (a probe may make it no golang image at all: `FROM ${IMAGE}:1.26`)."""
+        values = [self.golang(args), *(self.golang({**args, name: p}) for p in _PROBES)]
+        return len({_key(found.get(line)) for found in values}) > 1
+
+
+def stage_lines(parsed: Dockerfile, target: str | None) -> Container[int] | None:
+    """The lines of the stages a build of `target` (else the last stage) runs: that stage, the
+    stage it is built FROM, those it copies or mounts from, and so on, as BuildKit builds only
+    those. None where `target` names no stage; every line where a reference holds a variable."""
+    if not parsed.stages:
+        return range(0)
+    start = parsed.stage(target) if target else parsed.stages[-1]
+    if start is None:
+        return None
+    ends = [stage.line for stage in parsed.stages[1:]] + [1 << 30]
+    needed: set[int] = set()
+    todo = [start]
+    while todo:
+        stage = todo.pop()
+        if stage.index in needed:
+            continue
+        needed.add(stage.index)
+        copies = [ref for i in stage.instructions for ref in _stage_refs(i.flags)]
+        if any("$" in ref for ref in copies):
+            return range(1 << 30)
+        # A FROM with a variable names an image (`golang:${GO_VERSION}`), not a stage.
+        refs = [stage.base, *copies]
+        todo += [other for ref in refs if (other := _referenced(parsed, ref)) is not None]
+    return _Lines([range(s.line, ends[s.index]) for s in parsed.stages if s.index in needed])
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Lines in any of `ranges` (a stage runs to the next one's FROM, the last to the end)."""
+
+    ranges: list[range]
+
+    def __contains__(self, line: object) -> bool:
+        return any(line in lines for lines in self.ranges)
+
+
+def _stage_refs(flags: Sequence[str]) -> list[str]:
+    """The stages (or images) an instruction's `--from=` and `--mount=...,from=` name."""
+    refs = []
+    for flag in flags:
+        key, _, value = flag.partition("=")
+        if key == "--from":
+            refs.append(value)
+        elif key == "--mount":
+            refs += [part[5:] for part in value.split(",") if part.startswith("from=")]
+    return refs
+
+
+def _stage_index(parsed: Dockerfile, target: str | None) -> int | None:
+    """The stage a build of `target` is (the last one without), None where none is named so."""
+    stage = parsed.stage(target) if target else (parsed.stages[-1] if parsed.stages else None)
+    return None if stage is None else stage.index
+
+
+def _referenced(parsed: Dockerfile, ref: str) -> Stage | None:
+    if ref.isdigit():
+        index = int(ref)
+        return parsed.stages[index] if index < len(parsed.stages) else None
+    return parsed.stage(ref)
+
+
+def ci_build_pins(
+    text: str,
+    dockerfile: str,
+    build_args: Mapping[str, str],
+    builds: Sequence[ImageBuild],
+    target: str | None = None,
+) -> list[Pin]:
+    """The pins of the CI builds of `dockerfile` (named as `builds` name it, text `text`,
+    configured with `build_args` and `target`): one per build of that same stage and golang
+    FROM of a stage it runs whose Go the build's arguments change, an unpinned one where an
+    unknown argument decides it. A build of another target ships another image."""
+    read = _Dockerfile(text, dockerfile)
+    tested = read.golang(build_args)
+    parsed = parse_dockerfile_leniently(text)
+    pins: dict[tuple[str, int, str, str], Pin] = {}
+    for build in builds:
+        if build.dockerfile != dockerfile:
+            continue
+        if _stage_index(parsed, build.target) != _stage_index(parsed, target):
+            continue
+        runs = stage_lines(parsed, build.target or None)
+        if runs is None:
+            continue
+        given = {arg.name: arg for arg in build.args}  # a later one of a name wins, as in docker
+        known = {name: arg.value for name, arg in given.items() if arg.value is not None}
+        unknown = [arg for arg in given.values() if arg.value is None]
+        shipped = read.golang({**known, **{a.name: _PROBES[0] for a in unknown}})
+        for line in sorted(line for line in set(tested) | set(shipped) if line in runs):
+            deciding = [a for a in unknown if read.decides(line, known, a.name)]
+            pin: Pin | None
+            if deciding:
+                pin = _unpinned(build, dockerfile, line, deciding)
+            else:
+                froms = (tested.get(line), shipped.get(line))
+                pin = _pin(build, read, line, froms, given, build_args)
+            if pin is not None:
+                pins.setdefault((pin.file, pin.line, pin.raw, str(pin.version)), pin)
+    return list(pins.values())
+
+
+def _pin(
+    build: ImageBuild,
+    read: _Dockerfile,
+    line: int,
+    froms: tuple[Pin | None, Pin | None],
+    given: Mapping[str, BuildArg],
+    configured: Mapping[str, str],
+) -> Pin | None:
+    """The build's pin at the FROM on `line` (`froms`: this run's and the CI build's), None
+    where its Go is the one this run tested (or GOTOOLCHAIN=auto lets go.mod choose it)."""
+    before, after = froms
+    if after is None or after.ignored:
+        return None
+    if before is not None and not before.ignored and before.version == after.version:
+        return None
+    # What gives CI's FROM its Go: the arguments it passes that change the Go of the
+    # Dockerfile's defaults, and the ARG defaults it leaves in place where this run's
+    # build_args set another value.
+    default_go = _go(read.golang({}).get(line))
+    changing = [
+        arg
+        for name, arg in given.items()
+        if arg.value is not None and _go(read.golang({name: arg.value}).get(line)) != default_go
+    ]
+    defaults = global_arg_defaults(read.text)
+    left = [
+        BuildArg(name, default, f"{name} not passed", build.line)
+        for name, default in defaults.items()
+        if default is not None  # without a default, CI's build fails at its FROM
+        and name not in given
+        and name in configured
+        and configured[name] != defaults[name]
+        and read.decides(line, {}, name)
+    ]
+    if not changing and not left:  # CI passes the default itself where build_args differ
+        changing = [
+            arg
+            for name, arg in given.items()
+            if arg.value is not None and read.decides(line, {}, name)
+        ] or [arg for arg in given.values() if arg.value is not None]
+    holder = changing[0] if len(changing) == 1 else None
+    written = ", ".join(
+        [f"{arg.name}={arg.value}" for arg in changing]
+        + [f"{arg.name} left at its ARG default {arg.value}" for arg in left]
+    )
+    target = f" (target {build.target})" if build.target else ""
+    # Where the value is written (an env or matrix line) is where the fix goes.
+    origin = (holder.name, build.file, holder.line) if holder else ("", build.file, 0)
+    if holder is not None and holder.origins:
+        origin = holder.origins[-1]
+    if not changing and len(left) == 1:  # the fix is an argument the build does not pass yet
+        origin = (f"--build-arg {left[0].name}", build.file, build.line)
+    pin = Pin(
+        build.file,
+        holder.line if holder is not None else build.line,
+        SOURCE_CI_BUILD,
+        f"{_who(build.job, build.pipeline)} builds {read.name}{target} with {written}: "
+        f"{after.resolved}",
+        after.version,
+        "; ".join(filter(None, [*(_origins(arg, build.file) for arg in changing), build.note])),
+        resolved=after.resolved,
+        version_arg=origin[0],
+        version_arg_line=origin[2] if origin[1] == build.file else 0,
+        job=build.job,
+        pipeline=build.pipeline,
+    )
+    if after.version is None:  # the build's value floats (`latest`) or names no Go
+        _, tag, digest = split_reference(after.resolved)
+        why = golang_tag_version(tag, digest)[1]
+        return replace(pin, note="; ".join(filter(None, [why, pin.note])), unpinned=True)
+    tested = ""
+    if before is not None and before.version is not None and not before.ignored:
+        tested = (
+            f"{before.resolved} (Go {before.version}{'; ' + before.note if before.note else ''})"
+        )
+    args = tuple((arg.name, arg.value or "") for arg in [*changing, *left])
+    return replace(pin, shipped=Shipped(read.name, line, args, tested, written))
+
+
+def _unpinned(build: ImageBuild, dockerfile: str, line: int, deciding: list[BuildArg]) -> Pin:
+    written = ", ".join(arg.written for arg in deciding)
+    why = "; ".join(f"{arg.name} cannot be resolved: {arg.why}" for arg in deciding)
+    note = "; ".join(
+        filter(
+            None,
+            [why, f"it decides the golang FROM on {dockerfile}:{line}", build.note],
+        )
+    )
+    return Pin(
+        build.file,
+        deciding[0].line if len(deciding) == 1 else build.line,
+        SOURCE_CI_BUILD,
+        f"{_who(build.job, build.pipeline)} builds {dockerfile} with {written}",
+        None,
+        note,
+        True,
+        job=build.job,
+        pipeline=build.pipeline,
+    )
+
+
+def _go(pin: Pin | None) -> str | None:
+    return None if pin is None else str(pin.version)
+
+
+def _key(pin: Pin | None) -> tuple[str, str, bool] | None:
+    return None if pin is None else (pin.resolved, str(pin.version), bool(pin.ignored))
+
+
+def _who(job: str, pipeline: str) -> str:
+    return f"GitLab CI job {job}" if pipeline else f"job {job}"
+
+
+def _origins(arg: BuildArg, file: str) -> str:
+    """`GO_VERSION=1.21 from env.GO_VERSION at line 3`: where a value came from, when not from
+    the argument itself ("" then)."""
+    if not arg.origins:
+        return ""
+    steps = [
+        f"{name} at {'line ' if where == file else where + ':'}{line}"
+        for name, where, line in arg.origins
+    ]
+    return f"{arg.name}={arg.value} from " + " -> ".join(steps)
+
+
+def not_tested(pins: Sequence[Pin]) -> list[Pin]:
+    """The CI image build pins that count and ship another Go than this run tested."""
+    return [
+        pin
+        for pin in pins
+        if pin.shipped is not None
+        and pin.shipped.tested
+        and pin.version is not None
+        and not pin.ignored
+    ]
+
+
+def format_not_tested(pins: Sequence[Pin], where: str) -> str:
+    """One paragraph per CI build that ships an image this run did not test: what it builds
+    with which value (and where that value is set), what this run built, and the ways out."""
+    paragraphs = []
+    for pin in pins:
+        assert pin.shipped is not None
+        shipped = pin.shipped
+        # Only the arguments that differ: the configured ones stay as written (a
+        # placeholder such as "{git.head}", a value read from the environment).
+        table = ", ".join(f'{name} = "{value}"' for name, value in shipped.args)
+        entry = gitlab_entry(pin) if pin.pipeline else pin.file.rsplit("/", 1)[-1]
+        who = _who(pin.job, pin.pipeline)
+        note = f" ({pin.note})" if pin.note else ""
+        # `golang:1.26` floats: it may be the image tested today, and another one tomorrow.
+        floats = (
+            f", a tag that floats to the newest {pin.version}.x"
+            if str(pin.version).count(".") == 1
+            else ""
+        )
+        paragraphs.append(
+            f"{pin.file}:{pin.line}: {who} builds {shipped.dockerfile} with {shipped.written}"
+            f"{note}, so the image CI ships is built FROM {pin.resolved} (Go {pin.version}"
+            f"{floats}), "
+            f"but this run built and tested {shipped.dockerfile}:{shipped.from_line} FROM "
+            f"{shipped.tested}: the image CI ships is not the image tested. Pin the CI value to "
+            "the one tested, or add "
+            f"{table} to build_args in {where} so that this run tests what ships; if that "
+            f'job\'s image does not ship, add "{entry}:{pin.job}" to go_version_ignore in {where}.'
+        )
+    return "\n".join(paragraphs)

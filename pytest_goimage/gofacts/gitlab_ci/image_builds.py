@@ -1,0 +1,92 @@
+"""The image builds of GitLab CI jobs: each `docker build` (buildx, podman, buildah) of a
+job's `before_script` and `script`, per `parallel: matrix` combination, with its Dockerfile and
+build arguments. The shell's `$X` takes the job's variables as GitLab resolves them for the
+image (`image_pins.JobRun`); a variable only the project's CI/CD settings hold, or one of
+GitLab's own (`$CI_COMMIT_TAG`), is only known when the job runs. `$CI_PROJECT_DIR` is the
+checkout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from ..image_build_command import BuildCommand, Shell, Word, counted_lines
+from ..image_build_values import (
+    WORKSPACE,
+    ImageBuild,
+    Resolved,
+    checkout_path,
+    command_build,
+    expand_shell,
+    script_variable,
+)
+from .image_pins import JobRun, job_runs
+
+
+def read_gitlab_image_builds(roots: Sequence[Path], relative_to: Path) -> list[ImageBuild]:
+    """The image builds of each root's pipelines, their files and Dockerfiles named relative
+    to `relative_to`."""
+    builds = [b for run in job_runs(roots, relative_to) for b in _builds(run, relative_to)]
+    return list(dict.fromkeys(builds))
+
+
+def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild]:
+    """The image builds of one job: its script lines run in one shell, one after the other."""
+    shell = Shell()
+    found = []
+    for line in run.lines:
+        # A block scalar's (`- |`) commands start on the line after its indicator.
+        first = line.line + 1 if "\n" in line.rstrip("\n") else line.line
+        for command in shell.builds(str(line), counted_lines(str(line), first)):
+            build = _build(command, run, relative_to / run.prefix)
+            if build is not None:
+                found.append(replace(build, file=run.prefix + line.file))
+    return found
+
+
+def _build(command: BuildCommand, run: JobRun, root: Path) -> ImageBuild | None:
+    assigned = dict(command.assigned)
+    build = command_build(
+        command,
+        lambda word: _resolve(word, run, assigned),
+        lambda name: _variable(name, run, assigned),
+        lambda folder: (root / folder / "Containerfile").is_file(),
+    )
+    dockerfile = checkout_path(run.prefix or ".", build[0]) if build else None
+    if build is None or dockerfile is None:
+        return None
+    return ImageBuild("", command.line, run.name, dockerfile, *build[1:], pipeline=run.pipeline)
+
+
+def _resolve(word: Word, run: JobRun, assigned: Mapping[str, Word | None]) -> Resolved:
+    if not word.shell:
+        return Resolved(word.text)
+    return expand_shell(word.text, lambda name: _variable(name, run, assigned))
+
+
+def _variable(name: str, run: JobRun, assigned: Mapping[str, Word | None]) -> Resolved | None:
+    """What the script assigned, else the job's variable as GitLab expands it; None where
+    neither sets it."""
+    if name == "CI_PROJECT_DIR":
+        return Resolved(WORKSPACE)
+    return script_variable(
+        name,
+        assigned,
+        lambda word, rest: _resolve(word, run, rest),
+        lambda n: _job_variable(n, run),
+    )
+
+
+def _job_variable(name: str, run: JobRun) -> Resolved | None:
+    found = run.value(name)
+    if found is None:
+        return None
+    text, through = found
+    if "$" in text:
+        return Resolved(
+            None,
+            f"{name} is {text!r}, and what it names is not set in the pipeline's variables (a "
+            "CI/CD variable of the project's settings is not in the checkout)",
+        )
+    return Resolved(text, origins=tuple((used, value.file, value.line) for used, value in through))

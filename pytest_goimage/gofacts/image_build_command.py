@@ -1,0 +1,245 @@
+"""Image builds in CI scripts: `docker build`, `docker buildx build`, `docker image build`,
+`podman build` and `buildah bud` read as their command lines give them (the Dockerfile, the
+context, the target, every `--build-arg`, as written), with the folder each runs in and what
+the script assigned before it.
+
+The CI readers (workflows.image_builds, gitlab_ci.image_builds) read their scripts through
+this one `Shell`, and resolve the words with their own variables (image_build_values), so
+both read a script alike.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .shell_lexer import Unbalanced
+from .shell_script import ASSIGNMENT, Command, assignments, simple_commands
+
+_TOOLS = ("docker", "podman", "buildah")
+_BUILDS = {
+    "docker": (("build",), ("buildx", "build"), ("buildx", "b"), ("image", "build")),
+    "podman": (("build",), ("buildx", "build"), ("image", "build")),
+    "buildah": (("bud",), ("build",), ("build-using-dockerfile",)),
+}
+_WRAPPERS = ("sudo", "time", "exec", "command", "env", "nohup")
+# In `assigned`: the script read variables from where the reader cannot follow (`source
+# versions.env`, `eval "$(...)"`), so any variable not assigned after that is unknown.
+OPAQUE = "*"
+_DECLARES = ("export", "declare", "typeset", "local", "readonly")
+# Global options before the subcommand that take a value (`docker --context ci build`).
+# fmt: off
+_GLOBAL_VALUES = frozenset({
+    "--context", "-c", "--host", "-H", "--config", "--log-level", "-l", "--tlscacert",
+    "--tlscert", "--tlskey", "--builder", "--url", "--connection", "--root", "--runroot",
+    "--storage-driver", "--cgroup-manager", "--registries-conf",
+})
+# Build options that take a value (docker, buildx, podman, buildah); any other is a switch
+# (`--push`, `--no-cache`). Where an unknown option takes one, the context is still the last
+# word that is no option.
+_VALUES = frozenset({
+    "add-host", "allow", "annotation", "arch", "attest", "authfile", "build-arg",
+    "build-context", "builder", "cache-from", "cache-to", "call", "cap-add", "cap-drop",
+    "cert-dir", "cgroup-parent", "cpu-period", "cpu-quota", "cpu-shares", "cpuset-cpus",
+    "cpuset-mems", "creds", "cw", "decryption-key", "device", "dns", "dns-option", "dns-search",
+    "env", "file", "format", "from", "hooks-dir", "iidfile", "ignorefile", "ipc", "isolation",
+    "jobs", "label", "layer-label", "logfile", "manifest", "memory", "memory-swap",
+    "metadata-file", "network", "no-cache-filter", "os", "os-feature", "os-version", "output",
+    "pid", "platform", "progress", "provenance", "retry", "retry-delay", "runtime",
+    "runtime-flag", "sbom", "secret", "security-opt", "shm-size", "sign-by", "ssh", "tag",
+    "target", "timestamp", "ulimit", "unsetenv", "unsetlabel", "userns", "uts", "variant",
+    "volume",
+})
+# fmt: on
+_SHORT_VALUES = "ftomcv"  # -f FILE, -t TAG, -o OUT, -m MEM, -c SHARES, -v VOLUME
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a build as written: `shell` where a shell expands it (a script's word
+    with `$`), not where an action takes it as it is (build-push-action's inputs)."""
+
+    text: str
+    line: int
+    shell: bool = False
+
+
+@dataclass(frozen=True)
+class BuildCommand:
+    """One image build of a script: its words as written, and the folder it runs in relative to
+    the checkout (None where a `cd` went where the reader cannot follow)."""
+
+    tool: str
+    line: int
+    cwd: str | None
+    file: Word | None = None
+    context: Word | None = None
+    target: Word | None = None
+    args: tuple[Word, ...] = ()  # each `NAME=VALUE` or `NAME` as written
+    prefix: tuple[tuple[str, Word], ...] = ()  # `NAME=value docker build ...`
+    # What the script assigned before it (None: in a branch or loop, so not known).
+    assigned: tuple[tuple[str, Word | None], ...] = ()
+
+
+class Shell:
+    """A CI job's shell from one command to the next: the folder it is in and the variables its
+    script assigned (`export GO_VERSION=1.21`), each a word to expand where it is used."""
+
+    def __init__(self) -> None:
+        self.cwd: str | None = "."
+        self.assigned: dict[str, Word | None] = {}  # None: set in a branch or loop
+        self._subshells: dict[int, str | None] = {}  # a `( cd x && ... )`'s own folder
+        self._function_cd = False  # a function body changes folder: its builds' is unknown
+
+    def builds(self, script: str, line_at: Callable[[int], int]) -> list[BuildCommand]:
+        """The image builds of `script` in order, `line_at(offset)` giving the line of its file
+        that holds a character of it; a top-level `cd` and assignment hold for the commands
+        after it, a `cd` in a subshell for the rest of that subshell. A script the shell would
+        refuse (unbalanced quotes) has none."""
+        try:
+            commands = simple_commands(script)
+        except Unbalanced:
+            return []
+        found = []
+        for command in commands:
+            words = [Word(t.text, line_at(t.start), t.dynamic) for t in command.words]
+            leading = assignments(command)
+            prefix = tuple(_assignment(w) for w in words[:leading])
+            words = words[leading:]
+            subshell = next((f.serial for f in reversed(command.frames) if f.kind == "("), None)
+            cwd = self.cwd if subshell is None else self._subshells.get(subshell, self.cwd)
+            program = words[0].text if words else ""
+            if not words or program in _DECLARES:
+                exported = [_assignment(w) for w in words[1:] if ASSIGNMENT.match(w.text)]
+                self._assign(command, subshell, [*prefix, *exported] if not words else exported)
+                continue
+            if program in ("source", ".", "eval"):
+                self.assigned[OPAQUE] = None
+            elif program in ("read", "unset"):  # what `read` reads is the job's to know
+                names = [w.text for w in words[1:] if not w.text.startswith("-")]
+                self.assigned.update((name, None) for name in names)
+            if program in ("cd", "pushd", "popd"):
+                folder = _changed(cwd, words[1:]) if program != "popd" else None
+                self._cd(command, subshell, folder)
+            if self._function_cd and any(f.kind == "function" for f in command.frames):
+                cwd = None
+            build = _build(words, words[0].line, cwd, prefix)
+            if build is not None:
+                found.append(replace(build, assigned=tuple(self.assigned.items())))
+        return found
+
+    def _assign(
+        self, command: Command, subshell: int | None, values: list[tuple[str, Word]]
+    ) -> None:
+        """Assignments hold for the commands after them at the top; in a branch, loop or
+        function body (which may be called anywhere) their names become unknown; in a
+        subshell they are not followed."""
+        if subshell is not None:
+            return
+        known = all(frame.kind == "{" for frame in command.frames)
+        self.assigned.update((name, word if known else None) for name, word in values)
+
+    def _cd(self, command: Command, subshell: int | None, folder: str | None) -> None:
+        """Where a `cd` leaves the shell: a subshell's own folder; the shell's at the top or
+        in a brace group; unknown after one that may not run (in an if, loop or case)."""
+        if subshell is not None:
+            self._subshells[subshell] = folder
+        elif all(frame.kind == "{" for frame in command.frames):
+            self.cwd = folder
+        elif all(frame.kind != "function" for frame in command.frames):
+            self.cwd = None
+        else:
+            self._function_cd = True
+
+
+def counted_lines(script: str, first_line: int) -> Callable[[int], int]:
+    """`line_at` for a script written as it is, from `first_line` of its file on."""
+    return lambda offset: first_line + script.count("\n", 0, offset)
+
+
+def _assignment(word: Word) -> tuple[str, Word]:
+    name, _, value = word.text.partition("=")
+    return name, replace(word, text=value)
+
+
+def _changed(cwd: str | None, words: list[Word]) -> str | None:
+    """The folder after `cd WORDS`: a relative folder written out, else unknown."""
+    if cwd is None or len(words) != 1 or words[0].shell or words[0].text.startswith(("/", "-")):
+        return None
+    return posixpath.normpath(posixpath.join(cwd, words[0].text))
+
+
+def _build(
+    words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
+) -> BuildCommand | None:
+    while words and words[0].text in _WRAPPERS:
+        words = words[1:]
+        while words and (words[0].text.startswith("-") or ASSIGNMENT.match(words[0].text)):
+            words = words[1:]  # `sudo -E`, `env GO=1 docker build`
+    if not words:
+        return None
+    tool = words[0].text.rsplit("/", 1)[-1]
+    if tool not in _TOOLS:
+        return None
+    rest = _after_globals(words[1:])
+    for subcommand in _BUILDS[tool]:
+        if [w.text for w in rest[: len(subcommand)]] == list(subcommand):
+            return _options(tool, rest[len(subcommand) :], line, cwd, prefix)
+    return None
+
+
+def _after_globals(words: list[Word]) -> list[Word]:
+    index = 0
+    while index < len(words) and words[index].text.startswith("-"):
+        index += 2 if words[index].text in _GLOBAL_VALUES else 1
+    return words[index:]
+
+
+def _options(
+    tool: str, words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
+) -> BuildCommand:
+    """The build's file, context (its last word that is no option), target and arguments."""
+    found: dict[str, Word] = {}
+    args: list[Word] = []
+    positional: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        name, value = "", None
+        if text == "--":
+            positional += words[index + 1 :]
+            break
+        if text.startswith("--"):
+            name, equals, rest = text[2:].partition("=")
+            if equals:
+                value = replace(word, text=rest)
+            elif name in _VALUES and index + 1 < len(words):
+                index += 1
+                value = words[index]
+        elif text.startswith("-") and len(text) > 1:
+            name = {"f": "file", "t": "tag"}.get(text[1], text[1])
+            if text[1] in _SHORT_VALUES:
+                if len(text) > 2:  # `-fDockerfile`, `-f=Dockerfile`
+                    value = replace(word, text=text[2:].removeprefix("="))
+                elif index + 1 < len(words):
+                    index += 1
+                    value = words[index]
+        else:
+            positional.append(word)
+        if name == "build-arg" and value is not None:
+            args.append(value)
+        elif name in ("file", "target") and value is not None:
+            found[name] = value
+        index += 1
+    return BuildCommand(
+        tool,
+        line,
+        cwd,
+        found.get("file"),
+        positional[-1] if positional else None,
+        found.get("target"),
+        tuple(args),
+        prefix,
+    )

@@ -1,0 +1,284 @@
+"""The image builds of GitHub Actions workflows: each `run:` step's `docker build` (buildx,
+podman, buildah) and each `docker/build-push-action` step, per matrix combination, with the
+Dockerfile it builds and its build arguments as the job gives them.
+
+Values are resolved as the setup-go pins resolve theirs (`${{ env.X }}`, `${{ matrix.x }}`;
+`${{ inputs.x }}` is the caller's), then the shell's `$X` from the step's, job's and
+workflow's env and what the script itself exports. A value only the running job knows (a step
+output, a secret, `$(cat .go-version)`, a name an earlier step writes to `$GITHUB_ENV`) stays
+unresolved, with the reason. Jobs under `if: false` and steps whose `if:` is false in a
+combination build nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from ...errors import WorkflowError
+from ..image_build_command import BuildCommand, Shell, Word
+from ..image_build_values import (
+    WORKSPACE,
+    ImageBuild,
+    Resolved,
+    build_args,
+    checkout_path,
+    command_build,
+    expand_shell,
+    script_variable,
+)
+from ..versions import read_text
+from .actions_yaml import env_of, load_workflow, mapping_of, node_text, workflow_call_inputs
+from .expressions import evaluate_if
+from .matrix import expand_matrix
+from .pins import running_jobs, step_contexts, workflow_files
+from .setup_go import Scalar, Scope, Unresolved, expand_expressions
+
+_BUILD_PUSH = "docker/build-push-action"
+_WORKSPACE_EXPRESSION = re.compile(r"\$\{\{\s*github\.workspace\s*\}\}", re.IGNORECASE)
+_DEFAULT_CONTEXT = "{{defaultContext}}"  # build-push-action's Git context, the checkout's ref
+_UNSET = "the build then gets no value for it"
+_EXPORTED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)")
+
+
+def workflow_image_builds(
+    text: str, file: str, containerfile: Callable[[str], bool] = lambda path: False
+) -> list[ImageBuild]:
+    """Every image build of the workflow `text` (named `file`), once per distinct value; a
+    Dockerfile path relative to the checkout root. `containerfile(folder)` says whether a
+    folder holds a Containerfile, which podman and buildah build before a Dockerfile.
+    WorkflowError if the YAML is invalid."""
+    top = load_workflow(text, file)
+    inputs = workflow_call_inputs(top)
+    builds: list[ImageBuild] = []
+    for name, job_map, steps in running_jobs(top):
+        matrix = expand_matrix(job_map.get("strategy"), name)
+        folder = _working_directory(job_map) or _working_directory(top)
+        for combination in matrix.combinations:
+            exported: set[str] = set()
+            contexts = step_contexts(job_map, env_of(top), matrix, combination)
+            for step in steps:
+                layers = (env_of(step), env_of(job_map), env_of(top))
+                scope = Scope(layers, matrix, combination, name, inputs, "the image build", _UNSET)
+                runs = evaluate_if(step.get("if"), contexts)
+                if runs is not False:
+                    where = _Step(scope, file, text, frozenset(exported))
+                    found = where.builds(step, folder, containerfile)
+                    if isinstance(runs, str):
+                        line = step["if"].start_mark.line + 1
+                        found = [replace(b, note=f"may run: {runs} (line {line})") for b in found]
+                    builds += found
+                exported |= _github_env_names(step)
+    return list(dict.fromkeys(builds))
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step in one matrix combination, as its values resolve."""
+
+    scope: Scope
+    file: str
+    source: str  # the workflow's text
+    exported: frozenset[str]  # names earlier steps of the job write to $GITHUB_ENV
+
+    def builds(
+        self,
+        step: Mapping[str, yaml.Node],
+        folder: yaml.ScalarNode | None,
+        containerfile: Callable[[str], bool],
+    ) -> list[ImageBuild]:
+        run = step.get("run")
+        if isinstance(run, yaml.ScalarNode):
+            shell = Shell()
+            own = step.get("working-directory")
+            folder = own if isinstance(own, yaml.ScalarNode) else folder
+            if folder is not None:
+                written = self.resolve(_word(folder)).text
+                shell.cwd = checkout_path(".", written) if written is not None else None
+            return [
+                build
+                for command in shell.builds(run.value, _line_map(run, self.source))
+                if (build := self._command(command, containerfile)) is not None
+            ]
+        uses = step.get("uses")
+        if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BUILD_PUSH:
+            found = self._build_push(uses, step.get("with"))
+            return [found] if found is not None else []
+        return []
+
+    def _command(
+        self, command: BuildCommand, containerfile: Callable[[str], bool]
+    ) -> ImageBuild | None:
+        assigned = dict(command.assigned)
+        found = command_build(
+            command,
+            lambda word: self.resolve(word, assigned),
+            lambda name: self._variable(name, assigned),
+            containerfile,
+        )
+        if found is None:
+            return None
+        return ImageBuild(self.file, command.line, self.scope.job, *found)
+
+    def _build_push(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> ImageBuild | None:
+        """build-push-action's `context` (default: the Git context, the checkout's root),
+        `file` (default `{context}/Dockerfile`), `target` and `build-args` (one per line, each
+        read as the action reads a CSV record: quotes removed, commas kept)."""
+        options = mapping_of(with_node) if isinstance(with_node, yaml.MappingNode) else {}
+        values = {
+            key: self.resolve(_word(node)).text
+            for key in ("context", "file", "target")
+            if isinstance(node := options.get(key), yaml.ScalarNode)
+        }
+        context = values.get("context", _DEFAULT_CONTEXT)
+        if context is None or "://" in context or context.startswith("git@"):
+            return None  # only known when the job runs, or another repository
+        context = context or _DEFAULT_CONTEXT
+        # A Git context's file is in the checkout at the context's subfolder; a path
+        # context's file is relative to the workspace, where the action runs buildx.
+        git, _, subfolder = context.partition(f"{_DEFAULT_CONTEXT}:")
+        if context == _DEFAULT_CONTEXT or not git:
+            base = context = subfolder or "."
+        else:
+            base = "."
+        file = values.get("file") if "file" in values else None
+        if "file" in values and file is None:
+            return None
+        dockerfile = checkout_path(base, file) if file else checkout_path(context, "Dockerfile")
+        if dockerfile is None:
+            return None
+        return ImageBuild(
+            self.file,
+            uses.start_mark.line + 1,
+            self.scope.job,
+            dockerfile,
+            values.get("target") or "",
+            build_args(_list_entries(options.get("build-args")), self.resolve, self._outer),
+        )
+
+    def resolve(self, word: Word, assigned: Mapping[str, Word | None] | None = None) -> Resolved:
+        """`word` as the job gives it: `${{ }}` expressions first (the runner substitutes
+        them into the step), then, where a shell reads it, the shell's expansions with what
+        the script `assigned` before it."""
+        text = _WORKSPACE_EXPRESSION.sub(WORKSPACE, word.text)
+        late = next((n for n in self.exported if re.search(rf"\benv\.{n}\b", text)), None)
+        if late is not None:
+            return Resolved(None, _exported(late))
+        value = expand_expressions(Scalar(text, word.line), self.scope)[0]
+        if isinstance(value, Unresolved):
+            return Resolved(None, value.reason)
+        origins = tuple((named, self.file, line) for named, _, line in value.values)
+        if not word.shell:
+            return Resolved(value.text, origins=origins)
+        expanded = expand_shell(value.text, lambda n: self._variable(n, assigned or {}))
+        return replace(expanded, origins=origins + expanded.origins)
+
+    def _variable(self, name: str, assigned: Mapping[str, Word | None]) -> Resolved | None:
+        """A shell variable: what the script assigned, else the job's environment."""
+        if name == "GITHUB_WORKSPACE":
+            return Resolved(WORKSPACE)
+        return script_variable(name, assigned, self.resolve, self._outer)
+
+    def _outer(self, name: str) -> Resolved | None:
+        """An environment variable of the step: unknown where an earlier step wrote it to
+        $GITHUB_ENV, else the step's, job's or workflow's env; None where none sets it."""
+        if name in self.exported:
+            return Resolved(None, _exported(name))
+        return self._env(name)
+
+    def _env(self, name: str) -> Resolved | None:
+        node = next((layer[name] for layer in self.scope.env if name in layer), None)
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        found = self.resolve(_word(node))
+        origin = (f"env.{name}", self.file, node.start_mark.line + 1)
+        return replace(found, origins=(origin, *found.origins))
+
+
+def _word(node: yaml.ScalarNode) -> Word:
+    return Word(node_text(node), node.start_mark.line + 1)
+
+
+def _line_map(node: yaml.ScalarNode, source: str) -> Callable[[int], int]:
+    """The workflow line of each offset in a scalar's value. Each written line is found in
+    the value in turn, so a folded script (`run: >-`, a plain scalar over several lines, which
+    YAML joins into one) still names the line of each word."""
+    starts: list[tuple[int, int]] = []  # (offset in the value, line)
+    cursor = 0
+    written = source[node.start_mark.index : node.end_mark.index].split("\n")
+    for line, text in enumerate(written, start=node.start_mark.line + 1):
+        at = node.value.find(text.strip(), cursor) if text.strip() else -1
+        if at >= 0:
+            starts.append((at, line))
+            cursor = at + len(text.strip())
+    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+    return lambda offset: max((line for at, line in starts if at <= offset), default=first)
+
+
+def _action(uses: yaml.ScalarNode) -> str:
+    return str(uses.value).strip().split("@", 1)[0].lower().rstrip("/")
+
+
+def _working_directory(mapping: Mapping[str, yaml.Node]) -> yaml.ScalarNode | None:
+    """`defaults.run.working-directory` of a job or the workflow."""
+    node: yaml.Node | None = mapping.get("defaults")
+    for key in ("run", "working-directory"):
+        node = mapping_of(node).get(key) if isinstance(node, yaml.MappingNode) else None
+    return node if isinstance(node, yaml.ScalarNode) else None
+
+
+def _list_entries(node: yaml.Node | None) -> list[Word]:
+    """build-args as the action lists them: a record per line, its quotes removed and its
+    fields joined again with commas (the action reads build-args with `ignoreComma`)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return []
+    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+    literal = node.style == "|"
+    entries = []
+    for index, line in enumerate(node_text(node).split("\n")):
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        fields = next(csv.reader([line.strip()], skipinitialspace=True), [])
+        entries.append(Word(",".join(fields).strip(), first + index if literal else first))
+    return entries
+
+
+def _github_env_names(step: Mapping[str, yaml.Node]) -> set[str]:
+    """The variables a `run:` step writes to `$GITHUB_ENV` for the steps after it."""
+    run = step.get("run")
+    if not isinstance(run, yaml.ScalarNode):
+        return set()
+    return {
+        name
+        for line in str(run.value).splitlines()
+        if "GITHUB_ENV" in line
+        for name in _EXPORTED.findall(line.split("GITHUB_ENV", 1)[0])
+    }
+
+
+def _exported(name: str) -> str:
+    return f"{name} is written to $GITHUB_ENV by an earlier step, so it is only known when the job runs"
+
+
+def read_image_builds(root: Path, relative_to: Path) -> list[ImageBuild]:
+    """The image builds of every workflow under `root/.github/workflows`, their files and
+    Dockerfiles named relative to `relative_to`."""
+    try:
+        prefix = root.resolve().relative_to(relative_to.resolve()).as_posix()
+    except ValueError:
+        return []  # a folder outside the rootdir holds no Dockerfile named from it
+    builds = []
+    for path, name in workflow_files(root, relative_to):
+        text = read_text(path, name, WorkflowError)
+        for build in workflow_image_builds(
+            text, name, lambda f: (root / f / "Containerfile").is_file()
+        ):
+            dockerfile = checkout_path(prefix, build.dockerfile)
+            if dockerfile is not None:
+                builds.append(replace(build, dockerfile=dockerfile))
+    return builds

@@ -1,0 +1,365 @@
+"""A CI build of a configured Dockerfile with build arguments of its own is a Go version pin
+where those arguments change the Go of a golang FROM (gofacts/ci_build_pins.py, wired in
+project_pins): before, `docker build --build-arg GO_VERSION=1.21` in a release workflow passed
+`go-version` while the Dockerfile's default (what the plugin built and tested) was 1.26."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from pytest_goimage.gofacts.ci_build_pins import format_not_tested, not_tested
+from pytest_goimage.gofacts.project_pins import project_pins
+from pytest_goimage.gofacts.versions import (
+    SOURCE_CI_BUILD,
+    GoVersion,
+    Pin,
+    Shipped,
+    format_misalignment,
+    format_unpinned,
+    misaligned,
+    required_version,
+    unpinned,
+)
+from tests.conftest import RELEASE_WORKFLOW
+
+GO_MOD = "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.8\n"
+DOCKERFILE = """\
+# Production image.
+ARG GO_VERSION=1.26.8
+ARG VARIANT=alpine
+FROM golang:${GO_VERSION}-${VARIANT} AS build
+RUN go build -o /out/api ./cmd/api
+FROM scratch
+COPY --from=build /out/api /api
+"""
+
+
+def image_job(*steps: str) -> str:
+    """A workflow whose job `image` runs `steps` (each a step's YAML), from line 6 on."""
+    lines = [line for step in steps for line in textwrap.dedent(step).strip("\n").split("\n")]
+    return "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n" + "".join(
+        f"      {line}\n" for line in lines
+    )
+
+
+def repo(
+    root: Path, workflow: str, dockerfile: str = DOCKERFILE, *, name: str = "release.yml"
+) -> Path:
+    """A checkout at `root`: go.mod, Dockerfile.prod and `.github/workflows/<name>`."""
+    (root / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (root / "go.mod").write_text(GO_MOD)
+    (root / "Dockerfile.prod").write_text(dockerfile)
+    (root / ".github" / "workflows" / name).write_text(textwrap.dedent(workflow))
+    return root
+
+
+def ci_pins(
+    root: Path, build_args: dict[str, str] | None = None, ignore: tuple[str, ...] = ()
+) -> list[Pin]:
+    dockerfiles = [(root / "Dockerfile.prod", build_args or {})]
+    return [p for p in project_pins(root, root, dockerfiles, ignore) if p.source == SOURCE_CI_BUILD]
+
+
+def test_an_older_go_passed_by_the_release_build_is_a_pin_that_fails(tmp_path: Path) -> None:
+    root = repo(tmp_path, RELEASE_WORKFLOW.format(go="1.21"))
+    pins = project_pins(root, root, [(root / "Dockerfile.prod", {})])
+    [pin] = [p for p in pins if p.source == SOURCE_CI_BUILD]
+    assert pin == Pin(
+        ".github/workflows/release.yml",
+        18,
+        SOURCE_CI_BUILD,
+        "job image builds Dockerfile.prod with GO_VERSION=1.21: golang:1.21-alpine",
+        GoVersion.parse("1.21"),
+        "GO_VERSION=1.21 from env.GO_VERSION at line 6",
+        resolved="golang:1.21-alpine",
+        version_arg="env.GO_VERSION",
+        version_arg_line=6,
+        job="image",
+        shipped=Shipped(
+            "Dockerfile.prod",
+            4,
+            (("GO_VERSION", "1.21"),),
+            "golang:1.26.8-alpine (Go 1.26.8; GO_VERSION=1.26.8 from ARG default, line 2; "
+            "VARIANT=alpine from ARG default, line 3)",
+            "GO_VERSION=1.21",
+        ),
+    )
+    bad = misaligned(pins, required_version(pins))
+    assert bad == [pin]
+    assert format_misalignment(bad, pins) == (
+        ".github/workflows/release.yml:18: job image builds Dockerfile.prod with GO_VERSION=1.21: "
+        "golang:1.21-alpine names Go 1.21 (GO_VERSION=1.21 from env.GO_VERSION at line 6), "
+        "go.mod requires 1.26.8 (go.mod:5 toolchain go1.26.8) — set env.GO_VERSION to '1.26.8' "
+        "or newer on .github/workflows/release.yml:6"
+    )
+
+
+def test_the_dockerfile_s_own_value_in_ci_is_no_pin(tmp_path: Path) -> None:
+    """Of two builds, the one that passes the Dockerfile's own 1.26.8 is no pin."""
+    root = repo(
+        tmp_path,
+        image_job(
+            "- run: docker build --build-arg GO_VERSION=1.26.8 -f Dockerfile.prod .",
+            "- run: docker build --build-arg GO_VERSION=1.21 -f Dockerfile.prod .",
+        ),
+    )
+    assert [(p.line, p.raw) for p in ci_pins(root)] == [
+        (7, "job image builds Dockerfile.prod with GO_VERSION=1.21: golang:1.21-alpine")
+    ]
+
+
+def test_a_newer_but_other_go_in_ci_is_not_the_image_tested(tmp_path: Path) -> None:
+    """`1.26` satisfies go.mod's 1.26.8 (it floats to the newest 1.26.x), but it is not the
+    1.26.8 this run built: the image CI ships is not the one tested."""
+    pins = ci_pins(repo(tmp_path, RELEASE_WORKFLOW.format(go="1.26")))
+    assert misaligned(pins, required_version(project_pins(tmp_path, tmp_path, []))) == []
+    assert not_tested(pins) == pins
+    assert format_not_tested(pins, "[tool.goimage]") == (
+        ".github/workflows/release.yml:18: job image builds Dockerfile.prod with GO_VERSION=1.26 "
+        "(GO_VERSION=1.26 from env.GO_VERSION at line 6), so the image CI ships is built FROM "
+        "golang:1.26-alpine (Go 1.26, a tag that floats to the newest 1.26.x), but this run "
+        "built and tested Dockerfile.prod:4 FROM golang:1.26.8-alpine (Go 1.26.8; "
+        "GO_VERSION=1.26.8 from ARG default, line 2; VARIANT=alpine from ARG default, line 3): "
+        "the image CI ships is not the image tested. Pin the CI value to the one tested, or add "
+        'GO_VERSION = "1.26" to build_args in [tool.goimage] so that this run tests what ships; '
+        'if that job\'s image does not ship, add "release.yml:image" to go_version_ignore in '
+        "[tool.goimage]."
+    )
+
+
+def test_build_args_set_to_the_ci_value_test_what_ships(tmp_path: Path) -> None:
+    root = repo(tmp_path, RELEASE_WORKFLOW.format(go="1.26"))
+    assert [p.raw for p in not_tested(ci_pins(root))] == [
+        "job image builds Dockerfile.prod with GO_VERSION=1.26: golang:1.26-alpine"
+    ]
+    assert ci_pins(root, {"GO_VERSION": "1.26"}) == []
+
+
+def test_arguments_that_change_no_golang_from_change_nothing(tmp_path: Path) -> None:
+    """VERSION and COMMIT (known or not), and a VARIANT that changes the image but not its Go;
+    of a build that passes GO_VERSION too, only GO_VERSION is named."""
+    build = """\
+        - run: |
+            docker build -f Dockerfile.prod \\
+              --build-arg VERSION=${{ github.ref_name }} \\
+              --build-arg COMMIT=$(git rev-parse HEAD) \\
+              --build-arg VARIANT=bookworm .
+    """
+    go = (
+        "- run: docker build -f Dockerfile.prod --build-arg VERSION=1 --build-arg GO_VERSION=1.21 ."
+    )
+    root = repo(tmp_path, image_job(build, go))
+    assert [(p.line, p.raw) for p in ci_pins(root)] == [
+        (11, "job image builds Dockerfile.prod with GO_VERSION=1.21: golang:1.21-alpine")
+    ]
+
+
+def test_a_value_only_the_run_knows_is_unpinned_where_it_decides_the_go(tmp_path: Path) -> None:
+    output = """\
+        - id: go
+          run: echo "version=$(cat .go-version)" >> "$GITHUB_OUTPUT"
+    """
+    build = """\
+        - uses: docker/build-push-action@v6
+          with:
+            file: Dockerfile.prod
+            build-args: |
+              GO_VERSION=${{ steps.go.outputs.version }}
+              VERSION=${{ github.ref_name }}
+    """
+    root = repo(tmp_path, image_job(output, build))
+    pins = ci_pins(root)
+    assert unpinned(pins) == pins
+    assert misaligned(pins, required_version(project_pins(root, root, []))) == []
+    assert not_tested(pins) == []
+    assert format_unpinned(pins) == (
+        ".github/workflows/release.yml:12: job image builds Dockerfile.prod with "
+        "GO_VERSION=${{ steps.go.outputs.version }} is not pinned: GO_VERSION cannot be resolved: "
+        "cannot resolve ${{ steps.go.outputs.version }} (only env.X and matrix.x are read); it "
+        "decides the golang FROM on Dockerfile.prod:4"
+    )
+
+
+def test_a_build_of_a_dockerfile_not_configured_is_no_pin(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path,
+        RELEASE_WORKFLOW.format(go="1.21").replace("./Dockerfile.prod", "./Dockerfile.debug"),
+    )
+    (root / "Dockerfile.debug").write_text(DOCKERFILE)
+    assert ci_pins(root) == []
+    # Configured, the same file's build is a pin.
+    pins = project_pins(root, root, [(root / "Dockerfile.debug", {})])
+    [pin] = [p for p in pins if p.source == SOURCE_CI_BUILD]
+    assert pin.raw == "job image builds Dockerfile.debug with GO_VERSION=1.21: golang:1.21-alpine"
+
+
+def test_go_version_ignore_leaves_the_job_out(tmp_path: Path) -> None:
+    root = repo(tmp_path, RELEASE_WORKFLOW.format(go="1.21"))
+    for entry in ("release.yml:image", "release.yml", ".github/workflows/release.yml"):
+        [pin] = ci_pins(root, ignore=(entry,))
+        assert pin.ignored == f"left out by go_version_ignore entry {entry!r}"
+        assert misaligned([pin], required_version(project_pins(root, root, []))) == []
+        assert not_tested([pin]) == []
+    [pin] = ci_pins(root, ignore=("release.yml:docs",))
+    assert not pin.ignored
+
+
+def test_an_argument_the_build_does_not_pass_takes_its_default_not_the_configured_one(
+    tmp_path: Path,
+) -> None:
+    """build_args GO_VERSION=1.26.8 over the default 1.25: CI does not read [tool.goimage], so
+    a build that sets only VARIANT ships the default 1.25, as one that passes 1.25 does."""
+    root = repo(
+        tmp_path,
+        image_job(
+            "- run: docker build -f Dockerfile.prod --build-arg VARIANT=bookworm .",
+            "- run: docker build -f Dockerfile.prod --build-arg GO_VERSION=1.25 .",
+        ),
+        DOCKERFILE.replace("GO_VERSION=1.26.8", "GO_VERSION=1.25"),
+    )
+    pins = ci_pins(root, {"GO_VERSION": "1.26.8"})
+    assert [(p.line, p.raw) for p in pins] == [
+        (
+            6,
+            "job image builds Dockerfile.prod with GO_VERSION left at its ARG default 1.25: "
+            "golang:1.25-bookworm",
+        ),
+        (7, "job image builds Dockerfile.prod with GO_VERSION=1.25: golang:1.25-alpine"),
+    ]
+    assert format_not_tested(pins[:1], "[tool.goimage]").startswith(
+        ".github/workflows/release.yml:6: job image builds Dockerfile.prod with GO_VERSION left at "
+        "its ARG default 1.25, so the image CI ships is built FROM golang:1.25-bookworm (Go "
+        "1.25, a tag that floats to the newest 1.25.x), but this run built and tested "
+        "Dockerfile.prod:4 FROM golang:1.26.8-alpine "
+        "(Go 1.26.8; GO_VERSION=1.26.8 from build_args; VARIANT=alpine from ARG default, line "
+        "3): the image CI ships is not the image tested. Pin the CI value to the one tested, or "
+        'add GO_VERSION = "1.25" to build_args in [tool.goimage]'
+    )
+
+
+def test_every_matrix_combination_and_an_arg_behind_another(tmp_path: Path) -> None:
+    """`FROM ${BUILDER}` with `ARG BUILDER=golang:${GO_VERSION}-alpine`: CI's GO_VERSION still
+    decides the Go; one pin per matrix value that differs, none for the tested one, none for a
+    job that never runs."""
+    root = repo(
+        tmp_path,
+        """\
+        on: push
+        jobs:
+          image:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                go: ['1.25', '1.26.8']
+            steps:
+              - run: docker build -f Dockerfile.prod --build-arg GO_VERSION=${{ matrix.go }} .
+          off:
+            if: false
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker build -f Dockerfile.prod --build-arg GO_VERSION=1.10 .
+        """,
+        "ARG GO_VERSION=1.26.8\nARG BUILDER=golang:${GO_VERSION}-alpine\nFROM ${BUILDER}\n",
+    )
+    assert [
+        (p.line, p.raw, str(p.version), p.version_arg, p.version_arg_line) for p in ci_pins(root)
+    ] == [
+        (
+            9,
+            "job image builds Dockerfile.prod with GO_VERSION=1.25: golang:1.25-alpine",
+            "1.25",
+            "matrix.go",
+            7,
+        )
+    ]
+
+
+def test_a_ci_value_that_floats_is_unpinned(tmp_path: Path) -> None:
+    [pin] = ci_pins(repo(tmp_path, RELEASE_WORKFLOW.format(go="latest")))
+    assert (pin.unpinned, pin.version, pin.note) == (
+        True,
+        None,
+        "tag 'latest-alpine' names no Go version, so it floats with latest; "
+        "GO_VERSION=latest from env.GO_VERSION at line 6",
+    )
+
+
+def test_a_gitlab_ci_build_is_a_pin_of_its_job(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text(GO_MOD)
+    (tmp_path / "Dockerfile.prod").write_text(DOCKERFILE)
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        "variables:\n"
+        '  GO_VERSION: "1.21"\n'
+        "release:\n"
+        "  image: docker:27\n"
+        "  script:\n"
+        "    - docker build --build-arg GO_VERSION=$GO_VERSION -t $IMAGE -f Dockerfile.prod .\n"
+    )
+    [pin] = ci_pins(tmp_path)
+    assert (pin.file, pin.line, pin.raw, pin.pipeline, pin.version_arg, pin.version_arg_line) == (
+        ".gitlab-ci.yml",
+        6,
+        "GitLab CI job release builds Dockerfile.prod with GO_VERSION=1.21: golang:1.21-alpine",
+        ".gitlab-ci.yml",
+        "GO_VERSION",
+        2,
+    )
+    [ignored] = ci_pins(tmp_path, ignore=(".gitlab-ci.yml:release",))
+    assert ignored.ignored == "left out by go_version_ignore entry '.gitlab-ci.yml:release'"
+
+
+STAGED = """\
+ARG GO_VERSION=1.26.8
+ARG LINT_GO=1.26.8
+FROM golang:${GO_VERSION}-alpine AS build
+RUN go build -o /out/api ./cmd/api
+FROM golang:${LINT_GO}-alpine AS lint
+RUN go vet ./...
+FROM alpine:3.22 AS docs
+COPY docs /docs
+FROM scratch AS final
+COPY --from=build /out/api /api
+"""
+
+
+def test_a_build_of_another_target_or_of_a_stage_its_target_never_runs_is_no_pin(
+    tmp_path: Path,
+) -> None:
+    """BuildKit runs only the stages the target needs: `--target docs` ships the docs image,
+    not this one, and the final image never runs the lint stage's golang FROM."""
+    root = repo(
+        tmp_path,
+        image_job(
+            "- run: docker build -f Dockerfile.prod --target docs --build-arg GO_VERSION=1.21 .",
+            "- run: docker build -f Dockerfile.prod --target final --build-arg LINT_GO=1.21 .",
+            "- run: docker build -f Dockerfile.prod --build-arg GO_VERSION=1.22 .",
+        ),
+        STAGED,
+    )
+    # Only the third: the last stage (final) runs build's FROM, at line 3.
+    assert [(p.line, p.raw) for p in ci_pins(root)] == [
+        (8, "job image builds Dockerfile.prod with GO_VERSION=1.22: golang:1.22-alpine")
+    ]
+    # An image configured with target lint is built by none of them.
+    lint = project_pins(root, root, [(root / "Dockerfile.prod", {}, "lint")])
+    assert [p for p in lint if p.source == SOURCE_CI_BUILD] == []
+
+
+def test_an_unknown_value_that_decides_the_image_s_name_is_an_unpinned_note(
+    tmp_path: Path,
+) -> None:
+    """`FROM ${IMAGE}:${GO_VERSION}` with IMAGE only the job knows: whether it is golang at all
+    is unknown, so the build is reported as unpinned, not passed in silence."""
+    root = repo(
+        tmp_path,
+        image_job(
+            "- run: docker build -f Dockerfile.prod --build-arg IMAGE=${{ vars.BUILDER }} "
+            "--build-arg GO_VERSION=1.21 ."
+        ),
+        "ARG IMAGE=golang\nARG GO_VERSION=1.26.8\nFROM ${IMAGE}:${GO_VERSION}\n",
+    )
+    [pin] = ci_pins(root)
+    assert pin.unpinned
+    assert "IMAGE cannot be resolved" in pin.note
+    assert "it decides the golang FROM on Dockerfile.prod:3" in pin.note

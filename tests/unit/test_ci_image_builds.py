@@ -1,0 +1,559 @@
+"""The image builds of GitHub Actions workflows and GitLab CI jobs (gofacts/workflows/
+image_builds.py, gofacts/gitlab_ci/image_builds.py, gofacts/image_build_command.py): which
+Dockerfile each build builds and with which build arguments, as CI resolves them.
+
+A corpus of the shapes Go repositories use to build their release images (written for these
+tests, modelled on public workflows, none copied), each with every build it must give: nothing
+more, nothing less, in order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from pytest_goimage.gofacts.gitlab_ci import read_gitlab_image_builds
+from pytest_goimage.gofacts.image_build_values import ImageBuild
+from pytest_goimage.gofacts.workflows.image_builds import read_image_builds, workflow_image_builds
+from tests.conftest import RELEASE_WORKFLOW
+
+WORKFLOW = ".github/workflows/release.yml"
+NOT_SET = "{} is not set in the CI file (the job's env or variables), so it is only known when the job runs"
+
+
+class Built(NamedTuple):
+    line: int
+    job: str
+    dockerfile: str
+    args: tuple[tuple[str, str | None, int, str], ...] = ()  # name, value, line, why unresolved
+    target: str = ""
+    note: str = ""
+
+
+def built(build: ImageBuild) -> Built:
+    args = tuple((a.name, a.value, a.line, a.why) for a in build.args)
+    return Built(build.line, build.job, build.dockerfile, args, build.target, build.note)
+
+
+def arg(name: str, value: str | None, line: int, why: str = "") -> tuple[str, str | None, int, str]:
+    return (name, value, line, why)
+
+
+CASES = [
+    pytest.param(
+        RELEASE_WORKFLOW.format(go="1.21"),
+        [
+            Built(
+                12,
+                "image",
+                "Dockerfile.prod",
+                (
+                    arg("GO_VERSION", "1.21", 18),
+                    arg(
+                        "VERSION",
+                        None,
+                        19,
+                        "cannot resolve ${{ github.ref_name }} (only env.X and matrix.x are read)",
+                    ),
+                ),
+            )
+        ],
+        id="build-push-action: multi-line build-args, workflow env, a value only the run knows",
+    ),
+    pytest.param(
+        """\
+on: push
+env:
+  GO_VERSION: "1.21"
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    env:
+      GO_VERSION: "1.22"
+    steps:
+      - uses: docker/build-push-action@v5
+        with:
+          build-args: |
+            "GO_VERSION=${{ env.GO_VERSION }}"
+            LDFLAGS=-s,-w
+      - uses: docker/build-push-action@v6
+        env:
+          GO_VERSION: "1.23"
+        with:
+          context: ./backend
+          target: prod
+          build-args: GO_VERSION
+      - uses: docker/build-push-action@v6
+        with:
+          context: backend
+          file: ./Dockerfile.prod
+      - uses: docker/build-push-action@v6
+        with:
+          context: "{{defaultContext}}:svc"
+""",
+        [
+            # The job's env over the workflow's; a quoted CSV record, a comma kept in a value.
+            Built(
+                10,
+                "image",
+                "Dockerfile",
+                (arg("GO_VERSION", "1.22", 13), arg("LDFLAGS", "-s,-w", 14)),
+            ),
+            # The step's env; `NAME` alone takes the step's environment.
+            Built(15, "image", "backend/Dockerfile", (arg("GO_VERSION", "1.23", 21),), "prod"),
+            # `file` is relative to the workspace, not to the context.
+            Built(22, "image", "Dockerfile.prod"),
+            Built(26, "image", "svc/Dockerfile"),
+        ],
+        id="build-push-action: default context and file, env at job and step level",
+    ),
+    pytest.param(
+        """\
+on: push
+env:
+  GO_VERSION: "1.21"
+defaults:
+  run:
+    working-directory: services
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: services/api
+    steps:
+      - run: docker build --build-arg GO_VERSION=1.24 -f Dockerfile -t app .
+      - run: |
+          docker buildx build \\
+            --build-arg "GO_VERSION=${GO_VERSION}" \\
+            --file=../worker/Dockerfile --target=prod ../worker
+        working-directory: services/api
+      - run: docker image build --build-arg=GO_VERSION=${{ env.GO_VERSION }} -f=Dockerfile.ci .
+        working-directory: .
+      - run: podman build --build-arg GO_VERSION podman
+        working-directory: ${{ github.workspace }}
+        env:
+          GO_VERSION: "1.25"
+      - run: buildah bud -f ${{ github.workspace }}/Dockerfile.prod --build-arg GO_VERSION=${GO_VERSION:-1.20} .
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build --build-arg GO_VERSION=${UNSET:-1.19} --build-arg X=$UNSET .
+""",
+        [
+            # The job's working-directory over the workflow's; -f relative to it.
+            Built(14, "image", "services/api/Dockerfile", (arg("GO_VERSION", "1.24", 14),)),
+            # A continued line, a quoted `${X}`, `--file=`, `--target=`, the context positional.
+            Built(
+                16, "image", "services/worker/Dockerfile", (arg("GO_VERSION", "1.21", 17),), "prod"
+            ),
+            Built(20, "image", "Dockerfile.ci", (arg("GO_VERSION", "1.21", 20),)),
+            # podman builds the context's Containerfile where it has one.
+            Built(22, "image", "podman/Containerfile", (arg("GO_VERSION", "1.25", 22),)),
+            # The workspace path is the checkout's root, whatever the working-directory.
+            Built(26, "image", "Dockerfile.prod", (arg("GO_VERSION", "1.21", 26),)),
+            Built(
+                30,
+                "lint",
+                "services/Dockerfile",
+                (arg("GO_VERSION", "1.19", 30), arg("X", None, 30, NOT_SET.format("$UNSET"))),
+            ),
+        ],
+        id="run: docker, buildx, image build, podman, buildah; working-directory; shell values",
+    ),
+    pytest.param(
+        """\
+on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          export GO_VERSION=1.26
+          cd services/api
+          sudo -E docker --context ci build --build-arg GO_VERSION=$GO_VERSION .
+          (cd ../worker && docker build .)
+          docker build -f Dockerfile.dev ../..
+          if [ -n "$PUSH" ]; then cd /tmp; fi
+          docker build .
+      - run: |
+          docker run --rm golang:1.21 go version
+          docker buildx bake release
+          docker build - < Dockerfile
+          docker build https://github.com/example/app.git
+          GO_VERSION=1.20 docker build --build-arg GO_VERSION .
+""",
+        [
+            # What the script exports; a `cd` at the top holds for the commands after it.
+            Built(9, "image", "services/api/Dockerfile", (arg("GO_VERSION", "1.26", 9),)),
+            # A subshell's own `cd`; after it the shell is where it was.
+            Built(10, "image", "services/worker/Dockerfile"),
+            Built(11, "image", "services/api/Dockerfile.dev"),
+            # After a `cd` that may not run, and to a folder outside the checkout: no build
+            # read. Nor `docker run`, bake, a Dockerfile from stdin or a URL context.
+            Built(19, "image", "Dockerfile", (arg("GO_VERSION", "1.20", 19),)),
+        ],
+        id="run: exports, cd, subshells, sudo and global flags; what is no Dockerfile build",
+    ),
+    pytest.param(
+        """\
+on: push
+env:
+  GO_VERSION: "1.21"
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          docker build --build-arg GO_VERSION=$GO_VERSION .
+          GO_VERSION=1.26.8
+          docker build --build-arg GO_VERSION=$GO_VERSION --build-arg RC=${GO_VERSION}rc1 .
+          if [ -f .go-version ]; then GO_VERSION=$(cat .go-version); fi
+          docker build --build-arg GO_VERSION=$GO_VERSION .
+""",
+        [
+            # Each build sees what the script assigned before it, not after.
+            Built(9, "image", "Dockerfile", (arg("GO_VERSION", "1.21", 9),)),
+            Built(
+                11,
+                "image",
+                "Dockerfile",
+                (arg("GO_VERSION", "1.26.8", 11), arg("RC", "1.26.8rc1", 11)),
+            ),
+            Built(
+                13,
+                "image",
+                "Dockerfile",
+                (
+                    arg(
+                        "GO_VERSION",
+                        None,
+                        13,
+                        "$GO_VERSION is set in a branch, loop or function of the script, or "
+                        "read by it, so it is only "
+                        "known when the job runs",
+                    ),
+                ),
+            ),
+        ],
+        id="run: assignments in order, and one in a branch",
+    ),
+    pytest.param(
+        """\
+on: push
+env:
+  GO_VERSION: '1.26.8'
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - name: production image
+        run: >-
+          docker build -f Dockerfile.prod
+          --build-arg GO_VERSION=${{ env.GO_VERSION }}
+          -t app:prod .
+      - run: docker build -f Dockerfile.prod
+          --build-arg GO_VERSION=1.22
+          .
+""",
+        [
+            # YAML folds these into one line; each word keeps the line it is written on.
+            Built(10, "image", "Dockerfile.prod", (arg("GO_VERSION", "1.26.8", 11),)),
+            Built(13, "image", "Dockerfile.prod", (arg("GO_VERSION", "1.22", 14),)),
+        ],
+        id="run: a folded script and a plain one over several lines",
+    ),
+    pytest.param(
+        """\
+on: push
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        go: ['1.25', '1.26']
+        variant: [alpine]
+        include:
+          - go: '1.24'
+            variant: bookworm
+    steps:
+      - uses: docker/build-push-action@v6
+        if: matrix.go != '1.24'
+        with:
+          file: Dockerfile.prod
+          build-args: |
+            GO_VERSION=${{ matrix.go }}
+            VARIANT=${{ matrix.variant }}
+""",
+        [
+            Built(
+                13,
+                "images",
+                "Dockerfile.prod",
+                (arg("GO_VERSION", "1.25", 18), arg("VARIANT", "alpine", 19)),
+            ),
+            Built(
+                13,
+                "images",
+                "Dockerfile.prod",
+                (arg("GO_VERSION", "1.26", 18), arg("VARIANT", "alpine", 19)),
+            ),
+        ],
+        id="matrix: one build per combination; a step `if:` false in one of them",
+    ),
+    pytest.param(
+        """\
+on:
+  workflow_call:
+    inputs:
+      go:
+        type: string
+        default: '1.21'
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    steps:
+      - id: go
+        run: echo "version=$(cat .go-version)" >> "$GITHUB_OUTPUT"
+      - run: echo "GO_FROM_FILE=$(cat .go-version)" >> $GITHUB_ENV
+      - uses: docker/build-push-action@v6
+        if: github.event_name == 'push'
+        with:
+          build-args: |
+            GO_VERSION=${{ steps.go.outputs.version }}
+            TOKEN=${{ secrets.TOKEN }}
+            GO_FROM_FILE=${{ env.GO_FROM_FILE }}
+            CALLER=${{ inputs.go }}
+      - run: docker build --build-arg GO_VERSION=$(cat .go-version) --build-arg G2=$GO_FROM_FILE .
+""",
+        [
+            Built(
+                14,
+                "images",
+                "Dockerfile",
+                (
+                    arg(
+                        "GO_VERSION",
+                        None,
+                        18,
+                        "cannot resolve ${{ steps.go.outputs.version }} (only env.X and matrix.x "
+                        "are read)",
+                    ),
+                    arg(
+                        "TOKEN",
+                        None,
+                        19,
+                        "cannot resolve ${{ secrets.TOKEN }} (only env.X and matrix.x are read)",
+                    ),
+                    arg(
+                        "GO_FROM_FILE",
+                        None,
+                        20,
+                        "GO_FROM_FILE is written to $GITHUB_ENV by an earlier step, so it is only "
+                        "known when the job runs",
+                    ),
+                    arg(
+                        "CALLER",
+                        None,
+                        21,
+                        "inputs.go is set by each caller of this reusable workflow, default '1.21' "
+                        "at line 6",
+                    ),
+                ),
+                note="may run: its `if: github.event_name == 'push'` depends on what is only "
+                "known when the workflow runs (line 15)",
+            ),
+            Built(
+                22,
+                "images",
+                "Dockerfile",
+                (
+                    arg(
+                        "GO_VERSION",
+                        None,
+                        22,
+                        "`$(cat .go-version)` runs a command only when the job runs",
+                    ),
+                    arg(
+                        "G2",
+                        None,
+                        22,
+                        "GO_FROM_FILE is written to $GITHUB_ENV by an earlier step, so it is only "
+                        "known when the job runs",
+                    ),
+                ),
+            ),
+        ],
+        id="unresolvable: step outputs, secrets, $GITHUB_ENV, command substitution, inputs",
+    ),
+    pytest.param(
+        """\
+on: push
+jobs:
+  never:
+    if: false
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build --build-arg GO_VERSION=1.10 .
+  never-either:
+    if: ${{ false }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build --build-arg GO_VERSION=1.10 .
+  caller:
+    uses: ./.github/workflows/build.yml
+""",
+        [],
+        id="jobs that never run, and a reusable workflow's caller",
+    ),
+    pytest.param(
+        """\
+on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    env:
+      GO_VERSION: "1.26.8"
+    steps:
+      - run: |
+          pushd legacy
+          docker build --build-arg GO_VERSION=1.22 .
+          popd
+          docker build --build-arg GO_VERSION=1.23 .
+      - run: |
+          build_legacy() { cd legacy; docker build --build-arg GO_VERSION=1.22 .; }
+          build_legacy
+      - run: |
+          source ./versions.env
+          docker build --build-arg GO_VERSION=$GO_VERSION .
+      - run: |
+          read -r GO_VERSION < .go-version
+          docker build --build-arg GO_VERSION .
+      - run: docker buildx build -f Dockerfile --build-arg GO_VERSION=1.21 https://github.com/o/r.git
+""",
+        [
+            # pushd is followed; after popd the folder is not known, so that build is left out.
+            Built(10, "image", "legacy/Dockerfile", (arg("GO_VERSION", "1.22", 10),)),
+            # A function that changes folder: where its build runs is not known.
+            Built(
+                18,
+                "image",
+                "Dockerfile",
+                (
+                    arg(
+                        "GO_VERSION",
+                        None,
+                        18,
+                        "the script reads variables from a file or `eval` before the build "
+                        "(`source`, `.`), so $GO_VERSION is only known when the job runs",
+                    ),
+                ),
+            ),
+            Built(
+                21,
+                "image",
+                "Dockerfile",
+                (
+                    arg(
+                        "GO_VERSION",
+                        None,
+                        21,
+                        "$GO_VERSION is set in a branch, loop or function of the script, or "
+                        "read by it, so it is only "
+                        "known when the job runs",
+                    ),
+                ),
+            ),
+        ],
+        id="pushd and popd, a function's cd, source, read, a remote context",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_workflow_image_builds(text: str, expected: list[Built]) -> None:
+    found = workflow_image_builds(text, WORKFLOW, lambda folder: folder == "podman")
+    assert [built(b) for b in found] == expected
+
+
+def test_a_nested_project_s_workflow_names_its_dockerfile_from_the_rootdir(tmp_path: Path) -> None:
+    workflows = tmp_path / "svc" / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "release.yml").write_text(
+        "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker build -f build/Dockerfile .\n"
+    )
+    builds = read_image_builds(tmp_path / "svc", tmp_path)
+    assert [(b.file, b.line, b.dockerfile) for b in builds] == [
+        ("svc/.github/workflows/release.yml", 6, "svc/build/Dockerfile")
+    ]
+
+
+PIPELINE = """\
+variables:
+  GO_VERSION: "1.21"
+  BUILDER: "golang:${GO_VERSION}"
+
+.docker:
+  image: docker:27
+  services: [docker:27-dind]
+
+release:
+  extends: .docker
+  script:
+    - docker build --build-arg GO_VERSION=$GO_VERSION -t $CI_REGISTRY_IMAGE -f Dockerfile.prod .
+    - |
+      docker build \\
+        --build-arg "GO_VERSION=${GO_VERSION}" \\
+        --build-arg COMMIT=$CI_COMMIT_SHA \\
+        -f $CI_PROJECT_DIR/backend/Dockerfile backend
+
+matrix:
+  extends: .docker
+  parallel:
+    matrix:
+      - GO_VERSION: ["1.25", "1.26"]
+  script:
+    - docker build --build-arg GO_VERSION --build-arg BUILDER=$BUILDER .
+
+never:
+  extends: .docker
+  rules:
+    - when: never
+  script:
+    - docker build --build-arg GO_VERSION=1.10 .
+"""
+
+
+def test_gitlab_ci_image_builds(tmp_path: Path) -> None:
+    (tmp_path / ".gitlab-ci.yml").write_text(PIPELINE)
+    builds = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert {b.pipeline for b in builds} == {".gitlab-ci.yml"}
+    assert [built(b) for b in builds] == [
+        Built(12, "release", "Dockerfile.prod", (arg("GO_VERSION", "1.21", 12),)),
+        Built(
+            14,
+            "release",
+            "backend/Dockerfile",
+            (
+                arg("GO_VERSION", "1.21", 15),
+                arg("COMMIT", None, 16, NOT_SET.format("$CI_COMMIT_SHA")),
+            ),
+        ),
+        # `parallel: matrix` over the global variable; nested variables expanded as GitLab does.
+        Built(
+            25,
+            "matrix",
+            "Dockerfile",
+            (arg("GO_VERSION", "1.25", 25), arg("BUILDER", "golang:1.25", 25)),
+        ),
+        Built(
+            25,
+            "matrix",
+            "Dockerfile",
+            (arg("GO_VERSION", "1.26", 25), arg("BUILDER", "golang:1.26", 25)),
+        ),
+    ]
+    assert builds[0].args[0].origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
