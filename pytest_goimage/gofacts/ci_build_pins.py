@@ -12,12 +12,13 @@ nothing where it does not (VERSION, COMMIT).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .ci_ignore import gitlab_entry
 from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
-from .dockerfile_pins import dockerfile_pins, global_arg_defaults
+from .dockerfile_pins import dockerfile_pins, expand_global, global_arg_defaults
 from .image_build_values import BuildArg, ImageBuild
 from .versions import (
     SOURCE_CI_BUILD,
@@ -56,10 +57,13 @@ class _Dockerfile:
         return len({_key(found.get(line)) for found in values}) > 1
 
 
-def stage_lines(parsed: Dockerfile, target: str | None) -> Container[int] | None:
-    """The lines of the stages a build of `target` (else the last stage) runs: that stage, the
-    stage it is built FROM, those it copies or mounts from, and so on, as BuildKit builds only
-    those. None where `target` names no stage; every line where a reference holds a variable."""
+def stage_lines(
+    parsed: Dockerfile, target: str | None, args: Mapping[str, str]
+) -> Container[int] | None:
+    """The lines of the stages a build of `target` (else the last stage) with `args` runs: that
+    stage, the stage it is built FROM, those it copies or mounts from, and so on, as BuildKit
+    builds only those (a reference with a variable is expanded first, as BuildKit does:
+    `FROM build-${MODE}`). None where `target` names no stage."""
     if not parsed.stages:
         return range(0)
     start = parsed.stage(target) if target else parsed.stages[-1]
@@ -73,11 +77,8 @@ def stage_lines(parsed: Dockerfile, target: str | None) -> Container[int] | None
         if stage.index in needed:
             continue
         needed.add(stage.index)
-        copies = [ref for i in stage.instructions for ref in _stage_refs(i.flags)]
-        if any("$" in ref for ref in copies):
-            return range(1 << 30)
-        # A FROM with a variable names an image (`golang:${GO_VERSION}`), not a stage.
-        refs = [stage.base, *copies]
+        refs = [stage.base] + [ref for i in stage.instructions for ref in _stage_refs(i.flags)]
+        refs = [expand_global(parsed, ref, args) if "$" in ref else ref for ref in refs]
         todo += [other for ref in refs if (other := _referenced(parsed, ref)) is not None]
     return _Lines([range(s.line, ends[s.index]) for s in parsed.stages if s.index in needed])
 
@@ -137,12 +138,12 @@ def ci_build_pins(
             continue
         if _stage_index(parsed, build.target) != _stage_index(parsed, target):
             continue
-        runs = stage_lines(parsed, build.target or None)
-        if runs is None:
-            continue
         given = {arg.name: arg for arg in build.args}  # a later one of a name wins, as in docker
         known = {name: arg.value for name, arg in given.items() if arg.value is not None}
         unknown = [arg for arg in given.values() if arg.value is None]
+        runs = stage_lines(parsed, build.target or None, known)
+        if runs is None:
+            continue
         shipped = read.golang({**known, **{a.name: _PROBES[0] for a in unknown}})
         for line in sorted(line for line in set(tested) | set(shipped) if line in runs):
             deciding = [a for a in unknown if read.decides(line, known, a.name)]
@@ -182,6 +183,11 @@ def _pin(
         if arg.value is not None and _go(read.golang({name: arg.value}).get(line)) != default_go
     ]
     defaults = global_arg_defaults(read.text)
+    if any(
+        default is None and name not in given and read.decides(line, {}, name)
+        for name, default in defaults.items()
+    ):
+        return None  # an ARG without default the build does not pass: it fails at this FROM
     left = [
         BuildArg(name, default, f"{name} not passed", build.line)
         for name, default in defaults.items()
@@ -310,7 +316,7 @@ def format_not_tested(pins: Sequence[Pin], where: str) -> str:
         # `golang:1.26` floats: it may be the image tested today, and another one tomorrow.
         floats = (
             f", a tag that floats to the newest {pin.version}.x"
-            if str(pin.version).count(".") == 1
+            if re.fullmatch(r"\d+\.\d+", str(pin.version)) and "@" not in pin.resolved
             else ""
         )
         paragraphs.append(

@@ -90,6 +90,12 @@ def resolved_bases(parsed: Dockerfile, build_args: Mapping[str, str]) -> list[st
     return [_substitute(stage.base, args, parsed.escape)[0] for stage in parsed.stages]
 
 
+def expand_global(parsed: Dockerfile, text: str, build_args: Mapping[str, str]) -> str:
+    """`text` (a FROM's image, a `--from=` reference) with the global ARGs and `build_args`
+    substituted, as BuildKit does before it looks the name up among the stages."""
+    return _substitute(text, _global_args(parsed, build_args), parsed.escape)[0]
+
+
 def global_arg_defaults(text: str) -> dict[str, str | None]:
     """The default of each ARG a FROM sees (None: declared without one), for a Dockerfile
     that parses."""

@@ -114,8 +114,8 @@ class Shell:
                 exported = [_assignment(w) for w in words[1:] if ASSIGNMENT.match(w.text)]
                 self._assign(command, subshell, [*prefix, *exported] if not words else exported)
                 continue
-            if program in ("source", ".", "eval"):
-                self.assigned[OPAQUE] = None
+            if program in ("source", ".", "eval") and subshell is None:
+                self.assigned = {OPAQUE: None}  # what it sets, also over earlier assignments
             elif program in ("read", "unset"):  # what `read` reads is the job's to know
                 names = [w.text for w in words[1:] if not w.text.startswith("-")]
                 self.assigned.update((name, None) for name in names)
@@ -149,8 +149,9 @@ class Shell:
             self.cwd = folder
         elif all(frame.kind != "function" for frame in command.frames):
             self.cwd = None
-        else:
+        else:  # a function may be called anywhere after: no folder is known from here on
             self._function_cd = True
+            self.cwd = None
 
 
 def counted_lines(script: str, first_line: int) -> Callable[[int], int]:

@@ -168,6 +168,8 @@ def command_build(
     if dockerfile is None:
         return None
     target = resolve(command.target).text if command.target else ""
+    if not target and command.target:
+        return None  # which stage it builds is only known when the job runs
     return dockerfile, target or "", build_args(command.args, resolve, env)
 
 

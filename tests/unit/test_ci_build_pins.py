@@ -363,3 +363,40 @@ def test_an_unknown_value_that_decides_the_image_s_name_is_an_unpinned_note(
     assert pin.unpinned
     assert "IMAGE cannot be resolved" in pin.note
     assert "it decides the golang FROM on Dockerfile.prod:3" in pin.note
+
+
+def test_a_stage_named_through_a_variable_is_followed_as_buildkit_expands_it(
+    tmp_path: Path,
+) -> None:
+    """`FROM build-${MODE}`: BuildKit expands the name before it looks the stage up."""
+    root = repo(
+        tmp_path,
+        image_job("- run: docker build -f Dockerfile.prod --build-arg GO_VERSION=1.22 ."),
+        "ARG GO_VERSION=1.26.8\nARG MODE=release\nFROM golang:${GO_VERSION} AS build-release\n"
+        "FROM golang:1.26.8 AS build-debug\nFROM build-${MODE} AS final\n",
+    )
+    assert [(p.line, p.raw) for p in ci_pins(root)] == [
+        (6, "job image builds Dockerfile.prod with GO_VERSION=1.22: golang:1.22")
+    ]
+
+
+def test_what_only_the_job_knows_or_what_fails_in_ci_anyway_is_no_pin(tmp_path: Path) -> None:
+    """A target only the job knows, a function that changes folder before a build, a value
+    assigned before `source` may override it, an ARG without default the build does not pass
+    (that build fails at its FROM): none is a failure here."""
+    root = repo(
+        tmp_path,
+        image_job(
+            '- run: docker build -f Dockerfile.prod --target "$T" --build-arg GO_VERSION=1.22 .',
+            "- run: |\n    enter() { cd svc; }\n    enter\n"
+            "    docker build -f Dockerfile.prod --build-arg GO_VERSION=1.22 .",
+            "- run: |\n    GO_VERSION=1.22\n    source ./versions.env\n"
+            "    docker build -f Dockerfile.prod --build-arg GO_VERSION=$GO_VERSION .",
+            "- run: docker build -f Dockerfile.prod .",
+        ),
+        "ARG GO_VERSION\nFROM golang:${GO_VERSION}-alpine\n",
+    )
+    pins = ci_pins(root, {"GO_VERSION": "1.26.8"})
+    # Only the `source` one, and as unpinned: its value is the job's to know.
+    assert [(p.line, p.unpinned) for p in pins] == [(14, True)]
+    assert "`source`" in pins[0].note

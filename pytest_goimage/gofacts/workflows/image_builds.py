@@ -147,8 +147,8 @@ class _Step:
         else:
             base = "."
         file = values.get("file") if "file" in values else None
-        if "file" in values and file is None:
-            return None
+        if ("file" in values and file is None) or ("target" in values and not values["target"]):
+            return None  # only the job knows which file, or which stage, it builds
         dockerfile = checkout_path(base, file) if file else checkout_path(context, "Dockerfile")
         if dockerfile is None:
             return None
