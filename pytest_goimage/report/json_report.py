@@ -10,13 +10,16 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..gofacts.secrets_scan import redact_all
 from .records import CHECK_OUTCOMES, FAILED, PASSED, ImageRecord, verified
+
+if TYPE_CHECKING:
+    from ..gofacts.git_head import Heads
 
 SCHEMA_ID = "pytest-goimage/v1"
 SCHEMA_RESOURCE = "report.schema.json"
@@ -65,12 +68,14 @@ def build_report(
     failed_tests: Sequence[str] = (),
     secrets: Collection[str] = (),
     not_run: int = 0,
+    git: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `--goimage-report` document: `failed` when any check failed or errored, when no
     check passed (none ran, or all were skipped), when the run was interrupted (then also
     `"interrupted": true`), when `not_run` selected items (checks or other tests) never
     reported a result, or when other tests of the run failed (listed in `failed_tests`).
-    Every string in it is masked (`secrets` and known token formats)."""
+    `git` is the checkout's state (report.git_state), where there is one. Every string in it
+    is masked (`secrets` and known token formats)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -93,9 +98,29 @@ def build_report(
         report["interrupted"] = True
     if failed_tests:
         report["failed_tests"] = list(failed_tests)
+    if git is not None:
+        report["git"] = dict(git)
     report["images"] = [_image_dict(image) for image in images]
     masked: dict[str, Any] = redact_all(report, secrets)
     return masked
+
+
+def git_state(heads: Heads, root: Path) -> dict[str, Any] | None:
+    """The commit checked out in the work tree that holds `root` (as the run's `{git.head}`
+    read it: `heads` keeps the first answer), and the tracked files that differ from it and the
+    untracked ones when the report is written: what a release gate compares with the commit it
+    releases. None outside a git checkout."""
+    from ..gofacts.git_head import NoRepository, modified_under, untracked_under
+
+    try:
+        head = heads.of(root)
+    except NoRepository:
+        return None
+    return {
+        "commit": head.commit,
+        "modified": modified_under(head.root),
+        "untracked": untracked_under(head.root),
+    }
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:

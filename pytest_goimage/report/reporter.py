@@ -147,8 +147,9 @@ class ResultsReporter:
         run = self.verdict(exitstatus)
         try:
             if path:
-                from .json_report import build_report, write_report
+                from .json_report import build_report, git_state, write_report
 
+                goconfig = self.results.config
                 # With no check run (no --goimage, all deselected) the report says failed:
                 # a gate must not pass images nobody checked.
                 report = build_report(
@@ -157,6 +158,7 @@ class ResultsReporter:
                     failed_tests=self.failed_tests,
                     secrets=self.results.secrets,
                     not_run=run.missing,
+                    git=git_state(goconfig.heads, goconfig.rootdir),
                 )
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

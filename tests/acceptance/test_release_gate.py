@@ -104,7 +104,10 @@ def test_example_passes_the_release_gate(
     report = pytester.runpytest_subprocess(
         "--goimage", "-k", "provenance", "--goimage-report=report.json"
     )
-    checks = json.loads((root / "report.json").read_text())["images"][1]["checks"]
+    document = json.loads((root / "report.json").read_text())
+    # The commit the gate compares with the one it releases, and a clean checkout.
+    assert document["git"] == {"commit": head, "modified": [], "untracked": []}
+    checks = document["images"][1]["checks"]
     assert re.fullmatch(
         rf"goimage/\S+: commit {head} \(label org\.opencontainers\.image\.revision\); not built "
         r"with -trimpath: \d+ local paths leak into the binary, such as /go/pkg/mod/\S+\.go, "

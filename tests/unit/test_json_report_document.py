@@ -94,3 +94,41 @@ def test_a_report_that_cannot_replace_its_path_leaves_no_temporary_file(tmp_path
     with pytest.raises(IsADirectoryError):
         write_report(taken, {"schema": "pytest-goimage/v1"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> None:
+    """A release gate compares `git.commit` with the commit it releases, and requires no
+    tracked file changed and none untracked: a real repository, its state as git reports it."""
+    import subprocess
+
+    from jsonschema import Draft202012Validator
+
+    from pytest_goimage.gofacts.git_head import Heads
+    from pytest_goimage.report.json_report import git_state, load_schema
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert git_state(Heads(), tmp_path) is None  # not a checkout yet
+    git("init", "-q")
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / ".gitignore").write_text("*.log\n")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    head = git("rev-parse", "HEAD")
+    heads = Heads()
+    assert git_state(heads, tmp_path) == {"commit": head, "modified": [], "untracked": []}
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (tmp_path / "notes.txt").write_text("x\n")
+    (tmp_path / "run.log").write_text("ignored\n")
+    state = git_state(heads, tmp_path)
+    assert state == {"commit": head, "modified": ["main.go"], "untracked": ["notes.txt"]}
+    report = build_report([image()], git=state)
+    assert report["git"] == state
+    Draft202012Validator(load_schema()).validate(report)
