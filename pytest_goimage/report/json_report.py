@@ -105,22 +105,26 @@ def build_report(
     return masked
 
 
-def git_state(heads: Heads, root: Path) -> dict[str, Any] | None:
+def git_state(heads: Heads, root: Path, outputs: Collection[Path] = ()) -> dict[str, Any] | None:
     """The commit checked out in the work tree that holds `root` (as the run's `{git.head}`
     read it: `heads` keeps the first answer), and the tracked files that differ from it and the
-    untracked ones when the report is written: what a release gate compares with the commit it
-    releases. None outside a git checkout."""
+    untracked ones when the report is written, less the run's own `outputs` (the report, a
+    JUnit file, the SBOM folder): what a release gate compares with the commit it releases.
+    None outside a git checkout."""
     from ..gofacts.git_head import NoRepository, modified_under, untracked_under
 
     try:
         head = heads.of(root)
     except NoRepository:
         return None
-    return {
-        "commit": head.commit,
-        "modified": modified_under(head.root),
-        "untracked": untracked_under(head.root),
-    }
+    own = [output.resolve() for output in outputs]
+
+    def written_by_the_run(name: str) -> bool:
+        path = (head.root / name).resolve()
+        return any(path == out or out in path.parents for out in own)
+
+    untracked = [name for name in untracked_under(head.root) if not written_by_the_run(name)]
+    return {"commit": head.commit, "modified": modified_under(head.root), "untracked": untracked}
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:

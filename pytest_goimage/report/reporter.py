@@ -137,6 +137,13 @@ class ResultsReporter:
                 image = self.results.config.image(record.dockerfile)
                 record.baseline_bytes = baseline_size(image)
 
+    def _outputs(self, report: str) -> list[Path]:
+        """The files and folders this run writes into the checkout: not the team's changes."""
+        start = self.config.invocation_params.dir
+        written = [report, self.config.getoption("goimage_sbom")]
+        written.append(getattr(self.config.option, "xmlpath", None))  # --junitxml
+        return [start / path for path in written if path]
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
         if self.config.option.collectonly:
@@ -158,7 +165,7 @@ class ResultsReporter:
                     failed_tests=self.failed_tests,
                     secrets=self.results.secrets,
                     not_run=run.missing,
-                    git=git_state(goconfig.heads, goconfig.rootdir),
+                    git=git_state(goconfig.heads, goconfig.rootdir, self._outputs(path)),
                 )
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

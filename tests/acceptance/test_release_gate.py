@@ -102,7 +102,7 @@ def test_example_passes_the_release_gate(
         for check in ("metadata", "provenance")
     }, result.stdout.str()
     report = pytester.runpytest_subprocess(
-        "--goimage", "-k", "provenance", "--goimage-report=report.json"
+        "--goimage", "-k", "provenance", "--goimage-report=report.json", "--junitxml=junit.xml"
     )
     document = json.loads((root / "report.json").read_text())
     # The commit the gate compares with the one it releases, and a clean checkout.

@@ -127,8 +127,16 @@ def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> 
     (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
     (tmp_path / "notes.txt").write_text("x\n")
     (tmp_path / "run.log").write_text("ignored\n")
-    state = git_state(heads, tmp_path)
+    # The run's own outputs in the checkout (a JUnit file, the SBOM folder) are not changes.
+    (tmp_path / "junit.xml").write_text("<testsuites/>\n")
+    (tmp_path / "sbom").mkdir()
+    (tmp_path / "sbom" / "Dockerfile-1.cdx.json").write_text("{}\n")
+    outputs = [tmp_path / "junit.xml", tmp_path / "sbom"]
+    state = git_state(heads, tmp_path, outputs)
     assert state == {"commit": head, "modified": ["main.go"], "untracked": ["notes.txt"]}
+    everything = git_state(heads, tmp_path)
+    assert everything is not None
+    assert everything["untracked"] == ["junit.xml", "notes.txt", "sbom/Dockerfile-1.cdx.json"]
     report = build_report([image()], git=state)
     assert report["git"] == state
     Draft202012Validator(load_schema()).validate(report)
