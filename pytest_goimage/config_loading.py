@@ -12,6 +12,7 @@ run_folder.XdistSupport), so a worker's masking does not parse again.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .config import GoImageConfig
     from .errors import ConfigError
 
+_PARSING = threading.RLock()  # the masking may ask again from inside the parse (a warning)
 # The secret values this process masks with, once worked out (dropped when it parses).
 SECRETS_KEY = pytest.StashKey[frozenset[str]]()
 
@@ -90,6 +92,9 @@ def project_config(config: pytest.Config) -> GoImageConfig | None:
     """The parsed configuration (None: no Go project, or a configuration error, kept in the
     stash), parsing a deferred one now."""
     if config.stash.get(DEFERRED_KEY, False):
-        config.stash[DEFERRED_KEY] = False
-        load_configuration(config, required=False)
+        # One parse, and no thread (a fixture's logger) sees it half done.
+        with _PARSING:
+            if config.stash.get(DEFERRED_KEY, False):
+                load_configuration(config, required=False)
+                config.stash[DEFERRED_KEY] = False
     return config.stash.get(CONFIG_KEY, None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Generator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from .fixtures import (  # pytest finds the fixtures in this module's namespace
     goimage_minio,
     goimage_service,
 )
+from .go_project import may_be_go_project, reads_environment
 from .stash_keys import (
     CONFIG_ERROR_KEY,
     CONFIG_KEY,
@@ -113,7 +113,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.getoption("goimage_report")
         else ""
     )
-    if not flag and not _may_be_go_project(config.rootpath):
+    if not flag and not may_be_go_project(config.rootpath):
         return  # nothing to configure: the plugin stays out of this run's way
     from .report.output_masking import OutputMasking  # logs and warnings, which no report holds
 
@@ -135,7 +135,11 @@ def pytest_configure(config: pytest.Config) -> None:
     outputs = ("goimage_update_baseline", "goimage_sbom")
     from .config_loading import defer_parse, load_configuration
 
-    if not flag and not any(map(config.getoption, outputs)):
+    if (
+        not flag
+        and not any(map(config.getoption, outputs))
+        and not reads_environment(config.rootpath)
+    ):
         # A team's run of its own tests: parsed when a test asks for a goimage fixture or a
         # report has text to mask (config_loading), not on every run (25 ms of 48).
         defer_parse(config)
@@ -198,19 +202,6 @@ def _secrets_to_mask(config: pytest.Config) -> frozenset[str]:
     from .config_loading import secrets_to_mask  # at the first live log record, if any
 
     return secrets_to_mask(config)
-
-
-def _may_be_go_project(rootdir: Path) -> bool:
-    """Whether load_config could find anything: a go.mod, or a pyproject.toml that mentions
-    goimage at all (a cheap look before importing the configuration reader)."""
-    if (rootdir / "go.mod").is_file():
-        return True
-    try:
-        return "goimage" in (rootdir / "pyproject.toml").read_text(
-            encoding="utf-8", errors="replace"
-        )
-    except OSError:
-        return False
 
 
 def _register(config: pytest.Config, plugin: object, name: str) -> None:
@@ -334,6 +325,8 @@ def _has_text(report: pytest.TestReport) -> bool:
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if config.stash.get(DEFERRED_KEY, False):  # a run without --goimage: a pointer is enough
+        if not (config.rootpath / "go.mod").is_file():
+            return None  # a pyproject.toml that names the plugin is not yet a Go project
         return ["goimage: `pytest --goimage` checks this Go project's container images"]
     goconfig = config.stash.get(CONFIG_KEY, None)
     if goconfig is None:

@@ -156,6 +156,7 @@ def connect() -> Any:
         else:
             client = EngineClient.from_env(timeout=300, use_ssh_client=over_ssh)
         client.ping()
+        client.api.bound_connects = False  # it answers: a build's upload may take its time
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
         if _connect_timed_out(exc):
             raise EngineError(

@@ -12,8 +12,10 @@ the rest of the environment still apply, and other sessions (MinIO, health) are 
 docker-py uses one timeout for connecting and reading; the plugin's is 300 s, for builds whose
 steps print nothing for minutes. An engine behind a firewall that drops the packets (a DOCKER_HOST
 left from another network, a dind service that did not start) then holds the run for the kernel's
-SYN retries, about 2 minutes per attempt, before any message. On tcp and https engines the connect
-phase alone is bounded; reads keep docker-py's timeout.
+SYN retries, about 2 minutes per attempt, before any message. On tcp and https engines the first
+requests (the API version, the ping) are bounded until the engine has answered; later ones keep
+docker-py's timeout, as urllib3 would also apply the bound while a request's body is sent (a
+build context to an engine that reads it late).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ CONNECT_TIMEOUT = 10.0
 
 class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has no types
     """docker-py's API client, verifying the engine as its TLS settings say."""
+
+    # Until the engine has answered once (connection.connect sets it False).
+    bound_connects = True
 
     def merge_environment_settings(
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
@@ -47,7 +52,11 @@ class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has 
         read = kwargs["timeout"]
         # requests' HTTPAdapter takes (connect, read); docker-py's unix and ssh adapters take
         # a number only, and their connections fail fast or are bounded by ssh itself.
-        if self.base_url.startswith(("http://", "https://")) and not isinstance(read, tuple):
+        if (
+            self.bound_connects
+            and self.base_url.startswith(("http://", "https://"))
+            and not isinstance(read, tuple)
+        ):
             connect = CONNECT_TIMEOUT if read is None else min(CONNECT_TIMEOUT, read)
             kwargs["timeout"] = (connect, read)
         return kwargs

@@ -11,7 +11,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Head", "Heads", "NoRepository", "head_of", "modified_under", "tracked_under"]
+__all__ = [
+    "Head",
+    "Heads",
+    "NoRepository",
+    "head_of",
+    "modified_under",
+    "tracked_under",
+    "work_tree_changes",
+]
 
 
 class NoRepository(Exception):
@@ -118,3 +126,30 @@ def untracked_under(path: Path) -> list[str]:
     if result.returncode != 0:
         return []
     return sorted(name for name in result.stdout.split("\0") if name)
+
+
+def work_tree_changes(root: Path) -> tuple[list[str], list[str]] | None:
+    """What `git status` lists in the work tree `root` against its HEAD: the tracked paths that
+    differ, staged or not (a submodule with changes of its own counts as its path), and the
+    untracked ones git does not ignore, relative to `root`. None where git cannot say."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    result = subprocess.run(
+        [git, "-C", str(root), "status", "--porcelain=v1", "-z", "--untracked-files=all"],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    modified: list[str] = []
+    untracked: list[str] = []
+    entries = iter(result.stdout.split(b"\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        state, name = entry[:2], entry[3:].decode("utf-8", "replace")
+        (untracked if state == b"??" else modified).append(name)
+        if state[:1] in (b"R", b"C"):
+            next(entries, None)  # a rename's or copy's source path follows
+    return sorted(modified), sorted(untracked)

@@ -105,26 +105,36 @@ def build_report(
     return masked
 
 
-def git_state(heads: Heads, root: Path, outputs: Collection[Path] = ()) -> dict[str, Any] | None:
-    """The commit checked out in the work tree that holds `root` (as the run's `{git.head}`
-    read it: `heads` keeps the first answer), and the tracked files that differ from it and the
-    untracked ones when the report is written, less the run's own `outputs` (the report, a
-    JUnit file, the SBOM folder): what a release gate compares with the commit it releases.
-    None outside a git checkout."""
-    from ..gofacts.git_head import NoRepository, modified_under, untracked_under
+def git_state(
+    heads: Heads, contexts: Collection[Path], outputs: Collection[Path] = ()
+) -> dict[str, Any] | None:
+    """The commit checked out in the work tree that holds the images' build `contexts` (as the
+    run's `{git.head}` read it: `heads` keeps the first answer), and what `git status` lists
+    there when the report is written: tracked files that differ, untracked ones, less the run's
+    own `outputs` (the report, a JUnit file, the SBOM folder) and Python's `__pycache__`. What a
+    release gate compares with the commit it releases. None outside a git checkout, where the
+    contexts are in several repositories, or where git cannot list the changes."""
+    from ..gofacts.git_head import NoRepository, work_tree_changes
 
     try:
-        head = heads.of(root)
+        found = {heads.of(context) for context in contexts}
     except NoRepository:
+        return None
+    if len(found) != 1:
+        return None
+    head = found.pop()
+    changes = work_tree_changes(head.root)
+    if changes is None:
         return None
     own = [output.resolve() for output in outputs]
 
     def written_by_the_run(name: str) -> bool:
         path = (head.root / name).resolve()
-        return any(path == out or out in path.parents for out in own)
+        return "__pycache__" in path.parts or any(p == path or p in path.parents for p in own)
 
-    untracked = [name for name in untracked_under(head.root) if not written_by_the_run(name)]
-    return {"commit": head.commit, "modified": modified_under(head.root), "untracked": untracked}
+    modified, untracked = changes
+    untracked = [name for name in untracked if not written_by_the_run(name)]
+    return {"commit": head.commit, "modified": modified, "untracked": untracked}
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:

@@ -165,7 +165,11 @@ class ResultsReporter:
                     failed_tests=self.failed_tests,
                     secrets=self.results.secrets,
                     not_run=run.missing,
-                    git=git_state(goconfig.heads, goconfig.rootdir, self._outputs(path)),
+                    git=git_state(
+                        goconfig.heads,
+                        [image.context_path for image in goconfig.images],
+                        self._outputs(path),
+                    ),
                 )
                 write_report(Path(path), report)
             step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -115,7 +115,7 @@ def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> 
         )
         return done.stdout.strip()
 
-    assert git_state(Heads(), tmp_path) is None  # not a checkout yet
+    assert git_state(Heads(), [tmp_path]) is None  # not a checkout yet
     git("init", "-q")
     (tmp_path / "main.go").write_text("package main\n")
     (tmp_path / ".gitignore").write_text("*.log\n")
@@ -123,7 +123,7 @@ def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> 
     git("commit", "-qm", "first")
     head = git("rev-parse", "HEAD")
     heads = Heads()
-    assert git_state(heads, tmp_path) == {"commit": head, "modified": [], "untracked": []}
+    assert git_state(heads, [tmp_path]) == {"commit": head, "modified": [], "untracked": []}
     (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
     (tmp_path / "notes.txt").write_text("x\n")
     (tmp_path / "run.log").write_text("ignored\n")
@@ -132,11 +132,45 @@ def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> 
     (tmp_path / "sbom").mkdir()
     (tmp_path / "sbom" / "Dockerfile-1.cdx.json").write_text("{}\n")
     outputs = [tmp_path / "junit.xml", tmp_path / "sbom"]
-    state = git_state(heads, tmp_path, outputs)
-    assert state == {"commit": head, "modified": ["main.go"], "untracked": ["notes.txt"]}
-    everything = git_state(heads, tmp_path)
+    (tmp_path / "__pycache__").mkdir()  # pytest's own, of a test module in the checkout
+    (tmp_path / "__pycache__" / "test_x.cpython-311-pytest-9.2.0.pyc").write_bytes(b"\0")
+    # A name that is no UTF-8 (git prints its bytes): listed, not a crash.
+    (tmp_path / "bad\udcffname").touch()
+    state = git_state(heads, [tmp_path], outputs)
+    assert state == {
+        "commit": head,
+        "modified": ["main.go"],
+        "untracked": ["bad\ufffdname", "notes.txt"],
+    }
+    everything = git_state(heads, [tmp_path])
     assert everything is not None
-    assert everything["untracked"] == ["junit.xml", "notes.txt", "sbom/Dockerfile-1.cdx.json"]
+    assert everything["untracked"] == [
+        "bad\ufffdname",
+        "junit.xml",
+        "notes.txt",
+        "sbom/Dockerfile-1.cdx.json",
+    ]
     report = build_report([image()], git=state)
     assert report["git"] == state
     Draft202012Validator(load_schema()).validate(report)
+
+
+def test_images_from_two_repositories_have_no_single_commit(tmp_path: Path) -> None:
+    """A submodule or another checkout as an image's context: which commit was tested has no
+    one answer, so the report has none (and a gate that asks for it fails)."""
+    import subprocess
+
+    from pytest_goimage.gofacts.git_head import Heads
+    from pytest_goimage.report.json_report import git_state
+
+    for repository in (tmp_path / "one", tmp_path / "two"):
+        repository.mkdir()
+        (repository / "main.go").write_text("package main\n")
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+            subprocess.run(
+                ["git", "-C", str(repository), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                check=True,
+                capture_output=True,
+            )
+    assert git_state(Heads(), [tmp_path / "one"]) is not None
+    assert git_state(Heads(), [tmp_path / "one", tmp_path / "two"]) is None

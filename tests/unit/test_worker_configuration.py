@@ -99,6 +99,11 @@ def rotating_password_project(pytester: pytest.Pytester) -> None:
         'process = os.environ.get("PYTEST_XDIST_WORKER", "controller")\n'
         'os.environ["DB_PASSWORD"] = f"per-process-pw-{process}-51c0"\n'
     )
+    compose_project(pytester, f'[tool.goimage.env]\nAPI_TOKEN = "{TOKEN}"\n')
+
+
+def compose_project(pytester: pytest.Pytester, more: str = "") -> None:
+    """A Go project whose compose service `db` takes POSTGRES_PASSWORD from $DB_PASSWORD."""
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
     pytester.makefile(
@@ -107,8 +112,7 @@ def rotating_password_project(pytester: pytest.Pytester) -> None:
         "    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n",
     )
     pytester.makepyprojecttoml(
-        '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
-        f'[tool.goimage.env]\nAPI_TOKEN = "{TOKEN}"\n'
+        '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n' + more
     )
 
 
@@ -387,3 +391,33 @@ logging.setLogRecordFactory(_with_component)
     result.assert_outcomes(passed=1)
     assert "connected with ***" in result.stdout.str()
     assert PASSWORD not in result.stdout.str()
+
+
+def test_a_test_s_monkeypatched_environment_does_not_reach_the_configuration(
+    pytester: pytest.Pytester,
+) -> None:
+    """A compose file reads the environment: the configuration is read at the start of the
+    run, not later inside a test whose monkeypatch changed a variable (its real value would
+    then go unmasked, and the fixtures would hold the placeholder)."""
+    compose_project(pytester)
+    pytester.makeconftest('import os\nos.environ.setdefault("DB_PASSWORD", "real-pw-7f3kq9Zx")\n')
+    pytester.makepyfile(
+        test_a="""
+        import os
+
+        def test_1_patches(monkeypatch):
+            monkeypatch.setenv("DB_PASSWORD", "placeholder")
+            print("patched")
+
+        def test_2_shows_it(goimage_config):
+            print("config:", goimage_config.images[0].dependencies[0].env)
+            print("connecting with", os.environ["DB_PASSWORD"])
+            assert False
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-rA")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "real-pw-7f3kq9Zx" not in out
+    assert "connecting with ***" in out
+    assert "config: {'POSTGRES_PASSWORD': '***'}" in out
