@@ -171,7 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
             # Every xdist worker parses the same arguments, so each selects the same checks.
             config.args[:] = named.rest
             config.stash[SELECTED_KEY] = named.selected
-    if not is_worker(config):
+    if (flag or any(map(config.getoption, outputs))) and not is_worker(config):
         from .checks import check_names, repository_check_names
         from .report.reporter import ResultsReporter, make_sbom_dir
 

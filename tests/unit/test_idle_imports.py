@@ -155,13 +155,20 @@ def test_a_plain_xdist_run_loads_no_results_plugin_and_no_writer_anywhere(
         assert [m for m in modules if m in WRITERS] == [], process
 
 
+@pytest.mark.parametrize("compose", [False, True], ids=["plain", "compose-file"])
 def test_a_plain_collect_only_of_a_go_project_says_nothing_of_checks(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, compose: bool
 ) -> None:
     """`pytest --collect-only` of a team's unit tests: no goimage line about checks that were
-    never asked for (it said "--collect-only ran no check (0 checks of 0 images collected)")."""
+    never asked for (it said "--collect-only ran no check (0 checks of 0 images collected)"),
+    also where a compose file has the configuration parsed at the start."""
     pytester.makefile(".mod", go="module example.com/app\n\ngo 1.26\n")
     pytester.makefile("", Dockerfile="FROM scratch\n")
+    if compose:
+        pytester.makefile(".yml", compose="services:\n  db:\n    image: postgres:16\n")
+        pytester.makepyprojecttoml(
+            '[tool.goimage]\ncompose_file = "compose.yml"\ncompose_services = ["db"]\n'
+        )
     pytester.makepyfile(test_plain="def test_one():\n    assert 7 // 2 == 3\n")
     result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:randomly")
     assert result.ret == pytest.ExitCode.OK
