@@ -41,6 +41,13 @@ class _Dockerfile:
     text: str
     name: str
     _read: dict[tuple[tuple[str, str], ...], dict[int, Pin]] = field(default_factory=dict)
+    # Parsed once for the stages and the ARG defaults every build and line asks about.
+    parsed: Dockerfile = field(init=False)
+    defaults: dict[str, str | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parsed = parse_dockerfile_leniently(self.text)
+        self.defaults = global_arg_defaults(self.parsed)
 
     def golang(self, args: Mapping[str, str]) -> dict[int, Pin]:
         """The golang FROM pins by line, built with `args` (the ARG defaults for the rest)."""
@@ -131,7 +138,7 @@ def ci_build_pins(
     unknown argument decides it. A build of another target ships another image."""
     read = _Dockerfile(text, dockerfile)
     tested = read.golang(build_args)
-    parsed = parse_dockerfile_leniently(text)
+    parsed = read.parsed
     pins: dict[tuple[str, int, str, str], Pin] = {}
     for build in builds:
         if build.dockerfile != dockerfile:
@@ -182,7 +189,7 @@ def _pin(
         for name, arg in given.items()
         if arg.value is not None and _go(read.golang({name: arg.value}).get(line)) != default_go
     ]
-    defaults = global_arg_defaults(read.text)
+    defaults = read.defaults
     if any(
         default is None and name not in given and read.decides(line, {}, name)
         for name, default in defaults.items()

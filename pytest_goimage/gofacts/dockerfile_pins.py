@@ -96,10 +96,9 @@ def expand_global(parsed: Dockerfile, text: str, build_args: Mapping[str, str]) 
     return _substitute(text, _global_args(parsed, build_args), parsed.escape)[0]
 
 
-def global_arg_defaults(text: str) -> dict[str, str | None]:
-    """The default of each ARG a FROM sees (None: declared without one), for a Dockerfile
-    that parses."""
-    return {name: arg.value for name, arg in _global_args(parse_dockerfile(text), {}).items()}
+def global_arg_defaults(parsed: Dockerfile) -> dict[str, str | None]:
+    """The default of each ARG a FROM sees (None: declared without one)."""
+    return {name: arg.value for name, arg in _global_args(parsed, {}).items()}
 
 
 def _global_args(parsed: Dockerfile, build_args: Mapping[str, str]) -> dict[str, _Arg]:
