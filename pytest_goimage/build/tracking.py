@@ -6,7 +6,6 @@ fails in CI ("package .../storage is not in std"). This finds that before any bu
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from ..gofacts.built_over import built_over
 from ..gofacts.context_sources import context_sources, takes
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
+from ..gofacts.git_head import NoRepository, top_level
 from ..gofacts.go_embed import Embed, embedded_files
 from .context import context_files
 from .go_test_failure import MAY_RUN_TESTS
@@ -36,10 +36,6 @@ class UntrackedInput:
         return f", embedded by {self.embedded_by.where()}" if self.embedded_by else ""
 
 
-class NotARepository(Exception):
-    """The project is not in a git work tree, or git is not installed."""
-
-
 def is_build_input(path: str) -> bool:
     """Go sources, module files and anything vendored: what `go build` reads."""
     name = path.rsplit("/", 1)[-1]
@@ -51,25 +47,11 @@ def is_build_input(path: str) -> bool:
     )
 
 
-def repository_root(path: Path) -> Path:
-    git = shutil.which("git")
-    if git is None:
-        raise NotARepository("git is not installed")
-    result = subprocess.run(
-        [git, "-C", str(path), "rev-parse", "--show-toplevel"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise NotARepository(f"{path} is not inside a git repository")
-    return Path(result.stdout.strip()).resolve()
-
-
 def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedInput]:
     """Go build inputs the context sends (after its ignore file) that git does not track: Go
-    sources, module files, vendor/, and the files a `//go:embed` takes."""
-    root = repository_root(context)
+    sources, module files, vendor/, and the files a `//go:embed` takes. Raises NoRepository
+    outside a work tree (GitRefused where git will not read it)."""
+    root = top_level(context)
     files = context_files(context, dockerfile)
     sent = [p for p in files if is_build_input(p)]
     parsed = read_dockerfile(dockerfile)[1] if dockerfile is not None else None
@@ -138,8 +120,8 @@ def ignore_rule_for(path: Path) -> str | None:
         return None
     try:
         # The path may not exist at all (a clean checkout without the ignored package).
-        root = repository_root(existing)
-    except NotARepository:
+        root = top_level(existing)
+    except NoRepository:
         return None
     rel = path.resolve().relative_to(root).as_posix()
     return _ignore_rules(root, [rel]).get(rel)

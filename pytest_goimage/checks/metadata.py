@@ -11,7 +11,7 @@ from ..config_release import NON_ROOT, MetadataPolicy
 from ..engine.image import ImageConfigView
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.dockerfile import parse_dockerfile_leniently
-from ..gofacts.git_head import NoRepository
+from ..gofacts.git_head import GitRefused, NoRepository
 from ..session import GoImageSession
 from .base import require_image
 
@@ -57,10 +57,10 @@ def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str])
         session.config.heads.of(image.context_path)
     except NoRepository as exc:
         others = [p for p in problems if not p.endswith(" is empty")]
+        way_out = "" if isinstance(exc, GitRefused) else "; run in a checkout with a commit"
         return (
-            f"The build argument {', '.join(empty)} was empty: {exc}, so `{{git.head}}` in "
-            "build_args had no commit to give; run in a checkout of the repository with a "
-            f"commit.{' ' + _FIX if others else ''}"
+            f"The build argument {', '.join(empty)} was empty because `{{git.head}}` in "
+            f"build_args had no commit to give: {exc}{way_out}.{' ' + _FIX if others else ''}"
         )
     return ""
 

@@ -18,6 +18,7 @@ from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.context_sources import EVERYTHING, context_sources, image_sources, takes
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.git_head import (
+    GitRefused,
     Head,
     NoRepository,
     modified_under,
@@ -63,6 +64,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     stamped = info.setting("vcs.revision") if info is not None else None
     try:
         head = session.config.heads.of(image.context_path)
+    except GitRefused as exc:
+        # Not "no facts": the checkout is there, one command away from being read.
+        raise CheckFailed(f"{image.dockerfile}: provenance cannot be verified: {exc}.") from None
     except NoRepository as exc:
         _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
     if not stamped and not label:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
-from ..build.tracking import NotARepository, UntrackedInput, untracked_inputs
+from ..build.tracking import UntrackedInput, untracked_inputs
 from ..config import ImageConfig
 from ..errors import CheckFailed, CheckSkipped
+from ..gofacts.git_head import GitRefused, NoRepository
 from ..session import GoImageSession
 
 MAX_LISTED = 15
@@ -16,7 +17,13 @@ GROUPED_FROM = 3  # more files than this behind one rule are one line
 def run(session: GoImageSession, image: ImageConfig) -> str:
     try:
         missing = untracked_inputs(image.context_path, image.dockerfile_path)
-    except NotARepository as exc:
+    except GitRefused as exc:
+        # A checkout the check could read after one command: skipping it would pass the gate.
+        raise CheckFailed(
+            f"{image.dockerfile}: cannot tell whether build context {image.context!r} is "
+            f"tracked: {exc}."
+        ) from None
+    except NoRepository as exc:
         raise CheckSkipped(
             f"{image.dockerfile}: {exc}, so there is no clean checkout to compare with."
         ) from None

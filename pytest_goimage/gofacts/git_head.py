@@ -6,17 +6,22 @@ Read with the `git` program (never by parsing `.git/`): packed refs, worktrees, 
 
 from __future__ import annotations
 
+import os
+import pwd
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "GitRefused",
     "Head",
     "Heads",
     "NoRepository",
     "head_of",
     "modified_under",
+    "top_level",
     "tracked_under",
     "work_tree_changes",
 ]
@@ -25,6 +30,56 @@ __all__ = [
 class NoRepository(Exception):
     """`path` is not in a git work tree with a commit, or git is not installed; the text
     says which."""
+
+
+class GitRefused(NoRepository):
+    """There is a repository, but git will not read it: its owner is another user than the
+    one running pytest (git 2.35.2's `safe.directory` rule). Not a reason to skip a check:
+    one command makes it readable, and the text says which."""
+
+
+_DUBIOUS = re.compile(r"dubious ownership in repository at '(?P<path>[^']+)'")
+
+
+def _refused(stderr: str) -> GitRefused | None:
+    """The refusal `stderr` reports, with the owner, the user and the way out; None if none."""
+    found = _DUBIOUS.search(stderr)
+    if found is None:
+        return None
+    repository = found["path"]
+    try:
+        owner = _user(os.stat(repository).st_uid)
+    except OSError:
+        owner = "another user"
+    return GitRefused(
+        f"git refuses to read the repository at {repository}: it belongs to {owner} and this "
+        f"run is {_user(os.geteuid())}, and git (2.35.2 and later) does not read another user's "
+        'repository ("detected dubious ownership"). That is usual in CI when the checkout '
+        "was made outside the container the tests run in (a GitHub Actions `container:` job, "
+        "GitLab's docker executor, a bind mount). Mark it safe before pytest, "
+        f"`git config --global --add safe.directory {repository}`, or run pytest as the user "
+        "who owns it"
+    )
+
+
+def _user(uid: int) -> str:
+    """`user 1001 (runner)`, or `user 1001` where the machine has no name for it."""
+    try:
+        return f"user {uid} ({pwd.getpwuid(uid).pw_name})"
+    except KeyError:
+        return f"user {uid}"
+
+
+def _failure(path: Path, args: str, stderr: str) -> NoRepository:
+    """Why `git -C path <args>` failed, in words: no repository, a refusal, or git's own."""
+    refused = _refused(stderr)
+    if refused is not None:
+        return refused
+    if "not a git repository" in stderr:
+        return NoRepository(f"{path} is not inside a git repository")
+    lines = stderr.strip().splitlines()
+    said = next((line for line in lines if line.startswith("fatal:")), lines[0] if lines else "")
+    return NoRepository(f"git {args} failed in {path}: {said.strip() or 'no output'}")
 
 
 @dataclass(frozen=True)
@@ -50,13 +105,19 @@ def head_of(path: Path) -> Head:
     result = _git(path, "rev-parse", "--show-toplevel", "--verify", "HEAD^{commit}")
     lines = result.stdout.splitlines()  # a work tree's path may hold spaces
     if result.returncode != 0 or len(lines) != 2:
-        error = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        if "not a git repository" in result.stderr:
-            raise NoRepository(f"{path} is not inside a git repository")
         if len(lines) == 1:
             raise NoRepository(f"the git repository {lines[0]} has no commit yet")
-        raise NoRepository(f"git rev-parse HEAD failed in {path}: {error}")
+        raise _failure(path, "rev-parse HEAD", result.stderr)
     return Head(root=Path(lines[0]).resolve(), commit=lines[1])
+
+
+def top_level(path: Path) -> Path:
+    """The top folder of the work tree holding `path`, with or without a commit. Raises
+    NoRepository (GitRefused for a repository git will not read)."""
+    result = _git(path, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise _failure(path, "rev-parse --show-toplevel", result.stderr)
+    return Path(result.stdout.rstrip("\n")).resolve()
 
 
 class Heads:

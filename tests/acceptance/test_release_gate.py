@@ -412,9 +412,9 @@ def test_an_empty_revision_outside_a_checkout_is_traced_to_git_head(
         [
             "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
             "policy (pyproject.toml [[]tool.goimage[]] metadata): label "
-            "org.opencontainers.image.revision is empty. The build argument GIT_SHA was empty: "
-            f"{root} is not inside a git repository, so `{{git.head}}` in build_args had no "
-            "commit to give; run in a checkout of the repository with a commit."
+            "org.opencontainers.image.revision is empty. The build argument GIT_SHA was empty "
+            "because `{git.head}` in build_args had no commit to give: "
+            f"{root} is not inside a git repository; run in a checkout with a commit."
         ]
     )
 

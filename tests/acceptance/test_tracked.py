@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import subprocess
 import sys
 from collections.abc import Callable
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import go_app
+from tests.conftest import EXAMPLE, go_app
 
 TOML = """
 [tool.goimage]
@@ -298,3 +300,45 @@ def test_clean_checkout_build_names_the_ignored_folder_go_embed_wants(
     ), out
     assert "backend/cmd/api/assets.go:5:12: pattern dist: no matching files found" in out
     assert "Go compile errors" not in out and "Traceback" not in out, out
+
+
+def test_a_checkout_git_refuses_fails_the_git_checks_with_the_way_out(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI job that runs its tests in a container over a checkout made by another user: git
+    refuses the repository ("dubious ownership"). `tracked` skipped it as "not inside a git
+    repository" and the gate passed without it; now each check that needs git fails with the
+    command that makes it readable."""
+    if os.geteuid() != 0:
+        pytest.skip("giving the checkout to another user needs root")
+    root = example_copy((EXAMPLE / "pyproject.toml").read_text())
+    repo_with_gitignore(root, "")
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    (root.parent / "empty.gitconfig").touch()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(root.parent / "empty.gitconfig"))
+    result = pytester.runpytest(
+        "--goimage",
+        "-p",
+        "no:cacheprovider",
+        "-k",
+        "Dockerfile.prod and (tracked or metadata or provenance)",
+    )
+    result.assert_outcomes(failed=3)
+    refused = (
+        f"git refuses to read the repository at {root}: it belongs to user 65534 "
+        f"({pwd.getpwuid(65534).pw_name}) and this run is user 0 (root)"
+    )
+    way_out = (
+        f"`git config --global --add safe.directory {root}`, or run pytest as the user who owns it."
+    )
+    out = result.stdout.str()
+    for start in (
+        "[goimage tracked] Dockerfile.prod: cannot tell whether build context '.' is tracked: ",
+        "[goimage provenance] Dockerfile.prod: provenance cannot be verified: ",
+        "The build argument GIT_SHA was empty because `{git.head}` in build_args had no commit "
+        "to give: ",
+    ):
+        assert start + refused in out, out
+    assert out.count(way_out) == 3, out
+    assert "not inside a git repository" not in out, out

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from pytest_goimage.config import parse_config
-from pytest_goimage.gofacts.git_head import Head, Heads, NoRepository, head_of, modified_under
+from pytest_goimage.gofacts.git_head import (
+    GitRefused,
+    Head,
+    Heads,
+    NoRepository,
+    head_of,
+    modified_under,
+    top_level,
+)
 
 TABLE = {"build_args": {"GIT_SHA": "{git.head}", "VERSION": "1.0+{git.head}"}}
 
@@ -188,3 +198,39 @@ def test_head_of_says_why_there_is_none(tmp_path: Path, monkeypatch: pytest.Monk
         head_of(tmp_path)
     assert str(no_git.value) == "git is not installed on this machine"
     assert modified_under(tmp_path) == []
+
+
+def test_a_repository_of_another_user_is_refused_with_the_way_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git 2.35.2+ will not read a checkout another user owns (a CI container's bind mount):
+    that is not "no repository", and the text names both users and the command that helps."""
+    if os.geteuid() != 0:
+        pytest.skip("giving the checkout to another user needs root")
+    project(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    (tmp_path / "empty.gitconfig").touch()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "empty.gitconfig"))
+    with pytest.raises(GitRefused) as refused:
+        head_of(tmp_path)
+    owner = pwd.getpwuid(65534).pw_name
+    assert str(refused.value).startswith(
+        f"git refuses to read the repository at {tmp_path}: it belongs to user 65534 ({owner}) "
+        "and this run is user 0 (root), and git (2.35.2 and later) does not read another "
+        'user\'s repository ("detected dubious ownership").'
+    )
+    assert str(refused.value).endswith(
+        f"`git config --global --add safe.directory {tmp_path}`, or run pytest as the user who "
+        "owns it"
+    )
+    with pytest.raises(GitRefused):
+        top_level(tmp_path)
+    config = tmp_path / "safe.gitconfig"
+    config.write_text(f"[safe]\n\tdirectory = {tmp_path}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    assert head_of(tmp_path).root == tmp_path.resolve()
+    assert top_level(tmp_path) == tmp_path.resolve()
