@@ -189,10 +189,12 @@ def untracked_under(path: Path) -> list[str]:
     return sorted(name for name in result.stdout.split("\0") if name)
 
 
-def work_tree_changes(root: Path) -> tuple[list[str], list[str]] | None:
-    """What `git status` lists in the work tree `root` against its HEAD: the tracked paths that
-    differ, staged or not (a submodule with changes of its own counts as its path), and the
-    untracked ones git does not ignore, relative to `root`. None where git cannot say."""
+def work_tree_changes(root: Path, commit: str) -> tuple[list[str], list[str]] | None:
+    """What differs in the work tree `root` from `commit`: the tracked paths that differ, staged
+    or not (a submodule with changes of its own counts as its path), and the untracked ones git
+    does not ignore, relative to `root`. `git status` compares with HEAD; where HEAD is no
+    longer `commit` (a commit or checkout during the run), what changed between the two counts
+    too. None where git cannot say."""
     git = shutil.which("git")
     if git is None:
         return None
@@ -213,4 +215,8 @@ def work_tree_changes(root: Path) -> tuple[list[str], list[str]] | None:
         (untracked if state == b"??" else modified).append(name)
         if state[:1] in (b"R", b"C"):
             next(entries, None)  # a rename's or copy's source path follows
-    return sorted(modified), sorted(untracked)
+    moved = _git(root, "diff", "--name-only", "--no-renames", "-z", commit, "HEAD", "--")
+    if moved.returncode != 0:
+        return None
+    modified += [name for name in moved.stdout.split("\0") if name]
+    return sorted(set(modified)), sorted(untracked)

@@ -123,7 +123,7 @@ def git_state(
     if len(found) != 1:
         return None
     head = found.pop()
-    changes = work_tree_changes(head.root)
+    changes = work_tree_changes(head.root, head.commit)
     if changes is None:
         return None
     own = [output.resolve() for output in outputs]

@@ -155,6 +155,50 @@ def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> 
     Draft202012Validator(load_schema()).validate(report)
 
 
+def test_a_commit_made_during_the_run_counts_as_changes_from_the_tested_one(
+    tmp_path: Path,
+) -> None:
+    """`commit` is HEAD as the run first read it (what `{git.head}` gave the build); a commit
+    made while the tests ran leaves `git status` clean, but the files it changed are not the
+    tested commit's, so they are listed as modified."""
+    import subprocess
+
+    from pytest_goimage.gofacts.git_head import Heads
+    from pytest_goimage.report.json_report import git_state
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "go.mod").write_text("module x\n")
+    git("add", "-A")
+    git("commit", "-qm", "tested")
+    tested = git("rev-parse", "HEAD")
+    heads = Heads()
+    heads.of(tmp_path)  # the run reads HEAD when it starts
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (tmp_path / "extra.go").write_text("package main\n")
+    git("add", "-A")
+    git("commit", "-qm", "during the run")
+    assert git("status", "--porcelain") == ""
+    (tmp_path / "go.mod").write_text("module y\n")  # and an edit not committed
+    assert git_state(heads, [tmp_path]) == {
+        "commit": tested,
+        "modified": ["extra.go", "go.mod", "main.go"],
+        "untracked": [],
+    }
+    (tmp_path / "go.mod").write_text("module x\n")
+    git("checkout", "-q", tested)  # back where the run started: nothing differs
+    assert git_state(heads, [tmp_path]) == {"commit": tested, "modified": [], "untracked": []}
+
+
 def test_images_from_two_repositories_have_no_single_commit(tmp_path: Path) -> None:
     """A submodule or another checkout as an image's context: which commit was tested has no
     one answer, so the report has none (and a gate that asks for it fails)."""
