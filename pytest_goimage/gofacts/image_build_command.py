@@ -23,7 +23,10 @@ _BUILDS = {
     "podman": (("build",), ("buildx", "build"), ("image", "build")),
     "buildah": (("bud",), ("build",), ("build-using-dockerfile",)),
 }
-_WRAPPERS = ("sudo", "time", "exec", "command", "env", "nohup")
+# Programs that run the command after them, passed over with their own flags (`sudo -E docker
+# build`); building_jobs passes over them too (`sudo go test` runs Go). Not xargs: it adds words
+# from its input to the command, so a build behind it has arguments the script does not write.
+WRAPPERS = ("sudo", "time", "exec", "command", "env", "nohup")
 # In `assigned`: the script read variables from where the reader cannot follow (`source
 # versions.env`, `eval "$(...)"`), so any variable not assigned after that is unknown.
 OPAQUE = "*"
@@ -154,11 +157,6 @@ class Shell:
             self.cwd = None
 
 
-def counted_lines(script: str, first_line: int) -> Callable[[int], int]:
-    """`line_at` for a script written as it is, from `first_line` of its file on."""
-    return lambda offset: first_line + script.count("\n", 0, offset)
-
-
 def _assignment(word: Word) -> tuple[str, Word]:
     name, _, value = word.text.partition("=")
     return name, replace(word, text=value)
@@ -174,7 +172,7 @@ def _changed(cwd: str | None, words: list[Word]) -> str | None:
 def _build(
     words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BuildCommand | None:
-    while words and words[0].text in _WRAPPERS:
+    while words and words[0].text in WRAPPERS:
         words = words[1:]
         while words and (words[0].text.startswith("-") or ASSIGNMENT.match(words[0].text)):
             words = words[1:]  # `sudo -E`, `env GO=1 docker build`

@@ -74,6 +74,8 @@ def builds(step: str) -> Builds:
         '"$HOME/go/bin/staticcheck" ./...',  # a quoted path to a Go tool
         "./bin/golangci-lint run ./...",  # a Go tool the repository installed
         "go install -ldflags=-X=main.contact=ops@example.com ./cmd/app",  # @ inside a flag
+        "if ! go vet ./...; then exit 1; fi",  # the shell's keywords before a command
+        "ls cmd | xargs -I{} go build ./cmd/{}",  # xargs runs the command after it
     ],
 )
 def test_a_step_that_runs_the_go_toolchain_makes_the_job_build_without_a_note(
@@ -101,6 +103,9 @@ def test_a_docs_job_is_not_building_and_says_why() -> None:
         "HUGO_ENV=production \\\n  hugo --minify",  # a continued line is one command
         "go -C tools install golang.org/x/tools/cmd/stringer@v0.30.0",  # a tool, in tools/
         "go -C=tools install golang.org/x/tools/cmd/stringer@v0.30.0",
+        # `if`, `while`, `fi`, `done` are the shell's keywords, no programs that may run Go.
+        'if [ -f go.sum ]; then echo "modules"; fi',
+        "while ! curl -sf localhost:8080; do sleep 1; done",
     ],
 )
 def test_a_job_whose_commands_run_no_go_is_left_out(script: str) -> None:

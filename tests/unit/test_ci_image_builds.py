@@ -269,6 +269,26 @@ jobs:
         """\
 on: push
 jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |  # the release image
+          go version | tee go-version; docker build --build-arg GO_VERSION=1.21 .
+      - run: "docker build -f Dockerfile.prod
+          --build-arg GO_VERSION=1.22 ."
+""",
+        [
+            # The `|` of the block's header is not the pipe of its first line.
+            Built(7, "image", "Dockerfile", (arg("GO_VERSION", "1.21", 7),)),
+            # A quoted script over several lines: its quotes are not in the value.
+            Built(8, "image", "Dockerfile.prod", (arg("GO_VERSION", "1.22", 9),)),
+        ],
+        id="run: a pipe on a block's first line, a quoted script over several lines",
+    ),
+    pytest.param(
+        """\
+on: push
+jobs:
   images:
     runs-on: ubuntu-latest
     strategy:
@@ -557,3 +577,166 @@ def test_gitlab_ci_image_builds(tmp_path: Path) -> None:
         ),
     ]
     assert builds[0].args[0].origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
+
+
+# Each shape a GitLab script line is written in: the job's script from line 3 on (line 2 for a
+# script given as one string), with the lines its build and its GO_VERSION argument are on.
+GITLAB_SHAPES = [
+    pytest.param(
+        """\
+    - |
+      docker build --build-arg GO_VERSION=1.21 -t app .
+""",
+        4,
+        4,
+        id="a block of one line",
+    ),
+    pytest.param(
+        """\
+    - |-  # the release image
+      docker build --build-arg GO_VERSION=1.21 -t app .
+""",
+        4,
+        4,
+        id="a block of one line, its header with a chomping indicator and a comment",
+    ),
+    pytest.param(
+        """\
+    - |
+      echo "$GO_VERSION" | tee go-version
+      docker build \\
+        --build-arg GO_VERSION=1.21 \\
+        -f Dockerfile .
+""",
+        5,
+        6,
+        id="a block over several lines, continued with backslashes",
+    ),
+    pytest.param(
+        """\
+    - >
+      docker build
+      --build-arg GO_VERSION=1.21
+      -t app .
+""",
+        4,
+        5,
+        id="a folded block",
+    ),
+    pytest.param(
+        """\
+    - >
+      docker build \\
+        --build-arg GO_VERSION=1.21 \\
+        -t app .
+""",
+        4,
+        5,
+        id="a folded block whose more indented lines keep their backslashes and line breaks",
+    ),
+    pytest.param(
+        "    - docker build --build-arg GO_VERSION=1.21 .\n",
+        3,
+        3,
+        id="a plain line",
+    ),
+    pytest.param(
+        """\
+    - docker build
+      --build-arg GO_VERSION=1.21
+      .
+""",
+        3,
+        4,
+        id="a plain scalar over several lines",
+    ),
+    pytest.param(
+        '    - "docker build --build-arg GO_VERSION=1.21 ."\n',
+        3,
+        3,
+        id="a quoted line",
+    ),
+    pytest.param(
+        """\
+    - 'docker build
+      --build-arg GO_VERSION=1.21 .'
+""",
+        3,
+        4,
+        id="a quoted scalar over several lines",
+    ),
+    pytest.param(
+        "  script: docker build --build-arg GO_VERSION=1.21 .\n",
+        2,
+        2,
+        id="a script given as one string",
+    ),
+    pytest.param(
+        """\
+  script: |
+    docker build --build-arg GO_VERSION=1.21 .
+""",
+        3,
+        3,
+        id="a script given as one block",
+    ),
+]
+
+
+@pytest.mark.parametrize(("script", "build_line", "arg_line"), GITLAB_SHAPES)
+def test_a_gitlab_script_line_names_the_line_each_word_is_written_on(
+    tmp_path: Path, script: str, build_line: int, arg_line: int
+) -> None:
+    header = "build:\n" if script.startswith("  script:") else "build:\n  script:\n"
+    (tmp_path / ".gitlab-ci.yml").write_text(header + script)
+    builds = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert [(b.line, [(a.name, a.value, a.line) for a in b.args]) for b in builds] == [
+        (build_line, [("GO_VERSION", "1.21", arg_line)])
+    ]
+
+
+def test_a_gitlab_script_line_keeps_its_lines_where_an_input_is_interpolated(
+    tmp_path: Path,
+) -> None:
+    """`$[[ inputs.go ]]` is replaced by a shorter value: the words after it are still on the
+    lines they are written on."""
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        """\
+spec:
+  inputs:
+    go:
+      default: "1.21"
+---
+build:
+  script:
+    - >
+      docker build --build-arg GO_VERSION=$[[ inputs.go ]]
+      --build-arg=ALPINE=3.20 .
+"""
+    )
+    builds = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert [built(b) for b in builds] == [
+        Built(9, "build", "Dockerfile", (arg("GO_VERSION", "1.21", 9), arg("ALPINE", "3.20", 10)))
+    ]
+
+
+def test_a_gitlab_build_behind_keywords_and_wrappers_but_not_xargs(tmp_path: Path) -> None:
+    """The shell's keywords and the wrappers (`sudo -E`, `time -p`) come before the build;
+    a build through xargs takes words from its input, so its arguments are not written: none
+    is read."""
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        """\
+build:
+  script:
+    - if [ -n "$CI_COMMIT_TAG" ]; then docker build --build-arg GO_VERSION=1.21 .; fi
+    - '! docker build --build-arg GO_VERSION=1.22 .'
+    - echo 1.23 | xargs -I{} docker build --build-arg GO_VERSION={} .
+    - time -p nohup sudo -E docker build --build-arg GO_VERSION=1.24 .
+"""
+    )
+    builds = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert [(b.line, [(a.name, a.value) for a in b.args]) for b in builds] == [
+        (3, [("GO_VERSION", "1.21")]),
+        (4, [("GO_VERSION", "1.22")]),
+        (6, [("GO_VERSION", "1.24")]),
+    ]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..image_build_command import BuildCommand, Shell, Word, counted_lines
+from ..image_build_command import BuildCommand, Shell, Word
 from ..image_build_values import (
     WORKSPACE,
     ImageBuild,
@@ -36,9 +36,7 @@ def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild]:
     shell = Shell()
     found = []
     for line in run.lines:
-        # A block scalar's (`- |`) commands start on the line after its indicator.
-        first = line.line + 1 if "\n" in line.rstrip("\n") else line.line
-        for command in shell.builds(str(line), counted_lines(str(line), first)):
+        for command in shell.builds(str(line), line.line_at):
             build = _build(command, run, relative_to / run.prefix)
             if build is not None:
                 found.append(replace(build, file=run.prefix + line.file))

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ...errors import WorkflowError
+from ..yaml_script_lines import LineMap, scalar_line_map
 
 GITLAB_CI_FILE = ".gitlab-ci.yml"
 # Top-level keys that are not jobs (GitLab's global keywords).
@@ -44,17 +45,26 @@ MAX_REFERENCE_DEPTH = 10  # GitLab's limit on nested `!reference` tags
 
 
 class Text(str):
-    """A scalar as text, with where it is written: `file`, `line` (1-based) and, for a float or
-    boolean (which GitLab refuses as a variable's value), `typed` naming what YAML made of it."""
+    """A scalar as text, with where it is written: `file`, `line` (1-based), `line_map` where
+    it spans lines (`line_at`) and, for a float or boolean (which GitLab refuses as a variable's
+    value), `typed` naming what YAML made of it."""
 
     file: str
     line: int
     typed: str
+    line_map: LineMap | None  # None: the value is all on `line`
 
-    def __new__(cls, value: str, file: str, line: int, typed: str = "") -> Text:
+    def __new__(
+        cls, value: str, file: str, line: int, typed: str = "", line_map: LineMap | None = None
+    ) -> Text:
         text = super().__new__(cls, value)
-        text.file, text.line, text.typed = file, line, typed
+        text.file, text.line, text.typed, text.line_map = file, line, typed, line_map
         return text
+
+    def line_at(self, offset: int) -> int:
+        """The line of a character of the value: a block's (`- |`) on the lines after its
+        indicator, a folded or plain scalar's on the line each word is written on."""
+        return self.line if self.line_map is None else self.line_map(offset)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class Reference:
     line: int
 
 
-def _loader(file: str) -> type[yaml.SafeLoader]:
+def _loader(file: str, source: str) -> type[yaml.SafeLoader]:
     class Loader(yaml.SafeLoader):
         pass
 
@@ -75,7 +85,9 @@ def _loader(file: str) -> type[yaml.SafeLoader]:
             value = getattr(yaml.SafeLoader, f"construct_yaml_{kind}")(loader, node)
             line = node.start_mark.line + 1
             if kind == "str":
-                return Text(value, file, line)
+                spans = node.end_mark.line > node.start_mark.line  # a block, a folded line
+                lines = scalar_line_map(node, source) if spans else None
+                return Text(value, file, line, line_map=lines)
             if kind == "bool":
                 typed = f"`{node.value}`, which YAML reads as a boolean"
                 return Text("true" if value else "false", file, line, typed)
@@ -126,7 +138,7 @@ def load_file(text: str, file: str, inputs: Mapping[str, Any] | None = None) -> 
     not valid YAML or not a mapping. A `spec:` header's inputs are interpolated (`$[[
     inputs.go ]]`): `inputs` (the include's), else their defaults; others stay as written."""
     try:
-        documents = [d for d in yaml.load_all(text, Loader=_loader(file)) if d is not None]
+        documents = [d for d in yaml.load_all(text, Loader=_loader(file, text)) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
@@ -182,10 +194,17 @@ def _interpolated(value: Any, inputs: Mapping[str, Any]) -> Any:
 
 
 def _interpolated_text(value: Text, inputs: Mapping[str, Any]) -> Text:
-    text = INPUT_RE.sub(
-        lambda m: str(inputs[m.group(1)]) if m.group(1) in inputs else m.group(0), value
-    )
-    return Text(text, value.file, value.line, value.typed)
+    edits: list[tuple[int, int]] = []  # (end of an interpolation, how much longer its value is)
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = str(inputs[name]) if name in inputs else match.group(0)
+        edits.append((match.end(), len(found) - len(match.group(0))))
+        return found
+
+    text = INPUT_RE.sub(one, value)
+    lines = value.line_map.shifted(edits) if value.line_map is not None else None
+    return Text(text, value.file, value.line, value.typed, lines)
 
 
 def deep_merge(base: Any, over: Any) -> Any:

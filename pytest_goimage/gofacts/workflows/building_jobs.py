@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..image_build_command import WRAPPERS
+
 # `go` subcommands that neither build nor load the module.
 GO_OTHER_SUBCOMMANDS = ("version", "env", "help", "telemetry", "bug")
 # Programs that compile or load the module with the Go that setup-go installed.
@@ -169,7 +171,15 @@ DOCKER_PREFIX = "docker://"  # a step `uses:` an image: `docker://golang:1.26`
 # often the go command, so a job that runs one counts (strict: what is tested is what ships).
 MAKE_LIKE = ("make", "gmake", "task", "just", "mage")
 _SHELLS = ("bash", "sh", "zsh", "dash")
-_WRAPPERS = ("sudo", "time", "env", "exec", "nohup", "xargs", "then", "do", "else", "!", "command")
+# Words passed over before a segment's program. The wrappers are the image build reader's.
+# xargs is only passed over here: it runs the command after it, so `xargs go build` runs Go,
+# but with words from its input, so a build's arguments are not written (no build is read).
+# The shell's keywords are passed over here because this reader splits a script at its
+# operators; the image build reader reads it with shell_script, whose parser takes them as
+# keywords: those a command follows (`if ! go vet ./...; then`) and those that end a
+# compound command (`fi`, `done`), no programs that may run Go.
+_KEYWORDS = ("if", "elif", "then", "else", "while", "until", "do", "!", "fi", "done")
+_BEFORE_COMMAND = (*WRAPPERS, "xargs", *_KEYWORDS)
 _SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||[;|&(){}`]|\$\(|\n")
 _ASSIGNMENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -267,7 +277,7 @@ def _commands(script: str) -> Iterator[list[str]]:
     lines = [re.sub(r"(^|\s)#.*", "", line) for line in script.splitlines()]
     for segment in _SEGMENT_SPLIT_RE.split("\n".join(lines)):
         words = [w.strip("'\"") for w in segment.split()]
-        while words and (words[0] in _WRAPPERS or _ASSIGNMENT_RE.match(words[0])):
+        while words and (words[0] in _BEFORE_COMMAND or _ASSIGNMENT_RE.match(words[0])):
             words.pop(0)
             while words and words[0].startswith("-"):
                 words.pop(0)  # a wrapper's own flags (`env -i`, `sudo -E`)

@@ -33,6 +33,7 @@ from ..image_build_values import (
     script_variable,
 )
 from ..versions import read_text
+from ..yaml_script_lines import scalar_line_map
 from .actions_yaml import env_of, load_workflow, mapping_of, node_text, workflow_call_inputs
 from .expressions import evaluate_if
 from .matrix import expand_matrix
@@ -102,7 +103,7 @@ class _Step:
                 shell.cwd = checkout_path(".", written) if written is not None else None
             return [
                 build
-                for command in shell.builds(run.value, _line_map(run, self.source))
+                for command in shell.builds(run.value, scalar_line_map(run, self.source))
                 if (build := self._command(command, containerfile)) is not None
             ]
         uses = step.get("uses")
@@ -202,22 +203,6 @@ class _Step:
 
 def _word(node: yaml.ScalarNode) -> Word:
     return Word(node_text(node), node.start_mark.line + 1)
-
-
-def _line_map(node: yaml.ScalarNode, source: str) -> Callable[[int], int]:
-    """The workflow line of each offset in a scalar's value. Each written line is found in
-    the value in turn, so a folded script (`run: >-`, a plain scalar over several lines, which
-    YAML joins into one) still names the line of each word."""
-    starts: list[tuple[int, int]] = []  # (offset in the value, line)
-    cursor = 0
-    written = source[node.start_mark.index : node.end_mark.index].split("\n")
-    for line, text in enumerate(written, start=node.start_mark.line + 1):
-        at = node.value.find(text.strip(), cursor) if text.strip() else -1
-        if at >= 0:
-            starts.append((at, line))
-            cursor = at + len(text.strip())
-    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
-    return lambda offset: max((line for at, line in starts if at <= offset), default=first)
 
 
 def _action(uses: yaml.ScalarNode) -> str:
