@@ -349,3 +349,44 @@ jobs:
             GO_VERSION=${{{{ env.GO_VERSION }}}}
             VERSION=${{{{ github.ref_name }}}}
 """
+
+
+BUILDX_MODULE = "github.com/docker/buildx/cmd/buildx@v0.19.3"
+
+
+@pytest.fixture(scope="session")
+def buildx_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DOCKER_CONFIG whose cli-plugins holds a real buildx, built from source when needed.
+
+    No registry or package here ships buildx, but Go's module proxy does. The binary is cached
+    across runs; the user's own ~/.docker is never touched.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pytest-goimage"
+    binary = cache / "buildx-v0.19.3" / "docker-buildx"
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    # One builder at a time: two xdist workers (or two runs) on a fresh machine both found it
+    # missing, and the second one's rename failed on the file the first had moved.
+    with (binary.parent / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not binary.exists():
+            _build_buildx(binary)
+    config = tmp_path_factory.mktemp("docker-config")
+    (config / "cli-plugins").mkdir()
+    (config / "cli-plugins" / "docker-buildx").symlink_to(binary)
+    return config
+
+
+def _build_buildx(binary: Path) -> None:
+    go = shutil.which("go")
+    if go is None:
+        pytest.skip("buildx is not installed and there is no Go to build it")
+    built = subprocess.run(
+        [go, "install", BUILDX_MODULE],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GOBIN": str(binary.parent / "bin"), "GOFLAGS": "-mod=mod"},
+    )
+    if built.returncode != 0:
+        pytest.skip(f"could not build buildx from source: {built.stderr[-500:]}")
+    (binary.parent / "bin" / "buildx").rename(binary)

@@ -30,8 +30,13 @@ def chosen_builder() -> str | None:
     return os.environ.get(BUILDER_ENV) or None
 
 
-def buildx_command(builder: str) -> list[str]:
-    """The docker CLI with a working buildx plugin, or an EngineError saying what to install."""
+INSTALL_BUILDX = (
+    "Debian: the docker-buildx package; elsewhere https://docs.docker.com/build/install-buildx/"
+)
+
+
+def docker_with_buildx() -> str | None:
+    """The docker CLI that has a working buildx plugin (`docker buildx version` answers)."""
     for docker in dict.fromkeys(filter(None, [shutil.which("docker"), "/usr/bin/docker"])):
         if not Path(docker).exists():
             continue
@@ -39,11 +44,18 @@ def buildx_command(builder: str) -> list[str]:
             [docker, "buildx", "version"], capture_output=True, text=True, check=False
         )
         if probe.returncode == 0:
-            return [docker, "buildx", "build", "--builder", builder]
+            return docker
+    return None
+
+
+def buildx_command(builder: str) -> list[str]:
+    """The docker CLI with a working buildx plugin, or an EngineError saying what to install."""
+    docker = docker_with_buildx()
+    if docker is not None:
+        return [docker, "buildx", "build", "--builder", builder]
     raise EngineError(
         f"{BUILDER_ENV}={builder} asks for a buildx builder, but no docker CLI here has the "
-        "buildx plugin (`docker buildx version` fails). Install it (Debian: the docker-buildx "
-        "package; elsewhere https://docs.docker.com/build/install-buildx/), or unset "
+        f"buildx plugin (`docker buildx version` fails). Install it ({INSTALL_BUILDX}), or unset "
         f"{BUILDER_ENV} to build through the engine API."
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..build.bake_print import print_bake
 from ..config import GoImageConfig, ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import BuildFailed, CheckSkipped
@@ -37,7 +38,7 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     ignore = ignores.pop() if ignores else config.go_version_ignore
     dockerfiles = [(image.dockerfile_path, image.build_args, image.target) for image in images]
     others = sorted({other.go_module for other in config.images} - {module})
-    return project_pins(config.rootdir, module, dockerfiles, ignore or (), others)
+    return project_pins(config.rootdir, module, dockerfiles, ignore or (), others, print_bake)
 
 
 def module_groups(config: GoImageConfig) -> list[list[ImageConfig]]:

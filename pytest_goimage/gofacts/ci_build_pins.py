@@ -232,7 +232,8 @@ def _pin(
         "; ".join(filter(None, [*(_origins(arg, build.file) for arg in changing), build.note])),
         resolved=after.resolved,
         version_arg=origin[0],
-        version_arg_line=origin[2] if origin[1] == build.file else 0,
+        version_arg_line=origin[2],
+        version_arg_file=origin[1] if origin[1] != build.file else "",
         job=build.job,
         pipeline=build.pipeline,
     )

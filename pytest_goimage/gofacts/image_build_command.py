@@ -1,7 +1,8 @@
 """Image builds in CI scripts: `docker build`, `docker buildx build`, `docker image build`,
 `podman build` and `buildah bud` read as their command lines give them (the Dockerfile, the
 context, the target, every `--build-arg`, as written), with the folder each runs in and what
-the script assigned before it.
+the script assigned before it; `docker buildx bake` (and `docker bake`) as a bake command
+(bake_command), whose images buildx itself names.
 
 The CI readers (workflows.image_builds, gitlab_ci.image_builds) read their scripts through
 this one `Shell`, and resolve the words with their own variables (image_build_values), so
@@ -14,6 +15,8 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from .bake_command import BakeCommand, bake_options
+from .command_words import Word, read_options
 from .shell_lexer import Unbalanced
 from .shell_script import ASSIGNMENT, Command, assignments, simple_commands
 
@@ -55,17 +58,15 @@ _VALUES = frozenset({
     "volume",
 })
 # fmt: on
-_SHORT_VALUES = "ftomcv"  # -f FILE, -t TAG, -o OUT, -m MEM, -c SHARES, -v VOLUME
-
-
-@dataclass(frozen=True)
-class Word:
-    """A word of a build as written: `shell` where a shell expands it (a script's word
-    with `$`), not where an action takes it as it is (build-push-action's inputs)."""
-
-    text: str
-    line: int
-    shell: bool = False
+# The short options that take a value: -f FILE, -t TAG, -o OUT, -m MEM, -c SHARES, -v VOLUME.
+_SHORT_VALUES = {
+    "f": "file",
+    "t": "tag",
+    "o": "output",
+    "m": "memory",
+    "c": "cpu-shares",
+    "v": "volume",
+}
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,11 @@ class Shell:
         self.assigned: dict[str, Word | None] = {}  # None: set in a branch or loop
         self._subshells: dict[int, str | None] = {}  # a `( cd x && ... )`'s own folder
         self._function_cd = False  # a function body changes folder: its builds' is unknown
+        self.exported: set[str] = set()  # `export NAME`: in the environment of what it runs
 
-    def builds(self, script: str, line_at: Callable[[int], int]) -> list[BuildCommand]:
+    def builds(
+        self, script: str, line_at: Callable[[int], int]
+    ) -> list[BuildCommand | BakeCommand]:
         """The image builds of `script` in order, `line_at(offset)` giving the line of its file
         that holds a character of it; a top-level `cd` and assignment hold for the commands
         after it, a `cd` in a subshell for the rest of that subshell. A script the shell would
@@ -104,7 +108,7 @@ class Shell:
             commands = simple_commands(script)
         except Unbalanced:
             return []
-        found = []
+        found: list[BuildCommand | BakeCommand] = []
         for command in commands:
             words = [Word(t.text, line_at(t.start), t.dynamic) for t in command.words]
             leading = assignments(command)
@@ -116,6 +120,9 @@ class Shell:
             if not words or program in _DECLARES:
                 exported = [_assignment(w) for w in words[1:] if ASSIGNMENT.match(w.text)]
                 self._assign(command, subshell, [*prefix, *exported] if not words else exported)
+                if program == "export" or (program in _DECLARES and _flag(words, "x")):
+                    names = [w.text.partition("=")[0] for w in words[1:]]
+                    self.exported.update(n for n in names if not n.startswith("-"))
                 continue
             if program in ("source", ".", "eval") and subshell is None:
                 self.assigned = {OPAQUE: None}  # what it sets, also over earlier assignments
@@ -128,6 +135,8 @@ class Shell:
             if self._function_cd and any(f.kind == "function" for f in command.frames):
                 cwd = None
             build = _build(words, words[0].line, cwd, prefix)
+            if isinstance(build, BakeCommand):
+                build = replace(build, exported=tuple(sorted(self.exported)))
             if build is not None:
                 found.append(replace(build, assigned=tuple(self.assigned.items())))
         return found
@@ -169,9 +178,14 @@ def _changed(cwd: str | None, words: list[Word]) -> str | None:
     return posixpath.normpath(posixpath.join(cwd, words[0].text))
 
 
+def _flag(words: list[Word], letter: str) -> bool:
+    """Whether `declare -x` (or `-rx`...) is among the options of a declaration."""
+    return any(w.text.startswith("-") and letter in w.text[1:] for w in words[1:])
+
+
 def _build(
     words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
-) -> BuildCommand | None:
+) -> BuildCommand | BakeCommand | None:
     while words and words[0].text in WRAPPERS:
         words = words[1:]
         while words and (words[0].text.startswith("-") or ASSIGNMENT.match(words[0].text)):
@@ -182,6 +196,9 @@ def _build(
     if tool not in _TOOLS:
         return None
     rest = _after_globals(words[1:])
+    for bake in (("buildx", "bake"), ("bake",)):
+        if tool == "docker" and [w.text for w in rest[: len(bake)]] == list(bake):
+            return bake_options(rest[len(bake) :], line, cwd, prefix)
     for subcommand in _BUILDS[tool]:
         if [w.text for w in rest[: len(subcommand)]] == list(subcommand):
             return _options(tool, rest[len(subcommand) :], line, cwd, prefix)
@@ -199,39 +216,9 @@ def _options(
     tool: str, words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BuildCommand:
     """The build's file, context (its last word that is no option), target and arguments."""
-    found: dict[str, Word] = {}
-    args: list[Word] = []
-    positional: list[Word] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        text = word.text
-        name, value = "", None
-        if text == "--":
-            positional += words[index + 1 :]
-            break
-        if text.startswith("--"):
-            name, equals, rest = text[2:].partition("=")
-            if equals:
-                value = replace(word, text=rest)
-            elif name in _VALUES and index + 1 < len(words):
-                index += 1
-                value = words[index]
-        elif text.startswith("-") and len(text) > 1:
-            name = {"f": "file", "t": "tag"}.get(text[1], text[1])
-            if text[1] in _SHORT_VALUES:
-                if len(text) > 2:  # `-fDockerfile`, `-f=Dockerfile`
-                    value = replace(word, text=text[2:].removeprefix("="))
-                elif index + 1 < len(words):
-                    index += 1
-                    value = words[index]
-        else:
-            positional.append(word)
-        if name == "build-arg" and value is not None:
-            args.append(value)
-        elif name in ("file", "target") and value is not None:
-            found[name] = value
-        index += 1
+    options, positional = read_options(words, _VALUES, _SHORT_VALUES)
+    found = {name: value for name, value in options if value is not None}
+    args = [value for name, value in options if name == "build-arg" and value is not None]
     return BuildCommand(
         tool,
         line,

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from .image_build_command import OPAQUE, BuildCommand, Word
+from .command_words import Word
+from .image_build_command import OPAQUE, BuildCommand
 
 # The checkout's own folder in a path (`$GITHUB_WORKSPACE/Dockerfile`): the readers put this
 # marker where CI names it, and `checkout_path` reads a path that starts with it from the root.

@@ -3,17 +3,20 @@ its GitLab CI pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import GoImageError
+from .bake_builds import BakeCall, BakeRequest, BakeUnreadable, bake_image_builds, bake_request
 from .ci_build_pins import ci_build_pins
 from .ci_ignore import apply_ignore
 from .dockerfile_pins import read_dockerfile
 from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
 from .gomod_pins import read_gomod
-from .versions import SOURCE_SETUP_GO_FILE, Pin, read_text
+from .image_build_values import ImageBuild
+from .versions import SOURCE_CI_BUILD, SOURCE_SETUP_GO_FILE, Pin, read_text
 from .workflows import follow_go_version_files, read_image_builds, read_workflows
 
 
@@ -25,19 +28,21 @@ def project_pins(
     ],
     go_version_ignore: Iterable[str] = (),
     other_modules: Sequence[Path] = (),
+    bake: BakePrinter | None = None,
 ) -> list[Pin]:
     """go.mod in `project`, each (Dockerfile, build_args[, target])'s pins and those of the CI builds of
     it that ship another Go (ci_build_pins), every workflow's pins and the GitLab CI
     pipeline's, named relative to `rootdir`; the CI pins `go_version_ignore` names are marked
     ignored, and so are the setup-go steps whose `go-version-file` is the go.mod of one of
-    `other_modules` (a monorepo's other images' modules, each checked with its own).
-    Raises GoImageError subclasses naming a file that cannot be read."""
+    `other_modules` (a monorepo's other images' modules, each checked with its own). CI's
+    `docker buildx bake` calls are read through `bake` (buildx's own --print; without it, they
+    are not read). Raises GoImageError subclasses naming a file that cannot be read."""
     go_mod = project / "go.mod"
     pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
     roots = [rootdir] if project == rootdir else [rootdir, project]
-    builds = [b for root in roots for b in read_image_builds(root, rootdir)]
-    builds += read_gitlab_image_builds(roots, rootdir)
-    shipping: list[Pin] = []
+    found = [b for root in roots for b in read_image_builds(root, rootdir)]
+    found += read_gitlab_image_builds(roots, rootdir)
+    builds, shipping = _baked(found, rootdir, bake)
     for path, build_args, *target in dockerfiles:
         name = relative_name(path, rootdir)
         pins += read_dockerfile(path, build_args, name)
@@ -54,6 +59,45 @@ def project_pins(
         workflows += _others_left_out(nested, project, project, other_modules)
     workflows += read_gitlab_ci(roots, relative_to=rootdir)
     return pins + apply_ignore(workflows + shipping, list(go_version_ignore))
+
+
+BakePrinter = Callable[[Path, BakeRequest], Mapping[str, Any]]
+
+
+def _baked(
+    found: Sequence[ImageBuild | BakeCall], rootdir: Path, bake: BakePrinter | None
+) -> tuple[list[ImageBuild], list[Pin]]:
+    """The CI builds, each bake call's targets among them as buildx prints them; a bake whose
+    definition cannot be read is a note (its Go is not known), never a silent pass."""
+    builds: list[ImageBuild] = []
+    notes: list[Pin] = []
+    for item in found:
+        if isinstance(item, ImageBuild):
+            builds.append(item)
+            continue
+        request = bake_request(item)
+        if request is None or bake is None:
+            continue
+        try:
+            printed = bake(rootdir, request)
+        except BakeUnreadable as exc:
+            who = f"GitLab CI job {item.job}" if item.pipeline else f"job {item.job}"
+            notes.append(
+                Pin(
+                    item.file,
+                    item.line,
+                    SOURCE_CI_BUILD,
+                    f"{who} builds images with `docker buildx bake`",
+                    None,
+                    f"which Go its bake targets build with is not known: {exc}",
+                    True,
+                    job=item.job,
+                    pipeline=item.pipeline,
+                )
+            )
+            continue
+        builds += bake_image_builds(item, request, printed, rootdir)
+    return builds, notes
 
 
 def _others_left_out(

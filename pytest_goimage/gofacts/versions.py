@@ -157,6 +157,7 @@ class Pin:
     resolved: str = ""
     version_arg: str = ""  # the ARG whose value names the version, when one does
     version_arg_line: int = 0  # its default's ARG line; 0 when build_args set it
+    version_arg_file: str = ""  # the file of that line where it is not `file` (a bake file)
     job: str = ""  # the workflow job of a setup-go pin
     ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
     uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
@@ -304,9 +305,8 @@ def _advice(pin: Pin, required: GoVersion) -> str:
                 f"pass `{pin.version_arg}={required}` or newer on {pin.file}:"
                 f"{pin.version_arg_line}, which leaves it at the Dockerfile's ARG default"
             )
-        where = (
-            f"on {pin.file}:{pin.version_arg_line}" if pin.version_arg_line else "where it is set"
-        )
+        file = pin.version_arg_file or pin.file
+        where = f"on {file}:{pin.version_arg_line}" if pin.version_arg_line else "where it is set"
         return f"set {pin.version_arg or 'the build argument'} to '{required}' or newer {where}"
     if pin.source == SOURCE_WORKFLOW_CONTAINER:
         if pin.toolchain_line:

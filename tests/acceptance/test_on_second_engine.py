@@ -16,7 +16,6 @@ import pytest
 
 from pytest_goimage.build.minio_image import ensure_minio_image
 from pytest_goimage.engine.labels import LABEL_PREFIX
-from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
 from tests.acceptance.test_runtime_checks import outcomes
 from tests.acceptance.test_tracked import git
 from tests.conftest import EXAMPLE, plugin_resources, run_pytest_until
@@ -150,7 +149,7 @@ def test_a_buildx_builder_on_the_remote_engine_builds_and_the_checks_run_there(
     pytester: pytest.Pytester,
     on_remote: SecondEngine,
     no_leaks: None,
-    buildx_config: Path,  # noqa: F811
+    buildx_config: Path,
     monkeypatch: pytest.MonkeyPatch,
     docker_client: docker.DockerClient,
 ) -> None:

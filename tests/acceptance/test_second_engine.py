@@ -23,7 +23,6 @@ import requests
 from pytest_goimage.build.buildx import build_with_buildx
 from pytest_goimage.build.engine_build import BuildRequest
 from pytest_goimage.engine.poll import wait_until
-from tests.acceptance.test_buildx import buildx_config  # noqa: F401  (a fixture)
 from tests.second_engine import PORT, ROOT, SecondEngine
 
 # One engine for every test that needs it: under xdist, `--dist loadgroup` sends them to one worker.
@@ -187,7 +186,7 @@ def test_a_leftover_of_a_killed_run_is_removed_by_the_next_start(
 
 def test_a_buildx_builder_on_the_engine_builds_there(
     second_engine: SecondEngine,
-    buildx_config: Path,  # noqa: F811
+    buildx_config: Path,
     docker_client: docker.DockerClient,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

@@ -1,7 +1,8 @@
 """The image builds of GitLab CI jobs: each `docker build` (buildx, podman, buildah) of a
 job's `before_script` and `script`, per `parallel: matrix` combination, with its Dockerfile and
-build arguments. The shell's `$X` takes the job's variables as GitLab resolves them for the
-image (`image_pins.JobRun`); a variable only the project's CI/CD settings hold, or one of
+build arguments, and each `docker buildx bake` as a bake call with the job's variables as its
+environment (bake_builds). The shell's `$X` takes the job's variables as GitLab resolves them
+for the image (`image_pins.JobRun`); a variable only the project's CI/CD settings hold, or one of
 GitLab's own (`$CI_COMMIT_TAG`), is only known when the job runs. `$CI_PROJECT_DIR` is the
 checkout."""
 
@@ -11,7 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..image_build_command import BuildCommand, Shell, Word
+from ..bake_builds import BakeCall, set_entry
+from ..bake_command import BakeCommand
+from ..command_words import Word
+from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (
     WORKSPACE,
     ImageBuild,
@@ -24,23 +28,55 @@ from ..image_build_values import (
 from .image_pins import JobRun, job_runs
 
 
-def read_gitlab_image_builds(roots: Sequence[Path], relative_to: Path) -> list[ImageBuild]:
+def read_gitlab_image_builds(
+    roots: Sequence[Path], relative_to: Path
+) -> list[ImageBuild | BakeCall]:
     """The image builds of each root's pipelines, their files and Dockerfiles named relative
     to `relative_to`."""
     builds = [b for run in job_runs(roots, relative_to) for b in _builds(run, relative_to)]
     return list(dict.fromkeys(builds))
 
 
-def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild]:
+def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
     """The image builds of one job: its script lines run in one shell, one after the other."""
     shell = Shell()
-    found = []
+    found: list[ImageBuild | BakeCall] = []
     for line in run.lines:
         for command in shell.builds(str(line), line.line_at):
-            build = _build(command, run, relative_to / run.prefix)
+            build: ImageBuild | BakeCall | None
+            if isinstance(command, BakeCommand):
+                build = _bake(command, run)
+            else:
+                build = _build(command, run, relative_to / run.prefix)
             if build is not None:
                 found.append(replace(build, file=run.prefix + line.file))
     return found
+
+
+def _bake(command: BakeCommand, run: JobRun) -> BakeCall:
+    """A `docker buildx bake`: its words as the shell gives them, in its folder of the
+    checkout, with the job's variables (all in its environment), what the script exported and
+    the command's own prefix as bake's environment."""
+    assigned = dict(command.assigned)
+
+    def resolve(word: Word) -> Resolved:
+        return _resolve(word, run, assigned)
+
+    env = {name: _job_variable(name, run) for name in run.variables}
+    env |= {name: _variable(name, run, assigned) for name in command.exported}
+    env |= {name: resolve(word) for name, word in command.prefix}
+    workdir = checkout_path(run.prefix or ".", command.cwd) if command.cwd is not None else None
+    return BakeCall(
+        "",
+        command.line,
+        run.name,
+        workdir,
+        tuple(resolve(word) for word in command.files),
+        tuple(resolve(word) for word in command.targets),
+        tuple(set_entry(word, resolve) for word in command.sets),
+        tuple((name, value) for name, value in sorted(env.items()) if value is not None),
+        pipeline=run.pipeline,
+    )
 
 
 def _build(command: BuildCommand, run: JobRun, root: Path) -> ImageBuild | None:
@@ -87,4 +123,6 @@ def _job_variable(name: str, run: JobRun) -> Resolved | None:
             f"{name} is {text!r}, and what it names is not set in the pipeline's variables (a "
             "CI/CD variable of the project's settings is not in the checkout)",
         )
-    return Resolved(text, origins=tuple((used, value.file, value.line) for used, value in through))
+    # Named from the rootdir, as the build's own file is (`run.prefix`).
+    origins = tuple((used, run.prefix + value.file, value.line) for used, value in through)
+    return Resolved(text, origins=origins)

@@ -1,6 +1,8 @@
 """The image builds of GitHub Actions workflows: each `run:` step's `docker build` (buildx,
 podman, buildah) and each `docker/build-push-action` step, per matrix combination, with the
-Dockerfile it builds and its build arguments as the job gives them.
+Dockerfile it builds and its build arguments as the job gives them; each `docker buildx bake`
+and `docker/bake-action` step as a bake call (its files, targets, overrides and the
+environment the job gives it), whose images buildx itself reads (bake_builds).
 
 Values are resolved as the setup-go pins resolve theirs (`${{ env.X }}`, `${{ matrix.x }}`;
 `${{ inputs.x }}` is the caller's), then the shell's `$X` from the step's, job's and
@@ -21,7 +23,10 @@ from pathlib import Path
 import yaml
 
 from ...errors import WorkflowError
-from ..image_build_command import BuildCommand, Shell, Word
+from ..bake_builds import BakeCall, set_entry
+from ..bake_command import BakeCommand
+from ..command_words import Word
+from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (
     WORKSPACE,
     ImageBuild,
@@ -41,6 +46,7 @@ from .pins import running_jobs, step_contexts, workflow_files
 from .setup_go import Scalar, Scope, Unresolved, expand_expressions
 
 _BUILD_PUSH = "docker/build-push-action"
+_BAKE = "docker/bake-action"
 _WORKSPACE_EXPRESSION = re.compile(r"\$\{\{\s*github\.workspace\s*\}\}", re.IGNORECASE)
 _DEFAULT_CONTEXT = "{{defaultContext}}"  # build-push-action's Git context, the checkout's ref
 _UNSET = "the build then gets no value for it"
@@ -49,14 +55,14 @@ _EXPORTED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)")
 
 def workflow_image_builds(
     text: str, file: str, containerfile: Callable[[str], bool] = lambda path: False
-) -> list[ImageBuild]:
+) -> list[ImageBuild | BakeCall]:
     """Every image build of the workflow `text` (named `file`), once per distinct value; a
     Dockerfile path relative to the checkout root. `containerfile(folder)` says whether a
     folder holds a Containerfile, which podman and buildah build before a Dockerfile.
     WorkflowError if the YAML is invalid."""
     top = load_workflow(text, file)
     inputs = workflow_call_inputs(top)
-    builds: list[ImageBuild] = []
+    builds: list[ImageBuild | BakeCall] = []
     for name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), name)
         folder = _working_directory(job_map) or _working_directory(top)
@@ -92,7 +98,7 @@ class _Step:
         step: Mapping[str, yaml.Node],
         folder: yaml.ScalarNode | None,
         containerfile: Callable[[str], bool],
-    ) -> list[ImageBuild]:
+    ) -> list[ImageBuild | BakeCall]:
         run = step.get("run")
         if isinstance(run, yaml.ScalarNode):
             shell = Shell()
@@ -110,12 +116,16 @@ class _Step:
         if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BUILD_PUSH:
             found = self._build_push(uses, step.get("with"))
             return [found] if found is not None else []
+        if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BAKE:
+            return [self._bake_action(uses, step.get("with"))]
         return []
 
     def _command(
-        self, command: BuildCommand, containerfile: Callable[[str], bool]
-    ) -> ImageBuild | None:
+        self, command: BuildCommand | BakeCommand, containerfile: Callable[[str], bool]
+    ) -> ImageBuild | BakeCall | None:
         assigned = dict(command.assigned)
+        if isinstance(command, BakeCommand):
+            return self._bake(command, assigned)
         found = command_build(
             command,
             lambda word: self.resolve(word, assigned),
@@ -161,6 +171,56 @@ class _Step:
             values.get("target") or "",
             build_args(_list_entries(options.get("build-args")), self.resolve, self._outer),
         )
+
+    def _bake(self, command: BakeCommand, assigned: Mapping[str, Word | None]) -> BakeCall:
+        """A `docker buildx bake` of a script: its words resolved as the shell gives them, and
+        the environment bake reads its variables from (the job's env, what the script
+        exported, the command's own `NAME=value` prefix)."""
+        env = self._environment()
+        env |= {name: self._variable(name, assigned) for name in command.exported}
+        env |= {name: self.resolve(word, assigned) for name, word in command.prefix}
+        return BakeCall(
+            self.file,
+            command.line,
+            self.scope.job,
+            command.cwd,
+            tuple(self.resolve(word, assigned) for word in command.files),
+            tuple(self.resolve(word, assigned) for word in command.targets),
+            tuple(set_entry(word, lambda w: self.resolve(w, assigned)) for word in command.sets),
+            tuple((name, value) for name, value in env.items() if value is not None),
+        )
+
+    def _bake_action(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> BakeCall:
+        """bake-action's `files`, `targets` and `set` (a list, one per line or comma
+        separated), run in `workdir` (default: the checkout), with the step's environment.
+        A remote `source` reads another repository's definition: nothing of the checkout."""
+        options = mapping_of(with_node) if isinstance(with_node, yaml.MappingNode) else {}
+        workdir: str | None = "."
+        node = options.get("workdir")
+        if isinstance(node, yaml.ScalarNode):
+            written = self.resolve(_word(node)).text
+            workdir = checkout_path(".", written) if written is not None else None
+        source = options.get("source")
+        if isinstance(source, yaml.ScalarNode):
+            text = self.resolve(_word(source)).text
+            if text is None or (text not in (".", _DEFAULT_CONTEXT) and "://" in text):
+                workdir = None  # a remote definition, or one only the job knows
+        return BakeCall(
+            self.file,
+            uses.start_mark.line + 1,
+            self.scope.job,
+            workdir,
+            tuple(self.resolve(word) for word in _csv_words(options.get("files"))),
+            tuple(self.resolve(word) for word in _csv_words(options.get("targets"))),
+            tuple(set_entry(word, self.resolve) for word in _list_entries(options.get("set"))),
+            tuple((n, v) for n, v in self._environment().items() if v is not None),
+        )
+
+    def _environment(self) -> dict[str, Resolved | None]:
+        """The step's environment as the CI file sets it: its, its job's and the workflow's
+        env, and the names earlier steps write to $GITHUB_ENV (unknown)."""
+        names = {name for layer in self.scope.env for name in layer} | set(self.exported)
+        return {name: self._outer(name) for name in sorted(names)}
 
     def resolve(self, word: Word, assigned: Mapping[str, Word | None] | None = None) -> Resolved:
         """`word` as the job gives it: `${{ }}` expressions first (the runner substitutes
@@ -233,6 +293,16 @@ def _list_entries(node: yaml.Node | None) -> list[Word]:
     return entries
 
 
+def _csv_words(node: yaml.Node | None) -> list[Word]:
+    """An action's list input (`files`, `targets`): one per line, or comma separated."""
+    return [
+        Word(field.strip(), entry.line)
+        for entry in _list_entries(node)
+        for field in next(csv.reader([entry.text], skipinitialspace=True), [])
+        if field.strip()
+    ]
+
+
 def _github_env_names(step: Mapping[str, yaml.Node]) -> set[str]:
     """The variables a `run:` step writes to `$GITHUB_ENV` for the steps after it."""
     run = step.get("run")
@@ -250,19 +320,23 @@ def _exported(name: str) -> str:
     return f"{name} is written to $GITHUB_ENV by an earlier step, so it is only known when the job runs"
 
 
-def read_image_builds(root: Path, relative_to: Path) -> list[ImageBuild]:
+def read_image_builds(root: Path, relative_to: Path) -> list[ImageBuild | BakeCall]:
     """The image builds of every workflow under `root/.github/workflows`, their files and
     Dockerfiles named relative to `relative_to`."""
     try:
         prefix = root.resolve().relative_to(relative_to.resolve()).as_posix()
     except ValueError:
         return []  # a folder outside the rootdir holds no Dockerfile named from it
-    builds = []
+    builds: list[ImageBuild | BakeCall] = []
     for path, name in workflow_files(root, relative_to):
         text = read_text(path, name, WorkflowError)
         for build in workflow_image_builds(
             text, name, lambda f: (root / f / "Containerfile").is_file()
         ):
+            if isinstance(build, BakeCall):  # it runs in a folder of `root`
+                folder = checkout_path(prefix, build.workdir) if build.workdir else None
+                builds.append(replace(build, workdir=folder))
+                continue
             dockerfile = checkout_path(prefix, build.dockerfile)
             if dockerfile is not None:
                 builds.append(replace(build, dockerfile=dockerfile))

@@ -1,0 +1,58 @@
+"""The words of a CI script's command as written, and its options read as a CLI reads them
+(`--name value`, `--name=value`, `-f value`, `-fvalue`, `--` ending the options): what the
+image build and bake readers share."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a build as written: `shell` where a shell expands it (a script's word
+    with `$`), not where an action takes it as it is (build-push-action's inputs)."""
+
+    text: str
+    line: int
+    shell: bool = False
+
+
+def read_options(
+    words: list[Word], takes_value: Container[str], short: Mapping[str, str]
+) -> tuple[list[tuple[str, Word | None]], list[Word]]:
+    """The options of `words`, each (long name, value; None for a switch), and the words that
+    are no option, in order. `takes_value` names the long options that take the next word;
+    `short` maps each short option that takes one to its long name (`f` -> `file`); any other
+    short option is a switch named by its letter."""
+    options: list[tuple[str, Word | None]] = []
+    positional: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        value = None
+        if text == "--":
+            positional += words[index + 1 :]
+            break
+        if text.startswith("--"):
+            name, equals, rest = text[2:].partition("=")
+            if equals:
+                value = replace(word, text=rest)
+            elif name in takes_value and index + 1 < len(words):
+                index += 1
+                value = words[index]
+            options.append((name, value))
+        elif text.startswith("-") and len(text) > 1:
+            name = short.get(text[1], text[1])
+            if text[1] in short:
+                if len(text) > 2:  # `-fDockerfile`, `-f=Dockerfile`
+                    value = replace(word, text=text[2:].removeprefix("="))
+                elif index + 1 < len(words):
+                    index += 1
+                    value = words[index]
+            options.append((name, value))
+        else:
+            positional.append(word)
+        index += 1
+    return options, positional

@@ -1,0 +1,170 @@
+"""A release workflow that builds its images with `docker buildx bake`: the Go the image ships
+is whatever the bake file's variable and CI's environment give GO_VERSION, which the plugin
+never built. Before, go-version did not read bake at all and passed; now buildx itself prints
+the definition CI builds (`docker buildx bake --print`, with CI's environment only) and each
+target of a configured Dockerfile is a CI build pin. Real buildx (the `buildx_config`
+fixture), the example project, and a subprocess run as a user's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import outcomes
+
+CONFIG = """
+[tool.goimage]
+dockerfiles = ["Dockerfile.prod"]
+"""
+
+BAKE_FILE = """\
+variable "GO_VERSION" {
+  default = "1.21"
+}
+
+target "prod" {
+  dockerfile = "Dockerfile.prod"
+  args = {
+    GO_VERSION = GO_VERSION
+  }
+}
+"""
+
+BAKE_WORKFLOW = """\
+name: release
+on:
+  push:
+    tags: ["v*"]
+{env}jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/setup-buildx-action@v3
+      - uses: docker/bake-action@v6
+        with:
+          source: .
+          targets: prod
+          push: true
+"""
+
+
+@pytest.fixture
+def with_buildx(monkeypatch: pytest.MonkeyPatch, buildx_config: Path) -> None:
+    """A docker CLI with a real buildx for the runs (DOCKER_CONFIG's cli-plugins)."""
+    monkeypatch.setenv("DOCKER_CONFIG", str(buildx_config))
+
+
+def _project(copy: Callable[..., Path], env: str = "") -> Path:
+    root = copy(CONFIG)
+    (root / "docker-bake.hcl").write_text(BAKE_FILE)
+    (root / ".github" / "workflows" / "release.yml").write_text(BAKE_WORKFLOW.format(env=env))
+    return root
+
+
+def _go_version(pytester: pytest.Pytester) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(
+        "--goimage", "-v", "-rA", "-p", "no:randomly", "-k", "go-version"
+    )
+
+
+def test_a_bake_variable_s_older_go_fails_pointing_at_the_bake_file(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    with_buildx: None,
+) -> None:
+    monkeypatch.setenv("GO_VERSION", "1.26.8")  # the laptop's own shell: not CI's environment
+    _project(example_copy)
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*Dockerfile.prod: 1 Go version pin(s) are older than go.mod requires (Go 1.26.8):",
+            ".github/workflows/release.yml:11: job image builds Dockerfile.prod with "
+            "GO_VERSION=1.21: golang:1.21-alpine names Go 1.21 (GO_VERSION=1.21 from GO_VERSION "
+            "at docker-bake.hcl:2; bake target prod), go.mod requires 1.26.8 (go.mod:5 "
+            "toolchain go1.26.8) — set GO_VERSION to '1.26.8' or newer on docker-bake.hcl:2",
+        ],
+        consecutive=True,
+    )
+
+
+def test_ci_s_environment_sets_the_bake_variable(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
+) -> None:
+    """The workflow's env overrides the variable's default, as in CI: at the Go the plugin
+    built it passes, and at another it fails as "not the image tested", naming the env line."""
+    root = _project(example_copy, env='env:\n  GO_VERSION: "1.26.8"\n')
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+    workflow = root / ".github" / "workflows" / "release.yml"
+    workflow.write_text(workflow.read_text().replace('"1.26.8"', '"1.26"'))
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*Dockerfile.prod: 1 CI image build(s) ship a Go this run did not test:",
+            ".github/workflows/release.yml:13: job image builds Dockerfile.prod with "
+            "GO_VERSION=1.26 (GO_VERSION=1.26 from env.GO_VERSION at line 6; bake target prod), "
+            "so the image CI ships is built FROM golang:1.26-alpine (Go 1.26, a tag that floats "
+            "to the newest 1.26.x), but this run built and tested Dockerfile.prod:5 FROM "
+            "golang:1.26.8-alpine*",
+        ]
+    )
+
+
+def test_a_gitlab_job_s_bake_set_override_is_read(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
+) -> None:
+    root = example_copy(CONFIG)
+    (root / "docker-bake.hcl").write_text(BAKE_FILE.replace('"1.21"', '"1.26.8"'))
+    (root / ".gitlab-ci.yml").write_text(
+        "release:\n"
+        "  image: docker:27\n"
+        "  services: [docker:27-dind]\n"
+        "  script:\n"
+        "    - docker buildx bake --set prod.args.GO_VERSION=1.22.12 --push prod\n"
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            ".gitlab-ci.yml:5: GitLab CI job release builds Dockerfile.prod with "
+            "GO_VERSION=1.22.12: golang:1.22.12-alpine names Go 1.22.12 (GO_VERSION=1.22.12 from "
+            "--set prod.args.GO_VERSION at line 5; bake target prod), go.mod requires 1.26.8*",
+        ]
+    )
+
+
+def test_without_buildx_the_bake_is_a_note_that_says_what_to_install(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Only buildx reads a bake file as CI does: without it the Go is not known, which the
+    check says (a warning naming the workflow line) instead of passing in silence."""
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))  # no cli-plugins there
+    probe = subprocess.run(
+        ["docker", "buildx", "version"], capture_output=True, check=False, env=dict(os.environ)
+    )
+    if probe.returncode == 0:
+        pytest.skip("this machine's docker CLI has buildx installed system-wide")
+    _project(example_copy)
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*.github/workflows/release.yml:11: UnpinnedGoVersionWarning: "
+            ".github/workflows/release.yml:11: job image builds images with `docker buildx bake` "
+            "is not pinned: which Go its bake targets build with is not known: buildx is not "
+            "installed on this machine (`docker buildx version` fails), and only buildx reads a "
+            "bake file as CI's build does: install it (Debian: the docker-buildx package; "
+            "elsewhere https://docs.docker.com/build/install-buildx/)",
+        ]
+    )

@@ -1,0 +1,152 @@
+"""`docker buildx bake` in CI files, read as bake calls: a workflow's `run:` command, a
+`docker/bake-action` step and a GitLab CI script line, each with its files, targets, `--set`
+overrides, folder, line and the environment CI gives bake (its variables come from there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_goimage.gofacts.bake_builds import BakeCall
+from pytest_goimage.gofacts.gitlab_ci import read_gitlab_image_builds
+from pytest_goimage.gofacts.image_build_values import Resolved
+from pytest_goimage.gofacts.workflows.image_builds import read_image_builds, workflow_image_builds
+
+WORKFLOW = ".github/workflows/release.yml"
+
+ACTION = """\
+name: release
+on: push
+env:
+  GO_VERSION: "1.24.4"
+  REGISTRY: ghcr.io/acme
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    env:
+      TAG: ${{ github.ref_name }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "BUILD_DATE=$(date -u +%F)" >> "$GITHUB_ENV"
+      - uses: docker/bake-action@v6
+        with:
+          source: .
+          workdir: deploy
+          files: |
+            docker-bake.hcl
+            ./docker-bake.ci.hcl
+          targets: api,worker
+          set: |
+            *.platform=linux/amd64
+            api.args.GO_VERSION=${{ env.GO_VERSION }}
+            *.cache-from=type=gha,scope=${{ github.ref_name }}
+          push: true
+"""
+
+
+def only_bakes(found: list[object]) -> list[BakeCall]:
+    bakes = [b for b in found if isinstance(b, BakeCall)]
+    assert len(bakes) == len(found), found  # no image build besides them
+    return bakes
+
+
+def test_a_bake_action_step_with_files_targets_sets_and_the_job_s_environment() -> None:
+    (call,) = only_bakes(list(workflow_image_builds(ACTION, WORKFLOW)))
+    assert (call.file, call.line, call.job, call.workdir) == (WORKFLOW, 14, "images", "deploy")
+    assert call.files == (Resolved("docker-bake.hcl"), Resolved("./docker-bake.ci.hcl"))
+    assert call.targets == (Resolved("api"), Resolved("worker"))
+    keys = [key for key, _ in call.sets]
+    assert keys == ["*.platform", "api.args.GO_VERSION", "*.cache-from"]
+    values = dict(call.sets)
+    assert values["*.platform"].text == "linux/amd64"
+    assert values["api.args.GO_VERSION"].text == "1.24.4"
+    assert values["api.args.GO_VERSION"].origins == (("env.GO_VERSION", WORKFLOW, 4),)
+    assert values["*.cache-from"].text is None  # github.ref_name: only the run knows
+    env = dict(call.env)
+    assert sorted(env) == ["BUILD_DATE", "GO_VERSION", "REGISTRY", "TAG"]
+    assert (env["GO_VERSION"].text, env["REGISTRY"].text) == ("1.24.4", "ghcr.io/acme")
+    assert env["GO_VERSION"].origins == (("env.GO_VERSION", WORKFLOW, 4),)
+    assert env["TAG"].text is None and "github.ref_name" in env["TAG"].why
+    assert env["BUILD_DATE"].text is None and "$GITHUB_ENV" in env["BUILD_DATE"].why
+
+
+def test_a_remote_bake_definition_is_nothing_of_the_checkout() -> None:
+    text = ACTION.replace("source: .", "source: https://github.com/acme/infra.git#main")
+    (call,) = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert call.workdir is None
+
+
+def test_a_run_step_s_bake_command_with_its_folder_exports_and_prefix() -> None:
+    text = """\
+on: push
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    env:
+      REGISTRY: ghcr.io/acme
+    steps:
+      - working-directory: build
+        run: |
+          export GO_VERSION=1.23.2
+          LOCAL_ONLY=1
+          cd ci
+          TAG=v1 docker buildx bake \\
+            -f ../docker-bake.hcl --file=override.hcl \\
+            --set '*.args.GO_VERSION=1.23.2' --push --progress plain \\
+            api migrate
+          docker bake --print
+"""
+    first, second = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert (first.line, first.workdir) == (13, "build/ci")
+    assert first.files == (Resolved("../docker-bake.hcl"), Resolved("override.hcl"))
+    assert first.targets == (Resolved("api"), Resolved("migrate"))
+    assert [(k, v.text) for k, v in first.sets] == [("*.args.GO_VERSION", "1.23.2")]
+    env = {name: value.text for name, value in first.env}
+    # The exported variable and the prefix are in bake's environment; LOCAL_ONLY is not.
+    assert env == {"GO_VERSION": "1.23.2", "REGISTRY": "ghcr.io/acme", "TAG": "v1"}
+    assert (second.line, second.workdir, second.targets) == (17, "build/ci", ())
+
+
+def test_a_nested_project_s_bake_runs_in_its_folder_named_from_the_rootdir(tmp_path: Path) -> None:
+    workflows = tmp_path / "svc" / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "release.yml").write_text(
+        "on: push\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker buildx bake api\n"
+    )
+    (call,) = only_bakes(list(read_image_builds(tmp_path / "svc", tmp_path)))
+    assert (call.file, call.line, call.workdir) == ("svc/.github/workflows/release.yml", 6, "svc")
+
+
+def test_a_gitlab_job_s_bake_with_the_job_s_variables(tmp_path: Path) -> None:
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        """\
+variables:
+  GO_VERSION: "1.22.8"
+build-images:
+  image: docker:27
+  services: [docker:27-dind]
+  variables:
+    REGISTRY: $CI_REGISTRY_IMAGE
+  script:
+    - cd deploy
+    - |
+      docker buildx bake \\
+        --set "*.args.GO_VERSION=$GO_VERSION" \\
+        release
+"""
+    )
+    (call,) = only_bakes(list(read_gitlab_image_builds([tmp_path], tmp_path)))
+    assert (call.file, call.line, call.job, call.workdir) == (
+        ".gitlab-ci.yml",
+        11,
+        "build-images",
+        "deploy",
+    )
+    assert call.targets == (Resolved("release"),)
+    ((key, value),) = call.sets
+    assert (key, value.text) == ("*.args.GO_VERSION", "1.22.8")
+    assert value.origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
+    env = dict(call.env)
+    assert env["GO_VERSION"].text == "1.22.8"
+    assert env["REGISTRY"].text is None  # a variable of the project's settings
+    assert sorted(env) == ["GO_VERSION", "REGISTRY"]
