@@ -30,6 +30,8 @@ from .image_build_values import BuildArg, ImageBuild, Resolved, checkout_path
 # took its value (or part of it) from there.
 _MARKER = "goimage-unknown-{}-"
 _MARKED = re.compile(r"goimage-unknown-(\d+)-")
+# The files `docker compose` reads without `-f`, in its order (the first one found).
+_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 # The files `docker buildx bake` reads without `-f`, in its order.
 _DEFAULT_FILES = (
     "compose.yaml",
@@ -63,6 +65,12 @@ class BakeCall:
     env: tuple[tuple[str, Resolved], ...] = ()
     note: str = ""
     pipeline: str = ""
+    compose: bool = False  # `docker compose build`: the files are compose files
+    project: Resolved | None = None  # its `--project-directory`
+
+    def names(self, target: str) -> str:
+        """How the message names one of its targets."""
+        return f"compose service {target}" if self.compose else f"bake target {target}"
 
 
 @dataclass(frozen=True)
@@ -90,9 +98,15 @@ def set_entry(word: Word, resolve: Callable[[Word], Resolved]) -> tuple[str, Res
     return key, resolve(replace(word, text=value))
 
 
-def bake_request(call: BakeCall) -> BakeRequest | None:
+def bake_request(call: BakeCall, checkout: Path | None = None) -> BakeRequest | None:
     """The print to run for `call`; None where the folder, a file or a target is only known
-    when the job runs (which files, which targets: nothing to read)."""
+    when the job runs (which files, which targets: nothing to read). A compose build is
+    printed from its project folder (`checkout` holds its default files)."""
+    if call.compose:
+        moved = _compose_project(call, checkout)
+        if moved is None:
+            return None
+        call = moved
     if call.workdir is None:
         return None
     unknown: list[str] = []
@@ -116,6 +130,34 @@ def bake_request(call: BakeCall) -> BakeRequest | None:
     args += [target.text or "" for target in call.targets]
     env = tuple((name, given(value)) for name, value in call.env)
     return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
+
+
+def _compose_project(call: BakeCall, checkout: Path | None) -> BakeCall | None:
+    """`call` run as compose reads its files: in the project folder (`--project-directory`,
+    else the first file's folder), where the files' relative paths and its `.env` are read
+    from, with the files named from there. Without `-f`, the folder's compose file and its
+    override, as compose picks them. None where a folder or file is not known."""
+    if call.workdir is None or checkout is None:
+        return None
+    files = [file.text for file in call.files]
+    if any(file is None for file in files):
+        return None
+    if not files:
+        folder = checkout / call.workdir
+        main = next((name for name in _COMPOSE_FILES if (folder / name).is_file()), None)
+        if main is None:
+            return None
+        override = main.replace("compose.", "compose.override.", 1)
+        files = [main, *([override] if (folder / override).is_file() else [])]
+    named = [posixpath.normpath(posixpath.join(call.workdir, str(f))) for f in files]
+    if call.project is not None:
+        if call.project.text is None:
+            return None
+        project = posixpath.normpath(posixpath.join(call.workdir, call.project.text))
+    else:
+        project = posixpath.dirname(named[0]) or "."
+    relative = tuple(Resolved(posixpath.relpath(f, project)) for f in named)
+    return replace(call, workdir=project, files=relative, compose=False)
 
 
 def bake_image_builds(
@@ -147,7 +189,7 @@ def bake_image_builds(
                 dockerfile,
                 stage if isinstance(stage, str) else "",
                 build_args,
-                "; ".join(filter(None, [f"bake target {name}", call.note])),
+                "; ".join(filter(None, [call.names(name), call.note])),
                 call.pipeline,
             )
         )
@@ -183,12 +225,17 @@ class _Origins:
         for key, given in self.call.sets:
             sets_it = key.split(".")[-2:] == ["args", name]
             if sets_it and given.text == value:
-                return (*given.origins, (f"--set {key}", self.call.file, self.call.line))
+                # A compose build's `--build-arg NAME=...` is named as written.
+                shown = name if self.call.compose else key
+                return (*given.origins, (shown, self.call.file, self.call.line))
         env = sorted(self.call.env, key=lambda item: item[0] != name)  # its own name first
         for _, given in env:
             if given.text == value and value and given.origins:
                 return given.origins
-        written = _written_at(self.folder, self.request.files, value)
+        files = self.request.files or _DEFAULT_FILES
+        if self.call.compose:  # compose (and bake for it) reads `.env` in the project folder
+            files = (*files, ".env")
+        written = _written_at(self.folder, files, value)
         if written is None:
             return ()
         file, line = written
@@ -197,12 +244,12 @@ class _Origins:
 
 
 def _written_at(folder: Path, files: Sequence[str], value: str) -> tuple[str, int] | None:
-    """The first line of the bake files (those named, else bake's default ones) where `value`
-    stands as a value: quoted, or after `=`/`:` at the end of the line."""
+    """The first line of `files` (bake's, compose's) where `value` stands as a value: quoted,
+    or after `=`/`:` at the end of the line."""
     if not value:
         return None
     pattern = re.compile(rf"""(["']){re.escape(value)}\1|[:=]\s*{re.escape(value)}\s*(?:#.*)?$""")
-    for name in files or _DEFAULT_FILES:
+    for name in files:
         try:
             text = (folder / name).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -225,10 +272,10 @@ def _args(
         if not isinstance(value, str):
             continue  # `null`: bake passes no value, the ARG default holds
         marked = _MARKED.search(value)
-        written = f"{name}={value} (bake target {target})"
+        written = f"{name}={value} ({call.names(target)})"
         if marked is None:
             found.append(BuildArg(name, value, written, call.line, "", origins.of(name, value)))
             continue
         why = request.unknown[int(marked.group(1))]
-        found.append(BuildArg(name, None, f"{name} (bake target {target})", call.line, why))
+        found.append(BuildArg(name, None, f"{name} ({call.names(target)})", call.line, why))
     return tuple(found)

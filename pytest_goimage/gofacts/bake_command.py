@@ -1,17 +1,26 @@
-"""`docker buildx bake` in a CI script, read as its command line gives it: the bake files
-(`-f`), the `--set` overrides and the targets, as written. Which images that builds, with
-which arguments, only buildx can say (bake_builds); this reads the words it is given."""
+"""`docker buildx bake` and `docker compose build` in a CI script, read as their command lines
+give them: the bake or compose files (`-f`), the `--set` overrides (a compose build's
+`--build-arg`s are one for every service) and the targets or services, as written. Which
+images that builds, with which arguments, only buildx can say (bake_builds: bake reads
+compose files too); this reads the words it is given."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .command_words import Word, read_options
 
-# bake's options that take a value; any other is a switch (`--push`, `--load`, `--print`).
+# Options that take a value; any other is a switch (`--push`, `--load`, `--print`).
 _VALUES = frozenset(
     {"file", "set", "progress", "builder", "metadata-file", "call", "allow", "provenance",
      "sbom", "list", "var"}
+)  # fmt: skip
+_COMPOSE_GLOBAL_VALUES = frozenset(
+    {"file", "project-directory", "project-name", "profile", "env-file", "ansi", "progress",
+     "parallel"}
+)  # fmt: skip
+_COMPOSE_BUILD_VALUES = frozenset(
+    {"build-arg", "builder", "memory", "ssh", "progress", "provenance", "sbom"}
 )  # fmt: skip
 
 
@@ -29,6 +38,8 @@ class BakeCommand:
     # bake reads its variables from the environment, where only exported ones are.
     assigned: tuple[tuple[str, Word | None], ...] = ()
     exported: tuple[str, ...] = ()
+    compose: bool = False  # `docker compose build`: compose files, services
+    project: Word | None = None  # its `--project-directory`
 
 
 def bake_options(
@@ -39,3 +50,36 @@ def bake_options(
     files = tuple(value for name, value in options if name == "file" and value is not None)
     sets = tuple(value for name, value in options if name == "set" and value is not None)
     return BakeCommand(line, cwd, files, sets, tuple(targets), prefix)
+
+
+def compose_build_options(
+    words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
+) -> BakeCommand | None:
+    """The words after `docker compose` (or `docker-compose`): its `-f` files and
+    `--project-directory`, then `build` with its `--build-arg`s and services. None for another
+    subcommand (`up`, `push`)."""
+    index = 0
+    while index < len(words) and words[index].text.startswith("-"):
+        name = words[index].text.lstrip("-").partition("=")[0]
+        takes = "=" not in words[index].text and (
+            name in _COMPOSE_GLOBAL_VALUES or name in ("f", "p")
+        )
+        index += 2 if takes else 1
+    options, _ = read_options(words[:index], _COMPOSE_GLOBAL_VALUES, {"f": "file", "p": "n"})
+    if index >= len(words) or words[index].text != "build":
+        return None
+    built, services = read_options(words[index + 1 :], _COMPOSE_BUILD_VALUES, {"m": "memory"})
+    files = tuple(value for name, value in options if name == "file" and value is not None)
+    project = next((v for n, v in options if n == "project-directory" and v is not None), None)
+    # `--build-arg NAME` alone takes NAME from the environment, as `$NAME` would.
+    sets = tuple(
+        replace(value, text=f"*.args.{name}={given}")
+        if equals
+        else replace(value, text=f"*.args.{name}=${name}", shell=True)
+        for option, value in built
+        if option == "build-arg" and value is not None
+        for name, equals, given in [value.text.partition("=")]
+    )
+    return BakeCommand(
+        line, cwd, files, sets, tuple(services), prefix, compose=True, project=project
+    )

@@ -1,8 +1,8 @@
 """Image builds in CI scripts: `docker build`, `docker buildx build`, `docker image build`,
 `podman build` and `buildah bud` read as their command lines give them (the Dockerfile, the
 context, the target, every `--build-arg`, as written), with the folder each runs in and what
-the script assigned before it; `docker buildx bake` (and `docker bake`) as a bake command
-(bake_command), whose images buildx itself names.
+the script assigned before it; `docker buildx bake` (and `docker bake`) and `docker compose
+build` as a bake command (bake_command), whose images buildx itself names.
 
 The CI readers (workflows.image_builds, gitlab_ci.image_builds) read their scripts through
 this one `Shell`, and resolve the words with their own variables (image_build_values), so
@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .bake_command import BakeCommand, bake_options
+from .bake_command import BakeCommand, bake_options, compose_build_options
 from .command_words import Word, read_options
 from .shell_lexer import Unbalanced
 from .shell_script import ASSIGNMENT, Command, assignments, simple_commands
@@ -193,9 +193,13 @@ def _build(
     if not words:
         return None
     tool = words[0].text.rsplit("/", 1)[-1]
+    if tool == "docker-compose":
+        return compose_build_options(words[1:], line, cwd, prefix)
     if tool not in _TOOLS:
         return None
     rest = _after_globals(words[1:])
+    if tool == "docker" and rest[:1] and rest[0].text == "compose":
+        return compose_build_options(rest[1:], line, cwd, prefix)
     for bake in (("buildx", "bake"), ("bake",)):
         if tool == "docker" and [w.text for w in rest[: len(bake)]] == list(bake):
             return bake_options(rest[len(bake) :], line, cwd, prefix)

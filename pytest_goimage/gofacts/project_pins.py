@@ -75,21 +75,26 @@ def _baked(
         if isinstance(item, ImageBuild):
             builds.append(item)
             continue
-        request = bake_request(item)
+        request = bake_request(item, rootdir)
         if request is None or bake is None:
             continue
         try:
             printed = bake(rootdir, request)
         except BakeUnreadable as exc:
             who = f"GitLab CI job {item.job}" if item.pipeline else f"job {item.job}"
+            tool, what = (
+                ("docker compose build", "services")
+                if item.compose
+                else ("docker buildx bake", "bake targets")
+            )
             notes.append(
                 Pin(
                     item.file,
                     item.line,
                     SOURCE_CI_BUILD,
-                    f"{who} builds images with `docker buildx bake`",
+                    f"{who} builds images with `{tool}`",
                     None,
-                    f"which Go its bake targets build with is not known: {exc}",
+                    f"which Go its {what} build with is not known: {exc}",
                     True,
                     job=item.job,
                     pipeline=item.pipeline,

@@ -136,7 +136,8 @@ def test_a_gitlab_job_s_bake_set_override_is_read(
         [
             ".gitlab-ci.yml:5: GitLab CI job release builds Dockerfile.prod with "
             "GO_VERSION=1.22.12: golang:1.22.12-alpine names Go 1.22.12 (GO_VERSION=1.22.12 from "
-            "--set prod.args.GO_VERSION at line 5; bake target prod), go.mod requires 1.26.8*",
+            "prod.args.GO_VERSION at line 5; bake target prod), go.mod requires 1.26.8 (go.mod:5 "
+            "toolchain go1.26.8) — set prod.args.GO_VERSION to '1.26.8' or newer on .gitlab-ci.yml:5",
         ]
     )
 
@@ -168,3 +169,45 @@ def test_without_buildx_the_bake_is_a_note_that_says_what_to_install(
             "elsewhere https://docs.docker.com/build/install-buildx/)",
         ]
     )
+
+
+COMPOSE_FILE = """\
+services:
+  api:
+    build:
+      context: ..
+      dockerfile: Dockerfile.prod
+      args:
+        GO_VERSION: ${GO_VERSION:-1.26.8}
+  db:
+    image: postgres:16
+"""
+
+
+def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
+) -> None:
+    """`docker compose -f deploy/compose.yaml build` reads deploy/.env (the project folder's):
+    its GO_VERSION is the Go CI ships, read as compose reads it, and named where it is set."""
+    root = example_copy(CONFIG)
+    (root / "deploy").mkdir()
+    (root / "deploy" / "compose.yaml").write_text(COMPOSE_FILE)
+    (root / "deploy" / ".env").write_text("# pinned for the release\nGO_VERSION=1.22\n")
+    (root / ".github" / "workflows" / "release.yml").write_text(
+        "name: release\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: docker compose -f deploy/compose.yaml build --pull api\n"
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            ".github/workflows/release.yml:8: job image builds Dockerfile.prod with "
+            "GO_VERSION=1.22: golang:1.22-alpine names Go 1.22 (GO_VERSION=1.22 from GO_VERSION "
+            "at deploy/.env:2; compose service api), go.mod requires 1.26.8 (go.mod:5 toolchain "
+            "go1.26.8) — set GO_VERSION to '1.26.8' or newer on deploy/.env:2",
+        ]
+    )
+    (root / "deploy" / ".env").unlink()  # the compose file's own default: the Go tested
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()

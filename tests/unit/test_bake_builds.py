@@ -216,7 +216,7 @@ def test_a_value_from_ci_s_env_or_a_set_points_there(tmp_path: Path) -> None:
         ("GO_VERSION", "1.20", (("env.GO_VERSION", WORKFLOW, 7),)),
     ]
     assert [(a.name, a.value, a.origins) for a in migrate.args] == [
-        ("GO_VERSION", "1.19", (("--set migrate.args.GO_VERSION", WORKFLOW, 30),)),
+        ("GO_VERSION", "1.19", (("migrate.args.GO_VERSION", WORKFLOW, 30),)),
     ]
 
 

@@ -150,3 +150,61 @@ build-images:
     assert env["GO_VERSION"].text == "1.22.8"
     assert env["REGISTRY"].text is None  # a variable of the project's settings
     assert sorted(env) == ["GO_VERSION", "REGISTRY"]
+
+
+def test_docker_compose_build_is_a_bake_of_its_compose_files_and_services() -> None:
+    """bake reads compose files as `docker compose build` does; its `--build-arg`s are one
+    `--set` for every service, and a bare `--build-arg NAME` takes NAME from the shell."""
+    text = """\
+on: push
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    env:
+      GO_VERSION: "1.24.1"
+    steps:
+      - run: |
+          docker compose -f deploy/compose.yaml --project-directory . --profile ci build \\
+            --build-arg VERSION=1.2.3 --build-arg GO_VERSION --pull api worker
+          docker-compose build
+          docker compose up --build -d
+          docker compose push api
+"""
+    first, second = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert (first.compose, first.line, first.workdir) == (True, 9, ".")
+    assert first.files == (Resolved("deploy/compose.yaml"),)
+    assert first.project == Resolved(".")
+    assert first.targets == (Resolved("api"), Resolved("worker"))
+    sets = [(key, value.text) for key, value in first.sets]
+    assert sets == [("*.args.VERSION", "1.2.3"), ("*.args.GO_VERSION", "1.24.1")]
+    assert (second.compose, second.line, second.files, second.targets) == (True, 11, (), ())
+
+
+def test_a_compose_build_is_printed_from_its_project_folder(tmp_path: Path) -> None:
+    """compose reads a file's relative paths and its `.env` from the project folder (the first
+    file's, or `--project-directory`); without `-f`, the folder's compose file and override."""
+    from pytest_goimage.gofacts.bake_builds import bake_request
+
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "compose.yaml").write_text("services: {}\n")
+    (tmp_path / "deploy" / "compose.override.yaml").write_text("services: {}\n")
+    (tmp_path / "docker-compose.yml").write_text("services: {}\n")
+    files = (Resolved("deploy/compose.yaml"), Resolved("deploy/compose.ci.yaml"))
+    call = BakeCall(WORKFLOW, 3, "b", ".", files=files, compose=True)
+    request = bake_request(call, tmp_path)
+    assert request is not None
+    assert (request.workdir, request.files) == ("deploy", ("compose.yaml", "compose.ci.yaml"))
+    request = bake_request(BakeCall(WORKFLOW, 3, "b", "deploy", compose=True), tmp_path)
+    assert request is not None
+    assert (request.workdir, request.files) == ("deploy", ("compose.yaml", "compose.override.yaml"))
+    request = bake_request(BakeCall(WORKFLOW, 3, "b", ".", compose=True), tmp_path)
+    assert request is not None
+    assert (request.workdir, request.files) == (".", ("docker-compose.yml",))
+    moved = BakeCall(WORKFLOW, 3, "b", ".", files=files[:1], compose=True, project=Resolved("."))
+    request = bake_request(moved, tmp_path)
+    assert request is not None
+    assert (request.workdir, request.files) == (".", ("deploy/compose.yaml",))
+    (tmp_path / "empty").mkdir()
+    assert bake_request(BakeCall(WORKFLOW, 3, "b", "empty", compose=True), tmp_path) is None
+    unknown = BakeCall(WORKFLOW, 3, "b", ".", compose=True, project=Resolved(None, "job"))
+    assert bake_request(unknown, tmp_path) is None

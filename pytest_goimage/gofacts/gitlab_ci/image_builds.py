@@ -54,9 +54,9 @@ def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
 
 
 def _bake(command: BakeCommand, run: JobRun) -> BakeCall:
-    """A `docker buildx bake`: its words as the shell gives them, in its folder of the
-    checkout, with the job's variables (all in its environment), what the script exported and
-    the command's own prefix as bake's environment."""
+    """A `docker buildx bake` or `docker compose build`: its words as the shell gives them, in
+    its folder of the checkout, with the job's variables (all in its environment), what the
+    script exported and the command's own prefix as bake's environment."""
     assigned = dict(command.assigned)
 
     def resolve(word: Word) -> Resolved:
@@ -76,6 +76,8 @@ def _bake(command: BakeCommand, run: JobRun) -> BakeCall:
         tuple(set_entry(word, resolve) for word in command.sets),
         tuple((name, value) for name, value in sorted(env.items()) if value is not None),
         pipeline=run.pipeline,
+        compose=command.compose,
+        project=resolve(command.project) if command.project else None,
     )
 
 

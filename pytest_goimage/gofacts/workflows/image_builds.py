@@ -173,7 +173,8 @@ class _Step:
         )
 
     def _bake(self, command: BakeCommand, assigned: Mapping[str, Word | None]) -> BakeCall:
-        """A `docker buildx bake` of a script: its words resolved as the shell gives them, and
+        """A `docker buildx bake` or `docker compose build` of a script: its words resolved as
+        the shell gives them, and
         the environment bake reads its variables from (the job's env, what the script
         exported, the command's own `NAME=value` prefix)."""
         env = self._environment()
@@ -188,6 +189,8 @@ class _Step:
             tuple(self.resolve(word, assigned) for word in command.targets),
             tuple(set_entry(word, lambda w: self.resolve(w, assigned)) for word in command.sets),
             tuple((name, value) for name, value in env.items() if value is not None),
+            compose=command.compose,
+            project=self.resolve(command.project, assigned) if command.project else None,
         )
 
     def _bake_action(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> BakeCall:
