@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from .ci_ignore import gitlab_entry
 from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins, expand_global, global_arg_defaults
-from .image_build_values import BuildArg, ImageBuild
+from .image_build_values import ANY_ARGUMENT, BuildArg, ImageBuild
 from .versions import (
     SOURCE_CI_BUILD,
     SOURCE_DOCKERFILE,
@@ -59,7 +59,10 @@ class _Dockerfile:
 
     def decides(self, line: int, args: Mapping[str, str], name: str) -> bool:
         """Whether argument `name` decides the FROM at `line`: its default and two probe values
-        differ there (a probe may make it no golang image at all: `FROM ${IMAGE}:1.26`)."""
+        differ there (a probe may make it no golang image at all: `FROM ${IMAGE}:1.26`).
+        ANY_ARGUMENT (options only the job knows) decides it where any ARG does."""
+        if name == ANY_ARGUMENT:
+            return any(self.decides(line, args, arg) for arg in self.defaults)
         values = [self.golang(args), *(self.golang({**args, name: p}) for p in _PROBES)]
         return len({_key(found.get(line)) for found in values}) > 1
 
@@ -252,7 +255,10 @@ def _pin(
 
 def _unpinned(build: ImageBuild, dockerfile: str, line: int, deciding: list[BuildArg]) -> Pin:
     written = ", ".join(arg.written for arg in deciding)
-    why = "; ".join(f"{arg.name} cannot be resolved: {arg.why}" for arg in deciding)
+    why = "; ".join(
+        arg.why if arg.name == ANY_ARGUMENT else f"{arg.name} cannot be resolved: {arg.why}"
+        for arg in deciding
+    )
     note = "; ".join(
         filter(
             None,

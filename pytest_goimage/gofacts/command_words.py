@@ -4,8 +4,15 @@ image build and bake readers share."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
+
+# The checkout's own folder in a path (`$GITHUB_WORKSPACE/Dockerfile`): the readers put this
+# marker where CI names it, and `checkout_path` reads a path that starts with it from the root.
+WORKSPACE = "\x00workspace"
+# The shell's own folder in a word: `$PWD`, `${PWD}`, `$(pwd)`, `` `pwd` ``.
+_PWD = re.compile(r"\$\{PWD\}|\$PWD(?![A-Za-z0-9_])|\$\(pwd\)|`pwd`")
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,7 @@ class Word:
     text: str
     line: int
     shell: bool = False
+    splits: bool = False  # an unquoted `$NAME`: the shell splits its value into words
 
 
 def read_options(
@@ -56,3 +64,13 @@ def read_options(
             positional.append(word)
         index += 1
     return options, positional
+
+
+def with_folder(word: Word, cwd: str | None) -> Word:
+    """`word` with the shell's folder (`$PWD`, `$(pwd)`) written out from the checkout's root,
+    where the folder is known (`"$PWD"` as a build context is the folder the build runs in)."""
+    if cwd is None or not _PWD.search(word.text):
+        return word
+    folder = WORKSPACE if cwd == "." else f"{WORKSPACE}/{cwd}"
+    text = _PWD.sub(lambda match: folder, word.text)
+    return replace(word, text=text, shell=word.shell and "$" in text.replace("\x00", ""))

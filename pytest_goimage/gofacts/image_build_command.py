@@ -12,11 +12,12 @@ both read a script alike.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .bake_command import BakeCommand, bake_options, compose_build_options
-from .command_words import Word, read_options
+from .command_words import WORKSPACE, Word, read_options, with_folder
 from .shell_lexer import Unbalanced
 from .shell_script import ASSIGNMENT, Command, assignments, simple_commands
 
@@ -30,6 +31,8 @@ _BUILDS = {
 # build`); building_jobs passes over them too (`sudo go test` runs Go). Not xargs: it adds words
 # from its input to the command, so a build behind it has arguments the script does not write.
 WRAPPERS = ("sudo", "time", "exec", "command", "env", "nohup")
+# A word the shell splits: a variable's value unquoted (`docker build $BUILD_ARGS .`).
+_SPLIT = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
 # In `assigned`: the script read variables from where the reader cannot follow (`source
 # versions.env`, `eval "$(...)"`), so any variable not assigned after that is unknown.
 OPAQUE = "*"
@@ -84,6 +87,8 @@ class BuildCommand:
     prefix: tuple[tuple[str, Word], ...] = ()  # `NAME=value docker build ...`
     # What the script assigned before it (None: in a branch or loop, so not known).
     assigned: tuple[tuple[str, Word | None], ...] = ()
+    # Unquoted variables among its words (`$BUILD_ARGS`): their values are more options.
+    spliced: tuple[Word, ...] = ()
 
 
 class Shell:
@@ -96,6 +101,8 @@ class Shell:
         self._subshells: dict[int, str | None] = {}  # a `( cd x && ... )`'s own folder
         self._function_cd = False  # a function body changes folder: its builds' is unknown
         self.exported: set[str] = set()  # `export NAME`: in the environment of what it runs
+        self._stack: list[str | None] = []  # `pushd`'s folders, for `popd`
+        self._oldpwd: str | None = None  # the folder before the last `cd`, for `cd -`
 
     def builds(
         self, script: str, line_at: Callable[[int], int]
@@ -110,7 +117,10 @@ class Shell:
             return []
         found: list[BuildCommand | BakeCommand] = []
         for command in commands:
-            words = [Word(t.text, line_at(t.start), t.dynamic) for t in command.words]
+            words = [
+                Word(t.text, line_at(t.start), t.dynamic, bool(_SPLIT.fullmatch(t.raw)))
+                for t in command.words
+            ]
             leading = assignments(command)
             prefix = tuple(_assignment(w) for w in words[:leading])
             words = words[leading:]
@@ -130,11 +140,11 @@ class Shell:
                 names = [w.text for w in words[1:] if not w.text.startswith("-")]
                 self.assigned.update((name, None) for name in names)
             if program in ("cd", "pushd", "popd"):
-                folder = _changed(cwd, words[1:]) if program != "popd" else None
+                folder = self._destination(program, cwd, words[1:], subshell is None)
                 self._cd(command, subshell, folder)
             if self._function_cd and any(f.kind == "function" for f in command.frames):
                 cwd = None
-            build = _build(words, words[0].line, cwd, prefix)
+            build = _build([with_folder(w, cwd) for w in words], words[0].line, cwd, prefix)
             if isinstance(build, BakeCommand):
                 build = replace(build, exported=tuple(sorted(self.exported)))
             if build is not None:
@@ -151,6 +161,25 @@ class Shell:
             return
         known = all(frame.kind == "{" for frame in command.frames)
         self.assigned.update((name, word if known else None) for name, word in values)
+
+    def _destination(
+        self, program: str, cwd: str | None, args: list[Word], top: bool
+    ) -> str | None:
+        """Where `cd`, `pushd` or `popd` goes from `cwd`: a folder written out, the one before
+        (`cd -`, its OLDPWD), the one a `pushd` left (`popd`); None where it is not known. The
+        stack and OLDPWD are the top-level shell's (`top`); a subshell's are not followed."""
+        if not top:
+            return _changed(cwd, args) if program != "popd" else None
+        if program == "popd":
+            return self._stack.pop() if self._stack else None
+        if program == "cd" and [w.text for w in args] == ["-"]:
+            folder = self._oldpwd
+        else:
+            folder = _changed(cwd, [w for w in args if w.text not in ("-L", "-P")])
+        if program == "pushd":
+            self._stack.append(cwd)
+        self._oldpwd = cwd
+        return folder
 
     def _cd(self, command: Command, subshell: int | None, folder: str | None) -> None:
         """Where a `cd` leaves the shell: a subshell's own folder; the shell's at the top or
@@ -172,10 +201,16 @@ def _assignment(word: Word) -> tuple[str, Word]:
 
 
 def _changed(cwd: str | None, words: list[Word]) -> str | None:
-    """The folder after `cd WORDS`: a relative folder written out, else unknown."""
-    if cwd is None or len(words) != 1 or words[0].shell or words[0].text.startswith(("/", "-")):
+    """The folder after `cd WORDS`: a relative folder written out (or one below `$PWD`), else
+    unknown."""
+    if cwd is None or len(words) != 1:
         return None
-    return posixpath.normpath(posixpath.join(cwd, words[0].text))
+    word = with_folder(words[0], cwd)
+    if word.text.startswith(WORKSPACE):
+        cwd, word = ".", replace(word, text=word.text[len(WORKSPACE) :].lstrip("/") or ".")
+    if word.shell or word.text.startswith(("/", "-")):
+        return None
+    return posixpath.normpath(posixpath.join(cwd, word.text))
 
 
 def _flag(words: list[Word], letter: str) -> bool:
@@ -220,9 +255,7 @@ def _options(
     tool: str, words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BuildCommand:
     """The build's file, context (its last word that is no option), target and arguments."""
-    options, positional = read_options(words, _VALUES, _SHORT_VALUES)
-    found = {name: value for name, value in options if value is not None}
-    args = [value for name, value in options if name == "build-arg" and value is not None]
+    found, args, positional = build_options(words)
     return BuildCommand(
         tool,
         line,
@@ -232,4 +265,14 @@ def _options(
         found.get("target"),
         tuple(args),
         prefix,
+        spliced=tuple(word for word in positional[:-1] if word.splits),
     )
+
+
+def build_options(words: list[Word]) -> tuple[dict[str, Word], list[Word], list[Word]]:
+    """A build's options by name (the last of each), its `--build-arg` values in order, and
+    its words that are no option."""
+    options, positional = read_options(words, _VALUES, _SHORT_VALUES)
+    found = {name: value for name, value in options if value is not None}
+    args = [value for name, value in options if name == "build-arg" and value is not None]
+    return found, args, positional

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from .command_words import WORKSPACE as WORKSPACE
 from .command_words import Word
-from .image_build_command import OPAQUE, BuildCommand
+from .image_build_command import OPAQUE, BuildCommand, build_options
 
-# The checkout's own folder in a path (`$GITHUB_WORKSPACE/Dockerfile`): the readers put this
-# marker where CI names it, and `checkout_path` reads a path that starts with it from the root.
-WORKSPACE = "\x00workspace"
 # Every shell expansion, so that a form not read here (`$1`, `${X#v}`, `$(...)`) is seen.
 _EXPANSION = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?!$-]|\()|`")
 # Those expanded here: `${NAME}`, `$NAME`, `${NAME:-word}` and `${NAME-word}`.
@@ -24,6 +23,10 @@ _REFERENCE = re.compile(
     r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?-)(?P<word>[^}$]*))?\}"
     r"|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)"
 )
+
+
+# The name of a build argument that stands for any: options only the job knows.
+ANY_ARGUMENT = "*"
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,36 @@ def command_build(
     target = resolve(command.target).text if command.target else ""
     if not target and command.target:
         return None  # which stage it builds is only known when the job runs
-    return dockerfile, target or "", build_args(command.args, resolve, env)
+    spliced = _spliced_args(command, resolve, env)
+    return dockerfile, target or "", spliced + build_args(command.args, resolve, env)
+
+
+def _spliced_args(
+    command: BuildCommand, resolve: Callable[[Word], Resolved], env: Lookup
+) -> tuple[BuildArg, ...]:
+    """The `--build-arg`s an unquoted variable among the build's words gives it (`docker build
+    $BUILD_ARGS .`: the shell splits its value into words), each pointing where the variable
+    is set; where its value is only known when the job runs, one ANY_ARGUMENT: any argument
+    may be in it."""
+    found: list[BuildArg] = []
+    for word in command.spliced:
+        value = resolve(word)
+        if value.text is None:
+            why = f"{word.text} holds more of the build's options, and {value.why}"
+            found.append(BuildArg(ANY_ARGUMENT, None, word.text, word.line, why))
+            continue
+        try:
+            parts = shlex.split(value.text)
+        except ValueError:  # unbalanced quotes: the shell does not split it so either
+            continue
+        _, args, _ = build_options([Word(part, word.line) for part in parts])
+        for arg in build_args(args, resolve, env):
+            origins = value.origins + arg.origins
+            if value.origins:  # the fix goes into that variable's value
+                name, file, line = origins[-1]
+                origins = (*origins[:-1], (f"{arg.name} in {name}", file, line))
+            found.append(replace(arg, origins=origins))
+    return tuple(found)
 
 
 def build_args(

@@ -400,3 +400,24 @@ def test_what_only_the_job_knows_or_what_fails_in_ci_anyway_is_no_pin(tmp_path: 
     # Only the `source` one, and as unpinned: its value is the job's to know.
     assert [(p.line, p.unpinned) for p in pins] == [(14, True)]
     assert "`source`" in pins[0].note
+
+
+def test_options_only_the_job_knows_in_an_unquoted_variable_are_a_note(tmp_path: Path) -> None:
+    """`docker build $EXTRA ...` with $EXTRA from a step's output may pass any argument: where
+    an ARG decides the golang FROM that is an unpinned note (never a pass in silence, never a
+    failure); a Dockerfile whose FROM no ARG decides has no pin from it."""
+    workflow = image_job(
+        """
+        - run: docker build $EXTRA -f Dockerfile.prod .
+          env:
+            EXTRA: ${{ steps.meta.outputs.args }}
+        """
+    )
+    root = repo(tmp_path, workflow)
+    [pin] = ci_pins(root)
+    assert (pin.line, pin.version, pin.unpinned) == (6, None, True)
+    assert pin.raw == "job image builds Dockerfile.prod with $EXTRA"
+    assert pin.note.startswith("$EXTRA holds more of the build's options, and ")
+    assert pin.note.endswith("it decides the golang FROM on Dockerfile.prod:4")
+    fixed = DOCKERFILE.replace("${GO_VERSION}-${VARIANT}", "1.26.8-alpine")
+    assert ci_pins(repo(tmp_path / "fixed", workflow, fixed)) == []

@@ -454,8 +454,9 @@ jobs:
       - run: docker buildx build -f Dockerfile --build-arg GO_VERSION=1.21 https://github.com/o/r.git
 """,
         [
-            # pushd is followed; after popd the folder is not known, so that build is left out.
+            # pushd is followed, and popd back to where it was.
             Built(10, "image", "legacy/Dockerfile", (arg("GO_VERSION", "1.22", 10),)),
+            Built(12, "image", "Dockerfile", (arg("GO_VERSION", "1.23", 12),)),
             # A function that changes folder: where its build runs is not known.
             Built(
                 18,
@@ -741,3 +742,70 @@ build:
         (4, [("GO_VERSION", "1.22")]),
         (6, [("GO_VERSION", "1.24")]),
     ]
+
+
+def test_folders_after_popd_and_cd_dash_and_the_shell_s_own_folder() -> None:
+    """`popd` goes back to where `pushd` left, `cd -` to the folder before; `"$PWD"`, `$(pwd)`
+    and `` `pwd` `` are the folder the build runs in (a user trial: each build here was
+    dropped, and its older Go passed)."""
+    text = """\
+on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - working-directory: services
+        run: |
+          pushd api
+          docker build --target build .
+          popd
+          docker build --build-arg GO_VERSION=1.23 -f api/Dockerfile api
+          cd worker
+          cd -
+          docker build --build-arg GO_VERSION=1.22 -t a "$PWD/api"
+          docker build -t b $(pwd)
+          cd "$PWD/api" && docker build -t c `pwd`
+          popd
+          docker build .
+"""
+    found = workflow_image_builds(text, WORKFLOW)
+    assert [built(b) for b in found] == [
+        Built(9, "image", "services/api/Dockerfile", target="build"),
+        Built(11, "image", "services/api/Dockerfile", (arg("GO_VERSION", "1.23", 11),)),
+        Built(14, "image", "services/api/Dockerfile", (arg("GO_VERSION", "1.22", 14),)),
+        Built(15, "image", "services/Dockerfile"),
+        Built(16, "image", "services/api/Dockerfile"),
+        # A `popd` with nothing pushed fails in bash: where the next build runs is not known.
+    ]
+
+
+def test_build_arguments_held_in_an_unquoted_variable_are_the_build_s() -> None:
+    """`docker build $BUILD_ARGS .`: the shell splits the variable's value into options, so its
+    `--build-arg`s are the build's, pointing at where the variable is set; a value only the
+    job knows may hold any argument. A quoted `"$ARGS"` is one word (no split)."""
+    text = """\
+on: push
+env:
+  BUILD_ARGS: --build-arg GO_VERSION=1.21 --build-arg 'APP=my svc'
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build $BUILD_ARGS --build-arg APP=api -t svc .
+      - run: docker build ${{ steps.meta.outputs.args }} $EXTRA -t svc .
+        env:
+          EXTRA: ${{ steps.meta.outputs.extra }}
+      - run: docker build "$BUILD_ARGS" -t svc .
+"""
+    found = workflow_image_builds(text, WORKFLOW)
+    first, second, third = found
+    assert isinstance(first, ImageBuild) and isinstance(second, ImageBuild)
+    assert [(a.name, a.value, a.line, a.origins) for a in first.args] == [
+        ("GO_VERSION", "1.21", 8, (("GO_VERSION in env.BUILD_ARGS", WORKFLOW, 3),)),
+        ("APP", "my svc", 8, (("APP in env.BUILD_ARGS", WORKFLOW, 3),)),
+        ("APP", "api", 8, ()),
+    ]
+    ((name, value, why),) = [(a.name, a.value, a.why) for a in second.args]
+    assert (name, value) == ("*", None)
+    assert why.startswith("$EXTRA holds more of the build's options, and ")
+    assert isinstance(third, ImageBuild) and third.args == ()
