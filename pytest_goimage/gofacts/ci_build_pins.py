@@ -128,6 +128,20 @@ def _referenced(parsed: Dockerfile, ref: str) -> Stage | None:
     return parsed.stage(ref)
 
 
+def target_pins(
+    text: str, dockerfile: str, build_args: Mapping[str, str], target: str | None
+) -> list[Pin]:
+    """The Dockerfile's own pins (dockerfile_pins) of the stages a build of `target` (else the
+    last stage) runs: a golang stage only another target uses (a dev image's debugger tools)
+    is not built here, and CI's builds of that target are pins of their own. All of them
+    where `target` names no stage (that build fails, and says so)."""
+    pins = dockerfile_pins(text, dockerfile, build_args)
+    runs = stage_lines(parse_dockerfile_leniently(text), target, build_args)
+    if runs is None:
+        return pins
+    return [pin for pin in pins if pin.source != SOURCE_DOCKERFILE or pin.line in runs]
+
+
 def ci_build_pins(
     text: str,
     dockerfile: str,
@@ -142,12 +156,14 @@ def ci_build_pins(
     read = _Dockerfile(text, dockerfile)
     tested = read.golang(build_args)
     parsed = read.parsed
+    ours = stage_lines(parsed, target, build_args) or range(0)
     pins: dict[tuple[str, int, str, str], Pin] = {}
     for build in builds:
         if build.dockerfile != dockerfile:
             continue
-        if _stage_index(parsed, build.target) != _stage_index(parsed, target):
-            continue
+        # A build of another target ships (or tests) another image: its Go counts against
+        # go.mod as any pin, but it is no image this run claims to have tested.
+        same = _stage_index(parsed, build.target) == _stage_index(parsed, target)
         given = {arg.name: arg for arg in build.args}  # a later one of a name wins, as in docker
         known = {name: arg.value for name, arg in given.items() if arg.value is not None}
         unknown = [arg for arg in given.values() if arg.value is None]
@@ -155,14 +171,21 @@ def ci_build_pins(
         if runs is None:
             continue
         shipped = read.golang({**known, **{a.name: _PROBES[0] for a in unknown}})
-        for line in sorted(line for line in set(tested) | set(shipped) if line in runs):
+        lines = set(shipped) | (set(tested) if same else set())
+        for line in sorted(line for line in lines if line in runs):
             deciding = [a for a in unknown if read.decides(line, known, a.name)]
             pin: Pin | None
             if deciding:
                 pin = _unpinned(build, dockerfile, line, deciding)
             else:
-                froms = (tested.get(line), shipped.get(line))
-                pin = _pin(build, read, line, froms, given, build_args)
+                before = tested.get(line) if same or line in ours else None
+                # Another target's message names only the arguments that decide this FROM.
+                named = (
+                    given if same else {n: a for n, a in given.items() if read.decides(line, {}, n)}
+                )
+                pin = _pin(build, read, line, (before, shipped.get(line)), named, build_args)
+                if pin is not None and not same:
+                    pin = replace(pin, shipped=None)
             if pin is not None:
                 pins.setdefault((pin.file, pin.line, pin.raw, str(pin.version)), pin)
     return list(pins.values())
@@ -218,6 +241,7 @@ def _pin(
         [f"{arg.name}={arg.value}" for arg in changing]
         + [f"{arg.name} left at its ARG default {arg.value}" for arg in left]
     )
+    with_args = f" with {written}" if written else ""
     target = f" (target {build.target})" if build.target else ""
     # Where the value is written (an env or matrix line) is where the fix goes.
     origin = (holder.name, build.file, holder.line) if holder else ("", build.file, 0)
@@ -229,7 +253,7 @@ def _pin(
         build.file,
         holder.line if holder is not None else build.line,
         SOURCE_CI_BUILD,
-        f"{_who(build.job, build.pipeline)} builds {read.name}{target} with {written}: "
+        f"{_who(build.job, build.pipeline)} builds {read.name}{target}{with_args}: "
         f"{after.resolved}",
         after.version,
         "; ".join(filter(None, [*(_origins(arg, build.file) for arg in changing), build.note])),

@@ -10,9 +10,8 @@ from typing import Any
 
 from ..errors import GoImageError
 from .bake_builds import BakeCall, BakeRequest, BakeUnreadable, bake_image_builds, bake_request
-from .ci_build_pins import ci_build_pins
+from .ci_build_pins import ci_build_pins, target_pins
 from .ci_ignore import apply_ignore
-from .dockerfile_pins import read_dockerfile
 from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
 from .gomod_pins import read_gomod
 from .image_build_values import ImageBuild
@@ -45,9 +44,9 @@ def project_pins(
     builds, shipping = _baked(found, rootdir, bake)
     for path, build_args, *target in dockerfiles:
         name = relative_name(path, rootdir)
-        pins += read_dockerfile(path, build_args, name)
+        text = read_text(path, name, GoImageError)
+        pins += target_pins(text, name, build_args, target[0] if target else None)
         if any(build.dockerfile == name for build in builds):
-            text = read_text(path, name, GoImageError)
             shipping += ci_build_pins(text, name, build_args, builds, *target)
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod

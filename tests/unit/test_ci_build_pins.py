@@ -12,6 +12,7 @@ from pytest_goimage.gofacts.ci_build_pins import format_not_tested, not_tested
 from pytest_goimage.gofacts.project_pins import project_pins
 from pytest_goimage.gofacts.versions import (
     SOURCE_CI_BUILD,
+    SOURCE_DOCKERFILE,
     GoVersion,
     Pin,
     Shipped,
@@ -323,11 +324,14 @@ COPY --from=build /out/api /api
 """
 
 
-def test_a_build_of_another_target_or_of_a_stage_its_target_never_runs_is_no_pin(
+def test_a_stage_a_build_never_runs_is_no_pin_and_another_target_is_not_the_image_tested(
     tmp_path: Path,
 ) -> None:
-    """BuildKit runs only the stages the target needs: `--target docs` ships the docs image,
-    not this one, and the final image never runs the lint stage's golang FROM."""
+    """BuildKit runs only the stages the target needs: `--target docs` runs no golang FROM, and
+    the final image never runs the lint stage's. A CI build of another target than the
+    configured one ships or tests another image: its Go counts against go.mod as any pin's
+    (a user trial: a Go 1.25 `--target test` build passed), but it is no image this run
+    claims to have tested."""
     root = repo(
         tmp_path,
         image_job(
@@ -341,9 +345,27 @@ def test_a_build_of_another_target_or_of_a_stage_its_target_never_runs_is_no_pin
     assert [(p.line, p.raw) for p in ci_pins(root)] == [
         (8, "job image builds Dockerfile.prod with GO_VERSION=1.22: golang:1.22-alpine")
     ]
-    # An image configured with target lint is built by none of them.
+    # An image configured with target lint: the builds of final run the build stage, which
+    # lint never runs; the older Go of the third is a pin, and no build claims lint's image.
     lint = project_pins(root, root, [(root / "Dockerfile.prod", {}, "lint")])
-    assert [p for p in lint if p.source == SOURCE_CI_BUILD] == []
+    built = [p for p in lint if p.source == SOURCE_CI_BUILD]
+    assert [(p.line, p.raw, str(p.version), p.shipped) for p in built] == [
+        (
+            7,
+            "job image builds Dockerfile.prod (target final): golang:1.26.8-alpine",
+            "1.26.8",
+            None,
+        ),
+        (
+            8,
+            "job image builds Dockerfile.prod with GO_VERSION=1.22: golang:1.22-alpine",
+            "1.22",
+            None,
+        ),
+    ]
+    assert not_tested(built) == []
+    # Its own pins are those of the stage lint runs: not build's golang FROM on line 3.
+    assert [p.line for p in lint if p.source == SOURCE_DOCKERFILE] == [5]
 
 
 def test_an_unknown_value_that_decides_the_image_s_name_is_an_unpinned_note(

@@ -107,7 +107,9 @@ def test_a_passed_go_version_says_which_go_the_missing_line_implies(
     """Before, the check failed: "no `go` line, so the Go version the module needs is unknown"."""
     pytester.makefile(".toml", pyproject="[tool.goimage]\n")
     pytester.path.joinpath("go.mod").write_text("module example.com/svc\n")
-    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26.2 AS build\nFROM scratch\n")
+    pytester.path.joinpath("Dockerfile").write_text(
+        "FROM golang:1.26.2 AS build\nFROM scratch\nCOPY --from=build /app /app\n"
+    )
     result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
     result.assert_outcomes(passed=1)
     report = json.loads((pytester.path / "r.json").read_text())

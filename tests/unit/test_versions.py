@@ -1067,7 +1067,9 @@ def _go_project(pytester: pytest.Pytester, goimage: str, workflows: dict[str, st
     pytester.path.joinpath("go.mod").write_text(
         "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.2\n"
     )
-    pytester.path.joinpath("Dockerfile").write_text("FROM golang:1.26.2 AS build\nFROM scratch\n")
+    pytester.path.joinpath("Dockerfile").write_text(
+        "FROM golang:1.26.2 AS build\nFROM scratch\nCOPY --from=build /app /app\n"
+    )
     directory = pytester.path / ".github/workflows"
     directory.mkdir(parents=True)
     for name, text in workflows.items():
