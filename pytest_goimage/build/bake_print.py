@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..gofacts.bake_builds import BakeRequest, BakeUnreadable
+from ..gofacts.bake_request import BakeRequest, BakeUnreadable
+from .bake_definition import clean_definition
 from .buildx import INSTALL_BUILDX, docker_with_buildx
 
 __all__ = ["print_bake"]
@@ -33,7 +34,7 @@ def print_bake(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
         found = _PRINTED.get(key)
     if found is None:
         try:
-            found = _print(folder, request)
+            found = _print(checkout, request)
         except BakeUnreadable as exc:
             found = exc
         with _LOCK:
@@ -43,22 +44,30 @@ def print_bake(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
     return found
 
 
-def _print(folder: Path, request: BakeRequest) -> Mapping[str, Any]:
+def _print(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
     docker = docker_with_buildx()
     if docker is None:
         raise BakeUnreadable(
             "buildx is not installed on this machine (`docker buildx version` fails), and "
             f"only buildx reads a bake file as CI's build does: install it ({INSTALL_BUILDX})"
         )
-    env = {
+    # This machine's PATH, HOME and DOCKER_CONFIG find buildx: CI's values of them do not.
+    own = {
         name: os.environ[name] for name in ("PATH", "HOME", "DOCKER_CONFIG") if name in os.environ
     }
     command = [docker, "buildx", "bake", "--print", *request.args]
+    with clean_definition(checkout, request) as folder:
+        return _run(command, folder, {**dict(request.env), **own}, request)
+
+
+def _run(
+    command: list[str], folder: Path, env: dict[str, str], request: BakeRequest
+) -> Mapping[str, Any]:
     try:
         done = subprocess.run(
             command,
             cwd=folder,
-            env={**env, **dict(request.env)},
+            env=env,
             capture_output=True,
             text=True,
             timeout=_TIMEOUT_S,
@@ -89,7 +98,7 @@ def _stamp(folder: Path, request: BakeRequest) -> tuple[tuple[str, int, int], ..
     for path in sorted(set(paths)):
         try:
             stat = path.stat()
-        except OSError:
+        except (OSError, ValueError):  # gone, or a name the OS refuses
             continue
         stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
@@ -104,4 +113,4 @@ def _error(stderr: str) -> str:
     """buildx's own error lines (`ERROR: ...`), without its progress output."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith(("ERROR:", "error:"))]
-    return " ".join(errors or lines[-1:]) or "no output"
+    return " ".join(errors or lines[:1]) or "no output"

@@ -1,163 +1,22 @@
-"""CI image builds through `docker buildx bake`: a workflow step (`docker/bake-action`, or a
-`docker buildx bake` command) or a GitLab CI script that builds the targets of a bake file
-(`docker-bake.hcl`, `.json`, or a compose file), each with the build arguments the file and
-CI's environment give it.
-
-The bake file is read by buildx itself (`docker buildx bake --print`: the variables, their
-defaults, `inherits`, functions and `--set` overrides resolved as the real build resolves
-them); this module only says what to run and reads its answer. It runs nothing: the caller
-prints the definition (build.bake_print) and hands the JSON back.
-
-What CI's environment gives a bake variable is what the job's env or variables set; a value
-only the job knows (a secret, a step's output) goes in as a marker, and an argument that
-holds one is unknown, with why.
+"""The images a CI job's `docker buildx bake` (or `docker compose build`) builds, read from
+what buildx itself printed for it (`docker buildx bake --print`, asked as bake_request says):
+each target of a Dockerfile of the checkout, with its stage and build arguments, each argument
+pointing at where its value is written (CI's env line, a `--set`, the bake file's line).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .command_words import Word
-from .image_build_values import BuildArg, ImageBuild, Resolved, checkout_path
+from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
+from .image_build_values import BuildArg, ImageBuild, checkout_path
 
-# A value CI knows only when the job runs: put in bake's environment or a `--set` as
-# `goimage-unknown-<n>-`, it survives bake's interpolation, so an argument that holds it
-# took its value (or part of it) from there.
-_MARKER = "goimage-unknown-{}-"
-_MARKED = re.compile(r"goimage-unknown-(\d+)-")
-# The files `docker compose` reads without `-f`, in its order (the first one found).
-_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-# The files `docker buildx bake` reads without `-f`, in its order.
-_DEFAULT_FILES = (
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yml",
-    "docker-compose.yaml",
-    "docker-bake.json",
-    "docker-bake.hcl",
-    "docker-bake.override.json",
-    "docker-bake.override.hcl",
-)
-
-
-class BakeUnreadable(Exception):
-    """buildx is not installed, or it refused the definition: the text says which, and why."""
-
-
-@dataclass(frozen=True)
-class BakeCall:
-    """One `bake` of a CI job as its file writes it: where it runs (relative to the checkout;
-    None where the job's `cd` cannot be followed), its `-f` files, targets and `--set`
-    overrides, and the environment CI gives it (the job's env or variables, resolved)."""
-
-    file: str
-    line: int
-    job: str
-    workdir: str | None
-    files: tuple[Resolved, ...] = ()
-    targets: tuple[Resolved, ...] = ()
-    sets: tuple[tuple[str, Resolved], ...] = ()  # `--set KEY=VALUE`: KEY as written
-    env: tuple[tuple[str, Resolved], ...] = ()
-    note: str = ""
-    pipeline: str = ""
-    compose: bool = False  # `docker compose build`: the files are compose files
-    project: Resolved | None = None  # its `--project-directory`
-
-    def names(self, target: str) -> str:
-        """How the message names one of its targets."""
-        return f"compose service {target}" if self.compose else f"bake target {target}"
-
-
-@dataclass(frozen=True)
-class BakeRequest:
-    """What to run: `docker buildx bake --print ARGS` in `workdir` (relative to the checkout)
-    with only `env` set besides the machine's PATH and HOME, so that a variable of the local
-    shell does not stand in for CI's. `unknown` maps each marker's number to why its value is
-    only known when the job runs."""
-
-    workdir: str
-    args: tuple[str, ...]
-    env: tuple[tuple[str, str], ...]
-    unknown: tuple[str, ...] = ()
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        """The `-f` files named, relative to `workdir` (none: bake's default file names)."""
-        return tuple(self.args[i + 1] for i, arg in enumerate(self.args[:-1]) if arg == "-f")
-
-
-def set_entry(word: Word, resolve: Callable[[Word], Resolved]) -> tuple[str, Resolved]:
-    """A `--set KEY=VALUE` as a CI file writes it: the key as written, the value as the job
-    gives it (a step's output in it leaves only that part unknown)."""
-    key, _, value = word.text.partition("=")
-    return key, resolve(replace(word, text=value))
-
-
-def bake_request(call: BakeCall, checkout: Path | None = None) -> BakeRequest | None:
-    """The print to run for `call`; None where the folder, a file or a target is only known
-    when the job runs (which files, which targets: nothing to read). A compose build is
-    printed from its project folder (`checkout` holds its default files)."""
-    if call.compose:
-        moved = _compose_project(call, checkout)
-        if moved is None:
-            return None
-        call = moved
-    if call.workdir is None:
-        return None
-    unknown: list[str] = []
-
-    def given(value: Resolved) -> str:
-        if value.text is not None:
-            return value.text
-        unknown.append(value.why)
-        return _MARKER.format(len(unknown) - 1)
-
-    if any(value.text is None for value in (*call.files, *call.targets)):
-        return None
-    args: list[str] = []
-    for file in call.files:
-        assert file.text is not None
-        if file.text.startswith("/") or "://" in file.text or file.text == "-":
-            return None  # outside the checkout, remote, or stdin
-        args += ["-f", file.text]
-    for key, value in call.sets:
-        args += ["--set", f"{key}={given(value)}"]
-    args += [target.text or "" for target in call.targets]
-    env = tuple((name, given(value)) for name, value in call.env)
-    return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
-
-
-def _compose_project(call: BakeCall, checkout: Path | None) -> BakeCall | None:
-    """`call` run as compose reads its files: in the project folder (`--project-directory`,
-    else the first file's folder), where the files' relative paths and its `.env` are read
-    from, with the files named from there. Without `-f`, the folder's compose file and its
-    override, as compose picks them. None where a folder or file is not known."""
-    if call.workdir is None or checkout is None:
-        return None
-    files = [file.text for file in call.files]
-    if any(file is None for file in files):
-        return None
-    if not files:
-        folder = checkout / call.workdir
-        main = next((name for name in _COMPOSE_FILES if (folder / name).is_file()), None)
-        if main is None:
-            return None
-        override = main.replace("compose.", "compose.override.", 1)
-        files = [main, *([override] if (folder / override).is_file() else [])]
-    named = [posixpath.normpath(posixpath.join(call.workdir, str(f))) for f in files]
-    if call.project is not None:
-        if call.project.text is None:
-            return None
-        project = posixpath.normpath(posixpath.join(call.workdir, call.project.text))
-    else:
-        project = posixpath.dirname(named[0]) or "."
-    relative = tuple(Resolved(posixpath.relpath(f, project)) for f in named)
-    return replace(call, workdir=project, files=relative, compose=False)
+# bake_request's marker of a value only the job knows, with its number.
+_MARKED = re.compile(MARKER.format(r"(\d+)"))
 
 
 def bake_image_builds(
@@ -213,51 +72,68 @@ def _dockerfile(workdir: str, target: Mapping[str, Any]) -> str | None:
 
 
 class _Origins:
-    """Where a bake target's argument value is written, for the message's pointer: CI's env
-    (the value is that variable's), a `--set`, else the line of the bake file that holds it."""
+    """Where a bake target's argument value is written, for the message's pointer: a `--set`
+    of it, CI's env variable of its name (or one the definition names) that holds the value,
+    else the line of the definition that holds it (its name and value on one line first).
+    Nowhere found: `(name, "", 0)`, "where it is set", never the bake command's own line."""
 
     def __init__(self, call: BakeCall, request: BakeRequest, checkout: Path) -> None:
         self.call = call
         self.request = request
         self.folder = checkout / request.workdir
+        names = request.files or DEFAULT_FILES
+        if call.compose:  # compose (and bake for it) reads `.env` in the project folder
+            names = (*names, ".env")
+        self.texts = [(name, text) for name in names if (text := _read(self.folder / name))]
 
     def of(self, name: str, value: str) -> tuple[tuple[str, str, int], ...]:
-        for key, given in self.call.sets:
-            sets_it = key.split(".")[-2:] == ["args", name]
-            if sets_it and given.text == value:
+        for override in reversed(self.call.sets):  # the last one of a key wins
+            if override.key.split(".")[-2:] != ["args", name]:
+                continue
+            if override.value is None:  # `--set t.args.NAME`: from the environment
+                break
+            if override.value.text == value:
                 # A compose build's `--build-arg NAME=...` is named as written.
-                shown = name if self.call.compose else key
-                return (*given.origins, (shown, self.call.file, self.call.line))
-        env = sorted(self.call.env, key=lambda item: item[0] != name)  # its own name first
-        for _, given in env:
-            if given.text == value and value and given.origins:
+                shown = name if self.call.compose else override.key
+                return (*override.value.origins, (shown, self.call.file, override.line))
+        referenced = {variable for _, text in self.texts for variable in _words(text)}
+        for variable, given in sorted(self.call.env, key=lambda item: item[0] != name):
+            named = variable == name or variable in referenced
+            if named and value and given.text == value and given.origins:
                 return given.origins
-        files = self.request.files or _DEFAULT_FILES
-        if self.call.compose:  # compose (and bake for it) reads `.env` in the project folder
-            files = (*files, ".env")
-        written = _written_at(self.folder, files, value)
+        written = _written_at(self.texts, name, value)
         if written is None:
-            return ()
+            return ((name, "", 0),)
         file, line = written
-        shown = checkout_path(self.request.workdir, file) or file
-        return ((name, shown, line),)
+        return ((name, checkout_path(self.request.workdir, file) or file, line),)
 
 
-def _written_at(folder: Path, files: Sequence[str], value: str) -> tuple[str, int] | None:
-    """The first line of `files` (bake's, compose's) where `value` stands as a value: quoted,
-    or after `=`/`:` at the end of the line."""
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def _written_at(texts: Sequence[tuple[str, str]], name: str, value: str) -> tuple[str, int] | None:
+    """The line of the definition `texts` where `value` stands as a value (quoted, or after
+    `=`/`:` at the end of the line): one that also names `name` first, else the first."""
     if not value:
         return None
     pattern = re.compile(rf"""(["']){re.escape(value)}\1|[:=]\s*{re.escape(value)}\s*(?:#.*)?$""")
-    for name in files:
-        try:
-            text = (folder / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for number, line in enumerate(text.splitlines(), 1):
-            if pattern.search(line):
-                return name, number
-    return None
+    found = [
+        (file, number, line)
+        for file, text in texts
+        for number, line in enumerate(text.splitlines(), 1)
+        if pattern.search(line)
+    ]
+    named = [hit for hit in found if re.search(rf"\b{re.escape(name)}\b", hit[2])]
+    best = (named or found)[:1]
+    return (best[0][0], best[0][1]) if best else None
 
 
 def _args(
@@ -276,6 +152,7 @@ def _args(
         if marked is None:
             found.append(BuildArg(name, value, written, call.line, "", origins.of(name, value)))
             continue
-        why = request.unknown[int(marked.group(1))]
+        number = int(marked.group(1))
+        why = request.unknown[number] if number < len(request.unknown) else "unknown"
         found.append(BuildArg(name, None, f"{name} ({call.names(target)})", call.line, why))
     return tuple(found)

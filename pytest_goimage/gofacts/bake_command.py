@@ -44,12 +44,26 @@ class BakeCommand:
 
 def bake_options(
     words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
-) -> BakeCommand:
-    """The words after `bake`: `-f`/`--file`, `--set`, and the targets (the rest)."""
+) -> BakeCommand | None:
+    """The words after `bake`: `-f`/`--file`, `--set`, `--var NAME=VALUE` (a variable's value,
+    as the environment gives it) and the targets (the rest). None for a bake that builds
+    nothing: `--print`, `--list`, `--check`, `--call` of anything but `build`."""
     options, targets = read_options(words, _VALUES, {"f": "file"})
+    for name, value in options:
+        called = value.text if name == "call" and value is not None else "build"
+        if name in ("print", "list", "check") or called != "build":
+            return None
     files = tuple(value for name, value in options if name == "file" and value is not None)
     sets = tuple(value for name, value in options if name == "set" and value is not None)
-    return BakeCommand(line, cwd, files, sets, tuple(targets), prefix)
+    variables = tuple(
+        _assignment(value) for name, value in options if name == "var" and value is not None
+    )
+    return BakeCommand(line, cwd, files, sets, tuple(targets), (*prefix, *variables))
+
+
+def _assignment(word: Word) -> tuple[str, Word]:
+    name, _, value = word.text.partition("=")
+    return name, replace(word, text=value)
 
 
 def compose_build_options(

@@ -317,12 +317,13 @@ def _who(job: str, pipeline: str) -> str:
 def _origins(arg: BuildArg, file: str) -> str:
     """`GO_VERSION=1.21 from env.GO_VERSION at line 3`: where a value came from, when not from
     the argument itself ("" then)."""
-    if not arg.origins:
-        return ""
     steps = [
         f"{name} at {'line ' if where == file else where + ':'}{line}"
         for name, where, line in arg.origins
+        if line > 0  # 0: not found where it is written
     ]
+    if not steps:
+        return ""
     return f"{arg.name}={arg.value} from " + " -> ".join(steps)
 
 

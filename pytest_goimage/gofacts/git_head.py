@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pwd
 import re
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -38,27 +39,39 @@ class GitRefused(NoRepository):
     one command makes it readable, and the text says which."""
 
 
-_DUBIOUS = re.compile(r"dubious ownership in repository at '(?P<path>[^']+)'")
+# git 2.36+ "detected dubious ownership in repository at '...'", git 2.35.2 "unsafe
+# repository ('...' is owned by someone else)"; both end with the command that allows it,
+# whose path is the one to read (shell-quoted where it needs to be).
+_REFUSED = re.compile(r"dubious ownership in repository at|unsafe repository \(")
+_ALLOW = re.compile(r"git config --global --add safe\.directory (?P<path>.+)$", re.MULTILINE)
 
 
 def _refused(stderr: str) -> GitRefused | None:
     """The refusal `stderr` reports, with the owner, the user and the way out; None if none."""
-    found = _DUBIOUS.search(stderr)
-    if found is None:
+    if _REFUSED.search(stderr) is None:
         return None
-    repository = found["path"]
+    allow = _ALLOW.search(stderr)
+    written = allow["path"].strip() if allow else ""
     try:
-        owner = _user(os.stat(repository).st_uid)
-    except OSError:
-        owner = "another user"
+        repository = shlex.split(written)[0] if written else "the checkout"
+    except (ValueError, IndexError):
+        repository = written
+    me = os.geteuid()
+    owners = []
+    for path in (repository, os.path.join(repository, ".git")):
+        try:
+            owners.append(os.stat(path).st_uid)
+        except OSError:
+            continue
+    owner = next((_user(uid) for uid in owners if uid != me), "another user")
     return GitRefused(
         f"git refuses to read the repository at {repository}: it belongs to {owner} and this "
-        f"run is {_user(os.geteuid())}, and git (2.35.2 and later) does not read another user's "
+        f"run is {_user(me)}, and git (2.35.2 and later) does not read another user's "
         'repository ("detected dubious ownership"). That is usual in CI when the checkout '
         "was made outside the container the tests run in (a GitHub Actions `container:` job, "
         "GitLab's docker executor, a bind mount). Mark it safe before pytest, "
-        f"`git config --global --add safe.directory {repository}`, or run pytest as the user "
-        "who owns it"
+        f"`git config --global --add safe.directory {shlex.quote(repository)}`, or run pytest "
+        "as the user who owns it"
     )
 
 

@@ -224,7 +224,9 @@ def _build(
     while words and words[0].text in WRAPPERS:
         words = words[1:]
         while words and (words[0].text.startswith("-") or ASSIGNMENT.match(words[0].text)):
-            words = words[1:]  # `sudo -E`, `env GO=1 docker build`
+            if ASSIGNMENT.match(words[0].text):  # `env GO=1 docker build`: in its environment
+                prefix = (*prefix, _assignment(words[0]))
+            words = words[1:]  # `sudo -E`
     if not words:
         return None
     tool = words[0].text.rsplit("/", 1)[-1]
@@ -235,6 +237,8 @@ def _build(
     rest = _after_globals(words[1:])
     if tool == "docker" and rest[:1] and rest[0].text == "compose":
         return compose_build_options(rest[1:], line, cwd, prefix)
+    if tool == "docker" and rest[:1] and rest[0].text == "buildx":
+        rest = [rest[0], *_after_globals(rest[1:])]  # `docker buildx --builder ci bake`
     for bake in (("buildx", "bake"), ("bake",)):
         if tool == "docker" and [w.text for w in rest[: len(bake)]] == list(bake):
             return bake_options(rest[len(bake) :], line, cwd, prefix)

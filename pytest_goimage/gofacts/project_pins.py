@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoImageError
-from .bake_builds import BakeCall, BakeRequest, BakeUnreadable, bake_image_builds, bake_request
+from .bake_builds import bake_image_builds
+from .bake_request import BakeCall, BakeRequest, BakeUnreadable, bake_request
 from .ci_build_pins import ci_build_pins, target_pins
 from .ci_ignore import apply_ignore
 from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
@@ -74,24 +75,22 @@ def _baked(
         if isinstance(item, ImageBuild):
             builds.append(item)
             continue
-        request = bake_request(item, rootdir)
-        if request is None or bake is None:
+        if bake is None:
             continue
+        request = bake_request(item, rootdir)
         try:
+            if isinstance(request, str):
+                raise BakeUnreadable(request)
             printed = bake(rootdir, request)
         except BakeUnreadable as exc:
             who = f"GitLab CI job {item.job}" if item.pipeline else f"job {item.job}"
-            tool, what = (
-                ("docker compose build", "services")
-                if item.compose
-                else ("docker buildx bake", "bake targets")
-            )
+            what = "services" if item.compose else "bake targets"
             notes.append(
                 Pin(
                     item.file,
                     item.line,
                     SOURCE_CI_BUILD,
-                    f"{who} builds images with `{tool}`",
+                    f"{who} builds images with `{item.tool()}`",
                     None,
                     f"which Go its {what} build with is not known: {exc}",
                     True,

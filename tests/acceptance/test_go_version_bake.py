@@ -211,3 +211,69 @@ def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
     (root / "deploy" / ".env").unlink()  # the compose file's own default: the Go tested
     result = _go_version(pytester)
     assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+
+
+def _git_commit(root: Path) -> None:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+
+
+def test_a_local_untracked_override_does_not_stand_in_for_ci_s_checkout(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
+) -> None:
+    """A developer's git-ignored docker-bake.override.hcl (one of bake's default files) set the
+    Go the plugin saw; CI's clean checkout has only the tracked files, so it must not count
+    (a review found it passing). CI's own DOCKER_CONFIG and `${{ github.workspace }}` in the
+    job's env do not break the print (the second stopped buildx being found, the first
+    crashed on the checkout's marker)."""
+    root = _project(
+        example_copy,
+        env="env:\n  DOCKER_CONFIG: ${{ github.workspace }}/.docker-ci\n",
+    )
+    (root / ".gitignore").write_text(
+        (root / ".gitignore").read_text() + "\n/docker-bake.override.hcl\n"
+    )
+    _git_commit(root)
+    (root / "docker-bake.override.hcl").write_text(
+        'variable "GO_VERSION" {\n  default = "1.26.8"\n}\n'
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            ".github/workflows/release.yml:13: job image builds Dockerfile.prod with "
+            "GO_VERSION=1.21: golang:1.21-alpine names Go 1.21 (GO_VERSION=1.21 from GO_VERSION "
+            "at docker-bake.hcl:2; bake target prod)*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_bake_of_a_file_only_the_job_knows_is_a_note(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
+) -> None:
+    """docker/metadata-action's bake file is a step's output: which Go the targets get is not
+    known, and the check says so instead of passing in silence."""
+    root = _project(example_copy)
+    workflow = root / ".github" / "workflows" / "release.yml"
+    workflow.write_text(
+        workflow.read_text().replace(
+            "          targets: prod\n",
+            "          targets: prod\n          files: |\n            ./docker-bake.hcl\n"
+            "            cwd://${{ steps.meta.outputs.bake-file }}\n",
+        )
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*UnpinnedGoVersionWarning: .github/workflows/release.yml:11: job image builds images "
+            "with `docker buildx bake` is not pinned: which Go its bake targets build with is not "
+            "known: which bake file it reads is only known when the job runs: *steps.meta*",
+        ]
+    )

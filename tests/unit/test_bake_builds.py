@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pytest_goimage.gofacts.bake_builds import (
-    BakeCall,
-    BakeRequest,
-    bake_image_builds,
-    bake_request,
-)
+from pytest_goimage.gofacts.bake_builds import bake_image_builds
+from pytest_goimage.gofacts.bake_request import BakeCall, BakeRequest, Override, bake_request
+from pytest_goimage.gofacts.command_words import WORKSPACE
 from pytest_goimage.gofacts.image_build_values import BuildArg, ImageBuild, Resolved
 
 BAKE_FILE = """\
@@ -73,7 +70,7 @@ PRINTED = """{
 WORKFLOW = ".github/workflows/release.yml"
 
 
-def test_the_request_holds_files_targets_sets_and_only_ci_s_environment() -> None:
+def test_the_request_holds_files_targets_sets_and_only_ci_s_environment(tmp_path: Path) -> None:
     call = BakeCall(
         WORKFLOW,
         14,
@@ -82,12 +79,13 @@ def test_the_request_holds_files_targets_sets_and_only_ci_s_environment() -> Non
         files=(Resolved("docker-bake.hcl"), Resolved("bake.override.hcl")),
         targets=(Resolved("api"), Resolved("migrate")),
         sets=(
-            ("*.platform", Resolved("linux/amd64")),
-            ("api.args.GO_VERSION", Resolved(None, "GO_VERSION is a step's output")),
+            Override("*.platform", Resolved("linux/amd64"), 15),
+            Override("api.args.GO_VERSION", Resolved(None, "GO_VERSION is a step's output"), 16),
+            Override("*.args.VERSION", None, 17),  # bake takes VERSION from the environment
         ),
         env=(("REGISTRY", Resolved("ghcr.io/acme")), ("TAG", Resolved(None, "a secret"))),
     )
-    assert bake_request(call) == BakeRequest(
+    assert bake_request(call, tmp_path) == BakeRequest(
         "deploy",
         (
             "-f",
@@ -98,23 +96,63 @@ def test_the_request_holds_files_targets_sets_and_only_ci_s_environment() -> Non
             "*.platform=linux/amd64",
             "--set",
             "api.args.GO_VERSION=goimage-unknown-0-",
+            "--set",
+            "*.args.VERSION",
             "api",
             "migrate",
         ),
         (("REGISTRY", "ghcr.io/acme"), ("TAG", "goimage-unknown-1-")),
         ("GO_VERSION is a step's output", "a secret"),
     )
-    assert bake_request(call).files == ("docker-bake.hcl", "bake.override.hcl")  # type: ignore[union-attr]
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
+    assert request.files == ("docker-bake.hcl", "bake.override.hcl")
 
 
-def test_nothing_is_asked_where_the_job_alone_knows_the_folder_a_file_or_a_target() -> None:
-    unknown = Resolved(None, "only the job knows")
-    assert bake_request(BakeCall(WORKFLOW, 3, "b", None)) is None
-    assert bake_request(BakeCall(WORKFLOW, 3, "b", ".", files=(unknown,))) is None
-    assert bake_request(BakeCall(WORKFLOW, 3, "b", ".", targets=(unknown,))) is None
-    for outside in ("/etc/bake.hcl", "https://example.com/bake.hcl", "-"):
-        call = BakeCall(WORKFLOW, 3, "b", ".", files=(Resolved(outside),))
-        assert bake_request(call) is None, outside
+def test_what_cannot_be_asked_says_why(tmp_path: Path) -> None:
+    """A folder, file or target only the job knows, or a file outside the checkout: no print,
+    and the reason, which the go-version check shows as a note (never a pass in silence)."""
+    unknown = Resolved(None, "steps.meta.outputs.bake-file is a step's output")
+    cases = {
+        BakeCall(WORKFLOW, 3, "b", None): "the folder `docker buildx bake` runs in is only known "
+        "when the job runs",
+        BakeCall(WORKFLOW, 3, "b", ".", files=(unknown,)): "which bake file it reads is only "
+        "known when the job runs: steps.meta.outputs.bake-file is a step's output",
+        BakeCall(WORKFLOW, 3, "b", ".", targets=(unknown,)): "which targets it builds is only "
+        "known when the job runs: steps.meta.outputs.bake-file is a step's output",
+    }
+    for call, why in cases.items():
+        assert bake_request(call, tmp_path) == why
+    for outside in ("/etc/bake.hcl", "https://example.com/bake.hcl", "../../bake.hcl"):
+        call = BakeCall(WORKFLOW, 3, "b", "ci", files=(Resolved(outside),))
+        assert (
+            bake_request(call, tmp_path) == f"its bake file {outside} is not a file of the checkout"
+        )
+
+
+def test_cwd_files_and_the_workspace_are_the_checkout_s(tmp_path: Path) -> None:
+    """`cwd://docker-bake.hcl` (bake's explicit local path), `${{ github.workspace }}/x.hcl`
+    and `$CI_PROJECT_DIR` in a value are the checkout's (the marker once crashed the print)."""
+    call = BakeCall(
+        WORKFLOW,
+        3,
+        "b",
+        "deploy",
+        files=(Resolved("cwd://docker-bake.hcl"), Resolved(f"{WORKSPACE}/ci/extra.hcl")),
+        sets=(Override("*.args.SRC", Resolved(f"{WORKSPACE}/src"), 4),),
+        env=(("DOCKER_CONFIG", Resolved(f"{WORKSPACE}/.docker")),),
+    )
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
+    assert request.args == (
+        "-f",
+        "docker-bake.hcl",
+        "-f",
+        "../ci/extra.hcl",
+        "--set",
+        f"*.args.SRC={tmp_path}/src",
+    )
+    assert request.env == (("DOCKER_CONFIG", f"{tmp_path}/.docker"),)
 
 
 def test_each_target_is_a_build_of_its_dockerfile_with_its_arguments(tmp_path: Path) -> None:
@@ -125,10 +163,10 @@ def test_each_target_is_a_build_of_its_dockerfile_with_its_arguments(tmp_path: P
         "images",
         ".",
         targets=(Resolved("api"), Resolved("migrate"), Resolved("docs")),
-        sets=(("api.args.GO_VERSION", Resolved(None, "GO_VERSION is a step's output")),),
+        sets=(Override("api.args.GO_VERSION", Resolved(None, "GO_VERSION is a step's output"), 9),),
     )
-    request = bake_request(call)
-    assert request is not None
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
     builds = bake_image_builds(call, request, json.loads(PRINTED), tmp_path)
     assert builds == [
         ImageBuild(
@@ -201,11 +239,14 @@ def test_a_value_from_ci_s_env_or_a_set_points_there(tmp_path: Path) -> None:
         30,
         "images",
         "ci",
-        sets=(("migrate.args.GO_VERSION", Resolved("1.19")),),
-        env=(("GO_VERSION", Resolved("1.20", origins=(("env.GO_VERSION", WORKFLOW, 7),))),),
+        sets=(Override("migrate.args.GO_VERSION", Resolved("1.19"), 32),),
+        env=(
+            ("GO_VERSION", Resolved("1.20", origins=(("env.GO_VERSION", WORKFLOW, 7),))),
+            ("KIND_NODE", Resolved("0", origins=(("env.KIND_NODE", WORKFLOW, 8),))),
+        ),
     )
-    request = bake_request(call)
-    assert request is not None
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
     api, migrate = bake_image_builds(call, request, printed, tmp_path)
     assert (api.dockerfile, migrate.dockerfile) == (
         "deploy/api.Dockerfile",
@@ -216,7 +257,7 @@ def test_a_value_from_ci_s_env_or_a_set_points_there(tmp_path: Path) -> None:
         ("GO_VERSION", "1.20", (("env.GO_VERSION", WORKFLOW, 7),)),
     ]
     assert [(a.name, a.value, a.origins) for a in migrate.args] == [
-        ("GO_VERSION", "1.19", (("migrate.args.GO_VERSION", WORKFLOW, 30),)),
+        ("GO_VERSION", "1.19", (("migrate.args.GO_VERSION", WORKFLOW, 32),)),
     ]
 
 
@@ -232,6 +273,6 @@ def test_a_context_outside_the_checkout_or_remote_is_no_build_of_it(tmp_path: Pa
         }
     }
     call = BakeCall(WORKFLOW, 3, "b", "ci")
-    request = bake_request(call)
-    assert request is not None
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
     assert bake_image_builds(call, request, printed, tmp_path) == []

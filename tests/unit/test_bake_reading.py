@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_goimage.gofacts.bake_builds import BakeCall
+from pytest_goimage.gofacts.bake_request import BakeCall, BakeRequest, bake_request
 from pytest_goimage.gofacts.gitlab_ci import read_gitlab_image_builds
 from pytest_goimage.gofacts.image_build_values import Resolved
 from pytest_goimage.gofacts.workflows.image_builds import read_image_builds, workflow_image_builds
@@ -54,9 +54,12 @@ def test_a_bake_action_step_with_files_targets_sets_and_the_job_s_environment() 
     assert (call.file, call.line, call.job, call.workdir) == (WORKFLOW, 14, "images", "deploy")
     assert call.files == (Resolved("docker-bake.hcl"), Resolved("./docker-bake.ci.hcl"))
     assert call.targets == (Resolved("api"), Resolved("worker"))
-    keys = [key for key, _ in call.sets]
-    assert keys == ["*.platform", "api.args.GO_VERSION", "*.cache-from"]
-    values = dict(call.sets)
+    assert [(o.key, o.line) for o in call.sets] == [
+        ("*.platform", 23),
+        ("api.args.GO_VERSION", 24),
+        ("*.cache-from", 25),
+    ]
+    values = {o.key: o.value for o in call.sets if o.value is not None}
     assert values["*.platform"].text == "linux/amd64"
     assert values["api.args.GO_VERSION"].text == "1.24.4"
     assert values["api.args.GO_VERSION"].origins == (("env.GO_VERSION", WORKFLOW, 4),)
@@ -94,16 +97,27 @@ jobs:
             --set '*.args.GO_VERSION=1.23.2' --push --progress plain \\
             api migrate
           docker bake --print
+          env GO_VERSION=1.21 docker buildx --builder ci bake --set api.args.GO_VERSION \\
+            --var REGISTRY=ghcr.io/x --load api
+          docker buildx bake --call check api
+          docker buildx bake --list targets
 """
     first, second = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
     assert (first.line, first.workdir) == (13, "build/ci")
     assert first.files == (Resolved("../docker-bake.hcl"), Resolved("override.hcl"))
     assert first.targets == (Resolved("api"), Resolved("migrate"))
-    assert [(k, v.text) for k, v in first.sets] == [("*.args.GO_VERSION", "1.23.2")]
+    assert [(o.key, o.value and o.value.text, o.line) for o in first.sets] == [
+        ("*.args.GO_VERSION", "1.23.2", 15)
+    ]
     env = {name: value.text for name, value in first.env}
     # The exported variable and the prefix are in bake's environment; LOCAL_ONLY is not.
     assert env == {"GO_VERSION": "1.23.2", "REGISTRY": "ghcr.io/acme", "TAG": "v1"}
-    assert (second.line, second.workdir, second.targets) == (17, "build/ci", ())
+    # `--print`, `--check`, `--list` build nothing; `env NAME=...` and `--var` are bake's
+    # environment, and `--set KEY` alone takes its value from there.
+    assert (second.line, second.workdir, second.targets) == (18, "build/ci", (Resolved("api"),))
+    assert [(o.key, o.value) for o in second.sets] == [("api.args.GO_VERSION", None)]
+    env = {name: value.text for name, value in second.env}
+    assert env == {"GO_VERSION": "1.21", "REGISTRY": "ghcr.io/x"}
 
 
 def test_a_nested_project_s_bake_runs_in_its_folder_named_from_the_rootdir(tmp_path: Path) -> None:
@@ -143,9 +157,10 @@ build-images:
         "deploy",
     )
     assert call.targets == (Resolved("release"),)
-    ((key, value),) = call.sets
-    assert (key, value.text) == ("*.args.GO_VERSION", "1.22.8")
-    assert value.origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
+    ((override),) = call.sets
+    assert (override.key, override.line) == ("*.args.GO_VERSION", 12)
+    assert override.value is not None and override.value.text == "1.22.8"
+    assert override.value.origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
     env = dict(call.env)
     assert env["GO_VERSION"].text == "1.22.8"
     assert env["REGISTRY"].text is None  # a variable of the project's settings
@@ -175,7 +190,7 @@ jobs:
     assert first.files == (Resolved("deploy/compose.yaml"),)
     assert first.project == Resolved(".")
     assert first.targets == (Resolved("api"), Resolved("worker"))
-    sets = [(key, value.text) for key, value in first.sets]
+    sets = [(o.key, o.value and o.value.text) for o in first.sets]
     assert sets == [("*.args.VERSION", "1.2.3"), ("*.args.GO_VERSION", "1.24.1")]
     assert (second.compose, second.line, second.files, second.targets) == (True, 11, (), ())
 
@@ -183,8 +198,6 @@ jobs:
 def test_a_compose_build_is_printed_from_its_project_folder(tmp_path: Path) -> None:
     """compose reads a file's relative paths and its `.env` from the project folder (the first
     file's, or `--project-directory`); without `-f`, the folder's compose file and override."""
-    from pytest_goimage.gofacts.bake_builds import bake_request
-
     (tmp_path / "deploy").mkdir()
     (tmp_path / "deploy" / "compose.yaml").write_text("services: {}\n")
     (tmp_path / "deploy" / "compose.override.yaml").write_text("services: {}\n")
@@ -192,19 +205,50 @@ def test_a_compose_build_is_printed_from_its_project_folder(tmp_path: Path) -> N
     files = (Resolved("deploy/compose.yaml"), Resolved("deploy/compose.ci.yaml"))
     call = BakeCall(WORKFLOW, 3, "b", ".", files=files, compose=True)
     request = bake_request(call, tmp_path)
-    assert request is not None
+    assert isinstance(request, BakeRequest)
     assert (request.workdir, request.files) == ("deploy", ("compose.yaml", "compose.ci.yaml"))
     request = bake_request(BakeCall(WORKFLOW, 3, "b", "deploy", compose=True), tmp_path)
-    assert request is not None
+    assert isinstance(request, BakeRequest)
     assert (request.workdir, request.files) == ("deploy", ("compose.yaml", "compose.override.yaml"))
     request = bake_request(BakeCall(WORKFLOW, 3, "b", ".", compose=True), tmp_path)
-    assert request is not None
+    assert isinstance(request, BakeRequest)
     assert (request.workdir, request.files) == (".", ("docker-compose.yml",))
     moved = BakeCall(WORKFLOW, 3, "b", ".", files=files[:1], compose=True, project=Resolved("."))
     request = bake_request(moved, tmp_path)
-    assert request is not None
+    assert isinstance(request, BakeRequest)
     assert (request.workdir, request.files) == (".", ("deploy/compose.yaml",))
     (tmp_path / "empty").mkdir()
-    assert bake_request(BakeCall(WORKFLOW, 3, "b", "empty", compose=True), tmp_path) is None
+    assert bake_request(BakeCall(WORKFLOW, 3, "b", "empty", compose=True), tmp_path) == (
+        "no compose file in empty (compose then looks in the folders above)"
+    )
     unknown = BakeCall(WORKFLOW, 3, "b", ".", compose=True, project=Resolved(None, "job"))
-    assert bake_request(unknown, tmp_path) is None
+    assert bake_request(unknown, tmp_path) == (
+        "its --project-directory is only known when the job runs: job"
+    )
+
+
+def test_where_bake_action_reads_its_definition() -> None:
+    """v6 and later read the definition from the Git context (the repository's root, not
+    `workdir`); `{{defaultContext}}:sub` from that folder; a local `source` is the folder (v7);
+    v5 ran in `workdir`; a remote source is another repository's; `call: check` builds nothing."""
+    cases = {
+        ("v6", ""): ".",
+        ("v6", "workdir: deploy"): ".",
+        ("v5", "workdir: deploy"): "deploy",
+        ("v6", "source: '{{defaultContext}}:deploy'"): "deploy",
+        ("v7", "source: ./deploy"): "deploy",
+        ("v7", "source: ."): ".",
+        ("v6", "source: https://github.com/acme/infra.git#main"): None,
+        ("v6", "workdir: ${{ steps.dir.outputs.path }}"): None,
+    }
+    for (version, line), folder in cases.items():
+        text = (
+            "on: push\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - uses: docker/bake-action@{version}\n        with:\n"
+            + (f"          {line}\n" if line else "")
+            + "          targets: api\n"
+        )
+        (call,) = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+        assert call.workdir == folder, (version, line)
+    checks = ACTION.replace("push: true", "call: check")
+    assert list(workflow_image_builds(checks, WORKFLOW)) == []

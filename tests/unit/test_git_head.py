@@ -200,21 +200,27 @@ def test_head_of_says_why_there_is_none(tmp_path: Path, monkeypatch: pytest.Monk
     assert modified_under(tmp_path) == []
 
 
+def another_user_s_checkout(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A committed project at `root` owned by user 65534, read with no global git
+    configuration (no safe.directory); a skip where this run cannot give files away."""
+    if os.geteuid() != 0:
+        pytest.skip("giving the checkout to another user needs root")
+    project(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "one")
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    (root.parent / "empty.gitconfig").touch()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(root.parent / "empty.gitconfig"))
+
+
 def test_a_repository_of_another_user_is_refused_with_the_way_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """git 2.35.2+ will not read a checkout another user owns (a CI container's bind mount):
     that is not "no repository", and the text names both users and the command that helps."""
-    if os.geteuid() != 0:
-        pytest.skip("giving the checkout to another user needs root")
-    project(tmp_path)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "one")
-    for path in [tmp_path, *tmp_path.rglob("*")]:
-        os.lchown(path, 65534, 65534)
-    (tmp_path / "empty.gitconfig").touch()
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "empty.gitconfig"))
+    another_user_s_checkout(tmp_path, monkeypatch)
     with pytest.raises(GitRefused) as refused:
         head_of(tmp_path)
     owner = pwd.getpwuid(65534).pw_name
@@ -234,3 +240,30 @@ def test_a_repository_of_another_user_is_refused_with_the_way_out(
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     assert head_of(tmp_path).root == tmp_path.resolve()
     assert top_level(tmp_path) == tmp_path.resolve()
+
+
+def test_git_2_35_s_refusal_and_a_path_with_a_space_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git 2.35.2 said "unsafe repository ('...' is owned by someone else)"; both wordings end
+    with the command that allows it, whose path (quoted by git where needed) is the one named,
+    and the command in the message is quoted for a shell."""
+    from pytest_goimage.gofacts.git_head import _refused
+
+    old = (
+        "fatal: unsafe repository ('/builds/acme/api' is owned by someone else)\n"
+        "To add an exception for this directory, call:\n\n"
+        "\tgit config --global --add safe.directory /builds/acme/api\n"
+    )
+    refused = _refused(old)
+    assert refused is not None
+    assert str(refused).startswith("git refuses to read the repository at /builds/acme/api: ")
+    assert "`git config --global --add safe.directory /builds/acme/api`" in str(refused)
+    assert _refused("fatal: not a git repository (or any of the parent directories): .git") is None
+    spaced = tmp_path / "my repo"
+    spaced.mkdir()
+    another_user_s_checkout(spaced, monkeypatch)
+    with pytest.raises(GitRefused) as caught:
+        head_of(spaced)
+    assert f"git refuses to read the repository at {spaced}: " in str(caught.value)
+    assert f"`git config --global --add safe.directory '{spaced}'`" in str(caught.value)

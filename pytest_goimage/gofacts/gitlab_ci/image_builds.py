@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..bake_builds import BakeCall, set_entry
 from ..bake_command import BakeCommand
+from ..bake_request import BakeCall, set_entry
 from ..command_words import Word
 from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (

@@ -23,8 +23,8 @@ from pathlib import Path
 import yaml
 
 from ...errors import WorkflowError
-from ..bake_builds import BakeCall, set_entry
 from ..bake_command import BakeCommand
+from ..bake_request import BakeCall, set_entry
 from ..command_words import Word
 from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (
@@ -117,7 +117,8 @@ class _Step:
             found = self._build_push(uses, step.get("with"))
             return [found] if found is not None else []
         if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BAKE:
-            return [self._bake_action(uses, step.get("with"))]
+            bake = self._bake_action(uses, step.get("with"))
+            return [bake] if bake is not None else []
         return []
 
     def _command(
@@ -193,31 +194,48 @@ class _Step:
             project=self.resolve(command.project, assigned) if command.project else None,
         )
 
-    def _bake_action(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> BakeCall:
+    def _bake_action(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> BakeCall | None:
         """bake-action's `files`, `targets` and `set` (a list, one per line or comma
-        separated), run in `workdir` (default: the checkout), with the step's environment.
-        A remote `source` reads another repository's definition: nothing of the checkout."""
+        separated), read where the action reads its definition, with the step's environment;
+        `call:` of anything but `build` builds nothing (None)."""
         options = mapping_of(with_node) if isinstance(with_node, yaml.MappingNode) else {}
-        workdir: str | None = "."
-        node = options.get("workdir")
-        if isinstance(node, yaml.ScalarNode):
-            written = self.resolve(_word(node)).text
-            workdir = checkout_path(".", written) if written is not None else None
-        source = options.get("source")
-        if isinstance(source, yaml.ScalarNode):
-            text = self.resolve(_word(source)).text
-            if text is None or (text not in (".", _DEFAULT_CONTEXT) and "://" in text):
-                workdir = None  # a remote definition, or one only the job knows
+        call = options.get("call")
+        if isinstance(call, yaml.ScalarNode) and node_text(call).strip() not in ("", "build"):
+            return None  # `call: check`, `call: outline`: no image
         return BakeCall(
             self.file,
             uses.start_mark.line + 1,
             self.scope.job,
-            workdir,
+            self._bake_folder(uses, options),
             tuple(self.resolve(word) for word in _csv_words(options.get("files"))),
             tuple(self.resolve(word) for word in _csv_words(options.get("targets"))),
             tuple(set_entry(word, self.resolve) for word in _list_entries(options.get("set"))),
             tuple((n, v) for n, v in self._environment().items() if v is not None),
         )
+
+    def _bake_folder(self, uses: yaml.ScalarNode, options: Mapping[str, yaml.Node]) -> str | None:
+        """The folder bake-action reads the definition in: a local `source` (v7: it is the
+        working directory), the Git context's subfolder (`{{defaultContext}}:sub`), the
+        checkout's root for the Git context (v6 and later read it from the repository, not
+        `workdir`), else `workdir` (v5's local default). None for a remote definition or a
+        value only the job knows."""
+        texts = {
+            key: self.resolve(_word(node)).text if isinstance(node, yaml.ScalarNode) else ""
+            for key in ("source", "workdir")
+            if (node := options.get(key)) is not None
+        }
+        if None in texts.values():
+            return None
+        workdir = checkout_path(".", texts.get("workdir") or ".")
+        source = texts.get("source") or ""
+        if source.startswith(_DEFAULT_CONTEXT):
+            return checkout_path(".", source.removeprefix(_DEFAULT_CONTEXT).lstrip(":") or ".")
+        if "://" in source or source.startswith("git@"):
+            return None  # another repository's definition
+        if source:
+            return checkout_path(workdir, source) if workdir is not None else None
+        major = re.search(r"@v(\d+)", str(uses.value))
+        return workdir if major is not None and int(major.group(1)) < 6 else "."
 
     def _environment(self) -> dict[str, Resolved | None]:
         """The step's environment as the CI file sets it: its, its job's and the workflow's

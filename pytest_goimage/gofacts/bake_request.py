@@ -1,0 +1,171 @@
+"""A CI job's `docker buildx bake` (or `docker compose build`) as written, and what to ask
+buildx about it: `docker buildx bake --print` with its files, overrides and targets, in the
+folder CI runs it in, with only the environment CI gives the job.
+
+A value only the job knows (a secret, a step's output) goes in as a marker: it survives bake's
+interpolation, so an argument that holds one took its value (or part of it) from there. What
+cannot be asked at all (a file, target or folder only the job knows) is said, with why.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .command_words import WORKSPACE, Word
+from .image_build_values import Resolved, checkout_path
+
+MARKER = "goimage-unknown-{}-"
+# The files `docker buildx bake` reads without `-f`, in its order.
+DEFAULT_FILES = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "docker-bake.json",
+    "docker-bake.hcl",
+    "docker-bake.override.json",
+    "docker-bake.override.hcl",
+)
+# The files `docker compose` reads without `-f`, in its order (the first one found).
+_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+class BakeUnreadable(Exception):
+    """buildx is not installed, or it refused the definition: the text says which, and why."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """A `--set KEY=VALUE` (or `KEY` alone: bake takes the value from the environment) and the
+    line of the CI file it is written on."""
+
+    key: str
+    value: Resolved | None
+    line: int
+
+
+@dataclass(frozen=True)
+class BakeCall:
+    """One `bake` of a CI job as its file writes it: where it runs (relative to the checkout;
+    None where the job's `cd` cannot be followed), its `-f` files, targets and `--set`
+    overrides, and the environment CI gives it (the job's env or variables, resolved)."""
+
+    file: str
+    line: int
+    job: str
+    workdir: str | None
+    files: tuple[Resolved, ...] = ()
+    targets: tuple[Resolved, ...] = ()
+    sets: tuple[Override, ...] = ()
+    env: tuple[tuple[str, Resolved], ...] = ()
+    note: str = ""
+    pipeline: str = ""
+    compose: bool = False  # `docker compose build`: the files are compose files
+    project: Resolved | None = None  # its `--project-directory`
+
+    def names(self, target: str) -> str:
+        """How the message names one of its targets."""
+        return f"compose service {target}" if self.compose else f"bake target {target}"
+
+    def tool(self) -> str:
+        return "docker compose build" if self.compose else "docker buildx bake"
+
+
+@dataclass(frozen=True)
+class BakeRequest:
+    """What to run: `docker buildx bake --print ARGS` in `workdir` (relative to the checkout)
+    with only `env` set besides the machine's PATH and HOME, so that a variable of the local
+    shell does not stand in for CI's. `unknown` maps each marker's number to why its value is
+    only known when the job runs."""
+
+    workdir: str
+    args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...]
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The `-f` files named, relative to `workdir` (none: bake's default file names)."""
+        return tuple(self.args[i + 1] for i, arg in enumerate(self.args[:-1]) if arg == "-f")
+
+
+def set_entry(word: Word, resolve: Callable[[Word], Resolved]) -> Override:
+    """A `--set KEY=VALUE` as a CI file writes it: the key as written, the value as the job
+    gives it (a step's output in it leaves only that part unknown)."""
+    key, equals, value = word.text.partition("=")
+    return Override(key, resolve(replace(word, text=value)) if equals else None, word.line)
+
+
+def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
+    """The print to run for `call` in `checkout`, or why there is none: the folder, a file or a
+    target only the job knows (nothing to read), a file outside the checkout. A compose build
+    is printed from its project folder."""
+    if call.compose:
+        moved = _compose_project(call, checkout)
+        if isinstance(moved, str):
+            return moved
+        call = moved
+    if call.workdir is None:
+        return f"the folder `{call.tool()}` runs in is only known when the job runs"
+    unknown: list[str] = []
+
+    def given(value: Resolved) -> str:
+        if value.text is None:
+            unknown.append(value.why)
+            return MARKER.format(len(unknown) - 1)
+        return value.text.replace(WORKSPACE, str(checkout))  # `${{ github.workspace }}`
+
+    args: list[str] = []
+    for file in call.files:
+        if file.text is None:
+            return f"which bake file it reads is only known when the job runs: {file.why}"
+        named = checkout_path(call.workdir, file.text.removeprefix("cwd://"))
+        if named is None:
+            return f"its bake file {file.text} is not a file of the checkout"
+        args += ["-f", posixpath.relpath(named, call.workdir)]
+    for override in call.sets:
+        value = "" if override.value is None else "=" + given(override.value)
+        args += ["--set", override.key + value]
+    for target in call.targets:
+        if target.text is None:
+            return f"which targets it builds is only known when the job runs: {target.why}"
+        args.append(target.text)
+    env = tuple((name, given(value)) for name, value in call.env)
+    return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
+
+
+def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
+    """`call` run as compose reads its files: in the project folder (`--project-directory`,
+    else the first file's folder), where the files' relative paths and its `.env` are read
+    from, with the files named from there. Without `-f`, the folder's compose file and its
+    override, as compose picks them. Why not, where a folder or file is not known."""
+    if call.workdir is None:
+        return "the folder `docker compose build` runs in is only known when the job runs"
+    files: list[str] = []
+    for file in call.files:
+        named = checkout_path(call.workdir, file.text) if file.text is not None else None
+        if named is None:
+            return f"its compose file {file.text or '(' + file.why + ')'} is not known"
+        files.append(named)
+    if not files:
+        folder = checkout / call.workdir
+        main = next((name for name in _COMPOSE_FILES if (folder / name).is_file()), None)
+        if main is None:
+            return f"no compose file in {call.workdir} (compose then looks in the folders above)"
+        override = main.replace("compose.", "compose.override.", 1)
+        files = [posixpath.normpath(posixpath.join(call.workdir, name)) for name in [main]]
+        if (folder / override).is_file():
+            files.append(posixpath.normpath(posixpath.join(call.workdir, override)))
+    if call.project is not None:
+        if call.project.text is None:
+            return f"its --project-directory is only known when the job runs: {call.project.why}"
+        project = checkout_path(call.workdir, call.project.text)
+        if project is None:
+            return f"its --project-directory {call.project.text} is not a folder of the checkout"
+    else:
+        project = posixpath.dirname(files[0]) or "."
+    relative = tuple(Resolved(posixpath.relpath(f, project)) for f in files)
+    return replace(call, workdir=project, files=relative, compose=False)
