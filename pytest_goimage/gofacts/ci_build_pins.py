@@ -260,7 +260,7 @@ def _pin(
         resolved=after.resolved,
         version_arg=origin[0],
         version_arg_line=origin[2],
-        version_arg_file=origin[1] if origin[1] != build.file else "",
+        version_arg_file=origin[1] if origin[1] not in (build.file, "") else "",
         job=build.job,
         pipeline=build.pipeline,
     )
@@ -274,7 +274,12 @@ def _pin(
             f"{before.resolved} (Go {before.version}{'; ' + before.note if before.note else ''})"
         )
     args = tuple((arg.name, arg.value or "") for arg in [*changing, *left])
-    return replace(pin, shipped=Shipped(read.name, line, args, tested, written))
+    floats = ""
+    if before is not None and "@" not in before.resolved:
+        minor = str(before.version)
+        if re.fullmatch(r"\d+\.\d+", minor) and str(after.version).startswith(f"{minor}."):
+            floats = minor
+    return replace(pin, shipped=Shipped(read.name, line, args, tested, written, floats))
 
 
 def _unpinned(build: ImageBuild, dockerfile: str, line: int, deciding: list[BuildArg]) -> Pin:
@@ -318,7 +323,7 @@ def _origins(arg: BuildArg, file: str) -> str:
     """`GO_VERSION=1.21 from env.GO_VERSION at line 3`: where a value came from, when not from
     the argument itself ("" then)."""
     steps = [
-        f"{name} at {'line ' if where == file else where + ':'}{line}"
+        f"{name} at {'line ' if where in (file, '') else where + ':'}{line}"
         for name, where, line in arg.origins
         if line > 0  # 0: not found where it is written
     ]
@@ -358,14 +363,25 @@ def format_not_tested(pins: Sequence[Pin], where: str) -> str:
             if re.fullmatch(r"\d+\.\d+", str(pin.version)) and "@" not in pin.resolved
             else ""
         )
+        if shipped.tested_floats:  # pinning CI to the floating tag would make both float
+            way = (
+                f"This run's tag floats to the newest {shipped.tested_floats}.x "
+                f"(today it may be CI's {pin.version}, tomorrow not): pin the Dockerfile's value "
+                f"to {pin.version}, or add {table} to build_args in {where}, so that this run "
+                "tests what ships; "
+            )
+        else:
+            way = (
+                f"Pin the CI value to the one tested, or add {table} to build_args in {where} "
+                "so that this run tests what ships; "
+            )
         paragraphs.append(
             f"{pin.file}:{pin.line}: {who} builds {shipped.dockerfile} with {shipped.written}"
             f"{note}, so the image CI ships is built FROM {pin.resolved} (Go {pin.version}"
             f"{floats}), "
             f"but this run built and tested {shipped.dockerfile}:{shipped.from_line} FROM "
-            f"{shipped.tested}: the image CI ships is not the image tested. Pin the CI value to "
-            "the one tested, or add "
-            f"{table} to build_args in {where} so that this run tests what ships; if that "
-            f'job\'s image does not ship, add "{entry}:{pin.job}" to go_version_ignore in {where}.'
+            f"{shipped.tested}: the image CI ships is not the image tested. {way}"
+            f'if that job\'s image does not ship, add "{entry}:{pin.job}" to go_version_ignore '
+            f"in {where}."
         )
     return "\n".join(paragraphs)

@@ -36,6 +36,7 @@ class Resolved:
 
     text: str | None
     why: str = ""
+    # (name, file, line); file "" for a line of the CI file the build itself is in.
     origins: tuple[tuple[str, str, int], ...] = ()
 
 
@@ -123,7 +124,9 @@ def script_variable(
             f"${name} is set in a branch, loop or function of the script, or read by it, so "
             "it is only known when the job runs",
         )
-    return resolve(word, {other: w for other, w in assigned.items() if other != name})
+    found = resolve(word, {other: w for other, w in assigned.items() if other != name})
+    # Where the script assigns it: a line of the build's own file ("").
+    return replace(found, origins=((name, "", word.line), *found.origins))
 
 
 def checkout_path(cwd: str | None, path: str) -> str | None:

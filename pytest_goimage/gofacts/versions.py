@@ -135,6 +135,9 @@ class Shipped:
     args: tuple[tuple[str, str], ...]
     tested: str
     written: str  # the arguments as the message says them (`GO_VERSION=1.21`)
+    # The minor version this run's FROM floats to the newest patch of, where CI's is one of
+    # its patches (`golang:1.26` against 1.26.8: "1.26"); "" otherwise.
+    tested_floats: str = ""
 
 
 @dataclass(frozen=True)
@@ -300,14 +303,16 @@ def _advice(pin: Pin, required: GoVersion) -> str:
             return f'set {pin.version_arg}: "{required}" or newer where it is set'
         return f"use image {_newer_image(pin, required)} or newer"
     if pin.source == SOURCE_CI_BUILD:
+        # GOTOOLCHAIN takes `go1.26.0`: a bare version makes the go command refuse it.
+        value = f"go{required}" if "GOTOOLCHAIN" in pin.version_arg else str(required)
         if pin.version_arg.startswith("--build-arg ") and pin.version_arg_line:
             return (
-                f"pass `{pin.version_arg}={required}` or newer on {pin.file}:"
+                f"pass `{pin.version_arg}={value}` or newer on {pin.file}:"
                 f"{pin.version_arg_line}, which leaves it at the Dockerfile's ARG default"
             )
         file = pin.version_arg_file or pin.file
         where = f"on {file}:{pin.version_arg_line}" if pin.version_arg_line else "where it is set"
-        return f"set {pin.version_arg or 'the build argument'} to '{required}' or newer {where}"
+        return f"set {pin.version_arg or 'the build argument'} to '{value}' or newer {where}"
     if pin.source == SOURCE_WORKFLOW_CONTAINER:
         if pin.toolchain_line:
             return f"set GOTOOLCHAIN: go{required} or newer on {pin.file}:{pin.toolchain_line}"

@@ -443,3 +443,52 @@ def test_options_only_the_job_knows_in_an_unquoted_variable_are_a_note(tmp_path:
     assert pin.note.endswith("it decides the golang FROM on Dockerfile.prod:4")
     fixed = DOCKERFILE.replace("${GO_VERSION}-${VARIANT}", "1.26.8-alpine")
     assert ci_pins(repo(tmp_path / "fixed", workflow, fixed)) == []
+
+
+def test_a_floating_tested_tag_is_pinned_to_ci_s_patch_not_the_other_way(tmp_path: Path) -> None:
+    """The Dockerfile says `golang:1.26`, CI passes 1.26.8: today perhaps the same image, but
+    pinning CI to the floating tag (the old advice) would make what ships float too (trial 10)."""
+    floating = DOCKERFILE.replace("ARG GO_VERSION=1.26.8", "ARG GO_VERSION=1.26")
+    pins = ci_pins(repo(tmp_path, RELEASE_WORKFLOW.format(go="1.26.8"), floating))
+    assert not_tested(pins) == pins
+    message = format_not_tested(pins, "[tool.goimage]")
+    assert (
+        "the image CI ships is not the image tested. This run's tag floats to the newest 1.26.x "
+        "(today it may be CI's 1.26.8, tomorrow not): pin the Dockerfile's value to 1.26.8, or "
+        'add GO_VERSION = "1.26.8" to build_args in [tool.goimage], so that this run tests what '
+        "ships; " in message
+    )
+    assert "Pin the CI value" not in message
+
+
+def test_a_script_s_assignment_and_a_gotoolchain_are_named_as_written(tmp_path: Path) -> None:
+    """The value's line is the script's `export` (not the build's), and GOTOOLCHAIN's advice is
+    a value the go command takes (`go1.26.8`, not `1.26.8`)."""
+    exported = repo(
+        tmp_path / "exported",
+        image_job(
+            """
+            - run: |
+                export GO_VERSION=1.24
+                echo "building with Go $GO_VERSION"
+                docker build --build-arg GO_VERSION -f Dockerfile.prod .
+            """
+        ),
+    )
+    pins = project_pins(exported, exported, [(exported / "Dockerfile.prod", {})])
+    assert format_misalignment(misaligned(pins, required_version(pins)), pins) == (
+        ".github/workflows/release.yml:9: job image builds Dockerfile.prod with GO_VERSION=1.24: "
+        "golang:1.24-alpine names Go 1.24 (GO_VERSION=1.24 from GO_VERSION at line 7), go.mod "
+        "requires 1.26.8 (go.mod:5 toolchain go1.26.8) — set GO_VERSION to '1.26.8' or newer on "
+        ".github/workflows/release.yml:7"
+    )
+    toolchain = repo(
+        tmp_path / "toolchain",
+        image_job("- run: docker build --build-arg GOTOOLCHAIN=go1.25.0 -f Dockerfile.prod ."),
+        DOCKERFILE.replace("AS build\n", "AS build\nARG GOTOOLCHAIN=local\n"),
+    )
+    pins = project_pins(toolchain, toolchain, [(toolchain / "Dockerfile.prod", {})])
+    message = format_misalignment(misaligned(pins, required_version(pins)), pins)
+    assert message.endswith(
+        "— set GOTOOLCHAIN to 'go1.26.8' or newer on .github/workflows/release.yml:6"
+    ), message
