@@ -34,7 +34,11 @@ def read_gitlab_image_builds(
     """The image builds of each root's pipelines, their files and Dockerfiles named relative
     to `relative_to`."""
     builds = [b for run in job_runs(roots, relative_to) for b in _builds(run, relative_to)]
-    return list(dict.fromkeys(builds))
+    # One build per shape: the same one under two rules keeps the first rule's note.
+    unique: dict[ImageBuild | BakeCall, ImageBuild | BakeCall] = {}
+    for build in builds:
+        unique.setdefault(replace(build, note=""), build)
+    return list(unique.values())
 
 
 def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
@@ -48,8 +52,8 @@ def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
                 build = _bake(command, run)
             else:
                 build = _build(command, run, relative_to / run.prefix)
-            if build is not None:
-                found.append(replace(build, file=run.prefix + line.file))
+            if build is not None:  # under a rule's variables: when that rule matches
+                found.append(replace(build, file=run.prefix + line.file, note=run.note))
     return found
 
 

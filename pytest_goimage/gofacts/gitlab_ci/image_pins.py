@@ -1,7 +1,8 @@
 """The Go versions a GitLab CI pipeline pins: each job that runs in a golang image, its
 `image:` resolved as GitLab resolves it (the job's, else `default:`'s, with `inherit`, the
-job's, global and `parallel: matrix` variables expanded), one pin per matrix combination, and
-the Go its GOTOOLCHAIN variable runs instead of the image's."""
+job's, global, `parallel: matrix` and rules' variables expanded: `job_variables`), one pin per
+way the job may run (a matrix combination, a rule that sets variables), and the Go its
+GOTOOLCHAIN variable runs instead of the image's."""
 
 from __future__ import annotations
 
@@ -31,17 +32,11 @@ from ..workflows.building_jobs import (
 )
 from ..workflows.containers import with_toolchain
 from .composition import Pipeline, jobs_of, pipelines
+from .job_variables import Variable, inherits, job_variable_sets, never_runs
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
 # `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
 _VARIABLE_RE = re.compile(r"\$\$|" + VARIABLE.pattern)
-
-
-@dataclass(frozen=True)
-class _Variable:
-    value: Text
-    origin: str  # "variables" or "parallel:matrix"
-    expand: bool = True
 
 
 def read_gitlab_ci(roots: Sequence[Path], relative_to: Path) -> list[Pin]:
@@ -66,15 +61,17 @@ def gitlab_ci_jobs(roots: Sequence[Path], relative_to: Path) -> dict[str, list[s
 
 @dataclass(frozen=True)
 class JobRun:
-    """A job a pipeline of the checkout runs, in one `parallel: matrix` combination: its
-    pipeline and the prefix that names its files from the rootdir, its script lines
-    (`before_script`, its own or `default:`'s, then `script`) and its variables."""
+    """A job a pipeline of the checkout runs, one way it may run (a `parallel: matrix`
+    combination, a rule's variables): its pipeline and the prefix that names its files from
+    the rootdir, its script lines (`before_script`, its own or `default:`'s, then `script`),
+    its variables and `note`, the rules it takes ("may run: ..."; "" where none)."""
 
     pipeline: str
     prefix: str
     name: str
     lines: tuple[Text, ...]
-    variables: Mapping[str, _Variable]
+    variables: Mapping[str, Variable]
+    note: str = ""
 
     def value(self, name: str) -> tuple[str, list[tuple[str, Text]]] | None:
         """The variable `name` as the job's shell gets it (GitLab expands the references in
@@ -91,20 +88,16 @@ class JobRun:
 
 
 def job_runs(roots: Sequence[Path], relative_to: Path) -> Iterator[JobRun]:
-    """Every job that runs (not `when: never`) in each pipeline of `roots`, per combination."""
+    """Every job that runs (not `when: never`) in each pipeline of `roots`, each way it may
+    run (`job_variable_sets`)."""
     for prefix, pipeline in _checkout_pipelines(roots, relative_to):
         for name, job in jobs_of(pipeline.content).items():
-            if _never_runs(job):
+            if never_runs(job):
                 continue
             before = _own_or_default(pipeline.content, job, "before_script")
             lines = (*_lines(before), *_lines(job.get("script")))
-            own = {
-                **_globals(pipeline.content, job),
-                **_variables(job.get("variables"), "variables"),
-            }
-            for combination in _matrix(job):
-                variables = {**own, **combination}
-                yield JobRun(prefix + pipeline.file, prefix, name, lines, variables)
+            for variables, note in job_variable_sets(pipeline.content, job):
+                yield JobRun(prefix + pipeline.file, prefix, name, lines, variables, note)
 
 
 def _checkout_pipelines(roots: Sequence[Path], relative_to: Path) -> Iterator[tuple[str, Pipeline]]:
@@ -124,24 +117,26 @@ def _checkout_pipelines(roots: Sequence[Path], relative_to: Path) -> Iterator[tu
 def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
     pins: list[Pin] = []
     for name, job in jobs_of(pipeline).items():
-        if _never_runs(job):
+        if never_runs(job):
             continue
         image = _image(pipeline, job)
         if image is None:
             continue  # the runner's default image: nothing in the checkout names it
         builds = _builds(pipeline, job, name)
-        own = {**_globals(pipeline, job), **_variables(job.get("variables"), "variables")}
-        no_workspace = _without_workspace(pipeline, job, name, own)
-        seen: set[tuple[str, str]] = set()
-        for combination in _matrix(job):
-            variables = {**own, **combination}
+        go_lines = _go_lines(pipeline, job, name)
+        seen: set[tuple[str, str, bool]] = set()
+        for variables, may in job_variable_sets(pipeline, job):
             pin = _image_pin(image, variables, name)
             toolchain = variables.get("GOTOOLCHAIN")
+            env = {key: str(variable.value) for key, variable in variables.items()}
+            no_workspace = runs_without_workspace(env, go_lines)
             key = (pin.resolved if pin else "", str(toolchain.value) if toolchain else "")
-            if pin is None or key in seen:
+            if pin is None or (*key, no_workspace) in seen:
                 continue
-            seen.add(key)
+            seen.add((*key, no_workspace))
             pin = _with_job_toolchain(pin, variables)
+            if may:
+                pin = replace(pin, note="; ".join(filter(None, [pin.note, may])))
             if not builds.builds:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why:
@@ -150,12 +145,12 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
     return pins
 
 
-def _without_workspace(
-    pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str, own: Mapping[str, _Variable]
-) -> bool:
-    """Whether the job runs Go with GOWORK=off: its variables (or the pipeline's) say so, a
-    script line exports it for the lines after it, or every line that runs Go sets it."""
-    env = {key: str(variable.value) for key, variable in own.items()}
+def _go_lines(
+    pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str
+) -> list[tuple[Mapping[str, object], str]]:
+    """The script lines that run Go, each with what the lines before it export (GOWORK=off),
+    for `runs_without_workspace`: the job runs Go with GOWORK=off where its variables say so,
+    a script line exports it for the lines after it, or every line that runs Go sets it."""
     lines = list(
         itertools.chain(
             _lines(_own_or_default(pipeline, job, "before_script")), _lines(job.get("script"))
@@ -168,36 +163,14 @@ def _without_workspace(
             exported = {"GOWORK": "off"}  # for the lines after it, as in the job's shell
         if script_builds(line, line.line, name).builds:
             go_lines.append((exported, str(line)))
-    return runs_without_workspace(env, go_lines)
-
-
-def _never_runs(job: Mapping[str, Any]) -> bool:
-    """`when: never`, or `rules` whose every entry says `when: never`."""
-    if job.get("when") == "never":
-        return True
-    rules = job.get("rules")
-    return (
-        isinstance(rules, list)
-        and bool(rules)
-        and all(isinstance(r, dict) and r.get("when") == "never" for r in rules)
-    )
-
-
-def _inherits(job: Mapping[str, Any], kind: str, key: str) -> bool:
-    """Whether `inherit:` lets the job take `key` from `default:` (kind "default") or the global
-    variable `key` (kind "variables"): true, false, or a list of what it takes."""
-    inherit = job.get("inherit")
-    setting = inherit.get(kind, True) if isinstance(inherit, dict) else True
-    if isinstance(setting, list):
-        return key in setting
-    return setting is not False and setting != "false"
+    return go_lines
 
 
 def _own_or_default(pipeline: Mapping[str, Any], job: Mapping[str, Any], key: str) -> Any:
     """The job's `key`, else `default:`'s (or the older top-level keyword's) where `inherit:`
     lets the job take it."""
     value = job.get(key)
-    if value is None and _inherits(job, "default", key):
+    if value is None and inherits(job, "default", key):
         default = pipeline.get("default")
         value = default.get(key) if isinstance(default, dict) else None
         if value is None:
@@ -210,46 +183,6 @@ def _image(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> Text | None:
     if isinstance(image, dict):
         image = image.get("name")
     return image if isinstance(image, Text) and image.strip() else None
-
-
-def _variables(block: Any, origin: str) -> dict[str, _Variable]:
-    found = {}
-    for name, value in block.items() if isinstance(block, dict) else ():
-        expand = True
-        if isinstance(value, dict):  # {value: ..., description: ..., expand: false}
-            expand = value.get("expand") not in ("false", False)
-            value = value.get("value")
-        if isinstance(value, Text):
-            found[str(name)] = _Variable(value, origin, expand)
-    return found
-
-
-def _globals(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> dict[str, _Variable]:
-    return {
-        name: variable
-        for name, variable in _variables(pipeline.get("variables"), "variables").items()
-        if _inherits(job, "variables", name)
-    }
-
-
-def _matrix(job: Mapping[str, Any]) -> Iterator[dict[str, _Variable]]:
-    """Each `parallel: matrix` combination's variables; one empty combination without one."""
-    parallel = job.get("parallel")
-    matrix = parallel.get("matrix") if isinstance(parallel, dict) else None
-    if not isinstance(matrix, list) or not matrix:
-        yield {}
-        return
-    for entry in matrix:
-        if not isinstance(entry, dict):
-            continue
-        names = [str(n) for n in entry]
-        choices = [v if isinstance(v, list) else [v] for v in entry.values()]
-        for values in itertools.product(*choices):
-            yield {
-                name: _Variable(value, "parallel:matrix")
-                for name, value in zip(names, values, strict=True)
-                if isinstance(value, Text)
-            }
 
 
 def _builds(pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str) -> Builds:
@@ -274,8 +207,8 @@ def _lines(script: Any) -> Iterator[Text]:
             yield from _lines(item)
 
 
-def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin | None:
-    used: dict[str, _Variable] = {}
+def _image_pin(image: Text, variables: Mapping[str, Variable], job: str) -> Pin | None:
+    used: dict[str, Variable] = {}
     resolved = _expand(str(image), variables, used, 0)
     repository, tag, digest = split_reference(resolved)
     if "$" in repository.rsplit("/", 1)[-1] or not is_golang_image(repository):
@@ -313,7 +246,7 @@ def _image_pin(image: Text, variables: Mapping[str, _Variable], job: str) -> Pin
     return Pin(*where, version, note, False, resolved, version_arg=holder, job=job)
 
 
-def _with_job_toolchain(pin: Pin, variables: Mapping[str, _Variable]) -> Pin:
+def _with_job_toolchain(pin: Pin, variables: Mapping[str, Variable]) -> Pin:
     """`pin` as the job's GOTOOLCHAIN variable (the job's, else the pipeline's) changes it,
     read as for a workflow job's container (`with_toolchain`): the golang images set
     GOTOOLCHAIN=local, and `auto` or a toolchain name runs another Go than the image's."""
@@ -337,7 +270,7 @@ def _with_job_toolchain(pin: Pin, variables: Mapping[str, _Variable]) -> Pin:
 
 
 def _expand(
-    text: str, variables: Mapping[str, _Variable], used: dict[str, _Variable], depth: int
+    text: str, variables: Mapping[str, Variable], used: dict[str, Variable], depth: int
 ) -> str:
     """`text` with its variables expanded, theirs too (GitLab expands nested references), up to
     MAX_DEPTH levels; an unknown name is kept as written."""
