@@ -102,7 +102,17 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         hint = _ignore_hint(bad, pins, where)
         raise CheckFailed(f"{image.dockerfile}: " + "\n".join(failures) + hint)
     counted = [p for p in pins if not p.ignored and not p.workspace]
-    message = f"{len(counted)} Go version pin(s) agree with go.mod, which requires Go {required}"
+    # A pin that names no Go (a floating tag, a value only CI knows) agrees with nothing: a
+    # gate that reads only the report must not count it as agreeing (trial 10).
+    unknown = [p for p in counted if p.unpinned or p.version is None]
+    agree = len(counted) - len(unknown)
+    message = f"{agree} Go version pin(s) agree with go.mod, which requires Go {required}"
+    if unknown:
+        message += (
+            f"; {len(unknown)} name no Go to compare (not pinned: "
+            + ", ".join(f"{p.file}:{p.line}" for p in unknown)
+            + ")"
+        )
     source = required_pin(pins, policy)
     if source.note:  # go.mod has no `go` line: say which Go that implies, and why
         message += f" ({source.file}: {source.note})"

@@ -1174,6 +1174,24 @@ def test_a_passed_go_version_names_the_pins_it_did_not_count(pytester: pytest.Py
     )
 
 
+def test_a_passed_go_version_does_not_count_a_pin_that_names_no_go(
+    pytester: pytest.Pytester,
+) -> None:
+    """A setup-go whose version only the run knows agrees with nothing: the pass message (what
+    a gate reads in the report) counts it apart and names it (trial 10: "5 agree" with 3 of
+    them only warnings)."""
+    pinned = OLD_CI.replace("'1.26.0'", "'1.26.2'")
+    floating = OLD_CI.replace("'1.26.0'", "${{ vars.GO_VERSION }}")
+    _go_project(pytester, "", {"ci.yml": pinned, "nightly.yml": floating})
+    result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
+    result.assert_outcomes(passed=1)
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["go-version"]["message"] == (
+        "4 Go version pin(s) agree with go.mod, which requires Go 1.26.2; 1 name no Go to "
+        "compare (not pinned: .github/workflows/nightly.yml:8)"
+    )
+
+
 # Requirement, alignment, formatting -----------------------------------------------------------
 
 
