@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 from ..config import ImageConfig
 from ..config_release import NON_ROOT, MetadataPolicy
@@ -57,7 +58,11 @@ def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str])
         session.config.heads.of(image.context_path)
     except NoRepository as exc:
         others = [p for p in problems if not p.endswith(" is empty")]
-        way_out = "" if isinstance(exc, GitRefused) else "; run in a checkout with a commit"
+        way_out = "; run in a checkout with a commit"
+        if isinstance(exc, GitRefused):
+            way_out = ""  # its text says the way out
+        elif shutil.which("git") is None:
+            way_out = "; install git where pytest runs (`{git.head}` asks it for HEAD)"
         return (
             f"The build argument {', '.join(empty)} was empty because `{{git.head}}` in "
             f"build_args had no commit to give: {exc}{way_out}.{' ' + _FIX if others else ''}"

@@ -63,7 +63,7 @@ CASES = [
         "go-mod-without-go-line",
         {
             "go.mod": "module example.com/x\n",
-            "Dockerfile": "FROM golang:1.15 AS build\nFROM scratch\n",
+            "Dockerfile": "FROM golang:1.15 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
         },
         [
             "Dockerfile:1: golang:1.15 names Go 1.15, go.mod requires 1.16 (no `go` line, which "

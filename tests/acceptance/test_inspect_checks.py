@@ -6,9 +6,11 @@ import json
 import os
 import re
 import textwrap
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import docker
 import pytest
 
 from tests.conftest import go_app, outcomes
@@ -275,11 +277,23 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     assert "Traceback" not in out
 
 
+@pytest.fixture
+def stale_golang(docker_client: docker.DockerClient) -> Iterator[str]:
+    """A local name for the golang:1.26.8 image that says 1.27 (a stale tag, as a machine keeps
+    an old pull of a floating one): no registry, a name no user's image has, one per test."""
+    name = f"goimage-test.invalid/{uuid.uuid4().hex[:12]}/golang:1.27-alpine"
+    docker_client.images.get("golang:1.26.8-alpine").tag(name)
+    try:
+        yield name
+    finally:
+        docker_client.images.remove(name, noprune=True)
+
+
 @pytest.mark.parametrize(
     ("builder", "why"),
     [
-        # The tag floats: it may well be 1.27.x, only the binary tells it was not.
-        ("FROM golang:1.27-alpine AS build\n", "the builder's Go is older than its tag suggests"),
+        # The tag floats: it says 1.27.x, only the binary tells it was not.
+        ("FROM {stale} AS build\n", "the builder's Go is older than its tag suggests"),
         # The tag names the old Go itself (go-version says so too).
         (
             "FROM golang:1.26.8-alpine AS build\n",
@@ -296,13 +310,18 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     ids=["floating-tag", "old-tag", "no-builder", "two-old-tags"],
 )
 def test_binary_built_with_older_go_than_toolchain(
-    pytester: pytest.Pytester, builder: str, why: str
+    pytester: pytest.Pytester, builder: str, why: str, stale_golang: str
 ) -> None:
     """go.mod's toolchain says 1.27.3 and the binary was built with 1.26.8: the message
-    blames what the Dockerfile shows. (The builder stages are unused, so never pulled.)"""
+    blames what the Dockerfile shows, among the stages the image's build runs (the final
+    stage copies a file from each builder, so BuildKit builds them: a golang stage no stage
+    uses is not the binary's builder, and is not blamed)."""
     go_app(pytester.path, go_line="go 1.26.0\n\ntoolchain go1.27.3")
+    builder = builder.format(stale=stale_golang)
+    stages = re.findall(r" AS (\w+)\n", builder)
+    uses = "".join(f"COPY --from={stage} /usr/local/go/VERSION /{stage}-go\n" for stage in stages)
     (pytester.path / "Dockerfile").write_text(
-        f'{builder}FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+        f'{builder}FROM alpine:3.22\n{uses}COPY app /app\nENTRYPOINT ["/app"]\n'
     )
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")

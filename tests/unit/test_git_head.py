@@ -267,3 +267,27 @@ def test_git_2_35_s_refusal_and_a_path_with_a_space_are_read(
         head_of(spaced)
     assert f"git refuses to read the repository at {spaced}: " in str(caught.value)
     assert f"`git config --global --add safe.directory '{spaced}'`" in str(caught.value)
+
+
+def test_an_empty_revision_without_git_says_to_install_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without git on PATH `{git.head}` is empty; the metadata message said "run in a checkout
+    with a commit", which a checkout does not fix (trial 10)."""
+    from types import SimpleNamespace
+
+    from pytest_goimage.checks.metadata import _no_commit
+
+    project(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    config = parse_config(TABLE, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    session = SimpleNamespace(config=SimpleNamespace(heads=Heads()))
+    why = _no_commit(session, config.image("Dockerfile"), ["label x is empty"])  # type: ignore[arg-type]
+    assert why == (
+        "The build argument GIT_SHA was empty because `{git.head}` in build_args had no commit "
+        "to give: git is not installed on this machine; install git where pytest runs "
+        "(`{git.head}` asks it for HEAD)."
+    )
