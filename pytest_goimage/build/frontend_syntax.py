@@ -3,7 +3,10 @@ as `COPY --link`. The engine's built-in frontend is as old as its BuildKit (Dock
 reads RUN --mount, not heredocs or --link); a `# syntax=` directive names a frontend image.
 
 When each came (the Dockerfile frontend's release notes): `RUN --network` in 1.3, heredocs and
-`COPY/ADD --link` in 1.4 (Docker 23's built-in frontend has them), `ADD --checksum` in 1.6.
+`COPY/ADD --link` in 1.4 (Docker 23's built-in frontend has them), `ADD --checksum`, `ADD
+--keep-git-dir` (with ADD's git sources, from the 1.5 labs) and `HEALTHCHECK --start-interval`
+in 1.6, `ADD --unpack` in 1.17, `COPY/ADD --exclude` in 1.19 (labs since 1.7-labs), `COPY
+--parents` (labs since 1.7-labs) and `RUN --security` (labs only before) in 1.20.
 """
 
 from __future__ import annotations
@@ -36,11 +39,28 @@ HEREDOCS = NewerSyntax(
     effect="so it took the heredoc's lines for instructions",
 )
 
-# Flags the Docker 20.10 frontend calls "Unknown flag", with the frontend that has each.
+
+@dataclass(frozen=True)
+class _Flag:
+    """A flag the Docker 20.10 frontend calls "Unknown flag": the first stable frontend image
+    that has it, the first Docker Engine whose built-in frontend has it (where known), and
+    the labs images that had it before the stable ones (where they did)."""
+
+    minimum: str
+    engine: str | None = None
+    labs: str = ""
+
+
 _FLAGS = {
-    "network": ("docker/dockerfile:1.3", "Docker 23"),
-    "link": ("docker/dockerfile:1.4", "Docker 23"),
-    "checksum": ("docker/dockerfile:1.6", None),
+    "network": _Flag("docker/dockerfile:1.3", "Docker 23"),
+    "link": _Flag("docker/dockerfile:1.4", "Docker 23"),
+    "checksum": _Flag("docker/dockerfile:1.6"),
+    "keep-git-dir": _Flag("docker/dockerfile:1.6", labs="docker/dockerfile:1.5-labs and later"),
+    "start-interval": _Flag("docker/dockerfile:1.6"),
+    "unpack": _Flag("docker/dockerfile:1.17"),
+    "exclude": _Flag("docker/dockerfile:1.19", labs="docker/dockerfile:1.7-labs and later"),
+    "parents": _Flag("docker/dockerfile:1.20", labs="docker/dockerfile:1.7-labs and later"),
+    "security": _Flag("docker/dockerfile:1.20", labs="docker/dockerfile:1-labs"),
 }
 _UNKNOWN_FLAG = re.compile(r"unknown flag: ([\w-]+)", re.I)
 
@@ -75,19 +95,31 @@ def flag_advice(
     if not unknown or unknown.group(1).lower() not in _FLAGS:
         return None
     flag = unknown.group(1).lower()
-    keyword = next(
+    instruction = next(
         (
-            i.keyword
+            i
             for i in build.parsed.instructions
             if i.line <= line <= max(i.line, i.end_line) and i.flag(flag) is not None
         ),
         None,
     )
-    if keyword is None:
+    if instruction is None:
         return None
-    minimum, engine = _FLAGS[flag]
-    needed = NewerSyntax("it", "know", "it", minimum, engine, "so it refused the flag")
+    keyword = instruction.keyword
+    known = _FLAGS[flag]
+    needed = NewerSyntax("it", "know", "it", known.minimum, known.engine, "so it refused the flag")
+    labs = (
+        f" Before {known.minimum} only the labs images had it ({known.labs})." if known.labs else ""
+    )
+    insecure = (
+        " `--security=insecure` also needs the security.insecure entitlement: a BuildKit "
+        "started with `--allow-insecure-entitlement security.insecure`, and a build run with "
+        "`--allow security.insecure`."
+        if flag == "security" and "insecure" in (instruction.flag(flag) or "")
+        else ""
+    )
     return (
         f"`{keyword} --{flag}` is valid Dockerfile syntax, but "
         f"{older_frontend(build.dockerfile_label, syntax, needed)}, or drop `--{flag}`."
+        f"{labs}{insecure}"
     )

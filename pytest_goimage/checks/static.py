@@ -7,8 +7,10 @@ import tarfile
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
+from ..engine.service import shell_form_advice
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.buildinfo import BuildInfo
+from ..gofacts.dockerfile import read_dockerfile
 from ..gofacts.executable import inspect_elf
 from ..gofacts.git_head import NoRepository
 from ..gofacts.go_build_command import setting_line
@@ -36,6 +38,9 @@ from .base import config_pins, require_go_binary
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_go_binary(session, image)
+    no_shell = _shell_form_without_shell(image, built)
+    if no_shell:
+        raise CheckFailed(no_shell)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
     shadowed = _shadowed_by_path(built) if facts.build_info is None else ""
@@ -52,6 +57,26 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     also = [*platform, *([outdated] if outdated else [])]
     first, *rest = [linking, *also] if linking else also
     raise CheckFailed(f"{where} {first}" + "".join(f" Also, it {more}" for more in rest))
+
+
+def _shell_form_without_shell(image: ImageConfig, built: BuiltImage) -> str:
+    """Where what the image runs (its ENTRYPOINT, else its CMD) is in shell form, `/bin/sh -c
+    ...`, and the image has no /bin/sh (scratch, distroless), so that no container of it can
+    start: the message, as `health` words it when the engine refuses the container; else ""."""
+    config = built.config
+    if not shell_form_advice(config.entrypoint, config.cmd):
+        return ""
+    try:
+        if built.exists("/bin/sh"):
+            return ""
+    except (GoImageError, OSError):
+        return ""  # the image cannot be read: reading the binary says why
+    keyword = "ENTRYPOINT" if config.entrypoint else "CMD"
+    written = read_dockerfile(image.dockerfile_path)[1].last_setting(keyword, image.target)
+    # The line only where the Dockerfile's own instruction is the shell form the image runs.
+    where = f"{image.file_name}:{written[1].line}" if written and not written[1].json else ""
+    advice = shell_form_advice(config.entrypoint, config.cmd, where)
+    return f"{image.dockerfile}: no container of {built.tag} can start, because its {advice}."
 
 
 def _wrong_platform(image: ImageConfig, built: BuiltImage, source: GoBuildSource) -> list[str]:

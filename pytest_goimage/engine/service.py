@@ -56,6 +56,22 @@ def exec_form(program: str) -> str:
     return json.dumps(words or ["/app"])
 
 
+def shell_form_advice(entrypoint: list[str], cmd: list[str], where: str = "") -> str:
+    """`ENTRYPOINT is in shell form (...) and the image has no /bin/sh: write it in exec form,
+    ...` where what runs (the ENTRYPOINT, else the CMD) is `/bin/sh -c <program>`, for an
+    image known to lack /bin/sh; "" otherwise. `where` is the instruction's `file:line`."""
+    instruction, words = ("ENTRYPOINT", entrypoint) if entrypoint else ("CMD", cmd)
+    if words[:2] != ["/bin/sh", "-c"]:
+        return ""
+    program = " ".join(words[2:])
+    at = f" at {where}" if where else ""
+    return (
+        f"{instruction} is in shell form (`{instruction} {program}`{at} runs "
+        f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
+        f"`{instruction} {exec_form(program)}`"
+    )
+
+
 def _missing_program_hint(
     reason: str, client: Any, image_ref: str, located: Callable[[], str]
 ) -> str:
@@ -69,15 +85,10 @@ def _missing_program_hint(
         config = client.images.get(image_ref).attrs.get("Config") or {}
     except docker.errors.APIError:
         config = {}
-    command = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
-    if missing.group(1) == "/bin/sh" and command[:2] == ["/bin/sh", "-c"]:
-        instruction = "ENTRYPOINT" if config.get("Entrypoint") else "CMD"
-        program = " ".join(command[2:])
-        return (
-            f". Its {instruction} is in shell form (`{instruction} {program}` runs "
-            f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
-            f"`{instruction} {exec_form(program)}`"
-        )
+    if missing.group(1) == "/bin/sh":
+        shell = shell_form_advice(config.get("Entrypoint") or [], config.get("Cmd") or [])
+        if shell:
+            return f". Its {shell}"
     reading = located()
     if reading:
         return f". {reading}"

@@ -68,8 +68,18 @@ def binaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return built
 
 
-def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) -> str:
-    """The static check's message for `data` as /app/server of an image of `architecture`."""
+def run_static(
+    tmp_path: Path,
+    dockerfile: str,
+    data: bytes,
+    architecture: str,
+    *,
+    entrypoint: tuple[str, ...] = ("/app/server",),
+    cmd: tuple[str, ...] = (),
+    files: tuple[str, ...] = ("/app/server",),
+) -> str:
+    """The static check's message for `data` as /app/server of an image of `architecture`,
+    whose config has `entrypoint` and `cmd` and which holds `files`."""
     (tmp_path / "go.mod").write_text("module example.com/tiny\n\ngo 1.21\n")
     (tmp_path / "Dockerfile").write_text(dockerfile)
     image = SimpleNamespace(
@@ -87,8 +97,9 @@ def run_static(tmp_path: Path, dockerfile: str, data: bytes, architecture: str) 
         architecture=architecture,
         os="linux",
         tag=TAG,
-        config=SimpleNamespace(entrypoint=["/app/server"], cmd=[]),
+        config=SimpleNamespace(entrypoint=list(entrypoint), cmd=list(cmd)),
         configured_binary=None,
+        exists=lambda path: path in files,
     )
     session = SimpleNamespace(
         config=GoImageConfig(
