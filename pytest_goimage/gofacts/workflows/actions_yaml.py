@@ -189,11 +189,22 @@ def env_values(*scopes: Mapping[str, yaml.Node]) -> Mapping[str, Evaluated]:
 
 
 def workflow_call_inputs(top: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:
+    """The inputs a caller of this reusable workflow sets: name -> its definition."""
+    return _event_inputs(top, "workflow_call")
+
+
+def dispatch_inputs(top: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:
+    """The inputs whoever runs the workflow by hand (`workflow_dispatch`) sets: name -> its
+    definition (its `default` is the value unless another is given)."""
+    return _event_inputs(top, "workflow_dispatch")
+
+
+def _event_inputs(top: Mapping[str, yaml.Node], event: str) -> Mapping[str, yaml.Node]:
     on = top.get("on")
     if not isinstance(on, yaml.MappingNode):
         return {}
-    call = mapping_of(on).get("workflow_call")
-    if not isinstance(call, yaml.MappingNode):
+    trigger = mapping_of(on).get(event)
+    if not isinstance(trigger, yaml.MappingNode):
         return {}
-    inputs = mapping_of(call).get("inputs")
+    inputs = mapping_of(trigger).get("inputs")
     return mapping_of(inputs) if isinstance(inputs, yaml.MappingNode) else {}

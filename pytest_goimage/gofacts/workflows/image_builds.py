@@ -39,7 +39,14 @@ from ..image_build_values import (
 )
 from ..versions import read_text
 from ..yaml_script_lines import scalar_line_map
-from .actions_yaml import env_of, load_workflow, mapping_of, node_text, workflow_call_inputs
+from .actions_yaml import (
+    dispatch_inputs,
+    env_of,
+    load_workflow,
+    mapping_of,
+    node_text,
+    workflow_call_inputs,
+)
 from .expressions import evaluate_if
 from .matrix import expand_matrix
 from .pins import running_jobs, step_contexts, workflow_files
@@ -62,6 +69,7 @@ def workflow_image_builds(
     WorkflowError if the YAML is invalid."""
     top = load_workflow(text, file)
     inputs = workflow_call_inputs(top)
+    dispatch = dispatch_inputs(top)
     builds: list[ImageBuild | BakeCall] = []
     for name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), name)
@@ -71,7 +79,9 @@ def workflow_image_builds(
             contexts = step_contexts(job_map, env_of(top), matrix, combination)
             for step in steps:
                 layers = (env_of(step), env_of(job_map), env_of(top))
-                scope = Scope(layers, matrix, combination, name, inputs, "the image build", _UNSET)
+                scope = Scope(
+                    layers, matrix, combination, name, inputs, "the image build", _UNSET, dispatch
+                )
                 runs = evaluate_if(step.get("if"), contexts)
                 if runs is not False:
                     where = _Step(scope, file, text, frozenset(exported))

@@ -14,6 +14,7 @@ from ..versions import SOURCE_SETUP_GO_FILE, Pin, read_text
 from .actions_yaml import (
     UNKNOWN,
     Evaluated,
+    dispatch_inputs,
     env_of,
     env_values,
     load_workflow,
@@ -50,6 +51,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
     top = load_workflow(text, file)
     workflow_env = env_of(top)
     inputs = workflow_call_inputs(top)
+    dispatch = dispatch_inputs(top)
     pins: list[Pin] = []
     for job_name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
@@ -65,6 +67,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     combination,
                     str(job_name),
                     inputs,
+                    dispatch=dispatch,
                 )
                 contexts = step_contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
@@ -98,7 +101,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
             elif builds.why and not pin.ignored:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
             pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
-        where = _Job(job_map, steps, matrix, workflow_env, inputs, str(job_name), file)
+        where = _Job(job_map, steps, matrix, workflow_env, inputs, str(job_name), file, dispatch)
         image_pins = [*_container_pins(where, outcomes, running), *_docker_step_pins(where)]
         for pin in _unique(image_pins):
             pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
@@ -135,12 +138,15 @@ class _Job:
     inputs: Mapping[str, yaml.Node]
     name: str
     file: str
+    dispatch: Mapping[str, yaml.Node]
 
     def scope(self, combination: Mapping[str, yaml.Node], *env: Mapping[str, yaml.Node]) -> Scope:
         """The scope of one matrix combination: `env` (the step's), then the job's, the
         workflow's."""
         layers = (*env, env_of(self.map), self.workflow_env)
-        return Scope(layers, self.matrix, combination, self.name, self.inputs)
+        return Scope(
+            layers, self.matrix, combination, self.name, self.inputs, dispatch=self.dispatch
+        )
 
 
 def _container_pins(job: _Job, outcomes: _Outcomes, running: list[bool]) -> list[Pin]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -58,6 +58,8 @@ class Scope:
     # What the value is for, in the reasons a matrix value is missing or not one value.
     consumer: str = "setup-go"
     unset: str = "setup-go without a version uses whatever Go the runner has"
+    # workflow_dispatch inputs: name -> its definition (its default, unless another is given).
+    dispatch: Mapping[str, yaml.Node] = field(default_factory=dict)
 
 
 def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
@@ -152,7 +154,7 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
         found = next((scoped[name] for scoped in scope.env if name in scoped), None)
         missing = f"env.{name} is not set in the step, job or workflow env"
     elif kind == "inputs":
-        missing = _input_reason(scope, name)
+        found, missing = _dispatch_default(scope, name)
     else:
         found, missing = _matrix_value(scope, name, rest)
     if not isinstance(found, yaml.ScalarNode):
@@ -168,6 +170,8 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
     named = ".".join([kind, *path])
     step = f"{named} at line {line}"
     notes = (*value.notes, trap) if trap else value.notes
+    if kind == "inputs":  # a dispatch's default: what a run by hand gets unless it says more
+        notes = (*notes, f"{named} is the workflow_dispatch input's default, line {line}")
     values = (*value.values, (named, node_text(found), line))
     expanded = Scalar(text, line, (*value.via, step), notes, written, values)
     return expand_expressions(expanded, scope, depth + 1)
@@ -205,6 +209,19 @@ def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node |
             f"matrix.{name} is not set in every combination of job {scope.job}, and {scope.unset}"
         )
     return None, f"job {scope.job}'s matrix has no `{name}`"
+
+
+def _dispatch_default(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
+    """A workflow_dispatch input's default (the value a run by hand gets unless it gives
+    another), where the workflow is not also a reusable one whose caller sets it; else None
+    with why it is not known."""
+    definition = scope.dispatch.get(name)
+    if name in scope.inputs or not isinstance(definition, yaml.MappingNode):
+        return None, _input_reason(scope, name)
+    default = mapping_of(definition).get("default")
+    if isinstance(default, yaml.ScalarNode) and node_text(default).strip():
+        return default, ""
+    return None, f"inputs.{name} is given when the workflow is run by hand (it has no default)"
 
 
 def _input_reason(scope: Scope, name: str) -> str:

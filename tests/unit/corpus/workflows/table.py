@@ -183,6 +183,29 @@ CASES = (
         ),
     ),
     Case(
+        "manual-dispatch.yml",
+        "a workflow_dispatch input: its default is what a run by hand gets unless it gives more",
+        (
+            Pinned(
+                8,
+                "release",
+                "1.24.2",
+                "1.24.2",
+                COUNTED,
+                "inputs.go-version is the workflow_dispatch input's default, line 8; setup-go at "
+                "line 19 via inputs.go-version at line 8",
+            ),
+            Pinned(
+                26,
+                "lint",
+                "${{ inputs.lint-go }}",
+                None,
+                UNPINNED,
+                "inputs.lint-go is given when the workflow is run by hand (it has no default)",
+            ),
+        ),
+    ),
+    Case(
         "reusable-workflow.yml",
         "a workflow_call workflow: the version is its caller's input",
         (
