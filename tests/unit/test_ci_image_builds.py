@@ -809,3 +809,20 @@ jobs:
     assert (name, value) == ("*", None)
     assert why.startswith("$EXTRA holds more of the build's options, and ")
     assert isinstance(third, ImageBuild) and third.args == ()
+
+
+def test_a_gitlab_variable_yaml_reads_as_a_number_is_refused_not_go_1_2(tmp_path: Path) -> None:
+    """`GO_VERSION: 1.20` is the float 1.2 to YAML, and GitLab refuses such a pipeline: the
+    build's Go is not 1.2 (trial 10: it failed as Go 1.2 with advice to set 1.26.0)."""
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        "variables:\n  GO_VERSION: 1.20\nbuild:\n  image: docker:27\n"
+        "  script: [docker build --build-arg GO_VERSION=$GO_VERSION .]\n"
+    )
+    (build,) = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert isinstance(build, ImageBuild)
+    ((name, value, why),) = [(a.name, a.value, a.why) for a in build.args]
+    assert (name, value) == ("GO_VERSION", None)
+    assert why == (
+        "GitLab refuses this pipeline: GO_VERSION: `1.20`, which YAML reads as the number 1.2, "
+        "and a variable's value must be a string or an integer; quote it"
+    )

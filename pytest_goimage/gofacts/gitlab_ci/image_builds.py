@@ -123,6 +123,13 @@ def _job_variable(name: str, run: JobRun) -> Resolved | None:
     if found is None:
         return None
     text, through = found
+    refused = [f"{used}: {value.typed}" for used, value in through if value.typed]
+    if refused:  # `GO_VERSION: 1.20` is the float 1.2 to YAML, and no value to GitLab
+        return Resolved(
+            None,
+            f"GitLab refuses this pipeline: {', '.join(refused)}, and a variable's value must "
+            "be a string or an integer; quote it",
+        )
     if "$" in text:
         return Resolved(
             None,
