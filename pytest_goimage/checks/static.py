@@ -152,7 +152,9 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
         return ""
     source = required_pin(pins, policy)
     line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
-    builders = [pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version]
+    builders = [
+        pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version and not pin.ignored
+    ]
     old = misaligned(builders, required)
     if old:
         # The tag itself names the old Go; go-version reports it with every other pin.

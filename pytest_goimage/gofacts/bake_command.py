@@ -48,15 +48,16 @@ def bake_options(
     """The words after `bake`: `-f`/`--file`, `--set`, `--var NAME=VALUE` (a variable's value,
     as the environment gives it) and the targets (the rest). None for a bake that builds
     nothing: `--print`, `--list`, `--check`, `--call` of anything but `build`."""
-    options, targets = read_options(words, _VALUES, {"f": "file"})
-    for name, value in options:
+    options, positional = read_options(words, _VALUES, {"f": "file"})
+    targets = [word for _, word in positional]
+    for name, value, _ in options:
         called = value.text if name == "call" and value is not None else "build"
         if name in ("print", "list", "check") or called != "build":
             return None
-    files = tuple(value for name, value in options if name == "file" and value is not None)
-    sets = tuple(value for name, value in options if name == "set" and value is not None)
+    files = tuple(value for name, value, _ in options if name == "file" and value is not None)
+    sets = tuple(value for name, value, _ in options if name == "set" and value is not None)
     variables = tuple(
-        _assignment(value) for name, value in options if name == "var" and value is not None
+        _assignment(value) for name, value, _ in options if name == "var" and value is not None
     )
     return BakeCommand(line, cwd, files, sets, tuple(targets), (*prefix, *variables))
 
@@ -82,15 +83,16 @@ def compose_build_options(
     options, _ = read_options(words[:index], _COMPOSE_GLOBAL_VALUES, {"f": "file", "p": "n"})
     if index >= len(words) or words[index].text != "build":
         return None
-    built, services = read_options(words[index + 1 :], _COMPOSE_BUILD_VALUES, {"m": "memory"})
-    files = tuple(value for name, value in options if name == "file" and value is not None)
-    project = next((v for n, v in options if n == "project-directory" and v is not None), None)
+    built, positional = read_options(words[index + 1 :], _COMPOSE_BUILD_VALUES, {"m": "memory"})
+    services = [word for _, word in positional]
+    files = tuple(value for name, value, _ in options if name == "file" and value is not None)
+    project = next((v for n, v, _ in options if n == "project-directory" and v is not None), None)
     # `--build-arg NAME` alone takes NAME from the environment, as `$NAME` would.
     sets = tuple(
         replace(value, text=f"*.args.{name}={given}")
         if equals
         else replace(value, text=f"*.args.{name}=${name}", shell=True)
-        for option, value in built
+        for option, value, _ in built
         if option == "build-arg" and value is not None
         for name, equals, given in [value.text.partition("=")]
     )

@@ -17,8 +17,9 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .ci_ignore import gitlab_entry
-from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
-from .dockerfile_pins import dockerfile_pins, expand_global, global_arg_defaults
+from .dockerfile import Dockerfile, parse_dockerfile_leniently
+from .dockerfile_pins import dockerfile_pins, global_arg_defaults
+from .dockerfile_stages import stage_index, stage_lines
 from .image_build_values import ANY_ARGUMENT, BuildArg, ImageBuild
 from .versions import (
     SOURCE_CI_BUILD,
@@ -57,89 +58,17 @@ class _Dockerfile:
             self._read[key] = {p.line: p for p in pins if p.source == SOURCE_DOCKERFILE}
         return self._read[key]
 
-    def decides(self, line: int, args: Mapping[str, str], name: str) -> bool:
+    def decides(
+        self, line: int, args: Mapping[str, str], name: str, fixed: Container[str] = ()
+    ) -> bool:
         """Whether argument `name` decides the FROM at `line`: its default and two probe values
         differ there (a probe may make it no golang image at all: `FROM ${IMAGE}:1.26`).
-        ANY_ARGUMENT (options only the job knows) decides it where any ARG does."""
+        ANY_ARGUMENT (options only the job knows) decides it where any ARG does that a later
+        `--build-arg` of the build does not set (`fixed`: that one wins)."""
         if name == ANY_ARGUMENT:
-            return any(self.decides(line, args, arg) for arg in self.defaults)
+            return any(self.decides(line, args, arg) for arg in self.defaults if arg not in fixed)
         values = [self.golang(args), *(self.golang({**args, name: p}) for p in _PROBES)]
         return len({_key(found.get(line)) for found in values}) > 1
-
-
-def stage_lines(
-    parsed: Dockerfile, target: str | None, args: Mapping[str, str]
-) -> Container[int] | None:
-    """The lines of the stages a build of `target` (else the last stage) with `args` runs: that
-    stage, the stage it is built FROM, those it copies or mounts from, and so on, as BuildKit
-    builds only those (a reference with a variable is expanded first, as BuildKit does:
-    `FROM build-${MODE}`). None where `target` names no stage."""
-    if not parsed.stages:
-        return range(0)
-    start = parsed.stage(target) if target else parsed.stages[-1]
-    if start is None:
-        return None
-    ends = [stage.line for stage in parsed.stages[1:]] + [1 << 30]
-    needed: set[int] = set()
-    todo = [start]
-    while todo:
-        stage = todo.pop()
-        if stage.index in needed:
-            continue
-        needed.add(stage.index)
-        refs = [stage.base] + [ref for i in stage.instructions for ref in _stage_refs(i.flags)]
-        refs = [expand_global(parsed, ref, args) if "$" in ref else ref for ref in refs]
-        todo += [other for ref in refs if (other := _referenced(parsed, ref)) is not None]
-    return _Lines([range(s.line, ends[s.index]) for s in parsed.stages if s.index in needed])
-
-
-@dataclass(frozen=True)
-class _Lines:
-    """Lines in any of `ranges` (a stage runs to the next one's FROM, the last to the end)."""
-
-    ranges: list[range]
-
-    def __contains__(self, line: object) -> bool:
-        return any(line in lines for lines in self.ranges)
-
-
-def _stage_refs(flags: Sequence[str]) -> list[str]:
-    """The stages (or images) an instruction's `--from=` and `--mount=...,from=` name."""
-    refs = []
-    for flag in flags:
-        key, _, value = flag.partition("=")
-        if key == "--from":
-            refs.append(value)
-        elif key == "--mount":
-            refs += [part[5:] for part in value.split(",") if part.startswith("from=")]
-    return refs
-
-
-def _stage_index(parsed: Dockerfile, target: str | None) -> int | None:
-    """The stage a build of `target` is (the last one without), None where none is named so."""
-    stage = parsed.stage(target) if target else (parsed.stages[-1] if parsed.stages else None)
-    return None if stage is None else stage.index
-
-
-def _referenced(parsed: Dockerfile, ref: str) -> Stage | None:
-    if ref.isdigit():
-        index = int(ref)
-        return parsed.stages[index] if index < len(parsed.stages) else None
-    return parsed.stage(ref)
-
-
-def target_pins(
-    text: str, dockerfile: str, build_args: Mapping[str, str], target: str | None
-) -> list[Pin]:
-    """The Dockerfile's own pins (dockerfile_pins) of the stages a build of `target` (else the
-    last stage) runs: a golang stage only another target uses (a dev image's debugger tools)
-    is not built here, and CI's builds of that target are pins of their own. All of them
-    where `target` names no stage (that build fails, and says so)."""
-    pins = dockerfile_pins(text, dockerfile, build_args)
-    runs = stage_lines(parse_dockerfile_leniently(text), target, build_args)
-    if runs is None:
-        return pins
-    return [pin for pin in pins if pin.source != SOURCE_DOCKERFILE or pin.line in runs]
 
 
 def ci_build_pins(
@@ -163,17 +92,21 @@ def ci_build_pins(
             continue
         # A build of another target ships (or tests) another image: its Go counts against
         # go.mod as any pin, but it is no image this run claims to have tested.
-        same = _stage_index(parsed, build.target) == _stage_index(parsed, target)
+        same = stage_index(parsed, build.target) == stage_index(parsed, target)
         given = {arg.name: arg for arg in build.args}  # a later one of a name wins, as in docker
         known = {name: arg.value for name, arg in given.items() if arg.value is not None}
         unknown = [arg for arg in given.values() if arg.value is None]
+        last_any = max(
+            (i for i, arg in enumerate(build.args) if arg.name == ANY_ARGUMENT), default=-1
+        )
+        fixed = {arg.name for arg in build.args[last_any + 1 :] if arg.value is not None}
         runs = stage_lines(parsed, build.target or None, known)
         if runs is None:
             continue
         shipped = read.golang({**known, **{a.name: _PROBES[0] for a in unknown}})
         lines = set(shipped) | (set(tested) if same else set())
         for line in sorted(line for line in lines if line in runs):
-            deciding = [a for a in unknown if read.decides(line, known, a.name)]
+            deciding = [a for a in unknown if read.decides(line, known, a.name, fixed)]
             pin: Pin | None
             if deciding:
                 pin = _unpinned(build, dockerfile, line, deciding)
@@ -279,7 +212,9 @@ def _pin(
         minor = str(before.version)
         if re.fullmatch(r"\d+\.\d+", minor) and str(after.version).startswith(f"{minor}."):
             floats = minor
-    return replace(pin, shipped=Shipped(read.name, line, args, tested, written, floats))
+    configured_here = any(name in configured for name, _ in args)
+    shipped = Shipped(read.name, line, args, tested, written, floats, configured_here)
+    return replace(pin, shipped=shipped)
 
 
 def _unpinned(build: ImageBuild, dockerfile: str, line: int, deciding: list[BuildArg]) -> Pin:
@@ -363,17 +298,27 @@ def format_not_tested(pins: Sequence[Pin], where: str) -> str:
             if re.fullmatch(r"\d+\.\d+", str(pin.version)) and "@" not in pin.resolved
             else ""
         )
+        # The key may be in build_args already (this run's value came from there).
+        build_args = (
+            f"set {table} in build_args in {where}"
+            if shipped.in_build_args
+            else f"add {table} to build_args in {where}"
+        )
         if shipped.tested_floats:  # pinning CI to the floating tag would make both float
+            fix = (
+                build_args
+                if shipped.in_build_args
+                else f"pin the Dockerfile's value to {pin.version}, or {build_args}"
+            )
             way = (
                 f"This run's tag floats to the newest {shipped.tested_floats}.x "
-                f"(today it may be CI's {pin.version}, tomorrow not): pin the Dockerfile's value "
-                f"to {pin.version}, or add {table} to build_args in {where}, so that this run "
+                f"(today it may be CI's {pin.version}, tomorrow not): {fix}, so that this run "
                 "tests what ships; "
             )
         else:
             way = (
-                f"Pin the CI value to the one tested, or add {table} to build_args in {where} "
-                "so that this run tests what ships; "
+                f"Pin the CI value to the one tested, or {build_args} so that this run tests "
+                "what ships; "
             )
         paragraphs.append(
             f"{pin.file}:{pin.line}: {who} builds {shipped.dockerfile} with {shipped.written}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 # The checkout's own folder in a path (`$GITHUB_WORKSPACE/Dockerfile`): the readers put this
 # marker where CI names it, and `checkout_path` reads a path that starts with it from the root.
@@ -24,24 +25,34 @@ class Word:
     line: int
     shell: bool = False
     splits: bool = False  # an unquoted `$NAME`: the shell splits its value into words
+    file: str = ""  # the CI file it is written in, where a job's lines come from several
+
+
+class Option(NamedTuple):
+    """An option as read: its long name, its value (None for a switch) and the index of its
+    first word among the words read (a later one of a name wins, as in docker)."""
+
+    name: str
+    value: Word | None
+    at: int
 
 
 def read_options(
     words: list[Word], takes_value: Container[str], short: Mapping[str, str]
-) -> tuple[list[tuple[str, Word | None]], list[Word]]:
-    """The options of `words`, each (long name, value; None for a switch), and the words that
-    are no option, in order. `takes_value` names the long options that take the next word;
-    `short` maps each short option that takes one to its long name (`f` -> `file`); any other
-    short option is a switch named by its letter."""
-    options: list[tuple[str, Word | None]] = []
-    positional: list[Word] = []
+) -> tuple[list[Option], list[tuple[int, Word]]]:
+    """The options of `words` and the words that are no option, each with its index, in order.
+    `takes_value` names the long options that take the next word; `short` maps each short
+    option that takes one to its long name (`f` -> `file`); any other short option is a switch
+    named by its letter."""
+    options: list[Option] = []
+    positional: list[tuple[int, Word]] = []
     index = 0
     while index < len(words):
         word = words[index]
         text = word.text
-        value = None
+        start, value = index, None
         if text == "--":
-            positional += words[index + 1 :]
+            positional += list(enumerate(words))[index + 1 :]
             break
         if text.startswith("--"):
             name, equals, rest = text[2:].partition("=")
@@ -50,7 +61,7 @@ def read_options(
             elif name in takes_value and index + 1 < len(words):
                 index += 1
                 value = words[index]
-            options.append((name, value))
+            options.append(Option(name, value, start))
         elif text.startswith("-") and len(text) > 1:
             name = short.get(text[1], text[1])
             if text[1] in short:
@@ -59,9 +70,9 @@ def read_options(
                 elif index + 1 < len(words):
                     index += 1
                     value = words[index]
-            options.append((name, value))
+            options.append(Option(name, value, start))
         else:
-            positional.append(word)
+            positional.append((index, word))
         index += 1
     return options, positional
 

@@ -32,7 +32,11 @@ _BUILDS = {
 # from its input to the command, so a build behind it has arguments the script does not write.
 WRAPPERS = ("sudo", "time", "exec", "command", "env", "nohup")
 # A word the shell splits: a variable's value unquoted (`docker build $BUILD_ARGS .`).
-_SPLIT = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+# Also an array or the script's arguments, quoted or not (`"${args[@]}"`, `"$@"`): any words.
+_SPLIT = re.compile(
+    r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})"
+    r"|\"?\$(?:\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\}|[@*])\"?"
+)
 # In `assigned`: the script read variables from where the reader cannot follow (`source
 # versions.env`, `eval "$(...)"`), so any variable not assigned after that is unknown.
 OPAQUE = "*"
@@ -83,12 +87,12 @@ class BuildCommand:
     file: Word | None = None
     context: Word | None = None
     target: Word | None = None
-    args: tuple[Word, ...] = ()  # each `NAME=VALUE` or `NAME` as written
+    # Each `NAME=VALUE` or `NAME` as written, in order (a later one of a name wins), and among
+    # them each word the shell splits (`$BUILD_ARGS`: its value holds more options).
+    args: tuple[Word, ...] = ()
     prefix: tuple[tuple[str, Word], ...] = ()  # `NAME=value docker build ...`
     # What the script assigned before it (None: in a branch or loop, so not known).
     assigned: tuple[tuple[str, Word | None], ...] = ()
-    # Unquoted variables among its words (`$BUILD_ARGS`): their values are more options.
-    spliced: tuple[Word, ...] = ()
 
 
 class Shell:
@@ -105,10 +109,10 @@ class Shell:
         self._oldpwd: str | None = None  # the folder before the last `cd`, for `cd -`
 
     def builds(
-        self, script: str, line_at: Callable[[int], int]
+        self, script: str, line_at: Callable[[int], int], file: str = ""
     ) -> list[BuildCommand | BakeCommand]:
         """The image builds of `script` in order, `line_at(offset)` giving the line of its file
-        that holds a character of it; a top-level `cd` and assignment hold for the commands
+        (`file`, where the words' origins name it) that holds a character of it; a top-level `cd` and assignment hold for the commands
         after it, a `cd` in a subshell for the rest of that subshell. A script the shell would
         refuse (unbalanced quotes) has none."""
         try:
@@ -117,10 +121,11 @@ class Shell:
             return []
         found: list[BuildCommand | BakeCommand] = []
         for command in commands:
-            words = [
-                Word(t.text, line_at(t.start), t.dynamic, bool(_SPLIT.fullmatch(t.raw)))
-                for t in command.words
-            ]
+            words = []
+            for token in command.words:
+                splits = bool(_SPLIT.fullmatch(token.raw))  # `"$@"` is no `dynamic` word
+                line = line_at(token.start)
+                words.append(Word(token.text, line, token.dynamic or splits, splits, file))
             leading = assignments(command)
             prefix = tuple(_assignment(w) for w in words[:leading])
             words = words[leading:]
@@ -170,7 +175,8 @@ class Shell:
         stack and OLDPWD are the top-level shell's (`top`); a subshell's are not followed."""
         if not top:
             return _changed(cwd, args) if program != "popd" else None
-        if program == "popd":
+        if program == "popd":  # it changes folder as `cd` does: `cd -` goes back
+            self._oldpwd = cwd
             return self._stack.pop() if self._stack else None
         if program == "cd" and [w.text for w in args] == ["-"]:
             folder = self._oldpwd
@@ -258,25 +264,27 @@ def _after_globals(words: list[Word]) -> list[Word]:
 def _options(
     tool: str, words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BuildCommand:
-    """The build's file, context (its last word that is no option), target and arguments."""
-    found, args, positional = build_options(words)
+    """The build's file, context (its last word that is no option and no split variable),
+    target and arguments, with the split variables among them where they stand."""
+    options, positional = read_options(words, _VALUES, _SHORT_VALUES)
+    found = {name: value for name, value, _ in options if value is not None}
+    context = next((word for _, word in reversed(positional) if not word.splits), None)
+    spliced = [(index, word) for index, word in positional if word.splits]
+    args = [(i, value) for name, value, i in options if name == "build-arg" and value is not None]
     return BuildCommand(
         tool,
         line,
         cwd,
         found.get("file"),
-        positional[-1] if positional else None,
+        context,
         found.get("target"),
-        tuple(args),
+        tuple(word for _, word in sorted([*args, *spliced], key=lambda item: item[0])),
         prefix,
-        spliced=tuple(word for word in positional[:-1] if word.splits),
     )
 
 
-def build_options(words: list[Word]) -> tuple[dict[str, Word], list[Word], list[Word]]:
-    """A build's options by name (the last of each), its `--build-arg` values in order, and
-    its words that are no option."""
-    options, positional = read_options(words, _VALUES, _SHORT_VALUES)
-    found = {name: value for name, value in options if value is not None}
-    args = [value for name, value in options if name == "build-arg" and value is not None]
-    return found, args, positional
+def build_options(words: list[Word]) -> tuple[dict[str, Word], list[Word]]:
+    """A build's options by name (the last of each) and its `--build-arg` values in order."""
+    options, _ = read_options(words, _VALUES, _SHORT_VALUES)
+    found = {name: value for name, value, _ in options if value is not None}
+    return found, [value for name, value, _ in options if name == "build-arg" and value is not None]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -125,8 +124,8 @@ def script_variable(
             "it is only known when the job runs",
         )
     found = resolve(word, {other: w for other, w in assigned.items() if other != name})
-    # Where the script assigns it: a line of the build's own file ("").
-    return replace(found, origins=((name, "", word.line), *found.origins))
+    # Where the script assigns it (a job's lines may come from several files).
+    return replace(found, origins=((name, word.file, word.line), *found.origins))
 
 
 def checkout_path(cwd: str | None, path: str) -> str | None:
@@ -158,6 +157,9 @@ def command_build(
     def env(name: str) -> Resolved | None:
         return resolve(prefix[name]) if name in prefix else variable(name)
 
+    args, options = _arguments(command, resolve, env)
+    file = command.file or options.get("file")  # `-f` in `$BUILD_OPTS` counts too
+    stage = command.target or options.get("target")
     context: str | None = "."  # podman and buildah build the current folder without one
     if command.context is not None:
         context = resolve(command.context).text
@@ -165,8 +167,8 @@ def command_build(
         context = None
     if context is None or context == "-" or "://" in context or context.startswith("git@"):
         return None  # docker needs a context; `-` reads the Dockerfile from stdin; a URL
-    if command.file is not None:
-        path = resolve(command.file).text
+    if file is not None:
+        path = resolve(file).text
         dockerfile = checkout_path(command.cwd, path) if path not in (None, "-") else None
     else:
         folder = checkout_path(command.cwd, context)
@@ -174,39 +176,40 @@ def command_build(
         dockerfile = checkout_path(folder, "Containerfile" if own else "Dockerfile")
     if dockerfile is None:
         return None
-    target = resolve(command.target).text if command.target else ""
-    if not target and command.target:
+    target = resolve(stage).text if stage else ""
+    if not target and stage:
         return None  # which stage it builds is only known when the job runs
-    spliced = _spliced_args(command, resolve, env)
-    return dockerfile, target or "", spliced + build_args(command.args, resolve, env)
+    return dockerfile, target or "", args
 
 
-def _spliced_args(
+def _arguments(
     command: BuildCommand, resolve: Callable[[Word], Resolved], env: Lookup
-) -> tuple[BuildArg, ...]:
-    """The `--build-arg`s an unquoted variable among the build's words gives it (`docker build
-    $BUILD_ARGS .`: the shell splits its value into words), each pointing where the variable
-    is set; where its value is only known when the job runs, one ANY_ARGUMENT: any argument
-    may be in it."""
+) -> tuple[tuple[BuildArg, ...], dict[str, Word]]:
+    """The build's arguments in order, and the options (`-f`, `--target`) its split variables
+    hold. A variable among the build's words that the shell splits (`docker build $BUILD_ARGS
+    .`) gives its value's `--build-arg`s where it stands, split as the shell splits it (on
+    whitespace, its quotes kept), each pointing where the variable is set; where its value is
+    only known when the job runs, one ANY_ARGUMENT: any argument may be in it."""
     found: list[BuildArg] = []
-    for word in command.spliced:
+    options: dict[str, Word] = {}
+    for word in command.args:
+        if not word.splits:
+            found += build_args([word], resolve, env)
+            continue
         value = resolve(word)
         if value.text is None:
             why = f"{word.text} holds more of the build's options, and {value.why}"
             found.append(BuildArg(ANY_ARGUMENT, None, word.text, word.line, why))
             continue
-        try:
-            parts = shlex.split(value.text)
-        except ValueError:  # unbalanced quotes: the shell does not split it so either
-            continue
-        _, args, _ = build_options([Word(part, word.line) for part in parts])
+        held, args = build_options([Word(part, word.line) for part in value.text.split()])
+        options.update(held)
         for arg in build_args(args, resolve, env):
             origins = value.origins + arg.origins
             if value.origins:  # the fix goes into that variable's value
                 name, file, line = origins[-1]
                 origins = (*origins[:-1], (f"{arg.name} in {name}", file, line))
             found.append(replace(arg, origins=origins))
-    return tuple(found)
+    return tuple(found), options
 
 
 def build_args(

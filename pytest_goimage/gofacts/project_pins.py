@@ -11,8 +11,9 @@ from typing import Any
 from ..errors import GoImageError
 from .bake_builds import bake_image_builds
 from .bake_request import BakeCall, BakeRequest, BakeUnreadable, bake_request
-from .ci_build_pins import ci_build_pins, target_pins
+from .ci_build_pins import ci_build_pins
 from .ci_ignore import apply_ignore
+from .dockerfile_stages import target_pins
 from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
 from .gomod_pins import read_gomod
 from .image_build_values import ImageBuild

@@ -138,6 +138,7 @@ class Shipped:
     # The minor version this run's FROM floats to the newest patch of, where CI's is one of
     # its patches (`golang:1.26` against 1.26.8: "1.26"); "" otherwise.
     tested_floats: str = ""
+    in_build_args: bool = False  # this run's value came from build_args: set it there
 
 
 @dataclass(frozen=True)

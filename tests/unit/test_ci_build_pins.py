@@ -235,7 +235,7 @@ def test_an_argument_the_build_does_not_pass_takes_its_default_not_the_configure
         "Dockerfile.prod:4 FROM golang:1.26.8-alpine "
         "(Go 1.26.8; GO_VERSION=1.26.8 from build_args; VARIANT=alpine from ARG default, line "
         "3): the image CI ships is not the image tested. Pin the CI value to the one tested, or "
-        'add GO_VERSION = "1.25" to build_args in [tool.goimage]'
+        'set GO_VERSION = "1.25" in build_args in [tool.goimage]'
     )
 
 
@@ -364,8 +364,17 @@ def test_a_stage_a_build_never_runs_is_no_pin_and_another_target_is_not_the_imag
         ),
     ]
     assert not_tested(built) == []
-    # Its own pins are those of the stage lint runs: not build's golang FROM on line 3.
-    assert [p.line for p in lint if p.source == SOURCE_DOCKERFILE] == [5]
+    # Its own pins are those of the stage lint runs: build's golang FROM on line 3 is listed
+    # as not counted, with why.
+    own = [(p.line, p.ignored) for p in lint if p.source == SOURCE_DOCKERFILE]
+    assert own == [
+        (
+            3,
+            "not counted: a build of target lint does not run this stage (no stage it runs is "
+            "built FROM, copies or mounts from it)",
+        ),
+        (5, ""),
+    ]
 
 
 def test_an_unknown_value_that_decides_the_image_s_name_is_an_unpinned_note(
@@ -491,4 +500,38 @@ def test_a_script_s_assignment_and_a_gotoolchain_are_named_as_written(tmp_path: 
     message = format_misalignment(misaligned(pins, required_version(pins)), pins)
     assert message.endswith(
         "— set GOTOOLCHAIN to 'go1.26.8' or newer on .github/workflows/release.yml:6"
+    ), message
+
+
+def test_a_stage_named_through_a_platform_argument_counts_every_stage_it_can_name(
+    tmp_path: Path,
+) -> None:
+    """`FROM build-${TARGETARCH}`: BuildKit fills TARGETARCH per platform, so each stage the
+    name can match is built by some build; the stage filter dropped both (review, 409842b)."""
+    dockerfile = (
+        "ARG TARGETARCH\n"
+        "FROM golang:1.22 AS build-amd64\nRUN go build -o /out/app .\n"
+        "FROM golang:1.22 AS build-arm64\nRUN GOARCH=arm64 go build -o /out/app .\n"
+        "FROM golang:1.21 AS tools\nRUN go install example.com/tool@v1\n"
+        "FROM build-${TARGETARCH} AS build\n"
+        "FROM scratch\nCOPY --from=build /out/app /app\n"
+    )
+    root = repo(tmp_path, image_job("- run: echo no build"), dockerfile)
+    pins = project_pins(root, root, [(root / "Dockerfile.prod", {})])
+    own = [(p.line, bool(p.ignored)) for p in pins if p.source == SOURCE_DOCKERFILE]
+    assert own == [(2, False), (4, False), (6, True)]
+    assert [p.line for p in misaligned(pins, required_version(pins))] == [2, 4]
+
+
+def test_a_floating_tested_value_from_build_args_is_set_there(tmp_path: Path) -> None:
+    """This run's `golang:1.26` came from build_args: the advice sets that key (it exists), it
+    does not speak of the Dockerfile's value (review of f1c977e)."""
+    root = repo(tmp_path, RELEASE_WORKFLOW.format(go="1.26.8"))
+    pins = ci_pins(root, {"GO_VERSION": "1.26"})
+    assert not_tested(pins) == pins
+    message = format_not_tested(pins, "[tool.goimage]")
+    assert (
+        "This run's tag floats to the newest 1.26.x (today it may be CI's 1.26.8, tomorrow not): "
+        'set GO_VERSION = "1.26.8" in build_args in [tool.goimage], so that this run tests what '
+        "ships; " in message
     ), message

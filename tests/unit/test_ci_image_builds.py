@@ -780,13 +780,16 @@ jobs:
 
 
 def test_build_arguments_held_in_an_unquoted_variable_are_the_build_s() -> None:
-    """`docker build $BUILD_ARGS .`: the shell splits the variable's value into options, so its
-    `--build-arg`s are the build's, pointing at where the variable is set; a value only the
-    job knows may hold any argument. A quoted `"$ARGS"` is one word (no split)."""
+    """`docker build $BUILD_ARGS .`: the shell splits the variable's value into options (on
+    whitespace; quotes in a value stay, as bash keeps them), so its `--build-arg`s are the
+    build's where the variable stands (a later one of a name wins), pointing at where the
+    variable is set; `-f` and `--target` in it count; a value only the job knows may hold any
+    argument. A quoted `"$ARGS"` is one word; a variable after the context is still split."""
     text = """\
 on: push
 env:
-  BUILD_ARGS: --build-arg GO_VERSION=1.21 --build-arg 'APP=my svc'
+  BUILD_ARGS: --build-arg GO_VERSION=1.21 --build-arg APP=svc --build-arg "QUOTED=1"
+  OPTS: -f Dockerfile.prod --target build --build-arg GO_VERSION=1.22
 jobs:
   image:
     runs-on: ubuntu-latest
@@ -796,19 +799,37 @@ jobs:
         env:
           EXTRA: ${{ steps.meta.outputs.extra }}
       - run: docker build "$BUILD_ARGS" -t svc .
+      - run: docker build --build-arg GO_VERSION=1.26 -t svc . $BUILD_ARGS
+      - run: docker build -t svc $OPTS .
+      - run: |
+          args=(--build-arg GO_VERSION=1.20)
+          docker build "${args[@]}" -t svc .
 """
     found = workflow_image_builds(text, WORKFLOW)
-    first, second, third = found
-    assert isinstance(first, ImageBuild) and isinstance(second, ImageBuild)
-    assert [(a.name, a.value, a.line, a.origins) for a in first.args] == [
-        ("GO_VERSION", "1.21", 8, (("GO_VERSION in env.BUILD_ARGS", WORKFLOW, 3),)),
-        ("APP", "my svc", 8, (("APP in env.BUILD_ARGS", WORKFLOW, 3),)),
-        ("APP", "api", 8, ()),
+    first, second, third, fourth, fifth, sixth = found
+    for build in found:
+        assert isinstance(build, ImageBuild)
+    assert [(a.name, a.value, a.origins) for a in first.args] == [  # type: ignore[union-attr]
+        ("GO_VERSION", "1.21", (("GO_VERSION in env.BUILD_ARGS", WORKFLOW, 3),)),
+        ("APP", "svc", (("APP in env.BUILD_ARGS", WORKFLOW, 3),)),
+        ("APP", "api", ()),
     ]
-    ((name, value, why),) = [(a.name, a.value, a.why) for a in second.args]
+    ((name, value, why),) = [(a.name, a.value, a.why) for a in second.args]  # type: ignore[union-attr]
     assert (name, value) == ("*", None)
     assert why.startswith("$EXTRA holds more of the build's options, and ")
-    assert isinstance(third, ImageBuild) and third.args == ()
+    assert third.args == ()  # type: ignore[union-attr]
+    # After the context, and later than the explicit 1.26: its 1.21 is what docker uses.
+    assert [(a.name, a.value) for a in fourth.args] == [  # type: ignore[union-attr]
+        ("GO_VERSION", "1.26"),
+        ("GO_VERSION", "1.21"),
+        ("APP", "svc"),
+    ]
+    assert (fourth.dockerfile, fifth.dockerfile, fifth.target) == (  # type: ignore[union-attr]
+        "Dockerfile",
+        "Dockerfile.prod",
+        "build",
+    )
+    assert [a.name for a in sixth.args] == ["*"]  # an array: only the job knows its words  # type: ignore[union-attr]
 
 
 def test_a_gitlab_variable_yaml_reads_as_a_number_is_refused_not_go_1_2(tmp_path: Path) -> None:
@@ -826,3 +847,36 @@ def test_a_gitlab_variable_yaml_reads_as_a_number_is_refused_not_go_1_2(tmp_path
         "GitLab refuses this pipeline: GO_VERSION: `1.20`, which YAML reads as the number 1.2, "
         "and a variable's value must be a string or an integer; quote it"
     )
+
+
+def test_cd_dash_after_popd_goes_back_where_popd_left() -> None:
+    """`popd` changes folder as `cd` does, so a `cd -` after it goes back to the pushed one
+    (bash: `pushd deploy; popd; cd -` ends in deploy)."""
+    text = image_job_text("pushd deploy\npopd\ncd -\ndocker build .")
+    (build,) = workflow_image_builds(text, WORKFLOW)
+    assert isinstance(build, ImageBuild) and build.dockerfile == "deploy/Dockerfile"
+
+
+def image_job_text(script: str) -> str:
+    lines = "".join(f"          {line}\n" for line in script.splitlines())
+    return f"on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{lines}"
+
+
+def test_a_gitlab_assignment_in_another_file_is_named_with_its_file(tmp_path: Path) -> None:
+    """`default: before_script` in .gitlab-ci.yml exports the value, the job that builds is in
+    an included file: the value's line is .gitlab-ci.yml's, not the build file's (review)."""
+    (tmp_path / "ci").mkdir()
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        "include:\n  - local: ci/build.yml\ndefault:\n  before_script:\n"
+        "    - export GO_VERSION=1.22\n"
+    )
+    (tmp_path / "ci" / "build.yml").write_text(
+        "build-image:\n  image: docker:27\n  script:\n"
+        "    - docker build --build-arg GO_VERSION=$GO_VERSION -t x .\n"
+    )
+    (build,) = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert isinstance(build, ImageBuild)
+    assert (build.file, build.line) == ("ci/build.yml", 4)
+    assert [(a.value, a.origins) for a in build.args] == [
+        ("1.22", (("GO_VERSION", ".gitlab-ci.yml", 5),))
+    ]

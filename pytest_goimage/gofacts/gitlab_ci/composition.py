@@ -1,14 +1,15 @@
 """The files of a GitLab CI pipeline put together in GitLab's order (Gitlab::Ci::Config): local
 includes merged under the file (the file wins key by key), then every job's and template's
 `extends` merged in, then `!reference` tags replaced. Child pipelines a trigger job starts
-from a file in the checkout are pipelines of their own."""
+from a file in the checkout are pipelines of their own, each with the trigger jobs that start it
+(whose variables it runs with: `job_variables.started_ways`)."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,34 @@ from .pipeline_yaml import (
     MAX_INCLUDES,
     MAX_REFERENCE_DEPTH,
     Reference,
+    Text,
     deep_merge,
     load_file,
 )
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """A trigger job that starts a child pipeline from the checkout: its name, the file and
+    line it is named on, the job composed, and the file of the pipeline it runs in."""
+
+    name: str
+    file: str
+    line: int
+    job: Mapping[str, Any]
+    pipeline: str
+
+
+@dataclass(frozen=True)
 class Pipeline:
     """One pipeline GitLab runs: `file` is its own file (`.gitlab-ci.yml`, or a child's),
-    `content` its jobs and keywords composed, `files` every file it read (its includes)."""
+    `content` its jobs and keywords composed, `files` every file it read (its includes),
+    `started_by` the trigger jobs of the pipelines read that start it (none for the root's)."""
 
     file: str
     content: dict[str, Any]
     files: frozenset[str]
+    started_by: tuple[Trigger, ...] = ()
 
 
 def pipelines(root: Path) -> list[Pipeline]:
@@ -63,7 +79,14 @@ def pipelines(root: Path) -> list[Pipeline]:
             ) from None
         found.append(Pipeline(name, content, frozenset(files)))
         queue += [child for child in _children(content, root) if child not in seen]
-    return found
+    started: dict[str, list[Trigger]] = {}
+    for pipeline in found:
+        for child, trigger in _triggers(pipeline, root):
+            started.setdefault(child, []).append(trigger)
+    return [
+        replace(p, started_by=tuple(started.get(p.file, ()))) if p.file != GITLAB_CI_FILE else p
+        for p in found
+    ]
 
 
 def _with_includes(
@@ -215,3 +238,17 @@ def _children(pipeline: Mapping[str, Any], root: Path) -> Iterator[str]:
         include = trigger.get("include") if isinstance(trigger, dict) else None
         for path, _ in _local_includes(include, root):
             yield path.relative_to(root).as_posix()
+
+
+def _triggers(pipeline: Pipeline, root: Path) -> Iterator[tuple[str, Trigger]]:
+    """Each child pipeline file a job of `pipeline` (not a hidden `.template`) starts, with
+    that trigger job."""
+    for name, job in pipeline.content.items():
+        if name in GLOBAL_KEYWORDS or str(name).startswith(".") or not isinstance(job, dict):
+            continue
+        trigger = job.get("trigger")
+        include = trigger.get("include") if isinstance(trigger, dict) else None
+        file, line = (name.file, name.line) if isinstance(name, Text) else (pipeline.file, 0)
+        for path, _ in _local_includes(include, root):
+            child = path.relative_to(root).as_posix()
+            yield child, Trigger(str(name), file, line, job, pipeline.file)

@@ -46,7 +46,7 @@ def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
     shell = Shell()
     found: list[ImageBuild | BakeCall] = []
     for line in run.lines:
-        for command in shell.builds(str(line), line.line_at):
+        for command in shell.builds(str(line), line.line_at, run.prefix + line.file):
             build: ImageBuild | BakeCall | None
             if isinstance(command, BakeCommand):
                 build = _bake(command, run)

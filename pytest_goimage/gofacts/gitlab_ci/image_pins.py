@@ -32,7 +32,7 @@ from ..workflows.building_jobs import (
 )
 from ..workflows.containers import with_toolchain
 from .composition import Pipeline, jobs_of, pipelines
-from .job_variables import Variable, inherits, job_variable_sets, never_runs
+from .job_variables import Variable, inherits, never_runs, run_variable_sets, started_ways
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
 
 # `$$` (a literal dollar), `${NAME}` or `$NAME`, as GitLab expands variables in `image:`.
@@ -45,8 +45,8 @@ def read_gitlab_ci(roots: Sequence[Path], relative_to: Path) -> list[Pin]:
     WorkflowError names a file GitLab would refuse to parse."""
     return [
         replace(pin, file=prefix + pin.file, pipeline=prefix + pipeline.file)
-        for prefix, pipeline in _checkout_pipelines(roots, relative_to)
-        for pin in pipeline_pins(pipeline.content)
+        for prefix, pipeline, started in _checkout_pipelines(roots, relative_to)
+        for pin in pipeline_pins(pipeline.content, started)
     ]
 
 
@@ -55,7 +55,7 @@ def gitlab_ci_jobs(roots: Sequence[Path], relative_to: Path) -> dict[str, list[s
     go_version_ignore)."""
     return {
         prefix + pipeline.file: list(jobs_of(pipeline.content))
-        for prefix, pipeline in _checkout_pipelines(roots, relative_to)
+        for prefix, pipeline, _ in _checkout_pipelines(roots, relative_to)
     }
 
 
@@ -89,32 +89,41 @@ class JobRun:
 
 def job_runs(roots: Sequence[Path], relative_to: Path) -> Iterator[JobRun]:
     """Every job that runs (not `when: never`) in each pipeline of `roots`, each way it may
-    run (`job_variable_sets`)."""
-    for prefix, pipeline in _checkout_pipelines(roots, relative_to):
+    run (`run_variable_sets`: each trigger job that starts a child pipeline, each rule)."""
+    for prefix, pipeline, started in _checkout_pipelines(roots, relative_to):
         for name, job in jobs_of(pipeline.content).items():
             if never_runs(job):
                 continue
             before = _own_or_default(pipeline.content, job, "before_script")
             lines = (*_lines(before), *_lines(job.get("script")))
-            for variables, note in job_variable_sets(pipeline.content, job):
+            for variables, note in run_variable_sets(pipeline.content, job, started):
                 yield JobRun(prefix + pipeline.file, prefix, name, lines, variables, note)
 
 
-def _checkout_pipelines(roots: Sequence[Path], relative_to: Path) -> Iterator[tuple[str, Pipeline]]:
-    """Each root's pipelines with the prefix that names its files from `relative_to`. A root
-    whose `.gitlab-ci.yml` an earlier root's pipeline already reads (an include, a child) is
-    not read again: its jobs are that pipeline's, and counting them twice would repeat them."""
+def _checkout_pipelines(
+    roots: Sequence[Path], relative_to: Path
+) -> Iterator[tuple[str, Pipeline, list[tuple[dict[str, Variable], str]]]]:
+    """Each root's pipelines with the prefix that names its files from `relative_to` and the
+    variables each trigger job that starts it passes (`started_ways`). A root whose
+    `.gitlab-ci.yml` an earlier root's pipeline already reads (an include, a child) is not read
+    again: its jobs are that pipeline's, and counting them twice would repeat them."""
     read: set[str] = set()
     for root in roots:
         prefix = _prefix(root, relative_to)
         if prefix + GITLAB_CI_FILE in read:
             continue
-        for pipeline in pipelines(root):
+        found = pipelines(root)
+        by_file = {pipeline.file: pipeline for pipeline in found}
+        for pipeline in found:
             read.update(prefix + name for name in pipeline.files)
-            yield prefix, pipeline
+            yield prefix, pipeline, started_ways(pipeline, by_file)
 
 
-def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
+def pipeline_pins(
+    pipeline: Mapping[str, Any], started: list[tuple[dict[str, Variable], str]] | None = None
+) -> list[Pin]:
+    """The pins of a composed pipeline's jobs, each way a job runs (`run_variable_sets`;
+    `started`: the variables the trigger jobs that start it pass, none by default)."""
     pins: list[Pin] = []
     for name, job in jobs_of(pipeline).items():
         if never_runs(job):
@@ -125,7 +134,7 @@ def pipeline_pins(pipeline: Mapping[str, Any]) -> list[Pin]:
         builds = _builds(pipeline, job, name)
         go_lines = _go_lines(pipeline, job, name)
         seen: set[tuple[str, str, bool]] = set()
-        for variables, may in job_variable_sets(pipeline, job):
+        for variables, may in run_variable_sets(pipeline, job, started or [({}, "")]):
             pin = _image_pin(image, variables, name)
             toolchain = variables.get("GOTOOLCHAIN")
             env = {key: str(variable.value) for key, variable in variables.items()}

@@ -119,7 +119,7 @@ class _Step:
                 shell.cwd = checkout_path(".", written) if written is not None else None
             return [
                 build
-                for command in shell.builds(run.value, scalar_line_map(run, self.source))
+                for command in shell.builds(run.value, scalar_line_map(run, self.source), self.file)
                 if (build := self._command(command, containerfile)) is not None
             ]
         uses = step.get("uses")
