@@ -11,10 +11,16 @@ from tests.conftest import go_app
 def tiny(pytester: pytest.Pytester) -> None:
     root = pytester.path
     go_app(root, go_line="go 1.26.0\n\ntoolchain go1.26.8")
-    (root / "Dockerfile").write_text(
-        'FROM golang:1.25-alpine AS unused\nFROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n'
-    )
+    (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
     (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    # An older Go for assert_go_versions_aligned to name: a CI job's (a golang stage no stage
+    # uses is not a pin; one that is used would need its image, which is not here).
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.25'\n"
+        "      - run: go test ./...\n"
+    )
 
 
 def test_helpers(pytester: pytest.Pytester, tiny: None) -> None:
@@ -48,7 +54,7 @@ def test_helpers(pytester: pytest.Pytester, tiny: None) -> None:
             # Tests that use `goimage` run first, grouped by image.
             "*AssertionError: goimage/*:* is * MB, over 1.0 MB; largest layers: *",
             "*/bin/busybox in goimage/* carries no Go build info, so CGO_ENABLED=0 cannot be*",
-            "*Dockerfile:1: golang:1.25-alpine names Go 1.25, go.mod requires 1.26.8 *",
+            "*.github/workflows/ci.yml:8: go-version 1.25 names Go 1.25, go.mod requires 1.26.8 *",
         ]
     )
     # Rewritten by pytest: the failing comparison is shown with its values.
