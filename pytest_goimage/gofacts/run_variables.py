@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from .dockerfile import Instruction
 from .go_build_command import GoBuild, unquoted
@@ -60,7 +61,7 @@ def value_in_run(
         if instruction.keyword == "ENV":
             value = _env_value(instruction, name)
             if value is not None:
-                return value
+                return _env_expanded(value, build, index, build_args, global_instructions)
         elif instruction.keyword == "ARG" and build.arg_applies(index, name):
             declared, default = _declared(instruction, name)
             if not declared:
@@ -71,6 +72,30 @@ def value_in_run(
             if value is not None:
                 return value
     return None
+
+
+def _env_expanded(
+    value: str,
+    build: GoBuild,
+    index: int,
+    build_args: Mapping[str, str],
+    global_instructions: Sequence[Instruction],
+) -> str:
+    """An ENV's value with its variables expanded as BuildKit expands them when it reads that
+    ENV: with the ARGs and ENVs before it (`ARG GOTOOLCHAIN=local` then `ENV
+    GOTOOLCHAIN=${GOTOOLCHAIN}` is the ARG's value, build_args included); one not known here
+    stays as written."""
+    if "$" not in value:
+        return value
+    earlier = replace(build, before=build.before[:index])
+
+    def one(match: re.Match[str]) -> str:
+        found = value_in_run(
+            match.group(1) or match.group(2), earlier, build_args, global_instructions
+        )
+        return match.group(0) if found is None else found
+
+    return VARIABLE.sub(one, value)
 
 
 def _declared(instruction: Instruction, name: str) -> tuple[bool, str | None]:

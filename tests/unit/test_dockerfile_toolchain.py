@@ -218,3 +218,13 @@ def test_a_parent_stage_arg_reaches_a_builder_without_the_golang_env() -> None:
     parsed = parse_dockerfile(text)
     (build,) = go_builds(parsed)
     assert toolchain_choice(build, text.splitlines()) == ("go1.27.3", 3)
+
+
+def test_an_env_that_passes_an_arg_on_takes_the_arg_s_value() -> None:
+    """`ARG GOTOOLCHAIN=local` then `ENV GOTOOLCHAIN=${GOTOOLCHAIN}`: BuildKit expands the ENV
+    with the ARG's value (a CI `--build-arg GOTOOLCHAIN=go1.25.3` runs Go 1.25.3); the ENV's
+    own `${GOTOOLCHAIN}` was read as unknown and the image's Go stood (a review's false pass)."""
+    stage = "ARG GOTOOLCHAIN=local\nENV GOTOOLCHAIN=${GOTOOLCHAIN}\n"
+    assert str(pin_of(stage).version) == "1.26"  # local: the image's own Go
+    pin = pin_of(stage, build_args={"GOTOOLCHAIN": "go1.25.3"})
+    assert (str(pin.version), pin.toolchain_line) == ("1.25.3", 3)
