@@ -24,6 +24,7 @@ class UntrackedInput:
     path: str  # relative to the repository root
     rule: str | None  # "backend/.gitignore:3: storage/" when ignored, None when just untracked
     embedded_by: Embed | None = None  # a file `//go:embed` takes, not a Go source
+    submodule: str | None = None  # the submodule (its path) that holds it, which must track it
 
     def describe(self) -> str:
         if self.rule:
@@ -78,7 +79,21 @@ def untracked_inputs(context: Path, dockerfile: Path | None) -> list[UntrackedIn
     if not missing:
         return []
     rules = _ignore_rules(root, missing)
-    return [UntrackedInput(path, rules.get(path), candidates[path]) for path in missing]
+    submodules = _submodules(root, prefix)
+    return [
+        UntrackedInput(path, rules.get(path), candidates[path], _holder(path, submodules))
+        for path in missing
+    ]
+
+
+def _submodules(root: Path, prefix: str) -> list[str]:
+    """The submodules below `prefix`: the index's gitlinks (mode 160000)."""
+    entries = _git_lines(root, ["ls-files", "-z", "-s", "--", prefix or "."])
+    return [entry.split("\t", 1)[1] for entry in entries if entry.startswith("160000 ")]
+
+
+def _holder(path: str, submodules: list[str]) -> str | None:
+    return next((sub for sub in submodules if path.startswith(sub + "/")), None)
 
 
 def read_by_the_build(sent: list[str], parsed: Dockerfile) -> list[str]:

@@ -43,6 +43,13 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` "
             "the files"
         )
+    inside = sorted({m.submodule for m in missing if m.submodule})
+    if inside:
+        advice += (
+            f"; a file inside the submodule {inside[0]} is tracked by that repository: add and "
+            f"commit it there (`git -C {inside[0]} add ...`, then commit), then commit the "
+            f"submodule's new commit here (`git add {inside[0]}`)"
+        )
     if any(m.embedded_by for m in missing):
         advice += (
             "; a file that `//go:embed` takes is built into the binary: where the build makes "

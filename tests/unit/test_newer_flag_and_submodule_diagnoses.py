@@ -221,3 +221,40 @@ def test_an_empty_folder_that_is_no_submodule_keeps_the_copy_advice(tmp_path: Pa
         f"{HEAD}: libs/shared/ is in the build context, but not in the builder when this step "
         "runs. COPY libs/shared/ before it, to the same place relative to go.mod.\n"
     )
+
+
+def test_an_untracked_go_file_inside_a_submodule_is_for_the_submodule_to_commit(
+    tmp_path: Path,
+) -> None:
+    """`git add` in the superproject cannot track a file of a submodule: the advice says to
+    commit it in the submodule and then the submodule's new commit here (trial 10)."""
+    from pytest_goimage.build.tracking import untracked_inputs
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    repository_with_submodule(
+        root,
+        tmp_path / "lib",
+        {
+            "go.mod": GO_MOD,
+            "Dockerfile": "FROM scratch\nCOPY . /src\n",
+            "main.go": "package main\n",
+        },
+    )
+    (root / "libs/shared/extra.go").write_text("package shared\n")
+    (missing,) = untracked_inputs(root, root / "Dockerfile")
+    assert (missing.path, missing.submodule) == ("libs/shared/extra.go", "libs/shared")
+    from types import SimpleNamespace
+
+    from pytest_goimage.checks import tracked
+    from pytest_goimage.config import parse_config
+    from pytest_goimage.errors import CheckFailed
+
+    config = parse_config({}, rootdir=root, source=root / "pyproject.toml")
+    with pytest.raises(CheckFailed) as failed:
+        tracked.run(SimpleNamespace(config=config), config.image("Dockerfile"))  # type: ignore[arg-type]
+    assert (
+        "; a file inside the submodule libs/shared is tracked by that repository: add and commit "
+        "it there (`git -C libs/shared add ...`, then commit), then commit the submodule's new "
+        "commit here (`git add libs/shared`):\n    libs/shared/extra.go is not tracked by git"
+    ) in str(failed.value)
