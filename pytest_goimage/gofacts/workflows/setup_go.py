@@ -133,7 +133,8 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
     match = EXPR_RE.search(value.text)
     if match is None:
         return [value]
-    expression = match.group(1)
+    # A run by hand also gives its inputs as `github.event.inputs.x`: the same values.
+    expression = re.sub(r"^\s*github\.event\.inputs\.", "inputs.", match.group(1), flags=re.I)
     if depth >= MAX_DEPTH:
         return [
             Unresolved(

@@ -198,7 +198,7 @@ CASES = (
             Pinned(
                 26,
                 "lint",
-                "${{ inputs.lint-go }}",
+                "${{ github.event.inputs.lint-go }}",
                 None,
                 UNPINNED,
                 "inputs.lint-go is given when the workflow is run by hand (it has no default)",
