@@ -30,6 +30,7 @@ def bake_image_builds(
     if not isinstance(targets, Mapping):
         return []
     builds = []
+    origins = _Origins(call, request, checkout)  # reads the definition's files once
     for name, target in sorted(targets.items()):
         if not isinstance(target, Mapping) or target.get("dockerfile-inline"):
             continue
@@ -38,7 +39,7 @@ def bake_image_builds(
             continue
         args = target.get("args")
         values = args if isinstance(args, Mapping) else {}
-        build_args = _args(call, request, name, values, _Origins(call, request, checkout))
+        build_args = _args(call, request, name, values, origins)
         stage = target.get("target")
         builds.append(
             ImageBuild(

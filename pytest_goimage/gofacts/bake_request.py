@@ -10,10 +10,11 @@ cannot be asked at all (a file, target or folder only the job knows) is said, wi
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .bake_command import BakeCommand
 from .command_words import WORKSPACE, Word
 from .image_build_values import Resolved, checkout_path
 
@@ -97,6 +98,37 @@ def set_entry(word: Word, resolve: Callable[[Word], Resolved]) -> Override:
     gives it (a step's output in it leaves only that part unknown)."""
     key, equals, value = word.text.partition("=")
     return Override(key, resolve(replace(word, text=value)) if equals else None, word.line)
+
+
+def command_bake_call(
+    command: BakeCommand,
+    where: tuple[str, str, str | None],
+    resolve: Callable[[Word], Resolved],
+    variable: Callable[[str], Resolved | None],
+    environment: Mapping[str, Resolved | None],
+    pipeline: str = "",
+) -> BakeCall:
+    """A script's `docker buildx bake` or `docker compose build` (`where`: its CI file, job and
+    folder of the checkout), its words resolved with the reader's `resolve`; bake's environment
+    is the job's (`environment`), then what the script exported (`variable`), then the
+    command's own `NAME=value` prefix, `env NAME=value` or `--var`."""
+    env = dict(environment)
+    env |= {name: variable(name) for name in command.exported}
+    env |= {name: resolve(word) for name, word in command.prefix}
+    file, job, workdir = where
+    return BakeCall(
+        file,
+        command.line,
+        job,
+        workdir,
+        tuple(resolve(word) for word in command.files),
+        tuple(resolve(word) for word in command.targets),
+        tuple(set_entry(word, resolve) for word in command.sets),
+        tuple((name, value) for name, value in sorted(env.items()) if value is not None),
+        pipeline=pipeline,
+        compose=command.compose,
+        project=resolve(command.project) if command.project else None,
+    )
 
 
 def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..bake_command import BakeCommand
-from ..bake_request import BakeCall, set_entry
+from ..bake_request import BakeCall, command_bake_call
 from ..command_words import Word
 from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (
@@ -58,30 +58,17 @@ def _builds(run: JobRun, relative_to: Path) -> list[ImageBuild | BakeCall]:
 
 
 def _bake(command: BakeCommand, run: JobRun) -> BakeCall:
-    """A `docker buildx bake` or `docker compose build`: its words as the shell gives them, in
-    its folder of the checkout, with the job's variables (all in its environment), what the
-    script exported and the command's own prefix as bake's environment."""
+    """A `docker buildx bake` or `docker compose build`, in its folder of the checkout, with the
+    job's variables (all in its environment) as bake's environment."""
     assigned = dict(command.assigned)
-
-    def resolve(word: Word) -> Resolved:
-        return _resolve(word, run, assigned)
-
-    env = {name: _job_variable(name, run) for name in run.variables}
-    env |= {name: _variable(name, run, assigned) for name in command.exported}
-    env |= {name: resolve(word) for name, word in command.prefix}
     workdir = checkout_path(run.prefix or ".", command.cwd) if command.cwd is not None else None
-    return BakeCall(
-        "",
-        command.line,
-        run.name,
-        workdir,
-        tuple(resolve(word) for word in command.files),
-        tuple(resolve(word) for word in command.targets),
-        tuple(set_entry(word, resolve) for word in command.sets),
-        tuple((name, value) for name, value in sorted(env.items()) if value is not None),
-        pipeline=run.pipeline,
-        compose=command.compose,
-        project=resolve(command.project) if command.project else None,
+    return command_bake_call(
+        command,
+        ("", run.name, workdir),
+        lambda word: _resolve(word, run, assigned),
+        lambda name: _variable(name, run, assigned),
+        {name: _job_variable(name, run) for name in run.variables},
+        run.pipeline,
     )
 
 

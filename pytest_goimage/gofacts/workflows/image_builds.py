@@ -24,7 +24,7 @@ import yaml
 
 from ...errors import WorkflowError
 from ..bake_command import BakeCommand
-from ..bake_request import BakeCall, set_entry
+from ..bake_request import BakeCall, command_bake_call, set_entry
 from ..command_words import Word
 from ..image_build_command import BuildCommand, Shell
 from ..image_build_values import (
@@ -184,24 +184,13 @@ class _Step:
         )
 
     def _bake(self, command: BakeCommand, assigned: Mapping[str, Word | None]) -> BakeCall:
-        """A `docker buildx bake` or `docker compose build` of a script: its words resolved as
-        the shell gives them, and
-        the environment bake reads its variables from (the job's env, what the script
-        exported, the command's own `NAME=value` prefix)."""
-        env = self._environment()
-        env |= {name: self._variable(name, assigned) for name in command.exported}
-        env |= {name: self.resolve(word, assigned) for name, word in command.prefix}
-        return BakeCall(
-            self.file,
-            command.line,
-            self.scope.job,
-            command.cwd,
-            tuple(self.resolve(word, assigned) for word in command.files),
-            tuple(self.resolve(word, assigned) for word in command.targets),
-            tuple(set_entry(word, lambda w: self.resolve(w, assigned)) for word in command.sets),
-            tuple((name, value) for name, value in env.items() if value is not None),
-            compose=command.compose,
-            project=self.resolve(command.project, assigned) if command.project else None,
+        """A script's `docker buildx bake` or `docker compose build`, with the step's env."""
+        return command_bake_call(
+            command,
+            (self.file, self.scope.job, command.cwd),
+            lambda word: self.resolve(word, assigned),
+            lambda name: self._variable(name, assigned),
+            self._environment(),
         )
 
     def _bake_action(self, uses: yaml.ScalarNode, with_node: yaml.Node | None) -> BakeCall | None:
