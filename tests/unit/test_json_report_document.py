@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,32 +97,32 @@ def test_a_report_that_cannot_replace_its_path_leaves_no_temporary_file(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 
+def git(root: Path, *args: str) -> str:
+    """`git -C root args` as a committer; its output."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def test_the_checkout_s_commit_and_changes_are_in_the_report(tmp_path: Path) -> None:
     """A release gate compares `git.commit` with the commit it releases, and requires no
     tracked file changed and none untracked: a real repository, its state as git reports it."""
-    import subprocess
-
     from jsonschema import Draft202012Validator
 
     from pytest_goimage.gofacts.git_head import Heads
     from pytest_goimage.report.json_report import git_state, load_schema
 
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
-
     assert git_state(Heads(), [tmp_path]) is None  # not a checkout yet
-    git("init", "-q")
+    git(tmp_path, "init", "-q")
     (tmp_path / "main.go").write_text("package main\n")
     (tmp_path / ".gitignore").write_text("*.log\n")
-    git("add", "-A")
-    git("commit", "-qm", "first")
-    head = git("rev-parse", "HEAD")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    head = git(tmp_path, "rev-parse", "HEAD")
     heads = Heads()
     assert git_state(heads, [tmp_path]) == {"commit": head, "modified": [], "untracked": []}
     (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
@@ -161,33 +162,22 @@ def test_a_commit_made_during_the_run_counts_as_changes_from_the_tested_one(
     """`commit` is HEAD as the run first read it (what `{git.head}` gave the build); a commit
     made while the tests ran leaves `git status` clean, but the files it changed are not the
     tested commit's, so they are listed as modified."""
-    import subprocess
-
     from pytest_goimage.gofacts.git_head import Heads
     from pytest_goimage.report.json_report import git_state
 
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
-
-    git("init", "-q")
+    git(tmp_path, "init", "-q")
     (tmp_path / "main.go").write_text("package main\n")
     (tmp_path / "go.mod").write_text("module x\n")
-    git("add", "-A")
-    git("commit", "-qm", "tested")
-    tested = git("rev-parse", "HEAD")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "tested")
+    tested = git(tmp_path, "rev-parse", "HEAD")
     heads = Heads()
     heads.of(tmp_path)  # the run reads HEAD when it starts
     (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
     (tmp_path / "extra.go").write_text("package main\n")
-    git("add", "-A")
-    git("commit", "-qm", "during the run")
-    assert git("status", "--porcelain") == ""
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "during the run")
+    assert git(tmp_path, "status", "--porcelain") == ""
     (tmp_path / "go.mod").write_text("module y\n")  # and an edit not committed
     assert git_state(heads, [tmp_path]) == {
         "commit": tested,
@@ -195,7 +185,7 @@ def test_a_commit_made_during_the_run_counts_as_changes_from_the_tested_one(
         "untracked": [],
     }
     (tmp_path / "go.mod").write_text("module x\n")
-    git("checkout", "-q", tested)  # back where the run started: nothing differs
+    git(tmp_path, "checkout", "-q", tested)  # back where the run started: nothing differs
     assert git_state(heads, [tmp_path]) == {"commit": tested, "modified": [], "untracked": []}
 
 
