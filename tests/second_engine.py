@@ -409,8 +409,12 @@ class SecondEngine:
         folder), which gives buildx a builder of the `docker` driver by that name on this
         engine; returns the name. Removed again on exit. buildx builds on it only while it is
         the current context: `DOCKER_CONTEXT=<name> docker buildx build --builder <name>`
-        (otherwise: "use `docker --context=<name> buildx` to switch to context")."""
+        (otherwise: "use `docker --context=<name> buildx` to switch to context"). Asking
+        again for the same folder returns the same context."""
         docker_cli = shutil.which("docker") or "docker"
+        if (docker_cli, docker_config) in self._contexts:
+            # A session's engine and a session's DOCKER_CONFIG serve several tests on a worker.
+            return self.name
         config = str(docker_config)
         endpoint = f"host={self.docker_host}"
         _run(docker_cli, "--config", config, "context", "create", self.name, "--docker", endpoint)
