@@ -150,6 +150,10 @@ def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
             return MARKER.format(len(unknown) - 1)
         return value.text.replace(WORKSPACE, str(checkout))  # `${{ github.workspace }}`
 
+    first = call.targets[0].text if call.targets and not call.compose else None
+    if first is not None and _remote(first):
+        # buildx takes a first target that is a Git or HTTP address as the definition's place.
+        return f"it reads its bake definition from {first}, not from this checkout"
     args: list[str] = []
     for file in call.files:
         if file.text is None:
@@ -167,6 +171,12 @@ def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
         args.append(target.text)
     env = tuple((name, given(value)) for name, value in call.env)
     return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
+
+
+def _remote(target: str) -> bool:
+    """Whether bake reads `target` as a remote definition, as buildx's IsRemoteURL does (a URL,
+    an scp-like Git address, a `github.com/` path)."""
+    return "://" in target or target.startswith(("git@", "github.com/"))
 
 
 def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:

@@ -245,7 +245,7 @@ def _build(
         return compose_build_options(rest[1:], line, cwd, prefix)
     if tool == "docker" and rest[:1] and rest[0].text == "buildx":
         rest = [rest[0], *_after_globals(rest[1:])]  # `docker buildx --builder ci bake`
-    for bake in (("buildx", "bake"), ("bake",)):
+    for bake in (("buildx", "bake"), ("buildx", "f"), ("bake",)):  # `f`: buildx's own alias
         if tool == "docker" and [w.text for w in rest[: len(bake)]] == list(bake):
             return bake_options(rest[len(bake) :], line, cwd, prefix)
     for subcommand in _BUILDS[tool]:

@@ -46,11 +46,26 @@ def scalar_line_map(node: yaml.ScalarNode, source: str) -> LineMap:
     starts: list[tuple[int, int]] = []
     cursor = 0
     for line, text in enumerate(written, start=first):
-        text = text.strip()
-        if node.style in ('"', "'"):
-            text = text.strip(node.style)
+        text = _as_in_value(text.strip(), node.style)
         at = node.value.find(text, cursor) if text else -1
         if at >= 0:
             starts.append((at, line))
             cursor = at + len(text)
     return LineMap(first, tuple(starts))
+
+
+def _as_in_value(written: str, style: str | None) -> str:
+    """A written line of a scalar as its value holds it: without the quotes, and a quoted
+    scalar's escapes (`\\"`, `\\\\`, `''`) read, as far as the line alone can be read."""
+    if style == "'":
+        return written.strip("'").replace("''", "'")
+    if style != '"':
+        return written
+    text = written.removeprefix('"')
+    if text.endswith('"') and not text.endswith('\\"'):
+        text = text[:-1]
+    text = text.removesuffix("\\")  # an escaped line break: the value goes on on the next line
+    try:
+        return str(yaml.safe_load(f'"{text}"'))
+    except yaml.YAMLError:
+        return text.split("\\", 1)[0]  # the part before an escape this line cannot read

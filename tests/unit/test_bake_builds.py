@@ -121,8 +121,19 @@ def test_what_cannot_be_asked_says_why(tmp_path: Path) -> None:
         BakeCall(WORKFLOW, 3, "b", ".", targets=(unknown,)): "which targets it builds is only "
         "known when the job runs: steps.meta.outputs.bake-file is a step's output",
     }
+    # A first target that is an address is where buildx reads the definition from (it would
+    # fetch it; a local target of that name cannot exist).
+    for remote in (
+        "https://github.com/acme/api.git#v1.2.0",
+        "git@github.com:acme/api.git",
+        "github.com/acme/api",
+    ):
+        call = BakeCall(WORKFLOW, 3, "b", ".", targets=(Resolved(remote), Resolved("api")))
+        cases[call] = f"it reads its bake definition from {remote}, not from this checkout"
     for call, why in cases.items():
         assert bake_request(call, tmp_path) == why
+    local = BakeCall(WORKFLOW, 3, "b", ".", targets=(Resolved("api"), Resolved("github.com")))
+    assert isinstance(bake_request(local, tmp_path), BakeRequest)
     for outside in ("/etc/bake.hcl", "https://example.com/bake.hcl", "../../bake.hcl"):
         call = BakeCall(WORKFLOW, 3, "b", "ci", files=(Resolved(outside),))
         assert (

@@ -120,6 +120,22 @@ jobs:
     assert env == {"GO_VERSION": "1.21", "REGISTRY": "ghcr.io/x"}
 
 
+def test_bake_s_alias_f_is_a_bake() -> None:
+    text = """\
+on: push
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker buildx f --set '*.args.GO_VERSION=1.22.1' api
+"""
+    (call,) = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert (call.line, call.targets) == (6, (Resolved("api"),))
+    assert [(o.key, o.value and o.value.text) for o in call.sets] == [
+        ("*.args.GO_VERSION", "1.22.1")
+    ]
+
+
 def test_a_nested_project_s_bake_runs_in_its_folder_named_from_the_rootdir(tmp_path: Path) -> None:
     workflows = tmp_path / "svc" / ".github" / "workflows"
     workflows.mkdir(parents=True)

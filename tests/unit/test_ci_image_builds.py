@@ -668,6 +668,34 @@ GITLAB_SHAPES = [
         id="a quoted scalar over several lines",
     ),
     pytest.param(
+        """\
+    - "docker build --label \\"team=api\\"
+      --build-arg GO_VERSION=1.21 --label \\"tier=web\\" ."
+""",
+        3,
+        4,
+        id="a double-quoted scalar over several lines with escaped quotes",
+    ),
+    pytest.param(
+        """\
+    - "docker build --label x=1 \\
+      --label \\"tier=web\\" \\
+      --build-arg GO_VERSION=1.21 ."
+""",
+        3,
+        5,
+        id="a double-quoted scalar over several lines, its line break escaped",
+    ),
+    pytest.param(
+        """\
+    - 'docker build --label ''team=api''
+      --label ''tier=web'' --build-arg GO_VERSION=1.21 .'
+""",
+        3,
+        4,
+        id="a single-quoted scalar over several lines with doubled quotes",
+    ),
+    pytest.param(
         "  script: docker build --build-arg GO_VERSION=1.21 .\n",
         2,
         2,
