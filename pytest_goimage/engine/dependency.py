@@ -227,7 +227,9 @@ class DependencyServer(ContainerOwner):
                 return listening()
             if kind == "http":
                 try:
-                    answer = session.get(f"http://{self.endpoint}{arg}", timeout=2)
+                    # 2xx from the path itself, as the README says: a redirect is no answer.
+                    url = f"http://{self.endpoint}{arg}"
+                    answer = session.get(url, timeout=2, allow_redirects=False)
                 except requests.RequestException:
                     return False
                 return 200 <= answer.status_code < 300

@@ -30,6 +30,7 @@ class HealthProbe:
     body: str = ""
     error: str = ""
     seconds: float = 0.0
+    location: str = ""  # where a redirect pointed
 
     @property
     def speaks_tls(self) -> bool:
@@ -37,6 +38,8 @@ class HealthProbe:
         return self.status == 400 and any(marker in self.body for marker in _TLS_ONLY)
 
     def describe(self) -> str:
+        if self.status is not None and self.location:
+            return f"the last answer was HTTP {self.status}, a redirect to {self.location}"
         if self.status is not None:
             body = " ".join(self.body.split())[:300].rstrip(".") or "(empty body)"
             return f"the last answer was HTTP {self.status}: {body}"
@@ -65,6 +68,13 @@ def health_hint(
             f'. The service serves HTTPS on that port: set `{setting} = "https"` in '
             "[tool.goimage] (its certificate is not verified: a test image's own will do)."
         )
+    if probe.location:
+        return (
+            f". {health_path} must answer 2xx itself; a redirect is not followed, as it "
+            "often ends at a page that answers whatever the service's state (a login, an "
+            "index): where the endpoint that answers is the health endpoint, set `health_path` "
+            "to it in [tool.goimage]."
+        )
     if probe.status == 404:
         usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
         return (
@@ -87,7 +97,8 @@ def _get(session: requests.Session, url: str, timeout: float) -> requests.Respon
     `verify` per request: a session's own loses to REQUESTS_CA_BUNDLE."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureRequestWarning)
-        return session.get(url, timeout=timeout, verify=False)
+        # Not following redirects: `health` passes on 2xx from health_path itself.
+        return session.get(url, timeout=timeout, verify=False, allow_redirects=False)
 
 
 def answers(url: str, timeout: float = 1.0) -> bool:
@@ -113,6 +124,7 @@ def poll(
         try:
             response = _get(session, url, 2)
             probe.status, probe.body, probe.error = response.status_code, response.text, ""
+            probe.location = response.headers.get("Location", "") if response.is_redirect else ""
             if 200 <= response.status_code < 300:
                 probe.seconds = time.monotonic() - started
                 return True, probe

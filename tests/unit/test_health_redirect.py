@@ -1,0 +1,56 @@
+"""engine/health_probe.py: `health` passes on 2xx from health_path itself. A redirect is not
+followed (the round 11 trial: /health answered 302 to a page that answers 200, and `health`
+passed saying `GET /health -> 200`); the failure names where it pointed. A real HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pytest_goimage.engine.health_probe import health_hint, poll
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/health":
+            self.send_response(302)
+            self.send_header("Location", "/login")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"welcome")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_health_path_that_redirects_is_not_healthy_and_says_where_it_pointed(
+    server: str,
+) -> None:
+    healthy, probe = poll(f"{server}/health", 0.5, exited=lambda: False)
+    assert not healthy
+    assert (probe.status, probe.location) == (302, "/login")
+    assert probe.describe() == "the last answer was HTTP 302, a redirect to /login"
+    hint = health_hint(probe, "/health", "8080/tcp", None, ["8080/tcp"])
+    assert hint.startswith(". /health must answer 2xx itself; a redirect is not followed")
+    assert "set `health_path` to it in [tool.goimage]" in hint
+
+
+def test_the_page_itself_is_healthy(server: str) -> None:
+    healthy, probe = poll(f"{server}/login", 0.5, exited=lambda: False)
+    assert healthy
+    assert (probe.status, probe.location) == (200, "")
