@@ -24,6 +24,7 @@ from .engine.connection import (
     connect,
     engine_address,
     engine_lost,
+    ping_briefly,
     remove_labelled,
     remove_stale_resources,
 )
@@ -32,7 +33,12 @@ from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
-from .engine.run_dirs import given_up_message, mark_engine_used, remove_abandoned_images
+from .engine.run_dirs import (
+    given_up_message,
+    mark_engine_lost,
+    mark_engine_used,
+    remove_abandoned_images,
+)
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
@@ -107,7 +113,7 @@ class GoImageSession:
         if self._client is None or self._engine_error is not None:
             return self._engine_error
         try:
-            self._client.ping()
+            ping_briefly(self._client)
         except outside_errors():
             self._engine_error = engine_lost(exc, during)
             return self._engine_error
@@ -318,6 +324,12 @@ class GoImageSession:
                 built.close()
         if self._client is None or self.keep:
             return []
+        if self._engine_error is not None:
+            try:
+                ping_briefly(self._client)
+            except outside_errors():
+                mark_engine_lost(self.shared_dir)
+                return []  # still gone: the next run sweeps by label, as the failure said
         self.runtimes.close()
         try:
             return remove_labelled(self._client, f"{LABEL_OWNER}={self.owner}")

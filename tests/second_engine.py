@@ -404,6 +404,21 @@ class SecondEngine:
         finally:
             _run(f"{iptables} -D {rule}")
 
+    @contextlib.contextmanager
+    def vanished(self) -> Iterator[None]:
+        """Within the block the engine's host answers nothing at all, as one that went away
+        (a dind service killed, a build host powered off): every packet into and out of its
+        namespace is dropped, connections already open included."""
+        iptables = f"nsenter --net=/var/run/netns/{self.name} iptables"
+        rules = ("INPUT -j DROP", "OUTPUT -j DROP")
+        for rule in rules:
+            _run(f"{iptables} -I {rule}")
+        try:
+            yield
+        finally:
+            for rule in rules:
+                _run(f"{iptables} -D {rule}")
+
     def buildx_builder(self, docker_config: Path) -> str:
         """A docker context named after this engine in `docker_config` (a DOCKER_CONFIG
         folder), which gives buildx a builder of the `docker` driver by that name on this

@@ -18,6 +18,7 @@ from typing import Any
 
 import docker.errors
 import requests
+import urllib3.exceptions
 
 from ..engine.connection import engine_lost
 from .buildkit_trace import TraceDecodeError, Vertex, decode_status
@@ -134,7 +135,8 @@ def build_image(
             _consume(chunk, trace, progress)
     except docker.errors.APIError as exc:
         trace.error = str(exc.explanation or exc)
-    except (requests.RequestException, OSError) as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        # urllib3's own errors too: docker-py reads a chunked stream from the raw response.
         raise engine_lost(exc, "the build") from None
     finally:
         tar.close()

@@ -130,11 +130,31 @@ def runs_here(host: str) -> bool:
 
 def engine_lost(exc: BaseException, during: str) -> EngineError:
     """The engine answered before and stopped answering `during` something."""
+    reason = "its host sent nothing back in time" if _timed_out(exc) else short_reason(exc)
     return EngineError(
         f"The Docker engine at {engine_address()} stopped answering during {during} "
-        f"({short_reason(exc)}). Check that it still runs (`docker info`, and the daemon's "
+        f"({reason}). Check that it still runs (`docker info`, and the daemon's "
         "log), then rerun; the next run removes what this one could not."
     )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether `exc` (or what it wraps) is a connection that got nothing back: a read timeout,
+    or TCP keepalive giving up on a host that went away (tcp_keepalive.py)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (requests.exceptions.Timeout, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def ping_briefly(client: Any) -> None:
+    """The engine's ping, with CONNECT_TIMEOUT to answer: a live engine answers at once, also
+    while it builds, and one whose host went away would hold docker-py's ping for the client's
+    whole timeout (300 s)."""
+    api = client.api
+    api._raise_for_status(api._get(api._url("/_ping"), timeout=CONNECT_TIMEOUT))
 
 
 def connect() -> Any:

@@ -23,10 +23,13 @@ from __future__ import annotations
 from typing import Any
 
 import docker
+import requests.adapters
+
+from .engine_host_gone import CONNECT_S, watch_host
 
 # Seconds for a TCP engine to accept a connection; an engine that answers at all does so in
 # well under a second, also across a VPN.
-CONNECT_TIMEOUT = 10.0
+CONNECT_TIMEOUT = CONNECT_S
 
 
 class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has no types
@@ -34,6 +37,13 @@ class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has 
 
     # Until the engine has answered once (connection.connect sets it False).
     bound_connects = True
+
+    def mount(self, prefix: str, adapter: Any) -> None:
+        """requests' and docker-py's adapters for tcp and https engines, on connections that
+        notice an engine host that goes away, also mid-build (engine_host_gone.py)."""
+        if prefix in ("http://", "https://") and isinstance(adapter, requests.adapters.HTTPAdapter):
+            watch_host(adapter.poolmanager)
+        super().mount(prefix, adapter)
 
     def merge_environment_settings(
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any

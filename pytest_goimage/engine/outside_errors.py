@@ -43,8 +43,13 @@ def outside_errors_suppressed(*also: type[BaseException]) -> Iterator[None]:
 
 
 # Removing what the plugin started is best effort: the engine may be gone (requests' errors are
-# OSErrors). Whatever stays carries the run's labels and the next run sweeps it.
-CLEANUP_ERRORS: tuple[type[BaseException], ...] = (docker.errors.DockerException, OSError)
+# OSErrors; urllib3's, from a stream docker-py reads raw, are not). Whatever stays carries the
+# run's labels and the next run sweeps it.
+CLEANUP_ERRORS: tuple[type[BaseException], ...] = (
+    docker.errors.DockerException,
+    urllib3.exceptions.HTTPError,
+    OSError,
+)
 
 
 def describe_outside_error(exc: BaseException) -> str:
