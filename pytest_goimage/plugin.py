@@ -130,6 +130,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from .run_folder import XdistSupport  # workers will start: hand them the run
 
         _register(config, XdistSupport(), "goimage-xdist")
+    elif flag and not is_worker(config):
+        from .termination import one_sigint_per_interrupt
+
+        one_sigint_per_interrupt(config)
     # The results are the controller's (xdist ships them there). Only built-in check items
     # report results: a run that asks for none of them or their outputs has nothing to record.
     outputs = ("goimage_update_baseline", "goimage_sbom")

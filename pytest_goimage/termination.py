@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Generator
 from types import FrameType
 
@@ -22,6 +23,10 @@ import pytest
 
 _owner: list[object] = []  # the run (its pytest config) whose handler is in place
 _ending: list[bool] = [False]
+# A SIGINT this soon after the first is the same interrupt: coreutils' `timeout -s INT` signals
+# the command, then its whole process group, so pytest gets two at once.
+ECHO_S = 1.0
+_first_sigint: list[float] = []
 
 
 def end_on_sigterm(owner: object) -> None:
@@ -51,6 +56,8 @@ class SigtermHooks:
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_keyboard_interrupt(self) -> Generator[None, None, None]:
         run_ending()
+        if _first_sigint:  # an echo may come later than the interrupt, but not later than this
+            _first_sigint[:] = [time.monotonic()]
         return (yield)
 
 
@@ -69,3 +76,32 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
         return  # the run is ending: let its cleanup finish (CI sends SIGKILL if it must)
     _ending[0] = True
     raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+
+def one_sigint_per_interrupt(config: pytest.Config) -> None:
+    """In the main thread, where SIGINT has Python's own handler: a SIGINT still raises
+    KeyboardInterrupt, but one within ECHO_S of the last that did is ignored. The echo of
+    `timeout -s INT` otherwise lands while pytest handles the first (it formats a traceback,
+    the plugin removes what it started) and ends the run with exit 130 and an internal
+    traceback. Not on an xdist controller: its own guard (run_folder.py) does this and more."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt_once)
+        _first_sigint.clear()
+        # After the plugin's own end (pytest_unconfigure), which an echo must not cut short.
+        config.add_cleanup(_restore_sigint)
+
+
+def _restore_sigint() -> None:
+    """Python's own SIGINT handler again once the run has ended, where ours is in place."""
+    if signal.getsignal(signal.SIGINT) is _interrupt_once:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _interrupt_once(signum: int, frame: FrameType | None) -> None:
+    now = time.monotonic()
+    if _first_sigint and now - _first_sigint[0] <= ECHO_S:
+        return
+    _first_sigint[:] = [now]
+    raise KeyboardInterrupt

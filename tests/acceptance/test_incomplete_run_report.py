@@ -121,6 +121,44 @@ def test_a_second_sigint_while_pytest_handles_the_first_reads_as_interrupted(
     assert _tags_left(docker_client, out) == [], out
 
 
+def test_the_echo_of_a_sigint_without_xdist_is_the_same_interrupt(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+) -> None:
+    """Trial 11, a run without xdist: `timeout -s INT` signals pytest, then its process group;
+    the second SIGINT landed while pytest handled the first, and the run ended with exit 130
+    and two internal tracebacks. It is the same interrupt: exit 2, the report says so."""
+    root = example_copy(_example_table(), conftest=SLOW_INTERRUPT_HANDLING)
+    (root / "tests").mkdir(exist_ok=True)
+    (root / "tests" / "test_waits.py").write_text(textwrap.dedent(WAITING_TEST))
+    commit_checkout(root, "report.json\nwaiting\nhandling-interrupt\nsecond-sent")
+    proc, printed = run_pytest_until(
+        root,
+        "Dockerfile::go-version PASSED",
+        "--goimage",
+        "-v",
+        "-p",
+        "no:randomly",
+        "--goimage-report=report.json",
+        "Dockerfile::go-version",
+        "tests/test_waits.py",
+    )
+    _wait_or_show(proc, printed, root / "waiting")
+    proc.send_signal(signal.SIGINT)
+    _wait_or_show(proc, printed, root / "handling-interrupt")
+    proc.send_signal(signal.SIGINT)  # the echo, while pytest handles the first
+    (root / "second-sent").touch()
+    out = printed + proc.communicate(timeout=120)[0]
+    report = json.loads((root / "report.json").read_text())
+    assert report["outcome"] == "failed" and report["interrupted"] is True, (report, out)
+    assert "goimage: 1 of 2 selected items did not run (the run was interrupted): " in out, out
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
+    assert "Traceback" not in out, out
+    assert plugin_resources(docker_client, root) == [], out
+
+
 # An item that never reports, whatever the reason: pytest runs it through no protocol at all.
 LOST_ITEM = """
 def pytest_runtest_protocol(item, nextitem):
