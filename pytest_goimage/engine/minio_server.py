@@ -16,7 +16,7 @@ from ..errors import MinioError
 from ..run_secrets import add_run_secret
 from .container import ContainerOwner, EngineContainer
 from .poll import wait_until
-from .reach import LOOPBACK, Reach
+from .reach import LOOPBACK, OVERRIDE, Reach
 
 if TYPE_CHECKING:
     from minio import Minio
@@ -116,9 +116,10 @@ class MinioServer(ContainerOwner):
             # that is not a MinIO server, or one that stops at once.
             raise self._failed("published no port for 9000/tcp", " as soon as it started")
 
-    def _failed(self, otherwise: str, when: str = "") -> MinioError:
+    def _failed(self, otherwise: str, when: str = "", unreached: bool = False) -> MinioError:
         """Say why it failed: that it exited (with its code, and `when`) if it did, else
-        `otherwise`; what a MinIO image must do; its last log lines."""
+        `otherwise`; what a MinIO image must do (`unreached`: nothing answered from here, so
+        its log only says whether it serves); its last log lines."""
         state = self._box.state() if self._box is not None else {}
         why = (
             f"exited with code {state.get('ExitCode')}{when}"
@@ -132,7 +133,9 @@ class MinioServer(ContainerOwner):
             "on port 9000 and take its credentials from MINIO_ROOT_USER/MINIO_ROOT_PASSWORD (set "
             "`minio_image` in [tool.goimage] to such an image, or remove it to use the MinIO "
             "built from source)"
-            if self.configured
+            if self.configured and not unreached
+            else "Its log below says whether it started serving (MinIO logs its API address)"
+            if unreached
             else "It is the MinIO pytest-goimage built from source; its log below says why "
             "(a slow or full disk, or too little memory, are the usual causes)"
         )
@@ -175,18 +178,29 @@ class MinioServer(ContainerOwner):
             unreached = "" if answered or self._box.exited() else self._unreached()
             raise self._failed(
                 f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
-                + unreached
+                + unreached,
+                unreached=bool(unreached),
             )
         self.ready_seconds = time.monotonic() - started
 
     def _unreached(self) -> str:
         """Why nothing at all answered at a running MinIO's published port: most often the
         ports are published where this machine does not look."""
+        assert self._box is not None
+        if self._box.reach.how.startswith(f"from {OVERRIDE}="):
+            return (
+                f"; it runs, but nothing answered at {self.endpoint}, the address "
+                f"{self._box.reach.how.removeprefix('from ')} gives for its published port "
+                f"9000. Check that this machine reaches the engine's published ports there "
+                f"(the host's gateway, host.docker.internal, a dind service's name), or unset "
+                f"{OVERRIDE} where the engine runs on this machine; else MinIO did not start "
+                "serving"
+            )
         return (
             f"; it runs, but nothing answered at {self.endpoint}, where this machine reaches its "
             "published port 9000. Where the engine publishes elsewhere (a CI job in a container "
             "that mounts the host's docker.sock, an engine in another network namespace), set "
-            "GOIMAGE_HOST to the address that reaches the engine's published ports "
+            f"{OVERRIDE} to the address that reaches the engine's published ports "
             "(host.docker.internal, the host's gateway); else MinIO did not start serving"
         )
 

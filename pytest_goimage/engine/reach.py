@@ -64,9 +64,15 @@ def reach() -> Reach:
         host = _bare_host(override)
         how = f"from {OVERRIDE}={override}"
         try:
-            address = _resolve(host)
-        except ServiceError:
-            return Reach(ALL_INTERFACES, host, how)  # the engine's side may resolve it
+            address = _resolve(host, OVERRIDE)
+        except ServiceError as exc:
+            # This machine connects to `host`: a name it cannot resolve reaches nothing (and
+            # publishing on every interface of the engine's machine for it would be wrong too).
+            raise ServiceError(
+                f"{OVERRIDE}={override} {exc}. Set it to the address this machine reaches the "
+                "engine's published ports at (a host name that resolves here, or an IP "
+                "address), or unset it where the engine runs on this machine, then rerun."
+            ) from None
         everywhere = ALL_INTERFACES_V6 if ":" in address else ALL_INTERFACES
         if address in _REFUSED:
             return Reach(everywhere, host, how)
@@ -106,8 +112,9 @@ def _bare_host(value: str) -> str:
     return host
 
 
-def _resolve(name: str) -> str:
-    """The address `name` resolves to here, IPv4 first (what the engine's HostIp needs)."""
+def _resolve(name: str, setting: str = "") -> str:
+    """The address `name` resolves to here, IPv4 first (what the engine's HostIp needs).
+    `setting`: the variable that named it (the error then says only why it did not resolve)."""
     try:
         return str(ipaddress.ip_address(name))
     except ValueError:
@@ -115,6 +122,8 @@ def _resolve(name: str) -> str:
     try:
         infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
     except OSError as exc:
+        if setting:
+            raise ServiceError(f"does not resolve here ({exc.strerror or exc})") from None
         raise ServiceError(
             f"The Docker engine at {engine_address()} runs on another machine, and its host "
             f"name {name!r} does not resolve here ({exc.strerror or exc}). Set {OVERRIDE} to "

@@ -167,3 +167,23 @@ def test_goimage_host_reaches_the_containers_where_the_route_differs(
         "bucket": "PASSED",
         "health": "PASSED",
     }, out
+
+
+def test_goimage_host_that_does_not_resolve_fails_the_runtime_checks_at_once(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    no_leaks: None,
+) -> None:
+    """Trial 11: a typo in GOIMAGE_HOST published MinIO on every interface, waited 30 s per
+    check, blamed MinIO's disk and said to set GOIMAGE_HOST, which was set."""
+    example_copy(service_config())
+    monkeypatch.setenv("GOIMAGE_HOST", "gateway.invalid")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket")
+    out = " ".join(result.stdout.str().split())
+    assert outcomes(result, short=True) == {"bucket": "FAILED"}, out
+    assert (
+        "GOIMAGE_HOST=gateway.invalid does not resolve here (" in out
+        and "Set it to the address this machine reaches the engine's published ports at" in out
+    ), out
+    assert "MinIO" not in out.split("FAILURES", 1)[1].split("goimage summary", 1)[0], out

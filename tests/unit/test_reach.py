@@ -4,6 +4,7 @@ engine machine's address for a remote one, GOIMAGE_HOST where the route differs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,12 +79,23 @@ def test_the_docker_context_names_the_remote_engine(
     assert (found.bind, found.host) == ("198.51.100.4", "198.51.100.4")
 
 
-def test_goimage_host_that_does_not_resolve_here_publishes_on_all_interfaces(
+def test_goimage_host_that_does_not_resolve_here_is_refused_with_what_to_set(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Trial 11: a typo (`bogus.invalid`) published MinIO on every interface of the machine,
+    then waited 30 s per check for an address nothing could connect to, and blamed MinIO's
+    disk. This machine connects to that name: it must resolve here."""
     monkeypatch.setenv("DOCKER_HOST", "unix:///var/run/docker.sock")
     monkeypatch.setenv("GOIMAGE_HOST", "gateway.invalid")
-    assert reach() == Reach("0.0.0.0", "gateway.invalid", "from GOIMAGE_HOST=gateway.invalid")
+    with pytest.raises(ServiceError) as refused:
+        reach()
+    assert re.fullmatch(
+        r"GOIMAGE_HOST=gateway\.invalid does not resolve here \([^)]+\)\. Set it to the "
+        r"address this machine reaches the engine's published ports at \(a host name that "
+        r"resolves here, or an IP address\), or unset it where the engine runs on this "
+        r"machine, then rerun\.",
+        str(refused.value),
+    ), str(refused.value)
 
 
 def test_goimage_host_is_published_on_first_and_everywhere_only_when_refused(
