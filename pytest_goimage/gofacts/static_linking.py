@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dockerfile import Dockerfile, read_dockerfile
+from .dockerfile import Dockerfile, Instruction, read_dockerfile
 from .executable import ElfFacts
 from .go_build_command import GoBuild, building, go_builds, setting_line
+from .program_copy import context_copy
 
 # The build settings a linking message shows, in the order the binary records them.
 _SHOWN = ("CGO_ENABLED", "GOOS", "GOARCH", "-ldflags", "-tags", "-buildmode")
@@ -45,12 +46,17 @@ class GoBuildSource:
     lines: list[str]
     parsed: Dockerfile
     build: GoBuild | None
+    copied: Instruction | None = None  # the context COPY that put the program in the image
 
 
-def go_build_source(dockerfile: Path, program: str) -> GoBuildSource:
-    """Read `dockerfile` (as empty when it cannot be read) for the build of `program`."""
+def go_build_source(dockerfile: Path, program: str, target: str | None = None) -> GoBuildSource:
+    """Read `dockerfile` (as empty when it cannot be read) for the build of `program`: none
+    where the image copies it in from the build context (trial 11: the static failure of a
+    prebuilt cgo binary blamed the builder's `go build`, which set CGO_ENABLED=0)."""
     text, parsed = read_dockerfile(dockerfile)
-    return GoBuildSource(text.splitlines(), parsed, building(go_builds(parsed), program))
+    copied = context_copy(parsed, program, target)
+    build = None if copied else building(go_builds(parsed), program)
+    return GoBuildSource(text.splitlines(), parsed, build, copied)
 
 
 def written_value(line: str, setting: str) -> str:
@@ -138,12 +144,21 @@ def _cgo_line(dockerfile: str, source: GoBuildSource) -> str:
     """`Dockerfile:6 sets CGO_ENABLED=1`, or the go build line where nothing sets it (Go then
     turns cgo on where the builder has a C compiler); "" for a binary copied in."""
     build = source.build
+    if source.copied is not None:
+        copied = source.copied
+        return (
+            f"{dockerfile}:{copied.line} copies it in from the build context "
+            f"({' '.join(copied.args[:-1])}): it is built outside this Dockerfile, and "
+            "CGO_ENABLED=0 must be set where it is"
+        )
     if build is None:
         return ""
     number = _line(source, "CGO_ENABLED", flag=False)
     value = written_value(source.lines[number - 1], "CGO_ENABLED") if number else ""
     if number and value != "0":
         return f"{dockerfile}:{number} sets CGO_ENABLED" + (f"={value}" if value else "")
+    if number:
+        return ""  # that build sets CGO_ENABLED=0: the binary is not the one it made
     return (
         f"{dockerfile}:{build.line} runs the go build without CGO_ENABLED=0, and Go turns "
         "cgo on where the builder has a C compiler"

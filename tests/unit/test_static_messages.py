@@ -152,8 +152,56 @@ def test_a_static_external_link_is_told_to_drop_the_linkmode_too(
     )
 
 
-def test_a_cgo_binary_copied_in_names_no_line(tmp_path: Path, binaries: dict[str, bytes]) -> None:
-    dockerfile = "FROM scratch\nCOPY server /app/server\n"
+COPIED_IN = (
+    "copies it in from the build context ({source}): it is built outside this Dockerfile, and "
+    "CGO_ENABLED=0 must be set where it is"
+)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "line", "source"),
+    [
+        ("FROM scratch\nCOPY server /app/server\n", 2, "server"),
+        # Trial 11: a builder stage builds another file with CGO_ENABLED=0; the image runs a
+        # prebuilt binary from the context. The go build line was blamed, which sets it to 0.
+        (
+            "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o /out/server .\n"
+            "FROM alpine:3.22\nCOPY --from=build /out/server /usr/local/bin/server\n"
+            "WORKDIR /app\nCOPY --chmod=755 bin/srv-cgo bin/other ./\nCOPY bin/srv-cgo server\n",
+            9,
+            "bin/srv-cgo",
+        ),
+        (
+            "FROM golang:1.26 AS build\nRUN go build -o /out/server .\n"
+            "FROM scratch AS base\nADD dist/server /app/\nFROM base\n",
+            4,
+            "dist/server",
+        ),
+    ],
+    ids=["scratch", "beside-a-builder", "into-a-folder-of-a-base-stage"],
+)
+def test_a_cgo_binary_copied_in_names_its_copy(
+    tmp_path: Path, binaries: dict[str, bytes], dockerfile: str, line: int, source: str
+) -> None:
+    message = run_static(tmp_path, dockerfile, binary(binaries, "netgo"), "amd64")
+    assert message == (
+        f"{WHERE} is statically linked, but was built with cgo on (CGO_ENABLED=1): "
+        f"Dockerfile:{line} {COPIED_IN.format(source=source)}. Build settings: {SETTINGS_NETGO}. "
+        f"{CGO_MATTERS} Build it with CGO_ENABLED=0. {NO_CGO_SETTING}"
+    )
+
+
+def test_a_cgo_binary_from_a_stage_that_builds_with_cgo_off_names_no_line(
+    tmp_path: Path, binaries: dict[str, bytes]
+) -> None:
+    """The build this Dockerfile has sets CGO_ENABLED=0, yet the binary records 1 (it is built
+    elsewhere, by a RUN this reader does not follow): no line is to blame, and none is named."""
+    dockerfile = (
+        "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN CGO_ENABLED=0 go build -o /out/server . && cp prebuilt/server /out/server\n"
+        "FROM scratch\nCOPY --from=build /out/server /app/server\n"
+    )
     message = run_static(tmp_path, dockerfile, binary(binaries, "netgo"), "amd64")
     assert message == (
         f"{WHERE} is statically linked, but was built with cgo on (CGO_ENABLED=1). Build "
