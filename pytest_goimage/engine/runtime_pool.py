@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 from ..config import ImageConfig
-from ..errors import GoImageError
+from ..errors import DependencyError, GoImageError, MinioError
 from .background import in_background
 from .dependency import DependencyServer
 from .image import BuiltImage
@@ -53,6 +53,9 @@ class RuntimePool:
     _preparing: dict[str, Future[object]] = field(default_factory=dict)
     _killing: list[Future[None]] = field(default_factory=list)
     _removing: list[Future[None]] = field(default_factory=list)
+    # Per image: why its MinIO or a dependency did not get ready for the service. The next
+    # check's service would wait as long for the same verdict (trial 11: 2 x 60 s per image).
+    _unready: dict[str, GoImageError] = field(default_factory=dict)
 
     def plan(self, dockerfiles: list[str]) -> None:
         """The Dockerfiles whose items run a MinIO or service, in item order. A set started
@@ -140,6 +143,8 @@ class RuntimePool:
         runtime = self._runtimes.get(image.dockerfile)
         if runtime is not None and runtime.service is not None:
             return runtime.service
+        if image.dockerfile in self._unready:
+            raise self._unready[image.dockerfile]
         try:
             image_built = built()
         except BaseException:
@@ -159,7 +164,9 @@ class RuntimePool:
         runtime = self._runtime(image)
         try:
             running = runtime.start_service(image_built, minio_image)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, (MinioError, DependencyError)):
+                self._unready[image.dockerfile] = exc
             if image.dockerfile not in self._held:
                 self.release(image)
             raise

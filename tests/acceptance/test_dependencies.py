@@ -3,6 +3,7 @@ their own test, named when they fail, and removed with everything else."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -32,9 +33,15 @@ def test_a_dependency_that_never_listens_fails_the_runtime_checks_naming_it(
     """The engine's proxy accepts a connection on the published port even though nothing
     listens: the readiness test must not take that for a server."""
     root = example_copy(service_config(extra=NEVER_LISTENS))
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-p", "no:randomly", "-k", "bucket or health", "--goimage-report=r.json"
+    )
     out = result.stdout.str()
     assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "FAILED"}, out
+    # Trial 11: health started the dependency again and waited as long for the same verdict.
+    checks = json.loads((root / "r.json").read_text())["images"][0]["checks"]
+    assert checks["bucket"]["seconds"] >= 2, checks  # its startup_timeout
+    assert checks["health"]["seconds"] < 1, checks
     message = (
         "backend/Dockerfile: dependency 'cache' ([tool.goimage] dependencies.cache, image "
         "alpine:3.22) was not ready within its startup_timeout (2s; it waited for a server on "
