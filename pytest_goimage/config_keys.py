@@ -194,6 +194,16 @@ def env_table(
                 )
             if key in known:
                 continue
+            owner, _, field = key.partition(".")
+            if owner != "minio" and field in ("host", "port", "endpoint"):
+                # Trial 11: "did you mean {minio.endpoint}?" for a dependency left out.
+                raise ConfigError(
+                    f"{src}: {where} env.{name} uses {{{key}}}, but {where} has no dependency "
+                    f"{owner!r}: none is declared by that name, or `dependencies.{owner} = false`"
+                    f" leaves it out for this image. Declare [tool.goimage.dependencies.{owner}]"
+                    f" (or take it from `compose_services`), or give this image its own "
+                    f"env.{name}."
+                )
             close = difflib.get_close_matches(key, known, n=1)
             if "." not in key and not close:
                 continue  # `{name}` in a templated value, nothing like ours

@@ -138,8 +138,19 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "env.CACHE uses {cache.hots}, which is not a placeholder (did you mean {cache.host}?)",
         ),
         (
-            '[tool.goimage.env]\nCACHE = "{redis.host}"\n',
-            "env.CACHE uses {redis.host}, which is not a placeholder",
+            # Trial 11: it said "did you mean {minio.endpoint}?"
+            '[tool.goimage.env]\nCACHE = "{redis.endpoint}"\n',
+            "env.CACHE uses {redis.endpoint}, but [tool.goimage] has no dependency 'redis': none "
+            "is declared by that name, or `dependencies.redis = false` leaves it out for this "
+            "image. Declare [tool.goimage.dependencies.redis] (or take it from "
+            "`compose_services`), or give this image its own env.CACHE.",
+        ),
+        (
+            '[tool.goimage.env]\nCACHE = "{cache.endpoint}"\n'
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
+            '[[tool.goimage.image]]\ndockerfile = "Dockerfile"\ndependencies.cache = false\n',
+            "env.CACHE uses {cache.endpoint}, but [[tool.goimage.image]] 'Dockerfile' has no "
+            "dependency 'cache'",
         ),
         (
             '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nenv = { X = "{minio.url}" }\n',
