@@ -53,6 +53,9 @@ def _address(hex_address: str) -> str:
     return socket.inet_ntop(socket.AF_INET6, words)
 
 
+_ENGINE_DNS = "127.0.0.11"  # Docker's embedded resolver, in every user-defined network
+
+
 def is_loopback(address: str) -> bool:
     return address.startswith(("127.", "::ffff:127.")) or address == "::1"
 
@@ -108,6 +111,14 @@ def listener_hint(listeners: list[tuple[str, int]] | None, port: int, key: str =
     """Why the published port gets no answer though the service listens (a sentence that
     follows a probe description, so it starts with a full stop), or "". `key` is the
     setting that chose `port` (`port`, or `health_port`)."""
+    # Read, and none but the engine's DNS resolver (127.0.0.11 on a user-defined network): it
+    # runs (an exit is reported as such) but serves nothing yet.
+    if listeners is not None and all(address == _ENGINE_DNS for address, _ in listeners):
+        return (
+            ". Inside the container nothing listens on any TCP port yet: the service is still "
+            "starting, or never opens its port; if it needs longer to start, raise "
+            "`startup_timeout` in [tool.goimage]"
+        )
     if not listeners:
         return ""
     on_port = [address for address, number in listeners if number == port]

@@ -585,6 +585,25 @@ def test_service_listening_on_loopback_only(
     assert "listening on 127.0.0.1:8080" in out
 
 
+def test_a_service_still_starting_at_startup_timeout_is_told_to_raise_it(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 11: a service that needs longer than startup_timeout to open its port got only
+    "connection reset"; inside the container nothing listens yet, which the failure says."""
+    root = example_copy(
+        service_config(extra='startup_timeout = "3s"').replace('startup_timeout = "10s"\n', "")
+    )
+    run_at_startup(root, "\ttime.Sleep(60 * time.Second)\n")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert (
+        "Inside the container nothing listens on any TCP port yet: the service is still "
+        "starting, or never opens its port; if it needs longer to start, raise "
+        "`startup_timeout` in [tool.goimage]."
+    ) in out, out
+
+
 def test_several_exposed_ports_fail_health_only(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:

@@ -43,7 +43,17 @@ def test_hints() -> None:
     assert "listens on 127.0.0.1:8080" in listener_hint([("127.0.0.1", 8080)], 8080)
     assert "listens on port 8081, not on 8080" in listener_hint([("0.0.0.0", 8081)], 8080)
     assert listener_hint([("::", 8080)], 8080) == ""  # it listens where it should
-    assert listener_hint([], 8080) == "" and listener_hint(None, 8080) == ""
+    assert listener_hint(None, 8080) == ""  # not known (a remote engine's container)
+    # Trial 11: a slow starter got only "connection reset".
+    assert (
+        listener_hint([("127.0.0.11", 41000)], 8080)
+        == listener_hint([], 8080)
+        == (
+            ". Inside the container nothing listens on any TCP port yet: the service is still "
+            "starting, or never opens its port; if it needs longer to start, raise "
+            "`startup_timeout` in [tool.goimage]"
+        )
+    )
 
 
 def test_a_port_in_the_kernels_range_names_both_causes() -> None:
