@@ -109,7 +109,9 @@ def _binary(session: GoImageSession, image: ImageConfig) -> tuple[Binary | None,
         return None, f"its Go binary cannot be read, see {image.dockerfile}::static"
     if info is None:
         return None, "its binary carries no Go build info"
-    return Binary(image.dockerfile, text, image.build_args, info, built.binary.path), ""
+    return Binary(
+        image.dockerfile, text, image.build_args, info, built.binary.path, image.file_name
+    ), ""
 
 
 def _agreement(group: Group, binaries: Sequence[Binary]) -> str:

@@ -60,6 +60,7 @@ class Binary:
     build_args: Mapping[str, str]
     info: BuildInfo
     program: str = ""
+    file: str = ""  # the Dockerfile's path for `file:line` (`dockerfile` may end in `[target]`)
 
     @cached_property
     def parsed(self) -> Dockerfile:
@@ -259,7 +260,7 @@ def cause_line(binary: Binary, fact: str) -> str:
             outer = global_default("GOTOOLCHAIN", binary.parsed.global_instructions)
             toolchain = toolchain_line(build, lines, binary.build_args, outer)
         if toolchain:
-            return _shown(binary.dockerfile, toolchain, lines)
+            return _shown(binary.file or binary.dockerfile, toolchain, lines)
         try:
             pins = [
                 p.line for p in dockerfile_pins(binary.text, binary.dockerfile, binary.build_args)
@@ -271,19 +272,19 @@ def cause_line(binary: Binary, fact: str) -> str:
             own = {build.from_line} | {i.line for i in build.before}
             pins = [line for line in pins if line in own] or pins
         if pins:
-            return _shown(binary.dockerfile, pins[-1], lines)
+            return _shown(binary.file or binary.dockerfile, pins[-1], lines)
     if build is None:
         return ""
     if fact not in (GO, MODULES):
         setting = setting_line(build, lines, fact, flag=fact.startswith("-"))
         if setting:
-            return _shown(binary.dockerfile, setting, lines)
+            return _shown(binary.file or binary.dockerfile, setting, lines)
     # Where a missing flag would go: the go build line itself.
     go_build = next(
         (n for n in range(build.line, build.end_line + 1) if _GO_BUILD.search(lines[n - 1])),
         build.line,
     )
-    return _shown(binary.dockerfile, go_build, lines)
+    return _shown(binary.file or binary.dockerfile, go_build, lines)
 
 
 def _shown(dockerfile: str, number: int, lines: Sequence[str]) -> str:

@@ -117,6 +117,24 @@ def test_trimpath_and_go_version_differences_name_each_image_and_its_line(tiny: 
     ]
 
 
+def test_an_image_of_a_target_names_its_dockerfile_s_path_and_line(tiny: Path) -> None:
+    """Trial 11: `Dockerfile[dev]:4` is no file an editor opens; the row keeps the image's
+    name, the line its file's path."""
+    plain = build(tiny, "plain")
+    fast = build(tiny, "fast", "-trimpath")
+    binaries = [
+        Binary("Dockerfile[dev]", PLAIN, {}, plain, file="Dockerfile"),
+        Binary("Dockerfile.fast", FAST, {}, fast),
+    ]
+    (group,) = compare(binaries)
+    trimpath = next(d for d in group.differences if d.label == "-trimpath")
+    assert trimpath.rows[0] == (
+        "Dockerfile[dev]",
+        NOT_SET,
+        "Dockerfile:4: RUN CGO_ENABLED=0 go build -o /out/app .",
+    )
+
+
 def test_parity_ignore_accepts_a_difference_on_purpose(tiny: Path) -> None:
     plain = build(tiny, "plain")
     tagged = build(tiny, "tagged", "-tags=netgo", "-ldflags=-s -w")
