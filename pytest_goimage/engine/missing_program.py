@@ -40,6 +40,24 @@ def located(image: BuiltImage) -> str:
     return ""
 
 
+def unloadable(image: BuiltImage) -> str:
+    """Where the program is in the image but the kernel cannot load it: a dynamic binary
+    whose ELF interpreter the image lacks, which a wrapper (an entrypoint script, tini) then
+    reports as "not found"; "" otherwise or where it cannot be read."""
+    try:
+        binary = image.binary
+        interpreter = binary.facts.interpreter
+        if not interpreter or image.exists(interpreter):
+            return ""
+    except (GoImageError, OSError, ValueError, DockerException):
+        return ""
+    return (
+        f"{binary.path} is in the image, but it is a dynamic binary whose ELF interpreter "
+        f"{interpreter} the image lacks, so it cannot be started and is reported as not found "
+        "(the static check names the libraries it needs): build it with CGO_ENABLED=0"
+    )
+
+
 def path_of(env: dict[str, str]) -> str:
     """The PATH a container of an image with ENV `env` runs with."""
     return env.get("PATH", DEFAULT_PATH)

@@ -225,6 +225,8 @@ class ServiceContainer(ContainerOwner):
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     # Why the image's program is not where the runtime looks ("" when it is), for a refused start.
     program_located: Callable[[], str] | None = field(default=None, repr=False)
+    # Why the program, though there, cannot be loaded ("" when it can), for an exit 127.
+    program_unloadable: Callable[[], str] | None = field(default=None, repr=False)
     started_at: float = 0.0
     _box: EngineContainer | None = field(default=None, repr=False)
 
@@ -339,7 +341,13 @@ class ServiceContainer(ContainerOwner):
         elif state.get("ExitCode") == 127 and (reading := self._program_reading()):
             # 127: a shell (an entrypoint script's `exec "$@"`) found no such program.
             text += f', a shell\'s "command not found". {reading.rstrip(".")}'
+        elif state.get("ExitCode") == 127 and (unloadable := self._unloadable()):
+            # Trial 11: tini's or a script's exec of a cgo binary on alpine said only 127.
+            text += f", a wrapper's (an entrypoint script's, tini's) exec failing: {unloadable}"
         return text
+
+    def _unloadable(self) -> str:
+        return self.program_unloadable() if self.program_unloadable is not None else ""
 
     def _program_reading(self) -> str:
         """The image's own reading of where its program is not, as a sentence ("" if none)."""

@@ -183,3 +183,28 @@ def test_health_names_where_the_program_is_not(pytester: pytest.Pytester, no_lea
     ]
     missing = [p for p in expected if not any(fnmatch.fnmatchcase(f, p) for f in found)]
     assert missing == [], out
+
+
+def test_a_cgo_binary_behind_a_wrapper_is_explained_at_exit_127(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 11: an entrypoint script's `exec` of a dynamic binary on alpine (no glibc loader)
+    exits 127 with "not found" for a file that is there; health said only "exit code 127"."""
+    go_app(pytester.path, cgo=True)
+    (pytester.path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec "$@"\n')
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nCOPY app /app/server\nCOPY entrypoint.sh /entrypoint.sh\n"
+        'EXPOSE 8080\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/app/server"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\ndockerfiles = ["Dockerfile"]\n')
+    result = pytester.runpytest_subprocess("--goimage", "-k", "health", "-p", "no:randomly")
+    out = " ".join(result.stdout.str().split())
+    assert re.search(
+        r"the container exited with code 127, a wrapper's \(an entrypoint script's, tini's\) "
+        r"exec failing: /app/server is in the image, but it is a dynamic binary whose ELF "
+        r"interpreter /\S*ld-\S+ the image lacks, so it cannot be started and is reported as "
+        r"not found \(the static check names the libraries it needs\): build it with "
+        r"CGO_ENABLED=0\.",
+        out,
+    ), out
