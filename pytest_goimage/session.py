@@ -35,7 +35,6 @@ from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
 from .engine.run_dirs import (
     given_up_message,
-    mark_engine_lost,
     mark_engine_used,
     remove_abandoned_images,
 )
@@ -328,8 +327,9 @@ class GoImageSession:
             try:
                 ping_briefly(self._client)
             except outside_errors():
-                mark_engine_lost(self.shared_dir)
-                return []  # still gone: the next run sweeps by label, as the failure said
+                # Still gone: the next run sweeps by label, as the failure said. The run's end
+                # (remove_run_resources) asks once more, bounded, in case it came back.
+                return []
         self.runtimes.close()
         try:
             return remove_labelled(self._client, f"{LABEL_OWNER}={self.owner}")

@@ -408,9 +408,10 @@ class SecondEngine:
     def vanished(self) -> Iterator[None]:
         """Within the block the engine's host answers nothing at all, as one that went away
         (a dind service killed, a build host powered off): every packet into and out of its
-        namespace is dropped, connections already open included."""
+        namespace is dropped, connections already open included, and so is what goes to its
+        containers' published ports, which passes FORWARD."""
         iptables = f"nsenter --net=/var/run/netns/{self.name} iptables"
-        rules = ("INPUT -j DROP", "OUTPUT -j DROP")
+        rules = ("INPUT -j DROP", "OUTPUT -j DROP", "FORWARD -j DROP")
         for rule in rules:
             _run(f"{iptables} -I {rule}")
         try:

@@ -140,7 +140,7 @@ def engine_lost(exc: BaseException, during: str) -> EngineError:
 
 def _timed_out(exc: BaseException) -> bool:
     """Whether `exc` (or what it wraps) is a connection that got nothing back: a read timeout,
-    or TCP keepalive giving up on a host that went away (tcp_keepalive.py)."""
+    or TCP keepalive giving up on a host that went away (engine_host_gone.py)."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, (requests.exceptions.Timeout, TimeoutError)):

@@ -10,16 +10,19 @@ minutes). A request sent into the void waits for its acknowledgement, which keep
 not cover, for the client's whole timeout (300 s) per request: TCP_USER_TIMEOUT bounds that
 to UNACKED_S, while the answer is awaited. It is not set while a request streams its body (a
 build context): an engine that reads the context late keeps its receive window closed, and the
-kernel would count that time too.
+kernel would count that time too. So a host that goes away during the upload itself is given up
+on only by the kernel's retransmission limit (tcp_retries2: about 15 minutes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import ProxyManager
 
 IDLE_S = 10  # quiet seconds before the first keepalive probe
 INTERVAL_S = 5  # between unanswered probes
@@ -34,17 +37,25 @@ _USER_TIMEOUT: int | None = getattr(socket, "TCP_USER_TIMEOUT", None)
 
 def socket_options() -> list[tuple[int, int, int]]:
     """urllib3's default options (TCP_NODELAY) plus keepalive, as far as this platform has
-    them (macOS names the idle time TCP_KEEPALIVE)."""
+    them (macOS names the idle time TCP_KEEPALIVE) and its kernel takes them (WSL1 refuses
+    some): an option refused would fail every connection."""
     options = list(HTTPConnection.default_socket_options)
-    options.append((socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
     idle = getattr(socket, "TCP_KEEPIDLE", getattr(socket, "TCP_KEEPALIVE", None))
+    wanted = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
     for name, value in (
         (idle, IDLE_S),
         (getattr(socket, "TCP_KEEPINTVL", None), INTERVAL_S),
         (getattr(socket, "TCP_KEEPCNT", None), PROBES),
     ):
         if name is not None:
-            options.append((socket.IPPROTO_TCP, name, value))
+            wanted.append((socket.IPPROTO_TCP, name, value))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        for option in wanted:
+            try:
+                probe.setsockopt(*option)
+            except OSError:
+                continue
+            options.append(option)
     return options
 
 
@@ -81,7 +92,8 @@ class _BoundedWhileAnswered:
 
     def _user_timeout(self, milliseconds: int) -> None:
         if _USER_TIMEOUT is not None and self.sock is not None:
-            self.sock.setsockopt(socket.IPPROTO_TCP, _USER_TIMEOUT, milliseconds)
+            with contextlib.suppress(OSError):  # a kernel without it (WSL1): keepalive alone
+                self.sock.setsockopt(socket.IPPROTO_TCP, _USER_TIMEOUT, milliseconds)
 
 
 class _Connection(_BoundedWhileAnswered, HTTPConnection):
@@ -100,7 +112,21 @@ class _TLSPool(HTTPSConnectionPool):
     ConnectionCls = _TLSConnection
 
 
-def watch_host(poolmanager: Any) -> None:
-    """Make `poolmanager` (a requests adapter's) open connections of this kind."""
-    poolmanager.connection_pool_kw["socket_options"] = socket_options()
-    poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+_POOLS = {"http": _Pool, "https": _TLSPool}
+
+
+def watch_host(adapter: Any) -> None:
+    """Make `adapter` (a requests HTTPAdapter) open connections of this kind, also through an
+    HTTP proxy the environment names (requests makes a proxy's pool manager on first use)."""
+    options = socket_options()
+    adapter.poolmanager.connection_pool_kw["socket_options"] = options
+    adapter.poolmanager.pool_classes_by_scheme = _POOLS
+    made = adapter.proxy_manager_for
+
+    def proxy_manager_for(proxy: str, **kwargs: Any) -> Any:
+        manager = made(proxy, **{"socket_options": options, **kwargs})
+        if isinstance(manager, ProxyManager):  # not a SOCKS one, whose pools differ
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+    adapter.proxy_manager_for = proxy_manager_for

@@ -14,8 +14,9 @@ steps print nothing for minutes. An engine behind a firewall that drops the pack
 left from another network, a dind service that did not start) then holds the run for the kernel's
 SYN retries, about 2 minutes per attempt, before any message. On tcp and https engines the first
 requests (the API version, the ping) are bounded until the engine has answered; later ones keep
-docker-py's timeout, as urllib3 would also apply the bound while a request's body is sent (a
-build context to an engine that reads it late).
+docker-py's timeout for reading and sending (urllib3 applies a request's connect timeout while
+its body is sent: a build context to an engine that reads it late), while the connect itself is
+bounded by engine_host_gone.py.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class EngineAPIClient(docker.APIClient):  # type: ignore[misc]  # docker-py has 
         """requests' and docker-py's adapters for tcp and https engines, on connections that
         notice an engine host that goes away, also mid-build (engine_host_gone.py)."""
         if prefix in ("http://", "https://") and isinstance(adapter, requests.adapters.HTTPAdapter):
-            watch_host(adapter.poolmanager)
+            watch_host(adapter)
         super().mount(prefix, adapter)
 
     def merge_environment_settings(

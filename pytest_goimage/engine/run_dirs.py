@@ -27,7 +27,6 @@ OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its
 CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it for it)
 # A process of the run reached the engine, so the run may have left containers: its end sweeps.
 ENGINE_FILE = "engine"
-ENGINE_LOST_FILE = "engine-lost"
 IMAGE_REPOSITORY = "goimage/"  # every tag the plugin makes: goimage/<project>-<dockerfile>:<run>
 
 
@@ -104,13 +103,6 @@ def mark_engine_used(folder: Path) -> None:
     """Say that a process of this run reached the engine (before it creates anything there)."""
     with contextlib.suppress(OSError):
         (folder / ENGINE_FILE).touch()
-
-
-def mark_engine_lost(folder: Path) -> None:
-    """Say that the engine stopped answering this run and did not come back by its end: the
-    run's own removal would only wait for it again (the next run sweeps by label)."""
-    with contextlib.suppress(OSError):
-        (folder / ENGINE_LOST_FILE).touch()
 
 
 def remove_if_unused(folder: Path) -> None:
@@ -253,8 +245,6 @@ def remove_run_resources(shared_dir: Path) -> None:
     interrupted or killed during its cleanup leaves them), then the images the run built, then
     mark the run closed (unless an image is still in use: a later run removes it, see
     remove_abandoned_images)."""
-    if (shared_dir / ENGINE_LOST_FILE).exists():
-        return  # left for the next run (see remove_abandoned_images)
     used = engine_used(shared_dir)
     if used or built_tags(shared_dir):
         from .connection import connect, remove_labelled
