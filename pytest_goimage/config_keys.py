@@ -194,8 +194,14 @@ def env_table(
                 )
             if key in known:
                 continue
+            close = difflib.get_close_matches(key, known, n=1)
             owner, _, field = key.partition(".")
-            if owner != "minio" and field in ("host", "port", "endpoint"):
+            if owner.lower() != "minio" and field in ("host", "port", "endpoint"):
+                # A dependency's: a misspelt name is close to a declared one's, not to MinIO's.
+                owners = sorted({k.partition(".")[0] for k in known if "." in k} - {"minio"})
+                near = difflib.get_close_matches(owner, owners, n=1)
+                close = [f"{near[0]}.{field}"] if near and f"{near[0]}.{field}" in known else []
+            if not close and owner.lower() != "minio" and field in ("host", "port", "endpoint"):
                 # Trial 11: "did you mean {minio.endpoint}?" for a dependency left out.
                 raise ConfigError(
                     f"{src}: {where} env.{name} uses {{{key}}}, but {where} has no dependency "
@@ -204,7 +210,6 @@ def env_table(
                     f" (or take it from `compose_services`), or give this image its own "
                     f"env.{name}."
                 )
-            close = difflib.get_close_matches(key, known, n=1)
             if "." not in key and not close:
                 continue  # `{name}` in a templated value, nothing like ours
             hint = f" (did you mean {{{close[0]}}}?)" if close else ""

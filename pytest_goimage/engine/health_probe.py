@@ -15,6 +15,7 @@ from .listeners import listener_hint
 from .poll import backoff
 
 _PLAIN_HTTP = "the TLS handshake failed: the port answers plain HTTP"
+_SAME_REDIRECTS = 5  # answers in a row: a service still starting does not redirect so
 # What a server that speaks TLS on the port answers a plain HTTP request: Go's net/http, nginx.
 _TLS_ONLY = (
     "Client sent an HTTP request to an HTTPS server",
@@ -66,6 +67,12 @@ def health_hint(
         setting = "health_scheme" if key == "health_port" else "scheme"
         return (
             f'. The service serves HTTPS on that port: set `{setting} = "https"` in '
+            "[tool.goimage] (its certificate is not verified: a test image's own will do)."
+        )
+    if probe.location.startswith("https://"):
+        setting = "health_scheme" if key == "health_port" else "scheme"
+        return (
+            f'. The service redirects plain HTTP to HTTPS: set `{setting} = "https"` in '
             "[tool.goimage] (its certificate is not verified: a test image's own will do)."
         )
     if probe.location:
@@ -120,6 +127,7 @@ def poll(
     probe = HealthProbe()
     session = requests.Session()
     started = time.monotonic()
+    redirects: list[tuple[int, str]] = []  # the same redirect again and again will not change
     for _ in backoff(timeout):
         try:
             response = _get(session, url, 2)
@@ -129,6 +137,9 @@ def poll(
                 probe.seconds = time.monotonic() - started
                 return True, probe
             if probe.speaks_tls:
+                break
+            redirects = [*redirects, (probe.status, probe.location)] if probe.location else []
+            if len(redirects) >= _SAME_REDIRECTS and len(set(redirects)) == 1:
                 break
         except requests.RequestException as exc:
             probe.status, probe.error = None, _short(exc, setting)

@@ -124,10 +124,12 @@ class RuntimePool:
             return runtime.minio
         minio_image = self.minio_image_for(image)
         try:
-            return runtime.start_minio(minio_image)
+            started = runtime.start_minio(minio_image)
         except BaseException:
             self.release(image)
             raise
+        self._unready.pop(image.dockerfile, None)  # it got ready after all (a fixture asked)
+        return started
 
     def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
         """The image's dependencies (PostgreSQL, Redis ...), each ready, on its network. A

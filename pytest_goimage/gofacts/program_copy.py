@@ -28,13 +28,16 @@ def context_copy(parsed: Dockerfile, program: str, target: str | None) -> Instru
 
 
 def _written(args: tuple[str, ...], workdir: str) -> set[str]:
-    """The paths a COPY's files land at (a folder copied whole is not followed)."""
+    """The paths a COPY's files may land at (a folder copied whole is not followed). One
+    source to a destination without a trailing `/` lands there, or inside it where that is a
+    folder already (`.`, the WORKDIR, `/app`): which one only the image knows, so both."""
     if len(args) < 2:
         return set()
     *sources, destination = args
     if "$" in destination:
         return set()
     folder = posixpath.normpath(posixpath.join(workdir, destination))
+    inside = {posixpath.join(folder, posixpath.basename(s.rstrip("/"))) for s in sources}
     if len(sources) == 1 and not destination.endswith("/"):
-        return {folder}
-    return {posixpath.join(folder, posixpath.basename(s.rstrip("/"))) for s in sources}
+        return {folder, *inside}
+    return inside

@@ -146,6 +146,13 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "`compose_services`), or give this image its own env.CACHE.",
         ),
         (
+            # The review: a misspelt dependency's name is still a typo to point out.
+            '[tool.goimage.env]\nDB = "{postgress.host}"\n'
+            '[tool.goimage.dependencies.postgres]\nimage = "postgres:16"\n',
+            "env.DB uses {postgress.host}, which is not a placeholder (did you mean "
+            "{postgres.host}?)",
+        ),
+        (
             '[tool.goimage.env]\nCACHE = "{cache.endpoint}"\n'
             '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
             '[[tool.goimage.image]]\ndockerfile = "Dockerfile"\ndependencies.cache = false\n',

@@ -5,6 +5,7 @@ passed saying `GET /health -> 200`); the failure names where it pointed. A real 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,9 +16,10 @@ from pytest_goimage.engine.health_probe import health_hint, poll
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        if self.path == "/health":
-            self.send_response(302)
-            self.send_header("Location", "/login")
+        if self.path in ("/health", "/plain"):
+            self.send_response(302 if self.path == "/health" else 301)
+            location = "/login" if self.path == "/health" else "https://127.0.0.1/plain"
+            self.send_header("Location", location)
             self.end_headers()
             return
         self.send_response(200)
@@ -41,7 +43,10 @@ def server() -> Iterator[str]:
 def test_a_health_path_that_redirects_is_not_healthy_and_says_where_it_pointed(
     server: str,
 ) -> None:
-    healthy, probe = poll(f"{server}/health", 0.5, exited=lambda: False)
+    started = time.monotonic()
+    healthy, probe = poll(f"{server}/health", 30, exited=lambda: False)
+    # The same redirect five times in a row will not change: no waiting out startup_timeout.
+    assert time.monotonic() - started < 5
     assert not healthy
     assert (probe.status, probe.location) == (302, "/login")
     assert probe.describe() == "the last answer was HTTP 302, a redirect to /login"
@@ -54,3 +59,13 @@ def test_the_page_itself_is_healthy(server: str) -> None:
     healthy, probe = poll(f"{server}/login", 0.5, exited=lambda: False)
     assert healthy
     assert (probe.status, probe.location) == (200, "")
+
+
+def test_a_redirect_to_https_is_told_to_set_the_scheme(server: str) -> None:
+    healthy, probe = poll(f"{server}/plain", 30, exited=lambda: False)
+    assert not healthy
+    assert probe.describe() == "the last answer was HTTP 301, a redirect to https://127.0.0.1/plain"
+    assert health_hint(probe, "/plain", "8080/tcp", None, ["8080/tcp"]) == (
+        '. The service redirects plain HTTP to HTTPS: set `scheme = "https"` in [tool.goimage] '
+        "(its certificate is not verified: a test image's own will do)."
+    )

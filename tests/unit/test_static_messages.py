@@ -178,8 +178,15 @@ COPIED_IN = (
             4,
             "dist/server",
         ),
+        # The review: `COPY bin/server .` lands in the WORKDIR.
+        (
+            "FROM golang:1.26 AS build\nRUN go build -o /out/server .\n"
+            "FROM alpine:3.22\nWORKDIR /app\nCOPY bin/server .\n",
+            5,
+            "bin/server",
+        ),
     ],
-    ids=["scratch", "beside-a-builder", "into-a-folder-of-a-base-stage"],
+    ids=["scratch", "beside-a-builder", "into-a-folder-of-a-base-stage", "into-the-workdir"],
 )
 def test_a_cgo_binary_copied_in_names_its_copy(
     tmp_path: Path, binaries: dict[str, bytes], dockerfile: str, line: int, source: str
