@@ -88,6 +88,12 @@ def _serve(engine: SecondEngine, token: str, host_ip: str) -> str:
     )
     server.reload()
     port: str = server.ports["8080/tcp"][0]["HostPort"]
+
+    def serving() -> bool:
+        # sh has exec'd httpd: a trace taken mid-exec (or mid-mkdir) under load missed it.
+        return any(row[-1].startswith("httpd ") for row in server.top()["Processes"] or [])
+
+    assert wait_until(serving, 20), server.top()
     return port
 
 

@@ -68,7 +68,9 @@ def test_a_static_binary_built_with_cgo_is_called_static(
     out = result.stdout.str()
     assert (
         "[goimage static] Dockerfile: /app in goimage/" in out
-        and " is statically linked, but was built with cgo on (CGO_ENABLED=1). Build settings: "
+        and " is statically linked, but was built with cgo on (CGO_ENABLED=1): Dockerfile:2 "
+        "copies it in from the build context (app): it is built outside this Dockerfile, and "
+        "CGO_ENABLED=0 must be set where it is. Build settings: "
         "-buildmode=exe, -tags=netgo,osusergo, CGO_ENABLED=1, GOARCH=amd64, GOOS=linux. That "
         "still matters: in a static glibc binary the NSS functions (getaddrinfo, getpwnam: DNS, "
         "user and group lookups) load shared libraries at run time"
