@@ -34,7 +34,7 @@ from .engine.run_dirs import (
     runs_base,
 )
 from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
-from .termination import end_on_sigterm
+from .termination import ECHO_S, end_on_sigterm
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 _PRUNED_KEY = pytest.StashKey[bool]()
@@ -181,7 +181,7 @@ class _FirstInterruptWaits:
     `echo_of`: when an interrupt that stopped the run's loop came (time.monotonic); a SIGINT
     within SAME_INTERRUPT seconds of it is that interrupt's echo, and ignored."""
 
-    SAME_INTERRUPT = 1.0  # seconds
+    SAME_INTERRUPT = ECHO_S  # seconds: the fact termination's single-process guard uses
 
     def __init__(
         self, config: pytest.Config, active: bool, *, echo_of: float | None = None

@@ -141,9 +141,15 @@ def engine_lost(exc: BaseException, during: str) -> EngineError:
 def _timed_out(exc: BaseException) -> bool:
     """Whether `exc` (or what it wraps) is a connection that got nothing back: a read timeout,
     or TCP keepalive giving up on a host that went away (engine_host_gone.py)."""
+    return _caused_by(exc, requests.exceptions.Timeout, TimeoutError)
+
+
+def _caused_by(exc: BaseException, *kinds: type[BaseException]) -> bool:
+    """Whether `exc` or an exception it wraps (its __cause__ or __context__ chain: docker-py
+    and urllib3 wrap the socket's error) is one of `kinds`."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, (requests.exceptions.Timeout, TimeoutError)):
+        if isinstance(seen, kinds):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -178,7 +184,7 @@ def connect() -> Any:
         client.ping()
         client.api.bound_connects = False  # it answers: a build's upload may take its time
     except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
-        if _connect_timed_out(exc):
+        if _caused_by(exc, requests.exceptions.ConnectTimeout):  # nothing answered
             raise EngineError(
                 f"Cannot reach the Docker engine at {engine_address()}: it did not accept a "
                 f"connection within {CONNECT_TIMEOUT:.0f} s. Nothing answered, so a firewall "
@@ -199,17 +205,6 @@ def connect() -> Any:
             f"{advice}, then rerun."
         ) from None
     return client
-
-
-def _connect_timed_out(exc: BaseException) -> bool:
-    """True when `exc` or what it wraps (docker-py wraps its version request's error) is a
-    connection attempt that got no answer."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, requests.exceptions.ConnectTimeout):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def short_reason(exc: BaseException) -> str:

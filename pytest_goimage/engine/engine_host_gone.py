@@ -5,8 +5,8 @@ within about a minute instead of hanging the run.
 Such a host sends no FIN or RST; two things would otherwise wait on it. A read with nothing to
 send (a build's stream while a step runs quietly, read without a timeout) waits for good:
 TCP keepalive probes, answered by the host's kernel however busy its engine is, give up after
-DEAD_AFTER_S. A new connection is given CONNECT_S (the kernel's SYN retries take about two
-minutes). A request sent into the void waits for its acknowledgement, which keepalive does
+IDLE_S + INTERVAL_S x PROBES (30 s). A new connection is given CONNECT_S (the kernel's SYN
+retries take about two minutes). A request sent into the void waits for its acknowledgement, which keepalive does
 not cover, for the client's whole timeout (300 s) per request: TCP_USER_TIMEOUT bounds that
 to UNACKED_S, while the answer is awaited. It is not set while a request streams its body (a
 build context): an engine that reads the context late keeps its receive window closed, and the
@@ -17,6 +17,7 @@ on only by the kernel's retransmission limit (tcp_retries2: about 15 minutes).
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 from typing import Any
 
@@ -27,7 +28,6 @@ from urllib3.poolmanager import ProxyManager
 IDLE_S = 10  # quiet seconds before the first keepalive probe
 INTERVAL_S = 5  # between unanswered probes
 PROBES = 4  # unanswered probes before the connection is dropped
-DEAD_AFTER_S = IDLE_S + INTERVAL_S * PROBES
 UNACKED_S = 60  # a request's bytes unacknowledged this long: the host is gone
 CONNECT_S = 10.0  # an engine that answers at all accepts a connection well within this
 
@@ -38,7 +38,13 @@ _USER_TIMEOUT: int | None = getattr(socket, "TCP_USER_TIMEOUT", None)
 def socket_options() -> list[tuple[int, int, int]]:
     """urllib3's default options (TCP_NODELAY) plus keepalive, as far as this platform has
     them (macOS names the idle time TCP_KEEPALIVE) and its kernel takes them (WSL1 refuses
-    some): an option refused would fail every connection."""
+    some): an option refused would fail every connection. A copy: callers may extend it."""
+    return list(_socket_options())
+
+
+@functools.cache
+def _socket_options() -> tuple[tuple[int, int, int], ...]:
+    """What socket_options returns, probed once per process (a socket per probe)."""
     options = list(HTTPConnection.default_socket_options)
     idle = getattr(socket, "TCP_KEEPIDLE", getattr(socket, "TCP_KEEPALIVE", None))
     wanted = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
@@ -56,7 +62,7 @@ def socket_options() -> list[tuple[int, int, int]]:
             except OSError:
                 continue
             options.append(option)
-    return options
+    return tuple(options)
 
 
 class _BoundedWhileAnswered:
