@@ -31,8 +31,11 @@ def bake_image_builds(
         return []
     builds = []
     origins = _Origins(call, request, checkout)  # reads the definition's files once
+    started = {service.text for service in call.only}  # a compose `up api`: api's build only
     for name, target in sorted(targets.items()):
         if not isinstance(target, Mapping) or target.get("dockerfile-inline"):
+            continue
+        if started and name not in started:
             continue
         dockerfile = _dockerfile(request.workdir, target)
         if dockerfile is None:

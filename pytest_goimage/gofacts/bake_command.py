@@ -1,6 +1,8 @@
 """`docker buildx bake` and `docker compose build` in a CI script, read as their command lines
 give them: the bake or compose files (`-f`), the `--set` overrides (a compose build's
-`--build-arg`s are one for every service) and the targets or services, as written. Which
+`--build-arg`s are one for every service) and the targets or services, as written. A compose
+`up`, `run` or `create` with `--build` builds too: the services named (all without a name; `run`
+names one, the words after it are its command). Which
 images that builds, with which arguments, only buildx can say (bake_builds: bake reads
 compose files too); this reads the words it is given."""
 
@@ -22,6 +24,16 @@ _COMPOSE_GLOBAL_VALUES = frozenset(
 _COMPOSE_BUILD_VALUES = frozenset(
     {"build-arg", "builder", "memory", "ssh", "progress", "provenance", "sbom"}
 )  # fmt: skip
+# The options of the subcommands that build with `--build`, which take a value.
+_COMPOSE_STARTS = {
+    "up": (frozenset({"scale", "timeout", "exit-code-from", "attach", "no-attach",
+                      "wait-timeout", "pull"}), {"t": "timeout"}),
+    "create": (frozenset({"scale", "pull"}), {}),
+    "run": (frozenset({"env", "entrypoint", "label", "name", "publish", "user", "volume",
+                       "workdir", "env-from-file", "cap-add", "cap-drop", "pull"}),
+            {"e": "env", "l": "label", "p": "publish", "u": "user", "v": "volume",
+             "w": "workdir"}),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,10 @@ class BakeCommand:
     exported: tuple[str, ...] = ()
     compose: bool = False  # `docker compose build`: compose files, services
     project: Word | None = None  # its `--project-directory`
+    # A compose `up`/`run`/`create --build` (`started`): it builds the services it starts, of
+    # those `only` names (none: all); the targets stay empty, as bake knows no image-only one.
+    started: str = ""
+    only: tuple[Word, ...] = ()
 
 
 def bake_options(
@@ -71,8 +87,9 @@ def compose_build_options(
     words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BakeCommand | None:
     """The words after `docker compose` (or `docker-compose`): its `-f` files and
-    `--project-directory`, then `build` with its `--build-arg`s and services. None for another
-    subcommand (`up`, `push`)."""
+    `--project-directory`, then `build` with its `--build-arg`s and services, or an `up`,
+    `create` or `run` that builds (`--build`). None for another subcommand (`push`, an `up`
+    without `--build`)."""
     index = 0
     while index < len(words) and words[index].text.startswith("-"):
         name = words[index].text.lstrip("-").partition("=")[0]
@@ -81,12 +98,31 @@ def compose_build_options(
         )
         index += 2 if takes else 1
     options, _ = read_options(words[:index], _COMPOSE_GLOBAL_VALUES, {"f": "file", "p": "n"})
-    if index >= len(words) or words[index].text != "build":
+    if index >= len(words):
         return None
-    built, positional = read_options(words[index + 1 :], _COMPOSE_BUILD_VALUES, {"m": "memory"})
-    services = [word for _, word in positional]
     files = tuple(value for name, value, _ in options if name == "file" and value is not None)
     project = next((v for n, v, _ in options if n == "project-directory" and v is not None), None)
+    subcommand, after = words[index].text, words[index + 1 :]
+    if subcommand in _COMPOSE_STARTS:
+        started = _started_and_built(subcommand, after)
+        if started is None:
+            return None
+        return BakeCommand(
+            line,
+            cwd,
+            files,
+            (),
+            (),
+            prefix,
+            compose=True,
+            project=project,
+            started=subcommand,
+            only=started,
+        )
+    if subcommand != "build":
+        return None
+    built, positional = read_options(after, _COMPOSE_BUILD_VALUES, {"m": "memory"})
+    services = [word for _, word in positional]
     # `--build-arg NAME` alone takes NAME from the environment, as `$NAME` would.
     sets = tuple(
         replace(value, text=f"*.args.{name}={given}")
@@ -99,3 +135,20 @@ def compose_build_options(
     return BakeCommand(
         line, cwd, files, sets, tuple(services), prefix, compose=True, project=project
     )
+
+
+def _started_and_built(subcommand: str, words: list[Word]) -> tuple[Word, ...] | None:
+    """The services `compose up|create|run` names, when it builds them first (`--build`, and
+    no `--no-build`); None when it does not. Without `--build` compose builds only an image it
+    does not have, and whether a CI machine has it is not in the script."""
+    takes_value, short = _COMPOSE_STARTS[subcommand]
+    options, positional = read_options(words, takes_value, short)
+    if subcommand == "run" and positional:
+        # `run SERVICE COMMAND...`: the command's own options are not compose's.
+        first = positional[0][0]
+        options, _ = read_options(words[:first], takes_value, short)
+        positional = positional[:1]
+    named = {name for name, _, _ in options}
+    if "build" not in named or "no-build" in named:
+        return None
+    return tuple(word for _, word in positional)

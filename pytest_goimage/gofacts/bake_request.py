@@ -66,12 +66,16 @@ class BakeCall:
     pipeline: str = ""
     compose: bool = False  # `docker compose build`: the files are compose files
     project: Resolved | None = None  # its `--project-directory`
+    started: str = ""  # `up`, `run` or `create` with `--build` (BakeCommand.started)
+    only: tuple[Resolved, ...] = ()  # the services it starts (none: all)
 
     def names(self, target: str) -> str:
         """How the message names one of its targets."""
         return f"compose service {target}" if self.compose else f"bake target {target}"
 
     def tool(self) -> str:
+        if self.started:
+            return f"docker compose {self.started} --build"
         return "docker compose build" if self.compose else "docker buildx bake"
 
 
@@ -128,6 +132,8 @@ def command_bake_call(
         pipeline=pipeline,
         compose=command.compose,
         project=resolve(command.project) if command.project else None,
+        started=command.started,
+        only=tuple(resolve(word) for word in command.only),
     )
 
 
@@ -169,6 +175,9 @@ def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
         if target.text is None:
             return f"which targets it builds is only known when the job runs: {target.why}"
         args.append(target.text)
+    for service in call.only:
+        if service.text is None:
+            return f"which services it starts is only known when the job runs: {service.why}"
     env = tuple((name, given(value)) for name, value in call.env)
     return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
 

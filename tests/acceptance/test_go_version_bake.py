@@ -184,15 +184,21 @@ services:
 """
 
 
+def _compose_project(copy: Callable[..., Path]) -> Path:
+    """The example with deploy/compose.yaml, whose deploy/.env pins Go 1.22 for CI."""
+    root = copy(CONFIG)
+    (root / "deploy").mkdir()
+    (root / "deploy" / "compose.yaml").write_text(COMPOSE_FILE)
+    (root / "deploy" / ".env").write_text("# pinned for the release\nGO_VERSION=1.22\n")
+    return root
+
+
 def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, with_buildx: None
 ) -> None:
     """`docker compose -f deploy/compose.yaml build` reads deploy/.env (the project folder's):
     its GO_VERSION is the Go CI ships, read as compose reads it, and named where it is set."""
-    root = example_copy(CONFIG)
-    (root / "deploy").mkdir()
-    (root / "deploy" / "compose.yaml").write_text(COMPOSE_FILE)
-    (root / "deploy" / ".env").write_text("# pinned for the release\nGO_VERSION=1.22\n")
+    root = _compose_project(example_copy)
     (root / ".github" / "workflows" / "release.yml").write_text(
         "name: release\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - uses: actions/checkout@v4\n"
@@ -211,6 +217,41 @@ def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
     (root / "deploy" / ".env").unlink()  # the compose file's own default: the Go tested
     result = _go_version(pytester)
     assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("command", "line"),
+    [
+        ("docker compose -f deploy/compose.yaml up --build -d --wait db api", 9),
+        ("docker compose -f deploy/compose.yaml run --rm --build api go test --build ./...", 9),
+    ],
+    ids=["up", "run"],
+)
+def test_an_integration_job_s_compose_up_with_build_ships_the_go_it_builds(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    with_buildx: None,
+    command: str,
+    line: int,
+) -> None:
+    """An integration job that starts its stack with `docker compose up --build` (or `run
+    --build`) builds the service's image as `compose build` would, with deploy/.env's Go. Before,
+    only `compose build` was read: this job's Go 1.22 build passed go-version."""
+    root = _compose_project(example_copy)
+    (root / ".github" / "workflows" / "integration.yml").write_text(
+        "name: integration\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n      - run: |\n"
+        f"          {command}\n          docker compose -f deploy/compose.yaml down\n"
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            f".github/workflows/integration.yml:{line}: job stack builds Dockerfile.prod with "
+            "GO_VERSION=1.22: golang:1.22-alpine names Go 1.22 (GO_VERSION=1.22 from GO_VERSION "
+            "at deploy/.env:2; compose service api), go.mod requires 1.26.8*",
+        ]
+    )
 
 
 def _git_commit(root: Path) -> None:

@@ -6,6 +6,7 @@ the tests that run buildx itself are in tests/acceptance/test_go_version_bake.py
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from pytest_goimage.gofacts.bake_builds import bake_image_builds
@@ -287,3 +288,31 @@ def test_a_context_outside_the_checkout_or_remote_is_no_build_of_it(tmp_path: Pa
     request = bake_request(call, tmp_path)
     assert isinstance(request, BakeRequest)
     assert bake_image_builds(call, request, printed, tmp_path) == []
+
+
+def test_a_compose_up_keeps_the_builds_of_the_services_it_starts(tmp_path: Path) -> None:
+    """`docker compose up --build api` builds api's image, not worker's: bake prints every
+    service that builds, and only those `up` names are CI builds. One `up` without a name
+    builds them all; a name only the job knows is a note."""
+    (tmp_path / "compose.yaml").write_text("services: {}\n")
+    printed = {
+        "target": {
+            "api": {"context": ".", "dockerfile": "Dockerfile"},
+            "worker": {"context": ".", "dockerfile": "worker/Dockerfile"},
+        }
+    }
+    call = BakeCall(WORKFLOW, 3, "it", ".", compose=True, started="up", only=(Resolved("api"),))
+    request = bake_request(call, tmp_path)
+    assert isinstance(request, BakeRequest)
+    assert request.args == ("-f", "compose.yaml")  # every target: an image-only one is none
+    (api,) = bake_image_builds(call, request, printed, tmp_path)
+    assert (api.dockerfile, api.line) == ("Dockerfile", 3)
+    every = replace(call, only=())
+    assert [b.dockerfile for b in bake_image_builds(every, request, printed, tmp_path)] == [
+        "Dockerfile",
+        "worker/Dockerfile",
+    ]
+    unknown = replace(call, only=(Resolved(None, "SERVICE is a step's output"),))
+    assert bake_request(unknown, tmp_path) == (
+        "which services it starts is only known when the job runs: SERVICE is a step's output"
+    )

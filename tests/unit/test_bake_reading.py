@@ -198,7 +198,7 @@ jobs:
           docker compose -f deploy/compose.yaml --project-directory . --profile ci build \\
             --build-arg VERSION=1.2.3 --build-arg GO_VERSION --pull api worker
           docker-compose build
-          docker compose up --build -d
+          docker compose up -d
           docker compose push api
 """
     first, second = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
@@ -209,6 +209,39 @@ jobs:
     sets = [(o.key, o.value and o.value.text) for o in first.sets]
     assert sets == [("*.args.VERSION", "1.2.3"), ("*.args.GO_VERSION", "1.24.1")]
     assert (second.compose, second.line, second.files, second.targets) == (True, 11, (), ())
+
+
+def test_compose_up_run_and_create_with_build_are_builds_of_the_services_they_name() -> None:
+    """`--build` makes compose build before it starts: `up` and `create` the services named (all
+    without one), `run` its one service (the words after it are the container's command, whose
+    own options are not compose's). Without `--build`, or with `--no-build`, nothing is read
+    as a build: whether the CI machine already has the image is not in the script."""
+    text = """\
+on: push
+jobs:
+  integration:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          docker compose -f compose.ci.yaml up --build -d --wait --wait-timeout 60 api worker
+          docker compose up -t 5 --build
+          docker compose run --rm -e CGO_ENABLED=0 --build api go test --build ./...
+          docker-compose --project-directory deploy create --build --pull never
+          docker compose up -d
+          docker compose up --build --no-build api
+          docker compose run --rm api go build --build ./...
+          docker compose -p ci up --exit-code-from tests --build tests
+"""
+    up, all_up, run, create, named = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert (up.compose, up.line, up.files) == (True, 7, (Resolved("compose.ci.yaml"),))
+    # bake prints every service that builds (an image-only one is no target of it); those
+    # `up` starts are kept from what it prints.
+    assert (up.targets, up.only) == ((), (Resolved("api"), Resolved("worker")))
+    assert (up.started, up.tool()) == ("up", "docker compose up --build")
+    assert (all_up.line, all_up.files, all_up.only, all_up.sets) == (8, (), (), ())
+    assert (run.line, run.only, run.tool()) == (9, (Resolved("api"),), "docker compose run --build")
+    assert (create.line, create.project, create.only) == (10, Resolved("deploy"), ())
+    assert (named.line, named.only) == (14, (Resolved("tests"),))
 
 
 def test_a_compose_build_is_printed_from_its_project_folder(tmp_path: Path) -> None:
