@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
+from .compose_started import started_services
 from .image_build_values import BuildArg, ImageBuild, checkout_path
 
 # bake_request's marker of a value only the job knows, with its number.
@@ -31,7 +32,7 @@ def bake_image_builds(
         return []
     builds = []
     origins = _Origins(call, request, checkout)  # reads the definition's files once
-    started = {service.text for service in call.only}  # a compose `up api`: api's build only
+    started = _started(call, request, checkout)  # `compose up api`: api and what it waits for
     for name, target in sorted(targets.items()):
         if not isinstance(target, Mapping) or target.get("dockerfile-inline"):
             continue
@@ -57,6 +58,18 @@ def bake_image_builds(
             )
         )
     return builds
+
+
+def _started(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[str]:
+    """The services a compose `up|run|create --build` starts, and so builds (empty: all): those
+    it names with, unless `--no-deps`, those they depend on; the named ones alone where the
+    compose files cannot be read."""
+    named = {service.text for service in call.only if service.text is not None}
+    if not named or not call.dependencies:
+        return frozenset(named)
+    # A compose call's request always names its files (bake_request picks compose's default).
+    started = started_services(checkout / request.workdir, request.files, named)
+    return started or frozenset(named)
 
 
 def _dockerfile(workdir: str, target: Mapping[str, Any]) -> str | None:

@@ -52,10 +52,12 @@ class BakeCommand:
     exported: tuple[str, ...] = ()
     compose: bool = False  # `docker compose build`: compose files, services
     project: Word | None = None  # its `--project-directory`
-    # A compose `up`/`run`/`create --build` (`started`): it builds the services it starts, of
-    # those `only` names (none: all); the targets stay empty, as bake knows no image-only one.
+    # A compose `up`/`run`/`create --build` (`started`): it builds the services it starts,
+    # those `only` names (none: all) and, unless `--no-deps`, those they depend on; the targets
+    # stay empty, as bake knows no image-only service.
     started: str = ""
     only: tuple[Word, ...] = ()
+    dependencies: bool = True
 
 
 def bake_options(
@@ -107,6 +109,7 @@ def compose_build_options(
         started = _started_and_built(subcommand, after)
         if started is None:
             return None
+        services, dependencies = started
         return BakeCommand(
             line,
             cwd,
@@ -117,12 +120,13 @@ def compose_build_options(
             compose=True,
             project=project,
             started=subcommand,
-            only=started,
+            only=services,
+            dependencies=dependencies,
         )
     if subcommand != "build":
         return None
     built, positional = read_options(after, _COMPOSE_BUILD_VALUES, {"m": "memory"})
-    services = [word for _, word in positional]
+    named = tuple(word for _, word in positional)
     # `--build-arg NAME` alone takes NAME from the environment, as `$NAME` would.
     sets = tuple(
         replace(value, text=f"*.args.{name}={given}")
@@ -132,15 +136,14 @@ def compose_build_options(
         if option == "build-arg" and value is not None
         for name, equals, given in [value.text.partition("=")]
     )
-    return BakeCommand(
-        line, cwd, files, sets, tuple(services), prefix, compose=True, project=project
-    )
+    return BakeCommand(line, cwd, files, sets, named, prefix, compose=True, project=project)
 
 
-def _started_and_built(subcommand: str, words: list[Word]) -> tuple[Word, ...] | None:
-    """The services `compose up|create|run` names, when it builds them first (`--build`, and
-    no `--no-build`); None when it does not. Without `--build` compose builds only an image it
-    does not have, and whether a CI machine has it is not in the script."""
+def _started_and_built(subcommand: str, words: list[Word]) -> tuple[tuple[Word, ...], bool] | None:
+    """The services `compose up|create|run` names and whether it starts their dependencies
+    too (no `--no-deps`), when it builds them first (`--build`, and no `--no-build`); None
+    when it does not. Without `--build` compose builds only an image it does not have, and
+    whether a CI machine has it is not in the script."""
     takes_value, short = _COMPOSE_STARTS[subcommand]
     options, positional = read_options(words, takes_value, short)
     if subcommand == "run" and positional:
@@ -151,4 +154,4 @@ def _started_and_built(subcommand: str, words: list[Word]) -> tuple[Word, ...] |
     named = {name for name, _, _ in options}
     if "build" not in named or "no-build" in named:
         return None
-    return tuple(word for _, word in positional)
+    return tuple(word for _, word in positional), "no-deps" not in named

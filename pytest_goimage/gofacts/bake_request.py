@@ -68,6 +68,7 @@ class BakeCall:
     project: Resolved | None = None  # its `--project-directory`
     started: str = ""  # `up`, `run` or `create` with `--build` (BakeCommand.started)
     only: tuple[Resolved, ...] = ()  # the services it starts (none: all)
+    dependencies: bool = True  # and those they depend on (no `--no-deps`)
 
     def names(self, target: str) -> str:
         """How the message names one of its targets."""
@@ -134,6 +135,7 @@ def command_bake_call(
         project=resolve(command.project) if command.project else None,
         started=command.started,
         only=tuple(resolve(word) for word in command.only),
+        dependencies=command.dependencies,
     )
 
 
@@ -194,7 +196,7 @@ def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
     from, with the files named from there. Without `-f`, the folder's compose file and its
     override, as compose picks them. Why not, where a folder or file is not known."""
     if call.workdir is None:
-        return "the folder `docker compose build` runs in is only known when the job runs"
+        return f"the folder `{call.tool()}` runs in is only known when the job runs"
     files: list[str] = []
     for file in call.files:
         named = checkout_path(call.workdir, file.text) if file.text is not None else None

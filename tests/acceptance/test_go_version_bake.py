@@ -224,19 +224,21 @@ def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
     [
         ("docker compose -f deploy/compose.yaml up --build -d --wait db api", 9),
         ("docker compose -f deploy/compose.yaml run --rm --build api go test --build ./...", 9),
+        ("docker compose -f deploy/compose.yaml up --build -d db", None),
     ],
-    ids=["up", "run"],
+    ids=["up", "run", "up-db-only"],
 )
 def test_an_integration_job_s_compose_up_with_build_ships_the_go_it_builds(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
     with_buildx: None,
     command: str,
-    line: int,
+    line: int | None,
 ) -> None:
     """An integration job that starts its stack with `docker compose up --build` (or `run
     --build`) builds the service's image as `compose build` would, with deploy/.env's Go. Before,
-    only `compose build` was read: this job's Go 1.22 build passed go-version."""
+    only `compose build` was read: this job's Go 1.22 build passed go-version. One that starts
+    only the database builds nothing of this project."""
     root = _compose_project(example_copy)
     (root / ".github" / "workflows" / "integration.yml").write_text(
         "name: integration\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n"
@@ -244,6 +246,10 @@ def test_an_integration_job_s_compose_up_with_build_ships_the_go_it_builds(
         f"          {command}\n          docker compose -f deploy/compose.yaml down\n"
     )
     result = _go_version(pytester)
+    if line is None:
+        assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+        assert "integration.yml" not in result.stdout.str()  # read, and no note about it
+        return
     assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
     result.stdout.fnmatch_lines(
         [

@@ -291,27 +291,52 @@ def test_a_context_outside_the_checkout_or_remote_is_no_build_of_it(tmp_path: Pa
 
 
 def test_a_compose_up_keeps_the_builds_of_the_services_it_starts(tmp_path: Path) -> None:
-    """`docker compose up --build api` builds api's image, not worker's: bake prints every
-    service that builds, and only those `up` names are CI builds. One `up` without a name
-    builds them all; a name only the job knows is a note."""
-    (tmp_path / "compose.yaml").write_text("services: {}\n")
+    """`docker compose up --build api` builds api's image and those of the services api waits
+    for (`depends_on`, also through another service and in a later `-f` file), not worker's:
+    bake prints every service that builds, and only those `up` starts are CI builds. With
+    `--no-deps` only api; without a name, all; a name only the job knows is a note."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  api:\n    build: .\n    depends_on: [migrate, db]\n"
+        "  migrate:\n    build: {context: ., dockerfile: migrate/Dockerfile}\n"
+        "  db:\n    image: postgres:16\n"
+        "  worker:\n    build: {context: ., dockerfile: worker/Dockerfile}\n"
+        "  seed:\n    build: {context: ., dockerfile: seed/Dockerfile}\n"
+    )
+    (tmp_path / "compose.ci.yaml").write_text(
+        "services:\n  migrate:\n    depends_on:\n      seed:\n"
+        "        condition: service_completed_successfully\n"
+    )
     printed = {
         "target": {
-            "api": {"context": ".", "dockerfile": "Dockerfile"},
-            "worker": {"context": ".", "dockerfile": "worker/Dockerfile"},
+            name: {"context": ".", "dockerfile": dockerfile}
+            for name, dockerfile in [
+                ("api", "Dockerfile"),
+                ("migrate", "migrate/Dockerfile"),
+                ("worker", "worker/Dockerfile"),
+                ("seed", "seed/Dockerfile"),
+            ]
         }
     }
-    call = BakeCall(WORKFLOW, 3, "it", ".", compose=True, started="up", only=(Resolved("api"),))
+    files = (Resolved("compose.yaml"), Resolved("compose.ci.yaml"))
+    call = BakeCall(
+        WORKFLOW, 3, "it", ".", files, compose=True, started="up", only=(Resolved("api"),)
+    )
     request = bake_request(call, tmp_path)
     assert isinstance(request, BakeRequest)
-    assert request.args == ("-f", "compose.yaml")  # every target: an image-only one is none
-    (api,) = bake_image_builds(call, request, printed, tmp_path)
-    assert (api.dockerfile, api.line) == ("Dockerfile", 3)
-    every = replace(call, only=())
-    assert [b.dockerfile for b in bake_image_builds(every, request, printed, tmp_path)] == [
-        "Dockerfile",
-        "worker/Dockerfile",
-    ]
+    # Every target: a name `up` starts may be an image-only service, which bake has not.
+    assert request.args == ("-f", "compose.yaml", "-f", "compose.ci.yaml")
+
+    def built(call: BakeCall) -> list[str]:
+        request = bake_request(call, tmp_path)
+        assert isinstance(request, BakeRequest)
+        return [b.dockerfile for b in bake_image_builds(call, request, printed, tmp_path)]
+
+    assert built(call) == ["Dockerfile", "migrate/Dockerfile", "seed/Dockerfile"]
+    assert built(replace(call, dependencies=False)) == ["Dockerfile"]
+    assert built(replace(call, files=files[:1])) == ["Dockerfile", "migrate/Dockerfile"]
+    assert len(built(replace(call, only=()))) == 4
+    (tmp_path / "compose.ci.yaml").write_text("services: [not, a, mapping]\n")
+    assert built(call) == ["Dockerfile"]  # unreadable: only the one it names is known
     unknown = replace(call, only=(Resolved(None, "SERVICE is a step's output"),))
     assert bake_request(unknown, tmp_path) == (
         "which services it starts is only known when the job runs: SERVICE is a step's output"

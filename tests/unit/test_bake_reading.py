@@ -225,7 +225,7 @@ jobs:
       - run: |
           docker compose -f compose.ci.yaml up --build -d --wait --wait-timeout 60 api worker
           docker compose up -t 5 --build
-          docker compose run --rm -e CGO_ENABLED=0 --build api go test --build ./...
+          docker compose run --rm -e CGO_ENABLED=0 --build --no-deps api go test --build ./...
           docker-compose --project-directory deploy create --build --pull never
           docker compose up -d
           docker compose up --build --no-build api
@@ -240,6 +240,7 @@ jobs:
     assert (up.started, up.tool()) == ("up", "docker compose up --build")
     assert (all_up.line, all_up.files, all_up.only, all_up.sets) == (8, (), (), ())
     assert (run.line, run.only, run.tool()) == (9, (Resolved("api"),), "docker compose run --build")
+    assert (up.dependencies, run.dependencies) == (True, False)
     assert (create.line, create.project, create.only) == (10, Resolved("deploy"), ())
     assert (named.line, named.only) == (14, (Resolved("tests"),))
 
