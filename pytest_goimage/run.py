@@ -13,6 +13,7 @@ from .build.progress import ProgressPrinter, WorkerProgress
 from .config_defaults import no_table_note
 from .config_loading import project_config
 from .run_folder import prune_old_runs, run_identity
+from .run_outputs import run_outputs
 from .session import GoImageSession
 from .stash_keys import (
     CONFIG_ERROR_KEY,
@@ -108,11 +109,7 @@ def goimage_session(config: pytest.Config) -> GoImageSession:
         keep=bool(config.getoption("goimage_keep")),
         update_baseline=bool(config.getoption("goimage_update_baseline")),
         sbom_dir=sbom_dir(config),
-        written_files=tuple(
-            Path(value)
-            for value in (config.getoption("goimage_report", None), config.option.xmlpath)
-            if value
-        ),
+        written_files=tuple(run_outputs(config, sbom=False)),  # the SBOMs: sbom_dir
     )
     config.stash[SESSION_KEY] = session
     end_on_sigterm(config)  # this process makes engine resources: SIGTERM ends it as Ctrl-C does

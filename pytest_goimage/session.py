@@ -58,7 +58,7 @@ class GoImageSession:
     keep: bool = False
     update_baseline: bool = False
     sbom_dir: Path | None = None  # --goimage-sbom: one CycloneDX file per image goes here
-    # Files the run writes or replaces (--goimage-report, --junitxml), as given.
+    # Files the run writes or replaces (run_outputs: the report, JUnit file, pytest's log).
     written_files: tuple[Path, ...] = ()
     engine_error_reported: bool = False
     _client: Any = None

@@ -169,7 +169,7 @@ def _changed_inputs(
     if rewritten:
         problems.append(
             f"git tracks {_listed(rewritten)}, which this run writes (--goimage-report, "
-            "--junitxml) inside the build context, so every run changes the context the image "
+            "--junitxml, pytest's log_file) inside the build context, so every run changes the context the image "
             "is built from; stop tracking it (`git rm --cached`, and ignore it) or write it "
             "outside the build context"
         )

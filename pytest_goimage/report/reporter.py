@@ -14,6 +14,7 @@ import pytest
 
 from ..config import GoImageConfig
 from ..errors import GoImageError
+from ..run_outputs import run_outputs
 from .completeness import RunCompleteness, Verdict, verdict
 from .records import (
     FAILED,
@@ -137,13 +138,6 @@ class ResultsReporter:
                 image = self.results.config.image(record.dockerfile)
                 record.baseline_bytes = baseline_size(image)
 
-    def _outputs(self, report: str) -> list[Path]:
-        """The files and folders this run writes into the checkout: not the team's changes."""
-        start = self.config.invocation_params.dir
-        written = [report, self.config.getoption("goimage_sbom")]
-        written.append(getattr(self.config.option, "xmlpath", None))  # --junitxml
-        return [start / path for path in written if path]
-
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         path = self.config.getoption("goimage_report")
         if self.config.option.collectonly:
@@ -168,7 +162,7 @@ class ResultsReporter:
                     git=git_state(
                         goconfig.heads,
                         [image.context_path for image in goconfig.images],
-                        self._outputs(path),
+                        run_outputs(self.config),
                     ),
                 )
                 write_report(Path(path), report)

@@ -241,6 +241,34 @@ def test_sbom_flag_writes_one_valid_sbom_per_image_linked_from_the_report(
         assert len(libraries) > 10
 
 
+def test_pytest_s_log_file_is_the_run_s_own_output_not_a_change_to_the_checkout(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """A team's `log_file` (ini or `--log-file`) is written by the run into the checkout, as
+    its JUnit file is: the report's `git` does not list it as untracked, or the gate's
+    `.git.untracked == []` would fail every run of a clean checkout."""
+    root = example_copy(
+        example_release_table() + '[tool.pytest.ini_options]\nlog_file = "pytest.log"\n'
+    )
+    (root / ".gitignore").write_text((root / ".gitignore").read_text() + PYTESTER_FILES)
+    head = commit_all(root, "example")
+    for extra in ([], ["--log-file=logs/run.log"]):
+        pytester.runpytest_subprocess(
+            "--goimage", "-k", "go-version", "--goimage-report=report.json", *extra
+        )
+        written = {"pytest.log"} if not extra else {"logs/run.log"}
+        assert {p for p in written if (root / p).is_file()} == written  # pytest wrote it
+        document = json.loads((root / "report.json").read_text())
+        assert document["git"] == {"commit": head, "modified": [], "untracked": []}, extra
+        for path in ("report.json", *written):  # the next run writes its own
+            (root / path).unlink()
+    (root / "logs" / "run.log").write_text("an earlier run's\n")  # not this run's: listed
+    (root / "notes.txt").write_text("a file the team left\n")  # the check still sees others
+    pytester.runpytest_subprocess("--goimage", "-k", "go-version", "--goimage-report=report.json")
+    document = json.loads((root / "report.json").read_text())
+    assert document["git"]["untracked"] == ["logs/run.log", "notes.txt"]
+
+
 def test_example_images_pass_parity(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
@@ -440,8 +468,8 @@ def test_a_tracked_report_inside_the_context_is_named_as_the_runs_own(
     result.stdout.fnmatch_lines(
         [
             "[[]goimage provenance[]] Dockerfile: image goimage/*:* is not the commit under "
-            "test: git tracks report.json, which this run writes (--goimage-report, --junitxml) "
-            "inside the build context, *; stop tracking it (`git rm --cached`, and ignore it) "
+            "test: git tracks report.json, which this run writes (--goimage-report, --junitxml, "
+            "pytest's log_file) inside the build context, *; stop tracking it (`git rm --cached`, and ignore it) "
             "or write it outside the build context. Rebuild *"
         ]
     )

@@ -2,7 +2,7 @@
 
 Every top-level module and folder has a rank in `LAYERS`, lowest first:
 
-    errors, run_secrets, termination, go_project < gofacts < config_keys, config_defaults < config < engine < build < report
+    errors, run_secrets, run_outputs, termination, go_project < gofacts < config_keys, config_defaults < config < engine < build < report
     < session < checks < stash_keys < config_loading < run_folder < selection, run, assertions
     < items < plugin < __init__
 
@@ -54,7 +54,7 @@ def imported(path: Path) -> set[str]:
 
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "run_secrets", "termination", "go_project"),
+    ("errors", "run_secrets", "run_outputs", "termination", "go_project"),
     ("gofacts",),
     ("config_keys", "config_defaults"),
     ("config_dependencies", "config_dockerfiles", "config_go_versions", "config_release"),

@@ -227,8 +227,8 @@ def test_the_reports_a_run_writes_into_the_context_are_named_as_such(tmp_path: P
     (tmp_path / "junit.xml").write_text("<testsuites/>")
     reports = [tmp_path / "report.json", tmp_path / "junit.xml"]
     assert _changed_inputs(image, (), reports) == [
-        "git tracks report.json, which this run writes (--goimage-report, --junitxml) inside "
-        "the build context, so every run changes the context the image is built from; stop "
+        "git tracks report.json, which this run writes (--goimage-report, --junitxml, pytest's "
+        "log_file) inside the build context, so every run changes the context the image is built from; stop "
         "tracking it (`git rm --cached`, and ignore it) or write it outside the build context"
     ]
 
