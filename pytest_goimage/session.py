@@ -71,6 +71,9 @@ class GoImageSession:
     _build_plan: list[str] = field(default_factory=list)
     _builds: dict[str, Future[BuiltImage]] = field(default_factory=dict)
     _sboms: dict[str, str | None] = field(default_factory=dict)  # dockerfile -> file written
+    # Facts of the checkout that every image's checks read alike (the project's Go pins),
+    # read once per run: a monorepo's many images would each re-read every workflow.
+    memo: dict[object, object] = field(default_factory=dict)
     runtimes: RuntimePool = field(init=False)
 
     def __post_init__(self) -> None:

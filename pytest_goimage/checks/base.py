@@ -27,8 +27,13 @@ def require_image(session: GoImageSession, image: ImageConfig) -> BuiltImage:
         ) from None
 
 
-def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pin]:
-    """project_pins of `images`, which share a Go module (go_module), and their Dockerfiles."""
+def config_pins(
+    config: GoImageConfig,
+    images: Iterable[ImageConfig],
+    memo: dict[object, object] | None = None,
+) -> list[Pin]:
+    """project_pins of `images`, which share a Go module (go_module), and their Dockerfiles;
+    `memo` is the run's (GoImageSession.memo), so the workflows are read once per run."""
     images = list(images)
     modules = {image.go_module for image in images}
     assert len(modules) <= 1, modules  # one go.mod to compare with: see module_groups
@@ -38,7 +43,7 @@ def config_pins(config: GoImageConfig, images: Iterable[ImageConfig]) -> list[Pi
     ignore = ignores.pop() if ignores else config.go_version_ignore
     dockerfiles = [(image.dockerfile_path, image.build_args, image.target) for image in images]
     others = sorted({other.go_module for other in config.images} - {module})
-    return project_pins(config.rootdir, module, dockerfiles, ignore or (), others, print_bake)
+    return project_pins(config.rootdir, module, dockerfiles, ignore or (), others, print_bake, memo)
 
 
 def module_groups(config: GoImageConfig) -> list[list[ImageConfig]]:

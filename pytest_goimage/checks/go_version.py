@@ -39,7 +39,7 @@ class UnpinnedGoVersionWarning(UserWarning):
 
 def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
     """Every Go version pin that bears on `image`, the built binary's included once known."""
-    pins = config_pins(session.config, [image])
+    pins = config_pins(session.config, [image], session.memo)
     built = session.peek_built(image)
     if built is not None:
         # The binary's own version is only known after a build; never build just for this.

@@ -144,7 +144,7 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
         return f"{other}."
     try:
         policy = session.config.go_version_policy
-        pins = config_pins(session.config, [image])
+        pins = config_pins(session.config, [image], session.memo)
         required = required_version(pins, policy)
     except GoImageError:
         return ""  # the go-version check reports an unreadable go.mod

@@ -4,7 +4,7 @@ its GitLab CI pipeline."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ def project_pins(
     go_version_ignore: Iterable[str] = (),
     other_modules: Sequence[Path] = (),
     bake: BakePrinter | None = None,
+    memo: dict[object, object] | None = None,
 ) -> list[Pin]:
     """go.mod in `project`, each (Dockerfile, build_args[, target])'s pins and those of the CI builds of
     it that ship another Go (ci_build_pins), every workflow's pins and the GitLab CI
@@ -37,19 +38,46 @@ def project_pins(
     ignored, and so are the setup-go steps whose `go-version-file` is the go.mod of one of
     `other_modules` (a monorepo's other images' modules, each checked with its own). CI's
     `docker buildx bake` calls are read through `bake` (buildx's own --print; without it, they
-    are not read). Raises GoImageError subclasses naming a file that cannot be read."""
+    are not read). Raises GoImageError subclasses naming a file that cannot be read.
+
+    `memo` (a run's dict) keeps what does not depend on the Dockerfiles: go.mod, the
+    workflows and pipelines, read once per run rather than once per image and check."""
+    key = ("project_pins", rootdir, project, tuple(other_modules), bake)
+    wide = memo.get(key) if memo is not None else None
+    if not isinstance(wide, _ProjectWide):
+        wide = _project_wide(rootdir, project, other_modules, bake)
+        if memo is not None:
+            memo[key] = wide
+    pins, shipping = list(wide.go_mod), list(wide.shipping)
+    for path, build_args, *target in dockerfiles:
+        name = relative_name(path, rootdir)
+        text = read_text(path, name, GoImageError)
+        pins += target_pins(text, name, build_args, target[0] if target else None)
+        if any(build.dockerfile == name for build in wide.builds):
+            shipping += ci_build_pins(text, name, build_args, wide.builds, *target)
+    return pins + apply_ignore([*wide.workflows, *shipping], list(go_version_ignore))
+
+
+@dataclass(frozen=True)
+class _ProjectWide:
+    """What project_pins reads whatever the Dockerfiles: go.mod's pins, CI's image builds (and
+    the notes of those not read), and the workflows' and pipelines' pins."""
+
+    go_mod: tuple[Pin, ...]
+    builds: tuple[ImageBuild, ...]
+    shipping: tuple[Pin, ...]
+    workflows: tuple[Pin, ...]
+
+
+def _project_wide(
+    rootdir: Path, project: Path, other_modules: Sequence[Path], bake: BakePrinter | None
+) -> _ProjectWide:
     go_mod = project / "go.mod"
     pins = read_gomod(go_mod, relative_name(go_mod, rootdir))
     roots = [rootdir] if project == rootdir else [rootdir, project]
     found = [b for root in roots for b in read_image_builds(root, rootdir)]
     found += read_gitlab_image_builds(roots, rootdir)
     builds, shipping = _baked(found, rootdir, bake)
-    for path, build_args, *target in dockerfiles:
-        name = relative_name(path, rootdir)
-        text = read_text(path, name, GoImageError)
-        pins += target_pins(text, name, build_args, target[0] if target else None)
-        if any(build.dockerfile == name for build in builds):
-            shipping += ci_build_pins(text, name, build_args, builds, *target)
     workflows = follow_go_version_files(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
@@ -59,7 +87,7 @@ def project_pins(
         nested = follow_go_version_files(nested, project, go_mod)
         workflows += _others_left_out(nested, project, project, other_modules)
     workflows += read_gitlab_ci(roots, relative_to=rootdir)
-    return pins + apply_ignore(workflows + shipping, list(go_version_ignore))
+    return _ProjectWide(tuple(pins), tuple(builds), tuple(shipping), tuple(workflows))
 
 
 BakePrinter = Callable[[Path, BakeRequest], Mapping[str, Any]]

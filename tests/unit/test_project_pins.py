@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from pytest_goimage.gofacts import project_pins as project_pins_module
 from pytest_goimage.gofacts.project_pins import project_pins
+from pytest_goimage.gofacts.versions import Pin
 
 ROOT_WORKFLOW = """\
 on: push
@@ -117,3 +121,41 @@ def test_a_go_version_file_of_another_configured_module_is_left_to_that_module(
     }
     # Without other configured modules every job is compared, as in a one-module project.
     assert left_out(tmp_path, []) == {"app": "", "tools": "", "all": "", "local": ""}
+
+
+def test_a_run_s_memo_reads_the_workflows_once_for_every_image_and_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """go-version and static ask for the pins of each image: with the run's memo the workflows
+    (and go.mod, the pipelines, the CI builds) are read once, the Dockerfiles each time, and
+    the pins are those a fresh read gives. Each go_version_ignore still applies per call."""
+    root = tmp_path / "repo"
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "ci.yml").write_text(ROOT_WORKFLOW)
+    (root / "svc").mkdir()
+    (root / "svc" / "go.mod").write_text("module example.com/svc\n\ngo 1.22.3\n")
+    (root / "svc" / "Dockerfile").write_text("FROM golang:1.22.3-alpine\n")
+    (root / "svc" / "Dockerfile.prod").write_text("FROM golang:1.21-alpine\n")
+    reads: list[Path] = []
+    original = project_pins_module.read_workflows
+
+    def counted(folder: Path, *, relative_to: Path) -> list[Pin]:
+        reads.append(folder)
+        return original(folder, relative_to=relative_to)
+
+    monkeypatch.setattr(project_pins_module, "read_workflows", counted)
+    memo: dict[object, object] = {}
+    each = [[(root / "svc" / name, {})] for name in ("Dockerfile", "Dockerfile.prod")]
+    fresh = [project_pins(root, root / "svc", files) for files in each]
+    assert len(reads) == 4  # the repository's workflows and the module folder's, per call
+    remembered = [project_pins(root, root / "svc", files, memo=memo) for files in each * 2]
+    assert len(reads) == 6  # once for the four calls
+    assert remembered == fresh * 2
+    assert [p.resolved for p in remembered[1] if p.source == "Dockerfile FROM"] == [
+        "golang:1.21-alpine"
+    ]
+    ignored = project_pins(root, root / "svc", each[0], ["ci.yml"], memo=memo)
+    assert [p.ignored for p in ignored if p.file == ".github/workflows/ci.yml"] == [
+        "left out by go_version_ignore entry 'ci.yml'"
+    ]
+    assert len(reads) == 6

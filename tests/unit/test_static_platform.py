@@ -107,6 +107,7 @@ def run_static(
         ),
         built=lambda _image: built,
         no_go_binary=lambda _image: "",
+        memo={},
     )
     try:
         return static.run(session, image)  # type: ignore[arg-type]
