@@ -4,18 +4,29 @@ changes, as a CI job's clean checkout would not have them either."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 
 def run_outputs(config: pytest.Config, *, sbom: bool = True) -> list[Path]:
-    """The paths given for --goimage-report, --goimage-sbom (unless not `sbom`), --junitxml and
-    pytest's `log_file` (option or ini), from the folder pytest started in, as pytest opens
-    them."""
+    """The paths given for --goimage-report, --goimage-sbom (unless not `sbom`) and
+    --junitxml, from the folder pytest started in, and the log file pytest's logging plugin
+    writes (`log_file`, `--log-file`), as it opened it."""
     given = [config.getoption("goimage_report", None)]
     given.append(config.getoption("goimage_sbom", None) if sbom else None)
     given.append(getattr(config.option, "xmlpath", None))
-    given.append(config.getoption("log_file", None) or config.getini("log_file"))
     start = config.invocation_params.dir
-    return [start / path for path in given if path]
+    return [start / path for path in given if path] + _log_file(config)
+
+
+def _log_file(config: pytest.Config) -> list[Path]:
+    """The logging plugin's file, none where it writes none or is off (`-p no:logging`, where
+    the `log_file` setting does not exist at all)."""
+    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    handler = getattr(plugin, "log_file_handler", None)
+    name = getattr(handler, "baseFilename", None)  # absolute: logging.FileHandler made it so
+    if not isinstance(name, str) or name == os.path.abspath(os.devnull):
+        return []
+    return [Path(name)]

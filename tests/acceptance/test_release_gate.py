@@ -263,6 +263,12 @@ def test_pytest_s_log_file_is_the_run_s_own_output_not_a_change_to_the_checkout(
         for path in ("report.json", *written):  # the next run writes its own
             (root / path).unlink()
     (root / "logs" / "run.log").write_text("an earlier run's\n")  # not this run's: listed
+    # Without pytest's logging plugin there is no log_file setting at all: still a report.
+    off = pytester.runpytest_subprocess(
+        "-p", "no:logging", "--goimage", "-k", "go-version", "--goimage-report=report.json"
+    )
+    assert off.ret == 0, off.stdout.str() + off.stderr.str()
+    assert json.loads((root / "report.json").read_text())["outcome"] == "passed"
     (root / "notes.txt").write_text("a file the team left\n")  # the check still sees others
     pytester.runpytest_subprocess("--goimage", "-k", "go-version", "--goimage-report=report.json")
     document = json.loads((root / "report.json").read_text())
