@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
-from .compose_started import started_services
+from .compose_started import read_services
 from .image_build_values import BuildArg, ImageBuild, checkout_path
 
 # bake_request's marker of a value only the job knows, with its number.
@@ -32,11 +32,11 @@ def bake_image_builds(
         return []
     builds = []
     origins = _Origins(call, request, checkout)  # reads the definition's files once
-    started = _started(call, request, checkout)  # `compose up api`: api and what it waits for
+    built = _built(call, request, checkout)  # `compose up api`: api and what it waits for
     for name, target in sorted(targets.items()):
         if not isinstance(target, Mapping) or target.get("dockerfile-inline"):
             continue
-        if started and name not in started:
+        if built is not None and name not in built:
             continue
         dockerfile = _dockerfile(request.workdir, target)
         if dockerfile is None:
@@ -60,16 +60,25 @@ def bake_image_builds(
     return builds
 
 
-def _started(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[str]:
-    """The services a compose `up|run|create --build` starts, and so builds (empty: all): those
-    it names with, unless `--no-deps`, those they depend on; the named ones alone where the
-    compose files cannot be read."""
-    named = {service.text for service in call.only if service.text is not None}
-    if not named or not call.dependencies:
-        return frozenset(named)
-    # A compose call's request always names its files (bake_request picks compose's default).
-    started = started_services(checkout / request.workdir, request.files, named)
-    return started or frozenset(named)
+def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[str] | None:
+    """The bake targets a compose call builds (compose_started), None for all that bake
+    printed: a bake, a `compose build` of named services (printed alone), or compose files
+    that cannot be read (then every service counts: a false note beats a silent miss)."""
+    if not call.compose or (call.targets and not call.started):
+        return None
+    environ = {name: value.text for name, value in call.env if value.text is not None}
+    # A compose call's request names its files (bake_request picks compose's default).
+    services = read_services(checkout / request.workdir, request.files, environ)
+    if services is None:
+        return None
+    active = [p.text for p in call.profiles if p.text is not None]
+    active += environ.get("COMPOSE_PROFILES", "").split(",")
+    # A name may hold several (`up --build $SERVICES`): the shell splits it.
+    named = [name for service in call.only if service.text for name in service.text.split()]
+    started = services.started(named, active, call.dependencies and bool(call.started))
+    if call.started and not call.rebuild:
+        started -= services.with_image  # compose builds only an image it does not have
+    return frozenset(name.replace(".", "_") for name in started)  # bake's target names
 
 
 def _dockerfile(workdir: str, target: Mapping[str, Any]) -> str | None:

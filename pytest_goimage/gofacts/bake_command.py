@@ -1,8 +1,8 @@
 """`docker buildx bake` and `docker compose build` in a CI script, read as their command lines
 give them: the bake or compose files (`-f`), the `--set` overrides (a compose build's
 `--build-arg`s are one for every service) and the targets or services, as written. A compose
-`up`, `run` or `create` with `--build` builds too: the services named (all without a name; `run`
-names one, the words after it are its command). Which
+`up`, `run` or `create` builds too: which of its services, compose_started says from the
+compose files (`run` names one service, the words after it are its command). Which
 images that builds, with which arguments, only buildx can say (bake_builds: bake reads
 compose files too); this reads the words it is given."""
 
@@ -52,10 +52,13 @@ class BakeCommand:
     exported: tuple[str, ...] = ()
     compose: bool = False  # `docker compose build`: compose files, services
     project: Word | None = None  # its `--project-directory`
-    # A compose `up`/`run`/`create --build` (`started`): it builds the services it starts,
-    # those `only` names (none: all) and, unless `--no-deps`, those they depend on; the targets
-    # stay empty, as bake knows no image-only service.
+    profiles: tuple[Word, ...] = ()  # compose's `--profile`s
+    # A compose `up`, `run` or `create` (`started`) builds the services it starts: those
+    # `only` names (none: all) and, unless `--no-deps`, those they depend on; each that builds
+    # with `--build` (`rebuild`), else those without an `image:`. The targets stay empty: bake
+    # knows no image-only service (compose_started).
     started: str = ""
+    rebuild: bool = False
     only: tuple[Word, ...] = ()
     dependencies: bool = True
 
@@ -90,8 +93,8 @@ def compose_build_options(
 ) -> BakeCommand | None:
     """The words after `docker compose` (or `docker-compose`): its `-f` files and
     `--project-directory`, then `build` with its `--build-arg`s and services, or an `up`,
-    `create` or `run` that builds (`--build`). None for another subcommand (`push`, an `up`
-    without `--build`)."""
+    `create` or `run` (which build what they start). None for another subcommand (`push`),
+    and with `--no-build`."""
     index = 0
     while index < len(words) and words[index].text.startswith("-"):
         name = words[index].text.lstrip("-").partition("=")[0]
@@ -105,11 +108,12 @@ def compose_build_options(
     files = tuple(value for name, value, _ in options if name == "file" and value is not None)
     project = next((v for n, v, _ in options if n == "project-directory" and v is not None), None)
     subcommand, after = words[index].text, words[index + 1 :]
+    profiles = tuple(v for n, v, _ in options if n == "profile" and v is not None)
     if subcommand in _COMPOSE_STARTS:
-        started = _started_and_built(subcommand, after)
+        started = _started(subcommand, after)
         if started is None:
             return None
-        services, dependencies = started
+        services, dependencies, rebuild = started
         return BakeCommand(
             line,
             cwd,
@@ -119,7 +123,9 @@ def compose_build_options(
             prefix,
             compose=True,
             project=project,
+            profiles=profiles,
             started=subcommand,
+            rebuild=rebuild,
             only=services,
             dependencies=dependencies,
         )
@@ -139,11 +145,10 @@ def compose_build_options(
     return BakeCommand(line, cwd, files, sets, named, prefix, compose=True, project=project)
 
 
-def _started_and_built(subcommand: str, words: list[Word]) -> tuple[tuple[Word, ...], bool] | None:
-    """The services `compose up|create|run` names and whether it starts their dependencies
-    too (no `--no-deps`), when it builds them first (`--build`, and no `--no-build`); None
-    when it does not. Without `--build` compose builds only an image it does not have, and
-    whether a CI machine has it is not in the script."""
+def _started(subcommand: str, words: list[Word]) -> tuple[tuple[Word, ...], bool, bool] | None:
+    """The services `compose up|create|run` names, whether it starts their dependencies too
+    (no `--no-deps`) and whether it builds every one that builds (`--build`) or only those
+    it has no image of; None with `--no-build`."""
     takes_value, short = _COMPOSE_STARTS[subcommand]
     options, positional = read_options(words, takes_value, short)
     if subcommand == "run" and positional:
@@ -151,7 +156,10 @@ def _started_and_built(subcommand: str, words: list[Word]) -> tuple[tuple[Word, 
         first = positional[0][0]
         options, _ = read_options(words[:first], takes_value, short)
         positional = positional[:1]
-    named = {name for name, _, _ in options}
-    if "build" not in named or "no-build" in named:
+    flags: dict[str, bool] = {}
+    for name, value, _ in options:  # the last one counts, `--build=false` too
+        flags[name] = value is None or value.text.lower() not in ("false", "0", "f")
+    if flags.get("no-build"):
         return None
-    return tuple(word for _, word in positional), "no-deps" not in named
+    services = tuple(word for _, word in positional)
+    return services, not flags.get("no-deps"), bool(flags.get("build"))

@@ -66,7 +66,9 @@ class BakeCall:
     pipeline: str = ""
     compose: bool = False  # `docker compose build`: the files are compose files
     project: Resolved | None = None  # its `--project-directory`
-    started: str = ""  # `up`, `run` or `create` with `--build` (BakeCommand.started)
+    profiles: tuple[Resolved, ...] = ()  # compose's `--profile`s
+    started: str = ""  # `up`, `run` or `create` (BakeCommand.started)
+    rebuild: bool = False  # with `--build`
     only: tuple[Resolved, ...] = ()  # the services it starts (none: all)
     dependencies: bool = True  # and those they depend on (no `--no-deps`)
 
@@ -76,7 +78,7 @@ class BakeCall:
 
     def tool(self) -> str:
         if self.started:
-            return f"docker compose {self.started} --build"
+            return f"docker compose {self.started}" + (" --build" if self.rebuild else "")
         return "docker compose build" if self.compose else "docker buildx bake"
 
 
@@ -133,7 +135,9 @@ def command_bake_call(
         pipeline=pipeline,
         compose=command.compose,
         project=resolve(command.project) if command.project else None,
+        profiles=tuple(resolve(word) for word in command.profiles),
         started=command.started,
+        rebuild=command.rebuild,
         only=tuple(resolve(word) for word in command.only),
         dependencies=command.dependencies,
     )
@@ -198,7 +202,7 @@ def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
     if call.workdir is None:
         return f"the folder `{call.tool()}` runs in is only known when the job runs"
     files: list[str] = []
-    for file in call.files:
+    for file in call.files or _compose_file_variable(call):
         named = checkout_path(call.workdir, file.text) if file.text is not None else None
         if named is None:
             return f"its compose file {file.text or '(' + file.why + ')'} is not known"
@@ -222,3 +226,15 @@ def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
         project = posixpath.dirname(files[0]) or "."
     relative = tuple(Resolved(posixpath.relpath(f, project)) for f in files)
     return replace(call, workdir=project, files=relative, compose=False)
+
+
+def _compose_file_variable(call: BakeCall) -> tuple[Resolved, ...]:
+    """The files the job's COMPOSE_FILE names (split at COMPOSE_PATH_SEPARATOR, `:` on
+    Linux), which compose reads where no `-f` is given; one only the job knows stays so."""
+    env = dict(call.env)
+    given = env.get("COMPOSE_FILE")
+    if given is None or given.text is None:
+        return (given,) if given is not None else ()
+    separator = env.get("COMPOSE_PATH_SEPARATOR")
+    split = separator.text if separator is not None and separator.text else ":"
+    return tuple(replace(given, text=name) for name in given.text.split(split) if name)

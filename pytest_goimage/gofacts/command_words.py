@@ -43,7 +43,7 @@ def read_options(
     """The options of `words` and the words that are no option, each with its index, in order.
     `takes_value` names the long options that take the next word; `short` maps each short
     option that takes one to its long name (`f` -> `file`); any other short option is a switch
-    named by its letter."""
+    named by its letter, also several bundled in one word (`-dt 5`: `d`, then `t` takes 5)."""
     options: list[Option] = []
     positional: list[tuple[int, Word]] = []
     index = 0
@@ -63,14 +63,19 @@ def read_options(
                 value = words[index]
             options.append(Option(name, value, start))
         elif text.startswith("-") and len(text) > 1:
-            name = short.get(text[1], text[1])
-            if text[1] in short:
-                if len(text) > 2:  # `-fDockerfile`, `-f=Dockerfile`
-                    value = replace(word, text=text[2:].removeprefix("="))
+            # Bundled letters (`-dt 5`, `-Te CI=1`): switches up to the first that takes a
+            # value, which is the rest of the word or else the next one.
+            for offset, letter in enumerate(text[1:], start=2):
+                if letter not in short:
+                    options.append(Option(letter, None, start))
+                    continue
+                if offset < len(text):  # `-fDockerfile`, `-f=Dockerfile`
+                    value = replace(word, text=text[offset:].removeprefix("="))
                 elif index + 1 < len(words):
                     index += 1
                     value = words[index]
-            options.append(Option(name, value, start))
+                options.append(Option(short[letter], value, start))
+                break
         else:
             positional.append((index, word))
         index += 1

@@ -1,46 +1,93 @@
-"""Which services a `docker compose up SERVICE...` starts: those it names and, through their
-`depends_on`, every service they wait for (compose starts those first, and builds them under
-`--build` too). Read from the compose files as written; bake's print, which says what each
-service builds, has no `depends_on`."""
+"""Which services a compose command builds, from the compose files as written (bake's print,
+which says what each service builds, has no `depends_on`, `profiles` or `image`):
+
+- `docker compose build` without names: every service of an active profile (or of none);
+  with names, those.
+- `up`, `create` and `run` start the services they name (all of the active profiles without
+  a name) and, unless `--no-deps`, every service those wait for through `depends_on`; with
+  `--build` each of them that has a `build:` is built, without it only those with no `image:`
+  (compose then names the image itself, and a CI runner, which starts empty, never has it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .compose_project import load_project
+from .compose_variables import interpolate
 from .compose_yaml import ComposeError
 
 
-def started_services(
-    folder: Path, files: Sequence[str], named: Collection[str]
-) -> frozenset[str] | None:
-    """`named` and each service they depend on, directly or not, in the compose files `files`
-    of `folder` (merged as `-f` merges them: a later file adds to a service's `depends_on`).
-    None when a file cannot be read: then only the named ones are known."""
-    waits_for: dict[str, set[str]] = {}
+@dataclass
+class ComposeServices:
+    """Per service of the compose files (merged as `-f` merges them): what it waits for,
+    its profiles, and whether it names its `image`."""
+
+    waits_for: dict[str, set[str]] = field(default_factory=dict)
+    profiles: dict[str, set[str]] = field(default_factory=dict)
+    with_image: set[str] = field(default_factory=set)
+
+    def started(
+        self, named: Collection[str], active: Collection[str], dependencies: bool
+    ) -> set[str]:
+        """The services `up NAMED` starts: those named (none: every one of an active profile
+        or of none) and, with `dependencies`, those they wait for, directly or not."""
+        every = "*" in active  # `--profile "*"`
+        pending = list(named) or [
+            name
+            for name, profiles in self.profiles.items()
+            if not profiles or every or profiles & set(active)
+        ]
+        started: set[str] = set()
+        while pending:
+            service = pending.pop()
+            if service not in started:
+                started.add(service)
+                pending += self.waits_for.get(service, ()) if dependencies else ()
+        return started
+
+
+def read_services(
+    folder: Path, files: Sequence[str], environ: Mapping[str, str]
+) -> ComposeServices | None:
+    """The services of the compose files `files` of `folder`, their variables `environ` then
+    the folder's `.env`. A file that cannot be read as a project of its own (an override that
+    only adds `networks:`) adds nothing; None when none can be read."""
+    services = ComposeServices()
+    read = False
     for name in files:
         try:
-            project = load_project(folder / name, {})
+            project = load_project(folder / name, environ)
         except (ComposeError, OSError):
-            return None
-        for service, defined in project.defined.items():
-            entry = defined.services.get(service)
-            depends = entry.get("depends_on") if isinstance(entry, Mapping) else None
-            waits_for.setdefault(service, set()).update(_names(depends))
-    started: set[str] = set()
-    pending = list(named)
-    while pending:
-        service = pending.pop()
-        if service not in started:
-            started.add(service)
-            pending += waits_for.get(service, ())
-    return frozenset(started)
+            continue
+        read = True
+        for service in project.defined:
+            try:
+                entry, variables, _ = project.service(service)  # its `extends` merged in
+            except ComposeError:
+                continue
+            services.waits_for.setdefault(service, set()).update(
+                _texts(entry.get("depends_on"), variables)
+            )
+            profiles = services.profiles.setdefault(service, set())
+            profiles.update(_texts(entry.get("profiles"), variables))
+            if entry.get("image"):
+                services.with_image.add(service)
+    return services if read else None
 
 
-def _names(depends: Any) -> list[str]:
-    """The services of `depends_on`, short form (a list) or long (a mapping)."""
-    if isinstance(depends, (list, Mapping)):
-        return [name for name in depends if isinstance(name, str)]
-    return []
+def _texts(value: Any, variables: Mapping[str, str]) -> list[str]:
+    """The names of a list (or a mapping's keys: `depends_on`'s long form), interpolated."""
+    if not isinstance(value, (list, Mapping)):
+        return []
+    names = []
+    for name in value:
+        if isinstance(name, str):
+            try:
+                names.append(interpolate(name, variables))
+            except ComposeError:
+                continue
+    return names

@@ -225,10 +225,12 @@ def test_a_compose_build_s_env_file_sets_the_go_ci_ships(
         ("docker compose -f deploy/compose.yaml up --build -d --wait db api", 9),
         ("docker compose -f deploy/compose.yaml run --rm --build api go test --build ./...", 9),
         ("docker compose -f deploy/compose.yaml up --build -d db", None),
+        ("docker compose -f deploy/compose.yaml up -d --wait", 9),
+        ("docker compose -f deploy/compose.yaml up -d --no-build", None),
     ],
-    ids=["up", "run", "up-db-only"],
+    ids=["up", "run", "up-db-only", "up-on-an-empty-runner", "up-no-build"],
 )
-def test_an_integration_job_s_compose_up_with_build_ships_the_go_it_builds(
+def test_an_integration_job_s_compose_up_ships_the_go_it_builds(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
     with_buildx: None,
@@ -237,8 +239,9 @@ def test_an_integration_job_s_compose_up_with_build_ships_the_go_it_builds(
 ) -> None:
     """An integration job that starts its stack with `docker compose up --build` (or `run
     --build`) builds the service's image as `compose build` would, with deploy/.env's Go. Before,
-    only `compose build` was read: this job's Go 1.22 build passed go-version. One that starts
-    only the database builds nothing of this project."""
+    only `compose build` was read: this job's Go 1.22 build passed go-version. A plain `up`
+    builds it too, on a runner that starts without its image (api names none); one that
+    starts only the database, or says `--no-build`, builds nothing of this project."""
     root = _compose_project(example_copy)
     (root / ".github" / "workflows" / "integration.yml").write_text(
         "name: integration\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n"

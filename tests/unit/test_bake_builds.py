@@ -290,53 +290,96 @@ def test_a_context_outside_the_checkout_or_remote_is_no_build_of_it(tmp_path: Pa
     assert bake_image_builds(call, request, printed, tmp_path) == []
 
 
-def test_a_compose_up_keeps_the_builds_of_the_services_it_starts(tmp_path: Path) -> None:
+COMPOSE_STACK = """\
+x-service: &migrations
+  depends_on: ["${MIGRATOR:-migrate}"]
+services:
+  api:
+    build: .
+    image: registry.example.com/api:ci
+    extends: {service: base}
+  base:
+    build: .
+    <<: *migrations
+  migrate:
+    build: {context: ., dockerfile: migrate/Dockerfile}
+    depends_on:
+      db: {condition: service_healthy}
+  db:
+    image: postgres:16
+  worker.jobs:
+    build: {context: ., dockerfile: worker/Dockerfile}
+  debug:
+    build: {context: ., dockerfile: debug/Dockerfile}
+    profiles: [debug]
+"""
+# What `docker buildx bake --print` gives for it: one target per service that builds, named
+# with `.` as `_`.
+STACK_TARGETS = {
+    "target": {
+        name: {"context": ".", "dockerfile": dockerfile}
+        for name, dockerfile in [
+            ("api", "Dockerfile"),
+            ("base", "Dockerfile"),
+            ("migrate", "migrate/Dockerfile"),
+            ("worker_jobs", "worker/Dockerfile"),
+            ("debug", "debug/Dockerfile"),
+            ("seed", "seed/Dockerfile"),
+        ]
+    }
+}
+
+
+def test_a_compose_up_builds_what_it_starts(tmp_path: Path) -> None:
     """`docker compose up --build api` builds api's image and those of the services api waits
-    for (`depends_on`, also through another service and in a later `-f` file), not worker's:
-    bake prints every service that builds, and only those `up` starts are CI builds. With
-    `--no-deps` only api; without a name, all; a name only the job knows is a note."""
-    (tmp_path / "compose.yaml").write_text(
-        "services:\n  api:\n    build: .\n    depends_on: [migrate, db]\n"
-        "  migrate:\n    build: {context: ., dockerfile: migrate/Dockerfile}\n"
-        "  db:\n    image: postgres:16\n"
-        "  worker:\n    build: {context: ., dockerfile: worker/Dockerfile}\n"
-        "  seed:\n    build: {context: ., dockerfile: seed/Dockerfile}\n"
-    )
+    for (`depends_on`, also through `extends`, interpolated, and added by a later `-f` file),
+    not worker's: bake prints every service that builds, and only those `up` starts are CI
+    builds. Without `--build`, one that names its `image:` is not built (a registry's); with
+    `--no-deps` only api; without a name every service of an active profile."""
+    (tmp_path / "compose.yaml").write_text(COMPOSE_STACK)
     (tmp_path / "compose.ci.yaml").write_text(
         "services:\n  migrate:\n    depends_on:\n      seed:\n"
         "        condition: service_completed_successfully\n"
+        "  seed:\n    build: {context: ., dockerfile: seed/Dockerfile}\n"
     )
-    printed = {
-        "target": {
-            name: {"context": ".", "dockerfile": dockerfile}
-            for name, dockerfile in [
-                ("api", "Dockerfile"),
-                ("migrate", "migrate/Dockerfile"),
-                ("worker", "worker/Dockerfile"),
-                ("seed", "seed/Dockerfile"),
-            ]
-        }
-    }
-    files = (Resolved("compose.yaml"), Resolved("compose.ci.yaml"))
+    (tmp_path / "compose.net.yaml").write_text("networks:\n  default:\n    name: ci\n")
+    files = (Resolved("compose.yaml"), Resolved("compose.ci.yaml"), Resolved("compose.net.yaml"))
     call = BakeCall(
-        WORKFLOW, 3, "it", ".", files, compose=True, started="up", only=(Resolved("api"),)
-    )
-    request = bake_request(call, tmp_path)
-    assert isinstance(request, BakeRequest)
-    # Every target: a name `up` starts may be an image-only service, which bake has not.
-    assert request.args == ("-f", "compose.yaml", "-f", "compose.ci.yaml")
+        WORKFLOW, 3, "it", ".", files, compose=True, started="up", rebuild=True,
+        only=(Resolved("api"),),
+    )  # fmt: skip
 
     def built(call: BakeCall) -> list[str]:
         request = bake_request(call, tmp_path)
         assert isinstance(request, BakeRequest)
-        return [b.dockerfile for b in bake_image_builds(call, request, printed, tmp_path)]
+        if call.started:  # every target: a service `up` starts may be an image-only one
+            assert "api" not in request.args
+        builds = bake_image_builds(call, request, STACK_TARGETS, tmp_path)
+        return sorted(b.note.removeprefix("compose service ") for b in builds)
 
-    assert built(call) == ["Dockerfile", "migrate/Dockerfile", "seed/Dockerfile"]
-    assert built(replace(call, dependencies=False)) == ["Dockerfile"]
-    assert built(replace(call, files=files[:1])) == ["Dockerfile", "migrate/Dockerfile"]
-    assert len(built(replace(call, only=()))) == 4
+    assert built(call) == ["api", "migrate", "seed"]
+    assert built(replace(call, rebuild=False)) == ["migrate", "seed"]  # api's image: pulled
+    assert built(replace(call, dependencies=False)) == ["api"]
+    assert built(replace(call, files=files[:1])) == ["api", "migrate"]
+    assert built(replace(call, env=(("MIGRATOR", Resolved("seed")),))) == ["api", "seed"]
+    assert built(replace(call, only=(Resolved("worker.jobs"),))) == ["worker_jobs"]
+    assert built(replace(call, only=(Resolved("worker.jobs debug"),))) == ["debug", "worker_jobs"]
+    everything = ["api", "base", "migrate", "seed", "worker_jobs"]
+    assert built(replace(call, only=())) == everything
+    profiled = sorted([*everything, "debug"])
+    assert built(replace(call, only=(), profiles=(Resolved("debug"),))) == profiled
+    assert built(replace(call, only=(), env=(("COMPOSE_PROFILES", Resolved("ops,debug")),))) == (
+        profiled
+    )
+    # `docker compose build` without names: the services of the active profiles as well.
+    assert built(replace(call, started="", only=())) == everything
+    # COMPOSE_FILE names the files where no -f does.
+    chosen = (("COMPOSE_FILE", Resolved("compose.yaml:compose.ci.yaml")),)
+    assert built(replace(call, files=(), env=chosen)) == ["api", "migrate", "seed"]
+    # Files compose cannot read: every service bake printed counts.
+    (tmp_path / "compose.yaml").write_text("services: [not, a, mapping]\n")
     (tmp_path / "compose.ci.yaml").write_text("services: [not, a, mapping]\n")
-    assert built(call) == ["Dockerfile"]  # unreadable: only the one it names is known
+    assert len(built(call)) == len(STACK_TARGETS["target"])
     unknown = replace(call, only=(Resolved(None, "SERVICE is a step's output"),))
     assert bake_request(unknown, tmp_path) == (
         "which services it starts is only known when the job runs: SERVICE is a step's output"

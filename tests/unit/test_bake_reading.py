@@ -201,7 +201,8 @@ jobs:
           docker compose up -d
           docker compose push api
 """
-    first, second = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    first, second, up = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    assert (up.line, up.started, up.rebuild, up.only) == (12, "up", False, ())
     assert (first.compose, first.line, first.workdir) == (True, 9, ".")
     assert first.files == (Resolved("deploy/compose.yaml"),)
     assert first.project == Resolved(".")
@@ -211,11 +212,12 @@ jobs:
     assert (second.compose, second.line, second.files, second.targets) == (True, 11, (), ())
 
 
-def test_compose_up_run_and_create_with_build_are_builds_of_the_services_they_name() -> None:
-    """`--build` makes compose build before it starts: `up` and `create` the services named (all
-    without one), `run` its one service (the words after it are the container's command, whose
-    own options are not compose's). Without `--build`, or with `--no-build`, nothing is read
-    as a build: whether the CI machine already has the image is not in the script."""
+def test_compose_up_run_and_create_are_builds_of_the_services_they_start() -> None:
+    """compose builds what it starts: `up` and `create` the services named (all without one),
+    `run` its one service (the words after it are the container's command, whose own options
+    are not compose's), each that builds with `--build`, else those it has no image of
+    (bake_builds asks the compose files which). `--no-build` (also `--no-build=true`) builds
+    nothing; `--build=false` is no `--build`; bundled letters (`-dt 5`) take their value."""
     text = """\
 on: push
 jobs:
@@ -224,25 +226,36 @@ jobs:
     steps:
       - run: |
           docker compose -f compose.ci.yaml up --build -d --wait --wait-timeout 60 api worker
-          docker compose up -t 5 --build
-          docker compose run --rm -e CGO_ENABLED=0 --build --no-deps api go test --build ./...
+          docker compose --profile e2e up -dt 5 --build
+          docker compose run --rm -Te CGO_ENABLED=0 --build --no-deps api go test --build ./...
           docker-compose --project-directory deploy create --build --pull never
           docker compose up -d
           docker compose up --build --no-build api
           docker compose run --rm api go build --build ./...
-          docker compose -p ci up --exit-code-from tests --build tests
+          docker compose -p ci up --exit-code-from tests --build=false tests
+          docker compose up --no-build=true --build
 """
-    up, all_up, run, create, named = only_bakes(list(workflow_image_builds(text, WORKFLOW)))
+    up, all_up, run, create, plain, run_plain, named = only_bakes(
+        list(workflow_image_builds(text, WORKFLOW))
+    )
     assert (up.compose, up.line, up.files) == (True, 7, (Resolved("compose.ci.yaml"),))
     # bake prints every service that builds (an image-only one is no target of it); those
     # `up` starts are kept from what it prints.
     assert (up.targets, up.only) == ((), (Resolved("api"), Resolved("worker")))
-    assert (up.started, up.tool()) == ("up", "docker compose up --build")
+    assert (up.started, up.rebuild, up.tool()) == ("up", True, "docker compose up --build")
     assert (all_up.line, all_up.files, all_up.only, all_up.sets) == (8, (), (), ())
+    assert all_up.profiles == (Resolved("e2e"),)
     assert (run.line, run.only, run.tool()) == (9, (Resolved("api"),), "docker compose run --build")
     assert (up.dependencies, run.dependencies) == (True, False)
     assert (create.line, create.project, create.only) == (10, Resolved("deploy"), ())
-    assert (named.line, named.only) == (14, (Resolved("tests"),))
+    assert (plain.line, plain.only, plain.rebuild, plain.tool()) == (
+        11,
+        (),
+        False,
+        "docker compose up",
+    )
+    assert (run_plain.line, run_plain.only, run_plain.rebuild) == (13, (Resolved("api"),), False)
+    assert (named.line, named.only, named.rebuild) == (14, (Resolved("tests"),), False)
 
 
 def test_a_compose_build_is_printed_from_its_project_folder(tmp_path: Path) -> None:
