@@ -21,6 +21,7 @@ __all__ = [
     "Heads",
     "NoRepository",
     "head_of",
+    "hidden_changes",
     "modified_under",
     "top_level",
     "tracked_under",
@@ -186,7 +187,45 @@ def modified_under(path: Path) -> list[str]:
         return []
     if result.returncode != 0:
         return []
-    return sorted(name for name in result.stdout.split("\0") if name)
+    changed = {name for name in result.stdout.split("\0") if name}
+    return sorted(changed | set(hidden_changes(path)))
+
+
+def hidden_changes(path: Path) -> list[str]:
+    """Tracked files below `path` that `git status` and `git diff` do not look at (marked
+    `--skip-worktree` or `--assume-unchanged` with `git update-index`) and whose content here
+    is not what git holds, relative to `path`: a local edit such a mark hides still reaches
+    the build. A symlink or submodule so marked is not compared."""
+    try:
+        listed = _git(path, "ls-files", "-v", "-s", "-z", "--", ".")
+    except NoRepository:
+        return []
+    if listed.returncode != 0:
+        return []
+    marked: dict[str, str] = {}  # name -> the blob git holds
+    for entry in listed.stdout.split("\0"):
+        fields, _, name = entry.partition("\t")
+        tag, mode, blob, *_ = [*fields.split(), "", "", ""]
+        hidden = tag == "S" or tag.islower()  # skip-worktree, assume-unchanged
+        if hidden and name and "\n" not in name and mode in ("100644", "100755"):
+            marked[name] = blob
+    if not marked:
+        return []
+    present = [name for name in marked if (path / name).is_file()]
+    changed = [name for name in marked if name not in present]  # deleted here
+    git = shutil.which("git")
+    hashed = subprocess.run(
+        [str(git), "-C", str(path), "hash-object", "--stdin-paths"],
+        input="".join(f"{(path / name).resolve()}\n" for name in present),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    blobs = hashed.stdout.split()
+    if hashed.returncode != 0 or len(blobs) != len(present):
+        return sorted(marked)  # cannot compare: count each as changed, never as clean
+    changed += [name for name, blob in zip(present, blobs, strict=True) if blob != marked[name]]
+    return sorted(changed)
 
 
 def untracked_under(path: Path) -> list[str]:
@@ -232,4 +271,5 @@ def work_tree_changes(root: Path, commit: str) -> tuple[list[str], list[str]] | 
     if moved.returncode != 0:
         return None
     modified += [name for name in moved.stdout.split("\0") if name]
+    modified += hidden_changes(root)
     return sorted(set(modified)), sorted(untracked)

@@ -16,8 +16,10 @@ from pytest_goimage.gofacts.git_head import (
     Heads,
     NoRepository,
     head_of,
+    hidden_changes,
     modified_under,
     top_level,
+    work_tree_changes,
 )
 
 TABLE = {"build_args": {"GIT_SHA": "{git.head}", "VERSION": "1.0+{git.head}"}}
@@ -92,6 +94,42 @@ def test_modified_under_lists_tracked_changes_below_the_folder_staged_or_not(
     (tmp_path / "README.md").write_text("outside the folder\n")
     (tmp_path / "svc/new.go").write_text("untracked: the tracked check's affair\n")
     assert modified_under(tmp_path / "svc") == ["main.go", "util.go"]
+
+
+def test_an_edit_a_skip_worktree_or_assume_unchanged_mark_hides_is_still_a_change(
+    tmp_path: Path,
+) -> None:
+    """`git update-index --skip-worktree` (a team's "local config" trick) and
+    `--assume-unchanged` keep an edit out of `git status` and `git diff`, not out of the build
+    context: provenance and the report's `git.modified` still count it. An unedited marked
+    file, a deleted one, a marked symlink and a file with a CRLF filter are judged as git
+    would hash them."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / ".gitattributes").write_text("*.txt text eol=lf\n")
+    for name in ("svc/config.go", "svc/local.go", "svc/same.go", "svc/gone.go", "notes.txt"):
+        (tmp_path / name).write_text(f"package main // {name}\n")
+    os.symlink("config.go", tmp_path / "svc/link.go")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    head = git(tmp_path, "rev-parse", "HEAD")
+    for name in ("svc/config.go", "svc/same.go", "svc/gone.go", "svc/link.go", "notes.txt"):
+        git(tmp_path, "update-index", "--skip-worktree", name)
+    git(tmp_path, "update-index", "--assume-unchanged", "svc/local.go")
+    assert modified_under(tmp_path / "svc") == []
+    (tmp_path / "svc/config.go").write_text("package main // the laptop's endpoint\n")
+    (tmp_path / "svc/local.go").write_text("package main // a debug switch\n")
+    (tmp_path / "svc/gone.go").unlink()
+    (tmp_path / "svc/link.go").unlink()
+    os.symlink("local.go", tmp_path / "svc/link.go")  # not compared: a link
+    (tmp_path / "notes.txt").write_text("package main // notes.txt\r\n")  # the same, to git
+    assert git(tmp_path, "status", "--porcelain") == ""  # what git itself shows
+    assert modified_under(tmp_path / "svc") == ["config.go", "gone.go", "local.go"]
+    assert hidden_changes(tmp_path) == ["svc/config.go", "svc/gone.go", "svc/local.go"]
+    assert work_tree_changes(tmp_path, head) == (
+        ["svc/config.go", "svc/gone.go", "svc/local.go"],
+        [],
+    )
 
 
 def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Path) -> None:
