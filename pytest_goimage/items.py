@@ -18,14 +18,14 @@ from .engine.outside_errors import (
     outside_errors_suppressed,
 )
 from .errors import CheckFailed, CheckSkipped, EngineError, GoImageError
-from .report.records import REPOSITORY_NODE
-from .report.results import (
+from .report.records import (
     PROP_CHECK,
     PROP_DOCKERFILE,
     PROP_IMAGE_OUTCOME,
     PROP_MESSAGE,
     PROP_SCOPE,
     REPOSITORY,
+    REPOSITORY_NODE,
 )
 from .run import goimage_session
 from .session import GoImageSession

@@ -75,7 +75,7 @@ def build_report(
     `"interrupted": true`), when `not_run` selected items (checks or other tests) never
     reported a result, or when other tests of the run failed (listed in `failed_tests`).
     `git` is the checkout's state (report.git_state), where there is one. Every string in it
-    is masked (`secrets` and known token formats)."""
+    is masked (`secrets` and known token formats) but names and ids (_NAMES, `git`)."""
     for image in images:
         for name, check in image.checks.items():
             if check.outcome not in CHECK_OUTCOMES:
@@ -102,7 +102,16 @@ def build_report(
         report["git"] = dict(git)
     report["images"] = [_image_dict(image) for image in images]
     masked: dict[str, Any] = redact_all(report, secrets)
+    # The configuration's names, the engine's ids and the checkout's paths are no values: a
+    # test password `prod` must not rename `Dockerfile.prod` in the report a gate reads.
+    for shown, image in zip(masked["images"], report["images"], strict=True):
+        shown.update({key: image[key] for key in _NAMES})
+    if git is not None:
+        masked["git"] = report["git"]
     return masked
+
+
+_NAMES = ("dockerfile", "context", "tag", "image_id", "go_version", "sbom")
 
 
 def git_state(

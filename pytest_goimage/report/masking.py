@@ -8,15 +8,20 @@ configuration to do it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import pytest
 
 from ..gofacts.secrets_scan import redact, redact_all, secret_values
+from .records import PROP_CHECK, PROP_DOCKERFILE, PROP_IMAGE_OUTCOME, PROP_SCOPE
 
 if TYPE_CHECKING:
     from ..config import GoImageConfig
+
+
+_NAMES = frozenset({PROP_DOCKERFILE, PROP_CHECK, PROP_SCOPE})
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
@@ -35,7 +40,7 @@ def masked_report(
     reports with, so it keeps its structure and colours; only one that holds a secret pays."""
     report.sections = [(title, redact(text, secrets)) for title, text in report.sections]
     report.user_properties = [
-        (name, _masked_property(value, secrets)) for name, value in report.user_properties
+        (name, _masked_property(name, value, secrets)) for name, value in report.user_properties
     ]
     if isinstance(getattr(report, "wasxfail", None), str):  # `-rx` prints it
         report.wasxfail = redact(report.wasxfail, secrets)
@@ -59,10 +64,23 @@ def masked_report(
     return masked
 
 
-def _masked_property(value: object, secrets: Collection[str]) -> object:
+def _masked_property(name: str, value: object, secrets: Collection[str]) -> object:
     """A user property, masked as it is written: JUnit writes any value with str(), so a
     dict or an object whose text holds a secret becomes that text, masked. The strings in a
-    dict, list or tuple are masked before str() escapes them (a secret with a newline)."""
+    dict, list or tuple are masked before str() escapes them (a secret with a newline).
+
+    A built-in check's own names (its Dockerfile, check and scope) are the configuration's,
+    not values, and stay as they are: a test password `local` must not turn
+    `Dockerfile.localhost` into an image no configuration has (the results are keyed by
+    them). Of an image outcome only its message is masked."""
+    if name in _NAMES and isinstance(value, str):
+        return value
+    if name == PROP_IMAGE_OUTCOME and isinstance(value, str):
+        try:
+            dockerfile, outcome, message = json.loads(value)
+        except (ValueError, TypeError):
+            return redact(value, secrets)
+        return json.dumps([dockerfile, outcome, redact(str(message), secrets)])
     if isinstance(value, str):
         return redact(value, secrets)
     text = str(value)

@@ -27,6 +27,20 @@ WRONG_GOARCH = "is built for GOARCH={goarch}, but the image is {arch}"
 # The node id of the repository's checks' collector: `goimage::parity`.
 REPOSITORY_NODE = "goimage"
 
+# What a built-in check's item records about itself, as pytest user_properties (shipped by
+# xdist, written by JUnit): names from the configuration, never masked (masking.py), and
+# the check's own words, masked.
+PROP_DOCKERFILE = "dockerfile"
+PROP_CHECK = "check"
+PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
+PROP_SCOPE = (
+    "scope"  # REPOSITORY on a repository check (`goimage::parity`), which has no dockerfile
+)
+REPOSITORY = "repository"
+# On a repository check, one per image whose own outcome differs from the check's: a JSON
+# list [dockerfile, outcome, message] (user_properties travel through xdist and JUnit).
+PROP_IMAGE_OUTCOME = "image_outcome"
+
 # Facts travel as pytest user_properties (shipped by xdist, written by JUnit); `tag` goes
 # by the property name "image", which JUnit readers already know.
 _PROPERTY_NAMES = {"tag": "image"}

@@ -23,6 +23,7 @@ from .records import (
     NOT_RUN_SELECTION_OR_LAST_FAILED,
     NOT_RUN_UNNAMED,
     PASSED,
+    PROP_CHECK,
     REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
@@ -30,7 +31,7 @@ from .records import (
     any_failed,
     verified,
 )
-from .results import PROP_CHECK, RunResults, check_node_id
+from .results import RunResults, check_node_id
 
 # The writers (JSON report, Markdown, terminal table, baseline files) are imported where a run
 # has something to write: a plain `pytest` in a Go project registers this plugin on its

@@ -20,23 +20,18 @@ from .records import (
     CHECK_OUTCOMES,
     ERROR,
     NOT_RUN_DESELECTED,
+    PROP_CHECK,
+    PROP_DOCKERFILE,
+    PROP_IMAGE_OUTCOME,
+    PROP_MESSAGE,
+    PROP_SCOPE,
+    REPOSITORY,
     REPOSITORY_NODE,
     SKIPPED,
     CheckRecord,
     ImageRecord,
     Outcome,
 )
-
-PROP_DOCKERFILE = "dockerfile"
-PROP_CHECK = "check"
-PROP_MESSAGE = "message"  # what a passed check checked (`/app: static, CGO_ENABLED=0, ...`)
-PROP_SCOPE = (
-    "scope"  # REPOSITORY on a repository check (`goimage::parity`), which has no dockerfile
-)
-REPOSITORY = "repository"
-# On a repository check, one per image whose own outcome differs from the check's: a JSON
-# list [dockerfile, outcome, message] (user_properties travel through xdist and JUnit).
-PROP_IMAGE_OUTCOME = "image_outcome"
 
 
 def check_node_id(dockerfile: str, check: str, repository_checks: Collection[str]) -> str:

@@ -275,6 +275,42 @@ def test_pytest_s_log_file_is_the_run_s_own_output_not_a_change_to_the_checkout(
     assert document["git"]["untracked"] == ["logs/run.log", "notes.txt"]
 
 
+def test_a_test_password_that_is_part_of_a_dockerfile_or_check_name_masks_neither(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """Trial 12: `DB_PASSWORD = "prod"` (a test password) was masked inside the item's own
+    names, so `Dockerfile.prod` became `Dockerfile.***`, an image no configuration has (an
+    INTERNALERROR, exit 3), and `version` turned `go-version` into `go-***` (its report entry
+    "not run": a passing run's report said failed). Names stay; values are still masked."""
+    table = example_release_table().replace(
+        'STORAGE_USE_SSL = "false"\n',
+        'STORAGE_USE_SSL = "false"\nDB_PASSWORD = "prod"\nAPI_TOKEN = "version"\n',
+    )
+    assert 'DB_PASSWORD = "prod"' in table
+    root = example_copy(table)
+    (root / ".gitignore").write_text((root / ".gitignore").read_text() + PYTESTER_FILES)
+    commit_all(root, "example")
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-k",
+        "go-version or tracked",
+        "--goimage-report=report.json",
+        "--junitxml=junit.xml",
+    )
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    document = json.loads((root / "report.json").read_text())
+    assert document["outcome"] == "passed"
+    assert [image["dockerfile"] for image in document["images"]] == [
+        "Dockerfile",
+        "Dockerfile.prod",
+        "backend/Dockerfile",
+    ]
+    assert {image["checks"]["go-version"]["outcome"] for image in document["images"]} == {"passed"}
+    junit = (root / "junit.xml").read_text()
+    assert '<property name="dockerfile" value="Dockerfile.prod" />' in junit
+    assert '<property name="check" value="go-version" />' in junit
+
+
 def test_example_images_pass_parity(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:

@@ -205,11 +205,31 @@ def test_a_property_keeps_its_value_unless_its_text_holds_a_secret() -> None:
     from pytest_goimage.report.masking import _masked_property
 
     number = 12345678901
-    assert _masked_property(number, {"secret-value"}) is number
+    assert _masked_property("size", number, {"secret-value"}) is number
     # str() of a dict escapes the newline: the secret is masked before, inside the dict.
-    assert _masked_property({"key": "multi\nline-secret"}, {"multi\nline-secret"}) == (
+    assert _masked_property("facts", {"key": "multi\nline-secret"}, {"multi\nline-secret"}) == (
         "{'key': '***'}"
     )
+
+
+def test_a_check_s_names_stay_and_only_its_own_words_are_masked() -> None:
+    """Trial 12: a test password `local` (or `secret`) turned `Dockerfile.localhost` into an
+    image no configuration has (an INTERNALERROR) and the check `secrets` into `***s` (its
+    report read "not run"). The names are the configuration's; a message holds values."""
+    from pytest_goimage.report.masking import _masked_property
+
+    secrets = {"local", "secret"}
+    assert _masked_property("dockerfile", "Dockerfile.localhost", secrets) == (
+        "Dockerfile.localhost"
+    )
+    assert _masked_property("check", "secrets", secrets) == "secrets"
+    assert _masked_property("scope", "repository", secrets) == "repository"
+    assert _masked_property("message", "/app: password local", secrets) == "/app: password ***"
+    outcome = '["Dockerfile.localhost", "failed", "password local in /etc/app.env"]'
+    assert _masked_property("image_outcome", outcome, secrets) == (
+        '["Dockerfile.localhost", "failed", "password *** in /etc/app.env"]'
+    )
+    assert _masked_property("image_outcome", "not json, local", secrets) == "not json, ***"
 
 
 def test_live_logs_and_the_log_file_are_masked(pytester: pytest.Pytester) -> None:
