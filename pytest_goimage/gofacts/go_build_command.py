@@ -18,7 +18,8 @@ _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # The official golang images set ENV GOTOOLCHAIN=local (Go 1.21+): `docker.io/library/golang`,
 # `library/golang`, `golang`, or a mirror's `.../library/golang`, with a tag or digest.
-_GOLANG_IMAGE = re.compile(r"(?:[^$]*/)?(?:library/)?golang(?:[:@][^/]*)?", re.IGNORECASE)
+# A registry or mirror in a variable (`${REGISTRY}/golang:1.26`) is still the golang image.
+_GOLANG_IMAGE = re.compile(r"(?:.*/)?(?:library/)?golang(?:[:@][^/]*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,17 @@ class GoBuild:
         )
 
 
+def golang_base(parsed: Dockerfile, base: str) -> bool:
+    """Whether a FROM's image is an official golang image, as written or after the global
+    ARGs' defaults (`ARG BUILDER=golang:1.26-alpine` then `FROM ${BUILDER}`)."""
+    from .dockerfile_pins import expand_global  # it reads toolchains through this module
+
+    written = base.strip()
+    if _GOLANG_IMAGE.fullmatch(written):
+        return True
+    return "$" in written and bool(_GOLANG_IMAGE.fullmatch(expand_global(parsed, written, {})))
+
+
 def go_builds(parsed: Dockerfile) -> list[GoBuild]:
     """Every RUN that runs `go build`, in file order."""
     found: list[GoBuild] = []
@@ -93,7 +105,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                         written.toolchain,
                         written.go_env,
                         len(inherited),
-                        bool(_GOLANG_IMAGE.fullmatch(chain[-1].base.strip())),
+                        golang_base(parsed, chain[-1].base),
                     )
                 )
     return found

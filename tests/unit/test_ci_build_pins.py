@@ -535,3 +535,32 @@ def test_a_floating_tested_value_from_build_args_is_set_there(tmp_path: Path) ->
         'set GO_VERSION = "1.26.8" in build_args in [tool.goimage], so that this run tests what '
         "ships; " in message
     ), message
+
+
+def test_a_golang_image_behind_a_registry_or_builder_variable_is_still_golang(
+    tmp_path: Path,
+) -> None:
+    """Trial 12: `FROM ${REGISTRY}/golang:${GO_VERSION}-bookworm` (a company mirror) and `FROM
+    ${BUILDER}` with `ARG BUILDER=golang:...` were taken for images that do not set
+    GOTOOLCHAIN=local, so their Go was "not counted" (auto) and CI's older Go passed. They are
+    the golang image: CI's 1.21 fails as it does for a literal `golang:`."""
+    for index, (args, base) in enumerate(
+        [
+            (
+                "ARG REGISTRY=mirror.example.com/library\n",
+                "${REGISTRY}/golang:${GO_VERSION}-alpine",
+            ),
+            ("ARG BUILDER=golang:${GO_VERSION}-alpine\n", "${BUILDER}"),
+        ]
+    ):
+        dockerfile = DOCKERFILE.replace("ARG VARIANT=alpine\n", args).replace(
+            "golang:${GO_VERSION}-${VARIANT}", base
+        )
+        root = repo(tmp_path / str(index), RELEASE_WORKFLOW.format(go="1.21"), dockerfile)
+        pins = project_pins(root, root, [(root / "Dockerfile.prod", {})])
+        own = [p for p in pins if p.file == "Dockerfile.prod"]
+        assert [(p.line, p.ignored) for p in own] == [(4, "")], base
+        bad = misaligned(pins, required_version(pins))
+        assert [(p.file, p.line, str(p.version)) for p in bad] == [
+            (".github/workflows/release.yml", 18, "1.21")
+        ], base
