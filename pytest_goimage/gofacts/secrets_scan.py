@@ -35,6 +35,9 @@ _KEY_FILE_NAMES = re.compile(
 _CONFIG_FILE_NAMES = re.compile(
     r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|[^/]*kubeconfig[^/]*|config)$"
 )
+# An env file by its other usual name (compose's `env_file: app.env`, systemd's
+# EnvironmentFile=, `prod.env`): judged as a `.env` is.
+_NAMED_ENV_FILE = re.compile(r"(^|/)[^/]+\.env$")
 # Where the base image and the toolchains keep theirs: not the team's files. Not all of etc/:
 # a service's own configuration goes to /etc/<service>/ as often as to /app.
 _SYSTEM_FOLDERS = re.compile(
@@ -242,7 +245,10 @@ def candidate_files(paths: Iterable[str]) -> list[str]:
             p
             for p in paths
             if (_KEY_FILE_NAMES.search(p) and "/etc/ssl/" not in f"/{p}")
-            or (_CONFIG_FILE_NAMES.search(p) and not _SYSTEM_FOLDERS.match(p))
+            or (
+                (_CONFIG_FILE_NAMES.search(p) or _NAMED_ENV_FILE.search(p))
+                and not _SYSTEM_FOLDERS.match(p)
+            )
         }
     )
 
@@ -251,15 +257,14 @@ def file_finding(path: str, data: bytes) -> Finding | None:
     name = path.rsplit("/", 1)[-1]
     if PRIVATE_KEY_MARKER.search(data[:MAX_FILE_BYTES]):
         return Finding("file", f"/{path}", "holds a private key")
-    if name.startswith(".env"):
+    if name.startswith(".env") or name.endswith(".env"):
         named = dotenv_findings(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), name)
         if named:
             listed = ", ".join(named[:4]) + (
                 f" and {len(named) - 4} more" if len(named) > 4 else ""
             )
-            return Finding(
-                "file", f"/{path}", f"is a .env file with secret-looking values ({listed})"
-            )
+            kind = "a .env file" if name.startswith(".env") else "an env file"
+            return Finding("file", f"/{path}", f"is {kind} with secret-looking values ({listed})")
     if name in (".netrc", ".git-credentials", ".pypirc", "credentials") and data.strip():
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
@@ -275,7 +280,10 @@ _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 # a word of the name (MONKEY and KEYCLOAK_URL hold none), unless the name ends in a reference.
 _DOTENV_SECRET_WORDS = frozenset({"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "KEY", "KEYS"})
 # The names teams give a .env file that documents the settings: a template, not the values.
-_TEMPLATE = re.compile(r"\.env\.(?:example|sample|template|tmpl|tpl|dist|defaults)$")
+_TEMPLATE = re.compile(
+    r"\.env\.(?:example|sample|template|tmpl|tpl|dist|defaults)$"
+    r"|^(?:example|sample|template|defaults?)(?:[._-][\w.-]*)?\.env$"
+)
 # A template's placeholder: `<your-key>`, `change-me`, `your-password-here`, `xxx`, `...`.
 _PLACEHOLDER = re.compile(
     r"<[^<>]*>|your[-_ ][a-z][a-z_-]*|change[-_ ]?me|replace[-_ ]?me|x{3,}|\*{3,}|\.{3}"

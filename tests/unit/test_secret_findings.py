@@ -386,3 +386,22 @@ def test_a_kubeconfig_with_a_users_token_is_a_finding(path: str) -> None:
 def test_a_file_only_named_for_kubeconfigs_is_no_kubeconfig(path: str) -> None:
     """The review: a generator's template and its Go source held `token: t` and failed."""
     assert file_finding(path, b"users:\n- user:\n    token: t,\n") is None
+
+
+def test_an_env_file_by_its_other_usual_name_is_judged_as_a_dot_env() -> None:
+    """Trial 12: `/etc/web/app.env` (compose's `env_file:`, systemd's EnvironmentFile=) with
+    a GitHub token was not read at all; `.env.production` was. A template's name
+    (`example.env`) documents the settings; Go's own go.env is the toolchain's, not read."""
+    paths = ["etc/web/app.env", "app/prod.env", "app/example.env", "usr/local/go/go.env"]
+    assert candidate_files(paths) == ["app/example.env", "app/prod.env", "etc/web/app.env"]
+    data = (
+        b"GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n"
+        b"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLF\nDB_PASSWORD=hunter2prod\nLOG_LEVEL=info\n"
+    )
+    assert file_finding("etc/web/app.env", data) == Finding(
+        "file",
+        "/etc/web/app.env",
+        "is an env file with secret-looking values (GITHUB_TOKEN, AWS_ACCESS_KEY_ID, DB_PASSWORD)",
+    )
+    assert file_finding("app/example.env", b"DB_PASSWORD=change-me\n") is None
+    assert file_finding("app/prod.env", b"LOG_LEVEL=info\nPORT=8080\n") is None
