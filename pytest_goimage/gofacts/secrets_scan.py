@@ -263,8 +263,8 @@ def file_finding(path: str, data: bytes) -> Finding | None:
             listed = ", ".join(named[:4]) + (
                 f" and {len(named) - 4} more" if len(named) > 4 else ""
             )
-            kind = "a .env file" if name.startswith(".env") else "an env file"
-            return Finding("file", f"/{path}", f"is {kind} with secret-looking values ({listed})")
+            what = "a .env file" if name.startswith(".env") else "an env file"
+            return Finding("file", f"/{path}", f"is {what} with secret-looking values ({listed})")
     if name in (".netrc", ".git-credentials", ".pypirc", "credentials") and data.strip():
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
