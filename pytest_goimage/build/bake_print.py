@@ -49,7 +49,8 @@ def _print(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
     if docker is None:
         raise BakeUnreadable(
             "buildx is not installed on this machine (`docker buildx version` fails), and "
-            f"only buildx reads a bake file as CI's build does: install it ({INSTALL_BUILDX})"
+            "only buildx reads a bake or compose file as CI's build does: install it "
+            f"({INSTALL_BUILDX})"
         )
     # This machine's PATH, HOME and DOCKER_CONFIG find buildx: CI's values of them do not.
     own = {

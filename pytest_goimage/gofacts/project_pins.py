@@ -119,7 +119,7 @@ def _baked(
                     item.file,
                     item.line,
                     SOURCE_CI_BUILD,
-                    f"{who} builds images with `{item.tool()}`",
+                    f"{who}'s `{item.tool()}`",
                     None,
                     f"which Go its {what} build with is not known: {exc}",
                     True,

@@ -162,10 +162,10 @@ def test_without_buildx_the_bake_is_a_note_that_says_what_to_install(
     result.stdout.fnmatch_lines(
         [
             "*.github/workflows/release.yml:11: UnpinnedGoVersionWarning: "
-            ".github/workflows/release.yml:11: job image builds images with `docker buildx bake` "
+            ".github/workflows/release.yml:11: job image's `docker buildx bake` "
             "is not pinned: which Go its bake targets build with is not known: buildx is not "
             "installed on this machine (`docker buildx version` fails), and only buildx reads a "
-            "bake file as CI's build does: install it (Debian: the docker-buildx package; "
+            "bake or compose file as CI's build does: install it (Debian: the docker-buildx package; "
             "elsewhere https://docs.docker.com/build/install-buildx/)",
         ]
     )
@@ -322,8 +322,8 @@ def test_a_bake_of_a_file_only_the_job_knows_is_a_note(
     assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
     result.stdout.fnmatch_lines(
         [
-            "*UnpinnedGoVersionWarning: .github/workflows/release.yml:11: job image builds images "
-            "with `docker buildx bake` is not pinned: which Go its bake targets build with is not "
+            "*UnpinnedGoVersionWarning: .github/workflows/release.yml:11: job image's "
+            "`docker buildx bake` is not pinned: which Go its bake targets build with is not "
             "known: which bake file it reads is only known when the job runs: *steps.meta*",
         ]
     )
