@@ -236,7 +236,14 @@ def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> 
                 "variable or build argument can have: a name is not empty and holds no `=`, "
                 "space or control character (`A=B = 'y'` would set A to `B=y`)."
             )
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, float):
+            # tomllib gives 1.2 for `1.20`: the text as written is gone (a Go version, a tag).
+            raise ConfigError(
+                f"{src}: {where} key {key}.{name} is the TOML number {value!r}, which does not "
+                f"keep the digits as written (`1.20` reads as 1.2); quote it: {name} = "
+                f'"{value}" as you meant it, for example "1.20".'
+            )
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
         no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
         result[str(name)] = str(value)
