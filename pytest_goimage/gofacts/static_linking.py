@@ -17,8 +17,9 @@ from .program_copy import context_copy
 # The build settings a linking message shows, in the order the binary records them.
 _SHOWN = ("CGO_ENABLED", "GOOS", "GOARCH", "-ldflags", "-tags", "-buildmode")
 _LIBRARIES = (
-    "Build it with CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships "
-    "the libraries."
+    "Build it with CGO_ENABLED=0 (and no -linkmode=external). A program that needs cgo cannot "
+    "pass `static` (no setting accepts cgo); it runs where the image ships the libraries, "
+    "which is what the bucket and health checks see."
 )
 # Why a static binary built with cgo still fails: what its C library does at run time.
 _CGO_MATTERS = (

@@ -182,8 +182,9 @@ def test_a_dynamic_binary_for_another_cpu_gets_both_fixes(
     assert message.startswith(f"FAILED Dockerfile: /app/server in {TAG} is not a static Go binary")
     assert "it was built with CGO_ENABLED=1" in message
     assert (
-        "Build it with CGO_ENABLED=0 (and no -linkmode=external), or use a base image that ships "
-        "the libraries. Also, it is built for GOARCH=amd64, but the image is arm64, so it cannot "
+        "Build it with CGO_ENABLED=0 (and no -linkmode=external). A program that needs cgo "
+        "cannot pass `static` (no setting accepts cgo); it runs where the image ships the "
+        "libraries, which is what the bucket and health checks see. Also, it is built for GOARCH=amd64, but the image is arm64, so it cannot "
         "run there (exec format error): Dockerfile:6 sets GOARCH=amd64. Build it with "
         "GOARCH=$TARGETARCH;"
     ) in message, message
