@@ -121,6 +121,13 @@ def _checked_order(
         entry = table.get(dependency.name)
         if isinstance(entry, dict) and "depends_on" in entry:
             unknown = [n for n in dependency.depends_on if n not in names or n == dependency.name]
+            if unknown and unknown[0] == dependency.name:
+                others = sorted(names - {dependency.name})
+                rest = f"name one of {others}, or none" if others else "remove depends_on"
+                raise ConfigError(
+                    f"{src}: {where} dependencies.{dependency.name} depends_on names "
+                    f"{dependency.name!r} itself, so it would wait for its own start; {rest}."
+                )
             if unknown:
                 hint = did_you_mean(unknown[0], sorted(names - {dependency.name}))
                 raise ConfigError(

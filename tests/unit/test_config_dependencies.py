@@ -171,6 +171,17 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "this image (did you mean 'migrate'?); name one of ['migrate'].",
         ),
         (
+            '[tool.goimage.dependencies.db]\nimage = "postgres:16"\ndepends_on = ["db"]\n',
+            "dependencies.db depends_on names 'db' itself, so it would wait for its own start; "
+            "remove depends_on.",
+        ),
+        (
+            '[tool.goimage.dependencies.db]\nimage = "postgres:16"\ndepends_on = ["db"]\n'
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n',
+            "dependencies.db depends_on names 'db' itself, so it would wait for its own start; "
+            "name one of ['cache'], or none.",
+        ),
+        (
             '[tool.goimage.dependencies.seed]\nimage = "alpine:3.22"\ndepends_on = "migrate"\n',
             "dependencies.seed key 'depends_on' must be a list of dependency names",
         ),
