@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from .ci_ignore import gitlab_entry
 from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins, global_arg_defaults
-from .dockerfile_stages import NO_MODULE, builds_no_module, stage_index, stage_lines
+from .dockerfile_stages import stage_index, stage_lines
 from .image_build_values import ANY_ARGUMENT, BuildArg, ImageBuild
 from .versions import (
     SOURCE_CI_BUILD,
@@ -119,12 +119,6 @@ def ci_build_pins(
                 pin = _pin(build, read, line, (before, shipped.get(line)), named, build_args)
                 if pin is not None and not same:
                     pin = replace(pin, shipped=None)
-            if (
-                pin is not None
-                and not pin.ignored
-                and builds_no_module(parsed, line, known, build.target or None)
-            ):
-                pin = replace(pin, ignored=NO_MODULE)
             if pin is not None:
                 pins.setdefault((pin.file, pin.line, pin.raw, str(pin.version)), pin)
     return list(pins.values())

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .dockerfile import Dockerfile, Instruction
 from .run_mounts import context_binds
 
-__all__ = ["context_sources", "image_sources", "takes", "takes_context"]
+__all__ = ["context_sources", "image_sources", "takes"]
 
 EVERYTHING = "."
 
@@ -31,11 +31,6 @@ def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
     into a RUN: what the image's own layers are made from, not only a builder stage's."""
     stages = parsed.built_stages(target)
     return _sources([i for stage in stages for i in stage.instructions])
-
-
-def takes_context(instructions: Sequence[Instruction]) -> bool:
-    """Whether any of `instructions` copies or bind-mounts a file of the build context."""
-    return bool(_sources(instructions))
 
 
 def _sources(instructions: Sequence[Instruction]) -> list[str]:

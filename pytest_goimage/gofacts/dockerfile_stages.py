@@ -11,8 +11,7 @@ import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .context_sources import takes_context
-from .dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile_leniently
+from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins, expand_global, global_arg_defaults
 from .versions import SOURCE_DOCKERFILE, Pin
 
@@ -112,90 +111,6 @@ def _pattern(parsed: Dockerfile, ref: str, args: Mapping[str, str]) -> re.Patter
     return re.compile("".join(parts).lower()) if open_ended else None
 
 
-def builds_no_module(
-    parsed: Dockerfile, line: int, args: Mapping[str, str], target: str | None
-) -> bool:
-    """Whether the Go of the golang FROM (or `COPY --from=golang...`) on `line` compiles no
-    code of the module in a build of `target` (else the last stage): it does not ship in that
-    image (the target is not its stage nor built FROM it, where a `go run` or a watcher may
-    use it on mounted code), and neither its stage nor one built FROM it takes in a file of
-    the build context (COPY, ADD, a RUN bind mount), directly or from a stage that does, or
-    fetches code. A tools stage the image copies a program from (`RUN go install
-    golang.org/x/tools/cmd/stringer@v0.1.12`) is such. A `--from` that names no stage (an
-    image, a named build context) counts as taking the context."""
-    stages = [s for s in parsed.stages if s.line <= line]
-    shipped = stage_index(parsed, target)
-    if not stages or shipped is None:
-        return False
-    holding: set[int] = set()  # stages that hold files of the context
-    changed = True
-    while changed:  # to a fixed point: a stage holds them once it copies from one that does
-        changed = False
-        for stage in parsed.stages:
-            if stage.index in holding:
-                continue
-            refs = [stage.base] + [r for i in stage.instructions for r in _stage_refs(i.flags)]
-            named = [(ref, _referenced(parsed, ref, args)) for ref in refs]
-            if (
-                takes_context(stage.instructions)
-                or any(not found and _named_context(ref, stage) for ref, found in named)
-                or any(other.index in holding for _, found in named for other in found)
-            ):
-                holding.add(stage.index)
-                changed = True
-    running = {stages[-1].index}  # the Go runs in its stage and those built FROM it
-    for stage in parsed.stages:
-        if any(base.index in running for base in _referenced(parsed, stage.base, args)):
-            running.add(stage.index)
-    if running & holding or shipped in running:
-        return False
-    # Without the context, code can still come in by a download the stage runs; and only a
-    # stage seen to install a tool is one (a bare one may be a fixture, or a base for later).
-    chain = [i for stage in parsed.stages if stage.index in running for i in stage.instructions]
-    runs = [i for i in chain if i.keyword == "RUN"]
-    return (
-        all(i.keyword != "ADD" for i in chain)
-        and any(_GO_INSTALL_AT.search(_text(i)) for i in runs)
-        and not any(_may_build(i) for i in runs)
-    )
-
-
-# A RUN that may fetch code or build it by other means than a `go` command written in it.
-_FETCHES = re.compile(
-    r"\b(?:git\s+(?:clone|fetch|pull|checkout|archive)|curl|wget|make|task|mage)\b"
-)
-_GO_COMMAND = re.compile(r"\bgo\s+(?P<command>[a-z]+)(?P<rest>[^;&|\n]*)")
-_GO_INSTALL_AT = re.compile(r"\bgo\s+install\s[^;&|\n]*@")
-
-
-def _text(instruction: Instruction) -> str:
-    return instruction.text or " ".join(instruction.args)
-
-
-def _may_build(instruction: Instruction) -> bool:
-    """Whether a RUN may compile code: anything but `go install PACKAGE@VERSION` (a tool's
-    own module), `go env`, `go version` and `go clean` among its `go` commands, or a download
-    or build tool (git clone, curl, make ...)."""
-    text = _text(instruction)
-    if _FETCHES.search(text):
-        return True
-    for match in _GO_COMMAND.finditer(text):
-        command, words = match["command"], match["rest"].split()
-        if command in ("env", "version", "clean"):
-            continue
-        packages = [w for w in words if not w.startswith("-") and "=" not in w]
-        if command == "install" and packages and all("@" in w for w in packages):
-            continue
-        return True
-    return False
-
-
-def _named_context(ref: str, stage: Stage) -> bool:
-    """Whether a `--from` naming no stage may be a named build context (`--build-context
-    src=../shared`): a bare word; `golang:1.26`, `ghcr.io/x/y` or a digest is an image."""
-    return ref != stage.base and not any(mark in ref for mark in ":/@")
-
-
 def target_pins(
     text: str, dockerfile: str, build_args: Mapping[str, str], target: str | None
 ) -> list[Pin]:
@@ -210,24 +125,13 @@ def target_pins(
     if runs is None:
         return pins
     built = f"target {target}" if target else "the last stage"
-    result = []
-    for pin in pins:
-        if pin.source != SOURCE_DOCKERFILE or pin.ignored:
-            pass
-        elif pin.line not in runs:
-            pin = replace(
-                pin,
-                ignored=f"not counted: a build of {built} does not run this stage (no stage it "
-                "runs is built FROM, copies or mounts from it)",
-            )
-        elif builds_no_module(parsed, pin.line, build_args, target):
-            pin = replace(pin, ignored=NO_MODULE)
-        result.append(pin)
-    return result
-
-
-NO_MODULE = (
-    "not counted: this Go compiles no code of the module and does not ship (a tools stage "
-    "the image copies a program from: neither it nor a stage built FROM it takes a file of "
-    "the build context or fetches code)"
-)
+    return [
+        pin
+        if pin.source != SOURCE_DOCKERFILE or pin.line in runs or pin.ignored
+        else replace(
+            pin,
+            ignored=f"not counted: a build of {built} does not run this stage (no stage it "
+            "runs is built FROM, copies or mounts from it)",
+        )
+        for pin in pins
+    ]

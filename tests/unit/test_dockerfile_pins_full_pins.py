@@ -5,7 +5,6 @@ version (with its line), for FROMs and `COPY --from` of the Go toolchain."""
 from __future__ import annotations
 
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
-from pytest_goimage.gofacts.dockerfile_stages import NO_MODULE, target_pins
 from pytest_goimage.gofacts.versions import SOURCE_DOCKERFILE, Pin, parse_go_version
 
 FILE = "build/Dockerfile"
@@ -167,55 +166,3 @@ def test_a_dollar_escaped_by_the_escape_directive_in_copy_from_is_a_dollar() -> 
             "golang:$TAG",
         )
     ]
-
-
-TOOLS_STAGE = """\
-FROM golang:1.21-alpine AS tools
-RUN apk add --no-cache git && go install golang.org/x/tools/cmd/stringer@v0.1.12
-
-FROM golang:1.26.8-alpine AS build
-WORKDIR /src
-COPY --from=tools /go/bin/stringer /usr/local/bin/stringer
-COPY . .
-RUN go generate ./... && CGO_ENABLED=0 go build -o /out/api ./cmd/api
-
-FROM scratch
-COPY --from=build /out/api /api
-ENTRYPOINT ["/api"]
-"""
-
-
-def test_a_tools_stage_s_go_builds_no_code_of_the_module_and_is_not_counted() -> None:
-    """A stage that only `go install`s a tool at its own version, which the image copies the
-    program from, compiles nothing of the module and ships no Go: its older Go is not a pin
-    against go.mod. Built as the image itself (`--target tools`), fed the context, or fetching
-    code, it counts as before."""
-
-    def counted(text: str, target: str | None = None) -> list[tuple[int, str]]:
-        pins = target_pins(text, "Dockerfile", {}, target)
-        return [(p.line, p.ignored) for p in pins]
-
-    assert counted(TOOLS_STAGE) == [(1, NO_MODULE), (4, "")]
-    assert counted(TOOLS_STAGE, "tools") == [
-        (1, ""),
-        (4, "not counted: a build of target tools does not run this stage (no stage it runs "
-            "is built FROM, copies or mounts from it)"),
-    ]  # fmt: skip
-    for fed in (
-        "COPY go.mod go.sum ./\nRUN go install golang.org/x/tools/cmd/stringer@v0.1.12",
-        "RUN --mount=type=bind,target=/src go install golang.org/x/tools/cmd/stringer@v0.1.12",
-        "RUN git clone https://github.com/acme/api /src && go install golang.org/x/a@v1",
-        "RUN go install golang.org/x/tools/cmd/stringer@v0.1.12 && go build ./...",
-        "ADD https://example.com/src.tar.gz /src\nRUN go install golang.org/x/a@v1",
-        "COPY --from=src /src /src\nRUN go install golang.org/x/tools/cmd/stringer@v0.1.12",
-    ):
-        text = TOOLS_STAGE.replace(
-            "RUN apk add --no-cache git && go install golang.org/x/tools/cmd/stringer@v0.1.12",
-            fed,
-        )
-        assert counted(text)[0] == (1, ""), fed
-    # A stage with no RUN is no tools stage seen to be one (a base for later, a fixture).
-    bare = TOOLS_STAGE.replace(
-        "RUN apk add --no-cache git && go install golang.org/x/tools/cmd/stringer@v0.1.12\n", ""
-    )
-    assert counted(bare)[0] == (1, "")
