@@ -14,6 +14,7 @@ from typing import Any
 
 from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
 from .compose_started import read_services
+from .compose_variables import read_dotenv
 from .image_build_values import BuildArg, ImageBuild, checkout_path
 
 # bake_request's marker of a value only the job knows, with its number.
@@ -62,22 +63,32 @@ def bake_image_builds(
 
 def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[str] | None:
     """The bake targets a compose call builds (compose_started), None for all that bake
-    printed: a bake, a `compose build` of named services (printed alone), or compose files
-    that cannot be read (then every service counts: a false note beats a silent miss)."""
+    printed: a bake, a `compose build` of named services (printed alone), compose files that
+    cannot be read, or profiles only the job knows (then every service counts: a false note
+    beats a silent miss)."""
     if not call.compose or (call.targets and not call.started):
         return None
+    folder = checkout / request.workdir
     environ = {name: value.text for name, value in call.env if value.text is not None}
     # A compose call's request names its files (bake_request picks compose's default).
-    services = read_services(checkout / request.workdir, request.files, environ)
-    if services is None:
+    services = read_services(folder, request.files, environ)
+    profiles = dict(call.env).get("COMPOSE_PROFILES")
+    if (
+        services is None
+        or any(p.text is None for p in call.profiles)
+        or (profiles is not None and profiles.text is None)
+    ):
         return None
     active = [p.text for p in call.profiles if p.text is not None]
-    active += environ.get("COMPOSE_PROFILES", "").split(",")
+    # Compose reads COMPOSE_PROFILES from the environment, else the project folder's .env.
+    given = environ.get("COMPOSE_PROFILES", read_dotenv(folder / ".env").get("COMPOSE_PROFILES"))
+    active += (given or "").split(",")
     # A name may hold several (`up --build $SERVICES`): the shell splits it.
     named = [name for service in call.only if service.text for name in service.text.split()]
     started = services.started(named, active, call.dependencies and bool(call.started))
-    if call.started and not call.rebuild:
-        started -= services.with_image  # compose builds only an image it does not have
+    # Without --build compose builds what it has no image of: on a CI runner, which starts
+    # empty, every service that builds (one with an `image:` too, whose pull of a name only
+    # this project makes fails over to a build).
     return frozenset(name.replace(".", "_") for name in started)  # bake's target names
 
 

@@ -4,9 +4,10 @@ which says what each service builds, has no `depends_on`, `profiles` or `image`)
 - `docker compose build` without names: every service of an active profile (or of none);
   with names, those.
 - `up`, `create` and `run` start the services they name (all of the active profiles without
-  a name) and, unless `--no-deps`, every service those wait for through `depends_on`; with
-  `--build` each of them that has a `build:` is built, without it only those with no `image:`
-  (compose then names the image itself, and a CI runner, which starts empty, never has it).
+  a name) and, unless `--no-deps`, every service those wait for through `depends_on`; each of
+  them that has a `build:` is built, with `--build` or on a CI runner, which starts without
+  its image (one with an `image:` too is pulled first, and built where that name is only this
+  project's: which it is, the files do not say).
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from .compose_yaml import ComposeError
 
 @dataclass
 class ComposeServices:
-    """Per service of the compose files (merged as `-f` merges them): what it waits for,
-    its profiles, and whether it names its `image`."""
+    """Per service of the compose files (merged as `-f` merges them): what it waits for and
+    its profiles."""
 
     waits_for: dict[str, set[str]] = field(default_factory=dict)
     profiles: dict[str, set[str]] = field(default_factory=dict)
-    with_image: set[str] = field(default_factory=set)
 
     def started(
         self, named: Collection[str], active: Collection[str], dependencies: bool
@@ -74,8 +74,6 @@ def read_services(
             )
             profiles = services.profiles.setdefault(service, set())
             profiles.update(_texts(entry.get("profiles"), variables))
-            if entry.get("image"):
-                services.with_image.add(service)
     return services if read else None
 
 

@@ -334,8 +334,7 @@ def test_a_compose_up_builds_what_it_starts(tmp_path: Path) -> None:
     """`docker compose up --build api` builds api's image and those of the services api waits
     for (`depends_on`, also through `extends`, interpolated, and added by a later `-f` file),
     not worker's: bake prints every service that builds, and only those `up` starts are CI
-    builds. Without `--build`, one that names its `image:` is not built (a registry's); with
-    `--no-deps` only api; without a name every service of an active profile."""
+    builds. With `--no-deps` only api; without a name every service of an active profile."""
     (tmp_path / "compose.yaml").write_text(COMPOSE_STACK)
     (tmp_path / "compose.ci.yaml").write_text(
         "services:\n  migrate:\n    depends_on:\n      seed:\n"
@@ -358,7 +357,9 @@ def test_a_compose_up_builds_what_it_starts(tmp_path: Path) -> None:
         return sorted(b.note.removeprefix("compose service ") for b in builds)
 
     assert built(call) == ["api", "migrate", "seed"]
-    assert built(replace(call, rebuild=False)) == ["migrate", "seed"]  # api's image: pulled
+    # Without --build too, on a runner without the images; api's `image:` may be a name only
+    # this project makes, whose pull fails over to a build.
+    assert built(replace(call, rebuild=False)) == ["api", "migrate", "seed"]
     assert built(replace(call, dependencies=False)) == ["api"]
     assert built(replace(call, files=files[:1])) == ["api", "migrate"]
     assert built(replace(call, env=(("MIGRATOR", Resolved("seed")),))) == ["api", "seed"]
@@ -371,6 +372,15 @@ def test_a_compose_up_builds_what_it_starts(tmp_path: Path) -> None:
     assert built(replace(call, only=(), env=(("COMPOSE_PROFILES", Resolved("ops,debug")),))) == (
         profiled
     )
+    # COMPOSE_PROFILES from the project's .env, as compose reads it; one only the job knows
+    # (or a --profile) may be any: every service counts.
+    (tmp_path / ".env").write_text("COMPOSE_PROFILES=debug\n")
+    assert built(replace(call, only=())) == profiled
+    (tmp_path / ".env").unlink()
+    unknown_profile = Resolved(None, "PROFILE is a step's output")
+    assert len(built(replace(call, profiles=(unknown_profile,)))) == len(STACK_TARGETS["target"])
+    job_only = (("COMPOSE_PROFILES", unknown_profile),)
+    assert len(built(replace(call, env=job_only))) == len(STACK_TARGETS["target"])
     # `docker compose build` without names: the services of the active profiles as well.
     assert built(replace(call, started="", only=())) == everything
     # COMPOSE_FILE names the files where no -f does.
