@@ -15,13 +15,16 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..gofacts.secrets_scan import redact, redact_all, secret_values
-from .records import PROP_CHECK, PROP_DOCKERFILE, PROP_IMAGE_OUTCOME, PROP_SCOPE
+from .records import (
+    NAME_PROPERTIES,
+    PROP_CHECK,
+    PROP_DOCKERFILE,
+    PROP_IMAGE_OUTCOME,
+    PROP_SCOPE,
+)
 
 if TYPE_CHECKING:
     from ..config import GoImageConfig
-
-
-_NAMES = frozenset({PROP_DOCKERFILE, PROP_CHECK, PROP_SCOPE})
 
 
 def config_secrets(config: GoImageConfig) -> frozenset[str]:
@@ -39,8 +42,12 @@ def masked_report(
     A traceback is masked through pytest's own (de)serialisation hooks, the ones xdist ships
     reports with, so it keeps its structure and colours; only one that holds a secret pays."""
     report.sections = [(title, redact(text, secrets)) for title, text in report.sections]
+    names = {name for name, _ in report.user_properties}
+    # A built-in check's item (its check and its image or scope): its names stay.
+    ours = PROP_CHECK in names and bool(names & {PROP_DOCKERFILE, PROP_SCOPE})
     report.user_properties = [
-        (name, _masked_property(name, value, secrets)) for name, value in report.user_properties
+        (name, _masked_property(name, value, secrets, ours=ours))
+        for name, value in report.user_properties
     ]
     if isinstance(getattr(report, "wasxfail", None), str):  # `-rx` prints it
         report.wasxfail = redact(report.wasxfail, secrets)
@@ -64,7 +71,9 @@ def masked_report(
     return masked
 
 
-def _masked_property(name: str, value: object, secrets: Collection[str]) -> object:
+def _masked_property(
+    name: str, value: object, secrets: Collection[str], *, ours: bool = True
+) -> object:
     """A user property, masked as it is written: JUnit writes any value with str(), so a
     dict or an object whose text holds a secret becomes that text, masked. The strings in a
     dict, list or tuple are masked before str() escapes them (a secret with a newline).
@@ -72,10 +81,11 @@ def _masked_property(name: str, value: object, secrets: Collection[str]) -> obje
     A built-in check's own names (its Dockerfile, check and scope) are the configuration's,
     not values, and stay as they are: a test password `local` must not turn
     `Dockerfile.localhost` into an image no configuration has (the results are keyed by
-    them). Of an image outcome only its message is masked."""
-    if name in _NAMES and isinstance(value, str):
+    them), nor its image's tag or SBOM file. Of an image outcome only its message is masked.
+    A team's own test (not `ours`) has every property masked."""
+    if ours and name in NAME_PROPERTIES and isinstance(value, str):
         return value
-    if name == PROP_IMAGE_OUTCOME and isinstance(value, str):
+    if ours and name == PROP_IMAGE_OUTCOME and isinstance(value, str):
         try:
             dockerfile, outcome, message = json.loads(value)
         except (ValueError, TypeError):

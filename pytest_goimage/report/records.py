@@ -44,6 +44,11 @@ PROP_IMAGE_OUTCOME = "image_outcome"
 # Facts travel as pytest user_properties (shipped by xdist, written by JUnit); `tag` goes
 # by the property name "image", which JUnit readers already know.
 _PROPERTY_NAMES = {"tag": "image"}
+# A built-in check's properties that are names or ids (the configuration's, the engine's, a
+# file the run wrote), not values: masking leaves them as they are.
+NAME_PROPERTIES = frozenset(
+    {PROP_DOCKERFILE, PROP_CHECK, PROP_SCOPE, "image", "image_id", "go_version", "sbom"}
+)
 
 
 @dataclass(kw_only=True)

@@ -309,6 +309,15 @@ def test_a_test_password_that_is_part_of_a_dockerfile_or_check_name_masks_neithe
     junit = (root / "junit.xml").read_text()
     assert '<property name="dockerfile" value="Dockerfile.prod" />' in junit
     assert '<property name="check" value="go-version" />' in junit
+    # A built image's tag and SBOM file are names too (review: `dockerfile-***` in both).
+    built = pytester.runpytest_subprocess(
+        "--goimage", "-k", "Dockerfile.prod and build", "--goimage-report=built.json",
+        "--goimage-sbom=sbom",
+    )  # fmt: skip
+    assert built.ret == 0, built.stdout.str()
+    (image,) = json.loads((root / "built.json").read_text())["images"][1:2]
+    assert "-dockerfile-prod-" in image["tag"], image
+    assert "prod" in image["sbom"] and (root / image["sbom"]).is_file(), image
 
 
 def test_example_images_pass_parity(

@@ -4,6 +4,7 @@ for a fixture or a report has text to mask, and mask with its secret values."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 import pytest
@@ -230,6 +231,30 @@ def test_a_check_s_names_stay_and_only_its_own_words_are_masked() -> None:
         '["Dockerfile.localhost", "failed", "password *** in /etc/app.env"]'
     )
     assert _masked_property("image_outcome", "not json, local", secrets) == "not json, ***"
+    tag = "goimage/shop-dockerfile-localhost-a811e2:r1"
+    assert _masked_property("image", tag, secrets) == tag
+    assert _masked_property("sbom", "sbom/dockerfile-localhost.cdx.json", secrets) == (
+        "sbom/dockerfile-localhost.cdx.json"
+    )
+    # A team's own test that records a property of the same name: masked as any.
+    assert _masked_property("check", "local", secrets, ours=False) == "***"
+
+
+def test_only_a_built_in_check_s_report_keeps_its_names() -> None:
+    from pytest_goimage.report.masking import masked_report
+
+    def report(*properties: tuple[str, object]) -> pytest.TestReport:
+        made = pytest.TestReport("t::x", ("t", 1, "x"), {}, "passed", None, "call")
+        made.user_properties = list(properties)
+        return made
+
+    config = cast(pytest.Config, None)  # a passed report needs no hooks
+    ours = masked_report(
+        config, report(("dockerfile", "Dockerfile.prod"), ("check", "size")), {"prod"}
+    )
+    assert ours.user_properties == [("dockerfile", "Dockerfile.prod"), ("check", "size")]
+    team = masked_report(config, report(("dockerfile", "Dockerfile.prod")), {"prod"})
+    assert team.user_properties == [("dockerfile", "Dockerfile.***")]
 
 
 def test_live_logs_and_the_log_file_are_masked(pytester: pytest.Pytester) -> None:
