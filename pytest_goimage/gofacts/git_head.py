@@ -202,17 +202,28 @@ def hidden_changes(path: Path) -> list[str]:
         return []
     if listed.returncode != 0:
         return []
-    marked: dict[str, str] = {}  # name -> the blob git holds
+    marked: dict[str, tuple[str, str]] = {}  # name -> the mode and blob git holds
+    sparse: set[str] = set()  # skip-worktree: absent here is a sparse checkout's, no change
     for entry in listed.stdout.split("\0"):
         fields, _, name = entry.partition("\t")
         tag, mode, blob, *_ = [*fields.split(), "", "", ""]
         hidden = tag == "S" or tag.islower()  # skip-worktree, assume-unchanged
         if hidden and name and "\n" not in name and mode in ("100644", "100755"):
-            marked[name] = blob
+            marked[name] = (mode, blob)
+            if tag.upper() == "S":
+                sparse.add(name)
     if not marked:
         return []
     present = [name for name in marked if (path / name).is_file()]
-    changed = [name for name in marked if name not in present]  # deleted here
+    changed = [n for n in marked if n not in present and n not in sparse]  # deleted here
+    # A mode change hidden by the mark (`chmod +x`), where git itself minds the mode.
+    mode_kept = _git(path, "config", "--type=bool", "core.fileMode").stdout.strip() != "false"
+    if mode_kept:
+        changed += [
+            name
+            for name in present
+            if os.access(path / name, os.X_OK) != (marked[name][0] == "100755")
+        ]
     git = shutil.which("git")
     hashed = subprocess.run(
         [str(git), "-C", str(path), "hash-object", "--stdin-paths"],
@@ -224,8 +235,8 @@ def hidden_changes(path: Path) -> list[str]:
     blobs = hashed.stdout.split()
     if hashed.returncode != 0 or len(blobs) != len(present):
         return sorted(marked)  # cannot compare: count each as changed, never as clean
-    changed += [name for name, blob in zip(present, blobs, strict=True) if blob != marked[name]]
-    return sorted(changed)
+    changed += [n for n, blob in zip(present, blobs, strict=True) if blob != marked[n][1]]
+    return sorted(set(changed))
 
 
 def untracked_under(path: Path) -> list[str]:

@@ -101,35 +101,52 @@ def test_an_edit_a_skip_worktree_or_assume_unchanged_mark_hides_is_still_a_chang
 ) -> None:
     """`git update-index --skip-worktree` (a team's "local config" trick) and
     `--assume-unchanged` keep an edit out of `git status` and `git diff`, not out of the build
-    context: provenance and the report's `git.modified` still count it. An unedited marked
-    file, a deleted one, a marked symlink and a file with a CRLF filter are judged as git
-    would hash them."""
+    context: provenance and the report's `git.modified` still count it, a hidden `chmod +x`
+    too. An unedited marked file, a marked symlink and a file with a CRLF filter are judged as
+    git would hash them; a skip-worktree file that is absent is a sparse checkout's (review),
+    an assume-unchanged one that is absent was deleted."""
     (tmp_path / "svc").mkdir()
     (tmp_path / ".gitattributes").write_text("*.txt text eol=lf\n")
-    for name in ("svc/config.go", "svc/local.go", "svc/same.go", "svc/gone.go", "notes.txt"):
+    names = ("svc/config.go", "svc/local.go", "svc/same.go", "svc/gone.go", "svc/run.sh")
+    for name in (*names, "svc/sparse.go", "notes.txt"):
         (tmp_path / name).write_text(f"package main // {name}\n")
     os.symlink("config.go", tmp_path / "svc/link.go")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "first")
     head = git(tmp_path, "rev-parse", "HEAD")
-    for name in ("svc/config.go", "svc/same.go", "svc/gone.go", "svc/link.go", "notes.txt"):
+    for name in ("svc/config.go", "svc/same.go", "svc/sparse.go", "svc/link.go", "svc/run.sh"):
         git(tmp_path, "update-index", "--skip-worktree", name)
-    git(tmp_path, "update-index", "--assume-unchanged", "svc/local.go")
+    for name in ("svc/local.go", "svc/gone.go", "notes.txt"):
+        git(tmp_path, "update-index", "--assume-unchanged", name)
     assert modified_under(tmp_path / "svc") == []
     (tmp_path / "svc/config.go").write_text("package main // the laptop's endpoint\n")
     (tmp_path / "svc/local.go").write_text("package main // a debug switch\n")
     (tmp_path / "svc/gone.go").unlink()
+    (tmp_path / "svc/sparse.go").unlink()
+    (tmp_path / "svc/run.sh").chmod(0o755)
     (tmp_path / "svc/link.go").unlink()
     os.symlink("local.go", tmp_path / "svc/link.go")  # not compared: a link
     (tmp_path / "notes.txt").write_text("package main // notes.txt\r\n")  # the same, to git
     assert git(tmp_path, "status", "--porcelain") == ""  # what git itself shows
-    assert modified_under(tmp_path / "svc") == ["config.go", "gone.go", "local.go"]
-    assert hidden_changes(tmp_path) == ["svc/config.go", "svc/gone.go", "svc/local.go"]
-    assert work_tree_changes(tmp_path, head) == (
-        ["svc/config.go", "svc/gone.go", "svc/local.go"],
-        [],
-    )
+    changed = ["config.go", "gone.go", "local.go", "run.sh"]
+    assert modified_under(tmp_path / "svc") == changed
+    assert hidden_changes(tmp_path) == [f"svc/{name}" for name in changed]
+    assert work_tree_changes(tmp_path, head) == ([f"svc/{name}" for name in changed], [])
+
+
+def test_a_sparse_checkout_is_no_change(tmp_path: Path) -> None:
+    """A CI job's `sparse-checkout:` leaves the other folders out, marked skip-worktree: not
+    a change of the work tree (review: a `.git.modified == []` gate failed on it)."""
+    for name in ("svc/main.go", "docs/a.md", "lib/x.go"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    git(tmp_path, "sparse-checkout", "set", "svc")
+    assert not (tmp_path / "docs").exists()
+    assert work_tree_changes(tmp_path, git(tmp_path, "rev-parse", "HEAD")) == ([], [])
 
 
 def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Path) -> None:
