@@ -54,9 +54,9 @@ class BakeCommand:
     project: Word | None = None  # its `--project-directory`
     profiles: tuple[Word, ...] = ()  # compose's `--profile`s
     # A compose `up`, `run` or `create` (`started`) builds the services it starts: those
-    # `only` names (none: all) and, unless `--no-deps`, those they depend on; each that builds
-    # with `--build` (`rebuild`), else those without an `image:`. The targets stay empty: bake
-    # knows no image-only service (compose_started).
+    # `only` names (none: all) and, unless `--no-deps`, those they depend on; each that has a
+    # `build:`, with `--build` (`rebuild`, which only the messages name) or without. The
+    # targets stay empty: bake knows no image-only service (compose_started).
     started: str = ""
     rebuild: bool = False
     only: tuple[Word, ...] = ()
@@ -147,8 +147,7 @@ def compose_build_options(
 
 def _started(subcommand: str, words: list[Word]) -> tuple[tuple[Word, ...], bool, bool] | None:
     """The services `compose up|create|run` names, whether it starts their dependencies too
-    (no `--no-deps`) and whether it builds every one that builds (`--build`) or only those
-    it has no image of; None with `--no-build`."""
+    (no `--no-deps`) and whether it says `--build`; None with `--no-build`."""
     takes_value, short = _COMPOSE_STARTS[subcommand]
     options, positional = read_options(words, takes_value, short)
     if subcommand == "run" and positional:

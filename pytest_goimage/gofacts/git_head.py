@@ -104,12 +104,12 @@ class Head:
     commit: str  # the full hexadecimal object name (40 characters for SHA-1)
 
 
-def _git(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     git = shutil.which("git")
     if git is None:
         raise NoRepository("git is not installed on this machine")
     return subprocess.run(
-        [git, "-C", str(path), *args], capture_output=True, text=True, check=False
+        [git, "-C", str(path), *args], input=stdin, capture_output=True, text=True, check=False
     )
 
 
@@ -224,14 +224,8 @@ def hidden_changes(path: Path) -> list[str]:
             for name in present
             if os.access(path / name, os.X_OK) != (marked[name][0] == "100755")
         ]
-    git = shutil.which("git")
-    hashed = subprocess.run(
-        [str(git), "-C", str(path), "hash-object", "--stdin-paths"],
-        input="".join(f"{(path / name).resolve()}\n" for name in present),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    paths = "".join(f"{(path / name).resolve()}\n" for name in present)
+    hashed = _git(path, "hash-object", "--stdin-paths", stdin=paths)
     blobs = hashed.stdout.split()
     if hashed.returncode != 0 or len(blobs) != len(present):
         return sorted(marked)  # cannot compare: count each as changed, never as clean
