@@ -17,6 +17,7 @@ from .dockerfile_stages import target_pins
 from .gitlab_ci import read_gitlab_ci, read_gitlab_image_builds
 from .gomod_pins import read_gomod
 from .image_build_values import ImageBuild
+from .module_folders import other_modules_left_out
 from .versions import SOURCE_CI_BUILD, SOURCE_SETUP_GO_FILE, Pin, read_text
 from .workflows import follow_go_version_files, read_image_builds, read_workflows
 
@@ -82,11 +83,16 @@ def _project_wide(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
     workflows = _others_left_out(workflows, rootdir, project, other_modules)
+    workflows = other_modules_left_out(workflows, rootdir, project)
     if project != rootdir:
         nested = read_workflows(project, relative_to=rootdir)
         nested = follow_go_version_files(nested, project, go_mod)
-        workflows += _others_left_out(nested, project, project, other_modules)
-    workflows += read_gitlab_ci(roots, relative_to=rootdir)
+        nested = _others_left_out(nested, project, project, other_modules)
+        workflows += other_modules_left_out(nested, project, project)
+    # Their job's folders are named from the rootdir, whichever checkout's pipeline it is.
+    workflows += other_modules_left_out(
+        read_gitlab_ci(roots, relative_to=rootdir), rootdir, project
+    )
     return _ProjectWide(tuple(pins), tuple(builds), tuple(shipping), tuple(workflows))
 
 

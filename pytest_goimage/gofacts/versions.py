@@ -170,6 +170,8 @@ class Pin:
     workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
     workspace_off: bool = False  # its CI job runs Go with GOWORK=off (no workspace mode)
     shipped: Shipped | None = None  # a CI image build's Dockerfile, arguments and tested Go
+    # The folders (of the repository) its CI job runs the Go toolchain in; None when not known.
+    go_folders: tuple[str, ...] | None = None
 
 
 TAG_VERSION_RE = re.compile(

@@ -7,6 +7,7 @@ GOTOOLCHAIN variable runs instead of the image's."""
 from __future__ import annotations
 
 import itertools
+import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from ..workflows.building_jobs import (
     script_builds,
 )
 from ..workflows.containers import with_toolchain
+from ..workflows.go_folders import GITLAB_ROOTS, script_folders
 from .composition import Pipeline, jobs_of, pipelines
 from .job_variables import Variable, inherits, never_runs, run_variable_sets, started_ways
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
@@ -44,10 +46,22 @@ def read_gitlab_ci(roots: Sequence[Path], relative_to: Path) -> list[Pin]:
     relative to `relative_to`, each with the pipeline it runs in; [] without such a file.
     WorkflowError names a file GitLab would refuse to parse."""
     return [
-        replace(pin, file=prefix + pin.file, pipeline=prefix + pipeline.file)
+        replace(
+            pin,
+            file=prefix + pin.file,
+            pipeline=prefix + pipeline.file,
+            go_folders=_prefixed(pin.go_folders, prefix),
+        )
         for prefix, pipeline, started in _checkout_pipelines(roots, relative_to)
         for pin in pipeline_pins(pipeline.content, started)
     ]
+
+
+def _prefixed(folders: tuple[str, ...] | None, prefix: str) -> tuple[str, ...] | None:
+    """Folders of a checkout named from the rootdir (`prefix` names the checkout's top)."""
+    if folders is None or not prefix:
+        return folders
+    return tuple(posixpath.normpath(prefix + folder) for folder in folders)
 
 
 def gitlab_ci_jobs(roots: Sequence[Path], relative_to: Path) -> dict[str, list[str]]:
@@ -133,6 +147,7 @@ def pipeline_pins(
             continue  # the runner's default image: nothing in the checkout names it
         builds = _builds(pipeline, job, name)
         go_lines = _go_lines(pipeline, job, name)
+        folders = _folders(pipeline, job)
         seen: set[tuple[str, str, bool]] = set()
         for variables, may in run_variable_sets(pipeline, job, started or [({}, "")]):
             pin = _image_pin(image, variables, name)
@@ -150,8 +165,17 @@ def pipeline_pins(
                 pin = replace(pin, ignored=builds.why)
             elif builds.why:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
-            pins.append(replace(pin, workspace_off=no_workspace))
+            pins.append(replace(pin, workspace_off=no_workspace, go_folders=folders))
     return pins
+
+
+def _folders(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The folders the job's script runs Go in: before_script and script run in one shell,
+    from the project's folder, so a `cd` holds for the lines after it (script_folders)."""
+    before = _own_or_default(pipeline, job, "before_script")
+    script = "\n".join(str(line) for line in (*_lines(before), *_lines(job.get("script"))))
+    found = script_folders(script, ".", GITLAB_ROOTS)
+    return None if found is None else tuple(dict.fromkeys(found))
 
 
 def _go_lines(

@@ -179,7 +179,7 @@ _SHELLS = ("bash", "sh", "zsh", "dash")
 # keywords: those a command follows (`if ! go vet ./...; then`) and those that end a
 # compound command (`fi`, `done`), no programs that may run Go.
 _KEYWORDS = ("if", "elif", "then", "else", "while", "until", "do", "!", "fi", "done")
-_BEFORE_COMMAND = (*WRAPPERS, "xargs", *_KEYWORDS)
+BEFORE_COMMAND = (*WRAPPERS, "xargs", *_KEYWORDS)
 _SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||[;|&(){}`]|\$\(|\n")
 _ASSIGNMENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -260,7 +260,7 @@ def script_builds(script: str, line: int, job: str) -> Builds:
     Builds(False) when it does not."""
     ambiguous = ""
     for words in _commands(script):
-        verdict = _command_builds(words)
+        verdict = command_builds(words)
         if verdict == "go":
             return Builds(True)
         if verdict and not ambiguous:
@@ -277,7 +277,7 @@ def _commands(script: str) -> Iterator[list[str]]:
     lines = [re.sub(r"(^|\s)#.*", "", line) for line in script.splitlines()]
     for segment in _SEGMENT_SPLIT_RE.split("\n".join(lines)):
         words = [w.strip("'\"") for w in segment.split()]
-        while words and (words[0] in _BEFORE_COMMAND or _ASSIGNMENT_RE.match(words[0])):
+        while words and (words[0] in BEFORE_COMMAND or _ASSIGNMENT_RE.match(words[0])):
             words.pop(0)
             while words and words[0].startswith("-"):
                 words.pop(0)  # a wrapper's own flags (`env -i`, `sudo -E`)
@@ -285,7 +285,7 @@ def _commands(script: str) -> Iterator[list[str]]:
             yield words
 
 
-def _command_builds(words: list[str]) -> str:
+def command_builds(words: list[str]) -> str:
     """ "go" when the command runs the Go toolchain on the module, a phrase naming what it runs
     when it may, "" when it does not."""
     program = words[0].rsplit("/", 1)[-1]

@@ -31,6 +31,7 @@ from .containers import (
     with_toolchain,
 )
 from .expressions import evaluate_if
+from .go_folders import job_folders
 from .matrix import Matrix, expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
 
@@ -76,6 +77,7 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                     [] if runs is False else setup_go_pins(step, scope, file),
                 )
         running = [step_builds(step, str(job_name)).builds for step in steps]
+        folders = job_folders(steps, running, job_map, top)
         no_workspace = runs_without_workspace(
             env_values(env_of(job_map), workflow_env),
             [
@@ -100,10 +102,16 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why and not pin.ignored:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
-            pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
+            pins.append(
+                replace(pin, job=str(job_name), workspace_off=no_workspace, go_folders=folders)
+            )
         where = _Job(job_map, steps, matrix, workflow_env, inputs, str(job_name), file, dispatch)
-        image_pins = [*_container_pins(where, outcomes, running), *_docker_step_pins(where)]
-        for pin in _unique(image_pins):
+        # A `uses: docker://golang` step runs its own command, in no folder read here.
+        for pin in _unique(_container_pins(where, outcomes, running)):
+            pins.append(
+                replace(pin, job=str(job_name), workspace_off=no_workspace, go_folders=folders)
+            )
+        for pin in _unique(_docker_step_pins(where)):
             pins.append(replace(pin, job=str(job_name), workspace_off=no_workspace))
     return pins
 

@@ -1,0 +1,254 @@
+"""The folders a CI job runs the Go toolchain in, so that a job that builds only another module
+of the repository (a `tools/` module with its own go.mod, set up with its own Go) is not
+compared with the service's go.mod.
+
+A folder is the shell's working directory when a go command (or a Go tool) starts: the step's `working-directory`, else the job's or the workflow's `defaults.run`, then
+each unconditional `cd` of the script before it (GitHub runs `run:` with bash; a `cd` in a
+subshell ends with it), and `go -C dir`. Anything not known for sure (a `cd` to a variable,
+after `&&`, inside an `if` or a loop; a task runner or script that may run Go, which may `cd`
+anywhere first; an action this reader does not know; a checkout to another `path:`) makes
+the whole job's answer None: it counts, as before.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+
+import yaml
+
+from ..shell_lexer import Token, Unbalanced
+from ..shell_script import Command, assignments, simple_commands
+from .actions_yaml import mapping_of
+from .building_jobs import BEFORE_COMMAND, command_builds
+
+# Where GitHub and GitLab check the repository out: a `cd` under it is a folder of the
+# repository (`cd "$GITHUB_WORKSPACE/tools"`, `working-directory: ${{ github.workspace }}/x`).
+GITHUB_ROOTS = ("GITHUB_WORKSPACE",)
+GITLAB_ROOTS = ("CI_PROJECT_DIR",)
+_EXPRESSION_ROOT = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}")
+_GLOB = re.compile(r"[*?\[]")
+# The input that sets the folder of each Go build action this reader knows; another action
+# (codeql's autobuild, gosec) runs where it decides, not known here.
+_ACTION_FOLDER_INPUTS = {
+    "golangci/golangci-lint-action": "working-directory",
+    "goreleaser/goreleaser-action": "workdir",
+    "golang/govulncheck-action": "work-dir",
+}
+# Shells whose `cd` this reader follows: GitHub's default is bash.
+_POSIX_SHELLS = ("bash", "sh")
+# Compound commands a `cd` in which may or may not run, or run more than once.
+_CONDITIONAL_FRAMES = ("if", "while", "until", "for", "case", "function")
+
+
+def script_folders(script: str, start: str | None, roots: Sequence[str]) -> list[str] | None:
+    """The folder (relative to the repository, "." for its top) of each command in `script`
+    that runs or may run Go, `start` being the folder the script starts in; None when one of
+    them is not known. `roots` are the variables naming the repository's top folder."""
+    if start is None:
+        return None
+    try:
+        commands = simple_commands(script, case_arms=True)
+    except Unbalanced:
+        return None
+    # The working directory per subshell (the serials of the `(` frames around a command):
+    # a `cd` inside `( ... )` ends with it; None once it is not known.
+    here: dict[tuple[int, ...], str | None] = {(): start}
+    found: list[str] = []
+    for command in commands:
+        key = tuple(frame.serial for frame in command.frames if frame.kind == "(")
+        current = _inherited(here, key)
+        words = _program_words(command)
+        if not words:
+            continue
+        program = words[0].text.rsplit("/", 1)[-1]
+        if program in ("cd", "pushd", "popd"):
+            target = _target(words[1:]) if program != "popd" else None
+            moved = _joined(current, target, roots) if target is not None else None
+            here[key] = None if _conditional(command) else moved
+            continue
+        verdict = command_builds([word.text for word in words])
+        if not verdict:
+            continue
+        # A task runner or script may `cd` anywhere before it runs Go: not known.
+        folder = _option_folder(current, words, roots) if verdict == "go" else None
+        if folder is None:
+            return None
+        found.append(folder)
+    return found
+
+
+def step_folder(
+    step: Mapping[str, yaml.Node],
+    job: Mapping[str, yaml.Node],
+    top: Mapping[str, yaml.Node],
+) -> list[str] | None:
+    """The folders one step that runs or may run Go runs it in (script_folders); None when
+    not known."""
+    run = step.get("run")
+    if isinstance(run, yaml.ScalarNode):
+        shell = _run_default(step, job, top, "shell")
+        if shell is not None and shell.split()[0] not in _POSIX_SHELLS:
+            return None
+        start = _run_default(step, job, top, "working-directory")
+        return script_folders(run.value, _folder(start or "."), GITHUB_ROOTS)
+    uses = step.get("uses")
+    if not isinstance(uses, yaml.ScalarNode):
+        return None
+    action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
+    name = _ACTION_FOLDER_INPUTS.get(action)
+    if name is None:
+        return None
+    inputs = step.get("with")
+    value = mapping_of(inputs).get(name) if isinstance(inputs, yaml.MappingNode) else None
+    if value is None:
+        return ["."]
+    folder = _folder(value.value) if isinstance(value, yaml.ScalarNode) else None
+    return None if folder is None else [folder]
+
+
+def job_folders(
+    steps: Sequence[Mapping[str, yaml.Node]],
+    running: Sequence[bool],
+    job: Mapping[str, yaml.Node],
+    top: Mapping[str, yaml.Node],
+) -> tuple[str, ...] | None:
+    """The folders the job's steps that run or may run Go (`running`) run it in, each once,
+    in order; None when one is not known, or a checkout puts the repository elsewhere."""
+    if any(_checks_out_elsewhere(step) for step in steps):
+        return None
+    folders: list[str] = []
+    for step, runs_go in zip(steps, running, strict=True):
+        if not runs_go:
+            continue
+        found = step_folder(step, job, top)
+        if found is None:
+            return None
+        folders += [folder for folder in found if folder not in folders]
+    return tuple(folders)
+
+
+def _checks_out_elsewhere(step: Mapping[str, yaml.Node]) -> bool:
+    """Whether the step is a checkout into a folder (`path:`) of the workspace: the
+    repository's files are then not where the working directories above name them."""
+    uses = step.get("uses")
+    if not isinstance(uses, yaml.ScalarNode):
+        return False
+    if not uses.value.strip().lower().startswith("actions/checkout@"):
+        return False
+    inputs = step.get("with")
+    return isinstance(inputs, yaml.MappingNode) and "path" in mapping_of(inputs)
+
+
+def _run_default(
+    step: Mapping[str, yaml.Node],
+    job: Mapping[str, yaml.Node],
+    top: Mapping[str, yaml.Node],
+    name: str,
+) -> str | None:
+    """The step's own `name`, else the job's `defaults.run.<name>`, else the workflow's."""
+    own = step.get(name)
+    if isinstance(own, yaml.ScalarNode):
+        return str(own.value)
+    for scope in (job, top):
+        defaults = scope.get("defaults")
+        if not isinstance(defaults, yaml.MappingNode):
+            continue
+        run = mapping_of(defaults).get("run")
+        if not isinstance(run, yaml.MappingNode):
+            continue
+        value = mapping_of(run).get(name)
+        if isinstance(value, yaml.ScalarNode):
+            return str(value.value)
+    return None
+
+
+def _folder(value: str) -> str | None:
+    """A `working-directory` as a folder of the repository; None when an expression other
+    than the workspace's root, or a path outside the repository, makes it unknown."""
+    value = _EXPRESSION_ROOT.sub(".", value.strip())
+    if "${{" in value:
+        return None
+    return _normal(".", value)
+
+
+def _normal(base: str, path: str) -> str | None:
+    if not path or path.startswith(("/", "~")) or _GLOB.search(path):
+        return None
+    joined = posixpath.normpath(posixpath.join(base, path))
+    return None if joined == ".." or joined.startswith("../") else joined
+
+
+def _inherited(here: Mapping[tuple[int, ...], str | None], key: tuple[int, ...]) -> str | None:
+    """The working directory in the subshell `key`: its own, else its nearest parent's."""
+    while key not in here:
+        key = key[:-1]
+    return here[key]
+
+
+def _program_words(command: Command) -> list[Token]:
+    """The command's words from its program on: assignments and wrappers (`sudo`, `env`,
+    `time`) with their flags left out."""
+    words = command.words[assignments(command) :]
+    while words and words[0].text in BEFORE_COMMAND:
+        words = words[1:]
+        while words and words[0].text.startswith("-"):
+            words = words[1:]
+    return words
+
+
+def _target(arguments: Sequence[Token]) -> Token | None:
+    """The folder a `cd` or `pushd` goes to; None for `cd` (home) and `cd -`."""
+    for word in arguments:
+        if word.text in ("-L", "-P", "-e", "--"):
+            continue
+        return None if word.text == "-" else word
+    return None
+
+
+def _joined(base: str | None, word: Token, roots: Sequence[str]) -> str | None:
+    """`base` joined with a folder word: a literal relative path, or one under a variable
+    that names the repository's top folder; None for anything else."""
+    if base is None:
+        return None
+    if not word.dynamic:
+        return _normal(base, word.text)
+    raw = word.raw.strip("\"'")
+    for root in roots:
+        reference = rf"\$(?:\{{{root}\}}|{root}(?![A-Za-z0-9_]))"
+        match = re.fullmatch(reference + r"(/[^$`\\]*)?", raw)
+        if match:
+            return _normal(".", "." + (match.group(1) or ""))
+    return None
+
+
+def _conditional(command: Command) -> bool:
+    """Whether a `cd` may not run (after `&&` or `||`, in an if, a loop, a case arm, a
+    function body), or runs in a pipeline's own subshell."""
+    if command.pipeline or command.after in ("&&", "||"):
+        return True
+    return any(
+        frame.kind in _CONDITIONAL_FRAMES or frame.after in ("&&", "||") for frame in command.frames
+    )
+
+
+def _option_folder(current: str | None, words: Sequence[Token], roots: Sequence[str]) -> str | None:
+    """Where a go command (or a Go tool) runs: `go -C dir ...` moves it (-C comes before the
+    subcommand); a Go tool's own folder option (`--dir`, `-d`) is not known."""
+    if current is None:
+        return None
+    if words[0].text.rsplit("/", 1)[-1] != "go":
+        return None if any(_folder_option(word.text) for word in words[1:]) else current
+    for index, word in enumerate(words[1:], start=1):
+        if word.text == "-C" and index + 1 < len(words):
+            return _joined(current, words[index + 1], roots)
+        if word.text.startswith("-C="):
+            return _normal(current, word.text[3:])
+        if not word.text.startswith("-"):
+            break
+    return current
+
+
+def _folder_option(text: str) -> bool:
+    return text in ("-C", "-d") or text.startswith(("--dir", "--work", "--chdir", "-C="))

@@ -1,0 +1,404 @@
+"""The folders a CI job runs Go in (gofacts/workflows/go_folders.py) and the module those
+folders build (gofacts/module_folders.py): a job that builds only a `tools/` module with its
+own go.mod and its own Go is not compared with the service's go.mod (trial 12, F4), and
+anything not known for sure still counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pytest_goimage.gofacts.project_pins import project_pins
+from pytest_goimage.gofacts.workflows.actions_yaml import load_workflow, mapping_of
+from pytest_goimage.gofacts.workflows.go_folders import (
+    GITHUB_ROOTS,
+    GITLAB_ROOTS,
+    job_folders,
+    script_folders,
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("go test ./...", ["."]),
+        ("cd tools && go build ./...", ["tools"]),
+        ("cd tools\ngo generate ./...\ngo test ./...", ["tools", "tools"]),
+        ("cd ./tools/ ; go vet ./...", ["tools"]),
+        ("cd tools || exit 1\ngo build", ["tools"]),
+        ('cd "$GITHUB_WORKSPACE/tools"\ngo vet ./...', ["tools"]),
+        ("cd ${GITHUB_WORKSPACE}/tools/gen; go run .", ["tools/gen"]),
+        ("cd tools\ncd ..\ngo test ./...", ["."]),
+        ("(cd tools && go build ./...)\ngo test ./...", ["tools", "."]),
+        ("go -C tools build ./...", ["tools"]),
+        ("go -C=tools build ./...", ["tools"]),
+        ("go build -o bin/app ./cmd/app", ["."]),
+        ("cd tools && sudo -E go build", ["tools"]),
+        ("cd tools && CGO_ENABLED=0 go build", ["tools"]),
+        ("cd tools && golangci-lint run ./...", ["tools"]),
+        ("cd tools\ngo install github.com/x/y@v1.2.3\necho done", []),
+        ("echo hello", []),
+        # Not known for sure: the job counts, as it did before.
+        ("mkdir -p out && cd out && go build ..", None),
+        ("if [ -d tools ]; then cd tools; fi\ngo build ./...", None),
+        ("for d in a b; do cd $d; go test ./...; done", None),
+        ("cd $MODULE && go test ./...", None),
+        ("cd ../other && go build", None),
+        ("cd /src && go build", None),
+        ("cd ~ && go build", None),
+        ("cd tools; cd -; go build", None),
+        ("cd; go build", None),
+        ("pushd tools; popd; go build", None),
+        ("cd tools && make build", None),
+        ("cd tools && ./build.sh", None),
+        ("cd tools && golangci-lint run --config x.yml --path-prefix y -d z", None),
+        ("go -C $DIR build", None),
+        ("cd tools | tee log; go build", None),
+        ("echo 'unclosed", None),
+    ],
+)
+def test_script_folders(script: str, expected: list[str] | None) -> None:
+    assert script_folders(script, ".", GITHUB_ROOTS) == expected
+
+
+def test_script_folders_start_where_the_step_starts() -> None:
+    assert script_folders("cd ../api && go test ./...", "services/tools", GITHUB_ROOTS) == [
+        "services/api"
+    ]
+    assert script_folders("go test ./...", None, GITHUB_ROOTS) is None
+
+
+def test_gitlab_s_project_folder_is_the_repository_top() -> None:
+    assert script_folders('cd "$CI_PROJECT_DIR/tools" && go build', ".", GITLAB_ROOTS) == ["tools"]
+    assert script_folders('cd "$GITHUB_WORKSPACE/tools" && go build', ".", GITLAB_ROOTS) is None
+
+
+def _job(text: str, name: str = "build") -> tuple[tuple[str, ...] | None, list[bool]]:
+    top = load_workflow(text, "ci.yml")
+    jobs = top["jobs"]
+    assert isinstance(jobs, yaml.MappingNode)
+    job_node = mapping_of(jobs)[name]
+    assert isinstance(job_node, yaml.MappingNode)
+    job = mapping_of(job_node)
+    steps_node = job["steps"]
+    assert isinstance(steps_node, yaml.SequenceNode)
+    steps = [mapping_of(s) for s in steps_node.value]
+    running = ["run" in s or "golangci" in str(s.get("uses", "")) for s in steps]
+    return job_folders(steps, running, job, top), running
+
+
+WORKFLOW = """\
+on: push
+{workflow_defaults}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+{job_defaults}
+    steps:
+      - uses: actions/checkout@v4
+{checkout_with}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.22'
+      - run: go build ./...
+{step_extra}
+"""
+
+
+def _workflow(
+    workflow_defaults: str = "",
+    job_defaults: str = "",
+    step_extra: str = "",
+    checkout_with: str = "",
+) -> str:
+    return WORKFLOW.format(
+        workflow_defaults=workflow_defaults,
+        job_defaults=job_defaults,
+        step_extra=step_extra,
+        checkout_with=checkout_with,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (_workflow(), (".",)),
+        (_workflow(step_extra="        working-directory: tools"), ("tools",)),
+        (_workflow(step_extra="        working-directory: ./tools/"), ("tools",)),
+        (
+            _workflow(step_extra="        working-directory: ${{ github.workspace }}/tools"),
+            ("tools",),
+        ),
+        (
+            _workflow(job_defaults="    defaults:\n      run:\n        working-directory: tools"),
+            ("tools",),
+        ),
+        (
+            _workflow(workflow_defaults="defaults:\n  run:\n    working-directory: tools"),
+            ("tools",),
+        ),
+        # The step's own wins over the job's default, which wins over the workflow's.
+        (
+            _workflow(
+                workflow_defaults="defaults:\n  run:\n    working-directory: a",
+                job_defaults="    defaults:\n      run:\n        working-directory: b",
+                step_extra="        working-directory: c",
+            ),
+            ("c",),
+        ),
+        (
+            _workflow(
+                workflow_defaults="defaults:\n  run:\n    working-directory: a",
+                job_defaults="    defaults:\n      run:\n        working-directory: b",
+            ),
+            ("b",),
+        ),
+        # Not known: the job counts.
+        (_workflow(step_extra="        working-directory: ${{ matrix.module }}"), None),
+        (_workflow(step_extra="        working-directory: ../elsewhere"), None),
+        (_workflow(step_extra="        shell: pwsh"), None),
+        (
+            _workflow(job_defaults="    defaults:\n      run:\n        shell: pwsh"),
+            None,
+        ),
+        (_workflow(step_extra="        shell: bash -el {0}"), (".",)),
+        (_workflow(checkout_with="        with:\n          path: src"), None),
+    ],
+)
+def test_job_folders(text: str, expected: tuple[str, ...] | None) -> None:
+    assert _job(text)[0] == expected
+
+
+LINT = """\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: golangci/golangci-lint-action@v8
+{with_block}
+"""
+
+
+@pytest.mark.parametrize(
+    ("with_block", "expected"),
+    [
+        ("", (".",)),
+        ("        with:\n          version: v2.1\n", (".",)),
+        ("        with:\n          working-directory: tools\n", ("tools",)),
+        ("        with:\n          working-directory: ${{ matrix.dir }}\n", None),
+    ],
+)
+def test_a_go_build_action_runs_in_its_own_folder_input(
+    with_block: str, expected: tuple[str, ...] | None
+) -> None:
+    assert _job(LINT.format(with_block=with_block))[0] == expected
+
+
+def test_an_action_whose_folder_is_not_known_makes_the_job_s_folders_unknown() -> None:
+    text = LINT.format(with_block="").replace(
+        "golangci/golangci-lint-action@v8", "./.github/actions/build"
+    )
+    top = load_workflow(text, "ci.yml")
+    jobs = top["jobs"]
+    assert isinstance(jobs, yaml.MappingNode)
+    job_node = mapping_of(jobs)["build"]
+    assert isinstance(job_node, yaml.MappingNode)
+    job = mapping_of(job_node)
+    steps_node = job["steps"]
+    assert isinstance(steps_node, yaml.SequenceNode)
+    steps = [mapping_of(s) for s in steps_node.value]
+    assert job_folders(steps, [False, True], job, top) is None
+
+
+# A service module at the top of the repository (go 1.26) and a tools module below it, with an
+# older Go of its own (go 1.22) that a CI job sets up for it.
+SERVICE_GO_MOD = "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.2\n"
+TOOLS_GO_MOD = "module example.com/svc/tools\n\ngo 1.22.0\n"
+TOOLS_WORKFLOW = """\
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.26.2'
+      - run: go test ./...
+  tools:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.22'
+      - run: {script}
+{extra}
+"""
+
+
+def _repository(tmp_path: Path, script: str, extra: str = "") -> Path:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "go.mod").write_text(SERVICE_GO_MOD)
+    (tmp_path / "tools" / "go.mod").write_text(TOOLS_GO_MOD)
+    (tmp_path / "Dockerfile").write_text("FROM golang:1.26.2\n")
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        TOOLS_WORKFLOW.format(script=script, extra=extra)
+    )
+    return tmp_path
+
+
+def _tools_pin_ignored(root: Path) -> str:
+    pins = project_pins(root, root, [(root / "Dockerfile", {})])
+    by_line = {p.line: p for p in pins if p.file == ".github/workflows/ci.yml"}
+    assert by_line[9].ignored == ""  # the service's own test job always counts
+    return by_line[17].ignored
+
+
+@pytest.mark.parametrize(
+    ("script", "extra"),
+    [
+        ("go generate ./...", "        working-directory: tools"),
+        ("cd tools && go build ./...", ""),
+        ("go -C tools build ./...", ""),
+    ],
+)
+def test_a_job_that_runs_go_only_in_another_module_is_not_counted(
+    tmp_path: Path, script: str, extra: str
+) -> None:
+    root = _repository(tmp_path, script, extra)
+    assert _tools_pin_ignored(root) == (
+        "not counted: job tools runs the Go toolchain only in tools, which builds "
+        "tools/go.mod, another module than this one (go.mod): its Go is that module's"
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "extra"),
+    [
+        # It builds the service too.
+        ("(cd tools && go build ./...) ; go test ./...", ""),
+        # A task runner in tools/ may `cd` anywhere first.
+        ("cd tools && make", ""),
+        # No go.mod in that folder or above it but the service's.
+        ("go build ./...", "        working-directory: docs"),
+    ],
+)
+def test_a_job_that_may_build_this_module_still_counts(
+    tmp_path: Path, script: str, extra: str
+) -> None:
+    root = _repository(tmp_path, script, extra)
+    (root / "docs").mkdir()
+    assert _tools_pin_ignored(root) == ""
+
+
+def test_in_a_workspace_the_job_counts_unless_it_turns_the_workspace_off(tmp_path: Path) -> None:
+    """With a go.work that uses both modules, `go build` in tools/ runs in workspace mode,
+    where go.work's requirement covers the service module too; GOWORK=off leaves it."""
+    root = _repository(tmp_path, "go build ./...", "        working-directory: tools")
+    (root / "go.work").write_text("go 1.26.2\n\nuse (\n\t.\n\t./tools\n)\n")
+    assert _tools_pin_ignored(root) == ""
+    workflow = root / ".github" / "workflows" / "ci.yml"
+    workflow.write_text(
+        workflow.read_text().replace("- run: go build", "- run: GOWORK=off go build")
+    )
+    assert _tools_pin_ignored(root).startswith("not counted: job tools runs the Go toolchain")
+
+
+def test_a_nested_service_module_counts_the_job_that_runs_in_its_folder(tmp_path: Path) -> None:
+    """The service in services/api, a job with `working-directory: services/api`: its own."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    api = tmp_path / "services" / "api"
+    api.mkdir(parents=True)
+    (api / "go.mod").write_text(SERVICE_GO_MOD)
+    (api / "Dockerfile").write_text("FROM golang:1.26.2\n")
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        TOOLS_WORKFLOW.format(
+            script="go test ./...", extra="        working-directory: services/api/internal"
+        )
+    )
+    pins = project_pins(tmp_path, api, [(api / "Dockerfile", {})])
+    tools = [p for p in pins if p.line == 17]
+    assert [p.ignored for p in tools] == [""]
+
+
+def _go_project(pytester: pytest.Pytester, script: str, extra: str) -> None:
+    pytester.makefile(".toml", pyproject="[tool.goimage]\n")
+    _repository(pytester.path, script, extra)
+    pytester.path.joinpath("Dockerfile").write_text(
+        "FROM golang:1.26.2 AS build\nFROM scratch\nCOPY --from=build /app /app\n"
+    )
+
+
+def test_the_go_version_check_passes_and_says_why_the_tools_job_is_not_counted(
+    pytester: pytest.Pytester,
+) -> None:
+    _go_project(pytester, "go generate ./...", "        working-directory: tools")
+    result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
+    result.assert_outcomes(passed=1)
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["go-version"]["message"] == (
+        "4 Go version pin(s) agree with go.mod, which requires Go 1.26.2; not counted:\n"
+        ".github/workflows/ci.yml:17: go-version 1.22: not counted: job tools runs the Go "
+        "toolchain only in tools, which builds tools/go.mod, another module than this one "
+        "(go.mod): its Go is that module's"
+    )
+
+
+def test_the_go_version_check_still_fails_a_tools_job_that_also_builds_the_service(
+    pytester: pytest.Pytester,
+) -> None:
+    _go_project(pytester, "cd tools && go generate ./... && cd .. && go build ./...", "")
+    result = pytester.runpytest("--goimage", "-k", "go-version")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*.github/workflows/ci.yml:17: go-version 1.22 names Go 1.22, go.mod requires 1.26.2*"]
+    )
+
+
+PIPELINE = """\
+test:
+  image: golang:1.26.2
+  script:
+    - go test ./...
+tools:
+  image: golang:1.22
+  before_script:
+    - {before}
+  script:
+    - go generate ./...
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "counted"),
+    [
+        ("cd tools", False),
+        ('cd "$CI_PROJECT_DIR/tools"', False),
+        ("cd $TOOLS_DIR", True),
+        ("echo start", True),
+    ],
+)
+def test_a_gitlab_job_s_cd_holds_for_its_later_script_lines(
+    tmp_path: Path, before: str, counted: bool
+) -> None:
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "go.mod").write_text(SERVICE_GO_MOD)
+    (tmp_path / "tools" / "go.mod").write_text(TOOLS_GO_MOD)
+    (tmp_path / "Dockerfile").write_text("FROM golang:1.26.2\n")
+    (tmp_path / ".gitlab-ci.yml").write_text(PIPELINE.format(before=before))
+    pins = project_pins(tmp_path, tmp_path, [(tmp_path / "Dockerfile", {})])
+    ignored = {p.job: p.ignored for p in pins if p.file == ".gitlab-ci.yml"}
+    assert ignored["test"] == ""
+    assert ignored["tools"] == (
+        ""
+        if counted
+        else "not counted: job tools runs the Go toolchain only in tools, which builds "
+        "tools/go.mod, another module than this one (go.mod): its Go is that module's"
+    )
