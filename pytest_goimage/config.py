@@ -84,6 +84,9 @@ class ImageConfig:
     health_scheme: str = "http"  # that of health_path's port: `scheme` unless health_port's differs
     # The entry's own go_version_ignore (its module's workflows); None: the top-level one.
     go_version_ignore: tuple[str, ...] | None = None
+    # `bucket = false`: the image creates no bucket (a worker beside an API that does), where
+    # the top-level table names one for the others.
+    bucket_off: bool = False
 
     @property
     def id(self) -> str:
@@ -342,6 +345,7 @@ def _image(
         baseline=rootdir / typed(values, "baseline", str, ".goimage-baseline.json", where, source),
         binary=typed(values, "binary", str, None, where, source),
         buckets=bucket_names(values, where, source),
+        bucket_off=values.get("bucket") is False,
         health_path=health_path,
         port=port,
         health_port=tcp_port(values, "health_port", where, source),

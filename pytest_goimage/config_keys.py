@@ -54,15 +54,17 @@ TOP_KEYS = IMAGE_KEYS | {"project", "dockerfiles", "image", "parity_ignore"} | _
 
 
 def bucket_names(values: Mapping[str, Any], where: str, src: Path) -> tuple[str, ...]:
-    """`bucket`: one name, or a list of the buckets a service creates (uploads, thumbnails)."""
+    """`bucket`: one name, or a list of the buckets a service creates (uploads, thumbnails);
+    false for none (an image entry's way to leave out a bucket the top level names)."""
     value = values.get("bucket")
-    if value is None:
+    if value is None or value is False:
         return ()
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ConfigError(
             f"{src}: {where} key 'bucket' must be a bucket name or a list of them, such as "
-            f'"uploads" or ["uploads", "thumbnails"], got {value!r}.'
+            f'"uploads" or ["uploads", "thumbnails"], or false for an image that creates none, '
+            f"got {value!r}."
         )
     for bucket in names:
         if not _BUCKET_NAME.match(bucket) or ".." in bucket:

@@ -17,6 +17,11 @@ from .base import require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
+    if image.bucket_off:
+        raise CheckSkipped(
+            f"{image.dockerfile}: bucket = false is set for this image in [tool.goimage]: the "
+            "service creates no bucket at startup, so there is none to check."
+        )
     if not image.buckets:
         raise CheckSkipped(
             f"{image.dockerfile}: no `bucket` configured in [tool.goimage], so there is no bucket "

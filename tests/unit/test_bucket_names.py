@@ -40,3 +40,39 @@ def test_a_wrong_bucket_value_names_the_key_and_the_fix(value: object, message: 
         bucket_names({"bucket": value}, "[tool.goimage]", SRC)
     assert str(caught.value).startswith(f"{SRC}: [tool.goimage] ")
     assert message in str(caught.value)
+
+
+def test_false_means_none_and_true_names_the_fix() -> None:
+    assert bucket_names({"bucket": False}, "[tool.goimage]", SRC) == ()
+    with pytest.raises(ConfigError) as caught:
+        bucket_names({"bucket": True}, "[tool.goimage]", SRC)
+    assert str(caught.value) == (
+        f"{SRC}: [tool.goimage] key 'bucket' must be a bucket name or a list of them, such as "
+        '"uploads" or ["uploads", "thumbnails"], or false for an image that creates none, '
+        "got True."
+    )
+
+
+def test_an_image_entry_turns_off_the_bucket_the_top_level_names(
+    pytester: pytest.Pytester,
+) -> None:
+    """An API that creates `uploads` and a worker beside it that creates none (trial 12, F8):
+    before, the worker's entry could not leave the top-level bucket out."""
+    pytester.makefile(
+        ".toml",
+        pyproject='[tool.goimage]\nbucket = "uploads"\ndockerfiles = ["Dockerfile", '
+        '"Dockerfile.worker"]\n\n[[tool.goimage.image]]\ndockerfile = "Dockerfile.worker"\n'
+        "bucket = false\n",
+    )
+    pytester.path.joinpath("go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
+    for name in ("Dockerfile", "Dockerfile.worker"):
+        pytester.path.joinpath(name).write_text("FROM scratch\nCOPY app /app\n")
+    result = pytester.runpytest("--goimage", "-k", "worker and bucket", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]1[]] *Dockerfile.worker: bucket = false is set for this image in "
+            "[[]tool.goimage[]]: the service creates no bucket at startup, so there is none to "
+            "check."
+        ]
+    )
