@@ -189,6 +189,12 @@ def env_table(
     env = string_table(values, "env", where, src)
     for name, value in env.items():
         for key in _PLACEHOLDER_LIKE.findall(value):
+            if key == BUCKET_PLACEHOLDER and values.get("bucket") is False:
+                raise ConfigError(
+                    f"{src}: {where} env.{name} uses {{bucket}}, but bucket = false here (the "
+                    "image creates no bucket); give env."
+                    f"{name} in this image's entry with the name written out."
+                )
             if key == BUCKET_PLACEHOLDER and values.get("bucket") is None:
                 raise ConfigError(
                     f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "

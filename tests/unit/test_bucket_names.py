@@ -76,3 +76,26 @@ def test_an_image_entry_turns_off_the_bucket_the_top_level_names(
             "check."
         ]
     )
+
+
+def test_bucket_placeholder_in_an_image_that_creates_none_names_the_fix(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".toml",
+        pyproject='[tool.goimage]\nbucket = "uploads"\ndockerfiles = ["Dockerfile", '
+        '"Dockerfile.worker"]\n\n[tool.goimage.env]\nS3_BUCKET = "{bucket}"\n\n'
+        '[[tool.goimage.image]]\ndockerfile = "Dockerfile.worker"\nbucket = false\n',
+    )
+    pytester.path.joinpath("go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
+    for name in ("Dockerfile", "Dockerfile.worker"):
+        pytester.path.joinpath(name).write_text("FROM scratch\nCOPY app /app\n")
+    result = pytester.runpytest("--goimage", "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: *pyproject.toml: [[][[]tool.goimage.image[]][]] *env.S3_BUCKET uses "
+            "{bucket}, but bucket = false here (the image creates no bucket); give "
+            "env.S3_BUCKET in this image's entry with the name written out."
+        ]
+    )
