@@ -87,6 +87,8 @@ class ImageConfig:
     # `bucket = false`: the image creates no bucket (a worker beside an API that does), where
     # the top-level table names one for the others.
     bucket_off: bool = False
+    # The build_args its own [[tool.goimage.image]] entry sets (over the top-level table's).
+    own_build_args: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -240,6 +242,9 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             heads=heads,
             file=dockerfile,
             own_ignore="go_version_ignore" in entry,
+            own_build_args=frozenset(own)
+            if isinstance(own := entry.get("build_args"), dict)
+            else frozenset(),
         )
         for dockerfile in dockerfiles
         for entries in [overrides.get(dockerfile) or [{}]]
@@ -307,10 +312,11 @@ def _image(
     heads: Heads,
     file: str,
     own_ignore: bool = False,
+    own_build_args: frozenset[str] = frozenset(),
 ) -> ImageConfig:
     """The image named `dockerfile` (`file`, or `file[target]` where entries check several
     targets of it), built from the Dockerfile `file`; `own_ignore`: its entry sets
-    go_version_ignore."""
+    go_version_ignore; `own_build_args`: the build_args its entry sets."""
     path = dockerfile_file(file, project, where, source)
     module = module_root(values, where, rootdir, source) if "project" in values else project
     context = normalise(typed(values, "context", str, ".", where, source))
@@ -346,6 +352,7 @@ def _image(
         binary=typed(values, "binary", str, None, where, source),
         buckets=bucket_names(values, where, source),
         bucket_off=values.get("bucket") is False,
+        own_build_args=own_build_args,
         health_path=health_path,
         port=port,
         health_port=tcp_port(values, "health_port", where, source),

@@ -75,7 +75,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if bad:
         failures.append(
             f"{len(bad)} Go version pin(s) are older than go.mod requires (Go {required}):\n"
-            + format_misalignment(bad, pins, policy)
+            + format_misalignment(bad, pins, policy, _build_args_tables(session, image))
         )
     inside = [p for p in pins if p.workspace and not p.ignored]
     in_workspace = None
@@ -124,6 +124,17 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     ignored = format_ignored(pins)
     # What was left out is said on a pass too: a gate reader sees which pins did not count.
     return f"{message}; not counted:\n{ignored}" if ignored else message
+
+
+def _build_args_tables(session: GoImageSession, image: ImageConfig) -> dict[str, str]:
+    """Where each of the image's build_args is set, for the advice to change it there: its
+    own entry, else the top-level table (which its entry extends key by key)."""
+    entry = f"the [[tool.goimage.image]] entry of {image.dockerfile}"
+    return {
+        name: entry if name in image.own_build_args else "[tool.goimage]"
+        for name in image.build_args
+        if name in image.own_build_args or name in session.config.shared_build_args
+    }
 
 
 def _in_workspace(

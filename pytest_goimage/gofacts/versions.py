@@ -9,7 +9,7 @@ floats to the newest 1.24.x, so it satisfies `go1.24.5`; `golang:1.24.3` does no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,10 +221,15 @@ def unpinned(pins: Iterable[Pin]) -> list[Pin]:
 
 
 def format_misalignment(
-    bad: Sequence[Pin], pins: Sequence[Pin], policy: str = POLICY_TOOLCHAIN
+    bad: Sequence[Pin],
+    pins: Sequence[Pin],
+    policy: str = POLICY_TOOLCHAIN,
+    build_args_tables: Mapping[str, str] | None = None,
 ) -> str:
     """One line per disagreeing pin, citing the go.mod line that sets the requirement; where
-    only the toolchain line is missed, it says the build itself would still succeed."""
+    only the toolchain line is missed, it says the build itself would still succeed.
+    `build_args_tables` names, per build argument, the table whose value the image takes (an
+    image's own entry or the top level), where the advice is to change it."""
     source = required_pin(pins, policy)
     required = _version_of(source)
     verb = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
@@ -237,7 +242,8 @@ def format_misalignment(
         names = f"{_shown(pin)} names Go {pin.version}"
         if pin.note:
             names += f" ({pin.note})"
-        line = f"{pin.file}:{pin.line}: {names}, {requirement} — {_advice(pin, required)}"
+        advice = _advice(pin, required, build_args_tables or {})
+        line = f"{pin.file}:{pin.line}: {names}, {requirement} — {advice}"
         if (
             source.source == SOURCE_TOOLCHAIN
             and pin.source != SOURCE_BINARY  # already built: nothing left to succeed
@@ -280,7 +286,7 @@ def _shown(pin: Pin) -> str:
     return pin.raw
 
 
-def _advice(pin: Pin, required: GoVersion) -> str:
+def _advice(pin: Pin, required: GoVersion, tables: Mapping[str, str]) -> str:
     if pin.source == SOURCE_DOCKERFILE:
         # The fix goes where the version is written: GOTOOLCHAIN, the ARG default or build_args.
         if pin.toolchain_line:
@@ -291,7 +297,10 @@ def _advice(pin: Pin, required: GoVersion) -> str:
                 "or newer"
             )
         if pin.version_arg:
-            return f'set build_args {pin.version_arg} = "{required}" or newer'
+            table = tables.get(pin.version_arg)
+            return f'set build_args {pin.version_arg} = "{required}" or newer' + (
+                f" in {table}" if table else ""
+            )
         return f"use {_newer_image(pin, required)} or newer"
     if pin.source == SOURCE_SETUP_GO:
         return f"use go-version '{required}' or newer"
