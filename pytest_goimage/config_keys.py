@@ -256,3 +256,18 @@ def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> 
         no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
         result[str(name)] = str(value)
     return result
+
+
+def baseline_path(values: Mapping[str, Any], where: str, rootdir: Path, source: Path) -> Path:
+    """`baseline`: a file below rootdir. --goimage-update-baseline rewrites it, and a file
+    that is not a baseline is to be deleted, so it must be one of the repository's own."""
+    name: str = typed(values, "baseline", str, ".goimage-baseline.json", where, source)
+    path = rootdir / name
+    top = rootdir.resolve()
+    if top not in path.resolve().parents:
+        raise ConfigError(
+            f"{source}: {where} baseline = {name!r} is not a file below {rootdir}; the size "
+            "baseline is the repository's own record, which --goimage-update-baseline "
+            'rewrites: set it to a path inside the repository, such as ".goimage-baseline.json".'
+        )
+    return path
