@@ -1,17 +1,23 @@
 """A bake definition as CI's clean checkout has it: the files bake reads in a folder (its
 default names, the `-f` ones, compose's `.env`) that git tracks. A file git does not track
 (a developer's `docker-bake.override.hcl`, a local `.env`) is not in CI's checkout, so it must
-not decide what the plugin says CI builds: where one is there, the tracked ones are copied to
-a temporary folder of the same layout and bake reads them there.
+not decide what the plugin says CI builds: where one is there, bake reads a temporary tree of
+links to the checkout's files that leaves it out.
+
+A compose command's `--env-file`s replace the project's `.env`, which bake has no option for
+(docker/buildx#1135): bake/compose.go's loadDotEnv reads the `.env` of the folder it runs in,
+with compose-go's dotenv parser, and leaves a variable the environment sets as it is. So the
+temporary tree's `.env` is those files one after the other, which that parser reads as
+compose-go's dotenv/env.go reads them in order, a later value winning.
 """
 
 from __future__ import annotations
 
-import shutil
+import posixpath
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..gofacts.bake_request import DEFAULT_FILES, BakeRequest, BakeUnreadable
 from ..gofacts.git_head import NoRepository, top_level, tracked_under
@@ -19,34 +25,68 @@ from ..gofacts.git_head import NoRepository, top_level, tracked_under
 
 @contextmanager
 def clean_definition(checkout: Path, request: BakeRequest) -> Iterator[Path]:
-    """The folder to run `request` in: its own folder of `checkout`, or a copy of it with the
-    tracked definition files only. BakeUnreadable where a `-f` file git does not track is named
-    (CI makes it in an earlier step, or it is local): what it sets is not known."""
+    """The folder to run `request` in: its own folder of `checkout`, or a temporary one of links
+    to its files without the untracked definition files (and with `request.env_files` as its
+    `.env`, in place of the folder's own). BakeUnreadable
+    where a `-f` or env file git does not track is named (CI makes it in an earlier step, or it
+    is local): what it sets is not known."""
     folder = checkout / request.workdir
+    names = [*(request.files or DEFAULT_FILES), ".env"]
+    present = {name: folder / name for name in names if (folder / name).is_file()}
+    env_files = request.env_files
     try:
         root = top_level(checkout)
     except NoRepository:
-        yield folder  # no git: the files as they are
-        return
-    names = [*(request.files or DEFAULT_FILES), ".env"]
-    present = {name: folder / name for name in names if (folder / name).is_file()}
-    tracked = {root / name for name in tracked_under(root, "")}
-    untracked = [name for name, path in present.items() if path.resolve() not in tracked]
-    named = [name for name in untracked if name in request.files]
-    if named:
-        raise BakeUnreadable(
-            f"its bake file {named[0]} is not tracked by git, so CI's checkout does not have "
-            "it as it is here (an earlier step of the job may make it)"
-        )
-    if not untracked:
+        untracked: list[str] = []  # no git: the files as they are
+    else:
+        tracked = {root / name for name in tracked_under(root, "")}
+        untracked = [name for name, path in present.items() if path.resolve() not in tracked]
+        named = [f"bake file {name}" for name in untracked if name in request.files]
+        named += [
+            f"env file {posixpath.normpath(posixpath.join(request.workdir, name))}"
+            for name in env_files or ()
+            if (folder / name).resolve() not in tracked
+        ]
+        if named:
+            raise BakeUnreadable(
+                f"its {named[0]} is not tracked by git, so CI's checkout does not have it as it "
+                "is here (an earlier step of the job may make it)"
+            )
+    if env_files is None and not untracked:
         yield folder
         return
+    left_out = {*untracked, ".env"} if env_files is not None else set(untracked)
     with tempfile.TemporaryDirectory(prefix="goimage-bake-") as temporary:
-        copy = Path(temporary) / request.workdir
-        for name, path in present.items():
-            if name not in untracked:
-                target = copy / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-        copy.mkdir(parents=True, exist_ok=True)
+        copy = _shadow(checkout, request.workdir, Path(temporary), left_out)
+        if env_files:
+            (copy / ".env").write_text(_joined(folder, env_files), encoding="utf-8")
         yield copy
+
+
+def _shadow(checkout: Path, workdir: str, temporary: Path, left_out: set[str]) -> Path:
+    """`workdir` of a tree in `temporary` laid out as `checkout`: folders down to `workdir`,
+    and a link to the real thing for everything else but the `left_out` names in `workdir`.
+    bake reads more than the definition (a compose file's `include`, `extends: file`, and a
+    service's `env_file`, which buildx v0.19 stops on where it is missing), all through links."""
+    parts = PurePosixPath(workdir).parts
+    for depth in range(len(parts) + 1):
+        real, copy = checkout.joinpath(*parts[:depth]), temporary.joinpath(*parts[:depth])
+        copy.mkdir(exist_ok=True)
+        skip = {parts[depth]} if depth < len(parts) else left_out
+        for entry in real.iterdir() if real.is_dir() else ():
+            if entry.name not in skip:
+                (copy / entry.name).symlink_to(entry.absolute())
+    return temporary.joinpath(*parts)
+
+
+def _joined(folder: Path, names: Sequence[str]) -> str:
+    """The env files `names` of `folder`, one after the other, each on lines of its own."""
+    texts = []
+    for name in names:
+        try:
+            text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise BakeUnreadable(f"its env file {name} cannot be read: {exc}") from None
+        text = text.removeprefix("\ufeff")  # compose-go drops a file's BOM
+        texts.append(text if text.endswith("\n") else text + "\n")
+    return "".join(texts)

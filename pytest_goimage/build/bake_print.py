@@ -89,12 +89,12 @@ def _run(
 
 def _stamp(folder: Path, request: BakeRequest) -> tuple[tuple[str, int, int], ...]:
     """The size and change time of the files bake may read there (its default names are in
-    the folder; `-f` ones anywhere), so an edited file is read again."""
+    the folder; `-f` and env files anywhere), so an edited file is read again."""
     try:
         paths = [p for p in folder.iterdir() if p.is_file()]
     except OSError:
         paths = []
-    paths += [folder / name for name in request.files]
+    paths += [folder / name for name in (*request.files, *(request.env_files or ()))]
     stamps = []
     for path in sorted(set(paths)):
         try:

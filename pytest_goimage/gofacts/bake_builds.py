@@ -70,8 +70,9 @@ def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[st
         return None
     folder = checkout / request.workdir
     environ = {name: value.text for name, value in call.env if value.text is not None}
+    dotenv = _env_file_values(folder, request)
     # A compose call's request names its files (bake_request picks compose's default).
-    services = read_services(folder, request.files, environ)
+    services = read_services(folder, request.files, environ, dotenv)
     profiles = dict(call.env).get("COMPOSE_PROFILES")
     if (
         services is None
@@ -80,8 +81,9 @@ def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[st
     ):
         return None
     active = [p.text for p in call.profiles if p.text is not None]
-    # Compose reads COMPOSE_PROFILES from the environment, else the project folder's .env.
-    given = environ.get("COMPOSE_PROFILES", read_dotenv(folder / ".env").get("COMPOSE_PROFILES"))
+    # Compose reads COMPOSE_PROFILES from the environment, else its env files (the project
+    # folder's .env without --env-file).
+    given = environ.get("COMPOSE_PROFILES", dotenv.get("COMPOSE_PROFILES"))
     active += (given or "").split(",")
     # A name may hold several (`up --build $SERVICES`): the shell splits it.
     named = [name for service in call.only if service.text for name in service.text.split()]
@@ -90,6 +92,19 @@ def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[st
     # empty, every service that builds (one with an `image:` too, whose pull of a name only
     # this project makes fails over to a build).
     return frozenset(name.replace(".", "_") for name in started)  # bake's target names
+
+
+def _env_file_values(folder: Path, request: BakeRequest) -> dict[str, str]:
+    """The variables of a compose call's env files (`request.env_files` of `folder`, a later
+    one winning), else of the folder's `.env`."""
+    values: dict[str, str] = {}
+    for name in _env_file_names(request):
+        values |= read_dotenv(folder / name)
+    return values
+
+
+def _env_file_names(request: BakeRequest) -> tuple[str, ...]:
+    return (".env",) if request.env_files is None else request.env_files
 
 
 def _dockerfile(workdir: str, target: Mapping[str, Any]) -> str | None:
@@ -119,8 +134,8 @@ class _Origins:
         self.request = request
         self.folder = checkout / request.workdir
         names = request.files or DEFAULT_FILES
-        if call.compose:  # compose (and bake for it) reads `.env` in the project folder
-            names = (*names, ".env")
+        if call.compose:  # compose (and bake for it) reads its env files, else the `.env`
+            names = (*names, *_env_file_names(request))
         self.texts = [(name, text) for name in names if (text := _read(self.folder / name))]
 
     def of(self, name: str, value: str) -> tuple[tuple[str, str, int], ...]:

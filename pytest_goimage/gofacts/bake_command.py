@@ -53,6 +53,7 @@ class BakeCommand:
     compose: bool = False  # `docker compose build`: compose files, services
     project: Word | None = None  # its `--project-directory`
     profiles: tuple[Word, ...] = ()  # compose's `--profile`s
+    env_files: tuple[Word, ...] = ()  # compose's `--env-file`s, in order
     # A compose `up`, `run` or `create` (`started`) builds the services it starts: those
     # `only` names (none: all) and, unless `--no-deps`, those they depend on; each that has a
     # `build:`, with `--build` (`rebuild`, which only the messages name) or without. The
@@ -91,10 +92,10 @@ def _assignment(word: Word) -> tuple[str, Word]:
 def compose_build_options(
     words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
 ) -> BakeCommand | None:
-    """The words after `docker compose` (or `docker-compose`): its `-f` files and
-    `--project-directory`, then `build` with its `--build-arg`s and services, or an `up`,
-    `create` or `run` (which build what they start). None for another subcommand (`push`),
-    and with `--no-build`."""
+    """The words after `docker compose` (or `docker-compose`): its `-f` files,
+    `--project-directory` and `--env-file`s, then `build` with its `--build-arg`s and
+    services, or an `up`, `create` or `run` (which build what they start). None for another
+    subcommand (`push`), and with `--no-build`."""
     index = 0
     while index < len(words) and words[index].text.startswith("-"):
         name = words[index].text.lstrip("-").partition("=")[0]
@@ -109,6 +110,7 @@ def compose_build_options(
     project = next((v for n, v, _ in options if n == "project-directory" and v is not None), None)
     subcommand, after = words[index].text, words[index + 1 :]
     profiles = tuple(v for n, v, _ in options if n == "profile" and v is not None)
+    env_files = tuple(v for n, v, _ in options if n == "env-file" and v is not None)
     if subcommand in _COMPOSE_STARTS:
         started = _started(subcommand, after)
         if started is None:
@@ -124,6 +126,7 @@ def compose_build_options(
             compose=True,
             project=project,
             profiles=profiles,
+            env_files=env_files,
             started=subcommand,
             rebuild=rebuild,
             only=services,
@@ -142,7 +145,9 @@ def compose_build_options(
         if option == "build-arg" and value is not None
         for name, equals, given in [value.text.partition("=")]
     )
-    return BakeCommand(line, cwd, files, sets, named, prefix, compose=True, project=project)
+    return BakeCommand(
+        line, cwd, files, sets, named, prefix, compose=True, project=project, env_files=env_files
+    )
 
 
 def _started(subcommand: str, words: list[Word]) -> tuple[tuple[Word, ...], bool, bool] | None:

@@ -67,6 +67,7 @@ class BakeCall:
     compose: bool = False  # `docker compose build`: the files are compose files
     project: Resolved | None = None  # its `--project-directory`
     profiles: tuple[Resolved, ...] = ()  # compose's `--profile`s
+    env_files: tuple[Resolved, ...] = ()  # compose's `--env-file`s (relative to `workdir`)
     started: str = ""  # `up`, `run` or `create` (BakeCommand.started)
     rebuild: bool = False  # with `--build`
     only: tuple[Resolved, ...] = ()  # the services it starts (none: all)
@@ -87,12 +88,15 @@ class BakeRequest:
     """What to run: `docker buildx bake --print ARGS` in `workdir` (relative to the checkout)
     with only `env` set besides the machine's PATH and HOME, so that a variable of the local
     shell does not stand in for CI's. `unknown` maps each marker's number to why its value is
-    only known when the job runs."""
+    only known when the job runs. `env_files` (relative to `workdir`, in order) are the files a
+    compose command reads its variables from instead of the folder's `.env`, which bake reads
+    (None: the `.env`, as compose does without `--env-file`)."""
 
     workdir: str
     args: tuple[str, ...]
     env: tuple[tuple[str, str], ...]
     unknown: tuple[str, ...] = ()
+    env_files: tuple[str, ...] | None = None
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -136,6 +140,7 @@ def command_bake_call(
         compose=command.compose,
         project=resolve(command.project) if command.project else None,
         profiles=tuple(resolve(word) for word in command.profiles),
+        env_files=tuple(resolve(word) for word in command.env_files),
         started=command.started,
         rebuild=command.rebuild,
         only=tuple(resolve(word) for word in command.only),
@@ -146,12 +151,13 @@ def command_bake_call(
 def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
     """The print to run for `call` in `checkout`, or why there is none: the folder, a file or a
     target only the job knows (nothing to read), a file outside the checkout. A compose build
-    is printed from its project folder."""
+    is printed from its project folder, with its env files."""
+    env_files = None
     if call.compose:
         moved = _compose_project(call, checkout)
         if isinstance(moved, str):
             return moved
-        call = moved
+        call, env_files = moved
     if call.workdir is None:
         return f"the folder `{call.tool()}` runs in is only known when the job runs"
     unknown: list[str] = []
@@ -185,7 +191,7 @@ def bake_request(call: BakeCall, checkout: Path) -> BakeRequest | str:
         if service.text is None:
             return f"which services it starts is only known when the job runs: {service.why}"
     env = tuple((name, given(value)) for name, value in call.env)
-    return BakeRequest(call.workdir, tuple(args), env, tuple(unknown))
+    return BakeRequest(call.workdir, tuple(args), env, tuple(unknown), env_files)
 
 
 def _remote(target: str) -> bool:
@@ -194,11 +200,14 @@ def _remote(target: str) -> bool:
     return "://" in target or target.startswith(("git@", "github.com/"))
 
 
-def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
+def _compose_project(
+    call: BakeCall, checkout: Path
+) -> tuple[BakeCall, tuple[str, ...] | None] | str:
     """`call` run as compose reads its files: in the project folder (`--project-directory`,
     else the first file's folder), where the files' relative paths and its `.env` are read
-    from, with the files named from there. Without `-f`, the folder's compose file and its
-    override, as compose picks them. Why not, where a folder or file is not known."""
+    from, with the files named from there, and the env files it reads instead of that `.env`
+    (None: none). Without `-f`, the folder's compose file and its override, as compose picks
+    them. Why not, where a folder or file is not known."""
     if call.workdir is None:
         return f"the folder `{call.tool()}` runs in is only known when the job runs"
     files: list[str] = []
@@ -224,8 +233,49 @@ def _compose_project(call: BakeCall, checkout: Path) -> BakeCall | str:
             return f"its --project-directory {call.project.text} is not a folder of the checkout"
     else:
         project = posixpath.dirname(files[0]) or "."
+    env_files = _env_files(call, checkout)
+    if isinstance(env_files, str):
+        return env_files
     relative = tuple(Resolved(posixpath.relpath(f, project)) for f in files)
-    return replace(call, workdir=project, files=relative, compose=False)
+    moved = replace(call, workdir=project, files=relative, compose=False)
+    if env_files is None:
+        return moved, None
+    return moved, tuple(posixpath.relpath(f, project) for f in env_files)
+
+
+def _env_files(call: BakeCall, checkout: Path) -> tuple[str, ...] | str | None:
+    """The env files a compose command reads its variables from (relative to the checkout), or
+    None for the project folder's `.env`; why not, where one is not known or not there.
+
+    docker/compose's cmd/compose/compose.go: `--env-file` may repeat, and without it the job's
+    COMPOSE_ENV_FILES (split at `,`) stands in; normalizeProjectOptions makes each path
+    absolute from the folder the command runs in (not the project folder). compose-go's
+    cli/options.go WithEnvFiles reads `.env` only where no file is named, and dotenv/env.go
+    GetEnvFromFile reads them in order (a later one wins) and stops on a missing one
+    ("Couldn't find env file")."""
+    named, option = call.env_files, "--env-file"
+    listed = dict(call.env).get("COMPOSE_ENV_FILES")
+    if not named and listed is not None:
+        if listed.text is None:
+            return f"which env files it reads is only known when the job runs: {listed.why}"
+        option = "COMPOSE_ENV_FILES"
+        named = tuple(replace(listed, text=name) for name in listed.text.split(",") if name)
+    if not named:
+        return None
+    found = []
+    for file in named:
+        if file.text is None:
+            return f"which env file it reads is only known when the job runs: {file.why}"
+        path = None if file.text.startswith("~") else checkout_path(call.workdir, file.text)
+        if path is None:
+            return f"its env file {file.text} ({option}) is not a file of the checkout"
+        if not (checkout / path).is_file():
+            return (
+                f"its env file {path} ({option}) is not in the checkout, and compose stops "
+                "without it (an earlier step of the job may make it)"
+            )
+        found.append(path)
+    return tuple(found)
 
 
 def _compose_file_variable(call: BakeCall) -> tuple[Resolved, ...]:

@@ -93,10 +93,14 @@ class Project:
         return _extended(file, name, ()), file.variables, file.at()
 
 
-def load_project(path: Path, environ: Mapping[str, str]) -> Project:
-    """The compose file at `path` with what it includes; its variables are `environ`, then the
+def load_project(
+    path: Path, environ: Mapping[str, str], dotenv: Mapping[str, str] | None = None
+) -> Project:
+    """The compose file at `path` with what it includes; its variables are `environ`, then
+    `dotenv` (what `--env-file`s set, which compose reads instead of the `.env`), else the
     `.env` beside it. ComposeError for a file that cannot be read and for a broken include."""
-    variables = {**read_dotenv(path.parent / ".env"), **environ}
+    given = read_dotenv(path.parent / ".env") if dotenv is None else dotenv
+    variables = {**given, **environ}
     main = _load(path, path.parent, variables, path.parent, main=True)
     if not isinstance(main.data.get("services"), dict) and "include" not in main.data:
         raise ComposeError("it has no `services` mapping")

@@ -51,16 +51,20 @@ class ComposeServices:
 
 
 def read_services(
-    folder: Path, files: Sequence[str], environ: Mapping[str, str]
+    folder: Path,
+    files: Sequence[str],
+    environ: Mapping[str, str],
+    dotenv: Mapping[str, str] | None = None,
 ) -> ComposeServices | None:
     """The services of the compose files `files` of `folder`, their variables `environ` then
-    the folder's `.env`. A file that cannot be read as a project of its own (an override that
-    only adds `networks:`) adds nothing; None when none can be read."""
+    `dotenv` (what the command's env files set; None: the `.env` beside each file). A file
+    that cannot be read as a project of its own (an override that only adds `networks:`) adds
+    nothing; None when none can be read."""
     services = ComposeServices()
     read = False
     for name in files:
         try:
-            project = load_project(folder / name, environ)
+            project = load_project(folder / name, environ, dotenv)
         except (ComposeError, OSError):
             continue
         read = True

@@ -327,3 +327,74 @@ def test_a_bake_of_a_file_only_the_job_knows_is_a_note(
             "known: which bake file it reads is only known when the job runs: *steps.meta*",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("ci_file", "text", "pointer", "option"),
+    [
+        (
+            ".github/workflows/integration.yml",
+            "name: integration\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: actions/checkout@v4\n"
+            "      - working-directory: deploy\n"
+            "        run: docker compose --env-file .env.ci up -d --build --wait\n",
+            ".github/workflows/integration.yml:9: job stack builds",
+            "--env-file",
+        ),
+        (
+            ".github/workflows/integration.yml",
+            "name: integration\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n"
+            "    env:\n      COMPOSE_ENV_FILES: deploy/.env.ci\n"
+            "    steps:\n      - uses: actions/checkout@v4\n"
+            "      - run: docker compose -f deploy/compose.yaml up -d --build api\n",
+            ".github/workflows/integration.yml:10: job stack builds",
+            "COMPOSE_ENV_FILES",
+        ),
+        (
+            ".gitlab-ci.yml",
+            "integration:\n  image: docker:27\n  services: [docker:27-dind]\n  script:\n"
+            "    - cd deploy\n    - docker compose --env-file=.env.ci up -d --build\n",
+            ".gitlab-ci.yml:6: GitLab CI job integration builds",
+            "--env-file",
+        ),
+    ],
+    ids=["github-env-file", "github-compose-env-files", "gitlab-env-file"],
+)
+def test_a_compose_env_file_sets_the_go_in_place_of_the_project_s_env(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    with_buildx: None,
+    ci_file: str,
+    text: str,
+    pointer: str,
+    option: str,
+) -> None:
+    """`docker compose --env-file .env.ci up --build` (or COMPOSE_ENV_FILES) reads .env.ci
+    instead of deploy/.env, whose Go is the one tested: buildx prints the Go of .env.ci, and
+    the check names its line. Before, deploy/.env's Go passed. Without the file in the
+    checkout compose stops, and the check says so instead of reading deploy/.env."""
+    root = _compose_project(example_copy)
+    (root / "deploy" / ".env").write_text("GO_VERSION=1.26.8\n")
+    (root / "deploy" / ".env.ci").write_text("# CI's own pins\nGO_VERSION=1.22\n")
+    (root / ci_file).write_text(text)
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            f"{pointer} Dockerfile.prod with GO_VERSION=1.22: golang:1.22-alpine names Go 1.22 "
+            "(GO_VERSION=1.22 from GO_VERSION at deploy/.env.ci:2; compose service api), go.mod "
+            "requires 1.26.8 (go.mod:5 toolchain go1.26.8) — set GO_VERSION to '1.26.8' or "
+            "newer on deploy/.env.ci:2",
+        ]
+    )
+    (root / "deploy" / ".env.ci").unlink()
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            f"*UnpinnedGoVersionWarning: {pointer.partition(' builds')[0]}'s `docker compose up "
+            "--build` is not pinned: which Go its services build with is not known: its env "
+            f"file deploy/.env.ci ({option}) is not in the checkout, and compose stops without "
+            "it (an earlier step of the job may make it)",
+        ]
+    )

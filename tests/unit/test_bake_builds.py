@@ -394,3 +394,76 @@ def test_a_compose_up_builds_what_it_starts(tmp_path: Path) -> None:
     assert bake_request(unknown, tmp_path) == (
         "which services it starts is only known when the job runs: SERVICE is a step's output"
     )
+
+
+def test_a_compose_call_s_env_files_stand_in_for_the_project_s_env(tmp_path: Path) -> None:
+    """`docker compose --env-file .env.ci up --build` interpolates the compose files from
+    .env.ci (and a later env file over an earlier one), not from the project's .env: which
+    services start (COMPOSE_PROFILES, a `depends_on` name) and where a build argument's value
+    is written. An env file only the job knows, outside the checkout or not in it is a note:
+    compose stops on a missing one, it does not read .env instead."""
+    (tmp_path / "compose.yaml").write_text(COMPOSE_STACK)
+    (tmp_path / ".env").write_text("COMPOSE_PROFILES=debug\nGO_VERSION=1.26.8\n")
+    (tmp_path / ".env.ci").write_text("# CI\nMIGRATOR=seed\nGO_VERSION=1.22\n")
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "late.env").write_text("MIGRATOR=migrate\nGO_VERSION=1.23\n")
+    (tmp_path / "seed.yaml").write_text(
+        "services:\n  seed:\n    build: {context: ., dockerfile: seed/Dockerfile}\n"
+    )
+    files = (Resolved("compose.yaml"), Resolved("seed.yaml"))
+    call = BakeCall(
+        WORKFLOW, 9, "it", ".", files, compose=True, started="up", rebuild=True,
+        only=(Resolved("api"),), env_files=(Resolved(".env.ci"),),
+    )  # fmt: skip
+
+    def built(call: BakeCall, version: str) -> list[tuple[str, tuple[BuildArg, ...]]]:
+        request = bake_request(call, tmp_path)
+        assert isinstance(request, BakeRequest), request
+        printed = {
+            "target": {
+                name: {**target, "args": {"GO_VERSION": version}}
+                for name, target in STACK_TARGETS["target"].items()
+            }
+        }
+        builds = bake_image_builds(call, request, printed, tmp_path)
+        return [(b.note.removeprefix("compose service "), b.args) for b in builds]
+
+    def go(version: str, file: str, line: int) -> tuple[BuildArg, ...]:
+        written = f"GO_VERSION={version} (compose service api)"
+        return (BuildArg("GO_VERSION", version, written, 9, origins=(("GO_VERSION", file, line),)),)
+
+    # .env.ci's MIGRATOR: api waits for seed, not migrate.
+    assert [name for name, _ in built(call, "1.22")] == ["api", "seed"]
+    assert built(call, "1.22")[0] == ("api", go("1.22", ".env.ci", 3))
+    later = replace(call, env_files=(Resolved(".env.ci"), Resolved("ci/late.env")))
+    assert [name for name, _ in built(later, "1.23")] == ["api", "migrate"]
+    assert built(later, "1.23")[0] == ("api", go("1.23", "ci/late.env", 2))
+    # Without a name: .env's COMPOSE_PROFILES=debug does not count, .env.ci sets none.
+    everything = ["api", "base", "migrate", "seed", "worker_jobs"]
+    assert [name for name, _ in built(replace(call, only=()), "1.22")] == everything
+    with_debug = sorted([*everything, "debug"])
+    assert [name for name, _ in built(replace(call, only=(), env_files=()), "x")] == with_debug
+    # The job's COMPOSE_ENV_FILES where no --env-file is given, from the folder it runs in.
+    listed = (("COMPOSE_ENV_FILES", Resolved("../.env.ci")),)
+    moved = replace(call, workdir="ci", files=(Resolved("../compose.yaml"),), env=listed)
+    assert [name for name, _ in built(replace(moved, env_files=()), "1.22")] == ["api", "seed"]
+    why = "ENV_FILE is a step's output"
+    notes = {
+        (Resolved("missing.env"),): "its env file missing.env (--env-file) is not in the "
+        "checkout, and compose stops without it (an earlier step of the job may make it)",
+        (Resolved(None, why),): f"which env file it reads is only known when the job runs: {why}",
+        (Resolved("/etc/ci.env"),): "its env file /etc/ci.env (--env-file) is not a file of the "
+        "checkout",
+        (Resolved("~/ci.env"),): "its env file ~/ci.env (--env-file) is not a file of the checkout",
+    }
+    for env_files, note in notes.items():
+        assert bake_request(replace(call, env_files=env_files), tmp_path) == note
+    unknown = (("COMPOSE_ENV_FILES", Resolved(None, why)),)
+    assert bake_request(replace(call, env_files=(), env=unknown), tmp_path) == (
+        f"which env files it reads is only known when the job runs: {why}"
+    )
+    missing = (("COMPOSE_ENV_FILES", Resolved(".env.ci,ci/gone.env")),)
+    assert bake_request(replace(call, env_files=(), env=missing), tmp_path) == (
+        "its env file ci/gone.env (COMPOSE_ENV_FILES) is not in the checkout, and compose stops "
+        "without it (an earlier step of the job may make it)"
+    )

@@ -4,6 +4,7 @@ overrides, folder, line and the environment CI gives bake (its variables come fr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pytest_goimage.gofacts.bake_request import BakeCall, BakeRequest, bake_request
@@ -315,3 +316,75 @@ def test_where_bake_action_reads_its_definition() -> None:
         assert call.workdir == folder, (version, line)
     checks = ACTION.replace("push: true", "call: check")
     assert list(workflow_image_builds(checks, WORKFLOW)) == []
+
+
+def test_a_compose_command_s_env_files_as_ci_names_them(tmp_path: Path) -> None:
+    """`--env-file` (also `--env-file=F`, repeated: a later one wins) and the job's
+    COMPOSE_ENV_FILES, which counts only without `--env-file`, name the files compose reads its
+    variables from instead of the project's `.env`; each path is relative to the folder the
+    command runs in, and the request names them from the project folder bake runs in."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "ci").mkdir()
+    for name in ("deploy/compose.yaml", "deploy/.env.ci", "ci/base.env", "ci/release.env"):
+        (tmp_path / name).write_text("services: {}\n" if name.endswith("yaml") else "A=1\n")
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "integration.yml").write_text(
+        """\
+on: push
+jobs:
+  stack:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - working-directory: deploy
+        run: docker compose --env-file .env.ci up -d --build
+      - run: |
+          docker compose -f deploy/compose.yaml --env-file=ci/base.env \\
+            --env-file ci/release.env build api
+      - env:
+          COMPOSE_ENV_FILES: ci/base.env,ci/release.env
+        run: |
+          docker compose -f deploy/compose.yaml up -d --build --wait
+          docker compose --env-file deploy/.env.ci -f deploy/compose.yaml up -d --build
+"""
+    )
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        """\
+integration:
+  image: docker:27
+  services: [docker:27-dind]
+  variables:
+    COMPOSE_ENV_FILES: .env.ci
+  script:
+    - cd deploy
+    - docker compose up -d --build
+"""
+    )
+    found = [
+        *read_image_builds(tmp_path, tmp_path),
+        *read_gitlab_image_builds([tmp_path], tmp_path),
+    ]
+    up, build, listed, both, gitlab = only_bakes(found)
+    assert (up.line, up.workdir, up.env_files) == (8, "deploy", (Resolved(".env.ci"),))
+    assert (build.line, build.env_files) == (
+        10,
+        (Resolved("ci/base.env"), Resolved("ci/release.env")),
+    )
+    assert (listed.line, listed.env_files) == (15, ())
+    assert dict(listed.env)["COMPOSE_ENV_FILES"].text == "ci/base.env,ci/release.env"
+    assert (both.line, both.env_files) == (16, (Resolved("deploy/.env.ci"),))
+    assert (gitlab.line, gitlab.workdir, gitlab.env_files) == (8, "deploy", ())
+
+    def env_files(call: BakeCall) -> tuple[str, ...] | None:
+        request = bake_request(call, tmp_path)
+        assert isinstance(request, BakeRequest), request
+        assert request.workdir == "deploy"
+        return request.env_files
+
+    assert env_files(up) == (".env.ci",)
+    assert env_files(build) == ("../ci/base.env", "../ci/release.env")
+    assert env_files(listed) == ("../ci/base.env", "../ci/release.env")
+    assert env_files(both) == (".env.ci",)  # --env-file: COMPOSE_ENV_FILES does not count
+    assert env_files(gitlab) == (".env.ci",)
+    assert env_files(replace(up, env_files=())) is None  # the project's .env, as before
