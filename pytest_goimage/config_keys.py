@@ -192,8 +192,7 @@ def env_table(
             if key == BUCKET_PLACEHOLDER and values.get("bucket") is False:
                 raise ConfigError(
                     f"{src}: {where} env.{name} uses {{bucket}}, but bucket = false here (the "
-                    "image creates no bucket); give env."
-                    f"{name} in this image's entry with the name written out."
+                    f"image creates no bucket); write the name out in env.{name} instead."
                 )
             if key == BUCKET_PLACEHOLDER and values.get("bucket") is None:
                 raise ConfigError(
@@ -264,7 +263,7 @@ def baseline_path(values: Mapping[str, Any], where: str, rootdir: Path, source: 
     name: str = typed(values, "baseline", str, ".goimage-baseline.json", where, source)
     path = rootdir / name
     top = rootdir.resolve()
-    if top not in path.resolve().parents:
+    if top not in path.resolve().parents or path.is_dir():
         raise ConfigError(
             f"{source}: {where} baseline = {name!r} is not a file below {rootdir}; the size "
             "baseline is the repository's own record, which --goimage-update-baseline "

@@ -6,28 +6,31 @@ links to the checkout's files that leaves it out.
 
 A compose command's `--env-file`s replace the project's `.env`, which bake has no option for
 (docker/buildx#1135): bake/compose.go's loadDotEnv reads the `.env` of the folder it runs in,
-with compose-go's dotenv parser, and leaves a variable the environment sets as it is. So the
-temporary tree's `.env` is those files one after the other, which that parser reads as
-compose-go's dotenv/env.go reads them in order, a later value winning.
+and leaves a variable the environment sets as it is. So the temporary tree has no `.env`, and
+the env files' variables, read as compose-go reads them (env_file_values: the job's
+environment first, which bake's own read of a `.env` does not look up), are given to bake in
+its environment.
 """
 
 from __future__ import annotations
 
 import posixpath
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from ..gofacts.bake_request import DEFAULT_FILES, BakeRequest, BakeUnreadable
+from ..gofacts.compose_variables import env_file_values
+from ..gofacts.compose_yaml import ComposeError
 from ..gofacts.git_head import NoRepository, top_level, tracked_under
 
 
 @contextmanager
 def clean_definition(checkout: Path, request: BakeRequest) -> Iterator[Path]:
     """The folder to run `request` in: its own folder of `checkout`, or a temporary one of links
-    to its files without the untracked definition files (and with `request.env_files` as its
-    `.env`, in place of the folder's own). BakeUnreadable
+    to its files without the untracked definition files (and without the folder's `.env`
+    where `request.env_files` stand in for it: env_file_variables). BakeUnreadable
     where a `-f` or env file git does not track is named (CI makes it in an earlier step, or it
     is local): what it sets is not known."""
     folder = checkout / request.workdir
@@ -57,10 +60,7 @@ def clean_definition(checkout: Path, request: BakeRequest) -> Iterator[Path]:
         return
     left_out = {*untracked, ".env"} if env_files is not None else set(untracked)
     with tempfile.TemporaryDirectory(prefix="goimage-bake-") as temporary:
-        copy = _shadow(checkout, request.workdir, Path(temporary), left_out)
-        if env_files:
-            (copy / ".env").write_text(_joined(folder, env_files), encoding="utf-8")
-        yield copy
+        yield _shadow(checkout, request.workdir, Path(temporary), left_out)
 
 
 def _shadow(checkout: Path, workdir: str, temporary: Path, left_out: set[str]) -> Path:
@@ -79,14 +79,13 @@ def _shadow(checkout: Path, workdir: str, temporary: Path, left_out: set[str]) -
     return temporary.joinpath(*parts)
 
 
-def _joined(folder: Path, names: Sequence[str]) -> str:
-    """The env files `names` of `folder`, one after the other, each on lines of its own."""
-    texts = []
-    for name in names:
-        try:
-            text = (folder / name).read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise BakeUnreadable(f"its env file {name} cannot be read: {exc}") from None
-        text = text.removeprefix("\ufeff")  # compose-go drops a file's BOM
-        texts.append(text if text.endswith("\n") else text + "\n")
-    return "".join(texts)
+def env_file_variables(checkout: Path, request: BakeRequest) -> dict[str, str]:
+    """The variables `request`'s env files give, for bake's environment (where a variable
+    keeps its value over the `.env` bake reads): as compose reads them, the job's
+    environment first (env_file_values). BakeUnreadable for a file compose cannot read."""
+    folder = checkout / request.workdir
+    paths = [folder / name for name in request.env_files or ()]
+    try:
+        return env_file_values(paths, dict(request.env))
+    except (OSError, ComposeError) as exc:
+        raise BakeUnreadable(f"its env files cannot be read as compose reads them: {exc}") from None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..gofacts.bake_request import BakeRequest, BakeUnreadable
-from .bake_definition import clean_definition
+from .bake_definition import clean_definition, env_file_variables
 from .buildx import INSTALL_BUILDX, docker_with_buildx
 
 __all__ = ["print_bake"]
@@ -57,8 +57,10 @@ def _print(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
         name: os.environ[name] for name in ("PATH", "HOME", "DOCKER_CONFIG") if name in os.environ
     }
     command = [docker, "buildx", "bake", "--print", *request.args]
+    # The job's environment wins over its env files, as in compose.
+    env = {**env_file_variables(checkout, request), **dict(request.env), **own}
     with clean_definition(checkout, request) as folder:
-        return _run(command, folder, {**dict(request.env), **own}, request)
+        return _run(command, folder, env, request)
 
 
 def _run(

@@ -129,7 +129,10 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
 def _build_args_tables(session: GoImageSession, image: ImageConfig) -> dict[str, str]:
     """Where each of the image's build_args is set, for the advice to change it there: its
     own entry, else the top-level table (which its entry extends key by key)."""
-    entry = f"the [[tool.goimage.image]] entry of {image.dockerfile}"
+    # The entry as its keys name it: `Dockerfile[prod]` is dockerfile = "Dockerfile" there.
+    written = image.dockerfile.removesuffix(f"[{image.target}]")
+    keys = f'dockerfile = "{written}"' + (f', target = "{image.target}"' if image.target else "")
+    entry = f"the [[tool.goimage.image]] entry with {keys}"
     return {
         name: entry if name in image.own_build_args else "[tool.goimage]"
         for name in image.build_args

@@ -4,7 +4,8 @@ the KEY=VALUE lines of `.env` and `env_file` files."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .compose_yaml import ComposeError
@@ -64,3 +65,40 @@ def read_dotenv(path: Path) -> dict[str, str]:
             value = value.split(" #", 1)[0].rstrip()
         values[key.strip()] = value
     return values
+
+
+def env_file_values(paths: Sequence[Path], environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables a compose command's `--env-file`s give, as compose-go reads them
+    (dotenv/env.go GetEnvFromFile): the files in order, a later value winning, each value's
+    `${X}` looked up in the command's environment first, then in the earlier files, then in
+    the file's own earlier lines; a single-quoted value is taken as written. ComposeError for
+    a reference compose refuses."""
+    values: dict[str, str] = {}
+    for path in paths:
+        own: dict[str, str] = {}
+        lookup = ChainMap(dict(environ), values, own)
+        for key, value, literal in _dotenv_lines(path):
+            own[key] = value if literal else interpolate(value, lookup)
+        values.update(own)
+    return values
+
+
+def _dotenv_lines(path: Path) -> list[tuple[str, str, bool]]:
+    """(key, value, single-quoted) of each KEY=VALUE line, as read_dotenv reads them."""
+    found = []
+    text = path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").lstrip().partition("=")
+        if not sep:
+            continue
+        value = value.strip()
+        literal = len(value) >= 2 and value[0] == value[-1] == "'"
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        found.append((key.strip(), value, literal))
+    return found

@@ -53,6 +53,25 @@ def requires_modules(go_mod: Path) -> bool | None:
     return _first(go_mod, "require") is not None
 
 
+def local_replacements(go_mod: Path) -> list[Path]:
+    """The folders go.mod's `replace` directives put in place of a module (`=> ../svc`,
+    `=> ./lib`, an absolute path), as the go command resolves them from go.mod's folder; []
+    when the file cannot be read."""
+    try:
+        text = go_mod.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = []
+    for directive in directives(text.splitlines()):
+        if directive.verb != "replace" or "=>" not in directive.args:
+            continue
+        target = directive.args[directive.args.index("=>") + 1 :][:1]
+        # golang.org/x/mod's IsDirectoryPath: a local path starts with ./ or ../ or is absolute.
+        if target and (target[0].startswith(("./", "../", "/")) or target[0] in (".", "..")):
+            found.append(go_mod.parent / target[0])
+    return found
+
+
 def _first(go_mod: Path, verb: str) -> Directive | None:
     try:
         text = go_mod.read_text(encoding="utf-8", errors="replace")

@@ -5,18 +5,24 @@ build this one, so its Go is not compared with this module's go.mod."""
 
 from __future__ import annotations
 
+import contextlib
+import posixpath
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from .go_module import local_replacements
 from .versions import Pin
 from .workspace import WORK_FILE
 
 
-def other_modules_left_out(pins: Iterable[Pin], workspace: Path, project: Path) -> list[Pin]:
+def other_modules_left_out(
+    pins: Iterable[Pin], workspace: Path, project: Path, rootdir: Path | None = None
+) -> list[Pin]:
     """`pins` with each CI pin whose job runs Go only in other modules' folders marked
     ignored. `workspace` is the folder the job's working directories start from (the
-    repository's top), `project` this module's folder."""
+    repository's top), `project` this module's folder; the reason names folders and files
+    from `rootdir` (else `workspace`), as the pins' own files are named."""
     own = project.resolve()
     result = []
     for pin in pins:
@@ -24,46 +30,70 @@ def other_modules_left_out(pins: Iterable[Pin], workspace: Path, project: Path) 
             modules = [
                 _module_of(workspace, folder, pin.workspace_off) for folder in pin.go_folders
             ]
-            if all(module is not None and module != own for module in modules):
-                pin = replace(pin, ignored=_why(pin, modules, workspace, own))
+            if all(module is not None and not _builds_module(module, own) for module in modules):
+                pin = replace(pin, ignored=_why(pin, modules, workspace, own, rootdir))
         result.append(pin)
     return result
 
 
 def _module_of(workspace: Path, folder: str, workspace_off: bool) -> Path | None:
     """The folder of the module the go command builds when run in `folder`; None when not
-    known: no go.mod up to the repository's top, or a go.work on the way (workspace mode,
-    where go.work's own requirement covers every module it uses, this one too)."""
-    top = workspace.resolve()
-    here = (top / folder).resolve()
+    known: no go.mod up to the repository's top, a go.work on the way (workspace mode, where
+    go.work's own requirement covers every module it uses, this one too), or a symbolic link
+    on the way (bash's `cd` keeps the path as written, and the go command looks up from it,
+    not from where the link points)."""
+    top = workspace.absolute()
+    here = top.joinpath(*PurePosixPath(folder).parts)
     if here != top and top not in here.parents:
         return None
+    between = [path for path in (here, *here.parents) if top in path.parents]
+    if any(path.is_symlink() for path in between):
+        return None
     found: Path | None = None
-    for candidate in (here, *here.parents):
+    for candidate in (*between, top):
         if not workspace_off and (candidate / WORK_FILE).is_file():
             return None
         if found is None and (candidate / "go.mod").is_file():
             found = candidate
-        if candidate == top:
-            break
     return found
 
 
-def _why(pin: Pin, modules: list[Path | None], workspace: Path, own: Path) -> str:
-    folders = ", ".join(pin.go_folders or ())
+def _builds_module(module: Path, own: Path) -> bool:
+    """Whether building `module` builds `own` too: its go.mod, or one of a module it
+    replaces with a local folder (`replace example.com/svc => ../`), followed on, puts `own`
+    in place of a requirement; the go command then holds the job's Go to `own`'s go line."""
+    seen: set[Path] = set()
+    todo = [module]
+    while todo:
+        current = todo.pop().resolve()
+        if current == own:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        todo += local_replacements(current / "go.mod")
+    return False
+
+
+def _why(
+    pin: Pin, modules: list[Path | None], workspace: Path, own: Path, rootdir: Path | None
+) -> str:
+    base = rootdir or workspace
+    top = _name(workspace, base) if rootdir else "."
+    folders = ", ".join(posixpath.normpath(posixpath.join(top, f)) for f in pin.go_folders or ())
     go_mods = ", ".join(
-        dict.fromkeys(_name(module / "go.mod", workspace) for module in modules if module)
+        dict.fromkeys(_name(module / "go.mod", base) for module in modules if module)
     )
     job = f"job {pin.job}" if pin.job else "the job"
     return (
         f"not counted: {job} runs the Go toolchain only in {folders}, which builds "
-        f"{go_mods}, another module than this one ({_name(own / 'go.mod', workspace)}): "
+        f"{go_mods}, another module than this one ({_name(own / 'go.mod', base)}): "
         "its Go is that module's"
     )
 
 
 def _name(path: Path, workspace: Path) -> str:
-    try:
-        return path.relative_to(workspace.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    for base in (workspace.absolute(), workspace.resolve()):
+        with contextlib.suppress(ValueError):
+            return path.relative_to(base).as_posix()
+    return str(path)

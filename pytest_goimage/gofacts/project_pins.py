@@ -88,7 +88,7 @@ def _project_wide(
         nested = read_workflows(project, relative_to=rootdir)
         nested = follow_go_version_files(nested, project, go_mod)
         nested = _others_left_out(nested, project, project, other_modules)
-        workflows += other_modules_left_out(nested, project, project)
+        workflows += other_modules_left_out(nested, project, project, rootdir)
     # Their job's folders are named from the rootdir, whichever checkout's pipeline it is.
     workflows += other_modules_left_out(
         read_gitlab_ci(roots, relative_to=rootdir), rootdir, project

@@ -46,8 +46,10 @@ def read_baseline(path: Path) -> dict[str, Any]:
 
 def _not_a_baseline(path: Path, reason: str) -> BaselineError:
     return BaselineError(
-        f"{path}: not a pytest-goimage baseline ({reason}); fix it, or delete it and rerun "
-        "with --goimage-update-baseline to write it afresh."
+        f"{path}: not a pytest-goimage baseline ({reason}). If `baseline` in [tool.goimage] "
+        "names another file by mistake, point it at the baseline's own file (by default "
+        ".goimage-baseline.json); if this is a damaged baseline, fix it, or delete it and "
+        "rerun with --goimage-update-baseline to write it afresh."
     )
 
 

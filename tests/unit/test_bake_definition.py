@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.build.bake_definition import clean_definition
+from pytest_goimage.build.bake_definition import clean_definition, env_file_variables
 from pytest_goimage.gofacts.bake_request import BakeRequest, BakeUnreadable
 from tests.conftest import commit_checkout
 
@@ -42,10 +42,7 @@ def test_env_files_are_the_env_of_a_tree_of_links_to_the_checkout(tmp_path: Path
     )
     with clean_definition(tmp_path, request) as folder:
         assert folder != tmp_path / "deploy" and folder.name == "deploy"
-        assert (folder / ".env").read_text() == (
-            'GO_VERSION=1.21\nREF=${GO_VERSION}\nGO_VERSION="1.22"\n'
-        )
-        assert sorted(p.name for p in folder.iterdir()) == [".env", "app.env", "compose.yaml"]
+        assert sorted(p.name for p in folder.iterdir()) == ["app.env", "compose.yaml"]
         assert (folder / "app.env").read_text() == "PORT=8080\n"
         assert (folder / ".." / "shared.yaml").read_text().startswith("services:")
     assert not folder.exists()
@@ -58,7 +55,8 @@ def test_an_env_file_git_does_not_track_is_not_ci_s(tmp_path: Path) -> None:
     commit_checkout(tmp_path, ignored="ci/late.env")
     tracked = BakeRequest("deploy", ("-f", "compose.yaml"), (), (), ("../.env.ci",))
     with clean_definition(tmp_path, tracked) as folder:
-        assert (folder / ".env").read_text() == "GO_VERSION=1.21\nREF=${GO_VERSION}\n"
+        assert not (folder / ".env").exists()
+    assert env_file_variables(tmp_path, tracked) == {"GO_VERSION": "1.21", "REF": "1.21"}
     request = BakeRequest(
         "deploy", ("-f", "compose.yaml"), (), (), ("../.env.ci", "../ci/late.env")
     )
@@ -67,4 +65,32 @@ def test_an_env_file_git_does_not_track_is_not_ci_s(tmp_path: Path) -> None:
     assert str(raised.value) == (
         "its env file ci/late.env is not tracked by git, so CI's checkout does not have it as "
         "it is here (an earlier step of the job may make it)"
+    )
+
+
+def test_env_files_read_as_compose_reads_them(tmp_path: Path) -> None:
+    """compose-go's GetEnvFromFile: a later file wins, a `${X}` is looked up in the job's
+    environment first, then in the earlier files, then in its own file's earlier lines; a
+    single-quoted value is literal (the review: bake's own read of a `.env` does not look up
+    the environment, so `${CI_GO:-1.26.8}` gave 1.26.8 where compose gives the job's 1.22)."""
+    _compose_checkout(tmp_path)
+    (tmp_path / "a.env").write_text("V=1\nLITERAL='${V}'\n")
+    (tmp_path / "b.env").write_text("V=2\nFROM_EARLIER=${V}\nGO_VERSION=${CI_GO:-1.26.8}\n")
+    request = BakeRequest(
+        "deploy", ("-f", "compose.yaml"), (("CI_GO", "1.22"),), (), ("../a.env", "../b.env")
+    )
+    assert env_file_variables(tmp_path, request) == {
+        "V": "2",
+        "LITERAL": "${V}",
+        "FROM_EARLIER": "1",
+        "GO_VERSION": "1.22",
+    }
+    request = BakeRequest("deploy", ("-f", "compose.yaml"), (), (), ("../b.env",))
+    assert env_file_variables(tmp_path, request)["GO_VERSION"] == "1.26.8"
+    (tmp_path / "c.env").write_text("X=${NEEDED:?set it}\n")
+    request = BakeRequest("deploy", ("-f", "compose.yaml"), (), (), ("../c.env",))
+    with pytest.raises(BakeUnreadable) as raised:
+        env_file_variables(tmp_path, request)
+    assert str(raised.value) == (
+        "its env files cannot be read as compose reads them: variable NEEDED is required (set it)"
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.config import parse_config
-from pytest_goimage.errors import ConfigError
+from pytest_goimage.errors import BaselineError, ConfigError
+from pytest_goimage.report.baseline import read_baseline
 
 
 def _project(root: Path) -> Path:
@@ -32,9 +33,10 @@ def test_a_file_inside_the_rootdir(tmp_path: Path, baseline: str | None, expecte
     assert config.images[0].baseline == tmp_path / expected
 
 
-@pytest.mark.parametrize("baseline", ["../sizes.json", "/etc/passwd", ".", "ci/../.."])
-def test_a_path_outside_the_rootdir_is_refused(tmp_path: Path, baseline: str) -> None:
+@pytest.mark.parametrize("baseline", ["../sizes.json", "/etc/passwd", ".", "ci/../..", "ci/"])
+def test_a_path_outside_the_rootdir_or_a_folder_is_refused(tmp_path: Path, baseline: str) -> None:
     source = _project(tmp_path)
+    (tmp_path / "ci").mkdir()
     with pytest.raises(ConfigError) as caught:
         parse_config({"baseline": baseline}, rootdir=tmp_path, source=source)
     assert str(caught.value) == (
@@ -49,3 +51,18 @@ def test_an_image_entry_s_baseline_is_checked_too(tmp_path: Path) -> None:
     table = {"image": [{"dockerfile": "Dockerfile", "baseline": "../x.json"}]}
     with pytest.raises(ConfigError, match=r"\[\[tool.goimage.image\]\] 'Dockerfile' baseline"):
         parse_config(table, rootdir=tmp_path, source=source)
+
+
+def test_a_file_that_is_no_baseline_is_not_only_to_be_deleted(tmp_path: Path) -> None:
+    """`baseline = "go.mod"` by mistake: the advice first says to point `baseline` elsewhere,
+    and to delete the file only where it is a damaged baseline (the review)."""
+    _project(tmp_path)
+    with pytest.raises(BaselineError) as caught:
+        read_baseline(tmp_path / "go.mod")
+    assert str(caught.value) == (
+        f"{tmp_path / 'go.mod'}: not a pytest-goimage baseline (Expecting value: line 1 column 1 "
+        "(char 0)). If `baseline` in [tool.goimage] names another file by mistake, point it at "
+        "the baseline's own file (by default .goimage-baseline.json); if this is a damaged "
+        "baseline, fix it, or delete it and rerun with --goimage-update-baseline to write it "
+        "afresh."
+    )

@@ -95,7 +95,7 @@ def test_bucket_placeholder_in_an_image_that_creates_none_names_the_fix(
     result.stderr.fnmatch_lines(
         [
             "ERROR: *pyproject.toml: [[][[]tool.goimage.image[]][]] *env.S3_BUCKET uses "
-            "{bucket}, but bucket = false here (the image creates no bucket); give "
-            "env.S3_BUCKET in this image's entry with the name written out."
+            "{bucket}, but bucket = false here (the image creates no bucket); write the name "
+            "out in env.S3_BUCKET instead."
         ]
     )

@@ -46,8 +46,8 @@ def test_the_advice_names_the_entry_that_overrides_the_top_level_value(
         [
             "Dockerfile:2: golang:${GO_VERSION}-alpine names Go 1.25.0 (GO_VERSION=1.25.0 from "
             "build_args), go.mod requires 1.26.2 (go.mod:3 go 1.26.2) — set build_args "
-            'GO_VERSION = "1.26.2" or newer in the [[][[]tool.goimage.image[]][]] entry of '
-            "Dockerfile[[]prod[]]"
+            'GO_VERSION = "1.26.2" or newer in the [[][[]tool.goimage.image[]][]] entry with '
+            'dockerfile = "Dockerfile", target = "prod"'
         ]
     )
 

@@ -58,6 +58,22 @@ from pytest_goimage.gofacts.workflows.go_folders import (
         ("go -C $DIR build", None),
         ("cd tools | tee log; go build", None),
         ("echo 'unclosed", None),
+        ("pushd tools && go build", ["tools"]),
+        ("pushd tools\ngo build ./...", ["tools"]),
+        # The go command sent to another go.mod or go.work, or a cd by CDPATH (the review).
+        ("cd tools && go build -modfile=../go.mod ./...", None),
+        ("cd tools && GOFLAGS=-modfile=../go.mod go build ./...", None),
+        ("export GOWORK=$PWD/ci/go.work\ncd tools\ngo build ./...", None),
+        ("cd tools\ngo work use ..\ngo build ./...", None),
+        ("CDPATH=.. cd tools; go build", None),
+        ("cd tools && env --chdir=.. go build ./...", None),
+        ("cd tools && env -C .. go build ./...", None),
+        ("cd tools && sudo -D .. go build ./...", None),
+        ("cd tools\nfind .. -name go.mod -execdir go build ./... \\;", None),
+        ("build() { go build ./...; }\ncd tools\nbuild", None),
+        ("cd tools && goreleaser build --snapshot", None),
+        # GOWORK=off leaves workspace mode: the folder's go.mod decides.
+        ("cd tools && GOWORK=off go build ./...", ["tools"]),
     ],
 )
 def test_script_folders(script: str, expected: list[str] | None) -> None:
@@ -105,6 +121,16 @@ jobs:
           go-version: '1.22'
       - run: go build ./...
 {step_extra}
+"""
+
+
+WORKFLOW_ON = """\
+on: push
+jobs:
+  build:
+    runs-on: {runs_on}
+    steps:
+      - run: go build ./...
 """
 
 
@@ -166,6 +192,21 @@ def _workflow(
         ),
         (_workflow(step_extra="        shell: bash -el {0}"), (".",)),
         (_workflow(checkout_with="        with:\n          path: src"), None),
+        (_workflow(step_extra="        shell: ''"), None),
+        (_workflow(step_extra="        shell: ' '"), None),
+        (_workflow(step_extra="        env:\n          GOWORK: ci/go.work"), (None)),
+        (_workflow(step_extra="        env:\n          GOWORK: 'off'"), (".",)),
+        (_workflow(job_defaults="    env:\n      GOFLAGS: -modfile=ci/go.mod"), None),
+        (_workflow(workflow_defaults="env:\n  CDPATH: tools"), None),
+        # An earlier step's `>> $GITHUB_ENV` sets it for the steps after.
+        (
+            _workflow(checkout_with="      - run: echo GOWORK=$PWD/ci/go.work >> $GITHUB_ENV"),
+            None,
+        ),
+        # Windows runs `run:` with pwsh; a matrix `os` may be Windows.
+        (WORKFLOW_ON.format(runs_on="windows-latest"), None),
+        (WORKFLOW_ON.format(runs_on="${{ matrix.os }}"), None),
+        (WORKFLOW_ON.format(runs_on="[self-hosted, linux]"), (".",)),
     ],
 )
 def test_job_folders(text: str, expected: tuple[str, ...] | None) -> None:
@@ -402,3 +443,90 @@ def test_a_gitlab_job_s_cd_holds_for_its_later_script_lines(
         else "not counted: job tools runs the Go toolchain only in tools, which builds "
         "tools/go.mod, another module than this one (go.mod): its Go is that module's"
     )
+
+
+def test_a_tools_module_that_replaces_the_service_with_its_folder_builds_it(
+    tmp_path: Path,
+) -> None:
+    """`replace example.com/svc => ../` (also through a module it replaces in turn): the go
+    command builds the service's packages in that job and holds its Go to the service's go
+    line (`go: module ../ requires go >= ...`), so the job counts (the review)."""
+    root = _repository(tmp_path, "go build ./...", "        working-directory: tools")
+    tools = root / "tools" / "go.mod"
+    tools.write_text(
+        TOOLS_GO_MOD + "\nrequire example.com/svc v0.0.0\n\nreplace example.com/svc => ../\n"
+    )
+    assert _tools_pin_ignored(root) == ""
+    (root / "lib").mkdir()
+    (root / "lib" / "go.mod").write_text(
+        "module example.com/lib\n\ngo 1.22.0\n\nreplace (\n\texample.com/svc => ..\n)\n"
+    )
+    tools.write_text(TOOLS_GO_MOD + "\nreplace example.com/lib => ../lib // local\n")
+    assert _tools_pin_ignored(root) == ""
+    (root / "lib" / "go.mod").write_text("module example.com/lib\n\ngo 1.22.0\n")
+    assert _tools_pin_ignored(root).startswith("not counted: job tools runs the Go toolchain")
+
+
+def test_a_folder_reached_through_a_symbolic_link_is_not_known(tmp_path: Path) -> None:
+    """bash's `cd tools` keeps the path as written and the go command looks up go.mod from
+    it, not from where the link points: the job counts (the review)."""
+    root = _repository(tmp_path, "cd linked && go build ./...")
+    (root / "linked").symlink_to(root / "tools")
+    assert _tools_pin_ignored(root) == ""
+
+
+def test_a_job_s_folders_are_named_once(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "cd tools && go vet ./... && go test ./...")
+    assert _tools_pin_ignored(root) == (
+        "not counted: job tools runs the Go toolchain only in tools, which builds "
+        "tools/go.mod, another module than this one (go.mod): its Go is that module's"
+    )
+
+
+def test_govulncheck_s_work_dir_and_a_docker_step_s_own_image(tmp_path: Path) -> None:
+    """govulncheck-action's `work-dir` is its folder; a `uses: docker://golang` step runs its
+    own command, in no folder read here, so its image pin counts as before."""
+    root = _repository(tmp_path, "echo lint", "")
+    workflow = root / ".github" / "workflows" / "ci.yml"
+    workflow.write_text(
+        workflow.read_text().replace(
+            "      - run: echo lint\n",
+            "      - uses: golang/govulncheck-action@v1\n        with:\n          work-dir: tools\n"
+            "      - uses: docker://golang:1.22\n        with:\n          entrypoint: go\n"
+            "          args: build ./...\n",
+        )
+    )
+    pins = project_pins(root, root, [(root / "Dockerfile", {})])
+    tools = {p.line: p.ignored for p in pins if p.job == "tools"}
+    assert tools[17].startswith("not counted: job tools runs the Go toolchain only in tools,")
+    assert tools[21] == ""  # the docker step's golang:1.22
+
+
+def test_a_nested_checkout_s_pipeline_names_its_folders_from_the_rootdir(tmp_path: Path) -> None:
+    """The service in svc/ with its own .gitlab-ci.yml: its job's `cd tools` is svc/tools,
+    another module; its `go test` at the top of svc/ is the service's own."""
+    svc = tmp_path / "svc"
+    (svc / "tools").mkdir(parents=True)
+    (svc / "go.mod").write_text(SERVICE_GO_MOD)
+    (svc / "tools" / "go.mod").write_text(TOOLS_GO_MOD)
+    (svc / "Dockerfile").write_text("FROM golang:1.26.2\n")
+    (svc / ".gitlab-ci.yml").write_text(PIPELINE.format(before="cd tools"))
+    pins = project_pins(tmp_path, svc, [(svc / "Dockerfile", {})])
+    ignored = {p.job: p.ignored for p in pins if p.file == "svc/.gitlab-ci.yml"}
+    assert ignored == {
+        "test": "",
+        "tools": "not counted: job tools runs the Go toolchain only in svc/tools, which builds "
+        "svc/tools/go.mod, another module than this one (svc/go.mod): its Go is that module's",
+    }
+
+
+def test_a_nested_project_s_own_workflows_name_folders_from_it(tmp_path: Path) -> None:
+    svc = tmp_path / "svc"
+    svc.mkdir()
+    _repository(svc, "go generate ./...", "        working-directory: tools")
+    pins = project_pins(tmp_path, svc, [(svc / "Dockerfile", {})])
+    tools = [p.ignored for p in pins if p.job == "tools"]
+    assert tools == [
+        "not counted: job tools runs the Go toolchain only in svc/tools, which builds "
+        "svc/tools/go.mod, another module than this one (svc/go.mod): its Go is that module's"
+    ]

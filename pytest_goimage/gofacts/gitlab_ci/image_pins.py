@@ -32,7 +32,7 @@ from ..workflows.building_jobs import (
     script_builds,
 )
 from ..workflows.containers import with_toolchain
-from ..workflows.go_folders import GITLAB_ROOTS, script_folders
+from ..workflows.go_folders import GITLAB_ROOTS, moves_module, script_folders
 from .composition import Pipeline, jobs_of, pipelines
 from .job_variables import Variable, inherits, never_runs, run_variable_sets, started_ways
 from .pipeline_yaml import GITLAB_CI_FILE, INPUT_RE, Text
@@ -165,7 +165,11 @@ def pipeline_pins(
                 pin = replace(pin, ignored=builds.why)
             elif builds.why:
                 pin = replace(pin, note="; ".join(filter(None, [pin.note, builds.why])))
-            pins.append(replace(pin, workspace_off=no_workspace, go_folders=folders))
+            # A variable may send the go command elsewhere (GOWORK, GOFLAGS=-modfile, CDPATH).
+            moved = any(moves_module(f"{key}={value}") for key, value in env.items())
+            pins.append(
+                replace(pin, workspace_off=no_workspace, go_folders=None if moved else folders)
+            )
     return pins
 
 

@@ -180,7 +180,8 @@ _SHELLS = ("bash", "sh", "zsh", "dash")
 # compound command (`fi`, `done`), no programs that may run Go.
 _KEYWORDS = ("if", "elif", "then", "else", "while", "until", "do", "!", "fi", "done")
 BEFORE_COMMAND = (*WRAPPERS, "xargs", *_KEYWORDS)
-_SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||[;|&(){}`]|\$\(|\n")
+# `\;` (find's -exec end) is a word, not an operator.
+_SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||(?<!\\)[;|&(){}`]|\$\(|\n")
 _ASSIGNMENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -304,6 +305,11 @@ def command_builds(words: list[str]) -> str:
         return "go"
     if program in GO_TOOLS:
         return "go"
+    if program == "find":
+        # `find . -name go.mod -execdir go build ./... \;` runs the command after -exec.
+        for index, word in enumerate(words):
+            if word in ("-exec", "-execdir", "-ok", "-okdir") and index + 1 < len(words):
+                return command_builds(words[index + 1 :])
     if program in MAKE_LIKE:
         return f"and what {program} runs is not read, so it"
     if program in _SHELLS and len(words) > 1 and not words[1].startswith("-"):

@@ -20,7 +20,7 @@ import yaml
 
 from ..shell_lexer import Token, Unbalanced
 from ..shell_script import Command, assignments, simple_commands
-from .actions_yaml import mapping_of
+from .actions_yaml import env_of, mapping_of
 from .building_jobs import BEFORE_COMMAND, command_builds
 
 # Where GitHub and GitLab check the repository out: a `cd` under it is a folder of the
@@ -30,23 +30,33 @@ GITLAB_ROOTS = ("CI_PROJECT_DIR",)
 _EXPRESSION_ROOT = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}")
 _GLOB = re.compile(r"[*?\[]")
 # The input that sets the folder of each Go build action this reader knows; another action
-# (codeql's autobuild, gosec) runs where it decides, not known here.
+# (codeql's autobuild, gosec; goreleaser builds its configuration's `builds[].dir`) runs
+# where it decides, not known here.
 _ACTION_FOLDER_INPUTS = {
     "golangci/golangci-lint-action": "working-directory",
-    "goreleaser/goreleaser-action": "workdir",
     "golang/govulncheck-action": "work-dir",
 }
 # Shells whose `cd` this reader follows: GitHub's default is bash.
 _POSIX_SHELLS = ("bash", "sh")
 # Compound commands a `cd` in which may or may not run, or run more than once.
 _CONDITIONAL_FRAMES = ("if", "while", "until", "for", "case", "function")
+# What sends the go command to another go.mod or go.work than the folder's (`-modfile`, also
+# in GOFLAGS; a GOWORK other than `off`; `go work init`/`use` making one), or `cd` elsewhere
+# (CDPATH): where a script or an env names one, its folders are not known.
+_OFF = re.compile(r"""GOWORK(?:=|:\s*)["']?off\b""")
+_ELSEWHERE = re.compile(r"-modfile\b|\bGOWORK\b|\bCDPATH\b|\bgo\s+work\s+(?:init|use)\b")
+# Wrapper options that run the command in another folder (`env -C dir`, `sudo -D dir`).
+_CHDIR_OPTIONS = ("-C", "-D", "--chdir")
+# Go tools that build what their own configuration names, wherever they run (goreleaser's
+# `builds[].dir`).
+_CONFIGURED_BUILDS = ("goreleaser",)
 
 
 def script_folders(script: str, start: str | None, roots: Sequence[str]) -> list[str] | None:
     """The folder (relative to the repository, "." for its top) of each command in `script`
     that runs or may run Go, `start` being the folder the script starts in; None when one of
     them is not known. `roots` are the variables naming the repository's top folder."""
-    if start is None:
+    if start is None or moves_module(script):
         return None
     try:
         commands = simple_commands(script, case_arms=True)
@@ -60,6 +70,8 @@ def script_folders(script: str, start: str | None, roots: Sequence[str]) -> list
         key = tuple(frame.serial for frame in command.frames if frame.kind == "(")
         current = _inherited(here, key)
         words = _program_words(command)
+        if words is None:
+            return None  # `env -C dir go build`: another folder
         if not words:
             continue
         program = words[0].text.rsplit("/", 1)[-1]
@@ -71,12 +83,22 @@ def script_folders(script: str, start: str | None, roots: Sequence[str]) -> list
         verdict = command_builds([word.text for word in words])
         if not verdict:
             continue
-        # A task runner or script may `cd` anywhere before it runs Go: not known.
-        folder = _option_folder(current, words, roots) if verdict == "go" else None
+        # A task runner or script may `cd` anywhere before it runs Go, a function runs where
+        # it is called, `find -execdir` in each folder it finds: not known.
+        known = verdict == "go" and program not in ("find", *_CONFIGURED_BUILDS)
+        if any(frame.kind == "function" for frame in command.frames):
+            known = False
+        folder = _option_folder(current, words, roots) if known else None
         if folder is None:
             return None
         found.append(folder)
     return found
+
+
+def moves_module(text: str) -> bool:
+    """Whether `text` (a script, an env's `NAME=value` lines) may send the go command to
+    another go.mod or go.work than its folder's, or `cd` by CDPATH."""
+    return bool(_ELSEWHERE.search(_OFF.sub("", text)))
 
 
 def step_folder(
@@ -89,8 +111,10 @@ def step_folder(
     run = step.get("run")
     if isinstance(run, yaml.ScalarNode):
         shell = _run_default(step, job, top, "shell")
-        if shell is not None and shell.split()[0] not in _POSIX_SHELLS:
-            return None
+        if shell is None and not _linux_or_macos(job):
+            return None  # Windows runs `run:` with pwsh, where `( ... )` is no subshell
+        if shell is not None and shell.split()[:1] not in [[name] for name in _POSIX_SHELLS]:
+            return None  # an empty `shell:` too: GitHub refuses it
         start = _run_default(step, job, top, "working-directory")
         return script_folders(run.value, _folder(start or "."), GITHUB_ROOTS)
     uses = step.get("uses")
@@ -118,6 +142,12 @@ def job_folders(
     in order; None when one is not known, or a checkout puts the repository elsewhere."""
     if any(_checks_out_elsewhere(step) for step in steps):
         return None
+    # An env (or an earlier step's `>> $GITHUB_ENV`) may set GOWORK, GOFLAGS or CDPATH.
+    envs = [env_of(top), env_of(job), *(env_of(step) for step in steps)]
+    texts = [f"{name}={_text(value)}" for env in envs for name, value in env.items()]
+    texts += [str(_text(step.get("run"))) for step in steps]
+    if any(moves_module(text) for text in texts):
+        return None
     folders: list[str] = []
     for step, runs_go in zip(steps, running, strict=True):
         if not runs_go:
@@ -125,8 +155,26 @@ def job_folders(
         found = step_folder(step, job, top)
         if found is None:
             return None
-        folders += [folder for folder in found if folder not in folders]
+        folders += [folder for folder in dict.fromkeys(found) if folder not in folders]
     return tuple(folders)
+
+
+def _text(node: yaml.Node | None) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+
+
+def _linux_or_macos(job: Mapping[str, yaml.Node]) -> bool:
+    """Whether the job's runner surely runs bash by default: a `runs-on` that names no
+    Windows label and is no expression (a matrix `os` may be Windows)."""
+    labels = job.get("runs-on")
+    words = (
+        [_text(labels)]
+        if isinstance(labels, yaml.ScalarNode)
+        else [_text(node) for node in labels.value]
+        if isinstance(labels, yaml.SequenceNode)
+        else []
+    )
+    return bool(words) and not any("windows" in w.lower() or "${{" in w for w in words)
 
 
 def _checks_out_elsewhere(step: Mapping[str, yaml.Node]) -> bool:
@@ -187,13 +235,16 @@ def _inherited(here: Mapping[tuple[int, ...], str | None], key: tuple[int, ...])
     return here[key]
 
 
-def _program_words(command: Command) -> list[Token]:
+def _program_words(command: Command) -> list[Token] | None:
     """The command's words from its program on: assignments and wrappers (`sudo`, `env`,
-    `time`) with their flags left out."""
+    `time`) with their flags left out; None where a wrapper's flag runs it in another folder
+    (`env -C dir`, `env --chdir=dir`, `sudo -D dir`)."""
     words = command.words[assignments(command) :]
     while words and words[0].text in BEFORE_COMMAND:
         words = words[1:]
         while words and words[0].text.startswith("-"):
+            if words[0].text.split("=", 1)[0] in _CHDIR_OPTIONS:
+                return None
             words = words[1:]
     return words
 
