@@ -13,6 +13,7 @@ import yaml
 
 from pytest_goimage.gofacts.project_pins import project_pins
 from pytest_goimage.gofacts.workflows.actions_yaml import load_workflow, mapping_of
+from pytest_goimage.gofacts.workflows.building_jobs import script_builds
 from pytest_goimage.gofacts.workflows.go_folders import (
     GITHUB_ROOTS,
     GITLAB_ROOTS,
@@ -530,3 +531,19 @@ def test_a_nested_project_s_own_workflows_name_folders_from_it(tmp_path: Path) -
         "not counted: job tools runs the Go toolchain only in svc/tools, which builds "
         "svc/tools/go.mod, another module than this one (svc/go.mod): its Go is that module's"
     ]
+
+
+@pytest.mark.parametrize(
+    ("script", "builds", "why"),
+    [
+        # find runs the command after -exec/-execdir: Go there is Go (the review).
+        ("find . -name go.mod -execdir go build ./... \\;", True, ""),
+        ("find . -name go.mod -exec sh -c 'cd $(dirname {}) && go test' \\;", True, ""),
+        # `\;` ends find's command; it is no program of its own that may run Go.
+        ("find docs -name '*.md' -exec cat {} \\;", False, ""),
+    ],
+)
+def test_find_s_exec_runs_its_command(script: str, builds: bool, why: str) -> None:
+    verdict = script_builds(script, 3, "docs")
+    assert verdict.builds is builds
+    assert (why in verdict.why) if why else verdict.why == ""

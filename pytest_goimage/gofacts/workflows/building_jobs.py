@@ -180,8 +180,7 @@ _SHELLS = ("bash", "sh", "zsh", "dash")
 # compound command (`fi`, `done`), no programs that may run Go.
 _KEYWORDS = ("if", "elif", "then", "else", "while", "until", "do", "!", "fi", "done")
 BEFORE_COMMAND = (*WRAPPERS, "xargs", *_KEYWORDS)
-# `\;` (find's -exec end) is a word, not an operator.
-_SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||(?<!\\)[;|&(){}`]|\$\(|\n")
+_SEGMENT_SPLIT_RE = re.compile(r"&&|\|\||[;|&(){}`]|\$\(|\n")
 _ASSIGNMENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -275,6 +274,8 @@ def script_builds(script: str, line: int, job: str) -> Builds:
 def _commands(script: str) -> Iterator[list[str]]:
     """The simple commands of a shell script, as words, roughly as a shell splits them."""
     script = script.replace("\\\r\n", " ").replace("\\\n", " ")
+    # find's `{}` and `\;` are words of its -exec command, not a group or an operator.
+    script = re.sub(r"(?<!\S)\{\}|\\;", " ", script)
     lines = [re.sub(r"(^|\s)#.*", "", line) for line in script.splitlines()]
     for segment in _SEGMENT_SPLIT_RE.split("\n".join(lines)):
         words = [w.strip("'\"") for w in segment.split()]
