@@ -28,6 +28,7 @@ from .failed_build import (
     shorten,
 )
 from .frontend_syntax import flag_advice
+from .go_sum_failure import go_sum_message
 from .go_test_failure import failed_tests, failed_tests_hint
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
@@ -251,14 +252,8 @@ def go_files_ignored(build: FailedBuild) -> Diagnosis | None:
 
 
 def go_sum(build: FailedBuild) -> Diagnosis | None:
-    if not re.search(r"checksum mismatch|SECURITY ERROR|missing go\.sum entry", build.output):
-        return None
-    return Diagnosis(
-        f"{build.head}: go.sum does not match the downloaded modules (go mod verify / checksum "
-        f"mismatch). Run `go mod tidy` and commit go.sum, and check GOPROXY/GOSUMDB.\n"
-        f"{block(build.go_lines)}{build.log_note}",
-        "go-sum",
-    )
+    message = go_sum_message(build)
+    return None if message is None else Diagnosis(message, "go-sum")
 
 
 def go_embed_missing(build: FailedBuild) -> Diagnosis | None:

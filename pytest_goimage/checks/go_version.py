@@ -17,6 +17,7 @@ from ..gofacts.versions import (
     POLICY_GO,
     SOURCE_BINARY,
     SOURCE_CI_BUILD,
+    SOURCE_SETUP_GO_FILE,
     GoVersion,
     Pin,
     format_ignored,
@@ -104,9 +105,22 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     counted = [p for p in pins if not p.ignored and not p.workspace]
     # A pin that names no Go (a floating tag, a value only CI knows) agrees with nothing: a
     # gate that reads only the report must not count it as agreeing (trial 10).
-    unknown = [p for p in counted if p.unpinned or p.version is None]
+    # A go-version-file that follows this go.mod agrees by construction, not "not pinned"
+    # (trial 13: `go-version-file: go.mod` was listed among the pins that name no Go).
+    following = [
+        p
+        for p in counted
+        if p.source == SOURCE_SETUP_GO_FILE and p.version is None and not p.unpinned
+    ]
+    unknown = [p for p in counted if (p.unpinned or p.version is None) and p not in following]
     agree = len(counted) - len(unknown)
     message = f"{agree} Go version pin(s) agree with go.mod, which requires Go {required}"
+    if following:
+        message += (
+            f" ({len(following)} by following it: "
+            + ", ".join(f"{p.file}:{p.line} go-version-file {p.raw}" for p in following)
+            + ")"
+        )
     if unknown:
         message += (
             f"; {len(unknown)} name no Go to compare (not pinned: "
@@ -130,8 +144,9 @@ def _build_args_tables(session: GoImageSession, image: ImageConfig) -> dict[str,
     """Where each of the image's build_args is set, for the advice to change it there: its
     own entry, else the top-level table (which its entry extends key by key)."""
     # The entry as its keys name it: `Dockerfile[prod]` is dockerfile = "Dockerfile" there.
-    written = image.dockerfile.removesuffix(f"[{image.target}]")
-    keys = f'dockerfile = "{written}"' + (f', target = "{image.target}"' if image.target else "")
+    keys = f'dockerfile = "{image.file_name}"' + (
+        f', target = "{image.target}"' if image.target else ""
+    )
     entry = f"the [[tool.goimage.image]] entry with {keys}"
     return {
         name: entry if name in image.own_build_args else "[tool.goimage]"

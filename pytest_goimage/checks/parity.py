@@ -110,7 +110,13 @@ def _binary(session: GoImageSession, image: ImageConfig) -> tuple[Binary | None,
     if info is None:
         return None, "its binary carries no Go build info"
     return Binary(
-        image.dockerfile, text, image.build_args, info, built.binary.path, image.file_name
+        image.dockerfile,
+        text,
+        image.build_args,
+        info,
+        built.binary.path,
+        image.file_name,
+        image.target,
     ), ""
 
 

@@ -47,7 +47,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if shadowed:
         raise CheckFailed(f"{image.dockerfile}: {shadowed}")
     source = go_build_source(image.dockerfile_path, binary.path, image.target)
-    linking = linking_message(image.dockerfile, source, facts)
+    linking = linking_message(image.file_name, source, facts)
     # Each its own sentence and fix: a static binary for another platform needs no CGO advice.
     platform = _wrong_platform(image, built, source)
     outdated = _older_than_go_mod(session, image, binary.go_version)

@@ -20,6 +20,7 @@ from .build_toolchain import toolchain_line
 from .buildinfo import BuildInfo
 from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
+from .dockerfile_stages import stage_lines
 from .go_build_command import (
     GoBuild,
     building,
@@ -61,6 +62,7 @@ class Binary:
     info: BuildInfo
     program: str = ""
     file: str = ""  # the Dockerfile's path for `file:line` (`dockerfile` may end in `[target]`)
+    target: str | None = None  # the stage it builds (None: the last)
 
     @cached_property
     def parsed(self) -> Dockerfile:
@@ -68,9 +70,13 @@ class Binary:
 
     @cached_property
     def builds(self) -> list[GoBuild]:
-        """The Dockerfile's go builds, read once: grouping, each row's cause line and the
-        written -ldflags all ask for them."""
-        return go_builds(self.parsed)
+        """The go builds of the stages this image's build runs (its target and what that
+        takes FROM or copies from), read once: grouping, each row's cause line and the written
+        -ldflags all ask for them. Another target's build of a program of the same name (a
+        dev stage's `go build -o /usr/local/bin/app` beside prod's `-o /app`) is not this
+        image's (trial 13: dev was compared with prod's -ldflags, then with none)."""
+        lines = stage_lines(self.parsed, self.target, self.build_args)
+        return [b for b in go_builds(self.parsed) if lines is None or b.line in lines]
 
     @property
     def main_package(self) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dockerfile import Dockerfile, Instruction, read_dockerfile
+from .dockerfile_stages import stage_lines
 from .executable import ElfFacts
 from .go_build_command import GoBuild, building, go_builds, setting_line
 from .program_copy import context_copy
@@ -56,7 +57,11 @@ def go_build_source(dockerfile: Path, program: str, target: str | None = None) -
     prebuilt cgo binary blamed the builder's `go build`, which set CGO_ENABLED=0)."""
     text, parsed = read_dockerfile(dockerfile)
     copied = context_copy(parsed, program, target)
-    build = None if copied else building(go_builds(parsed), program)
+    # Only the stages this target's build runs: another target may build a program of the
+    # same name (trial 13: dev's -buildmode=pie was looked for in prod's go build).
+    lines = stage_lines(parsed, target, {})
+    builds = [b for b in go_builds(parsed) if lines is None or b.line in lines]
+    build = None if copied else building(builds, program)
     return GoBuildSource(text.splitlines(), parsed, build, copied)
 
 

@@ -629,3 +629,27 @@ def test_a_variable_in_a_run_mount_from_names_the_mount_and_its_line(tmp_path: P
         "Dockerfile:4: `--mount=type=bind,from=${TOOLS},source=/bin,target=/t` names a variable"
     ), diagnosis.message
     assert "then `RUN --mount=from=tools`" in diagnosis.message, diagnosis.message
+
+
+def test_a_missing_go_sum_entry_is_no_checksum_mismatch(tmp_path: Path) -> None:
+    """go.sum lacks a line (trial 13, F6): no download disagreed with it, so the advice is
+    `go mod tidy`, not GOPROXY/GOSUMDB, and Go's own fix on the line after stays shown."""
+    recorded = Recorded(
+        GO_BUILD,
+        output="#12 0.733 internal/storage/storage.go:9:2: missing go.sum entry for module "
+        "providing package github.com/minio/minio-go/v7 (imported by example.com/shop/internal/"
+        "storage); to add:\n#12 0.733 \tgo get example.com/shop/internal/storage\n",
+        error=EXIT_1,
+    )
+    build = _failed_build(tmp_path, recorded)
+    assert explain(build) == Diagnosis(
+        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: go.sum has "
+        "no entry for a module the build needs (a requirement or import added without updating "
+        "go.sum). Run `go mod tidy` and commit go.sum (`go build ./...` shows the same "
+        "locally).\n"
+        "    internal/storage/storage.go:9:2: missing go.sum entry for module providing package "
+        "github.com/minio/minio-go/v7 (imported by example.com/shop/internal/storage); to add:\n"
+        "        go get example.com/shop/internal/storage\n"
+        f"Full build log: {tmp_path / 'shop' / 'build.log'}",
+        "go-sum",
+    )

@@ -421,3 +421,50 @@ def test_agreeing_trimpath_images_show_their_ldflags_as_written(tiny: Path) -> N
     assert [facts["-ldflags"] for facts in compared_settings(members)] == [
         "-s -w -X main.version=1.0 (as written)"
     ] * 2
+
+
+TWO_TARGETS = """\
+FROM golang:1.26.8-alpine AS base
+WORKDIR /src
+COPY . .
+
+FROM base AS dev
+RUN go build -trimpath \\
+    -o /usr/local/bin/app .
+ENTRYPOINT ["/usr/local/bin/app"]
+
+FROM base AS build
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \\
+    -o /app .
+
+FROM scratch AS prod
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+"""
+
+
+def test_two_targets_building_programs_of_one_name_compare_their_own_go_builds(
+    tiny: Path,
+) -> None:
+    """dev and prod of one Dockerfile both make a program named `app` (trial 13, F1): each
+    image's -ldflags are its own target's go build's, so the difference shows, with dev's
+    own line; before, both matched prod's build by the name and dev's -ldflags went
+    unread: a false pass."""
+    trimmed = build(tiny, "two-targets", "-trimpath")
+    binaries = [
+        Binary(
+            "Dockerfile[dev]", TWO_TARGETS, {}, trimmed, "/usr/local/bin/app", "Dockerfile", "dev"
+        ),
+        Binary("Dockerfile[prod]", TWO_TARGETS, {}, trimmed, "/app", "Dockerfile", "prod"),
+    ]
+    (group,) = compare(binaries)
+    (difference,) = group.differences
+    assert difference.fact == "-ldflags"
+    assert difference.rows == (
+        ("Dockerfile[dev]", "(not set) (as written)", "Dockerfile:6: RUN go build -trimpath"),
+        (
+            "Dockerfile[prod]",
+            "-s -w (as written)",
+            'Dockerfile:11: RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w"',
+        ),
+    )

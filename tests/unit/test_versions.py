@@ -1376,3 +1376,20 @@ def test_tabs_after_the_keyword_are_read_like_spaces(tmp_path: Path) -> None:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(text)
     assert undeclared_build_args(dockerfile, {"GO_VERSION": "1.26"}) == []
+
+
+def test_a_go_version_file_that_follows_go_mod_agrees_by_construction(
+    pytester: pytest.Pytester,
+) -> None:
+    """`go-version-file: go.mod` installs the Go go.mod names: it agrees by construction, and
+    the pass message says so instead of listing it as naming no Go (trial 13, F8)."""
+    following = OLD_CI.replace("go-version: '1.26.0'", "go-version-file: go.mod")
+    assert following != OLD_CI
+    _go_project(pytester, "", {"ci.yml": following})
+    result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
+    result.assert_outcomes(passed=1)
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["go-version"]["message"] == (
+        "4 Go version pin(s) agree with go.mod, which requires Go 1.26.2 (1 by following it: "
+        ".github/workflows/ci.yml:8 go-version-file go.mod)"
+    )

@@ -1,0 +1,45 @@
+"""The go build behind a target's program is its own stage's (trial 13, F2): dev and prod of
+one Dockerfile both make a program named `ledgerd`; dev's `-buildmode=pie` is on dev's line,
+and static's message names the file, not the image (`Dockerfile:6`, not `Dockerfile[dev]:6`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from pytest_goimage.gofacts.executable import inspect_elf
+from pytest_goimage.gofacts.static_linking import go_build_source, linking_message
+from tests.unit.test_parity import TWO_TARGETS
+
+PIE = TWO_TARGETS.replace("RUN go build -trimpath", "RUN go build -buildmode=pie -trimpath")
+
+
+def test_each_target_s_program_comes_from_its_own_stage_s_go_build(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(PIE)
+    dev = go_build_source(dockerfile, "/usr/local/bin/app", "dev").build
+    prod = go_build_source(dockerfile, "/app", "prod").build
+    assert (dev.line if dev else None, prod.line if prod else None) == (6, 11)
+    # Named by its base name only, the program of another target is not this one's.
+    (tmp_path / "Other").write_text(PIE.replace("-o /app", "-o /usr/local/bin/app"))
+    other = go_build_source(tmp_path / "Other", "/usr/local/bin/app", "dev").build
+    assert other is not None and other.line == 6
+
+
+def test_the_pie_message_names_dev_s_own_line_in_the_file(tmp_path: Path) -> None:
+    module = tmp_path / "tiny"
+    module.mkdir()
+    (module / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (module / "main.go").write_text("package main\n\nfunc main() {}\n")
+    env = {**os.environ, "CGO_ENABLED": "0", "GOTOOLCHAIN": "local", "GOFLAGS": "-buildvcs=false"}
+    out = tmp_path / "app"
+    subprocess.run(
+        ["go", "build", "-buildmode=pie", "-o", str(out), "."], cwd=module, env=env, check=True
+    )
+    facts = inspect_elf(out.read_bytes())
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(PIE)
+    source = go_build_source(dockerfile, "/usr/local/bin/app", "dev")
+    message = linking_message("Dockerfile", source, facts)
+    assert "because it was built with -buildmode=pie (Dockerfile:6): " in message
