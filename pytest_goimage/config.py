@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .config_defaults import gopath_note, no_go_module
+from .config_defaults import gopath_note, modules_below, no_go_module
 from .config_dependencies import (
     DependencyConfig,
     image_dependencies,
@@ -279,7 +279,7 @@ def module_root(values: Mapping[str, Any], where: str, rootdir: Path, source: Pa
         raise ConfigError(
             f"{source}: no go.mod in the Go module root {project} ({where} project = "
             f"{project_rel!r}); point `project` at the folder that holds go.mod."
-            + gopath_note(project)
+            + (modules_below(project) or gopath_note(project))
         )
     return project
 

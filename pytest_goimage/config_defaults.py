@@ -49,3 +49,21 @@ def gopath_note(folder: Path) -> str:
         "Go modules. Run `go mod init <import path>` (its path under $GOPATH/src, such as "
         "github.com/acme/svc) and `go mod tidy` there, and commit go.mod and go.sum."
     )
+
+
+def modules_below(folder: Path) -> str:
+    """` go.mod was found in ...`: the modules below `folder` (a monorepo, a go.work
+    workspace), and how to name each image's; "" where there is none (trial 13: a go.work
+    repository's error named no module)."""
+    below = [go_mod.parent.relative_to(folder).as_posix() for go_mod in go_mods_below(folder)]
+    if not below:
+        return ""
+    shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+    workspace = (
+        " (go.work here lists the workspace's modules)" if (folder / "go.work").is_file() else ""
+    )
+    return (
+        f" go.mod was found in {shown}{workspace}: point `project` at the module an image "
+        "builds; an image of another module names its own `project` in its "
+        "[[tool.goimage.image]] entry."
+    )

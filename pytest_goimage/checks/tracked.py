@@ -38,6 +38,13 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             "the default): commit vendor/ (drop the rule), or delete vendor/ and let the build "
             "download the modules"
         )
+    elif ignored and all(m.path.rsplit("/", 1)[-1] in ("go.work", "go.work.sum") for m in ignored):
+        # trial 13: the generic "anchor the rule" advice was no fix for an ignored go.work.
+        advice = (
+            "go.work is ignored, but the build reads it (workspace mode, its `use`d modules): "
+            "commit go.work and go.work.sum (drop the rule), or build without it (`ENV "
+            "GOWORK=off` in the Dockerfile, or a .dockerignore line for go.work)"
+        )
     elif ignored:
         advice = (
             "Narrow the ignore rule (anchor it, e.g. `/storage/` for runtime data) and `git add` "

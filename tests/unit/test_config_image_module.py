@@ -104,3 +104,21 @@ def test_entries_of_one_dockerfile_without_targets_of_their_own_are_refused(
         "'Dockerfile' of [[tool.goimage.image]] #1; merge the two entries into one, or give each "
         "its own `target` to check two stages of one Dockerfile as two images."
     )
+
+
+def test_a_top_level_without_go_mod_lists_the_modules_below_it(tmp_path: Path) -> None:
+    """A go.work monorepo with no go.mod at its top (trial 13, F7): the error names the
+    modules found and how each image names its own."""
+    _monorepo(tmp_path)
+    (tmp_path / "go.work").write_text(
+        "go 1.26\n\nuse (\n\t./services/api\n\t./services/worker\n)\n"
+    )
+    with pytest.raises(ConfigError) as raised:
+        parse_config({}, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'pyproject.toml'}: no go.mod in the Go module root {tmp_path} "
+        "([tool.goimage] project = '.'); point `project` at the folder that holds go.mod. "
+        "go.mod was found in services/api, services/worker (go.work here lists the "
+        "workspace's modules): point `project` at the module an image builds; an image of "
+        "another module names its own `project` in its [[tool.goimage.image]] entry."
+    )

@@ -91,3 +91,24 @@ def test_test_files_count_where_a_run_may_compile_them(run: str, tests_count: bo
     sent = ["cmd/app/main.go", "cmd/app/helper_test.go", "tools/gen.go"]
     expected = ["cmd/app/main.go", "cmd/app/helper_test.go"] if tests_count else ["cmd/app/main.go"]
     assert read_by_the_build(sent, parsed) == expected
+
+
+def test_an_ignored_go_work_gets_the_workspace_s_own_advice(pytester: pytest.Pytester) -> None:
+    """An ignored go.work is read by the build (trial 13, F7): commit it or build without
+    it; "anchor the rule" is no fix for it."""
+    _git_project(
+        pytester,
+        "go.work\ngo.work.sum\n",
+        {"go.work": "go 1.26\n\nuse .\n", "go.work.sum": ""},
+    )
+    result = pytester.runpytest("--goimage", "-k", "tracked")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage tracked[]] Dockerfile: 2 Go build input(s) in build context '.' are not "
+            "tracked by git, so a clean checkout (CI) builds something else than this machine "
+            "does. go.work is ignored, but the build reads it (workspace mode, its `use`d "
+            "modules): commit go.work and go.work.sum (drop the rule), or build without it (`ENV "
+            "GOWORK=off` in the Dockerfile, or a .dockerignore line for go.work):",
+        ]
+    )
