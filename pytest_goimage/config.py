@@ -279,7 +279,7 @@ def module_root(values: Mapping[str, Any], where: str, rootdir: Path, source: Pa
         raise ConfigError(
             f"{source}: no go.mod in the Go module root {project} ({where} project = "
             f"{project_rel!r}); point `project` at the folder that holds go.mod."
-            + (modules_below(project) or gopath_note(project))
+            + (modules_below(project, rootdir.resolve()) or gopath_note(project))
         )
     return project
 

@@ -51,11 +51,11 @@ def gopath_note(folder: Path) -> str:
     )
 
 
-def modules_below(folder: Path) -> str:
+def modules_below(folder: Path, rootdir: Path) -> str:
     """` go.mod was found in ...`: the modules below `folder` (a monorepo, a go.work
-    workspace), and how to name each image's; "" where there is none (trial 13: a go.work
-    repository's error named no module)."""
-    below = [go_mod.parent.relative_to(folder).as_posix() for go_mod in go_mods_below(folder)]
+    workspace), named from `rootdir` as `project` names them, and how to name each image's;
+    "" where there is none (trial 13: a go.work repository's error named no module)."""
+    below = [go_mod.parent.relative_to(rootdir).as_posix() for go_mod in go_mods_below(folder)]
     if not below:
         return ""
     shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
@@ -63,7 +63,6 @@ def modules_below(folder: Path) -> str:
         " (go.work here lists the workspace's modules)" if (folder / "go.work").is_file() else ""
     )
     return (
-        f" go.mod was found in {shown}{workspace}: point `project` at the module an image "
-        "builds; an image of another module names its own `project` in its "
-        "[[tool.goimage.image]] entry."
+        f" go.mod was found in {shown}{workspace}: an image of another module than the "
+        "top-level `project` names its own `project` in its [[tool.goimage.image]] entry."
     )

@@ -14,6 +14,7 @@ its environment.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import tempfile
 from collections.abc import Iterator
@@ -84,8 +85,10 @@ def env_file_variables(checkout: Path, request: BakeRequest) -> dict[str, str]:
     keeps its value over the `.env` bake reads): as compose reads them, the job's
     environment first (env_file_values). BakeUnreadable for a file compose cannot read."""
     folder = checkout / request.workdir
-    paths = [folder / name for name in request.env_files or ()]
+    paths = [Path(os.path.normpath(folder / name)) for name in request.env_files or ()]
     try:
         return env_file_values(paths, dict(request.env))
     except (OSError, ComposeError) as exc:
-        raise BakeUnreadable(f"its env files cannot be read as compose reads them: {exc}") from None
+        # Named from the checkout, as the notes name files.
+        shown = str(exc).replace(f"{checkout.resolve()}/", "").replace(f"{checkout}/", "")
+        raise BakeUnreadable(f"its env file cannot be read as compose reads it: {shown}") from None

@@ -57,9 +57,10 @@ def _print(checkout: Path, request: BakeRequest) -> Mapping[str, Any]:
         name: os.environ[name] for name in ("PATH", "HOME", "DOCKER_CONFIG") if name in os.environ
     }
     command = [docker, "buildx", "bake", "--print", *request.args]
-    # The job's environment wins over its env files, as in compose.
-    env = {**env_file_variables(checkout, request), **dict(request.env), **own}
     with clean_definition(checkout, request) as folder:
+        # The job's environment wins over its env files, as in compose; read once the files
+        # are known to be CI's (clean_definition refuses an untracked one first).
+        env = {**env_file_variables(checkout, request), **dict(request.env), **own}
         return _run(command, folder, env, request)
 
 

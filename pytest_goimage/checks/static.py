@@ -46,7 +46,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     shadowed = _shadowed_by_path(built) if facts.build_info is None else ""
     if shadowed:
         raise CheckFailed(f"{image.dockerfile}: {shadowed}")
-    source = go_build_source(image.dockerfile_path, binary.path, image.target)
+    source = go_build_source(image.dockerfile_path, binary.path, image.target, image.build_args)
     linking = linking_message(image.file_name, source, facts)
     # Each its own sentence and fix: a static binary for another platform needs no CGO advice.
     platform = _wrong_platform(image, built, source)

@@ -41,7 +41,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     elif ignored and all(m.path.rsplit("/", 1)[-1] in ("go.work", "go.work.sum") for m in ignored):
         # trial 13: the generic "anchor the rule" advice was no fix for an ignored go.work.
         advice = (
-            "go.work is ignored, but the build reads it (workspace mode, its `use`d modules): "
+            "go.work or go.work.sum is ignored, but the build reads them (workspace mode, its "
+            "`use`d modules): "
             "commit go.work and go.work.sum (drop the rule), or build without it (`ENV "
             "GOWORK=off` in the Dockerfile, or a .dockerignore line for go.work)"
         )

@@ -14,7 +14,8 @@ from typing import Any
 
 from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
 from .compose_started import read_services
-from .compose_variables import read_dotenv
+from .compose_variables import env_file_values
+from .compose_yaml import ComposeError
 from .image_build_values import BuildArg, ImageBuild, checkout_path
 
 # bake_request's marker of a value only the job knows, with its number.
@@ -70,7 +71,9 @@ def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[st
         return None
     folder = checkout / request.workdir
     environ = {name: value.text for name, value in call.env if value.text is not None}
-    dotenv = _env_file_values(folder, request)
+    dotenv = _env_file_values(folder, request, environ)
+    if dotenv is None:
+        return None
     # A compose call's request names its files (bake_request picks compose's default).
     services = read_services(folder, request.files, environ, dotenv)
     profiles = dict(call.env).get("COMPOSE_PROFILES")
@@ -94,13 +97,18 @@ def _built(call: BakeCall, request: BakeRequest, checkout: Path) -> frozenset[st
     return frozenset(name.replace(".", "_") for name in started)  # bake's target names
 
 
-def _env_file_values(folder: Path, request: BakeRequest) -> dict[str, str]:
-    """The variables of a compose call's env files (`request.env_files` of `folder`, a later
-    one winning), else of the folder's `.env`."""
-    values: dict[str, str] = {}
-    for name in _env_file_names(request):
-        values |= read_dotenv(folder / name)
-    return values
+def _env_file_values(
+    folder: Path, request: BakeRequest, environ: Mapping[str, str]
+) -> dict[str, str] | None:
+    """The variables of a compose call's env files (`request.env_files` of `folder`), else of
+    the folder's `.env`, as compose reads them (env_file_values: the job's environment
+    first), the same values bake's print gets (the review: profiles read the raw text);
+    None where compose could not read them."""
+    paths = [folder / name for name in _env_file_names(request)]
+    try:
+        return env_file_values([path for path in paths if path.is_file()], environ)
+    except (OSError, ComposeError):
+        return None
 
 
 def _env_file_names(request: BakeRequest) -> tuple[str, ...]:

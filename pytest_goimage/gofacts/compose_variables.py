@@ -46,25 +46,12 @@ def interpolate(text: str, variables: Mapping[str, str]) -> str:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines (comments, blank lines, `export` and quotes allowed) of an env file."""
-    values: dict[str, str] = {}
+    """An env file's KEY=VALUE statements (dotenv_statements), values as written, unquoted
+    and uninterpolated; {} where there is no such file."""
     if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.removeprefix("export ").lstrip()
-        key, sep, value = line.partition("=")
-        if not sep:
-            continue  # compose passes a bare name from the environment; nothing to read here
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key.strip()] = value
-    return values
+        return {}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {key: value for key, value, _ in dotenv_statements(text)}
 
 
 def env_file_values(paths: Sequence[Path], environ: Mapping[str, str]) -> dict[str, str]:
@@ -77,28 +64,68 @@ def env_file_values(paths: Sequence[Path], environ: Mapping[str, str]) -> dict[s
     for path in paths:
         own: dict[str, str] = {}
         lookup = ChainMap(dict(environ), values, own)
-        for key, value, literal in _dotenv_lines(path):
-            own[key] = value if literal else interpolate(value, lookup)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for key, value, literal in dotenv_statements(text):
+            try:
+                own[key] = value if literal else interpolate(value, lookup)
+            except ComposeError as exc:
+                raise ComposeError(f"{path}: {key}: {exc}") from None
         values.update(own)
     return values
 
 
-def _dotenv_lines(path: Path) -> list[tuple[str, str, bool]]:
-    """(key, value, single-quoted) of each KEY=VALUE line, as read_dotenv reads them."""
-    found = []
-    text = path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
+# compose-go's dotenv/parser.go: `export` then blanks, a key ended by `=` or `:`.
+_STATEMENT_KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([^=:\s#]+)[ \t]*[=:][ \t]*")
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
+
+
+def dotenv_statements(text: str) -> list[tuple[str, str, bool]]:
+    """(key, value, literal) of each statement of an env file as compose-go's dotenv parser
+    reads it: a value in single quotes is literal and in double quotes takes escapes, both
+    may span lines and end at their closing quote (a comment may follow); an unquoted value
+    ends at the line's end or a ` #` comment. A line without `=` or `:` names a variable
+    compose takes from the environment: nothing to read here."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    found: list[tuple[str, str, bool]] = []
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end]
+        match = _STATEMENT_KEY.match(line)
+        if not line.strip() or line.lstrip().startswith("#") or match is None:
+            at = end + 1
             continue
-        key, sep, value = line.removeprefix("export ").lstrip().partition("=")
-        if not sep:
-            continue
-        value = value.strip()
-        literal = len(value) >= 2 and value[0] == value[-1] == "'"
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        found.append((key.strip(), value, literal))
+        start = at + match.end()
+        quote = text[start : start + 1]
+        if quote in ("'", '"'):
+            close = _closing(text, start + 1, quote)
+            if close >= 0:
+                raw = text[start + 1 : close]
+                value = raw if quote == "'" else _unescaped(raw)
+                found.append((match.group(1), value, quote == "'"))
+                after = text.find("\n", close)
+                at = len(text) if after < 0 else after + 1
+                continue
+        value = line[match.end() :]
+        value = re.split(r"[ \t]#", value, maxsplit=1)[0].strip()
+        found.append((match.group(1), value, False))
+        at = end + 1
     return found
+
+
+def _closing(text: str, start: int, quote: str) -> int:
+    """Where the value's closing quote is (a `\\"` does not close a double-quoted one); -1."""
+    at = start
+    while at < len(text):
+        if text[at] == "\\" and quote == '"':
+            at += 2
+            continue
+        if text[at] == quote:
+            return at
+        at += 1
+    return -1
+
+
+def _unescaped(raw: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw)

@@ -11,8 +11,9 @@ import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .dockerfile import Dockerfile, Stage, parse_dockerfile_leniently
+from .dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins, expand_global, global_arg_defaults
+from .go_build_command import GoBuild, building, go_builds, named
 from .versions import SOURCE_DOCKERFILE, Pin
 
 _VARIABLE = re.compile(
@@ -39,7 +40,7 @@ def stage_lines(
         if stage.index in needed:
             continue
         needed.add(stage.index)
-        refs = [stage.base] + [ref for i in stage.instructions for ref in _stage_refs(i.flags)]
+        refs = [stage.base] + [ref for i in stage.instructions for ref in _instruction_refs(i)]
         todo += [other for ref in refs for other in _referenced(parsed, ref, args)]
     return _Lines([range(s.line, ends[s.index]) for s in parsed.stages if s.index in needed])
 
@@ -64,6 +65,39 @@ def _stage_refs(flags: Sequence[str]) -> list[str]:
         elif key == "--mount":
             refs += [part[5:] for part in value.split(",") if part.startswith("from=")]
     return refs
+
+
+# An ONBUILD's own flags (`ONBUILD COPY --from=build /app /app`): BuildKit runs them in the
+# stage built FROM this one (frontend 1.11: moby/buildkit#5357), and the parser gives them as
+# the ONBUILD's text only.
+_ONBUILD_FLAG = re.compile(r"(?<!\S)(--(?:from|mount)=\S+)")
+
+
+def _instruction_refs(instruction: Instruction) -> list[str]:
+    flags = list(instruction.flags)
+    if instruction.keyword == "ONBUILD":
+        flags += _ONBUILD_FLAG.findall(instruction.text)
+    return _stage_refs(flags)
+
+
+def target_builds(
+    parsed: Dockerfile, program: str, target: str | None, args: Mapping[str, str]
+) -> list[GoBuild]:
+    """The go builds of the stages a build of `target` runs: another target may build a
+    program of the same name (trial 13: a dev stage's `-o /usr/local/bin/app` beside prod's
+    `-o /app`). Where none of them names `program` but another stage's build does (a build
+    this reader cannot tie to the target), every build, as before."""
+    every = go_builds(parsed)
+    lines = stage_lines(parsed, target, args)
+    own = [build for build in every if lines is None or build.line in lines]
+    return own if named(own, program) or not named(every, program) else every
+
+
+def target_building(
+    parsed: Dockerfile, program: str, target: str | None, args: Mapping[str, str]
+) -> GoBuild | None:
+    """The go build that made `program` in a build of `target` (target_builds, building)."""
+    return building(target_builds(parsed, program, target, args), program)
 
 
 def stage_index(parsed: Dockerfile, target: str | None) -> int | None:

@@ -65,10 +65,11 @@ def local_replacements(go_mod: Path) -> list[Path]:
     for directive in directives(text.splitlines()):
         if directive.verb != "replace" or "=>" not in directive.args:
             continue
-        target = directive.args[directive.args.index("=>") + 1 :][:1]
+        words = directive.args[directive.args.index("=>") + 1 :][:1]
+        target = words[0].strip('"`') if words else ""  # go.mod may quote a path
         # golang.org/x/mod's IsDirectoryPath: a local path starts with ./ or ../ or is absolute.
-        if target and (target[0].startswith(("./", "../", "/")) or target[0] in (".", "..")):
-            found.append(go_mod.parent / target[0])
+        if target.startswith(("./", "../", "/")) or target in (".", ".."):
+            found.append(go_mod.parent / target)
     return found
 
 

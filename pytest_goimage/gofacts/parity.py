@@ -20,11 +20,10 @@ from .build_toolchain import toolchain_line
 from .buildinfo import BuildInfo
 from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins
-from .dockerfile_stages import stage_lines
+from .dockerfile_stages import target_builds
 from .go_build_command import (
     GoBuild,
     building,
-    go_builds,
     named,
     setting_line,
 )
@@ -75,8 +74,7 @@ class Binary:
         -ldflags all ask for them. Another target's build of a program of the same name (a
         dev stage's `go build -o /usr/local/bin/app` beside prod's `-o /app`) is not this
         image's (trial 13: dev was compared with prod's -ldflags, then with none)."""
-        lines = stage_lines(self.parsed, self.target, self.build_args)
-        return [b for b in go_builds(self.parsed) if lines is None or b.line in lines]
+        return target_builds(self.parsed, self.program, self.target, self.build_args)
 
     @property
     def main_package(self) -> str:

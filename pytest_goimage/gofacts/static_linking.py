@@ -6,13 +6,14 @@ and the Dockerfile line behind it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .dockerfile import Dockerfile, Instruction, read_dockerfile
-from .dockerfile_stages import stage_lines
+from .dockerfile_stages import target_building
 from .executable import ElfFacts
-from .go_build_command import GoBuild, building, go_builds, setting_line
+from .go_build_command import GoBuild, setting_line
 from .program_copy import context_copy
 
 # The build settings a linking message shows, in the order the binary records them.
@@ -51,7 +52,12 @@ class GoBuildSource:
     copied: Instruction | None = None  # the context COPY that put the program in the image
 
 
-def go_build_source(dockerfile: Path, program: str, target: str | None = None) -> GoBuildSource:
+def go_build_source(
+    dockerfile: Path,
+    program: str,
+    target: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+) -> GoBuildSource:
     """Read `dockerfile` (as empty when it cannot be read) for the build of `program`: none
     where the image copies it in from the build context (trial 11: the static failure of a
     prebuilt cgo binary blamed the builder's `go build`, which set CGO_ENABLED=0)."""
@@ -59,9 +65,7 @@ def go_build_source(dockerfile: Path, program: str, target: str | None = None) -
     copied = context_copy(parsed, program, target)
     # Only the stages this target's build runs: another target may build a program of the
     # same name (trial 13: dev's -buildmode=pie was looked for in prod's go build).
-    lines = stage_lines(parsed, target, {})
-    builds = [b for b in go_builds(parsed) if lines is None or b.line in lines]
-    build = None if copied else building(builds, program)
+    build = None if copied else target_building(parsed, program, target, build_args or {})
     return GoBuildSource(text.splitlines(), parsed, build, copied)
 
 

@@ -443,6 +443,20 @@ def test_a_compose_call_s_env_files_stand_in_for_the_project_s_env(tmp_path: Pat
     assert [name for name, _ in built(replace(call, only=()), "1.22")] == everything
     with_debug = sorted([*everything, "debug"])
     assert [name for name, _ in built(replace(call, only=(), env_files=()), "x")] == with_debug
+    # An env file's `${X}` takes the job's value first, as compose reads it, for the profiles
+    # too (the review: the raw `${CI_PROFILES:-none}` named no profile, so debug's build went
+    # unread); a quoted value with a comment after it is the value in the quotes.
+    (tmp_path / "profiles.env").write_text(
+        'COMPOSE_PROFILES=${CI_PROFILES:-none}\nGO_VERSION="1.22" # keep in sync\n'
+    )
+    profiled = replace(
+        call,
+        only=(),
+        env_files=(Resolved("profiles.env"),),
+        env=(("CI_PROFILES", Resolved("debug")),),
+    )
+    assert [name for name, _ in built(profiled, "1.22")] == with_debug
+    assert [name for name, _ in built(replace(profiled, env=()), "1.22")] == everything
     # The job's COMPOSE_ENV_FILES where no --env-file is given, from the folder it runs in.
     listed = (("COMPOSE_ENV_FILES", Resolved("../.env.ci")),)
     moved = replace(call, workdir="ci", files=(Resolved("../compose.yaml"),), env=listed)

@@ -11,6 +11,7 @@ import pytest
 
 from pytest_goimage.build.bake_definition import clean_definition, env_file_variables
 from pytest_goimage.gofacts.bake_request import BakeRequest, BakeUnreadable
+from pytest_goimage.gofacts.compose_variables import dotenv_statements
 from tests.conftest import commit_checkout
 
 
@@ -92,5 +93,36 @@ def test_env_files_read_as_compose_reads_them(tmp_path: Path) -> None:
     with pytest.raises(BakeUnreadable) as raised:
         env_file_variables(tmp_path, request)
     assert str(raised.value) == (
-        "its env files cannot be read as compose reads them: variable NEEDED is required (set it)"
+        "its env file cannot be read as compose reads it: c.env: X: variable NEEDED is "
+        "required (set it)"
     )
+
+
+def test_env_file_statements_as_compose_go_s_parser_reads_them() -> None:
+    """compose-go's dotenv/parser.go (the review): a quoted value ends at its closing quote
+    and may span lines, `KEY: value` is a statement, `export` may be followed by a tab, a
+    double-quoted value takes escapes, ` #` starts a comment in an unquoted one only."""
+    text = (
+        'GO_VERSION="1.22" # keep in sync\n'
+        "A: 1.22\n"
+        'CERT="-----BEGIN\nNOT_A_KEY=1.20\n-----END"\n'
+        "export\tB=2\n"
+        'C="a\\"b"\n'
+        "# a comment\n"
+        "D=x #c\n"
+        "E=y#z\n"
+        "F='lit ${X}'\n"
+        "BARE\n"
+        "G=a=b\n"
+    )
+    assert dotenv_statements(text) == [
+        ("GO_VERSION", "1.22", False),
+        ("A", "1.22", False),
+        ("CERT", "-----BEGIN\nNOT_A_KEY=1.20\n-----END", False),
+        ("B", "2", False),
+        ("C", 'a"b', False),
+        ("D", "x", False),
+        ("E", "y#z", False),
+        ("F", "lit ${X}", True),
+        ("G", "a=b", False),
+    ]

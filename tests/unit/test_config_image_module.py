@@ -119,6 +119,10 @@ def test_a_top_level_without_go_mod_lists_the_modules_below_it(tmp_path: Path) -
         f"{tmp_path / 'pyproject.toml'}: no go.mod in the Go module root {tmp_path} "
         "([tool.goimage] project = '.'); point `project` at the folder that holds go.mod. "
         "go.mod was found in services/api, services/worker (go.work here lists the "
-        "workspace's modules): point `project` at the module an image builds; an image of "
-        "another module names its own `project` in its [[tool.goimage.image]] entry."
+        "workspace's modules): an image of another module than the top-level `project` names "
+        "its own `project` in its [[tool.goimage.image]] entry."
     )
+    # Named from the rootdir, as `project` takes them (the review: `api` for services/api).
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"project": "services"}, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert "go.mod was found in services/api, services/worker: " in str(raised.value)

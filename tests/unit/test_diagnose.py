@@ -653,3 +653,25 @@ def test_a_missing_go_sum_entry_is_no_checksum_mismatch(tmp_path: Path) -> None:
         f"Full build log: {tmp_path / 'shop' / 'build.log'}",
         "go-sum",
     )
+
+
+def test_a_go_sum_entry_the_repository_has_but_the_build_lacks(tmp_path: Path) -> None:
+    """The context's go.sum lists the module: the go.sum the build reads is not it (not
+    copied, or kept out by .dockerignore), so `go mod tidy` is no fix (the review)."""
+    recorded = Recorded(
+        GO_BUILD,
+        output="#12 0.733 internal/storage/storage.go:9:2: missing go.sum entry for module "
+        "providing package github.com/minio/minio-go/v7/pkg/credentials (imported by "
+        "example.com/shop/internal/storage); to add:\n"
+        "#12 0.733 \tgo get example.com/shop/internal/storage\n",
+        error=EXIT_1,
+        files={"go.sum": "github.com/minio/minio-go/v7 v7.0.95 h1:x=\n"},
+    )
+    build = _failed_build(tmp_path, recorded)
+    message = explain(build).message
+    assert message.startswith(
+        "Dockerfile:6: the build failed in step `RUN go build -o /out/app ./cmd/app`: the "
+        "build's go.sum has no entry for a module that go.sum in the build context lists, so the "
+        "go.sum the build reads is not the repository's: copy go.sum beside go.mod (`COPY "
+        "go.mod go.sum ./`) and check that no .dockerignore rule keeps it out.\n"
+    )

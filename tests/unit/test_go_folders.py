@@ -73,8 +73,11 @@ from pytest_goimage.gofacts.workflows.go_folders import (
         ("cd tools\nfind .. -name go.mod -execdir go build ./... \\;", None),
         ("build() { go build ./...; }\ncd tools\nbuild", None),
         ("cd tools && goreleaser build --snapshot", None),
-        # GOWORK=off leaves workspace mode: the folder's go.mod decides.
-        ("cd tools && GOWORK=off go build ./...", ["tools"]),
+        # `export GOWORK=off` leaves workspace mode for what follows: the folder's go.mod
+        # decides; a prefix holds for its one command only, so which mode the others run in is
+        # not read (the review).
+        ("export GOWORK=off\ncd tools && go build ./...", ["tools"]),
+        ("cd tools && GOWORK=off go vet ./... && go build ./...", None),
     ],
 )
 def test_script_folders(script: str, expected: list[str] | None) -> None:
@@ -348,7 +351,7 @@ def test_in_a_workspace_the_job_counts_unless_it_turns_the_workspace_off(tmp_pat
     assert _tools_pin_ignored(root) == ""
     workflow = root / ".github" / "workflows" / "ci.yml"
     workflow.write_text(
-        workflow.read_text().replace("- run: go build", "- run: GOWORK=off go build")
+        workflow.read_text().replace("- run: go build", "- run: export GOWORK=off; go build")
     )
     assert _tools_pin_ignored(root).startswith("not counted: job tools runs the Go toolchain")
 
@@ -547,3 +550,11 @@ def test_find_s_exec_runs_its_command(script: str, builds: bool, why: str) -> No
     verdict = script_builds(script, 3, "docs")
     assert verdict.builds is builds
     assert (why in verdict.why) if why else verdict.why == ""
+
+
+def test_a_quoted_replacement_path_is_read_as_go_reads_it(tmp_path: Path) -> None:
+    root = _repository(tmp_path, "go build ./...", "        working-directory: tools")
+    (root / "tools" / "go.mod").write_text(
+        TOOLS_GO_MOD + '\nrequire example.com/svc v0.0.0\n\nreplace example.com/svc => "../"\n'
+    )
+    assert _tools_pin_ignored(root) == ""

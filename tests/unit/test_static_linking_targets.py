@@ -43,3 +43,43 @@ def test_the_pie_message_names_dev_s_own_line_in_the_file(tmp_path: Path) -> Non
     source = go_build_source(dockerfile, "/usr/local/bin/app", "dev")
     message = linking_message("Dockerfile", source, facts)
     assert "because it was built with -buildmode=pie (Dockerfile:6): " in message
+
+
+def test_a_build_arg_that_names_the_stage_chooses_its_go_build(tmp_path: Path) -> None:
+    """`FROM build-${MODE}` with MODE=release from build_args: the release stage's build, not
+    the ARG default's (the review)."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "ARG MODE=debug\n"
+        "FROM golang:1.26.8-alpine AS build-debug\n"
+        "RUN go build -gcflags=all=-N -o /app .\n"
+        "FROM golang:1.26.8-alpine AS build-release\n"
+        "RUN CGO_ENABLED=0 go build -o /app .\n"
+        "FROM build-${MODE} AS build\n"
+        "FROM scratch\n"
+        "COPY --from=build /app /app\n"
+    )
+    chosen = go_build_source(dockerfile, "/app", None, {"MODE": "release"}).build
+    assert chosen is not None and chosen.line == 5
+    default = go_build_source(dockerfile, "/app").build
+    assert default is not None and default.line == 3
+
+
+def test_an_onbuild_copy_from_a_stage_brings_that_stage_s_build(tmp_path: Path) -> None:
+    """`ONBUILD COPY --from=build` runs in the stage built FROM the template (BuildKit's
+    frontend 1.11): the build stage is the target's (the review: parity found no build)."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "FROM golang:1.26.8-alpine AS build\n"
+        "RUN CGO_ENABLED=0 go build -ldflags='-s -w' -o /app .\n"
+        "FROM golang:1.26.8-alpine AS debug-build\n"
+        "RUN go build -o /app .\n"
+        "FROM scratch AS template\n"
+        "ONBUILD COPY --from=build /app /app\n"
+        "FROM template AS prod\n"
+        "FROM scratch AS dev\n"
+        "COPY --from=debug-build /app /app\n"
+    )
+    prod = go_build_source(dockerfile, "/app", "prod").build
+    dev = go_build_source(dockerfile, "/app", "dev").build
+    assert (prod.line if prod else None, dev.line if dev else None) == (2, 4)

@@ -107,8 +107,8 @@ def test_an_ignored_go_work_gets_the_workspace_s_own_advice(pytester: pytest.Pyt
         [
             "[[]goimage tracked[]] Dockerfile: 2 Go build input(s) in build context '.' are not "
             "tracked by git, so a clean checkout (CI) builds something else than this machine "
-            "does. go.work is ignored, but the build reads it (workspace mode, its `use`d "
-            "modules): commit go.work and go.work.sum (drop the rule), or build without it (`ENV "
+            "does. go.work or go.work.sum is ignored, but the build reads them (workspace mode, "
+            "its `use`d modules): commit go.work and go.work.sum (drop the rule), or build without it (`ENV "
             "GOWORK=off` in the Dockerfile, or a .dockerignore line for go.work):",
         ]
     )

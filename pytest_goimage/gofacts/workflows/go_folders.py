@@ -43,7 +43,10 @@ _CONDITIONAL_FRAMES = ("if", "while", "until", "for", "case", "function")
 # What sends the go command to another go.mod or go.work than the folder's (`-modfile`, also
 # in GOFLAGS; a GOWORK other than `off`; `go work init`/`use` making one), or `cd` elsewhere
 # (CDPATH): where a script or an env names one, its folders are not known.
-_OFF = re.compile(r"""GOWORK(?:=|:\s*)["']?off\b""")
+# GOWORK=off for every command after it: an env's own line, or `export GOWORK=off`. A prefix
+# (`GOWORK=off go vet ./... && go build ./...`) holds for its one command only, so it is not
+# taken off (the review: one prefix turned the whole step's workspace off).
+_OFF = re.compile(r"""^GOWORK=["']?off["']?$|\bexport\s+GOWORK=["']?off\b""", re.MULTILINE)
 _ELSEWHERE = re.compile(r"-modfile\b|\bGOWORK\b|\bCDPATH\b|\bgo\s+work\s+(?:init|use)\b")
 # Wrapper options that run the command in another folder (`env -C dir`, `sudo -D dir`).
 _CHDIR_OPTIONS = ("-C", "-D", "--chdir")
