@@ -33,8 +33,8 @@ def test_a_file_inside_the_rootdir(tmp_path: Path, baseline: str | None, expecte
     assert config.images[0].baseline == tmp_path / expected
 
 
-@pytest.mark.parametrize("baseline", ["../sizes.json", "/etc/passwd", ".", "ci/../..", "ci/"])
-def test_a_path_outside_the_rootdir_or_a_folder_is_refused(tmp_path: Path, baseline: str) -> None:
+@pytest.mark.parametrize("baseline", ["../sizes.json", "/etc/passwd", ".", "ci/../.."])
+def test_a_path_outside_the_rootdir_is_refused(tmp_path: Path, baseline: str) -> None:
     source = _project(tmp_path)
     (tmp_path / "ci").mkdir()
     with pytest.raises(ConfigError) as caught:
