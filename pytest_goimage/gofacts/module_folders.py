@@ -5,9 +5,8 @@ build this one, so its Go is not compared with this module's go.mod."""
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -17,12 +16,12 @@ from .workspace import WORK_FILE
 
 
 def other_modules_left_out(
-    pins: Iterable[Pin], workspace: Path, project: Path, rootdir: Path | None = None
+    pins: Iterable[Pin], workspace: Path, project: Path, name: Callable[[Path], str]
 ) -> list[Pin]:
     """`pins` with each CI pin whose job runs Go only in other modules' folders marked
     ignored. `workspace` is the folder the job's working directories start from (the
-    repository's top), `project` this module's folder; the reason names folders and files
-    from `rootdir` (else `workspace`), as the pins' own files are named."""
+    repository's top), `project` this module's folder; `name` names a path in the reason,
+    as the pins' own files are named."""
     own = project.resolve()
     result = []
     for pin in pins:
@@ -31,7 +30,7 @@ def other_modules_left_out(
                 _module_of(workspace, folder, pin.workspace_off) for folder in pin.go_folders
             ]
             if all(module is not None and not _builds_module(module, own) for module in modules):
-                pin = replace(pin, ignored=_why(pin, modules, workspace, own, rootdir))
+                pin = replace(pin, ignored=_why(pin, modules, workspace, own, name))
         result.append(pin)
     return result
 
@@ -76,24 +75,18 @@ def _builds_module(module: Path, own: Path) -> bool:
 
 
 def _why(
-    pin: Pin, modules: list[Path | None], workspace: Path, own: Path, rootdir: Path | None
+    pin: Pin,
+    modules: list[Path | None],
+    workspace: Path,
+    own: Path,
+    name: Callable[[Path], str],
 ) -> str:
-    base = rootdir or workspace
-    top = _name(workspace, base) if rootdir else "."
+    top = name(workspace)
     folders = ", ".join(posixpath.normpath(posixpath.join(top, f)) for f in pin.go_folders or ())
-    go_mods = ", ".join(
-        dict.fromkeys(_name(module / "go.mod", base) for module in modules if module)
-    )
+    go_mods = ", ".join(dict.fromkeys(name(module / "go.mod") for module in modules if module))
     job = f"job {pin.job}" if pin.job else "the job"
     return (
         f"not counted: {job} runs the Go toolchain only in {folders}, which builds "
-        f"{go_mods}, another module than this one ({_name(own / 'go.mod', base)}): "
-        "its Go is that module's"
+        f"{go_mods}, another module than this one ({name(own / 'go.mod')}): its Go is that "
+        "module's"
     )
-
-
-def _name(path: Path, workspace: Path) -> str:
-    for base in (workspace.absolute(), workspace.resolve()):
-        with contextlib.suppress(ValueError):
-            return path.relative_to(base).as_posix()
-    return str(path)

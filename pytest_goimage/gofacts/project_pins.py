@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +84,16 @@ def _project_wide(
         read_workflows(rootdir, relative_to=rootdir), rootdir, go_mod
     )
     workflows = _others_left_out(workflows, rootdir, project, other_modules)
-    workflows = other_modules_left_out(workflows, rootdir, project)
+    named = partial(relative_name, root=rootdir)  # as the pins' files are named
+    workflows = other_modules_left_out(workflows, rootdir, project, named)
     if project != rootdir:
         nested = read_workflows(project, relative_to=rootdir)
         nested = follow_go_version_files(nested, project, go_mod)
         nested = _others_left_out(nested, project, project, other_modules)
-        workflows += other_modules_left_out(nested, project, project, rootdir)
+        workflows += other_modules_left_out(nested, project, project, named)
     # Their job's folders are named from the rootdir, whichever checkout's pipeline it is.
     workflows += other_modules_left_out(
-        read_gitlab_ci(roots, relative_to=rootdir), rootdir, project
+        read_gitlab_ci(roots, relative_to=rootdir), rootdir, project, named
     )
     return _ProjectWide(tuple(pins), tuple(builds), tuple(shipping), tuple(workflows))
 

@@ -6,7 +6,6 @@ GOTOOLCHAIN variable runs instead of the image's."""
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -108,8 +107,7 @@ def job_runs(roots: Sequence[Path], relative_to: Path) -> Iterator[JobRun]:
         for name, job in jobs_of(pipeline.content).items():
             if never_runs(job):
                 continue
-            before = _own_or_default(pipeline.content, job, "before_script")
-            lines = (*_lines(before), *_lines(job.get("script")))
+            lines = _script_lines(pipeline.content, job)
             for variables, note in run_variable_sets(pipeline.content, job, started):
                 yield JobRun(prefix + pipeline.file, prefix, name, lines, variables, note)
 
@@ -176,8 +174,7 @@ def pipeline_pins(
 def _folders(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[str, ...] | None:
     """The folders the job's script runs Go in: before_script and script run in one shell,
     from the project's folder, so a `cd` holds for the lines after it (script_folders)."""
-    before = _own_or_default(pipeline, job, "before_script")
-    script = "\n".join(str(line) for line in (*_lines(before), *_lines(job.get("script"))))
+    script = "\n".join(str(line) for line in _script_lines(pipeline, job))
     found = script_folders(script, ".", GITLAB_ROOTS)
     return None if found is None else tuple(dict.fromkeys(found))
 
@@ -188,11 +185,7 @@ def _go_lines(
     """The script lines that run Go, each with what the lines before it export (GOWORK=off),
     for `runs_without_workspace`: the job runs Go with GOWORK=off where its variables say so,
     a script line exports it for the lines after it, or every line that runs Go sets it."""
-    lines = list(
-        itertools.chain(
-            _lines(_own_or_default(pipeline, job, "before_script")), _lines(job.get("script"))
-        )
-    )
+    lines = _script_lines(pipeline, job)
     go_lines: list[tuple[Mapping[str, object], str]] = []
     exported: dict[str, object] = {}
     for line in lines:
@@ -225,15 +218,18 @@ def _image(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> Text | None:
 def _builds(pipeline: Mapping[str, Any], job: Mapping[str, Any], name: str) -> Builds:
     """Whether the job's scripts run the Go toolchain on the module (before_script, its own
     or `default:`'s, then script)."""
-    before = _own_or_default(pipeline, job, "before_script")
     return combined(
-        (
-            script_builds(line, line.line, name)
-            for line in itertools.chain(_lines(before), _lines(job.get("script")))
-        ),
+        (script_builds(line, line.line, name) for line in _script_lines(pipeline, job)),
         f"not counted: job {name} never runs the Go toolchain on the module (every script line "
         "runs a program that runs no Go)",
     )
+
+
+def _script_lines(pipeline: Mapping[str, Any], job: Mapping[str, Any]) -> tuple[Text, ...]:
+    """The lines the job's shell runs: its before_script (its own or `default:`'s), then its
+    script."""
+    before = _own_or_default(pipeline, job, "before_script")
+    return (*_lines(before), *_lines(job.get("script")))
 
 
 def _lines(script: Any) -> Iterator[Text]:

@@ -171,6 +171,19 @@ def mapping_of(node: yaml.MappingNode) -> dict[str, yaml.Node]:
     return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
+def action_name(uses: yaml.ScalarNode) -> str:
+    """A step's `uses:` without its `@ref`, lowercased: `actions/setup-go`."""
+    return str(uses.value).strip().split("@", 1)[0].lower().rstrip("/")
+
+
+def run_default(mapping: Mapping[str, yaml.Node], name: str) -> yaml.ScalarNode | None:
+    """`defaults.run.<name>` (`working-directory`, `shell`) of a job or the workflow."""
+    node: yaml.Node | None = mapping.get("defaults")
+    for key in ("run", name):
+        node = mapping_of(node).get(key) if isinstance(node, yaml.MappingNode) else None
+    return node if isinstance(node, yaml.ScalarNode) else None
+
+
 def env_of(mapping: Mapping[str, yaml.Node]) -> Mapping[str, yaml.Node]:
     env = mapping.get("env")
     return mapping_of(env) if isinstance(env, yaml.MappingNode) else {}

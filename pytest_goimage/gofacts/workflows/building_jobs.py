@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..image_build_command import WRAPPERS
+from .actions_yaml import action_name
 
 # `go` subcommands that neither build nor load the module.
 GO_OTHER_SUBCOMMANDS = ("version", "env", "help", "telemetry", "bug")
@@ -233,7 +234,7 @@ def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
         return Builds(False)
     uses = step.get("uses")
     if isinstance(uses, yaml.ScalarNode):
-        action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
+        action = action_name(uses)
         if action in GO_BUILD_ACTIONS:
             return Builds(True)
         if action not in NON_GO_ACTIONS and not why:

@@ -2,8 +2,9 @@
 of the repository (a `tools/` module with its own go.mod, set up with its own Go) is not
 compared with the service's go.mod.
 
-A folder is the shell's working directory when a go command (or a Go tool) starts: the step's `working-directory`, else the job's or the workflow's `defaults.run`, then
-each unconditional `cd` of the script before it (GitHub runs `run:` with bash; a `cd` in a
+A folder is the shell's working directory when a go command (or a Go tool) starts: the step's
+`working-directory`, else the job's or the workflow's `defaults.run`, then each unconditional
+`cd` of the script before it (GitHub runs `run:` with bash; a `cd` in a
 subshell ends with it), and `go -C dir`. Anything not known for sure (a `cd` to a variable,
 after `&&`, inside an `if` or a loop; a task runner or script that may run Go, which may `cd`
 anywhere first; an action this reader does not know; a checkout to another `path:`) makes
@@ -12,15 +13,15 @@ the whole job's answer None: it counts, as before.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 
 import yaml
 
+from ..image_build_values import checkout_path
 from ..shell_lexer import Token, Unbalanced
 from ..shell_script import Command, assignments, simple_commands
-from .actions_yaml import env_of, mapping_of
+from .actions_yaml import action_name, env_of, mapping_of, run_default
 from .building_jobs import BEFORE_COMMAND, command_builds
 
 # Where GitHub and GitLab check the repository out: a `cd` under it is a folder of the
@@ -40,13 +41,13 @@ _ACTION_FOLDER_INPUTS = {
 _POSIX_SHELLS = ("bash", "sh")
 # Compound commands a `cd` in which may or may not run, or run more than once.
 _CONDITIONAL_FRAMES = ("if", "while", "until", "for", "case", "function")
-# What sends the go command to another go.mod or go.work than the folder's (`-modfile`, also
-# in GOFLAGS; a GOWORK other than `off`; `go work init`/`use` making one), or `cd` elsewhere
-# (CDPATH): where a script or an env names one, its folders are not known.
 # GOWORK=off for every command after it: an env's own line, or `export GOWORK=off`. A prefix
 # (`GOWORK=off go vet ./... && go build ./...`) holds for its one command only, so it is not
 # taken off (the review: one prefix turned the whole step's workspace off).
 _OFF = re.compile(r"""^GOWORK=["']?off["']?$|\bexport\s+GOWORK=["']?off\b""", re.MULTILINE)
+# What sends the go command to another go.mod or go.work than the folder's (`-modfile`, also
+# in GOFLAGS; a GOWORK other than `off`; `go work init`/`use` making one), or `cd` elsewhere
+# (CDPATH): where a script or an env names one, its folders are not known.
 _ELSEWHERE = re.compile(r"-modfile\b|\bGOWORK\b|\bCDPATH\b|\bgo\s+work\s+(?:init|use)\b")
 # Wrapper options that run the command in another folder (`env -C dir`, `sudo -D dir`).
 _CHDIR_OPTIONS = ("-C", "-D", "--chdir")
@@ -123,8 +124,7 @@ def step_folder(
     uses = step.get("uses")
     if not isinstance(uses, yaml.ScalarNode):
         return None
-    action = uses.value.strip().split("@", 1)[0].lower().rstrip("/")
-    name = _ACTION_FOLDER_INPUTS.get(action)
+    name = _ACTION_FOLDER_INPUTS.get(action_name(uses))
     if name is None:
         return None
     inputs = step.get("with")
@@ -148,7 +148,7 @@ def job_folders(
     # An env (or an earlier step's `>> $GITHUB_ENV`) may set GOWORK, GOFLAGS or CDPATH.
     envs = [env_of(top), env_of(job), *(env_of(step) for step in steps)]
     texts = [f"{name}={_text(value)}" for env in envs for name, value in env.items()]
-    texts += [str(_text(step.get("run"))) for step in steps]
+    texts += [_text(step.get("run")) for step in steps]
     if any(moves_module(text) for text in texts):
         return None
     folders: list[str] = []
@@ -200,19 +200,12 @@ def _run_default(
 ) -> str | None:
     """The step's own `name`, else the job's `defaults.run.<name>`, else the workflow's."""
     own = step.get(name)
-    if isinstance(own, yaml.ScalarNode):
-        return str(own.value)
-    for scope in (job, top):
-        defaults = scope.get("defaults")
-        if not isinstance(defaults, yaml.MappingNode):
-            continue
-        run = mapping_of(defaults).get("run")
-        if not isinstance(run, yaml.MappingNode):
-            continue
-        value = mapping_of(run).get(name)
-        if isinstance(value, yaml.ScalarNode):
-            return str(value.value)
-    return None
+    found = (
+        own
+        if isinstance(own, yaml.ScalarNode)
+        else run_default(job, name) or run_default(top, name)
+    )
+    return None if found is None else str(found.value)
 
 
 def _folder(value: str) -> str | None:
@@ -225,10 +218,11 @@ def _folder(value: str) -> str | None:
 
 
 def _normal(base: str, path: str) -> str | None:
-    if not path or path.startswith(("/", "~")) or _GLOB.search(path):
+    """`path` from `base` as a folder of the checkout (checkout_path); None also for a home
+    folder and a pattern, which the shell expands."""
+    if not path or path.startswith("~") or _GLOB.search(path):
         return None
-    joined = posixpath.normpath(posixpath.join(base, path))
-    return None if joined == ".." or joined.startswith("../") else joined
+    return checkout_path(base, path)
 
 
 def _inherited(here: Mapping[tuple[int, ...], str | None], key: tuple[int, ...]) -> str | None:

@@ -40,11 +40,13 @@ from ..image_build_values import (
 from ..versions import read_text
 from ..yaml_script_lines import scalar_line_map
 from .actions_yaml import (
+    action_name,
     dispatch_inputs,
     env_of,
     load_workflow,
     mapping_of,
     node_text,
+    run_default,
     workflow_call_inputs,
 )
 from .expressions import evaluate_if
@@ -73,7 +75,7 @@ def workflow_image_builds(
     builds: list[ImageBuild | BakeCall] = []
     for name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), name)
-        folder = _working_directory(job_map) or _working_directory(top)
+        folder = run_default(job_map, "working-directory") or run_default(top, "working-directory")
         for combination in matrix.combinations:
             exported: set[str] = set()
             contexts = step_contexts(job_map, env_of(top), matrix, combination)
@@ -123,10 +125,10 @@ class _Step:
                 if (build := self._command(command, containerfile)) is not None
             ]
         uses = step.get("uses")
-        if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BUILD_PUSH:
+        if isinstance(uses, yaml.ScalarNode) and action_name(uses) == _BUILD_PUSH:
             found = self._build_push(uses, step.get("with"))
             return [found] if found is not None else []
-        if isinstance(uses, yaml.ScalarNode) and _action(uses) == _BAKE:
+        if isinstance(uses, yaml.ScalarNode) and action_name(uses) == _BAKE:
             bake = self._bake_action(uses, step.get("with"))
             return [bake] if bake is not None else []
         return []
@@ -283,18 +285,6 @@ class _Step:
 
 def _word(node: yaml.ScalarNode) -> Word:
     return Word(node_text(node), node.start_mark.line + 1)
-
-
-def _action(uses: yaml.ScalarNode) -> str:
-    return str(uses.value).strip().split("@", 1)[0].lower().rstrip("/")
-
-
-def _working_directory(mapping: Mapping[str, yaml.Node]) -> yaml.ScalarNode | None:
-    """`defaults.run.working-directory` of a job or the workflow."""
-    node: yaml.Node | None = mapping.get("defaults")
-    for key in ("run", "working-directory"):
-        node = mapping_of(node).get(key) if isinstance(node, yaml.MappingNode) else None
-    return node if isinstance(node, yaml.ScalarNode) else None
 
 
 def _list_entries(node: yaml.Node | None) -> list[Word]:
