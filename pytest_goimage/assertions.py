@@ -34,7 +34,7 @@ def assert_size_within(image: BuiltImage, budget: int | str) -> None:
     """The image is at most `budget` ("40MB", "1.5GiB" or bytes)."""
     limit = parse_size(budget)
     largest = sorted(image.layers, key=lambda layer: -layer.size)[:3]
-    layers = "; ".join(f"{format_size(layer.size)} {layer.instruction[:80]}" for layer in largest)
+    layers = "; ".join(f"{format_size(layer.size)} {layer.label[:80]}" for layer in largest)
     assert image.size <= limit, (
         f"{image.tag} is {format_size(image.size)}, over {format_size(limit)}; largest layers: "
         f"{layers}"

@@ -39,6 +39,7 @@ log() { printf 'seed_images: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 STANDIN_LABEL=io.github.pytest-goimage.standin
+standin_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/standin
 standin_value=${SEED_STANDIN_VALUE:-true}
 pull_timeout=${SEED_PULL_TIMEOUT:-20}
 [[ "$pull_timeout" =~ ^[1-9][0-9]*$ ]] || die "SEED_PULL_TIMEOUT=$pull_timeout is not a whole number of seconds"
@@ -306,6 +307,10 @@ nogroup:x:65534:
 nobody:x:65534:
 EOF
     chmod 0644 "$ctx/rootfs/etc/passwd" "$ctx/rootfs/etc/group"
+    # Alpine's busybox has addgroup and adduser, Debian's busybox-static has not: Dockerfiles'
+    # `RUN addgroup -S app && adduser -S -G app app` needs them (tests/standin/).
+    mkdir -p "$ctx/rootfs/usr/sbin"
+    install -m 0755 "$standin_tools/addgroup" "$standin_tools/adduser" "$ctx/rootfs/usr/sbin/"
 }
 
 # Quote a value for a Dockerfile ENV/LABEL instruction.
@@ -445,10 +450,19 @@ if (( ${#missing_redis[@]} > 0 )); then
     cp "$ca_bundle" "$ctx/ca-certificates.crt"
     chmod 0644 "$ctx/ca-certificates.crt"
     # As the official image's entrypoint does: arguments that are only options (or a .conf
-    # file) are handed to redis-server.
-    printf '%s\n' '#!/bin/sh' 'set -e' 'case $1 in' \
-        '    -*) set -- redis-server --protected-mode no "$@" ;;' \
-        '    *.conf) set -- redis-server "$@" ;;' 'esac' 'exec "$@"' >"$ctx/docker-entrypoint.sh"
+    # file) are handed to redis-server. The official redis-server is built with protected mode
+    # off by default, Debian's with it on: every redis-server command, a compose `command:`
+    # override included, gets `--protected-mode no` first (after a config file, which must come
+    # first), so that an explicit `--protected-mode yes` later still wins.
+    printf '%s\n' '#!/bin/sh' 'set -e' \
+        'case $1 in -*|*.conf) set -- redis-server "$@" ;; esac' \
+        'if [ "$1" = redis-server ]; then' \
+        '    shift' \
+        '    case $1 in' \
+        '        ""|-*) set -- redis-server --protected-mode no "$@" ;;' \
+        '        *) conf=$1; shift; set -- redis-server "$conf" --protected-mode no "$@" ;;' \
+        '    esac' \
+        'fi' 'exec "$@"' >"$ctx/docker-entrypoint.sh"
     chmod 0755 "$ctx/docker-entrypoint.sh"
     desc="pytest-goimage offline stand-in for ${missing_redis[*]}: Debian bookworm's redis-server"
     # Like the official image it serves on every interface without protected mode (the
@@ -468,7 +482,7 @@ LABEL org.opencontainers.image.description=$(dq "$desc") \\
       io.github.pytest-goimage.standin=$(dq "$standin_value") \\
       io.github.pytest-goimage.standin.for=$(dq "${missing_redis[*]}")
 ENTRYPOINT ["docker-entrypoint.sh"]
-CMD ["redis-server", "--protected-mode", "no"]
+CMD ["redis-server"]
 EOF
     build "$ctx" "${missing_redis[0]}"
     for t in "${missing_redis[@]:1}"; do

@@ -89,7 +89,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
     redact = secret_redactor(image.build_args, image.env)
     lines = ["Largest layers:"]
     for layer in sorted(built.layers, key=lambda layer: -layer.size)[:TOP_LAYERS]:
-        lines.append(f"    {format_size(layer.size):>9}  {redact(layer.instruction)[:110]}")
+        lines.append(f"    {format_size(layer.size):>9}  {redact(layer.label)[:110]}")
     try:
         files = built.layer_files()
     except (docker.errors.APIError, tarfile.TarError, OSError, ValueError) as exc:

@@ -46,6 +46,7 @@ class Layer:
     size: int
     created_by: str
     empty: bool
+    comment: str = ""  # history's Comment: "Imported from -", a tool's name
 
     @property
     def instruction(self) -> str:
@@ -56,6 +57,16 @@ class Layer:
         if "/bin/sh -c " in text:  # drops `|2 A=b C=d` build-arg prefixes too
             return "RUN " + text.split("/bin/sh -c ", 1)[1].strip()
         return text
+
+    @property
+    def label(self) -> str:
+        """The instruction, or what the history says instead where it recorded none (`docker
+        import`, ko, rules_oci and other builders without a Dockerfile leave CreatedBy empty)."""
+        if self.instruction:
+            return self.instruction
+        if self.comment.strip():
+            return f"(no instruction in the image history; its comment: {self.comment.strip()})"
+        return "(no instruction in the image history: a layer of the base image or its builder)"
 
 
 @dataclass
@@ -320,6 +331,7 @@ def load_image(
             size=int(entry.get("Size", 0)),
             created_by=str(entry.get("CreatedBy", "")),
             empty=int(entry.get("Size", 0)) == 0,
+            comment=str(entry.get("Comment") or ""),
         )
         for entry in reversed(history)  # oldest first, as the Dockerfile reads
     ]

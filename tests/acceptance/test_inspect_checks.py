@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import tarfile
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
@@ -180,6 +182,42 @@ def test_stray_large_file_over_budget(pytester: pytest.Pytester) -> None:
     # A budget is raised by editing it; the baseline flag would not help here.
     assert "Shrink the image or raise size_budget in [tool.goimage]." in out
     assert "--goimage-update-baseline" not in out
+
+
+@pytest.fixture
+def imported_base(docker_client: docker.DockerClient) -> Iterator[str]:
+    """A base image made by `docker import` (as debootstrap-built and other tool-made bases
+    are): its one layer, 3 MB of random bytes, has no CreatedBy in the history."""
+    name = f"goimage-test.invalid/{uuid.uuid4().hex[:12]}/imported"
+    blob = os.urandom(3_000_000)
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        member = tarfile.TarInfo("blob")
+        member.size = len(blob)
+        tar.addfile(member, io.BytesIO(blob))
+    docker_client.api.import_image_from_data(archive.getvalue(), repository=name, tag="1")
+    try:
+        yield f"{name}:1"
+    finally:
+        docker_client.images.remove(f"{name}:1", noprune=False)
+
+
+def test_a_base_layer_without_an_instruction_is_named_in_the_size_failure(
+    pytester: pytest.Pytester, imported_base: str
+) -> None:
+    """Trial 13 F9: the largest layers listed the imported base's layer with a blank label."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        f'FROM {imported_base}\nCOPY app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "1MB"\n')
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "size")
+    assert outcomes(result)["Dockerfile::size"] == "FAILED"
+    out = result.stdout.str()
+    assert re.search(
+        r"\n\s+3\.0 MB  \(no instruction in the image history; its comment: Imported from -\)\n",
+        out,
+    ), out
 
 
 def test_size_regression_against_baseline(pytester: pytest.Pytester) -> None:

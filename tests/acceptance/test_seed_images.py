@@ -223,6 +223,20 @@ def test_a_tag_that_cannot_be_pulled_gets_a_labelled_stand_in_and_a_warning(
     assert seeded.stderr == _warning(tag, reason, "building an offline stand-in") + "\n"
     labels = docker_client.images.get(tag).labels
     assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
+    # Alpine's own way to make a service user works in it (trial 13 F4: Debian's busybox-static
+    # has no addgroup or adduser applet).
+    made: bytes = docker_client.containers.run(
+        tag,
+        [
+            "sh",
+            "-c",
+            "addgroup -S app && adduser -S -G app app && adduser -D web && id app && id web",
+        ],
+        remove=True,
+    )
+    assert made.decode() == (
+        "uid=100(app) gid=100(app) groups=100(app)\nuid=1000(web) gid=1000(web) groups=1000(web)\n"
+    )
 
 
 def test_a_tag_the_registry_does_not_have_gets_no_stand_in(
@@ -326,11 +340,11 @@ def debian_base(docker_client: docker.DockerClient) -> str:
     return base
 
 
-def _redis_ping(client: docker.DockerClient, image: str) -> str:
+def _redis_ping(client: docker.DockerClient, image: str, command: list[str] | None = None) -> str:
     """What `redis-cli -h redis ping` prints in a second container, on a user network where a
-    container of `image` is `redis`."""
+    container of `image` (running `command`, else its own CMD) is `redis`."""
     network = client.networks.create(f"seedtest-{uuid.uuid4().hex[:12]}")
-    server = client.containers.create(image)
+    server = client.containers.create(image, command)
     try:
         network.connect(server, aliases=["redis"])
         server.start()
@@ -366,6 +380,10 @@ def test_a_redis_tag_that_cannot_be_pulled_gets_a_stand_in_that_answers_ping(
     labels = docker_client.images.get(tag).labels
     assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
     assert _redis_ping(docker_client, tag) == "PONG\n"
+    # A compose `command:` override keeps protected mode off too (trial 13 F3: Debian's
+    # redis-server has it on by default, the official image's has it off).
+    assert _redis_ping(docker_client, tag, ["redis-server", "--appendonly", "yes"]) == "PONG\n"
+    assert _redis_ping(docker_client, tag, ["--save", ""]) == "PONG\n"
 
 
 def test_the_redis_stand_in_reuses_the_debian_base_an_earlier_seed_made(
