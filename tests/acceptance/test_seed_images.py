@@ -9,6 +9,7 @@ pulls are real: from a registry server (Debian's docker-registry) on 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import shutil
@@ -41,16 +42,22 @@ def _free_port() -> int:
 
 
 def _install_registry() -> None:
-    """Debian's docker-registry (the distribution registry server), installed once."""
+    """Debian's docker-registry (the distribution registry server), installed once; xdist's
+    workers take turns (two apt-get runs at once: one fails on dpkg's lock)."""
     if os.path.exists(REGISTRY):
         return
     if os.getuid() != 0 or shutil.which("apt-get") is None:
         pytest.fail(f"{REGISTRY} is missing: install Debian's docker-registry package", False)
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "docker-registry"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
-        subprocess.run(install, env=env, capture_output=True, check=True)
+    lock = Path(os.environ.get("TMPDIR", "/tmp")) / "pytest-goimage-registry-install.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if os.path.exists(REGISTRY):  # the other worker installed it meanwhile
+            return
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "docker-registry"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
+            subprocess.run(install, env=env, capture_output=True, check=True)
 
 
 @pytest.fixture(scope="module")
