@@ -22,12 +22,13 @@ from ..gofacts.versions import (
     Pin,
     format_ignored,
     format_misalignment,
-    format_unpinned,
+    format_unpinned_group,
     misaligned,
     parse_go_version,
     required_pin,
     required_version,
     unpinned,
+    unpinned_groups,
 )
 from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession
@@ -63,13 +64,14 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if workspace is not None:
         pins = mark_workspace(pins, workspace, _docker_sees(image, workspace))
     required = required_version(pins, policy)
-    for pin in unpinned(pins):
-        # At the pin's own file and line, which pytest's warnings summary shows, not this one.
+    for group in unpinned_groups(unpinned(pins)):
+        # At the (first) pin's own file and line, which pytest's warnings summary shows, not
+        # this one.
         warnings.warn_explicit(
-            UnpinnedGoVersionWarning(format_unpinned([pin])),
+            UnpinnedGoVersionWarning(format_unpinned_group(group)),
             UnpinnedGoVersionWarning,
-            str(session.config.rootdir / pin.file),
-            max(pin.line, 1),
+            str(session.config.rootdir / group[0].file),
+            max(group[0].line, 1),
         )
     bad = misaligned([p for p in pins if not p.workspace], required)
     failures = []

@@ -59,6 +59,18 @@ def with_buildx(monkeypatch: pytest.MonkeyPatch, buildx_config: Path) -> None:
     monkeypatch.setenv("DOCKER_CONFIG", str(buildx_config))
 
 
+@pytest.fixture
+def without_buildx(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A docker CLI without buildx: a DOCKER_CONFIG with no cli-plugins (a skip where this
+    machine has buildx installed system-wide)."""
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))  # no cli-plugins there
+    probe = subprocess.run(
+        ["docker", "buildx", "version"], capture_output=True, check=False, env=dict(os.environ)
+    )
+    if probe.returncode == 0:
+        pytest.skip("this machine's docker CLI has buildx installed system-wide")
+
+
 def _project(copy: Callable[..., Path], env: str = "") -> Path:
     root = copy(CONFIG)
     (root / "docker-bake.hcl").write_text(BAKE_FILE)
@@ -143,19 +155,10 @@ def test_a_gitlab_job_s_bake_set_override_is_read(
 
 
 def test_without_buildx_the_bake_is_a_note_that_says_what_to_install(
-    example_copy: Callable[..., Path],
-    pytester: pytest.Pytester,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, without_buildx: None
 ) -> None:
     """Only buildx reads a bake file as CI does: without it the Go is not known, which the
     check says (a warning naming the workflow line) instead of passing in silence."""
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))  # no cli-plugins there
-    probe = subprocess.run(
-        ["docker", "buildx", "version"], capture_output=True, check=False, env=dict(os.environ)
-    )
-    if probe.returncode == 0:
-        pytest.skip("this machine's docker CLI has buildx installed system-wide")
     _project(example_copy)
     result = _go_version(pytester)
     assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
@@ -169,6 +172,47 @@ def test_without_buildx_the_bake_is_a_note_that_says_what_to_install(
             "elsewhere https://docs.docker.com/build/install-buildx/)",
         ]
     )
+
+
+def test_without_buildx_ci_calls_that_share_the_reason_share_one_warning(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, without_buildx: None
+) -> None:
+    """Trial 13: each compose call of a workflow repeated the whole install-buildx advice.
+    Calls that share a reason are one warning naming each call; the bake call, whose reason
+    names its bake targets, stays one of its own."""
+    root = _project(example_copy)
+    (root / "compose.yaml").write_text(
+        "services:\n  api:\n    build:\n      dockerfile: Dockerfile.prod\n"
+    )
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "name: ci\non: push\njobs:\n  stack:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: docker compose build\n"
+        "      - run: docker compose up --build -d\n"
+    )
+    result = _go_version(pytester)
+    assert outcomes(result) == {"Dockerfile.prod::go-version": "PASSED"}, result.stdout.str()
+    install = (
+        "buildx is not installed on this machine (`docker buildx version` fails), and only "
+        "buildx reads a bake or compose file as CI's build does: install it (Debian: the "
+        "docker-buildx package; elsewhere https://docs.docker.com/build/install-buildx/)"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*.github/workflows/ci.yml:8: UnpinnedGoVersionWarning: 2 CI builds are not pinned, "
+            f"all for one reason: which Go its services build with is not known: {install}:",
+            "      .github/workflows/ci.yml:8: job stack's `docker compose build`",
+            "      .github/workflows/ci.yml:9: job stack's `docker compose up --build`",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*.github/workflows/release.yml:11: UnpinnedGoVersionWarning: "
+            ".github/workflows/release.yml:11: job image's `docker buildx bake` "
+            f"is not pinned: which Go its bake targets build with is not known: {install}",
+        ]
+    )
+    assert result.stdout.str().count("buildx is not installed") == 2, result.stdout.str()
 
 
 COMPOSE_FILE = """\

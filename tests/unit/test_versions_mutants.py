@@ -18,16 +18,20 @@ from pytest_goimage.errors import GoModError
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
 from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
 from pytest_goimage.gofacts.versions import (
+    SOURCE_CI_BUILD,
     SOURCE_TOOLCHAIN,
     GoVersion,
+    Pin,
     format_ignored,
     format_misalignment,
     format_unpinned,
+    format_unpinned_group,
     misaligned,
     required_pin,
     required_version,
     text_lines,
     unpinned,
+    unpinned_groups,
 )
 
 GO_MOD = gomod_pins("module example.com/app\n\ngo 1.26.0\n", "go.mod")
@@ -86,6 +90,34 @@ def test_each_unpinned_image_is_one_line() -> None:
         "floats with latest",
         "Dockerfile:5: golang is not pinned: untagged (latest)",
     ]
+
+
+def _call(line: int, tool: str, note: str) -> Pin:
+    return Pin("ci.yml", line, SOURCE_CI_BUILD, f"job a's `{tool}`", None, note, True, job="a")
+
+
+def test_ci_calls_that_share_a_reason_are_one_group_at_the_first() -> None:
+    """Every compose call where buildx is missing shares one reason: one warning, not one
+    each. Other pins with a common note (`untagged (latest)`) stay one each."""
+    compose = [
+        _call(3, "docker compose build", "no buildx"),
+        _call(5, "docker compose up", "no buildx"),
+    ]
+    bake = _call(4, "docker buildx bake", "no bake file")
+    floating = unpinned(PINS)
+    twins = [floating[1], replace(floating[1], line=9)]
+    groups = unpinned_groups([compose[0], *twins, bake, compose[1]])
+    assert groups == [[compose[0], compose[1]], [twins[0]], [twins[1]], [bake]]
+    assert format_unpinned_group(groups[0]).split("\n") == [
+        "2 CI builds are not pinned, all for one reason: no buildx:",
+        "    ci.yml:3: job a's `docker compose build`",
+        "    ci.yml:5: job a's `docker compose up`",
+    ]
+    assert (
+        format_unpinned_group([bake])
+        == format_unpinned([bake])
+        == ("ci.yml:4: job a's `docker buildx bake` is not pinned: no bake file")
+    )
 
 
 def test_each_ignored_pin_is_one_line_with_its_reason() -> None:
