@@ -13,6 +13,7 @@ from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import NoRepository, tracked_under
 from ..gofacts.project_pins import relative_name
+from ..gofacts.unpinned_warnings import format_unpinned_group, unpinned_groups
 from ..gofacts.versions import (
     POLICY_GO,
     SOURCE_BINARY,
@@ -22,13 +23,11 @@ from ..gofacts.versions import (
     Pin,
     format_ignored,
     format_misalignment,
-    format_unpinned_group,
     misaligned,
     parse_go_version,
     required_pin,
     required_version,
     unpinned,
-    unpinned_groups,
 )
 from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
 from ..session import GoImageSession

@@ -239,7 +239,7 @@ def format_misalignment(
     go_line = required_pin(pins, POLICY_GO)
     lines = []
     for pin in bad:
-        names = f"{_shown(pin)} names Go {pin.version}"
+        names = f"{shown_pin(pin)} names Go {pin.version}"
         if pin.note:
             names += f" ({pin.note})"
         advice = _advice(pin, required, build_args_tables or {})
@@ -266,41 +266,16 @@ def format_misalignment(
 
 def format_unpinned(pins: Sequence[Pin]) -> str:
     """One warning line per unpinned pin."""
-    return "\n".join(f"{p.file}:{p.line}: {_shown(p)} is not pinned: {p.note}" for p in pins)
-
-
-def unpinned_groups(pins: Sequence[Pin]) -> list[list[Pin]]:
-    """The unpinned pins in warnings: CI build calls that share one reason (every compose or
-    bake call where buildx is missing) together, in order of their first; each other pin
-    alone."""
-    groups: list[list[Pin]] = []
-    shared: dict[str, list[Pin]] = {}
-    for pin in pins:
-        if pin.source != SOURCE_CI_BUILD:
-            groups.append([pin])
-        elif pin.note in shared:
-            shared[pin.note].append(pin)
-        else:
-            shared[pin.note] = [pin]
-            groups.append(shared[pin.note])
-    return groups
-
-
-def format_unpinned_group(pins: Sequence[Pin]) -> str:
-    """format_unpinned's line for one pin; for several that share a reason, the reason once and
-    one line per call."""
-    if len(pins) == 1:
-        return format_unpinned(pins)
-    calls = "\n".join(f"    {p.file}:{p.line}: {_shown(p)}" for p in pins)
-    return f"{len(pins)} CI builds are not pinned, all for one reason: {pins[0].note}:\n{calls}"
+    return "\n".join(f"{p.file}:{p.line}: {shown_pin(p)} is not pinned: {p.note}" for p in pins)
 
 
 def format_ignored(pins: Sequence[Pin]) -> str:
     """One line per pin left out of the comparison, with the reason."""
-    return "\n".join(f"{p.file}:{p.line}: {_shown(p)}: {p.ignored}" for p in pins if p.ignored)
+    return "\n".join(f"{p.file}:{p.line}: {shown_pin(p)}: {p.ignored}" for p in pins if p.ignored)
 
 
-def _shown(pin: Pin) -> str:
+def shown_pin(pin: Pin) -> str:
+    """How a message names the pin: `golang:1.26-alpine`, `go-version 1.22`."""
     if pin.source == SOURCE_SETUP_GO:
         return f"go-version {pin.raw}"
     if pin.source == SOURCE_SETUP_GO_FILE:

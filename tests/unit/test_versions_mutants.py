@@ -17,6 +17,7 @@ import pytest
 from pytest_goimage.errors import GoModError
 from pytest_goimage.gofacts.dockerfile_pins import dockerfile_pins
 from pytest_goimage.gofacts.gomod_pins import gomod_pins, read_gomod
+from pytest_goimage.gofacts.unpinned_warnings import format_unpinned_group, unpinned_groups
 from pytest_goimage.gofacts.versions import (
     SOURCE_CI_BUILD,
     SOURCE_TOOLCHAIN,
@@ -25,13 +26,11 @@ from pytest_goimage.gofacts.versions import (
     format_ignored,
     format_misalignment,
     format_unpinned,
-    format_unpinned_group,
     misaligned,
     required_pin,
     required_version,
     text_lines,
     unpinned,
-    unpinned_groups,
 )
 
 GO_MOD = gomod_pins("module example.com/app\n\ngo 1.26.0\n", "go.mod")
