@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .config_defaults import gopath_note, modules_below, no_go_module
+from .config_defaults import no_go_module
 from .config_dependencies import (
     DependencyConfig,
     image_dependencies,
@@ -30,6 +30,7 @@ from .config_keys import (
     typed,
 )
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
+from .config_modules import each_names_its_module, module_root
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.git_head import Heads
@@ -196,9 +197,14 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         )
     reject_unknown(table, TOP_KEYS, where, source)
 
-    project = module_root(table, where, rootdir, source)
-
     overrides_raw = table.get("image", [])
+    # A repository of several modules (a go.work workspace) may have no go.mod at the top:
+    # each image's entry then names its own `project` (checked once the images are known).
+    own_projects = isinstance(overrides_raw, list) and any(
+        isinstance(entry, dict) and "project" in entry for entry in overrides_raw
+    )
+    project = module_root(table, where, rootdir, source, images_name_theirs=own_projects)
+
     if not isinstance(overrides_raw, list) or not all(isinstance(o, dict) for o in overrides_raw):
         raise ConfigError(
             f"{source}: [tool.goimage] image must be an array of tables ([[tool.goimage.image]])."
@@ -252,6 +258,10 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         for entry in entries
         for image_name in [f"{dockerfile}[{entry['target']}]" if len(entries) > 1 else dockerfile]
     )
+    if not (project / "go.mod").is_file():
+        each_names_its_module(
+            [(image.dockerfile, image.go_module) for image in images], project, rootdir, source
+        )
     shared = table.get("build_args")
     return GoImageConfig(
         rootdir=rootdir,
@@ -264,24 +274,6 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         parity_ignore=parity_ignore(table, where, source),
         heads=heads,
     )
-
-
-def module_root(values: Mapping[str, Any], where: str, rootdir: Path, source: Path) -> Path:
-    """`project`: the folder below rootdir that holds go.mod."""
-    project_rel: str = typed(values, "project", str, ".", where, source)
-    project: Path = (rootdir / project_rel).resolve()
-    if not project.is_dir():
-        raise ConfigError(
-            f"{source}: {where} project = {project_rel!r} is not a directory below "
-            f"{rootdir}; set it to the folder that holds go.mod."
-        )
-    if not (project / "go.mod").is_file():
-        raise ConfigError(
-            f"{source}: no go.mod in the Go module root {project} ({where} project = "
-            f"{project_rel!r}); point `project` at the folder that holds go.mod."
-            + (modules_below(project, rootdir.resolve()) or gopath_note(project))
-        )
-    return project
 
 
 # Tables that a per-image entry extends key by key instead of replacing: an image that adds

@@ -64,5 +64,6 @@ def modules_below(folder: Path, rootdir: Path) -> str:
     )
     return (
         f" go.mod was found in {shown}{workspace}: an image of another module than the "
-        "top-level `project` names its own `project` in its [[tool.goimage.image]] entry."
+        "top-level `project` names its own `project` in its [[tool.goimage.image]] entry (where "
+        "every image does, the top-level `project` may hold no go.mod)."
     )

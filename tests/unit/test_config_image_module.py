@@ -120,9 +120,71 @@ def test_a_top_level_without_go_mod_lists_the_modules_below_it(tmp_path: Path) -
         "([tool.goimage] project = '.'); point `project` at the folder that holds go.mod. "
         "go.mod was found in services/api, services/worker (go.work here lists the "
         "workspace's modules): an image of another module than the top-level `project` names "
-        "its own `project` in its [[tool.goimage.image]] entry."
+        "its own `project` in its [[tool.goimage.image]] entry (where every image does, the "
+        "top-level `project` may hold no go.mod)."
     )
     # Named from the rootdir, as `project` takes them (the review: `api` for services/api).
     with pytest.raises(ConfigError) as raised:
         parse_config({"project": "services"}, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
     assert "go.mod was found in services/api, services/worker: " in str(raised.value)
+
+
+def test_a_top_level_without_go_mod_where_every_image_names_its_module(tmp_path: Path) -> None:
+    """A go.work monorepo (trial 13, F7): with every image's entry naming its own `project`,
+    the top level needs no go.mod, and dockerfiles and contexts are named from the top, not
+    `../worker/Dockerfile` from one module's folder."""
+    _monorepo(tmp_path)
+    table = {
+        "image": [
+            {"dockerfile": "services/api/Dockerfile", "project": "services/api"},
+            {"dockerfile": "services/worker/Dockerfile", "project": "services/worker"},
+        ]
+    }
+    config = parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert {image.dockerfile: image.go_module for image in config.images} == {
+        "services/api/Dockerfile": tmp_path / "services" / "api",
+        "services/worker/Dockerfile": tmp_path / "services" / "worker",
+    }
+    assert {image.context_path for image in config.images} == {tmp_path}
+    assert config.project == tmp_path
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        # One entry without its own project: its image would be compared with no go.mod.
+        (
+            {
+                "dockerfiles": ["services/api/Dockerfile", "services/worker/Dockerfile"],
+                "image": [
+                    {"dockerfile": "services/api/Dockerfile", "project": "services/api"},
+                    {"dockerfile": "services/worker/Dockerfile"},
+                ],
+            },
+            "'services/worker/Dockerfile' does not: give it",
+        ),
+        # A discovered Dockerfile without an entry (a proxy's, a tool's).
+        (
+            {"image": [{"dockerfile": "services/api/Dockerfile", "project": "services/api"}]},
+            "'deploy/Dockerfile', 'services/worker/Dockerfile' do not: give each",
+        ),
+    ],
+    ids=["entry-without-project", "discovered-without-entry"],
+)
+def test_a_top_level_without_go_mod_refuses_an_image_without_its_module(
+    tmp_path: Path, table: dict[str, object], named: str
+) -> None:
+    _monorepo(tmp_path)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "Dockerfile").write_text("FROM scratch\n")
+    with pytest.raises(ConfigError) as raised:
+        parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'pyproject.toml'}: the top-level project {tmp_path} holds no go.mod, so "
+        f"each image names the Go module its binary is built from, and {named} a "
+        "[[tool.goimage.image]] entry with its `dockerfile` and `project` (a folder with go.mod), "
+        "or list in `dockerfiles` only the Dockerfiles to check. go.mod was found in "
+        "services/api, services/worker: an image of another module than the top-level `project` "
+        "names its own `project` in its [[tool.goimage.image]] entry (where every image does, "
+        "the top-level `project` may hold no go.mod)."
+    )
