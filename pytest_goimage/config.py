@@ -198,17 +198,15 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
     reject_unknown(table, TOP_KEYS, where, source)
 
     overrides_raw = table.get("image", [])
-    # A repository of several modules (a go.work workspace) may have no go.mod at the top:
-    # each image's entry then names its own `project` (checked once the images are known).
-    own_projects = isinstance(overrides_raw, list) and any(
-        isinstance(entry, dict) and "project" in entry for entry in overrides_raw
-    )
-    project = module_root(table, where, rootdir, source, images_name_theirs=own_projects)
-
     if not isinstance(overrides_raw, list) or not all(isinstance(o, dict) for o in overrides_raw):
         raise ConfigError(
             f"{source}: [tool.goimage] image must be an array of tables ([[tool.goimage.image]])."
         )
+    # A repository of several modules (a go.work workspace) may have no go.mod at the top:
+    # each image's entry then names its own `project` (checked once the images are known).
+    own_projects = any("project" in entry for entry in overrides_raw)
+    project = module_root(table, where, rootdir, source, images_name_theirs=own_projects)
+
     overrides: dict[str, list[dict[str, Any]]] = {}
     first_entry: dict[tuple[str, object], int] = {}
     for index, entry in enumerate(overrides_raw):
@@ -249,6 +247,7 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
             heads=heads,
             file=dockerfile,
             own_ignore="go_version_ignore" in entry,
+            own_project="project" in entry,
             own_build_args=frozenset(own)
             if isinstance(own := entry.get("build_args"), dict)
             else frozenset(),
@@ -305,13 +304,14 @@ def _image(
     heads: Heads,
     file: str,
     own_ignore: bool = False,
+    own_project: bool = False,
     own_build_args: frozenset[str] = frozenset(),
 ) -> ImageConfig:
     """The image named `dockerfile` (`file`, or `file[target]` where entries check several
-    targets of it), built from the Dockerfile `file`; `own_ignore`: its entry sets
-    go_version_ignore; `own_build_args`: the build_args its entry sets."""
+    targets of it), built from the Dockerfile `file`; `own_ignore`, `own_project`: its entry
+    sets go_version_ignore, project; `own_build_args`: the build_args its entry sets."""
     path = dockerfile_file(file, project, where, source)
-    module = module_root(values, where, rootdir, source) if "project" in values else project
+    module = module_root(values, where, rootdir, source) if own_project else project
     context = normalise(typed(values, "context", str, ".", where, source))
     context_path = (project / context).resolve()
     if not context_path.is_dir():

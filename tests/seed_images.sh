@@ -297,15 +297,11 @@ make_rootfs() {
     chmod 0755 "$ctx/busybox"
     cp "$ca_bundle" "$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
     chmod 0644 "$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
-    cat >"$ctx/rootfs/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-EOF
-    cat >"$ctx/rootfs/etc/group" <<'EOF'
-root:x:0:root
-nogroup:x:65534:
-nobody:x:65534:
-EOF
+    # Alpine's system users and groups (alpine-baselayout's, in tests/standin/): `users` holds
+    # gid 100 and `nogroup` 65533, so `addgroup -S app` gets 101 and `adduser -S app` nogroup,
+    # as in Alpine.
+    cp "$standin_tools/passwd" "$ctx/rootfs/etc/passwd"
+    cp "$standin_tools/group" "$ctx/rootfs/etc/group"
     chmod 0644 "$ctx/rootfs/etc/passwd" "$ctx/rootfs/etc/group"
     # Alpine's busybox has addgroup and adduser, Debian's busybox-static has not: Dockerfiles'
     # `RUN addgroup -S app && adduser -S -G app app` needs them (tests/standin/).
@@ -381,7 +377,7 @@ fi
 if (( ${#missing_alpine[@]} > 0 )); then
     ctx=$work/alpine
     make_rootfs "$ctx"
-    desc="pytest-goimage offline stand-in for ${missing_alpine[*]}: busybox-static, CA bundle, /etc/passwd"
+    desc="pytest-goimage offline stand-in for ${missing_alpine[*]}: busybox-static with addgroup/adduser scripts, CA bundle, Alpine's /etc/passwd and /etc/group"
     cat >"$ctx/Dockerfile" <<EOF
 FROM scratch
 COPY busybox /bin/busybox
@@ -450,19 +446,12 @@ if (( ${#missing_redis[@]} > 0 )); then
     cp "$ca_bundle" "$ctx/ca-certificates.crt"
     chmod 0644 "$ctx/ca-certificates.crt"
     # As the official image's entrypoint does: arguments that are only options (or a .conf
-    # file) are handed to redis-server. The official redis-server is built with protected mode
-    # off by default, Debian's with it on: every redis-server command, a compose `command:`
-    # override included, gets `--protected-mode no` first (after a config file, which must come
-    # first), so that an explicit `--protected-mode yes` later still wins.
+    # file) are handed to redis-server (tests/standin/redis-server, which turns protected mode
+    # off as the official image's is).
     printf '%s\n' '#!/bin/sh' 'set -e' \
-        'case $1 in -*|*.conf) set -- redis-server "$@" ;; esac' \
-        'if [ "$1" = redis-server ]; then' \
-        '    shift' \
-        '    case $1 in' \
-        '        ""|-*) set -- redis-server --protected-mode no "$@" ;;' \
-        '        *) conf=$1; shift; set -- redis-server "$conf" --protected-mode no "$@" ;;' \
-        '    esac' \
-        'fi' 'exec "$@"' >"$ctx/docker-entrypoint.sh"
+        'case $1 in -*|*.conf) set -- redis-server "$@" ;; esac' 'exec "$@"' \
+        >"$ctx/docker-entrypoint.sh"
+    install -m 0755 "$standin_tools/redis-server" "$ctx/redis-server"
     chmod 0755 "$ctx/docker-entrypoint.sh"
     desc="pytest-goimage offline stand-in for ${missing_redis[*]}: Debian bookworm's redis-server"
     # Like the official image it serves on every interface without protected mode (the
@@ -474,7 +463,7 @@ RUN apt-get update -q \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \\
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \\
  && mkdir /data && chown redis:redis /data
-COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+COPY docker-entrypoint.sh redis-server /usr/local/bin/
 WORKDIR /data
 USER redis
 EXPOSE 6379

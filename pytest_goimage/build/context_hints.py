@@ -167,9 +167,21 @@ def missing_source(build: FailedBuild, missing: str) -> str:
     if outside:
         hint = " Paths that reach outside the context: " + "; ".join(outside) + "."
     elif in_context and "/" in in_context:
+        folder = Path(in_context).parent.as_posix()
+        if (context / folder / name).exists():
+            # A module's own Dockerfile built from the repository's top (a monorepo entry
+            # that names its `project` but keeps the top as its context).
+            value = os.path.normpath(os.path.join(context_label, folder))
+            return (
+                f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}, but "
+                f"{context / folder / name} exists beside the Dockerfile: this Dockerfile "
+                f'expects its own folder as its build context. Set `context = "{value}"` for '
+                f"{dockerfile_label} in [tool.goimage] (or its [[tool.goimage.image]] entry)."
+                f"{log_note}"
+            )
         hint = (
-            f" The Dockerfile sits in {Path(in_context).parent.as_posix()}/ of the context, but "
-            "COPY paths are relative to the context root."
+            f" The Dockerfile sits in {folder}/ of the context, but COPY paths are relative to "
+            "the context root."
         )
     return (
         f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}.{hint} Build from the "

@@ -106,7 +106,7 @@ def explain_size(session: GoImageSession, built: BuiltImage) -> str:
         # do, if only an empty one), in order; where the counts agree, name the instruction
         # rather than a layer number.
         made = [
-            layer.instruction
+            layer.label
             for layer in built.layers
             if layer.size > 0 or layer.instruction.split(" ", 1)[0] in ("RUN", "COPY", "ADD")
         ]

@@ -61,7 +61,7 @@ class Layer:
     @property
     def label(self) -> str:
         """The instruction, or what the history says instead where it recorded none (`docker
-        import`, ko, rules_oci and other builders without a Dockerfile leave CreatedBy empty)."""
+        import` and some builders without a Dockerfile leave CreatedBy empty)."""
         if self.instruction:
             return self.instruction
         if self.comment.strip():

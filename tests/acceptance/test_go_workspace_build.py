@@ -108,3 +108,41 @@ def test_a_workspace_without_go_mod_at_the_top_still_fails_on_go_work_s_go(
             f"[goimage go-version] services/{svc}/Dockerfile: 1 Go version pin(s) build in the "
             "workspace go.work and are older than it requires (Go 1.27):" in out
         ), out
+
+
+def test_a_module_s_own_dockerfile_built_from_the_top_is_told_its_context(
+    pytester: pytest.Pytester,
+) -> None:
+    """An entry that names its module but keeps the top as the context (the review of F7):
+    the Dockerfile copies go.mod from its own folder, and the failure says to make that folder
+    the context; the advice, followed, builds."""
+    root = pytester.path
+    folder = root / "services" / "api"
+    folder.mkdir(parents=True)
+    (folder / "go.mod").write_text("module example.com/api\n\ngo 1.26\n")
+    (folder / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (folder / "Dockerfile").write_text(
+        "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY go.mod ./\nCOPY *.go ./\n"
+        "RUN CGO_ENABLED=0 go build -o /out/api .\n\n"
+        'FROM scratch\nCOPY --from=build /out/api /api\nENTRYPOINT ["/api"]\n'
+    )
+    entry = (
+        '[[tool.goimage.image]]\ndockerfile = "services/api/Dockerfile"\nproject = "services/api"\n'
+    )
+    (root / "pyproject.toml").write_text(f"[tool.goimage]\nbucket = false\n\n{entry}")
+    commit_checkout(root, "")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-rA", "-k", "build")
+    out = " ".join(result.stdout.str().split())
+    assert outcomes(result) == {"services/api/Dockerfile::build": "FAILED"}, out
+    assert (
+        f"services/api/Dockerfile:3: COPY/ADD source 'go.mod' is not in the build context '.' "
+        f"({root}), but "
+        f"{folder / 'go.mod'} exists beside the Dockerfile: this Dockerfile expects its own folder "
+        'as its build context. Set `context = "services/api"` for services/api/Dockerfile in '
+        "[tool.goimage] (or its [[tool.goimage.image]] entry)." in out
+    ), out
+    (root / "pyproject.toml").write_text(
+        f'[tool.goimage]\nbucket = false\n\n{entry}context = "services/api"\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-rA", "-k", "build")
+    assert outcomes(result) == {"services/api/Dockerfile::build": "PASSED"}, result.stdout.str()

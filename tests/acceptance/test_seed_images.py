@@ -230,19 +230,26 @@ def test_a_tag_that_cannot_be_pulled_gets_a_labelled_stand_in_and_a_warning(
     assert seeded.stderr == _warning(tag, reason, "building an offline stand-in") + "\n"
     labels = docker_client.images.get(tag).labels
     assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
-    # Alpine's own way to make a service user works in it (trial 13 F4: Debian's busybox-static
-    # has no addgroup or adduser applet).
-    made: bytes = docker_client.containers.run(
-        tag,
-        [
-            "sh",
-            "-c",
-            "addgroup -S app && adduser -S -G app app && adduser -D web && id app && id web",
-        ],
-        remove=True,
+    # Alpine's own ways to make a service user work in it as in Alpine (trial 13 F4: Debian's
+    # busybox-static has no addgroup or adduser applet): options after the name, long ones, a
+    # user added to a group, ids after Alpine's own users and groups.
+    script = (
+        "addgroup -S app && adduser -S -G app app && id app"
+        " && addgroup -S appgroup && adduser -S appuser -G appgroup && id appuser"
+        " && adduser --disabled-password --gecos '' --uid 2000 web && id web"
+        " && grep ^web: /etc/passwd && adduser web app && id web"
+        " && adduser -S svc && id svc"
+        " && if adduser asks </dev/null; then echo no password asked; fi"
     )
+    made: bytes = docker_client.containers.run(tag, ["sh", "-c", script], remove=True)
     assert made.decode() == (
-        "uid=100(app) gid=100(app) groups=100(app)\nuid=1000(web) gid=1000(web) groups=1000(web)\n"
+        "uid=100(app) gid=101(app) groups=101(app)\n"
+        "uid=101(appuser) gid=102(appgroup) groups=102(appgroup)\n"
+        "uid=2000(web) gid=2000(web) groups=2000(web)\n"
+        "web:x:2000:2000::/home/web:/bin/sh\n"
+        "uid=2000(web) gid=2000(web) groups=2000(web),101(app)\n"
+        "uid=102(svc) gid=65533(nogroup) groups=65533(nogroup)\n"
+        "Changing password for asks\nNew password: \n"
     )
 
 
@@ -391,6 +398,10 @@ def test_a_redis_tag_that_cannot_be_pulled_gets_a_stand_in_that_answers_ping(
     # redis-server has it on by default, the official image's has it off).
     assert _redis_ping(docker_client, tag, ["redis-server", "--appendonly", "yes"]) == "PONG\n"
     assert _redis_ping(docker_client, tag, ["--save", ""]) == "PONG\n"
+    assert _redis_ping(docker_client, tag, ["sh", "-c", "exec redis-server --save ''"]) == "PONG\n"
+    # A config file that sets protected mode itself is obeyed, as by the official image.
+    conf = "printf 'protected-mode yes\\n' >/tmp/r.conf && exec redis-server /tmp/r.conf"
+    assert _redis_ping(docker_client, tag, ["sh", "-c", conf]).startswith("DENIED ")
 
 
 def test_the_redis_stand_in_reuses_the_debian_base_an_earlier_seed_made(

@@ -168,8 +168,20 @@ def test_a_top_level_without_go_mod_where_every_image_names_its_module(tmp_path:
             {"image": [{"dockerfile": "services/api/Dockerfile", "project": "services/api"}]},
             "'deploy/Dockerfile', 'services/worker/Dockerfile' do not: give each",
         ),
+        # `project = "."` written out: an entry without its own takes no project from the top.
+        (
+            {
+                "project": ".",
+                "dockerfiles": ["services/api/Dockerfile", "services/worker/Dockerfile"],
+                "image": [
+                    {"dockerfile": "services/api/Dockerfile", "project": "services/api"},
+                    {"dockerfile": "services/worker/Dockerfile"},
+                ],
+            },
+            "'services/worker/Dockerfile' does not: give it",
+        ),
     ],
-    ids=["entry-without-project", "discovered-without-entry"],
+    ids=["entry-without-project", "discovered-without-entry", "explicit-top-level-project"],
 )
 def test_a_top_level_without_go_mod_refuses_an_image_without_its_module(
     tmp_path: Path, table: dict[str, object], named: str
@@ -187,4 +199,19 @@ def test_a_top_level_without_go_mod_refuses_an_image_without_its_module(
         "services/api, services/worker: an image of another module than the top-level `project` "
         "names its own `project` in its [[tool.goimage.image]] entry (where every image does, "
         "the top-level `project` may hold no go.mod)."
+    )
+
+
+def test_an_image_table_instead_of_an_array_is_named_before_a_missing_go_mod(
+    tmp_path: Path,
+) -> None:
+    """`[tool.goimage.image]` (one table) where `[[tool.goimage.image]]` was meant, in a
+    repository with no go.mod at the top: the typo is the error, not the go.mod."""
+    _monorepo(tmp_path)
+    table = {"image": {"dockerfile": "services/api/Dockerfile", "project": "services/api"}}
+    with pytest.raises(ConfigError) as raised:
+        parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'pyproject.toml'}: [tool.goimage] image must be an array of tables "
+        "([[tool.goimage.image]])."
     )
