@@ -47,9 +47,16 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<secret>(?=[A-Za-z0-9+/=._~-]*[0-9+/=._~-])[A-Za-z0-9+/=._~-]{16,})"
         ),
     ),
-    (
+    (  # the user may be empty: Redis has none (`redis://:pw@cache:6379/0`)
         "a password in a URL",
-        re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]+:(?P<secret>(?![$%{*<])[^/\s@]+)@", re.I),
+        re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]*:(?P<secret>(?![$%{*<])[^/\s@]+)@", re.I),
+    ),
+    (  # a libpq or MySQL key/value DSN: `host=db user=app password=... dbname=app`
+        "a password in a connection string",
+        re.compile(
+            r"(?i)(?<![\w.-])(?:password|passwd|pwd)\s*=\s*"
+            r"(?P<secret>'(?![$%{*<])[^']+'|(?!['\"$%{*<])[^\s;'\"]+)"
+        ),
     ),
 )
 
@@ -60,7 +67,13 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 TOKEN_FORMATS = tuple(
     (kind, pattern)
     for kind, pattern in SECRET_VALUES
-    if kind not in ("a Google API key", "an HTTP credential", "a password in a URL")
+    if kind
+    not in (
+        "a Google API key",
+        "an HTTP credential",
+        "a password in a URL",
+        "a password in a connection string",
+    )
 )
 
 

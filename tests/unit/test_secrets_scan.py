@@ -3,6 +3,8 @@ env, history and files (no engine)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pytest_goimage.gofacts.secrets_scan import (
     env_findings,
     file_finding,
@@ -97,6 +99,44 @@ def test_redact_masks_values_and_known_formats_and_only_a_urls_password() -> Non
         "/bin/sh -o pipefail -c make"
     )
     assert redact("https://ci:***@mirror.invalid/") == "https://ci:***@mirror.invalid/"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Trial 14: a Redis URL has no user, and a service logs it as it connects.
+        (
+            "connecting to redis redis://:0therRedisPw@cache:6379/0",
+            "connecting to redis redis://:***@cache:6379/0",
+        ),
+        (
+            "connecting to database host=db port=5432 user=app password=Sup3rS3cretPw dbname=app",
+            "connecting to database host=db port=5432 user=app password=*** dbname=app",
+        ),
+        ("host=db password='two words' dbname=app", "host=db password=*** dbname=app"),
+        ("Server=db;User Id=sa;Password=Xy12!abc;", "Server=db;User Id=sa;Password=***;"),
+        # References and empty passwords are no secret.
+        ("password=${DB_PASSWORD}", "password=${DB_PASSWORD}"),
+        ("mysql://root:@db/app", "mysql://root:@db/app"),
+        ("http://cache:6379/0", "http://cache:6379/0"),
+    ],
+)
+def test_a_password_without_a_user_or_in_a_connection_string_is_masked(
+    text: str, shown: str
+) -> None:
+    assert redact(text) == shown
+
+
+def test_a_connection_string_or_a_userless_url_in_env_is_a_finding() -> None:
+    findings = env_findings(
+        {
+            "REDIS_URL": "redis://:hunter2pass@cache:6379/0",
+            "DATABASE_DSN": "host=db user=app password=hunter2pass dbname=app",
+            "CACHE_URL": "redis://cache:6379/0",
+        }
+    )
+    assert sorted(f.name for f in findings) == ["DATABASE_DSN", "REDIS_URL"]
+    assert "hunter2pass" not in repr(findings)
 
 
 def test_redact_all_reaches_every_string_in_nested_data() -> None:
