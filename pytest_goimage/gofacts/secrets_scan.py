@@ -26,10 +26,16 @@ from .credentials import (
 # BuildKit records a RUN's build arguments as `RUN |<n> K=V ... <command>`, whatever the shell
 # (`/bin/sh -c`, a SHELL line, or an exec-form RUN with no shell at all).
 _HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
+# Key files by their usual names: ssh's (`id_ed25519`, a `deploy_key`, a host's
+# `ssh_host_rsa_key`), TLS and PKCS#12 ones, and the credential files of tools.
 _KEY_FILE_NAMES = re.compile(
     r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
-    r"\.git-credentials|credentials|[^/]+\.(pem|key|p12|pfx))$"
+    r"\.git-credentials|credentials|[^/]+[_-]key|[^/]+\.(pem|key|p12|pfx))$"
 )
+# Where packages keep key-named files that are no team's secret: the CA bundle's public
+# certificates, and the self-signed key Debian's ssl-cert package makes at install.
+# /etc/ssl/private/ otherwise holds keys a team copies in (trial 14's false pass).
+_PACKAGED_KEYS = re.compile(r"etc/ssl/(certs/|private/ssl-cert-snakeoil\.key$)")
 # Configuration files a team copies in, which may carry a key inside (a GCP service account's
 # JSON, an app.yaml with an AWS key, a kubeconfig): read for key material and token formats.
 _CONFIG_FILE_NAMES = re.compile(
@@ -244,7 +250,7 @@ def candidate_files(paths: Iterable[str]) -> list[str]:
         {
             p
             for p in paths
-            if (_KEY_FILE_NAMES.search(p) and "/etc/ssl/" not in f"/{p}")
+            if (_KEY_FILE_NAMES.search(p) and not _PACKAGED_KEYS.match(p))
             or (
                 (_CONFIG_FILE_NAMES.search(p) or _NAMED_ENV_FILE.search(p))
                 and not _SYSTEM_FOLDERS.match(p)

@@ -136,9 +136,28 @@ def test_a_file_without_secrets_is_no_finding(path: str, data: bytes) -> None:
     assert file_finding(path, data) is None
 
 
-def test_candidate_files_are_key_and_credential_names_outside_etc_ssl_once_each() -> None:
-    paths = ["srv/.env", "etc/ssl/private/site.key", "srv/tls.key", "srv/.env", "srv/app"]
-    assert candidate_files(paths) == ["srv/.env", "srv/tls.key"]
+def test_candidate_files_are_key_and_credential_names_once_each() -> None:
+    """Trial 14: a key in /etc/ssl/private/ and one named `deploy_key` went unread (a false
+    pass); the CA bundle's certificates and Debian's snakeoil key are no team's secret."""
+    paths = [
+        "srv/.env",
+        "etc/ssl/private/site.key",
+        "etc/ssl/private/ssl-cert-snakeoil.key",
+        "etc/ssl/certs/ca-cert-ISRG_Root_X1.pem",
+        "srv/tls.key",
+        "srv/.env",
+        "srv/app",
+        "home/app/.ssh/deploy_key",
+        "usr/share/filesvc/deploy-key",
+        "srv/keyring.go",
+    ]
+    assert candidate_files(paths) == [
+        "etc/ssl/private/site.key",
+        "home/app/.ssh/deploy_key",
+        "srv/.env",
+        "srv/tls.key",
+        "usr/share/filesvc/deploy-key",
+    ]
 
 
 def test_a_redactor_masks_the_secret_looking_values_of_its_tables() -> None:
