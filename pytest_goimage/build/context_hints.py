@@ -95,11 +95,7 @@ def missing_source(build: FailedBuild, missing: str) -> str:
     ignore rule, the wrong context (the file is in a folder above), a path that reaches outside
     the context, or (go.sum) a module that has none."""
     instruction, parsed, dockerfile = build.instruction, build.parsed, build.dockerfile
-    dockerfile_label, context, context_label = (
-        build.dockerfile_label,
-        build.context,
-        build.context_label,
-    )
+    dockerfile_label, context = build.dockerfile_label, build.context
     ctx_note, log_note = build.ctx_note, build.log_note
     name = missing.lstrip("/")
 
@@ -145,15 +141,11 @@ def missing_source(build: FailedBuild, missing: str) -> str:
                 if not (context / src.strip("/")).exists() and (ancestor / src.strip("/")).exists()
             ] or [name]
             sources = ", ".join(repr(src) for src in absent)
-            value = os.path.normpath(
-                os.path.join(context_label, os.path.relpath(ancestor, context))
-            )
             return (
                 f"{where}: {noun}{'s' if len(absent) > 1 else ''} {sources} "
                 f"{'are' if len(absent) > 1 else 'is'} not in the {ctx_note}, but "
                 f"{ancestor / name} exists: this Dockerfile expects {ancestor} as its build "
-                f'context. Set `context = "{value}"` for {dockerfile_label} in [tool.goimage] '
-                f"(or its [[tool.goimage.image]] entry).{log_note}"
+                f"context. {_set_context(ancestor, build)}{log_note}"
             )
     if culprit and Path(name).name == "go.sum" and not (context / name).exists():
         return no_go_sum(where, culprit, mount, context / name, ctx_note) + log_note
@@ -171,13 +163,11 @@ def missing_source(build: FailedBuild, missing: str) -> str:
         if (context / folder / name).exists():
             # A module's own Dockerfile built from the repository's top (a monorepo entry
             # that names its `project` but keeps the top as its context).
-            value = os.path.normpath(os.path.join(context_label, folder))
             return (
                 f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}, but "
                 f"{context / folder / name} exists beside the Dockerfile: this Dockerfile "
-                f'expects its own folder as its build context. Set `context = "{value}"` for '
-                f"{dockerfile_label} in [tool.goimage] (or its [[tool.goimage.image]] entry)."
-                f"{log_note}"
+                "expects its own folder as its build context. "
+                f"{_set_context(context / folder, build)}{log_note}"
             )
         hint = (
             f" The Dockerfile sits in {folder}/ of the context, but COPY paths are relative to "
@@ -187,6 +177,18 @@ def missing_source(build: FailedBuild, missing: str) -> str:
         f"{where}: COPY/ADD source {name!r} is not in the {ctx_note}.{hint} Build from the "
         f"directory these paths are relative to (`context` in [tool.goimage]), or fix the path."
         f"{log_note}"
+    )
+
+
+def _set_context(folder: Path, build: FailedBuild) -> str:
+    """The advice to build from `folder`: its `context` value, relative to the project as the
+    configured one is."""
+    value = os.path.normpath(
+        os.path.join(build.context_label, os.path.relpath(folder, build.context))
+    )
+    return (
+        f'Set `context = "{value}"` for {build.dockerfile_label} in [tool.goimage] (or its '
+        "[[tool.goimage.image]] entry)."
     )
 
 

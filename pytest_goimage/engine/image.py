@@ -62,10 +62,11 @@ class Layer:
     def label(self) -> str:
         """The instruction, or what the history says instead where it recorded none (`docker
         import` and some builders without a Dockerfile leave CreatedBy empty)."""
-        if self.instruction:
-            return self.instruction
-        if self.comment.strip():
-            return f"(no instruction in the image history; its comment: {self.comment.strip()})"
+        instruction, comment = self.instruction, self.comment.strip()
+        if instruction:
+            return instruction
+        if comment:
+            return f"(no instruction in the image history; its comment: {comment})"
         return "(no instruction in the image history: a layer of the base image or its builder)"
 
 
