@@ -9,14 +9,14 @@ import shutil
 
 from ..config import ImageConfig
 from ..config_release import NON_ROOT, MetadataPolicy
-from ..engine.image import ImageConfigView
+from ..engine.image import BuiltImage, ImageConfigView
+from ..engine.image_users import is_root_spelling, named_user_problem
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import GitRefused, NoRepository
 from ..session import GoImageSession
 from .base import require_image
 
-_ROOT_USERS = ("", "0", "root")
 # Labels that describe one build: inherited from a base image, they describe the base's.
 BUILD_LABELS = frozenset(
     f"org.opencontainers.image.{name}" for name in ("revision", "version", "created")
@@ -33,6 +33,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     built = require_image(session, image)
     problems = policy_problems(policy, built.config, _own_labels(image))
+    problems += _named_user_problems(policy, built)
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
@@ -124,12 +125,25 @@ def _own_labels(image: ImageConfig) -> set[str] | None:
 def _user_problems(wanted: str, user: str) -> list[str]:
     shown = f"USER {user}" if user else "no USER instruction"
     if wanted == NON_ROOT:
-        if user.split(":", 1)[0] in _ROOT_USERS:
+        if is_root_spelling(user.split(":", 1)[0]):
             return [f'it runs as root ({shown}), the policy says user = "{NON_ROOT}"']
         return []
     if user != wanted:
         return [f"it runs as {shown}, the policy says USER {wanted}"]
     return []
+
+
+def _named_user_problems(policy: MetadataPolicy, built: BuiltImage) -> list[str]:
+    """`user = "non-root"` against a USER given by name: the name is root when the image's
+    /etc/passwd gives it uid 0, and no user at all when the image does not define it."""
+    user, _, group = built.config.user.partition(":")
+    if policy.user != NON_ROOT or is_root_spelling(user):
+        return []
+    problem = named_user_problem(built, user, group)
+    if problem is None:
+        return []
+    policy_says = f', the policy says user = "{NON_ROOT}"' if problem.is_root else ""
+    return [f"it runs as USER {built.config.user}, {problem.why}{policy_says}"]
 
 
 def _has_healthcheck(config: ImageConfigView) -> bool:

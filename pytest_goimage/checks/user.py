@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
+from ..engine.image_users import PasswdUser, is_root_spelling, named_user_problem, service_user
 from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
 from ..session import GoImageSession
 from .base import require_image
 
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_NOBODY = 65534  # the kernel's overflow id: owns nothing, so no service's user
-_FIRST_REGULAR_UID = 1000  # below are system accounts (daemon, bin, mail, ...)
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -25,10 +24,15 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     built = require_image(session, image)
     user, _, group = built.config.user.partition(":")
-    if user not in ("", "0", "root"):
-        _check_names(image, built, user, group)
+    if not is_root_spelling(user):
+        problem = named_user_problem(built, user, group)
+        if problem is not None:
+            raise CheckFailed(
+                f"{image.dockerfile}: image {built.tag} runs as USER {built.config.user}, "
+                f"{problem.why}. {problem.fix}"
+            )
         return f"{built.tag} runs as USER {built.config.user}"
-    suggested = _service_user(built)
+    suggested = service_user(built)
     written = _user_instruction(image)
     if written is not None and _VARIABLE.search(written.instruction.value):
         raise CheckFailed(_unresolved_message(image, built, written, suggested))
@@ -51,14 +55,8 @@ class _Written:
     args: dict[str, str | None]  # ARG name -> its default (None: declared without one)
 
 
-@dataclass(frozen=True)
-class _PasswdUser:
-    name: str
-    uid: int
-
-
 def _unresolved_message(
-    image: ImageConfig, built: BuiltImage, written: _Written, suggested: _PasswdUser | None
+    image: ImageConfig, built: BuiltImage, written: _Written, suggested: PasswdUser | None
 ) -> str:
     """`USER ${RUNAS}` that resolved to root or to nothing: which variable, and how to set it."""
     value = written.instruction.value
@@ -131,59 +129,3 @@ def _arg_words(instruction: Instruction) -> dict[str, str | None]:
         name, equals, default = word.partition("=")
         found[name] = default.strip("\"'") if equals else None
     return found
-
-
-def _check_names(image: ImageConfig, built: BuiltImage, user: str, group: str) -> None:
-    """A user or group given by name is looked up in the image's own /etc/passwd and
-    /etc/group when the container starts: a name they do not define stops the start (`unable to
-    find user nonroot`), and a name whose uid is 0 is root."""
-    where = f"{image.dockerfile}: image {built.tag} runs as USER {built.config.user}"
-    if not user.isdigit():
-        uids = _ids(built, "/etc/passwd")
-        if user not in uids:
-            raise CheckFailed(
-                f"{where}, but {_missing(uids, '/etc/passwd', f'user {user!r}')}, so the engine "
-                f"refuses to start it (`unable to find user {user}`). Use a numeric USER (such as "
-                "`USER 65532:65532`), or create the user in the final stage."
-            )
-        if uids[user] == 0:
-            raise CheckFailed(
-                f"{where}, and the image's /etc/passwd gives {user!r} uid 0: it runs as root. "
-                "Give the service a user with a uid of its own (such as `USER 65532:65532`)."
-            )
-    if group and not group.isdigit():
-        gids = _ids(built, "/etc/group")
-        if group not in gids:
-            raise CheckFailed(
-                f"{where}, but {_missing(gids, '/etc/group', f'group {group!r}')}, so the engine "
-                f"refuses to start it (`unable to find group {group}`). Use a numeric group "
-                "(`USER 65532:65532`), or create the group in the final stage."
-            )
-
-
-def _ids(built: BuiltImage, path: str) -> dict[str, int]:
-    """name -> id of an /etc/passwd or /etc/group in the image; {} when it has none."""
-    try:
-        text = built.read_file(path).decode("utf-8", "replace")
-    except (OSError, ValueError):
-        return {}
-    ids: dict[str, int] = {}
-    for line in text.splitlines():
-        fields = line.split(":")
-        if len(fields) >= 3 and fields[0] and fields[2].isdigit():
-            ids.setdefault(fields[0], int(fields[2]))
-    return ids
-
-
-def _missing(ids: dict[str, int], path: str, what: str) -> str:
-    if ids:
-        return f"the image's {path} defines no {what}"
-    return f"the image has no {path} to define {what}"
-
-
-def _service_user(built: BuiltImage) -> _PasswdUser | None:
-    """A regular (uid 1000 and up, not nobody) user the image's /etc/passwd defines."""
-    for name, uid in _ids(built, "/etc/passwd").items():
-        if uid >= _FIRST_REGULAR_UID and uid != _NOBODY:
-            return _PasswdUser(name, uid)
-    return None

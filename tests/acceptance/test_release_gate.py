@@ -53,6 +53,48 @@ def test_missing_label_and_root_user_fail_metadata(
     )
 
 
+@pytest.mark.parametrize(
+    ("user_lines", "expected"),
+    [
+        (
+            "RUN echo 'svc:x:0:0::/:/sbin/nologin' >> /etc/passwd\nUSER svc\n",
+            "it runs as USER svc, and the image's /etc/passwd gives 'svc' uid 0: it runs as "
+            'root, the policy says user = "non-root". Fix the Dockerfile*',
+        ),
+        (
+            "USER appuser\n",
+            "it runs as USER appuser, but the image's /etc/passwd defines no user 'appuser', so "
+            "the engine refuses to start it (`unable to find user appuser`). Fix the Dockerfile*",
+        ),
+        ("RUN echo 'svc:x:10001:10001::/:/sbin/nologin' >> /etc/passwd\nUSER svc\n", None),
+    ],
+    ids=["named-uid-0", "name-not-defined", "named-non-root"],
+)
+def test_non_root_policy_looks_the_named_user_up(
+    pytester: pytest.Pytester, no_leaks: None, user_lines: str, expected: str | None
+) -> None:
+    """Trial 14: `metadata = { user = "non-root" }` passed `USER svc` whose uid in the image's
+    /etc/passwd is 0; the engine runs that as root."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        f'FROM alpine:3.22\nCOPY app /app\n{user_lines}ENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nmetadata = { user = "non-root" }\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "metadata")
+    if expected is None:
+        assert outcomes(result) == {"Dockerfile::metadata": "PASSED"}, result.stdout.str()
+        return
+    assert outcomes(result) == {"Dockerfile::metadata": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
+            f"policy (pyproject.toml [[]tool.goimage[]] metadata): {expected}"
+        ]
+    )
+
+
 def git(root: Path, *args: str) -> str:
     """Run git in `root` as a fixed author (commits need one; the machine may have none)."""
     env = {

@@ -66,6 +66,11 @@ VIOLATIONS = [
         {"user": "0:0"},
         'it runs as root (USER 0:0), the policy says user = "non-root"',
     ),
+    (
+        {"user": "non-root"},
+        {"user": "00:app"},
+        'it runs as root (USER 00:app), the policy says user = "non-root"',
+    ),
     ({"user": "app"}, {"user": "65532"}, "it runs as USER 65532, the policy says USER app"),
     ({"healthcheck": True}, {"healthcheck": {"Test": ["NONE"]}}, "it has no HEALTHCHECK"),
     (
