@@ -63,7 +63,7 @@ def secrets_to_mask(config: pytest.Config) -> frozenset[str]:
     from .run_secrets import run_secrets
 
     if SECRETS_KEY not in config.stash:
-        from .gofacts.secrets_scan import secret_values
+        from .gofacts.redaction import secret_values
         from .report.masking import config_secrets
 
         tables = shipped_tables(config)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.labels import image_labels
 from ..errors import EngineError
-from ..gofacts.secrets_scan import secret_redactor
+from ..gofacts.redaction import secret_redactor
 from .build_args import declared_args, undeclared_build_args
 from .buildx import build_with_buildx, chosen_builder
 from .diagnose import explain

@@ -7,7 +7,8 @@ import tarfile
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
-from ..errors import CheckFailed, CheckSkipped
+from ..errors import CheckFailed, CheckSkipped, GoImageError
+from ..gofacts.command_secrets import binary_findings, history_command_findings, linked_secrets
 from ..gofacts.go_trees import GoTrees, left_out_note
 from ..gofacts.layers import final_files, hidden_versions
 from ..gofacts.secrets_scan import (
@@ -19,6 +20,7 @@ from ..gofacts.secrets_scan import (
     file_finding,
     history_findings,
 )
+from ..gofacts.static_linking import go_build_source
 from ..session import GoImageSession
 from .base import require_image
 
@@ -29,6 +31,10 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
+    binary, linked, written = _linked_secrets(session, image, built)
+    findings += binary_findings(binary, linked, written)
+    steps = ((layer.created_by, layer.instruction) for layer in built.layers)
+    findings += history_command_findings(steps, {value for _, value in linked})
     command = {"ENTRYPOINT": built.config.entrypoint, "CMD": built.config.cmd}
     findings += config_findings(built.config.labels, command)
     try:
@@ -77,6 +83,29 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         f"of {len(built.layers)} history entries and {len(names) - len(left_out)} key-like "
         f"file(s){f'. {note}' if note else ''}"
     )
+
+
+def _linked_secrets(
+    session: GoImageSession, image: ImageConfig, built: BuiltImage
+) -> tuple[str, list[tuple[str, str]], str]:
+    """The Go binary's path, the secret-looking `-ldflags -X` values linked into it, and where
+    they are written: its build info's -ldflags (""), or, where Go recorded none (-trimpath),
+    the Dockerfile's `go build` that made it ("Dockerfile:7"). None when the image runs no Go
+    program or its binary cannot be read (`static` says why)."""
+    if session.no_go_binary(image):
+        return "", [], ""
+    try:
+        binary = built.binary
+    except GoImageError:
+        return "", [], ""
+    settings = binary.build_info.settings if binary.build_info else ()
+    if any(key == "-ldflags" for key, _ in settings):
+        return binary.path, linked_secrets(settings), ""
+    source = go_build_source(image.dockerfile_path, binary.path, image.target, image.build_args)
+    if source.build is None or not source.build.ldflags:
+        return binary.path, [], ""
+    written = f"{image.file_name}:{source.build.line}"
+    return binary.path, linked_secrets([("-ldflags", source.build.ldflags)]), written
 
 
 def _hidden_findings(

@@ -10,7 +10,7 @@ from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed
 from ..gofacts.layers import wasted
-from ..gofacts.secrets_scan import secret_redactor
+from ..gofacts.redaction import secret_redactor
 from ..gofacts.units import format_size
 from ..report.baseline import baseline_size, read_baseline, update_baseline
 from ..session import GoImageSession

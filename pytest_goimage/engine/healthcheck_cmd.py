@@ -21,7 +21,7 @@ from docker.errors import DockerException
 
 from ..errors import GoImageError
 from ..gofacts.dockerfile import Instruction, parse_dockerfile_leniently
-from ..gofacts.secrets_scan import redact, secret_values
+from ..gofacts.redaction import redact, secret_values
 from ..gofacts.shell_script import shell_words
 from ..run_secrets import run_secrets
 from .background import in_background

@@ -30,8 +30,8 @@ REFERENCE_WORDS = frozenset(
 )
 _HARMLESS_NAME = re.compile(rf"_(?:{'|'.join(sorted(REFERENCE_WORDS))})$", re.I)
 # Values that are secrets whatever the variable is called: well-known token formats, and
-# credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has a `secret` group,
-# only that part is masked (the URL's password, not its host).
+# credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has `secret` groups,
+# only the part one of them matched is masked (the URL's password, not its host).
 SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Not AWS's documented example (AKIAIOSFODNN7EXAMPLE), which sample configurations carry.
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)(?![0-9A-Z]{9}EXAMPLE)[0-9A-Z]{16}\b")),
@@ -40,6 +40,29 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Slack token", re.compile(r"\bxox[abprs]-[\w-]{10,}")),
     ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[\w-]{35}")),
+    ("a Google OAuth client secret", re.compile(r"\bGOCSPX-[\w-]{28}")),
+    # Project, service-account and admin keys, and the older ones with "OpenAI" in base64 inside.
+    (
+        "an OpenAI API key",
+        re.compile(
+            r"\bsk-(?:(?:proj|svcacct|admin)-[\w-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})"
+        ),
+    ),
+    ("an Anthropic API key", re.compile(r"\bsk-ant-(?:api|admin|oat)\d\d-[\w-]{40,}")),
+    ("a SendGrid API key", re.compile(r"\bSG\.[\w-]{20,24}\.[\w-]{39,50}")),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z]{34}\b")),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[\w-]{50,}")),
+    ("a Docker Hub token", re.compile(r"\bdckr_pat_[\w-]{27,}")),
+    ("a DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
+    (  # the URL is the credential: whoever has it posts to the channel. Its host stays
+        # readable; Slack's documented sample (T00000000/B00000000/XXXX...) is none.
+        "a Slack webhook URL",
+        re.compile(
+            r"\bhooks\.slack\.com/(?:services/(?P<secret>T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
+            r"(?!X{24})[A-Za-z0-9]{24})\b|(?:workflows|triggers)/(?P<secret_flow>[A-Za-z0-9/_-]{40,}))"
+        ),
+    ),
     (  # an Authorization header's credentials: only the token is masked, not the scheme
         "an HTTP credential",
         re.compile(
@@ -49,7 +72,10 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (  # the user may be empty: Redis has none (`redis://:pw@cache:6379/0`)
         "a password in a URL",
-        re.compile(r"\b[a-z][\w+.-]*://[^/\s:@]*:(?P<secret>(?![$%{*<])[^/\s@]+)@", re.I),
+        # GitHub's fixed `x-oauth-basic` is no password: the token is the user (often `${TOKEN}`).
+        re.compile(
+            r"\b[a-z][\w+.-]*://[^/\s:@]*:(?P<secret>(?![$%{*<]|x-oauth-basic@)[^/\s@]+)@", re.I
+        ),
     ),
     (  # a libpq or MySQL key/value DSN: `host=db user=app password=... dbname=app`
         "a password in a connection string",
@@ -124,6 +150,8 @@ _SETTING_WORDS = frozenset(
         # Where a key is kept and how it is written, not the key (KMS_MASTER_KEY_ARN).
         *("ARN", "ALIAS", "RING", "ENCODING", "FORMAT", "COOKIE", "SET", "SPACE"),
         *("VERSION", "COMMIT"),
+        # How hard a password is hashed or guessed at (PASSWORD_HASH_COST=12, BCRYPT_ROUNDS).
+        *("COST", "ROUND", "ITERATION", "FACTOR", "STRENGTH", "ATTEMPT", "RETRY", "THRESHOLD"),
         # The references, also for camelCase and dotted names (tokenFile).
         *REFERENCE_WORDS,
     }
@@ -202,6 +230,16 @@ def _is_random(run: str) -> bool:
     return entropy >= _MIN_KEY_ENTROPY
 
 
+# Words that make the credential word after them a count (MAX_TOKENS=4096, an LLM's tokens;
+# NUM_API_KEYS=3): with a whole number as the value, a setting.
+_QUANTITY_WORDS = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "LIMIT"})
+
+
+def _counts_credentials(name: str, value: str) -> bool:
+    words = name_words(name)
+    return value.isdigit() and len(value) <= 7 and bool(_QUANTITY_WORDS & set(words[:-1]))
+
+
 def is_finding(name: str, value: str) -> bool:
     """Whether `name=value` fails the gate. Always a value that `looks_secret` masks, less the
     settings about a credential (TOKEN_TTL=15m, SECRET_STORE=vault, GITHUB_TOKEN_ENV=GH_TOKEN)
@@ -213,5 +251,7 @@ def is_finding(name: str, value: str) -> bool:
         return True
     tail = _after_credential(name)
     if tail is None or NOT_A_CREDENTIAL.fullmatch(value) or KEY_REFERENCE.fullmatch(value):
+        return False
+    if _counts_credentials(name, value):
         return False
     return not _is_setting(tail) or _holds_key_material(value, tail)

@@ -6,26 +6,24 @@ every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from .credentials import (
     KEY_REFERENCE,
     NOT_A_CREDENTIAL,
     REFERENCE_WORDS,
-    SECRET_VALUES,
     TOKEN_FORMATS,
     is_finding,
-    looks_secret,
     name_words,
     value_kind,
 )
 
 # BuildKit records a RUN's build arguments as `RUN |<n> K=V ... <command>`, whatever the shell
 # (`/bin/sh -c`, a SHELL line, or an exec-form RUN with no shell at all).
-_HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
+HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
 # Key files by their usual names: ssh's (`id_ed25519`, a `deploy_key`, a host's
 # `ssh_host_rsa_key`), TLS and PKCS#12 ones, and the credential files of tools.
 _KEY_FILE_NAMES = re.compile(
@@ -80,122 +78,16 @@ def mask(value: str) -> str:
     return f"{value[:2]}… ({len(value)} characters)" if len(value) > 4 else "(short value)"
 
 
-def _detail(value: str, where: str) -> str:
-    kind = value_kind(value)
+def describe_value(value: str, where: str, kind: str | None = None) -> str:
+    """A finding's words about `value`: masked, its format if known (`kind`: the format of the
+    text it is the secret part of), and where it is."""
+    kind = kind or value_kind(value)
     return f"value {mask(value)}{f' looks like {kind} and' if kind else ''} {where}"
-
-
-MASK = "***"
-_MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
-
-
-# Runs of key material inside a multi-line secret (a PEM line, a JSON credential's key id):
-# no whitespace, quote or separator, long enough not to be a word of the surrounding text.
-_SECRET_RUN = re.compile(r"[^\s\"'=:,]{16,}")
-
-
-def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
-    """The values in `tables` (build_args, env) that look secret by name or by format, and
-    the key material in each line of a multi-line one (a PEM key, a JSON credential): an
-    output that prefixes or indents lines (a build log's `#8 0.21 `, a service's log
-    timestamps) shows it line by line."""
-    values = [
-        value
-        for table in tables
-        for name, value in table.items()
-        if len(value) >= _MIN_SECRET and looks_secret(name, value)
-    ]
-    runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
-    return frozenset(values).union(runs)
-
-
-def _masked(match: re.Match[str]) -> str:
-    if "secret" not in match.re.groupindex:
-        return MASK
-    start, end = (index - match.start() for index in match.span("secret"))
-    return match.group(0)[:start] + MASK + match.group(0)[end:]
-
-
-def redact(text: str, secrets: Collection[str] = ()) -> str:
-    """`text` with each of `secrets` and every value in a known secret format (a GitHub
-    token, a password in a URL, ...) replaced by `***`. The one masking function: every
-    output of a run goes through it. Mask before cutting text short: a cut secret no longer
-    matches."""
-    # Longest first, so a secret that contains another is masked whole.
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    if "..." in text:
-        text = _mask_shortened(text, [s for s in secrets if len(s) >= _MIN_SHORTENED])
-    for _, pattern in SECRET_VALUES:
-        text = pattern.sub(_masked, text)
-    return text
-
-
-# pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character
-# key showed 25 of its characters, and a message around it may hold spaces): the ends of a
-# secret on either side of `...` are masked too, from 6 characters on (a chance match of 6
-# characters of a random key is one in billions), where a quote opens earlier on the line, as
-# in a repr. Not in a log's plain `postgres... done`.
-_SHORTENED = re.compile(r"""([^\s'"]*)\.\.\.([^\s'"]*)""")
-_MIN_SHORTENED = 12
-_MIN_END = 6
-
-
-def _mask_shortened(text: str, secrets: list[str]) -> str:
-    if not secrets:
-        return text
-
-    def one(match: re.Match[str]) -> str:
-        head, tail = match.groups()
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[line_start : match.start()]
-        if "'" not in before and '"' not in before:
-            return match.group(0)
-        for secret in secrets:
-            start = next(
-                (
-                    k
-                    for k in range(min(len(head), len(secret)), _MIN_END - 1, -1)
-                    if secret.startswith(head[-k:])
-                ),
-                0,
-            )
-            end = next(
-                (
-                    k
-                    for k in range(min(len(tail), len(secret)), _MIN_END - 1, -1)
-                    if secret.endswith(tail[:k])
-                ),
-                0,
-            )
-            if start or end:
-                head = head[: len(head) - start] + (MASK if start else "")
-                tail = (MASK if end else "") + tail[end:]
-        return f"{head}...{tail}"
-
-    return _SHORTENED.sub(one, text)
-
-
-def redact_all(value: Any, secrets: Collection[str] = ()) -> Any:
-    """`value` with `redact` applied to every string in it, through dicts, lists and tuples."""
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, dict):
-        return {key: redact_all(item, secrets) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(redact_all(item, secrets) for item in value)
-    return value
-
-
-def secret_redactor(*tables: Mapping[str, str]) -> Callable[[str], str]:
-    """`redact` with the secret-looking values of `tables` (build_args, env)."""
-    secrets = secret_values(*tables)
-    return lambda text: redact(text, secrets)
 
 
 def env_findings(env: Mapping[str, str]) -> list[Finding]:
     return [
-        Finding("ENV", name, _detail(value, "is baked into the image config"))
+        Finding("ENV", name, describe_value(value, "is baked into the image config"))
         for name, value in sorted(env.items())
         if is_finding(name, value)
     ]
@@ -207,12 +99,12 @@ def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]])
     any pull shows them in `docker inspect`. By format only: a label or flag's name says little."""
     where = "is in the image config (`docker inspect` shows it)"
     found = [
-        Finding("LABEL", name, _detail(value, where))
+        Finding("LABEL", name, describe_value(value, where))
         for name, value in sorted(labels.items())
         if value_kind(value)
     ]
     found += [
-        Finding(key, f"word {index + 1}", _detail(word, where))
+        Finding(key, f"word {index + 1}", describe_value(word, where))
         for key, words in command.items()
         for index, word in enumerate(words)
         if value_kind(word)
@@ -224,7 +116,7 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
     """Build arguments recorded in RUN steps (`|2 TOKEN=abc N=1 /bin/sh -c ...`)."""
     found: dict[str, Finding] = {}
     for line in created_by:
-        match = _HISTORY_ARGS.match(line)
+        match = HISTORY_ARGS.match(line)
         if not match:
             continue
         pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
@@ -234,7 +126,7 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
                 found[name] = Finding(
                     "build argument",
                     name,
-                    _detail(
+                    describe_value(
                         value,
                         "is recorded in the image history (`docker history` shows it); use a "
                         "BuildKit secret mount instead",
@@ -245,12 +137,17 @@ def history_findings(created_by: Iterable[str]) -> list[Finding]:
 
 def candidate_files(paths: Iterable[str]) -> list[str]:
     """Files whose names suggest keys or credentials, and the team's configuration files
-    (outside the folders a base image or a toolchain fills), to be read and checked."""
+    (outside the folders a base image or a toolchain fills), to be read and checked. A .env
+    template there is a package's documentation (`/usr/share/doc/<pkg>/.env.example`)."""
     return sorted(
         {
             p
             for p in paths
-            if (_KEY_FILE_NAMES.search(p) and not _PACKAGED_KEYS.match(p))
+            if (
+                _KEY_FILE_NAMES.search(p)
+                and not _PACKAGED_KEYS.match(p)
+                and not (_SYSTEM_FOLDERS.match(p) and _TEMPLATE.search(p.rsplit("/", 1)[-1]))
+            )
             or (
                 (_CONFIG_FILE_NAMES.search(p) or _NAMED_ENV_FILE.search(p))
                 and not _SYSTEM_FOLDERS.match(p)
@@ -275,10 +172,38 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         return Finding("file", f"/{path}", "holds credentials")
     if name == ".npmrc" and b"_authToken" in data:
         return Finding("file", f"/{path}", "holds an npm auth token")
+    registries = docker_config_logins(path, data[:MAX_FILE_BYTES])
+    if registries:
+        return Finding(
+            "file",
+            f"/{path}",
+            f"is a Docker client config with registry credentials ({', '.join(registries)}); "
+            "log in at build time with a BuildKit secret mount instead",
+        )
     if _KUBECONFIG.search(path) and _KUBE_CREDENTIAL.search(data[:MAX_FILE_BYTES]):
         return Finding("file", f"/{path}", "is a kubeconfig with credentials (a token or key)")
     kind = value_kind(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), TOKEN_FORMATS)
     return Finding("file", f"/{path}", f"holds {kind}") if kind else None
+
+
+def docker_config_logins(path: str, data: bytes) -> list[str]:
+    """The registries a Docker client config (`~/.docker/config.json`, `docker login`'s file)
+    holds a login for: an `auths` entry with an `auth` (base64 user:password), an
+    `identitytoken` or a `password`. A `credsStore` or `credHelpers` keeps none in the file."""
+    if not path.endswith("config.json") or b'"auths"' not in data:
+        return []
+    try:
+        auths = json.loads(data).get("auths")
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(auths, dict):
+        return []
+    return sorted(
+        registry
+        for registry, entry in auths.items()
+        if isinstance(entry, dict)
+        and any(entry.get(key) for key in ("auth", "identitytoken", "password"))
+    )
 
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..gofacts.secrets_scan import redact_all
+from ..gofacts.redaction import redact_all
 from .records import CHECK_OUTCOMES, FAILED, PASSED, ImageRecord, verified
 
 if TYPE_CHECKING:

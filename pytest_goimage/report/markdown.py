@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ..gofacts.secrets_scan import redact
+from ..gofacts.redaction import redact
 from .cells import (
     baseline_change,
     build_cell,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..gofacts.secrets_scan import redact, redact_all, secret_values
+from ..gofacts.redaction import redact, redact_all, secret_values
 from .records import (
     NAME_PROPERTIES,
     PROP_CHECK,

@@ -56,7 +56,7 @@ class MaskingFormatter(logging.Formatter):
         self._secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
-        from ..gofacts.secrets_scan import redact
+        from ..gofacts.redaction import redact
 
         secrets = self._secrets()
         message = record.getMessage()
@@ -98,7 +98,7 @@ def mask_logs(config: pytest.Config, secrets: Callable[[], Collection[str]]) -> 
 
 def mask_warning(warning_message: warnings.WarningMessage, secrets: Collection[str]) -> None:
     """Mask the warning's text and the source line the summary prints under it."""
-    from ..gofacts.secrets_scan import redact
+    from ..gofacts.redaction import redact
 
     text = str(warning_message.message)
     masked = redact(text, secrets)

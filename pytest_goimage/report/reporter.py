@@ -192,7 +192,7 @@ class ResultsReporter:
         return verdict(self.completeness, exitstatus, self.session)
 
     def _not_run_line(self, run: Verdict, path: str | None, shown: int = 5) -> str:
-        from ..gofacts.secrets_scan import redact
+        from ..gofacts.redaction import redact
 
         names = ", ".join(redact(node_id, self.results.secrets) for node_id in run.not_run[:shown])
         more = len(run.not_run) - shown

@@ -12,13 +12,13 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engine.names import image_key
-from ..gofacts.secrets_scan import MASK, redact, secret_values
+from ..gofacts.linker_flags import linker_assignments, variable_name
+from ..gofacts.redaction import redact, secret_values
 
 if TYPE_CHECKING:
     from cyclonedx.model import HashType
@@ -152,17 +152,13 @@ def image_sbom(path: Path, built: BuiltImage) -> str | None:
         return None
 
 
-# `-X importpath.name=value` in -ldflags: a token baked into the binary must not reach the SBOM.
-_LINKER_ASSIGNMENT = re.compile(r"(-X[= ]?)([\w./-]+)=(\S+)")
-
-
 def masked_setting(value: str) -> str:
     """A build setting with every secret-looking `-X name=value` and known-format secret
-    masked, as every other output of the run is."""
-
-    def assignment(match: re.Match[str]) -> str:
-        name, secret = match.group(2), match.group(3)
-        shown = MASK if secret_values({name.rsplit(".", 1)[-1]: secret}) else secret
-        return f"{match.group(1)}{name}={shown}"
-
-    return redact(_LINKER_ASSIGNMENT.sub(assignment, value))
+    masked, as every other output of the run is: a token baked into the binary must not reach
+    the SBOM."""
+    secrets = {
+        secret
+        for name, secret in linker_assignments(value)
+        if secret_values({variable_name(name): secret})
+    }
+    return redact(value, secrets)

@@ -307,3 +307,69 @@ def test_go_itself_ships_no_secret_of_the_team(pytester: pytest.Pytester) -> Non
         "    file /usr/local/go/src/app/key.pem: holds a private key\n"
         f"{left_out}"
     ), failure
+
+
+LINKED_KEY = "Lk9pQ2wX7vR4tB8nM3sD6fH1"  # by name only: no vendor format masks it
+
+
+def test_a_key_linked_in_by_ldflags_is_found_in_the_binary_and_the_history(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 14's false pass: `go build -ldflags "-X main.apiKey=..."` linked a key into the
+    binary; `go version -m` shows it, and the step's command stays in `docker history`. With
+    -trimpath Go records no -ldflags, so the history is where it is read then. The key shows
+    in no output (terminal, JSON report, JUnit XML)."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text('package main\n\nvar apiKey = ""\n\nfunc main() { _ = apiKey }\n')
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
+    subprocess.run(
+        ["go", "build", "-ldflags", f"-s -w -X main.apiKey={LINKED_KEY}", "-o", "app", "."],
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    subprocess.run(["go", "build", "-o", "clean", "."], cwd=root, env=env, check=True)
+    (root / "Dockerfile").write_text('FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n')
+    (root / "Dockerfile.source").write_text(
+        "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY go.mod main.go ./\n"
+        f'RUN CGO_ENABLED=0 go build -trimpath -ldflags "-X main.apiKey={LINKED_KEY}" -o /app .\n'
+        'FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (root / "Dockerfile.clone").write_text(
+        "FROM alpine:3.22\nRUN echo https://ci:Pw7-clone-s3cret@git.example.com/app.git >/dev/null\n"
+        'COPY clean /app\nENTRYPOINT ["/app"]\n'
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile", "Dockerfile.source", "Dockerfile.clone"]\n'
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "secrets", "--goimage-report=report.json", "--junitxml=j.xml"
+    )
+    assert outcomes(result) == {
+        "Dockerfile::secrets": "FAILED",
+        "Dockerfile.source::secrets": "FAILED",
+        "Dockerfile.clone::secrets": "FAILED",
+    }, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*binary /app -X main.apiKey: value Lk… (24 characters) is linked into the Go binary "
+            "by -ldflags -X (`go version -m` and `strings` show it); read it from the environment "
+            "or a mounted file at run time instead",
+            "*binary /app -X main.apiKey: value Lk… (24 characters) is linked into the Go binary "
+            "by the -ldflags -X of the `go build` at Dockerfile.source:4 (`strings` shows it); read "
+            "it from the environment or a mounted file at run time instead",
+            "*history `RUN echo https://ci:***@git.example.com/app.git >/dev/null`: value "
+            "Pw… (16 characters) looks like a password in a URL and is written in a build step's "
+            "command (`docker history --no-trunc` shows it); pass it with `RUN "
+            "--mount=type=secret` instead, or at run time",
+        ]
+    )
+    outputs = [
+        result.stdout.str(),
+        (root / "report.json").read_text(),
+        (root / "j.xml").read_text(),
+    ]
+    assert all(LINKED_KEY not in o and "Pw7-clone" not in o for o in outputs)
+    # The clone image's binary was built without a key: its one finding is the history's.
+    assert result.stdout.str().count("binary /app -X main.apiKey") == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.redaction import redact, secret_redactor, secret_values
 from pytest_goimage.gofacts.secrets_scan import (
     Finding,
     candidate_files,
@@ -13,9 +14,6 @@ from pytest_goimage.gofacts.secrets_scan import (
     file_finding,
     history_findings,
     mask,
-    redact,
-    secret_redactor,
-    secret_values,
 )
 
 GITHUB_TOKEN = "ghp_" + "a1" * 18
@@ -424,3 +422,52 @@ def test_an_env_file_by_its_other_usual_name_is_judged_as_a_dot_env() -> None:
     )
     assert file_finding("app/example.env", b"DB_PASSWORD=change-me\n") is None
     assert file_finding("app/prod.env", b"LOG_LEVEL=info\nPORT=8080\n") is None
+
+
+DOCKER_LOGIN = b'{"auths": {"registry.example.com": {"auth": "ZGVwbG95OnMzY3JldC1wdw=="}}}'
+
+
+@pytest.mark.parametrize(
+    ("data", "registries"),
+    [
+        (DOCKER_LOGIN, ["registry.example.com"]),
+        (
+            b'{"auths": {"ghcr.io": {"identitytoken": "abc"}, "docker.io": {}}, "psFormat": ""}',
+            ["ghcr.io"],
+        ),
+        # A credential helper keeps the login outside the file; an empty entry holds none.
+        (b'{"auths": {"ghcr.io": {}}, "credsStore": "desktop"}', []),
+        (b'{"credHelpers": {"123.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"}}', []),
+        (b'{"auths": ', []),  # not JSON: no login read, and no traceback
+    ],
+)
+def test_a_docker_client_config_with_a_login_is_a_finding(
+    data: bytes, registries: list[str]
+) -> None:
+    """Trial 14's false pass: `COPY .docker/config.json /root/.docker/` after a `docker login`
+    shipped the registry password (base64 in `auth`)."""
+    path = "root/.docker/config.json"
+    assert path in candidate_files([path])
+    finding = file_finding(path, data)
+    if not registries:
+        assert finding is None
+        return
+    assert finding == Finding(
+        "file",
+        f"/{path}",
+        f"is a Docker client config with registry credentials ({', '.join(registries)}); log "
+        "in at build time with a BuildKit secret mount instead",
+    )
+    assert "ZGVw" not in finding.describe()
+
+
+def test_a_packages_env_template_is_documentation_but_a_teams_env_file_is_read() -> None:
+    """Trial 14's false failure: a package's `/usr/share/doc/<pkg>/.env.example` with MinIO's
+    documented `minioadmin`. A template the team copies to /app is still read."""
+    paths = [
+        "usr/share/doc/minio-client/.env.example",
+        "usr/share/doc/minio-client/examples/sample.env",
+        "usr/share/app/.env",
+        "app/.env.example",
+    ]
+    assert candidate_files(paths) == ["app/.env.example", "usr/share/app/.env"]

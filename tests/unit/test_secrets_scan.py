@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.gofacts.secrets_scan import (
-    env_findings,
-    file_finding,
-    history_findings,
-    mask,
-    redact,
-    redact_all,
-    secret_values,
-)
+from pytest_goimage.gofacts.redaction import redact, redact_all, secret_values
+from pytest_goimage.gofacts.secrets_scan import env_findings, file_finding, history_findings, mask
 
 SECRET = "s3cr3t-Value-9f8e7d6c"
 FAKE_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.gofacts.secrets_scan import env_findings, history_findings, secret_values
+from pytest_goimage.gofacts.redaction import secret_values
+from pytest_goimage.gofacts.secrets_scan import env_findings, history_findings
 
 GITHUB_TOKEN = "ghp_" + "a1" * 18
 # gitleaks' generic-api-key sample secret: random key material.
@@ -101,6 +102,15 @@ SETTINGS: list[tuple[str, str]] = [
     ("MULTI_PASS_ENCODE", "two"),
     # A camelCase build argument naming a file.
     ("apiTokenFile", "secrets/token"),
+    # Trial 14: how hard a password is hashed, how many tries, and an LLM's tokens.
+    ("PASSWORD_HASH_COST", "12"),
+    ("PASSWORD_HASH_ROUNDS", "10"),
+    ("PASSWORD_MAX_ATTEMPTS", "5"),
+    ("LOGIN_PASSWORD_RETRIES", "3"),
+    ("MAX_TOKENS", "4096"),
+    ("OPENAI_MAX_TOKENS", "2048"),
+    ("LLM_MAX_NEW_TOKENS", "512"),
+    ("NUM_API_KEYS", "3"),
 ]
 
 # Credentials: each must still fail, whatever the new exemptions.
@@ -152,6 +162,11 @@ CREDENTIALS: list[tuple[str, str]] = [
     # A header's value under a name that holds references (`_HEADER`): its format decides.
     ("AUTH_HEADER", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
     ("UPSTREAM_AUTHORIZATION_HEADER", "Basic dXNlcjpwYXNzd29yZA=="),
+    # A count's name excuses a number only: a key under it, or a number under another name.
+    ("MAX_TOKENS", "sk-proj-" + "Qm7vK2pX9rT4wB8nL3sD6fH1jG5cZ0yA" * 2),
+    ("MAX_TOKENS", "hunter2hunter2"),
+    ("DB_PASSWORD_PROD", "123456"),
+    ("PASSWORD_HASH_COST", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.gofacts.secrets_scan import redact, secret_values
+from pytest_goimage.gofacts.redaction import redact, secret_values
 from pytest_goimage.gofacts.units import parse_duration, parse_ratio
 
 

@@ -1,0 +1,148 @@
+"""Masking: every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through
+`redact`, which replaces the run's secret values and every value in a known secret format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from .credentials import SECRET_VALUES, looks_secret
+
+MASK = "***"
+_MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
+
+
+# Runs of key material inside a multi-line secret (a PEM line, a JSON credential's key id):
+# no whitespace, quote or separator, long enough not to be a word of the surrounding text.
+_SECRET_RUN = re.compile(r"[^\s\"'=:,]{16,}")
+
+
+def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
+    """The values in `tables` (build_args, env) that look secret by name or by format, and
+    the key material in each line of a multi-line one (a PEM key, a JSON credential): an
+    output that prefixes or indents lines (a build log's `#8 0.21 `, a service's log
+    timestamps) shows it line by line."""
+    values = [
+        value
+        for table in tables
+        for name, value in table.items()
+        if len(value) >= _MIN_SECRET and looks_secret(name, value)
+    ]
+    runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
+    return frozenset(values).union(runs)
+
+
+def _secret_group(match: re.Match[str]) -> str | None:
+    """The `secret...` group a known-format match masks (a URL's password), None: all of it."""
+    return next(
+        (
+            name
+            for name in match.re.groupindex
+            if name.startswith("secret") and match.group(name) is not None
+        ),
+        None,
+    )
+
+
+def secret_part(match: re.Match[str]) -> str:
+    """What of a known-format match is the secret: its `secret` group's text, or all of it."""
+    group = _secret_group(match)
+    return match.group(group or 0)
+
+
+def _masked(match: re.Match[str]) -> str:
+    group = _secret_group(match)
+    if group is None:
+        return MASK
+    start, end = (index - match.start() for index in match.span(group))
+    return match.group(0)[:start] + MASK + match.group(0)[end:]
+
+
+def redact(text: str, secrets: Collection[str] = ()) -> str:
+    """`text` with each of `secrets` and every value in a known secret format (a GitHub
+    token, a password in a URL, ...) replaced by `***`. The one masking function: every
+    output of a run goes through it. Mask before cutting text short: a cut secret no longer
+    matches."""
+    # Longest first, so a secret that contains another is masked whole.
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    if "..." in text:
+        text = _mask_shortened(text, [s for s in secrets if len(s) >= _MIN_SHORTENED])
+    for _, pattern in SECRET_VALUES:
+        text = pattern.sub(_masked, text)
+    return _LINKER_ASSIGNMENT.sub(_masked_assignment, text) if "X" in text else text
+
+
+# `go build -ldflags "-X main.apiKey=..."` in a step's command, a build log or a message: the
+# value is masked when the variable's name is a credential's (`apiKey`, `dbPassword`).
+_LINKER_ASSIGNMENT = re.compile(r"(?<![\w-])(--?X[= ]+['\"]?[\w./-]*?)(\w+)=([^\s'\"]+)")
+
+
+def _masked_assignment(match: re.Match[str]) -> str:
+    prefix, name, value = match.groups()
+    if len(value) < _MIN_SECRET or value == MASK or not looks_secret(name, value):
+        return match.group(0)
+    return f"{prefix}{name}={MASK}"
+
+
+# pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character
+# key showed 25 of its characters, and a message around it may hold spaces): the ends of a
+# secret on either side of `...` are masked too, from 6 characters on (a chance match of 6
+# characters of a random key is one in billions), where a quote opens earlier on the line, as
+# in a repr. Not in a log's plain `postgres... done`.
+_SHORTENED = re.compile(r"""([^\s'"]*)\.\.\.([^\s'"]*)""")
+_MIN_SHORTENED = 12
+_MIN_END = 6
+
+
+def _mask_shortened(text: str, secrets: list[str]) -> str:
+    if not secrets:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        head, tail = match.groups()
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[line_start : match.start()]
+        if "'" not in before and '"' not in before:
+            return match.group(0)
+        for secret in secrets:
+            start = next(
+                (
+                    k
+                    for k in range(min(len(head), len(secret)), _MIN_END - 1, -1)
+                    if secret.startswith(head[-k:])
+                ),
+                0,
+            )
+            end = next(
+                (
+                    k
+                    for k in range(min(len(tail), len(secret)), _MIN_END - 1, -1)
+                    if secret.endswith(tail[:k])
+                ),
+                0,
+            )
+            if start or end:
+                head = head[: len(head) - start] + (MASK if start else "")
+                tail = (MASK if end else "") + tail[end:]
+        return f"{head}...{tail}"
+
+    return _SHORTENED.sub(one, text)
+
+
+def redact_all(value: Any, secrets: Collection[str] = ()) -> Any:
+    """`value` with `redact` applied to every string in it, through dicts, lists and tuples."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {key: redact_all(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_all(item, secrets) for item in value)
+    return value
+
+
+def secret_redactor(*tables: Mapping[str, str]) -> Callable[[str], str]:
+    """`redact` with the secret-looking values of `tables` (build_args, env)."""
+    secrets = secret_values(*tables)
+    return lambda text: redact(text, secrets)

@@ -1,0 +1,150 @@
+"""Secrets a build wrote where the image keeps them word for word (gofacts/command_secrets.py,
+gofacts/linker_flags.py): `-ldflags -X` values in a binary's build info and the commands of
+RUN and ADD steps in its history. The shapes are the ones Dockerfiles for private Go modules
+and version stamping use; most of them hold no secret and must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.gofacts.command_secrets import (
+    binary_findings,
+    history_command_findings,
+    linked_secrets,
+)
+from pytest_goimage.gofacts.linker_flags import linker_assignments
+from pytest_goimage.gofacts.redaction import redact
+
+KEY = "Lk9pQ2wX7vR4tB8nM3sD6fH1"
+
+
+@pytest.mark.parametrize(
+    ("ldflags", "assignments"),
+    [
+        ("-s -w -X main.version=1.2.3", [("main.version", "1.2.3")]),
+        (
+            "-X=main.commit=abc -X 'main.motd=hello world'",
+            [("main.commit", "abc"), ("main.motd", "hello world")],
+        ),
+        ('--X "github.com/acme/app/config.apiKey=k"', [("github.com/acme/app/config.apiKey", "k")]),
+        ("-X main.broken='unbalanced", [("main.broken", "'unbalanced")]),
+        ("-s -w -extldflags '-static'", []),
+        ("-X", []),  # a flag without its assignment
+        # A whole command: the quoted -ldflags value, and -ldflags=... inside quotes.
+        ('go build -ldflags "-s -X main.k=v1" .', [("main.k", "v1")]),
+        ("go build '-ldflags=-X main.k=v2' .", [("main.k", "v2")]),
+    ],
+)
+def test_linker_assignments_split_as_go_splits_ldflags(
+    ldflags: str, assignments: list[tuple[str, str]]
+) -> None:
+    assert linker_assignments(ldflags) == assignments
+
+
+def test_a_secret_linked_in_is_a_finding_and_a_version_is_not() -> None:
+    settings = [
+        ("-buildmode", "exe"),
+        ("-ldflags", f"-s -w -X main.version=1.2.3 -X github.com/acme/app/config.apiKey={KEY}"),
+    ]
+    linked = linked_secrets(settings)
+    assert linked == [("github.com/acme/app/config.apiKey", KEY)]
+    (finding,) = binary_findings("/app", linked)
+    assert finding.describe() == (
+        "binary /app -X github.com/acme/app/config.apiKey: value Lk… (24 characters) is linked "
+        "into the Go binary by -ldflags -X (`go version -m` and `strings` show it); read it from "
+        "the environment or a mounted file at run time instead"
+    )
+    assert KEY not in finding.describe()
+    # A reference to a variable is no value; a path or a switch is no credential.
+    for harmless in (
+        "-X main.apiKey=${API_KEY}",
+        "-X main.tokenFile=/run/secrets/t",
+        "-X main.authEnabled=true",
+    ):
+        assert linked_secrets([("-ldflags", harmless)]) == []
+
+
+def _steps(*instructions: str) -> list[tuple[str, str]]:
+    return [(f"RUN /bin/sh -c {i.removeprefix('RUN ')} # buildkit", i) for i in instructions]
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        # Private Go modules, the ways teams write them: the token comes from a variable.
+        'RUN git config --global url."https://${GITHUB_TOKEN}:x-oauth-basic@github.com/".insteadOf "https://github.com/"',
+        'RUN git config --global url."https://oauth2:${GITLAB_TOKEN}@gitlab.com/".insteadOf "https://gitlab.com/"',
+        'RUN echo "machine github.com login x-access-token password $GH_TOKEN" > ~/.netrc',
+        "RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download",
+        'RUN go build -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" -o /app .',
+        'RUN curl -fsSL -H "Authorization: Bearer ${TOKEN}" https://api.example.com/x -o /x',
+        "RUN apk add --no-cache ca-certificates tzdata",
+        "ADD https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz /tmp/",
+    ],
+)
+def test_a_command_that_takes_its_secret_from_a_variable_is_no_finding(instruction: str) -> None:
+    assert history_command_findings(_steps(instruction)) == []
+
+
+@pytest.mark.parametrize(
+    ("instruction", "shown", "detail"),
+    [
+        (
+            "RUN git clone https://ci:Pw7-clone-s3cret@git.example.com/app.git /src",
+            "`RUN git clone https://ci:***@git.example.com/app.git /src`",
+            "value Pw… (16 characters) looks like a password in a URL and is written",
+        ),
+        (
+            "RUN git clone https://oauth2:glpat-abcdefghijklmnopqrstuvwx@gitlab.com/acme/lib.git",
+            "`RUN git clone https://oauth2:***@gitlab.com/acme/lib.git`",
+            "value gl… (30 characters) looks like a GitLab token and is written",
+        ),
+        (
+            f'RUN CGO_ENABLED=0 go build -trimpath -ldflags "-X main.apiKey={KEY}" -o /app .',
+            '`RUN CGO_ENABLED=0 go build -trimpath -ldflags "-X main.apiKey=***" -o /app .`',
+            "value Lk… (24 characters) is written",
+        ),
+        (
+            "ADD https://deploy:Pw7-add-s3cret1@files.example.com/x.tgz /tmp/",
+            "`ADD https://deploy:***@files.example.com/x.tgz /tmp/`",
+            "value Pw… (15 characters) looks like a password in a URL and is written",
+        ),
+    ],
+)
+def test_a_secret_written_into_a_command_is_a_finding(
+    instruction: str, shown: str, detail: str
+) -> None:
+    (finding,) = history_command_findings(_steps(instruction))
+    assert finding.where == "history"
+    assert finding.name == shown
+    assert finding.detail.startswith(detail)
+
+
+def test_a_command_shows_at_most_80_characters_masked_before_it_is_cut() -> None:
+    instruction = "RUN git clone https://ci:Pw7-clone-s3cret@git.example.com/app.git " + "x" * 90
+    (finding,) = history_command_findings(_steps(instruction))
+    assert len(finding.name) == 82 and finding.name.endswith("...`")
+    assert "***" in finding.name and "Pw7" not in finding.name
+
+
+def test_values_reported_elsewhere_are_not_repeated() -> None:
+    """A build argument's value (judged by its name) and the binary's own -X finding."""
+    # An exec-form RUN has no `/bin/sh -c` to cut the `|N` prefix at: its instruction keeps it.
+    arg_step = (
+        'RUN |1 REPO_URL=https://ci:Pw7-arg-s3cret@git.example.com/a.git ["git", "clone"]',
+    ) * 2
+    assert history_command_findings([arg_step]) == []
+    linked = _steps(f'RUN go build -ldflags "-X main.apiKey={KEY}" -o /app .')
+    assert history_command_findings(linked, {KEY}) == []
+    # ENV, LABEL and CMD steps are read from the image config, not twice.
+    config = [("LABEL x=https://ci:Pw7-label-s3cret@h/", "LABEL x=https://ci:Pw7-label-s3cret@h/")]
+    assert history_command_findings(config) == []
+
+
+def test_every_output_masks_a_secret_linker_assignment_by_its_name() -> None:
+    text = f'#9 0.31 + go build -ldflags "-s -w -X main.apiKey={KEY} -X main.version=1.2.3"'
+    assert (
+        redact(text)
+        == '#9 0.31 + go build -ldflags "-s -w -X main.apiKey=*** -X main.version=1.2.3"'
+    )
+    assert redact("tar -X exclude.txt -cf a.tar .") == "tar -X exclude.txt -cf a.tar ."
