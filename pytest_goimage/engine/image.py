@@ -132,6 +132,11 @@ class BuiltImage:
             self._program_file,
             self.config.env,
         )
+        if found.path is None and found.runs_nothing:
+            raise BinaryError(
+                f"{self.dockerfile}: image {self.tag} runs no program "
+                f"({self._command_shown()}): {found.why}."
+            )
         if found.path is None:
             raise BinaryError(
                 f"{self.dockerfile}: cannot tell which program image {self.tag} runs "

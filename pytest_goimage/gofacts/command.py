@@ -67,6 +67,7 @@ class Program:
 
     path: str | None
     why: str = ""
+    runs_nothing: bool = False  # the container runs no program at all: `binary` cannot help
 
 
 def program_of(
@@ -200,6 +201,7 @@ class _Follower:
             return Program(None, f"the shell would refuse {script}: {exc}")
         paths = [Args(tuple(args))]  # "$@" on each way through the branches so far
         chosen: tuple[Command, str | None, list[Args]] | None = None
+        empty_exec: Command | None = None  # `exec "$@"` reached with no arguments
         for command in items(commands, 0):
             if isinstance(command, list):
                 paths = compound(command, paths, 0)
@@ -209,7 +211,11 @@ class _Follower:
             # The first path on which it runs anything tells which command it is.
             runs = next((path for path in paths if _run_words(command, path)), None)
             if runs is None:
-                continue  # `exec >log 2>&1`: redirections only; "$@" with no arguments
+                # `exec >log 2>&1`: redirections only. `exec "$@"` with no arguments runs
+                # nothing either, and the script goes on: an entrypoint given no CMD.
+                if _execs_arguments(command):
+                    empty_exec, chosen = command, None
+                continue
             words = expanded(command.words, list(runs.words))[assignments(command) :]
             head = words[0]
             if head == "exec":
@@ -224,6 +230,15 @@ class _Follower:
                     break  # the script ends here; `cd /srv || exit 1` only when cd fails
             elif head not in _SETUP and not _keeps_alive(words):
                 chosen = (command, cwd, paths)
+        if chosen is None and empty_exec is not None:
+            return Program(
+                None,
+                f"`{empty_exec.text}` ({line_of(script, empty_exec)}) runs the arguments the "
+                "script is given, and it is given none (the image's CMD is empty or does not reach "
+                "it), so the container runs only the script's other commands and exits; add a CMD that "
+                'names the service (`CMD ["/app/server"]`)',
+                runs_nothing=True,
+            )
         if chosen is None:
             return Program(
                 None,
@@ -261,9 +276,9 @@ class _Follower:
             if found.path is not None:
                 told.setdefault(found.path, path)
             elif not path.words or not path.words[0].startswith("-"):
-                return Program(None, f"{shown}: {found.why}{after}")
+                return Program(None, f"{shown}: {found.why}{after}", found.runs_nothing)
             else:
-                refused = refused or Program(None, f"{shown}: {found.why}")
+                refused = refused or Program(None, f"{shown}: {found.why}", found.runs_nothing)
         programs = list(told)
         if len(programs) > 1 and self.read is not None:
             held = [program for program in programs if self.read(program) is not None]
@@ -377,6 +392,13 @@ def _located(word: str, cwd: str | None) -> str | None:
     if word.startswith("/") or "/" not in word:
         return word
     return None if cwd is None else posixpath.normpath(posixpath.join(cwd, word))
+
+
+def _execs_arguments(command: Command) -> bool:
+    """Whether `command` is `exec "$@"` (or `exec "$@"` after options): it runs what the
+    script was given."""
+    words = command.words[assignments(command) :]
+    return bool(words) and words[0].text == "exec" and any(word.args for word in words[1:])
 
 
 def _run_words(command: Command, path: Args) -> list[str]:

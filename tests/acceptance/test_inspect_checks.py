@@ -414,6 +414,40 @@ def test_static_follows_the_script_to_the_program(
     result.assert_outcomes(passed=1)
 
 
+def test_an_entrypoint_script_given_no_cmd_runs_no_program(
+    pytester: pytest.Pytester, no_leaks: None, docker_client: docker.DockerClient
+) -> None:
+    """Trial 14's false pass: static named the migration the entrypoint runs before its
+    `exec "$@"`, but the image sets no CMD, so the container migrates and exits."""
+    go_app(pytester.path)
+    (pytester.path / "entrypoint.sh").write_text(
+        '#!/bin/sh\nset -e\n/srv/app\necho migrated\nexec "$@"\n'
+    )
+    (pytester.path / "entrypoint.sh").chmod(0o755)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nCOPY app /srv/app\nCOPY entrypoint.sh /entrypoint.sh\n"
+        'ENTRYPOINT ["/entrypoint.sh"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "static")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]goimage static[]] Dockerfile: image goimage/* runs no program (ENTRYPOINT "
+            '[[]"/entrypoint.sh"[]]): `exec "$@"` (line 5 of /entrypoint.sh) runs the arguments '
+            "the script is given, and it is given none (the image's CMD is empty or does not "
+            "reach it), so the container runs only the script's other commands and exits; add a "
+            'CMD that names the service (`CMD [[]"/app/server"[]]`).'
+        ]
+    )
+    # What the message says is what the engine does: the script migrates and exits.
+    image, _ = docker_client.images.build(path=str(pytester.path), rm=True)
+    try:
+        assert docker_client.containers.run(image.id, remove=True) == b"migrated\n"
+    finally:
+        docker_client.images.remove(image.id, force=True)
+
+
 def test_static_asks_for_binary_when_the_program_is_a_variable(
     pytester: pytest.Pytester, no_leaks: None
 ) -> None:

@@ -137,7 +137,15 @@ def test_program_an_image_runs(
     [
         ([], [], "", "it names no program"),
         (["/bin/sh", "-c", ""], [], "", NO_PROGRAM),
-        (["sh", "-c", 'exec "$@"'], [], "", NO_PROGRAM),  # no arguments: nothing runs
+        (  # no arguments: nothing runs
+            ["sh", "-c", 'exec "$@"'],
+            [],
+            "",
+            '`exec "$@"` (the sh -c script) runs the arguments the script is given, and it is '
+            "given none (the image's CMD is empty or does not reach it), so the container runs "
+            "only the script's other commands and exits; add a CMD that names the service "
+            '(`CMD ["/app/server"]`)',
+        ),
         (["sh", "-c", "if true; then exec /app; fi"], [], "", NO_PROGRAM),
         (
             ["sh", "-c", "exec $APP"],

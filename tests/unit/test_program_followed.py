@@ -25,6 +25,9 @@ FILES = {
     "/cd.sh": b"#!/bin/sh\ncd -P /srv && exec ./api\n",
     "/and.sh": b"#!/bin/sh\ntrue && /opt/app\n",
     "/fn.sh": b"#!/bin/sh\nfunction main { /x; }\nmain\n",
+    # Trial 14: an entrypoint that migrates, then runs its CMD; the image gave it none.
+    "/migrate.sh": b'#!/bin/sh\nset -e\n/opt/app migrate\nexec "$@"\n',
+    "/log.sh": b"#!/bin/sh\nexec >/proc/1/fd/1 2>&1\nexec /opt/app\n",
 }
 
 ENV = {"APP": "/opt/app --flag", "BLANK": " ", "DIR": "/srv"}
@@ -73,6 +76,19 @@ def read(path: str) -> bytes | None:
             "`/opt/app | tee` (the sh -c script) pipes programs into each other",
         ),
         ([], ["/start.sh", "a", "b", "/opt/app"], "", True, "/opt/app", ""),
+        (
+            ["/migrate.sh"],
+            [],
+            "/",
+            True,
+            None,
+            '`exec "$@"` (line 4 of /migrate.sh) runs the arguments the script is given, and it '
+            "is given none (the image's CMD is empty or does not reach it), so the container runs "
+            "only the script's other commands and exits; add a CMD that names the service "
+            '(`CMD ["/app/server"]`)',
+        ),
+        (["/migrate.sh"], ["/bin/worker"], "/", True, "/bin/worker", ""),
+        (["/log.sh"], [], "/", True, "/opt/app", ""),  # an exec of redirections only
         (
             ["env", "-"],
             ["sh", "-c", "sleep 1; tail -F /x"],
