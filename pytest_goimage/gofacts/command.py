@@ -96,12 +96,34 @@ class _Follower:
 
     def _from_env(self, words: list[str]) -> list[str]:
         """`$APP ARGS` with APP set in the image's ENV: its value, split as an unquoted
-        expansion is split."""
-        match = VARIABLE.fullmatch(words[0]) if words else None
-        if not isinstance(words[0] if words else None, Expansion) or match is None:
+        expansion is split. A path around it (`/usr/local/bin/$APP`, `${DIR}/app`) takes the
+        values of the variables it names when ENV sets every one."""
+        first = words[0] if words else None
+        if not isinstance(first, Expansion):
             return words
-        value = self.env.get(match.group(1) or match.group(2) or "", "")
-        return [*value.split(), *words[1:]] if value.strip() else words
+        match = VARIABLE.fullmatch(first)
+        if match is not None:
+            value = self.env.get(match.group(1) or match.group(2) or "", "")
+            return [*value.split(), *words[1:]] if value.strip() else words
+        filled = self._filled(first)
+        return [filled, *words[1:]] if filled is not None else words
+
+    def _filled(self, word: str) -> str | None:
+        """`word` with each `$NAME`/`${NAME}` replaced by ENV's value; None when one is unset,
+        or the word has another expansion (`$(cmd)`, `${X:-d}`, `~`) or would split."""
+        names = [m.group(1) or m.group(2) for m in VARIABLE.finditer(word)]
+        values = [self.env.get(name, "") for name in names]
+        if not names or not all(v.strip() for v in values):
+            return None
+        filled = VARIABLE.sub(lambda m: self.env[m.group(1) or m.group(2)], word)
+        if (
+            "$" in filled
+            or "`" in filled
+            or filled.startswith("~")
+            or any(c.isspace() for c in filled)
+        ):
+            return None
+        return filled
 
     def command(self, words: list[str], cwd: str | None, hops: int) -> Program:
         """The program `words` runs, in directory `cwd` (None: known only at run time)."""

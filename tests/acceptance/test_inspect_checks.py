@@ -395,8 +395,10 @@ def test_static_looks_through_shell_and_init_wrappers(pytester: pytest.Pytester)
             '["/usr/local/bin/docker-entrypoint"]\nCMD ["./app", "serve"]\nWORKDIR /srv',
             {"docker-entrypoint": '#!/bin/sh\nset -e\nexport GOGC=50\nexec su-exec nobody "$@"\n'},
         ),
+        # Trial 14: `CMD exec /usr/local/bin/$APP` failed with "named only at run time".
+        ("exec /srv/$APP\nENV APP=app", {}),
     ],
-    ids=["sh-c-cd-exec", "entrypoint-script"],
+    ids=["sh-c-cd-exec", "entrypoint-script", "path-with-env-variable"],
 )
 def test_static_follows_the_script_to_the_program(
     pytester: pytest.Pytester, no_leaks: None, entrypoint: str, files: dict[str, str]

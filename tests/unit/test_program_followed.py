@@ -30,7 +30,7 @@ FILES = {
     "/log.sh": b"#!/bin/sh\nexec >/proc/1/fd/1 2>&1\nexec /opt/app\n",
 }
 
-ENV = {"APP": "/opt/app --flag", "BLANK": " ", "DIR": "/srv"}
+ENV = {"APP": "/opt/app --flag", "BLANK": " ", "DIR": "/srv", "NAME": "api"}
 LOOP = "`/loop.sh` (line 2 of /loop.sh): "
 
 
@@ -263,6 +263,33 @@ def read(path: str) -> bytes | None:
             "",
         ),
         (["env", "-u", "X"], ["sh", "-c", "cd -@ /srv; ./api"], "/srv", True, "/srv/api", ""),
+        # Trial 14: a path around variables the image's ENV sets (`CMD exec /srv/$NAME`).
+        ([], ["/bin/sh", "-c", "exec /srv/$NAME"], "/", True, "/srv/api", ""),
+        ([], ["/bin/sh", "-c", "exec ${DIR}/${NAME} --port 80"], "/", True, "/srv/api", ""),
+        (
+            [],
+            ["/bin/sh", "-c", "exec $DIR/$UNSET"],
+            "/",
+            True,
+            None,
+            "`exec $DIR/$UNSET` (the sh -c script) runs a program named only at run time",
+        ),
+        (  # a default or a command substitution is not read
+            [],
+            ["/bin/sh", "-c", "exec ${DIR:-/x}/api"],
+            "/",
+            True,
+            None,
+            "`exec ${DIR:-/x}/api` (the sh -c script) runs a program named only at run time",
+        ),
+        (  # a value with a blank would split: not guessed
+            [],
+            ["/bin/sh", "-c", "exec /srv/$APP"],
+            "/",
+            True,
+            None,
+            "`exec /srv/$APP` (the sh -c script) runs a program named only at run time",
+        ),
     ],
 )
 def test_the_program_is_followed_through_wrappers_shells_and_scripts(
