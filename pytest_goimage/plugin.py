@@ -217,11 +217,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     for plugin in config.stash.get(PLUGINS_KEY, []):
         config.pluginmanager.unregister(plugin)
     if config.stash.get(SESSION_KEY, None) is not None or IDENTITY_KEY in config.stash:
-        from .run_folder import end_run
+        from .run_folder import end_run_guarded
         from .termination import restore_sigterm
 
         try:
-            end_run(config)  # a run folder or a session exists: remove what the run made
+            end_run_guarded(config)  # a run folder or a session exists: remove what it made
         finally:
             restore_sigterm(config)
 

@@ -34,7 +34,7 @@ from .engine.run_dirs import (
     runs_base,
 )
 from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
-from .termination import ECHO_S, end_on_sigterm
+from .termination import ECHO_S, end_on_sigterm, interrupt_handlers, last_sigint
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
 _PRUNED_KEY = pytest.StashKey[bool]()
@@ -183,27 +183,43 @@ class _FirstInterruptWaits:
 
     SAME_INTERRUPT = ECHO_S  # seconds: the fact termination's single-process guard uses
 
+    AT_RUN_END = (
+        "goimage: interrupted; ending the workers, writing the report and removing what the run "
+        "started first (Ctrl-C again to stop now: the next run removes what is left)"
+    )
+    AT_REMOVALS = (
+        "goimage: interrupted; removing what the run started first (Ctrl-C again to stop now: "
+        "the next run removes what is left)"
+    )
+
     def __init__(
-        self, config: pytest.Config, active: bool, *, echo_of: float | None = None
+        self,
+        config: pytest.Config,
+        active: bool,
+        *,
+        echo_of: float | None = None,
+        says: str = AT_RUN_END,
     ) -> None:
         self.config = config
+        self.says = says
         self.active = (
             active
             and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+            and signal.getsignal(signal.SIGINT) in interrupt_handlers()
         )
+        self.before: Any = None  # the SIGINT handler to put back
         self.echo_of = echo_of
         self.received: float | None = None  # when the first SIGINT came (time.monotonic)
 
     def __enter__(self) -> _FirstInterruptWaits:
         if self.active:
-            signal.signal(signal.SIGINT, self._note)
+            self.before = signal.signal(signal.SIGINT, self._note)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         # Once only (the guard set up at pytest's interrupt also ends at the config's cleanup).
         if self.active and signal.getsignal(signal.SIGINT) == self._note:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, self.before)
 
     def _note(self, signum: int, frame: FrameType | None) -> None:
         now = time.monotonic()
@@ -220,11 +236,7 @@ class _FirstInterruptWaits:
         with contextlib.suppress(Exception):
             if reporter is not None:
                 reporter.write("\n")  # pytest's progress line may be unfinished
-                reporter.write_line(
-                    "goimage: interrupted; ending the workers, writing the report and removing "
-                    "what the run started first (Ctrl-C again to stop now: the next run "
-                    "removes what is left)"
-                )
+                reporter.write_line(self.says)
 
 
 def end_run(config: pytest.Config) -> None:
@@ -249,12 +261,40 @@ def end_run(config: pytest.Config) -> None:
             remove_if_unused(shared)  # no build log or record to point at
 
 
+def end_run_guarded(config: pytest.Config) -> None:
+    """`end_run` where a Ctrl-C meanwhile is noted and said, and the removals go on; one more
+    stops them, with the commands that remove what is left instead of a traceback (a user
+    trial: a second Ctrl-C during the removals printed an internal traceback, exited 130 and
+    left the run's image tags). An interrupt's echo (`timeout -s INT`) is no second Ctrl-C."""
+    guard = _FirstInterruptWaits(
+        config, _guarded(config), echo_of=last_sigint(), says=_FirstInterruptWaits.AT_REMOVALS
+    )
+    try:
+        with guard:
+            end_run(config)
+    except KeyboardInterrupt:
+        identity = config.stash.get(IDENTITY_KEY, None)
+        lines = ["goimage: stopped while removing what the run started."]
+        if identity is not None:
+            lines += [
+                "The next `pytest --goimage` removes what is left; to remove it now:",
+                *_removal_commands(*identity),
+            ]
+        _write_lines(config, lines)
+
+
 def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -> None:
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    label = f"label={LABEL_RUN}={run_id}"
     lines = [
         "goimage: --goimage-keep left this run's containers, networks and images in place.",
         "Remove them with:",
+        *_removal_commands(run_id, shared),
+    ]
+    _write_lines(config, lines)
+
+
+def _removal_commands(run_id: str, shared: Path) -> list[str]:
+    label = f"label={LABEL_RUN}={run_id}"
+    lines = [
         # xargs -r: the commands also work when the run started no container or network.
         f"  docker ps -aq --filter {label} | xargs -r docker rm -fv",
         f"  docker network ls -q --filter {label} | xargs -r docker network rm",
@@ -262,7 +302,14 @@ def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -
     tags = built_tags(shared)
     if tags:
         lines.append(f"  docker rmi {' '.join(tags)}")
-    if reporter is not None:
-        reporter.write_line("")
-        for line in lines:
-            reporter.write_line(line)
+    return lines
+
+
+def _write_lines(config: pytest.Config, lines: list[str]) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        print("\n".join(["", *lines]), flush=True)
+        return
+    reporter.write_line("")
+    for line in lines:
+        reporter.write_line(line)

@@ -93,6 +93,17 @@ def one_sigint_per_interrupt(config: pytest.Config) -> None:
         config.add_cleanup(_restore_sigint)
 
 
+def last_sigint() -> float | None:
+    """When the last SIGINT that interrupted this run came (time.monotonic), if one did."""
+    return _first_sigint[0] if _first_sigint else None
+
+
+def interrupt_handlers() -> tuple[object, ...]:
+    """The SIGINT handlers that raise KeyboardInterrupt: Python's own, and the run's guard
+    against an interrupt's echo. A guard of the run's end replaces only these."""
+    return (signal.default_int_handler, _interrupt_once)
+
+
 def _restore_sigint() -> None:
     """Python's own SIGINT handler again once the run has ended, where ours is in place."""
     if signal.getsignal(signal.SIGINT) is _interrupt_once:

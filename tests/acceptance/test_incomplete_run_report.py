@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,6 +122,21 @@ def test_a_second_sigint_while_pytest_handles_the_first_reads_as_interrupted(
     assert _tags_left(docker_client, out) == [], out
 
 
+def _waiting_run(root: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """`pytest --goimage` of the example copy at `root` without xdist, started and read until
+    its own test waits for the interrupt (the go-version check has passed by then)."""
+    (root / "tests").mkdir(exist_ok=True)
+    (root / "tests" / "test_waits.py").write_text(textwrap.dedent(WAITING_TEST))
+    commit_checkout(root, "report.json\nwaiting\nhandling-interrupt\nsecond-sent\nremoving")
+    proc, printed = run_pytest_until(
+        root,
+        "Dockerfile::go-version PASSED",
+        *("--goimage", "-v", "-p", "no:randomly", "Dockerfile::go-version", *args),
+    )
+    _wait_or_show(proc, printed, root / "waiting")
+    return proc, printed
+
+
 def test_the_echo_of_a_sigint_without_xdist_is_the_same_interrupt(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
@@ -131,21 +147,7 @@ def test_the_echo_of_a_sigint_without_xdist_is_the_same_interrupt(
     the second SIGINT landed while pytest handled the first, and the run ended with exit 130
     and two internal tracebacks. It is the same interrupt: exit 2, the report says so."""
     root = example_copy(_example_table(), conftest=SLOW_INTERRUPT_HANDLING)
-    (root / "tests").mkdir(exist_ok=True)
-    (root / "tests" / "test_waits.py").write_text(textwrap.dedent(WAITING_TEST))
-    commit_checkout(root, "report.json\nwaiting\nhandling-interrupt\nsecond-sent")
-    proc, printed = run_pytest_until(
-        root,
-        "Dockerfile::go-version PASSED",
-        "--goimage",
-        "-v",
-        "-p",
-        "no:randomly",
-        "--goimage-report=report.json",
-        "Dockerfile::go-version",
-        "tests/test_waits.py",
-    )
-    _wait_or_show(proc, printed, root / "waiting")
+    proc, printed = _waiting_run(root, "--goimage-report=report.json", "tests/test_waits.py")
     proc.send_signal(signal.SIGINT)
     _wait_or_show(proc, printed, root / "handling-interrupt")
     proc.send_signal(signal.SIGINT)  # the echo, while pytest handles the first
@@ -216,3 +218,65 @@ def test_a_selected_item_that_never_reported_fails_the_report(
     assert "test_own.py::test_lost; the JSON report report.json says failed" in out, out
     note = "**1 of 4 selected items did not run (the run was interrupted).**"
     assert note in summary.read_text(), summary.read_text()
+
+
+# The inner run takes 4 s to remove its image tags, as on a slow engine, and says when it starts.
+SLOW_REMOVALS = """
+import time
+from pathlib import Path
+
+from pytest_goimage import run_folder
+
+ROOT = Path(__file__).parent
+_remove = run_folder.remove_run_resources
+
+
+def _slowly(shared):
+    (ROOT / "removing").touch()
+    time.sleep(4)
+    _remove(shared)
+
+
+run_folder.remove_run_resources = _slowly
+"""
+
+
+@pytest.mark.parametrize("presses", [2, 3], ids=["second-waits", "third-stops"])
+def test_ctrl_c_again_while_the_run_removes_what_it_made(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+    presses: int,
+) -> None:
+    """Trial 14, a run without xdist: a second Ctrl-C while the run removed what it made
+    printed an internal traceback, exited 130 and left the image tags. Now it is noted and
+    said, and the removals finish; a third stops them and prints the commands that remove
+    what is left (which work). Exit 2 and no traceback either way."""
+    root = example_copy(_example_table(), conftest=SLOW_REMOVALS)
+    proc, printed = _waiting_run(root, "tests/test_waits.py::test_waits[Dockerfile]")
+    proc.send_signal(signal.SIGINT)  # the Ctrl-C that ends the run
+    _wait_or_show(proc, printed, root / "removing")
+    for _ in range(presses - 1):  # each later than an interrupt's echo
+        time.sleep(1.3)
+        proc.send_signal(signal.SIGINT)
+    out = printed + proc.communicate(timeout=120)[0]
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out.split("!!!")[0], out
+    assert (
+        "goimage: interrupted; removing what the run started first (Ctrl-C again to stop now: "
+        "the next run removes what is left)"
+    ) in out, out
+    if presses == 2:
+        assert "stopped while removing" not in out, out
+        assert _tags_left(docker_client, out) == [], out
+    else:
+        assert "goimage: stopped while removing what the run started." in out, out
+        assert "The next `pytest --goimage` removes what is left; to remove it now:" in out, out
+        assert _tags_left(docker_client, out), out  # the removal was stopped before the tags
+        commands = [line.strip() for line in out.splitlines() if line.startswith("  docker ")]
+        assert len(commands) == 3 and commands[2].startswith("docker rmi goimage/"), out
+        for command in commands:
+            subprocess.run(command, shell=True, check=True, capture_output=True)
+        assert _tags_left(docker_client, out) == [], out
+    assert plugin_resources(docker_client, root) == [], out
