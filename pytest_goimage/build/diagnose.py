@@ -27,6 +27,7 @@ from .failed_build import (
     block,
     shorten,
 )
+from .from_arg_scope import from_arg_out_of_scope
 from .frontend_syntax import flag_advice
 from .go_sum_failure import go_sum_message
 from .go_test_failure import failed_tests, failed_tests_hint
@@ -92,6 +93,11 @@ def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
 def from_variable(build: FailedBuild) -> Diagnosis | None:
     message = copy_from_variable(build)
     return Diagnosis(f"{message}{build.log_note}", "copy-from-variable") if message else None
+
+
+def from_arg_scope(build: FailedBuild) -> Diagnosis | None:
+    message = from_arg_out_of_scope(build)
+    return Diagnosis(message, "from-arg-scope") if message else None
 
 
 def unknown_builder(build: FailedBuild) -> Diagnosis | None:
@@ -292,6 +298,7 @@ def step_failed(build: FailedBuild) -> Diagnosis:
 RULES: tuple[Rule, ...] = (
     dockerfile_syntax,
     from_variable,
+    from_arg_scope,
     unknown_builder,
     unknown_target,
     copy_outside_context,

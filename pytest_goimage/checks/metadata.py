@@ -12,6 +12,7 @@ from ..config_release import NON_ROOT, MetadataPolicy
 from ..engine.image import BuiltImage, ImageConfigView
 from ..engine.image_users import is_root_spelling, named_user_problem
 from ..errors import CheckFailed, CheckSkipped
+from ..gofacts.arg_scope import stage_out_of_scope
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import GitRefused, NoRepository
 from ..session import GoImageSession
@@ -38,7 +39,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} does not meet its metadata policy "
             f"({session.config.source.name} [tool.goimage] metadata): {'; '.join(problems)}. "
-            f"{_no_commit(session, image, problems) or _FIX}"
+            f"{_out_of_scope(image, problems) or _no_commit(session, image, problems) or _FIX}"
         )
     return f"{built.tag}: {', '.join(_checked(policy))} as declared"
 
@@ -47,6 +48,32 @@ _FIX = (
     "Fix the Dockerfile (LABEL, EXPOSE, USER, HEALTHCHECK, ENTRYPOINT, CMD, WORKDIR, ENV) or "
     "the policy."
 )
+
+
+def _out_of_scope(image: ImageConfig, problems: list[str]) -> str:
+    """Why an empty label is empty when its LABEL reads a global ARG its stage does not
+    declare again: out of scope, `$GIT_SHA` is "" whatever the build argument says."""
+    empty = {p[len("label ") : -len(" is empty")] for p in problems if p.endswith(" is empty")}
+    if not empty:
+        return ""
+    try:
+        parsed = parse_dockerfile_leniently(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return ""
+    for stage in parsed.built_stages(image.target):
+        for instruction in stage.instructions:
+            keys = {key.strip("\"'") for key in instruction.args[0::2]}
+            if instruction.keyword != "LABEL" or not keys & empty:
+                continue
+            for unseen in stage_out_of_scope(parsed, stage, instruction):
+                return (
+                    f"`LABEL {instruction.value}` ({image.file_name}:{instruction.line}) reads "
+                    f"${unseen.name}, which `{unseen.declaration}` at "
+                    f"{image.file_name}:{unseen.declared} declares before the first FROM: a "
+                    "stage sees such an ARG only after it declares it again, so it is empty "
+                    f"there. Add `ARG {unseen.name}` to that stage before the LABEL."
+                )
+    return ""
 
 
 def _no_commit(session: GoImageSession, image: ImageConfig, problems: list[str]) -> str:

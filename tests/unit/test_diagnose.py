@@ -122,6 +122,16 @@ CASES = {
         error=SOLVE + 'failed to create LLB definition: failed to parse stage name "${BUILDER}": '
         "invalid reference format: repository name must be lowercase",
     ),
+    "from_arg_scope": Recorded(
+        None,
+        error=SOLVE
+        + 'failed to create LLB definition: failed to parse stage name "golang:-alpine": '
+        "invalid reference format",
+        files={
+            "Dockerfile": "FROM alpine:3.22 AS tools\nARG GO_VERSION=1.26\n"
+            "FROM golang:${GO_VERSION}-alpine\nRUN go version\n"
+        },
+    ),
     "unknown_builder": Recorded(None, error='no builder "remote-buildkit" found'),
     "unknown_target": Recorded(
         None, error=SOLVE + "failed to create LLB definition: target stage buidl could not be found"
@@ -252,6 +262,11 @@ EXPECTED = [
         "from_variable",
         "copy-from-variable",
         "Dockerfile: `--from=${BUILDER}` names a variable, and BuildKit expands none in a `from` (it takes the text as an image name, which it cannot parse). Make the variable a stage instead: `FROM ${BUILDER} AS builder` after the stages it may name, then `COPY --from=builder` (an ARG used in FROM must be declared before the first FROM).\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "from_arg_scope",
+        "from-arg-scope",
+        'Dockerfile:3: `FROM golang:${GO_VERSION}-alpine` reads GO_VERSION, which only `ARG GO_VERSION=1.26` at Dockerfile:2, inside a stage, declares: a FROM sees only the ARGs declared before the first FROM, so it is empty there and BuildKit refused the result (failed to solve with frontend dockerfile.v0: failed to create LLB definition: failed to parse stage name "golang:-alpine": invalid reference format). Move that ARG above the first FROM (and write `ARG GO_VERSION` inside any stage that reads it too).\nFull build log: <ROOT>/build.log',
     ),
     (
         "unknown_builder",
