@@ -12,11 +12,19 @@ line (env, su-exec, gosu, tini, dumb-init, s6-overlay's /init) are looked throug
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .elf import looks_like_elf
+from .exec_words import (
+    cd_target,
+    changed,
+    execs_arguments,
+    keeps_alive,
+    located,
+    run_words,
+    wrapper_options,
+)
 from .positional import Args, compound, items, origin, rewritten, run_time_note
 from .shell_lexer import Unbalanced
 from .shell_script import (
@@ -52,7 +60,6 @@ _SETUP = frozenset(
         "wait",
     }
 )
-_EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
 _MAX_HOPS = 8  # `tini -- sh -c 'exec /app'` is two; a loop guard, not a limit users meet
 
 ReadFile = Callable[[str], bytes | None]
@@ -140,7 +147,7 @@ class _Follower:
             return self._shell(words, cwd, hops)
         if name in _INITS:
             short, long = _INITS[name]
-            rest, _ = _options(words[1:], short, long)
+            rest, _ = wrapper_options(words[1:], short, long)
             return self._wrapped(name, rest, cwd, hops)
         if name == "env":
             return self._env(words, cwd, hops)
@@ -156,7 +163,7 @@ class _Follower:
             return self.command(words[1:], cwd, hops + 1)
         if first.startswith("-"):
             return Program(None, f"it runs {first!r}, which is an option, not a program")
-        path = _located(first, cwd)
+        path = located(first, cwd)
         if path is None:
             return Program(None, f"it runs {first} from a directory known only at run time")
         script = self._script_file(path)
@@ -170,10 +177,10 @@ class _Follower:
         return self.command(rest, cwd, hops + 1)
 
     def _env(self, words: list[str], cwd: str | None, hops: int) -> Program:
-        rest, options = _options(words[1:], _ENV_VALUE_SHORT, _ENV_VALUE_LONG)
+        rest, options = wrapper_options(words[1:], _ENV_VALUE_SHORT, _ENV_VALUE_LONG)
         for option, value in options:
             if option in ("-C", "--chdir"):
-                cwd = _changed(cwd, value)
+                cwd = changed(cwd, value)
             elif option in ("-S", "--split-string"):
                 rest = shell_words(value) + rest
         while rest and ASSIGNMENT.match(rest[0]):
@@ -202,7 +209,7 @@ class _Follower:
             index += 2 if not long_option and "o" in flags[1:] else 1
         if index >= len(words) or words[index] == "-":
             return Program(None, f"{words[0]} reads its commands from standard input")
-        path = _located(words[index], cwd)
+        path = located(words[index], cwd)
         if path is None:
             return Program(
                 None, f"{words[0]} runs {words[index]} from a directory known only at run time"
@@ -231,11 +238,11 @@ class _Follower:
                     break  # every way through the branches leaves the script inside them
                 continue
             # The first path on which it runs anything tells which command it is.
-            runs = next((path for path in paths if _run_words(command, path)), None)
+            runs = next((path for path in paths if run_words(command, path)), None)
             if runs is None:
                 # `exec >log 2>&1`: redirections only. `exec "$@"` with no arguments runs
                 # nothing either, and the script goes on: an entrypoint given no CMD.
-                if _execs_arguments(command):
+                if execs_arguments(command):
                     empty_exec, chosen = command, None
                 continue
             words = expanded(command.words, list(runs.words))[assignments(command) :]
@@ -244,13 +251,13 @@ class _Follower:
                 chosen = (command, cwd, paths)
                 break
             if head == "cd":
-                cwd = _changed(cwd, _cd_target(words[1:]))
+                cwd = changed(cwd, cd_target(words[1:]))
             elif head in ("set", "shift"):
                 paths = rewritten(paths, command, tested=False)
             elif head == "exit":
                 if command.after not in ("&&", "||"):
                     break  # the script ends here; `cd /srv || exit 1` only when cd fails
-            elif head not in _SETUP and not _keeps_alive(words):
+            elif head not in _SETUP and not keeps_alive(words):
                 chosen = (command, cwd, paths)
         if chosen is None and empty_exec is not None:
             return Program(
@@ -288,7 +295,7 @@ class _Follower:
         told: dict[str, Args] = {}
         refused: Program | None = None
         for path in paths:
-            words = self._from_env(_run_words(command, path))
+            words = self._from_env(run_words(command, path))
             if not words:
                 continue
             after = run_time_note(path)
@@ -340,93 +347,6 @@ class _Follower:
     def _is_elf(self, path: str) -> bool:
         data = self.read(path) if self.read is not None else None
         return data is not None and looks_like_elf(data)
-
-
-def _options(
-    words: list[str], short: str, long: frozenset[str]
-) -> tuple[list[str], list[tuple[str, str]]]:
-    """getopt with `+` (stop at the first operand): (operands, [(option, value)])."""
-    found: list[tuple[str, str]] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word == "--":
-            return words[index + 1 :], found
-        if word == "-":  # env's `-` is -i
-            index += 1
-            continue
-        if not word.startswith("-"):
-            break
-        if word.startswith("--"):
-            name, equals, value = word.partition("=")
-            if name in long and not equals:
-                value = words[index + 1] if index + 1 < len(words) else ""
-                index += 1
-            found.append((name, value))
-            index += 1
-            continue
-        index += 1
-        for position, letter in enumerate(word[1:], 1):
-            if letter in short:
-                value = word[position + 1 :]
-                if not value:
-                    value = words[index] if index < len(words) else ""
-                    index += 1
-                found.append((f"-{letter}", value))
-                break
-            found.append((f"-{letter}", ""))
-    return words[index:], found
-
-
-def _keeps_alive(words: list[str]) -> bool:
-    """`sleep infinity`, `tail -f /dev/null`: run after the program to keep the container up,
-    never the program itself."""
-    name = posixpath.basename(words[0])
-    return name == "sleep" or (name == "tail" and any(w in ("-f", "-F") for w in words[1:]))
-
-
-def _exec_arguments(words: list[str]) -> list[str]:
-    """What `exec [-cl] [-a NAME] [--] COMMAND...` runs."""
-    while words and _EXEC_OPTIONS.match(words[0]) and not isinstance(words[0], Expansion):
-        flags, words = words[0], words[1:]
-        if flags == "--":
-            break
-        if flags.endswith("a"):  # -a NAME: the name shown as argv[0]
-            words = words[1:]
-    return words
-
-
-def _cd_target(words: list[str]) -> str | None:
-    words = [w for w in words if w not in ("-L", "-P", "-e", "-@")]
-    if not words or words[0] == "-" or isinstance(words[0], Expansion):
-        return None  # $HOME, $OLDPWD or a variable: known only at run time
-    return words[0]
-
-
-def _changed(cwd: str | None, target: str | None) -> str | None:
-    if target is None or (cwd is None and not target.startswith("/")):
-        return None
-    return posixpath.normpath(posixpath.join(cwd or "/", target))
-
-
-def _located(word: str, cwd: str | None) -> str | None:
-    """`word` as exec finds it: absolute as is, a bare name for PATH, else joined to cwd."""
-    if word.startswith("/") or "/" not in word:
-        return word
-    return None if cwd is None else posixpath.normpath(posixpath.join(cwd, word))
-
-
-def _execs_arguments(command: Command) -> bool:
-    """Whether `command` is `exec "$@"` (or `exec "$@"` after options): it runs what the
-    script was given."""
-    words = command.words[assignments(command) :]
-    return bool(words) and words[0].text == "exec" and any(word.args for word in words[1:])
-
-
-def _run_words(command: Command, path: Args) -> list[str]:
-    """What `command` runs where "$@" is `path`: its words after assignments and `exec`."""
-    words = expanded(command.words, list(path.words))[assignments(command) :]
-    return _exec_arguments(words[1:]) if words[:1] == ["exec"] else words
 
 
 def _one_per_file(programs: list[str], read: ReadFile) -> list[str]:
