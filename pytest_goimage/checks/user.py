@@ -44,7 +44,32 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"add `USER {suggested.name}` to the final stage: the image's /etc/passwd already "
             f"defines that user (uid {suggested.uid})."
         )
-    raise CheckFailed(f"{image.dockerfile}: image {built.tag} runs as root ({shown}); {fix}")
+    elsewhere = _user_in_another_stage(image) if written is None else ""
+    raise CheckFailed(
+        f"{image.dockerfile}: image {built.tag} runs as root ({shown}); {elsewhere}{fix}"
+    )
+
+
+def _user_in_another_stage(image: ImageConfig) -> str:
+    """The words for a USER written in a stage the image is not built FROM (a builder's): a
+    USER sets the user of its own stage and the stages built FROM it, not of a stage that
+    copies files out of it."""
+    try:
+        dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
+    except OSError:
+        return ""
+    built = dockerfile.built_stages(image.target)
+    for stage in reversed(dockerfile.stages):
+        found = [i for i in stage.instructions if i.keyword == "USER"]
+        if stage in built or not found:
+            continue
+        name = stage.name or f"stage {stage.index}"
+        return (
+            f"`USER {found[-1].value}` ({image.file_name}:{found[-1].line}) is in the stage "
+            f"{name}, which the image is not built FROM, and a USER sets the user of its own "
+            "stage only (COPY --from takes files, not the user); "
+        )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -572,6 +572,28 @@ def test_user_from_an_unset_build_arg(pytester: pytest.Pytester, no_leaks: None)
     )
 
 
+def test_a_user_set_only_in_the_build_stage(pytester: pytest.Pytester, no_leaks: None) -> None:
+    """Trial 14: `USER app` in the builder stage and none in the final one: the image runs as
+    root, and the message says why the USER it can see in the Dockerfile does not count."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22 AS builder\nRUN adduser -D -u 10001 app\nUSER app\n"
+        "COPY app /home/app/app\n"
+        'FROM alpine:3.22\nCOPY --from=builder /home/app/app /app\nENTRYPOINT ["/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\nrequire_non_root = true\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "user")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage user[]] Dockerfile: image goimage/* runs as root (no USER instruction); "
+            "`USER app` (Dockerfile:3) is in the stage builder, which the image is not built "
+            "FROM, and a USER sets the user of its own stage only (COPY --from takes files, not "
+            "the user); add a non-root `USER 65532:65532` (or a named user) to the final stage."
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     ("final", "expected"),
     [
