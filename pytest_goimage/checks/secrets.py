@@ -8,9 +8,15 @@ import tarfile
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
-from ..gofacts.command_secrets import binary_findings, history_command_findings, linked_secrets
+from ..gofacts.command_secrets import (
+    binary_findings,
+    computed_secrets,
+    history_command_findings,
+    linked_secrets,
+)
 from ..gofacts.go_trees import GoTrees, left_out_note
 from ..gofacts.layers import final_files, hidden_versions
+from ..gofacts.run_variables import ldflags_in_run
 from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
@@ -31,8 +37,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
-    binary, linked, written = _linked_secrets(session, image, built)
-    findings += binary_findings(binary, linked, written)
+    binary, linked, written, computed = _linked_secrets(session, image, built)
+    findings += binary_findings(binary, linked, written, computed)
     steps = ((layer.created_by, layer.instruction) for layer in built.layers)
     findings += history_command_findings(steps, {value for _, value in linked})
     command = {"ENTRYPOINT": built.config.entrypoint, "CMD": built.config.cmd}
@@ -87,25 +93,32 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
 
 def _linked_secrets(
     session: GoImageSession, image: ImageConfig, built: BuiltImage
-) -> tuple[str, list[tuple[str, str]], str]:
-    """The Go binary's path, the secret-looking `-ldflags -X` values linked into it, and where
-    they are written: its build info's -ldflags (""), or, where Go recorded none (-trimpath),
-    the Dockerfile's `go build` that made it ("Dockerfile:7"). None when the image runs no Go
-    program or its binary cannot be read (`static` says why)."""
+) -> tuple[str, list[tuple[str, str]], str, list[tuple[str, str]]]:
+    """The Go binary's path, the secret-looking `-ldflags -X` values linked into it, where they
+    are written, and the -X assignments to a credential the build computes (`$(cat
+    /run/secrets/k)`). Where: its build info's -ldflags (""), which hold the values as linked,
+    or, where Go recorded none (-trimpath), the Dockerfile's `go build` that made it
+    ("Dockerfile:7"), its variables expanded as the build expands them (build_args, ARG
+    defaults, ENV). Nothing when the image runs no Go program or its binary cannot be read
+    (`static` says why)."""
     if session.no_go_binary(image):
-        return "", [], ""
+        return "", [], "", []
     try:
         binary = built.binary
     except GoImageError:
-        return "", [], ""
+        return "", [], "", []
     settings = binary.build_info.settings if binary.build_info else ()
     if any(key == "-ldflags" for key, _ in settings):
-        return binary.path, linked_secrets(settings), ""
+        return binary.path, linked_secrets(settings), "", []
     source = go_build_source(image.dockerfile_path, binary.path, image.target, image.build_args)
-    if source.build is None or not source.build.ldflags:
-        return binary.path, [], ""
-    written = f"{image.file_name}:{source.build.line}"
-    return binary.path, linked_secrets([("-ldflags", source.build.ldflags)]), written
+    build = source.build
+    if build is None or not build.ldflags:
+        return binary.path, [], "", []
+    ldflags, _ = ldflags_in_run(build, source.parsed, image.build_args)
+    run = next((i for i in source.parsed.instructions if i.line == build.line), None)
+    computed = computed_secrets(ldflags, run.text if run is not None else "")
+    written = f"{image.file_name}:{build.line}"
+    return binary.path, linked_secrets([("-ldflags", ldflags)]), written, computed
 
 
 def _hidden_findings(

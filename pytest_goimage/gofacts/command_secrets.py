@@ -3,12 +3,13 @@ assignments (its build info) and the commands of build steps (its history)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 
-from .credentials import SECRET_VALUES, is_finding
+from .credentials import SECRET_VALUES, is_finding, looks_secret, names_a_credential
 from .linker_flags import linker_assignments, variable_name
 from .redaction import redact, secret_part
-from .secrets_scan import HISTORY_ARGS, Finding, describe_value
+from .secrets_scan import Finding, describe_value, history_arguments
 
 _LINKED = (
     "is linked into the Go binary by -ldflags -X (`go version -m` and `strings` show it); read "
@@ -18,9 +19,18 @@ _LINKED_BY = (
     "is linked into the Go binary by the -ldflags -X of the `go build` at {written} (`strings` "
     "shows it); read it from the environment or a mounted file at run time instead"
 )
+_COMPUTED_BY = (
+    "is set to `{value}` by the -ldflags of the `go build` at {written}: what that reads at build "
+    "time is linked into the Go binary (`strings` shows it); read it from the environment or a "
+    "mounted file at run time instead"
+)
 _IN_COMMAND = (
     "is written in a build step's command (`docker history --no-trunc` shows it); pass it with "
     "`RUN --mount=type=secret` instead, or at run time"
+)
+_IN_ARGUMENT = (
+    "is recorded with a build argument of this step (`docker history --no-trunc` shows it); "
+    "pass it with `RUN --mount=type=secret` instead, or at run time"
 )
 _SHOWN = 80  # characters of a step's instruction a finding shows, its secrets masked
 
@@ -37,15 +47,50 @@ def linked_secrets(settings: Sequence[tuple[str, str]]) -> list[tuple[str, str]]
     ]
 
 
+def computed_secrets(ldflags: str, script: str = "") -> list[tuple[str, str]]:
+    """(`importpath.name`, value as written) of the `-X` assignments to a credential whose
+    value the build computes: a command (`$(cat /run/secrets/api_key)`), a secret mount's file,
+    or a variable the RUN's `script` sets from one (`KEY=$(cat ...) && go build ...`). The
+    binary holds what it read; its value is unknown here (`ldflags`: variables expanded)."""
+    # A command substitution is one value however many words it holds: kept whole while split.
+    commands = _SUBSTITUTION.findall(ldflags)
+    held = _SUBSTITUTION.sub(lambda m: f"\0{commands.index(m.group(0))}\0", ldflags)
+    found = []
+    for name, held_value in linker_assignments(held):
+        if not names_a_credential(variable_name(name)):
+            continue
+        value = re.sub(r"\0(\d+)\0", lambda m: commands[int(m.group(1))], held_value)
+        computed = _COMPUTED.search(value) or any(
+            re.search(_SET_BY_COMMAND.format(name=re.escape(v)), script)
+            for v in _VARIABLE.findall(value)
+        )
+        if computed:
+            found.append((name, value))
+    return found
+
+
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
+_COMPUTED = re.compile(r"\$\(|`|/run/secrets/")
+_VARIABLE = re.compile(r"\$\{?(\w+)")
+_SET_BY_COMMAND = r"(?:^|[\s;&|(])(?:export\s+)?{name}=[\"']?(?:\$\(|`|\$\(<)"
+
+
 def binary_findings(
-    binary: str, linked: Sequence[tuple[str, str]], written: str = ""
+    binary: str,
+    linked: Sequence[tuple[str, str]],
+    written: str = "",
+    computed: Sequence[tuple[str, str]] = (),
 ) -> list[Finding]:
-    """`linked`'s findings; `written`: the Dockerfile line of the `go build` that links them
-    (a -trimpath build, whose build info has no -ldflags), "" for the build info's own."""
+    """The findings of `linked` and `computed` (`computed_secrets`); `written`: the Dockerfile
+    line of the `go build` that links them (a -trimpath build, whose build info has no
+    -ldflags), "" for the build info's own."""
     where = _LINKED if not written else _LINKED_BY.format(written=written)
     return [
         Finding("binary", f"{binary} -X {name}", describe_value(value, where))
         for name, value in linked
+    ] + [
+        Finding("binary", f"{binary} -X {name}", _COMPUTED_BY.format(value=value, written=written))
+        for name, value in computed
     ]
 
 
@@ -54,40 +99,73 @@ def history_command_findings(
 ) -> list[Finding]:
     """Secrets written into a RUN or ADD command, which the image history keeps word for word:
     a value in a known secret format (`git clone https://ci:glpat-...@gitlab/...`, a DSN's
-    password, an ADD URL's) or a secret-looking `-X name=value` of a `go build -ldflags`.
-    `steps`: (history line, its instruction); the build arguments of its `|N K=V` prefix are judged by
-    name elsewhere, and `reported` values (the binary's own -X findings) are not repeated."""
+    password, an ADD URL's), a secret-looking `-X name=value` of a `go build -ldflags` or an
+    assignment (`PGPASSWORD=... psql`, `--password=...`), in the command or in a build argument
+    of its `|N K=V` prefix whose name says nothing (`LDFLAGS=-X main.apiKey=...`).
+    `steps`: (history line, its instruction). Build arguments judged by their own name
+    (`history_findings`) and `reported` values (the binary's own -X findings) are not repeated.
+    The step is shown with every value that looks secret masked."""
     found: list[Finding] = []
     for created_by, instruction in steps:
         if not instruction.startswith(("RUN ", "ADD ")):
             continue  # ENV, LABEL, CMD and ENTRYPOINT are read from the image config
-        arguments = _argument_values(created_by)
-        kinds: dict[str, str | None] = {}
-        for kind, pattern in SECRET_VALUES:  # the first format named wins: a token, then a URL
-            for match in pattern.finditer(instruction):
-                kinds.setdefault(secret_part(match), kind)
-        kinds.update(
-            (value, None)
-            for name, value in linker_assignments(instruction)
-            if is_finding(variable_name(name), value) and value not in kinds
-        )
-        values = [v for v in kinds if not any(v in a for a in arguments) and v not in reported]
+        arguments = history_arguments(created_by)
+        judged = [value for name, value in arguments if is_finding(name, value)]
+        kinds = _written_secrets(created_by)
+        values = [v for v in kinds if v not in reported and not any(v in j for j in judged)]
         if not values:
             continue
-        shown = redact(instruction, values)
+        command = _command(instruction)
+        masked = {*kinds, *reported, *(v for n, v in arguments if looks_secret(n, v))}
+        masked.update(value for name, value in _assignments(command) if looks_secret(name, value))
+        shown = redact(command, masked)
         shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 3] + "..."
+        where = _IN_COMMAND if values[0] in command else _IN_ARGUMENT
         found.append(
-            Finding(
-                "history", f"`{shown}`", describe_value(values[0], _IN_COMMAND, kinds[values[0]])
-            )
+            Finding("history", f"`{shown}`", describe_value(values[0], where, kinds[values[0]]))
         )
     return found
 
 
-def _argument_values(created_by: str) -> set[str]:
-    """The values of a history line's `|N K=V` build-argument prefix."""
-    match = HISTORY_ARGS.match(created_by)
+def _written_secrets(created_by: str) -> dict[str, str | None]:
+    """The secret values written in a history line, each with its format's name (None: judged
+    by the name it is assigned to). The first format named wins: a token, then a URL."""
+    kinds: dict[str, str | None] = {}
+    for kind, pattern in SECRET_VALUES:
+        for match in pattern.finditer(created_by):
+            kinds.setdefault(secret_part(match), kind)
+    literal = [
+        (variable_name(name), value)
+        for name, value in linker_assignments(created_by)
+        if not _EXPANDED.search(value)  # `${API_KEY}`: the build expands it, history keeps this
+    ]
+    for name, value in literal + _assignments(created_by):
+        if is_finding(name, value):
+            kinds.setdefault(value, None)
+    return kinds
+
+
+# A shell word that assigns a literal: `PGPASSWORD=... psql`, `export API_TOKEN=...`, a flag's
+# `--db-password=...`. Not one inside another word (`s/password=x/`) nor one that reads a
+# variable or a command (`TOKEN=$(cat /run/secrets/t)`: the history holds no value).
+_ASSIGNMENT = re.compile(
+    r"""(?:^|(?<=[\s;&|(]))(?:--?)?([A-Za-z_][\w-]*)="""
+    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)]|$)"""
+)
+_EXPANDED = re.compile(r"[$`]")
+
+
+def _assignments(command: str) -> list[tuple[str, str]]:
+    return [(name, value.strip("'\"")) for name, value in _ASSIGNMENT.findall(command)]
+
+
+def _command(instruction: str) -> str:
+    """An instruction without the `|N K=V` build arguments an exec-form RUN's history line
+    keeps before its command (a shell-form one has them cut at `/bin/sh -c`)."""
+    match = re.match(r"RUN \|(\d+) (.*)$", instruction, re.S)
     if not match:
-        return set()
-    pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
-    return {pair.partition("=")[2] for pair in pairs}
+        return instruction
+    words, left = match.group(2).split(" "), int(match.group(1))
+    while words and left:
+        left -= "=" in words.pop(0)
+    return " ".join(["RUN", *words])

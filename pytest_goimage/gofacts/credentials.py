@@ -73,15 +73,20 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (  # the user may be empty: Redis has none (`redis://:pw@cache:6379/0`)
         "a password in a URL",
         # GitHub's fixed `x-oauth-basic` is no password: the token is the user (often `${TOKEN}`).
+        # Nor is a shell's quoted variable (`https://oauth2:"${TOKEN}"@`) or an image's tag
+        # before its digest (`docker://golang:1.22@sha256:...`).
         re.compile(
-            r"\b[a-z][\w+.-]*://[^/\s:@]*:(?P<secret>(?![$%{*<]|x-oauth-basic@)[^/\s@]+)@", re.I
+            r"\b[a-z][\w+.-]*://[^/\s:@]*:"
+            r"(?P<secret>(?![$%{*<\"']|x-oauth-basic@)(?![^/\s@]*[$`])[^/\s@]+)@(?!sha\d+:)",
+            re.I,
         ),
     ),
     (  # a libpq or MySQL key/value DSN: `host=db user=app password=... dbname=app`
         "a password in a connection string",
         re.compile(
             r"(?i)(?<![\w.-])(?:password|passwd|pwd)\s*=\s*"
-            r"(?P<secret>'(?![$%{*<])[^']+'|(?!['\"$%{*<])[^\s;'\"]+)"
+            # Not a sed expression's (`s/^password=.*/password=${PW}/`) nor a variable's.
+            r"(?P<secret>'(?![$%{*<])[^'$]+'|(?!['\"$%{*<.^\[])[^\s;'\"$`]+(?=[\s;'\"]|$))"
         ),
     ),
 )
@@ -238,6 +243,13 @@ _QUANTITY_WORDS = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "LIMIT"})
 def _counts_credentials(name: str, value: str) -> bool:
     words = name_words(name)
     return value.isdigit() and len(value) <= 7 and bool(_QUANTITY_WORDS & set(words[:-1]))
+
+
+def names_a_credential(name: str) -> bool:
+    """Whether `name` alone says it holds a credential (apiKey, DB_PASSWORD), not a setting
+    about one or a reference to one (TOKEN_TTL, API_KEY_FILE): for a value not known here."""
+    tail = _after_credential(name)
+    return tail is not None and not _HARMLESS_NAME.search(name) and not _is_setting(tail)
 
 
 def is_finding(name: str, value: str) -> bool:

@@ -27,7 +27,7 @@ from .go_build_command import (
     named,
     setting_line,
 )
-from .run_variables import expand_in_run, global_default
+from .run_variables import global_default, ldflags_in_run
 from .shell_script import VARIABLE
 
 GO = "go"
@@ -43,9 +43,6 @@ NOT_LINKED = "(not linked)"
 LDFLAGS_UNKNOWN = "(not recorded under -trimpath)"
 _GO_BUILD = re.compile(r"\bgo\s+build\b")
 _SPACE = re.compile(r"[ \t\n\r]")  # what separates flags for Go (isSpaceByte)
-# `-ldflags '-X main.v=${V}'`: Go gets `${V}` itself, and the binary holds it.
-_SINGLE_QUOTED_LDFLAGS = re.compile(r"-?-ldflags(?:=|\s+)'[^']*\$")
-
 _SHOWN_LINE = 72  # a Dockerfile line in the table is cut to this many characters
 
 
@@ -194,13 +191,7 @@ def _written_ldflags(binary: Binary) -> tuple[str, bool] | None:
     builds = named(binary.builds, binary.program)
     if len(builds) != 1 or not builds[0].readable:
         return None
-    run = next((i for i in binary.parsed.instructions if i.line == builds[0].line), None)
-    script = run.text if run is not None else ""
-    written, known = builds[0].ldflags or "", True
-    if not _SINGLE_QUOTED_LDFLAGS.search(script):  # in '...' the shell expands nothing
-        written, known = expand_in_run(
-            written, builds[0], binary.build_args, binary.parsed.global_instructions, script
-        )
+    written, known = ldflags_in_run(builds[0], binary.parsed, binary.build_args)
     return " ".join(go_split(written)), known
 
 

@@ -76,14 +76,18 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
 
 # `go build -ldflags "-X main.apiKey=..."` in a step's command, a build log or a message: the
 # value is masked when the variable's name is a credential's (`apiKey`, `dbPassword`).
-_LINKER_ASSIGNMENT = re.compile(r"(?<![\w-])(--?X[= ]+['\"]?[\w./-]*?)(\w+)=([^\s'\"]+)")
+# The value may be quoted of its own (`-X main.apiKey='...'`); the import path before the name
+# ends in a dot, which keeps the match linear on a long log line.
+_LINKER_ASSIGNMENT = re.compile(
+    r"(?<![\w-])(--?X[= ]+['\"]?(?:[\w./-]*\.)?)(\w+)=(['\"]?)([^\s'\"]+)"
+)
 
 
 def _masked_assignment(match: re.Match[str]) -> str:
-    prefix, name, value = match.groups()
+    prefix, name, quote, value = match.groups()
     if len(value) < _MIN_SECRET or value == MASK or not looks_secret(name, value):
         return match.group(0)
-    return f"{prefix}{name}={MASK}"
+    return f"{prefix}{name}={quote}{MASK}"
 
 
 # pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character

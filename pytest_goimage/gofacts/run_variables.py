@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .dockerfile import Instruction
+from .dockerfile import Dockerfile, Instruction
 from .go_build_command import GoBuild, unquoted
 from .shell_script import VARIABLE
 
@@ -42,6 +42,23 @@ def expand_in_run(
         return value
 
     return VARIABLE.sub(one, text), known
+
+
+# `-ldflags '-X main.v=${V}'`: in single quotes the shell expands nothing; Go gets `${V}`
+# itself, and the binary holds it.
+_SINGLE_QUOTED_LDFLAGS = re.compile(r"-?-ldflags(?:=|\s+)'[^']*\$")
+
+
+def ldflags_in_run(
+    build: GoBuild, parsed: Dockerfile, build_args: Mapping[str, str]
+) -> tuple[str, bool]:
+    """`build`'s -ldflags as the go build receives them ("" for none): the variables the
+    Dockerfile sets expanded (build_args, ARG defaults, ENV); whether every variable was."""
+    run = next((i for i in parsed.instructions if i.line == build.line), None)
+    script = run.text if run is not None else ""
+    if _SINGLE_QUOTED_LDFLAGS.search(script):
+        return build.ldflags or "", True
+    return expand_in_run(build.ldflags or "", build, build_args, parsed.global_instructions, script)
 
 
 def value_in_run(

@@ -112,16 +112,21 @@ def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]])
     return found
 
 
+def history_arguments(created_by: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a history line's `|N K=V` build-argument prefix. BuildKit
+    writes them space-separated, unquoted: a value with a space ends at it here."""
+    match = HISTORY_ARGS.match(created_by)
+    if not match:
+        return []
+    pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
+    return [(name, value) for name, _, value in (pair.partition("=") for pair in pairs)]
+
+
 def history_findings(created_by: Iterable[str]) -> list[Finding]:
     """Build arguments recorded in RUN steps (`|2 TOKEN=abc N=1 /bin/sh -c ...`)."""
     found: dict[str, Finding] = {}
     for line in created_by:
-        match = HISTORY_ARGS.match(line)
-        if not match:
-            continue
-        pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
-        for pair in pairs:
-            name, _, value = pair.partition("=")
+        for name, value in history_arguments(line):
             if is_finding(name, value) and name not in found:
                 found[name] = Finding(
                     "build argument",

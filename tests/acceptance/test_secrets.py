@@ -373,3 +373,65 @@ def test_a_key_linked_in_by_ldflags_is_found_in_the_binary_and_the_history(
     assert all(LINKED_KEY not in o and "Pw7-clone" not in o for o in outputs)
     # The clone image's binary was built without a key: its one finding is the history's.
     assert result.stdout.str().count("binary /app -X main.apiKey") == 2
+
+
+def test_a_key_a_trimpath_build_links_from_a_variable_or_a_file_is_found(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A -trimpath build records no -ldflags, so the Dockerfile's `go build` is read: its
+    `-X main.apiKey=${BUILD_STAMP}` takes the ARG's default (a name that says nothing, so the
+    history's build argument is no finding by itself), `$LDFLAGS` a whole flag list with the
+    key, and `$(cat api.key)` a file only the builder stage holds, which the image's files
+    never show. Each binary holds the key; none of the outputs does."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text('package main\n\nvar apiKey = ""\n\nfunc main() { _ = apiKey }\n')
+    (root / "api.key").write_text(LINKED_KEY)
+    build = "RUN CGO_ENABLED=0 go build -trimpath -ldflags {flags} -o /app .\n"
+    final = 'FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    head = "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY go.mod main.go api.key ./\n"
+    (root / "Dockerfile.arg").write_text(
+        head
+        + f"ARG BUILD_STAMP={LINKED_KEY}\n"
+        + build.format(flags='"-s -w -X main.apiKey=${BUILD_STAMP}"')
+        + final
+    )
+    (root / "Dockerfile.flags").write_text(
+        head
+        + f'ARG LDFLAGS="-s -w -X main.apiKey={LINKED_KEY}"\n'
+        + build.format(flags='"$LDFLAGS"')
+        + final
+    )
+    (root / "Dockerfile.file").write_text(
+        head + build.format(flags='"-X main.apiKey=$(cat api.key)"') + final
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile.arg", "Dockerfile.flags", "Dockerfile.file"]\n'
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "secrets", "--goimage-report=report.json"
+    )
+    assert outcomes(result) == {
+        "Dockerfile.arg::secrets": "FAILED",
+        "Dockerfile.flags::secrets": "FAILED",
+        "Dockerfile.file::secrets": "FAILED",
+    }, result.stdout.str()
+    linked = (
+        "*binary /app -X main.apiKey: value Lk… (24 characters) is linked into the Go binary by "
+        "the -ldflags -X of the `go build` at Dockerfile.{name}:5 (`strings` shows it); read it "
+        "from the environment or a mounted file at run time instead"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            linked.format(name="arg"),
+            linked.format(name="flags"),
+            "*binary /app -X main.apiKey: is set to `$(cat api.key)` by the -ldflags of the `go "
+            "build` at Dockerfile.file:4: what that reads at build time is linked into the Go "
+            "binary (`strings` shows it); read it from the environment or a mounted file at run "
+            "time instead",
+        ]
+    )
+    # Each image's one finding: the history's build argument is the binary's value, not repeated.
+    assert result.stdout.str().count("ships 1 secret-looking value(s)") == 3
+    outputs = [result.stdout.str(), (root / "report.json").read_text()]
+    assert all(LINKED_KEY not in o for o in outputs)

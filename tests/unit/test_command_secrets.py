@@ -9,6 +9,7 @@ import pytest
 
 from pytest_goimage.gofacts.command_secrets import (
     binary_findings,
+    computed_secrets,
     history_command_findings,
     linked_secrets,
 )
@@ -148,3 +149,113 @@ def test_every_output_masks_a_secret_linker_assignment_by_its_name() -> None:
         == '#9 0.31 + go build -ldflags "-s -w -X main.apiKey=*** -X main.version=1.2.3"'
     )
     assert redact("tar -X exclude.txt -cf a.tar .") == "tar -X exclude.txt -cf a.tar ."
+
+
+OTHER = "Qz3mW8pL5xN2vB7cK4tR9hJ6"
+
+
+def test_a_shown_step_masks_every_secret_it_holds_not_only_the_one_it_reports() -> None:
+    """The finding names the step: the build argument an exec-form RUN keeps before its
+    command, an inline assignment and a value reported elsewhere are masked in it too."""
+    exec_form = f"RUN |2 API_KEY={OTHER} MODE=x go build -ldflags -X=main.dbPassword={KEY} ."
+    inline = (
+        f"RUN DEPLOY_TOKEN={OTHER} ./fetch.sh && git clone https://ci:Pw7-clone-s3cret@h.example/a"
+    )
+    reported = f'RUN go build -ldflags "-X main.apiKey={OTHER} -X main.dbPassword={KEY}" .'
+    findings = history_command_findings(
+        [(exec_form, exec_form), *_steps(inline), *_steps(reported)], {OTHER}
+    )
+    shown = [finding.name for finding in findings]
+    assert shown == [
+        "`RUN go build -ldflags -X=main.dbPassword=*** .`",
+        "`RUN DEPLOY_TOKEN=*** ./fetch.sh && git clone https://ci:***@h.example/a`",
+        '`RUN go build -ldflags "-X main.apiKey=*** -X main.dbPassword=***" .`',
+    ]
+    for finding in findings:
+        assert OTHER not in finding.describe() and KEY not in finding.describe()
+
+
+@pytest.mark.parametrize(
+    ("created_by", "shown", "detail"),
+    [
+        (  # the -X is in a build argument whose name says nothing: history keeps it
+            f'RUN |1 LDFLAGS=-s -w -X main.apiKey={KEY} /bin/sh -c go build -ldflags "$LDFLAGS" .',
+            '`RUN go build -ldflags "$LDFLAGS" .`',
+            "value Lk… (24 characters) is recorded with a build argument of this step",
+        ),
+        (  # an assignment before a command, and a flag's
+            "RUN /bin/sh -c PGPASSWORD=Pw7-migrate-s3cret psql -h db -f schema.sql",
+            "`RUN PGPASSWORD=*** psql -h db -f schema.sql`",
+            "value Pw… (18 characters) is written in a build step's command",
+        ),
+        (
+            "RUN /bin/sh -c ./seed --db-password='Pw7 seed s3cret' --db-host=db",
+            "`RUN ./seed --db-password='***' --db-host=db`",
+            "value Pw… (15 characters) is written in a build step's command",
+        ),
+        (  # `all=`: the flags of every package the build links
+            f"RUN /bin/sh -c go build -ldflags=all=-X=main.apiKey={KEY} .",
+            "`RUN go build -ldflags=all=-X=main.apiKey=*** .`",
+            "value Lk… (24 characters) is written in a build step's command",
+        ),
+    ],
+)
+def test_a_secret_in_an_argument_or_an_assignment_is_a_finding(
+    created_by: str, shown: str, detail: str
+) -> None:
+    instruction = "RUN " + created_by.split("/bin/sh -c ", 1)[1]
+    (finding,) = history_command_findings([(created_by, instruction)])
+    assert finding.name == shown
+    assert finding.detail.startswith(detail)
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        # A token from a variable, quoted apart from the URL around it.
+        'RUN git config --global url."https://x-access-token:"${TOKEN}"@github.com/".insteadOf "https://github.com/"',
+        "RUN git config --global url.'https://oauth2:'\"$GL_TOKEN\"'@gitlab.com/'.insteadOf https://gitlab.com/",
+        # An image's tag before its digest is no password.
+        "RUN skopeo copy docker://golang:1.22@sha256:" + "ab" * 32 + " oci:/tmp/go",
+        # A sed expression that writes a variable's value into a file.
+        'RUN sed -i "s/^password=.*/password=${DB_PASSWORD}/" /etc/app.conf',
+        'RUN TOKEN=$(cat /run/secrets/token) ./fetch.sh && PASSWORD="$DB_PW" ./migrate',
+        'RUN go build -ldflags "-X main.apiKey=prefix-${API_KEY}" .',
+        "RUN --mount=type=secret,id=api_key,env=API_KEY go build .",
+        "RUN MAX_TOKENS=4096 AUTH_ENABLED=true TOKEN_TTL=15m ./gen",
+    ],
+)
+def test_a_variable_quoted_apart_or_a_digest_is_no_finding(instruction: str) -> None:
+    assert history_command_findings(_steps(instruction)) == []
+
+
+def test_the_package_pattern_of_ldflags_and_a_quoted_value_are_read_and_masked() -> None:
+    assert linker_assignments(f'-ldflags="all=-s -X main.apiKey={KEY}"') == [("main.apiKey", KEY)]
+    assert redact(f"go build -ldflags \"-X main.apiKey='{KEY}'\"") == (
+        "go build -ldflags \"-X main.apiKey='***'\""
+    )
+
+
+@pytest.mark.parametrize(
+    ("ldflags", "script", "computed"),
+    [
+        (
+            "-s -X main.apiKey=$(cat api.key) -X main.version=$(git describe)",
+            "",
+            [("main.apiKey", "$(cat api.key)")],
+        ),
+        ("-X main.token=`cat /run/secrets/t`", "", [("main.token", "`cat /run/secrets/t`")]),
+        # A variable the RUN sets from a command, the way a secret mount is read.
+        (
+            "-X main.dbPassword=$PW",
+            "PW=$(cat /run/secrets/pw) && go build",
+            [("main.dbPassword", "$PW")],
+        ),
+        ("-X main.dbPassword=$PW", "go build", []),  # unknown here: the build's own value
+        ("-X main.apiKeyFile=/run/secrets/k -X main.authMode=$(cat mode)", "", []),
+    ],
+)
+def test_a_credential_the_build_computes_is_named_without_its_value(
+    ldflags: str, script: str, computed: list[tuple[str, str]]
+) -> None:
+    assert computed_secrets(ldflags, script) == computed
