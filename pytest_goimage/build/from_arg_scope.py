@@ -7,10 +7,30 @@ from __future__ import annotations
 
 import re
 
-from ..gofacts.arg_scope import from_out_of_scope
+from ..gofacts.arg_scope import OutOfScope, from_out_of_scope
+from ..gofacts.shell_script import VARIABLE
 from .failed_build import FailedBuild
 
+_REFUSED_NAME = re.compile(r'stage name "([^"]*)"')
 _BAD_BASE = re.compile(r"failed to parse stage name|invalid reference format|should not be blank")
+
+
+def _failing(found: list[OutOfScope], build: FailedBuild) -> OutOfScope:
+    """The one whose FROM, its out-of-scope variables empty, is the name BuildKit refused
+    (`failed to parse stage name "golang:-alpine"`); else the first."""
+    refused = _REFUSED_NAME.search(build.trace_error)
+    empty = {each.name for each in found}
+    for each in found:
+        base = next(s.base for s in build.parsed.stages if s.line == each.used)
+        pattern = ""  # the base as a pattern: those variables empty, any other any text
+        for index, part in enumerate(VARIABLE.split(base)):  # text, `${N}`'s, `$N`'s, text...
+            if index % 3 == 0:
+                pattern += re.escape(part)
+            elif part is not None:
+                pattern += "" if part in empty else ".*"
+        if refused and re.fullmatch(pattern, refused.group(1)):
+            return each
+    return found[0]
 
 
 def from_arg_out_of_scope(build: FailedBuild) -> str | None:
@@ -20,7 +40,7 @@ def from_arg_out_of_scope(build: FailedBuild) -> str | None:
     found = from_out_of_scope(build.parsed)
     if not found:
         return None
-    first = found[0]
+    first = _failing(found, build)
     label = build.dockerfile_label
     base = next(s.base for s in build.parsed.stages if s.line == first.used)
     if first.declared:

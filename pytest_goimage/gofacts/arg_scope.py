@@ -31,10 +31,19 @@ def _names(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) or m.group(2) for m in VARIABLE.finditer(text)))
 
 
+# BuildKit declares these in the global scope itself: every FROM sees them
+# (`FROM --platform=$BUILDPLATFORM golang`, `FROM base-${TARGETARCH}`).
+PLATFORM_ARGS = frozenset(
+    f"{side}{part}"
+    for side in ("BUILD", "TARGET")
+    for part in ("PLATFORM", "OS", "ARCH", "VARIANT")
+)
+
+
 def from_out_of_scope(parsed: Dockerfile) -> list[OutOfScope]:
     """The variables FROM lines read that no ARG before the first FROM declares, with the ARG
-    inside a stage that does (if one does)."""
-    global_names = {n for i in parsed.global_instructions for n in _declares(i)}
+    inside a stage that does (if one does). BuildKit's platform ARGs are always in scope."""
+    global_names = PLATFORM_ARGS.union(n for i in parsed.global_instructions for n in _declares(i))
     found: list[OutOfScope] = []
     for stage in parsed.stages:
         for name in _names(stage.base):

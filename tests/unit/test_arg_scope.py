@@ -12,6 +12,8 @@ def test_a_from_sees_only_the_args_before_the_first_from() -> None:
     parsed = parse_dockerfile(
         "ARG GO=1.26\nFROM golang:${GO}-alpine AS build\nARG DISTRO=alpine\n"
         "FROM ${DISTRO}:3.22\nFROM $REGISTRY/base:1\n"
+        # BuildKit declares the platform ARGs in the global scope itself.
+        "FROM --platform=$BUILDPLATFORM golang:1.26-${TARGETOS}-$TARGETARCH$TARGETVARIANT\n"
     )
     assert from_out_of_scope(parsed) == [
         OutOfScope("DISTRO", 4, 3, "ARG DISTRO=alpine"),

@@ -128,8 +128,11 @@ CASES = {
         + 'failed to create LLB definition: failed to parse stage name "golang:-alpine": '
         "invalid reference format",
         files={
-            "Dockerfile": "FROM alpine:3.22 AS tools\nARG GO_VERSION=1.26\n"
-            "FROM golang:${GO_VERSION}-alpine\nRUN go version\n"
+            # BuildKit's own platform ARGs are in every FROM's scope; ALPINE_SUFFIX is out of
+            # it too, but empty it leaves a name BuildKit takes: the third line is refused.
+            "Dockerfile": "FROM --platform=$BUILDPLATFORM alpine:3.22${ALPINE_SUFFIX} AS tools\n"
+            "ARG GO_VERSION=1.26\nFROM golang:${GO_VERSION}-alpine$TARGETVARIANT\n"
+            "RUN go version\n"
         },
     ),
     "unknown_builder": Recorded(None, error='no builder "remote-buildkit" found'),
@@ -266,7 +269,7 @@ EXPECTED = [
     (
         "from_arg_scope",
         "from-arg-scope",
-        'Dockerfile:3: `FROM golang:${GO_VERSION}-alpine` reads GO_VERSION, which only `ARG GO_VERSION=1.26` at Dockerfile:2, inside a stage, declares: a FROM sees only the ARGs declared before the first FROM, so it is empty there and BuildKit refused the result (failed to solve with frontend dockerfile.v0: failed to create LLB definition: failed to parse stage name "golang:-alpine": invalid reference format). Move that ARG above the first FROM (and write `ARG GO_VERSION` inside any stage that reads it too).\nFull build log: <ROOT>/build.log',
+        'Dockerfile:3: `FROM golang:${GO_VERSION}-alpine$TARGETVARIANT` reads GO_VERSION, which only `ARG GO_VERSION=1.26` at Dockerfile:2, inside a stage, declares: a FROM sees only the ARGs declared before the first FROM, so it is empty there and BuildKit refused the result (failed to solve with frontend dockerfile.v0: failed to create LLB definition: failed to parse stage name "golang:-alpine": invalid reference format). Move that ARG above the first FROM (and write `ARG GO_VERSION` inside any stage that reads it too).\nFull build log: <ROOT>/build.log',
     ),
     (
         "unknown_builder",
