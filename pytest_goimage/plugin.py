@@ -28,6 +28,7 @@ from .stash_keys import (
     DEFERRED_KEY,
     IDENTITY_KEY,
     PLUGINS_KEY,
+    PYTEST_SESSION_KEY,
     SELECTED_KEY,
     SESSION_KEY,
     in_go_project,
@@ -196,6 +197,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the first configured image's MinIO and dependencies while pytest collects, in a
     whole `--goimage` run. Last of the session-start hooks: the header is out, so whatever
     the engine connection reports (a sweep, an unreachable engine) comes after it."""
+    session.config.stash[PYTEST_SESSION_KEY] = session
     if session.config.getoption("goimage"):  # else run.py's imports are not paid for
         from .run import start_first_image_ahead
 

@@ -33,7 +33,14 @@ from .engine.run_dirs import (
     remove_run_resources,
     runs_base,
 )
-from .stash_keys import CONFIG_KEY, IDENTITY_KEY, SESSION_KEY, TABLES_INPUT, is_worker
+from .stash_keys import (
+    CONFIG_KEY,
+    IDENTITY_KEY,
+    PYTEST_SESSION_KEY,
+    SESSION_KEY,
+    TABLES_INPUT,
+    is_worker,
+)
 from .termination import ECHO_S, end_on_sigterm, interrupt_handlers, last_sigint
 
 _FALLBACK_KEY = pytest.StashKey[str]()  # why the shared runs folder was not used
@@ -269,10 +276,13 @@ def end_run_guarded(config: pytest.Config) -> None:
     guard = _FirstInterruptWaits(
         config, _guarded(config), echo_of=last_sigint(), says=_FirstInterruptWaits.AT_REMOVALS
     )
+    session = config.stash.get(PYTEST_SESSION_KEY, None)
     try:
         with guard:
             end_run(config)
     except KeyboardInterrupt:
+        if session is not None:  # pytest returns its status after this hook
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
         identity = config.stash.get(IDENTITY_KEY, None)
         lines = ["goimage: stopped while removing what the run started."]
         if identity is not None:
@@ -281,6 +291,9 @@ def end_run_guarded(config: pytest.Config) -> None:
                 *_removal_commands(*identity),
             ]
         _write_lines(config, lines)
+        return
+    if guard.received is not None and session is not None:  # noted, and the removals went on
+        session.exitstatus = pytest.ExitCode.INTERRUPTED
 
 
 def _print_keep_instructions(config: pytest.Config, run_id: str, shared: Path) -> None:

@@ -26,6 +26,9 @@ SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
 IDENTITY_KEY: pytest.StashKey[tuple[str, Path]] = pytest.StashKey()
 # Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
 SELECTED_KEY = pytest.StashKey[frozenset[str]]()
+# pytest's session: its exit status is read after pytest_unconfigure, where a run without xdist
+# removes what it made (a Ctrl-C then is an interrupted run too).
+PYTEST_SESSION_KEY = pytest.StashKey["pytest.Session"]()
 # The objects with hooks of their own that pytest_configure registered, to unregister.
 PLUGINS_KEY = pytest.StashKey[list[object]]()
 

@@ -241,6 +241,40 @@ run_folder.remove_run_resources = _slowly
 """
 
 
+@pytest.mark.parametrize("guarded", [True, False], ids=["report-waits", "nothing-to-wait-for"])
+def test_a_ctrl_c_while_a_finished_run_removes_what_it_made_is_an_interrupted_run(
+    example_copy: Callable[..., Path],
+    pytester: pytest.Pytester,
+    docker_client: docker.DockerClient,
+    no_leaks: None,
+    guarded: bool,
+) -> None:
+    """A run without xdist whose items all passed, then one Ctrl-C while it removed what it
+    made: pytest exits 2 as for any interrupted run (it exited 0, which a gate reads as a clean
+    pass). With a report to write the Ctrl-C is noted and the removals finish; where the run
+    made nothing that must be removed first, it stops them at once and says how to finish."""
+    root = example_copy(_example_table(), conftest=SLOW_REMOVALS)
+    commit_checkout(root, "removing\nreport.json")
+    report = ["--goimage-report=report.json"] if guarded else []
+    proc, printed = run_pytest_until(
+        root,
+        "Dockerfile::go-version PASSED",
+        *("--goimage", "-v", "-p", "no:randomly", *report, "Dockerfile::go-version"),
+    )
+    _wait_or_show(proc, printed, root / "removing")
+    proc.send_signal(signal.SIGINT)
+    out = printed + proc.communicate(timeout=120)[0]
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out, out
+    noted = (
+        "goimage: interrupted; removing what the run started first (Ctrl-C again to stop now: "
+        "the next run removes what is left)"
+    )
+    stopped = "goimage: stopped while removing what the run started."
+    assert (noted in out, stopped in out) == (guarded, not guarded), out
+    assert plugin_resources(docker_client, root) == [], out
+
+
 @pytest.mark.parametrize("presses", [2, 3], ids=["second-waits", "third-stops"])
 def test_ctrl_c_again_while_the_run_removes_what_it_made(
     example_copy: Callable[..., Path],
