@@ -291,7 +291,9 @@ class _Follower:
         """The program `command` runs on every path; else why it cannot be told: a path on
         which it is known only at run time, or paths that run different programs. A path that
         hands exec an option, or a program the image lacks, fails there: a working image
-        takes another (the branch testing `"${1#-}"` exists for that)."""
+        takes another (the branch testing `"${1#-}"` exists for that). One on which a script
+        it runs is given nothing to run is not taken where another runs a program, as in the
+        script itself (`[ -z "$1" ] && set -- /app`)."""
         told: dict[str, Args] = {}
         refused: Program | None = None
         for path in paths:
@@ -304,8 +306,8 @@ class _Follower:
             found = self.command(words, cwd, hops + 1)
             if found.path is not None:
                 told.setdefault(found.path, path)
-            elif not path.words or not path.words[0].startswith("-"):
-                return Program(None, f"{shown}: {found.why}{after}", found.runs_nothing)
+            elif not found.runs_nothing and (not path.words or not path.words[0].startswith("-")):
+                return Program(None, f"{shown}: {found.why}{after}")
             else:
                 refused = refused or Program(None, f"{shown}: {found.why}", found.runs_nothing)
         programs = list(told)

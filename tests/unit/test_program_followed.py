@@ -28,6 +28,8 @@ FILES = {
     # Trial 14: an entrypoint that migrates, then runs its CMD; the image gave it none.
     "/migrate.sh": b'#!/bin/sh\nset -e\n/opt/app migrate\nexec "$@"\n',
     "/log.sh": b"#!/bin/sh\nexec >/proc/1/fd/1 2>&1\nexec /opt/app\n",
+    # Given no arguments it names its default: the way through that names none is not taken.
+    "/default.sh": b'#!/bin/sh\nif [ -z "$1" ]; then set -- /bin/worker; fi\nexec /migrate.sh "$@"\n',
 }
 
 ENV = {"APP": "/opt/app --flag", "BLANK": " ", "DIR": "/srv", "NAME": "api"}
@@ -89,6 +91,7 @@ def read(path: str) -> bytes | None:
         ),
         (["/migrate.sh"], ["/bin/worker"], "/", True, "/bin/worker", ""),
         (["/log.sh"], [], "/", True, "/opt/app", ""),  # an exec of redirections only
+        (["/default.sh"], [], "/", True, "/bin/worker", ""),
         (
             ["env", "-"],
             ["sh", "-c", "sleep 1; tail -F /x"],
