@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .elf import looks_like_elf
 from .exec_words import (
@@ -26,6 +26,7 @@ from .exec_words import (
     wrapper_options,
 )
 from .positional import Args, compound, items, origin, rewritten, run_time_note
+from .script_variables import script_variables
 from .shell_lexer import Unbalanced
 from .shell_script import (
     ASSIGNMENT,
@@ -278,7 +279,9 @@ class _Follower:
         shown = f"`{command.text}` ({line_of(script, command)})"
         if command.pipeline:
             return Program(None, f"{shown} pipes programs into each other")
-        return self._agreed(command, where, paths, shown, hops)
+        # `exec /usr/local/bin/$APP` after `APP=worker`: the script's value, not ENV's.
+        follower = replace(self, env=script_variables(commands).environment(self.env))
+        return follower._agreed(command, where, paths, shown, hops)
 
     def _agreed(
         self,

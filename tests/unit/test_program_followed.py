@@ -293,6 +293,37 @@ def read(path: str) -> bytes | None:
             None,
             "`exec /srv/$APP` (the sh -c script) runs a program named only at run time",
         ),
+        # The script's own value comes before ENV's: a literal it sets once at its top level,
+        # and no value where it sets one otherwise or reads a file that may.
+        ([], ["/bin/sh", "-c", "NAME=worker; exec /bin/$NAME"], "/", True, "/bin/worker", ""),
+        (
+            [],
+            ["sh", "-c", 'export NAME="api" DIR=/srv; exec $DIR/$NAME'],
+            "/",
+            True,
+            "/srv/api",
+            "",
+        ),
+        *(
+            (
+                [],
+                ["/bin/sh", "-c", f"{changes}\nexec /srv/$NAME"],
+                "/",
+                True,
+                None,
+                "`exec /srv/$NAME` (line 2 of the sh -c script) runs a program named only at run "
+                "time",
+            )
+            for changes in (
+                ': "${NAME:=worker}"',
+                "read -r NAME </etc/app-name",
+                "unset NAME",
+                "NAME=$(cat /etc/app-name)",
+                "[ -f /srv/worker ] && NAME=worker",
+                ". /etc/app.env",
+                "NAME=worker; NAME=api",
+            )
+        ),
     ],
 )
 def test_the_program_is_followed_through_wrappers_shells_and_scripts(
