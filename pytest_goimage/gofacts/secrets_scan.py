@@ -28,7 +28,7 @@ HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
 # `ssh_host_rsa_key`), TLS and PKCS#12 ones, and the credential files of tools.
 _KEY_FILE_NAMES = re.compile(
     r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
-    r"\.git-credentials|credentials|[^/]+[_-]key|[^/]+\.(pem|key|p12|pfx))$"
+    r"\.git-credentials|\.dockercfg|credentials|[^/]+[_-]key|[^/]+\.(pem|key|p12|pfx))$"
 )
 # Where packages keep key-named files that are no team's secret: the CA bundle's public
 # certificates, and the self-signed key Debian's ssl-cert package makes at install.
@@ -182,8 +182,8 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         return Finding(
             "file",
             f"/{path}",
-            f"is a Docker client config with registry credentials ({', '.join(registries)}); "
-            "log in at build time with a BuildKit secret mount instead",
+            f"is a registry login file with credentials for {', '.join(registries)}; log in "
+            "at build time with a BuildKit secret mount instead, or at run time",
         )
     if _KUBECONFIG.search(path) and _KUBE_CREDENTIAL.search(data[:MAX_FILE_BYTES]):
         return Finding("file", f"/{path}", "is a kubeconfig with credentials (a token or key)")
@@ -192,23 +192,32 @@ def file_finding(path: str, data: bytes) -> Finding | None:
 
 
 def docker_config_logins(path: str, data: bytes) -> list[str]:
-    """The registries a Docker client config (`~/.docker/config.json`, `docker login`'s file)
-    holds a login for: an `auths` entry with an `auth` (base64 user:password), an
-    `identitytoken` or a `password`. A `credsStore` or `credHelpers` keeps none in the file."""
-    if not path.endswith("config.json") or b'"auths"' not in data:
+    """The registries a registry login file holds a login for: Docker's `config.json`
+    (`docker login`), the containers tools' `auth.json` (podman, buildah, skopeo: the same
+    `auths`) and the old `.dockercfg` (registries at its top level). A login is an `auth`
+    (base64 user:password), an `identitytoken`, a `registrytoken` or a `password` that is no
+    template's variable (`${REGISTRY_AUTH}`, `{{ .Auth }}`). A `credsStore` or `credHelpers`
+    keeps none in the file."""
+    name = path.rsplit("/", 1)[-1]
+    if name not in ("config.json", "auth.json", ".dockercfg"):
         return []
     try:
-        auths = json.loads(data).get("auths")
-    except (ValueError, AttributeError):
+        parsed = json.loads(data)
+    except ValueError:
         return []
+    auths = parsed.get("auths") if name != ".dockercfg" and isinstance(parsed, dict) else parsed
     if not isinstance(auths, dict):
         return []
     return sorted(
         registry
         for registry, entry in auths.items()
         if isinstance(entry, dict)
-        and any(entry.get(key) for key in ("auth", "identitytoken", "password"))
+        and any(_LOGIN_VALUE.match(str(entry.get(key) or "")) for key in _LOGIN_KEYS)
     )
+
+
+_LOGIN_KEYS = ("auth", "identitytoken", "registrytoken", "password")
+_LOGIN_VALUE = re.compile(r"(?!\$|\{\{|<)\S")
 
 
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")

@@ -439,14 +439,27 @@ DOCKER_LOGIN = b'{"auths": {"registry.example.com": {"auth": "ZGVwbG95OnMzY3JldC
         (b'{"auths": {"ghcr.io": {}}, "credsStore": "desktop"}', []),
         (b'{"credHelpers": {"123.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"}}', []),
         (b'{"auths": ', []),  # not JSON: no login read, and no traceback
+        (b'["auths"]', []),
+        (b'{"auths": {"ghcr.io": {"registrytoken": "eyJhbGciOi"}}}', ["ghcr.io"]),
+        # A template's variables, filled only where it is rendered, hold no login.
+        (b'{"auths": {"ghcr.io": {"auth": "${REGISTRY_AUTH}"}, "q.io": {"auth": "{{ .A }}"}}}', []),
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "root/.docker/config.json",
+        "kaniko/.docker/config.json",
+        # podman, buildah and skopeo keep the same `auths` in auth.json.
+        "root/.config/containers/auth.json",
+        "run/containers/0/auth.json",
     ],
 )
 def test_a_docker_client_config_with_a_login_is_a_finding(
-    data: bytes, registries: list[str]
+    data: bytes, registries: list[str], path: str
 ) -> None:
     """Trial 14's false pass: `COPY .docker/config.json /root/.docker/` after a `docker login`
     shipped the registry password (base64 in `auth`)."""
-    path = "root/.docker/config.json"
     assert path in candidate_files([path])
     finding = file_finding(path, data)
     if not registries:
@@ -455,10 +468,21 @@ def test_a_docker_client_config_with_a_login_is_a_finding(
     assert finding == Finding(
         "file",
         f"/{path}",
-        f"is a Docker client config with registry credentials ({', '.join(registries)}); log "
-        "in at build time with a BuildKit secret mount instead",
+        f"is a registry login file with credentials for {', '.join(registries)}; log in at "
+        "build time with a BuildKit secret mount instead, or at run time",
     )
     assert "ZGVw" not in finding.describe()
+
+
+def test_the_old_dockercfg_holds_its_registries_at_the_top_level() -> None:
+    path = "root/.dockercfg"
+    assert path in candidate_files([path])
+    data = b'{"https://index.docker.io/v1/": {"auth": "ZGVwbG95OnB3", "email": "ci@example.com"}}'
+    finding = file_finding(path, data)
+    assert finding is not None and "credentials for https://index.docker.io/v1/;" in finding.detail
+    assert (
+        file_finding(path, b'{"https://index.docker.io/v1/": {"email": "ci@example.com"}}') is None
+    )
 
 
 def test_a_packages_env_template_is_documentation_but_a_teams_env_file_is_read() -> None:
