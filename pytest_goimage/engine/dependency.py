@@ -26,6 +26,8 @@ from ..config_dependencies import DependencyConfig
 from ..errors import DependencyError
 from .connection import engine_address
 from .container import ContainerOwner, EngineContainer
+from .listeners import listening as ports_listening
+from .listeners import reachable_ports
 from .placeholders import expand
 from .poll import wait_until
 
@@ -245,9 +247,28 @@ class DependencyServer(ContainerOwner):
                 "log": logged.waited_for(self.internal_port, config.port is None),
             }.get(kind, f"it waited for {config.ready}")
             raise self._failed(
-                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; {waited})"
+                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; "
+                f"{waited}{self._other_ports() if kind in ('tcp', 'http', 'log') else ''})"
             )
         self.ready_seconds = time.monotonic() - started
+
+    def _other_ports(self) -> str:
+        """Where a dependency waited for on the wrong port listens instead (`port = 5433` for
+        a PostgreSQL on 5432): "" when that is not known here (a remote engine) or the port
+        waited for is among them."""
+        assert self._box is not None
+        state = self._box.state()
+        found = ports_listening(
+            int(state.get("Pid") or 0), str(getattr(self._box.container, "id", ""))
+        )
+        ports = reachable_ports(found or [])  # not the engine's DNS resolver on 127.0.0.11
+        if not ports or not self.internal_port or self.internal_port in ports:
+            return ""
+        listed = ", ".join(str(port) for port in ports)
+        return (
+            f"; it listens on port {listed} instead, not on {self.internal_port}: set `port` to "
+            "the one it serves on"
+        )
 
     def _wait_exit(self) -> None:
         """A run-to-completion dependency (a migration): ready once it exited with code 0."""

@@ -305,7 +305,8 @@ REDIS_ENV = (
 def test_a_redis_that_listens_elsewhere_is_named_instead_of_starting_the_service(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
-    """The real Redis, misconfigured: it serves on 6390 while the table says 6379."""
+    """The real Redis, misconfigured: it serves on 6390 while the table says 6379. The port it
+    listens on is read from its process, on this engine's machine."""
     example_copy(
         service_config(
             extra=(
@@ -322,7 +323,8 @@ def test_a_redis_that_listens_elsewhere_is_named_instead_of_starting_the_service
     assert (
         "backend/Dockerfile: dependency 'cache' ([tool.goimage] dependencies.cache, image "
         "redis:7) was not ready within its startup_timeout (3s; it waited for a server on port "
-        "6379), so the service was not started."
+        "6379; it listens on port 6390 instead, not on 6379: set `port` to the one it serves "
+        "on), so the service was not started."
     ) in out
     assert "Running mode=standalone, port=6390." in out  # its log shows the port it took
 
