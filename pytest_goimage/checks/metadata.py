@@ -15,6 +15,7 @@ from ..errors import CheckFailed, CheckSkipped
 from ..gofacts.arg_scope import stage_out_of_scope
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import GitRefused, NoRepository
+from ..gofacts.user_instruction import unset_variable, user_in_another_stage, user_instruction
 from ..session import GoImageSession
 from .base import require_image
 
@@ -34,6 +35,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
     built = require_image(session, image)
     problems = policy_problems(policy, built.config, _own_labels(image))
+    problems = [_root_user_why(image, built, problem) for problem in problems]
     problems += _named_user_problems(policy, built)
     if problems:
         raise CheckFailed(
@@ -158,6 +160,29 @@ def _user_problems(wanted: str, user: str) -> list[str]:
     if user != wanted:
         return [f"it runs as {shown}, the policy says USER {wanted}"]
     return []
+
+
+def _root_user_why(image: ImageConfig, built: BuiltImage, problem: str) -> str:
+    """`problem`, where it is the root user's, with the USER behind it: `USER ${RUNAS}` that
+    came out empty (and why), or a USER written only in a stage the image is not built FROM."""
+    if not problem.startswith("it runs as root ("):
+        return problem
+    written = user_instruction(image.dockerfile_path, image.target)
+    if written is not None and written.variables:
+        _, why = unset_variable(written, image.build_args, built.config.env)
+        resolved = f"{built.config.user!r}" if built.config.user else "an empty user"
+        detail = (
+            f"`USER {written.instruction.value}` ({image.file_name}:"
+            f"{written.instruction.line}) resolved to {resolved}{why}"
+        )
+    elif written is None:
+        elsewhere = user_in_another_stage(image.dockerfile_path, image.target, image.file_name)
+        if not elsewhere:
+            return problem
+        detail = f"no USER instruction in the stages it is built FROM; {elsewhere[:-2]}"
+    else:
+        return problem
+    return f'it runs as root ({detail}), the policy says user = "{NON_ROOT}"'
 
 
 def _named_user_problems(policy: MetadataPolicy, built: BuiltImage) -> list[str]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..engine.image_users import PasswdUser, is_root_spelling, named_user_problem, service_user
 from ..errors import CheckFailed, CheckSkipped
-from ..gofacts.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
+from ..gofacts.user_instruction import (
+    WrittenUser,
+    unset_variable,
+    user_in_another_stage,
+    user_instruction,
+)
 from ..session import GoImageSession
 from .base import require_image
-
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -33,8 +33,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             )
         return f"{built.tag} runs as USER {built.config.user}"
     suggested = service_user(built)
-    written = _user_instruction(image)
-    if written is not None and _VARIABLE.search(written.instruction.value):
+    written = user_instruction(image.dockerfile_path, image.target)
+    if written is not None and written.variables:
         raise CheckFailed(_unresolved_message(image, built, written, suggested))
     shown = f"USER {built.config.user}" if built.config.user else "no USER instruction"
     if suggested is None:
@@ -44,66 +44,23 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"add `USER {suggested.name}` to the final stage: the image's /etc/passwd already "
             f"defines that user (uid {suggested.uid})."
         )
-    elsewhere = _user_in_another_stage(image) if written is None else ""
+    elsewhere = (
+        user_in_another_stage(image.dockerfile_path, image.target, image.file_name)
+        if written is None
+        else ""
+    )
     raise CheckFailed(
         f"{image.dockerfile}: image {built.tag} runs as root ({shown}); {elsewhere}{fix}"
     )
 
 
-def _user_in_another_stage(image: ImageConfig) -> str:
-    """The words for a USER written in a stage the image is not built FROM (a builder's): a
-    USER sets the user of its own stage and the stages built FROM it, not of a stage that
-    copies files out of it."""
-    try:
-        dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
-    except OSError:
-        return ""
-    built = dockerfile.built_stages(image.target)
-    for stage in reversed(dockerfile.stages):
-        found = [i for i in stage.instructions if i.keyword == "USER"]
-        if stage in built or not found:
-            continue
-        name = stage.name or f"stage {stage.index}"
-        return (
-            f"`USER {found[-1].value}` ({image.file_name}:{found[-1].line}) is in the stage "
-            f"{name}, which the image is not built FROM, and a USER sets the user of its own "
-            "stage only (COPY --from takes files, not the user); "
-        )
-    return ""
-
-
-@dataclass(frozen=True)
-class _Written:
-    """The USER instruction that set the image's user, and the ARG defaults it could see."""
-
-    instruction: Instruction
-    args: dict[str, str | None]  # ARG name -> its default (None: declared without one)
-
-
 def _unresolved_message(
-    image: ImageConfig, built: BuiltImage, written: _Written, suggested: PasswdUser | None
+    image: ImageConfig, built: BuiltImage, written: WrittenUser, suggested: PasswdUser | None
 ) -> str:
     """`USER ${RUNAS}` that resolved to root or to nothing: which variable, and how to set it."""
     value = written.instruction.value
     resolved = f"{built.config.user!r}" if built.config.user else "an empty user"
-    unset = [
-        name
-        for name in dict.fromkeys(_VARIABLE.findall(value))
-        if name not in image.build_args
-        and name not in built.config.env
-        and written.args.get(name) is None
-    ]
-    why = ""
-    if unset:
-        name = unset[0]
-        if name in written.args:
-            why = (
-                f", because {name} is not set (`ARG {name}` has no default and build_args does "
-                "not set it)"
-            )
-        else:
-            why = f", because {name} is neither an ARG nor an ENV of that stage"
-    variable = unset[0] if unset else _VARIABLE.findall(value)[0]
+    variable, why = unset_variable(written, image.build_args, built.config.env)
     user = suggested.name if suggested is not None else "65532"
     where = (
         f", a user the image's /etc/passwd already defines (uid {suggested.uid})"
@@ -117,40 +74,3 @@ def _unresolved_message(
         f'`build_args = {{ {variable} = "{user}" }}` in [tool.goimage], or '
         f"`ARG {variable}={user}`."
     )
-
-
-def _user_instruction(image: ImageConfig) -> _Written | None:
-    """The last USER of the built stage, or of the earlier stage it is built FROM."""
-    try:
-        dockerfile = parse_dockerfile(image.dockerfile_path.read_text(errors="replace"))
-    except OSError:
-        return None
-    found = dockerfile.last_setting("USER", image.target)
-    if found is None:
-        return None
-    stage, user = found
-    return _Written(user, _stage_args(dockerfile, stage, user.line))
-
-
-def _stage_args(dockerfile: Dockerfile, stage: Stage, before: int) -> dict[str, str | None]:
-    """ARGs a stage declares before line `before`; `ARG NAME` alone takes the global default."""
-    global_defaults: dict[str, str | None] = {}
-    for instruction in dockerfile.instructions:
-        if instruction.keyword == "FROM":
-            break
-        if instruction.keyword == "ARG":
-            global_defaults.update(_arg_words(instruction))
-    declared: dict[str, str | None] = {}
-    for instruction in stage.instructions:
-        if instruction.keyword == "ARG" and instruction.line < before:
-            for name, default in _arg_words(instruction).items():
-                declared[name] = default if default is not None else global_defaults.get(name)
-    return declared
-
-
-def _arg_words(instruction: Instruction) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for word in instruction.words():
-        name, equals, default = word.partition("=")
-        found[name] = default.strip("\"'") if equals else None
-    return found

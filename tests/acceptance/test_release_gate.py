@@ -95,6 +95,48 @@ def test_non_root_policy_looks_the_named_user_up(
     )
 
 
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        (
+            'FROM alpine:3.22\nCOPY app /app\nARG RUNAS\nUSER ${RUNAS}\nENTRYPOINT ["/app"]\n',
+            "it runs as root (`USER ${RUNAS}` (Dockerfile:4) resolved to an empty user, because "
+            "RUNAS is not set (`ARG RUNAS` has no default and build_args does not set it)), the "
+            'policy says user = "non-root". Fix the Dockerfile*',
+        ),
+        (
+            "FROM alpine:3.22 AS builder\nRUN adduser -D -u 10001 app\nUSER app\n"
+            "COPY app /home/app/app\n"
+            'FROM alpine:3.22\nCOPY --from=builder /home/app/app /app\nENTRYPOINT ["/app"]\n',
+            "it runs as root (no USER instruction in the stages it is built FROM; `USER app` "
+            "(Dockerfile:3) is in the stage builder, which the image is not built FROM, and a "
+            "USER sets the user of its own stage only (COPY --from takes files, not the user)), "
+            'the policy says user = "non-root". Fix the Dockerfile*',
+        ),
+    ],
+    ids=["user-from-an-unset-arg", "user-in-the-builder-stage"],
+)
+def test_non_root_policy_names_the_user_instruction_behind_root(
+    pytester: pytest.Pytester, no_leaks: None, dockerfile: str, expected: str
+) -> None:
+    """The metadata policy said "no USER instruction" for a Dockerfile that has one: `USER
+    ${RUNAS}` with RUNAS unset, or `USER app` in the builder stage. It says which, and why it
+    left root, as the `user` check does."""
+    go_app(pytester.path)
+    (pytester.path / "Dockerfile").write_text(dockerfile)
+    (pytester.path / "pyproject.toml").write_text(
+        '[tool.goimage]\nmetadata = { user = "non-root" }\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "metadata")
+    assert outcomes(result) == {"Dockerfile::metadata": "FAILED"}, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "[[]goimage metadata[]] Dockerfile: image goimage/*:* does not meet its metadata "
+            f"policy (pyproject.toml [[]tool.goimage[]] metadata): {expected}"
+        ]
+    )
+
+
 def git(root: Path, *args: str) -> str:
     """Run git in `root` as a fixed author (commits need one; the machine may have none)."""
     env = {
