@@ -229,7 +229,8 @@ def _ignore_hint(bad: list[Pin], pins: list[Pin], where: str) -> str:
     text = ""
     if ci_pins:
         first = ci_pins[0]
-        entry = gitlab_entry(first) if first.pipeline else first.file.rsplit("/", 1)[-1]
+        workflow = first.workflow or first.file
+        entry = gitlab_entry(first) if first.pipeline else workflow.rsplit("/", 1)[-1]
         entry += f":{first.job}" if first.job else ""
         what = "GitLab CI job" if first.pipeline else "workflow job"
         does = (

@@ -54,7 +54,8 @@ def apply_ignore(pins: Sequence[Pin], entries: Sequence[str]) -> list[Pin]:
 def _names(workflow: str, pin: Pin) -> bool:
     if pin.pipeline:  # a GitLab CI job's (its image, or an image it builds)
         return workflow in (GITLAB_CI_FILE, pin.pipeline)
-    return workflow in (pin.file, pin.file.rsplit("/", 1)[-1])
+    file = pin.workflow or pin.file  # a composite action's pin: its job's workflow
+    return workflow in (file, file.rsplit("/", 1)[-1])
 
 
 def gitlab_entry(pin: Pin) -> str:

@@ -166,6 +166,8 @@ class Pin:
     ignored: str = ""  # why the pin is left out of the comparison ("" when it counts)
     uses: str = ""  # a go-version-file pin's `uses:` (setup-go@v5 and @v6 read go.mod apart)
     pipeline: str = ""  # a GitLab CI pin's pipeline file (`.gitlab-ci.yml`, a child's)
+    # The workflow whose job runs it, where `file` is a local composite action that job uses.
+    workflow: str = ""
     toolchain_line: int = 0  # the Dockerfile line whose GOTOOLCHAIN chose another Go
     workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
     workspace_off: bool = False  # its CI job runs Go with GOWORK=off (no workspace mode)

@@ -1000,7 +1000,7 @@ def test_workflow_corpus(case: object, tmp_path: Path) -> None:
         for p in pins
     ]
     expected = [
-        (f".github/workflows/{case.file}", e.line, e.job, e.written, e.version, e.state)
+        (e.file or f".github/workflows/{case.file}", e.line, e.job, e.written, e.version, e.state)
         for e in case.pins
     ]
     assert got == expected

@@ -23,6 +23,7 @@ from .actions_yaml import (
     workflow_call_inputs,
 )
 from .building_jobs import is_docker_step, job_builds, runs_without_workspace, step_builds
+from .composite import ActionLoader, composite_pins, local_action, repository_actions
 from .containers import (
     container_pins,
     docker_step_pin,
@@ -40,13 +41,15 @@ from .setup_go import Scope, is_setup_go_step, setup_go_pins
 _Outcomes = dict[tuple[int, int], tuple[bool | str, list[Pin]]]
 
 
-def workflow_pins(text: str, file: str) -> list[Pin]:
+def workflow_pins(text: str, file: str, load: ActionLoader | None = None) -> list[Pin]:
     """Pins of every `actions/setup-go` step that runs, and of every golang image a job runs
     in (`container:`) or a step runs (`uses: docker://golang:...`); WorkflowError if the
     YAML is invalid.
 
     `${{ env.X }}` and `${{ matrix.x }}` are resolved per matrix combination, each value a pin
-    on its own line. A pin whose job never builds the module has `ignored` set.
+    on its own line. A pin whose job never builds the module has `ignored` set. `load` reads
+    the local composite actions steps use (`uses: ./.github/actions/setup`): their setup-go
+    steps count as the calling step's.
     Steps, jobs or `with` blocks of an unexpected shape are skipped.
     """
     top = load_workflow(text, file)
@@ -59,7 +62,8 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
         builds = job_builds(steps, str(job_name))
         outcomes: _Outcomes = {}
         for index, step in enumerate(steps):
-            if not is_setup_go_step(step):
+            setup_go = is_setup_go_step(step)
+            if not setup_go and (load is None or local_action(step) is None):
                 continue
             for number, combination in enumerate(matrix.combinations):
                 scope = Scope(
@@ -72,10 +76,15 @@ def workflow_pins(text: str, file: str) -> list[Pin]:
                 )
                 contexts = step_contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
-                outcomes[index, number] = (
-                    runs,
-                    [] if runs is False else setup_go_pins(step, scope, file),
-                )
+                if runs is False:
+                    found: list[Pin] = []
+                elif setup_go:
+                    found = setup_go_pins(step, scope, file)
+                else:
+                    assert load is not None
+                    found = composite_pins(step, scope, file, load)
+                if setup_go or found:
+                    outcomes[index, number] = (runs, found)
         running = [step_builds(step, str(job_name)).builds for step in steps]
         folders = job_folders(steps, running, job_map, top)
         no_workspace = runs_without_workspace(
@@ -304,12 +313,12 @@ def _unique(pins: list[Pin]) -> list[Pin]:
 def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:
     """Pins of every `root/.github/workflows/*.yml|*.yaml`, named relative to `relative_to`.
 
-    Local composite actions (`.github/actions/*/action.yml`) are not read: their inputs come
-    from each calling step, and a job that uses one counts as building the module.
+    The local composite actions their steps use are read from `root` too.
     """
     pins: list[Pin] = []
+    load = repository_actions(root, relative_to or root)
     for path, name in workflow_files(root, relative_to):
-        pins.extend(workflow_pins(read_text(path, name, WorkflowError), name))
+        pins.extend(workflow_pins(read_text(path, name, WorkflowError), name, load))
     return pins
 
 

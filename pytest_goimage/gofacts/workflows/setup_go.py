@@ -60,6 +60,9 @@ class Scope:
     unset: str = "setup-go without a version uses whatever Go the runner has"
     # workflow_dispatch inputs: name -> its definition (its default, unless another is given).
     dispatch: Mapping[str, yaml.Node] = field(default_factory=dict)
+    # Where each of `dispatch` comes from when it is not a workflow_dispatch input's default:
+    # a local composite action's input, given by the calling step or the action's default.
+    input_sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
@@ -172,7 +175,10 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
     step = f"{named} at line {line}"
     notes = (*value.notes, trap) if trap else value.notes
     if kind == "inputs":  # a dispatch's default: what a run by hand gets unless it says more
-        notes = (*notes, f"{named} is the workflow_dispatch input's default, line {line}")
+        source = scope.input_sources.get(
+            name, f"the workflow_dispatch input's default, line {line}"
+        )
+        notes = (*notes, f"{named} is {source}")
     values = (*value.values, (named, node_text(found), line))
     expanded = Scalar(text, line, (*value.via, step), notes, written, values)
     return expand_expressions(expanded, scope, depth + 1)

@@ -34,6 +34,7 @@ class Pinned:
     version: str | None  # the Go version it names; None when none can be read
     state: str  # COUNTED, UNPINNED or IGNORED
     why: str | None = None  # the exact note (or, for IGNORED, the reason) when the case checks it
+    file: str = ""  # where it is written, when not in the workflow (a local composite action)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,19 @@ CASES = (
         "composite-action-user.yml",
         "a local composite action wraps setup-go; another job uses a local action to build",
         (
+            Pinned(  # the action's setup-go, its input given by the calling step
+                12,
+                "test",
+                "1.26.8",
+                "1.26.8",
+                COUNTED,
+                "inputs.go-version is given by the step's `with:` at "
+                ".github/workflows/composite-action-user.yml:10; setup-go at line 12 via "
+                "inputs.go-version at line 10; in the composite action "
+                ".github/actions/setup-toolchain/action.yml, which the step at "
+                ".github/workflows/composite-action-user.yml:8 uses",
+                file=".github/actions/setup-toolchain/action.yml",
+            ),
             Pinned(
                 18,
                 "generate",
@@ -243,7 +257,43 @@ CASES = (
         checkout={
             ".github/actions/setup-toolchain/action.yml": "corpus:actions/setup-toolchain/action.yml"
         },
-        absent="the setup-go inside .github/actions/setup-toolchain/action.yml: actions are not read",
+    ),
+    Case(
+        "composite-action-defaults.yml",
+        "a local composite action's default input, the matrix through its input, one composite "
+        "action inside another with the workflow's env, and a local action not in the checkout",
+        (
+            Pinned(  # named by its job's workflow, though written in the action
+                12,
+                "lint",
+                "1.26.8",
+                "1.26.8",
+                IGNORED,
+                "left out by go_version_ignore entry 'composite-action-defaults.yml:lint'",
+                file=".github/actions/go/action.yml",
+            ),
+            Pinned(12, "matrix", "1.26.8", "1.26.8", COUNTED, file=".github/actions/go/action.yml"),
+            Pinned(12, "matrix", "1.25.4", "1.25.4", COUNTED, file=".github/actions/go/action.yml"),
+            Pinned(
+                12,
+                "nested",
+                "1.25.4",
+                "1.25.4",
+                COUNTED,
+                "inputs.go-version is given by the step's `with:` at "
+                ".github/actions/ci-setup/action.yml:8; setup-go at line 12 via inputs.go-version "
+                "at line 8 -> env.GO at line 4; in the composite action "
+                ".github/actions/go/action.yml, which the step at "
+                ".github/actions/ci-setup/action.yml:6 uses",
+                file=".github/actions/go/action.yml",
+            ),
+            Pinned(36, "elsewhere", "1.26.8", "1.26.8", COUNTED, ""),
+        ),
+        checkout={
+            ".github/actions/go/action.yml": "corpus:actions/go/action.yml",
+            ".github/actions/ci-setup/action.yml": "corpus:actions/ci-setup/action.yml",
+        },
+        ignore=("composite-action-defaults.yml:lint",),
     ),
     Case(
         "anchors.yml",
