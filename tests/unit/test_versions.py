@@ -657,7 +657,7 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools/go.mod").write_text("module example.com/tools\n\ngo 1.22\n")
     workflows = tmp_path / ".github/workflows"
-    workflows.mkdir(parents=True)
+    workflows.mkdir(parents=True, exist_ok=True)  # a checkout file may be a workflow too
     (workflows / "ci.yml").write_text(
         "jobs:\n  a:\n    steps:\n"
         + "".join(
@@ -934,7 +934,7 @@ def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> N
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty/.tool-versions").write_text("nodejs 22.11.0\n")
     workflows = tmp_path / ".github/workflows"
-    workflows.mkdir(parents=True)
+    workflows.mkdir(parents=True, exist_ok=True)  # a checkout file may be a workflow too
     (workflows / "ci.yml").write_text(
         "jobs:\n  a:\n    steps:\n"
         + "".join(
@@ -982,7 +982,7 @@ def test_workflow_corpus(case: object, tmp_path: Path) -> None:
             content = (CORPUS / content.removeprefix("corpus:")).read_text()
         target.write_text(content)
     workflows = tmp_path / ".github/workflows"
-    workflows.mkdir(parents=True)
+    workflows.mkdir(parents=True, exist_ok=True)  # a checkout file may be a workflow too
     (workflows / case.file).write_bytes((CORPUS / case.file).read_bytes())
     pins = apply_ignore(
         follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod"),
@@ -1232,7 +1232,7 @@ def test_readers(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text(GOMOD_TOOLCHAIN, encoding="utf-8")
     (tmp_path / "Dockerfile").write_text(BUILDER_123, encoding="utf-8")
     workflows = tmp_path / ".github" / "workflows"
-    workflows.mkdir(parents=True)
+    workflows.mkdir(parents=True, exist_ok=True)  # a checkout file may be a workflow too
     (workflows / "ci.yml").write_text(CI_MATRIX, encoding="utf-8")
     (workflows / "notes.md").write_text("go-version: 1.1\n", encoding="utf-8")
     pins = (

@@ -3,8 +3,8 @@ step runs in, per job and matrix combination; the workflow files of a repository
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,7 @@ from .actions_yaml import (
     workflow_call_inputs,
 )
 from .building_jobs import is_docker_step, job_builds, runs_without_workspace, step_builds
+from .callers import Call, local_calls, runs_uncalled
 from .composite import ActionLoader, composite_pins, local_action, repository_actions
 from .containers import (
     container_pins,
@@ -41,7 +42,9 @@ from .setup_go import Scope, is_setup_go_step, setup_go_pins
 _Outcomes = dict[tuple[int, int], tuple[bool | str, list[Pin]]]
 
 
-def workflow_pins(text: str, file: str, load: ActionLoader | None = None) -> list[Pin]:
+def workflow_pins(
+    text: str, file: str, load: ActionLoader | None = None, calls: Sequence[Call] = ()
+) -> list[Pin]:
     """Pins of every `actions/setup-go` step that runs, and of every golang image a job runs
     in (`container:`) or a step runs (`uses: docker://golang:...`); WorkflowError if the
     YAML is invalid.
@@ -49,13 +52,38 @@ def workflow_pins(text: str, file: str, load: ActionLoader | None = None) -> lis
     `${{ env.X }}` and `${{ matrix.x }}` are resolved per matrix combination, each value a pin
     on its own line. A pin whose job never builds the module has `ignored` set. `load` reads
     the local composite actions steps use (`uses: ./.github/actions/setup`): their setup-go
-    steps count as the calling step's.
+    steps count as the calling step's. `calls`: how the repository's other workflows call this
+    one, if it is reusable: its `${{ inputs.x }}` is then what each call gives (else the
+    input's default), a pin per call, beside the unknown value where another event runs it.
     Steps, jobs or `with` blocks of an unexpected shape are skipped.
     """
     top = load_workflow(text, file)
-    workflow_env = env_of(top)
     inputs = workflow_call_inputs(top)
-    dispatch = dispatch_inputs(top)
+    own = _Inputs(inputs, dispatch_inputs(top))
+    if not (inputs and calls):
+        return _workflow_pins(top, file, load, own)
+    pins: list[Pin] = []
+    for call in calls:
+        pins += _workflow_pins(top, file, load, _Inputs({}, *call.bound(inputs)))
+    return pins + (_workflow_pins(top, file, load, own) if runs_uncalled(top) else [])
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What `${{ inputs.x }}` reads: workflow_call inputs set by an unknown caller, the
+    definitions whose `default` is the value (a dispatch's, or a known call's), and where
+    each of those comes from where it is not a dispatch default."""
+
+    call: Mapping[str, yaml.Node]
+    given: Mapping[str, yaml.Node]
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def _workflow_pins(
+    top: Mapping[str, yaml.Node], file: str, load: ActionLoader | None, given: _Inputs
+) -> list[Pin]:
+    workflow_env = env_of(top)
+    inputs, dispatch = given.call, given.given
     pins: list[Pin] = []
     for job_name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
@@ -73,6 +101,7 @@ def workflow_pins(text: str, file: str, load: ActionLoader | None = None) -> lis
                     str(job_name),
                     inputs,
                     dispatch=dispatch,
+                    input_sources=given.sources,
                 )
                 contexts = step_contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
@@ -114,7 +143,9 @@ def workflow_pins(text: str, file: str, load: ActionLoader | None = None) -> lis
             pins.append(
                 replace(pin, job=str(job_name), workspace_off=no_workspace, go_folders=folders)
             )
-        where = _Job(job_map, steps, matrix, workflow_env, inputs, str(job_name), file, dispatch)
+        where = _Job(
+            job_map, steps, matrix, workflow_env, inputs, str(job_name), file, dispatch, given
+        )
         # A `uses: docker://golang` step runs its own command, in no folder read here.
         for pin in _unique(_container_pins(where, outcomes, running)):
             pins.append(
@@ -156,13 +187,20 @@ class _Job:
     name: str
     file: str
     dispatch: Mapping[str, yaml.Node]
+    given: _Inputs
 
     def scope(self, combination: Mapping[str, yaml.Node], *env: Mapping[str, yaml.Node]) -> Scope:
         """The scope of one matrix combination: `env` (the step's), then the job's, the
         workflow's."""
         layers = (*env, env_of(self.map), self.workflow_env)
         return Scope(
-            layers, self.matrix, combination, self.name, self.inputs, dispatch=self.dispatch
+            layers,
+            self.matrix,
+            combination,
+            self.name,
+            self.inputs,
+            dispatch=self.dispatch,
+            input_sources=self.given.sources,
         )
 
 
@@ -315,10 +353,17 @@ def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:
 
     The local composite actions their steps use are read from `root` too.
     """
-    pins: list[Pin] = []
     load = repository_actions(root, relative_to or root)
-    for path, name in workflow_files(root, relative_to):
-        pins.extend(workflow_pins(read_text(path, name, WorkflowError), name, load))
+    texts = [
+        (read_text(path, name, WorkflowError), name, path)
+        for path, name in workflow_files(root, relative_to)
+    ]
+    # A caller names the reusable workflow from the repository root: `./.github/workflows/x.yml`.
+    calls = local_calls([(text, path.relative_to(root).as_posix()) for text, _, path in texts])
+    pins: list[Pin] = []
+    for text, name, path in texts:
+        called = calls.get(path.relative_to(root).as_posix(), [])
+        pins.extend(workflow_pins(text, name, load, called))
     return pins
 
 

@@ -223,9 +223,32 @@ CASES = (
     ),
     Case(
         "reusable-caller.yml",
-        "jobs that call reusable workflows: no steps of their own",
-        (),
-        absent="the go-version input passed to the called workflow: callers are not followed",
+        "jobs that call reusable workflows, one of the repository's: its input is the caller's",
+        (
+            Pinned(
+                6,
+                "test",
+                "1.25",
+                "1.25",
+                COUNTED,
+                "inputs.go-version is '1.25', given by .github/workflows/reusable-caller.yml job "
+                "call at line 7; setup-go at line 15 via inputs.go-version at line 6",
+                file=".github/workflows/reusable-workflow.yml",
+            ),
+        ),
+        checkout={".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml"},
+        absent="a pin of the called workflow as if no caller were known (it runs only when called)",
+    ),
+    Case(
+        "reusable-matrix-caller.yml",
+        "a caller's matrix through the input, and a caller that gives none (the input's default)",
+        tuple(
+            Pinned(
+                line, "test", value, value, COUNTED, file=".github/workflows/reusable-workflow.yml"
+            )
+            for line, value in ((6, "1.26.8"), (6, "1.25.4"), (7, "1.26"))
+        ),
+        checkout={".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml"},
     ),
     Case(
         "composite-action-user.yml",

@@ -1,0 +1,139 @@
+"""The jobs of a repository's workflows that call one of its reusable workflows (`uses:
+./.github/workflows/go-test.yml` with `with: go-version: '1.25'`): what each gives its
+inputs, so that the called workflow's `${{ inputs.go-version }}` is the Go that caller runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from ...errors import WorkflowError
+from .actions_yaml import (
+    dispatch_inputs,
+    env_of,
+    load_workflow,
+    mapping_of,
+    node_text,
+    workflow_call_inputs,
+)
+from .matrix import expand_matrix
+from .setup_go import Scalar, Scope, Unresolved, expand_expressions
+
+
+@dataclass(frozen=True)
+class Call:
+    """One way a caller job calls a reusable workflow (one per matrix combination that gives
+    other values): the inputs it gives, each as a definition whose `default` is the value, where
+    each comes from, and the job for messages (`ci.yml` job build, line 4)."""
+
+    inputs: Mapping[str, str]  # name -> the value the call gives
+    sources: Mapping[str, str]
+    caller: str
+
+    def bound(
+        self, declared: Mapping[str, yaml.Node]
+    ) -> tuple[dict[str, yaml.Node], dict[str, str]]:
+        """The called workflow's `declared` workflow_call inputs as this call sets them: the
+        definitions (their `default` the value: the call's, else the input's own default) and
+        where each value comes from. A given value is placed at its input's definition in the
+        called workflow (its line is the pin's); the note names the caller."""
+        sources = {
+            name: f"the input's default at line {default.start_mark.line + 1}, which "
+            f"{self.caller} does not give"
+            for name, default in _defaults(declared).items()
+        }
+        given: dict[str, yaml.Node] = {}
+        for name, text in self.inputs.items():
+            if name not in declared:
+                continue  # GitHub refuses a call that gives an undeclared input
+            mark = declared[name].start_mark
+            value = yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark)
+            given[name] = yaml.MappingNode("tag:yaml.org,2002:map", [(_DEFAULT, value)])
+            sources[name] = self.sources[name]
+        return {**declared, **given}, sources
+
+
+_DEFAULT = yaml.ScalarNode("tag:yaml.org,2002:str", "default")
+
+
+def runs_uncalled(top: Mapping[str, yaml.Node]) -> bool:
+    """Whether an event other than workflow_call runs the workflow (push, a run by hand)."""
+    on = top.get("on")
+    if isinstance(on, yaml.ScalarNode):
+        events = {on.value}
+    elif isinstance(on, yaml.SequenceNode):
+        events = {e.value for e in on.value if isinstance(e, yaml.ScalarNode)}
+    else:
+        events = set(mapping_of(on)) if isinstance(on, yaml.MappingNode) else set()
+    return bool(events - {"workflow_call"})
+
+
+def _defaults(inputs: Mapping[str, yaml.Node]) -> dict[str, yaml.Node]:
+    """The `default` node of each workflow_call input that has one."""
+    found: dict[str, yaml.Node] = {}
+    for name, definition in inputs.items():
+        default = (
+            mapping_of(definition).get("default")
+            if isinstance(definition, yaml.MappingNode)
+            else None
+        )
+        if isinstance(default, yaml.ScalarNode):
+            found[name] = default
+    return found
+
+
+def local_calls(workflows: list[tuple[str, str]]) -> dict[str, list[Call]]:
+    """The calls of each reusable workflow of `workflows` ((text, name) pairs, names as
+    `.github/workflows/ci.yml`) by the jobs of the others, by the called workflow's name.
+    Unreadable workflows call nothing here (their own reading reports them)."""
+    calls: dict[str, list[Call]] = {}
+    for text, name in workflows:
+        try:
+            top = load_workflow(text, name)
+        except WorkflowError:
+            continue
+        jobs = top.get("jobs")
+        for job, node in mapping_of(jobs).items() if isinstance(jobs, yaml.MappingNode) else ():
+            job_map = mapping_of(node) if isinstance(node, yaml.MappingNode) else {}
+            uses = job_map.get("uses")
+            if not isinstance(uses, yaml.ScalarNode) or not uses.value.startswith("./"):
+                continue
+            called = uses.value.strip()[2:]
+            caller = f"{name} job {job}"
+            calls.setdefault(called, []).extend(_calls(top, str(job), job_map, caller))
+    return calls
+
+
+def _calls(
+    top: Mapping[str, yaml.Node], job: str, job_map: Mapping[str, yaml.Node], caller: str
+) -> list[Call]:
+    """Each different set of inputs the caller job gives, its `with:` values expanded in each
+    of its matrix combinations; a value it cannot tell is left out (the input stays unknown)."""
+    given_node = job_map.get("with")
+    given = mapping_of(given_node) if isinstance(given_node, yaml.MappingNode) else {}
+    matrix = expand_matrix(job_map.get("strategy"), job)
+    found: dict[tuple[tuple[str, str], ...], Call] = {}
+    for combination in matrix.combinations:
+        scope = Scope(
+            (env_of(job_map), env_of(top)),
+            matrix,
+            combination,
+            job,
+            workflow_call_inputs(top),
+            dispatch=dispatch_inputs(top),
+        )
+        inputs: dict[str, str] = {}
+        sources: dict[str, str] = {}
+        for name, value in given.items():
+            if not isinstance(value, yaml.ScalarNode):
+                continue
+            line = value.start_mark.line + 1
+            expanded = expand_expressions(Scalar(node_text(value), line), scope)
+            if len(expanded) != 1 or isinstance(expanded[0], Unresolved):
+                continue
+            inputs[name] = expanded[0].text
+            sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}"
+        found.setdefault(tuple(sorted(inputs.items())), Call(inputs, sources, caller))
+    return list(found.values())
