@@ -1,6 +1,6 @@
 """What an entrypoint script does to its variables before its `exec /usr/local/bin/$APP`: the
 image's ENV gives APP only where the script leaves it alone (`APP=worker`, `: ${APP:=api}`,
-`read APP`, `. /etc/app.env` change it)."""
+`read APP`, `printf -v APP`, `. /etc/app.env`, `eval "$(...)"` change it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .shell_script import ASSIGNMENT, Command, assignments
 
 _DECLARES = frozenset({"export", "readonly", "local", "declare", "typeset"})
 _DEFAULTED = re.compile(r"\$\{([A-Za-z_]\w*):?=")  # `${APP:=api}` sets APP where it is empty
-_SOURCES = frozenset({".", "source"})
+_SOURCES = frozenset({".", "source", "eval"})  # each may set any name
 _RUN_TIME = re.compile(r"[$`]")
 
 
@@ -50,6 +50,8 @@ def script_variables(commands: Iterable[Command]) -> ScriptVariables:
             for word in words[1:]:
                 if re.fullmatch(r"[A-Za-z_]\w*", word):
                     set_at.setdefault(word, []).append(None)
+        elif words and words[0] == "printf" and "-v" in words[1:-1]:  # bash's printf -v NAME
+            set_at.setdefault(words[words.index("-v", 1) + 1], []).append(None)
         elif words and words[0] in _SOURCES:
             sources = True
         for word in words:

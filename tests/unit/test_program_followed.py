@@ -321,6 +321,8 @@ def read(path: str) -> bytes | None:
                 "NAME=$(cat /etc/app-name)",
                 "[ -f /srv/worker ] && NAME=worker",
                 ". /etc/app.env",
+                'eval "$(cat /etc/app.sh)"',
+                "printf -v NAME '%s' worker",
                 "NAME=worker; NAME=api",
             )
         ),
