@@ -1,5 +1,5 @@
 """Image builds in CI scripts: `docker build`, `docker buildx build`, `docker image build`,
-`podman build` and `buildah bud` read as their command lines give them (the Dockerfile, the
+`podman build`, `buildah bud` and kaniko's `/kaniko/executor` read as their command lines give them (the Dockerfile, the
 context, the target, every `--build-arg`, as written), with the folder each runs in and what
 the script assigned before it; `docker buildx bake` (and `docker bake`) and `docker compose
 build` as a bake command (bake_command), whose images buildx itself names.
@@ -236,6 +236,8 @@ def _build(
     if not words:
         return None
     tool = words[0].text.rsplit("/", 1)[-1]
+    if tool == "executor" and words[0].text in ("executor", "/kaniko/executor"):
+        return _kaniko(words, line, cwd, prefix)
     if tool == "docker-compose":
         return compose_build_options(words[1:], line, cwd, prefix)
     if tool not in _TOOLS:
@@ -252,6 +254,36 @@ def _build(
         if [w.text for w in rest[: len(subcommand)]] == list(subcommand):
             return _options(tool, rest[len(subcommand) :], line, cwd, prefix)
     return None
+
+
+# kaniko's executor options that take a value (the others are switches: `--no-push`, or
+# written `--cache=true`), and its short ones.
+_KANIKO_VALUES = frozenset({
+    "context", "dockerfile", "build-arg", "target", "destination", "cache-repo", "cache-dir",
+    "cache-ttl", "tar-path", "digest-file", "image-name-with-digest-file",
+    "image-name-tag-with-digest-file", "oci-layout-path", "registry-mirror", "registry-map",
+    "registry-certificate", "insecure-registry", "skip-tls-verify-registry", "snapshot-mode",
+    "verbosity", "label", "custom-platform", "customPlatform", "kaniko-dir", "git",
+    "ignore-path", "image-fs-extract-retry", "push-retry", "compression", "compression-level",
+})  # fmt: skip
+_KANIKO_SHORT = {"c": "context", "f": "dockerfile", "d": "destination"}
+
+
+def _kaniko(
+    words: list[Word], line: int, cwd: str | None, prefix: tuple[tuple[str, Word], ...]
+) -> BuildCommand:
+    """kaniko's `/kaniko/executor --context dir://$CI_PROJECT_DIR --dockerfile ... --build-arg`:
+    a build as `docker build`'s, its context `/workspace/` unless given (outside the checkout:
+    no build read), `dir://` dropped, the Dockerfile relative to the folder it runs in (kaniko
+    looks there first)."""
+    options, _ = read_options(words[1:], _KANIKO_VALUES, _KANIKO_SHORT)
+    found = {name: value for name, value, _ in options if value is not None}
+    context = found.get("context") or replace(words[0], text="/workspace/")
+    context = replace(context, text=context.text.removeprefix("dir://"))
+    args = tuple(value for name, value, _ in options if name == "build-arg" and value is not None)
+    return BuildCommand(
+        "kaniko", line, cwd, found.get("dockerfile"), context, found.get("target"), args, prefix
+    )
 
 
 def _after_globals(words: list[Word]) -> list[Word]:

@@ -172,7 +172,7 @@ def command_build(
         dockerfile = checkout_path(command.cwd, path) if path not in (None, "-") else None
     else:
         folder = checkout_path(command.cwd, context)
-        own = command.tool != "docker" and folder is not None and containerfile(folder)
+        own = command.tool in ("podman", "buildah") and folder is not None and containerfile(folder)
         dockerfile = checkout_path(folder, "Containerfile" if own else "Dockerfile")
     if dockerfile is None:
         return None

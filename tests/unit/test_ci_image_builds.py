@@ -581,6 +581,44 @@ def test_gitlab_ci_image_builds(tmp_path: Path) -> None:
     assert builds[0].args[0].origins == (("GO_VERSION", ".gitlab-ci.yml", 2),)
 
 
+KANIKO_PIPELINE = """\
+variables:
+  GO_VERSION: "1.25"
+
+build:
+  image:
+    name: gcr.io/kaniko-project/executor:v1.23.2-debug
+    entrypoint: [""]
+  script:
+    - /kaniko/executor
+      --context "${CI_PROJECT_DIR}"
+      --dockerfile "${CI_PROJECT_DIR}/Dockerfile.prod"
+      --build-arg GO_VERSION=${GO_VERSION}
+      --destination "${CI_REGISTRY_IMAGE}:${CI_COMMIT_TAG}"
+      --cache=true
+      --target release
+
+worker:
+  image: gcr.io/kaniko-project/executor:debug
+  script:
+    - cd backend
+    - executor -c dir://. -f Dockerfile --build-arg=GO_VERSION=1.26 --no-push
+    # The default context is kaniko's /workspace/, outside the checkout: no build read.
+    - executor --no-push
+"""
+
+
+def test_kaniko_builds_in_gitlab_are_read_as_docker_builds(tmp_path: Path) -> None:
+    """GitLab's documented way to build without Docker: kaniko's executor, its context and
+    Dockerfile from CI_PROJECT_DIR, `dir://` and the short options too."""
+    (tmp_path / ".gitlab-ci.yml").write_text(KANIKO_PIPELINE)
+    builds = read_gitlab_image_builds([tmp_path], tmp_path)
+    assert [built(b) for b in builds] == [
+        Built(9, "build", "Dockerfile.prod", (arg("GO_VERSION", "1.25", 12),), "release"),
+        Built(21, "worker", "backend/Dockerfile", (arg("GO_VERSION", "1.26", 21),)),
+    ]
+
+
 # Each shape a GitLab script line is written in: the job's script from line 3 on (line 2 for a
 # script given as one string), with the lines its build and its GO_VERSION argument are on.
 GITLAB_SHAPES = [
