@@ -25,18 +25,21 @@ from .setup_go import Scalar, Scope, Unresolved, expand_expressions
 @dataclass(frozen=True)
 class Call:
     """One way a caller job calls a reusable workflow (one per matrix combination that gives
-    other values): the inputs it gives, each as a definition whose `default` is the value, where
-    each comes from, and the job for messages (`ci.yml` job build, line 4)."""
+    other values): the inputs it gives, where each comes from, the job for messages (`ci.yml`
+    job build), and the inputs it gives a value only the running job knows (`${{ secrets.X
+    }}`, a step's output)."""
 
     inputs: Mapping[str, str]  # name -> the value the call gives
     sources: Mapping[str, str]
     caller: str
+    unknown: frozenset[str] = frozenset()
 
     def bound(
         self, declared: Mapping[str, yaml.Node]
-    ) -> tuple[dict[str, yaml.Node], dict[str, str]]:
+    ) -> tuple[dict[str, yaml.Node], dict[str, yaml.Node], dict[str, str]]:
         """The called workflow's `declared` workflow_call inputs as this call sets them: the
-        definitions (their `default` the value: the call's, else the input's own default) and
+        ones whose value only the running job knows (as a workflow_call's), the definitions of
+        the others (their `default` the value: the call's, else the input's own default) and
         where each value comes from. A given value is placed at its input's definition in the
         called workflow (its line is the pin's); the note names the caller."""
         sources = {
@@ -52,7 +55,9 @@ class Call:
             value = yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark)
             given[name] = yaml.MappingNode("tag:yaml.org,2002:map", [(_DEFAULT, value)])
             sources[name] = self.sources[name]
-        return {**declared, **given}, sources
+        unknown = {name: declared[name] for name in self.unknown if name in declared}
+        known = {k: v for k, v in {**declared, **given}.items() if k not in unknown}
+        return unknown, known, sources
 
 
 _DEFAULT = yaml.ScalarNode("tag:yaml.org,2002:str", "default")
@@ -114,7 +119,7 @@ def _calls(
     given_node = job_map.get("with")
     given = mapping_of(given_node) if isinstance(given_node, yaml.MappingNode) else {}
     matrix = expand_matrix(job_map.get("strategy"), job)
-    found: dict[tuple[tuple[str, str], ...], Call] = {}
+    found: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], Call] = {}
     for combination in matrix.combinations:
         scope = Scope(
             (env_of(job_map), env_of(top)),
@@ -126,14 +131,17 @@ def _calls(
         )
         inputs: dict[str, str] = {}
         sources: dict[str, str] = {}
+        unknown: set[str] = set()
         for name, value in given.items():
             if not isinstance(value, yaml.ScalarNode):
                 continue
             line = value.start_mark.line + 1
             expanded = expand_expressions(Scalar(node_text(value), line), scope)
             if len(expanded) != 1 or isinstance(expanded[0], Unresolved):
+                unknown.add(name)
                 continue
             inputs[name] = expanded[0].text
             sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}"
-        found.setdefault(tuple(sorted(inputs.items())), Call(inputs, sources, caller))
+        call = Call(inputs, sources, caller, frozenset(unknown))
+        found.setdefault((tuple(sorted(inputs.items())), tuple(sorted(unknown))), call)
     return list(found.values())

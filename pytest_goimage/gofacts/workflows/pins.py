@@ -64,7 +64,7 @@ def workflow_pins(
         return _workflow_pins(top, file, load, own)
     pins: list[Pin] = []
     for call in calls:
-        pins += _workflow_pins(top, file, load, _Inputs({}, *call.bound(inputs)))
+        pins += _workflow_pins(top, file, load, _Inputs(*call.bound(inputs)))
     return pins + (_workflow_pins(top, file, load, own) if runs_uncalled(top) else [])
 
 

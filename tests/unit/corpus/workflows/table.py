@@ -241,12 +241,23 @@ CASES = (
     ),
     Case(
         "reusable-matrix-caller.yml",
-        "a caller's matrix through the input, and a caller that gives none (the input's default)",
-        tuple(
+        "a caller's matrix through the input, a caller that gives none (the input's default), "
+        "and one that gives what only the running job knows (another job's output)",
+        (
+            *(
+                Pinned(line, "test", v, v, COUNTED, file=".github/workflows/reusable-workflow.yml")
+                for line, v in ((6, "1.26.8"), (6, "1.25.4"), (7, "1.26"))
+            ),
             Pinned(
-                line, "test", value, value, COUNTED, file=".github/workflows/reusable-workflow.yml"
-            )
-            for line, value in ((6, "1.26.8"), (6, "1.25.4"), (7, "1.26"))
+                15,
+                "test",
+                "${{ inputs.go-version }}",
+                None,
+                UNPINNED,
+                "inputs.go-version is set by each caller of this reusable workflow, default '1.26' "
+                "at line 7",
+                file=".github/workflows/reusable-workflow.yml",
+            ),
         ),
         checkout={".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml"},
     ),
