@@ -33,7 +33,14 @@ def repository_actions(root: Path, relative_to: Path) -> ActionLoader:
     """Loads the local actions of the repository at `root` (where `.github` is), named
     relative to `relative_to`. A path outside the repository is none of its actions."""
 
+    loaded: dict[str, tuple[str, str] | None] = {}  # each step and matrix combination asks
+
     def load(folder: str) -> tuple[str, str] | None:
+        if folder not in loaded:
+            loaded[folder] = _read(folder)
+        return loaded[folder]
+
+    def _read(folder: str) -> tuple[str, str] | None:
         base = (root / folder).resolve()
         if not base.is_relative_to(root.resolve()):
             return None
