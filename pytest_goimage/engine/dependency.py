@@ -254,14 +254,20 @@ class DependencyServer(ContainerOwner):
 
     def _other_ports(self) -> str:
         """Where a dependency waited for on the wrong port listens instead (`port = 5433` for
-        a PostgreSQL on 5432): "" when that is not known here (a remote engine) or the port
-        waited for is among them."""
+        a PostgreSQL on 5432), or that it listens on loopback only: "" when that is not known
+        here (a remote engine) or it listens where it was waited for."""
         assert self._box is not None
         state = self._box.state()
         found = ports_listening(
             int(state.get("Pid") or 0), str(getattr(self._box.container, "id", ""))
         )
         ports = reachable_ports(found or [])  # not the engine's DNS resolver on 127.0.0.11
+        local = [address for address, port in found or () if port == self.internal_port]
+        if local and self.internal_port not in ports:  # `bind 127.0.0.1` in a redis.conf
+            return (
+                f"; it listens on {local[0]}:{self.internal_port}, which only the container "
+                "itself reaches: make it listen on all interfaces (`0.0.0.0`)"
+            )
         if not ports or not self.internal_port or self.internal_port in ports:
             return ""
         listed = ", ".join(str(port) for port in ports)

@@ -329,6 +329,31 @@ def test_a_redis_that_listens_elsewhere_is_named_instead_of_starting_the_service
     assert "Running mode=standalone, port=6390." in out  # its log shows the port it took
 
 
+def test_a_redis_bound_to_loopback_is_named_instead_of_starting_the_service(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A real Redis on the right port, but `bind 127.0.0.1` (redis.conf's own default): only
+    the container reaches it, and the failure says so."""
+    example_copy(
+        service_config(
+            extra=(
+                "[tool.goimage.dependencies.cache]\n"
+                'image = "redis:7"\ncommand = ["--bind", "127.0.0.1"]\nport = 6379\n'
+                'startup_timeout = "3s"\n'
+            ),
+            env=REDIS_ENV,
+        )
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "was not ready within its startup_timeout (3s; it waited for a server on port 6379; it "
+        "listens on 127.0.0.1:6379, which only the container itself reaches: make it listen on "
+        "all interfaces (`0.0.0.0`)), so the service was not started."
+    ) in out, out
+
+
 def test_http_and_log_readiness(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
