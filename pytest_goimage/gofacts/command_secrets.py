@@ -20,7 +20,7 @@ _LINKED_BY = (
     "shows it); read it from the environment or a mounted file at run time instead"
 )
 _COMPUTED_BY = (
-    "is set to `{value}` by the -ldflags of the `go build` at {written}: what that reads at build "
+    "is set to {value} by the -ldflags of the `go build` at {written}: what that reads at build "
     "time is linked into the Go binary (`strings` shows it); read it from the environment or a "
     "mounted file at run time instead"
 )
@@ -89,9 +89,22 @@ def binary_findings(
         Finding("binary", f"{binary} -X {name}", describe_value(value, where))
         for name, value in linked
     ] + [
-        Finding("binary", f"{binary} -X {name}", _COMPUTED_BY.format(value=value, written=written))
+        Finding(
+            "binary",
+            f"{binary} -X {name}",
+            _COMPUTED_BY.format(value=_shown_source(value), written=written),
+        )
         for name, value in computed
     ]
+
+
+# What a computed value may be shown as: a file read or a variable, which hold no literal.
+# Anything else (`$(echo <literal>)`) may hold the secret itself: only its shape is shown.
+_PLAIN_SOURCE = re.compile(r"\$\((?:cat\s+|<\s*)[\w./-]+\)|`cat\s+[\w./-]+`|\$\{?\w+\}?")
+
+
+def _shown_source(value: str) -> str:
+    return f"`{value}`" if _PLAIN_SOURCE.fullmatch(value) else "a command's output (`$(...)`)"
 
 
 def history_command_findings(

@@ -259,3 +259,21 @@ def test_a_credential_the_build_computes_is_named_without_its_value(
     ldflags: str, script: str, computed: list[tuple[str, str]]
 ) -> None:
     assert computed_secrets(ldflags, script) == computed
+
+
+def test_a_computed_value_is_shown_only_where_it_holds_no_literal() -> None:
+    """`$(cat api.key)` names a file; `$(echo <key>)` would show the key itself."""
+    computed = computed_secrets(f"-X main.apiKey=$(echo {KEY}) -X main.dbPassword=$(cat pw.txt)")
+    shown = [
+        finding.describe() for finding in binary_findings("/app", [], "Dockerfile:4", computed)
+    ]
+    assert shown == [
+        "binary /app -X main.apiKey: is set to a command's output (`$(...)`) by the -ldflags of "
+        "the `go build` at Dockerfile:4: what that reads at build time is linked into the Go "
+        "binary (`strings` shows it); read it from the environment or a mounted file at run time "
+        "instead",
+        "binary /app -X main.dbPassword: is set to `$(cat pw.txt)` by the -ldflags of the `go "
+        "build` at Dockerfile:4: what that reads at build time is linked into the Go binary "
+        "(`strings` shows it); read it from the environment or a mounted file at run time instead",
+    ]
+    assert all(KEY not in text for text in shown)
