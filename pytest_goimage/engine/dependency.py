@@ -1,9 +1,10 @@
 """A dependency of the service besides MinIO (PostgreSQL, Redis ...): started on the image's
 private network under its name, ready by its own test, and named when it fails.
 
-Readiness `tcp` connects to the published port and waits a moment for the other end: the
-engine's userland proxy accepts every connection on a published port and closes it at once
-when nothing listens behind it, so an accepted connection alone proves nothing.
+Readiness `tcp` reads the dependency's listener table where its process is visible here (a
+local engine), and otherwise connects to the published port and waits a moment for the other
+end: the engine's userland proxy accepts every connection on a published port and closes it at
+once when nothing listens behind it, so an accepted connection alone proves nothing.
 
 Readiness `log:TEXT` also waits for that server where the port is known: images log their
 ready line before they serve, or more than once (the official PostgreSQL image runs its
@@ -218,9 +219,11 @@ class DependencyServer(ContainerOwner):
                 'compose healthcheck is given; use ready = "tcp" (with `port`) or "log:TEXT".'
             )
         session = requests.Session()
+        in_container = self._listener_table()
 
         def listening() -> bool:
-            return tcp_listening(self.host, self.port)
+            known = in_container()
+            return known if known is not None else tcp_listening(self.host, self.port)
 
         logged = LogReadiness(arg, box.logs, listening if self.port else None)
 
@@ -251,6 +254,21 @@ class DependencyServer(ContainerOwner):
                 f"{waited}{self._other_ports() if kind in ('tcp', 'http', 'log') else ''})"
             )
         self.ready_seconds = time.monotonic() - started
+
+    def _listener_table(self) -> Callable[[], bool | None]:
+        """Whether the dependency listens on its port beyond loopback, read from its listener
+        table: None where that table cannot be read here (a remote engine). Where it can, this
+        answers at once; the published port's test waits _SETTLE_SECONDS on every success."""
+        assert self._box is not None
+        container = self._box.container
+        pid = int((container.attrs.get("State") or {}).get("Pid") or 0)
+        container_id = str(getattr(container, "id", ""))
+
+        def listens() -> bool | None:
+            found = ports_listening(pid, container_id)
+            return None if found is None else self.internal_port in reachable_ports(found)
+
+        return listens
 
     def _other_ports(self) -> str:
         """Where a dependency waited for on the wrong port listens instead (`port = 5433` for

@@ -395,6 +395,40 @@ def test_http_and_log_readiness(
     assert "test_ready.py::test_ready[backend/Dockerfile] PASSED" in out, out
 
 
+# A server that serves one client and logs when that client has gone: the readiness test
+# must leave its one connection to the test below.
+SERVES_ONE_CLIENT = """
+[tool.goimage.dependencies.once]
+image = "alpine:3.22"
+command = ["sh", "-c", "nc -l -p 7000 -e echo hello; echo a client hung up; sleep 600"]
+port = 7000
+"""
+
+
+def test_tcp_readiness_on_a_local_engine_makes_no_connection_to_the_dependency(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """On a local engine `tcp` reads the dependency's listener table instead of connecting: a
+    probe that connects and hangs up is what PostgreSQL logs as "incomplete startup packet"
+    and MySQL counts towards blocking this host (max_connect_errors)."""
+    example_copy(service_config(extra=SERVES_ONE_CLIENT))
+    pytester.makepyfile(
+        test_once="""
+        import socket
+
+        def test_first_client(goimage_dependency):
+            once = goimage_dependency("once")
+            assert "a client hung up" not in once.logs()
+            with socket.create_connection((once.host, once.port), timeout=5) as conn:
+                assert conn.recv(16) == b"hello\\n"
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "-p", "no:randomly", "test_once.py")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    assert "test_once.py::test_first_client[backend/Dockerfile] PASSED" in out, out
+
+
 # As the official PostgreSQL image does while it runs /docker-entrypoint-initdb.d: the ready
 # line first (there from a socket-only server), the server on its TCP port seconds later.
 LOGS_READY_BEFORE_IT_LISTENS = """
