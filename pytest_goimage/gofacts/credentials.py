@@ -9,6 +9,8 @@ import math
 import re
 from collections import Counter
 
+from .option_credentials import OPTION_CREDENTIALS
+
 # PASS and PWD only as a name's last word of their own (DB_PASS, MYSQL_PWD, which MySQL reads):
 # not BYPASS, PASSPORT, COMPASS or PASS_THROUGH, not a pass of a process (SKIP_PASS,
 # FIRST_PASS), and not the shell's PWD and OLDPWD, which hold a folder.
@@ -89,16 +91,20 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<secret>'(?![$%{*<])[^'$]+'|(?!['\"$%{*<.^\[])[^\s;'\"$`]+(?=[\s;'\"]|$))"
         ),
     ),
+    # `--db-password s3cr3t`, `mysql -ps3cr3t`, `curl -u admin:s3cr3t` (option_credentials)
+    *OPTION_CREDENTIALS,
 )
 
 
 # The formats issued as secret tokens, which no example or documentation text carries by chance:
 # what a file's whole text is searched for. Not a URL with a password (often a sample there),
-# nor a Google API key (a web app's config.json ships its browser key on purpose).
+# nor a Google API key (a web app's config.json ships its browser key on purpose), nor a
+# command line's password (a tool's manual shows `mysql -pPASSWORD`).
 TOKEN_FORMATS = tuple(
     (kind, pattern)
     for kind, pattern in SECRET_VALUES
-    if kind
+    if (kind, pattern) not in OPTION_CREDENTIALS
+    and kind
     not in (
         "a Google API key",
         "an HTTP credential",

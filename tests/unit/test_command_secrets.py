@@ -191,7 +191,8 @@ def test_a_shown_step_masks_every_secret_it_holds_not_only_the_one_it_reports() 
         (
             "RUN /bin/sh -c ./seed --db-password='Pw7 seed s3cret' --db-host=db",
             "`RUN ./seed --db-password='***' --db-host=db`",
-            "value Pw… (15 characters) is written in a build step's command",
+            "value Pw… (15 characters) looks like a password given as a command-line option "
+            "and is written in a build step's command",
         ),
         (  # `all=`: the flags of every package the build links
             f"RUN /bin/sh -c go build -ldflags=all=-X=main.apiKey={KEY} .",
