@@ -103,12 +103,16 @@ def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]])
         for name, value in sorted(labels.items())
         if value_kind(value)
     ]
-    found += [
-        Finding(key, f"word {index + 1}", describe_value(word, where))
-        for key, words in command.items()
-        for index, word in enumerate(words)
-        if value_kind(word)
-    ]
+    for key, words in command.items():
+        for index, word in enumerate(words):
+            if value_kind(word):
+                found.append(Finding(key, f"word {index + 1}", describe_value(word, where)))
+                continue
+            # An option and its value as two exec-form words: `"--db-password", "s3cr3t"`.
+            before = words[index - 1] if index else ""
+            kind = before.startswith("-") and value_kind(f"{before} {word}")
+            if kind and not value_kind(before):
+                found.append(Finding(key, f"word {index + 1}", describe_value(word, where, kind)))
     return found
 
 

@@ -9,7 +9,7 @@ import pytest
 from pytest_goimage.gofacts.command_secrets import history_command_findings
 from pytest_goimage.gofacts.credentials import value_kind
 from pytest_goimage.gofacts.redaction import redact
-from pytest_goimage.gofacts.secrets_scan import env_findings, file_finding
+from pytest_goimage.gofacts.secrets_scan import config_findings, env_findings, file_finding
 
 # (a build step's command as written, the password in it)
 GIVEN = [
@@ -84,3 +84,14 @@ def test_a_tools_manual_in_the_image_is_not_a_finding() -> None:
 def test_a_long_line_naming_the_program_often_is_read_in_linear_time() -> None:
     line = "mysql " * 20_000 + "-p"
     assert value_kind(line) is None
+
+
+def test_a_password_option_in_exec_form_words_is_found_by_its_value_word() -> None:
+    command = {
+        "Cmd": ["/app/server", "--listen", ":8080", "--db-password", "Hunter2pg"],
+        "Entrypoint": ["/app/server", "--password-stdin", "--token-file", "/run/secrets/t"],
+    }
+    findings = config_findings({}, command)
+    assert [(f.where, f.name) for f in findings] == [("Cmd", "word 5")]
+    assert "Hunter2pg" not in findings[0].describe()
+    assert "looks like a password given as a command-line option" in findings[0].describe()
