@@ -133,11 +133,15 @@ class GoImageConfig:
     heads: Heads = field(default_factory=Heads, compare=False, repr=False)
 
     def value_tables(self) -> list[Mapping[str, str]]:
-        """Every image's build_args and env, and its dependencies' env (a database password):
-        the values whose secret-looking ones every output of a run masks."""
+        """Every image's build_args and env, and its dependencies' env (a database password)
+        and command line (`--requirepass ...`): the values whose secret-looking ones, and
+        secrets in a known format, every output of a run masks."""
         tables: list[Mapping[str, str]] = []
         for image in self.images:
-            tables += [image.build_args, image.env, *(d.env for d in image.dependencies)]
+            tables += [image.build_args, image.env]
+            for dependency in image.dependencies:
+                words = (*(dependency.entrypoint or ()), *(dependency.command or ()))
+                tables += [dependency.env, {"command line": " ".join(words)}]
         return tables
 
     def image(self, dockerfile: str) -> ImageConfig:

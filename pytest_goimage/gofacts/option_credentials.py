@@ -1,7 +1,7 @@
 """Credentials given to a program as a command-line option, as build steps and entrypoints
 write them: `--db-password s3cr3t`, `mysql -uroot -ps3cr3t`, `sshpass -p s3cr3t`,
 `redis-cli -a s3cr3t`, `docker login -p s3cr3t`, `curl -u admin:s3cr3t`,
-`openssl ... -passin pass:s3cr3t`. Only the value is the secret (the `secret` groups), and
+`openssl ... -passin pass:s3cr3t`, `redis-server --requirepass s3cr3t`. Only the value is the secret (the `secret` groups), and
 only a literal one: `--password "$DB_PASSWORD"`, `-p` alone (a prompt), `--password-stdin`, a
 placeholder (`<password>`, `{{.Password}}`, `%PASS%`) hold none."""
 
@@ -46,6 +46,8 @@ _PROGRAM_OPTIONS = {
     + _BETWEEN
     + r"""\s(?:-u\s*|--user[\s=])['"]?(?![$%{*<])[^\s:'"$`]+:"""
     + r"""(?P<secret>(?![$%{*<])[^\s'"$`;&|()<>\\]{4,})""": "curl -u",
+    # Redis's password settings, on its command line and as it logs or reads its config.
+    r"""(?<![\w-])(?:--)?(?:requirepass|masterauth)\s+""" + _LITERAL: "Redis's requirepass",
     # OpenSSL's `pass:` source; `env:VAR` and `file:PATH` name where the secret is instead.
     r"""(?<![\w-])-pass(?:in|out)?\s+['"]?pass:(?P<secret>[^\s'"$`]{4,})""": "openssl -pass",
 }

@@ -30,7 +30,17 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
         if len(value) >= _MIN_SECRET and looks_secret(name, value)
     ]
     runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
-    return frozenset(values).union(runs)
+    # The secret part of a known format on its own: a URL's password shows bare where the
+    # server the URL reaches logs its own settings (Redis: `requirepass "..."`).
+    parts = (
+        part
+        for table in tables
+        for value in table.values()
+        for _, pattern in SECRET_VALUES
+        for match in pattern.finditer(value)
+        if len(part := secret_part(match)) >= _MIN_SECRET
+    )
+    return frozenset(values).union(runs, parts)
 
 
 def _secret_group(match: re.Match[str]) -> str | None:

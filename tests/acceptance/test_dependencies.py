@@ -567,3 +567,27 @@ def test_a_dependency_password_in_its_log_is_masked_in_the_failure(
     assert outcomes(result, short=True) == {"health": "FAILED"}, out
     assert "    connecting with ***" in out, out
     assert password not in out
+
+
+def test_a_password_on_a_dependencys_command_line_is_masked_in_its_log(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 15: a Redis given its password on its command line, and the service its URL,
+    exits on a stray word and logs the setting it refused: the password showed there, in
+    the terminal and the JSON report."""
+    password = "Zq8vT3kLmN2pR7wX"
+    root = example_copy(
+        service_config(
+            extra="[tool.goimage.dependencies.cache]\nimage = \"redis:7\"\n"
+            f'command = ["redis-server", "--requirepass", "{password}", "extra"]\n',
+            env=REDIS_ENV + f'CACHE_URL = "redis://:{password}@{{cache.endpoint}}/0"\n',
+        )
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "health", "--goimage-report=r.json"
+    )
+    out = result.stdout.str() + result.stderr.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert """'requirepass "***" "extra"'""" in out, out
+    assert password not in out
+    assert password not in (root / "r.json").read_text()

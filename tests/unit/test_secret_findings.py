@@ -167,6 +167,16 @@ def test_secret_values_start_at_four_characters() -> None:
     assert secret_values({"API_TOKEN": "abcd", "DB_PASSWORD": "abc"}) == {"abcd"}
 
 
+def test_the_secret_part_of_a_known_format_is_masked_on_its_own_too() -> None:
+    """Trial 15: a Redis URL's password was masked in the URL but shown bare in Redis's own
+    log line (`requirepass "..."`), whatever the setting holding the URL was called."""
+    env = {"LEDGER_REDIS_URL": "redis://:Zq8vT3kLmN2pR7wX@{cache.endpoint}/0", "PORT": "8080"}
+    assert secret_values(env) == {env["LEDGER_REDIS_URL"], "Zq8vT3kLmN2pR7wX"}
+    assert redact("using Zq8vT3kLmN2pR7wX", secret_values(env)) == "using ***"
+    line = """>>> 'requirepass "Zq8vT3kLmN2pR7wX" "extra"'"""
+    assert redact(line) == """>>> 'requirepass "***" "extra"'"""
+
+
 def test_the_key_material_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> (
     None
 ):
