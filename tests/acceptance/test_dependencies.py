@@ -578,7 +578,7 @@ def test_a_password_on_a_dependencys_command_line_is_masked_in_its_log(
     password = "Zq8vT3kLmN2pR7wX"
     root = example_copy(
         service_config(
-            extra="[tool.goimage.dependencies.cache]\nimage = \"redis:7\"\n"
+            extra='[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
             f'command = ["redis-server", "--requirepass", "{password}", "extra"]\n',
             env=REDIS_ENV + f'CACHE_URL = "redis://:{password}@{{cache.endpoint}}/0"\n',
         )
