@@ -46,6 +46,7 @@ class GoBuild:
     go_env: str | None = None  # written by `go env -w GOTOOLCHAIN=...` earlier in the RUN
     stage_begins: int = 0  # where, in `before`, its own stage's instructions begin (ARG scope)
     golang_base: bool = False  # built FROM an official golang image (ENV GOTOOLCHAIN=local)
+    packages: tuple[str, ...] = ()  # the package arguments as written (`./cmd/...`, `.`)
 
     def arg_applies(self, index: int, name: str) -> bool:
         """Whether the ARG at `before[index]` gives `name` its value here: always in the build's
@@ -106,6 +107,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
                         written.go_env,
                         len(inherited),
                         golang_base(parsed, chain[-1].base),
+                        written.packages,
                     )
                 )
     return found
@@ -138,9 +140,28 @@ def building(builds: Sequence[GoBuild], program: str) -> GoBuild | None:
 
 
 def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
-    """The builds whose `-o` names `program`'s file."""
+    """The builds that write `program`'s file: whose `-o` names it, else those writing into a
+    folder (`-o /out/`, or no `-o`) a package named so (`./cmd/server`) or a pattern that may
+    hold one (`./cmd/...`)."""
     name = posixpath.basename(program)
-    return [b for b in builds if name and posixpath.basename(b.output) == name]
+    if not name:
+        return []
+    exact = [b for b in builds if posixpath.basename(b.output) == name]
+    return exact or [b for b in builds if _may_write(b, name)]
+
+
+def _may_write(build: GoBuild, name: str) -> bool:
+    """Whether a build into a folder may write an executable called `name`: Go names it after
+    its package's last path element, or the first `.go` file named. `.` and a pattern with
+    `...` may be any package (the module's name is not read here)."""
+    if build.output and not build.output.endswith("/"):
+        return False
+    if build.files:  # the first one as written: any of them, as they are kept sorted
+        return any(posixpath.basename(f).removesuffix(".go") == name for f in build.files)
+    return any(
+        "..." in package or posixpath.basename(posixpath.normpath(package)) in (name, ".")
+        for package in build.packages
+    )
 
 
 def env_names(instruction: Instruction) -> list[str]:
@@ -187,6 +208,7 @@ class _Arguments:
     readable: bool = True
     toolchain: str | None = None
     go_env: str | None = None
+    packages: tuple[str, ...] = ()
 
 
 def _arguments(instruction: Instruction) -> list[_Arguments]:
@@ -285,13 +307,27 @@ def _script(instruction: Instruction) -> str:
     return shlex.join(instruction.args) if instruction.json else "".join(instruction.args)
 
 
+# The go build flags that take the next word as their value (`-tags netgo`), unless given
+# with `=`: that word is no package.
+_VALUED = frozenset(
+    (
+        "o ldflags gcflags asmflags gccgoflags tags mod modfile buildmode compiler installsuffix "
+        "p pkgdir toolexec overlay pgo covermode coverpkg C"
+    ).split()
+)
+
+
 def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:
     output = ""
     ldflags: str | None = None
     files: list[str] = []
+    packages: list[str] = []
+    taken = False  # this word is the value of the flag before it
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
-        if word in ("-o", "--o"):
+        if taken:
+            taken = False
+        elif word in ("-o", "--o"):
             output = following
         elif word.startswith(("-o=", "--o=")):
             output = word.split("=", 1)[1]
@@ -301,7 +337,10 @@ def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:
             ldflags = word.split("=", 1)[1]
         elif word.endswith(".go") and not word.startswith("-"):
             files.append(posixpath.normpath(posixpath.join(cwd, word)))
-    return _Arguments(output, tuple(sorted(files)), ldflags)
+        elif not word.startswith("-"):
+            packages.append(word)
+        taken = word.lstrip("-") in _VALUED and "=" not in word
+    return _Arguments(output, tuple(sorted(files)), ldflags, packages=tuple(packages))
 
 
 def within(lines: Sequence[str], instruction: Instruction, needle: str) -> int:

@@ -15,6 +15,7 @@ from pytest_goimage.gofacts.dockerfile import parse_dockerfile_leniently
 from pytest_goimage.gofacts.go_build_command import (
     building,
     go_builds,
+    named,
     setting_line,
 )
 from pytest_goimage.gofacts.parity import COMMAND_LINE, GO, Binary, cause_line, compare
@@ -537,3 +538,30 @@ def test_the_go_version_row_reads_the_arg_as_the_build_did(
     or the global default, and named the ARG where the image's own Go had run."""
     binary = Binary("Dockerfile", text, build_args, file_built, "/api")
     assert cause_line(binary, GO) == expected
+
+
+def _named(script: str, program: str = "/usr/local/bin/ledger") -> list[int]:
+    dockerfile = f"FROM golang:1.26.8-alpine AS build\nWORKDIR /src\n{script}"
+    return [b.line for b in named(go_builds(parse_dockerfile_leniently(dockerfile)), program)]
+
+
+@pytest.mark.parametrize(
+    ("script", "lines"),
+    [
+        # Trial 15: a folder output with a pattern (several commands in one image).
+        ("RUN go build -trimpath -o /out/ ./cmd/...\n", [3]),
+        ("RUN go build -o /out/ ./cmd/ledger ./cmd/migrate\n", [3]),
+        ("RUN go build -o /out/ ./cmd/migrate\n", []),
+        ("RUN cd cmd/ledger && go build -tags netgo .\n", [3]),  # no -o: into the folder
+        ("RUN go build -o bin/ ledger.go\n", [3]),
+        # A flag's value is no package: `-tags ledger` does not name the program.
+        ("RUN go build -tags ledger -o /out/ ./cmd/api\n", []),
+        # The build whose -o names the file wins over one that may write it.
+        ("RUN go build -o /out/ ./cmd/...\nRUN go build -o /out/ledger ./cmd/ledger\n", [4]),
+        ("RUN go build -o /out/ledger-old ./cmd/ledger\n", []),
+    ],
+)
+def test_a_build_into_a_folder_names_the_programs_of_its_packages(
+    script: str, lines: list[int]
+) -> None:
+    assert _named(script) == lines

@@ -468,3 +468,22 @@ def test_two_targets_building_programs_of_one_name_compare_their_own_go_builds(
             'Dockerfile:11: RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w"',
         ),
     )
+
+
+def test_a_build_into_a_folder_is_compared_with_one_that_names_the_program(tiny: Path) -> None:
+    """Trial 15: `-o /out/ ./cmd/...` builds every command of the repository; its -ldflags
+    were taken as unknown, and parity passed a debug image stamped otherwise."""
+    several = stamped_build("-s -w -X main.version=1.0").replace(
+        "-o /out/api ./cmd/api", "-o /out/ ./cmd/..."
+    )
+    trimmed = build(tiny, "trimmed", "-trimpath")
+    (group,) = compare(
+        [
+            Binary("a", several, {}, trimmed, "/api"),
+            Binary("b", stamped_build("-X main.version=1.0-debug"), {}, trimmed, "/api"),
+        ]
+    )
+    found = [[v for _, v, _ in d.rows] for d in group.differences if d.fact == "-ldflags"]
+    assert found == [
+        ["-s -w -X main.version=1.0 (as written)", "-X main.version=1.0-debug (as written)"]
+    ]
