@@ -310,10 +310,12 @@ def _script(instruction: Instruction) -> str:
 # The go build flags that take the next word as their value (`-tags netgo`), unless given
 # with `=`: that word is no package.
 _VALUED = frozenset(
-    (
-        "o ldflags gcflags asmflags gccgoflags tags mod modfile buildmode compiler installsuffix "
-        "p pkgdir toolexec overlay pgo covermode coverpkg C"
-    ).split()
+    {
+        *("o", "ldflags", "gcflags", "asmflags", "gccgoflags", "tags", "mod", "modfile"),
+        *("buildmode", "compiler", "installsuffix", "p", "pkgdir", "toolexec", "overlay"),
+        *("pgo", "covermode", "coverpkg", "C"),
+    }
+)
 )
 
 
