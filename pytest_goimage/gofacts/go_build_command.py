@@ -316,7 +316,6 @@ _VALUED = frozenset(
         *("pgo", "covermode", "coverpkg", "C"),
     }
 )
-)
 
 
 def _go_build_arguments(words: list[str], cwd: str) -> _Arguments:
