@@ -75,11 +75,12 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (  # the user may be empty: Redis has none (`redis://:pw@cache:6379/0`)
         "a password in a URL",
         # GitHub's fixed `x-oauth-basic` is no password: the token is the user (often `${TOKEN}`).
-        # Nor is a shell's quoted variable (`https://oauth2:"${TOKEN}"@`) or an image's tag
-        # before its digest (`docker://golang:1.22@sha256:...`).
+        # Nor is a shell's variable, quoted or not (`https://oauth2:"${TOKEN}"@`), or an image's
+        # tag before its digest (`docker://golang:1.22@sha256:...`). A `$` inside a password
+        # is part of it (`app:Xy$9kLmQ2@db`).
         re.compile(
             r"\b[a-z][\w+.-]*://[^/\s:@]*:"
-            r"(?P<secret>(?![$%{*<\"']|x-oauth-basic@)(?![^/\s@]*[$`])[^/\s@]+)@(?!sha\d+:)",
+            r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@)[^/\s@]+)@(?!sha\d+:)",
             re.I,
         ),
     ),
@@ -88,7 +89,7 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?i)(?<![\w.-])(?:password|passwd|pwd)\s*=\s*"
             # Not a sed expression's (`s/^password=.*/password=${PW}/`) nor a variable's.
-            r"(?P<secret>'(?![$%{*<])[^'$]+'|(?!['\"$%{*<.^\[])[^\s;'\"$`]+(?=[\s;'\"]|$))"
+            r"(?P<secret>'(?![$%{*<])[^']+'|(?!['\"$%{*<.^\[`])[^\s;'\"`]+(?=[\s;'\"]|$))"
         ),
     ),
     # `--db-password s3cr3t`, `mysql -ps3cr3t`, `curl -u admin:s3cr3t` (option_credentials)

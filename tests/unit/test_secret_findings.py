@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.credentials import value_kind
 from pytest_goimage.gofacts.redaction import redact, secret_redactor, secret_values
 from pytest_goimage.gofacts.secrets_scan import (
     Finding,
@@ -505,3 +506,25 @@ def test_a_packages_env_template_is_documentation_but_a_teams_env_file_is_read()
         "app/.env.example",
     ]
     assert candidate_files(paths) == ["app/.env.example", "usr/share/app/.env"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("postgres://app:Xy$9kLmQ2@db:5432/app", "postgres://app:***@db:5432/app"),
+        ("host=db password=Pa$$w0rd dbname=app", "host=db password=*** dbname=app"),
+        ("password='Pa$$w0rd'", "password=***"),
+        # A variable holds none: the shell fills it in.
+        ('https://oauth2:"${TOKEN}"@gitlab.com/x', 'https://oauth2:"${TOKEN}"@gitlab.com/x'),
+        ("https://ci:$CI_JOB_TOKEN@gitlab.com/x", "https://ci:$CI_JOB_TOKEN@gitlab.com/x"),
+        (
+            "https://ci:`cat /run/secrets/t`@gitlab.com/x",
+            "https://ci:`cat /run/secrets/t`@gitlab.com/x",
+        ),
+    ],
+)
+def test_a_dollar_inside_a_password_is_part_of_it(text: str, masked: str) -> None:
+    """A review found `Xy$9...` in a URL or DSN neither masked nor a finding: the patterns
+    took any `$` for a variable."""
+    assert redact(text) == masked
+    assert (value_kind(text) is None) == (text == masked)
