@@ -79,7 +79,7 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # tag before its digest (`docker://golang:1.22@sha256:...`). A `$` inside a password
         # is part of it (`app:Xy$9kLmQ2@db`).
         re.compile(
-            r"\b[a-z][\w+.-]*://[^/\s:@]*:"
+            r"(?<![\w+.-])[a-z][\w+.-]*://[^/\s:@]*:"
             r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@)[^/\s@]+)@(?!sha\d+:)",
             re.I,
         ),
