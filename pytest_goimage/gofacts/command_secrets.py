@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from .credentials import SECRET_VALUES, is_finding, looks_secret, names_a_credential
 from .linker_flags import linker_assignments, variable_name
 from .redaction import redact, secret_part
-from .secrets_scan import Finding, describe_value, history_arguments
+from .secrets_scan import Finding, describe_value, history_arguments, split_history
 
 _LINKED = (
     "is linked into the Go binary by -ldflags -X (`go version -m` and `strings` show it); read "
@@ -175,10 +175,4 @@ def _assignments(command: str) -> list[tuple[str, str]]:
 def _command(instruction: str) -> str:
     """An instruction without the `|N K=V` build arguments an exec-form RUN's history line
     keeps before its command (a shell-form one has them cut at `/bin/sh -c`)."""
-    match = re.match(r"RUN \|(\d+) (.*)$", instruction, re.S)
-    if not match:
-        return instruction
-    words, left = match.group(2).split(" "), int(match.group(1))
-    while words and left:
-        left -= "=" in words.pop(0)
-    return " ".join(["RUN", *words])
+    return split_history(instruction)[1]

@@ -117,13 +117,38 @@ def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]])
 
 
 def history_arguments(created_by: str) -> list[tuple[str, str]]:
-    """The (name, value) pairs of a history line's `|N K=V` build-argument prefix. BuildKit
-    writes them space-separated, unquoted: a value with a space ends at it here."""
-    match = HISTORY_ARGS.match(created_by)
+    """The (name, value) pairs of a history line's `|N K=V` build-argument prefix."""
+    return split_history(created_by)[0]
+
+
+# Where a build argument of the prefix starts: a name as ARG declares one, and `=`. Not
+# `-mod=readonly` or `main.version=1` inside a value (`GOFLAGS=-trimpath -mod=readonly`).
+_ARGUMENT_START = re.compile(r"(?:^| )([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def split_history(line: str) -> tuple[list[tuple[str, str]], str]:
+    """A history line or instruction with a `|N K=V ...` prefix (`RUN |2 A=1 B=x y /bin/sh -c
+    ...`) as its N build arguments and the rest after them. BuildKit writes the values
+    unquoted: one runs to where the next argument's name starts, the last to the path that
+    follows it (the shell's, or an exec form's program), else to the next space.
+    Without a prefix: no arguments and the line."""
+    match = HISTORY_ARGS.match(line)
     if not match:
-        return []
-    pairs = [p for p in match.group(2).split(" ") if "=" in p][: int(match.group(1))]
-    return [(name, value) for name, _, value in (pair.partition("=") for pair in pairs)]
+        return [], line
+    count, rest = int(match.group(1)), match.group(2)
+    starts = list(_ARGUMENT_START.finditer(rest))[:count]
+    pairs: list[tuple[str, str]] = []
+    end = 0
+    for index, start in enumerate(starts):
+        if index + 1 < len(starts):
+            end = starts[index + 1].start()
+        else:  # the shell (`/bin/sh -c`) or an exec form's absolute program: a path
+            path = rest.find(" /", start.end())
+            space = rest.find(" ", start.end()) if path < 0 else path
+            end = len(rest) if space < 0 else space
+        pairs.append((start.group(1), rest[start.end() : end]))
+    prefix = line[: match.start(2)].removesuffix(f"|{count} ")
+    return pairs, prefix + rest[end:].lstrip(" ")
 
 
 def history_findings(created_by: Iterable[str]) -> list[Finding]:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from pytest_goimage.gofacts.redaction import redact, redact_all, secret_values
-from pytest_goimage.gofacts.secrets_scan import env_findings, file_finding, history_findings, mask
+from pytest_goimage.gofacts.secrets_scan import (
+    env_findings,
+    file_finding,
+    history_findings,
+    mask,
+    split_history,
+)
 
 SECRET = "s3cr3t-Value-9f8e7d6c"
 FAKE_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -164,3 +170,33 @@ def test_pass_and_pwd_names_are_masked_but_not_the_shells_folders() -> None:
     env = {"DB_PASS": "dbpass-value-777", "DB_PWD": "dbpwd-value-888", "PWD": "/srv/app"}
     env |= {"OLDPWD": "/root", "MYSQL_PWD": "Hunter2-prod-pw"}
     assert secret_values(env) == {"dbpass-value-777", "dbpwd-value-888", "Hunter2-prod-pw"}
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs", "rest"),
+    [
+        (  # review: `-mod=readonly` was taken for the second argument, the password dropped
+            "RUN |2 GOFLAGS=-trimpath -mod=readonly DEPLOY_PASSWORD=plain-Pa$sw0rd-42 "
+            "/bin/sh -c make build",
+            [("GOFLAGS", "-trimpath -mod=readonly"), ("DEPLOY_PASSWORD", "plain-Pa$sw0rd-42")],
+            "RUN /bin/sh -c make build",
+        ),
+        (
+            "RUN |1 LDFLAGS=-s -w -X main.apiKey=K7 /bin/sh -c go build .",
+            [("LDFLAGS", "-s -w -X main.apiKey=K7")],
+            "RUN /bin/sh -c go build .",
+        ),
+        ("RUN |2 A=1 B=2 /app/seed --x=1", [("A", "1"), ("B", "2")], "RUN /app/seed --x=1"),
+        ("RUN |1 A=1 ./seed x=2", [("A", "1")], "RUN ./seed x=2"),
+        ("RUN /bin/sh -c echo A=1", [], "RUN /bin/sh -c echo A=1"),
+    ],
+)
+def test_a_history_lines_build_arguments_are_split_from_its_command(
+    line: str, pairs: list[tuple[str, str]], rest: str
+) -> None:
+    assert split_history(line) == (pairs, rest)
+
+
+def test_a_secret_build_argument_after_one_with_spaces_is_a_finding() -> None:
+    line = "|2 GOFLAGS=-trimpath -mod=readonly DEPLOY_PASSWORD=plain-Pa$sw0rd-42 /bin/sh -c make"
+    assert [f.name for f in history_findings([line])] == ["DEPLOY_PASSWORD"]
