@@ -4,6 +4,7 @@ defaults). Teams put setup-go there to share it between workflows; its Go is the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from ...errors import WorkflowError
 from ..versions import Pin, read_text
 from .actions_yaml import env_of, load_workflow, mapping_of, node_text
 from .expressions import evaluate_if
-from .setup_go import Scope, is_setup_go_step, setup_go_pins
+from .setup_go import Scalar, Scope, Unresolved, expand_expressions, is_setup_go_step, setup_go_pins
 
 # `./path` of a step's `uses:` -> (the action.yml's text, its name for messages), None when
 # the checkout has no action file there.
@@ -111,14 +112,17 @@ def _action_scope(
     caller: str,
     name: str,
 ) -> Scope:
-    """The caller's scope with the action's inputs: the step's `with:` value, else the
+    """The caller's scope with the action's inputs: the step's `with:` value, its expressions
+    expanded in the caller's scope (`${{ inputs.go-version }}` is the caller's input), else the
     input's default (read as a dispatch input's default is)."""
     given_node = step.get("with")
     given = mapping_of(given_node) if isinstance(given_node, yaml.MappingNode) else {}
     declared_node = top.get("inputs")
     declared = mapping_of(declared_node) if isinstance(declared_node, yaml.MappingNode) else {}
+    caller_file = caller.rsplit(":", 1)[0]
     inputs: dict[str, yaml.Node] = {}
     sources: dict[str, str] = {}
+    unknown: dict[str, str] = {}
     for input_name, definition in declared.items():
         default = (
             mapping_of(definition).get("default")
@@ -127,18 +131,41 @@ def _action_scope(
         )
         value = given.get(input_name, default)
         if value is None:
+            unknown[input_name] = (
+                f"inputs.{input_name} of the composite action {name} has no default, and the "
+                f"step at {caller} does not give it"
+            )
             continue
         line = value.start_mark.line + 1
+        source = f"the action input's default at {name}:{line}"
+        if input_name in given:
+            source = f"given by the step's `with:` at {caller_file}:{line}"
+            # The caller's inputs, which the action's own would shadow (its env and matrix are
+            # the caller's: those expand below, with the chain of lines that set them).
+            if isinstance(value, yaml.ScalarNode) and _CALLER_INPUT.search(value.value):
+                expanded = expand_expressions(Scalar(node_text(value), line), scope)
+                if len(expanded) != 1 or isinstance(expanded[0], Unresolved):
+                    why = expanded[0].reason if isinstance(expanded[0], Unresolved) else ""
+                    unknown[input_name] = (
+                        f"inputs.{input_name} is {node_text(value)!r}, {source}"
+                        + (f", and {why}" if why else ", which is not one value")
+                    )
+                    continue
+                held = expanded[0]
+                value = yaml.ScalarNode(STR_TAG, held.text, value.start_mark, value.end_mark)
+                source = f"{held.text!r}, {source}" + (
+                    f" ({'; '.join(held.notes)})" if held.notes else ""
+                )
         inputs[input_name] = yaml.MappingNode(
-            "tag:yaml.org,2002:map",
-            [(yaml.ScalarNode("tag:yaml.org,2002:str", "default"), value)],
+            MAP_TAG, [(yaml.ScalarNode(STR_TAG, "default"), value)]
         )
-        sources[input_name] = (
-            f"given by the step's `with:` at {caller.rsplit(':', 1)[0]}:{line}"
-            if input_name in given
-            else f"the action input's default at {name}:{line}"
-        )
-    return replace(scope, inputs={}, dispatch=inputs, input_sources=sources)
+        sources[input_name] = source
+    return replace(scope, inputs={}, dispatch=inputs, input_sources=sources, input_unknown=unknown)
+
+
+_CALLER_INPUT = re.compile(r"\$\{\{[^}]*\binputs\.", re.I)
+STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
 
 
 def _version_line(step: Mapping[str, yaml.Node]) -> int:

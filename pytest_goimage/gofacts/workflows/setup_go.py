@@ -63,6 +63,9 @@ class Scope:
     # Where each of `dispatch` comes from when it is not a workflow_dispatch input's default:
     # a local composite action's input, given by the calling step or the action's default.
     input_sources: Mapping[str, str] = field(default_factory=dict)
+    # Inputs whose value is not known here, with why (a local composite action's input that
+    # its caller sets from a value only the running job knows).
+    input_unknown: Mapping[str, str] = field(default_factory=dict)
 
 
 def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
@@ -222,6 +225,8 @@ def _dispatch_default(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
     """A workflow_dispatch input's default (the value a run by hand gets unless it gives
     another), where the workflow is not also a reusable one whose caller sets it; else None
     with why it is not known."""
+    if name in scope.input_unknown:
+        return None, scope.input_unknown[name]
     definition = scope.dispatch.get(name)
     if name in scope.inputs or not isinstance(definition, yaml.MappingNode):
         return None, _input_reason(scope, name)

@@ -47,6 +47,22 @@ class Case:
     absent: str = ""  # what must not be a pin, and why
 
 
+# The version a reusable workflow gives its local composite action from its own input, which
+# its caller sets from what only the run knows (or no caller in the checkout sets).
+THROUGH_THE_ACTION_UNKNOWN = Pinned(
+    12,
+    "build",
+    "${{ inputs.go-version }}",
+    None,
+    UNPINNED,
+    "inputs.go-version is '${{ inputs.go-version }}', given by the step's `with:` at "
+    ".github/workflows/reusable-composite.yml:15, and inputs.go-version is set by "
+    "each caller of this reusable workflow; in the composite action "
+    ".github/actions/setup-toolchain/action.yml, which the step at "
+    ".github/workflows/reusable-composite.yml:13 uses",
+    file=".github/actions/setup-toolchain/action.yml",
+)
+
 CASES = (
     Case(
         "plain.yml",
@@ -458,5 +474,41 @@ CASES = (
                 "job test's matrix is an expression (${{ fromJSON(needs.plan.outputs.matrix) }})",
             ),
         ),
+    ),
+    Case(
+        "reusable-composite.yml",
+        "a reusable workflow passes its own input on to a local composite action: with no "
+        "caller in the checkout, the version is unknown",
+        (THROUGH_THE_ACTION_UNKNOWN,),
+        checkout={
+            ".github/actions/setup-toolchain/action.yml": "corpus:actions/setup-toolchain/action.yml"
+        },
+    ),
+    Case(
+        "reusable-composite-caller.yml",
+        "a caller gives the reusable workflow the version its composite action installs (a "
+        "review's false pass: the action's input took itself for the caller's and was "
+        "unknown); another caller gives a job's output, which only the run knows",
+        (
+            Pinned(
+                12,
+                "build",
+                "1.22.0",
+                "1.22.0",
+                COUNTED,
+                "inputs.go-version is '1.22.0', given by the step's `with:` at "
+                ".github/workflows/reusable-composite.yml:15 (inputs.go-version is '1.22.0', "
+                "given by .github/workflows/reusable-composite-caller.yml job build at line 16); "
+                "setup-go at line 12 via inputs.go-version at line 15; in the composite action "
+                ".github/actions/setup-toolchain/action.yml, which the step at "
+                ".github/workflows/reusable-composite.yml:13 uses",
+                file=".github/actions/setup-toolchain/action.yml",
+            ),
+            THROUGH_THE_ACTION_UNKNOWN,
+        ),
+        checkout={
+            ".github/workflows/reusable-composite.yml": "corpus:reusable-composite.yml",
+            ".github/actions/setup-toolchain/action.yml": "corpus:actions/setup-toolchain/action.yml",
+        },
     ),
 )
