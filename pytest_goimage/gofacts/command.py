@@ -279,8 +279,10 @@ class _Follower:
         shown = f"`{command.text}` ({line_of(script, command)})"
         if command.pipeline:
             return Program(None, f"{shown} pipes programs into each other")
-        # `exec /usr/local/bin/$APP` after `APP=worker`: the script's value, not ENV's.
-        follower = replace(self, env=script_variables(commands).environment(self.env))
+        # `exec /usr/local/bin/$APP` after `APP=worker`: the script's value, not ENV's (what
+        # the script sets after the command does not count).
+        before = next((i for i, c in enumerate(commands) if c is command), len(commands))
+        follower = replace(self, env=script_variables(commands[:before]).environment(self.env))
         return follower._agreed(command, where, paths, shown, hops)
 
     def _agreed(

@@ -304,6 +304,20 @@ def read(path: str) -> bytes | None:
             "/srv/api",
             "",
         ),
+        # A default the script gives its own variable: ENV's value where it sets one
+        # (review: `APP="${APP:-api}"` failed as "named only at run time"), else the default.
+        *(
+            ([], ["/bin/sh", "-c", f"{defaulted}\nexec /srv/$NAME"], "/", True, "/srv/api", "")
+            for defaulted in (
+                'NAME="${NAME:-worker}"',
+                ': "${NAME:=worker}"',
+                "NAME=${NAME-worker}",
+                'NAME="$NAME"',
+            )
+        ),
+        ([], ["sh", "-c", 'SVC="${SVC:-worker}"; exec /srv/$SVC'], "/", True, "/srv/worker", ""),
+        # What the script sets after the command does not count.
+        ([], ["sh", "-c", "exec /srv/$NAME\nNAME=worker"], "/", True, "/srv/api", ""),
         *(
             (
                 [],
@@ -315,7 +329,6 @@ def read(path: str) -> bytes | None:
                 "time",
             )
             for changes in (
-                ': "${NAME:=worker}"',
                 "read -r NAME </etc/app-name",
                 "unset NAME",
                 "NAME=$(cat /etc/app-name)",
