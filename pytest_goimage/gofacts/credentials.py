@@ -128,11 +128,17 @@ def value_kind(
 _PLACEHOLDERS = re.compile(r"(\{[\w.-]+\}|\{\{[^{}\n]*\}\})+")
 
 
+# Tools' settings whose names hold a credential's word but whose values never are one: Go's
+# GOAUTH (1.24+) names how the go command authenticates (`off`, `netrc`, `git dir`, a command).
+_TOOL_SETTINGS = frozenset({"GOAUTH"})
+
+
 def looks_secret(name: str, value: str) -> bool:
     """Whether outputs mask `value`: broad on purpose, as masking a setting costs nothing. The
     gate fails on a narrower set (`is_finding`)."""
     by_name = (
-        (_SECRET_NAME.search(name) or _SECRET_NAME.search("_".join(name_words(name))))
+        name.upper() not in _TOOL_SETTINGS
+        and (_SECRET_NAME.search(name) or _SECRET_NAME.search("_".join(name_words(name))))
         and not _HARMLESS_NAME.search(name)
         and not value.startswith(("/", "$"))
         and not _PLACEHOLDERS.fullmatch(value)
@@ -255,6 +261,8 @@ def _counts_credentials(name: str, value: str) -> bool:
 def names_a_credential(name: str) -> bool:
     """Whether `name` alone says it holds a credential (apiKey, DB_PASSWORD), not a setting
     about one or a reference to one (TOKEN_TTL, API_KEY_FILE): for a value not known here."""
+    if name.upper() in _TOOL_SETTINGS:
+        return False
     tail = _after_credential(name)
     return tail is not None and not _HARMLESS_NAME.search(name) and not _is_setting(tail)
 

@@ -278,3 +278,9 @@ def test_a_computed_value_is_shown_only_where_it_holds_no_literal() -> None:
         "(`strings` shows it); read it from the environment or a mounted file at run time instead",
     ]
     assert all(KEY not in text for text in shown)
+
+
+def test_goauth_in_a_build_step_is_no_finding_and_stays_readable() -> None:
+    """A review: `RUN GOAUTH=netrc go mod download` failed, shown as `GOAUTH=***`."""
+    step = "RUN /bin/sh -c GOAUTH=netrc go mod download # buildkit"
+    assert history_command_findings([(step, "RUN GOAUTH=netrc go mod download")]) == []

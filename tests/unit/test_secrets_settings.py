@@ -18,6 +18,10 @@ RANDOM_KEY = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"
 
 # Settings about a credential, each a false failure of the name-only rule.
 SETTINGS: list[tuple[str, str]] = [
+    # Go's GOAUTH (1.24+) says how the go command authenticates, never with what (a review).
+    ("GOAUTH", "netrc"),
+    ("GOAUTH", "git /src"),
+    ("GOAUTH", "off"),
     # Where a service finds its auth service (a review's false failures).
     ("AUTH_SERVICE_ADDR", "auth:9000"),
     ("AUTH_ADDRESS", "auth.internal:443"),
