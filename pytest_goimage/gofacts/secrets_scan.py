@@ -232,7 +232,7 @@ def docker_config_logins(path: str, data: bytes) -> list[str]:
         return []
     try:
         parsed = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return []
     auths = parsed.get("auths") if name != ".dockercfg" and isinstance(parsed, dict) else parsed
     if not isinstance(auths, dict):

@@ -200,3 +200,10 @@ def test_a_history_lines_build_arguments_are_split_from_its_command(
 def test_a_secret_build_argument_after_one_with_spaces_is_a_finding() -> None:
     line = "|2 GOFLAGS=-trimpath -mod=readonly DEPLOY_PASSWORD=plain-Pa$sw0rd-42 /bin/sh -c make"
     assert [f.name for f in history_findings([line])] == ["DEPLOY_PASSWORD"]
+
+
+def test_a_config_json_nested_deeper_than_python_recurses_is_no_login_file() -> None:
+    """A review: a deeply nested `config.json` in an image raised RecursionError (an internal
+    traceback) where it is simply no login file."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert file_finding("app/config.json", deep) is None
