@@ -51,7 +51,18 @@ _INITS: dict[str, tuple[str, frozenset[str]]] = {
 }
 _ENV_VALUE_SHORT = "uCS"
 _ENV_VALUE_LONG = frozenset({"--unset", "--chdir", "--split-string"})
-_SWITCH_USER = frozenset({"su-exec", "gosu"})  # `su-exec USER PROGRAM [ARGS]`
+# `su-exec USER PROGRAM [ARGS]`; s6's and daemontools' setuidgid take the same words.
+_SWITCH_USER = frozenset({"su-exec", "gosu", "s6-setuidgid", "setuidgid"})
+# util-linux's setpriv (`setpriv --reuid=app --regid=app --init-groups PROGRAM`, what the gosu
+# README suggests on Debian): its options that take a value, as its getopt_long table says.
+_SETPRIV_VALUED = frozenset(
+    {
+        *("--ruid", "--euid", "--rgid", "--egid", "--reuid", "--regid", "--groups"),
+        *("--inh-caps", "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig"),
+        *("--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule"),
+        "--seccomp-filter",
+    }
+)
 S6_INIT = "/init"  # s6-overlay runs CMD as its main program
 # Builtins a script runs before the service; they never are the service.
 _SETUP = frozenset(
@@ -154,6 +165,9 @@ class _Follower:
             return self._env(words, cwd, hops)
         if name in _SWITCH_USER:
             return self._wrapped(name, words[2:], cwd, hops)
+        if name == "setpriv":
+            rest, _ = wrapper_options(words[1:], "", _SETPRIV_VALUED)
+            return self._wrapped(name, rest, cwd, hops)
         if first == S6_INIT and not self._is_elf(first):
             if len(words) == 1:
                 return Program(

@@ -193,6 +193,25 @@ def read(path: str) -> bytes | None:
             "the shell would refuse the sh -c script: a ' quote opened on line 1 never closes",
         ),
         (["su-exec", "app"], ["sh", "-c", "a=1 /opt/app"], "", True, "/opt/app", ""),
+        # Trial 15: util-linux's setpriv dropping root (static failed on /usr/bin/setpriv).
+        (
+            ["setpriv", "--reuid=app", "--regid", "app", "--init-groups", "--"],
+            ["/opt/app", "serve"],
+            "/",
+            True,
+            "/opt/app",
+            "",
+        ),
+        (
+            ["setpriv", "--reuid", "1000", "--clear-groups", "/opt/app"],
+            [],
+            "/",
+            True,
+            "/opt/app",
+            "",
+        ),
+        (["s6-setuidgid", "app", "/opt/app"], [], "/", True, "/opt/app", ""),
+        (["setpriv", "--reuid", "app"], [], "/", True, None, "setpriv is given no program to run"),
         (["env", "-"], ["/latin.sh"], "/srv", True, "/opt/app", ""),
         (
             ["env", "--chdir=/srv", "/init"],
