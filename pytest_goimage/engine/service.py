@@ -37,9 +37,21 @@ CREDENTIALS_ADVICE = (
 )
 
 
+# A bare 403 as SDKs and services report one without S3's error body (a HEAD request has
+# none): aws-sdk-go-v2's "StatusCode: 403 ... api error Forbidden", v1's "status code: 403",
+# a service's own "head bucket catalog: 403 Forbidden". It counts on a line about storage
+# only, not on the service's access log of its own API.
+_FORBIDDEN = re.compile(r"403 Forbidden|StatusCode: 403|status code: 403|api error Forbidden")
+_STORAGE_LINE = re.compile(r"bucket|\bs3\b|minio|storage|object", re.I)
+
+
 def refuses_credentials(logs: str) -> bool:
     """Whether a service's log shows MinIO answering 403 to it (see _CREDENTIALS_REFUSED)."""
-    return _CREDENTIALS_REFUSED.search(logs) is not None
+    if _CREDENTIALS_REFUSED.search(logs) is not None:
+        return True
+    # A line that starts with a blank goes on the one before (aws-sdk-go's "\n\tstatus code").
+    entries = re.split(r"\n(?![ \t])", logs)
+    return any(_FORBIDDEN.search(entry) and _STORAGE_LINE.search(entry) for entry in entries)
 
 
 # runc's words for an entrypoint that is not in the image at all, or a bare name not on PATH.

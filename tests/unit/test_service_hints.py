@@ -28,6 +28,27 @@ def test_minio_403_wordings_in_a_service_log(line: str, refused: bool) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("log", "refused"),
+    [
+        # Trial 15: a HEAD request's 403 has no body, so no S3 error code is logged.
+        ("2026/01/01 shop: head bucket catalog: 403 Forbidden", True),
+        (
+            "operation error S3: HeadBucket, https response error StatusCode: 403, RequestID: "
+            "17A, HostID: dd9, api error Forbidden: Forbidden",
+            True,
+        ),
+        ("storage: Forbidden: Forbidden\n\tstatus code: 403, request id: 17A", True),
+        ("storage: ready\nhttp: status code: 403 from /admin", False),
+        # The service's access log of its own API is no word about MinIO.
+        ('10.0.0.1 - "GET /admin HTTP/1.1" 403 Forbidden', False),
+        ("minio ready; bucket catalog exists", False),
+    ],
+)
+def test_a_bare_403_on_a_storage_line_is_minio_refusing(log: str, refused: bool) -> None:
+    assert refuses_credentials(log) is refused
+
+
 def test_exec_form_keeps_the_arguments() -> None:
     assert exec_form("/app --config /etc/app.yaml") == '["/app", "--config", "/etc/app.yaml"]'
     assert exec_form("exec /app serve") == '["/app", "serve"]'
