@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from .credentials import SECRET_VALUES, is_finding, looks_secret, names_a_credential
 from .linker_flags import linker_assignments, variable_name
-from .redaction import redact, secret_part
+from .redaction import SHELL_ASSIGNMENT, redact, secret_part
 from .secrets_scan import Finding, describe_value, history_arguments, split_history
 
 _LINKED = (
@@ -158,18 +158,12 @@ def _written_secrets(created_by: str) -> dict[str, str | None]:
     return kinds
 
 
-# A shell word that assigns a literal: `PGPASSWORD=... psql`, `export API_TOKEN=...`, a flag's
-# `--db-password=...`. Not one inside another word (`s/password=x/`) nor one that reads a
-# variable or a command (`TOKEN=$(cat /run/secrets/t)`: the history holds no value).
-_ASSIGNMENT = re.compile(
-    r"""(?:^|(?<=[\s;&|(]))(?:--?)?([A-Za-z_][\w-]*)="""
-    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)]|$)"""
-)
 _EXPANDED = re.compile(r"[$`]")
 
 
 def _assignments(command: str) -> list[tuple[str, str]]:
-    return [(name, value.strip("'\"")) for name, value in _ASSIGNMENT.findall(command)]
+    """The literal assignments of a command (redaction.SHELL_ASSIGNMENT), unquoted."""
+    return [(name, value.strip("'\"")) for _, name, value in SHELL_ASSIGNMENT.findall(command)]
 
 
 def _command(instruction: str) -> str:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from .credentials import SECRET_VALUES, looks_secret
+from .credentials import SECRET_VALUES, is_finding, looks_secret
 
 MASK = "***"
 _MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
@@ -81,7 +82,38 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
         text = _mask_shortened(text, [s for s in secrets if len(s) >= _MIN_SHORTENED])
     for _, pattern in SECRET_VALUES:
         text = pattern.sub(_masked, text)
-    return _LINKER_ASSIGNMENT.sub(_masked_assignment, text) if "X" in text else text
+    if "=" in text:
+        text = SHELL_ASSIGNMENT.sub(_masked_shell_assignment, text)
+    if "X" in text:
+        text = _QUOTED_LINKER_ASSIGNMENT.sub(_masked_assignment, text)
+        text = _LINKER_ASSIGNMENT.sub(_masked_assignment, text)
+    return text
+
+
+# A shell word that assigns a literal: `PGPASSWORD=... psql`, `export API_TOKEN=...`, a flag's
+# `--db-password=...`, as a build step's command, a build log or a service's log shows it. Not
+# one inside another word (`s/password=x/`) nor one that reads a variable or a command
+# (`TOKEN=$(cat /run/secrets/t)`: no value is written there).
+SHELL_ASSIGNMENT = re.compile(
+    r"""(?:^|(?<=[\s;&|(]))(--?)?([A-Za-z_][\w-]*)="""
+    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)]|$)"""
+)
+
+
+def _masked_shell_assignment(match: re.Match[str]) -> str:
+    dashes, name, value = match.groups()
+    bare = value.strip("'\"")
+    if len(bare) < _MIN_SECRET or bare == MASK or not _assigns_a_credential(name, bare):
+        return match.group(0)
+    quote = value[0] if value[0] in "'\"" else ""
+    return f"{dashes or ''}{name}={quote}{MASK}{quote}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _assigns_a_credential(name: str, value: str) -> bool:
+    """What the secrets check fails on as an assignment: `is_finding`, the name's dashes as
+    underscores (`--db-password` is DB_PASSWORD)."""
+    return is_finding(name.replace("-", "_"), value)
 
 
 # `go build -ldflags "-X main.apiKey=..."` in a step's command, a build log or a message: the
@@ -89,12 +121,19 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
 # The value may be quoted of its own (`-X main.apiKey='...'`); the import path before the name
 # ends in a dot, which keeps the match linear on a long log line.
 _LINKER_ASSIGNMENT = re.compile(
-    r"(?<![\w-])(--?X[= ]+['\"]?(?:[\w./-]*\.)?)(\w+)=(['\"]?)([^\s'\"]+)"
+    r"(?<![\w-])(?P<prefix>--?X[= \t]+['\"]?(?:[\w./-]*\.)?)(?P<name>\w+)="
+    r"(?P<quote>['\"]?)(?P<value>[^\s'\"]+)"
+)
+# `-X 'main.passphrase=correct horse battery'`: a value quoted whole with its name, up to the
+# closing quote, spaces and all.
+_QUOTED_LINKER_ASSIGNMENT = re.compile(
+    r"(?<![\w-])(?P<prefix>--?X[= \t]+(?P<q>['\"])(?:[\w./-]*\.)?)(?P<name>\w+)="
+    r"(?P<quote>)(?P<value>[^'\"\n]+)(?=(?P=q))"
 )
 
 
 def _masked_assignment(match: re.Match[str]) -> str:
-    prefix, name, quote, value = match.groups()
+    prefix, name, quote, value = (match.group(i) for i in ("prefix", "name", "quote", "value"))
     if len(value) < _MIN_SECRET or value == MASK or not looks_secret(name, value):
         return match.group(0)
     return f"{prefix}{name}={quote}{MASK}"

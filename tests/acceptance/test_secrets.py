@@ -435,3 +435,44 @@ def test_a_key_a_trimpath_build_links_from_a_variable_or_a_file_is_found(
     assert result.stdout.str().count("ships 1 secret-looking value(s)") == 3
     outputs = [result.stdout.str(), (root / "report.json").read_text()]
     assert all(LINKED_KEY not in o for o in outputs)
+
+
+def test_secrets_written_in_a_build_step_are_masked_in_every_output(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A review: the secrets finding masked `PGPASSWORD=...` and `--db-password=...`, but the
+    build's progress, the size failure's largest layers, the JSON report and the build log
+    showed them, and a quoted `-X` value with spaces was masked up to its first space."""
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "main.go").write_text(
+        'package main\n\nvar signingPassphrase = ""\n\nfunc main() { _ = signingPassphrase }\n'
+    )
+    (root / "Dockerfile").write_text(
+        "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY go.mod main.go ./\n"
+        "RUN CGO_ENABLED=0 go build -ldflags "
+        "\"-s -w -X 'main.signingPassphrase=correct horse battery staple'\" -o /app .\n"
+        "FROM alpine:3.22\n"
+        "RUN PGPASSWORD=Hunter2Hunter2x true && true --db-password=Sw0rdf1shSw0rd\n"
+        "COPY --from=build /app /app\n"
+        'ENTRYPOINT ["/app"]\n'
+    )
+    (root / "pyproject.toml").write_text('[tool.goimage]\nsize_budget = "1MB"\n')
+    result = pytester.runpytest_subprocess(
+        "--goimage",
+        "-v",
+        "-k",
+        "secrets or size",
+        "--goimage-report=report.json",
+        "--junitxml=junit.xml",
+    )
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"secrets": "FAILED", "size": "FAILED"}, out
+    assert "Largest layers:" in out and "RUN PGPASSWORD=*** true && true --db-password=***" in out
+    logs = re.search(r"goimage: build logs in (\S+)", out)
+    assert logs is not None, out
+    build_logs = [p.read_text() for p in Path(logs.group(1)).rglob("*") if p.is_file()]
+    assert any("signingPassphrase=***'" in log for log in build_logs), build_logs
+    outputs = [out, (root / "report.json").read_text(), (root / "junit.xml").read_text()]
+    for secret in ("Hunter2Hunter2x", "Sw0rdf1shSw0rd", "horse battery staple"):
+        assert all(secret not in text for text in outputs + build_logs), secret
