@@ -143,13 +143,15 @@ def command_build(
     command: BuildCommand,
     resolve: Callable[[Word], Resolved],
     variable: Lookup,
-    containerfile: Callable[[str], bool],
+    is_file: Callable[[str], bool],
 ) -> tuple[str, str, tuple[BuildArg, ...]] | None:
     """The Dockerfile (relative to the checkout root), target and arguments of `command`, its
     words resolved with `resolve`; a bare `--build-arg NAME` takes the command's own prefix
     assignment, else the shell's `variable`. `-f` and the context are relative to the folder
     the command runs in; without `-f` the file is the context's Dockerfile (podman's and
-    buildah's: its Containerfile where `containerfile(folder)` says it has one). None where
+    buildah's: its Containerfile where `is_file` says the folder has one; kaniko's relative
+    `--dockerfile`, where no such file is in the folder it runs in, in the context, as kaniko
+    looks there next). None where
     the Dockerfile is not a file of the checkout that can be known (stdin, a URL, a value only
     the job knows)."""
     prefix = dict(command.prefix)
@@ -170,9 +172,17 @@ def command_build(
     if file is not None:
         path = resolve(file).text
         dockerfile = checkout_path(command.cwd, path) if path not in (None, "-") else None
+        if command.tool == "kaniko" and dockerfile is not None and not is_file(dockerfile):
+            folder = checkout_path(command.cwd, context)
+            in_context = checkout_path(folder, path) if folder and path else None
+            dockerfile = in_context if in_context and is_file(in_context) else dockerfile
     else:
         folder = checkout_path(command.cwd, context)
-        own = command.tool in ("podman", "buildah") and folder is not None and containerfile(folder)
+        own = (
+            command.tool in ("podman", "buildah")
+            and folder is not None
+            and is_file(f"{folder}/Containerfile")
+        )
         dockerfile = checkout_path(folder, "Containerfile" if own else "Dockerfile")
     if dockerfile is None:
         return None

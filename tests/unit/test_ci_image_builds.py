@@ -495,7 +495,7 @@ jobs:
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_workflow_image_builds(text: str, expected: list[Built]) -> None:
-    found = workflow_image_builds(text, WORKFLOW, lambda folder: folder == "podman")
+    found = workflow_image_builds(text, WORKFLOW, lambda path: path == "podman/Containerfile")
     # A `docker buildx bake` is a bake call, read in tests/unit/test_bake_reading.py.
     assert [built(b) for b in found if isinstance(b, ImageBuild)] == expected
 
@@ -605,6 +605,14 @@ worker:
     - executor -c dir://. -f Dockerfile --build-arg=GO_VERSION=1.26 --no-push
     # The default context is kaniko's /workspace/, outside the checkout: no build read.
     - executor --no-push
+
+api:
+  image: gcr.io/kaniko-project/executor:debug
+  script:
+    # A relative --dockerfile that is not in the folder it runs in: kaniko takes the
+    # context's (a review's false pass read the root's Dockerfile).
+    - /kaniko/executor --context "${CI_PROJECT_DIR}/api" --dockerfile Dockerfile
+      --build-arg GO_VERSION=1.24 --no-push
 """
 
 
@@ -612,10 +620,13 @@ def test_kaniko_builds_in_gitlab_are_read_as_docker_builds(tmp_path: Path) -> No
     """GitLab's documented way to build without Docker: kaniko's executor, its context and
     Dockerfile from CI_PROJECT_DIR, `dir://` and the short options too."""
     (tmp_path / ".gitlab-ci.yml").write_text(KANIKO_PIPELINE)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api/Dockerfile").write_text("FROM golang:1.26-alpine\n")
     builds = read_gitlab_image_builds([tmp_path], tmp_path)
     assert [built(b) for b in builds] == [
         Built(9, "build", "Dockerfile.prod", (arg("GO_VERSION", "1.25", 12),), "release"),
         Built(21, "worker", "backend/Dockerfile", (arg("GO_VERSION", "1.26", 21),)),
+        Built(30, "api", "api/Dockerfile", (arg("GO_VERSION", "1.24", 31),)),
     ]
 
 

@@ -78,7 +78,7 @@ def _build(command: BuildCommand, run: JobRun, root: Path) -> ImageBuild | None:
         command,
         lambda word: _resolve(word, run, assigned),
         lambda name: _variable(name, run, assigned),
-        lambda folder: (root / folder / "Containerfile").is_file(),
+        lambda path: (root / path).is_file(),
     )
     dockerfile = checkout_path(run.prefix or ".", build[0]) if build else None
     if build is None or dockerfile is None:

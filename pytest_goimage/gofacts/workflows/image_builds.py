@@ -63,11 +63,12 @@ _EXPORTED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)")
 
 
 def workflow_image_builds(
-    text: str, file: str, containerfile: Callable[[str], bool] = lambda path: False
+    text: str, file: str, is_file: Callable[[str], bool] = lambda path: False
 ) -> list[ImageBuild | BakeCall]:
     """Every image build of the workflow `text` (named `file`), once per distinct value; a
-    Dockerfile path relative to the checkout root. `containerfile(folder)` says whether a
-    folder holds a Containerfile, which podman and buildah build before a Dockerfile.
+    Dockerfile path relative to the checkout root. `is_file(path)` says whether the checkout
+    holds that file (a folder's Containerfile, which podman and buildah build before a
+    Dockerfile).
     WorkflowError if the YAML is invalid."""
     top = load_workflow(text, file)
     inputs = workflow_call_inputs(top)
@@ -87,7 +88,7 @@ def workflow_image_builds(
                 runs = evaluate_if(step.get("if"), contexts)
                 if runs is not False:
                     where = _Step(scope, file, text, frozenset(exported))
-                    found = where.builds(step, folder, containerfile)
+                    found = where.builds(step, folder, is_file)
                     if isinstance(runs, str):
                         line = step["if"].start_mark.line + 1
                         found = [replace(b, note=f"may run: {runs} (line {line})") for b in found]
@@ -109,7 +110,7 @@ class _Step:
         self,
         step: Mapping[str, yaml.Node],
         folder: yaml.ScalarNode | None,
-        containerfile: Callable[[str], bool],
+        is_file: Callable[[str], bool],
     ) -> list[ImageBuild | BakeCall]:
         run = step.get("run")
         if isinstance(run, yaml.ScalarNode):
@@ -122,7 +123,7 @@ class _Step:
             return [
                 build
                 for command in shell.builds(run.value, scalar_line_map(run, self.source), self.file)
-                if (build := self._command(command, containerfile)) is not None
+                if (build := self._command(command, is_file)) is not None
             ]
         uses = step.get("uses")
         if isinstance(uses, yaml.ScalarNode) and action_name(uses) == _BUILD_PUSH:
@@ -134,7 +135,7 @@ class _Step:
         return []
 
     def _command(
-        self, command: BuildCommand | BakeCommand, containerfile: Callable[[str], bool]
+        self, command: BuildCommand | BakeCommand, is_file: Callable[[str], bool]
     ) -> ImageBuild | BakeCall | None:
         assigned = dict(command.assigned)
         if isinstance(command, BakeCommand):
@@ -143,7 +144,7 @@ class _Step:
             command,
             lambda word: self.resolve(word, assigned),
             lambda name: self._variable(name, assigned),
-            containerfile,
+            is_file,
         )
         if found is None:
             return None
@@ -340,9 +341,7 @@ def read_image_builds(root: Path, relative_to: Path) -> list[ImageBuild | BakeCa
     builds: list[ImageBuild | BakeCall] = []
     for path, name in workflow_files(root, relative_to):
         text = read_text(path, name, WorkflowError)
-        for build in workflow_image_builds(
-            text, name, lambda f: (root / f / "Containerfile").is_file()
-        ):
+        for build in workflow_image_builds(text, name, lambda f: (root / f).is_file()):
             if isinstance(build, BakeCall):  # it runs in a folder of `root`
                 folder = checkout_path(prefix, build.workdir) if build.workdir else None
                 builds.append(replace(build, workdir=folder))
