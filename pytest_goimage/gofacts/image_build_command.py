@@ -281,9 +281,12 @@ def _kaniko(
     context = found.get("context") or replace(words[0], text="/workspace/")
     context = replace(context, text=context.text.removeprefix("dir://"))
     args = tuple(value for name, value, _ in options if name == "build-arg" and value is not None)
-    return BuildCommand(
-        "kaniko", line, cwd, found.get("dockerfile"), context, found.get("target"), args, prefix
-    )
+    # kaniko's default --dockerfile is `Dockerfile`, looked for where it runs, then in the
+    # context (without a context given, that is /workspace/, outside the checkout: none read).
+    dockerfile = found.get("dockerfile")
+    if dockerfile is None and "context" in found:
+        dockerfile = replace(words[0], text="Dockerfile", shell=False)
+    return BuildCommand("kaniko", line, cwd, dockerfile, context, found.get("target"), args, prefix)
 
 
 def _after_globals(words: list[Word]) -> list[Word]:

@@ -611,8 +611,10 @@ api:
   script:
     # A relative --dockerfile that is not in the folder it runs in: kaniko takes the
     # context's (a review's false pass read the root's Dockerfile).
-    - /kaniko/executor --context "${CI_PROJECT_DIR}/api" --dockerfile Dockerfile
+    - /kaniko/executor --context "${CI_PROJECT_DIR}/api" --dockerfile Dockerfile.api
       --build-arg GO_VERSION=1.24 --no-push
+    # Without --dockerfile: `Dockerfile` where it runs (the checkout's root) first.
+    - /kaniko/executor --context "${CI_PROJECT_DIR}/api" --no-push
 """
 
 
@@ -621,12 +623,14 @@ def test_kaniko_builds_in_gitlab_are_read_as_docker_builds(tmp_path: Path) -> No
     Dockerfile from CI_PROJECT_DIR, `dir://` and the short options too."""
     (tmp_path / ".gitlab-ci.yml").write_text(KANIKO_PIPELINE)
     (tmp_path / "api").mkdir()
-    (tmp_path / "api/Dockerfile").write_text("FROM golang:1.26-alpine\n")
+    (tmp_path / "api/Dockerfile.api").write_text("FROM golang:1.26-alpine\n")
+    (tmp_path / "Dockerfile").write_text("FROM golang:1.26-alpine\n")
     builds = read_gitlab_image_builds([tmp_path], tmp_path)
     assert [built(b) for b in builds] == [
         Built(9, "build", "Dockerfile.prod", (arg("GO_VERSION", "1.25", 12),), "release"),
         Built(21, "worker", "backend/Dockerfile", (arg("GO_VERSION", "1.26", 21),)),
-        Built(30, "api", "api/Dockerfile", (arg("GO_VERSION", "1.24", 31),)),
+        Built(30, "api", "api/Dockerfile.api", (arg("GO_VERSION", "1.24", 31),)),
+        Built(33, "api", "Dockerfile"),
     ]
 
 
