@@ -37,8 +37,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_image(session, image)
     findings: list[Finding] = env_findings(built.config.env)
     findings += history_findings(layer.created_by for layer in built.layers)
-    binary, linked, written, computed = _linked_secrets(session, image, built)
-    findings += binary_findings(binary, linked, written, computed)
+    binary, linked, written, computed, computed_at = _linked_secrets(session, image, built)
+    findings += binary_findings(binary, linked, written, computed, computed_at)
     steps = ((layer.created_by, layer.instruction) for layer in built.layers)
     findings += history_command_findings(steps, {value for _, value in linked})
     command = {"ENTRYPOINT": built.config.entrypoint, "CMD": built.config.cmd}
@@ -93,32 +93,37 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
 
 def _linked_secrets(
     session: GoImageSession, image: ImageConfig, built: BuiltImage
-) -> tuple[str, list[tuple[str, str]], str, list[tuple[str, str]]]:
+) -> tuple[str, list[tuple[str, str]], str, list[tuple[str, str]], str]:
     """The Go binary's path, the secret-looking `-ldflags -X` values linked into it, where they
-    are written, and the -X assignments to a credential the build computes (`$(cat
-    /run/secrets/k)`). Where: its build info's -ldflags (""), which hold the values as linked,
-    or, where Go recorded none (-trimpath), the Dockerfile's `go build` that made it
-    ("Dockerfile:7"), its variables expanded as the build expands them (build_args, ARG
-    defaults, ENV). Nothing when the image runs no Go program or its binary cannot be read
-    (`static` says why)."""
+    are written, the -X assignments to a credential the build computes (`$(cat
+    /run/secrets/k)`) and the Dockerfile line of that build. The values: its build info's
+    -ldflags (where ""), which hold them as linked, or, where Go recorded none (-trimpath),
+    the Dockerfile's `go build` that made it ("Dockerfile:7"), its variables expanded as the
+    build expands them (build_args, ARG defaults, ENV). The computed ones always come from that
+    `go build`: the build info holds what this build read (nothing, without the CI's secret).
+    Nothing when the image runs no Go program or its binary cannot be read (`static` says
+    why)."""
     if session.no_go_binary(image):
-        return "", [], "", []
+        return "", [], "", [], ""
     try:
         binary = built.binary
     except GoImageError:
-        return "", [], "", []
+        return "", [], "", [], ""
     settings = binary.build_info.settings if binary.build_info else ()
-    if any(key == "-ldflags" for key, _ in settings):
-        return binary.path, linked_secrets(settings), "", []
+    recorded = any(key == "-ldflags" for key, _ in settings)
     source = go_build_source(image.dockerfile_path, binary.path, image.target, image.build_args)
     build = source.build
     if build is None or not build.ldflags:
-        return binary.path, [], "", []
+        return binary.path, linked_secrets(settings) if recorded else [], "", [], ""
     ldflags, _ = ldflags_in_run(build, source.parsed, image.build_args)
     run = next((i for i in source.parsed.instructions if i.line == build.line), None)
     computed = computed_secrets(ldflags, run.text if run is not None else "")
-    written = f"{image.file_name}:{build.line}"
-    return binary.path, linked_secrets([("-ldflags", ldflags)]), written, computed
+    at = f"{image.file_name}:{build.line}"
+    if recorded:  # a value this build read and linked is reported as linked, once
+        linked = linked_secrets(settings)
+        named = {name for name, _ in linked}
+        return binary.path, linked, "", [c for c in computed if c[0] not in named], at
+    return binary.path, linked_secrets([("-ldflags", ldflags)]), at, computed, at
 
 
 def _hidden_findings(

@@ -80,10 +80,12 @@ def binary_findings(
     linked: Sequence[tuple[str, str]],
     written: str = "",
     computed: Sequence[tuple[str, str]] = (),
+    computed_at: str = "",
 ) -> list[Finding]:
     """The findings of `linked` and `computed` (`computed_secrets`); `written`: the Dockerfile
     line of the `go build` that links them (a -trimpath build, whose build info has no
-    -ldflags), "" for the build info's own."""
+    -ldflags), "" for the build info's own; `computed_at`: the line of the `go build` that
+    computes them (`written` unless given)."""
     where = _LINKED if not written else _LINKED_BY.format(written=written)
     return [
         Finding("binary", f"{binary} -X {name}", describe_value(value, where))
@@ -92,7 +94,7 @@ def binary_findings(
         Finding(
             "binary",
             f"{binary} -X {name}",
-            _COMPUTED_BY.format(value=_shown_source(value), written=written),
+            _COMPUTED_BY.format(value=_shown_source(value), written=computed_at or written),
         )
         for name, value in computed
     ]

@@ -405,8 +405,18 @@ def test_a_key_a_trimpath_build_links_from_a_variable_or_a_file_is_found(
     (root / "Dockerfile.file").write_text(
         head + build.format(flags='"-X main.apiKey=$(cat api.key)"') + final
     )
+    # Without -trimpath the build info records the -X as this build linked it: empty, as the
+    # plugin's build has no such secret file (a review's false pass); CI's build, which mounts
+    # one there, links the key.
+    (root / "Dockerfile.mount").write_text(
+        head
+        + "RUN CGO_ENABLED=0 go build -ldflags "
+        + '"-X main.apiKey=$(cat /run/secrets/api_key 2>/dev/null)" -o /app .\n'
+        + final
+    )
     (root / "pyproject.toml").write_text(
-        '[tool.goimage]\ndockerfiles = ["Dockerfile.arg", "Dockerfile.flags", "Dockerfile.file"]\n'
+        "[tool.goimage]\ndockerfiles = "
+        '["Dockerfile.arg", "Dockerfile.flags", "Dockerfile.file", "Dockerfile.mount"]\n'
     )
     result = pytester.runpytest_subprocess(
         "--goimage", "-v", "-k", "secrets", "--goimage-report=report.json"
@@ -415,6 +425,7 @@ def test_a_key_a_trimpath_build_links_from_a_variable_or_a_file_is_found(
         "Dockerfile.arg::secrets": "FAILED",
         "Dockerfile.flags::secrets": "FAILED",
         "Dockerfile.file::secrets": "FAILED",
+        "Dockerfile.mount::secrets": "FAILED",
     }, result.stdout.str()
     linked = (
         "*binary /app -X main.apiKey: value Lk… (24 characters) is linked into the Go binary by "
@@ -429,10 +440,12 @@ def test_a_key_a_trimpath_build_links_from_a_variable_or_a_file_is_found(
             "build` at Dockerfile.file:4: what that reads at build time is linked into the Go "
             "binary (`strings` shows it); read it from the environment or a mounted file at run "
             "time instead",
+            "*binary /app -X main.apiKey: is set to a command's output (`$(...)`) by the -ldflags "
+            "of the `go build` at Dockerfile.mount:4: *",
         ]
     )
     # Each image's one finding: the history's build argument is the binary's value, not repeated.
-    assert result.stdout.str().count("ships 1 secret-looking value(s)") == 3
+    assert result.stdout.str().count("ships 1 secret-looking value(s)") == 4
     outputs = [result.stdout.str(), (root / "report.json").read_text()]
     assert all(LINKED_KEY not in o for o in outputs)
 
