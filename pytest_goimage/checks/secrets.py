@@ -41,7 +41,14 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     findings += binary_findings(binary, linked, written, computed, computed_at)
     steps = ((layer.created_by, layer.instruction) for layer in built.layers)
     findings += history_command_findings(steps, {value for _, value in linked})
-    command = {"ENTRYPOINT": built.config.entrypoint, "CMD": built.config.cmd}
+    command = {
+        "ENTRYPOINT": built.config.entrypoint,
+        "CMD": built.config.cmd,
+        # A token in a HEALTHCHECK's curl, or in an ONBUILD's clone URL: `docker inspect`
+        # shows both, and every child image runs the ONBUILD steps.
+        "HEALTHCHECK": list((built.config.healthcheck or {}).get("Test") or []),
+        "ONBUILD": built.config.onbuild,
+    }
     findings += config_findings(built.config.labels, command)
     try:
         layers = built.layer_files()

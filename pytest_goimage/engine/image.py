@@ -82,6 +82,7 @@ class ImageConfigView:
     labels: dict[str, str]
     healthcheck: dict[str, Any] | None
     working_dir: str
+    onbuild: list[str] = field(default_factory=list)  # ONBUILD instructions, for child images
 
     @property
     def ports(self) -> list[str]:
@@ -359,6 +360,7 @@ def load_image(
             labels=dict(cfg.get("Labels") or {}),
             healthcheck=cfg.get("Healthcheck"),
             working_dir=cfg.get("WorkingDir") or "",
+            onbuild=list(cfg.get("OnBuild") or []),
         ),
         layers=layers,
         architecture=attrs.get("Architecture", ""),

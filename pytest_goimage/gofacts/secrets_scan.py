@@ -94,8 +94,9 @@ def env_findings(env: Mapping[str, str]) -> list[Finding]:
 
 
 def config_findings(labels: Mapping[str, str], command: Mapping[str, list[str]]) -> list[Finding]:
-    """Values of a known secret format in the image's labels and its ENTRYPOINT and CMD words
-    (a token in `org.opencontainers.image.source`'s URL, a DSN with its key in a CMD flag):
+    """Values of a known secret format in the image's labels and the words of its ENTRYPOINT,
+    CMD, HEALTHCHECK and ONBUILD (a token in `org.opencontainers.image.source`'s URL, a DSN with
+    its key in a CMD flag, a Bearer token in a HEALTHCHECK's curl):
     any pull shows them in `docker inspect`. By format only: a label or flag's name says little."""
     where = "is in the image config (`docker inspect` shows it)"
     found = [

@@ -489,3 +489,34 @@ def test_secrets_written_in_a_build_step_are_masked_in_every_output(
     outputs = [out, (root / "report.json").read_text(), (root / "junit.xml").read_text()]
     for secret in ("Hunter2Hunter2x", "Sw0rdf1shSw0rd", "horse battery staple"):
         assert all(secret not in text for text in outputs + build_logs), secret
+
+
+def test_a_token_in_a_healthcheck_or_an_onbuild_instruction_is_found(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A review: a token in a HEALTHCHECK's curl and a clone URL's in an ONBUILD passed, though
+    `docker inspect` shows both and every child image runs the ONBUILD step."""
+    github = "ghp_" + "Zt8kQm2pX9rT4wB8nL3sD6fH1jG5cZ0yAaBb"
+    gitlab = "glpat-" + "Qm7vK2pX9rT4wB8nL3sD"
+    root = pytester.path
+    (root / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (root / "Dockerfile").write_text(
+        "FROM alpine:3.22\n"
+        f'HEALTHCHECK CMD wget -q --header "Authorization: Bearer {github}" -O- localhost:8080/health\n'
+        f"ONBUILD RUN git clone https://ci:{gitlab}@gitlab.example.com/team/config.git\n"
+        'CMD ["sleep", "1"]\n'
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "secrets", "--goimage-report=report.json"
+    )
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"secrets": "FAILED"}, out
+    result.stdout.fnmatch_lines(
+        [
+            "*HEALTHCHECK word 2: value *looks like a GitHub token and is in the image config*",
+            "*ONBUILD word 1: value *looks like a GitLab token and is in the image config*",
+        ]
+    )
+    for secret in (github, gitlab):
+        assert secret not in out and secret not in (root / "report.json").read_text()
