@@ -35,6 +35,7 @@ from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
 from .session_mounts import session_mounts_unserved
 from .vendor_drift import VENDOR_HINT, inconsistent_vendoring
+from .workspace_module import workspace_module_hint
 
 _NOT_IN_STD = re.compile(r"package (\S+) is not in std")
 _NO_MODULE = re.compile(r"no required module provides package (\S+?)(?:;|$)")
@@ -220,12 +221,11 @@ def go_test_failed(build: FailedBuild) -> Diagnosis | None:
 
 
 def go_replacement_missing(build: FailedBuild) -> Diagnosis | None:
-    missing = missing_replacement(build.output)
-    if missing is None:
-        return None
-    return _with_go_lines(
-        build, replacement_hint(*missing, build.context, build.dockerfile), "go-replace-missing"
-    )
+    if missing := missing_replacement(build.output):
+        hint = replacement_hint(*missing, build.context, build.dockerfile)
+        return _with_go_lines(build, hint, "go-replace-missing")
+    used = workspace_module_hint(build.output, build.context)
+    return _with_go_lines(build, used, "go-work-module-missing") if used else None
 
 
 def go_missing_package(build: FailedBuild) -> Diagnosis | None:

@@ -693,3 +693,28 @@ def test_a_go_sum_entry_the_repository_has_but_the_build_lacks(tmp_path: Path) -
         "go.sum the build reads is not the repository's: copy go.sum beside go.mod (`COPY "
         "go.mod go.sum ./`) and check that no .dockerignore rule keeps it out.\n"
     )
+
+
+def test_a_module_go_work_lists_that_the_build_lacks_says_what_to_copy(tmp_path: Path) -> None:
+    """Trial 15: a workspace's image that copied only its own module's files got Go's words and
+    no advice."""
+    recorded = Recorded(
+        DOWNLOAD,
+        output="#10 0.118 go: cannot load module services/indexer listed in go.work file: open "
+        "services/indexer/go.mod: no such file or directory\n",
+        error='process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
+        files={"go.work": "go 1.26.0\n\nuse (\n\t./services/api\n\t./services/indexer\n)\n"},
+    )
+    root = tmp_path / "shop"
+    assert explain(_failed_build(tmp_path, recorded)) == Diagnosis(
+        "Dockerfile:4: the build failed in step `RUN go mod download`: go.work lists the module "
+        "services/indexer (go.work:5 `use services/indexer`), and the build has no "
+        "services/indexer/go.mod: COPY the go.mod and go.sum of every module go.work lists into "
+        "the builder, at the same place relative to go.work, before this step (the whole folder "
+        "where this image's packages import it), or build this module on its own with "
+        "`ENV GOWORK=off`.\n"
+        "    go: cannot load module services/indexer listed in go.work file: open "
+        "services/indexer/go.mod: no such file or directory\n"
+        f"Full build log: {root}/build.log",
+        "go-work-module-missing",
+    )
