@@ -11,7 +11,7 @@ from typing import Any
 from .credentials import SECRET_VALUES, is_finding, looks_secret
 
 MASK = "***"
-_MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
+MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
 
 
 # Runs of key material inside a multi-line secret (a PEM line, a JSON credential's key id):
@@ -28,7 +28,7 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
         value
         for table in tables
         for name, value in table.items()
-        if len(value) >= _MIN_SECRET and looks_secret(name, value)
+        if len(value) >= MIN_SECRET and looks_secret(name, value)
     ]
     runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
     # The secret part of a known format on its own: a URL's password shows bare where the
@@ -39,7 +39,7 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
         for value in table.values()
         for _, pattern in SECRET_VALUES
         for match in pattern.finditer(value)
-        if len(part := secret_part(match)) >= _MIN_SECRET
+        if len(part := secret_part(match)) >= MIN_SECRET
     )
     return frozenset(values).union(runs, parts)
 
@@ -103,7 +103,7 @@ SHELL_ASSIGNMENT = re.compile(
 def _masked_shell_assignment(match: re.Match[str]) -> str:
     dashes, name, value = match.groups()
     bare = value.strip("'\"")
-    if len(bare) < _MIN_SECRET or bare == MASK or not _assigns_a_credential(name, bare):
+    if len(bare) < MIN_SECRET or bare == MASK or not _assigns_a_credential(name, bare):
         return match.group(0)
     quote = value[0] if value[0] in "'\"" else ""
     return f"{dashes or ''}{name}={quote}{MASK}{quote}"
@@ -134,7 +134,7 @@ _QUOTED_LINKER_ASSIGNMENT = re.compile(
 
 def _masked_assignment(match: re.Match[str]) -> str:
     prefix, name, quote, value = (match.group(i) for i in ("prefix", "name", "quote", "value"))
-    if len(value) < _MIN_SECRET or value == MASK or not looks_secret(name, value):
+    if len(value) < MIN_SECRET or value == MASK or not looks_secret(name, value):
         return match.group(0)
     return f"{prefix}{name}={quote}{MASK}"
 

@@ -284,3 +284,11 @@ def test_goauth_in_a_build_step_is_no_finding_and_stays_readable() -> None:
     """A review: `RUN GOAUTH=netrc go mod download` failed, shown as `GOAUTH=***`."""
     step = "RUN /bin/sh -c GOAUTH=netrc go mod download # buildkit"
     assert history_command_findings([(step, "RUN GOAUTH=netrc go mod download")]) == []
+
+
+def test_a_short_value_is_masked_where_it_is_assigned_not_wherever_it_occurs() -> None:
+    """A review: `PGPASSWORD=ab` was masked with str.replace, which masks every "ab" of the
+    step shown."""
+    step = 'RUN /bin/sh -c PGPASSWORD=ab psql -h db -c "select abc"'
+    (finding,) = history_command_findings([(step, step.replace("/bin/sh -c ", ""))])
+    assert finding.name == '`RUN PGPASSWORD=*** psql -h db -c "select abc"`'
