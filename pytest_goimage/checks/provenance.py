@@ -177,14 +177,14 @@ def _changed_inputs(
         problems.append(
             f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
             f"({_listed(changed)}), so the image is not HEAD's content whatever its label says; "
-            "commit or stash them and rebuild"
+            "commit or stash them"
         )
     if untracked:
         problems.append(
             f"its build context holds {len(untracked)} file(s) git does not track "
             f"({_listed(untracked)}) that the image's own stage copies in, which a clean "
             "checkout of HEAD does not have; commit them, or keep them out of the build "
-            "context (.dockerignore), and rebuild"
+            "context (.dockerignore)"
         )
     return problems
 

@@ -170,7 +170,7 @@ def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Pat
     (tmp_path / "main.go").write_text("package main // a local fix\n")
     assert _changed_inputs(image) == [
         "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
-        "is not HEAD's content whatever its label says; commit or stash them and rebuild"
+        "is not HEAD's content whatever its label says; commit or stash them"
     ]
 
 

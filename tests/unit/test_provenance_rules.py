@@ -111,7 +111,7 @@ def test_only_changes_the_dockerfile_takes_in_make_the_image_not_head(tmp_path: 
     (tmp_path / "main.go").write_text("package main // a local fix\n")
     assert _changed_inputs(image) == [
         "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
-        "is not HEAD's content whatever its label says; commit or stash them and rebuild"
+        "is not HEAD's content whatever its label says; commit or stash them"
     ]
 
 
@@ -148,7 +148,7 @@ def test_an_edited_dockerfile_or_ignore_file_makes_the_image_not_head(tmp_path: 
     assert _changed_inputs(image) == [
         "its build context holds 2 tracked file(s) changed since HEAD (Dockerfile, "
         ".dockerignore), so the image is not HEAD's content whatever its label says; commit "
-        "or stash them and rebuild"
+        "or stash them"
     ]
 
 
@@ -188,7 +188,7 @@ def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
     assert _changed_inputs(image) == [
         "its build context holds 1 file(s) git does not track (config/local.yaml) that the "
         "image's own stage copies in, which a clean checkout of HEAD does not have; commit "
-        "them, or keep them out of the build context (.dockerignore), and rebuild"
+        "them, or keep them out of the build context (.dockerignore)"
     ]
     (tmp_path / ".dockerignore").write_text("config/local.yaml\n")
     # An ignore file that is itself new is untracked too, but the image does not copy it.
@@ -210,7 +210,7 @@ def test_the_plugins_own_outputs_in_the_checkout_do_not_count(tmp_path: Path) ->
     assert _changed_inputs(image, outputs) == [
         "its build context holds 1 file(s) git does not track (extra.txt) that the image's own "
         "stage copies in, which a clean checkout of HEAD does not have; commit them, or keep "
-        "them out of the build context (.dockerignore), and rebuild"
+        "them out of the build context (.dockerignore)"
     ]
 
 
