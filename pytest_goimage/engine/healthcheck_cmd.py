@@ -146,7 +146,12 @@ def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[st
         return None, ""
     image = running.image
     instruction = healthcheck_instruction(image)
-    written = instruction.text if instruction is not None else written_form(test)
+    # One line as shown: a continued instruction keeps the next line's indent after the join.
+    written = (
+        re.sub(r"[ \t]{2,}", " ", instruction.text)
+        if instruction is not None
+        else written_form(test)
+    )
     where = f"{image.file_name}:{instruction.line}" if instruction else "from the base image"
     set_timeout = (config["Healthcheck"].get("Timeout") or 0) / 1e9
     schedule = Schedule.of(config["Healthcheck"])
