@@ -117,6 +117,18 @@ def test_a_broken_workflow_is_refused_with_its_line_and_reason(text: str, refusa
     assert str(refused.value) == refusal
 
 
+def test_a_broken_action_file_is_refused_as_an_action() -> None:
+    """A review: a local action.yml that is a list was called a workflow needing `jobs:`."""
+    with pytest.raises(WorkflowError) as refused:
+        load_workflow("- uses: actions/setup-go@v5\n", ".github/actions/go/action.yml", "an action")
+    assert str(refused.value) == (
+        ".github/actions/go/action.yml:1: an action must be a mapping with `runs:`."
+    )
+    with pytest.raises(WorkflowError) as refused:
+        load_workflow("runs: [", "action.yml", "an action")
+    assert str(refused.value).endswith("; fix the action.")
+
+
 @pytest.mark.parametrize("text", ["", "  \n"])
 def test_an_empty_workflow_has_no_keys(text: str) -> None:
     assert load_workflow(text, "w.yml") == {}

@@ -101,28 +101,32 @@ def number_note(node: yaml.ScalarNode) -> str:
     return ""
 
 
-def load_workflow(text: str, file: str) -> dict[str, yaml.Node]:
+def load_workflow(text: str, file: str, kind: str = "a workflow") -> dict[str, yaml.Node]:
+    """The top mapping of a workflow file, or of an action file (`kind` "an action", whose top
+    key is `runs:`); WorkflowError naming the file and line where it is not one."""
+    what = "the action" if kind == "an action" else "the workflow"
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{file}:{mark.line + 1}" if mark is not None else file
         problem = exc.problem or exc.context or "invalid YAML"
-        raise WorkflowError(f"{where}: not valid YAML ({problem}); fix the workflow.") from None
+        raise WorkflowError(f"{where}: not valid YAML ({problem}); fix {what}.") from None
     except yaml.reader.ReaderError as exc:
         # Not a marked error: it knows the character's offset, not its line.
         line = text[: exc.position].count("\n") + 1
         raise WorkflowError(
             f"{file}:{line}: not valid YAML (character #x{exc.character:04x}: {exc.reason}); "
-            "fix the workflow."
+            f"fix {what}."
         ) from None
     except (yaml.YAMLError, RecursionError) as exc:
-        raise WorkflowError(f"{file}: not valid YAML ({exc}); fix the workflow.") from None
+        raise WorkflowError(f"{file}: not valid YAML ({exc}); fix {what}.") from None
     if root is None or (isinstance(root, yaml.ScalarNode) and not root.value.strip()):
         return {}
     if not isinstance(root, yaml.MappingNode):
+        top = "`runs:`" if kind == "an action" else "`jobs:`"
         raise WorkflowError(
-            f"{file}:{root.start_mark.line + 1}: a workflow must be a mapping with `jobs:`."
+            f"{file}:{root.start_mark.line + 1}: {kind} must be a mapping with {top}."
         )
     merge = _merge_key(root)
     if merge is not None:

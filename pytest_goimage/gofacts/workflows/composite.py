@@ -76,7 +76,7 @@ def composite_pins(
     if loaded is None:
         return []
     text, name = loaded
-    top = load_workflow(text, name)
+    top = load_workflow(text, name, "an action")
     runs = top.get("runs")
     runs_map = mapping_of(runs) if isinstance(runs, yaml.MappingNode) else {}
     using, steps = runs_map.get("using"), runs_map.get("steps")
