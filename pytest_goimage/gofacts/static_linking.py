@@ -162,7 +162,7 @@ def _cgo_line(dockerfile: str, source: GoBuildSource) -> str:
             "CGO_ENABLED=0 must be set where it is"
         )
     if build is None:
-        return ""
+        return _indirect_build(dockerfile, source)
     number = _line(source, "CGO_ENABLED", flag=False)
     value = written_value(source.lines[number - 1], "CGO_ENABLED") if number else ""
     if number and value != "0":
@@ -177,3 +177,26 @@ def _cgo_line(dockerfile: str, source: GoBuildSource) -> str:
 
 def _line(source: GoBuildSource, setting: str, flag: bool) -> int:
     return setting_line(source.build, source.lines, setting, flag) if source.build else 0
+
+
+# A RUN that builds through another tool, whose own files set CGO_ENABLED: `make build`, a
+# build script, mage, task, goreleaser.
+_INDIRECT = re.compile(
+    r"(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*((?:make|mage|task|goreleaser|\S+\.sh)\b[^;&|\n]*)"
+)
+
+
+def _indirect_build(dockerfile: str, source: GoBuildSource) -> str:
+    """Where no `go build` is written: the last RUN that builds through make or a script (trial
+    15: a Makefile's `CGO_ENABLED ?= 1` left the message without a line); "" without one."""
+    runs = [i for i in source.parsed.instructions if i.keyword == "RUN"]
+    for run in reversed(runs):
+        found = _INDIRECT.search(" ".join(run.args))
+        if found:
+            return (
+                f"{dockerfile}:{run.line} builds it with `{found.group(1).strip()}`, which sets "
+                "CGO_ENABLED out of this Dockerfile's sight: set CGO_ENABLED=0 there (an `ENV "
+                "CGO_ENABLED=0` before that RUN counts where it is not set there, as with "
+                "a Makefile's `CGO_ENABLED ?= 1`)"
+            )
+    return ""

@@ -83,3 +83,33 @@ def test_an_onbuild_copy_from_a_stage_brings_that_stage_s_build(tmp_path: Path) 
     prod = go_build_source(dockerfile, "/app", "prod").build
     dev = go_build_source(dockerfile, "/app", "dev").build
     assert (prod.line if prod else None, dev.line if dev else None) == (2, 4)
+
+
+MADE = (
+    "FROM golang:1.26-bookworm AS build\nWORKDIR /src\nCOPY . .\n"
+    "RUN apt-get install -y make\n"
+    "RUN CGO_ENABLED=1 make build && cp bin/pricing /out/pricing\n"
+    "FROM debian:bookworm-slim\nCOPY --from=build /out/pricing /usr/local/bin/pricing\n"
+)
+
+
+def test_a_cgo_binary_built_through_make_names_the_run_that_makes_it(tmp_path: Path) -> None:
+    """Trial 15: a Makefile's `CGO_ENABLED ?= 1`, run by `RUN make build`, left the message
+    without a line; `apt-get install -y make` installs make and builds nothing."""
+    module = tmp_path / "tiny"
+    module.mkdir()
+    (module / "go.mod").write_text("module example.com/tiny\n\ngo 1.26\n")
+    (module / "main.go").write_text(
+        'package main\n\nimport "net"\n\nvar _ = net.Dial\n\nfunc main() {}\n'
+    )
+    env = {**os.environ, "CGO_ENABLED": "1", "GOTOOLCHAIN": "local", "GOFLAGS": "-buildvcs=false"}
+    out = tmp_path / "pricing"
+    subprocess.run(["go", "build", "-o", str(out), "."], cwd=module, env=env, check=True)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(MADE)
+    source = go_build_source(dockerfile, "/usr/local/bin/pricing")
+    message = linking_message("Dockerfile", source, inspect_elf(out.read_bytes()))
+    assert (
+        "it was built with CGO_ENABLED=1 (Dockerfile:5 builds it with `make build`, which sets "
+        "CGO_ENABLED out of this Dockerfile's sight: set CGO_ENABLED=0 there" in message
+    ), message
