@@ -25,13 +25,17 @@ _BETWEEN = r"[^;&|\n]{0,200}?"
 # switch about one (`--no-password`, `--ask-password`, `--with-token`, `--password-stdin`), and
 # not `--secret`, BuildKit's reference to a secret (`--secret id=npmrc,src=.npmrc`).
 _LONG_OPTION = (
-    r"(?<![\w-])--(?!(?:no|ask|prompt|with|skip|use|read|show|print|reset|generate)-)"
+    r"(?<![\w-])--(?!(?:no|ask|prompt|with|skip|use|read|show|print|reset|generate|disabled|"
+    r"disable|empty|allow-empty|random|require|max|min)-)"
     r"(?:[a-z0-9]+-)*(?:password|passwd|token|api-?key|client-secret|secret-key)"
     r"(?:\s+|=)" + _LITERAL
 )
 _PROGRAM_OPTIONS = {
     # MySQL and MariaDB's clients take the password attached: `-p` alone asks for it.
-    r"\b(?:mysql|mysqladmin|mysqldump|mysqlimport|mariadb|mariadb-admin|mariadb-dump)\b"
+    # The client as the command run, not a word elsewhere (`go build -tags mysql -pgo=auto`).
+    # A build log's line begins `#8 0.214 `.
+    r"(?:^|[;&|(]|\s-c|\bRUN|#\d+ \d+\.\d+)\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:\S*/)?"
+    r"(?:mysql|mysqladmin|mysqldump|mysqlimport|mariadb|mariadb-admin|mariadb-dump)\b"
     + _BETWEEN
     + r"\s-p"
     + _LITERAL: "a MySQL client's -p",
@@ -47,7 +51,9 @@ _PROGRAM_OPTIONS = {
     + r"""\s(?:-u\s*|--user[\s=])['"]?(?![$%{*<])[^\s:'"$`]+:"""
     + r"""(?P<secret>(?![$%{*<])[^\s'"$`;&|()<>\\]{4,})""": "curl -u",
     # Redis's password settings, on its command line and as it logs or reads its config.
-    r"""(?<![\w-])(?:--)?(?:requirepass|masterauth)\s+""" + _LITERAL: "Redis's requirepass",
+    # Not Redis's shipped comment (`# requirepass foobared`), nor a sed expression's `/`.
+    r"""(?<![\w#-])(?<!#\s)(?:--)?(?:requirepass|masterauth)\s+"""
+    + _LITERAL.replace(r"()<>\\]{4,}", r"()<>\\/]{4,}"): "Redis's requirepass",
     # OpenSSL's `pass:` source; `env:VAR` and `file:PATH` name where the secret is instead.
     r"""(?<![\w-])-pass(?:in|out)?\s+['"]?pass:(?P<secret>[^\s'"$`]{4,})""": "openssl -pass",
 }

@@ -39,9 +39,15 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
         for value in table.values()
         for _, pattern in SECRET_VALUES
         for match in pattern.finditer(value)
-        if len(part := secret_part(match)) >= MIN_SECRET
+        if _masked_alone(part := secret_part(match))
     )
     return frozenset(values).union(runs, parts)
+
+
+def _masked_alone(part: str) -> bool:
+    """Whether a known format's secret part is masked wherever it shows on its own: not a
+    sample word (`pass`, `password`, `admin`), which would garble ordinary text."""
+    return len(part) >= 8 and not re.fullmatch(r"[a-z]+", part)
 
 
 def _secret_group(match: re.Match[str]) -> str | None:

@@ -98,6 +98,8 @@ def script_variables(commands: Iterable[Command]) -> ScriptVariables:
             known[name] = values[0]
         elif len(values) == 1 and isinstance(values[0], _Default):
             defaults[name] = values[0]
+    if sources:  # a sourced file may set a defaulted name first: its default is not known
+        defaults = {}
     unknown = frozenset(set_at) - set(known) - set(defaults)
     return ScriptVariables(known, unknown, sources, defaults)
 

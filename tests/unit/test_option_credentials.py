@@ -59,6 +59,12 @@ NOT_GIVEN = [
     "openssl req -passin file:/run/secrets/pw -new -key k.pem",
     "/app/server --password <password> --token {{.Token}}",
     "sshpass -p $SSH_PASS scp deploy@build:/out/app /app",
+    # A review's false failures: a switch about a password, mysql as a build tag, Redis's
+    # shipped comment in a sed expression.
+    "adduser --disabled-password --gecos '' appuser",
+    "go build -tags mysql -pgo=auto -o /bin/app ./cmd/app",
+    "sed -i 's/^# requirepass foobared/requirepass ${REDIS_PASSWORD}/' /etc/redis/redis.conf",
+    "echo '# requirepass foobared' >> /etc/redis/redis.conf",
 ]
 
 

@@ -355,6 +355,8 @@ def read(path: str) -> bytes | None:
                 ". /etc/app.env",
                 'eval "$(cat /etc/app.sh)"',
                 "printf -v NAME '%s' worker",
+                # A sourced file may set it before the default applies (a review).
+                '. /etc/app.env; : "${NAME:=worker}"',
                 "NAME=worker; NAME=api",
             )
         ),

@@ -528,3 +528,10 @@ def test_a_dollar_inside_a_password_is_part_of_it(text: str, masked: str) -> Non
     took any `$` for a variable."""
     assert redact(text) == masked
     assert (value_kind(text) is None) == (text == masked)
+
+
+def test_a_sample_password_in_a_url_is_not_masked_in_every_word() -> None:
+    """A review: `postgres://user:pass@db` masked "pass" everywhere ("3 ***ed")."""
+    env = {"DATABASE_URL": "postgres://user:pass@db/app", "REDIS_URL": "redis://:redis@cache"}
+    assert secret_values(env) == set(env.values())
+    assert redact("3 passed; redis:7", secret_values(env)) == "3 passed; redis:7"
