@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..gofacts.workspace import use_lines
+
 _NOT_LOADED = re.compile(
     r"cannot load module (\S+) listed in go\.work file: open (\S+): no such file"
 )
-_USE_LINE = re.compile(r"^\s*(?:use\s+)?\(?\s*(\S+?)\s*\)?\s*(?://.*)?$")
 
 
 def workspace_module_hint(output: str, context: Path) -> str | None:
@@ -33,12 +34,7 @@ def workspace_module_hint(output: str, context: Path) -> str | None:
 def _use_line(go_work: Path, module: str) -> int:
     """The line of go.work that lists `module` (0: not found, or no go.work in the context)."""
     try:
-        lines = go_work.read_text(errors="replace").splitlines()
+        text = go_work.read_text(errors="replace")
     except OSError:
         return 0
-    wanted = module.strip("./")
-    for number, line in enumerate(lines, 1):
-        match = _USE_LINE.match(line)
-        if match and match.group(1).strip("./") == wanted and not line.lstrip().startswith("go "):
-            return number
-    return 0
+    return use_lines(text, go_work.parent).get((go_work.parent / module).resolve(), 0)

@@ -54,12 +54,17 @@ def workspace_of(
 
 
 def _used(text: str, folder: Path) -> set[Path]:
+    return set(use_lines(text, folder))
+
+
+def use_lines(text: str, folder: Path) -> dict[Path, int]:
     """The module folders go.work's `use` lines and blocks name (`use(` and `( ./a )` as the
-    go command's lexer reads them: parentheses are tokens of their own)."""
-    words = re.sub(r"//[^\n]*", "", text).replace("(", " ( ").replace(")", " ) ").split("\n")
-    found: set[Path] = set()
+    go command's lexer reads them: parentheses are tokens of their own), each with the line
+    that names it first."""
+    lines = re.sub(r"//[^\n]*", "", text).replace("(", " ( ").replace(")", " ) ").split("\n")
+    found: dict[Path, int] = {}
     block = False
-    for line in words:
+    for number, line in enumerate(lines, 1):
         tokens = line.split()
         if tokens[:2] == ["use", "("]:
             block, tokens = True, tokens[2:]
@@ -71,7 +76,7 @@ def _used(text: str, folder: Path) -> set[Path]:
             if token == ")":
                 block = False
                 break
-            found.add((folder / token.strip('"`')).resolve())
+            found.setdefault((folder / token.strip('"`')).resolve(), number)
     return found
 
 
