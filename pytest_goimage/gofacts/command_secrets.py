@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from .credentials import SECRET_VALUES, is_finding, looks_secret, names_a_credential
 from .linker_flags import linker_assignments, variable_name
-from .redaction import MASK, MIN_SECRET, SHELL_ASSIGNMENT, redact, secret_part
+from .redaction import MIN_SECRET, SHELL_ASSIGNMENT, masked_assignments, redact, secret_part
 from .secrets_scan import Finding, describe_value, history_arguments, split_history
 
 _LINKED = (
@@ -135,20 +135,13 @@ def history_command_findings(
         # A short value (`PGPASSWORD=ab`) is masked where it is assigned, not wherever it
         # occurs: replacing every "ab" would garble the step shown.
         masked = {value for value in masked if len(value) >= MIN_SECRET}
-        shown = SHELL_ASSIGNMENT.sub(_masked_if_secret, redact(command, masked))
+        shown = masked_assignments(redact(command, masked), looks_secret)
         shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 3] + "..."
         where = _IN_COMMAND if values[0] in command else _IN_ARGUMENT
         found.append(
             Finding("history", f"`{shown}`", describe_value(values[0], where, kinds[values[0]]))
         )
     return found
-
-
-def _masked_if_secret(match: re.Match[str]) -> str:
-    dashes, name, value = match.groups()
-    if not looks_secret(name, value.strip("'\"")) or value.strip("'\"") == MASK:
-        return match.group(0)
-    return f"{dashes or ''}{name}={MASK}"
 
 
 def _written_secrets(created_by: str) -> dict[str, str | None]:

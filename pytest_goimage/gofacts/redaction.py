@@ -89,7 +89,7 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     for _, pattern in SECRET_VALUES:
         text = pattern.sub(_masked, text)
     if "=" in text:
-        text = SHELL_ASSIGNMENT.sub(_masked_shell_assignment, text)
+        text = masked_assignments(text, _assigns_a_credential, MIN_SECRET)
     if "X" in text:
         text = _QUOTED_LINKER_ASSIGNMENT.sub(_masked_assignment, text)
         text = _LINKER_ASSIGNMENT.sub(_masked_assignment, text)
@@ -106,13 +106,19 @@ SHELL_ASSIGNMENT = re.compile(
 )
 
 
-def _masked_shell_assignment(match: re.Match[str]) -> str:
-    dashes, name, value = match.groups()
-    bare = value.strip("'\"")
-    if len(bare) < MIN_SECRET or bare == MASK or not _assigns_a_credential(name, bare):
-        return match.group(0)
-    quote = value[0] if value[0] in "'\"" else ""
-    return f"{dashes or ''}{name}={quote}{MASK}{quote}"
+def masked_assignments(text: str, secret: Callable[[str, str], bool], shortest: int = 1) -> str:
+    """`text` with the value of each SHELL_ASSIGNMENT that `secret(name, value)` calls one
+    (from `shortest` characters on) masked, its quotes kept."""
+
+    def masked(match: re.Match[str]) -> str:
+        dashes, name, value = match.groups()
+        bare = value.strip("'\"")
+        if len(bare) < shortest or bare == MASK or not secret(name, bare):
+            return match.group(0)
+        quote = value[0] if value[0] in "'\"" else ""
+        return f"{dashes or ''}{name}={quote}{MASK}{quote}"
+
+    return SHELL_ASSIGNMENT.sub(masked, text)
 
 
 @functools.lru_cache(maxsize=4096)
