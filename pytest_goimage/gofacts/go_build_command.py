@@ -141,25 +141,36 @@ def building(builds: Sequence[GoBuild], program: str) -> GoBuild | None:
 
 def named(builds: Sequence[GoBuild], program: str) -> list[GoBuild]:
     """The builds that write `program`'s file: whose `-o` names it, else those writing into a
-    folder (`-o /out/`, or no `-o`) a package named so (`./cmd/server`) or a pattern that may
-    hold one (`./cmd/...`)."""
+    folder (`-o /out/`, or no `-o`) a package named so (`./cmd/server`), else those with a
+    pattern that may hold one (`./cmd/...`): `go vet ./... && go build ./...` beside
+    `go build ./cmd/server` checks that everything compiles, the second writes the program."""
     name = posixpath.basename(program)
     if not name:
         return []
     exact = [b for b in builds if posixpath.basename(b.output) == name]
-    return exact or [b for b in builds if _may_write(b, name)]
+    return (
+        exact
+        or [b for b in builds if _may_write(b, name, patterns=False)]
+        or [b for b in builds if _may_write(b, name, patterns=True)]
+    )
 
 
-def _may_write(build: GoBuild, name: str) -> bool:
+def _may_write(build: GoBuild, name: str, patterns: bool) -> bool:
     """Whether a build into a folder may write an executable called `name`: Go names it after
-    its package's last path element, or the first `.go` file named. `.` and a pattern with
-    `...` may be any package (the module's name is not read here)."""
-    if build.output and not build.output.endswith("/"):
+    its package's last path element, or the first `.go` file named. `.` and, with `patterns`, a
+    pattern with `...` may be any package (the module's name is not read here), and writes
+    where it matches one main package. `-o /out` without its slash is a folder where several
+    packages are built (Go refuses a file then)."""
+    several = len(build.packages) > 1 or any("..." in p for p in build.packages)
+    if build.output and not build.output.endswith("/") and not several:
         return False
+    if not build.output and len(build.packages) > 1:
+        return False  # Go writes a program without -o only where one package is built
     if build.files:  # the first one as written: any of them, as they are kept sorted
         return any(posixpath.basename(f).removesuffix(".go") == name for f in build.files)
     return any(
-        "..." in package or posixpath.basename(posixpath.normpath(package)) in (name, ".")
+        (patterns and "..." in package)
+        or posixpath.basename(posixpath.normpath(package)) in (name, ".")
         for package in build.packages
     )
 

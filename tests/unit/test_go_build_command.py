@@ -559,6 +559,15 @@ def _named(script: str, program: str = "/usr/local/bin/ledger") -> list[int]:
         # The build whose -o names the file wins over one that may write it.
         ("RUN go build -o /out/ ./cmd/...\nRUN go build -o /out/ledger ./cmd/ledger\n", [4]),
         ("RUN go build -o /out/ledger-old ./cmd/ledger\n", []),
+        # `-o /out` without its slash is a folder where several packages are built.
+        ("RUN go build -o /out ./cmd/...\n", [3]),
+        ("RUN go build -o /out ./cmd/ledger ./cmd/migrate\n", [3]),
+        ("RUN go build -o /out ./cmd/ledger\n", []),  # a file called out
+        # Several packages without -o: Go only checks that they compile, it writes nothing.
+        ("RUN go build ./cmd/ledger ./cmd/migrate\n", []),
+        # A check that everything compiles beside the build of the program: the latter.
+        ("RUN go vet ./... && go build ./...\nRUN cd cmd/ledger && go build .\n", [4]),
+        ("RUN go vet ./... && go build ./...\n", [3]),  # may be its one main package
     ],
 )
 def test_a_build_into_a_folder_names_the_programs_of_its_packages(
