@@ -1,8 +1,8 @@
 """Credentials given to a program as a command-line option, as build steps and entrypoints
 write them: `--db-password s3cr3t`, `mysql -uroot -ps3cr3t`, `sshpass -p s3cr3t`,
 `redis-cli -a s3cr3t`, `docker login -p s3cr3t`, `curl -u admin:s3cr3t`,
-`openssl ... -passin pass:s3cr3t`, `redis-server --requirepass s3cr3t`. Only the value is the secret (the `secret` groups), and
-only a literal one: `--password "$DB_PASSWORD"`, `-p` alone (a prompt), `--password-stdin`, a
+`openssl ... -passin pass:s3cr3t`, `redis-server --requirepass s3cr3t`. Only the value is the
+secret (the `secret` groups), and only a literal one: `--password "$DB_PASSWORD"`, `-p` alone (a prompt), `--password-stdin`, a
 placeholder (`<password>`, `{{.Password}}`, `%PASS%`) hold none."""
 
 from __future__ import annotations
@@ -54,8 +54,11 @@ _PROGRAM_OPTIONS = {
     # Not Redis's shipped comment (`# requirepass foobared`), nor a sed expression's `/`.
     r"""(?<![\w#-])(?<!#\s)(?:--)?(?:requirepass|masterauth)\s+"""
     + _LITERAL.replace(r"()<>\\]{4,}", r"()<>\\/]{4,}"): "Redis's requirepass",
-    # OpenSSL's `pass:` source; `env:VAR` and `file:PATH` name where the secret is instead.
-    r"""(?<![\w-])-pass(?:in|out)?\s+['"]?pass:(?P<secret>[^\s'"$`]{4,})""": "openssl -pass",
+    # OpenSSL's `pass:` source (`-passin`, `-passout`, `-pass`, pkcs12's `-password`), quoted
+    # with its spaces or bare; `env:VAR` and `file:PATH` name where the secret is instead.
+    r"""(?<![\w-])-pass(?:in|out|word)?\s+(?:'pass:(?P<secret_single>[^'$]{4,})'"""
+    r'''|"pass:(?P<secret_double>[^"$`\\]{4,})"'''
+    r"""|['"]?pass:(?P<secret>[^\s'"$`]{4,}))""": "openssl -pass",
 }
 
 # (kind, pattern) pairs in SECRET_VALUES' form: what a history line, an ENV value or an

@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from .credentials import SECRET_VALUES, is_finding, looks_secret
+from .secrets_scan import split_history
 
 MASK = "***"
 MIN_SECRET = 4  # shorter values ("1", "dev") would mask unrelated text everywhere
@@ -89,6 +90,8 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     for _, pattern in SECRET_VALUES:
         text = pattern.sub(_masked, text)
     if "=" in text:
+        if "|" in text:
+            text = _HISTORY_ARGUMENTS.sub(_masked_history_arguments, text)
         text = masked_assignments(text, _assigns_a_credential, MIN_SECRET)
     if "X" in text:
         text = _QUOTED_LINKER_ASSIGNMENT.sub(_masked_assignment, text)
@@ -99,11 +102,33 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
 # A shell word that assigns a literal: `PGPASSWORD=... psql`, `export API_TOKEN=...`, a flag's
 # `--db-password=...`, as a build step's command, a build log or a service's log shows it. Not
 # one inside another word (`s/password=x/`) nor one that reads a variable or a command
-# (`TOKEN=$(cat /run/secrets/t)`: no value is written there).
+# (`TOKEN=$(cat /run/secrets/t)`: no value is written there). Also the first word of a quoted
+# script (`su postgres -c 'PGPASSWORD=... psql'`, `sh -c "TOKEN=... ./seed"`) and a quoted
+# word's last (`echo 'API_KEY=...' >> .env`).
 SHELL_ASSIGNMENT = re.compile(
-    r"""(?:^|(?<=[\s;&|(]))(--?)?([A-Za-z_][\w-]*)="""
-    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)]|$)"""
+    r"""(?:^|(?<=[\s;&|('"]))(--?)?([A-Za-z_][\w-]*)="""
+    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)'"]|$)"""
 )
+
+
+# A history line's `|N K=V ...` build arguments (`RUN |1 DB_PASSWORD=correct horse battery
+# /bin/sh -c ...`, as the size check's largest layers show it): BuildKit writes the values
+# unquoted, so one with spaces is masked whole by `split_history`'s reading, not to its first.
+_HISTORY_ARGUMENTS = re.compile(r"(?:^|(?<=\s))(?:RUN )?\|\d+ [A-Za-z_].*", re.M)
+
+
+def _masked_history_arguments(match: re.Match[str]) -> str:
+    line = match.group(0)
+    pairs = split_history(line)[0]
+    written = " ".join(f"{name}={value}" for name, value in pairs)
+    start = line.find(written)
+    if not pairs or start < 0:
+        return line
+    masked = " ".join(
+        f"{name}={MASK if len(value) >= MIN_SECRET and _assigns_a_credential(name, value) else value}"
+        for name, value in pairs
+    )
+    return line[:start] + masked + line[start + len(written) :]
 
 
 def masked_assignments(text: str, secret: Callable[[str, str], bool], shortest: int = 1) -> str:
@@ -134,7 +159,7 @@ def _assigns_a_credential(name: str, value: str) -> bool:
 # ends in a dot, which keeps the match linear on a long log line.
 _LINKER_ASSIGNMENT = re.compile(
     r"(?<![\w-])(?P<prefix>--?X[= \t]+['\"]?(?:[\w./-]*\.)?)(?P<name>\w+)="
-    r"(?P<quote>['\"]?)(?P<value>[^\s'\"]+)"
+    r"(?:(?P<quote>['\"])(?P<quoted>[^'\"\n]+)(?=(?P=quote))|(?P<open>['\"]?)(?P<value>[^\s'\"]+))"
 )
 # `-X 'main.passphrase=correct horse battery'`: a value quoted whole with its name, up to the
 # closing quote, spaces and all.
@@ -145,10 +170,13 @@ _QUOTED_LINKER_ASSIGNMENT = re.compile(
 
 
 def _masked_assignment(match: re.Match[str]) -> str:
-    prefix, name, quote, value = (match.group(i) for i in ("prefix", "name", "quote", "value"))
-    if len(value) < MIN_SECRET or value == MASK or not looks_secret(name, value):
+    """`-X name=value` with a credential's value masked; a value quoted after the `=`
+    (`-X main.apiKey='correct horse battery'`) up to its closing quote."""
+    groups = match.groupdict(default="")
+    value = groups["value"] or groups.get("quoted", "")
+    if len(value) < MIN_SECRET or value == MASK or not looks_secret(groups["name"], value):
         return match.group(0)
-    return f"{prefix}{name}={quote}{MASK}"
+    return f"{groups['prefix']}{groups['name']}={groups['quote'] or groups.get('open', '')}{MASK}"
 
 
 # pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character

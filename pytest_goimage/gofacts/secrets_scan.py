@@ -1,7 +1,7 @@
 """Secret-looking values an image ships: ENV, build arguments in its history, key files.
 
-Values are never printed in full: a finding shows the first characters and the length, and
-every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through `redact`.
+Values are never printed: a finding shows `***` and the length (a token's first characters
+are its format's public prefix, but a password's are part of the secret), and every output of a run (terminal, JSON, JUnit, Markdown, build logs) goes through `redact`.
 """
 
 from __future__ import annotations
@@ -74,8 +74,9 @@ class Finding:
 
 
 def mask(value: str) -> str:
-    """`ab…` plus the length: enough to recognise a value, never enough to use it."""
-    return f"{value[:2]}… ({len(value)} characters)" if len(value) > 4 else "(short value)"
+    """`***` plus the length: the finding's name and the value's format say which one it is;
+    no character of it is shown, as none is in any other output."""
+    return f"*** ({len(value)} characters)" if len(value) > 4 else "(short value)"
 
 
 def describe_value(value: str, where: str, kind: str | None = None) -> str:

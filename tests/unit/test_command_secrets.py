@@ -51,7 +51,7 @@ def test_a_secret_linked_in_is_a_finding_and_a_version_is_not() -> None:
     assert linked == [("github.com/acme/app/config.apiKey", KEY)]
     (finding,) = binary_findings("/app", linked)
     assert finding.describe() == (
-        "binary /app -X github.com/acme/app/config.apiKey: value Lk… (24 characters) is linked "
+        "binary /app -X github.com/acme/app/config.apiKey: value *** (24 characters) is linked "
         "into the Go binary by -ldflags -X (`go version -m` and `strings` show it); read it from "
         "the environment or a mounted file at run time instead"
     )
@@ -93,22 +93,22 @@ def test_a_command_that_takes_its_secret_from_a_variable_is_no_finding(instructi
         (
             "RUN git clone https://ci:Pw7-clone-s3cret@git.example.com/app.git /src",
             "`RUN git clone https://ci:***@git.example.com/app.git /src`",
-            "value Pw… (16 characters) looks like a password in a URL and is written",
+            "value *** (16 characters) looks like a password in a URL and is written",
         ),
         (
             "RUN git clone https://oauth2:glpat-abcdefghijklmnopqrstuvwx@gitlab.com/acme/lib.git",
             "`RUN git clone https://oauth2:***@gitlab.com/acme/lib.git`",
-            "value gl… (30 characters) looks like a GitLab token and is written",
+            "value *** (30 characters) looks like a GitLab token and is written",
         ),
         (
             f'RUN CGO_ENABLED=0 go build -trimpath -ldflags "-X main.apiKey={KEY}" -o /app .',
             '`RUN CGO_ENABLED=0 go build -trimpath -ldflags "-X main.apiKey=***" -o /app .`',
-            "value Lk… (24 characters) is written",
+            "value *** (24 characters) is written",
         ),
         (
             "ADD https://deploy:Pw7-add-s3cret1@files.example.com/x.tgz /tmp/",
             "`ADD https://deploy:***@files.example.com/x.tgz /tmp/`",
-            "value Pw… (15 characters) looks like a password in a URL and is written",
+            "value *** (15 characters) looks like a password in a URL and is written",
         ),
     ],
 )
@@ -181,23 +181,23 @@ def test_a_shown_step_masks_every_secret_it_holds_not_only_the_one_it_reports() 
         (  # the -X is in a build argument whose name says nothing: history keeps it
             f'RUN |1 LDFLAGS=-s -w -X main.apiKey={KEY} /bin/sh -c go build -ldflags "$LDFLAGS" .',
             '`RUN go build -ldflags "$LDFLAGS" .`',
-            "value Lk… (24 characters) is recorded with a build argument of this step",
+            "value *** (24 characters) is recorded with a build argument of this step",
         ),
         (  # an assignment before a command, and a flag's
             "RUN /bin/sh -c PGPASSWORD=Pw7-migrate-s3cret psql -h db -f schema.sql",
             "`RUN PGPASSWORD=*** psql -h db -f schema.sql`",
-            "value Pw… (18 characters) is written in a build step's command",
+            "value *** (18 characters) is written in a build step's command",
         ),
         (
             "RUN /bin/sh -c ./seed --db-password='Pw7 seed s3cret' --db-host=db",
             "`RUN ./seed --db-password='***' --db-host=db`",
-            "value Pw… (15 characters) looks like a password given as a command-line option "
+            "value *** (15 characters) looks like a password given as a command-line option "
             "and is written in a build step's command",
         ),
         (  # `all=`: the flags of every package the build links
             f"RUN /bin/sh -c go build -ldflags=all=-X=main.apiKey={KEY} .",
             "`RUN go build -ldflags=all=-X=main.apiKey=*** .`",
-            "value Lk… (24 characters) is written in a build step's command",
+            "value *** (24 characters) is written in a build step's command",
         ),
     ],
 )
@@ -292,3 +292,44 @@ def test_a_short_value_is_masked_where_it_is_assigned_not_wherever_it_occurs() -
     step = 'RUN /bin/sh -c PGPASSWORD=ab psql -h db -c "select abc"'
     (finding,) = history_command_findings([(step, step.replace("/bin/sh -c ", ""))])
     assert finding.name == '`RUN PGPASSWORD=*** psql -h db -c "select abc"`'
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        # helper-117: an assignment that opens a quoted script was neither found nor masked.
+        (
+            "su postgres -c 'PGPASSWORD=Pw7-seed-s3cret psql -f /seed.sql'",
+            "`RUN su postgres -c 'PGPASSWORD=*** psql -f /seed.sql'`",
+        ),
+        ('sh -c "API_TOKEN=Pw7-seed-s3cret ./seed"', '`RUN sh -c "API_TOKEN=*** ./seed"`'),
+        ("echo 'API_KEY=Pw7-seed-s3cret' >> /app/.env", "`RUN echo 'API_KEY=***' >> /app/.env`"),
+    ],
+)
+def test_an_assignment_in_a_quoted_script_is_a_finding_and_masked(command: str, shown: str) -> None:
+    step = f"RUN /bin/sh -c {command} # buildkit"
+    (finding,) = history_command_findings([(step, f"RUN {command}")])
+    assert finding.name == shown
+    assert "Pw7-seed-s3cret" not in redact(f"#8 0.21 + {command}")
+
+
+def test_a_quoted_assignment_of_a_variable_or_a_grep_pattern_is_no_finding() -> None:
+    for command in ("su app -c 'PGPASSWORD=$PW psql'", 'grep "password=" /etc/app.conf'):
+        assert history_command_findings(_steps(f"RUN {command}")) == [], command
+
+
+def test_a_linker_value_quoted_after_its_name_is_masked_to_its_closing_quote() -> None:
+    """helper-117: `-X main.apiKey='correct horse battery'` was masked to its first space."""
+    text = "go build -ldflags \"-X main.apiKey='Pw7 horse battery' -X main.version=1.2\" ."
+    assert redact(text) == "go build -ldflags \"-X main.apiKey='***' -X main.version=1.2\" ."
+    assert redact('go build -ldflags "-X main.apiKey=\'Pw7horse" .') == (
+        'go build -ldflags "-X main.apiKey=\'***" .'  # no closing quote: up to the next one
+    )
+
+
+def test_a_history_lines_build_argument_with_spaces_is_masked_whole() -> None:
+    """helper-117: BuildKit writes `|N K=V` values unquoted; a credential's value with spaces
+    was masked to its first word where a history line is shown (the size check's layers)."""
+    line = "12.1 MB  RUN |2 DB_PASSWORD=Pw7 horse battery NOTE=a b /bin/sh -c make build"
+    assert redact(line) == "12.1 MB  RUN |2 DB_PASSWORD=*** NOTE=a b /bin/sh -c make build"
+    assert redact("a | b |3 x") == "a | b |3 x"

@@ -26,6 +26,10 @@ GIVEN = [
     ("vault login --token=s.Hunter2vaultToken", "s.Hunter2vaultToken"),
     ("./seed --api-key Hunter2api", "Hunter2api"),
     ("openssl pkcs12 -export -in c.pem -passout pass:Hunter2p12 -out c.p12", "Hunter2p12"),
+    # A review: pkcs12's `-password`, and a passphrase quoted with its spaces.
+    ("openssl pkcs12 -export -in c.pem -password pass:Hunter2p12 -out c.p12", "Hunter2p12"),
+    ("openssl rsa -in k.pem -passin 'pass:Hunter2 horse battery' -out p.pem", "horse battery"),
+    ('openssl enc -aes256 -pass "pass:Hunter2 horse battery" -in a -out b', "horse battery"),
 ]
 
 
