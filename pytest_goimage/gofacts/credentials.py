@@ -31,6 +31,8 @@ REFERENCE_WORDS = frozenset(
     {"FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "ID", "HEADER", "NAME"}
 )
 _HARMLESS_NAME = re.compile(rf"_(?:{'|'.join(sorted(REFERENCE_WORDS))})$", re.I)
+# A connection string's password key, where a bare value before it ends.
+_DSN_KEY = r"(?<![\w.-])(?:password|passwd|pwd)\s*="
 # Values that are secrets whatever the variable is called: well-known token formats, and
 # credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has `secret` groups,
 # only the part one of them matched is masked (the URL's password, not its host).
@@ -87,9 +89,12 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (  # a libpq or MySQL key/value DSN: `host=db user=app password=... dbname=app`
         "a password in a connection string",
         re.compile(
-            r"(?i)(?<![\w.-])(?:password|passwd|pwd)\s*=\s*"
-            # Not a sed expression's (`s/^password=.*/password=${PW}/`) nor a variable's.
-            r"(?P<secret>'(?![$%{*<])[^']+'|(?!['\"$%{*<.^\[`])[^\s;'\"`]+(?=[\s;'\"]|$))"
+            r"(?i)" + _DSN_KEY + r"\s*"
+            # Not a sed expression's (`s/^password=.*/password=${PW}/`) nor a variable's. A
+            # bare value ends where the next key starts: each is read once on a long line; and
+            # at a backtick, where a message quotes it (`host=db password=...`).
+            r"(?P<secret>'(?![$%{*<])[^']+'|(?!['\"$%{*<.^\[`])(?:(?!" + _DSN_KEY + r")"
+            r"[^\s;'\"`])+(?=[\s;'\"`]|$|" + _DSN_KEY + r"))"
         ),
     ),
     # `--db-password s3cr3t`, `mysql -ps3cr3t`, `curl -u admin:s3cr3t` (option_credentials)

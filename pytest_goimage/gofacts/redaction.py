@@ -99,16 +99,40 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     return text
 
 
+def _assignment(quotes: str) -> re.Pattern[str]:
+    """SHELL_ASSIGNMENT's pattern, `quotes` the quotes that may stand around it."""
+    return re.compile(
+        rf"""(?:^|(?<=[\s;&|({quotes}]))(--?)?([A-Za-z_][\w-]*)="""
+        r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)"""
+        rf"""(?=[\s;&|){quotes}]|$)"""
+    )
+
+
 # A shell word that assigns a literal: `PGPASSWORD=... psql`, `export API_TOKEN=...`, a flag's
 # `--db-password=...`, as a build step's command, a build log or a service's log shows it. Not
 # one inside another word (`s/password=x/`) nor one that reads a variable or a command
 # (`TOKEN=$(cat /run/secrets/t)`: no value is written there). Also the first word of a quoted
 # script (`su postgres -c 'PGPASSWORD=... psql'`, `sh -c "TOKEN=... ./seed"`) and a quoted
 # word's last (`echo 'API_KEY=...' >> .env`).
-SHELL_ASSIGNMENT = re.compile(
-    r"""(?:^|(?<=[\s;&|('"]))(--?)?([A-Za-z_][\w-]*)="""
-    r"""("[^"$`\\]*"|'[^']*'|[^\s;&|()'"$`\\]+)(?=[\s;&|)'"]|$)"""
-)
+SHELL_ASSIGNMENT = _assignment("'\"")
+# The same in an output, where a message may quote a command in backticks (`RUN export
+# API_TOKEN=...`): a value may end at one there, and is masked (more is masked, never less).
+_OUTPUT_ASSIGNMENT = _assignment("'\"`")
+
+
+def masked_assignments(text: str, secret: Callable[[str, str], bool], shortest: int = 1) -> str:
+    """`text` with the value of each SHELL_ASSIGNMENT that `secret(name, value)` calls one
+    (from `shortest` characters on) masked, its quotes kept."""
+
+    def masked(match: re.Match[str]) -> str:
+        dashes, name, value = match.groups()
+        bare = value.strip("'\"")
+        if len(bare) < shortest or bare == MASK or not secret(name, bare):
+            return match.group(0)
+        quote = value[0] if value[0] in "'\"" else ""
+        return f"{dashes or ''}{name}={quote}{MASK}{quote}"
+
+    return _OUTPUT_ASSIGNMENT.sub(masked, text)
 
 
 # A history line's `|N K=V ...` build arguments (`RUN |1 DB_PASSWORD=correct horse battery
@@ -124,26 +148,12 @@ def _masked_history_arguments(match: re.Match[str]) -> str:
     start = line.find(written)
     if not pairs or start < 0:
         return line
+    secret = [len(v) >= MIN_SECRET and _assigns_a_credential(n, v) for n, v in pairs]
     masked = " ".join(
-        f"{name}={MASK if len(value) >= MIN_SECRET and _assigns_a_credential(name, value) else value}"
-        for name, value in pairs
+        f"{name}={MASK if hidden else value}"
+        for (name, value), hidden in zip(pairs, secret, strict=True)
     )
     return line[:start] + masked + line[start + len(written) :]
-
-
-def masked_assignments(text: str, secret: Callable[[str, str], bool], shortest: int = 1) -> str:
-    """`text` with the value of each SHELL_ASSIGNMENT that `secret(name, value)` calls one
-    (from `shortest` characters on) masked, its quotes kept."""
-
-    def masked(match: re.Match[str]) -> str:
-        dashes, name, value = match.groups()
-        bare = value.strip("'\"")
-        if len(bare) < shortest or bare == MASK or not secret(name, bare):
-            return match.group(0)
-        quote = value[0] if value[0] in "'\"" else ""
-        return f"{dashes or ''}{name}={quote}{MASK}{quote}"
-
-    return SHELL_ASSIGNMENT.sub(masked, text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -183,8 +193,10 @@ def _masked_assignment(match: re.Match[str]) -> str:
 # key showed 25 of its characters, and a message around it may hold spaces): the ends of a
 # secret on either side of `...` are masked too, from 6 characters on (a chance match of 6
 # characters of a random key is one in billions), where a quote opens earlier on the line, as
-# in a repr. Not in a log's plain `postgres... done`.
-_SHORTENED = re.compile(r"""([^\s'"]*)\.\.\.([^\s'"]*)""")
+# in a repr. Not in a log's plain `postgres... done`. A word holding `...` is cut at its last
+# one; finding the words first keeps a long line linear (a regex for `head...tail` took 159 s
+# on `'... ` before 200,000 letters).
+_WORD = re.compile(r"""[^\s'"]+""")
 _MIN_SHORTENED = 12
 _MIN_END = 6
 
@@ -194,7 +206,9 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
         return text
 
     def one(match: re.Match[str]) -> str:
-        head, tail = match.groups()
+        if "..." not in match.group(0):
+            return match.group(0)
+        head, tail = match.group(0).rsplit("...", 1)
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[line_start : match.start()]
         if "'" not in before and '"' not in before:
@@ -221,7 +235,7 @@ def _mask_shortened(text: str, secrets: list[str]) -> str:
                 tail = (MASK if end else "") + tail[end:]
         return f"{head}...{tail}"
 
-    return _SHORTENED.sub(one, text)
+    return _WORD.sub(one, text)
 
 
 def redact_all(value: Any, secrets: Collection[str] = ()) -> Any:

@@ -333,3 +333,11 @@ def test_a_history_lines_build_argument_with_spaces_is_masked_whole() -> None:
     line = "12.1 MB  RUN |2 DB_PASSWORD=Pw7 horse battery NOTE=a b /bin/sh -c make build"
     assert redact(line) == "12.1 MB  RUN |2 DB_PASSWORD=*** NOTE=a b /bin/sh -c make build"
     assert redact("a | b |3 x") == "a | b |3 x"
+
+
+def test_a_command_a_message_quotes_in_backticks_is_masked() -> None:
+    """A message quotes a Dockerfile line or a DSN in backticks: an assignment or a password
+    key that ends at the closing backtick was shown bare."""
+    text = "the RUN `export API_TOKEN=Pw7-seed-s3cret` and `host=db password=Pw7-seed-s3cret`"
+    assert redact(text) == "the RUN `export API_TOKEN=***` and `host=db password=***`"
+    assert redact("`API_KEY=Pw7-seed-s3cret ./seed`") == "`API_KEY=*** ./seed`"

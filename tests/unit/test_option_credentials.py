@@ -111,3 +111,11 @@ def test_a_long_run_of_scheme_characters_is_read_in_linear_time() -> None:
     """A review timed `redact("A-" * 80000)` at 25 s: the URL pattern tried a scheme at every
     character of the run."""
     assert redact("A-" * 80_000) == "A-" * 80_000
+
+
+def test_many_password_keys_on_one_long_line_are_read_in_linear_time() -> None:
+    """helper-117 timed this at 36 s: each `password=` read the rest of the line again."""
+    assert redact(",password=x" * 18_000 + "`").count("x") == 0
+    assert redact("host=db password=Hunter2a,password=Hunter2b dbname=app") == (
+        "host=db password=*** dbname=app"
+    )

@@ -361,6 +361,12 @@ def test_the_ends_of_a_shortened_secret_are_masked(text: str, masked: str) -> No
     assert redact(text, secrets) == masked
 
 
+def test_a_long_word_after_a_shortened_repr_is_read_in_linear_time() -> None:
+    """helper-117 timed this at 159 s: the `head...tail` pattern tried every start of the run."""
+    text = "'... " + "a" * 200_000
+    assert redact(text, ["jDB9KD0q2JPuXyZ1239SMANvAwpNHbb"]) == text
+
+
 def test_a_known_secret_format_in_a_label_or_command_is_a_finding() -> None:
     """Round 9's false pass: a `glpat-` token in a LABEL and a DSN with its key in CMD."""
     token = "glpat-" + "x1Y2z3A4b5C6d7E8f9G0"
