@@ -24,15 +24,15 @@ import pytest
 from .build.progress import ProgressPrinter, ProgressTail
 from .engine.labels import LABEL_RUN, new_run_id
 from .engine.run_dirs import (
-    built_tags,
+    KEPT,
     claim_run_dir,
     close_run_dir,
     engine_used,
     prune_run_dirs,
     remove_if_unused,
-    remove_run_resources,
     runs_base,
 )
+from .engine.run_images import built_tags, remove_run_resources
 from .stash_keys import (
     CONFIG_KEY,
     IDENTITY_KEY,
@@ -261,7 +261,7 @@ def end_run(config: pytest.Config) -> None:
     run_id, shared = config.stash[IDENTITY_KEY]
     if config.getoption("goimage_keep", False):
         _print_keep_instructions(config, run_id, shared)
-        close_run_dir(shared)  # kept on purpose: the user removes them
+        close_run_dir(shared, KEPT)  # kept on purpose: the user removes them
     else:
         remove_run_resources(shared)
         if not config.getoption("goimage"):  # --goimage's header names the folder: it stays

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .build.engine_build import cancel_builds
 from .build.image_build import BuildOutcome, Progress, build_one, unknown_build_args
 from .build.minio_image import MinioImages, image_present
 from .build.no_go_binary import why_no_go_binary
@@ -33,11 +34,8 @@ from .engine.labels import LABEL_OWNER
 from .engine.locks import file_lock
 from .engine.names import image_key, image_tag
 from .engine.outside_errors import CLEANUP_ERRORS, outside_errors, outside_errors_suppressed
-from .engine.run_dirs import (
-    given_up_message,
-    mark_engine_used,
-    remove_abandoned_images,
-)
+from .engine.run_dirs import mark_engine_used
+from .engine.run_images import given_up_message, remove_abandoned_images
 from .engine.running_service import RunningService
 from .engine.runtime_pool import RuntimePool
 from .errors import BuildFailed, EngineError, GoImageError
@@ -46,6 +44,7 @@ from .report.sbom import image_sbom, sbom_path
 
 # How often the main thread, waiting for a build, prints the progress the build queued.
 _DRAIN_EVERY = 0.1
+_CANCEL_WAIT = 5.0  # seconds for cancelled builds' threads to see their streams close
 
 
 @dataclass
@@ -320,6 +319,11 @@ class GoImageSession:
 
     def close(self) -> list[str]:
         """Remove everything this process started (unless --goimage-keep)."""
+        # An interrupted run's builds: the engine cancels them once their streams close,
+        # rather than tag their images after the run's end removed the rest.
+        building = [future for future in self._builds.values() if not future.done()]
+        if building and cancel_builds():
+            wait(building, timeout=_CANCEL_WAIT)
         self.drain_progress()
         for built in self._built.values():
             with contextlib.suppress(OSError):

@@ -8,9 +8,12 @@ diagnostics read.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +29,24 @@ from .context import context_tar
 
 ProgressCallback = Callable[[str], None]
 _DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")
+# The builds of this process still going, by BuildKit build id: the run's end cancels them, so
+# that the engine does not tag their images after the end has removed the run's images
+# (trial 16: a second Ctrl-C during the builds left tags). Closing a build's stream from
+# another thread would wait for the read it is blocked in; the engine's cancel does not.
+_GOING: dict[str, Any] = {}
+_GOING_LOCK = threading.Lock()
+_CANCEL_TIMEOUT = 5  # seconds for the engine to accept a cancel
+
+
+def cancel_builds() -> int:
+    """Ask the engine to cancel every build of this process still going (`POST /build/cancel`,
+    as the docker CLI does on Ctrl-C); how many there were."""
+    with _GOING_LOCK:
+        going = list(_GOING.items())
+    for build_id, api in going:
+        with contextlib.suppress(Exception):  # gone already, or the engine with it
+            api._post(api._url("/build/cancel"), params={"id": build_id}, timeout=_CANCEL_TIMEOUT)
+    return len(going)
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,9 @@ def build_image(
         params["target"] = request.target
     trace = BuildTrace()
     api = client.api
+    params["buildid"] = build_id = uuid.uuid4().hex
+    with _GOING_LOCK:
+        _GOING[build_id] = api
     try:
         # docker-py's build() has no `version` parameter, so post to the endpoint directly.
         response = api._post(
@@ -140,6 +164,8 @@ def build_image(
         raise engine_lost(exc, "the build") from None
     finally:
         tar.close()
+        with _GOING_LOCK:
+            _GOING.pop(build_id, None)
     if trace.error or not trace.image_id:
         trace.error = trace.error or "the engine reported no image id"
         return None, trace

@@ -3,7 +3,7 @@ and what is left to clean when a run was killed before its own cleanup.
 
 The folder's own handling imports no engine client: an xdist controller makes the folder for
 its workers in every run of a Go project, also in a unit-test run that never builds an image.
-Only removing built images connects to the engine."""
+Removing a run's images, which connects to the engine, is run_images.py's."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..errors import EngineError
-from .labels import LABEL_PROJECT, LABEL_RUN, creator_gone, creator_labels, run_age
-from .locks import lock_if_free
+from .labels import creator_labels
 
 RUNS_FOLDER = "pytest-goimage"  # under $TMPDIR; shared by this user's runs
 OWNER_FILE = "owner.json"  # the controller process: a killed run is told by its dead pid
 CLOSED_FILE = "closed"  # the run removed what it built (or the next run did it for it)
+# What a closed run's file says: its images were removed, are kept (--goimage-keep), or were
+# given up on. Only a removed run's late tags are swept (an older plugin's file says nothing).
+REMOVED, KEPT, GIVEN_UP = "removed", "kept", "given up"
 # A process of the run reached the engine, so the run may have left containers: its end sweeps.
 ENGINE_FILE = "engine"
 IMAGE_REPOSITORY = "goimage/"  # every tag the plugin makes: goimage/<project>-<dockerfile>:<run>
@@ -89,9 +89,10 @@ def claim_run_dir(folder: Path) -> None:
     (folder / OWNER_FILE).write_text(json.dumps(creator_labels()))
 
 
-def close_run_dir(folder: Path) -> None:
+def close_run_dir(folder: Path, how: str = REMOVED) -> None:
+    """Mark the run closed, saying `how` its images ended (REMOVED, KEPT, GIVEN_UP)."""
     with contextlib.suppress(OSError):
-        (folder / CLOSED_FILE).touch()
+        (folder / CLOSED_FILE).write_text(how)
 
 
 def engine_used(folder: Path) -> bool:
@@ -129,19 +130,19 @@ def prune_run_dirs(
     """
     # Concurrent runs prune too: a folder may vanish between listing and stat.
     stamped = [
-        (mtime, p) for p in _subfolders(base) if p != own and (mtime := _mtime(p)) is not None
+        (mtime, p) for p in subfolders(base) if p != own and (mtime := _mtime(p)) is not None
     ]
     stamped.sort(reverse=True)
     now = time.time()
     removed = []
     for mtime, folder in stamped[keep:]:
-        if now - mtime >= min_age and _closed_or_unowned(folder):
+        if now - mtime >= min_age and closed_or_unowned(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
 
 
-def _subfolders(base: Path) -> list[Path]:
+def subfolders(base: Path) -> list[Path]:
     try:
         return [p for p in base.iterdir() if p.is_dir()]
     except OSError:
@@ -155,168 +156,19 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _closed_or_unowned(folder: Path) -> bool:
+def closed_or_unowned(folder: Path) -> bool:
     # A killed run's folder stays until a run has removed its images (it lists their tags).
     return (folder / CLOSED_FILE).exists() or not (folder / OWNER_FILE).exists()
 
 
-def built_tags(shared_dir: Path) -> list[str]:
-    """Tags of the images a run built (all workers), from its shared build records."""
-    return [tag for tag, _, _ in _built_images(shared_dir)]
+def run_of(folder: Path) -> str:
+    """The run id a run's folder is named after (`<run id>-<random>`)."""
+    return folder.name.split("-", 1)[0]
 
 
-def _built_images(shared_dir: Path) -> list[tuple[str, str, str]]:
-    # (tag, project, engine) per build record; a record from before images were labelled has
-    # no project, one from before engines were recorded no engine.
-    built = []
-    for record in sorted(shared_dir.glob("*.build.json")):
-        with contextlib.suppress(OSError, ValueError):
-            outcome = json.loads(record.read_text())
-            if isinstance(outcome, dict) and "tag" in outcome:
-                tag, project = str(outcome["tag"]), str(outcome.get("project", ""))
-                built.append((tag, project, str(outcome.get("engine", ""))))
-    return built
-
-
-@dataclass(frozen=True)
-class LeftImage:
-    """An image a run's removal could not take: its tag, why, and the engine that holds it."""
-
-    tag: str
-    why: str
-    engine: str
-
-
-@dataclass(frozen=True)
-class Removal:
-    """What removing a run's images did: the tags removed, and those left (in use by a
-    container, or built on another engine); a folder with any left stays open for a later
-    run to finish."""
-
-    removed: list[str]
-    left: list[LeftImage]
-
-    @property
-    def complete(self) -> bool:
-        return not self.left
-
-
-def remove_images(client: Any, shared_dir: Path) -> Removal | None:
-    """Untag and remove the images the run of `shared_dir` built (BuildKit's cache keeps the next
-    build fast); None when the engine stopped answering first.
-
-    Only tags the plugin makes for that run (`goimage/…:<run id>`) on images labelled with the
-    project the record names are touched, whatever else a record lists.
-    """
-    import docker.errors
-
-    from .connection import engine_address
-    from .outside_errors import CLEANUP_ERRORS
-
-    run_id = shared_dir.name.split("-", 1)[0]
-    removed: list[str] = []
-    left: list[LeftImage] = []
-    for tag, project, engine in _built_images(shared_dir):
-        if not (tag.startswith(IMAGE_REPOSITORY) and tag.endswith(f":{run_id}") and project):
-            continue
-        try:
-            labels = client.images.get(tag).labels or {}
-            if labels.get(LABEL_PROJECT) != project:
-                continue  # not an image this plugin built for that project
-            client.images.remove(tag, noprune=False)
-            removed.append(tag)
-        except docker.errors.NotFound:  # any 404 (Podman says "image not known")
-            if engine and engine != engine_address():  # asked only here: it reads files
-                left.append(LeftImage(tag, "this run uses another engine", engine))
-            # else already gone
-        except docker.errors.APIError as exc:
-            # In use (409): a container of that run, too young to be swept yet, still runs
-            # it. Closing the folder now would leave the image for good.
-            why = str(exc.explanation or exc).strip().rstrip(".")
-            left.append(LeftImage(tag, f"the engine said: {why}", engine or engine_address()))
-        except CLEANUP_ERRORS:
-            return None  # the engine went away: the rest would fail the same way
-    return Removal(removed, left)
-
-
-def remove_run_resources(shared_dir: Path) -> None:
-    """At the end of a run, once every process of it has ended its own cleanup: remove the
-    containers, networks and volumes labelled with the run's id that are left (an xdist worker
-    interrupted or killed during its cleanup leaves them), then the images the run built, then
-    mark the run closed (unless an image is still in use: a later run removes it, see
-    remove_abandoned_images)."""
-    used = engine_used(shared_dir)
-    if used or built_tags(shared_dir):
-        from .connection import connect, remove_labelled
-        from .outside_errors import CLEANUP_ERRORS
-
-        try:
-            client = connect()
-        except EngineError:
-            return  # left for the next run (see remove_abandoned_images)
-        if used:
-            run_id = shared_dir.name.split("-", 1)[0]
-            try:
-                remove_labelled(client, f"{LABEL_RUN}={run_id}")
-            except CLEANUP_ERRORS:
-                return  # the engine went away: the next run sweeps by label
-        removal = remove_images(client, shared_dir)
-        if removal is None or not removal.complete:
-            return
-    close_run_dir(shared_dir)
-
-
-# An earlier run's image that no later run could remove for this long (a container the plugin
-# did not start holds it, or its engine is never used again) is left, said once, and its
-# folder closed: else every run would retry it, silently, for good.
-GIVE_UP_AFTER_SECONDS = 7 * 86400
-
-
-def given_up_message(left: LeftImage) -> str:
-    days = GIVE_UP_AFTER_SECONDS // 86400
-    return (
-        f"left {left.tag} on the engine at {left.engine}: the run that built it started more "
-        f"than {days} days ago and ended without removing it, and this run could not either "
-        f"({left.why}). No run will try again: remove it yourself (`docker image rm "
-        f"{left.tag}` there) once nothing uses it."
-    )
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """Earlier runs' images: those removed, and those given up on."""
-
-    removed: list[str]
-    given_up: list[LeftImage]
-
-
-def remove_abandoned_images(
-    client: Any, base: Path, own: Path, give_up_after: float = GIVE_UP_AFTER_SECONDS
-) -> Sweep:
-    """Images built by earlier runs that ended before removing them (killed, or an image still
-    in use at their end; their owner process is gone): remove them, and mark those runs
-    closed. Never a live run's images. A run started more than `give_up_after` seconds ago is
-    closed with what is left of it. Runs that sweep at once take turns per folder, so each
-    image is removed, or given up on, by one of them."""
-    removed: list[str] = []
-    given_up: list[LeftImage] = []
-    for folder in _subfolders(base):
-        if folder == own or _closed_or_unowned(folder) or untrusted_reason(folder):
-            continue
-        with lock_if_free(folder) as turn:  # concurrent sweeps take turns per folder
-            if not turn or _closed_or_unowned(folder):
-                continue  # another run is at it, or has just closed it
-            try:
-                owner = json.loads((folder / OWNER_FILE).read_text())
-            except (OSError, ValueError):
-                continue
-            if not isinstance(owner, dict) or not creator_gone(owner):
-                continue
-            removal = remove_images(client, folder)
-            if removal is None:
-                continue
-            removed += removal.removed
-            if removal.complete or run_age(owner) > give_up_after:
-                given_up += removal.left
-                close_run_dir(folder)
-    return Sweep(removed, given_up)
+def closed_how(folder: Path) -> str | None:
+    """How a run closed (close_run_dir's `how`: "" from an older plugin), None while open."""
+    try:
+        return (folder / CLOSED_FILE).read_text().strip()
+    except OSError:
+        return None

@@ -6,13 +6,17 @@ import hashlib
 import re
 import signal
 import subprocess
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import docker
 import pytest
 
+from pytest_goimage.build.engine_build import BuildRequest, build_image, cancel_builds
+from pytest_goimage.engine.background import in_background
 from pytest_goimage.engine.connection import runs_here, short_reason
 from tests.acceptance.engine_proxy import EngineProxy
 from tests.acceptance.test_runtime_checks import service_config
@@ -72,6 +76,36 @@ def test_ctrl_c_during_build_leaves_no_tag(
 
     dockerfile.write_text(dockerfile.read_text().replace("sleep 30", "sleep 0"))
     pytester.runpytest_subprocess("--goimage", "-k", "build").assert_outcomes(passed=1)
+
+
+def test_a_build_the_run_no_longer_waits_for_is_cancelled_on_the_engine(
+    tmp_path: Path, docker_client: docker.DockerClient
+) -> None:
+    """Trial 16: a second Ctrl-C during the builds left the tags of builds that went on after
+    the run's end had removed its images. The end cancels them on the engine (`POST
+    /build/cancel`, as the docker CLI does): the build stops at its step and tags nothing."""
+    go_app(tmp_path)
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nCOPY app /app\nRUN sleep 20 && echo cancel-me\n"
+    )
+    tag = f"goimage/test-cancel:{uuid.uuid4().hex[:12]}"
+    request = BuildRequest(tmp_path / "Dockerfile", tmp_path, tag)
+    step_started = threading.Event()
+    build = in_background(
+        lambda: build_image(
+            docker_client, request, lambda line: "sleep 20" in line and step_started.set()
+        ),
+        "test-build",
+    )
+    assert step_started.wait(60), "the RUN step never started"
+    started = time.monotonic()
+    assert cancel_builds() == 1
+    result, trace = build.result(timeout=15)
+    assert time.monotonic() - started < 10, "the build ran on after its cancel"
+    assert result is None and "cancel" in trace.error, trace.error
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(tag)
+    assert cancel_builds() == 0  # nothing left going
 
 
 def test_engine_dying_mid_run_is_one_clear_error(

@@ -21,9 +21,8 @@ import pytest
 
 from pytest_goimage.engine.connection import engine_address
 from pytest_goimage.engine.labels import LABEL_CREATED, LABEL_PID, LABEL_PROJECT, creator_labels
-from pytest_goimage.engine.run_dirs import (
-    CLOSED_FILE,
-    OWNER_FILE,
+from pytest_goimage.engine.run_dirs import CLOSED_FILE, GIVEN_UP, KEPT, OWNER_FILE, REMOVED
+from pytest_goimage.engine.run_images import (
     LeftImage,
     Sweep,
     given_up_message,
@@ -368,6 +367,53 @@ def test_runs_that_sweep_at_once_take_turns_per_folder(
         os.close(other_run)
     sweep = remove_abandoned_images(docker_client, tmp_path, own, give_up_after=1800)
     assert [left.tag for left in sweep.given_up] == [tag]
+
+
+def test_a_killed_runs_tag_that_no_record_lists_is_removed(
+    tmp_path: Path,
+    docker_client: docker.DockerClient,
+    throwaway_image: Callable[..., str],
+) -> None:
+    """Trial 16: a run stopped during its builds left tags no build record listed (the build
+    ended after the run's records were read). Its own tags on a plugin-labelled image go; an
+    unlabelled one with the same run id stays."""
+    run_id = uuid.uuid4().hex[:12]
+    built = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
+    impostor = throwaway_image(f"goimage/impostor-{run_id}", run_id, {})
+    own = tmp_path / "this-run"
+    own.mkdir()
+    folder = _killed_run(tmp_path, run_id, [])
+    assert remove_abandoned_images(docker_client, tmp_path, own) == Sweep([built], [])
+    assert (folder / CLOSED_FILE).read_text() == REMOVED
+    left = set(image_tags(docker_client))
+    assert built not in left and impostor in left
+
+
+@pytest.mark.parametrize(
+    ("closed", "removed"),
+    [(REMOVED, True), (KEPT, False), (GIVEN_UP, False), ("", False)],
+    ids=["removed", "kept", "given-up", "older-plugin"],
+)
+def test_a_tag_made_after_its_run_closed_is_removed_by_a_later_run(
+    tmp_path: Path,
+    docker_client: docker.DockerClient,
+    throwaway_image: Callable[..., str],
+    closed: str,
+    removed: bool,
+) -> None:
+    """Trial 16: a build that a second Ctrl-C cut short tagged its image after the run's end
+    had removed the others and closed the folder. A later run removes such a tag where the
+    run closed having removed its images; not where it kept them (--goimage-keep), gave up
+    on them, or an older plugin closed it without saying which."""
+    run_id = uuid.uuid4().hex[:12]
+    own = tmp_path / "this-run"
+    own.mkdir()
+    folder = _killed_run(tmp_path, run_id, [])
+    (folder / CLOSED_FILE).write_text(closed)
+    late = throwaway_image(f"goimage/app-{run_id}", run_id, {LABEL_PROJECT: PROJECT})
+    sweep = remove_abandoned_images(docker_client, tmp_path, own)
+    assert sweep == Sweep([late] if removed else [], [])
+    assert (late in image_tags(docker_client)) is not removed
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"], ["-qq"]], ids=["default", "-q", "-qq"])
