@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import posixpath
 import re
-import stat
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -15,15 +13,14 @@ import docker.errors
 
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
-from ..gofacts.dockerfile import Instruction, normalise_command
 from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
-from . import program_files
 from .container import ContainerOwner, EngineContainer
-from .exec_failure import EXEC_FAILED, exec_failure_hint
+from .exec_failure import exec_failure_hint
 from .health_probe import HealthProbe, answers, poll
 from .listeners import listening
 from .placeholders import expand
+from .program_mode import denied_program_hint, unexecutable_on_path
 
 # What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
 # or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
@@ -101,6 +98,10 @@ def _missing_program_hint(
         shell = shell_form_advice(config.get("Entrypoint") or [], config.get("Cmd") or [])
         if shell:
             return f". Its {shell}"
+    if "/" not in missing.group(1):  # looked up on PATH: there, but not executable?
+        skipped = unexecutable_on_path(client, image_ref, missing.group(1))
+        if skipped:
+            return skipped
     reading = located()
     if reading:
         return f". {reading}"
@@ -127,65 +128,6 @@ def _unknown_user_hint(reason: str) -> str:
         "use numeric ids (`USER 65532:65532`), or COPY a "
         f"{table} that defines {name} into the final stage"
     )
-
-
-# runc's words for a program that is there but may not be executed (quoted when runc's own
-# pre-check fails, as for root; bare when the exec itself does, as for another USER).
-_DENIED = re.compile(r'exec(?:: "([^"]+)"| ([^\s:"]+)): permission denied')
-
-
-def _denied_program_hint(reason: str, client: Any, image_ref: str) -> str:
-    """Advice when the runtime may not execute the program: its mode read from the image's
-    layers (a COPY --chmod or RUN chmod that dropped the execute bit, usually) and the
-    Dockerfile line that set it, where the image's labels lead to the Dockerfile."""
-    denied = _DENIED.search(reason)
-    if denied is None:
-        return ""
-    try:
-        attrs = client.api.inspect_image(image_ref)
-    except docker.errors.APIError:
-        return ""
-    config = attrs.get("Config") or {}
-    path = posixpath.join(config.get("WorkingDir") or "/", denied.group(1) or denied.group(2))
-    found = program_files.file_mode(client, attrs, path)
-    if found is None:
-        return ""
-    built_from = program_files.dockerfile_of(config.get("Labels") or {})
-    setter = program_files.mode_setter(built_from.dockerfile, path) if built_from else None
-    where = f"{built_from.name}:{setter.line}" if built_from and setter else ""
-    return denied_advice(path, found, config.get("User") or "", setter, where)
-
-
-def denied_advice(
-    path: str, found: program_files.FileMode, user: str, setter: Instruction | None, where: str
-) -> str:
-    """The sentence for a program of mode `found` that the runtime refused to execute as
-    `user` (the image's USER), naming `setter`, the instruction that set the mode, at
-    `where` (`Dockerfile:7`) where it is known."""
-    if stat.S_ISDIR(found.mode):
-        return f". {path} is a folder in the image: point ENTRYPOINT/CMD at the program in it"
-    mode = found.permissions
-    if found.mode & 0o111 == 0:
-        what = f". {path} has mode {mode} in the image, not executable"
-    elif (user.split(":", 1)[0] or "root") not in ("root", "0") and found.mode & 0o001 == 0:
-        what = (
-            f". {path} has mode {mode} in the image, owned by {found.uid}:{found.gid}, which "
-            f"USER {user} may not execute"
-        )
-    else:
-        return (
-            f". {path} has mode {mode} in the image, which lets USER {user or 'root'} execute "
-            "it: a folder on its path may lack the execute bit, or its file system be noexec"
-        )
-    if setter is None:
-        return f"{what}: give it mode 0755 (`COPY --chmod=0755`, or `RUN chmod 0755 {path}`)"
-    shown = normalise_command(setter.text)
-    shown = shown if len(shown) <= 120 else shown[:117] + "..."
-    if setter.keyword == "RUN":
-        return f"{what}; `{shown}` ({where}) sets that mode: chmod it 0755 there instead"
-    if setter.flag("chmod") is not None:
-        return f"{what}; `{shown}` ({where}) sets that mode: write --chmod=0755 there"
-    return f"{what}; `{shown}` ({where}) keeps the mode of the file it copies: add --chmod=0755"
 
 
 def expand_env(
@@ -273,7 +215,7 @@ class ServiceContainer(ContainerOwner):
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
                 f"{reason}{missing}"
-                f"{_denied_program_hint(reason, client, self.image_ref)}"
+                f"{denied_program_hint(reason, client, self.image_ref)}"
                 f"{_unknown_user_hint(reason)}".rstrip(".")
                 + "."
             ) from None
@@ -347,8 +289,9 @@ class ServiceContainer(ContainerOwner):
             text += " after a write failed because a disk is full (no space left on device)"
         elif refuses_credentials(logs):
             text += f": MinIO refused its credentials. {CREDENTIALS_ADVICE}"
-        elif self._box is not None and EXEC_FAILED.search(logs):
-            hint = exec_failure_hint(self._box.container.client, self.image_ref, logs)
+        elif self._box is not None and (
+            hint := exec_failure_hint(self._box.container.client, self.image_ref, logs)
+        ):
             text += f": its entrypoint could not be started. {hint}"
         elif state.get("ExitCode") == 127 and (reading := self._program_reading()):
             # 127: a shell (an entrypoint script's `exec "$@"`) found no such program.

@@ -138,3 +138,81 @@ def test_a_program_the_runtime_may_not_execute_gets_its_mode_and_line(
             "write --chmod=0755 there.",
         ],
     )
+
+
+ENTRY = '#!/bin/sh\nexec server-real "$@"\n'
+
+
+@pytest.fixture(scope="module")
+def wrappers(
+    docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Debian with its tini and dumb-init packages: the inits images run their program under."""
+    tag = f"goimage-test/wrappers:{os.getpid()}"
+    context = tmp_path_factory.mktemp("wrappers")
+    (context / "Dockerfile").write_text(
+        "FROM goimage-standin/debian:bookworm\nRUN apt-get update -qq && apt-get install -y -qq "
+        "--no-install-recommends tini dumb-init >/dev/null\n"
+    )
+    cli, buildkit = _buildkit_cli()
+    subprocess.run(
+        [cli, "build", "-q", "-t", tag, str(context)],
+        env={**os.environ, "DOCKER_BUILDKIT": buildkit},
+        check=True,
+        capture_output=True,
+    )
+    yield tag
+    docker_client.images.remove(tag, force=True)
+
+
+def test_a_program_an_init_or_path_cannot_execute_is_named_with_its_cause(
+    pytester: pytest.Pytester, wrappers: str, no_leaks: None
+) -> None:
+    """Trial 16: an entrypoint script committed without its execute bit was "not in the image"
+    when run by its bare name (runc's PATH lookup skips it), and got no word at all under
+    dumb-init; a binary for another CPU under tini showed only the fallback shell's `syntax
+    error: unexpected ")"`."""
+    (pytester.path / "entry.sh").write_text(ENTRY)
+    os.chmod(pytester.path / "entry.sh", 0o644)  # as a checkout with core.fileMode=false
+    go_app(pytester.path)
+    subprocess.run(
+        ["go", "build", "-o", "app-arm64", "."],
+        cwd=pytester.path,
+        env={**os.environ, "GOARCH": "arm64", "CGO_ENABLED": "0", "GOTOOLCHAIN": "local"},
+        check=True,
+    )
+    out = _run(
+        pytester,
+        {
+            "Dockerfile.path": "FROM alpine:3.22\nCOPY app /usr/local/bin/server-real\n"
+            'COPY entry.sh /usr/local/bin/\nEXPOSE 8080\nENTRYPOINT ["entry.sh"]\n',
+            "Dockerfile.dumb": f"FROM {wrappers}\nCOPY app /usr/local/bin/server-real\n"
+            "COPY entry.sh /usr/local/bin/\nEXPOSE 8080\n"
+            'ENTRYPOINT ["dumb-init", "--", "entry.sh"]\n',
+            "Dockerfile.tini": f"FROM {wrappers} AS wrappers\nFROM alpine:3.22\n"
+            "COPY --from=wrappers /usr/bin/tini-static /sbin/tini\n"
+            'COPY app-arm64 /usr/local/bin/app\nEXPOSE 8080\nENTRYPOINT ["/sbin/tini", "--", '
+            '"/usr/local/bin/app"]\n',
+        },
+        "health",
+    )
+    mode = (
+        "/usr/local/bin/entry.sh has mode 0644 in the image, not executable; `COPY entry.sh "
+        "/usr/local/bin/` ({name}:3) keeps the mode of the file it copies: add --chmod=0755."
+    )
+    _assert_lines(
+        out,
+        [
+            "*[[]goimage health[]] Dockerfile.path (goimage/*): the engine refused to start the "
+            'service container: *exec: "entry.sh": executable file not found in $PATH*. '
+            "entry.sh is on PATH at /usr/local/bin/entry.sh, but the runtime skips it: "
+            + mode.format(name="Dockerfile.path"),
+            "*[[]goimage health[]] Dockerfile.dumb: *: its entrypoint could not be "
+            "started. dumb-init could not execute /usr/local/bin/entry.sh: "
+            + mode.format(name="Dockerfile.dumb"),
+            "*[[]goimage health[]] Dockerfile.tini: *: its entrypoint could not be "
+            "started. The shell a wrapper fell back to could not run /usr/local/bin/app: "
+            "/usr/local/bin/app is a binary for arm64, which this engine's CPU (amd64) cannot "
+            "run: build it for the engine's platform (GOARCH, or $TARGETARCH with --platform)*",
+        ],
+    )

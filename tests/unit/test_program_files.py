@@ -14,7 +14,7 @@ from pytest_goimage.engine.program_files import (
     mode_setter,
     own_copies,
 )
-from pytest_goimage.engine.service import denied_advice
+from pytest_goimage.engine.program_mode import denied_advice
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 
 # The history of the trial's image, oldest first: the stand-in alpine's entries, then its own.
