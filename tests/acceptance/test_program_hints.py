@@ -31,12 +31,18 @@ ENTRYPOINT ["./server"]
 """
 
 
-def _buildkit_cli() -> tuple[str, str]:
-    """A CLI and the DOCKER_BUILDKIT value it builds with: BuildKit where there is one, else
-    the legacy builder. Either records the base image's COPY in its history, as the base
-    images users build FROM do."""
+def _cli_build(tag: str, context: Path) -> None:
+    """Build `context` with a CLI: BuildKit where there is one, else the legacy builder.
+    Either records the base image's COPY in its history, as the base images users build
+    FROM do."""
     cli = buildkit_cli()
-    return (cli, "1") if cli else (shutil.which("docker") or "docker", "0")
+    command, buildkit = (cli, "1") if cli else (shutil.which("docker") or "docker", "0")
+    subprocess.run(
+        [command, "build", "-q", "-t", tag, str(context)],
+        env={**os.environ, "DOCKER_BUILDKIT": buildkit},
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -45,13 +51,7 @@ def tini_base(docker_client: docker.DockerClient, tmp_path: Path) -> Iterator[st
     tag = f"goimage-test/tini-base:{os.getpid()}"
     (tmp_path / "tini").write_bytes(b"\x7fELF not really tini\n")
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.22\nCOPY tini /sbin/tini\n")
-    cli, buildkit = _buildkit_cli()
-    subprocess.run(
-        [cli, "build", "-q", "-t", tag, str(tmp_path)],
-        env={**os.environ, "DOCKER_BUILDKIT": buildkit},
-        check=True,
-        capture_output=True,
-    )
+    _cli_build(tag, tmp_path)
     yield tag
     docker_client.images.remove(tag, force=True)
 
@@ -154,13 +154,7 @@ def wrappers(
         "FROM goimage-standin/debian:bookworm\nRUN apt-get update -qq && apt-get install -y -qq "
         "--no-install-recommends tini dumb-init >/dev/null\n"
     )
-    cli, buildkit = _buildkit_cli()
-    subprocess.run(
-        [cli, "build", "-q", "-t", tag, str(context)],
-        env={**os.environ, "DOCKER_BUILDKIT": buildkit},
-        check=True,
-        capture_output=True,
-    )
+    _cli_build(tag, context)
     yield tag
     docker_client.images.remove(tag, force=True)
 
