@@ -79,10 +79,14 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # GitHub's fixed `x-oauth-basic` is no password: the token is the user (often `${TOKEN}`).
         # Nor is a shell's variable, quoted or not (`https://oauth2:"${TOKEN}"@`), or an image's
         # tag before its digest (`docker://golang:1.22@sha256:...`). A `$` inside a password
-        # is part of it (`app:Xy$9kLmQ2@db`).
+        # is part of it (`app:Xy$9kLmQ2@db`), and so are a `/` (a generated password's, left
+        # unencoded: `app:Mv8/Rt5@db`; not a port's `:8080/`, `:27017,`) and an unencoded `@`, up to the
+        # last one before the host (`app:Xy7@Qz9@db`; not one in the path, after a `/`). No
+        # part is empty (`//`), which keeps the match linear on a long line of URLs.
         re.compile(
             r"(?<![\w+.-])[a-z][\w+.-]*://[^/\s:@]*:"
-            r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@)[^/\s@]+)@(?!sha\d+:)",
+            r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@|\d+[/,?#])[^\s@/]+(?:/[^\s@/]+)*(?:@[^\s@/]+)*)"
+            r"@(?!sha\d+:)",
             re.I,
         ),
     ),

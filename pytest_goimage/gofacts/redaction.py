@@ -33,16 +33,22 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
     ]
     runs = (run for value in values if "\n" in value for run in _SECRET_RUN.findall(value))
     # The secret part of a known format on its own: a URL's password shows bare where the
-    # server the URL reaches logs its own settings (Redis: `requirepass "..."`).
+    # server the URL reaches logs its own settings (Redis: `requirepass "..."`); and each
+    # piece of it a URL parser splits off where the password holds an unencoded `@` or `/`
+    # (pgx logs `lookup <after the @>@db: no such host`).
     parts = (
-        part
+        piece
         for table in tables
         for value in table.values()
         for _, pattern in SECRET_VALUES
         for match in pattern.finditer(value)
-        if _masked_alone(part := secret_part(match))
+        for piece in {secret_part(match), *_URL_SEPARATORS.split(secret_part(match))}
+        if _masked_alone(piece)
     )
     return frozenset(values).union(runs, parts)
+
+
+_URL_SEPARATORS = re.compile(r"[@/:?#]")
 
 
 def _masked_alone(part: str) -> bool:

@@ -178,6 +178,16 @@ def test_the_secret_part_of_a_known_format_is_masked_on_its_own_too() -> None:
     assert redact(line) == """>>> 'requirepass "***" "extra"'"""
 
 
+def test_the_pieces_a_url_parser_splits_an_unencoded_password_into_are_masked_too() -> None:
+    """Trial 16: with a raw `@` in the password, pgx took the part after it for the host and
+    logged `lookup Qz9-s3cret@db: no such host` 60 times."""
+    env = {"DATABASE_URL": "postgres://orders:Xy7@Qz9-s3cret@{db.endpoint}/orders"}
+    assert secret_values(env) == {env["DATABASE_URL"], "Xy7@Qz9-s3cret", "Qz9-s3cret"}
+    assert redact("lookup Qz9-s3cret@db: no such host", secret_values(env)) == (
+        "lookup ***@db: no such host"
+    )
+
+
 def test_the_key_material_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> (
     None
 ):

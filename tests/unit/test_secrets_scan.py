@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.credentials import value_kind
 from pytest_goimage.gofacts.redaction import redact, redact_all, secret_values
 from pytest_goimage.gofacts.secrets_scan import (
     env_findings,
@@ -124,6 +125,35 @@ def test_a_password_without_a_user_or_in_a_connection_string_is_masked(
     text: str, shown: str
 ) -> None:
     assert redact(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Trial 16: a generated password's `/` and an unencoded `@` are part of it.
+        (
+            "dsn=postgres://orders:Mv8/Rt5-s3cret@db:5432/orders?sslmode=disable",
+            "dsn=postgres://orders:***@db:5432/orders?sslmode=disable",
+        ),
+        ("postgres://orders:Xy7@Qz9-s3cret@db/orders", "postgres://orders:***@db/orders"),
+        ("redis://:q9+Zr4/Kx2w==@cache:6379/0", "redis://:***@cache:6379/0"),
+        # A port before a path or another host, and an `@` in the path, are no password.
+        ("https://mastodon.example:8443/@team", "https://mastodon.example:8443/@team"),
+        ("mongodb://db1:27017,db2:27017/app?x=a@b", "mongodb://db1:27017,db2:27017/app?x=a@b"),
+        ("https://u:Pw7-s3cret@host/@team/x@y", "https://u:***@host/@team/x@y"),
+        ("docker://registry:5000/golang:1.22@sha256:" + "ab" * 32, None),
+    ],
+)
+def test_a_url_password_with_a_slash_or_an_at_sign_is_masked_whole(
+    text: str, shown: str | None
+) -> None:
+    assert redact(text) == (shown or text)
+    assert (value_kind(text) is not None) is (shown not in (None, text))
+
+
+def test_many_urls_on_one_long_line_are_read_in_linear_time() -> None:
+    """A password may hold a `/` now: no part of it is empty, so a scan stops at `://`."""
+    assert redact("x://a:" * 20_000) == "x://a:" * 20_000
 
 
 def test_a_connection_string_or_a_userless_url_in_env_is_a_finding() -> None:
