@@ -129,12 +129,14 @@ def _instruction_for(step: Vertex, parsed: Dockerfile) -> Instruction | None:
     for instruction in pool:
         if normalise_command(instruction.text) == wanted:
             return instruction
-    for instruction in pool:
-        if wanted.startswith(normalise_command(instruction.text)[:40]):
-            return instruction
-    # BuildKit names the step with ARG/ENV values expanded: `$TOKEN` matches any text.
+    # BuildKit names the step with ARG/ENV values expanded: `$TOKEN` matches any text. Before
+    # the prefix below: two RUNs often start alike (`RUN --mount=type=cache,target=/go/pkg/mod`
+    # for `go mod download`, then for `go build ... -X main.version=${VERSION}`; trial 16).
     for instruction in pool:
         if _with_variables(normalise_command(instruction.text)).fullmatch(wanted):
+            return instruction
+    for instruction in pool:
+        if wanted.startswith(normalise_command(instruction.text)[:40]):
             return instruction
     return None
 

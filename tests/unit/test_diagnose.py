@@ -718,3 +718,31 @@ def test_a_module_go_work_lists_that_the_build_lacks_says_what_to_copy(tmp_path:
         f"Full build log: {root}/build.log",
         "go-work-module-missing",
     )
+
+
+CACHED_RUNS = """\
+FROM golang:1.26-alpine AS build
+ARG VERSION=dev
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    go mod download
+COPY . .
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    CGO_ENABLED=0 go build -ldflags="-s -w -X main.version=${VERSION}" -o /out/app ./cmd/app
+"""
+
+
+def test_a_step_named_with_its_variables_expanded_is_its_own_line_not_a_like_one(
+    tmp_path: Path,
+) -> None:
+    """Trial 16: the go build RUN, whose name BuildKit writes with ${VERSION} expanded, was
+    taken for the earlier go mod download RUN that starts with the same 40 characters."""
+    step = (
+        "[build 6/6] RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0 go build "
+        '-ldflags="-s -w -X main.version=1.4.2" -o /out/app ./cmd/app'
+    )
+    build = _failed_build(
+        tmp_path, Recorded(step, error="exit code: 1", files={"Dockerfile": CACHED_RUNS})
+    )
+    assert build.where == "Dockerfile:8"
