@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..gofacts.versions import split_reference
+from ..gofacts.image_reference import split_reference
 
 # The request BuildKit made and how it failed: `Head "https://host/v2/...": dial tcp: ...`.
 _REQUEST = re.compile(r'\b(?:HEAD|GET|Head|Get) "(?:https?://)?([^/"]+)[^"]*": (.+)$')

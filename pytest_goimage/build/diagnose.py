@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.dockerfile import Dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
-from ..gofacts.versions import split_reference
+from ..gofacts.image_reference import split_reference
 from .base_image_hint import digest_pin_hint, one_line, unreachable_registry
 from .context_hints import go_files_kept_out, missing_source, package_hint
 from .copy_from_variable import copy_from_variable

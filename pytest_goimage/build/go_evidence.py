@@ -14,7 +14,7 @@ from pathlib import Path
 from ..gofacts.dockerfile import Dockerfile, parse_dockerfile_leniently
 from ..gofacts.dockerfile_pins import resolved_bases
 from ..gofacts.elf import looks_like_elf
-from ..gofacts.versions import split_reference
+from ..gofacts.image_reference import split_reference
 
 # A RUN that builds Go: the go command, or a tool that runs it.
 _BUILDS_GO = re.compile(

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from ..build.context import excluding_rule
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
-from ..gofacts.ci_build_pins import format_not_tested, not_tested
+from ..gofacts.ci_build_pins import (
+    cannot_build,
+    format_cannot_build,
+    format_not_tested,
+    not_tested,
+)
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.dockerfile import parse_dockerfile_leniently
 from ..gofacts.git_head import NoRepository, tracked_under
@@ -99,6 +104,11 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         failures.append(
             f"{len(untested)} CI image build(s) ship a Go this run did not test:\n"
             + format_not_tested(untested, where)
+        )
+    broken = cannot_build(pins)
+    if broken:
+        failures.append(
+            f"{len(broken)} CI image build(s) cannot start:\n" + format_cannot_build(broken, where)
         )
     if failures:
         hint = _ignore_hint(bad, pins, where)

@@ -21,13 +21,13 @@ from .dockerfile import Dockerfile, parse_dockerfile_leniently
 from .dockerfile_pins import dockerfile_pins, global_arg_defaults
 from .dockerfile_stages import stage_index, stage_lines
 from .image_build_values import ANY_ARGUMENT, BuildArg, ImageBuild
+from .image_reference import split_reference, valid_reference
 from .versions import (
     SOURCE_CI_BUILD,
     SOURCE_DOCKERFILE,
     Pin,
     Shipped,
     golang_tag_version,
-    split_reference,
 )
 
 # Two values no build argument has, put where CI's value is unknown: a FROM that differs
@@ -149,11 +149,15 @@ def _pin(
         if arg.value is not None and _go(read.golang({name: arg.value}).get(line)) != default_go
     ]
     defaults = read.defaults
-    if any(
-        default is None and name not in given and read.decides(line, {}, name)
+    empty = [
+        name
         for name, default in defaults.items()
-    ):
-        return None  # an ARG without default the build does not pass: it fails at this FROM
+        if default is None and name not in given and read.decides(line, {}, name)
+    ]
+    if empty:  # an ARG without default the build does not pass: empty in CI's FROM
+        if valid_reference(after.resolved) or ANY_ARGUMENT in given:
+            return None  # `golang:1.26${SUFFIX}`: a FROM the engine still takes
+        return _cannot_build(build, read, line, after.resolved, empty[0], configured)
     left = [
         BuildArg(name, default, f"{name} not passed", build.line)
         for name, default in defaults.items()
@@ -215,6 +219,64 @@ def _pin(
     configured_here = any(name in configured for name, _ in args)
     shipped = Shipped(read.name, line, args, tested, written, floats, configured_here)
     return replace(pin, shipped=shipped)
+
+
+def _cannot_build(
+    build: ImageBuild,
+    read: _Dockerfile,
+    line: int,
+    resolved: str,
+    name: str,
+    configured: Mapping[str, str],
+) -> Pin:
+    """The pin of a CI build that leaves `name`, an ARG without a default, unset, so that the
+    FROM on `line` becomes `resolved`, a reference the engine refuses: CI's build fails
+    before its first step, where this run passed `name` from build_args."""
+    target = f" (target {build.target})" if build.target else ""
+    declared = next(
+        (
+            i.line
+            for i in read.parsed.global_instructions
+            if i.keyword == "ARG" and any(a.split("=", 1)[0] == name for a in i.args)
+        ),
+        0,
+    )
+    value = configured.get(name, "")
+    passed = f' (this run passed {name} = "{value}" from build_args)' if value else ""
+    example = value or "..."
+    why = (
+        f"{_who(build.job, build.pipeline)} builds {read.name}{target} without {name}, which "
+        f"the ARG at {read.name}:{declared} declares without a default, so its FROM at "
+        f"{read.name}:{line} becomes {resolved}, which the engine refuses (invalid reference "
+        f"format): that build fails before its first step{passed}. Give the ARG a default "
+        f"(`ARG {name}={example}`), or pass `--build-arg {name}={example}` there"
+    )
+    return Pin(
+        build.file,
+        build.line,
+        SOURCE_CI_BUILD,
+        f"{_who(build.job, build.pipeline)} builds {read.name}{target}: {resolved}",
+        None,
+        resolved=resolved,
+        job=build.job,
+        pipeline=build.pipeline,
+        cannot_build=why,
+    )
+
+
+def cannot_build(pins: Sequence[Pin]) -> list[Pin]:
+    """The CI image build pins that count and cannot start (cannot_build says why)."""
+    return [pin for pin in pins if pin.cannot_build and not pin.ignored]
+
+
+def format_cannot_build(pins: Sequence[Pin], where: str) -> str:
+    """One paragraph per CI build that cannot start, with the ways out."""
+    return "\n".join(
+        f"{pin.file}:{pin.line}: {pin.cannot_build}; if that job's image does not ship, add "
+        f'"{gitlab_entry(pin) if pin.pipeline else pin.file.rsplit("/", 1)[-1]}:{pin.job}" to '
+        f"go_version_ignore in {where}."
+        for pin in pins
+    )
 
 
 def _unpinned(build: ImageBuild, dockerfile: str, line: int, deciding: list[BuildArg]) -> Pin:

@@ -10,15 +10,14 @@ from pathlib import Path
 from ..errors import DockerfileSyntaxError, GoImageError
 from .dockerfile import Dockerfile, parse_dockerfile
 from .dockerfile_toolchain import with_toolchain_settings
+from .image_reference import is_golang_image, split_reference
 from .versions import (
     MAX_DEPTH,
     SOURCE_DOCKERFILE,
     Pin,
     golang_tag_version,
-    is_golang_image,
     parse_go_version,
     read_text,
-    split_reference,
 )
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GoImageError, GoModError
+from .image_reference import split_reference
 
 SOURCE_GO = "go.mod go"
 SOURCE_TOOLCHAIN = "go.mod toolchain"
@@ -172,6 +173,8 @@ class Pin:
     workspace: str = ""  # the go.work its build runs in (its requirement applies), if any
     workspace_off: bool = False  # its CI job runs Go with GOWORK=off (no workspace mode)
     shipped: Shipped | None = None  # a CI image build's Dockerfile, arguments and tested Go
+    # Why a CI image build cannot start at this FROM (an argument it leaves empty); "" if it can.
+    cannot_build: str = ""
     # The folders (of the repository) its CI job runs the Go toolchain in; None when not known.
     go_folders: tuple[str, ...] | None = None
 
@@ -361,22 +364,6 @@ def golang_tag_version(tag: str | None, digest: str) -> tuple[GoVersion | None, 
     if tag[:1].isdigit():
         return None, f"cannot read a Go version from tag {tag!r}"
     return None, f"tag {tag!r} names no Go version, so it floats with latest"
-
-
-def is_golang_image(repository: str) -> bool:
-    """`golang`, `docker.io/library/golang`, `mirror.example:5000/golang`: the official Go image
-    or a mirror of it, by its last path component."""
-    return repository.rsplit("/", 1)[-1].lower() == "golang"
-
-
-def split_reference(reference: str) -> tuple[str, str | None, str]:
-    """`registry:5000/library/golang:1.26@sha256:..` -> (repository, tag or None, digest)."""
-    name, _, digest = reference.partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        return name[:colon], name[colon + 1 :], digest
-    return name, None, digest
 
 
 def text_lines(text: str) -> list[str]:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from pytest_goimage.gofacts.ci_build_pins import format_not_tested, not_tested
+import pytest
+
+from pytest_goimage.gofacts.ci_build_pins import (
+    cannot_build,
+    format_cannot_build,
+    format_not_tested,
+    not_tested,
+)
+from pytest_goimage.gofacts.image_reference import valid_reference
 from pytest_goimage.gofacts.project_pins import project_pins
 from pytest_goimage.gofacts.versions import (
     SOURCE_CI_BUILD,
@@ -411,10 +419,13 @@ def test_a_stage_named_through_a_variable_is_followed_as_buildkit_expands_it(
     ]
 
 
-def test_what_only_the_job_knows_or_what_fails_in_ci_anyway_is_no_pin(tmp_path: Path) -> None:
+def test_what_only_the_job_knows_is_no_pin_and_a_build_that_cannot_start_is_one(
+    tmp_path: Path,
+) -> None:
     """A target only the job knows, a function that changes folder before a build, a value
-    assigned before `source` may override it, an ARG without default the build does not pass
-    (that build fails at its FROM): none is a failure here."""
+    assigned before `source` may override it: none is a failure here. An ARG without default
+    the build does not pass leaves its FROM `golang:-alpine`, which the engine refuses: that
+    build cannot start (trial 16: go-version passed on build_args CI does not read)."""
     root = repo(
         tmp_path,
         image_job(
@@ -428,9 +439,42 @@ def test_what_only_the_job_knows_or_what_fails_in_ci_anyway_is_no_pin(tmp_path: 
         "ARG GO_VERSION\nFROM golang:${GO_VERSION}-alpine\n",
     )
     pins = ci_pins(root, {"GO_VERSION": "1.26.8"})
-    # Only the `source` one, and as unpinned: its value is the job's to know.
-    assert [(p.line, p.unpinned) for p in pins] == [(14, True)]
+    # The `source` one as unpinned: its value is the job's to know.
+    assert [(p.line, p.unpinned, bool(p.cannot_build)) for p in pins] == [
+        (14, True, False),
+        (15, False, True),
+    ]
     assert "`source`" in pins[0].note
+    assert cannot_build(pins) == [pins[1]]
+    assert format_cannot_build(pins[1:], "[tool.goimage]") == (
+        ".github/workflows/release.yml:15: job image builds Dockerfile.prod without GO_VERSION, "
+        "which the ARG at Dockerfile.prod:1 declares without a default, so its FROM at "
+        "Dockerfile.prod:2 becomes golang:-alpine, which the engine refuses (invalid reference "
+        'format): that build fails before its first step (this run passed GO_VERSION = "1.26.8" '
+        "from build_args). Give the ARG a default (`ARG GO_VERSION=1.26.8`), or pass "
+        "`--build-arg GO_VERSION=1.26.8` there; if that job's image does not ship, add "
+        '"release.yml:image" to go_version_ignore in [tool.goimage].'
+    )
+
+
+def test_an_argument_left_empty_where_the_from_stays_a_name_is_no_pin(tmp_path: Path) -> None:
+    """`golang:1.26${SUFFIX}` without SUFFIX is `golang:1.26`, which the engine takes; an
+    argument passed from the job's environment (`--build-arg GO_VERSION`) is CI's to know."""
+    root = repo(
+        tmp_path,
+        image_job(
+            "- run: docker build -f Dockerfile.prod .",
+            "- run: docker build -f Dockerfile.prod --build-arg GO_VERSION .",
+        ),
+        "ARG GO_VERSION=1.26.8\nARG SUFFIX\nFROM golang:${GO_VERSION}${SUFFIX}\n",
+    )
+    assert cannot_build(ci_pins(root, {"SUFFIX": "-alpine"})) == []
+    root = repo(
+        tmp_path / "env",
+        image_job("- run: docker build -f Dockerfile.prod --build-arg GO_VERSION ."),
+        "ARG GO_VERSION\nFROM golang:${GO_VERSION}-alpine\n",
+    )
+    assert cannot_build(ci_pins(root, {"GO_VERSION": "1.26.8"})) == []
 
 
 def test_options_only_the_job_knows_in_an_unquoted_variable_are_a_note(tmp_path: Path) -> None:
@@ -564,3 +608,20 @@ def test_a_golang_image_behind_a_registry_or_builder_variable_is_still_golang(
         assert [(p.file, p.line, str(p.version)) for p in bad] == [
             (".github/workflows/release.yml", 18, "1.21")
         ], base
+
+
+@pytest.mark.parametrize(
+    ("reference", "valid"),
+    [
+        ("golang:1.26.8-alpine", True),
+        ("mirror.example:5000/library/golang:1.26@sha256:" + "ab" * 32, True),
+        ("golang", True),
+        ("golang:-alpine", False),  # an empty version before the suffix
+        ("golang:", False),
+        ("Golang:1.26", False),  # uppercase in the repository
+        (":1.26", False),
+        ("golang:1.26@sha256:", False),
+    ],
+)
+def test_an_image_reference_is_read_as_the_engine_reads_it(reference: str, valid: bool) -> None:
+    assert valid_reference(reference) is valid

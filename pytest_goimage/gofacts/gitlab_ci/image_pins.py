@@ -13,15 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..image_reference import is_golang_image, split_reference
 from ..shell_script import VARIABLE
 from ..versions import (
     MAX_DEPTH,
     SOURCE_GITLAB_IMAGE,
     Pin,
     golang_tag_version,
-    is_golang_image,
     parse_go_version,
-    split_reference,
 )
 from ..workflows.building_jobs import (
     Builds,

@@ -16,14 +16,13 @@ from dataclasses import replace
 import yaml
 
 from ..gotoolchain import AUTO, toolchain_runs
+from ..image_reference import is_golang_image, split_reference
 from ..versions import (
     SOURCE_WORKFLOW_CONTAINER,
     GoVersion,
     Pin,
     golang_tag_version,
-    is_golang_image,
     parse_go_version,
-    split_reference,
 )
 from .actions_yaml import mapping_of, node_text
 from .building_jobs import DOCKER_PREFIX, Builds, script_builds
