@@ -249,7 +249,8 @@ def _cannot_build(
         f"the ARG at {read.name}:{declared} declares without a default, so its FROM at "
         f"{read.name}:{line} becomes {resolved}, which the engine refuses (invalid reference "
         f"format): that build fails before its first step{passed}. Give the ARG a default "
-        f"(`ARG {name}={example}`), or pass `--build-arg {name}={example}` there"
+        f"(`ARG {name}={example}`), or pass {name}={example} to that build (`--build-arg`, or "
+        "build-push-action's `build-args`)"
     )
     return Pin(
         build.file,

@@ -87,3 +87,33 @@ def test_build_args_set_to_the_ci_value_test_what_ships(
         '[tool.goimage]\ndockerfiles = ["Dockerfile.prod"]\nbuild_args = { GO_VERSION = "1.26" }\n'
     )
     _go_version(pytester, "PASSED")
+
+
+def test_a_release_build_that_leaves_an_arg_without_default_empty_cannot_start(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester
+) -> None:
+    """Trial 16: the team gives GO_VERSION in build_args only (a Makefile passes it); the
+    release job does not, so its FROM is `golang:-alpine` and CI's build cannot start, while
+    this run's build with build_args passed."""
+    root = example_copy(CONFIG + 'build_args = { GO_VERSION = "1.26.8" }\n')
+    prod = root / "Dockerfile.prod"
+    prod.write_text(prod.read_text().replace("ARG GO_VERSION=1.26.8", "ARG GO_VERSION"))
+    workflow = RELEASE_WORKFLOW.format(go="1.26.8").replace(
+        "            GO_VERSION=${{ env.GO_VERSION }}\n", ""
+    )
+    (root / ".github" / "workflows" / "release.yml").write_text(workflow)
+    _go_version(
+        pytester,
+        "FAILED",
+        [
+            "*Dockerfile.prod: 1 CI image build(s) cannot start:",
+            ".github/workflows/release.yml:12: job image builds Dockerfile.prod without "
+            "GO_VERSION, which the ARG at Dockerfile.prod:3 declares without a default, so its "
+            "FROM at Dockerfile.prod:5 becomes golang:-alpine, which the engine refuses (invalid "
+            "reference format): that build fails before its first step (this run passed "
+            'GO_VERSION = "1.26.8" from build_args). Give the ARG a default (`ARG '
+            "GO_VERSION=1.26.8`), or pass GO_VERSION=1.26.8 to that build (`--build-arg`, or "
+            "build-push-action's `build-args`); if that job's image does not ship, add "
+            '"release.yml:image" to go_version_ignore in [[]tool.goimage[]].',
+        ],
+    )

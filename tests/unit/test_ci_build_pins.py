@@ -452,7 +452,8 @@ def test_what_only_the_job_knows_is_no_pin_and_a_build_that_cannot_start_is_one(
         "Dockerfile.prod:2 becomes golang:-alpine, which the engine refuses (invalid reference "
         'format): that build fails before its first step (this run passed GO_VERSION = "1.26.8" '
         "from build_args). Give the ARG a default (`ARG GO_VERSION=1.26.8`), or pass "
-        "`--build-arg GO_VERSION=1.26.8` there; if that job's image does not ship, add "
+        "GO_VERSION=1.26.8 to that build (`--build-arg`, or build-push-action's `build-args`); "
+        "if that job's image does not ship, add "
         '"release.yml:image" to go_version_ignore in [tool.goimage].'
     )
 
