@@ -248,12 +248,34 @@ class DependencyServer(ContainerOwner):
             waited = {
                 "tcp": f"it waited for a server on port {self.internal_port}",
                 "log": logged.waited_for(self.internal_port, config.port is None),
+                "healthcheck": self._healthcheck_waited(),
             }.get(kind, f"it waited for {config.ready}")
             raise self._failed(
                 f"was not ready within its startup_timeout ({config.startup_timeout:g}s; "
                 f"{waited}{self._other_ports() if kind in ('tcp', 'http', 'log') else ''})"
             )
         self.ready_seconds = time.monotonic() - started
+
+    def _healthcheck_waited(self) -> str:
+        """What the healthcheck waited for ran, and how its last run ended (the engine keeps
+        its output): a healthy server's log says nothing of a healthcheck that asks the wrong
+        port (trial 16: `pg_isready -p 5433` beside a PostgreSQL on 5432)."""
+        assert self._box is not None
+        config = (self._box.container.attrs.get("Config") or {}).get("Healthcheck") or {}
+        test = list(config.get("Test") or [])
+        command = " ".join(test[1:]) if test[:1] in (["CMD"], ["CMD-SHELL"]) else ""
+        own = self.config.healthcheck is not None and bool(self.config.healthcheck.test)
+        said = "its compose healthcheck" if own else "its image's HEALTHCHECK"
+        said = f"it waited for {said}" + (f" `{command}`" if command else "")
+        runs = (self._box.state().get("Health") or {}).get("Log") or []
+        if not runs:
+            return f"{said}, which never ran"
+        last = runs[-1]
+        output = " ".join(str(last.get("Output") or "").split())
+        output = output if len(output) <= 200 else output[:197] + "..."
+        return f"{said}, whose last run exited with code {last.get('ExitCode')}" + (
+            f" and printed: {output}" if output else ""
+        )
 
     def _listener_table(self) -> Callable[[], bool | None]:
         """Whether the dependency listens on its port beyond loopback, read from its listener

@@ -591,3 +591,36 @@ def test_a_password_on_a_dependencys_command_line_is_masked_in_its_log(
     assert """'requirepass "***" "extra"'""" in out, out
     assert password not in out
     assert password not in (root / "r.json").read_text()
+
+
+FAILING_HEALTHCHECK = """\
+services:
+  db:
+    image: alpine:3.22
+    command: ["sleep", "600"]
+    healthcheck:
+      test: ["CMD-SHELL", "echo '127.0.0.1:5433 - no response'; exit 2"]
+      interval: 200ms
+"""
+
+
+def test_a_healthcheck_that_never_passes_is_named_with_its_last_output(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 16: a compose healthcheck asking the wrong port failed as "waited for
+    healthcheck" beside a healthy server's log; the check's own command and output say why."""
+    root = example_copy(
+        service_config(
+            extra='compose_file = "docker-compose.yml"\ncompose_services = ["db"]\n'
+            '[tool.goimage.dependencies.db]\nstartup_timeout = "3s"\n'
+        )
+    )
+    (root / "docker-compose.yml").write_text(FAILING_HEALTHCHECK)
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    assert (
+        "was not ready within its startup_timeout (3s; it waited for its compose healthcheck "
+        "`echo '127.0.0.1:5433 - no response'; exit 2`, whose last run exited with code 2 and "
+        "printed: 127.0.0.1:5433 - no response), so the service was not started."
+    ) in out, out
