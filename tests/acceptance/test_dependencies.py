@@ -24,6 +24,14 @@ startup_timeout = "2s"
 """
 
 
+def _failed_health(pytester: pytest.Pytester) -> str:
+    """The output of `--goimage -k health`, which must fail."""
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    out = result.stdout.str()
+    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    return out
+
+
 def test_a_dependency_that_never_listens_fails_the_runtime_checks_naming_it(
     example_copy: Callable[..., Path],
     pytester: pytest.Pytester,
@@ -67,9 +75,7 @@ port = 5432
 """
         )
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "backend/Dockerfile: dependency 'db' ([tool.goimage] dependencies.db, image "
         "alpine:3.22) exited with code 3, so the service was not started. Check its image, "
@@ -317,9 +323,7 @@ def test_a_redis_that_listens_elsewhere_is_named_instead_of_starting_the_service
             env=REDIS_ENV,
         )
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "backend/Dockerfile: dependency 'cache' ([tool.goimage] dependencies.cache, image "
         "redis:7) was not ready within its startup_timeout (3s; it waited for a server on port "
@@ -344,9 +348,7 @@ def test_a_redis_bound_to_loopback_is_named_instead_of_starting_the_service(
             env=REDIS_ENV,
         )
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "was not ready within its startup_timeout (3s; it waited for a server on port 6379; it "
         "listens on 127.0.0.1:6379, which only the container itself reaches: make it listen on "
@@ -522,9 +524,7 @@ def test_a_readiness_test_that_never_passes_times_out_naming_what_it_waited_for(
             'startup_timeout = "2s"\n'
         )
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "backend/Dockerfile: dependency 'aux' ([tool.goimage] dependencies.aux, image "
         f"alpine:3.22) was not ready within its startup_timeout (2s; {waited}), so the "
@@ -541,9 +541,7 @@ def test_waiting_for_a_healthcheck_the_image_does_not_have_says_so(
             'command = ["sleep", "600"]\nready = "healthcheck"\n'
         )
     )
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "backend/Dockerfile: dependency 'aux' ([tool.goimage] dependencies.aux) waits for "
         'ready = "healthcheck", but image alpine:3.22 has no HEALTHCHECK and no compose '
@@ -616,9 +614,7 @@ def test_a_healthcheck_that_never_passes_is_named_with_its_last_output(
         )
     )
     (root / "docker-compose.yml").write_text(FAILING_HEALTHCHECK)
-    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
-    out = result.stdout.str()
-    assert outcomes(result, short=True) == {"health": "FAILED"}, out
+    out = _failed_health(pytester)
     assert (
         "was not ready within its startup_timeout (3s; it waited for its compose healthcheck "
         "`echo '127.0.0.1:5433 - no response'; exit 2`, whose last run exited with code 2 and "
