@@ -6,9 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from .credentials import SECRET_VALUES, is_finding, looks_secret, names_a_credential
+from .credentials import (
+    SECRET_VALUES,
+    is_finding,
+    looks_secret,
+    names_a_credential,
+    secret_part,
+)
 from .linker_flags import linker_assignments, variable_name
-from .redaction import MIN_SECRET, SHELL_ASSIGNMENT, masked_assignments, redact, secret_part
+from .redaction import MIN_SECRET, SHELL_ASSIGNMENT, masked_assignments, redact
 from .secrets_scan import Finding, describe_value, history_arguments, split_history
 
 _LINKED = (

@@ -291,3 +291,21 @@ def is_finding(name: str, value: str) -> bool:
     if _counts_credentials(name, value):
         return False
     return not _is_setting(tail) or _holds_key_material(value, tail)
+
+
+def secret_group(match: re.Match[str]) -> str | None:
+    """The `secret...` group a known-format match masks (a URL's password), None: all of it."""
+    return next(
+        (
+            name
+            for name in match.re.groupindex
+            if name.startswith("secret") and match.group(name) is not None
+        ),
+        None,
+    )
+
+
+def secret_part(match: re.Match[str]) -> str:
+    """What of a known-format match is the secret: its `secret` group's text, or all of it."""
+    group = secret_group(match)
+    return match.group(group or 0)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from .credentials import SECRET_VALUES, is_finding, looks_secret
+from .credentials import SECRET_VALUES, is_finding, looks_secret, secret_group, secret_part
 from .secrets_scan import split_history
 
 MASK = "***"
@@ -57,26 +57,8 @@ def _masked_alone(part: str) -> bool:
     return len(part) >= 8 and not re.fullmatch(r"[a-z]+", part)
 
 
-def _secret_group(match: re.Match[str]) -> str | None:
-    """The `secret...` group a known-format match masks (a URL's password), None: all of it."""
-    return next(
-        (
-            name
-            for name in match.re.groupindex
-            if name.startswith("secret") and match.group(name) is not None
-        ),
-        None,
-    )
-
-
-def secret_part(match: re.Match[str]) -> str:
-    """What of a known-format match is the secret: its `secret` group's text, or all of it."""
-    group = _secret_group(match)
-    return match.group(group or 0)
-
-
 def _masked(match: re.Match[str]) -> str:
-    group = _secret_group(match)
+    group = secret_group(match)
     if group is None:
         return MASK
     start, end = (index - match.start() for index in match.span(group))

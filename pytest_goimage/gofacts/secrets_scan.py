@@ -15,9 +15,11 @@ from .credentials import (
     KEY_REFERENCE,
     NOT_A_CREDENTIAL,
     REFERENCE_WORDS,
+    SECRET_VALUES,
     TOKEN_FORMATS,
     is_finding,
     name_words,
+    secret_part,
     value_kind,
 )
 
@@ -218,8 +220,63 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         )
     if _KUBECONFIG.search(path) and _KUBE_CREDENTIAL.search(data[:MAX_FILE_BYTES]):
         return Finding("file", f"/{path}", "is a kubeconfig with credentials (a token or key)")
-    kind = value_kind(data[:MAX_FILE_BYTES].decode("utf-8", "replace"), TOKEN_FORMATS)
+    text = data[:MAX_FILE_BYTES].decode("utf-8", "replace")
+    kind = value_kind(text, TOKEN_FORMATS)
+    if kind is None and _CONFIG_FILE_NAMES.search(path):
+        kind = _config_password(text)
     return Finding("file", f"/{path}", f"holds {kind}") if kind else None
+
+
+def _config_password(text: str) -> str | None:
+    """The kind of a password a service's own configuration writes into a database URL or a
+    DSN: as baked in as the same value in an ENV (trial 16: a production DSN in
+    /etc/ordersvc/config.yaml passed). Not a commented example, nor a local default: a
+    password for localhost, one that repeats its user (`app:app@`) or a sample word."""
+    uncommented = _COMMENT_LINE.sub("", text)
+    for kind, pattern in _CONFIG_PASSWORDS:
+        for match in pattern.finditer(uncommented):
+            password = secret_part(match).strip("'")
+            around = uncommented[max(0, match.start() - 200) : match.end() + 200]
+            user = _URL_USER.search(match.group(0))
+            if (
+                password.lower() not in _SAMPLE_PASSWORDS
+                and not (user and user.group(1) == password)
+                and not _LOCAL_HOST.search(around)
+            ):
+                return kind
+    return None
+
+
+_CONFIG_PASSWORDS = tuple(
+    (kind, pattern)
+    for kind, pattern in SECRET_VALUES
+    if kind in ("a password in a URL", "a password in a connection string")
+)
+_COMMENT_LINE = re.compile(r"^\s*(?:#|;|//).*$", re.M)
+_URL_USER = re.compile(r"://([^/\s:@]*):")
+_LOCAL_HOST = re.compile(
+    r"@(?:localhost|127\.0\.0\.1|\[::1\])\b|\bhost\s*=\s*(?:localhost|127\.0\.0\.1)\b"
+)
+_SAMPLE_PASSWORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "changeme",
+        "change-me",
+        "example",
+        "test",
+        "pass",
+        "admin",
+        "root",
+        "postgres",
+        "mysql",
+        "redis",
+        "guest",
+        "dev",
+        "local",
+    }
+)
 
 
 def docker_config_logins(path: str, data: bytes) -> list[str]:

@@ -319,6 +319,17 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             "holds an AWS access key id",
         ),
         ("srv/ci.json", b'{"token": "glpat-abcdefghijklmnopqrstuvwx"}', "holds a GitLab token"),
+        # Trial 16: a production database's password in the service's own configuration.
+        (
+            "etc/ordersvc/config.yaml",
+            b"db:\n  url: postgres://orders:Pr0d-0rders-pw@orders-db.prod.internal/orders\n",
+            "holds a password in a URL",
+        ),
+        (
+            "app/config.toml",
+            b'[db]\ndsn = "host=orders-db user=app password=Pr0d-0rders-pw dbname=app"\n',
+            "holds a password in a connection string",
+        ),
     ],
 )
 def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
@@ -331,6 +342,13 @@ def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, de
         b'{"dsn": "postgres://app:app@localhost/app", "auth": "Bearer abcdefghijklmnop1"}',
         b"aws_access_key_id: AKIAIOSFODNN7EXAMPLE\n",  # AWS's documented example key
         b'{"firebase": {"apiKey": "AIzaSyD-1a2b3c4d5e6f7g8h9i0jklmnopqrstu"}}',  # a browser key
+        # A local default, a password that repeats its user, a sample word, a commented
+        # example, a variable: none is a deployment's secret.
+        b"dsn: postgres://app:s3cr3t-dev@127.0.0.1:5432/app\n",
+        b"dsn: host=localhost user=app password=Hunter2pg dbname=app\n",
+        b"url: postgres://orders:orders@orders-db/orders\n",
+        b"url: postgres://orders:changeme@orders-db/orders\n",
+        b"# url: postgres://orders:Pr0d-0rders-pw@orders-db/orders\nurl: ${DATABASE_URL}\n",
     ],
 )
 def test_a_sample_or_public_value_in_a_configuration_file_is_no_finding(sample: bytes) -> None:
