@@ -236,12 +236,20 @@ def _config_password(text: str) -> str | None:
     for kind, pattern in _CONFIG_PASSWORDS:
         for match in pattern.finditer(uncommented):
             password = secret_part(match).strip("'")
-            around = uncommented[max(0, match.start() - 200) : match.end() + 200]
             user = _URL_USER.search(match.group(0))
+            # The host: right after a URL's `@`, a DSN's `host=` on the same line.
+            line_start = uncommented.rfind("\n", 0, match.start()) + 1
+            line_end = uncommented.find("\n", match.end())
+            line = uncommented[line_start : line_end if line_end >= 0 else None]
+            local = (
+                _LOCAL_HOST.match(uncommented, match.end())
+                if match.group(0).endswith("@")
+                else _LOCAL_DSN_HOST.search(line)
+            )
             if (
                 password.lower() not in _SAMPLE_PASSWORDS
                 and not (user and user.group(1) == password)
-                and not _LOCAL_HOST.search(around)
+                and not local
             ):
                 return kind
     return None
@@ -254,9 +262,8 @@ _CONFIG_PASSWORDS = tuple(
 )
 _COMMENT_LINE = re.compile(r"^\s*(?:#|;|//).*$", re.M)
 _URL_USER = re.compile(r"://([^/\s:@]*):")
-_LOCAL_HOST = re.compile(
-    r"@(?:localhost|127\.0\.0\.1|\[::1\])\b|\bhost\s*=\s*(?:localhost|127\.0\.0\.1)\b"
-)
+_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-])")
+_LOCAL_DSN_HOST = re.compile(r"\bhost\s*=\s*(?:localhost|127\.0\.0\.1)(?![\w.-])", re.I)
 _SAMPLE_PASSWORDS = frozenset(
     {
         "password",

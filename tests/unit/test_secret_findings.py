@@ -325,6 +325,12 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             b"db:\n  url: postgres://orders:Pr0d-0rders-pw@orders-db.prod.internal/orders\n",
             "holds a password in a URL",
         ),
+        (  # a local default beside the production value hides nothing
+            "app/config.yaml",
+            b"dev:\n  url: postgres://app:x9@localhost/app\n"
+            b"prod:\n  url: postgres://app:Pr0d-0rders-pw@prod-db/app\n",
+            "holds a password in a URL",
+        ),
         (
             "app/config.toml",
             b'[db]\ndsn = "host=orders-db user=app password=Pr0d-0rders-pw dbname=app"\n',
