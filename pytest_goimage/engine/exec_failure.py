@@ -59,6 +59,11 @@ def exec_failure_hint(client: Any, image_ref: str, logs: str) -> str | None:
         "": "",
         "a shell": f"The shell a wrapper fell back to could not run {program}: ",
     }.get(by, f"{by} could not execute {program}: ")
+    if attrs is not None and "/" not in program and error == "no such file or directory":
+        return (
+            f"{said}no folder of the image's PATH holds a file called {program}: name it by "
+            "its absolute path, or COPY it into a folder on PATH"
+        )
     if error == "permission denied":
         mode = program_files.file_mode(client, attrs, program) if attrs else None
         advice = program_mode.mode_advice(attrs, program, mode) if attrs and mode else ""

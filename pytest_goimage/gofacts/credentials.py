@@ -32,7 +32,7 @@ REFERENCE_WORDS = frozenset(
 )
 _HARMLESS_NAME = re.compile(rf"_(?:{'|'.join(sorted(REFERENCE_WORDS))})$", re.I)
 # A connection string's password key, where a bare value before it ends.
-_DSN_KEY = r"(?<![\w.-])(?:password|passwd|pwd)\s*="
+_DSN_KEY = r"(?<![\w.-])(?:password|passwd|pwd)[ \t]*="
 # Values that are secrets whatever the variable is called: well-known token formats, and
 # credentials inside a URL (`postgres://app:pw@db/app`). Where a pattern has `secret` groups,
 # only the part one of them matched is masked (the URL's password, not its host).
@@ -82,10 +82,11 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # is part of it (`app:Xy$9kLmQ2@db`), and so are a `/` (a generated password's, left
         # unencoded: `app:Mv8/Rt5@db`; not a port's `:8080/`, `:27017,`) and an unencoded `@`, up to the
         # last one before the host (`app:Xy7@Qz9@db`; not one in the path, after a `/`). No
-        # part is empty (`//`), which keeps the match linear on a long line of URLs.
+        # part is empty (`//`), which keeps the match linear on a long line of URLs; no `"`
+        # (a compact JSON log: `"http://auth:9000","path":"/x","user":"a@b"`).
         re.compile(
             r"(?<![\w+.-])[a-z][\w+.-]*://[^/\s:@]*:"
-            r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@|\d+[/,?#])[^\s@/]+(?:/[^\s@/]+)*(?:@[^\s@/]+)*)"
+            r"(?P<secret>(?![$%{*<\"'`]|x-oauth-basic@|\d+[/,?#])[^\s@/\"]+(?:/[^\s@/\"]+)*(?:@[^\s@/\"]+)*)"
             r"@(?!sha\d+:)",
             re.I,
         ),
@@ -93,7 +94,7 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (  # a libpq or MySQL key/value DSN: `host=db user=app password=... dbname=app`
         "a password in a connection string",
         re.compile(
-            r"(?i)" + _DSN_KEY + r"\s*"
+            r"(?i)" + _DSN_KEY + r"[ \t]*"
             # Not a sed expression's (`s/^password=.*/password=${PW}/`) nor a variable's. A
             # bare value ends where the next key starts: each is read once on a long line; and
             # at a backtick, where a message quotes it (`host=db password=...`).

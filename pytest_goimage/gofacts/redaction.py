@@ -126,7 +126,7 @@ def masked_assignments(text: str, secret: Callable[[str, str], bool], shortest: 
 # A history line's `|N K=V ...` build arguments (`RUN |1 DB_PASSWORD=correct horse battery
 # /bin/sh -c ...`, as the size check's largest layers show it): BuildKit writes the values
 # unquoted, so one with spaces is masked whole by `split_history`'s reading, not to its first.
-_HISTORY_ARGUMENTS = re.compile(r"(?:^|(?<=\s))(?:RUN )?\|\d+ [A-Za-z_].*", re.M)
+_HISTORY_ARGUMENTS = re.compile(r"(?:^|(?<=[\s\"'(\[]))(?:RUN )?\|\d+ [A-Za-z_].*", re.M)
 
 
 def _masked_history_arguments(match: re.Match[str]) -> str:

@@ -232,7 +232,7 @@ def _config_password(text: str) -> str | None:
     DSN: as baked in as the same value in an ENV (trial 16: a production DSN in
     /etc/ordersvc/config.yaml passed). Not a commented example, nor a local default: a
     password for localhost, one that repeats its user (`app:app@`) or a sample word."""
-    uncommented = _COMMENT_LINE.sub("", text)
+    uncommented = _COMMENT_LINE.sub("", _XML_COMMENT.sub("", text))
     for kind, pattern in _CONFIG_PASSWORDS:
         for match in pattern.finditer(uncommented):
             password = secret_part(match).strip("'")
@@ -246,6 +246,7 @@ def _config_password(text: str) -> str | None:
                 if match.group(0).endswith("@")
                 else _LOCAL_DSN_HOST.search(line)
             )
+            user = user or _DSN_USER.search(line)
             if (
                 password.lower() not in _SAMPLE_PASSWORDS
                 and not (user and user.group(1) == password)
@@ -262,6 +263,8 @@ _CONFIG_PASSWORDS = tuple(
 )
 _COMMENT_LINE = re.compile(r"^\s*(?:#|;|//).*$", re.M)
 _URL_USER = re.compile(r"://([^/\s:@]*):")
+_DSN_USER = re.compile(r"\buser[ \t]*=[ \t]*'?([^\s;'\"]+)", re.I)
+_XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-])")
 _LOCAL_DSN_HOST = re.compile(r"\bhost\s*=\s*(?:localhost|127\.0\.0\.1)(?![\w.-])", re.I)
 _SAMPLE_PASSWORDS = frozenset(

@@ -746,3 +746,20 @@ def test_a_step_named_with_its_variables_expanded_is_its_own_line_not_a_like_one
         tmp_path, Recorded(step, error="exit code: 1", files={"Dockerfile": CACHED_RUNS})
     )
     assert build.where == "Dockerfile:8"
+
+
+def test_a_long_run_with_variables_is_matched_in_linear_time_and_a_bare_variable_names_no_line(
+    tmp_path: Path,
+) -> None:
+    """A review: the `.*?` regex took 22 s on a RUN of 100 words after one with six variables,
+    and an earlier `RUN ${SETUP}` took the failing go build's line."""
+    words = " ".join(["w"] * 100)
+    dockerfile = (
+        "FROM golang:1.26-alpine AS build\nARG SETUP=true\nRUN ${SETUP}\n"
+        "RUN echo $A $B $C $D $E $F done\n" + f"RUN echo {words} ${{X}}fails\n"
+    )
+    step = f"[build 4/4] RUN echo {words} xfails"
+    build = _failed_build(
+        tmp_path, Recorded(step, error="exit code: 1", files={"Dockerfile": dockerfile})
+    )
+    assert build.where == "Dockerfile:5"

@@ -575,3 +575,30 @@ def test_a_sample_password_in_a_url_is_not_masked_in_every_word() -> None:
     env = {"DATABASE_URL": "postgres://user:pass@db/app", "REDIS_URL": "redis://:redis@cache"}
     assert secret_values(env) == set(env.values())
     assert redact("3 passed; redis:7", secret_values(env)) == "3 passed; redis:7"
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        # A review of session 28: a key left empty for the environment to fill, a DSN whose
+        # password repeats its user, a commented XML example.
+        ("etc/ordersvc/app.ini", b"[database]\nhost = db\nuser = app\npassword =\nname = app\n"),
+        ("app/config.yaml", b'dsn: "host=db user=app password=app dbname=app"\n'),
+        ("app/c6.xml", b"<!-- example: jdbc:postgresql://user:mypassword1@host/db -->\n<a/>\n"),
+    ],
+)
+def test_an_empty_key_a_repeated_user_or_an_xml_comment_is_no_finding(
+    path: str, data: bytes
+) -> None:
+    assert file_finding(path, data) is None
+
+
+def test_a_compact_json_log_line_is_no_url_password() -> None:
+    line = '{"upstream":"http://auth:9000","path":"/login","user":"alice@example.com"}'
+    assert redact(line) == line
+    assert env_findings({"APP_CONFIG": line}) == []
+
+
+def test_a_history_line_quoted_in_a_repr_is_masked_whole() -> None:
+    text = repr(["|1 DB_PASSWORD=correct horse battery /bin/sh -c make"])
+    assert redact(text) == "['|1 DB_PASSWORD=*** /bin/sh -c make']"
