@@ -342,10 +342,6 @@ def load_image(
         )
         for entry in reversed(history)  # oldest first, as the Dockerfile reads
     ]
-    env = {}
-    for item in cfg.get("Env") or []:
-        key, _, value = item.partition("=")
-        env[key] = value
     return BuiltImage(
         dockerfile=dockerfile,
         tag=tag,
@@ -353,7 +349,7 @@ def load_image(
         size=int(attrs.get("Size", 0)),
         config=ImageConfigView(
             user=cfg.get("User") or "",
-            env=env,
+            env=missing_program.config_env(cfg),
             entrypoint=list(cfg.get("Entrypoint") or []),
             cmd=list(cfg.get("Cmd") or []),
             exposed_ports=sorted((cfg.get("ExposedPorts") or {}).keys()),

@@ -10,7 +10,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docker.errors import DockerException
 
@@ -56,6 +56,13 @@ def unloadable(image: BuiltImage) -> str:
         f"{interpreter} the image lacks, so it cannot be started and is reported as not found "
         "(the static check names the libraries it needs): build it with CGO_ENABLED=0"
     )
+
+
+def config_env(config: dict[str, Any]) -> dict[str, str]:
+    """An image config's `Env` list (`KEY=value` items) as a table."""
+    return {
+        key: value for key, _, value in (item.partition("=") for item in config.get("Env") or [])
+    }
 
 
 def path_of(env: dict[str, str]) -> str:

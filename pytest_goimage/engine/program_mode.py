@@ -13,7 +13,7 @@ import docker.errors
 
 from ..gofacts.dockerfile import Instruction, normalise_command
 from . import program_files
-from .missing_program import path_of
+from .missing_program import config_env, path_of
 
 # runc's words for a program that is there but may not be executed (quoted when runc's own
 # pre-check fails, as for root; bare when the exec itself does, as for another USER).
@@ -66,9 +66,7 @@ def on_path(
     client: Any, attrs: dict[str, Any], name: str
 ) -> tuple[str, program_files.FileMode] | None:
     """The first file called `name` in a folder of the image's PATH, with its mode."""
-    config = attrs.get("Config") or {}
-    env = dict(item.split("=", 1) for item in config.get("Env") or [] if "=" in item)
-    for folder in path_of(env).split(":"):
+    for folder in path_of(config_env(attrs.get("Config") or {})).split(":"):
         path = posixpath.join(folder or "/", name)
         found = program_files.file_mode(client, attrs, path)
         if found is not None:

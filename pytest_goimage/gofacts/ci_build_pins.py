@@ -274,8 +274,7 @@ def format_cannot_build(pins: Sequence[Pin], where: str) -> str:
     """One paragraph per CI build that cannot start, with the ways out."""
     return "\n".join(
         f"{pin.file}:{pin.line}: {pin.cannot_build}; if that job's image does not ship, add "
-        f'"{gitlab_entry(pin) if pin.pipeline else pin.file.rsplit("/", 1)[-1]}:{pin.job}" to '
-        f"go_version_ignore in {where}."
+        f'"{_ignore_entry(pin)}:{pin.job}" to go_version_ignore in {where}.'
         for pin in pins
     )
 
@@ -352,7 +351,7 @@ def format_not_tested(pins: Sequence[Pin], where: str) -> str:
         # Only the arguments that differ: the configured ones stay as written (a
         # placeholder such as "{git.head}", a value read from the environment).
         table = ", ".join(f'{name} = "{value}"' for name, value in shipped.args)
-        entry = gitlab_entry(pin) if pin.pipeline else pin.file.rsplit("/", 1)[-1]
+        entry = _ignore_entry(pin)
         who = _who(pin.job, pin.pipeline)
         note = f" ({pin.note})" if pin.note else ""
         # `golang:1.26` floats: it may be the image tested today, and another one tomorrow.
@@ -393,3 +392,9 @@ def format_not_tested(pins: Sequence[Pin], where: str) -> str:
             f"in {where}."
         )
     return "\n".join(paragraphs)
+
+
+def _ignore_entry(pin: Pin) -> str:
+    """The go_version_ignore entry of a CI build pin's file (a GitLab pipeline's include path,
+    a workflow's file name), before `:job`."""
+    return gitlab_entry(pin) if pin.pipeline else pin.file.rsplit("/", 1)[-1]
