@@ -24,10 +24,13 @@ def run_to_exit(docker_client: docker.DockerClient) -> Iterator[Any]:
     made: list[Any] = []
 
     def run(command: list[str], kill_after: float | None = None) -> Any:
-        container = docker_client.containers.run(
-            BASE, command, detach=True, mem_limit="24m", memswap_limit="24m"
+        # Created, recorded, then started: a start that fails (a full disk) still leaves it
+        # on the list that removes it.
+        container = docker_client.containers.create(
+            BASE, command, mem_limit="24m", memswap_limit="24m"
         )
         made.append(container)
+        container.start()
         if kill_after is not None:
             time.sleep(kill_after)
             container.kill()

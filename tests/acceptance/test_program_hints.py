@@ -187,6 +187,9 @@ def test_a_program_an_init_or_path_cannot_execute_is_named_with_its_cause(
             "COPY --from=wrappers /usr/bin/tini-static /sbin/tini\n"
             'COPY app-arm64 /usr/local/bin/app\nEXPOSE 8080\nENTRYPOINT ["/sbin/tini", "--", '
             '"/usr/local/bin/app"]\n',
+            "Dockerfile.tinipath": f"FROM {wrappers} AS wrappers\nFROM alpine:3.22\n"
+            "COPY --from=wrappers /usr/bin/tini-static /sbin/tini\n"
+            'COPY app /app/server\nEXPOSE 8080\nENTRYPOINT ["/sbin/tini", "--", "server"]\n',
         },
         "health",
     )
@@ -208,5 +211,8 @@ def test_a_program_an_init_or_path_cannot_execute_is_named_with_its_cause(
             "started. The shell a wrapper fell back to could not run /usr/local/bin/app: "
             "/usr/local/bin/app is a binary for arm64, which this engine's CPU (amd64) cannot "
             "run: build it for the engine's platform (GOARCH, or $TARGETARCH with --platform)*",
+            "*[[]goimage health[]] Dockerfile.tinipath: *: its entrypoint could not be "
+            "started. tini could not execute server: no folder of the image's PATH holds a file "
+            "called server: name it by its absolute path, or COPY it into a folder on PATH*",
         ],
     )
