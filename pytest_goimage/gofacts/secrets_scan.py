@@ -237,16 +237,14 @@ def _config_password(text: str) -> str | None:
         for match in pattern.finditer(uncommented):
             password = secret_part(match).strip("'")
             user = _URL_USER.search(match.group(0))
-            # The host: right after a URL's `@`, a DSN's `host=` on the same line.
-            line_start = uncommented.rfind("\n", 0, match.start()) + 1
-            line_end = uncommented.find("\n", match.end())
-            line = uncommented[line_start : line_end if line_end >= 0 else None]
+            # The host: right after a URL's `@`, a DSN's own `host=`.
+            dsn = _dsn_pairs_around(uncommented, match.start())
             local = (
                 _LOCAL_HOST.match(uncommented, match.end())
                 if match.group(0).endswith("@")
-                else _LOCAL_DSN_HOST.search(line)
+                else _LOCAL_DSN_HOST.search(dsn)
             )
-            user = user or _DSN_USER.search(line)
+            user = user or _DSN_USER.search(dsn)
             if (
                 password.lower() not in _SAMPLE_PASSWORDS
                 and not (user and user.group(1) == password)
@@ -256,6 +254,21 @@ def _config_password(text: str) -> str | None:
     return None
 
 
+def _dsn_pairs_around(text: str, at: int) -> str:
+    """The run of `key=value` pairs (a DSN) that holds offset `at` of `text`: its host and user
+    are its own, not another DSN's or a comment's on the same line."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start : line_end if line_end >= 0 else None]
+    for pairs in _DSN_PAIRS.finditer(line):
+        if pairs.start() <= at - line_start < pairs.end():
+            return pairs.group(0)
+    return ""
+
+
+_DSN_PAIRS = re.compile(
+    r"(?<!\w)\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*)(?:[ \t;]+\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*))*"
+)
 _CONFIG_PASSWORDS = tuple(
     (kind, pattern)
     for kind, pattern in SECRET_VALUES

@@ -336,6 +336,22 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             b'[db]\ndsn = "host=orders-db user=app password=Pr0d-0rders-pw dbname=app"\n',
             "holds a password in a connection string",
         ),
+        # A DSN's host and user are its own: not a comment's nor another DSN's on its line.
+        (
+            "app/config.yaml",
+            b'dsn: "host=orders-db user=app password=Pr0d-pw dbname=app"  # dev: host=localhost\n',
+            "holds a password in a connection string",
+        ),
+        (
+            "app/config.yaml",
+            b'db: {primary: "host=db.prod password=Pr0d-pw", replica: "host=localhost"}\n',
+            "holds a password in a connection string",
+        ),
+        (
+            "app/config.yaml",
+            b'dsn: "host=db password=Pr0d-pw"  # user=Pr0d-pw\n',
+            "holds a password in a connection string",
+        ),
     ],
 )
 def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
