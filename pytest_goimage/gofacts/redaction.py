@@ -192,15 +192,23 @@ _MIN_END = 6
 def _mask_shortened(text: str, secrets: list[str]) -> str:
     if not secrets:
         return text
+    # Whether a quote opened on the line before the word, kept up to date from where the last
+    # word ended: a line's text is read once, not once per word (3.6 s on 1 MB of `a...b`).
+    read_to, quoted = 0, False
 
     def one(match: re.Match[str]) -> str:
+        nonlocal read_to, quoted
         if "..." not in match.group(0):
             return match.group(0)
-        head, tail = match.group(0).rsplit("...", 1)
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[line_start : match.start()]
-        if "'" not in before and '"' not in before:
+        between = text[read_to : match.start()]
+        line_break = between.rfind("\n")
+        if line_break >= 0:
+            quoted, between = False, between[line_break + 1 :]
+        quoted = quoted or "'" in between or '"' in between
+        read_to = match.end()
+        if not quoted:
             return match.group(0)
+        head, tail = match.group(0).rsplit("...", 1)
         for secret in secrets:
             start = next(
                 (

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pytest_goimage.gofacts.credentials import value_kind
@@ -415,6 +417,21 @@ def test_a_long_word_after_a_shortened_repr_is_read_in_linear_time() -> None:
     """helper-117 timed this at 159 s: the `head...tail` pattern tried every start of the run."""
     text = "'... " + "a" * 200_000
     assert redact(text, ["jDB9KD0q2JPuXyZ1239SMANvAwpNHbb"]) == text
+
+
+def test_many_shortened_words_on_one_line_are_read_in_linear_time() -> None:
+    """helper-119 timed 1 MB of `ab...cd` words at 3.6 s: each word looked back along its whole
+    line for a quote. Four times the words take about four times as long, not sixteen."""
+    secret = "jDB9KD0q2JPuXyZ1239SMANvAwpNHbb"
+
+    def seconds(words: int) -> float:
+        text = "'" + "ab...cd " * words + "jDB9KD...wpNHbb'"
+        started = time.perf_counter()
+        assert redact(text, [secret]).endswith(" ***...***'")
+        return time.perf_counter() - started
+
+    seconds(1_000)  # warm up
+    assert seconds(160_000) < 8 * seconds(40_000)
 
 
 def test_a_known_secret_format_in_a_label_or_command_is_a_finding() -> None:
