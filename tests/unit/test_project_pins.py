@@ -124,6 +124,50 @@ def test_a_go_version_file_of_another_configured_module_is_left_to_that_module(
     assert left_out(tmp_path, []) == {"app": "", "tools": "", "all": "", "local": ""}
 
 
+MATRIX_WORKFLOW = """\
+on: push
+jobs:
+  services:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        svc: [api, worker]
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: services/${{ matrix.svc }}/.go-version
+      - run: go test ./...
+        working-directory: services/${{ matrix.svc }}
+"""
+
+
+def test_a_go_version_file_named_by_the_matrix_is_each_combination_s_own(tmp_path: Path) -> None:
+    """Trial 17's false pass: a monorepo's job per module (`services/${{ matrix.svc }}/...`)
+    was one pin "which does not exist in this checkout", a warning, so an old `.go-version`
+    passed. Each combination follows its own file, compared with its own module."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(MATRIX_WORKFLOW)
+    for service, written in (("api", "1.25.3"), ("worker", "1.26.0")):
+        (tmp_path / "services" / service).mkdir(parents=True)
+        (tmp_path / "services" / service / "go.mod").write_text(
+            f"module example.com/{service}\n\ngo 1.26.0\n"
+        )
+        (tmp_path / "services" / service / ".go-version").write_text(f"{written}\n")
+    api, worker = tmp_path / "services" / "api", tmp_path / "services" / "worker"
+    pins = [p for p in project_pins(tmp_path, api, [], (), [worker]) if p.job]
+    assert [(p.resolved, str(p.version), p.unpinned, p.ignored) for p in pins] == [
+        ("services/api/.go-version", "1.25.3", False, ""),
+        (
+            "services/worker/.go-version",
+            "1.26.0",
+            False,
+            "follows services/worker/.go-version, the Go of module folder services/worker, "
+            "another image's `project`: compared with that module",
+        ),
+    ]
+    assert {p.raw for p in pins} == {"services/${{ matrix.svc }}/.go-version"}
+
+
 def test_a_run_s_memo_reads_the_workflows_once_for_every_image_and_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

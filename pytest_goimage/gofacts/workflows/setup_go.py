@@ -93,23 +93,54 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
         note = "go-version is not a single value; setup-go expects one version"
         return [Pin(file, line, SOURCE_SETUP_GO, "", None, note, True)]
     if isinstance(file_node, yaml.ScalarNode) and node_text(file_node):
-        line = file_node.start_mark.line + 1
-        target = node_text(file_node)
-        action = uses.value.strip()  # setup-go v6 reads go.mod's toolchain line, v5 its go line
-        if target.rsplit("/", 1)[-1] == "go.mod":
-            # Until follow_go_version_files reads the file and says what setup-go installs.
-            note = f"follows {target}: aligned by construction"
-            return [
-                Pin(
-                    file, line, SOURCE_SETUP_GO_FILE, target, None, note, False, target, uses=action
-                )
-            ]
-        note = f"follows {target}, read from the checkout: not checked by the reader alone"
-        return [
-            Pin(file, line, SOURCE_SETUP_GO_FILE, target, None, note, True, target, uses=action)
-        ]
+        return _version_file_pins(file_node, scope, file, uses.value.strip())
     note = "setup-go without go-version or go-version-file uses whatever Go the runner has"
     return [Pin(file, step_line, SOURCE_SETUP_GO, uses.value, None, note, True)]
+
+
+def _version_file_pins(node: yaml.ScalarNode, scope: Scope, file: str, action: str) -> list[Pin]:
+    """The pin of a `go-version-file`, its path resolved in the scope's matrix combination
+    (`services/${{ matrix.svc }}/go.mod`: a monorepo's job per module). `action` is the step's
+    `uses:`: setup-go v6 reads go.mod's toolchain line, v5 its go line."""
+    written = node_text(node)
+    pins: list[Pin] = []
+    for value in expand_expressions(Scalar(written, node.start_mark.line + 1), scope, 0):
+        target = value.text
+        if isinstance(value, Unresolved):
+            note = f"go-version-file {written}: {value.reason}"
+            pins.append(Pin(file, value.line, SOURCE_SETUP_GO_FILE, written, None, note, True))
+        elif target.rsplit("/", 1)[-1] == "go.mod":
+            # Until follow_go_version_files reads the file and says what setup-go installs.
+            note = f"follows {target}: aligned by construction"
+            pins.append(
+                Pin(
+                    file,
+                    value.line,
+                    SOURCE_SETUP_GO_FILE,
+                    written,
+                    None,
+                    note,
+                    False,
+                    target,
+                    uses=action,
+                )
+            )
+        else:
+            note = f"follows {target}, read from the checkout: not checked by the reader alone"
+            pins.append(
+                Pin(
+                    file,
+                    value.line,
+                    SOURCE_SETUP_GO_FILE,
+                    written,
+                    None,
+                    note,
+                    True,
+                    target,
+                    uses=action,
+                )
+            )
+    return pins
 
 
 def _version_pins(node: yaml.ScalarNode, scope: Scope, file: str) -> list[Pin]:
