@@ -109,37 +109,28 @@ def _version_file_pins(node: yaml.ScalarNode, scope: Scope, file: str, action: s
         if isinstance(value, Unresolved):
             note = f"go-version-file {written}: {value.reason}"
             pins.append(Pin(file, value.line, SOURCE_SETUP_GO_FILE, written, None, note, True))
-        elif target.rsplit("/", 1)[-1] == "go.mod":
-            # Until follow_go_version_files reads the file and says what setup-go installs.
-            note = f"follows {target}: aligned by construction"
-            pins.append(
-                Pin(
-                    file,
-                    value.line,
-                    SOURCE_SETUP_GO_FILE,
-                    written,
-                    None,
-                    note,
-                    False,
-                    target,
-                    uses=action,
-                )
+            continue
+        # A go.mod is aligned by construction until follow_go_version_files reads it and says
+        # what setup-go installs from it; any other file is read there too.
+        module_file = target.rsplit("/", 1)[-1] == "go.mod"
+        note = (
+            f"follows {target}: aligned by construction"
+            if module_file
+            else f"follows {target}, read from the checkout: not checked by the reader alone"
+        )
+        pins.append(
+            Pin(
+                file,
+                value.line,
+                SOURCE_SETUP_GO_FILE,
+                written,
+                None,
+                note,
+                not module_file,
+                target,
+                uses=action,
             )
-        else:
-            note = f"follows {target}, read from the checkout: not checked by the reader alone"
-            pins.append(
-                Pin(
-                    file,
-                    value.line,
-                    SOURCE_SETUP_GO_FILE,
-                    written,
-                    None,
-                    note,
-                    True,
-                    target,
-                    uses=action,
-                )
-            )
+        )
     return pins
 
 
