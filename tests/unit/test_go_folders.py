@@ -13,7 +13,8 @@ import yaml
 
 from pytest_goimage.gofacts.project_pins import project_pins
 from pytest_goimage.gofacts.workflows.actions_yaml import load_workflow, mapping_of
-from pytest_goimage.gofacts.workflows.building_jobs import script_builds
+from pytest_goimage.gofacts.workflows.building_jobs import Builds, script_builds, step_builds
+from pytest_goimage.gofacts.workflows.composite import repository_actions
 from pytest_goimage.gofacts.workflows.go_folders import (
     GITHUB_ROOTS,
     GITLAB_ROOTS,
@@ -322,6 +323,69 @@ def test_a_job_that_runs_go_only_in_another_module_is_not_counted(
         "not counted: job tools runs the Go toolchain only in tools, which builds "
         "tools/go.mod, another module than this one (go.mod): its Go is that module's"
     )
+
+
+COMPOSITE_SETUP = """\
+name: setup
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-go@v5
+      with:
+        go-version: '1.22'
+    - run: go version
+      shell: bash
+"""
+COMPOSITE_JOB = """\
+on: push
+jobs:
+  tools:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: tools
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./.github/actions/setup
+      - run: go vet ./...
+"""
+
+
+@pytest.mark.parametrize(
+    ("more", "ignored"),
+    [
+        (
+            "",
+            "not counted: job tools runs the Go toolchain only in tools, which builds "
+            "tools/go.mod, another module than this one (go.mod): its Go is that module's",
+        ),
+        # A task runner in the action may run Go anywhere: the job counts, the note says where.
+        ("    - run: make deps\n      shell: bash\n", ""),
+    ],
+)
+def test_a_local_composite_action_is_judged_by_its_own_steps(
+    tmp_path: Path, more: str, ignored: str
+) -> None:
+    """Trial 17's false failure: a job that sets Go up through a local composite action and
+    runs Go only in another module's folder counted for every module, where the same steps
+    written inline did not: the action was "a local action that may run Go"."""
+    root = _repository(tmp_path, "true")
+    (root / ".github" / "workflows" / "ci.yml").write_text(COMPOSITE_JOB)
+    (root / ".github" / "actions" / "setup").mkdir(parents=True)
+    (root / ".github" / "actions" / "setup" / "action.yml").write_text(COMPOSITE_SETUP + more)
+    pins = project_pins(root, root, [(root / "Dockerfile", {})])
+    [pin] = [p for p in pins if p.job == "tools"]
+    assert (str(pin.version), pin.ignored) == ("1.22", ignored)
+    step = yaml.compose("\n\nuses: ./.github/actions/setup\n")
+    assert isinstance(step, yaml.MappingNode)
+    verdict = step_builds(mapping_of(step), "tools", repository_actions(root, root))
+    if ignored:
+        assert verdict == Builds(False, "")
+    else:  # the action file's line, and the workflow's line that uses it
+        assert verdict.why.startswith(
+            "counted: job tools runs `make deps` (.github/actions/setup/action.yml:10, in the "
+            "action the step at line 3 uses), and what make runs is not read"
+        ), verdict
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import yaml
 
 from ..image_build_command import WRAPPERS
 from .actions_yaml import action_name
+from .composite import ActionLoader, composite_action
 
 # `go` subcommands that neither build nor load the module.
 GO_OTHER_SUBCOMMANDS = ("version", "env", "help", "telemetry", "bug")
@@ -191,7 +192,9 @@ class Builds:
     why: str = ""  # for an ambiguous step: why it counts; for a job that does not: why not
 
 
-def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
+def job_builds(
+    steps: Sequence[Mapping[str, yaml.Node]], job: str, load: ActionLoader | None = None
+) -> Builds:
     """Whether a job runs the Go toolchain on the module.
 
     It does when a step runs a `go` subcommand that builds or loads the module (not `go
@@ -200,9 +203,10 @@ def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     note saying why, when a step runs anything else not known to be Go-free: a task runner,
     a script of the repository, a local action, an unknown program or action. Only a job
     whose every step is known to run no Go (NON_GO_PROGRAMS, NON_GO_ACTIONS) is left out.
+    A local composite action `load` reads is judged by its own steps.
     """
     return combined(
-        (step_builds(step, job) for step in steps),
+        (step_builds(step, job, load) for step in steps),
         f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
         "a program or action that runs no Go)",
     )
@@ -219,9 +223,29 @@ def combined(verdicts: Iterable[Builds], not_counted: str) -> Builds:
     return Builds(True, ambiguous) if ambiguous else Builds(False, not_counted)
 
 
-def step_builds(step: Mapping[str, yaml.Node], job: str) -> Builds:
+def step_builds(
+    step: Mapping[str, yaml.Node], job: str, load: ActionLoader | None = None, depth: int = 0
+) -> Builds:
     """Whether one step runs the Go toolchain on the module: Builds(True) when it does,
     Builds(True, why) when it may, Builds(False) when it is known not to (job_builds)."""
+    composite = composite_action(step, load, depth) if load is not None else None
+    if composite is not None:
+        # Its steps say (trial 17: an action holding setup-go and `go version` made a job that
+        # runs Go only in another module's folder count for every module).
+        _, steps, name = composite
+        verdict = combined((step_builds(inner, job, load, depth + 1) for inner in steps), "")
+        if verdict.why:  # its line is the action file's
+            caller = step["uses"].start_mark.line + 1
+            verdict = Builds(
+                True,
+                re.sub(
+                    r"\(line (\d+)\)",
+                    lambda m: f"({name}:{m[1]}, in the action the step at line {caller} uses)",
+                    verdict.why,
+                    count=1,
+                ),
+            )
+        return verdict
     why = ""
     run = step.get("run")
     if isinstance(run, yaml.ScalarNode):

@@ -58,6 +58,31 @@ def repository_actions(root: Path, relative_to: Path) -> ActionLoader:
     return load
 
 
+def composite_action(
+    step: Mapping[str, yaml.Node], load: ActionLoader, depth: int = 0
+) -> tuple[dict[str, yaml.Node], list[dict[str, yaml.Node]], str] | None:
+    """The local composite action `step` uses: its action file's keys, its steps and its name
+    for messages; None where the step uses no local action, the checkout has none there, it
+    is not composite, or `depth` actions already led to it."""
+    folder = local_action(step)
+    loaded = load(folder) if folder is not None and depth < _MAX_NESTING else None
+    if loaded is None:
+        return None
+    text, name = loaded
+    top = load_workflow(text, name, "an action")
+    runs = top.get("runs")
+    runs_map = mapping_of(runs) if isinstance(runs, yaml.MappingNode) else {}
+    using, steps = runs_map.get("using"), runs_map.get("steps")
+    is_composite = isinstance(using, yaml.ScalarNode) and node_text(using).lower() == "composite"
+    if not is_composite or not isinstance(steps, yaml.SequenceNode):
+        return None
+    return (
+        top,
+        [mapping_of(n) if isinstance(n, yaml.MappingNode) else {} for n in steps.value],
+        name,
+    )
+
+
 def composite_pins(
     step: Mapping[str, yaml.Node],
     scope: Scope,
@@ -71,23 +96,14 @@ def composite_pins(
     Each pin is the action file's line; its note names the step that uses it, its `workflow`
     the workflow (`file`, unless `file` is an action itself, used by `workflow`)."""
     workflow = workflow or file
-    folder = local_action(step)
-    loaded = load(folder) if folder is not None and depth < _MAX_NESTING else None
-    if loaded is None:
+    action = composite_action(step, load, depth)
+    if action is None:
         return []
-    text, name = loaded
-    top = load_workflow(text, name, "an action")
-    runs = top.get("runs")
-    runs_map = mapping_of(runs) if isinstance(runs, yaml.MappingNode) else {}
-    using, steps = runs_map.get("using"), runs_map.get("steps")
-    is_composite = isinstance(using, yaml.ScalarNode) and node_text(using).lower() == "composite"
-    if not is_composite or not isinstance(steps, yaml.SequenceNode):
-        return []
+    top, steps, name = action
     caller = f"{file}:{step['uses'].start_mark.line + 1}"
     inner_scope = _action_scope(top, step, scope, caller, name)
     pins: list[Pin] = []
-    for node in steps.value:
-        inner = mapping_of(node) if isinstance(node, yaml.MappingNode) else {}
+    for inner in steps:
         if evaluate_if(inner.get("if"), {}) is False:
             continue
         step_scope = replace(inner_scope, env=(env_of(inner), *scope.env))

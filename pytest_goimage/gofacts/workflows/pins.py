@@ -22,7 +22,13 @@ from .actions_yaml import (
     typed,
     workflow_call_inputs,
 )
-from .building_jobs import is_docker_step, job_builds, runs_without_workspace, step_builds
+from .building_jobs import (
+    Builds,
+    is_docker_step,
+    job_builds,
+    runs_without_workspace,
+    step_builds,
+)
 from .callers import Call, local_calls, runs_uncalled
 from .composite import ActionLoader, composite_pins, local_action, repository_actions
 from .containers import (
@@ -87,7 +93,7 @@ def _workflow_pins(
     pins: list[Pin] = []
     for job_name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
-        builds = job_builds(steps, str(job_name))
+        builds = job_builds(steps, str(job_name), load)
         outcomes: _Outcomes = {}
         for index, step in enumerate(steps):
             setup_go = is_setup_go_step(step)
@@ -114,7 +120,7 @@ def _workflow_pins(
                     found = composite_pins(step, scope, file, load)
                 if setup_go or found:
                     outcomes[index, number] = (runs, found)
-        running = [step_builds(step, str(job_name)).builds for step in steps]
+        running = [step_builds(step, str(job_name), load).builds for step in steps]
         folders = job_folders(steps, running, job_map, top)
         no_workspace = runs_without_workspace(
             env_values(env_of(job_map), workflow_env),
@@ -147,7 +153,7 @@ def _workflow_pins(
             job_map, steps, matrix, workflow_env, inputs, str(job_name), file, dispatch, given
         )
         # A `uses: docker://golang` step runs its own command, in no folder read here.
-        for pin in _unique(_container_pins(where, outcomes, running)):
+        for pin in _unique(_container_pins(where, outcomes, running, builds)):
             pins.append(
                 replace(pin, job=str(job_name), workspace_off=no_workspace, go_folders=folders)
             )
@@ -204,7 +210,9 @@ class _Job:
         )
 
 
-def _container_pins(job: _Job, outcomes: _Outcomes, running: list[bool]) -> list[Pin]:
+def _container_pins(
+    job: _Job, outcomes: _Outcomes, running: list[bool], builds: Builds
+) -> list[Pin]:
     """The job's golang `container:` image in each matrix combination. It counts where a step
     running in the container runs the Go toolchain on the module before a setup-go step puts
     another Go first on PATH; GOTOOLCHAIN in the env of those steps (the step's, the job's, the
@@ -213,7 +221,6 @@ def _container_pins(job: _Job, outcomes: _Outcomes, running: list[bool]) -> list
     if container is None:
         return []
     node, container_env = container
-    builds = job_builds(job.steps, job.name)
     found = []
     for number, combination in enumerate(job.matrix.combinations):
         replacing = _first_installing(-1, number, outcomes)
