@@ -11,15 +11,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .config_passwords import config_password
 from .credentials import (
     KEY_REFERENCE,
     NOT_A_CREDENTIAL,
     REFERENCE_WORDS,
-    SECRET_VALUES,
     TOKEN_FORMATS,
     is_finding,
     name_words,
-    secret_part,
     value_kind,
 )
 
@@ -41,6 +40,10 @@ _PACKAGED_KEYS = re.compile(r"etc/ssl/(certs/|private/ssl-cert-snakeoil\.key$)")
 _CONFIG_FILE_NAMES = re.compile(
     r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|[^/]*kubeconfig[^/]*|config)$"
 )
+# Where Docker (compose `secrets:`, swarm) and Kubernetes mount secrets at run time, and where
+# a `*_FILE` variable points (`REDIS_URL_FILE=/run/secrets/redis_url`): any file baked there is
+# one (trial 17: `COPY deploy/secrets/ /run/secrets/` passed).
+_MOUNTED_SECRETS = re.compile(r"(var/)?run/secrets/[^/]")
 # An env file by its other usual name (compose's `env_file: app.env`, systemd's
 # EnvironmentFile=, `prod.env`): judged as a `.env` is.
 _NAMED_ENV_FILE = re.compile(r"(^|/)[^/]+\.env$")
@@ -190,6 +193,7 @@ def candidate_files(paths: Iterable[str]) -> list[str]:
                 (_CONFIG_FILE_NAMES.search(p) or _NAMED_ENV_FILE.search(p))
                 and not _SYSTEM_FOLDERS.match(p)
             )
+            or _MOUNTED_SECRETS.match(p)
         }
     )
 
@@ -223,83 +227,16 @@ def file_finding(path: str, data: bytes) -> Finding | None:
     text = data[:MAX_FILE_BYTES].decode("utf-8", "replace")
     kind = value_kind(text, TOKEN_FORMATS)
     if kind is None and _CONFIG_FILE_NAMES.search(path):
-        kind = _config_password(text)
+        kind = config_password(text)
+    if kind is None and _MOUNTED_SECRETS.match(path) and data.strip():
+        return Finding(
+            "file",
+            f"/{path}",
+            "is in the folder where Docker and Kubernetes mount secrets at run time; baked in, "
+            "it ships in the image: mount it at run time (compose `secrets:`, a Kubernetes "
+            "Secret) instead",
+        )
     return Finding("file", f"/{path}", f"holds {kind}") if kind else None
-
-
-def _config_password(text: str) -> str | None:
-    """The kind of a password a service's own configuration writes into a database URL or a
-    DSN: as baked in as the same value in an ENV (trial 16: a production DSN in
-    /etc/ordersvc/config.yaml passed). Not a commented example, nor a local default: a
-    password for localhost, one that repeats its user (`app:app@`) or a sample word."""
-    uncommented = _COMMENT_LINE.sub("", _XML_COMMENT.sub("", text))
-    for kind, pattern in _CONFIG_PASSWORDS:
-        for match in pattern.finditer(uncommented):
-            password = secret_part(match).strip("'")
-            user = _URL_USER.search(match.group(0))
-            # The host: right after a URL's `@`, a DSN's own `host=`.
-            dsn = _dsn_pairs_around(uncommented, match.start())
-            local = (
-                _LOCAL_HOST.match(uncommented, match.end())
-                if match.group(0).endswith("@")
-                else _LOCAL_DSN_HOST.search(dsn)
-            )
-            user = user or _DSN_USER.search(dsn)
-            if (
-                password.lower() not in _SAMPLE_PASSWORDS
-                and not (user and user.group(1) == password)
-                and not local
-            ):
-                return kind
-    return None
-
-
-def _dsn_pairs_around(text: str, at: int) -> str:
-    """The run of `key=value` pairs (a DSN) that holds offset `at` of `text`: its host and user
-    are its own, not another DSN's or a comment's on the same line."""
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line = text[line_start : line_end if line_end >= 0 else None]
-    for pairs in _DSN_PAIRS.finditer(line):
-        if pairs.start() <= at - line_start < pairs.end():
-            return pairs.group(0)
-    return ""
-
-
-_DSN_PAIRS = re.compile(
-    r"(?<!\w)\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*)(?:[ \t;]+\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*))*"
-)
-_CONFIG_PASSWORDS = tuple(
-    (kind, pattern)
-    for kind, pattern in SECRET_VALUES
-    if kind in ("a password in a URL", "a password in a connection string")
-)
-_COMMENT_LINE = re.compile(r"^\s*(?:#|;|//).*$", re.M)
-_URL_USER = re.compile(r"://([^/\s:@]*):")
-_DSN_USER = re.compile(r"\buser[ \t]*=[ \t]*'?([^\s;'\"]+)", re.I)
-_XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-])")
-_LOCAL_DSN_HOST = re.compile(r"\bhost\s*=\s*(?:localhost|127\.0\.0\.1)(?![\w.-])", re.I)
-_SAMPLE_PASSWORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "secret",
-        "changeme",
-        "change-me",
-        "example",
-        "test",
-        "pass",
-        "admin",
-        "root",
-        "postgres",
-        "mysql",
-        "redis",
-        "guest",
-        "dev",
-        "local",
-    }
-)
 
 
 def docker_config_logins(path: str, data: bytes) -> list[str]:

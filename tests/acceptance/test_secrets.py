@@ -26,8 +26,15 @@ def leaky(pytester: pytest.Pytester) -> Path:
     (root / "service-account.json").write_text(
         f'{{"type": "service_account", "private_key": "{sa_key}"}}\n'
     )
+    # Trial 17: staging secrets baked where a `*_FILE` variable points; an empty placeholder
+    # there is none.
+    (root / "secrets").mkdir()
+    (root / "secrets" / "s3_secret").write_text("Hq2-staging-s3-77Lm\n")
+    (root / "secrets" / "redis_url").write_text("redis://:Pk7-staging-39@redis.internal:6379/0\n")
+    (root / "secrets" / "placeholder").write_text("")
     (root / "Dockerfile").write_text(
         "FROM alpine:3.22\n"
+        "COPY secrets/ /run/secrets/\n"
         "ARG NPM_TOKEN\n"
         'RUN test -n "$NPM_TOKEN"\n'
         f"ENV API_TOKEN={SECRET}\n"
@@ -51,7 +58,14 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     result.assert_outcomes(failed=2, deselected=10)  # metadata, provenance, parity too
     out = result.stdout.str()
     assert SECRET not in out, "a secret value was printed"
-    assert re.search(r"ships 8 secret-looking value\(s\)", out), out
+    assert re.search(r"ships 10 secret-looking value\(s\)", out), out
+    mounted = (
+        ": is in the folder where Docker and Kubernetes mount secrets at run time; baked in, it "
+        "ships in the image: mount it at run time (compose `secrets:`, a Kubernetes Secret) instead"
+    )
+    assert f"file /run/secrets/s3_secret{mounted}" in out, out
+    assert f"file /run/secrets/redis_url{mounted}" in out, out
+    assert "Hq2-staging" not in out and "Pk7-staging" not in out, out
     assert GITHUB_TOKEN not in out and "s3cr3tpart" not in out, out
     assert (
         "LABEL org.opencontainers.image.source: value *** (75 characters) looks like a GitHub "

@@ -360,6 +360,20 @@ def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, de
     assert file_finding(path, data) == Finding("file", f"/{path}", detail)
 
 
+def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> None:
+    """Trial 17: `COPY deploy/secrets/ /run/secrets/` for a `*_FILE` variable passed."""
+    assert candidate_files(
+        ["run/secrets/s3_secret", "var/run/secrets/token", "app/run/secrets/x", "run/secretsx"]
+    ) == ["run/secrets/s3_secret", "var/run/secrets/token"]
+    found = file_finding("run/secrets/s3_secret", b"Hq2-staging-s3-77Lm\n")
+    assert found is not None and found.detail.startswith("is in the folder where Docker")
+    assert file_finding("run/secrets/.keep", b"\n") is None
+    # A specific kind still says what it is.
+    assert file_finding(
+        "run/secrets/tls.key", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"
+    ) == Finding("file", "/run/secrets/tls.key", "holds a private key")
+
+
 @pytest.mark.parametrize(
     "sample",
     [
