@@ -190,6 +190,22 @@ def test_the_pieces_a_url_parser_splits_an_unencoded_password_into_are_masked_to
     )
 
 
+def test_go_s_invalid_port_error_on_a_password_with_a_slash_shows_none_of_it() -> None:
+    """Trial 17: net/url took the password's start, up to its raw `/`, for a port, and the
+    service logged `invalid port ":Mv8xQ2k" after host`; a 7-character piece was not masked.
+    A short piece is masked there, and a split-off piece from 4 characters anywhere, unless
+    it is one plain word or number."""
+    env = {"REDIS_URL": "redis://:Mv8xQ2k/Rt5-redis@cache:6379/0"}
+    logged = '{"err":"redis url: parse \\"%s\\": invalid port \\":%s\\" after host"}'
+    assert redact(logged % (env["REDIS_URL"], "Mv8xQ2k"), secret_values(env)) == (
+        logged % ("***", "***")
+    )
+    assert redact('invalid port ":Mv8" after host', []) == 'invalid port ":***" after host'
+    assert redact("dial Mv8xQ2k", secret_values(env)) == "dial ***"
+    plain = {"REDIS_URL": "redis://:cache/2024/Rt5-redis@cache:6379/0"}
+    assert redact("the cache of 2024", secret_values(plain)) == "the cache of 2024"
+
+
 def test_the_key_material_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> (
     None
 ):
