@@ -15,7 +15,7 @@ from . import missing_program
 from .dependency import DependencyServer
 from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
-from .listeners import env_port_note
+from .listeners import env_port_note, reachable_ports
 from .minio_server import MinioServer
 from .service import ServiceContainer, container_port, expand_env
 
@@ -129,6 +129,10 @@ class RunningService:
 
     def health_hint(self, probe: HealthProbe) -> str:
         """The likely configuration mistake behind an unhealthy probe ("" when none)."""
+        if probe.status == 404:
+            elsewhere = self._health_elsewhere()
+            if elsewhere:
+                return elsewhere
         listeners = self.container.listeners() if probe.status is None else None
         own_port = self.image.health_port is not None  # health polled on a port of its own
         hint = health_hint(
@@ -144,6 +148,21 @@ class RunningService:
             port = int(self.container.port.split("/", 1)[0])
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint
+
+    def _health_elsewhere(self) -> str:
+        """Where health_path, not found on the polled port, answers 2xx on another port the
+        service listens on (trial 17: an admin port's `/healthz`, `health_port` forgotten),
+        the sentence that names it; else "". Each other port is asked once."""
+        polled = int((self.container.polled_port or "0").split("/", 1)[0])
+        others = [p for p in reachable_ports(self.container.listeners() or []) if p != polled]
+        answering = self.container.answering(others, self.image.health_path) if others else []
+        if len(answering) != 1:
+            return ""
+        return (
+            f". Nothing is served at {self.image.health_path} on port {polled}, but it answers "
+            f"2xx on port {answering[0]}, where the service listens too: set `health_port = "
+            f"{answering[0]}` in [tool.goimage]."
+        )
 
     @property
     def docker_container(self) -> Any:

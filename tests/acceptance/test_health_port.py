@@ -199,3 +199,28 @@ def test_a_bad_health_port_of_one_image_names_its_entry(pytester: pytest.Pyteste
             "is not a TCP port (1-65535)."
         ]
     )
+
+
+def test_a_forgotten_health_port_is_named_where_the_api_port_has_no_health_path(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 17: `port = 8080` set and `health_port` forgotten: /healthz is a 404 on the API
+    port, and the advice was to change `health_path`, away from the fix."""
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        port = 8080
+        health_path = "/healthz"
+        startup_timeout = "2s"
+        """,
+        {"Dockerfile": "EXPOSE 8080 8081"},
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert (
+        "the last answer was HTTP 404: 404 page not found. Nothing is served at /healthz on "
+        "port 8080, but it answers 2xx on port 8081, where the service listens too: set "
+        "`health_port = 8081` in [tool.goimage]."
+    ) in out, out
