@@ -66,7 +66,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
     )
     # Storage advice only helps a service that ran; one that exited has its cause above.
-    refused = "" if exited else running.container.credentials_hint()
+    refused = "" if exited else running.credentials_hint()
     untold = [b for b in missing if not _told(image, b)]
     advice = (
         ""

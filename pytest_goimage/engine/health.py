@@ -44,7 +44,7 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
-        refused = container.credentials_hint()
+        refused = running.credentials_hint()
         if refused:
             why += "." + refused.rstrip(".")
     if exited:

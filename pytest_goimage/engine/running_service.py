@@ -149,6 +149,26 @@ class RunningService:
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint
 
+    def credentials_hint(self) -> str:
+        """The container's sentence on MinIO refusing its credentials, with the image's own
+        `<VAR>_FILE` where the configuration passes a MinIO key in `<VAR>` ("" when none)."""
+        refused = self.container.credentials_hint()
+        if not refused:
+            return ""
+        shadowing = [
+            f"{name}_FILE"
+            for name, value in self.image.env.items()
+            if "{minio." in value and f"{name}_FILE" in self.built.config.env
+        ]
+        if not shadowing:
+            return refused
+        named = ", ".join(shadowing)
+        return refused.rstrip(".") + (
+            f". The image's own ENV sets {named}, which a service following the `*_FILE` "
+            "convention reads instead of the variable [tool.goimage.env] sets: remove it from "
+            'the image, or set it to "" in [tool.goimage.env].'
+        )
+
     def _health_elsewhere(self) -> str:
         """Where health_path, not found on the polled port, answers 2xx on another port the
         service listens on (trial 17: an admin port's `/healthz`, `health_port` forgotten),

@@ -1015,7 +1015,14 @@ def test_credentials_minio_refuses_are_named_while_the_service_retries(
     """A stale secret and a service that keeps retrying (it has not exited when the checks
     give up): bucket and health both name MinIO's 403 from the service's log."""
     env = ENV.replace('"{minio.secret_key}"', '"stale-secret"').replace('"5s"', '"120s"')
-    example_copy(service_config(env=env).replace('"10s"', '"4s"'))
+    root = example_copy(service_config(env=env).replace('"10s"', '"4s"'))
+    # Trial 17: an image's own `<VAR>_FILE`, which `*_FILE` services read first, is named.
+    dockerfile = root / "backend/Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace(
+            "ENV PORT=8080", "ENV PORT=8080 STORAGE_ACCESS_KEY_FILE=/run/secrets/s3_access"
+        )
+    )
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
     assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "FAILED"}, (
         result.stdout.str()
@@ -1026,11 +1033,15 @@ def test_credentials_minio_refuses_are_named_while_the_service_retries(
         "backend/Dockerfile: the service did not create bucket 'bookmarks': it did not appear "
         "within startup_timeout (4s). Buckets in its MinIO: none. Its log shows MinIO refusing "
         "its credentials (403). Pass {minio.access_key} and {minio.secret_key} in "
-        "[tool.goimage.env] to the variables the service reads." in out
+        "[tool.goimage.env] to the variables the service reads. The image's own ENV sets "
+        "STORAGE_ACCESS_KEY_FILE" in out
     ), out
     hint = (
         ". Its log shows MinIO refusing its credentials (403). Pass {minio.access_key} and "
-        "{minio.secret_key} in [tool.goimage.env] to the variables the service reads."
+        "{minio.secret_key} in [tool.goimage.env] to the variables the service reads. The "
+        "image's own ENV sets STORAGE_ACCESS_KEY_FILE, which a service following the `*_FILE` "
+        "convention reads instead of the variable [tool.goimage.env] sets: remove it from the "
+        'image, or set it to "" in [tool.goimage.env].'
     )
     assert out.count(hint) == 2, out
 
