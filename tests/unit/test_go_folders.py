@@ -622,3 +622,46 @@ def test_a_quoted_replacement_path_is_read_as_go_reads_it(tmp_path: Path) -> Non
         TOOLS_GO_MOD + '\nrequire example.com/svc v0.0.0\n\nreplace example.com/svc => "../"\n'
     )
     assert _tools_pin_ignored(root) == ""
+
+
+PASS_THROUGH_SETUP = """\
+name: setup
+inputs:
+  go-version:
+    required: false{default}
+  go-version-file:
+    default: .go-version
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-go@v5
+      with:
+        go-version: ${{{{ inputs.go-version }}}}
+        go-version-file: ${{{{ inputs.go-version-file }}}}
+"""
+
+
+@pytest.mark.parametrize("default", ["\n    default: ''", ""])
+def test_an_empty_go_version_input_of_a_composite_action_reads_its_version_file(
+    tmp_path: Path, default: str
+) -> None:
+    """Trial 17's false pass: a shared setup action passing both inputs on to setup-go, called
+    without `go-version`: setup-go reads go-version-file, but the pin was "not pinned" (an
+    input "given when the workflow is run by hand") and the old `.go-version` passed. An input
+    with no default that the step does not give is empty, as Actions makes it."""
+    root = _repository(tmp_path, "true")
+    (root / ".go-version").write_text("1.25.3\n")
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        COMPOSITE_JOB.replace("tools", "test").replace("working-directory: test", "shell: bash")
+    )
+    (root / ".github" / "actions" / "setup").mkdir(parents=True)
+    (root / ".github" / "actions" / "setup" / "action.yml").write_text(
+        PASS_THROUGH_SETUP.format(default=default)
+    )
+    [pin] = [p for p in project_pins(root, root, [(root / "Dockerfile", {})]) if p.job]
+    assert (pin.source, str(pin.version), pin.unpinned, pin.resolved) == (
+        "setup-go go-version-file",
+        "1.25.3",
+        False,
+        ".go-version",
+    )

@@ -146,14 +146,16 @@ def _action_scope(
             else None
         )
         value = given.get(input_name, default)
-        if value is None:
-            unknown[input_name] = (
-                f"inputs.{input_name} of the composite action {name} has no default, and the "
-                f"step at {caller} does not give it"
-            )
-            continue
+        if value is None:  # Actions gives an input without a default nor a value as ""
+            mark = definition.start_mark
+            value = yaml.ScalarNode(STR_TAG, "", mark, mark)
         line = value.start_mark.line + 1
-        source = f"the action input's default at {name}:{line}"
+        source = (
+            f"the action input's default at {name}:{line}"
+            if input_name in given or default is not None
+            else f"empty: the action gives it no default at {name}:{line}, and the step at "
+            f"{caller} does not give it"
+        )
         if input_name in given:
             source = f"given by the step's `with:` at {caller_file}:{line}"
             # The caller's inputs, which the action's own would shadow (its env and matrix are

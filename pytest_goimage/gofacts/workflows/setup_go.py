@@ -86,7 +86,11 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
     version_node = options.get("go-version")
     file_node = options.get("go-version-file")
     step_line = uses.start_mark.line + 1
-    if isinstance(version_node, yaml.ScalarNode) and node_text(version_node):
+    if (
+        isinstance(version_node, yaml.ScalarNode)
+        and node_text(version_node)
+        and not _empty_in_scope(version_node, scope)
+    ):
         return _version_pins(version_node, scope, file)
     if version_node is not None and not isinstance(version_node, yaml.ScalarNode):
         line = version_node.start_mark.line + 1
@@ -96,6 +100,14 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
         return _version_file_pins(file_node, scope, file, uses.value.strip())
     note = "setup-go without go-version or go-version-file uses whatever Go the runner has"
     return [Pin(file, step_line, SOURCE_SETUP_GO, uses.value, None, note, True)]
+
+
+def _empty_in_scope(node: yaml.ScalarNode, scope: Scope) -> bool:
+    """Whether a go-version's expressions all resolve to nothing (a composite action passing
+    on its `go-version` input, which the caller left empty): setup-go then reads
+    go-version-file, as if go-version were not there."""
+    values = expand_expressions(Scalar(node_text(node), node.start_mark.line + 1), scope, 0)
+    return all(not isinstance(v, Unresolved) and not v.text.strip() for v in values)
 
 
 def _version_file_pins(node: yaml.ScalarNode, scope: Scope, file: str, action: str) -> list[Pin]:
@@ -253,7 +265,10 @@ def _dispatch_default(scope: Scope, name: str) -> tuple[yaml.Node | None, str]:
     if name in scope.inputs or not isinstance(definition, yaml.MappingNode):
         return None, _input_reason(scope, name)
     default = mapping_of(definition).get("default")
-    if isinstance(default, yaml.ScalarNode) and node_text(default).strip():
+    # A composite action's input (input_sources) is its value, also an empty one.
+    if isinstance(default, yaml.ScalarNode) and (
+        node_text(default).strip() or name in scope.input_sources
+    ):
         return default, ""
     return None, f"inputs.{name} is given when the workflow is run by hand (it has no default)"
 
