@@ -1,17 +1,21 @@
-"""What checks share: the built image every image check starts with, and the project's Go
-version pins (go-version and static both compare them)."""
+"""What checks share: the built image every image check starts with, the project's Go
+version pins, and the go.work an image builds in (go-version and static both compare them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..build.bake_print import print_bake
+from ..build.context import excluding_rule
 from ..config import GoImageConfig, ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import BuildFailed, CheckSkipped
-from ..gofacts.project_pins import project_pins
+from ..gofacts.dockerfile import parse_dockerfile_leniently
+from ..gofacts.git_head import NoRepository, tracked_under
+from ..gofacts.project_pins import project_pins, relative_name
 from ..gofacts.versions import Pin
+from ..gofacts.workspace import Workspace, builds_in_workspace, workspace_of
 from ..session import GoImageSession
 
 
@@ -62,3 +66,44 @@ def require_go_binary(session: GoImageSession, image: ImageConfig) -> BuiltImage
     if reason:
         raise CheckSkipped(reason)
     return built
+
+
+def image_workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
+    """The go.work the project builds in (looked for up to the repository's top folder)."""
+    config = session.config
+    module = image.go_module
+    try:
+        top = config.heads.of(module).root  # read once per run
+    except NoRepository:
+        top, tracked = config.rootdir, (lambda path: True)  # no checkout: its files are all
+    else:
+        tracked = lambda path: bool(tracked_under(top, path.relative_to(top).as_posix()))  # noqa: E731
+    return workspace_of(module, top, lambda path: relative_name(path, config.rootdir), tracked)
+
+
+def docker_sees_workspace(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bool]:
+    """Whether the image's build sees go.work, for each pin of it (mark_workspace's form)."""
+    sees = _build_sees(image, workspace)
+    return lambda pin: sees
+
+
+def _build_sees(image: ImageConfig, workspace: Workspace) -> bool:
+    """Whether the image's build sees go.work (in its context, sent, copied, GOWORK on)."""
+    try:
+        text = image.dockerfile_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+    def excluded(relative: str) -> bool:
+        return excluding_rule(image.context_path, image.dockerfile_path, relative) is not None
+
+    parsed = parse_dockerfile_leniently(text)
+    return builds_in_workspace(parsed, image.context_path, workspace, excluded)
+
+
+def image_build_workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
+    """The go.work the image's Docker build runs in; None where it builds in module mode."""
+    workspace = image_workspace(session, image)
+    if workspace is None or not _build_sees(image, workspace):
+        return None
+    return workspace

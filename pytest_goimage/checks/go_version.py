@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 
-from ..build.context import excluding_rule
 from ..config import ImageConfig
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.ci_build_pins import (
@@ -15,9 +13,6 @@ from ..gofacts.ci_build_pins import (
     not_tested,
 )
 from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
-from ..gofacts.dockerfile import parse_dockerfile_leniently
-from ..gofacts.git_head import NoRepository, tracked_under
-from ..gofacts.project_pins import relative_name
 from ..gofacts.unpinned_warnings import format_unpinned_group, unpinned_groups
 from ..gofacts.versions import (
     POLICY_GO,
@@ -34,9 +29,9 @@ from ..gofacts.versions import (
     required_version,
     unpinned,
 )
-from ..gofacts.workspace import Workspace, builds_in_workspace, mark_workspace, workspace_of
+from ..gofacts.workspace import Workspace, mark_workspace
 from ..session import GoImageSession
-from .base import config_pins
+from .base import config_pins, docker_sees_workspace, image_workspace
 
 
 class UnpinnedGoVersionWarning(UserWarning):
@@ -64,9 +59,9 @@ def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
 def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
     pins = collect_pins(session, image)
-    workspace = _workspace(session, image)
+    workspace = image_workspace(session, image)
     if workspace is not None:
-        pins = mark_workspace(pins, workspace, _docker_sees(image, workspace))
+        pins = mark_workspace(pins, workspace, docker_sees_workspace(image, workspace))
     required = required_version(pins, policy)
     for group in unpinned_groups(unpinned(pins)):
         # At the (first) pin's own file and line, which pytest's warnings summary shows, not
@@ -203,34 +198,6 @@ def _in_workspace(
 def _version(pin: Pin) -> GoVersion:
     assert pin.version is not None  # a go line always has one (required_pin picks those)
     return pin.version
-
-
-def _workspace(session: GoImageSession, image: ImageConfig) -> Workspace | None:
-    """The go.work the project builds in (looked for up to the repository's top folder)."""
-    config = session.config
-    module = image.go_module
-    try:
-        top = config.heads.of(module).root  # read once per run
-    except NoRepository:
-        top, tracked = config.rootdir, (lambda path: True)  # no checkout: its files are all
-    else:
-        tracked = lambda path: bool(tracked_under(top, path.relative_to(top).as_posix()))  # noqa: E731
-    return workspace_of(module, top, lambda path: relative_name(path, config.rootdir), tracked)
-
-
-def _docker_sees(image: ImageConfig, workspace: Workspace) -> Callable[[Pin], bool]:
-    """Whether the image's build sees go.work (in its context, sent, copied, GOWORK on)."""
-    try:
-        text = image.dockerfile_path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return lambda pin: False
-
-    def excluded(relative: str) -> bool:
-        return excluding_rule(image.context_path, image.dockerfile_path, relative) is not None
-
-    parsed = parse_dockerfile_leniently(text)
-    sees = builds_in_workspace(parsed, image.context_path, workspace, excluded)
-    return lambda pin: sees
 
 
 def _ignore_hint(bad: list[Pin], pins: list[Pin], where: str) -> str:

@@ -33,7 +33,7 @@ from ..gofacts.versions import (
 )
 from ..report.records import WRONG_GOARCH
 from ..session import GoImageSession
-from .base import config_pins, require_go_binary
+from .base import config_pins, image_build_workspace, require_go_binary
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
@@ -146,11 +146,19 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
         policy = session.config.go_version_policy
         pins = config_pins(session.config, [image], session.memo)
         required = required_version(pins, policy)
+        source, requirer = required_pin(pins, policy), "go.mod"
+        # Built in workspace mode, go.work's lines choose the Go (trial 17: a go.work
+        # `toolchain go1.26.9` beside a go1.26.8 binary passed).
+        workspace = image_build_workspace(session, image)
     except GoImageError:
-        return ""  # the go-version check reports an unreadable go.mod
+        return ""  # the go-version check reports an unreadable go.mod or go.work
+    if workspace is not None:
+        work_required = required_version(workspace.pins, policy)
+        if required < work_required:
+            required, requirer = work_required, "go.work"
+            source = required_pin(workspace.pins, policy)
     if version.satisfies(required):
         return ""
-    source = required_pin(pins, policy)
     line = "toolchain" if source.source == SOURCE_TOOLCHAIN else "go"
     builders = [
         pin for pin in pins if pin.source == SOURCE_DOCKERFILE and pin.version and not pin.ignored
@@ -170,7 +178,7 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
     else:
         why = "the Go that built it is older"
     return (
-        f"was built with {go_version}, but go.mod requires Go {required} "
+        f"was built with {go_version}, but {requirer} requires Go {required} "
         f"({source.file}:{source.line} {line} {source.raw}): {why}. Rebuild with a builder "
         f"that has Go {required} or newer."
     )

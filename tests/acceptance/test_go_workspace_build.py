@@ -146,3 +146,26 @@ def test_a_module_s_own_dockerfile_built_from_the_top_is_told_its_context(
     )
     result = pytester.runpytest_subprocess("--goimage", "-v", "-rA", "-k", "build")
     assert outcomes(result) == {"services/api/Dockerfile::build": "PASSED"}, result.stdout.str()
+
+
+def test_static_compares_a_binary_built_in_the_workspace_with_go_work_s_toolchain(
+    pytester: pytest.Pytester,
+) -> None:
+    """Trial 17's false pass: go.work's `toolchain go1.26.9` over go.mods that ask for 1.26, a
+    builder with Go 1.26.8 (GOTOOLCHAIN=local builds anyway): static compared the go1.26.8
+    binary with go.mod only."""
+    _two_service_workspace(pytester.path, "1.26\ntoolchain go1.26.9")
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "static")
+    out = " ".join(result.stdout.str().split())
+    assert outcomes(result) == {
+        "services/api/Dockerfile::static": "FAILED",
+        "services/worker/Dockerfile::static": "FAILED",
+    }, out
+    for svc in ("api", "worker"):
+        assert (
+            f"/usr/local/bin/{svc} in goimage/" in out
+            and f"was built with go1.26.8, but go.work requires Go 1.26.9 (go.work:2 toolchain "
+            f"go1.26.9): its builder image golang:1.26.8-alpine (services/{svc}/Dockerfile:1) "
+            "has an older Go."
+            in out
+        ), out
