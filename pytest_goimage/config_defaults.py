@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .gofacts.discover import project_folders
@@ -30,6 +31,29 @@ def no_go_module(rootdir: Path, source: Path) -> str:
         "tox.ini or setup.cfg above the arguments, else the folder pytest runs in). Run pytest "
         "in the folder that holds go.mod, or add to "
         f'{source} a [tool.goimage] table with project = "<folder with go.mod>".{found}'
+        f"{moved_rootdir_note(rootdir)}"
+    )
+
+
+def moved_rootdir_note(rootdir: Path, here: Path | None = None) -> str:
+    """` pytest ran in ..., whose pyproject.toml has a [tool.goimage] table, but ...`: where an
+    argument outside the folder pytest runs in (a printed node id, `../../deploy/api.Dockerfile`)
+    made a folder above it the rootdir, so that folder's configuration was not read (trial
+    17); "" otherwise."""
+    here = (here or Path.cwd()).resolve()
+    pyproject = here / "pyproject.toml"
+    if here == rootdir.resolve() or not here.is_relative_to(rootdir.resolve()):
+        return ""
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if not re.search(r"^\s*\[\[?\s*tool\.goimage\s*[\].]", text, re.M):
+        return ""
+    return (
+        f" pytest ran in {here}, whose pyproject.toml has a [tool.goimage] table, but its "
+        f"arguments made {rootdir} the rootdir (the folder they share, as no pytest "
+        f"configuration file is above them): add --rootdir={here}."
     )
 
 
