@@ -158,7 +158,9 @@ class RunningService:
         shadowing = [
             f"{name}_FILE"
             for name, value in self.image.env.items()
-            if "{minio." in value and f"{name}_FILE" in self.built.config.env
+            if "{minio." in value
+            and f"{name}_FILE" in self.built.config.env
+            and f"{name}_FILE" not in self.image.env  # the configuration already sets it
         ]
         if not shadowing:
             return refused

@@ -52,17 +52,26 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
 _URL_SEPARATORS = re.compile(r"[@/:?#]")
 # Go's net/url on a URL whose password holds an unencoded `/`: what it calls the port is the
 # password's start (`parse "redis://:Mv8/Rt5@cache/0": invalid port ":Mv8" after host`).
-_GO_URL_PORT_ERROR = re.compile(r'invalid port \\?":(?P<secret>[^"\\\s]+)\\?" after host')
+# Not a variable left unexpanded (`:${DB_PORT}`) nor digits: those are a configuration's.
+_GO_URL_PORT_ERROR = re.compile(
+    r'invalid port \\?":(?P<secret>(?![$0-9][^"\\\s]*\\?")[^"\\\s]+)\\?" after host'
+)
 
 
 def _masked_alone(part: str, whole: bool = True) -> bool:
     """Whether a known format's secret part is masked wherever it shows on its own: not a
     sample word (`pass`, `password`, `admin`), which would garble ordinary text. A piece of
     it a URL parser split off is masked from 4 characters when it mixes letters with digits
-    or signs (trial 17: Go's `invalid port ":Mv8xQ2k"` showed 7 of 17 characters)."""
+    (trial 17: Go's `invalid port ":Mv8xQ2k"` showed 7 of 17 characters)."""
     if whole:
         return len(part) >= 8 and not re.fullmatch(r"[a-z]+", part)
-    return len(part) >= MIN_SECRET and not re.fullmatch(r"[a-z]+|[A-Z]+|[0-9]+", part)
+    # Masked as plain text wherever it shows: only what mixes letters with digits, and no
+    # version (`v1.2`), so that a word (`Prod`, `Healthy`) or a number stays readable.
+    return (
+        len(part) >= MIN_SECRET
+        and bool(re.search(r"[0-9]", part) and re.search(r"[A-Za-z]", part))
+        and not re.fullmatch(r"v?[0-9]+(\.[0-9]+)+", part)
+    )
 
 
 def _masked(match: re.Match[str]) -> str:

@@ -43,7 +43,10 @@ _CONFIG_FILE_NAMES = re.compile(
 # Where Docker (compose `secrets:`, swarm) and Kubernetes mount secrets at run time, and where
 # a `*_FILE` variable points (`REDIS_URL_FILE=/run/secrets/redis_url`): any file baked there is
 # one (trial 17: `COPY deploy/secrets/ /run/secrets/` passed).
-_MOUNTED_SECRETS = re.compile(r"(var/)?run/secrets/[^/]")
+# Not a service account's public files (its CA certificate, its namespace's name).
+_MOUNTED_SECRETS = re.compile(
+    r"(var/)?run/secrets/(?!kubernetes\.io/serviceaccount/(ca\.crt|namespace)$)[^/]"
+)
 # An env file by its other usual name (compose's `env_file: app.env`, systemd's
 # EnvironmentFile=, `prod.env`): judged as a `.env` is.
 _NAMED_ENV_FILE = re.compile(r"(^|/)[^/]+\.env$")

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pytest_goimage.gofacts.project_pins import project_pins
+from pytest_goimage.gofacts.versions import Pin
 from pytest_goimage.gofacts.workflows.actions_yaml import load_workflow, mapping_of
 from pytest_goimage.gofacts.workflows.building_jobs import Builds, script_builds, step_builds
 from pytest_goimage.gofacts.workflows.composite import repository_actions
@@ -359,6 +360,12 @@ jobs:
             "not counted: job tools runs the Go toolchain only in tools, which builds "
             "tools/go.mod, another module than this one (go.mod): its Go is that module's",
         ),
+        # A step that never runs does not count (the review).
+        (
+            "    - if: false\n      run: go build ./...\n      shell: bash\n",
+            "not counted: job tools runs the Go toolchain only in tools, which builds "
+            "tools/go.mod, another module than this one (go.mod): its Go is that module's",
+        ),
         # A task runner in the action may run Go anywhere: the job counts, the note says where.
         ("    - run: make deps\n      shell: bash\n", ""),
     ],
@@ -665,3 +672,54 @@ def test_an_empty_go_version_input_of_a_composite_action_reads_its_version_file(
         False,
         ".go-version",
     )
+
+
+def _composite_repo(tmp_path: Path, action: str, workflow: str) -> list[Pin]:
+    """The job pins of a one-module repository whose workflow uses a local action."""
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.0\n")
+    (tmp_path / ".go-version").write_text("1.26.0\n")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "actions" / "setup").mkdir(parents=True)
+    (tmp_path / ".github" / "actions" / "setup" / "action.yml").write_text(action)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(workflow)
+    return [p for p in project_pins(tmp_path, tmp_path, []) if p.job]
+
+
+def test_a_caller_s_env_in_a_composite_action_reads_the_caller_s_inputs(tmp_path: Path) -> None:
+    """The review of trial 17's fixes: the job's `GO_VERSION: ${{ inputs.go-version }}` is the
+    workflow_dispatch input (a run by hand gives it), not the action's input of that name,
+    which the step leaves empty: no confident pin from go-version-file."""
+    action = (
+        "name: setup\ninputs:\n  go-version:\n    description: unused\nruns:\n  using: composite\n"
+        "  steps:\n    - uses: actions/setup-go@v5\n      with:\n"
+        "        go-version: ${{ env.GO_VERSION }}\n        go-version-file: .go-version\n"
+    )
+    workflow = (
+        "on:\n  workflow_dispatch:\n    inputs:\n      go-version:\n        default: ''\njobs:\n"
+        "  t:\n    runs-on: ubuntu-latest\n    env:\n      GO_VERSION: ${{ inputs.go-version }}\n"
+        "    steps:\n      - uses: ./.github/actions/setup\n      - run: go build ./...\n"
+    )
+    [pin] = _composite_repo(tmp_path, action, workflow)
+    assert (pin.source, pin.unpinned, pin.version) == ("setup-go go-version", True, None)
+    assert "inputs.go-version is given when the workflow is run by hand" in pin.note
+
+
+def test_an_empty_go_version_file_installs_nothing_and_an_earlier_setup_go_counts(
+    tmp_path: Path,
+) -> None:
+    """The review: an action passing on two inputs the step leaves empty made an empty
+    go-version-file pin that "installed" a Go, and the job's own setup-go 1.22 before it was
+    left out as replaced: a false pass."""
+    action = PASS_THROUGH_SETUP.format(default="").replace(
+        "  go-version-file:\n    default: .go-version\n",
+        "  go-version-file:\n    required: false\n",
+    )
+    workflow = (
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n"
+        "      - uses: ./.github/actions/setup\n      - run: go build ./...\n"
+    )
+    pins = _composite_repo(tmp_path, action, workflow)
+    assert [(str(p.version), p.ignored) for p in pins if p.version] == [("1.22", "")]
+    [empty] = [p for p in pins if p.version is None]
+    assert empty.note.startswith("go-version-file ${{ inputs.go-version-file }} is empty")

@@ -204,6 +204,18 @@ def test_go_s_invalid_port_error_on_a_password_with_a_slash_shows_none_of_it() -
     assert redact("dial Mv8xQ2k", secret_values(env)) == "dial ***"
     plain = {"REDIS_URL": "redis://:cache/2024/Rt5-redis@cache:6379/0"}
     assert redact("the cache of 2024", secret_values(plain)) == "the cache of 2024"
+    # The review: a word, a capitalised word or a version a piece happens to be stays readable.
+    for password, text in (
+        ("Prod/9xQ-2b!", "ProductionService"),
+        ("abc/Healthy", "Healthy"),
+        ("v1.2/Zk9-77x", "v1.25.3"),
+    ):
+        assert redact(text, secret_values({"URL": f"redis://:{password}@c/0"})) == text
+    # An unexpanded variable or digits in the port are a configuration's, not a password.
+    for port in ("${DB_PORT}", "8080abc"):
+        assert redact(f'invalid port ":{port}" after host', []) == (
+            f'invalid port ":{port}" after host'
+        )
 
 
 def test_the_key_material_of_a_multi_line_secret_is_masked_wherever_its_lines_are_prefixed() -> (
@@ -384,6 +396,11 @@ def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> No
     found = file_finding("run/secrets/s3_secret", b"Hq2-staging-s3-77Lm\n")
     assert found is not None and found.detail.startswith("is in the folder where Docker")
     assert file_finding("run/secrets/.keep", b"\n") is None
+    # A service account's public files are no secret; its token is.
+    account = "var/run/secrets/kubernetes.io/serviceaccount/"
+    assert candidate_files([account + "ca.crt", account + "namespace", account + "token"]) == [
+        account + "token"
+    ]
     # A specific kind still says what it is.
     assert file_finding(
         "run/secrets/tls.key", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"

@@ -11,6 +11,7 @@ import yaml
 from ..image_build_command import WRAPPERS
 from .actions_yaml import action_name
 from .composite import ActionLoader, composite_action
+from .expressions import evaluate_if
 
 # `go` subcommands that neither build nor load the module.
 GO_OTHER_SUBCOMMANDS = ("version", "env", "help", "telemetry", "bug")
@@ -233,7 +234,14 @@ def step_builds(
         # Its steps say (trial 17: an action holding setup-go and `go version` made a job that
         # runs Go only in another module's folder count for every module).
         _, steps, name = composite
-        verdict = combined((step_builds(inner, job, load, depth + 1) for inner in steps), "")
+        verdict = combined(
+            (
+                step_builds(inner, job, load, depth + 1)
+                for inner in steps
+                if evaluate_if(inner.get("if"), {}) is not False
+            ),
+            "",
+        )
         if verdict.why:  # its line is the action file's
             caller = step["uses"].start_mark.line + 1
             verdict = Builds(

@@ -106,7 +106,7 @@ def composite_pins(
     for inner in steps:
         if evaluate_if(inner.get("if"), {}) is False:
             continue
-        step_scope = replace(inner_scope, env=(env_of(inner), *scope.env))
+        step_scope = replace(inner_scope, env=(env_of(inner), *scope.env), own_env=1)
         if is_setup_go_step(inner):
             line = _version_line(inner)
             via = f"in the composite action {name}, which the step at {caller} uses"
@@ -178,7 +178,15 @@ def _action_scope(
             MAP_TAG, [(yaml.ScalarNode(STR_TAG, "default"), value)]
         )
         sources[input_name] = source
-    return replace(scope, inputs={}, dispatch=inputs, input_sources=sources, input_unknown=unknown)
+    return replace(
+        scope,
+        inputs={},
+        dispatch=inputs,
+        input_sources=sources,
+        input_unknown=unknown,
+        caller=scope,
+        own_env=0,
+    )
 
 
 _CALLER_INPUT = re.compile(r"\$\{\{[^}]*\binputs\.", re.I)

@@ -66,6 +66,11 @@ class Scope:
     # Inputs whose value is not known here, with why (a local composite action's input that
     # its caller sets from a value only the running job knows).
     input_unknown: Mapping[str, str] = field(default_factory=dict)
+    # In a composite action: the calling step's scope, and how many of `env`'s first layers
+    # are the action's own. A value from the caller's env is expanded where it was written:
+    # its `${{ inputs.x }}` is the caller's input, not the action's of the same name.
+    caller: Scope | None = None
+    own_env: int = 0
 
 
 def is_setup_go_step(step: Mapping[str, yaml.Node]) -> bool:
@@ -117,10 +122,14 @@ def _version_file_pins(node: yaml.ScalarNode, scope: Scope, file: str, action: s
     written = node_text(node)
     pins: list[Pin] = []
     for value in expand_expressions(Scalar(written, node.start_mark.line + 1), scope, 0):
-        target = value.text
+        target = value.text.strip()
         if isinstance(value, Unresolved):
             note = f"go-version-file {written}: {value.reason}"
             pins.append(Pin(file, value.line, SOURCE_SETUP_GO_FILE, written, None, note, True))
+            continue
+        if not target:  # nothing to read: setup-go installs nothing, the Go on PATH stays
+            note = f"go-version-file {written} is empty, and {scope.unset}"
+            pins.append(Pin(file, value.line, SOURCE_SETUP_GO, written, None, note, True))
             continue
         # A go.mod is aligned by construction until follow_go_version_files reads it and says
         # what setup-go installs from it; any other file is read there too.
@@ -192,8 +201,11 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
     if rest and kind != "matrix":
         missing = f"{kind}.{name} is text, it has no `{'.'.join(rest)}`"
     elif kind == "env":
-        found = next((scoped[name] for scoped in scope.env if name in scoped), None)
+        layer = next((i for i, scoped in enumerate(scope.env) if name in scoped), None)
+        found = scope.env[layer][name] if layer is not None else None
         missing = f"env.{name} is not set in the step, job or workflow env"
+        if layer is not None and scope.caller is not None and layer >= scope.own_env:
+            scope = scope.caller  # what follows is expanded in the caller's scope
     elif kind == "inputs":
         found, missing = _dispatch_default(scope, name)
     else:
