@@ -15,7 +15,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .config_keys import PLACEHOLDERS, did_you_mean, env_table, parsed, reject_unknown, typed
+from .config_keys import (
+    PLACEHOLDERS,
+    did_you_mean,
+    env_table,
+    parsed,
+    reject_unknown,
+    toml_kind,
+    typed,
+)
 from .errors import ConfigError
 from .gofacts.compose import ComposeError, ComposeHealthcheck, ComposeService, read_compose
 from .gofacts.units import parse_duration
@@ -86,7 +94,7 @@ def image_dependencies(
     if not isinstance(table, dict):
         raise ConfigError(
             f"{src}: {where} key 'dependencies' must be a table of tables "
-            f"([tool.goimage.dependencies.NAME]), got {table!r}."
+            f"([tool.goimage.dependencies.NAME]), got {toml_kind(table)}."
         )
     compose = _compose_services(values, where, src, project)
     names = [*compose, *(n for n in table if n not in compose)]
@@ -231,7 +239,7 @@ def _dependency(
     if not isinstance(entry, dict):
         raise ConfigError(
             f"{src}: {dep_where} must be a table (image, env, command, port, ready, "
-            f"startup_timeout, depends_on), got {entry!r}."
+            f"startup_timeout, depends_on), got {toml_kind(entry)}."
         )
     reject_unknown(entry, DEPENDENCY_KEYS, dep_where, src)
     image = typed(entry, "image", str, compose.image if compose else None, dep_where, src)
@@ -316,7 +324,7 @@ def _words(
         return tuple(value)
     raise ConfigError(
         f"{src}: {where} key {key!r} must be a list of strings in exec form, such as "
-        f'["redis-server", "--appendonly", "no"], got {value!r}.'
+        f'["redis-server", "--appendonly", "no"], got {toml_kind(value)}.'
     )
 
 

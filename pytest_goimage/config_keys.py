@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .gofacts.credentials import looks_secret
 
 # S3's bucket naming rules, which MinIO enforces: 3-63 lowercase letters, digits, dots and
 # hyphens, starting and ending with a letter or digit.
@@ -231,10 +232,27 @@ def env_table(
 _VARIABLE_NAME = re.compile(r"[^=\s\x00-\x1f\x7f]+")
 
 
+def toml_kind(value: object) -> str:
+    """What a TOML value is, for a type error that must not print it: env, build_args and a
+    dependency's command hold passwords and tokens (trial 17: a mistyped `command` string
+    printed its `--requirepass` value in full)."""
+    kinds: tuple[tuple[type, str], ...] = (
+        (bool, "a boolean"),
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a number"),
+        (list, "an array"),
+        (dict, "a table"),
+    )
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a date or time")
+
+
 def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> dict[str, str]:
     table = values.get(key, {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{src}: {where} key {key!r} must be a table of strings, got {table!r}.")
+        raise ConfigError(
+            f"{src}: {where} key {key!r} must be a table of strings, got {toml_kind(table)}."
+        )
     result: dict[str, str] = {}
     for name, value in table.items():
         if not _VARIABLE_NAME.fullmatch(name):
@@ -245,13 +263,17 @@ def string_table(values: Mapping[str, Any], key: str, where: str, src: Path) -> 
             )
         if isinstance(value, float):
             # tomllib gives 1.2 for `1.20`: the text as written is gone (a Go version, a tag).
+            # Not shown under a secret's name (`POSTGRES_PASSWORD = 4417.25`).
+            shown = "*** (a number)" if looks_secret(name, str(value)) else repr(value)
             raise ConfigError(
-                f"{src}: {where} key {key}.{name} is the TOML number {value!r}, which does not "
-                f"keep the digits as written (`1.20` reads as 1.2); quote it: {name} = "
-                f'"{value}" as you meant it, for example "1.20".'
+                f"{src}: {where} key {key}.{name} is the TOML number {shown}, which does not "
+                f"keep the digits as written (`1.20` reads as 1.2); quote it as you meant it: "
+                f'{name} = "1.20", not {name} = 1.20.'
             )
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ConfigError(f"{src}: {where} key {key}.{name} must be a string, got {value!r}.")
+            raise ConfigError(
+                f"{src}: {where} key {key}.{name} must be a string, got {toml_kind(value)}."
+            )
         no_nul(f"{name}={value}", f"{where} key {key}.{name}", src)
         result[str(name)] = str(value)
     return result

@@ -101,9 +101,9 @@ def _depends_on(name: str, value: object) -> tuple[str, ...]:
 def _service(name: str, entry: Mapping[str, Any], variables: Mapping[str, str]) -> ComposeService:
     def text(value: object, what: str) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ComposeError(
-                f"service {name!r}: {what} must be a string, got {value!r}; quote it"
-            )
+            # An environment's values hold passwords: their type only, never their text.
+            shown = f"a {type(value).__name__}" if "environment" in what else repr(value)
+            raise ComposeError(f"service {name!r}: {what} must be a string, got {shown}; quote it")
         return interpolate(compose_text(value), variables)
 
     _refuse_bind_mounts(name, entry.get("volumes"), variables)

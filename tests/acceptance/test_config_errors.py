@@ -144,7 +144,7 @@ def usage_error(pytester: pytest.Pytester, *lines: str) -> None:
         ),
         (
             "[tool.goimage]\nenv = { PORT = [1, 2] }\n",
-            "*key env.PORT must be a string, got [[]1, 2[]]*",
+            "*key env.PORT must be a string, got an array.*",
         ),
         (
             '[tool.goimage]\ncontext = "a\\u0000b"\n',

@@ -83,7 +83,7 @@ def test_an_environment_list_entry_written_as_a_mapping_asks_for_a_string(
 ) -> None:
     text = "services:\n  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_DB: app\n"
     assert _refusal(tmp_path, text, "db") == (
-        "service 'db': an environment entry must be a string, got {'POSTGRES_DB': 'app'}; quote it"
+        "service 'db': an environment entry must be a string, got a dict; quote it"
     )
 
 

@@ -41,3 +41,38 @@ def test_a_float_is_refused_with_the_way_to_write_it(tmp_path: Path, text: str, 
     assert message.startswith(f"{tmp_path / 'pyproject.toml'}: ")
     assert named in message
     assert "does not keep the digits as written (`1.20` reads as 1.2); quote it" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
+            'command = "redis-server --requirepass Zr8-billing-cache-pw"\n',
+            "got a string.",
+        ),
+        (
+            '[tool.goimage.env]\nREDIS_URL = ["redis://:Zr8-billing-cache-pw@{cache.endpoint}/0"]\n',
+            "env.REDIS_URL must be a string, got an array.",
+        ),
+        ("[tool.goimage.env]\nPOSTGRES_PASSWORD = 4417.25\n", "the TOML number *** (a number)"),
+        (
+            '[tool.goimage.env]\nSTRIPE_API_KEY = { live = "sk_live_51Hx8Q2eZvKYlo2C0aBcDe" }\n',
+            "env.STRIPE_API_KEY must be a string, got a table.",
+        ),
+        (
+            '[tool.goimage.build_args]\nNPM_TOKEN = ["Zr8-billing-cache-pw"]\n',
+            "build_args.NPM_TOKEN must be a string, got an array.",
+        ),
+    ],
+)
+def test_a_type_error_never_prints_the_value(tmp_path: Path, text: str, said: str) -> None:
+    """Trial 17: a mistyped env value, build argument or dependency command was printed in
+    full in the usage error, passwords and API keys included."""
+    table = _table(tmp_path, "[tool.goimage]\n" + text)
+    with pytest.raises(ConfigError) as raised:
+        parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    message = str(raised.value)
+    for secret in ("Zr8-billing", "4417", "sk_live", "Hx8Q"):
+        assert secret not in message, message
+    assert said in message, message
