@@ -3,6 +3,7 @@ apart from local defaults and samples (what a config file in an image may hold).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .credentials import SECRET_VALUES, secret_part
@@ -14,18 +15,16 @@ def config_password(text: str) -> str | None:
     /etc/ordersvc/config.yaml passed). Not a commented example, nor a local default: a
     password for localhost, one that repeats its user (`app:app@`) or a sample word."""
     uncommented = _COMMENT_LINE.sub("", _XML_COMMENT.sub("", text))
+    runs = _DsnRuns(uncommented)
     for kind, pattern in _CONFIG_PASSWORDS:
         for match in pattern.finditer(uncommented):
             password = secret_part(match).strip("'")
-            user = _URL_USER.search(match.group(0))
-            # The host: right after a URL's `@`, a DSN's own `host=`.
-            dsn = _dsn_pairs_around(uncommented, match.start())
-            local = (
-                _LOCAL_HOST.match(uncommented, match.end())
-                if match.group(0).endswith("@")
-                else _LOCAL_DSN_HOST.search(dsn)
-            )
-            user = user or _DSN_USER.search(dsn)
+            if match.group(0).endswith("@"):  # a URL: its host follows the `@`
+                user = _URL_USER.search(match.group(0))
+                local = _LOCAL_HOST.match(uncommented, match.end()) is not None
+            else:  # a DSN: its own `host=` and `user=`
+                dsn_user, local = runs.around(match.start())
+                user = _URL_USER.search(match.group(0)) or dsn_user
             if (
                 password.lower() not in _SAMPLE_PASSWORDS
                 and not (user and user.group(1) == password)
@@ -35,20 +34,35 @@ def config_password(text: str) -> str | None:
     return None
 
 
-def _dsn_pairs_around(text: str, at: int) -> str:
-    """The run of `key=value` pairs (a DSN) that holds offset `at` of `text`: its host and user
-    are its own, not another DSN's or a comment's on the same line."""
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line = text[line_start : line_end if line_end >= 0 else None]
-    for pairs in _DSN_PAIRS.finditer(line):
-        if pairs.start() <= at - line_start < pairs.end():
-            return pairs.group(0)
-    return ""
+class _DsnRuns:
+    """The runs of `key=value` pairs (DSNs) of a text, found once, each with its own `user=`
+    and whether its `host=` is local: a DSN's host and user are its own, not another DSN's or
+    a comment's on the same line. Looked up by offset, so a long line of DSNs stays linear."""
+
+    def __init__(self, text: str) -> None:
+        self._spans = [(m.start(), m.end()) for m in _DSN_PAIRS.finditer(text)]
+        self._starts = [start for start, _ in self._spans]
+        self._text = text
+        self._read: dict[int, tuple[re.Match[str] | None, bool]] = {}
+
+    def around(self, at: int) -> tuple[re.Match[str] | None, bool]:
+        """(its `user=` match, whether its host is local) for the run that holds `at`."""
+        index = bisect.bisect_right(self._starts, at) - 1
+        if index < 0 or not self._spans[index][0] <= at < self._spans[index][1]:
+            return None, False
+        if index not in self._read:
+            run = self._text[slice(*self._spans[index])]
+            self._read[index] = (_DSN_USER.search(run), _LOCAL_DSN_HOST.search(run) is not None)
+        return self._read[index]
 
 
+# A value: quoted on its line, or up to a blank, `;`, quote or backtick. Pairs are separated
+# by blanks or `;`; after a `;` a key may hold spaces (ADO.NET's `User ID=`, `Persist Security
+# Info=`).
+_PAIR_VALUE = r"(?:'[^'\n]*'|[^\s;'\"`]*)"
 _DSN_PAIRS = re.compile(
-    r"(?<!\w)\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*)(?:[ \t;]+\w+[ \t]*=[ \t]*(?:'[^']*'|[^\s;'\"`]*))*"
+    rf"(?<!\w)\w+[ \t]*=[ \t]*{_PAIR_VALUE}"
+    rf"(?:(?:[ \t]*;[ \t]*\w+(?: \w+)*|[ \t]+\w+)[ \t]*=[ \t]*{_PAIR_VALUE})*"
 )
 _CONFIG_PASSWORDS = tuple(
     (kind, pattern)
