@@ -193,9 +193,7 @@ class Builds:
     why: str = ""  # for an ambiguous step: why it counts; for a job that does not: why not
 
 
-def job_builds(
-    steps: Sequence[Mapping[str, yaml.Node]], job: str, load: ActionLoader | None = None
-) -> Builds:
+def job_builds(steps: Sequence[Mapping[str, yaml.Node]], job: str) -> Builds:
     """Whether a job runs the Go toolchain on the module.
 
     It does when a step runs a `go` subcommand that builds or loads the module (not `go
@@ -204,10 +202,14 @@ def job_builds(
     note saying why, when a step runs anything else not known to be Go-free: a task runner,
     a script of the repository, a local action, an unknown program or action. Only a job
     whose every step is known to run no Go (NON_GO_PROGRAMS, NON_GO_ACTIONS) is left out.
-    A local composite action `load` reads is judged by its own steps.
     """
+    return job_verdict((step_builds(step, job) for step in steps), job)
+
+
+def job_verdict(verdicts: Iterable[Builds], job: str) -> Builds:
+    """job_builds from its steps' verdicts (step_builds), where the caller keeps those too."""
     return combined(
-        (step_builds(step, job, load) for step in steps),
+        verdicts,
         f"not counted: job {job} never runs the Go toolchain on the module (every step runs "
         "a program or action that runs no Go)",
     )

@@ -25,7 +25,7 @@ from .actions_yaml import (
 from .building_jobs import (
     Builds,
     is_docker_step,
-    job_builds,
+    job_verdict,
     runs_without_workspace,
     step_builds,
 )
@@ -93,7 +93,9 @@ def _workflow_pins(
     pins: list[Pin] = []
     for job_name, job_map, steps in running_jobs(top):
         matrix = expand_matrix(job_map.get("strategy"), str(job_name))
-        builds = job_builds(steps, str(job_name), load)
+        # Each step's verdict once: a local composite action's is read from its file.
+        verdicts = [step_builds(step, str(job_name), load) for step in steps]
+        builds = job_verdict(verdicts, str(job_name))
         outcomes: _Outcomes = {}
         for index, step in enumerate(steps):
             setup_go = is_setup_go_step(step)
@@ -120,7 +122,7 @@ def _workflow_pins(
                     found = composite_pins(step, scope, file, load)
                 if setup_go or found:
                     outcomes[index, number] = (runs, found)
-        running = [step_builds(step, str(job_name), load).builds for step in steps]
+        running = [verdict.builds for verdict in verdicts]
         folders = job_folders(steps, running, job_map, top)
         no_workspace = runs_without_workspace(
             env_values(env_of(job_map), workflow_env),
