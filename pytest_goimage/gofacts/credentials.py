@@ -20,9 +20,11 @@ _PASS_AS_STEP = "".join(
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
     # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
-    r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK)_?KEYS?"
-    r"(?![A-Z])"
-    rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD$)",
+    r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK"
+    # gorilla/securecookie's hash and block keys, a CSRF middleware's key (trial 17).
+    r"|CSRF|XSRF|COOKIE|HASH|BLOCK)_?KEYS?(?![A-Z])"
+    # A password's short forms at a name's end (LDAP_BIND_PW, DB_PWD).
+    rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD?$)",
     re.I,
 )
 # Last words of a name that make it a reference to a secret, not the secret (TOKEN_FILE,

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
+import urllib.parse
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -88,7 +90,8 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
     output of a run goes through it. Mask before cutting text short: a cut secret no longer
     matches."""
     # Longest first, so a secret that contains another is masked whole.
-    for secret in sorted(secrets, key=len, reverse=True):
+    shown = {form for secret in secrets for form in _shown_forms(secret)}
+    for secret in sorted(shown, key=len, reverse=True):
         text = text.replace(secret, MASK)
     if "..." in text:
         text = _mask_shortened(text, [s for s in secrets if len(s) >= _MIN_SHORTENED])
@@ -104,6 +107,27 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
         text = _QUOTED_LINKER_ASSIGNMENT.sub(_masked_assignment, text)
         text = _LINKER_ASSIGNMENT.sub(_masked_assignment, text)
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown_forms(secret: str) -> frozenset[str]:
+    """`secret` as a service may print it: as is, escaped inside a JSON string (Go's slog and
+    encoding/json write `"` and `\\` escaped, encoding/json `<>&` as `\\u003c`...), and
+    percent-encoded in a URL (Go's `Get "https://api/?token=...%2F..."` error, a URL's
+    password as net/url writes it). Trial 17 saw each of these print a secret in full."""
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    html_escaped = escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    forms = {
+        secret,
+        escaped,
+        html_escaped,
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret, safe=""),
+        urllib.parse.quote(secret, safe="/"),
+        # net/url's userinfo: only `@ / ? :` and what is not ASCII are escaped there.
+        urllib.parse.quote(secret, safe="!$&'()*+,;="),
+    }
+    return frozenset(form for form in forms if len(form) >= MIN_SECRET)
 
 
 def _assignment(quotes: str) -> re.Pattern[str]:

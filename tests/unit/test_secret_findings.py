@@ -311,6 +311,18 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
         ("SECRET_KEY", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbC123", False),
         ("ENCRYPTION_KEY", "projects/Kq8vR2mZpL4xT9wB3nY7cF1s/keys", True),
         ("ENCRYPTION_KEY", "Kq8vR2mZpL4xT9wB3nY7cF1sprojects/acme-prod/keys/x", True),
+        # Trial 17's false passes: gorilla/securecookie's keys, a CSRF key, a password's
+        # short form; the shell's own PWD and settings about such a key still pass.
+        ("COOKIE_HASH_KEY", "hash-key-for-cookies-2026", True),
+        ("SESSION_BLOCK_KEY", "0123456789abcdef", True),
+        ("CSRF_KEY", "csrf-auth-key-32-bytes-long-here", True),
+        ("csrfKey", "Zz9aa8bbcc", True),
+        ("LDAP_BIND_PW", "Xk39fmq2", True),
+        ("bindPw", "q8Wm3ncz", True),
+        ("PWD", "/app", False),
+        ("OLDPWD", "/srv", False),
+        ("CSRF_KEY_TTL", "12h", False),
+        ("BLOCKSIZE", "4096", False),
     ],
 )
 def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:

@@ -237,3 +237,27 @@ def test_a_config_json_nested_deeper_than_python_recurses_is_no_login_file() -> 
     traceback) where it is simply no login file."""
     deep = b"[" * 100_000 + b"]" * 100_000
     assert file_finding("app/config.json", deep) is None
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        # Go's slog JSON handler and encoding/json escape `"` and `\`; encoding/json writes
+        # `<`, `>` and `&` as \u003c, \u003e, \u0026 too (trial 17 saw both in full).
+        '{"level":"INFO","msg":"config","db_password":"p\\"w<d>&k\\\\9x"}',
+        '{"msg":"config","db_password":"p\\"w\\u003cd\\u003e\\u0026k\\\\9x"}',
+        # A token percent-encoded in the URL of Go's `Get "...": dial tcp` error.
+        'Get "https://api.example.com/v1?token=p%22w%3Cd%3E%26k%5C9x": dial tcp: no such host',
+        "Get https://api.example.com/v1?token=p%22w%3Cd%3E%26k%5C9x",
+        # A query written with `+` for spaces, and net/url's userinfo, which keeps `&<>`-like
+        # sub-delims as they are.
+        "token=correct+horse+battery+staple",
+        "postgres://app:p%22w<d>&k%5C9x@db/app",
+    ],
+)
+def test_a_secret_is_masked_also_where_json_or_a_url_escaped_it(shown: str) -> None:
+    secrets = {'p"w<d>&k\\9x', "correct horse battery staple"}
+    masked = redact(shown, secrets)
+    assert "***" in masked
+    for piece in ("w<d", "w\\u003cd", "%3Cd", "horse", "p%22w", 'p\\"w'):
+        assert piece not in masked
