@@ -1393,3 +1393,31 @@ def test_a_go_version_file_that_follows_go_mod_agrees_by_construction(
         "4 Go version pin(s) agree with go.mod, which requires Go 1.26.2 (1 by following it: "
         ".github/workflows/ci.yml:8 go-version-file go.mod)"
     )
+
+
+def test_reusable_workflows_that_call_each_other_in_a_cycle_are_read(tmp_path: Path) -> None:
+    """GitHub refuses a cycle of calls; reading one must still end, each caller's own inputs
+    standing where the cycle closes."""
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    for name, other in (("a", "b"), ("b", "a")):
+        (workflows / f"{name}.yml").write_text(
+            "on:\n  workflow_call:\n    inputs:\n      go:\n        type: string\n"
+            f"        default: '1.2{len(name) + ord(name) - 97}'\n"
+            f"jobs:\n  next:\n    uses: ./.github/workflows/{other}.yml\n"
+            "    with:\n      go: ${{ inputs.go }}\n"
+            "  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{ inputs.go }}\n"
+            "      - run: go build ./...\n"
+        )
+    pins = read_workflows(tmp_path)
+    assert sorted((p.file, p.version, p.unpinned, p.note) for p in pins) == [
+        (
+            f".github/workflows/{name}.yml",
+            None,
+            True,
+            f"inputs.go is set by each caller of this reusable workflow, default '{default}' "
+            "at line 6",
+        )
+        for name, default in (("a", "1.21"), ("b", "1.22"))
+    ]

@@ -92,8 +92,11 @@ def _defaults(inputs: Mapping[str, yaml.Node]) -> dict[str, yaml.Node]:
 def local_calls(workflows: list[tuple[str, str]]) -> dict[str, list[Call]]:
     """The calls of each reusable workflow of `workflows` ((text, name) pairs, names as
     `.github/workflows/ci.yml`) by the jobs of the others, by the called workflow's name.
-    Unreadable workflows call nothing here (their own reading reports them)."""
-    calls: dict[str, list[Call]] = {}
+    A caller that is itself reusable gives what its own callers gave it: `ci.yml` calls
+    `go.yml` with go-version 1.21, `go.yml` passes `${{ inputs.go-version }}` on to
+    `build.yml` (trial 17's false pass: the Go two calls down was never known). Unreadable
+    workflows call nothing here (their own reading reports them)."""
+    edges: list[tuple[str, Mapping[str, yaml.Node], str, Mapping[str, yaml.Node], str]] = []
     for text, name in workflows:
         try:
             top = load_workflow(text, name)
@@ -103,16 +106,55 @@ def local_calls(workflows: list[tuple[str, str]]) -> dict[str, list[Call]]:
         for job, node in mapping_of(jobs).items() if isinstance(jobs, yaml.MappingNode) else ():
             job_map = mapping_of(node) if isinstance(node, yaml.MappingNode) else {}
             uses = job_map.get("uses")
-            if not isinstance(uses, yaml.ScalarNode) or not uses.value.startswith("./"):
-                continue
-            called = uses.value.strip()[2:]
-            caller = f"{name} job {job}"
-            calls.setdefault(called, []).extend(_calls(top, str(job), job_map, caller))
-    return calls
+            if isinstance(uses, yaml.ScalarNode) and uses.value.startswith("./"):
+                edges.append((name, top, str(job), job_map, uses.value.strip()[2:]))
+    found: dict[str, list[Call]] = {}
+
+    def calls_to(called: str, visiting: frozenset[str]) -> list[Call]:
+        if called in visiting:
+            return []  # a cycle, which GitHub refuses: the caller's own inputs stand
+        if called not in found:
+            found[called] = [
+                call
+                for name, top, job, job_map, target in edges
+                if target == called
+                for inputs in _caller_inputs(top, calls_to(name, visiting | {called}))
+                for call in _calls(top, job, job_map, f"{name} job {job}", inputs)
+            ]
+        return found[called]
+
+    for _, _, _, _, target in edges:
+        calls_to(target, frozenset())
+    return {name: calls for name, calls in found.items() if calls}
+
+
+@dataclass(frozen=True)
+class _CallerInputs:
+    """What a caller job's `${{ inputs.x }}` reads: unknown ones, definitions whose default
+    is the value, and where each known one comes from (empty: the caller's own inputs)."""
+
+    unknown: Mapping[str, yaml.Node]
+    known: Mapping[str, yaml.Node]
+    sources: Mapping[str, str]
+
+
+def _caller_inputs(top: Mapping[str, yaml.Node], calls: list[Call]) -> list[_CallerInputs]:
+    """Each way the caller workflow's inputs are set: by each of its own calls, and as its
+    own (unknown workflow_call inputs, workflow_dispatch defaults) where it is not only called
+    or nothing calls it."""
+    declared = workflow_call_inputs(top)
+    bound = [_CallerInputs(*call.bound(declared)) for call in calls] if declared else []
+    if bound and not runs_uncalled(top):
+        return bound
+    return [*bound, _CallerInputs(declared, dispatch_inputs(top), {})]
 
 
 def _calls(
-    top: Mapping[str, yaml.Node], job: str, job_map: Mapping[str, yaml.Node], caller: str
+    top: Mapping[str, yaml.Node],
+    job: str,
+    job_map: Mapping[str, yaml.Node],
+    caller: str,
+    given_inputs: _CallerInputs,
 ) -> list[Call]:
     """Each different set of inputs the caller job gives, its `with:` values expanded in each
     of its matrix combinations; a value it cannot tell is left out (the input stays unknown)."""
@@ -126,8 +168,9 @@ def _calls(
             matrix,
             combination,
             job,
-            workflow_call_inputs(top),
-            dispatch=dispatch_inputs(top),
+            given_inputs.unknown,
+            dispatch=given_inputs.known,
+            input_sources=given_inputs.sources,
         )
         inputs: dict[str, str] = {}
         sources: dict[str, str] = {}
@@ -141,7 +184,11 @@ def _calls(
                 unknown.add(name)
                 continue
             inputs[name] = expanded[0].text
-            sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}"
+            sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}" + "".join(
+                f" from {given_inputs.sources[path[7:]]}"
+                for path, _, _ in expanded[0].values
+                if path.startswith("inputs.") and path[7:] in given_inputs.sources
+            )
         call = Call(inputs, sources, caller, frozenset(unknown))
         found.setdefault((tuple(sorted(inputs.items())), tuple(sorted(unknown))), call)
     return list(found.values())

@@ -63,6 +63,17 @@ THROUGH_THE_ACTION_UNKNOWN = Pinned(
     file=".github/actions/setup-toolchain/action.yml",
 )
 
+# reusable-workflow.yml's pin where a caller gives what only the running job knows.
+_UNKNOWN_CALLERS_PIN = Pinned(
+    15,
+    "test",
+    "${{ inputs.go-version }}",
+    None,
+    UNPINNED,
+    "inputs.go-version is set by each caller of this reusable workflow, default '1.26' at line 7",
+    file=".github/workflows/reusable-workflow.yml",
+)
+
 CASES = (
     Case(
         "plain.yml",
@@ -256,6 +267,38 @@ CASES = (
         absent="a pin of the called workflow as if no caller were known (it runs only when called)",
     ),
     Case(
+        "reusable-nested-caller.yml",
+        "a release workflow reaches the test workflow through a shared pipeline workflow that "
+        "passes its own input on: the Go two calls down is the release's (trial 17's false pass)",
+        (
+            Pinned(
+                6,
+                "test",
+                "1.24.6",
+                "1.24.6",
+                COUNTED,
+                "inputs.go-version is '1.24.6', given by .github/workflows/reusable-relay.yml job "
+                "test at line 12 from '1.24.6', given by "
+                ".github/workflows/reusable-nested-caller.yml job pipeline at line 9; setup-go at "
+                "line 15 via inputs.go-version at line 6",
+                file=".github/workflows/reusable-workflow.yml",
+            ),
+        ),
+        checkout={
+            ".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml",
+            ".github/workflows/reusable-relay.yml": "corpus:reusable-relay.yml",
+        },
+        absent="the called workflow's default 1.26, or an unknown version (the relay only "
+        "passes its input on)",
+    ),
+    Case(
+        "reusable-relay.yml",
+        "a reusable workflow that passes its own input on to another, and nothing calls it: "
+        "the version stays the unknown caller's",
+        (_UNKNOWN_CALLERS_PIN,),
+        checkout={".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml"},
+    ),
+    Case(
         "reusable-matrix-caller.yml",
         "a caller's matrix through the input, a caller that gives none (the input's default), "
         "and one that gives what only the running job knows (another job's output)",
@@ -264,16 +307,7 @@ CASES = (
                 Pinned(line, "test", v, v, COUNTED, file=".github/workflows/reusable-workflow.yml")
                 for line, v in ((6, "1.26.8"), (6, "1.25.4"), (7, "1.26"))
             ),
-            Pinned(
-                15,
-                "test",
-                "${{ inputs.go-version }}",
-                None,
-                UNPINNED,
-                "inputs.go-version is set by each caller of this reusable workflow, default '1.26' "
-                "at line 7",
-                file=".github/workflows/reusable-workflow.yml",
-            ),
+            _UNKNOWN_CALLERS_PIN,
         ),
         checkout={".github/workflows/reusable-workflow.yml": "corpus:reusable-workflow.yml"},
     ),
