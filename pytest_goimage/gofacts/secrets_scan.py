@@ -40,6 +40,10 @@ _PACKAGED_KEYS = re.compile(r"etc/ssl/(certs/|private/ssl-cert-snakeoil\.key$)")
 _CONFIG_FILE_NAMES = re.compile(
     r"(^|/)([^/]+\.(json|ya?ml|toml|ini|conf|cfg|properties|xml)|[^/]*kubeconfig[^/]*|config)$"
 )
+# A certificate, which a team's bundle may hold its private key beside (`cat server.key
+# server.crt > tls.crt`; trial 17's false pass): read outside the base image's folders, which
+# hold the public CA certificates by the hundred.
+_CERTIFICATE_NAMES = re.compile(r"(^|/)[^/]+\.(crt|cer|cert|chain|ca-bundle)$")
 # Where Docker (compose `secrets:`, swarm) and Kubernetes mount secrets at run time, and where
 # a `*_FILE` variable points (`REDIS_URL_FILE=/run/secrets/redis_url`): any file baked there is
 # one (trial 17: `COPY deploy/secrets/ /run/secrets/` passed).
@@ -193,7 +197,11 @@ def candidate_files(paths: Iterable[str]) -> list[str]:
                 and not (_SYSTEM_FOLDERS.match(p) and _TEMPLATE.search(p.rsplit("/", 1)[-1]))
             )
             or (
-                (_CONFIG_FILE_NAMES.search(p) or _NAMED_ENV_FILE.search(p))
+                (
+                    _CONFIG_FILE_NAMES.search(p)
+                    or _NAMED_ENV_FILE.search(p)
+                    or _CERTIFICATE_NAMES.search(p)
+                )
                 and not _SYSTEM_FOLDERS.match(p)
             )
             or _MOUNTED_SECRETS.match(p)

@@ -21,6 +21,7 @@ from pytest_goimage.gofacts.secrets_scan import (
 )
 
 GITHUB_TOKEN = "ghp_" + "a1" * 18
+CERTIFICATE = b"-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
 HISTORY = "is recorded in the image history (`docker history` shows it); use a BuildKit secret mount instead"
 
 
@@ -152,11 +153,19 @@ def test_candidate_files_are_key_and_credential_names_once_each() -> None:
         "home/app/.ssh/deploy_key",
         "usr/share/filesvc/deploy-key",
         "srv/keyring.go",
+        # A team's certificate bundle may hold its key (trial 17); the base image's hundreds
+        # of public CA certificates are not read.
+        "srv/certs/tls.crt",
+        "etc/nginx/server.cer",
+        "usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt",
+        "etc/ssl/certs/ca-certificates.crt",
     ]
     assert candidate_files(paths) == [
+        "etc/nginx/server.cer",
         "etc/ssl/private/site.key",
         "home/app/.ssh/deploy_key",
         "srv/.env",
+        "srv/certs/tls.crt",
         "srv/tls.key",
         "usr/share/filesvc/deploy-key",
     ]
@@ -401,6 +410,16 @@ def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, de
     assert file_finding(path, data) == Finding("file", f"/{path}", detail)
 
 
+def test_a_certificate_bundle_that_holds_its_private_key_is_a_finding() -> None:
+    """Trial 17: `cat tls.key tls.crt > /srv/certs/tls.crt` passed, as .crt was never read."""
+    key = b"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----\n"
+    assert candidate_files(["srv/certs/tls.crt"]) == ["srv/certs/tls.crt"]
+    assert file_finding("srv/certs/tls.crt", CERTIFICATE + key) == Finding(
+        "file", "/srv/certs/tls.crt", "holds a private key"
+    )
+    assert file_finding("srv/certs/tls.crt", CERTIFICATE) is None
+
+
 def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> None:
     """Trial 17: `COPY deploy/secrets/ /run/secrets/` for a `*_FILE` variable passed."""
     assert candidate_files(
@@ -409,11 +428,15 @@ def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> No
     found = file_finding("run/secrets/s3_secret", b"Hq2-staging-s3-77Lm\n")
     assert found is not None and found.detail.startswith("is in the folder where Docker")
     assert file_finding("run/secrets/.keep", b"\n") is None
-    # A service account's public files are no secret; its token is.
+    # A service account's public files are no secret; its token is. Its CA certificate is
+    # read as every certificate is, for a private key beside it.
     account = "var/run/secrets/kubernetes.io/serviceaccount/"
     assert candidate_files([account + "ca.crt", account + "namespace", account + "token"]) == [
-        account + "token"
+        account + "ca.crt",
+        account + "token",
     ]
+    assert file_finding(account + "ca.crt", CERTIFICATE) is None
+    assert file_finding(account + "token", b"eyJhbGciOiJSUzI1NiJ9.e30.sig\n") is not None
     # A specific kind still says what it is.
     assert file_finding(
         "run/secrets/tls.key", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"
