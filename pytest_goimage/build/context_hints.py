@@ -13,6 +13,7 @@ from ..gofacts.go_module import requires_modules
 from ..gofacts.run_mounts import Mount, context_binds
 from .context import context_files, dockerfile_name_in_context, excluding_rule, ignore_file
 from .failed_build import FailedBuild
+from .stage_copy_hints import stage_copy_missing
 from .tracking import ignore_rule_for
 
 
@@ -115,6 +116,10 @@ def missing_source(build: FailedBuild, missing: str) -> str:
         culprit, mount = next(
             ((i, m) for i in pool for m in context_binds(i) if names_it(m.source)), (None, None)
         )
+    if culprit is None:
+        from_stage = stage_copy_missing(build, name)
+        if from_stage is not None:
+            return from_stage
     noun = "COPY/ADD source" if mount is None else "RUN bind-mount source"
     outside = [
         f"{i.keyword} {s} (line {i.line})"

@@ -262,6 +262,33 @@ CASES = [
         select="build",
     ),
     Case(
+        # Trial 17: a stage's `go build -o /out/api`, copied as /out/server, was reported as a
+        # file missing from the build context, with advice to change the context.
+        "copy-from-stage-missing-file",
+        {
+            "Dockerfile": "FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o /out/api .\n"
+            'FROM scratch\nCOPY --from=build /out/server /app\nENTRYPOINT ["/app"]\n'
+        },
+        [
+            "*Dockerfile:6: `COPY --from=build /out/server ...` copies '/out/server' from stage "
+            "build, and nothing in that stage wrote it; the file is missing from the stage, not "
+            "from the build context. That stage's go build writes /out/api (line 4): copy that "
+            "path, or make `-o` write the one this COPY expects.",
+        ],
+        select="build",
+    ),
+    Case(
+        "copy-from-image-missing-file",
+        {"Dockerfile": "FROM scratch\nCOPY --from=alpine:3.22 /bin/app /app\n"},
+        [
+            "*Dockerfile:2: `COPY --from=alpine:3.22 /bin/app ...` copies '/bin/app' from the "
+            "image alpine:3.22, and that image has no such file. Fix the path (`docker run --rm "
+            "--entrypoint ls alpine:3.22 /bin` lists what is there), or the image's name.",
+        ],
+        select="build",
+    ),
+    Case(
         "go-files-dockerignored",
         {
             ".dockerignore": "*.go\n",
