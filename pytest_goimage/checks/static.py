@@ -75,7 +75,8 @@ def _shell_form_without_shell(image: ImageConfig, built: BuiltImage) -> str:
     written = read_dockerfile(image.dockerfile_path)[1].last_setting(keyword, image.target)
     # The line only where the Dockerfile's own instruction is the shell form the image runs.
     where = f"{image.file_name}:{written[1].line}" if written and not written[1].json else ""
-    advice = shell_form_advice(config.entrypoint, config.cmd, where)
+    exec_written = bool(written and written[1].json)
+    advice = shell_form_advice(config.entrypoint, config.cmd, where, exec_written)
     return f"{image.dockerfile}: no container of {built.tag} can start, because its {advice}."
 
 

@@ -5,6 +5,7 @@ Go binary the host's Go builds; the image's files are given by name."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -96,15 +97,52 @@ def test_exec_form_passes_on_scratch(tmp_path: Path, server: bytes) -> None:
 
 
 def test_a_shell_that_is_written_out_gets_no_line(tmp_path: Path, server: bytes) -> None:
-    """`ENTRYPOINT ["/bin/sh", "-c", "/app/server"]` is recorded as the shell form is: the fix
-    is the same, but that line is not the shell form the message shows."""
+    """`ENTRYPOINT ["/bin/sh", "-c", "/app/server"]` is recorded as the shell form is, but the
+    Dockerfile wrote the shell out: the message quotes that, not a shell form."""
     run = 'ENTRYPOINT ["/bin/sh", "-c", "/app/server"]'
     message = static_of(tmp_path, server, run, (*SHELL, "/app/server"))
     assert message == (
-        f"FAILED Dockerfile: no container of {TAG} can start, because its ENTRYPOINT is in shell "
-        "form (`ENTRYPOINT /app/server` runs `/bin/sh -c /app/server`) and the image has no "
-        '/bin/sh: write it in exec form, `ENTRYPOINT ["/app/server"]`.'
+        f"FAILED Dockerfile: no container of {TAG} can start, because its ENTRYPOINT runs "
+        '/bin/sh (`ENTRYPOINT ["/bin/sh", "-c", "/app/server"]`) and the image has no /bin/sh: '
+        'run the program without a shell, `ENTRYPOINT ["/app/server"]`.'
     )
+
+
+def test_a_wrapper_that_passes_its_arguments_on_is_run_directly(
+    tmp_path: Path, server: bytes
+) -> None:
+    """Trial 17: `["/bin/sh", "-c", "exec /app/server \"$@\"", "--"]` on scratch was called
+    shell form, and the advice kept `"$@"` and `"--"` as the program's arguments."""
+    script = 'exec /app/server "$@"'
+    run = f'ENTRYPOINT ["/bin/sh", "-c", {json.dumps(script)}, "--"]\nCMD ["--port", "8080"]'
+    message = static_of(tmp_path, server, run, (*SHELL, script, "--"), ("--port", "8080"))
+    assert message == (
+        f"FAILED Dockerfile: no container of {TAG} can start, because its ENTRYPOINT runs "
+        '/bin/sh (`ENTRYPOINT ["/bin/sh", "-c", "exec /app/server \\"$@\\"", "--"]`) and the '
+        'image has no /bin/sh: run the program without a shell, `ENTRYPOINT ["/app/server"]` '
+        '(an exec-form ENTRYPOINT gets CMD\'s words as its arguments, as `"$@"` did).'
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "advice"),
+    [
+        (
+            "exec /svc --port $PORT",
+            'run the program without a shell, `ENTRYPOINT ["/svc", "--port", "$PORT"]`, but exec '
+            "form passes `$PORT` as written, not its value: read the variable in the program "
+            "(os.Getenv), or use a base image with a shell",
+        ),
+        (
+            "/migrate && exec /svc",
+            "and its script needs one (it chains commands, pipes or redirects): do that in the "
+            "program, or use a base image with a shell",
+        ),
+    ],
+)
+def test_a_written_out_shell_that_needs_one_says_so(script: str, advice: str) -> None:
+    found = shell_form_advice(["/bin/sh", "-c", script], [], exec_written=True)
+    assert found.endswith(advice), found
 
 
 def test_health_and_static_say_it_in_the_same_words() -> None:
