@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .config_keys import (
+    BUCKET_PLACEHOLDER,
     PLACEHOLDERS,
+    check_placeholders,
     did_you_mean,
     env_table,
     parsed,
@@ -98,8 +100,11 @@ def image_dependencies(
         )
     compose = _compose_services(values, where, src, project)
     names = [*compose, *(n for n in table if n not in compose)]
-    # A dependency's env may name the dependencies (a DSN); MinIO is the service's affair.
-    known = _fields_of(names)
+    # A dependency's env may name the dependencies (a DSN) and the bucket (a bucket-creating
+    # side container); MinIO is the service's affair.
+    bucket = values.get("bucket")
+    has_bucket = bucket is not None and bucket is not False
+    known = (*_fields_of(names), *((BUCKET_PLACEHOLDER,) if has_bucket else ()))
     result = []
     for name in names:
         entry = table.get(name, {})
@@ -113,7 +118,7 @@ def image_dependencies(
             )
         if entry is False:
             continue
-        result.append(_dependency(name, entry, compose.get(name), where, src, known))
+        result.append(_dependency(name, entry, compose.get(name), where, src, known, bucket))
     return _checked_order(tuple(result), table, where, src)
 
 
@@ -233,7 +238,10 @@ def _dependency(
     where: str,
     src: Path,
     known: tuple[str, ...],
+    bucket: object,
 ) -> DependencyConfig:
+    """One dependency's table; `known` and `bucket` say which placeholders its env, command
+    and entrypoint may use (its image's bucket, and the dependencies' addresses)."""
     dep_where = f"{where} dependencies.{name}"
     _check_name(name, where, src)
     if not isinstance(entry, dict):
@@ -249,7 +257,14 @@ def _dependency(
             "of `compose_file` in `compose_services`."
         )
     env = dict(compose.environment) if compose else {}
-    env.update(env_table(entry, dep_where, src, known))
+    env.update(env_table(entry, dep_where, src, known, bucket))
+    words = {
+        key: _words(entry, key, getattr(compose, key) if compose else None, dep_where, src)
+        for key in ("command", "entrypoint")
+    }
+    for key, given in words.items():
+        for word in given or ():
+            check_placeholders(word, key, dep_where, src, known, bucket)
     port = typed(entry, "port", int, compose.port if compose else None, dep_where, src)
     if port is not None and not 0 < port < 65536:
         raise ConfigError(f"{src}: {dep_where} port = {port} is not a TCP port (1-65535).")
@@ -263,10 +278,8 @@ def _dependency(
         image=image,
         origin=dep_where if compose is None else f"{dep_where} (compose service {name!r})",
         env=env,
-        command=_words(entry, "command", compose.command if compose else None, dep_where, src),
-        entrypoint=_words(
-            entry, "entrypoint", compose.entrypoint if compose else None, dep_where, src
-        ),
+        command=words["command"],
+        entrypoint=words["entrypoint"],
         port=port,
         ready=ready,
         startup_timeout=parsed(

@@ -183,49 +183,70 @@ _PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_]+)?)\}"
 
 
 def env_table(
-    values: Mapping[str, Any], where: str, src: Path, known: tuple[str, ...] = PLACEHOLDERS
+    values: Mapping[str, Any],
+    where: str,
+    src: Path,
+    known: tuple[str, ...] = PLACEHOLDERS,
+    bucket: object = None,
 ) -> dict[str, str]:
     """`env`, with every placeholder checked now against `known` (MinIO's, and those of the
-    image's dependencies): a typo must not surface minutes later as a failed bucket check."""
+    image's dependencies): a typo must not surface minutes later as a failed bucket check.
+    `bucket`: the image's `bucket` where `values` is a dependency's table (else its own)."""
     env = string_table(values, "env", where, src)
+    bucket = values.get("bucket") if bucket is None else bucket
     for name, value in env.items():
-        for key in _PLACEHOLDER_LIKE.findall(value):
-            if key == BUCKET_PLACEHOLDER and values.get("bucket") is False:
-                raise ConfigError(
-                    f"{src}: {where} env.{name} uses {{bucket}}, but bucket = false here (the "
-                    f"image creates no bucket); write the name out in env.{name} instead."
-                )
-            if key == BUCKET_PLACEHOLDER and values.get("bucket") is None:
-                raise ConfigError(
-                    f"{src}: {where} env.{name} uses {{bucket}}, but no `bucket` is set; set "
-                    "`bucket` (the bucket the service must create) or write the name out."
-                )
-            if key in known:
-                continue
-            close = difflib.get_close_matches(key, known, n=1)
-            owner, _, field = key.partition(".")
-            if owner.lower() != "minio" and field in ("host", "port", "endpoint"):
-                # A dependency's: a misspelt name is close to a declared one's, not to MinIO's.
-                owners = sorted({k.partition(".")[0] for k in known if "." in k} - {"minio"})
-                near = difflib.get_close_matches(owner, owners, n=1)
-                close = [f"{near[0]}.{field}"] if near and f"{near[0]}.{field}" in known else []
-            if not close and owner.lower() != "minio" and field in ("host", "port", "endpoint"):
-                # Trial 11: "did you mean {minio.endpoint}?" for a dependency left out.
-                raise ConfigError(
-                    f"{src}: {where} env.{name} uses {{{key}}}, but {where} has no dependency "
-                    f"{owner!r}: none is declared by that name, or `dependencies.{owner} = false`"
-                    f" leaves it out for this image. Declare [tool.goimage.dependencies.{owner}]"
-                    f" (or take it from `compose_services`), or give this image its own "
-                    f"env.{name}."
-                )
-            if "." not in key and not close:
-                continue  # `{name}` in a templated value, nothing like ours
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-            raise ConfigError(
-                f"{src}: {where} env.{name} uses {{{key}}}, which is not a placeholder{hint}; "
-                f"known: {', '.join('{' + p + '}' for p in known)}."
-            )
+        check_placeholders(value, f"env.{name}", where, src, known, bucket)
     return env
+
+
+def check_placeholders(
+    value: str, label: str, where: str, src: Path, known: tuple[str, ...], bucket: object
+) -> None:
+    """ConfigError where `value` (`label`: `env.X`, `command`) uses a placeholder that has no
+    value for it: `{bucket}` without a bucket, a misspelt or undeclared one."""
+    for key in _PLACEHOLDER_LIKE.findall(value):
+        if key == BUCKET_PLACEHOLDER and bucket is False:
+            raise ConfigError(
+                f"{src}: {where} {label} uses {{bucket}}, but bucket = false here (the "
+                f"image creates no bucket); write the name out in {label} instead."
+            )
+        if key == BUCKET_PLACEHOLDER and bucket is None:
+            raise ConfigError(
+                f"{src}: {where} {label} uses {{bucket}}, but no `bucket` is set; set "
+                "`bucket` (the bucket the service must create) or write the name out."
+            )
+        if key in known:
+            continue
+        if key in PLACEHOLDERS:
+            # MinIO's, in a dependency's table: the dependencies start beside MinIO.
+            raise ConfigError(
+                f"{src}: {where} {label} uses {{{key}}}, but a dependency starts at the same "
+                "time as MinIO, before MinIO's address and keys are known; only the service's "
+                f"env may use {{minio.*}}. Known here: {', '.join('{' + p + '}' for p in known)}."
+            )
+        close = difflib.get_close_matches(key, known, n=1)
+        owner, _, field = key.partition(".")
+        if owner.lower() != "minio" and field in ("host", "port", "endpoint"):
+            # A dependency's: a misspelt name is close to a declared one's, not to MinIO's.
+            owners = sorted({k.partition(".")[0] for k in known if "." in k} - {"minio"})
+            near = difflib.get_close_matches(owner, owners, n=1)
+            close = [f"{near[0]}.{field}"] if near and f"{near[0]}.{field}" in known else []
+        if not close and owner.lower() != "minio" and field in ("host", "port", "endpoint"):
+            # Trial 11: "did you mean {minio.endpoint}?" for a dependency left out.
+            raise ConfigError(
+                f"{src}: {where} {label} uses {{{key}}}, but {where} has no dependency "
+                f"{owner!r}: none is declared by that name, or `dependencies.{owner} = false`"
+                f" leaves it out for this image. Declare [tool.goimage.dependencies.{owner}]"
+                f" (or take it from `compose_services`), or give this image its own "
+                f"{label}."
+            )
+        if "." not in key and not close:
+            continue  # `{name}` in a templated value, nothing like ours
+        hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+        raise ConfigError(
+            f"{src}: {where} {label} uses {{{key}}}, which is not a placeholder{hint}; "
+            f"known: {', '.join('{' + p + '}' for p in known)}."
+        )
 
 
 # What the engine passes through as NAME=value: anything but empty, `=` and blanks.

@@ -174,10 +174,16 @@ class DependencyServer(ContainerOwner):
                 self.network: client.api.create_endpoint_config(aliases=[config.name])
             },
         }
-        if config.command is not None:
-            options["command"] = list(config.command)
-        if config.entrypoint is not None:
-            options["entrypoint"] = list(config.entrypoint)
+        # The command's and entrypoint's placeholders too (`--requirepass`, `{db.host}`).
+        for key, words in (("command", config.command), ("entrypoint", config.entrypoint)):
+            if words is not None:
+                filled = expand(
+                    {f"word {i + 1}": w for i, w in enumerate(words)},
+                    self.placeholders,
+                    f"{config.origin} {key}",
+                    self.names,
+                )
+                options[key] = list(filled.values())
         if config.healthcheck is not None or config.ready == "healthcheck":
             options["healthcheck"] = healthcheck_options(config)
         self._box = EngineContainer(

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import ImageConfig
 from ..config_dependencies import dependency_placeholders
+from ..config_keys import BUCKET_PLACEHOLDER
 from .background import in_background
 from .container import ContainerOwner, create_network, remove_network
 from .dependency import DependencyServer, image_port
@@ -76,7 +77,9 @@ class ImageRuntime:
             return self.dependencies
         label = self.image.dockerfile
         ports = {d.name: image_port(self.client, d, label) for d in self.image.dependencies}
-        values: dict[str, str] = {}
+        # `{bucket}` is known before anything runs; MinIO's placeholders are not (it starts
+        # beside the dependencies), and the configuration refuses them here.
+        values = {BUCKET_PLACEHOLDER: self.image.bucket} if self.image.bucket else {}
         for dependency in self.image.dependencies:
             values.update(dependency.placeholders(ports[dependency.name]))
         servers = [

@@ -88,15 +88,16 @@ def test_goimage_dependency_gives_a_ready_server_beside_the_service(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
     """A listening dependency (busybox nc echoing back) is ready by `tcp`; the fixture gives
-    its address as this machine reaches it, and its name and port go into the service's env."""
+    its address as this machine reaches it, and its name and port go into the service's env,
+    and into its own env and command."""
     example_copy(
         service_config(
             extra="""
 [tool.goimage.dependencies.echo]
 image = "alpine:3.22"
-command = ["nc", "-ll", "-p", "7000", "-e", "cat"]
+command = ["nc", "-ll", "-p", "{echo.port}", "-e", "cat"]
 port = 7000
-env = { SELF = "tcp://{echo.endpoint}", NAME = "{echo.host}" }
+env = { SELF = "tcp://{echo.endpoint}", NAME = "{echo.host}", BUCKET = "{bucket}" }
 """,
             env=(
                 "[tool.goimage.env]\n"
@@ -122,6 +123,10 @@ env = { SELF = "tcp://{echo.endpoint}", NAME = "{echo.host}" }
             assert "ECHO_ADDR=echo:7000" in env
             own = echo.container.attrs["Config"]["Env"]
             assert "SELF=tcp://echo:7000" in own and "NAME=echo" in own
+            # Trial 17: the command's placeholders reached the container as written, and
+            # `{bucket}` in a dependency's env was refused as "no bucket is set".
+            assert "BUCKET=bookmarks" in own
+            assert echo.container.attrs["Config"]["Cmd"] == ["nc", "-ll", "-p", "7000", "-e", "cat"]
             assert echo.container.name.startswith("goimage-dep-echo-")
 
         def test_unknown(goimage_dependency):

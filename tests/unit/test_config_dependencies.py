@@ -79,6 +79,26 @@ dependencies.cache = false
     assert docs.dependencies == ()
 
 
+def test_a_dependency_may_use_the_bucket_and_placeholders_in_its_command(project: Path) -> None:
+    """Trial 17: `{bucket}` in a dependency's env was refused as "no bucket is set" while the
+    image set one, and the command's placeholders were not checked (nor filled)."""
+    config = parse(
+        project,
+        BASE
+        + """bucket = "uploads"
+[tool.goimage.dependencies.cache]
+image = "redis:7"
+port = 6379
+command = ["redis-server", "--port", "{cache.port}"]
+env = { SEED_BUCKET = "{bucket}" }
+""",
+    )
+    cache = config.images[0].dependencies[0]
+    assert cache.env == {"SEED_BUCKET": "{bucket}"}
+    assert cache.command == ("redis-server", "--port", "{cache.port}")
+    assert cache.placeholders(6379)["cache.port"] == "6379"
+
+
 def test_a_dependency_env_builds_a_dsn_from_placeholders(project: Path) -> None:
     config = parse(
         project,
@@ -160,8 +180,27 @@ env = { DATABASE_URL = "postgres://app@{db.endpoint}/app" }
             "dependency 'cache'",
         ),
         (
+            # Dependencies start beside MinIO: its address is not known when they start.
             '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nenv = { X = "{minio.url}" }\n',
-            "dependencies.cache env.X uses {minio.url}, which is not a placeholder",
+            "dependencies.cache env.X uses {minio.url}, but a dependency starts at the same "
+            "time as MinIO, before MinIO's address and keys are known; only the service's env "
+            "may use {minio.*}. Known here: {cache.host}, {cache.port}, {cache.endpoint}.",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\nenv = { B = "{bucket}" }\n',
+            "dependencies.cache env.B uses {bucket}, but no `bucket` is set; set `bucket`",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
+            'command = ["redis-server", "--port", "{cache.prot}"]\n',
+            "dependencies.cache command uses {cache.prot}, which is not a placeholder (did you "
+            "mean {cache.port}?)",
+        ),
+        (
+            '[tool.goimage.dependencies.cache]\nimage = "redis:7"\n'
+            'entrypoint = ["seed", "{minio.endpoint}"]\n',
+            "dependencies.cache entrypoint uses {minio.endpoint}, but a dependency starts at the "
+            "same time as MinIO",
         ),
         (
             '[tool.goimage.dependencies.seed]\nimage = "alpine:3.22"\nready = "exit"\n'
