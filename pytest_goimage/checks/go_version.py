@@ -101,9 +101,20 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             + format_not_tested(untested, where)
         )
     broken = cannot_build(pins)
-    if broken:
+    builds = [p for p in broken if p.source != SOURCE_SETUP_GO_FILE]
+    if builds:
         failures.append(
-            f"{len(broken)} CI image build(s) cannot start:\n" + format_cannot_build(broken, where)
+            f"{len(builds)} CI image build(s) cannot start:\n" + format_cannot_build(builds, where)
+        )
+    setups = [p for p in broken if p.source == SOURCE_SETUP_GO_FILE]
+    if setups:
+        failures.append(
+            f"{len(setups)} CI job(s) cannot set up Go:\n"
+            + "\n".join(
+                f"{p.file}:{p.line}: {p.cannot_build}; if that job's build is not this module, "
+                f'add "{p.file.rsplit("/", 1)[-1]}:{p.job}" to go_version_ignore in {where}.'
+                for p in setups
+            )
         )
     if failures:
         hint = _ignore_hint(bad, pins, where)

@@ -177,6 +177,7 @@ class Pin:
     cannot_build: str = ""
     # The folders (of the repository) its CI job runs the Go toolchain in; None when not known.
     go_folders: tuple[str, ...] | None = None
+    checkout_moved: bool = False  # its job checks the repository out into a folder (`path:`)
 
 
 TAG_VERSION_RE = re.compile(

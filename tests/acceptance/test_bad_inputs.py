@@ -73,6 +73,28 @@ CASES = [
         binary=False,
     ),
     Case(
+        # Trial 17: setup-go's go-version-file named a go.mod the repository does not hold,
+        # which stops the CI job; it was a warning.
+        "setup-go-version-file-missing",
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n"
+            "        with:\n          go-version-file: backend/go.mod\n"
+            "      - run: go test ./...\n",
+            "Dockerfile": "FROM alpine:3.22\n" + RUN_ENTRY,
+        },
+        [
+            "*[[]goimage go-version[]] Dockerfile: 1 CI job(s) cannot set up Go:",
+            ".github/workflows/ci.yml:9: setup-go's go-version-file names backend/go.mod, which "
+            'this repository does not hold, so setup-go stops there ("The specified go version '
+            'file at: backend/go.mod does not exist") and job test never builds: point it at '
+            "this module's go.mod (go.mod); if that job's build is not this module, add "
+            '"ci.yml:test" to go_version_ignore in [[]tool.goimage[]].',
+        ],
+        select="go-version",
+        binary=False,
+    ),
+    Case(
         "workflow-malformed",
         {
             ".github/workflows/ci.yml": "jobs: [\n  - x: {\n",

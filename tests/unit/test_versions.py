@@ -652,7 +652,7 @@ jobs:
 
 def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
     """Only the project's own go.mod is aligned by construction: another module's go.mod
-    pins the Go it requires, and a missing one is reported, not trusted."""
+    pins the Go it requires, and a missing one stops setup-go (a failure, not trusted)."""
     (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools/go.mod").write_text("module example.com/tools\n\ngo 1.22\n")
@@ -672,10 +672,15 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
         (6, None, False),
         (10, None, False),
         (14, v("1.22"), False),
-        (18, None, True),
+        (18, None, False),
     ]
     assert "another module's go.mod, which requires Go 1.22" in pins[2].note
-    assert "gone/go.mod, which does not exist in this checkout" in pins[3].note
+    assert pins[3].cannot_build == (
+        "setup-go's go-version-file names gone/go.mod, which this repository does not hold, so "
+        'setup-go stops there ("The specified go version file at: gone/go.mod does not exist") '
+        "and job a never builds: point it at this module's go.mod (go.mod)"
+    )
+    assert [p.cannot_build for p in pins[:3]] == ["", "", ""]
     gomod = read_gomod(tmp_path / "go.mod", "go.mod")
     bad = misaligned([*gomod, *pins], required_version(gomod))
     assert bad == [pins[2]]
@@ -685,6 +690,30 @@ def test_go_version_file_is_followed_in_the_checkout(tmp_path: Path) -> None:
         "1.26.8 (go.mod:3 go 1.26.8) — point go-version-file at the project's go.mod, or use "
         "go-version '1.26.8'"
     )
+
+
+def test_a_missing_version_file_a_step_may_write_or_under_a_moved_checkout_is_unchecked(
+    tmp_path: Path,
+) -> None:
+    """A .go-version a step may write, and a go.mod under a checkout moved into a folder
+    (`path: src`), are not known to be missing: a warning, not a failure."""
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "jobs:\n"
+        "  a:\n    steps:\n"
+        "      - run: echo 1.26.8 > .go-version\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version-file: .go-version\n"
+        "      - run: go build ./...\n"
+        "  b:\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with:\n          path: src\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version-file: src/go.mod\n"
+        "      - run: cd src && go build ./...\n"
+    )
+    pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
+    assert [(p.job, p.unpinned, p.cannot_build) for p in pins] == [("a", True, ""), ("b", True, "")]
+    assert all("does not exist in this checkout: not checked" in p.note for p in pins)
 
 
 @pytest.mark.parametrize(

@@ -143,7 +143,7 @@ def job_folders(
 ) -> tuple[str, ...] | None:
     """The folders the job's steps that run or may run Go (`running`) run it in, each once,
     in order; None when one is not known, or a checkout puts the repository elsewhere."""
-    if any(_checks_out_elsewhere(step) for step in steps):
+    if any(checks_out_elsewhere(step) for step in steps):
         return None
     # An env (or an earlier step's `>> $GITHUB_ENV`) may set GOWORK, GOFLAGS or CDPATH.
     envs = [env_of(top), env_of(job), *(env_of(step) for step in steps)]
@@ -180,7 +180,7 @@ def _linux_or_macos(job: Mapping[str, yaml.Node]) -> bool:
     return bool(words) and not any("windows" in w.lower() or "${{" in w for w in words)
 
 
-def _checks_out_elsewhere(step: Mapping[str, yaml.Node]) -> bool:
+def checks_out_elsewhere(step: Mapping[str, yaml.Node]) -> bool:
     """Whether the step is a checkout into a folder (`path:`) of the workspace: the
     repository's files are then not where the working directories above name them."""
     uses = step.get("uses")

@@ -39,7 +39,7 @@ from .containers import (
     with_toolchain,
 )
 from .expressions import evaluate_if
-from .go_folders import job_folders
+from .go_folders import checks_out_elsewhere, job_folders
 from .matrix import Matrix, expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
 
@@ -143,7 +143,9 @@ def _workflow_pins(
                 if later:
                     pin = replace(pin, ignored=_replaced(later, str(job_name)))
                 job_pins.append(pin)
+        moved = any(checks_out_elsewhere(step) for step in steps)
         for pin in _unique(job_pins):
+            pin = replace(pin, checkout_moved=moved)
             if not builds.builds:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why and not pin.ignored:

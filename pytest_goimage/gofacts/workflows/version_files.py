@@ -47,14 +47,35 @@ def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> l
         path = workspace / target
         name = target.rsplit("/", 1)[-1]
         if not path.is_file():
-            note = f"follows {target}, which does not exist in this checkout: not checked"
-            resolved.append(replace(pin, note=note, unpinned=True))
+            resolved.append(_missing_file(pin, target, name, workspace, go_mod))
         elif name in ("go.mod", "go.work"):
             own = name == "go.mod" and path.resolve() == go_mod.resolve()
             resolved.append(_follow_module_file(pin, path, target, own))
         else:
             resolved.append(_follow_version_file(pin, path, target, name))
     return resolved
+
+
+def _missing_file(pin: Pin, target: str, name: str, workspace: Path, go_mod: Path) -> Pin:
+    """A go-version-file the repository does not hold. A go.mod or go.work is never made by a
+    build step: where the job checks the repository out at the workspace's root, setup-go
+    stops there ("The specified go version file at: ... does not exist") and the job never
+    builds (trial 17: a warning only). A version file a step may write, or a path under a
+    checkout moved into a folder, is not checked."""
+    note = f"follows {target}, which does not exist in this checkout: not checked"
+    if name not in ("go.mod", "go.work") or pin.checkout_moved:
+        return replace(pin, note=note, unpinned=True)
+    try:
+        module = go_mod.relative_to(workspace).as_posix()
+    except ValueError:
+        module = ""
+    fix = f"point it at this module's go.mod ({module})" if module else "fix the path"
+    why = (
+        f"setup-go's go-version-file names {target}, which this repository does not hold, "
+        f'so setup-go stops there ("The specified go version file at: {target} does not '
+        f'exist") and job {pin.job or "?"} never builds: {fix}'
+    )
+    return replace(pin, note=why, cannot_build=why)
 
 
 def setup_go_reads(uses: str) -> tuple[bool, str, str]:
