@@ -21,7 +21,8 @@ def config_password(text: str) -> str | None:
             password = secret_part(match).strip("'")
             if match.group(0).endswith("@"):  # a URL: its host follows the `@`
                 user = _URL_USER.search(match.group(0))
-                local = _LOCAL_HOST.match(uncommented, match.end()) is not None
+                hosts = _URL_HOSTS.match(uncommented, match.end())
+                local = hosts is not None and _all_local(hosts.group(0))
             else:  # a DSN: its own `host=` and `user=`
                 dsn_user, local = runs.around(match.start())
                 user = _URL_USER.search(match.group(0)) or dsn_user
@@ -52,14 +53,26 @@ class _DsnRuns:
             return None, False
         if index not in self._read:
             run = self._text[slice(*self._spans[index])]
-            self._read[index] = (_DSN_USER.search(run), _LOCAL_DSN_HOST.search(run) is not None)
+            host = _DSN_HOST.search(run)
+            self._read[index] = (_DSN_USER.search(run), bool(host and _all_local(host.group(1))))
         return self._read[index]
 
 
-# A value: quoted on its line, or up to a blank, `;`, quote or backtick. Pairs are separated
-# by blanks or `;`; after a `;` a key may hold spaces (ADO.NET's `User ID=`, `Persist Security
-# Info=`).
-_PAIR_VALUE = r"(?:'[^'\n]*'|[^\s;'\"`]*)"
+def _all_local(hosts: str) -> bool:
+    """Whether every host of a URL's or DSN's host list is this machine: libpq and pgx take
+    several (`localhost,db.prod:5432`), and a production one among them is no local default."""
+    return all(
+        _LOCAL_HOST.fullmatch(re.sub(r":\d*$", "", host.strip()))
+        for host in hosts.split(",")
+        if host.strip()
+    )
+
+
+# A value: quoted on its line, or up to a blank, `;`, quote or backtick, or a comma before a
+# blank (a YAML flow list's `[dsn one, dsn two]`; libpq's `host=a,b` has none). Pairs are
+# separated by blanks or `;`; after a `;` a key may hold spaces (ADO.NET's `User ID=`,
+# `Persist Security Info=`).
+_PAIR_VALUE = r"(?:'[^'\n]*'|(?:[^\s;'\"`,]|,(?!\s))*)"
 _DSN_PAIRS = re.compile(
     rf"(?<!\w)\w+[ \t]*=[ \t]*{_PAIR_VALUE}"
     rf"(?:(?:[ \t]*;[ \t]*\w+(?: \w+)*|[ \t]+\w+)[ \t]*=[ \t]*{_PAIR_VALUE})*"
@@ -73,8 +86,10 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|;|//).*$", re.M)
 _URL_USER = re.compile(r"://([^/\s:@]*):")
 _DSN_USER = re.compile(r"\buser[ \t]*=[ \t]*'?([^\s;'\"]+)", re.I)
 _XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?![\w.-])")
-_LOCAL_DSN_HOST = re.compile(r"\bhost\s*=\s*(?:localhost|127\.0\.0\.1)(?![\w.-])", re.I)
+_LOCAL_HOST = re.compile(r"localhost|127\.0\.0\.1|\[::1\]")
+# A URL's hosts, after its `@`; a DSN's `host=` list.
+_URL_HOSTS = re.compile(r"[^/?#\s\"'`]*")
+_DSN_HOST = re.compile(r"\bhost\s*=\s*'?([^\s;'\"`]*)", re.I)
 _SAMPLE_PASSWORDS = frozenset(
     {
         "password",

@@ -404,6 +404,28 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             b'dsn: "host=db password=Pr0d-pw"  # user=Pr0d-pw\n',
             "holds a password in a connection string",
         ),
+        # helper-122's false passes: a YAML flow list of a local and a production DSN, a host
+        # list with a production host after localhost (libpq, pgx), and a `;`-joined line.
+        (
+            "app/config.yaml",
+            b"dsns: [host=localhost password=dev1x, host=db.prod password=Pr0d-pw]\n",
+            "holds a password in a connection string",
+        ),
+        (
+            "app/config.yaml",
+            b"dsn: host=localhost,db.prod user=app password=Pr0d-pw\n",
+            "holds a password in a connection string",
+        ),
+        (
+            "app/config.yaml",
+            b"url: postgres://app:Pr0d-pw@localhost:5432,db.prod:5432/app\n",
+            "holds a password in a URL",
+        ),
+        (
+            "app/app.ini",
+            b"primary=host=db.prod password=Pr0d-pw;replica=host=localhost\n",
+            "holds a password in a connection string",
+        ),
     ],
 )
 def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
@@ -453,6 +475,9 @@ def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> No
         # example, a variable: none is a deployment's secret.
         b"dsn: postgres://app:s3cr3t-dev@127.0.0.1:5432/app\n",
         b"dsn: host=localhost user=app password=Hunter2pg dbname=app\n",
+        # Every host of a list local (libpq's failover between two local servers).
+        b"url: postgres://app:Hunter2pg@localhost:5432,127.0.0.1:5433/app\n",
+        b"dsn: host=localhost,127.0.0.1 user=app password=Hunter2pg\n",
         # ADO.NET's keys with spaces are keys of the same DSN (helper-122's false failure).
         b"ConnectionString=Host=localhost;User ID=app;Password=devpass123;Database=app\n",
         b'conn: "Host=localhost;Persist Security Info=true;Password=devpass123"\n',
