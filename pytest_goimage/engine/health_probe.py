@@ -159,6 +159,12 @@ def _short(exc: BaseException, setting: str = "scheme") -> str:
         return "connection reset (the port is published, but nothing answers on it from outside the container)"
     # OpenSSL's words for an HTTP answer to its hello: before 3.2, and since.
     if any(words in text for words in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE")):
+        if setting == "health_scheme":
+            # Inherited from `scheme = "https"` (the API's TLS) or set: either way this is the fix.
+            return (
+                f'{_PLAIN_HTTP} (set `health_scheme = "http"` in [tool.goimage]: health_port '
+                "serves plain HTTP, whatever `scheme` the API has)"
+            )
         return f'{_PLAIN_HTTP} (remove `{setting} = "https"` from [tool.goimage])'
     if "timed out" in text.lower():
         return "timed out"

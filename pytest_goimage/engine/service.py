@@ -377,5 +377,5 @@ class ServiceContainer(ContainerOwner):
         """GET `path` with a short backoff until 2xx, the container exits, or `timeout` passes."""
         if not self.health_host_port:
             return False, HealthProbe(error=f"port {self.polled_port} is not published")
-        setting = "health_scheme" if self.health_port and self.port else "scheme"
+        setting = "health_scheme" if self.health_port else "scheme"
         return poll(self.health_url + path, timeout, self.exited, setting)

@@ -55,6 +55,9 @@ def test_a_health_port_of_its_own_names_health_scheme() -> None:
     hint = health_hint(probe, "/healthz", "8081/tcp", 8081, ["8080/tcp"], None, "health_port")
     assert 'set `health_scheme = "https"` in [tool.goimage]' in hint
     error = requests.exceptions.SSLError("[SSL: WRONG_VERSION_NUMBER] wrong version number")
-    assert _short(error, "health_scheme").endswith(
-        '(remove `health_scheme = "https"` from [tool.goimage])'
+    # Trial 17: with a TLS API (`scheme = "https"`) and a plain admin port, health_scheme is
+    # inherited, never written: "remove health_scheme" named a key the file does not hold.
+    assert _short(error, "health_scheme") == (
+        'the TLS handshake failed: the port answers plain HTTP (set `health_scheme = "http"` in '
+        "[tool.goimage]: health_port serves plain HTTP, whatever `scheme` the API has)"
     )
