@@ -348,6 +348,10 @@ if (( ${#missing_go[@]} > 0 )); then
     cat >"$ctx/Dockerfile" <<EOF
 FROM scratch
 COPY busybox /bin/busybox
+# Each applet where Alpine has it too (/usr/bin/env, /usr/bin/wget: a "#!/usr/bin/env sh"
+# entrypoint ran on Alpine and not here), and every one in /bin as before.
+RUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin"]
+RUN ["/bin/busybox", "--install", "-s"]
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 COPY rootfs/ /
 COPY go/ /usr/local/go/
@@ -381,6 +385,10 @@ if (( ${#missing_alpine[@]} > 0 )); then
     cat >"$ctx/Dockerfile" <<EOF
 FROM scratch
 COPY busybox /bin/busybox
+# Each applet where Alpine has it too (/usr/bin/env, /usr/bin/wget: a "#!/usr/bin/env sh"
+# entrypoint ran on Alpine and not here), and every one in /bin as before.
+RUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin"]
+RUN ["/bin/busybox", "--install", "-s"]
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 COPY rootfs/ /
 RUN mkdir -p /tmp /root /usr/local/bin /usr/bin /sbin /usr/sbin \\
