@@ -15,6 +15,12 @@ from .listeners import listener_hint
 from .poll import backoff
 
 _PLAIN_HTTP = "the TLS handshake failed: the port answers plain HTTP"
+_RESET = "connection reset"
+# Closed without an answer this often, for this long, while the service listens on the port:
+# it speaks another protocol there (a gRPC or other HTTP/2-only server closes an HTTP/1.1
+# request); waiting until startup_timeout cannot change that (trial 17 A2).
+_CLOSED_WHILE_LISTENING = 5
+_CLOSED_FOR_SECONDS = 1.0
 _SAME_REDIRECTS = 5  # answers in a row: a service still starting does not redirect so
 # What a server that speaks TLS on the port answers a plain HTTP request: Go's net/http, nginx.
 _TLS_ONLY = (
@@ -32,6 +38,7 @@ class HealthProbe:
     error: str = ""
     seconds: float = 0.0
     location: str = ""  # where a redirect pointed
+    closes_while_listening: bool = False  # the service listens, and closes each request
 
     @property
     def speaks_tls(self) -> bool:
@@ -44,6 +51,8 @@ class HealthProbe:
         if self.status is not None:
             body = " ".join(self.body.split())[:300].rstrip(".") or "(empty body)"
             return f"the last answer was HTTP {self.status}: {body}"
+        if self.closes_while_listening:
+            return "no answer: the service closed each connection without one"
         return f"no answer: {self.error or 'not polled'}"
 
 
@@ -82,6 +91,14 @@ def health_hint(
             "index): where the endpoint that answers is the health endpoint, set `health_path` "
             "to it in [tool.goimage]."
         )
+    if probe.closes_while_listening:
+        return (
+            f". Inside the container the service listens on {port.split('/', 1)[0]}, and "
+            "closes each HTTP request there without an answer: that port serves another "
+            "protocol (a gRPC or other HTTP/2-only server does this); set "
+            f"`{'health_port' if key == 'health_port' else 'port'}` in [tool.goimage] to the "
+            f"port that answers {health_path} over HTTP."
+        )
     if probe.status == 404:
         usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
         return (
@@ -118,16 +135,23 @@ def answers(url: str, timeout: float = 1.0) -> bool:
 
 
 def poll(
-    url: str, timeout: float, exited: Callable[[], bool], setting: str = "scheme"
+    url: str,
+    timeout: float,
+    exited: Callable[[], bool],
+    setting: str = "scheme",
+    listening: Callable[[], bool] | None = None,
 ) -> tuple[bool, HealthProbe]:
     """GET `url` with a short backoff until 2xx, `exited()`, an answer that says the port
     serves the other protocol than `url`'s (waiting cannot change that), or `timeout` passes.
     `setting` is the key that chose the scheme, for the hint. An https URL's certificate
-    is not verified: the service under test brings its own, often self-signed."""
+    is not verified: the service under test brings its own, often self-signed. `listening`
+    says whether the service listens on the port (None: not known here): connections it
+    closes without an answer while it does, again and again, end the wait too."""
     probe = HealthProbe()
     session = requests.Session()
     started = time.monotonic()
     redirects: list[tuple[int, str]] = []  # the same redirect again and again will not change
+    closed: list[float] = []  # when each connection in a row closed without an answer
     for _ in backoff(timeout):
         try:
             response = _get(session, url, 2)
@@ -145,6 +169,15 @@ def poll(
             probe.status, probe.error = None, _short(exc, setting)
             if probe.error.startswith(_PLAIN_HTTP):
                 break  # the port answers plain HTTP: it will not start speaking TLS
+            closed = [*closed, time.monotonic()] if probe.error.startswith(_RESET) else []
+            if (
+                listening is not None
+                and len(closed) >= _CLOSED_WHILE_LISTENING
+                and closed[-1] - closed[0] >= _CLOSED_FOR_SECONDS
+                and listening()
+            ):
+                probe.closes_while_listening = True
+                break
         if exited():
             break
     probe.seconds = time.monotonic() - started
@@ -156,7 +189,7 @@ def _short(exc: BaseException, setting: str = "scheme") -> str:
     if "Connection refused" in text:
         return "connection refused (nothing listens on the port yet)"
     if "Connection reset" in text or "RemoteDisconnected" in text:
-        return "connection reset (the port is published, but nothing answers on it from outside the container)"
+        return f"{_RESET} (the port is published, but nothing answers on it from outside the container)"
     # OpenSSL's words for an HTTP answer to its hello: before 3.2, and since.
     if any(words in text for words in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE")):
         if setting == "health_scheme":

@@ -18,7 +18,7 @@ from ..gofacts.units import format_size
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import exec_failure_hint
 from .health_probe import HealthProbe, answers, poll
-from .listeners import listening
+from .listeners import is_loopback, listening
 from .placeholders import expand
 from .program_mode import denied_program_hint, unexecutable_on_path
 
@@ -378,4 +378,10 @@ class ServiceContainer(ContainerOwner):
         if not self.health_host_port:
             return False, HealthProbe(error=f"port {self.polled_port} is not published")
         setting = "health_scheme" if self.health_port else "scheme"
-        return poll(self.health_url + path, timeout, self.exited, setting)
+        number = int(str(self.polled_port).split("/", 1)[0])
+
+        def listens_on_port() -> bool:
+            found = self.listeners() or []
+            return any(port == number and not is_loopback(host) for host, port in found)
+
+        return poll(self.health_url + path, timeout, self.exited, setting, listens_on_port)

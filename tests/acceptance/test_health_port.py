@@ -52,10 +52,41 @@ def test_api_and_health_urls(goimage_service):
 """
 
 
-def _project(root: Path, pyproject: str, dockerfiles: dict[str, str]) -> None:
-    """A Go module whose program is PROGRAM, built here, and `dockerfiles` that COPY it."""
+# The API on 8080, and on 9090 a server that closes each connection without a word, as a gRPC
+# server does with an HTTP/1.1 request (it reads HTTP/2's preface, gets `GET`, and hangs up).
+GRPC_LIKE = """\
+package main
+
+import (
+	"net"
+	"net/http"
+)
+
+func main() {
+	grpc, err := net.Listen("tcp", ":9090")
+	if err != nil {
+		panic(err)
+	}
+	go func() {
+		for {
+			conn, err := grpc.Accept()
+			if err != nil {
+				panic(err)
+			}
+			conn.Close()
+		}
+	}()
+	panic(http.ListenAndServe(":8080", http.NotFoundHandler()))
+}
+"""
+
+
+def _project(
+    root: Path, pyproject: str, dockerfiles: dict[str, str], program: str = PROGRAM
+) -> None:
+    """A Go module whose program is `program`, built here, and `dockerfiles` that COPY it."""
     (root / "go.mod").write_text("module example.com/admin\n\ngo 1.26\n")
-    (root / "main.go").write_text(PROGRAM)
+    (root / "main.go").write_text(program)
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
     subprocess.run([GO, "build", "-o", "app", "."], cwd=root, env=env, check=True)
     for name, extra in dockerfiles.items():
@@ -132,6 +163,39 @@ def test_a_health_port_that_never_answers_and_is_not_exposed_is_named(
         "`health_port = 8083` is configured, but the image EXPOSEs 8080/tcp: check "
         "`health_port` in [tool.goimage] against the port the service listens on."
     ) in out, out
+
+
+def test_a_health_port_that_serves_another_protocol_fails_without_waiting(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 17: health_port on a gRPC port waited the whole startup_timeout and then said
+    nothing answers from outside the container, though the service listened there."""
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        port = 8080
+        health_port = 9090
+        health_path = "/healthz"
+        startup_timeout = "30s"
+        """,
+        {"Dockerfile": "EXPOSE 8080 9090"},
+        GRPC_LIKE,
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "health", "--goimage-report=r.json"
+    )
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert (
+        "never answered 2xx: within startup_timeout (30s) no answer: the service closed each "
+        "connection without one. Inside the container the service listens on 9090, and closes "
+        "each HTTP request there without an answer: that port serves another protocol (a gRPC "
+        "or other HTTP/2-only server does this); set `health_port` in [tool.goimage] to the "
+        "port that answers /healthz over HTTP."
+    ) in out, out
+    checks = json.loads((pytester.path / "r.json").read_text())["images"][0]["checks"]
+    assert checks["health"]["seconds"] < 10, checks
 
 
 def test_two_exposed_ports_hint_names_the_one_that_serves_health(
