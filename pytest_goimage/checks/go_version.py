@@ -27,6 +27,7 @@ from ..gofacts.versions import (
     parse_go_version,
     required_pin,
     required_version,
+    shown_pin,
     unpinned,
 )
 from ..gofacts.workspace import Workspace, mark_workspace
@@ -137,6 +138,18 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f" ({len(following)} by following it: "
             + ", ".join(f"{p.file}:{p.line} go-version-file {p.raw}" for p in following)
             + ")"
+        )
+    switching = [
+        p
+        for p in counted
+        if p.switches and p.version is not None and not p.version.satisfies(required)
+    ]
+    if switching:
+        message += (
+            f" ({len(switching)} by switching to it by themselves: "
+            + ", ".join(f"{p.file}:{p.line} {shown_pin(p)}" for p in switching)
+            + "; setup-go up to v5 leaves GOTOOLCHAIN unset, and a Go from 1.21 on runs the Go "
+            "go.mod asks for)"
         )
     if unknown:
         message += (

@@ -178,6 +178,10 @@ class Pin:
     # The folders (of the repository) its CI job runs the Go toolchain in; None when not known.
     go_folders: tuple[str, ...] | None = None
     checkout_moved: bool = False  # its job checks the repository out into a folder (`path:`)
+    # A setup-go pin: GOTOOLCHAIN as its job's or workflow's env sets it (None: not set), and
+    # whether the Go it installs switches to go.mod's by itself (GOTOOLCHAIN=auto, Go 1.21+).
+    gotoolchain: str | None = None
+    switches: bool = False
 
 
 TAG_VERSION_RE = re.compile(
@@ -218,6 +222,7 @@ def misaligned(pins: Iterable[Pin], required: GoVersion) -> list[Pin]:
         and not pin.ignored
         and pin.version is not None
         and not pin.version.satisfies(required)
+        and not pin.switches
     ]
 
 

@@ -266,6 +266,8 @@ def test_an_action_whose_folder_is_not_known_makes_the_job_s_folders_unknown() -
 # older Go of its own (go 1.22) that a CI job sets up for it.
 SERVICE_GO_MOD = "module example.com/svc\n\ngo 1.26.0\n\ntoolchain go1.26.2\n"
 TOOLS_GO_MOD = "module example.com/svc/tools\n\ngo 1.22.0\n"
+# The tools job's setup-go is v6, which sets GOTOOLCHAIN=local: the job runs Go 1.22 itself, not
+# go.mod's (v5's Go 1.22 would switch to go.mod's by itself).
 TOOLS_WORKFLOW = """\
 on: push
 jobs:
@@ -281,7 +283,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
+      - uses: actions/setup-go@v6
         with:
           go-version: '1.22'
       - run: {script}

@@ -967,7 +967,8 @@ def test_go_version_file_names_go_version_and_tool_versions(tmp_path: Path) -> N
     (workflows / "ci.yml").write_text(
         "jobs:\n  a:\n    steps:\n"
         + "".join(
-            f"      - uses: actions/setup-go@v5\n        with:\n          go-version-file: {t}\n"
+            # v6: GOTOOLCHAIN=local, so the Go a file names is the Go the job runs.
+            f"      - uses: actions/setup-go@v6\n        with:\n          go-version-file: {t}\n"
             "      - run: go build ./...\n"  # a later setup-go would replace an earlier one
             for t in (".go-version", ".tool-versions", "empty/.tool-versions")
         )
@@ -1078,13 +1079,14 @@ def test_go_policy_requires_the_go_line() -> None:
 # [tool.goimage] go_version_policy and go_version_ignore, through pytest ------------------------
 
 DOCS_WORKFLOW = (CORPUS / "release.docs.yml").read_text()
+# v6 sets GOTOOLCHAIN=local: the job runs 1.26.0, not go.mod's toolchain (v5's would switch).
 OLD_CI = """\
 on: push
 jobs:
   test:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/setup-go@v5
+      - uses: actions/setup-go@v6
         with:
           go-version: '1.26.0'
       - run: go test ./...
@@ -1450,3 +1452,52 @@ def test_reusable_workflows_that_call_each_other_in_a_cycle_are_read(tmp_path: P
         )
         for name, default in (("a", "1.21"), ("b", "1.22"))
     ]
+
+
+SWITCHING_CI = """\
+on: push
+{env}jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@{ref}
+        with:
+          go-version: '{go}'
+      - run: go test ./...
+"""
+
+
+@pytest.mark.parametrize(
+    ("ref", "go", "env", "switches"),
+    [
+        ("v5", "1.26.0", "", True),  # trial 18: v5 leaves GOTOOLCHAIN unset, 1.26.0 switches
+        ("v4", "1.22", "", True),
+        ("v5", "1.20", "", False),  # a Go before 1.21 never switches
+        ("v6", "1.26.0", "", False),  # v6 sets GOTOOLCHAIN=local
+        ("v5", "1.26.0", "env:\n  GOTOOLCHAIN: local\n", False),
+        ("v5", "1.26.0", "env:\n  GOTOOLCHAIN: go1.26.0\n", False),
+        ("v5", "1.26.0", "env:\n  GOTOOLCHAIN: auto\n", True),
+    ],
+)
+def test_a_setup_go_that_leaves_gotoolchain_unset_runs_go_mod_s_go(
+    pytester: pytest.Pytester, ref: str, go: str, env: str, switches: bool
+) -> None:
+    """setup-go up to v5 leaves GOTOOLCHAIN unset, so a Go from 1.21 on runs the toolchain
+    go.mod names (go1.26.2 here): judged as a `go-version-file: go.mod` of the same setup-go
+    is. Where the job cannot switch, the Go it installs is the one compared."""
+    _go_project(pytester, "", {"ci.yml": SWITCHING_CI.format(ref=ref, go=go, env=env)})
+    result = pytester.runpytest("--goimage", "-k", "go-version", "--goimage-report=r.json")
+    message = json.loads((pytester.path / "r.json").read_text())["images"][0]["checks"][
+        "go-version"
+    ]["message"]
+    line = 10 if env else 8
+    if switches:
+        result.assert_outcomes(passed=1)
+        assert message == (
+            "4 Go version pin(s) agree with go.mod, which requires Go 1.26.2 (1 by switching to "
+            f"it by themselves: .github/workflows/ci.yml:{line} go-version {go}; setup-go up to "
+            "v5 leaves GOTOOLCHAIN unset, and a Go from 1.21 on runs the Go go.mod asks for)"
+        )
+    else:
+        result.assert_outcomes(failed=1)
+        assert f".github/workflows/ci.yml:{line}: go-version {go} names Go {go}" in message

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -96,15 +96,35 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
         and node_text(version_node)
         and not _empty_in_scope(version_node, scope)
     ):
-        return _version_pins(version_node, scope, file)
+        toolchain = _job_gotoolchain(scope)
+        return [
+            replace(pin, uses=uses.value.strip(), gotoolchain=toolchain)
+            for pin in _version_pins(version_node, scope, file)
+        ]
     if version_node is not None and not isinstance(version_node, yaml.ScalarNode):
         line = version_node.start_mark.line + 1
         note = "go-version is not a single value; setup-go expects one version"
         return [Pin(file, line, SOURCE_SETUP_GO, "", None, note, True)]
     if isinstance(file_node, yaml.ScalarNode) and node_text(file_node):
-        return _version_file_pins(file_node, scope, file, uses.value.strip())
+        toolchain = _job_gotoolchain(scope)
+        return [
+            replace(pin, gotoolchain=toolchain)
+            for pin in _version_file_pins(file_node, scope, file, uses.value.strip())
+        ]
     note = "setup-go without go-version or go-version-file uses whatever Go the runner has"
     return [Pin(file, step_line, SOURCE_SETUP_GO, uses.value, None, note, True)]
+
+
+def _job_gotoolchain(scope: Scope) -> str | None:
+    """GOTOOLCHAIN as the env of the steps after setup-go sees it (the job's, the workflow's;
+    in a composite action its own and its caller's), None where none sets it. The setup-go
+    step's own env does not reach the steps that run Go."""
+    layers = [*scope.env[1:], *(scope.caller.env if scope.caller is not None else ())]
+    for layer in layers:
+        node = layer.get("GOTOOLCHAIN")
+        if node is not None:
+            return node_text(node) if isinstance(node, yaml.ScalarNode) else ""
+    return None
 
 
 def _empty_in_scope(node: yaml.ScalarNode, scope: Scope) -> bool:

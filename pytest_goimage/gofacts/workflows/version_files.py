@@ -11,6 +11,7 @@ from ...errors import GoModError, WorkflowError
 from ..gomod_pins import gomod_pins
 from ..versions import (
     SOURCE_GO,
+    SOURCE_SETUP_GO,
     SOURCE_SETUP_GO_FILE,
     SOURCE_TOOLCHAIN,
     GoVersion,
@@ -41,6 +42,9 @@ def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> l
     resolved: list[Pin] = []
     for pin in pins:
         target = pin.resolved
+        if pin.source == SOURCE_SETUP_GO and pin.version is not None:
+            resolved.append(_switched(pin))
+            continue
         if pin.source != SOURCE_SETUP_GO_FILE or not target:
             resolved.append(pin)
             continue
@@ -52,8 +56,32 @@ def follow_go_version_files(pins: list[Pin], workspace: Path, go_mod: Path) -> l
             own = name == "go.mod" and path.resolve() == go_mod.resolve()
             resolved.append(_follow_module_file(pin, path, target, own))
         else:
-            resolved.append(_follow_version_file(pin, path, target, name))
+            resolved.append(_switched(_follow_version_file(pin, path, target, name)))
     return resolved
+
+
+def switches_toolchain(pin: Pin) -> bool:
+    """Whether the Go a setup-go pin installs switches to go.mod's toolchain by itself: up to
+    v5 setup-go leaves GOTOOLCHAIN unset, so $GOROOT/go.env's `auto` applies to a Go from 1.21
+    on, unless the job's env sets GOTOOLCHAIN to `local` or a version (v6 sets `local`)."""
+    toolchain_first = setup_go_reads(pin.uses)[0]
+    setting = (pin.gotoolchain or "").strip()
+    automatic = setting in ("", "auto", "path") or setting.endswith(("+auto", "+path"))
+    return (
+        not toolchain_first
+        and automatic
+        and pin.version is not None
+        and (pin.version.satisfies(_SWITCHING_GO))
+    )
+
+
+def _switched(pin: Pin) -> Pin:
+    """A go-version (or .go-version) pin whose Go switches to go.mod's by itself
+    (switches_toolchain) is marked so: the job runs go.mod's Go, as a go-version-file of the
+    same setup-go does (trial 18: `go-version: 1.25.0` failed beside a `go-version-file:
+    go.mod` that passed, both with v5 and Go 1.25.0 installed). Its version stays the one
+    setup-go installs."""
+    return replace(pin, switches=True) if switches_toolchain(pin) else pin
 
 
 def _missing_file(pin: Pin, target: str, name: str, workspace: Path, go_mod: Path) -> Pin:
@@ -123,7 +151,7 @@ def _follow_module_file(pin: Pin, path: Path, target: str, own: bool) -> Pin:
     if version is None:
         note = f"follows {target}{what}: {problem}"
         return replace(pin, note="; ".join(filter(None, [note, assumed])), unpinned=True)
-    if not toolchain_first and version.satisfies(_SWITCHING_GO):
+    if switches_toolchain(replace(pin, version=version)):
         # Up to v5 setup-go leaves GOTOOLCHAIN unset, and a Go from 1.21 on switches to the
         # toolchain the file names by itself (GOTOOLCHAIN=auto): the job builds with that one.
         version = max(version, required)
