@@ -19,6 +19,9 @@ _PASS_AS_STEP = "".join(
 ) + "".join(f"(?<!{word}_)" for word in ("MULTI", "ONE", "TWO", "EACH", "PER", "BY", "ANY"))
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
+    # Short and tool-specific forms (REDIS_CREDS; Redis's own `requirepass`), and the key
+    # material of a signature or a hash (WEBHOOK_HMAC, SIGNING_SALT; trial 18).
+    r"|(?<![A-Z])(CREDS|HMAC|SALTS?)(?![A-Z])|REQUIREPASS"
     # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
     r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK"
     # gorilla/securecookie's hash and block keys, a CSRF middleware's key (trial 17).

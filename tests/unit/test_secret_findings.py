@@ -332,6 +332,15 @@ def test_a_json_credential_is_a_secret_but_a_placeholder_is_not() -> None:
         ("OLDPWD", "/srv", False),
         ("CSRF_KEY_TTL", "12h", False),
         ("BLOCKSIZE", "4096", False),
+        # Trial 18: shown in a service's log and passed in an image's ENV.
+        ("REDIS_CREDS", "Bb22CredsVal9x", True),
+        ("WEBHOOK_HMAC", "Ii99HmacVal7q", True),
+        ("SIGNING_SALT", "Hh88SaltVal", True),
+        ("REDIS_REQUIREPASS", "q7Hx2pLm9Vt4", True),
+        ("SALT_ROUNDS", "10", False),
+        ("HMAC_ALGORITHM", "sha256", False),
+        ("CREDS_FILE", "run/secrets/creds", False),
+        ("BASALT_LAYER", "rock", False),
     ],
 )
 def test_keys_that_sign_or_encrypt_are_credentials(name: str, value: str, found: bool) -> None:
