@@ -14,11 +14,12 @@ def tiny(pytester: pytest.Pytester) -> None:
     (root / "Dockerfile").write_text('FROM alpine:3.22\nCOPY app /app\nENTRYPOINT ["/app"]\n')
     (root / "pyproject.toml").write_text("[tool.goimage]\n")
     # An older Go for assert_go_versions_aligned to name: a CI job's (a golang stage no stage
-    # uses is not a pin; one that is used would need its image, which is not here).
+    # uses is not a pin; one that is used would need its image, which is not here). setup-go v6
+    # sets GOTOOLCHAIN=local, so the job runs 1.25 (v5's would switch to go.mod's Go).
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / ".github" / "workflows" / "ci.yml").write_text(
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.25'\n"
+        "      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.25'\n"
         "      - run: go test ./...\n"
     )
 

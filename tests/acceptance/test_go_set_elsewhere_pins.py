@@ -1,7 +1,9 @@
 """A workflow that installs Go elsewhere: through a local composite action (`uses:
 ./.github/actions/go`), or in a reusable workflow its job calls with the version as an input.
 That Go is the job's, checked against go.mod like a setup-go step in the workflow itself.
-Before, actions were not read and callers not followed: an older Go there passed."""
+Before, actions were not read and callers not followed: an older Go there passed. Their
+setup-go is v6, which sets GOTOOLCHAIN=local: the Go it installs is the Go the job runs (v5's,
+from Go 1.21 on, switches to go.mod's by itself and agrees)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ inputs:
 runs:
   using: composite
   steps:
-    - uses: actions/setup-go@v5
+    - uses: actions/setup-go@v6
       with:
         go-version: ${{{{ inputs.go-version }}}}
 """
@@ -75,7 +77,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
+      - uses: actions/setup-go@v6
         with:
           go-version: ${{ inputs.go-version }}
       - run: go test ./...

@@ -80,9 +80,10 @@ def test_a_bad_project_in_an_entry_names_the_entry(pytester: pytest.Pytester) ->
 
 
 def _workflow(go_version: str) -> str:
+    # setup-go v6 sets GOTOOLCHAIN=local: the job runs `go_version` (v5's would switch).
     return (
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - uses: actions/setup-go@v5\n        with:\n"
+        "      - uses: actions/setup-go@v6\n        with:\n"
         f"          go-version: '{go_version}'\n      - run: go test ./...\n"
     )
 
