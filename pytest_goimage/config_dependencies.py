@@ -118,7 +118,9 @@ def image_dependencies(
             )
         if entry is False:
             continue
-        result.append(_dependency(name, entry, compose.get(name), where, src, known, bucket))
+        compose_file = str(values.get("compose_file", ""))
+        service = compose.get(name)
+        result.append(_dependency(name, entry, service, where, src, known, bucket, compose_file))
     return _checked_order(tuple(result), table, where, src)
 
 
@@ -239,6 +241,7 @@ def _dependency(
     src: Path,
     known: tuple[str, ...],
     bucket: object,
+    compose_file: str = "",
 ) -> DependencyConfig:
     """One dependency's table; `known` and `bucket` say which placeholders its env, command
     and entrypoint may use (its image's bucket, and the dependencies' addresses)."""
@@ -276,7 +279,7 @@ def _dependency(
     return DependencyConfig(
         name=name,
         image=image,
-        origin=dep_where if compose is None else f"{dep_where} (compose service {name!r})",
+        origin=_origin(name, entry, compose_file, dep_where) if compose else dep_where,
         env=env,
         command=words["command"],
         entrypoint=words["entrypoint"],
@@ -293,6 +296,14 @@ def _dependency(
         healthcheck=healthcheck,
         depends_on=_names(entry, compose.depends_on if compose else (), dep_where, src),
     )
+
+
+def _origin(name: str, entry: Mapping[str, Any], compose_file: str, where: str) -> str:
+    """Where a compose service's dependency is written: the compose file's service, and the
+    table that refines it where there is one (trial 18: a seed job's failure named a
+    `[tool.goimage] dependencies.seed` table the project does not have)."""
+    service = f"{compose_file} service {name!r}"
+    return f"{service}, refined by {where}" if entry else service
 
 
 def _check_ready(ready: str, where: str, src: Path) -> None:

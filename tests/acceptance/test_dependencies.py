@@ -248,8 +248,9 @@ def test_a_migration_container_runs_to_completion_before_the_service(
         return
     assert outcomes(result, short=True) == {"bucket": "FAILED"}, out
     assert (
-        "backend/Dockerfile: dependency 'migrate' ([tool.goimage] dependencies.migrate (compose "
-        "service 'migrate'), image alpine:3.22) exited with code 3, so the service was not started."
+        "backend/Dockerfile: dependency 'migrate' (docker-compose.yml service 'migrate', refined "
+        "by [tool.goimage] dependencies.migrate, image alpine:3.22) exited with code 3, so the "
+        "service was not started."
     ) in " ".join(out.split()), out
     assert "migrated" in out, out
 

@@ -286,7 +286,12 @@ ready = "log:Ready to accept connections"
         "healthcheck",
         {"POSTGRES_PASSWORD": "pw"},
     )
-    assert db.origin == "[tool.goimage] dependencies.db (compose service 'db')"
+    # Trial 18: a compose service without a table of its own was named by a table that the
+    # project does not have.
+    assert db.origin == "docker-compose.yml service 'db'"
+    assert cache.origin == (
+        "docker-compose.yml service 'cache', refined by [tool.goimage] dependencies.cache"
+    )
     assert (cache.port, cache.ready) == (6379, "log:Ready to accept connections")
 
 
