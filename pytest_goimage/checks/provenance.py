@@ -25,11 +25,10 @@ from ..gofacts.git_head import (
     tracked_under,
     untracked_under,
 )
+from ..gofacts.revision_label import REVISION_LABEL, label_problem, same_commit
 from ..session import GoImageSession
 from .base import require_image
 
-REVISION_LABEL = "org.opencontainers.image.revision"
-_SHORTEST_REVISION = 7  # `git rev-parse --short`'s minimum
 # Absolute Go source paths the compiler wrote into the binary's line tables; not the tail of a
 # relative one (`internal/abi/abi.go` holds `/abi/abi.go`).
 # An absolute path to a .go file. It must not continue a longer path or word: that is checked
@@ -37,7 +36,6 @@ _SHORTEST_REVISION = 7  # `git rev-parse --short`'s minimum
 # jumping from one "/" to the next and made scanning a 10 MB binary ten times slower.
 _SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
 _PATH_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+~/-")
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _SHOWN = 3
 # What a pytest run leaves in the checkout by itself (besides the plugin's own outputs,
 # _run_outputs): never part of a commit's content.
@@ -84,7 +82,11 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     problems: list[str] = []
     if stamped and info is not None:
         problems += _stamp_problems(image, info, stamped, head)
-    labelled = _label_problem(label, head.commit) if label else None
+    written = {
+        name: (value, _entry(image) if name in image.own_build_args else "[tool.goimage]")
+        for name, value in image.build_args.items()
+    }
+    labelled = label_problem(label, head.commit, written) if label else None
     if labelled:
         problems.append(labelled)
     if not stamped:
@@ -276,24 +278,8 @@ def _own_label(image: ImageConfig) -> bool:
     return own is None or REVISION_LABEL in own
 
 
-def _label_problem(label: str, head: str) -> str | None:
-    if _same_commit(label, head):
-        return None
-    if not _HEX.fullmatch(label):
-        return (
-            f"its {REVISION_LABEL} label says {label!r}, which is not a commit's object name; "
-            "set it to the commit (`{git.head}` in build_args)"
-        )
-    if len(label) < _SHORTEST_REVISION:
-        return (
-            f"its {REVISION_LABEL} label {label!r} is too short to name a commit (git's "
-            f"abbreviations have at least {_SHORTEST_REVISION} characters); record the full "
-            "commit (`{git.head}` in build_args)"
-        )
-    return (
-        f"its {REVISION_LABEL} label says {label}, but HEAD is {head}: the image was "
-        "built from another commit (a stale GIT_SHA build argument?)"
-    )
+def _entry(image: ImageConfig) -> str:
+    return f"the [[tool.goimage.image]] entry of {image.dockerfile}"
 
 
 def _no_facts(image: ImageConfig, why: str) -> NoReturn:
@@ -306,16 +292,9 @@ def _no_facts(image: ImageConfig, why: str) -> NoReturn:
     raise CheckSkipped(f"{image.dockerfile}: provenance not verified: {why}.")
 
 
-def _same_commit(recorded: str, head: str) -> bool:
-    """A full object name, or an abbreviation of at least 7 characters (`git rev-parse --short`),
-    in either case (git prints lowercase; a label may have been written in capitals)."""
-    recorded, head = recorded.lower(), head.lower()
-    return recorded == head or (len(recorded) >= _SHORTEST_REVISION and head.startswith(recorded))
-
-
 def _stamp_problems(image: ImageConfig, info: BuildInfo, stamped: str, head: Head) -> list[str]:
     problems: list[str] = []
-    if not _same_commit(stamped, head.commit):
+    if not same_commit(stamped, head.commit):
         when = info.setting("vcs.time")
         problems.append(
             f"its Go binary was built from commit {stamped}"

@@ -107,8 +107,10 @@ def test_provenance_by_label_and_without_recorded_facts(
         [
             "[[]goimage provenance[]] Dockerfile.stale: image goimage/*:* is not the commit "
             f"under test: its org.opencontainers.image.revision label says {first}, but HEAD "
-            f"is {head}: the image was built from another commit (a stale GIT_SHA build "
-            "argument?). Rebuild it from HEAD; a release must ship what was tested.",
+            f"is {head}: the image was built from another commit (build_args sets GIT_SHA = "
+            f"'{first}' in the [[][[]tool.goimage.image[]][]] entry of Dockerfile.stale: write "
+            '`GIT_SHA = "{git.head}"` there, which passes HEAD on each run). Rebuild it from '
+            "HEAD; a release must ship what was tested.",
         ]
     )
     result.stdout.fnmatch_lines(

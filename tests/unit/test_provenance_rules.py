@@ -11,11 +11,11 @@ import pytest
 from pytest_goimage.checks.provenance import (
     _build_files_not_in_head,
     _changed_inputs,
-    _label_problem,
     _own_label,
     local_source_paths,
 )
 from pytest_goimage.config import ImageConfig, parse_config
+from pytest_goimage.gofacts.revision_label import label_problem
 from tests.unit.test_git_head import git
 
 HEAD = "5092c1f3e0a4b6d8c2e4f6a8b0c2d4e6f8a0b2c4"
@@ -95,7 +95,19 @@ def test_a_revision_label_is_the_builds_own_only_when_its_stages_set_it(
     ],
 )
 def test_what_a_label_that_is_not_head_is_called(label: str, problem: str | None) -> None:
-    assert _label_problem(label, HEAD) == problem
+    assert label_problem(label, HEAD) == problem
+
+
+def test_a_commit_written_into_build_args_is_named_with_the_table_to_fix() -> None:
+    """Trial 18: `build_args = { GIT_SHA = "<an older commit>" }` was only "a stale GIT_SHA
+    build argument?", naming neither the table nor `{git.head}`."""
+    old = "1b3010461c3255708ff88392edb50dc2a6e488a4"
+    written = {"GIT_SHA": (old.upper(), "[tool.goimage]"), "GO_VERSION": ("1.26.8", "[x]")}
+    assert label_problem(old, HEAD, written) == (
+        f"its org.opencontainers.image.revision label says {old}, but HEAD is {HEAD}: the "
+        f"image was built from another commit (build_args sets GIT_SHA = '{old}' in "
+        '[tool.goimage]: write `GIT_SHA = "{git.head}"` there, which passes HEAD on each run)'
+    )
 
 
 def test_only_changes_the_dockerfile_takes_in_make_the_image_not_head(tmp_path: Path) -> None:
