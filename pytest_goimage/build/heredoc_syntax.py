@@ -52,6 +52,8 @@ def heredoc_advice(build: FailedBuild, line: int, syntax: tuple[int, str] | None
     """Why a parse error on `line` is a heredoc the frontend did not read, and what to do;
     `syntax` is the (line, image) of the Dockerfile's `# syntax=` directive, if it has one."""
     start = heredoc_holding(build.parsed, build.text, line)
+    unclosed = None if start is not None else _unclosed(build.text, line)
+    start = start or (unclosed[0] if unclosed else None)
     if start is None:
         return None
     label = build.dockerfile_label
@@ -59,7 +61,35 @@ def heredoc_advice(build: FailedBuild, line: int, syntax: tuple[int, str] | None
         instead = "write the script as one RUN with `&&` between commands and `\\` at line ends"
     else:
         instead = f"keep the file in the build context and {start.keyword} it from there"
+    if unclosed:
+        # BuildKit's own parser refuses it too: closing it comes first (trial 18).
+        return (
+            f"Line {line} follows the heredoc that {label}:{start.line} opens ({start.text}), "
+            f"which is never closed: no line `{unclosed[1]}` ends it. Close it with a line "
+            f"`{unclosed[1]}`; then {older_frontend(label, syntax, HEREDOCS)}, or {instead}."
+        )
     return (
         f"Line {line} is inside the heredoc that starts at {label}:{start.line}: {start.text}; "
         f"{older_frontend(label, syntax, HEREDOCS)}, or {instead}."
     )
+
+
+_OPENS = re.compile(r"^\s*(RUN|COPY|ADD)\b.*?<<(-?)([\"']?)([A-Za-z_][\w.-]*)\3", re.I)
+
+
+def _unclosed(text: str, line: int) -> tuple[HeredocStart, str] | None:
+    """The last heredoc opened before `line` that no later line closes, and its word: a
+    Dockerfile BuildKit's own parser cannot read (`unterminated heredoc`), so the heredoc
+    `heredoc_holding` looks for is never found."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    for number in range(min(line, len(lines)) - 1, 0, -1):
+        opened = _OPENS.match(lines[number - 1])
+        if opened is None:
+            continue
+        dash, word = opened.group(2), opened.group(4)
+        rest = lines[number:]
+        if any((later.lstrip("\t") if dash else later) == word for later in rest):
+            return None
+        start = HeredocStart(number, shorten(lines[number - 1], 80), opened.group(1).upper())
+        return start, word
+    return None

@@ -50,8 +50,18 @@ ENTRYPOINT ["/app"]
             "this engine's built-in Dockerfile frontend reads heredocs only with*, or keep the "
             "file in the build context and COPY it from there.",
         ),
+        (
+            # Trial 18: never closed, BuildKit's own parser refuses it too, and the heredoc
+            # was not named.
+            RUN_HEREDOC.replace("EOF\nENTRYPOINT", "ENTRYPOINT"),
+            "*Dockerfile:7: Dockerfile syntax error: unknown instruction: SET*. Line 7 follows "
+            "the heredoc that Dockerfile:6 opens (RUN <<EOF), which is never closed: no line "
+            "`EOF` ends it. Close it with a line `EOF`; then this engine's built-in Dockerfile "
+            "frontend reads heredocs only with*, or write the script as one RUN with `&&` "
+            "between commands and `\\` at line ends.",
+        ),
     ],
-    ids=["run", "copy"],
+    ids=["run", "copy", "unclosed"],
 )
 def test_a_heredoc_the_engine_cannot_read_is_named(
     pytester: pytest.Pytester, dockerfile: str, expected: str

@@ -153,3 +153,15 @@ def test_an_old_syntax_directive_is_the_frontend_named(tmp_path: Path) -> None:
         "or later in that directive (`docker/dockerfile:1` is the newest 1.x), or write the "
         "script as one RUN with `&&` between commands and `\\` at line ends."
     )
+
+
+def test_a_heredoc_closed_later_or_with_tabs_is_not_called_unclosed() -> None:
+    """Only a heredoc no later line closes is `unclosed`; `<<-` closes on a tab-indented word."""
+    from pytest_goimage.build.heredoc_syntax import _unclosed
+
+    closed = "FROM x\nRUN <<-EOF\n\tset -e\n\tEOF\nRUN echo\n"
+    assert _unclosed(closed, 3) is None
+    opened = "FROM x\nRUN <<'SCRIPT' bash\nset -e\nexit 0\n"
+    found = _unclosed(opened, 3)
+    assert found is not None
+    assert (found[0].line, found[0].keyword, found[1]) == (2, "RUN", "SCRIPT")
