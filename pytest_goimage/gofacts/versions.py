@@ -343,7 +343,7 @@ def _advice(pin: Pin, required: GoVersion, tables: Mapping[str, str]) -> str:
         if pin.version_arg:
             return (
                 f"set {pin.version_arg} to '{required}' or newer on "
-                f"{pin.file}:{pin.version_arg_line}"
+                f"{pin.version_arg_file or pin.file}:{pin.version_arg_line}"
             )
         keyword = "uses: docker://" if pin.uses else "container: "
         return f"use {keyword}{_newer_image(pin, required)} or newer"

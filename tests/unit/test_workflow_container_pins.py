@@ -5,6 +5,8 @@ and before these were read such a workflow passed `go-version` while its CI fail
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytest_goimage.gofacts.gomod_pins import gomod_pins
 from pytest_goimage.gofacts.versions import (
     format_misalignment,
@@ -13,6 +15,7 @@ from pytest_goimage.gofacts.versions import (
 )
 from pytest_goimage.gofacts.workflows import workflow_pins
 from pytest_goimage.gofacts.workflows.containers import SOURCE_WORKFLOW_CONTAINER
+from pytest_goimage.gofacts.workflows.pins import read_workflows
 from tests.unit.workflow_pin_rows import WORKFLOW, Row, rows
 
 GO_MOD = gomod_pins("module example.com/svc\n\ngo 1.26.0\n", "go.mod")
@@ -461,4 +464,34 @@ def test_a_container_job_with_gowork_off_runs_outside_the_workspace() -> None:
         ("test", True),
         ("integration", False),
         ("lint", False),
+    ]
+
+
+def test_a_callers_input_is_fixed_where_the_caller_writes_it(tmp_path: Path) -> None:
+    """Trial 18: a reusable workflow's `container: golang:${{ inputs.go }}-bookworm` with the
+    value from a caller's `with:` said to set inputs.go on the called workflow's declaration,
+    which holds no value; through a workflow that passes its input on, the outermost caller's
+    line is where the value is written."""
+    files = {
+        "integration.yml": "on:\n  workflow_call:\n    inputs:\n      go:\n        type: string\n"
+        "        required: true\njobs:\n  it:\n    runs-on: ubuntu-latest\n"
+        "    container: golang:${{ inputs.go }}-bookworm\n    steps:\n"
+        "      - run: go test ./...\n",
+        "relay.yml": "on:\n  workflow_call:\n    inputs:\n      go-version:\n        type: string\n"
+        "jobs:\n  pass:\n    uses: ./.github/workflows/integration.yml\n"
+        "    with:\n      go: ${{ inputs.go-version }}\n",
+        "ci.yml": "on: push\njobs:\n  integration:\n    uses: ./.github/workflows/integration.yml\n"
+        "    with:\n      go: '1.25'\n"
+        "  nested:\n    uses: ./.github/workflows/relay.yml\n    with:\n      go-version: '1.24'\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / ".github" / "workflows" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    pins = [*GO_MOD, *read_workflows(tmp_path)]
+    bad = misaligned(pins, required_version(pins))
+    advice = [line.rpartition(" — ")[2] for line in format_misalignment(bad, pins).splitlines()]
+    assert advice == [
+        "set inputs.go to '1.26.0' or newer on .github/workflows/ci.yml:6",
+        "set inputs.go to '1.26.0' or newer on .github/workflows/ci.yml:10",
     ]

@@ -5,7 +5,7 @@ inputs, so that the called workflow's `${{ inputs.go-version }}` is the Go that 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -33,10 +33,15 @@ class Call:
     sources: Mapping[str, str]
     caller: str
     unknown: frozenset[str] = frozenset()
+    # name -> (file, line) where the value is written: the `with:` line of the call, or of an
+    # outer call where this caller passes its own input on. The fix goes there.
+    written_at: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
     def bound(
         self, declared: Mapping[str, yaml.Node]
-    ) -> tuple[dict[str, yaml.Node], dict[str, yaml.Node], dict[str, str]]:
+    ) -> tuple[
+        dict[str, yaml.Node], dict[str, yaml.Node], dict[str, str], dict[str, tuple[str, int]]
+    ]:
         """The called workflow's `declared` workflow_call inputs as this call sets them: the
         ones whose value only the running job knows (as a workflow_call's), the definitions of
         the others (their `default` the value: the call's, else the input's own default) and
@@ -57,7 +62,8 @@ class Call:
             sources[name] = self.sources[name]
         unknown = {name: declared[name] for name in self.unknown if name in declared}
         known = {k: v for k, v in {**declared, **given}.items() if k not in unknown}
-        return unknown, known, sources
+        written = {k: v for k, v in self.written_at.items() if k in given}
+        return unknown, known, sources, written
 
 
 _DEFAULT = yaml.ScalarNode("tag:yaml.org,2002:str", "default")
@@ -119,7 +125,7 @@ def local_calls(workflows: list[tuple[str, str]]) -> dict[str, list[Call]]:
                 for name, top, job, job_map, target in edges
                 if target == called
                 for inputs in _caller_inputs(top, calls_to(name, visiting | {called}))
-                for call in _calls(top, job, job_map, f"{name} job {job}", inputs)
+                for call in _calls(top, job, job_map, name, inputs)
             ]
         return found[called]
 
@@ -136,6 +142,7 @@ class _CallerInputs:
     unknown: Mapping[str, yaml.Node]
     known: Mapping[str, yaml.Node]
     sources: Mapping[str, str]
+    written_at: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _caller_inputs(top: Mapping[str, yaml.Node], calls: list[Call]) -> list[_CallerInputs]:
@@ -146,14 +153,14 @@ def _caller_inputs(top: Mapping[str, yaml.Node], calls: list[Call]) -> list[_Cal
     bound = [_CallerInputs(*call.bound(declared)) for call in calls] if declared else []
     if bound and not runs_uncalled(top):
         return bound
-    return [*bound, _CallerInputs(declared, dispatch_inputs(top), {})]
+    return [*bound, _CallerInputs(declared, dispatch_inputs(top), {}, {})]
 
 
 def _calls(
     top: Mapping[str, yaml.Node],
     job: str,
     job_map: Mapping[str, yaml.Node],
-    caller: str,
+    file: str,
     given_inputs: _CallerInputs,
 ) -> list[Call]:
     """Each different set of inputs the caller job gives, its `with:` values expanded in each
@@ -161,6 +168,7 @@ def _calls(
     given_node = job_map.get("with")
     given = mapping_of(given_node) if isinstance(given_node, yaml.MappingNode) else {}
     matrix = expand_matrix(job_map.get("strategy"), job)
+    caller = f"{file} job {job}"
     found: dict[tuple[tuple[tuple[str, str], ...], tuple[str, ...]], Call] = {}
     for combination in matrix.combinations:
         scope = Scope(
@@ -174,6 +182,7 @@ def _calls(
         )
         inputs: dict[str, str] = {}
         sources: dict[str, str] = {}
+        written_at: dict[str, tuple[str, int]] = {}
         unknown: set[str] = set()
         for name, value in given.items():
             if not isinstance(value, yaml.ScalarNode):
@@ -184,11 +193,16 @@ def _calls(
                 unknown.add(name)
                 continue
             inputs[name] = expanded[0].text
-            sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}" + "".join(
-                f" from {given_inputs.sources[path[7:]]}"
+            passed_on = [
+                path[7:]
                 for path, _, _ in expanded[0].values
                 if path.startswith("inputs.") and path[7:] in given_inputs.sources
+            ]
+            sources[name] = f"{expanded[0].text!r}, given by {caller} at line {line}" + "".join(
+                f" from {given_inputs.sources[own]}" for own in passed_on
             )
-        call = Call(inputs, sources, caller, frozenset(unknown))
+            outer = [given_inputs.written_at[o] for o in passed_on if o in given_inputs.written_at]
+            written_at[name] = outer[0] if outer else (file, line)
+        call = Call(inputs, sources, caller, frozenset(unknown), written_at)
         found.setdefault((tuple(sorted(inputs.items())), tuple(sorted(unknown))), call)
     return list(found.values())

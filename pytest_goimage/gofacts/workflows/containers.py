@@ -75,11 +75,15 @@ def container_pins(node: yaml.ScalarNode, scope: Scope, file: str) -> list[Pin]:
                 None,
             )
             via = f"container at line {line} via " + " -> ".join(value.via)
+            # A caller's input: fixed where the caller writes it, not at its declaration.
+            caller_input = holder is not None and holder[0].startswith("inputs.")
+            given = scope.input_written_at.get(holder[0][7:]) if holder and caller_input else None
             pin = replace(
                 pin,
                 note="; ".join(filter(None, [*value.notes, pin.note, via])),
                 version_arg=holder[0] if holder else "",
-                version_arg_line=holder[2] if holder else 0,
+                version_arg_line=given[1] if given else holder[2] if holder else 0,
+                version_arg_file=given[0] if given else "",
             )
         pins.append(pin)
     return pins

@@ -83,6 +83,7 @@ class _Inputs:
     call: Mapping[str, yaml.Node]
     given: Mapping[str, yaml.Node]
     sources: Mapping[str, str] = field(default_factory=dict)
+    written_at: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _workflow_pins(
@@ -110,6 +111,7 @@ def _workflow_pins(
                     inputs,
                     dispatch=dispatch,
                     input_sources=given.sources,
+                    input_written_at=given.written_at,
                 )
                 contexts = step_contexts(job_map, workflow_env, matrix, combination)
                 runs = evaluate_if(step.get("if"), contexts)
@@ -211,6 +213,7 @@ class _Job:
             self.inputs,
             dispatch=self.dispatch,
             input_sources=self.given.sources,
+            input_written_at=self.given.written_at,
         )
 
 

@@ -63,6 +63,8 @@ class Scope:
     # Where each of `dispatch` comes from when it is not a workflow_dispatch input's default:
     # a local composite action's input, given by the calling step or the action's default.
     input_sources: Mapping[str, str] = field(default_factory=dict)
+    # Where a caller wrote each given input's value (file, line): a reusable workflow's fix.
+    input_written_at: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     # Inputs whose value is not known here, with why (a local composite action's input that
     # its caller sets from a value only the running job knows).
     input_unknown: Mapping[str, str] = field(default_factory=dict)
