@@ -39,14 +39,19 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
     # Read once: whether the port was still mapped when the container died is a race with
     # the engine, so an exited container is reported without an address.
     exited = container.exited()
+    refused_password = running.password_hint()
     if exited:
         why = container.exit_summary()
+        if refused_password:
+            why = why.rstrip(".") + "." + refused_password.rstrip(".")
     else:
         why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
         refused = running.credentials_hint()
         if refused:
             why += "." + refused.rstrip(".")
+        elif refused_password:
+            why += "." + refused_password.rstrip(".")
     if exited:
         where = ""
     elif container.health_host_port:

@@ -13,6 +13,7 @@ from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
 from . import missing_program
 from .dependency import DependencyServer
+from .dependency_auth import refused_password
 from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
 from .listeners import env_port_note, reachable_ports
@@ -148,6 +149,11 @@ class RunningService:
             port = int(self.container.port.split("/", 1)[0])
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint
+
+    def password_hint(self) -> str:
+        """The sentence when the service's log shows one of its dependencies refusing its
+        password (trial 18: a wrong Redis password got no advice), else ""."""
+        return refused_password(self.container.logs(tail=50), list(self.dependencies))
 
     def credentials_hint(self) -> str:
         """The container's sentence on MinIO refusing its credentials, with the image's own
