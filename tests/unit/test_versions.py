@@ -1501,3 +1501,30 @@ def test_a_setup_go_that_leaves_gotoolchain_unset_runs_go_mod_s_go(
     else:
         result.assert_outcomes(failed=1)
         assert f".github/workflows/ci.yml:{line}: go-version {go} names Go {go}" in message
+
+
+def test_env_in_a_matrix_is_refused_as_github_refuses_it() -> None:
+    """Trial 18: `go: ["${{ env.GO_VERSION }}"]` was read as the env's 1.26.8 and passed, but
+    GitHub allows only github, needs, vars and inputs in a job's strategy: the workflow never
+    runs. An env that reads the matrix (the other way round) is allowed and read."""
+    text = """\
+env:
+  GO_VERSION: "1.26.8"
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        go: ["${{ env.GO_VERSION }}"]
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ matrix.go }}
+      - run: go test ./...
+"""
+    pin = only(workflow_pins(text, "w.yml"))
+    assert (pin.version, pin.unpinned) == (None, True)
+    assert pin.note.startswith(
+        "matrix.go at line 8 reads `env`, which GitHub does not allow in a job's strategy "
+        "(only github, needs, vars and inputs), so the workflow does not run"
+    )

@@ -232,6 +232,14 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
         found, missing = _dispatch_default(scope, name)
     else:
         found, missing = _matrix_value(scope, name, rest)
+        if isinstance(found, yaml.ScalarNode) and _MATRIX_ENV.search(node_text(found)):
+            # GitHub refuses it: a strategy sees only github, needs, vars and inputs (trial 18).
+            line = found.start_mark.line + 1
+            missing = (
+                f"matrix.{name} at line {line} reads `env`, which GitHub does not allow in a "
+                "job's strategy (only github, needs, vars and inputs), so the workflow does not run"
+            )
+            found = None
     if not isinstance(found, yaml.ScalarNode):
         return [Unresolved(value.text, value.line, value.via, value.notes, reason=missing)]
     line = found.start_mark.line + 1
@@ -253,6 +261,9 @@ def expand_expressions(value: Scalar, scope: Scope, depth: int = 0) -> list[Scal
     values = (*value.values, (named, node_text(found), line))
     expanded = Scalar(text, line, (*value.via, step), notes, written, values)
     return expand_expressions(expanded, scope, depth + 1)
+
+
+_MATRIX_ENV = re.compile(r"\$\{\{[^}]*\benv\.", re.I)
 
 
 def _matrix_value(scope: Scope, name: str, rest: list[str]) -> tuple[yaml.Node | None, str]:
