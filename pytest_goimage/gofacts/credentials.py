@@ -24,8 +24,10 @@ _SECRET_NAME = re.compile(
     r"|(?<![A-Z])(CREDS|HMAC|SALTS?)(?![A-Z])|REQUIREPASS"
     # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
     r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK"
-    # gorilla/securecookie's hash and block keys, a CSRF middleware's key (trial 17).
-    r"|CSRF|XSRF|COOKIE|HASH|BLOCK)_?KEYS?(?![A-Z])"
+    # A CSRF middleware's key, and gorilla/securecookie's hash and block keys (trial 17), the
+    # latter only after a cookie's or session's word: a bare HASH_KEY is DynamoDB's partition
+    # key or a Redis hash's name, a BLOCK_KEY or COOKIE_KEY a name too (the review).
+    r"|CSRF|XSRF|(?:SECURE_?)?(?:COOKIE|SESSION)_?(?:HASH|BLOCK))_?KEYS?(?![A-Z])"
     # A password's short forms at a name's end (LDAP_BIND_PW, DB_PWD).
     rf"|(?<![A-Z0-9]){_PASS_AS_STEP}PASS$|(?<=_)PWD?$)",
     re.I,
