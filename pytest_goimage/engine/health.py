@@ -45,7 +45,13 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         if refused_password:
             why = why.rstrip(".") + "." + refused_password.rstrip(".")
     else:
-        why = f"within startup_timeout ({image.startup_timeout:g}s) {probe.describe()}"
+        # An answer that waiting cannot change ends the wait early: say when.
+        waited = (
+            f"after {probe.seconds:.1f}s"
+            if probe.closes_while_listening
+            else f"within startup_timeout ({image.startup_timeout:g}s)"
+        )
+        why = f"{waited} {probe.describe()}"
         why += running.health_hint(probe).rstrip(".")
         refused = running.credentials_hint()
         if refused:

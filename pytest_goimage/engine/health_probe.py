@@ -3,10 +3,12 @@ GET for the failure path's hints."""
 
 from __future__ import annotations
 
+import socket
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import InsecureRequestWarning
@@ -16,9 +18,11 @@ from .poll import backoff
 
 _PLAIN_HTTP = "the TLS handshake failed: the port answers plain HTTP"
 _RESET = "connection reset"
-# Closed without an answer this often, for this long, while the service listens on the port:
-# it speaks another protocol there (a gRPC or other HTTP/2-only server closes an HTTP/1.1
-# request); waiting until startup_timeout cannot change that (trial 17 A2).
+# Closed without an answer this often, for this long, while the service listens on the port
+# and answers HTTP/2's preface with its SETTINGS: an HTTP/2-only server (gRPC) closes each
+# HTTP/1.1 request, and waiting until startup_timeout cannot change that (trial 17 A2). Not
+# without the SETTINGS: net/http closes the connection of a handler that panics, as one may
+# while the service starts (the review).
 _CLOSED_WHILE_LISTENING = 5
 _CLOSED_FOR_SECONDS = 1.0
 _SAME_REDIRECTS = 5  # answers in a row: a service still starting does not redirect so
@@ -94,10 +98,10 @@ def health_hint(
     if probe.closes_while_listening:
         return (
             f". Inside the container the service listens on {port.split('/', 1)[0]}, and "
-            "closes each HTTP request there without an answer: that port serves another "
-            "protocol (a gRPC or other HTTP/2-only server does this); set "
+            "serves HTTP/2 only there (it answers HTTP/2's preface and closes each HTTP/1.1 "
+            "request, as a gRPC server does); set "
             f"`{'health_port' if key == 'health_port' else 'port'}` in [tool.goimage] to the "
-            f"port that answers {health_path} over HTTP."
+            f"port that answers {health_path} over HTTP/1.1."
         )
     if probe.status == 404:
         usual = [p for p in ("/health", "/healthz", "/api/health") if p != health_path]
@@ -152,6 +156,7 @@ def poll(
     started = time.monotonic()
     redirects: list[tuple[int, str]] = []  # the same redirect again and again will not change
     closed: list[float] = []  # when each connection in a row closed without an answer
+    asked_http2 = False  # whether this run of closed connections asked for HTTP/2 yet
     for _ in backoff(timeout):
         try:
             response = _get(session, url, 2)
@@ -170,18 +175,43 @@ def poll(
             if probe.error.startswith(_PLAIN_HTTP):
                 break  # the port answers plain HTTP: it will not start speaking TLS
             closed = [*closed, time.monotonic()] if probe.error.startswith(_RESET) else []
+            asked_http2 = asked_http2 and bool(closed)
             if (
                 listening is not None
+                and not asked_http2
                 and len(closed) >= _CLOSED_WHILE_LISTENING
                 and closed[-1] - closed[0] >= _CLOSED_FOR_SECONDS
                 and listening()
             ):
-                probe.closes_while_listening = True
-                break
+                asked_http2 = True
+                if speaks_http2_only(url):
+                    probe.closes_while_listening = True
+                    break
         if exited():
             break
     probe.seconds = time.monotonic() - started
     return False, probe
+
+
+# HTTP/2's client preface and an empty SETTINGS frame (RFC 9113 3.4, 6.5).
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+_SETTINGS = 0x04
+
+
+def speaks_http2_only(url: str, timeout: float = 1.0) -> bool:
+    """Whether the plain-HTTP server at `url` answers HTTP/2's preface with a SETTINGS frame
+    (prior knowledge, as gRPC servers take it); an HTTP/1.1 server answers `HTTP/1.1 ...` or
+    nothing. An https URL is not asked: its TLS would have to say so."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname is None or parts.port is None:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as conn:
+            conn.sendall(_HTTP2_PREFACE)
+            header = conn.recv(9)
+    except OSError:
+        return False
+    return len(header) >= 4 and header[3] == _SETTINGS and not header.startswith(b"HTTP/")
 
 
 def _short(exc: BaseException, setting: str = "scheme") -> str:
