@@ -1528,3 +1528,31 @@ jobs:
         "matrix.go at line 8 reads `env`, which GitHub does not allow in a job's strategy "
         "(only github, needs, vars and inputs), so the workflow does not run"
     )
+
+
+def test_a_quoted_version_a_caller_gives_stays_text_through_a_relay(tmp_path: Path) -> None:
+    """The review: `go: '1.20'` passed on by a reusable workflow became Go 1.2, and a direct
+    call's note said to quote what was quoted. An input's value is text."""
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "build.yml").write_text(
+        "on:\n  workflow_call:\n    inputs:\n      go:\n        type: string\n"
+        "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ inputs.go }}\n"
+        "      - run: go build ./...\n"
+    )
+    (workflows / "relay.yml").write_text(
+        "on:\n  workflow_call:\n    inputs:\n      go:\n        type: string\n"
+        "jobs:\n  r:\n    uses: ./.github/workflows/build.yml\n    with:\n"
+        "      go: ${{ inputs.go }}\n"
+    )
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  direct:\n    uses: ./.github/workflows/build.yml\n    with:\n"
+        "      go: '1.20'\n  relayed:\n    uses: ./.github/workflows/relay.yml\n    with:\n"
+        "      go: '1.20'\n"
+    )
+    pins = read_workflows(tmp_path)
+    assert [(str(p.version), "quote it" in p.note) for p in pins] == [
+        ("1.20", False),
+        ("1.20", False),
+    ]

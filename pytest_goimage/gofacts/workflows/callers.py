@@ -57,7 +57,9 @@ class Call:
             if name not in declared:
                 continue  # GitHub refuses a call that gives an undeclared input
             mark = declared[name].start_mark
-            value = yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark)
+            # Quoted: an input's value is text, never read again as a YAML number (the review:
+            # a caller's '1.20' became Go 1.2 through a workflow that passed it on).
+            value = yaml.ScalarNode("tag:yaml.org,2002:str", text, mark, mark, style="'")
             given[name] = yaml.MappingNode("tag:yaml.org,2002:map", [(_DEFAULT, value)])
             sources[name] = self.sources[name]
         unknown = {name: declared[name] for name in self.unknown if name in declared}
