@@ -1556,3 +1556,57 @@ def test_a_quoted_version_a_caller_gives_stays_text_through_a_relay(tmp_path: Pa
         ("1.20", False),
         ("1.20", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "checkout"),
+    [
+        # Another repository's or ref's tree, or a workflow only other repositories call.
+        ("on: push\n", "        with:\n          repository: acme/tools\n"),
+        ("on: push\n", "        with:\n          ref: release-1.x\n"),
+        ("on:\n  workflow_call:\n", ""),
+    ],
+)
+def test_a_go_version_file_missing_from_this_tree_is_unchecked_where_another_tree_is_checked_out(
+    tmp_path: Path, head: str, checkout: str
+) -> None:
+    """The review's false failures: setup-go reads the file from the checkout it runs in,
+    which is not this tree there."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc/go.mod").write_text("module example.com/svc\n\ngo 1.26.8\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        f"{head}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/checkout@v4\n{checkout}"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version-file: go.mod\n"
+        "      - run: go build ./...\n"
+    )
+    pin = only(follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "svc/go.mod"))
+    assert (pin.cannot_build, pin.unpinned) == ("", True)
+    assert "go.mod, which does not exist in this checkout: not checked" in pin.note
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "      - run: echo GOTOOLCHAIN=local >> $GITHUB_ENV\n",
+        "      - run: go env -w GOTOOLCHAIN=local\n",
+        "      - run: go build ./...\n        env:\n          GOTOOLCHAIN: local\n",
+    ],
+)
+def test_gotoolchain_a_step_sets_keeps_the_go_setup_go_installs(tmp_path: Path, step: str) -> None:
+    """The review's false pass: setup-go v5's Go 1.22 was taken to switch to go.mod's, though a
+    step set GOTOOLCHAIN for the build (through $GITHUB_ENV, `go env -w`, its own env)."""
+    (tmp_path / "go.mod").write_text("module example.com/svc\n\ngo 1.24\n")
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n"
+        f"{step}      - run: go test ./...\n"
+    )
+    pins = follow_go_version_files(read_workflows(tmp_path), tmp_path, tmp_path / "go.mod")
+    gomod = read_gomod(tmp_path / "go.mod", "go.mod")
+    assert [(str(p.version), p.switches) for p in pins] == [("1.22", False)]
+    assert misaligned([*gomod, *pins], required_version(gomod)) == pins

@@ -13,9 +13,8 @@ from pytest_goimage.gofacts.versions import (
     misaligned,
     required_version,
 )
-from pytest_goimage.gofacts.workflows import workflow_pins
+from pytest_goimage.gofacts.workflows import read_workflows, workflow_pins
 from pytest_goimage.gofacts.workflows.containers import SOURCE_WORKFLOW_CONTAINER
-from pytest_goimage.gofacts.workflows.pins import read_workflows
 from tests.unit.workflow_pin_rows import WORKFLOW, Row, rows
 
 GO_MOD = gomod_pins("module example.com/svc\n\ngo 1.26.0\n", "go.mod")

@@ -24,12 +24,8 @@ A workflow is read the way GitHub Actions reads it:
 """
 
 from .image_builds import read_image_builds
-from .pins import (
-    read_workflows,
-    workflow_files,
-    workflow_jobs,
-    workflow_pins,
-)
+from .pins import workflow_jobs, workflow_pins
+from .repository import read_workflows, workflow_files
 from .version_files import follow_go_version_files
 
 __all__ = [

@@ -71,16 +71,24 @@ class Call:
 _DEFAULT = yaml.ScalarNode("tag:yaml.org,2002:str", "default")
 
 
-def runs_uncalled(top: Mapping[str, yaml.Node]) -> bool:
-    """Whether an event other than workflow_call runs the workflow (push, a run by hand)."""
+def _events(top: Mapping[str, yaml.Node]) -> set[str]:
     on = top.get("on")
     if isinstance(on, yaml.ScalarNode):
-        events = {on.value}
-    elif isinstance(on, yaml.SequenceNode):
-        events = {e.value for e in on.value if isinstance(e, yaml.ScalarNode)}
-    else:
-        events = set(mapping_of(on)) if isinstance(on, yaml.MappingNode) else set()
-    return bool(events - {"workflow_call"})
+        return {on.value}
+    if isinstance(on, yaml.SequenceNode):
+        return {e.value for e in on.value if isinstance(e, yaml.ScalarNode)}
+    return set(mapping_of(on)) if isinstance(on, yaml.MappingNode) else set()
+
+
+def runs_uncalled(top: Mapping[str, yaml.Node]) -> bool:
+    """Whether an event other than workflow_call runs the workflow (push, a run by hand)."""
+    return bool(_events(top) - {"workflow_call"})
+
+
+def only_called(top: Mapping[str, yaml.Node]) -> bool:
+    """Whether only workflow_call runs the workflow: where nothing in the repository calls
+    it, other repositories do, and its checkout is theirs."""
+    return _events(top) == {"workflow_call"}
 
 
 def _defaults(inputs: Mapping[str, yaml.Node]) -> dict[str, yaml.Node]:

@@ -180,16 +180,19 @@ def _linux_or_macos(job: Mapping[str, yaml.Node]) -> bool:
     return bool(words) and not any("windows" in w.lower() or "${{" in w for w in words)
 
 
-def checks_out_elsewhere(step: Mapping[str, yaml.Node]) -> bool:
+def checks_out_elsewhere(
+    step: Mapping[str, yaml.Node], inputs: tuple[str, ...] = ("path",)
+) -> bool:
     """Whether the step is a checkout into a folder (`path:`) of the workspace: the
-    repository's files are then not where the working directories above name them."""
+    repository's files are then not where the working directories above name them. With
+    more `inputs` (`repository`, `ref`): a checkout whose files may not be this tree's."""
     uses = step.get("uses")
     if not isinstance(uses, yaml.ScalarNode):
         return False
     if not uses.value.strip().lower().startswith("actions/checkout@"):
         return False
-    inputs = step.get("with")
-    return isinstance(inputs, yaml.MappingNode) and "path" in mapping_of(inputs)
+    given = step.get("with")
+    return isinstance(given, yaml.MappingNode) and any(i in mapping_of(given) for i in inputs)
 
 
 def _run_default(

@@ -51,7 +51,8 @@ from .actions_yaml import (
 )
 from .expressions import evaluate_if
 from .matrix import expand_matrix
-from .pins import running_jobs, step_contexts, workflow_files
+from .pins import running_jobs, step_contexts
+from .repository import workflow_files
 from .setup_go import Scalar, Scope, Unresolved, expand_expressions
 
 _BUILD_PUSH = "docker/build-push-action"

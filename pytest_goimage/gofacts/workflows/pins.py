@@ -1,16 +1,15 @@
 """A workflow's Go version pins: every setup-go step that runs and every golang image a job or
-step runs in, per job and matrix combination; the workflow files of a repository."""
+step runs in, per job and matrix combination."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import yaml
 
 from ...errors import WorkflowError
-from ..versions import SOURCE_SETUP_GO_FILE, Pin, read_text
+from ..versions import SOURCE_SETUP_GO_FILE, Pin
 from .actions_yaml import (
     UNKNOWN,
     Evaluated,
@@ -29,8 +28,8 @@ from .building_jobs import (
     runs_without_workspace,
     step_builds,
 )
-from .callers import Call, local_calls, runs_uncalled
-from .composite import ActionLoader, composite_pins, local_action, repository_actions
+from .callers import Call, only_called, runs_uncalled
+from .composite import ActionLoader, composite_pins, local_action
 from .containers import (
     container_pins,
     docker_step_pin,
@@ -39,7 +38,8 @@ from .containers import (
     with_toolchain,
 )
 from .expressions import evaluate_if
-from .go_folders import checks_out_elsewhere, job_folders
+from .go_folders import job_folders
+from .job_changes import checks_out_other_tree, steps_set_gotoolchain
 from .matrix import Matrix, expand_matrix
 from .setup_go import Scope, is_setup_go_step, setup_go_pins
 
@@ -65,7 +65,7 @@ def workflow_pins(
     """
     top = load_workflow(text, file)
     inputs = workflow_call_inputs(top)
-    own = _Inputs(inputs, dispatch_inputs(top))
+    own = _Inputs(inputs, dispatch_inputs(top), called_elsewhere=not calls and only_called(top))
     if not (inputs and calls):
         return _workflow_pins(top, file, load, own)
     pins: list[Pin] = []
@@ -84,6 +84,9 @@ class _Inputs:
     given: Mapping[str, yaml.Node]
     sources: Mapping[str, str] = field(default_factory=dict)
     written_at: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    # Only workflow_call runs it and nothing here calls it: its checkout is another
+    # repository's, whose files are not known here.
+    called_elsewhere: bool = False
 
 
 def _workflow_pins(
@@ -145,9 +148,11 @@ def _workflow_pins(
                 if later:
                     pin = replace(pin, ignored=_replaced(later, str(job_name)))
                 job_pins.append(pin)
-        moved = any(checks_out_elsewhere(step) for step in steps)
+        moved = given.called_elsewhere or checks_out_other_tree(steps)
+        # Set by a step: not the `auto` setup-go up to v5 leaves (whatever the value).
+        stepped = "set by a step" if steps_set_gotoolchain(steps) else None
         for pin in _unique(job_pins):
-            pin = replace(pin, checkout_moved=moved)
+            pin = replace(pin, checkout_moved=moved, gotoolchain=pin.gotoolchain or stepped)
             if not builds.builds:
                 pin = replace(pin, ignored=builds.why)
             elif builds.why and not pin.ignored:
@@ -360,40 +365,3 @@ def _unique(pins: list[Pin]) -> list[Pin]:
         if key not in kept or (kept[key].ignored and not pin.ignored):
             kept[key] = pin
     return list(kept.values())
-
-
-def read_workflows(root: Path, relative_to: Path | None = None) -> list[Pin]:
-    """Pins of every `root/.github/workflows/*.yml|*.yaml`, named relative to `relative_to`.
-
-    The local composite actions their steps use are read from `root` too.
-    """
-    load = repository_actions(root, relative_to or root)
-    texts = [
-        (read_text(path, name, WorkflowError), name, path)
-        for path, name in workflow_files(root, relative_to)
-    ]
-    # A caller names the reusable workflow from the repository root: `./.github/workflows/x.yml`.
-    calls = local_calls([(text, path.relative_to(root).as_posix()) for text, _, path in texts])
-    pins: list[Pin] = []
-    for text, name, path in texts:
-        called = calls.get(path.relative_to(root).as_posix(), [])
-        pins.extend(workflow_pins(text, name, load, called))
-    return pins
-
-
-def workflow_files(root: Path, relative_to: Path | None = None) -> list[tuple[Path, str]]:
-    """(path, name relative to `relative_to`) of every workflow under `root/.github/workflows`."""
-    directory = root / ".github" / "workflows"
-    if not directory.is_dir():
-        return []
-    base = relative_to or root
-    found = []
-    for path in sorted(directory.iterdir()):
-        if path.suffix not in (".yml", ".yaml") or not path.is_file():
-            continue
-        try:
-            name = path.relative_to(base).as_posix()
-        except ValueError:
-            name = str(path)
-        found.append((path, name))
-    return found
