@@ -21,8 +21,8 @@ def config_password(text: str) -> str | None:
             password = secret_part(match).strip("'")
             if match.group(0).endswith("@"):  # a URL: its host follows the `@`
                 user = _URL_USER.search(match.group(0))
-                hosts = _URL_HOSTS.match(uncommented, match.end())
-                local = hosts is not None and _all_local(hosts.group(0))
+                rest = _URL_REST.match(uncommented, match.end())
+                local = rest is not None and _url_local(rest.group(0))
             else:  # a DSN: its own `host=` and `user=`
                 dsn_user, local = runs.around(match.start())
                 user = _URL_USER.search(match.group(0)) or dsn_user
@@ -53,19 +53,37 @@ class _DsnRuns:
             return None, False
         if index not in self._read:
             run = self._text[slice(*self._spans[index])]
-            host = _DSN_HOST.search(run)
-            self._read[index] = (_DSN_USER.search(run), bool(host and _all_local(host.group(1))))
+            # libpq and pgx keep a key's last value; a hostaddr= is where libpq connects.
+            hosts = _DSN_HOST.findall(run)
+            local = bool(hosts) and _all_local(hosts[-1]) and not _remote_hostaddr(run)
+            self._read[index] = (_DSN_USER.search(run), local)
         return self._read[index]
 
 
 def _all_local(hosts: str) -> bool:
     """Whether every host of a URL's or DSN's host list is this machine: libpq and pgx take
-    several (`localhost,db.prod:5432`), and a production one among them is no local default."""
-    return all(
-        _LOCAL_HOST.fullmatch(re.sub(r":\d*$", "", host.strip()))
-        for host in hosts.split(",")
-        if host.strip()
+    several (`localhost,db.prod:5432`), and a production one among them is no local default.
+    An empty list is none (the review: `postgres://app:pw@/app?host=db.prod` passed)."""
+    names = [re.sub(r":\d*$", "", host.strip()) for host in hosts.split(",") if host.strip()]
+    # A Unix socket's folder (`host=/var/run/postgresql`, `%2Fvar%2Frun...` in a URL) is local.
+    return bool(names) and all(
+        _LOCAL_HOST.fullmatch(name) or name.startswith("/") or name.lower().startswith("%2f")
+        for name in names
     )
+
+
+def _url_local(rest: str) -> bool:
+    """Whether a URL's hosts after its `@` are all local, its `?host=` query parameter (libpq's
+    `postgresql:///db?host=...`, which overrides them) included."""
+    authority = re.match(r"[^/?#]*", rest)
+    query = _QUERY_HOST.findall(rest)
+    hosts = query[-1] if query else authority.group(0) if authority else ""
+    return _all_local(hosts)
+
+
+def _remote_hostaddr(run: str) -> bool:
+    """Whether a DSN's `hostaddr=` names another machine than this one."""
+    return any(not _all_local(value) for value in _DSN_HOSTADDR.findall(run))
 
 
 # A value: quoted on its line, or up to a blank, `;`, quote or backtick, or a comma before a
@@ -87,9 +105,11 @@ _URL_USER = re.compile(r"://([^/\s:@]*):")
 _DSN_USER = re.compile(r"\buser[ \t]*=[ \t]*'?([^\s;'\"]+)", re.I)
 _XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LOCAL_HOST = re.compile(r"localhost|127\.0\.0\.1|\[::1\]")
-# A URL's hosts, after its `@`; a DSN's `host=` list.
-_URL_HOSTS = re.compile(r"[^/?#\s\"'`]*")
+# What follows a URL's `@` (its hosts, path and query); a DSN's `host=` and `hostaddr=`.
+_URL_REST = re.compile(r"[^\s\"'`]*")
+_QUERY_HOST = re.compile(r"[?&]host=([^&#]*)", re.I)
 _DSN_HOST = re.compile(r"\bhost\s*=\s*'?([^\s;'\"`]*)", re.I)
+_DSN_HOSTADDR = re.compile(r"\bhostaddr\s*=\s*'?([^\s;'\"`]*)", re.I)
 _SAMPLE_PASSWORDS = frozenset(
     {
         "password",

@@ -442,6 +442,24 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             b"primary=host=db.prod password=Pr0d-pw;replica=host=localhost\n",
             "holds a password in a connection string",
         ),
+        # The review: libpq's `?host=` overrides a URL's empty host list; a DSN's last host=
+        # is the one used, and hostaddr= is where libpq connects.
+        (
+            "app/config.yaml",
+            b"url: postgres://app:Pr0d-pw@/app?host=db.prod.internal\n",
+            "holds a password in a URL",
+        ),
+        ("app/config.yaml", b"url: postgres://app:Pr0d-pw@\n", "holds a password in a URL"),
+        (
+            "app/config.yaml",
+            b"dsn: host=127.0.0.1 host=db.prod user=app password=Pr0d-pw\n",
+            "holds a password in a connection string",
+        ),
+        (
+            "app/config.yaml",
+            b"dsn: host=localhost hostaddr=10.1.2.3 user=app password=Pr0d-pw\n",
+            "holds a password in a connection string",
+        ),
     ],
 )
 def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
@@ -494,6 +512,8 @@ def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> No
         # Every host of a list local (libpq's failover between two local servers).
         b"url: postgres://app:Hunter2pg@localhost:5432,127.0.0.1:5433/app\n",
         b"dsn: host=localhost,127.0.0.1 user=app password=Hunter2pg\n",
+        b"url: postgres://app:Hunter2pg@/app?host=%2Fvar%2Frun%2Fpostgresql\n",
+        b"dsn: host=/var/run/postgresql user=app password=Hunter2pg\n",
         # ADO.NET's keys with spaces are keys of the same DSN (helper-122's false failure).
         b"ConnectionString=Host=localhost;User ID=app;Password=devpass123;Database=app\n",
         b'conn: "Host=localhost;Persist Security Info=true;Password=devpass123"\n',
