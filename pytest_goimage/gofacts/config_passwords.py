@@ -53,9 +53,10 @@ class _DsnRuns:
             return None, False
         if index not in self._read:
             run = self._text[slice(*self._spans[index])]
-            # libpq and pgx keep a key's last value; a hostaddr= is where libpq connects.
+            # Every host= local: libpq and pgx keep a key's last value, and a run may join two
+            # DSNs by `;`; a hostaddr= is where libpq connects.
             hosts = _DSN_HOST.findall(run)
-            local = bool(hosts) and _all_local(hosts[-1]) and not _remote_hostaddr(run)
+            local = bool(hosts) and all(map(_all_local, hosts)) and not _remote_hostaddr(run)
             self._read[index] = (_DSN_USER.search(run), local)
         return self._read[index]
 
