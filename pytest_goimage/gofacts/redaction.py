@@ -112,20 +112,31 @@ def redact(text: str, secrets: Collection[str] = ()) -> str:
 @functools.lru_cache(maxsize=4096)
 def _shown_forms(secret: str) -> frozenset[str]:
     """`secret` as a service may print it: as is, escaped inside a JSON string (Go's slog and
-    encoding/json write `"` and `\\` escaped, encoding/json `<>&` as `\\u003c`...), and
-    percent-encoded in a URL (Go's `Get "https://api/?token=...%2F..."` error, a URL's
-    password as net/url writes it). Trial 17 saw each of these print a secret in full."""
+    encoding/json write `"` and `\\` escaped, encoding/json `<>&` and U+2028/9 as `\\u003c`
+    ...), and percent-encoded as Go's net/url writes it (a `Get "https://api/hook/...": dial`
+    error). Trial 17 saw each of these print a secret in full."""
     escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
-    html_escaped = escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    html_escaped = escaped
+    for char, code in (
+        ("<", "003c"),
+        (">", "003e"),
+        ("&", "0026"),
+        ("\u2028", "2028"),
+        ("\u2029", "2029"),
+    ):
+        html_escaped = html_escaped.replace(char, f"\\u{code}")
     forms = {
         secret,
         escaped,
         html_escaped,
+        # net/url escapes all but the unreserved characters and, by where it writes: userinfo
+        # keeps `$&+,;=`, a path `$&+,/:;=@`, PathEscape `$&+:=@`; QueryEscape keeps none and
+        # writes a space as `+`.
         urllib.parse.quote(secret, safe=""),
         urllib.parse.quote_plus(secret, safe=""),
-        urllib.parse.quote(secret, safe="/"),
-        # net/url's userinfo: only `@ / ? :` and what is not ASCII are escaped there.
-        urllib.parse.quote(secret, safe="!$&'()*+,;="),
+        urllib.parse.quote(secret, safe="$&+,;="),
+        urllib.parse.quote(secret, safe="$&+,/:;=@"),
+        urllib.parse.quote(secret, safe="$&+:=@"),
     }
     return frozenset(form for form in forms if len(form) >= MIN_SECRET)
 

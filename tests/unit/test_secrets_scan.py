@@ -249,15 +249,23 @@ def test_a_config_json_nested_deeper_than_python_recurses_is_no_login_file() -> 
         # A token percent-encoded in the URL of Go's `Get "...": dial tcp` error.
         'Get "https://api.example.com/v1?token=p%22w%3Cd%3E%26k%5C9x": dial tcp: no such host',
         "Get https://api.example.com/v1?token=p%22w%3Cd%3E%26k%5C9x",
-        # A query written with `+` for spaces, and net/url's userinfo, which keeps `&<>`-like
-        # sub-delims as they are.
+        # A query written with `+` for spaces (QueryEscape), and a path as net/url writes it,
+        # which keeps `$&+,/:;=@` (the review: Go's `Get ".../hook/Xk9%21mQ$2vL"`).
         "token=correct+horse+battery+staple",
-        "postgres://app:p%22w<d>&k%5C9x@db/app",
+        'Get "http://api.invalid/hook/p%22w%3Cd%3E&k%5C9x": dial tcp: no such host',
     ],
 )
 def test_a_secret_is_masked_also_where_json_or_a_url_escaped_it(shown: str) -> None:
     secrets = {'p"w<d>&k\\9x', "correct horse battery staple"}
     masked = redact(shown, secrets)
     assert "***" in masked
-    for piece in ("w<d", "w\\u003cd", "%3Cd", "horse", "p%22w", 'p\\"w'):
+    for piece in ("w<d", "w\\u003cd", "%3Cd", "horse", "p%22w", 'p\\"w', "k%5C9x"):
         assert piece not in masked
+
+
+def test_a_path_keeps_what_go_keeps_unescaped_and_the_secret_is_masked_there() -> None:
+    """Go's net/url writes `!` as %21 in a path and keeps `$`: that exact form is masked."""
+    line = 'Get "http://api.invalid/hook/Xk9%21mQ$2vL": dial tcp: lookup api.invalid'
+    assert redact(line, {"Xk9!mQ$2vL"}) == (
+        'Get "http://api.invalid/hook/***": dial tcp: lookup api.invalid'
+    )
