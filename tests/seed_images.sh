@@ -39,6 +39,9 @@ log() { printf 'seed_images: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 STANDIN_LABEL=io.github.pytest-goimage.standin
+# The busybox stand-ins' layout: raised when it changes (2: each applet also where Alpine has
+# it, /usr/bin/env), so that an engine that kept an older stand-in gets it built again.
+STANDIN_LAYOUT=2
 standin_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/standin
 standin_value=${SEED_STANDIN_VALUE:-true}
 pull_timeout=${SEED_PULL_TIMEOUT:-20}
@@ -73,6 +76,11 @@ standin_for() {
     local named=" ${labels#*|} "
     [[ "$named" == *" $tag "* ]] && printf '%s\n' "${labels#*|}"
     return 0
+}
+
+layout_of() {
+    "${DOCKER[@]}" image inspect --format \
+        "{{ index .Config.Labels \"$STANDIN_LABEL.layout\" }}" "$1" 2>/dev/null || true
 }
 
 if [[ "${1:-}" == "--clean" ]]; then
@@ -206,6 +214,15 @@ seed_tag() {
         # The registry answered (no such tag yet, a rate limit, no credentials): a stand-in
         # would hide the real image from every project on this engine, so stop instead.
         die "$tag cannot be pulled: $pull_error. The registry answered, so no stand-in is built: fix the tag, log in (docker login), or wait out a rate limit, then rerun."
+    fi
+    if [[ "$was_standin" == yes && "$kind" != redis && "$(layout_of "$tag")" != "$STANDIN_LAYOUT" ]]; then
+        log "$tag: the stand-in has an older layout; building it again"
+        state[$tag]="stand-in rebuilt"
+        case $kind in
+            go) missing_go+=("$tag") ;;
+            alpine) missing_alpine+=("$tag") ;;
+        esac
+        return
     fi
     if [[ "$was_standin" == yes ]]; then
         state[$tag]="stand-in kept"
@@ -367,6 +384,7 @@ ${env_lines}WORKDIR /go
 LABEL org.opencontainers.image.description=$(dq "$desc") \\
       org.opencontainers.image.version=$(dq "$go_version") \\
       io.github.pytest-goimage.standin=$(dq "$standin_value") \\
+      io.github.pytest-goimage.standin.layout=$STANDIN_LAYOUT \\
       io.github.pytest-goimage.standin.for=$(dq "${missing_go[*]}")
 CMD ["/bin/sh"]
 EOF
@@ -396,6 +414,7 @@ RUN mkdir -p /tmp /root /usr/local/bin /usr/bin /sbin /usr/sbin \\
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LABEL org.opencontainers.image.description=$(dq "$desc") \\
       io.github.pytest-goimage.standin=$(dq "$standin_value") \\
+      io.github.pytest-goimage.standin.layout=$STANDIN_LAYOUT \\
       io.github.pytest-goimage.standin.for=$(dq "${missing_alpine[*]}")
 CMD ["/bin/sh"]
 EOF
