@@ -7,7 +7,7 @@ import tarfile
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
-from ..engine.service import shell_form_advice
+from ..engine.shell_form import shell_form_advice
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.dockerfile import read_dockerfile

@@ -35,7 +35,8 @@ from .healthcheck_schedule import (
     pauses,
 )
 from .outside_errors import outside_errors
-from .service import NO_PROGRAM, exec_form
+from .service import NO_PROGRAM
+from .shell_form import exec_form
 
 if TYPE_CHECKING:
     from ..config import ImageConfig

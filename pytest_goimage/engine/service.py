@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -13,7 +12,6 @@ import docker.errors
 
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
-from ..gofacts.shell_script import shell_words
 from ..gofacts.units import format_size
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import exec_failure_hint
@@ -21,6 +19,7 @@ from .health_probe import HealthProbe, answers, poll
 from .listeners import is_loopback, listening
 from .placeholders import expand
 from .program_mode import denied_program_hint, unexecutable_on_path
+from .shell_form import shell_form_advice
 
 # What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
 # or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
@@ -55,72 +54,6 @@ def refuses_credentials(logs: str) -> bool:
 NO_PROGRAM = re.compile(
     r'exec: "([^"]+)": (?:stat [^:]+: no such file or directory|executable file not found in)'
 )
-
-
-def exec_form(program: str) -> str:
-    """`/app --config x` -> `["/app", "--config", "x"]` (a leading `exec` dropped)."""
-    words = shell_words(program)
-    if words[:1] == ["exec"]:
-        words = words[1:]
-    return json.dumps(words or ["/app"])
-
-
-def shell_form_advice(
-    entrypoint: list[str], cmd: list[str], where: str = "", exec_written: bool = False
-) -> str:
-    """`ENTRYPOINT is in shell form (...) and the image has no /bin/sh: write it in exec form,
-    ...` where what runs (the ENTRYPOINT, else the CMD) is `/bin/sh -c <program>`, for an
-    image known to lack /bin/sh; "" otherwise. `where` is the instruction's `file:line`.
-    `exec_written`: the Dockerfile wrote `["/bin/sh", "-c", ...]` itself, as words after the
-    script (`"--"`, which becomes `$0`) always show; that is no shell form to rewrite."""
-    instruction, words = ("ENTRYPOINT", entrypoint) if entrypoint else ("CMD", cmd)
-    if words[:2] != ["/bin/sh", "-c"]:
-        return ""
-    if exec_written or len(words) > 3:
-        return _shell_run_advice(instruction, words)
-    program = " ".join(words[2:])
-    at = f" at {where}" if where else ""
-    return (
-        f"{instruction} is in shell form (`{instruction} {program}`{at} runs "
-        f"`/bin/sh -c {program}`) and the image has no /bin/sh: write it in exec form, "
-        f"`{instruction} {exec_form(program)}`"
-    )
-
-
-def _shell_run_advice(instruction: str, words: list[str]) -> str:
-    """The advice for an exec-form instruction that runs /bin/sh itself (`["/bin/sh", "-c",
-    "exec /app \"$@\"", "--"]`, a wrapper written for an image that had a shell): run the
-    program directly; an exec-form ENTRYPOINT gets CMD's words as `"$@"` gave them."""
-    script = words[2] if len(words) > 2 else ""
-    try:
-        program = [w for w in shell_words(script) if w not in ("$@", "$*")]
-    except ValueError:
-        program = []
-    if program[:1] == ["exec"]:
-        program = program[1:]
-    written = f"`{instruction} {json.dumps(words)}`"
-    if any(c in script for c in ";&|<>`") or not program:
-        return (
-            f"{instruction} runs /bin/sh ({written}) and the image has no /bin/sh, and its "
-            "script needs one (it chains commands, pipes or redirects): do that in the "
-            "program, or use a base image with a shell"
-        )
-    fix = f"`{instruction} {json.dumps(program)}`"
-    variables = [word for word in program if "$" in word]
-    if variables:
-        rest = (
-            f", but exec form passes {', '.join(f'`{w}`' for w in variables)} as written, not "
-            "its value: read the variable in the program (os.Getenv), or use a base image "
-            "with a shell"
-        )
-    elif instruction == "ENTRYPOINT" and ("$@" in script or "$*" in script):
-        rest = ' (an exec-form ENTRYPOINT gets CMD\'s words as its arguments, as `"$@"` did)'
-    else:
-        rest = ""
-    return (
-        f"{instruction} runs /bin/sh ({written}) and the image has no /bin/sh: run the program "
-        f"without a shell, {fix}{rest}"
-    )
 
 
 def _missing_program_hint(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.engine.service import exec_form, refuses_credentials
+from pytest_goimage.engine.service import refuses_credentials
+from pytest_goimage.engine.shell_form import exec_form
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.engine.service import shell_form_advice
+from pytest_goimage.engine.shell_form import shell_form_advice
 from pytest_goimage.gofacts.executable import inspect_elf
 from tests.conftest import go_app
 from tests.unit.test_static_platform import TAG, run_static
@@ -135,13 +135,50 @@ def test_a_wrapper_that_passes_its_arguments_on_is_run_directly(
         ),
         (
             "/migrate && exec /svc",
-            "and its script needs one (it chains commands, pipes or redirects): do that in the "
-            "program, or use a base image with a shell",
+            "and its script needs one (it chains commands, pipes or redirects, or cannot be "
+            "read): do that in the program, or use a base image with a shell",
         ),
     ],
 )
 def test_a_written_out_shell_that_needs_one_says_so(script: str, advice: str) -> None:
     found = shell_form_advice(["/bin/sh", "-c", script], [], exec_written=True)
+    assert found.endswith(advice), found
+
+
+@pytest.mark.parametrize(
+    ("words", "advice"),
+    [
+        # The review: `$0` is the word after the script; `${@}` passes all as `"$@"` does; a
+        # `;` inside quotes chains nothing; `$1` picks an argument, no environment variable.
+        (
+            ['exec "$0" "$@"', "/app"],
+            'run the program without a shell, `ENTRYPOINT ["/app"]` (an exec-form ENTRYPOINT '
+            'gets CMD\'s words as its arguments, as `"$@"` did)',
+        ),
+        (
+            ['/app "${@}"'],
+            'run the program without a shell, `ENTRYPOINT ["/app"]` (an exec-form ENTRYPOINT '
+            'gets CMD\'s words as its arguments, as `"$@"` did)',
+        ),
+        (
+            ["/app --greeting 'Hi; there'"],
+            'run the program without a shell, `ENTRYPOINT ["/app", "--greeting", "Hi; there"]`',
+        ),
+        (
+            ['/app "$1"', "--"],
+            'run the program without a shell, `ENTRYPOINT ["/app", "$1"]`, but the script picks '
+            "its arguments (`$1`), which exec form cannot: pass them in CMD as they are, or use "
+            "a base image with a shell",
+        ),
+        (
+            ["'unterminated"],
+            "and its script needs one (it chains commands, pipes or redirects, or cannot be "
+            "read): do that in the program, or use a base image with a shell",
+        ),
+    ],
+)
+def test_the_script_is_read_as_the_shell_reads_it(words: list[str], advice: str) -> None:
+    found = shell_form_advice(["/bin/sh", "-c", *words], [], exec_written=True)
     assert found.endswith(advice), found
 
 
