@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 
 from ..gofacts.dockerfile import Dockerfile, Instruction
-from ..gofacts.go_build_command import go_builds
+from ..gofacts.go_build_command import go_builds, workdir_of
 from .failed_build import FailedBuild
 
 
@@ -37,11 +37,11 @@ def stage_copy_missing(build: FailedBuild, missing: str) -> str | None:
     stage = parsed.stage(origin) if not origin.isdigit() else parsed.stage(f"stage-{origin}")
     copy = f"`COPY --from={origin} {source} ...`"
     if stage is None:
+        # `docker export` lists an image with no shell or `ls` too (distroless, scratch).
         return (
             f"{where}: {copy} copies {source!r} from the image {origin}, and that image has no "
-            f"such file. Fix the path (`docker run --rm --entrypoint ls {origin} "
-            f"{posixpath.dirname(source.rstrip('/')) or '/'}` lists what is there), or the "
-            f"image's name.{build.log_note}"
+            f"such file. Fix the path (`id=$(docker create {origin} x); docker export $id | tar "
+            f"-t; docker rm $id` lists what is there), or the image's name.{build.log_note}"
         )
     written = _outputs(parsed, stage.name or f"stage-{stage.index}")
     if written:
@@ -66,7 +66,12 @@ def _outputs(parsed: Dockerfile, stage: str) -> list[str]:
     for go_build in go_builds(parsed):
         if go_build.line not in lines or not go_build.output:
             continue
-        shown = f"{go_build.output} (line {go_build.line})"
+        # `-o app` is relative to the RUN's folder: the WORKDIR, where the Dockerfile sets one.
+        folder = workdir_of(go_build.before)
+        written = go_build.output
+        if not written.startswith("/") and folder is not None:
+            written = posixpath.normpath(posixpath.join(folder, written))
+        shown = f"{written} (line {go_build.line})"
         if shown not in found:
             found.append(shown)
     return found

@@ -86,7 +86,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
             if instruction.keyword != "RUN" or not _GO_BUILD.search(_script(instruction)):
                 continue
             before = (*inherited, *stage.instructions[:position])
-            workdir = _workdir(before)
+            workdir = workdir_of(before)
             for written in _arguments(instruction):
                 files = [
                     posixpath.normpath(posixpath.join(workdir or "", f))
@@ -113,7 +113,7 @@ def go_builds(parsed: Dockerfile) -> list[GoBuild]:
     return found
 
 
-def _workdir(instructions: Sequence[Instruction]) -> str | None:
+def workdir_of(instructions: Sequence[Instruction]) -> str | None:
     """The working folder after `instructions` (a relative WORKDIR joins the one before);
     None without an absolute WORKDIR: the base image's own (which a relative one joins), which
     the Dockerfile does not show (golang's is /go)."""

@@ -305,8 +305,9 @@ CASES = [
         {"Dockerfile": "FROM scratch\nCOPY --from=alpine:3.22 /bin/app /app\n"},
         [
             "*Dockerfile:2: `COPY --from=alpine:3.22 /bin/app ...` copies '/bin/app' from the "
-            "image alpine:3.22, and that image has no such file. Fix the path (`docker run --rm "
-            "--entrypoint ls alpine:3.22 /bin` lists what is there), or the image's name.",
+            "image alpine:3.22, and that image has no such file. Fix the path (`id=$(docker "
+            "create alpine:3.22 x); docker export $id | tar -t; docker rm $id` lists what is "
+            "there), or the image's name.",
         ],
         select="build",
     ),
