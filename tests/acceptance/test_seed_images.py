@@ -31,6 +31,7 @@ from pytest_goimage.engine.poll import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "seed_images.sh"
 STANDIN = "io.github.pytest-goimage.standin"
+LAYOUT = f"{STANDIN}.layout"  # the busybox stand-ins' layout (tests/seed_images.sh)
 REGISTRY = "/usr/bin/docker-registry"
 
 
@@ -215,6 +216,23 @@ def test_a_stand_in_is_replaced_once_the_real_image_can_be_pulled(
     assert _image_id(docker_client, standin) is None  # the replaced stand-in is gone
 
 
+def test_a_stand_in_of_an_older_layout_is_built_again(
+    images: Throwaway, docker_client: docker.DockerClient, standin_value: str
+) -> None:
+    """The review: an engine that kept a stand-in from before /usr/bin/env was linked never got
+    it. One without the current layout label is built again (here, with no registry)."""
+    closed = f"127.0.0.1:{_free_port()}"
+    tag = f"{closed}/seedtest-{uuid.uuid4().hex[:12]}/alpine:3.22"
+    old = images.make(tag, {STANDIN: standin_value, f"{STANDIN}.for": tag})
+    seeded = _seed(standin_value, tag)
+    assert (seeded.returncode, seeded.stdout) == (0, f"{tag}: stand-in rebuilt\n"), seeded.stderr
+    assert f"{tag}: the stand-in has an older layout; building it again" in seeded.stderr
+    assert _image_id(docker_client, tag) != old
+    assert docker_client.images.get(tag).labels[LAYOUT] == "2"
+    ran = docker_client.containers.run(tag, ["/usr/bin/env"], remove=True)
+    assert b"PATH=" in ran
+
+
 def test_a_tag_that_cannot_be_pulled_gets_a_labelled_stand_in_and_a_warning(
     images: Throwaway, docker_client: docker.DockerClient, standin_value: str
 ) -> None:
@@ -229,7 +247,7 @@ def test_a_tag_that_cannot_be_pulled_gets_a_labelled_stand_in_and_a_warning(
     )
     assert seeded.stderr == _warning(tag, reason, "building an offline stand-in") + "\n"
     labels = docker_client.images.get(tag).labels
-    assert (labels[STANDIN], labels[f"{STANDIN}.for"]) == (standin_value, tag)
+    assert (labels[STANDIN], labels[f"{STANDIN}.for"], labels[LAYOUT]) == (standin_value, tag, "2")
     # Alpine's own ways to make a service user work in it as in Alpine (trial 13 F4: Debian's
     # busybox-static has no addgroup or adduser applet): options after the name, long ones, a
     # user added to a group, ids after Alpine's own users and groups.
@@ -281,7 +299,8 @@ def test_a_registry_that_never_answers_is_given_up_after_the_pull_timeout(
         f"{silent_registry}/seedtest-{uuid.uuid4().hex[:12]}/alpine:{n}" for n in (1, 2)
     )
     kept = [
-        images.make(tag, {STANDIN: standin_value, f"{STANDIN}.for": tag}) for tag in (first, second)
+        images.make(tag, {STANDIN: standin_value, f"{STANDIN}.for": tag, LAYOUT: "2"})
+        for tag in (first, second)
     ]
     started = time.monotonic()
     seeded = _seed(standin_value, first, second, timeout=2)
