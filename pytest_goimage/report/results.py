@@ -8,6 +8,7 @@ Every report leaves masked (masking.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterable, Sequence
 
 import pytest
@@ -148,7 +149,12 @@ def _image_outcomes(report: pytest.TestReport) -> dict[str, tuple[Outcome, str]]
     return own
 
 
+# The line pytest-xdist puts first in a worker's failure (`[gw1] linux -- Python 3.11.7 /...`):
+# where it ran, not what failed (trial 19: a gate reading `message` got it as its first line).
+_XDIST_WORKER_LINE = re.compile(r"\A\[gw\d+\] [^\n]* -- Python [^\n]*\n")
+
+
 def _message(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
-    return report.longreprtext.strip()
+    return _XDIST_WORKER_LINE.sub("", report.longreprtext.strip()).strip()

@@ -43,3 +43,16 @@ def test_an_image_without_a_go_binary_says_only_that() -> None:
         ("image", "goimage/docs:1"),
         ("go_binary", False),
     ]
+
+
+def test_a_workers_line_from_xdist_is_not_part_of_a_checks_message() -> None:
+    """Trial 19: under `-n 2` the JSON report's message began with `[gw1] linux -- Python ...`."""
+    import pytest as _pytest
+
+    from pytest_goimage.report.results import _message
+
+    text = "[gw1] linux -- Python 3.11.7 /venv/bin/python\n[goimage build] Dockerfile:6: failed"
+    report = _pytest.TestReport("Dockerfile::build", ("", 0, ""), {}, "failed", text, "call")
+    assert _message(report) == "[goimage build] Dockerfile:6: failed"
+    plain = _pytest.TestReport("x", ("", 0, ""), {}, "failed", "[gw] not xdist", "call")
+    assert _message(plain) == "[gw] not xdist"
