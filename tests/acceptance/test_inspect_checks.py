@@ -87,7 +87,10 @@ def test_old_go_hidden_behind_arg_and_in_ci(
     prod = root / "Dockerfile.prod"
     prod.write_text(prod.read_text().replace("ARG GO_VERSION=1.26.8", "ARG GO_VERSION=1.25.3"))
     ci = root / ".github/workflows/ci.yml"
-    ci.write_text(ci.read_text().replace("'1.26.8'", "'1.24'"))
+    # setup-go v6 sets GOTOOLCHAIN=local, so the job runs 1.24 (v5's would switch to go.mod's).
+    ci.write_text(
+        ci.read_text().replace("'1.26.8'", "'1.24'").replace("setup-go@v5", "setup-go@v6")
+    )
     result = pytester.runpytest_subprocess("--goimage", "-k", "go-version")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
@@ -518,7 +521,9 @@ def test_a_go_service_behind_an_unknown_wrapper_fails_static_instead_of_skipping
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "[[]goimage static[]] Dockerfile: /bin/setsid in goimage/* is not a static Go binary: "
+            # Alpine's setsid is /usr/bin/setsid (so is the stand-in's, from its layout 2).
+            "[[]goimage static[]] Dockerfile: /usr/bin/setsid in goimage/* is not a static Go "
+            "binary: "
             "it carries no Go build info, so CGO_ENABLED=0 cannot be confirmed (is it the Go "
             "binary? set `binary` to its path).*"
         ]

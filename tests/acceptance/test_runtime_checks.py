@@ -966,7 +966,8 @@ def test_an_image_without_a_go_binary_gets_the_image_checks_only(
         "parity": "skipped",
     }
     reason = (
-        f"no Go binary: /bin/httpd, the program image {docs['tag']} runs, is an executable "
+        # Alpine's httpd is /usr/sbin/httpd (so is the stand-in's, from its layout 2).
+        f"no Go binary: /usr/sbin/httpd, the program image {docs['tag']} runs, is an executable "
         "without Go build info, so the Go checks (static, bucket, health) do not apply. If it "
         "runs a Go program after all, set `binary` to that program's path for this image in "
         "[[tool.goimage.image]]."

@@ -138,7 +138,7 @@ def test_a_bare_program_name_that_path_finds_elsewhere_names_the_go_binary(
     assert outcomes(result, short=True) == {"static": "FAILED"}, out
     assert (
         "Dockerfile: the image runs `httpd` (ENTRYPOINT names it without a path), and PATH finds "
-        "/bin/httpd in goimage/"
+        "/usr/sbin/httpd in goimage/"  # where Alpine has it (so the stand-in, from layout 2)
     ) in out, out
     assert (
         ", another program with no Go build info, not the Go binary /app/httpd. Write ENTRYPOINT "
