@@ -278,6 +278,7 @@ class GoImageSession:
             build_seconds=outcome.seconds,
             steps=outcome.steps,
             cached_steps=outcome.cached_steps,
+            shared_steps=outcome.shared_steps,
             log_path=outcome.log_path,
             binary=image.binary,
         )

@@ -118,6 +118,7 @@ class BuildResult:
     steps: int
     cached_steps: int
     log: str
+    shared_steps: int = 0
 
 
 def build_image(
@@ -174,7 +175,13 @@ def build_image(
 
 def finished(trace: BuildTrace, request: BuildRequest, started: float) -> BuildResult:
     """The result of a successful build, counting Dockerfile steps that do work: base images
-    (FROM) are resolved, never cached, and BuildKit's context transfer and export are no steps."""
+    (FROM) are resolved, never cached, and BuildKit's context transfer and export are no steps.
+
+    A step this build's progress announced but never started nor reported cached was done by
+    another build of the same step running at the same time: BuildKit solves a shared step
+    once and reports it to the build that asked first (seen with three builds of one
+    Dockerfile at once on Docker 20.10). It is counted as shared, not as cached.
+    """
     steps = [
         v
         for v in trace.vertexes.values()
@@ -187,6 +194,7 @@ def finished(trace: BuildTrace, request: BuildRequest, started: float) -> BuildR
         steps=len(steps),
         cached_steps=sum(1 for v in steps if v.cached),
         log=trace.plain_log(),
+        shared_steps=sum(1 for v in steps if not (v.cached or v.started or v.completed)),
     )
 
 

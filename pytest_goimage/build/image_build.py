@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.image import steps_text
 from ..engine.labels import image_labels
 from ..errors import EngineError
 from ..gofacts.redaction import secret_redactor
@@ -38,6 +39,7 @@ class BuildOutcome:
     seconds: float = 0.0
     steps: int = 0
     cached_steps: int = 0
+    shared_steps: int = 0
     log_path: str = ""
     project: str = ""
     engine: str = ""
@@ -159,7 +161,8 @@ def build_one(
         return BuildOutcome(error=redact(diagnosis.message), cause=diagnosis.cause)
     progress(
         image.dockerfile,
-        f"built in {result.seconds:.1f}s ({result.cached_steps}/{result.steps} steps cached)",
+        f"built in {result.seconds:.1f}s "
+        f"({steps_text(result.steps, result.cached_steps, result.shared_steps)})",
         False,
     )
     return BuildOutcome(
@@ -168,6 +171,7 @@ def build_one(
         seconds=round(result.seconds, 3),
         steps=result.steps,
         cached_steps=result.cached_steps,
+        shared_steps=result.shared_steps,
         log_path=str(log_path),
         project=project,
         engine=engine,

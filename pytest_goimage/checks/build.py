@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from ..config import ImageConfig
+from ..engine.image import steps_text
 from ..session import GoImageSession
 
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     # BuildFailed carries the diagnosed message and is reported as is.
     built = session.built(image)
-    return (
-        f"built {built.tag} in {built.build_seconds:.1f} s "
-        f"({built.cached_steps}/{built.steps} steps cached)"
-    )
+    counts = steps_text(built.steps, built.cached_steps, built.shared_steps)
+    return f"built {built.tag} in {built.build_seconds:.1f} s ({counts})"

@@ -107,6 +107,7 @@ class BuiltImage:
     steps: int
     log_path: str
     configured_binary: str | None = None
+    shared_steps: int = 0  # done by another build of the same steps at the same time
     _client: Any = field(repr=False, default=None)
     _inspect: dict[str, Any] = field(repr=False, default_factory=dict)
     _layer_files: list[dict[str, int]] | None = field(repr=False, default=None)
@@ -317,6 +318,15 @@ class BuiltImage:
         return True
 
 
+def steps_text(steps: int, cached: int, shared: int) -> str:
+    """How a build's Dockerfile steps went: "5/7 steps cached", and the steps another build
+    running beside it did (BuildKit does not say whether those came from its cache)."""
+    text = f"{cached}/{steps} steps cached"
+    if shared:
+        text += f", {shared} done by another build of the same steps running beside it"
+    return text
+
+
 def load_image(
     client: Any,
     image_id: str,
@@ -328,6 +338,7 @@ def load_image(
     cached_steps: int,
     log_path: str,
     binary: str | None = None,
+    shared_steps: int = 0,
 ) -> BuiltImage:
     """Inspect a built image into the model."""
     attrs = client.api.inspect_image(image_id)
@@ -364,6 +375,7 @@ def load_image(
         build_seconds=build_seconds,
         cached_steps=cached_steps,
         steps=steps,
+        shared_steps=shared_steps,
         log_path=log_path,
         configured_binary=binary,
         _client=client,
