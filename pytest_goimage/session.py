@@ -237,6 +237,12 @@ class GoImageSession:
         if drain is not None:
             drain()
 
+    def discard_progress(self) -> None:
+        """Forget the progress other threads queued and the builds announced as going."""
+        discard = getattr(self.progress, "discard", None)
+        if discard is not None:
+            discard()
+
     def between_items(self, needed: str | None) -> None:
         """After an item: its queued progress shown, the sets the next item (`needed`, its
         Dockerfile) does not use released (RuntimePool.release_unneeded)."""
@@ -325,6 +331,9 @@ class GoImageSession:
         building = [future for future in self._builds.values() if not future.done()]
         if building and cancel_builds():
             wait(building, timeout=_CANCEL_WAIT)
+            # An interrupted run: pytest has printed its last line, and the builds it
+            # stopped have nothing to add after it (the summary names what did not run).
+            self.discard_progress()
         self.drain_progress()
         for built in self._built.values():
             with contextlib.suppress(OSError):

@@ -34,6 +34,7 @@ _DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")
 # (trial 16: a second Ctrl-C during the builds left tags). Closing a build's stream from
 # another thread would wait for the read it is blocked in; the engine's cancel does not.
 _GOING: dict[str, Any] = {}
+_CANCELLED: set[str] = set()  # the ids cancel_builds asked the engine to stop
 _GOING_LOCK = threading.Lock()
 _CANCEL_TIMEOUT = 5  # seconds for the engine to accept a cancel
 
@@ -43,6 +44,7 @@ def cancel_builds() -> int:
     as the docker CLI does on Ctrl-C); how many there were."""
     with _GOING_LOCK:
         going = list(_GOING.items())
+        _CANCELLED.update(_GOING)
     for build_id, api in going:
         with contextlib.suppress(Exception):  # gone already, or the engine with it
             api._post(api._url("/build/cancel"), params={"id": build_id}, timeout=_CANCEL_TIMEOUT)
@@ -68,6 +70,7 @@ class BuildTrace:
     error: str = ""
     image_id: str = ""
     announced: set[str] = field(default_factory=set)  # vertex digests shown as progress
+    cancelled: bool = False  # the run's end cancelled it (an interrupt), no step failed
 
     def output(self, digest: str) -> str:
         return b"".join(self.logs.get(digest, [])).decode("utf-8", "replace")
@@ -167,6 +170,7 @@ def build_image(
         tar.close()
         with _GOING_LOCK:
             _GOING.pop(build_id, None)
+            trace.cancelled = build_id in _CANCELLED
     if trace.error or not trace.image_id:
         trace.error = trace.error or "the engine reported no image id"
         return None, trace

@@ -145,6 +145,14 @@ def build_one(
     log_path.write_text(redact(trace.plain_log()), encoding="utf-8")
     with open(ledger, "a", encoding="utf-8") as lines:
         lines.write(f"{image.dockerfile}\t{owner}\t{result.image_id if result else '-'}\n")
+    if result is None and trace.cancelled:
+        # Not a failed step: the run's end stopped it. The run says it was interrupted and
+        # which items did not run; a diagnosis of "context canceled" would mislead.
+        return BuildOutcome(
+            error=f"{image.dockerfile}: the build was stopped because the run was interrupted; "
+            "run again to build the image.",
+            cause="cancelled",
+        )
     if result is None:
         diagnosis = explain(
             read_failed_build(

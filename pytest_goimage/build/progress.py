@@ -61,6 +61,12 @@ class ProgressPrinter:
             for label, message, step, when in queued:
                 self._show(label, message, step, when)
 
+    def discard(self) -> None:
+        """Drop what is queued and held, unprinted: the run ended without waiting for it."""
+        with self.lock:
+            self.queued.clear()
+            self.pending.clear()
+
     def _writes_here(self) -> bool:
         """Whether this thread may write: the main thread, or any with `threads_write`."""
         return self.threads_write or threading.current_thread() is threading.main_thread()

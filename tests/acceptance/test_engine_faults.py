@@ -61,6 +61,10 @@ def test_ctrl_c_during_build_leaves_no_tag(
     out = printed + proc.communicate(timeout=60)[0]
     assert time.monotonic() - started < 20, "the interrupt waited for the build"
     assert "KeyboardInterrupt" in out, out
+    # The stopped build is no failed step, and nothing comes after pytest's last line.
+    assert "build FAILED" not in out, out
+    last = out.rstrip().splitlines()[-1]
+    assert re.fullmatch(r"=+ .* in [\d.]+s =+", last), out
     tag = re.search(r"building (goimage/\S+)", out)
     assert tag, out
     with pytest.raises(docker.errors.ImageNotFound):
