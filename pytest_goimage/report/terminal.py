@@ -105,6 +105,10 @@ def summary_lines(
         # The bar repeats what size/budget says in digits, so it is the first thing to go.
         columns = [column for column in columns if column[0] != "used"]
         widths, df_width = layout()
+    if df_width < natural and all(baseline_change(i) == "-" for i in images):
+        # No image has a baseline: a column of dashes gives its room to the names.
+        columns = [column for column in columns if column[0] != "vs base"]
+        widths, df_width = layout()
 
     header: list[_Segment] = [(" " * status_width, None), (_GAP, None)]
     header += _cell("dockerfile", df_width, None)

@@ -107,3 +107,29 @@ def test_a_tiny_width_cuts_every_line_and_marks_the_cut() -> None:
         "      b…",
         "      s…",
     ]
+
+
+def test_names_cut_to_fit_take_the_room_of_a_baseline_column_no_image_uses() -> None:
+    """At 80 columns, four images without a baseline: `Dockerfile.scratch` stays whole."""
+    shown = [
+        ImageRecord(
+            dockerfile=name,
+            context=".",
+            size_bytes=8_700_000,
+            build_seconds=34.1,
+            build_cached=True,
+            go_version="go1.26.8",
+            static=True,
+            size_budget=40_000_000,
+            checks={"size": CheckRecord("passed")},
+        )
+        for name in ("Dockerfile", "Dockerfile.prod", "backend/Dockerfile", "Dockerfile.scratch")
+    ]
+    lines = summary_lines(shown, width=80)
+    assert lines[1] == "      dockerfile                 build     size/budget  go        static"
+    assert lines[-2] == "PASS  Dockerfile.scratch  34.1s cached  8.7 MB/40.0 MB  go1.26.8  yes"
+    # With a baseline, the column stays and the names are cut, as before.
+    shown[0].baseline_bytes = 8_000_000
+    lines = summary_lines(shown, width=80)
+    assert "vs base" in lines[1]
+    assert lines[-2].startswith("PASS  Docke…ile.scratch  34.1s cached ")
