@@ -120,7 +120,12 @@ def setup_go_pins(step: Mapping[str, yaml.Node], scope: Scope, file: str) -> lis
 def _job_gotoolchain(scope: Scope) -> str | None:
     """GOTOOLCHAIN as the env of the steps after setup-go sees it (the job's, the workflow's;
     in a composite action its own and its caller's), None where none sets it. The setup-go
-    step's own env does not reach the steps that run Go."""
+    step's own env does not reach the steps that run Go.
+
+    The value stays as written, expressions too: unlike containers.toolchain_setting, which
+    needs the Go it names, this only asks whether GOTOOLCHAIN is left to go.env's `auto`, and
+    a value from `${{ vars.X }}` is not known to be (switches_toolchain then claims no switch).
+    """
     layers = [*scope.env[1:], *(scope.caller.env if scope.caller is not None else ())]
     for layer in layers:
         node = layer.get("GOTOOLCHAIN")
