@@ -19,9 +19,10 @@ _PASS_AS_STEP = "".join(
 ) + "".join(f"(?<!{word}_)" for word in ("MULTI", "ONE", "TWO", "EACH", "PER", "BY", "ANY"))
 _SECRET_NAME = re.compile(
     r"(SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH"
-    # Short and tool-specific forms (REDIS_CREDS; Redis's own `requirepass`), and the key
+    # Short and tool-specific forms (REDIS_CREDS; Redis's own `requirepass`, OpenLDAP's
+    # LDAP_BINDPW; a .netrc's content in NETRC, trial 20), and the key
     # material of a signature or a hash (WEBHOOK_HMAC, SIGNING_SALT; trial 18).
-    r"|(?<![A-Z])(CREDS|HMAC|SALTS?)(?![A-Z])|REQUIREPASS"
+    r"|(?<![A-Z])(CREDS|HMAC|SALTS?)(?![A-Z])|(?<![A-Z])NETRC$|REQUIREPASS|BINDPW$"
     # A key that signs, encrypts or unlocks: the key itself (JWT_SIGNING_KEY, ENCRYPTION_KEY).
     r"|(SIGNING|ENCRYPTION|ENCRYPT|MASTER|SESSION|HMAC|JWT|CRYPTO|CIPHER|LICENSE|WEBHOOK"
     # A CSRF middleware's key, and gorilla/securecookie's hash and block keys (trial 17), the
@@ -109,6 +110,15 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"[^\s;'\"`])+(?=[\s;'\"`]|$|" + _DSN_KEY + r"))"
         ),
     ),
+    (  # a netrc entry, the usual way a build reaches private Go modules (GOPRIVATE):
+        # `machine git.acme.io login ci password ...` in a build argument (trial 20). Not a
+        # variable (`password $NETRC_PASSWORD`) nor a template's placeholder.
+        "a password in netrc form",
+        re.compile(
+            r"(?i)(?<![\w-])(?:machine[ \t]+\S+|default)(?:[ \t]+(?:login|account)[ \t]+\S+)*"
+            r"[ \t]+password[ \t]+(?P<secret>(?![$%{*<])[^\s\"'`]+)"
+        ),
+    ),
     # `--db-password s3cr3t`, `mysql -ps3cr3t`, `curl -u admin:s3cr3t` (option_credentials)
     *OPTION_CREDENTIALS,
 )
@@ -128,6 +138,7 @@ TOKEN_FORMATS = tuple(
         "an HTTP credential",
         "a password in a URL",
         "a password in a connection string",
+        "a password in netrc form",
     )
 )
 
@@ -157,7 +168,7 @@ def looks_secret(name: str, value: str) -> bool:
         name.upper() not in _TOOL_SETTINGS
         and (_SECRET_NAME.search(name) or _SECRET_NAME.search("_".join(name_words(name))))
         and not _HARMLESS_NAME.search(name)
-        and not value.startswith(("/", "$"))
+        and not value.startswith(("/", "~/", "$"))  # a path (home's too) or a variable
         and not _PLACEHOLDERS.fullmatch(value)
     )
     return bool(value and (by_name or value_kind(value)))

@@ -37,14 +37,15 @@ def secret_values(*tables: Mapping[str, str]) -> frozenset[str]:
     # The secret part of a known format on its own: a URL's password shows bare where the
     # server the URL reaches logs its own settings (Redis: `requirepass "..."`); and each
     # piece of it a URL parser splits off where the password holds an unencoded `@` or `/`
-    # (pgx logs `lookup <after the @>@db: no such host`).
+    # (pgx logs `lookup <after the @>@db: no such host`). A percent-encoded one also as the
+    # service decodes it (`P%40ss` is `P@ss` once url.Parse has read it; trial 20).
     parts = (
         piece
         for table in tables
         for value in table.values()
         for _, pattern in SECRET_VALUES
         for match in pattern.finditer(value)
-        for part in [secret_part(match)]
+        for part in {secret_part(match), urllib.parse.unquote(secret_part(match))}
         for piece in {part, *_URL_SEPARATORS.split(part)}
         if _masked_alone(piece, whole=piece == part)
     )

@@ -44,7 +44,9 @@ def test_an_env_finding_says_where_the_value_is_and_what_it_looks_like() -> None
     ]
 
 
-@pytest.mark.parametrize("value", ["/run/secrets/token", "$API_TOKEN", "{{ .Token }}"])
+@pytest.mark.parametrize(
+    "value", ["/run/secrets/token", "~/.config/acme/token", "$API_TOKEN", "{{ .Token }}"]
+)
 def test_a_secret_name_holding_a_path_or_placeholder_is_no_finding(value: str) -> None:
     assert env_findings({"API_TOKEN": value}) == []
 
@@ -801,3 +803,69 @@ def test_a_compact_json_log_line_is_no_url_password() -> None:
 def test_a_history_line_quoted_in_a_repr_is_masked_whole() -> None:
     text = repr(["|1 DB_PASSWORD=correct horse battery /bin/sh -c make"])
     assert redact(text) == "['|1 DB_PASSWORD=*** /bin/sh -c make']"
+
+
+NETRC_LINE = "machine git.acme.io login ci password Tz8kq2LmW9"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (NETRC_LINE, "machine git.acme.io login ci password ***"),
+        # As a RUN writes it, quoted: the closing quote stays.
+        (
+            f'echo "{NETRC_LINE}" > ~/.netrc',
+            'echo "machine git.acme.io login ci password ***" > ~/.netrc',
+        ),
+        (
+            "default login bot account ops password Q7w-e9r2t",
+            "default login bot account ops password ***",
+        ),
+        # A variable or a placeholder is no password.
+        (
+            "machine github.com login x password $GITHUB_TOKEN",
+            "machine github.com login x password $GITHUB_TOKEN",
+        ),
+        ('machine github.com password "${PW}"', 'machine github.com password "${PW}"'),
+    ],
+)
+def test_a_netrc_entry_s_password_is_masked_wherever_it_shows(text: str, masked: str) -> None:
+    """Trial 20: the usual way to reach private Go modules, a netrc in a build argument."""
+    assert redact(text) == masked
+
+
+def test_a_netrc_entry_in_a_build_argument_is_a_finding_whatever_the_argument_is_called() -> None:
+    lines = [f"RUN |2 GIT_AUTH={NETRC_LINE} GO=1.26 /bin/sh -c true # buildkit"]
+    assert history_findings(lines) == [
+        Finding(
+            "build argument",
+            "GIT_AUTH",
+            f"value *** (48 characters) looks like a password in netrc form and {HISTORY}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("NETRC", True),
+        ("GIT_NETRC", True),
+        ("LDAP_BINDPW", True),
+        # A netrc's parts and where it is are no credential by name (its value's form is).
+        ("NETRC_FILE", False),
+        ("NETRC_MACHINE", False),
+        ("NETRC_LOGIN", False),
+    ],
+)
+def test_netrc_and_bind_password_names_hold_credentials(name: str, found: bool) -> None:
+    """Trial 20: `ENV LDAP_BINDPW=...` (OpenLDAP's setting) and a netrc's text in NETRC."""
+    assert [f.name for f in env_findings({name: "Hunter2-Prod88"})] == ([name] if found else [])
+
+
+def test_a_percent_encoded_url_password_is_masked_as_the_service_decodes_it() -> None:
+    """Trial 20: a Go service logged url.Parse's decoded password (`P@ss...`)."""
+    env = {"DATABASE_URL": "postgres://app:P%40ssw0rdXy9@{db.endpoint}/app"}
+    shown = "db password decoded: P@ssw0rdXy9; url postgres://app:P%40ssw0rdXy9@db/app"
+    assert redact(shown, secret_values(env)) == (
+        "db password decoded: ***; url postgres://app:***@db/app"
+    )
