@@ -17,6 +17,7 @@ from ..gofacts.go_build_command import setting_line
 from ..gofacts.go_module import go_mods_below, module_path
 from ..gofacts.layers import final_files
 from ..gofacts.project_pins import relative_name
+from ..gofacts.script_start import HEAD, script_refusal
 from ..gofacts.static_linking import (
     GoBuildSource,
     go_build_source,
@@ -38,9 +39,9 @@ from .base import config_pins, image_build_workspace, require_go_binary
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_go_binary(session, image)
-    no_shell = _shell_form_without_shell(image, built)
-    if no_shell:
-        raise CheckFailed(no_shell)
+    no_start = _shell_form_without_shell(image, built) or _script_refused(built)
+    if no_start:
+        raise CheckFailed(no_start)
     binary = built.binary  # raises CheckFailed-worthy GoImageErrors with the path named
     facts = binary.facts
     shadowed = _shadowed_by_path(built) if facts.build_info is None else ""
@@ -78,6 +79,28 @@ def _shell_form_without_shell(image: ImageConfig, built: BuiltImage) -> str:
     exec_written = bool(written and written[1].json)
     advice = shell_form_advice(config.entrypoint, config.cmd, where, exec_written)
     return f"{image.dockerfile}: no container of {built.tag} can start, because its {advice}."
+
+
+def _script_refused(built: BuiltImage) -> str:
+    """Where the program a container starts (ENTRYPOINT's, else CMD's first word) is a script
+    the kernel refuses (no `#!`, CRLF, a shell the image lacks), so that no container starts:
+    the message, as `health` words it from the engine's error; else "". Read here too, as a
+    run with `health` and `bucket` off never starts one (trial 20: an entrypoint.sh on
+    scratch passed every check)."""
+    words = built.config.entrypoint or built.config.cmd
+    if not words:
+        return ""
+    path = words[0] if words[0].startswith("/") else built.on_path(words[0])
+    if path is None:
+        return ""  # reading the binary names the missing program
+    try:
+        head = built.read_file(path)[:HEAD]
+    except (OSError, ValueError):
+        return ""
+    refusal = script_refusal(path, head, built.exists)
+    if refusal is None:
+        return ""
+    return f"{built.dockerfile}: no container of {built.tag} can start: {refusal}."
 
 
 def _wrong_platform(image: ImageConfig, built: BuiltImage, source: GoBuildSource) -> list[str]:

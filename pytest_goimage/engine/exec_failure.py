@@ -16,6 +16,7 @@ import docker.errors
 import requests
 
 from ..gofacts.saved_image import SavedImage
+from ..gofacts.script_start import HEAD, interpreter_of, script_refusal
 from . import overlay, program_files, program_mode
 
 # What the runtime prints when the entrypoint cannot be executed at all.
@@ -27,7 +28,6 @@ _ERRORS = r"Permission denied|No such file or directory|Exec format error"
 _BY_DUMB_INIT = re.compile(rf"\[dumb-init\] ([^:\s]+): ({_ERRORS})")
 _BY_TINI = re.compile(rf"\[FATAL tini \(\d+\)\] exec (\S+) failed: ({_ERRORS})")
 _BY_SHELL = re.compile(r"^(/\S+): (?:line )?1: [Ss]yntax error", re.M)
-_HEAD = 512
 # ELF e_machine values of the architectures images are built for.
 _MACHINES = {0x03: "386", 0x28: "arm", 0x3E: "amd64", 0xB7: "arm64", 0xF3: "riscv64"}
 _MACHINES |= {0x08: "mips", 0x14: "ppc", 0x15: "ppc64le", 0x16: "s390x"}
@@ -94,34 +94,13 @@ def _cause(
         if error == "exec format error":
             return _foreign_binary(client, program, head)
         return DYNAMIC
-    if head.startswith(b"\xef\xbb\xbf#!"):
-        return (
-            f"{program} starts with a UTF-8 byte order mark before its `#!`, so the kernel "
-            "does not see the `#!`: save it as UTF-8 without a BOM"
-        )
-    first = head.split(b"\n", 1)[0]
-    if not first.startswith(b"#!"):
-        return (
-            f"{program} is a script without a `#!` line, which the kernel cannot execute: make "
-            "its first line `#!/bin/sh` (or the shell it is written for)"
-        )
-    interpreter = first[2:].decode("utf-8", "replace").strip(" \t").split(" ", 1)[0]
-    if first.endswith(b"\r"):
-        return (
-            f"{program} has Windows line endings (CRLF): its `#!` line asks for "
-            f"`{interpreter.rstrip(chr(13))}\\r`, which no image has. Save it with LF endings "
-            "(`*.sh text eol=lf` in .gitattributes keeps every checkout so), or strip them in "
-            f"the Dockerfile: `RUN sed -i 's/\\r$//' {program}`"
-        )
+    refusal = script_refusal(program, head, lambda path: _read(client, attrs, path) is not None)
+    if refusal is not None:
+        return refusal
+    interpreter = interpreter_of(head)
     loader = _read(client, attrs, interpreter)
     if loader is not None and loader.startswith(b"\x7fELF") and error == "exec format error":
         return f"{program} is a script for {interpreter}, and {_foreign_binary(client, interpreter, loader)}"
-    if loader is None:
-        return (
-            f"{program} is a script whose `#!` line asks for {interpreter}, which the image "
-            "does not have (scratch and distroless images have no shell): run the Go binary "
-            "itself as ENTRYPOINT, or use a base image that has the shell"
-        )
     return DYNAMIC
 
 
@@ -156,13 +135,13 @@ def _read(client: Any, attrs: dict[str, Any] | None, path: str) -> bytes | None:
 
     def local(dirs: list[Path]) -> bytes | None:
         try:
-            return overlay.read_file(dirs, path)[:_HEAD]
+            return overlay.read_file(dirs, path)[:HEAD]
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None  # not there, or a folder (a refused read falls back to the export)
 
     def exported(saved: SavedImage) -> bytes | None:
         try:
-            return saved.read(path)[:_HEAD]
+            return saved.read(path)[:HEAD]
         except OSError:
             return None
 

@@ -147,7 +147,7 @@ class BuiltImage:
             )
         if found.path.startswith("/"):
             return found.path
-        located = self._on_path(found.path)
+        located = self.on_path(found.path)
         if located is None:
             copied = self._copied_files()
             raise BinaryError(
@@ -155,7 +155,7 @@ class BuiltImage:
             )
         return located
 
-    def _on_path(self, name: str) -> str | None:
+    def on_path(self, name: str) -> str | None:
         """Where the image's PATH finds the program `name`, as exec would."""
         for directory in missing_program.path_of(self.config.env).split(":"):
             candidate = str(PurePosixPath(directory or "/") / name)
@@ -166,7 +166,7 @@ class BuiltImage:
     def _program_file(self, word: str) -> bytes | None:
         """A program's file in the image (a bare name looked up on PATH), for following
         scripts; None when there is none."""
-        path = word if word.startswith("/") else (self._on_path(word) if word else None)
+        path = word if word.startswith("/") else (self.on_path(word) if word else None)
         if path is None:
             return None
         try:

@@ -123,19 +123,50 @@ def test_an_entrypoint_that_cannot_be_executed_is_named_with_its_cause(
     )
 
 
-def test_static_reads_a_crlf_script_as_the_shell_does_not_and_finds_the_program(
+STATIC_HEAD = "*[[]goimage static[]] {name}: no container of goimage/* can start: "
+
+
+def test_static_and_user_fail_an_image_no_container_of_can_start_without_starting_one(
     pytester: pytest.Pytester, no_leaks: None
 ) -> None:
-    """`static` follows the script to the Go binary as for LF endings (it used to read
-    `"$@"\\r` as a program named only at run time and ask for `binary`); that the script cannot
-    start at all is `bucket`'s and `health`'s to say, above."""
+    """Trial 20: with `health` and `bucket` off (a queue worker), an entrypoint script on
+    scratch, one with CRLF endings and a USER that scratch has no /etc/passwd for passed every
+    check. `static` reads the script as the kernel would, `user` looks the name up even without
+    require_non_root; a script that runs passes and follows to the Go binary."""
     _scripts(pytester.path)
+    with_script = "FROM alpine:3.22\nCOPY app /app\nCOPY {script} /entry.sh\n"
+    with_script += 'ENTRYPOINT ["/entry.sh"]\nCMD ["/app"]\n'
     out = _run(
         pytester,
         {
-            "Dockerfile": "FROM alpine:3.22\nCOPY app /app\nCOPY crlf.sh /entry.sh\n"
-            'ENTRYPOINT ["/entry.sh"]\nCMD ["/app"]\n'
+            "Dockerfile.crlf": with_script.format(script="crlf.sh"),
+            "Dockerfile.bare": with_script.format(script="bare.sh"),
+            "Dockerfile.scratch": with_script.format(script="lf.sh").replace(
+                "alpine:3.22", "scratch"
+            ),
+            "Dockerfile.bom": with_script.format(script="bom.sh"),
+            "Dockerfile.nonroot": 'FROM scratch\nCOPY app /app\nUSER nonroot\nENTRYPOINT ["/app"]\n',
+            "Dockerfile.lf": with_script.format(script="lf.sh"),
         },
-        "static",
+        "static or user",
     )
-    assert re.search(r"^=+ 1 passed, \d+ deselected in ", out, re.M), out
+    _assert_lines(
+        out,
+        [
+            STATIC_HEAD.format(name="Dockerfile.crlf")
+            + "/entry.sh has Windows line endings (CRLF): its `#!` line asks for `/bin/sh\\r`*",
+            STATIC_HEAD.format(name="Dockerfile.bare")
+            + "/entry.sh is a script without a `#!` line, which the kernel cannot execute*",
+            STATIC_HEAD.format(name="Dockerfile.scratch")
+            + "/entry.sh is a script whose `#!` line asks for /bin/sh, which the image does not "
+            "have (scratch and distroless images have no shell)*",
+            STATIC_HEAD.format(name="Dockerfile.bom")
+            + "/entry.sh starts with a UTF-8 byte order mark before its `#!`*",
+            "*[[]goimage user[]] Dockerfile.nonroot: image goimage/* runs as USER nonroot, but the "
+            "image has no /etc/passwd to define user 'nonroot', so the engine refuses to start it (`unable to find user "
+            "nonroot`). Use a numeric USER (such as `USER 65532:65532`), or create the user in "
+            "the final stage.",
+        ],
+    )
+    # Five failures; the LF script's static passes, and user skips where USER is no name.
+    assert re.search(r"^=+ 5 failed, 2 passed, 5 skipped, \d+ deselected in ", out, re.M), out

@@ -495,8 +495,13 @@ def test_a_go_service_behind_a_dumb_init_shebang_is_checked(
         '#!/usr/bin/dumb-init /bin/sh\nset -e\nexec "$@"\n'
     )
     (pytester.path / "entrypoint.sh").chmod(0o755)
+    # The image must have dumb-init, or static rightly fails: no container could start. With
+    # no package index here, a stand-in that runs its arguments as dumb-init does.
+    (pytester.path / "dumb-init").write_text('#!/bin/sh\nexec "$@"\n')
+    (pytester.path / "dumb-init").chmod(0o755)
     (pytester.path / "Dockerfile").write_text(
         "FROM alpine:3.22\nCOPY app /usr/local/bin/app\nCOPY entrypoint.sh /entrypoint.sh\n"
+        "COPY dumb-init /usr/bin/dumb-init\n"
         'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["/usr/local/bin/app"]\n'
     )
     (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")

@@ -92,7 +92,16 @@ def run_static(
         go_version_ignore=None,
     )
     binary = GoBinary("/app/server", len(data), inspect_elf(data))
+
+    def read_file(path: str) -> bytes:
+        if path == binary.path:
+            return data
+        raise FileNotFoundError(path)
+
     built = SimpleNamespace(
+        dockerfile="Dockerfile",
+        read_file=read_file,
+        on_path=lambda _name: None,
         binary=binary,
         architecture=architecture,
         os="linux",

@@ -1,0 +1,36 @@
+"""Whether the kernel executes a script as a container's first program (gofacts/script_start)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.gofacts.script_start import script_refusal
+
+BUSYBOX = {"/bin/sh", "/usr/bin/env"}
+
+
+@pytest.mark.parametrize(
+    ("head", "refused"),
+    [
+        (b"\x7fELF\x02\x01\x01", None),
+        (b"#!/bin/sh\nexec /app\n", None),
+        # env finds the shell on PATH at run time: not read here, so never a false failure.
+        (b"#!/usr/bin/env bash\nexec /app\n", None),
+        (
+            b"#!/bin/bash -e\nexec /app\n",
+            "/entry.sh is a script whose `#!` line asks for /bin/bash",
+        ),
+        (b"#!sh\nexec /app\n", "/entry.sh is a script whose `#!` line asks for sh,"),
+        (b"#!/bin/sh\r\nexec /app\r\n", "/entry.sh has Windows line endings (CRLF)"),
+        (b"exec /app\n", "/entry.sh is a script without a `#!` line"),
+        (b"\xef\xbb\xbf#!/bin/sh\n", "/entry.sh starts with a UTF-8 byte order mark"),
+    ],
+)
+def test_a_script_the_kernel_refuses_is_named_with_its_cause(
+    head: bytes, refused: str | None
+) -> None:
+    said = script_refusal("/entry.sh", head, BUSYBOX.__contains__)
+    if refused is None:
+        assert said is None
+    else:
+        assert said is not None and said.startswith(refused), said
