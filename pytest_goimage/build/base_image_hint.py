@@ -88,3 +88,23 @@ def digest_pin_hint(reference: str, error: str) -> str:
         f"'{{{{.RepoDigests}}}}' {local}` lists it); an image ID (`docker images -q`) is not a "
         f"manifest digest (`docker images --digests` shows those). {fix}"
     )
+
+
+def why_not_had(error: str, limit: int) -> str:
+    """`: <the registry out of reach, in words>`, else ` (<the engine's error, its end kept>)`:
+    what follows "could not be had" in a message."""
+    unreachable = unreachable_registry(error)
+    return f": {unreachable}" if unreachable else f" ({one_line(error, limit)})"
+
+
+def mentions_image(error: str, reference: str) -> bool:
+    """True when a registry error names `reference` (`host/repo:tag`, `library/name:tag`, or
+    a request for its manifest by tag or, when pinned, by digest)."""
+    repository, tag, digest = split_reference(reference)
+    short = repository.rsplit("/", 1)[-1]
+    wanted = digest or tag
+    return (
+        reference in error
+        or f"library/{reference}" in error
+        or (bool(wanted) and f"{short}/manifests/{wanted}" in error)
+    )

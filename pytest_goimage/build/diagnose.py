@@ -15,7 +15,13 @@ from ..gofacts.disk_full import DISK_FULL
 from ..gofacts.dockerfile import Dockerfile, parser_directives
 from ..gofacts.dockerfile_pins import resolved_bases
 from ..gofacts.image_reference import split_reference
-from .base_image_hint import digest_pin_hint, one_line, unreachable_registry
+from .base_image_hint import (
+    digest_pin_hint,
+    mentions_image,
+    one_line,
+    unreachable_registry,
+    why_not_had,
+)
 from .context_hints import go_files_kept_out, missing_source, package_hint
 from .copy_from_variable import copy_from_variable
 from .embed_missing import embed_hint, missing_embed
@@ -34,6 +40,7 @@ from .go_test_failure import failed_tests, failed_tests_hint
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
 from .session_mounts import session_mounts_unserved
+from .unknown_stage import unknown_stage
 from .vendor_drift import VENDOR_HINT, inconsistent_vendoring
 from .workspace_module import workspace_module_hint
 
@@ -140,6 +147,11 @@ def copy_outside_context(build: FailedBuild) -> Diagnosis | None:
 def session_mounts(build: FailedBuild) -> Diagnosis | None:
     message = session_mounts_unserved(build)
     return Diagnosis(f"{message}{build.log_note}", "secret-ssh-mount") if message else None
+
+
+def stage_name(build: FailedBuild) -> Diagnosis | None:
+    message = unknown_stage(build)
+    return Diagnosis(message, "unknown-stage") if message else None
 
 
 def base_image(build: FailedBuild) -> Diagnosis | None:
@@ -303,6 +315,7 @@ RULES: tuple[Rule, ...] = (
     unknown_target,
     copy_outside_context,
     session_mounts,
+    stage_name,
     base_image,
     disk_full,
     cgo_no_compiler,
@@ -352,24 +365,24 @@ def _base_image_error(
     ):
         return None
     directive = syntax_directive(text)
-    if directive and ("frontend gateway" in error or _mentions_image(error, directive[1])):
+    if directive and ("frontend gateway" in error or mentions_image(error, directive[1])):
         line, frontend = directive
         return line, (
             f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
             f"image {frontend} before it reads the Dockerfile, and it could not be had"
-            f"{_why_not_had(error, 200)}. Remove the directive to use the engine's built-in "
+            f"{why_not_had(error, 200)}. Remove the directive to use the engine's built-in "
             "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
             "directive), or make the image reachable (a registry mirror, or `docker pull` it "
             "where a registry answers)."
         )
     for stage, resolved in zip(parsed.stages, resolved_bases(parsed, build_args), strict=True):
-        if resolved and _mentions_image(error, resolved):
+        if resolved and mentions_image(error, resolved):
             if split_reference(resolved)[2]:
                 return stage.line, digest_pin_hint(resolved, error)
             written = f" ({stage.base} as written)" if resolved != stage.base else ""
             return stage.line, (
                 f"base image {resolved}{written} is not on the engine and could not be pulled"
-                f"{_why_not_had(error, 200)}. Pull or load it (offline: build a stand-in, see "
+                f"{why_not_had(error, 200)}. Pull or load it (offline: build a stand-in, see "
                 "the README), or fix the FROM line."
             )
     line = parsed.stages[0].line if parsed.stages else 1
@@ -377,24 +390,4 @@ def _base_image_error(
         "a base image could not be resolved: "
         f"{unreachable_registry(error) or one_line(error, 300)}. Pull or load it, or fix the "
         "FROM line."
-    )
-
-
-def _why_not_had(error: str, limit: int) -> str:
-    """`: <the registry out of reach, in words>`, else ` (<the engine's error, its end kept>)`:
-    what follows "could not be had" in a message."""
-    unreachable = unreachable_registry(error)
-    return f": {unreachable}" if unreachable else f" ({one_line(error, limit)})"
-
-
-def _mentions_image(error: str, reference: str) -> bool:
-    """True when a registry error names `reference` (`host/repo:tag`, `library/name:tag`, or
-    a request for its manifest by tag or, when pinned, by digest)."""
-    repository, tag, digest = split_reference(reference)
-    short = repository.rsplit("/", 1)[-1]
-    wanted = digest or tag
-    return (
-        reference in error
-        or f"library/{reference}" in error
-        or (bool(wanted) and f"{short}/manifests/{wanted}" in error)
     )

@@ -149,6 +149,14 @@ CASES = {
         error="no active sessions",
         files={"Dockerfile": DOCKERFILE.replace("RUN go mod", NETRC + " go mod")},
     ),
+    # Trial 31: a typo in a stage's name was "a base image could not be resolved" at line 1.
+    "stage_name": Recorded(
+        None,
+        error='failed to load cache key: failed to do request: Head "https://registry-1.docker'
+        '.io/v2/library/builder/manifests/latest": dial tcp: lookup registry-1.docker.io on '
+        "10.255.255.53:53: no such host",
+        files={"Dockerfile": DOCKERFILE.replace("--from=build ", "--from=builder ")},
+    ),
     "base_image": Recorded(
         None,
         error=SOLVE + "failed to create LLB definition: docker.io/library/golang:1.26-alpine: "
@@ -292,6 +300,11 @@ EXPECTED = [
         "session_mounts",
         "secret-ssh-mount",
         "Dockerfile:4: this RUN's `--mount=type=secret,id=netrc,target=/root/.netrc` asks BuildKit for a build secret (id netrc), and pytest-goimage's build has no BuildKit session to provide it: it builds through the Engine API, which carries no `--secret` or `--ssh`, so BuildKit fails every secret and ssh mount, required or not (\"no active sessions\"). Make the build work without it: vendor the private modules (`go mod vendor`, commit vendor/) so no step needs credentials, or, where the step works without it, keep the mount optional and build through buildx (`builder` in [tool.goimage] or GOIMAGE_BUILDER; `default` is the docker CLI's own builder): pytest-goimage passes buildx no `--secret` or `--ssh` either, but its BuildKit skips an optional mount it is given nothing for.\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "stage_name",
+        "unknown-stage",
+        "Dockerfile:9: COPY --from=builder names no stage of this Dockerfile (its stages: build) and no image on this engine; BuildKit took it as the image docker.io/library/builder:latest, which could not be pulled: the registry registry-1.docker.io could not be reached, its DNS lookup failed (dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host). Write `COPY --from=build` to use the stage build, or name an image the engine has or can pull.\nFull build log: <ROOT>/build.log",
     ),
     (
         "base_image",

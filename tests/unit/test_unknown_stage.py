@@ -1,0 +1,123 @@
+"""build/unknown_stage.py: a stage reference (`COPY --from`, `RUN --mount=from=`, `FROM`) that
+names no stage is named with its line and the closest stage, not blamed on line 1 and the
+registry (trial 31)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.build.failed_build import FailedBuild
+from pytest_goimage.build.unknown_stage import full_reference, unknown_stage
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+
+# BuildKit's error for a name it looked up as an image, with no registry in reach.
+UNREACHABLE = (
+    'failed to do request: Head "https://registry-1.docker.io/v2/library/{name}/manifests/'
+    'latest": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host'
+)
+WHY = (
+    "which could not be pulled: the registry registry-1.docker.io could not be reached, its "
+    "DNS lookup failed (dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host)"
+)
+BUILD = "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+
+
+def _failed(text: str, error: str) -> FailedBuild:
+    return FailedBuild(
+        trace_error=error,
+        step=None,
+        error="",
+        output="",
+        text=text,
+        parsed=parse_dockerfile(text),
+        instruction=None,
+        dockerfile=Path("/p/Dockerfile"),
+        dockerfile_label="Dockerfile",
+        context=Path("/p"),
+        context_label=".",
+        log_path=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("final", "expected"),
+    [
+        (
+            "FROM alpine:3.22\nCOPY --from=builder /app /app\n",
+            "Dockerfile:6: COPY --from=builder names no stage of this Dockerfile (its stages: "
+            "build) and no image on this engine; BuildKit took it as the image "
+            f"docker.io/library/builder:latest, {WHY}. Write `COPY --from=build` to use the "
+            "stage build, or name an image the engine has or can pull.",
+        ),
+        (
+            "FROM builder AS final\n",
+            "Dockerfile:5: FROM builder AS final names no stage of this Dockerfile (its stages: "
+            "build, final) and no image on this engine; BuildKit took it as the image "
+            f"docker.io/library/builder:latest, {WHY}. Write `FROM build AS final` to use the "
+            "stage build, or name an image the engine has or can pull.",
+        ),
+        (
+            "FROM alpine:3.22\nRUN --mount=from=builder,source=/app,target=/x cp /x /app\n",
+            "Dockerfile:6: RUN --mount=from=builder,source=/app,target=/x names no stage of this "
+            "Dockerfile (its stages: build) and no image on this engine; BuildKit took it as the "
+            f"image docker.io/library/builder:latest, {WHY}. Write `RUN "
+            "--mount=from=build,source=/app,target=/x` to use the stage build, or name an image "
+            "the engine has or can pull.",
+        ),
+        (
+            # Nothing close: the stages are listed, no guess is made.
+            "FROM alpine:3.22\nCOPY --from=compile /app /app\n",
+            "Dockerfile:6: COPY --from=compile names no stage of this Dockerfile (its stages: "
+            "build) and no image on this engine; BuildKit took it as the image "
+            f"docker.io/library/compile:latest, {WHY}. Name one of its stages, or an image the "
+            "engine has or can pull.",
+        ),
+    ],
+    ids=["copy", "from", "mount", "nothing-close"],
+)
+def test_a_reference_to_no_stage_names_its_line_and_the_closest_stage(
+    final: str, expected: str
+) -> None:
+    name = "compile" if "compile" in final else "builder"
+    build = _failed(BUILD + final, UNREACHABLE.format(name=name))
+    assert unknown_stage(build) == expected
+
+
+@pytest.mark.parametrize(
+    ("final", "name"),
+    [
+        # An image named on purpose: a FROM's tagged or far-off name, a tagged `--from`.
+        ("FROM ubuntu\n", "ubuntu"),
+        ("FROM alpine:3.22\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n", "nginx"),
+        # The stage exists (names are case-insensitive); the error is about another image.
+        ("FROM alpine:3.22\nCOPY --from=Build /app /app\n", "alpine"),
+    ],
+)
+def test_an_image_named_on_purpose_is_left_to_the_base_image_rule(final: str, name: str) -> None:
+    assert unknown_stage(_failed(BUILD + final, UNREACHABLE.format(name=name))) is None
+
+
+def test_a_registry_without_the_repository_names_no_image_yet_the_reference_is_named() -> None:
+    error = (
+        "failed to load cache key: pull access denied, repository does not exist or may require "
+        "authorization: server message: insufficient_scope: authorization failed"
+    )
+    message = unknown_stage(_failed(BUILD + "FROM scratch\nCOPY --from=bulid /app /app\n", error))
+    assert message is not None
+    assert message.startswith("Dockerfile:6: COPY --from=bulid names no stage"), message
+    assert "Write `COPY --from=build` to use the stage build" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "image"),
+    [
+        ("builder", "docker.io/library/builder:latest"),
+        ("acme/tools:1", "docker.io/acme/tools:1"),
+        ("ghcr.io/acme/tools", "ghcr.io/acme/tools:latest"),
+        ("localhost:5000/tools", "localhost:5000/tools:latest"),
+    ],
+)
+def test_a_name_becomes_the_image_reference_the_engine_uses(name: str, image: str) -> None:
+    assert full_reference(name) == image
