@@ -40,6 +40,7 @@ from .go_test_failure import failed_tests, failed_tests_hint
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
 from .session_mounts import session_mounts_unserved
+from .swallowed_instruction import swallowed_message
 from .unknown_stage import unknown_stage
 from .vendor_drift import VENDOR_HINT, inconsistent_vendoring
 from .workspace_module import workspace_module_hint
@@ -80,6 +81,11 @@ def explain(build: FailedBuild) -> Diagnosis:
 
 
 # -- before any step: the Dockerfile, the builder, the target, the context, the base image --
+
+
+def swallowed_line(build: FailedBuild) -> Diagnosis | None:
+    message = swallowed_message(build)
+    return Diagnosis(message, "swallowed-instruction") if message else None
 
 
 def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
@@ -308,6 +314,7 @@ def step_failed(build: FailedBuild) -> Diagnosis:
 # In order: an earlier rule reads a more certain sign (a parse error before a failed step,
 # a full disk before the Go errors it causes, a Go version before the go.mod it cannot read).
 RULES: tuple[Rule, ...] = (
+    swallowed_line,  # first: the Dockerfile is not what its author wrote, whatever failed
     dockerfile_syntax,
     from_variable,
     from_arg_scope,

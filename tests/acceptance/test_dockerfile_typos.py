@@ -1,5 +1,6 @@
 """Slips in a Dockerfile that BuildKit reports as something else, built for real (trial 31): a
-stage reference with a typo fails as an unreachable registry at no line."""
+stage reference with a typo fails as an unreachable registry at no line, and a trailing `\\`
+joins the next stage's FROM into a RUN."""
 
 from __future__ import annotations
 
@@ -61,3 +62,49 @@ def test_a_stage_name_with_a_typo_is_named_with_its_line_and_the_stage_meant(
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"[goimage build] {start}"), lines
     assert lines[0].endswith(fix), lines
+
+
+# The trial's builder stage: its last line ends in `\`, and a blank line follows.
+CONTINUED = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build \\
+    -trimpath \\
+    -o /out/app . \\
+
+"""
+
+
+@pytest.mark.parametrize(
+    ("final", "said"),
+    [
+        (
+            # The next stage copies from this one, which now holds the COPY itself.
+            "FROM alpine:3.22\nCOPY --from=build /out/app /app\n",
+            "circular dependency detected on stage: build",
+        ),
+        (
+            # A comment between; the go build then gets `FROM alpine:3.22` as arguments.
+            "# runtime\nFROM alpine:3.22\nCOPY app /app\n",
+            "[/bin/sh -c CGO_ENABLED=0 go build -trimpath -o /out/app . FROM alpine:3.22]",
+        ),
+    ],
+    ids=["circular", "go-build-words"],
+)
+def test_a_trailing_backslash_names_the_line_and_the_instruction_it_swallowed(
+    pytester: pytest.Pytester, final: str, said: str
+) -> None:
+    """Before: `the build failed before any step ran: ... circular dependency detected on stage:
+    build`, naming no line."""
+    lines = _build_failure(pytester, CONTINUED + final + 'ENTRYPOINT ["/app"]\n')
+    line = 9 if final.startswith("#") else 8
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        f"[goimage build] Dockerfile:6 ends in \\, so line {line} FROM alpine:3.22 became part "
+        "of its RUN (BuildKit then failed: "
+    ), lines
+    assert said in lines[0], lines
+    assert lines[0].endswith(
+        f"Remove the trailing \\ from line 6, so that line {line} is an instruction of its own."
+    ), lines

@@ -111,6 +111,14 @@ class Recorded:
 
 
 CASES = {
+    # Trial 31: a trailing `\` joined the next stage's FROM into the RUN; the message was
+    # "the build failed before any step ran: ... circular dependency detected on stage: build".
+    "swallowed_line": Recorded(
+        None,
+        error=SOLVE + "failed to create LLB definition: circular dependency detected on stage: "
+        "build",
+        files={"Dockerfile": DOCKERFILE.replace("./cmd/app\n", "./cmd/app \\\n")},
+    ),
     "dockerfile_syntax": Recorded(
         None,
         error=SOLVE + "failed to create LLB definition: dockerfile parse error line 3: COPY "
@@ -264,6 +272,11 @@ CASES = {
 
 # (rule, cause, the message exactly as `diagnose` wrote it before it became a table)
 EXPECTED = [
+    (
+        "swallowed_line",
+        "swallowed-instruction",
+        "Dockerfile:6 ends in \\, so line 8 FROM alpine:3.22 became part of its RUN (BuildKit then failed: failed to solve with frontend dockerfile.v0: failed to create LLB definition: circular dependency detected on stage: build). Remove the trailing \\ from line 6, so that line 8 is an instruction of its own.\nFull build log: <ROOT>/build.log",
+    ),
     (
         "dockerfile_syntax",
         "dockerfile-syntax",

@@ -1,0 +1,66 @@
+"""build/swallowed_instruction.py: a line ending in `\\` joins the next instruction (past blank
+and comment lines) into the one before; the message names both lines (trial 31)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_goimage.build.swallowed_instruction import Swallowed, swallowed_instruction
+from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+
+BUILD = """\
+FROM golang:1.26.8-alpine AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \\
+    CGO_ENABLED=0 go build \\
+    -o /out/app ./cmd/app \\
+"""
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # The trial's shape: a blank line, then the next stage.
+        (
+            "\nFROM alpine:3.22\nCOPY --from=build /out/app /app\n",
+            Swallowed(6, 8, "FROM alpine:3.22", "RUN"),
+        ),
+        # A comment line between is skipped as the blank one is.
+        (
+            "\n# runtime\nFROM alpine:3.22 AS run\n",
+            Swallowed(6, 9, "FROM alpine:3.22 AS run", "RUN"),
+        ),
+        # No blank line at all.
+        (
+            "COPY --from=build /out/app /app\n",
+            Swallowed(6, 7, "COPY --from=build /out/app /app", "RUN"),
+        ),
+    ],
+    ids=["blank-line", "comment-line", "next-line"],
+)
+def test_the_line_ending_in_the_escape_and_the_instruction_it_swallowed_are_named(
+    after: str, expected: Swallowed
+) -> None:
+    text = BUILD + after
+    assert swallowed_instruction(parse_dockerfile(text), text) == expected
+
+
+def test_a_backtick_escape_is_read_as_the_directive_sets_it() -> None:
+    text = "# escape=`\nFROM alpine:3.22\nRUN echo a `\n\nUSER app\n"
+    assert swallowed_instruction(parse_dockerfile(text), text) == Swallowed(3, 5, "USER app", "RUN")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BUILD.rstrip(" \\\n") + "\n\nFROM alpine:3.22\n",
+        # Continued words that only start like a keyword, and a lower-case shell command.
+        "FROM alpine:3.22\nLABEL a=b \\\n    USER=x\nRUN apk add curl \\\n    env X=1 true\n",
+        # A heredoc's body is a script: its lines are not continued instructions.
+        "# syntax=docker/dockerfile:1.4\nFROM alpine:3.22\nRUN <<EOF\necho \\\nFROM x\nEOF\n",
+    ],
+    ids=["no-trailing-escape", "not-a-keyword", "heredoc"],
+)
+def test_nothing_is_claimed_where_no_instruction_was_swallowed(text: str) -> None:
+    assert swallowed_instruction(parse_dockerfile(text), text) is None
