@@ -57,6 +57,7 @@ def bake_image_builds(
                 build_args,
                 "; ".join(filter(None, [call.names(name), call.note])),
                 call.pipeline,
+                "args",
             )
         )
     return builds

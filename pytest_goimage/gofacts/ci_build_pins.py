@@ -185,7 +185,7 @@ def _pin(
     if holder is not None and holder.origins:
         origin = holder.origins[-1]
     if not changing and len(left) == 1:  # the fix is an argument the build does not pass yet
-        origin = (f"--build-arg {left[0].name}", build.file, build.line)
+        origin = (f"{build.passes_args} {left[0].name}", build.file, build.line)
     pin = Pin(
         build.file,
         holder.line if holder is not None else build.line,

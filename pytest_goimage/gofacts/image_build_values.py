@@ -64,6 +64,9 @@ class ImageBuild:
     args: tuple[BuildArg, ...] = ()
     note: str = ""  # why it may not run (an `if:` read only when the workflow runs)
     pipeline: str = ""  # a GitLab CI build's pipeline file
+    # How the build is given an argument: `--build-arg` on a command, build-push-action's
+    # `build-args` input, or a bake or compose file's `args` (the advice names that one).
+    passes_args: str = "--build-arg"
 
 
 Lookup = Callable[[str], Resolved | None]  # a variable's value; None where it is not set

@@ -626,3 +626,58 @@ def test_a_golang_image_behind_a_registry_or_builder_variable_is_still_golang(
 )
 def test_an_image_reference_is_read_as_the_engine_reads_it(reference: str, valid: bool) -> None:
     assert valid_reference(reference) is valid
+
+
+@pytest.mark.parametrize(
+    ("step", "advice"),
+    [
+        (
+            "- run: docker build -f Dockerfile.prod --build-arg VARIANT=bookworm .",
+            "pass `--build-arg GO_VERSION=1.26.8` or newer",
+        ),
+        (
+            """\
+            - uses: docker/build-push-action@v6
+              with:
+                file: Dockerfile.prod
+                build-args: |
+                  VARIANT=bookworm
+            """,
+            "add `GO_VERSION=1.26.8` (or newer) to the step's `build-args`",
+        ),
+    ],
+    ids=["docker-build", "build-push-action"],
+)
+def test_an_argument_left_at_an_old_default_is_passed_as_the_build_takes_arguments(
+    tmp_path: Path, step: str, advice: str
+) -> None:
+    """The fix for a default older than go.mod is an argument the build does not pass yet,
+    written as that build takes one: build-push-action has no `--build-arg` (trial 20)."""
+    root = repo(
+        tmp_path, image_job(step), DOCKERFILE.replace("GO_VERSION=1.26.8", "GO_VERSION=1.25")
+    )
+    pins = project_pins(root, root, [(root / "Dockerfile.prod", {"GO_VERSION": "1.26.8"})])
+    bad = misaligned(pins, required_version(pins))
+    assert [p.source for p in bad] == [SOURCE_CI_BUILD]
+    assert format_misalignment(bad, pins).endswith(
+        f"— {advice} on .github/workflows/release.yml:6, which leaves it at the Dockerfile's "
+        "ARG default"
+    )
+
+
+def test_an_argument_a_bake_build_leaves_at_its_default_is_set_in_its_args() -> None:
+    """A bake or compose build takes its arguments from its file's `args`, not `--build-arg`."""
+    go_mod = Pin("go.mod", 3, "go.mod go", "go 1.26.8", GoVersion.parse("1.26.8"))
+    bake = Pin(
+        ".github/workflows/release.yml",
+        9,
+        SOURCE_CI_BUILD,
+        "job image builds Dockerfile.prod: golang:1.25-alpine",
+        GoVersion.parse("1.25"),
+        version_arg="args GO_VERSION",
+        version_arg_line=9,
+    )
+    assert format_misalignment([bake], [go_mod, bake]).endswith(
+        "— set GO_VERSION to '1.26.8' or newer in the build's `args` (bake or compose file) on "
+        ".github/workflows/release.yml:9, which leaves it at the Dockerfile's ARG default"
+    )

@@ -185,6 +185,7 @@ class _Step:
             dockerfile,
             values.get("target") or "",
             build_args(_list_entries(options.get("build-args")), self.resolve, self._outer),
+            passes_args="build-args",
         )
 
     def _bake(self, command: BakeCommand, assigned: Mapping[str, Word | None]) -> BakeCall:
