@@ -37,7 +37,9 @@ def test_bookmark_round_trip(goimage_service: RunningService, goimage_minio: Min
     assert bookmark["id"] in [b["id"] for b in listed]
     assert requests.delete(f"{api}/bookmarks/{bookmark['id']}", timeout=5).status_code == 204
     assert requests.get(f"{api}/bookmarks/{bookmark['id']}", timeout=5).status_code == 404
-    assert key not in [o.object_name for o in goimage_minio.client.list_objects(BUCKET, "bookmarks/")]
+    assert key not in [
+        o.object_name for o in goimage_minio.client.list_objects(BUCKET, "bookmarks/")
+    ]
 
 
 def test_rejects_bad_input(goimage_service: RunningService) -> None:

@@ -65,13 +65,16 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         if exited
         else f"it did not appear within startup_timeout ({image.startup_timeout:g}s)"
     )
-    # Storage advice only helps a service that ran; one that exited has its cause above.
+    # Storage advice only helps a service that ran; one that exited has its cause above,
+    # with a dependency it could not reach where its log shows one.
+    dependency = running.dependency_hint()
     refused = "" if exited else running.credentials_hint()
     untold = [b for b in missing if not _told(image, b)]
     advice = (
-        ""
+        dependency
         if exited
         else refused
+        or dependency
         or " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
         "at startup."
         + (

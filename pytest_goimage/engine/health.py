@@ -39,16 +39,16 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
     # Read once: whether the port was still mapped when the container died is a race with
     # the engine, so an exited container is reported without an address.
     exited = container.exited()
-    refused_password = running.password_hint()
+    dependency = running.dependency_hint()
     if exited:
         why = container.exit_summary()
-        if refused_password:
-            why = why.rstrip(".") + "." + refused_password.rstrip(".")
+        if dependency:
+            why = why.rstrip(".") + "." + dependency.rstrip(".")
     else:
         # An answer that waiting cannot change ends the wait early: say when.
         waited = (
             f"after {probe.seconds:.1f}s"
-            if probe.closes_while_listening
+            if probe.closes_while_listening or probe.loopback_only
             else f"within startup_timeout ({image.startup_timeout:g}s)"
         )
         why = f"{waited} {probe.describe()}"
@@ -56,8 +56,8 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         refused = running.credentials_hint()
         if refused:
             why += "." + refused.rstrip(".")
-        elif refused_password:
-            why += "." + refused_password.rstrip(".")
+        elif dependency:
+            why += "." + dependency.rstrip(".")
     if exited:
         where = ""
     elif container.health_host_port:

@@ -26,6 +26,9 @@ _RESET = "connection reset"
 _CLOSED_WHILE_LISTENING = 5
 _CLOSED_FOR_SECONDS = 1.0
 _SAME_REDIRECTS = 5  # answers in a row: a service still starting does not redirect so
+# Failing this long in a row, the listener table is read (again each time this passes): a
+# service that listens on the port on loopback only will not be reached by waiting longer.
+_LOOK_EVERY = 0.5
 # What a server that speaks TLS on the port answers a plain HTTP request: Go's net/http, nginx.
 _TLS_ONLY = (
     "Client sent an HTTP request to an HTTPS server",
@@ -43,6 +46,7 @@ class HealthProbe:
     seconds: float = 0.0
     location: str = ""  # where a redirect pointed
     closes_while_listening: bool = False  # the service listens, and closes each request
+    loopback_only: bool = False  # the service listens on the port, on loopback only
 
     @property
     def speaks_tls(self) -> bool:
@@ -144,22 +148,27 @@ def poll(
     exited: Callable[[], bool],
     setting: str = "scheme",
     listening: Callable[[], bool] | None = None,
+    loopback_only: Callable[[], bool] | None = None,
 ) -> tuple[bool, HealthProbe]:
     """GET `url` with a short backoff until 2xx, `exited()`, an answer that says the port
     serves the other protocol than `url`'s (waiting cannot change that), or `timeout` passes.
     `setting` is the key that chose the scheme, for the hint. An https URL's certificate
     is not verified: the service under test brings its own, often self-signed. `listening`
     says whether the service listens on the port (None: not known here): connections it
-    closes without an answer while it does, again and again, end the wait too."""
+    closes without an answer while it does, again and again, end the wait too, and so does
+    `loopback_only` (None: not known) saying the service listens on the port on loopback
+    only, which no published port reaches (trial 20 waited the whole startup_timeout)."""
     probe = HealthProbe()
     session = requests.Session()
     started = time.monotonic()
     redirects: list[tuple[int, str]] = []  # the same redirect again and again will not change
     closed: list[float] = []  # when each connection in a row closed without an answer
     asked_http2 = False  # whether this run of closed connections asked for HTTP/2 yet
+    look_at = started + _LOOK_EVERY  # when to read the listener table next, while failing
     for _ in backoff(timeout):
         try:
             response = _get(session, url, 2)
+            look_at = time.monotonic() + _LOOK_EVERY
             probe.status, probe.body, probe.error = response.status_code, response.text, ""
             probe.location = response.headers.get("Location", "") if response.is_redirect else ""
             if 200 <= response.status_code < 300:
@@ -186,6 +195,11 @@ def poll(
                 asked_http2 = True
                 if speaks_http2_only(url):
                     probe.closes_while_listening = True
+                    break
+            if loopback_only is not None and time.monotonic() >= look_at:
+                look_at = time.monotonic() + _LOOK_EVERY
+                if loopback_only():
+                    probe.loopback_only = True
                     break
         if exited():
             break

@@ -13,11 +13,12 @@ from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
 from . import missing_program
 from .dependency import DependencyServer
+from .dependency_address import address_hint
 from .dependency_auth import refused_password
 from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
 from .listeners import env_port_note, reachable_ports
-from .minio_server import MinioServer
+from .minio_server import NETWORK_ALIAS, MinioServer
 from .service import ServiceContainer, container_port, expand_env
 
 
@@ -150,10 +151,15 @@ class RunningService:
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint
 
-    def password_hint(self) -> str:
+    def dependency_hint(self) -> str:
         """The sentence when the service's log shows one of its dependencies refusing its
-        password (trial 18: a wrong Redis password got no advice), else ""."""
-        return refused_password(self.container.logs(tail=50), list(self.dependencies))
+        password (trial 18: a wrong Redis password got no advice), or it looking for a server
+        under a name or on a loopback no container answers (trial 20), else ""."""
+        logs = self.container.logs(tail=50)
+        ports = {name: server.internal_port for name, server in self.dependencies.items()}
+        return refused_password(logs, list(self.dependencies)) or address_hint(
+            logs, ports, NETWORK_ALIAS
+        )
 
     def credentials_hint(self) -> str:
         """The container's sentence on MinIO refusing its credentials, with the image's own

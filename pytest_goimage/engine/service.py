@@ -317,4 +317,10 @@ class ServiceContainer(ContainerOwner):
             found = self.listeners() or []
             return any(port == number and not is_loopback(host) for host, port in found)
 
-        return poll(self.health_url + path, timeout, self.exited, setting, listens_on_port)
+        def on_loopback_only() -> bool:
+            found = [host for host, port in self.listeners() or [] if port == number]
+            return bool(found) and all(is_loopback(host) for host in found)
+
+        return poll(
+            self.health_url + path, timeout, self.exited, setting, listens_on_port, on_loopback_only
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -45,11 +46,8 @@ func main() {
 """
 
 
-@pytest.mark.parametrize(("password", "passes"), [("s3rv1ce-pw", True), ("wrong-pw", False)])
-def test_a_dependency_refusing_the_service_s_password_is_named(
-    pytester: pytest.Pytester, no_leaks: None, password: str, passes: bool
-) -> None:
-    root = pytester.path
+def redis_client(root: Path) -> None:
+    """PROGRAM built into an alpine image at `root`, listening on 8080 once Redis said OK."""
     (root / "go.mod").write_text("module example.com/auth\n\ngo 1.26\n")
     (root / "main.go").write_text(PROGRAM)
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}
@@ -58,7 +56,14 @@ def test_a_dependency_refusing_the_service_s_password_is_named(
         'FROM alpine:3.22\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n'
     )
     (root / ".dockerignore").write_text("*\n!app\n")
-    (root / "pyproject.toml").write_text(
+
+
+@pytest.mark.parametrize(("password", "passes"), [("s3rv1ce-pw", True), ("wrong-pw", False)])
+def test_a_dependency_refusing_the_service_s_password_is_named(
+    pytester: pytest.Pytester, no_leaks: None, password: str, passes: bool
+) -> None:
+    redis_client(pytester.path)
+    (pytester.path / "pyproject.toml").write_text(
         textwrap.dedent(
             f"""
             [tool.goimage]

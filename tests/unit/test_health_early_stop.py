@@ -69,3 +69,28 @@ def test_nothing_is_asked_where_the_service_does_not_listen(server: tuple[str, b
 
 def test_an_https_url_is_not_asked() -> None:
     assert speaks_http2_only("https://127.0.0.1:1/healthz") is False
+
+
+@pytest.mark.parametrize("loopback_only", [True, False])
+def test_a_port_bound_on_loopback_only_ends_the_wait_once_the_listeners_show_it(
+    loopback_only: bool,
+) -> None:
+    """Nothing listens at the URL (connection refused, as the engine's proxy answers for a
+    service bound on 127.0.0.1): the wait ends at the first look at the listener table that
+    shows the port on loopback only, and runs its course when it does not."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        url = f"http://127.0.0.1:{taken.getsockname()[1]}/healthz"
+    looks: list[float] = []
+
+    def on_loopback_only() -> bool:
+        looks.append(0.0)
+        return loopback_only
+
+    _, probe = poll(url, 2.0, lambda: False, "scheme", lambda: False, on_loopback_only)
+    assert probe.loopback_only is loopback_only
+    if loopback_only:
+        assert 0.5 <= probe.seconds < 1.2, probe.seconds
+        assert len(looks) == 1
+    else:
+        assert probe.seconds >= 2.0, probe.seconds
+        assert 2 <= len(looks) <= 4, looks  # about one look each 0.5 s, not one per request
