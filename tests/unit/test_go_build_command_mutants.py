@@ -172,8 +172,14 @@ def test_the_nearest_stage_setting_wins_over_an_older_one() -> None:
 
 
 def test_a_later_instruction_of_the_stage_is_not_before_the_build() -> None:
+    """`RUN go vet` on line 11 comes after the build on line 10: what the build sees ends
+    with the stage's ENV on line 9, whatever follows it."""
     (build,) = go_builds(parse_dockerfile(CHAIN))
-    assert 11 not in [i.line for i in build.before]
+    text = CHAIN.replace("RUN go vet ./...", "ENV CGO_ENABLED=1")
+    (unchanged,) = go_builds(parse_dockerfile(text))
+    assert build.line == 10
+    assert [i.line for i in unchanged.before] == [2, 3, 5, 6, 7, 9]
+    assert setting_line(unchanged, text.splitlines(), "CGO_ENABLED", False) == 5
 
 
 def test_building_prefers_the_build_that_names_the_program() -> None:
