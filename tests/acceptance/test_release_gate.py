@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from pytest_goimage.report.json_report import load_schema
+from pytest_goimage.report.sbom import sbom_path
 from tests.conftest import EXAMPLE, go_app, go_version_modules, outcomes
 
 
@@ -394,6 +395,13 @@ def test_a_test_password_that_is_part_of_a_dockerfile_or_check_name_masks_neithe
     assert '<property name="dockerfile" value="Dockerfile.prod" />' in junit
     assert '<property name="check" value="go-version" />' in junit
     # A built image's tag and SBOM file are names too (review: `dockerfile-***` in both).
+    # An earlier run's SBOMs of images this run does not build go: a step that uploads the
+    # folder must not publish them; a file of the team's own stays.
+    earlier = [sbom_path(root / "sbom", d) for d in ("Dockerfile", "backend/Dockerfile")]
+    for stale in earlier:
+        stale.parent.mkdir(exist_ok=True)
+        stale.write_text("{}")
+    (root / "sbom" / "README.txt").write_text("uploaded by the release job\n")
     built = pytester.runpytest_subprocess(
         "--goimage", "-k", "Dockerfile.prod and build", "--goimage-report=built.json",
         "--goimage-sbom=sbom",
@@ -402,6 +410,9 @@ def test_a_test_password_that_is_part_of_a_dockerfile_or_check_name_masks_neithe
     (image,) = json.loads((root / "built.json").read_text())["images"][1:2]
     assert "-dockerfile-prod-" in image["tag"], image
     assert "prod" in image["sbom"] and (root / image["sbom"]).is_file(), image
+    assert sorted(p.name for p in (root / "sbom").iterdir()) == sorted(
+        ["README.txt", Path(image["sbom"]).name]
+    )
 
 
 def test_example_images_pass_parity(

@@ -135,3 +135,13 @@ def test_only_a_run_folder_with_nothing_but_its_marks_is_removed(
 def test_removing_an_unused_folder_that_is_gone_already_is_no_error(tmp_path: Path) -> None:
     remove_if_unused(tmp_path / "never-made")
     assert not (tmp_path / "never-made").exists()
+
+
+def test_the_defaults_keep_the_newest_30_and_an_hour(tmp_path: Path) -> None:
+    """As the README says: earlier runs' folders beyond the newest 30, once an hour old."""
+    newest = [run_dir(tmp_path, f"new{i:02}", 60 + i) for i in range(30)]
+    within_the_hour = run_dir(tmp_path, "within", 3500)
+    past_the_hour = run_dir(tmp_path, "past", 3700)
+    assert prune_run_dirs(tmp_path) == [past_the_hour]
+    assert within_the_hour.exists()
+    assert all(folder.exists() for folder in newest)
