@@ -6,7 +6,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from pytest_goimage.build.progress import ProgressPrinter
+import pytest
+
+from pytest_goimage.build import progress
+from pytest_goimage.build.progress import NOTICE, ProgressPrinter
 
 
 class FakeTerminal:
@@ -25,12 +28,13 @@ class FakeTerminal:
 class FakeConfig:
     """What ProgressPrinter reads of pytest's Config: -v, and the terminal (no capture)."""
 
-    def __init__(self, terminal: FakeTerminal) -> None:
+    def __init__(self, terminal: FakeTerminal, verbosity: int = 1) -> None:
         self.pluginmanager = self
         self.terminal = terminal
+        self.verbosity = verbosity
 
     def get_verbosity(self) -> int:
-        return 1
+        return self.verbosity
 
     def get_plugin(self, name: str) -> Any:
         return self.terminal if name == "terminalreporter" else None
@@ -76,3 +80,75 @@ def test_the_xdist_controllers_tail_writes_from_its_thread() -> None:
     from_a_thread(printer, "[gw0] built in 1.0s")
     assert terminal.lines == ["goimage Dockerfile: [gw0] built in 1.0s"]
     assert terminal.writers == ["build"]
+
+
+def timed(printer: ProgressPrinter, monkeypatch: pytest.MonkeyPatch, *events: Any) -> None:
+    """Each (seconds, label, message, step) given to `printer` at that moment of a clock."""
+    for seconds, label, message, step in events:
+        monkeypatch.setattr(progress.time, "monotonic", lambda at=seconds: 1000.0 + at)
+        printer(label, message, step)
+
+
+BUILD = [
+    (0.0, "Dockerfile", "building goimage/app:1", False),
+    (0.4, "Dockerfile", "[1/2] FROM golang", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("verbosity", "built_after", "shown"),
+    [
+        # The default: a build under 2 s (a cached rebuild) is not announced at all ...
+        (0, 1.9, []),
+        # ... one of 2 s or more is, once it has run that long, and its end too; no step.
+        (
+            0,
+            2.5,
+            ["goimage Dockerfile: building goimage/app:1", "goimage Dockerfile: built in 2.5s"],
+        ),
+        # -v: every line; -q: none.
+        (
+            1,
+            1.0,
+            [
+                "goimage Dockerfile: building goimage/app:1",
+                "goimage Dockerfile: [1/2] FROM golang",
+                "goimage Dockerfile: [2/2] RUN go build",
+                "goimage Dockerfile: built in 1.0s",
+            ],
+        ),
+        (-1, 2.5, []),
+    ],
+    ids=["quick", "slow", "verbose", "quiet"],
+)
+def test_a_build_is_announced_by_verbosity_and_how_long_it_runs(
+    monkeypatch: pytest.MonkeyPatch, verbosity: int, built_after: float, shown: list[str]
+) -> None:
+    terminal = FakeTerminal()
+    printer = ProgressPrinter(FakeConfig(terminal, verbosity))  # type: ignore[arg-type]
+    timed(
+        printer,
+        monkeypatch,
+        *BUILD,
+        (built_after - 0.1, "Dockerfile", "[2/2] RUN go build", True),
+        (built_after, "Dockerfile", f"built in {built_after:.1f}s", False),
+    )
+    assert terminal.lines == shown
+
+
+def test_a_notice_and_a_job_that_is_no_build_are_shown_by_default_and_a_notice_under_q(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for verbosity, shown in [
+        (0, ["goimage minio: pulling minio/minio:latest", f"goimage {NOTICE}: left goimage/app"]),
+        (-1, [f"goimage {NOTICE}: left goimage/app"]),
+    ]:
+        terminal = FakeTerminal()
+        printer = ProgressPrinter(FakeConfig(terminal, verbosity))  # type: ignore[arg-type]
+        timed(
+            printer,
+            monkeypatch,
+            (0.0, "minio", "pulling minio/minio:latest", False),
+            (0.1, NOTICE, "left goimage/app", False),
+        )
+        assert terminal.lines == shown, verbosity
