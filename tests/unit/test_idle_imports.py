@@ -105,12 +105,20 @@ from pathlib import Path
 
 import pytest
 
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
+def record(config):
     # Not PYTEST_XDIST_WORKER: a controller started inside an xdist worker inherits it.
     name = getattr(config, "workerinput", {}).get("workerid", "controller")
     loaded = sorted(m for m in sys.modules if m.startswith("pytest_goimage."))
     (Path(__file__).parent / f"loaded-{name}.txt").write_text("\\n".join(loaded))
+
+# At the session's end too: a worker's unconfigure runs after it told the controller it has
+# finished, and on a loaded machine the controller may end it before then (no file at all).
+def pytest_sessionfinish(session):
+    record(session.config)
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    record(config)
 """
 
 WRITERS = (
