@@ -44,36 +44,52 @@ class Swallowed:
     keyword: str  # the instruction it became part of: RUN, COPY ...
 
 
-def swallowed_instruction(parsed: Dockerfile, text: str) -> Swallowed | None:
+def swallowed_instruction(parsed: Dockerfile, text: str, error: str = "") -> Swallowed | None:
     """The first line BuildKit joined to the instruction before it although it starts with an
-    instruction's keyword, or None. A heredoc's body is a script, not continued lines."""
+    instruction's keyword, or None. Claimed only with evidence: a blank or comment line
+    between (the shape of an instruction left behind), or `error` (BuildKit's) showing the
+    joined words or the circle a swallowed FROM makes; a shell line may start with `FROM`
+    (`psql -c "SELECT id \\` then `FROM users"`). A heredoc's body is a script; a
+    HEALTHCHECK's `CMD` and an ONBUILD's instruction rightly stand on a continued line."""
     lines = text.replace("\r\n", "\n").split("\n")
     for instruction in parsed.instructions:
-        if instruction.heredocs:
+        if instruction.heredocs or instruction.keyword == "ONBUILD":
             continue
         for number in range(instruction.line + 1, min(instruction.end_line, len(lines)) + 1):
             words = lines[number - 1].split(None, 1)
             if len(words) < 2 or words[0] not in _KEYWORDS:
+                continue
+            if instruction.keyword == "HEALTHCHECK" and words[0] == "CMD":
                 continue
             earlier = [
                 n
                 for n in range(instruction.line, number)
                 if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")
             ]
-            if earlier and lines[earlier[-1] - 1].rstrip().endswith(parsed.escape):
-                written = shorten(lines[number - 1].strip(), 80)
-                return Swallowed(earlier[-1], number, written, instruction.keyword)
+            if not earlier or not lines[earlier[-1] - 1].rstrip().endswith(parsed.escape):
+                continue
+            written = lines[number - 1].strip()
+            if earlier[-1] + 1 < number or _shows(error, written):
+                return Swallowed(earlier[-1], number, shorten(written, 80), instruction.keyword)
     return None
+
+
+def _shows(error: str, written: str) -> bool:
+    """Whether BuildKit's error shows the swallowed words, in the command it ran or as the
+    circle a FROM made of its stage (`circular dependency detected on stage: build`)."""
+    return " ".join(written.split()) in " ".join(error.split()) or (
+        written.startswith("FROM ") and "circular dependency detected" in error
+    )
 
 
 def swallowed_message(build: FailedBuild) -> str | None:
     """`Dockerfile:12 ends in \\, so line 14 FROM alpine:3.22 became part of its RUN ...`, or
     None when no instruction was swallowed."""
-    found = swallowed_instruction(build.parsed, build.text)
+    reason = build.error or build.trace_error
+    found = swallowed_instruction(build.parsed, build.text, f"{reason}\n{build.trace_error}")
     if found is None:
         return None
     escape = build.parsed.escape
-    reason = build.error or build.trace_error
     said = f" (BuildKit then failed: {shorten(reason, 200)})" if reason else ""
     return (
         f"{build.dockerfile_label}:{found.continued} ends in {escape}, so line {found.line} "

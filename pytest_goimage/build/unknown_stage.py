@@ -26,22 +26,30 @@ def unknown_stage(build: FailedBuild) -> str | None:
     parsed, error = build.parsed, build.trace_error
     found = list(_unknown_references(parsed, build))
     named = [(line, written, name) for line, written, name in found if _names(error, name)]
+    stages = [(s.line, s.name) for s in parsed.stages if s.name]
     if not named and _NO_REPOSITORY.search(error):
-        named = found
+        # The error names no image: claim the one reference that could be meant, and only
+        # where it is close to a stage's name (else a private base image is the likelier).
+        bare = [reference for reference in found if _bare(reference[2])]
+        named = bare if len(bare) == 1 and _closest(bare[0], stages) else []
     if not named:
         return None
-    stages = [s.name for s in parsed.stages if s.name]
     # A name with a tag or a registry path (`nginx:1.27`) is an image's, and so is a FROM's
-    # bare word unless it is close to a stage's name; a bare `--from` seldom is.
+    # bare word unless it is close to the name of a stage before it; a bare `--from` seldom is.
     claimed = [
-        (line, written, name, _closest(name, stages))
+        (line, written, name, _closest((line, written, name), stages))
         for line, written, name in named
-        if _bare(name) and (_closest(name, stages) or not written.startswith("FROM "))
+        if _bare(name)
+        and (_closest((line, written, name), stages) or not written.startswith("FROM "))
     ]
     if not claimed:
         return None
     line, written, name, close = claimed[0]
-    listed = f"its stages: {', '.join(stages)}" if stages else "it names none of its stages"
+    listed = (
+        f"its stages: {', '.join(name for _, name in stages)}"
+        if stages
+        else "it names none of its stages"
+    )
     if close:
         fix = f"Write `{_renamed(written, name, close)}` to use the stage {close}, or name"
     else:
@@ -89,9 +97,14 @@ def _not_a_stage(parsed: Dockerfile, name: str) -> bool:
     return parsed.stage(name) is None and not name.isdigit() and "$" not in name
 
 
-def _closest(name: str, stages: list[str]) -> str | None:
-    """The stage name `name` most likely misspells, if one is close."""
-    close = difflib.get_close_matches(name.lower(), stages, n=1, cutoff=0.6)
+def _closest(reference: tuple[int, str, str], stages: list[tuple[int, str]]) -> str | None:
+    """The stage name a reference (line, as written, name) most likely misspells, if one is
+    close; `stages` are (line, name). A FROM reads only the stages before it, never its own
+    (`FROM alpine AS alpine-runtime` names an image, not its stage misspelt)."""
+    line, written, name = reference
+    before = written.startswith("FROM ")
+    names = [stage for at, stage in stages if not before or at < line]
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -75,7 +75,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         if exited
         else refused
         or dependency
-        or " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
+        + " Check the storage settings in [tool.goimage.env] and the bucket-creation code "
         "at startup."
         + (
             ""

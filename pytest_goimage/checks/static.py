@@ -97,7 +97,7 @@ def _script_refused(built: BuiltImage) -> str:
         head = built.read_file(path)[:HEAD]
     except (OSError, ValueError):
         return ""
-    refusal = script_refusal(path, head, built.exists)
+    refusal = script_refusal(path, head, built.exists, built.config.working_dir)
     if refusal is None:
         return ""
     return f"{built.dockerfile}: no container of {built.tag} can start: {refusal}."

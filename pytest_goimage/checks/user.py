@@ -65,7 +65,8 @@ def _starts_as_named(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckSkipped(f"{accepted}.") from None
     user, _, group = built.config.user.partition(":")
     names = (user and not user.isdigit()) or (group and not group.isdigit())
-    problem = named_user_problem(built, user, group) if names and user != "root" else None
+    # `root` too is a name: an image without /etc/passwd (scratch) cannot start as it.
+    problem = named_user_problem(built, user, group) if names else None
     if problem is not None and not problem.is_root:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} runs as USER {built.config.user}, "

@@ -7,7 +7,7 @@ answer and the placeholder to write (trial 20: the failure said only "exit code 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # A name that could not be resolved, as clients log it: Go's resolver (`lookup redis on
 # 127.0.0.11:53: no such host`, `server misbehaving`; glibc's words through cgo), libpq
@@ -21,36 +21,64 @@ _UNRESOLVED = re.compile(
 # A connection refused on the container's own loopback: Go's `dial tcp 127.0.0.1:6379:
 # connect: connection refused` (`[::1]:5432` where `localhost` resolved to IPv6 first) and
 # Node's `connect ECONNREFUSED 127.0.0.1:6379`.
-_LOOPBACK = re.compile(r"(?:dial tcp|ECONNREFUSED) (127\.\d+\.\d+\.\d+|\[::1\]):(\d+)\b")
+_LOOPBACK = re.compile(
+    r"dial tcp (127\.\d+\.\d+\.\d+|\[::1\]):(\d+): connect: connection refused"
+    r"|ECONNREFUSED (127\.\d+\.\d+\.\d+|\[::1\]):(\d+)"
+)
 _MINIO_PORT = 9000
+# The servers a service usually needs beside it, by their usual port. A loopback dial of
+# another port is no dependency's: a tracing exporter (OTLP's 4317, Datadog's 8126) that
+# finds no agent logs it and runs on, so it must not be blamed.
+_USUAL_SERVERS = {
+    5432: "PostgreSQL",
+    6379: "Redis",
+    3306: "MySQL",
+    27017: "MongoDB",
+    11211: "Memcached",
+    4222: "NATS",
+    5672: "RabbitMQ",
+    9092: "Kafka",
+}
 
 
-def address_hint(logs: str, ports: Mapping[str, int | None], minio_alias: str) -> str:
+def address_hint(
+    logs: str, ports: Mapping[str, int | None], minio_alias: str, own_ports: Iterable[int] = ()
+) -> str:
     """The sentence for a log that shows the service looking up a name no container of its
-    network has, or dialling its own loopback, "" when it shows neither. `ports` are the
-    image's dependencies (alias: container port); MinIO answers as `minio_alias`."""
+    network has, or refused on its own loopback at a server's port, "" when it shows neither.
+    `ports` are the image's dependencies (alias: container port); MinIO answers as
+    `minio_alias`; `own_ports` are the service's (a dial of its own port is no dependency's)."""
     servers = {**ports, minio_alias: _MINIO_PORT}
+    known = {alias.lower() for alias in servers}
     for match in _UNRESOLVED.finditer(logs):
         host = next(group for group in match.groups() if group)
         # A dotted name is a public host (the network may have no route out: another
-        # cause); a known alias that fails is a server that died, told elsewhere.
-        if "." in host or host in servers or host == "localhost":
+        # cause); a known alias (the engine's DNS ignores case) that fails is a server that
+        # died, told elsewhere.
+        if "." in host or host.lower() in known or host == "localhost":
             continue
         return (
             f" Its log shows it looking up the host `{host}`, which no container on the "
             f"image's network answers to ({_answering(servers)}): {_fix(ports)}"
         )
-    loopback = _LOOPBACK.search(logs)
-    if loopback is None:
-        return ""
-    address, port = loopback.group(1), int(loopback.group(2))
-    named = next((alias for alias, served in servers.items() if served == port), None)
-    which = f" (where {named} serves, in a container of its own)" if named else ""
-    fix = f"point that address at `{{{named}.endpoint}}`." if named else _fix(ports)
-    return (
-        f" Its log shows it connecting to {address}:{port}{which}, the service container's "
-        f"own loopback, where nothing else runs ({_answering(servers)}): {fix}"
-    )
+    skip = set(own_ports)
+    for match in _LOOPBACK.finditer(logs):
+        address = match.group(1) or match.group(3)
+        port = int(match.group(2) or match.group(4))
+        named = next((alias for alias, served in servers.items() if served == port), None)
+        if port in skip or (named is None and port not in _USUAL_SERVERS):
+            continue
+        which = (
+            f" (where {named} serves, in a container of its own)"
+            if named
+            else f" ({_USUAL_SERVERS[port]}'s usual port)"
+        )
+        fix = f"point that address at `{{{named}.endpoint}}`." if named else _fix(ports)
+        return (
+            f" Its log shows it refused at {address}:{port}{which}, the service container's "
+            f"own loopback, where nothing else runs ({_answering(servers)}): {fix}"
+        )
+    return ""
 
 
 def _answering(servers: Mapping[str, int | None]) -> str:

@@ -94,7 +94,10 @@ def _cause(
         if error == "exec format error":
             return _foreign_binary(client, program, head)
         return DYNAMIC
-    refusal = script_refusal(program, head, lambda path: _read(client, attrs, path) is not None)
+    workdir = str(((attrs or {}).get("Config") or {}).get("WorkingDir") or "/")
+    refusal = script_refusal(
+        program, head, lambda path: _read(client, attrs, path) is not None, workdir
+    )
     if refusal is not None:
         return refusal
     interpreter = interpreter_of(head)

@@ -165,10 +165,11 @@ def poll(
     closed: list[float] = []  # when each connection in a row closed without an answer
     asked_http2 = False  # whether this run of closed connections asked for HTTP/2 yet
     look_at = started + _LOOK_EVERY  # when to read the listener table next, while failing
+    on_loopback = 0  # looks in a row that found the port on loopback only
     for _ in backoff(timeout):
         try:
             response = _get(session, url, 2)
-            look_at = time.monotonic() + _LOOK_EVERY
+            look_at, on_loopback = time.monotonic() + _LOOK_EVERY, 0
             probe.status, probe.body, probe.error = response.status_code, response.text, ""
             probe.location = response.headers.get("Location", "") if response.is_redirect else ""
             if 200 <= response.status_code < 300:
@@ -198,7 +199,10 @@ def poll(
                     break
             if loopback_only is not None and time.monotonic() >= look_at:
                 look_at = time.monotonic() + _LOOK_EVERY
-                if loopback_only():
+                # Two looks in a row: one could catch a service between a first bind on
+                # loopback and its real one.
+                on_loopback = on_loopback + 1 if loopback_only() else 0
+                if on_loopback >= 2:
                     probe.loopback_only = True
                     break
         if exited():

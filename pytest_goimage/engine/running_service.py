@@ -157,8 +157,11 @@ class RunningService:
         under a name or on a loopback no container answers (trial 20), else ""."""
         logs = self.container.logs(tail=50)
         ports = {name: server.internal_port for name, server in self.dependencies.items()}
+        own = [int(p.split("/", 1)[0]) for p in self.built.config.exposed_ports]
+        if self.container.port:
+            own.append(int(self.container.port.split("/", 1)[0]))
         return refused_password(logs, list(self.dependencies)) or address_hint(
-            logs, ports, NETWORK_ALIAS
+            logs, ports, NETWORK_ALIAS, own
         )
 
     def credentials_hint(self) -> str:

@@ -4,20 +4,27 @@ first bytes: a `#!` line behind a UTF-8 byte order mark, no `#!` at all, Windows
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable
 
 HEAD = 512  # enough for any `#!` line (the kernel reads 256 bytes of it)
 
 
 def interpreter_of(head: bytes) -> str:
-    """The interpreter a `#!` line names (`/bin/sh` of `#!/bin/sh -e`), `\\r` kept."""
+    """The interpreter a `#!` line names (`/bin/sh` of `#!/bin/sh -e`), `\\r` kept. The
+    kernel ends it at a space or a tab."""
     first = head.split(b"\n", 1)[0]
-    return first[2:].decode("utf-8", "replace").strip(" \t").split(" ", 1)[0]
+    return re.split(r"[ \t]", first[2:].decode("utf-8", "replace").strip(" \t"), maxsplit=1)[0]
 
 
-def script_refusal(program: str, head: bytes, has_file: Callable[[str], bool]) -> str | None:
+def script_refusal(
+    program: str, head: bytes, has_file: Callable[[str], bool], workdir: str = "/"
+) -> str | None:
     """Why the kernel refuses to execute `program`, whose first bytes are `head`, in an image
-    where `has_file` says which paths exist; None for an ELF or a script it runs."""
+    where `has_file` says which paths exist; None for an ELF or a script it runs. A relative
+    interpreter is looked up from `workdir`, the container's working directory, as the
+    kernel does."""
     if head.startswith(b"\x7fELF"):
         return None
     if head.startswith(b"\xef\xbb\xbf#!"):
@@ -33,13 +40,24 @@ def script_refusal(program: str, head: bytes, has_file: Callable[[str], bool]) -
         )
     interpreter = interpreter_of(head)
     if first.endswith(b"\r"):
+        # The `\r` sticks to the line's last word: the interpreter's, or its argument's
+        # (`#!/usr/bin/env sh\r` makes env look for `sh\r`).
+        last = first.decode("utf-8", "replace")[2:].split()[-1]
         return (
             f"{program} has Windows line endings (CRLF): its `#!` line asks for "
-            f"`{interpreter.rstrip(chr(13))}\\r`, which no image has. Save it with LF endings "
+            f"`{last}\\r`, which no image has. Save it with LF endings "
             "(`*.sh text eol=lf` in .gitattributes keeps every checkout so), or strip them in "
             f"the Dockerfile: `RUN sed -i 's/\\r$//' {program}`"
         )
-    if not interpreter.startswith("/") or not has_file(interpreter):
+    if not interpreter.startswith("/"):
+        if has_file(posixpath.join(workdir or "/", interpreter)):
+            return None
+        return (
+            f"{program} is a script whose `#!` line asks for {interpreter}, a relative path "
+            f"that the kernel looks up from the working directory ({workdir or '/'}), where "
+            "the image has no such file: write the interpreter's absolute path (`#!/bin/sh`)"
+        )
+    if not has_file(interpreter):
         return (
             f"{program} is a script whose `#!` line asks for {interpreter}, which the image "
             "does not have (scratch and distroless images have no shell): run the Go binary "

@@ -24,7 +24,7 @@ from tests.conftest import outcomes
         ),
         (
             "127.0.0.1:6379",
-            "Its log shows it connecting to 127.0.0.1:6379 (where cache serves, in a container of "
+            "Its log shows it refused at 127.0.0.1:6379 (where cache serves, in a container of "
             "its own), the service container's own loopback, where nothing else runs (cache:6379 "
             "and minio:9000 answer there): point that address at `{cache.endpoint}`.",
         ),

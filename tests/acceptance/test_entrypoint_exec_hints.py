@@ -26,6 +26,7 @@ def _scripts(root: Path) -> None:
         "bare.sh": SCRIPT,
         "lf.sh": "#!/bin/sh\n" + SCRIPT,
         "bom.sh": "\ufeff#!/bin/sh\n" + SCRIPT,
+        "tab.sh": "#!/bin/sh\t-e\n" + SCRIPT,
     }.items():
         (root / name).write_bytes(text.encode())
         os.chmod(root / name, 0o755)
@@ -147,6 +148,10 @@ def test_static_and_user_fail_an_image_no_container_of_can_start_without_startin
             "Dockerfile.bom": with_script.format(script="bom.sh"),
             "Dockerfile.nonroot": 'FROM scratch\nCOPY app /app\nUSER nonroot\nENTRYPOINT ["/app"]\n',
             "Dockerfile.lf": with_script.format(script="lf.sh"),
+            # The kernel ends the interpreter at a tab: this one starts.
+            "Dockerfile.tab": with_script.format(script="tab.sh"),
+            # `root` is a name too: scratch has no /etc/passwd to find it in.
+            "Dockerfile.root": 'FROM scratch\nCOPY app /app\nUSER root\nENTRYPOINT ["/app"]\n',
         },
         "static or user",
     )
@@ -166,7 +171,11 @@ def test_static_and_user_fail_an_image_no_container_of_can_start_without_startin
             "image has no /etc/passwd to define user 'nonroot', so the engine refuses to start it (`unable to find user "
             "nonroot`). Use a numeric USER (such as `USER 65532:65532`), or create the user in "
             "the final stage.",
+            "*[[]goimage user[]] Dockerfile.root: image goimage/* runs as USER root, but the "
+            "image has no /etc/passwd to define user 'root', so the engine refuses to start it "
+            "(`unable to find user root`).*",
         ],
     )
-    # Five failures; the LF script's static passes, and user skips where USER is no name.
-    assert re.search(r"^=+ 5 failed, 2 passed, 5 skipped, \d+ deselected in ", out, re.M), out
+    # Six failures; the LF and tab scripts' static passes, and user skips where USER is no
+    # name.
+    assert re.search(r"^=+ 6 failed, 4 passed, 6 skipped, \d+ deselected in ", out, re.M), out

@@ -1,6 +1,6 @@
-"""When a later run may sweep what a killed run left: its creating process is gone on this
-host and PID namespace, and it is older than 60 s (GOIMAGE_STALE_AFTER), so a creator in
-another namespace that merely looks dead from here keeps its resources for a minute."""
+"""When a later run may sweep what a killed run left: its creating process is gone, and it is
+older than 60 s (GOIMAGE_STALE_AFTER). A creator on another host or in another PID namespace
+is never judged from here: its pid means nothing here."""
 
 from __future__ import annotations
 

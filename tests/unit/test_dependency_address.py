@@ -58,10 +58,19 @@ def test_without_dependencies_the_fix_is_to_declare_one() -> None:
         "lookup localhost: no such host",
         "dial tcp 172.18.0.3:6379: connect: connection refused",
         "listening on 127.0.0.1:8080",
+        # The engine's DNS ignores case: `Cache` is the cache alias, which then died.
+        "dial tcp: lookup Cache on 127.0.0.11:53: no such host",
+        # A tracing exporter that finds no agent logs it and runs on: no dependency's port.
+        "traces export: dial tcp 127.0.0.1:4317: connect: connection refused",
+        "datadog: dial tcp [::1]:8126: connect: connection refused",
+        # The service asking its own port (9000 is also MinIO's), and a dial that was not
+        # refused.
+        "self check: dial tcp 127.0.0.1:9000: connect: connection refused",
+        "dial tcp 127.0.0.1:6379: i/o timeout",
     ],
 )
 def test_what_names_no_missing_server_gives_no_sentence(line: str) -> None:
-    assert address_hint(line, PORTS, "minio") == ""
+    assert address_hint(line, PORTS, "minio", own_ports=[9000]) == ""
 
 
 @pytest.mark.parametrize(
@@ -87,14 +96,19 @@ def test_a_dial_of_the_own_loopback_names_the_server_on_that_port(
 ) -> None:
     port = {"cache": 6379, "db": 5432, "minio": 9000}[alias]
     assert address_hint(line, PORTS, "minio") == (
-        f" Its log shows it connecting to {address}:{port} (where {alias} serves, in a "
+        f" Its log shows it refused at {address}:{port} (where {alias} serves, in a "
         f"container of its own), the service container's own loopback, where nothing else "
         f"runs ({ANSWERING}): point that address at `{{{alias}.endpoint}}`."
     )
 
 
-def test_a_loopback_port_no_server_has_asks_for_a_name() -> None:
-    assert address_hint("dial tcp 127.0.0.1:11211: connect: connection refused", PORTS, "m") == (
-        " Its log shows it connecting to 127.0.0.1:11211, the service container's own loopback, "
-        "where nothing else runs (db:5432, cache:6379 and m:9000 answer there): " + WRITE_ALIAS
+def test_a_loopback_dial_of_a_usual_server_port_asks_for_a_dependency() -> None:
+    line = "dial tcp 127.0.0.1:5432: connect: connection refused"
+    assert address_hint(
+        f"tracing: dial tcp 127.0.0.1:4317: connect: connection refused\n{line}", {}, "m"
+    ) == (
+        " Its log shows it refused at 127.0.0.1:5432 (PostgreSQL's usual port), the service "
+        "container's own loopback, where nothing else runs (m:9000 answers there): declare the "
+        'server it needs in [tool.goimage.dependencies.NAME] (see "Dependencies beside MinIO" '
+        "in the README) and pass `{NAME.endpoint}` in [tool.goimage.env]."
     )

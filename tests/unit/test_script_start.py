@@ -20,7 +20,20 @@ BUSYBOX = {"/bin/sh", "/usr/bin/env"}
             b"#!/bin/bash -e\nexec /app\n",
             "/entry.sh is a script whose `#!` line asks for /bin/bash",
         ),
-        (b"#!sh\nexec /app\n", "/entry.sh is a script whose `#!` line asks for sh,"),
+        # The kernel ends the interpreter at a tab too.
+        (b"#!/bin/sh\t-e\nexec /app\n", None),
+        (b"#! /bin/sh\nexec /app\n", None),
+        # A relative interpreter is looked up from the working directory: / here.
+        (b"#!bin/sh\nexec /app\n", None),
+        (
+            b"#!sh\nexec /app\n",
+            "/entry.sh is a script whose `#!` line asks for sh, a relative path that the kernel "
+            "looks up from the working directory (/), where the image has no such file",
+        ),
+        (
+            b"#!/usr/bin/env sh\r\nexec /app\r\n",
+            "/entry.sh has Windows line endings (CRLF): its `#!` line asks for `sh\\r`",
+        ),
         (b"#!/bin/sh\r\nexec /app\r\n", "/entry.sh has Windows line endings (CRLF)"),
         (b"exec /app\n", "/entry.sh is a script without a `#!` line"),
         (b"\xef\xbb\xbf#!/bin/sh\n", "/entry.sh starts with a UTF-8 byte order mark"),
@@ -34,3 +47,14 @@ def test_a_script_the_kernel_refuses_is_named_with_its_cause(
         assert said is None
     else:
         assert said is not None and said.startswith(refused), said
+
+
+def test_a_relative_interpreter_is_looked_up_from_the_working_directory() -> None:
+    head = b"#!bin/sh\nexec /app\n"
+    assert script_refusal("/entry.sh", head, {"/srv/bin/sh"}.__contains__, "/srv") is None
+    said = script_refusal("/entry.sh", head, BUSYBOX.__contains__, "/srv")
+    assert said == (
+        "/entry.sh is a script whose `#!` line asks for bin/sh, a relative path that the kernel "
+        "looks up from the working directory (/srv), where the image has no such file: write "
+        "the interpreter's absolute path (`#!/bin/sh`)"
+    )

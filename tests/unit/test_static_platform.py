@@ -106,7 +106,7 @@ def run_static(
         architecture=architecture,
         os="linux",
         tag=TAG,
-        config=SimpleNamespace(entrypoint=list(entrypoint), cmd=list(cmd)),
+        config=SimpleNamespace(entrypoint=list(entrypoint), cmd=list(cmd), working_dir=""),
         configured_binary=None,
         exists=lambda path: path in files,
     )

@@ -91,9 +91,13 @@ def test_a_reference_to_no_stage_names_its_line_and_the_closest_stage(
         # An image named on purpose: a FROM's tagged or far-off name, a tagged `--from`.
         ("FROM ubuntu\n", "ubuntu"),
         ("FROM alpine:3.22\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n", "nginx"),
-        # The stage exists (names are case-insensitive); the error is about another image.
-        ("FROM alpine:3.22\nCOPY --from=Build /app /app\n", "alpine"),
+        # The stage exists (names are case-insensitive), whatever the error names.
+        ("FROM alpine:3.22\nCOPY --from=Build /app /app\n", "Build"),
+        # A FROM is no typo of its own stage's name, nor of a later stage's.
+        ("FROM alpine AS alpine-runtime\n", "alpine"),
+        ("FROM golang AS golang-builder\nFROM scratch AS golang2\n", "golang"),
     ],
+    ids=["far-off-from", "tagged-from", "stage-case", "own-stage", "later-stage"],
 )
 def test_an_image_named_on_purpose_is_left_to_the_base_image_rule(final: str, name: str) -> None:
     assert unknown_stage(_failed(BUILD + final, UNREACHABLE.format(name=name))) is None
@@ -108,6 +112,23 @@ def test_a_registry_without_the_repository_names_no_image_yet_the_reference_is_n
     assert message is not None
     assert message.startswith("Dockerfile:6: COPY --from=bulid names no stage"), message
     assert "Write `COPY --from=build` to use the stage build" in message
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        # The registry's error names no image: a private base image is the likelier cause.
+        "FROM acme/private-go:1.26\nCOPY --from=busybox /bin/busybox /bin/busybox\n",
+        # Two bare references that could be meant: neither is claimed.
+        "FROM scratch\nCOPY --from=bulid /app /app\nCOPY --from=buidl /etc /etc\n",
+    ],
+    ids=["private-base", "two-candidates"],
+)
+def test_a_registry_error_naming_no_image_claims_no_reference_that_is_not_clearly_meant(
+    final: str,
+) -> None:
+    error = "pull access denied, repository does not exist or may require authorization"
+    assert unknown_stage(_failed(BUILD + final, error)) is None
 
 
 @pytest.mark.parametrize(
