@@ -25,10 +25,13 @@ from .credentials import (
 # BuildKit records a RUN's build arguments as `RUN |<n> K=V ... <command>`, whatever the shell
 # (`/bin/sh -c`, a SHELL line, or an exec-form RUN with no shell at all).
 HISTORY_ARGS = re.compile(r"^(?:RUN )?\|(\d+) (.*)$", re.S)
-# Key files by their usual names: ssh's (`id_ed25519`, a `deploy_key`, a host's
-# `ssh_host_rsa_key`), TLS and PKCS#12 ones, and the credential files of tools.
+# Key files by their usual names: ssh's (`id_ed25519`, `id_ecdsa_sk`, one a team names for
+# its use such as `id_github`, a `deploy_key`, a host's `ssh_host_rsa_key`), TLS and PKCS#12
+# ones, and the credential files of tools. Not an ssh key's public half (`id_rsa.pub`, as no
+# `*.pub` is), nor a glibc locale named like one (`/usr/share/i18n/locales/id_ID`).
 _KEY_FILE_NAMES = re.compile(
-    r"(^|/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.npmrc|\.pypirc|"
+    r"(^|/)(\.env(\.[\w-]+)?|id_(?![A-Z]{2}([.@][^/]*)?$)(?![^/]*\.pub$)[^/]+|\.netrc|"
+    r"\.npmrc|\.pypirc|"
     r"\.git-credentials|\.dockercfg|credentials|[^/]+[_-]key|[^/]+\.(pem|key|p12|pfx))$"
 )
 # Where packages keep key-named files that are no team's secret: the CA bundle's public

@@ -20,6 +20,7 @@ def leaky(pytester: pytest.Pytester) -> Path:
     root = pytester.path
     go_app(root)
     (root / "id_rsa").write_bytes(FAKE_KEY)
+    (root / "id_rsa.pub").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFak3 ci@example\n")
     (root / "dot.env").write_text(f"DB_PASSWORD={SECRET}\n")
     # A GCP service account key as teams copy it in: the private key inside JSON.
     sa_key = FAKE_KEY.decode().replace("\n", "\\n")
@@ -39,6 +40,9 @@ def leaky(pytester: pytest.Pytester) -> Path:
         'RUN test -n "$NPM_TOKEN"\n'
         f"ENV API_TOKEN={SECRET}\n"
         "COPY id_rsa /root/.ssh/id_rsa\n"
+        # The README's `id_*`: a key named for its use (a false pass), not its public half.
+        "COPY id_rsa /root/.ssh/id_github\n"
+        "COPY id_rsa.pub /root/.ssh/id_github.pub\n"
         "COPY dot.env /app/.env\n"
         "COPY id_rsa /tmp/build/id_ed25519\n"
         "RUN rm -rf /tmp/build\n"
@@ -58,7 +62,7 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     result.assert_outcomes(failed=2, deselected=10)  # metadata, provenance, parity too
     out = result.stdout.str()
     assert SECRET not in out, "a secret value was printed"
-    assert re.search(r"ships 10 secret-looking value\(s\)", out), out
+    assert re.search(r"ships 11 secret-looking value\(s\)", out), out
     mounted = (
         ": is in the folder where Docker and Kubernetes mount secrets at run time; baked in, it "
         "ships in the image: mount it at run time (compose `secrets:`, a Kubernetes Secret) instead"
@@ -81,6 +85,7 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
         in out
     )
     assert "file /root/.ssh/id_rsa: holds a private key" in out
+    assert "file /root/.ssh/id_github: holds a private key" in out
     assert "file /app/.env: is a .env file with secret-looking values" in out
     assert "file /app/config/service-account.json: holds a private key" in out
     # Removed by a later layer, but still in the image (round 9 trial's false pass).

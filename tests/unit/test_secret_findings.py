@@ -173,6 +173,39 @@ def test_candidate_files_are_key_and_credential_names_once_each() -> None:
     ]
 
 
+def test_every_id_file_is_read_as_an_ssh_key_but_not_its_public_half() -> None:
+    """The README's `id_*`: a key named for its use (`id_github`) or a security key's
+    (`id_ed25519_sk`) went unread, a false pass. A public key, and the glibc locale named
+    `id_ID`, hold no secret."""
+    paths = [
+        "root/.ssh/id_github",
+        "home/app/.ssh/id_deploy",
+        "root/.ssh/id_ed25519_sk",
+        "root/.ssh/id_ecdsa_sk",
+        "root/.ssh/id_rsa",
+        "srv/keys/id_rsa.old",
+        "root/.ssh/id_rsa.pub",
+        "root/.ssh/id_github.pub",
+        "root/.ssh/id_ed25519-cert.pub",
+        "usr/share/i18n/locales/id_ID",
+        "usr/lib/locale/id_ID.utf8",
+        "srv/idle",
+        "srv/my_id_rsa/config.txt",
+    ]
+    assert candidate_files(paths) == [
+        "home/app/.ssh/id_deploy",
+        "root/.ssh/id_ecdsa_sk",
+        "root/.ssh/id_ed25519_sk",
+        "root/.ssh/id_github",
+        "root/.ssh/id_rsa",
+        "srv/keys/id_rsa.old",
+    ]
+    key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n"
+    assert file_finding("root/.ssh/id_github", key) == Finding(
+        "file", "/root/.ssh/id_github", "holds a private key"
+    )
+
+
 def test_a_redactor_masks_the_secret_looking_values_of_its_tables() -> None:
     redact = secret_redactor({"API_TOKEN": "abc123xyz", "GREETING": "hello world"})
     assert redact("abc123xyz says hello world") == "*** says hello world"
