@@ -64,6 +64,27 @@ class HealthProbe:
         return f"no answer: {self.error or 'not polled'}"
 
 
+@dataclass
+class RedirectRun:
+    """The same redirect answered in a row. Five will not change (a service still starting
+    does not redirect so), but a run must be unbroken: one other redirect before it (`/` to
+    `/login` once, then `/healthz` to `/healthz/`) must not keep the wait from ending."""
+
+    redirect: tuple[int, str] | None = None
+    count: int = 0
+
+    def answered(self, status: int | None, location: str) -> bool:
+        """Count one outcome (no status: no answer; "": no redirect); whether the run of the
+        same redirect is long enough to end the wait. Anything else starts a new run."""
+        redirect = (status, location) if status is not None and location else None
+        if redirect is not None and redirect == self.redirect:
+            self.count += 1
+        else:
+            self.count = 0 if redirect is None else 1
+        self.redirect = redirect
+        return self.count >= _SAME_REDIRECTS
+
+
 def health_hint(
     probe: HealthProbe,
     health_path: str,
@@ -161,7 +182,7 @@ def poll(
     probe = HealthProbe()
     session = requests.Session()
     started = time.monotonic()
-    redirects: list[tuple[int, str]] = []  # the same redirect again and again will not change
+    redirects = RedirectRun()
     closed: list[float] = []  # when each connection in a row closed without an answer
     asked_http2 = False  # whether this run of closed connections asked for HTTP/2 yet
     look_at = started + _LOOK_EVERY  # when to read the listener table next, while failing
@@ -177,11 +198,11 @@ def poll(
                 return True, probe
             if probe.speaks_tls:
                 break
-            redirects = [*redirects, (probe.status, probe.location)] if probe.location else []
-            if len(redirects) >= _SAME_REDIRECTS and len(set(redirects)) == 1:
+            if redirects.answered(probe.status, probe.location):
                 break
         except requests.RequestException as exc:
             probe.status, probe.error = None, _short(exc, setting)
+            redirects.answered(None, "")
             if probe.error.startswith(_PLAIN_HTTP):
                 break  # the port answers plain HTTP: it will not start speaking TLS
             closed = [*closed, time.monotonic()] if probe.error.startswith(_RESET) else []

@@ -11,11 +11,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pytest_goimage.engine.health_probe import health_hint, poll
+from pytest_goimage.engine.health_probe import RedirectRun, health_hint, poll
 
 
 class _Handler(BaseHTTPRequestHandler):
+    moved = False  # whether /moving has answered its one redirect to /login yet
+
     def do_GET(self) -> None:
+        if self.path == "/moving":  # `/` to `/login` once, then to `/moving/` for ever
+            self.send_response(302 if _Handler.moved else 301)
+            self.send_header("Location", "/moving/" if _Handler.moved else "/login")
+            _Handler.moved = True
+            self.end_headers()
+            return
         if self.path in ("/health", "/plain"):
             self.send_response(302 if self.path == "/health" else 301)
             location = "/login" if self.path == "/health" else "https://127.0.0.1/plain"
@@ -53,6 +61,38 @@ def test_a_health_path_that_redirects_is_not_healthy_and_says_where_it_pointed(
     hint = health_hint(probe, "/health", "8080/tcp", None, ["8080/tcp"])
     assert hint.startswith(". /health must answer 2xx itself; a redirect is not followed")
     assert "set `health_path` to it in [tool.goimage]" in hint
+
+
+def test_one_other_redirect_first_does_not_keep_the_wait_from_ending(server: str) -> None:
+    """The audit's false wait: one redirect to /login, then the same one to /moving/ for
+    ever, waited out the whole startup_timeout."""
+    healthy, probe = poll(f"{server}/moving", 30, exited=lambda: False)
+    assert not healthy
+    assert probe.seconds < 5, probe.seconds
+    assert probe.describe() == "the last answer was HTTP 302, a redirect to /moving/"
+
+
+_LOGIN = (302, "/login")
+
+
+@pytest.mark.parametrize(
+    ("answers", "ends_at"),
+    [
+        ([_LOGIN] * 6, 5),
+        ([(301, "/login"), *[_LOGIN] * 5], 6),  # another status is another redirect
+        ([(302, "/"), *[_LOGIN] * 5], 6),
+        ([*[_LOGIN] * 4, (503, ""), *[_LOGIN] * 5], 10),  # an answer between breaks the run
+        ([*[_LOGIN] * 4, (None, ""), *[_LOGIN] * 5], 10),  # so does no answer
+        ([*[_LOGIN] * 4, (302, "/"), *[_LOGIN] * 4], None),
+        ([_LOGIN, (302, "/")] * 5, None),
+    ],
+)
+def test_only_five_of_the_same_redirect_in_a_row_end_the_wait(
+    answers: list[tuple[int | None, str]], ends_at: int | None
+) -> None:
+    run = RedirectRun()
+    ended = [n for n, (status, where) in enumerate(answers, 1) if run.answered(status, where)]
+    assert next(iter(ended), None) == ends_at
 
 
 def test_the_page_itself_is_healthy(server: str) -> None:
