@@ -297,7 +297,10 @@ _PLACEHOLDER = re.compile(
     r"|todo|tbd|example|placeholder",
     re.IGNORECASE,
 )
-_REFERENCE = re.compile(r"\$\{?(\w+)(?::?-(?P<default>[^}]*))?\}?")
+# A reference to the environment's value (`$VAR`, `${VAR}`), or one with a default for when it
+# is unset (`${VAR:-default}`, `${VAR-default}`, `${VAR:=default}`): compose and the shell then
+# take the default, the one value the file gives.
+_REFERENCE = re.compile(r"\$(?:\w+|\{\w+(?:(?::?[-=])(?P<default>[^}]*))?\})")
 
 
 def dotenv_findings(text: str, name: str) -> list[str]:
@@ -306,7 +309,8 @@ def dotenv_findings(text: str, name: str) -> list[str]:
     `TOKEN`, `SECRET`, `PASSWORD`) that is no reference (`$VAR`, a `*_URL`) and no boolean or
     duration, or one that fails the gate as an ENV's would. A template
     (`.env.example`) documents the settings: its values are judged as ENV values are, and a
-    placeholder passes (`<your-key>`, `change-me`, `${VAR}` whose default, if any, is one)."""
+    placeholder passes (`<your-key>`, `change-me`). A `${VAR:-default}` is judged by its
+    default, which is what the file gives (`${DB_PASSWORD:-hunter2}` was a false pass)."""
     template = bool(_TEMPLATE.search(name))
     found = []
     for line in text.splitlines():
@@ -318,10 +322,13 @@ def dotenv_findings(text: str, name: str) -> list[str]:
             value = value[1:-1]
         else:
             value = value.split(" #", 1)[0].strip()  # an unquoted value's inline comment
+        reference = _REFERENCE.fullmatch(value)
+        if reference:  # the environment's value, or else the default: judged as written here
+            value = reference.group("default") or ""
         if not value or key in found:
             continue
         if template:  # settings about a credential (TOKEN_TTL=15m) are documented there too
-            secret = not _placeholder(value) and is_finding(key, value)
+            secret = not _PLACEHOLDER.fullmatch(value) and is_finding(key, value)
         else:
             secret = is_finding(key, value) or (
                 _dotenv_credential_name(key)
@@ -337,11 +344,3 @@ def dotenv_findings(text: str, name: str) -> list[str]:
 def _dotenv_credential_name(key: str) -> bool:
     words = name_words(key)
     return bool(words and _DOTENV_SECRET_WORDS & set(words) and words[-1] not in REFERENCE_WORDS)
-
-
-def _placeholder(value: str) -> bool:
-    reference = _REFERENCE.fullmatch(value)
-    if reference:
-        default = reference.group("default")
-        return not default or _placeholder(default)
-    return bool(_PLACEHOLDER.fullmatch(value))

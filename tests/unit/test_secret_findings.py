@@ -770,6 +770,32 @@ def test_the_old_dockercfg_holds_its_registries_at_the_top_level() -> None:
     )
 
 
+@pytest.mark.parametrize("name", [".env.example", "example.env", ".env"])
+def test_a_shell_default_in_an_env_file_is_judged_as_its_value_would_be(name: str) -> None:
+    """The audit's false pass: `${DB_PASSWORD:-hunter2}` is `hunter2` wherever the variable is
+    unset (compose, the shell), yet passed as a reference. No default, or an empty one, gives
+    no value; a template's placeholder default passes."""
+    text = (
+        b"DB_PASSWORD=${DB_PASSWORD:-hunter2}\nAPI_TOKEN=${API_TOKEN-tok3n-Value}\n"
+        b"SESSION_SECRET=${SESSION_SECRET:=s3ss10n}\nJWT_SECRET=${JWT_SECRET}\n"
+        b"REDIS_PASSWORD=${REDIS_PASSWORD:-}\nADMIN_TOKEN=$ADMIN_TOKEN\nTOKEN_TTL=${TOKEN_TTL:-15m}\n"
+    )
+    what = "an env file" if name == "example.env" else "a .env file"
+    assert file_finding(f"app/{name}", text) == Finding(
+        "file",
+        f"/app/{name}",
+        f"is {what} with secret-looking values (DB_PASSWORD, API_TOKEN, SESSION_SECRET)",
+    )
+
+
+def test_a_templates_placeholder_default_passes_where_a_env_files_fails() -> None:
+    text = b"STRIPE_KEY=${STRIPE_KEY:-<your-key>}\nDB_PASSWORD=${DB_PASSWORD:-changeme}\n"
+    assert file_finding("app/.env.example", text) is None
+    assert file_finding("app/.env", text) == Finding(
+        "file", "/app/.env", "is a .env file with secret-looking values (STRIPE_KEY, DB_PASSWORD)"
+    )
+
+
 def test_a_packages_env_template_is_documentation_but_a_teams_env_file_is_read() -> None:
     """Trial 14's false failure: a package's `/usr/share/doc/<pkg>/.env.example` with MinIO's
     documented `minioadmin`. A template the team copies to /app is still read."""
