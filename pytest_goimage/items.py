@@ -116,7 +116,10 @@ class GoImageCheckItem(pytest.Item):
                 f"{describe_outside_error(exc)}"
             ) from None
         finally:
-            if self._image is not None:
+            # Not on a check that needs no image (go-version, tracked): it runs before the
+            # build, and would carry the facts only where something reordered it after
+            # (`--ff`, pytest-randomly).
+            if self._image is not None and self.check.needs_docker:
                 with outside_errors_suppressed(GoImageError):
                     self.user_properties.extend(session.image_facts(self._image).properties())
 

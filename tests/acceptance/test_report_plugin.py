@@ -124,6 +124,24 @@ def test_failing_run_gates(pytester: pytest.Pytester, tiny_project: Path) -> Non
     assert "### pytest-goimage" in markdown
     assert "Dockerfile.big" in markdown and "over the size_budget" in markdown
 
+    # The checks that need no image carry only `dockerfile`, `check` and `message`, also when
+    # something runs them after the build: `--ff` puts the failed size check first (the audit:
+    # they carried the facts then, unlike the README's word).
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-p", "no:randomly", "--ff", "-v", "-k", NOT_RUNTIME,
+        f"--junitxml={pytester.path / 'junit.xml'}",
+    )  # fmt: skip
+    ran = [line.split()[0] for line in result.stdout.lines if line.endswith("%]")]
+    assert ran[:3] == ["Dockerfile.big::size", "Dockerfile::go-version", "Dockerfile::tracked"]
+    cases = ET.parse(pytester.path / "junit.xml").iter("testcase")
+    carried = [
+        sorted(p.get("name") for p in case.iter("property"))
+        for case in cases
+        if case.get("name") in ("go-version", "tracked")
+    ]
+    # Dockerfile's, then Dockerfile.big's; tracked skips (no git repository): no message.
+    assert carried == [["check", "dockerfile", "message"], ["check", "dockerfile"]] * 2
+
 
 def test_an_image_left_unchecked_by_k_is_listed_as_skipped(
     pytester: pytest.Pytester, tiny_project: Path
