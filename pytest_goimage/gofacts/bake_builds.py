@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .bake_request import DEFAULT_FILES, MARKER, BakeCall, BakeRequest
+from .build_arg_advice import bake_passes
 from .compose_started import read_services
 from .compose_variables import env_file_values
 from .compose_yaml import ComposeError
@@ -57,7 +58,7 @@ def bake_image_builds(
                 build_args,
                 "; ".join(filter(None, [call.names(name), call.note])),
                 call.pipeline,
-                "args",
+                bake_passes(call.compose, name),
             )
         )
     return builds

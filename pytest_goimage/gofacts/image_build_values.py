@@ -64,8 +64,8 @@ class ImageBuild:
     args: tuple[BuildArg, ...] = ()
     note: str = ""  # why it may not run (an `if:` read only when the workflow runs)
     pipeline: str = ""  # a GitLab CI build's pipeline file
-    # How the build is given an argument: `--build-arg` on a command, build-push-action's
-    # `build-args` input, or a bake or compose file's `args` (the advice names that one).
+    # How the build is given an argument (build_arg_advice): `--build-arg` on a command,
+    # build-push-action's `build-args`, a bake target's or a compose service's args.
     passes_args: str = "--build-arg"
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GoImageError, GoModError
+from .build_arg_advice import pass_argument
 from .image_reference import split_reference
 
 SOURCE_GO = "go.mod go"
@@ -34,12 +35,6 @@ POLICIES = (POLICY_TOOLCHAIN, POLICY_GO)
 
 MAX_DEPTH = 8  # nesting of `${A:-${B}}` and `${{ env.X }}` chains
 _PRE_RANK = {"beta": 0, "rc": 1, "": 2}
-# The advice for an argument a CI build leaves at its ARG default, by how that build takes one.
-_PASSES_ARGS = {
-    "--build-arg": "pass `--build-arg {name}={value}` or newer",
-    "build-args": "add `{name}={value}` (or newer) to the step's `build-args`",
-    "args": "set {name} to '{value}' or newer in the build's `args` (bake or compose file)",
-}
 # re.ASCII: `\d` must not match other scripts' digits, which int() would happily accept.
 _VERSION_RE = re.compile(
     r"(?:go)?(?P<major>\d+)(?:\.(?P<minor>\d+)(?:\.(?P<patch>\d+)|(?P<pre>rc|beta)(?P<num>\d+))?)?",
@@ -336,10 +331,11 @@ def _advice(pin: Pin, required: GoVersion, tables: Mapping[str, str]) -> str:
         # GOTOOLCHAIN takes `go1.26.0`: a bare version makes the go command refuse it.
         value = f"go{required}" if "GOTOOLCHAIN" in pin.version_arg else str(required)
         passes, _, name = pin.version_arg.partition(" ")
-        if passes in _PASSES_ARGS and pin.version_arg_line:
+        phrase = pass_argument(passes, name, value)
+        if phrase and pin.version_arg_line:
             return (
-                f"{_PASSES_ARGS[passes].format(name=name, value=value)} on {pin.file}:"
-                f"{pin.version_arg_line}, which leaves it at the Dockerfile's ARG default"
+                f"{phrase} on {pin.file}:{pin.version_arg_line}, which leaves it at the "
+                "Dockerfile's ARG default"
             )
         file = pin.version_arg_file or pin.file
         where = f"on {file}:{pin.version_arg_line}" if pin.version_arg_line else "where it is set"

@@ -204,7 +204,7 @@ def test_each_target_is_a_build_of_its_dockerfile_with_its_arguments(tmp_path: P
                 ),
             ),
             "bake target api",
-            passes_args="args",
+            passes_args="bake:api",
         ),
         ImageBuild(
             WORKFLOW,
@@ -229,7 +229,7 @@ def test_each_target_is_a_build_of_its_dockerfile_with_its_arguments(tmp_path: P
                 ),
             ),
             "bake target migrate",
-            passes_args="args",
+            passes_args="bake:migrate",
         ),
     ]
 

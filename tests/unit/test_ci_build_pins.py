@@ -665,8 +665,26 @@ def test_an_argument_left_at_an_old_default_is_passed_as_the_build_takes_argumen
     )
 
 
-def test_an_argument_a_bake_build_leaves_at_its_default_is_set_in_its_args() -> None:
-    """A bake or compose build takes its arguments from its file's `args`, not `--build-arg`."""
+@pytest.mark.parametrize(
+    ("passes", "advice"),
+    [
+        (
+            "bake:api",
+            "set GO_VERSION to '1.26.8' or newer in the `args` of bake target api, or pass "
+            "`--set api.args.GO_VERSION=1.26.8`",
+        ),
+        (
+            "compose:api",
+            "set GO_VERSION to '1.26.8' or newer in service api's `build.args`, or pass "
+            "`--build-arg GO_VERSION=1.26.8`",
+        ),
+    ],
+)
+def test_an_argument_a_bake_or_compose_build_leaves_at_its_default_names_its_target(
+    passes: str, advice: str
+) -> None:
+    """A bake target takes its arguments from its `args` or a `--set`, a compose service
+    from its `build.args`: no `--build-arg` for bake, and the target named (the review)."""
     go_mod = Pin("go.mod", 3, "go.mod go", "go 1.26.8", GoVersion.parse("1.26.8"))
     bake = Pin(
         ".github/workflows/release.yml",
@@ -674,10 +692,10 @@ def test_an_argument_a_bake_build_leaves_at_its_default_is_set_in_its_args() -> 
         SOURCE_CI_BUILD,
         "job image builds Dockerfile.prod: golang:1.25-alpine",
         GoVersion.parse("1.25"),
-        version_arg="args GO_VERSION",
+        version_arg=f"{passes} GO_VERSION",
         version_arg_line=9,
     )
     assert format_misalignment([bake], [go_mod, bake]).endswith(
-        "— set GO_VERSION to '1.26.8' or newer in the build's `args` (bake or compose file) on "
-        ".github/workflows/release.yml:9, which leaves it at the Dockerfile's ARG default"
+        f"— {advice} on .github/workflows/release.yml:9, which leaves it at the Dockerfile's "
+        "ARG default"
     )
