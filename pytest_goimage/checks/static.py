@@ -3,6 +3,7 @@ the image's platform."""
 
 from __future__ import annotations
 
+import posixpath
 import tarfile
 
 from ..config import ImageConfig
@@ -11,6 +12,7 @@ from ..engine.shell_form import shell_form_advice
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.dockerfile import read_dockerfile
+from ..gofacts.exec_words import exec_chain
 from ..gofacts.executable import inspect_elf
 from ..gofacts.git_head import NoRepository
 from ..gofacts.go_build_command import setting_line
@@ -82,25 +84,33 @@ def _shell_form_without_shell(image: ImageConfig, built: BuiltImage) -> str:
 
 
 def _script_refused(built: BuiltImage) -> str:
-    """Where the program a container starts (ENTRYPOINT's, else CMD's first word) is a script
-    the kernel refuses (no `#!`, CRLF, a shell the image lacks), so that no container starts:
-    the message, as `health` words it from the engine's error; else "". Read here too, as a
-    run with `health` and `bucket` off never starts one (trial 20: an entrypoint.sh on
-    scratch passed every check)."""
-    words = built.config.entrypoint or built.config.cmd
-    if not words:
-        return ""
-    path = words[0] if words[0].startswith("/") else built.on_path(words[0])
-    if path is None:
-        return ""  # reading the binary names the missing program
-    try:
-        head = built.read_file(path)[:HEAD]
-    except (OSError, ValueError):
-        return ""
-    refusal = script_refusal(path, head, built.exists, built.config.working_dir)
-    if refusal is None:
-        return ""
-    return f"{built.dockerfile}: no container of {built.tag} can start: {refusal}."
+    """Where a program a container starts (ENTRYPOINT's, else CMD's first word, and each one
+    an init or user-switching wrapper such as tini execs after it) is a script the kernel
+    refuses (no `#!`, CRLF, a shell the image lacks), so that no container starts: the
+    message, as `health` words it from the engine's error; else "". Read here too, as a run
+    with `health` and `bucket` off never starts one (trial 20: an entrypoint.sh on scratch
+    passed every check)."""
+    words = exec_chain(built.config.entrypoint or built.config.cmd)
+    for index, word in enumerate(words):
+        if word.startswith("/"):
+            path: str | None = word
+        elif "/" in word:
+            path = posixpath.join(built.config.working_dir or "/", word)
+        else:
+            path = built.on_path(word)
+        if path is None:
+            return ""  # reading the binary names the missing program
+        try:
+            head = built.read_file(path)[:HEAD]
+        except (OSError, ValueError):
+            return ""
+        refusal = script_refusal(
+            path, head, built.exists, built.config.working_dir, by_wrapper=index > 0
+        )
+        if refusal is not None:
+            by = f"{words[index - 1]} executes {path}, and " if index else ""
+            return f"{built.dockerfile}: no container of {built.tag} can start: {by}{refusal}."
+    return ""
 
 
 def _wrong_platform(image: ImageConfig, built: BuiltImage, source: GoBuildSource) -> list[str]:

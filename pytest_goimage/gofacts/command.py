@@ -17,6 +17,11 @@ from dataclasses import dataclass, field, replace
 
 from .elf import looks_like_elf
 from .exec_words import (
+    ENV_VALUE_LONG,
+    ENV_VALUE_SHORT,
+    INITS,
+    SETPRIV_VALUED,
+    SWITCH_USER,
     cd_target,
     changed,
     execs_arguments,
@@ -41,28 +46,6 @@ from .shell_script import (
 )
 
 SHELLS = frozenset({"sh", "ash", "bash", "dash"})
-# Wrapper -> (short options taking a value, long options taking a value). Each stops reading
-# options at `--` or at the first word that is not one, as their getopt strings say.
-_INITS: dict[str, tuple[str, frozenset[str]]] = {
-    "tini": ("peR", frozenset()),
-    "tini-static": ("peR", frozenset()),
-    "catatonit": ("", frozenset()),
-    "dumb-init": ("r", frozenset({"--rewrite"})),
-}
-_ENV_VALUE_SHORT = "uCS"
-_ENV_VALUE_LONG = frozenset({"--unset", "--chdir", "--split-string"})
-# `su-exec USER PROGRAM [ARGS]`; s6's and daemontools' setuidgid take the same words.
-_SWITCH_USER = frozenset({"su-exec", "gosu", "s6-setuidgid", "setuidgid"})
-# util-linux's setpriv (`setpriv --reuid=app --regid=app --init-groups PROGRAM`, what the gosu
-# README suggests on Debian): its options that take a value, as its getopt_long table says.
-_SETPRIV_VALUED = frozenset(
-    {
-        *("--ruid", "--euid", "--rgid", "--egid", "--reuid", "--regid", "--groups"),
-        *("--inh-caps", "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig"),
-        *("--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule"),
-        "--seccomp-filter",
-    }
-)
 S6_INIT = "/init"  # s6-overlay runs CMD as its main program
 # Builtins a script runs before the service; they never are the service.
 _SETUP = frozenset(
@@ -157,16 +140,16 @@ class _Follower:
         name = posixpath.basename(first)
         if name in SHELLS:
             return self._shell(words, cwd, hops)
-        if name in _INITS:
-            short, long = _INITS[name]
+        if name in INITS:
+            short, long = INITS[name]
             rest, _ = wrapper_options(words[1:], short, long)
             return self._wrapped(name, rest, cwd, hops)
         if name == "env":
             return self._env(words, cwd, hops)
-        if name in _SWITCH_USER:
+        if name in SWITCH_USER:
             return self._wrapped(name, words[2:], cwd, hops)
         if name == "setpriv":
-            rest, _ = wrapper_options(words[1:], "", _SETPRIV_VALUED)
+            rest, _ = wrapper_options(words[1:], "", SETPRIV_VALUED)
             return self._wrapped(name, rest, cwd, hops)
         if first == S6_INIT and not self._is_elf(first):
             if len(words) == 1:
@@ -192,7 +175,7 @@ class _Follower:
         return self.command(rest, cwd, hops + 1)
 
     def _env(self, words: list[str], cwd: str | None, hops: int) -> Program:
-        rest, options = wrapper_options(words[1:], _ENV_VALUE_SHORT, _ENV_VALUE_LONG)
+        rest, options = wrapper_options(words[1:], ENV_VALUE_SHORT, ENV_VALUE_LONG)
         for option, value in options:
             if option in ("-C", "--chdir"):
                 cwd = changed(cwd, value)
@@ -360,7 +343,7 @@ class _Follower:
         # /bin/sh`, which dumb-init's README suggests): the shell after it runs the script.
         while interpreter and (
             posixpath.basename(interpreter[0]) == "env"
-            or posixpath.basename(interpreter[0]) in _INITS
+            or posixpath.basename(interpreter[0]) in INITS
         ):
             interpreter = [w for w in interpreter[1:] if not w.startswith("-")]
         return text if interpreter and posixpath.basename(interpreter[0]) in SHELLS else None

@@ -1,15 +1,41 @@
-"""How a shell and `exec` read a command's words: a wrapper's options, what `exec` runs, where
-a `cd` goes and a relative program is found, and what a script's command runs given its "$@"."""
+"""How a shell and `exec` read a command's words: a wrapper's options (and the chain of
+programs wrappers execute), what `exec` runs, where a `cd` goes and a relative program is
+found, and what a script's command runs given its "$@"."""
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 
 from .positional import Args
-from .shell_script import Command, Expansion, assignments, expanded
+from .shell_script import ASSIGNMENT, Command, Expansion, assignments, expanded
 
 _EXEC_OPTIONS = re.compile(r"^(--|-[acl]+)$")
+
+# Wrapper -> (short options taking a value, long options taking a value). Each stops reading
+# options at `--` or at the first word that is not one, as their getopt strings say.
+INITS: dict[str, tuple[str, frozenset[str]]] = {
+    "tini": ("peR", frozenset()),
+    "tini-static": ("peR", frozenset()),
+    "catatonit": ("", frozenset()),
+    "dumb-init": ("r", frozenset({"--rewrite"})),
+}
+ENV_VALUE_SHORT = "uCS"
+ENV_VALUE_LONG = frozenset({"--unset", "--chdir", "--split-string"})
+# `su-exec USER PROGRAM [ARGS]`; s6's and daemontools' setuidgid take the same words.
+SWITCH_USER = frozenset({"su-exec", "gosu", "s6-setuidgid", "setuidgid"})
+# util-linux's setpriv (`setpriv --reuid=app --regid=app --init-groups PROGRAM`, what the gosu
+# README suggests on Debian): its options that take a value, as its getopt_long table says.
+SETPRIV_VALUED = frozenset(
+    {
+        *("--ruid", "--euid", "--rgid", "--egid", "--reuid", "--regid", "--groups"),
+        *("--inh-caps", "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig"),
+        *("--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule"),
+        "--seccomp-filter",
+    }
+)
+MAX_WRAPPERS = 8  # wrappers in a row exec_chain follows: a loop guard
 
 
 def wrapper_options(
@@ -97,3 +123,27 @@ def run_words(command: Command, path: Args) -> list[str]:
     """What `command` runs where "$@" is `path`: its words after assignments and `exec`."""
     words = expanded(command.words, list(path.words))[assignments(command) :]
     return exec_arguments(words[1:]) if words[:1] == ["exec"] else words
+
+
+def exec_chain(words: Sequence[str]) -> list[str]:
+    """The programs `words` has executed one after another through init and user-switching
+    wrappers (`tini -- /entry.sh` -> tini, /entry.sh), each as written: the files the kernel
+    is asked to execute. A shell's script is read, not executed, so a chain ends at a shell."""
+    chain: list[str] = []
+    rest = list(words)
+    while rest and len(chain) <= MAX_WRAPPERS and not rest[0].startswith("-"):
+        chain.append(rest[0])
+        name = posixpath.basename(rest[0])
+        if name in INITS:
+            rest, _ = wrapper_options(rest[1:], *INITS[name])
+        elif name in SWITCH_USER:
+            rest = rest[2:]
+        elif name == "setpriv":
+            rest, _ = wrapper_options(rest[1:], "", SETPRIV_VALUED)
+        elif name == "env":
+            rest, _ = wrapper_options(rest[1:], ENV_VALUE_SHORT, ENV_VALUE_LONG)
+            while rest and ASSIGNMENT.match(rest[0]):
+                rest = rest[1:]
+        else:
+            break
+    return chain

@@ -19,13 +19,21 @@ def interpreter_of(head: bytes) -> str:
 
 
 def script_refusal(
-    program: str, head: bytes, has_file: Callable[[str], bool], workdir: str = "/"
+    program: str,
+    head: bytes,
+    has_file: Callable[[str], bool],
+    workdir: str = "/",
+    *,
+    by_wrapper: bool = False,
 ) -> str | None:
     """Why the kernel refuses to execute `program`, whose first bytes are `head`, in an image
     where `has_file` says which paths exist; None for an ELF or a script it runs. A relative
     interpreter is looked up from `workdir`, the container's working directory, as the
-    kernel does."""
+    kernel does. `by_wrapper`: a wrapper's execvp runs it, which glibc's hands to /bin/sh
+    where the kernel sees no `#!`: only a `#!` line the kernel cannot follow is certain."""
     if head.startswith(b"\x7fELF"):
+        return None
+    if by_wrapper and not head.startswith(b"#!"):
         return None
     if head.startswith(b"\xef\xbb\xbf#!"):
         return (

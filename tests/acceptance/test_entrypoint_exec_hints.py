@@ -150,6 +150,10 @@ def test_static_and_user_fail_an_image_no_container_of_can_start_without_startin
             "Dockerfile.lf": with_script.format(script="lf.sh"),
             # The kernel ends the interpreter at a tab: this one starts.
             "Dockerfile.tab": with_script.format(script="tab.sh"),
+            # A wrapper executes the script as the kernel would: env, as tini or su-exec do.
+            "Dockerfile.wrapped": with_script.format(script="crlf.sh").replace(
+                '["/entry.sh"]', '["/usr/bin/env", "/entry.sh"]'
+            ),
             # `root` is a name too: scratch has no /etc/passwd to find it in.
             "Dockerfile.root": 'FROM scratch\nCOPY app /app\nUSER root\nENTRYPOINT ["/app"]\n',
         },
@@ -171,11 +175,13 @@ def test_static_and_user_fail_an_image_no_container_of_can_start_without_startin
             "image has no /etc/passwd to define user 'nonroot', so the engine refuses to start it (`unable to find user "
             "nonroot`). Use a numeric USER (such as `USER 65532:65532`), or create the user in "
             "the final stage.",
+            STATIC_HEAD.format(name="Dockerfile.wrapped")
+            + "/usr/bin/env executes /entry.sh, and /entry.sh has Windows line endings (CRLF)*",
             "*[[]goimage user[]] Dockerfile.root: image goimage/* runs as USER root, but the "
             "image has no /etc/passwd to define user 'root', so the engine refuses to start it "
             "(`unable to find user root`).*",
         ],
     )
-    # Six failures; the LF and tab scripts' static passes, and user skips where USER is no
+    # Seven failures; the LF and tab scripts' static passes, and user skips where USER is no
     # name.
-    assert re.search(r"^=+ 6 failed, 4 passed, 6 skipped, \d+ deselected in ", out, re.M), out
+    assert re.search(r"^=+ 7 failed, 4 passed, 7 skipped, \d+ deselected in ", out, re.M), out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_goimage.gofacts.exec_words import exec_chain
 from pytest_goimage.gofacts.script_start import script_refusal
 
 BUSYBOX = {"/bin/sh", "/usr/bin/env"}
@@ -58,3 +59,39 @@ def test_a_relative_interpreter_is_looked_up_from_the_working_directory() -> Non
         "looks up from the working directory (/srv), where the image has no such file: write "
         "the interpreter's absolute path (`#!/bin/sh`)"
     )
+
+
+@pytest.mark.parametrize(
+    ("words", "chain"),
+    [
+        (["/sbin/tini", "--", "/entry.sh", "serve"], ["/sbin/tini", "/entry.sh"]),
+        (["tini", "-s", "-p", "SIGTERM", "/entry.sh"], ["tini", "/entry.sh"]),
+        (["dumb-init", "--rewrite", "15:2", "/entry.sh"], ["dumb-init", "/entry.sh"]),
+        (["su-exec", "app:app", "/entry.sh"], ["su-exec", "/entry.sh"]),
+        (["env", "-u", "X", "A=1", "/entry.sh"], ["env", "/entry.sh"]),
+        (["tini", "--", "gosu", "app", "/app"], ["tini", "gosu", "/app"]),
+        # A shell reads its script: the kernel executes the shell, not the script.
+        (["/bin/sh", "/entry.sh"], ["/bin/sh"]),
+        (["/app", "--port", "8080"], ["/app"]),
+    ],
+)
+def test_the_programs_a_wrapper_chain_executes(words: list[str], chain: list[str]) -> None:
+    assert exec_chain(words) == chain
+
+
+@pytest.mark.parametrize(
+    ("head", "refused"),
+    [
+        # Behind a wrapper's execvp, glibc runs a script without `#!` with /bin/sh.
+        (b"exec /app\n", False),
+        (b"\xef\xbb\xbf#!/bin/sh\n", False),
+        # A `#!` the kernel cannot follow fails there too.
+        (b"#!/bin/sh\r\nexec /app\r\n", True),
+        (b"#!/bin/bash\nexec /app\n", True),
+    ],
+)
+def test_behind_a_wrapper_only_a_hashbang_the_kernel_cannot_follow_is_certain(
+    head: bytes, refused: bool
+) -> None:
+    said = script_refusal("/entry.sh", head, BUSYBOX.__contains__, by_wrapper=True)
+    assert (said is not None) is refused, said
