@@ -8,7 +8,7 @@ import tarfile
 
 from ..config import ImageConfig
 from ..engine.image import BuiltImage
-from ..engine.shell_form import shell_form_advice
+from ..engine.shell_form import broken_exec_advice, shell_form_advice
 from ..errors import CheckFailed, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.dockerfile import read_dockerfile
@@ -41,6 +41,9 @@ from .base import config_pins, image_build_workspace, require_go_binary
 
 def run(session: GoImageSession, image: ImageConfig) -> str:
     built = require_go_binary(session, image)
+    broken = _broken_exec_form(image, built)
+    if broken:
+        raise CheckFailed(broken)
     no_start = _shell_form_without_shell(image, built) or _script_refused(built)
     if no_start:
         raise CheckFailed(no_start)
@@ -60,6 +63,23 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     also = [*platform, *([outdated] if outdated else [])]
     first, *rest = [linking, *also] if linking else also
     raise CheckFailed(f"{where} {first}" + "".join(f" Also, it {more}" for more in rest))
+
+
+def _broken_exec_form(image: ImageConfig, built: BuiltImage) -> str:
+    """Where the Dockerfile's ENTRYPOINT or CMD is an exec form that is not valid JSON
+    (`["/app"`, `['/app']`), which BuildKit silently took for a shell form: the message;
+    else "". It fails on an image with /bin/sh too: the shell then runs `[/app`, never what
+    was meant (trial 32)."""
+    config = built.config
+    try:
+        has_shell: bool | None = built.exists("/bin/sh")
+    except (GoImageError, OSError):
+        has_shell = None
+    dockerfile = read_dockerfile(image.dockerfile_path)[1]
+    advice = broken_exec_advice(
+        dockerfile, image.target, image.file_name, config.entrypoint, config.cmd, has_shell
+    )
+    return f"{image.dockerfile}: {advice}." if advice else ""
 
 
 def _shell_form_without_shell(image: ImageConfig, built: BuiltImage) -> str:

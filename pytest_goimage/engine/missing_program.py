@@ -19,6 +19,7 @@ from ..gofacts.dockerfile import Dockerfile, Instruction
 from ..gofacts.layers import final_files
 from . import program_files
 from .program_files import BuiltFrom, FileMode, Lookup
+from .shell_form import broken_exec_advice
 
 if TYPE_CHECKING:
     from .image import BuiltImage
@@ -38,6 +39,28 @@ def located(image: BuiltImage) -> str:
     except (GoImageError, OSError, ValueError, DockerException):
         pass  # unreadable: the engine's own words stand, and `static` reports the read
     return ""
+
+
+def broken_exec_form(image: BuiltImage) -> str:
+    """Where the image's ENTRYPOINT or CMD is an exec form its Dockerfile wrote as invalid
+    JSON (BuildKit then records a shell form): what is wrong and what to write, whatever
+    the runtime then said; "" otherwise or where the Dockerfile cannot be read."""
+    built_from = program_files.dockerfile_of(image.config.labels)
+    if built_from is None:
+        return ""
+    try:
+        has_shell: bool | None = image.exists("/bin/sh")
+    except (GoImageError, OSError, ValueError, DockerException):
+        has_shell = None
+    config = image.config
+    return broken_exec_advice(
+        built_from.dockerfile,
+        built_from.target,
+        built_from.name,
+        config.entrypoint,
+        config.cmd,
+        has_shell,
+    )
 
 
 def unloadable(image: BuiltImage) -> str:

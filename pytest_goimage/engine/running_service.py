@@ -82,6 +82,7 @@ class RunningService:
             memory_limit=image.memory_limit,
             keep=keep,
             program_located=lambda: missing_program.located(built),
+            program_written=lambda: missing_program.broken_exec_form(built),
             program_unloadable=lambda: missing_program.unloadable(built),
         ).start(client)
         return cls(image, built, minio, container, before, port_error, dependencies)

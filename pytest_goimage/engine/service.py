@@ -154,6 +154,9 @@ class ServiceContainer(ContainerOwner):
     keep: bool = False  # --goimage-keep: stop() leaves it, and no sweep takes it
     # Why the image's program is not where the runtime looks ("" when it is), for a refused start.
     program_located: Callable[[], str] | None = field(default=None, repr=False)
+    # Why the Dockerfile's ENTRYPOINT/CMD is not the exec form it meant ("" when it is): an
+    # invalid JSON array BuildKit took for a shell form, behind any refusal or exit.
+    program_written: Callable[[], str] | None = field(default=None, repr=False)
     # Why the program, though there, cannot be loaded ("" when it can), for an exit 127.
     program_unloadable: Callable[[], str] | None = field(default=None, repr=False)
     started_at: float = 0.0
@@ -186,7 +189,12 @@ class ServiceContainer(ContainerOwner):
             self._box.start(client)
         except docker.errors.APIError as exc:
             reason = str(exc.explanation or exc)
-            missing = _missing_program_hint(reason, client, self.image_ref, self._program_reading)
+            written = self._written()
+            missing = (
+                f". {written}"
+                if written
+                else _missing_program_hint(reason, client, self.image_ref, self._program_reading)
+            )
             raise ServiceError(
                 f"{self.image_label}: the engine refused to start the service container: "
                 f"{reason}{missing}"
@@ -264,6 +272,8 @@ class ServiceContainer(ContainerOwner):
             text += " after a write failed because a disk is full (no space left on device)"
         elif refuses_credentials(logs):
             text += f": MinIO refused its credentials. {CREDENTIALS_ADVICE}"
+        elif written := self._written():
+            text += f". {written}"
         elif self._box is not None and (
             hint := exec_failure_hint(self._box.container.client, self.image_ref, logs)
         ):
@@ -275,6 +285,9 @@ class ServiceContainer(ContainerOwner):
             # Trial 11: tini's or a script's exec of a cgo binary on alpine said only 127.
             text += f", a wrapper's (an entrypoint script's, tini's) exec failing: {unloadable}"
         return text
+
+    def _written(self) -> str:
+        return self.program_written() if self.program_written is not None else ""
 
     def _unloadable(self) -> str:
         return self.program_unloadable() if self.program_unloadable is not None else ""

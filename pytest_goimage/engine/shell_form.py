@@ -1,6 +1,7 @@
 """An image whose ENTRYPOINT (or CMD, where that is what runs) is `/bin/sh -c ...` and which
 has no /bin/sh (scratch, distroless): the advice to run the program in exec form, for the
-shell form Docker records that way and for an exec form that runs the shell itself."""
+shell form Docker records that way and for an exec form that runs the shell itself; and an
+exec form that is not valid JSON, which BuildKit silently records as such a shell form."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 import re
 import shlex
 
+from ..gofacts.dockerfile import Dockerfile
+from ..gofacts.exec_json import broken_in
 from ..gofacts.shell_script import shell_words
 
 
@@ -97,3 +100,49 @@ def _shell_run_advice(instruction: str, words: list[str]) -> str:
         f"{instruction} runs /bin/sh ({written}) and the image has no /bin/sh: run the program "
         f"without a shell, {fix}{rest}"
     )
+
+
+def broken_exec_advice(
+    dockerfile: Dockerfile,
+    target: str | None,
+    file_name: str,
+    entrypoint: list[str],
+    cmd: list[str],
+    has_shell: bool | None,
+) -> str:
+    """`ENTRYPOINT ["/app"` (Dockerfile:4) is not valid JSON: ...`: where the image's
+    ENTRYPOINT or CMD is an exec form BuildKit could not read as JSON and recorded as a
+    shell form (the image's `entrypoint`/`cmd` end in the instruction's words, so the file
+    is the one built), what is wrong, what runs instead and the exec form to write; ""
+    otherwise. `has_shell`: whether the image has /bin/sh (None: not known)."""
+    for broken in broken_in(dockerfile, target):
+        instruction = broken.instruction
+        keyword = instruction.keyword
+        recorded = entrypoint if keyword == "ENTRYPOINT" else cmd
+        if recorded[-1:] != [broken.written]:
+            continue
+        runs = entrypoint + cmd if entrypoint[:2] != ["/bin/sh", "-c"] else entrypoint
+        if keyword == "CMD" and entrypoint and entrypoint[:2] != ["/bin/sh", "-c"]:
+            effect = f", so {entrypoint[0]} gets {', '.join(f'`{w}`' for w in cmd)} as arguments"
+        elif has_shell is False:
+            effect = ", and has no /bin/sh, so no container of it can start"
+        elif has_shell:
+            first = (shell_words(broken.written) or [broken.written])[0]
+            effect = f", whose shell looks for a program called `{first}`"
+        else:
+            effect = ""
+        fix = broken.fix or '["/app", "--flag"]'
+        how = "" if broken.fix else ", a JSON array of double-quoted strings"
+        return (
+            f"`{instruction.text}` ({file_name}:{instruction.line}) is not valid JSON: "
+            f"{'; '.join(broken.faults)}. BuildKit then reads it in shell form: the image "
+            f"runs `{' '.join(map(_quoted, runs))}`{effect}. Write `{keyword} {fix}`{how}"
+        )
+    return ""
+
+
+def _quoted(word: str) -> str:
+    """`word` as a shell would need it written, in double quotes where it holds a `'`."""
+    if "'" not in word:
+        return shlex.quote(word)
+    return '"' + re.sub(r'(["\\$`])', r"\\\1", word) + '"'
