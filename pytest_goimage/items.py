@@ -174,7 +174,7 @@ class GoImageCheckItem(pytest.Item):
 
 
 def check_items(
-    session: pytest.Session, goconfig: GoImageConfig, named: frozenset[str]
+    session: pytest.Session, goconfig: GoImageConfig, named: frozenset[str] | None
 ) -> list[pytest.Item]:
     """Every image's built-in checks, in run order: the Docker-free checks of every image
     first, then each image's Docker checks together, then the repository's (`goimage::parity`).
@@ -204,7 +204,7 @@ def check_items(
     report = repository.ihook.pytest_make_collect_report(collector=repository)
     repository.ihook.pytest_collectreport(report=report)
     per_image.append([node for node in report.result if isinstance(node, GoImageCheckItem)])
-    if named:
+    if named is not None:
         unnamed = [i for group in per_image for i in group if i.nodeid not in named]
         per_image = [[i for i in group if i.nodeid in named] for group in per_image]
         session.config.hook.pytest_deselected(items=unnamed)  # counted like -k's

@@ -100,7 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONFIG_ERROR_KEY] = None
     config.stash[PLUGINS_KEY] = []
     config.stash[CONFIG_KEY] = None
-    config.stash[SELECTED_KEY] = frozenset()
+    config.stash[SELECTED_KEY] = None
     if not is_worker(config) and config.getoption("goimage_report", None):
         from .report.reporter import remove_report
 
@@ -160,7 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("goimage"):
         from .checks import image_check_names, repository_check_names
         from .errors import SelectionError
-        from .selection import take_check_args
+        from .selection import checks_chosen, take_check_args
 
         try:
             named = take_check_args(
@@ -173,9 +173,10 @@ def pytest_configure(config: pytest.Config) -> None:
         except SelectionError as exc:
             raise pytest.UsageError(str(exc)) from None
         if named.selected:
-            # Every xdist worker parses the same arguments, so each selects the same checks.
             config.args[:] = named.rest
-            config.stash[SELECTED_KEY] = named.selected
+        # Every xdist worker parses the same arguments, so each selects the same checks.
+        from_args = config.args_source == pytest.Config.ArgsSource.ARGS
+        config.stash[SELECTED_KEY] = checks_chosen(named, from_args, config.invocation_params.dir)
     if (flag or any(map(config.getoption, outputs))) and not is_worker(config):
         from .checks import check_names, repository_check_names
         from .report.reporter import ResultsReporter, make_sbom_dir
@@ -186,7 +187,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config,
             goconfig,
             checks=check_names(),
-            named=bool(config.stash[SELECTED_KEY]),
+            named=config.stash[SELECTED_KEY] is not None,
             repository_checks=repository_check_names(),
         )
         _register(config, reporter, "goimage-results")
@@ -232,12 +233,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """With --goimage, put the built-in checks first (before -k and -m deselect)."""
+    """With --goimage, put the built-in checks first (before -k and -m deselect), if any."""
     goconfig = config.stash.get(CONFIG_KEY, None)
-    if config.getoption("goimage") and goconfig is not None:
+    named = config.stash.get(SELECTED_KEY, None)
+    if config.getoption("goimage") and goconfig is not None and named != frozenset():
         from .items import check_items
 
-        items[:0] = check_items(session, goconfig, config.stash.get(SELECTED_KEY, frozenset()))
+        items[:0] = check_items(session, goconfig, named)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -339,7 +341,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     from .report.header import header_lines
 
-    lines = header_lines(config, goconfig)
+    lines = header_lines(config, goconfig, tests_only=config.stash[SELECTED_KEY] == frozenset())
     if config.getoption("goimage"):
         from .run_folder import build_logs_line
 

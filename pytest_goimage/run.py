@@ -65,7 +65,7 @@ def runs_first_image_ahead(config: pytest.Config) -> bool:
         and getattr(option, "dist", "no") == "no"
         and not getattr(option, "numprocesses", None)
         and not any(getattr(option, name, None) for name in _CHOOSING_OPTIONS)
-        and not config.stash.get(SELECTED_KEY, frozenset())
+        and config.stash.get(SELECTED_KEY, None) is None
     )
 
 

@@ -74,3 +74,21 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except OSError:
         return path.absolute()
+
+
+def checks_chosen(named: CheckArgs, from_args: bool, cwd: Path) -> frozenset[str] | None:
+    """The node ids of the checks the command line chose: those it names, none where its
+    arguments (`from_args`: given, not pytest's testpaths or folder) name only tests, else
+    None: every check."""
+    if named.selected:
+        return named.selected
+    return frozenset() if from_args and names_tests_only(named.rest, cwd) else None
+
+
+def names_tests_only(args: Sequence[str], cwd: Path) -> bool:
+    """Whether every argument left for pytest names a test file or tests in one
+    (`tests/test_api.py`, `tests/test_api.py::test_upload`): a run of the team's own tests
+    that collects no built-in check (trial 32: one test built every image). A folder
+    (`tests/`, `.`) still brings the checks, as does anything pytest resolves otherwise
+    (a `--pyargs` module) or cannot (it says so)."""
+    return bool(args) and all(_resolved(cwd / arg.split("::", 1)[0]).is_file() for arg in args)

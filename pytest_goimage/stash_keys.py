@@ -24,8 +24,9 @@ TABLES_INPUT = "goimage_value_tables"
 SESSION_KEY: pytest.StashKey[GoImageSession | None] = pytest.StashKey()
 # The run id and its shared folder (build logs), once made: the run removes what it built.
 IDENTITY_KEY: pytest.StashKey[tuple[str, Path]] = pytest.StashKey()
-# Checks named on the command line (`Dockerfile.prod::static`); empty: no such argument.
-SELECTED_KEY = pytest.StashKey[frozenset[str]]()
+# Checks named on the command line (`Dockerfile.prod::static`); empty where the arguments name
+# only tests (`tests/test_api.py::test_x`), so no check is collected; None: no argument chose.
+SELECTED_KEY = pytest.StashKey["frozenset[str] | None"]()
 # pytest's session: its exit status is read after pytest_unconfigure, where a run without xdist
 # removes what it made (a Ctrl-C then is an interrupted run too).
 PYTEST_SESSION_KEY = pytest.StashKey["pytest.Session"]()

@@ -8,10 +8,18 @@ from ..config import GoImageConfig
 from ..config_defaults import no_table_note
 from ..gofacts.units import format_size
 
+TESTS_ONLY_NOTE = (
+    "goimage: the arguments name only tests, so no built-in check is collected: add a "
+    "Dockerfile (`Dockerfile::static`), `goimage` or a folder to run them too"
+)
 
-def header_lines(config: pytest.Config, goconfig: GoImageConfig) -> list[str]:
+
+def header_lines(
+    config: pytest.Config, goconfig: GoImageConfig, *, tests_only: bool = False
+) -> list[str]:
     """The images a run in a Go project has, the defaults it runs on, and with --goimage the
-    engine (the plugin adds the run's folder)."""
+    engine (the plugin adds the run's folder), and that no check is collected where the
+    arguments name only tests (`tests_only`)."""
     names = ", ".join(image.dockerfile for image in goconfig.images)
     defaults = (
         [
@@ -33,6 +41,7 @@ def header_lines(config: pytest.Config, goconfig: GoImageConfig) -> list[str]:
     return [
         f"goimage: {len(goconfig.images)} image(s): {names}; engine: {engine_address()}",
         *defaults,
+        *([TESTS_ONLY_NOTE] if tests_only else []),
     ]
 
 

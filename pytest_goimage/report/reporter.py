@@ -222,6 +222,12 @@ class ResultsReporter:
                 "checks that never finished are errors in it.",
                 yellow=True,
             )
+        elif path and self.named and not self.selected:
+            terminalreporter.write_line(
+                f"goimage: the arguments name only tests, so no built-in check ran and the "
+                f"JSON report {path} says failed.",
+                yellow=True,
+            )
         elif path and not verified(records) and not any_failed(records):
             terminalreporter.write_line(
                 f"goimage: no built-in check passed (none ran, or all were skipped), so the "

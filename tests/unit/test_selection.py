@@ -9,7 +9,7 @@ import pytest
 
 from pytest_goimage.config import ImageConfig, load_config
 from pytest_goimage.errors import SelectionError
-from pytest_goimage.selection import take_check_args
+from pytest_goimage.selection import names_tests_only, take_check_args
 
 CHECKS = ["build", "static", "size"]
 
@@ -67,3 +67,16 @@ def test_the_repository_checks_are_named_as_the_run_prints_them(
     (tmp_path / "goimage").mkdir()
     own = take_check_args(["goimage", "goimage::x"], images, CHECKS, tmp_path, ["parity"])
     assert own.selected == set() and own.rest == ["goimage", "goimage::x"]
+
+
+def test_only_test_files_and_tests_in_them_are_tests_only(tmp_path: Path) -> None:
+    """Trial 32: such arguments collect no built-in check; a folder, an argument pytest
+    resolves otherwise (`--pyargs`) or none at all keep them."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api.py").write_text("def test_x():\n    pass\n")
+    assert names_tests_only(["tests/test_api.py::test_x"], tmp_path)
+    assert names_tests_only(["test_api.py", "test_api.py::test_x[a::b]"], tmp_path / "tests")
+    assert not names_tests_only(["tests/test_api.py", "tests"], tmp_path)
+    assert not names_tests_only(["."], tmp_path)
+    assert not names_tests_only(["pkg.tests"], tmp_path)
+    assert not names_tests_only([], tmp_path)
