@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .gofacts.discover import project_folders
 from .gofacts.go_module import go_mods_below
+from .gofacts.unreadable import file_problem
 
 
 def no_table_note(source: Path) -> str:
@@ -18,6 +19,9 @@ def no_table_note(source: Path) -> str:
 
 
 def no_go_module(rootdir: Path, source: Path) -> str:
+    problem = file_problem(rootdir / "go.mod", str(rootdir / "go.mod"))
+    if problem is not None:
+        return f"{problem}."
     # Called when the rootdir itself has no go.mod: every one found is in a folder below it.
     below = [go_mod.parent.relative_to(rootdir).as_posix() for go_mod in go_mods_below(rootdir)[:3]]
     found = (

@@ -9,6 +9,7 @@ from typing import Any
 from .config_defaults import gopath_note, modules_below
 from .config_keys import typed
 from .errors import ConfigError
+from .gofacts.unreadable import file_problem
 
 
 def each_names_its_module(
@@ -48,6 +49,11 @@ def module_root(
             f"{rootdir}; set it to the folder that holds go.mod."
         )
     if not (project / "go.mod").is_file() and not images_name_theirs:
+        # A link to nothing or a folder called go.mod is no "no go.mod" (one a user may not
+        # read is a file: go-version says so, reading it).
+        problem = file_problem(project / "go.mod", str(project / "go.mod"))
+        if problem is not None:
+            raise ConfigError(f"{source}: {where} project = {project_rel!r}: {problem}.")
         raise ConfigError(
             f"{source}: no go.mod in the Go module root {project} ({where} project = "
             f"{project_rel!r}); point `project` at the folder that holds go.mod."

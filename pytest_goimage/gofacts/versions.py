@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import GoImageError, GoModError
 from .build_arg_advice import pass_argument
 from .image_reference import split_reference
+from .unreadable import file_problem
 
 SOURCE_GO = "go.mod go"
 SOURCE_TOOLCHAIN = "go.mod toolchain"
@@ -392,4 +393,5 @@ def read_text(path: Path, name: str, error: type[GoImageError]) -> str:
             "as UTF-8, or check that it is the file you meant."
         ) from None
     except OSError as exc:
-        raise error(f"{name}: cannot read ({exc.strerror or exc}).") from None
+        problem = file_problem(path, name)
+        raise error(f"{problem or f'{name}: cannot read ({exc.strerror or exc})'}.") from None
