@@ -60,6 +60,8 @@ def _instruction(line: str) -> Instruction:
             ("JSON reading stops at its character 5: Invalid \\escape",),
             "",
         ),
+        # Go's JSON reader, which BuildKit uses, has no NaN; Python's would take it.
+        ('ENTRYPOINT ["/app", NaN]', ("JSON has no NaN",), ""),
         # BuildKit trims the blanks before the `[`, not the words' own: a test as the shell
         # reads it is broken JSON all the same when no `]` word closes it with more after.
         (
