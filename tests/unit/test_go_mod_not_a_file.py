@@ -105,25 +105,21 @@ def test_a_fifo_and_the_files_that_are_fine(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def unreadable_go_mod() -> Iterator[Path]:
-    """A go.mod of root's, mode 0600, in a folder anyone may enter (pytest's own tmp_path is
-    root's alone); a skip where this run cannot read as another user."""
+def readable_folder() -> Iterator[Path]:
+    """A folder anyone may enter (pytest's own tmp_path is root's alone); a skip where this
+    run cannot read as another user."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("reading as another user needs root and setpriv")
     folder = Path(tempfile.mkdtemp(prefix="goimage-unreadable-"))
     try:
         folder.chmod(0o755)
-        (folder / "go.mod").write_text(GO_MOD)
-        (folder / "go.mod").chmod(0o600)
-        yield folder / "go.mod"
+        yield folder
     finally:
         shutil.rmtree(folder)
 
 
-def test_a_go_mod_this_user_may_not_read_names_mode_owner_and_user(
-    unreadable_go_mod: Path,
-) -> None:
-    """As user 65534, the way go-version reads go.mod; root reads every file."""
+def _read_as_nobody(go_mod: Path) -> str:
+    """What go-version's read of `go_mod` says as user 65534; root reads every file."""
     script = (
         "import sys\nfrom pathlib import Path\n"
         "from pytest_goimage.gofacts.gomod_pins import read_gomod\n"
@@ -132,16 +128,37 @@ def test_a_go_mod_this_user_may_not_read_names_mode_owner_and_user(
     )
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
-        [*SETPRIV, sys.executable, "-c", script, str(unreadable_go_mod)],
+        [*SETPRIV, sys.executable, "-c", script, str(go_mod)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONPATH": str(root)},
         cwd="/",
     )
+    return result.stdout.strip()
+
+
+def test_a_go_mod_this_user_may_not_read_names_mode_owner_and_user(
+    readable_folder: Path,
+) -> None:
+    go_mod = readable_folder / "go.mod"
+    go_mod.write_text(GO_MOD)
+    go_mod.chmod(0o600)
     nobody = pwd.getpwuid(65534).pw_name
-    assert result.stdout.strip() == (
+    assert _read_as_nobody(go_mod) == (
         "go.mod cannot be read: permission denied (mode 0600, owned by 0 (root), and pytest "
         f"runs as 65534 ({nobody})): make it readable (`chmod a+r go.mod`), or run pytest as "
         "its owner."
+    )
+    os.chown(go_mod, 54321, 54321)  # a user without a name here
+    assert "owned by 54321, and pytest" in _read_as_nobody(go_mod)
+
+
+def test_a_folder_this_user_may_not_enter_is_named(readable_folder: Path) -> None:
+    (readable_folder / "svc").mkdir(mode=0o700)
+    (readable_folder / "svc" / "go.mod").write_text(GO_MOD)
+    assert _read_as_nobody(readable_folder / "svc" / "go.mod") == (
+        "go.mod cannot be read: permission denied on a folder above it; let user 65534 "
+        f"({pwd.getpwuid(65534).pw_name}) into that folder (`chmod a+x`), or run pytest as its "
+        "owner."
     )
