@@ -144,7 +144,11 @@ CASES = [
             "Dockerfile": 'FROM alpine:3.22\nCOPY app /app\nCOPY run.txt /run\nENTRYPOINT ["/run"]\n',
             "run.txt": "not a script, not a program\n",
         },
-        ["*[[]goimage static[]] Dockerfile: /run in goimage/* is not a readable ELF executable*"],
+        # Neither an ELF nor a `#!` script: no container of it can start, said before the ELF.
+        [
+            "*[[]goimage static[]] Dockerfile: no container of goimage/* can start: /run is a "
+            "script without a `#!` line, which the kernel cannot execute*"
+        ],
     ),
     Case(
         "truncated-elf",
