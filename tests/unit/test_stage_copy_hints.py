@@ -11,10 +11,14 @@ from pytest_goimage.build.failed_build import FailedBuild
 from pytest_goimage.build.stage_copy_hints import stage_copy_missing
 from pytest_goimage.gofacts.dockerfile import parse_dockerfile
 
+NOT_FOUND = 'failed to compute cache key: "/out/server": not found'
 
-def _failed(text: str) -> FailedBuild:
+
+def failed_build(text: str, error: str = NOT_FOUND) -> FailedBuild:
+    """A build of the Dockerfile `text` at /p/Dockerfile (context /p) that BuildKit failed
+    with `error`, before any step ran."""
     return FailedBuild(
-        trace_error='failed to compute cache key: "/out/server": not found',
+        trace_error=error,
         step=None,
         error="",
         output="",
@@ -57,7 +61,7 @@ def _failed(text: str) -> FailedBuild:
 def test_the_stage_and_where_its_go_build_writes_are_named(
     dockerfile: str, copied: str, writes: str
 ) -> None:
-    message = stage_copy_missing(_failed(dockerfile), "/out/server")
+    message = stage_copy_missing(failed_build(dockerfile), "/out/server")
     assert message is not None
     assert f"`COPY {copied} ...`" in message
     assert f"That stage's go build writes {writes}: copy that path" in message
@@ -65,4 +69,4 @@ def test_the_stage_and_where_its_go_build_writes_are_named(
 
 def test_a_copy_from_the_build_context_is_not_this_message() -> None:
     text = "FROM scratch\nCOPY out/server /server\n"
-    assert stage_copy_missing(_failed(text), "out/server") is None
+    assert stage_copy_missing(failed_build(text), "out/server") is None

@@ -4,13 +4,10 @@ registry (trial 31)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pytest_goimage.build.failed_build import FailedBuild
 from pytest_goimage.build.unknown_stage import full_reference, unknown_stage
-from pytest_goimage.gofacts.dockerfile import parse_dockerfile
+from tests.unit.test_stage_copy_hints import failed_build
 
 # BuildKit's error for a name it looked up as an image, with no registry in reach.
 UNREACHABLE = (
@@ -22,23 +19,6 @@ WHY = (
     "DNS lookup failed (dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host)"
 )
 BUILD = "FROM golang:1.26.8-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
-
-
-def _failed(text: str, error: str) -> FailedBuild:
-    return FailedBuild(
-        trace_error=error,
-        step=None,
-        error="",
-        output="",
-        text=text,
-        parsed=parse_dockerfile(text),
-        instruction=None,
-        dockerfile=Path("/p/Dockerfile"),
-        dockerfile_label="Dockerfile",
-        context=Path("/p"),
-        context_label=".",
-        log_path=None,
-    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +61,7 @@ def test_a_reference_to_no_stage_names_its_line_and_the_closest_stage(
     final: str, expected: str
 ) -> None:
     name = "compile" if "compile" in final else "builder"
-    build = _failed(BUILD + final, UNREACHABLE.format(name=name))
+    build = failed_build(BUILD + final, UNREACHABLE.format(name=name))
     assert unknown_stage(build) == expected
 
 
@@ -100,7 +80,7 @@ def test_a_reference_to_no_stage_names_its_line_and_the_closest_stage(
     ids=["far-off-from", "tagged-from", "stage-case", "own-stage", "later-stage"],
 )
 def test_an_image_named_on_purpose_is_left_to_the_base_image_rule(final: str, name: str) -> None:
-    assert unknown_stage(_failed(BUILD + final, UNREACHABLE.format(name=name))) is None
+    assert unknown_stage(failed_build(BUILD + final, UNREACHABLE.format(name=name))) is None
 
 
 def test_a_registry_without_the_repository_names_no_image_yet_the_reference_is_named() -> None:
@@ -108,7 +88,9 @@ def test_a_registry_without_the_repository_names_no_image_yet_the_reference_is_n
         "failed to load cache key: pull access denied, repository does not exist or may require "
         "authorization: server message: insufficient_scope: authorization failed"
     )
-    message = unknown_stage(_failed(BUILD + "FROM scratch\nCOPY --from=bulid /app /app\n", error))
+    message = unknown_stage(
+        failed_build(BUILD + "FROM scratch\nCOPY --from=bulid /app /app\n", error)
+    )
     assert message is not None
     assert message.startswith("Dockerfile:6: COPY --from=bulid names no stage"), message
     assert "Write `COPY --from=build` to use the stage build" in message
@@ -128,7 +110,7 @@ def test_a_registry_error_naming_no_image_claims_no_reference_that_is_not_clearl
     final: str,
 ) -> None:
     error = "pull access denied, repository does not exist or may require authorization"
-    assert unknown_stage(_failed(BUILD + final, error)) is None
+    assert unknown_stage(failed_build(BUILD + final, error)) is None
 
 
 @pytest.mark.parametrize(
