@@ -120,10 +120,6 @@ class GoImageSession:
             return self._engine_error
         return None
 
-    def peek_built(self, image: ImageConfig) -> BuiltImage | None:
-        """The image if this process already has it; never builds."""
-        return self._built.get(image.dockerfile)
-
     def image_facts(self, image: ImageConfig) -> ImageFacts:
         """What is known about the built image (nothing before it is built)."""
         built = self._built.get(image.dockerfile)

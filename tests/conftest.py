@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -124,6 +125,18 @@ def no_leaks(docker_client: docker.DockerClient, pytester: pytest.Pytester) -> I
     yield
     left = plugin_resources(docker_client, pytester.path)
     assert left == [], f"pytest-goimage left resources behind: {left}"
+
+
+@pytest.fixture
+def stale_golang(docker_client: docker.DockerClient) -> Iterator[str]:
+    """A local name for the golang:1.26.8 image that says 1.27 (a stale tag, as a machine keeps
+    an old pull of a floating one): no registry, a name no user's image has, one per test."""
+    name = f"goimage-test.invalid/{uuid.uuid4().hex[:12]}/golang:1.27-alpine"
+    docker_client.images.get("golang:1.26.8-alpine").tag(name)
+    try:
+        yield name
+    finally:
+        docker_client.images.remove(name, noprune=True)
 
 
 @pytest.fixture

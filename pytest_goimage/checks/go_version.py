@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ..config import ImageConfig
-from ..errors import CheckFailed, GoImageError
+from ..errors import CheckFailed
 from ..gofacts.ci_build_pins import (
     cannot_build,
     format_cannot_build,
@@ -16,7 +16,6 @@ from ..gofacts.ci_ignore import CI_SOURCES, gitlab_entry
 from ..gofacts.unpinned_warnings import format_unpinned_group, unpinned_groups
 from ..gofacts.versions import (
     POLICY_GO,
-    SOURCE_BINARY,
     SOURCE_CI_BUILD,
     SOURCE_SETUP_GO_FILE,
     GoVersion,
@@ -24,7 +23,6 @@ from ..gofacts.versions import (
     format_ignored,
     format_misalignment,
     misaligned,
-    parse_go_version,
     required_pin,
     required_version,
     shown_pin,
@@ -39,27 +37,11 @@ class UnpinnedGoVersionWarning(UserWarning):
     """A Go version pin that floats (`latest`, a digest, an unresolvable ARG)."""
 
 
-def collect_pins(session: GoImageSession, image: ImageConfig) -> list[Pin]:
-    """Every Go version pin that bears on `image`, the built binary's included once known."""
-    pins = config_pins(session.config, [image], session.memo)
-    built = session.peek_built(image)
-    if built is not None:
-        # The binary's own version is only known after a build; never build just for this.
-        try:
-            go_version = built.binary.go_version
-        except GoImageError:  # the static check reports an unreadable binary
-            go_version = None
-        version = parse_go_version(go_version) if go_version else None
-        if version is not None:
-            pins.append(
-                Pin(built.binary_path, 0, SOURCE_BINARY, str(go_version), version, resolved="")
-            )
-    return pins
-
-
 def run(session: GoImageSession, image: ImageConfig) -> str:
     policy = session.config.go_version_policy
-    pins = collect_pins(session, image)
+    # Pins in the sources only: `static` compares the built binary's Go, after the build, so
+    # this verdict never depends on whether the build happened to run first (--ff, randomly).
+    pins = config_pins(session.config, [image], session.memo)
     workspace = image_workspace(session, image)
     if workspace is not None:
         pins = mark_workspace(pins, workspace, docker_sees_workspace(image, workspace))

@@ -26,7 +26,6 @@ SOURCE_SETUP_GO_FILE = "setup-go go-version-file"
 SOURCE_GITLAB_IMAGE = "GitLab CI image"
 SOURCE_WORKFLOW_CONTAINER = "workflow container image"  # `container:`, `uses: docker://`
 SOURCE_CI_BUILD = "CI image build"  # a workflow's or pipeline's build of a Dockerfile
-SOURCE_BINARY = "binary"
 _GOMOD_SOURCES = (SOURCE_GO, SOURCE_TOOLCHAIN)
 
 # [tool.goimage] go_version_policy: which go.mod line the pins must reach.
@@ -259,7 +258,6 @@ def format_misalignment(
         line = f"{pin.file}:{pin.line}: {names}, {requirement} — {advice}"
         if (
             source.source == SOURCE_TOOLCHAIN
-            and pin.source != SOURCE_BINARY  # already built: nothing left to succeed
             and pin.version is not None
             and pin.version.satisfies(_version_of(go_line))
         ):
@@ -293,8 +291,6 @@ def shown_pin(pin: Pin) -> str:
         return f"go-version {pin.raw}"
     if pin.source == SOURCE_SETUP_GO_FILE:
         return f"go-version-file {pin.raw}"
-    if pin.source == SOURCE_BINARY:
-        return f"the binary (built with {pin.raw})"
     if pin.source == SOURCE_GITLAB_IMAGE:
         return f"GitLab CI job {pin.job}: image {pin.raw}"
     return pin.raw
@@ -318,8 +314,6 @@ def _advice(pin: Pin, required: GoVersion, tables: Mapping[str, str]) -> str:
         return f"use {_newer_image(pin, required)} or newer"
     if pin.source == SOURCE_SETUP_GO:
         return f"use go-version '{required}' or newer"
-    if pin.source == SOURCE_BINARY:
-        return f"rebuild with Go {required} or newer"
     if pin.source == SOURCE_SETUP_GO_FILE:
         return f"point go-version-file at the project's go.mod, or use go-version '{required}'"
     if pin.source == SOURCE_GITLAB_IMAGE:

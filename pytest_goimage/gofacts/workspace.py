@@ -15,7 +15,7 @@ from .ci_ignore import CI_SOURCES
 from .context_sources import context_sources, takes
 from .dockerfile import Dockerfile
 from .gomod_pins import gomod_pins
-from .versions import SOURCE_BINARY, SOURCE_CI_BUILD, SOURCE_DOCKERFILE, Pin, read_text
+from .versions import SOURCE_CI_BUILD, SOURCE_DOCKERFILE, Pin, read_text
 from .workflows.building_jobs import sets_workspace_off
 
 WORK_FILE = "go.work"
@@ -106,7 +106,7 @@ def mark_workspace(
     binary or CI image build pin where `docker_builds(pin)` says its build sees go.work."""
     marked = []
     for pin in pins:
-        if pin.source in (SOURCE_DOCKERFILE, SOURCE_BINARY, SOURCE_CI_BUILD):
+        if pin.source in (SOURCE_DOCKERFILE, SOURCE_CI_BUILD):
             # A CI image build runs the Dockerfile's go, in the build's view of the checkout.
             inside = docker_builds(pin)
         else:

@@ -318,18 +318,6 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
     assert "Traceback" not in out
 
 
-@pytest.fixture
-def stale_golang(docker_client: docker.DockerClient) -> Iterator[str]:
-    """A local name for the golang:1.26.8 image that says 1.27 (a stale tag, as a machine keeps
-    an old pull of a floating one): no registry, a name no user's image has, one per test."""
-    name = f"goimage-test.invalid/{uuid.uuid4().hex[:12]}/golang:1.27-alpine"
-    docker_client.images.get("golang:1.26.8-alpine").tag(name)
-    try:
-        yield name
-    finally:
-        docker_client.images.remove(name, noprune=True)
-
-
 @pytest.mark.parametrize(
     ("builder", "why"),
     [

@@ -1248,11 +1248,11 @@ def test_gomod_pins_are_never_misaligned() -> None:
 def test_format_cites_go_line_when_no_toolchain() -> None:
     pins = [
         *gomod_pins("module m\n\ngo 1.26.2\n", "go.mod"),
-        Pin("bin", 0, "binary", "go1.25.1", v("1.25.1")),
+        Pin("Dockerfile", 1, SOURCE_DOCKERFILE, "golang:1.25.1", v("1.25.1")),
     ]
     assert format_misalignment(misaligned(pins, required_version(pins)), pins) == (
-        "bin:0: the binary (built with go1.25.1) names Go 1.25.1, go.mod requires 1.26.2 "
-        "(go.mod:3 go 1.26.2) — rebuild with Go 1.26.2 or newer"
+        "Dockerfile:1: golang:1.25.1 names Go 1.25.1, go.mod requires 1.26.2 "
+        "(go.mod:3 go 1.26.2) — use golang:1.26.2 or newer"
     )
 
 
