@@ -17,14 +17,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from docker.errors import DockerException
-
-from ..errors import GoImageError
 from ..gofacts.dockerfile import Instruction, parse_dockerfile_leniently
+from ..gofacts.exec_json import broken_exec_form
 from ..gofacts.redaction import redact, secret_values
 from ..gofacts.shell_script import shell_words
 from ..run_secrets import run_secrets
 from .background import in_background
+from .healthcheck_fixes import exec_get, go_subcommand, has_program, has_wget, image_has
 from .healthcheck_schedule import (
     DEFAULT_TIMEOUT,
     Judge,
@@ -36,7 +35,7 @@ from .healthcheck_schedule import (
 )
 from .outside_errors import outside_errors
 from .service import NO_PROGRAM
-from .shell_form import exec_form
+from .shell_form import broken_healthcheck_advice, exec_form
 
 if TYPE_CHECKING:
     from ..config import ImageConfig
@@ -54,7 +53,6 @@ _LINE_CHARS = 200
 _NOT_FOUND = re.compile(
     r"(?m)^(?:\S*/)?(?:ba|da|a|z|k)?sh: (?:line )?(?:\d+: )?([^\s:]+): (?:command )?not found"
 )
-_WGET = ("/usr/bin/wget", "/bin/wget")
 # What only a shell does with a command line: without any of it, exec form runs it as well.
 _SHELL_SYNTAX = re.compile(r"[;&|<>$`*?(){}~\\]")
 
@@ -195,7 +193,7 @@ def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[st
         f"`{written}` ({where}) {result}. Docker, Swarm, Compose (`depends_on: condition: "
         "service_healthy`) and ECS run that command, not a GET from outside, so they mark the "
         f"container unhealthy and restart it or never route to it.{agrees} "
-        f"{_advice(running, test, command, run, _keyword(instruction))}"
+        f"{_advice(running, test, command, run, instruction)}"
     ), ""
 
 
@@ -302,12 +300,24 @@ def _advice(
     test: Sequence[str],
     command: list[str],
     run: HealthcheckRun,
-    keyword: str,
+    instruction: Instruction | None,
 ) -> str:
-    """Why the command failed, and what to write instead (`keyword`: HEALTHCHECK with the
-    flags the Dockerfile gives it)."""
+    """Why the command failed, and what to write instead (keeping the flags the Dockerfile
+    gives the HEALTHCHECK)."""
+    keyword = _keyword(instruction)
     port = (running.container.polled_port or "8080/tcp").split("/", 1)[0]
     url = f"http://localhost:{port}{running.image.health_path}"
+    broken = broken_exec_form(instruction) if instruction is not None else None
+    if broken is not None and [w.strip() for w in test] == ["CMD-SHELL", broken.written.strip()]:
+        # First: the shell's "not found" names `["wget",`, which is no program to install.
+        program = json.loads(broken.fix)[0] if broken.fix else ""
+        return broken_healthcheck_advice(
+            broken,
+            keyword,
+            has_shell=image_has(running, "/bin/sh"),
+            has_program=not program or has_program(running, program),
+            instead=exec_get(running, url, keyword),
+        )
     if run.exit_code is None:
         return (
             f"Make it finish in time: check that it asks for what the service serves ({url}, "
@@ -319,10 +329,10 @@ def _advice(
             f"It ran and failed: check that it asks for what the service serves ({url}, which "
             "answered from outside) and exits 0 when the service is healthy."
         )
-    subcommand = _go_subcommand(running, url, keyword)
+    subcommand = go_subcommand(running, url, keyword)
     if test[0] == "CMD-SHELL" and missing == command[0]:
         words = shell_words(test[1])
-        runnable = bool(words) and words[0].startswith("/") and _exists(running, words[0])
+        runnable = bool(words) and words[0].startswith("/") and image_has(running, words[0])
         if runnable and _SHELL_SYNTAX.search(test[1]) is None:
             fix = f"write it in exec form, `{keyword} CMD {exec_form(test[1])}`."
         else:
@@ -332,12 +342,12 @@ def _advice(
             f"...`, and the image has no {missing} (scratch, distroless), so it cannot run at "
             f"all: {fix}"
         )
-    if not _exists(running, "/bin/sh"):
+    if not image_has(running, "/bin/sh"):
         return (
             f"The image has no {missing} (scratch and distroless images have no shell, curl "
             f"or wget): {subcommand}"
         )
-    if any(_exists(running, path) for path in _WGET):
+    if has_wget(running):
         return (
             f"The image has no {missing}: use a program it has, such as its wget (busybox's, "
             f"on alpine and busybox images): `{keyword} CMD wget -q -O- {url}`."
@@ -350,23 +360,3 @@ def _keyword(instruction: Instruction | None) -> str:
     that keeps them."""
     flags = instruction.flags if instruction is not None else ()
     return " ".join(("HEALTHCHECK", *flags))
-
-
-def _go_subcommand(running: RunningService, url: str, keyword: str) -> str:
-    try:
-        binary = running.built.binary_path
-    except (GoImageError, DockerException, OSError, ValueError):
-        binary = "/app"
-    return (
-        f"ship a tiny healthcheck subcommand in the Go binary (`{binary} healthcheck` GETs "
-        f"{url} and exits 1 unless it answers 2xx) and write "
-        f'`{keyword} CMD ["{binary}", "healthcheck"]` (exec form: no shell needed).'
-    )
-
-
-def _exists(running: RunningService, path: str) -> bool:
-    """Whether the image holds `path`; False where its layers cannot be read (a hint only)."""
-    try:
-        return running.built.exists(path)
-    except (DockerException, OSError, ValueError):
-        return False

@@ -10,7 +10,7 @@ import re
 import shlex
 
 from ..gofacts.dockerfile import Dockerfile
-from ..gofacts.exec_json import broken_in
+from ..gofacts.exec_json import BrokenExecForm, broken_in
 from ..gofacts.shell_script import shell_words
 
 
@@ -139,6 +139,31 @@ def broken_exec_advice(
             f"runs `{' '.join(map(_quoted, runs))}`{effect}. Write `{keyword} {fix}`{how}"
         )
     return ""
+
+
+def broken_healthcheck_advice(
+    broken: BrokenExecForm, keyword: str, *, has_shell: bool, has_program: bool, instead: str
+) -> str:
+    """Why a HEALTHCHECK whose CMD is a broken exec form fails, and the exec form to write
+    (`keyword`: HEALTHCHECK with its flags). `has_program`: whether the image has the program
+    the repaired form runs; `instead`: what to use where it has not."""
+    first = (shell_words(broken.written) or [broken.written])[0]
+    effect = (
+        "the image has no /bin/sh, so it cannot run at all"
+        if not has_shell
+        else f"the shell looks for a program called `{first}`"
+    )
+    text = (
+        f"Its CMD is not valid JSON ({'; '.join(broken.faults)}), so BuildKit reads it in "
+        f"shell form, `/bin/sh -c {_quoted(broken.written)}`, and {effect}: "
+    )
+    if not broken.fix:
+        return text + f"write `{keyword} CMD [...]`, a JSON array of double-quoted strings."
+    text += f"write `{keyword} CMD {broken.fix}`."
+    if not has_program:
+        program = json.loads(broken.fix)[0]
+        text += f" The image has no {program} either: {instead}"
+    return text
 
 
 def _quoted(word: str) -> str:

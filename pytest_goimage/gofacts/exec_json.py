@@ -1,4 +1,4 @@
-"""An ENTRYPOINT or CMD written as an exec form (`["/app", "serve"]`) that is not valid JSON:
+"""An ENTRYPOINT, CMD or HEALTHCHECK CMD written as an exec form (`["/app", "serve"]`) that is not valid JSON:
 `["/app"` (no `]`), `['/app']`, `["/app",]`. BuildKit's parser (`parseMaybeJSON`) reads the
 arguments as a JSON array when they start with `[` and fall back to the shell form when that
 JSON does not parse, silently: the image then runs `/bin/sh -c '["/app"'`, which cannot start
@@ -21,8 +21,8 @@ _TYPOGRAPHIC = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u20
 
 @dataclass(frozen=True)
 class BrokenExecForm:
-    """`instruction` (ENTRYPOINT or CMD) starts as an exec form but is not valid JSON, so
-    BuildKit took it as a shell form. `faults`: what is wrong with the JSON; `fix`: the exec
+    """`instruction` (ENTRYPOINT, CMD or HEALTHCHECK CMD) starts as an exec form but is not
+    valid JSON, so BuildKit took it as a shell form. `faults`: what is wrong with the JSON; `fix`: the exec
     form meant (`["/app"]`), "" where it cannot be told."""
 
     instruction: Instruction
@@ -32,18 +32,17 @@ class BrokenExecForm:
     @property
     def written(self) -> str:
         """The arguments as BuildKit recorded them: the shell form's script."""
-        return self.instruction.args[0]
+        return _form_text(self.instruction) or ""
 
 
 def broken_exec_form(instruction: Instruction) -> BrokenExecForm | None:
-    """The broken exec form of an ENTRYPOINT or CMD whose arguments start with `[` (as
-    BuildKit decides) and did not parse as JSON; None for any other instruction, a valid exec
-    form, and a shell form that starts with a test (`[ -f /x ] && exec /app`)."""
-    if instruction.keyword not in ("ENTRYPOINT", "CMD") or instruction.json:
+    """The broken exec form of an ENTRYPOINT, CMD or HEALTHCHECK CMD whose arguments start
+    with `[` (as BuildKit decides) and did not parse as JSON; None for any other instruction,
+    a valid exec form, and a shell form that starts with a test (`[ -f /x ] && exec /app`)."""
+    written = _form_text(instruction)
+    if instruction.json or written is None or not written.lstrip().startswith("["):
         return None
-    if len(instruction.args) != 1 or not instruction.args[0].lstrip().startswith("["):
-        return None
-    text = instruction.args[0].strip()
+    text = written.strip()
     if _shell_test(text):
         return None
     faults, fix = _repaired(text)
@@ -66,6 +65,17 @@ def broken_in(dockerfile: Dockerfile, target: str | None) -> list[BrokenExecForm
                 cmd = cmd if cmd_set else None
     found = [broken_exec_form(i) for i in (entrypoint, cmd) if i is not None]
     return [broken for broken in found if broken is not None]
+
+
+def _form_text(instruction: Instruction) -> str | None:
+    """The words BuildKit reads as JSON or else as a shell form: all of an ENTRYPOINT's or
+    CMD's, a HEALTHCHECK's after its `CMD` (its flags are apart already); None otherwise."""
+    args = instruction.args
+    if instruction.keyword in ("ENTRYPOINT", "CMD") and len(args) == 1:
+        return args[0]
+    if instruction.keyword == "HEALTHCHECK" and len(args) == 2 and args[0].upper() == "CMD":
+        return args[1]
+    return None
 
 
 def _shell_test(text: str) -> bool:

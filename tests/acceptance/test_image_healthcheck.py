@@ -154,6 +154,52 @@ def test_a_healthcheck_whose_program_the_image_lacks_fails(
     assert TOKEN not in out + (pytester.path / "r.json").read_text()
 
 
+def test_a_healthcheck_whose_exec_form_is_not_json_gets_the_form_to_write(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """An exec form without its `]` or with single quotes, which BuildKit reads in shell form
+    without a word: on alpine the shell looks for a program called `["wget",`, on scratch
+    there is no shell at all. The advice is the exec form meant (not "the image has no
+    [wget,", nor an exec form made of the broken words), and where that form's program is
+    missing too (curl on alpine), what the image can run instead."""
+    result, messages = _run(
+        pytester,
+        {
+            "Dockerfile": (
+                "alpine:3.22",
+                'HEALTHCHECK --interval=5s CMD ["wget", "-q", "-O-", "http://localhost:8080/health"',
+            ),
+            "Dockerfile.scratch": ("scratch", "HEALTHCHECK CMD ['/app', 'healthcheck']"),
+            "Dockerfile.curl": (
+                "alpine:3.22",
+                'HEALTHCHECK CMD ["curl", "-f", "http://localhost:8080/health",]',
+            ),
+        },
+    )
+    names = ("Dockerfile", "Dockerfile.curl", "Dockerfile.scratch")
+    failed = dict.fromkeys((f"{name}::health" for name in names), "FAILED")
+    assert outcomes(result) == failed, result.stdout.str()
+    assert messages["Dockerfile"].endswith(
+        "Its CMD is not valid JSON (its closing `]` is missing), so BuildKit reads it in shell "
+        'form, `/bin/sh -c \'["wget", "-q", "-O-", "http://localhost:8080/health"\'`, and '
+        "the shell looks for a program called `[wget,`: write `HEALTHCHECK --interval=5s CMD "
+        '["wget", "-q", "-O-", "http://localhost:8080/health"]`.'
+    ), messages["Dockerfile"]
+    assert messages["Dockerfile.scratch"].endswith(
+        "Its CMD is not valid JSON (it quotes its words with single quotes, and JSON needs "
+        "double quotes), so BuildKit reads it in shell form, `/bin/sh -c \"['/app', "
+        "'healthcheck']\"`, and the image has no /bin/sh, so it cannot run at all: write "
+        '`HEALTHCHECK CMD ["/app", "healthcheck"]`.'
+    ), messages["Dockerfile.scratch"]
+    assert messages["Dockerfile.curl"].endswith(
+        "Its CMD is not valid JSON (it has a comma after its last word), so BuildKit reads it "
+        'in shell form, `/bin/sh -c \'["curl", "-f", "http://localhost:8080/health",]\'`, '
+        'and the shell looks for a program called `[curl,`: write `HEALTHCHECK CMD ["curl", '
+        '"-f", "http://localhost:8080/health"]`. The image has no curl either: use its wget '
+        '(busybox\'s): `HEALTHCHECK CMD ["wget", "-q", "-O-", "http://localhost:8080/health"]`.'
+    ), messages["Dockerfile.curl"]
+
+
 def test_a_working_healthcheck_passes_and_says_so(
     pytester: pytest.Pytester, no_leaks: None
 ) -> None:

@@ -60,6 +60,17 @@ def _instruction(line: str) -> Instruction:
             ("JSON reading stops at its character 5: Invalid \\escape",),
             "",
         ),
+        # A HEALTHCHECK's words after CMD are read alike (its flags are apart).
+        (
+            'HEALTHCHECK --interval=5s --retries=3 CMD ["/app", "healthcheck"',
+            ("its closing `]` is missing",),
+            '["/app", "healthcheck"]',
+        ),
+        (
+            "HEALTHCHECK cmd ['wget', '-qO-', 'http://localhost:8080/health']",
+            ("it quotes its words with single quotes, and JSON needs double quotes",),
+            '["wget", "-qO-", "http://localhost:8080/health"]',
+        ),
         # Go's JSON reader, which BuildKit uses, has no NaN; Python's would take it.
         ('ENTRYPOINT ["/app", NaN]', ("JSON has no NaN",), ""),
         # BuildKit trims the blanks before the `[`, not the words' own: a test as the shell
@@ -87,7 +98,9 @@ def test_what_is_wrong_with_the_json_and_what_was_meant(
         "CMD [ -f /etc/app.conf ] && exec /app",
         "CMD [[ -n $MODE ]] || exec /app",
         'RUN ["/app"',
-        'HEALTHCHECK CMD ["/app"',
+        'HEALTHCHECK CMD ["/app", "healthcheck"]',
+        "HEALTHCHECK --interval=5s CMD [ -f /tmp/ready ] && /app healthcheck",
+        "HEALTHCHECK NONE",
     ],
 )
 def test_valid_exec_forms_shell_forms_and_shell_tests_are_not_broken(line: str) -> None:
