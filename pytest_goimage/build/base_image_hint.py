@@ -9,7 +9,10 @@ the URL and drops the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from ..gofacts.dockerfile import Dockerfile, parser_directives
+from ..gofacts.dockerfile_pins import resolved_bases
 from ..gofacts.image_reference import split_reference
 
 # The request BuildKit made and how it failed: `Head "https://host/v2/...": dial tcp: ...`.
@@ -107,4 +110,52 @@ def mentions_image(error: str, reference: str) -> bool:
         reference in error
         or f"library/{reference}" in error
         or (bool(wanted) and f"{short}/manifests/{wanted}" in error)
+    )
+
+
+def syntax_directive(text: str) -> tuple[int, str] | None:
+    """(line, image) of a `# syntax=` parser directive, or None."""
+    for number, name, value in parser_directives(text):
+        if name == "syntax":
+            return number, value.strip()
+    return None
+
+
+def base_image_error(
+    error: str, parsed: Dockerfile, text: str, build_args: Mapping[str, str]
+) -> tuple[int, str] | None:
+    """(line, why) where `error` says a base image (or the `# syntax=` frontend) could not be
+    had: the stage whose resolved FROM the error names, else the first; None otherwise."""
+    if not re.search(
+        r"pull access denied|failed to resolve source metadata|repository does not exist|"
+        r"failed to do request|no such host|manifest unknown|: not found$",
+        error,
+    ):
+        return None
+    directive = syntax_directive(text)
+    if directive and ("frontend gateway" in error or mentions_image(error, directive[1])):
+        line, frontend = directive
+        return line, (
+            f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
+            f"image {frontend} before it reads the Dockerfile, and it could not be had"
+            f"{why_not_had(error, 200)}. Remove the directive to use the engine's built-in "
+            "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
+            "directive), or make the image reachable (a registry mirror, or `docker pull` it "
+            "where a registry answers)."
+        )
+    for stage, resolved in zip(parsed.stages, resolved_bases(parsed, build_args), strict=True):
+        if resolved and mentions_image(error, resolved):
+            if split_reference(resolved)[2]:
+                return stage.line, digest_pin_hint(resolved, error)
+            written = f" ({stage.base} as written)" if resolved != stage.base else ""
+            return stage.line, (
+                f"base image {resolved}{written} is not on the engine and could not be pulled"
+                f"{why_not_had(error, 200)}. Pull or load it (offline: build a stand-in, see "
+                "the README), or fix the FROM line."
+            )
+    line = parsed.stages[0].line if parsed.stages else 1
+    return line, (
+        "a base image could not be resolved: "
+        f"{unreachable_registry(error) or one_line(error, 300)}. Pull or load it, or fix the "
+        "FROM line."
     )

@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..gofacts.disk_full import DISK_FULL
-from ..gofacts.dockerfile import Dockerfile, parser_directives
-from ..gofacts.dockerfile_pins import resolved_bases
-from ..gofacts.image_reference import split_reference
-from .base_image_hint import (
-    digest_pin_hint,
-    mentions_image,
-    one_line,
-    unreachable_registry,
-    why_not_had,
-)
+from ..gofacts.dockerfile import Dockerfile
+from .base_image_hint import base_image_error, syntax_directive
 from .context_hints import go_files_kept_out, missing_source, package_hint
 from .copy_from_variable import copy_from_variable
 from .embed_missing import embed_hint, missing_embed
@@ -39,6 +31,7 @@ from .go_sum_failure import go_sum_message
 from .go_test_failure import failed_tests, failed_tests_hint
 from .heredoc_syntax import heredoc_advice
 from .replaced_module import missing_replacement, replacement_hint
+from .run_exec_form import run_exec_form_message
 from .session_mounts import session_mounts_unserved
 from .swallowed_instruction import swallowed_message
 from .unknown_stage import unknown_stage
@@ -83,9 +76,18 @@ def explain(build: FailedBuild) -> Diagnosis:
 # -- before any step: the Dockerfile, the builder, the target, the context, the base image --
 
 
-def swallowed_line(build: FailedBuild) -> Diagnosis | None:
-    message = swallowed_message(build)
-    return Diagnosis(message, "swallowed-instruction") if message else None
+def _whole(name: str, reader: Callable[[FailedBuild], str | None], cause: str) -> Rule:
+    """The rule `name` of a reader that writes the whole message (None: not its failure)."""
+
+    def rule(build: FailedBuild) -> Diagnosis | None:
+        message = reader(build)
+        return Diagnosis(message, cause) if message else None
+
+    rule.__name__ = rule.__qualname__ = name
+    return rule
+
+
+swallowed_line = _whole("swallowed_line", swallowed_message, "swallowed-instruction")
 
 
 def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
@@ -155,19 +157,19 @@ def session_mounts(build: FailedBuild) -> Diagnosis | None:
     return Diagnosis(f"{message}{build.log_note}", "secret-ssh-mount") if message else None
 
 
-def stage_name(build: FailedBuild) -> Diagnosis | None:
-    message = unknown_stage(build)
-    return Diagnosis(message, "unknown-stage") if message else None
+stage_name = _whole("stage_name", unknown_stage, "unknown-stage")
 
 
 def base_image(build: FailedBuild) -> Diagnosis | None:
-    base = _base_image_error(build.trace_error, build.parsed, build.text, build.build_args)
+    base = base_image_error(build.trace_error, build.parsed, build.text, build.build_args)
     if not base:
         return None
     return Diagnosis(f"{build.dockerfile_label}:{base[0]}: {base[1]}{build.log_note}", "base-image")
 
 
-# -- a step failed: the disk, the C compiler, then what the Go tool said ---------------------
+# -- a step failed: its exec form, the disk, the C compiler, then what the Go tool said -------
+
+run_not_json = _whole("run_not_json", run_exec_form_message, "run-not-json")
 
 
 def disk_full(build: FailedBuild) -> Diagnosis | None:
@@ -324,6 +326,7 @@ RULES: tuple[Rule, ...] = (
     session_mounts,
     stage_name,
     base_image,
+    run_not_json,
     disk_full,
     cgo_no_compiler,
     go_too_old,
@@ -352,49 +355,3 @@ def _builder_line(parsed: Dockerfile, line: int | None) -> int | None:
         if stage.line <= line:
             return stage.line
     return None
-
-
-def syntax_directive(text: str) -> tuple[int, str] | None:
-    """(line, image) of a `# syntax=` parser directive, or None."""
-    for number, name, value in parser_directives(text):
-        if name == "syntax":
-            return number, value.strip()
-    return None
-
-
-def _base_image_error(
-    error: str, parsed: Dockerfile, text: str, build_args: Mapping[str, str]
-) -> tuple[int, str] | None:
-    if not re.search(
-        r"pull access denied|failed to resolve source metadata|repository does not exist|"
-        r"failed to do request|no such host|manifest unknown|: not found$",
-        error,
-    ):
-        return None
-    directive = syntax_directive(text)
-    if directive and ("frontend gateway" in error or mentions_image(error, directive[1])):
-        line, frontend = directive
-        return line, (
-            f"the `# syntax={frontend}` directive makes BuildKit fetch the Dockerfile frontend "
-            f"image {frontend} before it reads the Dockerfile, and it could not be had"
-            f"{why_not_had(error, 200)}. Remove the directive to use the engine's built-in "
-            "frontend (it handles RUN --mount; newer syntax such as heredocs needs the "
-            "directive), or make the image reachable (a registry mirror, or `docker pull` it "
-            "where a registry answers)."
-        )
-    for stage, resolved in zip(parsed.stages, resolved_bases(parsed, build_args), strict=True):
-        if resolved and mentions_image(error, resolved):
-            if split_reference(resolved)[2]:
-                return stage.line, digest_pin_hint(resolved, error)
-            written = f" ({stage.base} as written)" if resolved != stage.base else ""
-            return stage.line, (
-                f"base image {resolved}{written} is not on the engine and could not be pulled"
-                f"{why_not_had(error, 200)}. Pull or load it (offline: build a stand-in, see "
-                "the README), or fix the FROM line."
-            )
-    line = parsed.stages[0].line if parsed.stages else 1
-    return line, (
-        "a base image could not be resolved: "
-        f"{unreachable_registry(error) or one_line(error, 300)}. Pull or load it, or fix the "
-        "FROM line."
-    )

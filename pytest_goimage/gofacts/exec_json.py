@@ -1,5 +1,5 @@
-"""An ENTRYPOINT, CMD or HEALTHCHECK CMD written as an exec form (`["/app", "serve"]`) that is not valid JSON:
-`["/app"` (no `]`), `['/app']`, `["/app",]`. BuildKit's parser (`parseMaybeJSON`) reads the
+"""An ENTRYPOINT, CMD, RUN or HEALTHCHECK CMD written as an exec form (`["/app", "serve"]`)
+that is not valid JSON: `["/app"` (no `]`), `['/app']`, `["/app",]`. BuildKit's parser (`parseMaybeJSON`) reads the
 arguments as a JSON array when they start with `[` and fall back to the shell form when that
 JSON does not parse, silently: the image then runs `/bin/sh -c '["/app"'`, which cannot start
 without /bin/sh and runs a program called `[/app` with one. What is wrong with the JSON and
@@ -21,9 +21,9 @@ _TYPOGRAPHIC = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u20
 
 @dataclass(frozen=True)
 class BrokenExecForm:
-    """`instruction` (ENTRYPOINT, CMD or HEALTHCHECK CMD) starts as an exec form but is not
-    valid JSON, so BuildKit took it as a shell form. `faults`: what is wrong with the JSON; `fix`: the exec
-    form meant (`["/app"]`), "" where it cannot be told."""
+    """`instruction` (ENTRYPOINT, CMD, RUN or HEALTHCHECK CMD) starts as an exec form but is
+    not valid JSON, so BuildKit took it as a shell form. `faults`: what is wrong with the JSON;
+    `fix`: the exec form meant (`["/app"]`), "" where it cannot be told."""
 
     instruction: Instruction
     faults: tuple[str, ...]
@@ -36,7 +36,7 @@ class BrokenExecForm:
 
 
 def broken_exec_form(instruction: Instruction) -> BrokenExecForm | None:
-    """The broken exec form of an ENTRYPOINT, CMD or HEALTHCHECK CMD whose arguments start
+    """The broken exec form of an ENTRYPOINT, CMD, RUN or HEALTHCHECK CMD whose arguments start
     with `[` (as BuildKit decides) and did not parse as JSON; None for any other instruction,
     a valid exec form, and a shell form that starts with a test (`[ -f /x ] && exec /app`)."""
     written = _form_text(instruction)
@@ -69,9 +69,9 @@ def broken_in(dockerfile: Dockerfile, target: str | None) -> list[BrokenExecForm
 
 def _form_text(instruction: Instruction) -> str | None:
     """The words BuildKit reads as JSON or else as a shell form: all of an ENTRYPOINT's or
-    CMD's, a HEALTHCHECK's after its `CMD` (its flags are apart already); None otherwise."""
+    CMD's or RUN's, a HEALTHCHECK's after its `CMD` (flags are apart already); None otherwise."""
     args = instruction.args
-    if instruction.keyword in ("ENTRYPOINT", "CMD") and len(args) == 1:
+    if instruction.keyword in ("ENTRYPOINT", "CMD", "RUN") and len(args) == 1:
         return args[0]
     if instruction.keyword == "HEALTHCHECK" and len(args) == 2 and args[0].upper() == "CMD":
         return args[1]

@@ -5,6 +5,7 @@ the engine's built-in Dockerfile frontend, and secret or ssh mounts the build ca
 from __future__ import annotations
 
 import fnmatch
+import glob
 
 import pytest
 
@@ -200,3 +201,25 @@ def test_a_secret_or_ssh_mount_says_the_build_has_no_session(
         + SESSION_FIX.format(optional=optional)
     )
     _shows(out, f"\n{expected}\n")
+
+
+def test_a_run_exec_form_that_is_not_json_gets_the_form_to_write(
+    pytester: pytest.Pytester,
+) -> None:
+    """`RUN ["go", "build", ...` without its `]`: BuildKit runs it as a shell form, whose shell
+    looks for a program called `["go",`; the build said only "[go,: not found"."""
+    dockerfile = (
+        "FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY . .\n"
+        'RUN ["go", "build", "-o", "/app", "."\n'
+        'FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    )
+    out = _failure(pytester, {"Dockerfile": dockerfile, "main.go": MAIN_GO})
+    expected = (
+        '[goimage build] Dockerfile:4: `RUN ["go", "build", "-o", "/app", "."` is not valid '
+        "JSON: its closing `]` is missing. BuildKit then runs it in shell form, `/bin/sh -c "
+        '\'["go", "build", "-o", "/app", "."\'`, and the step failed (exit code: 127): '
+        'the shell looks for a program called `[go,`. Write `RUN ["go", "build", "-o", '
+        '"/app", "."]`, or a shell form without the brackets.\n'
+        "    /bin/sh: [go,: not found\nFull build log: "
+    )
+    _shows(out, glob.escape(expected))

@@ -1,7 +1,7 @@
-"""An ENTRYPOINT or CMD written as an exec form that is not valid JSON (`["/app"`,
-`['/app']`, `["/app",]`): BuildKit falls back to the shell form without a word, so the image
-runs `/bin/sh -c '["/app"'` (trial 32). The reader says what is wrong and what was meant, and
-`static` fails it naming the line, on an image without /bin/sh and on one with it."""
+"""An ENTRYPOINT, CMD, RUN or HEALTHCHECK CMD written as an exec form that is not valid JSON
+(`["/app"`, `['/app']`, `["/app",]`): BuildKit falls back to the shell form without a word, so
+the image runs `/bin/sh -c '["/app"'` (trial 32). The reader says what is wrong and what was
+meant, and `static` fails it naming the line, on an image without /bin/sh and on one with it."""
 
 from __future__ import annotations
 
@@ -60,7 +60,13 @@ def _instruction(line: str) -> Instruction:
             ("JSON reading stops at its character 5: Invalid \\escape",),
             "",
         ),
-        # A HEALTHCHECK's words after CMD are read alike (its flags are apart).
+        # A RUN's words are read alike (its --mount flags are apart), and a HEALTHCHECK's
+        # after CMD.
+        (
+            'RUN --mount=type=cache,target=/root/.cache/go-build ["go", "build", "."',
+            ("its closing `]` is missing",),
+            '["go", "build", "."]',
+        ),
         (
             'HEALTHCHECK --interval=5s --retries=3 CMD ["/app", "healthcheck"',
             ("its closing `]` is missing",),
@@ -97,7 +103,8 @@ def test_what_is_wrong_with_the_json_and_what_was_meant(
         "ENTRYPOINT /app serve",
         "CMD [ -f /etc/app.conf ] && exec /app",
         "CMD [[ -n $MODE ]] || exec /app",
-        'RUN ["/app"',
+        'RUN ["go", "build", "."]',
+        "RUN [ -f go.sum ] && go mod download",
         'HEALTHCHECK CMD ["/app", "healthcheck"]',
         "HEALTHCHECK --interval=5s CMD [ -f /tmp/ready ] && /app healthcheck",
         "HEALTHCHECK NONE",

@@ -170,6 +170,20 @@ CASES = {
         error=SOLVE + "failed to create LLB definition: docker.io/library/golang:1.26-alpine: "
         "not found",
     ),
+    # A RUN exec form without its `]`: BuildKit ran it as a shell form, and said only
+    # "[go,: not found" (exit code 127).
+    "run_not_json": Recorded(
+        '[build 6/6] RUN ["go", "build", "-o", "/out/app", "./cmd/app"',
+        output="#12 0.204 /bin/sh: [go,: not found\n",
+        error='process "/bin/sh -c [\\"go\\", \\"build\\", \\"-o\\", \\"/out/app\\", '
+        '\\"./cmd/app\\"" did not complete successfully: exit code: 127',
+        files={
+            "Dockerfile": DOCKERFILE.replace(
+                "RUN go build -o /out/app ./cmd/app",
+                'RUN ["go", "build", "-o", "/out/app", "./cmd/app"',
+            )
+        },
+    ),
     "disk_full": Recorded(
         DOWNLOAD,
         output="#10 2.914 go: github.com/minio/minio-go/v7@v7.0.95: write "
@@ -323,6 +337,11 @@ EXPECTED = [
         "base_image",
         "base-image",
         "Dockerfile:1: base image golang:1.26-alpine is not on the engine and could not be pulled (failed to solve with frontend dockerfile.v0: failed to create LLB definition: docker.io/library/golang:1.26-alpine: not found). Pull or load it (offline: build a stand-in, see the README), or fix the FROM line.\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "run_not_json",
+        "run-not-json",
+        'Dockerfile:6: `RUN ["go", "build", "-o", "/out/app", "./cmd/app"` is not valid JSON: its closing `]` is missing. BuildKit then runs it in shell form, `/bin/sh -c \'["go", "build", "-o", "/out/app", "./cmd/app"\'`, and the step failed (exit code: 127): the shell looks for a program called `[go,`. Write `RUN ["go", "build", "-o", "/out/app", "./cmd/app"]`, or a shell form without the brackets.\n    /bin/sh: [go,: not found\nFull build log: <ROOT>/build.log',
     ),
     (
         "disk_full",
