@@ -26,13 +26,19 @@ def config_password(text: str) -> str | None:
             else:  # a DSN: its own `host=` and `user=`
                 dsn_user, local = runs.around(match.start())
                 user = _URL_USER.search(match.group(0)) or dsn_user
-            if (
-                password.lower() not in _SAMPLE_PASSWORDS
-                and not (user and user.group(1) == password)
-                and not local
-            ):
+            if not local and not is_local_default(password, user and user.group(1), []):
                 return kind
     return None
+
+
+def is_local_default(password: str, user: str | None, hosts: list[str]) -> bool:
+    """A sample word, the user's own name, or a password for hosts that are all this machine:
+    a default for a developer's laptop, not a deployment's credential."""
+    return (
+        password.lower() in _SAMPLE_PASSWORDS
+        or password == user
+        or (bool(hosts) and all(map(_all_local, hosts)))
+    )
 
 
 class _DsnRuns:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .config_passwords import config_password
+from .config_values import literal_credentials
 from .credentials import (
     KEY_REFERENCE,
     NOT_A_CREDENTIAL,
@@ -242,6 +243,16 @@ def file_finding(path: str, data: bytes) -> Finding | None:
     kind = value_kind(text, TOKEN_FORMATS)
     if kind is None and _CONFIG_FILE_NAMES.search(path):
         kind = config_password(text)
+    written = literal_credentials(path, text) if kind is None else []
+    if written:
+        listed = ", ".join(f"`{key}`" for key in written[:4])
+        listed += f" and {len(written) - 4} more" if len(written) > 4 else ""
+        return Finding(
+            "file",
+            f"/{path}",
+            f"writes credentials in as values ({listed}); read them from the environment or a "
+            "secret mounted at run time",
+        )
     if kind is None and _MOUNTED_SECRETS.match(path) and data.strip():
         return Finding(
             "file",

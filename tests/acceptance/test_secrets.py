@@ -33,6 +33,11 @@ def leaky(pytester: pytest.Pytester) -> Path:
     (root / "secrets" / "s3_secret").write_text("Hq2-staging-s3-77Lm\n")
     (root / "secrets" / "redis_url").write_text("redis://:Pk7-staging-39@redis.internal:6379/0\n")
     (root / "secrets" / "placeholder").write_text("")
+    # Trial 12: a password written into the service's own YAML, beside one read from the env.
+    (root / "config.yaml").write_text(
+        "database:\n  host: orders-db.internal\n  user: orders\n  password: Ord3rs-Pg-pw77\n"
+        "cache:\n  password: ${REDIS_PASSWORD}\n"
+    )
     (root / "Dockerfile").write_text(
         "FROM alpine:3.22\n"
         "COPY secrets/ /run/secrets/\n"
@@ -47,6 +52,7 @@ def leaky(pytester: pytest.Pytester) -> Path:
         "COPY id_rsa /tmp/build/id_ed25519\n"
         "RUN rm -rf /tmp/build\n"
         "COPY service-account.json /app/config/\n"
+        "COPY config.yaml /etc/ordersvc/config.yaml\n"
         f'LABEL org.opencontainers.image.source="https://deploy:{GITHUB_TOKEN}@git.example.com/app"\n'
         'CMD ["--sentry-dsn", "https://k3y:s3cr3tpart@sentry.example.com/4"]\n'
         'COPY app /app/app\nENTRYPOINT ["/app/app"]\n'
@@ -62,7 +68,7 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     result.assert_outcomes(failed=2, deselected=10)  # metadata, provenance, parity too
     out = result.stdout.str()
     assert SECRET not in out, "a secret value was printed"
-    assert re.search(r"ships 11 secret-looking value\(s\)", out), out
+    assert re.search(r"ships 12 secret-looking value\(s\)", out), out
     mounted = (
         ": is in the folder where Docker and Kubernetes mount secrets at run time; baked in, it "
         "ships in the image: mount it at run time (compose `secrets:`, a Kubernetes Secret) instead"
@@ -88,6 +94,11 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     assert "file /root/.ssh/id_github: holds a private key" in out
     assert "file /app/.env: is a .env file with secret-looking values" in out
     assert "file /app/config/service-account.json: holds a private key" in out
+    assert (
+        "file /etc/ordersvc/config.yaml: writes credentials in as values (`database.password`); "
+        "read them from the environment or a secret mounted at run time"
+    ) in " ".join(out.split()), out
+    assert "Ord3rs-Pg-pw77" not in out
     # Removed by a later layer, but still in the image (round 9 trial's false pass).
     flat = " ".join(out.split())
     assert re.search(

@@ -1,0 +1,81 @@
+"""Credentials a service's YAML, JSON or TOML configuration writes in as plain values (trial 12:
+`password: ...` in /etc/app/config.yaml passed), on a corpus of configuration files written the
+ways Go services' are: found where a deployment's value is written in, not where the file only
+says where the value is kept, nor in a laptop's defaults, a translation or a template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_goimage.gofacts.config_values import literal_credentials
+from pytest_goimage.gofacts.secrets_scan import Finding, file_finding
+
+CORPUS = Path(__file__).parent / "corpus" / "configs"
+
+
+def _keys(name: str, at: str = "etc/svc/") -> list[str]:
+    return literal_credentials(at + name, (CORPUS / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        (
+            "orders-prod.yaml",
+            ["database.password", "cache.password", "auth.jwt_signing_key"],
+        ),
+        (
+            "payments.json",
+            ["stripe.api_key", "stripe.webhook_secret", "db.password"],
+        ),
+        ("worker.toml", ["queue.password", "tenants[0].api_token"]),
+        ("referenced.yaml", []),
+        ("local-dev.yaml", []),
+        ("locales/de.json", []),
+        ("labels.json", []),
+        ("helm-values.yaml", []),  # a template: not YAML until rendered
+    ],
+)
+def test_the_keys_that_write_a_credential_in(name: str, keys: list[str]) -> None:
+    assert _keys(name) == keys
+
+
+def test_a_translation_is_known_by_its_folder_or_its_language_name() -> None:
+    text = (CORPUS / "locales" / "de.json").read_text(encoding="utf-8")
+    assert literal_credentials("app/i18n/active.de.json", text) == []
+    assert literal_credentials("app/pt-BR.json", text) == []
+    # The same words in a file that is no translation are read as configuration.
+    assert literal_credentials("app/settings.json", '{"token": "Zk81-Lq0x"}') == ["token"]
+
+
+def test_the_finding_names_the_file_and_keys_never_the_values() -> None:
+    data = (CORPUS / "worker.toml").read_bytes()
+    found = file_finding("etc/worker/worker.toml", data)
+    assert found == Finding(
+        "file",
+        "/etc/worker/worker.toml",
+        "writes credentials in as values (`queue.password`, `tenants[0].api_token`); read them "
+        "from the environment or a secret mounted at run time",
+    )
+    assert "W0rk3r" not in found.describe()
+
+
+def test_a_password_beside_a_remote_host_among_local_ones_is_still_found() -> None:
+    """Each mapping's own host: a laptop's default in one does not excuse another's."""
+    text = "dev:\n  host: localhost\n  password: Hunter2pg\nprod:\n  host: db.prod\n  password: Pr0d-pw9\n"
+    assert literal_credentials("app/config.yaml", text) == ["prod.password"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: [unclosed\n",  # not YAML
+        "a: 1\n---\n: bad\n  - x\n",
+        "password: true\nsecret: 12h\n",
+        "password: ''\ntoken: ~\n",
+    ],
+)
+def test_text_that_does_not_parse_or_holds_no_credential_is_no_finding(text: str) -> None:
+    assert literal_credentials("app/config.yaml", text) == []
