@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import InsecureRequestWarning
 
+from ..gofacts.units import port_number
 from .listeners import listener_hint
 from .poll import backoff
 
@@ -141,7 +142,7 @@ def health_hint(
             f"check `{key}` in [tool.goimage] against the port the service listens on."
         )
     if probe.status is None:
-        return listener_hint(listeners, int(port.split("/", 1)[0]), key)
+        return listener_hint(listeners, port_number(port), key)
     return ""
 
 

@@ -21,6 +21,7 @@ from ..gofacts.dockerfile import Instruction, parse_dockerfile_leniently
 from ..gofacts.exec_json import broken_exec_form
 from ..gofacts.redaction import redact, secret_values
 from ..gofacts.shell_script import shell_words
+from ..gofacts.units import port_number
 from ..run_secrets import run_secrets
 from .background import in_background
 from .healthcheck_fixes import exec_get, go_subcommand, has_program, has_wget, image_has
@@ -305,7 +306,7 @@ def _advice(
     """Why the command failed, and what to write instead (keeping the flags the Dockerfile
     gives the HEALTHCHECK)."""
     keyword = _keyword(instruction)
-    port = (running.container.polled_port or "8080/tcp").split("/", 1)[0]
+    port = port_number(running.container.polled_port or "8080/tcp")
     url = f"http://localhost:{port}{running.image.health_path}"
     broken = broken_exec_form(instruction) if instruction is not None else None
     if broken is not None and [w.strip() for w in test] == ["CMD-SHELL", broken.written.strip()]:

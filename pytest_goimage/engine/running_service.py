@@ -11,6 +11,7 @@ from ..config import ImageConfig
 from ..config_dependencies import known_placeholders
 from ..config_keys import BUCKET_PLACEHOLDER
 from ..errors import ServiceError
+from ..gofacts.units import port_number
 from . import missing_program
 from .dependency import DependencyServer
 from .dependency_address import address_hint
@@ -148,7 +149,7 @@ class RunningService:
             "health_port" if own_port else "port",
         )
         if hint and listeners and self.container.port and not own_port:
-            port = int(self.container.port.split("/", 1)[0])
+            port = port_number(self.container.port)
             hint = hint.rstrip(".") + env_port_note(self.image.env, listeners, port)
         return hint
 
@@ -158,9 +159,9 @@ class RunningService:
         under a name or on a loopback no container answers (trial 20), else ""."""
         logs = self.container.logs(tail=50)
         ports = {name: server.internal_port for name, server in self.dependencies.items()}
-        own = [int(p.split("/", 1)[0]) for p in self.built.config.exposed_ports]
+        own = [port_number(p) for p in self.built.config.exposed_ports]
         if self.container.port:
-            own.append(int(self.container.port.split("/", 1)[0]))
+            own.append(port_number(self.container.port))
         return refused_password(logs, list(self.dependencies)) or address_hint(
             logs, ports, NETWORK_ALIAS, own
         )
@@ -191,7 +192,7 @@ class RunningService:
         """Where health_path, not found on the polled port, answers 2xx on another port the
         service listens on (trial 17: an admin port's `/healthz`, `health_port` forgotten),
         the sentence that names it; else "". Each other port is asked once."""
-        polled = int((self.container.polled_port or "0").split("/", 1)[0])
+        polled = port_number(self.container.polled_port or "0")
         others = [p for p in reachable_ports(self.container.listeners() or []) if p != polled]
         answering = self.container.answering(others, self.image.health_path) if others else []
         if len(answering) != 1:

@@ -12,7 +12,7 @@ import docker.errors
 
 from ..errors import ServiceError
 from ..gofacts.disk_full import DISK_FULL
-from ..gofacts.units import format_size
+from ..gofacts.units import format_size, port_number
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import exec_failure_hint
 from .health_probe import HealthProbe, answers, poll
@@ -324,7 +324,7 @@ class ServiceContainer(ContainerOwner):
         if not self.health_host_port:
             return False, HealthProbe(error=f"port {self.polled_port} is not published")
         setting = "health_scheme" if self.health_port else "scheme"
-        number = int(str(self.polled_port).split("/", 1)[0])
+        number = port_number(str(self.polled_port))
 
         def listens_on_port() -> bool:
             found = self.listeners() or []

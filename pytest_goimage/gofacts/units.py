@@ -116,3 +116,8 @@ def format_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     raise AssertionError("unreachable")
+
+
+def port_number(key: str) -> int:
+    """`"8080/tcp"` (a port as the engine keys it) or `"8080"` -> 8080."""
+    return int(key.split("/", 1)[0])

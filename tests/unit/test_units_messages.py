@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_goimage.gofacts.units import format_size, parse_duration, parse_ratio, parse_size
+from pytest_goimage.gofacts.units import (
+    format_size,
+    parse_duration,
+    parse_ratio,
+    parse_size,
+    port_number,
+)
 
 SIZE_FORMS = 'write e.g. "40MB", "512KiB", "1.5GiB" or bytes'
 DURATION_FORMS = 'write e.g. "30s", "500ms", "2m" or "1m30s"'
@@ -126,3 +132,7 @@ def test_a_tolerance_reads_as_a_fraction_or_says_why_not(value: object, read_as:
 )
 def test_a_size_is_shown_in_decimal_units_up_to_gigabytes(size: int, shown: str) -> None:
     assert format_size(size) == shown
+
+
+def test_a_port_key_is_read_with_or_without_its_protocol() -> None:
+    assert [port_number(key) for key in ("8080/tcp", "9090/udp", "8080")] == [8080, 9090, 8080]
