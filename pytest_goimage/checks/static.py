@@ -3,7 +3,6 @@ the image's platform."""
 
 from __future__ import annotations
 
-import posixpath
 import tarfile
 
 from ..config import ImageConfig
@@ -112,12 +111,7 @@ def _script_refused(built: BuiltImage) -> str:
     passed every check)."""
     words = exec_chain(built.config.entrypoint or built.config.cmd)
     for index, word in enumerate(words):
-        if word.startswith("/"):
-            path: str | None = word
-        elif "/" in word:
-            path = posixpath.join(built.config.working_dir or "/", word)
-        else:
-            path = built.on_path(word)
+        path = built.program_path(word)
         if path is None:
             return ""  # reading the binary names the missing program
         try:

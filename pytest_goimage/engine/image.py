@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import BinaryError, GoImageError
+from ..gofacts import exec_words
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.command import program_of
 from ..gofacts.executable import ElfFacts, inspect_elf
@@ -163,10 +164,17 @@ class BuiltImage:
                 return candidate
         return None
 
+    def program_path(self, word: str) -> str | None:
+        """Where exec finds the program `word` in the image: absolute as it is, a relative
+        path from the WORKDIR, a bare name on PATH; None where PATH has none."""
+        located = exec_words.located(word, self.config.working_dir or "/")
+        if located is None or not located.startswith("/"):
+            return self.on_path(word) if word else None
+        return located
+
     def _program_file(self, word: str) -> bytes | None:
-        """A program's file in the image (a bare name looked up on PATH), for following
-        scripts; None when there is none."""
-        path = word if word.startswith("/") else (self.on_path(word) if word else None)
+        """A program's file in the image, for following scripts; None when there is none."""
+        path = self.program_path(word)
         if path is None:
             return None
         try:

@@ -102,6 +102,7 @@ def run_static(
         dockerfile="Dockerfile",
         read_file=read_file,
         on_path=lambda _name: None,
+        program_path=lambda word: word if word.startswith("/") else None,
         binary=binary,
         architecture=architecture,
         os="linux",
