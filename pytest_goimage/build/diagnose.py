@@ -26,6 +26,7 @@ from .failed_build import (
     shorten,
 )
 from .from_arg_scope import from_arg_out_of_scope
+from .frontend_context import frontend_context_lost
 from .frontend_syntax import flag_advice
 from .go_sum_failure import go_sum_message
 from .go_test_failure import failed_tests, failed_tests_hint
@@ -88,6 +89,7 @@ def _whole(name: str, reader: Callable[[FailedBuild], str | None], cause: str) -
 
 
 swallowed_line = _whole("swallowed_line", swallowed_message, "swallowed-instruction")
+frontend_context = _whole("frontend_context", frontend_context_lost, "frontend-context")
 
 
 def dockerfile_syntax(build: FailedBuild) -> Diagnosis | None:
@@ -318,6 +320,7 @@ def step_failed(build: FailedBuild) -> Diagnosis:
 RULES: tuple[Rule, ...] = (
     swallowed_line,  # first: the Dockerfile is not what its author wrote, whatever failed
     dockerfile_syntax,
+    frontend_context,
     from_variable,
     from_arg_scope,
     unknown_builder,

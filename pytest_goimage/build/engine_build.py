@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import docker.errors
 import requests
@@ -26,6 +26,7 @@ import urllib3.exceptions
 from ..engine.connection import engine_lost
 from .buildkit_trace import TraceDecodeError, Vertex, decode_status
 from .context import context_tar
+from .context_server import LOCAL_ENGINE_URL, needs_second_read, served_context
 
 ProgressCallback = Callable[[str], None]
 _DOCKERFILE_STEP = re.compile(r"^\[[^\]]*\d+/\d+\] ")
@@ -143,9 +144,33 @@ def build_image(
     }
     if request.target:
         params["target"] = request.target
-    trace = BuildTrace()
     api = client.api
-    params["buildid"] = build_id = uuid.uuid4().hex
+    try:
+        trace = _post_build(api, params, tar, BuildTrace(), progress)
+        if needs_second_read(trace.error) and api.base_url == LOCAL_ENGINE_URL:
+            # The directive's frontend found the context gone: build again from a URL the
+            # engine may read as often as it asks (context_server.py says why).
+            with served_context(tar) as url:
+                retry = BuildTrace(announced=set(trace.announced))
+                trace = _post_build(api, {**params, "remote": url}, None, retry, progress)
+    finally:
+        tar.close()
+    if trace.error or not trace.image_id:
+        trace.error = trace.error or "the engine reported no image id"
+        return None, trace
+    return finished(trace, request, started), trace
+
+
+def _post_build(
+    api: Any,
+    params: dict[str, Any],
+    tar: IO[bytes] | None,
+    trace: BuildTrace,
+    progress: ProgressCallback | None,
+) -> BuildTrace:
+    """One POST /build: the context as the body (`tar`), or none where params name `remote`."""
+    params = {**params, "buildid": uuid.uuid4().hex}
+    build_id = params["buildid"]
     with _GOING_LOCK:
         _GOING[build_id] = api
     try:
@@ -154,7 +179,7 @@ def build_image(
             api._url("/build"),
             params=params,
             data=tar,
-            headers={"Content-Type": "application/x-tar"},
+            headers={"Content-Type": "application/x-tar"} if tar is not None else None,
             stream=True,
             timeout=None,
         )
@@ -167,14 +192,10 @@ def build_image(
         # urllib3's own errors too: docker-py reads a chunked stream from the raw response.
         raise engine_lost(exc, "the build") from None
     finally:
-        tar.close()
         with _GOING_LOCK:
             _GOING.pop(build_id, None)
             trace.cancelled = build_id in _CANCELLED
-    if trace.error or not trace.image_id:
-        trace.error = trace.error or "the engine reported no image id"
-        return None, trace
-    return finished(trace, request, started), trace
+    return trace
 
 
 def finished(trace: BuildTrace, request: BuildRequest, started: float) -> BuildResult:

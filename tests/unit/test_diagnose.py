@@ -125,6 +125,15 @@ CASES = {
         "requires at least two arguments, but only one was provided. Destination could not be "
         "determined.",
     ),
+    # Trial 33A: Docker 20.10 gave the context to its own frontend only; the directive's
+    # frontend (a local docker/dockerfile:1) failed where no loopback copy could be served.
+    "frontend_context": Recorded(
+        "[internal] load remote build context",
+        error=SOLVE + "failed to solve with frontend gateway.v0: rpc error: code = Unknown desc "
+        '= failed to read downloaded context: failed to load cache key: Get "http://build-'
+        'context-7n8erjqf9x4afzzg611rkcqdf": context not found',
+        files={"Dockerfile": "# syntax=docker/dockerfile:1\n" + DOCKERFILE},
+    ),
     "from_variable": Recorded(
         None,
         error=SOLVE + 'failed to create LLB definition: failed to parse stage name "${BUILDER}": '
@@ -295,6 +304,11 @@ EXPECTED = [
         "dockerfile_syntax",
         "dockerfile-syntax",
         "Dockerfile:3: Dockerfile syntax error: COPY requires at least two arguments, but only one was provided. Destination could not be determined.. Fix the instruction on that line.\nFull build log: <ROOT>/build.log",
+    ),
+    (
+        "frontend_context",
+        "frontend-context",
+        'Dockerfile:1: the `# syntax=docker/dockerfile:1` directive hands the Dockerfile to the frontend image docker/dockerfile:1, which reads the build context itself, and found none: this engine gives a context sent with the build request only to the first frontend that asks (its own, which reads the Dockerfile to find the directive; Docker 20.10). Build through buildx, where the directive works (`builder = "<name>"` in [tool.goimage] or GOIMAGE_BUILDER; see the README\'s "Remote engines and buildx builders"), or drop the directive where the engine\'s own frontend reads this Dockerfile (Docker 20.10\'s reads RUN --mount; heredocs and COPY --link need docker/dockerfile:1.4).\nFull build log: <ROOT>/build.log',
     ),
     (
         "from_variable",
@@ -808,3 +822,26 @@ def test_a_long_run_with_variables_is_matched_in_linear_time_and_a_bare_variable
         tmp_path, Recorded(step, error="exit code: 1", files={"Dockerfile": dockerfile})
     )
     assert build.where == "Dockerfile:5"
+
+
+def test_a_loopback_context_the_engine_cannot_reach_is_named(tmp_path: Path) -> None:
+    """The engine's answer when the second build's URL was not reachable from it (recorded
+    with a port nothing listens on): the built-in frontend could not read even the Dockerfile."""
+    error = (
+        SOLVE + "failed to read downloaded context: failed to load cache key: Get "
+        '"http://127.0.0.1:9/goimage-context-0123abcd.tar": dial tcp 127.0.0.1:9: connect: '
+        "connection refused"
+    )
+    files = {"Dockerfile": "# syntax=docker/dockerfile:1\n" + DOCKERFILE}
+    build = _failed_build(
+        tmp_path, Recorded("[internal] load remote build context", "", error, files)
+    )
+    assert explain(build).message.startswith(
+        "Dockerfile:1: the `# syntax=docker/dockerfile:1` directive hands the Dockerfile to the "
+        "frontend image docker/dockerfile:1, which reads the build context itself, and found "
+        "none: this engine gives a context sent with the build request only to the first "
+        "frontend that asks (its own, which reads the Dockerfile to find the directive; Docker "
+        "20.10); pytest-goimage serves it again from this machine's loopback, and this engine "
+        "could not reach that (an engine on another machine, rootless or in a VM). Build through "
+        "buildx"
+    )
