@@ -30,7 +30,7 @@ from .config_keys import (
     typed,
 )
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
-from .config_modules import each_names_its_module, module_root
+from .config_modules import dockerfile_beside_own_project, each_names_its_module, module_root
 from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
 from .errors import ConfigError
 from .gofacts.git_head import Heads
@@ -229,6 +229,13 @@ def parse_config(table: object, *, rootdir: Path, source: Path) -> GoImageConfig
         repeated = [n for (other, _), n in first_entry.items() if other == name]
         if repeated and (key in first_entry or key[1] is None or (name, None) in first_entry):
             earlier = first_entry.get(key, repeated[0])
+            dockerfile_beside_own_project(
+                (overrides_raw[earlier - 1], entry),
+                (f"[[tool.goimage.image]] #{earlier}", entry_where),
+                project,
+                rootdir,
+                source,
+            )
             raise ConfigError(
                 f"{source}: {entry_where} repeats dockerfile {name!r} of [[tool.goimage.image]] "
                 f"#{earlier}; merge the two entries into one, or give each its own `target` to "

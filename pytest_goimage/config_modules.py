@@ -60,3 +60,35 @@ def module_root(
             + (modules_below(project, rootdir.resolve()) or gopath_note(project))
         )
     return project
+
+
+def dockerfile_beside_own_project(
+    entries: tuple[Mapping[str, Any], Mapping[str, Any]],
+    wheres: tuple[str, str],
+    project: Path,
+    rootdir: Path,
+    source: Path,
+) -> None:
+    """Two entries that name one `dockerfile` but other `project`s meant each module's own
+    Dockerfile (`project = "services/api"`, `dockerfile = "Dockerfile"`): a `dockerfile` stays
+    relative to the top-level `project`, so both named the same file. ConfigError saying so,
+    with the paths to write where those files exist; nothing where the projects agree."""
+    projects = [entry.get("project") for entry in entries]
+    if projects[0] == projects[1]:
+        return
+    dockerfile = str(entries[1]["dockerfile"])
+    top = project.resolve()
+    fixes = [
+        f"{where}: dockerfile = {(own / dockerfile).relative_to(top).as_posix()!r}"
+        for where, name in zip(wheres, projects, strict=True)
+        if isinstance(name, str)
+        for own in [(rootdir / name).resolve()]
+        if (own / dockerfile).is_file() and own.is_relative_to(top)
+    ]
+    raise ConfigError(
+        f"{source}: {wheres[1]} and {wheres[0]} both name dockerfile {dockerfile!r}, with "
+        f"project {projects[1]!r} and {projects[0]!r}: a `dockerfile` (and `context`) stays "
+        f"relative to the top-level `project` ({top}), not to the entry's own `project`, so "
+        f"both name {top / dockerfile}. "
+        + (f"Write {'; '.join(fixes)}." if fixes else "Name each image's own Dockerfile.")
+    )

@@ -215,3 +215,28 @@ def test_an_image_table_instead_of_an_array_is_named_before_a_missing_go_mod(
         f"{tmp_path / 'pyproject.toml'}: [tool.goimage] image must be an array of tables "
         "([[tool.goimage.image]])."
     )
+
+
+def test_each_module_naming_its_dockerfile_beside_its_own_project_is_told_the_paths(
+    tmp_path: Path,
+) -> None:
+    """Trial 33A #2: `project = "services/api"` with `dockerfile = "Dockerfile"` in two
+    entries was refused as a repeated Dockerfile, with advice to merge the entries."""
+    _monorepo(tmp_path)
+    table = {
+        "image": [
+            {"project": "services/api", "dockerfile": "Dockerfile", "context": "../.."},
+            {"project": "services/worker", "dockerfile": "Dockerfile", "context": "../.."},
+        ]
+    }
+    with pytest.raises(ConfigError) as raised:
+        parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'pyproject.toml'}: [[tool.goimage.image]] #2 and [[tool.goimage.image]] "
+        "#1 both name dockerfile 'Dockerfile', with project 'services/worker' and "
+        "'services/api': a `dockerfile` (and `context`) stays relative to the top-level "
+        f"`project` ({tmp_path}), not to the entry's own `project`, so both name "
+        f"{tmp_path / 'Dockerfile'}. Write [[tool.goimage.image]] #1: dockerfile = "
+        "'services/api/Dockerfile'; [[tool.goimage.image]] #2: dockerfile = "
+        "'services/worker/Dockerfile'."
+    )
