@@ -222,7 +222,18 @@ def _older_than_go_mod(session: GoImageSession, image: ImageConfig, go_version: 
             else f"its golang images {named} have an older Go"
         )
     elif builders:
-        why = "the builder's Go is older than its tag suggests"  # e.g. golang:1.26 floats
+        # The tag floats (golang:1.27 is each 1.27.x in turn): the engine keeps an older pull.
+        tags = [pin.resolved or pin.raw for pin in builders]
+        named = ", ".join(
+            f"{tag} ({pin.file}:{pin.line})" for tag, pin in zip(tags, builders, strict=True)
+        )
+        why = (
+            f"the builder's Go is older than its tag suggests: {named} "
+            f"{'names' if len(builders) == 1 else 'name'} a Go that would do, and this engine's "
+            "copy is an older pull of a floating tag. Pull it again "
+            f"({' '.join(f'`docker pull {tag}`' for tag in dict.fromkeys(tags))}; "
+            f"`--pull` in CI), or name the patch release in the tag ({required})"
+        )
     else:
         why = "the Go that built it is older"
     return (

@@ -321,8 +321,15 @@ def test_baseline_in_a_new_folder_or_a_directory(pytester: pytest.Pytester) -> N
 @pytest.mark.parametrize(
     ("builder", "why"),
     [
-        # The tag floats: it says 1.27.x, only the binary tells it was not.
-        ("FROM {stale} AS build\n", "the builder's Go is older than its tag suggests"),
+        # The tag floats: it says 1.27.x, only the binary tells it was not; the tag and its
+        # line are named, and what to do (trial 33A #3: only "older than its tag suggests").
+        (
+            "FROM {stale} AS build\n",
+            "the builder's Go is older than its tag suggests: {stale} (Dockerfile:1) names a Go "
+            "that would do, and this engine's copy is an older pull of a floating tag. Pull it "
+            "again (`docker pull {stale}`; `--pull` in CI), or name the patch release in the "
+            "tag (1.27.3)",
+        ),
         # The tag names the old Go itself (go-version says so too).
         (
             "FROM golang:1.26.8-alpine AS build\n",
@@ -358,7 +365,8 @@ def test_binary_built_with_older_go_than_toolchain(
     result.stdout.fnmatch_lines(
         [
             "*[[]goimage static[]] Dockerfile: /app in goimage/* was built with go1.26.8, but "
-            f"go.mod requires Go 1.27.3 (go.mod:5 toolchain go1.27.3): {why}. Rebuild with a "
+            f"go.mod requires Go 1.27.3 (go.mod:5 toolchain go1.27.3): "
+            f"{why.format(stale=stale_golang)}. Rebuild with a "
             "builder that has Go 1.27.3 or newer."
         ]
     )
