@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import docker
 import pytest
@@ -30,6 +31,13 @@ ENTRYPOINT ["/bin/dockerfile-frontend"]
 """
 
 
+def _unavailable(reason: str) -> NoReturn:
+    """A skip saying why; with CI=true a failure, as for the second engine (conftest.py)."""
+    if os.environ.get("CI", "").lower() in ("", "0", "false"):
+        pytest.skip(reason)
+    pytest.fail(reason, pytrace=False)
+
+
 def _binary() -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pytest-goimage"
     binary = cache / "dockerfile-frontend-v0.18.0" / "dockerfile-frontend"
@@ -39,7 +47,7 @@ def _binary() -> Path:
         if not binary.exists():
             go = shutil.which("go")
             if go is None:
-                pytest.skip("no Go here to build BuildKit's Dockerfile frontend with")
+                _unavailable("no Go here to build BuildKit's Dockerfile frontend with")
             env = {
                 **os.environ,
                 "GOBIN": str(binary.parent / "bin"),
@@ -57,7 +65,7 @@ def _binary() -> Path:
                 cwd=binary.parent,
             )
             if built.returncode != 0:
-                pytest.skip(f"could not build the Dockerfile frontend: {built.stderr[-500:]}")
+                _unavailable(f"could not build the Dockerfile frontend: {built.stderr[-500:]}")
             (binary.parent / "bin" / "dockerfile-frontend").rename(binary)
     return binary
 
