@@ -16,6 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
+from .config_ini import ini_document, reads_as_ini
 from .config_passwords import is_local_default
 from .credentials import TOKEN_FORMATS, is_finding, value_kind
 
@@ -40,11 +41,17 @@ _USER_KEYS = ("user", "username", "login")
 
 def literal_credentials(path: str, text: str) -> list[str]:
     """The keys (dotted, from the document's top) whose values are credentials written into a
-    parseable YAML, JSON or TOML file at `path`; [] for another file, a translation or text that
-    does not parse (a template: `password: {{ .Values.db }}`)."""
-    if not STRUCTURED_CONFIG.search(path) or _TRANSLATIONS.search(path):
+    parseable YAML, JSON, TOML or INI-style file at `path` (`database.PASSWD`); [] for another
+    file, a translation, the OS's own settings or text that does not parse (a template:
+    `password: {{ .Values.db }}`)."""
+    if _TRANSLATIONS.search(path):
         return []
-    documents = _parsed(path, text)
+    if STRUCTURED_CONFIG.search(path):
+        documents = _parsed(path, text)
+    elif reads_as_ini(path):
+        documents = [ini_document(text)]
+    else:
+        return []
     return [key for document in documents for key in _credential_keys(document, "")]
 
 
@@ -95,6 +102,8 @@ def _is_credential(mapping: dict[Any, Any], key: str, value: str) -> bool:
         # A format a file is not failed for (a URL's password, which config_password judges
         # with its host; a web app's Google browser key): the same here.
         return False
-    user = next((str(mapping[k]) for k in _USER_KEYS if k in mapping), None)
-    hosts = [str(mapping[k]) for k in _HOST_KEYS if isinstance(mapping.get(k), str)]
+    # An INI file's keys are often in capitals (go-ini, Gitea's `USER =` and `HOST =`).
+    siblings = {str(k).lower(): v for k, v in mapping.items()}
+    user = next((str(siblings[k]) for k in _USER_KEYS if k in siblings), None)
+    hosts = [str(siblings[k]) for k in _HOST_KEYS if isinstance(siblings.get(k), str)]
     return not is_local_default(value, user, hosts)

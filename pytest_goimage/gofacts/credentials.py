@@ -189,7 +189,7 @@ _SETTING_WORDS = frozenset(
         *("TTL", "EXPIRY", "EXPIRE", "EXPIRES", "EXPIRATION", "TIMEOUT", "LIFETIME"),
         *("DURATION", "INTERVAL", "AGE", "ROTATION", "MS", "SECOND", "MINUTE", "HOUR", "DAY"),
         *("LENGTH", "LEN", "SIZE", "BIT", "COUNT", "USE", "MIN", "MAX", "LIMIT"),
-        *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALG"),
+        *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALGO", "ALG"),
         *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
         *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "PORT"),
         *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE", "PREFIX", "SUFFIX", "SERVER"),

@@ -241,9 +241,10 @@ def file_finding(path: str, data: bytes) -> Finding | None:
         return Finding("file", f"/{path}", "is a kubeconfig with credentials (a token or key)")
     text = data[:MAX_FILE_BYTES].decode("utf-8", "replace")
     kind = value_kind(text, TOKEN_FORMATS)
-    if kind is None and _CONFIG_FILE_NAMES.search(path):
-        kind = config_password(text)
+    # The keys that write a credential in name it better than "a connection string" does.
     written = literal_credentials(path, text) if kind is None else []
+    if kind is None and not written and _CONFIG_FILE_NAMES.search(path):
+        kind = config_password(text)
     if written:
         listed = ", ".join(f"`{key}`" for key in written[:4])
         listed += f" and {len(written) - 4} more" if len(written) > 4 else ""

@@ -38,9 +38,17 @@ def leaky(pytester: pytest.Pytester) -> Path:
         "database:\n  host: orders-db.internal\n  user: orders\n  password: Ord3rs-Pg-pw77\n"
         "cache:\n  password: ${REDIS_PASSWORD}\n"
     )
+    # An INI file as go-ini reads it (Gitea's app.ini), and one in the OS's own form in /etc/,
+    # whose `passwd: files` names a lookup source, not a password.
+    (root / "app.ini").write_text(
+        "[database]\nHOST = pg.internal:5432\nUSER = forge\nPASSWD = `Fg9-Ini-pw41`\n"
+    )
+    (root / "nsswitch.conf").write_text("passwd: files\ngroup: files\n")
     (root / "Dockerfile").write_text(
         "FROM alpine:3.22\n"
         "COPY secrets/ /run/secrets/\n"
+        "COPY app.ini /etc/forge/app.ini\n"
+        "COPY nsswitch.conf /etc/nsswitch.conf\n"
         "ARG NPM_TOKEN\n"
         'RUN test -n "$NPM_TOKEN"\n'
         f"ENV API_TOKEN={SECRET}\n"
@@ -68,7 +76,7 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
     result.assert_outcomes(failed=2, deselected=10)  # metadata, provenance, parity too
     out = result.stdout.str()
     assert SECRET not in out, "a secret value was printed"
-    assert re.search(r"ships 12 secret-looking value\(s\)", out), out
+    assert re.search(r"ships 13 secret-looking value\(s\)", out), out
     mounted = (
         ": is in the folder where Docker and Kubernetes mount secrets at run time; baked in, it "
         "ships in the image: mount it at run time (compose `secrets:`, a Kubernetes Secret) instead"
@@ -99,6 +107,12 @@ def test_leaky_image(pytester: pytest.Pytester, leaky: Path) -> None:
         "read them from the environment or a secret mounted at run time"
     ) in " ".join(out.split()), out
     assert "Ord3rs-Pg-pw77" not in out
+    assert (
+        "file /etc/forge/app.ini: writes credentials in as values (`database.PASSWD`); read them "
+        "from the environment or a secret mounted at run time"
+    ) in " ".join(out.split()), out
+    assert "Fg9-Ini" not in out
+    assert "file /etc/nsswitch.conf" not in out, out
     # Removed by a later layer, but still in the image (round 9 trial's false pass).
     flat = " ".join(out.split())
     assert re.search(

@@ -1,4 +1,4 @@
-"""Credentials a service's YAML, JSON or TOML configuration writes in as plain values (trial 12:
+"""Credentials a service's YAML, JSON, TOML or INI-style configuration writes in as plain values (trial 12:
 `password: ...` in /etc/app/config.yaml passed), on a corpus of configuration files written the
 ways Go services' are: found where a deployment's value is written in, not where the file only
 says where the value is kept, nor in a laptop's defaults, a translation or a template."""
@@ -36,6 +36,11 @@ def _keys(name: str, at: str = "etc/svc/") -> list[str]:
         ("locales/de.json", []),
         ("labels.json", []),
         ("helm-values.yaml", []),  # a template: not YAML until rendered
+        ("forge-app.ini", ["server.LFS_JWT_SECRET", "database.PASSWD", "security.SECRET_KEY"]),
+        ("local-app.ini", []),  # localhost, a password that repeats its USER, a reference
+        ("application.properties", ["storage.s3.secret-key", "payments.api.token"]),
+        ("supervisord-worker.conf", ["inet_http_server.password"]),
+        ("nginx-site.conf", []),  # blocks, not INI: not read, so never failed
     ],
 )
 def test_the_keys_that_write_a_credential_in(name: str, keys: list[str]) -> None:
@@ -50,16 +55,30 @@ def test_a_translation_is_known_by_its_folder_or_its_language_name() -> None:
     assert literal_credentials("app/settings.json", '{"token": "Zk81-Lq0x"}') == ["token"]
 
 
-def test_the_finding_names_the_file_and_keys_never_the_values() -> None:
-    data = (CORPUS / "worker.toml").read_bytes()
-    found = file_finding("etc/worker/worker.toml", data)
+@pytest.mark.parametrize(
+    ("name", "at", "keys", "value"),
+    [
+        ("worker.toml", "etc/worker/", "`queue.password`, `tenants[0].api_token`", "W0rk3r"),
+        # An INI password is named by its key, not as "a password in a connection string".
+        (
+            "forge-app.ini",
+            "etc/forge/",
+            "`server.LFS_JWT_SECRET`, `database.PASSWD`, `security.SECRET_KEY`",
+            "Vq3#mZ8w",
+        ),
+    ],
+)
+def test_the_finding_names_the_file_and_keys_never_the_values(
+    name: str, at: str, keys: str, value: str
+) -> None:
+    found = file_finding(at + name, (CORPUS / name).read_bytes())
     assert found == Finding(
         "file",
-        "/etc/worker/worker.toml",
-        "writes credentials in as values (`queue.password`, `tenants[0].api_token`); read them "
-        "from the environment or a secret mounted at run time",
+        f"/{at}{name}",
+        f"writes credentials in as values ({keys}); read them from the environment or a "
+        "secret mounted at run time",
     )
-    assert "W0rk3r" not in found.describe()
+    assert value not in found.describe()
 
 
 def test_a_password_beside_a_remote_host_among_local_ones_is_still_found() -> None:
@@ -79,3 +98,27 @@ def test_a_password_beside_a_remote_host_among_local_ones_is_still_found() -> No
 )
 def test_text_that_does_not_parse_or_holds_no_credential_is_no_finding(text: str) -> None:
     assert literal_credentials("app/config.yaml", text) == []
+
+
+def test_the_operating_systems_own_settings_are_not_read_as_a_teams() -> None:
+    """/etc/nsswitch.conf's `passwd: files` names a lookup source; the same line in a team's
+    own configuration folder is read, and its value judged."""
+    text = "passwd:         files\ngroup:          files\nhosts:          files dns\n"
+    assert literal_credentials("etc/nsswitch.conf", text) == []
+    assert literal_credentials("etc/security/limits.conf", "password = Zq8-Lw3xRt\n") == []
+    assert literal_credentials("etc/ordersvc/orders.conf", "password = Zq8-Lw3xRt\n") == [
+        "password"
+    ]
+    assert literal_credentials("etc/ordersvc.ini", "password = Zq8-Lw3xRt\n") == ["password"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "requirepass Zq8-Lw3xRt\n",  # redis.conf's form: no INI
+        "password\n  Zq8-Lw3xRt\n",  # a key with no value, then a continuation line
+        "[db\npassword = Zq8-Lw3xRt\n",  # an unclosed section
+    ],
+)
+def test_text_that_is_no_ini_is_not_judged(text: str) -> None:
+    assert literal_credentials("etc/svc/app.conf", text) == []
