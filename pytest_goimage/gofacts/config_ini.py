@@ -35,7 +35,6 @@ def ini_document(text: str) -> dict[str, Any] | None:
     file this cannot read is not judged, never failed."""
     parser = configparser.RawConfigParser(
         strict=False,
-        interpolation=None,
         inline_comment_prefixes=("#", ";"),
         default_section="\x00default",  # no section's keys leak into the others
     )

@@ -122,3 +122,42 @@ def test_the_operating_systems_own_settings_are_not_read_as_a_teams() -> None:
 )
 def test_text_that_is_no_ini_is_not_judged(text: str) -> None:
     assert literal_credentials("etc/svc/app.conf", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        # go-ini strips a value's quotes: `"forge"` repeats USER = forge, a local default.
+        ('[database]\nUSER = forge\nPASSWD = "forge"\n', []),
+        ("[database]\nUSER = forge\nPASSWD = `forge`\n", []),
+        # An inline comment is not part of the value: the token before it is still one.
+        (
+            "[api]\nTOKEN = Zk81Lq0xAb77 # rotated monthly\nSECRET = Wc8Lr2Qp5Zt9 ; prod\n",
+            [
+                "api.TOKEN",
+                "api.SECRET",
+            ],
+        ),
+        # A section written twice is one section, as go-ini reads it; the later value wins.
+        (
+            "[db]\nhost = db.prod\n[cache]\nhost = localhost\n[db]\npassword = Zq8-Lw3xRt\n",
+            ["db.password"],
+        ),
+        # [DEFAULT] is a section like another for go-ini: its keys are not copied into the
+        # others, nor is a localhost in another section its host.
+        ("[DEFAULT]\npassword = Zq8-Lw3xRt\n[dev]\nhost = localhost\n", ["DEFAULT.password"]),
+    ],
+)
+def test_an_ini_file_is_read_as_go_ini_reads_it(text: str, keys: list[str]) -> None:
+    assert literal_credentials("etc/forge/app.ini", text) == keys
+
+
+def test_a_tab_indented_json_file_is_read_as_json() -> None:
+    """Go's json.MarshalIndent(v, "", "\t") writes tabs, which YAML does not take for indent."""
+    text = '{\n\t"db": {\n\t\t"host": "db.prod",\n\t\t"password": "Zq8-Lw3xRt"\n\t}\n}\n'
+    assert literal_credentials("app/config.json", text) == ["db.password"]
+
+
+def test_a_document_that_is_a_list_names_its_keys_from_the_index() -> None:
+    text = "- name: eu\n  host: db.eu.prod\n  password: Zq8-Lw3xRt\n"
+    assert literal_credentials("etc/svc/tenants.yaml", text) == ["[0].password"]
