@@ -24,8 +24,7 @@ def config_password(text: str) -> str | None:
                 rest = _URL_REST.match(uncommented, match.end())
                 local = rest is not None and _url_local(rest.group(0))
             else:  # a DSN: its own `host=` and `user=`
-                dsn_user, local = runs.around(match.start())
-                user = _URL_USER.search(match.group(0)) or dsn_user
+                user, local = runs.around(match.start())
             if not local and not is_local_default(password, user and user.group(1), []):
                 return kind
     return None

@@ -152,7 +152,7 @@ def _repaired(text: str) -> tuple[list[str], str]:
 
 def _string_array(text: str) -> list[str] | None:
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text)  # NaN or Infinity, which Go's reader refuses, is no string
     except ValueError:
         return None
     if not isinstance(value, list) or not all(isinstance(word, str) for word in value):

@@ -46,6 +46,11 @@ def _instruction(line: str) -> Instruction:
         ),
         ("ENTRYPOINT [/app, serve]", ("its words are not in double quotes",), '["/app", "serve"]'),
         (
+            "CMD [/usr/bin/Xvfb, :99, +extension, GLX]",  # only the closing `]` is cut off
+            ("its words are not in double quotes",),
+            '["/usr/bin/Xvfb", ":99", "+extension", "GLX"]',
+        ),
+        (
             'ENTRYPOINT ["/app" "serve"]',
             ("a comma is missing between two of its words",),
             '["/app", "serve"]',
@@ -108,6 +113,10 @@ def test_what_is_wrong_with_the_json_and_what_was_meant(
         'HEALTHCHECK CMD ["/app", "healthcheck"]',
         "HEALTHCHECK --interval=5s CMD [ -f /tmp/ready ] && /app healthcheck",
         "HEALTHCHECK NONE",
+        "CMD [ -f /tmp/ready ] &&/app",  # one word after the test's `]`
+        # Other instructions' words are no exec form, whatever they start with.
+        "VOLUME [/data]",
+        "ENV CMD [serve]",
     ],
 )
 def test_valid_exec_forms_shell_forms_and_shell_tests_are_not_broken(line: str) -> None:

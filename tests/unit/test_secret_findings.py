@@ -495,6 +495,12 @@ def test_the_teams_configuration_files_are_read_but_not_the_base_images() -> Non
             b"dsn: host=localhost hostaddr=10.1.2.3 user=app password=Pr0d-pw\n",
             "holds a password in a connection string",
         ),
+        # An XML comment is taken out, not put in the key's way.
+        (
+            "app/web.xml",
+            b"<add key='db' value='<!-- rotated -->Password=Pr0d-pw;Server=db.prod' />\n",
+            "holds a password in a connection string",
+        ),
     ],
 )
 def test_a_token_in_a_configuration_file_is_a_finding(path: str, data: bytes, detail: str) -> None:
@@ -555,6 +561,11 @@ def test_a_file_in_the_run_time_secrets_folder_is_a_finding_unless_empty() -> No
         b"url: postgres://orders:orders@orders-db/orders\n",
         b"url: postgres://orders:changeme@orders-db/orders\n",
         b"# url: postgres://orders:Pr0d-0rders-pw@orders-db/orders\nurl: ${DATABASE_URL}\n",
+        # The DSN's host after its password is its host all the same.
+        b"dsn: password=Hunter2pg host=localhost user=app\n",
+        # A quoted value is judged without its quotes: a sample word, the user's name.
+        b"dsn: host=db.prod user=app password='changeme'\n",
+        b"dsn: host=db.prod user=appX password='appX'\n",
     ],
 )
 def test_a_sample_or_public_value_in_a_configuration_file_is_no_finding(sample: bytes) -> None:
