@@ -61,7 +61,7 @@ _GO_URL_PORT_ERROR = re.compile(
 )
 
 
-def _masked_alone(part: str, whole: bool = True) -> bool:
+def _masked_alone(part: str, whole: bool) -> bool:
     """Whether a known format's secret part is masked wherever it shows on its own: not a
     sample word (`pass`, `password`, `admin`), which would garble ordinary text. A piece of
     it a URL parser split off is masked from 4 characters when it mixes letters with digits
@@ -218,7 +218,8 @@ _LINKER_ASSIGNMENT = re.compile(
 # closing quote, spaces and all.
 _QUOTED_LINKER_ASSIGNMENT = re.compile(
     r"(?<![\w-])(?P<prefix>--?X[= \t]+(?P<q>['\"])(?:[\w./-]*\.)?)(?P<name>\w+)="
-    r"(?P<quote>)(?P<value>[^'\"\n]+)(?=(?P=q))"
+    # No quote of its own after the `=`: the groups _LINKER_ASSIGNMENT has, empty.
+    r"(?P<quote>)(?P<open>)(?P<quoted>)(?P<value>[^'\"\n]+)(?=(?P=q))"
 )
 
 
@@ -226,10 +227,10 @@ def _masked_assignment(match: re.Match[str]) -> str:
     """`-X name=value` with a credential's value masked; a value quoted after the `=`
     (`-X main.apiKey='correct horse battery'`) up to its closing quote."""
     groups = match.groupdict(default="")
-    value = groups["value"] or groups.get("quoted", "")
+    value = groups["value"] or groups["quoted"]
     if len(value) < MIN_SECRET or value == MASK or not looks_secret(groups["name"], value):
         return match.group(0)
-    return f"{groups['prefix']}{groups['name']}={groups['quote'] or groups.get('open', '')}{MASK}"
+    return f"{groups['prefix']}{groups['name']}={groups['quote'] or groups['open']}{MASK}"
 
 
 # pytest shortens a long string in an assertion's explanation to `'head...tail'` (a 32-character
