@@ -192,6 +192,8 @@ _SETTING_WORDS = frozenset(
         *("STORE", "BACKEND", "PROVIDER", "TYPE", "MODE", "METHOD", "ALGORITHM", "ALGO", "ALG"),
         *("ENV", "VAR", "POLICY", "SCOPE", "ENABLED", "DISABLED", "REQUIRED"),
         *("ISSUER", "AUDIENCE", "USER", "EMAIL", "GROUP", "ROLE", "PORT"),
+        # Who logs in and how (Alertmanager's smtp_auth_username, auth_mechanism: PLAIN).
+        *("USERNAME", "LOGIN", "IDENTITY", "MECHANISM"),
         *("ADDR", "ADDRESS", "DOMAIN", "REALM", "SERVICE", "PREFIX", "SUFFIX", "SERVER"),
         # Where a key is kept and how it is written, not the key (KMS_MASTER_KEY_ARN).
         *("ARN", "ALIAS", "RING", "ENCODING", "FORMAT", "COOKIE", "SET", "SPACE"),

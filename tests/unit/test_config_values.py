@@ -32,6 +32,7 @@ def _keys(name: str, at: str = "etc/svc/") -> list[str]:
         ),
         ("worker.toml", ["queue.password", "tenants[0].api_token"]),
         ("referenced.yaml", []),
+        ("alertmanager.yml", ["global.smtp_auth_password"]),  # not the login's name
         ("local-dev.yaml", []),
         ("locales/de.json", []),
         ("labels.json", []),
