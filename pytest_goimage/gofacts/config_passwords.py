@@ -122,6 +122,7 @@ _SAMPLE_PASSWORDS = frozenset(
         "passwd",
         "secret",
         "changeme",
+        "changeit",  # the JDK's keystore default
         "change-me",
         "example",
         "test",

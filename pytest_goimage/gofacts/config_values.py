@@ -80,7 +80,8 @@ def _credential_keys(node: Any, prefix: str) -> Iterator[str]:
     if not isinstance(node, dict):
         return
     for key, value in node.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
+        shown = _shown_key(str(key))
+        path = f"{prefix}.{shown}" if prefix else shown
         if isinstance(value, (dict, list)):
             yield from _credential_keys(value, path)
         elif (
@@ -89,6 +90,15 @@ def _credential_keys(node: Any, prefix: str) -> Iterator[str]:
             and _is_credential(node, str(key), str(value))
         ):
             yield path
+
+
+# A key that is itself key material (`tokens: {3f9a8c7d6e5b4a39281f: {...}}`): the finding names
+# the path to the value, and must not print a token on the way (helper-137's review).
+_KEY_MATERIAL = re.compile(r"(?=.*\d)[A-Za-z0-9+/=]{16,}")  # no separator, as a name has
+
+
+def _shown_key(key: str) -> str:
+    return "***" if _KEY_MATERIAL.fullmatch(key) else key
 
 
 def _is_credential(mapping: dict[Any, Any], key: str, value: str) -> bool:

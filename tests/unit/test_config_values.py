@@ -162,3 +162,17 @@ def test_a_tab_indented_json_file_is_read_as_json() -> None:
 def test_a_document_that_is_a_list_names_its_keys_from_the_index() -> None:
     text = "- name: eu\n  host: db.eu.prod\n  password: Zq8-Lw3xRt\n"
     assert literal_credentials("etc/svc/tenants.yaml", text) == ["[0].password"]
+
+
+def test_a_key_that_is_key_material_is_not_printed_in_the_path() -> None:
+    """helper-137's review: a token used as a mapping's key reached the finding as it is."""
+    text = "tokens:\n  3f9a8c7d6e5b4a39281f:\n    name: ci\n    secret: Qw3rTy-98sdf-Kk\n"
+    assert literal_credentials("etc/svc/auth.yaml", text) == ["tokens.***.secret"]
+    # A name with digits is still a name.
+    text = "smtp2go:\n  api_key: Qw3rTy-98sdf-Kk\n"
+    assert literal_credentials("etc/svc/mail.yaml", text) == ["smtp2go.api_key"]
+
+
+def test_the_jdks_keystore_default_is_a_sample_password() -> None:
+    text = "server.ssl.key-store-password=changeit\n"
+    assert literal_credentials("app/application.properties", text) == []
