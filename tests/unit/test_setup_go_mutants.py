@@ -200,3 +200,81 @@ def test_setup_go_version_spec_names_the_go_it_floats_at(
 ) -> None:
     expected = None if version is None else GoVersion.parse(version)
     assert setup_go_version(spec) == (expected, problem)
+
+
+FILE = SOURCE_SETUP_GO_FILE
+
+
+@pytest.mark.parametrize(
+    ("workflow", "expected"),
+    [
+        (
+            one_step("        with:\n          go-version-file: ${{ matrix.mod }}/go.mod\n"),
+            [
+                Row(
+                    6,
+                    "test",
+                    "${{ matrix.mod }}/go.mod",
+                    "",
+                    None,
+                    "go-version-file ${{ matrix.mod }}/go.mod: job test has no strategy.matrix",
+                    unpinned=True,
+                    source=FILE,
+                )
+            ],
+        ),
+        (
+            'env:\n  MODFILE: ""\n'
+            + one_step("        with:\n          go-version-file: ${{ env.MODFILE }}\n"),
+            [
+                Row(
+                    2,
+                    "test",
+                    "${{ env.MODFILE }}",
+                    "",
+                    None,
+                    "go-version-file ${{ env.MODFILE }} is empty, and setup-go without a version uses "
+                    "whatever Go the runner has",
+                    unpinned=True,
+                )
+            ],
+        ),
+        (
+            one_step("        with:\n          go-version-file: services/api/.go-version\n"),
+            [
+                Row(
+                    6,
+                    "test",
+                    "services/api/.go-version",
+                    "services/api/.go-version",
+                    None,
+                    "follows services/api/.go-version, read from the checkout: not checked by "
+                    "the reader alone",
+                    unpinned=True,
+                    source=FILE,
+                )
+            ],
+        ),
+        (
+            one_step("        with:\n          go-version-file: ${{ matrix.mod }}\n").replace(
+                "    steps:",
+                "    strategy:\n      matrix:\n        mod: [api/go.mod, worker/go.mod]\n"
+                "    steps:",
+            ),
+            [
+                Row(
+                    5,
+                    "test",
+                    "${{ matrix.mod }}",
+                    mod,
+                    None,
+                    f"follows {mod}: aligned by construction",
+                    source=FILE,
+                )
+                for mod in ("api/go.mod", "worker/go.mod")
+            ],
+        ),
+    ],
+)
+def test_a_go_version_file_pin_in_every_field(workflow: str, expected: list[Row]) -> None:
+    assert rows(workflow) == expected
