@@ -54,5 +54,6 @@ def ini_document(text: str) -> dict[str, Any] | None:
 
 
 def _unquoted(value: str) -> str:
-    match = _QUOTED.match(value.strip())
-    return match.group(2) if match else value.strip()
+    """configparser hands values over stripped already, inline comments cut off."""
+    match = _QUOTED.match(value)
+    return match.group(2) if match else value
