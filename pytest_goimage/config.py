@@ -31,7 +31,13 @@ from .config_keys import (
 )
 from .config_keys import PLACEHOLDERS as PLACEHOLDERS  # public here: one list, in config
 from .config_modules import dockerfile_beside_own_project, each_names_its_module, module_root
-from .config_release import MetadataPolicy, expand_build_args, metadata_policy, parity_ignore
+from .config_release import (
+    MetadataPolicy,
+    expand_build_args,
+    metadata_policy,
+    parity_ignore,
+    secrets_ignore,
+)
 from .errors import ConfigError
 from .gofacts.git_head import Heads
 from .gofacts.units import parse_duration, parse_ratio, parse_size
@@ -72,6 +78,7 @@ class ImageConfig:
     minio_image: str | None
     env: Mapping[str, str]
     secrets: bool = True
+    secrets_ignore: tuple[str, ...] = ()  # paths and names of findings the team accepts
     health: bool = True  # false: the image serves no HTTP API (a worker), health is skipped
     require_non_root: bool = False
     builder: str | None = None  # a buildx builder; GOIMAGE_BUILDER overrides it
@@ -368,6 +375,7 @@ def _image(
         minio_image=typed(values, "minio_image", str, None, where, source),
         env=service_env(values, where, source, dependencies),
         secrets=typed(values, "secrets", bool, True, where, source),
+        secrets_ignore=secrets_ignore(values, where, source),
         health=typed(values, "health", bool, True, where, source),
         require_non_root=typed(values, "require_non_root", bool, False, where, source),
         builder=typed(values, "builder", str, None, where, source),

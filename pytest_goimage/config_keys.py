@@ -38,6 +38,7 @@ IMAGE_KEYS = frozenset(
         "minio_image",
         "env",
         "secrets",
+        "secrets_ignore",
         "require_non_root",
         "builder",
         "memory_limit",

@@ -1,5 +1,6 @@
-"""The release-gate settings: the `metadata` policy, `require_provenance`, `parity_ignore`, and
-the `{git.head}` placeholder of `build_args` (the repository's HEAD commit, resolved here once)."""
+"""The release-gate settings: the `metadata` policy, `require_provenance`, `parity_ignore`,
+`secrets_ignore`, and the `{git.head}` placeholder of `build_args` (the repository's HEAD
+commit, resolved here once)."""
 
 from __future__ import annotations
 
@@ -156,6 +157,26 @@ def parity_ignore(table: Mapping[str, Any], where: str, src: Path) -> tuple[str,
             raise ConfigError(
                 f"{src}: {where} parity_ignore entry {entry!r} is not a build fact parity "
                 f"compares{hint}; known: {', '.join(PARITY_FIELDS)}."
+            )
+    return tuple(entries)
+
+
+def secrets_ignore(values: Mapping[str, Any], where: str, src: Path) -> tuple[str, ...]:
+    """`secrets_ignore`: the paths (`/etc/fail2ban/**`) and names (`SENTRY_DSN`) of findings the
+    team accepts. An entry of wildcards alone would accept everything: that is `secrets =
+    false`, and saying so keeps the report honest about what was checked."""
+    entries = values.get("secrets_ignore", [])
+    if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+        raise ConfigError(
+            f"{src}: {where} key 'secrets_ignore' must be a list of file paths in the image and "
+            f'names, such as ["/etc/fail2ban/**", "SENTRY_DSN"], got {entries!r}.'
+        )
+    for entry in entries:
+        no_nul(entry, f"{where} secrets_ignore entry", src)
+        if not entry.strip("*?/"):
+            raise ConfigError(
+                f"{src}: {where} secrets_ignore entry {entry!r} accepts every finding; name the "
+                "files or variables you accept, or set `secrets = false` to switch the check off."
             )
     return tuple(entries)
 

@@ -17,6 +17,7 @@ from ..gofacts.command_secrets import (
 from ..gofacts.go_trees import GoTrees, left_out_note
 from ..gofacts.layers import final_files, hidden_versions
 from ..gofacts.run_variables import ldflags_in_run
+from ..gofacts.secret_ignores import split_accepted
 from ..gofacts.secrets_scan import (
     MAX_FILE_BYTES,
     Finding,
@@ -79,7 +80,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             elif finding:
                 findings.append(finding)
     findings += _hidden_findings(built, layers, present, {f.name for f in findings}, go_trees)
-    note = left_out_note(left_out)
+    findings, accepted = split_accepted(findings, image.secrets_ignore)
+    notes = [n for n in (left_out_note(left_out), accepted.note()) if n]
     if findings:
         listed = "\n".join(f"    {f.describe()}" for f in findings)
         raise CheckFailed(
@@ -87,14 +89,16 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"value(s); anyone who can pull it can read them. Pass secrets at run time (env, "
             "mounted files) and rebuild; one only the build needs goes in an optional `RUN "
             "--mount=type=secret`, which pytest-goimage's build can run only through a buildx "
-            f"builder (`builder` in [tool.goimage]), where BuildKit skips it:\n{listed}"
-            + (f"\n{note}" if note else "")
+            f"builder (`builder` in [tool.goimage]), where BuildKit skips it. One you have "
+            "looked at and accept (a package's sample configuration) goes in `secrets_ignore` "
+            f"by its path or name, as shown here:\n{listed}"
+            + "".join(f"\n{note}" for note in notes)
         )
     return (
         f"nothing secret-looking in {len(built.config.env)} ENV value(s), "
         f"{len(built.config.labels)} label(s), ENTRYPOINT and CMD, the build arguments "
         f"of {len(built.layers)} history entries and {len(names) - len(left_out)} key-like "
-        f"file(s){f'. {note}' if note else ''}"
+        f"file(s)" + "".join(f". {note}" for note in notes)
     )
 
 

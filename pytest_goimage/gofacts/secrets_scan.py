@@ -85,8 +85,12 @@ class Finding:
     name: str
     detail: str
 
+    def describe_place(self) -> str:
+        """Where it is, as the failure names it: `ENV SENTRY_DSN`, `file /app/.env`."""
+        return f"{self.where} {self.name}"
+
     def describe(self) -> str:
-        return f"{self.where} {self.name}: {self.detail}"
+        return f"{self.describe_place()}: {self.detail}"
 
 
 def mask(value: str) -> str:

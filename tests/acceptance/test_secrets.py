@@ -133,6 +133,54 @@ def test_secrets_can_be_switched_off(pytester: pytest.Pytester, leaky: Path) -> 
     )
 
 
+def test_findings_a_team_accepts_by_path_or_name_leave_the_rest_failing(
+    pytester: pytest.Pytester, leaky: Path
+) -> None:
+    """One accepted finding must not make a team switch the whole check off: `secrets_ignore`
+    takes out what its entries name (a path's `**` crosses folders, and a file a later layer
+    deleted is named by its path too), the rest still fails, and a stale entry is pointed at."""
+    (leaky / "pyproject.toml").write_text(
+        "[tool.goimage]\nrequire_non_root = true\n"
+        f'build_args = {{ NPM_TOKEN = "{SECRET}" }}\n'
+        'secrets_ignore = ["/etc/forge/**", "API_TOKEN", "CMD word 2", "/tmp/build/*", '
+        '"/etc/gone.conf"]\n'
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-k", "secrets")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert SECRET not in flat
+    assert "ships 9 secret-looking value(s)" in flat, flat
+    assert (
+        "secrets_ignore accepted 4 finding(s): ENV API_TOKEN, CMD word 2, file "
+        "/etc/forge/app.ini, file /tmp/build/id_ed25519; secrets_ignore entries that matched no "
+        "finding (remove them, or they hide whatever comes to carry that name): '/etc/gone.conf'"
+    ) in flat, flat
+    assert "file /root/.ssh/id_rsa: holds a private key" in flat
+    assert "ENV API_TOKEN: value" not in flat
+    assert "file /etc/forge/app.ini: writes" not in flat
+
+    # Every finding accepted: the check passes and its result names them.
+    (leaky / "pyproject.toml").write_text(
+        "[tool.goimage]\n"
+        f'build_args = {{ NPM_TOKEN = "{SECRET}" }}\n'
+        'secrets_ignore = ["/etc/**", "/app/**", "/root/.ssh/*", "/run/secrets/*", '
+        '"/tmp/build/*", "API_TOKEN", "NPM_TOKEN", "CMD word 2", '
+        '"LABEL org.opencontainers.image.source"]\n'
+    )
+    report = leaky / "report.json"
+    passed = pytester.runpytest_subprocess(
+        "--goimage", "-k", "secrets", f"--goimage-report={report}"
+    )
+    passed.assert_outcomes(passed=1, deselected=11)
+    (image,) = json.loads(report.read_text())["images"]
+    result_text = image["checks"]["secrets"]["message"]
+    assert result_text.startswith("nothing secret-looking in "), result_text
+    assert "secrets_ignore accepted 13 finding(s): ENV API_TOKEN, build argument NPM_TOKEN" in (
+        result_text
+    ), result_text
+    assert SECRET not in report.read_text()
+
+
 # Secret by name and by format, by name only, and by format only (a password in a URL).
 GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 DEPLOY_PASSWORD = "plain-Passw0rd-42"
@@ -345,7 +393,7 @@ def test_go_itself_ships_no_secret_of_the_team(pytester: pytest.Pytester) -> Non
     failure = messages["Dockerfile.team"]
     assert "ships 3 secret-looking value(s)" in failure, failure
     assert failure.endswith(
-        "where BuildKit skips it:\n"
+        "in `secrets_ignore` by its path or name, as shown here:\n"
         "    file /app/key.pem: holds a private key\n"
         "    file /go/pkg/mod/example.com/acme/keys@v1.0.0/prod/server.key: holds a private key\n"
         "    file /usr/local/go/src/app/key.pem: holds a private key\n"
