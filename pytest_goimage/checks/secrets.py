@@ -16,6 +16,7 @@ from ..gofacts.command_secrets import (
 )
 from ..gofacts.go_trees import GoTrees, left_out_note
 from ..gofacts.layers import final_files, hidden_versions
+from ..gofacts.os_packages import shipped_files, shipped_note
 from ..gofacts.run_variables import ldflags_in_run
 from ..gofacts.secret_ignores import split_accepted
 from ..gofacts.secrets_scan import (
@@ -70,6 +71,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         layers, present, built.config.env, (layer.created_by for layer in built.layers)
     )
     left_out: list[str] = []
+    in_files: list[tuple[Finding, bytes]] = []
     if names:
         contents = built.read_files(["/" + name for name in names])
         for name in names:
@@ -78,7 +80,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             if owner:
                 left_out.append(owner)
             elif finding:
-                findings.append(finding)
+                in_files.append((finding, contents["/" + name]))
+    findings += _named_by_package(built, present, in_files)
     findings += _hidden_findings(built, layers, present, {f.name for f in findings}, go_trees)
     findings, accepted = split_accepted(findings, image.secrets_ignore)
     notes = [n for n in (left_out_note(left_out), accepted.note()) if n]
@@ -135,6 +138,26 @@ def _linked_secrets(
         named = {name for name, _ in linked}
         return binary.path, linked, "", [c for c in computed if c[0] not in named], at
     return binary.path, linked_secrets([("-ldflags", ldflags)]), at, computed, at
+
+
+def _named_by_package(
+    built: BuiltImage, present: dict[str, int], found: list[tuple[Finding, bytes]]
+) -> list[Finding]:
+    """The file findings, each that an OS package shipped as it is now saying so: a package's
+    sample configuration is told from the team's own by the package database, not by a guess."""
+    if not found:
+        return []
+
+    def read(paths: list[str]) -> dict[str, bytes]:
+        return {
+            p.lstrip("/"): data for p, data in built.read_files(["/" + p for p in paths]).items()
+        }
+
+    shipped = shipped_files(read, present)
+    return [
+        Finding(f.where, f.name, f.detail + shipped_note(f.name.lstrip("/"), data, shipped))
+        for f, data in found
+    ]
 
 
 def _hidden_findings(
