@@ -78,3 +78,27 @@ def test_a_package_file_is_named_and_accepted_by_path(
     assert "ships 1 secret-looking value(s)" in flat, flat
     assert "file /etc/sampled/local.conf: writes credentials" in flat, flat
     assert "secrets_ignore accepted 1 finding(s): file /etc/sampled/sampled.conf" in flat, flat
+
+
+def test_a_package_database_that_cannot_be_read_leaves_the_findings_as_they_are(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A status file that is a dangling link (a slimmed image that removed dpkg's data but kept
+    the link): the finding stands without a package's name, and nothing breaks."""
+    go_app(pytester.path)
+    (pytester.path / "app.conf").write_text(TEAM)
+    (pytester.path / "Dockerfile").write_text(
+        "FROM alpine:3.22\nRUN mkdir -p /var/lib/dpkg && ln -s /gone /var/lib/dpkg/status\n"
+        'COPY app.conf /etc/ordersvc/app.conf\nCOPY app /app/app\nENTRYPOINT ["/app/app"]\n'
+    )
+    (pytester.path / "pyproject.toml").write_text("[tool.goimage]\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "secrets")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert "ships 1 secret-looking value(s)" in flat, flat
+    assert (
+        "file /etc/ordersvc/app.conf: writes credentials in as values (`auth.password`); read "
+        "them from the environment or a secret mounted at run time"
+    ) in flat, flat
+    assert "ships it, unchanged" not in flat, flat
+    assert "Traceback" not in flat and "INTERNALERROR" not in flat, flat
