@@ -15,7 +15,13 @@ from ..config import ImageConfig
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.context_sources import EVERYTHING, context_sources, image_sources, takes
+from ..gofacts.context_sources import (
+    EVERYTHING,
+    context_sources,
+    image_sources,
+    takes,
+    target_sources,
+)
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.git_head import (
     GitRefused,
@@ -157,16 +163,19 @@ def _changed_inputs(
             shown = _relative(file, image.context_path)
             if shown not in changed:
                 changed.append(shown)
-    # Untracked files count where the image itself takes them in (a builder stage's Go
-    # inputs are `tracked`'s), leaving out what the test run writes itself (pytest's caches).
+    # Untracked files count where a stage the build runs takes them in, a builder's too (its
+    # `cat VERSION` or `cp -r static/` reaches the image; Go's vcs.modified counts them
+    # alike), leaving out what the test run writes itself (pytest's caches).
     written = [path.resolve() for path in [*outputs, *reports_written]]
+    built_from = target_sources(parsed, image.target, image.build_args)
     untracked = [
         name
         for name in untracked_under(image.context_path)
         if not _RUN_BYPRODUCT.search(name)
         and not _written_by_run(image.context_path / name, written)
-        and reaches(name, shipped)
+        and reaches(name, built_from)
     ]
+    by_builder = [name for name in untracked if not takes(shipped, name)]
     problems = []
     if rewritten:
         problems.append(
@@ -182,11 +191,16 @@ def _changed_inputs(
             "commit or stash them"
         )
     if untracked:
+        how = (
+            "that the image's own stage copies in"
+            if not by_builder
+            else f"that the build copies in ({_listed(by_builder)} only in a builder stage, "
+            "whose output the image takes)"
+        )
         problems.append(
             f"its build context holds {len(untracked)} file(s) git does not track "
-            f"({_listed(untracked)}) that the image's own stage copies in, which a clean "
-            "checkout of HEAD does not have; commit them, or keep them out of the build "
-            "context (.dockerignore)"
+            f"({_listed(untracked)}) {how}, which a clean checkout of HEAD does not have; "
+            "commit them, or keep them out of the build context (.dockerignore)"
         )
     return problems
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .dockerfile import Dockerfile, Instruction
+from .dockerfile_stages import stage_lines
 from .run_mounts import context_binds
 
-__all__ = ["context_sources", "image_sources", "takes"]
+__all__ = ["context_sources", "image_sources", "takes", "target_sources"]
 
 EVERYTHING = "."
 
@@ -31,6 +32,17 @@ def image_sources(parsed: Dockerfile, target: str | None) -> list[str]:
     into a RUN: what the image's own layers are made from, not only a builder stage's."""
     stages = parsed.built_stages(target)
     return _sources([i for stage in stages for i in stage.instructions])
+
+
+def target_sources(parsed: Dockerfile, target: str | None, args: Mapping[str, str]) -> list[str]:
+    """The context paths the stages a build of `target` runs copy in or bind: the image's own
+    and its builders' (`COPY . .` in a builder, whose `cat VERSION` or `cp -r static/` reaches
+    the image through `COPY --from`), not a stage the build skips. Every stage's where the
+    target names none (BuildKit then fails the build)."""
+    lines = stage_lines(parsed, target, args)
+    if lines is None:
+        return context_sources(parsed)
+    return _sources([i for s in parsed.stages for i in s.instructions if i.line in lines])
 
 
 def _sources(instructions: Sequence[Instruction]) -> list[str]:

@@ -235,3 +235,54 @@ def test_an_ignored_file_the_image_copies_in_by_name_is_not_vouched_for_by_the_l
         ],
         consecutive=False,
     )
+
+
+# Trial 35B's d8: the builder copies the whole context, reads VERSION into -ldflags and copies
+# static/ forward; the final stage takes only the builder's output.
+BUILDER_TAKES_ALL = """\
+FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY . .
+RUN mkdir -p /out/static && cp -r static/. /out/static/ && \\
+    CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$(cat VERSION 2>/dev/null || echo dev)" -o /out/app .
+FROM alpine:3.22
+ARG GIT_SHA
+LABEL org.opencontainers.image.revision=$GIT_SHA
+COPY --from=build /out/ /app/
+ENTRYPOINT ["/app/app"]
+"""
+
+
+def test_a_file_git_does_not_track_that_a_builder_stage_takes_in_is_not_head(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35B's false pass: an untracked VERSION and static page reached the image through
+    the builder's `COPY . .` and `COPY --from`, and provenance passed on a label naming HEAD.
+    The same checkout with them committed passes."""
+    root = pytester.path
+    go_app(root)
+    (root / "app").unlink()  # built in the image
+    (root / "static").mkdir()
+    (root / "static" / "index.html").write_text("<h1>committed</h1>\n")
+    (root / "Dockerfile").write_text(BUILDER_TAKES_ALL)
+    (root / ".gitignore").write_text(PYTESTER_FILES)
+    (root / ".dockerignore").write_text(".git\n" + PYTESTER_FILES)
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\nbuild_args = { GIT_SHA = "{git.head}" }\nrequire_provenance = true\n'
+    )
+    commit_all(root, "first")
+    (root / "VERSION").write_text("9.9.9-local\n")
+    (root / "static" / "extra.html").write_text("<h1>untracked</h1>\n")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert (
+        "its build context holds 2 file(s) git does not track (VERSION, static/extra.html) that "
+        "the build copies in (VERSION, static/extra.html only in a builder stage, whose output "
+        "the image takes), which a clean checkout of HEAD does not have; commit them, or keep "
+        "them out of the build context (.dockerignore)"
+    ) in flat, flat
+
+    commit_all(root, "second")
+    again = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
+    again.assert_outcomes(passed=1, deselected=11)

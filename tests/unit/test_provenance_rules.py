@@ -189,9 +189,7 @@ def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "first")
-    # What does not count: a file the image's own stage does not copy (only the builder's
-    # `COPY . .` takes it), what git ignores, and pytest's own caches in the checkout.
-    (tmp_path / "NOTES.txt").write_text("todo\n")
+    # What does not count: what git ignores, and pytest's own caches in the checkout.
     (tmp_path / "config/dev.local").write_text("debug: true\n")
     (tmp_path / "config/__pycache__").mkdir()
     (tmp_path / "config/__pycache__/conf.cpython-311.pyc").write_bytes(b"\x00")
@@ -202,8 +200,40 @@ def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
         "image's own stage copies in, which a clean checkout of HEAD does not have; commit "
         "them, or keep them out of the build context (.dockerignore)"
     ]
-    (tmp_path / ".dockerignore").write_text("config/local.yaml\n")
-    # An ignore file that is itself new is untracked too, but the image does not copy it.
+    (tmp_path / ".dockerignore").write_text("config/local.yaml\n.dockerignore\n")
+    assert _changed_inputs(image) == []
+
+
+def test_a_file_git_does_not_track_that_only_a_builder_takes_in_counts(tmp_path: Path) -> None:
+    """Trial 35B's false pass: the builder's `COPY . .` took an untracked VERSION into
+    `-ldflags` and an untracked static/ into the image through `COPY --from`. A stage the build
+    of the target skips does not count."""
+    image = image_of(
+        tmp_path,
+        "FROM golang AS build\nWORKDIR /src\nCOPY go.mod *.go VERSION* ./\n"
+        'RUN go build -ldflags "-X main.version=$(cat VERSION)" -o /out/app .\n'
+        "FROM golang AS lint\nCOPY docs/ /docs/\n"
+        "FROM alpine\nCOPY --from=build /out/ /app/\n",
+    )
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / ".gitignore").write_text("*.local\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "main.go.local").write_text("ignored\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/notes.md").write_text("only the lint stage takes it\n")
+    assert _changed_inputs(image) == []
+    (tmp_path / "VERSION").write_text("9.9.9-local\n")
+    assert _changed_inputs(image) == [
+        "its build context holds 1 file(s) git does not track (VERSION) that the build copies "
+        "in (VERSION only in a builder stage, whose output the image takes), which a clean "
+        "checkout of HEAD does not have; commit them, or keep them out of the build context "
+        "(.dockerignore)"
+    ]
+    (tmp_path / ".dockerignore").write_text("VERSION\n")
+    git(tmp_path, "add", ".dockerignore")
+    git(tmp_path, "commit", "-qm", "ignore")
     assert _changed_inputs(image) == []
 
 
