@@ -12,6 +12,7 @@ from typing import NoReturn
 from ..build.context import context_files, excluding_rule, ignore_file
 from ..build.tracking import ignore_rule_for, is_build_input
 from ..config import ImageConfig
+from ..config_committed import uncommitted_build_settings
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
@@ -32,16 +33,10 @@ from ..gofacts.git_head import (
     untracked_under,
 )
 from ..gofacts.revision_label import REVISION_LABEL, label_problem, same_commit
+from ..gofacts.source_paths import local_source_paths
 from ..session import GoImageSession
 from .base import require_image
 
-# Absolute Go source paths the compiler wrote into the binary's line tables; not the tail of a
-# relative one (`internal/abi/abi.go` holds `/abi/abi.go`).
-# An absolute path to a .go file. It must not continue a longer path or word: that is checked
-# on the byte before a match, not by a look-behind, which would keep the regex engine from
-# jumping from one "/" to the next and made scanning a 10 MB binary ten times slower.
-_SOURCE_PATH = re.compile(rb"/(?:[\w.@+~-]+/)+[\w.@+~-]+\.go\b")
-_PATH_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@+~/-")
 _SHOWN = 3
 # What a pytest run leaves in the checkout by itself (besides the plugin's own outputs,
 # _run_outputs): never part of a commit's content.
@@ -99,6 +94,8 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
         problems += _changed_inputs(image, _run_outputs(session, image), session.written_files)
     problems += _build_files_not_in_head(image, head.root)
+    settings = uncommitted_build_settings(session.config, image, head.root)
+    problems += [settings] if settings else []
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
@@ -372,12 +369,3 @@ def _trimpath_note(built: BuiltImage, info: BuildInfo) -> str:
         f"not built with -trimpath: {len(paths)} local paths leak into the binary, such as "
         f"{shown} (add -trimpath to go build)"
     )
-
-
-def local_source_paths(data: bytes) -> set[str]:
-    """The absolute .go file paths written in `data` (a binary built without -trimpath)."""
-    return {
-        match.group().decode("utf-8", "replace")
-        for match in _SOURCE_PATH.finditer(data)
-        if match.start() == 0 or data[match.start() - 1] not in _PATH_BYTES
-    }

@@ -233,6 +233,16 @@ def hidden_changes(path: Path) -> list[str]:
     return sorted(set(changed))
 
 
+def file_at_head(root: Path, name: str) -> str | None:
+    """The text of the file `name` (relative to the work tree `root`) as HEAD holds it; None
+    where HEAD has no such file or git cannot say."""
+    try:
+        result = _git(root, "show", f"HEAD:./{name}")
+    except NoRepository:
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
 def untracked_under(path: Path) -> list[str]:
     """Files below `path` that git does not track and does not ignore (what `git status`
     lists as `??`, and what Go's vcs.modified counts), as paths relative to `path` ([] where

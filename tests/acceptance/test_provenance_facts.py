@@ -286,3 +286,38 @@ def test_a_file_git_does_not_track_that_a_builder_stage_takes_in_is_not_head(
     commit_all(root, "second")
     again = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
     again.assert_outcomes(passed=1, deselected=11)
+
+
+def test_an_uncommitted_build_argument_is_not_the_commit_under_test(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35B's false pass: `TAGS = "debug"` edited into pyproject.toml's build_args, never
+    committed, changed the `go build -tags`; the label named HEAD and provenance passed. A
+    runtime setting's edit (env) changes no image and still passes."""
+    root = pytester.path
+    go_app(root)
+    (root / "app").unlink()  # built in the image
+    (root / "Dockerfile").write_text(
+        "FROM golang:1.26-alpine AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nARG TAGS=\n"
+        'RUN CGO_ENABLED=0 go build -trimpath -tags "$TAGS" -o /out/app .\n'
+        "FROM alpine:3.22\nARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+        'COPY --from=build /out/app /app/app\nENTRYPOINT ["/app/app"]\n'
+    )
+    (root / ".gitignore").write_text(PYTESTER_FILES)
+    (root / ".dockerignore").write_text(".git\npyproject.toml\n" + PYTESTER_FILES)
+    committed = '[tool.goimage]\nbuild_args = { GIT_SHA = "{git.head}", TAGS = "" }\n'
+    (root / "pyproject.toml").write_text(committed)
+    commit_all(root, "first")
+    (root / "pyproject.toml").write_text(committed + 'env = { LOG_LEVEL = "debug" }\n')
+    pytester.runpytest_subprocess("--goimage", "-rs", "-k", "provenance").assert_outcomes(
+        passed=1, deselected=11
+    )
+    (root / "pyproject.toml").write_text(committed.replace('TAGS = ""', 'TAGS = "debug"'))
+    result = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert (
+        "is not the commit under test: its settings in pyproject.toml differ from HEAD's in "
+        "build_args.TAGS (uncommitted), which decide what is built, so a clean checkout of HEAD "
+        "builds another image; commit them."
+    ) in flat, flat

@@ -2,7 +2,7 @@
 
 Every top-level module and folder has a rank in `LAYERS`, lowest first:
 
-    errors, run_secrets, run_outputs, termination, go_project < gofacts < config_keys, config_defaults < config < engine < build < report
+    errors, run_secrets, run_outputs, termination, go_project < gofacts < config_keys, config_defaults < config < config_committed < engine < build < report
     < session < checks < stash_keys < config_loading < run_folder < selection, run, assertions
     < items < plugin < __init__
 
@@ -65,6 +65,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "config_release",
     ),
     ("config",),
+    ("config_committed",),
     ("engine",),
     ("build",),
     ("report",),

@@ -12,10 +12,10 @@ from pytest_goimage.checks.provenance import (
     _build_files_not_in_head,
     _changed_inputs,
     _own_label,
-    local_source_paths,
 )
 from pytest_goimage.config import ImageConfig, parse_config
 from pytest_goimage.gofacts.revision_label import label_problem
+from pytest_goimage.gofacts.source_paths import local_source_paths
 from tests.unit.test_git_head import git
 
 HEAD = "5092c1f3e0a4b6d8c2e4f6a8b0c2d4e6f8a0b2c4"
