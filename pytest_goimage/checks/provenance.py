@@ -32,7 +32,14 @@ from ..gofacts.git_head import (
     tracked_under,
     untracked_under,
 )
-from ..gofacts.revision_label import REVISION_LABEL, label_problem, same_commit
+from ..gofacts.revision_label import (
+    REVISION_LABEL,
+    empty_label,
+    label_beside_stamp,
+    label_line,
+    label_problem,
+    same_commit,
+)
 from ..gofacts.source_paths import local_source_paths
 from ..session import GoImageSession
 from .base import require_image
@@ -68,7 +75,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         raise CheckFailed(f"{image.dockerfile}: provenance cannot be verified: {exc}.") from None
     except NoRepository as exc:
         _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
+    line = label_line(_dockerfile(image), image.target)
     if not stamped and not label:
+        empty = None if inherited else empty_label(line, image.file_name)
         whose = (
             f"its {REVISION_LABEL} label comes from the base image (no LABEL of the final stage "
             "sets it)"
@@ -77,7 +86,10 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         )
         _no_facts(
             image,
-            f"image {built.tag} records no commit (no vcs.revision in its Go build info, "
+            f"image {built.tag} records no commit (no vcs.revision in its Go build info, and "
+            f"{empty})"
+            if empty
+            else f"image {built.tag} records no commit (no vcs.revision in its Go build info, "
             f"{whose}); {HOW_TO_RECORD}",
         )
     problems: list[str] = []
@@ -88,14 +100,20 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         for name, value in image.build_args.items()
     }
     labelled = label_problem(label, head.commit, written) if label else None
-    if labelled:
-        problems.append(labelled)
+    beside = bool(labelled and stamped and same_commit(stamped, head.commit))
+    if labelled:  # beside a binary that is HEAD's, the label is what is wrong, not the build
+        problems.append(label_beside_stamp(label, line, image.file_name) if beside else labelled)
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
         problems += _changed_inputs(image, _run_outputs(session, image), session.written_files)
     problems += _build_files_not_in_head(image, head.root)
     settings = uncommitted_build_settings(session.config, image, head.root)
     problems += [settings] if settings else []
+    if beside and len(problems) == 1:
+        raise CheckFailed(
+            f"{image.dockerfile}: image {built.tag} is HEAD's commit by its Go binary's "
+            f"vcs.revision, but {problems[0]}."
+        )
     if problems:
         raise CheckFailed(
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "

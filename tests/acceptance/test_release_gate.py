@@ -228,6 +228,7 @@ def test_image_from_an_older_commit_fails_provenance(
     )
 
 
+REVISION = "org.opencontainers.image.revision"
 GIT_BUILDER = """\
 # A builder with git, so that Go stamps vcs.* from the .git the context sends.
 FROM goimage-standin/debian:bookworm AS build
@@ -269,6 +270,68 @@ def test_dockerignore_dropping_a_tracked_file_fails_provenance(
         ]
     )
     assert head in git(root, "log", "-1", "--format=%H")
+
+
+def test_a_stale_label_beside_a_binary_that_is_head_names_the_label(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35B: the binary's vcs.revision was HEAD, a hard-coded label named another commit,
+    and the failure blamed "a stale GIT_SHA build argument" and said to rebuild. The image is
+    HEAD's; the label is what misleads."""
+    root = pytester.path
+    go_app(root)
+    stale = "0123456789abcdef0123456789abcdef01234567"
+    (root / ".gitignore").write_text("app\n" + PYTESTER_FILES)
+    (root / ".dockerignore").write_text("app\n" + PYTESTER_FILES)
+    (root / "Dockerfile").write_text(
+        GIT_BUILDER.replace("FROM scratch\n", f"FROM scratch\nLABEL {REVISION}={stale}\n")
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\n")
+    head = commit_all(root, "first")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert (
+        "is HEAD's commit by its Go binary's vcs.revision, but its "
+        f"{REVISION} label says {stale}, set by `LABEL {REVISION}=...` (Dockerfile:10), another "
+        "commit: everything that reads the label (registries, scanners, deploy tools) is told a "
+        "wrong commit; set it from HEAD (`ARG GIT_SHA`, the label's value `$GIT_SHA`, and "
+        'build_args = { GIT_SHA = "{git.head}" } in [tool.goimage]), or drop the label.'
+    ) in flat, flat
+    assert "Rebuild it from HEAD" not in flat
+    assert head in git(root, "log", "-1", "--format=%H")
+
+
+def test_an_empty_label_names_the_build_argument_ci_passes(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35B: GitLab's shape, `LABEL ...=$CI_COMMIT_SHA`, run where no one passes it: the
+    label is empty, and the failure said "no label" and told to declare an `ARG GIT_SHA`."""
+    root = pytester.path
+    go_app(root)
+    # pyproject.toml outside git: the second run's build_args are no uncommitted edit.
+    (root / ".gitignore").write_text("app\npyproject.toml\n" + PYTESTER_FILES)
+    (root / "Dockerfile").write_text(
+        f'FROM alpine:3.22\nARG CI_COMMIT_SHA\nLABEL {REVISION}=$CI_COMMIT_SHA\nCMD ["/bin/sh"]\n'
+    )
+    (root / "pyproject.toml").write_text("[tool.goimage]\nrequire_provenance = true\n")
+    commit_all(root, "first")
+    result = pytester.runpytest_subprocess("--goimage", "-k", "provenance")
+    result.assert_outcomes(failed=1, deselected=11)
+    flat = " ".join(result.stdout.str().split())
+    assert ("Dockerfile: provenance cannot be verified: image goimage/") in flat, flat
+    assert (
+        f"records no commit (no vcs.revision in its Go build info, and its {REVISION} label is "
+        f"empty: `LABEL {REVISION}=...` (Dockerfile:3) takes $CI_COMMIT_SHA, which this build "
+        'gave no value; set build_args = { CI_COMMIT_SHA = "{git.head}" } in [tool.goimage] '
+        "(the commit checked out, in CI too)). require_provenance = true"
+    ) in flat, flat
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\nrequire_provenance = true\nbuild_args = { CI_COMMIT_SHA = "{git.head}" }\n'
+    )
+    pytester.runpytest_subprocess("--goimage", "-k", "provenance").assert_outcomes(
+        passed=1, deselected=11
+    )
 
 
 # Writes each image's Go binary, read with the plugin's own reader, where the outer test can
