@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..build.context import context_files, excluding_rule, ignore_file
-from ..build.tracking import ignore_rule_for, is_build_input
+from ..build.ignored_sources import ignored_sources
+from ..build.tracking import is_build_input
 from ..config import ImageConfig
 from ..config_committed import uncommitted_build_settings
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
 from ..gofacts.context_sources import (
-    EVERYTHING,
     context_sources,
     image_sources,
     takes,
@@ -31,6 +31,7 @@ from ..gofacts.git_head import (
     modified_under,
     tracked_under,
     untracked_under,
+    worktree_link,
 )
 from ..gofacts.revision_label import (
     REVISION_LABEL,
@@ -90,7 +91,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"{empty})"
             if empty
             else f"image {built.tag} records no commit (no vcs.revision in its Go build info, "
-            f"{whose}); {HOW_TO_RECORD}",
+            f"{whose}); {HOW_TO_RECORD}{_worktree_note(image)}",
         )
     problems: list[str] = []
     if stamped and info is not None:
@@ -119,7 +120,9 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"{image.dockerfile}: image {built.tag} is not the commit under test: "
             f"{'; '.join(problems)}. Rebuild it from HEAD; a release must ship what was tested."
         )
-    ignored = [] if stamped else _ignored_sources(image)
+    ignored = (
+        [] if stamped else ignored_sources(image.context_path, _dockerfile(image), image.target)
+    )
     if ignored:
         # A binary built beforehand (`make build`, goreleaser) from who knows which commit.
         _no_facts(
@@ -134,6 +137,18 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     if info is None:
         return f"{built.tag}: commit {head.commit} ({source}; no Go build info to read)"
     return f"{built.tag}: commit {head.commit} ({source}); {_trimpath_note(built, info)}"
+
+
+def _worktree_note(image: ImageConfig) -> str:
+    """Why sending .git did not let Go stamp: the context's `.git` is a worktree's link file."""
+    link = worktree_link(image.context_path)
+    if link is None or excluding_rule(image.context_path, image.dockerfile_path, ".git"):
+        return ""
+    return (
+        f". The .git this context sends is a link file (`gitdir: {link}`, as `git worktree "
+        "add` writes it) to a repository outside the context, so git in the builder finds none "
+        "and Go stamps nothing: build from the main checkout, or record the commit with the label"
+    )
 
 
 def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) -> BuildInfo | None:
@@ -218,35 +233,6 @@ def _changed_inputs(
             "commit them, or keep them out of the build context (.dockerignore)"
         )
     return problems
-
-
-def _ignored_sources(image: ImageConfig) -> list[str]:
-    """The image's own COPY/ADD sources that name a file or folder git ignores and does not
-    track, or a pattern matching such files (`dist/app_linux_*/app`), each with its rule
-    ("uploader (.gitignore:6: /uploader)"). Only what a source names counts: ignored files
-    inside a source that git tracks (`COPY . .`) are left alone."""
-    found = []
-    for source in dict.fromkeys(image_sources(_dockerfile(image), image.target)):
-        if source == EVERYTHING or "$" in source:
-            continue
-        for path in _named_paths(image.context_path, source):
-            shown = path.relative_to(image.context_path).as_posix()
-            rule = ignore_rule_for(path)
-            if rule and not tracked_under(image.context_path, shown):
-                found.append(f"{shown} ({rule})")
-    return found
-
-
-def _named_paths(context: Path, source: str) -> list[Path]:
-    """The paths of the context a COPY source names: itself, or what its pattern matches
-    (the first _SHOWN * 4; a goreleaser dist/ holds one folder per platform)."""
-    if not any(c in source for c in "*?["):
-        path = context / source
-        return [path] if path.exists() else []
-    try:
-        return sorted(context.glob(source))[: _SHOWN * 4]
-    except (ValueError, NotImplementedError, OSError):  # absolute or odd: BuildKit reports it
-        return []
 
 
 def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:

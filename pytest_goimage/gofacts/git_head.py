@@ -233,6 +233,18 @@ def hidden_changes(path: Path) -> list[str]:
     return sorted(set(changed))
 
 
+def worktree_link(folder: Path) -> str | None:
+    """Where `folder`'s `.git` points when it is a link file (`gitdir: ...`, as `git worktree
+    add` and submodules write it) rather than a repository; None otherwise. Sent in a build
+    context, such a file leaves git in the builder without a repository."""
+    try:
+        text = (folder / ".git").read_text(encoding="utf-8", errors="replace")
+    except (IsADirectoryError, FileNotFoundError, NotADirectoryError, PermissionError):
+        return None
+    first = text.splitlines()[0] if text else ""
+    return first.removeprefix("gitdir:").strip() if first.startswith("gitdir:") else None
+
+
 def file_at_head(root: Path, name: str) -> str | None:
     """The text of the file `name` (relative to the work tree `root`) as HEAD holds it; None
     where HEAD has no such file or git cannot say."""

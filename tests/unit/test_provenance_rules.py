@@ -12,8 +12,10 @@ from pytest_goimage.checks.provenance import (
     _build_files_not_in_head,
     _changed_inputs,
     _own_label,
+    _worktree_note,
 )
 from pytest_goimage.config import ImageConfig, parse_config
+from pytest_goimage.gofacts.git_head import worktree_link
 from pytest_goimage.gofacts.revision_label import label_problem
 from pytest_goimage.gofacts.source_paths import local_source_paths
 from tests.unit.test_git_head import git
@@ -318,3 +320,29 @@ def test_a_dockerfile_in_a_submodule_is_in_head(tmp_path: Path) -> None:
         "git does not track Dockerfile.new, so a clean checkout of HEAD cannot build this "
         "image; commit it"
     ]
+
+
+def test_a_worktree_sends_a_link_file_for_git_that_the_builder_cannot_follow(
+    tmp_path: Path,
+) -> None:
+    """Trial 35B: in a `git worktree`, `.git` is a file pointing outside the context; the
+    advice "send .git in the build context" was what the build already did."""
+    main = tmp_path / "main"
+    main.mkdir()
+    image_of(main, "FROM alpine\nCOPY . .\n")
+    git(main, "init", "-q")
+    git(main, "add", "-A")
+    git(main, "commit", "-qm", "first")
+    assert worktree_link(main) is None  # a repository, not a link
+    git(main, "worktree", "add", "-q", str(tmp_path / "feature"))
+    link = worktree_link(tmp_path / "feature")
+    assert link is not None and link.endswith("/main/.git/worktrees/feature"), link
+    image = image_of(tmp_path / "feature", "FROM alpine\nCOPY . .\n")
+    assert _worktree_note(image) == (
+        f". The .git this context sends is a link file (`gitdir: {link}`, as `git worktree add` "
+        "writes it) to a repository outside the context, so git in the builder finds none and Go "
+        "stamps nothing: build from the main checkout, or record the commit with the label"
+    )
+    (tmp_path / "feature" / ".dockerignore").write_text(".git\n")
+    assert _worktree_note(image) == ""  # not sent: the usual advice stands
+    assert worktree_link(tmp_path / "nowhere") is None
