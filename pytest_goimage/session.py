@@ -131,6 +131,7 @@ class GoImageSession:
             size_bytes=built.size,
             build_seconds=round(built.build_seconds, 3),
             build_cached=built.steps > 0 and built.cached_steps == built.steps,
+            layers=",".join(built.layer_digests) or None,
         )
         if self.no_go_binary(image):
             facts.go_binary = False

@@ -116,6 +116,11 @@ class BuiltImage:
     _last_read: tuple[str, bytes] | None = field(repr=False, default=None)
     _saved_error: str | None = field(repr=False, default=None)
 
+    @property
+    def layer_digests(self) -> list[str]:
+        """The layers' digests as the engine lists them (RootFS.Layers, lowest first)."""
+        return [str(d) for d in (self._inspect.get("RootFS") or {}).get("Layers") or []]
+
     @cached_property
     def binary_path(self) -> str:
         """`binary` from the configuration, else the program ENTRYPOINT and CMD run (through

@@ -58,6 +58,7 @@ def _image_dict(image: ImageRecord) -> dict[str, Any]:
         "size_budget_bytes": image.size_budget,
         "baseline_bytes": image.baseline_bytes,
         "sbom": image.sbom,
+        "layers": image.layers.split(",") if image.layers else None,
     }
 
 
@@ -111,7 +112,7 @@ def build_report(
     return masked
 
 
-_NAMES = ("dockerfile", "context", "tag", "image_id", "go_version", "sbom")
+_NAMES = ("dockerfile", "context", "tag", "image_id", "go_version", "sbom", "layers")
 
 
 def git_state(

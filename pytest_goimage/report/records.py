@@ -47,7 +47,7 @@ _PROPERTY_NAMES = {"tag": "image"}
 # A built-in check's properties that are names or ids (the configuration's, the engine's, a
 # file the run wrote), not values: masking leaves them as they are.
 NAME_PROPERTIES = frozenset(
-    {PROP_DOCKERFILE, PROP_CHECK, PROP_SCOPE, "image", "image_id", "go_version", "sbom"}
+    {PROP_DOCKERFILE, PROP_CHECK, PROP_SCOPE, "image", "image_id", "go_version", "sbom", "layers"}
 )
 
 
@@ -64,6 +64,10 @@ class ImageFacts:
     static: bool | None = None
     go_binary: bool | None = None  # False: the image runs no Go program (Go checks skipped)
     sbom: str | None = None  # the CycloneDX file --goimage-sbom wrote for it
+    # Its layers' digests (RootFS.Layers, lowest first), comma-separated: what an image built
+    # elsewhere from the same inputs has too, where the run's own image ID (with the plugin's
+    # labels) differs; a gate compares the image it pushes with them.
+    layers: str | None = None
 
     def properties(self) -> list[tuple[str, object]]:
         """The known facts as (name, value) pairs for an item's `user_properties`."""
@@ -91,6 +95,7 @@ _FACT_TYPES: dict[str, type[Any]] = {
     "static": bool,
     "go_binary": bool,
     "sbom": str,
+    "layers": str,
 }
 
 

@@ -10,12 +10,13 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import docker
 import jsonschema
 import pytest
 
 from pytest_goimage.report.json_report import load_schema
 from pytest_goimage.report.sbom import sbom_path
-from tests.conftest import EXAMPLE, go_app, go_version_modules, outcomes
+from tests.conftest import EXAMPLE, buildkit_cli, go_app, go_version_modules, outcomes
 
 
 def test_missing_label_and_root_user_fail_metadata(
@@ -332,6 +333,46 @@ def test_an_empty_label_names_the_build_argument_ci_passes(
     pytester.runpytest_subprocess("--goimage", "-k", "provenance").assert_outcomes(
         passed=1, deselected=11
     )
+
+
+def test_the_report_names_the_layers_the_image_a_team_pushes_must_have(
+    pytester: pytest.Pytester, docker_client: docker.DockerClient, no_leaks: None
+) -> None:
+    """Trial 35B: the tested image is removed at the end of the run, and the team pushes its own
+    build, whose ID differs (the run's images carry the plugin's labels). The report's `layers`
+    are what that build must have to be the tested content; a build of another content does
+    not."""
+    root = pytester.path
+    go_app(root)
+    (root / "Dockerfile").write_text(
+        "FROM alpine:3.22\nARG GIT_SHA\nLABEL org.opencontainers.image.revision=$GIT_SHA\n"
+        'COPY app /app/app\nENTRYPOINT ["/app/app"]\n'
+    )
+    (root / ".dockerignore").write_text(PYTESTER_FILES + "report.json\n")
+    (root / "pyproject.toml").write_text('[tool.goimage]\nbuild_args = { GIT_SHA = "abc1234" }\n')
+    report = root / "report.json"
+    result = pytester.runpytest_subprocess("--goimage", "-k", "size", f"--goimage-report={report}")
+    result.assert_outcomes(passed=1, deselected=11)
+    (image,) = json.loads(report.read_text())["images"]
+    assert image["layers"] and all(re.fullmatch(r"sha256:[0-9a-f]{64}", d) for d in image["layers"])
+    jsonschema.validate(json.loads(report.read_text()), load_schema())
+    cli = buildkit_cli()
+    assert cli is not None, "no BuildKit docker CLI (make bootstrap installs one)"
+    tag = f"goimage-test/pushed:{os.getpid()}"
+    try:
+        for app, same in ((b"", True), (b"\n# another build\n", False)):
+            (root / "app").write_bytes((root / "app").read_bytes() + app)
+            subprocess.run(
+                [cli, "build", "-q", "-t", tag, "--build-arg", "GIT_SHA=abc1234", str(root)],
+                env={**os.environ, "DOCKER_BUILDKIT": "1"},
+                check=True,
+                capture_output=True,
+            )
+            pushed = docker_client.api.inspect_image(tag)
+            assert pushed["Id"] != image["image_id"]
+            assert (pushed["RootFS"]["Layers"] == image["layers"]) is same
+    finally:
+        docker_client.images.remove(tag, force=True)
 
 
 # Writes each image's Go binary, read with the plugin's own reader, where the outer test can

@@ -26,6 +26,7 @@ def image() -> ImageRecord:
         build_cached=True,
         go_version="go1.26.8",
         static=True,
+        layers="sha256:" + "c1" * 32 + ",sha256:" + "d2" * 32,
         size_budget=30_000_000,
         baseline_bytes=7_750_000,
         checks={"build": CheckRecord("passed", "", 0.25)},
@@ -52,6 +53,7 @@ def test_the_report_of_a_passing_image_reads_as_a_whole() -> None:
                 "size_budget_bytes": 30_000_000,
                 "baseline_bytes": 7_750_000,
                 "sbom": None,  # no --goimage-sbom
+                "layers": ["sha256:" + "c1" * 32, "sha256:" + "d2" * 32],
             }
         ],
     }
@@ -208,3 +210,10 @@ def test_images_from_two_repositories_have_no_single_commit(tmp_path: Path) -> N
             )
     assert git_state(Heads(), [tmp_path / "one"]) is not None
     assert git_state(Heads(), [tmp_path / "one", tmp_path / "two"]) is None
+
+
+def test_layer_digests_are_never_masked() -> None:
+    """A digest is 64 hex characters, the shape of a secret key: it is a name of content."""
+    layers = ["sha256:" + "c1" * 32, "sha256:" + "d2" * 32]
+    report = build_report([image()], secrets=[layers[1].removeprefix("sha256:"), "c1" * 32])
+    assert report["images"][0]["layers"] == layers

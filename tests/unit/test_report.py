@@ -109,7 +109,7 @@ def test_failing_report_validates(validator: Draft202012Validator) -> None:
 
 def test_additive_image_fields_are_allowed(validator: Draft202012Validator) -> None:
     report = build_report([passing_image()])
-    report["images"][0]["layers"] = [{"size": 1}]
+    report["images"][0]["scanner_findings"] = [{"size": 1}]
     assert errors(validator, report) == []
 
 
