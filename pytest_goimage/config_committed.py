@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import GoImageConfig, ImageConfig, parse_config
 from .errors import ConfigError
-from .gofacts.git_head import file_at_head, modified_under
+from .gofacts.git_head import file_at_head
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,7 +29,7 @@ def uncommitted_build_settings(config: GoImageConfig, image: ImageConfig, root: 
         name = source.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return ""
-    if not source.is_file() or source.name not in modified_under(source.parent):
+    if not source.is_file() or source.name not in config.heads.modified(source.parent):
         return ""
     text = file_at_head(root, name)
     if text is None:

@@ -140,6 +140,15 @@ class Heads:
 
     def __init__(self) -> None:
         self._by_path: dict[Path, Head | NoRepository] = {}
+        self._modified: dict[Path, list[str]] = {}
+
+    def modified(self, path: Path) -> list[str]:
+        """modified_under(path), read once for the run: each image's provenance asks it of
+        the configuration's folder, and two git processes per image are a warm run's time."""
+        key = path.resolve()
+        if key not in self._modified:
+            self._modified[key] = modified_under(key)
+        return self._modified[key]
 
     def of(self, path: Path) -> Head:
         """head_of(path), the first answer for its repository kept for the run."""

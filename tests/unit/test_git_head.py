@@ -346,3 +346,16 @@ def test_an_empty_revision_without_git_says_to_install_git(
         "to give: git is not installed on this machine; install git where pytest runs "
         "(`{git.head}` asks it for HEAD)."
     )
+
+
+def test_heads_read_the_changes_of_a_folder_once_per_run(tmp_path: Path) -> None:
+    """Each image's provenance asks whether the configuration changed: one answer per run."""
+    (tmp_path / "pyproject.toml").write_text("[tool.goimage]\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    heads = Heads()
+    assert heads.modified(tmp_path) == []
+    (tmp_path / "pyproject.toml").write_text("[tool.goimage]\ntarget = 'prod'\n")
+    assert heads.modified(tmp_path) == []  # the run's first answer stands
+    assert Heads().modified(tmp_path) == ["pyproject.toml"]
