@@ -1,7 +1,9 @@
 """The `[tool.goimage]` settings that decide what is built, as HEAD holds them: `build_args`,
-`target`, the Dockerfile, the context and the builder are build inputs as much as a Dockerfile
-is, so an uncommitted edit of them (`TAGS = "debug"`) builds an image no commit describes
-(trial 35B). Runtime settings (`env`, timeouts) do not change the image and do not count."""
+`target`, the Dockerfile and the context are build inputs as much as a Dockerfile is, so an
+uncommitted edit of them (`TAGS = "debug"`) builds an image no commit describes (trial 35B).
+Runtime settings (`env`, timeouts) do not change the image, and neither does `builder`: it
+says where BuildKit runs (a CI runner's remote engine, set for that machine), not what it
+builds from; none of them count."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-_BUILD_SETTINGS = ("dockerfile_path", "context_path", "target", "builder")
+_BUILD_SETTINGS = ("dockerfile_path", "context_path", "target")
 
 
 def uncommitted_build_settings(config: GoImageConfig, image: ImageConfig, root: Path) -> str:

@@ -53,11 +53,11 @@ def test_an_edited_build_argument_is_named_not_its_value(tmp_path: Path) -> None
     ("edited", "named"),
     [
         (COMMITTED + 'target = "debug"\n', "target"),
-        (COMMITTED + 'builder = "remote"\n', "builder"),
+        (COMMITTED + 'builder = "remote"\n', ""),
         (COMMITTED + 'context = "."\ndockerfiles = ["Dockerfile"]\n', ""),
     ],
 )
-def test_target_and_builder_count_and_spelling_defaults_out_does_not(
+def test_target_counts_but_builder_and_spelling_defaults_out_do_not(
     tmp_path: Path, edited: str, named: str
 ) -> None:
     repository(tmp_path)
