@@ -11,12 +11,19 @@ from collections.abc import Iterable, Mapping
 
 # A name that could not be resolved, as clients log it: Go's resolver (`lookup redis on
 # 127.0.0.11:53: no such host`, `server misbehaving`; glibc's words through cgo), libpq
-# (`could not translate host name "db" to address`) and Node (`getaddrinfo ENOTFOUND db`).
+# (`could not translate host name "db" to address`), Node (`getaddrinfo ENOTFOUND db`), and
+# the tools an entrypoint script waits with: busybox's `nc`/`wget` (`bad address 'redis'`,
+# `'db:5432'` where wget got host and port), curl (`Could not resolve host: redis`) and
+# Debian's netcat-openbsd (`getaddrinfo for host "redis" port 6379: ...`) (trial 35A).
 _UNRESOLVED = re.compile(
     r"\blookup ([\w.-]+)(?: on \S+)?: (?:no such host|server misbehaving|"
     r"Temporary failure in name resolution|Name or service not known)"
     r"|could not translate host name \"([^\"]+)\" to address"
     r"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)"
+    r"|\bbad address '([\w.-]+)(?::\d+)?'"
+    r"|Could not resolve host: ([\w.-]+)"
+    r"|getaddrinfo for host \"([\w.-]+)\" port \d+: "
+    r"(?:Name or service not known|Temporary failure in name resolution)"
 )
 # A connection refused on the container's own loopback: Go's `dial tcp 127.0.0.1:6379:
 # connect: connection refused` (`[::1]:5432` where `localhost` resolved to IPv6 first) and

@@ -28,8 +28,26 @@ WRITE_ALIAS = (
             "postgres",
         ),
         ("Error: getaddrinfo ENOTFOUND redis", "redis"),
+        ("nc: bad address 'redis'", "redis"),
+        ("Connecting to db:5432 (db:5432)\nwget: bad address 'postgres:5432'", "postgres"),
+        ("curl: (6) Could not resolve host: redis", "redis"),
+        (
+            'nc: getaddrinfo for host "redis" port 6379: Name or service not known',
+            "redis",
+        ),
     ],
-    ids=["go-docker-dns", "go-short", "misbehaving", "cgo", "libpq", "node"],
+    ids=[
+        "go-docker-dns",
+        "go-short",
+        "misbehaving",
+        "cgo",
+        "libpq",
+        "node",
+        "busybox-nc",
+        "busybox-wget",
+        "curl",
+        "openbsd-nc",
+    ],
 )
 def test_a_host_no_container_answers_to_is_named_with_those_that_do(line: str, host: str) -> None:
     assert address_hint(f"starting\n{line}\n", PORTS, "minio") == (
@@ -67,6 +85,10 @@ def test_without_dependencies_the_fix_is_to_declare_one() -> None:
         # refused.
         "self check: dial tcp 127.0.0.1:9000: connect: connection refused",
         "dial tcp 127.0.0.1:6379: i/o timeout",
+        # The entrypoint's wait tools naming a host that answers, or a public one.
+        "nc: bad address 'cache'",
+        "wget: bad address 'minio:9000'",
+        "curl: (6) Could not resolve host: api.example.com",
     ],
 )
 def test_what_names_no_missing_server_gives_no_sentence(line: str) -> None:
