@@ -14,7 +14,6 @@ system is ready to accept connections" seconds before the real one listens on TC
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,23 +30,7 @@ from .listeners import listening as ports_listening
 from .listeners import reachable_ports
 from .placeholders import expand
 from .poll import wait_until
-
-# How long a connection must stay open (or how soon the server must speak) to count as
-# something listening behind the published port.
-_SETTLE_SECONDS = 0.3
-
-
-def tcp_listening(host: str, port: int) -> bool:
-    """Whether a server answers on host:port (see the module docstring on the proxy)."""
-    try:
-        with socket.create_connection((host, port), timeout=1.0) as conn:
-            conn.settimeout(_SETTLE_SECONDS)
-            try:
-                return conn.recv(1) != b""  # a greeting (MySQL, SMTP): listening
-            except TimeoutError:
-                return True  # still open and silent, as Redis and PostgreSQL wait for us
-    except OSError:
-        return False
+from .tcp_probe import tcp_listening
 
 
 @dataclass
@@ -286,7 +269,7 @@ class DependencyServer(ContainerOwner):
     def _listener_table(self) -> Callable[[], bool | None]:
         """Whether the dependency listens on its port beyond loopback, read from its listener
         table: None where that table cannot be read here (a remote engine). Where it can, this
-        answers at once; the published port's test waits _SETTLE_SECONDS on every success."""
+        answers at once; the published port's test waits SETTLE_SECONDS on every success."""
         assert self._box is not None
         container = self._box.container
         pid = int((container.attrs.get("State") or {}).get("Pid") or 0)

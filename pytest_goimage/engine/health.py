@@ -35,7 +35,7 @@ def health_verdict(running: RunningService, image: ImageConfig) -> tuple[str | N
         image.health_path, max(0.0, image.startup_timeout - spent)
     )
     if healthy:
-        return _stays_up(running, image, probe), probe
+        return _stays_up(running, image, probe) or _api_silent(running, image, probe), probe
     # Read once: whether the port was still mapped when the container died is a race with
     # the engine, so an exited container is reported without an address.
     exited = container.exited()
@@ -94,6 +94,43 @@ def _stays_up(running: RunningService, image: ImageConfig, probe: HealthProbe) -
         f"{answered:.1f} s after the service started, {why}. A service must keep running once "
         f"it is healthy: see its log for what stopped it.{running.stopped_notes()}\n"
         f"{container.last_logs()}"
+    )
+
+
+def _api_silent(running: RunningService, image: ImageConfig, probe: HealthProbe) -> str | None:
+    """None when health_path is polled on the API port itself, or a server takes connections on
+    the API port by the end of startup_timeout. Else why not: an admin port answering health
+    while the API never listens (its listener failed, or it listens on another port than
+    `port`) passed before (trial 35A)."""
+    container = running.container
+    if not container.health_port or not container.port or container.health_port == container.port:
+        return None
+    spent = time.monotonic() - container.started_at
+    remaining = max(0.0, image.startup_timeout - spent)
+    if wait_until(container.api_listening, remaining, give_up=container.exited):
+        return None
+    api, admin = (str(port).split("/", 1)[0] for port in (container.port, container.health_port))
+    if container.exited():
+        why = f"then {container.exit_summary()}"
+    else:
+        listens = reachable_ports(container.listeners() or [])
+        elsewhere = [port for port in listens if str(port) not in (api, admin)]
+        why = (
+            f"but within startup_timeout ({image.startup_timeout:g}s) no server took "
+            f"connections on the API port {api} (`port`)"
+        )
+        if elsewhere:
+            named = ", ".join(str(port) for port in elsewhere)
+            why += f"; the service listens on {named}: set `port` in [tool.goimage] to its API's"
+        else:
+            why += (
+                ": the admin server is up and the API's is not (its log may say why), or "
+                "`port` in [tool.goimage] names another port than the one it serves"
+            )
+    return (
+        f"{image.dockerfile}: GET {image.health_path} on the admin port {admin} (`health_port`) "
+        f"answered {probe.status}, {why}. A release must serve its API, not only its health "
+        f"endpoint.{running.stopped_notes()}\n{container.last_logs()}"
     )
 
 

@@ -16,10 +16,11 @@ from ..gofacts.units import format_size, port_number
 from .container import ContainerOwner, EngineContainer
 from .exec_failure import exec_failure_hint
 from .health_probe import HealthProbe, answers, poll
-from .listeners import is_loopback, listening
+from .listeners import is_loopback, listening, reachable_ports
 from .placeholders import expand
 from .program_mode import denied_program_hint, unexecutable_on_path
 from .shell_form import shell_form_advice
+from .tcp_probe import tcp_listening
 
 # What minio-go (and the S3 API) say when MinIO answers 403: a wrong access key or secret,
 # or a key without the permission (AccessDenied, which minio-go words "Access Denied.").
@@ -246,6 +247,19 @@ class ServiceContainer(ContainerOwner):
         address = self._box.address(self.network) if self._box is not None else ""
         url = f"{self.health_scheme}://{address}:{{}}{path}"
         return [port for port in ports if address and answers(url.format(port))]
+
+    def api_listening(self) -> bool:
+        """Whether a server takes connections on the API port beyond loopback: its listener
+        table where this machine can read it, else a connection to the published port that
+        stays open (tcp_probe). Asked where `health_port` is another port, which says nothing
+        about the API."""
+        if self._box is None or not self.port:
+            return False
+        found = self.listeners()
+        if found is not None:
+            return port_number(self.port) in reachable_ports(found)
+        host_port = self._host_port_of(self.port)
+        return bool(host_port) and tcp_listening(self._box.reach.host, host_port)
 
     def state(self) -> dict[str, Any]:
         """The container's State (Status, ExitCode, OOMKilled ...), refreshed."""

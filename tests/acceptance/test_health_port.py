@@ -15,11 +15,13 @@ import pytest
 from tests.conftest import outcomes
 
 GO = "/usr/local/go/bin/go"
-# The API on 8080 (/api only: /healthz there is a 404), health on ADMIN_PORT (8081).
+# The API on API_PORT (8080; /api only: /healthz there is a 404), health on ADMIN_PORT
+# (8081). API_PORT=none serves no API: its listener failed, and the admin port runs on.
 PROGRAM = """\
 package main
 
 import (
+	"log"
 	"net/http"
 	"os"
 )
@@ -34,7 +36,15 @@ func main() {
 	go func() { panic(http.ListenAndServe(":"+admin, health)) }()
 	api := http.NewServeMux()
 	api.HandleFunc("/api", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("api")) })
-	panic(http.ListenAndServe(":8080", api))
+	port := os.Getenv("API_PORT")
+	if port == "" {
+		port = "8080"
+	}
+	if port == "none" {
+		log.Print("api: listener failed: certificate not found")
+		select {}
+	}
+	panic(http.ListenAndServe(":"+port, api))
 }
 """
 DOCKERFILE = 'FROM alpine:3.22\nCOPY app /app\n{extra}\nENTRYPOINT ["/app"]\n'
@@ -277,3 +287,78 @@ def test_a_forgotten_health_port_is_named_where_the_api_port_has_no_health_path(
         "port 8080, but it answers 2xx on port 8081, where the service listens too: set "
         "`health_port = 8081` in [tool.goimage]."
     ) in out, out
+
+
+@pytest.mark.parametrize(
+    ("api_port", "why"),
+    [
+        (
+            "none",
+            "but within startup_timeout (3s) no server took connections on the API port 8080 "
+            "(`port`): the admin server is up and the API's is not (its log may say why), or "
+            "`port` in [tool.goimage] names another port than the one it serves. A release must "
+            "serve its API, not only its health endpoint.",
+        ),
+        (
+            "8090",
+            "but within startup_timeout (3s) no server took connections on the API port 8080 "
+            "(`port`); the service listens on 8090: set `port` in [tool.goimage] to its API's. "
+            "A release must serve its API, not only its health endpoint.",
+        ),
+    ],
+    ids=["api-never-listens", "api-on-another-port"],
+)
+def test_health_on_the_admin_port_does_not_pass_a_service_whose_api_is_down(
+    pytester: pytest.Pytester, no_leaks: None, api_port: str, why: str
+) -> None:
+    """Trial 35A: with `health_port` set, /healthz answered on the admin port and `health`
+    passed, while nothing served the API on `port`."""
+    _project(
+        pytester.path,
+        f"""
+        [tool.goimage]
+        port = 8080
+        health_port = 8081
+        health_path = "/healthz"
+        startup_timeout = "3s"
+
+        [tool.goimage.env]
+        API_PORT = "{api_port}"
+        """,
+        {"Dockerfile": "EXPOSE 8080 8081"},
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    assert (
+        f"Dockerfile: GET /healthz on the admin port 8081 (`health_port`) answered 200, {why}"
+    ) in out, out
+    if api_port == "none":
+        assert "api: listener failed: certificate not found" in out, out
+
+
+def test_an_api_port_that_speaks_http2_only_beside_an_http_admin_port_passes(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """A gRPC API (HTTP/2 only: it answers no HTTP/1.1 request) with health on a plain HTTP
+    admin port, as gRPC services serve it: a server takes the API's connections, so it passes."""
+    grpc_api = GRPC_LIKE.replace('":9090"', '":8080"').replace(
+        'http.ListenAndServe(":8080", http.NotFoundHandler())',
+        'http.ListenAndServe(":8081", http.HandlerFunc(func(w http.ResponseWriter, _ '
+        '*http.Request) { w.Write([]byte("ok")) }))',
+    )
+    assert '":8081"' in grpc_api and 'Addr: ":8080"' in grpc_api
+    _project(
+        pytester.path,
+        """
+        [tool.goimage]
+        port = 8080
+        health_port = 8081
+        health_path = "/healthz"
+        startup_timeout = "10s"
+        """,
+        {"Dockerfile": "EXPOSE 8080 8081"},
+        grpc_api,
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "PASSED"}, result.stdout.str()

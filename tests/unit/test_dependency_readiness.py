@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pytest_goimage.engine.dependency import LogReadiness, tcp_listening
+from pytest_goimage.engine.dependency import LogReadiness
+from pytest_goimage.engine.tcp_probe import tcp_listening
 
 
 @pytest.fixture
