@@ -92,12 +92,19 @@ class RuntimePool:
         )
 
     def _wait_prepared(self, image: ImageConfig) -> None:
-        """Let an early start of `image`'s MinIO finish; what failed there is retried (and
-        reported) by the caller, as if nothing had started early."""
+        """Let an early start of `image`'s MinIO and dependencies finish. A MinIO or dependency
+        that did not get ready there is the image's verdict, as if the service had started it:
+        started again, it would take as long to fail the same way (trial 35A: a dependency
+        that never got ready cost twice its startup_timeout). Anything else that failed there
+        is retried, and reported, by the caller."""
         prepared = self._preparing.get(image.dockerfile)
         if prepared is not None:
-            with contextlib.suppress(Exception):  # a Ctrl-C while waiting ends the run ...
+            try:
                 prepared.result()
+            except (MinioError, DependencyError) as exc:
+                self._unready[image.dockerfile] = exc
+            except Exception:  # a Ctrl-C while waiting ends the run ...
+                pass
             # ... and leaves it listed, so that the end of the run waits for it to finish.
             self._preparing.pop(image.dockerfile, None)
 
@@ -136,6 +143,9 @@ class RuntimePool:
         failed start removes what it started; MinIO, held by the fixture that asks, stays."""
         self._wait_killed()
         self._wait_prepared(image)
+        unready = self._unready.get(image.dockerfile)
+        if isinstance(unready, DependencyError):
+            raise unready
         return self._runtime(image).start_dependencies()
 
     def service(self, image: ImageConfig, built: Callable[[], BuiltImage]) -> RunningService:
@@ -162,6 +172,10 @@ class RuntimePool:
         # and be checked: start it now, not once this service runs.
         self._prepare_after(image)
         self._wait_prepared(image)
+        if image.dockerfile in self._unready:  # its early start failed: started once
+            if image.dockerfile not in self._held:
+                self.release(image)
+            raise self._unready[image.dockerfile]
         minio_image = self.minio_image_for(image)
         runtime = self._runtime(image)
         try:
