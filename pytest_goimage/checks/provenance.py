@@ -215,9 +215,18 @@ def _changed_inputs(
             "outside the build context"
         )
     if changed:
+        # A deleted file is a change too, but "changed" alone sent a user looking for an edit
+        # of a file that is not there (trial 35B).
+        context = image.context_path
+        named = [
+            name
+            if (context / name).exists() or (context / name).is_symlink()
+            else f"{name}: deleted"
+            for name in changed
+        ]
         problems.append(
             f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
-            f"({_listed(changed)}), so the image is not HEAD's content whatever its label says; "
+            f"({_listed(named)}), so the image is not HEAD's content whatever its label says; "
             "commit or stash them"
         )
     if untracked:

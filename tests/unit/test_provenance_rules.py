@@ -140,6 +140,23 @@ def test_local_source_paths_are_absolute_ones_only() -> None:
     }
 
 
+def test_a_deleted_input_is_named_deleted_not_only_changed(tmp_path: Path) -> None:
+    """Trial 35B: a deleted tracked file was listed as "changed", and looked for in vain."""
+    image = image_of(tmp_path, "FROM golang\nCOPY . .\nRUN go build -o /app .\n")
+    (tmp_path / "main.go").write_text("package main\n")
+    (tmp_path / "util.go").write_text("package main\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (tmp_path / "util.go").unlink()
+    (tmp_path / "main.go").write_text("package main // a local fix\n")
+    assert _changed_inputs(image) == [
+        "its build context holds 2 tracked file(s) changed since HEAD (main.go, util.go: "
+        "deleted), so the image is not HEAD's content whatever its label says; commit or stash "
+        "them"
+    ]
+
+
 def test_a_path_that_continues_a_longer_one_is_not_a_local_path() -> None:
     """A relative path's tail, a path after `//`, or after a word, is no absolute path; one at
     the very start of the data is."""
