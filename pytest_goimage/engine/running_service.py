@@ -20,6 +20,7 @@ from .health_probe import HealthProbe, health_hint
 from .image import BuiltImage
 from .listeners import env_port_note, reachable_ports
 from .minio_server import NETWORK_ALIAS, MinioServer
+from .plain_http import plain_http_hint
 from .service import ServiceContainer, container_port, expand_env
 
 
@@ -155,15 +156,18 @@ class RunningService:
 
     def dependency_hint(self) -> str:
         """The sentence when the service's log shows one of its dependencies refusing its
-        password (trial 18: a wrong Redis password got no advice), or it looking for a server
-        under a name or on a loopback no container answers (trial 20), else ""."""
+        password (trial 18: a wrong Redis password got no advice), looking for a server under
+        a name or on a loopback no container answers (trial 20), or speaking TLS to MinIO's
+        plain HTTP (trial 35A), else ""."""
         logs = self.container.logs(tail=50)
         ports = {name: server.internal_port for name, server in self.dependencies.items()}
         own = [port_number(p) for p in self.built.config.exposed_ports]
         if self.container.port:
             own.append(port_number(self.container.port))
-        return refused_password(logs, list(self.dependencies)) or address_hint(
-            logs, ports, NETWORK_ALIAS, own
+        return (
+            refused_password(logs, list(self.dependencies))
+            or address_hint(logs, ports, NETWORK_ALIAS, own)
+            or plain_http_hint(logs, self.image.env)
         )
 
     def credentials_hint(self) -> str:

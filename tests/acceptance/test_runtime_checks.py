@@ -336,6 +336,25 @@ def test_wrong_storage_credentials_are_named(
     ), out
 
 
+def test_a_storage_client_left_on_tls_is_named(
+    example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35A: `STORAGE_USE_SSL = "true"` against MinIO's plain HTTP: minio-go says
+    "server gave HTTP response to HTTPS client", and the failure said only that the bucket was
+    missing."""
+    example_copy(service_config(env=ENV + 'STORAGE_USE_SSL = "true"\n'))
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "bucket or health")
+    assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "FAILED"}
+    out = " ".join(result.stdout.str().split())
+    hint = (
+        "Its log shows it speaking TLS to a server that answers plain HTTP (`server gave HTTP "
+        "response to HTTPS client`): MinIO and the dependencies serve plain HTTP on the image's "
+        'network; [tool.goimage.env] sets STORAGE_USE_SSL = "true": turn TLS off there '
+        '("false", an http:// address).'
+    )
+    assert out.count(hint) >= 2, out  # under bucket and under health
+
+
 def test_health_answering_503(
     example_copy: Callable[..., Path], pytester: pytest.Pytester, no_leaks: None
 ) -> None:
