@@ -26,6 +26,7 @@ _RESET = "connection reset"
 # while the service starts (the review).
 _CLOSED_WHILE_LISTENING = 5
 _CLOSED_FOR_SECONDS = 1.0
+_REQUEST_SECONDS = 2.0  # each GET's own timeout, to connect and to read the answer
 _SAME_REDIRECTS = 5  # answers in a row: a service still starting does not redirect so
 # Failing this long in a row, the listener table is read (again each time this passes): a
 # service that listens on the port on loopback only will not be reached by waiting longer.
@@ -190,7 +191,7 @@ def poll(
     on_loopback = 0  # looks in a row that found the port on loopback only
     for _ in backoff(timeout):
         try:
-            response = _get(session, url, 2)
+            response = _get(session, url, _REQUEST_SECONDS)
             look_at, on_loopback = time.monotonic() + _LOOK_EVERY, 0
             probe.status, probe.body, probe.error = response.status_code, response.text, ""
             probe.location = response.headers.get("Location", "") if response.is_redirect else ""
@@ -255,6 +256,15 @@ def speaks_http2_only(url: str, timeout: float = 1.0) -> bool:
 
 
 def _short(exc: BaseException, setting: str = "scheme") -> str:
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        # Through the engine's proxy a port with nothing behind it resets, it does not wait:
+        # the service took the request, and its handler never answered (trial 35A said only
+        # "timed out").
+        return (
+            f"the service took the request but sent no answer within {_REQUEST_SECONDS:g} s: "
+            "its handler for the path hangs (on a lock, or on a call to a dependency or MinIO "
+            "made without a deadline)"
+        )
     text = str(exc)
     if "Connection refused" in text:
         return "connection refused (nothing listens on the port yet)"

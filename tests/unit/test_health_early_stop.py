@@ -106,3 +106,38 @@ def test_one_look_at_a_loopback_bind_before_the_real_one_does_not_end_the_wait()
     _, probe = poll(url, 1.5, lambda: False, "scheme", lambda: False, lambda: next(answers, False))
     assert not probe.loopback_only
     assert probe.seconds >= 1.5, probe.seconds
+
+
+def test_a_handler_that_never_answers_is_named_as_hanging() -> None:
+    """Trial 35A: a health handler blocked on a lock gave only "timed out". A real socket that
+    takes the request and sends nothing back."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)  # read nothing, answer nothing, close nothing
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/healthz"
+        healthy, probe = poll(url, 0.1, lambda: False)
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+    assert not healthy
+    assert probe.describe() == (
+        "no answer: the service took the request but sent no answer within 2 s: its handler "
+        "for the path hangs (on a lock, or on a call to a dependency or MinIO made without a "
+        "deadline)"
+    )
