@@ -5,9 +5,10 @@ does not (the review's false failure)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -16,11 +17,9 @@ from pytest_goimage.engine.health_probe import poll, speaks_http2_only
 _SETTINGS_FRAME = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 
 
-@pytest.fixture(params=["http2-only", "closes"])
-def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
-    """A listening port that closes each HTTP/1.1 request without an answer, and whether it
-    answers HTTP/2's preface with a SETTINGS frame."""
-    http2 = request.param == "http2-only"
+@contextlib.contextmanager
+def serving(handle: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A listening port on loopback whose connections `handle` takes, as a health URL."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -31,21 +30,36 @@ def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    first = conn.recv(24)
-                except OSError:
-                    continue
-                if http2 and first.startswith(b"PRI * HTTP/2.0"):
-                    conn.sendall(_SETTINGS_FRAME)
+            handle(conn)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/healthz", http2
-    stop.set()
-    thread.join()
-    listener.close()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/healthz"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+@pytest.fixture(params=["http2-only", "closes"])
+def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
+    """A listening port that closes each HTTP/1.1 request without an answer, and whether it
+    answers HTTP/2's preface with a SETTINGS frame."""
+    http2 = request.param == "http2-only"
+
+    def close_without_answer(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(1)
+            try:
+                first = conn.recv(24)
+            except OSError:
+                return
+            if http2 and first.startswith(b"PRI * HTTP/2.0"):
+                conn.sendall(_SETTINGS_FRAME)
+
+    with serving(close_without_answer) as url:
+        yield url, http2
 
 
 def test_only_an_http2_only_port_ends_the_wait_early(server: tuple[str, bool]) -> None:
@@ -111,30 +125,13 @@ def test_one_look_at_a_loopback_bind_before_the_real_one_does_not_end_the_wait()
 def test_a_handler_that_never_answers_is_named_as_hanging() -> None:
     """Trial 35A: a health handler blocked on a lock gave only "timed out". A real socket that
     takes the request and sends nothing back."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            held.append(conn)  # read nothing, answer nothing, close nothing
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+    held: list[socket.socket] = []  # read nothing, answer nothing, close nothing
     try:
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}/healthz"
-        healthy, probe = poll(url, 0.1, lambda: False)
+        with serving(held.append) as url:
+            healthy, probe = poll(url, 0.1, lambda: False)
     finally:
-        stop.set()
-        thread.join()
         for conn in held:
             conn.close()
-        listener.close()
     assert not healthy
     assert probe.describe() == (
         "no answer: the service took the request but sent no answer within 2 s: its handler "
