@@ -47,6 +47,10 @@ class BuildFailed(GoImageError):
 class MinioError(GoImageError):
     """No MinIO image could be found or built, or the server never became ready."""
 
+    # It ran, and did not get ready within its timeout: a loaded machine (the builds running
+    # beside it) may be the cause, so a start ahead of the service does not decide alone.
+    waited_out: bool = False
+
 
 class BinaryError(GoImageError):
     """The Go binary cannot be found or read in the image."""
@@ -87,3 +91,5 @@ class SelectionError(ValueError):
 class DependencyError(GoImageError):
     """A dependency beside MinIO (PostgreSQL, Redis ...) could not start or never became ready;
     the message names it, where it is declared, and its last log lines."""
+
+    waited_out: bool = False  # as MinioError's

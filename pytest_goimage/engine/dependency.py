@@ -240,8 +240,9 @@ class DependencyServer(ContainerOwner):
                 "healthcheck": self._healthcheck_waited(),
             }.get(kind, f"it waited for {config.ready}")
             raise self._failed(
-                f"was not ready within its startup_timeout ({config.startup_timeout:g}s; "
-                f"{waited}{self._other_ports() if kind in ('tcp', 'http', 'log') else ''})"
+                waited=True,
+                otherwise=f"was not ready within its startup_timeout ({config.startup_timeout:g}s; "
+                f"{waited}{self._other_ports() if kind in ('tcp', 'http', 'log') else ''})",
             )
         self.ready_seconds = time.monotonic() - started
 
@@ -311,23 +312,25 @@ class DependencyServer(ContainerOwner):
         started = time.monotonic()
         box, timeout = self._box, self.config.startup_timeout
         if not wait_until(box.exited, timeout) or box.state().get("ExitCode") != 0:
-            raise self._failed(f"did not finish within its startup_timeout ({timeout:g}s)")
+            raise self._failed(
+                f"did not finish within its startup_timeout ({timeout:g}s)", waited=True
+            )
         self.ready_seconds = time.monotonic() - started
 
-    def _failed(self, otherwise: str) -> DependencyError:
+    def _failed(self, otherwise: str, waited: bool = False) -> DependencyError:
+        """`waited`: `otherwise` says it ran out of its startup_timeout (unless it exited)."""
         state = self._box.state() if self._box is not None else {}
-        why = (
-            f"exited with code {state.get('ExitCode')}"
-            if state.get("Status") in ("exited", "dead")
-            else otherwise
-        )
+        exited = state.get("Status") in ("exited", "dead")
+        why = f"exited with code {state.get('ExitCode')}" if exited else otherwise
         logs = self.logs(tail=20)
-        return DependencyError(
+        error = DependencyError(
             f"{self.image_label}: dependency {self.name!r} ({self.config.origin}, image "
             f"{self.config.image}) {why}, so the service was not started. Check its image, "
             "command, env and `ready` there. Its last log lines:\n"
             f"{logs or '    (none)'}"
         )
+        error.waited_out = waited and not exited
+        return error
 
     def stopped_note(self) -> str:
         """A sentence when this dependency died under the service, else "" (a run-to-completion

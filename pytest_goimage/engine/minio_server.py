@@ -176,11 +176,13 @@ class MinioServer(ContainerOwner):
         # Gives up too when it was removed from outside (docker rm -f).
         if not wait_until(live, timeout, give_up=self._box.exited):
             unreached = "" if answered or self._box.exited() else self._unreached()
-            raise self._failed(
+            error = self._failed(
                 f"was not ready (/minio/health/ready and an S3 call) within {timeout:.0f}s"
                 + unreached,
                 unreached=bool(unreached),
             )
+            error.waited_out = not self._box.exited()
+            raise error
         self.ready_seconds = time.monotonic() - started
 
     def _unreached(self) -> str:

@@ -92,17 +92,18 @@ class RuntimePool:
         )
 
     def _wait_prepared(self, image: ImageConfig) -> None:
-        """Let an early start of `image`'s MinIO and dependencies finish. A MinIO or dependency
-        that did not get ready there is the image's verdict, as if the service had started it:
-        started again, it would take as long to fail the same way (trial 35A: a dependency
-        that never got ready cost twice its startup_timeout). Anything else that failed there
-        is retried, and reported, by the caller."""
+        """Let an early start of `image`'s MinIO and dependencies finish. One that exited, or
+        that the engine or the configuration refused, there is the image's verdict, as if the
+        service had started it: started again, it fails the same way (trial 35A: twice per
+        image). One that ran out of its timeout is retried by the caller, as is anything else
+        that failed there: the builds running beside an early start may have slowed it."""
         prepared = self._preparing.get(image.dockerfile)
         if prepared is not None:
             try:
                 prepared.result()
             except (MinioError, DependencyError) as exc:
-                self._unready[image.dockerfile] = exc
+                if not exc.waited_out:
+                    self._unready[image.dockerfile] = exc
             except Exception:  # a Ctrl-C while waiting ends the run ...
                 pass
             # ... and leaves it listed, so that the end of the run waits for it to finish.
@@ -135,7 +136,8 @@ class RuntimePool:
         except BaseException:
             self.release(image)
             raise
-        self._unready.pop(image.dockerfile, None)  # it got ready after all (a fixture asked)
+        if isinstance(self._unready.get(image.dockerfile), MinioError):
+            self._unready.pop(image.dockerfile)  # it got ready after all (a fixture asked)
         return started
 
     def dependencies(self, image: ImageConfig) -> dict[str, DependencyServer]:
