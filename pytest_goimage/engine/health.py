@@ -7,8 +7,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from ..gofacts.units import port_number
 from .health_probe import HealthProbe
-from .listeners import reachable_ports, unknown_port_hint
+from .listeners import is_loopback, reachable_ports, unknown_port_hint
 from .poll import wait_until
 from .running_service import RunningService
 from .service import ServiceContainer
@@ -97,40 +98,57 @@ def _stays_up(running: RunningService, image: ImageConfig, probe: HealthProbe) -
     )
 
 
+# How long the API port is waited for at least, after health answered on the admin port: a
+# service that answers health just before startup_timeout may bind its API a moment later.
+_API_GRACE_SECONDS = 2.0
+
+
 def _api_silent(running: RunningService, image: ImageConfig, probe: HealthProbe) -> str | None:
     """None when health_path is polled on the API port itself, or a server takes connections on
-    the API port by the end of startup_timeout. Else why not: an admin port answering health
-    while the API never listens (its listener failed, or it listens on another port than
-    `port`) passed before (trial 35A)."""
+    the API port by the end of startup_timeout (at least _API_GRACE_SECONDS after health
+    answered). Else why not: an admin port answering health while the API never listens (its
+    listener failed, or it listens elsewhere) passed before (trial 35A)."""
     container = running.container
     if not container.health_port or not container.port or container.health_port == container.port:
         return None
     spent = time.monotonic() - container.started_at
-    remaining = max(0.0, image.startup_timeout - spent)
+    remaining = max(_API_GRACE_SECONDS, image.startup_timeout - spent)
     if wait_until(container.api_listening, remaining, give_up=container.exited):
         return None
-    api, admin = (str(port).split("/", 1)[0] for port in (container.port, container.health_port))
+    api, admin = (port_number(port) for port in (container.port, container.health_port))
     if container.exited():
         why = f"then {container.exit_summary()}"
     else:
-        listens = reachable_ports(container.listeners() or [])
-        elsewhere = [port for port in listens if str(port) not in (api, admin)]
         why = (
             f"but within startup_timeout ({image.startup_timeout:g}s) no server took "
-            f"connections on the API port {api} (`port`)"
+            f"connections on the API port {api} (`port`)" + _api_listeners(container, api, admin)
         )
-        if elsewhere:
-            named = ", ".join(str(port) for port in elsewhere)
-            why += f"; the service listens on {named}: set `port` in [tool.goimage] to its API's"
-        else:
-            why += (
-                ": the admin server is up and the API's is not (its log may say why), or "
-                "`port` in [tool.goimage] names another port than the one it serves"
-            )
     return (
         f"{image.dockerfile}: GET {image.health_path} on the admin port {admin} (`health_port`) "
         f"answered {probe.status}, {why}. A release must serve its API, not only its health "
         f"endpoint.{running.stopped_notes()}\n{container.last_logs()}"
+    )
+
+
+def _api_listeners(container: ServiceContainer, api: int, admin: int) -> str:
+    """What the container's listener table says of an API port nothing reached (a clause):
+    bound on loopback only, or other ports listened on; what to check where it says
+    neither, or cannot be read (a remote engine)."""
+    found = container.listeners() or []
+    on_api = [address for address, port in found if port == api]
+    if on_api and all(is_loopback(address) for address in on_api):
+        return (
+            f"; the service listens on {on_api[0]}:{api}, which only the container itself "
+            f"reaches: listen on all interfaces (`:{api}` or `0.0.0.0:{api}`)"
+        )
+    elsewhere = [port for port in reachable_ports(found) if port not in (api, admin)]
+    if elsewhere:
+        named = ", ".join(str(port) for port in elsewhere)
+        return f"; the service listens on {named}: set `port` in [tool.goimage] to its API's"
+    return (
+        ": the admin server is up and the API's is not (its log may say why), `port` in "
+        "[tool.goimage] names another port than the one it serves, or the API needs longer "
+        "to start than `startup_timeout` gives it"
     )
 
 

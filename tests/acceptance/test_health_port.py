@@ -15,8 +15,9 @@ import pytest
 from tests.conftest import outcomes
 
 GO = "/usr/local/go/bin/go"
-# The API on API_PORT (8080; /api only: /healthz there is a 404), health on ADMIN_PORT
-# (8081). API_PORT=none serves no API: its listener failed, and the admin port runs on.
+# The API on API_PORT (8080; /api only: /healthz there is a 404; an address with a host
+# binds that), after API_DELAY (a Go duration), health on ADMIN_PORT (8081). API_PORT=none
+# serves no API: its listener failed, and the admin port runs on.
 PROGRAM = """\
 package main
 
@@ -24,6 +25,8 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
+	"time"
 )
 
 func main() {
@@ -44,7 +47,13 @@ func main() {
 		log.Print("api: listener failed: certificate not found")
 		select {}
 	}
-	panic(http.ListenAndServe(":"+port, api))
+	if delay, err := time.ParseDuration(os.Getenv("API_DELAY")); err == nil {
+		time.Sleep(delay)
+	}
+	if !strings.Contains(port, ":") {
+		port = ":" + port
+	}
+	panic(http.ListenAndServe(port, api))
 }
 """
 DOCKERFILE = 'FROM alpine:3.22\nCOPY app /app\n{extra}\nENTRYPOINT ["/app"]\n'
@@ -289,14 +298,32 @@ def test_a_forgotten_health_port_is_named_where_the_api_port_has_no_health_path(
     ) in out, out
 
 
+def _admin_beside_api(startup_timeout: str, env: str = "") -> str:
+    """[tool.goimage] for the API on 8080 and /healthz on the admin port 8081; `env` is the
+    body of [tool.goimage.env]."""
+    table = (
+        '[tool.goimage]\nport = 8080\nhealth_port = 8081\nhealth_path = "/healthz"\n'
+        f'startup_timeout = "{startup_timeout}"\n'
+    )
+    return table + (f"\n[tool.goimage.env]\n{env}\n" if env else "")
+
+
 @pytest.mark.parametrize(
     ("api_port", "why"),
     [
         (
             "none",
             "but within startup_timeout (3s) no server took connections on the API port 8080 "
-            "(`port`): the admin server is up and the API's is not (its log may say why), or "
-            "`port` in [tool.goimage] names another port than the one it serves. A release must "
+            "(`port`): the admin server is up and the API's is not (its log may say why), "
+            "`port` in [tool.goimage] names another port than the one it serves, or the API "
+            "needs longer to start than `startup_timeout` gives it. A release must serve its "
+            "API, not only its health endpoint.",
+        ),
+        (
+            "127.0.0.1:8080",
+            "but within startup_timeout (3s) no server took connections on the API port 8080 "
+            "(`port`); the service listens on 127.0.0.1:8080, which only the container itself "
+            "reaches: listen on all interfaces (`:8080` or `0.0.0.0:8080`). A release must "
             "serve its API, not only its health endpoint.",
         ),
         (
@@ -306,7 +333,7 @@ def test_a_forgotten_health_port_is_named_where_the_api_port_has_no_health_path(
             "A release must serve its API, not only its health endpoint.",
         ),
     ],
-    ids=["api-never-listens", "api-on-another-port"],
+    ids=["api-never-listens", "api-on-loopback", "api-on-another-port"],
 )
 def test_health_on_the_admin_port_does_not_pass_a_service_whose_api_is_down(
     pytester: pytest.Pytester, no_leaks: None, api_port: str, why: str
@@ -315,16 +342,7 @@ def test_health_on_the_admin_port_does_not_pass_a_service_whose_api_is_down(
     passed, while nothing served the API on `port`."""
     _project(
         pytester.path,
-        f"""
-        [tool.goimage]
-        port = 8080
-        health_port = 8081
-        health_path = "/healthz"
-        startup_timeout = "3s"
-
-        [tool.goimage.env]
-        API_PORT = "{api_port}"
-        """,
+        _admin_beside_api("3s", f'API_PORT = "{api_port}"'),
         {"Dockerfile": "EXPOSE 8080 8081"},
     )
     result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
@@ -335,6 +353,19 @@ def test_health_on_the_admin_port_does_not_pass_a_service_whose_api_is_down(
     ) in out, out
     if api_port == "none":
         assert "api: listener failed: certificate not found" in out, out
+
+
+def test_an_api_that_listens_a_moment_after_health_answers_passes(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """The admin port answers at once, the API binds 1.5 s later: `health` waits for it."""
+    _project(
+        pytester.path,
+        _admin_beside_api("10s", 'API_DELAY = "1500ms"'),
+        {"Dockerfile": "EXPOSE 8080 8081"},
+    )
+    result = pytester.runpytest_subprocess("--goimage", "-v", "-k", "health")
+    assert outcomes(result, short=True) == {"health": "PASSED"}, result.stdout.str()
 
 
 def test_an_api_port_that_speaks_http2_only_beside_an_http_admin_port_passes(
@@ -350,13 +381,7 @@ def test_an_api_port_that_speaks_http2_only_beside_an_http_admin_port_passes(
     assert '":8081"' in grpc_api and 'Addr: ":8080"' in grpc_api
     _project(
         pytester.path,
-        """
-        [tool.goimage]
-        port = 8080
-        health_port = 8081
-        health_path = "/healthz"
-        startup_timeout = "10s"
-        """,
+        _admin_beside_api("10s"),
         {"Dockerfile": "EXPOSE 8080 8081"},
         grpc_api,
     )

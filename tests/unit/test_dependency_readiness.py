@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pytest_goimage.engine.dependency import LogReadiness
+from pytest_goimage.engine.reach import Reach
+from pytest_goimage.engine.service import ServiceContainer
 from pytest_goimage.engine.tcp_probe import tcp_listening
 
 
@@ -137,3 +139,43 @@ def test_the_timeout_says_what_was_seen_and_what_was_not() -> None:
         "it waited for log:ready, which it logged, and then for a server on port 6379 (the port "
         "its image EXPOSEs; set `port` if it serves on another), which never answered"
     )
+
+
+class RemoteBox:
+    """What ServiceContainer reads of its engine container where the engine is another
+    machine's: a published port, and a process this machine cannot see (Pid 0)."""
+
+    def __init__(self, api_host_port: int) -> None:
+        self.reach = Reach("127.0.0.1", "127.0.0.1", "test")
+        self.host_ports = {"8080/tcp": api_host_port, "8081/tcp": 1}
+        self.container = None
+
+    def state(self) -> dict[str, object]:
+        return {"Status": "running", "Pid": 0}
+
+
+def _service(api_host_port: int) -> ServiceContainer:
+    service = ServiceContainer(
+        image_ref="app",
+        image_label="Dockerfile",
+        owner="run",
+        network="net",
+        env={},
+        port="8080/tcp",
+        health_port="8081/tcp",
+    )
+    service._box = RemoteBox(api_host_port)  # type: ignore[assignment]
+    return service
+
+
+@pytest.mark.parametrize(("held", "listening"), [(True, True), (False, False)])
+def test_the_api_port_of_a_remote_engine_is_asked_through_its_published_port(
+    server: Callable[..., int], held: bool, listening: bool
+) -> None:
+    """`health_port` beside the API (trial 35A): where the listener table cannot be read, an
+    API port counts as served when the connection to its published port stays open, and not
+    when the engine's proxy closes it at once (nothing behind it)."""
+    kept: list[socket.socket] = []
+    port = server(kept.append if held else lambda conn: conn.close())
+    assert _service(port).listeners() is None
+    assert _service(port).api_listening() is listening
