@@ -12,18 +12,22 @@ from collections.abc import Iterable, Mapping
 # A name that could not be resolved, as clients log it: Go's resolver (`lookup redis on
 # 127.0.0.11:53: no such host`, `server misbehaving`; glibc's words through cgo), libpq
 # (`could not translate host name "db" to address`), Node (`getaddrinfo ENOTFOUND db`), and
-# the tools an entrypoint script waits with: busybox's `nc`/`wget` (`bad address 'redis'`,
-# `'db:5432'` where wget got host and port), curl (`Could not resolve host: redis`) and
-# Debian's netcat-openbsd (`getaddrinfo for host "redis" port 6379: ...`) (trial 35A).
+# the tools an entrypoint script waits with: busybox's `nc`/`wget` (`nc: bad address 'redis'`,
+# `'db:5432'` where wget got host and port; other applets say `bad address` of an interface or
+# route, no host), GNU wget (`unable to resolve host address 'redis'`, with U+2018/U+2019 quotes in a UTF-8
+# locale), curl (`Could not resolve host: redis`) and netcat-openbsd (`getaddrinfo for host
+# "redis" port 6379: ...`, glibc's words on Debian, musl's on Alpine) (trial 35A).
 _UNRESOLVED = re.compile(
     r"\blookup ([\w.-]+)(?: on \S+)?: (?:no such host|server misbehaving|"
     r"Temporary failure in name resolution|Name or service not known)"
     r"|could not translate host name \"([^\"]+)\" to address"
     r"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)"
-    r"|\bbad address '([\w.-]+)(?::\d+)?'"
+    r"|\b(?:nc|wget|telnet|ping): bad address '([\w.-]+)(?::\d+)?'"
+    r"|unable to resolve host address ['\u2018]([\w.-]+)['\u2019]"
     r"|Could not resolve host: ([\w.-]+)"
-    r"|getaddrinfo for host \"([\w.-]+)\" port \d+: "
-    r"(?:Name or service not known|Temporary failure in name resolution)"
+    r"|getaddrinfo for host \"([\w.-]+)\" port [\w-]+: "
+    r"(?:Name or service not known|Temporary failure in name resolution|Name does not resolve"
+    r"|Try again)"
 )
 # A connection refused on the container's own loopback: Go's `dial tcp 127.0.0.1:6379:
 # connect: connection refused` (`[::1]:5432` where `localhost` resolved to IPv6 first) and

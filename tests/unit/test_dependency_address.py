@@ -35,6 +35,9 @@ WRITE_ALIAS = (
             'nc: getaddrinfo for host "redis" port 6379: Name or service not known',
             "redis",
         ),
+        ('nc: getaddrinfo for host "postgres" port postgresql: Name does not resolve', "postgres"),
+        ("wget: unable to resolve host address \u2018redis\u2019", "redis"),
+        ("wget: unable to resolve host address 'redis'", "redis"),
     ],
     ids=[
         "go-docker-dns",
@@ -47,6 +50,9 @@ WRITE_ALIAS = (
         "busybox-wget",
         "curl",
         "openbsd-nc",
+        "openbsd-nc-musl-named-port",
+        "gnu-wget-utf8",
+        "gnu-wget",
     ],
 )
 def test_a_host_no_container_answers_to_is_named_with_those_that_do(line: str, host: str) -> None:
@@ -89,6 +95,9 @@ def test_without_dependencies_the_fix_is_to_declare_one() -> None:
         "nc: bad address 'cache'",
         "wget: bad address 'minio:9000'",
         "curl: (6) Could not resolve host: api.example.com",
+        # Busybox applets that say `bad address` of an interface or a route, not a host.
+        "ip: bad address 'eth0'",
+        "route: bad address 'gw'",
     ],
 )
 def test_what_names_no_missing_server_gives_no_sentence(line: str) -> None:
