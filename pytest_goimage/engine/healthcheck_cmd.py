@@ -133,6 +133,12 @@ class Runs:
         )
 
 
+# A server that cannot bind its port, as Go (`bind: address already in use`) and C servers say
+# it: a HEALTHCHECK that runs the service's program as its ENTRYPOINT does (`CMD ["/app"]`)
+# starts a second server beside the running one (trial 35A waited out startup_timeout).
+_SECOND_SERVER = re.compile(r"address already in use", re.IGNORECASE)
+
+
 def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[str | None, str]:
     """Run the image's HEALTHCHECK in `running`'s container (GET health_path answered `status`
     already) until it exits 0 or Docker would mark the container unhealthy, within the image's
@@ -222,6 +228,8 @@ def _run_until_decided(
         decided = judge.failed(begin - started, end - started)
         if missing_program(run) is not None or run.exit_code in (126, 127):
             return run, Stop.CANNOT_RUN  # not executable, not found: the image will not change
+        if _SECOND_SERVER.search(run.output):
+            return run, Stop.SECOND_SERVER  # the running service holds its port for good
         if decided:
             return run, Stop.DOCKER
         state = running.container.state()
@@ -318,6 +326,12 @@ def _advice(
             has_shell=image_has(running, "/bin/sh"),
             has_program=not program or has_program(running, program),
             instead=exec_get(running, url, keyword),
+        )
+    if _SECOND_SERVER.search(run.output):
+        return (
+            "It runs the service's own program without a word that makes it check, so the "
+            "program starts its server again, which cannot listen on the port the running "
+            f"service holds (`address already in use`): {exec_get(running, url, keyword)}"
         )
     if run.exit_code is None:
         return (

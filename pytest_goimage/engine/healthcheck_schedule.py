@@ -97,6 +97,8 @@ class Stop(enum.Enum):
     DOCKER = "docker"  # as many failures in a row as Docker counts to call it unhealthy
     ENGINE = "engine"  # the engine itself marks the container unhealthy
     CANNOT_RUN = "cannot run"  # a program it lacks: no later run can find it
+    # It starts the service's server again, which cannot bind the port the running one holds.
+    SECOND_SERVER = "second server"
     CAPPED = "capped"  # startup_timeout ran out first
     EXITED = "exited"  # the service container exited
 
@@ -160,7 +162,7 @@ def passed_later(judge: Judge, schedule: Schedule) -> str:
 def failed_runs(judge: Judge, schedule: Schedule, stop: Stop, startup_timeout: float) -> str:
     """What the failure adds to how the last run failed: how many runs failed over how long, and
     why the plugin stopped there. "" for one run that cannot run at all (no more runs were due)."""
-    if judge.runs <= 1 and stop in (Stop.CANNOT_RUN, Stop.ENGINE):
+    if judge.runs <= 1 and stop in (Stop.CANNOT_RUN, Stop.ENGINE, Stop.SECOND_SERVER):
         return ""
     if judge.runs == 1:
         text = f" on its only run, {judge.last_end:.1f} s after the service started"
@@ -176,6 +178,8 @@ def failed_runs(judge: Judge, schedule: Schedule, stop: Stop, startup_timeout: f
     )
     if stop is Stop.CANNOT_RUN:
         return f"{text}: it cannot run at all, so no later run would pass"
+    if stop is Stop.SECOND_SERVER:
+        return f"{text}: it starts a second server, so no later run would pass"
     if stop in (Stop.DOCKER, Stop.ENGINE):
         return f"{text}; Docker would call it unhealthy by then: it {rules}"
     if stop is Stop.CAPPED:

@@ -154,6 +154,30 @@ def test_a_healthcheck_whose_program_the_image_lacks_fails(
     assert TOKEN not in out + (pytester.path / "r.json").read_text()
 
 
+def test_a_healthcheck_that_starts_the_service_again_fails_at_once(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35A: `HEALTHCHECK CMD ["/app"]` runs the service's program as its ENTRYPOINT
+    does, which starts a second server that cannot bind 8080 (`address already in use`): no
+    run will pass, and the wait for startup_timeout (10s) is cut short."""
+    result, messages = _run(pytester, {"Dockerfile": ("scratch", 'HEALTHCHECK CMD ["/app"]')})
+    assert outcomes(result) == {"Dockerfile::health": "FAILED"}, result.stdout.str()
+    report = json.loads((pytester.path / "r.json").read_text())
+    assert report["images"][0]["checks"]["health"]["seconds"] < 8, report
+    assert re.fullmatch(
+        r"\[goimage health\] Dockerfile: GET /health answered 200, but the image's HEALTHCHECK "
+        r"fails inside the running service container of \S+: `HEALTHCHECK CMD \[\"/app\"\]` "
+        r"\(Dockerfile:3\) exited with code 2, printed `[^`]*listen tcp :8080: bind: address "
+        r"already in use[^`]*`\. Docker, Swarm, [^.]*\. It runs the service's own program "
+        r"without a word that makes it check, so the program starts its server again, which "
+        r"cannot listen on the port the running service holds \(`address already in use`\): "
+        r"ship a tiny healthcheck subcommand in the Go binary \(`/app healthcheck` GETs "
+        r"http://localhost:8080/health and exits 1 unless it answers 2xx\) and write "
+        r'`HEALTHCHECK CMD \["/app", "healthcheck"\]` \(exec form: no shell needed\)\.',
+        messages["Dockerfile"],
+    ), messages["Dockerfile"]
+
+
 def test_a_healthcheck_whose_exec_form_is_not_json_gets_the_form_to_write(
     pytester: pytest.Pytester, no_leaks: None
 ) -> None:
