@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ..build.context import context_files, excluding_rule, ignore_file
+from ..build.changed_inputs import build_files_not_in_head, changed_inputs, listed
+from ..build.context import context_files, excluding_rule
 from ..build.ignored_sources import ignored_sources
 from ..build.tracking import is_build_input
 from ..config import ImageConfig
@@ -17,22 +16,15 @@ from ..config_committed import uncommitted_build_settings
 from ..engine.image import BuiltImage
 from ..errors import CheckFailed, CheckSkipped, GoImageError
 from ..gofacts.buildinfo import BuildInfo
-from ..gofacts.context_sources import (
-    context_sources,
-    image_sources,
-    takes,
-    target_sources,
-)
 from ..gofacts.dockerfile import Dockerfile, read_dockerfile
 from ..gofacts.git_head import (
     GitRefused,
     Head,
     NoRepository,
-    modified_under,
     tracked_under,
-    untracked_under,
     worktree_link,
 )
+from ..gofacts.linker_commit import linker_commit, written_commit_link
 from ..gofacts.revision_label import (
     REVISION_LABEL,
     empty_label,
@@ -46,9 +38,6 @@ from ..session import GoImageSession
 from .base import require_image
 
 _SHOWN = 3
-# What a pytest run leaves in the checkout by itself (besides the plugin's own outputs,
-# _run_outputs): never part of a commit's content.
-_RUN_BYPRODUCT = re.compile(r"(?:^|/)(?:__pycache__|\.pytest_cache)/")
 
 HOW_TO_RECORD = (
     "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
@@ -77,7 +66,23 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     except NoRepository as exc:
         _no_facts(image, f"{exc}, so there is no HEAD to compare the image with")
     line = label_line(_dockerfile(image), image.target)
-    if not stamped and not label:
+    # Without a stamp or a label, a commit the build linked in (`-X main.commit=$GIT_SHA`)
+    # is a record as good as a label: both come from what the build was given.
+    linked = linker_commit(info) if info is not None and not stamped and not label else None
+    if linked is not None and not linked[1].strip():
+        _no_facts(
+            image,
+            f"image {built.tag} records no commit: its Go binary's `-X {linked[0]}` is empty "
+            "(no vcs.revision in its Go build info, no revision label), as when the build "
+            "argument that sets it got no value; pass the commit, build_args = { GIT_SHA = "
+            '"{git.head}" } in [tool.goimage] for `-X ' + f"{linked[0]}=$GIT_SHA`",
+        )
+    recorded, called = (
+        (linked[1].strip(), f"its Go binary's `-X {linked[0]}`")
+        if linked is not None
+        else (label, f"its {REVISION_LABEL} label")
+    )
+    if not stamped and not recorded:
         empty = None if inherited else empty_label(line, image.file_name)
         whose = (
             f"its {REVISION_LABEL} label comes from the base image (no LABEL of the final stage "
@@ -91,7 +96,7 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
             f"{empty})"
             if empty
             else f"image {built.tag} records no commit (no vcs.revision in its Go build info, "
-            f"{whose}); {HOW_TO_RECORD}{_worktree_note(image)}",
+            f"{whose}); {HOW_TO_RECORD}{_worktree_note(image)}{_trimmed_link(image, info)}",
         )
     problems: list[str] = []
     if stamped and info is not None:
@@ -100,14 +105,14 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         name: (value, _entry(image) if name in image.own_build_args else "[tool.goimage]")
         for name, value in image.build_args.items()
     }
-    labelled = label_problem(label, head.commit, written) if label else None
+    labelled = label_problem(recorded, head.commit, written, called) if recorded else None
     beside = bool(labelled and stamped and same_commit(stamped, head.commit))
     if labelled:  # beside a binary that is HEAD's, the label is what is wrong, not the build
         problems.append(label_beside_stamp(label, line, image.file_name) if beside else labelled)
     if not stamped:
         # A label names a commit, not the files sent: changes since HEAD are not HEAD.
-        problems += _changed_inputs(image, _run_outputs(session, image), session.written_files)
-    problems += _build_files_not_in_head(image, head.root)
+        problems += changed_inputs(image, _run_outputs(session, image), session.written_files)
+    problems += build_files_not_in_head(image, head.root)
     settings = uncommitted_build_settings(session.config, image, head.root)
     problems += [settings] if settings else []
     if beside and len(problems) == 1:
@@ -124,19 +129,40 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
         [] if stamped else ignored_sources(image.context_path, _dockerfile(image), image.target)
     )
     if ignored:
+        vouching = f"the {REVISION_LABEL} label" if linked is None else f"its `-X {linked[0]}`"
         # A binary built beforehand (`make build`, goreleaser) from who knows which commit.
         _no_facts(
             image,
-            f"the image's own stage copies in {_listed(ignored)}, which git ignores: made "
-            f"outside the image's build, so the {REVISION_LABEL} label, which names the commit "
+            f"the image's own stage copies in {listed(ignored)}, which git ignores: made "
+            f"outside the image's build, so {vouching}, which names the commit "
             "the image was built at, does not vouch for it. Build it in a stage of the "
             "Dockerfile, or build a Go binary in the checkout without -buildvcs=false, so that "
             "Go stamps its vcs.revision",
         )
-    source = "vcs.revision" if stamped else f"label {REVISION_LABEL}"
+    source = (
+        "vcs.revision"
+        if stamped
+        else f"-X {linked[0]} in its -ldflags"
+        if linked is not None
+        else f"label {REVISION_LABEL}"
+    )
     if info is None:
         return f"{built.tag}: commit {head.commit} ({source}; no Go build info to read)"
     return f"{built.tag}: commit {head.commit} ({source}); {_trimpath_note(built, info)}"
+
+
+def _trimmed_link(image: ImageConfig, info: BuildInfo | None) -> str:
+    """Why a commit the Dockerfile links in with -X is not read: a -trimpath build's info
+    leaves -ldflags out ("" where the Dockerfile links none, or the build is not trimmed)."""
+    written = written_commit_link(_dockerfile(image))
+    if info is None or written is None or info.setting("-trimpath") != "true":
+        return ""
+    line, name = written
+    return (
+        f". Its `go build` ({image.file_name}:{line}) links the commit in with `-X {name}`, but "
+        "it builds with -trimpath, whose build info leaves -ldflags out, so the binary does not "
+        "say which commit it holds: record it with the label as well"
+    )
 
 
 def _worktree_note(image: ImageConfig) -> str:
@@ -165,128 +191,6 @@ def _build_info(session: GoImageSession, image: ImageConfig, built: BuiltImage) 
 def _run_outputs(session: GoImageSession, image: ImageConfig) -> list[Path]:
     """What pytest-goimage itself writes into a checkout: the size baseline, the SBOM folder."""
     return [image.baseline, *([session.sbom_dir] if session.sbom_dir else [])]
-
-
-def _changed_inputs(
-    image: ImageConfig, outputs: Sequence[Path] = (), reports_written: Sequence[Path] = ()
-) -> list[str]:
-    """Files in the build context that are not HEAD's and reach the build (sent, not ignored,
-    and taken in by a COPY, ADD or RUN bind mount): tracked files that differ from HEAD, and
-    files git does not track (a clean checkout of HEAD has none of them)."""
-    parsed = _dockerfile(image)
-    sources, shipped = context_sources(parsed), image_sources(parsed, image.target)
-
-    def reaches(name: str, taken: list[str]) -> bool:
-        sent = excluding_rule(image.context_path, image.dockerfile_path, name) is None
-        return sent and takes(taken, name)
-
-    changed = [name for name in modified_under(image.context_path) if reaches(name, sources)]
-    # A tracked report of an earlier run that this run removed or rewrites: every run changes
-    # it, so committing cannot help; say what does.
-    reports = [path.resolve() for path in reports_written]
-    rewritten = [n for n in changed if (image.context_path / n).resolve() in reports]
-    changed = [n for n in changed if n not in rewritten]
-    # The Dockerfile and its ignore file decide the build whatever the build copies, and may
-    # sit outside the context.
-    for file in _build_files(image):
-        if file.name in modified_under(file.parent):
-            shown = _relative(file, image.context_path)
-            if shown not in changed:
-                changed.append(shown)
-    # Untracked files count where a stage the build runs takes them in, a builder's too (its
-    # `cat VERSION` or `cp -r static/` reaches the image; Go's vcs.modified counts them
-    # alike), leaving out what the test run writes itself (pytest's caches).
-    written = [path.resolve() for path in [*outputs, *reports_written]]
-    built_from = target_sources(parsed, image.target, image.build_args)
-    untracked = [
-        name
-        for name in untracked_under(image.context_path)
-        if not _RUN_BYPRODUCT.search(name)
-        and not _written_by_run(image.context_path / name, written)
-        and reaches(name, built_from)
-    ]
-    by_builder = [name for name in untracked if not takes(shipped, name)]
-    problems = []
-    if rewritten:
-        problems.append(
-            f"git tracks {_listed(rewritten)}, which this run writes (--goimage-report, "
-            "--junitxml, pytest's log_file) inside the build context, so every run changes the context the image "
-            "is built from; stop tracking it (`git rm --cached`, and ignore it) or write it "
-            "outside the build context"
-        )
-    if changed:
-        # A deleted file is a change too, but "changed" alone sent a user looking for an edit
-        # of a file that is not there (trial 35B).
-        context = image.context_path
-        named = [
-            name
-            if (context / name).exists() or (context / name).is_symlink()
-            else f"{name}: deleted"
-            for name in changed
-        ]
-        problems.append(
-            f"its build context holds {len(changed)} tracked file(s) changed since HEAD "
-            f"({_listed(named)}), so the image is not HEAD's content whatever its label says; "
-            "commit or stash them"
-        )
-    if untracked:
-        how = (
-            "that the image's own stage copies in"
-            if not by_builder
-            else f"that the build copies in ({_listed(by_builder)} only in a builder stage, "
-            "whose output the image takes)"
-        )
-        problems.append(
-            f"its build context holds {len(untracked)} file(s) git does not track "
-            f"({_listed(untracked)}) {how}, which a clean checkout of HEAD does not have; "
-            "commit them, or keep them out of the build context (.dockerignore)"
-        )
-    return problems
-
-
-def _build_files_not_in_head(image: ImageConfig, root: Path) -> list[str]:
-    """The Dockerfile and its ignore file where HEAD has no copy of them (git does not track
-    them, or they lie outside the repository): a clean checkout of HEAD cannot build this
-    image, whatever commit the image names."""
-    problems = []
-    for file in _build_files(image):
-        try:
-            name = file.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            problems.append(
-                f"{file.resolve()} is outside the repository ({root}), so "
-                "HEAD does not record how the image is built; keep it in the repository"
-            )
-            continue
-        if not tracked_under(root, name, submodules=True):  # a clean clone checks those out
-            problems.append(
-                f"git does not track {name}, so a clean checkout of HEAD cannot build this "
-                "image; commit it"
-            )
-    return problems
-
-
-def _build_files(image: ImageConfig) -> list[Path]:
-    """The Dockerfile and the ignore file the build applies (if any): they decide the build
-    whatever it copies, and may sit outside the context."""
-    ignore = ignore_file(image.context_path, image.dockerfile_path)
-    return [image.dockerfile_path, *([ignore] if ignore is not None else [])]
-
-
-def _written_by_run(path: Path, written: Sequence[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == out or resolved.is_relative_to(out) for out in written)
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-
-
-def _relative(file: Path, context: Path) -> str:
-    try:
-        return file.resolve().relative_to(context.resolve()).as_posix()
-    except ValueError:
-        return str(file)
 
 
 def _dockerfile(image: ImageConfig) -> Dockerfile:

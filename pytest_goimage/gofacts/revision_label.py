@@ -15,20 +15,24 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 def label_problem(
-    label: str, head: str, build_args: Mapping[str, tuple[str, str]] | None = None
+    label: str,
+    head: str,
+    build_args: Mapping[str, tuple[str, str]] | None = None,
+    called: str = f"its {REVISION_LABEL} label",
 ) -> str | None:
     """What is wrong with the revision label (None: it names HEAD). `build_args`: each build
-    argument's value and the table that sets it, to name a commit written into one."""
+    argument's value and the table that sets it, to name a commit written into one. `called`
+    names where the commit is recorded (a linked `-X main.commit` alike)."""
     if same_commit(label, head):
         return None
     if not _HEX.fullmatch(label):
         return (
-            f"its {REVISION_LABEL} label says {label!r}, which is not a commit's object name; "
+            f"{called} says {label!r}, which is not a commit's object name; "
             "set it to the commit (`{git.head}` in build_args)"
         )
     if len(label) < _SHORTEST_REVISION:
         return (
-            f"its {REVISION_LABEL} label {label!r} is too short to name a commit (git's "
+            f"{called} {label!r} is too short to name a commit (git's "
             f"abbreviations have at least {_SHORTEST_REVISION} characters); record the full "
             "commit (`{git.head}` in build_args)"
         )
@@ -45,7 +49,7 @@ def label_problem(
         else "a stale GIT_SHA build argument?"
     )
     return (
-        f"its {REVISION_LABEL} label says {label}, but HEAD is {head}: the image was "
+        f"{called} says {label}, but HEAD is {head}: the image was "
         f"built from another commit ({cause})"
     )
 

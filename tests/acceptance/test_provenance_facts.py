@@ -4,6 +4,7 @@ require_provenance)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -321,3 +322,68 @@ def test_an_uncommitted_build_argument_is_not_the_commit_under_test(
         "build_args.TAGS (uncommitted), which decide what is built, so a clean checkout of HEAD "
         "builds another image; commit them."
     ) in flat, flat
+
+
+# The commit linked into the binary with -X (ARG TRIM: -trimpath, whose build info leaves
+# -ldflags out); no .git in the context, no revision label.
+LINKS_COMMIT = """\
+FROM golang:1.26-alpine AS build
+WORKDIR /src
+COPY go.mod main.go ./
+ARG GIT_SHA
+ARG TRIM=
+RUN CGO_ENABLED=0 go build $TRIM -ldflags "-s -w -X main.commit=${GIT_SHA}" -o /out/app .
+FROM alpine:3.22
+COPY --from=build /out/app /app/app
+ENTRYPOINT ["/app/app"]
+"""
+
+
+def test_a_commit_linked_in_with_x_is_the_record_where_there_is_no_other(
+    pytester: pytest.Pytester, no_leaks: None
+) -> None:
+    """Trial 35B p07: `-ldflags "-X main.commit=$GIT_SHA"`, no .git sent, no label: the image
+    was "no commit recorded". Go's build info keeps the -ldflags, so the commit is read there:
+    HEAD's passes, a stale one fails naming the build argument; -trimpath drops -ldflags from
+    the build info, and the skip says so."""
+    root = pytester.path
+    go_app(root)
+    (root / "app").unlink()  # built in the image
+    for name in ("Dockerfile.head", "Dockerfile.stale", "Dockerfile.trim"):
+        (root / name).write_text(LINKS_COMMIT)
+    (root / ".gitignore").write_text("pyproject.toml\n" + PYTESTER_FILES)
+    (root / ".dockerignore").write_text(".git\npyproject.toml\n" + PYTESTER_FILES)
+    first = commit_all(root, "first")
+    (root / "README").write_text("second\n")
+    head = commit_all(root, "second")
+    (root / "pyproject.toml").write_text(
+        '[tool.goimage]\ndockerfiles = ["Dockerfile.head", "Dockerfile.stale", "Dockerfile.trim"]\n'
+        'build_args = { GIT_SHA = "{git.head}" }\n'
+        '[[tool.goimage.image]]\ndockerfile = "Dockerfile.stale"\n'
+        f'build_args = {{ GIT_SHA = "{first}" }}\n'
+        '[[tool.goimage.image]]\ndockerfile = "Dockerfile.trim"\n'
+        'build_args = { TRIM = "-trimpath" }\n'
+    )
+    result = pytester.runpytest_subprocess(
+        "--goimage", "-v", "-k", "provenance", "--goimage-report=r.json"
+    )
+    flat = " ".join(result.stdout.str().split())
+    assert outcomes(result) == {
+        "Dockerfile.head::provenance": "PASSED",
+        "Dockerfile.stale::provenance": "FAILED",
+        "Dockerfile.trim::provenance": "SKIPPED",
+    }, flat
+    report = json.loads((root / "r.json").read_text())
+    said = {i["dockerfile"]: i["checks"]["provenance"]["message"] for i in report["images"]}
+    assert f": commit {head} (-X main.commit in its -ldflags); " in said["Dockerfile.head"], said
+    assert (
+        f"is not the commit under test: its Go binary's `-X main.commit` says {first}, but HEAD "
+        f"is {head}: the image was built from another commit (build_args sets GIT_SHA = "
+        f"'{first}' in the [[tool.goimage.image]] entry of Dockerfile.stale: write `GIT_SHA = "
+        '"{git.head}"` there, which passes HEAD on each run).'
+    ) in flat, flat
+    assert (
+        "Its `go build` (Dockerfile.trim:6) links the commit in with `-X main.commit`, but it "
+        "builds with -trimpath, whose build info leaves -ldflags out, so the binary does not "
+        "say which commit it holds: record it with the label as well"
+    ) in said["Dockerfile.trim"], said

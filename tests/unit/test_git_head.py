@@ -152,7 +152,7 @@ def test_a_sparse_checkout_is_no_change(tmp_path: Path) -> None:
 def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Path) -> None:
     """The label path: the label names HEAD ({git.head}), but a tracked build input changed:
     not HEAD's content. A file the .dockerignore drops does not count."""
-    from pytest_goimage.checks.provenance import _changed_inputs
+    from pytest_goimage.build.changed_inputs import changed_inputs
 
     (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.26\n")
     (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY . /src\n")
@@ -164,11 +164,11 @@ def test_provenance_fails_a_label_whose_context_changed_since_head(tmp_path: Pat
     git(tmp_path, "commit", "-qm", "first")
     table = {"dockerfiles": ["Dockerfile"]}
     (image,) = parse_config(table, rootdir=tmp_path, source=tmp_path / "pyproject.toml").images
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
     (tmp_path / "notes.txt").write_text("changed, but never sent\n")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
     (tmp_path / "main.go").write_text("package main // a local fix\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
         "is not HEAD's content whatever its label says; commit or stash them"
     ]

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_goimage.checks.provenance import (
-    _build_files_not_in_head,
-    _changed_inputs,
-    _own_label,
-    _worktree_note,
-)
+from pytest_goimage.build.changed_inputs import build_files_not_in_head, changed_inputs
+from pytest_goimage.checks.provenance import _own_label, _worktree_note
 from pytest_goimage.config import ImageConfig, parse_config
 from pytest_goimage.gofacts.git_head import worktree_link
 from pytest_goimage.gofacts.revision_label import label_problem
@@ -121,9 +117,9 @@ def test_only_changes_the_dockerfile_takes_in_make_the_image_not_head(tmp_path: 
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "first")
     (tmp_path / "tests" / "test_api.py").write_text("def test(): assert 1\n")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
     (tmp_path / "main.go").write_text("package main // a local fix\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 1 tracked file(s) changed since HEAD (main.go), so the image "
         "is not HEAD's content whatever its label says; commit or stash them"
     ]
@@ -150,7 +146,7 @@ def test_a_deleted_input_is_named_deleted_not_only_changed(tmp_path: Path) -> No
     git(tmp_path, "commit", "-qm", "first")
     (tmp_path / "util.go").unlink()
     (tmp_path / "main.go").write_text("package main // a local fix\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 2 tracked file(s) changed since HEAD (main.go, util.go: "
         "deleted), so the image is not HEAD's content whatever its label says; commit or stash "
         "them"
@@ -176,7 +172,7 @@ def test_an_edited_dockerfile_or_ignore_file_makes_the_image_not_head(tmp_path: 
         "FROM golang\nCOPY go.mod main.go ./\nRUN go build -ldflags=-X=main.v=evil -o /app .\n"
     )
     (tmp_path / ".dockerignore").write_text("tests/\n*.md\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 2 tracked file(s) changed since HEAD (Dockerfile, "
         ".dockerignore), so the image is not HEAD's content whatever its label says; commit "
         "or stash them"
@@ -212,15 +208,15 @@ def test_a_file_git_does_not_track_that_the_image_copies_in_makes_it_not_head(
     (tmp_path / "config/dev.local").write_text("debug: true\n")
     (tmp_path / "config/__pycache__").mkdir()
     (tmp_path / "config/__pycache__/conf.cpython-311.pyc").write_bytes(b"\x00")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
     (tmp_path / "config/local.yaml").write_text("level: debug\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 1 file(s) git does not track (config/local.yaml) that the "
         "image's own stage copies in, which a clean checkout of HEAD does not have; commit "
         "them, or keep them out of the build context (.dockerignore)"
     ]
     (tmp_path / ".dockerignore").write_text("config/local.yaml\n.dockerignore\n")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
 
 
 def test_a_file_git_does_not_track_that_only_a_builder_takes_in_counts(tmp_path: Path) -> None:
@@ -242,9 +238,9 @@ def test_a_file_git_does_not_track_that_only_a_builder_takes_in_counts(tmp_path:
     (tmp_path / "main.go.local").write_text("ignored\n")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/notes.md").write_text("only the lint stage takes it\n")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
     (tmp_path / "VERSION").write_text("9.9.9-local\n")
-    assert _changed_inputs(image) == [
+    assert changed_inputs(image) == [
         "its build context holds 1 file(s) git does not track (VERSION) that the build copies "
         "in (VERSION only in a builder stage, whose output the image takes), which a clean "
         "checkout of HEAD does not have; commit them, or keep them out of the build context "
@@ -253,7 +249,7 @@ def test_a_file_git_does_not_track_that_only_a_builder_takes_in_counts(tmp_path:
     (tmp_path / ".dockerignore").write_text("VERSION\n")
     git(tmp_path, "add", ".dockerignore")
     git(tmp_path, "commit", "-qm", "ignore")
-    assert _changed_inputs(image) == []
+    assert changed_inputs(image) == []
 
 
 def test_the_plugins_own_outputs_in_the_checkout_do_not_count(tmp_path: Path) -> None:
@@ -268,7 +264,7 @@ def test_the_plugins_own_outputs_in_the_checkout_do_not_count(tmp_path: Path) ->
     (tmp_path / "sbom/dockerfile-dd2c0e.cdx.json").write_text("{}")
     (tmp_path / "extra.txt").write_text("a local note\n")
     outputs = [image.baseline, tmp_path / "sbom"]
-    assert _changed_inputs(image, outputs) == [
+    assert changed_inputs(image, outputs) == [
         "its build context holds 1 file(s) git does not track (extra.txt) that the image's own "
         "stage copies in, which a clean checkout of HEAD does not have; commit them, or keep "
         "them out of the build context (.dockerignore)"
@@ -287,7 +283,7 @@ def test_the_reports_a_run_writes_into_the_context_are_named_as_such(tmp_path: P
     (tmp_path / "report.json").unlink()  # the run's own removal of a stale report
     (tmp_path / "junit.xml").write_text("<testsuites/>")
     reports = [tmp_path / "report.json", tmp_path / "junit.xml"]
-    assert _changed_inputs(image, (), reports) == [
+    assert changed_inputs(image, (), reports) == [
         "git tracks report.json, which this run writes (--goimage-report, --junitxml, pytest's "
         "log_file) inside the build context, so every run changes the context the image is built from; stop "
         "tracking it (`git rm --cached`, and ignore it) or write it outside the build context"
@@ -305,7 +301,7 @@ def test_an_untracked_file_a_run_of_the_image_binds_in_counts(tmp_path: Path) ->
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "first")
     (tmp_path / "config/local.yaml").write_text("level: debug\n")
-    (problem,) = _changed_inputs(image)
+    (problem,) = changed_inputs(image)
     assert problem.startswith("its build context holds 1 file(s) git does not track (config/")
 
 
@@ -328,12 +324,12 @@ def test_a_dockerfile_in_a_submodule_is_in_head(tmp_path: Path) -> None:
     image = parse_config(
         {"dockerfiles": ["docker/Dockerfile"]}, rootdir=root, source=root / "pyproject.toml"
     ).images[0]
-    assert _build_files_not_in_head(image, root) == []
+    assert build_files_not_in_head(image, root) == []
     (root / "Dockerfile.new").write_text("FROM alpine\n")
     image = parse_config(
         {"dockerfiles": ["Dockerfile.new"]}, rootdir=root, source=root / "pyproject.toml"
     ).images[0]
-    assert _build_files_not_in_head(image, root) == [
+    assert build_files_not_in_head(image, root) == [
         "git does not track Dockerfile.new, so a clean checkout of HEAD cannot build this "
         "image; commit it"
     ]
