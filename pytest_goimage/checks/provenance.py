@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,7 +25,7 @@ from ..gofacts.git_head import (
     tracked_under,
     worktree_link,
 )
-from ..gofacts.linker_commit import linker_commit, written_commit_link
+from ..gofacts.linker_commit import linked_commit_value, linker_commit, written_commit_link
 from ..gofacts.revision_label import (
     REVISION_LABEL,
     empty_label,
@@ -38,6 +39,9 @@ from ..session import GoImageSession
 from .base import require_image
 
 _SHOWN = 3
+
+# A linked value safe to show: a short word such as `unknown`, `dev`, `v1.2.0-dirty`.
+_PLAIN_WORD = re.compile(r"[\w.+-]{1,40}")
 
 HOW_TO_RECORD = (
     "record it: declare `ARG GIT_SHA` and `LABEL org.opencontainers.image.revision=$GIT_SHA` "
@@ -69,16 +73,26 @@ def run(session: GoImageSession, image: ImageConfig) -> str:
     # Without a stamp or a label, a commit the build linked in (`-X main.commit=$GIT_SHA`)
     # is a record as good as a label: both come from what the build was given.
     linked = linker_commit(info) if info is not None and not stamped and not label else None
-    if linked is not None and not linked[1].strip():
+    commit = linked_commit_value(linked[1]) if linked is not None else None
+    if linked is not None and commit is None:
+        # A placeholder (`unknown`, `dev`) names no commit: as if none were recorded.
+        value = linked[1].strip()
+        shown = (
+            f"is {value!r}"
+            if _PLAIN_WORD.fullmatch(value)
+            else "is set, but to no commit"
+            if value
+            else "is empty"
+        )
         _no_facts(
             image,
-            f"image {built.tag} records no commit: its Go binary's `-X {linked[0]}` is empty "
-            "(no vcs.revision in its Go build info, no revision label), as when the build "
-            "argument that sets it got no value; pass the commit, build_args = { GIT_SHA = "
-            '"{git.head}" } in [tool.goimage] for `-X ' + f"{linked[0]}=$GIT_SHA`",
+            f"image {built.tag} records no commit: its Go binary's `-X {linked[0]}` {shown} "
+            "(no vcs.revision in its Go build info, no revision label), as when "
+            "the build argument that sets it got no value; pass the commit to that argument, "
+            'build_args = { NAME = "{git.head}" } in [tool.goimage]',
         )
     recorded, called = (
-        (linked[1].strip(), f"its Go binary's `-X {linked[0]}`")
+        (commit or "", f"its Go binary's `-X {linked[0]}`")
         if linked is not None
         else (label, f"its {REVISION_LABEL} label")
     )

@@ -262,8 +262,9 @@ def _short(exc: BaseException, setting: str = "scheme") -> str:
         # "timed out").
         return (
             f"the service took the request but sent no answer within {_REQUEST_SECONDS:g} s: "
-            "its handler for the path hangs (on a lock, or on a call to a dependency or MinIO "
-            "made without a deadline)"
+            "its handler for the path hangs or is that slow (on a lock, on a call to a "
+            "dependency or MinIO made without a deadline), or the port is open before the "
+            "service serves it (migrations between its listen and its serve)"
         )
     text = str(exc)
     if "Connection refused" in text:

@@ -133,10 +133,26 @@ class Runs:
         )
 
 
-# A server that cannot bind its port, as Go (`bind: address already in use`) and C servers say
-# it: a HEALTHCHECK that runs the service's program as its ENTRYPOINT does (`CMD ["/app"]`)
-# starts a second server beside the running one (trial 35A waited out startup_timeout).
-_SECOND_SERVER = re.compile(r"address already in use", re.IGNORECASE)
+# A server that cannot bind its port, as Go (`listen tcp :8080: bind: address already in
+# use`) and C servers say it: a HEALTHCHECK that runs the service's program as its ENTRYPOINT
+# does (`CMD ["/app"]`) starts a second server beside the running one (trial 35A waited out
+# startup_timeout).
+_IN_USE = re.compile(r"address already in use", re.IGNORECASE)
+
+
+def _second_server(output: str, running: RunningService) -> bool:
+    """Whether a line of `output` says the service's own port is in use: a second server of
+    the service, which no later run can start. Another port in use (a debug listener the
+    program opens and goes on without) is no such verdict (the review)."""
+    ports = {
+        port_number(port)
+        for port in (running.container.port, running.container.health_port)
+        if port
+    }
+    return any(
+        _IN_USE.search(line) and any(re.search(rf":{port}\b", line) for port in ports)
+        for line in output.splitlines()
+    )
 
 
 def healthcheck_verdict(running: RunningService, status: int | None) -> tuple[str | None, str]:
@@ -228,7 +244,7 @@ def _run_until_decided(
         decided = judge.failed(begin - started, end - started)
         if missing_program(run) is not None or run.exit_code in (126, 127):
             return run, Stop.CANNOT_RUN  # not executable, not found: the image will not change
-        if _SECOND_SERVER.search(run.output):
+        if _second_server(run.output, running):
             return run, Stop.SECOND_SERVER  # the running service holds its port for good
         if decided:
             return run, Stop.DOCKER
@@ -327,11 +343,11 @@ def _advice(
             has_program=not program or has_program(running, program),
             instead=exec_get(running, url, keyword),
         )
-    if _SECOND_SERVER.search(run.output):
+    if _second_server(run.output, running):
         return (
-            "It runs the service's own program without a word that makes it check, so the "
-            "program starts its server again, which cannot listen on the port the running "
-            f"service holds (`address already in use`): {exec_get(running, url, keyword)}"
+            "It starts the service's server again (the program as the ENTRYPOINT runs it, "
+            "without a word that makes it only check), which cannot listen on the port the "
+            f"running service holds (`address already in use`): {exec_get(running, url, keyword)}"
         )
     if run.exit_code is None:
         return (

@@ -167,7 +167,7 @@ class RunningService:
         return (
             refused_password(logs, list(self.dependencies))
             or address_hint(logs, ports, NETWORK_ALIAS, own)
-            or plain_http_hint(logs, self.image.env)
+            or plain_http_hint(logs, self.image.env, [NETWORK_ALIAS, *self.dependencies])
         )
 
     def credentials_hint(self) -> str:

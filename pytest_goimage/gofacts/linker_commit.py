@@ -5,6 +5,8 @@ sends no `.git` (so Go stamps no vcs.revision) and the image has no revision lab
 
 from __future__ import annotations
 
+import re
+
 from .buildinfo import BuildInfo
 from .dockerfile import Dockerfile
 from .linker_flags import linker_assignments, variable_name
@@ -56,3 +58,20 @@ def written_commit_link(parsed: Dockerfile) -> tuple[int, str] | None:
 
 def _is_commit_variable(name: str) -> bool:
     return variable_name(name).replace("_", "").lower() in _COMMIT_NAMES
+
+
+# `git describe --always --dirty`'s `v1.2.0-3-g4f0c2b9`: the commit after `-g`. A `-dirty`
+# build is no commit's content, so it is not read as one.
+_DESCRIBED = re.compile(r".*-g([0-9a-fA-F]{7,40})")
+_OBJECT_NAME = re.compile(r"[0-9a-fA-F]{7,40}")
+
+
+def linked_commit_value(value: str) -> str | None:
+    """The commit a linked value names: an object name (7+ hex digits), or the one `git
+    describe` wrote after `-g`; None for a placeholder (`unknown`, `dev`, `none`), an empty
+    value or a `-dirty` build, which name no commit to compare."""
+    value = value.strip()
+    if _OBJECT_NAME.fullmatch(value):
+        return value
+    described = _DESCRIBED.fullmatch(value)
+    return described.group(1) if described else None

@@ -168,9 +168,10 @@ def test_a_healthcheck_that_starts_the_service_again_fails_at_once(
         r"\[goimage health\] Dockerfile: GET /health answered 200, but the image's HEALTHCHECK "
         r"fails inside the running service container of \S+: `HEALTHCHECK CMD \[\"/app\"\]` "
         r"\(Dockerfile:3\) exited with code 2, printed `[^`]*listen tcp :8080: bind: address "
-        r"already in use[^`]*`\. Docker, Swarm, [^.]*\. It runs the service's own program "
-        r"without a word that makes it check, so the program starts its server again, which "
-        r"cannot listen on the port the running service holds \(`address already in use`\): "
+        r"already in use[^`]*`\. Docker, Swarm, [^.]*\. It starts the service's server again "
+        r"\(the program as the ENTRYPOINT runs it, without a word that makes it only check\), "
+        r"which cannot listen on the port the running service holds \(`address already in "
+        r"use`\): "
         r"ship a tiny healthcheck subcommand in the Go binary \(`/app healthcheck` GETs "
         r"http://localhost:8080/health and exits 1 unless it answers 2xx\) and write "
         r'`HEALTHCHECK CMD \["/app", "healthcheck"\]` \(exec form: no shell needed\)\.',

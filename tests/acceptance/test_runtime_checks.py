@@ -347,10 +347,9 @@ def test_a_storage_client_left_on_tls_is_named(
     assert outcomes(result, short=True) == {"bucket": "FAILED", "health": "FAILED"}
     out = " ".join(result.stdout.str().split())
     hint = (
-        "Its log shows it speaking TLS to a server that answers plain HTTP (`server gave HTTP "
-        "response to HTTPS client`): MinIO and the dependencies serve plain HTTP on the image's "
-        'network; [tool.goimage.env] sets STORAGE_USE_SSL = "true": turn TLS off there '
-        '("false", an http:// address).'
+        "Its log shows it speaking TLS to minio, which serves plain HTTP on the image's network "
+        "(`server gave HTTP response to HTTPS client`): [tool.goimage.env] sets "
+        'STORAGE_USE_SSL = "true": turn TLS off there ("false", an http:// address).'
     )
     assert out.count(hint) >= 2, out  # under bucket and under health
 

@@ -135,6 +135,7 @@ def test_a_handler_that_never_answers_is_named_as_hanging() -> None:
     assert not healthy
     assert probe.describe() == (
         "no answer: the service took the request but sent no answer within 2 s: its handler "
-        "for the path hangs (on a lock, or on a call to a dependency or MinIO made without a "
-        "deadline)"
+        "for the path hangs or is that slow (on a lock, on a call to a dependency or MinIO made "
+        "without a deadline), or the port is open before the service serves it (migrations "
+        "between its listen and its serve)"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pytest_goimage.gofacts.buildinfo import BuildInfo, read_build_info
-from pytest_goimage.gofacts.linker_commit import linker_commit
+from pytest_goimage.gofacts.linker_commit import linked_commit_value, linker_commit
 
 GO = shutil.which("go") or (
     "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None
@@ -71,3 +71,23 @@ def test_the_linked_commit_is_read_from_the_build_info(
 def test_which_variables_hold_a_commit(name: str, counts: bool) -> None:
     info = BuildInfo("go1.26.8", "example.com/app", None, (), (("-ldflags", f"-X {name}=abc1234"),))
     assert (linker_commit(info) is not None) is counts
+
+
+@pytest.mark.parametrize(
+    ("value", "commit"),
+    [
+        (HEAD, HEAD),
+        (f" {HEAD[:7]} ", HEAD[:7]),
+        ("v1.2.0-3-g4f0c2b9", "4f0c2b9"),
+        ("4f0c2b9-dirty", None),  # a build with local changes is no commit's content
+        ("v1.2.0-3-g4f0c2b9-dirty", None),
+        ("unknown", None),
+        ("dev", None),
+        ("", None),
+        ("abc12", None),  # shorter than any abbreviation git writes
+    ],
+)
+def test_a_placeholder_names_no_commit(value: str, commit: str | None) -> None:
+    """Review: `ARG COMMIT=unknown` linked in failed as "not a commit's object name", where
+    the image had recorded no commit at all; `git describe` names one after `-g`."""
+    assert linked_commit_value(value) == commit
